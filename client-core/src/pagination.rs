@@ -1,0 +1,224 @@
+//! Pagination as a stream: any vendor envelope that can say "these items, and this is
+//! how to get the next page" becomes a `Stream` of items fetched page by page, holding
+//! one page in memory at a time, resumable from a saved cursor.
+//!
+//! ```
+//! use client_core::pagination::{Page, Paginated, items};
+//! use futures::TryStreamExt;
+//!
+//! // A vendor envelope: `{"data": [...], "next": "token"}`.
+//! struct Envelope { data: Vec<u32>, next: Option<String> }
+//!
+//! impl Paginated for Envelope {
+//!     type Item = u32;
+//!     type Cursor = String;
+//!     fn into_page(self) -> Page<u32, String> {
+//!         Page::new(self.data, self.next)
+//!     }
+//! }
+//!
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! let all: Vec<u32> = items(None, |cursor: Option<String>| async move {
+//!     // A real client sends a request here, with `cursor` when it is `Some`.
+//!     Ok(match cursor.as_deref() {
+//!         None => Envelope { data: vec![1, 2], next: Some("p2".into()) },
+//!         Some(_) => Envelope { data: vec![3], next: None },
+//!     })
+//! })
+//! .try_collect()
+//! .await?;
+//! assert_eq!(all, [1, 2, 3]);
+//! # Ok::<_, client_core::Error>(()) }).unwrap();
+//! ```
+
+use std::future::Future;
+
+use futures::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
+
+use crate::error::{Error, Result};
+
+/// One page: its items and the cursor of the page after it.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Page<T, C> {
+    /// The items on this page.
+    pub items: Vec<T>,
+    /// The cursor for the next page; `None` on the last page. Save it after handling
+    /// `items` to resume from the next page later.
+    pub next: Option<C>,
+    /// The total across all pages, when the vendor reports it.
+    pub total: Option<u64>,
+}
+
+impl<T, C> Page<T, C> {
+    /// A page without a total.
+    pub fn new(items: Vec<T>, next: Option<C>) -> Self {
+        Self {
+            items,
+            next,
+            total: None,
+        }
+    }
+
+    /// Set the total across all pages.
+    pub fn with_total(mut self, total: Option<u64>) -> Self {
+        self.total = total;
+        self
+    }
+}
+
+/// A vendor's list envelope (DRF `{count, next, results}`, SmartRecruiters
+/// `{content, nextPageId}`, Lever `{data, hasNext, next}`…).
+pub trait Paginated {
+    /// The item type.
+    type Item;
+    /// What identifies the next page (a URL, a page id, an offset token).
+    type Cursor;
+    /// Split the envelope into items and the next cursor.
+    fn into_page(self) -> Page<Self::Item, Self::Cursor>;
+}
+
+/// A boxed stream of items, as the clients' `*_stream` methods return it.
+pub type ItemStream<'a, T> = BoxStream<'a, Result<T>>;
+
+/// Pages, fetched one at a time as the stream is polled. `start` is `None` for the
+/// first page or a cursor saved from [`Page::next`] to resume there. `fetch` is called
+/// with `None` for the first page and with each page's cursor after that.
+pub fn pages<E, F, Fut>(
+    start: Option<E::Cursor>,
+    fetch: F,
+) -> impl Stream<Item = Result<Page<E::Item, E::Cursor>>>
+where
+    E: Paginated,
+    E::Cursor: Clone + PartialEq,
+    F: FnMut(Option<E::Cursor>) -> Fut,
+    Fut: Future<Output = Result<E>>,
+{
+    // State: the cursor to fetch (`Some(None)` = first page) or `None` when done.
+    stream::try_unfold((fetch, Some(start)), |(mut fetch, state)| async move {
+        let Some(cursor) = state else {
+            return Ok(None);
+        };
+        let page = fetch(cursor.clone()).await?.into_page();
+        if page.next.is_some() && page.next == cursor {
+            return Err(Error::Decode {
+                path: "next".into(),
+                message: "the API returned the same page cursor twice; stopping to avoid a loop"
+                    .into(),
+                excerpt: String::new(),
+            });
+        }
+        let next_state = page.next.clone().map(Some);
+        Ok(Some((page, (fetch, next_state))))
+    })
+}
+
+/// The items of every page, in order, one page in memory at a time.
+pub fn items<E, F, Fut>(start: Option<E::Cursor>, fetch: F) -> impl Stream<Item = Result<E::Item>>
+where
+    E: Paginated,
+    E::Cursor: Clone + PartialEq,
+    F: FnMut(Option<E::Cursor>) -> Fut,
+    Fut: Future<Output = Result<E>>,
+{
+    pages(start, fetch)
+        .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
+        .try_flatten()
+}
+
+/// [`items`], boxed (for `Send` fetchers).
+pub fn boxed_items<'a, E, F, Fut>(start: Option<E::Cursor>, fetch: F) -> ItemStream<'a, E::Item>
+where
+    E: Paginated + Send + 'a,
+    E::Item: Send + 'a,
+    E::Cursor: Clone + PartialEq + Send + 'a,
+    F: FnMut(Option<E::Cursor>) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<E>> + Send + 'a,
+{
+    items(start, fetch).boxed()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use futures::TryStreamExt;
+
+    use super::*;
+
+    struct Numbers {
+        items: Vec<u32>,
+        next: Option<u32>,
+    }
+
+    impl Paginated for Numbers {
+        type Item = u32;
+        type Cursor = u32;
+        fn into_page(self) -> Page<u32, u32> {
+            Page::new(self.items, self.next)
+        }
+    }
+
+    fn three_pages(
+        calls: Arc<AtomicUsize>,
+    ) -> impl FnMut(Option<u32>) -> std::future::Ready<Result<Numbers>> {
+        move |cursor| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            let page = cursor.unwrap_or(0);
+            std::future::ready(Ok(Numbers {
+                items: vec![page * 10, page * 10 + 1],
+                next: (page < 2).then_some(page + 1),
+            }))
+        }
+    }
+
+    #[tokio::test]
+    async fn streams_all_pages_lazily_and_resumes() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let mut stream = Box::pin(items(None, three_pages(calls.clone())));
+        assert_eq!(stream.try_next().await.unwrap(), Some(0));
+        assert_eq!(
+            calls.load(Ordering::SeqCst),
+            1,
+            "only the first page is fetched"
+        );
+        let rest: Vec<u32> = stream.try_collect().await.unwrap();
+        assert_eq!(rest, [1, 10, 11, 20, 21]);
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+
+        let resumed: Vec<u32> = items(Some(2), three_pages(Arc::new(AtomicUsize::new(0))))
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(resumed, [20, 21]);
+    }
+
+    #[tokio::test]
+    async fn a_repeated_cursor_stops_with_an_error() {
+        let stuck = |_cursor: Option<u32>| {
+            std::future::ready(Ok(Numbers {
+                items: vec![1],
+                next: Some(5),
+            }))
+        };
+        let result: Result<Vec<u32>> = items(None, stuck).try_collect().await;
+        assert!(matches!(result, Err(Error::Decode { .. })));
+    }
+
+    #[tokio::test]
+    async fn errors_end_the_stream() {
+        let failing = |cursor: Option<u32>| {
+            std::future::ready(match cursor {
+                None => Ok(Numbers {
+                    items: vec![1],
+                    next: Some(1),
+                }),
+                Some(_) => Err(Error::InvalidInput("boom".into())),
+            })
+        };
+        let collected: Vec<Result<u32>> = items(None, failing).collect().await;
+        assert_eq!(collected.len(), 2);
+        assert!(collected[1].is_err());
+    }
+}

@@ -1,0 +1,2 @@
+//! lever-client: under construction.
+#![warn(missing_docs)]

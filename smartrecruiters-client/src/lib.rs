@@ -1,0 +1,2 @@
+//! smartrecruiters-client: under construction.
+#![warn(missing_docs)]

@@ -1,0 +1,2 @@
+//! willo-client: under construction.
+#![warn(missing_docs)]
