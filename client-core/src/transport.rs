@@ -421,8 +421,8 @@ pub struct TransportBuilder {
     vendor: &'static str,
     base_url: Option<String>,
     user_agent: Option<String>,
-    timeout: Duration,
-    connect_timeout: Duration,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
     auth: Option<Arc<dyn Authenticator>>,
     limits: RateLimits,
     limiter: Option<Arc<Limiter>>,
@@ -455,8 +455,8 @@ impl TransportBuilder {
             vendor,
             base_url: None,
             user_agent: None,
-            timeout: Duration::from_secs(60),
-            connect_timeout: Duration::from_secs(10),
+            timeout: Some(Duration::from_secs(60)),
+            connect_timeout: Some(Duration::from_secs(10)),
             auth: None,
             limits: RateLimits::unlimited(),
             limiter: None,
@@ -491,13 +491,22 @@ impl TransportBuilder {
 
     /// Total time allowed for one attempt, response body included (default 60 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timeout = Some(timeout);
         self
     }
 
     /// Time allowed to establish a connection (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// No request or connect timeout at all. Meant for tests on tokio's paused clock,
+    /// where the runtime jumps to the next timer while a socket is waited on, so any
+    /// timeout would fire at once.
+    pub fn without_timeouts(mut self) -> Self {
+        self.timeout = None;
+        self.connect_timeout = None;
         self
     }
 
@@ -576,15 +585,22 @@ impl TransportBuilder {
         }
         let http = match self.http {
             Some(client) => client,
-            None => reqwest::Client::builder()
-                .user_agent(self.user_agent.unwrap_or_else(|| {
-                    format!("{}-client/{}", self.vendor, env!("CARGO_PKG_VERSION"))
-                }))
-                .default_headers(self.default_headers)
-                .timeout(self.timeout)
-                .connect_timeout(self.connect_timeout)
-                .build()
-                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+            None => {
+                let mut builder = reqwest::Client::builder()
+                    .user_agent(self.user_agent.unwrap_or_else(|| {
+                        format!("{}-client/{}", self.vendor, env!("CARGO_PKG_VERSION"))
+                    }))
+                    .default_headers(self.default_headers);
+                if let Some(timeout) = self.timeout {
+                    builder = builder.timeout(timeout);
+                }
+                if let Some(timeout) = self.connect_timeout {
+                    builder = builder.connect_timeout(timeout);
+                }
+                builder
+                    .build()
+                    .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
+            }
         };
         Ok(Transport {
             inner: Arc::new(Inner {
