@@ -258,7 +258,13 @@ impl Transport {
         })
         .adjust(|error, backoff| backoff.map(|d| policy.next_delay(error, d)))
         .notify(|error, delay| {
-            tracing::warn!(error = %error, delay_ms = delay.as_millis() as u64, "retrying");
+            // Status and kind only: vendor messages can quote personal data back.
+            tracing::warn!(
+                status = error.status().map(|s| s.as_u16()),
+                kind = error_kind(error),
+                delay_ms = delay.as_millis() as u64,
+                "retrying"
+            );
         })
         .instrument(span)
         .await;
@@ -368,6 +374,16 @@ impl Transport {
             StatusCode::TOO_MANY_REQUESTS => Error::RateLimited(api),
             _ => Error::Api(api),
         }
+    }
+}
+
+fn error_kind(error: &Error) -> &'static str {
+    match error {
+        Error::RateLimited(_) => "rate_limited",
+        Error::Api(_) => "api",
+        Error::Timeout { .. } => "timeout",
+        Error::Transport { .. } => "transport",
+        _ => "other",
     }
 }
 
