@@ -40,6 +40,7 @@ pub mod auth;
 mod decode;
 mod error;
 pub mod error_body;
+mod macros;
 pub mod oauth;
 pub mod pagination;
 pub mod rate_limit;
@@ -59,3 +60,9 @@ pub use transport::{RawResponse, Transport, TransportBuilder, query_pairs};
 pub use reqwest::{Method, StatusCode, header};
 pub use secrecy::{self, ExposeSecret, SecretString};
 pub use url::Url;
+
+#[doc(hidden)]
+pub mod __private {
+    //! Paths the exported macros expand to; not part of the public API.
+    pub use serde;
+}
