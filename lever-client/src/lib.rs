@@ -1,2 +1,89 @@
-//! lever-client: under construction.
+//! `lever-client`: a typed async client for the [Lever Data API v1].
+//!
+//! - **Auth**: API keys (HTTP Basic, key as username, empty password) or OAuth 2.0
+//!   authorization code ([`LeverOAuth`]) with single-flight refresh and rotating refresh
+//!   tokens handed to your store; production, sandbox, EU (uncertain) and custom
+//!   [`Environment`]s.
+//! - **Limits**: 10 requests/second with bursts to 20 by default; 429 and 5xx on safe
+//!   calls are retried with jittered exponential backoff.
+//! - **Pagination**: lists are `Stream`s; [`Opportunities::pages`] exposes the offset
+//!   token so syncs can resume, and [`is_invalid_offset`] recognises an expired one.
+//! - **Resources**: opportunities, notes, stages, tags, sources, archive reasons,
+//!   postings, users, contacts, webhook subscriptions.
+//! - **Deliveries**: [`webhooks::WebhookVerifier`] checks signatures (with token
+//!   rotation), staleness and replays, without any HTTP framework.
+//!
+//! `perform_as` is an argument where Lever requires it ([`Opportunities::create`]) and a
+//! `.perform_as(&user)` method on calls where it is optional.
+//!
+//! Move an opportunity to a stage, attributed to a user:
+//!
+//! ```no_run
+//! use lever_client::{LeverClient, OpportunityId, SecretString, StageId, UserId};
+//!
+//! # async fn run() -> Result<(), lever_client::Error> {
+//! let lever = LeverClient::builder()
+//!     .api_key(SecretString::from(std::env::var("LEVER_API_KEY").unwrap_or_default()))
+//!     .build()?;
+//! let moved = lever
+//!     .opportunities()
+//!     .change_stage(&OpportunityId::from("250d8f03-738a-4bba-a671-8a3d73477145"), &StageId::from("offer"))
+//!     .perform_as(&UserId::from("df0adaa6-172c-4cd6-8520-49b203660fe1"))
+//!     .await?;
+//! println!("now in stage {:?}", moved.stage.and_then(|s| s.id().cloned()));
+//! # Ok(()) }
+//! ```
+//!
+//! Verify a webhook delivery (the raw request body) before acting on it:
+//!
+//! ```
+//! use std::sync::Arc;
+//! use std::time::Duration;
+//! use lever_client::SecretString;
+//! use lever_client::webhooks::{Event, EventData, WebhookVerifier, VerifyError, signed_delivery};
+//! use client_core::webhook::{FixedClock, InMemoryReplayGuard};
+//!
+//! let signature_token = SecretString::from("73311ged32110cc40e00c672c2e03e1a42fa28a4fabde089");
+//! let verifier = WebhookVerifier::new(signature_token.clone())
+//!     .clock(Arc::new(FixedClock::at_millis(1431454330072 + 1_000)))
+//!     .replay_guard(Arc::new(InMemoryReplayGuard::new(Duration::from_secs(600), 10_000)));
+//!
+//! let body = signed_delivery(&signature_token, Event::CandidateHired, "be58f711f349", 1431454330072, EventData::default());
+//! let delivery = verifier.verify(&body)?;
+//! assert_eq!(delivery.event, Event::CandidateHired);
+//! // The same delivery again is a replay.
+//! assert!(matches!(verifier.verify(&body), Err(VerifyError::Replayed)));
+//! # Ok::<_, VerifyError>(())
+//! ```
+//!
+//! [Lever Data API v1]: https://hire.lever.co/developer/documentation
 #![warn(missing_docs)]
+
+pub mod archive_reasons;
+pub mod auth;
+mod client;
+mod common;
+pub mod contacts;
+mod enums;
+mod ids;
+pub mod notes;
+pub mod opportunities;
+pub mod postings;
+pub mod sources;
+pub mod stages;
+pub mod tags;
+pub mod users;
+pub mod webhook_management;
+pub mod webhooks;
+
+pub use auth::{Credentials, Endpoints, Environment, LeverOAuth};
+pub use client::{LeverClient, LeverClientBuilder};
+pub use common::{Call, Expandable, ListPage, PageStream, is_invalid_offset};
+pub use enums::{Confidentiality, Origin};
+pub use ids::{
+    ApplicationId, ArchiveReasonId, ContactId, NoteId, OpportunityId, PerformAs, PostingId,
+    RequisitionId, StageId, UserId, WebhookId,
+};
+pub use opportunities::Opportunities;
+
+pub use client_core::{Error, Result, SecretString};

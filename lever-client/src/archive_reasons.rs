@@ -1,0 +1,75 @@
+//! Archive reasons. Every account has a `Hired` reason (type `hired`); all others mean
+//! the candidate was not hired.
+
+use client_core::pagination::ItemStream;
+use client_core::{Result, Transport, encode_segment};
+use serde::{Deserialize, Serialize};
+
+use crate::common::{Listing, data};
+use crate::enums::string_enum;
+use crate::ids::ArchiveReasonId;
+
+string_enum! {
+    /// Whether an archive reason means hired.
+    ArchiveReasonType {
+        /// Hired.
+        Hired = "hired",
+        /// Not hired.
+        NonHired = "non-hired",
+    }
+}
+
+string_enum! {
+    /// Whether an archive reason can still be used.
+    ArchiveReasonStatus {
+        /// In use.
+        Active = "active",
+        /// Retired.
+        Inactive = "inactive",
+    }
+}
+
+/// An archive reason.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct ArchiveReason {
+    /// The id (pass it to [`crate::opportunities::Archive::new`]).
+    pub id: ArchiveReasonId,
+    /// Its name.
+    #[serde(default)]
+    pub text: String,
+    /// Active or inactive.
+    #[serde(default)]
+    pub status: Option<ArchiveReasonStatus>,
+    /// Hired or not.
+    #[serde(rename = "type", default)]
+    pub kind: Option<ArchiveReasonType>,
+}
+
+/// `/archive_reasons` calls.
+#[derive(Debug, Clone, Copy)]
+pub struct ArchiveReasons<'a> {
+    transport: &'a Transport,
+}
+
+impl<'a> ArchiveReasons<'a> {
+    pub(crate) fn new(transport: &'a Transport) -> Self {
+        Self { transport }
+    }
+
+    /// Every archive reason, optionally only `hired` or `non-hired` ones.
+    pub fn list(&self, kind: Option<ArchiveReasonType>) -> ItemStream<'static, ArchiveReason> {
+        let query = kind
+            .map(|k| vec![("type".to_owned(), k.to_string())])
+            .unwrap_or_default();
+        Listing::new(self.transport, "/archive_reasons")
+            .query(query)
+            .items(None)
+    }
+
+    /// One archive reason.
+    pub async fn get(&self, id: &ArchiveReasonId) -> Result<ArchiveReason> {
+        let path = format!("/archive_reasons/{}", encode_segment(id.as_str()));
+        data(self.transport.get(path).send_raw().await?)
+    }
+}

@@ -1,0 +1,245 @@
+//! [`LeverClient`] and its builder.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use client_core::auth::{AccessToken, Authenticator};
+use client_core::oauth::RefreshTokenStore;
+use client_core::{Error, LimitSpec, RateLimits, Result, RetryPolicy, SecretString, Transport};
+
+use crate::auth::{Credentials, Environment, LeverOAuth};
+use crate::ids::OpportunityId;
+use crate::{
+    archive_reasons::ArchiveReasons, contacts::Contacts, notes::Notes,
+    opportunities::Opportunities, postings::Postings, sources::Sources, stages::Stages, tags::Tags,
+    users::Users, webhook_management::Webhooks,
+};
+
+/// A Lever Data API v1 client. Cheap to clone; clones share connections, the rate
+/// limiter and the OAuth token cache.
+#[derive(Clone)]
+pub struct LeverClient {
+    transport: Transport,
+}
+
+impl fmt::Debug for LeverClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LeverClient")
+            .field("transport", &self.transport)
+            .finish()
+    }
+}
+
+impl LeverClient {
+    /// Start configuring a client.
+    pub fn builder() -> LeverClientBuilder {
+        LeverClientBuilder::default()
+    }
+
+    /// Opportunities (candidacies): list, get, create, stage, archive, tags, links, sources.
+    pub fn opportunities(&self) -> Opportunities<'_> {
+        Opportunities::new(&self.transport)
+    }
+
+    /// Notes on one opportunity.
+    pub fn notes(&self, opportunity: &OpportunityId) -> Notes<'_> {
+        Notes::new(&self.transport, opportunity)
+    }
+
+    /// Pipeline stages.
+    pub fn stages(&self) -> Stages<'_> {
+        Stages::new(&self.transport)
+    }
+
+    /// Tags in use.
+    pub fn tags(&self) -> Tags<'_> {
+        Tags::new(&self.transport)
+    }
+
+    /// Sources in use.
+    pub fn sources(&self) -> Sources<'_> {
+        Sources::new(&self.transport)
+    }
+
+    /// Archive reasons.
+    pub fn archive_reasons(&self) -> ArchiveReasons<'_> {
+        ArchiveReasons::new(&self.transport)
+    }
+
+    /// Job postings.
+    pub fn postings(&self) -> Postings<'_> {
+        Postings::new(&self.transport)
+    }
+
+    /// Users of the Lever account.
+    pub fn users(&self) -> Users<'_> {
+        Users::new(&self.transport)
+    }
+
+    /// Contacts (the people behind opportunities).
+    pub fn contacts(&self) -> Contacts<'_> {
+        Contacts::new(&self.transport)
+    }
+
+    /// Webhooks created through the API.
+    pub fn webhooks(&self) -> Webhooks<'_> {
+        Webhooks::new(&self.transport)
+    }
+
+    /// The underlying transport, for endpoints without a typed call
+    /// (`client.transport().request_json(..)`), with the same auth, limits and retries.
+    pub fn transport(&self) -> &Transport {
+        &self.transport
+    }
+}
+
+/// Configures a [`LeverClient`]: environment or base URL, credentials, limits, retries.
+#[must_use]
+pub struct LeverClientBuilder {
+    environment: Environment,
+    base_url: Option<String>,
+    credentials: Option<Credentials>,
+    limits: RateLimits,
+    retry: RetryPolicy,
+    timeout: Duration,
+    user_agent: Option<String>,
+}
+
+impl Default for LeverClientBuilder {
+    fn default() -> Self {
+        Self {
+            environment: Environment::Production,
+            base_url: None,
+            credentials: None,
+            limits: Self::default_limits(),
+            retry: RetryPolicy::default(),
+            timeout: Duration::from_secs(60),
+            user_agent: None,
+        }
+    }
+}
+
+impl fmt::Debug for LeverClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LeverClientBuilder")
+            .field("environment", &self.environment)
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials)
+            .field("limits", &self.limits)
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+impl LeverClientBuilder {
+    /// Lever's documented limit: a token bucket per API key, 10 requests/second steady
+    /// with bursts up to 20.
+    pub fn default_limits() -> RateLimits {
+        RateLimits::new(LimitSpec::default().per_second(10).burst(20))
+    }
+
+    /// Which Lever environment to call (default production).
+    pub fn environment(mut self, environment: Environment) -> Self {
+        self.environment = environment;
+        self
+    }
+
+    /// Override the Data API root (a proxy or a test server); takes precedence over the
+    /// environment's.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Authenticate with an API key (Basic auth, key as username, empty password).
+    pub fn api_key(mut self, key: SecretString) -> Self {
+        self.credentials = Some(Credentials::ApiKey(key));
+        self
+    }
+
+    /// Authenticate with OAuth: tokens are refreshed on demand, one refresh at a time,
+    /// and each rotated refresh token is handed to `store` to persist.
+    pub fn oauth(
+        mut self,
+        app: LeverOAuth,
+        refresh_token: SecretString,
+        store: Arc<dyn RefreshTokenStore>,
+    ) -> Self {
+        self.credentials = Some(Credentials::OAuth {
+            app,
+            refresh_token,
+            store,
+            access_token: None,
+        });
+        self
+    }
+
+    /// With [`LeverClientBuilder::oauth`]: start from an access token obtained earlier
+    /// (used until it is about to expire).
+    pub fn access_token(mut self, token: AccessToken) -> Self {
+        if let Some(Credentials::OAuth { access_token, .. }) = &mut self.credentials {
+            *access_token = Some(token);
+        }
+        self
+    }
+
+    /// Any other credentials.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// A custom authenticator.
+    pub fn authenticator(self, auth: Arc<dyn Authenticator>) -> Self {
+        self.credentials(Credentials::Custom(auth))
+    }
+
+    /// Client-side limits (default [`LeverClientBuilder::default_limits`]).
+    pub fn rate_limits(mut self, limits: RateLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Retry policy (default: 4 attempts, jittered exponential backoff; 429s always
+    /// retried, `Retry-After` honoured when present).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Per-attempt timeout (default 60 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The `User-Agent` header.
+    pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
+        self.user_agent = Some(agent.into());
+        self
+    }
+
+    /// Build the client. Fails without credentials or with an invalid URL.
+    pub fn build(self) -> Result<LeverClient> {
+        let credentials = self.credentials.ok_or_else(|| {
+            Error::Config("Lever needs credentials: call .api_key(..) or .oauth(..)".into())
+        })?;
+        let base_url = self
+            .base_url
+            .unwrap_or_else(|| self.environment.endpoints().api_base);
+        let transport =
+            Transport::builder("lever")
+                .base_url(base_url)
+                .user_agent(self.user_agent.unwrap_or_else(|| {
+                    concat!("lever-client/", env!("CARGO_PKG_VERSION")).to_owned()
+                }))
+                .timeout(self.timeout)
+                .auth(credentials.into_authenticator()?)
+                .rate_limits(self.limits)
+                .retry_policy(self.retry)
+                .build()?;
+        Ok(LeverClient { transport })
+    }
+}

@@ -1,0 +1,85 @@
+//! Contacts: the person behind one or more opportunities.
+
+use client_core::{Result, Transport, encode_segment};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::common::{data, null_default};
+use crate::ids::ContactId;
+
+/// A contact.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Contact {
+    /// The contact id.
+    pub id: ContactId,
+    /// Name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Headline.
+    #[serde(default)]
+    pub headline: Option<String>,
+    /// Whether the contact was anonymised.
+    #[serde(default)]
+    pub is_anonymized: Option<bool>,
+    /// Location (`{name}`).
+    #[serde(default)]
+    pub location: Option<ContactLocation>,
+    /// Emails.
+    #[serde(default, deserialize_with = "null_default")]
+    pub emails: Vec<String>,
+    /// Phones.
+    #[serde(default, deserialize_with = "null_default")]
+    pub phones: Vec<Phone>,
+    /// Everything else (e.g. `dataProtection`).
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A contact's location.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct ContactLocation {
+    /// Free text, may be empty.
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// A phone number; `type` may be absent.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Phone {
+    /// `mobile`, `work`, `home`, `skype`, `other`… (kept as sent).
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// The number.
+    pub value: String,
+}
+
+impl Phone {
+    /// A phone with a type.
+    pub fn new(kind: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            kind: Some(kind.into()),
+            value: value.into(),
+        }
+    }
+}
+
+/// `/contacts` calls.
+#[derive(Debug, Clone, Copy)]
+pub struct Contacts<'a> {
+    transport: &'a Transport,
+}
+
+impl<'a> Contacts<'a> {
+    pub(crate) fn new(transport: &'a Transport) -> Self {
+        Self { transport }
+    }
+
+    /// One contact.
+    pub async fn get(&self, id: &ContactId) -> Result<Contact> {
+        let path = format!("/contacts/{}", encode_segment(id.as_str()));
+        data(self.transport.get(path).send_raw().await?)
+    }
+}

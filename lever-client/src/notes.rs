@@ -1,0 +1,207 @@
+//! Notes on an opportunity: list, get, create (threaded replies with `note_id`), delete.
+
+use client_core::pagination::ItemStream;
+use client_core::{Error, Method, Result, Transport, encode_segment};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::common::{Call, Expandable, Listing, data, null_default};
+use crate::ids::{NoteId, OpportunityId, StageId, UserId};
+use crate::users::User;
+
+/// A note: a thread of comments (`fields`).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Note {
+    /// The note id.
+    pub id: NoteId,
+    /// Always `"Note"` so far.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// The comments, first one first.
+    #[serde(default, deserialize_with = "null_default")]
+    pub fields: Vec<NoteField>,
+    /// Who started the thread (`None` when created without `perform_as`).
+    #[serde(default)]
+    pub user: Option<Expandable<UserId, User>>,
+    /// Visible only to users with access to the postings and those mentioned.
+    #[serde(default)]
+    pub secret: Option<bool>,
+    /// Created (ms).
+    #[serde(default)]
+    pub created_at: Option<u64>,
+    /// Completed (ms).
+    #[serde(default)]
+    pub completed_at: Option<u64>,
+    /// Deleted (ms).
+    #[serde(default)]
+    pub deleted_at: Option<u64>,
+    /// Everything else.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// One comment in a note thread.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct NoteField {
+    /// `note`.
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    /// `Comment`.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// The comment text.
+    #[serde(default)]
+    pub value: Option<String>,
+    /// Created (ms).
+    #[serde(default)]
+    pub created_at: Option<u64>,
+    /// Author.
+    #[serde(default)]
+    pub user: Option<UserId>,
+    /// Score 1–4 (Strong No … Strong Yes).
+    #[serde(default)]
+    pub score: Option<u8>,
+    /// Stage the opportunity was in.
+    #[serde(default)]
+    pub stage: Option<StageId>,
+}
+
+/// A new note (or a reply in an existing thread with [`NewNote::reply_to`]).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewNote {
+    /// The text; `@username` mentions notify those users.
+    pub value: String,
+    /// Secret note.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<bool>,
+    /// Score 1 (Strong No) to 4 (Strong Yes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<u8>,
+    /// Notify the opportunity's followers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notify_followers: Option<bool>,
+    /// Backdate (ms, in the past).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<u64>,
+    /// Add the comment to this existing note (query `note_id`).
+    #[serde(skip)]
+    pub note_id: Option<NoteId>,
+}
+
+impl NewNote {
+    /// A note with `value`.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self {
+            value: value.into(),
+            secret: None,
+            score: None,
+            notify_followers: None,
+            created_at: None,
+            note_id: None,
+        }
+    }
+
+    /// Make it secret.
+    pub fn secret(mut self, secret: bool) -> Self {
+        self.secret = Some(secret);
+        self
+    }
+
+    /// Score 1–4.
+    pub fn score(mut self, score: u8) -> Self {
+        self.score = Some(score);
+        self
+    }
+
+    /// Notify followers.
+    pub fn notify_followers(mut self, notify: bool) -> Self {
+        self.notify_followers = Some(notify);
+        self
+    }
+
+    /// Backdate.
+    pub fn created_at(mut self, millis: u64) -> Self {
+        self.created_at = Some(millis);
+        self
+    }
+
+    /// Reply in the thread of `note`.
+    pub fn reply_to(mut self, note: NoteId) -> Self {
+        self.note_id = Some(note);
+        self
+    }
+}
+
+/// The answer to a create. Lever's docs show only `noteId`; real responses also carry
+/// the full note, available as `note` when present.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct CreatedNote {
+    /// The note id (of the thread, for a reply).
+    pub note_id: NoteId,
+    /// The note, when Lever returned it.
+    #[serde(flatten)]
+    pub note: Option<Note>,
+}
+
+/// Notes of one opportunity. Obtain with [`crate::LeverClient::notes`].
+#[derive(Debug, Clone)]
+pub struct Notes<'a> {
+    transport: &'a Transport,
+    base: String,
+}
+
+impl<'a> Notes<'a> {
+    pub(crate) fn new(transport: &'a Transport, opportunity: &OpportunityId) -> Self {
+        Self {
+            transport,
+            base: format!(
+                "/opportunities/{}/notes",
+                encode_segment(opportunity.as_str())
+            ),
+        }
+    }
+
+    fn note_path(&self, note: &NoteId) -> String {
+        format!("{}/{}", self.base, encode_segment(note.as_str()))
+    }
+
+    /// Every note.
+    pub fn list(&self) -> ItemStream<'static, Note> {
+        Listing::new(self.transport, self.base.clone()).items(None)
+    }
+
+    /// One note.
+    pub async fn get(&self, note: &NoteId) -> Result<Note> {
+        data(self.transport.get(self.note_path(note)).send_raw().await?)
+    }
+
+    /// Create a note or a threaded reply (`perform_as` optional; without it the note
+    /// has no author). Scores outside 1–4 are refused before sending.
+    pub fn create(&self, note: &NewNote) -> Call<'a, CreatedNote> {
+        let mut call = Call::new(self.transport, Method::POST, self.base.clone(), data);
+        if let Some(score) = note.score.filter(|s| !(1..=4).contains(s)) {
+            return call.fail(Error::InvalidInput(format!(
+                "a note score must be 1 to 4, not {score}"
+            )));
+        }
+        if let Some(thread) = &note.note_id {
+            call = call.query("note_id", thread);
+        }
+        call.json(note)
+    }
+
+    /// Delete a note (only notes created through the API can be deleted).
+    pub async fn delete(&self, note: &NoteId) -> Result<()> {
+        self.transport
+            .delete(self.note_path(note))
+            .send_empty()
+            .await
+    }
+}

@@ -1,0 +1,35 @@
+//! Sources in use on the account.
+
+use client_core::Transport;
+use client_core::pagination::ItemStream;
+use serde::{Deserialize, Serialize};
+
+use crate::common::Listing;
+
+/// A tag or source with how many opportunities carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct Counted {
+    /// The tag or source text.
+    pub text: String,
+    /// Opportunities carrying it.
+    #[serde(default)]
+    pub count: Option<u64>,
+}
+
+/// `/sources` calls.
+#[derive(Debug, Clone, Copy)]
+pub struct Sources<'a> {
+    transport: &'a Transport,
+}
+
+impl<'a> Sources<'a> {
+    pub(crate) fn new(transport: &'a Transport) -> Self {
+        Self { transport }
+    }
+
+    /// Every source with its usage count.
+    pub fn list(&self) -> ItemStream<'static, Counted> {
+        Listing::new(self.transport, "/sources").items(None)
+    }
+}
