@@ -1,0 +1,350 @@
+//! Building blocks shared by the resource modules: id newtypes, string enums that keep
+//! unknown values, the `{totalFound, content}` listing, actions, locations, and the
+//! cursor pagination SmartRecruiters uses (`nextPageId` in the body or a
+//! `Link: <…>; rel="next"` header, passed back as `pageId`).
+
+use client_core::header::{HeaderMap, LINK};
+use client_core::pagination::{Page, Paginated};
+use client_core::{RawResponse, Result, Url};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// Declares a `String` newtype id: serde-transparent, `Display`, `From<&str>`/`From<String>`.
+macro_rules! id_type {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub String);
+
+        impl $name {
+            /// The id as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                Self(s.to_owned())
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(s: String) -> Self {
+                Self(s)
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+}
+
+/// Declares a `#[non_exhaustive]` string enum whose unknown values land in
+/// `Other(String)` instead of failing the whole response.
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+            /// A value this crate does not know yet, kept verbatim.
+            Other(String),
+        }
+
+        impl $name {
+            /// The value as the API spells it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $text,)+
+                    Self::Other(s) => s,
+                }
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                match s {
+                    $($text => Self::$variant,)+
+                    other => Self::Other(other.to_owned()),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+                let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+                Ok(Self::from(s.as_ref()))
+            }
+        }
+    };
+}
+
+pub(crate) use string_enum;
+
+id_type!(
+    /// A candidate id (UUID).
+    CandidateId
+);
+id_type!(
+    /// A job id (UUID).
+    JobId
+);
+id_type!(
+    /// A user id (24-hex for users).
+    UserId
+);
+id_type!(
+    /// The id of an application in the Job Applications API (webhook `application_id`).
+    ApplicationId
+);
+id_type!(
+    /// An attachment id.
+    AttachmentId
+);
+id_type!(
+    /// A note (message) id.
+    MessageId
+);
+id_type!(
+    /// A webhook subscription id.
+    SubscriptionId
+);
+
+/// A link to a related resource: `{url, method}`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Action {
+    /// Absolute URL of the resource.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// HTTP method to use (`GET`, …).
+    #[serde(default)]
+    pub method: Option<String>,
+}
+
+/// Named links of a resource (`details`, `properties`, `attachments`…), kept by name.
+pub type Actions = Map<String, Value>;
+
+/// A `{id, label}` pair (departments, industries, reasons…).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IdLabel {
+    /// Identifier.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Human-readable label.
+    #[serde(default)]
+    pub label: Option<String>,
+    /// Fields not modelled here.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A location as SmartRecruiters reports it. Coordinates are numbers on candidates and
+/// strings on jobs, so they are kept as raw JSON.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Location {
+    /// Country name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// ISO country code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_code: Option<String>,
+    /// Region code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region_code: Option<String>,
+    /// Region name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// City.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// Street address (jobs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// Postal code (jobs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// Remote job flag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote: Option<bool>,
+    /// Anything else (`lat`, `lng`, `latitude`, `longitude`, `manual`…).
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The unpaged `{totalFound, content}` listing (tags, attachments, histories, hiring team…).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Listing<T> {
+    /// Number of items reported by the API.
+    #[serde(default)]
+    pub total_found: Option<u64>,
+    /// The items.
+    #[serde(default = "Vec::new")]
+    pub content: Vec<T>,
+}
+
+/// One page of a cursor-paged list; the cursor (a `pageId`) comes from the body's
+/// `nextPageId` or, failing that, from the `Link: <…>; rel="next"` header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CursorPage<T> {
+    /// The items on this page.
+    pub items: Vec<T>,
+    /// The `pageId` of the next page; `None` on the last page.
+    pub next_page_id: Option<String>,
+    /// `totalFound`, when the endpoint reports it.
+    pub total_found: Option<u64>,
+}
+
+impl<T> Paginated for CursorPage<T> {
+    type Item = T;
+    type Cursor = String;
+
+    fn into_page(self) -> Page<T, String> {
+        Page::new(self.items, self.next_page_id).with_total(self.total_found)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Envelope<T> {
+    #[serde(default)]
+    next_page_id: Option<String>,
+    #[serde(default)]
+    total_found: Option<u64>,
+    #[serde(default = "Vec::new")]
+    content: Vec<T>,
+}
+
+impl<T: DeserializeOwned> CursorPage<T> {
+    /// Read a `{content, nextPageId, totalFound}` page, falling back to the `Link` header
+    /// for the cursor. An empty page ends the listing whatever the cursor says.
+    pub(crate) fn from_envelope(raw: &RawResponse) -> Result<Self> {
+        let envelope: Envelope<T> = raw.json()?;
+        let next = envelope
+            .next_page_id
+            .filter(|id| !id.is_empty())
+            .or_else(|| next_page_id_from_link(&raw.headers));
+        Ok(Self::new(envelope.content, next, envelope.total_found))
+    }
+
+    /// Read a bare JSON array page whose cursor can only be in the `Link` header
+    /// (the Webhooks API).
+    pub(crate) fn from_array(raw: &RawResponse) -> Result<Self> {
+        let items: Vec<T> = raw.json()?;
+        let next = next_page_id_from_link(&raw.headers);
+        Ok(Self::new(items, next, None))
+    }
+
+    fn new(items: Vec<T>, next: Option<String>, total_found: Option<u64>) -> Self {
+        let next_page_id = if items.is_empty() { None } else { next };
+        Self {
+            items,
+            next_page_id,
+            total_found,
+        }
+    }
+}
+
+/// The `pageId` (or `page_id`) of the `rel="next"` entry of a `Link` header. The cursor
+/// is opaque URL-encoded base64, so it is decoded from the URL exactly once.
+pub fn next_page_id_from_link(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(LINK)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .find_map(|entry| {
+            let mut parts = entry.split(';');
+            let target = parts.next()?.trim();
+            let is_next = parts.any(|p| {
+                let p = p.trim().replace(' ', "");
+                p == "rel=\"next\"" || p == "rel=next"
+            });
+            if !is_next {
+                return None;
+            }
+            let target = target.strip_prefix('<')?.strip_suffix('>')?;
+            // Relative links (`/candidates?…`) are resolved against a dummy origin.
+            let url = Url::parse(target)
+                .or_else(|_| Url::parse("http://relative.invalid").and_then(|b| b.join(target)))
+                .ok()?;
+            url.query_pairs()
+                .find(|(k, _)| k == "pageId" || k == "page_id")
+                .map(|(_, v)| v.into_owned())
+        })
+}
+
+/// Query pairs of a filter, with the error as text so the result can be cloned into
+/// each page request of a stream.
+pub(crate) fn query_or_message<Q: Serialize>(
+    filter: &Q,
+) -> std::result::Result<Vec<(String, String)>, String> {
+    client_core::query_pairs(filter).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use client_core::header::HeaderValue;
+
+    use super::*;
+
+    #[test]
+    fn link_header_cursor_is_decoded() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            LINK,
+            HeaderValue::from_static(
+                "</candidates?limit=10&pageId=SKYfn51wTboVGco6%2FvIsIC%2F%3D%3D>; rel=\"next\"",
+            ),
+        );
+        assert_eq!(
+            next_page_id_from_link(&headers).as_deref(),
+            Some("SKYfn51wTboVGco6/vIsIC/==")
+        );
+        headers.insert(
+            LINK,
+            HeaderValue::from_static("<https://api.example.com/x?page_id=abc>; rel=self"),
+        );
+        assert_eq!(next_page_id_from_link(&headers), None);
+    }
+
+    string_enum!(
+        /// Test enum.
+        Colour { Red = "RED" }
+    );
+
+    #[test]
+    fn unknown_enum_values_are_kept() {
+        let c: Vec<Colour> = serde_json::from_str(r#"["RED","BLUE"]"#).unwrap();
+        assert_eq!(c, [Colour::Red, Colour::Other("BLUE".into())]);
+        assert_eq!(serde_json::to_string(&c).unwrap(), r#"["RED","BLUE"]"#);
+    }
+}

@@ -1,0 +1,373 @@
+//! The Webhooks API (`/webhooks-api/v201907`): subscriptions, their activation
+//! handshake, signing secret keys and the callback log. Receiving deliveries is in
+//! [`crate::webhooks`].
+
+use std::fmt;
+
+use client_core::pagination::{ItemStream, boxed_items};
+use client_core::{ExposeSecret, Result, SecretString, encode_segment};
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::{Map, Value};
+
+use crate::client::SmartRecruitersClient;
+use crate::common::{CursorPage, SubscriptionId, string_enum};
+
+/// Base path of the Webhooks API.
+pub const WEBHOOKS_API: &str = "/webhooks-api/v201907";
+
+string_enum!(
+    /// A webhook event name (the official list is longer; others go in `Other`).
+    EventName {
+        /// A job was created.
+        JobCreated = "job.created",
+        /// A job was updated.
+        JobUpdated = "job.updated",
+        /// A job's status changed.
+        JobStatusUpdated = "job.status.updated",
+        /// A job's hiring team changed.
+        JobHiringTeamUpdated = "job.hiring-team.updated",
+        /// An application was created.
+        ApplicationCreated = "application.created",
+        /// An application's status changed.
+        ApplicationStatusUpdated = "application.status.updated",
+        /// An application's fields changed.
+        ApplicationFieldsUpdated = "application.fields.updated",
+        /// A candidate was created.
+        CandidateCreated = "candidate.created",
+        /// A candidate was updated.
+        CandidateUpdated = "candidate.updated",
+        /// A candidate was deleted.
+        CandidateDeleted = "candidate.deleted",
+    }
+);
+
+string_enum!(
+    /// State of a subscription: inactive until the handshake succeeded.
+    SubscriptionStatus {
+        /// Receiving deliveries.
+        Active = "active",
+        /// Created or suspended; call [`Subscriptions::activate`].
+        Inactive = "inactive",
+    }
+);
+
+string_enum!(
+    /// Outcome of one callback.
+    CallbackStatus {
+        /// Acknowledged with 202 in time.
+        Successful = "successful",
+        /// Anything else.
+        Failed = "failed",
+    }
+);
+
+fn expose<S: Serializer>(secret: &SecretString, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(secret.expose_secret())
+}
+
+/// How SmartRecruiters authenticates itself when calling your callback URL.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum CallbackAuthentication {
+    /// HTTP Basic.
+    Basic {
+        /// Username.
+        username: String,
+        /// Password.
+        #[serde(serialize_with = "expose")]
+        password: SecretString,
+    },
+    /// A fixed header.
+    Header {
+        /// Header name.
+        #[serde(rename = "headerName")]
+        header_name: String,
+        /// Header value.
+        #[serde(rename = "headerValue", serialize_with = "expose")]
+        header_value: SecretString,
+    },
+    /// SmartRecruiters fetches a client-credentials token from your token service and
+    /// sends it with each callback.
+    Oauth2 {
+        /// Client id.
+        #[serde(rename = "clientId")]
+        client_id: String,
+        /// Client secret.
+        #[serde(rename = "clientSecret", serialize_with = "expose")]
+        client_secret: SecretString,
+        /// Your token endpoint.
+        #[serde(rename = "tokenServiceUrl")]
+        token_service_url: String,
+    },
+}
+
+impl fmt::Debug for CallbackAuthentication {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Basic { username, .. } => f
+                .debug_struct("Basic")
+                .field("username", username)
+                .field("password", &"[redacted]")
+                .finish(),
+            Self::Header { header_name, .. } => f
+                .debug_struct("Header")
+                .field("header_name", header_name)
+                .field("header_value", &"[redacted]")
+                .finish(),
+            Self::Oauth2 {
+                client_id,
+                token_service_url,
+                ..
+            } => f
+                .debug_struct("Oauth2")
+                .field("client_id", client_id)
+                .field("client_secret", &"[redacted]")
+                .field("token_service_url", token_service_url)
+                .finish(),
+        }
+    }
+}
+
+/// Body of `POST /subscriptions`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewSubscription {
+    /// HTTPS URL with a valid certificate.
+    pub callback_url: String,
+    /// Events to receive.
+    pub events: Vec<EventName>,
+    /// Where failure alerts go (the schema's `alertingEmailAddress`; prose elsewhere
+    /// says `alertEmailAddress`, which the server may also accept).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alerting_email_address: Option<String>,
+    /// How SmartRecruiters authenticates to the callback.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub callback_authentication: Option<CallbackAuthentication>,
+}
+
+impl NewSubscription {
+    /// A subscription of `callback_url` to `events`.
+    pub fn new(callback_url: impl Into<String>, events: Vec<EventName>) -> Self {
+        Self {
+            callback_url: callback_url.into(),
+            events,
+            alerting_email_address: None,
+            callback_authentication: None,
+        }
+    }
+
+    /// Alert this address on failures.
+    pub fn alerting_email(mut self, email: impl Into<String>) -> Self {
+        self.alerting_email_address = Some(email.into());
+        self
+    }
+
+    /// Authenticate callbacks.
+    pub fn authentication(mut self, auth: CallbackAuthentication) -> Self {
+        self.callback_authentication = Some(auth);
+        self
+    }
+}
+
+/// A subscribed event with its payload version (opaque text: `v1`, `1.0.0`…).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SubscribedEvent {
+    /// Event name.
+    #[serde(default)]
+    pub name: Option<EventName>,
+    /// Payload version.
+    #[serde(default)]
+    pub version: Option<String>,
+}
+
+/// A subscription.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Subscription {
+    /// Id.
+    pub id: SubscriptionId,
+    /// Callback URL.
+    #[serde(default)]
+    pub callback_url: Option<String>,
+    /// Events.
+    #[serde(default)]
+    pub events: Vec<SubscribedEvent>,
+    /// Status.
+    #[serde(default)]
+    pub status: Option<SubscriptionStatus>,
+    /// Fields not modelled here.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A signing key (`{secretKey}`), for [`crate::webhooks::WebhookVerifier`].
+#[derive(Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SecretKey {
+    /// The key.
+    pub secret_key: SecretString,
+}
+
+impl fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretKey([redacted])")
+    }
+}
+
+/// One logged callback.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallbackLogEntry {
+    /// Outcome.
+    #[serde(default)]
+    pub status: Option<CallbackStatus>,
+    /// When.
+    #[serde(default)]
+    pub timestamp: Option<String>,
+    /// `{url, body, headers}` of the request sent.
+    #[serde(default)]
+    pub request_details: Option<Value>,
+}
+
+/// Filters of the callback log (30 days kept).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallbackLogFilter {
+    /// Page size.
+    pub limit: Option<u32>,
+    /// Only this outcome.
+    pub callback_status: Option<CallbackStatus>,
+    /// ISO-8601 lower bound (at most 30 days ago).
+    pub after: Option<String>,
+    /// ISO-8601 upper bound.
+    pub before: Option<String>,
+}
+
+/// Webhooks API calls. Obtain with [`SmartRecruitersClient::subscriptions`].
+#[derive(Debug, Clone, Copy)]
+pub struct Subscriptions<'a> {
+    client: &'a SmartRecruitersClient,
+}
+
+impl SmartRecruitersClient {
+    /// Webhooks API (subscription) calls.
+    pub fn subscriptions(&self) -> Subscriptions<'_> {
+        Subscriptions { client: self }
+    }
+}
+
+fn subscription_path(id: &SubscriptionId) -> String {
+    format!(
+        "{WEBHOOKS_API}/subscriptions/{}",
+        encode_segment(id.as_str())
+    )
+}
+
+/// A stream over a bare-array endpoint paged with `page_id` (cursor from `Link`).
+fn array_stream<T>(
+    client: &SmartRecruitersClient,
+    path: String,
+    query: std::result::Result<Vec<(String, String)>, String>,
+) -> ItemStream<'static, T>
+where
+    T: serde::de::DeserializeOwned + Send + 'static,
+{
+    let transport = client.transport.clone();
+    boxed_items(None, move |cursor: Option<String>| {
+        let transport = transport.clone();
+        let path = path.clone();
+        let query = query.clone();
+        async move {
+            let raw = transport
+                .get(path)
+                .query_pairs(query.map_err(client_core::Error::InvalidInput)?)
+                .query_opt("page_id", cursor)
+                .send_raw()
+                .await?;
+            CursorPage::from_array(&raw)
+        }
+    })
+}
+
+impl Subscriptions<'_> {
+    /// `POST /subscriptions`: the new subscription is inactive until
+    /// [`Subscriptions::activate`] succeeds.
+    pub async fn create(&self, subscription: &NewSubscription) -> Result<Subscription> {
+        self.client
+            .transport
+            .post(format!("{WEBHOOKS_API}/subscriptions"))
+            .json(subscription)
+            .send()
+            .await
+    }
+
+    /// `GET /subscriptions`: every subscription, following `Link` pages.
+    pub fn list(&self, limit: Option<u32>) -> ItemStream<'static, Subscription> {
+        let query = Ok(limit
+            .map(|l| vec![("limit".to_owned(), l.to_string())])
+            .unwrap_or_default());
+        array_stream(self.client, format!("{WEBHOOKS_API}/subscriptions"), query)
+    }
+
+    /// `GET /subscriptions/{id}`.
+    pub async fn get(&self, id: &SubscriptionId) -> Result<Subscription> {
+        self.client
+            .transport
+            .get(subscription_path(id))
+            .send()
+            .await
+    }
+
+    /// `DELETE /subscriptions/{id}`.
+    pub async fn delete(&self, id: &SubscriptionId) -> Result<()> {
+        self.client
+            .transport
+            .delete(subscription_path(id))
+            .send_empty()
+            .await
+    }
+
+    /// `PUT /subscriptions/{id}/activation`: SmartRecruiters calls the callback with
+    /// `X-Hook-Secret` (answer with [`crate::webhooks::handshake_response`] within
+    /// 20 s) and answers 204 when that worked.
+    pub async fn activate(&self, id: &SubscriptionId) -> Result<()> {
+        self.client
+            .transport
+            .put(format!("{}/activation", subscription_path(id)))
+            .send_empty()
+            .await
+    }
+
+    /// `POST /subscriptions/{id}/secret-key`: a new signing key. The previous one stays
+    /// valid for 24 h, so verify with both meanwhile.
+    pub async fn generate_secret_key(&self, id: &SubscriptionId) -> Result<SecretKey> {
+        self.client
+            .transport
+            .post(format!("{}/secret-key", subscription_path(id)))
+            .send()
+            .await
+    }
+
+    /// `GET /subscriptions/{id}/secret-key`: the latest signing key.
+    pub async fn secret_key(&self, id: &SubscriptionId) -> Result<SecretKey> {
+        self.client
+            .transport
+            .get(format!("{}/secret-key", subscription_path(id)))
+            .send()
+            .await
+    }
+
+    /// `GET /subscriptions/{id}/callbacks-log`.
+    pub fn callbacks_log(
+        &self,
+        id: &SubscriptionId,
+        filter: &CallbackLogFilter,
+    ) -> ItemStream<'static, CallbackLogEntry> {
+        array_stream(
+            self.client,
+            format!("{}/callbacks-log", subscription_path(id)),
+            crate::common::query_or_message(filter),
+        )
+    }
+}

@@ -1,0 +1,527 @@
+//! Receiving webhook deliveries, without any HTTP framework: the activation handshake,
+//! signature verification (`smartrecruiters-signature: v1=<hex>`, several keys during
+//! rotation, a timestamp window with an injectable clock, constant-time comparison),
+//! typed events, and a signer for tests.
+//!
+//! The signed message is
+//! `timestamp "." raw body "." event-id "." event-name "." event-version "." link`,
+//! header values verbatim and a missing header read as an empty string; `v1` is the
+//! lower-case hex HMAC-SHA256 of it keyed with the subscription's secret key.
+//!
+//! Deliveries are acknowledged with **202 within 5 s**; process them asynchronously and
+//! deduplicate on [`DeliveryMeta::event_id`] (SmartRecruiters re-delivers failures up to
+//! 10 times).
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, UNIX_EPOCH};
+
+use client_core::header::{HeaderMap, HeaderName, HeaderValue};
+use client_core::webhook::{Clock, SystemClock, constant_time_eq, hmac_sha256_hex};
+use client_core::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::common::{ApplicationId, CandidateId, JobId};
+
+/// Signature header.
+pub const SIGNATURE_HEADER: &str = "smartrecruiters-signature";
+/// Timestamp header (Unix seconds).
+pub const TIMESTAMP_HEADER: &str = "smartrecruiters-timestamp";
+/// Event name header.
+pub const EVENT_NAME_HEADER: &str = "event-name";
+/// Event id header.
+pub const EVENT_ID_HEADER: &str = "event-id";
+/// Event version header.
+pub const EVENT_VERSION_HEADER: &str = "event-version";
+/// Link header (absent on `*.deleted` events).
+pub const LINK_HEADER: &str = "link";
+/// Activation handshake header.
+pub const HOOK_SECRET_HEADER: &str = "x-hook-secret";
+/// Default tolerance between the delivery's timestamp and now. SmartRecruiters
+/// documents none, so this is a choice: configure it with
+/// [`WebhookVerifier::tolerance`].
+pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
+
+/// Why a delivery was refused. Each case is its own variant so a receiver can log and
+/// count them apart; all of them should be answered with a 4xx.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// A required header is absent (the subscription may have no secret key yet:
+    /// generate one with `Subscriptions::generate_secret_key`).
+    #[error("the delivery has no `{0}` header")]
+    MissingHeader(&'static str),
+    /// A header is present but unreadable.
+    #[error("the `{header}` header is malformed: {reason}")]
+    MalformedHeader {
+        /// Which header.
+        header: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The verifier has no secret key to check against.
+    #[error("no webhook secret key is configured; add the subscription's secret key")]
+    NoSecretConfigured,
+    /// No `v1` signature matches any configured secret key: forged, altered, or signed
+    /// with a key this verifier does not know (rotate in the new key).
+    #[error("the signature matches none of the configured secret keys")]
+    BadSignature,
+    /// The signature is valid but the timestamp is outside the tolerance window
+    /// (a replay or a badly skewed clock).
+    #[error(
+        "the delivery timestamp {timestamp} is {age_secs}s away from now (tolerance {tolerance_secs}s)"
+    )]
+    StaleTimestamp {
+        /// The delivery's timestamp (Unix seconds).
+        timestamp: u64,
+        /// Distance from now, in seconds.
+        age_secs: u64,
+        /// The configured tolerance, in seconds.
+        tolerance_secs: u64,
+    },
+    /// The body does not fit the event's schema.
+    #[error("the body of `{event}` is malformed: {message}")]
+    MalformedBody {
+        /// The event name.
+        event: String,
+        /// What serde said.
+        message: String,
+    },
+}
+
+/// The secret sent in the activation handshake, if this request is one.
+pub fn handshake_secret(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(HOOK_SECRET_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty())
+}
+
+/// For an activation handshake, the header to answer with (`X-Hook-Secret` echoed),
+/// together with HTTP 200 within 20 s. `None` when the request is not a handshake.
+pub fn handshake_response(headers: &HeaderMap) -> Option<(HeaderName, HeaderValue)> {
+    let value = headers.get(HOOK_SECRET_HEADER)?.clone();
+    (!value.is_empty()).then(|| (HeaderName::from_static(HOOK_SECRET_HEADER), value))
+}
+
+/// Verifies deliveries against one or more secret keys.
+#[derive(Clone)]
+pub struct WebhookVerifier {
+    secrets: Vec<SecretString>,
+    tolerance: Option<Duration>,
+    clock: Arc<dyn Clock>,
+}
+
+impl fmt::Debug for WebhookVerifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WebhookVerifier")
+            .field(
+                "secrets",
+                &format_args!("[{} redacted]", self.secrets.len()),
+            )
+            .field("tolerance", &self.tolerance)
+            .field("clock", &self.clock)
+            .finish()
+    }
+}
+
+impl Default for WebhookVerifier {
+    fn default() -> Self {
+        Self {
+            secrets: Vec::new(),
+            tolerance: Some(DEFAULT_TOLERANCE),
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+impl WebhookVerifier {
+    /// A verifier for one secret key, with the default tolerance and the system clock.
+    pub fn new(secret: SecretString) -> Self {
+        Self::default().secret(secret)
+    }
+
+    /// Also accept signatures made with `secret` (during rotation the old key stays
+    /// valid for 24 h and up to 16 keys may be live).
+    pub fn secret(mut self, secret: SecretString) -> Self {
+        self.secrets.push(secret);
+        self
+    }
+
+    /// Accept timestamps at most `tolerance` away from now.
+    pub fn tolerance(mut self, tolerance: Duration) -> Self {
+        self.tolerance = Some(tolerance);
+        self
+    }
+
+    /// Do not check the timestamp at all.
+    pub fn without_tolerance(mut self) -> Self {
+        self.tolerance = None;
+        self
+    }
+
+    /// Judge staleness with this clock (tests).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Check the signature and timestamp of a delivery.
+    pub fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<(), VerifyError> {
+        if self.secrets.is_empty() {
+            return Err(VerifyError::NoSecretConfigured);
+        }
+        let signature = required(headers, SIGNATURE_HEADER)?;
+        let timestamp_text = required(headers, TIMESTAMP_HEADER)?;
+        let timestamp: u64 =
+            timestamp_text
+                .trim()
+                .parse()
+                .map_err(|_| VerifyError::MalformedHeader {
+                    header: TIMESTAMP_HEADER,
+                    reason: "not a number of seconds".into(),
+                })?;
+        let candidates = v1_signatures(signature)?;
+        let message = signed_message(
+            timestamp_text,
+            body,
+            optional(headers, EVENT_ID_HEADER)?,
+            optional(headers, EVENT_NAME_HEADER)?,
+            optional(headers, EVENT_VERSION_HEADER)?,
+            optional(headers, LINK_HEADER)?,
+        );
+        // Every pair is compared, so timing says nothing about which key or entry matched.
+        let mut matched = false;
+        for secret in &self.secrets {
+            let expected = hmac_sha256_hex(secret.expose_secret().as_bytes(), &message);
+            for candidate in &candidates {
+                matched |= constant_time_eq(
+                    expected.as_bytes(),
+                    candidate.to_ascii_lowercase().as_bytes(),
+                );
+            }
+        }
+        if !matched {
+            return Err(VerifyError::BadSignature);
+        }
+        if let Some(tolerance) = self.tolerance {
+            let now = self
+                .clock
+                .now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0);
+            let age_secs = now.abs_diff(timestamp);
+            if age_secs > tolerance.as_secs() {
+                return Err(VerifyError::StaleTimestamp {
+                    timestamp,
+                    age_secs,
+                    tolerance_secs: tolerance.as_secs(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Verify, then parse the delivery into a typed event.
+    pub fn verify_delivery(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<Delivery, VerifyError> {
+        self.verify(headers, body)?;
+        parse_delivery(headers, body)
+    }
+}
+
+fn required<'h>(headers: &'h HeaderMap, name: &'static str) -> Result<&'h str, VerifyError> {
+    optional(headers, name)?
+        .filter(|v| !v.is_empty())
+        .ok_or(VerifyError::MissingHeader(name))
+}
+
+fn optional<'h>(
+    headers: &'h HeaderMap,
+    name: &'static str,
+) -> Result<Option<&'h str>, VerifyError> {
+    headers
+        .get(name)
+        .map(|v| {
+            v.to_str().map_err(|_| VerifyError::MalformedHeader {
+                header: name,
+                reason: "not visible ASCII".into(),
+            })
+        })
+        .transpose()
+}
+
+/// The `v1` entries of `scheme=sig;scheme=sig`.
+fn v1_signatures(header: &str) -> Result<Vec<&str>, VerifyError> {
+    let mut found = Vec::new();
+    for entry in header.split(';').map(str::trim).filter(|e| !e.is_empty()) {
+        let (scheme, value) =
+            entry
+                .split_once('=')
+                .ok_or_else(|| VerifyError::MalformedHeader {
+                    header: SIGNATURE_HEADER,
+                    reason: format!("entry without `=` ({} characters)", entry.len()),
+                })?;
+        if scheme.trim() == "v1" {
+            found.push(value.trim());
+        }
+    }
+    if found.is_empty() {
+        return Err(VerifyError::MalformedHeader {
+            header: SIGNATURE_HEADER,
+            reason: "no `v1=` signature".into(),
+        });
+    }
+    Ok(found)
+}
+
+fn signed_message(
+    timestamp: &str,
+    body: &[u8],
+    event_id: Option<&str>,
+    event_name: Option<&str>,
+    event_version: Option<&str>,
+    link: Option<&str>,
+) -> Vec<u8> {
+    let mut message = Vec::with_capacity(body.len() + 128);
+    message.extend_from_slice(timestamp.as_bytes());
+    message.push(b'.');
+    message.extend_from_slice(body);
+    for part in [event_id, event_name, event_version, link] {
+        message.push(b'.');
+        message.extend_from_slice(part.unwrap_or("").as_bytes());
+    }
+    message
+}
+
+/// `v1=<hex>` for a delivery signed with `secret` (what SmartRecruiters sends).
+pub fn sign(
+    secret: &SecretString,
+    timestamp: u64,
+    body: &[u8],
+    event_id: &str,
+    event_name: &str,
+    event_version: &str,
+    link: &str,
+) -> String {
+    let message = signed_message(
+        &timestamp.to_string(),
+        body,
+        Some(event_id),
+        Some(event_name),
+        Some(event_version),
+        Some(link),
+    );
+    format!(
+        "v1={}",
+        hmac_sha256_hex(secret.expose_secret().as_bytes(), &message)
+    )
+}
+
+/// A delivery to sign in tests: produces the headers SmartRecruiters would send.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestDelivery {
+    /// Event name.
+    pub event_name: String,
+    /// Event id.
+    pub event_id: String,
+    /// Event version.
+    pub event_version: String,
+    /// Link header value (`None` for `*.deleted`).
+    pub link: Option<String>,
+    /// Unix seconds.
+    pub timestamp: u64,
+    /// Raw body.
+    pub body: Vec<u8>,
+}
+
+impl TestDelivery {
+    /// A delivery of `event_name` with `body`, timestamped `timestamp`.
+    pub fn new(event_name: impl Into<String>, body: impl Into<Vec<u8>>, timestamp: u64) -> Self {
+        Self {
+            event_name: event_name.into(),
+            event_id: "test-event".into(),
+            event_version: "v201910".into(),
+            link: None,
+            timestamp,
+            body: body.into(),
+        }
+    }
+
+    /// With this `Link` header.
+    pub fn link(mut self, link: impl Into<String>) -> Self {
+        self.link = Some(link.into());
+        self
+    }
+
+    /// Headers signed with every key in `secrets` (one `v1=` entry each).
+    pub fn headers(&self, secrets: &[&SecretString]) -> HeaderMap {
+        let signature = secrets
+            .iter()
+            .map(|secret| {
+                sign(
+                    secret,
+                    self.timestamp,
+                    &self.body,
+                    &self.event_id,
+                    &self.event_name,
+                    &self.event_version,
+                    self.link.as_deref().unwrap_or(""),
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(";");
+        let mut headers = HeaderMap::new();
+        let mut put = |name: &'static str, value: &str| {
+            if let Ok(value) = HeaderValue::from_str(value) {
+                headers.insert(name, value);
+            }
+        };
+        put("content-type", "application/json");
+        put(SIGNATURE_HEADER, &signature);
+        put(TIMESTAMP_HEADER, &self.timestamp.to_string());
+        put(EVENT_NAME_HEADER, &self.event_name);
+        put(EVENT_ID_HEADER, &self.event_id);
+        put(EVENT_VERSION_HEADER, &self.event_version);
+        if let Some(link) = &self.link {
+            put(LINK_HEADER, link);
+        }
+        headers
+    }
+}
+
+/// Body of application events (snake_case on the wire). `application_id` is missing
+/// in some documented examples.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApplicationEvent {
+    /// Job.
+    pub job_id: JobId,
+    /// Candidate.
+    pub candidate_id: CandidateId,
+    /// Application (Job Applications API id).
+    #[serde(default)]
+    pub application_id: Option<ApplicationId>,
+    /// Fields not modelled here.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Body of candidate events: the id only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CandidateEvent {
+    /// Candidate.
+    pub id: CandidateId,
+}
+
+/// Body of job events: the id only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobEvent {
+    /// Job.
+    pub id: JobId,
+}
+
+/// A delivery's event. Bodies carry ids only: fetch the current state (for
+/// `application.status.updated`, `Applications::get`) or follow the `Link`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum WebhookEvent {
+    /// `application.created`.
+    ApplicationCreated(ApplicationEvent),
+    /// `application.status.updated`.
+    ApplicationStatusUpdated(ApplicationEvent),
+    /// `candidate.created`.
+    CandidateCreated(CandidateEvent),
+    /// `candidate.updated`.
+    CandidateUpdated(CandidateEvent),
+    /// `candidate.deleted` (no `Link` header).
+    CandidateDeleted(CandidateEvent),
+    /// `job.created`.
+    JobCreated(JobEvent),
+    /// `job.updated`.
+    JobUpdated(JobEvent),
+    /// `job.status.updated` (the `Link` points at the status history).
+    JobStatusUpdated(JobEvent),
+    /// Any other event, with its raw body.
+    Unknown {
+        /// The event name.
+        name: String,
+        /// The raw body as received (lossy UTF-8).
+        body: String,
+    },
+}
+
+impl WebhookEvent {
+    /// Parse the body of an `event_name` delivery.
+    pub fn parse(event_name: &str, body: &[u8]) -> Result<Self, VerifyError> {
+        fn decode<T: serde::de::DeserializeOwned>(
+            event: &str,
+            body: &[u8],
+        ) -> Result<T, VerifyError> {
+            serde_json::from_slice(body).map_err(|e| VerifyError::MalformedBody {
+                event: event.to_owned(),
+                message: e.to_string(),
+            })
+        }
+        Ok(match event_name {
+            "application.created" => Self::ApplicationCreated(decode(event_name, body)?),
+            "application.status.updated" => {
+                Self::ApplicationStatusUpdated(decode(event_name, body)?)
+            }
+            "candidate.created" => Self::CandidateCreated(decode(event_name, body)?),
+            "candidate.updated" => Self::CandidateUpdated(decode(event_name, body)?),
+            "candidate.deleted" => Self::CandidateDeleted(decode(event_name, body)?),
+            "job.created" => Self::JobCreated(decode(event_name, body)?),
+            "job.updated" => Self::JobUpdated(decode(event_name, body)?),
+            "job.status.updated" => Self::JobStatusUpdated(decode(event_name, body)?),
+            other => Self::Unknown {
+                name: other.to_owned(),
+                body: String::from_utf8_lossy(body).into_owned(),
+            },
+        })
+    }
+}
+
+/// The delivery headers besides the signature.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeliveryMeta {
+    /// `event-name`.
+    pub event_name: String,
+    /// `event-id`: deduplicate on it.
+    pub event_id: Option<String>,
+    /// `event-version`.
+    pub event_version: Option<String>,
+    /// `Link` (URL of the resource's current state; absent on deletions).
+    pub link: Option<String>,
+    /// `smartrecruiters-timestamp`, when present.
+    pub timestamp: Option<u64>,
+}
+
+/// A parsed delivery.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delivery {
+    /// Headers.
+    pub meta: DeliveryMeta,
+    /// The event.
+    pub event: WebhookEvent,
+}
+
+/// Parse a delivery without verifying it (use [`WebhookVerifier::verify_delivery`]
+/// unless the delivery was verified otherwise).
+pub fn parse_delivery(headers: &HeaderMap, body: &[u8]) -> Result<Delivery, VerifyError> {
+    let event_name = required(headers, EVENT_NAME_HEADER)?.to_owned();
+    let owned = |name| optional(headers, name).map(|v| v.map(str::to_owned));
+    let meta = DeliveryMeta {
+        event_id: owned(EVENT_ID_HEADER)?,
+        event_version: owned(EVENT_VERSION_HEADER)?,
+        link: owned(LINK_HEADER)?,
+        timestamp: optional(headers, TIMESTAMP_HEADER)?.and_then(|t| t.trim().parse().ok()),
+        event_name,
+    };
+    let event = WebhookEvent::parse(&meta.event_name, body)?;
+    Ok(Delivery { meta, event })
+}
