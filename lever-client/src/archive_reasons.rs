@@ -6,10 +6,9 @@ use client_core::{Result, Transport, encode_segment};
 use serde::{Deserialize, Serialize};
 
 use crate::common::{Listing, data};
-use crate::enums::string_enum;
 use crate::ids::ArchiveReasonId;
 
-string_enum! {
+client_core::open_enum! {
     /// Whether an archive reason means hired.
     ArchiveReasonType {
         /// Hired.
@@ -19,7 +18,7 @@ string_enum! {
     }
 }
 
-string_enum! {
+client_core::open_enum! {
     /// Whether an archive reason can still be used.
     ArchiveReasonStatus {
         /// In use.

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::common::{Call, Expandable, Listing, PageStream, data, failed, null_default};
 use crate::contacts::{Contact, Phone};
-use crate::enums::{Confidentiality, Origin, string_enum};
+use crate::enums::{Confidentiality, Origin};
 use crate::ids::{
     ApplicationId, ArchiveReasonId, ContactId, OpportunityId, PerformAs, PostingId, RequisitionId,
     StageId, UserId,
@@ -176,7 +176,7 @@ pub struct Urls {
     pub show: Option<String>,
 }
 
-string_enum! {
+client_core::open_enum! {
     /// Fields `expand` can replace with full objects.
     OpportunityExpand {
         /// `applications`.

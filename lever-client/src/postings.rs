@@ -6,11 +6,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::common::{Expandable, Listing, data, failed, null_default};
-use crate::enums::{Confidentiality, string_enum};
+use crate::enums::Confidentiality;
 use crate::ids::{PostingId, UserId};
 use crate::users::User;
 
-string_enum! {
+client_core::open_enum! {
     /// A posting's state.
     PostingState {
         /// Published.
@@ -28,7 +28,7 @@ string_enum! {
     }
 }
 
-string_enum! {
+client_core::open_enum! {
     /// Where the work happens.
     WorkplaceType {
         /// On site.
@@ -42,7 +42,7 @@ string_enum! {
     }
 }
 
-string_enum! {
+client_core::open_enum! {
     /// Fields `expand` can replace with user objects on postings.
     PostingExpand {
         /// `user` (creator).

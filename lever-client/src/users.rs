@@ -6,10 +6,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::common::{Listing, data, failed};
-use crate::enums::string_enum;
 use crate::ids::{ContactId, UserId};
 
-string_enum! {
+client_core::open_enum! {
     /// A user's role. Custom role ids may appear as [`AccessRole::Other`].
     AccessRole {
         /// `super admin`.

@@ -14,10 +14,9 @@ use client_core::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::enums::string_enum;
 use crate::ids::{ApplicationId, ContactId, OpportunityId, StageId};
 
-string_enum! {
+client_core::open_enum! {
     /// A webhook event. New events arrive as [`Event::Other`].
     Event {
         /// An application was created.
