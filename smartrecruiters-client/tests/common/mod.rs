@@ -1,0 +1,75 @@
+//! Shared test helpers: fixtures, a wiremock server with a catch-all, and clients.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use serde_json::Value;
+use smartrecruiters_client::{RateLimits, RetryPolicy, SecretString, SmartRecruitersClient};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+pub const API_KEY: &str = "test-api-key-0123456789abcdef0123";
+
+/// The text of a fixture from shared/reference/smartrecruiters/examples.
+pub fn fixture_text(name: &str) -> String {
+    let path = format!(
+        "{}/../../shared/reference/smartrecruiters/examples/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
+}
+
+/// A fixture as JSON.
+pub fn fixture(name: &str) -> Value {
+    serde_json::from_str(&fixture_text(name)).unwrap()
+}
+
+/// A mock server where any request no test expected gets a 599.
+pub async fn server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(599).set_body_string("unexpected request"))
+        .with_priority(u8::MAX)
+        .named("catch-all")
+        .mount(&server)
+        .await;
+    server
+}
+
+/// Fast retries for tests.
+pub fn fast_retry() -> RetryPolicy {
+    RetryPolicy {
+        initial_backoff: Duration::from_millis(1),
+        max_backoff: Duration::from_millis(5),
+        jitter: false,
+        ..RetryPolicy::default()
+    }
+}
+
+/// An API-key client against `server`, with the default limits and fast retries.
+pub fn client(server: &MockServer) -> SmartRecruitersClient {
+    SmartRecruitersClient::builder()
+        .base_url(server.uri())
+        .api_key(SecretString::from(API_KEY))
+        .retry_policy(fast_retry())
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
+}
+
+/// Same, without client-side pacing.
+pub fn unlimited_client(server: &MockServer) -> SmartRecruitersClient {
+    SmartRecruitersClient::builder()
+        .base_url(server.uri())
+        .api_key(SecretString::from(API_KEY))
+        .retry_policy(fast_retry())
+        .rate_limits(RateLimits::unlimited())
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
+}
+
+/// A JSON response.
+pub fn json(status: u16, body: Value) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_json(body)
+}
