@@ -1,2 +1,102 @@
-//! willo-client: under construction.
+//! `willo-client`: a typed async client for the [Willo](https://www.willo.video)
+//! Integration API v2 (one-way video interviews), with webhook intake helpers.
+//!
+//! - Every resource of the API: departments, interviews, participants (with IDV
+//!   info/media), message templates, users, webhooks, the interview template library,
+//!   child organisations, languages and IDV countries — as
+//!   `client.<resource>().<call>(..)`.
+//! - The seed guide's 30-minute flow as first-class calls:
+//!   [`WilloClient::send_interview`] (E.164 check, dedupe by email, then
+//!   `POST /participants/`) and [`WilloClient::interview_results`].
+//! - [`webhooks`]: URL-token verification, tolerant delivery parsing, and
+//!   [`Webhooks::subscribe`] to register one webhook per event.
+//! - Built on `client-core`: the bare API key in `Authorization` (scheme configurable),
+//!   conservative client-side rate limits (5 req/s, 2 in flight), retries that never
+//!   repeat an invite after a server error, DRF errors parsed into
+//!   [`Error::Api`] with field messages, lists as resumable streams.
+//!
+//! Willo documents few field names publicly. Models keep every field they do not know
+//! in an `extra` map, accept missing fields, and keep unknown enum values; where the
+//! reference marks a fact uncertain (auth scheme, IDV path, filters) it is configurable.
+//!
+//! ```no_run
+//! use willo_client::{Candidate, Metadata, SendInterview, WilloClient};
+//!
+//! # async fn run() -> Result<(), willo_client::Error> {
+//! let client = WilloClient::builder(std::env::var("WILLO_API_KEY").unwrap_or_default())
+//!     .build()?;
+//!
+//! let outcome = client
+//!     .send_interview(&SendInterview {
+//!         interview_id: "1e2048a686804049b128f1357c559cbf".into(),
+//!         candidate: Candidate {
+//!             name: "Jane Doe".into(),
+//!             email: "jane@example.com".into(),
+//!             phone: Some("+447700900123".into()),
+//!         },
+//!         metadata: Metadata {
+//!             ats_candidate_id: Some("12345".into()),
+//!             ..Metadata::default()
+//!         },
+//!     })
+//!     .await?;
+//! // Store the ATS id next to the participant key: Willo has no field for it.
+//! println!("created: {}, participant: {:?}", outcome.created, outcome.participant.key);
+//!
+//! if let Some(key) = &outcome.participant.key {
+//!     let results = client.interview_results(key).await?;
+//!     println!("{} answers, stage {:?}", results.responses.len(), results.stage);
+//! }
+//! # Ok(()) }
+//! ```
 #![warn(missing_docs)]
+
+mod children;
+mod client;
+mod departments;
+mod idv_countries;
+mod interview_templates;
+mod interviews;
+mod keys;
+mod languages;
+mod lenient;
+mod message_templates;
+mod pagination;
+mod participants;
+mod probe;
+mod resource;
+mod results;
+mod send_interview;
+mod users;
+mod webhook_subscriptions;
+pub mod webhooks;
+
+pub use children::{ChildOrganisation, ChildOrganisationInput, Children};
+pub use client::{
+    AuthScheme, DEFAULT_IDV_COUNTRIES_PATH, Environment, PRODUCTION_BASE_URL, STAGING_BASE_URL,
+    WilloClient, WilloClientBuilder, default_rate_limits,
+};
+pub use departments::{Department, DepartmentInput, Departments};
+pub use idv_countries::{IdvCountries, IdvCountry};
+pub use interview_templates::{Category, InterviewTemplate, InterviewTemplates};
+pub use interviews::{Interview, InterviewFilter, InterviewInput, Interviews, UserSummary};
+pub use keys::{
+    CategoryKey, ChildKey, DepartmentKey, InterviewKey, InterviewTemplateKey, MessageTemplateKey,
+    ParticipantKey, UserKey, WebhookKey, looks_like_key,
+};
+pub use languages::{Language, Languages};
+pub use message_templates::{MessageKind, MessageTemplate, MessageTemplateInput, MessageTemplates};
+pub use pagination::{Cursor, DrfPage, ListParams, MAX_PAGE_SIZE, MIN_PAGE_SIZE};
+pub use participants::{
+    InviteParticipant, Participant, ParticipantFilter, ParticipantInput, Participants,
+};
+pub use results::{InterviewResults, ResponseResult};
+pub use send_interview::{Candidate, Metadata, SendInterview, SendInterviewOutcome, is_e164};
+pub use users::{User, UserInput, UserRole, Users};
+pub use webhook_subscriptions::{Subscription, SubscriptionScope, Webhook, WebhookInput, Webhooks};
+pub use webhooks::{WebhookDelivery, WebhookEvent};
+
+/// The error type of every call (from `client-core`).
+pub use client_core::{ApiError, Error, FieldError, Result};
+/// Re-exported so users name the same versions.
+pub use client_core::{Idempotency, LimitSpec, RateLimits, RetryPolicy, SecretString};

@@ -1,0 +1,242 @@
+//! The calls every Willo collection shares (list, stream, create, get, replace, update,
+//! delete), written once. Resource modules wrap them in typed, documented methods.
+
+use client_core::pagination::{Page, pages};
+use client_core::{Idempotency, Result, Transport, encode_segment};
+use futures::stream::{BoxStream, StreamExt, TryStreamExt};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::pagination::{Cursor, DrfPage, ListParams};
+
+/// A collection under the API root, such as `/participants/`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Collection<'a> {
+    transport: &'a Transport,
+    /// The collection path with leading and trailing slash (`/participants/`).
+    path: &'a str,
+}
+
+impl<'a> Collection<'a> {
+    pub(crate) fn new(transport: &'a Transport, path: &'a str) -> Self {
+        Self { transport, path }
+    }
+
+    /// `{collection}{key}/`, the key percent-encoded so it cannot change the endpoint.
+    pub(crate) fn item_path(&self, key: &str) -> String {
+        format!("{}{}/", self.path, encode_segment(key))
+    }
+
+    /// `{collection}{key}/{sub}/`.
+    pub(crate) fn sub_path(&self, key: &str, sub: &str) -> String {
+        format!("{}{}/", self.item_path(key), sub)
+    }
+
+    /// `GET {collection}` with `params`: one page.
+    pub(crate) async fn page<T: DeserializeOwned>(
+        &self,
+        params: &ListParams,
+    ) -> Result<DrfPage<T>> {
+        self.transport
+            .get(self.path)
+            .query_pairs(params.to_query())
+            .send()
+            .await
+    }
+
+    /// Every page from the start (with `params`) or from a saved cursor.
+    pub(crate) fn pages<T>(
+        &self,
+        params: ListParams,
+        start: Option<Cursor>,
+    ) -> BoxStream<'static, Result<Page<T, Cursor>>>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        let transport = self.transport.clone();
+        let path = self.path.to_owned();
+        pages::<DrfPage<T>, _, _>(start, move |cursor: Option<Cursor>| {
+            let transport = transport.clone();
+            let path = path.clone();
+            let query = params.to_query();
+            async move {
+                match cursor {
+                    // The `next` link already carries the original filters.
+                    Some(cursor) => transport.get_url(cursor.as_str())?.send().await,
+                    None => transport.get(path).query_pairs(query).send().await,
+                }
+            }
+        })
+        .boxed()
+    }
+
+    /// Every item of every page, one page in memory at a time.
+    pub(crate) fn items<T>(
+        &self,
+        params: ListParams,
+        start: Option<Cursor>,
+    ) -> BoxStream<'static, Result<T>>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        self.pages(params, start)
+            .map_ok(|page| futures::stream::iter(page.items.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// `POST {collection}` (not replayed after a server error).
+    pub(crate) async fn create<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        body: &B,
+    ) -> Result<T> {
+        self.create_with(body, Idempotency::ByMethod).await
+    }
+
+    /// `POST {collection}` with an explicit idempotency setting.
+    pub(crate) async fn create_with<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        body: &B,
+        idempotency: Idempotency,
+    ) -> Result<T> {
+        self.transport
+            .post(self.path)
+            .json(body)
+            .idempotency(idempotency)
+            .send()
+            .await
+    }
+
+    /// `GET {collection}{key}/`.
+    pub(crate) async fn get<T: DeserializeOwned>(&self, key: &str) -> Result<T> {
+        self.transport.get(self.item_path(key)).send().await
+    }
+
+    /// `GET {path}` for a sub-resource returning arbitrary JSON.
+    pub(crate) async fn get_path<T: DeserializeOwned>(&self, path: String) -> Result<T> {
+        self.transport.get(path).send().await
+    }
+
+    /// `PUT {collection}{key}/`: replace the whole resource.
+    pub(crate) async fn replace<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        key: &str,
+        body: &B,
+    ) -> Result<T> {
+        self.transport
+            .put(self.item_path(key))
+            .json(body)
+            .send()
+            .await
+    }
+
+    /// `PATCH {collection}{key}/`: change the given fields only.
+    pub(crate) async fn update<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        key: &str,
+        body: &B,
+    ) -> Result<T> {
+        self.transport
+            .patch(self.item_path(key))
+            .json(body)
+            .send()
+            .await
+    }
+
+    /// `DELETE {collection}{key}/` (any success status, body ignored).
+    pub(crate) async fn delete(&self, key: &str) -> Result<()> {
+        self.transport
+            .delete(self.item_path(key))
+            .send_empty()
+            .await
+    }
+}
+
+/// `list`, `stream`, `stream_from` and `pages` for a resource handle that has a
+/// `collection()` method. `$item` is the model type.
+macro_rules! list_calls {
+    ($item:ty, $what:literal) => {
+        #[doc = concat!("One page of ", $what, " (`GET` on the collection). Accepts [`crate::ListParams`] or a resource filter.")]
+        pub async fn list(
+            &self,
+            params: impl Into<$crate::ListParams>,
+        ) -> client_core::Result<$crate::DrfPage<$item>> {
+            self.collection().page(&params.into()).await
+        }
+
+        #[doc = concat!("Every one of the ", $what, " across all pages, fetched page by page as the stream is polled.")]
+        pub fn stream(
+            &self,
+            params: impl Into<$crate::ListParams>,
+        ) -> client_core::pagination::ItemStream<'static, $item> {
+            self.collection().items(params.into(), None)
+        }
+
+        #[doc = concat!("The ", $what, " from a saved [`crate::Cursor`] on (the filters travel inside the cursor's link).")]
+        pub fn stream_from(
+            &self,
+            cursor: $crate::Cursor,
+        ) -> client_core::pagination::ItemStream<'static, $item> {
+            self.collection().items($crate::ListParams::new(), Some(cursor))
+        }
+
+        #[doc = concat!("Pages of ", $what, ", each with the cursor of the page after it: save `page.next` once a page is handled to resume there with `pages(.., Some(cursor))` or `stream_from`.")]
+        pub fn pages(
+            &self,
+            params: impl Into<$crate::ListParams>,
+            start: Option<$crate::Cursor>,
+        ) -> futures::stream::BoxStream<
+            'static,
+            client_core::Result<client_core::pagination::Page<$item, $crate::Cursor>>,
+        > {
+            self.collection().pages(params.into(), start)
+        }
+    };
+}
+
+/// `get(key)` for a resource handle.
+macro_rules! get_call {
+    ($key:ty => $item:ty, $what:literal) => {
+        #[doc = concat!("`GET` one ", $what, " by key.")]
+        pub async fn get(&self, key: &$key) -> client_core::Result<$item> {
+            self.collection().get(key.as_str()).await
+        }
+    };
+}
+
+/// `create(input)` for a resource handle (never replayed after a server error).
+macro_rules! create_call {
+    ($input:ty => $item:ty, $what:literal) => {
+        #[doc = concat!("`POST` a new ", $what, ". Not retried after a server error, since the first attempt may have succeeded.")]
+        pub async fn create(&self, input: &$input) -> client_core::Result<$item> {
+            self.collection().create(input).await
+        }
+    };
+}
+
+/// `replace(key, input)` (PUT) and `update(key, input)` (PATCH) for a resource handle.
+macro_rules! write_calls {
+    ($key:ty, $input:ty => $item:ty, $what:literal) => {
+        #[doc = concat!("`PUT` the ", $what, ": replace it whole with `input`.")]
+        pub async fn replace(&self, key: &$key, input: &$input) -> client_core::Result<$item> {
+            self.collection().replace(key.as_str(), input).await
+        }
+
+        #[doc = concat!("`PATCH` the ", $what, ": change only the fields set in `input`.")]
+        pub async fn update(&self, key: &$key, input: &$input) -> client_core::Result<$item> {
+            self.collection().update(key.as_str(), input).await
+        }
+    };
+}
+
+/// `delete(key)` for a resource handle.
+macro_rules! delete_call {
+    ($key:ty, $what:literal) => {
+        #[doc = concat!("`DELETE` the ", $what, ".")]
+        pub async fn delete(&self, key: &$key) -> client_core::Result<()> {
+            self.collection().delete(key.as_str()).await
+        }
+    };
+}
+
+pub(crate) use {create_call, delete_call, get_call, list_calls, write_calls};

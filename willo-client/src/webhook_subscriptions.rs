@@ -1,0 +1,188 @@
+//! Webhook subscriptions (`/webhooks/`): list, create, replace, update, delete (Willo
+//! lists no get-one), and [`Webhooks::subscribe`], which registers one webhook per
+//! event with a secret token in each URL.
+//!
+//! Confirmed from a real account (willo.md §5-§6): fields `url`, `event`, `interviews`,
+//! `follow_all_interviews`, `departments`, `users`, `payload_configuration`,
+//! `api_version`, `status`; one event per webhook; no secret and no signing. Webhooks
+//! can only be created through the API.
+
+use client_core::{Result, SecretString};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use url::Url;
+
+use crate::client::WilloClient;
+use crate::keys::{DepartmentKey, InterviewKey, UserKey, WebhookKey};
+use crate::lenient;
+use crate::resource::{Collection, create_call, delete_call, list_calls, write_calls};
+use crate::webhooks::{WebhookEvent, registration_url};
+
+/// A webhook subscription as Willo returns it.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+pub struct Webhook {
+    /// Its key (assumed: webhooks are addressed as `/webhooks/{key}/`).
+    #[serde(default, deserialize_with = "lenient::key_ref")]
+    pub key: Option<WebhookKey>,
+    /// Where deliveries go. Treat it as secret when it carries a token.
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub url: Option<String>,
+    /// The one event it sends.
+    #[serde(default)]
+    pub event: Option<WebhookEvent>,
+    /// Interviews it follows (when not following all).
+    #[serde(default, deserialize_with = "lenient::key_refs")]
+    pub interviews: Vec<InterviewKey>,
+    /// Whether it follows every interview of the account.
+    #[serde(default, deserialize_with = "lenient::flag")]
+    pub follow_all_interviews: Option<bool>,
+    /// Departments it is scoped to (semantics unconfirmed).
+    #[serde(default, deserialize_with = "lenient::key_refs")]
+    pub departments: Vec<DepartmentKey>,
+    /// Users it is scoped to (semantics unconfirmed).
+    #[serde(default, deserialize_with = "lenient::key_refs")]
+    pub users: Vec<UserKey>,
+    /// Payload configuration, as sent (semantics unconfirmed).
+    #[serde(default)]
+    pub payload_configuration: Option<Value>,
+    /// Payload version (`"v1"` observed).
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub api_version: Option<String>,
+    /// Status, as sent (values unknown).
+    #[serde(default)]
+    pub status: Option<Value>,
+    /// Every other field, as received.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The body of a webhook create, replace or update. Unset fields are not sent.
+/// Rotate a URL token with [`Webhooks::update`] and a new `url`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct WebhookInput {
+    /// Where deliveries go.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The event to send.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<WebhookEvent>,
+    /// Interviews to follow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interviews: Option<Vec<InterviewKey>>,
+    /// Follow every interview of the account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_all_interviews: Option<bool>,
+    /// Departments to scope to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub departments: Option<Vec<DepartmentKey>>,
+    /// Users to scope to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<Vec<UserKey>>,
+    /// Any other field to send (`payload_configuration`, `api_version`…).
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Which interviews a [`Subscription`] follows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SubscriptionScope {
+    /// Every interview of the account (`follow_all_interviews: true`). Expect
+    /// deliveries for participants your system never invited.
+    AllInterviews,
+    /// Only these interviews.
+    Interviews(Vec<InterviewKey>),
+}
+
+/// What [`Webhooks::subscribe`] registers: one webhook per event, each delivering to
+/// `endpoint?token=<token>&event=<event>`.
+#[derive(Clone)]
+pub struct Subscription {
+    /// Your receiving endpoint (existing query parameters are kept).
+    pub endpoint: Url,
+    /// The secret token put in each URL; check it on receipt with
+    /// [`crate::webhooks::verify_url_token`]. Use a long random value.
+    pub token: SecretString,
+    /// The events to subscribe to (default: all four).
+    pub events: Vec<WebhookEvent>,
+    /// Which interviews to follow.
+    pub scope: SubscriptionScope,
+}
+
+impl Subscription {
+    /// All four events for `scope`, delivered to `endpoint` with `token`.
+    pub fn new(endpoint: Url, token: SecretString, scope: SubscriptionScope) -> Self {
+        Self {
+            endpoint,
+            token,
+            events: WebhookEvent::ALL.to_vec(),
+            scope,
+        }
+    }
+
+    /// Only these events.
+    pub fn events(mut self, events: impl IntoIterator<Item = WebhookEvent>) -> Self {
+        self.events = events.into_iter().collect();
+        self
+    }
+
+    fn input_for(&self, event: &WebhookEvent) -> WebhookInput {
+        let url = registration_url(&self.endpoint, &self.token, event);
+        let (interviews, follow_all) = match &self.scope {
+            SubscriptionScope::AllInterviews => (None, true),
+            SubscriptionScope::Interviews(keys) => (Some(keys.clone()), false),
+        };
+        WebhookInput {
+            url: Some(url.into()),
+            event: Some(event.clone()),
+            interviews,
+            follow_all_interviews: Some(follow_all),
+            ..WebhookInput::default()
+        }
+    }
+}
+
+impl std::fmt::Debug for Subscription {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Subscription")
+            .field("endpoint", &self.endpoint.as_str())
+            .field("token", &"[redacted]")
+            .field("events", &self.events)
+            .field("scope", &self.scope)
+            .finish()
+    }
+}
+
+/// Calls on `/webhooks/`. Obtain with [`WilloClient::webhooks`].
+#[derive(Debug, Clone, Copy)]
+pub struct Webhooks<'a> {
+    client: &'a WilloClient,
+}
+
+impl<'a> Webhooks<'a> {
+    pub(crate) fn new(client: &'a WilloClient) -> Self {
+        Self { client }
+    }
+
+    fn collection(&self) -> Collection<'a> {
+        Collection::new(self.client.transport(), "/webhooks/")
+    }
+
+    list_calls!(Webhook, "webhooks");
+    create_call!(WebhookInput => Webhook, "webhook");
+    write_calls!(WebhookKey, WebhookInput => Webhook, "webhook");
+    delete_call!(WebhookKey, "webhook");
+
+    /// Register one webhook per event in `subscription`, in order, each URL carrying
+    /// the secret token and its event name. Returns the created webhooks.
+    ///
+    /// Stops at the first failure: the webhooks created before it stay registered
+    /// (list them with [`Webhooks::list`] and delete or reuse them).
+    pub async fn subscribe(&self, subscription: &Subscription) -> Result<Vec<Webhook>> {
+        let mut created = Vec::with_capacity(subscription.events.len());
+        for event in &subscription.events {
+            created.push(self.create(&subscription.input_for(event)).await?);
+        }
+        Ok(created)
+    }
+}

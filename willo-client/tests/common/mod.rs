@@ -1,0 +1,87 @@
+//! Shared test helpers: a mock Willo on 127.0.0.1, a client pointed at it, fixtures.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use serde_json::Value;
+use willo_client::{RateLimits, RetryPolicy, WilloClient, WilloClientBuilder};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// The API key every test client uses.
+pub const KEY: &str = "test-willo-key-9f8e7d";
+/// The API root under the mock server, as in production.
+pub const ROOT: &str = "/api/integrations/v2";
+/// A key-shaped interview key.
+pub const INTERVIEW: &str = "1e2048a686804049b128f1357c559cbf";
+/// A key-shaped participant key.
+pub const PARTICIPANT: &str = "5b0c3e8a9d7f4e21a3c6b8d9e0f1a2b3";
+
+/// A mock server that answers 599 to anything no test mock matched, so a stray request
+/// fails the call that made it.
+pub async fn server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(599).set_body_string("no mock matched"))
+        .with_priority(u8::MAX)
+        .mount(&server)
+        .await;
+    server
+}
+
+/// `ROOT` + `path`.
+pub fn at(path: &str) -> String {
+    format!("{ROOT}{path}")
+}
+
+/// A builder for the mock: no client-side pacing, millisecond backoff.
+pub fn builder(server: &MockServer) -> WilloClientBuilder {
+    WilloClient::builder(KEY)
+        .base_url(format!("{}{ROOT}", server.uri()))
+        .rate_limits(RateLimits::unlimited())
+        .retry_policy(RetryPolicy {
+            initial_backoff: Duration::from_millis(1),
+            jitter: false,
+            ..RetryPolicy::default()
+        })
+        .timeout(Duration::from_secs(10))
+}
+
+/// A client for the mock.
+pub fn client(server: &MockServer) -> WilloClient {
+    builder(server).build().expect("client builds")
+}
+
+/// A fixture from `shared/reference/willo/examples/`, unwrapped from its `body`.
+pub fn fixture(name: &str) -> Value {
+    let path = format!(
+        "{}/../../shared/reference/willo/examples/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let value: Value = serde_json::from_str(&text).expect("fixture is JSON");
+    value.get("body").cloned().unwrap_or(value)
+}
+
+/// A DRF page.
+pub fn page(results: Value, next: Option<String>) -> Value {
+    serde_json::json!({
+        "count": results.as_array().map_or(0, Vec::len),
+        "next": next,
+        "previous": null,
+        "results": results,
+    })
+}
+
+/// A mock matching `verb` on `ROOT + path` with the bare key in `Authorization`.
+pub fn call(verb: &str, path: &str) -> wiremock::MockBuilder {
+    use wiremock::matchers::{header, method, path as path_is};
+    Mock::given(method(verb))
+        .and(path_is(at(path)))
+        .and(header("authorization", KEY))
+}
+
+/// A JSON response with `status`.
+pub fn json(status: u16, body: Value) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_json(body)
+}
