@@ -4,11 +4,14 @@
 use std::fmt;
 use std::sync::Arc;
 
-use client_core::auth::{AccessToken, Authenticator};
-use client_core::oauth::{
-    ClientAuthMethod, OAuthApp, RefreshTokenSource, RefreshTokenStore, TokenEndpoint, TokenResponse,
-};
+use client_core::auth::Authenticator;
+use client_core::oauth::{ClientAuthMethod, OAuthApp, RefreshTokenSource, TokenEndpoint};
 use client_core::{Error, Result, SecretString, Url};
+
+/// OAuth pieces callers touch, re-exported: a stored access token, the token response,
+/// and the trait (also implemented by closures) that persists rotated refresh tokens.
+pub use client_core::auth::AccessToken;
+pub use client_core::oauth::{RefreshTokenStore, TokenResponse};
 
 /// The `offline_access` scope: without it Lever issues no refresh token.
 pub const OFFLINE_ACCESS: &str = "offline_access";

@@ -40,8 +40,9 @@
 //! use std::sync::Arc;
 //! use std::time::Duration;
 //! use lever_client::SecretString;
-//! use lever_client::webhooks::{Event, EventData, WebhookVerifier, VerifyError, signed_delivery};
-//! use client_core::webhook::{FixedClock, InMemoryReplayGuard};
+//! use lever_client::webhooks::{
+//!     Event, EventData, FixedClock, InMemoryReplayGuard, VerifyError, WebhookVerifier, signed_delivery,
+//! };
 //!
 //! let signature_token = SecretString::from("73311ged32110cc40e00c672c2e03e1a42fa28a4fabde089");
 //! let verifier = WebhookVerifier::new(signature_token.clone())

@@ -9,12 +9,17 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use client_core::webhook::{Clock, ReplayGuard, SystemClock, constant_time_eq, hmac_sha256_hex};
+use client_core::webhook::{constant_time_eq, hmac_sha256_hex};
 use client_core::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::ids::{ApplicationId, ContactId, OpportunityId, StageId};
+
+pub use client_core::webhook::{Clock, ReplayGuard, SystemClock};
+/// Clocks and replay guards for [`WebhookVerifier`], re-exported so handlers need no
+/// other crate.
+pub use client_core::webhook::{FixedClock, InMemoryReplayGuard};
 
 client_core::open_enum! {
     /// A webhook event. New events arrive as [`Event::Other`].

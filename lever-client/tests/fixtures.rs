@@ -192,3 +192,31 @@ fn both_archive_shapes_are_understood() {
     assert_eq!(state.archived_at, Some(5));
     assert_eq!(state.reason.unwrap().as_str(), "r1");
 }
+
+#[test]
+fn vendor_drift_never_fails_a_record() {
+    let drifted: Opportunity = serde_json::from_value(serde_json::json!({
+        "id": "o1",
+        "origin": "partner-portal",
+        "confidentiality": "top-secret",
+        "followers": ["u1", {"id": "u2", "name": "Expanded"}, {"unexpected": true}],
+        "phones": null,
+        "brandNewField": {"x": 1}
+    }))
+    .unwrap();
+    assert_eq!(
+        drifted.origin,
+        Some(lever_client::Origin::Other("partner-portal".into()))
+    );
+    assert_eq!(drifted.followers[0].id().unwrap().as_str(), "u1");
+    assert_eq!(
+        drifted.followers[1].object().unwrap().name.as_deref(),
+        Some("Expanded")
+    );
+    assert!(matches!(
+        drifted.followers[2],
+        lever_client::Expandable::Raw(_)
+    ));
+    assert!(drifted.phones.is_empty());
+    assert_eq!(drifted.extra["brandNewField"]["x"], 1);
+}
