@@ -100,6 +100,7 @@ pub struct LeverClientBuilder {
     environment: Environment,
     base_url: Option<String>,
     credentials: Option<Credentials>,
+    access_token: Option<AccessToken>,
     limits: RateLimits,
     retry: RetryPolicy,
     timeout: Duration,
@@ -112,6 +113,7 @@ impl Default for LeverClientBuilder {
             environment: Environment::Production,
             base_url: None,
             credentials: None,
+            access_token: None,
             limits: Self::default_limits(),
             retry: RetryPolicy::default(),
             timeout: Duration::from_secs(60),
@@ -177,11 +179,9 @@ impl LeverClientBuilder {
     }
 
     /// With [`LeverClientBuilder::oauth`]: start from an access token obtained earlier
-    /// (used until it is about to expire).
+    /// (used until it is about to expire). Ignored with other credentials.
     pub fn access_token(mut self, token: AccessToken) -> Self {
-        if let Some(Credentials::OAuth { access_token, .. }) = &mut self.credentials {
-            *access_token = Some(token);
-        }
+        self.access_token = Some(token);
         self
     }
 
@@ -223,9 +223,14 @@ impl LeverClientBuilder {
 
     /// Build the client. Fails without credentials or with an invalid URL.
     pub fn build(self) -> Result<LeverClient> {
-        let credentials = self.credentials.ok_or_else(|| {
+        let mut credentials = self.credentials.ok_or_else(|| {
             Error::Config("Lever needs credentials: call .api_key(..) or .oauth(..)".into())
         })?;
+        if let (Credentials::OAuth { access_token, .. }, Some(token)) =
+            (&mut credentials, self.access_token)
+        {
+            *access_token = Some(token);
+        }
         let base_url = self
             .base_url
             .unwrap_or_else(|| self.environment.endpoints().api_base);
