@@ -106,7 +106,7 @@ pub use client_core::oauth::{RefreshTokenStore, TokenResponse};
 pub use client_core::{
     Error, LimitSpec, RateLimitStatus, RateLimits, Result, RetryPolicy, SecretString,
 };
-pub use client_core::{ExposeSecret, secrecy};
+pub use client_core::{ExposeSecret, header, secrecy};
 
 /// The vendor code of the 409 SmartRecruiters returns when a candidate's email plus last
 /// name would collide with another candidate.

@@ -17,7 +17,9 @@ use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
 
 use client_core::header::{HeaderMap, HeaderName, HeaderValue};
-use client_core::webhook::{Clock, SystemClock, constant_time_eq, hmac_sha256_hex};
+/// Clocks for the timestamp window (inject [`FixedClock`] in tests).
+pub use client_core::webhook::{Clock, FixedClock, SystemClock};
+use client_core::webhook::{constant_time_eq, hmac_sha256_hex};
 use client_core::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
