@@ -5,11 +5,10 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use client_core::auth::StaticHeader;
-use client_core::header::AUTHORIZATION;
 use client_core::rate_limit::Limiter;
 use client_core::{Error, LimitSpec, RateLimits, Result, RetryPolicy, SecretString, Transport};
 
+use crate::auth::AuthScheme;
 use crate::children::Children;
 use crate::departments::Departments;
 use crate::idv_countries::IdvCountries;
@@ -52,33 +51,6 @@ impl Environment {
             Environment::Production => PRODUCTION_BASE_URL,
             Environment::Staging => STAGING_BASE_URL,
             Environment::Custom(url) => url,
-        }
-    }
-}
-
-/// How the API key is put in the `Authorization` header.
-///
-/// Willo's reference and a live integrator use the bare key (`Authorization: <key>`);
-/// Willo's help-centre guide shows `Bearer`. Whether the server also accepts a scheme
-/// prefix is uncertain (willo.md §1), so it is configurable.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum AuthScheme {
-    /// `Authorization: <key>` (the default, confirmed against a live account).
-    #[default]
-    Bare,
-    /// `Authorization: Bearer <key>` (as in the seed guide; unconfirmed).
-    Bearer,
-    /// `Authorization: Token <key>` (DRF's token scheme; unconfirmed).
-    Token,
-}
-
-impl AuthScheme {
-    fn prefix(self) -> Option<&'static str> {
-        match self {
-            AuthScheme::Bare => None,
-            AuthScheme::Bearer => Some("Bearer"),
-            AuthScheme::Token => Some("Token"),
         }
     }
 }
@@ -285,7 +257,7 @@ impl WilloClientBuilder {
                 "the IDV countries path cannot be empty".into(),
             ));
         }
-        let auth = StaticHeader::new(AUTHORIZATION, self.auth_scheme.prefix(), self.api_key);
+        let auth = self.auth_scheme.authenticator(self.api_key);
         let mut transport = Transport::builder("willo")
             .base_url(self.environment.base_url())
             .user_agent(

@@ -10,6 +10,24 @@ pub(crate) fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, 
     Ok(text_of(&Value::deserialize(d)?))
 }
 
+/// A count that may arrive as a number, a numeric string or `null`.
+pub(crate) fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    })
+}
+
+/// A list that may arrive as `null`, which counts as empty.
+pub(crate) fn list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
 /// A reference to another resource that may arrive as its key (`"abc…"`) or as a
 /// nested object carrying `key` (`{"key": "abc…", "title": …}`).
 pub(crate) fn key_ref<'de, D, K>(d: D) -> Result<Option<K>, D::Error>

@@ -51,6 +51,7 @@
 //! ```
 #![warn(missing_docs)]
 
+mod auth;
 mod children;
 mod client;
 mod departments;
@@ -71,10 +72,11 @@ mod users;
 mod webhook_subscriptions;
 pub mod webhooks;
 
+pub use auth::AuthScheme;
 pub use children::{ChildOrganisation, ChildOrganisationInput, Children};
 pub use client::{
-    AuthScheme, DEFAULT_IDV_COUNTRIES_PATH, Environment, PRODUCTION_BASE_URL, STAGING_BASE_URL,
-    WilloClient, WilloClientBuilder, default_rate_limits,
+    DEFAULT_IDV_COUNTRIES_PATH, Environment, PRODUCTION_BASE_URL, STAGING_BASE_URL, WilloClient,
+    WilloClientBuilder, default_rate_limits,
 };
 pub use departments::{Department, DepartmentInput, Departments};
 pub use idv_countries::{IdvCountries, IdvCountry};

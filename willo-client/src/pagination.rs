@@ -24,7 +24,7 @@ pub const MAX_PAGE_SIZE: u32 = 30;
 #[serde(bound(deserialize = "T: Deserialize<'de>"))]
 pub struct DrfPage<T> {
     /// Items across all pages, when reported.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::count")]
     pub count: Option<u64>,
     /// Absolute URL of the next page; `None` on the last page.
     #[serde(default, deserialize_with = "lenient::string")]
@@ -33,7 +33,7 @@ pub struct DrfPage<T> {
     #[serde(default, deserialize_with = "lenient::string")]
     pub previous: Option<String>,
     /// The items on this page.
-    #[serde(default = "Vec::new")]
+    #[serde(default = "Vec::new", deserialize_with = "lenient::list")]
     pub results: Vec<T>,
 }
 
@@ -161,5 +161,10 @@ mod tests {
         assert_eq!(page.cursor(), None);
         let page = page.into_page();
         assert_eq!(page.items.len(), 1);
+
+        let page: DrfPage<serde_json::Value> =
+            serde_json::from_str(r#"{"count": "3", "next": null, "results": null}"#).unwrap();
+        assert_eq!(page.count, Some(3));
+        assert!(page.results.is_empty());
     }
 }
