@@ -190,6 +190,15 @@ impl Applications<'_> {
             .await
     }
 
+    /// The current state of the application behind an `application.*` webhook event
+    /// (the delivery carries ids only).
+    pub async fn get_for_event(
+        &self,
+        event: &crate::webhooks::ApplicationEvent,
+    ) -> Result<Application> {
+        self.get(&event.candidate_id, &event.job_id).await
+    }
+
     /// `PUT /candidates/{id}/jobs/{jobId}/status` (answers 204).
     pub async fn set_status(
         &self,

@@ -203,9 +203,9 @@ pub struct Candidate {
     /// Tags.
     #[serde(default)]
     pub tags: Vec<String>,
-    /// Consent (`{status}`).
+    /// Consent state.
     #[serde(default)]
-    pub consent: Option<Value>,
+    pub consent: Option<Consent>,
     /// The primary application.
     #[serde(default)]
     pub primary_assignment: Option<Assignment>,
@@ -218,6 +218,14 @@ pub struct Candidate {
     /// Fields not modelled here.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// A candidate's consent state.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Consent {
+    /// Status.
+    #[serde(default)]
+    pub status: Option<ConsentStatus>,
 }
 
 /// Web profiles. Both `linkedin` and `linkedIn` spellings occur.
@@ -396,6 +404,26 @@ pub struct Upload {
 }
 
 impl Upload {
+    /// A file of `kind` named `file_name`.
+    pub fn new(
+        kind: AttachmentType,
+        file_name: impl Into<String>,
+        bytes: impl Into<Bytes>,
+    ) -> Self {
+        Self {
+            kind,
+            file_name: file_name.into(),
+            content_type: None,
+            bytes: bytes.into(),
+        }
+    }
+
+    /// With a MIME type (`application/pdf`…).
+    pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+
     fn parts(&self) -> Vec<MultipartPart> {
         vec![
             MultipartPart {

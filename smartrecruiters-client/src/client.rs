@@ -1,10 +1,11 @@
 //! [`SmartRecruitersClient`] and its builder: base URL, credentials, limits, retries.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use client_core::auth::OAuthBearer;
-use client_core::rate_limit::RateLimitStatus;
+use client_core::rate_limit::{Limiter, RateLimitStatus};
 use client_core::{Error, LimitSpec, RateLimits, Result, RetryPolicy, Transport};
 
 use crate::auth::Credentials;
@@ -72,6 +73,7 @@ pub struct SmartRecruitersClientBuilder {
     credentials: Option<Credentials>,
     timeout: Duration,
     limits: RateLimits,
+    limiter: Option<Arc<Limiter>>,
     retry: RetryPolicy,
     user_agent: Option<String>,
     refresh_margin: Duration,
@@ -84,6 +86,7 @@ impl Default for SmartRecruitersClientBuilder {
             credentials: None,
             timeout: DEFAULT_TIMEOUT,
             limits: default_rate_limits(),
+            limiter: None,
             retry: RetryPolicy::default(),
             user_agent: None,
             refresh_margin: OAuthBearer::DEFAULT_REFRESH_MARGIN,
@@ -135,6 +138,14 @@ impl SmartRecruitersClientBuilder {
         self
     }
 
+    /// Pace together with other clients of the same credential (SmartRecruiters
+    /// budgets per credential): pass `other.transport().limiter()`. Takes precedence
+    /// over [`SmartRecruitersClientBuilder::rate_limits`].
+    pub fn shared_limiter(mut self, limiter: Arc<Limiter>) -> Self {
+        self.limiter = Some(limiter);
+        self
+    }
+
     /// Retry policy (default [`RetryPolicy::default`]: 429 and 5xx on safe calls,
     /// jittered exponential backoff).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
@@ -168,6 +179,9 @@ impl SmartRecruitersClientBuilder {
             .user_agent(self.user_agent.unwrap_or_else(|| {
                 concat!("smartrecruiters-client/", env!("CARGO_PKG_VERSION")).to_owned()
             }));
+        if let Some(limiter) = self.limiter {
+            builder = builder.shared_limiter(limiter);
+        }
         builder = builder.request_id_headers(vec![
             client_core::header::HeaderName::from_static("x-request-id"),
             client_core::header::HeaderName::from_static("x-correlation-id"),

@@ -197,6 +197,91 @@ pub struct Job {
     pub extra: Map<String, Value>,
 }
 
+/// Pay range of a job.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Compensation {
+    /// Minimum.
+    #[serde(default)]
+    pub min: Option<f64>,
+    /// Maximum.
+    #[serde(default)]
+    pub max: Option<f64>,
+    /// Currency code.
+    #[serde(default)]
+    pub currency: Option<String>,
+}
+
+/// The user who created a job.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Creator {
+    /// User id.
+    #[serde(default)]
+    pub id: Option<UserId>,
+    /// First name.
+    #[serde(default)]
+    pub first_name: Option<String>,
+    /// Last name.
+    #[serde(default)]
+    pub last_name: Option<String>,
+}
+
+/// A job property and its value.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct JobProperty {
+    /// Property id.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Property label.
+    #[serde(default)]
+    pub label: Option<String>,
+    /// Selected value.
+    #[serde(default)]
+    pub value: Option<IdLabel>,
+}
+
+/// A job with everything `GET /jobs/{id}` returns.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JobDetails {
+    /// The fields a listing shows (unmodelled fields end up in `job.extra`).
+    #[serde(flatten)]
+    pub job: Job,
+    /// Target hiring date.
+    #[serde(default)]
+    pub target_hiring_date: Option<String>,
+    /// Industry.
+    #[serde(default)]
+    pub industry: Option<IdLabel>,
+    /// Job function.
+    #[serde(default)]
+    pub function: Option<IdLabel>,
+    /// Type of employment.
+    #[serde(default)]
+    pub type_of_employment: Option<IdLabel>,
+    /// Experience level.
+    #[serde(default)]
+    pub experience_level: Option<IdLabel>,
+    /// EEO category.
+    #[serde(default)]
+    pub eeo_category: Option<IdLabel>,
+    /// Whether this is a template.
+    #[serde(default)]
+    pub template: Option<bool>,
+    /// Creator.
+    #[serde(default)]
+    pub creator: Option<Creator>,
+    /// Pay range.
+    #[serde(default)]
+    pub compensation: Option<Compensation>,
+    /// The job ad (`sections`, `language`), as received.
+    #[serde(default)]
+    pub job_ad: Option<Value>,
+    /// Job properties.
+    #[serde(default)]
+    pub properties: Vec<JobProperty>,
+}
+
 /// An entry of a job's status history.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -310,7 +395,7 @@ impl Jobs<'_> {
     }
 
     /// `GET /jobs/{id}`.
-    pub async fn get(&self, id: &JobId) -> Result<Job> {
+    pub async fn get(&self, id: &JobId) -> Result<JobDetails> {
         self.client.transport.get(job_path(id)).send().await
     }
 

@@ -97,7 +97,7 @@ pub use common::{
     ApplicationId, AttachmentId, CandidateId, CursorPage, JobId, MessageId, SubscriptionId, UserId,
 };
 pub use configuration::{Configuration, HiringProcess};
-pub use jobs::{Job, JobFilter, JobStatus, Jobs, PostingStatus};
+pub use jobs::{Job, JobDetails, JobFilter, JobStatus, Jobs, PostingStatus};
 pub use notes::{NewNote, NoteContent, Notes, ShareWith};
 pub use subscriptions::{EventName, NewSubscription, Subscription, Subscriptions};
 pub use users::{User, UserFilter, Users};

@@ -34,6 +34,27 @@ async fn get_application_parses_the_fixture() {
 }
 
 #[tokio::test]
+async fn application_behind_a_webhook_event() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(
+            "/candidates/90e2bb61-28ef-4ca6-abae-62edcaf4ff5c/jobs/3588f6b0-ae55-4c10-aaa5-2903ee3a7fe6",
+        ))
+        .respond_with(json(200, json!({"status": "INTERVIEW", "subStatus": "Onsite"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let event: smartrecruiters_client::webhooks::ApplicationEvent =
+        serde_json::from_value(fixture("webhook-application-status-updated.json")).unwrap();
+    let application = client(&server)
+        .applications()
+        .get_for_event(&event)
+        .await
+        .unwrap();
+    assert_eq!(application.status, Some(ApplicationStatus::Interview));
+}
+
+#[tokio::test]
 async fn unknown_statuses_are_kept_not_fatal() {
     let server = server().await;
     Mock::given(method("GET"))

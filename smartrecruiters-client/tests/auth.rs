@@ -115,11 +115,11 @@ async fn client_credentials_token_is_refreshed_after_expiry() {
             .mount(&server)
             .await;
     }
-    // An hour-long token renewed 300 ms before it expires: fresh for 300 ms.
+    // An hour-long token renewed 1 s before it expires: fresh for 1 s.
     let client = SmartRecruitersClient::builder()
         .base_url(server.uri())
         .credentials(Credentials::client_credentials(app(&server)))
-        .token_refresh_margin(Duration::from_secs(3600) - Duration::from_millis(300))
+        .token_refresh_margin(Duration::from_secs(3599))
         .build()
         .unwrap();
     let configuration = client.configuration();
@@ -129,13 +129,41 @@ async fn client_credentials_token_is_refreshed_after_expiry() {
             Some("token-1")
         );
     }
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
     for _ in 0..2 {
         assert_eq!(
             configuration.company().await.unwrap().name.as_deref(),
             Some("token-2")
         );
     }
+}
+
+#[tokio::test]
+async fn a_refused_token_is_renewed_once_and_the_call_repeated() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(NumberedTokens(AtomicUsize::new(0)))
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/configuration/company"))
+        .and(header("authorization", "Bearer token-1"))
+        .respond_with(json(401, json!({"message": "token revoked"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/configuration/company"))
+        .and(header("authorization", "Bearer token-2"))
+        .respond_with(json(200, json!({"name": "ok"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = oauth_client(&server, Credentials::client_credentials(app(&server)));
+    let company = client.configuration().company().await.unwrap();
+    assert_eq!(company.name.as_deref(), Some("ok"));
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ use bytes::Bytes;
 use common::{API_KEY, client, fixture, json, server, unlimited_client};
 use futures::TryStreamExt;
 use serde_json::json;
-use smartrecruiters_client::candidates::{AttachmentType, PersonalDetails, Upload};
+use smartrecruiters_client::candidates::{AttachmentType, ConsentStatus, PersonalDetails, Upload};
 use smartrecruiters_client::{
     ApplicationStatus, AttachmentId, CandidateFilter, CandidateId, JobId, NewCandidate,
     is_candidate_data_conflict,
@@ -84,6 +84,10 @@ async fn search_sends_every_filter_as_documented() {
     let assignment = first.primary_assignment.as_ref().unwrap();
     assert_eq!(assignment.application.status, Some(ApplicationStatus::Lead));
     assert_eq!(first.secondary_assignments.len(), 1);
+    assert_eq!(
+        first.consent.as_ref().unwrap().status,
+        Some(ConsentStatus::Required)
+    );
 }
 
 #[tokio::test]
@@ -198,7 +202,7 @@ impl Respond for ConcurrencyProbe {
 
 async fn peak_of_parallel_searches(limited: bool) -> usize {
     let server = server().await;
-    let probe = ConcurrencyProbe::new(Duration::from_millis(60));
+    let probe = ConcurrencyProbe::new(Duration::from_millis(150));
     Mock::given(method("GET"))
         .and(path("/candidates"))
         .respond_with(probe.clone())
@@ -431,12 +435,12 @@ fn attachment_json(id: &str) -> serde_json::Value {
 }
 
 fn resume() -> Upload {
-    Upload {
-        kind: AttachmentType::Resume,
-        file_name: "cv.pdf".into(),
-        content_type: Some("application/pdf".into()),
-        bytes: Bytes::from_static(b"%PDF-1.4 fake"),
-    }
+    Upload::new(
+        AttachmentType::Resume,
+        "cv.pdf",
+        Bytes::from_static(b"%PDF-1.4 fake"),
+    )
+    .content_type("application/pdf")
 }
 
 #[tokio::test]

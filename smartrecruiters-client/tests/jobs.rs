@@ -90,10 +90,24 @@ async fn get_job_parses_the_fixture() {
         .get(&JobId::from("3588f6b0-ae55-4c10-aaa5-2903ee3a7fe6"))
         .await
         .unwrap();
-    assert_eq!(job.title.as_deref(), Some("Retrieve job"));
-    assert_eq!(job.posting_status, Some(PostingStatus::Public));
-    assert_eq!(job.location.unwrap().extra["latitude"], "string");
-    assert!(job.extra.contains_key("jobAd"));
+    assert_eq!(job.job.title.as_deref(), Some("Retrieve job"));
+    assert_eq!(job.job.posting_status, Some(PostingStatus::Public));
+    assert_eq!(
+        job.job.location.as_ref().unwrap().extra["latitude"],
+        "string"
+    );
+    assert!(job.job.extra.contains_key("language") || job.job_ad.is_some());
+    assert!(job.job_ad.unwrap()["sections"]["jobDescription"].is_object());
+    assert_eq!(
+        job.properties[0].value.as_ref().unwrap().id.as_deref(),
+        Some("string")
+    );
+    assert_eq!(job.compensation.unwrap().min, Some(0.0));
+    assert_eq!(job.template, Some(true));
+    assert!(
+        !job.job.extra.contains_key("jobAd"),
+        "modelled fields are not duplicated"
+    );
 }
 
 #[tokio::test]

@@ -124,3 +124,51 @@ fn default_limits_match_the_documented_ones() {
     );
     assert_eq!(smartrecruiters_client::DEFAULT_TIMEOUT.as_secs(), 128);
 }
+
+#[tokio::test]
+async fn publication_calls_are_paced_at_two_per_second() {
+    let server = server().await;
+    Mock::given(method("DELETE"))
+        .and(path("/jobs/j1/publication"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let started = std::time::Instant::now();
+    for _ in 0..3 {
+        client.jobs().unpublish(&"j1".into()).await.unwrap();
+    }
+    // Three calls at 2/s: the third waits for the second half-second slot.
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn clients_of_one_credential_can_share_a_limiter() {
+    let server = server().await;
+    Mock::given(method("DELETE"))
+        .and(path("/jobs/j1/publication"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let first = client(&server);
+    let second = smartrecruiters_client::SmartRecruitersClient::builder()
+        .base_url(server.uri())
+        .api_key(smartrecruiters_client::SecretString::from(API_KEY))
+        .shared_limiter(first.transport().limiter())
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    first.jobs().unpublish(&"j1".into()).await.unwrap();
+    second.jobs().unpublish(&"j1".into()).await.unwrap();
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(400),
+        "{:?}",
+        started.elapsed()
+    );
+}
