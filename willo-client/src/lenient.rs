@@ -10,6 +10,15 @@ pub(crate) fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, 
     Ok(text_of(&Value::deserialize(d)?))
 }
 
+/// Like [`string`], converted into a text newtype.
+pub(crate) fn string_into<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: From<String>,
+{
+    Ok(string(d)?.map(T::from))
+}
+
 /// A count that may arrive as a number, a numeric string or `null`.
 pub(crate) fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
     Ok(match Value::deserialize(d)? {

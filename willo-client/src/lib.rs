@@ -90,7 +90,7 @@ pub use languages::{Language, Languages};
 pub use message_templates::{MessageKind, MessageTemplate, MessageTemplateInput, MessageTemplates};
 pub use pagination::{Cursor, DrfPage, ListParams, MAX_PAGE_SIZE, MIN_PAGE_SIZE};
 pub use participants::{
-    InviteParticipant, Participant, ParticipantFilter, ParticipantInput, Participants,
+    INVITE_CLASS, InviteParticipant, Participant, ParticipantFilter, ParticipantInput, Participants,
 };
 pub use results::{InterviewResults, ResponseResult};
 pub use send_interview::{Candidate, Metadata, SendInterview, SendInterviewOutcome, is_e164};

@@ -18,6 +18,10 @@ use crate::lenient;
 use crate::pagination::ListParams;
 use crate::resource::{Collection, delete_call, get_call, list_calls, write_calls};
 
+/// Rate-limit class of `POST /participants/`, so invites can be paced more tightly
+/// than reads: `default_rate_limits().class(INVITE_CLASS, LimitSpec::default().per_second(1))`.
+pub const INVITE_CLASS: &str = "participants.invite";
+
 /// A participant as Willo returns it. Only `key`, `name`, `email`, `phone` and the
 /// interview reference are modelled; stage, answers, scores and links are in `extra`
 /// under names that are not confirmed (see [`crate::InterviewResults`] for a
@@ -181,7 +185,9 @@ impl<'a> Participants<'a> {
     /// created the participant and sent an email. A 429 is still retried (the server did
     /// not act). Use [`Participants::invite_guarded`] when you have your own guard.
     pub async fn invite(&self, invite: &InviteParticipant) -> Result<Participant> {
-        self.collection().create(invite).await
+        self.collection()
+            .create_with(invite, Idempotency::ByMethod, INVITE_CLASS)
+            .await
     }
 
     /// Like [`Participants::invite`], but retried after server errors too. Only use it
@@ -189,7 +195,7 @@ impl<'a> Participants<'a> {
     /// participant with the same email before every attempt yourself.
     pub async fn invite_guarded(&self, invite: &InviteParticipant) -> Result<Participant> {
         self.collection()
-            .create_with(invite, Idempotency::Guarded)
+            .create_with(invite, Idempotency::Guarded, INVITE_CLASS)
             .await
     }
 

@@ -90,19 +90,22 @@ impl<'a> Collection<'a> {
         &self,
         body: &B,
     ) -> Result<T> {
-        self.create_with(body, Idempotency::ByMethod).await
+        self.transport.post(self.path).json(body).send().await
     }
 
-    /// `POST {collection}` with an explicit idempotency setting.
+    /// `POST {collection}` with an explicit idempotency setting, tagged with a rate-limit
+    /// class (see `client_core::RateLimits::class`).
     pub(crate) async fn create_with<B: Serialize + ?Sized, T: DeserializeOwned>(
         &self,
         body: &B,
         idempotency: Idempotency,
+        class: &str,
     ) -> Result<T> {
         self.transport
             .post(self.path)
             .json(body)
             .idempotency(idempotency)
+            .class(class)
             .send()
             .await
     }

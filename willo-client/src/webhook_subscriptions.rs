@@ -24,9 +24,9 @@ pub struct Webhook {
     /// Its key (assumed: webhooks are addressed as `/webhooks/{key}/`).
     #[serde(default, deserialize_with = "lenient::key_ref")]
     pub key: Option<WebhookKey>,
-    /// Where deliveries go. Treat it as secret when it carries a token.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub url: Option<String>,
+    /// Where deliveries go (its query is hidden from `Debug`: it may carry a token).
+    #[serde(default, deserialize_with = "lenient::string_into")]
+    pub url: Option<WebhookUrl>,
     /// The one event it sends.
     #[serde(default)]
     pub event: Option<WebhookEvent>,
@@ -56,13 +56,53 @@ pub struct Webhook {
     pub extra: Map<String, Value>,
 }
 
+/// A webhook's delivery URL. It usually carries the secret token in its query, so
+/// `Debug` shows only the part before the `?`.
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct WebhookUrl(pub String);
+
+impl WebhookUrl {
+    /// The URL as text, token included.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for WebhookUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0.split_once('?') {
+            Some((base, _)) => write!(f, "WebhookUrl({base:?} + [redacted query])"),
+            None => write!(f, "WebhookUrl({:?})", self.0),
+        }
+    }
+}
+
+impl From<String> for WebhookUrl {
+    fn from(url: String) -> Self {
+        Self(url)
+    }
+}
+
+impl From<&str> for WebhookUrl {
+    fn from(url: &str) -> Self {
+        Self(url.to_owned())
+    }
+}
+
+impl From<Url> for WebhookUrl {
+    fn from(url: Url) -> Self {
+        Self(url.into())
+    }
+}
+
 /// The body of a webhook create, replace or update. Unset fields are not sent.
 /// Rotate a URL token with [`Webhooks::update`] and a new `url`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct WebhookInput {
     /// Where deliveries go.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: Option<WebhookUrl>,
     /// The event to send.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<WebhookEvent>,
@@ -133,7 +173,7 @@ impl Subscription {
             SubscriptionScope::Interviews(keys) => (Some(keys.clone()), false),
         };
         WebhookInput {
-            url: Some(url.into()),
+            url: Some(WebhookUrl::from(url)),
             event: Some(event.clone()),
             interviews,
             follow_all_interviews: Some(follow_all),

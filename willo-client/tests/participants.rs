@@ -315,3 +315,53 @@ async fn keys_from_input_cannot_escape_their_path_segment() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn invites_can_be_paced_separately_from_reads() {
+    use std::time::{Duration, Instant};
+    use willo_client::{INVITE_CLASS, LimitSpec, RateLimits};
+
+    let server = server().await;
+    call("POST", "/participants/")
+        .respond_with(json(201, json!({"key": PARTICIPANT})))
+        .expect(3)
+        .mount(&server)
+        .await;
+    call("GET", &format!("/participants/{PARTICIPANT}/"))
+        .respond_with(json(200, json!({"key": PARTICIPANT})))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let client = builder(&server)
+        .rate_limits(
+            RateLimits::unlimited().class(INVITE_CLASS, LimitSpec::default().per_second(4)),
+        )
+        .build()
+        .unwrap();
+    let reads = Instant::now();
+    for _ in 0..3 {
+        client
+            .participants()
+            .get(&ParticipantKey::from(PARTICIPANT))
+            .await
+            .unwrap();
+    }
+    assert!(
+        reads.elapsed() < Duration::from_millis(400),
+        "reads are not paced"
+    );
+    let invites = Instant::now();
+    for _ in 0..3 {
+        client
+            .participants()
+            .invite(&InviteParticipant::new(INTERVIEW, "Jane Doe"))
+            .await
+            .unwrap();
+    }
+    // 4 per second: the third invite waits two 250 ms intervals.
+    assert!(
+        invites.elapsed() >= Duration::from_millis(450),
+        "{:?}",
+        invites.elapsed()
+    );
+}

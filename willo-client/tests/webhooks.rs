@@ -36,7 +36,7 @@ async fn list_reads_the_observed_fields_and_keeps_unknown_events() {
     let first = &page.results[0];
     assert_eq!(first.event, Some(WebhookEvent::StageChange));
     assert_eq!(
-        first.url.as_deref(),
+        first.url.as_ref().map(|u| u.as_str()),
         Some("https://example.com/hooks/willo")
     );
     assert_eq!(first.interviews, [InterviewKey::from("<interview key>")]);
@@ -50,6 +50,17 @@ async fn list_reads_the_observed_fields_and_keeps_unknown_events() {
         Some(WebhookEvent::Other("participant_archived".into()))
     );
     assert_eq!(second.extra["secret_hint"], "new field");
+}
+
+#[test]
+fn debug_hides_url_tokens() {
+    let hook = willo_client::Webhook {
+        url: Some("https://example.com/w?token=very-secret&event=new_score".into()),
+        ..Default::default()
+    };
+    let text = format!("{hook:?}");
+    assert!(!text.contains("very-secret"), "{text}");
+    assert!(text.contains("https://example.com/w"), "{text}");
 }
 
 #[tokio::test]
