@@ -15,7 +15,7 @@ use futures::TryStreamExt;
 use crate::client::WilloClient;
 use crate::keys::{InterviewKey, ParticipantKey};
 use crate::lenient;
-use crate::pagination::ListParams;
+use crate::pagination::{ListParams, MAX_PAGE_SIZE};
 use crate::resource::{Collection, delete_call, get_call, list_calls, write_calls};
 
 /// Rate-limit class of `POST /participants/`, so invites can be paced more tightly
@@ -229,7 +229,12 @@ impl<'a> Participants<'a> {
         email: &str,
     ) -> Result<Option<Participant>> {
         let wanted = normalise_email(email);
-        let mut listed = self.stream(ParticipantFilter::new().interview(interview));
+        // The largest page keeps the number of requests (and throttling) down; if Willo
+        // ignores the filter, this reads every participant of the account.
+        let filter = ParticipantFilter::new()
+            .interview(interview)
+            .page_size(MAX_PAGE_SIZE);
+        let mut listed = self.stream(filter);
         while let Some(participant) = listed.try_next().await? {
             let same_interview = participant
                 .interview

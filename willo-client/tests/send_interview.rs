@@ -19,6 +19,7 @@ async fn creates_when_the_email_is_new_and_returns_the_ats_id() {
     let server = server().await;
     call("GET", "/participants/")
         .and(query_param("interview", INTERVIEW))
+        .and(query_param("page_size", "30"))
         .respond_with(json(
             200,
             page(
