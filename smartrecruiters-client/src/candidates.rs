@@ -489,7 +489,7 @@ async fn search_page(
         .class(CLASS_CANDIDATES_LIST)
         .send_raw()
         .await?;
-    CursorPage::from_envelope(&raw)
+    CursorPage::from_response(&raw)
 }
 
 impl Candidates<'_> {

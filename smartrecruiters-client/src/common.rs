@@ -244,23 +244,25 @@ struct Envelope<T> {
 }
 
 impl<T: DeserializeOwned> CursorPage<T> {
-    /// Read a `{content, nextPageId, totalFound}` page, falling back to the `Link` header
-    /// for the cursor. An empty page ends the listing whatever the cursor says.
-    pub(crate) fn from_envelope(raw: &RawResponse) -> Result<Self> {
+    /// Read a page: a `{content, nextPageId, totalFound}` envelope or a bare JSON array
+    /// (the Webhooks API), taking the cursor from `nextPageId` or else from the `Link`
+    /// header. An empty page ends the listing whatever the cursor says.
+    pub(crate) fn from_response(raw: &RawResponse) -> Result<Self> {
+        let is_array = raw
+            .body
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|b| *b == b'[');
+        if is_array {
+            let items: Vec<T> = raw.json()?;
+            return Ok(Self::new(items, next_page_id_from_link(&raw.headers), None));
+        }
         let envelope: Envelope<T> = raw.json()?;
         let next = envelope
             .next_page_id
             .filter(|id| !id.is_empty())
             .or_else(|| next_page_id_from_link(&raw.headers));
         Ok(Self::new(envelope.content, next, envelope.total_found))
-    }
-
-    /// Read a bare JSON array page whose cursor can only be in the `Link` header
-    /// (the Webhooks API).
-    pub(crate) fn from_array(raw: &RawResponse) -> Result<Self> {
-        let items: Vec<T> = raw.json()?;
-        let next = next_page_id_from_link(&raw.headers);
-        Ok(Self::new(items, next, None))
     }
 
     fn new(items: Vec<T>, next: Option<String>, total_found: Option<u64>) -> Self {
@@ -334,6 +336,40 @@ mod tests {
             HeaderValue::from_static("<https://api.example.com/x?page_id=abc>; rel=self"),
         );
         assert_eq!(next_page_id_from_link(&headers), None);
+    }
+
+    fn raw(body: &str, link: Option<&'static str>) -> RawResponse {
+        let mut headers = HeaderMap::new();
+        if let Some(link) = link {
+            headers.insert(LINK, HeaderValue::from_static(link));
+        }
+        RawResponse {
+            status: client_core::StatusCode::OK,
+            headers,
+            body: body.as_bytes().to_vec().into(),
+        }
+    }
+
+    #[test]
+    fn pages_read_envelopes_and_arrays() {
+        let page: CursorPage<u32> = CursorPage::from_response(&raw(
+            r#"{"content":[1,2],"nextPageId":"n","totalFound":5}"#,
+            None,
+        ))
+        .unwrap();
+        assert_eq!(
+            (page.items, page.next_page_id.as_deref(), page.total_found),
+            (vec![1, 2], Some("n"), Some(5))
+        );
+        let page: CursorPage<u32> =
+            CursorPage::from_response(&raw(" [3]", Some("</x?page_id=p2>; rel=\"next\""))).unwrap();
+        assert_eq!(
+            (page.items, page.next_page_id.as_deref()),
+            (vec![3], Some("p2"))
+        );
+        let empty: CursorPage<u32> =
+            CursorPage::from_response(&raw(r#"{"content":[],"nextPageId":"n"}"#, None)).unwrap();
+        assert_eq!(empty.next_page_id, None, "an empty page ends the listing");
     }
 
     string_enum!(

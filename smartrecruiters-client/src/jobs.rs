@@ -361,7 +361,7 @@ async fn search_page(
         .query_opt("pageId", page_id)
         .send_raw()
         .await?;
-    CursorPage::from_envelope(&raw)
+    CursorPage::from_response(&raw)
 }
 
 impl Jobs<'_> {

@@ -292,7 +292,7 @@ impl Notes<'_> {
                     .query_opt("pageId", cursor)
                     .send_raw()
                     .await?;
-                CursorPage::from_envelope(&raw)
+                CursorPage::from_response(&raw)
             }
         })
     }

@@ -285,7 +285,7 @@ where
                 .query_opt("page_id", cursor)
                 .send_raw()
                 .await?;
-            CursorPage::from_array(&raw)
+            CursorPage::from_response(&raw)
         }
     })
 }

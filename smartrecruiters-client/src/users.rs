@@ -83,7 +83,7 @@ impl Users<'_> {
                     .query_opt("pageId", cursor)
                     .send_raw()
                     .await?;
-                CursorPage::from_envelope(&raw)
+                CursorPage::from_response(&raw)
             }
         })
     }
