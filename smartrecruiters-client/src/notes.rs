@@ -277,10 +277,20 @@ impl Notes<'_> {
     /// `GET /messages?candidateId=…[&jobId=…]`: notes on a candidate, page by page
     /// (administrators only).
     pub fn list(&self, candidate: &CandidateId, job: Option<&JobId>) -> ItemStream<'static, Note> {
+        self.list_from(candidate, job, None)
+    }
+
+    /// [`Notes::list`] resumed at a saved `pageId`.
+    pub fn list_from(
+        &self,
+        candidate: &CandidateId,
+        job: Option<&JobId>,
+        page_id: Option<String>,
+    ) -> ItemStream<'static, Note> {
         let transport = self.client.transport.clone();
         let candidate = candidate.clone();
         let job = job.cloned();
-        boxed_items(None, move |cursor: Option<String>| {
+        boxed_items(page_id, move |cursor: Option<String>| {
             let transport = transport.clone();
             let candidate = candidate.clone();
             let job = job.clone();

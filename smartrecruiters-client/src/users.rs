@@ -71,9 +71,18 @@ impl SmartRecruitersClient {
 impl Users<'_> {
     /// Every matching user, page by page.
     pub fn list(&self, filter: &UserFilter) -> ItemStream<'static, User> {
+        self.list_from(filter, None)
+    }
+
+    /// [`Users::list`] resumed at a saved `pageId` ([`crate::CursorPage::next_page_id`]).
+    pub fn list_from(
+        &self,
+        filter: &UserFilter,
+        page_id: Option<String>,
+    ) -> ItemStream<'static, User> {
         let transport = self.client.transport.clone();
         let query = crate::common::query_or_message(filter);
-        boxed_items(None, move |cursor: Option<String>| {
+        boxed_items(page_id, move |cursor: Option<String>| {
             let transport = transport.clone();
             let query = query.clone();
             async move {

@@ -548,3 +548,24 @@ async fn application_attachments_list_upload_download_delete() {
     assert_eq!(file.bytes.as_ref(), b"bytes");
     candidates.delete_attachment(&"a1".into()).await.unwrap();
 }
+
+#[tokio::test]
+async fn search_resumes_from_a_saved_page_id() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/candidates"))
+        .and(query_param("pageId", "saved"))
+        .and(query_param("tag", "willo"))
+        .respond_with(json(200, json!({"content": [candidate("c9", "z@x.io")]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let ids: Vec<String> = client(&server)
+        .candidates()
+        .search_from(&CandidateFilter::new().tag("willo"), Some("saved".into()))
+        .map_ok(|c| c.id.0)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids, ["c9"]);
+}
