@@ -121,6 +121,36 @@ impl ApiError {
         }
     }
 
+    /// An error for `status` from what a parser read out of `body`, returned by `endpoint`.
+    pub fn from_parsed(
+        status: StatusCode,
+        parsed: crate::error_body::ParsedErrorBody,
+        body: &[u8],
+        endpoint: String,
+    ) -> Self {
+        let message = parsed
+            .message
+            .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_owned());
+        Self {
+            code: parsed.code,
+            field_errors: parsed.field_errors,
+            body_excerpt: excerpt(body, Self::EXCERPT_LIMIT),
+            endpoint,
+            ..Self::new(status, message)
+        }
+    }
+
+    /// The [`Error`] variant for this error's status (401, 429, or any other).
+    pub fn into_error(self) -> Error {
+        let status = self.status;
+        let boxed = Box::new(self);
+        match status {
+            StatusCode::UNAUTHORIZED => Error::Unauthorized(boxed),
+            StatusCode::TOO_MANY_REQUESTS => Error::RateLimited(boxed),
+            _ => Error::Api(boxed),
+        }
+    }
+
     /// The messages for one field, if the vendor reported any.
     pub fn field(&self, name: &str) -> Option<&FieldError> {
         self.field_errors.iter().find(|f| f.field == name)

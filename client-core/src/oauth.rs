@@ -18,7 +18,7 @@ use tokio::sync::Mutex;
 use url::Url;
 
 use crate::auth::{AccessToken, TokenSource};
-use crate::error::{ApiError, Error, Result, excerpt};
+use crate::error::{ApiError, Error, Result};
 use crate::error_body::{ErrorBodyParser, GenericErrorParser};
 
 /// How the client authenticates itself to the token endpoint.
@@ -222,21 +222,7 @@ fn token_error(status: StatusCode, body: &[u8], endpoint: String) -> Error {
             reason: parsed.message.unwrap_or_else(|| "invalid_grant".to_owned()),
         };
     }
-    let mut api = ApiError::new(
-        status,
-        parsed
-            .message
-            .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_owned()),
-    );
-    api.code = parsed.code;
-    api.field_errors = parsed.field_errors;
-    api.body_excerpt = excerpt(body, ApiError::EXCERPT_LIMIT);
-    api.endpoint = endpoint;
-    match status {
-        StatusCode::UNAUTHORIZED => Error::Unauthorized(Box::new(api)),
-        StatusCode::TOO_MANY_REQUESTS => Error::RateLimited(Box::new(api)),
-        _ => Error::Api(Box::new(api)),
-    }
+    ApiError::from_parsed(status, parsed, body, endpoint).into_error()
 }
 
 /// Builds the consent URL a person opens to authorise the app

@@ -17,7 +17,7 @@ use tracing::Instrument as _;
 use url::Url;
 
 use crate::auth::Authenticator;
-use crate::error::{ApiError, Error, Result, excerpt};
+use crate::error::{ApiError, Error, Result};
 use crate::error_body::{ErrorBodyParser, GenericErrorParser};
 use crate::rate_limit::{LastSeen, Limiter, RateLimitStatus, RateLimits};
 use crate::request::{RequestBuilder, Target};
@@ -350,14 +350,7 @@ impl Transport {
         call: &Call,
     ) -> Error {
         let parsed = self.inner.error_parser.parse(status, body);
-        let mut api = ApiError::new(
-            status,
-            parsed
-                .message
-                .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_owned()),
-        );
-        api.code = parsed.code;
-        api.field_errors = parsed.field_errors;
+        let mut api = ApiError::from_parsed(status, parsed, body, call.endpoint.clone());
         api.request_id = self
             .inner
             .request_id_headers
@@ -365,15 +358,8 @@ impl Transport {
             .find_map(|name| headers.get(name))
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        api.body_excerpt = excerpt(body, ApiError::EXCERPT_LIMIT);
         api.retry_after = parse_retry_after(headers, SystemTime::now());
-        api.endpoint = call.endpoint.clone();
-        let api = Box::new(api);
-        match status {
-            StatusCode::UNAUTHORIZED => Error::Unauthorized(api),
-            StatusCode::TOO_MANY_REQUESTS => Error::RateLimited(api),
-            _ => Error::Api(api),
-        }
+        api.into_error()
     }
 }
 
