@@ -42,6 +42,7 @@ mod error;
 pub mod error_body;
 mod macros;
 pub mod oauth;
+mod options;
 pub mod pagination;
 pub mod rate_limit;
 mod request;
@@ -51,6 +52,7 @@ pub mod webhook;
 
 pub use decode::json as decode_json;
 pub use error::{ApiError, Error, FieldError, Result};
+pub use options::ClientOptions;
 pub use rate_limit::{LimitSpec, RateLimitStatus, RateLimits};
 pub use request::{MultipartPart, RequestBuilder, encode_segment};
 pub use retry::{Idempotency, RetryBudget, RetryPolicy};

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use client_core::auth::{AccessToken, Authenticator};
 use client_core::oauth::RefreshTokenStore;
-use client_core::{Error, LimitSpec, RateLimits, Result, RetryPolicy, SecretString, Transport};
+use client_core::{ClientOptions, Error, LimitSpec, RateLimits, Result, SecretString, Transport};
 
 use crate::auth::{Credentials, Environment, LeverOAuth};
 use crate::ids::OpportunityId;
@@ -95,17 +95,20 @@ impl LeverClient {
 }
 
 /// Configures a [`LeverClient`]: environment or base URL, credentials, limits, retries.
+/// Defaults: production, [`LeverClientBuilder::default_limits`] (10 req/s, bursts to
+/// 20), [`DEFAULT_TIMEOUT`], the default retry policy (429s always retried,
+/// `Retry-After` honoured when present).
 #[must_use]
 pub struct LeverClientBuilder {
     environment: Environment,
     base_url: Option<String>,
     credentials: Option<Credentials>,
     access_token: Option<AccessToken>,
-    limits: RateLimits,
-    retry: RetryPolicy,
-    timeout: Duration,
-    user_agent: Option<String>,
+    options: ClientOptions,
 }
+
+/// Time allowed for one attempt unless [`LeverClientBuilder::timeout`] says otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
 impl Default for LeverClientBuilder {
     fn default() -> Self {
@@ -114,10 +117,11 @@ impl Default for LeverClientBuilder {
             base_url: None,
             credentials: None,
             access_token: None,
-            limits: Self::default_limits(),
-            retry: RetryPolicy::default(),
-            timeout: Duration::from_secs(60),
-            user_agent: None,
+            options: ClientOptions::new(
+                concat!("lever-client/", env!("CARGO_PKG_VERSION")),
+                Self::default_limits(),
+                DEFAULT_TIMEOUT,
+            ),
         }
     }
 }
@@ -128,9 +132,7 @@ impl fmt::Debug for LeverClientBuilder {
             .field("environment", &self.environment)
             .field("base_url", &self.base_url)
             .field("credentials", &self.credentials)
-            .field("limits", &self.limits)
-            .field("retry", &self.retry)
-            .field("timeout", &self.timeout)
+            .field("options", &self.options)
             .finish()
     }
 }
@@ -196,30 +198,7 @@ impl LeverClientBuilder {
         self.credentials(Credentials::Custom(auth))
     }
 
-    /// Client-side limits (default [`LeverClientBuilder::default_limits`]).
-    pub fn rate_limits(mut self, limits: RateLimits) -> Self {
-        self.limits = limits;
-        self
-    }
-
-    /// Retry policy (default: 4 attempts, jittered exponential backoff; 429s always
-    /// retried, `Retry-After` honoured when present).
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
-        self
-    }
-
-    /// Per-attempt timeout (default 60 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// The `User-Agent` header.
-    pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
-        self.user_agent = Some(agent.into());
-        self
-    }
+    client_core::client_options_setters!(options);
 
     /// Build the client. Fails without credentials or with an invalid URL.
     pub fn build(self) -> Result<LeverClient> {
@@ -234,17 +213,14 @@ impl LeverClientBuilder {
         let base_url = self
             .base_url
             .unwrap_or_else(|| self.environment.endpoints().api_base);
-        let transport =
-            Transport::builder("lever")
-                .base_url(base_url)
-                .user_agent(self.user_agent.unwrap_or_else(|| {
-                    concat!("lever-client/", env!("CARGO_PKG_VERSION")).to_owned()
-                }))
-                .timeout(self.timeout)
-                .auth(credentials.into_authenticator()?)
-                .rate_limits(self.limits)
-                .retry_policy(self.retry)
-                .build()?;
+        let transport = self
+            .options
+            .apply(
+                Transport::builder("lever")
+                    .base_url(base_url)
+                    .auth(credentials.into_authenticator()?),
+            )
+            .build()?;
         Ok(LeverClient { transport })
     }
 }

@@ -78,7 +78,7 @@ pub mod webhook_management;
 pub mod webhooks;
 
 pub use auth::{Credentials, Endpoints, Environment, LeverOAuth};
-pub use client::{LeverClient, LeverClientBuilder};
+pub use client::{DEFAULT_TIMEOUT, LeverClient, LeverClientBuilder};
 pub use common::{Call, Expandable, ListPage, PageStream, is_invalid_offset};
 pub use enums::{Confidentiality, Origin};
 pub use ids::{

@@ -1,12 +1,11 @@
 //! [`SmartRecruitersClient`] and its builder: base URL, credentials, limits, retries.
 
 use std::fmt;
-use std::sync::Arc;
 use std::time::Duration;
 
 use client_core::auth::OAuthBearer;
-use client_core::rate_limit::{Limiter, RateLimitStatus};
-use client_core::{Error, LimitSpec, RateLimits, Result, RetryPolicy, Transport};
+use client_core::rate_limit::RateLimitStatus;
+use client_core::{ClientOptions, Error, LimitSpec, RateLimits, Result, Transport};
 
 use crate::auth::Credentials;
 
@@ -66,16 +65,15 @@ impl SmartRecruitersClient {
     }
 }
 
-/// Configures a [`SmartRecruitersClient`].
+/// Configures a [`SmartRecruitersClient`]. Defaults: [`DEFAULT_BASE_URL`],
+/// [`DEFAULT_TIMEOUT`] (128 s), [`default_rate_limits`] (requests for
+/// `GET /candidates` use class [`CLASS_CANDIDATES_LIST`], publication calls
+/// [`CLASS_PUBLICATION`]), and the default retry policy.
 #[must_use]
 pub struct SmartRecruitersClientBuilder {
     base_url: String,
     credentials: Option<Credentials>,
-    timeout: Duration,
-    limits: RateLimits,
-    limiter: Option<Arc<Limiter>>,
-    retry: RetryPolicy,
-    user_agent: Option<String>,
+    options: ClientOptions,
     refresh_margin: Duration,
 }
 
@@ -84,11 +82,11 @@ impl Default for SmartRecruitersClientBuilder {
         Self {
             base_url: DEFAULT_BASE_URL.to_owned(),
             credentials: None,
-            timeout: DEFAULT_TIMEOUT,
-            limits: default_rate_limits(),
-            limiter: None,
-            retry: RetryPolicy::default(),
-            user_agent: None,
+            options: ClientOptions::new(
+                concat!("smartrecruiters-client/", env!("CARGO_PKG_VERSION")),
+                default_rate_limits(),
+                DEFAULT_TIMEOUT,
+            ),
             refresh_margin: OAuthBearer::DEFAULT_REFRESH_MARGIN,
         }
     }
@@ -99,9 +97,7 @@ impl fmt::Debug for SmartRecruitersClientBuilder {
         f.debug_struct("SmartRecruitersClientBuilder")
             .field("base_url", &self.base_url)
             .field("credentials", &self.credentials)
-            .field("timeout", &self.timeout)
-            .field("limits", &self.limits)
-            .field("retry", &self.retry)
+            .field("options", &self.options)
             .finish_non_exhaustive()
     }
 }
@@ -124,40 +120,7 @@ impl SmartRecruitersClientBuilder {
         self.credentials(Credentials::ApiKey(key))
     }
 
-    /// Timeout per attempt (default [`DEFAULT_TIMEOUT`], 128 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// Client-side limits (default [`default_rate_limits`]). Requests for
-    /// `GET /candidates` use class [`CLASS_CANDIDATES_LIST`], publication calls
-    /// [`CLASS_PUBLICATION`].
-    pub fn rate_limits(mut self, limits: RateLimits) -> Self {
-        self.limits = limits;
-        self
-    }
-
-    /// Pace together with other clients of the same credential (SmartRecruiters
-    /// budgets per credential): pass `other.transport().limiter()`. Takes precedence
-    /// over [`SmartRecruitersClientBuilder::rate_limits`].
-    pub fn shared_limiter(mut self, limiter: Arc<Limiter>) -> Self {
-        self.limiter = Some(limiter);
-        self
-    }
-
-    /// Retry policy (default [`RetryPolicy::default`]: 429 and 5xx on safe calls,
-    /// jittered exponential backoff).
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
-        self
-    }
-
-    /// The `User-Agent` header.
-    pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
-        self.user_agent = Some(agent.into());
-        self
-    }
+    client_core::client_options_setters!(options);
 
     /// Renew OAuth access tokens this long before `expires_in` (default 60 s).
     pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
@@ -170,19 +133,12 @@ impl SmartRecruitersClientBuilder {
         let credentials = self
             .credentials
             .ok_or_else(|| Error::Config("SmartRecruiters credentials are required".into()))?;
-        let mut builder = Transport::builder("smartrecruiters")
-            .base_url(self.base_url)
-            .timeout(self.timeout)
-            .auth(credentials.authenticator(self.refresh_margin)?)
-            .rate_limits(self.limits)
-            .retry_policy(self.retry)
-            .user_agent(self.user_agent.unwrap_or_else(|| {
-                concat!("smartrecruiters-client/", env!("CARGO_PKG_VERSION")).to_owned()
-            }));
-        if let Some(limiter) = self.limiter {
-            builder = builder.shared_limiter(limiter);
-        }
-        builder = builder.request_id_headers(vec![
+        let builder = self.options.apply(
+            Transport::builder("smartrecruiters")
+                .base_url(self.base_url)
+                .auth(credentials.authenticator(self.refresh_margin)?),
+        );
+        let builder = builder.request_id_headers(vec![
             client_core::header::HeaderName::from_static("x-request-id"),
             client_core::header::HeaderName::from_static("x-correlation-id"),
         ]);

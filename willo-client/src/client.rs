@@ -5,8 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use client_core::rate_limit::Limiter;
-use client_core::{Error, LimitSpec, RateLimits, Result, RetryPolicy, SecretString, Transport};
+use client_core::{ClientOptions, Error, LimitSpec, RateLimits, Result, SecretString, Transport};
 
 use crate::auth::AuthScheme;
 use crate::children::Children;
@@ -29,6 +28,9 @@ pub const STAGING_BASE_URL: &str = "https://api.stage.willotalent.com/api/integr
 /// The spelling is uncertain: override it with
 /// [`WilloClientBuilder::idv_countries_path`].
 pub const DEFAULT_IDV_COUNTRIES_PATH: &str = "/idv-counties/";
+
+/// Time allowed for one attempt unless [`WilloClientBuilder::timeout`] says otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Which Willo deployment to talk to.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -150,17 +152,16 @@ impl WilloClient {
     }
 }
 
-/// Configures a [`WilloClient`]. Every setting has a default except the API key.
+/// Configures a [`WilloClient`]. Every setting has a default except the API key:
+/// production, the bare key, [`default_rate_limits`] (5 req/s, 2 in flight: Willo
+/// publishes no limits), [`DEFAULT_TIMEOUT`], and retries that never replay an invite
+/// after a server error.
 #[must_use]
 pub struct WilloClientBuilder {
     api_key: SecretString,
     environment: Environment,
     auth_scheme: AuthScheme,
-    rate_limits: RateLimits,
-    limiter: Option<Arc<Limiter>>,
-    retry: RetryPolicy,
-    timeout: Option<Duration>,
-    user_agent: Option<String>,
+    options: ClientOptions,
     idv_countries_path: String,
 }
 
@@ -170,9 +171,7 @@ impl fmt::Debug for WilloClientBuilder {
             .field("api_key", &"[redacted]")
             .field("environment", &self.environment)
             .field("auth_scheme", &self.auth_scheme)
-            .field("rate_limits", &self.rate_limits)
-            .field("retry", &self.retry)
-            .field("timeout", &self.timeout)
+            .field("options", &self.options)
             .field("idv_countries_path", &self.idv_countries_path)
             .finish_non_exhaustive()
     }
@@ -184,11 +183,11 @@ impl WilloClientBuilder {
             api_key,
             environment: Environment::default(),
             auth_scheme: AuthScheme::default(),
-            rate_limits: default_rate_limits(),
-            limiter: None,
-            retry: RetryPolicy::default(),
-            timeout: None,
-            user_agent: None,
+            options: ClientOptions::new(
+                format!("willo-client/{}", env!("CARGO_PKG_VERSION")),
+                default_rate_limits(),
+                DEFAULT_TIMEOUT,
+            ),
             idv_countries_path: DEFAULT_IDV_COUNTRIES_PATH.to_owned(),
         }
     }
@@ -210,37 +209,7 @@ impl WilloClientBuilder {
         self
     }
 
-    /// Client-side limits (default [`default_rate_limits`]: 5 req/s, 2 in flight).
-    pub fn rate_limits(mut self, limits: RateLimits) -> Self {
-        self.rate_limits = limits;
-        self
-    }
-
-    /// Share a live limiter with other clients that use the same API key, so they pace
-    /// together. Takes precedence over [`WilloClientBuilder::rate_limits`].
-    pub fn shared_limiter(mut self, limiter: Arc<Limiter>) -> Self {
-        self.limiter = Some(limiter);
-        self
-    }
-
-    /// Retry policy (default [`RetryPolicy::default`]). `POST`/`PATCH` are never
-    /// replayed after a server error unless a call is explicitly guarded.
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
-        self
-    }
-
-    /// Time allowed for one attempt (default 60 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-
-    /// The `User-Agent` header (default `willo-client/<version>`).
-    pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
-        self.user_agent = Some(agent.into());
-        self
-    }
+    client_core::client_options_setters!(options);
 
     /// Path of the IDV countries list (default [`DEFAULT_IDV_COUNTRIES_PATH`],
     /// `/idv-counties/` as the reference lists it; set `/idv-countries/` if Willo
@@ -258,21 +227,11 @@ impl WilloClientBuilder {
             ));
         }
         let auth = self.auth_scheme.authenticator(self.api_key);
-        let mut transport = Transport::builder("willo")
-            .base_url(self.environment.base_url())
-            .user_agent(
-                self.user_agent
-                    .unwrap_or_else(|| format!("willo-client/{}", env!("CARGO_PKG_VERSION"))),
-            )
-            .auth(Arc::new(auth))
-            .rate_limits(self.rate_limits)
-            .retry_policy(self.retry);
-        if let Some(limiter) = self.limiter {
-            transport = transport.shared_limiter(limiter);
-        }
-        if let Some(timeout) = self.timeout {
-            transport = transport.timeout(timeout);
-        }
+        let transport = self.options.apply(
+            Transport::builder("willo")
+                .base_url(self.environment.base_url())
+                .auth(Arc::new(auth)),
+        );
         Ok(WilloClient {
             transport: transport.build()?,
             idv_countries_path: self.idv_countries_path.into(),

@@ -75,8 +75,8 @@ pub mod webhooks;
 pub use auth::AuthScheme;
 pub use children::{ChildOrganisation, ChildOrganisationInput, Children};
 pub use client::{
-    DEFAULT_IDV_COUNTRIES_PATH, Environment, PRODUCTION_BASE_URL, STAGING_BASE_URL, WilloClient,
-    WilloClientBuilder, default_rate_limits,
+    DEFAULT_IDV_COUNTRIES_PATH, DEFAULT_TIMEOUT, Environment, PRODUCTION_BASE_URL,
+    STAGING_BASE_URL, WilloClient, WilloClientBuilder, default_rate_limits,
 };
 pub use departments::{Department, DepartmentInput, Departments};
 pub use idv_countries::{IdvCountries, IdvCountry};

@@ -1,0 +1,96 @@
+//! The settings every vendor client builder offers (timeout, user agent, rate limits,
+//! a shared limiter, retry policy), kept in one place with one set of setters.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::rate_limit::{Limiter, RateLimits};
+use crate::retry::RetryPolicy;
+use crate::transport::TransportBuilder;
+
+/// Transport settings a client builder collects before building its [`crate::Transport`].
+/// A vendor crate creates it with its own defaults and adds the setters with
+/// [`client_options_setters!`](crate::client_options_setters).
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    /// `User-Agent` header.
+    pub user_agent: String,
+    /// Time allowed for one attempt.
+    pub timeout: Duration,
+    /// Client-side limits, used unless a shared limiter is given.
+    pub rate_limits: RateLimits,
+    /// A live limiter shared with other clients of the same credential.
+    pub shared_limiter: Option<Arc<Limiter>>,
+    /// Which failures are retried and how.
+    pub retry: RetryPolicy,
+}
+
+impl ClientOptions {
+    /// Options with a vendor's defaults and [`RetryPolicy::default`].
+    pub fn new(user_agent: impl Into<String>, rate_limits: RateLimits, timeout: Duration) -> Self {
+        Self {
+            user_agent: user_agent.into(),
+            timeout,
+            rate_limits,
+            shared_limiter: None,
+            retry: RetryPolicy::default(),
+        }
+    }
+
+    /// Put these settings on a transport builder.
+    pub fn apply(self, builder: TransportBuilder) -> TransportBuilder {
+        let builder = builder
+            .user_agent(self.user_agent)
+            .timeout(self.timeout)
+            .rate_limits(self.rate_limits)
+            .retry_policy(self.retry);
+        match self.shared_limiter {
+            Some(limiter) => builder.shared_limiter(limiter),
+            None => builder,
+        }
+    }
+}
+
+/// Adds `timeout`, `user_agent`, `rate_limits`, `shared_limiter` and `retry_policy`
+/// setters to a client builder whose field `$field` is a [`ClientOptions`]. Invoke it
+/// inside the builder's `impl` block.
+#[macro_export]
+macro_rules! client_options_setters {
+    ($field:ident) => {
+        /// Time allowed for one attempt, response body included.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.$field.timeout = timeout;
+            self
+        }
+
+        /// The `User-Agent` header.
+        pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
+            self.$field.user_agent = agent.into();
+            self
+        }
+
+        /// Client-side rate and concurrency limits (see the builder's docs for the
+        /// vendor's defaults).
+        pub fn rate_limits(mut self, limits: $crate::RateLimits) -> Self {
+            self.$field.rate_limits = limits;
+            self
+        }
+
+        /// Pace together with other clients of the same credential: pass
+        /// `other.transport().limiter()`. Takes precedence over `rate_limits`.
+        pub fn shared_limiter(
+            mut self,
+            limiter: ::std::sync::Arc<$crate::rate_limit::Limiter>,
+        ) -> Self {
+            self.$field.shared_limiter = Some(limiter);
+            self
+        }
+
+        /// Which failures are retried and how (default: 429 for every call; 5xx and
+        /// timeouts for calls safe to repeat; jittered exponential backoff).
+        pub fn retry_policy(mut self, policy: $crate::RetryPolicy) -> Self {
+            self.$field.retry = policy;
+            self
+        }
+    };
+}
