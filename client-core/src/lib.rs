@@ -59,7 +59,7 @@ pub use retry::{Idempotency, RetryBudget, RetryPolicy};
 pub use transport::{RawResponse, Transport, TransportBuilder, query_pairs};
 
 /// Re-exported so clients and users name one version of these.
-pub use reqwest::{Method, StatusCode, header};
+pub use reqwest::{Client as HttpClient, Method, StatusCode, header};
 pub use secrecy::{self, ExposeSecret, SecretString};
 pub use url::Url;
 

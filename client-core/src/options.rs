@@ -23,6 +23,9 @@ pub struct ClientOptions {
     pub shared_limiter: Option<Arc<Limiter>>,
     /// Which failures are retried and how.
     pub retry: RetryPolicy,
+    /// A preconfigured HTTP client (proxy, custom TLS roots…); `timeout` and
+    /// `user_agent` are then the client's own business.
+    pub http_client: Option<reqwest::Client>,
 }
 
 impl ClientOptions {
@@ -34,6 +37,7 @@ impl ClientOptions {
             rate_limits,
             shared_limiter: None,
             retry: RetryPolicy::default(),
+            http_client: None,
         }
     }
 
@@ -44,15 +48,19 @@ impl ClientOptions {
             .timeout(self.timeout)
             .rate_limits(self.rate_limits)
             .retry_policy(self.retry);
-        match self.shared_limiter {
+        let builder = match self.shared_limiter {
             Some(limiter) => builder.shared_limiter(limiter),
+            None => builder,
+        };
+        match self.http_client {
+            Some(client) => builder.http_client(client),
             None => builder,
         }
     }
 }
 
-/// Adds `timeout`, `user_agent`, `rate_limits`, `shared_limiter` and `retry_policy`
-/// setters to a client builder whose field `$field` is a [`ClientOptions`]. Invoke it
+/// Adds `timeout`, `user_agent`, `rate_limits`, `shared_limiter`, `retry_policy` and
+/// `http_client` setters to a client builder whose field `$field` is a [`ClientOptions`]. Invoke it
 /// inside the builder's `impl` block.
 #[macro_export]
 macro_rules! client_options_setters {
@@ -90,6 +98,13 @@ macro_rules! client_options_setters {
         /// timeouts for calls safe to repeat; jittered exponential backoff).
         pub fn retry_policy(mut self, policy: $crate::RetryPolicy) -> Self {
             self.$field.retry = policy;
+            self
+        }
+
+        /// Send through this preconfigured `reqwest::Client` (proxy, custom TLS roots,
+        /// tests on a paused clock); `timeout` and `user_agent` are then ignored.
+        pub fn http_client(mut self, client: $crate::HttpClient) -> Self {
+            self.$field.http_client = Some(client);
             self
         }
     };
