@@ -26,6 +26,12 @@ pub enum Error {
     #[error("the API refused the credentials (check the API key or token): {0}")]
     Unauthorized(Box<ApiError>),
 
+    /// A saved pagination cursor (offset token, page id) is no longer valid: it expired
+    /// or was not one the API handed out. Restart the listing from the first page (or
+    /// from a time window) instead of retrying it.
+    #[error("the pagination cursor is no longer valid; restart the listing: {0}")]
+    InvalidCursor(Box<ApiError>),
+
     /// The OAuth grant is no longer valid (`invalid_grant`: a refresh token was revoked,
     /// expired or already used). A person must authorise the app again.
     #[error("re-authorisation required: the OAuth grant is no longer valid ({reason})")]
@@ -189,7 +195,10 @@ impl Error {
     /// The vendor's error details, for the variants that carry them.
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
-            Error::Api(e) | Error::RateLimited(e) | Error::Unauthorized(e) => Some(e),
+            Error::Api(e)
+            | Error::RateLimited(e)
+            | Error::Unauthorized(e)
+            | Error::InvalidCursor(e) => Some(e),
             _ => None,
         }
     }

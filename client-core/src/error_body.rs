@@ -21,6 +21,9 @@ pub struct ParsedErrorBody {
     pub message: Option<String>,
     /// Per-field messages.
     pub field_errors: Vec<FieldError>,
+    /// The vendor said a pagination cursor is invalid; the transport then returns
+    /// [`crate::Error::InvalidCursor`].
+    pub invalid_cursor: bool,
 }
 
 /// Reads a vendor's error body. Implement it when a vendor has a shape the generic
@@ -111,6 +114,7 @@ fn parse_object(map: &Map<String, Value>) -> ParsedErrorBody {
         code,
         message,
         field_errors,
+        invalid_cursor: false,
     }
 }
 

@@ -350,6 +350,7 @@ impl Transport {
         call: &Call,
     ) -> Error {
         let parsed = self.inner.error_parser.parse(status, body);
+        let invalid_cursor = parsed.invalid_cursor;
         let mut api = ApiError::from_parsed(status, parsed, body, call.endpoint.clone());
         api.request_id = self
             .inner
@@ -359,6 +360,9 @@ impl Transport {
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
         api.retry_after = parse_retry_after(headers, SystemTime::now());
+        if invalid_cursor {
+            return Error::InvalidCursor(Box::new(api));
+        }
         api.into_error()
     }
 }

@@ -9,6 +9,7 @@ use client_core::oauth::RefreshTokenStore;
 use client_core::{ClientOptions, Error, LimitSpec, RateLimits, Result, SecretString, Transport};
 
 use crate::auth::{Credentials, Environment, LeverOAuth};
+use crate::common::LeverErrorParser;
 use crate::ids::OpportunityId;
 use crate::{
     archive_reasons::ArchiveReasons, contacts::Contacts, notes::Notes,
@@ -218,7 +219,8 @@ impl LeverClientBuilder {
             .apply(
                 Transport::builder("lever")
                     .base_url(base_url)
-                    .auth(credentials.into_authenticator()?),
+                    .auth(credentials.into_authenticator()?)
+                    .error_parser(Arc::new(LeverErrorParser)),
             )
             .build()?;
         Ok(LeverClient { transport })

@@ -4,8 +4,9 @@
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 
+use client_core::error_body::{ErrorBodyParser, GenericErrorParser, ParsedErrorBody};
 use client_core::pagination::{self, ItemStream, Page, Paginated};
-use client_core::{Error, Idempotency, Method, RawResponse, Result, Transport};
+use client_core::{Error, Idempotency, Method, RawResponse, Result, StatusCode, Transport};
 use futures::future::BoxFuture;
 use futures::stream::{BoxStream, StreamExt};
 use serde::de::DeserializeOwned;
@@ -77,20 +78,31 @@ impl<I, T> Expandable<I, T> {
     }
 }
 
-/// True when `error` says an offset token is no longer valid (Lever answers with a
-/// message containing "Invalid offset token"; the exact `code` is not documented, so
-/// codes mentioning an invalid offset are accepted too). Restart the listing without
-/// the saved token, for example from an `updated_at_start` window.
+/// True when `error` says an offset token is no longer valid
+/// ([`Error::InvalidCursor`]). Restart the listing without the saved token, for
+/// example from an `updated_at_start` window.
 pub fn is_invalid_offset(error: &Error) -> bool {
-    let Some(api) = error.api_error() else {
-        return false;
-    };
-    let mentions = |text: &str| {
-        let lower = text.to_ascii_lowercase();
-        lower.contains("invalid offset") || lower.contains("invalidoffset")
-    };
-    api.status.is_client_error()
-        && (mentions(&api.message) || api.code.as_deref().is_some_and(mentions))
+    matches!(error, Error::InvalidCursor(_))
+}
+
+/// Lever's error bodies are `{code, message}`, read by the generic parser. An expired
+/// offset token comes back as a 400 whose message contains "Invalid offset token"; the
+/// exact `code` is not documented, so codes mentioning an invalid offset count too.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct LeverErrorParser;
+
+impl ErrorBodyParser for LeverErrorParser {
+    fn parse(&self, status: StatusCode, body: &[u8]) -> ParsedErrorBody {
+        let mut parsed = GenericErrorParser.parse(status, body);
+        let mentions = |text: &str| {
+            let lower = text.to_ascii_lowercase();
+            lower.contains("invalid offset") || lower.contains("invalidoffset")
+        };
+        parsed.invalid_cursor = status.is_client_error()
+            && (parsed.message.as_deref().is_some_and(mentions)
+                || parsed.code.as_deref().is_some_and(mentions));
+        parsed
+    }
 }
 
 /// A paged listing: path and query fixed, offset supplied per page.

@@ -188,6 +188,7 @@ async fn an_expired_offset_token_is_recognised() {
         .try_collect::<Vec<_>>()
         .await
         .unwrap_err();
+    assert!(matches!(err, Error::InvalidCursor(_)), "{err:?}");
     assert!(is_invalid_offset(&err), "{err}");
     assert_eq!(err.vendor_code(), Some("BadRequestError"));
 
