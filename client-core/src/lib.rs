@@ -67,4 +67,5 @@ pub use url::Url;
 pub mod __private {
     //! Paths the exported macros expand to; not part of the public API.
     pub use serde;
+    pub use serde_json;
 }

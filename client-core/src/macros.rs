@@ -1,7 +1,7 @@
 //! Declarative helpers every vendor crate needs: string id newtypes and string enums
 //! that keep unknown values. Defined once here so the three clients share one shape.
 
-/// Declares string id newtypes: (de)serialised as the bare string, `Display`, `From<&str>`,
+/// Declares string id newtypes: `Default`, (de)serialised as the bare string, `Display`, `From<&str>`,
 /// `From<String>`, `AsRef<str>`, `new`, `as_str`.
 ///
 /// ```
@@ -17,7 +17,7 @@
 macro_rules! string_id {
     ($($(#[$doc:meta])+ $name:ident),* $(,)?) => {$(
         $(#[$doc])+
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $name(pub String);
 
         impl $crate::__private::serde::Serialize for $name {
@@ -72,7 +72,8 @@ macro_rules! string_id {
 
 /// Declares a string enum with an `Other(String)` arm that keeps values this version
 /// does not know, so a new vendor value never fails a page. Serialises to and from the
-/// vendor's spelling.
+/// vendor's spelling; a non-string value (a number where a string was expected) is kept
+/// in `Other` as its JSON text rather than failing. Implements `FromStr` (infallible).
 ///
 /// ```
 /// client_core::open_enum! {
@@ -86,6 +87,9 @@ macro_rules! string_id {
 /// }
 /// let s: Status = serde_json::from_str("\"ON_HOLD\"").unwrap();
 /// assert_eq!(s, Status::Other("ON_HOLD".into()));
+/// let odd: Status = serde_json::from_str("7").unwrap();
+/// assert_eq!(odd, Status::Other("7".into()));
+/// assert_eq!("HIRED".parse::<Status>(), Ok(Status::Hired));
 /// assert_eq!(serde_json::to_string(&Status::Hired).unwrap(), "\"HIRED\"");
 /// ```
 #[macro_export]
@@ -134,10 +138,20 @@ macro_rules! open_enum {
             }
         }
 
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+                Ok(Self::from(text))
+            }
+        }
+
         impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                let text = <String as $crate::__private::serde::Deserialize>::deserialize(d)?;
-                Ok(Self::from(text.as_str()))
+                use $crate::__private::serde_json::Value;
+                Ok(match <Value as $crate::__private::serde::Deserialize>::deserialize(d)? {
+                    Value::String(text) => Self::from(text.as_str()),
+                    other => Self::Other(other.to_string()),
+                })
             }
         }
     };

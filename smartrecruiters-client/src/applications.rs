@@ -7,12 +7,12 @@ use serde_json::{Map, Value};
 
 use crate::candidates::candidate_path;
 use crate::client::SmartRecruitersClient;
-use crate::common::{Actions, ApplicationId, CandidateId, IdLabel, JobId, Listing, string_enum};
+use crate::common::{Actions, ApplicationId, CandidateId, IdLabel, JobId, Listing};
 
 /// Base path of the Job Applications API.
 pub const JOB_APPLICATIONS_API: &str = "/job-applications-api/v202112";
 
-string_enum!(
+client_core::open_enum!(
     /// Status of an application (`CandidateStatusEnum`). Sub-statuses are free-text
     /// labels configured per hiring process for `IN_REVIEW`, `INTERVIEW` and `OFFERED`.
     ApplicationStatus {

@@ -9,9 +9,9 @@ use serde_json::{Map, Value};
 
 use crate::applications::{Application, ApplicationStatus};
 use crate::client::{CLASS_CANDIDATES_LIST, SmartRecruitersClient};
-use crate::common::{Actions, AttachmentId, CandidateId, CursorPage, JobId, Location, string_enum};
+use crate::common::{Actions, AttachmentId, CandidateId, CursorPage, JobId, Location};
 
-string_enum!(
+client_core::open_enum!(
     /// Consent status of a candidate.
     ConsentStatus {
         /// Consent is required.
@@ -23,7 +23,7 @@ string_enum!(
     }
 );
 
-string_enum!(
+client_core::open_enum!(
     /// Onboarding status of an application.
     OnboardingStatus {
         /// Ready to onboard.
@@ -35,7 +35,7 @@ string_enum!(
     }
 );
 
-string_enum!(
+client_core::open_enum!(
     /// Kind of an uploaded attachment.
     AttachmentType {
         /// Any file.

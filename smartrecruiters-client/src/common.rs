@@ -10,127 +10,31 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-/// Declares a `String` newtype id: serde-transparent, `Display`, `From<&str>`/`From<String>`.
-macro_rules! id_type {
-    ($(#[$meta:meta])* $name:ident) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(pub String);
-
-        impl $name {
-            /// The id as text.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl From<&str> for $name {
-            fn from(s: &str) -> Self {
-                Self(s.to_owned())
-            }
-        }
-
-        impl From<String> for $name {
-            fn from(s: String) -> Self {
-                Self(s)
-            }
-        }
-
-        impl AsRef<str> for $name {
-            fn as_ref(&self) -> &str {
-                &self.0
-            }
-        }
-    };
-}
-
-/// Declares a `#[non_exhaustive]` string enum whose unknown values land in
-/// `Other(String)` instead of failing the whole response.
-macro_rules! string_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum $name {
-            $($(#[$vmeta])* $variant,)+
-            /// A value this crate does not know yet, kept verbatim.
-            Other(String),
-        }
-
-        impl $name {
-            /// The value as the API spells it.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $(Self::$variant => $text,)+
-                    Self::Other(s) => s,
-                }
-            }
-        }
-
-        impl From<&str> for $name {
-            fn from(s: &str) -> Self {
-                match s {
-                    $($text => Self::$variant,)+
-                    other => Self::Other(other.to_owned()),
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-                let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-                Ok(Self::from(s.as_ref()))
-            }
-        }
-    };
-}
-
-pub(crate) use string_enum;
-
-id_type!(
+client_core::string_id!(
     /// A candidate id (UUID).
     CandidateId
 );
-id_type!(
+client_core::string_id!(
     /// A job id (UUID).
     JobId
 );
-id_type!(
+client_core::string_id!(
     /// A user id (24-hex for users).
     UserId
 );
-id_type!(
+client_core::string_id!(
     /// The id of an application in the Job Applications API (webhook `application_id`).
     ApplicationId
 );
-id_type!(
+client_core::string_id!(
     /// An attachment id.
     AttachmentId
 );
-id_type!(
+client_core::string_id!(
     /// A note (message) id.
     MessageId
 );
-id_type!(
+client_core::string_id!(
     /// A webhook subscription id.
     SubscriptionId
 );
@@ -370,17 +274,5 @@ mod tests {
         let empty: CursorPage<u32> =
             CursorPage::from_response(&raw(r#"{"content":[],"nextPageId":"n"}"#, None)).unwrap();
         assert_eq!(empty.next_page_id, None, "an empty page ends the listing");
-    }
-
-    string_enum!(
-        /// Test enum.
-        Colour { Red = "RED" }
-    );
-
-    #[test]
-    fn unknown_enum_values_are_kept() {
-        let c: Vec<Colour> = serde_json::from_str(r#"["RED","BLUE"]"#).unwrap();
-        assert_eq!(c, [Colour::Red, Colour::Other("BLUE".into())]);
-        assert_eq!(serde_json::to_string(&c).unwrap(), r#"["RED","BLUE"]"#);
     }
 }

@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::client::{CLASS_PUBLICATION, SmartRecruitersClient};
-use crate::common::{Actions, CursorPage, IdLabel, JobId, Listing, Location, UserId, string_enum};
+use crate::common::{Actions, CursorPage, IdLabel, JobId, Listing, Location, UserId};
 
-string_enum!(
+client_core::open_enum!(
     /// Status of a job. The UI shows more (e.g. "Pending Approval") than the schema
     /// lists; those arrive as `Other`.
     JobStatus {
@@ -32,7 +32,7 @@ string_enum!(
     }
 );
 
-string_enum!(
+client_core::open_enum!(
     /// Where a job is posted.
     PostingStatus {
         /// Public.
@@ -46,7 +46,7 @@ string_enum!(
     }
 );
 
-string_enum!(
+client_core::open_enum!(
     /// Role of a hiring-team member.
     HiringTeamRole {
         /// Hiring manager.
@@ -62,7 +62,7 @@ string_enum!(
     }
 );
 
-string_enum!(
+client_core::open_enum!(
     /// Sort order of `GET /jobs`. Only `job_id` pages reliably with `pageId`.
     JobSort {
         /// Creation date / relevance (may skip results when paging).
@@ -311,7 +311,7 @@ pub struct HiringTeamMember {
     pub actions: Actions,
 }
 
-string_enum!(
+client_core::open_enum!(
     /// Audience of a publication.
     PublicationVisibility {
         /// Public job boards and career site.

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::client::SmartRecruitersClient;
-use crate::common::{CandidateId, CursorPage, JobId, MessageId, UserId, string_enum};
+use crate::common::{CandidateId, CursorPage, JobId, MessageId, UserId};
 
 /// Longest note content SmartRecruiters accepts, in characters.
 pub const MAX_NOTE_CHARS: usize = 10_000;
@@ -80,7 +80,7 @@ pub struct NoteCreated {
     pub share_required: Option<bool>,
 }
 
-string_enum!(
+client_core::open_enum!(
     /// Visibility of a note.
     Visibility {
         /// Only the author.

@@ -10,12 +10,12 @@ use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::client::SmartRecruitersClient;
-use crate::common::{CursorPage, SubscriptionId, string_enum};
+use crate::common::{CursorPage, SubscriptionId};
 
 /// Base path of the Webhooks API.
 pub const WEBHOOKS_API: &str = "/webhooks-api/v201907";
 
-string_enum!(
+client_core::open_enum!(
     /// A webhook event name (the official list is longer; others go in `Other`).
     EventName {
         /// A job was created.
@@ -41,7 +41,7 @@ string_enum!(
     }
 );
 
-string_enum!(
+client_core::open_enum!(
     /// State of a subscription: inactive until the handshake succeeded.
     SubscriptionStatus {
         /// Receiving deliveries.
@@ -51,7 +51,7 @@ string_enum!(
     }
 );
 
-string_enum!(
+client_core::open_enum!(
     /// Outcome of one callback.
     CallbackStatus {
         /// Acknowledged with 202 in time.

@@ -3,56 +3,7 @@
 //! cannot be passed where an interview key is expected; they are not validated, since
 //! the format is observed rather than documented.
 
-use std::fmt;
-
-use serde::{Deserialize, Serialize};
-
-macro_rules! key_type {
-    ($(#[$doc:meta] $name:ident),+ $(,)?) => {$(
-        #[$doc]
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(pub String);
-
-        impl $name {
-            /// Wrap a key received from Willo or stored earlier.
-            pub fn new(key: impl Into<String>) -> Self {
-                Self(key.into())
-            }
-
-            /// The key as text.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl From<String> for $name {
-            fn from(key: String) -> Self {
-                Self(key)
-            }
-        }
-
-        impl From<&str> for $name {
-            fn from(key: &str) -> Self {
-                Self(key.to_owned())
-            }
-        }
-
-        impl AsRef<str> for $name {
-            fn as_ref(&self) -> &str {
-                &self.0
-            }
-        }
-    )+};
-}
-
-key_type! {
+client_core::string_id! {
     /// Key of a department (a "Company" in the Willo app).
     DepartmentKey,
     /// Key of an interview.

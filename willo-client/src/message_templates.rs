@@ -6,10 +6,10 @@ use serde_json::{Map, Value};
 
 use crate::client::WilloClient;
 use crate::keys::MessageTemplateKey;
-use crate::lenient::{self, open_enum};
+use crate::lenient;
 use crate::resource::{Collection, create_call, delete_call, get_call, list_calls, write_calls};
 
-open_enum! {
+client_core::open_enum! {
     /// What a template is for. Wire values are guessed from the product's wording
     /// (invite, reminder, success); anything else is kept in `Other`.
     MessageKind {

@@ -7,10 +7,10 @@ use serde_json::{Map, Value};
 
 use crate::client::WilloClient;
 use crate::keys::UserKey;
-use crate::lenient::{self, open_enum};
+use crate::lenient;
 use crate::resource::{Collection, delete_call, get_call, list_calls};
 
-open_enum! {
+client_core::open_enum! {
     /// A user's role. The roles are confirmed (Owner, Admin, Standard); their wire
     /// values are not, so these lowercase guesses fall back to `Other`.
     UserRole {

@@ -32,10 +32,9 @@ use serde_json::{Map, Value};
 use url::Url;
 
 use crate::keys::{InterviewKey, ParticipantKey, looks_like_key};
-use crate::lenient::open_enum;
 use crate::probe;
 
-open_enum! {
+client_core::open_enum! {
     /// A webhook event. `new_response` and `stage_change` are confirmed wire values;
     /// `new_comment` and `new_score` are the triggers' names in snake_case (very likely
     /// but unconfirmed).
@@ -105,7 +104,7 @@ impl DeliveryUrl {
         for (k, v) in url::form_urlencoded::parse(query.trim_start_matches('?').as_bytes()) {
             match k.as_ref() {
                 TOKEN_PARAM => out.token = Some(v.into_owned()),
-                EVENT_PARAM => out.event = Some(WebhookEvent::from_wire(&v)),
+                EVENT_PARAM => out.event = Some(WebhookEvent::from(v.as_ref())),
                 _ => {}
             }
         }
@@ -215,7 +214,7 @@ impl WebhookDelivery {
             scopes
                 .iter()
                 .find_map(|s| probe::first(s, EVENT_KEYS).and_then(Value::as_str))
-                .map(WebhookEvent::from_wire)
+                .map(WebhookEvent::from)
         });
         Ok(Self {
             event,
