@@ -17,8 +17,9 @@
 //! - [`Transport::request_json`]: the escape hatch for endpoints without a typed call.
 //!
 //! Every request runs in a `tracing` span named `http_request` with the vendor, method
-//! and path (never the query string, which may carry personal data), attempt number,
-//! status and latency.
+//! and path (never the query string or body, which may carry personal data) and the
+//! endpoint class; each try is a child span `attempt` with its number, status and
+//! latency.
 //!
 //! ```
 //! use std::sync::Arc;

@@ -240,14 +240,17 @@ impl Transport {
             vendor = self.inner.vendor,
             endpoint = %call.endpoint,
             class = call.class.as_deref().unwrap_or(""),
-            attempt = tracing::field::Empty,
-            status = tracing::field::Empty,
-            latency_ms = tracing::field::Empty,
         );
         let policy = &self.inner.retry;
         let result = (|| async {
             let attempt = attempts.fetch_add(1, Ordering::SeqCst) + 1;
-            self.attempt(&call, attempt).await
+            let span = tracing::info_span!(
+                "attempt",
+                n = attempt,
+                status = tracing::field::Empty,
+                latency_ms = tracing::field::Empty,
+            );
+            self.attempt(&call).instrument(span).await
         })
         .retry(policy.backoff())
         .sleep(tokio::time::sleep)
@@ -276,9 +279,8 @@ impl Transport {
 
     /// One attempt, including at most one immediate repeat after a 401 that made the
     /// authenticator renew its credentials.
-    async fn attempt(&self, call: &Call, attempt: usize) -> Result<RawResponse> {
+    async fn attempt(&self, call: &Call) -> Result<RawResponse> {
         let span = tracing::Span::current();
-        span.record("attempt", attempt);
         let mut renewed = false;
         loop {
             let _permit = self.inner.limiter.acquire(call.class.as_deref()).await;
