@@ -1,0 +1,326 @@
+//! The normalised vocabulary every ATS is translated into: jobs, stages, the
+//! application behind an event, candidate details, events, write-backs.
+//!
+//! Adapters translate their vendor's objects into these types, so the engine, the
+//! rules and the store never see a vendor-specific shape.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+pub use willo_client::{InterviewKey, InterviewResults as InterviewOutcome, ParticipantKey};
+
+client_core::string_id! {
+    /// Which ATS a record belongs to (`smartrecruiters`, `lever`, or an integrator's
+    /// own name). Part of every ledger key, so two systems' ids never collide.
+    AtsName,
+    /// A job (SmartRecruiters job, Lever posting).
+    JobId,
+    /// A pipeline stage. Adapters choose the encoding: SmartRecruiters uses the
+    /// application status, with the sub-status after a `/` (`INTERVIEW/Video call`);
+    /// Lever uses its stage id.
+    StageId,
+    /// One candidacy: a candidate on a job (SmartRecruiters application, Lever
+    /// opportunity).
+    ApplicationId,
+    /// The person behind one or more applications.
+    CandidateId,
+}
+
+client_core::open_enum! {
+    /// Whether a job still takes new candidates.
+    JobState {
+        /// Open: candidates at trigger stages are invited.
+        Open = "open",
+        /// Closed, filled, cancelled or archived: no new invites.
+        Closed = "closed",
+    }
+}
+
+/// A job as the rules see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Job {
+    /// Its id.
+    pub id: JobId,
+    /// Its title, for people reading logs and status pages.
+    pub title: String,
+    /// Open or closed.
+    pub state: JobState,
+}
+
+impl Job {
+    /// A job with an id, title and state.
+    pub fn new(id: impl Into<JobId>, title: impl Into<String>, state: JobState) -> Self {
+        Self {
+            id: id.into(),
+            title: title.into(),
+            state,
+        }
+    }
+}
+
+/// A pipeline stage a candidate can be moved to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Stage {
+    /// Its id (see [`StageId`] for the encodings).
+    pub id: StageId,
+    /// Its name as recruiters see it.
+    pub name: String,
+}
+
+impl Stage {
+    /// A stage with an id and a name.
+    pub fn new(id: impl Into<StageId>, name: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+        }
+    }
+}
+
+/// Which application an event or a write-back is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ApplicationRef {
+    /// The application (candidacy).
+    pub application: ApplicationId,
+    /// The candidate behind it.
+    pub candidate: CandidateId,
+    /// The job applied to.
+    pub job: JobId,
+}
+
+/// Who to invite. Personal data: `Debug` shows only which fields are present.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CandidateDetails {
+    /// Full name (Willo requires one).
+    pub name: String,
+    /// Email address, the key Willo invites are deduplicated on.
+    pub email: Option<String>,
+    /// Phone number, E.164 for SMS invites.
+    pub phone: Option<String>,
+}
+
+impl fmt::Debug for CandidateDetails {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CandidateDetails")
+            .field("name", &"[personal data]")
+            .field("email", &self.email.as_ref().map(|_| "[personal data]"))
+            .field("phone", &self.phone.as_ref().map(|_| "[personal data]"))
+            .finish()
+    }
+}
+
+/// What happened in the ATS, normalised.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum AtsEvent {
+    /// An application is now at `stage`.
+    StageChanged {
+        /// The application that moved.
+        application: ApplicationRef,
+        /// The stage it is at now.
+        stage: StageId,
+    },
+    /// A candidate was deleted (for example a privacy request): cancel what is pending
+    /// and erase what is stored about them.
+    CandidateDeleted {
+        /// The candidate.
+        candidate: CandidateId,
+    },
+    /// A job opened or closed.
+    JobStatusChanged {
+        /// The job.
+        job: JobId,
+        /// Its new state.
+        state: JobState,
+    },
+    /// An event the bridge does not act on, kept for logs and metrics.
+    Unknown {
+        /// The vendor's event name.
+        name: String,
+    },
+}
+
+/// What changes on the ATS record when results come back.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WriteBack {
+    /// The results to put in a note; `None` writes labels (and the stage) only.
+    pub outcome: Option<InterviewOutcome>,
+    /// Labels (SmartRecruiters tags, Lever tags) to add.
+    pub add_labels: Vec<String>,
+    /// Labels to remove (the previous step of a label lifecycle).
+    pub remove_labels: Vec<String>,
+    /// Move the application to this stage, if the rules say so.
+    pub move_to: Option<StageId>,
+}
+
+impl WriteBack {
+    /// Labels only: add `add`, remove `remove`.
+    pub fn labels(add: Vec<String>, remove: Vec<String>) -> Self {
+        Self {
+            add_labels: add,
+            remove_labels: remove,
+            ..Self::default()
+        }
+    }
+
+    /// A note with `outcome`, plus label changes.
+    pub fn results(outcome: InterviewOutcome, add: Vec<String>, remove: Vec<String>) -> Self {
+        Self {
+            outcome: Some(outcome),
+            add_labels: add,
+            remove_labels: remove,
+            move_to: None,
+        }
+    }
+
+    /// Also move the application to `stage`.
+    pub fn moving_to(mut self, stage: StageId) -> Self {
+        self.move_to = Some(stage);
+        self
+    }
+}
+
+/// What a write-back did, for the ledger and for operators.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct WriteBackReceipt {
+    /// The id of the note written, if any.
+    pub note_id: Option<String>,
+    /// Labels now on the record.
+    pub labels_added: Vec<String>,
+    /// Labels taken off.
+    pub labels_removed: Vec<String>,
+    /// The stage the application was moved to, if it was.
+    pub moved_to: Option<StageId>,
+}
+
+/// A page of applications at a stage, for reconciliation.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ApplicationsPage {
+    /// Applications on this page.
+    pub applications: Vec<ApplicationRef>,
+    /// Where the next page starts; `None` on the last page. Stored by the reconciler so
+    /// a restart continues where it stopped.
+    pub next_cursor: Option<String>,
+}
+
+impl ApplicationsPage {
+    /// A page with its continuation cursor.
+    pub fn new(applications: Vec<ApplicationRef>, next_cursor: Option<String>) -> Self {
+        Self {
+            applications,
+            next_cursor,
+        }
+    }
+}
+
+/// Which parts of the workflow an ATS supports. The engine skips what is missing
+/// (no labels: the note alone; no webhooks: reconciliation alone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Capabilities {
+    /// Notes on the candidate record.
+    pub notes: bool,
+    /// Labels (tags) on the record.
+    pub labels: bool,
+    /// Moving an application to another stage.
+    pub stage_moves: bool,
+    /// File attachments.
+    pub attachments: bool,
+    /// Signed webhooks for stage changes.
+    pub webhooks: bool,
+    /// Listing applications at a stage (reconciliation).
+    pub polling: bool,
+    /// Creating a candidate on a job (pre-application screening).
+    pub create_candidates: bool,
+}
+
+impl Capabilities {
+    /// Nothing supported; switch on what the ATS offers with the setters.
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// Everything supported.
+    pub fn all() -> Self {
+        Self {
+            notes: true,
+            labels: true,
+            stage_moves: true,
+            attachments: true,
+            webhooks: true,
+            polling: true,
+            create_candidates: true,
+        }
+    }
+
+    /// Set [`Capabilities::notes`].
+    pub fn with_notes(mut self, on: bool) -> Self {
+        self.notes = on;
+        self
+    }
+
+    /// Set [`Capabilities::labels`].
+    pub fn with_labels(mut self, on: bool) -> Self {
+        self.labels = on;
+        self
+    }
+
+    /// Set [`Capabilities::stage_moves`].
+    pub fn with_stage_moves(mut self, on: bool) -> Self {
+        self.stage_moves = on;
+        self
+    }
+
+    /// Set [`Capabilities::attachments`].
+    pub fn with_attachments(mut self, on: bool) -> Self {
+        self.attachments = on;
+        self
+    }
+
+    /// Set [`Capabilities::webhooks`].
+    pub fn with_webhooks(mut self, on: bool) -> Self {
+        self.webhooks = on;
+        self
+    }
+
+    /// Set [`Capabilities::polling`].
+    pub fn with_polling(mut self, on: bool) -> Self {
+        self.polling = on;
+        self
+    }
+
+    /// Set [`Capabilities::create_candidates`].
+    pub fn with_create_candidates(mut self, on: bool) -> Self {
+        self.create_candidates = on;
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn candidate_details_never_print_personal_data() {
+        let details = CandidateDetails {
+            name: "Jane Doe".into(),
+            email: Some("jane@example.com".into()),
+            phone: None,
+        };
+        let text = format!("{details:?}");
+        assert!(!text.contains("Jane") && !text.contains("jane@"), "{text}");
+        assert!(text.contains("phone: None"), "{text}");
+    }
+
+    #[test]
+    fn unknown_job_states_are_kept() {
+        let state: JobState = serde_json::from_str("\"ON_HOLD\"").unwrap();
+        assert_eq!(state, JobState::Other("ON_HOLD".into()));
+    }
+}

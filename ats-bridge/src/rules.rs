@@ -1,0 +1,391 @@
+//! Which ATS stages send which Willo interview, which labels each step writes, and
+//! where a Willo decision moves the application. Built in code or loaded from TOML or
+//! JSON, and validated on load with errors that name the bad entry.
+//!
+//! ```
+//! use ats_bridge::rules::{Decision, Rules};
+//!
+//! let rules = Rules::from_toml(r#"
+//!     [[trigger]]
+//!     ats = "lever"
+//!     job = "*"                       # every posting
+//!     stages = ["phone-screen"]
+//!     interview = "1e2048a686804049b128f1357c559cbf"
+//!
+//!     [[auto_progress]]
+//!     ats = "lever"
+//!     decision = "accepted"
+//!     move_to = "onsite"
+//! "#)?;
+//! let interview = rules.interview_for(&"lever".into(), &"posting-9".into(), &"phone-screen".into());
+//! assert_eq!(interview.map(|k| k.as_str()), Some("1e2048a686804049b128f1357c559cbf"));
+//! assert_eq!(rules.labels.invited, "Willo:Invited");
+//! assert!(rules.move_on_decision(&"lever".into(), &"posting-9".into(), Decision::Accepted).is_some());
+//! # Ok::<_, ats_bridge::rules::RulesError>(())
+//! ```
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{AtsName, InterviewKey, JobId, StageId};
+
+/// Why rules could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RulesError {
+    /// The text is not valid TOML/JSON or does not have the rules' shape.
+    #[error("cannot read the rules as {format}: {message}")]
+    Parse {
+        /// `TOML` or `JSON`.
+        format: &'static str,
+        /// What the parser said (with line and column where it gives them).
+        message: String,
+    },
+    /// One entry is wrong.
+    #[error("{entry}: {reason}")]
+    Invalid {
+        /// Which entry (`trigger[2] (lever, job *)`, `labels.invited`…).
+        entry: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+/// Which jobs a rule covers.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum JobSelector {
+    /// Every job of the ATS (written `"*"`).
+    #[default]
+    Any,
+    /// One job.
+    Job(JobId),
+}
+
+impl From<String> for JobSelector {
+    fn from(text: String) -> Self {
+        if text == "*" {
+            JobSelector::Any
+        } else {
+            JobSelector::Job(JobId(text))
+        }
+    }
+}
+
+impl From<JobSelector> for String {
+    fn from(selector: JobSelector) -> Self {
+        match selector {
+            JobSelector::Any => "*".to_owned(),
+            JobSelector::Job(id) => id.0,
+        }
+    }
+}
+
+impl fmt::Display for JobSelector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JobSelector::Any => f.write_str("*"),
+            JobSelector::Job(id) => f.write_str(id.as_str()),
+        }
+    }
+}
+
+impl JobSelector {
+    fn covers(&self, job: &JobId) -> bool {
+        match self {
+            JobSelector::Any => true,
+            JobSelector::Job(id) => id == job,
+        }
+    }
+}
+
+/// "A candidate reaching one of `stages` on `job` in `ats` is sent `interview`."
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Trigger {
+    /// The ATS connection ([`crate::Ats::name`]).
+    pub ats: AtsName,
+    /// The job (default: every job).
+    #[serde(default)]
+    pub job: JobSelector,
+    /// The trigger stages (at least one).
+    pub stages: Vec<StageId>,
+    /// The Willo interview to send.
+    pub interview: InterviewKey,
+}
+
+/// A Willo decision on a participant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Decision {
+    /// The hiring team accepted the candidate in Willo.
+    Accepted,
+    /// The hiring team rejected the candidate in Willo.
+    Rejected,
+}
+
+/// "When Willo says `decision` for an application of `job` in `ats`, move it to
+/// `move_to`."
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AutoProgress {
+    /// The ATS connection.
+    pub ats: AtsName,
+    /// The job (default: every job).
+    #[serde(default)]
+    pub job: JobSelector,
+    /// The Willo decision that triggers the move.
+    pub decision: Decision,
+    /// Where the application goes.
+    pub move_to: StageId,
+}
+
+/// The labels (tags) written at each step. Each step's label replaces the previous
+/// one, so a record carries one `Willo:` label at a time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Labels {
+    /// After the invite is sent.
+    pub invited: String,
+    /// After the candidate answered.
+    pub responded: String,
+    /// After the team accepted the candidate in Willo.
+    pub accepted: String,
+    /// After the team rejected the candidate in Willo.
+    pub rejected: String,
+}
+
+impl Default for Labels {
+    /// The labels Willo's own Lever integration uses.
+    fn default() -> Self {
+        Self {
+            invited: "Willo:Invited".into(),
+            responded: "Willo:To Review".into(),
+            accepted: "Willo:Accepted".into(),
+            rejected: "Willo:Rejected".into(),
+        }
+    }
+}
+
+impl Labels {
+    /// Every label of the lifecycle, to remove the previous one when writing the next.
+    pub fn all(&self) -> [&str; 4] {
+        [
+            &self.invited,
+            &self.responded,
+            &self.accepted,
+            &self.rejected,
+        ]
+    }
+
+    /// The label for a Willo decision.
+    pub fn for_decision(&self, decision: Decision) -> &str {
+        match decision {
+            Decision::Accepted => &self.accepted,
+            Decision::Rejected => &self.rejected,
+        }
+    }
+}
+
+/// The whole rule set.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    /// Stage → interview mappings (`[[trigger]]` in TOML).
+    #[serde(default, rename = "trigger")]
+    pub triggers: Vec<Trigger>,
+    /// Labels per step (`[labels]`).
+    #[serde(default)]
+    pub labels: Labels,
+    /// Moves on Willo decisions (`[[auto_progress]]`).
+    #[serde(default)]
+    pub auto_progress: Vec<AutoProgress>,
+}
+
+impl Rules {
+    /// No rules yet; add them with [`Rules::trigger`] and [`Rules::progress`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add a trigger: candidates reaching `stages` on `job` in `ats` get `interview`.
+    pub fn trigger(
+        mut self,
+        ats: impl Into<AtsName>,
+        job: JobSelector,
+        stages: impl IntoIterator<Item = impl Into<StageId>>,
+        interview: impl Into<InterviewKey>,
+    ) -> Self {
+        self.triggers.push(Trigger {
+            ats: ats.into(),
+            job,
+            stages: stages.into_iter().map(Into::into).collect(),
+            interview: interview.into(),
+        });
+        self
+    }
+
+    /// Add an auto-progress rule.
+    pub fn progress(
+        mut self,
+        ats: impl Into<AtsName>,
+        job: JobSelector,
+        decision: Decision,
+        move_to: impl Into<StageId>,
+    ) -> Self {
+        self.auto_progress.push(AutoProgress {
+            ats: ats.into(),
+            job,
+            decision,
+            move_to: move_to.into(),
+        });
+        self
+    }
+
+    /// Replace the labels.
+    pub fn labels(mut self, labels: Labels) -> Self {
+        self.labels = labels;
+        self
+    }
+
+    /// Parse and validate TOML.
+    pub fn from_toml(text: &str) -> Result<Self, RulesError> {
+        let rules: Rules = toml::from_str(text).map_err(|e| RulesError::Parse {
+            format: "TOML",
+            message: e.to_string(),
+        })?;
+        rules.validated()
+    }
+
+    /// Parse and validate JSON.
+    pub fn from_json(text: &str) -> Result<Self, RulesError> {
+        let rules: Rules = serde_json::from_str(text).map_err(|e| RulesError::Parse {
+            format: "JSON",
+            message: e.to_string(),
+        })?;
+        rules.validated()
+    }
+
+    /// Check the rules; the first problem found is returned, naming its entry.
+    pub fn validate(&self) -> Result<(), RulesError> {
+        let mut claimed: HashMap<(&AtsName, &JobSelector, &StageId), usize> = HashMap::new();
+        for (i, trigger) in self.triggers.iter().enumerate() {
+            let entry = || format!("trigger[{i}] ({}, job {})", trigger.ats, trigger.job);
+            let invalid = |reason: &str| RulesError::Invalid {
+                entry: entry(),
+                reason: reason.to_owned(),
+            };
+            if trigger.ats.as_str().trim().is_empty() {
+                return Err(invalid("`ats` is empty"));
+            }
+            if trigger.job == JobSelector::Job(JobId::default()) {
+                return Err(invalid("`job` is empty; use \"*\" for every job"));
+            }
+            if trigger.stages.is_empty() {
+                return Err(invalid("needs at least one stage in `stages`"));
+            }
+            if trigger.stages.iter().any(|s| s.as_str().trim().is_empty()) {
+                return Err(invalid("a stage in `stages` is empty"));
+            }
+            let key = trigger.interview.as_str();
+            if key.is_empty() || key.chars().any(char::is_whitespace) {
+                return Err(invalid("`interview` must be a Willo interview key"));
+            }
+            for stage in &trigger.stages {
+                if let Some(&first) = claimed.get(&(&trigger.ats, &trigger.job, stage)) {
+                    if self.triggers[first].interview != trigger.interview {
+                        return Err(invalid(&format!(
+                            "stage `{stage}` already sends another interview in trigger[{first}]; \
+                             one stage can send one interview"
+                        )));
+                    }
+                }
+                claimed
+                    .entry((&trigger.ats, &trigger.job, stage))
+                    .or_insert(i);
+            }
+        }
+        let labels = [
+            ("labels.invited", &self.labels.invited),
+            ("labels.responded", &self.labels.responded),
+            ("labels.accepted", &self.labels.accepted),
+            ("labels.rejected", &self.labels.rejected),
+        ];
+        for (i, (entry, label)) in labels.iter().enumerate() {
+            if label.trim().is_empty() {
+                return Err(RulesError::Invalid {
+                    entry: (*entry).to_owned(),
+                    reason: "is empty".into(),
+                });
+            }
+            if let Some((other, _)) = labels[..i].iter().find(|(_, l)| l == label) {
+                return Err(RulesError::Invalid {
+                    entry: (*entry).to_owned(),
+                    reason: format!("is the same label as {other}; each step needs its own"),
+                });
+            }
+        }
+        let mut moves: HashMap<(&AtsName, &JobSelector, Decision), usize> = HashMap::new();
+        for (i, rule) in self.auto_progress.iter().enumerate() {
+            let entry = format!("auto_progress[{i}] ({}, job {})", rule.ats, rule.job);
+            if rule.move_to.as_str().trim().is_empty() {
+                return Err(RulesError::Invalid {
+                    entry,
+                    reason: "`move_to` is empty".into(),
+                });
+            }
+            if let Some(first) = moves.insert((&rule.ats, &rule.job, rule.decision), i) {
+                return Err(RulesError::Invalid {
+                    entry,
+                    reason: format!("repeats auto_progress[{first}] for the same decision"),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn validated(self) -> Result<Self, RulesError> {
+        self.validate()?;
+        Ok(self)
+    }
+
+    /// The interview to send when an application of `job` in `ats` reaches `stage`: a
+    /// rule naming the job wins over a rule for every job.
+    pub fn interview_for(
+        &self,
+        ats: &AtsName,
+        job: &JobId,
+        stage: &StageId,
+    ) -> Option<&InterviewKey> {
+        let matching = || {
+            self.triggers
+                .iter()
+                .filter(|t| &t.ats == ats && t.job.covers(job) && t.stages.contains(stage))
+        };
+        matching()
+            .find(|t| t.job != JobSelector::Any)
+            .or_else(|| matching().next())
+            .map(|t| &t.interview)
+    }
+
+    /// Where to move an application of `job` in `ats` on `decision`, if anywhere: a rule
+    /// naming the job wins over a rule for every job.
+    pub fn move_on_decision(
+        &self,
+        ats: &AtsName,
+        job: &JobId,
+        decision: Decision,
+    ) -> Option<&StageId> {
+        let matching = || {
+            self.auto_progress
+                .iter()
+                .filter(|r| &r.ats == ats && r.decision == decision && r.job.covers(job))
+        };
+        matching()
+            .find(|r| r.job != JobSelector::Any)
+            .or_else(|| matching().next())
+            .map(|r| &r.move_to)
+    }
+}
