@@ -29,6 +29,7 @@
 
 mod ats;
 pub mod model;
+pub mod note;
 pub mod rules;
 
 pub use ats::{Ats, AtsError, AtsResult, WebhookEventsError, WebhookRejection};
