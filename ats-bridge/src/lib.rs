@@ -28,8 +28,13 @@
 #![warn(missing_docs)]
 
 mod ats;
+#[cfg(feature = "lever")]
+pub mod lever;
 pub mod model;
 pub mod note;
 pub mod rules;
+#[cfg(feature = "smartrecruiters")]
+pub mod smartrecruiters;
+pub mod store;
 
 pub use ats::{Ats, AtsError, AtsResult, WebhookEventsError, WebhookRejection};

@@ -1,0 +1,1 @@
+//! The Lever adapter: [`crate::Ats`] over `lever-client` (being written).

@@ -1,0 +1,1 @@
+//! The SmartRecruiters adapter: [`crate::Ats`] over `smartrecruiters-client` (being written).

@@ -1,0 +1,1 @@
+//! The ledger that makes the workflow happen exactly once (being written).
