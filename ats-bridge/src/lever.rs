@@ -1,1 +1,0 @@
-//! The Lever adapter: [`crate::Ats`] over `lever-client` (being written).

@@ -1,0 +1,127 @@
+//! [`LeverAtsConfig`]: who writes, how deliveries are verified, which labels are used.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use client_core::SecretString;
+use lever_client::UserId;
+use lever_client::webhooks::{
+    Clock, InMemoryReplayGuard, ReplayGuard, SystemClock, WebhookVerifier,
+};
+
+use crate::model::AtsName;
+use crate::rules::Labels;
+
+/// How many delivery tokens the default replay guard remembers.
+const REPLAY_CAPACITY: usize = 100_000;
+
+/// Settings of one Lever connection.
+#[non_exhaustive]
+pub struct LeverAtsConfig {
+    /// The connection's name (default `lever`), part of every ledger key.
+    pub name: AtsName,
+    /// The Lever user notes, tags and stage changes are attributed to (`perform_as`).
+    /// Required: without it Lever attributes writes to nobody.
+    pub perform_as: UserId,
+    /// Webhook signature tokens (one per webhook, or old and new during rotation).
+    /// With none, every delivery is refused and webhooks are reported unsupported.
+    pub signature_tokens: Vec<SecretString>,
+    /// Deliveries whose `triggeredAt` is further than this from now are refused
+    /// (`None`: never stale). Default [`WebhookVerifier::DEFAULT_MAX_AGE`] (10 minutes).
+    pub max_age: Option<Duration>,
+    /// Remembers delivery tokens to refuse replays. Default: in memory, for the
+    /// staleness window (older deliveries are refused as stale anyway). Share one
+    /// across processes when several replicas receive deliveries.
+    pub replay_guard: Arc<dyn ReplayGuard>,
+    /// The clock staleness is measured against (tests inject a fixed one).
+    pub clock: Arc<dyn Clock>,
+    /// The tag lifecycle (`Willo:Invited` → `Willo:To Review` → `Willo:Accepted` /
+    /// `Willo:Rejected`) this connection writes.
+    pub labels: Labels,
+}
+
+impl LeverAtsConfig {
+    /// Defaults for everything but the user writes are attributed to.
+    pub fn new(perform_as: impl Into<UserId>) -> Self {
+        let max_age = WebhookVerifier::DEFAULT_MAX_AGE;
+        Self {
+            name: AtsName::from("lever"),
+            perform_as: perform_as.into(),
+            signature_tokens: Vec::new(),
+            max_age: Some(max_age),
+            replay_guard: Arc::new(InMemoryReplayGuard::new(max_age * 2, REPLAY_CAPACITY)),
+            clock: Arc::new(SystemClock),
+            labels: Labels::default(),
+        }
+    }
+
+    /// Name the connection (when one bridge talks to several Lever accounts).
+    pub fn name(mut self, name: impl Into<AtsName>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// Accept deliveries signed with `token` (call once per webhook or rotation step).
+    pub fn signature_token(mut self, token: SecretString) -> Self {
+        self.signature_tokens.push(token);
+        self
+    }
+
+    /// Set the staleness window (`None`: never stale).
+    pub fn max_age(mut self, max_age: Option<Duration>) -> Self {
+        self.max_age = max_age;
+        self
+    }
+
+    /// Use `guard` to refuse replayed deliveries.
+    pub fn replay_guard(mut self, guard: Arc<dyn ReplayGuard>) -> Self {
+        self.replay_guard = guard;
+        self
+    }
+
+    /// Measure staleness against `clock`.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Use these labels.
+    pub fn labels(mut self, labels: Labels) -> Self {
+        self.labels = labels;
+        self
+    }
+
+    /// The verifier for these settings; `None` without signature tokens.
+    pub(crate) fn verifier(&self) -> Option<WebhookVerifier> {
+        let (first, rest) = self.signature_tokens.split_first()?;
+        let verifier = rest
+            .iter()
+            .fold(WebhookVerifier::new(first.clone()), |verifier, token| {
+                verifier.also_accept(token.clone())
+            });
+        Some(
+            verifier
+                .max_age(self.max_age)
+                .clock(self.clock.clone())
+                .replay_guard(self.replay_guard.clone()),
+        )
+    }
+}
+
+impl fmt::Debug for LeverAtsConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LeverAtsConfig")
+            .field("name", &self.name)
+            .field("perform_as", &self.perform_as)
+            .field(
+                "signature_tokens",
+                &format!("{} [redacted]", self.signature_tokens.len()),
+            )
+            .field("max_age", &self.max_age)
+            .field("replay_guard", &self.replay_guard)
+            .field("clock", &self.clock)
+            .field("labels", &self.labels)
+            .finish()
+    }
+}

@@ -1,0 +1,369 @@
+//! The Lever adapter: [`crate::Ats`] over `lever-client`.
+//!
+//! - Jobs are Lever postings (open while `published` or `internal`, closed in every
+//!   other state); stages are Lever's account-wide pipeline stages, by stage id.
+//! - An application is an opportunity: [`ApplicationRef::application`] is the
+//!   opportunity id, [`ApplicationRef::candidate`] its contact id (the person), and
+//!   [`ApplicationRef::job`] its posting id.
+//! - Write-backs are one note, tag changes and a stage change, all attributed to
+//!   [`LeverAtsConfig::perform_as`].
+//! - Webhooks are verified with `lever-client`'s [`WebhookVerifier`] (signature over the
+//!   body's `token` + `triggeredAt`, staleness, replays); no header is needed.
+//! - Tag rules: see [`interview_tag`] and [`LeverAts::postings_for_interview_tags`].
+//!
+//! ```no_run
+//! use ats_bridge::Ats;
+//! use ats_bridge::lever::{LeverAts, LeverAtsConfig};
+//! use lever_client::{LeverClient, SecretString};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = LeverClient::builder().api_key(SecretString::from("…")).build()?;
+//! let config = LeverAtsConfig::new("df0adaa6-172c-4cd6-8520-49b203660fe1")
+//!     .signature_token(SecretString::from("73311ged32110cc40e00c672c2e03e1a42fa28a4fabde089"));
+//! let lever = LeverAts::new(client, config);
+//! for job in lever.jobs().await? {
+//!     println!("{} {}", job.id, job.title);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! [`WebhookVerifier`]: lever_client::webhooks::WebhookVerifier
+
+mod config;
+mod tags;
+mod webhooks;
+
+use async_trait::async_trait;
+use client_core::header::HeaderMap;
+use futures::{StreamExt, TryStreamExt};
+use lever_client::notes::NewNote;
+use lever_client::opportunities::{Opportunity, OpportunityExpand, OpportunityFilter};
+use lever_client::postings::{Posting, PostingFilter, PostingState};
+use lever_client::webhooks::WebhookVerifier;
+use lever_client::{LeverClient, OpportunityId, PostingId};
+use serde_json::Value;
+
+pub use config::LeverAtsConfig;
+pub use tags::interview_tag;
+
+use crate::model::{
+    ApplicationRef, ApplicationsPage, AtsEvent, AtsName, CandidateDetails, CandidateId,
+    Capabilities, InterviewKey, Job, JobId, JobState, Stage, StageId, WriteBack, WriteBackReceipt,
+};
+use crate::note::render_note;
+use crate::rules::Labels;
+use crate::{Ats, AtsError, AtsResult, WebhookEventsError, WebhookRejection};
+use webhooks::Action;
+
+/// The longest note the adapter writes, in characters. Lever documents no limit on a
+/// note's `value`; 10,000 characters keeps a note readable in Lever's feed and far
+/// below any request-size limit, and [`render_note`] drops transcripts first (each
+/// answer's link leads to its full transcript).
+pub const NOTE_MAX_CHARS: usize = 10_000;
+
+/// [`Ats`] for Lever.
+#[derive(Debug)]
+pub struct LeverAts {
+    client: LeverClient,
+    config: LeverAtsConfig,
+    verifier: Option<WebhookVerifier>,
+}
+
+impl LeverAts {
+    /// An adapter calling Lever through `client` with `config`.
+    pub fn new(client: LeverClient, config: LeverAtsConfig) -> Self {
+        let verifier = config.verifier();
+        Self {
+            client,
+            config,
+            verifier,
+        }
+    }
+
+    /// The tag lifecycle this connection writes.
+    pub fn labels(&self) -> &Labels {
+        &self.config.labels
+    }
+
+    /// The Lever client, for calls the trait does not cover.
+    pub fn client(&self) -> &LeverClient {
+        &self.client
+    }
+
+    /// Map postings to interviews through their tags: every posting (all states) that
+    /// carries the tag of an interview in `tags` (`(interview, tag)`, tags made with
+    /// [`interview_tag`]) yields `(posting, interview)`.
+    ///
+    /// A posting's opportunities inherit its interview: build one trigger per pair
+    /// (`Rules::trigger(ats, JobSelector::Job(posting), stages, interview)`). Lever
+    /// cannot create a tag before it is used (see [`interview_tag`]'s module), so the
+    /// mapping is read from postings recruiters have tagged, not pushed to Lever.
+    pub async fn postings_for_interview_tags(
+        &self,
+        tags: &[(InterviewKey, String)],
+    ) -> AtsResult<Vec<(JobId, InterviewKey)>> {
+        Ok(tags::map_postings(&self.all_postings().await?, tags))
+    }
+
+    async fn all_postings(&self) -> AtsResult<Vec<Posting>> {
+        Ok(self
+            .client
+            .postings()
+            .list(&PostingFilter::default())
+            .try_collect()
+            .await?)
+    }
+
+    /// The posting an opportunity applied to, from its (expanded) application.
+    async fn posting_of(&self, opportunity: &OpportunityId) -> AtsResult<Option<PostingId>> {
+        let opportunity = self
+            .client
+            .opportunities()
+            .get_expanded(opportunity, &[OpportunityExpand::Applications])
+            .await
+            .map_err(|e| not_found(e, format!("opportunity {opportunity}")))?;
+        Ok(posting_of(&opportunity))
+    }
+}
+
+/// Lever's application object names its posting in `posting` (an id, or an object
+/// with `id` if expanded further). The reference notes list the opportunity's
+/// `applications` but not the application's fields, so this reads the field leniently
+/// and treats an opportunity without it as having no posting.
+fn posting_of(opportunity: &Opportunity) -> Option<PostingId> {
+    opportunity.applications.iter().find_map(|application| {
+        let posting = application.object()?.get("posting")?;
+        let id = match posting {
+            Value::String(id) => id.as_str(),
+            Value::Object(object) => object.get("id")?.as_str()?,
+            _ => return None,
+        };
+        (!id.is_empty()).then(|| PostingId::from(id))
+    })
+}
+
+/// Open while candidates can apply: `published` (public job site) or `internal`
+/// (unlisted); closed, draft, pending approval, rejected or unknown states take no
+/// new invites.
+fn job_state(posting: &Posting) -> JobState {
+    match posting.state {
+        Some(PostingState::Published | PostingState::Internal) => JobState::Open,
+        _ => JobState::Closed,
+    }
+}
+
+/// The person behind an opportunity: its contact, or the opportunity itself when Lever
+/// sent no contact (old or anonymised records).
+fn candidate_of(opportunity: &Opportunity) -> CandidateId {
+    opportunity
+        .contact
+        .as_ref()
+        .and_then(|c| c.id().map(|id| id.as_str().to_owned()))
+        .unwrap_or_else(|| opportunity.id.as_str().to_owned())
+        .into()
+}
+
+/// A 404 becomes [`AtsError::NotFound`] naming `what` (ids only).
+fn not_found(error: client_core::Error, what: String) -> AtsError {
+    if error.status() == Some(client_core::StatusCode::NOT_FOUND) {
+        AtsError::NotFound { what }
+    } else {
+        AtsError::Api(error)
+    }
+}
+
+fn opportunity_id(application: &ApplicationRef) -> OpportunityId {
+    OpportunityId::from(application.application.as_str())
+}
+
+#[async_trait]
+impl Ats for LeverAts {
+    fn name(&self) -> AtsName {
+        self.config.name.clone()
+    }
+
+    /// Notes, tags, stage moves and polling; webhooks when a signature token is
+    /// configured. No attachments, no candidate creation.
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::none()
+            .with_notes(true)
+            .with_labels(true)
+            .with_stage_moves(true)
+            .with_polling(true)
+            .with_webhooks(self.verifier.is_some())
+    }
+
+    /// Every posting, all pages.
+    async fn jobs(&self) -> AtsResult<Vec<Job>> {
+        Ok(self
+            .all_postings()
+            .await?
+            .iter()
+            .map(|posting| {
+                Job::new(
+                    posting.id.as_str(),
+                    posting.text.clone().unwrap_or_default(),
+                    job_state(posting),
+                )
+            })
+            .collect())
+    }
+
+    /// Lever's stages are account-wide: every posting shares them.
+    async fn stages(&self, _job: &JobId) -> AtsResult<Vec<Stage>> {
+        Ok(self
+            .client
+            .stages()
+            .list()
+            .map_ok(|stage| Stage::new(stage.id.as_str(), stage.text))
+            .try_collect()
+            .await?)
+    }
+
+    async fn candidate(&self, application: &ApplicationRef) -> AtsResult<CandidateDetails> {
+        let id = opportunity_id(application);
+        let opportunity = self
+            .client
+            .opportunities()
+            .get(&id)
+            .await
+            .map_err(|e| not_found(e, format!("opportunity {id}")))?;
+        let name = opportunity
+            .name
+            .filter(|name| !name.trim().is_empty())
+            .ok_or_else(|| AtsError::Invalid(format!("opportunity {id} has no name")))?;
+        Ok(CandidateDetails {
+            name,
+            email: opportunity.emails.into_iter().next(),
+            phone: opportunity.phones.into_iter().next().map(|p| p.value),
+        })
+    }
+
+    /// Lever signs body fields, so `headers` are not read. A `candidateStageChange`
+    /// carries no posting: the opportunity is fetched to learn it, and an opportunity
+    /// without a posting (a lead not applied to any job) yields [`AtsEvent::Unknown`]
+    /// since no job rule can match it. `candidateDeleted` names the contact, or the
+    /// opportunity when the delivery has no contact id.
+    async fn webhook_events(
+        &self,
+        _headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<Vec<AtsEvent>, WebhookEventsError> {
+        let verifier = self
+            .verifier
+            .as_ref()
+            .ok_or(WebhookRejection::BadSignature)?;
+        let delivery = verifier.verify(body).map_err(webhooks::rejection)?;
+        let event = match webhooks::action(&delivery)? {
+            Action::StageChange {
+                opportunity,
+                contact,
+                to_stage,
+            } => match self.posting_of(&opportunity).await? {
+                Some(posting) => AtsEvent::StageChanged {
+                    application: ApplicationRef {
+                        application: opportunity.as_str().into(),
+                        candidate: contact
+                            .map_or_else(|| opportunity.to_string(), |c| c.to_string())
+                            .into(),
+                        job: posting.as_str().into(),
+                    },
+                    stage: to_stage.as_str().into(),
+                },
+                None => AtsEvent::Unknown {
+                    name: delivery.event.to_string(),
+                },
+            },
+            Action::Deleted(candidate) => AtsEvent::CandidateDeleted {
+                candidate: candidate.into(),
+            },
+            Action::Ignore(name) => AtsEvent::Unknown { name },
+        };
+        Ok(vec![event])
+    }
+
+    /// Active (not archived) opportunities of the posting at the stage, one page per
+    /// call; the cursor is Lever's offset token. Lever expires offset tokens: an
+    /// expired one restarts from the first page, which is safe because the engine's
+    /// ledger ignores applications it already handled.
+    async fn applications_at_stage(
+        &self,
+        job: &JobId,
+        stage: &StageId,
+        cursor: Option<&str>,
+    ) -> AtsResult<ApplicationsPage> {
+        let filter = OpportunityFilter {
+            posting_id: vec![PostingId::from(job.as_str())],
+            stage_id: vec![lever_client::StageId::from(stage.as_str())],
+            archived: Some(false),
+            ..OpportunityFilter::default()
+        };
+        let first_page = |offset: Option<String>| {
+            let mut pages = self.client.opportunities().pages(&filter, offset);
+            async move { pages.next().await.transpose() }
+        };
+        let page = match first_page(cursor.map(str::to_owned)).await {
+            Err(e) if lever_client::is_invalid_offset(&e) => first_page(None).await?,
+            other => other?,
+        };
+        let Some(page) = page else {
+            return Ok(ApplicationsPage::default());
+        };
+        let applications = page
+            .items
+            .iter()
+            .map(|opportunity| ApplicationRef {
+                application: opportunity.id.as_str().into(),
+                candidate: candidate_of(opportunity),
+                job: job.clone(),
+            })
+            .collect();
+        Ok(ApplicationsPage::new(applications, page.next))
+    }
+
+    /// In order: the results note, tags added, tags removed, the stage change; each
+    /// attributed to `perform_as`. Tags and stage are harmless to repeat; the note is
+    /// written once per call.
+    async fn write_back(
+        &self,
+        application: &ApplicationRef,
+        write: &WriteBack,
+    ) -> AtsResult<WriteBackReceipt> {
+        let id = opportunity_id(application);
+        let user = &self.config.perform_as;
+        let opportunities = self.client.opportunities();
+        let mut receipt = WriteBackReceipt::default();
+        if let Some(outcome) = &write.outcome {
+            let note = NewNote::new(render_note(outcome, NOTE_MAX_CHARS));
+            let created = self
+                .client
+                .notes(&id)
+                .create(&note)
+                .perform_as(user)
+                .await
+                .map_err(|e| not_found(e, format!("opportunity {id}")))?;
+            receipt.note_id = Some(created.note_id.to_string());
+        }
+        if !write.add_labels.is_empty() {
+            let tags: Vec<&str> = write.add_labels.iter().map(String::as_str).collect();
+            opportunities.add_tags(&id, &tags).perform_as(user).await?;
+            receipt.labels_added = write.add_labels.clone();
+        }
+        if !write.remove_labels.is_empty() {
+            let tags: Vec<&str> = write.remove_labels.iter().map(String::as_str).collect();
+            opportunities
+                .remove_tags(&id, &tags)
+                .perform_as(user)
+                .await?;
+            receipt.labels_removed = write.remove_labels.clone();
+        }
+        if let Some(stage) = &write.move_to {
+            opportunities
+                .change_stage(&id, &lever_client::StageId::from(stage.as_str()))
+                .perform_as(user)
+                .await?;
+            receipt.moved_to = Some(stage.clone());
+        }
+        Ok(receipt)
+    }
+}
