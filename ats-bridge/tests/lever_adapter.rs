@@ -631,6 +631,14 @@ async fn write_back_writes_one_note_moves_the_tags_and_the_stage_as_the_configur
         note.contains("https://videos.willo.example/a1")
             && note.contains("https://videos.willo.example/a2")
     );
+    get(&format!("/opportunities/{OPP}/notes"))
+        .and(query(&[]))
+        .respond_with(ok(
+            json!({"data": [fixture("sandbox-note-get.json")["data"]], "hasNext": false}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
     post("/notes")
         .and(body_json(json!({ "value": note })))
         .respond_with(
@@ -762,4 +770,40 @@ async fn postings_tagged_with_an_interview_tag_map_to_that_interview() {
         mapping,
         vec![(JobId::from("p1"), nurse), (JobId::from("p3"), kitchen)]
     );
+}
+
+#[tokio::test]
+async fn a_repeated_write_back_does_not_write_the_note_twice() {
+    let server = server().await;
+    let outcome = outcome();
+    let mut existing = fixture("sandbox-note-get.json")["data"].clone();
+    existing["id"] = json!("note-written-before");
+    existing["fields"][0]["value"] = json!(render_note(&outcome, NOTE_MAX_CHARS));
+    get(&format!("/opportunities/{OPP}/notes"))
+        .and(query(&[]))
+        .respond_with(ok(json!({"data": [existing], "hasNext": false})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    post("/notes")
+        .respond_with(
+            ResponseTemplate::new(201).set_body_json(fixture("note-create-response-docs.json")),
+        )
+        .expect(0)
+        .mount(&server)
+        .await;
+    post("/addTags")
+        .and(body_json(json!({"tags": ["Willo:To Review"]})))
+        .respond_with(ok(fixture("opportunity.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let write = WriteBack::results(outcome, vec!["Willo:To Review".into()], vec![]);
+    let receipt = lever(&server)
+        .await
+        .write_back(&application(), &write)
+        .await
+        .unwrap();
+    assert_eq!(receipt.note_id.as_deref(), Some("note-written-before"));
+    assert_eq!(receipt.labels_added, ["Willo:To Review"]);
 }

@@ -40,7 +40,7 @@ use lever_client::notes::NewNote;
 use lever_client::opportunities::{Opportunity, OpportunityExpand, OpportunityFilter};
 use lever_client::postings::{Posting, PostingFilter, PostingState};
 use lever_client::webhooks::WebhookVerifier;
-use lever_client::{LeverClient, OpportunityId, PostingId};
+use lever_client::{LeverClient, NoteId, OpportunityId, PostingId};
 use serde_json::Value;
 
 pub use config::LeverAtsConfig;
@@ -48,7 +48,8 @@ pub use tags::interview_tag;
 
 use crate::model::{
     ApplicationRef, ApplicationsPage, AtsEvent, AtsName, CandidateDetails, CandidateId,
-    Capabilities, InterviewKey, Job, JobId, JobState, Stage, StageId, WriteBack, WriteBackReceipt,
+    Capabilities, InterviewKey, InterviewOutcome, Job, JobId, JobState, Stage, StageId, WriteBack,
+    WriteBackReceipt,
 };
 use crate::note::render_note;
 use crate::rules::Labels;
@@ -112,6 +113,37 @@ impl LeverAts {
             .list(&PostingFilter::default())
             .try_collect()
             .await?)
+    }
+
+    /// Write the results note unless the same text is already on the opportunity (a
+    /// write-back repeated after a later step failed), and return its id.
+    async fn write_note(
+        &self,
+        id: &OpportunityId,
+        outcome: &InterviewOutcome,
+    ) -> AtsResult<NoteId> {
+        let text = render_note(outcome, NOTE_MAX_CHARS);
+        let notes = self.client.notes(id);
+        let existing = notes
+            .list()
+            .try_filter(|note| {
+                let same = note
+                    .fields
+                    .iter()
+                    .any(|f| f.value.as_deref() == Some(&text));
+                futures::future::ready(same)
+            })
+            .try_next()
+            .await
+            .map_err(|e| not_found(e, format!("opportunity {id}")))?;
+        if let Some(note) = existing {
+            return Ok(note.id);
+        }
+        let created = notes
+            .create(&NewNote::new(text))
+            .perform_as(&self.config.perform_as)
+            .await?;
+        Ok(created.note_id)
     }
 
     /// The posting an opportunity applied to, from its (expanded) application.
@@ -322,8 +354,9 @@ impl Ats for LeverAts {
     }
 
     /// In order: the results note, tags added, tags removed, the stage change; each
-    /// attributed to `perform_as`. Tags and stage are harmless to repeat; the note is
-    /// written once per call.
+    /// attributed to `perform_as`. Safe to repeat after a partial failure: the note is
+    /// skipped when a note with the same text is already on the opportunity (one
+    /// `GET …/notes` per write-back), and Lever's tag and stage calls are idempotent.
     async fn write_back(
         &self,
         application: &ApplicationRef,
@@ -334,15 +367,7 @@ impl Ats for LeverAts {
         let opportunities = self.client.opportunities();
         let mut receipt = WriteBackReceipt::default();
         if let Some(outcome) = &write.outcome {
-            let note = NewNote::new(render_note(outcome, NOTE_MAX_CHARS));
-            let created = self
-                .client
-                .notes(&id)
-                .create(&note)
-                .perform_as(user)
-                .await
-                .map_err(|e| not_found(e, format!("opportunity {id}")))?;
-            receipt.note_id = Some(created.note_id.to_string());
+            receipt.note_id = Some(self.write_note(&id, outcome).await?.to_string());
         }
         if !write.add_labels.is_empty() {
             let tags: Vec<&str> = write.add_labels.iter().map(String::as_str).collect();
