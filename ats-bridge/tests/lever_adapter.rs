@@ -807,3 +807,42 @@ async fn a_repeated_write_back_does_not_write_the_note_twice() {
     assert_eq!(receipt.note_id.as_deref(), Some("note-written-before"));
     assert_eq!(receipt.labels_added, ["Willo:To Review"]);
 }
+
+#[tokio::test]
+async fn a_lifecycle_label_also_removes_other_lifecycle_labels_left_on_the_record() {
+    let server = server().await;
+    let mut tagged = fixture("opportunity.json");
+    tagged["data"]["tags"] = json!([
+        "Support",
+        "Willo:Invited",
+        "Willo:Rejected",
+        "Willo:Accepted"
+    ]);
+    post("/addTags")
+        .and(body_json(json!({"tags": ["Willo:Accepted"]})))
+        .respond_with(ok(tagged))
+        .expect(1)
+        .mount(&server)
+        .await;
+    post("/removeTags")
+        .and(body_json(
+            json!({"tags": ["Willo:To Review", "Willo:Invited", "Willo:Rejected"]}),
+        ))
+        .respond_with(ok(fixture("opportunity.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let write = WriteBack::labels(
+        vec!["Willo:Accepted".into()],
+        vec!["Willo:To Review".into()],
+    );
+    let receipt = lever(&server)
+        .await
+        .write_back(&application(), &write)
+        .await
+        .unwrap();
+    assert_eq!(
+        receipt.labels_removed,
+        ["Willo:To Review", "Willo:Invited", "Willo:Rejected"]
+    );
+}

@@ -146,6 +146,24 @@ impl LeverAts {
         Ok(created.note_id)
     }
 
+    /// When `added` holds a lifecycle label, the other lifecycle labels still on the
+    /// record (`tags`, as Lever returned them after adding): each step's label
+    /// replaces the previous one, even one the engine did not know was there (added
+    /// by hand, or left by an earlier failed write-back).
+    fn superseded_labels(&self, added: &[String], tags: &[String]) -> Vec<String> {
+        let lifecycle = self.config.labels.all();
+        if !added
+            .iter()
+            .any(|label| lifecycle.contains(&label.as_str()))
+        {
+            return Vec::new();
+        }
+        tags.iter()
+            .filter(|tag| lifecycle.contains(&tag.as_str()) && !added.contains(tag))
+            .cloned()
+            .collect()
+    }
+
     /// The posting an opportunity applied to, from its (expanded) application.
     async fn posting_of(&self, opportunity: &OpportunityId) -> AtsResult<Option<PostingId>> {
         let opportunity = self
@@ -354,7 +372,9 @@ impl Ats for LeverAts {
     }
 
     /// In order: the results note, tags added, tags removed, the stage change; each
-    /// attributed to `perform_as`. Safe to repeat after a partial failure: the note is
+    /// attributed to `perform_as`. Adding a lifecycle label (see
+    /// [`LeverAtsConfig::labels`]) also removes the other lifecycle labels the record
+    /// still carries, so it holds one `Willo:` label at a time. Safe to repeat after a partial failure: the note is
     /// skipped when a note with the same text is already on the opportunity (one
     /// `GET …/notes` per write-back), and Lever's tag and stage calls are idempotent.
     async fn write_back(
@@ -369,18 +389,24 @@ impl Ats for LeverAts {
         if let Some(outcome) = &write.outcome {
             receipt.note_id = Some(self.write_note(&id, outcome).await?.to_string());
         }
+        let mut remove = write.remove_labels.clone();
         if !write.add_labels.is_empty() {
             let tags: Vec<&str> = write.add_labels.iter().map(String::as_str).collect();
-            opportunities.add_tags(&id, &tags).perform_as(user).await?;
+            let tagged = opportunities.add_tags(&id, &tags).perform_as(user).await?;
             receipt.labels_added = write.add_labels.clone();
+            for stale in self.superseded_labels(&write.add_labels, &tagged.tags) {
+                if !remove.contains(&stale) {
+                    remove.push(stale);
+                }
+            }
         }
-        if !write.remove_labels.is_empty() {
-            let tags: Vec<&str> = write.remove_labels.iter().map(String::as_str).collect();
+        if !remove.is_empty() {
+            let tags: Vec<&str> = remove.iter().map(String::as_str).collect();
             opportunities
                 .remove_tags(&id, &tags)
                 .perform_as(user)
                 .await?;
-            receipt.labels_removed = write.remove_labels.clone();
+            receipt.labels_removed = remove;
         }
         if let Some(stage) = &write.move_to {
             opportunities
