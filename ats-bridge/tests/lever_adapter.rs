@@ -431,8 +431,7 @@ async fn each_refused_delivery_has_its_own_rejection() {
     let stale = stage_change_delivery("t-stale", triggered_at - 3_600_000);
     assert_eq!(rejection(&lever, &stale).await, WebhookRejection::Stale);
 
-    // A genuine stage change without the opportunity id is malformed, after the
-    // signature check (the guard sees it once).
+    // A genuine stage change without the opportunity id is malformed.
     let mut data = stage_change_data();
     data.opportunity_id = None;
     let incomplete = signed_delivery(
@@ -446,10 +445,21 @@ async fn each_refused_delivery_has_its_own_rejection() {
         rejection(&lever, &incomplete).await,
         WebhookRejection::Malformed(_)
     ));
-    assert_eq!(
-        rejection(&lever, &incomplete).await,
-        WebhookRejection::Replayed
+
+    let hired = signed_delivery(
+        &SecretString::from(TOKEN),
+        Event::CandidateHired,
+        "t-hired",
+        triggered_at,
+        EventData::default(),
     );
+    assert!(
+        lever
+            .webhook_events(&HeaderMap::new(), &hired)
+            .await
+            .is_ok()
+    );
+    assert_eq!(rejection(&lever, &hired).await, WebhookRejection::Replayed);
 }
 
 #[tokio::test]
@@ -844,5 +854,33 @@ async fn a_lifecycle_label_also_removes_other_lifecycle_labels_left_on_the_recor
     assert_eq!(
         receipt.labels_removed,
         ["Willo:To Review", "Willo:Invited", "Willo:Rejected"]
+    );
+}
+
+#[tokio::test]
+async fn a_delivery_whose_lookup_failed_is_accepted_when_lever_retries_it() {
+    let server = server().await;
+    let lookup = format!("/opportunities/{DELIVERY_OPP}");
+    get(&lookup)
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(4)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let lever = lever(&server).await;
+    let body = stage_change_delivery("t-retried", now_millis());
+    match lever.webhook_events(&HeaderMap::new(), &body).await {
+        Err(WebhookEventsError::Ats(error)) => assert!(error.is_transient(), "{error:?}"),
+        other => panic!("expected a lookup failure, got {other:?}"),
+    }
+    server.reset().await;
+    mount_delivery_opportunity(&server, json!([{"id": "a-1", "posting": {"id": POSTING}}])).await;
+    let events = lever
+        .webhook_events(&HeaderMap::new(), &body)
+        .await
+        .unwrap();
+    assert!(
+        matches!(&events[..], [AtsEvent::StageChanged { application, .. }] if application.job.as_str() == POSTING),
+        "{events:?}"
     );
 }

@@ -30,9 +30,11 @@ pub struct LeverAtsConfig {
     /// Deliveries whose `triggeredAt` is further than this from now are refused
     /// (`None`: never stale). Default [`WebhookVerifier::DEFAULT_MAX_AGE`] (10 minutes).
     pub max_age: Option<Duration>,
-    /// Remembers delivery tokens to refuse replays. Default: in memory, for the
+    /// Remembers delivery tokens to refuse replays. Default: in memory, for twice the
     /// staleness window (older deliveries are refused as stale anyway). Share one
-    /// across processes when several replicas receive deliveries.
+    /// across processes when several replicas receive deliveries. A token is recorded
+    /// only once its delivery is resolved, so Lever's retry of a delivery whose
+    /// lookup failed is not mistaken for a replay.
     pub replay_guard: Arc<dyn ReplayGuard>,
     /// The clock staleness is measured against (tests inject a fixed one).
     pub clock: Arc<dyn Clock>,
@@ -92,7 +94,9 @@ impl LeverAtsConfig {
         self
     }
 
-    /// The verifier for these settings; `None` without signature tokens.
+    /// The verifier for these settings (signature and staleness; the adapter consults
+    /// the replay guard itself, once a delivery is resolved); `None` without signature
+    /// tokens.
     pub(crate) fn verifier(&self) -> Option<WebhookVerifier> {
         let (first, rest) = self.signature_tokens.split_first()?;
         let verifier = rest
@@ -100,12 +104,7 @@ impl LeverAtsConfig {
             .fold(WebhookVerifier::new(first.clone()), |verifier, token| {
                 verifier.also_accept(token.clone())
             });
-        Some(
-            verifier
-                .max_age(self.max_age)
-                .clock(self.clock.clone())
-                .replay_guard(self.replay_guard.clone()),
-        )
+        Some(verifier.max_age(self.max_age).clock(self.clock.clone()))
     }
 }
 

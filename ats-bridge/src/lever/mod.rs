@@ -8,7 +8,8 @@
 //! - Write-backs are one note, tag changes and a stage change, all attributed to
 //!   [`LeverAtsConfig::perform_as`].
 //! - Webhooks are verified with `lever-client`'s [`WebhookVerifier`] (signature over the
-//!   body's `token` + `triggeredAt`, staleness, replays); no header is needed.
+//!   body's `token` + `triggeredAt`, staleness) and the configured replay guard; no
+//!   header is needed.
 //! - Tag rules: see [`interview_tag`] and [`LeverAts::postings_for_interview_tags`].
 //!
 //! ```no_run
@@ -329,6 +330,11 @@ impl Ats for LeverAts {
             },
             Action::Ignore(name) => AtsEvent::Unknown { name },
         };
+        // Checked last: a delivery whose lookup failed above is retried by Lever with
+        // the same token and must not be refused as a replay then.
+        if !self.config.replay_guard.first_sighting(&delivery.token) {
+            return Err(WebhookRejection::Replayed.into());
+        }
         Ok(vec![event])
     }
 
