@@ -884,3 +884,55 @@ async fn a_delivery_whose_lookup_failed_is_accepted_when_lever_retries_it() {
         "{events:?}"
     );
 }
+
+#[tokio::test]
+async fn a_stage_change_without_a_contact_id_takes_the_contact_from_the_opportunity() {
+    let server = server().await;
+    mount_delivery_opportunity(&server, json!([{"id": "a-1", "posting": POSTING}])).await;
+    let mut data = stage_change_data();
+    data.contact_id = None;
+    let body = signed_delivery(
+        &SecretString::from(TOKEN),
+        Event::CandidateStageChange,
+        "t-no-contact",
+        now_millis(),
+        data,
+    );
+    let events = lever(&server)
+        .await
+        .webhook_events(&HeaderMap::new(), &body)
+        .await
+        .unwrap();
+    match &events[..] {
+        [AtsEvent::StageChanged { application, .. }] => {
+            // opportunity.json's contact.
+            assert_eq!(
+                application.candidate.as_str(),
+                "7f23e772-f2cb-4ebb-b33f-54b872999992"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn writing_back_onto_a_deleted_opportunity_is_not_found() {
+    let server = server().await;
+    post("/addTags")
+        .respond_with(
+            ResponseTemplate::new(404)
+                .set_body_json(json!({"code": "ResourceNotFound", "message": "not found"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let error = lever(&server)
+        .await
+        .write_back(
+            &application(),
+            &WriteBack::labels(vec!["Willo:Invited".into()], vec![]),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(error, AtsError::NotFound { .. }), "{error:?}");
+}

@@ -98,7 +98,7 @@ impl LeverAts {
     ///
     /// A posting's opportunities inherit its interview: build one trigger per pair
     /// (`Rules::trigger(ats, JobSelector::Job(posting), stages, interview)`). Lever
-    /// cannot create a tag before it is used (see [`interview_tag`]'s module), so the
+    /// cannot create a tag before it is used (see [`interview_tag`]), so the
     /// mapping is read from postings recruiters have tagged, not pushed to Lever.
     pub async fn postings_for_interview_tags(
         &self,
@@ -165,15 +165,13 @@ impl LeverAts {
             .collect()
     }
 
-    /// The posting an opportunity applied to, from its (expanded) application.
-    async fn posting_of(&self, opportunity: &OpportunityId) -> AtsResult<Option<PostingId>> {
-        let opportunity = self
-            .client
+    /// The opportunity with its applications expanded (which name the posting).
+    async fn with_applications(&self, opportunity: &OpportunityId) -> AtsResult<Opportunity> {
+        self.client
             .opportunities()
             .get_expanded(opportunity, &[OpportunityExpand::Applications])
             .await
-            .map_err(|e| not_found(e, format!("opportunity {opportunity}")))?;
-        Ok(posting_of(&opportunity))
+            .map_err(|e| not_found(e, format!("opportunity {opportunity}")))
     }
 }
 
@@ -244,7 +242,9 @@ impl Ats for LeverAts {
             .with_webhooks(self.verifier.is_some())
     }
 
-    /// Every posting, all pages.
+    /// Every posting Lever lists by default (all states; confidential postings only
+    /// when the API key has confidential access and they are asked for, which this
+    /// adapter does not), all pages.
     async fn jobs(&self) -> AtsResult<Vec<Job>> {
         Ok(self
             .all_postings()
@@ -310,21 +310,23 @@ impl Ats for LeverAts {
                 opportunity,
                 contact,
                 to_stage,
-            } => match self.posting_of(&opportunity).await? {
-                Some(posting) => AtsEvent::StageChanged {
-                    application: ApplicationRef {
-                        application: opportunity.as_str().into(),
-                        candidate: contact
-                            .map_or_else(|| opportunity.to_string(), |c| c.to_string())
-                            .into(),
-                        job: posting.as_str().into(),
+            } => {
+                let opportunity = self.with_applications(&opportunity).await?;
+                match posting_of(&opportunity) {
+                    Some(posting) => AtsEvent::StageChanged {
+                        application: ApplicationRef {
+                            application: opportunity.id.as_str().into(),
+                            candidate: contact
+                                .map_or_else(|| candidate_of(&opportunity), |c| c.as_str().into()),
+                            job: posting.as_str().into(),
+                        },
+                        stage: to_stage.as_str().into(),
                     },
-                    stage: to_stage.as_str().into(),
-                },
-                None => AtsEvent::Unknown {
-                    name: delivery.event.to_string(),
-                },
-            },
+                    None => AtsEvent::Unknown {
+                        name: delivery.event.to_string(),
+                    },
+                }
+            }
             Action::Deleted(candidate) => AtsEvent::CandidateDeleted {
                 candidate: candidate.into(),
             },
@@ -391,6 +393,7 @@ impl Ats for LeverAts {
         let id = opportunity_id(application);
         let user = &self.config.perform_as;
         let opportunities = self.client.opportunities();
+        let missing = |e| not_found(e, format!("opportunity {id}"));
         let mut receipt = WriteBackReceipt::default();
         if let Some(outcome) = &write.outcome {
             receipt.note_id = Some(self.write_note(&id, outcome).await?.to_string());
@@ -398,7 +401,11 @@ impl Ats for LeverAts {
         let mut remove = write.remove_labels.clone();
         if !write.add_labels.is_empty() {
             let tags: Vec<&str> = write.add_labels.iter().map(String::as_str).collect();
-            let tagged = opportunities.add_tags(&id, &tags).perform_as(user).await?;
+            let tagged = opportunities
+                .add_tags(&id, &tags)
+                .perform_as(user)
+                .await
+                .map_err(missing)?;
             receipt.labels_added = write.add_labels.clone();
             for stale in self.superseded_labels(&write.add_labels, &tagged.tags) {
                 if !remove.contains(&stale) {
@@ -411,14 +418,16 @@ impl Ats for LeverAts {
             opportunities
                 .remove_tags(&id, &tags)
                 .perform_as(user)
-                .await?;
+                .await
+                .map_err(missing)?;
             receipt.labels_removed = remove;
         }
         if let Some(stage) = &write.move_to {
             opportunities
                 .change_stage(&id, &lever_client::StageId::from(stage.as_str()))
                 .perform_as(user)
-                .await?;
+                .await
+                .map_err(missing)?;
             receipt.moved_to = Some(stage.clone());
         }
         Ok(receipt)

@@ -1,11 +1,5 @@
 //! Lever's tag conventions: `Willo:<interview title>-<account>` tags on postings say
 //! which Willo interview a posting's candidates are sent.
-//!
-//! Lever has no call that creates a tag on its own: tags exist only once applied to an
-//! opportunity or a posting (`addTags`, or `tags` on create) and `GET /tags` lists the
-//! ones in use. So the bridge cannot publish the list of interview tags in advance for
-//! recruiters to pick from; recruiters type the tag shown by [`interview_tag`] onto a
-//! posting, and [`super::LeverAts::postings_for_interview_tags`] reads it back.
 
 use std::collections::HashMap;
 
@@ -16,6 +10,12 @@ use crate::model::{InterviewKey, JobId};
 /// The posting tag that selects a Willo interview: `Willo:<interview title>-<account>`,
 /// for example `Willo:Nurse screening-Acme Care`. Tags are case-sensitive in Lever, so
 /// the title and account are used as given.
+///
+/// There is no way to publish these tags to Lever ahead of use (no "sync interview
+/// tags"): Lever has no call that creates a tag on its own; a tag exists once applied
+/// to an opportunity or a posting (`addTags`, or `tags` on create), and `GET /tags`
+/// lists only tags in use. Recruiters type the tag this function gives onto a posting,
+/// and [`super::LeverAts::postings_for_interview_tags`] reads it back.
 pub fn interview_tag(interview_title: &str, account: &str) -> String {
     format!("Willo:{interview_title}-{account}")
 }
