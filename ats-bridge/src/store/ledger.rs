@@ -1,0 +1,233 @@
+//! The ledger's transition rules, written once over a [`LedgerRow`].
+//!
+//! Backends load the row (under a lock or inside a write transaction), apply one of
+//! these functions and save the result, so every backend has the same semantics.
+
+use super::{Claim, LedgerKey, LedgerRow, RowState, StoreError, StoreResult};
+use crate::model::{CandidateId, JobId, ParticipantKey};
+
+/// A fresh pending row.
+pub(crate) fn new_row(
+    key: &LedgerKey,
+    candidate: &CandidateId,
+    job: &JobId,
+    now_ms: i64,
+) -> LedgerRow {
+    LedgerRow {
+        key: key.clone(),
+        candidate: candidate.clone(),
+        job: job.clone(),
+        state: RowState::Pending,
+        failed_from: None,
+        participant: None,
+        attempts: 0,
+        next_attempt_at_ms: None,
+        last_error: None,
+        lease_owner: None,
+        lease_until_ms: None,
+        synced_outcome: None,
+        created_at_ms: now_ms,
+        updated_at_ms: now_ms,
+    }
+}
+
+/// What a claim decided; `Acquired` has already taken the lease on the row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Decision {
+    Acquired,
+    Busy,
+    Settled,
+}
+
+impl Decision {
+    /// The claim answer carrying the row.
+    pub(crate) fn into_claim(self, row: LedgerRow) -> Claim {
+        match self {
+            Decision::Acquired => Claim::Acquired(row),
+            Decision::Busy => Claim::Busy(row),
+            Decision::Settled => Claim::Settled(row),
+        }
+    }
+}
+
+fn retry_reached(row: &LedgerRow, now_ms: i64) -> bool {
+    row.next_attempt_at_ms.is_none_or(|at| at <= now_ms)
+}
+
+/// Take the lease if nobody holds a live one and the retry time is reached.
+fn lease(row: &mut LedgerRow, worker: &str, now_ms: i64, lease_ms: i64) -> Decision {
+    if row.lease_live(now_ms) || !retry_reached(row, now_ms) {
+        return Decision::Busy;
+    }
+    row.lease_owner = Some(worker.to_owned());
+    row.lease_until_ms = Some(now_ms.saturating_add(lease_ms));
+    row.updated_at_ms = now_ms;
+    Decision::Acquired
+}
+
+fn release(row: &mut LedgerRow) {
+    row.lease_owner = None;
+    row.lease_until_ms = None;
+}
+
+fn succeed(row: &mut LedgerRow, state: RowState, now_ms: i64) {
+    row.state = state;
+    row.attempts = 0;
+    row.next_attempt_at_ms = None;
+    row.last_error = None;
+    release(row);
+    row.updated_at_ms = now_ms;
+}
+
+fn conflict(row: &LedgerRow, action: &str) -> StoreError {
+    StoreError::Conflict(format!(
+        "cannot {action} {} in state {}",
+        row.key, row.state
+    ))
+}
+
+pub(crate) fn claim_invite(
+    row: &mut LedgerRow,
+    worker: &str,
+    now_ms: i64,
+    lease_ms: i64,
+) -> Decision {
+    match row.state {
+        RowState::Pending => lease(row, worker, now_ms, lease_ms),
+        _ => Decision::Settled,
+    }
+}
+
+pub(crate) fn claim_sync(
+    row: &mut LedgerRow,
+    outcome_tag: &str,
+    worker: &str,
+    now_ms: i64,
+    lease_ms: i64,
+) -> StoreResult<Decision> {
+    match row.state {
+        RowState::Pending => Err(conflict(row, "sync results for")),
+        RowState::Cancelled | RowState::Failed => Ok(Decision::Settled),
+        RowState::Synced if row.synced_outcome.as_deref() == Some(outcome_tag) => {
+            Ok(Decision::Settled)
+        }
+        RowState::Invited | RowState::Responded | RowState::Synced => {
+            Ok(lease(row, worker, now_ms, lease_ms))
+        }
+    }
+}
+
+pub(crate) fn record_invited(
+    row: &mut LedgerRow,
+    participant: &ParticipantKey,
+    now_ms: i64,
+) -> StoreResult<()> {
+    if row.state != RowState::Pending {
+        return Err(conflict(row, "record the invite of"));
+    }
+    row.participant = Some(participant.clone());
+    succeed(row, RowState::Invited, now_ms);
+    Ok(())
+}
+
+/// Returns whether the row changed.
+pub(crate) fn mark_responded(row: &mut LedgerRow, now_ms: i64) -> StoreResult<bool> {
+    match row.state {
+        RowState::Invited => {
+            row.state = RowState::Responded;
+            row.updated_at_ms = now_ms;
+            Ok(true)
+        }
+        RowState::Responded | RowState::Synced => Ok(false),
+        _ => Err(conflict(row, "mark as responded")),
+    }
+}
+
+pub(crate) fn record_synced(
+    row: &mut LedgerRow,
+    outcome_tag: &str,
+    now_ms: i64,
+) -> StoreResult<()> {
+    match row.state {
+        RowState::Invited | RowState::Responded | RowState::Synced => {
+            row.synced_outcome = Some(outcome_tag.to_owned());
+            succeed(row, RowState::Synced, now_ms);
+            Ok(())
+        }
+        _ => Err(conflict(row, "record the sync of")),
+    }
+}
+
+pub(crate) fn record_retry(
+    row: &mut LedgerRow,
+    error: &str,
+    next_attempt_at_ms: i64,
+    now_ms: i64,
+) -> StoreResult<()> {
+    if matches!(row.state, RowState::Cancelled | RowState::Failed) {
+        return Err(conflict(row, "schedule a retry of"));
+    }
+    row.attempts = row.attempts.saturating_add(1);
+    row.last_error = Some(error.to_owned());
+    row.next_attempt_at_ms = Some(next_attempt_at_ms);
+    release(row);
+    row.updated_at_ms = now_ms;
+    Ok(())
+}
+
+pub(crate) fn record_failed(row: &mut LedgerRow, error: &str, now_ms: i64) -> StoreResult<()> {
+    match row.state {
+        RowState::Cancelled => return Err(conflict(row, "fail")),
+        RowState::Failed => {}
+        from => {
+            row.failed_from = Some(from);
+            row.state = RowState::Failed;
+        }
+    }
+    row.last_error = Some(error.to_owned());
+    row.next_attempt_at_ms = None;
+    release(row);
+    row.updated_at_ms = now_ms;
+    Ok(())
+}
+
+pub(crate) fn redrive(row: &mut LedgerRow, now_ms: i64) -> StoreResult<()> {
+    let Some(from) = row.failed_from.filter(|_| row.state == RowState::Failed) else {
+        return Err(conflict(row, "redrive"));
+    };
+    row.failed_from = None;
+    succeed(row, from, now_ms);
+    Ok(())
+}
+
+/// Returns whether the row changed.
+pub(crate) fn cancel(row: &mut LedgerRow, now_ms: i64) -> bool {
+    if matches!(row.state, RowState::Synced | RowState::Cancelled) {
+        return false;
+    }
+    row.state = RowState::Cancelled;
+    row.failed_from = None;
+    row.participant = None;
+    row.last_error = None;
+    row.next_attempt_at_ms = None;
+    release(row);
+    row.updated_at_ms = now_ms;
+    true
+}
+
+/// Whether the retry loop should pick the row up (see [`super::Store::rows_due`]).
+pub(crate) fn is_due(row: &LedgerRow, now_ms: i64) -> bool {
+    if row.lease_live(now_ms) {
+        return false;
+    }
+    match row.state {
+        RowState::Pending | RowState::Responded => retry_reached(row, now_ms),
+        RowState::Invited => row.next_attempt_at_ms.is_some_and(|at| at <= now_ms),
+        _ => false,
+    }
+}
+
+/// Whether the reconciler should check the row (see [`super::Store::stale_invites`]).
+pub(crate) fn is_stale_invite(row: &LedgerRow, invited_before_ms: i64) -> bool {
+    row.state == RowState::Invited && row.updated_at_ms < invited_before_ms
+}
