@@ -1,1 +1,0 @@
-//! The SmartRecruiters adapter: [`crate::Ats`] over `smartrecruiters-client` (being written).

@@ -1,0 +1,429 @@
+//! The SmartRecruiters adapter: [`crate::Ats`] over `smartrecruiters-client`.
+//!
+//! - Stages are application statuses, with the sub-status after a `/`
+//!   (`INTERVIEW/Video call`; see [`stage_id`] and [`parse_stage_id`]).
+//! - Applications are (candidate, job) pairs; their [`ApplicationId`] is the
+//!   webhook's `application_id` when SmartRecruiters sent one, else `candidate:job`.
+//! - Results go into ONE note per write-back (`POST /messages/shares`), tagged
+//!   `#[CANDIDATE:id]` and shared with the job's hiring team; labels are candidate
+//!   tags; a stage move sets the application status.
+//! - Webhook deliveries carry ids only, so events are resolved against the API.
+
+mod config;
+mod stage;
+mod webhooks;
+
+use async_trait::async_trait;
+use client_core::header::HeaderMap;
+use futures::TryStreamExt as _;
+use smartrecruiters_client::notes::MAX_NOTE_CHARS;
+use smartrecruiters_client::webhooks::{WebhookEvent, WebhookVerifier, handshake_secret};
+use smartrecruiters_client::{
+    self as sr, CandidateFilter, JobFilter, JobStatus, NewCandidate, NewNote, NoteContent,
+    ShareWith, SmartRecruitersClient, StatusChange,
+};
+
+pub use config::SmartRecruitersAtsConfig;
+pub use stage::{SUB_STATUS_SEPARATOR, parse_stage_id, stage_id};
+
+use crate::model::{
+    ApplicationId, ApplicationRef, ApplicationsPage, AtsEvent, AtsName, CandidateDetails,
+    CandidateId, Capabilities, Job, JobId, JobState, Stage, StageId, WriteBack, WriteBackReceipt,
+};
+use crate::note::render_note;
+use crate::{Ats, AtsError, AtsResult, WebhookEventsError};
+
+/// [`Ats`] for SmartRecruiters.
+#[derive(Debug, Clone)]
+pub struct SmartRecruitersAts {
+    client: SmartRecruitersClient,
+    config: SmartRecruitersAtsConfig,
+    verifier: WebhookVerifier,
+}
+
+impl SmartRecruitersAts {
+    /// An adapter over `client` configured with `config`.
+    pub fn new(client: SmartRecruitersClient, config: SmartRecruitersAtsConfig) -> Self {
+        let verifier = webhooks::verifier(&config);
+        Self {
+            client,
+            config,
+            verifier,
+        }
+    }
+
+    /// The client underneath, for calls the adapter does not make.
+    pub fn client(&self) -> &SmartRecruitersClient {
+        &self.client
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &SmartRecruitersAtsConfig {
+        &self.config
+    }
+
+    /// Open when `status` is in the allow-list; closed otherwise (also when absent).
+    fn job_state(&self, status: Option<&JobStatus>) -> JobState {
+        match status {
+            Some(s) if self.config.job_status_allow_list.contains(s) => JobState::Open,
+            _ => JobState::Closed,
+        }
+    }
+
+    /// `application.status.updated`: the delivery says something changed; the current
+    /// status says where the application is now.
+    async fn status_updated(&self, event: &sr::webhooks::ApplicationEvent) -> AtsResult<AtsEvent> {
+        let candidate = CandidateId::from(event.candidate_id.as_str());
+        let job = JobId::from(event.job_id.as_str());
+        let application = event
+            .application_id
+            .as_ref()
+            .map(|id| ApplicationId::from(id.as_str()))
+            .unwrap_or_else(|| pair_id(&candidate, &job));
+        let current = self
+            .client
+            .applications()
+            .get(&event.candidate_id, &event.job_id)
+            .await
+            .map_err(|e| not_found(e, format!("application {application}")))?;
+        let status = current
+            .status
+            .ok_or_else(|| AtsError::Invalid(format!("application {application} has no status")))?;
+        Ok(AtsEvent::StageChanged {
+            stage: stage_id(&status, current.sub_status.as_deref()),
+            application: ApplicationRef {
+                application,
+                candidate,
+                job,
+            },
+        })
+    }
+
+    /// Tags after the write-back: current minus `remove` plus `add`, compared without
+    /// case (SmartRecruiters matches tags case-insensitively). Replaced only if changed.
+    async fn write_labels(&self, candidate: &sr::CandidateId, write: &WriteBack) -> AtsResult<()> {
+        if write.add_labels.is_empty() && write.remove_labels.is_empty() {
+            return Ok(());
+        }
+        let current = self
+            .client
+            .candidates()
+            .tags(candidate)
+            .await
+            .map_err(|e| not_found(e, format!("candidate {candidate}")))?;
+        let same = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b.trim());
+        let mut next: Vec<String> = current
+            .iter()
+            .filter(|tag| !write.remove_labels.iter().any(|r| same(tag, r)))
+            .cloned()
+            .collect();
+        for label in &write.add_labels {
+            if !next.iter().any(|tag| same(tag, label)) {
+                next.push(label.clone());
+            }
+        }
+        if next == current {
+            return Ok(());
+        }
+        let refs: Vec<&str> = next.iter().map(String::as_str).collect();
+        self.client
+            .candidates()
+            .replace_tags(candidate, &refs)
+            .await
+            .map_err(|e| not_found(e, format!("candidate {candidate}")))
+    }
+}
+
+/// The id of an application known only by its pair: `candidate:job`.
+fn pair_id(candidate: &CandidateId, job: &JobId) -> ApplicationId {
+    ApplicationId::from(format!("{candidate}:{job}"))
+}
+
+/// A 404 becomes [`AtsError::NotFound`] naming `what` (ids only); anything else stays
+/// an API error (transient ones stay transient).
+fn not_found(error: sr::Error, what: String) -> AtsError {
+    if error.is_not_found() {
+        AtsError::NotFound { what }
+    } else {
+        AtsError::Api(error)
+    }
+}
+
+/// `first last`, either part may be missing; `None` when both are.
+fn full_name(first: Option<&str>, last: Option<&str>) -> Option<String> {
+    let name = [first, last]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!name.is_empty()).then_some(name)
+}
+
+/// SmartRecruiters requires a first and a last name: the last word is the last
+/// name, the rest the first; a one-word name fills both.
+fn split_name(name: &str) -> (String, String) {
+    let name = name.trim();
+    match name.rsplit_once(char::is_whitespace) {
+        Some((first, last)) => (first.trim().to_owned(), last.trim().to_owned()),
+        None => (name.to_owned(), name.to_owned()),
+    }
+}
+
+#[async_trait]
+impl Ats for SmartRecruitersAts {
+    fn name(&self) -> AtsName {
+        self.config.name.clone()
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::all()
+    }
+
+    async fn jobs(&self) -> AtsResult<Vec<Job>> {
+        let jobs: Vec<sr::Job> = self
+            .client
+            .jobs()
+            .search(&JobFilter::new().limit(100))
+            .try_collect()
+            .await?;
+        Ok(jobs
+            .into_iter()
+            .map(|job| {
+                let state = self.job_state(job.status.as_ref());
+                Job::new(job.id.as_str(), job.title.unwrap_or_default(), state)
+            })
+            .collect())
+    }
+
+    /// Every status, then the sub-statuses of the company's active hiring processes.
+    /// SmartRecruiters documents no link from a job to its hiring process, so `job`
+    /// does not narrow the list: a sub-status listed here may belong to another
+    /// job's process.
+    async fn stages(&self, _job: &JobId) -> AtsResult<Vec<Stage>> {
+        let processes = self.client.configuration().hiring_processes().await?;
+        let mut stages: Vec<Stage> = Vec::new();
+        for status in &stage::PIPELINE {
+            let name = stage::status_name(status);
+            stages.push(Stage::new(stage_id(status, None), name.clone()));
+            let subs = processes
+                .iter()
+                .filter(|p| p.active != Some(false))
+                .flat_map(|p| p.sub_statuses_of(status));
+            for sub in subs {
+                let id = stage_id(status, Some(sub));
+                if !stages.iter().any(|s| s.id == id) {
+                    stages.push(Stage::new(id, format!("{name} / {}", sub.trim())));
+                }
+            }
+        }
+        Ok(stages)
+    }
+
+    async fn candidate(&self, application: &ApplicationRef) -> AtsResult<CandidateDetails> {
+        let id = sr::CandidateId::from(application.candidate.as_str());
+        let details = self
+            .client
+            .candidates()
+            .get(&id)
+            .await
+            .map_err(|e| not_found(e, format!("candidate {id}")))?;
+        let person = &details.candidate;
+        let name = full_name(person.first_name.as_deref(), person.last_name.as_deref())
+            .ok_or_else(|| AtsError::Invalid(format!("candidate {id} has no name")))?;
+        Ok(CandidateDetails {
+            name,
+            email: person.email.clone().filter(|e| !e.trim().is_empty()),
+            phone: details
+                .phone_number
+                .clone()
+                .filter(|p| !p.trim().is_empty()),
+        })
+    }
+
+    /// Verifies with the client's verifier; an activation handshake (`X-Hook-Secret`,
+    /// answered by the intake) yields no events.
+    async fn webhook_events(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<Vec<AtsEvent>, WebhookEventsError> {
+        if handshake_secret(headers).is_some() {
+            return Ok(Vec::new());
+        }
+        let delivery = self
+            .verifier
+            .verify_delivery(headers, body)
+            .map_err(webhooks::rejection)?;
+        let event = match &delivery.event {
+            WebhookEvent::ApplicationStatusUpdated(event) => self.status_updated(event).await?,
+            WebhookEvent::CandidateDeleted(event) => AtsEvent::CandidateDeleted {
+                candidate: CandidateId::from(event.id.as_str()),
+            },
+            WebhookEvent::JobStatusUpdated(event) => {
+                let job = self
+                    .client
+                    .jobs()
+                    .get(&event.id)
+                    .await
+                    .map_err(|e| not_found(e, format!("job {}", event.id)))?;
+                AtsEvent::JobStatusChanged {
+                    job: JobId::from(event.id.as_str()),
+                    state: self.job_state(job.job.status.as_ref()),
+                }
+            }
+            _ => AtsEvent::Unknown {
+                name: delivery.meta.event_name.clone(),
+            },
+        };
+        Ok(vec![event])
+    }
+
+    async fn applications_at_stage(
+        &self,
+        job: &JobId,
+        stage: &StageId,
+        cursor: Option<&str>,
+    ) -> AtsResult<ApplicationsPage> {
+        let (status, sub_status) = parse_stage_id(stage);
+        let mut filter = CandidateFilter::new()
+            .job(job.as_str())
+            .status(status)
+            .limit(self.config.page_size);
+        if let Some(sub) = sub_status {
+            filter = filter.sub_status(sub);
+        }
+        let page = self
+            .client
+            .candidates()
+            .search_page(&filter, cursor.map(str::to_owned))
+            .await?;
+        let applications = page
+            .items
+            .into_iter()
+            .map(|candidate| {
+                let candidate = CandidateId::from(candidate.id.as_str());
+                ApplicationRef {
+                    application: pair_id(&candidate, job),
+                    candidate,
+                    job: job.clone(),
+                }
+            })
+            .collect();
+        Ok(ApplicationsPage::new(applications, page.next_page_id))
+    }
+
+    async fn write_back(
+        &self,
+        application: &ApplicationRef,
+        write: &WriteBack,
+    ) -> AtsResult<WriteBackReceipt> {
+        let candidate = sr::CandidateId::from(application.candidate.as_str());
+        let job = sr::JobId::from(application.job.as_str());
+        let mut receipt = WriteBackReceipt::default();
+
+        if let Some(outcome) = &write.outcome {
+            // The `#[CANDIDATE:id] ` tag shares the 10,000 characters with the text.
+            let tag = format!("#[CANDIDATE:{candidate}] ").chars().count();
+            let text = render_note(outcome, MAX_NOTE_CHARS.saturating_sub(tag));
+            let content = NoteContent::new(text)
+                .candidate(candidate.clone())
+                .build()?;
+            let share_with = if self.config.note_share_hiring_team {
+                ShareWith::default().hiring_team_of(job.clone())
+            } else {
+                ShareWith::open_note()
+            };
+            let created = self
+                .client
+                .notes()
+                .create(&NewNote {
+                    content,
+                    correlation_id: None,
+                    share_with,
+                })
+                .await
+                .map_err(|e| not_found(e, format!("application {}", application.application)))?;
+            receipt.note_id = Some(created.id.to_string());
+        }
+
+        self.write_labels(&candidate, write).await?;
+        receipt.labels_added = write.add_labels.clone();
+        receipt.labels_removed = write.remove_labels.clone();
+
+        if let Some(target) = &write.move_to {
+            let (status, sub_status) = parse_stage_id(target);
+            let mut change = StatusChange::new(status);
+            if let Some(sub) = sub_status {
+                change = change.sub_status(sub);
+            }
+            self.client
+                .applications()
+                .set_status(&candidate, &job, &change)
+                .await
+                .map_err(|e| not_found(e, format!("application {}", application.application)))?;
+            receipt.moved_to = Some(target.clone());
+        }
+        Ok(receipt)
+    }
+
+    /// `POST /jobs/{jobId}/candidates`. SmartRecruiters requires an email and a first
+    /// and last name (see the name split on [`SmartRecruitersAts`]'s source: the last
+    /// word is the last name; a one-word name fills both).
+    async fn create_application(
+        &self,
+        job: &JobId,
+        candidate: &CandidateDetails,
+    ) -> AtsResult<ApplicationRef> {
+        let email = candidate
+            .email
+            .as_deref()
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .ok_or_else(|| {
+                AtsError::Invalid("SmartRecruiters requires an email to create a candidate".into())
+            })?;
+        if candidate.name.trim().is_empty() {
+            return Err(AtsError::Invalid(
+                "SmartRecruiters requires a name to create a candidate".into(),
+            ));
+        }
+        let (first, last) = split_name(&candidate.name);
+        let mut new = NewCandidate::new(first, last, email);
+        new.phone_number = candidate.phone.clone();
+        let sr_job = sr::JobId::from(job.as_str());
+        let created = self
+            .client
+            .candidates()
+            .create_on_job(&sr_job, &new)
+            .await
+            .map_err(|e| not_found(e, format!("job {job}")))?;
+        let candidate = CandidateId::from(created.candidate.id.as_str());
+        Ok(ApplicationRef {
+            application: pair_id(&candidate, job),
+            candidate,
+            job: job.clone(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_join_and_split() {
+        assert_eq!(
+            full_name(Some(" Ada "), Some("Lovelace")).as_deref(),
+            Some("Ada Lovelace")
+        );
+        assert_eq!(full_name(None, Some("Cher")).as_deref(), Some("Cher"));
+        assert_eq!(full_name(Some(" "), None), None);
+        assert_eq!(
+            split_name("Mary Ann Smith"),
+            ("Mary Ann".into(), "Smith".into())
+        );
+        assert_eq!(split_name("Cher"), ("Cher".into(), "Cher".into()));
+    }
+}
