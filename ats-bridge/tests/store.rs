@@ -1,39 +1,29 @@
 //! The store conformance suite against every backend, plus SQLite concurrency and
 //! durability.
 
-use ats_bridge::model::{CandidateId, JobId, ParticipantKey};
-use ats_bridge::store::{suite, Claim, LedgerKey, MemoryStore, RowState, SqliteStore, Store};
+use std::sync::Arc;
+
+use ats_bridge::model::{CandidateId, JobId};
+use ats_bridge::store::{suite, Claim, LedgerKey, MemoryStore, RowState, Store};
 
 #[tokio::test]
 async fn memory_store_passes_the_suite() {
     suite::run_store_suite(&MemoryStore::new()).await;
 }
 
-#[tokio::test]
-async fn sqlite_file_store_passes_the_suite() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(dir.path().join("ledger.db"))
-        .await
-        .unwrap();
-    suite::run_store_suite(&store).await;
-}
-
-#[tokio::test]
-async fn sqlite_in_memory_store_passes_the_suite() {
-    let store = SqliteStore::open_in_memory().await.unwrap();
-    suite::run_store_suite(&store).await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn racing_workers_each_key_is_acquired_exactly_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(dir.path().join("race.db")).await.unwrap();
+async fn memory_store_racing_workers_each_key_is_acquired_exactly_once() {
+    race_claims(Arc::new(MemoryStore::new())).await;
+}
+
+/// 8 workers race `claim_invite` over the same 50 keys: each key is acquired once.
+async fn race_claims(store: Arc<dyn Store>) {
     let keys: Vec<LedgerKey> = (0..50)
         .map(|i| LedgerKey::new("lever", format!("app-{i}"), "interview-1"))
         .collect();
     let tasks: Vec<_> = (0..8)
         .map(|worker| {
-            let store = store.clone();
+            let store = Arc::clone(&store);
             let mut keys = keys.clone();
             // Different orders, so workers collide on different keys at different times.
             keys.rotate_left(worker * 7);
@@ -41,21 +31,16 @@ async fn racing_workers_each_key_is_acquired_exactly_once() {
                 keys.reverse();
             }
             tokio::spawn(async move {
+                let (candidate, job) = (CandidateId::new("c"), JobId::new("j"));
+                let name = format!("w{worker}");
                 let mut acquired = Vec::new();
                 for key in keys {
                     let claim = store
-                        .claim_invite(
-                            &key,
-                            &CandidateId::new("c"),
-                            &JobId::new("j"),
-                            &format!("w{worker}"),
-                            1_000,
-                            60_000,
-                        )
+                        .claim_invite(&key, &candidate, &job, &name, 1_000, 60_000)
                         .await
                         .unwrap();
                     if let Claim::Acquired(row) = claim {
-                        assert_eq!(row.lease_owner, Some(format!("w{worker}")));
+                        assert_eq!(row.lease_owner.as_deref(), Some(name.as_str()));
                         acquired.push(key);
                     }
                 }
@@ -79,55 +64,85 @@ async fn racing_workers_each_key_is_acquired_exactly_once() {
     assert_eq!(status.by_state.get(&RowState::Pending), Some(&50));
 }
 
-#[tokio::test]
-async fn sqlite_rows_survive_a_reopen() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("durable.db");
-    let key = LedgerKey::new("smartrecruiters", "app-1", "interview-9");
-    let participant = ParticipantKey::new("p-1");
-    {
-        let store = SqliteStore::open(&path).await.unwrap();
-        store
-            .claim_invite(
-                &key,
-                &CandidateId::new("c-1"),
-                &JobId::new("j-1"),
-                "w1",
-                1_000,
-                60_000,
-            )
+#[cfg(feature = "sqlite")]
+mod sqlite {
+    use std::sync::Arc;
+
+    use ats_bridge::model::{CandidateId, JobId, ParticipantKey};
+    use ats_bridge::store::{suite, LedgerKey, RowState, SqliteStore, Store};
+
+    #[tokio::test]
+    async fn sqlite_file_store_passes_the_suite() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path().join("ledger.db"))
             .await
             .unwrap();
-        store
-            .record_invited(&key, &participant, 2_000)
-            .await
-            .unwrap();
-        assert!(store
-            .inbox_insert("willo", "evt-1", b"{}", 2_100)
-            .await
-            .unwrap());
-        store.cursor_set("sr:j-1", "page-3", 2_200).await.unwrap();
+        suite::run_store_suite(&store).await;
     }
-    let store = SqliteStore::open(&path).await.unwrap();
-    let row = store
-        .find_by_participant(&participant)
-        .await
-        .unwrap()
-        .expect("row after reopen");
-    assert_eq!(
-        (row.key, row.state, row.updated_at_ms),
-        (key, RowState::Invited, 2_000)
-    );
-    assert_eq!((row.candidate.as_str(), row.job.as_str()), ("c-1", "j-1"));
-    assert!(
-        !store
-            .inbox_insert("willo", "evt-1", b"{}", 3_000)
+
+    #[tokio::test]
+    async fn sqlite_in_memory_store_passes_the_suite() {
+        let store = SqliteStore::open_in_memory().await.unwrap();
+        suite::run_store_suite(&store).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn racing_workers_each_key_is_acquired_exactly_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path().join("race.db")).await.unwrap();
+        super::race_claims(Arc::new(store)).await;
+    }
+
+    #[tokio::test]
+    async fn sqlite_rows_survive_a_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("durable.db");
+        let key = LedgerKey::new("smartrecruiters", "app-1", "interview-9");
+        let participant = ParticipantKey::new("p-1");
+        {
+            let store = SqliteStore::open(&path).await.unwrap();
+            store
+                .claim_invite(
+                    &key,
+                    &CandidateId::new("c-1"),
+                    &JobId::new("j-1"),
+                    "w1",
+                    1_000,
+                    60_000,
+                )
+                .await
+                .unwrap();
+            store
+                .record_invited(&key, &participant, 2_000)
+                .await
+                .unwrap();
+            assert!(store
+                .inbox_insert("willo", "evt-1", b"{}", 2_100)
+                .await
+                .unwrap());
+            store.cursor_set("sr:j-1", "page-3", 2_200).await.unwrap();
+        }
+        let store = SqliteStore::open(&path).await.unwrap();
+        let row = store
+            .find_by_participant(&participant)
             .await
-            .unwrap(),
-        "inbox kept"
-    );
-    assert_eq!(
-        store.cursor_get("sr:j-1").await.unwrap().as_deref(),
-        Some("page-3")
-    );
+            .unwrap()
+            .expect("row after reopen");
+        assert_eq!(
+            (row.key, row.state, row.updated_at_ms),
+            (key, RowState::Invited, 2_000)
+        );
+        assert_eq!((row.candidate.as_str(), row.job.as_str()), ("c-1", "j-1"));
+        assert!(
+            !store
+                .inbox_insert("willo", "evt-1", b"{}", 3_000)
+                .await
+                .unwrap(),
+            "inbox kept"
+        );
+        assert_eq!(
+            store.cursor_get("sr:j-1").await.unwrap().as_deref(),
+            Some("page-3")
+        );
+    }
 }

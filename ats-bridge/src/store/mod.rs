@@ -15,6 +15,33 @@
 //! Backends: [`MemoryStore`] (tests) and, with feature `sqlite`, [`SqliteStore`] (the
 //! embedded default: one file, no server). Every backend passes the same
 //! conformance suite, [`suite::run_store_suite`].
+//!
+//! # Example: send an invite exactly once
+//!
+//! ```
+//! use ats_bridge::model::{CandidateId, JobId, ParticipantKey};
+//! use ats_bridge::store::{Claim, LedgerKey, MemoryStore, Store};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), ats_bridge::store::StoreError> {
+//! let store = MemoryStore::new();
+//! let key = LedgerKey::new("lever", "opportunity-1", "interview-1");
+//! let (candidate, job) = (CandidateId::new("contact-1"), JobId::new("posting-1"));
+//! let now_ms = 1_700_000_000_000;
+//!
+//! if let Claim::Acquired(_) = store
+//!     .claim_invite(&key, &candidate, &job, "worker-a", now_ms, 60_000)
+//!     .await?
+//! {
+//!     // ... invite the candidate in Willo, then record it:
+//!     store.record_invited(&key, &ParticipantKey::new("participant-1"), now_ms + 500).await?;
+//! }
+//! // A second delivery of the same event finds the work done.
+//! let again = store.claim_invite(&key, &candidate, &job, "worker-b", now_ms + 1_000, 60_000).await?;
+//! assert!(matches!(again, Claim::Settled(_)));
+//! # Ok(())
+//! # }
+//! ```
 
 use std::collections::BTreeMap;
 use std::fmt;
