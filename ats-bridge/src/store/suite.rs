@@ -194,6 +194,11 @@ pub async fn sync_outcomes(store: &dyn Store) {
         (RowState::Responded, 3_000),
         "second mark is a no-op"
     );
+    let due = store.rows_due(3_500, 1_000).await.unwrap();
+    assert!(
+        due.iter().any(|row| row.key == k),
+        "a responded row awaits its write-back"
+    );
 
     let claim = store
         .claim_sync(&k, "completed", "w1", 4_000, LEASE)
@@ -538,6 +543,10 @@ pub async fn inbox(store: &dyn Store) {
     );
     assert!(matches!(
         store.inbox_done(999_999, 1).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.inbox_retry(999_999, "x", 1).await,
         Err(StoreError::NotFound(_))
     ));
 }
