@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use ats_bridge::model::{CandidateId, JobId};
-use ats_bridge::store::{suite, Claim, LedgerKey, MemoryStore, RowState, Store};
+use ats_bridge::store::{Claim, LedgerKey, MemoryStore, RowState, Store, suite};
 
 #[tokio::test]
 async fn memory_store_passes_the_suite() {
@@ -69,7 +69,7 @@ mod sqlite {
     use std::sync::Arc;
 
     use ats_bridge::model::{CandidateId, JobId, ParticipantKey};
-    use ats_bridge::store::{suite, LedgerKey, RowState, SqliteStore, Store};
+    use ats_bridge::store::{LedgerKey, RowState, SqliteStore, Store, suite};
 
     #[tokio::test]
     async fn sqlite_file_store_passes_the_suite() {
@@ -116,10 +116,12 @@ mod sqlite {
                 .record_invited(&key, &participant, 2_000)
                 .await
                 .unwrap();
-            assert!(store
-                .inbox_insert("willo", "evt-1", b"{}", 2_100)
-                .await
-                .unwrap());
+            assert!(
+                store
+                    .inbox_insert("willo", "evt-1", b"{}", 2_100)
+                    .await
+                    .unwrap()
+            );
             store.cursor_set("sr:j-1", "page-3", 2_200).await.unwrap();
         }
         let store = SqliteStore::open(&path).await.unwrap();

@@ -12,16 +12,16 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use sqlx::Row;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
     SqliteRow, SqliteSynchronous,
 };
-use sqlx::Row;
 
 use super::ledger;
 use super::{
-    Claim, InboxItem, LedgerKey, LedgerRow, RowState, StatusReport, Store, StoreError, StoreResult,
-    STATUS_FAILED_LIMIT,
+    Claim, InboxItem, LedgerKey, LedgerRow, RowState, STATUS_FAILED_LIMIT, StatusReport, Store,
+    StoreError, StoreResult,
 };
 use crate::model::{AtsName, CandidateId, JobId, ParticipantKey};
 

@@ -123,11 +123,13 @@ pub async fn invites_and_participants(store: &dyn Store) {
         "{missing:?}"
     );
 
-    assert!(store
-        .claim_invite(&k, &c, &j, "w1", 1_000, LEASE)
-        .await
-        .unwrap()
-        .is_acquired());
+    assert!(
+        store
+            .claim_invite(&k, &c, &j, "w1", 1_000, LEASE)
+            .await
+            .unwrap()
+            .is_acquired()
+    );
     store.record_retry(&k, "boom", 1_500, 1_100).await.unwrap();
     store.record_invited(&k, &participant, 2_000).await.unwrap();
     let row = store
@@ -372,11 +374,13 @@ pub async fn failures_and_redrive(store: &dyn Store) {
         .unwrap();
     assert_eq!((row.state, row.failed_from), (RowState::Invited, None));
     assert_eq!((row.attempts, row.next_attempt_at_ms), (0, None));
-    assert!(store
-        .claim_sync(&k, "completed", "w2", 3_001, LEASE)
-        .await
-        .unwrap()
-        .is_acquired());
+    assert!(
+        store
+            .claim_sync(&k, "completed", "w2", 3_001, LEASE)
+            .await
+            .unwrap()
+            .is_acquired()
+    );
 
     let again = store.redrive(&k, 4_000).await;
     assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
@@ -445,11 +449,13 @@ pub async fn cancellation(store: &dyn Store) {
         (row.last_error, row.next_attempt_at_ms, row.lease_owner),
         (None, None, None)
     );
-    assert!(store
-        .find_by_participant(&ParticipantKey::new("p-gone-2"))
-        .await
-        .unwrap()
-        .is_none());
+    assert!(
+        store
+            .find_by_participant(&ParticipantKey::new("p-gone-2"))
+            .await
+            .unwrap()
+            .is_none()
+    );
     let kept = store
         .find_by_participant(&ParticipantKey::new("p-gone-3"))
         .await
@@ -478,10 +484,12 @@ pub async fn cancellation(store: &dyn Store) {
 
 /// Webhook events are deduplicated, leased, retried and finished.
 pub async fn inbox(store: &dyn Store) {
-    assert!(store
-        .inbox_insert("lever", "evt-1", b"{\"a\":1}", 1_000)
-        .await
-        .unwrap());
+    assert!(
+        store
+            .inbox_insert("lever", "evt-1", b"{\"a\":1}", 1_000)
+            .await
+            .unwrap()
+    );
     assert!(
         !store
             .inbox_insert("lever", "evt-1", b"{\"a\":2}", 1_001)
@@ -496,10 +504,12 @@ pub async fn inbox(store: &dyn Store) {
             .unwrap(),
         "other source"
     );
-    assert!(store
-        .inbox_insert("lever", "evt-2", &[0, 159, 146, 150], 1_003)
-        .await
-        .unwrap());
+    assert!(
+        store
+            .inbox_insert("lever", "evt-2", &[0, 159, 146, 150], 1_003)
+            .await
+            .unwrap()
+    );
 
     let first = store.inbox_claim("w1", 2_000, LEASE, 2).await.unwrap();
     assert_eq!(first.len(), 2);
@@ -523,11 +533,13 @@ pub async fn inbox(store: &dyn Store) {
         .inbox_retry(first[1].id, "engine busy", 5_000)
         .await
         .unwrap();
-    assert!(store
-        .inbox_claim("w2", 4_999, LEASE, 10)
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(
+        store
+            .inbox_claim("w2", 4_999, LEASE, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let retried = store.inbox_claim("w2", 5_000, LEASE, 10).await.unwrap();
     assert_eq!(retried.len(), 1);
     assert_eq!((retried[0].id, retried[0].attempts), (first[1].id, 1));
