@@ -759,3 +759,63 @@ async fn create_application_adds_the_candidate_to_the_job() {
     assert_eq!(created.application.as_str(), "c7:j1");
     assert!(adapter(&server).capabilities().create_candidates);
 }
+
+#[tokio::test]
+async fn a_vanished_application_in_a_delivery_is_not_found() {
+    let server = server().await;
+    api("GET", "/candidates/c1/jobs/j1")
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"message": "Not found"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let (headers, body) = delivery(
+        "application.status.updated",
+        json!({"job_id": "j1", "candidate_id": "c1", "application_id": "a1"}),
+    );
+    match adapter(&server).webhook_events(&headers, &body).await {
+        Err(WebhookEventsError::Ats(AtsError::NotFound { what })) => {
+            assert_eq!(what, "application a1")
+        }
+        other => panic!("expected not found, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn notes_can_be_open_notes_instead() {
+    let server = server().await;
+    api("POST", "/messages/shares")
+        .and(|request: &Request| {
+            let body: Value = serde_json::from_slice(&request.body).unwrap_or_default();
+            body["shareWith"]
+                == json!({"users": [], "hiringTeamOf": [], "everyone": false, "openNote": true})
+        })
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": "m2"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let ats = adapter_with(
+        &server,
+        SmartRecruitersAtsConfig::new().note_share_hiring_team(false),
+    );
+    let write = WriteBack::results(outcome(10), Vec::new(), Vec::new());
+    let receipt = ats.write_back(&app_ref(), &write).await.unwrap();
+    assert_eq!(receipt.note_id.as_deref(), Some("m2"));
+}
+
+#[test]
+fn debug_of_the_adapter_shows_no_secret() {
+    let client = SmartRecruitersClient::builder()
+        .base_url("http://127.0.0.1:9")
+        .api_key(SecretString::from(API_KEY))
+        .build()
+        .unwrap();
+    let ats = SmartRecruitersAts::new(
+        client,
+        SmartRecruitersAtsConfig::new().webhook_secret(SecretString::from(WEBHOOK_SECRET)),
+    );
+    let text = format!("{ats:?}");
+    assert!(
+        !text.contains(API_KEY) && !text.contains(WEBHOOK_SECRET),
+        "{text}"
+    );
+}

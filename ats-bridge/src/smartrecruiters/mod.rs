@@ -8,6 +8,24 @@
 //!   `#[CANDIDATE:id]` and shared with the job's hiring team; labels are candidate
 //!   tags; a stage move sets the application status.
 //! - Webhook deliveries carry ids only, so events are resolved against the API.
+//!
+//! ```no_run
+//! use ats_bridge::Ats;
+//! use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig};
+//! use smartrecruiters_client::{SecretString, SmartRecruitersClient};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = SmartRecruitersClient::builder()
+//!     .api_key(SecretString::from("my-api-key"))
+//!     .build()?;
+//! let config = SmartRecruitersAtsConfig::new()
+//!     .webhook_secret(SecretString::from("subscription-secret-key"));
+//! let ats = SmartRecruitersAts::new(client, config);
+//! for job in ats.jobs().await? {
+//!     println!("{} {:?}", job.id, job.state);
+//! }
+//! # Ok(()) }
+//! ```
 
 mod config;
 mod stage;
@@ -369,8 +387,8 @@ impl Ats for SmartRecruitersAts {
     }
 
     /// `POST /jobs/{jobId}/candidates`. SmartRecruiters requires an email and a first
-    /// and last name (see the name split on [`SmartRecruitersAts`]'s source: the last
-    /// word is the last name; a one-word name fills both).
+    /// and last name: the last word of the name becomes the last name, the rest the
+    /// first name, and a one-word name fills both.
     async fn create_application(
         &self,
         job: &JobId,
