@@ -11,12 +11,18 @@
 //! - [`Ats`]: the trait an integrator implements to connect an ATS, in the normalised
 //!   terms of [`model`] (jobs, stages, the application behind an event, candidate
 //!   details, events, write-backs, capabilities);
+//! - the adapters [`smartrecruiters::SmartRecruitersAts`] (feature `smartrecruiters`)
+//!   and [`lever::LeverAts`] (feature `lever`), both on by default;
 //! - [`rules`]: which (ATS, job, stage) sends which Willo interview, which label each
 //!   step writes, and where a Willo decision moves the application; built in code or
-//!   loaded from TOML/JSON and validated on load.
+//!   loaded from TOML/JSON and validated on load;
+//! - [`note`]: the one results-note renderer the adapters share;
+//! - [`store`]: the ledger that makes every step happen once — claims with leases,
+//!   retries, failures with reasons, a webhook inbox, reconciler cursors, status
+//!   counts — in memory or in SQLite (feature `sqlite`, the embedded default).
 //!
-//! The SmartRecruiters and Lever adapters, the durable engine, the stores, the webhook
-//! intake and the sandbox follow (see the repository's issues).
+//! The engine that drives these, the PostgreSQL store, the webhook intake and the
+//! sandbox follow (see the repository's issues).
 //!
 //! # Implementing `Ats` for a new system
 //!
