@@ -98,15 +98,34 @@ pub trait Ats: Send + Sync + fmt::Debug {
     /// time (the bridge stores none of it).
     async fn candidate(&self, application: &ApplicationRef) -> AtsResult<CandidateDetails>;
 
-    /// Verify a webhook delivery (`headers` and the raw `body` as received) and turn it
-    /// into normalised events. May call the API (SmartRecruiters deliveries carry ids
-    /// only). A verified delivery the bridge does not act on yields
-    /// [`AtsEvent::Unknown`], not an error.
+    /// Verify a webhook delivery (`headers` and the raw `body` as received) without
+    /// calling the API: signature, staleness, shape. The intake runs this before it
+    /// stores anything, so a refused delivery leaves no trace.
+    ///
+    /// The returned [`VerifiedDelivery`] names the delivery for deduplication and
+    /// carries everything [`Ats::resolve_webhook`] needs later, possibly in another
+    /// process: store it, acknowledge, resolve in the background.
+    fn verify_webhook(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<VerifiedDelivery, WebhookRejection>;
+
+    /// Turn a payload produced by [`Ats::verify_webhook`] into normalised events. May
+    /// call the API (SmartRecruiters deliveries carry ids only). A delivery the bridge
+    /// does not act on yields [`AtsEvent::Unknown`], not an error; a transient error
+    /// means "resolve it again later".
+    async fn resolve_webhook(&self, payload: &[u8]) -> AtsResult<Vec<AtsEvent>>;
+
+    /// Verify and resolve in one step, for callers without an inbox.
     async fn webhook_events(
         &self,
         headers: &HeaderMap,
         body: &[u8],
-    ) -> Result<Vec<AtsEvent>, WebhookEventsError>;
+    ) -> Result<Vec<AtsEvent>, WebhookEventsError> {
+        let verified = self.verify_webhook(headers, body)?;
+        Ok(self.resolve_webhook(&verified.payload).await?)
+    }
 
     /// Applications of `job` currently at `stage`, one page from `cursor` (`None`:
     /// the first page). Used by the reconciler to catch what webhooks missed.
@@ -138,6 +157,18 @@ pub trait Ats: Send + Sync + fmt::Debug {
             operation: "creating candidates",
         })
     }
+}
+
+/// A webhook delivery that passed [`Ats::verify_webhook`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedDelivery {
+    /// Unique per ATS connection for one delivery, the same for the vendor's retries of
+    /// it: the vendor's event id or delivery token, or a hash of the content where the
+    /// vendor gives none. The intake stores a delivery once per key.
+    pub dedupe_key: String,
+    /// What to keep until the delivery is resolved: the input of
+    /// [`Ats::resolve_webhook`]. Holds no secrets.
+    pub payload: Vec<u8>,
 }
 
 /// Why [`Ats::webhook_events`] produced no events: the delivery was refused, or it was

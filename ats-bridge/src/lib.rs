@@ -43,4 +43,4 @@ pub mod rules;
 pub mod smartrecruiters;
 pub mod store;
 
-pub use ats::{Ats, AtsError, AtsResult, WebhookEventsError, WebhookRejection};
+pub use ats::{Ats, AtsError, AtsResult, VerifiedDelivery, WebhookEventsError, WebhookRejection};

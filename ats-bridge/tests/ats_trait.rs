@@ -8,7 +8,9 @@ use ats_bridge::model::{
     ApplicationRef, ApplicationsPage, AtsEvent, AtsName, CandidateDetails, Capabilities, Job,
     JobId, JobState, Stage, StageId, WriteBack, WriteBackReceipt,
 };
-use ats_bridge::{Ats, AtsError, AtsResult, WebhookEventsError, WebhookRejection};
+use ats_bridge::{
+    Ats, AtsError, AtsResult, VerifiedDelivery, WebhookEventsError, WebhookRejection,
+};
 use client_core::header::HeaderMap;
 
 #[derive(Debug, Default)]
@@ -51,13 +53,13 @@ impl Ats for TinyAts {
         })
     }
 
-    async fn webhook_events(
+    fn verify_webhook(
         &self,
         headers: &HeaderMap,
         body: &[u8],
-    ) -> Result<Vec<AtsEvent>, WebhookEventsError> {
+    ) -> Result<VerifiedDelivery, WebhookRejection> {
         if headers.get("x-tiny-token").is_none_or(|v| v != "ok") {
-            return Err(WebhookRejection::BadSignature.into());
+            return Err(WebhookRejection::BadSignature);
         }
         let n: u32 = std::str::from_utf8(body)
             .ok()
@@ -65,6 +67,17 @@ impl Ats for TinyAts {
             .ok_or_else(|| {
                 WebhookRejection::Malformed("body is not an application number".into())
             })?;
+        Ok(VerifiedDelivery {
+            dedupe_key: n.to_string(),
+            payload: n.to_string().into_bytes(),
+        })
+    }
+
+    async fn resolve_webhook(&self, payload: &[u8]) -> AtsResult<Vec<AtsEvent>> {
+        let n: u32 = std::str::from_utf8(payload)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| AtsError::Invalid("not a stored delivery".into()))?;
         Ok(vec![AtsEvent::StageChanged {
             application: application(n),
             stage: "screen".into(),

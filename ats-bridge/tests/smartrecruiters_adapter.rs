@@ -390,15 +390,16 @@ async fn other_events_are_unknown() {
 }
 
 #[tokio::test]
-async fn a_handshake_yields_no_events() {
+async fn a_handshake_is_not_taken_for_a_delivery() {
+    // The intake answers activation handshakes; the adapter never stores one.
     let server = server().await;
     let mut headers = HeaderMap::new();
     headers.insert("x-hook-secret", HeaderValue::from_static("handshake-value"));
-    let events = adapter(&server)
-        .webhook_events(&headers, b"")
-        .await
-        .unwrap();
-    assert!(events.is_empty());
+    let refused = adapter(&server).verify_webhook(&headers, b"");
+    assert!(
+        matches!(&refused, Err(WebhookRejection::Malformed(reason)) if reason.contains("handshake")),
+        "{refused:?}"
+    );
 }
 
 async fn rejection(ats: &SmartRecruitersAts, headers: &HeaderMap, body: &[u8]) -> WebhookRejection {

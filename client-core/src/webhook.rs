@@ -30,6 +30,13 @@ pub fn hmac_sha256_hex(key: &[u8], message: &[u8]) -> String {
     hex(&hmac_sha256(key, message))
 }
 
+/// Lowercase hex SHA-256 of `bytes`: a content fingerprint, for deduplicating
+/// deliveries that carry no id of their own.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex(&Sha256::digest(bytes))
+}
+
 /// Lowercase hex of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";

@@ -40,7 +40,7 @@ use futures::{StreamExt, TryStreamExt};
 use lever_client::notes::NewNote;
 use lever_client::opportunities::{Opportunity, OpportunityExpand, OpportunityFilter};
 use lever_client::postings::{Posting, PostingFilter, PostingState};
-use lever_client::webhooks::WebhookVerifier;
+use lever_client::webhooks::{Delivery, WebhookVerifier};
 use lever_client::{LeverClient, NoteId, OpportunityId, PostingId};
 use serde_json::Value;
 
@@ -54,7 +54,7 @@ use crate::model::{
 };
 use crate::note::render_note;
 use crate::rules::Labels;
-use crate::{Ats, AtsError, AtsResult, WebhookEventsError, WebhookRejection};
+use crate::{Ats, AtsError, AtsResult, VerifiedDelivery, WebhookEventsError, WebhookRejection};
 use webhooks::Action;
 
 /// The longest note the adapter writes, in characters. Lever documents no limit on a
@@ -290,22 +290,35 @@ impl Ats for LeverAts {
         })
     }
 
-    /// Lever signs body fields, so `headers` are not read. A `candidateStageChange`
-    /// carries no posting: the opportunity is fetched to learn it, and an opportunity
-    /// without a posting (a lead not applied to any job) yields [`AtsEvent::Unknown`]
-    /// since no job rule can match it. `candidateDeleted` names the contact, or the
-    /// opportunity when the delivery has no contact id.
-    async fn webhook_events(
+    /// Lever signs body fields (`token` + `triggeredAt`), so `headers` are not read.
+    /// The dedupe key is the delivery `token`; a stage change or deletion without the
+    /// ids it needs is refused here as malformed.
+    fn verify_webhook(
         &self,
         _headers: &HeaderMap,
         body: &[u8],
-    ) -> Result<Vec<AtsEvent>, WebhookEventsError> {
+    ) -> Result<VerifiedDelivery, WebhookRejection> {
         let verifier = self
             .verifier
             .as_ref()
             .ok_or(WebhookRejection::BadSignature)?;
         let delivery = verifier.verify(body).map_err(webhooks::rejection)?;
-        let event = match webhooks::action(&delivery)? {
+        webhooks::action(&delivery)?;
+        Ok(VerifiedDelivery {
+            dedupe_key: delivery.token,
+            payload: body.to_vec(),
+        })
+    }
+
+    /// A `candidateStageChange` carries no posting: the opportunity is fetched to
+    /// learn it, and an opportunity without a posting (a lead not applied to any job)
+    /// yields [`AtsEvent::Unknown`] since no job rule can match it. `candidateDeleted`
+    /// names the contact, or the opportunity when the delivery has no contact id.
+    async fn resolve_webhook(&self, payload: &[u8]) -> AtsResult<Vec<AtsEvent>> {
+        let delivery: Delivery = serde_json::from_slice(payload)
+            .map_err(|e| AtsError::Invalid(format!("not a Lever delivery: {e}")))?;
+        let action = webhooks::action(&delivery).map_err(|e| AtsError::Invalid(e.to_string()))?;
+        let event = match action {
             Action::StageChange {
                 opportunity,
                 contact,
@@ -332,12 +345,28 @@ impl Ats for LeverAts {
             },
             Action::Ignore(name) => AtsEvent::Unknown { name },
         };
+        Ok(vec![event])
+    }
+
+    /// Verify, resolve, then consult the configured replay guard: for callers
+    /// without an inbox (the intake deduplicates on the delivery token instead).
+    async fn webhook_events(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<Vec<AtsEvent>, WebhookEventsError> {
+        let verified = self.verify_webhook(headers, body)?;
+        let events = self.resolve_webhook(&verified.payload).await?;
         // Checked last: a delivery whose lookup failed above is retried by Lever with
         // the same token and must not be refused as a replay then.
-        if !self.config.replay_guard.first_sighting(&delivery.token) {
+        if !self
+            .config
+            .replay_guard
+            .first_sighting(&verified.dedupe_key)
+        {
             return Err(WebhookRejection::Replayed.into());
         }
-        Ok(vec![event])
+        Ok(events)
     }
 
     /// Active (not archived) opportunities of the posting at the stage, one page per

@@ -49,7 +49,7 @@ use crate::model::{
     CandidateId, Capabilities, Job, JobId, JobState, Stage, StageId, WriteBack, WriteBackReceipt,
 };
 use crate::note::render_note;
-use crate::{Ats, AtsError, AtsResult, WebhookEventsError};
+use crate::{Ats, AtsError, AtsResult, VerifiedDelivery, WebhookRejection};
 
 /// [`Ats`] for SmartRecruiters.
 #[derive(Debug, Clone)]
@@ -260,21 +260,34 @@ impl Ats for SmartRecruitersAts {
         })
     }
 
-    /// Verifies with the client's verifier; an activation handshake (`X-Hook-Secret`,
-    /// answered by the intake) yields no events.
-    async fn webhook_events(
+    /// Verifies with the client's verifier (signature over timestamp, body and the
+    /// event headers; staleness). The dedupe key is the `event-id` header, or a hash of
+    /// the event name and body when SmartRecruiters sent none. An activation handshake
+    /// (`X-Hook-Secret`) is not a delivery: the intake answers it before this.
+    fn verify_webhook(
         &self,
         headers: &HeaderMap,
         body: &[u8],
-    ) -> Result<Vec<AtsEvent>, WebhookEventsError> {
+    ) -> Result<VerifiedDelivery, WebhookRejection> {
         if handshake_secret(headers).is_some() {
-            return Ok(Vec::new());
+            return Err(WebhookRejection::Malformed(
+                "an activation handshake is not a delivery".into(),
+            ));
         }
         let delivery = self
             .verifier
             .verify_delivery(headers, body)
             .map_err(webhooks::rejection)?;
-        let event = match &delivery.event {
+        Ok(webhooks::stored(&delivery.meta, body))
+    }
+
+    /// Reads the stored event; an application status update is resolved to the
+    /// application's current status, a job status update to the job's current state.
+    async fn resolve_webhook(&self, payload: &[u8]) -> AtsResult<Vec<AtsEvent>> {
+        let (name, body) = webhooks::unstored(payload)?;
+        let event = WebhookEvent::parse(&name, body.as_bytes())
+            .map_err(|e| AtsError::Invalid(e.to_string()))?;
+        let event = match &event {
             WebhookEvent::ApplicationStatusUpdated(event) => self.status_updated(event).await?,
             WebhookEvent::CandidateDeleted(event) => AtsEvent::CandidateDeleted {
                 candidate: CandidateId::from(event.id.as_str()),
@@ -291,9 +304,7 @@ impl Ats for SmartRecruitersAts {
                     state: self.job_state(job.job.status.as_ref()),
                 }
             }
-            _ => AtsEvent::Unknown {
-                name: delivery.meta.event_name.clone(),
-            },
+            _ => AtsEvent::Unknown { name },
         };
         Ok(vec![event])
     }

@@ -1,9 +1,42 @@
 //! From a verified SmartRecruiters delivery to the bridge's vocabulary.
 
-use smartrecruiters_client::webhooks::{VerifyError, WebhookVerifier};
+use client_core::webhook::sha256_hex;
+use serde::{Deserialize, Serialize};
+use smartrecruiters_client::webhooks::{DeliveryMeta, VerifyError, WebhookVerifier};
 
 use super::config::SmartRecruitersAtsConfig;
-use crate::WebhookRejection;
+use crate::{AtsError, VerifiedDelivery, WebhookRejection};
+
+/// What the inbox keeps of a delivery: the event name (a header) and the body.
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    event: String,
+    body: String,
+}
+
+/// A verified delivery as the inbox keeps it.
+pub(crate) fn stored(meta: &DeliveryMeta, body: &[u8]) -> VerifiedDelivery {
+    let stored = Stored {
+        event: meta.event_name.clone(),
+        body: String::from_utf8_lossy(body).into_owned(),
+    };
+    let payload = serde_json::to_vec(&stored).expect("two strings always serialise");
+    let dedupe_key = match &meta.event_id {
+        Some(id) if !id.trim().is_empty() => id.trim().to_owned(),
+        _ => format!("sha256:{}", sha256_hex(&payload)),
+    };
+    VerifiedDelivery {
+        dedupe_key,
+        payload,
+    }
+}
+
+/// The event name and body of a payload made by [`stored`].
+pub(crate) fn unstored(payload: &[u8]) -> Result<(String, String), AtsError> {
+    let stored: Stored = serde_json::from_slice(payload)
+        .map_err(|e| AtsError::Invalid(format!("not a stored SmartRecruiters delivery: {e}")))?;
+    Ok((stored.event, stored.body))
+}
 
 /// The client's verifier, set up from the configuration.
 pub(crate) fn verifier(config: &SmartRecruitersAtsConfig) -> WebhookVerifier {
