@@ -42,5 +42,6 @@ pub mod rules;
 #[cfg(feature = "smartrecruiters")]
 pub mod smartrecruiters;
 pub mod store;
+pub mod willo_inbox;
 
 pub use ats::{Ats, AtsError, AtsResult, VerifiedDelivery, WebhookEventsError, WebhookRejection};
