@@ -134,7 +134,11 @@ pub(crate) fn record_invited(
 pub(crate) fn mark_responded(row: &mut LedgerRow, now_ms: i64) -> StoreResult<bool> {
     match row.state {
         RowState::Invited => {
+            // A new phase: polling attempts and their schedule no longer apply.
             row.state = RowState::Responded;
+            row.attempts = 0;
+            row.next_attempt_at_ms = None;
+            row.last_error = None;
             row.updated_at_ms = now_ms;
             Ok(true)
         }
@@ -222,12 +226,16 @@ pub(crate) fn is_due(row: &LedgerRow, now_ms: i64) -> bool {
     }
     match row.state {
         RowState::Pending | RowState::Responded => retry_reached(row, now_ms),
-        RowState::Invited => row.next_attempt_at_ms.is_some_and(|at| at <= now_ms),
+        RowState::Invited | RowState::Synced => {
+            row.next_attempt_at_ms.is_some_and(|at| at <= now_ms)
+        }
         _ => false,
     }
 }
 
 /// Whether the reconciler should check the row (see [`super::Store::stale_invites`]).
 pub(crate) fn is_stale_invite(row: &LedgerRow, invited_before_ms: i64) -> bool {
-    row.state == RowState::Invited && row.updated_at_ms < invited_before_ms
+    row.state == RowState::Invited
+        && row.next_attempt_at_ms.is_none()
+        && row.updated_at_ms < invited_before_ms
 }

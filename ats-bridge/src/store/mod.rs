@@ -322,8 +322,9 @@ pub trait Store: Send + Sync + fmt::Debug {
         participant: &ParticipantKey,
     ) -> StoreResult<Option<LedgerRow>>;
 
-    /// The candidate answered: invited → responded. Already responded or synced: no
-    /// change. Conflict from other states.
+    /// The candidate answered: invited → responded, with attempts, retry time and
+    /// error cleared (they belonged to waiting for the answer). Already responded or
+    /// synced: no change. Conflict from other states.
     async fn mark_responded(&self, key: &LedgerKey, now_ms: i64) -> StoreResult<()>;
 
     /// Take a lease to write the outcome tagged `outcome_tag` to the ATS. Claimable
@@ -377,12 +378,14 @@ pub trait Store: Send + Sync + fmt::Debug {
     ) -> StoreResult<u64>;
 
     /// Rows with work due at `now_ms` and no live lease, for the retry loop: pending
-    /// and responded rows whose retry time is unset or reached, and invited rows with
-    /// a scheduled retry that is reached. Oldest retry time first, at most `limit`.
+    /// and responded rows whose retry time is unset or reached, and invited or synced
+    /// rows with a scheduled retry that is reached (a participant check, a later
+    /// outcome's write-back). Oldest retry time first, at most `limit`.
     async fn rows_due(&self, now_ms: i64, limit: usize) -> StoreResult<Vec<LedgerRow>>;
 
-    /// Invited rows unchanged since before `invited_before_ms`, oldest first, for the
-    /// reconciler to check against Willo.
+    /// Invited rows with no retry scheduled, unchanged since before
+    /// `invited_before_ms`, oldest first: the reconciler checks them against Willo
+    /// once, then schedules any further checks as retries.
     async fn stale_invites(
         &self,
         invited_before_ms: i64,

@@ -341,7 +341,7 @@ impl Store for SqliteStore {
             "(lease_until_ms IS NULL OR lease_until_ms <= ?) AND ( \
                (state IN ('pending', 'responded') \
                  AND (next_attempt_at_ms IS NULL OR next_attempt_at_ms <= ?)) \
-               OR (state = 'invited' AND next_attempt_at_ms <= ?)) \
+               OR (state IN ('invited', 'synced') AND next_attempt_at_ms <= ?)) \
              ORDER BY COALESCE(next_attempt_at_ms, -9223372036854775808), updated_at_ms, \
                ats, application, interview \
              LIMIT ?",
@@ -356,7 +356,7 @@ impl Store for SqliteStore {
         limit: usize,
     ) -> StoreResult<Vec<LedgerRow>> {
         self.select_rows(
-            "state = 'invited' AND updated_at_ms < ? \
+            "state = 'invited' AND next_attempt_at_ms IS NULL AND updated_at_ms < ? \
              ORDER BY updated_at_ms, ats, application, interview LIMIT ?",
             &[invited_before_ms, limit_value(limit)],
         )

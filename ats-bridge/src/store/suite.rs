@@ -307,8 +307,15 @@ pub async fn retries(store: &dyn Store) {
         .await
         .unwrap();
     assert!(!due_keys(store.rows_due(base + 40_000, 100).await.unwrap()).contains(&k));
+
+    // Stale invites: invited rows with nothing scheduled, unchanged since the cut-off.
+    let stale = due_keys(store.stale_invites(base + 30_003, 100).await.unwrap());
+    assert!(stale.contains(&k), "{stale:?}");
+    assert!(!due_keys(store.stale_invites(base + 30_002, 100).await.unwrap()).contains(&k));
+
+    // A scheduled check makes the invited row due, and no longer stale.
     store
-        .record_retry(&k, "note failed", base + 50_000, base + 40_000)
+        .record_retry(&k, "no answer yet", base + 50_000, base + 40_000)
         .await
         .unwrap();
     assert!(due_keys(store.rows_due(base + 50_000, 100).await.unwrap()).contains(&k));
@@ -317,11 +324,46 @@ pub async fn retries(store: &dyn Store) {
         1,
         "limit"
     );
+    assert!(!due_keys(store.stale_invites(base + 60_000, 100).await.unwrap()).contains(&k));
 
-    // Stale invites: invited rows unchanged since before the cut-off.
-    let stale = due_keys(store.stale_invites(base + 40_001, 100).await.unwrap());
-    assert!(stale.contains(&k), "{stale:?}");
-    assert!(!due_keys(store.stale_invites(base + 40_000, 100).await.unwrap()).contains(&k));
+    // The answer starts a new phase: the checks' attempts and schedule are cleared.
+    store.mark_responded(&k, base + 45_000).await.unwrap();
+    let responded = store
+        .rows_due(base + 45_000, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|row| row.key == k)
+        .expect("a responded row is due at once");
+    assert_eq!(
+        (
+            responded.attempts,
+            responded.next_attempt_at_ms,
+            responded.last_error
+        ),
+        (0, None, None)
+    );
+
+    // A synced row is due only when a later outcome's write-back was rescheduled.
+    store
+        .claim_sync(&k, "completed", "w1", base + 45_001, LEASE)
+        .await
+        .unwrap();
+    store
+        .record_synced(&k, "completed", base + 45_002)
+        .await
+        .unwrap();
+    assert!(!due_keys(store.rows_due(base + 90_000, 100).await.unwrap()).contains(&k));
+    store
+        .claim_sync(&k, "decision:accepted", "w1", base + 46_000, LEASE)
+        .await
+        .unwrap();
+    store
+        .record_retry(&k, "ATS 503", base + 70_000, base + 46_001)
+        .await
+        .unwrap();
+    assert!(!due_keys(store.rows_due(base + 69_999, 100).await.unwrap()).contains(&k));
+    assert!(due_keys(store.rows_due(base + 70_000, 100).await.unwrap()).contains(&k));
 }
 
 /// Permanent errors fail the row with a reason; a redrive puts it back.
