@@ -34,6 +34,7 @@
 #![warn(missing_docs)]
 
 mod ats;
+pub mod engine;
 #[cfg(feature = "lever")]
 pub mod lever;
 pub mod model;

@@ -189,6 +189,55 @@ impl Labels {
     }
 }
 
+/// Which Willo stage names mean a decision. Willo publishes no list of its Kanban
+/// stages (the names seen are "Accepted"/"Rejected", and "Accept"/"Reject" in
+/// connector texts), so these are configurable; compared without case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DecisionStages {
+    /// Stage names meaning the candidate was accepted.
+    pub accepted: Vec<String>,
+    /// Stage names meaning the candidate was rejected.
+    pub rejected: Vec<String>,
+}
+
+impl Default for DecisionStages {
+    fn default() -> Self {
+        Self {
+            accepted: vec!["Accepted".into(), "Accept".into()],
+            rejected: vec!["Rejected".into(), "Reject".into()],
+        }
+    }
+}
+
+impl DecisionStages {
+    /// The decision a Willo stage name stands for, if any.
+    pub fn decision_for(&self, stage: &str) -> Option<Decision> {
+        let stage = stage.trim();
+        let names = |list: &[String]| list.iter().any(|n| n.trim().eq_ignore_ascii_case(stage));
+        if names(&self.accepted) {
+            Some(Decision::Accepted)
+        } else if names(&self.rejected) {
+            Some(Decision::Rejected)
+        } else {
+            None
+        }
+    }
+}
+
+/// Pre-application screening: someone who completes `interview` in Willo without
+/// being a candidate yet is created on `job` in `ats`, with the results attached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Screening {
+    /// The Willo interview used for screening.
+    pub interview: InterviewKey,
+    /// The ATS to create the candidate in.
+    pub ats: AtsName,
+    /// The job to create the candidate on.
+    pub job: JobId,
+}
+
 /// The whole rule set.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -202,6 +251,12 @@ pub struct Rules {
     /// Moves on Willo decisions (`[[auto_progress]]`).
     #[serde(default)]
     pub auto_progress: Vec<AutoProgress>,
+    /// Which Willo stages are decisions (`[decision_stages]`).
+    #[serde(default)]
+    pub decision_stages: DecisionStages,
+    /// Interviews that create candidates (`[[screening]]`).
+    #[serde(default)]
+    pub screening: Vec<Screening>,
 }
 
 impl Rules {
@@ -240,6 +295,21 @@ impl Rules {
             job,
             decision,
             move_to: move_to.into(),
+        });
+        self
+    }
+
+    /// Add a screening rule: completing `interview` creates a candidate on `job`.
+    pub fn screen(
+        mut self,
+        interview: impl Into<InterviewKey>,
+        ats: impl Into<AtsName>,
+        job: impl Into<JobId>,
+    ) -> Self {
+        self.screening.push(Screening {
+            interview: interview.into(),
+            ats: ats.into(),
+            job: job.into(),
         });
         self
     }
@@ -343,6 +413,32 @@ impl Rules {
                 });
             }
         }
+        let mut screened: HashMap<&InterviewKey, usize> = HashMap::new();
+        for (i, rule) in self.screening.iter().enumerate() {
+            let entry = format!("screening[{i}] (interview {})", rule.interview);
+            let invalid = |reason: String| RulesError::Invalid {
+                entry: entry.clone(),
+                reason,
+            };
+            if rule.ats.as_str().trim().is_empty() || rule.job.as_str().trim().is_empty() {
+                return Err(invalid("needs an `ats` and a `job`".into()));
+            }
+            if let Some(first) = screened.insert(&rule.interview, i) {
+                return Err(invalid(format!(
+                    "repeats the interview of screening[{first}]; one interview screens for one job"
+                )));
+            }
+            if let Some(t) = self
+                .triggers
+                .iter()
+                .position(|t| t.interview == rule.interview)
+            {
+                return Err(invalid(format!(
+                    "trigger[{t}] sends this interview to existing candidates; a screening \
+                     interview must be its own"
+                )));
+            }
+        }
         Ok(())
     }
 
@@ -368,6 +464,11 @@ impl Rules {
             .find(|t| t.job != JobSelector::Any)
             .or_else(|| matching().next())
             .map(|t| &t.interview)
+    }
+
+    /// The screening rule for `interview`, if it is a screening interview.
+    pub fn screening_for(&self, interview: &InterviewKey) -> Option<&Screening> {
+        self.screening.iter().find(|s| &s.interview == interview)
     }
 
     /// Where to move an application of `job` in `ats` on `decision`, if anywhere: a rule

@@ -1,0 +1,142 @@
+//! What the engine did with an event, and why it failed when it could not decide.
+
+use crate::model::{AtsName, CandidateId, JobId, JobState, ParticipantKey};
+use crate::store::{LedgerKey, RowState, StoreError};
+
+/// What handling one event, row or application did. Ids only: no personal data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Action {
+    /// The invite was sent (or an earlier one found in Willo) and recorded.
+    Invited {
+        /// The ledger row.
+        key: LedgerKey,
+        /// The Willo participant.
+        participant: ParticipantKey,
+        /// False when Willo already had this candidate for the interview (a retry
+        /// after a crash, or an invite sent outside the bridge).
+        created: bool,
+    },
+    /// Results were written to the ATS.
+    WroteBack {
+        /// The ledger row.
+        key: LedgerKey,
+        /// The outcome written (`completed`, `decision:accepted`, …).
+        outcome: String,
+    },
+    /// A candidate was created in the ATS from a screening interview.
+    Screened {
+        /// The ledger row (its application is the new candidacy).
+        key: LedgerKey,
+    },
+    /// The work was already done (a duplicate or late event).
+    AlreadyDone {
+        /// The ledger row.
+        key: LedgerKey,
+    },
+    /// Another worker holds the row, or its retry time is not reached.
+    Busy {
+        /// The ledger row.
+        key: LedgerKey,
+    },
+    /// The candidate has not answered yet.
+    NotAnswered {
+        /// The ledger row.
+        key: LedgerKey,
+    },
+    /// A retryable failure: the row will be tried again.
+    Rescheduled {
+        /// The ledger row.
+        key: LedgerKey,
+        /// The error (ids and vendor messages only).
+        reason: String,
+        /// When (epoch ms).
+        next_attempt_at_ms: i64,
+    },
+    /// A permanent failure: the row is failed until an operator re-drives it.
+    Failed {
+        /// The ledger row.
+        key: LedgerKey,
+        /// Why.
+        reason: String,
+    },
+    /// The candidate was deleted: pending work cancelled, stored details erased.
+    Cancelled {
+        /// The ATS.
+        ats: AtsName,
+        /// The candidate.
+        candidate: CandidateId,
+        /// Rows cancelled.
+        rows: u64,
+    },
+    /// A job opened or closed.
+    JobStateRecorded {
+        /// The ATS.
+        ats: AtsName,
+        /// The job.
+        job: JobId,
+        /// Its state now.
+        state: JobState,
+    },
+    /// Dry run: this invite would have been sent.
+    WouldInvite {
+        /// The ledger row it would create.
+        key: LedgerKey,
+    },
+    /// Nothing to do.
+    Ignored(Ignored),
+}
+
+/// Why an event needed nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Ignored {
+    /// No rule sends an interview from this (ATS, job, stage).
+    NoRule,
+    /// The job is closed: no new invites.
+    JobClosed,
+    /// The Willo participant was not invited by the bridge (and is no screening
+    /// candidate).
+    UnknownParticipant,
+    /// The row was cancelled or failed, or never invited.
+    RowStopped(RowState),
+    /// An event the bridge does not act on.
+    UnknownEvent(String),
+}
+
+/// Why the engine could not handle something at all (as opposed to a row that failed
+/// and was recorded as such).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EngineError {
+    /// The store failed; nothing was decided.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// An event named an ATS connection the engine does not have.
+    #[error("no ATS connection named `{0}`")]
+    UnknownAts(AtsName),
+    /// Resolving an ATS delivery failed.
+    #[error("resolving the delivery failed: {0}")]
+    Ats(#[from] crate::AtsError),
+    /// A Willo call failed before anything could be recorded.
+    #[error("Willo call failed: {0}")]
+    Willo(#[from] client_core::Error),
+    /// A stored Willo delivery could not be read.
+    #[error(transparent)]
+    StoredWillo(#[from] crate::willo_inbox::StoredWilloError),
+    /// The engine is misconfigured.
+    #[error("engine configuration: {0}")]
+    Config(String),
+}
+
+impl EngineError {
+    /// Whether retrying later may succeed.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            EngineError::Store(_) => true,
+            EngineError::Ats(e) => e.is_transient(),
+            EngineError::Willo(e) => e.is_transient(),
+            _ => false,
+        }
+    }
+}

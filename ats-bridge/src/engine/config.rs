@@ -1,0 +1,178 @@
+//! The engine's knobs, with defaults chosen for the vendors' limits.
+
+use std::time::Duration;
+
+/// How the engine runs. `EngineConfig::default()` suits production; tests shorten the
+/// intervals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct EngineConfig {
+    /// This engine's name in leases. Must differ between replicas sharing a store;
+    /// the default combines the process id with a per-process counter.
+    pub worker_id: String,
+    /// How long a claim holds a row: longer than the slowest step (an invite with its
+    /// label), short enough that a crashed replica's work is soon taken over.
+    pub lease: Duration,
+    /// Items handled at once by one engine (events, due rows, reconciled
+    /// applications). The vendors' in-flight limits are enforced by the clients;
+    /// this only needs to keep them busy.
+    pub concurrency: usize,
+    /// Inbox items taken per round.
+    pub inbox_batch: usize,
+    /// Backoff for retryable failures.
+    pub retry: RetrySchedule,
+    /// How often the worker looks for due retries (and for inbox items it was not
+    /// woken for).
+    pub tick: Duration,
+    /// How often the reconciler runs; `None` turns it off.
+    pub reconcile_interval: Option<Duration>,
+    /// Pages read per (job, stage) in one reconciler pass; the next pass resumes from
+    /// the stored cursor.
+    pub reconcile_pages_per_pass: usize,
+    /// Polling of invited participants who did not answer (Willo throttles polling,
+    /// so this is rare and bounded).
+    pub participant_checks: ParticipantChecks,
+    /// Record what would be sent and send nothing.
+    pub dry_run: bool,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            worker_id: default_worker_id(),
+            lease: Duration::from_secs(120),
+            concurrency: 8,
+            inbox_batch: 32,
+            retry: RetrySchedule::default(),
+            tick: Duration::from_secs(1),
+            reconcile_interval: Some(Duration::from_secs(300)),
+            reconcile_pages_per_pass: 20,
+            participant_checks: ParticipantChecks::default(),
+            dry_run: false,
+        }
+    }
+}
+
+/// Exponential backoff for retryable failures, then a permanent failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RetrySchedule {
+    /// Delay after the first failure.
+    pub initial: Duration,
+    /// Longest delay.
+    pub max: Duration,
+    /// Failures after which the row is marked failed (an operator may re-drive it).
+    pub max_attempts: u32,
+}
+
+impl Default for RetrySchedule {
+    fn default() -> Self {
+        Self {
+            initial: Duration::from_secs(30),
+            max: Duration::from_secs(3600),
+            max_attempts: 10,
+        }
+    }
+}
+
+impl RetrySchedule {
+    /// A schedule with the given delays and limit.
+    pub fn new(initial: Duration, max: Duration, max_attempts: u32) -> Self {
+        Self {
+            initial,
+            max,
+            max_attempts,
+        }
+    }
+
+    /// The delay before attempt `attempts + 1`, with up to a fifth added as jitter
+    /// derived from `spread` (so rows failing together do not retry together, and the
+    /// same row always gets the same delay: tests stay deterministic).
+    pub fn delay(&self, attempts: u32, spread: &str) -> Duration {
+        let exponent = attempts.saturating_sub(1).min(20);
+        let base = self.initial.saturating_mul(1 << exponent).min(self.max);
+        let hash = spread.bytes().fold(u64::from(attempts), |h, b| {
+            h.wrapping_mul(31).wrapping_add(u64::from(b))
+        });
+        let jitter_ms = (base.as_millis() / 5) as u64;
+        let jitter = if jitter_ms == 0 { 0 } else { hash % jitter_ms };
+        base + Duration::from_millis(jitter)
+    }
+}
+
+/// When and how often invited participants without an answer are checked in Willo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ParticipantChecks {
+    /// First check this long after the invite (or the last change).
+    pub after: Duration,
+    /// Delay between checks (doubled each time, capped at a week).
+    pub interval: Duration,
+    /// Checks per participant; after them only Willo's webhook brings the answer.
+    pub max_checks: u32,
+    /// Rows checked per reconciler pass.
+    pub per_pass: usize,
+}
+
+impl Default for ParticipantChecks {
+    fn default() -> Self {
+        Self {
+            after: Duration::from_secs(6 * 3600),
+            interval: Duration::from_secs(12 * 3600),
+            max_checks: 4,
+            per_pass: 50,
+        }
+    }
+}
+
+impl ParticipantChecks {
+    /// Checks at these times and this many.
+    pub fn new(after: Duration, interval: Duration, max_checks: u32) -> Self {
+        Self {
+            after,
+            interval,
+            max_checks,
+            ..Self::default()
+        }
+    }
+
+    /// The delay before check `done + 1`.
+    pub(crate) fn delay_after(&self, done: u32) -> Duration {
+        const WEEK: Duration = Duration::from_secs(7 * 24 * 3600);
+        self.interval
+            .saturating_mul(1 << done.saturating_sub(1).min(16))
+            .min(WEEK)
+    }
+}
+
+fn default_worker_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "engine-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap_with_bounded_jitter() {
+        let schedule = RetrySchedule::new(Duration::from_secs(10), Duration::from_secs(60), 5);
+        let first = schedule.delay(1, "row-a");
+        assert!(first >= Duration::from_secs(10) && first < Duration::from_secs(12));
+        let second = schedule.delay(2, "row-a");
+        assert!(second >= Duration::from_secs(20) && second < Duration::from_secs(24));
+        let late = schedule.delay(9, "row-a");
+        assert!(late >= Duration::from_secs(60) && late < Duration::from_secs(72));
+        assert_eq!(schedule.delay(2, "row-a"), second, "deterministic");
+    }
+
+    #[test]
+    fn worker_ids_differ_within_a_process() {
+        assert_ne!(default_worker_id(), default_worker_id());
+    }
+}

@@ -1,0 +1,154 @@
+//! Events in: normalised ATS events, Willo deliveries, and the inbox that holds both
+//! between the intake and the engine.
+
+use futures::StreamExt as _;
+use willo_client::webhooks::{WebhookDelivery, WebhookEvent};
+
+use super::Engine;
+use super::action::{Action, EngineError, Ignored};
+use super::failure::millis;
+use super::invite::{InviteCause, job_state_cursor};
+use super::sync::SyncCause;
+use crate::model::{AtsEvent, AtsName};
+use crate::store::InboxItem;
+use crate::willo_inbox::{WILLO_SOURCE, willo_delivery_from_inbox};
+
+/// Inbox items that keep failing are given up after this many attempts (and logged
+/// as errors); the reconciler still catches what they were about.
+const INBOX_MAX_ATTEMPTS: u32 = 20;
+
+impl Engine {
+    /// Act on one normalised event from the ATS named `ats`.
+    pub async fn handle_ats_event(
+        &self,
+        ats: &AtsName,
+        event: &AtsEvent,
+    ) -> Result<Action, EngineError> {
+        let connection = self.ats(ats)?.clone();
+        match event {
+            AtsEvent::StageChanged { application, stage } => {
+                let rules = &self.inner.rules;
+                match rules.interview_for(ats, &application.job, stage) {
+                    Some(interview) => {
+                        self.invite(&connection, application, interview, InviteCause::Rule)
+                            .await
+                    }
+                    None => Ok(Action::Ignored(Ignored::NoRule)),
+                }
+            }
+            AtsEvent::CandidateDeleted { candidate } => {
+                let rows = self
+                    .inner
+                    .store
+                    .cancel_candidate(ats, candidate, self.now_ms())
+                    .await?;
+                tracing::info!(%ats, rows, "candidate deleted: pending work cancelled");
+                Ok(Action::Cancelled {
+                    ats: ats.clone(),
+                    candidate: candidate.clone(),
+                    rows,
+                })
+            }
+            AtsEvent::JobStatusChanged { job, state } => {
+                self.inner
+                    .store
+                    .cursor_set(
+                        &job_state_cursor(ats, job.as_str()),
+                        state.as_str(),
+                        self.now_ms(),
+                    )
+                    .await?;
+                Ok(Action::JobStateRecorded {
+                    ats: ats.clone(),
+                    job: job.clone(),
+                    state: state.clone(),
+                })
+            }
+            AtsEvent::Unknown { name } => Ok(Action::Ignored(Ignored::UnknownEvent(name.clone()))),
+        }
+    }
+
+    /// Act on a Willo webhook delivery (already checked against the URL token).
+    pub async fn handle_willo_delivery(
+        &self,
+        delivery: &WebhookDelivery,
+    ) -> Result<Action, EngineError> {
+        let answered = match &delivery.event {
+            Some(WebhookEvent::NewResponse) => true,
+            Some(WebhookEvent::StageChange) | None => false,
+            Some(other) => {
+                return Ok(Action::Ignored(Ignored::UnknownEvent(other.to_string())));
+            }
+        };
+        self.participant_news(&delivery.participant_key, SyncCause::Webhook { answered })
+            .await
+    }
+
+    /// Take a batch of stored deliveries and act on them, `concurrency` at a time.
+    /// Returns how many were taken.
+    pub async fn process_inbox(&self) -> Result<usize, EngineError> {
+        let config = &self.inner.config;
+        let items = self
+            .inner
+            .store
+            .inbox_claim(
+                self.worker(),
+                self.now_ms(),
+                self.lease_ms(),
+                config.inbox_batch,
+            )
+            .await?;
+        let taken = items.len();
+        futures::stream::iter(items)
+            .for_each_concurrent(config.concurrency, |item| async move {
+                if let Err(error) = self.process_item(&item).await {
+                    tracing::error!(inbox_id = item.id, %error, "inbox bookkeeping failed");
+                }
+            })
+            .await;
+        Ok(taken)
+    }
+
+    /// One inbox item: act, then mark it done or schedule it again.
+    async fn process_item(&self, item: &InboxItem) -> Result<(), EngineError> {
+        let store = &self.inner.store;
+        match self.act_on_item(item).await {
+            Ok(()) => store.inbox_done(item.id, self.now_ms()).await?,
+            Err(error) if error.is_transient() && item.attempts + 1 < INBOX_MAX_ATTEMPTS => {
+                let delay = self
+                    .inner
+                    .config
+                    .retry
+                    .delay(item.attempts + 1, &item.dedupe_key);
+                let next = self.now_ms().saturating_add(millis(delay));
+                tracing::warn!(inbox_id = item.id, source = %item.source, %error, "delivery will be retried");
+                store.inbox_retry(item.id, &error.to_string(), next).await?;
+            }
+            Err(error) => {
+                tracing::error!(
+                    inbox_id = item.id,
+                    source = %item.source,
+                    attempts = item.attempts + 1,
+                    %error,
+                    "delivery given up; the reconciler covers what it was about"
+                );
+                store.inbox_done(item.id, self.now_ms()).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn act_on_item(&self, item: &InboxItem) -> Result<(), EngineError> {
+        if item.source == WILLO_SOURCE {
+            let delivery = willo_delivery_from_inbox(&item.payload)?;
+            self.handle_willo_delivery(&delivery).await?;
+            return Ok(());
+        }
+        let ats_name = AtsName::from(item.source.as_str());
+        let ats = self.ats(&ats_name)?.clone();
+        for event in ats.resolve_webhook(&item.payload).await? {
+            self.handle_ats_event(&ats_name, &event).await?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,82 @@
+//! Turning a failed step into a ledger entry: retried later, or failed with a reason.
+//! Nothing is dropped silently.
+
+use std::time::Duration;
+
+use super::Engine;
+use super::action::Action;
+use crate::AtsError;
+use crate::store::{LedgerKey, StoreResult};
+
+/// A step that did not succeed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// May succeed later (throttling, 5xx, timeouts, network).
+    Retryable(String),
+    /// Will not succeed without a change (bad phone, missing job, missing scope).
+    Permanent(String),
+}
+
+impl Failure {
+    pub(crate) fn from_ats(step: &str, error: &AtsError) -> Self {
+        let reason = format!("{step}: {error}");
+        if error.is_transient() {
+            Failure::Retryable(reason)
+        } else {
+            Failure::Permanent(reason)
+        }
+    }
+
+    pub(crate) fn from_willo(step: &str, error: &client_core::Error) -> Self {
+        let reason = format!("{step}: {error}");
+        if error.is_transient() {
+            Failure::Retryable(reason)
+        } else {
+            Failure::Permanent(reason)
+        }
+    }
+}
+
+impl Engine {
+    /// Record `failure` on the row that was attempted `attempts` times before: a
+    /// retry with backoff, or — when permanent or out of attempts — failed.
+    pub(crate) async fn record_failure(
+        &self,
+        key: &LedgerKey,
+        attempts: u32,
+        failure: Failure,
+    ) -> StoreResult<Action> {
+        let now = self.now_ms();
+        let schedule = self.inner.config.retry;
+        let reason = match failure {
+            Failure::Retryable(reason) if attempts + 1 < schedule.max_attempts => {
+                let delay = schedule.delay(attempts + 1, &key.to_string());
+                let next_attempt_at_ms = now.saturating_add(millis(delay));
+                tracing::warn!(row = %key, attempt = attempts + 1, %reason, "step failed; will retry");
+                self.inner
+                    .store
+                    .record_retry(key, &reason, next_attempt_at_ms, now)
+                    .await?;
+                return Ok(Action::Rescheduled {
+                    key: key.clone(),
+                    reason,
+                    next_attempt_at_ms,
+                });
+            }
+            Failure::Retryable(reason) => {
+                format!("gave up after {} attempts: {reason}", attempts + 1)
+            }
+            Failure::Permanent(reason) => reason,
+        };
+        tracing::error!(row = %key, %reason, "step failed permanently");
+        self.inner.store.record_failed(key, &reason, now).await?;
+        Ok(Action::Failed {
+            key: key.clone(),
+            reason,
+        })
+    }
+}
+
+pub(crate) fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}

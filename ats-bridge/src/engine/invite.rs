@@ -1,0 +1,210 @@
+//! Sending the Willo interview: once per (application, interview).
+
+use std::sync::Arc;
+
+use willo_client::{Candidate, Metadata, SendInterview};
+
+use super::Engine;
+use super::action::{Action, EngineError, Ignored};
+use super::failure::Failure;
+use crate::model::{ApplicationRef, AtsName, InterviewKey, JobState, WriteBack};
+use crate::store::{Claim, LedgerKey, LedgerRow};
+use crate::{Ats, AtsError};
+
+/// Where the application came from: rule-driven invites respect closed jobs, a
+/// recruiter's explicit send does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum InviteCause {
+    Rule,
+    Recruiter,
+}
+
+impl Engine {
+    /// Recruiter-triggered send: invite `application` to `interview` now, whatever its
+    /// stage, with the same once-only guarantee as rule-driven invites (a second call
+    /// finds the row settled). Closed jobs are not checked: the recruiter chose.
+    pub async fn send_interview(
+        &self,
+        ats: &AtsName,
+        application: &ApplicationRef,
+        interview: &InterviewKey,
+    ) -> Result<Action, EngineError> {
+        let connection = self.ats(ats)?.clone();
+        self.invite(&connection, application, interview, InviteCause::Recruiter)
+            .await
+    }
+
+    /// The invite path for one application.
+    pub(crate) async fn invite(
+        &self,
+        ats: &Arc<dyn Ats>,
+        application: &ApplicationRef,
+        interview: &InterviewKey,
+        cause: InviteCause,
+    ) -> Result<Action, EngineError> {
+        let key = LedgerKey::new(
+            ats.name(),
+            application.application.clone(),
+            interview.clone(),
+        );
+        if cause == InviteCause::Rule && self.job_closed(&key.ats, application).await? {
+            return Ok(Action::Ignored(Ignored::JobClosed));
+        }
+        if self.inner.config.dry_run {
+            return self.plan_invite(ats, application, key).await;
+        }
+        let claim = self
+            .inner
+            .store
+            .claim_invite(
+                &key,
+                &application.candidate,
+                &application.job,
+                self.worker(),
+                self.now_ms(),
+                self.lease_ms(),
+            )
+            .await?;
+        match claim {
+            Claim::Acquired(row) => self.invite_claimed(ats, application, row).await,
+            Claim::Busy(_) => Ok(Action::Busy { key }),
+            Claim::Settled(_) => Ok(Action::AlreadyDone { key }),
+        }
+    }
+
+    /// With the lease held: read the candidate, send, label, record.
+    async fn invite_claimed(
+        &self,
+        ats: &Arc<dyn Ats>,
+        application: &ApplicationRef,
+        row: LedgerRow,
+    ) -> Result<Action, EngineError> {
+        let key = &row.key;
+        let request = match self.invite_request(ats, application, &key.interview).await {
+            Ok(request) => request,
+            Err(failure) => return Ok(self.record_failure(key, row.attempts, failure).await?),
+        };
+        let sent = match self.inner.willo.send_interview(&request).await {
+            Ok(sent) => sent,
+            Err(error) => {
+                let failure = Failure::from_willo("sending the Willo invite", &error);
+                return Ok(self.record_failure(key, row.attempts, failure).await?);
+            }
+        };
+        let Some(participant) = sent.participant.key.clone() else {
+            let failure =
+                Failure::Permanent("Willo's invite response named no participant key".into());
+            return Ok(self.record_failure(key, row.attempts, failure).await?);
+        };
+        // Labelled before the invite is recorded: if labelling fails for a while, the
+        // retry finds the participant in Willo (by email) instead of inviting again.
+        if let Err(error) = self.label_invited(ats, application).await {
+            if error.is_transient() {
+                let failure = Failure::from_ats("labelling the invite", &error);
+                return Ok(self.record_failure(key, row.attempts, failure).await?);
+            }
+            // The invite stands; a label the ATS refuses is not worth losing it over.
+            tracing::warn!(row = %key, %error, "the ATS refused the invited label");
+        }
+        self.inner
+            .store
+            .record_invited(key, &participant, self.now_ms())
+            .await?;
+        tracing::info!(row = %key, created = sent.created, "invited");
+        Ok(Action::Invited {
+            key: key.clone(),
+            participant,
+            created: sent.created,
+        })
+    }
+
+    /// The Willo request for the candidate behind `application`.
+    async fn invite_request(
+        &self,
+        ats: &Arc<dyn Ats>,
+        application: &ApplicationRef,
+        interview: &InterviewKey,
+    ) -> Result<SendInterview, Failure> {
+        let details = ats
+            .candidate(application)
+            .await
+            .map_err(|e| Failure::from_ats("reading the candidate", &e))?;
+        let email = details
+            .email
+            .clone()
+            .filter(|e| !e.trim().is_empty())
+            .ok_or_else(|| {
+                Failure::Permanent(
+                    "the candidate has no email address; Willo invites need one".into(),
+                )
+            })?;
+        let request = SendInterview {
+            interview_id: interview.clone(),
+            candidate: Candidate {
+                name: details.name.clone(),
+                email,
+                phone: details.phone.clone().filter(|p| !p.trim().is_empty()),
+            },
+            metadata: Metadata {
+                ats_candidate_id: Some(application.candidate.to_string()),
+                ..Metadata::default()
+            },
+        };
+        request
+            .validate()
+            .map_err(|e| Failure::from_willo("checking the invite", &e))?;
+        Ok(request)
+    }
+
+    async fn label_invited(
+        &self,
+        ats: &Arc<dyn Ats>,
+        application: &ApplicationRef,
+    ) -> Result<(), AtsError> {
+        if !ats.capabilities().labels {
+            return Ok(());
+        }
+        let invited = self.inner.rules.labels.invited.clone();
+        ats.write_back(application, &WriteBack::labels(vec![invited], Vec::new()))
+            .await
+            .map(drop)
+    }
+
+    /// Dry run: everything but the claim and the send.
+    async fn plan_invite(
+        &self,
+        ats: &Arc<dyn Ats>,
+        application: &ApplicationRef,
+        key: LedgerKey,
+    ) -> Result<Action, EngineError> {
+        match self.invite_request(ats, application, &key.interview).await {
+            Ok(_) => {
+                tracing::info!(row = %key, "dry run: would invite");
+                super::lock(&self.inner.would_invite).insert(key.clone());
+                Ok(Action::WouldInvite { key })
+            }
+            Err(Failure::Permanent(reason) | Failure::Retryable(reason)) => {
+                Ok(Action::Failed { key, reason })
+            }
+        }
+    }
+
+    /// Whether `application`'s job was reported closed.
+    async fn job_closed(
+        &self,
+        ats: &AtsName,
+        application: &ApplicationRef,
+    ) -> Result<bool, EngineError> {
+        let state = self
+            .inner
+            .store
+            .cursor_get(&job_state_cursor(ats, application.job.as_str()))
+            .await?;
+        Ok(state.is_some_and(|s| JobState::from(s.as_str()) == JobState::Closed))
+    }
+}
+
+/// The cursor remembering a job's last reported state.
+pub(crate) fn job_state_cursor(ats: &AtsName, job: &str) -> String {
+    format!("job-state/{ats}/{job}")
+}

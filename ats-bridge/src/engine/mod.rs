@@ -1,0 +1,243 @@
+//! The engine: turns ATS and Willo events into invites and write-backs, exactly once.
+//!
+//! Every path goes through the [`Store`]'s claims, so duplicate, late and
+//! out-of-order events, several workers and several replicas all end in one invite per
+//! (application, interview) and one write-back per outcome:
+//!
+//! - **Invite**: a stage change matching a rule (or a recruiter's
+//!   [`Engine::send_interview`], or the reconciler finding an application at a trigger
+//!   stage) → claim the row → read the candidate → `send_interview` in Willo (which
+//!   finds an existing participant by email first, so a crash between sending and
+//!   recording never sends twice) → label "invited" → record the participant.
+//! - **Results**: Willo's `new_response`/`stage_change` (or a due retry, or a periodic
+//!   check of a participant who has not answered) → fetch the results → classify
+//!   (answered, accepted, rejected) → claim the write of that outcome → note, labels,
+//!   optional stage move → record it.
+//! - **Failures**: retryable errors reschedule the row with backoff; permanent ones
+//!   (and retries exhausted) fail it with the reason, visible in [`Engine::status`]
+//!   and re-driven with [`Engine::redrive`].
+//!
+//! [`Engine::run`] runs the workers: the webhook inbox (woken at once by the intake),
+//! due retries, and the reconciler on its interval; it stops gracefully when told.
+
+mod action;
+mod config;
+mod events;
+mod failure;
+mod invite;
+mod outcome;
+mod reconcile;
+mod run;
+mod screening;
+mod sync;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
+
+use client_core::webhook::{Clock, SystemClock};
+use tokio::sync::Notify;
+use willo_client::WilloClient;
+
+pub use action::{Action, EngineError, Ignored};
+pub use config::{EngineConfig, ParticipantChecks, RetrySchedule};
+pub use reconcile::ReconcileReport;
+
+use crate::Ats;
+use crate::model::AtsName;
+use crate::rules::Rules;
+use crate::store::{LedgerKey, StatusReport, Store};
+
+/// The workflow engine. Cheap to clone; clones share everything. See the crate
+/// documentation for a complete example.
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    willo: WilloClient,
+    ats: BTreeMap<AtsName, Arc<dyn Ats>>,
+    rules: Rules,
+    store: Arc<dyn Store>,
+    config: EngineConfig,
+    clock: Arc<dyn Clock>,
+    inbox_signal: Arc<Notify>,
+    would_invite: Mutex<BTreeSet<LedgerKey>>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("ats", &self.inner.ats.keys().collect::<Vec<_>>())
+            .field("store", &self.inner.store)
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds an [`Engine`].
+#[must_use]
+pub struct EngineBuilder {
+    willo: WilloClient,
+    store: Arc<dyn Store>,
+    ats: Vec<Arc<dyn Ats>>,
+    rules: Rules,
+    config: EngineConfig,
+    clock: Arc<dyn Clock>,
+}
+
+impl Engine {
+    /// Start building an engine over a Willo client and a store.
+    pub fn builder(willo: WilloClient, store: Arc<dyn Store>) -> EngineBuilder {
+        EngineBuilder {
+            willo,
+            store,
+            ats: Vec::new(),
+            rules: Rules::default(),
+            config: EngineConfig::default(),
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// The connected ATSs' names.
+    pub fn ats_names(&self) -> Vec<AtsName> {
+        self.inner.ats.keys().cloned().collect()
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.inner.store
+    }
+
+    /// The rules in force.
+    pub fn rules(&self) -> &Rules {
+        &self.inner.rules
+    }
+
+    /// Notify this to make [`Engine::run`] read the inbox now (the intake does, after
+    /// storing a delivery).
+    pub fn inbox_signal(&self) -> Arc<Notify> {
+        self.inner.inbox_signal.clone()
+    }
+
+    /// Counts per state and per job, and the failed rows with their reasons.
+    pub async fn status(&self) -> Result<StatusReport, EngineError> {
+        Ok(self.inner.store.status().await?)
+    }
+
+    /// Put a failed row back where it failed, to be retried at once.
+    pub async fn redrive(&self, key: &LedgerKey) -> Result<(), EngineError> {
+        self.inner.store.redrive(key, self.now_ms()).await?;
+        tracing::info!(row = %key, "re-driven by an operator");
+        Ok(())
+    }
+
+    /// In dry-run mode: the rows whose invite would have been sent.
+    pub fn would_invite(&self) -> Vec<LedgerKey> {
+        lock(&self.inner.would_invite).iter().cloned().collect()
+    }
+
+    fn ats(&self, name: &AtsName) -> Result<&Arc<dyn Ats>, EngineError> {
+        self.inner
+            .ats
+            .get(name)
+            .ok_or_else(|| EngineError::UnknownAts(name.clone()))
+    }
+
+    fn now_ms(&self) -> i64 {
+        i64::try_from(self.inner.clock.now_millis()).unwrap_or(i64::MAX)
+    }
+
+    fn lease_ms(&self) -> i64 {
+        failure::millis(self.inner.config.lease)
+    }
+
+    fn worker(&self) -> &str {
+        &self.inner.config.worker_id
+    }
+}
+
+impl EngineBuilder {
+    /// Connect an ATS; events and rules refer to it by [`Ats::name`].
+    pub fn ats(mut self, ats: Arc<dyn Ats>) -> Self {
+        self.ats.push(ats);
+        self
+    }
+
+    /// The rules (default: none, so nothing is sent).
+    pub fn rules(mut self, rules: Rules) -> Self {
+        self.rules = rules;
+        self
+    }
+
+    /// Intervals, limits, dry run.
+    pub fn config(mut self, config: EngineConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// The clock for ledger times (tests use a fixed one).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Check the rules against the connected ATSs and build.
+    pub fn build(self) -> Result<Engine, EngineError> {
+        self.rules
+            .validate()
+            .map_err(|e| EngineError::Config(e.to_string()))?;
+        let mut ats = BTreeMap::new();
+        for connection in self.ats {
+            let name = connection.name();
+            if ats.insert(name.clone(), connection).is_some() {
+                return Err(EngineError::Config(format!(
+                    "two ATS connections are named `{name}`"
+                )));
+            }
+        }
+        let named = |name: &AtsName, entry: String| {
+            ats.get(name).ok_or_else(|| {
+                EngineError::Config(format!(
+                    "{entry} names ATS `{name}`, which is not connected"
+                ))
+            })
+        };
+        for (i, trigger) in self.rules.triggers.iter().enumerate() {
+            named(&trigger.ats, format!("trigger[{i}]"))?;
+        }
+        for (i, rule) in self.rules.screening.iter().enumerate() {
+            let connection = named(&rule.ats, format!("screening[{i}]"))?;
+            if !connection.capabilities().create_candidates {
+                return Err(EngineError::Config(format!(
+                    "screening[{i}]: ATS `{}` cannot create candidates",
+                    rule.ats
+                )));
+            }
+        }
+        if self.config.concurrency == 0 || self.config.inbox_batch == 0 {
+            return Err(EngineError::Config(
+                "concurrency and inbox_batch must be at least 1".into(),
+            ));
+        }
+        Ok(Engine {
+            inner: Arc::new(Inner {
+                willo: self.willo,
+                ats,
+                rules: self.rules,
+                store: self.store,
+                config: self.config,
+                clock: self.clock,
+                inbox_signal: Arc::new(Notify::new()),
+                would_invite: Mutex::new(BTreeSet::new()),
+            }),
+        })
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic while holding the lock leaves a plain set behind: still usable.
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}

@@ -1,0 +1,232 @@
+//! Catching what webhooks missed: applications sitting at trigger stages, rows due
+//! for a retry, and invited participants who never reported back.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use futures::StreamExt as _;
+
+use super::Engine;
+use super::action::{Action, EngineError};
+use super::invite::{InviteCause, job_state_cursor};
+use super::screening::screening_participant;
+use super::sync::SyncCause;
+use crate::model::{AtsName, InterviewKey, JobId, JobState, StageId};
+use crate::rules::JobSelector;
+use crate::store::{LedgerRow, RowState};
+use crate::{Ats, AtsError};
+
+/// What one reconciler pass did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ReconcileReport {
+    /// Applications found at trigger stages.
+    pub applications_seen: u64,
+    /// Invites sent (webhooks had missed them).
+    pub invited: u64,
+    /// Participants checked in Willo.
+    pub participants_checked: u64,
+    /// Results written back.
+    pub written_back: u64,
+    /// Listings that failed, as "ats/job/stage: error" (retried next pass).
+    pub errors: Vec<String>,
+}
+
+impl ReconcileReport {
+    fn count(&mut self, action: &Action) {
+        match action {
+            Action::Invited { .. } => self.invited += 1,
+            Action::WroteBack { .. } | Action::Screened { .. } => self.written_back += 1,
+            _ => {}
+        }
+    }
+}
+
+impl Engine {
+    /// One reconciler pass: for every trigger, list the applications at its stages
+    /// (resuming from the stored cursor, at most
+    /// [`EngineConfig::reconcile_pages_per_pass`](super::EngineConfig) pages) and
+    /// feed them to the invite path; then check invited participants who have been
+    /// quiet for long. Everything goes through the same claims as webhooks, so
+    /// nothing already done is done again.
+    pub async fn reconcile(&self) -> Result<ReconcileReport, EngineError> {
+        let mut report = ReconcileReport::default();
+        for (name, ats) in &self.inner.ats {
+            if !ats.capabilities().polling {
+                continue;
+            }
+            for (job, stage, interview) in self.reconcile_targets(name, ats, &mut report).await? {
+                self.reconcile_stage(ats, &job, &stage, &interview, &mut report)
+                    .await?;
+            }
+        }
+        self.check_participants(&mut report).await?;
+        Ok(report)
+    }
+
+    /// Work whose retry time has come: invites and write-backs that failed, and
+    /// scheduled participant checks. Returns how many rows were taken.
+    pub async fn retry_due(&self) -> Result<usize, EngineError> {
+        let config = &self.inner.config;
+        let rows = self
+            .inner
+            .store
+            .rows_due(self.now_ms(), config.inbox_batch)
+            .await?;
+        let taken = rows.len();
+        futures::stream::iter(rows)
+            .for_each_concurrent(config.concurrency, |row| async move {
+                let key = row.key.clone();
+                if let Err(error) = self.retry_row(row).await {
+                    tracing::warn!(row = %key, %error, "retry could not run");
+                }
+            })
+            .await;
+        Ok(taken)
+    }
+
+    async fn retry_row(&self, row: LedgerRow) -> Result<Action, EngineError> {
+        match row.state {
+            RowState::Pending => {
+                if let Some(participant) = screening_participant(&row.key) {
+                    return self.screen(&participant).await;
+                }
+                let ats = self.ats(&row.key.ats)?.clone();
+                let application = self.application_of(&row).await?;
+                self.invite(&ats, &application, &row.key.interview, InviteCause::Rule)
+                    .await
+            }
+            RowState::Invited => self.sync_row(row, SyncCause::Check).await,
+            _ => self.sync_row(row, SyncCause::Retry).await,
+        }
+    }
+
+    /// (job, stage, interview) for every trigger of `ats`; jobs of `*` rules are the
+    /// open jobs the ATS lists (their states are remembered on the way).
+    async fn reconcile_targets(
+        &self,
+        name: &AtsName,
+        ats: &Arc<dyn Ats>,
+        report: &mut ReconcileReport,
+    ) -> Result<Vec<(JobId, StageId, InterviewKey)>, EngineError> {
+        let rules = &self.inner.rules;
+        let triggers: Vec<_> = rules.triggers.iter().filter(|t| &t.ats == name).collect();
+        let mut jobs: BTreeSet<JobId> = triggers
+            .iter()
+            .filter_map(|t| match &t.job {
+                JobSelector::Job(job) => Some(job.clone()),
+                JobSelector::Any => None,
+            })
+            .collect();
+        if triggers.iter().any(|t| t.job == JobSelector::Any) {
+            match ats.jobs().await {
+                Ok(listed) => {
+                    for job in listed {
+                        self.inner
+                            .store
+                            .cursor_set(
+                                &job_state_cursor(name, job.id.as_str()),
+                                job.state.as_str(),
+                                self.now_ms(),
+                            )
+                            .await?;
+                        if job.state == JobState::Open {
+                            jobs.insert(job.id);
+                        }
+                    }
+                }
+                Err(error) => report.errors.push(format!("{name}: listing jobs: {error}")),
+            }
+        }
+        let stages: BTreeSet<&StageId> = triggers.iter().flat_map(|t| &t.stages).collect();
+        let mut targets = Vec::new();
+        for job in &jobs {
+            for stage in &stages {
+                if let Some(interview) = rules.interview_for(name, job, stage) {
+                    targets.push((job.clone(), (*stage).clone(), interview.clone()));
+                }
+            }
+        }
+        Ok(targets)
+    }
+
+    /// Read up to a pass's worth of pages at one (job, stage) and invite what is new.
+    async fn reconcile_stage(
+        &self,
+        ats: &Arc<dyn Ats>,
+        job: &JobId,
+        stage: &StageId,
+        interview: &InterviewKey,
+        report: &mut ReconcileReport,
+    ) -> Result<(), EngineError> {
+        let store = &self.inner.store;
+        let cursor_name = format!("reconcile/{}/{job}/{stage}", ats.name());
+        let mut cursor = store
+            .cursor_get(&cursor_name)
+            .await?
+            .filter(|c| !c.is_empty());
+        for _ in 0..self.inner.config.reconcile_pages_per_pass.max(1) {
+            let page = match ats
+                .applications_at_stage(job, stage, cursor.as_deref())
+                .await
+            {
+                Ok(page) => page,
+                Err(error) => {
+                    if matches!(&error, AtsError::Api(client_core::Error::InvalidCursor(_))) {
+                        // The saved position expired: start over next pass.
+                        store.cursor_set(&cursor_name, "", self.now_ms()).await?;
+                    }
+                    report
+                        .errors
+                        .push(format!("{}/{job}/{stage}: {error}", ats.name()));
+                    return Ok(());
+                }
+            };
+            report.applications_seen += page.applications.len() as u64;
+            let actions: Vec<Result<Action, EngineError>> =
+                futures::stream::iter(&page.applications)
+                    .map(|application| self.invite(ats, application, interview, InviteCause::Rule))
+                    .buffer_unordered(self.inner.config.concurrency)
+                    .collect()
+                    .await;
+            for action in actions {
+                report.count(&action?);
+            }
+            cursor = page.next_cursor;
+            store
+                .cursor_set(&cursor_name, cursor.as_deref().unwrap_or(""), self.now_ms())
+                .await?;
+            if cursor.is_none() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Check invited participants quiet for longer than the configured time (once
+    /// each; further checks are scheduled as retries and bounded in number).
+    async fn check_participants(&self, report: &mut ReconcileReport) -> Result<(), EngineError> {
+        let checks = self.inner.config.participant_checks;
+        let before = self
+            .now_ms()
+            .saturating_sub(super::failure::millis(checks.after));
+        let rows = self
+            .inner
+            .store
+            .stale_invites(before, checks.per_pass)
+            .await?;
+        report.participants_checked += rows.len() as u64;
+        let actions: Vec<Result<Action, EngineError>> = futures::stream::iter(rows)
+            .map(|row| self.sync_row(row, SyncCause::Check))
+            .buffer_unordered(self.inner.config.concurrency)
+            .collect()
+            .await;
+        for action in actions {
+            match action {
+                Ok(action) => report.count(&action),
+                Err(error) => report.errors.push(format!("participant check: {error}")),
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,150 @@
+//! Bringing a participant's results to the ATS: once per (application, interview,
+//! outcome).
+
+use super::Engine;
+use super::action::{Action, EngineError, Ignored};
+use super::failure::{Failure, millis};
+use super::outcome::Outcome;
+use crate::model::{InterviewOutcome, ParticipantKey};
+use crate::store::{Claim, LedgerRow, RowState};
+
+/// Why the results are being looked at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SyncCause {
+    /// A Willo webhook; `answered` when it was `new_response`.
+    Webhook { answered: bool },
+    /// A due retry of an earlier failure.
+    Retry,
+    /// A periodic check of a participant who has not answered.
+    Check,
+}
+
+impl Engine {
+    /// Act on news about `participant` (from Willo's webhook).
+    pub(crate) async fn participant_news(
+        &self,
+        participant: &ParticipantKey,
+        cause: SyncCause,
+    ) -> Result<Action, EngineError> {
+        match self.inner.store.find_by_participant(participant).await? {
+            Some(row) => self.sync_row(row, cause).await,
+            None => self.screen(participant).await,
+        }
+    }
+
+    /// Fetch the results for `row` and write the outcome they show, once.
+    pub(crate) async fn sync_row(
+        &self,
+        row: LedgerRow,
+        cause: SyncCause,
+    ) -> Result<Action, EngineError> {
+        let key = row.key.clone();
+        let participant = match (&row.state, &row.participant) {
+            (RowState::Invited | RowState::Responded | RowState::Synced, Some(p)) => p.clone(),
+            (state, _) => return Ok(Action::Ignored(Ignored::RowStopped(*state))),
+        };
+        self.ats(&key.ats)?;
+        let results = match self.inner.willo.interview_results(&participant).await {
+            Ok(results) => results,
+            // A webhook's failure goes back to the inbox, which retries it; the row is
+            // left alone so its own schedule is not disturbed.
+            Err(error) if matches!(cause, SyncCause::Webhook { .. }) && error.is_transient() => {
+                return Err(error.into());
+            }
+            Err(error) if row.lease_live(self.now_ms()) => {
+                tracing::debug!(row = %key, %error, "results unavailable; row busy elsewhere");
+                return Ok(Action::Busy { key });
+            }
+            Err(error) => {
+                let failure = Failure::from_willo("reading the Willo results", &error);
+                return Ok(self.record_failure(&key, row.attempts, failure).await?);
+            }
+        };
+        let answered_hint = matches!(cause, SyncCause::Webhook { answered: true });
+        let Some(outcome) = Outcome::of(&results, &self.inner.rules, answered_hint) else {
+            return self.not_answered(&row, cause).await;
+        };
+        if row.state == RowState::Invited {
+            self.inner.store.mark_responded(&key, self.now_ms()).await?;
+        }
+        let tag = outcome.tag();
+        if row.state == RowState::Synced && row.synced_outcome.as_deref() == Some(tag.as_str()) {
+            return Ok(Action::AlreadyDone { key });
+        }
+        let claim = self
+            .inner
+            .store
+            .claim_sync(&key, &tag, self.worker(), self.now_ms(), self.lease_ms())
+            .await?;
+        match claim {
+            Claim::Acquired(row) => self.write_outcome(row, outcome, &results).await,
+            Claim::Busy(_) => Ok(Action::Busy { key }),
+            Claim::Settled(_) => Ok(Action::AlreadyDone { key }),
+        }
+    }
+
+    /// With the lease held: write the outcome and record it.
+    async fn write_outcome(
+        &self,
+        row: LedgerRow,
+        outcome: Outcome,
+        results: &InterviewOutcome,
+    ) -> Result<Action, EngineError> {
+        let key = &row.key;
+        let ats = self.ats(&key.ats)?.clone();
+        let application = self.application_of(&row).await?;
+        let write = outcome.write_back(
+            results,
+            (&key.ats, &application.job),
+            &self.inner.rules,
+            ats.capabilities(),
+            row.synced_outcome.is_none(),
+        );
+        let tag = outcome.tag();
+        match ats.write_back(&application, &write).await {
+            Ok(_) => {
+                self.inner
+                    .store
+                    .record_synced(key, &tag, self.now_ms())
+                    .await?;
+                tracing::info!(row = %key, outcome = %tag, "results written back");
+                Ok(Action::WroteBack {
+                    key: key.clone(),
+                    outcome: tag,
+                })
+            }
+            Err(error) => {
+                let failure = Failure::from_ats("writing the results back", &error);
+                Ok(self.record_failure(key, row.attempts, failure).await?)
+            }
+        }
+    }
+
+    /// No answer yet. A periodic check schedules the next one, or — after the
+    /// configured number — leaves the row to Willo's webhook.
+    async fn not_answered(&self, row: &LedgerRow, cause: SyncCause) -> Result<Action, EngineError> {
+        let key = row.key.clone();
+        if row.state != RowState::Invited || matches!(cause, SyncCause::Webhook { .. }) {
+            return Ok(Action::NotAnswered { key });
+        }
+        let checks = self.inner.config.participant_checks;
+        let done = row.attempts + 1;
+        let now = self.now_ms();
+        let (note, next) = if done >= checks.max_checks {
+            (
+                format!("no answer after {done} checks; waiting for Willo's webhook"),
+                i64::MAX,
+            )
+        } else {
+            (
+                format!("no answer at check {done} of {}", checks.max_checks),
+                now.saturating_add(millis(checks.delay_after(done))),
+            )
+        };
+        self.inner
+            .store
+            .record_retry(&key, &note, next, now)
+            .await?;
+        Ok(Action::NotAnswered { key })
+    }
+}
