@@ -99,10 +99,15 @@ impl Engine {
             )
             .await?;
         let taken = items.len();
+        // Each future owns a handle (not a borrow of `self`) so the whole loop stays
+        // `Send` for `tokio::spawn`.
         futures::stream::iter(items)
-            .for_each_concurrent(config.concurrency, |item| async move {
-                if let Err(error) = self.process_item(&item).await {
-                    tracing::error!(inbox_id = item.id, %error, "inbox bookkeeping failed");
+            .for_each_concurrent(config.concurrency, |item| {
+                let engine = self.clone();
+                async move {
+                    if let Err(error) = engine.process_item(&item).await {
+                        tracing::error!(inbox_id = item.id, %error, "inbox bookkeeping failed");
+                    }
                 }
             })
             .await;

@@ -75,10 +75,13 @@ impl Engine {
             .await?;
         let taken = rows.len();
         futures::stream::iter(rows)
-            .for_each_concurrent(config.concurrency, |row| async move {
-                let key = row.key.clone();
-                if let Err(error) = self.retry_row(row).await {
-                    tracing::warn!(row = %key, %error, "retry could not run");
+            .for_each_concurrent(config.concurrency, |row| {
+                let engine = self.clone();
+                async move {
+                    let key = row.key.clone();
+                    if let Err(error) = engine.retry_row(row).await {
+                        tracing::warn!(row = %key, %error, "retry could not run");
+                    }
                 }
             })
             .await;
@@ -183,16 +186,25 @@ impl Engine {
                 }
             };
             report.applications_seen += page.applications.len() as u64;
+            let next_cursor = page.next_cursor;
             let actions: Vec<Result<Action, EngineError>> =
-                futures::stream::iter(&page.applications)
-                    .map(|application| self.invite(ats, application, interview, InviteCause::Rule))
+                futures::stream::iter(page.applications)
+                    .map(|application| {
+                        let (engine, ats, interview) =
+                            (self.clone(), ats.clone(), interview.clone());
+                        async move {
+                            engine
+                                .invite(&ats, &application, &interview, InviteCause::Rule)
+                                .await
+                        }
+                    })
                     .buffer_unordered(self.inner.config.concurrency)
                     .collect()
                     .await;
             for action in actions {
                 report.count(&action?);
             }
-            cursor = page.next_cursor;
+            cursor = next_cursor;
             store
                 .cursor_set(&cursor_name, cursor.as_deref().unwrap_or(""), self.now_ms())
                 .await?;
@@ -217,7 +229,10 @@ impl Engine {
             .await?;
         report.participants_checked += rows.len() as u64;
         let actions: Vec<Result<Action, EngineError>> = futures::stream::iter(rows)
-            .map(|row| self.sync_row(row, SyncCause::Check))
+            .map(|row| {
+                let engine = self.clone();
+                async move { engine.sync_row(row, SyncCause::Check).await }
+            })
             .buffer_unordered(self.inner.config.concurrency)
             .collect()
             .await;

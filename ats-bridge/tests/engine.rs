@@ -1,0 +1,726 @@
+//! The engine's own behaviour, with a small in-memory ATS and a stateful mock of
+//! Willo's participants: reconciliation with cursors, bounded participant checks,
+//! screening, recruiter sends, crash recovery, the inbox and the run loop.
+//! (tests/engine_lever.rs and tests/engine_smartrecruiters.rs cover the adapters.)
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use async_trait::async_trait;
+use ats_bridge::engine::{
+    Action, Engine, EngineConfig, EngineError, Ignored, ParticipantChecks, RetrySchedule,
+};
+use ats_bridge::model::{
+    ApplicationRef, ApplicationsPage, AtsEvent, AtsName, CandidateDetails, Capabilities, Job,
+    JobId, JobState, ParticipantKey, Stage, StageId, WriteBack, WriteBackReceipt,
+};
+use ats_bridge::rules::{JobSelector, Rules};
+use ats_bridge::store::{LedgerKey, MemoryStore, RowState, Store};
+use ats_bridge::willo_inbox::{WILLO_SOURCE, willo_delivery_for_inbox};
+use ats_bridge::{Ats, AtsError, AtsResult, VerifiedDelivery, WebhookRejection};
+use client_core::header::HeaderMap;
+use client_core::webhook::Clock;
+use client_core::{RetryPolicy, SecretString};
+use serde_json::{Value, json};
+use willo_client::WilloClient;
+use willo_client::webhooks::{WebhookDelivery, WebhookEvent};
+use wiremock::matchers::path_regex;
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+const INTERVIEW: &str = "1e2048a686804049b128f1357c559cbf";
+const SCREENING: &str = "5c3b0a1e9d8f4e2a8b7c6d5e4f3a2b1c";
+const ROOT: &str = "/api/integrations/v2";
+
+// ---------------------------------------------------------------- a tiny ATS
+
+/// Applications at stage `screen` of `job-open` and `job-closed`, two per page.
+#[derive(Debug, Default)]
+struct TinyAts {
+    written: Mutex<Vec<(ApplicationRef, WriteBack)>>,
+    created: Mutex<Vec<ApplicationRef>>,
+    /// Write-backs to refuse with a 503 before succeeding.
+    failing_writes: AtomicU64,
+    /// Whether applications are listed (only the reconciler test wants them).
+    listing: std::sync::atomic::AtomicBool,
+}
+
+fn app(n: u32, job: &str) -> ApplicationRef {
+    ApplicationRef {
+        application: format!("app-{n}").into(),
+        candidate: format!("cand-{n}").into(),
+        job: job.into(),
+    }
+}
+
+fn unavailable() -> AtsError {
+    let error = client_core::ApiError::new(
+        client_core::StatusCode::SERVICE_UNAVAILABLE,
+        "tiny-ats is down",
+    );
+    AtsError::Api(error.into_error())
+}
+
+#[async_trait]
+impl Ats for TinyAts {
+    fn name(&self) -> AtsName {
+        "tiny".into()
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::all().with_attachments(false)
+    }
+
+    async fn jobs(&self) -> AtsResult<Vec<Job>> {
+        Ok(vec![
+            Job::new("job-open", "Nurse", JobState::Open),
+            Job::new("job-closed", "Porter", JobState::Closed),
+        ])
+    }
+
+    async fn stages(&self, _job: &JobId) -> AtsResult<Vec<Stage>> {
+        Ok(vec![Stage::new("screen", "Screening")])
+    }
+
+    async fn candidate(&self, application: &ApplicationRef) -> AtsResult<CandidateDetails> {
+        let n = application.candidate.as_str().trim_start_matches("cand-");
+        Ok(CandidateDetails {
+            name: format!("Candidate {n}"),
+            email: Some(format!("candidate{n}@example.com")),
+            phone: Some("+447700900123".into()),
+        })
+    }
+
+    fn verify_webhook(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<VerifiedDelivery, WebhookRejection> {
+        if headers.get("x-tiny").is_none() {
+            return Err(WebhookRejection::BadSignature);
+        }
+        Ok(VerifiedDelivery {
+            dedupe_key: String::from_utf8_lossy(body).into_owned(),
+            payload: body.to_vec(),
+        })
+    }
+
+    /// The payload is an application number; `down` fails like an outage.
+    async fn resolve_webhook(&self, payload: &[u8]) -> AtsResult<Vec<AtsEvent>> {
+        let text = String::from_utf8_lossy(payload);
+        if text == "down" {
+            return Err(unavailable());
+        }
+        let n: u32 = text
+            .parse()
+            .map_err(|_| AtsError::Invalid("not a number".into()))?;
+        Ok(vec![AtsEvent::StageChanged {
+            application: app(n, "job-open"),
+            stage: "screen".into(),
+        }])
+    }
+
+    async fn applications_at_stage(
+        &self,
+        job: &JobId,
+        _stage: &StageId,
+        cursor: Option<&str>,
+    ) -> AtsResult<ApplicationsPage> {
+        if !self.listing.load(Ordering::SeqCst) {
+            return Ok(ApplicationsPage::default());
+        }
+        let base = if job.as_str() == "job-open" { 0 } else { 100 };
+        let all: Vec<u32> = (1..=5).map(|n| base + n).collect();
+        let start: usize = cursor.map_or(0, |c| c.parse().unwrap());
+        let end = (start + 2).min(all.len());
+        let next = (end < all.len()).then(|| end.to_string());
+        let apps = all[start..end]
+            .iter()
+            .map(|n| app(*n, job.as_str()))
+            .collect();
+        Ok(ApplicationsPage::new(apps, next))
+    }
+
+    async fn write_back(
+        &self,
+        application: &ApplicationRef,
+        write: &WriteBack,
+    ) -> AtsResult<WriteBackReceipt> {
+        let failing = &self.failing_writes;
+        if failing.load(Ordering::SeqCst) > 0 {
+            failing.fetch_sub(1, Ordering::SeqCst);
+            return Err(unavailable());
+        }
+        self.written
+            .lock()
+            .unwrap()
+            .push((application.clone(), write.clone()));
+        Ok(WriteBackReceipt::default())
+    }
+
+    async fn create_application(
+        &self,
+        job: &JobId,
+        _candidate: &CandidateDetails,
+    ) -> AtsResult<ApplicationRef> {
+        let mut created = self.created.lock().unwrap();
+        let made = app(500 + created.len() as u32, job.as_str());
+        created.push(made.clone());
+        Ok(made)
+    }
+}
+
+impl TinyAts {
+    fn notes(&self) -> usize {
+        let written = self.written.lock().unwrap();
+        written.iter().filter(|(_, w)| w.outcome.is_some()).count()
+    }
+
+    fn labels_added(&self) -> Vec<String> {
+        let written = self.written.lock().unwrap();
+        written
+            .iter()
+            .flat_map(|(_, w)| w.add_labels.clone())
+            .collect()
+    }
+}
+
+// ---------------------------------------------------------------- a stateful Willo
+
+/// Participants by key; answered ones carry responses.
+#[derive(Debug, Default)]
+struct WilloState {
+    participants: BTreeMap<String, Value>,
+}
+
+#[derive(Clone)]
+struct FakeWillo(Arc<Mutex<WilloState>>);
+
+impl Respond for FakeWillo {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let mut state = self.0.lock().unwrap();
+        let path = request.url.path().trim_start_matches(ROOT);
+        match (request.method.as_str(), path) {
+            ("GET", "/participants/") => {
+                let results: Vec<Value> = state.participants.values().cloned().collect();
+                ResponseTemplate::new(200).set_body_json(
+                    json!({"count": results.len(), "next": null, "previous": null, "results": results}),
+                )
+            }
+            ("POST", "/participants/") => {
+                let mut body: Value = serde_json::from_slice(&request.body).unwrap();
+                let key = format!("{:032x}", state.participants.len() + 1);
+                body["key"] = json!(key);
+                state.participants.insert(key, body.clone());
+                ResponseTemplate::new(201).set_body_json(body)
+            }
+            ("GET", p) => {
+                let key = p.trim_start_matches("/participants/").trim_end_matches('/');
+                match state.participants.get(key) {
+                    Some(found) => ResponseTemplate::new(200).set_body_json(found.clone()),
+                    None => {
+                        ResponseTemplate::new(404).set_body_json(json!({"detail": "Not found."}))
+                    }
+                }
+            }
+            _ => ResponseTemplate::new(599),
+        }
+    }
+}
+
+impl FakeWillo {
+    fn answer(&self, key: &ParticipantKey) {
+        let mut state = self.0.lock().unwrap();
+        let participant = state.participants.get_mut(key.as_str()).unwrap();
+        participant["responses"] = json!([{
+            "question": "Why us?",
+            "media_url": "https://media.example/1.mp4",
+            "transcript": "Because."
+        }]);
+    }
+
+    fn add(&self, key: &str, participant: Value) {
+        self.0
+            .lock()
+            .unwrap()
+            .participants
+            .insert(key.into(), participant);
+    }
+}
+
+async fn willo() -> (MockServer, FakeWillo, WilloClient) {
+    let server = MockServer::start().await;
+    let fake = FakeWillo(Arc::default());
+    Mock::given(path_regex(format!("^{ROOT}/participants/")))
+        .respond_with(fake.clone())
+        .mount(&server)
+        .await;
+    let client = WilloClient::builder(SecretString::from("willo-key"))
+        .base_url(format!("{}{ROOT}", server.uri()))
+        .rate_limits(client_core::rate_limit::RateLimits::unlimited())
+        .retry_policy(RetryPolicy {
+            initial_backoff: Duration::from_millis(1),
+            max_backoff: Duration::from_millis(2),
+            jitter: false,
+            ..RetryPolicy::default()
+        })
+        .build()
+        .unwrap();
+    (server, fake, client)
+}
+
+async fn requests(server: &MockServer, verb: &str, path_suffix: &str) -> usize {
+    server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.method.as_str() == verb && r.url.path().ends_with(path_suffix))
+        .count()
+}
+
+async fn invites(server: &MockServer) -> usize {
+    requests(server, "POST", "/participants/").await
+}
+
+// ---------------------------------------------------------------- the engine
+
+/// A clock the test moves by hand.
+#[derive(Debug)]
+struct TestClock(AtomicU64);
+
+impl Clock for TestClock {
+    fn now(&self) -> SystemTime {
+        UNIX_EPOCH + Duration::from_millis(self.0.load(Ordering::SeqCst))
+    }
+}
+
+impl TestClock {
+    fn advance(&self, by: Duration) {
+        self.0.fetch_add(by.as_millis() as u64, Ordering::SeqCst);
+    }
+}
+
+struct Setup {
+    engine: Engine,
+    ats: Arc<TinyAts>,
+    store: Arc<MemoryStore>,
+    willo_server: MockServer,
+    willo: FakeWillo,
+    clock: Arc<TestClock>,
+}
+
+fn rules() -> Rules {
+    Rules::new().trigger("tiny", JobSelector::Any, ["screen"], INTERVIEW)
+}
+
+fn test_config() -> EngineConfig {
+    let mut config = EngineConfig::default();
+    config.retry = RetrySchedule::new(Duration::from_secs(10), Duration::from_secs(60), 3);
+    config.reconcile_pages_per_pass = 2;
+    config.participant_checks =
+        ParticipantChecks::new(Duration::from_secs(60), Duration::from_secs(100), 3);
+    config.tick = Duration::from_millis(5);
+    config
+}
+
+async fn setup_with(rules: Rules, config: EngineConfig) -> Setup {
+    let (willo_server, willo, client) = willo().await;
+    let ats = Arc::new(TinyAts::default());
+    let store = Arc::new(MemoryStore::new());
+    let clock = Arc::new(TestClock(AtomicU64::new(1_700_000_000_000)));
+    let engine = Engine::builder(client, store.clone())
+        .ats(ats.clone())
+        .rules(rules)
+        .config(config)
+        .clock(clock.clone())
+        .build()
+        .unwrap();
+    Setup {
+        engine,
+        ats,
+        store,
+        willo_server,
+        willo,
+        clock,
+    }
+}
+
+async fn setup() -> Setup {
+    setup_with(rules(), test_config()).await
+}
+
+fn stage_changed(n: u32) -> AtsEvent {
+    AtsEvent::StageChanged {
+        application: app(n, "job-open"),
+        stage: "screen".into(),
+    }
+}
+
+fn new_response(participant: &ParticipantKey) -> WebhookDelivery {
+    let body = json!({"participant": {"key": participant.as_str()}}).to_string();
+    WebhookDelivery::parse(body.as_bytes(), Some(WebhookEvent::NewResponse)).unwrap()
+}
+
+async fn invite(s: &Setup, n: u32) -> ParticipantKey {
+    match s
+        .engine
+        .handle_ats_event(&"tiny".into(), &stage_changed(n))
+        .await
+        .unwrap()
+    {
+        Action::Invited { participant, .. } => participant,
+        other => panic!("expected an invite, got {other:?}"),
+    }
+}
+
+// ---------------------------------------------------------------- tests
+
+#[tokio::test]
+async fn the_reconciler_invites_what_webhooks_missed_resuming_from_its_cursor() {
+    let s = setup().await;
+    s.ats.listing.store(true, Ordering::SeqCst);
+    // Two pages per pass, two applications per page: 4 of the open job's 5.
+    let first = s.engine.reconcile().await.unwrap();
+    assert_eq!((first.applications_seen, first.invited), (4, 4));
+    assert!(first.errors.is_empty(), "{:?}", first.errors);
+    assert_eq!(
+        s.store
+            .cursor_get("reconcile/tiny/job-open/screen")
+            .await
+            .unwrap(),
+        Some("4".into())
+    );
+    let second = s.engine.reconcile().await.unwrap();
+    assert_eq!((second.applications_seen, second.invited), (1, 1));
+    // Back at the start: everything is known, nothing is sent again.
+    let third = s.engine.reconcile().await.unwrap();
+    assert_eq!((third.applications_seen, third.invited), (4, 0));
+    assert_eq!(
+        invites(&s.willo_server).await,
+        5,
+        "one invite each, none for the closed job"
+    );
+    // The closed job's state was remembered: its stage changes invite nobody.
+    let closed = AtsEvent::StageChanged {
+        application: app(101, "job-closed"),
+        stage: "screen".into(),
+    };
+    let action = s
+        .engine
+        .handle_ats_event(&"tiny".into(), &closed)
+        .await
+        .unwrap();
+    assert_eq!(action, Action::Ignored(Ignored::JobClosed));
+}
+
+#[tokio::test]
+async fn a_quiet_participant_is_checked_a_bounded_number_of_times_and_the_webhook_still_works() {
+    let s = setup().await;
+    let participant = invite(&s, 1).await;
+    let one = format!("/participants/{participant}/");
+    let checks = || requests(&s.willo_server, "GET", &one);
+
+    s.engine.reconcile().await.unwrap();
+    assert_eq!(checks().await, 0, "not before `after`");
+    s.clock.advance(Duration::from_secs(61));
+    let report = s.engine.reconcile().await.unwrap();
+    assert_eq!(report.participants_checked, 1);
+    assert_eq!(checks().await, 1);
+    // Further checks are retries on a doubling schedule, three in all.
+    assert_eq!(s.engine.retry_due().await.unwrap(), 0);
+    s.clock.advance(Duration::from_secs(100));
+    s.engine.retry_due().await.unwrap();
+    assert_eq!(checks().await, 2);
+    s.clock.advance(Duration::from_secs(200));
+    s.engine.retry_due().await.unwrap();
+    assert_eq!(checks().await, 3);
+    s.clock.advance(Duration::from_secs(86_400 * 30));
+    s.engine.retry_due().await.unwrap();
+    s.engine.reconcile().await.unwrap();
+    assert_eq!(checks().await, 3, "no fourth check");
+
+    s.willo.answer(&participant);
+    let action = s
+        .engine
+        .handle_willo_delivery(&new_response(&participant))
+        .await
+        .unwrap();
+    assert!(
+        matches!(&action, Action::WroteBack { outcome, .. } if outcome == "completed"),
+        "{action:?}"
+    );
+    assert_eq!(s.ats.notes(), 1);
+}
+
+#[tokio::test]
+async fn a_participant_found_answered_by_a_check_is_written_back() {
+    let s = setup().await;
+    let participant = invite(&s, 2).await;
+    s.willo.answer(&participant);
+    s.clock.advance(Duration::from_secs(61));
+    let report = s.engine.reconcile().await.unwrap();
+    assert_eq!((report.participants_checked, report.written_back), (1, 1));
+    assert_eq!(
+        s.ats.labels_added(),
+        vec!["Willo:Invited", "Willo:To Review"]
+    );
+}
+
+#[tokio::test]
+async fn a_crash_between_sending_and_recording_does_not_send_twice() {
+    let s = setup().await;
+    // Another process claimed the row and sent the invite, then died before
+    // recording it: Willo has the participant, the row is pending under a lease.
+    let key = LedgerKey::new("tiny", "app-3", INTERVIEW);
+    let now = 1_700_000_000_000;
+    s.store
+        .claim_invite(
+            &key,
+            &"cand-3".into(),
+            &"job-open".into(),
+            "dead-worker",
+            now,
+            120_000,
+        )
+        .await
+        .unwrap();
+    s.willo.add(
+        "ffffffffffffffffffffffffffffffff",
+        json!({"key": "ffffffffffffffffffffffffffffffff", "interview": INTERVIEW,
+               "name": "Candidate 3", "email": "Candidate3@Example.com"}),
+    );
+    let busy = s
+        .engine
+        .handle_ats_event(&"tiny".into(), &stage_changed(3))
+        .await
+        .unwrap();
+    assert_eq!(busy, Action::Busy { key: key.clone() });
+    // The lease expires; the next event finds the participant instead of inviting.
+    s.clock.advance(Duration::from_secs(121));
+    let action = s
+        .engine
+        .handle_ats_event(&"tiny".into(), &stage_changed(3))
+        .await
+        .unwrap();
+    assert_eq!(
+        action,
+        Action::Invited {
+            key,
+            participant: "ffffffffffffffffffffffffffffffff".into(),
+            created: false
+        }
+    );
+    assert_eq!(invites(&s.willo_server).await, 0);
+}
+
+#[tokio::test]
+async fn a_recruiter_can_send_any_interview_once() {
+    let s = setup().await;
+    let application = app(7, "job-closed");
+    let first = s
+        .engine
+        .send_interview(&"tiny".into(), &application, &INTERVIEW.into())
+        .await
+        .unwrap();
+    assert!(
+        matches!(first, Action::Invited { created: true, .. }),
+        "{first:?}"
+    );
+    let again = s
+        .engine
+        .send_interview(&"tiny".into(), &application, &INTERVIEW.into())
+        .await
+        .unwrap();
+    assert!(matches!(again, Action::AlreadyDone { .. }), "{again:?}");
+    assert_eq!(invites(&s.willo_server).await, 1);
+    let unknown = s
+        .engine
+        .send_interview(&"nope".into(), &application, &INTERVIEW.into())
+        .await;
+    assert!(matches!(unknown, Err(EngineError::UnknownAts(_))));
+}
+
+#[tokio::test]
+async fn a_completed_screening_interview_creates_the_candidate_once_with_the_results() {
+    let rules = rules().screen(SCREENING, "tiny", "job-open");
+    let s = setup_with(rules, test_config()).await;
+    let key = "abcdefabcdefabcdefabcdefabcdef01";
+    s.willo.add(
+        key,
+        json!({"key": key, "interview": SCREENING, "name": "Walk In", "email": "walk@example.com",
+               "responses": [{"question": "Hello?", "transcript": "Hi."}]}),
+    );
+    let participant = ParticipantKey::from(key);
+    let action = s
+        .engine
+        .handle_willo_delivery(&new_response(&participant))
+        .await
+        .unwrap();
+    assert!(matches!(action, Action::Screened { .. }), "{action:?}");
+    let created = s.ats.created.lock().unwrap().clone();
+    assert_eq!(created, vec![app(500, "job-open")]);
+    let written = s.ats.written.lock().unwrap().clone();
+    assert_eq!(written.len(), 1);
+    assert_eq!(
+        written[0].0,
+        app(500, "job-open"),
+        "results go onto the new candidate"
+    );
+    assert!(written[0].1.outcome.is_some());
+
+    let again = s
+        .engine
+        .handle_willo_delivery(&new_response(&participant))
+        .await
+        .unwrap();
+    assert!(matches!(again, Action::AlreadyDone { .. }), "{again:?}");
+    assert_eq!(s.ats.created.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn an_unknown_participant_is_ignored_without_calling_willo() {
+    let s = setup().await;
+    let stranger = ParticipantKey::from("0000000000000000000000000000dead");
+    let action = s
+        .engine
+        .handle_willo_delivery(&new_response(&stranger))
+        .await
+        .unwrap();
+    assert_eq!(action, Action::Ignored(Ignored::UnknownParticipant));
+    assert!(s.willo_server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_failed_write_back_is_retried_later_and_given_up_with_a_reason() {
+    let s = setup().await;
+    let participant = invite(&s, 4).await;
+    s.willo.answer(&participant);
+    s.ats.failing_writes.store(1, Ordering::SeqCst);
+    let action = s
+        .engine
+        .handle_willo_delivery(&new_response(&participant))
+        .await
+        .unwrap();
+    assert!(matches!(action, Action::Rescheduled { .. }), "{action:?}");
+    assert_eq!(
+        s.engine.retry_due().await.unwrap(),
+        0,
+        "not before the backoff"
+    );
+    s.clock.advance(Duration::from_secs(13));
+    s.engine.retry_due().await.unwrap();
+    assert_eq!(s.ats.notes(), 1);
+
+    // Out of attempts: failed with the reason, then re-driven by an operator.
+    let participant = invite(&s, 5).await;
+    s.willo.answer(&participant);
+    s.ats.failing_writes.store(3, Ordering::SeqCst);
+    s.engine
+        .handle_willo_delivery(&new_response(&participant))
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        s.clock.advance(Duration::from_secs(80));
+        s.engine.retry_due().await.unwrap();
+    }
+    let status = s.engine.status().await.unwrap();
+    assert_eq!(status.failed.len(), 1);
+    let failed = &status.failed[0];
+    assert!(
+        failed
+            .last_error
+            .as_deref()
+            .unwrap()
+            .contains("gave up after 3 attempts"),
+        "{failed:?}"
+    );
+    s.engine.redrive(&failed.key).await.unwrap();
+    s.engine.retry_due().await.unwrap();
+    assert_eq!(s.ats.notes(), 2);
+    assert_eq!(
+        s.engine.status().await.unwrap().by_state[&RowState::Synced],
+        2
+    );
+}
+
+#[tokio::test]
+async fn inbox_deliveries_are_acted_on_and_outages_retried() {
+    let s = setup().await;
+    let store: &dyn Store = s.store.as_ref();
+    let now = 1_700_000_000_000;
+    store.inbox_insert("tiny", "6", b"6", now).await.unwrap();
+    store
+        .inbox_insert("tiny", "down", b"down", now)
+        .await
+        .unwrap();
+    assert_eq!(s.engine.process_inbox().await.unwrap(), 2);
+    assert_eq!(invites(&s.willo_server).await, 1);
+    // The failed one comes back after its backoff, not before.
+    assert_eq!(s.engine.process_inbox().await.unwrap(), 0);
+    s.clock.advance(Duration::from_secs(13));
+    assert_eq!(s.engine.process_inbox().await.unwrap(), 1);
+
+    // A Willo delivery through the inbox.
+    let participant: ParticipantKey = format!("{:032x}", 1).into();
+    s.willo.answer(&participant);
+    let body = json!({"participant_key": participant.as_str()}).to_string();
+    let stored = willo_delivery_for_inbox(Some(&WebhookEvent::NewResponse), body.as_bytes());
+    store
+        .inbox_insert(WILLO_SOURCE, &stored.dedupe_key, &stored.payload, now)
+        .await
+        .unwrap();
+    s.engine.process_inbox().await.unwrap();
+    assert_eq!(s.ats.notes(), 1);
+}
+
+#[tokio::test]
+async fn run_acts_on_a_signalled_delivery_and_stops_when_told() {
+    let mut config = test_config();
+    config.reconcile_interval = None;
+    let s = setup_with(rules(), config).await;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let engine = s.engine.clone();
+    let running = tokio::spawn(async move {
+        engine
+            .run(async {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    s.store.inbox_insert("tiny", "8", b"8", 0).await.unwrap();
+    s.engine.inbox_signal().notify_one();
+    for _ in 0..200 {
+        if invites(&s.willo_server).await == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(invites(&s.willo_server).await, 1);
+    stop.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(5), running)
+        .await
+        .expect("run stops promptly")
+        .unwrap()
+        .unwrap();
+}
+
+#[tokio::test]
+async fn rules_must_name_connected_systems_that_can_do_what_they_ask() {
+    let (_server, _fake, client) = willo().await;
+    let store = Arc::new(MemoryStore::new());
+    let unconnected = Engine::builder(client.clone(), store.clone())
+        .ats(Arc::new(TinyAts::default()))
+        .rules(Rules::new().trigger("lever", JobSelector::Any, ["s"], INTERVIEW))
+        .build();
+    assert!(
+        matches!(&unconnected, Err(EngineError::Config(m)) if m.contains("trigger[0]") && m.contains("lever")),
+        "{unconnected:?}"
+    );
+    let twice = Engine::builder(client, store)
+        .ats(Arc::new(TinyAts::default()))
+        .ats(Arc::new(TinyAts::default()))
+        .build();
+    assert!(matches!(twice, Err(EngineError::Config(_))));
+}
