@@ -12,9 +12,10 @@
 //! Time is always passed in by the caller (`now_ms`, epoch milliseconds): the store
 //! has no clock of its own, so its behaviour is deterministic and testable.
 //!
-//! Backends: [`MemoryStore`] (tests) and, with feature `sqlite`, [`SqliteStore`] (the
-//! embedded default: one file, no server). Every backend passes the same
-//! conformance suite, [`suite::run_store_suite`].
+//! Backends: [`MemoryStore`] (tests); with feature `sqlite`, [`SqliteStore`] (the
+//! embedded default: one file, no server); with feature `postgres`, [`PostgresStore`]
+//! (several replicas sharing one database, claims atomic across processes). Every
+//! backend passes the same conformance suite, [`suite::run_store_suite`].
 //!
 //! # Example: send an invite exactly once
 //!
@@ -52,12 +53,16 @@ use crate::model::{ApplicationId, AtsName, CandidateId, InterviewKey, JobId, Par
 
 mod ledger;
 mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 #[doc(hidden)]
 pub mod suite;
 
 pub use memory::MemoryStore;
+#[cfg(feature = "postgres")]
+pub use postgres::{PostgresOptions, PostgresStore};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 
