@@ -299,6 +299,31 @@ impl Rules {
         self
     }
 
+    /// Add one trigger per `(job, interview)` pair at `stages`. This is how Lever's tag
+    /// rules become ordinary rules: [`LeverAts::postings_for_interview_tags`] reads
+    /// which postings carry which interview's tag, and each posting's opportunities
+    /// inherit that interview. A posting tagged for two interviews fails validation.
+    ///
+    /// [`LeverAts::postings_for_interview_tags`]: crate::lever::LeverAts::postings_for_interview_tags
+    pub fn triggers_for_jobs(
+        mut self,
+        ats: impl Into<AtsName>,
+        stages: impl IntoIterator<Item = impl Into<StageId>>,
+        pairs: impl IntoIterator<Item = (JobId, InterviewKey)>,
+    ) -> Self {
+        let ats = ats.into();
+        let stages: Vec<StageId> = stages.into_iter().map(Into::into).collect();
+        for (job, interview) in pairs {
+            self.triggers.push(Trigger {
+                ats: ats.clone(),
+                job: JobSelector::Job(job),
+                stages: stages.clone(),
+                interview,
+            });
+        }
+        self
+    }
+
     /// Add a screening rule: completing `interview` creates a candidate on `job`.
     pub fn screen(
         mut self,

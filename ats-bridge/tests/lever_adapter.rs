@@ -11,6 +11,7 @@ use ats_bridge::model::{
     WriteBack,
 };
 use ats_bridge::note::render_note;
+use ats_bridge::rules::Rules;
 use ats_bridge::{Ats, AtsError, WebhookEventsError, WebhookRejection};
 use client_core::header::HeaderMap;
 use client_core::{RetryPolicy, SecretString};
@@ -778,7 +779,33 @@ async fn postings_tagged_with_an_interview_tag_map_to_that_interview() {
     // Tags are case-sensitive: p3's lower-case copy does not count.
     assert_eq!(
         mapping,
-        vec![(JobId::from("p1"), nurse), (JobId::from("p3"), kitchen)]
+        vec![
+            (JobId::from("p1"), nurse.clone()),
+            (JobId::from("p3"), kitchen.clone())
+        ]
+    );
+
+    // The mapping becomes ordinary rules: each tagged posting's opportunities
+    // inherit the interview at the trigger stages.
+    let rules = Rules::new().triggers_for_jobs("lever", ["phone-screen"], mapping);
+    rules.validate().unwrap();
+    let at = |posting: &str| {
+        rules.interview_for(&"lever".into(), &posting.into(), &"phone-screen".into())
+    };
+    assert_eq!(at("p1"), Some(&nurse));
+    assert_eq!(at("p3"), Some(&kitchen));
+    assert_eq!(at("p2"), None, "untagged postings send nothing");
+
+    // A posting tagged for two interviews is a conflict, named on load.
+    let conflicting = Rules::new().triggers_for_jobs(
+        "lever",
+        ["phone-screen"],
+        [(JobId::from("p1"), nurse), (JobId::from("p1"), kitchen)],
+    );
+    let error = conflicting.validate().unwrap_err().to_string();
+    assert!(
+        error.contains("trigger[1]") && error.contains("p1"),
+        "{error}"
     );
 }
 
