@@ -35,6 +35,7 @@
 
 mod ats;
 pub mod engine;
+pub mod intake;
 #[cfg(feature = "lever")]
 pub mod lever;
 pub mod model;

@@ -1,0 +1,142 @@
+//! Setting up an [`Intake`]: which sources it receives, its limits, whom it wakes.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use client_core::ExposeSecret;
+use client_core::SecretString;
+use client_core::webhook::{Clock, SystemClock};
+use tokio::sync::Notify;
+
+use super::Intake;
+use crate::Ats;
+use crate::store::Store;
+use crate::willo_inbox::WILLO_SOURCE;
+
+/// The default body limit: deliveries of every vendor are a few kilobytes (ids and
+/// keys), so 1 MiB leaves ample room while keeping memory per request bounded.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// The default time allowed to store a delivery. SmartRecruiters waits 5 s for its
+/// acknowledgement; answering 503 before that makes it retry instead of recording a
+/// timeout.
+pub const DEFAULT_STORE_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Why an [`IntakeBuilder`] could not build.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum IntakeConfigError {
+    /// Two sources share a name (two ATS connections, or an ATS named `willo`), so
+    /// deliveries could not be told apart.
+    #[error("two webhook sources are named `{0}`")]
+    DuplicateSource(String),
+    /// A Willo token is empty; it would never match and hints at a missing setting.
+    #[error("a Willo URL token is empty")]
+    EmptyWilloToken,
+}
+
+/// Builds an [`Intake`]; start with [`Intake::builder`].
+pub struct IntakeBuilder {
+    store: Arc<dyn Store>,
+    ats: Vec<Arc<dyn Ats>>,
+    willo_tokens: Vec<SecretString>,
+    max_body_bytes: usize,
+    store_timeout: Duration,
+    notify: Option<Arc<Notify>>,
+    clock: Arc<dyn Clock>,
+}
+
+impl IntakeBuilder {
+    pub(super) fn new(store: Arc<dyn Store>) -> Self {
+        Self {
+            store,
+            ats: Vec::new(),
+            willo_tokens: Vec::new(),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            store_timeout: DEFAULT_STORE_TIMEOUT,
+            notify: None,
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// Receive deliveries of `ats` under its [`Ats::name`] (the URL's source segment).
+    pub fn ats(mut self, ats: Arc<dyn Ats>) -> Self {
+        self.ats.push(ats);
+        self
+    }
+
+    /// Receive Willo deliveries whose URL carries `token` (call again to accept a new
+    /// token during a rotation). Without any token, Willo deliveries are refused as
+    /// coming from an unknown source.
+    pub fn willo_token(mut self, token: SecretString) -> Self {
+        self.willo_tokens.push(token);
+        self
+    }
+
+    /// Refuse bodies over `limit` bytes (default [`DEFAULT_MAX_BODY_BYTES`]).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.max_body_bytes = limit;
+        self
+    }
+
+    /// Answer 503 when storing a delivery takes longer than `timeout` (default
+    /// [`DEFAULT_STORE_TIMEOUT`]). Keep it under the vendors' deadlines.
+    pub fn store_timeout(mut self, timeout: Duration) -> Self {
+        self.store_timeout = timeout;
+        self
+    }
+
+    /// Wake `notify` (`notify_one`) after each newly stored delivery, so the engine
+    /// processes it at once instead of at its next poll.
+    pub fn notify(mut self, notify: Arc<Notify>) -> Self {
+        self.notify = Some(notify);
+        self
+    }
+
+    /// Timestamp inbox rows with `clock` (tests inject a fixed one).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The intake, or why the sources conflict.
+    pub fn build(self) -> Result<Intake, IntakeConfigError> {
+        if self
+            .willo_tokens
+            .iter()
+            .any(|token| token.expose_secret().is_empty())
+        {
+            return Err(IntakeConfigError::EmptyWilloToken);
+        }
+        let mut ats = BTreeMap::new();
+        for connection in self.ats {
+            let name = connection.name().as_str().to_owned();
+            if name == WILLO_SOURCE || ats.contains_key(&name) {
+                return Err(IntakeConfigError::DuplicateSource(name));
+            }
+            ats.insert(name, connection);
+        }
+        Ok(Intake {
+            store: self.store,
+            ats,
+            willo_tokens: self.willo_tokens,
+            max_body_bytes: self.max_body_bytes,
+            store_timeout: self.store_timeout,
+            notify: self.notify,
+            clock: self.clock,
+        })
+    }
+}
+
+impl fmt::Debug for IntakeBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IntakeBuilder")
+            .field("ats", &self.ats)
+            .field("willo_tokens", &self.willo_tokens.len())
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("store_timeout", &self.store_timeout)
+            .finish_non_exhaustive()
+    }
+}

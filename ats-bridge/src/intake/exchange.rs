@@ -1,0 +1,104 @@
+//! What goes into [`super::Intake::handle`] and what comes out.
+
+use client_core::StatusCode;
+use client_core::header::HeaderMap;
+
+use super::IntakeRejection;
+
+/// One received HTTP request, as any web framework can provide it.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct IntakeRequest<'a> {
+    /// Who the URL says sent it: an ATS connection's name, or `willo` (the path
+    /// segment after `/webhooks/`).
+    pub source: &'a str,
+    /// The event named by the URL path, for senders whose bodies do not name it
+    /// (Willo: `/webhooks/willo/{event}`).
+    pub event: Option<&'a str>,
+    /// The request headers.
+    pub headers: &'a HeaderMap,
+    /// The query string without the `?` (Willo's `token` and `event` travel there).
+    pub query: Option<&'a str>,
+    /// The raw body, byte for byte as received: signatures cover it.
+    pub body: &'a [u8],
+}
+
+impl<'a> IntakeRequest<'a> {
+    /// A request from `source` with these headers and body, no query, no path event.
+    pub fn new(source: &'a str, headers: &'a HeaderMap, body: &'a [u8]) -> Self {
+        Self {
+            source,
+            event: None,
+            headers,
+            query: None,
+            body,
+        }
+    }
+
+    /// With the URL's query string.
+    pub fn query(mut self, query: Option<&'a str>) -> Self {
+        self.query = query;
+        self
+    }
+
+    /// With the event named by the URL path.
+    pub fn event(mut self, event: Option<&'a str>) -> Self {
+        self.event = event;
+        self
+    }
+}
+
+/// What happened to a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IntakeOutcome {
+    /// Verified and durably stored in the inbox under `dedupe_key`; the engine was
+    /// woken.
+    Stored {
+        /// The key the inbox deduplicates on.
+        dedupe_key: String,
+    },
+    /// Verified, and already in the inbox: acknowledged so the vendor stops retrying,
+    /// nothing new stored.
+    Duplicate {
+        /// The key the inbox deduplicates on.
+        dedupe_key: String,
+    },
+    /// A SmartRecruiters activation handshake, answered by echoing `X-Hook-Secret`.
+    Handshake,
+    /// Refused; nothing stored.
+    Rejected(IntakeRejection),
+}
+
+/// The answer to send back.
+#[derive(Debug, Clone)]
+pub struct IntakeResponse {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// Headers to set (the handshake's `X-Hook-Secret` echo; marked sensitive, so
+    /// `Debug` hides its value).
+    pub headers: HeaderMap,
+    /// What happened, for logging, metrics and tests.
+    pub outcome: IntakeOutcome,
+}
+
+impl IntakeResponse {
+    /// The answer to a delivery now in the inbox (stored or duplicate): **202
+    /// Accepted**, the only success code SmartRecruiters counts (any other is a
+    /// failure to it); Lever and Willo take any 2xx.
+    pub(super) fn accepted(outcome: IntakeOutcome) -> Self {
+        Self {
+            status: StatusCode::ACCEPTED,
+            headers: HeaderMap::new(),
+            outcome,
+        }
+    }
+
+    /// The answer to a refused request (see [`IntakeRejection::status`]).
+    pub(super) fn rejected(rejection: IntakeRejection) -> Self {
+        Self {
+            status: rejection.status(),
+            headers: HeaderMap::new(),
+            outcome: IntakeOutcome::Rejected(rejection),
+        }
+    }
+}

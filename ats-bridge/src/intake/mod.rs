@@ -1,0 +1,243 @@
+//! The webhook intake: verify a delivery, keep it in the store's inbox, and only then
+//! acknowledge it. Framework-free ([`Intake::handle`] takes the source, headers,
+//! query and raw body); `router` mounts it in axum (feature `axum`).
+//!
+//! The intake never acts on a delivery. It stores it and wakes the engine, which
+//! resolves it in the background; so it answers within the vendors' deadlines
+//! (SmartRecruiters: 5 s, handshake 20 s) whatever the ATS API is doing.
+//!
+//! # What a request goes through
+//!
+//! 1. **Source.** The URL names it (`/webhooks/{source}`): an ATS connection's
+//!    [`crate::Ats::name`] or `willo`. Unknown → 404.
+//! 2. **Size.** Over the limit → 413 ([`IntakeBuilder::max_body_bytes`]).
+//! 3. **ATS deliveries:** a request carrying `X-Hook-Secret` is a SmartRecruiters
+//!    activation handshake and is answered 200 echoing it, before any signature check
+//!    (handshakes are unsigned; echoing the caller's own value reveals nothing and
+//!    stores nothing). Then the content type must be JSON when declared (415), the
+//!    body must be JSON (400), and [`crate::Ats::verify_webhook`] must accept it: bad
+//!    signature → 401, stale or replayed → 403, missing header or malformed → 400.
+//! 4. **Willo deliveries:** the URL token must match (401), the event named by the
+//!    URL must be known (404), the body must be a JSON object (400) naming a
+//!    participant: a genuine delivery naming none is acknowledged (202) but not
+//!    stored, as Willo advises for events you cannot match (see `willo`).
+//! 5. **Store.** [`Store::inbox_insert`] under the delivery's dedupe key. New → 202
+//!    and the engine is woken; already there → 202, nothing new stored (vendors retry
+//!    and repeat deliveries); the store fails or exceeds
+//!    [`IntakeBuilder::store_timeout`] → 503 so the vendor retries later.
+//!
+//! Every refusal is logged (`tracing`, target `ats_bridge::intake`) with its source
+//! and reason: never the body, a secret or personal data.
+//!
+//! # Deduplication and replays
+//!
+//! The dedupe key comes from the adapter: SmartRecruiters' `event-id` (a hash of the
+//! event name and body where it is missing), Lever's delivery `token`, a hash of the
+//! event and body for Willo. A repeat is a [`IntakeOutcome::Duplicate`] and produces
+//! no second action.
+//!
+//! That is also what neutralises a replayed Lever delivery: Lever signs only `token`
+//! and `triggeredAt`, so a captured delivery can be re-sent, even with an altered
+//! body, while its timestamp is fresh. It carries the captured token, lands on the
+//! same key and is ignored. (The adapter's in-memory replay guard is for callers
+//! without an inbox; here the inbox is the guard, shared by every replica using the
+//! store.) SmartRecruiters signs the body, event id and timestamp, so an altered
+//! delivery fails its signature and a verbatim one is a duplicate.
+
+mod builder;
+mod checks;
+mod exchange;
+mod rejection;
+#[cfg(feature = "axum")]
+mod router;
+mod willo;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use client_core::SecretString;
+use client_core::StatusCode;
+use client_core::header::{HeaderMap, HeaderName, HeaderValue};
+use client_core::webhook::Clock;
+use tokio::sync::Notify;
+
+pub use builder::{
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_STORE_TIMEOUT, IntakeBuilder, IntakeConfigError,
+};
+pub use exchange::{IntakeOutcome, IntakeRequest, IntakeResponse};
+pub use rejection::IntakeRejection;
+#[cfg(feature = "axum")]
+pub use router::router;
+
+use crate::store::Store;
+use crate::willo_inbox::WILLO_SOURCE;
+use crate::{Ats, VerifiedDelivery};
+
+/// Receives webhook deliveries for the engine. Cheap to share: wrap it in an `Arc`.
+pub struct Intake {
+    store: Arc<dyn Store>,
+    ats: BTreeMap<String, Arc<dyn Ats>>,
+    willo_tokens: Vec<SecretString>,
+    max_body_bytes: usize,
+    store_timeout: Duration,
+    notify: Option<Arc<Notify>>,
+    clock: Arc<dyn Clock>,
+}
+
+/// A request that passed every check.
+enum Admitted {
+    /// An activation handshake, with the header to echo.
+    Handshake(HeaderName, HeaderValue),
+    /// A delivery to store.
+    Delivery(VerifiedDelivery),
+}
+
+impl Intake {
+    /// Start building an intake that stores into `store`.
+    pub fn builder(store: Arc<dyn Store>) -> IntakeBuilder {
+        IntakeBuilder::new(store)
+    }
+
+    /// The body limit in bytes, for framework adapters that read bodies themselves.
+    pub fn max_body_bytes(&self) -> usize {
+        self.max_body_bytes
+    }
+
+    /// Whether deliveries from `source` are received, for framework adapters that want
+    /// to refuse before reading a body.
+    pub fn receives(&self, source: &str) -> bool {
+        self.ats.contains_key(source) || (source == WILLO_SOURCE && !self.willo_tokens.is_empty())
+    }
+
+    /// Verify, deduplicate and store one request, and say what to answer.
+    pub async fn handle(&self, request: &IntakeRequest<'_>) -> IntakeResponse {
+        match self.admit(request) {
+            Ok(Admitted::Handshake(name, mut value)) => {
+                value.set_sensitive(true);
+                tracing::info!(
+                    target: "ats_bridge::intake",
+                    source = ?request.source,
+                    "webhook activation handshake answered"
+                );
+                let mut headers = HeaderMap::new();
+                headers.insert(name, value);
+                IntakeResponse {
+                    status: StatusCode::OK,
+                    headers,
+                    outcome: IntakeOutcome::Handshake,
+                }
+            }
+            Ok(Admitted::Delivery(delivery)) => self.persist(request.source, delivery).await,
+            Err(rejection) => self.refuse(request.source, rejection),
+        }
+    }
+
+    /// Log a refusal of a request from `source` and say what to answer. For framework
+    /// adapters that refuse before calling [`Intake::handle`] (a body over the limit
+    /// while reading it, a body that could not be read).
+    pub fn refuse(&self, source: &str, rejection: IntakeRejection) -> IntakeResponse {
+        match &rejection {
+            IntakeRejection::Unmatched => tracing::info!(
+                target: "ats_bridge::intake",
+                source = ?source,
+                reason = %rejection,
+                "webhook delivery acknowledged but not stored"
+            ),
+            _ => tracing::warn!(
+                target: "ats_bridge::intake",
+                source = ?source,
+                reason = %rejection,
+                "webhook delivery refused"
+            ),
+        }
+        IntakeResponse::rejected(rejection)
+    }
+
+    fn admit(&self, request: &IntakeRequest<'_>) -> Result<Admitted, IntakeRejection> {
+        if !self.receives(request.source) {
+            return Err(IntakeRejection::unknown_source(request.source));
+        }
+        checks::body_size(request.body, self.max_body_bytes)?;
+        let Some(ats) = self.ats.get(request.source) else {
+            return willo::admit(&self.willo_tokens, request).map(Admitted::Delivery);
+        };
+        if let Some((name, value)) = handshake(request.headers) {
+            return Ok(Admitted::Handshake(name, value));
+        }
+        checks::json_content_type(request.headers)?;
+        checks::json_syntax(request.body)?;
+        let delivery = ats.verify_webhook(request.headers, request.body)?;
+        Ok(Admitted::Delivery(delivery))
+    }
+
+    /// Keep `delivery` in the inbox; acknowledge only once it is durable.
+    async fn persist(&self, source: &str, delivery: VerifiedDelivery) -> IntakeResponse {
+        let now_ms = i64::try_from(self.clock.now_millis()).unwrap_or(i64::MAX);
+        let insert =
+            self.store
+                .inbox_insert(source, &delivery.dedupe_key, &delivery.payload, now_ms);
+        let error = match tokio::time::timeout(self.store_timeout, insert).await {
+            Ok(Ok(true)) => {
+                if let Some(notify) = &self.notify {
+                    notify.notify_one();
+                }
+                tracing::debug!(
+                    target: "ats_bridge::intake",
+                    source = ?source,
+                    dedupe_key = %delivery.dedupe_key,
+                    "webhook delivery stored"
+                );
+                return IntakeResponse::accepted(IntakeOutcome::Stored {
+                    dedupe_key: delivery.dedupe_key,
+                });
+            }
+            Ok(Ok(false)) => {
+                tracing::debug!(
+                    target: "ats_bridge::intake",
+                    source = ?source,
+                    dedupe_key = %delivery.dedupe_key,
+                    "webhook delivery already in the inbox"
+                );
+                return IntakeResponse::accepted(IntakeOutcome::Duplicate {
+                    dedupe_key: delivery.dedupe_key,
+                });
+            }
+            Ok(Err(error)) => error.to_string(),
+            Err(_) => format!("no answer within {:?}", self.store_timeout),
+        };
+        // A timed-out insert may still complete; the vendor's retry is then a duplicate.
+        tracing::error!(
+            target: "ats_bridge::intake",
+            source = ?source,
+            error = %error,
+            "webhook delivery not stored; the sender is asked to retry"
+        );
+        IntakeResponse::rejected(IntakeRejection::StoreUnavailable)
+    }
+}
+
+/// The SmartRecruiters activation handshake's echo, if this request is one.
+#[cfg(feature = "smartrecruiters")]
+fn handshake(headers: &HeaderMap) -> Option<(HeaderName, HeaderValue)> {
+    smartrecruiters_client::webhooks::handshake_response(headers)
+}
+
+/// Without the SmartRecruiters client no ATS needs a handshake.
+#[cfg(not(feature = "smartrecruiters"))]
+fn handshake(_headers: &HeaderMap) -> Option<(HeaderName, HeaderValue)> {
+    None
+}
+
+impl fmt::Debug for Intake {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Intake")
+            .field("store", &self.store)
+            .field("ats", &self.ats.keys().collect::<Vec<_>>())
+            .field("willo_tokens", &self.willo_tokens.len())
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("store_timeout", &self.store_timeout)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,115 @@
+//! The intake mounted in axum.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::header::CONTENT_LENGTH;
+use axum::http::{HeaderMap, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use futures::StreamExt as _;
+
+use super::{Intake, IntakeOutcome, IntakeRejection, IntakeRequest, IntakeResponse};
+use crate::willo_inbox::WILLO_SOURCE;
+
+/// An axum router receiving webhooks with `intake`:
+///
+/// - `POST /webhooks/{source}`: the ATS connection named `source`
+///   (`/webhooks/smartrecruiters`, `/webhooks/lever` with the adapters' default
+///   names, or an integrator's own name), or Willo with the event in the query
+///   (`/webhooks/willo?token=…&event=new_response`, as
+///   `willo_client::webhooks::registration_url` builds it);
+/// - `POST /webhooks/willo/{event}`: Willo with the event in the path.
+///
+/// Bodies are read up to [`Intake::max_body_bytes`] and no further. Each request is
+/// answered as soon as the delivery is stored: the engine, woken through the intake's
+/// `Notify`, does the processing. Merge it into your application's router, or serve
+/// it alone with `axum::serve`.
+pub fn router(intake: Arc<Intake>) -> Router {
+    Router::new()
+        .route("/webhooks/{source}", post(from_source))
+        .route("/webhooks/willo/{event}", post(from_willo_event))
+        .with_state(intake)
+}
+
+async fn from_source(
+    State(intake): State<Arc<Intake>>,
+    Path(source): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    receive(&intake, &source, None, &uri, &headers, body).await
+}
+
+async fn from_willo_event(
+    State(intake): State<Arc<Intake>>,
+    Path(event): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    receive(&intake, WILLO_SOURCE, Some(&event), &uri, &headers, body).await
+}
+
+async fn receive(
+    intake: &Intake,
+    source: &str,
+    event: Option<&str>,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: Body,
+) -> Response {
+    if !intake.receives(source) {
+        return respond(intake.refuse(source, IntakeRejection::unknown_source(source)));
+    }
+    let body = match read_limited(headers, body, intake.max_body_bytes()).await {
+        Ok(body) => body,
+        Err(rejection) => return respond(intake.refuse(source, rejection)),
+    };
+    let request = IntakeRequest::new(source, headers, &body)
+        .query(uri.query())
+        .event(event);
+    respond(intake.handle(&request).await)
+}
+
+/// The body, refused once it is known to exceed `limit`: from `Content-Length` before
+/// reading anything, else as soon as the chunks read pass it.
+async fn read_limited(
+    headers: &HeaderMap,
+    body: Body,
+    limit: usize,
+) -> Result<Vec<u8>, IntakeRejection> {
+    let too_large = IntakeRejection::BodyTooLarge { limit };
+    let declared = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return Err(too_large);
+    }
+    let mut chunks = body.into_data_stream();
+    let mut read = Vec::new();
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk.map_err(|_| IntakeRejection::BodyUnreadable)?;
+        if read.len() + chunk.len() > limit {
+            return Err(too_large);
+        }
+        read.extend_from_slice(&chunk);
+    }
+    Ok(read)
+}
+
+/// The HTTP answer: the status, the headers to set, and for refusals the reason as
+/// plain text (vendors ignore bodies; operators testing with curl read it).
+fn respond(response: IntakeResponse) -> Response {
+    let text = match &response.outcome {
+        IntakeOutcome::Rejected(rejection) => rejection.to_string(),
+        _ => String::new(),
+    };
+    let mut answer = (response.status, text).into_response();
+    answer.headers_mut().extend(response.headers);
+    answer
+}
