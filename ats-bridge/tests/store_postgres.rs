@@ -9,108 +9,24 @@
 //! anything but empty or `false`): then it fails, so CI never skips PostgreSQL.
 #![cfg(feature = "postgres")]
 
+mod support;
+
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use ats_bridge::model::{CandidateId, JobId, ParticipantKey};
 use ats_bridge::store::{
     Claim, LedgerKey, PostgresOptions, PostgresStore, Store, StoreError, suite,
 };
-use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use support::postgres::TestSchema;
 
 const NOW: i64 = 1_000_000;
 const LEASE: i64 = 60_000;
 /// Tasks racing in each concurrency test, spread over two stores (two pools).
-const RACERS: usize = 16;
+const RACERS: usize = 8;
 const RACE_ROWS: usize = 200;
-
-static SCHEMAS: AtomicU32 = AtomicU32::new(0);
-
-/// Whether this run is CI, where a missing database is a failure, not a skip.
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|value| !value.is_empty() && !value.eq_ignore_ascii_case("false"))
-}
-
-/// A fresh schema in the test database, for one test.
-struct TestSchema {
-    url: String,
-    name: String,
-    admin: PgPool,
-}
-
-impl TestSchema {
-    /// `None` when the test should skip (outside CI, no database).
-    async fn create(test: &str) -> Option<Self> {
-        let Ok(url) = std::env::var("TEST_DATABASE_URL") else {
-            return unavailable(test, "TEST_DATABASE_URL is not set");
-        };
-        let admin = match PgPoolOptions::new()
-            .max_connections(1)
-            .acquire_timeout(Duration::from_secs(5))
-            .connect(&url)
-            .await
-        {
-            Ok(admin) => admin,
-            Err(error) => {
-                return unavailable(
-                    test,
-                    &format!("the database in TEST_DATABASE_URL is unreachable ({error})"),
-                );
-            }
-        };
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |elapsed| elapsed.subsec_nanos());
-        let name = format!(
-            "ats_test_{}_{}_{nanos}",
-            std::process::id(),
-            SCHEMAS.fetch_add(1, Ordering::Relaxed)
-        );
-        Some(Self { url, name, admin })
-    }
-
-    fn options(&self) -> PostgresOptions {
-        PostgresOptions::new()
-            .schema(&self.name)
-            .max_connections(4)
-            .acquire_timeout(Duration::from_secs(10))
-    }
-
-    async fn store(&self) -> PostgresStore {
-        PostgresStore::connect_with(&self.url, &self.options())
-            .await
-            .expect("connect to the test schema")
-    }
-
-    async fn schema_versions(&self) -> Vec<i64> {
-        let sql = format!("SELECT version FROM \"{}\".schema_version", self.name);
-        sqlx::query_scalar(&sql)
-            .fetch_all(&self.admin)
-            .await
-            .expect("read schema_version")
-    }
-
-    async fn drop(self) {
-        let sql = format!("DROP SCHEMA IF EXISTS \"{}\" CASCADE", self.name);
-        sqlx::raw_sql(&sql)
-            .execute(&self.admin)
-            .await
-            .expect("drop the test schema");
-    }
-}
-
-fn unavailable(test: &str, reason: &str) -> Option<TestSchema> {
-    assert!(
-        !in_ci(),
-        "{test}: PostgreSQL is required in CI but {reason}; .ci/run starts one and sets \
-         TEST_DATABASE_URL"
-    );
-    eprintln!("{test}: skipped, {reason} (set TEST_DATABASE_URL to run it)");
-    None
-}
 
 #[tokio::test]
 async fn postgres_store_passes_the_suite() {
