@@ -81,7 +81,8 @@ impl PostgresOptions {
         self
     }
 
-    /// The most connections the pool opens (each replica has its own pool).
+    /// The most connections the pool opens, at least 1 (each replica has its own
+    /// pool).
     pub fn max_connections(mut self, max_connections: u32) -> Self {
         self.max_connections = max_connections.max(1);
         self
@@ -151,7 +152,29 @@ impl PostgresStore {
         F: FnOnce(&mut LedgerRow) -> StoreResult<T> + Send,
         T: Send,
     {
+        self.create_or_modify(key, None, change).await
+    }
+
+    /// [`Self::modify`], first inserting `fresh` in the same transaction if the row
+    /// is absent (a concurrent creator makes the insert wait, then do nothing).
+    async fn create_or_modify<T, F>(
+        &self,
+        key: &LedgerKey,
+        fresh: Option<&LedgerRow>,
+        change: F,
+    ) -> StoreResult<T>
+    where
+        F: FnOnce(&mut LedgerRow) -> StoreResult<T> + Send,
+        T: Send,
+    {
         let mut tx = self.pool.begin().await?;
+        if let Some(fresh) = fresh {
+            let sql = format!(
+                "INSERT INTO ledger ({KEY_COLUMNS}, {DATA_COLUMNS}) \
+                 VALUES ($1, $2, $3, {DATA_VALUES}) ON CONFLICT ({KEY_COLUMNS}) DO NOTHING"
+            );
+            bind_row(sqlx::query(&sql), fresh).execute(&mut *tx).await?;
+        }
         let sql = format!(
             "SELECT {KEY_COLUMNS}, {DATA_COLUMNS} FROM ledger \
              WHERE ats = $1 AND application = $2 AND interview = $3 FOR UPDATE"
@@ -217,13 +240,29 @@ async fn migrate(pool: &PgPool, schema: Option<&str>) -> StoreResult<()> {
         .execute(&mut *tx)
         .await?;
     if let Some(schema) = schema {
-        sqlx::raw_sql(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
+        // Look first: a schema prepared by an administrator needs no CREATE right on
+        // the database, which `CREATE SCHEMA IF NOT EXISTS` would demand anyway.
+        let exists: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT FROM pg_namespace WHERE nspname = $1)")
+                .bind(schema)
+                .fetch_one(&mut *tx)
+                .await?;
+        if !exists {
+            sqlx::raw_sql(&format!("CREATE SCHEMA \"{schema}\""))
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    // Likewise a role that may only read and write (the schema migrated by someone
+    // else) connects without CREATE rights.
+    let tracked: bool = sqlx::query_scalar("SELECT to_regclass('schema_version') IS NOT NULL")
+        .fetch_one(&mut *tx)
+        .await?;
+    if !tracked {
+        sqlx::raw_sql("CREATE TABLE schema_version (version BIGINT NOT NULL)")
             .execute(&mut *tx)
             .await?;
     }
-    sqlx::raw_sql("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
-        .execute(&mut *tx)
-        .await?;
     let current: Option<i64> = sqlx::query("SELECT MAX(version) FROM schema_version")
         .fetch_one(&mut *tx)
         .await?
@@ -340,17 +379,8 @@ impl Store for PostgresStore {
         now_ms: i64,
         lease_ms: i64,
     ) -> StoreResult<Claim> {
-        // Create the row if absent (a concurrent creator makes this wait, then do
-        // nothing), then claim it under its row lock.
         let fresh = ledger::new_row(key, candidate, job, now_ms);
-        let sql = format!(
-            "INSERT INTO ledger ({KEY_COLUMNS}, {DATA_COLUMNS}) VALUES ($1, $2, $3, {DATA_VALUES}) \
-             ON CONFLICT ({KEY_COLUMNS}) DO NOTHING"
-        );
-        bind_row(sqlx::query(&sql), &fresh)
-            .execute(&self.pool)
-            .await?;
-        self.modify(key, |row| {
+        self.create_or_modify(key, Some(&fresh), |row| {
             let decision = ledger::claim_invite(row, worker, now_ms, lease_ms);
             Ok(decision.into_claim(row.clone()))
         })
