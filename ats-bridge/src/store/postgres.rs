@@ -97,6 +97,18 @@ impl PostgresOptions {
 }
 
 /// A [`Store`] in a PostgreSQL database, safe to share between replicas.
+///
+/// ```no_run
+/// use ats_bridge::store::{PostgresOptions, PostgresStore};
+///
+/// # async fn run() -> Result<(), ats_bridge::store::StoreError> {
+/// // The URL carries a password: read it from the environment or a secret store.
+/// let url = std::env::var("DATABASE_URL").unwrap_or_default();
+/// let store =
+///     PostgresStore::connect_with(&url, &PostgresOptions::new().schema("ats_bridge")).await?;
+/// # drop(store);
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
     pool: PgPool,
