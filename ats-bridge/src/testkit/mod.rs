@@ -1,0 +1,260 @@
+//! A conformance suite to run against your own [`Ats`] implementation (feature
+//! `testkit`).
+//!
+//! The engine relies on more than the trait's signatures: it calls only what
+//! [`Ats::capabilities`] reports, verifies deliveries at the intake and resolves the
+//! stored payload later (possibly in another process), pages until `next_cursor` is
+//! `None`, and may repeat a write-back after a failure. [`Conformance`] checks each
+//! of those promises against a test system you describe with a [`Fixture`], and
+//! returns a [`Report`] with one line per [`Check`]: passed, failed with a reason, or
+//! skipped because a capability is off. A failing or panicking method fails its own
+//! checks; the others still run. Every call is bounded by a timeout, and paging by a
+//! page limit, so a broken implementation cannot hang the suite.
+//!
+//! What the checks write: the fixture label is added twice and removed twice, the
+//! fixture application is moved to the stage it is already at, and (only when you opt
+//! in with [`Fixture::new_candidate`]) one application is created. Operations your
+//! implementation reports as unsupported are called once each, and must answer
+//! [`AtsError::Unsupported`](crate::AtsError::Unsupported) without doing anything.
+//!
+//! ```
+//! use std::sync::Arc;
+//!
+//! use async_trait::async_trait;
+//! use ats_bridge::model::{
+//!     ApplicationRef, ApplicationsPage, AtsEvent, AtsName, CandidateDetails, Capabilities,
+//!     Job, JobId, JobState, Stage, StageId, WriteBack, WriteBackReceipt,
+//! };
+//! use ats_bridge::testkit::{Conformance, Fixture};
+//! use ats_bridge::{Ats, AtsError, AtsResult, VerifiedDelivery, WebhookRejection};
+//! use client_core::header::HeaderMap;
+//!
+//! /// A system that lists one applicant and supports nothing else.
+//! #[derive(Debug)]
+//! struct OneApplicant;
+//!
+//! fn applicant() -> ApplicationRef {
+//!     ApplicationRef {
+//!         application: "app-1".into(),
+//!         candidate: "cand-1".into(),
+//!         job: "job-1".into(),
+//!     }
+//! }
+//!
+//! #[async_trait]
+//! impl Ats for OneApplicant {
+//!     fn name(&self) -> AtsName {
+//!         "one-applicant".into()
+//!     }
+//!     fn capabilities(&self) -> Capabilities {
+//!         Capabilities::none().with_polling(true)
+//!     }
+//!     async fn jobs(&self) -> AtsResult<Vec<Job>> {
+//!         Ok(vec![Job::new("job-1", "Nurse", JobState::Open)])
+//!     }
+//!     async fn stages(&self, _job: &JobId) -> AtsResult<Vec<Stage>> {
+//!         Ok(vec![Stage::new("screen", "Screening")])
+//!     }
+//!     async fn candidate(&self, app: &ApplicationRef) -> AtsResult<CandidateDetails> {
+//!         if *app != applicant() {
+//!             return Err(AtsError::NotFound { what: format!("application {}", app.application) });
+//!         }
+//!         Ok(CandidateDetails { name: "Ada Lovelace".into(), email: None, phone: None })
+//!     }
+//!     fn verify_webhook(&self, _: &HeaderMap, _: &[u8]) -> Result<VerifiedDelivery, WebhookRejection> {
+//!         Err(WebhookRejection::BadSignature)
+//!     }
+//!     async fn resolve_webhook(&self, _payload: &[u8]) -> AtsResult<Vec<AtsEvent>> {
+//!         Err(AtsError::Unsupported { operation: "webhooks" })
+//!     }
+//!     async fn applications_at_stage(
+//!         &self,
+//!         _job: &JobId,
+//!         _stage: &StageId,
+//!         _cursor: Option<&str>,
+//!     ) -> AtsResult<ApplicationsPage> {
+//!         Ok(ApplicationsPage::new(vec![applicant()], None))
+//!     }
+//!     async fn write_back(&self, _: &ApplicationRef, _: &WriteBack) -> AtsResult<WriteBackReceipt> {
+//!         Err(AtsError::Unsupported { operation: "write-backs" })
+//!     }
+//! }
+//!
+//! // In your tests: `#[tokio::test] async fn conforms() { … }`.
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+//! let fixture = Fixture::new("job-1", "screen", applicant());
+//! let report = Conformance::new(Arc::new(OneApplicant), fixture).run().await;
+//! report.assert_passed();
+//! # });
+//! ```
+//!
+//! For webhooks, give [`Fixture::deliveries`] a function that signs a delivery the
+//! way your vendor does; for label checks that look at the record itself, give
+//! [`Fixture::labels_of`].
+
+mod checks;
+mod fixture;
+mod report;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use fixture::{DEFAULT_LABEL, Delivery, Fixture, Tampering, default_tamperings};
+pub use report::{Check, Finding, Outcome, Report};
+
+use crate::Ats;
+use checks::{
+    Ctx, Verdict, call_sync, candidate, catalogue, identity, paging, webhooks, write_back,
+};
+
+/// The suite, set up for one implementation and its fixture.
+#[derive(Debug, Clone)]
+pub struct Conformance {
+    ats: Arc<dyn Ats>,
+    fixture: Fixture,
+    max_pages: usize,
+    call_timeout: Duration,
+}
+
+impl Conformance {
+    /// Check `ats` against what `fixture` says is in its test system.
+    pub fn new(ats: Arc<dyn Ats>, fixture: Fixture) -> Self {
+        Self {
+            ats,
+            fixture,
+            max_pages: 1_000,
+            call_timeout: Duration::from_secs(30),
+        }
+    }
+
+    /// Fail paging after this many pages (default 1,000): more means the cursor never
+    /// ends, or the test system is too big for a test.
+    pub fn max_pages(mut self, pages: usize) -> Self {
+        self.max_pages = pages.max(1);
+        self
+    }
+
+    /// Fail a call that takes longer than this (default 30 s).
+    pub fn call_timeout(mut self, timeout: Duration) -> Self {
+        self.call_timeout = timeout;
+        self
+    }
+
+    /// Run every check, in order, and report each.
+    pub async fn run(&self) -> Report {
+        let ats = &*self.ats;
+        let name = call_sync("name()", || ats.name().to_string())
+            .unwrap_or_else(|panicked| format!("({panicked})"));
+        let capabilities = match call_sync("capabilities()", || ats.capabilities()) {
+            Ok(capabilities) => capabilities,
+            Err(panicked) => {
+                return Report::new(
+                    name,
+                    vec![Finding {
+                        check: Check::CapabilitiesConsistent,
+                        outcome: Outcome::Failed(panicked),
+                    }],
+                );
+            }
+        };
+        let ctx = Ctx {
+            ats,
+            fixture: &self.fixture,
+            capabilities,
+            call_timeout: self.call_timeout,
+            max_pages: self.max_pages,
+        };
+        let mut findings = Vec::new();
+        let mut record = |check: Check, verdict: Verdict| {
+            findings.push(Finding {
+                check,
+                outcome: verdict.unwrap_or_else(Outcome::Failed),
+            });
+        };
+
+        record(Check::NameStable, identity::name_stable(&ctx));
+        record(
+            Check::CapabilitiesConsistent,
+            identity::capabilities_consistent(&ctx).await,
+        );
+        record(Check::JobsListed, catalogue::jobs_listed(&ctx).await);
+        record(
+            Check::StagesIncludeTrigger,
+            catalogue::stages_include_trigger(&ctx).await,
+        );
+
+        let walk = paging::walk(&ctx).await;
+        record(Check::PagingTerminates, paging::terminates(&ctx, &walk));
+        record(
+            Check::PagingListsEachApplicationOnce,
+            paging::lists_each_application_once(&ctx, &walk),
+        );
+        record(
+            Check::PagingFindsFixtureApplication,
+            paging::finds_fixture_application(&ctx, &walk),
+        );
+
+        let details = candidate::fetch(&ctx).await;
+        record(Check::CandidateHasName, candidate::has_name(&details));
+        record(
+            Check::NoPersonalDataInDebug,
+            candidate::no_personal_data_in_debug(&ctx, &details),
+        );
+        record(
+            Check::UnknownApplicationNotFound,
+            candidate::unknown_application_not_found(&ctx).await,
+        );
+
+        let genuine = webhooks::genuine(&ctx);
+        record(
+            Check::WebhookGenuineResolves,
+            webhooks::genuine_resolves(&ctx, &genuine).await,
+        );
+        record(
+            Check::WebhookDedupeKeyStable,
+            webhooks::dedupe_key_stable(&ctx, &genuine),
+        );
+        record(
+            Check::WebhookRejectsTampered,
+            webhooks::rejects_tampered(&ctx, &genuine),
+        );
+        record(
+            Check::WebhookRejectsTruncated,
+            webhooks::rejects_truncated(&ctx, &genuine),
+        );
+        record(
+            Check::WebhookRejectsEmptyBody,
+            webhooks::rejects_empty_body(&ctx, &genuine),
+        );
+        record(
+            Check::WebhookRejectsNonUtf8,
+            webhooks::rejects_non_utf8(&ctx, &genuine),
+        );
+        record(
+            Check::WebhookRejectsRandomBytes,
+            webhooks::rejects_random_bytes(&ctx, &genuine),
+        );
+        record(
+            Check::WebhookRejectsMissingHeaders,
+            webhooks::rejects_missing_headers(&ctx, &genuine),
+        );
+
+        record(
+            Check::CreateApplication,
+            identity::create_application(&ctx).await,
+        );
+        record(
+            Check::LabelsIdempotent,
+            write_back::labels_idempotent(&ctx).await,
+        );
+        record(
+            Check::LabelsRemovable,
+            write_back::labels_removable(&ctx).await,
+        );
+        record(
+            Check::StageMoveRepeatable,
+            write_back::stage_move_repeatable(&ctx).await,
+        );
+        Report::new(name, findings)
+    }
+}
