@@ -6,6 +6,35 @@
 //! resolves it in the background; so it answers within the vendors' deadlines
 //! (SmartRecruiters: 5 s, handshake 20 s) whatever the ATS API is doing.
 //!
+//! ```
+//! use std::sync::Arc;
+//!
+//! use ats_bridge::intake::{Intake, IntakeOutcome, IntakeRequest};
+//! use ats_bridge::store::MemoryStore;
+//! use client_core::SecretString;
+//! use client_core::header::HeaderMap;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // In an application: `engine.inbox_signal()`, and `.ats(…)` per ATS connection.
+//! let wake_engine = Arc::new(tokio::sync::Notify::new());
+//! let intake = Intake::builder(Arc::new(MemoryStore::new()))
+//!     .willo_token(SecretString::from("url-token"))
+//!     .notify(wake_engine.clone())
+//!     .build()?;
+//!
+//! // Your handler of `POST /webhooks/willo/new_response?token=url-token`:
+//! let headers = HeaderMap::new();
+//! let body = br#"{"participant": {"key": "0123456789abcdef0123456789abcdef"}}"#;
+//! let request = IntakeRequest::new("willo", &headers, body)
+//!     .event(Some("new_response"))
+//!     .query(Some("token=url-token"));
+//! let response = intake.handle(&request).await;
+//! assert_eq!(response.status.as_u16(), 202);
+//! assert!(matches!(response.outcome, IntakeOutcome::Stored { .. }));
+//! # Ok(()) }
+//! ```
+//!
 //! # What a request goes through
 //!
 //! 1. **Source.** The URL names it (`/webhooks/{source}`): an ATS connection's
@@ -118,7 +147,7 @@ impl Intake {
                 value.set_sensitive(true);
                 tracing::info!(
                     target: "ats_bridge::intake",
-                    source = ?request.source,
+                    source = ?rejection::quoted(request.source),
                     "webhook activation handshake answered"
                 );
                 let mut headers = HeaderMap::new();
@@ -141,13 +170,13 @@ impl Intake {
         match &rejection {
             IntakeRejection::Unmatched => tracing::info!(
                 target: "ats_bridge::intake",
-                source = ?source,
+                source = ?rejection::quoted(source),
                 reason = %rejection,
                 "webhook delivery acknowledged but not stored"
             ),
             _ => tracing::warn!(
                 target: "ats_bridge::intake",
-                source = ?source,
+                source = ?rejection::quoted(source),
                 reason = %rejection,
                 "webhook delivery refused"
             ),
@@ -185,7 +214,7 @@ impl Intake {
                 }
                 tracing::debug!(
                     target: "ats_bridge::intake",
-                    source = ?source,
+                    source = ?rejection::quoted(source),
                     dedupe_key = %delivery.dedupe_key,
                     "webhook delivery stored"
                 );
@@ -196,7 +225,7 @@ impl Intake {
             Ok(Ok(false)) => {
                 tracing::debug!(
                     target: "ats_bridge::intake",
-                    source = ?source,
+                    source = ?rejection::quoted(source),
                     dedupe_key = %delivery.dedupe_key,
                     "webhook delivery already in the inbox"
                 );
@@ -210,7 +239,7 @@ impl Intake {
         // A timed-out insert may still complete; the vendor's retry is then a duplicate.
         tracing::error!(
             target: "ats_bridge::intake",
-            source = ?source,
+            source = ?rejection::quoted(source),
             error = %error,
             "webhook delivery not stored; the sender is asked to retry"
         );

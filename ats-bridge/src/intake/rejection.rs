@@ -107,8 +107,8 @@ impl IntakeRejection {
     }
 }
 
-/// At most [`QUOTED_CHARS`] characters of a sender-chosen name.
-fn quoted(text: &str) -> String {
+/// At most [`QUOTED_CHARS`] characters of a sender-chosen name (for logs too).
+pub(super) fn quoted(text: &str) -> String {
     text.chars().take(QUOTED_CHARS).collect()
 }
 
