@@ -564,6 +564,12 @@ async fn a_willo_delivery_keeps_the_event_its_url_names() {
             &format!("event=new_comment&token={WILLO_TOKEN}"),
             body,
         ),
+        // Neither: kept without an event; the engine asks Willo about the participant.
+        willo(
+            None,
+            &format!("token={WILLO_TOKEN}"),
+            json!({"participant_key": PARTICIPANT}),
+        ),
     ];
     for delivery in &deliveries {
         let response = intake.handle(&delivery.request()).await;
@@ -586,6 +592,7 @@ async fn a_willo_delivery_keeps_the_event_its_url_names() {
             Some(WebhookEvent::NewResponse),
             Some(WebhookEvent::StageChange),
             Some(WebhookEvent::NewScore),
+            None,
         ]
     );
 
@@ -944,6 +951,78 @@ mod router {
                 Some(WebhookEvent::StageChange)
             ]
         );
+    }
+
+    /// POST `chunks` with chunked transfer encoding (no `Content-Length`, so the size
+    /// is only known while reading) over a plain socket; the status code answered.
+    async fn post_chunked(
+        base: &str,
+        path: &str,
+        headers: &HeaderMap,
+        chunks: Vec<Vec<u8>>,
+    ) -> u16 {
+        use std::io::{Read as _, Write as _};
+
+        let address = base.trim_start_matches("http://").to_owned();
+        let mut request = format!("POST {path} HTTP/1.1\r\nHost: {address}\r\n");
+        for (name, value) in headers {
+            request += &format!("{name}: {}\r\n", value.to_str().unwrap());
+        }
+        request += "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+        let mut bytes = request.into_bytes();
+        for chunk in chunks {
+            bytes.extend(format!("{:x}\r\n", chunk.len()).as_bytes());
+            bytes.extend(chunk);
+            bytes.extend(b"\r\n");
+        }
+        bytes.extend(b"0\r\n\r\n");
+        tokio::task::spawn_blocking(move || {
+            let mut stream = std::net::TcpStream::connect(address).unwrap();
+            stream.write_all(&bytes).unwrap();
+            let mut answer = Vec::new();
+            let mut buffer = [0; 256];
+            while !answer.windows(2).any(|w| w == b"\r\n") {
+                let read = stream.read(&mut buffer).unwrap();
+                assert!(read > 0, "connection closed without an answer");
+                answer.extend_from_slice(&buffer[..read]);
+            }
+            // "HTTP/1.1 202 Accepted"
+            let line = String::from_utf8_lossy(&answer).into_owned();
+            line[9..12].parse().unwrap()
+        })
+        .await
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_chunked_body_is_reassembled_and_refused_once_it_passes_the_limit() {
+        let store = Arc::new(MemoryStore::new());
+        let (intake, _) = intake_with(store.clone(), NO_API, |builder| builder.max_body_bytes(100));
+        let base = serve(intake).await;
+
+        let delivery = sr_status_updated();
+        let (head, tail) = delivery.body.split_at(20);
+        let status = post_chunked(
+            &base,
+            "/webhooks/smartrecruiters",
+            &delivery.headers,
+            vec![head.to_vec(), tail.to_vec()],
+        )
+        .await;
+        // The signature covers the body: it verified, so the chunks were joined exactly.
+        assert_eq!(status, 202);
+        assert_eq!(inbox(store.as_ref()).await.len(), 1);
+
+        let big = sr_signed("candidate.deleted", &[b' '; 120], unix_now(), SR_SECRET);
+        let status = post_chunked(
+            &base,
+            "/webhooks/smartrecruiters",
+            &big.headers,
+            vec![vec![b' '; 60], vec![b' '; 60]],
+        )
+        .await;
+        assert_eq!(status, 413);
+        assert_nothing_stored(store.as_ref()).await;
     }
 
     #[tokio::test]

@@ -55,6 +55,11 @@
 //!    and repeat deliveries); the store fails or exceeds
 //!    [`IntakeBuilder::store_timeout`] → 503 so the vendor retries later.
 //!
+//! Events the bridge does not act on (a SmartRecruiters `offer.created`, a Lever
+//! `contactUpdated`) are stored and acknowledged like the others: refusing them would
+//! make the vendor retry and, for SmartRecruiters, eventually suspend the
+//! subscription. The engine resolves them to [`crate::model::AtsEvent::Unknown`].
+//!
 //! Every refusal is logged (`tracing`, target `ats_bridge::intake`) with its source
 //! and reason: never the body, a secret or personal data.
 //!

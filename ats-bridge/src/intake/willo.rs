@@ -4,7 +4,9 @@
 //! Willo signs nothing; the secret is the `token` query parameter of the URL the
 //! bridge registered (`willo_client::webhooks::registration_url`). Bodies carry no
 //! event name, so the URL names it: the path (`/webhooks/willo/{event}`) or the
-//! `event` query parameter, the path winning when both are present.
+//! `event` query parameter, the path winning when both are present. A URL naming no
+//! event is accepted (the delivery is kept without one, and the engine asks Willo
+//! about the participant); a URL naming an event Willo does not send is refused.
 //!
 //! Willo does not document the content type of deliveries, so it is not checked; the
 //! body must be a JSON object instead (the only shape seen from Willo).
