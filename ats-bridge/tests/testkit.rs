@@ -32,6 +32,8 @@ const PAGE_SIZE: usize = 2;
 struct Faults {
     /// Skips the signature check (still parses the body).
     accepts_any_signature: bool,
+    /// Every delivery gets the same dedupe key.
+    constant_dedupe_key: bool,
     /// The second page points at itself.
     repeats_cursor: bool,
     /// Every page points at a new, empty next page.
@@ -216,8 +218,13 @@ impl Ats for MemoryAts {
             .map_err(|_| WebhookRejection::Malformed("not JSON".into()))?;
         let id =
             field(&delivery, "id").ok_or_else(|| WebhookRejection::Malformed("no `id`".into()))?;
+        let dedupe_key = if self.faults.constant_dedupe_key {
+            "stage-change"
+        } else {
+            id
+        };
         Ok(VerifiedDelivery {
-            dedupe_key: id.to_owned(),
+            dedupe_key: dedupe_key.to_owned(),
             payload: body.to_vec(),
         })
     }
@@ -385,7 +392,7 @@ fn reason(report: &Report, check: Check) -> String {
 async fn a_correct_implementation_passes_every_check() {
     let report = run(full(), Faults::default()).await;
     report.assert_passed();
-    assert_eq!(report.findings().len(), 22, "{report}");
+    assert_eq!(report.findings().len(), 23, "{report}");
     // Every capability is on, so nothing is left to refuse.
     assert_eq!(
         skipped(&report),
@@ -416,7 +423,7 @@ async fn with_capabilities_off_the_refusals_are_checked_and_the_rest_skipped() {
     ] {
         assert_eq!(report.outcome(check), Some(&Outcome::Passed), "{report}");
     }
-    assert_eq!(skipped(&report).len(), 15, "{report}");
+    assert_eq!(skipped(&report).len(), 16, "{report}");
 }
 
 #[tokio::test]
@@ -440,6 +447,25 @@ async fn a_verifier_that_ignores_the_signature_fails_the_forgery_checks() {
             && tampered.contains("a space appended to the body was accepted")
             && tampered.contains("every header value changed was accepted"),
         "{tampered}"
+    );
+}
+
+#[tokio::test]
+async fn one_dedupe_key_for_every_delivery_fails_distinctness() {
+    let faults = Faults {
+        constant_dedupe_key: true,
+        ..Faults::default()
+    };
+    let report = run(full(), faults).await;
+    assert_eq!(
+        failed(&report),
+        BTreeSet::from(["webhook_dedupe_key_distinct"]),
+        "{report}"
+    );
+    assert_eq!(
+        reason(&report, Check::WebhookDedupeKeyDistinct),
+        "deliveries about applications `app-3` and `testkit-missing-application` share \
+         the dedupe key `stage-change`"
     );
 }
 
@@ -625,7 +651,7 @@ async fn a_failed_report_panics_with_every_line() {
     let panic = std::panic::catch_unwind(|| report.assert_passed()).unwrap_err();
     let message = panic.downcast_ref::<String>().unwrap();
     assert!(
-        message.contains("ats `memory`: 20 passed, 1 failed, 1 skipped"),
+        message.contains("ats `memory`: 21 passed, 1 failed, 1 skipped"),
         "{message}"
     );
     assert!(

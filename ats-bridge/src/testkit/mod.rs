@@ -215,6 +215,10 @@ impl Conformance {
             webhooks::dedupe_key_stable(&ctx, &genuine),
         );
         record(
+            Check::WebhookDedupeKeyDistinct,
+            webhooks::dedupe_key_distinct(&ctx, &genuine),
+        );
+        record(
             Check::WebhookRejectsTampered,
             webhooks::rejects_tampered(&ctx, &genuine),
         );

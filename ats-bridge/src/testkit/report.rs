@@ -38,6 +38,9 @@ pub enum Check {
     WebhookGenuineResolves,
     /// The same delivery verified twice (a vendor retry) has the same dedupe key.
     WebhookDedupeKeyStable,
+    /// Deliveries about different applications have different dedupe keys (the
+    /// intake stores one delivery per key, so a shared key drops events).
+    WebhookDedupeKeyDistinct,
     /// Tampered variants of the genuine delivery are refused.
     WebhookRejectsTampered,
     /// The genuine delivery cut short is refused.
@@ -76,6 +79,7 @@ impl Check {
             Check::UnknownApplicationNotFound => "unknown_application_not_found",
             Check::WebhookGenuineResolves => "webhook_genuine_resolves",
             Check::WebhookDedupeKeyStable => "webhook_dedupe_key_stable",
+            Check::WebhookDedupeKeyDistinct => "webhook_dedupe_key_distinct",
             Check::WebhookRejectsTampered => "webhook_rejects_tampered",
             Check::WebhookRejectsTruncated => "webhook_rejects_truncated",
             Check::WebhookRejectsEmptyBody => "webhook_rejects_empty_body",

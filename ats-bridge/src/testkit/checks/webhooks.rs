@@ -104,6 +104,37 @@ pub(crate) fn dedupe_key_stable(ctx: &Ctx<'_>, genuine: &Genuine) -> Verdict {
     Ok(Outcome::Passed)
 }
 
+/// A delivery about another application (the fixture's unknown one: verifying needs
+/// no lookup) gets another key.
+pub(crate) fn dedupe_key_distinct(ctx: &Ctx<'_>, genuine: &Genuine) -> Verdict {
+    let delivery = match needs_genuine(ctx, genuine) {
+        Ok(delivery) => delivery,
+        Err(verdict) => return verdict,
+    };
+    let fixture = ctx.fixture;
+    let signed = fixture.deliveries.as_ref().ok_or("no delivery function")?;
+    let other = call_sync("the fixture's delivery function", || {
+        signed(&fixture.unknown_application, &fixture.trigger_stage)
+    })?;
+    let first =
+        verify(ctx, delivery)?.map_err(|r| format!("the genuine delivery was refused: {r}"))?;
+    let second = verify(ctx, &other)?.map_err(|r| {
+        format!(
+            "a genuine delivery about application `{}` was refused: {r}",
+            fixture.unknown_application.application
+        )
+    })?;
+    ensure(first.dedupe_key != second.dedupe_key, || {
+        format!(
+            "deliveries about applications `{}` and `{}` share the dedupe key `{}`",
+            fixture.application.application,
+            fixture.unknown_application.application,
+            first.dedupe_key
+        )
+    })?;
+    Ok(Outcome::Passed)
+}
+
 /// Every forged variant of the genuine delivery is refused.
 pub(crate) fn rejects_tampered(ctx: &Ctx<'_>, genuine: &Genuine) -> Verdict {
     let delivery = match needs_genuine(ctx, genuine) {
