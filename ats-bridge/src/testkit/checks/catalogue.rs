@@ -1,9 +1,6 @@
 //! Jobs and stages: what an operator picks trigger stages from.
 
-use std::collections::HashSet;
-use std::hash::Hash;
-
-use super::{Ctx, Verdict, ensure};
+use super::{Ctx, Verdict, ensure, first_repeat};
 use crate::testkit::report::Outcome;
 
 /// `jobs()` lists the fixture job, each job once.
@@ -43,10 +40,4 @@ pub(crate) async fn stages_include_trigger(ctx: &Ctx<'_>) -> Verdict {
         )
     })?;
     Ok(Outcome::Passed)
-}
-
-/// The first item seen twice.
-pub(crate) fn first_repeat<T: Eq + Hash + Copy>(items: impl IntoIterator<Item = T>) -> Option<T> {
-    let mut seen = HashSet::new();
-    items.into_iter().find(|item| !seen.insert(*item))
 }

@@ -13,7 +13,9 @@ pub(crate) mod webhooks;
 pub(crate) mod write_back;
 
 use std::any::Any;
+use std::collections::HashSet;
 use std::future::Future;
+use std::hash::Hash;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Duration;
 
@@ -75,4 +77,10 @@ pub(crate) fn capability_off(capability: &str) -> Verdict {
     Ok(Outcome::Skipped(format!(
         "capability `{capability}` is off"
     )))
+}
+
+/// The first item seen twice.
+pub(crate) fn first_repeat<T: Eq + Hash + Copy>(items: impl IntoIterator<Item = T>) -> Option<T> {
+    let mut seen = HashSet::new();
+    items.into_iter().find(|item| !seen.insert(*item))
 }

@@ -3,8 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::catalogue::first_repeat;
-use super::{Ctx, Verdict, capability_off};
+use super::{Ctx, Verdict, capability_off, first_repeat};
 use crate::model::ApplicationRef;
 use crate::testkit::report::Outcome;
 
