@@ -107,6 +107,7 @@ pub mod intake;
 pub mod lever;
 pub mod model;
 pub mod note;
+pub mod registration;
 pub mod rules;
 #[cfg(feature = "smartrecruiters")]
 pub mod smartrecruiters;
