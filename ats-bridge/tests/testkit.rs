@@ -32,6 +32,8 @@ const PAGE_SIZE: usize = 2;
 struct Faults {
     /// Skips the signature check (still parses the body).
     accepts_any_signature: bool,
+    /// Resolves every delivery to the stage before the one it names.
+    resolves_to_previous_stage: bool,
     /// Every delivery gets the same dedupe key.
     constant_dedupe_key: bool,
     /// The second page points at itself.
@@ -239,6 +241,11 @@ impl Ats for MemoryAts {
             }]);
         };
         self.known(app)?;
+        let stage = if self.faults.resolves_to_previous_stage {
+            "new"
+        } else {
+            stage
+        };
         Ok(vec![AtsEvent::StageChanged {
             application: application(app),
             stage: stage.into(),
@@ -447,6 +454,27 @@ async fn a_verifier_that_ignores_the_signature_fails_the_forgery_checks() {
             && tampered.contains("a space appended to the body was accepted")
             && tampered.contains("every header value changed was accepted"),
         "{tampered}"
+    );
+}
+
+#[tokio::test]
+async fn a_delivery_resolved_to_the_wrong_stage_fails_and_shows_what_came_out() {
+    let faults = Faults {
+        resolves_to_previous_stage: true,
+        ..Faults::default()
+    };
+    let report = run(full(), faults).await;
+    assert_eq!(
+        failed(&report),
+        BTreeSet::from(["webhook_genuine_resolves"]),
+        "{report}"
+    );
+    assert_eq!(
+        reason(&report, Check::WebhookGenuineResolves),
+        "resolve_webhook() gave [StageChanged { application: ApplicationRef { application: \
+         ApplicationId(\"app-3\"), candidate: CandidateId(\"cand-app-3\"), job: JobId(\"job-1\") }, \
+         stage: StageId(\"new\") }], not a stage change of application `app-3` on job `job-1` \
+         to `screen`"
     );
 }
 

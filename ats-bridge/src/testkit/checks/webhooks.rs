@@ -65,19 +65,31 @@ pub(crate) async fn genuine_resolves(ctx: &Ctx<'_>, genuine: &Genuine) -> Verdic
         .await?
         .map_err(|e| format!("resolve_webhook() of the verified payload failed: {e}"))?;
     let fixture = ctx.fixture;
-    let moved = events.iter().any(|event| {
-        matches!(event, AtsEvent::StageChanged { application, stage }
-            if application.application == fixture.application.application
-                && application.job == fixture.job
-                && stage == &fixture.trigger_stage)
-    });
-    ensure(moved, || {
-        format!(
-            "resolve_webhook() gave {events:?}, not a stage change of application `{}` on job `{}` to `{}`",
-            fixture.application.application, fixture.job, fixture.trigger_stage
-        )
-    })?;
-    Ok(Outcome::Passed)
+    let wanted = &fixture.application;
+    let mut renamed = None;
+    for event in &events {
+        if let AtsEvent::StageChanged { application, stage } = event {
+            let same_move = application.job == wanted.job && stage == &fixture.trigger_stage;
+            if same_move && application.application == wanted.application {
+                return Ok(Outcome::Passed);
+            }
+            if same_move && application.candidate == wanted.candidate {
+                renamed = Some(&application.application);
+            }
+        }
+    }
+    Err(match renamed {
+        Some(other) => format!(
+            "resolve_webhook() names application `{}` as `{other}`: the engine's ledger, \
+             keyed on the application id, would see two applications",
+            wanted.application
+        ),
+        None => format!(
+            "resolve_webhook() gave {events:?}, not a stage change of application `{}` on \
+             job `{}` to `{}`",
+            wanted.application, wanted.job, fixture.trigger_stage
+        ),
+    })
 }
 
 /// A vendor retry is the same delivery again: same key, and not refused as a replay
