@@ -1,6 +1,10 @@
 //! The engine end to end with the Lever adapter, against a mock Willo and a mock Lever:
 //! every request the engine makes is asserted (path, auth, `perform_as`, exact JSON
 //! body, count), and anything unexpected gets a 599 and fails the test.
+//!
+//! Mocks are mounted for the whole test and sequenced with `up_to_n_times` (wiremock
+//! 0.6's scoped mocks do not mix with mock priorities: dropping a guard can unmount
+//! another mock).
 #![cfg(feature = "lever")]
 
 use std::sync::Arc;
@@ -94,15 +98,18 @@ fn rules() -> Rules {
     )
 }
 
-async fn world_with(store: Arc<dyn Store>, rules: Rules, config: EngineConfig) -> World {
-    let willo = server().await;
-    let lever = server().await;
-    let willo_client = WilloClient::builder(SecretString::from(WILLO_KEY))
+fn willo_client(willo: &MockServer) -> WilloClient {
+    WilloClient::builder(SecretString::from(WILLO_KEY))
         .base_url(format!("{}{WILLO_ROOT}", willo.uri()))
         .rate_limits(RateLimits::unlimited())
         .retry_policy(short_retries())
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+async fn world_with(store: Arc<dyn Store>, rules: Rules, config: EngineConfig) -> World {
+    let willo = server().await;
+    let lever = server().await;
     let lever_client = LeverClient::builder()
         .base_url(format!("{}/v1", lever.uri()))
         .api_key(SecretString::from("test-key"))
@@ -113,7 +120,7 @@ async fn world_with(store: Arc<dyn Store>, rules: Rules, config: EngineConfig) -
         lever_client,
         LeverAtsConfig::new(USER).signature_token(SecretString::from(SIGNING_TOKEN)),
     ));
-    let engine = Engine::builder(willo_client, store.clone())
+    let engine = Engine::builder(willo_client(&willo), store.clone())
         .ats(adapter.clone())
         .rules(rules)
         .config(config)
@@ -130,6 +137,16 @@ async fn world_with(store: Arc<dyn Store>, rules: Rules, config: EngineConfig) -
 
 async fn world() -> World {
     world_with(Arc::new(MemoryStore::new()), rules(), config()).await
+}
+
+/// Another engine on the same store and vendors, as a second replica would be.
+fn replica(w: &World) -> Engine {
+    Engine::builder(willo_client(&w.willo), w.store.clone())
+        .ats(w.adapter.clone())
+        .rules(rules())
+        .config(config())
+        .build()
+        .unwrap()
 }
 
 fn lever_name() -> AtsName {
@@ -191,6 +208,11 @@ fn invite_body() -> Value {
         "email": "shane@exampleq3.com",
         "phone": PHONE
     })
+}
+
+/// The participant as Willo lists them once invited.
+fn listed_participant() -> Value {
+    json!([{"key": PARTICIPANT, "interview": INTERVIEW, "name": "Shane Smith", "email": "Shane@ExampleQ3.com"}])
 }
 
 /// The participant as Willo shows them after answering (stage `stage`).
@@ -858,12 +880,7 @@ async fn an_invite_that_went_through_despite_the_error_is_found_and_not_sent_aga
         .await
         .unwrap();
     assert!(matches!(action, Action::Rescheduled { .. }), "{action:?}");
-    willo_lookup(
-        &w,
-        json!([{"key": PARTICIPANT, "interview": INTERVIEW, "name": "Shane Smith", "email": "Shane@ExampleQ3.com"}]),
-        1,
-    )
-    .await;
+    willo_lookup(&w, listed_participant(), 1).await;
     tags_added(&w, &["Willo:Invited"], 1).await;
     assert_eq!(w.engine.retry_due().await.unwrap(), 1);
     let status = w.engine.status().await.unwrap();
@@ -984,7 +1001,6 @@ async fn a_phone_that_is_not_e164_fails_the_row_until_redriven() {
 }
 
 #[tokio::test]
-#[ignore = "engine bug: a responded row whose Willo record shows no answer fields is never written back on retry (sync_row drops the answered hint for RowState::Responded)"]
 async fn a_retried_write_back_is_done_even_when_willo_names_the_answers_differently() {
     let w = world().await;
     invite(&w).await;
@@ -1019,4 +1035,244 @@ async fn a_retried_write_back_is_done_even_when_willo_names_the_answers_differen
     let status = w.engine.status().await.unwrap();
     assert_eq!(count(&status, RowState::Synced), 1, "{status:?}");
     assert_eq!(w.engine.retry_due().await.unwrap(), 0, "nothing left due");
+}
+
+#[tokio::test]
+async fn a_failed_invited_tag_is_retried_and_finds_the_participant_instead_of_inviting_again() {
+    let w = world().await;
+    candidate_read(&w, PHONE, 2).await;
+    willo_lookup(&w, json!([]), 1).await;
+    willo_invite(&w, 1).await;
+    // Tagging is idempotent: the client retries it before the engine gives up for now.
+    lever_write("POST", "/addTags")
+        .and(body_json(json!({"tags": ["Willo:Invited"]})))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(CLIENT_ATTEMPTS)
+        .expect(CLIENT_ATTEMPTS)
+        .mount(&w.lever)
+        .await;
+    let action = w
+        .engine
+        .handle_ats_event(&lever_name(), &stage_changed())
+        .await
+        .unwrap();
+    let Action::Rescheduled { reason, .. } = &action else {
+        panic!("expected a retry, got {action:?}");
+    };
+    assert!(reason.contains("labelling the invite"), "{reason}");
+    // Not recorded yet: Willo's news cannot reach the row until the label is written.
+    assert_eq!(
+        count(&w.engine.status().await.unwrap(), RowState::Pending),
+        1
+    );
+
+    // The retry finds the participant by email: no second POST, no second email.
+    willo_lookup(&w, listed_participant(), 1).await;
+    tags_added(&w, &["Willo:Invited"], 1).await;
+    assert_eq!(w.engine.retry_due().await.unwrap(), 1);
+    let row = w
+        .store
+        .find_by_participant(&PARTICIPANT.into())
+        .await
+        .unwrap()
+        .expect("recorded on retry");
+    assert_eq!(row.state, RowState::Invited);
+    assert_eq!(row.attempts, 0);
+}
+
+#[tokio::test]
+async fn retries_give_up_after_the_configured_attempts() {
+    let w = world().await;
+    candidate_read(&w, PHONE, 3).await;
+    willo_lookup(&w, json!([]), 3).await;
+    willo("POST", "/participants/")
+        .and(body_json(invite_body()))
+        .respond_with(ResponseTemplate::new(503))
+        .expect(3)
+        .mount(&w.willo)
+        .await;
+    let action = w
+        .engine
+        .handle_ats_event(&lever_name(), &stage_changed())
+        .await
+        .unwrap();
+    assert!(matches!(action, Action::Rescheduled { .. }), "{action:?}");
+    assert_eq!(w.engine.retry_due().await.unwrap(), 1);
+    assert!(w.engine.status().await.unwrap().failed.is_empty());
+    assert_eq!(w.engine.retry_due().await.unwrap(), 1);
+
+    let status = w.engine.status().await.unwrap();
+    assert_eq!(status.failed.len(), 1);
+    let reason = status.failed[0].last_error.as_deref().unwrap_or_default();
+    assert!(reason.starts_with("gave up after 3 attempts"), "{reason}");
+    assert_eq!(w.engine.retry_due().await.unwrap(), 0, "failed rows wait");
+}
+
+#[tokio::test]
+async fn a_write_back_onto_a_deleted_opportunity_fails_the_row_with_the_reason() {
+    let w = world().await;
+    invite(&w).await;
+    willo_results(&w, participant("Received"), 1).await;
+    lever_get(&format!("/opportunities/{OPP}/notes"), &[])
+        .respond_with(
+            ResponseTemplate::new(404)
+                .set_body_json(json!({"code": "ResourceNotFound", "message": "not found"})),
+        )
+        .expect(1)
+        .mount(&w.lever)
+        .await;
+    let action = w
+        .engine
+        .handle_willo_delivery(&willo_delivery(WebhookEvent::NewResponse))
+        .await
+        .unwrap();
+    let Action::Failed { reason, .. } = &action else {
+        panic!("expected a failure, got {action:?}");
+    };
+    assert!(reason.contains(&format!("opportunity {OPP}")), "{reason}");
+    let status = w.engine.status().await.unwrap();
+    assert_eq!(status.failed.len(), 1);
+    assert_eq!(status.failed[0].failed_from, Some(RowState::Responded));
+}
+
+#[tokio::test]
+async fn a_willo_delivery_that_cannot_be_read_yet_stays_in_the_inbox_until_it_can() {
+    let w = world().await;
+    invite(&w).await;
+    willo("GET", &format!("/participants/{PARTICIPANT}/"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(CLIENT_ATTEMPTS)
+        .expect(CLIENT_ATTEMPTS)
+        .mount(&w.willo)
+        .await;
+    let answered = participant("Received");
+    willo_results(&w, answered.clone(), 1).await;
+    notes_listed(&w, json!([]), 1).await;
+    note_written(&w, &note_text(&answered), 1).await;
+    labels_to_review(&w).await;
+
+    let stored = willo_delivery_for_inbox(Some(&WebhookEvent::NewResponse), &willo_body());
+    w.store
+        .inbox_insert(
+            WILLO_SOURCE,
+            &stored.dedupe_key,
+            &stored.payload,
+            now_millis() as i64,
+        )
+        .await
+        .unwrap();
+    assert_eq!(w.engine.process_inbox().await.unwrap(), 1);
+    // Willo was down: the row is untouched and the delivery is kept for later.
+    assert_eq!(
+        count(&w.engine.status().await.unwrap(), RowState::Invited),
+        1
+    );
+    assert_eq!(w.engine.process_inbox().await.unwrap(), 1, "taken again");
+    assert_eq!(
+        count(&w.engine.status().await.unwrap(), RowState::Synced),
+        1
+    );
+    assert_eq!(w.engine.process_inbox().await.unwrap(), 0, "then done");
+}
+
+#[tokio::test]
+async fn a_stage_change_whose_lookup_failed_is_retried_from_the_inbox() {
+    let w = world().await;
+    let expanded = format!("/opportunities/{OPP}");
+    lever_get(&expanded, &[("expand", "applications")])
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(CLIENT_ATTEMPTS)
+        .expect(CLIENT_ATTEMPTS)
+        .mount(&w.lever)
+        .await;
+    lever_get(&expanded, &[("expand", "applications")])
+        .respond_with(ok(opportunity(PHONE)))
+        .expect(1)
+        .mount(&w.lever)
+        .await;
+    one_invite(&w).await;
+
+    let body = signed_stage_change("a-fresh-delivery-token");
+    let verified = w.adapter.verify_webhook(&HeaderMap::new(), &body).unwrap();
+    assert_eq!(verified.dedupe_key, "a-fresh-delivery-token");
+    w.store
+        .inbox_insert(
+            lever_name().as_str(),
+            &verified.dedupe_key,
+            &verified.payload,
+            now_millis() as i64,
+        )
+        .await
+        .unwrap();
+    assert_eq!(w.engine.process_inbox().await.unwrap(), 1);
+    assert!(w.engine.status().await.unwrap().by_state.is_empty());
+    assert_eq!(w.engine.process_inbox().await.unwrap(), 1);
+    assert_eq!(
+        count(&w.engine.status().await.unwrap(), RowState::Invited),
+        1
+    );
+}
+
+#[tokio::test]
+async fn two_replicas_handling_the_same_stage_change_at_once_invite_once() {
+    let w = world().await;
+    one_invite(&w).await;
+    let other = replica(&w);
+    let lever = lever_name();
+    let event = stage_changed();
+    let (a, b) = tokio::join!(
+        w.engine.handle_ats_event(&lever, &event),
+        other.handle_ats_event(&lever, &event)
+    );
+    let mut actions = [a.unwrap(), b.unwrap()];
+    actions.sort_by_key(|a| matches!(a, Action::Invited { .. }));
+    assert_eq!(actions, [Action::Busy { key: key() }, invited()]);
+    // Once recorded, either replica sees the work done.
+    let late = other.handle_ats_event(&lever, &event).await.unwrap();
+    assert_eq!(late, Action::AlreadyDone { key: key() });
+}
+
+#[tokio::test]
+async fn the_reconciler_invites_what_webhooks_missed_once() {
+    let w = world().await;
+    lever_get(
+        "/opportunities",
+        &[
+            ("posting_id", POSTING),
+            ("stage_id", TRIGGER_STAGE),
+            ("archived", "false"),
+        ],
+    )
+    .respond_with(ok(
+        json!({"data": [opportunity(PHONE)["data"]], "hasNext": false}),
+    ))
+    .expect(2)
+    .mount(&w.lever)
+    .await;
+    one_invite(&w).await;
+
+    let report = w.engine.reconcile().await.unwrap();
+    assert_eq!(report.applications_seen, 1);
+    assert_eq!(report.invited, 1);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let row = w
+        .store
+        .find_by_participant(&PARTICIPANT.into())
+        .await
+        .unwrap()
+        .expect("invited");
+    assert_eq!(row.key, key());
+    assert_eq!(row.candidate.as_str(), CONTACT);
+
+    // The next pass sees the same application and leaves it alone.
+    let report = w.engine.reconcile().await.unwrap();
+    assert_eq!(report.applications_seen, 1);
+    assert_eq!(report.invited, 0);
+    // And a late webhook for it finds the work done.
+    let late = w
+        .engine
+        .handle_ats_event(&lever_name(), &stage_changed())
+        .await
+        .unwrap();
+    assert_eq!(late, Action::AlreadyDone { key: key() });
 }
