@@ -109,6 +109,8 @@ pub mod model;
 pub mod note;
 pub mod registration;
 pub mod rules;
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
 #[cfg(feature = "smartrecruiters")]
 pub mod smartrecruiters;
 pub mod store;

@@ -1,0 +1,156 @@
+//! Outgoing webhook deliveries: sent in the background with a short timeout, counted,
+//! and subject to the vendor's drop and duplicate faults.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use client_core::HttpClient;
+use client_core::header::HeaderMap;
+use tokio::runtime::Handle;
+use tokio::sync::watch;
+
+use super::faults::Faults;
+use super::gate::{Vendor, lock};
+
+/// What a simulator did with its webhook deliveries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DeliveryStats {
+    /// Deliveries the simulator meant to send (one per event and subscription).
+    pub emitted: u64,
+    /// Deliveries never sent (drop fault).
+    pub dropped: u64,
+    /// Deliveries sent more than once (duplicate fault).
+    pub duplicated: u64,
+    /// HTTP requests made, copies included.
+    pub sent: u64,
+    /// Requests answered 2xx.
+    pub delivered: u64,
+    /// Requests answered otherwise, timed out or not connected.
+    pub failed: u64,
+}
+
+/// One delivery: where, which headers, what body.
+#[derive(Debug, Clone)]
+pub(crate) struct Outgoing {
+    pub url: String,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+/// Sends one vendor's deliveries.
+#[derive(Debug, Clone)]
+pub(crate) struct Deliverer {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    http: HttpClient,
+    runtime: Handle,
+    timeout: Duration,
+    drop_rate: f64,
+    duplicate_rate: f64,
+    extra_copies: u32,
+    rng: Mutex<fastrand::Rng>,
+    stats: Mutex<DeliveryStats>,
+    /// Deliveries not finished yet.
+    pending: watch::Sender<usize>,
+}
+
+impl Deliverer {
+    pub fn new(
+        vendor: Vendor,
+        faults: &Faults,
+        seed: u64,
+        http: HttpClient,
+        timeout: Duration,
+    ) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                http,
+                runtime: Handle::current(),
+                timeout,
+                drop_rate: faults.webhook_drop_rate,
+                duplicate_rate: faults.webhook_duplicate_rate,
+                extra_copies: faults.webhook_extra_copies,
+                rng: Mutex::new(fastrand::Rng::with_seed(seed ^ vendor.rng_salt(2))),
+                stats: Mutex::new(DeliveryStats::default()),
+                pending: watch::Sender::new(0),
+            }),
+        }
+    }
+
+    pub fn http(&self) -> &HttpClient {
+        &self.inner.http
+    }
+
+    pub fn timeout(&self) -> Duration {
+        self.inner.timeout
+    }
+
+    pub fn stats(&self) -> DeliveryStats {
+        *lock(&self.inner.stats)
+    }
+
+    /// Decide the faults now (in call order, so a seed reproduces them), then send in
+    /// the background: the original and any copies, one after the other.
+    pub fn send(&self, outgoing: Outgoing) {
+        let inner = &self.inner;
+        let (drop_roll, duplicate_roll) = {
+            let mut rng = lock(&inner.rng);
+            (rng.f64(), rng.f64())
+        };
+        let copies = {
+            let mut stats = lock(&inner.stats);
+            stats.emitted += 1;
+            if drop_roll < inner.drop_rate {
+                stats.dropped += 1;
+                return;
+            }
+            if duplicate_roll < inner.duplicate_rate && inner.extra_copies > 0 {
+                stats.duplicated += 1;
+                1 + inner.extra_copies
+            } else {
+                1
+            }
+        };
+        inner.pending.send_modify(|n| *n += 1);
+        let inner = Arc::clone(inner);
+        self.inner.runtime.spawn(async move {
+            for _ in 0..copies {
+                let ok = post(&inner, &outgoing).await;
+                let mut stats = lock(&inner.stats);
+                stats.sent += 1;
+                if ok {
+                    stats.delivered += 1;
+                } else {
+                    stats.failed += 1;
+                }
+            }
+            inner.pending.send_modify(|n| *n -= 1);
+        });
+    }
+
+    /// Wait until every delivery started so far has been sent (or has failed).
+    pub async fn idle(&self) {
+        let mut pending = self.inner.pending.subscribe();
+        // The sender lives in `inner`, which `self` keeps alive: this cannot fail.
+        let _ = pending.wait_for(|n| *n == 0).await;
+    }
+}
+
+async fn post(inner: &Inner, outgoing: &Outgoing) -> bool {
+    let request = inner
+        .http
+        .post(&outgoing.url)
+        .headers(outgoing.headers.clone())
+        .body(outgoing.body.clone())
+        .timeout(inner.timeout);
+    match request.send().await {
+        Ok(response) => response.status().is_success(),
+        Err(error) => {
+            tracing::debug!(error = %error.without_url(), "sandbox webhook delivery failed");
+            false
+        }
+    }
+}
