@@ -69,7 +69,7 @@ fn api(verb: &str, route: &str) -> wiremock::MockBuilder {
 
 fn app_ref() -> ApplicationRef {
     ApplicationRef {
-        application: ApplicationId::from("a1"),
+        application: ApplicationId::from("c1:j1"),
         candidate: "c1".into(),
         job: "j1".into(),
     }
@@ -295,7 +295,7 @@ async fn a_status_update_becomes_a_stage_change_at_the_current_status() {
 }
 
 #[tokio::test]
-async fn without_an_application_id_the_pair_names_the_application() {
+async fn the_pair_names_the_application_with_or_without_an_application_id() {
     let server = server().await;
     api("GET", "/candidates/c1/jobs/j1")
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"status": "NEW"})))
@@ -775,7 +775,7 @@ async fn a_vanished_application_in_a_delivery_is_not_found() {
     );
     match adapter(&server).webhook_events(&headers, &body).await {
         Err(WebhookEventsError::Ats(AtsError::NotFound { what })) => {
-            assert_eq!(what, "application a1")
+            assert_eq!(what, "application c1:j1")
         }
         other => panic!("expected not found, got {other:?}"),
     }

@@ -60,7 +60,10 @@ impl Engine {
                 return Ok(self.record_failure(&key, row.attempts, failure).await?);
             }
         };
-        let answered_hint = matches!(cause, SyncCause::Webhook { answered: true });
+        // A responded or synced row is answered by definition, whatever field names
+        // Willo's record uses for the answers.
+        let answered_hint = matches!(cause, SyncCause::Webhook { answered: true })
+            || matches!(row.state, RowState::Responded | RowState::Synced);
         let Some(outcome) = Outcome::of(&results, &self.inner.rules, answered_hint) else {
             return self.not_answered(&row, cause).await;
         };

@@ -2,8 +2,9 @@
 //!
 //! - Stages are application statuses, with the sub-status after a `/`
 //!   (`INTERVIEW/Video call`; see [`stage_id`] and [`parse_stage_id`]).
-//! - Applications are (candidate, job) pairs; their [`ApplicationId`] is the
-//!   webhook's `application_id` when SmartRecruiters sent one, else `candidate:job`.
+//! - Applications are (candidate, job) pairs; their [`ApplicationId`] is always
+//!   `candidate:job`, whether a webhook or a listing found them (webhooks may carry
+//!   an `application_id` that listings do not, so it is not used as the key).
 //! - Results go into ONE note per write-back (`POST /messages/shares`), tagged
 //!   `#[CANDIDATE:id]` and shared with the job's hiring team; labels are candidate
 //!   tags; a stage move sets the application status.
@@ -93,11 +94,10 @@ impl SmartRecruitersAts {
     async fn status_updated(&self, event: &sr::webhooks::ApplicationEvent) -> AtsResult<AtsEvent> {
         let candidate = CandidateId::from(event.candidate_id.as_str());
         let job = JobId::from(event.job_id.as_str());
-        let application = event
-            .application_id
-            .as_ref()
-            .map(|id| ApplicationId::from(id.as_str()))
-            .unwrap_or_else(|| pair_id(&candidate, &job));
+        // Always the (candidate, job) pair, even when the delivery names an
+        // application id: the reconciler's listings only know the pair, and one
+        // candidacy must have one ledger key whichever path finds it.
+        let application = pair_id(&candidate, &job);
         let current = self
             .client
             .applications()
@@ -352,6 +352,27 @@ impl Ats for SmartRecruitersAts {
         let job = sr::JobId::from(application.job.as_str());
         let mut receipt = WriteBackReceipt::default();
 
+        self.write_labels(&candidate, write).await?;
+        receipt.labels_added = write.add_labels.clone();
+        receipt.labels_removed = write.remove_labels.clone();
+
+        if let Some(target) = &write.move_to {
+            let (status, sub_status) = parse_stage_id(target);
+            let mut change = StatusChange::new(status);
+            if let Some(sub) = sub_status {
+                change = change.sub_status(sub);
+            }
+            self.client
+                .applications()
+                .set_status(&candidate, &job, &change)
+                .await
+                .map_err(|e| not_found(e, format!("application {}", application.application)))?;
+            receipt.moved_to = Some(target.clone());
+        }
+
+        // The note goes last: tags and status changes are safe to repeat, a note is
+        // not (SmartRecruiters offers no way to find it again), so a write-back retried
+        // after any earlier step failed never shares the results twice.
         if let Some(outcome) = &write.outcome {
             // The `#[CANDIDATE:id] ` tag shares the 10,000 characters with the text.
             let tag = format!("#[CANDIDATE:{candidate}] ").chars().count();
@@ -375,24 +396,6 @@ impl Ats for SmartRecruitersAts {
                 .await
                 .map_err(|e| not_found(e, format!("application {}", application.application)))?;
             receipt.note_id = Some(created.id.to_string());
-        }
-
-        self.write_labels(&candidate, write).await?;
-        receipt.labels_added = write.add_labels.clone();
-        receipt.labels_removed = write.remove_labels.clone();
-
-        if let Some(target) = &write.move_to {
-            let (status, sub_status) = parse_stage_id(target);
-            let mut change = StatusChange::new(status);
-            if let Some(sub) = sub_status {
-                change = change.sub_status(sub);
-            }
-            self.client
-                .applications()
-                .set_status(&candidate, &job, &change)
-                .await
-                .map_err(|e| not_found(e, format!("application {}", application.application)))?;
-            receipt.moved_to = Some(target.clone());
         }
         Ok(receipt)
     }
