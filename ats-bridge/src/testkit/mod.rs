@@ -140,7 +140,8 @@ impl Conformance {
         self
     }
 
-    /// Run every check, in order, and report each.
+    /// Run every check, in order, and report each. Needs a Tokio runtime with timers
+    /// for the call timeout (`#[tokio::test]` has them).
     pub async fn run(&self) -> Report {
         let ats = &*self.ats;
         let name = call_sync("name()", || ats.name().to_string())

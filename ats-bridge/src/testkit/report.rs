@@ -36,12 +36,16 @@ pub enum Check {
     /// A genuine delivery verifies, and resolving its payload yields a stage change of
     /// the fixture application to the trigger stage.
     WebhookGenuineResolves,
-    /// The same delivery verified twice (a vendor retry) has the same dedupe key.
+    /// The same delivery verified twice (a vendor retry) has the same dedupe key and is
+    /// not refused as [`crate::WebhookRejection::Replayed`]: the intake deduplicates on
+    /// the key, and refusing would lose the retry of a delivery it failed to store.
     WebhookDedupeKeyStable,
     /// Deliveries about different applications have different dedupe keys (the
     /// intake stores one delivery per key, so a shared key drops events).
     WebhookDedupeKeyDistinct,
-    /// Tampered variants of the genuine delivery are refused.
+    /// Tampered variants of the genuine delivery are refused: those of
+    /// [`super::default_tamperings`], or the fixture's own
+    /// ([`super::Fixture::tamper_with`]).
     WebhookRejectsTampered,
     /// The genuine delivery cut short is refused.
     WebhookRejectsTruncated,
