@@ -101,6 +101,8 @@
 #![warn(missing_docs)]
 
 mod ats;
+#[cfg(feature = "sandbox")]
+pub mod demo;
 pub mod engine;
 pub mod intake;
 #[cfg(feature = "lever")]
