@@ -32,8 +32,12 @@ const PAGE_SIZE: usize = 2;
 struct Faults {
     /// Skips the signature check (still parses the body).
     accepts_any_signature: bool,
+    /// Names the application differently in webhooks than when listing it.
+    renames_in_webhooks: bool,
     /// Resolves every delivery to the stage before the one it names.
     resolves_to_previous_stage: bool,
+    /// Lists the second page's applications on another job.
+    lists_on_another_job: bool,
     /// Every delivery gets the same dedupe key.
     constant_dedupe_key: bool,
     /// The second page points at itself.
@@ -246,8 +250,12 @@ impl Ats for MemoryAts {
         } else {
             stage
         };
+        let mut moved = application(app);
+        if self.faults.renames_in_webhooks {
+            moved.application = format!("{app}-by-webhook").into();
+        }
         Ok(vec![AtsEvent::StageChanged {
-            application: application(app),
+            application: moved,
             stage: stage.into(),
         }])
     }
@@ -274,11 +282,19 @@ impl Ats for MemoryAts {
             .filter(|(_, at)| job.as_str() == JOB && at.as_str() == stage.as_str())
             .map(|(app, _)| application(app))
             .collect();
+        let listed_job = if self.faults.lists_on_another_job && page == 1 {
+            "job-2"
+        } else {
+            JOB
+        };
         let items: Vec<ApplicationRef> = at_stage
             .iter()
             .skip(page * PAGE_SIZE)
             .take(PAGE_SIZE)
-            .cloned()
+            .map(|app| ApplicationRef {
+                job: listed_job.into(),
+                ..app.clone()
+            })
             .collect();
         let last = (page + 1) * PAGE_SIZE >= at_stage.len();
         let next = if self.faults.repeats_cursor && page == 1 {
@@ -399,7 +415,7 @@ fn reason(report: &Report, check: Check) -> String {
 async fn a_correct_implementation_passes_every_check() {
     let report = run(full(), Faults::default()).await;
     report.assert_passed();
-    assert_eq!(report.findings().len(), 23, "{report}");
+    assert_eq!(report.findings().len(), 24, "{report}");
     // Every capability is on, so nothing is left to refuse.
     assert_eq!(
         skipped(&report),
@@ -430,7 +446,7 @@ async fn with_capabilities_off_the_refusals_are_checked_and_the_rest_skipped() {
     ] {
         assert_eq!(report.outcome(check), Some(&Outcome::Passed), "{report}");
     }
-    assert_eq!(skipped(&report).len(), 16, "{report}");
+    assert_eq!(skipped(&report).len(), 17, "{report}");
 }
 
 #[tokio::test]
@@ -475,6 +491,43 @@ async fn a_delivery_resolved_to_the_wrong_stage_fails_and_shows_what_came_out() 
          ApplicationId(\"app-3\"), candidate: CandidateId(\"cand-app-3\"), job: JobId(\"job-1\") }, \
          stage: StageId(\"new\") }], not a stage change of application `app-3` on job `job-1` \
          to `screen`"
+    );
+}
+
+#[tokio::test]
+async fn applications_listed_on_another_job_are_reported() {
+    let faults = Faults {
+        lists_on_another_job: true,
+        ..Faults::default()
+    };
+    let report = run(full(), faults).await;
+    assert_eq!(
+        failed(&report),
+        BTreeSet::from(["paging_stays_on_job"]),
+        "{report}"
+    );
+    assert_eq!(
+        reason(&report, Check::PagingStaysOnJob),
+        "listing job `job-1` gave application `app-3` on job `job-2`"
+    );
+}
+
+#[tokio::test]
+async fn one_application_under_two_ids_is_named_in_the_failure() {
+    let faults = Faults {
+        renames_in_webhooks: true,
+        ..Faults::default()
+    };
+    let report = run(full(), faults).await;
+    assert_eq!(
+        failed(&report),
+        BTreeSet::from(["webhook_genuine_resolves"]),
+        "{report}"
+    );
+    assert_eq!(
+        reason(&report, Check::WebhookGenuineResolves),
+        "resolve_webhook() names application `app-3` as `app-3-by-webhook`: the engine's \
+         ledger, keyed on the application id, would see two applications"
     );
 }
 
@@ -679,7 +732,7 @@ async fn a_failed_report_panics_with_every_line() {
     let panic = std::panic::catch_unwind(|| report.assert_passed()).unwrap_err();
     let message = panic.downcast_ref::<String>().unwrap();
     assert!(
-        message.contains("ats `memory`: 21 passed, 1 failed, 1 skipped"),
+        message.contains("ats `memory`: 22 passed, 1 failed, 1 skipped"),
         "{message}"
     );
     assert!(

@@ -173,24 +173,12 @@ async fn run() -> Report {
         .await
 }
 
-/// Everything conforms but one thing: a webhook names the application by the id
-/// SmartRecruiters sends (`a1`), the reconciler by `candidate:job` (`c1:j1`), so the
-/// engine's ledger, keyed on the application id, sees two applications where there is
-/// one. When the adapter names both the same way, this test fails: replace it with
-/// `run().await.assert_passed()`.
+/// Webhooks and the reconciler name the application the same way (`candidate:job`),
+/// so the ledger sees one application.
 #[tokio::test]
-async fn the_smartrecruiters_adapter_conforms_except_for_one_application_under_two_ids() {
+async fn the_smartrecruiters_adapter_conforms() {
     let report = run().await;
-    let failed: Vec<Check> = report.failures().map(|f| f.check).collect();
-    assert_eq!(failed, [Check::WebhookGenuineResolves], "{report}");
-    let Some(Outcome::Failed(reason)) = report.outcome(Check::WebhookGenuineResolves) else {
-        unreachable!()
-    };
-    assert_eq!(
-        reason,
-        "resolve_webhook() names application `c1:j1` as `a1`: the engine's ledger, \
-         keyed on the application id, would see two applications"
-    );
+    report.assert_passed();
     let skipped: Vec<Check> = report
         .findings()
         .iter()

@@ -190,6 +190,7 @@ impl Conformance {
             Check::PagingListsEachApplicationOnce,
             paging::lists_each_application_once(&ctx, &walk),
         );
+        record(Check::PagingStaysOnJob, paging::stays_on_job(&ctx, &walk));
         record(
             Check::PagingFindsFixtureApplication,
             paging::finds_fixture_application(&ctx, &walk),

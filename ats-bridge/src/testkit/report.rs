@@ -23,6 +23,8 @@ pub enum Check {
     PagingTerminates,
     /// No application is listed twice while paging.
     PagingListsEachApplicationOnce,
+    /// Every listed application is on the job asked for (the rules match on it).
+    PagingStaysOnJob,
     /// The fixture application is among the applications at the trigger stage.
     PagingFindsFixtureApplication,
     /// `candidate()` of the fixture application gives a non-empty name.
@@ -77,6 +79,7 @@ impl Check {
             Check::StagesIncludeTrigger => "stages_include_trigger",
             Check::PagingTerminates => "paging_terminates",
             Check::PagingListsEachApplicationOnce => "paging_lists_each_application_once",
+            Check::PagingStaysOnJob => "paging_stays_on_job",
             Check::PagingFindsFixtureApplication => "paging_finds_fixture_application",
             Check::CandidateHasName => "candidate_has_name",
             Check::NoPersonalDataInDebug => "no_personal_data_in_debug",

@@ -97,6 +97,21 @@ pub(crate) fn lists_each_application_once(ctx: &Ctx<'_>, walk: &Walk) -> Verdict
     }
 }
 
+/// Each application read names the job it was listed for.
+pub(crate) fn stays_on_job(ctx: &Ctx<'_>, walk: &Walk) -> Verdict {
+    if !ctx.capabilities.polling {
+        return capability_off("polling");
+    }
+    let job = &ctx.fixture.job;
+    match walk.applications.iter().find(|a| &a.job != job) {
+        Some(stray) => Err(format!(
+            "listing job `{job}` gave application `{}` on job `{}`",
+            stray.application, stray.job
+        )),
+        None => Ok(Outcome::Passed),
+    }
+}
+
 /// The fixture application is at the trigger stage, so it must be listed.
 pub(crate) fn finds_fixture_application(ctx: &Ctx<'_>, walk: &Walk) -> Verdict {
     if !ctx.capabilities.polling {
