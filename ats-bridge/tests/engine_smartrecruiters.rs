@@ -502,17 +502,6 @@ async fn repeated_status_changes_direct_and_through_the_inbox_invite_once() {
     assert_eq!(w.engine.process_inbox().await.unwrap(), 0, "item done");
 
     let status = w.engine.status().await.unwrap();
-    eprintln!("DEBUG {:?}", w.store.rows_due(i64::MAX, 5).await.unwrap());
-    eprintln!("DEBUG {status:?}");
-    eprintln!(
-        "DEBUG {:?}",
-        w.sr.received_requests()
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| (r.method.to_string(), r.url.path().to_owned()))
-            .collect::<Vec<_>>()
-    );
     assert_eq!(count(&status, RowState::Invited), 1);
     assert_eq!(status.by_state.values().sum::<u64>(), 1);
 }
@@ -844,16 +833,6 @@ async fn a_failed_note_is_retried_and_shared_once() {
 
     assert_eq!(w.engine.retry_due().await.unwrap(), 1);
     let status = w.engine.status().await.unwrap();
-    eprintln!("DEBUG {:?}", w.store.rows_due(i64::MAX, 5).await.unwrap());
-    eprintln!(
-        "DEBUG {:?}",
-        w.sr.received_requests()
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| (r.method.to_string(), r.url.path().to_owned()))
-            .collect::<Vec<_>>()
-    );
     assert_eq!(count(&status, RowState::Synced), 1);
     assert_eq!(w.engine.retry_due().await.unwrap(), 0);
 }
@@ -871,7 +850,8 @@ async fn a_write_back_failing_after_the_note_is_retried_without_a_second_note() 
         )
         .mount(&w.sr)
         .await;
-    // The first attempt shares the note, then reading the tags fails.
+    // The first attempt fails on the tags; the note, written last, waits for the
+    // retry (a note written first would be shared again by it).
     sr("GET", &format!("/candidates/{CANDIDATE}/tags"))
         .respond_with(ResponseTemplate::new(503))
         .up_to_n_times(CLIENT_ATTEMPTS)
