@@ -8,10 +8,13 @@
 #![cfg(feature = "lever")]
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ats_bridge::Ats;
-use ats_bridge::engine::{Action, Engine, EngineConfig, Ignored, RetrySchedule};
+use ats_bridge::engine::{
+    Action, Engine, EngineConfig, EngineError, Ignored, ParticipantChecks, RetrySchedule,
+};
 use ats_bridge::lever::{LeverAts, LeverAtsConfig, NOTE_MAX_CHARS};
 use ats_bridge::model::{ApplicationRef, AtsEvent, AtsName, InterviewOutcome, JobState};
 use ats_bridge::note::render_note;
@@ -19,6 +22,7 @@ use ats_bridge::rules::{Decision, JobSelector, Rules};
 use ats_bridge::store::{LedgerKey, MemoryStore, RowState, StatusReport, Store};
 use ats_bridge::willo_inbox::{WILLO_SOURCE, willo_delivery_for_inbox};
 use client_core::header::HeaderMap;
+use client_core::webhook::{Clock, SystemClock};
 use lever_client::LeverClient;
 use lever_client::webhooks::{Event, EventData, signed_delivery};
 use serde_json::{Value, json};
@@ -108,6 +112,15 @@ fn willo_client(willo: &MockServer) -> WilloClient {
 }
 
 async fn world_with(store: Arc<dyn Store>, rules: Rules, config: EngineConfig) -> World {
+    world_on_clock(store, rules, config, Arc::new(SystemClock)).await
+}
+
+async fn world_on_clock(
+    store: Arc<dyn Store>,
+    rules: Rules,
+    config: EngineConfig,
+    clock: Arc<dyn Clock>,
+) -> World {
     let willo = server().await;
     let lever = server().await;
     let lever_client = LeverClient::builder()
@@ -124,6 +137,7 @@ async fn world_with(store: Arc<dyn Store>, rules: Rules, config: EngineConfig) -
         .ats(adapter.clone())
         .rules(rules)
         .config(config)
+        .clock(clock)
         .build()
         .unwrap();
     World {
@@ -1275,4 +1289,212 @@ async fn the_reconciler_invites_what_webhooks_missed_once() {
         .await
         .unwrap();
     assert_eq!(late, Action::AlreadyDone { key: key() });
+}
+
+// ---------------------------------------------------------------- more behaviour
+
+/// The engine's clock, moved forward by the test (the system time plus an offset, so
+/// Lever's signature staleness checks, on their own clock, are unaffected).
+#[derive(Debug, Default)]
+struct MovableClock {
+    ahead_ms: AtomicU64,
+}
+
+impl MovableClock {
+    fn advance(&self, by: Duration) {
+        self.ahead_ms
+            .fetch_add(by.as_millis() as u64, Ordering::SeqCst);
+    }
+}
+
+impl Clock for MovableClock {
+    fn now(&self) -> SystemTime {
+        SystemTime::now() + Duration::from_millis(self.ahead_ms.load(Ordering::SeqCst))
+    }
+}
+
+const HOUR: Duration = Duration::from_secs(3600);
+
+/// The reconciler's listing of the trigger stage: empty, `times` times.
+async fn nobody_at_trigger_stage(w: &World, times: u64) {
+    lever_get(
+        "/opportunities",
+        &[
+            ("posting_id", POSTING),
+            ("stage_id", TRIGGER_STAGE),
+            ("archived", "false"),
+        ],
+    )
+    .respond_with(ok(json!({"data": [], "hasNext": false})))
+    .up_to_n_times(times)
+    .expect(times)
+    .mount(&w.lever)
+    .await;
+}
+
+async fn checked_world(clock: Arc<MovableClock>) -> World {
+    let mut config = config();
+    config.participant_checks = ParticipantChecks::new(HOUR, HOUR, 2);
+    world_on_clock(Arc::new(MemoryStore::new()), rules(), config, clock).await
+}
+
+#[tokio::test]
+async fn quiet_participants_are_checked_a_bounded_number_of_times_then_left_to_the_webhook() {
+    let clock = Arc::new(MovableClock::default());
+    let w = checked_world(clock.clone()).await;
+    invite(&w).await;
+    nobody_at_trigger_stage(&w, 3).await;
+    let waiting = json!({"key": PARTICIPANT, "interview": INTERVIEW, "stage": "Invited"});
+    willo_results(&w, waiting, 2).await;
+
+    let report = w.engine.reconcile().await.unwrap();
+    assert_eq!(report.participants_checked, 0, "invited just now");
+
+    clock.advance(2 * HOUR);
+    let report = w.engine.reconcile().await.unwrap();
+    assert_eq!(report.participants_checked, 1);
+    assert_eq!(report.written_back, 0);
+    assert_eq!(
+        w.engine.retry_due().await.unwrap(),
+        0,
+        "next check in an hour"
+    );
+
+    clock.advance(2 * HOUR);
+    assert_eq!(w.engine.retry_due().await.unwrap(), 1, "the second check");
+    clock.advance(30 * 24 * HOUR);
+    assert_eq!(w.engine.retry_due().await.unwrap(), 0, "no third check");
+    let report = w.engine.reconcile().await.unwrap();
+    assert_eq!(report.participants_checked, 0);
+    assert_eq!(
+        count(&w.engine.status().await.unwrap(), RowState::Invited),
+        1
+    );
+
+    // Willo's webhook still brings the answer.
+    let answered = participant("Received");
+    willo_results(&w, answered.clone(), 1).await;
+    notes_listed(&w, json!([]), 1).await;
+    note_written(&w, &note_text(&answered), 1).await;
+    labels_to_review(&w).await;
+    let action = w
+        .engine
+        .handle_willo_delivery(&willo_delivery(WebhookEvent::NewResponse))
+        .await
+        .unwrap();
+    assert_eq!(action, wrote_back("completed"));
+}
+
+#[tokio::test]
+async fn a_check_that_finds_the_answer_writes_it_back_without_the_webhook() {
+    let clock = Arc::new(MovableClock::default());
+    let w = checked_world(clock.clone()).await;
+    invite(&w).await;
+    nobody_at_trigger_stage(&w, 1).await;
+    let answered = participant("Received");
+    willo_results(&w, answered.clone(), 1).await;
+    notes_listed(&w, json!([]), 1).await;
+    note_written(&w, &note_text(&answered), 1).await;
+    labels_to_review(&w).await;
+
+    clock.advance(2 * HOUR);
+    let report = w.engine.reconcile().await.unwrap();
+    assert_eq!(report.participants_checked, 1);
+    assert_eq!(report.written_back, 1);
+    assert_eq!(
+        count(&w.engine.status().await.unwrap(), RowState::Synced),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_tag_lever_refuses_does_not_undo_the_invite() {
+    let w = world().await;
+    candidate_read(&w, PHONE, 1).await;
+    willo_lookup(&w, json!([]), 1).await;
+    willo_invite(&w, 1).await;
+    lever_write("POST", "/addTags")
+        .and(body_json(json!({"tags": ["Willo:Invited"]})))
+        .respond_with(
+            ResponseTemplate::new(400)
+                .set_body_json(json!({"code": "BadRequest", "message": "tags refused"})),
+        )
+        .expect(1)
+        .mount(&w.lever)
+        .await;
+    let action = w
+        .engine
+        .handle_ats_event(&lever_name(), &stage_changed())
+        .await
+        .unwrap();
+    assert_eq!(action, invited());
+    assert_eq!(
+        count(&w.engine.status().await.unwrap(), RowState::Invited),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_dry_run_reports_a_candidate_it_could_not_invite_and_keeps_nothing() {
+    let mut config = config();
+    config.dry_run = true;
+    let w = world_with(Arc::new(MemoryStore::new()), rules(), config).await;
+    candidate_read(&w, "(123) 456-7891", 1).await;
+    let action = w
+        .engine
+        .handle_ats_event(&lever_name(), &stage_changed())
+        .await
+        .unwrap();
+    let Action::Failed { reason, .. } = &action else {
+        panic!("expected a failure, got {action:?}");
+    };
+    assert!(reason.contains("E.164"), "{reason}");
+    assert!(w.engine.would_invite().is_empty());
+    assert!(w.willo.received_requests().await.unwrap().is_empty());
+    let status = w.engine.status().await.unwrap();
+    assert!(status.by_state.is_empty() && status.failed.is_empty());
+}
+
+#[tokio::test]
+async fn a_recruiter_can_send_the_interview_on_a_closed_posting() {
+    let w = world().await;
+    w.engine
+        .handle_ats_event(
+            &lever_name(),
+            &AtsEvent::JobStatusChanged {
+                job: POSTING.into(),
+                state: JobState::Closed,
+            },
+        )
+        .await
+        .unwrap();
+    one_invite(&w).await;
+    let action = w
+        .engine
+        .send_interview(&lever_name(), &application(), &INTERVIEW.into())
+        .await
+        .unwrap();
+    assert_eq!(action, invited());
+    // Sent once: a second click finds it done.
+    let again = w
+        .engine
+        .send_interview(&lever_name(), &application(), &INTERVIEW.into())
+        .await
+        .unwrap();
+    assert_eq!(again, Action::AlreadyDone { key: key() });
+}
+
+#[tokio::test]
+async fn screening_into_lever_is_refused_when_the_engine_is_built() {
+    let w = world().await;
+    let error = Engine::builder(willo_client(&w.willo), w.store.clone())
+        .ats(w.adapter.clone())
+        .rules(rules().screen("2f3159b797915150c239f2468d660dc0", "lever", POSTING))
+        .config(config())
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(&error, EngineError::Config(text) if text.contains("cannot create candidates")),
+        "{error}"
+    );
 }
