@@ -219,11 +219,14 @@ fn participant(stage: &str) -> Value {
 /// The note the adapter posts for `participant`: tagged to the candidate, shared with
 /// the job's hiring team.
 fn note_body(participant: &Value) -> Value {
-    let outcome = InterviewOutcome::from_participant_json(
-        ParticipantKey::from(PARTICIPANT),
-        participant.clone(),
-    );
-    let tag = format!("#[CANDIDATE:{CANDIDATE}] ");
+    note_body_for(CANDIDATE, PARTICIPANT, participant)
+}
+
+/// The note for `participant` (Willo key `key`) on `candidate`.
+fn note_body_for(candidate: &str, key: &str, participant: &Value) -> Value {
+    let outcome =
+        InterviewOutcome::from_participant_json(ParticipantKey::from(key), participant.clone());
+    let tag = format!("#[CANDIDATE:{candidate}] ");
     let text = render_note(&outcome, MAX_NOTE_CHARS - tag.chars().count());
     json!({
         "content": format!("{tag}{}", text.trim()),
@@ -1078,4 +1081,133 @@ async fn the_reconciler_leaves_an_application_invited_through_a_webhook_alone() 
     assert_eq!(report.invited, 0, "{report:?}");
     let status = w.engine.status().await.unwrap();
     assert_eq!(status.by_state.values().sum::<u64>(), 1, "{status:?}");
+}
+
+#[tokio::test]
+async fn a_rejection_before_any_other_news_writes_the_note_with_the_rejected_tag_and_status() {
+    let rules = rules().progress(
+        "smartrecruiters",
+        JobSelector::Job(JOB.into()),
+        Decision::Rejected,
+        "REJECTED",
+    );
+    let w = world_with(Arc::new(MemoryStore::new()), rules, config()).await;
+    invite(&w).await;
+    let rejected = participant("Rejected");
+    willo_results(&w, rejected.clone(), 1).await;
+    tags_replaced(
+        &w,
+        &[OWN_TAG, "Willo:Invited"],
+        &[OWN_TAG, "Willo:Rejected"],
+    )
+    .await;
+    sr("PUT", &format!("/candidates/{CANDIDATE}/jobs/{JOB}/status"))
+        .and(body_json(json!({"status": "REJECTED"})))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&w.sr)
+        .await;
+    note_shared(&w, &rejected, 1).await;
+    let action = w
+        .engine
+        .handle_willo_delivery(&willo_delivery(WebhookEvent::StageChange))
+        .await
+        .unwrap();
+    assert_eq!(action, wrote_back("decision:rejected"));
+    assert_eq!(
+        count(&w.engine.status().await.unwrap(), RowState::Synced),
+        1
+    );
+}
+
+const SCREENING_INTERVIEW: &str = "2f3159b797915150c239f2468d660dc0";
+const SCREENED: &str = "6c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f";
+const NEW_CANDIDATE: &str = "c-created-by-screening";
+
+#[tokio::test]
+async fn a_screening_interview_creates_the_candidate_once_with_the_results() {
+    let rules = rules().screen(SCREENING_INTERVIEW, "smartrecruiters", JOB);
+    let w = world_with(Arc::new(MemoryStore::new()), rules, config()).await;
+    let mut screened = participant("Received");
+    screened["key"] = json!(SCREENED);
+    screened["interview"] = json!(SCREENING_INTERVIEW);
+    screened["name"] = json!("Grace Brewster Hopper");
+    screened["email"] = json!("grace@example.com");
+    screened["phone"] = json!("+15550100");
+    // Read to find the interview, again for the results, once more for the repeat.
+    willo("GET", &format!("/participants/{SCREENED}/"))
+        .respond_with(ok(screened.clone()))
+        .expect(3)
+        .mount(&w.willo)
+        .await;
+    sr("POST", &format!("/jobs/{JOB}/candidates"))
+        .and(body_json(json!({
+            "firstName": "Grace Brewster", "lastName": "Hopper",
+            "email": "grace@example.com", "phoneNumber": "+15550100"
+        })))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+            "id": NEW_CANDIDATE, "firstName": "Grace Brewster", "lastName": "Hopper"
+        })))
+        .expect(1)
+        .mount(&w.sr)
+        .await;
+    sr("GET", &format!("/candidates/{NEW_CANDIDATE}/tags"))
+        .respond_with(ok(json!({"tags": []})))
+        .expect(1)
+        .mount(&w.sr)
+        .await;
+    sr("PUT", &format!("/candidates/{NEW_CANDIDATE}/tags"))
+        .and(body_json(json!({"tags": ["Willo:To Review"]})))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&w.sr)
+        .await;
+    sr("POST", "/messages/shares")
+        .and(body_json(note_body_for(NEW_CANDIDATE, SCREENED, &screened)))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_json(fixture("message-share-response.json")),
+        )
+        .expect(1)
+        .mount(&w.sr)
+        .await;
+
+    let body = serde_json::to_vec(&json!({"participant": {"key": SCREENED}})).unwrap();
+    let delivery = WebhookDelivery::parse(&body, Some(WebhookEvent::NewResponse)).unwrap();
+    let action = w.engine.handle_willo_delivery(&delivery).await.unwrap();
+    let screening_key = LedgerKey::new(
+        sr_name(),
+        format!("willo-participant:{SCREENED}").as_str(),
+        SCREENING_INTERVIEW,
+    );
+    assert_eq!(
+        action,
+        Action::Screened {
+            key: screening_key.clone()
+        }
+    );
+    let again = w.engine.handle_willo_delivery(&delivery).await.unwrap();
+    assert_eq!(again, Action::AlreadyDone { key: screening_key });
+    let status = w.engine.status().await.unwrap();
+    assert_eq!(count(&status, RowState::Synced), 1);
+    assert_eq!(status.by_state.values().sum::<u64>(), 1);
+}
+
+#[tokio::test]
+async fn a_participant_of_another_interview_is_not_screened() {
+    let rules = rules().screen(SCREENING_INTERVIEW, "smartrecruiters", JOB);
+    let w = world_with(Arc::new(MemoryStore::new()), rules, config()).await;
+    let mut stranger = participant("Received");
+    stranger["key"] = json!(SCREENED);
+    stranger["interview"] = json!("ffffffffffffffffffffffffffffffff");
+    willo("GET", &format!("/participants/{SCREENED}/"))
+        .respond_with(ok(stranger))
+        .expect(1)
+        .mount(&w.willo)
+        .await;
+    let body = serde_json::to_vec(&json!({"participant_key": SCREENED})).unwrap();
+    let delivery = WebhookDelivery::parse(&body, Some(WebhookEvent::NewResponse)).unwrap();
+    let action = w.engine.handle_willo_delivery(&delivery).await.unwrap();
+    assert_eq!(action, Action::Ignored(Ignored::UnknownParticipant));
+    assert!(w.sr.received_requests().await.unwrap().is_empty());
+    assert!(w.engine.status().await.unwrap().by_state.is_empty());
 }
