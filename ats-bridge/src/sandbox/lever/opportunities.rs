@@ -1,0 +1,278 @@
+//! Opportunities: listing with filters, `expand`, stage changes (with their signed deliveries), tags and notes with `perform_as`.
+
+use super::*;
+
+/// `GET /opportunities`: `posting_id`, `stage_id`, `tag`, `email`, `contact_id`
+/// (each repeatable, any of), `archived`, `expand`.
+pub(super) async fn list_opportunities(
+    State(shared): State<Arc<Shared>>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let params = Params::parse(q.as_deref());
+    let postings = params.all("posting_id");
+    let stages = params.all("stage_id");
+    let tags = params.all("tag");
+    let contacts = params.all("contact_id");
+    let email = params.get("email").map(str::to_lowercase);
+    let expand = params.all("expand");
+    // Nothing in the sandbox is archived.
+    let archived_only = params.get("archived") == Some("true");
+    let items = {
+        let data = lock(&shared.data);
+        data.opportunities
+            .iter()
+            .filter(|_| !archived_only)
+            .filter(|o| postings.is_empty() || postings.contains(&o.posting.as_str()))
+            .filter(|o| stages.is_empty() || stages.contains(&o.stage.as_str()))
+            .filter(|o| contacts.is_empty() || contacts.contains(&o.contact.as_str()))
+            .filter(|o| tags.is_empty() || o.tags.iter().any(|t| tags.contains(&t.as_str())))
+            .filter(|o| {
+                email
+                    .as_deref()
+                    .is_none_or(|e| o.person.email.to_lowercase() == e)
+            })
+            .map(|o| opportunity_json(o, &data, &expand))
+            .collect()
+    };
+    list(&params, items)
+}
+
+pub(super) async fn get_opportunity(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let params = Params::parse(q.as_deref());
+    let data = lock(&shared.data);
+    match data.by_id.get(&id) {
+        Some(&i) => self::data(opportunity_json(
+            &data.opportunities[i],
+            &data,
+            &params.all("expand"),
+        )),
+        None => not_found("opportunities", &id),
+    }
+}
+
+/// Move `opportunity` to `stage` and tell the webhooks. The one path for the API and
+/// for [`LeverSandbox::move_opportunity`].
+pub(super) fn move_stage(
+    shared: &Shared,
+    opportunity: &str,
+    stage: &str,
+    user: &str,
+) -> Result<(), SandboxError> {
+    if stage_index(stage).is_none() {
+        return Err(SandboxError::NotFound {
+            what: format!("stages {stage}"),
+        });
+    }
+    let deliveries = {
+        let mut data = lock(&shared.data);
+        let index = *data
+            .by_id
+            .get(opportunity)
+            .ok_or_else(|| SandboxError::NotFound {
+                what: format!("opportunities {opportunity}"),
+            })?;
+        let now = now_millis();
+        let o = &mut data.opportunities[index];
+        let from = std::mem::replace(&mut o.stage, stage.to_owned());
+        o.stage_changes.push(stage_change(stage, user, now));
+        o.updated_at = now;
+        let (id, contact) = (o.id.clone(), o.contact.clone());
+        let mut event = EventData::default();
+        event.opportunity_id = Some(id.as_str().into());
+        event.candidate_id = Some(id.clone());
+        event.contact_id = Some(contact.as_str().into());
+        event.to_stage_id = Some(stage.into());
+        event.from_stage_id = Some(from.as_str().into());
+        let targets: Vec<(String, SecretString)> = data
+            .webhooks
+            .iter()
+            .filter(|w| w.event == "candidateStageChange")
+            .filter(|w| w.origins.is_empty() || w.origins.iter().any(|o| o == ORIGIN))
+            .map(|w| (w.url.clone(), w.token.clone()))
+            .collect();
+        targets
+            .into_iter()
+            .map(|(url, signature_token)| {
+                let token = data.generator.secret(24);
+                let body = signed_delivery(
+                    &signature_token,
+                    Event::CandidateStageChange,
+                    &token,
+                    now,
+                    event.clone(),
+                );
+                let mut headers = HeaderMap::new();
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                Outgoing { url, headers, body }
+            })
+            .collect::<Vec<_>>()
+    };
+    for outgoing in deliveries {
+        shared.deliverer.send(outgoing);
+    }
+    Ok(())
+}
+
+/// `PUT /opportunities/{id}/stage` `{"stage"}` → 200 `{data: opportunity}`; an unknown
+/// stage is Lever's documented 404 `stages … was not found`.
+pub(super) async fn change_stage(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+    body: Option<Json<Value>>,
+) -> Response {
+    let params = Params::parse(q.as_deref());
+    let Some(stage) = body
+        .as_ref()
+        .and_then(|Json(b)| b.get("stage"))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+    else {
+        return error(StatusCode::BAD_REQUEST, "stage is required");
+    };
+    let user = match actor(&lock(&shared.data), &params) {
+        Ok(user) => user,
+        Err(message) => return error(StatusCode::BAD_REQUEST, message),
+    };
+    match move_stage(&shared, &id, &stage, &user) {
+        Ok(()) => opportunity_response(&shared, &id),
+        Err(e) => error(StatusCode::NOT_FOUND, &format!("{e}")),
+    }
+}
+
+fn opportunity_response(shared: &Shared, id: &str) -> Response {
+    let data = lock(&shared.data);
+    match data.by_id.get(id) {
+        Some(&i) => self::data(opportunity_json(&data.opportunities[i], &data, &[])),
+        None => not_found("opportunities", id),
+    }
+}
+
+/// Apply `edit` to the opportunity's tags after checking `perform_as`.
+fn edit_tags(
+    shared: &Shared,
+    id: &str,
+    params: &Params,
+    body: Option<Json<Value>>,
+    edit: impl FnOnce(&mut Vec<String>, Vec<String>),
+) -> Response {
+    let Some(tags) = body
+        .as_ref()
+        .and_then(|Json(b)| b.get("tags"))
+        .and_then(Value::as_array)
+        .map(|t| {
+            t.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+    else {
+        return error(StatusCode::BAD_REQUEST, "tags must be a list");
+    };
+    {
+        let mut data = lock(&shared.data);
+        if let Err(message) = actor(&data, params) {
+            return error(StatusCode::BAD_REQUEST, message);
+        }
+        let Some(&i) = data.by_id.get(id) else {
+            return not_found("opportunities", id);
+        };
+        let o = &mut data.opportunities[i];
+        edit(&mut o.tags, tags);
+        o.updated_at = now_millis();
+    }
+    opportunity_response(shared, id)
+}
+
+pub(super) async fn add_tags(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+    body: Option<Json<Value>>,
+) -> Response {
+    let params = Params::parse(q.as_deref());
+    edit_tags(&shared, &id, &params, body, |current, tags| {
+        for tag in tags {
+            if !current.contains(&tag) {
+                current.push(tag);
+            }
+        }
+    })
+}
+
+pub(super) async fn remove_tags(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+    body: Option<Json<Value>>,
+) -> Response {
+    let params = Params::parse(q.as_deref());
+    edit_tags(&shared, &id, &params, body, |current, tags| {
+        current.retain(|t| !tags.contains(t));
+    })
+}
+
+pub(super) async fn list_notes(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let params = Params::parse(q.as_deref());
+    let items = {
+        let data = lock(&shared.data);
+        let Some(&i) = data.by_id.get(&id) else {
+            return not_found("opportunities", &id);
+        };
+        data.opportunities[i].notes.iter().map(note_json).collect()
+    };
+    list(&params, items)
+}
+
+/// `POST /opportunities/{id}/notes` `{value, secret?, score?}` → 201 with `noteId`.
+pub(super) async fn create_note(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+    body: Option<Json<Value>>,
+) -> Response {
+    let params = Params::parse(q.as_deref());
+    let Some(Json(body)) = body else {
+        return error(StatusCode::BAD_REQUEST, "value is required");
+    };
+    let Some(value) = body
+        .get("value")
+        .and_then(Value::as_str)
+        .filter(|v| !v.trim().is_empty())
+    else {
+        return error(StatusCode::BAD_REQUEST, "value is required");
+    };
+    let score = body.get("score").and_then(Value::as_u64);
+    if score.is_some_and(|s| !(1..=4).contains(&s)) {
+        return error(StatusCode::BAD_REQUEST, "score must be 1 to 4");
+    }
+    let mut data = lock(&shared.data);
+    let user = match actor(&data, &params) {
+        Ok(user) => user,
+        Err(message) => return error(StatusCode::BAD_REQUEST, message),
+    };
+    let Some(&i) = data.by_id.get(&id) else {
+        return not_found("opportunities", &id);
+    };
+    let note = Note {
+        id: data.generator.uuid(),
+        value: value.to_owned(),
+        user: Some(user),
+        stage: data.opportunities[i].stage.clone(),
+        created_at: now_millis(),
+        secret: body.get("secret").and_then(Value::as_bool).unwrap_or(false),
+        score,
+    };
+    let mut json = note_json(&note);
+    json["noteId"] = json!(note.id);
+    data.opportunities[i].notes.push(note);
+    (StatusCode::CREATED, Json(json!({ "data": json }))).into_response()
+}

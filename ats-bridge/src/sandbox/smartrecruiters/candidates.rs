@@ -1,0 +1,293 @@
+//! Jobs, the hiring process, candidates, applications (status and history) and tags.
+
+use super::*;
+
+pub(super) async fn list_jobs(
+    State(shared): State<Arc<Shared>>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let params = Params::parse(q.as_deref());
+    let statuses = params.all("statuses");
+    let title = params.get("q").map(str::to_lowercase);
+    let items = {
+        let data = lock(&shared.data);
+        data.jobs
+            .iter()
+            .filter(|_| statuses.is_empty() || statuses.contains(&"SOURCING"))
+            .filter(|j| {
+                title
+                    .as_deref()
+                    .is_none_or(|t| j.title.to_lowercase().contains(t))
+            })
+            .map(|j| job_json(j, &shared.base_url))
+            .collect()
+    };
+    page(&params, items)
+}
+
+pub(super) async fn get_job(
+    State(shared): State<Arc<Shared>>,
+    Path(job): Path<String>,
+) -> Response {
+    let data = lock(&shared.data);
+    match data.jobs.iter().find(|j| j.id == job) {
+        Some(job) => Json(job_json(job, &shared.base_url)).into_response(),
+        None => not_found("Job"),
+    }
+}
+
+pub(super) async fn hiring_processes() -> Response {
+    let sub_statuses: Map<String, Value> = SUB_STATUSES
+        .iter()
+        .map(|(status, subs)| ((*status).to_owned(), json!(subs)))
+        .collect();
+    Json(json!({
+        "totalFound": 1,
+        "content": [{
+            "id": "sandbox-hiring-process",
+            "name": "Default hiring process",
+            "active": true,
+            "subStatuses": sub_statuses,
+        }],
+    }))
+    .into_response()
+}
+
+/// `GET /candidates`: filters `jobId`, `status`, `subStatus` (all on the same
+/// application), `tag`, and `q` over names and email.
+pub(super) async fn search_candidates(
+    State(shared): State<Arc<Shared>>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let params = Params::parse(q.as_deref());
+    let jobs = params.all("jobId");
+    let statuses = params.all("status");
+    let sub_status = params.get("subStatus");
+    let tags = params.all("tag");
+    let text = params
+        .get("q")
+        .map(|t| t.trim_matches('"').trim().to_lowercase())
+        .filter(|t| !t.is_empty());
+    let items = {
+        let data = lock(&shared.data);
+        data.candidates
+            .iter()
+            .filter(|c| {
+                c.applications.iter().any(|a| {
+                    (jobs.is_empty() || jobs.contains(&a.job.as_str()))
+                        && (statuses.is_empty() || statuses.contains(&a.status.as_str()))
+                        && sub_status.is_none_or(|s| a.sub_status.as_deref() == Some(s))
+                })
+            })
+            .filter(|c| {
+                tags.iter()
+                    .all(|t| c.tags.iter().any(|ct| ct.eq_ignore_ascii_case(t)))
+            })
+            .filter(|c| {
+                text.as_deref().is_none_or(|t| {
+                    c.person.email.to_lowercase().contains(t)
+                        || c.person.full_name().to_lowercase().contains(t)
+                })
+            })
+            .map(|c| candidate_json(c, jobs.first().copied(), &data, &shared.base_url))
+            .collect()
+    };
+    page(&params, items)
+}
+
+pub(super) async fn get_candidate(
+    State(shared): State<Arc<Shared>>,
+    Path(candidate): Path<String>,
+) -> Response {
+    let data = lock(&shared.data);
+    match data.by_id.get(&candidate) {
+        Some(&i) => Json(candidate_details_json(
+            &data.candidates[i],
+            &data,
+            &shared.base_url,
+        ))
+        .into_response(),
+        None => not_found("Candidate"),
+    }
+}
+
+/// `POST /jobs/{id}/candidates`: first name, last name and email required; 201 with
+/// the candidate's details; subscribers hear `application.created`.
+pub(super) async fn create_on_job(
+    State(shared): State<Arc<Shared>>,
+    Path(job): Path<String>,
+    body: Option<Json<Value>>,
+) -> Response {
+    let Some(Json(body)) = body else {
+        return error(StatusCode::BAD_REQUEST, "A JSON body is required");
+    };
+    let (Some(first), Some(last), Some(email)) = (
+        text(&body, "firstName"),
+        text(&body, "lastName"),
+        text(&body, "email"),
+    ) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "firstName, lastName and email are required",
+        );
+    };
+    let (json, candidate) = {
+        let mut data = lock(&shared.data);
+        if !data.jobs.iter().any(|j| j.id == job) {
+            return not_found("Job");
+        }
+        let now = now_iso();
+        let id = data.generator.uuid();
+        let application = data.generator.uuid();
+        let candidate = Candidate {
+            id: id.clone(),
+            person: Person {
+                first,
+                last,
+                email,
+                phone: text(&body, "phoneNumber").unwrap_or_default(),
+            },
+            created_on: now.clone(),
+            updated_on: now.clone(),
+            tags: body
+                .get("tags")
+                .and_then(Value::as_array)
+                .map(|t| {
+                    t.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default(),
+            applications: vec![Application {
+                id: application,
+                job: job.clone(),
+                status: "NEW".to_owned(),
+                sub_status: None,
+                history: vec![(now, "NEW".to_owned(), None)],
+            }],
+        };
+        let index = data.candidates.len();
+        data.by_id.insert(id.clone(), index);
+        data.candidates.push(candidate);
+        let json = candidate_details_json(&data.candidates[index], &data, &shared.base_url);
+        (json, id)
+    };
+    emit(&shared, APPLICATION_CREATED, &candidate, &job);
+    (StatusCode::CREATED, Json(json)).into_response()
+}
+
+pub(super) async fn get_application(
+    State(shared): State<Arc<Shared>>,
+    Path((candidate, job)): Path<(String, String)>,
+) -> Response {
+    let data = lock(&shared.data);
+    let application = data.by_id.get(&candidate).and_then(|&i| {
+        data.candidates[i]
+            .applications
+            .iter()
+            .find(|a| a.job == job)
+    });
+    match application {
+        Some(a) => Json(application_json(a, &candidate, &shared.base_url)).into_response(),
+        None => not_found("Application"),
+    }
+}
+
+pub(super) async fn status_history(
+    State(shared): State<Arc<Shared>>,
+    Path((candidate, job)): Path<(String, String)>,
+) -> Response {
+    let data = lock(&shared.data);
+    let application = data.by_id.get(&candidate).and_then(|&i| {
+        data.candidates[i]
+            .applications
+            .iter()
+            .find(|a| a.job == job)
+    });
+    let Some(a) = application else {
+        return not_found("Application");
+    };
+    let content: Vec<Value> = a
+        .history
+        .iter()
+        .map(|(on, status, sub)| json!({ "changedOn": on, "status": status, "subStatus": sub }))
+        .collect();
+    Json(json!({ "totalFound": content.len(), "content": content })).into_response()
+}
+
+/// `PUT /candidates/{id}/jobs/{jobId}/status` → 204.
+pub(super) async fn set_status(
+    State(shared): State<Arc<Shared>>,
+    Path((candidate, job)): Path<(String, String)>,
+    body: Option<Json<Value>>,
+) -> Response {
+    let Some(status) = body.as_ref().and_then(|Json(b)| text(b, "status")) else {
+        return error(StatusCode::BAD_REQUEST, "status is required");
+    };
+    let sub_status = body.as_ref().and_then(|Json(b)| text(b, "subStatus"));
+    match change_status(&shared, &candidate, &job, &status, sub_status.as_deref()) {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(SandboxError::NotFound { .. }) => not_found("Application"),
+        Err(e) => error(StatusCode::BAD_REQUEST, &e.to_string()),
+    }
+}
+
+pub(super) async fn get_tags(
+    State(shared): State<Arc<Shared>>,
+    Path(candidate): Path<String>,
+) -> Response {
+    let data = lock(&shared.data);
+    match data.by_id.get(&candidate) {
+        Some(&i) => Json(json!({ "tags": data.candidates[i].tags })).into_response(),
+        None => not_found("Candidate"),
+    }
+}
+
+/// Apply `edit` to the candidate's tags → 204.
+fn edit_tags(shared: &Shared, candidate: &str, edit: impl FnOnce(&mut Vec<String>)) -> Response {
+    let mut data = lock(&shared.data);
+    let Some(&i) = data.by_id.get(candidate) else {
+        return not_found("Candidate");
+    };
+    edit(&mut data.candidates[i].tags);
+    data.candidates[i].updated_on = now_iso();
+    StatusCode::NO_CONTENT.into_response()
+}
+
+pub(super) async fn replace_tags(
+    State(shared): State<Arc<Shared>>,
+    Path(candidate): Path<String>,
+    body: Option<Json<Value>>,
+) -> Response {
+    let Some(Json(body)) = body else {
+        return error(StatusCode::BAD_REQUEST, "tags are required");
+    };
+    let tags = string_list(&body, "tags");
+    edit_tags(&shared, &candidate, |current| *current = tags)
+}
+
+pub(super) async fn add_tags(
+    State(shared): State<Arc<Shared>>,
+    Path(candidate): Path<String>,
+    body: Option<Json<Value>>,
+) -> Response {
+    let Some(Json(body)) = body else {
+        return error(StatusCode::BAD_REQUEST, "tags are required");
+    };
+    let tags = string_list(&body, "tags");
+    edit_tags(&shared, &candidate, |current| {
+        for tag in tags {
+            if !current.iter().any(|t| t.eq_ignore_ascii_case(&tag)) {
+                current.push(tag);
+            }
+        }
+    })
+}
+
+pub(super) async fn delete_tags(
+    State(shared): State<Arc<Shared>>,
+    Path(candidate): Path<String>,
+) -> Response {
+    edit_tags(&shared, &candidate, Vec::clear)
+}

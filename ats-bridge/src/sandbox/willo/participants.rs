@@ -1,0 +1,187 @@
+//! Interviews and participants: invite, list (filtered by interview or search), get, and completion with `new_response`.
+
+use super::*;
+
+pub(super) async fn list_interviews(
+    State(shared): State<Arc<Shared>>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let params = Params::parse(q.as_deref());
+    let items = lock(&shared.data)
+        .interviews
+        .iter()
+        .map(interview_json)
+        .collect();
+    drf_page(&shared.base_url, "/interviews/", &params, items)
+}
+
+pub(super) async fn get_interview(
+    State(shared): State<Arc<Shared>>,
+    Path(key): Path<String>,
+) -> Response {
+    let data = lock(&shared.data);
+    match data.interviews.iter().find(|i| i.key == key) {
+        Some(interview) => Json(interview_json(interview)).into_response(),
+        None => not_found(),
+    }
+}
+
+pub(super) async fn list_participants(
+    State(shared): State<Arc<Shared>>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let params = Params::parse(q.as_deref());
+    let interview = params.get("interview");
+    let search = params.get("search").map(str::to_lowercase);
+    let items = {
+        let data = lock(&shared.data);
+        data.participants
+            .iter()
+            .filter(|p| interview.is_none_or(|k| p.interview == k))
+            .filter(|p| {
+                search.as_deref().is_none_or(|term| {
+                    p.name.to_lowercase().contains(term)
+                        || p.email
+                            .as_deref()
+                            .is_some_and(|e| e.to_lowercase().contains(term))
+                })
+            })
+            .map(|p| participant_json(p, &shared.base_url))
+            .collect()
+    };
+    drf_page(&shared.base_url, "/participants/", &params, items)
+}
+
+pub(super) async fn get_participant(
+    State(shared): State<Arc<Shared>>,
+    Path(key): Path<String>,
+) -> Response {
+    let data = lock(&shared.data);
+    match data.by_key.get(&key) {
+        Some(&i) => Json(participant_json(&data.participants[i], &shared.base_url)).into_response(),
+        None => not_found(),
+    }
+}
+
+/// `POST /participants/`: `interview` and `name` required (the 400 shapes are the
+/// ones seen live, willo.md §4), `email` and `phone` optional.
+pub(super) async fn invite(
+    State(shared): State<Arc<Shared>>,
+    body: Option<Json<Value>>,
+) -> Response {
+    let Some(Json(Value::Object(body))) = body else {
+        return field_error("non_field_errors", "Invalid data. Expected a dictionary.");
+    };
+    let Some(name) = text(&body, "name") else {
+        return field_error("name", "This field is required.");
+    };
+    let Some(interview) = text(&body, "interview") else {
+        return field_error("interview", "This field is required.");
+    };
+    let participant = {
+        let mut data = lock(&shared.data);
+        if !data.interviews.iter().any(|i| i.key == interview) {
+            return field_error(
+                "interview",
+                &format!("Invalid pk \"{interview}\" - object does not exist."),
+            );
+        }
+        let key = data.generator.hex_key();
+        let participant = Participant {
+            key: key.clone(),
+            interview,
+            name,
+            email: text(&body, "email"),
+            phone: text(&body, "phone"),
+            created_at: now_iso(),
+            completed_at: None,
+            responses: Vec::new(),
+            score: None,
+        };
+        let json = participant_json(&participant, &shared.base_url);
+        let index = data.participants.len();
+        data.participants.push(participant);
+        data.by_key.insert(key.clone(), index);
+        (key, json)
+    };
+    if let Some(delay) = shared.completion_delay {
+        let shared = Arc::clone(&shared);
+        let key = participant.0.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            // The participant cannot vanish (there is no delete): completion cannot fail.
+            let _ = complete(&shared, &key);
+        });
+    }
+    (StatusCode::CREATED, Json(participant.1)).into_response()
+}
+
+/// Record answers for `key` and send `new_response` to the matching webhooks.
+pub(super) fn complete(shared: &Shared, key: &str) -> Result<(), SandboxError> {
+    let deliveries = {
+        let mut data = lock(&shared.data);
+        let Some(&index) = data.by_key.get(key) else {
+            return Err(SandboxError::NotFound {
+                what: format!("Willo participant {key}"),
+            });
+        };
+        if data.participants[index].completed_at.is_some() {
+            return Ok(());
+        }
+        let scores: Vec<u32> = (0..QUESTIONS.len())
+            .map(|_| 2 + data.generator.below(4))
+            .collect();
+        let participant = &mut data.participants[index];
+        participant.responses = QUESTIONS
+            .iter()
+            .zip(&scores)
+            .enumerate()
+            .map(|(n, (question, score))| {
+                json!({
+                    "question": question,
+                    "media_url": format!("{}/media/{key}/{}.mp4", shared.base_url, n + 1),
+                    "transcript": format!("Answer {} of the sandbox candidate.", n + 1),
+                    "summary": format!("A clear answer to: {question}"),
+                    "score": f64::from(*score),
+                })
+            })
+            .collect();
+        let total: u32 = scores.iter().sum();
+        participant.score = Some(f64::from(total) / scores.len() as f64);
+        participant.completed_at = Some(now_iso());
+        let participant = &data.participants[index];
+        let title = data
+            .interviews
+            .iter()
+            .find(|i| i.key == participant.interview)
+            .map(|i| i.title.clone());
+        let body = json!({
+            "participant": {
+                "key": participant.key,
+                "interview": participant.interview,
+                "name": participant.name,
+                "email": participant.email,
+            },
+            "interview": { "key": participant.interview, "title": title },
+        });
+        let body = serde_json::to_vec(&body).unwrap_or_default();
+        data.webhooks
+            .iter()
+            .filter(|w| w.event == "new_response")
+            .filter(|w| w.follow_all || w.interviews.contains(&participant.interview))
+            .map(|w| {
+                let mut headers = HeaderMap::new();
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                Outgoing {
+                    url: w.url.clone(),
+                    headers,
+                    body: body.clone(),
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    for outgoing in deliveries {
+        shared.deliverer.send(outgoing);
+    }
+    Ok(())
+}
