@@ -34,7 +34,7 @@ use crate::registration::{
     webhook_url,
 };
 use crate::rules::{JobSelector, Rules};
-use crate::sandbox::{Sandbox, SandboxConfig, SandboxError, lever as lever_sandbox};
+use crate::sandbox::{Sandbox, SandboxConfig, SandboxError, Vendor, lever as lever_sandbox};
 use crate::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig, stage_id};
 use crate::store::{MemoryStore, RowState, StatusReport, Store, StoreError};
 use crate::{Ats, model::AtsName};
@@ -43,6 +43,15 @@ use crate::{Ats, model::AtsName};
 pub const SMARTRECRUITERS_TRIGGER: ApplicationStatus = ApplicationStatus::Interview;
 /// The Lever stage that triggers an invite in the demo.
 pub const LEVER_TRIGGER: &str = lever_sandbox::STAGE_RECRUITER_SCREEN;
+
+/// A candidate [`Demo::move_to_trigger_stage`] moved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moved {
+    /// Which simulated ATS.
+    pub ats: Vendor,
+    /// The SmartRecruiters candidate id or the Lever opportunity id.
+    pub id: String,
+}
 
 /// How to start a [`Demo`].
 #[derive(Debug)]
@@ -270,14 +279,14 @@ impl Demo {
 
     /// Move the first `smartrecruiters` candidates (over all jobs) and the first
     /// `lever` opportunities to the trigger stage, as a recruiter would; each move
-    /// sends the sandbox's signed webhook to the intake. Returns how many moved.
+    /// sends the sandbox's signed webhook to the intake. Returns who moved.
     pub fn move_to_trigger_stage(
         &self,
         smartrecruiters: usize,
         lever: usize,
-    ) -> Result<usize, DemoError> {
+    ) -> Result<Vec<Moved>, DemoError> {
         let sr = self.sandbox.smartrecruiters();
-        let mut moved = 0;
+        let mut moved = Vec::new();
         let candidates = sr
             .jobs()
             .into_iter()
@@ -289,7 +298,10 @@ impl Demo {
             .take(smartrecruiters);
         for (job, candidate) in candidates {
             sr.move_candidate(&candidate, &job, SMARTRECRUITERS_TRIGGER, None)?;
-            moved += 1;
+            moved.push(Moved {
+                ats: Vendor::SmartRecruiters,
+                id: candidate,
+            });
         }
         let lv = self.sandbox.lever();
         let opportunities = lv
@@ -299,7 +311,10 @@ impl Demo {
             .take(lever);
         for opportunity in opportunities {
             lv.move_opportunity(&opportunity, LEVER_TRIGGER)?;
-            moved += 1;
+            moved.push(Moved {
+                ats: Vendor::Lever,
+                id: opportunity,
+            });
         }
         Ok(moved)
     }

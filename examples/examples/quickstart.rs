@@ -1,0 +1,211 @@
+//! The whole loop on your machine, with no accounts or keys:
+//!
+//! 1. starts local simulators of Willo, SmartRecruiters and Lever (the sandbox) and a
+//!    bridge on a SQLite file in a temporary directory, with its webhooks registered
+//!    in all three;
+//! 2. moves three SmartRecruiters candidates and three Lever opportunities to the
+//!    trigger stage, as a recruiter would;
+//! 3. shows each candidate being invited in Willo, answering (the simulated candidate
+//!    answers after a moment) and getting the results written back — a note and the
+//!    `Willo:To Review` tag — then a summary table.
+//!
+//! ```sh
+//! cargo run -p examples --example quickstart
+//! ```
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ats_bridge::demo::{Demo, DemoOptions, Moved};
+use ats_bridge::sandbox::{Sandbox, SandboxConfig, Vendor};
+use ats_bridge::store::SqliteStore;
+
+/// Candidates moved in each ATS.
+const PER_ATS: usize = 3;
+/// The run gives up after this long.
+const DEADLINE: Duration = Duration::from_secs(45);
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::WARN)
+        .init();
+    run(&mut std::io::stdout()).await?;
+    Ok(())
+}
+
+/// Where one candidate is, read from the simulated APIs (what a recruiter would see).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Progress {
+    Waiting,
+    Invited,
+    Answered,
+    WrittenBack,
+}
+
+impl Progress {
+    fn label(self) -> &'static str {
+        match self {
+            Progress::Waiting => "waiting",
+            Progress::Invited => "invited in Willo",
+            Progress::Answered => "answered",
+            Progress::WrittenBack => "results written back",
+        }
+    }
+}
+
+/// One moved candidate, as the summary shows them.
+struct Row {
+    ats: &'static str,
+    name: String,
+    progress: Progress,
+    notes: usize,
+    tags: Vec<String>,
+}
+
+/// Run the quickstart, printing to `out`; fails if not every candidate got through.
+pub async fn run(out: &mut impl Write) -> Result<(), Box<dyn std::error::Error>> {
+    let started = Instant::now();
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("bridge.db");
+    let store = Arc::new(SqliteStore::open(&db).await?);
+    let sandbox = SandboxConfig::new().willo_completion_delay(Some(Duration::from_millis(700)));
+    let demo = Demo::start(DemoOptions::default().store(store).sandbox(sandbox)).await?;
+    writeln!(
+        out,
+        "Sandbox up: Willo, SmartRecruiters and Lever on 127.0.0.1"
+    )?;
+    writeln!(
+        out,
+        "Bridge up: intake at {}, ledger in {}",
+        demo.intake_url(),
+        db.display()
+    )?;
+    writeln!(
+        out,
+        "Webhooks registered in all three (SmartRecruiters handshake answered)\n"
+    )?;
+
+    let moved = demo.move_to_trigger_stage(PER_ATS, PER_ATS)?;
+    writeln!(
+        out,
+        "A recruiter moves {PER_ATS} SmartRecruiters candidates to INTERVIEW and \
+         {PER_ATS} Lever opportunities to Recruiter screen...\n"
+    )?;
+
+    let mut seen: BTreeMap<String, Progress> = BTreeMap::new();
+    loop {
+        let rows = read(demo.sandbox(), &moved);
+        for (candidate, row) in moved.iter().zip(&rows) {
+            let before = seen
+                .entry(candidate.id.clone())
+                .or_insert(Progress::Waiting);
+            if row.progress > *before {
+                *before = row.progress;
+                writeln!(
+                    out,
+                    "  {:>5.1}s  {:<16} {:<22} {}",
+                    started.elapsed().as_secs_f64(),
+                    row.ats,
+                    row.name,
+                    row.progress.label()
+                )?;
+            }
+        }
+        if rows.iter().all(|row| row.progress == Progress::WrittenBack) {
+            summary(out, &rows)?;
+            break;
+        }
+        if started.elapsed() > DEADLINE {
+            summary(out, &rows)?;
+            demo.stop().await;
+            return Err("not every candidate got through in time".into());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let status = demo.engine().status().await?;
+    writeln!(
+        out,
+        "\nLedger: {} rows, {} failed. Done in {:.1}s.",
+        status.by_state.values().sum::<u64>(),
+        status.failed.len(),
+        started.elapsed().as_secs_f64()
+    )?;
+    demo.stop().await;
+    Ok(())
+}
+
+/// Each moved candidate's state, as the three simulated APIs hold it.
+fn read(sandbox: &Sandbox, moved: &[Moved]) -> Vec<Row> {
+    let participants = sandbox.willo().participants();
+    moved
+        .iter()
+        .map(|candidate| {
+            let (ats, person, notes, tags) = match candidate.ats {
+                Vendor::Lever => {
+                    let lever = sandbox.lever();
+                    (
+                        "Lever",
+                        lever.opportunity(&candidate.id),
+                        lever.notes(&candidate.id).len(),
+                        lever.tags(&candidate.id),
+                    )
+                }
+                _ => {
+                    let sr = sandbox.smartrecruiters();
+                    (
+                        "SmartRecruiters",
+                        sr.candidate(&candidate.id),
+                        sr.notes(&candidate.id).len(),
+                        sr.tags(&candidate.id),
+                    )
+                }
+            };
+            let (name, email) = person
+                .map(|p| (p.name, p.email))
+                .unwrap_or_else(|| (candidate.id.clone(), String::new()));
+            let participant = participants
+                .iter()
+                .find(|p| p.email.as_deref() == Some(email.as_str()));
+            let progress = if notes > 0 {
+                Progress::WrittenBack
+            } else if participant.is_some_and(|p| p.completed_at.is_some()) {
+                Progress::Answered
+            } else if participant.is_some() {
+                Progress::Invited
+            } else {
+                Progress::Waiting
+            };
+            Row {
+                ats,
+                name,
+                progress,
+                notes,
+                tags,
+            }
+        })
+        .collect()
+}
+
+fn summary(out: &mut impl Write, rows: &[Row]) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "\n  {:<16} {:<22} {:<22} {:<6} tags",
+        "ATS", "candidate", "state", "notes"
+    )?;
+    writeln!(out, "  {}", "-".repeat(84))?;
+    for row in rows {
+        writeln!(
+            out,
+            "  {:<16} {:<22} {:<22} {:<6} {}",
+            row.ats,
+            row.name,
+            row.progress.label(),
+            row.notes,
+            row.tags.join(", ")
+        )?;
+    }
+    Ok(())
+}
