@@ -1,2 +1,153 @@
-//! Shared by the runnable examples in `examples/`: reading where the APIs are from the
-//! environment, and falling back to the local sandbox when nothing is set.
+//! Shared by the runnable examples in `examples/`: where the vendor APIs are (from the
+//! environment, or the local sandbox when nothing is set) and which store to use.
+//!
+//! | variable | meaning |
+//! |---|---|
+//! | `WILLO_API_KEY` | Willo Integration API key; unset: everything runs on the sandbox |
+//! | `WILLO_BASE_URL` | Willo API root (default: production) |
+//! | `SMARTRECRUITERS_API_KEY` | SmartRecruiters API key (`X-SmartToken`); unset: no SmartRecruiters |
+//! | `SMARTRECRUITERS_BASE_URL` | SmartRecruiters API root (default: production) |
+//! | `LEVER_API_KEY` | Lever API key; unset: no Lever |
+//! | `LEVER_BASE_URL` | Lever API root (default: production) |
+//! | `LEVER_PERFORM_AS` | Lever user id notes and tags are written as (needed with Lever) |
+//! | `DATABASE_URL` | `postgres://…` for PostgreSQL, else a SQLite file path |
+
+use std::error::Error;
+use std::path::Path;
+use std::sync::Arc;
+
+use ats_bridge::sandbox::{Sandbox, SandboxConfig};
+use ats_bridge::store::{PostgresStore, SqliteStore, Store};
+use client_core::SecretString;
+use lever_client::LeverClient;
+use smartrecruiters_client::SmartRecruitersClient;
+use willo_client::WilloClient;
+
+/// The result type of the examples' helpers.
+pub type Result<T> = std::result::Result<T, Box<dyn Error + Send + Sync>>;
+
+/// A non-empty environment variable.
+pub fn env(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .map(|value| value.trim().to_owned())
+        .filter(|value| !value.is_empty())
+}
+
+/// A secret from the environment.
+pub fn env_secret(name: &str) -> Option<SecretString> {
+    env(name).map(SecretString::from)
+}
+
+/// The vendor clients an example works with.
+#[derive(Debug)]
+pub struct Connections {
+    /// Willo.
+    pub willo: WilloClient,
+    /// SmartRecruiters, when configured (always on the sandbox).
+    pub smartrecruiters: Option<SmartRecruitersClient>,
+    /// Lever, when configured (always on the sandbox).
+    pub lever: Option<LeverClient>,
+    /// The Lever user notes and tags are written as.
+    pub lever_perform_as: Option<String>,
+    /// The sandbox the clients point at, when nothing was configured. Keep it alive
+    /// as long as the clients are used.
+    pub sandbox: Option<Sandbox>,
+}
+
+impl Connections {
+    /// Clients for the APIs named in the environment, or — when `WILLO_API_KEY` is
+    /// unset — a sandbox started with `sandbox` and clients for it.
+    pub async fn from_env_or_sandbox(sandbox: SandboxConfig) -> Result<Self> {
+        let Some(willo_key) = env_secret("WILLO_API_KEY") else {
+            return Self::sandbox(sandbox).await;
+        };
+        let mut willo = WilloClient::builder(willo_key);
+        if let Some(url) = env("WILLO_BASE_URL") {
+            willo = willo.base_url(url);
+        }
+        let smartrecruiters = match env_secret("SMARTRECRUITERS_API_KEY") {
+            Some(key) => {
+                let mut builder = SmartRecruitersClient::builder().api_key(key);
+                if let Some(url) = env("SMARTRECRUITERS_BASE_URL") {
+                    builder = builder.base_url(url);
+                }
+                Some(builder.build()?)
+            }
+            None => None,
+        };
+        let lever = match env_secret("LEVER_API_KEY") {
+            Some(key) => {
+                let mut builder = LeverClient::builder().api_key(key);
+                if let Some(url) = env("LEVER_BASE_URL") {
+                    builder = builder.base_url(url);
+                }
+                Some(builder.build()?)
+            }
+            None => None,
+        };
+        Ok(Self {
+            willo: willo.build()?,
+            smartrecruiters,
+            lever,
+            lever_perform_as: env("LEVER_PERFORM_AS"),
+            sandbox: None,
+        })
+    }
+
+    /// Clients for a sandbox started with `config`.
+    pub async fn sandbox(config: SandboxConfig) -> Result<Self> {
+        let sandbox = Sandbox::start(config).await?;
+        Ok(Self {
+            willo: sandbox.willo_client()?,
+            smartrecruiters: Some(sandbox.smartrecruiters_client()?),
+            lever: Some(sandbox.lever_client()?),
+            lever_perform_as: Some(sandbox.lever().perform_as()),
+            sandbox: Some(sandbox),
+        })
+    }
+
+    /// One line saying where the APIs are, for the examples' first output.
+    pub fn describe(&self) -> String {
+        if self.sandbox.is_some() {
+            return "the local sandbox (no WILLO_API_KEY set)".to_owned();
+        }
+        let mut apis = vec!["Willo"];
+        if self.smartrecruiters.is_some() {
+            apis.push("SmartRecruiters");
+        }
+        if self.lever.is_some() {
+            apis.push("Lever");
+        }
+        format!("the live APIs of {}", apis.join(", "))
+    }
+
+    /// Stop the sandbox, if one was started.
+    pub async fn close(self) {
+        if let Some(sandbox) = self.sandbox {
+            sandbox.shutdown().await;
+        }
+    }
+}
+
+/// The store `DATABASE_URL` names: PostgreSQL for `postgres://…` (or
+/// `postgresql://…`), else a SQLite file at that path (`sqlite:` prefix allowed);
+/// unset: a SQLite file at `default_sqlite`.
+pub async fn open_store(
+    database_url: Option<&str>,
+    default_sqlite: &Path,
+) -> Result<Arc<dyn Store>> {
+    match database_url {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            Ok(Arc::new(PostgresStore::connect(url).await?))
+        }
+        Some(path) => {
+            let file = path
+                .strip_prefix("sqlite://")
+                .or_else(|| path.strip_prefix("sqlite:"))
+                .unwrap_or(path);
+            Ok(Arc::new(SqliteStore::open(file).await?))
+        }
+        None => Ok(Arc::new(SqliteStore::open(default_sqlite).await?)),
+    }
+}
