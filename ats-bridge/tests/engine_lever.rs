@@ -1498,3 +1498,96 @@ async fn screening_into_lever_is_refused_when_the_engine_is_built() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn a_decision_whose_write_failed_is_retried_without_a_note() {
+    let w = world().await;
+    invite(&w).await;
+    let answered = participant("Received");
+    willo_results(&w, answered.clone(), 1).await;
+    notes_listed(&w, json!([]), 1).await;
+    note_written(&w, &note_text(&answered), 1).await;
+    labels_to_review(&w).await;
+    let first = w
+        .engine
+        .handle_willo_delivery(&willo_delivery(WebhookEvent::NewResponse))
+        .await
+        .unwrap();
+    assert_eq!(first, wrote_back("completed"));
+
+    // Rejected in Willo while Lever is down: retried later, labels only.
+    willo_results(&w, participant("Rejected"), 2).await;
+    lever_write("POST", "/addTags")
+        .and(body_json(json!({"tags": ["Willo:Rejected"]})))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(CLIENT_ATTEMPTS)
+        .expect(CLIENT_ATTEMPTS)
+        .mount(&w.lever)
+        .await;
+    tags_added(&w, &["Willo:Rejected"], 1).await;
+    tags_removed(
+        &w,
+        &["Willo:Invited", "Willo:To Review", "Willo:Accepted"],
+        1,
+    )
+    .await;
+    let action = w
+        .engine
+        .handle_willo_delivery(&willo_delivery(WebhookEvent::StageChange))
+        .await
+        .unwrap();
+    assert!(matches!(action, Action::Rescheduled { .. }), "{action:?}");
+    assert_eq!(w.engine.retry_due().await.unwrap(), 1);
+    assert_eq!(w.engine.retry_due().await.unwrap(), 0);
+    let status = w.engine.status().await.unwrap();
+    assert_eq!(count(&status, RowState::Synced), 1);
+    let notes_read = w
+        .lever
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path().ends_with("/notes"))
+        .count();
+    assert_eq!(notes_read, 2, "one list and one note, both for the answer");
+}
+
+#[tokio::test]
+async fn job_states_seen_by_the_reconciler_stop_invites_on_closed_postings() {
+    let rules = Rules::new().trigger("lever", JobSelector::Any, [TRIGGER_STAGE], INTERVIEW);
+    let w = world_with(Arc::new(MemoryStore::new()), rules, config()).await;
+    lever_get("/postings", &[])
+        .respond_with(ok(json!({
+            "data": [
+                {"id": POSTING, "text": "Nurse", "state": "closed", "tags": []},
+                {"id": "open-posting", "text": "Porter", "state": "published", "tags": []}
+            ],
+            "hasNext": false
+        })))
+        .expect(1)
+        .mount(&w.lever)
+        .await;
+    lever_get(
+        "/opportunities",
+        &[
+            ("posting_id", "open-posting"),
+            ("stage_id", TRIGGER_STAGE),
+            ("archived", "false"),
+        ],
+    )
+    .respond_with(ok(json!({"data": [], "hasNext": false})))
+    .expect(1)
+    .mount(&w.lever)
+    .await;
+    let report = w.engine.reconcile().await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.applications_seen, 0);
+
+    let action = w
+        .engine
+        .handle_ats_event(&lever_name(), &stage_changed())
+        .await
+        .unwrap();
+    assert_eq!(action, Action::Ignored(Ignored::JobClosed));
+    assert!(w.willo.received_requests().await.unwrap().is_empty());
+}

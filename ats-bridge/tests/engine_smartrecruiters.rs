@@ -1211,3 +1211,42 @@ async fn a_participant_of_another_interview_is_not_screened() {
     assert!(w.sr.received_requests().await.unwrap().is_empty());
     assert!(w.engine.status().await.unwrap().by_state.is_empty());
 }
+
+#[tokio::test]
+async fn two_replicas_receiving_the_same_answer_at_once_share_one_note() {
+    let w = world().await;
+    invite(&w).await;
+    let other = Engine::builder(
+        WilloClient::builder(SecretString::from(WILLO_KEY))
+            .base_url(format!("{}{WILLO_ROOT}", w.willo.uri()))
+            .rate_limits(RateLimits::unlimited())
+            .retry_policy(short_retries())
+            .build()
+            .unwrap(),
+        w.store.clone(),
+    )
+    .ats(w.adapter.clone())
+    .rules(rules())
+    .config(config())
+    .build()
+    .unwrap();
+    let answered = participant("Received");
+    willo_results(&w, answered.clone(), 2).await;
+    note_shared(&w, &answered, 1).await;
+    labels_to_review(&w).await;
+
+    let delivery = willo_delivery(WebhookEvent::NewResponse);
+    let (a, b) = tokio::join!(
+        w.engine.handle_willo_delivery(&delivery),
+        other.handle_willo_delivery(&delivery)
+    );
+    let mut actions = [a.unwrap(), b.unwrap()];
+    actions.sort_by_key(|a| matches!(a, Action::WroteBack { .. }));
+    assert_eq!(actions[1], wrote_back("completed"));
+    // The other replica finds the row leased, or already written if it was slower.
+    assert!(
+        matches!(&actions[0], Action::Busy { key: k } | Action::AlreadyDone { key: k } if *k == key()),
+        "{actions:?}"
+    );
+    assert_eq!(notes_posted(&w).await, 1);
+}
