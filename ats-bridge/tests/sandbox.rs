@@ -200,12 +200,84 @@ async fn willo_completes_only_when_told_and_validates_invites() {
             .is_err()
     );
 
+    let missing_name = willo
+        .participants()
+        .invite(&willo_client::InviteParticipant::new(
+            interview.as_str(),
+            " ",
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(missing_name.status(), Some(StatusCode::BAD_REQUEST));
     let refused = willo
         .participants()
         .invite(&willo_client::InviteParticipant::new("f".repeat(32), "Ada"))
         .await
         .unwrap_err();
     assert_eq!(refused.status(), Some(StatusCode::BAD_REQUEST));
+}
+
+#[tokio::test]
+async fn willo_stage_changes_are_decisions_with_stage_change_webhooks() {
+    let sandbox = Sandbox::start(small()).await.unwrap();
+    let willo = sandbox.willo_client().unwrap();
+    let (endpoint, mut rx) = receiver().await;
+    let scope =
+        SubscriptionScope::Interviews(vec![sandbox.willo().interviews()[0].key.as_str().into()]);
+    willo
+        .webhooks()
+        .subscribe(
+            &Subscription::new(endpoint, SecretString::from("t"), scope)
+                .events([WebhookEvent::StageChange]),
+        )
+        .await
+        .unwrap();
+    let interview = sandbox.willo().interviews()[0].key.clone();
+    let sent = willo
+        .send_interview(&invite(&interview, "grace@example.com"))
+        .await
+        .unwrap();
+    let key = sent.participant.key.unwrap();
+    sandbox.willo().set_stage(key.as_str(), "Accepted").unwrap();
+    let delivery = next(&mut rx).await;
+    let url = DeliveryUrl::from_query(&delivery.query);
+    let parsed = WebhookDelivery::parse(&delivery.body, url.event).unwrap();
+    assert_eq!(parsed.event, Some(WebhookEvent::StageChange));
+    assert_eq!(parsed.participant_key, key);
+    assert_eq!(parsed.stage.as_deref(), Some("Accepted"));
+    assert_eq!(
+        willo
+            .interview_results(&key)
+            .await
+            .unwrap()
+            .stage
+            .as_deref(),
+        Some("Accepted")
+    );
+
+    let mut input = willo_client::ParticipantInput::default();
+    input.extra.insert("stage".into(), "Rejected".into());
+    willo.participants().update(&key, &input).await.unwrap();
+    let delivery = next(&mut rx).await;
+    let parsed = WebhookDelivery::parse(&delivery.body, None).unwrap();
+    assert_eq!(parsed.stage.as_deref(), Some("Rejected"));
+    assert_eq!(
+        sandbox.willo().participant(key.as_str()).unwrap().stage,
+        "Rejected"
+    );
+    // Completing later keeps the reviewer's stage; new_response has no subscriber here.
+    sandbox.willo().complete_participant(key.as_str()).unwrap();
+    let done = sandbox.willo().participant(key.as_str()).unwrap();
+    assert_eq!((done.stage.as_str(), done.responses), ("Rejected", 3));
+    sandbox.willo().deliveries_idle().await;
+    let stats = sandbox.deliveries(Vendor::Willo);
+    assert_eq!((stats.emitted, stats.delivered), (2, 2));
+    assert_eq!(
+        sandbox
+            .requests(Vendor::Willo)
+            .endpoint("PATCH /participants/{key}/"),
+        1
+    );
 }
 
 #[tokio::test]

@@ -433,6 +433,31 @@ impl Sandbox {
         &self.lever
     }
 
+    /// Requests one simulator received so far (what a benchmark reports per vendor).
+    pub fn requests(&self, vendor: Vendor) -> RequestStats {
+        match vendor {
+            Vendor::Willo => self.willo.requests(),
+            Vendor::SmartRecruiters => self.smartrecruiters.requests(),
+            Vendor::Lever => self.lever.requests(),
+        }
+    }
+
+    /// Webhook deliveries one simulator made so far.
+    pub fn deliveries(&self, vendor: Vendor) -> DeliveryStats {
+        match vendor {
+            Vendor::Willo => self.willo.deliveries(),
+            Vendor::SmartRecruiters => self.smartrecruiters.deliveries(),
+            Vendor::Lever => self.lever.deliveries(),
+        }
+    }
+
+    /// Wait until every webhook delivery started so far, by any simulator, is finished.
+    pub async fn deliveries_idle(&self) {
+        self.willo.deliveries_idle().await;
+        self.smartrecruiters.deliveries_idle().await;
+        self.lever.deliveries_idle().await;
+    }
+
     /// Stop the servers and wait for them to close their listeners.
     pub async fn shutdown(mut self) {
         for server in &mut self.servers {

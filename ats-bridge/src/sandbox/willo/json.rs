@@ -63,7 +63,7 @@ pub(super) fn participant_json(p: &Participant, base_url: &str) -> Value {
         "name": p.name,
         "email": p.email,
         "phone": p.phone,
-        "stage": if p.completed_at.is_some() { STAGE_RECEIVED } else { STAGE_INVITED },
+        "stage": p.stage,
         "created_at": p.created_at,
         "completed_at": p.completed_at,
         "score": p.score,

@@ -36,7 +36,8 @@ mod webhook_api;
 
 use json::{drf_page, interview_json, participant_json, webhook_json};
 use participants::{
-    complete, get_interview, get_participant, invite, list_interviews, list_participants,
+    change_stage, complete, get_interview, get_participant, invite, list_interviews,
+    list_participants, update_participant,
 };
 use webhook_api::{create_webhook, delete_webhook, list_webhooks, update_webhook};
 
@@ -67,6 +68,7 @@ struct Participant {
     name: String,
     email: Option<String>,
     phone: Option<String>,
+    stage: String,
     created_at: String,
     completed_at: Option<String>,
     responses: Vec<Value>,
@@ -124,6 +126,8 @@ pub struct SandboxParticipant {
     pub completed_at: Option<String>,
     /// Answers recorded on completion.
     pub responses: usize,
+    /// The participant's stage.
+    pub stage: String,
 }
 
 impl fmt::Debug for SandboxParticipant {
@@ -133,6 +137,7 @@ impl fmt::Debug for SandboxParticipant {
             .field("interview", &self.interview)
             .field("completed_at", &self.completed_at)
             .field("responses", &self.responses)
+            .field("stage", &self.stage)
             .finish_non_exhaustive()
     }
 }
@@ -191,7 +196,12 @@ impl WilloSandbox {
             .route("/interviews/", get(list_interviews))
             .route("/interviews/{key}/", get(get_interview))
             .route("/participants/", get(list_participants).post(invite))
-            .route("/participants/{key}/", get(get_participant))
+            .route(
+                "/participants/{key}/",
+                get(get_participant)
+                    .patch(update_participant)
+                    .put(update_participant),
+            )
             .route("/webhooks/", get(list_webhooks).post(create_webhook))
             .route(
                 "/webhooks/{key}/",
@@ -237,6 +247,12 @@ impl WilloSandbox {
         complete(&self.shared, key)
     }
 
+    /// Move a participant to `stage` as a reviewer would (`Accepted`, `Rejected`, …)
+    /// and send `stage_change` to the matching webhooks.
+    pub fn set_stage(&self, key: &str, stage: &str) -> Result<(), SandboxError> {
+        change_stage(&self.shared, key, stage)
+    }
+
     /// Requests received so far.
     pub fn requests(&self) -> RequestStats {
         self.shared.gate.stats()
@@ -262,6 +278,7 @@ fn view(p: &Participant) -> SandboxParticipant {
         phone: p.phone.clone(),
         completed_at: p.completed_at.clone(),
         responses: p.responses.len(),
+        stage: p.stage.clone(),
     }
 }
 

@@ -94,6 +94,7 @@ pub(super) async fn invite(
             email: text(&body, "email"),
             phone: text(&body, "phone"),
             created_at: now_iso(),
+            stage: STAGE_INVITED.to_owned(),
             completed_at: None,
             responses: Vec::new(),
             score: None,
@@ -120,11 +121,7 @@ pub(super) async fn invite(
 pub(super) fn complete(shared: &Shared, key: &str) -> Result<(), SandboxError> {
     let deliveries = {
         let mut data = lock(&shared.data);
-        let Some(&index) = data.by_key.get(key) else {
-            return Err(SandboxError::NotFound {
-                what: format!("Willo participant {key}"),
-            });
-        };
+        let index = index_of(&data, key)?;
         if data.participants[index].completed_at.is_some() {
             return Ok(());
         }
@@ -149,39 +146,114 @@ pub(super) fn complete(shared: &Shared, key: &str) -> Result<(), SandboxError> {
         let total: u32 = scores.iter().sum();
         participant.score = Some(f64::from(total) / scores.len() as f64);
         participant.completed_at = Some(now_iso());
-        let participant = &data.participants[index];
-        let title = data
-            .interviews
-            .iter()
-            .find(|i| i.key == participant.interview)
-            .map(|i| i.title.clone());
-        let body = json!({
-            "participant": {
-                "key": participant.key,
-                "interview": participant.interview,
-                "name": participant.name,
-                "email": participant.email,
-            },
-            "interview": { "key": participant.interview, "title": title },
-        });
-        let body = serde_json::to_vec(&body).unwrap_or_default();
-        data.webhooks
-            .iter()
-            .filter(|w| w.event == "new_response")
-            .filter(|w| w.follow_all || w.interviews.contains(&participant.interview))
-            .map(|w| {
-                let mut headers = HeaderMap::new();
-                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-                Outgoing {
-                    url: w.url.clone(),
-                    headers,
-                    body: body.clone(),
-                }
-            })
-            .collect::<Vec<_>>()
+        if participant.stage == STAGE_INVITED {
+            participant.stage = STAGE_RECEIVED.to_owned();
+        }
+        notifications(&data, index, "new_response")
     };
     for outgoing in deliveries {
         shared.deliverer.send(outgoing);
     }
     Ok(())
+}
+
+/// Move `key` to `stage` (a reviewer's decision such as `Accepted`) and send
+/// `stage_change` to the matching webhooks. Moving to the current stage sends nothing.
+pub(super) fn change_stage(shared: &Shared, key: &str, stage: &str) -> Result<(), SandboxError> {
+    let deliveries = {
+        let mut data = lock(&shared.data);
+        let index = index_of(&data, key)?;
+        if data.participants[index].stage == stage {
+            return Ok(());
+        }
+        data.participants[index].stage = stage.to_owned();
+        notifications(&data, index, "stage_change")
+    };
+    for outgoing in deliveries {
+        shared.deliverer.send(outgoing);
+    }
+    Ok(())
+}
+
+fn index_of(data: &Data, key: &str) -> Result<usize, SandboxError> {
+    data.by_key
+        .get(key)
+        .copied()
+        .ok_or_else(|| SandboxError::NotFound {
+            what: format!("Willo participant {key}"),
+        })
+}
+
+/// One delivery of `event` about participant `index` per matching webhook. The body
+/// carries the participant's key, interview and stage (willo.md §6: keys somewhere,
+/// name and email best effort).
+fn notifications(data: &Data, index: usize, event: &str) -> Vec<Outgoing> {
+    let participant = &data.participants[index];
+    let title = data
+        .interviews
+        .iter()
+        .find(|i| i.key == participant.interview)
+        .map(|i| i.title.clone());
+    let body = json!({
+        "participant": {
+            "key": participant.key,
+            "interview": participant.interview,
+            "name": participant.name,
+            "email": participant.email,
+            "stage": participant.stage,
+        },
+        "interview": { "key": participant.interview, "title": title },
+    });
+    let body = serde_json::to_vec(&body).unwrap_or_default();
+    data.webhooks
+        .iter()
+        .filter(|w| w.event == event)
+        .filter(|w| w.follow_all || w.interviews.contains(&participant.interview))
+        .map(|w| {
+            let mut headers = HeaderMap::new();
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            Outgoing {
+                url: w.url.clone(),
+                headers,
+                body: body.clone(),
+            }
+        })
+        .collect()
+}
+
+/// `PATCH`/`PUT /participants/{key}/`: `name`, `email`, `phone` and `stage` (the field
+/// name of the stage is uncertain, willo.md §5; a changed stage sends `stage_change`).
+pub(super) async fn update_participant(
+    State(shared): State<Arc<Shared>>,
+    Path(key): Path<String>,
+    body: Option<Json<Value>>,
+) -> Response {
+    let Some(Json(Value::Object(body))) = body else {
+        return field_error("non_field_errors", "Invalid data. Expected a dictionary.");
+    };
+    {
+        let mut data = lock(&shared.data);
+        let Some(&index) = data.by_key.get(&key) else {
+            return not_found();
+        };
+        let participant = &mut data.participants[index];
+        if let Some(name) = text(&body, "name") {
+            participant.name = name;
+        }
+        if let Some(email) = text(&body, "email") {
+            participant.email = Some(email);
+        }
+        if let Some(phone) = text(&body, "phone") {
+            participant.phone = Some(phone);
+        }
+    }
+    if let Some(stage) = text(&body, "stage") {
+        // The key was found above and participants are never removed.
+        let _ = change_stage(&shared, &key, &stage);
+    }
+    let data = lock(&shared.data);
+    match data.by_key.get(&key) {
+        Some(&i) => Json(participant_json(&data.participants[i], &shared.base_url)).into_response(),
+        None => not_found(),
+    }
 }
