@@ -224,19 +224,22 @@ async fn run(fixture: impl FnOnce(Fixture) -> Fixture) -> Report {
         .await
 }
 
-#[tokio::test]
-async fn the_lever_adapter_conforms() {
-    let report = run(|fixture| fixture.tamper_with(forge_signed_fields)).await;
-    report.assert_passed();
-    let skipped: Vec<Check> = report
+fn skipped(report: &Report) -> Vec<Check> {
+    report
         .findings()
         .iter()
         .filter(|f| matches!(f.outcome, Outcome::Skipped(_)))
         .map(|f| f.check)
-        .collect();
+        .collect()
+}
+
+#[tokio::test]
+async fn the_lever_adapter_conforms() {
+    let report = run(|fixture| fixture.tamper_with(forge_signed_fields)).await;
+    report.assert_passed();
     // No headers to strip (Lever signs in the body); no candidate creation.
     assert_eq!(
-        skipped,
+        skipped(&report),
         [
             Check::WebhookRejectsMissingHeaders,
             Check::CreateApplication
@@ -256,4 +259,52 @@ async fn lever_leaves_the_body_data_unsigned_so_default_forgeries_get_through() 
         "{reason}"
     );
     assert_eq!(report.failures().count(), 1, "{report}");
+}
+
+/// The same suite against the sandbox's stateful Lever: real HTTP, seeded data, tags
+/// and stage moves kept by the simulator.
+#[cfg(feature = "sandbox")]
+mod on_the_sandbox {
+    use ats_bridge::sandbox::{Sandbox, SandboxConfig, Seed};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn the_lever_adapter_conforms_on_the_sandbox() {
+        let config = SandboxConfig::new()
+            .seed(3)
+            .data(Seed::new().candidates_per_job(7));
+        let sandbox = Sandbox::start(config).await.unwrap();
+        let simulator = sandbox.lever().clone();
+        let posting = simulator.postings()[0].id.clone();
+        let opportunity = simulator.opportunities(&posting)[4].clone();
+        let application = ApplicationRef {
+            application: opportunity.as_str().into(),
+            candidate: simulator.contact(&opportunity).unwrap().into(),
+            job: posting.as_str().into(),
+        };
+        let stage = simulator.stage(&opportunity).unwrap();
+        let lever = LeverAts::new(
+            sandbox.lever_client().unwrap(),
+            LeverAtsConfig::new(simulator.perform_as()).signature_token(SecretString::from(TOKEN)),
+        );
+        let fixture = Fixture::new(posting.as_str(), stage.as_str(), application)
+            .deliveries(signed)
+            .tamper_with(forge_signed_fields)
+            .labels_of(move |app| {
+                let tags = simulator.tags(app.application.as_str());
+                async move { tags }
+            });
+        let report = Conformance::new(Arc::new(lever), fixture).run().await;
+        report.assert_passed();
+        assert_eq!(
+            skipped(&report),
+            [
+                Check::WebhookRejectsMissingHeaders,
+                Check::CreateApplication
+            ],
+            "{report}"
+        );
+        sandbox.shutdown().await;
+    }
 }

@@ -173,21 +173,78 @@ async fn run() -> Report {
         .await
 }
 
+fn skipped(report: &Report) -> Vec<Check> {
+    report
+        .findings()
+        .iter()
+        .filter(|f| matches!(f.outcome, Outcome::Skipped(_)))
+        .map(|f| f.check)
+        .collect()
+}
+
 /// Webhooks and the reconciler name the application the same way (`candidate:job`),
 /// so the ledger sees one application.
 #[tokio::test]
 async fn the_smartrecruiters_adapter_conforms() {
     let report = run().await;
     report.assert_passed();
-    let skipped: Vec<Check> = report
-        .findings()
-        .iter()
-        .filter(|f| matches!(f.outcome, Outcome::Skipped(_)))
-        .map(|f| f.check)
-        .collect();
     assert_eq!(
-        skipped,
+        skipped(&report),
         [Check::CapabilitiesConsistent, Check::CreateApplication],
         "{report}"
     );
+}
+
+/// The same suite against the sandbox's stateful SmartRecruiters: real HTTP, seeded
+/// data, tags and status changes kept by the simulator.
+#[cfg(feature = "sandbox")]
+mod on_the_sandbox {
+    use ats_bridge::model::CandidateDetails;
+    use ats_bridge::sandbox::{Sandbox, SandboxConfig, Seed};
+    use ats_bridge::smartrecruiters::stage_id;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn the_smartrecruiters_adapter_conforms_on_the_sandbox() {
+        let config = SandboxConfig::new()
+            .seed(5)
+            .data(Seed::new().candidates_per_job(7));
+        let sandbox = Sandbox::start(config).await.unwrap();
+        let simulator = sandbox.smartrecruiters().clone();
+        let job = simulator.jobs()[0].id.clone();
+        let candidate = simulator.candidates(&job)[4].clone();
+        let (status, sub_status) = simulator.status(&candidate, &job).unwrap();
+        let application = ApplicationRef {
+            application: format!("{candidate}:{job}").as_str().into(),
+            candidate: candidate.as_str().into(),
+            job: job.as_str().into(),
+        };
+        let ats = SmartRecruitersAts::new(
+            sandbox.smartrecruiters_client().unwrap(),
+            SmartRecruitersAtsConfig::new().webhook_secret(SecretString::from(WEBHOOK_SECRET)),
+        );
+        let stage = stage_id(&status, sub_status.as_deref());
+        let records = simulator.clone();
+        let fixture = Fixture::new(job.as_str(), stage, application)
+            .deliveries(signed)
+            .labels_of(move |app| {
+                let tags = records.tags(app.candidate.as_str());
+                async move { tags }
+            })
+            .new_candidate(CandidateDetails {
+                name: "Grace Brewster Hopper".into(),
+                email: Some("grace@example.com".into()),
+                phone: None,
+            });
+        let report = Conformance::new(Arc::new(ats), fixture).run().await;
+        report.assert_passed();
+        assert_eq!(
+            skipped(&report),
+            [Check::CapabilitiesConsistent],
+            "{report}"
+        );
+        assert_eq!(simulator.candidates(&job).len(), 8, "one candidate created");
+        sandbox.shutdown().await;
+    }
 }
