@@ -14,7 +14,7 @@ pub(super) async fn list_postings(
         .filter(|_| states.is_empty() || states.contains(&"published"))
         .map(posting_json)
         .collect();
-    list(&params, items)
+    list(&params, items, std::convert::identity)
 }
 
 pub(super) async fn get_posting(
@@ -34,7 +34,7 @@ pub(super) async fn list_stages(RawQuery(q): RawQuery) -> Response {
         .iter()
         .map(|(id, text)| json!({ "id": id, "text": text }))
         .collect();
-    list(&params, items)
+    list(&params, items, std::convert::identity)
 }
 
 pub(super) async fn get_stage(Path(id): Path<String>) -> Response {
@@ -50,7 +50,7 @@ pub(super) async fn list_users(
 ) -> Response {
     let params = Params::parse(q.as_deref());
     let items = lock(&shared.data).users.iter().map(user_json).collect();
-    list(&params, items)
+    list(&params, items, std::convert::identity)
 }
 
 pub(super) async fn get_user(
@@ -84,5 +84,5 @@ pub(super) async fn list_tags(
         .into_iter()
         .map(|(text, count)| json!({ "text": text, "count": count }))
         .collect();
-    list(&params, items)
+    list(&params, items, std::convert::identity)
 }

@@ -366,7 +366,8 @@ fn not_found(kind: &str, id: &str) -> Response {
 
 /// `{data, hasNext, next}` for `items` after the `offset` token (`o<n>`); `next` is
 /// absent on the last page (lever.md §2).
-fn list(params: &Params, items: Vec<Value>) -> Response {
+/// Only the page's items are turned into JSON.
+fn list<T>(params: &Params, items: Vec<T>, to_json: impl FnMut(T) -> Value) -> Response {
     let limit = params.number("limit", MAX_LIMIT).clamp(1, MAX_LIMIT);
     let start = match params.get("offset") {
         None => 0,
@@ -379,7 +380,12 @@ fn list(params: &Params, items: Vec<Value>) -> Response {
         },
     };
     let total = items.len();
-    let data: Vec<Value> = items.into_iter().skip(start).take(limit).collect();
+    let data: Vec<Value> = items
+        .into_iter()
+        .skip(start)
+        .take(limit)
+        .map(to_json)
+        .collect();
     let mut body = json!({ "data": data, "hasNext": start + limit < total });
     if start + limit < total {
         body["next"] = json!(format!("o{}", start + limit));

@@ -17,24 +17,22 @@ pub(super) async fn list_opportunities(
     let expand = params.all("expand");
     // Nothing in the sandbox is archived.
     let archived_only = params.get("archived") == Some("true");
-    let items = {
-        let data = lock(&shared.data);
-        data.opportunities
-            .iter()
-            .filter(|_| !archived_only)
-            .filter(|o| postings.is_empty() || postings.contains(&o.posting.as_str()))
-            .filter(|o| stages.is_empty() || stages.contains(&o.stage.as_str()))
-            .filter(|o| contacts.is_empty() || contacts.contains(&o.contact.as_str()))
-            .filter(|o| tags.is_empty() || o.tags.iter().any(|t| tags.contains(&t.as_str())))
-            .filter(|o| {
-                email
-                    .as_deref()
-                    .is_none_or(|e| o.person.email.to_lowercase() == e)
-            })
-            .map(|o| opportunity_json(o, &data, &expand))
-            .collect()
-    };
-    list(&params, items)
+    let data = lock(&shared.data);
+    let matches: Vec<&Opportunity> = data
+        .opportunities
+        .iter()
+        .filter(|_| !archived_only)
+        .filter(|o| postings.is_empty() || postings.contains(&o.posting.as_str()))
+        .filter(|o| stages.is_empty() || stages.contains(&o.stage.as_str()))
+        .filter(|o| contacts.is_empty() || contacts.contains(&o.contact.as_str()))
+        .filter(|o| tags.is_empty() || o.tags.iter().any(|t| tags.contains(&t.as_str())))
+        .filter(|o| {
+            email
+                .as_deref()
+                .is_none_or(|e| o.person.email.to_lowercase() == e)
+        })
+        .collect();
+    list(&params, matches, |o| opportunity_json(o, &data, &expand))
 }
 
 pub(super) async fn get_opportunity(
@@ -229,7 +227,7 @@ pub(super) async fn list_notes(
         };
         data.opportunities[i].notes.iter().map(note_json).collect()
     };
-    list(&params, items)
+    list(&params, items, std::convert::identity)
 }
 
 /// `POST /opportunities/{id}/notes` `{value, secret?, score?}` → 201 with `noteId`.

@@ -22,7 +22,7 @@ pub(super) async fn list_jobs(
             .map(|j| job_json(j, &shared.base_url))
             .collect()
     };
-    page(&params, items)
+    page(&params, items, std::convert::identity)
 }
 
 pub(super) async fn get_job(
@@ -68,9 +68,10 @@ pub(super) async fn search_candidates(
         .get("q")
         .map(|t| t.trim_matches('"').trim().to_lowercase())
         .filter(|t| !t.is_empty());
-    let items = {
+    {
         let data = lock(&shared.data);
-        data.candidates
+        let matches = data
+            .candidates
             .iter()
             .filter(|c| {
                 c.applications.iter().any(|a| {
@@ -89,10 +90,11 @@ pub(super) async fn search_candidates(
                         || c.person.full_name().to_lowercase().contains(t)
                 })
             })
-            .map(|c| candidate_json(c, jobs.first().copied(), &data, &shared.base_url))
-            .collect()
-    };
-    page(&params, items)
+            .collect::<Vec<_>>();
+        page(&params, matches, |c| {
+            candidate_json(c, jobs.first().copied(), &data, &shared.base_url)
+        })
+    }
 }
 
 pub(super) async fn get_candidate(

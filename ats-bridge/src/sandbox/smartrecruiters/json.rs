@@ -3,7 +3,8 @@
 use super::*;
 
 /// A page of `items` after the opaque `pageId` (`o<offset>`); `nextPageId` when more.
-pub(super) fn page(params: &Params, items: Vec<Value>) -> Response {
+/// Only the page's items are turned into JSON (listings of thousands stay cheap).
+pub(super) fn page<T>(params: &Params, items: Vec<T>, to_json: impl FnMut(T) -> Value) -> Response {
     let limit = params.number("limit", DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
     let offset = match params.get("pageId") {
         None => 0,
@@ -13,7 +14,12 @@ pub(super) fn page(params: &Params, items: Vec<Value>) -> Response {
         },
     };
     let total = items.len();
-    let content: Vec<Value> = items.into_iter().skip(offset).take(limit).collect();
+    let content: Vec<Value> = items
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(to_json)
+        .collect();
     let mut body = json!({
         "limit": limit,
         "offset": offset,

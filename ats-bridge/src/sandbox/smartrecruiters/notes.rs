@@ -99,5 +99,5 @@ pub(super) async fn list_notes(
             })
             .collect()
     };
-    page(&params, items)
+    page(&params, items, std::convert::identity)
 }

@@ -3,8 +3,14 @@
 use super::*;
 
 /// One DRF page of `items` (`page_size` 1–30, default 10; `page` from 1; an out of
-/// range page is DRF's 404 `Invalid page.`).
-pub(super) fn drf_page(base_url: &str, path: &str, params: &Params, items: Vec<Value>) -> Response {
+/// range page is DRF's 404 `Invalid page.`). Only the page's items become JSON.
+pub(super) fn drf_page<T>(
+    base_url: &str,
+    path: &str,
+    params: &Params,
+    items: Vec<T>,
+    to_json: impl FnMut(T) -> Value,
+) -> Response {
     let size = params
         .number("page_size", DEFAULT_PAGE_SIZE)
         .clamp(1, MAX_PAGE_SIZE);
@@ -33,7 +39,12 @@ pub(super) fn drf_page(base_url: &str, path: &str, params: &Params, items: Vec<V
     } else {
         Value::Null
     };
-    let results: Vec<Value> = items.into_iter().skip(start).take(size).collect();
+    let results: Vec<Value> = items
+        .into_iter()
+        .skip(start)
+        .take(size)
+        .map(to_json)
+        .collect();
     Json(json!({ "count": count, "next": next, "previous": previous, "results": results }))
         .into_response()
 }

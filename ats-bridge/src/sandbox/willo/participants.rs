@@ -12,7 +12,13 @@ pub(super) async fn list_interviews(
         .iter()
         .map(interview_json)
         .collect();
-    drf_page(&shared.base_url, "/interviews/", &params, items)
+    drf_page(
+        &shared.base_url,
+        "/interviews/",
+        &params,
+        items,
+        std::convert::identity,
+    )
 }
 
 pub(super) async fn get_interview(
@@ -33,23 +39,23 @@ pub(super) async fn list_participants(
     let params = Params::parse(q.as_deref());
     let interview = params.get("interview");
     let search = params.get("search").map(str::to_lowercase);
-    let items = {
-        let data = lock(&shared.data);
-        data.participants
-            .iter()
-            .filter(|p| interview.is_none_or(|k| p.interview == k))
-            .filter(|p| {
-                search.as_deref().is_none_or(|term| {
-                    p.name.to_lowercase().contains(term)
-                        || p.email
-                            .as_deref()
-                            .is_some_and(|e| e.to_lowercase().contains(term))
-                })
+    let data = lock(&shared.data);
+    let matches: Vec<&Participant> = data
+        .participants
+        .iter()
+        .filter(|p| interview.is_none_or(|k| p.interview == k))
+        .filter(|p| {
+            search.as_deref().is_none_or(|term| {
+                p.name.to_lowercase().contains(term)
+                    || p.email
+                        .as_deref()
+                        .is_some_and(|e| e.to_lowercase().contains(term))
             })
-            .map(|p| participant_json(p, &shared.base_url))
-            .collect()
-    };
-    drf_page(&shared.base_url, "/participants/", &params, items)
+        })
+        .collect();
+    drf_page(&shared.base_url, "/participants/", &params, matches, |p| {
+        participant_json(p, &shared.base_url)
+    })
 }
 
 pub(super) async fn get_participant(

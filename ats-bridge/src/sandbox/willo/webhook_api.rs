@@ -12,7 +12,13 @@ pub(super) async fn list_webhooks(
         .iter()
         .map(webhook_json)
         .collect();
-    drf_page(&shared.base_url, "/webhooks/", &params, items)
+    drf_page(
+        &shared.base_url,
+        "/webhooks/",
+        &params,
+        items,
+        std::convert::identity,
+    )
 }
 
 fn keys(value: Option<&Value>) -> Vec<String> {
