@@ -102,9 +102,3 @@ pub use webhooks::{WebhookDelivery, WebhookEvent};
 pub use client_core::{ApiError, Error, FieldError, Result};
 /// Re-exported so users name the same versions.
 pub use client_core::{Idempotency, LimitSpec, RateLimits, RetryPolicy, SecretString};
-
-/// The repository README's Rust examples, compiled as doc tests so they cannot drift
-/// from the API.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-pub struct ReadmeDoctests;
