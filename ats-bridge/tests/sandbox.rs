@@ -289,7 +289,11 @@ async fn smartrecruiters_handshake_then_signed_status_deliveries() {
         .subscriptions()
         .create(&NewSubscription::new(
             endpoint.as_str(),
-            vec![EventName::ApplicationStatusUpdated],
+            vec![
+                EventName::ApplicationStatusUpdated,
+                EventName::CandidateDeleted,
+                EventName::JobStatusUpdated,
+            ],
         ))
         .await
         .unwrap();
@@ -341,6 +345,45 @@ async fn smartrecruiters_handshake_then_signed_status_deliveries() {
         }
         other => panic!("unexpected events {other:?}"),
     }
+
+    sandbox
+        .smartrecruiters()
+        .set_job_status(&job, smartrecruiters_client::JobStatus::Filled)
+        .unwrap();
+    let delivery = next(&mut rx).await;
+    let events = ats
+        .webhook_events(&delivery.headers, &delivery.body)
+        .await
+        .unwrap();
+    assert_eq!(
+        events,
+        vec![AtsEvent::JobStatusChanged {
+            job: job.as_str().into(),
+            state: ats_bridge::model::JobState::Closed,
+        }]
+    );
+
+    sandbox
+        .smartrecruiters()
+        .delete_candidate(&candidate)
+        .unwrap();
+    let delivery = next(&mut rx).await;
+    assert!(
+        delivery.headers.get("link").is_none(),
+        "no Link on *.deleted"
+    );
+    let events = ats
+        .webhook_events(&delivery.headers, &delivery.body)
+        .await
+        .unwrap();
+    assert_eq!(
+        events,
+        vec![AtsEvent::CandidateDeleted {
+            candidate: candidate.as_str().into(),
+        }]
+    );
+    let gone = client.candidates().get(&candidate.as_str().into()).await;
+    assert_eq!(gone.unwrap_err().status(), Some(StatusCode::NOT_FOUND));
 }
 
 #[tokio::test]
@@ -506,6 +549,31 @@ async fn lever_signed_deliveries_and_write_back() {
         lever.stage(&opportunity).as_deref(),
         Some(ats_bridge::sandbox::lever::STAGE_ON_SITE)
     );
+
+    let deleted_hook = client
+        .webhooks()
+        .create(&NewWebhook::new(Event::CandidateDeleted, endpoint.as_str()))
+        .await
+        .unwrap();
+    let token = deleted_hook.configuration.signature_token.unwrap();
+    let contact = lever.contact(&opportunity).unwrap();
+    lever.deliveries_idle().await;
+    lever.delete_opportunity(&opportunity).unwrap();
+    // The write-back's stage move above was delivered first.
+    let moved = next(&mut rx).await;
+    assert!(String::from_utf8_lossy(&moved.body).contains("candidateStageChange"));
+    let delivery = next(&mut rx).await;
+    let deleted = lever_client::webhooks::WebhookVerifier::new(token)
+        .verify(&delivery.body)
+        .unwrap();
+    assert_eq!(deleted.event, Event::CandidateDeleted);
+    assert_eq!(deleted.data.contact_id.unwrap().as_str(), contact);
+    assert!(lever.opportunity(&opportunity).is_none());
+    let gone = client
+        .opportunities()
+        .get(&opportunity.as_str().into())
+        .await;
+    assert_eq!(gone.unwrap_err().status(), Some(StatusCode::NOT_FOUND));
 }
 
 #[tokio::test]

@@ -42,7 +42,7 @@ use catalog::{
 };
 use json::{note_json, opportunity_json, posting_json, user_json, webhook_json};
 use opportunities::{
-    add_tags, change_stage, create_note, get_opportunity, list_notes, list_opportunities,
+    add_tags, change_stage, create_note, delete, get_opportunity, list_notes, list_opportunities,
     move_stage, remove_tags,
 };
 use webhook_api::{create_webhook, delete_webhook, list_webhooks, update_webhooks};
@@ -329,6 +329,11 @@ impl LeverSandbox {
     pub fn move_opportunity(&self, opportunity: &str, stage: &str) -> Result<(), SandboxError> {
         let user = self.perform_as();
         move_stage(&self.shared, opportunity, stage, &user)
+    }
+
+    /// Delete an opportunity; webhooks hear `candidateDeleted`.
+    pub fn delete_opportunity(&self, opportunity: &str) -> Result<(), SandboxError> {
+        delete(&self.shared, opportunity)
     }
 
     /// Requests received so far.

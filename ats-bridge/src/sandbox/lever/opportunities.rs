@@ -85,29 +85,59 @@ pub(super) fn move_stage(
         event.contact_id = Some(contact.as_str().into());
         event.to_stage_id = Some(stage.into());
         event.from_stage_id = Some(from.as_str().into());
-        let targets: Vec<(String, SecretString)> = data
-            .webhooks
+        signed_deliveries(&mut data, Event::CandidateStageChange, &event, now)
+    };
+    for outgoing in deliveries {
+        shared.deliverer.send(outgoing);
+    }
+    Ok(())
+}
+
+/// One signed delivery of `event` per webhook for it whose origin condition the
+/// opportunity meets, each with its own token (Lever's `token` is per delivery).
+fn signed_deliveries(data: &mut Data, event: Event, body: &EventData, now: u64) -> Vec<Outgoing> {
+    let targets: Vec<(String, SecretString)> = data
+        .webhooks
+        .iter()
+        .filter(|w| w.event == event.as_str())
+        .filter(|w| w.origins.is_empty() || w.origins.iter().any(|o| o == ORIGIN))
+        .map(|w| (w.url.clone(), w.token.clone()))
+        .collect();
+    targets
+        .into_iter()
+        .map(|(url, signature_token)| {
+            let token = data.generator.secret(24);
+            let body = signed_delivery(&signature_token, event.clone(), &token, now, body.clone());
+            let mut headers = HeaderMap::new();
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            Outgoing { url, headers, body }
+        })
+        .collect()
+}
+
+/// Remove `opportunity` (the Data API cannot; a recruiter or a GDPR request can) and
+/// send `candidateDeleted` with its opportunity, candidate and contact ids.
+pub(super) fn delete(shared: &Shared, opportunity: &str) -> Result<(), SandboxError> {
+    let deliveries = {
+        let mut data = lock(&shared.data);
+        let index = data
+            .by_id
+            .remove(opportunity)
+            .ok_or_else(|| SandboxError::NotFound {
+                what: format!("opportunities {opportunity}"),
+            })?;
+        let removed = data.opportunities.remove(index);
+        let moved: Vec<(String, usize)> = data.opportunities[index..]
             .iter()
-            .filter(|w| w.event == "candidateStageChange")
-            .filter(|w| w.origins.is_empty() || w.origins.iter().any(|o| o == ORIGIN))
-            .map(|w| (w.url.clone(), w.token.clone()))
+            .enumerate()
+            .map(|(i, o)| (o.id.clone(), index + i))
             .collect();
-        targets
-            .into_iter()
-            .map(|(url, signature_token)| {
-                let token = data.generator.secret(24);
-                let body = signed_delivery(
-                    &signature_token,
-                    Event::CandidateStageChange,
-                    &token,
-                    now,
-                    event.clone(),
-                );
-                let mut headers = HeaderMap::new();
-                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-                Outgoing { url, headers, body }
-            })
-            .collect::<Vec<_>>()
+        data.by_id.extend(moved);
+        let mut event = EventData::default();
+        event.opportunity_id = Some(removed.id.as_str().into());
+        event.candidate_id = Some(removed.id.clone());
+        event.contact_id = Some(removed.contact.as_str().into());
+        signed_deliveries(&mut data, Event::CandidateDeleted, &event, now_millis())
     };
     for outgoing in deliveries {
         shared.deliverer.send(outgoing);

@@ -13,7 +13,7 @@ pub(super) async fn list_jobs(
         let data = lock(&shared.data);
         data.jobs
             .iter()
-            .filter(|_| statuses.is_empty() || statuses.contains(&"SOURCING"))
+            .filter(|j| statuses.is_empty() || statuses.contains(&j.status.as_str()))
             .filter(|j| {
                 title
                     .as_deref()
@@ -292,4 +292,38 @@ pub(super) async fn delete_tags(
     Path(candidate): Path<String>,
 ) -> Response {
     edit_tags(&shared, &candidate, Vec::clear)
+}
+
+/// Remove `candidate` and tell the subscribers. The one path for the API and for
+/// [`SmartRecruitersSandbox::delete_candidate`].
+pub(super) fn remove_candidate(shared: &Shared, candidate: &str) -> Result<(), SandboxError> {
+    {
+        let mut data = lock(&shared.data);
+        let index = data
+            .by_id
+            .remove(candidate)
+            .ok_or_else(|| SandboxError::NotFound {
+                what: format!("candidate {candidate}"),
+            })?;
+        data.candidates.remove(index);
+        let moved: Vec<(String, usize)> = data.candidates[index..]
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.clone(), index + i))
+            .collect();
+        data.by_id.extend(moved);
+    }
+    emit_body(shared, CANDIDATE_DELETED, &json!({ "id": candidate }), None);
+    Ok(())
+}
+
+/// `DELETE /candidates/{id}` → 204.
+pub(super) async fn delete_candidate(
+    State(shared): State<Arc<Shared>>,
+    Path(candidate): Path<String>,
+) -> Response {
+    match remove_candidate(&shared, &candidate) {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(_) => not_found("Candidate"),
+    }
 }

@@ -42,7 +42,7 @@ pub(super) fn job_json(job: &Job, base_url: &str) -> Value {
         "lastActivityOn": job.created_on,
         "department": { "id": "engineering", "label": "Engineering" },
         "location": { "country": "United Kingdom", "countryCode": "gb", "city": "London", "remote": true },
-        "status": "SOURCING",
+        "status": job.status,
         "postingStatus": "PUBLIC",
         "actions": {
             "details": { "url": format!("{base_url}/jobs/{}", job.id), "method": "GET" }

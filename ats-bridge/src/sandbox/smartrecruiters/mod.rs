@@ -25,10 +25,10 @@ use axum::routing::{get, post, put};
 use client_core::header::HeaderMap;
 use client_core::{SecretString, Url};
 use serde_json::{Map, Value, json};
-use smartrecruiters_client::ApplicationStatus;
 use smartrecruiters_client::webhooks::{
     HOOK_SECRET_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, TestDelivery,
 };
+use smartrecruiters_client::{ApplicationStatus, JobStatus};
 
 use super::SandboxError;
 use super::gate::{Gate, GatedRouter, RequestStats, Vendor, lock};
@@ -42,22 +42,27 @@ mod notes;
 mod subscriptions;
 
 use candidates::{
-    add_tags, create_on_job, delete_tags, get_application, get_candidate, get_job, get_tags,
-    hiring_processes, list_jobs, replace_tags, search_candidates, set_status, status_history,
+    add_tags, create_on_job, delete_candidate, delete_tags, get_application, get_candidate,
+    get_job, get_tags, hiring_processes, list_jobs, remove_candidate, replace_tags,
+    search_candidates, set_status, status_history,
 };
 use json::{
     application_json, candidate_details_json, candidate_json, job_json, page, subscription_json,
 };
 use notes::{create_note, list_notes};
 use subscriptions::{
-    activate, create_subscription, delete_subscription, emit, generate_secret, get_secret,
-    get_subscription, list_subscriptions,
+    activate, create_subscription, delete_subscription, emit, emit_body, generate_secret,
+    get_secret, get_subscription, list_subscriptions,
 };
 
 /// The API key the sandbox accepts in `X-SmartToken`.
 pub const API_KEY: &str = "sandbox-smartrecruiters-api-key0";
 /// The event a status change sends.
 pub const STATUS_UPDATED: &str = "application.status.updated";
+/// The event a deleted candidate sends.
+pub const CANDIDATE_DELETED: &str = "candidate.deleted";
+/// The event a job status change sends.
+pub const JOB_STATUS_UPDATED: &str = "job.status.updated";
 /// The event a candidate created on a job sends.
 pub const APPLICATION_CREATED: &str = "application.created";
 /// `event-version` of the deliveries (the value in SmartRecruiters' signing example).
@@ -91,6 +96,7 @@ pub const SUB_STATUSES: &[(&str, &[&str])] = &[
 struct Job {
     id: String,
     title: String,
+    status: JobStatus,
     ref_number: String,
     created_on: String,
 }
@@ -194,6 +200,7 @@ impl SmartRecruitersSandbox {
             .map(|n| Job {
                 id: generator.uuid(),
                 title: format!("Sandbox job {}", n + 1),
+                status: JobStatus::Sourcing,
                 ref_number: format!("REF{:04}", n + 1),
                 created_on: created_on.clone(),
             })
@@ -253,7 +260,10 @@ impl SmartRecruitersSandbox {
             .route("/jobs/{job}/candidates", post(create_on_job))
             .route("/configuration/hiring-processes", get(hiring_processes))
             .route("/candidates", get(search_candidates))
-            .route("/candidates/{candidate}", get(get_candidate))
+            .route(
+                "/candidates/{candidate}",
+                get(get_candidate).delete(delete_candidate),
+            )
             .route(
                 "/candidates/{candidate}/tags",
                 get(get_tags)
@@ -361,6 +371,37 @@ impl SmartRecruitersSandbox {
         sub_status: Option<&str>,
     ) -> Result<(), SandboxError> {
         change_status(&self.shared, candidate, job, status.as_str(), sub_status)
+    }
+
+    /// Delete a candidate as a recruiter would; subscribers hear `candidate.deleted`
+    /// (`{"id"}`, no `Link`).
+    pub fn delete_candidate(&self, candidate: &str) -> Result<(), SandboxError> {
+        remove_candidate(&self.shared, candidate)
+    }
+
+    /// Change a job's status (e.g. `FILLED` closes it for the bridge); subscribers hear
+    /// `job.status.updated` (`{"id"}`, `Link` to the status history).
+    pub fn set_job_status(&self, job: &str, status: JobStatus) -> Result<(), SandboxError> {
+        {
+            let mut data = lock(&self.shared.data);
+            let found = data.jobs.iter_mut().find(|j| j.id == job).ok_or_else(|| {
+                SandboxError::NotFound {
+                    what: format!("job {job}"),
+                }
+            })?;
+            found.status = status;
+        }
+        let link = format!(
+            "<{}/jobs/{job}/status/history>; rel=self",
+            self.shared.base_url
+        );
+        emit_body(
+            &self.shared,
+            JOB_STATUS_UPDATED,
+            &json!({ "id": job }),
+            Some(&link),
+        );
+        Ok(())
     }
 
     /// Active subscriptions (activated by the handshake).

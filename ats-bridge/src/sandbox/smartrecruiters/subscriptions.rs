@@ -2,12 +2,12 @@
 
 use super::*;
 
-/// Send `event` about (candidate, job) to every active subscription that asked for it.
+/// Send `event` about (candidate, job) to every active subscription that asked for
+/// it: `{job_id, candidate_id, application_id}` with a `Link` to the application.
 pub(super) fn emit(shared: &Shared, event: &str, candidate: &str, job: &str) {
-    let deliveries: Vec<Outgoing> = {
-        let mut data = lock(&shared.data);
-        let Some(application) = data
-            .by_id
+    let application = {
+        let data = lock(&shared.data);
+        data.by_id
             .get(candidate)
             .and_then(|&i| {
                 data.candidates[i]
@@ -16,19 +16,29 @@ pub(super) fn emit(shared: &Shared, event: &str, candidate: &str, job: &str) {
                     .find(|a| a.job == job)
             })
             .map(|a| a.id.clone())
-        else {
-            return;
-        };
-        let body = serde_json::to_vec(&json!({
-            "job_id": job,
-            "candidate_id": candidate,
-            "application_id": application,
-        }))
-        .unwrap_or_default();
-        let link = format!(
-            "<{}/candidates/{candidate}/jobs/{job}>; rel=self",
-            shared.base_url
-        );
+    };
+    let Some(application) = application else {
+        return;
+    };
+    let body = json!({
+        "job_id": job,
+        "candidate_id": candidate,
+        "application_id": application,
+    });
+    let link = format!(
+        "<{}/candidates/{candidate}/jobs/{job}>; rel=self",
+        shared.base_url
+    );
+    emit_body(shared, event, &body, Some(&link));
+}
+
+/// Send `event` with `body` to every active subscription that asked for it, signed
+/// with each subscription's keys; `link` is absent for `*.deleted` events
+/// (smartrecruiters.md §6.4).
+pub(super) fn emit_body(shared: &Shared, event: &str, body: &Value, link: Option<&str>) {
+    let body = serde_json::to_vec(body).unwrap_or_default();
+    let deliveries: Vec<Outgoing> = {
+        let mut data = lock(&shared.data);
         let targets: Vec<(String, Vec<SecretString>)> = data
             .subscriptions
             .iter()
@@ -38,7 +48,10 @@ pub(super) fn emit(shared: &Shared, event: &str, candidate: &str, job: &str) {
         targets
             .into_iter()
             .map(|(url, secrets)| {
-                let mut delivery = TestDelivery::new(event, body.clone(), now_secs()).link(&link);
+                let mut delivery = TestDelivery::new(event, body.clone(), now_secs());
+                if let Some(link) = link {
+                    delivery = delivery.link(link);
+                }
                 delivery.event_id = data.generator.uuid();
                 delivery.event_version = EVENT_VERSION.to_owned();
                 Outgoing {
