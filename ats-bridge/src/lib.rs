@@ -123,6 +123,11 @@ pub mod willo_inbox;
 pub use ats::{Ats, AtsError, AtsResult, VerifiedDelivery, WebhookEventsError, WebhookRejection};
 
 /// The repository README's examples, compiled as doc tests so they cannot drift.
-#[cfg(all(doctest, feature = "axum", feature = "smartrecruiters", feature = "sqlite"))]
+#[cfg(all(
+    doctest,
+    feature = "axum",
+    feature = "smartrecruiters",
+    feature = "sqlite"
+))]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
