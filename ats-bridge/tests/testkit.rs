@@ -38,6 +38,8 @@ struct Faults {
     resolves_to_previous_stage: bool,
     /// Lists the second page's applications on another job.
     lists_on_another_job: bool,
+    /// `capabilities()` panics.
+    panics_in_capabilities: bool,
     /// Every delivery gets the same dedupe key.
     constant_dedupe_key: bool,
     /// The second page points at itself.
@@ -177,6 +179,7 @@ impl Ats for MemoryAts {
     }
 
     fn capabilities(&self) -> Capabilities {
+        assert!(!self.faults.panics_in_capabilities, "no capabilities today");
         self.capabilities
     }
 
@@ -528,6 +531,20 @@ async fn one_application_under_two_ids_is_named_in_the_failure() {
         reason(&report, Check::WebhookGenuineResolves),
         "resolve_webhook() names application `app-3` as `app-3-by-webhook`: the engine's \
          ledger, keyed on the application id, would see two applications"
+    );
+}
+
+#[tokio::test]
+async fn without_capabilities_nothing_else_can_be_judged() {
+    let faults = Faults {
+        panics_in_capabilities: true,
+        ..Faults::default()
+    };
+    let report = run(full(), faults).await;
+    assert_eq!(report.findings().len(), 1, "{report}");
+    assert_eq!(
+        reason(&report, Check::CapabilitiesConsistent),
+        "capabilities() panicked: no capabilities today"
     );
 }
 

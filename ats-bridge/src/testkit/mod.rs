@@ -148,6 +148,7 @@ impl Conformance {
             .unwrap_or_else(|panicked| format!("({panicked})"));
         let capabilities = match call_sync("capabilities()", || ats.capabilities()) {
             Ok(capabilities) => capabilities,
+            // Without capabilities no check knows what to expect.
             Err(panicked) => {
                 return Report::new(
                     name,
