@@ -887,3 +887,39 @@ async fn a_large_seed_starts_fast_and_lists_every_candidate() {
     );
     sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn latency_delays_requests_and_in_flight_beyond_the_cap_is_429() {
+    let faults = Faults::none()
+        .rate_limit(1000, 1)
+        .latency(Duration::from_millis(150));
+    let sandbox = Sandbox::start(small().faults(Vendor::Willo, faults))
+        .await
+        .unwrap();
+    let url = format!("{}/interviews/", sandbox.willo_base_url());
+    let get = |url: String| async move {
+        let started = std::time::Instant::now();
+        let response = client_core::HttpClient::new()
+            .get(url)
+            .header("authorization", "sandbox-willo-api-key")
+            .send()
+            .await
+            .unwrap();
+        (response.status(), started.elapsed())
+    };
+    let first = tokio::spawn(get(url.clone()));
+    while sandbox.willo().requests().total == 0 {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let (second, _) = get(url).await;
+    assert_eq!(
+        second,
+        StatusCode::TOO_MANY_REQUESTS,
+        "one in flight at most"
+    );
+    let (first, took) = first.await.unwrap();
+    assert_eq!(first, StatusCode::OK);
+    assert!(took >= Duration::from_millis(150), "{took:?}");
+    let requests = sandbox.willo().requests();
+    assert_eq!((requests.total, requests.rate_limited), (2, 1));
+}

@@ -19,6 +19,20 @@
 //!   ([`RequestStats`]); webhook deliveries emitted, dropped, duplicated, delivered
 //!   ([`DeliveryStats`]).
 //!
+//! Each simulator has fixed credentials ([`WILLO_API_KEY`], [`smartrecruiters::API_KEY`],
+//! [`lever::API_KEY`]); a wrong one gets the vendor's 401. The base URLs are what the
+//! clients' `base_url` takes, and [`Sandbox::willo_client`] and friends return clients
+//! already pointed at them and paced under the configured limits.
+//!
+//! Where the reference notes mark a vendor fact uncertain, the sandbox makes a choice
+//! and says so: every 429 carries `Retry-After` (no vendor documents it; turn it off
+//! with [`RateLimit::retry_after`]); only SmartRecruiters sends `X-RateLimit-*`; a failed
+//! SmartRecruiters handshake answers 400; a note tagged with an unknown candidate
+//! answers 404; an unknown Lever `perform_as` answers 400; Willo participants move from
+//! [`willo::STAGE_INVITED`] to [`willo::STAGE_RECEIVED`] on completion, take any other
+//! stage by `PATCH {"stage"}`, and Willo bodies are
+//! `{"participant": {"key", "interview", "name", "email", "stage"}, "interview": {..}}`.
+//!
 //! ```
 //! use ats_bridge::sandbox::{Sandbox, SandboxConfig, Seed};
 //! use futures::TryStreamExt as _;
