@@ -23,8 +23,8 @@ pub struct Faults {
     pub webhook_drop_rate: f64,
     /// Probability (0–1) that a webhook delivery is sent more than once.
     pub webhook_duplicate_rate: f64,
-    /// Extra copies of a duplicated delivery (default 1 when `webhook_duplicate_rate`
-    /// is set through [`Faults::duplicate_webhooks`]).
+    /// Extra copies sent of a duplicated delivery (0 counts as 1, so setting
+    /// `webhook_duplicate_rate` alone duplicates).
     pub webhook_extra_copies: u32,
 }
 

@@ -205,7 +205,7 @@ impl Generator {
         hex(&raw)
     }
 
-    /// A number in `range`.
+    /// A number below `bound` (at least 1).
     pub fn below(&mut self, bound: u32) -> u32 {
         self.rng.u32(..bound.max(1))
     }

@@ -107,9 +107,9 @@ impl Deliverer {
                 stats.dropped += 1;
                 return;
             }
-            if duplicate_roll < inner.duplicate_rate && inner.extra_copies > 0 {
+            if duplicate_roll < inner.duplicate_rate {
                 stats.duplicated += 1;
-                1 + inner.extra_copies
+                1 + inner.extra_copies.max(1)
             } else {
                 1
             }
@@ -152,5 +152,48 @@ async fn post(inner: &Inner, outgoing: &Outgoing) -> bool {
             tracing::debug!(error = %error.without_url(), "sandbox webhook delivery failed");
             false
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn run(seed: u64) -> (Vec<u64>, DeliveryStats) {
+        let faults = Faults::none().drop_webhooks(0.3).duplicate_webhooks(0.3, 2);
+        let deliverer = Deliverer::new(
+            Vendor::Lever,
+            &faults,
+            seed,
+            HttpClient::new(),
+            Duration::from_millis(200),
+        );
+        let mut dropped_after = Vec::new();
+        for _ in 0..20 {
+            // Port 1 refuses connections: every send fails fast.
+            deliverer.send(Outgoing {
+                url: "http://127.0.0.1:1/".into(),
+                headers: HeaderMap::new(),
+                body: Vec::new(),
+            });
+            dropped_after.push(deliverer.stats().dropped);
+        }
+        deliverer.idle().await;
+        (dropped_after, deliverer.stats())
+    }
+
+    #[tokio::test]
+    async fn faults_follow_the_seed_and_every_copy_is_counted() {
+        let (drops, stats) = run(5).await;
+        assert_eq!(
+            run(5).await.0,
+            drops,
+            "same seed, same drops in the same order"
+        );
+        assert_eq!(stats.emitted, 20);
+        assert!(stats.dropped > 0 && stats.duplicated > 0, "{stats:?}");
+        let copies = (stats.emitted - stats.dropped) + 2 * stats.duplicated;
+        assert_eq!(stats.sent, copies);
+        assert_eq!((stats.failed, stats.delivered), (copies, 0));
     }
 }
