@@ -923,3 +923,43 @@ async fn latency_delays_requests_and_in_flight_beyond_the_cap_is_429() {
     let requests = sandbox.willo().requests();
     assert_eq!((requests.total, requests.rate_limited), (2, 1));
 }
+
+#[tokio::test]
+async fn stale_cursors_are_refused_as_each_vendor_does() {
+    let sandbox = Sandbox::start(small()).await.unwrap();
+    let lever = sandbox.lever();
+    let ats = LeverAts::new(
+        sandbox.lever_client().unwrap(),
+        LeverAtsConfig::new(lever.perform_as()),
+    );
+    let posting = lever.postings()[0].id.clone();
+    let stage = ats_bridge::sandbox::lever::STAGE_NEW_APPLICANT;
+    let page = ats
+        .applications_at_stage(&posting.as_str().into(), &stage.into(), Some("stale"))
+        .await
+        .unwrap();
+    assert_eq!(
+        page.applications.len(),
+        5,
+        "Lever's `Invalid offset token` makes the adapter start over"
+    );
+
+    let sr = sandbox.smartrecruiters_client().unwrap();
+    let error = sr
+        .jobs()
+        .search_page(&JobFilter::new(), Some("stale".into()))
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(StatusCode::BAD_REQUEST));
+
+    let http = client_core::HttpClient::new();
+    let response = http
+        .get(format!("{}/interviews/?page=9", sandbox.willo_base_url()))
+        .header("authorization", "sandbox-willo-api-key")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["detail"], "Invalid page.");
+}
