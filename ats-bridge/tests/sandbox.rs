@@ -963,3 +963,23 @@ async fn stale_cursors_are_refused_as_each_vendor_does() {
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["detail"], "Invalid page.");
 }
+
+#[tokio::test]
+async fn shutdown_and_drop_stop_the_servers() {
+    async fn refused(url: String) -> bool {
+        let answer = client_core::HttpClient::new().get(url).send().await;
+        answer.is_err_and(|e| e.is_connect())
+    }
+    let sandbox = Sandbox::start(small()).await.unwrap();
+    let url = format!("{}/stages", sandbox.lever_base_url());
+    assert!(!refused(url.clone()).await, "serving");
+    sandbox.shutdown().await;
+    assert!(refused(url).await, "stopped by shutdown");
+
+    let sandbox = Sandbox::start(small()).await.unwrap();
+    let url = format!("{}/jobs", sandbox.smartrecruiters_base_url());
+    drop(sandbox);
+    // Aborted tasks release their listeners when the runtime next polls them.
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    assert!(refused(url).await, "stopped by drop");
+}
