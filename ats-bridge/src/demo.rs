@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use client_core::SecretString;
 use smartrecruiters_client::ApplicationStatus;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{Notify, oneshot, watch};
 use tokio::task::JoinHandle;
 
 use crate::engine::{Engine, EngineConfig, EngineError, RetrySchedule};
@@ -37,6 +37,8 @@ use crate::rules::{JobSelector, Rules};
 use crate::sandbox::{Sandbox, SandboxConfig, SandboxError, Vendor, lever as lever_sandbox};
 use crate::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig, stage_id};
 use crate::store::{MemoryStore, RowState, StatusReport, Store, StoreError};
+use willo_client::WilloClient;
+
 use crate::{Ats, model::AtsName};
 
 /// The SmartRecruiters status that triggers an invite in the demo.
@@ -130,18 +132,19 @@ pub enum DemoError {
 /// A running bridge on a running sandbox. Stop it with [`Demo::stop`].
 pub struct Demo {
     sandbox: Sandbox,
-    engine: Engine,
+    parts: EngineParts,
+    running: Option<Running>,
     store: Arc<dyn Store>,
     intake_url: String,
-    stop: Option<oneshot::Sender<()>>,
-    tasks: Vec<JoinHandle<()>>,
+    server_stop: watch::Sender<bool>,
+    server: Option<JoinHandle<()>>,
 }
 
 impl std::fmt::Debug for Demo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Demo")
             .field("intake_url", &self.intake_url)
-            .field("engine", &self.engine)
+            .field("engine", &self.engine())
             .finish_non_exhaustive()
     }
 }
@@ -201,27 +204,28 @@ impl Demo {
                 [LEVER_TRIGGER],
                 interview.as_str(),
             );
-        let engine = Engine::builder(willo, store.clone())
-            .ats(smartrecruiters.clone())
-            .ats(lever.clone())
-            .rules(rules)
-            .config(options.engine)
-            .build()?;
+        let parts = EngineParts {
+            willo,
+            ats: vec![smartrecruiters.clone(), lever.clone()],
+            rules,
+            config: options.engine,
+            store: store.clone(),
+            signal: Arc::new(Notify::new()),
+        };
         let intake = Intake::builder(store.clone())
             .ats(smartrecruiters)
             .ats(lever)
             .willo_token(willo_token)
-            .notify(engine.inbox_signal())
+            .notify(parts.signal.clone())
             .build()
             .map_err(|e| DemoError::Intake(e.to_string()))?;
 
-        let (stop, stopped) = oneshot::channel::<()>();
-        let (server_stop_tx, server_stop) = tokio::sync::watch::channel(false);
+        let (server_stop, stopped) = watch::channel(false);
         let app = router(Arc::new(intake));
         let server = tokio::spawn(async move {
-            let mut server_stop = server_stop;
+            let mut stopped = stopped;
             let shutdown = async move {
-                let _ = server_stop.wait_for(|stopped| *stopped).await;
+                let _ = stopped.wait_for(|stopped| *stopped).await;
             };
             if let Err(error) = axum::serve(listener, app)
                 .with_graceful_shutdown(shutdown)
@@ -230,26 +234,35 @@ impl Demo {
                 tracing::error!(%error, "demo intake server failed");
             }
         });
-        let running = engine.clone();
-        let engine_task = tokio::spawn(async move {
-            let shutdown = async move {
-                let _ = stopped.await;
-                let _ = server_stop_tx.send(true);
-            };
-            if let Err(error) = running.run(shutdown).await {
-                tracing::error!(%error, "demo engine failed");
-            }
-        });
+        let running = parts.spawn()?;
         // Activation sends the handshake, which the intake (now serving) answers.
         activate_smartrecruiters(&sr_client, &subscription).await?;
         Ok(Self {
             sandbox,
-            engine,
+            parts,
+            running: Some(running),
             store,
             intake_url: base,
-            stop: Some(stop),
-            tasks: vec![server, engine_task],
+            server_stop,
+            server: Some(server),
         })
+    }
+
+    /// Kill the engine where it stands, as if its process died: steps in flight are
+    /// dropped mid-way, leases stay held until they expire. The intake keeps storing
+    /// deliveries. Start a new engine with [`Demo::start_engine`].
+    pub fn crash_engine(&mut self) {
+        if let Some(running) = self.running.take() {
+            running.task.abort();
+        }
+    }
+
+    /// Start a new engine on the same store and settings (after
+    /// [`Demo::crash_engine`]); it catches up from the ledger and the inbox.
+    pub fn start_engine(&mut self) -> Result<(), DemoError> {
+        self.crash_engine();
+        self.running = Some(self.parts.spawn()?);
+        Ok(())
     }
 
     /// The simulated APIs.
@@ -257,9 +270,9 @@ impl Demo {
         &self.sandbox
     }
 
-    /// The running engine.
-    pub fn engine(&self) -> &Engine {
-        &self.engine
+    /// The running engine (the last one started).
+    pub fn engine(&self) -> Option<&Engine> {
+        self.running.as_ref().map(|running| &running.engine)
     }
 
     /// The store.
@@ -274,7 +287,7 @@ impl Demo {
 
     /// The ATS connections' names, as the ledger records them.
     pub fn ats_names(&self) -> Vec<AtsName> {
-        self.engine.ats_names()
+        self.parts.ats.iter().map(|ats| ats.name()).collect()
     }
 
     /// Move the first `smartrecruiters` candidates (over all jobs) and the first
@@ -353,12 +366,59 @@ impl Demo {
 
     /// Stop the engine (work in progress finishes), the intake and the sandbox.
     pub async fn stop(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
+        if let Some(running) = self.running.take() {
+            let _ = running.stop.send(());
+            let _ = running.task.await;
         }
-        for task in self.tasks.drain(..) {
-            let _ = task.await;
+        let _ = self.server_stop.send(true);
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
         }
         self.sandbox.shutdown().await;
+    }
+}
+
+/// What it takes to (re)start the demo's engine.
+struct EngineParts {
+    willo: WilloClient,
+    ats: Vec<Arc<dyn Ats>>,
+    rules: Rules,
+    config: EngineConfig,
+    store: Arc<dyn Store>,
+    /// Shared by every engine started, so the intake wakes whichever runs.
+    signal: Arc<Notify>,
+}
+
+/// A running engine and how to stop it.
+struct Running {
+    engine: Engine,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<()>,
+}
+
+impl EngineParts {
+    fn spawn(&self) -> Result<Running, DemoError> {
+        let engine = self
+            .ats
+            .iter()
+            .fold(
+                Engine::builder(self.willo.clone(), self.store.clone()),
+                |builder, ats| builder.ats(ats.clone()),
+            )
+            .rules(self.rules.clone())
+            .config(self.config.clone())
+            .inbox_signal(self.signal.clone())
+            .build()?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let running = engine.clone();
+        let task = tokio::spawn(async move {
+            let shutdown = async move {
+                let _ = stopped.await;
+            };
+            if let Err(error) = running.run(shutdown).await {
+                tracing::error!(%error, "demo engine failed");
+            }
+        });
+        Ok(Running { engine, stop, task })
     }
 }

@@ -706,6 +706,9 @@ impl Store for BrokenStore {
     ) -> StoreResult<()> {
         self.inner.record_invited(key, participant, now_ms).await
     }
+    async fn row(&self, key: &LedgerKey) -> StoreResult<Option<LedgerRow>> {
+        self.inner.row(key).await
+    }
     async fn find_by_participant(
         &self,
         participant: &ParticipantKey,

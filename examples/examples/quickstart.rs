@@ -125,7 +125,7 @@ pub async fn run(out: &mut impl Write) -> Result<(), Box<dyn std::error::Error>>
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let status = demo.engine().status().await?;
+    let status = demo.store().status().await?;
     writeln!(
         out,
         "\nLedger: {} rows, {} failed. Done in {:.1}s.",

@@ -4,9 +4,9 @@
 use std::time::Duration;
 
 use super::Engine;
-use super::action::Action;
+use super::action::{Action, Ignored};
 use crate::AtsError;
-use crate::store::{LedgerKey, StoreResult};
+use crate::store::{LedgerKey, RowState, StoreError, StoreResult};
 
 /// A step that did not succeed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,10 +53,16 @@ impl Engine {
                 let delay = schedule.delay(attempts + 1, &key.to_string());
                 let next_attempt_at_ms = now.saturating_add(millis(delay));
                 tracing::warn!(row = %key, attempt = attempts + 1, %reason, "step failed; will retry");
-                self.inner
+                match self
+                    .inner
                     .store
                     .record_retry(key, &reason, next_attempt_at_ms, now)
-                    .await?;
+                    .await
+                {
+                    Ok(()) => {}
+                    Err(StoreError::Conflict(_)) => return self.stopped(key).await,
+                    Err(other) => return Err(other),
+                }
                 return Ok(Action::Rescheduled {
                     key: key.clone(),
                     reason,
@@ -69,11 +75,30 @@ impl Engine {
             Failure::Permanent(reason) => reason,
         };
         tracing::error!(row = %key, %reason, "step failed permanently");
-        self.inner.store.record_failed(key, &reason, now).await?;
+        match self.inner.store.record_failed(key, &reason, now).await {
+            Ok(()) => {}
+            Err(StoreError::Conflict(_)) => return self.stopped(key).await,
+            Err(other) => return Err(other),
+        }
         Ok(Action::Failed {
             key: key.clone(),
             reason,
         })
+    }
+}
+
+impl Engine {
+    /// The answer when a row changed under a step (the candidate was deleted, an
+    /// operator failed or re-drove it): report where it stands, not an error.
+    pub(crate) async fn stopped(&self, key: &LedgerKey) -> StoreResult<Action> {
+        let state = self
+            .inner
+            .store
+            .row(key)
+            .await?
+            .map_or(RowState::Cancelled, |row| row.state);
+        tracing::info!(row = %key, %state, "row stopped while a step ran");
+        Ok(Action::Ignored(Ignored::RowStopped(state)))
     }
 }
 

@@ -8,7 +8,7 @@ use super::Engine;
 use super::action::{Action, EngineError, Ignored};
 use super::failure::Failure;
 use crate::model::{ApplicationRef, AtsName, InterviewKey, JobState, WriteBack};
-use crate::store::{Claim, LedgerKey, LedgerRow};
+use crate::store::{Claim, LedgerKey, LedgerRow, StoreError};
 use crate::{Ats, AtsError};
 
 /// Where the application came from: rule-driven invites respect closed jobs, a
@@ -106,10 +106,25 @@ impl Engine {
             // The invite stands; a label the ATS refuses is not worth losing it over.
             tracing::warn!(row = %key, %error, "the ATS refused the invited label");
         }
-        self.inner
+        match self
+            .inner
             .store
             .record_invited(key, &participant, self.now_ms())
-            .await?;
+            .await
+        {
+            Ok(()) => {}
+            // The candidate was deleted while the invite was on its way: take back
+            // what this call created, so no data of theirs stays in Willo because of us.
+            Err(StoreError::Conflict(_)) => {
+                if sent.created {
+                    if let Err(error) = self.inner.willo.participants().delete(&participant).await {
+                        tracing::warn!(row = %key, %error, "could not delete the participant of a deleted candidate");
+                    }
+                }
+                return Ok(self.stopped(key).await?);
+            }
+            Err(other) => return Err(other.into()),
+        }
         tracing::info!(row = %key, created = sent.created, "invited");
         Ok(Action::Invited {
             key: key.clone(),

@@ -84,6 +84,7 @@ pub struct EngineBuilder {
     rules: Rules,
     config: EngineConfig,
     clock: Arc<dyn Clock>,
+    inbox_signal: Option<Arc<Notify>>,
 }
 
 impl Engine {
@@ -96,6 +97,7 @@ impl Engine {
             rules: Rules::default(),
             config: EngineConfig::default(),
             clock: Arc::new(SystemClock),
+            inbox_signal: None,
         }
     }
 
@@ -182,6 +184,13 @@ impl EngineBuilder {
         self
     }
 
+    /// Wake on this signal instead of a new one: an engine restarted in the same
+    /// process keeps the intake that notifies it.
+    pub fn inbox_signal(mut self, signal: Arc<Notify>) -> Self {
+        self.inbox_signal = Some(signal);
+        self
+    }
+
     /// Check the rules against the connected ATSs and build.
     pub fn build(self) -> Result<Engine, EngineError> {
         self.rules
@@ -228,7 +237,7 @@ impl EngineBuilder {
                 store: self.store,
                 config: self.config,
                 clock: self.clock,
-                inbox_signal: Arc::new(Notify::new()),
+                inbox_signal: self.inbox_signal.unwrap_or_default(),
                 would_invite: Mutex::new(BTreeSet::new()),
             }),
         })

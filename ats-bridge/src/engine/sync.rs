@@ -6,7 +6,7 @@ use super::action::{Action, EngineError, Ignored};
 use super::failure::{Failure, millis};
 use super::outcome::Outcome;
 use crate::model::{InterviewOutcome, ParticipantKey};
-use crate::store::{Claim, LedgerRow, RowState};
+use crate::store::{Claim, LedgerRow, RowState, StoreError};
 
 /// Why the results are being looked at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,10 +106,16 @@ impl Engine {
         let tag = outcome.tag();
         match ats.write_back(&application, &write).await {
             Ok(_) => {
-                self.inner
+                match self
+                    .inner
                     .store
                     .record_synced(key, &tag, self.now_ms())
-                    .await?;
+                    .await
+                {
+                    Ok(()) => {}
+                    Err(StoreError::Conflict(_)) => return Ok(self.stopped(key).await?),
+                    Err(other) => return Err(other.into()),
+                }
                 tracing::info!(row = %key, outcome = %tag, "results written back");
                 Ok(Action::WroteBack {
                     key: key.clone(),

@@ -100,6 +100,10 @@ impl Store for MemoryStore {
         self.modify(key, |row| ledger::record_invited(row, participant, now_ms))
     }
 
+    async fn row(&self, key: &LedgerKey) -> StoreResult<Option<LedgerRow>> {
+        Ok(self.lock().rows.get(key).cloned())
+    }
+
     async fn find_by_participant(
         &self,
         participant: &ParticipantKey,

@@ -321,6 +321,9 @@ pub trait Store: Send + Sync + fmt::Debug {
         now_ms: i64,
     ) -> StoreResult<()>;
 
+    /// The row with `key`, if any.
+    async fn row(&self, key: &LedgerKey) -> StoreResult<Option<LedgerRow>>;
+
     /// The row whose invite created `participant`.
     async fn find_by_participant(
         &self,

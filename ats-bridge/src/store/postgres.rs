@@ -409,6 +409,20 @@ impl Store for PostgresStore {
             .await
     }
 
+    async fn row(&self, key: &LedgerKey) -> StoreResult<Option<LedgerRow>> {
+        let sql = format!(
+            "SELECT {KEY_COLUMNS}, {DATA_COLUMNS} FROM ledger \
+             WHERE ats = $1 AND application = $2 AND interview = $3"
+        );
+        let row = sqlx::query(&sql)
+            .bind(key.ats.as_str())
+            .bind(key.application.as_str())
+            .bind(key.interview.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(read_row).transpose()
+    }
+
     async fn find_by_participant(
         &self,
         participant: &ParticipantKey,

@@ -246,6 +246,11 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn row(&self, key: &LedgerKey) -> StoreResult<Option<LedgerRow>> {
+        let mut conn = self.pool.acquire().await?;
+        load_row(&mut conn, key).await
+    }
+
     async fn find_by_participant(
         &self,
         participant: &ParticipantKey,

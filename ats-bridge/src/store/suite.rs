@@ -151,6 +151,12 @@ pub async fn invites_and_participants(store: &dyn Store) {
     );
     assert_eq!(row.next_attempt_at_ms, None);
     assert_eq!(row.updated_at_ms, 2_000);
+    assert_eq!(
+        store.row(&k).await.unwrap(),
+        Some(row),
+        "the same row by key"
+    );
+    assert_eq!(store.row(&key("never-seen")).await.unwrap(), None);
 
     let again = store.record_invited(&k, &participant, 3_000).await;
     assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
