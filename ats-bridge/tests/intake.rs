@@ -258,7 +258,7 @@ async fn a_signed_smartrecruiters_delivery_is_stored_once_and_resolves_later() {
         events,
         vec![AtsEvent::StageChanged {
             application: ApplicationRef {
-                application: ApplicationId::from("a1"),
+                application: ApplicationId::from("c1:j1"),
                 candidate: CandidateId::from("c1"),
                 job: JobId::from("j1"),
             },
