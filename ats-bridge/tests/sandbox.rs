@@ -983,3 +983,52 @@ async fn shutdown_and_drop_stop_the_servers() {
     tokio::time::sleep(Duration::from_millis(5)).await;
     assert!(refused(url).await, "stopped by drop");
 }
+
+#[tokio::test]
+async fn smartrecruiters_candidate_search_is_one_at_a_time_as_documented() {
+    let faults = Faults::none()
+        .smartrecruiters_rate_limit(100, 8)
+        .latency(Duration::from_millis(100));
+    let sandbox = Sandbox::start(small().faults(Vendor::SmartRecruiters, faults))
+        .await
+        .unwrap();
+    let base = sandbox.smartrecruiters_base_url().to_owned();
+    let get = |path: &'static str| {
+        let url = format!("{base}{path}");
+        async move {
+            client_core::HttpClient::new()
+                .get(url)
+                .header("x-smarttoken", "sandbox-smartrecruiters-api-key0")
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    let first = tokio::spawn(get("/candidates"));
+    while sandbox.smartrecruiters().requests().total == 0 {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let (second, jobs) = tokio::join!(get("/candidates"), get("/jobs"));
+    assert_eq!(second, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        jobs,
+        StatusCode::OK,
+        "other endpoints share only the overall cap"
+    );
+    assert_eq!(first.await.unwrap(), StatusCode::OK);
+
+    // The sandbox's client carries the same one-at-a-time class: no 429.
+    let client = sandbox.smartrecruiters_client().unwrap();
+    let searches = (0..3).map(|_| {
+        let client = client.clone();
+        async move {
+            client
+                .candidates()
+                .search_page(&CandidateFilter::new(), None)
+                .await
+        }
+    });
+    futures::future::try_join_all(searches).await.unwrap();
+    assert_eq!(sandbox.smartrecruiters().requests().rate_limited, 1);
+}

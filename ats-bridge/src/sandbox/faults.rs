@@ -8,6 +8,9 @@ use std::time::Duration;
 use client_core::{LimitSpec, RateLimits};
 use tokio::time::Instant;
 
+/// SmartRecruiters' candidate search, limited to one request in flight.
+pub(crate) const CANDIDATES_LIST: &str = "GET /candidates";
+
 /// The faults one simulated vendor injects. The default injects none.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Faults {
@@ -38,6 +41,14 @@ impl Faults {
     /// at once.
     pub fn rate_limit(mut self, per_second: u32, max_in_flight: u32) -> Self {
         self.rate_limit = Some(RateLimit::new(per_second, max_in_flight));
+        self
+    }
+
+    /// SmartRecruiters' documented limits (smartrecruiters.md §3), scaled:
+    /// `per_second` and `max_in_flight` overall, and one `GET /candidates` at a time.
+    pub fn smartrecruiters_rate_limit(mut self, per_second: u32, max_in_flight: u32) -> Self {
+        self.rate_limit =
+            Some(RateLimit::new(per_second, max_in_flight).endpoint_in_flight(CANDIDATES_LIST, 1));
         self
     }
 
@@ -103,6 +114,9 @@ pub struct RateLimit {
     /// smartrecruiters.md §3, lever.md §3 all mark it uncertain); on by default since the
     /// clients honour it when present.
     pub retry_after: bool,
+    /// Caps on requests in flight to one endpoint, named as in
+    /// [`crate::sandbox::RequestStats::by_endpoint`] (`"GET /candidates"`).
+    pub endpoint_in_flight: Vec<(String, u32)>,
 }
 
 impl RateLimit {
@@ -112,7 +126,14 @@ impl RateLimit {
             per_second: per_second.max(1),
             max_in_flight: max_in_flight.max(1),
             retry_after: true,
+            endpoint_in_flight: Vec::new(),
         }
+    }
+
+    /// At most `max` requests in flight to `endpoint` (`"GET /candidates"`).
+    pub fn endpoint_in_flight(mut self, endpoint: impl Into<String>, max: u32) -> Self {
+        self.endpoint_in_flight.push((endpoint.into(), max.max(1)));
+        self
     }
 }
 

@@ -2,7 +2,7 @@
 //! vendor's 401, then the faults of [`super::faults`] — all decided before the handler
 //! runs, so a refused or failed request never changes state.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::Router;
@@ -150,6 +150,8 @@ pub(crate) struct Gate {
     faults: Faults,
     rng: Mutex<fastrand::Rng>,
     limiter: Option<Mutex<Limiter>>,
+    /// In flight and allowed, per capped endpoint.
+    endpoint_slots: HashMap<String, Mutex<(u32, u32)>>,
     stats: Mutex<RequestStats>,
 }
 
@@ -166,6 +168,12 @@ impl Gate {
         Self {
             vendor,
             credential,
+            endpoint_slots: faults
+                .rate_limit
+                .iter()
+                .flat_map(|l| &l.endpoint_in_flight)
+                .map(|(endpoint, max)| (endpoint.clone(), Mutex::new((0, *max))))
+                .collect(),
             limiter: faults
                 .rate_limit
                 .clone()
@@ -224,6 +232,16 @@ impl Gate {
         ] {
             headers.insert(name, HeaderValue::from(value));
         }
+    }
+}
+
+/// Releases an endpoint's in-flight slot even if the request is cancelled.
+struct EndpointSlot<'a>(&'a Mutex<(u32, u32)>);
+
+impl Drop for EndpointSlot<'_> {
+    fn drop(&mut self) {
+        let mut slot = lock(self.0);
+        slot.0 = slot.0.saturating_sub(1);
     }
 }
 
@@ -291,7 +309,7 @@ async fn gate_request(State(gated): State<Gated>, request: Request, next: Next) 
     let endpoint = format!("{} {}", request.method(), gated.route);
     gate.count(|s| {
         s.total += 1;
-        *s.by_endpoint.entry(endpoint).or_default() += 1;
+        *s.by_endpoint.entry(endpoint.clone()).or_default() += 1;
     });
 
     if !gate.credential.accepts(request.headers()) {
@@ -320,6 +338,20 @@ async fn gate_request(State(gated): State<Gated>, request: Request, next: Next) 
         }
     }
     let _slot = InFlight(gate.limiter.as_ref());
+    let _endpoint_slot = match gate.endpoint_slots.get(&endpoint) {
+        Some(slot) => {
+            let mut taken = lock(slot);
+            if taken.0 >= taken.1 {
+                drop(taken);
+                let mut response = gate.too_many(1);
+                gate.limit_headers(response.headers_mut());
+                return response;
+            }
+            taken.0 += 1;
+            Some(EndpointSlot(slot))
+        }
+        None => None,
+    };
 
     if !gate.faults.latency.is_zero() {
         tokio::time::sleep(gate.faults.latency).await;

@@ -410,11 +410,22 @@ impl Sandbox {
     }
 
     /// A SmartRecruiters client for the sandbox, paced to its configured rate limit.
+    /// A cap on `GET /candidates` in flight becomes the client's
+    /// [`smartrecruiters_client::CLASS_CANDIDATES_LIST`] limit.
     pub fn smartrecruiters_client(&self) -> Result<SmartRecruitersClient, SandboxError> {
+        let faults = &self.config.smartrecruiters_faults;
+        let mut limits = faults.client_rate_limits();
+        let caps = faults.rate_limit.iter().flat_map(|l| &l.endpoint_in_flight);
+        for (_, max) in caps.filter(|(endpoint, _)| endpoint == faults::CANDIDATES_LIST) {
+            limits = limits.class(
+                smartrecruiters_client::CLASS_CANDIDATES_LIST,
+                client_core::LimitSpec::default().max_in_flight(*max as usize),
+            );
+        }
         Ok(SmartRecruitersClient::builder()
             .base_url(self.smartrecruiters_base_url.clone())
             .api_key(self.smartrecruiters_api_key())
-            .rate_limits(self.config.smartrecruiters_faults.client_rate_limits())
+            .rate_limits(limits)
             .build()?)
     }
 
