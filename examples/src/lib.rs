@@ -12,6 +12,10 @@
 //! | `LEVER_PERFORM_AS` | Lever user id notes and tags are written as (needed with Lever) |
 //! | `DATABASE_URL` | `postgres://…` for PostgreSQL, else a SQLite file path |
 
+pub mod health;
+pub mod server_config;
+pub mod webhooks;
+
 use std::error::Error;
 use std::path::Path;
 use std::sync::Arc;

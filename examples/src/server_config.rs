@@ -1,0 +1,185 @@
+//! The server example's configuration file: everything that is not a secret. Secrets
+//! (API keys, webhook secrets, `DATABASE_URL`) come from the environment only, so the
+//! file can be committed and reviewed like code.
+//!
+//! Unknown keys are refused rather than ignored: a misspelt `reconcile_interval_sec`
+//! silently falling back to the default is the kind of mistake found in production.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use ats_bridge::engine::{EngineConfig, ParticipantChecks};
+use ats_bridge::rules::{Rules, RulesError};
+use serde::Deserialize;
+
+/// The whole file (see `examples/server.toml` for a commented sample).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Where the HTTP server listens; port 0 picks a free port.
+    #[serde(default = "default_listen")]
+    pub listen: SocketAddr,
+    /// The base URL vendors deliver webhooks to (the intake behind your proxy), used to
+    /// print the webhook URLs; on the sandbox the bound address is used instead.
+    #[serde(default)]
+    pub public_url: Option<String>,
+    /// How the engine runs.
+    #[serde(default)]
+    pub engine: EngineSettings,
+    /// Which stages send which interview (the `ats_bridge::rules` TOML shape under
+    /// `[rules]`). Required with live APIs; on the sandbox the demo's rules are used
+    /// when absent.
+    #[serde(default)]
+    pub rules: Option<Rules>,
+}
+
+/// The engine's settings, in whole units so the file reads without a duration syntax.
+/// Missing keys take the engine's production defaults.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EngineSettings {
+    /// How often due retries are looked for, in milliseconds.
+    pub tick_ms: u64,
+    /// How often the reconciler re-reads the trigger stages, in seconds; 0 turns it off
+    /// (then only webhooks bring news).
+    pub reconcile_interval_secs: u64,
+    /// Items handled at once.
+    pub concurrency: usize,
+    /// Record what would be sent and send nothing: for a first run against live data.
+    pub dry_run: bool,
+    /// Polling of invited participants who have not answered.
+    pub participant_checks: ParticipantCheckSettings,
+}
+
+/// When unanswered invitations are checked in Willo (rarely: Willo throttles polling).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ParticipantCheckSettings {
+    /// First check this many seconds after the invite.
+    pub after_secs: u64,
+    /// Seconds between checks (doubled each time).
+    pub interval_secs: u64,
+    /// Checks per participant.
+    pub max_checks: u32,
+}
+
+/// Why the configuration could not be loaded.
+#[derive(Debug)]
+pub enum ConfigError {
+    /// The file could not be read.
+    Read {
+        /// Which file.
+        path: String,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// Not valid TOML, or a key that does not exist, or a value of the wrong type (the
+    /// message names the line and the key).
+    Parse(String),
+    /// The `[rules]` table is well-formed but wrong (the message names the entry).
+    Rules(RulesError),
+    /// A value out of range.
+    Invalid(String),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::Read { path, source } => write!(f, "cannot read {path}: {source}"),
+            ConfigError::Parse(message) => write!(f, "bad configuration: {message}"),
+            ConfigError::Rules(error) => write!(f, "bad [rules]: {error}"),
+            ConfigError::Invalid(message) => write!(f, "bad configuration: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ConfigError::Read { source, .. } => Some(source),
+            ConfigError::Rules(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+impl ServerConfig {
+    /// Read and check the file at `path`.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::from_toml(&text)
+    }
+
+    /// Parse and check a configuration; the rules are validated here so a bad entry
+    /// stops the server at start, not at the first candidate.
+    pub fn from_toml(text: &str) -> Result<Self, ConfigError> {
+        let config: Self = toml::from_str(text).map_err(|e| ConfigError::Parse(e.to_string()))?;
+        if let Some(rules) = &config.rules {
+            rules.validate().map_err(ConfigError::Rules)?;
+        }
+        if config.engine.tick_ms == 0 {
+            return Err(ConfigError::Invalid(
+                "engine.tick_ms must be at least 1".into(),
+            ));
+        }
+        if config.engine.concurrency == 0 {
+            return Err(ConfigError::Invalid(
+                "engine.concurrency must be at least 1".into(),
+            ));
+        }
+        Ok(config)
+    }
+}
+
+impl EngineSettings {
+    /// The engine configuration these settings describe (the rest at its defaults).
+    pub fn engine_config(&self) -> EngineConfig {
+        let checks = &self.participant_checks;
+        let mut config = EngineConfig::default();
+        config.tick = Duration::from_millis(self.tick_ms);
+        config.reconcile_interval = (self.reconcile_interval_secs > 0)
+            .then(|| Duration::from_secs(self.reconcile_interval_secs));
+        config.concurrency = self.concurrency;
+        config.dry_run = self.dry_run;
+        config.participant_checks = ParticipantChecks::new(
+            Duration::from_secs(checks.after_secs),
+            Duration::from_secs(checks.interval_secs),
+            checks.max_checks,
+        );
+        config
+    }
+}
+
+// The defaults are the engine's own, so an empty `[engine]` table changes nothing.
+impl Default for EngineSettings {
+    fn default() -> Self {
+        let engine = EngineConfig::default();
+        Self {
+            tick_ms: engine.tick.as_millis() as u64,
+            reconcile_interval_secs: engine.reconcile_interval.map_or(0, |i| i.as_secs()),
+            concurrency: engine.concurrency,
+            dry_run: engine.dry_run,
+            participant_checks: ParticipantCheckSettings::default(),
+        }
+    }
+}
+
+impl Default for ParticipantCheckSettings {
+    fn default() -> Self {
+        let checks = ParticipantChecks::default();
+        Self {
+            after_secs: checks.after.as_secs(),
+            interval_secs: checks.interval.as_secs(),
+            max_checks: checks.max_checks,
+        }
+    }
+}
+
+fn default_listen() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 8080))
+}
