@@ -459,6 +459,16 @@ async fn smartrecruiters_listing_paging_and_write_back() {
         .await
         .unwrap();
     assert_eq!(listed.len(), 1);
+    let me = client.users().me().await.unwrap();
+    assert_eq!(listed[0].author_id.as_ref(), Some(&me.id));
+    let users: Vec<_> = client
+        .users()
+        .list(&smartrecruiters_client::UserFilter::default())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(users.len(), 2);
+    assert_eq!(client.users().get(&me.id).await.unwrap(), me);
 }
 
 #[tokio::test]

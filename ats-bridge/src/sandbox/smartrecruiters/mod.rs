@@ -40,6 +40,7 @@ mod candidates;
 mod json;
 mod notes;
 mod subscriptions;
+mod users;
 
 use candidates::{
     add_tags, create_on_job, delete_candidate, delete_tags, get_application, get_candidate,
@@ -54,6 +55,7 @@ use subscriptions::{
     activate, create_subscription, delete_subscription, emit, emit_body, generate_secret,
     get_secret, get_subscription, list_subscriptions,
 };
+use users::{get_user, list_users, me};
 
 /// The API key the sandbox accepts in `X-SmartToken`.
 pub const API_KEY: &str = "sandbox-smartrecruiters-api-key0";
@@ -134,13 +136,21 @@ struct Subscription {
     secrets: Vec<SecretString>,
 }
 
+/// A user of the sandbox company (note author, hiring team).
+struct User {
+    id: String,
+    first: String,
+    last: String,
+    email: String,
+}
+
 struct Data {
     jobs: Vec<Job>,
     candidates: Vec<Candidate>,
     by_id: HashMap<String, usize>,
     notes: Vec<Note>,
     subscriptions: Vec<Subscription>,
-    user_id: String,
+    users: Vec<User>,
     generator: Generator,
 }
 
@@ -195,7 +205,16 @@ impl SmartRecruitersSandbox {
     ) -> Self {
         let mut generator = Generator::new(seed, Vendor::SmartRecruiters.rng_salt(3));
         let created_on = now_iso();
-        let user_id = generator.uuid();
+        let users: Vec<User> = [("Sandbox", "Recruiter"), ("Sandbox", "Hiring Manager")]
+            .iter()
+            .enumerate()
+            .map(|(n, (first, last))| User {
+                id: generator.uuid(),
+                first: (*first).to_owned(),
+                last: (*last).to_owned(),
+                email: format!("user{}@example.com", n + 1),
+            })
+            .collect();
         let jobs: Vec<Job> = (0..data.jobs)
             .map(|n| Job {
                 id: generator.uuid(),
@@ -243,7 +262,7 @@ impl SmartRecruitersSandbox {
                     by_id,
                     notes: Vec::new(),
                     subscriptions: Vec::new(),
-                    user_id,
+                    users,
                     generator,
                 }),
                 base_url,
@@ -277,6 +296,9 @@ impl SmartRecruitersSandbox {
                 "/candidates/{candidate}/jobs/{job}/status/history",
                 get(status_history),
             )
+            .route("/user-api/v201804/users", get(list_users))
+            .route("/user-api/v201804/users/me", get(me))
+            .route("/user-api/v201804/users/{id}", get(get_user))
             .route("/messages/shares", post(create_note))
             .route("/messages", get(list_notes))
             .route(

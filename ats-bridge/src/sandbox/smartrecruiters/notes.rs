@@ -93,7 +93,7 @@ pub(super) async fn list_notes(
                     "content": n.content,
                     "createdOn": n.created_on,
                     "visibility": if n.jobs.is_empty() { "OPEN" } else { "DIRECT" },
-                    "authorId": data.user_id,
+                    "authorId": data.users[0].id,
                     "context": { "applications": applications },
                 })
             })
