@@ -1042,3 +1042,59 @@ async fn smartrecruiters_candidate_search_is_one_at_a_time_as_documented() {
     futures::future::try_join_all(searches).await.unwrap();
     assert_eq!(sandbox.smartrecruiters().requests().rate_limited, 1);
 }
+
+#[tokio::test]
+async fn failed_deliveries_are_sent_again_when_redelivery_is_on() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    // A receiver that is down (503) for its first request.
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&hits);
+    let app = axum::Router::new().fallback(move || {
+        let n = counted.fetch_add(1, Ordering::SeqCst);
+        async move {
+            if n == 0 {
+                StatusCode::SERVICE_UNAVAILABLE
+            } else {
+                StatusCode::OK
+            }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = Url::parse(&format!("http://{}/hooks", listener.local_addr().unwrap())).unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let config = small()
+        .willo_completion_delay(None)
+        .webhook_redelivery(3, Duration::from_millis(5));
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let willo = sandbox.willo_client().unwrap();
+    willo
+        .webhooks()
+        .subscribe(
+            &Subscription::new(
+                endpoint,
+                SecretString::from("t"),
+                SubscriptionScope::AllInterviews,
+            )
+            .events([WebhookEvent::NewResponse]),
+        )
+        .await
+        .unwrap();
+    let interview = sandbox.willo().interviews()[0].key.clone();
+    let key = willo
+        .send_interview(&invite(&interview, "ada@example.com"))
+        .await
+        .unwrap()
+        .participant
+        .key
+        .unwrap();
+    sandbox.willo().complete_participant(key.as_str()).unwrap();
+    sandbox.willo().deliveries_idle().await;
+    let stats = sandbox.willo().deliveries();
+    assert_eq!(
+        (stats.sent, stats.failed, stats.delivered, stats.redelivered),
+        (2, 1, 1, 1)
+    );
+    assert_eq!(hits.load(Ordering::SeqCst), 2);
+}

@@ -303,7 +303,8 @@ pub(crate) fn gated<S: Clone + Send + Sync + 'static>(
     method_router.layer(from_fn_with_state(state, gate_request))
 }
 
-/// The middleware: count → authenticate → rate limit → latency → 5xx → handler.
+/// The middleware: count → authenticate → injected 429 → rate limit (overall, then
+/// per endpoint) → latency → injected 5xx → handler.
 async fn gate_request(State(gated): State<Gated>, request: Request, next: Next) -> Response {
     let gate = &gated.gate;
     let endpoint = format!("{} {}", request.method(), gated.route);

@@ -78,7 +78,7 @@ pub use gate::{RequestStats, Vendor};
 pub use lever::LeverSandbox;
 pub use seed::{SandboxPerson, Seed};
 pub use smartrecruiters::{SandboxJob, SmartRecruitersSandbox};
-pub use webhooks::DeliveryStats;
+pub use webhooks::{DeliveryStats, Redelivery};
 pub use willo::{SandboxInterview, SandboxParticipant, WilloSandbox};
 
 use gate::{Credential, Gate};
@@ -126,6 +126,8 @@ pub struct SandboxConfig {
     pub lever_faults: Faults,
     /// How long a webhook receiver has to answer (default 2 s).
     pub webhook_timeout: Duration,
+    /// Whether failed deliveries are sent again (default: never).
+    pub webhook_redelivery: Redelivery,
 }
 
 impl Default for SandboxConfig {
@@ -138,6 +140,7 @@ impl Default for SandboxConfig {
             smartrecruiters_faults: Faults::none(),
             lever_faults: Faults::none(),
             webhook_timeout: Duration::from_secs(2),
+            webhook_redelivery: Redelivery::default(),
         }
     }
 }
@@ -182,6 +185,13 @@ impl SandboxConfig {
     /// How long webhook receivers have to answer.
     pub fn webhook_timeout(mut self, timeout: Duration) -> Self {
         self.webhook_timeout = timeout;
+        self
+    }
+
+    /// Send a failed delivery again up to `attempts` times, waiting `backoff`, then
+    /// twice as long before each next try.
+    pub fn webhook_redelivery(mut self, attempts: u32, backoff: Duration) -> Self {
+        self.webhook_redelivery = Redelivery { attempts, backoff };
         self
     }
 
@@ -281,6 +291,7 @@ impl Sandbox {
                 config.seed,
                 http.clone(),
                 config.webhook_timeout,
+                config.webhook_redelivery,
             )
         };
         let gate = |vendor: Vendor, credential: Credential| {

@@ -27,6 +27,28 @@ pub struct DeliveryStats {
     pub delivered: u64,
     /// Requests answered otherwise, timed out or not connected.
     pub failed: u64,
+    /// Requests that repeated a failed one ([`Redelivery`]); counted in `sent` too.
+    pub redelivered: u64,
+}
+
+/// Whether a failed delivery is sent again. SmartRecruiters re-delivers up to 10 times
+/// over a day (smartrecruiters.md §6.6); whether Willo and Lever do is undocumented.
+/// Off by default; tests turn it on with short backoffs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Redelivery {
+    /// Further tries after a failure (0: never).
+    pub attempts: u32,
+    /// Wait before the first retry, doubled before each next one.
+    pub backoff: Duration,
+}
+
+impl Default for Redelivery {
+    fn default() -> Self {
+        Self {
+            attempts: 0,
+            backoff: Duration::from_secs(1),
+        }
+    }
 }
 
 /// One delivery: where, which headers, what body.
@@ -48,6 +70,7 @@ struct Inner {
     http: HttpClient,
     runtime: Handle,
     timeout: Duration,
+    redelivery: Redelivery,
     drop_rate: f64,
     duplicate_rate: f64,
     extra_copies: u32,
@@ -64,12 +87,14 @@ impl Deliverer {
         seed: u64,
         http: HttpClient,
         timeout: Duration,
+        redelivery: Redelivery,
     ) -> Self {
         Self {
             inner: Arc::new(Inner {
                 http,
                 runtime: Handle::current(),
                 timeout,
+                redelivery,
                 drop_rate: faults.webhook_drop_rate,
                 duplicate_rate: faults.webhook_duplicate_rate,
                 extra_copies: faults.webhook_extra_copies,
@@ -118,13 +143,17 @@ impl Deliverer {
         let inner = Arc::clone(inner);
         self.inner.runtime.spawn(async move {
             for _ in 0..copies {
-                let ok = post(&inner, &outgoing).await;
-                let mut stats = lock(&inner.stats);
-                stats.sent += 1;
-                if ok {
-                    stats.delivered += 1;
-                } else {
-                    stats.failed += 1;
+                let mut ok = post(&inner, &outgoing).await;
+                record(&inner, ok, false);
+                let mut wait = inner.redelivery.backoff;
+                for _ in 0..inner.redelivery.attempts {
+                    if ok {
+                        break;
+                    }
+                    tokio::time::sleep(wait).await;
+                    wait = wait.saturating_mul(2);
+                    ok = post(&inner, &outgoing).await;
+                    record(&inner, ok, true);
                 }
             }
             inner.pending.send_modify(|n| *n -= 1);
@@ -136,6 +165,17 @@ impl Deliverer {
         let mut pending = self.inner.pending.subscribe();
         // The sender lives in `inner`, which `self` keeps alive: this cannot fail.
         let _ = pending.wait_for(|n| *n == 0).await;
+    }
+}
+
+fn record(inner: &Inner, ok: bool, redelivery: bool) {
+    let mut stats = lock(&inner.stats);
+    stats.sent += 1;
+    stats.redelivered += u64::from(redelivery);
+    if ok {
+        stats.delivered += 1;
+    } else {
+        stats.failed += 1;
     }
 }
 
@@ -167,6 +207,7 @@ mod tests {
             seed,
             HttpClient::new(),
             Duration::from_millis(200),
+            Redelivery::default(),
         );
         let mut dropped_after = Vec::new();
         for _ in 0..20 {
