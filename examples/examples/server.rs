@@ -98,8 +98,6 @@ pub async fn run(
     let secrets = registration
         .as_ref()
         .map_or_else(WebhookSecrets::from_env, |r| r.secrets.clone());
-    let store = open_store(env("DATABASE_URL").as_deref(), &default_db).await?;
-
     let adapters = Adapters::new(connections, &secrets)?;
     let rules = match (config.rules, &connections.sandbox) {
         (Some(rules), _) => rules,
@@ -110,6 +108,7 @@ pub async fn run(
                 .into());
         }
     };
+    let store = open_store(env("DATABASE_URL").as_deref(), &default_db).await?;
     let mut engine = Engine::builder(connections.willo.clone(), store.clone())
         .rules(rules)
         .config(config.engine.engine_config());

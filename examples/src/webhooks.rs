@@ -15,7 +15,7 @@ use ats_bridge::registration::{
 use ats_bridge::willo_inbox::WILLO_SOURCE;
 use client_core::SecretString;
 
-use crate::{Connections, Result, env, env_secret};
+use crate::{Connections, Result, env};
 
 /// The secrets for each vendor's deliveries. A vendor without its secret has its
 /// deliveries refused (the reconciler still finds its candidates, only later).
@@ -32,7 +32,19 @@ pub struct WebhookSecrets {
 impl WebhookSecrets {
     /// The secrets in the environment (see the module docs).
     pub fn from_env() -> Self {
-        let lever = env("LEVER_SIGNATURE_TOKENS")
+        Self::from_vars(env)
+    }
+
+    /// The secrets `var` gives for the variables in the module docs (blank values
+    /// count as unset, as in the environment).
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Self {
+        let secret = |name: &str| {
+            var(name)
+                .map(|value| value.trim().to_owned())
+                .filter(|value| !value.is_empty())
+                .map(SecretString::from)
+        };
+        let lever = var("LEVER_SIGNATURE_TOKENS")
             .map(|tokens| {
                 tokens
                     .split(',')
@@ -43,9 +55,9 @@ impl WebhookSecrets {
             })
             .unwrap_or_default();
         Self {
-            smartrecruiters: env_secret("SMARTRECRUITERS_WEBHOOK_SECRET"),
+            smartrecruiters: secret("SMARTRECRUITERS_WEBHOOK_SECRET"),
             lever,
-            willo: env_secret("WILLO_WEBHOOK_TOKEN"),
+            willo: secret("WILLO_WEBHOOK_TOKEN"),
         }
     }
 }

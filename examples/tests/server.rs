@@ -9,11 +9,13 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use ats_bridge::demo::SMARTRECRUITERS_TRIGGER;
-use ats_bridge::sandbox::SandboxConfig;
+use ats_bridge::sandbox::{Sandbox, SandboxConfig};
+use client_core::ExposeSecret;
 use client_core::{HttpClient, StatusCode};
 use examples::Connections;
 use examples::health::Health;
 use examples::server_config::{ConfigError, ServerConfig};
+use examples::webhooks::WebhookSecrets;
 use tokio::sync::oneshot;
 
 const FAST: &str = r#"
@@ -153,4 +155,44 @@ fn a_bad_rule_is_refused_at_load() {
 fn zero_concurrency_is_refused() {
     let error = ServerConfig::from_toml("[engine]\nconcurrency = 0\n").unwrap_err();
     assert!(error.to_string().contains("engine.concurrency"), "{error}");
+}
+
+#[tokio::test]
+async fn live_apis_without_rules_are_refused_before_serving() {
+    let sandbox = Sandbox::start(SandboxConfig::new()).await.unwrap();
+    // Clients for "live" APIs: no sandbox in the connections, so no defaults apply.
+    let connections = Connections {
+        willo: sandbox.willo_client().unwrap(),
+        smartrecruiters: None,
+        lever: None,
+        lever_perform_as: None,
+        sandbox: None,
+    };
+    let mut config = ServerConfig::from_toml(FAST).unwrap();
+    config.rules = None;
+    let mut ready = false;
+    let error = server::run(config, &connections, std::future::pending(), |_| {
+        ready = true
+    })
+    .await
+    .unwrap_err();
+    assert!(error.to_string().contains("[rules]"), "{error}");
+    assert!(!ready, "nothing was served");
+    sandbox.shutdown().await;
+}
+
+#[test]
+fn webhook_secrets_are_read_from_variables() {
+    let vars = |name: &str| match name {
+        "SMARTRECRUITERS_WEBHOOK_SECRET" => Some(" sr-key ".to_owned()),
+        "LEVER_SIGNATURE_TOKENS" => Some("token-a, token-b,".to_owned()),
+        "WILLO_WEBHOOK_TOKEN" => Some("  ".to_owned()),
+        _ => None,
+    };
+    let secrets = WebhookSecrets::from_vars(vars);
+    let sr = secrets.smartrecruiters.as_ref().map(|s| s.expose_secret());
+    assert_eq!(sr, Some("sr-key"));
+    let lever: Vec<&str> = secrets.lever.iter().map(|t| t.expose_secret()).collect();
+    assert_eq!(lever, ["token-a", "token-b"]);
+    assert!(secrets.willo.is_none(), "a blank token is no token");
 }
