@@ -25,6 +25,7 @@ use sqlx::postgres::{
 use sqlx::query::Query;
 
 use super::ledger;
+use super::sql::run_detached;
 use super::{
     Claim, InboxItem, LedgerKey, LedgerRow, RowState, STATUS_FAILED_LIMIT, StatusReport, Store,
     StoreError, StoreResult,
@@ -114,14 +115,6 @@ pub struct PostgresStore {
     pool: PgPool,
 }
 
-// `sqlite.rs` holds the same conversion when that feature is on.
-#[cfg(not(feature = "sqlite"))]
-impl From<sqlx::Error> for StoreError {
-    fn from(error: sqlx::Error) -> Self {
-        StoreError::Backend(error.to_string())
-    }
-}
-
 impl PostgresStore {
     /// Connect to `url` (`postgres://user:password@host:port/database`) with the
     /// default [`PostgresOptions`] and bring the schema up to date.
@@ -161,8 +154,8 @@ impl PostgresStore {
     /// nothing is written if it fails or leaves the row as it was.
     async fn modify<T, F>(&self, key: &LedgerKey, change: F) -> StoreResult<T>
     where
-        F: FnOnce(&mut LedgerRow) -> StoreResult<T> + Send,
-        T: Send,
+        F: FnOnce(&mut LedgerRow) -> StoreResult<T> + Send + 'static,
+        T: Send + 'static,
     {
         self.create_or_modify(key, None, change).await
     }
@@ -172,42 +165,46 @@ impl PostgresStore {
     async fn create_or_modify<T, F>(
         &self,
         key: &LedgerKey,
-        fresh: Option<&LedgerRow>,
+        fresh: Option<LedgerRow>,
         change: F,
     ) -> StoreResult<T>
     where
-        F: FnOnce(&mut LedgerRow) -> StoreResult<T> + Send,
-        T: Send,
+        F: FnOnce(&mut LedgerRow) -> StoreResult<T> + Send + 'static,
+        T: Send + 'static,
     {
-        let mut tx = self.pool.begin().await?;
-        if let Some(fresh) = fresh {
+        let (pool, key) = (self.pool.clone(), key.clone());
+        run_detached(async move {
+            let mut tx = pool.begin().await?;
+            if let Some(fresh) = &fresh {
+                let sql = format!(
+                    "INSERT INTO ledger ({KEY_COLUMNS}, {DATA_COLUMNS}) \
+                     VALUES ($1, $2, $3, {DATA_VALUES}) ON CONFLICT ({KEY_COLUMNS}) DO NOTHING"
+                );
+                bind_row(sqlx::query(&sql), fresh).execute(&mut *tx).await?;
+            }
             let sql = format!(
-                "INSERT INTO ledger ({KEY_COLUMNS}, {DATA_COLUMNS}) \
-                 VALUES ($1, $2, $3, {DATA_VALUES}) ON CONFLICT ({KEY_COLUMNS}) DO NOTHING"
+                "SELECT {KEY_COLUMNS}, {DATA_COLUMNS} FROM ledger \
+                 WHERE ats = $1 AND application = $2 AND interview = $3 FOR UPDATE"
             );
-            bind_row(sqlx::query(&sql), fresh).execute(&mut *tx).await?;
-        }
-        let sql = format!(
-            "SELECT {KEY_COLUMNS}, {DATA_COLUMNS} FROM ledger \
-             WHERE ats = $1 AND application = $2 AND interview = $3 FOR UPDATE"
-        );
-        let original = sqlx::query(&sql)
-            .bind(key.ats.as_str())
-            .bind(key.application.as_str())
-            .bind(key.interview.as_str())
-            .fetch_optional(&mut *tx)
-            .await?
-            .as_ref()
-            .map(read_row)
-            .transpose()?
-            .ok_or_else(|| StoreError::NotFound(format!("ledger row {key}")))?;
-        let mut row = original.clone();
-        let out = change(&mut row)?;
-        if row != original {
-            update_row(&mut tx, &row).await?;
-        }
-        tx.commit().await?;
-        Ok(out)
+            let original = sqlx::query(&sql)
+                .bind(key.ats.as_str())
+                .bind(key.application.as_str())
+                .bind(key.interview.as_str())
+                .fetch_optional(&mut *tx)
+                .await?
+                .as_ref()
+                .map(read_row)
+                .transpose()?
+                .ok_or_else(|| StoreError::NotFound(format!("ledger row {key}")))?;
+            let mut row = original.clone();
+            let out = change(&mut row)?;
+            if row != original {
+                update_row(&mut tx, &row).await?;
+            }
+            tx.commit().await?;
+            Ok(out)
+        })
+        .await
     }
 
     /// Ledger rows matching `condition` (which may also order and limit), with
@@ -392,8 +389,9 @@ impl Store for PostgresStore {
         lease_ms: i64,
     ) -> StoreResult<Claim> {
         let fresh = ledger::new_row(key, candidate, job, now_ms);
-        self.create_or_modify(key, Some(&fresh), |row| {
-            let decision = ledger::claim_invite(row, worker, now_ms, lease_ms);
+        let worker = worker.to_owned();
+        self.create_or_modify(key, Some(fresh), move |row| {
+            let decision = ledger::claim_invite(row, &worker, now_ms, lease_ms);
             Ok(decision.into_claim(row.clone()))
         })
         .await
@@ -405,8 +403,11 @@ impl Store for PostgresStore {
         participant: &ParticipantKey,
         now_ms: i64,
     ) -> StoreResult<()> {
-        self.modify(key, |row| ledger::record_invited(row, participant, now_ms))
-            .await
+        let participant = participant.clone();
+        self.modify(key, move |row| {
+            ledger::record_invited(row, &participant, now_ms)
+        })
+        .await
     }
 
     async fn row(&self, key: &LedgerKey) -> StoreResult<Option<LedgerRow>> {
@@ -438,8 +439,10 @@ impl Store for PostgresStore {
     }
 
     async fn mark_responded(&self, key: &LedgerKey, now_ms: i64) -> StoreResult<()> {
-        self.modify(key, |row| ledger::mark_responded(row, now_ms).map(drop))
-            .await
+        self.modify(key, move |row| {
+            ledger::mark_responded(row, now_ms).map(drop)
+        })
+        .await
     }
 
     async fn claim_sync(
@@ -450,8 +453,9 @@ impl Store for PostgresStore {
         now_ms: i64,
         lease_ms: i64,
     ) -> StoreResult<Claim> {
-        self.modify(key, |row| {
-            let decision = ledger::claim_sync(row, outcome_tag, worker, now_ms, lease_ms)?;
+        let (outcome_tag, worker) = (outcome_tag.to_owned(), worker.to_owned());
+        self.modify(key, move |row| {
+            let decision = ledger::claim_sync(row, &outcome_tag, &worker, now_ms, lease_ms)?;
             Ok(decision.into_claim(row.clone()))
         })
         .await
@@ -463,8 +467,11 @@ impl Store for PostgresStore {
         outcome_tag: &str,
         now_ms: i64,
     ) -> StoreResult<()> {
-        self.modify(key, |row| ledger::record_synced(row, outcome_tag, now_ms))
-            .await
+        let outcome_tag = outcome_tag.to_owned();
+        self.modify(key, move |row| {
+            ledger::record_synced(row, &outcome_tag, now_ms)
+        })
+        .await
     }
 
     async fn record_retry(
@@ -474,19 +481,22 @@ impl Store for PostgresStore {
         next_attempt_at_ms: i64,
         now_ms: i64,
     ) -> StoreResult<()> {
-        self.modify(key, |row| {
-            ledger::record_retry(row, error, next_attempt_at_ms, now_ms)
+        let error = error.to_owned();
+        self.modify(key, move |row| {
+            ledger::record_retry(row, &error, next_attempt_at_ms, now_ms)
         })
         .await
     }
 
     async fn record_failed(&self, key: &LedgerKey, error: &str, now_ms: i64) -> StoreResult<()> {
-        self.modify(key, |row| ledger::record_failed(row, error, now_ms))
+        let error = error.to_owned();
+        self.modify(key, move |row| ledger::record_failed(row, &error, now_ms))
             .await
     }
 
     async fn redrive(&self, key: &LedgerKey, now_ms: i64) -> StoreResult<()> {
-        self.modify(key, |row| ledger::redrive(row, now_ms)).await
+        self.modify(key, move |row| ledger::redrive(row, now_ms))
+            .await
     }
 
     async fn cancel_candidate(
@@ -495,27 +505,31 @@ impl Store for PostgresStore {
         candidate: &CandidateId,
         now_ms: i64,
     ) -> StoreResult<u64> {
-        let mut tx = self.pool.begin().await?;
-        // Rows are locked in key order, so concurrent cancellations cannot deadlock.
-        let sql = format!(
-            "SELECT {KEY_COLUMNS}, {DATA_COLUMNS} FROM ledger WHERE ats = $1 AND candidate = $2 \
-             ORDER BY {KEY_COLUMNS} FOR UPDATE"
-        );
-        let rows = sqlx::query(&sql)
-            .bind(ats.as_str())
-            .bind(candidate.as_str())
-            .fetch_all(&mut *tx)
-            .await?;
-        let mut changed = 0;
-        for row in &rows {
-            let mut row = read_row(row)?;
-            if ledger::cancel(&mut row, now_ms) {
-                update_row(&mut tx, &row).await?;
-                changed += 1;
+        let (pool, ats, candidate) = (self.pool.clone(), ats.clone(), candidate.clone());
+        run_detached(async move {
+            let mut tx = pool.begin().await?;
+            // Rows are locked in key order, so concurrent cancellations cannot deadlock.
+            let sql = format!(
+                "SELECT {KEY_COLUMNS}, {DATA_COLUMNS} FROM ledger WHERE ats = $1 AND candidate = $2 \
+                 ORDER BY {KEY_COLUMNS} FOR UPDATE"
+            );
+            let rows = sqlx::query(&sql)
+                .bind(ats.as_str())
+                .bind(candidate.as_str())
+                .fetch_all(&mut *tx)
+                .await?;
+            let mut changed = 0;
+            for row in &rows {
+                let mut row = read_row(row)?;
+                if ledger::cancel(&mut row, now_ms) {
+                    update_row(&mut tx, &row).await?;
+                    changed += 1;
+                }
             }
-        }
-        tx.commit().await?;
-        Ok(changed)
+            tx.commit().await?;
+            Ok(changed)
+        })
+        .await
     }
 
     async fn rows_due(&self, now_ms: i64, limit: usize) -> StoreResult<Vec<LedgerRow>> {

@@ -19,6 +19,7 @@ use sqlx::sqlite::{
 };
 
 use super::ledger;
+use super::sql::run_detached;
 use super::{
     Claim, InboxItem, LedgerKey, LedgerRow, RowState, STATUS_FAILED_LIMIT, StatusReport, Store,
     StoreError, StoreResult,
@@ -39,12 +40,6 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
-}
-
-impl From<sqlx::Error> for StoreError {
-    fn from(error: sqlx::Error) -> Self {
-        StoreError::Backend(error.to_string())
-    }
 }
 
 impl SqliteStore {
@@ -105,20 +100,27 @@ impl SqliteStore {
     /// written if it fails or leaves the row as it was.
     async fn modify<T, F>(&self, key: &LedgerKey, change: F) -> StoreResult<T>
     where
-        F: FnOnce(&mut LedgerRow) -> StoreResult<T> + Send,
-        T: Send,
+        F: FnOnce(&mut LedgerRow) -> StoreResult<T> + Send + 'static,
+        T: Send + 'static,
     {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let original = load_row(&mut tx, key)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("ledger row {key}")))?;
-        let mut row = original.clone();
-        let out = change(&mut row)?;
-        if row != original {
-            save_row(&mut tx, &row).await?;
-        }
-        tx.commit().await?;
-        Ok(out)
+        let key = key.clone();
+        run_detached({
+            let pool = self.pool.clone();
+            async move {
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let original = load_row(&mut tx, &key)
+                    .await?
+                    .ok_or_else(|| StoreError::NotFound(format!("ledger row {key}")))?;
+                let mut row = original.clone();
+                let out = change(&mut row)?;
+                if row != original {
+                    save_row(&mut tx, &row).await?;
+                }
+                tx.commit().await?;
+                Ok(out)
+            }
+        })
+        .await
     }
 
     async fn select_rows(&self, condition: &str, binds: &[i64]) -> StoreResult<Vec<LedgerRow>> {
@@ -224,16 +226,30 @@ impl Store for SqliteStore {
         now_ms: i64,
         lease_ms: i64,
     ) -> StoreResult<Claim> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let existing = load_row(&mut tx, key).await?;
-        let is_new = existing.is_none();
-        let mut row = existing.unwrap_or_else(|| ledger::new_row(key, candidate, job, now_ms));
-        let claim = ledger::claim_invite(&mut row, worker, now_ms, lease_ms).into_claim(row);
-        if is_new || claim.is_acquired() {
-            save_row(&mut tx, claim.row()).await?;
-        }
-        tx.commit().await?;
-        Ok(claim)
+        let (key, candidate, job, worker) = (
+            key.clone(),
+            candidate.clone(),
+            job.clone(),
+            worker.to_owned(),
+        );
+        run_detached({
+            let pool = self.pool.clone();
+            async move {
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let existing = load_row(&mut tx, &key).await?;
+                let is_new = existing.is_none();
+                let mut row =
+                    existing.unwrap_or_else(|| ledger::new_row(&key, &candidate, &job, now_ms));
+                let claim =
+                    ledger::claim_invite(&mut row, &worker, now_ms, lease_ms).into_claim(row);
+                if is_new || claim.is_acquired() {
+                    save_row(&mut tx, claim.row()).await?;
+                }
+                tx.commit().await?;
+                Ok(claim)
+            }
+        })
+        .await
     }
 
     async fn record_invited(
@@ -242,8 +258,11 @@ impl Store for SqliteStore {
         participant: &ParticipantKey,
         now_ms: i64,
     ) -> StoreResult<()> {
-        self.modify(key, |row| ledger::record_invited(row, participant, now_ms))
-            .await
+        let participant = participant.clone();
+        self.modify(key, move |row| {
+            ledger::record_invited(row, &participant, now_ms)
+        })
+        .await
     }
 
     async fn row(&self, key: &LedgerKey) -> StoreResult<Option<LedgerRow>> {
@@ -264,8 +283,10 @@ impl Store for SqliteStore {
     }
 
     async fn mark_responded(&self, key: &LedgerKey, now_ms: i64) -> StoreResult<()> {
-        self.modify(key, |row| ledger::mark_responded(row, now_ms).map(drop))
-            .await
+        self.modify(key, move |row| {
+            ledger::mark_responded(row, now_ms).map(drop)
+        })
+        .await
     }
 
     async fn claim_sync(
@@ -276,8 +297,9 @@ impl Store for SqliteStore {
         now_ms: i64,
         lease_ms: i64,
     ) -> StoreResult<Claim> {
-        self.modify(key, |row| {
-            let decision = ledger::claim_sync(row, outcome_tag, worker, now_ms, lease_ms)?;
+        let (outcome_tag, worker) = (outcome_tag.to_owned(), worker.to_owned());
+        self.modify(key, move |row| {
+            let decision = ledger::claim_sync(row, &outcome_tag, &worker, now_ms, lease_ms)?;
             Ok(decision.into_claim(row.clone()))
         })
         .await
@@ -289,8 +311,11 @@ impl Store for SqliteStore {
         outcome_tag: &str,
         now_ms: i64,
     ) -> StoreResult<()> {
-        self.modify(key, |row| ledger::record_synced(row, outcome_tag, now_ms))
-            .await
+        let outcome_tag = outcome_tag.to_owned();
+        self.modify(key, move |row| {
+            ledger::record_synced(row, &outcome_tag, now_ms)
+        })
+        .await
     }
 
     async fn record_retry(
@@ -300,19 +325,22 @@ impl Store for SqliteStore {
         next_attempt_at_ms: i64,
         now_ms: i64,
     ) -> StoreResult<()> {
-        self.modify(key, |row| {
-            ledger::record_retry(row, error, next_attempt_at_ms, now_ms)
+        let error = error.to_owned();
+        self.modify(key, move |row| {
+            ledger::record_retry(row, &error, next_attempt_at_ms, now_ms)
         })
         .await
     }
 
     async fn record_failed(&self, key: &LedgerKey, error: &str, now_ms: i64) -> StoreResult<()> {
-        self.modify(key, |row| ledger::record_failed(row, error, now_ms))
+        let error = error.to_owned();
+        self.modify(key, move |row| ledger::record_failed(row, &error, now_ms))
             .await
     }
 
     async fn redrive(&self, key: &LedgerKey, now_ms: i64) -> StoreResult<()> {
-        self.modify(key, |row| ledger::redrive(row, now_ms)).await
+        self.modify(key, move |row| ledger::redrive(row, now_ms))
+            .await
     }
 
     async fn cancel_candidate(
@@ -321,23 +349,30 @@ impl Store for SqliteStore {
         candidate: &CandidateId,
         now_ms: i64,
     ) -> StoreResult<u64> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let sql = format!("SELECT {COLUMNS} FROM ledger WHERE ats = ? AND candidate = ?");
-        let rows = sqlx::query(&sql)
-            .bind(ats.as_str())
-            .bind(candidate.as_str())
-            .fetch_all(&mut *tx)
-            .await?;
-        let mut changed = 0;
-        for row in &rows {
-            let mut row = read_row(row)?;
-            if ledger::cancel(&mut row, now_ms) {
-                save_row(&mut tx, &row).await?;
-                changed += 1;
+        let (ats, candidate) = (ats.clone(), candidate.clone());
+        run_detached({
+            let pool = self.pool.clone();
+            async move {
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let sql = format!("SELECT {COLUMNS} FROM ledger WHERE ats = ? AND candidate = ?");
+                let rows = sqlx::query(&sql)
+                    .bind(ats.as_str())
+                    .bind(candidate.as_str())
+                    .fetch_all(&mut *tx)
+                    .await?;
+                let mut changed = 0;
+                for row in &rows {
+                    let mut row = read_row(row)?;
+                    if ledger::cancel(&mut row, now_ms) {
+                        save_row(&mut tx, &row).await?;
+                        changed += 1;
+                    }
+                }
+                tx.commit().await?;
+                Ok(changed)
             }
-        }
-        tx.commit().await?;
-        Ok(changed)
+        })
+        .await
     }
 
     async fn rows_due(&self, now_ms: i64, limit: usize) -> StoreResult<Vec<LedgerRow>> {
