@@ -11,8 +11,8 @@
 //! With `WILLO_API_KEY` set it runs against the live APIs named in the environment
 //! (see the `examples` crate docs), reads the webhook secrets the setup example
 //! printed (`SMARTRECRUITERS_WEBHOOK_SECRET`, `LEVER_SIGNATURE_TOKENS`,
-//! `WILLO_WEBHOOK_TOKEN`) and keeps its ledger at `DATABASE_URL` (default
-//! `bridge.db`). Without it, it starts the sandbox and registers its own webhooks.
+//! `WILLO_WEBHOOK_TOKEN`) and keeps its ledger at `DATABASE_URL` (default: the
+//! config's `sqlite_path`). Without it, it starts the sandbox and registers its own webhooks.
 
 use std::future::Future;
 use std::io::Write;
@@ -93,7 +93,7 @@ pub async fn run(
             Some(register(connections, &format!("http://{addr}")).await?),
             scratch.path().join("bridge.db"),
         ),
-        None => (None, PathBuf::from("bridge.db")),
+        None => (None, config.sqlite_path.clone()),
     };
     let secrets = registration
         .as_ref()

@@ -7,7 +7,7 @@
 
 use std::fmt;
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use ats_bridge::engine::{EngineConfig, ParticipantChecks};
@@ -25,6 +25,10 @@ pub struct ServerConfig {
     /// print the webhook URLs; on the sandbox the bound address is used instead.
     #[serde(default)]
     pub public_url: Option<String>,
+    /// The SQLite ledger file when `DATABASE_URL` is unset. On the sandbox a fresh
+    /// temporary one is used instead.
+    #[serde(default = "default_sqlite_path")]
+    pub sqlite_path: PathBuf,
     /// How the engine runs.
     #[serde(default)]
     pub engine: EngineSettings,
@@ -178,6 +182,10 @@ impl Default for ParticipantCheckSettings {
             max_checks: checks.max_checks,
         }
     }
+}
+
+fn default_sqlite_path() -> PathBuf {
+    PathBuf::from("bridge.db")
 }
 
 fn default_listen() -> SocketAddr {

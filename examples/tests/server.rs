@@ -196,3 +196,73 @@ fn webhook_secrets_are_read_from_variables() {
     assert_eq!(lever, ["token-a", "token-b"]);
     assert!(secrets.willo.is_none(), "a blank token is no token");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_mode_without_webhooks_still_syncs_through_the_reconciler() {
+    let sandbox = Sandbox::start(SandboxConfig::new()).await.unwrap();
+    // The sandbox's APIs as if they were live: nothing registered, no webhook secrets,
+    // rules from the file; only the reconciler and participant checks bring news.
+    let connections = Connections {
+        willo: sandbox.willo_client().unwrap(),
+        smartrecruiters: Some(sandbox.smartrecruiters_client().unwrap()),
+        lever: None,
+        lever_perform_as: None,
+        sandbox: None,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let interview = sandbox.willo().interviews().remove(0).key;
+    let config = ServerConfig::from_toml(&format!(
+        r#"
+        listen = "127.0.0.1:0"
+        sqlite_path = {path:?}
+        [engine]
+        tick_ms = 20
+        reconcile_interval_secs = 1
+        [engine.participant_checks]
+        after_secs = 0
+        interval_secs = 1
+        [[rules.trigger]]
+        ats = "smartrecruiters"
+        stages = ["INTERVIEW"]
+        interview = "{interview}"
+        "#,
+        path = dir.path().join("ledger.db").display().to_string(),
+    ))
+    .unwrap();
+    let sr = sandbox.smartrecruiters();
+    let job = sr.jobs().remove(0);
+    let candidate = sr.candidates(&job.id).remove(0);
+    sr.move_candidate(&candidate, &job.id, SMARTRECRUITERS_TRIGGER, None)
+        .unwrap();
+
+    let (ready, bound) = oneshot::channel();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = server::run(
+        config,
+        &connections,
+        async {
+            let _ = stopped.await;
+        },
+        |addr| {
+            let _ = ready.send(addr);
+        },
+    );
+    let drive = async {
+        let addr = bound.await.unwrap();
+        let http = HttpClient::new();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while health(&http, addr).await.rows.get("synced") != Some(&1) {
+            assert!(Instant::now() < deadline, "not synced in time");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        stop.send(()).unwrap();
+    };
+    let (result, ()) = tokio::join!(server, drive);
+    result.unwrap();
+    assert_eq!(sr.notes(&candidate).len(), 1);
+    assert!(
+        dir.path().join("ledger.db").exists(),
+        "the configured ledger"
+    );
+    sandbox.shutdown().await;
+}
