@@ -170,13 +170,8 @@ fn choice(connections: &Connections) -> examples::Result<(ApplicationRef, Interv
             (candidate, job, interview.ok_or("no interview")?.key)
         }
     };
-    let application = ApplicationRef {
-        // The SmartRecruiters adapter names an application `candidate:job`, as its
-        // webhooks and listings do: a stage rule reaching the same application later
-        // finds this send in the ledger.
-        application: format!("{candidate}:{job}").into(),
-        candidate: candidate.into(),
-        job: job.into(),
-    };
+    // Named as the adapter's webhooks and listings name it: a stage rule reaching
+    // the same application later finds this send in the ledger.
+    let application = SmartRecruitersAts::application_ref(&candidate, &job);
     Ok((application, interview.into()))
 }

@@ -71,6 +71,18 @@ impl SmartRecruitersAts {
         }
     }
 
+    /// The application of `candidate` on `job`, named as the adapter's webhooks and
+    /// listings name it: use it for recruiter-triggered sends, so a later stage change
+    /// finds the same ledger row.
+    pub fn application_ref(candidate: &str, job: &str) -> ApplicationRef {
+        let (candidate, job) = (CandidateId::from(candidate), JobId::from(job));
+        ApplicationRef {
+            application: pair_id(&candidate, &job),
+            candidate,
+            job,
+        }
+    }
+
     /// The client underneath, for calls the adapter does not make.
     pub fn client(&self) -> &SmartRecruitersClient {
         &self.client
