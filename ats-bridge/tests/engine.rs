@@ -448,3 +448,32 @@ async fn rules_must_name_connected_systems_that_can_do_what_they_ask() {
         .build();
     assert!(matches!(twice, Err(EngineError::Config(_))));
 }
+
+#[tokio::test]
+async fn a_step_outlasting_its_lease_is_rescheduled_not_left_to_race() {
+    let mut config = test_config();
+    config.lease = Duration::from_millis(100);
+    let s = setup_with(rules(), config).await;
+    let participant = invite(&s, 9).await;
+    s.willo.answer(&participant);
+    // Writing back takes longer than the 80 ms a step may use of its lease.
+    s.ats.write_delay_ms.store(300, Ordering::SeqCst);
+    let action = s
+        .engine
+        .handle_willo_delivery(&new_response(&participant))
+        .await
+        .unwrap();
+    assert!(
+        matches!(&action, Action::Rescheduled { reason, .. } if reason.contains("lease")),
+        "{action:?}"
+    );
+    assert_eq!(
+        s.ats.notes(),
+        0,
+        "the slow write was stopped before it landed"
+    );
+    s.ats.write_delay_ms.store(0, Ordering::SeqCst);
+    s.clock.advance(Duration::from_secs(13));
+    s.engine.retry_due().await.unwrap();
+    assert_eq!(s.ats.notes(), 1);
+}

@@ -39,7 +39,13 @@ fn assert_each_exactly_once(demo: &Demo, moved: &[Moved]) {
             Vendor::Lever => sandbox.lever().notes(&candidate.id),
             _ => sandbox.smartrecruiters().notes(&candidate.id),
         };
-        assert_eq!(notes.len(), 1, "one note on {}", candidate.id);
+        assert_eq!(
+            notes.len(),
+            1,
+            "one note on {:?} {}",
+            candidate.ats,
+            candidate.id
+        );
     }
 }
 
@@ -74,6 +80,38 @@ async fn an_engine_killed_mid_run_and_restarted_on_the_same_sqlite_file_loses_an
         .await
         .unwrap();
     assert!(status.failed.is_empty(), "{:?}", status.failed);
+    assert_each_exactly_once(&demo, &moved);
+    demo.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_20_percent_5xx_and_10_percent_429_on_every_vendor_each_candidate_is_handled_once() {
+    let sandbox = SandboxConfig::new()
+        .seed(2026)
+        .willo_completion_delay(Some(Duration::from_millis(150)));
+    // Leases far longer than a step waiting out the injected 429s (1 s each): a
+    // throttled step must finish on its own lease, not be repeated by another.
+    let mut engine = crash_tolerant_engine();
+    engine.lease = Duration::from_secs(20);
+    let options = DemoOptions::default().sandbox(sandbox).engine(engine);
+    let demo = Demo::start(options).await.unwrap();
+    for vendor in [Vendor::Willo, Vendor::SmartRecruiters, Vendor::Lever] {
+        demo.sandbox().inject_errors(vendor, 0.10, 0.20);
+    }
+    let moved = demo.move_to_trigger_stage(5, 5).unwrap();
+    let status = demo
+        .wait_for_synced(moved.len() as u64, TIMEOUT)
+        .await
+        .unwrap();
+    assert!(status.failed.is_empty(), "{:?}", status.failed);
+    let injected: u64 = [Vendor::Willo, Vendor::SmartRecruiters, Vendor::Lever]
+        .into_iter()
+        .map(|vendor| {
+            let stats = demo.sandbox().requests(vendor);
+            stats.server_errors + stats.rate_limited
+        })
+        .sum();
+    assert!(injected > 10, "faults were injected: {injected}");
     assert_each_exactly_once(&demo, &moved);
     demo.stop().await;
 }

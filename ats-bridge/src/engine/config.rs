@@ -10,8 +10,10 @@ pub struct EngineConfig {
     /// This engine's name in leases. Must differ between replicas sharing a store;
     /// the default combines the process id with a per-process counter.
     pub worker_id: String,
-    /// How long a claim holds a row: longer than the slowest step (an invite with its
-    /// label), short enough that a crashed replica's work is soon taken over.
+    /// How long a claim holds a row. A step (an invite with its label, a write-back)
+    /// may use 80% of it, including the clients' waits on throttling, and is
+    /// rescheduled if it needs longer; a crashed replica's rows wait this long before
+    /// another takes them over. Keep it well above the vendors' `Retry-After` waits.
     pub lease: Duration,
     /// Items handled at once by one engine (events, due rows, reconciled
     /// applications). The vendors' in-flight limits are enforced by the clients;
@@ -40,7 +42,7 @@ impl Default for EngineConfig {
     fn default() -> Self {
         Self {
             worker_id: default_worker_id(),
-            lease: Duration::from_secs(120),
+            lease: Duration::from_secs(300),
             concurrency: 8,
             inbox_batch: 32,
             retry: RetrySchedule::default(),

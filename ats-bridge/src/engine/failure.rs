@@ -88,6 +88,29 @@ impl Engine {
 }
 
 impl Engine {
+    /// Run a claimed step, giving up before its lease runs out. Past the lease another
+    /// worker may claim the row and repeat the step while this one is still writing:
+    /// a step throttled for that long is stopped and rescheduled instead. (A request
+    /// already sent when the deadline hits may still take effect, as with any
+    /// timeout; the adapters' write-backs tolerate a repeat except for the note.)
+    pub(crate) async fn within_lease(
+        &self,
+        key: &LedgerKey,
+        attempts: u32,
+        step: impl std::future::Future<Output = Result<Action, super::EngineError>>,
+    ) -> Result<Action, super::EngineError> {
+        let deadline = self.inner.config.lease.mul_f64(STEP_SHARE_OF_LEASE);
+        match tokio::time::timeout(deadline, step).await {
+            Ok(done) => done,
+            Err(_) => {
+                let failure = Failure::Retryable(format!(
+                    "the step took longer than {deadline:?} (its share of the lease)"
+                ));
+                Ok(self.record_failure(key, attempts, failure).await?)
+            }
+        }
+    }
+
     /// The answer when a row changed under a step (the candidate was deleted, an
     /// operator failed or re-drove it): report where it stands, not an error.
     pub(crate) async fn stopped(&self, key: &LedgerKey) -> StoreResult<Action> {
@@ -101,6 +124,10 @@ impl Engine {
         Ok(Action::Ignored(Ignored::RowStopped(state)))
     }
 }
+
+/// How much of a lease a claimed step may use; the rest is margin for recording the
+/// result before another worker may take the row.
+const STEP_SHARE_OF_LEASE: f64 = 0.8;
 
 pub(crate) fn millis(duration: Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)

@@ -66,7 +66,11 @@ impl Engine {
             )
             .await?;
         match claim {
-            Claim::Acquired(row) => self.invite_claimed(ats, application, row).await,
+            Claim::Acquired(row) => {
+                let attempts = row.attempts;
+                let work = self.invite_claimed(ats, application, row);
+                self.within_lease(&key, attempts, work).await
+            }
             Claim::Busy(_) => Ok(Action::Busy { key }),
             Claim::Settled(_) => Ok(Action::AlreadyDone { key }),
         }

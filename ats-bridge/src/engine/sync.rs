@@ -80,7 +80,11 @@ impl Engine {
             .claim_sync(&key, &tag, self.worker(), self.now_ms(), self.lease_ms())
             .await?;
         match claim {
-            Claim::Acquired(row) => self.write_outcome(row, outcome, &results).await,
+            Claim::Acquired(row) => {
+                let attempts = row.attempts;
+                let work = self.write_outcome(row, outcome, &results);
+                self.within_lease(&key, attempts, work).await
+            }
             Claim::Busy(_) => Ok(Action::Busy { key }),
             Claim::Settled(_) => Ok(Action::AlreadyDone { key }),
         }

@@ -153,6 +153,16 @@ pub(crate) struct Gate {
     /// In flight and allowed, per capped endpoint.
     endpoint_slots: HashMap<String, Mutex<(u32, u32)>>,
     stats: Mutex<RequestStats>,
+    /// Random 429 and 5xx rates switched on while running (see
+    /// [`super::Sandbox::inject_errors`]), in place of the configured ones.
+    injected: Mutex<Option<ErrorRates>>,
+}
+
+/// Shares of requests answered with a random 429 and a random 503.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct ErrorRates {
+    pub too_many_requests: f64,
+    pub server_errors: f64,
 }
 
 /// Lock, recovering from a poisoned mutex: the simulators' state stays usable even if
@@ -181,7 +191,20 @@ impl Gate {
             faults,
             rng: Mutex::new(fastrand::Rng::with_seed(seed ^ vendor.rng_salt(1))),
             stats: Mutex::new(RequestStats::default()),
+            injected: Mutex::new(None),
         }
+    }
+
+    /// Answer these shares of requests with 429 and 503 from now on.
+    pub fn inject(&self, rates: ErrorRates) {
+        *lock(&self.injected) = Some(rates);
+    }
+
+    fn error_rates(&self) -> ErrorRates {
+        lock(&self.injected).unwrap_or(ErrorRates {
+            too_many_requests: self.faults.too_many_requests_rate,
+            server_errors: self.faults.server_error_rate,
+        })
     }
 
     pub fn stats(&self) -> RequestStats {
@@ -327,7 +350,8 @@ async fn gate_request(State(gated): State<Gated>, request: Request, next: Next) 
         let mut rng = lock(&gate.rng);
         (rng.f64(), rng.f64())
     };
-    if throttle_roll < gate.faults.too_many_requests_rate {
+    let rates = gate.error_rates();
+    if throttle_roll < rates.too_many_requests {
         return gate.too_many(1);
     }
     if let Some(limiter) = &gate.limiter {
@@ -357,7 +381,7 @@ async fn gate_request(State(gated): State<Gated>, request: Request, next: Next) 
     if !gate.faults.latency.is_zero() {
         tokio::time::sleep(gate.faults.latency).await;
     }
-    if error_roll < gate.faults.server_error_rate {
+    if error_roll < rates.server_errors {
         gate.count(|s| s.server_errors += 1);
         return gate.vendor.error(
             StatusCode::SERVICE_UNAVAILABLE,

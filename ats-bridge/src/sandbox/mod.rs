@@ -275,6 +275,7 @@ pub struct Sandbox {
     lever: LeverSandbox,
     lever_base_url: String,
     servers: Vec<Server>,
+    gates: Vec<(Vendor, Arc<Gate>)>,
 }
 
 impl Sandbox {
@@ -321,6 +322,7 @@ impl Sandbox {
             config.willo_completion_delay,
             Arc::clone(&willo_gate),
         );
+        let mut gates = vec![(Vendor::Willo, Arc::clone(&willo_gate))];
         let mut servers = vec![serve(
             listener,
             willo.router(&willo_gate),
@@ -345,6 +347,7 @@ impl Sandbox {
             deliverer(Vendor::SmartRecruiters),
             Arc::clone(&sr_gate),
         );
+        gates.push((Vendor::SmartRecruiters, Arc::clone(&sr_gate)));
         servers.push(serve(
             listener,
             smartrecruiters.router(&sr_gate),
@@ -361,6 +364,7 @@ impl Sandbox {
             deliverer(Vendor::Lever),
             Arc::clone(&lever_gate),
         );
+        gates.push((Vendor::Lever, Arc::clone(&lever_gate)));
         servers.push(serve(
             listener,
             lever.router(&lever_gate),
@@ -377,6 +381,7 @@ impl Sandbox {
             lever,
             lever_base_url,
             servers,
+            gates,
         })
     }
 
@@ -475,6 +480,19 @@ impl Sandbox {
             Vendor::Willo => self.willo.requests(),
             Vendor::SmartRecruiters => self.smartrecruiters.requests(),
             Vendor::Lever => self.lever.requests(),
+        }
+    }
+
+    /// From now on, answer a share `too_many_requests` of `vendor`'s requests with 429
+    /// and a share `server_errors` with 503 (before anything changes), in place of
+    /// the configured rates: a fault suite sets the bridge up cleanly, then turns
+    /// the faults on.
+    pub fn inject_errors(&self, vendor: Vendor, too_many_requests: f64, server_errors: f64) {
+        for (_, gate) in self.gates.iter().filter(|(v, _)| *v == vendor) {
+            gate.inject(gate::ErrorRates {
+                too_many_requests,
+                server_errors,
+            });
         }
     }
 

@@ -19,6 +19,8 @@ pub struct TinyAts {
     pub created: Mutex<Vec<ApplicationRef>>,
     /// Write-backs to refuse with a 503 before succeeding.
     pub failing_writes: AtomicU64,
+    /// Milliseconds each write-back takes.
+    pub write_delay_ms: AtomicU64,
     /// Whether applications are listed (only the reconciler test wants them).
     pub listing: AtomicBool,
 }
@@ -124,6 +126,10 @@ impl Ats for TinyAts {
         application: &ApplicationRef,
         write: &WriteBack,
     ) -> AtsResult<WriteBackReceipt> {
+        let delay = self.write_delay_ms.load(Ordering::SeqCst);
+        if delay > 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+        }
         let failing = &self.failing_writes;
         if failing.load(Ordering::SeqCst) > 0 {
             failing.fetch_sub(1, Ordering::SeqCst);
