@@ -33,7 +33,11 @@
 //!   webhook inbox, reconciler cursors, status counts — in memory, in SQLite (feature
 //!   `sqlite`, the embedded default) or in PostgreSQL (feature `postgres`, for
 //!   several replicas);
-//! - [`note`]: the one results-note renderer the adapters share.
+//! - [`note`]: the one results-note renderer the adapters share;
+//! - [`registration`]: registering the intake's URLs with each vendor;
+//! - `sandbox` and `demo` (feature `sandbox`): local simulators of the three APIs
+//!   and a whole bridge wired to them, for examples, tests and benchmarks;
+//! - `testkit` (feature `testkit`): the conformance suite for your own [`Ats`].
 //!
 //! # A bridge from rules and a store
 //!
