@@ -13,7 +13,7 @@
 //! has no clock of its own, so its behaviour is deterministic and testable.
 //!
 //! Backends: [`MemoryStore`] (tests); with feature `sqlite`, [`SqliteStore`] (the
-//! embedded default: one file, no server); with feature `postgres`, [`PostgresStore`]
+//! embedded default: one file, no server); with feature `postgres`, `PostgresStore`
 //! (several replicas sharing one database, claims atomic across processes). Every
 //! backend passes the same conformance suite, [`suite::run_store_suite`].
 //!
