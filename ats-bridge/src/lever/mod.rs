@@ -107,6 +107,33 @@ impl LeverAts {
         Ok(tags::map_postings(&self.all_postings().await?, tags))
     }
 
+    /// The tag rules of the Willo interviews that exist now: every posting tagged
+    /// `Willo:<title>-<account>` for one of `willo`'s interviews, as `(posting,
+    /// interview)` pairs for [`Rules::triggers_for_jobs`]. Computed from the live
+    /// interview list, so a tag left on a posting after its interview was deleted
+    /// maps to nothing. Rebuild the rules (and the engine) when interviews change.
+    ///
+    /// [`Rules::triggers_for_jobs`]: crate::rules::Rules::triggers_for_jobs
+    pub async fn interview_tag_rules(
+        &self,
+        willo: &willo_client::WilloClient,
+        account: &str,
+    ) -> AtsResult<Vec<(JobId, InterviewKey)>> {
+        let interviews: Vec<willo_client::Interview> = willo
+            .interviews()
+            .stream(willo_client::ListParams::new())
+            .try_collect()
+            .await?;
+        let tags: Vec<(InterviewKey, String)> = interviews
+            .into_iter()
+            .filter_map(|interview| {
+                let title = interview.title.filter(|t| !t.trim().is_empty())?;
+                Some((interview.key?, interview_tag(&title, account)))
+            })
+            .collect();
+        self.postings_for_interview_tags(&tags).await
+    }
+
     async fn all_postings(&self) -> AtsResult<Vec<Posting>> {
         Ok(self
             .client
