@@ -12,7 +12,7 @@ use super::action::{Action, EngineError, Ignored};
 use super::failure::Failure;
 use super::sync::SyncCause;
 use crate::model::{ApplicationRef, CandidateDetails, ParticipantKey};
-use crate::store::{Claim, LedgerKey, LedgerRow};
+use crate::store::{Claim, LedgerKey, LedgerRow, StoreError};
 
 /// Prefix of the application and candidate ids of screening rows.
 const SCREENING_PREFIX: &str = "willo-participant:";
@@ -139,13 +139,13 @@ impl Engine {
             .cursor_get(&screening_cursor(&row.key))
             .await?
             .ok_or_else(|| {
-                EngineError::Config(format!("screening row {} has no candidate", row.key))
+                StoreError::NotFound(format!("the candidate of screening row {}", row.key))
             })?;
         serde_json::from_str(&saved).map_err(|e| {
-            EngineError::Config(format!(
+            EngineError::from(StoreError::Backend(format!(
                 "screening row {}: unreadable candidate: {e}",
                 row.key
-            ))
+            )))
         })
     }
 }
