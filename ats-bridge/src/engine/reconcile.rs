@@ -65,7 +65,9 @@ impl Engine {
     }
 
     /// Work whose retry time has come: invites and write-backs that failed, and
-    /// scheduled participant checks. Returns how many rows were taken.
+    /// scheduled participant checks. Returns how many rows were taken. (A quiet
+    /// participant's first check is made by [`Engine::reconcile`], which schedules
+    /// the later ones here; [`Engine::run`] runs both.)
     pub async fn retry_due(&self) -> Result<usize, EngineError> {
         let config = &self.inner.config;
         let rows = self
