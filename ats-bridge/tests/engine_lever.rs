@@ -7,37 +7,34 @@
 //! another mock).
 #![cfg(feature = "lever")]
 
+mod support;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use ats_bridge::Ats;
-use ats_bridge::engine::{
-    Action, Engine, EngineConfig, EngineError, Ignored, ParticipantChecks, RetrySchedule,
-};
+use ats_bridge::engine::{Action, Engine, EngineConfig, EngineError, Ignored, ParticipantChecks};
 use ats_bridge::lever::{LeverAts, LeverAtsConfig, NOTE_MAX_CHARS};
 use ats_bridge::model::{ApplicationRef, AtsEvent, AtsName, InterviewOutcome, JobState};
 use ats_bridge::note::render_note;
 use ats_bridge::rules::{Decision, JobSelector, Rules};
-use ats_bridge::store::{LedgerKey, MemoryStore, RowState, StatusReport, Store};
-use ats_bridge::willo_inbox::{WILLO_SOURCE, willo_delivery_for_inbox};
+use ats_bridge::store::{LedgerKey, MemoryStore, RowState, Store};
 use client_core::header::HeaderMap;
 use client_core::webhook::{Clock, SystemClock};
-use lever_client::LeverClient;
 use lever_client::webhooks::{Event, EventData, signed_delivery};
 use serde_json::{Value, json};
-use willo_client::{
-    ParticipantKey, RateLimits, RetryPolicy, SecretString, WebhookDelivery, WebhookEvent,
-    WilloClient,
+use support::engine_setup::{config, count};
+use support::lever_mock::{LEVER_BASIC, QueryIs, lever_client};
+use support::mock_server::{CLIENT_ATTEMPTS, now_millis, ok, short_retries, strict_server};
+use support::willo_mock::{
+    INTERVIEW, Invitee, PARTICIPANT, PHONE, inbox_willo_delivery, participant, willo, willo_client,
+    willo_delivery, willo_invite, willo_lookup, willo_results,
 };
-use wiremock::matchers::{any, body_json, header, method, path, query_param};
-use wiremock::{Match, Mock, MockBuilder, MockServer, Request, ResponseTemplate};
+use willo_client::{ParticipantKey, SecretString, WebhookEvent};
+use wiremock::matchers::{body_json, header, method, path};
+use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
 
-/// `Authorization` for the Lever API key `test-key`: base64("test-key:").
-const LEVER_BASIC: &str = "Basic dGVzdC1rZXk6";
-/// Willo's API key; sent bare in `Authorization`.
-const WILLO_KEY: &str = "k";
-const WILLO_ROOT: &str = "/api/integrations/v2";
 const SIGNING_TOKEN: &str = "73311ged32110cc40e00c672c2e03e1a42fa28a4fabde089";
 const USER: &str = "df0adaa6-172c-4cd6-8520-49b203660fe1";
 // The ids of Lever's documented stage-change delivery.
@@ -46,37 +43,14 @@ const CONTACT: &str = "05c248f9-ccb1-435f-bab5-0ec608aec263";
 const TRIGGER_STAGE: &str = "7c2690d8-6308-4ed9-ae2a-cbfe7db26593";
 const POSTING: &str = "f2f01e16-27f8-4711-a728-7d49499795a0";
 const ONSITE: &str = "onsite-stage";
-const INTERVIEW: &str = "1e2048a686804049b128f1357c559cbf";
-const PARTICIPANT: &str = "5b0c3e8a9d7f4e21a3c6b8d9e0f1a2b3";
-const PHONE: &str = "+447700900123";
+/// The candidate of Lever's documented opportunity.
+const SHANE: Invitee = Invitee {
+    name: "Shane Smith",
+    email: "shane@exampleq3.com",
+    listed_email: "Shane@ExampleQ3.com",
+};
 
 // ---------------------------------------------------------------- the world
-
-/// A mock server answering 599 to anything no mock matched (and failing on drop).
-async fn server() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(599).set_body_string("unexpected request"))
-        .with_priority(u8::MAX)
-        .expect(0)
-        .named("catch-all")
-        .mount(&server)
-        .await;
-    server
-}
-
-/// Each client call is tried at most this often (idempotent calls only).
-const CLIENT_ATTEMPTS: u64 = 2;
-
-fn short_retries() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: CLIENT_ATTEMPTS as usize,
-        initial_backoff: Duration::from_millis(1),
-        max_backoff: Duration::from_millis(5),
-        jitter: false,
-        ..RetryPolicy::default()
-    }
-}
 
 /// The engine over both mocks, and the adapter (for verifying deliveries).
 struct World {
@@ -87,12 +61,6 @@ struct World {
     engine: Engine,
 }
 
-fn config() -> EngineConfig {
-    let mut config = EngineConfig::default();
-    config.retry = RetrySchedule::new(Duration::ZERO, Duration::ZERO, 3);
-    config
-}
-
 fn rules() -> Rules {
     Rules::new().trigger(
         "lever",
@@ -100,15 +68,6 @@ fn rules() -> Rules {
         [TRIGGER_STAGE],
         INTERVIEW,
     )
-}
-
-fn willo_client(willo: &MockServer) -> WilloClient {
-    WilloClient::builder(SecretString::from(WILLO_KEY))
-        .base_url(format!("{}{WILLO_ROOT}", willo.uri()))
-        .rate_limits(RateLimits::unlimited())
-        .retry_policy(short_retries())
-        .build()
-        .unwrap()
 }
 
 async fn world_with(store: Arc<dyn Store>, rules: Rules, config: EngineConfig) -> World {
@@ -121,16 +80,10 @@ async fn world_on_clock(
     config: EngineConfig,
     clock: Arc<dyn Clock>,
 ) -> World {
-    let willo = server().await;
-    let lever = server().await;
-    let lever_client = LeverClient::builder()
-        .base_url(format!("{}/v1", lever.uri()))
-        .api_key(SecretString::from("test-key"))
-        .retry_policy(short_retries())
-        .build()
-        .unwrap();
+    let willo = strict_server().await;
+    let lever = strict_server().await;
     let adapter = Arc::new(LeverAts::new(
-        lever_client,
+        lever_client(&lever, short_retries()),
         LeverAtsConfig::new(USER).signature_token(SecretString::from(SIGNING_TOKEN)),
     ));
     let engine = Engine::builder(willo_client(&willo), store.clone())
@@ -186,19 +139,10 @@ fn stage_changed() -> AtsEvent {
     }
 }
 
-fn count(status: &StatusReport, state: RowState) -> u64 {
-    status.by_state.get(&state).copied().unwrap_or(0)
-}
-
 // ---------------------------------------------------------------- fixtures
 
 fn fixture(name: &str) -> Value {
-    let file = format!(
-        "{}/../../shared/reference/lever/examples/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{file}: {e}"));
-    serde_json::from_str(&text).unwrap()
+    support::mock_server::fixture("lever", name)
 }
 
 /// Lever's documented opportunity, moved onto the delivery's ids, applied to
@@ -214,36 +158,6 @@ fn opportunity(phone: &str) -> Value {
     opportunity
 }
 
-/// The fixture's candidate, as the engine must send them to Willo.
-fn invite_body() -> Value {
-    json!({
-        "interview": INTERVIEW,
-        "name": "Shane Smith",
-        "email": "shane@exampleq3.com",
-        "phone": PHONE
-    })
-}
-
-/// The participant as Willo lists them once invited.
-fn listed_participant() -> Value {
-    json!([{"key": PARTICIPANT, "interview": INTERVIEW, "name": "Shane Smith", "email": "Shane@ExampleQ3.com"}])
-}
-
-/// The participant as Willo shows them after answering (stage `stage`).
-fn participant(stage: &str) -> Value {
-    json!({
-        "key": PARTICIPANT,
-        "interview": INTERVIEW,
-        "stage": stage,
-        "completed_at": "2026-11-20T10:00:00Z",
-        "score": 4.5,
-        "responses": [
-            {"question": "Tell us about yourself", "media_url": "https://videos.willo.example/a1", "transcript": "I nurse.", "score": 4},
-            {"question": "Why us?", "media_url": "https://videos.willo.example/a2", "summary": "Keen."}
-        ]
-    })
-}
-
 /// The note the adapter renders from `participant`.
 fn note_text(participant: &Value) -> String {
     let outcome = InterviewOutcome::from_participant_json(
@@ -251,21 +165,6 @@ fn note_text(participant: &Value) -> String {
         participant.clone(),
     );
     render_note(&outcome, NOTE_MAX_CHARS)
-}
-
-fn willo_body() -> Vec<u8> {
-    serde_json::to_vec(&json!({"participant": {"key": PARTICIPANT}})).unwrap()
-}
-
-fn willo_delivery(event: WebhookEvent) -> WebhookDelivery {
-    WebhookDelivery::parse(&willo_body(), Some(event)).unwrap()
-}
-
-fn now_millis() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as u64
 }
 
 /// Lever's documented stage-change delivery, signed now.
@@ -284,29 +183,6 @@ fn signed_stage_change(token: &str) -> Vec<u8> {
 
 // ---------------------------------------------------------------- mocks
 
-/// Matches when the query string holds exactly these pairs (in any order).
-struct QueryIs(Vec<(&'static str, &'static str)>);
-
-impl Match for QueryIs {
-    fn matches(&self, request: &Request) -> bool {
-        let mut got: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
-        let mut want: Vec<(String, String)> = self
-            .0
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        got.sort();
-        want.sort();
-        got == want
-    }
-}
-
-fn willo(verb: &str, route: &str) -> MockBuilder {
-    Mock::given(method(verb))
-        .and(path(format!("{WILLO_ROOT}{route}")))
-        .and(header("authorization", WILLO_KEY))
-}
-
 fn lever_get(route: &str, query: &[(&'static str, &'static str)]) -> MockBuilder {
     Mock::given(method("GET"))
         .and(path(format!("/v1{route}")))
@@ -322,14 +198,6 @@ fn lever_write(verb: &str, suffix: &str) -> MockBuilder {
         .and(QueryIs(vec![("perform_as", USER)]))
 }
 
-fn ok(body: Value) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(body)
-}
-
-fn drf_page(results: Value) -> Value {
-    json!({"count": results.as_array().map_or(0, Vec::len), "next": null, "previous": null, "results": results})
-}
-
 /// `GET /opportunities/{OPP}` (the candidate's details), `times` times.
 async fn candidate_read(w: &World, phone: &str, times: u64) {
     lever_get(&format!("/opportunities/{OPP}"), &[])
@@ -337,42 +205,6 @@ async fn candidate_read(w: &World, phone: &str, times: u64) {
         .up_to_n_times(times)
         .expect(times)
         .mount(&w.lever)
-        .await
-}
-
-/// Willo's participants of the interview (the lookup by email before inviting).
-async fn willo_lookup(w: &World, results: Value, times: u64) {
-    willo("GET", "/participants/")
-        .and(query_param("interview", INTERVIEW))
-        .and(query_param("page_size", "30"))
-        .respond_with(ok(drf_page(results)))
-        .up_to_n_times(times)
-        .expect(times)
-        .mount(&w.willo)
-        .await
-}
-
-/// `POST /participants/` with the exact invite, answered 201.
-async fn willo_invite(w: &World, times: u64) {
-    willo("POST", "/participants/")
-        .and(body_json(invite_body()))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
-            "key": PARTICIPANT, "interview": INTERVIEW,
-            "name": "Shane Smith", "email": "shane@exampleq3.com", "phone": PHONE
-        })))
-        .up_to_n_times(times)
-        .expect(times)
-        .mount(&w.willo)
-        .await
-}
-
-/// `GET /participants/{PARTICIPANT}/`.
-async fn willo_results(w: &World, participant: Value, times: u64) {
-    willo("GET", &format!("/participants/{PARTICIPANT}/"))
-        .respond_with(ok(participant))
-        .up_to_n_times(times)
-        .expect(times)
-        .mount(&w.willo)
         .await
 }
 
@@ -430,24 +262,17 @@ async fn labels_to_review(w: &World) {
 /// Everything one successful invite does, each exactly once.
 async fn one_invite(w: &World) {
     candidate_read(w, PHONE, 1).await;
-    willo_lookup(w, json!([]), 1).await;
-    willo_invite(w, 1).await;
+    willo_lookup(&w.willo, json!([]), 1).await;
+    willo_invite(&w.willo, &SHANE, 1).await;
     tags_added(w, &["Willo:Invited"], 1).await;
 }
 
 fn invited() -> Action {
-    Action::Invited {
-        key: key(),
-        participant: PARTICIPANT.into(),
-        created: true,
-    }
+    support::engine_setup::invited(key())
 }
 
 fn wrote_back(outcome: &str) -> Action {
-    Action::WroteBack {
-        key: key(),
-        outcome: outcome.into(),
-    }
+    support::engine_setup::wrote_back(key(), outcome)
 }
 
 async fn invite(w: &World) {
@@ -477,7 +302,7 @@ async fn trigger_invite_response_write_back(store: Arc<dyn Store>) {
     assert_eq!(row.candidate.as_str(), CONTACT);
 
     let answered = participant("Received");
-    willo_results(&w, answered.clone(), 1).await;
+    willo_results(&w.willo, answered.clone(), 1).await;
     notes_listed(&w, json!([]), 1).await;
     note_written(&w, &note_text(&answered), 1).await;
     labels_to_review(&w).await;
@@ -585,7 +410,7 @@ async fn late_and_repeated_willo_news_write_one_note_then_the_decision_moves_lab
         let answered = participant("Received");
         // stage_change, then new_response directly, then new_response twice through
         // the inbox: Willo is read each time, Lever written once.
-        willo_results(&w, answered.clone(), 3).await;
+        willo_results(&w.willo, answered.clone(), 3).await;
         notes_listed(&w, json!([]), 1).await;
         note_written(&w, &note_text(&answered), 1).await;
         labels_to_review(&w).await;
@@ -603,19 +428,14 @@ async fn late_and_repeated_willo_news_write_one_note_then_the_decision_moves_lab
             .unwrap();
         assert_eq!(second, Action::AlreadyDone { key: key() });
 
-        let stored = willo_delivery_for_inbox(Some(&WebhookEvent::NewResponse), &willo_body());
-        let now = now_millis() as i64;
         for _ in 0..2 {
-            w.store
-                .inbox_insert(WILLO_SOURCE, &stored.dedupe_key, &stored.payload, now)
-                .await
-                .unwrap();
+            inbox_willo_delivery(w.store.as_ref(), WebhookEvent::NewResponse).await;
         }
         assert_eq!(w.engine.process_inbox().await.unwrap(), 1);
     }
 
     // The hiring team accepts in Willo: labels move, the stage moves, no second note.
-    willo_results(&w, participant("Accepted"), 2).await;
+    willo_results(&w.willo, participant("Accepted"), 2).await;
     tags_added(&w, &["Willo:Accepted"], 1).await;
     tags_removed(
         &w,
@@ -710,7 +530,7 @@ async fn a_candidate_deleted_before_the_invite_went_out_is_never_invited() {
     let w = world().await;
     // Willo is down: the invite is rescheduled, the row stays pending.
     candidate_read(&w, PHONE, 1).await;
-    willo_lookup(&w, json!([]), 1).await;
+    willo_lookup(&w.willo, json!([]), 1).await;
     willo("POST", "/participants/")
         .respond_with(ResponseTemplate::new(503))
         .expect(1)
@@ -834,16 +654,16 @@ async fn a_dry_run_reads_the_candidate_and_sends_and_writes_nothing() {
 async fn a_willo_outage_on_the_invite_is_retried_and_invites_once() {
     let w = world().await;
     candidate_read(&w, PHONE, 2).await;
-    willo_lookup(&w, json!([]), 2).await;
+    willo_lookup(&w.willo, json!([]), 2).await;
     willo("POST", "/participants/")
-        .and(body_json(invite_body()))
+        .and(body_json(SHANE.invite_body()))
         .respond_with(ResponseTemplate::new(503))
         .up_to_n_times(1)
         .with_priority(1)
         .expect(1)
         .mount(&w.willo)
         .await;
-    willo_invite(&w, 1).await;
+    willo_invite(&w.willo, &SHANE, 1).await;
     tags_added(&w, &["Willo:Invited"], 1).await;
 
     let action = w
@@ -880,9 +700,9 @@ async fn an_invite_that_went_through_despite_the_error_is_found_and_not_sent_aga
     let w = world().await;
     candidate_read(&w, PHONE, 2).await;
     // Willo created the participant but the answer was lost: the retry finds them.
-    willo_lookup(&w, json!([]), 1).await;
+    willo_lookup(&w.willo, json!([]), 1).await;
     willo("POST", "/participants/")
-        .and(body_json(invite_body()))
+        .and(body_json(SHANE.invite_body()))
         .respond_with(ResponseTemplate::new(502))
         .up_to_n_times(1)
         .expect(1)
@@ -894,7 +714,7 @@ async fn an_invite_that_went_through_despite_the_error_is_found_and_not_sent_aga
         .await
         .unwrap();
     assert!(matches!(action, Action::Rescheduled { .. }), "{action:?}");
-    willo_lookup(&w, listed_participant(), 1).await;
+    willo_lookup(&w.willo, SHANE.listed(), 1).await;
     tags_added(&w, &["Willo:Invited"], 1).await;
     assert_eq!(w.engine.retry_due().await.unwrap(), 1);
     let status = w.engine.status().await.unwrap();
@@ -907,7 +727,7 @@ async fn a_failed_note_is_retried_and_written_once() {
     invite(&w).await;
     let answered = participant("Received");
     let text = note_text(&answered);
-    willo_results(&w, answered.clone(), 2).await;
+    willo_results(&w.willo, answered.clone(), 2).await;
     notes_listed(&w, json!([]), 2).await;
     lever_write("POST", "/notes")
         .and(body_json(json!({ "value": text })))
@@ -944,7 +764,7 @@ async fn a_write_back_failing_after_the_note_is_retried_without_a_second_note() 
     invite(&w).await;
     let answered = participant("Received");
     let text = note_text(&answered);
-    willo_results(&w, answered.clone(), 2).await;
+    willo_results(&w.willo, answered.clone(), 2).await;
     // The first attempt writes the note, then Lever fails on the tags.
     notes_listed(&w, json!([]), 1).await;
     note_written(&w, &text, 1).await;
@@ -1022,7 +842,7 @@ async fn a_retried_write_back_is_done_even_when_willo_names_the_answers_differen
     // recognises, so only the `new_response` webhook says the candidate answered.
     let bare = json!({"key": PARTICIPANT, "interview": INTERVIEW, "stage": "Received"});
     let text = note_text(&bare);
-    willo_results(&w, bare.clone(), 2).await;
+    willo_results(&w.willo, bare.clone(), 2).await;
     notes_listed(&w, json!([]), 2).await;
     lever_write("POST", "/notes")
         .and(body_json(json!({ "value": text })))
@@ -1055,8 +875,8 @@ async fn a_retried_write_back_is_done_even_when_willo_names_the_answers_differen
 async fn a_failed_invited_tag_is_retried_and_finds_the_participant_instead_of_inviting_again() {
     let w = world().await;
     candidate_read(&w, PHONE, 2).await;
-    willo_lookup(&w, json!([]), 1).await;
-    willo_invite(&w, 1).await;
+    willo_lookup(&w.willo, json!([]), 1).await;
+    willo_invite(&w.willo, &SHANE, 1).await;
     // Tagging is idempotent: the client retries it before the engine gives up for now.
     lever_write("POST", "/addTags")
         .and(body_json(json!({"tags": ["Willo:Invited"]})))
@@ -1081,7 +901,7 @@ async fn a_failed_invited_tag_is_retried_and_finds_the_participant_instead_of_in
     );
 
     // The retry finds the participant by email: no second POST, no second email.
-    willo_lookup(&w, listed_participant(), 1).await;
+    willo_lookup(&w.willo, SHANE.listed(), 1).await;
     tags_added(&w, &["Willo:Invited"], 1).await;
     assert_eq!(w.engine.retry_due().await.unwrap(), 1);
     let row = w
@@ -1098,9 +918,9 @@ async fn a_failed_invited_tag_is_retried_and_finds_the_participant_instead_of_in
 async fn retries_give_up_after_the_configured_attempts() {
     let w = world().await;
     candidate_read(&w, PHONE, 3).await;
-    willo_lookup(&w, json!([]), 3).await;
+    willo_lookup(&w.willo, json!([]), 3).await;
     willo("POST", "/participants/")
-        .and(body_json(invite_body()))
+        .and(body_json(SHANE.invite_body()))
         .respond_with(ResponseTemplate::new(503))
         .expect(3)
         .mount(&w.willo)
@@ -1126,7 +946,7 @@ async fn retries_give_up_after_the_configured_attempts() {
 async fn a_write_back_onto_a_deleted_opportunity_fails_the_row_with_the_reason() {
     let w = world().await;
     invite(&w).await;
-    willo_results(&w, participant("Received"), 1).await;
+    willo_results(&w.willo, participant("Received"), 1).await;
     lever_get(&format!("/opportunities/{OPP}/notes"), &[])
         .respond_with(
             ResponseTemplate::new(404)
@@ -1160,21 +980,12 @@ async fn a_willo_delivery_that_cannot_be_read_yet_stays_in_the_inbox_until_it_ca
         .mount(&w.willo)
         .await;
     let answered = participant("Received");
-    willo_results(&w, answered.clone(), 1).await;
+    willo_results(&w.willo, answered.clone(), 1).await;
     notes_listed(&w, json!([]), 1).await;
     note_written(&w, &note_text(&answered), 1).await;
     labels_to_review(&w).await;
 
-    let stored = willo_delivery_for_inbox(Some(&WebhookEvent::NewResponse), &willo_body());
-    w.store
-        .inbox_insert(
-            WILLO_SOURCE,
-            &stored.dedupe_key,
-            &stored.payload,
-            now_millis() as i64,
-        )
-        .await
-        .unwrap();
+    inbox_willo_delivery(w.store.as_ref(), WebhookEvent::NewResponse).await;
     assert_eq!(w.engine.process_inbox().await.unwrap(), 1);
     // Willo was down: the row is untouched and the delivery is kept for later.
     assert_eq!(
@@ -1345,7 +1156,7 @@ async fn quiet_participants_are_checked_a_bounded_number_of_times_then_left_to_t
     invite(&w).await;
     nobody_at_trigger_stage(&w, 3).await;
     let waiting = json!({"key": PARTICIPANT, "interview": INTERVIEW, "stage": "Invited"});
-    willo_results(&w, waiting, 2).await;
+    willo_results(&w.willo, waiting, 2).await;
 
     let report = w.engine.reconcile().await.unwrap();
     assert_eq!(report.participants_checked, 0, "invited just now");
@@ -1373,7 +1184,7 @@ async fn quiet_participants_are_checked_a_bounded_number_of_times_then_left_to_t
 
     // Willo's webhook still brings the answer.
     let answered = participant("Received");
-    willo_results(&w, answered.clone(), 1).await;
+    willo_results(&w.willo, answered.clone(), 1).await;
     notes_listed(&w, json!([]), 1).await;
     note_written(&w, &note_text(&answered), 1).await;
     labels_to_review(&w).await;
@@ -1392,7 +1203,7 @@ async fn a_check_that_finds_the_answer_writes_it_back_without_the_webhook() {
     invite(&w).await;
     nobody_at_trigger_stage(&w, 1).await;
     let answered = participant("Received");
-    willo_results(&w, answered.clone(), 1).await;
+    willo_results(&w.willo, answered.clone(), 1).await;
     notes_listed(&w, json!([]), 1).await;
     note_written(&w, &note_text(&answered), 1).await;
     labels_to_review(&w).await;
@@ -1411,8 +1222,8 @@ async fn a_check_that_finds_the_answer_writes_it_back_without_the_webhook() {
 async fn a_tag_lever_refuses_does_not_undo_the_invite() {
     let w = world().await;
     candidate_read(&w, PHONE, 1).await;
-    willo_lookup(&w, json!([]), 1).await;
-    willo_invite(&w, 1).await;
+    willo_lookup(&w.willo, json!([]), 1).await;
+    willo_invite(&w.willo, &SHANE, 1).await;
     lever_write("POST", "/addTags")
         .and(body_json(json!({"tags": ["Willo:Invited"]})))
         .respond_with(
@@ -1504,7 +1315,7 @@ async fn a_decision_whose_write_failed_is_retried_without_a_note() {
     let w = world().await;
     invite(&w).await;
     let answered = participant("Received");
-    willo_results(&w, answered.clone(), 1).await;
+    willo_results(&w.willo, answered.clone(), 1).await;
     notes_listed(&w, json!([]), 1).await;
     note_written(&w, &note_text(&answered), 1).await;
     labels_to_review(&w).await;
@@ -1516,7 +1327,7 @@ async fn a_decision_whose_write_failed_is_retried_without_a_note() {
     assert_eq!(first, wrote_back("completed"));
 
     // Rejected in Willo while Lever is down: retried later, labels only.
-    willo_results(&w, participant("Rejected"), 2).await;
+    willo_results(&w.willo, participant("Rejected"), 2).await;
     lever_write("POST", "/addTags")
         .and(body_json(json!({"tags": ["Willo:Rejected"]})))
         .respond_with(ResponseTemplate::new(503))

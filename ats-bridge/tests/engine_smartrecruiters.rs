@@ -7,33 +7,31 @@
 //! another mock).
 #![cfg(feature = "smartrecruiters")]
 
+mod support;
+
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ats_bridge::Ats;
-use ats_bridge::engine::{Action, Engine, EngineConfig, Ignored, RetrySchedule};
+use ats_bridge::engine::{Action, Engine, EngineConfig, Ignored};
 use ats_bridge::model::{ApplicationRef, AtsEvent, AtsName, InterviewOutcome, JobState};
 use ats_bridge::note::render_note;
 use ats_bridge::rules::{Decision, JobSelector, Rules};
 use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig};
-use ats_bridge::store::{LedgerKey, MemoryStore, RowState, StatusReport, Store};
-use ats_bridge::willo_inbox::{WILLO_SOURCE, willo_delivery_for_inbox};
+use ats_bridge::store::{LedgerKey, MemoryStore, RowState, Store};
 use serde_json::{Value, json};
-use smartrecruiters_client::SmartRecruitersClient;
 use smartrecruiters_client::notes::MAX_NOTE_CHARS;
 use smartrecruiters_client::webhooks::TestDelivery;
-use willo_client::{
-    ParticipantKey, RateLimits, RetryPolicy, SecretString, WebhookDelivery, WebhookEvent,
-    WilloClient,
+use support::engine_setup::{config, count};
+use support::mock_server::{CLIENT_ATTEMPTS, now_millis, ok, short_retries, strict_server};
+use support::smartrecruiters_mock::{SR_KEY, WEBHOOK_SECRET, smartrecruiters_client};
+use support::willo_mock::{
+    INTERVIEW, Invitee, PARTICIPANT, PHONE, inbox_willo_delivery, participant, willo, willo_client,
+    willo_delivery, willo_invite, willo_lookup, willo_results,
 };
-use wiremock::matchers::{any, body_json, header, method, path, query_param};
+use willo_client::{ParticipantKey, SecretString, WebhookDelivery, WebhookEvent};
+use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
 
-const SR_KEY: &str = "test-api-key-0123456789abcdef0123";
-const WEBHOOK_SECRET: &str = "webhook-secret-0123456789";
-/// Willo's API key; sent bare in `Authorization`.
-const WILLO_KEY: &str = "k";
-const WILLO_ROOT: &str = "/api/integrations/v2";
 // The ids of the application status delivery fixture.
 const CANDIDATE: &str = "90e2bb61-28ef-4ca6-abae-62edcaf4ff5c";
 const JOB: &str = "3588f6b0-ae55-4c10-aaa5-2903ee3a7fe6";
@@ -41,38 +39,16 @@ const JOB: &str = "3588f6b0-ae55-4c10-aaa5-2903ee3a7fe6";
 const APPLICATION: &str =
     "90e2bb61-28ef-4ca6-abae-62edcaf4ff5c:3588f6b0-ae55-4c10-aaa5-2903ee3a7fe6";
 const TRIGGER_STAGE: &str = "INTERVIEW/Video call";
-const INTERVIEW: &str = "1e2048a686804049b128f1357c559cbf";
-const PARTICIPANT: &str = "5b0c3e8a9d7f4e21a3c6b8d9e0f1a2b3";
-const PHONE: &str = "+447700900123";
 /// A tag the recruiter put on the candidate; the bridge keeps it.
 const OWN_TAG: &str = "Barista pool";
-/// Each client call is tried at most this often (idempotent calls only).
-const CLIENT_ATTEMPTS: u64 = 2;
+/// The candidate as `candidate` shows them.
+const ADA: Invitee = Invitee {
+    name: "Ada Lovelace",
+    email: "ada@example.com",
+    listed_email: "ADA@example.com",
+};
 
 // ---------------------------------------------------------------- the world
-
-/// A mock server answering 599 to anything no mock matched (and failing on drop).
-async fn server() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(599).set_body_string("unexpected request"))
-        .with_priority(u8::MAX)
-        .expect(0)
-        .named("catch-all")
-        .mount(&server)
-        .await;
-    server
-}
-
-fn short_retries() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: CLIENT_ATTEMPTS as usize,
-        initial_backoff: Duration::from_millis(1),
-        max_backoff: Duration::from_millis(5),
-        jitter: false,
-        ..RetryPolicy::default()
-    }
-}
 
 /// The engine over both mocks, and the adapter (for verifying deliveries).
 struct World {
@@ -81,12 +57,6 @@ struct World {
     adapter: Arc<SmartRecruitersAts>,
     store: Arc<dyn Store>,
     engine: Engine,
-}
-
-fn config() -> EngineConfig {
-    let mut config = EngineConfig::default();
-    config.retry = RetrySchedule::new(Duration::ZERO, Duration::ZERO, 3);
-    config
 }
 
 fn rules() -> Rules {
@@ -99,26 +69,13 @@ fn rules() -> Rules {
 }
 
 async fn world_with(store: Arc<dyn Store>, rules: Rules, config: EngineConfig) -> World {
-    let willo = server().await;
-    let sr = server().await;
-    let willo_client = WilloClient::builder(SecretString::from(WILLO_KEY))
-        .base_url(format!("{}{WILLO_ROOT}", willo.uri()))
-        .rate_limits(RateLimits::unlimited())
-        .retry_policy(short_retries())
-        .build()
-        .unwrap();
-    let sr_client = SmartRecruitersClient::builder()
-        .base_url(sr.uri())
-        .api_key(SecretString::from(SR_KEY))
-        .retry_policy(short_retries())
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap();
+    let willo = strict_server().await;
+    let sr = strict_server().await;
     let adapter = Arc::new(SmartRecruitersAts::new(
-        sr_client,
+        smartrecruiters_client(&sr, short_retries()),
         SmartRecruitersAtsConfig::new().webhook_secret(SecretString::from(WEBHOOK_SECRET)),
     ));
-    let engine = Engine::builder(willo_client, store.clone())
+    let engine = Engine::builder(willo_client(&willo), store.clone())
         .ats(adapter.clone())
         .rules(rules)
         .config(config)
@@ -160,19 +117,10 @@ fn stage_changed() -> AtsEvent {
     }
 }
 
-fn count(status: &StatusReport, state: RowState) -> u64 {
-    status.by_state.get(&state).copied().unwrap_or(0)
-}
-
 // ---------------------------------------------------------------- fixtures
 
 fn fixture(name: &str) -> Value {
-    let file = format!(
-        "{}/../../shared/reference/smartrecruiters/examples/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{file}: {e}"));
-    serde_json::from_str(&text).unwrap()
+    support::mock_server::fixture("smartrecruiters", name)
 }
 
 /// The documented candidate, with a real name, email and `phone`.
@@ -184,36 +132,6 @@ fn candidate(phone: &str) -> Value {
     candidate["email"] = json!("ada@example.com");
     candidate["phoneNumber"] = json!(phone);
     candidate
-}
-
-/// The candidate, as the engine must send them to Willo.
-fn invite_body() -> Value {
-    json!({
-        "interview": INTERVIEW,
-        "name": "Ada Lovelace",
-        "email": "ada@example.com",
-        "phone": PHONE
-    })
-}
-
-/// The participant as Willo lists them once invited.
-fn listed_participant() -> Value {
-    json!([{"key": PARTICIPANT, "interview": INTERVIEW, "name": "Ada Lovelace", "email": "ADA@example.com"}])
-}
-
-/// The participant as Willo shows them after answering (stage `stage`).
-fn participant(stage: &str) -> Value {
-    json!({
-        "key": PARTICIPANT,
-        "interview": INTERVIEW,
-        "stage": stage,
-        "completed_at": "2026-11-20T10:00:00Z",
-        "score": 4.5,
-        "responses": [
-            {"question": "Tell us about yourself", "media_url": "https://videos.willo.example/a1", "transcript": "I make coffee.", "score": 4},
-            {"question": "Why us?", "media_url": "https://videos.willo.example/a2", "summary": "Keen."}
-        ]
-    })
 }
 
 /// The note the adapter posts for `participant`: tagged to the candidate, shared with
@@ -234,26 +152,11 @@ fn note_body_for(candidate: &str, key: &str, participant: &Value) -> Value {
     })
 }
 
-fn willo_body() -> Vec<u8> {
-    serde_json::to_vec(&json!({"participant": {"key": PARTICIPANT}})).unwrap()
-}
-
-fn willo_delivery(event: WebhookEvent) -> WebhookDelivery {
-    WebhookDelivery::parse(&willo_body(), Some(event)).unwrap()
-}
-
-fn now_millis() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
-}
-
 /// Verify a signed SmartRecruiters delivery like the intake does, and keep it in the
 /// inbox. Returns whether it was new.
 async fn deliver(w: &World, event: &str, event_id: &str, body: Value) -> bool {
     let body = serde_json::to_vec(&body).unwrap();
-    let mut delivery = TestDelivery::new(event, body.clone(), (now_millis() / 1000) as u64);
+    let mut delivery = TestDelivery::new(event, body.clone(), now_millis() / 1000);
     delivery.event_id = event_id.into();
     let headers = delivery.headers(&[&SecretString::from(WEBHOOK_SECRET)]);
     let verified = w.adapter.verify_webhook(&headers, &body).unwrap();
@@ -262,7 +165,7 @@ async fn deliver(w: &World, event: &str, event_id: &str, body: Value) -> bool {
             sr_name().as_str(),
             &verified.dedupe_key,
             &verified.payload,
-            now_millis(),
+            now_millis() as i64,
         )
         .await
         .unwrap()
@@ -270,24 +173,10 @@ async fn deliver(w: &World, event: &str, event_id: &str, body: Value) -> bool {
 
 // ---------------------------------------------------------------- mocks
 
-fn willo(verb: &str, route: &str) -> MockBuilder {
-    Mock::given(method(verb))
-        .and(path(format!("{WILLO_ROOT}{route}")))
-        .and(header("authorization", WILLO_KEY))
-}
-
 fn sr(verb: &str, route: &str) -> MockBuilder {
     Mock::given(method(verb))
         .and(path(route))
         .and(header("X-SmartToken", SR_KEY))
-}
-
-fn ok(body: Value) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(body)
-}
-
-fn drf_page(results: Value) -> Value {
-    json!({"count": results.as_array().map_or(0, Vec::len), "next": null, "previous": null, "results": results})
 }
 
 /// `GET /candidates/{id}` (the candidate's details).
@@ -297,42 +186,6 @@ async fn candidate_read(w: &World, phone: &str, times: u64) {
         .up_to_n_times(times)
         .expect(times)
         .mount(&w.sr)
-        .await;
-}
-
-/// Willo's participants of the interview (the lookup by email before inviting).
-async fn willo_lookup(w: &World, results: Value, times: u64) {
-    willo("GET", "/participants/")
-        .and(query_param("interview", INTERVIEW))
-        .and(query_param("page_size", "30"))
-        .respond_with(ok(drf_page(results)))
-        .up_to_n_times(times)
-        .expect(times)
-        .mount(&w.willo)
-        .await;
-}
-
-/// `POST /participants/` with the exact invite, answered 201.
-async fn willo_invite(w: &World, times: u64) {
-    willo("POST", "/participants/")
-        .and(body_json(invite_body()))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
-            "key": PARTICIPANT, "interview": INTERVIEW,
-            "name": "Ada Lovelace", "email": "ada@example.com", "phone": PHONE
-        })))
-        .up_to_n_times(times)
-        .expect(times)
-        .mount(&w.willo)
-        .await;
-}
-
-/// `GET /participants/{PARTICIPANT}/`.
-async fn willo_results(w: &World, participant: Value, times: u64) {
-    willo("GET", &format!("/participants/{PARTICIPANT}/"))
-        .respond_with(ok(participant))
-        .up_to_n_times(times)
-        .expect(times)
-        .mount(&w.willo)
         .await;
 }
 
@@ -369,8 +222,8 @@ async fn note_shared(w: &World, participant: &Value, times: u64) {
 /// Everything one successful invite does, each exactly once.
 async fn one_invite(w: &World) {
     candidate_read(w, PHONE, 1).await;
-    willo_lookup(w, json!([]), 1).await;
-    willo_invite(w, 1).await;
+    willo_lookup(&w.willo, json!([]), 1).await;
+    willo_invite(&w.willo, &ADA, 1).await;
     tags_replaced(w, &[OWN_TAG], &[OWN_TAG, "Willo:Invited"]).await;
 }
 
@@ -385,18 +238,11 @@ async fn labels_to_review(w: &World) {
 }
 
 fn invited() -> Action {
-    Action::Invited {
-        key: key(),
-        participant: PARTICIPANT.into(),
-        created: true,
-    }
+    support::engine_setup::invited(key())
 }
 
 fn wrote_back(outcome: &str) -> Action {
-    Action::WroteBack {
-        key: key(),
-        outcome: outcome.into(),
-    }
+    support::engine_setup::wrote_back(key(), outcome)
 }
 
 async fn invite(w: &World) {
@@ -434,7 +280,7 @@ async fn trigger_invite_response_write_back(store: Arc<dyn Store>) {
     assert_eq!(row.key, key());
 
     let answered = participant("Received");
-    willo_results(&w, answered.clone(), 1).await;
+    willo_results(&w.willo, answered.clone(), 1).await;
     note_shared(&w, &answered, 1).await;
     labels_to_review(&w).await;
     let action = w
@@ -523,7 +369,7 @@ async fn late_and_repeated_willo_news_share_one_note_then_the_decision_moves_tag
     let answered = participant("Received");
     // stage_change, then new_response directly, then new_response twice through the
     // inbox: Willo is read each time, SmartRecruiters written once.
-    willo_results(&w, answered.clone(), 3).await;
+    willo_results(&w.willo, answered.clone(), 3).await;
     note_shared(&w, &answered, 1).await;
     labels_to_review(&w).await;
     let first = w
@@ -538,22 +384,13 @@ async fn late_and_repeated_willo_news_share_one_note_then_the_decision_moves_tag
         .await
         .unwrap();
     assert_eq!(second, Action::AlreadyDone { key: key() });
-    let stored = willo_delivery_for_inbox(Some(&WebhookEvent::NewResponse), &willo_body());
     for _ in 0..2 {
-        w.store
-            .inbox_insert(
-                WILLO_SOURCE,
-                &stored.dedupe_key,
-                &stored.payload,
-                now_millis(),
-            )
-            .await
-            .unwrap();
+        inbox_willo_delivery(w.store.as_ref(), WebhookEvent::NewResponse).await;
     }
     assert_eq!(w.engine.process_inbox().await.unwrap(), 1);
 
     // The hiring team accepts in Willo: tags and status move, no second note.
-    willo_results(&w, participant("Accepted"), 2).await;
+    willo_results(&w.willo, participant("Accepted"), 2).await;
     tags_replaced(
         &w,
         &[OWN_TAG, "Willo:To Review"],
@@ -757,16 +594,16 @@ async fn a_dry_run_reads_the_candidate_and_sends_and_writes_nothing() {
 async fn a_willo_outage_on_the_invite_is_retried_and_invites_once() {
     let w = world().await;
     candidate_read(&w, PHONE, 2).await;
-    willo_lookup(&w, json!([]), 2).await;
+    willo_lookup(&w.willo, json!([]), 2).await;
     willo("POST", "/participants/")
-        .and(body_json(invite_body()))
+        .and(body_json(ADA.invite_body()))
         .respond_with(ResponseTemplate::new(503))
         .up_to_n_times(1)
         .with_priority(1)
         .expect(1)
         .mount(&w.willo)
         .await;
-    willo_invite(&w, 1).await;
+    willo_invite(&w.willo, &ADA, 1).await;
     tags_replaced(&w, &[OWN_TAG], &[OWN_TAG, "Willo:Invited"]).await;
 
     let action = w
@@ -798,7 +635,7 @@ async fn a_failed_note_is_retried_and_shared_once() {
     let w = world().await;
     invite(&w).await;
     let answered = participant("Received");
-    willo_results(&w, answered.clone(), 2).await;
+    willo_results(&w.willo, answered.clone(), 2).await;
     // A note is not idempotent: the client does not repeat it; the engine does,
     // once SmartRecruiters is back.
     sr("POST", "/messages/shares")
@@ -845,7 +682,7 @@ async fn a_write_back_failing_after_the_note_is_retried_without_a_second_note() 
     let w = world().await;
     invite(&w).await;
     let answered = participant("Received");
-    willo_results(&w, answered.clone(), 2).await;
+    willo_results(&w.willo, answered.clone(), 2).await;
     sr("POST", "/messages/shares")
         .and(body_json(note_body(&answered)))
         .respond_with(
@@ -951,8 +788,8 @@ async fn a_candidate_without_an_email_fails_with_the_reason_and_no_willo_call() 
 async fn a_failed_invited_tag_is_retried_and_finds_the_participant_instead_of_inviting_again() {
     let w = world().await;
     candidate_read(&w, PHONE, 2).await;
-    willo_lookup(&w, json!([]), 1).await;
-    willo_invite(&w, 1).await;
+    willo_lookup(&w.willo, json!([]), 1).await;
+    willo_invite(&w.willo, &ADA, 1).await;
     // Reading the tags is idempotent: the client retries it before the engine gives
     // up for now.
     sr("GET", &format!("/candidates/{CANDIDATE}/tags"))
@@ -972,7 +809,7 @@ async fn a_failed_invited_tag_is_retried_and_finds_the_participant_instead_of_in
     assert!(reason.contains("labelling the invite"), "{reason}");
 
     // The retry finds the participant by email: no second POST, no second email.
-    willo_lookup(&w, listed_participant(), 1).await;
+    willo_lookup(&w.willo, ADA.listed(), 1).await;
     tags_replaced(&w, &[OWN_TAG], &[OWN_TAG, "Willo:Invited"]).await;
     assert_eq!(w.engine.retry_due().await.unwrap(), 1);
     let row = w
@@ -996,20 +833,11 @@ async fn a_willo_delivery_that_cannot_be_read_yet_stays_in_the_inbox_until_it_ca
         .mount(&w.willo)
         .await;
     let answered = participant("Received");
-    willo_results(&w, answered.clone(), 1).await;
+    willo_results(&w.willo, answered.clone(), 1).await;
     note_shared(&w, &answered, 1).await;
     labels_to_review(&w).await;
 
-    let stored = willo_delivery_for_inbox(Some(&WebhookEvent::NewResponse), &willo_body());
-    w.store
-        .inbox_insert(
-            WILLO_SOURCE,
-            &stored.dedupe_key,
-            &stored.payload,
-            now_millis(),
-        )
-        .await
-        .unwrap();
+    inbox_willo_delivery(w.store.as_ref(), WebhookEvent::NewResponse).await;
     assert_eq!(w.engine.process_inbox().await.unwrap(), 1);
     assert_eq!(
         count(&w.engine.status().await.unwrap(), RowState::Invited),
@@ -1094,7 +922,7 @@ async fn a_rejection_before_any_other_news_writes_the_note_with_the_rejected_tag
     let w = world_with(Arc::new(MemoryStore::new()), rules, config()).await;
     invite(&w).await;
     let rejected = participant("Rejected");
-    willo_results(&w, rejected.clone(), 1).await;
+    willo_results(&w.willo, rejected.clone(), 1).await;
     tags_replaced(
         &w,
         &[OWN_TAG, "Willo:Invited"],
@@ -1216,22 +1044,14 @@ async fn a_participant_of_another_interview_is_not_screened() {
 async fn two_replicas_receiving_the_same_answer_at_once_share_one_note() {
     let w = world().await;
     invite(&w).await;
-    let other = Engine::builder(
-        WilloClient::builder(SecretString::from(WILLO_KEY))
-            .base_url(format!("{}{WILLO_ROOT}", w.willo.uri()))
-            .rate_limits(RateLimits::unlimited())
-            .retry_policy(short_retries())
-            .build()
-            .unwrap(),
-        w.store.clone(),
-    )
-    .ats(w.adapter.clone())
-    .rules(rules())
-    .config(config())
-    .build()
-    .unwrap();
+    let other = Engine::builder(willo_client(&w.willo), w.store.clone())
+        .ats(w.adapter.clone())
+        .rules(rules())
+        .config(config())
+        .build()
+        .unwrap();
     let answered = participant("Received");
-    willo_results(&w, answered.clone(), 2).await;
+    willo_results(&w.willo, answered.clone(), 2).await;
     note_shared(&w, &answered, 1).await;
     labels_to_review(&w).await;
 

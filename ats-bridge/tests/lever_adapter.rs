@@ -2,8 +2,10 @@
 //! auth, query including `perform_as`, JSON body) and unexpected requests get a 599.
 #![cfg(feature = "lever")]
 
+mod support;
+
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use ats_bridge::lever::{LeverAts, LeverAtsConfig, NOTE_MAX_CHARS, interview_tag};
 use ats_bridge::model::{
@@ -15,65 +17,21 @@ use ats_bridge::rules::Rules;
 use ats_bridge::{Ats, AtsError, WebhookEventsError, WebhookRejection};
 use client_core::header::HeaderMap;
 use client_core::{RetryPolicy, SecretString};
-use lever_client::LeverClient;
 use lever_client::webhooks::{Event, EventData, FixedClock, signed_delivery};
 use serde_json::{Value, json};
+use support::lever_mock::{LEVER_BASIC, QueryIs, lever_client, query};
+use support::mock_server::{lenient_server, now_millis, ok};
 use willo_client::ParticipantKey;
-use wiremock::matchers::{any, body_json, header, method, path};
-use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
+use wiremock::matchers::{body_json, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
-/// `Authorization` for the API key `test-key`: base64("test-key:").
-const BASIC: &str = "Basic dGVzdC1rZXk6";
 const USER: &str = "df0adaa6-172c-4cd6-8520-49b203660fe1";
 const OPP: &str = "250d8f03-738a-4bba-a671-8a3d73477145";
 const POSTING: &str = "f2f01e16-27f8-4711-a728-7d49499795a0";
 const TOKEN: &str = "73311ged32110cc40e00c672c2e03e1a42fa28a4fabde089";
 
 fn fixture(name: &str) -> Value {
-    let file = format!(
-        "{}/../../shared/reference/lever/examples/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{file}: {e}"));
-    serde_json::from_str(&text).unwrap()
-}
-
-/// Matches when the query string holds exactly these pairs (in any order).
-struct QueryIs(Vec<(&'static str, &'static str)>);
-
-impl Match for QueryIs {
-    fn matches(&self, request: &Request) -> bool {
-        let mut got: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
-        let mut want: Vec<(String, String)> = self
-            .0
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        got.sort();
-        want.sort();
-        got == want
-    }
-}
-
-fn query(pairs: &[(&'static str, &'static str)]) -> QueryIs {
-    QueryIs(pairs.to_vec())
-}
-
-async fn server() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(599))
-        .with_priority(u8::MAX)
-        .mount(&server)
-        .await;
-    server
-}
-
-fn now_millis() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as u64
+    support::mock_server::fixture("lever", name)
 }
 
 fn config() -> LeverAtsConfig {
@@ -83,18 +41,13 @@ fn config() -> LeverAtsConfig {
 }
 
 fn lever_with(server: &MockServer, config: LeverAtsConfig) -> LeverAts {
-    let client = LeverClient::builder()
-        .base_url(format!("{}/v1", server.uri()))
-        .api_key(SecretString::from("test-key"))
-        .retry_policy(RetryPolicy {
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(5),
-            jitter: false,
-            ..RetryPolicy::default()
-        })
-        .build()
-        .unwrap();
-    LeverAts::new(client, config)
+    let retry = RetryPolicy {
+        initial_backoff: Duration::from_millis(1),
+        max_backoff: Duration::from_millis(5),
+        jitter: false,
+        ..RetryPolicy::default()
+    };
+    LeverAts::new(lever_client(server, retry), config)
 }
 
 async fn lever(server: &MockServer) -> LeverAts {
@@ -104,11 +57,7 @@ async fn lever(server: &MockServer) -> LeverAts {
 fn get(p: &str) -> wiremock::MockBuilder {
     Mock::given(method("GET"))
         .and(path(format!("/v1{p}")))
-        .and(header("authorization", BASIC))
-}
-
-fn ok(body: Value) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(body)
+        .and(header("authorization", LEVER_BASIC))
 }
 
 fn application() -> ApplicationRef {
@@ -121,7 +70,7 @@ fn application() -> ApplicationRef {
 
 #[tokio::test]
 async fn jobs_are_postings_of_every_page_open_while_published_or_internal() {
-    let server = server().await;
+    let server = lenient_server().await;
     let posting = |id: &str, title: &str, state: &str| json!({"id": id, "text": title, "state": state, "tags": []});
     get("/postings")
         .and(query(&[]))
@@ -169,7 +118,7 @@ async fn jobs_are_postings_of_every_page_open_while_published_or_internal() {
 
 #[tokio::test]
 async fn stages_are_the_account_wide_lever_stages() {
-    let server = server().await;
+    let server = lenient_server().await;
     get("/stages")
         .and(query(&[]))
         .respond_with(ok(fixture("sandbox-stage-list.json")))
@@ -190,7 +139,7 @@ async fn stages_are_the_account_wide_lever_stages() {
 
 #[tokio::test]
 async fn candidate_details_come_from_the_opportunity() {
-    let server = server().await;
+    let server = lenient_server().await;
     get(&format!("/opportunities/{OPP}"))
         .and(query(&[]))
         .respond_with(ok(fixture("opportunity.json")))
@@ -209,7 +158,7 @@ async fn candidate_details_come_from_the_opportunity() {
 
 #[tokio::test]
 async fn a_candidate_without_a_name_is_invalid_and_the_error_holds_no_personal_data() {
-    let server = server().await;
+    let server = lenient_server().await;
     let mut opportunity = fixture("opportunity.json");
     opportunity["data"]["name"] = Value::Null;
     get(&format!("/opportunities/{OPP}"))
@@ -230,7 +179,7 @@ async fn a_candidate_without_a_name_is_invalid_and_the_error_holds_no_personal_d
 
 #[tokio::test]
 async fn a_missing_opportunity_is_not_found() {
-    let server = server().await;
+    let server = lenient_server().await;
     get(&format!("/opportunities/{OPP}"))
         .respond_with(
             ResponseTemplate::new(404)
@@ -277,7 +226,7 @@ async fn mount_delivery_opportunity(server: &MockServer, applications: Value) {
 
 #[tokio::test]
 async fn a_signed_stage_change_is_resolved_to_its_posting() {
-    let server = server().await;
+    let server = lenient_server().await;
     mount_delivery_opportunity(
         &server,
         json!([{"id": "cdb4ff13-f7aa-49b0-b6ec-eb4617009cfa", "type": "posting", "posting": POSTING}]),
@@ -307,7 +256,7 @@ async fn a_signed_stage_change_is_resolved_to_its_posting() {
 
 #[tokio::test]
 async fn a_stage_change_of_an_opportunity_without_a_posting_is_unknown() {
-    let server = server().await;
+    let server = lenient_server().await;
     mount_delivery_opportunity(&server, json!([])).await;
     let body = stage_change_delivery("t-no-posting", now_millis());
     let events = lever(&server)
@@ -325,7 +274,7 @@ async fn a_stage_change_of_an_opportunity_without_a_posting_is_unknown() {
 
 #[tokio::test]
 async fn candidate_deleted_names_the_contact_or_else_the_opportunity() {
-    let server = server().await;
+    let server = lenient_server().await;
     let lever = lever(&server).await;
     let token = SecretString::from(TOKEN);
     let deleted = |t: &str, data: Value| {
@@ -367,7 +316,7 @@ async fn candidate_deleted_names_the_contact_or_else_the_opportunity() {
 
 #[tokio::test]
 async fn other_events_are_unknown_and_need_no_api_call() {
-    let server = server().await;
+    let server = lenient_server().await;
     let body = signed_delivery(
         &SecretString::from(TOKEN),
         Event::CandidateHired,
@@ -397,7 +346,7 @@ async fn rejection(lever: &LeverAts, body: &[u8]) -> WebhookRejection {
 
 #[tokio::test]
 async fn each_refused_delivery_has_its_own_rejection() {
-    let server = server().await;
+    let server = lenient_server().await;
     let triggered_at = 1_431_454_330_072;
     let lever = lever_with(
         &server,
@@ -465,7 +414,7 @@ async fn each_refused_delivery_has_its_own_rejection() {
 
 #[tokio::test]
 async fn without_signature_tokens_every_delivery_is_refused_and_webhooks_are_off() {
-    let server = server().await;
+    let server = lenient_server().await;
     let lever = lever_with(&server, LeverAtsConfig::new(USER));
     assert!(!lever.capabilities().webhooks);
     let body = stage_change_delivery("t", now_millis());
@@ -477,7 +426,7 @@ async fn without_signature_tokens_every_delivery_is_refused_and_webhooks_are_off
 
 #[tokio::test]
 async fn capabilities_and_name() {
-    let server = server().await;
+    let server = lenient_server().await;
     let lever = lever(&server).await;
     let caps = lever.capabilities();
     assert!(caps.notes && caps.labels && caps.stage_moves && caps.webhooks && caps.polling);
@@ -509,7 +458,7 @@ fn opportunities_query(offset: Option<&'static str>) -> QueryIs {
 
 #[tokio::test]
 async fn applications_at_stage_reads_one_page_and_returns_the_offset_token() {
-    let server = server().await;
+    let server = lenient_server().await;
     let page = fixture("opportunity-list-page.json");
     let next = page["next"].as_str().unwrap().to_owned();
     get("/opportunities")
@@ -560,7 +509,7 @@ async fn applications_at_stage_reads_one_page_and_returns_the_offset_token() {
 
 #[tokio::test]
 async fn an_expired_offset_token_restarts_from_the_first_page() {
-    let server = server().await;
+    let server = lenient_server().await;
     get("/opportunities")
         .and(opportunities_query(Some("expired")))
         .respond_with(ResponseTemplate::new(400).set_body_json(json!({
@@ -594,7 +543,7 @@ async fn an_expired_offset_token_restarts_from_the_first_page() {
 
 #[tokio::test]
 async fn other_listing_errors_are_reported() {
-    let server = server().await;
+    let server = lenient_server().await;
     get("/opportunities")
         .and(opportunities_query(None))
         .respond_with(
@@ -629,13 +578,13 @@ fn outcome() -> InterviewOutcome {
 fn post(suffix: &str) -> wiremock::MockBuilder {
     Mock::given(method("POST"))
         .and(path(format!("/v1/opportunities/{OPP}{suffix}")))
-        .and(header("authorization", BASIC))
+        .and(header("authorization", LEVER_BASIC))
         .and(query(&[("perform_as", USER)]))
 }
 
 #[tokio::test]
 async fn write_back_writes_one_note_moves_the_tags_and_the_stage_as_the_configured_user() {
-    let server = server().await;
+    let server = lenient_server().await;
     let outcome = outcome();
     let note = render_note(&outcome, NOTE_MAX_CHARS);
     assert!(
@@ -672,7 +621,7 @@ async fn write_back_writes_one_note_moves_the_tags_and_the_stage_as_the_configur
         .await;
     Mock::given(method("PUT"))
         .and(path(format!("/v1/opportunities/{OPP}/stage")))
-        .and(header("authorization", BASIC))
+        .and(header("authorization", LEVER_BASIC))
         .and(query(&[("perform_as", USER)]))
         .and(body_json(json!({"stage": "onsite"})))
         .respond_with(ok(fixture(
@@ -702,7 +651,7 @@ async fn write_back_writes_one_note_moves_the_tags_and_the_stage_as_the_configur
 
 #[tokio::test]
 async fn a_labels_only_write_back_sends_no_note_and_no_stage_change() {
-    let server = server().await;
+    let server = lenient_server().await;
     post("/addTags")
         .and(body_json(json!({"tags": ["Willo:Invited"]})))
         .respond_with(ok(fixture("opportunity.json")))
@@ -725,7 +674,7 @@ async fn a_labels_only_write_back_sends_no_note_and_no_stage_change() {
 
 #[tokio::test]
 async fn a_failed_tag_write_is_reported_as_transient_when_lever_is_down() {
-    let server = server().await;
+    let server = lenient_server().await;
     post("/addTags")
         .respond_with(ResponseTemplate::new(503))
         .mount(&server)
@@ -751,7 +700,7 @@ fn interview_tags_name_the_interview_and_the_account() {
 
 #[tokio::test]
 async fn postings_tagged_with_an_interview_tag_map_to_that_interview() {
-    let server = server().await;
+    let server = lenient_server().await;
     get("/postings")
         .and(query(&[]))
         .respond_with(ok(json!({
@@ -811,7 +760,7 @@ async fn postings_tagged_with_an_interview_tag_map_to_that_interview() {
 
 #[tokio::test]
 async fn a_repeated_write_back_does_not_write_the_note_twice() {
-    let server = server().await;
+    let server = lenient_server().await;
     let outcome = outcome();
     let mut existing = fixture("sandbox-note-get.json")["data"].clone();
     existing["id"] = json!("note-written-before");
@@ -847,7 +796,7 @@ async fn a_repeated_write_back_does_not_write_the_note_twice() {
 
 #[tokio::test]
 async fn a_lifecycle_label_also_removes_other_lifecycle_labels_left_on_the_record() {
-    let server = server().await;
+    let server = lenient_server().await;
     let mut tagged = fixture("opportunity.json");
     tagged["data"]["tags"] = json!([
         "Support",
@@ -886,7 +835,7 @@ async fn a_lifecycle_label_also_removes_other_lifecycle_labels_left_on_the_recor
 
 #[tokio::test]
 async fn a_delivery_whose_lookup_failed_is_accepted_when_lever_retries_it() {
-    let server = server().await;
+    let server = lenient_server().await;
     let lookup = format!("/opportunities/{DELIVERY_OPP}");
     get(&lookup)
         .respond_with(ResponseTemplate::new(503))
@@ -914,7 +863,7 @@ async fn a_delivery_whose_lookup_failed_is_accepted_when_lever_retries_it() {
 
 #[tokio::test]
 async fn a_stage_change_without_a_contact_id_takes_the_contact_from_the_opportunity() {
-    let server = server().await;
+    let server = lenient_server().await;
     mount_delivery_opportunity(&server, json!([{"id": "a-1", "posting": POSTING}])).await;
     let mut data = stage_change_data();
     data.contact_id = None;
@@ -944,7 +893,7 @@ async fn a_stage_change_without_a_contact_id_takes_the_contact_from_the_opportun
 
 #[tokio::test]
 async fn writing_back_onto_a_deleted_opportunity_is_not_found() {
-    let server = server().await;
+    let server = lenient_server().await;
     post("/addTags")
         .respond_with(
             ResponseTemplate::new(404)

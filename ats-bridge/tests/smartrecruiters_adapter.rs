@@ -2,7 +2,9 @@
 //! what the bridge makes of the answers.
 #![cfg(feature = "smartrecruiters")]
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+mod support;
+
+use std::time::Duration;
 
 use ats_bridge::model::{
     ApplicationId, ApplicationRef, AtsEvent, CandidateDetails, InterviewOutcome, JobId, JobState,
@@ -18,45 +20,24 @@ use smartrecruiters_client::webhooks::TestDelivery;
 use smartrecruiters_client::{
     ApplicationStatus, JobStatus, RetryPolicy, SecretString, SmartRecruitersClient,
 };
-use wiremock::matchers::{
-    any, body_json, header, method, path, query_param, query_param_is_missing,
-};
+use support::mock_server::{now_secs, strict_server};
+use support::smartrecruiters_mock::{SR_KEY, WEBHOOK_SECRET, smartrecruiters_client};
+use wiremock::matchers::{body_json, header, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
-
-const API_KEY: &str = "test-api-key-0123456789abcdef0123";
-const WEBHOOK_SECRET: &str = "webhook-secret-0123456789";
-
-async fn server() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(599).set_body_string("unexpected request"))
-        .with_priority(u8::MAX)
-        .expect(0)
-        .named("catch-all")
-        .mount(&server)
-        .await;
-    server
-}
 
 fn adapter(server: &MockServer) -> SmartRecruitersAts {
     adapter_with(server, SmartRecruitersAtsConfig::new())
 }
 
 fn adapter_with(server: &MockServer, config: SmartRecruitersAtsConfig) -> SmartRecruitersAts {
-    let client = SmartRecruitersClient::builder()
-        .base_url(server.uri())
-        .api_key(SecretString::from(API_KEY))
-        .retry_policy(RetryPolicy {
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(5),
-            jitter: false,
-            ..RetryPolicy::default()
-        })
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap();
+    let retry = RetryPolicy {
+        initial_backoff: Duration::from_millis(1),
+        max_backoff: Duration::from_millis(5),
+        jitter: false,
+        ..RetryPolicy::default()
+    };
     SmartRecruitersAts::new(
-        client,
+        smartrecruiters_client(server, retry),
         config.webhook_secret(SecretString::from(WEBHOOK_SECRET)),
     )
 }
@@ -64,7 +45,7 @@ fn adapter_with(server: &MockServer, config: SmartRecruitersAtsConfig) -> SmartR
 fn api(verb: &str, route: &str) -> wiremock::MockBuilder {
     Mock::given(method(verb))
         .and(path(route))
-        .and(header("X-SmartToken", API_KEY))
+        .and(header("X-SmartToken", SR_KEY))
 }
 
 fn app_ref() -> ApplicationRef {
@@ -75,13 +56,6 @@ fn app_ref() -> ApplicationRef {
     }
 }
 
-fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-}
-
 fn signed(event: &str, body: &Value, timestamp: u64, secret: &str) -> (HeaderMap, Vec<u8>) {
     let body = serde_json::to_vec(body).unwrap();
     let headers =
@@ -90,7 +64,7 @@ fn signed(event: &str, body: &Value, timestamp: u64, secret: &str) -> (HeaderMap
 }
 
 fn delivery(event: &str, body: Value) -> (HeaderMap, Vec<u8>) {
-    signed(event, &body, now(), WEBHOOK_SECRET)
+    signed(event, &body, now_secs(), WEBHOOK_SECRET)
 }
 
 #[test]
@@ -109,7 +83,7 @@ fn stage_ids_encode_status_and_sub_status() {
 
 #[tokio::test]
 async fn jobs_follow_every_page_and_apply_the_allow_list() {
-    let server = server().await;
+    let server = strict_server().await;
     api("GET", "/jobs")
         .and(query_param("limit", "100"))
         .and(query_param("sort", "job_id"))
@@ -156,7 +130,7 @@ async fn jobs_follow_every_page_and_apply_the_allow_list() {
 
 #[tokio::test]
 async fn a_custom_allow_list_decides_what_is_open() {
-    let server = server().await;
+    let server = strict_server().await;
     api("GET", "/jobs")
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "content": [
@@ -175,7 +149,7 @@ async fn a_custom_allow_list_decides_what_is_open() {
 
 #[tokio::test]
 async fn stages_are_statuses_and_the_active_processes_sub_statuses() {
-    let server = server().await;
+    let server = strict_server().await;
     api("GET", "/configuration/hiring-processes")
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "totalFound": 3,
@@ -215,7 +189,7 @@ async fn stages_are_statuses_and_the_active_processes_sub_statuses() {
 
 #[tokio::test]
 async fn candidate_details_come_from_the_profile() {
-    let server = server().await;
+    let server = strict_server().await;
     api("GET", "/candidates/c1")
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "id": "c1", "firstName": "Ada", "lastName": "Lovelace",
@@ -238,7 +212,7 @@ async fn candidate_details_come_from_the_profile() {
 
 #[tokio::test]
 async fn a_candidate_without_a_name_is_invalid_and_the_error_names_no_one() {
-    let server = server().await;
+    let server = strict_server().await;
     api("GET", "/candidates/c1")
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "id": "c1", "firstName": " ", "email": "ada@example.com"
@@ -254,7 +228,7 @@ async fn a_candidate_without_a_name_is_invalid_and_the_error_names_no_one() {
 
 #[tokio::test]
 async fn a_missing_candidate_is_not_found() {
-    let server = server().await;
+    let server = strict_server().await;
     api("GET", "/candidates/c1")
         .respond_with(ResponseTemplate::new(404).set_body_json(json!({"message": "Not found"})))
         .expect(1)
@@ -269,7 +243,7 @@ async fn a_missing_candidate_is_not_found() {
 
 #[tokio::test]
 async fn a_status_update_becomes_a_stage_change_at_the_current_status() {
-    let server = server().await;
+    let server = strict_server().await;
     api("GET", "/candidates/c1/jobs/j1")
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "status": "INTERVIEW", "subStatus": "Video call"
@@ -296,7 +270,7 @@ async fn a_status_update_becomes_a_stage_change_at_the_current_status() {
 
 #[tokio::test]
 async fn the_pair_names_the_application_with_or_without_an_application_id() {
-    let server = server().await;
+    let server = strict_server().await;
     api("GET", "/candidates/c1/jobs/j1")
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"status": "NEW"})))
         .expect(1)
@@ -319,7 +293,7 @@ async fn the_pair_names_the_application_with_or_without_an_application_id() {
 
 #[tokio::test]
 async fn a_deleted_candidate_is_reported_without_calling_the_api() {
-    let server = server().await;
+    let server = strict_server().await;
     let (headers, body) = delivery("candidate.deleted", json!({"id": "c9"}));
     let events = adapter(&server)
         .webhook_events(&headers, &body)
@@ -335,7 +309,7 @@ async fn a_deleted_candidate_is_reported_without_calling_the_api() {
 
 #[tokio::test]
 async fn a_job_status_update_reads_the_job_and_applies_the_allow_list() {
-    let server = server().await;
+    let server = strict_server().await;
     api("GET", "/jobs/j1")
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "id": "j1", "title": "Barista", "status": "FILLED"
@@ -373,7 +347,7 @@ async fn a_job_status_update_reads_the_job_and_applies_the_allow_list() {
 
 #[tokio::test]
 async fn other_events_are_unknown() {
-    let server = server().await;
+    let server = strict_server().await;
     let ats = adapter(&server);
     for (name, body) in [
         ("job.created", json!({"id": "j1"})),
@@ -392,7 +366,7 @@ async fn other_events_are_unknown() {
 #[tokio::test]
 async fn a_handshake_is_not_taken_for_a_delivery() {
     // The intake answers activation handshakes; the adapter never stores one.
-    let server = server().await;
+    let server = strict_server().await;
     let mut headers = HeaderMap::new();
     headers.insert("x-hook-secret", HeaderValue::from_static("handshake-value"));
     let refused = adapter(&server).verify_webhook(&headers, b"");
@@ -411,7 +385,7 @@ async fn rejection(ats: &SmartRecruitersAts, headers: &HeaderMap, body: &[u8]) -
 
 #[tokio::test]
 async fn each_refusal_has_its_own_rejection() {
-    let server = server().await;
+    let server = strict_server().await;
     let ats = adapter(&server);
     let body = json!({"id": "c1"});
 
@@ -422,7 +396,7 @@ async fn each_refusal_has_its_own_rejection() {
         WebhookRejection::MissingHeader("smartrecruiters-signature".into())
     );
 
-    let (headers, raw) = signed("candidate.deleted", &body, now(), "some-other-secret");
+    let (headers, raw) = signed("candidate.deleted", &body, now_secs(), "some-other-secret");
     assert_eq!(
         rejection(&ats, &headers, &raw).await,
         WebhookRejection::BadSignature
@@ -435,7 +409,12 @@ async fn each_refusal_has_its_own_rejection() {
         WebhookRejection::BadSignature
     );
 
-    let (headers, raw) = signed("candidate.deleted", &body, now() - 3_600, WEBHOOK_SECRET);
+    let (headers, raw) = signed(
+        "candidate.deleted",
+        &body,
+        now_secs() - 3_600,
+        WEBHOOK_SECRET,
+    );
     assert_eq!(
         rejection(&ats, &headers, &raw).await,
         WebhookRejection::Stale
@@ -450,10 +429,10 @@ async fn each_refusal_has_its_own_rejection() {
 
 #[tokio::test]
 async fn without_secrets_every_delivery_is_refused() {
-    let server = server().await;
+    let server = strict_server().await;
     let client = SmartRecruitersClient::builder()
         .base_url(server.uri())
-        .api_key(SecretString::from(API_KEY))
+        .api_key(SecretString::from(SR_KEY))
         .build()
         .unwrap();
     let ats = SmartRecruitersAts::new(client, SmartRecruitersAtsConfig::new());
@@ -466,7 +445,7 @@ async fn without_secrets_every_delivery_is_refused() {
 
 #[tokio::test]
 async fn a_failed_lookup_is_an_ats_error_that_stays_transient() {
-    let server = server().await;
+    let server = strict_server().await;
     api("GET", "/candidates/c1/jobs/j1")
         .respond_with(ResponseTemplate::new(503).set_body_json(json!({"message": "down"})))
         .mount(&server)
@@ -483,7 +462,7 @@ async fn a_failed_lookup_is_an_ats_error_that_stays_transient() {
 
 #[tokio::test]
 async fn applications_at_a_stage_page_with_the_cursor() {
-    let server = server().await;
+    let server = strict_server().await;
     api("GET", "/candidates")
         .and(query_param("jobId", "j1"))
         .and(query_param("status", "INTERVIEW"))
@@ -534,7 +513,7 @@ async fn applications_at_a_stage_page_with_the_cursor() {
 
 #[tokio::test]
 async fn a_plain_status_is_searched_without_a_sub_status() {
-    let server = server().await;
+    let server = strict_server().await;
     api("GET", "/candidates")
         .and(query_param("jobId", "j1"))
         .and(query_param("status", "NEW"))
@@ -591,7 +570,7 @@ async fn note_content(server: &MockServer) -> String {
 
 #[tokio::test]
 async fn write_back_writes_one_note_replaces_tags_and_moves_the_application() {
-    let server = server().await;
+    let server = strict_server().await;
     mount_note(&server).await;
     api("GET", "/candidates/c1/tags")
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
@@ -652,7 +631,7 @@ async fn write_back_writes_one_note_replaces_tags_and_moves_the_application() {
 
 #[tokio::test]
 async fn a_huge_outcome_still_fits_one_note_with_every_answer_link() {
-    let server = server().await;
+    let server = strict_server().await;
     mount_note(&server).await;
     let write = WriteBack::results(outcome(40_000), Vec::new(), Vec::new());
     let receipt = adapter(&server)
@@ -673,7 +652,7 @@ async fn a_huge_outcome_still_fits_one_note_with_every_answer_link() {
 
 #[tokio::test]
 async fn labels_already_right_are_left_alone() {
-    let server = server().await;
+    let server = strict_server().await;
     api("GET", "/candidates/c1/tags")
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "tags": ["willo:to review"]
@@ -692,7 +671,7 @@ async fn labels_already_right_are_left_alone() {
 
 #[tokio::test]
 async fn removing_the_last_label_replaces_with_an_empty_set() {
-    let server = server().await;
+    let server = strict_server().await;
     api("GET", "/candidates/c1/tags")
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"tags": ["Willo:Invited"]})))
         .expect(1)
@@ -713,7 +692,7 @@ async fn removing_the_last_label_replaces_with_an_empty_set() {
 
 #[tokio::test]
 async fn moving_a_missing_application_is_not_found() {
-    let server = server().await;
+    let server = strict_server().await;
     api("PUT", "/candidates/c1/jobs/j1/status")
         .and(body_json(json!({"status": "REJECTED"})))
         .respond_with(ResponseTemplate::new(404).set_body_json(json!({"message": "Not found"})))
@@ -733,7 +712,7 @@ async fn moving_a_missing_application_is_not_found() {
 
 #[tokio::test]
 async fn create_application_adds_the_candidate_to_the_job() {
-    let server = server().await;
+    let server = strict_server().await;
     api("POST", "/jobs/j1/candidates")
         .and(body_json(json!({
             "firstName": "Mary Ann", "lastName": "Smith",
@@ -763,7 +742,7 @@ async fn create_application_adds_the_candidate_to_the_job() {
 
 #[tokio::test]
 async fn a_vanished_application_in_a_delivery_is_not_found() {
-    let server = server().await;
+    let server = strict_server().await;
     api("GET", "/candidates/c1/jobs/j1")
         .respond_with(ResponseTemplate::new(404).set_body_json(json!({"message": "Not found"})))
         .expect(1)
@@ -783,7 +762,7 @@ async fn a_vanished_application_in_a_delivery_is_not_found() {
 
 #[tokio::test]
 async fn notes_can_be_open_notes_instead() {
-    let server = server().await;
+    let server = strict_server().await;
     api("POST", "/messages/shares")
         .and(|request: &Request| {
             let body: Value = serde_json::from_slice(&request.body).unwrap_or_default();
@@ -807,7 +786,7 @@ async fn notes_can_be_open_notes_instead() {
 fn debug_of_the_adapter_shows_no_secret() {
     let client = SmartRecruitersClient::builder()
         .base_url("http://127.0.0.1:9")
-        .api_key(SecretString::from(API_KEY))
+        .api_key(SecretString::from(SR_KEY))
         .build()
         .unwrap();
     let ats = SmartRecruitersAts::new(
@@ -816,7 +795,7 @@ fn debug_of_the_adapter_shows_no_secret() {
     );
     let text = format!("{ats:?}");
     assert!(
-        !text.contains(API_KEY) && !text.contains(WEBHOOK_SECRET),
+        !text.contains(SR_KEY) && !text.contains(WEBHOOK_SECRET),
         "{text}"
     );
 }

@@ -2,18 +2,22 @@
 //! given forgeries of what Lever actually signs.
 #![cfg(all(feature = "testkit", feature = "lever"))]
 
+mod support;
+
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use ats_bridge::lever::{LeverAts, LeverAtsConfig};
 use ats_bridge::model::{ApplicationRef, StageId};
 use ats_bridge::testkit::{Check, Conformance, Delivery, Fixture, Outcome, Report, Tampering};
 use client_core::header::HeaderMap;
 use client_core::{RetryPolicy, SecretString};
-use lever_client::LeverClient;
 use lever_client::webhooks::{Event, EventData, signed_delivery};
 use serde_json::{Value, json};
-use wiremock::matchers::{any, method, path, query_param, query_param_is_missing};
+use support::conformance::skipped;
+use support::lever_mock::lever_client;
+use support::mock_server::{answer_599_to_the_rest, now_millis, ok};
+use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 const USER: &str = "df0adaa6-172c-4cd6-8520-49b203660fe1";
@@ -24,16 +28,7 @@ const STAGE: &str = "applicant-new";
 const TOKEN: &str = "73311ged32110cc40e00c672c2e03e1a42fa28a4fabde089";
 
 fn example(name: &str) -> Value {
-    let file = format!(
-        "{}/../../shared/reference/lever/examples/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{file}: {e}"));
-    serde_json::from_str(&text).unwrap()
-}
-
-fn ok(body: Value) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(body)
+    support::mock_server::fixture("lever", name)
 }
 
 /// The fixture opportunity, applied to the fixture posting, carrying `tags`.
@@ -136,26 +131,17 @@ async fn lever_server(tags: &Arc<Mutex<Vec<String>>>) -> MockServer {
         )))
         .mount(&server)
         .await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(599))
-        .with_priority(u8::MAX)
-        .mount(&server)
-        .await;
+    answer_599_to_the_rest(&server).await;
     server
 }
 
 fn lever(server: &MockServer) -> LeverAts {
-    let client = LeverClient::builder()
-        .base_url(format!("{}/v1", server.uri()))
-        .api_key(SecretString::from("test-key"))
-        .retry_policy(RetryPolicy {
-            max_attempts: 1,
-            ..RetryPolicy::default()
-        })
-        .build()
-        .unwrap();
+    let retry = RetryPolicy {
+        max_attempts: 1,
+        ..RetryPolicy::default()
+    };
     LeverAts::new(
-        client,
+        lever_client(server, retry),
         LeverAtsConfig::new(USER).signature_token(SecretString::from(TOKEN)),
     )
 }
@@ -169,16 +155,12 @@ fn signed(application: &ApplicationRef, stage: &StageId) -> Delivery {
         "toStageId": stage.as_str(),
     }))
     .unwrap();
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as u64;
     let token = format!("token-{}-{stage}", application.application);
     let body = signed_delivery(
         &SecretString::from(TOKEN),
         Event::CandidateStageChange,
         &token,
-        now,
+        now_millis(),
         data,
     );
     Delivery::new(HeaderMap::new(), body)
@@ -222,15 +204,6 @@ async fn run(fixture: impl FnOnce(Fixture) -> Fixture) -> Report {
         .call_timeout(Duration::from_secs(5))
         .run()
         .await
-}
-
-fn skipped(report: &Report) -> Vec<Check> {
-    report
-        .findings()
-        .iter()
-        .filter(|f| matches!(f.outcome, Outcome::Skipped(_)))
-        .map(|f| f.check)
-        .collect()
 }
 
 #[tokio::test]

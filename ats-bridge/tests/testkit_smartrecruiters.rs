@@ -1,30 +1,29 @@
 //! The conformance suite against `SmartRecruitersAts` over a mock SmartRecruiters.
 #![cfg(all(feature = "testkit", feature = "smartrecruiters"))]
 
+mod support;
+
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use ats_bridge::model::{ApplicationRef, StageId};
 use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig};
-use ats_bridge::testkit::{Check, Conformance, Delivery, Fixture, Outcome, Report};
+use ats_bridge::testkit::{Check, Conformance, Delivery, Fixture, Report};
 use serde_json::{Value, json};
 use smartrecruiters_client::webhooks::TestDelivery;
-use smartrecruiters_client::{RetryPolicy, SecretString, SmartRecruitersClient};
-use wiremock::matchers::{any, method, path, query_param, query_param_is_missing};
+use smartrecruiters_client::{RetryPolicy, SecretString};
+use support::conformance::skipped;
+use support::mock_server::{answer_599_to_the_rest, now_secs, ok};
+use support::smartrecruiters_mock::{WEBHOOK_SECRET, smartrecruiters_client};
+use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-const API_KEY: &str = "test-api-key-0123456789abcdef0123";
-const WEBHOOK_SECRET: &str = "webhook-secret-0123456789";
 const JOB: &str = "j1";
 const CANDIDATE: &str = "c1";
 const STATUS: &str = "INTERVIEW";
 const SUB_STATUS: &str = "Video call";
 /// The application id SmartRecruiters sends in `application.status.updated`.
 const APPLICATION_ID: &str = "a1";
-
-fn ok(body: Value) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(body)
-}
 
 /// The candidate's tags: `GET` reads them, `PUT` replaces them.
 struct Tags {
@@ -106,26 +105,17 @@ async fn server(tags: &Arc<Mutex<Vec<String>>>) -> MockServer {
         .respond_with(ResponseTemplate::new(204))
         .mount(&server)
         .await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(599).set_body_string("unexpected request"))
-        .with_priority(u8::MAX)
-        .mount(&server)
-        .await;
+    answer_599_to_the_rest(&server).await;
     server
 }
 
 fn adapter(server: &MockServer) -> SmartRecruitersAts {
-    let client = SmartRecruitersClient::builder()
-        .base_url(server.uri())
-        .api_key(SecretString::from(API_KEY))
-        .retry_policy(RetryPolicy {
-            max_attempts: 1,
-            ..RetryPolicy::default()
-        })
-        .build()
-        .unwrap();
+    let retry = RetryPolicy {
+        max_attempts: 1,
+        ..RetryPolicy::default()
+    };
     SmartRecruitersAts::new(
-        client,
+        smartrecruiters_client(server, retry),
         SmartRecruitersAtsConfig::new().webhook_secret(SecretString::from(WEBHOOK_SECRET)),
     )
 }
@@ -138,14 +128,10 @@ fn signed(application: &ApplicationRef, stage: &StageId) -> Delivery {
         "candidate_id": application.candidate.as_str(),
         "application_id": APPLICATION_ID,
     });
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
     let mut delivery = TestDelivery::new(
         "application.status.updated",
         serde_json::to_vec(&body).unwrap(),
-        now,
+        now_secs(),
     );
     delivery.event_id = format!("event-{}-{stage}", application.application);
     let headers = delivery.headers(&[&SecretString::from(WEBHOOK_SECRET)]);
@@ -171,15 +157,6 @@ async fn run() -> Report {
         .call_timeout(Duration::from_secs(5))
         .run()
         .await
-}
-
-fn skipped(report: &Report) -> Vec<Check> {
-    report
-        .findings()
-        .iter()
-        .filter(|f| matches!(f.outcome, Outcome::Skipped(_)))
-        .map(|f| f.check)
-        .collect()
 }
 
 /// Webhooks and the reconciler name the application the same way (`candidate:job`),

@@ -2,7 +2,16 @@
 #![allow(dead_code)]
 
 pub mod clock;
+#[cfg(feature = "testkit")]
+pub mod conformance;
+pub mod engine_setup;
 pub mod fake_willo;
+#[cfg(feature = "lever")]
+pub mod lever_mock;
+pub mod mock_server;
 #[cfg(feature = "postgres")]
 pub mod postgres;
+#[cfg(feature = "smartrecruiters")]
+pub mod smartrecruiters_mock;
 pub mod tiny_ats;
+pub mod willo_mock;

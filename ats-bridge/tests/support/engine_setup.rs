@@ -1,0 +1,37 @@
+//! Engine settings and status reads the vendor engine tests share.
+
+use std::time::Duration;
+
+use ats_bridge::engine::{Action, EngineConfig, RetrySchedule};
+use ats_bridge::store::{LedgerKey, RowState, StatusReport};
+
+use super::willo_mock::PARTICIPANT;
+
+/// The default engine, retrying at once and giving up after three attempts.
+pub fn config() -> EngineConfig {
+    let mut config = EngineConfig::default();
+    config.retry = RetrySchedule::new(Duration::ZERO, Duration::ZERO, 3);
+    config
+}
+
+/// How many rows are in `state`.
+pub fn count(status: &StatusReport, state: RowState) -> u64 {
+    status.by_state.get(&state).copied().unwrap_or(0)
+}
+
+/// The row `key` was invited just now as `PARTICIPANT`.
+pub fn invited(key: LedgerKey) -> Action {
+    Action::Invited {
+        key,
+        participant: PARTICIPANT.into(),
+        created: true,
+    }
+}
+
+/// The row `key` had `outcome` written back.
+pub fn wrote_back(key: LedgerKey, outcome: &str) -> Action {
+    Action::WroteBack {
+        key,
+        outcome: outcome.into(),
+    }
+}
