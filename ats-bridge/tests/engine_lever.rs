@@ -24,12 +24,12 @@ use client_core::header::HeaderMap;
 use client_core::webhook::{Clock, SystemClock};
 use lever_client::webhooks::{Event, EventData, signed_delivery};
 use serde_json::{Value, json};
-use support::engine_setup::{config, count};
+use support::engine_setup::{config, count, on_willo_news, rows_in};
 use support::lever_mock::{LEVER_BASIC, QueryIs, lever_client};
 use support::mock_server::{CLIENT_ATTEMPTS, now_millis, ok, short_retries, strict_server};
 use support::willo_mock::{
     INTERVIEW, Invitee, PARTICIPANT, PHONE, inbox_willo_delivery, participant, willo, willo_client,
-    willo_delivery, willo_invite, willo_lookup, willo_results,
+    willo_invite, willo_lookup, willo_results,
 };
 use willo_client::{ParticipantKey, SecretString, WebhookEvent};
 use wiremock::matchers::{body_json, header, method, path};
@@ -275,14 +275,17 @@ fn wrote_back(outcome: &str) -> Action {
     support::engine_setup::wrote_back(key(), outcome)
 }
 
-async fn invite(w: &World) {
-    one_invite(w).await;
-    let action = w
-        .engine
+/// The engine's action on the application reaching the trigger stage.
+async fn on_stage_change(w: &World) -> Action {
+    w.engine
         .handle_ats_event(&lever_name(), &stage_changed())
         .await
-        .unwrap();
-    assert_eq!(action, invited());
+        .unwrap()
+}
+
+async fn invite(w: &World) {
+    one_invite(w).await;
+    assert_eq!(on_stage_change(w).await, invited());
 }
 
 // ---------------------------------------------------------------- 1. the happy path
@@ -306,11 +309,7 @@ async fn trigger_invite_response_write_back(store: Arc<dyn Store>) {
     notes_listed(&w, json!([]), 1).await;
     note_written(&w, &note_text(&answered), 1).await;
     labels_to_review(&w).await;
-    let action = w
-        .engine
-        .handle_willo_delivery(&willo_delivery(WebhookEvent::NewResponse))
-        .await
-        .unwrap();
+    let action = on_willo_news(&w.engine, WebhookEvent::NewResponse).await;
     assert_eq!(action, wrote_back("completed"));
 
     let status = w.engine.status().await.unwrap();
@@ -415,17 +414,9 @@ async fn late_and_repeated_willo_news_write_one_note_then_the_decision_moves_lab
         note_written(&w, &note_text(&answered), 1).await;
         labels_to_review(&w).await;
 
-        let first = w
-            .engine
-            .handle_willo_delivery(&willo_delivery(WebhookEvent::StageChange))
-            .await
-            .unwrap();
+        let first = on_willo_news(&w.engine, WebhookEvent::StageChange).await;
         assert_eq!(first, wrote_back("completed"));
-        let second = w
-            .engine
-            .handle_willo_delivery(&willo_delivery(WebhookEvent::NewResponse))
-            .await
-            .unwrap();
+        let second = on_willo_news(&w.engine, WebhookEvent::NewResponse).await;
         assert_eq!(second, Action::AlreadyDone { key: key() });
 
         for _ in 0..2 {
@@ -451,17 +442,9 @@ async fn late_and_repeated_willo_news_write_one_note_then_the_decision_moves_lab
         .expect(1)
         .mount(&w.lever)
         .await;
-    let decided = w
-        .engine
-        .handle_willo_delivery(&willo_delivery(WebhookEvent::StageChange))
-        .await
-        .unwrap();
+    let decided = on_willo_news(&w.engine, WebhookEvent::StageChange).await;
     assert_eq!(decided, wrote_back("decision:accepted"));
-    let again = w
-        .engine
-        .handle_willo_delivery(&willo_delivery(WebhookEvent::StageChange))
-        .await
-        .unwrap();
+    let again = on_willo_news(&w.engine, WebhookEvent::StageChange).await;
     assert_eq!(again, Action::AlreadyDone { key: key() });
 
     let status = w.engine.status().await.unwrap();
@@ -508,18 +491,10 @@ async fn a_deleted_candidate_cancels_the_invited_row_and_erases_the_link() {
     // Willo's news about the participant now concerns no one: no request at all.
     let willo_seen = w.willo.received_requests().await.unwrap().len();
     let lever_seen = w.lever.received_requests().await.unwrap().len();
-    let action = w
-        .engine
-        .handle_willo_delivery(&willo_delivery(WebhookEvent::NewResponse))
-        .await
-        .unwrap();
+    let action = on_willo_news(&w.engine, WebhookEvent::NewResponse).await;
     assert_eq!(action, Action::Ignored(Ignored::UnknownParticipant));
     // A later stage change for the same application does not invite again either.
-    let action = w
-        .engine
-        .handle_ats_event(&lever_name(), &stage_changed())
-        .await
-        .unwrap();
+    let action = on_stage_change(&w).await;
     assert_eq!(action, Action::AlreadyDone { key: key() });
     assert_eq!(w.willo.received_requests().await.unwrap().len(), willo_seen);
     assert_eq!(w.lever.received_requests().await.unwrap().len(), lever_seen);
@@ -536,11 +511,7 @@ async fn a_candidate_deleted_before_the_invite_went_out_is_never_invited() {
         .expect(1)
         .mount(&w.willo)
         .await;
-    let action = w
-        .engine
-        .handle_ats_event(&lever_name(), &stage_changed())
-        .await
-        .unwrap();
+    let action = on_stage_change(&w).await;
     assert!(matches!(action, Action::Rescheduled { .. }), "{action:?}");
 
     let action = w
@@ -584,11 +555,7 @@ async fn a_closed_posting_takes_no_invites() {
             state: JobState::Closed
         }
     );
-    let action = w
-        .engine
-        .handle_ats_event(&lever_name(), &stage_changed())
-        .await
-        .unwrap();
+    let action = on_stage_change(&w).await;
     assert_eq!(action, Action::Ignored(Ignored::JobClosed));
     assert!(w.willo.received_requests().await.unwrap().is_empty());
     assert!(w.lever.received_requests().await.unwrap().is_empty());
@@ -635,11 +602,7 @@ async fn a_dry_run_reads_the_candidate_and_sends_and_writes_nothing() {
     config.dry_run = true;
     let w = world_with(Arc::new(MemoryStore::new()), rules(), config).await;
     candidate_read(&w, PHONE, 1).await;
-    let action = w
-        .engine
-        .handle_ats_event(&lever_name(), &stage_changed())
-        .await
-        .unwrap();
+    let action = on_stage_change(&w).await;
     assert_eq!(action, Action::WouldInvite { key: key() });
     assert_eq!(w.engine.would_invite(), vec![key()]);
     assert!(w.willo.received_requests().await.unwrap().is_empty());
@@ -666,11 +629,7 @@ async fn a_willo_outage_on_the_invite_is_retried_and_invites_once() {
     willo_invite(&w.willo, &SHANE, 1).await;
     tags_added(&w, &["Willo:Invited"], 1).await;
 
-    let action = w
-        .engine
-        .handle_ats_event(&lever_name(), &stage_changed())
-        .await
-        .unwrap();
+    let action = on_stage_change(&w).await;
     let Action::Rescheduled {
         key: row, reason, ..
     } = &action
@@ -708,11 +667,7 @@ async fn an_invite_that_went_through_despite_the_error_is_found_and_not_sent_aga
         .expect(1)
         .mount(&w.willo)
         .await;
-    let action = w
-        .engine
-        .handle_ats_event(&lever_name(), &stage_changed())
-        .await
-        .unwrap();
+    let action = on_stage_change(&w).await;
     assert!(matches!(action, Action::Rescheduled { .. }), "{action:?}");
     willo_lookup(&w.willo, SHANE.listed(), 1).await;
     tags_added(&w, &["Willo:Invited"], 1).await;
@@ -740,11 +695,7 @@ async fn a_failed_note_is_retried_and_written_once() {
     note_written(&w, &text, 1).await;
     labels_to_review(&w).await;
 
-    let action = w
-        .engine
-        .handle_willo_delivery(&willo_delivery(WebhookEvent::NewResponse))
-        .await
-        .unwrap();
+    let action = on_willo_news(&w.engine, WebhookEvent::NewResponse).await;
     let Action::Rescheduled { reason, .. } = &action else {
         panic!("expected a retry, got {action:?}");
     };
@@ -775,11 +726,7 @@ async fn a_write_back_failing_after_the_note_is_retried_without_a_second_note() 
         .expect(CLIENT_ATTEMPTS)
         .mount(&w.lever)
         .await;
-    let action = w
-        .engine
-        .handle_willo_delivery(&willo_delivery(WebhookEvent::NewResponse))
-        .await
-        .unwrap();
+    let action = on_willo_news(&w.engine, WebhookEvent::NewResponse).await;
     assert!(matches!(action, Action::Rescheduled { .. }), "{action:?}");
 
     // The retry finds the note on the opportunity and only fixes the labels.
@@ -798,11 +745,7 @@ async fn a_phone_that_is_not_e164_fails_the_row_until_redriven() {
     {
         // Lever's documented opportunity has a national-format phone.
         candidate_read(&w, "(123) 456-7891", 1).await;
-        let action = w
-            .engine
-            .handle_ats_event(&lever_name(), &stage_changed())
-            .await
-            .unwrap();
+        let action = on_stage_change(&w).await;
         let Action::Failed { key: row, reason } = &action else {
             panic!("expected a failure, got {action:?}");
         };
@@ -855,11 +798,7 @@ async fn a_retried_write_back_is_done_even_when_willo_names_the_answers_differen
     note_written(&w, &text, 1).await;
     labels_to_review(&w).await;
 
-    let action = w
-        .engine
-        .handle_willo_delivery(&willo_delivery(WebhookEvent::NewResponse))
-        .await
-        .unwrap();
+    let action = on_willo_news(&w.engine, WebhookEvent::NewResponse).await;
     assert!(matches!(action, Action::Rescheduled { .. }), "{action:?}");
     let status = w.engine.status().await.unwrap();
     assert_eq!(count(&status, RowState::Responded), 1);
@@ -885,20 +824,13 @@ async fn a_failed_invited_tag_is_retried_and_finds_the_participant_instead_of_in
         .expect(CLIENT_ATTEMPTS)
         .mount(&w.lever)
         .await;
-    let action = w
-        .engine
-        .handle_ats_event(&lever_name(), &stage_changed())
-        .await
-        .unwrap();
+    let action = on_stage_change(&w).await;
     let Action::Rescheduled { reason, .. } = &action else {
         panic!("expected a retry, got {action:?}");
     };
     assert!(reason.contains("labelling the invite"), "{reason}");
     // Not recorded yet: Willo's news cannot reach the row until the label is written.
-    assert_eq!(
-        count(&w.engine.status().await.unwrap(), RowState::Pending),
-        1
-    );
+    assert_eq!(rows_in(&w.engine, RowState::Pending).await, 1);
 
     // The retry finds the participant by email: no second POST, no second email.
     willo_lookup(&w.willo, SHANE.listed(), 1).await;
@@ -925,11 +857,7 @@ async fn retries_give_up_after_the_configured_attempts() {
         .expect(3)
         .mount(&w.willo)
         .await;
-    let action = w
-        .engine
-        .handle_ats_event(&lever_name(), &stage_changed())
-        .await
-        .unwrap();
+    let action = on_stage_change(&w).await;
     assert!(matches!(action, Action::Rescheduled { .. }), "{action:?}");
     assert_eq!(w.engine.retry_due().await.unwrap(), 1);
     assert!(w.engine.status().await.unwrap().failed.is_empty());
@@ -955,11 +883,7 @@ async fn a_write_back_onto_a_deleted_opportunity_fails_the_row_with_the_reason()
         .expect(1)
         .mount(&w.lever)
         .await;
-    let action = w
-        .engine
-        .handle_willo_delivery(&willo_delivery(WebhookEvent::NewResponse))
-        .await
-        .unwrap();
+    let action = on_willo_news(&w.engine, WebhookEvent::NewResponse).await;
     let Action::Failed { reason, .. } = &action else {
         panic!("expected a failure, got {action:?}");
     };
@@ -988,15 +912,9 @@ async fn a_willo_delivery_that_cannot_be_read_yet_stays_in_the_inbox_until_it_ca
     inbox_willo_delivery(w.store.as_ref(), WebhookEvent::NewResponse).await;
     assert_eq!(w.engine.process_inbox().await.unwrap(), 1);
     // Willo was down: the row is untouched and the delivery is kept for later.
-    assert_eq!(
-        count(&w.engine.status().await.unwrap(), RowState::Invited),
-        1
-    );
+    assert_eq!(rows_in(&w.engine, RowState::Invited).await, 1);
     assert_eq!(w.engine.process_inbox().await.unwrap(), 1, "taken again");
-    assert_eq!(
-        count(&w.engine.status().await.unwrap(), RowState::Synced),
-        1
-    );
+    assert_eq!(rows_in(&w.engine, RowState::Synced).await, 1);
     assert_eq!(w.engine.process_inbox().await.unwrap(), 0, "then done");
 }
 
@@ -1032,10 +950,7 @@ async fn a_stage_change_whose_lookup_failed_is_retried_from_the_inbox() {
     assert_eq!(w.engine.process_inbox().await.unwrap(), 1);
     assert!(w.engine.status().await.unwrap().by_state.is_empty());
     assert_eq!(w.engine.process_inbox().await.unwrap(), 1);
-    assert_eq!(
-        count(&w.engine.status().await.unwrap(), RowState::Invited),
-        1
-    );
+    assert_eq!(rows_in(&w.engine, RowState::Invited).await, 1);
 }
 
 #[tokio::test]
@@ -1094,11 +1009,7 @@ async fn the_reconciler_invites_what_webhooks_missed_once() {
     assert_eq!(report.applications_seen, 1);
     assert_eq!(report.invited, 0);
     // And a late webhook for it finds the work done.
-    let late = w
-        .engine
-        .handle_ats_event(&lever_name(), &stage_changed())
-        .await
-        .unwrap();
+    let late = on_stage_change(&w).await;
     assert_eq!(late, Action::AlreadyDone { key: key() });
 }
 
@@ -1177,10 +1088,7 @@ async fn quiet_participants_are_checked_a_bounded_number_of_times_then_left_to_t
     assert_eq!(w.engine.retry_due().await.unwrap(), 0, "no third check");
     let report = w.engine.reconcile().await.unwrap();
     assert_eq!(report.participants_checked, 0);
-    assert_eq!(
-        count(&w.engine.status().await.unwrap(), RowState::Invited),
-        1
-    );
+    assert_eq!(rows_in(&w.engine, RowState::Invited).await, 1);
 
     // Willo's webhook still brings the answer.
     let answered = participant("Received");
@@ -1188,11 +1096,7 @@ async fn quiet_participants_are_checked_a_bounded_number_of_times_then_left_to_t
     notes_listed(&w, json!([]), 1).await;
     note_written(&w, &note_text(&answered), 1).await;
     labels_to_review(&w).await;
-    let action = w
-        .engine
-        .handle_willo_delivery(&willo_delivery(WebhookEvent::NewResponse))
-        .await
-        .unwrap();
+    let action = on_willo_news(&w.engine, WebhookEvent::NewResponse).await;
     assert_eq!(action, wrote_back("completed"));
 }
 
@@ -1212,10 +1116,7 @@ async fn a_check_that_finds_the_answer_writes_it_back_without_the_webhook() {
     let report = w.engine.reconcile().await.unwrap();
     assert_eq!(report.participants_checked, 1);
     assert_eq!(report.written_back, 1);
-    assert_eq!(
-        count(&w.engine.status().await.unwrap(), RowState::Synced),
-        1
-    );
+    assert_eq!(rows_in(&w.engine, RowState::Synced).await, 1);
 }
 
 #[tokio::test]
@@ -1233,16 +1134,9 @@ async fn a_tag_lever_refuses_does_not_undo_the_invite() {
         .expect(1)
         .mount(&w.lever)
         .await;
-    let action = w
-        .engine
-        .handle_ats_event(&lever_name(), &stage_changed())
-        .await
-        .unwrap();
+    let action = on_stage_change(&w).await;
     assert_eq!(action, invited());
-    assert_eq!(
-        count(&w.engine.status().await.unwrap(), RowState::Invited),
-        1
-    );
+    assert_eq!(rows_in(&w.engine, RowState::Invited).await, 1);
 }
 
 #[tokio::test]
@@ -1251,11 +1145,7 @@ async fn a_dry_run_reports_a_candidate_it_could_not_invite_and_keeps_nothing() {
     config.dry_run = true;
     let w = world_with(Arc::new(MemoryStore::new()), rules(), config).await;
     candidate_read(&w, "(123) 456-7891", 1).await;
-    let action = w
-        .engine
-        .handle_ats_event(&lever_name(), &stage_changed())
-        .await
-        .unwrap();
+    let action = on_stage_change(&w).await;
     let Action::Failed { reason, .. } = &action else {
         panic!("expected a failure, got {action:?}");
     };
@@ -1319,11 +1209,7 @@ async fn a_decision_whose_write_failed_is_retried_without_a_note() {
     notes_listed(&w, json!([]), 1).await;
     note_written(&w, &note_text(&answered), 1).await;
     labels_to_review(&w).await;
-    let first = w
-        .engine
-        .handle_willo_delivery(&willo_delivery(WebhookEvent::NewResponse))
-        .await
-        .unwrap();
+    let first = on_willo_news(&w.engine, WebhookEvent::NewResponse).await;
     assert_eq!(first, wrote_back("completed"));
 
     // Rejected in Willo while Lever is down: retried later, labels only.
@@ -1342,11 +1228,7 @@ async fn a_decision_whose_write_failed_is_retried_without_a_note() {
         1,
     )
     .await;
-    let action = w
-        .engine
-        .handle_willo_delivery(&willo_delivery(WebhookEvent::StageChange))
-        .await
-        .unwrap();
+    let action = on_willo_news(&w.engine, WebhookEvent::StageChange).await;
     assert!(matches!(action, Action::Rescheduled { .. }), "{action:?}");
     assert_eq!(w.engine.retry_due().await.unwrap(), 1);
     assert_eq!(w.engine.retry_due().await.unwrap(), 0);
@@ -1394,11 +1276,7 @@ async fn job_states_seen_by_the_reconciler_stop_invites_on_closed_postings() {
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     assert_eq!(report.applications_seen, 0);
 
-    let action = w
-        .engine
-        .handle_ats_event(&lever_name(), &stage_changed())
-        .await
-        .unwrap();
+    let action = on_stage_change(&w).await;
     assert_eq!(action, Action::Ignored(Ignored::JobClosed));
     assert!(w.willo.received_requests().await.unwrap().is_empty());
 }
@@ -1427,10 +1305,7 @@ async fn a_candidate_deleted_while_the_invite_is_in_flight_stops_the_row_without
         matches!(cancel, Ok(Action::Cancelled { rows: 1, .. })),
         "{cancel:?}"
     );
-    assert_eq!(
-        count(&w.engine.status().await.unwrap(), RowState::Cancelled),
-        1
-    );
+    assert_eq!(rows_in(&w.engine, RowState::Cancelled).await, 1);
     assert!(
         matches!(
             invite,

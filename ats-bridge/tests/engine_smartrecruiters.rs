@@ -21,7 +21,7 @@ use ats_bridge::store::{LedgerKey, MemoryStore, RowState, Store};
 use serde_json::{Value, json};
 use smartrecruiters_client::notes::MAX_NOTE_CHARS;
 use smartrecruiters_client::webhooks::TestDelivery;
-use support::engine_setup::{config, count};
+use support::engine_setup::{config, count, on_willo_news, rows_in};
 use support::mock_server::{CLIENT_ATTEMPTS, now_millis, ok, short_retries, strict_server};
 use support::smartrecruiters_mock::{SR_KEY, WEBHOOK_SECRET, smartrecruiters_client};
 use support::willo_mock::{
@@ -245,14 +245,17 @@ fn wrote_back(outcome: &str) -> Action {
     support::engine_setup::wrote_back(key(), outcome)
 }
 
-async fn invite(w: &World) {
-    one_invite(w).await;
-    let action = w
-        .engine
+/// The engine's action on the application reaching the trigger stage.
+async fn on_stage_change(w: &World) -> Action {
+    w.engine
         .handle_ats_event(&sr_name(), &stage_changed())
         .await
-        .unwrap();
-    assert_eq!(action, invited());
+        .unwrap()
+}
+
+async fn invite(w: &World) {
+    one_invite(w).await;
+    assert_eq!(on_stage_change(w).await, invited());
 }
 
 async fn notes_posted(w: &World) -> usize {
@@ -283,11 +286,7 @@ async fn trigger_invite_response_write_back(store: Arc<dyn Store>) {
     willo_results(&w.willo, answered.clone(), 1).await;
     note_shared(&w, &answered, 1).await;
     labels_to_review(&w).await;
-    let action = w
-        .engine
-        .handle_willo_delivery(&willo_delivery(WebhookEvent::NewResponse))
-        .await
-        .unwrap();
+    let action = on_willo_news(&w.engine, WebhookEvent::NewResponse).await;
     assert_eq!(action, wrote_back("completed"));
 
     let status = w.engine.status().await.unwrap();
@@ -330,17 +329,9 @@ async fn repeated_status_changes_direct_and_through_the_inbox_invite_once() {
         .mount(&w.sr)
         .await;
 
-    let first = w
-        .engine
-        .handle_ats_event(&sr_name(), &stage_changed())
-        .await
-        .unwrap();
+    let first = on_stage_change(&w).await;
     assert_eq!(first, invited());
-    let second = w
-        .engine
-        .handle_ats_event(&sr_name(), &stage_changed())
-        .await
-        .unwrap();
+    let second = on_stage_change(&w).await;
     assert_eq!(second, Action::AlreadyDone { key: key() });
 
     // SmartRecruiters delivers the same event twice: one inbox item.
@@ -372,17 +363,9 @@ async fn late_and_repeated_willo_news_share_one_note_then_the_decision_moves_tag
     willo_results(&w.willo, answered.clone(), 3).await;
     note_shared(&w, &answered, 1).await;
     labels_to_review(&w).await;
-    let first = w
-        .engine
-        .handle_willo_delivery(&willo_delivery(WebhookEvent::StageChange))
-        .await
-        .unwrap();
+    let first = on_willo_news(&w.engine, WebhookEvent::StageChange).await;
     assert_eq!(first, wrote_back("completed"));
-    let second = w
-        .engine
-        .handle_willo_delivery(&willo_delivery(WebhookEvent::NewResponse))
-        .await
-        .unwrap();
+    let second = on_willo_news(&w.engine, WebhookEvent::NewResponse).await;
     assert_eq!(second, Action::AlreadyDone { key: key() });
     for _ in 0..2 {
         inbox_willo_delivery(w.store.as_ref(), WebhookEvent::NewResponse).await;
@@ -405,17 +388,9 @@ async fn late_and_repeated_willo_news_share_one_note_then_the_decision_moves_tag
         .expect(1)
         .mount(&w.sr)
         .await;
-    let decided = w
-        .engine
-        .handle_willo_delivery(&willo_delivery(WebhookEvent::StageChange))
-        .await
-        .unwrap();
+    let decided = on_willo_news(&w.engine, WebhookEvent::StageChange).await;
     assert_eq!(decided, wrote_back("decision:accepted"));
-    let again = w
-        .engine
-        .handle_willo_delivery(&willo_delivery(WebhookEvent::StageChange))
-        .await
-        .unwrap();
+    let again = on_willo_news(&w.engine, WebhookEvent::StageChange).await;
     assert_eq!(again, Action::AlreadyDone { key: key() });
 
     assert_eq!(notes_posted(&w).await, 1);
@@ -463,11 +438,7 @@ async fn a_deleted_candidate_cancels_the_invited_row_and_erases_the_link() {
     // Willo's news about the participant now concerns no one: no request at all.
     let willo_seen = w.willo.received_requests().await.unwrap().len();
     let sr_seen = w.sr.received_requests().await.unwrap().len();
-    let action = w
-        .engine
-        .handle_willo_delivery(&willo_delivery(WebhookEvent::NewResponse))
-        .await
-        .unwrap();
+    let action = on_willo_news(&w.engine, WebhookEvent::NewResponse).await;
     assert_eq!(action, Action::Ignored(Ignored::UnknownParticipant));
     assert_eq!(w.willo.received_requests().await.unwrap().len(), willo_seen);
     assert_eq!(w.sr.received_requests().await.unwrap().len(), sr_seen);
@@ -518,11 +489,7 @@ async fn a_closed_job_takes_no_invites() {
             state: JobState::Closed
         }
     );
-    let action = w
-        .engine
-        .handle_ats_event(&sr_name(), &stage_changed())
-        .await
-        .unwrap();
+    let action = on_stage_change(&w).await;
     assert_eq!(action, Action::Ignored(Ignored::JobClosed));
     assert!(w.willo.received_requests().await.unwrap().is_empty());
     assert!(w.sr.received_requests().await.unwrap().is_empty());
@@ -554,11 +521,7 @@ async fn a_job_closed_through_the_inbox_stops_invites_and_reopening_resumes_them
 
     assert!(deliver(&w, "job.status.updated", "evt-closed", body.clone()).await);
     assert_eq!(w.engine.process_inbox().await.unwrap(), 1);
-    let action = w
-        .engine
-        .handle_ats_event(&sr_name(), &stage_changed())
-        .await
-        .unwrap();
+    let action = on_stage_change(&w).await;
     assert_eq!(action, Action::Ignored(Ignored::JobClosed));
     assert!(w.willo.received_requests().await.unwrap().is_empty());
 
@@ -575,11 +538,7 @@ async fn a_dry_run_reads_the_candidate_and_sends_and_writes_nothing() {
     config.dry_run = true;
     let w = world_with(Arc::new(MemoryStore::new()), rules(), config).await;
     candidate_read(&w, PHONE, 1).await;
-    let action = w
-        .engine
-        .handle_ats_event(&sr_name(), &stage_changed())
-        .await
-        .unwrap();
+    let action = on_stage_change(&w).await;
     assert_eq!(action, Action::WouldInvite { key: key() });
     assert_eq!(w.engine.would_invite(), vec![key()]);
     assert!(w.willo.received_requests().await.unwrap().is_empty());
@@ -606,11 +565,7 @@ async fn a_willo_outage_on_the_invite_is_retried_and_invites_once() {
     willo_invite(&w.willo, &ADA, 1).await;
     tags_replaced(&w, &[OWN_TAG], &[OWN_TAG, "Willo:Invited"]).await;
 
-    let action = w
-        .engine
-        .handle_ats_event(&sr_name(), &stage_changed())
-        .await
-        .unwrap();
+    let action = on_stage_change(&w).await;
     let Action::Rescheduled {
         key: row, reason, ..
     } = &action
@@ -619,10 +574,7 @@ async fn a_willo_outage_on_the_invite_is_retried_and_invites_once() {
     };
     assert_eq!(row, &key());
     assert!(reason.contains("sending the Willo invite"), "{reason}");
-    assert_eq!(
-        count(&w.engine.status().await.unwrap(), RowState::Pending),
-        1
-    );
+    assert_eq!(rows_in(&w.engine, RowState::Pending).await, 1);
 
     assert_eq!(w.engine.retry_due().await.unwrap(), 1);
     let status = w.engine.status().await.unwrap();
@@ -657,19 +609,12 @@ async fn a_failed_note_is_retried_and_shared_once() {
         .mount(&w.sr)
         .await;
 
-    let action = w
-        .engine
-        .handle_willo_delivery(&willo_delivery(WebhookEvent::NewResponse))
-        .await
-        .unwrap();
+    let action = on_willo_news(&w.engine, WebhookEvent::NewResponse).await;
     let Action::Rescheduled { reason, .. } = &action else {
         panic!("expected a retry, got {action:?}");
     };
     assert!(reason.contains("writing the results back"), "{reason}");
-    assert_eq!(
-        count(&w.engine.status().await.unwrap(), RowState::Responded),
-        1
-    );
+    assert_eq!(rows_in(&w.engine, RowState::Responded).await, 1);
 
     assert_eq!(w.engine.retry_due().await.unwrap(), 1);
     let status = w.engine.status().await.unwrap();
@@ -699,18 +644,11 @@ async fn a_write_back_failing_after_the_note_is_retried_without_a_second_note() 
         .mount(&w.sr)
         .await;
     labels_to_review(&w).await;
-    let action = w
-        .engine
-        .handle_willo_delivery(&willo_delivery(WebhookEvent::NewResponse))
-        .await
-        .unwrap();
+    let action = on_willo_news(&w.engine, WebhookEvent::NewResponse).await;
     assert!(matches!(action, Action::Rescheduled { .. }), "{action:?}");
 
     assert_eq!(w.engine.retry_due().await.unwrap(), 1);
-    assert_eq!(
-        count(&w.engine.status().await.unwrap(), RowState::Synced),
-        1
-    );
+    assert_eq!(rows_in(&w.engine, RowState::Synced).await, 1);
     assert_eq!(notes_posted(&w).await, 1, "the note is shared once");
 }
 
@@ -718,11 +656,7 @@ async fn a_write_back_failing_after_the_note_is_retried_without_a_second_note() 
 async fn a_phone_that_is_not_e164_fails_the_row_until_redriven() {
     let w = world().await;
     candidate_read(&w, "07911 123456", 1).await;
-    let action = w
-        .engine
-        .handle_ats_event(&sr_name(), &stage_changed())
-        .await
-        .unwrap();
+    let action = on_stage_change(&w).await;
     let Action::Failed { key: row, reason } = &action else {
         panic!("expected a failure, got {action:?}");
     };
@@ -741,11 +675,7 @@ async fn a_phone_that_is_not_e164_fails_the_row_until_redriven() {
     );
     // Failed rows wait for an operator; a repeated event does not retry them.
     assert_eq!(w.engine.retry_due().await.unwrap(), 0);
-    let again = w
-        .engine
-        .handle_ats_event(&sr_name(), &stage_changed())
-        .await
-        .unwrap();
+    let again = on_stage_change(&w).await;
     assert_eq!(again, Action::AlreadyDone { key: key() });
 
     // The recruiter fixes the phone; the operator re-drives the row.
@@ -755,10 +685,7 @@ async fn a_phone_that_is_not_e164_fails_the_row_until_redriven() {
     assert_eq!(count(&status, RowState::Pending), 1);
     one_invite(&w).await;
     assert_eq!(w.engine.retry_due().await.unwrap(), 1);
-    assert_eq!(
-        count(&w.engine.status().await.unwrap(), RowState::Invited),
-        1
-    );
+    assert_eq!(rows_in(&w.engine, RowState::Invited).await, 1);
 }
 
 #[tokio::test]
@@ -771,11 +698,7 @@ async fn a_candidate_without_an_email_fails_with_the_reason_and_no_willo_call() 
         .expect(1)
         .mount(&w.sr)
         .await;
-    let action = w
-        .engine
-        .handle_ats_event(&sr_name(), &stage_changed())
-        .await
-        .unwrap();
+    let action = on_stage_change(&w).await;
     let Action::Failed { reason, .. } = &action else {
         panic!("expected a failure, got {action:?}");
     };
@@ -798,11 +721,7 @@ async fn a_failed_invited_tag_is_retried_and_finds_the_participant_instead_of_in
         .expect(CLIENT_ATTEMPTS)
         .mount(&w.sr)
         .await;
-    let action = w
-        .engine
-        .handle_ats_event(&sr_name(), &stage_changed())
-        .await
-        .unwrap();
+    let action = on_stage_change(&w).await;
     let Action::Rescheduled { reason, .. } = &action else {
         panic!("expected a retry, got {action:?}");
     };
@@ -839,15 +758,9 @@ async fn a_willo_delivery_that_cannot_be_read_yet_stays_in_the_inbox_until_it_ca
 
     inbox_willo_delivery(w.store.as_ref(), WebhookEvent::NewResponse).await;
     assert_eq!(w.engine.process_inbox().await.unwrap(), 1);
-    assert_eq!(
-        count(&w.engine.status().await.unwrap(), RowState::Invited),
-        1
-    );
+    assert_eq!(rows_in(&w.engine, RowState::Invited).await, 1);
     assert_eq!(w.engine.process_inbox().await.unwrap(), 1, "taken again");
-    assert_eq!(
-        count(&w.engine.status().await.unwrap(), RowState::Synced),
-        1
-    );
+    assert_eq!(rows_in(&w.engine, RowState::Synced).await, 1);
     assert_eq!(w.engine.process_inbox().await.unwrap(), 0, "then done");
 }
 
@@ -936,16 +849,9 @@ async fn a_rejection_before_any_other_news_writes_the_note_with_the_rejected_tag
         .mount(&w.sr)
         .await;
     note_shared(&w, &rejected, 1).await;
-    let action = w
-        .engine
-        .handle_willo_delivery(&willo_delivery(WebhookEvent::StageChange))
-        .await
-        .unwrap();
+    let action = on_willo_news(&w.engine, WebhookEvent::StageChange).await;
     assert_eq!(action, wrote_back("decision:rejected"));
-    assert_eq!(
-        count(&w.engine.status().await.unwrap(), RowState::Synced),
-        1
-    );
+    assert_eq!(rows_in(&w.engine, RowState::Synced).await, 1);
 }
 
 const SCREENING_INTERVIEW: &str = "2f3159b797915150c239f2468d660dc0";

@@ -2,10 +2,12 @@
 
 use std::time::Duration;
 
-use ats_bridge::engine::{Action, EngineConfig, RetrySchedule};
+use ats_bridge::engine::{Action, Engine, EngineConfig, RetrySchedule};
 use ats_bridge::store::{LedgerKey, RowState, StatusReport};
 
-use super::willo_mock::PARTICIPANT;
+use willo_client::WebhookEvent;
+
+use super::willo_mock::{PARTICIPANT, willo_delivery};
 
 /// The default engine, retrying at once and giving up after three attempts.
 pub fn config() -> EngineConfig {
@@ -34,4 +36,17 @@ pub fn wrote_back(key: LedgerKey, outcome: &str) -> Action {
         key,
         outcome: outcome.into(),
     }
+}
+
+/// The engine's action on Willo's `event` about `PARTICIPANT`.
+pub async fn on_willo_news(engine: &Engine, event: WebhookEvent) -> Action {
+    engine
+        .handle_willo_delivery(&willo_delivery(event))
+        .await
+        .unwrap()
+}
+
+/// How many rows are in `state` now.
+pub async fn rows_in(engine: &Engine, state: RowState) -> u64 {
+    count(&engine.status().await.unwrap(), state)
 }
