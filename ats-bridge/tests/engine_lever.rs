@@ -26,7 +26,9 @@ use lever_client::webhooks::{Event, EventData, signed_delivery};
 use serde_json::{Value, json};
 use support::engine_setup::{config, count, on_willo_news, rows_in};
 use support::lever_mock::{LEVER_BASIC, QueryIs, lever_client};
-use support::mock_server::{CLIENT_ATTEMPTS, now_millis, ok, short_retries, strict_server};
+use support::mock_server::{
+    CLIENT_ATTEMPTS, mount_exactly, now_millis, ok, short_retries, strict_server,
+};
 use support::willo_mock::{
     INTERVIEW, Invitee, PARTICIPANT, PHONE, inbox_willo_delivery, participant, willo, willo_client,
     willo_invite, willo_lookup, willo_results,
@@ -200,57 +202,59 @@ fn lever_write(verb: &str, suffix: &str) -> MockBuilder {
 
 /// `GET /opportunities/{OPP}` (the candidate's details), `times` times.
 async fn candidate_read(w: &World, phone: &str, times: u64) {
-    lever_get(&format!("/opportunities/{OPP}"), &[])
-        .respond_with(ok(opportunity(phone)))
-        .up_to_n_times(times)
-        .expect(times)
-        .mount(&w.lever)
-        .await
+    mount_exactly(
+        &w.lever,
+        times,
+        lever_get(&format!("/opportunities/{OPP}"), &[]).respond_with(ok(opportunity(phone))),
+    )
+    .await
 }
 
 /// `addTags` with exactly `tags`.
 async fn tags_added(w: &World, tags: &[&str], times: u64) {
-    lever_write("POST", "/addTags")
-        .and(body_json(json!({ "tags": tags })))
-        .respond_with(ok(opportunity(PHONE)))
-        .up_to_n_times(times)
-        .expect(times)
-        .mount(&w.lever)
-        .await
+    tags_written(w, "/addTags", tags, times).await
 }
 
 /// `removeTags` with exactly `tags`.
 async fn tags_removed(w: &World, tags: &[&str], times: u64) {
-    lever_write("POST", "/removeTags")
-        .and(body_json(json!({ "tags": tags })))
-        .respond_with(ok(opportunity(PHONE)))
-        .up_to_n_times(times)
-        .expect(times)
-        .mount(&w.lever)
-        .await
+    tags_written(w, "/removeTags", tags, times).await
+}
+
+/// The tag endpoint `suffix` with exactly `tags`.
+async fn tags_written(w: &World, suffix: &str, tags: &[&str], times: u64) {
+    mount_exactly(
+        &w.lever,
+        times,
+        lever_write("POST", suffix)
+            .and(body_json(json!({ "tags": tags })))
+            .respond_with(ok(opportunity(PHONE))),
+    )
+    .await
 }
 
 /// The opportunity's notes (read before writing one, to never write it twice).
 async fn notes_listed(w: &World, notes: Value, times: u64) {
-    lever_get(&format!("/opportunities/{OPP}/notes"), &[])
-        .respond_with(ok(json!({"data": notes, "hasNext": false})))
-        .up_to_n_times(times)
-        .expect(times)
-        .mount(&w.lever)
-        .await
+    mount_exactly(
+        &w.lever,
+        times,
+        lever_get(&format!("/opportunities/{OPP}/notes"), &[])
+            .respond_with(ok(json!({"data": notes, "hasNext": false}))),
+    )
+    .await
 }
 
 /// The results note with exactly `text`, answered 201.
 async fn note_written(w: &World, text: &str, times: u64) {
-    lever_write("POST", "/notes")
-        .and(body_json(json!({ "value": text })))
-        .respond_with(
-            ResponseTemplate::new(201).set_body_json(fixture("note-create-response-docs.json")),
-        )
-        .up_to_n_times(times)
-        .expect(times)
-        .mount(&w.lever)
-        .await
+    mount_exactly(
+        &w.lever,
+        times,
+        lever_write("POST", "/notes")
+            .and(body_json(json!({ "value": text })))
+            .respond_with(
+                ResponseTemplate::new(201).set_body_json(fixture("note-create-response-docs.json")),
+            ),
+    )
+    .await
 }
 
 /// The labels every results write-back sets: "To Review" replaces the others.
@@ -660,13 +664,14 @@ async fn an_invite_that_went_through_despite_the_error_is_found_and_not_sent_aga
     candidate_read(&w, PHONE, 2).await;
     // Willo created the participant but the answer was lost: the retry finds them.
     willo_lookup(&w.willo, json!([]), 1).await;
-    willo("POST", "/participants/")
-        .and(body_json(SHANE.invite_body()))
-        .respond_with(ResponseTemplate::new(502))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&w.willo)
-        .await;
+    mount_exactly(
+        &w.willo,
+        1,
+        willo("POST", "/participants/")
+            .and(body_json(SHANE.invite_body()))
+            .respond_with(ResponseTemplate::new(502)),
+    )
+    .await;
     let action = on_stage_change(&w).await;
     assert!(matches!(action, Action::Rescheduled { .. }), "{action:?}");
     willo_lookup(&w.willo, SHANE.listed(), 1).await;
@@ -720,12 +725,12 @@ async fn a_write_back_failing_after_the_note_is_retried_without_a_second_note() 
     notes_listed(&w, json!([]), 1).await;
     note_written(&w, &text, 1).await;
     // Tag changes are idempotent: the client retries them before giving up.
-    lever_write("POST", "/addTags")
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(CLIENT_ATTEMPTS)
-        .expect(CLIENT_ATTEMPTS)
-        .mount(&w.lever)
-        .await;
+    mount_exactly(
+        &w.lever,
+        CLIENT_ATTEMPTS,
+        lever_write("POST", "/addTags").respond_with(ResponseTemplate::new(503)),
+    )
+    .await;
     let action = on_willo_news(&w.engine, WebhookEvent::NewResponse).await;
     assert!(matches!(action, Action::Rescheduled { .. }), "{action:?}");
 
@@ -817,13 +822,14 @@ async fn a_failed_invited_tag_is_retried_and_finds_the_participant_instead_of_in
     willo_lookup(&w.willo, json!([]), 1).await;
     willo_invite(&w.willo, &SHANE, 1).await;
     // Tagging is idempotent: the client retries it before the engine gives up for now.
-    lever_write("POST", "/addTags")
-        .and(body_json(json!({"tags": ["Willo:Invited"]})))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(CLIENT_ATTEMPTS)
-        .expect(CLIENT_ATTEMPTS)
-        .mount(&w.lever)
-        .await;
+    mount_exactly(
+        &w.lever,
+        CLIENT_ATTEMPTS,
+        lever_write("POST", "/addTags")
+            .and(body_json(json!({"tags": ["Willo:Invited"]})))
+            .respond_with(ResponseTemplate::new(503)),
+    )
+    .await;
     let action = on_stage_change(&w).await;
     let Action::Rescheduled { reason, .. } = &action else {
         panic!("expected a retry, got {action:?}");
@@ -897,12 +903,13 @@ async fn a_write_back_onto_a_deleted_opportunity_fails_the_row_with_the_reason()
 async fn a_willo_delivery_that_cannot_be_read_yet_stays_in_the_inbox_until_it_can() {
     let w = world().await;
     invite(&w).await;
-    willo("GET", &format!("/participants/{PARTICIPANT}/"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(CLIENT_ATTEMPTS)
-        .expect(CLIENT_ATTEMPTS)
-        .mount(&w.willo)
-        .await;
+    mount_exactly(
+        &w.willo,
+        CLIENT_ATTEMPTS,
+        willo("GET", &format!("/participants/{PARTICIPANT}/"))
+            .respond_with(ResponseTemplate::new(503)),
+    )
+    .await;
     let answered = participant("Received");
     willo_results(&w.willo, answered.clone(), 1).await;
     notes_listed(&w, json!([]), 1).await;
@@ -922,12 +929,13 @@ async fn a_willo_delivery_that_cannot_be_read_yet_stays_in_the_inbox_until_it_ca
 async fn a_stage_change_whose_lookup_failed_is_retried_from_the_inbox() {
     let w = world().await;
     let expanded = format!("/opportunities/{OPP}");
-    lever_get(&expanded, &[("expand", "applications")])
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(CLIENT_ATTEMPTS)
-        .expect(CLIENT_ATTEMPTS)
-        .mount(&w.lever)
-        .await;
+    mount_exactly(
+        &w.lever,
+        CLIENT_ATTEMPTS,
+        lever_get(&expanded, &[("expand", "applications")])
+            .respond_with(ResponseTemplate::new(503)),
+    )
+    .await;
     lever_get(&expanded, &[("expand", "applications")])
         .respond_with(ok(opportunity(PHONE)))
         .expect(1)
@@ -1214,13 +1222,14 @@ async fn a_decision_whose_write_failed_is_retried_without_a_note() {
 
     // Rejected in Willo while Lever is down: retried later, labels only.
     willo_results(&w.willo, participant("Rejected"), 2).await;
-    lever_write("POST", "/addTags")
-        .and(body_json(json!({"tags": ["Willo:Rejected"]})))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(CLIENT_ATTEMPTS)
-        .expect(CLIENT_ATTEMPTS)
-        .mount(&w.lever)
-        .await;
+    mount_exactly(
+        &w.lever,
+        CLIENT_ATTEMPTS,
+        lever_write("POST", "/addTags")
+            .and(body_json(json!({"tags": ["Willo:Rejected"]})))
+            .respond_with(ResponseTemplate::new(503)),
+    )
+    .await;
     tags_added(&w, &["Willo:Rejected"], 1).await;
     tags_removed(
         &w,

@@ -22,7 +22,9 @@ use serde_json::{Value, json};
 use smartrecruiters_client::notes::MAX_NOTE_CHARS;
 use smartrecruiters_client::webhooks::TestDelivery;
 use support::engine_setup::{config, count, on_willo_news, rows_in};
-use support::mock_server::{CLIENT_ATTEMPTS, now_millis, ok, short_retries, strict_server};
+use support::mock_server::{
+    CLIENT_ATTEMPTS, mount_exactly, now_millis, ok, short_retries, strict_server,
+};
 use support::smartrecruiters_mock::{SR_KEY, WEBHOOK_SECRET, smartrecruiters_client};
 use support::willo_mock::{
     INTERVIEW, Invitee, PARTICIPANT, PHONE, inbox_willo_delivery, participant, willo, willo_client,
@@ -181,42 +183,45 @@ fn sr(verb: &str, route: &str) -> MockBuilder {
 
 /// `GET /candidates/{id}` (the candidate's details).
 async fn candidate_read(w: &World, phone: &str, times: u64) {
-    sr("GET", &format!("/candidates/{CANDIDATE}"))
-        .respond_with(ok(candidate(phone)))
-        .up_to_n_times(times)
-        .expect(times)
-        .mount(&w.sr)
-        .await;
+    mount_exactly(
+        &w.sr,
+        times,
+        sr("GET", &format!("/candidates/{CANDIDATE}")).respond_with(ok(candidate(phone))),
+    )
+    .await;
 }
 
 /// The candidate's tags are `current`, then replaced by exactly `next`.
 async fn tags_replaced(w: &World, current: &[&str], next: &[&str]) {
-    sr("GET", &format!("/candidates/{CANDIDATE}/tags"))
-        .respond_with(ok(json!({ "tags": current })))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&w.sr)
-        .await;
-    sr("PUT", &format!("/candidates/{CANDIDATE}/tags"))
-        .and(body_json(json!({ "tags": next })))
-        .respond_with(ResponseTemplate::new(204))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&w.sr)
-        .await;
+    mount_exactly(
+        &w.sr,
+        1,
+        sr("GET", &format!("/candidates/{CANDIDATE}/tags"))
+            .respond_with(ok(json!({ "tags": current }))),
+    )
+    .await;
+    mount_exactly(
+        &w.sr,
+        1,
+        sr("PUT", &format!("/candidates/{CANDIDATE}/tags"))
+            .and(body_json(json!({ "tags": next })))
+            .respond_with(ResponseTemplate::new(204)),
+    )
+    .await;
 }
 
 /// `POST /messages/shares` with exactly the results note of `participant`.
 async fn note_shared(w: &World, participant: &Value, times: u64) {
-    sr("POST", "/messages/shares")
-        .and(body_json(note_body(participant)))
-        .respond_with(
-            ResponseTemplate::new(201).set_body_json(fixture("message-share-response.json")),
-        )
-        .up_to_n_times(times)
-        .expect(times)
-        .mount(&w.sr)
-        .await;
+    mount_exactly(
+        &w.sr,
+        times,
+        sr("POST", "/messages/shares")
+            .and(body_json(note_body(participant)))
+            .respond_with(
+                ResponseTemplate::new(201).set_body_json(fixture("message-share-response.json")),
+            ),
+    )
+    .await;
 }
 
 /// Everything one successful invite does, each exactly once.
@@ -504,18 +509,18 @@ async fn a_job_closed_through_the_inbox_stops_invites_and_reopening_resumes_them
     let mut cancelled = job.clone();
     cancelled["status"] = json!("CANCELLED");
     job["status"] = json!("SOURCING");
-    sr("GET", &format!("/jobs/{JOB}"))
-        .respond_with(ok(cancelled))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&w.sr)
-        .await;
-    sr("GET", &format!("/jobs/{JOB}"))
-        .respond_with(ok(job))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&w.sr)
-        .await;
+    mount_exactly(
+        &w.sr,
+        1,
+        sr("GET", &format!("/jobs/{JOB}")).respond_with(ok(cancelled)),
+    )
+    .await;
+    mount_exactly(
+        &w.sr,
+        1,
+        sr("GET", &format!("/jobs/{JOB}")).respond_with(ok(job)),
+    )
+    .await;
     let mut body = fixture("webhook-job-status-updated.json");
     body["id"] = json!(JOB);
 
@@ -602,12 +607,13 @@ async fn a_failed_note_is_retried_and_shared_once() {
     labels_to_review(&w).await;
     // The note goes last, so the retry finds the tags already moved and only shares
     // the note.
-    sr("GET", &format!("/candidates/{CANDIDATE}/tags"))
-        .respond_with(ok(json!({ "tags": [OWN_TAG, "Willo:To Review"] })))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&w.sr)
-        .await;
+    mount_exactly(
+        &w.sr,
+        1,
+        sr("GET", &format!("/candidates/{CANDIDATE}/tags"))
+            .respond_with(ok(json!({ "tags": [OWN_TAG, "Willo:To Review"] }))),
+    )
+    .await;
 
     let action = on_willo_news(&w.engine, WebhookEvent::NewResponse).await;
     let Action::Rescheduled { reason, .. } = &action else {
@@ -637,12 +643,13 @@ async fn a_write_back_failing_after_the_note_is_retried_without_a_second_note() 
         .await;
     // The first attempt fails on the tags; the note, written last, waits for the
     // retry (a note written first would be shared again by it).
-    sr("GET", &format!("/candidates/{CANDIDATE}/tags"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(CLIENT_ATTEMPTS)
-        .expect(CLIENT_ATTEMPTS)
-        .mount(&w.sr)
-        .await;
+    mount_exactly(
+        &w.sr,
+        CLIENT_ATTEMPTS,
+        sr("GET", &format!("/candidates/{CANDIDATE}/tags"))
+            .respond_with(ResponseTemplate::new(503)),
+    )
+    .await;
     labels_to_review(&w).await;
     let action = on_willo_news(&w.engine, WebhookEvent::NewResponse).await;
     assert!(matches!(action, Action::Rescheduled { .. }), "{action:?}");
@@ -715,12 +722,13 @@ async fn a_failed_invited_tag_is_retried_and_finds_the_participant_instead_of_in
     willo_invite(&w.willo, &ADA, 1).await;
     // Reading the tags is idempotent: the client retries it before the engine gives
     // up for now.
-    sr("GET", &format!("/candidates/{CANDIDATE}/tags"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(CLIENT_ATTEMPTS)
-        .expect(CLIENT_ATTEMPTS)
-        .mount(&w.sr)
-        .await;
+    mount_exactly(
+        &w.sr,
+        CLIENT_ATTEMPTS,
+        sr("GET", &format!("/candidates/{CANDIDATE}/tags"))
+            .respond_with(ResponseTemplate::new(503)),
+    )
+    .await;
     let action = on_stage_change(&w).await;
     let Action::Rescheduled { reason, .. } = &action else {
         panic!("expected a retry, got {action:?}");
@@ -745,12 +753,13 @@ async fn a_failed_invited_tag_is_retried_and_finds_the_participant_instead_of_in
 async fn a_willo_delivery_that_cannot_be_read_yet_stays_in_the_inbox_until_it_can() {
     let w = world().await;
     invite(&w).await;
-    willo("GET", &format!("/participants/{PARTICIPANT}/"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(CLIENT_ATTEMPTS)
-        .expect(CLIENT_ATTEMPTS)
-        .mount(&w.willo)
-        .await;
+    mount_exactly(
+        &w.willo,
+        CLIENT_ATTEMPTS,
+        willo("GET", &format!("/participants/{PARTICIPANT}/"))
+            .respond_with(ResponseTemplate::new(503)),
+    )
+    .await;
     let answered = participant("Received");
     willo_results(&w.willo, answered.clone(), 1).await;
     note_shared(&w, &answered, 1).await;
@@ -766,16 +775,17 @@ async fn a_willo_delivery_that_cannot_be_read_yet_stays_in_the_inbox_until_it_ca
 
 /// `GET /candidates` at the trigger stage of `JOB`, listing `CANDIDATE`, `times` times.
 async fn candidates_at_trigger_stage(w: &World, times: u64) {
-    sr("GET", "/candidates")
-        .and(query_param("jobId", JOB))
-        .and(query_param("status", "INTERVIEW"))
-        .and(query_param("subStatus", "Video call"))
-        .and(query_param("limit", "100"))
-        .respond_with(ok(json!({"totalFound": 1, "content": [{"id": CANDIDATE}]})))
-        .up_to_n_times(times)
-        .expect(times)
-        .mount(&w.sr)
-        .await;
+    mount_exactly(
+        &w.sr,
+        times,
+        sr("GET", "/candidates")
+            .and(query_param("jobId", JOB))
+            .and(query_param("status", "INTERVIEW"))
+            .and(query_param("subStatus", "Video call"))
+            .and(query_param("limit", "100"))
+            .respond_with(ok(json!({"totalFound": 1, "content": [{"id": CANDIDATE}]}))),
+    )
+    .await;
 }
 
 #[tokio::test]

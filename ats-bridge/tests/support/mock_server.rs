@@ -82,3 +82,9 @@ pub fn now_millis() -> u64 {
 pub fn now_secs() -> u64 {
     now_millis() / 1000
 }
+
+/// Mount `mock` on `server` to answer exactly `times` requests, and fail the test on
+/// drop unless it got exactly that many: how the tests sequence a vendor's answers.
+pub async fn mount_exactly(server: &MockServer, times: u64, mock: Mock) {
+    mock.up_to_n_times(times).expect(times).mount(server).await;
+}

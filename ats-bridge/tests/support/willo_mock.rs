@@ -11,7 +11,7 @@ use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
 
 use super::fake_willo::ROOT;
-use super::mock_server::{now_millis, ok, short_retries};
+use super::mock_server::{mount_exactly, now_millis, ok, short_retries};
 
 /// Willo's API key; sent bare in `Authorization`.
 pub const WILLO_KEY: &str = "k";
@@ -74,37 +74,39 @@ pub fn drf_page(results: Value) -> Value {
 
 /// Willo's participants of the interview (the lookup by email before inviting).
 pub async fn willo_lookup(willo_server: &MockServer, results: Value, times: u64) {
-    willo("GET", "/participants/")
-        .and(query_param("interview", INTERVIEW))
-        .and(query_param("page_size", "30"))
-        .respond_with(ok(drf_page(results)))
-        .up_to_n_times(times)
-        .expect(times)
-        .mount(willo_server)
-        .await;
+    mount_exactly(
+        willo_server,
+        times,
+        willo("GET", "/participants/")
+            .and(query_param("interview", INTERVIEW))
+            .and(query_param("page_size", "30"))
+            .respond_with(ok(drf_page(results))),
+    )
+    .await;
 }
 
 /// `POST /participants/` with the exact invite of `who`, answered 201.
 pub async fn willo_invite(willo_server: &MockServer, who: &Invitee, times: u64) {
     let mut created = who.invite_body();
     created["key"] = json!(PARTICIPANT);
-    willo("POST", "/participants/")
-        .and(body_json(who.invite_body()))
-        .respond_with(ResponseTemplate::new(201).set_body_json(created))
-        .up_to_n_times(times)
-        .expect(times)
-        .mount(willo_server)
-        .await;
+    mount_exactly(
+        willo_server,
+        times,
+        willo("POST", "/participants/")
+            .and(body_json(who.invite_body()))
+            .respond_with(ResponseTemplate::new(201).set_body_json(created)),
+    )
+    .await;
 }
 
 /// `GET /participants/{PARTICIPANT}/`.
 pub async fn willo_results(willo_server: &MockServer, participant: Value, times: u64) {
-    willo("GET", &format!("/participants/{PARTICIPANT}/"))
-        .respond_with(ok(participant))
-        .up_to_n_times(times)
-        .expect(times)
-        .mount(willo_server)
-        .await;
+    mount_exactly(
+        willo_server,
+        times,
+        willo("GET", &format!("/participants/{PARTICIPANT}/")).respond_with(ok(participant)),
+    )
+    .await;
 }
 
 /// The participant as Willo shows them after answering (stage `stage`).
