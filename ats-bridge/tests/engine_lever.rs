@@ -27,7 +27,7 @@ use serde_json::{Value, json};
 use support::engine_setup::{config, count, on_willo_news, rows_in};
 use support::lever_mock::{LEVER_BASIC, QueryIs, lever_client};
 use support::mock_server::{
-    CLIENT_ATTEMPTS, mount_exactly, now_millis, ok, short_retries, strict_server,
+    CLIENT_ATTEMPTS, fail_first, mount_exactly, now_millis, ok, short_retries, strict_server,
 };
 use support::willo_mock::{
     INTERVIEW, Invitee, PARTICIPANT, PHONE, inbox_willo_delivery, participant, willo, willo_client,
@@ -622,14 +622,12 @@ async fn a_willo_outage_on_the_invite_is_retried_and_invites_once() {
     let w = world().await;
     candidate_read(&w, PHONE, 2).await;
     willo_lookup(&w.willo, json!([]), 2).await;
-    willo("POST", "/participants/")
-        .and(body_json(SHANE.invite_body()))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .expect(1)
-        .mount(&w.willo)
-        .await;
+    fail_first(
+        &w.willo,
+        503,
+        willo("POST", "/participants/").and(body_json(SHANE.invite_body())),
+    )
+    .await;
     willo_invite(&w.willo, &SHANE, 1).await;
     tags_added(&w, &["Willo:Invited"], 1).await;
 
@@ -689,14 +687,12 @@ async fn a_failed_note_is_retried_and_written_once() {
     let text = note_text(&answered);
     willo_results(&w.willo, answered.clone(), 2).await;
     notes_listed(&w, json!([]), 2).await;
-    lever_write("POST", "/notes")
-        .and(body_json(json!({ "value": text })))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .expect(1)
-        .mount(&w.lever)
-        .await;
+    fail_first(
+        &w.lever,
+        503,
+        lever_write("POST", "/notes").and(body_json(json!({ "value": text }))),
+    )
+    .await;
     note_written(&w, &text, 1).await;
     labels_to_review(&w).await;
 
@@ -792,14 +788,12 @@ async fn a_retried_write_back_is_done_even_when_willo_names_the_answers_differen
     let text = note_text(&bare);
     willo_results(&w.willo, bare.clone(), 2).await;
     notes_listed(&w, json!([]), 2).await;
-    lever_write("POST", "/notes")
-        .and(body_json(json!({ "value": text })))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .expect(1)
-        .mount(&w.lever)
-        .await;
+    fail_first(
+        &w.lever,
+        503,
+        lever_write("POST", "/notes").and(body_json(json!({ "value": text }))),
+    )
+    .await;
     note_written(&w, &text, 1).await;
     labels_to_review(&w).await;
 

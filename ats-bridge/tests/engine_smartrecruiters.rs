@@ -23,7 +23,7 @@ use smartrecruiters_client::notes::MAX_NOTE_CHARS;
 use smartrecruiters_client::webhooks::TestDelivery;
 use support::engine_setup::{config, count, on_willo_news, rows_in};
 use support::mock_server::{
-    CLIENT_ATTEMPTS, mount_exactly, now_millis, ok, short_retries, strict_server,
+    CLIENT_ATTEMPTS, fail_first, mount_exactly, now_millis, ok, short_retries, strict_server,
 };
 use support::smartrecruiters_mock::{SR_KEY, WEBHOOK_SECRET, smartrecruiters_client};
 use support::willo_mock::{
@@ -559,14 +559,12 @@ async fn a_willo_outage_on_the_invite_is_retried_and_invites_once() {
     let w = world().await;
     candidate_read(&w, PHONE, 2).await;
     willo_lookup(&w.willo, json!([]), 2).await;
-    willo("POST", "/participants/")
-        .and(body_json(ADA.invite_body()))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .expect(1)
-        .mount(&w.willo)
-        .await;
+    fail_first(
+        &w.willo,
+        503,
+        willo("POST", "/participants/").and(body_json(ADA.invite_body())),
+    )
+    .await;
     willo_invite(&w.willo, &ADA, 1).await;
     tags_replaced(&w, &[OWN_TAG], &[OWN_TAG, "Willo:Invited"]).await;
 
@@ -595,14 +593,12 @@ async fn a_failed_note_is_retried_and_shared_once() {
     willo_results(&w.willo, answered.clone(), 2).await;
     // A note is not idempotent: the client does not repeat it; the engine does,
     // once SmartRecruiters is back.
-    sr("POST", "/messages/shares")
-        .and(body_json(note_body(&answered)))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .expect(1)
-        .mount(&w.sr)
-        .await;
+    fail_first(
+        &w.sr,
+        503,
+        sr("POST", "/messages/shares").and(body_json(note_body(&answered))),
+    )
+    .await;
     note_shared(&w, &answered, 1).await;
     labels_to_review(&w).await;
     // The note goes last, so the retry finds the tags already moved and only shares

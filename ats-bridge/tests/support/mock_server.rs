@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use client_core::RetryPolicy;
 use serde_json::Value;
 use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
 
 /// Each client call is tried at most this often (idempotent calls only).
 pub const CLIENT_ATTEMPTS: u64 = 2;
@@ -87,4 +87,15 @@ pub fn now_secs() -> u64 {
 /// drop unless it got exactly that many: how the tests sequence a vendor's answers.
 pub async fn mount_exactly(server: &MockServer, times: u64, mock: Mock) {
     mock.up_to_n_times(times).expect(times).mount(server).await;
+}
+
+/// Mount `mock` on `server` to answer `status` to the first matching request only,
+/// ahead of the mocks that answer the retries.
+pub async fn fail_first(server: &MockServer, status: u16, mock: MockBuilder) {
+    mock.respond_with(ResponseTemplate::new(status))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .expect(1)
+        .mount(server)
+        .await;
 }
