@@ -24,14 +24,14 @@ use client_core::header::HeaderMap;
 use client_core::webhook::{Clock, SystemClock};
 use lever_client::webhooks::{Event, EventData, signed_delivery};
 use serde_json::{Value, json};
-use support::engine_setup::{config, count, on_willo_news, rows_in};
+use support::engine_setup::{config, count, engine_over, on_willo_news, participant_row, rows_in};
 use support::lever_mock::{LEVER_BASIC, QueryIs, lever_client};
 use support::mock_server::{
     CLIENT_ATTEMPTS, fail_first, mount_exactly, now_millis, ok, short_retries, strict_server,
 };
 use support::willo_mock::{
-    INTERVIEW, Invitee, PARTICIPANT, PHONE, inbox_willo_delivery, participant, willo, willo_client,
-    willo_invite, willo_lookup, willo_results,
+    INTERVIEW, Invitee, PARTICIPANT, PHONE, inbox_willo_delivery, participant, willo, willo_invite,
+    willo_lookup, willo_results, willo_results_unavailable,
 };
 use willo_client::{ParticipantKey, SecretString, WebhookEvent};
 use wiremock::matchers::{body_json, header, method, path};
@@ -88,9 +88,7 @@ async fn world_on_clock(
         lever_client(&lever, short_retries()),
         LeverAtsConfig::new(USER).signature_token(SecretString::from(SIGNING_TOKEN)),
     ));
-    let engine = Engine::builder(willo_client(&willo), store.clone())
-        .ats(adapter.clone())
-        .rules(rules)
+    let engine = engine_over(&willo, store.clone(), adapter.clone(), rules)
         .config(config)
         .clock(clock)
         .build()
@@ -110,9 +108,7 @@ async fn world() -> World {
 
 /// Another engine on the same store and vendors, as a second replica would be.
 fn replica(w: &World) -> Engine {
-    Engine::builder(willo_client(&w.willo), w.store.clone())
-        .ats(w.adapter.clone())
-        .rules(rules())
+    engine_over(&w.willo, w.store.clone(), w.adapter.clone(), rules())
         .config(config())
         .build()
         .unwrap()
@@ -299,11 +295,8 @@ async fn trigger_invite_response_write_back(store: Arc<dyn Store>) {
     invite(&w).await;
     let status = w.engine.status().await.unwrap();
     assert_eq!(count(&status, RowState::Invited), 1);
-    let row = w
-        .store
-        .find_by_participant(&PARTICIPANT.into())
+    let row = participant_row(w.store.as_ref())
         .await
-        .unwrap()
         .expect("the participant is linked to the row");
     assert_eq!(row.key, key());
     assert_eq!(row.candidate.as_str(), CONTACT);
@@ -484,11 +477,7 @@ async fn a_deleted_candidate_cancels_the_invited_row_and_erases_the_link() {
     assert_eq!(count(&status, RowState::Cancelled), 1);
     assert_eq!(status.by_state.values().sum::<u64>(), 1);
     assert!(
-        w.store
-            .find_by_participant(&PARTICIPANT.into())
-            .await
-            .unwrap()
-            .is_none(),
+        participant_row(w.store.as_ref()).await.is_none(),
         "the participant link is erased"
     );
 
@@ -646,13 +635,7 @@ async fn a_willo_outage_on_the_invite_is_retried_and_invites_once() {
     assert_eq!(w.engine.retry_due().await.unwrap(), 1);
     let status = w.engine.status().await.unwrap();
     assert_eq!(count(&status, RowState::Invited), 1);
-    assert!(
-        w.store
-            .find_by_participant(&PARTICIPANT.into())
-            .await
-            .unwrap()
-            .is_some()
-    );
+    assert!(participant_row(w.store.as_ref()).await.is_some());
     assert_eq!(w.engine.retry_due().await.unwrap(), 0, "nothing left due");
 }
 
@@ -836,11 +819,8 @@ async fn a_failed_invited_tag_is_retried_and_finds_the_participant_instead_of_in
     willo_lookup(&w.willo, SHANE.listed(), 1).await;
     tags_added(&w, &["Willo:Invited"], 1).await;
     assert_eq!(w.engine.retry_due().await.unwrap(), 1);
-    let row = w
-        .store
-        .find_by_participant(&PARTICIPANT.into())
+    let row = participant_row(w.store.as_ref())
         .await
-        .unwrap()
         .expect("recorded on retry");
     assert_eq!(row.state, RowState::Invited);
     assert_eq!(row.attempts, 0);
@@ -897,13 +877,7 @@ async fn a_write_back_onto_a_deleted_opportunity_fails_the_row_with_the_reason()
 async fn a_willo_delivery_that_cannot_be_read_yet_stays_in_the_inbox_until_it_can() {
     let w = world().await;
     invite(&w).await;
-    mount_exactly(
-        &w.willo,
-        CLIENT_ATTEMPTS,
-        willo("GET", &format!("/participants/{PARTICIPANT}/"))
-            .respond_with(ResponseTemplate::new(503)),
-    )
-    .await;
+    willo_results_unavailable(&w.willo, CLIENT_ATTEMPTS).await;
     let answered = participant("Received");
     willo_results(&w.willo, answered.clone(), 1).await;
     notes_listed(&w, json!([]), 1).await;
@@ -997,12 +971,7 @@ async fn the_reconciler_invites_what_webhooks_missed_once() {
     assert_eq!(report.applications_seen, 1);
     assert_eq!(report.invited, 1);
     assert!(report.errors.is_empty(), "{:?}", report.errors);
-    let row = w
-        .store
-        .find_by_participant(&PARTICIPANT.into())
-        .await
-        .unwrap()
-        .expect("invited");
+    let row = participant_row(w.store.as_ref()).await.expect("invited");
     assert_eq!(row.key, key());
     assert_eq!(row.candidate.as_str(), CONTACT);
 
@@ -1190,9 +1159,8 @@ async fn a_recruiter_can_send_the_interview_on_a_closed_posting() {
 #[tokio::test]
 async fn screening_into_lever_is_refused_when_the_engine_is_built() {
     let w = world().await;
-    let error = Engine::builder(willo_client(&w.willo), w.store.clone())
-        .ats(w.adapter.clone())
-        .rules(rules().screen("2f3159b797915150c239f2468d660dc0", "lever", POSTING))
+    let screening = rules().screen("2f3159b797915150c239f2468d660dc0", "lever", POSTING);
+    let error = engine_over(&w.willo, w.store.clone(), w.adapter.clone(), screening)
         .config(config())
         .build()
         .unwrap_err();

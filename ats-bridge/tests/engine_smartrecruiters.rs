@@ -21,14 +21,14 @@ use ats_bridge::store::{LedgerKey, MemoryStore, RowState, Store};
 use serde_json::{Value, json};
 use smartrecruiters_client::notes::MAX_NOTE_CHARS;
 use smartrecruiters_client::webhooks::TestDelivery;
-use support::engine_setup::{config, count, on_willo_news, rows_in};
+use support::engine_setup::{config, count, engine_over, on_willo_news, participant_row, rows_in};
 use support::mock_server::{
     CLIENT_ATTEMPTS, fail_first, mount_exactly, now_millis, ok, short_retries, strict_server,
 };
 use support::smartrecruiters_mock::{SR_KEY, WEBHOOK_SECRET, smartrecruiters_client};
 use support::willo_mock::{
-    INTERVIEW, Invitee, PARTICIPANT, PHONE, inbox_willo_delivery, participant, willo, willo_client,
-    willo_delivery, willo_invite, willo_lookup, willo_results,
+    INTERVIEW, Invitee, PARTICIPANT, PHONE, inbox_willo_delivery, participant, willo,
+    willo_delivery, willo_invite, willo_lookup, willo_results, willo_results_unavailable,
 };
 use willo_client::{ParticipantKey, SecretString, WebhookDelivery, WebhookEvent};
 use wiremock::matchers::{body_json, header, method, path, query_param};
@@ -77,9 +77,7 @@ async fn world_with(store: Arc<dyn Store>, rules: Rules, config: EngineConfig) -
         smartrecruiters_client(&sr, short_retries()),
         SmartRecruitersAtsConfig::new().webhook_secret(SecretString::from(WEBHOOK_SECRET)),
     ));
-    let engine = Engine::builder(willo_client(&willo), store.clone())
-        .ats(adapter.clone())
-        .rules(rules)
+    let engine = engine_over(&willo, store.clone(), adapter.clone(), rules)
         .config(config)
         .build()
         .unwrap();
@@ -279,11 +277,8 @@ async fn trigger_invite_response_write_back(store: Arc<dyn Store>) {
     invite(&w).await;
     let status = w.engine.status().await.unwrap();
     assert_eq!(count(&status, RowState::Invited), 1);
-    let row = w
-        .store
-        .find_by_participant(&PARTICIPANT.into())
+    let row = participant_row(w.store.as_ref())
         .await
-        .unwrap()
         .expect("the participant is linked to the row");
     assert_eq!(row.key, key());
 
@@ -432,11 +427,7 @@ async fn a_deleted_candidate_cancels_the_invited_row_and_erases_the_link() {
     assert_eq!(count(&status, RowState::Cancelled), 1);
     assert_eq!(status.by_state.values().sum::<u64>(), 1);
     assert!(
-        w.store
-            .find_by_participant(&PARTICIPANT.into())
-            .await
-            .unwrap()
-            .is_none(),
+        participant_row(w.store.as_ref()).await.is_none(),
         "the participant link is erased"
     );
 
@@ -461,13 +452,7 @@ async fn a_deletion_delivered_through_the_inbox_cancels_the_row_without_an_api_c
     assert_eq!(w.sr.received_requests().await.unwrap().len(), sr_seen);
     let status = w.engine.status().await.unwrap();
     assert_eq!(count(&status, RowState::Cancelled), 1);
-    assert!(
-        w.store
-            .find_by_participant(&PARTICIPANT.into())
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(participant_row(w.store.as_ref()).await.is_none());
 }
 
 // ---------------------------------------------------------------- 4. closed job
@@ -735,11 +720,8 @@ async fn a_failed_invited_tag_is_retried_and_finds_the_participant_instead_of_in
     willo_lookup(&w.willo, ADA.listed(), 1).await;
     tags_replaced(&w, &[OWN_TAG], &[OWN_TAG, "Willo:Invited"]).await;
     assert_eq!(w.engine.retry_due().await.unwrap(), 1);
-    let row = w
-        .store
-        .find_by_participant(&PARTICIPANT.into())
+    let row = participant_row(w.store.as_ref())
         .await
-        .unwrap()
         .expect("recorded on retry");
     assert_eq!(row.key, key());
     assert_eq!(row.state, RowState::Invited);
@@ -749,13 +731,7 @@ async fn a_failed_invited_tag_is_retried_and_finds_the_participant_instead_of_in
 async fn a_willo_delivery_that_cannot_be_read_yet_stays_in_the_inbox_until_it_can() {
     let w = world().await;
     invite(&w).await;
-    mount_exactly(
-        &w.willo,
-        CLIENT_ATTEMPTS,
-        willo("GET", &format!("/participants/{PARTICIPANT}/"))
-            .respond_with(ResponseTemplate::new(503)),
-    )
-    .await;
+    willo_results_unavailable(&w.willo, CLIENT_ATTEMPTS).await;
     let answered = participant("Received");
     willo_results(&w.willo, answered.clone(), 1).await;
     note_shared(&w, &answered, 1).await;
@@ -794,12 +770,7 @@ async fn the_reconciler_invites_what_webhooks_missed_once() {
     assert_eq!(report.applications_seen, 1);
     assert_eq!(report.invited, 1);
     assert!(report.errors.is_empty(), "{:?}", report.errors);
-    let row = w
-        .store
-        .find_by_participant(&PARTICIPANT.into())
-        .await
-        .unwrap()
-        .expect("invited");
+    let row = participant_row(w.store.as_ref()).await.expect("invited");
     // A listed application is known by its (candidate, job) pair.
     assert_eq!(row.key.application.as_str(), format!("{CANDIDATE}:{JOB}"));
 
@@ -956,9 +927,7 @@ async fn a_participant_of_another_interview_is_not_screened() {
 async fn two_replicas_receiving_the_same_answer_at_once_share_one_note() {
     let w = world().await;
     invite(&w).await;
-    let other = Engine::builder(willo_client(&w.willo), w.store.clone())
-        .ats(w.adapter.clone())
-        .rules(rules())
+    let other = engine_over(&w.willo, w.store.clone(), w.adapter.clone(), rules())
         .config(config())
         .build()
         .unwrap();

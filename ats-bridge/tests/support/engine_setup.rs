@@ -1,13 +1,17 @@
 //! Engine settings and status reads the vendor engine tests share.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use ats_bridge::engine::{Action, Engine, EngineConfig, RetrySchedule};
-use ats_bridge::store::{LedgerKey, RowState, StatusReport};
+use ats_bridge::Ats;
+use ats_bridge::engine::{Action, Engine, EngineBuilder, EngineConfig, RetrySchedule};
+use ats_bridge::rules::Rules;
+use ats_bridge::store::{LedgerKey, LedgerRow, RowState, StatusReport, Store};
 
 use willo_client::WebhookEvent;
+use wiremock::MockServer;
 
-use super::willo_mock::{PARTICIPANT, willo_delivery};
+use super::willo_mock::{PARTICIPANT, willo_client, willo_delivery};
 
 /// The default engine, retrying at once and giving up after three attempts.
 pub fn config() -> EngineConfig {
@@ -49,4 +53,24 @@ pub async fn on_willo_news(engine: &Engine, event: WebhookEvent) -> Action {
 /// How many rows are in `state` now.
 pub async fn rows_in(engine: &Engine, state: RowState) -> u64 {
     count(&engine.status().await.unwrap(), state)
+}
+
+/// The ledger row linked to Willo's `PARTICIPANT`, if any.
+pub async fn participant_row(store: &dyn Store) -> Option<LedgerRow> {
+    store
+        .find_by_participant(&PARTICIPANT.into())
+        .await
+        .unwrap()
+}
+
+/// An engine builder over the Willo mock and `ats`, on `store`, following `rules`.
+pub fn engine_over(
+    willo: &MockServer,
+    store: Arc<dyn Store>,
+    ats: Arc<dyn Ats>,
+    rules: Rules,
+) -> EngineBuilder {
+    Engine::builder(willo_client(willo), store)
+        .ats(ats)
+        .rules(rules)
 }

@@ -148,3 +148,14 @@ pub async fn inbox_willo_delivery(store: &dyn Store, event: WebhookEvent) -> boo
         .await
         .unwrap()
 }
+
+/// `GET /participants/{PARTICIPANT}/` answered 503 `times` times: Willo is down.
+pub async fn willo_results_unavailable(willo_server: &MockServer, times: u64) {
+    mount_exactly(
+        willo_server,
+        times,
+        willo("GET", &format!("/participants/{PARTICIPANT}/"))
+            .respond_with(ResponseTemplate::new(503)),
+    )
+    .await;
+}
