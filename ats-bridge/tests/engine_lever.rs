@@ -259,6 +259,14 @@ async fn labels_to_review(w: &World) {
     tags_removed(w, &["Willo:Invited", "Willo:Accepted", "Willo:Rejected"], 1).await;
 }
 
+/// Everything one results write-back of `answered` does, each exactly once: the notes
+/// are read (none yet), the note is written, the labels move to "To Review".
+async fn results_written_back(w: &World, answered: &Value) {
+    notes_listed(w, json!([]), 1).await;
+    note_written(w, &note_text(answered), 1).await;
+    labels_to_review(w).await;
+}
+
 /// Everything one successful invite does, each exactly once.
 async fn one_invite(w: &World) {
     candidate_read(w, PHONE, 1).await;
@@ -303,9 +311,7 @@ async fn trigger_invite_response_write_back(store: Arc<dyn Store>) {
 
     let answered = participant("Received");
     willo_results(&w.willo, answered.clone(), 1).await;
-    notes_listed(&w, json!([]), 1).await;
-    note_written(&w, &note_text(&answered), 1).await;
-    labels_to_review(&w).await;
+    results_written_back(&w, &answered).await;
     let action = on_willo_news(&w.engine, WebhookEvent::NewResponse).await;
     assert_eq!(action, wrote_back("completed"));
 
@@ -407,9 +413,7 @@ async fn late_and_repeated_willo_news_write_one_note_then_the_decision_moves_lab
         // stage_change, then new_response directly, then new_response twice through
         // the inbox: Willo is read each time, Lever written once.
         willo_results(&w.willo, answered.clone(), 3).await;
-        notes_listed(&w, json!([]), 1).await;
-        note_written(&w, &note_text(&answered), 1).await;
-        labels_to_review(&w).await;
+        results_written_back(&w, &answered).await;
 
         let first = on_willo_news(&w.engine, WebhookEvent::StageChange).await;
         assert_eq!(first, wrote_back("completed"));
@@ -880,9 +884,7 @@ async fn a_willo_delivery_that_cannot_be_read_yet_stays_in_the_inbox_until_it_ca
     willo_results_unavailable(&w.willo, CLIENT_ATTEMPTS).await;
     let answered = participant("Received");
     willo_results(&w.willo, answered.clone(), 1).await;
-    notes_listed(&w, json!([]), 1).await;
-    note_written(&w, &note_text(&answered), 1).await;
-    labels_to_review(&w).await;
+    results_written_back(&w, &answered).await;
 
     inbox_willo_delivery(w.store.as_ref(), WebhookEvent::NewResponse).await;
     assert_eq!(w.engine.process_inbox().await.unwrap(), 1);
@@ -1064,9 +1066,7 @@ async fn quiet_participants_are_checked_a_bounded_number_of_times_then_left_to_t
     // Willo's webhook still brings the answer.
     let answered = participant("Received");
     willo_results(&w.willo, answered.clone(), 1).await;
-    notes_listed(&w, json!([]), 1).await;
-    note_written(&w, &note_text(&answered), 1).await;
-    labels_to_review(&w).await;
+    results_written_back(&w, &answered).await;
     let action = on_willo_news(&w.engine, WebhookEvent::NewResponse).await;
     assert_eq!(action, wrote_back("completed"));
 }
@@ -1079,9 +1079,7 @@ async fn a_check_that_finds_the_answer_writes_it_back_without_the_webhook() {
     nobody_at_trigger_stage(&w, 1).await;
     let answered = participant("Received");
     willo_results(&w.willo, answered.clone(), 1).await;
-    notes_listed(&w, json!([]), 1).await;
-    note_written(&w, &note_text(&answered), 1).await;
-    labels_to_review(&w).await;
+    results_written_back(&w, &answered).await;
 
     clock.advance(2 * HOUR);
     let report = w.engine.reconcile().await.unwrap();
@@ -1176,9 +1174,7 @@ async fn a_decision_whose_write_failed_is_retried_without_a_note() {
     invite(&w).await;
     let answered = participant("Received");
     willo_results(&w.willo, answered.clone(), 1).await;
-    notes_listed(&w, json!([]), 1).await;
-    note_written(&w, &note_text(&answered), 1).await;
-    labels_to_review(&w).await;
+    results_written_back(&w, &answered).await;
     let first = on_willo_news(&w.engine, WebhookEvent::NewResponse).await;
     assert_eq!(first, wrote_back("completed"));
 

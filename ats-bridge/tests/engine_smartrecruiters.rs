@@ -90,6 +90,17 @@ async fn world_with(store: Arc<dyn Store>, rules: Rules, config: EngineConfig) -
     }
 }
 
+/// The world whose rules also move the application to `stage` on `decision` in Willo.
+async fn world_deciding(decision: Decision, stage: &str) -> World {
+    let rules = rules().progress(
+        "smartrecruiters",
+        JobSelector::Job(JOB.into()),
+        decision,
+        stage,
+    );
+    world_with(Arc::new(MemoryStore::new()), rules, config()).await
+}
+
 async fn world() -> World {
     world_with(Arc::new(MemoryStore::new()), rules(), config()).await
 }
@@ -348,13 +359,7 @@ async fn repeated_status_changes_direct_and_through_the_inbox_invite_once() {
 
 #[tokio::test]
 async fn late_and_repeated_willo_news_share_one_note_then_the_decision_moves_tags_and_status() {
-    let rules = rules().progress(
-        "smartrecruiters",
-        JobSelector::Job(JOB.into()),
-        Decision::Accepted,
-        "INTERVIEW/Onsite",
-    );
-    let w = world_with(Arc::new(MemoryStore::new()), rules, config()).await;
+    let w = world_deciding(Decision::Accepted, "INTERVIEW/Onsite").await;
     invite(&w).await;
 
     let answered = participant("Received");
@@ -803,13 +808,7 @@ async fn the_reconciler_leaves_an_application_invited_through_a_webhook_alone() 
 
 #[tokio::test]
 async fn a_rejection_before_any_other_news_writes_the_note_with_the_rejected_tag_and_status() {
-    let rules = rules().progress(
-        "smartrecruiters",
-        JobSelector::Job(JOB.into()),
-        Decision::Rejected,
-        "REJECTED",
-    );
-    let w = world_with(Arc::new(MemoryStore::new()), rules, config()).await;
+    let w = world_deciding(Decision::Rejected, "REJECTED").await;
     invite(&w).await;
     let rejected = participant("Rejected");
     willo_results(&w.willo, rejected.clone(), 1).await;
