@@ -267,6 +267,22 @@ async fn results_written_back(w: &World, answered: &Value) {
     labels_to_review(w).await;
 }
 
+/// A results write-back of `answered` whose note Lever refuses once (503): Willo and the
+/// notes are read twice, the note is written on the retry, then the labels move.
+async fn note_fails_first_then_is_written(w: &World, answered: &Value) {
+    let text = note_text(answered);
+    willo_results(&w.willo, answered.clone(), 2).await;
+    notes_listed(w, json!([]), 2).await;
+    fail_first(
+        &w.lever,
+        503,
+        lever_write("POST", "/notes").and(body_json(json!({ "value": text }))),
+    )
+    .await;
+    note_written(w, &text, 1).await;
+    labels_to_review(w).await;
+}
+
 /// Everything one successful invite does, each exactly once.
 async fn one_invite(w: &World) {
     candidate_read(w, PHONE, 1).await;
@@ -670,18 +686,7 @@ async fn an_invite_that_went_through_despite_the_error_is_found_and_not_sent_aga
 async fn a_failed_note_is_retried_and_written_once() {
     let w = world().await;
     invite(&w).await;
-    let answered = participant("Received");
-    let text = note_text(&answered);
-    willo_results(&w.willo, answered.clone(), 2).await;
-    notes_listed(&w, json!([]), 2).await;
-    fail_first(
-        &w.lever,
-        503,
-        lever_write("POST", "/notes").and(body_json(json!({ "value": text }))),
-    )
-    .await;
-    note_written(&w, &text, 1).await;
-    labels_to_review(&w).await;
+    note_fails_first_then_is_written(&w, &participant("Received")).await;
 
     let action = on_willo_news(&w.engine, WebhookEvent::NewResponse).await;
     let Action::Rescheduled { reason, .. } = &action else {
@@ -772,17 +777,7 @@ async fn a_retried_write_back_is_done_even_when_willo_names_the_answers_differen
     // Willo's field names are unconfirmed: this record shows no answers the client
     // recognises, so only the `new_response` webhook says the candidate answered.
     let bare = json!({"key": PARTICIPANT, "interview": INTERVIEW, "stage": "Received"});
-    let text = note_text(&bare);
-    willo_results(&w.willo, bare.clone(), 2).await;
-    notes_listed(&w, json!([]), 2).await;
-    fail_first(
-        &w.lever,
-        503,
-        lever_write("POST", "/notes").and(body_json(json!({ "value": text }))),
-    )
-    .await;
-    note_written(&w, &text, 1).await;
-    labels_to_review(&w).await;
+    note_fails_first_then_is_written(&w, &bare).await;
 
     let action = on_willo_news(&w.engine, WebhookEvent::NewResponse).await;
     assert!(matches!(action, Action::Rescheduled { .. }), "{action:?}");
