@@ -12,6 +12,7 @@
 //! | `LEVER_PERFORM_AS` | Lever user id notes and tags are written as (needed with Lever) |
 //! | `DATABASE_URL` | `postgres://…` for PostgreSQL, else a SQLite file path |
 
+pub mod bench;
 pub mod health;
 pub mod server_config;
 pub mod webhooks;

@@ -1,0 +1,42 @@
+//! The benchmark of issue 7: every figure measured in this one run, against the local
+//! sandbox, printed as one table (Markdown, as BENCHMARKS.md records it).
+//!
+//! ```text
+//! TEST_DATABASE_URL=postgres://ats_bridge:ats_bridge@127.0.0.1:5432/ats_bridge_test \
+//!     cargo run --release -p examples --example bench
+//! ```
+//!
+//! Without `TEST_DATABASE_URL` (or a `postgres://` `DATABASE_URL`) the scale-out rows
+//! are skipped. The measurements run one after another, so none competes with another
+//! for the machine's cores.
+
+use std::io::Write as _;
+
+use examples::bench::{self, Row};
+
+fn main() -> examples::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let mut args = std::env::args().skip(1);
+    // The memory measurement re-runs this executable as its streaming child.
+    if args.next().as_deref() == Some(bench::memory::CHILD_ARG) {
+        let url = args.next().ok_or("the streaming child needs a base URL")?;
+        return runtime.block_on(bench::memory::child(&url));
+    }
+    runtime.block_on(async {
+        let mut rows: Vec<Row> = Vec::new();
+        eprintln!("backlog at the ceiling…");
+        rows.extend(bench::backlog::run().await?);
+        eprintln!("reaction time…");
+        rows.extend(bench::reaction::run().await?);
+        eprintln!("client overhead…");
+        rows.extend(bench::client::run().await?);
+        eprintln!("memory…");
+        rows.extend(bench::memory::run().await?);
+        eprintln!("scale-out…");
+        rows.extend(bench::scale_out::run().await?);
+        write!(std::io::stdout(), "{}", bench::render(&rows))?;
+        Ok(())
+    })
+}
