@@ -111,11 +111,14 @@ pub async fn run() -> crate::Result<Vec<Row>> {
             Vendor::SmartRecruiters => synced_on(&status, "smartrecruiters"),
             Vendor::Lever => synced_on(&status, "lever"),
         };
+        let per_candidate = match candidates {
+            0 => "n/a, none synced".to_owned(),
+            n => format!("{:.2}", stats.total as f64 / n as f64),
+        };
         rows.push(Row::info(
             &format!("backlog: {vendor:?} calls per synced candidate"),
             format!(
-                "{:.2} ({} calls: {})",
-                stats.total as f64 / candidates.max(1) as f64,
+                "{per_candidate} ({} calls: {})",
                 stats.total,
                 endpoints(stats)
             ),
