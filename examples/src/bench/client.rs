@@ -15,10 +15,6 @@ use lever_client::{LeverClient, ListPage};
 
 use super::Row;
 
-// The examples crate has no `serde_json` dependency of its own (see BENCHMARKS.md);
-// client-core re-exports the one the clients parse with.
-use client_core::__private::serde_json;
-
 /// Items on the page (Lever's maximum page size).
 pub const PAGE_ITEMS: usize = 100;
 /// Parses timed per variant.
