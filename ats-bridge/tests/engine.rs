@@ -477,3 +477,42 @@ async fn a_step_outlasting_its_lease_is_rescheduled_not_left_to_race() {
     s.engine.retry_due().await.unwrap();
     assert_eq!(s.ats.notes(), 1);
 }
+
+#[tokio::test]
+async fn one_person_applying_twice_gets_the_results_on_both_applications() {
+    let s = setup().await;
+    let participant = invite(&s, 1).await;
+    // The same person (same email) on another job, sent the same interview: Willo
+    // keeps one participant for both applications.
+    let second = ats_bridge::model::ApplicationRef {
+        application: "app-1-porter".into(),
+        ..app(1, "job-closed")
+    };
+    let action = s
+        .engine
+        .send_interview(&"tiny".into(), &second, &INTERVIEW.into())
+        .await
+        .unwrap();
+    assert!(
+        matches!(&action, Action::Invited { participant: p, created: false, .. } if *p == participant),
+        "{action:?}"
+    );
+    assert_eq!(invites(&s.willo_server).await, 1);
+
+    s.willo.answer(&participant);
+    s.engine
+        .handle_willo_delivery(&new_response(&participant))
+        .await
+        .unwrap();
+    let written = s.ats.written.lock().unwrap().clone();
+    let with_notes: Vec<_> = written
+        .iter()
+        .filter(|(_, write)| write.outcome.is_some())
+        .map(|(application, _)| application.clone())
+        .collect();
+    assert_eq!(
+        with_notes,
+        vec![app(1, "job-open"), second],
+        "one note on each"
+    );
+}

@@ -709,6 +709,12 @@ impl Store for BrokenStore {
     async fn row(&self, key: &LedgerKey) -> StoreResult<Option<LedgerRow>> {
         self.inner.row(key).await
     }
+    async fn rows_by_participant(
+        &self,
+        participant: &ParticipantKey,
+    ) -> StoreResult<Vec<LedgerRow>> {
+        self.inner.rows_by_participant(participant).await
+    }
     async fn find_by_participant(
         &self,
         participant: &ParticipantKey,

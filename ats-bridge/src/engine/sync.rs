@@ -20,16 +20,27 @@ pub(crate) enum SyncCause {
 }
 
 impl Engine {
-    /// Act on news about `participant` (from Willo's webhook).
+    /// Act on news about `participant` (from Willo's webhook): for each application
+    /// the participant answers for (usually one; several when one person applied to
+    /// several jobs sending the same interview), or screening when there is none.
+    /// With several, the first action that is not a no-op is returned.
     pub(crate) async fn participant_news(
         &self,
         participant: &ParticipantKey,
         cause: SyncCause,
     ) -> Result<Action, EngineError> {
-        match self.inner.store.find_by_participant(participant).await? {
-            Some(row) => self.sync_row(row, cause).await,
-            None => self.screen(participant).await,
+        let rows = self.inner.store.rows_by_participant(participant).await?;
+        if rows.is_empty() {
+            return self.screen(participant).await;
         }
+        let mut first = None;
+        for row in rows {
+            let action = self.sync_row(row, cause).await?;
+            if first.is_none() || matches!(first, Some(Action::AlreadyDone { .. })) {
+                first = Some(action);
+            }
+        }
+        Ok(first.expect("at least one row"))
     }
 
     /// Fetch the results for `row` and write the outcome they show, once.

@@ -104,6 +104,21 @@ impl Store for MemoryStore {
         Ok(self.lock().rows.get(key).cloned())
     }
 
+    async fn rows_by_participant(
+        &self,
+        participant: &ParticipantKey,
+    ) -> StoreResult<Vec<LedgerRow>> {
+        let mut rows: Vec<LedgerRow> = self
+            .lock()
+            .rows
+            .values()
+            .filter(|row| row.participant.as_ref() == Some(participant))
+            .cloned()
+            .collect();
+        rows.sort_by(|a, b| (a.created_at_ms, &a.key).cmp(&(b.created_at_ms, &b.key)));
+        Ok(rows)
+    }
+
     async fn find_by_participant(
         &self,
         participant: &ParticipantKey,

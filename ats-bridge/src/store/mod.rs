@@ -326,6 +326,14 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// The row with `key`, if any.
     async fn row(&self, key: &LedgerKey) -> StoreResult<Option<LedgerRow>>;
 
+    /// Every row whose invite found or created `participant`: one person who applied
+    /// to several jobs sending the same interview is one Willo participant for all
+    /// of those applications. Oldest first.
+    async fn rows_by_participant(
+        &self,
+        participant: &ParticipantKey,
+    ) -> StoreResult<Vec<LedgerRow>>;
+
     /// The row whose invite created `participant`.
     async fn find_by_participant(
         &self,

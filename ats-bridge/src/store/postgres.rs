@@ -424,6 +424,21 @@ impl Store for PostgresStore {
         row.as_ref().map(read_row).transpose()
     }
 
+    async fn rows_by_participant(
+        &self,
+        participant: &ParticipantKey,
+    ) -> StoreResult<Vec<LedgerRow>> {
+        let sql = format!(
+            "SELECT {KEY_COLUMNS}, {DATA_COLUMNS} FROM ledger WHERE participant = $1 \
+             ORDER BY created_at_ms, {KEY_COLUMNS}"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(participant.as_str())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(read_row).collect()
+    }
+
     async fn find_by_participant(
         &self,
         participant: &ParticipantKey,

@@ -270,6 +270,21 @@ impl Store for SqliteStore {
         load_row(&mut conn, key).await
     }
 
+    async fn rows_by_participant(
+        &self,
+        participant: &ParticipantKey,
+    ) -> StoreResult<Vec<LedgerRow>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM ledger WHERE participant = ? \
+             ORDER BY created_at_ms, ats, application, interview"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(participant.as_str())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(read_row).collect()
+    }
+
     async fn find_by_participant(
         &self,
         participant: &ParticipantKey,

@@ -152,6 +152,17 @@ pub async fn invites_and_participants(store: &dyn Store) {
     assert_eq!(row.next_attempt_at_ms, None);
     assert_eq!(row.updated_at_ms, 2_000);
     assert_eq!(
+        store.rows_by_participant(&participant).await.unwrap(),
+        vec![row.clone()]
+    );
+    assert!(
+        store
+            .rows_by_participant(&ParticipantKey::new("p-unknown"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
         store.row(&k).await.unwrap(),
         Some(row),
         "the same row by key"
