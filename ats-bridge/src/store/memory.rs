@@ -6,7 +6,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
 
-use super::ledger;
+use super::ledger::{self, change};
 use super::{Claim, InboxItem, LedgerKey, LedgerRow, StatusReport, Store, StoreError, StoreResult};
 use crate::model::{AtsName, CandidateId, JobId, ParticipantKey};
 
@@ -97,7 +97,7 @@ impl Store for MemoryStore {
         participant: &ParticipantKey,
         now_ms: i64,
     ) -> StoreResult<()> {
-        self.modify(key, |row| ledger::record_invited(row, participant, now_ms))
+        self.modify(key, change::record_invited(participant, now_ms))
     }
 
     async fn row(&self, key: &LedgerKey) -> StoreResult<Option<LedgerRow>> {
@@ -132,7 +132,7 @@ impl Store for MemoryStore {
     }
 
     async fn mark_responded(&self, key: &LedgerKey, now_ms: i64) -> StoreResult<()> {
-        self.modify(key, |row| ledger::mark_responded(row, now_ms).map(drop))
+        self.modify(key, change::mark_responded(now_ms))
     }
 
     async fn claim_sync(
@@ -143,10 +143,10 @@ impl Store for MemoryStore {
         now_ms: i64,
         lease_ms: i64,
     ) -> StoreResult<Claim> {
-        self.modify(key, |row| {
-            let decision = ledger::claim_sync(row, outcome_tag, worker, now_ms, lease_ms)?;
-            Ok(decision.into_claim(row.clone()))
-        })
+        self.modify(
+            key,
+            change::claim_sync(outcome_tag, worker, now_ms, lease_ms),
+        )
     }
 
     async fn record_synced(
@@ -155,7 +155,7 @@ impl Store for MemoryStore {
         outcome_tag: &str,
         now_ms: i64,
     ) -> StoreResult<()> {
-        self.modify(key, |row| ledger::record_synced(row, outcome_tag, now_ms))
+        self.modify(key, change::record_synced(outcome_tag, now_ms))
     }
 
     async fn record_retry(
@@ -165,17 +165,15 @@ impl Store for MemoryStore {
         next_attempt_at_ms: i64,
         now_ms: i64,
     ) -> StoreResult<()> {
-        self.modify(key, |row| {
-            ledger::record_retry(row, error, next_attempt_at_ms, now_ms)
-        })
+        self.modify(key, change::record_retry(error, next_attempt_at_ms, now_ms))
     }
 
     async fn record_failed(&self, key: &LedgerKey, error: &str, now_ms: i64) -> StoreResult<()> {
-        self.modify(key, |row| ledger::record_failed(row, error, now_ms))
+        self.modify(key, change::record_failed(error, now_ms))
     }
 
     async fn redrive(&self, key: &LedgerKey, now_ms: i64) -> StoreResult<()> {
-        self.modify(key, |row| ledger::redrive(row, now_ms))
+        self.modify(key, change::redrive(now_ms))
     }
 
     async fn cancel_candidate(

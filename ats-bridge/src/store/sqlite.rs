@@ -18,7 +18,7 @@ use sqlx::sqlite::{
     SqliteRow, SqliteSynchronous,
 };
 
-use super::ledger;
+use super::ledger::{self, change};
 use super::sql::run_detached;
 use super::{
     Claim, InboxItem, LedgerKey, LedgerRow, RowState, STATUS_FAILED_LIMIT, StatusReport, Store,
@@ -258,11 +258,8 @@ impl Store for SqliteStore {
         participant: &ParticipantKey,
         now_ms: i64,
     ) -> StoreResult<()> {
-        let participant = participant.clone();
-        self.modify(key, move |row| {
-            ledger::record_invited(row, &participant, now_ms)
-        })
-        .await
+        self.modify(key, change::record_invited(participant, now_ms))
+            .await
     }
 
     async fn row(&self, key: &LedgerKey) -> StoreResult<Option<LedgerRow>> {
@@ -298,10 +295,7 @@ impl Store for SqliteStore {
     }
 
     async fn mark_responded(&self, key: &LedgerKey, now_ms: i64) -> StoreResult<()> {
-        self.modify(key, move |row| {
-            ledger::mark_responded(row, now_ms).map(drop)
-        })
-        .await
+        self.modify(key, change::mark_responded(now_ms)).await
     }
 
     async fn claim_sync(
@@ -312,11 +306,10 @@ impl Store for SqliteStore {
         now_ms: i64,
         lease_ms: i64,
     ) -> StoreResult<Claim> {
-        let (outcome_tag, worker) = (outcome_tag.to_owned(), worker.to_owned());
-        self.modify(key, move |row| {
-            let decision = ledger::claim_sync(row, &outcome_tag, &worker, now_ms, lease_ms)?;
-            Ok(decision.into_claim(row.clone()))
-        })
+        self.modify(
+            key,
+            change::claim_sync(outcome_tag, worker, now_ms, lease_ms),
+        )
         .await
     }
 
@@ -326,11 +319,8 @@ impl Store for SqliteStore {
         outcome_tag: &str,
         now_ms: i64,
     ) -> StoreResult<()> {
-        let outcome_tag = outcome_tag.to_owned();
-        self.modify(key, move |row| {
-            ledger::record_synced(row, &outcome_tag, now_ms)
-        })
-        .await
+        self.modify(key, change::record_synced(outcome_tag, now_ms))
+            .await
     }
 
     async fn record_retry(
@@ -340,22 +330,16 @@ impl Store for SqliteStore {
         next_attempt_at_ms: i64,
         now_ms: i64,
     ) -> StoreResult<()> {
-        let error = error.to_owned();
-        self.modify(key, move |row| {
-            ledger::record_retry(row, &error, next_attempt_at_ms, now_ms)
-        })
-        .await
+        self.modify(key, change::record_retry(error, next_attempt_at_ms, now_ms))
+            .await
     }
 
     async fn record_failed(&self, key: &LedgerKey, error: &str, now_ms: i64) -> StoreResult<()> {
-        let error = error.to_owned();
-        self.modify(key, move |row| ledger::record_failed(row, &error, now_ms))
-            .await
+        self.modify(key, change::record_failed(error, now_ms)).await
     }
 
     async fn redrive(&self, key: &LedgerKey, now_ms: i64) -> StoreResult<()> {
-        self.modify(key, move |row| ledger::redrive(row, now_ms))
-            .await
+        self.modify(key, change::redrive(now_ms)).await
     }
 
     async fn cancel_candidate(
