@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use ats_bridge::model::{CandidateId, JobId};
-use ats_bridge::store::{Claim, LedgerKey, MemoryStore, RowState, Store, suite};
+use ats_bridge::store::{LedgerKey, MemoryStore, RowState, Store, suite};
 
 #[tokio::test]
 async fn memory_store_passes_the_suite() {
@@ -14,6 +14,49 @@ async fn memory_store_passes_the_suite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn memory_store_racing_workers_each_key_is_acquired_exactly_once() {
     race_claims(Arc::new(MemoryStore::new())).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn memory_store_racing_workers_take_one_persons_applications_one_at_a_time() {
+    race_one_person(Arc::new(MemoryStore::new())).await;
+}
+
+/// 8 workers race `claim_invite` over 20 applications of one person to one interview:
+/// while leases are live, only one of them is acquired (one invite at a time per
+/// person), and every application keeps its row for later.
+async fn race_one_person(store: Arc<dyn Store>) {
+    let tasks: Vec<_> = (0..8)
+        .map(|worker| {
+            let store = Arc::clone(&store);
+            tokio::spawn(async move {
+                let name = format!("w{worker}");
+                let mut acquired = 0;
+                for i in (0..20).map(|i| (i + worker * 3) % 20) {
+                    let key = LedgerKey::new("lever", format!("app-{i}"), "interview-1");
+                    let claim = store
+                        .claim_invite(
+                            &key,
+                            &CandidateId::new("one-person"),
+                            &JobId::new(format!("job-{i}")),
+                            &name,
+                            1_000,
+                            60_000,
+                        )
+                        .await
+                        .unwrap();
+                    acquired += usize::from(claim.is_acquired());
+                }
+                acquired
+            })
+        })
+        .collect();
+    let mut acquired = 0;
+    for task in tasks {
+        acquired += task.await.unwrap();
+    }
+    assert_eq!(acquired, 1, "one application of the person in flight");
+    let status = store.status().await.unwrap();
+    assert_eq!(status.by_state.get(&RowState::Pending), Some(&20));
 }
 
 /// 8 workers race `claim_invite` over the same 50 keys: each key is acquired once.
@@ -31,16 +74,18 @@ async fn race_claims(store: Arc<dyn Store>) {
                 keys.reverse();
             }
             tokio::spawn(async move {
-                let (candidate, job) = (CandidateId::new("c"), JobId::new("j"));
+                let job = JobId::new("j");
                 let name = format!("w{worker}");
                 let mut acquired = Vec::new();
                 for key in keys {
+                    // One person per application here: see `race_one_person`.
+                    let candidate = CandidateId::new(format!("c-{}", key.application));
                     let claim = store
                         .claim_invite(&key, &candidate, &job, &name, 1_000, 60_000)
                         .await
                         .unwrap();
-                    if let Claim::Acquired(row) = claim {
-                        assert_eq!(row.lease_owner.as_deref(), Some(name.as_str()));
+                    if claim.is_acquired() {
+                        assert_eq!(claim.row().lease_owner.as_deref(), Some(name.as_str()));
                         acquired.push(key);
                     }
                 }
@@ -91,6 +136,15 @@ mod sqlite {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(dir.path().join("race.db")).await.unwrap();
         super::race_claims(Arc::new(store)).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn racing_workers_take_one_persons_applications_one_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path().join("person.db"))
+            .await
+            .unwrap();
+        super::race_one_person(Arc::new(store)).await;
     }
 
     #[tokio::test]

@@ -56,7 +56,7 @@ async fn replicas_racing_claims_acquire_each_row_exactly_once() {
         let claim = store
             .claim_invite(
                 &key,
-                &CandidateId::new("c"),
+                &CandidateId::new(format!("c-{}", key.application)),
                 &JobId::new("j"),
                 &worker,
                 NOW,
@@ -85,6 +85,48 @@ async fn replicas_racing_claims_acquire_each_row_exactly_once() {
     })
     .await;
     assert_each_key_once(syncs, &keys);
+    schema.drop().await;
+}
+
+/// One person's many applications to one interview, claimed by racing replicas:
+/// one invite at a time per person, even though each claim inserts its own row (the
+/// rows of concurrent transactions are invisible to each other until they commit).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn replicas_racing_on_one_persons_applications_take_one_at_a_time() {
+    let Some(schema) =
+        TestSchema::create("replicas_racing_on_one_persons_applications_take_one").await
+    else {
+        return;
+    };
+    let stores = [
+        Arc::new(schema.store().await),
+        Arc::new(schema.store().await),
+    ];
+    let keys: Vec<LedgerKey> = (0..20)
+        .map(|i| LedgerKey::new("lever", format!("app-{i}"), "interview-1"))
+        .collect();
+    let won = race(&stores, &keys, |store, worker, key| async move {
+        let claim = store
+            .claim_invite(
+                &key,
+                &CandidateId::new("one-person"),
+                &JobId::new(format!("job-{}", key.application)),
+                &worker,
+                NOW,
+                LEASE,
+            )
+            .await
+            .unwrap();
+        acquired_by(&claim, &worker)
+    })
+    .await;
+    assert_eq!(won.len(), 1, "one application in flight: {won:?}");
+    let status = stores[0].status().await.unwrap();
+    assert_eq!(
+        status.by_state.values().sum::<u64>(),
+        20,
+        "every application has its row, waiting its turn"
+    );
     schema.drop().await;
 }
 
@@ -281,8 +323,8 @@ fn url_password(url: &str) -> Option<&str> {
 }
 
 fn acquired_by(claim: &Claim, worker: &str) -> bool {
-    if let Claim::Acquired(row) = claim {
-        assert_eq!(row.lease_owner.as_deref(), Some(worker));
+    if claim.is_acquired() {
+        assert_eq!(claim.row().lease_owner.as_deref(), Some(worker));
         return true;
     }
     false

@@ -129,23 +129,38 @@ impl WilloClient {
     /// candidate can both create. Serialise calls per candidate if that matters.
     pub async fn send_interview(&self, request: &SendInterview) -> Result<SendInterviewOutcome> {
         request.validate()?;
-        let ats_candidate_id = request.metadata.ats_candidate_id.clone();
-        let participants = self.participants();
-        if let Some(existing) = participants
+        if let Some(existing) = self
+            .participants()
             .find_by_email(&request.interview_id, &request.candidate.email)
             .await?
         {
             return Ok(SendInterviewOutcome {
                 participant: existing,
                 created: false,
-                ats_candidate_id,
+                ats_candidate_id: request.metadata.ats_candidate_id.clone(),
             });
         }
-        let participant = participants.invite(&request.invite()).await?;
+        self.send_new_interview(request).await
+    }
+
+    /// Send an interview without first looking for a participant with the same email:
+    /// validates, then one `POST /participants/` (not retried after a server error).
+    ///
+    /// Only for callers that know nothing was sent to this candidate for this
+    /// interview — for example because their own ledger row for the candidate was
+    /// created just now. The look-up in [`WilloClient::send_interview`] reads every
+    /// page of the interview's participants, so skipping it saves requests that grow
+    /// with the interview; calling this twice for one candidate sends two invites.
+    pub async fn send_new_interview(
+        &self,
+        request: &SendInterview,
+    ) -> Result<SendInterviewOutcome> {
+        request.validate()?;
+        let participant = self.participants().invite(&request.invite()).await?;
         Ok(SendInterviewOutcome {
             participant,
             created: true,
-            ats_candidate_id,
+            ats_candidate_id: request.metadata.ats_candidate_id.clone(),
         })
     }
 }

@@ -156,3 +156,43 @@ async fn a_valid_phone_is_sent() {
             .created
     );
 }
+
+#[tokio::test]
+async fn send_new_interview_posts_once_without_listing_participants() {
+    let server = server().await;
+    call("GET", "/participants/")
+        .respond_with(json(200, page(json!([]), None)))
+        .expect(0)
+        .mount(&server)
+        .await;
+    call("POST", "/participants/")
+        .and(body_json(json!({
+            "interview": INTERVIEW,
+            "name": "Jane Doe",
+            "email": "jane@example.com"
+        })))
+        .respond_with(json(201, json!({"key": PARTICIPANT})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let outcome = client(&server)
+        .send_new_interview(&seed_request())
+        .await
+        .unwrap();
+    assert!(outcome.created);
+    assert_eq!(outcome.participant.key.unwrap().as_str(), PARTICIPANT);
+    assert_eq!(outcome.ats_candidate_id.as_deref(), Some("12345"));
+}
+
+#[tokio::test]
+async fn send_new_interview_validates_before_any_request() {
+    let server = server().await;
+    let mut request = seed_request();
+    request.candidate.phone = Some("07911 123456".into());
+    let err = client(&server)
+        .send_new_interview(&request)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidInput(_)), "{err:?}");
+    assert!(server.received_requests().await.unwrap().is_empty());
+}

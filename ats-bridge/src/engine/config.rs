@@ -36,6 +36,16 @@ pub struct EngineConfig {
     pub participant_checks: ParticipantChecks,
     /// Record what would be sent and send nothing.
     pub dry_run: bool,
+    /// Look for the candidate's email among the interview's Willo participants before
+    /// *every* invite, including a first one. Off by default: the ledger already
+    /// knows when nothing can have been sent (a row created by this claim, with no
+    /// other application of the same candidate for the interview), and the look-up
+    /// pages through the interview's participants, 30 a page, so its cost grows with
+    /// the interview. Turn it on when one person can reach the same interview as
+    /// *different* candidates: several ATS connections sharing an interview, or
+    /// duplicate candidate records. Retries, rows taken over from a crashed worker
+    /// and redrives always look first, whatever this says.
+    pub look_up_before_first_invite: bool,
 }
 
 impl Default for EngineConfig {
@@ -51,6 +61,7 @@ impl Default for EngineConfig {
             reconcile_pages_per_pass: 20,
             participant_checks: ParticipantChecks::default(),
             dry_run: false,
+            look_up_before_first_invite: false,
         }
     }
 }

@@ -11,6 +11,15 @@ use crate::model::{ApplicationRef, AtsName, InterviewKey, JobState, WriteBack};
 use crate::store::{Claim, LedgerKey, LedgerRow, StoreError};
 use crate::{Ats, AtsError};
 
+/// What the ledger knows about earlier invites for a claimed row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SendHistory {
+    /// Nothing can have been sent ([`Claim::Fresh`]): invite without a look-up.
+    NeverSent,
+    /// Someone may have sent already: look for the participant in Willo first.
+    Unknown,
+}
+
 /// Where the application came from: rule-driven invites respect closed jobs, a
 /// recruiter's explicit send does not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,8 +77,17 @@ impl Engine {
         match claim {
             Claim::Acquired(row) => {
                 let attempts = row.attempts;
-                let work = self.invite_claimed(ats, application, row);
+                let work = self.invite_claimed(ats, application, row, SendHistory::Unknown);
                 self.within_lease(&key, attempts, work).await
+            }
+            Claim::Fresh(row) => {
+                let history = if self.inner.config.look_up_before_first_invite {
+                    SendHistory::Unknown
+                } else {
+                    SendHistory::NeverSent
+                };
+                let work = self.invite_claimed(ats, application, row, history);
+                self.within_lease(&key, 0, work).await
             }
             Claim::Busy(_) => Ok(Action::Busy { key }),
             Claim::Settled(_) => Ok(Action::AlreadyDone { key }),
@@ -82,13 +100,19 @@ impl Engine {
         ats: &Arc<dyn Ats>,
         application: &ApplicationRef,
         row: LedgerRow,
+        history: SendHistory,
     ) -> Result<Action, EngineError> {
         let key = &row.key;
         let request = match self.invite_request(ats, application, &key.interview).await {
             Ok(request) => request,
             Err(failure) => return Ok(self.record_failure(key, row.attempts, failure).await?),
         };
-        let sent = match self.inner.willo.send_interview(&request).await {
+        let willo = &self.inner.willo;
+        let sent = match history {
+            SendHistory::NeverSent => willo.send_new_interview(&request).await,
+            SendHistory::Unknown => willo.send_interview(&request).await,
+        };
+        let sent = match sent {
             Ok(sent) => sent,
             Err(error) => {
                 let failure = Failure::from_willo("sending the Willo invite", &error);

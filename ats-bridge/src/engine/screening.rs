@@ -55,7 +55,7 @@ impl Engine {
             )
             .await?;
         let row = match claim {
-            Claim::Acquired(row) => row,
+            Claim::Acquired(row) | Claim::Fresh(row) => row,
             Claim::Busy(_) => return Ok(Action::Busy { key }),
             Claim::Settled(_) => return Ok(Action::AlreadyDone { key }),
         };

@@ -91,7 +91,7 @@ impl Engine {
             .claim_sync(&key, &tag, self.worker(), self.now_ms(), self.lease_ms())
             .await?;
         match claim {
-            Claim::Acquired(row) => {
+            Claim::Acquired(row) | Claim::Fresh(row) => {
                 let attempts = row.attempts;
                 let work = self.write_outcome(row, outcome, &results);
                 self.within_lease(&key, attempts, work).await

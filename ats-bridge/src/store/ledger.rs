@@ -31,10 +31,11 @@ pub(crate) fn new_row(
     }
 }
 
-/// What a claim decided; `Acquired` has already taken the lease on the row.
+/// What a claim decided; `Acquired` and `Fresh` have already taken the lease on the row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Decision {
     Acquired,
+    Fresh,
     Busy,
     Settled,
 }
@@ -44,6 +45,7 @@ impl Decision {
     pub(crate) fn into_claim(self, row: LedgerRow) -> Claim {
         match self {
             Decision::Acquired => Claim::Acquired(row),
+            Decision::Fresh => Claim::Fresh(row),
             Decision::Busy => Claim::Busy(row),
             Decision::Settled => Claim::Settled(row),
         }
@@ -86,16 +88,43 @@ fn conflict(row: &LedgerRow, action: &str) -> StoreError {
     ))
 }
 
+/// The invite claim of `row`, knowing whether this claim `created` it and the rows
+/// of the same candidate for the same interview under other applications.
+///
+/// One invite per person and interview at a time: while a sibling's invite is in
+/// flight (pending under a live lease) the row is busy, so the same person is never
+/// sent two invites by two workers racing on two of their applications. A row this
+/// claim created, with no sibling, is [`Decision::Fresh`]: nobody can have sent
+/// anything for it.
 pub(crate) fn claim_invite(
     row: &mut LedgerRow,
+    created: bool,
+    siblings: &[LedgerRow],
     worker: &str,
     now_ms: i64,
     lease_ms: i64,
 ) -> Decision {
-    match row.state {
-        RowState::Pending => lease(row, worker, now_ms, lease_ms),
-        _ => Decision::Settled,
+    if row.state != RowState::Pending {
+        return Decision::Settled;
     }
+    let sibling_in_flight = siblings
+        .iter()
+        .any(|s| s.state == RowState::Pending && s.lease_live(now_ms));
+    if sibling_in_flight {
+        return Decision::Busy;
+    }
+    match lease(row, worker, now_ms, lease_ms) {
+        Decision::Acquired if created && siblings.is_empty() => Decision::Fresh,
+        other => other,
+    }
+}
+
+/// Whether `row` is another application of `key`'s candidate for the same interview.
+pub(crate) fn is_sibling(row: &LedgerRow, key: &LedgerKey, candidate: &CandidateId) -> bool {
+    row.key.ats == key.ats
+        && row.key.interview == key.interview
+        && row.key.application != key.application
+        && row.candidate == *candidate
 }
 
 pub(crate) fn claim_sync(

@@ -83,11 +83,18 @@ impl Store for MemoryStore {
         lease_ms: i64,
     ) -> StoreResult<Claim> {
         let mut inner = self.lock();
+        let siblings: Vec<LedgerRow> = inner
+            .rows
+            .values()
+            .filter(|row| ledger::is_sibling(row, key, candidate))
+            .cloned()
+            .collect();
+        let created = !inner.rows.contains_key(key);
         let row = inner
             .rows
             .entry(key.clone())
             .or_insert_with(|| ledger::new_row(key, candidate, job, now_ms));
-        let decision = ledger::claim_invite(row, worker, now_ms, lease_ms);
+        let decision = ledger::claim_invite(row, created, &siblings, worker, now_ms, lease_ms);
         Ok(decision.into_claim(row.clone()))
     }
 

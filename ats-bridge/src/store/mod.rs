@@ -30,11 +30,11 @@
 //! let (candidate, job) = (CandidateId::new("contact-1"), JobId::new("posting-1"));
 //! let now_ms = 1_700_000_000_000;
 //!
-//! if let Claim::Acquired(_) = store
+//! if let Claim::Fresh(_) = store
 //!     .claim_invite(&key, &candidate, &job, "worker-a", now_ms, 60_000)
 //!     .await?
 //! {
-//!     // ... invite the candidate in Willo, then record it:
+//!     // ... the row is new: invite the candidate in Willo, then record it:
 //!     store.record_invited(&key, &ParticipantKey::new("participant-1"), now_ms + 500).await?;
 //! }
 //! // A second delivery of the same event finds the work done.
@@ -215,7 +215,13 @@ impl LedgerRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Claim {
     /// The caller now holds the lease and must do the work, then record the result.
+    /// Someone may have worked on the row before (a crashed worker, a retry, a
+    /// redrive), so an invite should first look for one sent earlier.
     Acquired(LedgerRow),
+    /// Like [`Claim::Acquired`], for an invite row that this very claim created, with
+    /// no other application of the same candidate for the same interview in the
+    /// ledger: nothing can have been sent for it yet, so the invite needs no look-up.
+    Fresh(LedgerRow),
     /// Not now: another worker holds a live lease, or the retry time is not reached.
     Busy(LedgerRow),
     /// Nothing to do: the work is already done, or the row was cancelled or failed.
@@ -225,13 +231,15 @@ pub enum Claim {
 impl Claim {
     /// Whether the lease was granted.
     pub fn is_acquired(&self) -> bool {
-        matches!(self, Claim::Acquired(_))
+        matches!(self, Claim::Acquired(_) | Claim::Fresh(_))
     }
 
     /// The row as it is after the claim.
     pub fn row(&self) -> &LedgerRow {
         match self {
-            Claim::Acquired(row) | Claim::Busy(row) | Claim::Settled(row) => row,
+            Claim::Acquired(row) | Claim::Fresh(row) | Claim::Busy(row) | Claim::Settled(row) => {
+                row
+            }
         }
     }
 }
@@ -303,6 +311,10 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// Create the row as [`RowState::Pending`] if absent, then take a lease of
     /// `lease_ms` for `worker` if the row is pending, not leased and due.
     ///
+    /// [`Claim::Fresh`] when this call created the row and no other application of the
+    /// same candidate (same ATS) has a row for the same interview; [`Claim::Busy`]
+    /// while another such application's invite is in flight (pending under a live
+    /// lease): one invite per person and interview at a time, across workers.
     /// [`Claim::Settled`] when the row is past pending (including cancelled/failed).
     async fn claim_invite(
         &self,

@@ -157,50 +157,10 @@ impl PostgresStore {
         F: FnOnce(&mut LedgerRow) -> StoreResult<T> + Send + 'static,
         T: Send + 'static,
     {
-        self.create_or_modify(key, None, change).await
-    }
-
-    /// [`Self::modify`], first inserting `fresh` in the same transaction if the row
-    /// is absent (a concurrent creator makes the insert wait, then do nothing).
-    async fn create_or_modify<T, F>(
-        &self,
-        key: &LedgerKey,
-        fresh: Option<LedgerRow>,
-        change: F,
-    ) -> StoreResult<T>
-    where
-        F: FnOnce(&mut LedgerRow) -> StoreResult<T> + Send + 'static,
-        T: Send + 'static,
-    {
         let (pool, key) = (self.pool.clone(), key.clone());
         run_detached(async move {
             let mut tx = pool.begin().await?;
-            if let Some(fresh) = &fresh {
-                let sql = format!(
-                    "INSERT INTO ledger ({KEY_COLUMNS}, {DATA_COLUMNS}) \
-                     VALUES ($1, $2, $3, {DATA_VALUES}) ON CONFLICT ({KEY_COLUMNS}) DO NOTHING"
-                );
-                bind_row(sqlx::query(&sql), fresh).execute(&mut *tx).await?;
-            }
-            let sql = format!(
-                "SELECT {KEY_COLUMNS}, {DATA_COLUMNS} FROM ledger \
-                 WHERE ats = $1 AND application = $2 AND interview = $3 FOR UPDATE"
-            );
-            let original = sqlx::query(&sql)
-                .bind(key.ats.as_str())
-                .bind(key.application.as_str())
-                .bind(key.interview.as_str())
-                .fetch_optional(&mut *tx)
-                .await?
-                .as_ref()
-                .map(read_row)
-                .transpose()?
-                .ok_or_else(|| StoreError::NotFound(format!("ledger row {key}")))?;
-            let mut row = original.clone();
-            let out = change(&mut row)?;
-            if row != original {
-                update_row(&mut tx, &row).await?;
-            }
+            let out = change_locked(&mut tx, &key, change).await?;
             tx.commit().await?;
             Ok(out)
         })
@@ -350,6 +310,82 @@ fn bind_row<'q>(
         .bind(row.updated_at_ms)
 }
 
+/// Lock the row at `key` (`FOR UPDATE`), apply `change`, and save the row if it
+/// changed. The caller owns the transaction.
+async fn change_locked<T>(
+    conn: &mut PgConnection,
+    key: &LedgerKey,
+    change: impl FnOnce(&mut LedgerRow) -> StoreResult<T>,
+) -> StoreResult<T> {
+    let sql = format!(
+        "SELECT {KEY_COLUMNS}, {DATA_COLUMNS} FROM ledger \
+         WHERE ats = $1 AND application = $2 AND interview = $3 FOR UPDATE"
+    );
+    let original = sqlx::query(&sql)
+        .bind(key.ats.as_str())
+        .bind(key.application.as_str())
+        .bind(key.interview.as_str())
+        .fetch_optional(&mut *conn)
+        .await?
+        .as_ref()
+        .map(read_row)
+        .transpose()?
+        .ok_or_else(|| StoreError::NotFound(format!("ledger row {key}")))?;
+    let mut row = original.clone();
+    let out = change(&mut row)?;
+    if row != original {
+        update_row(conn, &row).await?;
+    }
+    Ok(out)
+}
+
+/// Serialise invite claims per (ATS, candidate, interview) until the transaction
+/// ends: a row a concurrent transaction inserts stays invisible until it commits, so
+/// without this two applications of one person could both be claimed as fresh.
+async fn lock_person_interview(
+    conn: &mut PgConnection,
+    key: &LedgerKey,
+    candidate: &CandidateId,
+) -> StoreResult<()> {
+    // The unit separator keeps ("a", "b:c") and ("a:b", "c") apart.
+    let person = format!("{}\u{1f}{}\u{1f}{}", key.ats, candidate, key.interview);
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+        .bind(person)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Insert `fresh` unless its key exists; whether it was inserted.
+async fn insert_if_absent(conn: &mut PgConnection, fresh: &LedgerRow) -> StoreResult<bool> {
+    let sql = format!(
+        "INSERT INTO ledger ({KEY_COLUMNS}, {DATA_COLUMNS}) \
+         VALUES ($1, $2, $3, {DATA_VALUES}) ON CONFLICT ({KEY_COLUMNS}) DO NOTHING"
+    );
+    let inserted = bind_row(sqlx::query(&sql), fresh).execute(conn).await?;
+    Ok(inserted.rows_affected() == 1)
+}
+
+/// The rows of `candidate` for `key`'s interview under other applications.
+async fn load_siblings(
+    conn: &mut PgConnection,
+    key: &LedgerKey,
+    candidate: &CandidateId,
+) -> StoreResult<Vec<LedgerRow>> {
+    let sql = format!(
+        "SELECT {KEY_COLUMNS}, {DATA_COLUMNS} FROM ledger \
+         WHERE ats = $1 AND candidate = $2 AND interview = $3 AND application <> $4"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(key.ats.as_str())
+        .bind(candidate.as_str())
+        .bind(key.interview.as_str())
+        .bind(key.application.as_str())
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(read_row).collect()
+}
+
 async fn update_row(conn: &mut PgConnection, row: &LedgerRow) -> StoreResult<()> {
     let sql = format!(
         "UPDATE ledger SET ({DATA_COLUMNS}) = ({DATA_VALUES}) \
@@ -389,10 +425,25 @@ impl Store for PostgresStore {
         lease_ms: i64,
     ) -> StoreResult<Claim> {
         let fresh = ledger::new_row(key, candidate, job, now_ms);
-        let worker = worker.to_owned();
-        self.create_or_modify(key, Some(fresh), move |row| {
-            let decision = ledger::claim_invite(row, &worker, now_ms, lease_ms);
-            Ok(decision.into_claim(row.clone()))
+        let (pool, key, candidate, worker) = (
+            self.pool.clone(),
+            key.clone(),
+            candidate.clone(),
+            worker.to_owned(),
+        );
+        run_detached(async move {
+            let mut tx = pool.begin().await?;
+            lock_person_interview(&mut tx, &key, &candidate).await?;
+            let created = insert_if_absent(&mut tx, &fresh).await?;
+            let siblings = load_siblings(&mut tx, &key, &candidate).await?;
+            let claim = change_locked(&mut tx, &key, |row| {
+                let decision =
+                    ledger::claim_invite(row, created, &siblings, &worker, now_ms, lease_ms);
+                Ok(decision.into_claim(row.clone()))
+            })
+            .await?;
+            tx.commit().await?;
+            Ok(claim)
         })
         .await
     }

@@ -182,6 +182,26 @@ async fn load_row(conn: &mut SqliteConnection, key: &LedgerKey) -> StoreResult<O
     row.as_ref().map(read_row).transpose()
 }
 
+/// The rows of `candidate` for `key`'s interview under other applications.
+async fn load_siblings(
+    conn: &mut SqliteConnection,
+    key: &LedgerKey,
+    candidate: &CandidateId,
+) -> StoreResult<Vec<LedgerRow>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM ledger \
+         WHERE ats = ? AND candidate = ? AND interview = ? AND application <> ?"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(key.ats.as_str())
+        .bind(candidate.as_str())
+        .bind(key.interview.as_str())
+        .bind(key.application.as_str())
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(read_row).collect()
+}
+
 async fn save_row(conn: &mut SqliteConnection, row: &LedgerRow) -> StoreResult<()> {
     let sql = format!(
         "INSERT INTO ledger ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
@@ -238,10 +258,12 @@ impl Store for SqliteStore {
                 let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 let existing = load_row(&mut tx, &key).await?;
                 let is_new = existing.is_none();
+                let siblings = load_siblings(&mut tx, &key, &candidate).await?;
                 let mut row =
                     existing.unwrap_or_else(|| ledger::new_row(&key, &candidate, &job, now_ms));
                 let claim =
-                    ledger::claim_invite(&mut row, &worker, now_ms, lease_ms).into_claim(row);
+                    ledger::claim_invite(&mut row, is_new, &siblings, &worker, now_ms, lease_ms)
+                        .into_claim(row);
                 if is_new || claim.is_acquired() {
                     save_row(&mut tx, claim.row()).await?;
                 }

@@ -24,6 +24,7 @@ fn job() -> JobId {
 /// Run every part of the suite against `store`, which must start empty.
 pub async fn run_store_suite(store: &dyn Store) {
     claims_and_leases(store).await;
+    fresh_claims_and_siblings(store).await;
     invites_and_participants(store).await;
     sync_outcomes(store).await;
     retries(store).await;
@@ -43,7 +44,7 @@ pub async fn claims_and_leases(store: &dyn Store) {
         .claim_invite(&k, &c, &j, "w1", 1_000, LEASE)
         .await
         .unwrap();
-    let Claim::Acquired(row) = first else {
+    let Claim::Fresh(row) = first else {
         panic!("first claim: {first:?}")
     };
     assert_eq!(row.state, RowState::Pending);
@@ -108,6 +109,78 @@ pub async fn claims_and_leases(store: &dyn Store) {
         panic!("invited row: {settled:?}")
     };
     assert_eq!(row.state, RowState::Invited);
+}
+
+/// A claim is fresh only when it created the row and the candidate has no other
+/// application for the interview; a sibling's invite in flight makes the row busy.
+pub async fn fresh_claims_and_siblings(store: &dyn Store) {
+    let (c, j) = (candidate("cand-fresh"), job());
+    let (first, second) = (key("fresh-1"), key("fresh-2"));
+    let claim = store
+        .claim_invite(&first, &c, &j, "w1", 1_000, LEASE)
+        .await
+        .unwrap();
+    assert!(matches!(claim, Claim::Fresh(_)), "{claim:?}");
+
+    // The same person's other application waits while the first invite is in flight,
+    // but its row exists (pending, unleased) so the retry loop comes back to it.
+    let claim = store
+        .claim_invite(&second, &c, &j, "w2", 1_001, LEASE)
+        .await
+        .unwrap();
+    assert!(matches!(claim, Claim::Busy(_)), "{claim:?}");
+    let waiting = store.row(&second).await.unwrap().expect("row kept");
+    assert_eq!(waiting.state, RowState::Pending);
+    assert_eq!(waiting.lease_owner, None);
+
+    // Once the first is invited, the second is acquired, but not fresh: the person
+    // may already be a Willo participant of this interview.
+    store
+        .record_invited(&first, &ParticipantKey::new("p-fresh"), 1_500)
+        .await
+        .unwrap();
+    let claim = store
+        .claim_invite(&second, &c, &j, "w2", 1_600, LEASE)
+        .await
+        .unwrap();
+    assert!(matches!(claim, Claim::Acquired(_)), "{claim:?}");
+
+    // Another interview, or another ATS with the same candidate id: not siblings.
+    let other_interview = LedgerKey::new("lever", "fresh-3", "interview-2");
+    let other_ats = LedgerKey::new("smartrecruiters", "fresh-4", "interview-1");
+    for k in [&other_interview, &other_ats] {
+        let claim = store
+            .claim_invite(k, &c, &j, "w1", 1_700, LEASE)
+            .await
+            .unwrap();
+        assert!(matches!(claim, Claim::Fresh(_)), "{k}: {claim:?}");
+    }
+
+    // A row taken over after its lease expired is not fresh.
+    let claim = store
+        .claim_invite(&other_interview, &c, &j, "w2", 1_700 + LEASE, LEASE)
+        .await
+        .unwrap();
+    assert!(matches!(claim, Claim::Acquired(_)), "{claim:?}");
+
+    // A sibling waiting for a retry (no live lease) does not block, but the row it
+    // shares a person with is not fresh either.
+    let c2 = candidate("cand-fresh-2");
+    let (third, fourth) = (key("fresh-5"), key("fresh-6"));
+    let claim = store
+        .claim_invite(&third, &c2, &j, "w1", 2_000, LEASE)
+        .await
+        .unwrap();
+    assert!(matches!(claim, Claim::Fresh(_)), "{claim:?}");
+    store
+        .record_retry(&third, "timeout", 9_000, 2_100)
+        .await
+        .unwrap();
+    let claim = store
+        .claim_invite(&fourth, &c2, &j, "w2", 2_200, LEASE)
+        .await
+        .unwrap();
+    assert!(matches!(claim, Claim::Acquired(_)), "{claim:?}");
 }
 
 /// `record_invited` only from pending; participants find their row.

@@ -85,8 +85,15 @@ pub fn now_secs() -> u64 {
 
 /// Mount `mock` on `server` to answer exactly `times` requests, and fail the test on
 /// drop unless it got exactly that many: how the tests sequence a vendor's answers.
+/// `times` 0 asserts that no such request is made until a later mount of the same
+/// request takes over (it has the lowest priority, so later mounts answer first).
 pub async fn mount_exactly(server: &MockServer, times: u64, mock: Mock) {
-    mock.up_to_n_times(times).expect(times).mount(server).await;
+    let mock = if times == 0 {
+        mock.with_priority(u8::MAX)
+    } else {
+        mock.up_to_n_times(times)
+    };
+    mock.expect(times).mount(server).await;
 }
 
 /// Mount `mock` on `server` to answer `status` to the first matching request only,
