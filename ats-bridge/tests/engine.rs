@@ -516,3 +516,87 @@ async fn one_person_applying_twice_gets_the_results_on_both_applications() {
         "one note on each"
     );
 }
+
+#[tokio::test]
+async fn one_persons_two_applications_arriving_together_get_one_invite() {
+    let s = setup().await;
+    // The same candidate on two jobs with the same interview, moved at the same time.
+    let second = ats_bridge::model::ApplicationRef {
+        application: "app-1-porter".into(),
+        ..app(1, "job-open")
+    };
+    let second_moved = AtsEvent::StageChanged {
+        application: second.clone(),
+        stage: "screen".into(),
+    };
+    let (tiny, first_moved) = ("tiny".into(), stage_changed(1));
+    let (first, other) = tokio::join!(
+        s.engine.handle_ats_event(&tiny, &first_moved),
+        s.engine.handle_ats_event(&tiny, &second_moved),
+    );
+    let Action::Invited {
+        participant,
+        created: true,
+        ..
+    } = first.unwrap()
+    else {
+        panic!("the first application is invited");
+    };
+    let waiting = LedgerKey::new("tiny", "app-1-porter", INTERVIEW);
+    assert_eq!(
+        other.unwrap(),
+        Action::Busy {
+            key: waiting.clone()
+        },
+        "the second waits while the person's invite is in flight"
+    );
+
+    // The retry loop takes it up: it looks in Willo and joins the same participant.
+    assert_eq!(s.engine.retry_due().await.unwrap(), 1);
+    assert_eq!(invites(&s.willo_server).await, 1, "one email to the person");
+    let row = s.store.row(&waiting).await.unwrap().unwrap();
+    assert_eq!(row.state, RowState::Invited);
+    assert_eq!(row.participant, Some(participant));
+}
+
+#[tokio::test]
+async fn a_first_invite_looks_in_willo_only_when_configured_to() {
+    // The person is already a participant of the interview through another ATS
+    // connection: the ledger cannot know, only Willo can.
+    let already_there = json!({"key": "ffffffffffffffffffffffffffffffff", "interview": INTERVIEW,
+                               "name": "Candidate 4", "email": "candidate4@example.com"});
+    let s = setup().await;
+    s.willo
+        .add("ffffffffffffffffffffffffffffffff", already_there.clone());
+    let action = s
+        .engine
+        .handle_ats_event(&"tiny".into(), &stage_changed(4))
+        .await
+        .unwrap();
+    assert!(
+        matches!(action, Action::Invited { created: true, .. }),
+        "{action:?}"
+    );
+    assert_eq!(requests(&s.willo_server, "GET", "/participants/").await, 0);
+
+    let mut config = test_config();
+    config.look_up_before_first_invite = true;
+    let s = setup_with(rules(), config).await;
+    s.willo
+        .add("ffffffffffffffffffffffffffffffff", already_there);
+    let action = s
+        .engine
+        .handle_ats_event(&"tiny".into(), &stage_changed(4))
+        .await
+        .unwrap();
+    assert_eq!(
+        action,
+        Action::Invited {
+            key: LedgerKey::new("tiny", "app-4", INTERVIEW),
+            participant: "ffffffffffffffffffffffffffffffff".into(),
+            created: false
+        }
+    );
+    assert_eq!(requests(&s.willo_server, "GET", "/participants/").await, 1);
+    assert_eq!(invites(&s.willo_server).await, 0);
+}

@@ -53,6 +53,10 @@ pub struct EngineSettings {
     pub concurrency: usize,
     /// Record what would be sent and send nothing: for a first run against live data.
     pub dry_run: bool,
+    /// Look the candidate's email up among the interview's Willo participants before
+    /// every first invite: for one person reaching an interview as several candidates
+    /// (several ATS connections, duplicate records). Costs a page per 30 participants.
+    pub look_up_before_first_invite: bool,
     /// Polling of invited participants who have not answered.
     pub participant_checks: ParticipantCheckSettings,
 }
@@ -150,6 +154,7 @@ impl EngineSettings {
             .then(|| Duration::from_secs(self.reconcile_interval_secs));
         config.concurrency = self.concurrency;
         config.dry_run = self.dry_run;
+        config.look_up_before_first_invite = self.look_up_before_first_invite;
         config.participant_checks = ParticipantChecks::new(
             Duration::from_secs(checks.after_secs),
             Duration::from_secs(checks.interval_secs),
@@ -168,6 +173,7 @@ impl Default for EngineSettings {
             reconcile_interval_secs: engine.reconcile_interval.map_or(0, |i| i.as_secs()),
             concurrency: engine.concurrency,
             dry_run: engine.dry_run,
+            look_up_before_first_invite: engine.look_up_before_first_invite,
             participant_checks: ParticipantCheckSettings::default(),
         }
     }

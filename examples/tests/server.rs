@@ -105,6 +105,7 @@ fn rules_and_engine_settings_are_read_from_the_file() {
         reconcile_interval_secs = 0
         concurrency = 3
         dry_run = true
+        look_up_before_first_invite = true
         [[rules.trigger]]
         ats = "lever"
         stages = ["phone-screen"]
@@ -119,6 +120,7 @@ fn rules_and_engine_settings_are_read_from_the_file() {
     );
     assert_eq!(engine.concurrency, 3);
     assert!(engine.dry_run);
+    assert!(engine.look_up_before_first_invite);
     let rules = config.rules.unwrap();
     let interview = rules.interview_for(&"lever".into(), &"any".into(), &"phone-screen".into());
     assert_eq!(

@@ -6,9 +6,13 @@
 //!
 //! - **Invite**: a stage change matching a rule (or a recruiter's
 //!   [`Engine::send_interview`], or the reconciler finding an application at a trigger
-//!   stage) → claim the row → read the candidate → `send_interview` in Willo (which
-//!   finds an existing participant by email first, so a crash between sending and
-//!   recording never sends twice) → label "invited" → record the participant.
+//!   stage) → claim the row → read the candidate → invite in Willo → label "invited"
+//!   → record the participant. A row the claim has just created, for a candidate with
+//!   no other application to the interview, is invited at once (one request); any
+//!   other row (a retry, one taken over from a crashed worker, a redrive, a second
+//!   application of the same person) first looks for a participant with the
+//!   candidate's email, so a crash between sending and recording never sends twice.
+//!   One person's applications to one interview are invited one at a time.
 //! - **Results**: Willo's `new_response`/`stage_change` (or a due retry, or a periodic
 //!   check of a participant who has not answered) → fetch the results → classify
 //!   (answered, accepted, rejected) → claim the write of that outcome → note, labels,
