@@ -155,6 +155,11 @@ pub struct WriteBack {
     pub remove_labels: Vec<String>,
     /// Move the application to this stage, if the rules say so.
     pub move_to: Option<StageId>,
+    /// `true` when the engine's ledger knows of no earlier attempt at this write-back
+    /// (no failed try, no crashed worker, no redrive), so none of it can be in the
+    /// ATS yet and an adapter may skip looking for an earlier copy of the note.
+    /// `false`, the default, is always safe.
+    pub first_attempt: bool,
 }
 
 impl WriteBack {
@@ -174,12 +179,19 @@ impl WriteBack {
             add_labels: add,
             remove_labels: remove,
             move_to: None,
+            first_attempt: false,
         }
     }
 
     /// Also move the application to `stage`.
     pub fn moving_to(mut self, stage: StageId) -> Self {
         self.move_to = Some(stage);
+        self
+    }
+
+    /// Mark it as a first attempt (see [`WriteBack::first_attempt`]).
+    pub fn as_first_attempt(mut self) -> Self {
+        self.first_attempt = true;
         self
     }
 }

@@ -233,6 +233,20 @@ async fn note_shared(w: &World, participant: &Value, times: u64) {
     .await;
 }
 
+/// The notes on the application (`GET /messages`), read before sharing the note again
+/// on a retry.
+async fn notes_listed(w: &World, notes: Value, times: u64) {
+    mount_exactly(
+        &w.sr,
+        times,
+        sr("GET", "/messages")
+            .and(query_param("candidateId", CANDIDATE))
+            .and(query_param("jobId", JOB))
+            .respond_with(ok(json!({ "content": notes }))),
+    )
+    .await;
+}
+
 /// Everything one successful invite does, each exactly once.
 async fn one_invite(w: &World) {
     candidate_read(w, PHONE, 1).await;
@@ -591,8 +605,9 @@ async fn a_failed_note_is_retried_and_shared_once() {
     .await;
     note_shared(&w, &answered, 1).await;
     labels_to_review(&w).await;
-    // The note goes last, so the retry finds the tags already moved and only shares
-    // the note.
+    // The note goes last, so the retry finds the tags already moved, finds no note
+    // of this answer, and shares it.
+    notes_listed(&w, json!([]), 1).await;
     mount_exactly(
         &w.sr,
         1,
@@ -637,12 +652,89 @@ async fn a_write_back_failing_after_the_note_is_retried_without_a_second_note() 
     )
     .await;
     labels_to_review(&w).await;
+    notes_listed(&w, json!([]), 1).await;
     let action = on_willo_news(&w.engine, WebhookEvent::NewResponse).await;
     assert!(matches!(action, Action::Rescheduled { .. }), "{action:?}");
 
     assert_eq!(w.engine.retry_due().await.unwrap(), 1);
     assert_eq!(rows_in(&w.engine, RowState::Synced).await, 1);
     assert_eq!(notes_posted(&w).await, 1, "the note is shared once");
+}
+
+/// The note was shared but its answer was lost: the retry reads the application's
+/// notes, finds the same results, and does not share them again.
+#[tokio::test]
+async fn a_note_whose_answer_was_lost_is_found_and_not_shared_again() {
+    let w = world().await;
+    invite(&w).await;
+    let answered = participant("Received");
+    willo_results(&w.willo, answered.clone(), 2).await;
+    labels_to_review(&w).await;
+    mount_exactly(
+        &w.sr,
+        1,
+        sr("POST", "/messages/shares")
+            .and(body_json(note_body(&answered)))
+            .respond_with(ResponseTemplate::new(502)),
+    )
+    .await;
+    let action = on_willo_news(&w.engine, WebhookEvent::NewResponse).await;
+    assert!(matches!(action, Action::Rescheduled { .. }), "{action:?}");
+
+    let shared = json!({
+        "content": note_body(&answered)["content"],
+        "visibility": "DIRECT",
+        "context": {"applications": [{"candidateId": CANDIDATE, "jobId": JOB}]}
+    });
+    notes_listed(&w, json!([shared]), 1).await;
+    mount_exactly(
+        &w.sr,
+        1,
+        sr("GET", &format!("/candidates/{CANDIDATE}/tags"))
+            .respond_with(ok(json!({ "tags": [OWN_TAG, "Willo:To Review"] }))),
+    )
+    .await;
+    assert_eq!(w.engine.retry_due().await.unwrap(), 1);
+    assert_eq!(rows_in(&w.engine, RowState::Synced).await, 1);
+    assert_eq!(notes_posted(&w).await, 1, "only the first, lost, attempt");
+}
+
+/// Reading notes needs an administrator; without the right the retry shares the note
+/// as it would without the check.
+#[tokio::test]
+async fn a_retry_that_may_not_read_notes_shares_the_note() {
+    let w = world().await;
+    invite(&w).await;
+    let answered = participant("Received");
+    willo_results(&w.willo, answered.clone(), 2).await;
+    fail_first(
+        &w.sr,
+        503,
+        sr("POST", "/messages/shares").and(body_json(note_body(&answered))),
+    )
+    .await;
+    note_shared(&w, &answered, 1).await;
+    labels_to_review(&w).await;
+    mount_exactly(
+        &w.sr,
+        1,
+        sr("GET", &format!("/candidates/{CANDIDATE}/tags"))
+            .respond_with(ok(json!({ "tags": [OWN_TAG, "Willo:To Review"] }))),
+    )
+    .await;
+    mount_exactly(
+        &w.sr,
+        1,
+        sr("GET", "/messages").respond_with(
+            ResponseTemplate::new(403)
+                .set_body_json(json!({"message": "Accessible only for administrators"})),
+        ),
+    )
+    .await;
+    let action = on_willo_news(&w.engine, WebhookEvent::NewResponse).await;
+    assert!(matches!(action, Action::Rescheduled { .. }), "{action:?}");
+    assert_eq!(w.engine.retry_due().await.unwrap(), 1);
+    assert_eq!(rows_in(&w.engine, RowState::Synced).await, 1);
 }
 
 #[tokio::test]

@@ -601,7 +601,8 @@ async fn write_back_writes_one_note_replaces_tags_and_moves_the_application() {
         vec!["Willo:To Review".into()],
         vec!["Willo:Invited".into()],
     )
-    .moving_to(StageId::from("INTERVIEW/Video call"));
+    .moving_to(StageId::from("INTERVIEW/Video call"))
+    .as_first_attempt();
     let receipt = adapter(&server)
         .write_back(&app_ref(), &write)
         .await
@@ -633,7 +634,7 @@ async fn write_back_writes_one_note_replaces_tags_and_moves_the_application() {
 async fn a_huge_outcome_still_fits_one_note_with_every_answer_link() {
     let server = strict_server().await;
     mount_note(&server).await;
-    let write = WriteBack::results(outcome(40_000), Vec::new(), Vec::new());
+    let write = WriteBack::results(outcome(40_000), Vec::new(), Vec::new()).as_first_attempt();
     let receipt = adapter(&server)
         .write_back(&app_ref(), &write)
         .await
@@ -777,7 +778,7 @@ async fn notes_can_be_open_notes_instead() {
         &server,
         SmartRecruitersAtsConfig::new().note_share_hiring_team(false),
     );
-    let write = WriteBack::results(outcome(10), Vec::new(), Vec::new());
+    let write = WriteBack::results(outcome(10), Vec::new(), Vec::new()).as_first_attempt();
     let receipt = ats.write_back(&app_ref(), &write).await.unwrap();
     assert_eq!(receipt.note_id.as_deref(), Some("m2"));
 }

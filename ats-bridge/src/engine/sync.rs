@@ -90,15 +90,15 @@ impl Engine {
             .store
             .claim_sync(&key, &tag, self.worker(), self.now_ms(), self.lease_ms())
             .await?;
-        match claim {
-            Claim::Acquired(row) | Claim::Fresh(row) => {
-                let attempts = row.attempts;
-                let work = self.write_outcome(row, outcome, &results);
-                self.within_lease(&key, attempts, work).await
-            }
-            Claim::Busy(_) => Ok(Action::Busy { key }),
-            Claim::Settled(_) => Ok(Action::AlreadyDone { key }),
-        }
+        let (row, first_attempt) = match claim {
+            Claim::Acquired(row) => (row, false),
+            Claim::Fresh(row) => (row, true),
+            Claim::Busy(_) => return Ok(Action::Busy { key }),
+            Claim::Settled(_) => return Ok(Action::AlreadyDone { key }),
+        };
+        let attempts = row.attempts;
+        let work = self.write_outcome(row, outcome, &results, first_attempt);
+        self.within_lease(&key, attempts, work).await
     }
 
     /// With the lease held: write the outcome and record it.
@@ -107,17 +107,19 @@ impl Engine {
         row: LedgerRow,
         outcome: Outcome,
         results: &InterviewOutcome,
+        first_attempt: bool,
     ) -> Result<Action, EngineError> {
         let key = &row.key;
         let ats = self.ats(&key.ats)?.clone();
         let application = self.application_of(&row).await?;
-        let write = outcome.write_back(
+        let mut write = outcome.write_back(
             results,
             (&key.ats, &application.job),
             &self.inner.rules,
             ats.capabilities(),
             row.synced_outcome.is_none(),
         );
+        write.first_attempt = first_attempt;
         let tag = outcome.tag();
         match ats.write_back(&application, &write).await {
             Ok(_) => {

@@ -144,33 +144,38 @@ impl LeverAts {
     }
 
     /// Write the results note unless the same text is already on the opportunity (a
-    /// write-back repeated after a later step failed), and return its id.
+    /// write-back repeated after a later step failed), and return its id. A first
+    /// attempt (nothing of it can be in Lever yet) skips the look.
     async fn write_note(
         &self,
         id: &OpportunityId,
         outcome: &InterviewOutcome,
+        first_attempt: bool,
     ) -> AtsResult<NoteId> {
         let text = render_note(outcome, NOTE_MAX_CHARS);
         let notes = self.client.notes(id);
-        let existing = notes
-            .list()
-            .try_filter(|note| {
-                let same = note
-                    .fields
-                    .iter()
-                    .any(|f| f.value.as_deref() == Some(&text));
-                futures::future::ready(same)
-            })
-            .try_next()
-            .await
-            .map_err(|e| not_found(e, format!("opportunity {id}")))?;
-        if let Some(note) = existing {
-            return Ok(note.id);
+        if !first_attempt {
+            let existing = notes
+                .list()
+                .try_filter(|note| {
+                    let same = note
+                        .fields
+                        .iter()
+                        .any(|f| f.value.as_deref() == Some(&text));
+                    futures::future::ready(same)
+                })
+                .try_next()
+                .await
+                .map_err(|e| not_found(e, format!("opportunity {id}")))?;
+            if let Some(note) = existing {
+                return Ok(note.id);
+            }
         }
         let created = notes
             .create(&NewNote::new(text))
             .perform_as(&self.config.perform_as)
-            .await?;
+            .await
+            .map_err(|e| not_found(e, format!("opportunity {id}")))?;
         Ok(created.note_id)
     }
 
@@ -438,9 +443,10 @@ impl Ats for LeverAts {
     /// In order: the results note, tags added, tags removed, the stage change; each
     /// attributed to `perform_as`. Adding a lifecycle label (see
     /// [`LeverAtsConfig::labels`]) also removes the other lifecycle labels the record
-    /// still carries, so it holds one `Willo:` label at a time. Safe to repeat after a partial failure: the note is
-    /// skipped when a note with the same text is already on the opportunity (one
-    /// `GET …/notes` per write-back), and Lever's tag and stage calls are idempotent.
+    /// still carries, so it holds one `Willo:` label at a time. Safe to repeat after a
+    /// partial failure: unless [`WriteBack::first_attempt`] says nothing can be there
+    /// yet, the note is skipped when a note with the same text is already on the
+    /// opportunity (one `GET …/notes`), and Lever's tag and stage calls are idempotent.
     async fn write_back(
         &self,
         application: &ApplicationRef,
@@ -452,7 +458,8 @@ impl Ats for LeverAts {
         let missing = |e| not_found(e, format!("opportunity {id}"));
         let mut receipt = WriteBackReceipt::default();
         if let Some(outcome) = &write.outcome {
-            receipt.note_id = Some(self.write_note(&id, outcome).await?.to_string());
+            let note = self.write_note(&id, outcome, write.first_attempt).await?;
+            receipt.note_id = Some(note.to_string());
         }
         let mut remove = write.remove_labels.clone();
         if !write.add_labels.is_empty() {

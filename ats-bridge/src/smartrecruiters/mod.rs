@@ -129,6 +129,48 @@ impl SmartRecruitersAts {
         })
     }
 
+    /// The id of a note on the application whose content holds `text`: the same
+    /// results shared by an earlier attempt. Reading notes (`GET /messages`) is for
+    /// administrators only; without the right (401/403) the answer is "none found",
+    /// so the note is written, as it would be without this check.
+    async fn earlier_note(
+        &self,
+        candidate: &sr::CandidateId,
+        job: &sr::JobId,
+        text: &str,
+    ) -> AtsResult<Option<String>> {
+        let listed = self
+            .client
+            .notes()
+            .list(candidate, Some(job))
+            .try_filter(|note| {
+                let same = note
+                    .content
+                    .as_deref()
+                    .is_some_and(|c| c.contains(text.trim()));
+                futures::future::ready(same)
+            })
+            .try_next()
+            .await;
+        match listed {
+            Ok(found) => Ok(found.map(|note| {
+                note.extra
+                    .get("id")
+                    .and_then(|id| id.as_str())
+                    .unwrap_or_default()
+                    .to_owned()
+            })),
+            Err(error) if matches!(error.status().map(|s| s.as_u16()), Some(401 | 403)) => {
+                tracing::warn!(
+                    %error,
+                    "cannot read SmartRecruiters notes to check for an earlier copy; writing the note"
+                );
+                Ok(None)
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
     /// Tags after the write-back: current minus `remove` plus `add`, compared without
     /// case (SmartRecruiters matches tags case-insensitively). Replaced only if changed.
     async fn write_labels(&self, candidate: &sr::CandidateId, write: &WriteBack) -> AtsResult<()> {
@@ -383,12 +425,20 @@ impl Ats for SmartRecruitersAts {
         }
 
         // The note goes last: tags and status changes are safe to repeat, a note is
-        // not (SmartRecruiters offers no way to find it again), so a write-back retried
-        // after any earlier step failed never shares the results twice.
+        // not, so a write-back retried after any earlier step failed never shares the
+        // results twice. A repeat after the note itself (its answer lost, a crash
+        // before recording) is caught by `earlier_note` where the credential may read
+        // notes.
         if let Some(outcome) = &write.outcome {
             // The `#[CANDIDATE:id] ` tag shares the 10,000 characters with the text.
             let tag = format!("#[CANDIDATE:{candidate}] ").chars().count();
             let text = render_note(outcome, MAX_NOTE_CHARS.saturating_sub(tag));
+            if !write.first_attempt {
+                if let Some(id) = self.earlier_note(&candidate, &job, &text).await? {
+                    receipt.note_id = Some(id);
+                    return Ok(receipt);
+                }
+            }
             let content = NoteContent::new(text)
                 .candidate(candidate.clone())
                 .build()?;

@@ -141,9 +141,20 @@ pub(crate) fn claim_sync(
             Ok(Decision::Settled)
         }
         RowState::Invited | RowState::Responded | RowState::Synced => {
-            Ok(lease(row, worker, now_ms, lease_ms))
+            let untouched = untouched_since_last_success(row);
+            Ok(match lease(row, worker, now_ms, lease_ms) {
+                Decision::Acquired if untouched => Decision::Fresh,
+                other => other,
+            })
         }
     }
+}
+
+/// No worker has held the row since its last successful step (a crashed one leaves
+/// its expired lease), no attempt failed since (attempts, or the error a redrive
+/// keeps): nothing of the next step can have been done yet.
+fn untouched_since_last_success(row: &LedgerRow) -> bool {
+    row.lease_owner.is_none() && row.attempts == 0 && row.last_error.is_none()
 }
 
 pub(crate) fn record_invited(
@@ -229,7 +240,11 @@ pub(crate) fn redrive(row: &mut LedgerRow, now_ms: i64) -> StoreResult<()> {
         return Err(conflict(row, "redrive"));
     };
     row.failed_from = None;
+    // The error stays for the operator, and tells the next claim that the step was
+    // attempted before (it may have half-happened).
+    let error = row.last_error.take();
     succeed(row, from, now_ms);
+    row.last_error = error;
     Ok(())
 }
 

@@ -218,9 +218,12 @@ pub enum Claim {
     /// Someone may have worked on the row before (a crashed worker, a retry, a
     /// redrive), so an invite should first look for one sent earlier.
     Acquired(LedgerRow),
-    /// Like [`Claim::Acquired`], for an invite row that this very claim created, with
-    /// no other application of the same candidate for the same interview in the
-    /// ledger: nothing can have been sent for it yet, so the invite needs no look-up.
+    /// Like [`Claim::Acquired`], when nothing of the step can have been done yet, so
+    /// the caller need not look for an earlier attempt's traces. For an invite: this
+    /// very claim created the row, and no other application of the same candidate
+    /// for the same interview is in the ledger. For a write-back: no worker has held
+    /// the row since its last successful step and no attempt failed since (nor was
+    /// it redriven).
     Fresh(LedgerRow),
     /// Not now: another worker holds a live lease, or the retry time is not reached.
     Busy(LedgerRow),
@@ -361,6 +364,8 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// rows are invited, responded, or synced with a *different* outcome (a later
     /// decision is written once more). [`Claim::Settled`] when `outcome_tag` is already
     /// written, or the row is cancelled/failed. Conflict for a pending row (no invite).
+    /// [`Claim::Fresh`] when no worker held the row since its last successful step
+    /// and no attempt failed since.
     async fn claim_sync(
         &self,
         key: &LedgerKey,
@@ -394,7 +399,8 @@ pub trait Store: Send + Sync + fmt::Debug {
     async fn record_failed(&self, key: &LedgerKey, error: &str, now_ms: i64) -> StoreResult<()>;
 
     /// Put a failed row back in the state it failed from, with no attempts and no
-    /// retry delay. Conflict unless failed.
+    /// retry delay; the last error stays (so the next claim is not fresh). Conflict
+    /// unless failed.
     async fn redrive(&self, key: &LedgerKey, now_ms: i64) -> StoreResult<()>;
 
     /// The candidate was deleted: every row of theirs in `ats` that is not synced (or

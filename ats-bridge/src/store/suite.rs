@@ -25,6 +25,7 @@ fn job() -> JobId {
 pub async fn run_store_suite(store: &dyn Store) {
     claims_and_leases(store).await;
     fresh_claims_and_siblings(store).await;
+    fresh_sync_claims(store).await;
     invites_and_participants(store).await;
     sync_outcomes(store).await;
     retries(store).await;
@@ -181,6 +182,69 @@ pub async fn fresh_claims_and_siblings(store: &dyn Store) {
         .await
         .unwrap();
     assert!(matches!(claim, Claim::Acquired(_)), "{claim:?}");
+}
+
+/// A write-back claim is fresh only when nobody touched the row since its last
+/// successful step: not after a failed attempt, a crashed worker or a redrive.
+pub async fn fresh_sync_claims(store: &dyn Store) {
+    let (c, j) = (candidate("cand-fresh-sync"), job());
+    let k = key("fresh-sync-1");
+    store
+        .claim_invite(&k, &c, &j, "w1", 1_000, LEASE)
+        .await
+        .unwrap();
+    store
+        .record_invited(&k, &ParticipantKey::new("p-fresh-sync"), 1_100)
+        .await
+        .unwrap();
+    let claim = store
+        .claim_sync(&k, "completed", "w1", 1_200, LEASE)
+        .await
+        .unwrap();
+    assert!(matches!(claim, Claim::Fresh(_)), "{claim:?}");
+
+    // The worker crashed: its expired lease marks the row as touched.
+    let claim = store
+        .claim_sync(&k, "completed", "w2", 1_200 + LEASE, LEASE)
+        .await
+        .unwrap();
+    assert!(matches!(claim, Claim::Acquired(_)), "{claim:?}");
+    store
+        .record_retry(&k, "ats down", 100_000, 1_300 + LEASE)
+        .await
+        .unwrap();
+    let claim = store
+        .claim_sync(&k, "completed", "w2", 100_000, LEASE)
+        .await
+        .unwrap();
+    assert!(
+        matches!(claim, Claim::Acquired(_)),
+        "after a failure: {claim:?}"
+    );
+    store.record_synced(&k, "completed", 100_100).await.unwrap();
+
+    // A success clears the slate: the next outcome's claim is fresh again.
+    let claim = store
+        .claim_sync(&k, "decision:accepted", "w1", 100_200, LEASE)
+        .await
+        .unwrap();
+    assert!(matches!(claim, Claim::Fresh(_)), "{claim:?}");
+    store.record_failed(&k, "refused", 100_300).await.unwrap();
+    store.redrive(&k, 100_400).await.unwrap();
+    let row = store.row(&k).await.unwrap().unwrap();
+    assert_eq!(
+        row.last_error.as_deref(),
+        Some("refused"),
+        "a redrive keeps the error"
+    );
+    let claim = store
+        .claim_sync(&k, "decision:accepted", "w1", 100_500, LEASE)
+        .await
+        .unwrap();
+    assert!(
+        matches!(claim, Claim::Acquired(_)),
+        "after a redrive: {claim:?}"
+    );
 }
 
 /// `record_invited` only from pending; participants find their row.
