@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use futures::StreamExt as _;
+use tokio::sync::Semaphore;
 
 use super::Engine;
 use super::action::{Action, EngineError};
@@ -40,7 +41,21 @@ impl ReconcileReport {
             _ => {}
         }
     }
+
+    /// Add what another part of the pass did.
+    fn absorb(&mut self, other: ReconcileReport) {
+        self.applications_seen += other.applications_seen;
+        self.invited += other.invited;
+        self.participants_checked += other.participants_checked;
+        self.written_back += other.written_back;
+        self.errors.extend(other.errors);
+    }
 }
+
+/// (job, stage) listings of one ATS read at once in a pass. While one listing's last
+/// invites finish, the next page is already being read and its invites take the free
+/// slots, so the vendors never wait on the slowest invite of a page.
+const LISTINGS_AT_ONCE: usize = 4;
 
 impl Engine {
     /// One reconciler pass: for every trigger, list the applications at its stages
@@ -49,18 +64,44 @@ impl Engine {
     /// feed them to the invite path; then check invited participants who have been
     /// quiet for long. Everything goes through the same claims as webhooks, so
     /// nothing already done is done again.
+    ///
+    /// The ATS connections are listed side by side (each has its own rate limits),
+    /// and within one, up to four (job, stage) listings; the invites they find share
+    /// [`EngineConfig::concurrency`](super::EngineConfig) slots.
     pub async fn reconcile(&self) -> Result<ReconcileReport, EngineError> {
+        let slots = Semaphore::new(self.inner.config.concurrency.max(1));
+        let passes = self
+            .inner
+            .ats
+            .iter()
+            .filter(|(_, ats)| ats.capabilities().polling)
+            .map(|(name, ats)| self.reconcile_ats(name, ats, &slots));
         let mut report = ReconcileReport::default();
-        for (name, ats) in &self.inner.ats {
-            if !ats.capabilities().polling {
-                continue;
-            }
-            for (job, stage, interview) in self.reconcile_targets(name, ats, &mut report).await? {
-                self.reconcile_stage(ats, &job, &stage, &interview, &mut report)
-                    .await?;
-            }
+        for pass in futures::future::join_all(passes).await {
+            report.absorb(pass?);
         }
         self.check_participants(&mut report).await?;
+        Ok(report)
+    }
+
+    /// One ATS connection's part of a pass: every trigger (job, stage).
+    async fn reconcile_ats(
+        &self,
+        name: &AtsName,
+        ats: &Arc<dyn Ats>,
+        slots: &Semaphore,
+    ) -> Result<ReconcileReport, EngineError> {
+        let mut report = ReconcileReport::default();
+        let targets = self.reconcile_targets(name, ats, &mut report).await?;
+        let mut listings = futures::stream::iter(targets)
+            .map(|(job, stage, interview)| async move {
+                self.reconcile_stage(ats, &job, &stage, &interview, slots)
+                    .await
+            })
+            .buffer_unordered(LISTINGS_AT_ONCE);
+        while let Some(listing) = listings.next().await {
+            report.absorb(listing?);
+        }
         Ok(report)
     }
 
@@ -155,15 +196,17 @@ impl Engine {
         Ok(targets)
     }
 
-    /// Read up to a pass's worth of pages at one (job, stage) and invite what is new.
+    /// Read up to a pass's worth of pages at one (job, stage) and invite what is new,
+    /// each invite holding one of the pass's `slots`.
     async fn reconcile_stage(
         &self,
         ats: &Arc<dyn Ats>,
         job: &JobId,
         stage: &StageId,
         interview: &InterviewKey,
-        report: &mut ReconcileReport,
-    ) -> Result<(), EngineError> {
+        slots: &Semaphore,
+    ) -> Result<ReconcileReport, EngineError> {
+        let mut report = ReconcileReport::default();
         let store = &self.inner.store;
         let cursor_name = format!("reconcile/{}/{job}/{stage}", ats.name());
         let mut cursor = store
@@ -184,23 +227,21 @@ impl Engine {
                     report
                         .errors
                         .push(format!("{}/{job}/{stage}: {error}", ats.name()));
-                    return Ok(());
+                    return Ok(report);
                 }
             };
             report.applications_seen += page.applications.len() as u64;
             let next_cursor = page.next_cursor;
             let actions: Vec<Result<Action, EngineError>> =
                 futures::stream::iter(page.applications)
-                    .map(|application| {
-                        let (engine, ats, interview) =
-                            (self.clone(), ats.clone(), interview.clone());
-                        async move {
-                            engine
-                                .invite(&ats, &application, &interview, InviteCause::Rule)
-                                .await
-                        }
+                    .map(|application| async move {
+                        // The pass never closes its semaphore, so this always waits
+                        // for a slot.
+                        let _slot = slots.acquire().await.ok();
+                        self.invite(ats, &application, interview, InviteCause::Rule)
+                            .await
                     })
-                    .buffer_unordered(self.inner.config.concurrency)
+                    .buffer_unordered(self.inner.config.concurrency.max(1))
                     .collect()
                     .await;
             for action in actions {
@@ -214,7 +255,7 @@ impl Engine {
                 break;
             }
         }
-        Ok(())
+        Ok(report)
     }
 
     /// Check invited participants quiet for longer than the configured time (once
