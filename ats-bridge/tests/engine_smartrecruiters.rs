@@ -219,6 +219,18 @@ async fn tags_replaced(w: &World, current: &[&str], next: &[&str]) {
     .await;
 }
 
+/// `POST /candidates/{id}/tags` adding the invited label (adding keeps the others).
+async fn invited_tag_added(w: &World, times: u64) {
+    mount_exactly(
+        &w.sr,
+        times,
+        sr("POST", &format!("/candidates/{CANDIDATE}/tags"))
+            .and(body_json(json!({ "tags": ["Willo:Invited"] })))
+            .respond_with(ResponseTemplate::new(204)),
+    )
+    .await;
+}
+
 /// `POST /messages/shares` with exactly the results note of `participant`.
 async fn note_shared(w: &World, participant: &Value, times: u64) {
     mount_exactly(
@@ -252,7 +264,7 @@ async fn one_invite(w: &World) {
     candidate_read(w, PHONE, 1).await;
     willo_lookup(&w.willo, json!([]), 0).await;
     willo_invite(&w.willo, &ADA, 1).await;
-    tags_replaced(w, &[OWN_TAG], &[OWN_TAG, "Willo:Invited"]).await;
+    invited_tag_added(w, 1).await;
 }
 
 /// The labels a results write-back sets: "To Review" replaces "Invited".
@@ -570,7 +582,7 @@ async fn a_willo_outage_on_the_invite_is_retried_and_invites_once() {
     )
     .await;
     willo_invite(&w.willo, &ADA, 1).await;
-    tags_replaced(&w, &[OWN_TAG], &[OWN_TAG, "Willo:Invited"]).await;
+    invited_tag_added(&w, 1).await;
 
     let action = on_stage_change(&w).await;
     let Action::Rescheduled {
@@ -772,7 +784,7 @@ async fn a_phone_that_is_not_e164_fails_the_row_until_redriven() {
     candidate_read(&w, PHONE, 1).await;
     willo_lookup(&w.willo, json!([]), 1).await;
     willo_invite(&w.willo, &ADA, 1).await;
-    tags_replaced(&w, &[OWN_TAG], &[OWN_TAG, "Willo:Invited"]).await;
+    invited_tag_added(&w, 1).await;
     assert_eq!(w.engine.retry_due().await.unwrap(), 1);
     assert_eq!(rows_in(&w.engine, RowState::Invited).await, 1);
 }
@@ -802,12 +814,12 @@ async fn a_failed_invited_tag_is_retried_and_finds_the_participant_instead_of_in
     candidate_read(&w, PHONE, 2).await;
     willo_lookup(&w.willo, json!([]), 0).await;
     willo_invite(&w.willo, &ADA, 1).await;
-    // Reading the tags is idempotent: the client retries it before the engine gives
-    // up for now.
+    // Adding a tag is idempotent: the client retries it before the engine gives up
+    // for now.
     mount_exactly(
         &w.sr,
         CLIENT_ATTEMPTS,
-        sr("GET", &format!("/candidates/{CANDIDATE}/tags"))
+        sr("POST", &format!("/candidates/{CANDIDATE}/tags"))
             .respond_with(ResponseTemplate::new(503)),
     )
     .await;
@@ -819,7 +831,7 @@ async fn a_failed_invited_tag_is_retried_and_finds_the_participant_instead_of_in
 
     // The retry finds the participant by email: no second POST, no second email.
     willo_lookup(&w.willo, ADA.listed(), 1).await;
-    tags_replaced(&w, &[OWN_TAG], &[OWN_TAG, "Willo:Invited"]).await;
+    invited_tag_added(&w, 1).await;
     assert_eq!(w.engine.retry_due().await.unwrap(), 1);
     let row = participant_row(w.store.as_ref())
         .await

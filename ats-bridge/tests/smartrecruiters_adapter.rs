@@ -671,6 +671,23 @@ async fn labels_already_right_are_left_alone() {
 }
 
 #[tokio::test]
+async fn labels_only_added_are_one_post_that_keeps_the_others() {
+    let server = strict_server().await;
+    api("POST", "/candidates/c1/tags")
+        .and(body_json(json!({"tags": ["Willo:Invited"]})))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let write = WriteBack::labels(vec!["Willo:Invited".into()], Vec::new());
+    let receipt = adapter(&server)
+        .write_back(&app_ref(), &write)
+        .await
+        .unwrap();
+    assert_eq!(receipt.labels_added, vec!["Willo:Invited".to_owned()]);
+}
+
+#[tokio::test]
 async fn removing_the_last_label_replaces_with_an_empty_set() {
     let server = strict_server().await;
     api("GET", "/candidates/c1/tags")

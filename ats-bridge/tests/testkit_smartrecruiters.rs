@@ -25,7 +25,8 @@ const SUB_STATUS: &str = "Video call";
 /// The application id SmartRecruiters sends in `application.status.updated`.
 const APPLICATION_ID: &str = "a1";
 
-/// The candidate's tags: `GET` reads them, `PUT` replaces them.
+/// The candidate's tags: `GET` reads them, `PUT` replaces them, `POST` adds those
+/// not there yet.
 struct Tags {
     on_record: Arc<Mutex<Vec<String>>>,
 }
@@ -33,12 +34,22 @@ struct Tags {
 impl Respond for Tags {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let mut on_record = self.on_record.lock().unwrap();
-        if request.method.as_str() == "PUT" {
+        let sent = || -> Vec<String> {
             let body: Value = serde_json::from_slice(&request.body).unwrap();
-            *on_record = serde_json::from_value(body["tags"].clone()).unwrap();
-            return ResponseTemplate::new(204);
+            serde_json::from_value(body["tags"].clone()).unwrap()
+        };
+        match request.method.as_str() {
+            "PUT" => *on_record = sent(),
+            "POST" => {
+                for tag in sent() {
+                    if !on_record.contains(&tag) {
+                        on_record.push(tag);
+                    }
+                }
+            }
+            _ => return ok(json!({ "tags": *on_record })),
         }
-        ok(json!({ "tags": *on_record }))
+        ResponseTemplate::new(204)
     }
 }
 

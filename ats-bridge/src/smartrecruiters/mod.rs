@@ -177,6 +177,18 @@ impl SmartRecruitersAts {
         if write.add_labels.is_empty() && write.remove_labels.is_empty() {
             return Ok(());
         }
+        if write.remove_labels.is_empty() {
+            // `POST …/tags` adds and keeps the rest: one call instead of read-and-
+            // replace. (Whether SmartRecruiters keeps a tag it already has once is
+            // not documented; the sandbox does.)
+            let refs: Vec<&str> = write.add_labels.iter().map(String::as_str).collect();
+            return self
+                .client
+                .candidates()
+                .add_tags(candidate, &refs)
+                .await
+                .map_err(|e| not_found(e, format!("candidate {candidate}")));
+        }
         let current = self
             .client
             .candidates()
