@@ -65,6 +65,9 @@ pub struct DemoOptions {
     pub engine: EngineConfig,
     /// The store (default: in memory).
     pub store: Option<Arc<dyn Store>>,
+    /// Engines sharing the store, as replicas would (default 1; each gets its own
+    /// worker id).
+    pub engines: usize,
 }
 
 impl Default for DemoOptions {
@@ -78,11 +81,18 @@ impl Default for DemoOptions {
                 ..EngineConfig::default()
             },
             store: None,
+            engines: 1,
         }
     }
 }
 
 impl DemoOptions {
+    /// Run `engines` engines on the store (at least one), like replicas sharing it.
+    pub fn engines(mut self, engines: usize) -> Self {
+        self.engines = engines.max(1);
+        self
+    }
+
     /// Use `store` instead of memory.
     pub fn store(mut self, store: Arc<dyn Store>) -> Self {
         self.store = Some(store);
@@ -133,7 +143,8 @@ pub enum DemoError {
 pub struct Demo {
     sandbox: Sandbox,
     parts: EngineParts,
-    running: Option<Running>,
+    running: Vec<Running>,
+    engines: usize,
     store: Arc<dyn Store>,
     intake_url: String,
     server_stop: watch::Sender<bool>,
@@ -234,13 +245,14 @@ impl Demo {
                 tracing::error!(%error, "demo intake server failed");
             }
         });
-        let running = parts.spawn()?;
+        let running = parts.spawn_all(options.engines)?;
         // Activation sends the handshake, which the intake (now serving) answers.
         activate_smartrecruiters(&sr_client, &subscription).await?;
         Ok(Self {
             sandbox,
             parts,
-            running: Some(running),
+            running,
+            engines: options.engines.max(1),
             store,
             intake_url: base,
             server_stop,
@@ -248,20 +260,21 @@ impl Demo {
         })
     }
 
-    /// Kill the engine where it stands, as if its process died: steps in flight are
-    /// dropped mid-way, leases stay held until they expire. The intake keeps storing
-    /// deliveries. Start a new engine with [`Demo::start_engine`].
+    /// Kill the engines where they stand, as if their processes died: steps in
+    /// flight are dropped mid-way, leases stay held until they expire. The intake
+    /// keeps storing deliveries. Start new engines with [`Demo::start_engine`].
     pub fn crash_engine(&mut self) {
-        if let Some(running) = self.running.take() {
+        for running in self.running.drain(..) {
             running.task.abort();
         }
     }
 
-    /// Start a new engine on the same store and settings (after
-    /// [`Demo::crash_engine`]); it catches up from the ledger and the inbox.
+    /// Start new engines (as many as [`DemoOptions::engines`]) on the same store and
+    /// settings, after [`Demo::crash_engine`]; they catch up from the ledger and the
+    /// inbox.
     pub fn start_engine(&mut self) -> Result<(), DemoError> {
         self.crash_engine();
-        self.running = Some(self.parts.spawn()?);
+        self.running = self.parts.spawn_all(self.engines)?;
         Ok(())
     }
 
@@ -270,9 +283,9 @@ impl Demo {
         &self.sandbox
     }
 
-    /// The running engine (the last one started).
+    /// The first running engine.
     pub fn engine(&self) -> Option<&Engine> {
-        self.running.as_ref().map(|running| &running.engine)
+        self.running.first().map(|running| &running.engine)
     }
 
     /// The store.
@@ -366,9 +379,14 @@ impl Demo {
 
     /// Stop the engine (work in progress finishes), the intake and the sandbox.
     pub async fn stop(mut self) {
-        if let Some(running) = self.running.take() {
+        // All told first, so they finish their work in progress side by side.
+        let mut tasks = Vec::new();
+        for running in self.running.drain(..) {
             let _ = running.stop.send(());
-            let _ = running.task.await;
+            tasks.push(running.task);
+        }
+        for task in tasks {
+            let _ = task.await;
         }
         let _ = self.server_stop.send(true);
         if let Some(server) = self.server.take() {
@@ -397,7 +415,20 @@ struct Running {
 }
 
 impl EngineParts {
-    fn spawn(&self) -> Result<Running, DemoError> {
+    /// `count` engines, each with a worker id of its own.
+    fn spawn_all(&self, count: usize) -> Result<Vec<Running>, DemoError> {
+        (0..count.max(1))
+            .map(|i| {
+                let mut config = self.config.clone();
+                if count > 1 {
+                    config.worker_id = format!("{}-{i}", config.worker_id);
+                }
+                self.spawn(config)
+            })
+            .collect()
+    }
+
+    fn spawn(&self, config: EngineConfig) -> Result<Running, DemoError> {
         let engine = self
             .ats
             .iter()
@@ -406,7 +437,7 @@ impl EngineParts {
                 |builder, ats| builder.ats(ats.clone()),
             )
             .rules(self.rules.clone())
-            .config(self.config.clone())
+            .config(config)
             .inbox_signal(self.signal.clone())
             .build()?;
         let (stop, stopped) = oneshot::channel::<()>();

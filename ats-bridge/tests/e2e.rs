@@ -75,6 +75,23 @@ async fn the_loop_runs_for_both_ats_through_signed_webhooks() {
     demo.stop().await;
 }
 
+/// Three engines on one store, as replicas: each delivery in the shared inbox is
+/// taken by one of them, and every candidate is still handled exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_engines_sharing_the_store_handle_each_candidate_once() {
+    let demo = Demo::start(DemoOptions::default().engines(3))
+        .await
+        .unwrap();
+    demo.move_to_trigger_stage(PER_ATS, PER_ATS).unwrap();
+    let status = demo
+        .wait_for_synced(2 * PER_ATS as u64, TIMEOUT)
+        .await
+        .unwrap();
+    assert!(status.failed.is_empty(), "{:?}", status.failed);
+    assert_each_once(&demo);
+    demo.stop().await;
+}
+
 /// Reconciling often and checking quiet participants soon, as a deployment missing
 /// webhooks would be set up to.
 fn recovering_engine() -> EngineConfig {

@@ -8,11 +8,16 @@
 //!
 //! Without `TEST_DATABASE_URL` (or a `postgres://` `DATABASE_URL`) the scale-out rows
 //! are skipped. The measurements run one after another, so none competes with another
-//! for the machine's cores.
+//! for the machine's cores. Name measurements to run only those
+//! (`… --example bench -- backlog scale-out`): `backlog`, `reaction`, `client`,
+//! `memory`, `scale-out`.
 
 use std::io::Write as _;
 
 use examples::bench::{self, Row};
+
+/// The measurements, in the order they run.
+const MEASUREMENTS: [&str; 5] = ["backlog", "reaction", "client", "memory", "scale-out"];
 
 fn main() -> examples::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -24,18 +29,38 @@ fn main() -> examples::Result<()> {
         let url = args.next().ok_or("the streaming child needs a base URL")?;
         return runtime.block_on(bench::memory::child(&url));
     }
+    let chosen: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(unknown) = chosen
+        .iter()
+        .find(|name| !MEASUREMENTS.contains(&name.as_str()))
+    {
+        return Err(
+            format!("unknown measurement {unknown:?}; choose from {MEASUREMENTS:?}").into(),
+        );
+    }
+    let wanted = |name: &str| chosen.is_empty() || chosen.iter().any(|c| c == name);
     runtime.block_on(async {
         let mut rows: Vec<Row> = Vec::new();
-        eprintln!("backlog at the ceiling…");
-        rows.extend(bench::backlog::run().await?);
-        eprintln!("reaction time…");
-        rows.extend(bench::reaction::run().await?);
-        eprintln!("client overhead…");
-        rows.extend(bench::client::run().await?);
-        eprintln!("memory…");
-        rows.extend(bench::memory::run().await?);
-        eprintln!("scale-out…");
-        rows.extend(bench::scale_out::run().await?);
+        if wanted("backlog") {
+            eprintln!("backlog at the ceiling…");
+            rows.extend(bench::backlog::run().await?);
+        }
+        if wanted("reaction") {
+            eprintln!("reaction time…");
+            rows.extend(bench::reaction::run().await?);
+        }
+        if wanted("client") {
+            eprintln!("client overhead…");
+            rows.extend(bench::client::run().await?);
+        }
+        if wanted("memory") {
+            eprintln!("memory…");
+            rows.extend(bench::memory::run().await?);
+        }
+        if wanted("scale-out") {
+            eprintln!("scale-out…");
+            rows.extend(bench::scale_out::run().await?);
+        }
         write!(std::io::stdout(), "{}", bench::render(&rows))?;
         Ok(())
     })

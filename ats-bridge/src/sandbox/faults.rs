@@ -84,12 +84,14 @@ impl Faults {
     }
 
     /// The client-side limits that keep a client under this vendor's simulated limit
-    /// (unlimited when none is configured): 90% of the rate, so the arrival jitter of
-    /// requests sent exactly on the client's schedule never crosses the server's.
+    /// (unlimited when none is configured): 95% of the rate and of the burst. A
+    /// client bucket smaller and slower than the server's never empties it, and the
+    /// 5% of burst left over absorbs requests arriving later than their schedule (up
+    /// to a twentieth of a second at any rate).
     pub fn client_rate_limits(&self) -> RateLimits {
         match &self.rate_limit {
             Some(limit) => {
-                let rate = (limit.per_second * 9 / 10).max(1);
+                let rate = (limit.per_second * 19 / 20).max(1);
                 RateLimits::new(
                     LimitSpec::default()
                         .per_second(rate)

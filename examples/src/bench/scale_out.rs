@@ -1,26 +1,22 @@
 //! Scale-out: 1, 2 and 4 engines sharing one PostgreSQL database work through the same
-//! 2,000-application backlog (every engine's reconciler finds all of it). The ledger's
-//! claims must let exactly one engine invite each candidate, so the Willo simulator
-//! must see exactly 2,000 invites every time; throughput is invites per second.
-//! The vendors are not rate limited here, so the figure is the engines' and the
-//! database's, not a vendor's limit.
+//! 2,000 stage-change events: the sandbox moves 2,000 applications to their trigger
+//! stage, each move sends its signed webhook to the intake, the intake stores it in
+//! the shared inbox, and the engines take the events from there (`SKIP LOCKED`: each
+//! event is taken by one engine). The reconciler is off, so webhooks are the only
+//! path. The ledger's claims must let exactly one engine invite each candidate, so the
+//! Willo simulator must see exactly 2,000 invites every time; throughput is invites
+//! per second from the first move. The vendors are not rate limited here, so the
+//! figure is the engines' and the database's, not a vendor's limit.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use ats_bridge::Ats;
-use ats_bridge::demo::{DemoOptions, LEVER_TRIGGER, SMARTRECRUITERS_TRIGGER};
-use ats_bridge::engine::Engine;
-use ats_bridge::lever::{LeverAts, LeverAtsConfig};
-use ats_bridge::rules::{JobSelector, Rules};
-use ats_bridge::sandbox::{Sandbox, SandboxConfig, Vendor};
-use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig, stage_id};
+use ats_bridge::demo::{Demo, DemoOptions};
+use ats_bridge::sandbox::{SandboxConfig, Seed, Vendor};
 use ats_bridge::store::{PostgresOptions, PostgresStore, RowState, Store};
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 use super::Row;
-use super::backlog::{BACKLOG, backlog_seed};
+use super::backlog::BACKLOG;
 
 /// The engine counts compared.
 pub const ENGINES: [usize; 3] = [1, 2, 4];
@@ -59,33 +55,34 @@ pub async fn run() -> crate::Result<Vec<Row>> {
     Ok(rows)
 }
 
-/// Run `count` engines on a fresh schema until the backlog is invited; the invites
-/// Willo received and the time it took.
+/// Run `count` engines on a fresh schema until the 2,000 moved applications are
+/// invited; the invites Willo received and the time it took. The schema is dropped
+/// afterwards.
 async fn run_engines(url: &str, count: usize) -> crate::Result<(u64, Duration)> {
-    let sandbox = Sandbox::start(
-        SandboxConfig::new()
-            .seed(13)
-            .data(backlog_seed())
-            .willo_completion_delay(None),
-    )
-    .await?;
-    // A schema per run, so no run sees another's ledger. Left in place afterwards
-    // (drop `bench_*` schemas by hand).
     let unix = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
-    let options = PostgresOptions::new().schema(format!("bench_{unix}_{count}"));
-    let mut stores: Vec<Arc<dyn Store>> = Vec::new();
-    for _ in 0..count {
-        stores.push(Arc::new(PostgresStore::connect_with(url, &options).await?));
-    }
+    let schema = format!("bench_{unix}_{count}");
+    let store = PostgresStore::connect_with(url, &PostgresOptions::new().schema(&schema)).await?;
+    let store: Arc<dyn Store> = Arc::new(store);
+    let mut options = DemoOptions::default()
+        .sandbox(
+            SandboxConfig::new()
+                .seed(13)
+                .data(Seed::new().jobs(10).candidates_per_job(BACKLOG / 2 / 10))
+                .willo_completion_delay(None),
+        )
+        .store(store.clone())
+        .engines(count);
+    options.engine.reconcile_interval = None;
+    let demo = Demo::start(options).await?;
 
     let started = Instant::now();
-    let mut running = Vec::new();
-    for store in &stores {
-        running.push(spawn_engine(&sandbox, store.clone())?);
+    let moved = demo.move_to_trigger_stage(BACKLOG / 2, BACKLOG / 2)?;
+    if moved.len() != BACKLOG {
+        return Err(format!("moved {} of {BACKLOG}", moved.len()).into());
     }
     let deadline = started + Duration::from_secs(300);
     let elapsed = loop {
-        let status = stores[0].status().await?;
+        let status = store.status().await?;
         let invited = status
             .by_state
             .get(&RowState::Invited)
@@ -104,66 +101,22 @@ async fn run_engines(url: &str, count: usize) -> crate::Result<(u64, Duration)> 
     };
     // Let a duplicate, if any engine were about to send one, arrive before counting.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    for (stop, task) in running {
-        let _ = stop.send(());
-        let _ = task.await;
-    }
-    let invites = sandbox
+    let invites = demo
+        .sandbox()
         .requests(Vendor::Willo)
         .endpoint("POST /participants/");
-    sandbox.shutdown().await;
+    demo.stop().await;
+    drop_schema(url, &schema).await?;
     Ok((invites, elapsed))
 }
 
-/// An engine on `store` with its own clients, reconciling the sandbox's backlog; the
-/// sender stops it.
-fn spawn_engine(
-    sandbox: &Sandbox,
-    store: Arc<dyn Store>,
-) -> crate::Result<(oneshot::Sender<()>, JoinHandle<()>)> {
-    let smartrecruiters: Arc<dyn Ats> = Arc::new(SmartRecruitersAts::new(
-        sandbox.smartrecruiters_client()?,
-        SmartRecruitersAtsConfig::new(),
-    ));
-    let lever: Arc<dyn Ats> = Arc::new(LeverAts::new(
-        sandbox.lever_client()?,
-        LeverAtsConfig::new(sandbox.lever().perform_as()),
-    ));
-    let interview = sandbox
-        .willo()
-        .interviews()
-        .first()
-        .map(|interview| interview.key.clone())
-        .ok_or("the sandbox has no Willo interview")?;
-    let rules = Rules::new()
-        .trigger(
-            smartrecruiters.name(),
-            JobSelector::Any,
-            [stage_id(&SMARTRECRUITERS_TRIGGER, None)],
-            interview.as_str(),
-        )
-        .trigger(
-            lever.name(),
-            JobSelector::Any,
-            [LEVER_TRIGGER],
-            interview.as_str(),
-        );
-    let mut config = DemoOptions::default().engine;
-    config.reconcile_pages_per_pass = 100;
-    let engine = Engine::builder(sandbox.willo_client()?, store)
-        .ats(smartrecruiters)
-        .ats(lever)
-        .rules(rules)
-        .config(config)
-        .build()?;
-    let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let shutdown = async move {
-            let _ = stopped.await;
-        };
-        if let Err(error) = engine.run(shutdown).await {
-            eprintln!("bench engine failed: {error}");
-        }
-    });
-    Ok((stop, task))
+/// Remove the run's schema, so repeated runs leave nothing behind.
+async fn drop_schema(url: &str, schema: &str) -> crate::Result<()> {
+    use sqlx::Connection as _;
+    let mut connection = sqlx::PgConnection::connect(url).await?;
+    // The name was checked by `PostgresOptions::schema` (plain lowercase ASCII).
+    sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        .execute(&mut connection)
+        .await?;
+    Ok(())
 }
