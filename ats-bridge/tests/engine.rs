@@ -431,6 +431,49 @@ async fn run_acts_on_a_signalled_delivery_and_stops_when_told() {
 }
 
 #[tokio::test]
+async fn run_works_through_more_deliveries_than_it_has_slots() {
+    let mut config = test_config();
+    config.reconcile_interval = None;
+    config.concurrency = 2;
+    let s = setup_with(rules(), config).await;
+    for n in 1..=9 {
+        let id = n.to_string();
+        s.store
+            .inbox_insert("tiny", &id, id.as_bytes(), 0)
+            .await
+            .unwrap();
+    }
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let engine = s.engine.clone();
+    let running = tokio::spawn(async move {
+        engine
+            .run(async {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    for _ in 0..400 {
+        if invites(&s.willo_server).await == 9 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(
+        invites(&s.willo_server).await,
+        9,
+        "every delivery acted on once"
+    );
+    stop.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(5), running)
+        .await
+        .expect("run stops promptly")
+        .unwrap()
+        .unwrap();
+    let status = s.engine.status().await.unwrap();
+    assert_eq!(status.by_state.get(&RowState::Invited), Some(&9));
+}
+
+#[tokio::test]
 async fn rules_must_name_connected_systems_that_can_do_what_they_ask() {
     let (_server, _fake, client) = willo().await;
     let store = Arc::new(MemoryStore::new());

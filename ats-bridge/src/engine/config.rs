@@ -19,7 +19,9 @@ pub struct EngineConfig {
     /// applications). The vendors' in-flight limits are enforced by the clients;
     /// this only needs to keep them busy.
     pub concurrency: usize,
-    /// Inbox items taken per round.
+    /// Inbox items taken by one [`Engine::process_inbox`](super::Engine::process_inbox)
+    /// call, and due rows per retry round. ([`Engine::run`](super::Engine::run) keeps
+    /// `concurrency` deliveries in progress instead, taking more as each finishes.)
     pub inbox_batch: usize,
     /// Backoff for retryable failures.
     pub retry: RetrySchedule,

@@ -88,30 +88,30 @@ impl Engine {
     /// Returns how many were taken.
     pub async fn process_inbox(&self) -> Result<usize, EngineError> {
         let config = &self.inner.config;
-        let items = self
-            .inner
-            .store
-            .inbox_claim(
-                self.worker(),
-                self.now_ms(),
-                self.lease_ms(),
-                config.inbox_batch,
-            )
-            .await?;
+        let items = self.claim_inbox(config.inbox_batch).await?;
         let taken = items.len();
-        // Each future owns a handle (not a borrow of `self`) so the whole loop stays
-        // `Send` for `tokio::spawn`.
         futures::stream::iter(items)
-            .for_each_concurrent(config.concurrency, |item| {
-                let engine = self.clone();
-                async move {
-                    if let Err(error) = engine.process_item(&item).await {
-                        tracing::error!(inbox_id = item.id, %error, "inbox bookkeeping failed");
-                    }
-                }
-            })
+            .for_each_concurrent(config.concurrency, |item| self.clone().handle_item(item))
             .await;
         Ok(taken)
+    }
+
+    /// Lease up to `limit` stored deliveries for this engine.
+    pub(crate) async fn claim_inbox(&self, limit: usize) -> Result<Vec<InboxItem>, EngineError> {
+        Ok(self
+            .inner
+            .store
+            .inbox_claim(self.worker(), self.now_ms(), self.lease_ms(), limit)
+            .await?)
+    }
+
+    /// Process one leased delivery, logging what could not be recorded. Takes the
+    /// engine by value (a cheap handle) so the future owns everything and stays
+    /// `Send` for `tokio::spawn`.
+    pub(crate) async fn handle_item(self, item: InboxItem) {
+        if let Err(error) = self.process_item(&item).await {
+            tracing::error!(inbox_id = item.id, %error, "inbox bookkeeping failed");
+        }
     }
 
     /// One inbox item: act, then mark it done or schedule it again.

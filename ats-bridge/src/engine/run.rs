@@ -3,6 +3,8 @@
 use std::future::Future;
 use std::time::Duration;
 
+use futures::StreamExt as _;
+use futures::stream::FuturesUnordered;
 use tokio::sync::watch;
 
 use super::Engine;
@@ -35,22 +37,42 @@ impl Engine {
         result
     }
 
+    /// Keeps up to `concurrency` deliveries in progress, taking more from the inbox as
+    /// each one finishes rather than batch by batch, so a batch's slowest delivery
+    /// never leaves the vendors idle. Only free slots are claimed, so no delivery
+    /// waits long under its lease.
     async fn inbox_loop(&self, mut stop: watch::Receiver<bool>) -> Result<(), EngineError> {
         let signal = self.inbox_signal();
-        while !*stop.borrow() {
-            match self.process_inbox().await {
-                // A full batch: there may be more; go on at once.
-                Ok(taken) if taken >= self.inner.config.inbox_batch => continue,
-                Ok(_) => {}
-                Err(error) => tracing::error!(%error, "reading the inbox failed"),
+        let slots = self.inner.config.concurrency.max(1);
+        let mut in_progress = FuturesUnordered::new();
+        // Whether the inbox may hold more than the last claim took.
+        let mut maybe_more = true;
+        loop {
+            let stopping = *stop.borrow();
+            if stopping && in_progress.is_empty() {
+                return Ok(());
+            }
+            let free = slots.saturating_sub(in_progress.len());
+            if !stopping && maybe_more && free > 0 {
+                match self.claim_inbox(free).await {
+                    Ok(items) => {
+                        maybe_more = items.len() == free;
+                        in_progress
+                            .extend(items.into_iter().map(|item| self.clone().handle_item(item)));
+                    }
+                    Err(error) => {
+                        maybe_more = false;
+                        tracing::error!(%error, "reading the inbox failed");
+                    }
+                }
             }
             tokio::select! {
-                _ = signal.notified() => {}
-                _ = tokio::time::sleep(self.inner.config.tick) => {}
-                _ = stop.changed() => {}
+                Some(()) = in_progress.next(), if !in_progress.is_empty() => {}
+                _ = signal.notified(), if !stopping => maybe_more = true,
+                _ = tokio::time::sleep(self.inner.config.tick), if !stopping => maybe_more = true,
+                _ = stop.changed(), if !stopping => {}
             }
         }
-        Ok(())
     }
 
     async fn retry_loop(&self, mut stop: watch::Receiver<bool>) -> Result<(), EngineError> {
