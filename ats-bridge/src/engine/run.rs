@@ -37,10 +37,11 @@ impl Engine {
         result
     }
 
-    /// Keeps up to `concurrency` deliveries in progress, taking more from the inbox as
-    /// each one finishes rather than batch by batch, so a batch's slowest delivery
-    /// never leaves the vendors idle. Only free slots are claimed, so no delivery
-    /// waits long under its lease.
+    /// Keeps up to `concurrency` deliveries in progress, taking more from the inbox
+    /// once half the slots are free rather than batch by batch, so a batch's slowest
+    /// delivery never leaves the vendors idle (and the inbox is not queried once per
+    /// delivery). Only free slots are claimed, so no delivery waits long under its
+    /// lease.
     async fn inbox_loop(&self, mut stop: watch::Receiver<bool>) -> Result<(), EngineError> {
         let signal = self.inbox_signal();
         let slots = self.inner.config.concurrency.max(1);
@@ -53,7 +54,8 @@ impl Engine {
                 return Ok(());
             }
             let free = slots.saturating_sub(in_progress.len());
-            if !stopping && maybe_more && free > 0 {
+            let worth_a_claim = free > 0 && (free * 2 >= slots || in_progress.is_empty());
+            if !stopping && maybe_more && worth_a_claim {
                 match self.claim_inbox(free).await {
                     Ok(items) => {
                         maybe_more = items.len() == free;

@@ -61,7 +61,12 @@ pub async fn run() -> crate::Result<Vec<Row>> {
 async fn run_engines(url: &str, count: usize) -> crate::Result<(u64, Duration)> {
     let unix = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
     let schema = format!("bench_{unix}_{count}");
-    let store = PostgresStore::connect_with(url, &PostgresOptions::new().schema(&schema)).await?;
+    // One pool stands in for the replicas' own pools (10 connections each by
+    // default), and serves the intake and this loop's status reads as well.
+    let pool = PostgresOptions::new()
+        .schema(&schema)
+        .max_connections(10 * count as u32 + 5);
+    let store = PostgresStore::connect_with(url, &pool).await?;
     let store: Arc<dyn Store> = Arc::new(store);
     let mut options = DemoOptions::default()
         .sandbox(
