@@ -99,6 +99,37 @@ async fn invite(s: &Setup, n: u32) -> ParticipantKey {
     }
 }
 
+/// `Engine::run` on a task of its own, until told to stop.
+struct Running {
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<Result<(), EngineError>>,
+}
+
+impl Running {
+    fn start(engine: &Engine) -> Self {
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let engine = engine.clone();
+        let task = tokio::spawn(async move {
+            engine
+                .run(async {
+                    let _ = stopped.await;
+                })
+                .await
+        });
+        Self { stop, task }
+    }
+
+    /// Stop it and check it stopped promptly and cleanly.
+    async fn stop(self) {
+        self.stop.send(()).unwrap();
+        tokio::time::timeout(Duration::from_secs(5), self.task)
+            .await
+            .expect("run stops promptly")
+            .unwrap()
+            .unwrap();
+    }
+}
+
 // ---------------------------------------------------------------- tests
 
 #[tokio::test]
@@ -404,15 +435,7 @@ async fn run_acts_on_a_signalled_delivery_and_stops_when_told() {
     let mut config = test_config();
     config.reconcile_interval = None;
     let s = setup_with(rules(), config).await;
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let engine = s.engine.clone();
-    let running = tokio::spawn(async move {
-        engine
-            .run(async {
-                let _ = stopped.await;
-            })
-            .await
-    });
+    let running = Running::start(&s.engine);
     s.store.inbox_insert("tiny", "8", b"8", 0).await.unwrap();
     s.engine.inbox_signal().notify_one();
     for _ in 0..200 {
@@ -422,12 +445,7 @@ async fn run_acts_on_a_signalled_delivery_and_stops_when_told() {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     assert_eq!(invites(&s.willo_server).await, 1);
-    stop.send(()).unwrap();
-    tokio::time::timeout(Duration::from_secs(5), running)
-        .await
-        .expect("run stops promptly")
-        .unwrap()
-        .unwrap();
+    running.stop().await;
 }
 
 #[tokio::test]
@@ -443,15 +461,7 @@ async fn run_works_through_more_deliveries_than_it_has_slots() {
             .await
             .unwrap();
     }
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let engine = s.engine.clone();
-    let running = tokio::spawn(async move {
-        engine
-            .run(async {
-                let _ = stopped.await;
-            })
-            .await
-    });
+    let running = Running::start(&s.engine);
     for _ in 0..400 {
         if invites(&s.willo_server).await == 9 {
             break;
@@ -463,12 +473,7 @@ async fn run_works_through_more_deliveries_than_it_has_slots() {
         9,
         "every delivery acted on once"
     );
-    stop.send(()).unwrap();
-    tokio::time::timeout(Duration::from_secs(5), running)
-        .await
-        .expect("run stops promptly")
-        .unwrap()
-        .unwrap();
+    running.stop().await;
     let status = s.engine.status().await.unwrap();
     assert_eq!(status.by_state.get(&RowState::Invited), Some(&9));
 }

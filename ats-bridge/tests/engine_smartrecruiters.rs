@@ -601,8 +601,10 @@ async fn a_willo_outage_on_the_invite_is_retried_and_invites_once() {
     assert_eq!(w.engine.retry_due().await.unwrap(), 0, "nothing left due");
 }
 
-#[tokio::test]
-async fn a_failed_note_is_retried_and_shared_once() {
+/// A results write-back whose note SmartRecruiters refuses once (503). The note goes
+/// last, so the retry finds the tags already moved; it reads the application's notes
+/// (answered with `listing`), finds none of this answer, and shares it.
+async fn note_refused_once_then_shared(listing: ResponseTemplate) {
     let w = world().await;
     invite(&w).await;
     let answered = participant("Received");
@@ -617,9 +619,7 @@ async fn a_failed_note_is_retried_and_shared_once() {
     .await;
     note_shared(&w, &answered, 1).await;
     labels_to_review(&w).await;
-    // The note goes last, so the retry finds the tags already moved, finds no note
-    // of this answer, and shares it.
-    notes_listed(&w, json!([]), 1).await;
+    mount_exactly(&w.sr, 1, sr("GET", "/messages").respond_with(listing)).await;
     mount_exactly(
         &w.sr,
         1,
@@ -639,6 +639,20 @@ async fn a_failed_note_is_retried_and_shared_once() {
     let status = w.engine.status().await.unwrap();
     assert_eq!(count(&status, RowState::Synced), 1);
     assert_eq!(w.engine.retry_due().await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_failed_note_is_retried_and_shared_once() {
+    note_refused_once_then_shared(ok(json!({ "content": [] }))).await;
+}
+
+/// Reading notes needs an administrator; without the right the retry shares the note
+/// as it would without the check.
+#[tokio::test]
+async fn a_retry_that_may_not_read_notes_shares_the_note() {
+    let forbidden = ResponseTemplate::new(403)
+        .set_body_json(json!({"message": "Accessible only for administrators"}));
+    note_refused_once_then_shared(forbidden).await;
 }
 
 #[tokio::test]
@@ -709,44 +723,6 @@ async fn a_note_whose_answer_was_lost_is_found_and_not_shared_again() {
     assert_eq!(w.engine.retry_due().await.unwrap(), 1);
     assert_eq!(rows_in(&w.engine, RowState::Synced).await, 1);
     assert_eq!(notes_posted(&w).await, 1, "only the first, lost, attempt");
-}
-
-/// Reading notes needs an administrator; without the right the retry shares the note
-/// as it would without the check.
-#[tokio::test]
-async fn a_retry_that_may_not_read_notes_shares_the_note() {
-    let w = world().await;
-    invite(&w).await;
-    let answered = participant("Received");
-    willo_results(&w.willo, answered.clone(), 2).await;
-    fail_first(
-        &w.sr,
-        503,
-        sr("POST", "/messages/shares").and(body_json(note_body(&answered))),
-    )
-    .await;
-    note_shared(&w, &answered, 1).await;
-    labels_to_review(&w).await;
-    mount_exactly(
-        &w.sr,
-        1,
-        sr("GET", &format!("/candidates/{CANDIDATE}/tags"))
-            .respond_with(ok(json!({ "tags": [OWN_TAG, "Willo:To Review"] }))),
-    )
-    .await;
-    mount_exactly(
-        &w.sr,
-        1,
-        sr("GET", "/messages").respond_with(
-            ResponseTemplate::new(403)
-                .set_body_json(json!({"message": "Accessible only for administrators"})),
-        ),
-    )
-    .await;
-    let action = on_willo_news(&w.engine, WebhookEvent::NewResponse).await;
-    assert!(matches!(action, Action::Rescheduled { .. }), "{action:?}");
-    assert_eq!(w.engine.retry_due().await.unwrap(), 1);
-    assert_eq!(rows_in(&w.engine, RowState::Synced).await, 1);
 }
 
 #[tokio::test]

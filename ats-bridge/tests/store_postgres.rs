@@ -44,10 +44,7 @@ async fn replicas_racing_claims_acquire_each_row_exactly_once() {
     else {
         return;
     };
-    let stores = [
-        Arc::new(schema.store().await),
-        Arc::new(schema.store().await),
-    ];
+    let stores = two_replicas(&schema).await;
     let keys: Vec<LedgerKey> = (0..RACE_ROWS)
         .map(|i| LedgerKey::new("lever", format!("app-{i}"), "interview-1"))
         .collect();
@@ -98,10 +95,7 @@ async fn replicas_racing_on_one_persons_applications_take_one_at_a_time() {
     else {
         return;
     };
-    let stores = [
-        Arc::new(schema.store().await),
-        Arc::new(schema.store().await),
-    ];
+    let stores = two_replicas(&schema).await;
     let keys: Vec<LedgerKey> = (0..20)
         .map(|i| LedgerKey::new("lever", format!("app-{i}"), "interview-1"))
         .collect();
@@ -137,10 +131,7 @@ async fn replicas_racing_inbox_claims_take_each_event_exactly_once() {
     else {
         return;
     };
-    let stores = [
-        Arc::new(schema.store().await),
-        Arc::new(schema.store().await),
-    ];
+    let stores = two_replicas(&schema).await;
     for i in 0..RACE_ROWS {
         let inserted = stores[i % 2]
             .inbox_insert("lever", &format!("evt-{i}"), b"{}", NOW)
@@ -320,6 +311,14 @@ fn url_password(url: &str) -> Option<&str> {
     let (userinfo, _) = rest.rsplit_once('@')?;
     let (_, password) = userinfo.split_once(':')?;
     Some(password).filter(|password| !password.is_empty())
+}
+
+/// Two stores on the schema, each with its own pool, as two replicas would have.
+async fn two_replicas(schema: &TestSchema) -> [Arc<PostgresStore>; 2] {
+    [
+        Arc::new(schema.store().await),
+        Arc::new(schema.store().await),
+    ]
 }
 
 fn acquired_by(claim: &Claim, worker: &str) -> bool {
