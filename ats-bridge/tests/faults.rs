@@ -12,12 +12,14 @@ use ats_bridge::store::SqliteStore;
 
 const TIMEOUT: Duration = Duration::from_secs(40);
 
-/// Short leases so a crashed engine's claims pass to the next one quickly, and
-/// frequent reconciliation so nothing waits long on a lost step.
+/// Short leases so a crashed engine's claims pass to the next one within a second
+/// (yet long enough, 800 ms a step, that a step slowed by a busy machine is not cut
+/// off and rescheduled over and over), and frequent reconciliation so nothing waits
+/// long on a lost step.
 fn crash_tolerant_engine() -> EngineConfig {
     let mut config = EngineConfig::default();
     config.tick = Duration::from_millis(20);
-    config.lease = Duration::from_millis(300);
+    config.lease = Duration::from_secs(1);
     config.reconcile_interval = Some(Duration::from_millis(300));
     config.retry = RetrySchedule::new(Duration::from_millis(50), Duration::from_millis(400), 30);
     config.participant_checks =
