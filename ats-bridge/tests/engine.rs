@@ -479,6 +479,35 @@ async fn run_works_through_more_deliveries_than_it_has_slots() {
 }
 
 #[tokio::test]
+async fn processed_deliveries_are_deleted_after_their_retention() {
+    let mut config = test_config();
+    config.inbox_retention = Some(Duration::from_secs(3600));
+    let s = setup_with(rules(), config).await;
+    s.store.inbox_insert("tiny", "5", b"5", 0).await.unwrap();
+    s.store.inbox_insert("tiny", "6", b"6", 0).await.unwrap();
+    assert_eq!(s.engine.process_inbox().await.unwrap(), 2);
+    assert_eq!(
+        s.engine.prune_inbox().await.unwrap(),
+        0,
+        "still within retention"
+    );
+    s.clock.advance(Duration::from_secs(3601));
+    assert_eq!(s.engine.prune_inbox().await.unwrap(), 2);
+    // A late repeat of a pruned delivery is stored again but does not act twice.
+    assert!(s.store.inbox_insert("tiny", "5", b"5", 0).await.unwrap());
+    s.engine.process_inbox().await.unwrap();
+    assert_eq!(invites(&s.willo_server).await, 2);
+
+    let mut keep = test_config();
+    keep.inbox_retention = None;
+    let s = setup_with(rules(), keep).await;
+    s.store.inbox_insert("tiny", "7", b"7", 0).await.unwrap();
+    s.engine.process_inbox().await.unwrap();
+    s.clock.advance(Duration::from_secs(365 * 24 * 3600));
+    assert_eq!(s.engine.prune_inbox().await.unwrap(), 0, "retention off");
+}
+
+#[tokio::test]
 async fn rules_must_name_connected_systems_that_can_do_what_they_ask() {
     let (_server, _fake, client) = willo().await;
     let store = Arc::new(MemoryStore::new());

@@ -808,6 +808,9 @@ impl Store for BrokenStore {
     async fn inbox_retry(&self, id: i64, error: &str, next_attempt_at_ms: i64) -> StoreResult<()> {
         self.inner.inbox_retry(id, error, next_attempt_at_ms).await
     }
+    async fn inbox_prune(&self, processed_before_ms: i64) -> StoreResult<u64> {
+        self.inner.inbox_prune(processed_before_ms).await
+    }
     async fn cursor_get(&self, name: &str) -> StoreResult<Option<String>> {
         self.inner.cursor_get(name).await
     }

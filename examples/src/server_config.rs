@@ -57,6 +57,9 @@ pub struct EngineSettings {
     /// every first invite: for one person reaching an interview as several candidates
     /// (several ATS connections, duplicate records). Costs a page per 30 participants.
     pub look_up_before_first_invite: bool,
+    /// Hours processed webhook deliveries are kept (they can name a participant); 0
+    /// keeps them.
+    pub inbox_retention_hours: u64,
     /// Polling of invited participants who have not answered.
     pub participant_checks: ParticipantCheckSettings,
 }
@@ -155,6 +158,8 @@ impl EngineSettings {
         config.concurrency = self.concurrency;
         config.dry_run = self.dry_run;
         config.look_up_before_first_invite = self.look_up_before_first_invite;
+        config.inbox_retention = (self.inbox_retention_hours > 0)
+            .then(|| Duration::from_secs(self.inbox_retention_hours * 3600));
         config.participant_checks = ParticipantChecks::new(
             Duration::from_secs(checks.after_secs),
             Duration::from_secs(checks.interval_secs),
@@ -174,6 +179,7 @@ impl Default for EngineSettings {
             concurrency: engine.concurrency,
             dry_run: engine.dry_run,
             look_up_before_first_invite: engine.look_up_before_first_invite,
+            inbox_retention_hours: engine.inbox_retention.map_or(0, |r| r.as_secs() / 3600),
             participant_checks: ParticipantCheckSettings::default(),
         }
     }

@@ -106,6 +106,7 @@ fn rules_and_engine_settings_are_read_from_the_file() {
         concurrency = 3
         dry_run = true
         look_up_before_first_invite = true
+        inbox_retention_hours = 24
         [[rules.trigger]]
         ats = "lever"
         stages = ["phone-screen"]
@@ -121,6 +122,7 @@ fn rules_and_engine_settings_are_read_from_the_file() {
     assert_eq!(engine.concurrency, 3);
     assert!(engine.dry_run);
     assert!(engine.look_up_before_first_invite);
+    assert_eq!(engine.inbox_retention, Some(Duration::from_secs(24 * 3600)));
     let rules = config.rules.unwrap();
     let interview = rules.interview_for(&"lever".into(), &"any".into(), &"phone-screen".into());
     assert_eq!(

@@ -48,6 +48,13 @@ pub struct EngineConfig {
     /// duplicate candidate records. Retries, rows taken over from a crashed worker
     /// and redrives always look first, whatever this says.
     pub look_up_before_first_invite: bool,
+    /// How long processed webhook deliveries are kept before
+    /// [`Engine::run`](super::Engine::run) deletes them (checked hourly); `None` keeps
+    /// them. Deliveries can carry personal data (a Willo participant's name or
+    /// e-mail), so they should not be kept for ever; a vendor's repeat of a delivery
+    /// older than this is stored again, and the ledger still keeps it from acting
+    /// twice.
+    pub inbox_retention: Option<Duration>,
 }
 
 impl Default for EngineConfig {
@@ -64,6 +71,7 @@ impl Default for EngineConfig {
             participant_checks: ParticipantChecks::default(),
             dry_run: false,
             look_up_before_first_invite: false,
+            inbox_retention: Some(Duration::from_secs(7 * 24 * 3600)),
         }
     }
 }

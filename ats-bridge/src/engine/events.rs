@@ -96,6 +96,17 @@ impl Engine {
         Ok(taken)
     }
 
+    /// Delete the processed deliveries older than
+    /// [`EngineConfig::inbox_retention`](super::EngineConfig); returns how many (0 when
+    /// retention is off). [`Engine::run`] does this hourly.
+    pub async fn prune_inbox(&self) -> Result<u64, EngineError> {
+        let Some(retention) = self.inner.config.inbox_retention else {
+            return Ok(0);
+        };
+        let before = self.now_ms().saturating_sub(millis(retention));
+        Ok(self.inner.store.inbox_prune(before).await?)
+    }
+
     /// Lease up to `limit` stored deliveries for this engine.
     pub(crate) async fn claim_inbox(&self, limit: usize) -> Result<Vec<InboxItem>, EngineError> {
         Ok(self

@@ -77,8 +77,18 @@ impl Engine {
         }
     }
 
+    /// Due retries every tick; old processed deliveries pruned at start and hourly.
     async fn retry_loop(&self, mut stop: watch::Receiver<bool>) -> Result<(), EngineError> {
+        let mut next_prune = tokio::time::Instant::now();
         while !*stop.borrow() {
+            if tokio::time::Instant::now() >= next_prune {
+                next_prune += PRUNE_EVERY;
+                match self.prune_inbox().await {
+                    Ok(0) => {}
+                    Ok(pruned) => tracing::info!(pruned, "old processed deliveries deleted"),
+                    Err(error) => tracing::error!(%error, "pruning the inbox failed"),
+                }
+            }
             match self.retry_due().await {
                 Ok(taken) if taken >= self.inner.config.inbox_batch => continue,
                 Ok(_) => {}
@@ -106,6 +116,9 @@ impl Engine {
         Ok(())
     }
 }
+
+/// How often [`Engine::run`] deletes processed deliveries past their retention.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
 /// Sleep for `period` or until told to stop.
 async fn wait(stop: &mut watch::Receiver<bool>, period: Duration) {

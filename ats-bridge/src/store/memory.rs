@@ -19,15 +19,17 @@ pub struct MemoryStore {
 #[derive(Debug, Default)]
 struct Inner {
     rows: BTreeMap<LedgerKey, LedgerRow>,
-    /// Indexed by `id - 1`.
-    inbox: Vec<InboxEntry>,
+    /// By id, so claims go oldest first.
+    inbox: BTreeMap<i64, InboxEntry>,
+    /// The last inbox id handed out (ids are never reused, even after a prune).
+    last_inbox_id: i64,
     cursors: BTreeMap<String, String>,
 }
 
 #[derive(Debug)]
 struct InboxEntry {
     item: InboxItem,
-    processed: bool,
+    processed_at_ms: Option<i64>,
     next_attempt_at_ms: Option<i64>,
     lease_until_ms: Option<i64>,
 }
@@ -64,9 +66,9 @@ impl MemoryStore {
     }
 
     fn inbox_entry(inner: &mut Inner, id: i64) -> StoreResult<&mut InboxEntry> {
-        usize::try_from(id - 1)
-            .ok()
-            .and_then(|index| inner.inbox.get_mut(index))
+        inner
+            .inbox
+            .get_mut(&id)
             .ok_or_else(|| StoreError::NotFound(format!("inbox item {id}")))
     }
 }
@@ -245,24 +247,28 @@ impl Store for MemoryStore {
         let mut inner = self.lock();
         let known = inner
             .inbox
-            .iter()
+            .values()
             .any(|entry| entry.item.source == source && entry.item.dedupe_key == dedupe_key);
         if known {
             return Ok(false);
         }
-        let id = inner.inbox.len() as i64 + 1;
-        inner.inbox.push(InboxEntry {
-            item: InboxItem {
-                id,
-                source: source.to_owned(),
-                dedupe_key: dedupe_key.to_owned(),
-                payload: payload.to_vec(),
-                attempts: 0,
+        inner.last_inbox_id += 1;
+        let id = inner.last_inbox_id;
+        inner.inbox.insert(
+            id,
+            InboxEntry {
+                item: InboxItem {
+                    id,
+                    source: source.to_owned(),
+                    dedupe_key: dedupe_key.to_owned(),
+                    payload: payload.to_vec(),
+                    attempts: 0,
+                },
+                processed_at_ms: None,
+                next_attempt_at_ms: None,
+                lease_until_ms: None,
             },
-            processed: false,
-            next_attempt_at_ms: None,
-            lease_until_ms: None,
-        });
+        );
         Ok(true)
     }
 
@@ -274,8 +280,8 @@ impl Store for MemoryStore {
         limit: usize,
     ) -> StoreResult<Vec<InboxItem>> {
         let mut inner = self.lock();
-        let claimable = inner.inbox.iter_mut().filter(|entry| {
-            !entry.processed
+        let claimable = inner.inbox.values_mut().filter(|entry| {
+            entry.processed_at_ms.is_none()
                 && entry.next_attempt_at_ms.is_none_or(|at| at <= now_ms)
                 && entry.lease_until_ms.is_none_or(|until| until <= now_ms)
         });
@@ -288,10 +294,10 @@ impl Store for MemoryStore {
             .collect())
     }
 
-    async fn inbox_done(&self, id: i64, _now_ms: i64) -> StoreResult<()> {
+    async fn inbox_done(&self, id: i64, now_ms: i64) -> StoreResult<()> {
         let mut inner = self.lock();
         let entry = Self::inbox_entry(&mut inner, id)?;
-        entry.processed = true;
+        entry.processed_at_ms = Some(now_ms);
         entry.lease_until_ms = None;
         Ok(())
     }
@@ -304,6 +310,17 @@ impl Store for MemoryStore {
         entry.next_attempt_at_ms = Some(next_attempt_at_ms);
         entry.lease_until_ms = None;
         Ok(())
+    }
+
+    async fn inbox_prune(&self, processed_before_ms: i64) -> StoreResult<u64> {
+        let mut inner = self.lock();
+        let before = inner.inbox.len();
+        inner.inbox.retain(|_, entry| {
+            entry
+                .processed_at_ms
+                .is_none_or(|at| at >= processed_before_ms)
+        });
+        Ok((before - inner.inbox.len()) as u64)
     }
 
     async fn cursor_get(&self, name: &str) -> StoreResult<Option<String>> {

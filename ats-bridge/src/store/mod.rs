@@ -455,6 +455,12 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// lease released.
     async fn inbox_retry(&self, id: i64, error: &str, next_attempt_at_ms: i64) -> StoreResult<()>;
 
+    /// Delete the events processed before `processed_before_ms` (never unprocessed
+    /// ones), so received payloads are not kept for ever; returns how many. A delivery
+    /// repeated after its event was pruned is stored as new, and the ledger's claims
+    /// still keep it from acting twice.
+    async fn inbox_prune(&self, processed_before_ms: i64) -> StoreResult<u64>;
+
     /// A reconciler cursor.
     async fn cursor_get(&self, name: &str) -> StoreResult<Option<String>>;
 

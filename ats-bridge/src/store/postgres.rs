@@ -686,6 +686,16 @@ impl Store for PostgresStore {
         inbox_found(result.rows_affected(), id)
     }
 
+    async fn inbox_prune(&self, processed_before_ms: i64) -> StoreResult<u64> {
+        let result = sqlx::query(
+            "DELETE FROM inbox WHERE processed_at_ms IS NOT NULL AND processed_at_ms < $1",
+        )
+        .bind(processed_before_ms)
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected())
+    }
+
     async fn cursor_get(&self, name: &str) -> StoreResult<Option<String>> {
         let row = sqlx::query("SELECT value FROM cursors WHERE name = $1")
             .bind(name)

@@ -32,6 +32,7 @@ pub async fn run_store_suite(store: &dyn Store) {
     failures_and_redrive(store).await;
     cancellation(store).await;
     inbox(store).await;
+    inbox_pruning(store).await;
     cursors(store).await;
     status(store).await;
 }
@@ -757,6 +758,64 @@ pub async fn inbox(store: &dyn Store) {
         store.inbox_retry(999_999, "x", 1).await,
         Err(StoreError::NotFound(_))
     ));
+}
+
+/// Processed events older than the cut are deleted, unprocessed ones never; a pruned
+/// event's delivery is new again and gets a new id.
+pub async fn inbox_pruning(store: &dyn Store) {
+    let fresh = |key: &'static str| async move {
+        assert!(
+            store
+                .inbox_insert("prune", key, b"{}", 10_000)
+                .await
+                .unwrap()
+        );
+    };
+    fresh("old").await;
+    fresh("recent").await;
+    fresh("waiting").await;
+    let items = store.inbox_claim("w1", 10_000, LEASE, 100).await.unwrap();
+    let id_of = |key: &str| items.iter().find(|i| i.dedupe_key == key).unwrap().id;
+    store.inbox_done(id_of("old"), 20_000).await.unwrap();
+    store.inbox_done(id_of("recent"), 40_000).await.unwrap();
+    store
+        .inbox_retry(id_of("waiting"), "busy", 10_001)
+        .await
+        .unwrap();
+
+    // (Events processed by earlier parts of the suite go too.)
+    assert!(store.inbox_prune(30_000).await.unwrap() >= 1);
+    assert_eq!(store.inbox_prune(30_000).await.unwrap(), 0, "already gone");
+    assert!(
+        !store
+            .inbox_insert("prune", "recent", b"{}", 50_000)
+            .await
+            .unwrap(),
+        "a kept event still deduplicates"
+    );
+    assert!(
+        store
+            .inbox_insert("prune", "old", b"{}", 50_000)
+            .await
+            .unwrap(),
+        "a pruned event's delivery is stored again"
+    );
+    let again = store
+        .inbox_claim("w1", 60_000 + LEASE, LEASE, 100)
+        .await
+        .unwrap();
+    let keys: Vec<&str> = again
+        .iter()
+        .filter(|i| i.source == "prune")
+        .map(|i| i.dedupe_key.as_str())
+        .collect();
+    assert_eq!(
+        keys,
+        vec!["waiting", "old"],
+        "unprocessed kept, oldest first"
+    );
+    let old_again = again.iter().find(|i| i.dedupe_key == "old").unwrap();
+    assert!(old_again.id > id_of("waiting"), "ids are never reused");
 }
 
 /// Reconciler cursors are saved and overwritten.
