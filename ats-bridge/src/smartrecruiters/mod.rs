@@ -129,16 +129,16 @@ impl SmartRecruitersAts {
         })
     }
 
-    /// The id of a note on the application whose content holds `text`: the same
-    /// results shared by an earlier attempt. Reading notes (`GET /messages`) is for
-    /// administrators only; without the right (401/403) the answer is "none found",
-    /// so the note is written, as it would be without this check.
+    /// A note on the application whose content holds `text`: the same results shared
+    /// by an earlier attempt. Reading notes (`GET /messages`) is for administrators
+    /// only; without the right (401/403) the answer is "none found", so the note is
+    /// written, as it would be without this check.
     async fn earlier_note(
         &self,
         candidate: &sr::CandidateId,
         job: &sr::JobId,
         text: &str,
-    ) -> AtsResult<Option<String>> {
+    ) -> AtsResult<Option<sr::notes::Note>> {
         let listed = self
             .client
             .notes()
@@ -153,13 +153,7 @@ impl SmartRecruitersAts {
             .try_next()
             .await;
         match listed {
-            Ok(found) => Ok(found.map(|note| {
-                note.extra
-                    .get("id")
-                    .and_then(|id| id.as_str())
-                    .unwrap_or_default()
-                    .to_owned()
-            })),
+            Ok(found) => Ok(found),
             Err(error) if matches!(error.status().map(|s| s.as_u16()), Some(401 | 403)) => {
                 tracing::warn!(
                     %error,
@@ -446,8 +440,13 @@ impl Ats for SmartRecruitersAts {
             let tag = format!("#[CANDIDATE:{candidate}] ").chars().count();
             let text = render_note(outcome, MAX_NOTE_CHARS.saturating_sub(tag));
             if !write.first_attempt {
-                if let Some(id) = self.earlier_note(&candidate, &job, &text).await? {
-                    receipt.note_id = Some(id);
+                if let Some(note) = self.earlier_note(&candidate, &job, &text).await? {
+                    // The listing's documented fields hold no id; keep one if sent.
+                    receipt.note_id = note
+                        .extra
+                        .get("id")
+                        .and_then(|id| id.as_str())
+                        .map(str::to_owned);
                     return Ok(receipt);
                 }
             }
