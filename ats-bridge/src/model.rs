@@ -4,6 +4,7 @@
 //! Adapters translate their vendor's objects into these types, so the engine, the
 //! rules and the store never see a vendor-specific shape.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -219,6 +220,10 @@ pub struct ApplicationsPage {
     /// Where the next page starts; `None` on the last page. Stored by the reconciler so
     /// a restart continues where it stopped.
     pub next_cursor: Option<String>,
+    /// The candidates' details, for applications whose listing carried the whole
+    /// record (Lever's does), so the engine need not read each again with
+    /// [`Ats::candidate`](crate::Ats::candidate). Applications missing here are read.
+    pub details: BTreeMap<ApplicationId, CandidateDetails>,
 }
 
 impl ApplicationsPage {
@@ -227,7 +232,18 @@ impl ApplicationsPage {
         Self {
             applications,
             next_cursor,
+            details: BTreeMap::new(),
         }
+    }
+
+    /// Add the candidates' details the listing carried (see
+    /// [`ApplicationsPage::details`]).
+    pub fn with_details(
+        mut self,
+        details: impl IntoIterator<Item = (ApplicationId, CandidateDetails)>,
+    ) -> Self {
+        self.details.extend(details);
+        self
     }
 }
 

@@ -968,7 +968,10 @@ async fn the_reconciler_invites_what_webhooks_missed_once() {
     .expect(2)
     .mount(&w.lever)
     .await;
-    one_invite(&w).await;
+    // The listing carries the whole opportunity: it is not read again to invite.
+    candidate_read(&w, PHONE, 0).await;
+    willo_invite(&w.willo, &SHANE, 1).await;
+    tags_added(&w, &["Willo:Invited"], 1).await;
 
     let report = w.engine.reconcile().await.unwrap();
     assert_eq!(report.applications_seen, 1);

@@ -7,8 +7,11 @@ mod quickstart;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_quickstart_shows_every_candidate_written_back() {
     let mut out = Vec::new();
-    quickstart::run(&mut out).await.unwrap();
+    let result = quickstart::run(&mut out).await;
     let text = String::from_utf8(out).unwrap();
+    if let Err(error) = result {
+        panic!("{error}\n{text}");
+    }
     assert_eq!(
         text.matches("results written back").count(),
         6 + 6,

@@ -7,7 +7,7 @@ use willo_client::{Candidate, Metadata, SendInterview};
 use super::Engine;
 use super::action::{Action, EngineError, Ignored};
 use super::failure::Failure;
-use crate::model::{ApplicationRef, AtsName, InterviewKey, JobState, WriteBack};
+use crate::model::{ApplicationRef, AtsName, CandidateDetails, InterviewKey, JobState, WriteBack};
 use crate::store::{Claim, LedgerKey, LedgerRow, StoreError};
 use crate::{Ats, AtsError};
 
@@ -51,6 +51,20 @@ impl Engine {
         interview: &InterviewKey,
         cause: InviteCause,
     ) -> Result<Action, EngineError> {
+        self.invite_knowing(ats, application, interview, cause, None)
+            .await
+    }
+
+    /// [`Engine::invite`], with the candidate's details when a listing already gave
+    /// them (`known`), so the ATS is not asked again.
+    pub(crate) async fn invite_knowing(
+        &self,
+        ats: &Arc<dyn Ats>,
+        application: &ApplicationRef,
+        interview: &InterviewKey,
+        cause: InviteCause,
+        known: Option<CandidateDetails>,
+    ) -> Result<Action, EngineError> {
         let key = LedgerKey::new(
             ats.name(),
             application.application.clone(),
@@ -60,7 +74,7 @@ impl Engine {
             return Ok(Action::Ignored(Ignored::JobClosed));
         }
         if self.inner.config.dry_run {
-            return self.plan_invite(ats, application, key).await;
+            return self.plan_invite(ats, application, key, known).await;
         }
         let claim = self
             .inner
@@ -77,7 +91,7 @@ impl Engine {
         match claim {
             Claim::Acquired(row) => {
                 let attempts = row.attempts;
-                let work = self.invite_claimed(ats, application, row, SendHistory::Unknown);
+                let work = self.invite_claimed(ats, application, row, known, SendHistory::Unknown);
                 self.within_lease(&key, attempts, work).await
             }
             Claim::Fresh(row) => {
@@ -86,7 +100,7 @@ impl Engine {
                 } else {
                     SendHistory::NeverSent
                 };
-                let work = self.invite_claimed(ats, application, row, history);
+                let work = self.invite_claimed(ats, application, row, known, history);
                 self.within_lease(&key, 0, work).await
             }
             Claim::Busy(_) => Ok(Action::Busy { key }),
@@ -100,10 +114,14 @@ impl Engine {
         ats: &Arc<dyn Ats>,
         application: &ApplicationRef,
         row: LedgerRow,
+        known: Option<CandidateDetails>,
         history: SendHistory,
     ) -> Result<Action, EngineError> {
         let key = &row.key;
-        let request = match self.invite_request(ats, application, &key.interview).await {
+        let request = match self
+            .invite_request(ats, application, &key.interview, known)
+            .await
+        {
             Ok(request) => request,
             Err(failure) => return Ok(self.record_failure(key, row.attempts, failure).await?),
         };
@@ -161,17 +179,22 @@ impl Engine {
         })
     }
 
-    /// The Willo request for the candidate behind `application`.
+    /// The Willo request for the candidate behind `application`: from `known`
+    /// details, else read from the ATS.
     async fn invite_request(
         &self,
         ats: &Arc<dyn Ats>,
         application: &ApplicationRef,
         interview: &InterviewKey,
+        known: Option<CandidateDetails>,
     ) -> Result<SendInterview, Failure> {
-        let details = ats
-            .candidate(application)
-            .await
-            .map_err(|e| Failure::from_ats("reading the candidate", &e))?;
+        let details = match known {
+            Some(details) => details,
+            None => ats
+                .candidate(application)
+                .await
+                .map_err(|e| Failure::from_ats("reading the candidate", &e))?,
+        };
         let email = details
             .email
             .clone()
@@ -219,8 +242,12 @@ impl Engine {
         ats: &Arc<dyn Ats>,
         application: &ApplicationRef,
         key: LedgerKey,
+        known: Option<CandidateDetails>,
     ) -> Result<Action, EngineError> {
-        match self.invite_request(ats, application, &key.interview).await {
+        match self
+            .invite_request(ats, application, &key.interview, known)
+            .await
+        {
             Ok(_) => {
                 tracing::info!(row = %key, "dry run: would invite");
                 super::lock(&self.inner.would_invite).insert(key.clone());

@@ -231,19 +231,22 @@ impl Engine {
                 }
             };
             report.applications_seen += page.applications.len() as u64;
-            let next_cursor = page.next_cursor;
-            let actions: Vec<Result<Action, EngineError>> =
-                futures::stream::iter(page.applications)
-                    .map(|application| async move {
-                        // The pass never closes its semaphore, so this always waits
-                        // for a slot.
-                        let _slot = slots.acquire().await.ok();
-                        self.invite(ats, &application, interview, InviteCause::Rule)
-                            .await
-                    })
-                    .buffer_unordered(self.inner.config.concurrency.max(1))
-                    .collect()
-                    .await;
+            let (next_cursor, mut details) = (page.next_cursor, page.details);
+            let listed = page.applications.into_iter().map(|application| {
+                let known = details.remove(&application.application);
+                (application, known)
+            });
+            let actions: Vec<Result<Action, EngineError>> = futures::stream::iter(listed)
+                .map(|(application, known)| async move {
+                    // The pass never closes its semaphore, so this always waits
+                    // for a slot.
+                    let _slot = slots.acquire().await.ok();
+                    self.invite_knowing(ats, &application, interview, InviteCause::Rule, known)
+                        .await
+                })
+                .buffer_unordered(self.inner.config.concurrency.max(1))
+                .collect()
+                .await;
             for action in actions {
                 report.count(&action?);
             }

@@ -48,9 +48,9 @@ pub use config::LeverAtsConfig;
 pub use tags::interview_tag;
 
 use crate::model::{
-    ApplicationRef, ApplicationsPage, AtsEvent, AtsName, CandidateDetails, CandidateId,
-    Capabilities, InterviewKey, InterviewOutcome, Job, JobId, JobState, Stage, StageId, WriteBack,
-    WriteBackReceipt,
+    ApplicationId, ApplicationRef, ApplicationsPage, AtsEvent, AtsName, CandidateDetails,
+    CandidateId, Capabilities, InterviewKey, InterviewOutcome, Job, JobId, JobState, Stage,
+    StageId, WriteBack, WriteBackReceipt,
 };
 use crate::note::render_note;
 use crate::rules::Labels;
@@ -244,6 +244,19 @@ fn candidate_of(opportunity: &Opportunity) -> CandidateId {
         .into()
 }
 
+/// Who to invite, from an opportunity; `None` without a name (Willo needs one).
+fn details_of(opportunity: &Opportunity) -> Option<CandidateDetails> {
+    let name = opportunity
+        .name
+        .clone()
+        .filter(|name| !name.trim().is_empty())?;
+    Some(CandidateDetails {
+        name,
+        email: opportunity.emails.first().cloned(),
+        phone: opportunity.phones.first().map(|p| p.value.clone()),
+    })
+}
+
 /// A 404 becomes [`AtsError::NotFound`] naming `what` (ids only).
 fn not_found(error: client_core::Error, what: String) -> AtsError {
     if error.status() == Some(client_core::StatusCode::NOT_FOUND) {
@@ -311,15 +324,8 @@ impl Ats for LeverAts {
             .get(&id)
             .await
             .map_err(|e| not_found(e, format!("opportunity {id}")))?;
-        let name = opportunity
-            .name
-            .filter(|name| !name.trim().is_empty())
-            .ok_or_else(|| AtsError::Invalid(format!("opportunity {id} has no name")))?;
-        Ok(CandidateDetails {
-            name,
-            email: opportunity.emails.into_iter().next(),
-            phone: opportunity.phones.into_iter().next().map(|p| p.value),
-        })
+        details_of(&opportunity)
+            .ok_or_else(|| AtsError::Invalid(format!("opportunity {id} has no name")))
     }
 
     /// Lever signs body fields (`token` + `triggeredAt`), so `headers` are not read.
@@ -437,7 +443,12 @@ impl Ats for LeverAts {
                 job: job.clone(),
             })
             .collect();
-        Ok(ApplicationsPage::new(applications, page.next))
+        // A listed opportunity is the whole record: no need to read it again to invite.
+        let details = page.items.iter().filter_map(|opportunity| {
+            let details = details_of(opportunity)?;
+            Some((ApplicationId::from(opportunity.id.as_str()), details))
+        });
+        Ok(ApplicationsPage::new(applications, page.next).with_details(details))
     }
 
     /// In order: the results note, tags added, tags removed, the stage change; each
