@@ -3,9 +3,8 @@
 use std::future::Future;
 use std::time::Duration;
 
-use futures::StreamExt as _;
-use futures::stream::FuturesUnordered;
 use tokio::sync::watch;
+use tokio::task::JoinSet;
 
 use super::Engine;
 use super::action::EngineError;
@@ -42,10 +41,14 @@ impl Engine {
     /// delivery never leaves the vendors idle (and the inbox is not queried once per
     /// delivery). Only free slots are claimed, so no delivery waits long under its
     /// lease.
+    ///
+    /// Each delivery runs on a task of its own: a delivery left unpolled while this
+    /// loop awaits the store could hold a pooled connection the loop is waiting for.
+    /// Dropping the loop (an engine killed) aborts them, as a crash would.
     async fn inbox_loop(&self, mut stop: watch::Receiver<bool>) -> Result<(), EngineError> {
         let signal = self.inbox_signal();
         let slots = self.inner.config.concurrency.max(1);
-        let mut in_progress = FuturesUnordered::new();
+        let mut in_progress = JoinSet::new();
         // Whether the inbox may hold more than the last claim took.
         let mut maybe_more = true;
         loop {
@@ -59,8 +62,9 @@ impl Engine {
                 match self.claim_inbox(free).await {
                     Ok(items) => {
                         maybe_more = items.len() == free;
-                        in_progress
-                            .extend(items.into_iter().map(|item| self.clone().handle_item(item)));
+                        for item in items {
+                            in_progress.spawn(self.clone().handle_item(item));
+                        }
                     }
                     Err(error) => {
                         maybe_more = false;
@@ -69,7 +73,11 @@ impl Engine {
                 }
             }
             tokio::select! {
-                Some(()) = in_progress.next(), if !in_progress.is_empty() => {}
+                Some(done) = in_progress.join_next(), if !in_progress.is_empty() => {
+                    if let Err(error) = done {
+                        tracing::error!(%error, "an inbox delivery's task failed");
+                    }
+                }
                 _ = signal.notified(), if !stopping => maybe_more = true,
                 _ = tokio::time::sleep(self.inner.config.tick), if !stopping => maybe_more = true,
                 _ = stop.changed(), if !stopping => {}
