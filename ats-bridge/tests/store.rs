@@ -147,6 +147,34 @@ mod sqlite {
         super::race_one_person(Arc::new(store)).await;
     }
 
+    /// Commits never checkpoint (that would put a disk sync in a step's path); a
+    /// background task does, so the log still reaches the database file.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_write_ahead_log_is_checkpointed_in_the_background() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wal.db");
+        let store = SqliteStore::open(&path).await.unwrap();
+        let size = || std::fs::metadata(&path).unwrap().len();
+        let before = size();
+        let payload = vec![b'x'; 2_000];
+        for i in 0..200 {
+            store
+                .inbox_insert("wal", &i.to_string(), &payload, 1)
+                .await
+                .unwrap();
+        }
+        // 400 kB written, all of it in the log until a checkpoint copies it over.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while size() < before + 300_000 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no checkpoint within 5 s ({} bytes)",
+                size()
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
     #[tokio::test]
     async fn sqlite_rows_survive_a_reopen() {
         let dir = tempfile::tempdir().unwrap();

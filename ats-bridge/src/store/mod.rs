@@ -51,6 +51,8 @@ use async_trait::async_trait;
 
 use crate::model::{ApplicationId, AtsName, CandidateId, InterviewKey, JobId, ParticipantKey};
 
+#[cfg(feature = "sqlite")]
+mod checkpoint;
 mod ledger;
 mod memory;
 #[cfg(feature = "postgres")]

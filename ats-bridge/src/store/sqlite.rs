@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -18,6 +19,7 @@ use sqlx::sqlite::{
     SqliteRow, SqliteSynchronous,
 };
 
+use super::checkpoint::{CHECKPOINT_EVERY, Checkpointer};
 use super::ledger::{self, change};
 use super::sql::run_detached;
 use super::{
@@ -40,6 +42,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// For a file database: its WAL checkpoints, off the commit path.
+    _checkpoints: Option<Arc<Checkpointer>>,
 }
 
 impl SqliteStore {
@@ -51,12 +55,18 @@ impl SqliteStore {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(BUSY_TIMEOUT);
+            .busy_timeout(BUSY_TIMEOUT)
+            // Checkpoints run on a task of their own (see `checkpoint`).
+            .pragma("wal_autocheckpoint", "0");
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
             .await?;
-        Self::migrated(pool).await
+        let checkpoints = Checkpointer::start(pool.clone(), CHECKPOINT_EVERY);
+        Ok(Self {
+            _checkpoints: Some(Arc::new(checkpoints)),
+            ..Self::migrated(pool).await?
+        })
     }
 
     /// A private database in memory, for quick tests; gone when the store is dropped.
@@ -93,7 +103,10 @@ impl SqliteStore {
                 .await?;
         }
         tx.commit().await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            _checkpoints: None,
+        })
     }
 
     /// Apply `change` to the row at `key` inside a write transaction; nothing is

@@ -14,7 +14,7 @@ use ats_bridge::store::SqliteStore;
 use super::{Row, ms, percentile};
 
 /// Moves measured per ATS.
-pub const SAMPLES_PER_ATS: usize = 100;
+pub const SAMPLES_PER_ATS: usize = 500;
 
 /// The Willo simulator's invite endpoint, as its request counter names it.
 const INVITE: &str = "POST /participants/";
