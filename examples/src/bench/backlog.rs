@@ -71,14 +71,12 @@ pub async fn run() -> crate::Result<Vec<Row>> {
             .collect();
     // An unfinished engine would keep `stop` waiting for its work in progress; one
     // still running would weigh on the measurements after this one, so say so.
-    let stopping = Instant::now();
     if tokio::time::timeout(Duration::from_secs(5), demo.stop())
         .await
         .is_err()
     {
         eprintln!("warning: the backlog's bridge did not stop within 5 s");
     }
-    eprintln!("backlog bridge stopped in {:?}", stopping.elapsed());
 
     let failed = status.failed.len();
     let synced = status.by_state.get(&RowState::Synced).copied().unwrap_or(0);
