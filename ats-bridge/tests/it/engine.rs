@@ -1,0 +1,679 @@
+//! The engine's own behaviour, with a small in-memory ATS and a stateful mock of
+//! Willo's participants: reconciliation with cursors, bounded participant checks,
+//! screening, recruiter sends, crash recovery, the inbox and the run loop.
+//! (The `engine_lever` and `engine_smartrecruiters` modules cover the adapters.)
+
+use crate::support;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use ats_bridge::engine::{
+    Action, Engine, EngineConfig, EngineError, Ignored, ParticipantChecks, RetrySchedule,
+};
+use ats_bridge::model::{AtsEvent, ParticipantKey};
+use ats_bridge::rules::{JobSelector, Rules};
+use ats_bridge::store::{LedgerKey, MemoryStore, RowState, Store};
+use ats_bridge::willo_inbox::{WILLO_SOURCE, willo_delivery_for_inbox};
+use serde_json::json;
+use support::clock::TestClock;
+use support::fake_willo::{FakeWillo, invites, requests, willo};
+use support::tiny_ats::{TinyAts, app};
+use willo_client::webhooks::{WebhookDelivery, WebhookEvent};
+use wiremock::MockServer;
+
+const INTERVIEW: &str = "1e2048a686804049b128f1357c559cbf";
+const SCREENING: &str = "5c3b0a1e9d8f4e2a8b7c6d5e4f3a2b1c";
+
+struct Setup {
+    engine: Engine,
+    ats: Arc<TinyAts>,
+    store: Arc<MemoryStore>,
+    willo_server: MockServer,
+    willo: FakeWillo,
+    clock: Arc<TestClock>,
+}
+
+fn rules() -> Rules {
+    Rules::new().trigger("tiny", JobSelector::Any, ["screen"], INTERVIEW)
+}
+
+fn test_config() -> EngineConfig {
+    let mut config = EngineConfig::default();
+    config.retry = RetrySchedule::new(Duration::from_secs(10), Duration::from_secs(60), 3);
+    config.reconcile_pages_per_pass = 2;
+    config.participant_checks =
+        ParticipantChecks::new(Duration::from_secs(60), Duration::from_secs(100), 3);
+    config.tick = Duration::from_millis(5);
+    config
+}
+
+async fn setup_with(rules: Rules, config: EngineConfig) -> Setup {
+    let (willo_server, willo, client) = willo().await;
+    let ats = Arc::new(TinyAts::default());
+    let store = Arc::new(MemoryStore::new());
+    let clock = Arc::new(TestClock(AtomicU64::new(1_700_000_000_000)));
+    let engine = Engine::builder(client, store.clone())
+        .ats(ats.clone())
+        .rules(rules)
+        .config(config)
+        .clock(clock.clone())
+        .build()
+        .unwrap();
+    Setup {
+        engine,
+        ats,
+        store,
+        willo_server,
+        willo,
+        clock,
+    }
+}
+
+async fn setup() -> Setup {
+    setup_with(rules(), test_config()).await
+}
+
+fn stage_changed(n: u32) -> AtsEvent {
+    AtsEvent::StageChanged {
+        application: app(n, "job-open"),
+        stage: "screen".into(),
+    }
+}
+
+fn new_response(participant: &ParticipantKey) -> WebhookDelivery {
+    let body = json!({"participant": {"key": participant.as_str()}}).to_string();
+    WebhookDelivery::parse(body.as_bytes(), Some(WebhookEvent::NewResponse)).unwrap()
+}
+
+async fn invite(s: &Setup, n: u32) -> ParticipantKey {
+    match s
+        .engine
+        .handle_ats_event(&"tiny".into(), &stage_changed(n))
+        .await
+        .unwrap()
+    {
+        Action::Invited { participant, .. } => participant,
+        other => panic!("expected an invite, got {other:?}"),
+    }
+}
+
+/// `Engine::run` on a task of its own, until told to stop.
+struct Running {
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<Result<(), EngineError>>,
+}
+
+impl Running {
+    fn start(engine: &Engine) -> Self {
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let engine = engine.clone();
+        let task = tokio::spawn(async move {
+            engine
+                .run(async {
+                    let _ = stopped.await;
+                })
+                .await
+        });
+        Self { stop, task }
+    }
+
+    /// Stop it and check it stopped promptly and cleanly.
+    async fn stop(self) {
+        self.stop.send(()).unwrap();
+        tokio::time::timeout(Duration::from_secs(5), self.task)
+            .await
+            .expect("run stops promptly")
+            .unwrap()
+            .unwrap();
+    }
+}
+
+// ---------------------------------------------------------------- tests
+
+#[tokio::test]
+async fn the_reconciler_invites_what_webhooks_missed_resuming_from_its_cursor() {
+    let s = setup().await;
+    s.ats.listing.store(true, Ordering::SeqCst);
+    // Two pages per pass, two applications per page: 4 of the open job's 5.
+    let first = s.engine.reconcile().await.unwrap();
+    assert_eq!((first.applications_seen, first.invited), (4, 4));
+    assert!(first.errors.is_empty(), "{:?}", first.errors);
+    assert_eq!(
+        s.store
+            .cursor_get("reconcile/tiny/job-open/screen")
+            .await
+            .unwrap(),
+        Some("4".into())
+    );
+    let second = s.engine.reconcile().await.unwrap();
+    assert_eq!((second.applications_seen, second.invited), (1, 1));
+    // Back at the start: everything is known, nothing is sent again.
+    let third = s.engine.reconcile().await.unwrap();
+    assert_eq!((third.applications_seen, third.invited), (4, 0));
+    assert_eq!(
+        invites(&s.willo_server).await,
+        5,
+        "one invite each, none for the closed job"
+    );
+    // The closed job's state was remembered: its stage changes invite nobody.
+    let closed = AtsEvent::StageChanged {
+        application: app(101, "job-closed"),
+        stage: "screen".into(),
+    };
+    let action = s
+        .engine
+        .handle_ats_event(&"tiny".into(), &closed)
+        .await
+        .unwrap();
+    assert_eq!(action, Action::Ignored(Ignored::JobClosed));
+}
+
+#[tokio::test]
+async fn a_quiet_participant_is_checked_a_bounded_number_of_times_and_the_webhook_still_works() {
+    let s = setup().await;
+    let participant = invite(&s, 1).await;
+    let one = format!("/participants/{participant}/");
+    let checks = || requests(&s.willo_server, "GET", &one);
+
+    s.engine.reconcile().await.unwrap();
+    assert_eq!(checks().await, 0, "not before `after`");
+    s.clock.advance(Duration::from_secs(61));
+    let report = s.engine.reconcile().await.unwrap();
+    assert_eq!(report.participants_checked, 1);
+    assert_eq!(checks().await, 1);
+    // Further checks are retries on a doubling schedule, three in all.
+    assert_eq!(s.engine.retry_due().await.unwrap(), 0);
+    s.clock.advance(Duration::from_secs(100));
+    s.engine.retry_due().await.unwrap();
+    assert_eq!(checks().await, 2);
+    s.clock.advance(Duration::from_secs(200));
+    s.engine.retry_due().await.unwrap();
+    assert_eq!(checks().await, 3);
+    s.clock.advance(Duration::from_secs(86_400 * 30));
+    s.engine.retry_due().await.unwrap();
+    s.engine.reconcile().await.unwrap();
+    assert_eq!(checks().await, 3, "no fourth check");
+
+    s.willo.answer(&participant);
+    let action = s
+        .engine
+        .handle_willo_delivery(&new_response(&participant))
+        .await
+        .unwrap();
+    assert!(
+        matches!(&action, Action::WroteBack { outcome, .. } if outcome == "completed"),
+        "{action:?}"
+    );
+    assert_eq!(s.ats.notes(), 1);
+}
+
+#[tokio::test]
+async fn a_participant_found_answered_by_a_check_is_written_back() {
+    let s = setup().await;
+    let participant = invite(&s, 2).await;
+    s.willo.answer(&participant);
+    s.clock.advance(Duration::from_secs(61));
+    let report = s.engine.reconcile().await.unwrap();
+    assert_eq!((report.participants_checked, report.written_back), (1, 1));
+    assert_eq!(
+        s.ats.labels_added(),
+        vec!["Willo:Invited", "Willo:To Review"]
+    );
+}
+
+#[tokio::test]
+async fn a_crash_between_sending_and_recording_does_not_send_twice() {
+    let s = setup().await;
+    // Another process claimed the row and sent the invite, then died before
+    // recording it: Willo has the participant, the row is pending under a lease.
+    let key = LedgerKey::new("tiny", "app-3", INTERVIEW);
+    let now = 1_700_000_000_000;
+    s.store
+        .claim_invite(
+            &key,
+            &"cand-3".into(),
+            &"job-open".into(),
+            "dead-worker",
+            now,
+            120_000,
+        )
+        .await
+        .unwrap();
+    s.willo.add(
+        "ffffffffffffffffffffffffffffffff",
+        json!({"key": "ffffffffffffffffffffffffffffffff", "interview": INTERVIEW,
+               "name": "Candidate 3", "email": "Candidate3@Example.com"}),
+    );
+    let busy = s
+        .engine
+        .handle_ats_event(&"tiny".into(), &stage_changed(3))
+        .await
+        .unwrap();
+    assert_eq!(busy, Action::Busy { key: key.clone() });
+    // The lease expires; the next event finds the participant instead of inviting.
+    s.clock.advance(Duration::from_secs(121));
+    let action = s
+        .engine
+        .handle_ats_event(&"tiny".into(), &stage_changed(3))
+        .await
+        .unwrap();
+    assert_eq!(
+        action,
+        Action::Invited {
+            key,
+            participant: "ffffffffffffffffffffffffffffffff".into(),
+            created: false
+        }
+    );
+    assert_eq!(invites(&s.willo_server).await, 0);
+}
+
+#[tokio::test]
+async fn a_recruiter_can_send_any_interview_once() {
+    let s = setup().await;
+    let application = app(7, "job-closed");
+    let first = s
+        .engine
+        .send_interview(&"tiny".into(), &application, &INTERVIEW.into())
+        .await
+        .unwrap();
+    assert!(
+        matches!(first, Action::Invited { created: true, .. }),
+        "{first:?}"
+    );
+    let again = s
+        .engine
+        .send_interview(&"tiny".into(), &application, &INTERVIEW.into())
+        .await
+        .unwrap();
+    assert!(matches!(again, Action::AlreadyDone { .. }), "{again:?}");
+    assert_eq!(invites(&s.willo_server).await, 1);
+    let unknown = s
+        .engine
+        .send_interview(&"nope".into(), &application, &INTERVIEW.into())
+        .await;
+    assert!(matches!(unknown, Err(EngineError::UnknownAts(_))));
+}
+
+#[tokio::test]
+async fn a_completed_screening_interview_creates_the_candidate_once_with_the_results() {
+    let rules = rules().screen(SCREENING, "tiny", "job-open");
+    let s = setup_with(rules, test_config()).await;
+    let key = "abcdefabcdefabcdefabcdefabcdef01";
+    s.willo.add(
+        key,
+        json!({"key": key, "interview": SCREENING, "name": "Walk In", "email": "walk@example.com",
+               "responses": [{"question": "Hello?", "transcript": "Hi."}]}),
+    );
+    let participant = ParticipantKey::from(key);
+    let action = s
+        .engine
+        .handle_willo_delivery(&new_response(&participant))
+        .await
+        .unwrap();
+    assert!(matches!(action, Action::Screened { .. }), "{action:?}");
+    let created = s.ats.created.lock().unwrap().clone();
+    assert_eq!(created, vec![app(500, "job-open")]);
+    let written = s.ats.written.lock().unwrap().clone();
+    assert_eq!(written.len(), 1);
+    assert_eq!(
+        written[0].0,
+        app(500, "job-open"),
+        "results go onto the new candidate"
+    );
+    assert!(written[0].1.outcome.is_some());
+
+    let again = s
+        .engine
+        .handle_willo_delivery(&new_response(&participant))
+        .await
+        .unwrap();
+    assert!(matches!(again, Action::AlreadyDone { .. }), "{again:?}");
+    assert_eq!(s.ats.created.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn an_unknown_participant_is_ignored_without_calling_willo() {
+    let s = setup().await;
+    let stranger = ParticipantKey::from("0000000000000000000000000000dead");
+    let action = s
+        .engine
+        .handle_willo_delivery(&new_response(&stranger))
+        .await
+        .unwrap();
+    assert_eq!(action, Action::Ignored(Ignored::UnknownParticipant));
+    assert!(s.willo_server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_failed_write_back_is_retried_later_and_given_up_with_a_reason() {
+    let s = setup().await;
+    let participant = invite(&s, 4).await;
+    s.willo.answer(&participant);
+    s.ats.failing_writes.store(1, Ordering::SeqCst);
+    let action = s
+        .engine
+        .handle_willo_delivery(&new_response(&participant))
+        .await
+        .unwrap();
+    assert!(matches!(action, Action::Rescheduled { .. }), "{action:?}");
+    assert_eq!(
+        s.engine.retry_due().await.unwrap(),
+        0,
+        "not before the backoff"
+    );
+    s.clock.advance(Duration::from_secs(13));
+    s.engine.retry_due().await.unwrap();
+    assert_eq!(s.ats.notes(), 1);
+
+    // Out of attempts: failed with the reason, then re-driven by an operator.
+    let participant = invite(&s, 5).await;
+    s.willo.answer(&participant);
+    s.ats.failing_writes.store(3, Ordering::SeqCst);
+    s.engine
+        .handle_willo_delivery(&new_response(&participant))
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        s.clock.advance(Duration::from_secs(80));
+        s.engine.retry_due().await.unwrap();
+    }
+    let status = s.engine.status().await.unwrap();
+    assert_eq!(status.failed.len(), 1);
+    let failed = &status.failed[0];
+    assert!(
+        failed
+            .last_error
+            .as_deref()
+            .unwrap()
+            .contains("gave up after 3 attempts"),
+        "{failed:?}"
+    );
+    s.engine.redrive(&failed.key).await.unwrap();
+    s.engine.retry_due().await.unwrap();
+    assert_eq!(s.ats.notes(), 2);
+    assert_eq!(
+        s.engine.status().await.unwrap().by_state[&RowState::Synced],
+        2
+    );
+}
+
+#[tokio::test]
+async fn inbox_deliveries_are_acted_on_and_outages_retried() {
+    let s = setup().await;
+    let store: &dyn Store = s.store.as_ref();
+    let now = 1_700_000_000_000;
+    store.inbox_insert("tiny", "6", b"6", now).await.unwrap();
+    store
+        .inbox_insert("tiny", "down", b"down", now)
+        .await
+        .unwrap();
+    assert_eq!(s.engine.process_inbox().await.unwrap(), 2);
+    assert_eq!(invites(&s.willo_server).await, 1);
+    // The failed one comes back after its backoff, not before.
+    assert_eq!(s.engine.process_inbox().await.unwrap(), 0);
+    s.clock.advance(Duration::from_secs(13));
+    assert_eq!(s.engine.process_inbox().await.unwrap(), 1);
+
+    // A Willo delivery through the inbox.
+    let participant: ParticipantKey = format!("{:032x}", 1).into();
+    s.willo.answer(&participant);
+    let body = json!({"participant_key": participant.as_str()}).to_string();
+    let stored = willo_delivery_for_inbox(Some(&WebhookEvent::NewResponse), body.as_bytes());
+    store
+        .inbox_insert(WILLO_SOURCE, &stored.dedupe_key, &stored.payload, now)
+        .await
+        .unwrap();
+    s.engine.process_inbox().await.unwrap();
+    assert_eq!(s.ats.notes(), 1);
+}
+
+#[tokio::test]
+async fn run_acts_on_a_signalled_delivery_and_stops_when_told() {
+    let mut config = test_config();
+    config.reconcile_interval = None;
+    let s = setup_with(rules(), config).await;
+    let running = Running::start(&s.engine);
+    s.store.inbox_insert("tiny", "8", b"8", 0).await.unwrap();
+    s.engine.inbox_signal().notify_one();
+    for _ in 0..200 {
+        if invites(&s.willo_server).await == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(invites(&s.willo_server).await, 1);
+    running.stop().await;
+}
+
+#[tokio::test]
+async fn run_works_through_more_deliveries_than_it_has_slots() {
+    let mut config = test_config();
+    config.reconcile_interval = None;
+    config.concurrency = 2;
+    let s = setup_with(rules(), config).await;
+    for n in 1..=9 {
+        let id = n.to_string();
+        s.store
+            .inbox_insert("tiny", &id, id.as_bytes(), 0)
+            .await
+            .unwrap();
+    }
+    let running = Running::start(&s.engine);
+    for _ in 0..400 {
+        if invites(&s.willo_server).await == 9 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(
+        invites(&s.willo_server).await,
+        9,
+        "every delivery acted on once"
+    );
+    running.stop().await;
+    let status = s.engine.status().await.unwrap();
+    assert_eq!(status.by_state.get(&RowState::Invited), Some(&9));
+}
+
+#[tokio::test]
+async fn processed_deliveries_are_deleted_after_their_retention() {
+    let mut config = test_config();
+    config.inbox_retention = Some(Duration::from_secs(3600));
+    let s = setup_with(rules(), config).await;
+    s.store.inbox_insert("tiny", "5", b"5", 0).await.unwrap();
+    s.store.inbox_insert("tiny", "6", b"6", 0).await.unwrap();
+    assert_eq!(s.engine.process_inbox().await.unwrap(), 2);
+    assert_eq!(
+        s.engine.prune_inbox().await.unwrap(),
+        0,
+        "still within retention"
+    );
+    s.clock.advance(Duration::from_secs(3601));
+    assert_eq!(s.engine.prune_inbox().await.unwrap(), 2);
+    // A late repeat of a pruned delivery is stored again but does not act twice.
+    assert!(s.store.inbox_insert("tiny", "5", b"5", 0).await.unwrap());
+    s.engine.process_inbox().await.unwrap();
+    assert_eq!(invites(&s.willo_server).await, 2);
+
+    let mut keep = test_config();
+    keep.inbox_retention = None;
+    let s = setup_with(rules(), keep).await;
+    s.store.inbox_insert("tiny", "7", b"7", 0).await.unwrap();
+    s.engine.process_inbox().await.unwrap();
+    s.clock.advance(Duration::from_secs(365 * 24 * 3600));
+    assert_eq!(s.engine.prune_inbox().await.unwrap(), 0, "retention off");
+}
+
+#[tokio::test]
+async fn rules_must_name_connected_systems_that_can_do_what_they_ask() {
+    let (_server, _fake, client) = willo().await;
+    let store = Arc::new(MemoryStore::new());
+    let unconnected = Engine::builder(client.clone(), store.clone())
+        .ats(Arc::new(TinyAts::default()))
+        .rules(Rules::new().trigger("lever", JobSelector::Any, ["s"], INTERVIEW))
+        .build();
+    assert!(
+        matches!(&unconnected, Err(EngineError::Config(m)) if m.contains("trigger[0]") && m.contains("lever")),
+        "{unconnected:?}"
+    );
+    let twice = Engine::builder(client, store)
+        .ats(Arc::new(TinyAts::default()))
+        .ats(Arc::new(TinyAts::default()))
+        .build();
+    assert!(matches!(twice, Err(EngineError::Config(_))));
+}
+
+#[tokio::test]
+async fn a_step_outlasting_its_lease_is_rescheduled_not_left_to_race() {
+    let mut config = test_config();
+    config.lease = Duration::from_millis(100);
+    let s = setup_with(rules(), config).await;
+    let participant = invite(&s, 9).await;
+    s.willo.answer(&participant);
+    // Writing back takes longer than the 80 ms a step may use of its lease.
+    s.ats.write_delay_ms.store(300, Ordering::SeqCst);
+    let action = s
+        .engine
+        .handle_willo_delivery(&new_response(&participant))
+        .await
+        .unwrap();
+    assert!(
+        matches!(&action, Action::Rescheduled { reason, .. } if reason.contains("lease")),
+        "{action:?}"
+    );
+    assert_eq!(
+        s.ats.notes(),
+        0,
+        "the slow write was stopped before it landed"
+    );
+    s.ats.write_delay_ms.store(0, Ordering::SeqCst);
+    s.clock.advance(Duration::from_secs(13));
+    s.engine.retry_due().await.unwrap();
+    assert_eq!(s.ats.notes(), 1);
+}
+
+#[tokio::test]
+async fn one_person_applying_twice_gets_the_results_on_both_applications() {
+    let s = setup().await;
+    let participant = invite(&s, 1).await;
+    // The same person (same email) on another job, sent the same interview: Willo
+    // keeps one participant for both applications.
+    let second = ats_bridge::model::ApplicationRef {
+        application: "app-1-porter".into(),
+        ..app(1, "job-closed")
+    };
+    let action = s
+        .engine
+        .send_interview(&"tiny".into(), &second, &INTERVIEW.into())
+        .await
+        .unwrap();
+    assert!(
+        matches!(&action, Action::Invited { participant: p, created: false, .. } if *p == participant),
+        "{action:?}"
+    );
+    assert_eq!(invites(&s.willo_server).await, 1);
+
+    s.willo.answer(&participant);
+    s.engine
+        .handle_willo_delivery(&new_response(&participant))
+        .await
+        .unwrap();
+    let written = s.ats.written.lock().unwrap().clone();
+    let with_notes: Vec<_> = written
+        .iter()
+        .filter(|(_, write)| write.outcome.is_some())
+        .map(|(application, _)| application.clone())
+        .collect();
+    assert_eq!(
+        with_notes,
+        vec![app(1, "job-open"), second],
+        "one note on each"
+    );
+}
+
+#[tokio::test]
+async fn one_persons_two_applications_arriving_together_get_one_invite() {
+    let s = setup().await;
+    // The same candidate on two jobs with the same interview, moved at the same time.
+    let second = ats_bridge::model::ApplicationRef {
+        application: "app-1-porter".into(),
+        ..app(1, "job-open")
+    };
+    let second_moved = AtsEvent::StageChanged {
+        application: second.clone(),
+        stage: "screen".into(),
+    };
+    let (tiny, first_moved) = ("tiny".into(), stage_changed(1));
+    let (first, other) = tokio::join!(
+        s.engine.handle_ats_event(&tiny, &first_moved),
+        s.engine.handle_ats_event(&tiny, &second_moved),
+    );
+    let Action::Invited {
+        participant,
+        created: true,
+        ..
+    } = first.unwrap()
+    else {
+        panic!("the first application is invited");
+    };
+    let waiting = LedgerKey::new("tiny", "app-1-porter", INTERVIEW);
+    assert_eq!(
+        other.unwrap(),
+        Action::Busy {
+            key: waiting.clone()
+        },
+        "the second waits while the person's invite is in flight"
+    );
+
+    // The retry loop takes it up: it looks in Willo and joins the same participant.
+    assert_eq!(s.engine.retry_due().await.unwrap(), 1);
+    assert_eq!(invites(&s.willo_server).await, 1, "one email to the person");
+    let row = s.store.row(&waiting).await.unwrap().unwrap();
+    assert_eq!(row.state, RowState::Invited);
+    assert_eq!(row.participant, Some(participant));
+}
+
+#[tokio::test]
+async fn a_first_invite_looks_in_willo_only_when_configured_to() {
+    // The person is already a participant of the interview through another ATS
+    // connection: the ledger cannot know, only Willo can.
+    let already_there = json!({"key": "ffffffffffffffffffffffffffffffff", "interview": INTERVIEW,
+                               "name": "Candidate 4", "email": "candidate4@example.com"});
+    let s = setup().await;
+    s.willo
+        .add("ffffffffffffffffffffffffffffffff", already_there.clone());
+    let action = s
+        .engine
+        .handle_ats_event(&"tiny".into(), &stage_changed(4))
+        .await
+        .unwrap();
+    assert!(
+        matches!(action, Action::Invited { created: true, .. }),
+        "{action:?}"
+    );
+    assert_eq!(requests(&s.willo_server, "GET", "/participants/").await, 0);
+
+    let mut config = test_config();
+    config.look_up_before_first_invite = true;
+    let s = setup_with(rules(), config).await;
+    s.willo
+        .add("ffffffffffffffffffffffffffffffff", already_there);
+    let action = s
+        .engine
+        .handle_ats_event(&"tiny".into(), &stage_changed(4))
+        .await
+        .unwrap();
+    assert_eq!(
+        action,
+        Action::Invited {
+            key: LedgerKey::new("tiny", "app-4", INTERVIEW),
+            participant: "ffffffffffffffffffffffffffffffff".into(),
+            created: false
+        }
+    );
+    assert_eq!(requests(&s.willo_server, "GET", "/participants/").await, 1);
+    assert_eq!(invites(&s.willo_server).await, 0);
+}

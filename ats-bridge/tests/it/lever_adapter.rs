@@ -1,0 +1,914 @@
+//! `LeverAts` against a mock Lever: every request is asserted (method, path, Basic
+//! auth, query including `perform_as`, JSON body) and unexpected requests get a 599.
+#![cfg(feature = "lever")]
+
+use crate::support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ats_bridge::lever::{LeverAts, LeverAtsConfig, NOTE_MAX_CHARS, interview_tag};
+use ats_bridge::model::{
+    ApplicationRef, AtsEvent, InterviewKey, InterviewOutcome, Job, JobId, JobState, Stage, StageId,
+    WriteBack,
+};
+use ats_bridge::note::render_note;
+use ats_bridge::rules::Rules;
+use ats_bridge::{Ats, AtsError, WebhookEventsError, WebhookRejection};
+use client_core::header::HeaderMap;
+use client_core::{RetryPolicy, SecretString};
+use lever_client::webhooks::{Event, EventData, FixedClock, signed_delivery};
+use serde_json::{Value, json};
+use support::lever_mock::{LEVER_BASIC, QueryIs, lever_client, query};
+use support::mock_server::{lenient_server, now_millis, ok};
+use willo_client::ParticipantKey;
+use wiremock::matchers::{body_json, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const USER: &str = "df0adaa6-172c-4cd6-8520-49b203660fe1";
+const OPP: &str = "250d8f03-738a-4bba-a671-8a3d73477145";
+const POSTING: &str = "f2f01e16-27f8-4711-a728-7d49499795a0";
+const TOKEN: &str = "73311ged32110cc40e00c672c2e03e1a42fa28a4fabde089";
+
+fn fixture(name: &str) -> Value {
+    support::mock_server::fixture("lever", name)
+}
+
+fn config() -> LeverAtsConfig {
+    LeverAtsConfig::new(USER)
+        .signature_token(SecretString::from("an-old-token"))
+        .signature_token(SecretString::from(TOKEN))
+}
+
+fn lever_with(server: &MockServer, config: LeverAtsConfig) -> LeverAts {
+    let retry = RetryPolicy {
+        initial_backoff: Duration::from_millis(1),
+        max_backoff: Duration::from_millis(5),
+        jitter: false,
+        ..RetryPolicy::default()
+    };
+    LeverAts::new(lever_client(server, retry), config)
+}
+
+async fn lever(server: &MockServer) -> LeverAts {
+    lever_with(server, config())
+}
+
+fn get(p: &str) -> wiremock::MockBuilder {
+    Mock::given(method("GET"))
+        .and(path(format!("/v1{p}")))
+        .and(header("authorization", LEVER_BASIC))
+}
+
+fn application() -> ApplicationRef {
+    ApplicationRef {
+        application: OPP.into(),
+        candidate: "7f23e772-f2cb-4ebb-b33f-54b872999992".into(),
+        job: POSTING.into(),
+    }
+}
+
+#[tokio::test]
+async fn jobs_are_postings_of_every_page_open_while_published_or_internal() {
+    let server = lenient_server().await;
+    let posting = |id: &str, title: &str, state: &str| json!({"id": id, "text": title, "state": state, "tags": []});
+    get("/postings")
+        .and(query(&[]))
+        .respond_with(ok(json!({
+            "data": [posting("p1", "Nurse", "published"), posting("p2", "Porter", "internal")],
+            "hasNext": true,
+            "next": "%5B1%5D"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    get("/postings")
+        .and(query(&[("offset", "%5B1%5D")]))
+        .respond_with(ok(json!({
+            "data": [
+                posting("p3", "Chef", "closed"),
+                posting("p4", "Cleaner", "draft"),
+                posting("p5", "Cook", "on-hold"),
+                fixture("sandbox-posting-get.json")["data"].clone()
+            ],
+            "hasNext": false
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let jobs = lever(&server).await.jobs().await.unwrap();
+    let summary: Vec<(&str, JobState)> = jobs
+        .iter()
+        .map(|j| (j.id.as_str(), j.state.clone()))
+        .collect();
+    assert_eq!(
+        summary[..5],
+        [
+            ("p1", JobState::Open),
+            ("p2", JobState::Open),
+            ("p3", JobState::Closed),
+            ("p4", JobState::Closed),
+            ("p5", JobState::Closed),
+        ]
+    );
+    assert_eq!(jobs[0], Job::new("p1", "Nurse", JobState::Open));
+    assert_eq!(jobs.len(), 6);
+}
+
+#[tokio::test]
+async fn stages_are_the_account_wide_lever_stages() {
+    let server = lenient_server().await;
+    get("/stages")
+        .and(query(&[]))
+        .respond_with(ok(fixture("sandbox-stage-list.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let stages = lever(&server)
+        .await
+        .stages(&JobId::from("any-posting"))
+        .await
+        .unwrap();
+    assert_eq!(stages[0], Stage::new("lead-new", "New lead"));
+    assert!(stages.contains(&Stage::new(
+        "49422c7e-5b86-4a06-9386-d432f6e98d57",
+        "HM Review"
+    )));
+}
+
+#[tokio::test]
+async fn candidate_details_come_from_the_opportunity() {
+    let server = lenient_server().await;
+    get(&format!("/opportunities/{OPP}"))
+        .and(query(&[]))
+        .respond_with(ok(fixture("opportunity.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let details = lever(&server)
+        .await
+        .candidate(&application())
+        .await
+        .unwrap();
+    assert_eq!(details.name, "Shane Smith");
+    assert_eq!(details.email.as_deref(), Some("shane@exampleq3.com"));
+    assert_eq!(details.phone.as_deref(), Some("(123) 456-7891"));
+}
+
+#[tokio::test]
+async fn a_candidate_without_a_name_is_invalid_and_the_error_holds_no_personal_data() {
+    let server = lenient_server().await;
+    let mut opportunity = fixture("opportunity.json");
+    opportunity["data"]["name"] = Value::Null;
+    get(&format!("/opportunities/{OPP}"))
+        .respond_with(ok(opportunity))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let error = lever(&server)
+        .await
+        .candidate(&application())
+        .await
+        .unwrap_err();
+    assert!(matches!(error, AtsError::Invalid(_)), "{error:?}");
+    let text = error.to_string();
+    assert!(text.contains(OPP), "{text}");
+    assert!(!text.contains("shane") && !text.contains("123"), "{text}");
+}
+
+#[tokio::test]
+async fn a_missing_opportunity_is_not_found() {
+    let server = lenient_server().await;
+    get(&format!("/opportunities/{OPP}"))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .set_body_json(json!({"code": "ResourceNotFound", "message": "gone"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let error = lever(&server)
+        .await
+        .candidate(&application())
+        .await
+        .unwrap_err();
+    assert!(matches!(error, AtsError::NotFound { .. }), "{error:?}");
+}
+
+fn stage_change_data() -> EventData {
+    serde_json::from_value(fixture("webhook-candidate-stage-change.json")["data"].clone()).unwrap()
+}
+
+fn stage_change_delivery(token: &str, triggered_at: u64) -> Vec<u8> {
+    signed_delivery(
+        &SecretString::from(TOKEN),
+        Event::CandidateStageChange,
+        token,
+        triggered_at,
+        stage_change_data(),
+    )
+}
+
+const DELIVERY_OPP: &str = "3410c8b9-5c31-4bab-b7e9-9f710206d647";
+
+async fn mount_delivery_opportunity(server: &MockServer, applications: Value) {
+    let mut opportunity = fixture("opportunity.json");
+    opportunity["data"]["id"] = json!(DELIVERY_OPP);
+    opportunity["data"]["applications"] = applications;
+    get(&format!("/opportunities/{DELIVERY_OPP}"))
+        .and(query(&[("expand", "applications")]))
+        .respond_with(ok(opportunity))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn a_signed_stage_change_is_resolved_to_its_posting() {
+    let server = lenient_server().await;
+    mount_delivery_opportunity(
+        &server,
+        json!([{"id": "cdb4ff13-f7aa-49b0-b6ec-eb4617009cfa", "type": "posting", "posting": POSTING}]),
+    )
+    .await;
+    let body = stage_change_delivery(
+        "be58f711f349c7780e4579cd7c63341ac6f881e4dccc3154",
+        now_millis(),
+    );
+    let events = lever(&server)
+        .await
+        .webhook_events(&HeaderMap::new(), &body)
+        .await
+        .unwrap();
+    assert_eq!(
+        events,
+        vec![AtsEvent::StageChanged {
+            application: ApplicationRef {
+                application: DELIVERY_OPP.into(),
+                candidate: "05c248f9-ccb1-435f-bab5-0ec608aec263".into(),
+                job: POSTING.into(),
+            },
+            stage: "7c2690d8-6308-4ed9-ae2a-cbfe7db26593".into(),
+        }]
+    );
+}
+
+#[tokio::test]
+async fn a_stage_change_of_an_opportunity_without_a_posting_is_unknown() {
+    let server = lenient_server().await;
+    mount_delivery_opportunity(&server, json!([])).await;
+    let body = stage_change_delivery("t-no-posting", now_millis());
+    let events = lever(&server)
+        .await
+        .webhook_events(&HeaderMap::new(), &body)
+        .await
+        .unwrap();
+    assert_eq!(
+        events,
+        vec![AtsEvent::Unknown {
+            name: "candidateStageChange".into()
+        }]
+    );
+}
+
+#[tokio::test]
+async fn candidate_deleted_names_the_contact_or_else_the_opportunity() {
+    let server = lenient_server().await;
+    let lever = lever(&server).await;
+    let token = SecretString::from(TOKEN);
+    let deleted = |t: &str, data: Value| {
+        signed_delivery(
+            &token,
+            Event::CandidateDeleted,
+            t,
+            now_millis(),
+            serde_json::from_value(data).unwrap(),
+        )
+    };
+    let events = lever
+        .webhook_events(
+            &HeaderMap::new(),
+            &deleted("t1", json!({"opportunityId": "o-1", "contactId": "c-1"})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        events,
+        vec![AtsEvent::CandidateDeleted {
+            candidate: "c-1".into()
+        }]
+    );
+    let events = lever
+        .webhook_events(
+            &HeaderMap::new(),
+            &deleted("t2", json!({"opportunityId": "o-2"})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        events,
+        vec![AtsEvent::CandidateDeleted {
+            candidate: "o-2".into()
+        }]
+    );
+}
+
+#[tokio::test]
+async fn other_events_are_unknown_and_need_no_api_call() {
+    let server = lenient_server().await;
+    let body = signed_delivery(
+        &SecretString::from(TOKEN),
+        Event::CandidateHired,
+        "test-delivery",
+        now_millis(),
+        EventData::default(),
+    );
+    let events = lever(&server)
+        .await
+        .webhook_events(&HeaderMap::new(), &body)
+        .await
+        .unwrap();
+    assert_eq!(
+        events,
+        vec![AtsEvent::Unknown {
+            name: "candidateHired".into()
+        }]
+    );
+}
+
+async fn rejection(lever: &LeverAts, body: &[u8]) -> WebhookRejection {
+    match lever.webhook_events(&HeaderMap::new(), body).await {
+        Err(WebhookEventsError::Rejected(rejection)) => rejection,
+        other => panic!("expected a rejection, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn each_refused_delivery_has_its_own_rejection() {
+    let server = lenient_server().await;
+    let triggered_at = 1_431_454_330_072;
+    let lever = lever_with(
+        &server,
+        config().clock(Arc::new(FixedClock::at_millis(triggered_at + 1_000))),
+    );
+
+    assert!(matches!(
+        rejection(&lever, b"not json").await,
+        WebhookRejection::Malformed(_)
+    ));
+    assert!(matches!(
+        rejection(
+            &lever,
+            br#"{"event":"candidateHired","token":"t","signature":"s"}"#
+        )
+        .await,
+        WebhookRejection::Malformed(_)
+    ));
+
+    let forged = signed_delivery(
+        &SecretString::from("not-our-token"),
+        Event::CandidateStageChange,
+        "t-forged",
+        triggered_at,
+        stage_change_data(),
+    );
+    assert_eq!(
+        rejection(&lever, &forged).await,
+        WebhookRejection::BadSignature
+    );
+
+    let stale = stage_change_delivery("t-stale", triggered_at - 3_600_000);
+    assert_eq!(rejection(&lever, &stale).await, WebhookRejection::Stale);
+
+    // A genuine stage change without the opportunity id is malformed.
+    let mut data = stage_change_data();
+    data.opportunity_id = None;
+    let incomplete = signed_delivery(
+        &SecretString::from(TOKEN),
+        Event::CandidateStageChange,
+        "t-incomplete",
+        triggered_at,
+        data,
+    );
+    assert!(matches!(
+        rejection(&lever, &incomplete).await,
+        WebhookRejection::Malformed(_)
+    ));
+
+    let hired = signed_delivery(
+        &SecretString::from(TOKEN),
+        Event::CandidateHired,
+        "t-hired",
+        triggered_at,
+        EventData::default(),
+    );
+    assert!(
+        lever
+            .webhook_events(&HeaderMap::new(), &hired)
+            .await
+            .is_ok()
+    );
+    assert_eq!(rejection(&lever, &hired).await, WebhookRejection::Replayed);
+}
+
+#[tokio::test]
+async fn without_signature_tokens_every_delivery_is_refused_and_webhooks_are_off() {
+    let server = lenient_server().await;
+    let lever = lever_with(&server, LeverAtsConfig::new(USER));
+    assert!(!lever.capabilities().webhooks);
+    let body = stage_change_delivery("t", now_millis());
+    assert_eq!(
+        rejection(&lever, &body).await,
+        WebhookRejection::BadSignature
+    );
+}
+
+#[tokio::test]
+async fn capabilities_and_name() {
+    let server = lenient_server().await;
+    let lever = lever(&server).await;
+    let caps = lever.capabilities();
+    assert!(caps.notes && caps.labels && caps.stage_moves && caps.webhooks && caps.polling);
+    assert!(!caps.attachments && !caps.create_candidates);
+    assert_eq!(lever.name().as_str(), "lever");
+    let renamed = lever_with(&server, config().name("lever-eu"));
+    assert_eq!(renamed.name().as_str(), "lever-eu");
+}
+
+#[test]
+fn config_debug_hides_signature_tokens() {
+    let text = format!("{:?}", config());
+    assert!(
+        !text.contains(TOKEN) && !text.contains("an-old-token"),
+        "{text}"
+    );
+    assert!(text.contains("2 [redacted]"), "{text}");
+}
+
+fn opportunities_query(offset: Option<&'static str>) -> QueryIs {
+    let mut pairs = vec![
+        ("posting_id", POSTING),
+        ("stage_id", "phone-screen"),
+        ("archived", "false"),
+    ];
+    pairs.extend(offset.map(|o| ("offset", o)));
+    QueryIs(pairs)
+}
+
+#[tokio::test]
+async fn applications_at_stage_reads_one_page_and_returns_the_offset_token() {
+    let server = lenient_server().await;
+    let page = fixture("opportunity-list-page.json");
+    let next = page["next"].as_str().unwrap().to_owned();
+    get("/opportunities")
+        .and(opportunities_query(None))
+        .respond_with(ok(page))
+        .expect(1)
+        .mount(&server)
+        .await;
+    get("/opportunities")
+        .and(opportunities_query(Some("saved-token")))
+        .respond_with(ok(json!({
+            "data": [{"id": "o-2"}, {"id": "o-3", "contact": "c-3"}],
+            "hasNext": false
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let lever = lever(&server).await;
+    let stage = StageId::from("phone-screen");
+    let first = lever
+        .applications_at_stage(&JobId::from(POSTING), &stage, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        first.applications,
+        vec![ApplicationRef {
+            application: "2087af84-f146-4535-9368-2309e33e049f".into(),
+            candidate: "e2719ee1-21f5-4287-a60a-59bd29deac80".into(),
+            job: POSTING.into(),
+        }]
+    );
+    assert_eq!(first.next_cursor.as_deref(), Some(next.as_str()));
+
+    let last = lever
+        .applications_at_stage(&JobId::from(POSTING), &stage, Some("saved-token"))
+        .await
+        .unwrap();
+    let ids: Vec<(&str, &str)> = last
+        .applications
+        .iter()
+        .map(|a| (a.application.as_str(), a.candidate.as_str()))
+        .collect();
+    // Without a contact the opportunity stands for the candidate.
+    assert_eq!(ids, [("o-2", "o-2"), ("o-3", "c-3")]);
+    assert_eq!(last.next_cursor, None);
+}
+
+#[tokio::test]
+async fn an_expired_offset_token_restarts_from_the_first_page() {
+    let server = lenient_server().await;
+    get("/opportunities")
+        .and(opportunities_query(Some("expired")))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({
+            "code": "BadRequestError",
+            "message": "Invalid offset token: expired"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    get("/opportunities")
+        .and(opportunities_query(None))
+        .respond_with(ok(
+            json!({"data": [{"id": "o-1", "contact": "c-1"}], "hasNext": true, "next": "n2"}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let page = lever(&server)
+        .await
+        .applications_at_stage(
+            &JobId::from(POSTING),
+            &StageId::from("phone-screen"),
+            Some("expired"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.applications.len(), 1);
+    assert_eq!(page.applications[0].application.as_str(), "o-1");
+    assert_eq!(page.next_cursor.as_deref(), Some("n2"));
+}
+
+#[tokio::test]
+async fn other_listing_errors_are_reported() {
+    let server = lenient_server().await;
+    get("/opportunities")
+        .and(opportunities_query(None))
+        .respond_with(
+            ResponseTemplate::new(403).set_body_json(json!({"code": "Forbidden", "message": "no"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let error = lever(&server)
+        .await
+        .applications_at_stage(&JobId::from(POSTING), &StageId::from("phone-screen"), None)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, AtsError::Api(_)), "{error:?}");
+    assert!(!error.is_transient());
+}
+
+fn outcome() -> InterviewOutcome {
+    InterviewOutcome::from_participant_json(
+        ParticipantKey::from("0123456789abcdef0123456789abcdef"),
+        json!({
+            "stage": "Received",
+            "score": 4.5,
+            "responses": [
+                {"question": "Tell us about yourself", "media_url": "https://videos.willo.example/a1", "transcript": "I nurse.", "score": 4},
+                {"question": "Why us?", "media_url": "https://videos.willo.example/a2", "summary": "Keen."}
+            ]
+        }),
+    )
+}
+
+fn post(suffix: &str) -> wiremock::MockBuilder {
+    Mock::given(method("POST"))
+        .and(path(format!("/v1/opportunities/{OPP}{suffix}")))
+        .and(header("authorization", LEVER_BASIC))
+        .and(query(&[("perform_as", USER)]))
+}
+
+#[tokio::test]
+async fn write_back_writes_one_note_moves_the_tags_and_the_stage_as_the_configured_user() {
+    let server = lenient_server().await;
+    let outcome = outcome();
+    let note = render_note(&outcome, NOTE_MAX_CHARS);
+    assert!(
+        note.contains("https://videos.willo.example/a1")
+            && note.contains("https://videos.willo.example/a2")
+    );
+    get(&format!("/opportunities/{OPP}/notes"))
+        .and(query(&[]))
+        .respond_with(ok(
+            json!({"data": [fixture("sandbox-note-get.json")["data"]], "hasNext": false}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    post("/notes")
+        .and(body_json(json!({ "value": note })))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_json(fixture("note-create-response-docs.json")),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    post("/addTags")
+        .and(body_json(json!({"tags": ["Willo:To Review"]})))
+        .respond_with(ok(fixture("opportunity.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    post("/removeTags")
+        .and(body_json(json!({"tags": ["Willo:Invited"]})))
+        .respond_with(ok(fixture("opportunity.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path(format!("/v1/opportunities/{OPP}/stage")))
+        .and(header("authorization", LEVER_BASIC))
+        .and(query(&[("perform_as", USER)]))
+        .and(body_json(json!({"stage": "onsite"})))
+        .respond_with(ok(fixture(
+            "sandbox-opportunity-stage-update-response.json",
+        )))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let lever = lever(&server).await;
+    let labels = lever.labels().clone();
+    let write = WriteBack::results(
+        outcome,
+        vec![labels.responded.clone()],
+        vec![labels.invited.clone()],
+    )
+    .moving_to("onsite".into());
+    let receipt = lever.write_back(&application(), &write).await.unwrap();
+    assert_eq!(
+        receipt.note_id.as_deref(),
+        Some("915a6cef-4f91-4f3d-b8ff-a49e1eae2c30")
+    );
+    assert_eq!(receipt.labels_added, ["Willo:To Review"]);
+    assert_eq!(receipt.labels_removed, ["Willo:Invited"]);
+    assert_eq!(receipt.moved_to, Some(StageId::from("onsite")));
+}
+
+#[tokio::test]
+async fn a_labels_only_write_back_sends_no_note_and_no_stage_change() {
+    let server = lenient_server().await;
+    post("/addTags")
+        .and(body_json(json!({"tags": ["Willo:Invited"]})))
+        .respond_with(ok(fixture("opportunity.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let receipt = lever(&server)
+        .await
+        .write_back(
+            &application(),
+            &WriteBack::labels(vec!["Willo:Invited".into()], vec![]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(receipt.note_id, None);
+    assert_eq!(receipt.labels_added, ["Willo:Invited"]);
+    assert!(receipt.labels_removed.is_empty());
+    assert_eq!(receipt.moved_to, None);
+}
+
+#[tokio::test]
+async fn a_failed_tag_write_is_reported_as_transient_when_lever_is_down() {
+    let server = lenient_server().await;
+    post("/addTags")
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let error = lever(&server)
+        .await
+        .write_back(
+            &application(),
+            &WriteBack::labels(vec!["Willo:Invited".into()], vec![]),
+        )
+        .await
+        .unwrap_err();
+    assert!(error.is_transient(), "{error:?}");
+}
+
+#[test]
+fn interview_tags_name_the_interview_and_the_account() {
+    assert_eq!(
+        interview_tag("Nurse screening", "Acme Care"),
+        "Willo:Nurse screening-Acme Care"
+    );
+}
+
+#[tokio::test]
+async fn postings_tagged_with_an_interview_tag_map_to_that_interview() {
+    let server = lenient_server().await;
+    get("/postings")
+        .and(query(&[]))
+        .respond_with(ok(json!({
+            "data": [
+                {"id": "p1", "text": "Nurse", "state": "published", "tags": ["Full-time", "Willo:Nurse screening-Acme"]},
+                {"id": "p2", "text": "Porter", "state": "published", "tags": ["Full-time"]},
+                {"id": "p3", "text": "Chef", "state": "internal", "tags": ["Willo:Kitchen-Acme", "willo:nurse screening-acme"]}
+            ],
+            "hasNext": false
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let nurse = InterviewKey::from("1e2048a686804049b128f1357c559cbf");
+    let kitchen = InterviewKey::from("2f3159b797915150c239f2468d660dc0");
+    let tags = [
+        (nurse.clone(), interview_tag("Nurse screening", "Acme")),
+        (kitchen.clone(), interview_tag("Kitchen", "Acme")),
+    ];
+    let mapping = lever(&server)
+        .await
+        .postings_for_interview_tags(&tags)
+        .await
+        .unwrap();
+    // Tags are case-sensitive: p3's lower-case copy does not count.
+    assert_eq!(
+        mapping,
+        vec![
+            (JobId::from("p1"), nurse.clone()),
+            (JobId::from("p3"), kitchen.clone())
+        ]
+    );
+
+    // The mapping becomes ordinary rules: each tagged posting's opportunities
+    // inherit the interview at the trigger stages.
+    let rules = Rules::new().triggers_for_jobs("lever", ["phone-screen"], mapping);
+    rules.validate().unwrap();
+    let at = |posting: &str| {
+        rules.interview_for(&"lever".into(), &posting.into(), &"phone-screen".into())
+    };
+    assert_eq!(at("p1"), Some(&nurse));
+    assert_eq!(at("p3"), Some(&kitchen));
+    assert_eq!(at("p2"), None, "untagged postings send nothing");
+
+    // A posting tagged for two interviews is a conflict, named on load.
+    let conflicting = Rules::new().triggers_for_jobs(
+        "lever",
+        ["phone-screen"],
+        [(JobId::from("p1"), nurse), (JobId::from("p1"), kitchen)],
+    );
+    let error = conflicting.validate().unwrap_err().to_string();
+    assert!(
+        error.contains("trigger[1]") && error.contains("p1"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn a_repeated_write_back_does_not_write_the_note_twice() {
+    let server = lenient_server().await;
+    let outcome = outcome();
+    let mut existing = fixture("sandbox-note-get.json")["data"].clone();
+    existing["id"] = json!("note-written-before");
+    existing["fields"][0]["value"] = json!(render_note(&outcome, NOTE_MAX_CHARS));
+    get(&format!("/opportunities/{OPP}/notes"))
+        .and(query(&[]))
+        .respond_with(ok(json!({"data": [existing], "hasNext": false})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    post("/notes")
+        .respond_with(
+            ResponseTemplate::new(201).set_body_json(fixture("note-create-response-docs.json")),
+        )
+        .expect(0)
+        .mount(&server)
+        .await;
+    post("/addTags")
+        .and(body_json(json!({"tags": ["Willo:To Review"]})))
+        .respond_with(ok(fixture("opportunity.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let write = WriteBack::results(outcome, vec!["Willo:To Review".into()], vec![]);
+    let receipt = lever(&server)
+        .await
+        .write_back(&application(), &write)
+        .await
+        .unwrap();
+    assert_eq!(receipt.note_id.as_deref(), Some("note-written-before"));
+    assert_eq!(receipt.labels_added, ["Willo:To Review"]);
+}
+
+#[tokio::test]
+async fn a_lifecycle_label_also_removes_other_lifecycle_labels_left_on_the_record() {
+    let server = lenient_server().await;
+    let mut tagged = fixture("opportunity.json");
+    tagged["data"]["tags"] = json!([
+        "Support",
+        "Willo:Invited",
+        "Willo:Rejected",
+        "Willo:Accepted"
+    ]);
+    post("/addTags")
+        .and(body_json(json!({"tags": ["Willo:Accepted"]})))
+        .respond_with(ok(tagged))
+        .expect(1)
+        .mount(&server)
+        .await;
+    post("/removeTags")
+        .and(body_json(
+            json!({"tags": ["Willo:To Review", "Willo:Invited", "Willo:Rejected"]}),
+        ))
+        .respond_with(ok(fixture("opportunity.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let write = WriteBack::labels(
+        vec!["Willo:Accepted".into()],
+        vec!["Willo:To Review".into()],
+    );
+    let receipt = lever(&server)
+        .await
+        .write_back(&application(), &write)
+        .await
+        .unwrap();
+    assert_eq!(
+        receipt.labels_removed,
+        ["Willo:To Review", "Willo:Invited", "Willo:Rejected"]
+    );
+}
+
+#[tokio::test]
+async fn a_delivery_whose_lookup_failed_is_accepted_when_lever_retries_it() {
+    let server = lenient_server().await;
+    let lookup = format!("/opportunities/{DELIVERY_OPP}");
+    get(&lookup)
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(4)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let lever = lever(&server).await;
+    let body = stage_change_delivery("t-retried", now_millis());
+    match lever.webhook_events(&HeaderMap::new(), &body).await {
+        Err(WebhookEventsError::Ats(error)) => assert!(error.is_transient(), "{error:?}"),
+        other => panic!("expected a lookup failure, got {other:?}"),
+    }
+    server.reset().await;
+    mount_delivery_opportunity(&server, json!([{"id": "a-1", "posting": {"id": POSTING}}])).await;
+    let events = lever
+        .webhook_events(&HeaderMap::new(), &body)
+        .await
+        .unwrap();
+    assert!(
+        matches!(&events[..], [AtsEvent::StageChanged { application, .. }] if application.job.as_str() == POSTING),
+        "{events:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_stage_change_without_a_contact_id_takes_the_contact_from_the_opportunity() {
+    let server = lenient_server().await;
+    mount_delivery_opportunity(&server, json!([{"id": "a-1", "posting": POSTING}])).await;
+    let mut data = stage_change_data();
+    data.contact_id = None;
+    let body = signed_delivery(
+        &SecretString::from(TOKEN),
+        Event::CandidateStageChange,
+        "t-no-contact",
+        now_millis(),
+        data,
+    );
+    let events = lever(&server)
+        .await
+        .webhook_events(&HeaderMap::new(), &body)
+        .await
+        .unwrap();
+    match &events[..] {
+        [AtsEvent::StageChanged { application, .. }] => {
+            // opportunity.json's contact.
+            assert_eq!(
+                application.candidate.as_str(),
+                "7f23e772-f2cb-4ebb-b33f-54b872999992"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn writing_back_onto_a_deleted_opportunity_is_not_found() {
+    let server = lenient_server().await;
+    post("/addTags")
+        .respond_with(
+            ResponseTemplate::new(404)
+                .set_body_json(json!({"code": "ResourceNotFound", "message": "not found"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let error = lever(&server)
+        .await
+        .write_back(
+            &application(),
+            &WriteBack::labels(vec!["Willo:Invited".into()], vec![]),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(error, AtsError::NotFound { .. }), "{error:?}");
+}

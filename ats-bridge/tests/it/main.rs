@@ -1,0 +1,26 @@
+//! The integration tests of `ats-bridge`, one module per area.
+//!
+//! They share one test binary on purpose: every binary links the whole dependency tree
+//! again, so one per crate keeps CI's link time and disk use down.
+
+mod support;
+
+mod ats_trait;
+mod e2e;
+mod engine;
+mod engine_lever;
+mod engine_postgres;
+mod engine_smartrecruiters;
+mod faults;
+mod intake;
+mod lever_adapter;
+mod lever_tag_rules;
+mod properties;
+mod rules;
+mod sandbox;
+mod smartrecruiters_adapter;
+mod store;
+mod store_postgres;
+mod testkit;
+mod testkit_lever;
+mod testkit_smartrecruiters;

@@ -1,0 +1,819 @@
+//! The SmartRecruiters adapter against a mock SmartRecruiters: exact requests, and
+//! what the bridge makes of the answers.
+#![cfg(feature = "smartrecruiters")]
+
+use crate::support;
+
+use std::time::Duration;
+
+use ats_bridge::model::{
+    ApplicationId, ApplicationRef, AtsEvent, CandidateDetails, InterviewOutcome, JobId, JobState,
+    ParticipantKey, StageId, WriteBack,
+};
+use ats_bridge::smartrecruiters::{
+    SmartRecruitersAts, SmartRecruitersAtsConfig, parse_stage_id, stage_id,
+};
+use ats_bridge::{Ats, AtsError, WebhookEventsError, WebhookRejection};
+use client_core::header::{HeaderMap, HeaderValue};
+use serde_json::{Value, json};
+use smartrecruiters_client::webhooks::TestDelivery;
+use smartrecruiters_client::{
+    ApplicationStatus, JobStatus, RetryPolicy, SecretString, SmartRecruitersClient,
+};
+use support::mock_server::{now_secs, strict_server};
+use support::smartrecruiters_mock::{SR_KEY, WEBHOOK_SECRET, smartrecruiters_client};
+use wiremock::matchers::{body_json, header, method, path, query_param, query_param_is_missing};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+fn adapter(server: &MockServer) -> SmartRecruitersAts {
+    adapter_with(server, SmartRecruitersAtsConfig::new())
+}
+
+fn adapter_with(server: &MockServer, config: SmartRecruitersAtsConfig) -> SmartRecruitersAts {
+    let retry = RetryPolicy {
+        initial_backoff: Duration::from_millis(1),
+        max_backoff: Duration::from_millis(5),
+        jitter: false,
+        ..RetryPolicy::default()
+    };
+    SmartRecruitersAts::new(
+        smartrecruiters_client(server, retry),
+        config.webhook_secret(SecretString::from(WEBHOOK_SECRET)),
+    )
+}
+
+fn api(verb: &str, route: &str) -> wiremock::MockBuilder {
+    Mock::given(method(verb))
+        .and(path(route))
+        .and(header("X-SmartToken", SR_KEY))
+}
+
+fn app_ref() -> ApplicationRef {
+    ApplicationRef {
+        application: ApplicationId::from("c1:j1"),
+        candidate: "c1".into(),
+        job: "j1".into(),
+    }
+}
+
+fn signed(event: &str, body: &Value, timestamp: u64, secret: &str) -> (HeaderMap, Vec<u8>) {
+    let body = serde_json::to_vec(body).unwrap();
+    let headers =
+        TestDelivery::new(event, body.clone(), timestamp).headers(&[&SecretString::from(secret)]);
+    (headers, body)
+}
+
+fn delivery(event: &str, body: Value) -> (HeaderMap, Vec<u8>) {
+    signed(event, &body, now_secs(), WEBHOOK_SECRET)
+}
+
+#[test]
+fn stage_ids_encode_status_and_sub_status() {
+    let stage = stage_id(&ApplicationStatus::Interview, Some("Video call"));
+    assert_eq!(stage, StageId::from("INTERVIEW/Video call"));
+    assert_eq!(
+        parse_stage_id(&stage),
+        (ApplicationStatus::Interview, Some("Video call".to_owned()))
+    );
+    assert_eq!(
+        stage_id(&ApplicationStatus::New, None),
+        StageId::from("NEW")
+    );
+}
+
+#[tokio::test]
+async fn jobs_follow_every_page_and_apply_the_allow_list() {
+    let server = strict_server().await;
+    api("GET", "/jobs")
+        .and(query_param("limit", "100"))
+        .and(query_param("sort", "job_id"))
+        .and(query_param_is_missing("pageId"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "totalFound": 3, "nextPageId": "p2",
+            "content": [
+                {"id": "j1", "title": "Barista", "status": "SOURCING"},
+                {"id": "j2", "title": "Chef", "status": "ON_HOLD"}
+            ]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    api("GET", "/jobs")
+        .and(query_param("pageId", "p2"))
+        .and(query_param("sort", "job_id"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "totalFound": 3,
+            "content": [
+                {"id": "j3", "title": "Waiter", "status": "PENDING_APPROVAL"},
+                {"id": "j4", "title": "Host", "status": "INTERVIEW"}
+            ]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let jobs = adapter(&server).jobs().await.unwrap();
+    let states: Vec<(&str, &str, JobState)> = jobs
+        .iter()
+        .map(|j| (j.id.as_str(), j.title.as_str(), j.state.clone()))
+        .collect();
+    assert_eq!(
+        states,
+        vec![
+            ("j1", "Barista", JobState::Open),
+            ("j2", "Chef", JobState::Closed),
+            ("j3", "Waiter", JobState::Closed),
+            ("j4", "Host", JobState::Open),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_custom_allow_list_decides_what_is_open() {
+    let server = strict_server().await;
+    api("GET", "/jobs")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "content": [
+                {"id": "j1", "title": "Barista", "status": "SOURCING"},
+                {"id": "j2", "title": "Chef", "status": "CREATED"}
+            ]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let config = SmartRecruitersAtsConfig::new().job_status_allow_list(vec![JobStatus::Created]);
+    let jobs = adapter_with(&server, config).jobs().await.unwrap();
+    assert_eq!(jobs[0].state, JobState::Closed);
+    assert_eq!(jobs[1].state, JobState::Open);
+}
+
+#[tokio::test]
+async fn stages_are_statuses_and_the_active_processes_sub_statuses() {
+    let server = strict_server().await;
+    api("GET", "/configuration/hiring-processes")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "totalFound": 3,
+            "content": [
+                {"id": "p1", "name": "Default", "active": true,
+                 "subStatuses": {"INTERVIEW": ["Video call", "Onsite"], "IN_REVIEW": ["Screen"]}},
+                {"id": "p2", "name": "Sales", "active": true,
+                 "subStatuses": {"INTERVIEW": ["Video call"]}},
+                {"id": "p3", "name": "Old", "active": false,
+                 "subStatuses": {"OFFERED": ["Retired"]}}
+            ]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let stages = adapter(&server).stages(&JobId::from("j1")).await.unwrap();
+    let ids: Vec<&str> = stages.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        vec![
+            "LEAD",
+            "NEW",
+            "IN_REVIEW",
+            "IN_REVIEW/Screen",
+            "INTERVIEW",
+            "INTERVIEW/Video call",
+            "INTERVIEW/Onsite",
+            "OFFERED",
+            "HIRED",
+            "REJECTED",
+            "WITHDRAWN",
+            "TRANSFERRED",
+        ]
+    );
+    assert_eq!(stages[5].name, "Interview / Video call");
+}
+
+#[tokio::test]
+async fn candidate_details_come_from_the_profile() {
+    let server = strict_server().await;
+    api("GET", "/candidates/c1")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "c1", "firstName": "Ada", "lastName": "Lovelace",
+            "email": "ada@example.com", "phoneNumber": "+447700900123",
+            "internal": false, "tags": []
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let details = adapter(&server).candidate(&app_ref()).await.unwrap();
+    assert_eq!(
+        details,
+        CandidateDetails {
+            name: "Ada Lovelace".into(),
+            email: Some("ada@example.com".into()),
+            phone: Some("+447700900123".into()),
+        }
+    );
+}
+
+#[tokio::test]
+async fn a_candidate_without_a_name_is_invalid_and_the_error_names_no_one() {
+    let server = strict_server().await;
+    api("GET", "/candidates/c1")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "c1", "firstName": " ", "email": "ada@example.com"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = adapter(&server).candidate(&app_ref()).await.unwrap_err();
+    assert!(matches!(err, AtsError::Invalid(_)), "{err:?}");
+    let text = err.to_string();
+    assert!(text.contains("c1") && !text.contains("ada@"), "{text}");
+}
+
+#[tokio::test]
+async fn a_missing_candidate_is_not_found() {
+    let server = strict_server().await;
+    api("GET", "/candidates/c1")
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"message": "Not found"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = adapter(&server).candidate(&app_ref()).await.unwrap_err();
+    assert!(
+        matches!(&err, AtsError::NotFound { what } if what == "candidate c1"),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_status_update_becomes_a_stage_change_at_the_current_status() {
+    let server = strict_server().await;
+    api("GET", "/candidates/c1/jobs/j1")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "status": "INTERVIEW", "subStatus": "Video call"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let (headers, body) = delivery(
+        "application.status.updated",
+        json!({"job_id": "j1", "candidate_id": "c1", "application_id": "a1"}),
+    );
+    let events = adapter(&server)
+        .webhook_events(&headers, &body)
+        .await
+        .unwrap();
+    assert_eq!(
+        events,
+        vec![AtsEvent::StageChanged {
+            application: app_ref(),
+            stage: StageId::from("INTERVIEW/Video call"),
+        }]
+    );
+}
+
+#[tokio::test]
+async fn the_pair_names_the_application_with_or_without_an_application_id() {
+    let server = strict_server().await;
+    api("GET", "/candidates/c1/jobs/j1")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"status": "NEW"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let (headers, body) = delivery(
+        "application.status.updated",
+        json!({"job_id": "j1", "candidate_id": "c1"}),
+    );
+    let events = adapter(&server)
+        .webhook_events(&headers, &body)
+        .await
+        .unwrap();
+    let AtsEvent::StageChanged { application, stage } = &events[0] else {
+        panic!("{events:?}");
+    };
+    assert_eq!(application.application.as_str(), "c1:j1");
+    assert_eq!(stage.as_str(), "NEW");
+}
+
+#[tokio::test]
+async fn a_deleted_candidate_is_reported_without_calling_the_api() {
+    let server = strict_server().await;
+    let (headers, body) = delivery("candidate.deleted", json!({"id": "c9"}));
+    let events = adapter(&server)
+        .webhook_events(&headers, &body)
+        .await
+        .unwrap();
+    assert_eq!(
+        events,
+        vec![AtsEvent::CandidateDeleted {
+            candidate: "c9".into()
+        }]
+    );
+}
+
+#[tokio::test]
+async fn a_job_status_update_reads_the_job_and_applies_the_allow_list() {
+    let server = strict_server().await;
+    api("GET", "/jobs/j1")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "j1", "title": "Barista", "status": "FILLED"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    api("GET", "/jobs/j2")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "j2", "title": "Chef", "status": "OFFER"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let ats = adapter(&server);
+    let (headers, body) = delivery("job.status.updated", json!({"id": "j1"}));
+    let closed = ats.webhook_events(&headers, &body).await.unwrap();
+    assert_eq!(
+        closed,
+        vec![AtsEvent::JobStatusChanged {
+            job: "j1".into(),
+            state: JobState::Closed
+        }]
+    );
+    let (headers, body) = delivery("job.status.updated", json!({"id": "j2"}));
+    let open = ats.webhook_events(&headers, &body).await.unwrap();
+    assert_eq!(
+        open,
+        vec![AtsEvent::JobStatusChanged {
+            job: "j2".into(),
+            state: JobState::Open
+        }]
+    );
+}
+
+#[tokio::test]
+async fn other_events_are_unknown() {
+    let server = strict_server().await;
+    let ats = adapter(&server);
+    for (name, body) in [
+        ("job.created", json!({"id": "j1"})),
+        (
+            "application.created",
+            json!({"job_id": "j1", "candidate_id": "c1"}),
+        ),
+        ("offer.approved", json!({"whatever": 1})),
+    ] {
+        let (headers, body) = delivery(name, body);
+        let events = ats.webhook_events(&headers, &body).await.unwrap();
+        assert_eq!(events, vec![AtsEvent::Unknown { name: name.into() }]);
+    }
+}
+
+#[tokio::test]
+async fn a_handshake_is_not_taken_for_a_delivery() {
+    // The intake answers activation handshakes; the adapter never stores one.
+    let server = strict_server().await;
+    let mut headers = HeaderMap::new();
+    headers.insert("x-hook-secret", HeaderValue::from_static("handshake-value"));
+    let refused = adapter(&server).verify_webhook(&headers, b"");
+    assert!(
+        matches!(&refused, Err(WebhookRejection::Malformed(reason)) if reason.contains("handshake")),
+        "{refused:?}"
+    );
+}
+
+async fn rejection(ats: &SmartRecruitersAts, headers: &HeaderMap, body: &[u8]) -> WebhookRejection {
+    match ats.webhook_events(headers, body).await {
+        Err(WebhookEventsError::Rejected(r)) => r,
+        other => panic!("expected a rejection, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn each_refusal_has_its_own_rejection() {
+    let server = strict_server().await;
+    let ats = adapter(&server);
+    let body = json!({"id": "c1"});
+
+    let (mut headers, raw) = delivery("candidate.deleted", body.clone());
+    headers.remove("smartrecruiters-signature");
+    assert_eq!(
+        rejection(&ats, &headers, &raw).await,
+        WebhookRejection::MissingHeader("smartrecruiters-signature".into())
+    );
+
+    let (headers, raw) = signed("candidate.deleted", &body, now_secs(), "some-other-secret");
+    assert_eq!(
+        rejection(&ats, &headers, &raw).await,
+        WebhookRejection::BadSignature
+    );
+
+    let (headers, mut raw) = delivery("candidate.deleted", body.clone());
+    raw.extend_from_slice(b" ");
+    assert_eq!(
+        rejection(&ats, &headers, &raw).await,
+        WebhookRejection::BadSignature
+    );
+
+    let (headers, raw) = signed(
+        "candidate.deleted",
+        &body,
+        now_secs() - 3_600,
+        WEBHOOK_SECRET,
+    );
+    assert_eq!(
+        rejection(&ats, &headers, &raw).await,
+        WebhookRejection::Stale
+    );
+
+    let (headers, raw) = delivery("application.status.updated", json!({"job_id": 7}));
+    assert!(matches!(
+        rejection(&ats, &headers, &raw).await,
+        WebhookRejection::Malformed(_)
+    ));
+}
+
+#[tokio::test]
+async fn without_secrets_every_delivery_is_refused() {
+    let server = strict_server().await;
+    let client = SmartRecruitersClient::builder()
+        .base_url(server.uri())
+        .api_key(SecretString::from(SR_KEY))
+        .build()
+        .unwrap();
+    let ats = SmartRecruitersAts::new(client, SmartRecruitersAtsConfig::new());
+    let (headers, raw) = delivery("candidate.deleted", json!({"id": "c1"}));
+    assert_eq!(
+        rejection(&ats, &headers, &raw).await,
+        WebhookRejection::BadSignature
+    );
+}
+
+#[tokio::test]
+async fn a_failed_lookup_is_an_ats_error_that_stays_transient() {
+    let server = strict_server().await;
+    api("GET", "/candidates/c1/jobs/j1")
+        .respond_with(ResponseTemplate::new(503).set_body_json(json!({"message": "down"})))
+        .mount(&server)
+        .await;
+    let (headers, body) = delivery(
+        "application.status.updated",
+        json!({"job_id": "j1", "candidate_id": "c1"}),
+    );
+    match adapter(&server).webhook_events(&headers, &body).await {
+        Err(WebhookEventsError::Ats(e)) => assert!(e.is_transient(), "{e:?}"),
+        other => panic!("expected an ATS error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn applications_at_a_stage_page_with_the_cursor() {
+    let server = strict_server().await;
+    api("GET", "/candidates")
+        .and(query_param("jobId", "j1"))
+        .and(query_param("status", "INTERVIEW"))
+        .and(query_param("subStatus", "Video call"))
+        .and(query_param("limit", "2"))
+        .and(query_param_is_missing("pageId"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "totalFound": 3, "nextPageId": "n2",
+            "content": [{"id": "c1"}, {"id": "c2"}]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    api("GET", "/candidates")
+        .and(query_param("jobId", "j1"))
+        .and(query_param("status", "INTERVIEW"))
+        .and(query_param("subStatus", "Video call"))
+        .and(query_param("pageId", "n2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "totalFound": 3, "content": [{"id": "c3"}]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let ats = adapter_with(&server, SmartRecruitersAtsConfig::new().page_size(2));
+    let job = JobId::from("j1");
+    let stage = StageId::from("INTERVIEW/Video call");
+
+    let first = ats.applications_at_stage(&job, &stage, None).await.unwrap();
+    let ids: Vec<&str> = first
+        .applications
+        .iter()
+        .map(|a| a.application.as_str())
+        .collect();
+    assert_eq!(ids, vec!["c1:j1", "c2:j1"]);
+    assert_eq!(first.applications[1].candidate.as_str(), "c2");
+    assert_eq!(first.applications[1].job.as_str(), "j1");
+    assert_eq!(first.next_cursor.as_deref(), Some("n2"));
+
+    let second = ats
+        .applications_at_stage(&job, &stage, first.next_cursor.as_deref())
+        .await
+        .unwrap();
+    assert_eq!(second.applications.len(), 1);
+    assert_eq!(second.applications[0].candidate.as_str(), "c3");
+    assert_eq!(second.next_cursor, None);
+}
+
+#[tokio::test]
+async fn a_plain_status_is_searched_without_a_sub_status() {
+    let server = strict_server().await;
+    api("GET", "/candidates")
+        .and(query_param("jobId", "j1"))
+        .and(query_param("status", "NEW"))
+        .and(query_param_is_missing("subStatus"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"content": []})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let page = adapter(&server)
+        .applications_at_stage(&JobId::from("j1"), &StageId::from("NEW"), None)
+        .await
+        .unwrap();
+    assert!(page.applications.is_empty() && page.next_cursor.is_none());
+}
+
+fn outcome(transcript_chars: usize) -> InterviewOutcome {
+    let transcript = "word ".repeat(transcript_chars / 5);
+    InterviewOutcome::from_participant_json(
+        ParticipantKey::from("0123456789abcdef0123456789abcdef"),
+        json!({
+            "stage": "Received",
+            "score": 4.5,
+            "responses": [
+                {"question": "Tell us about yourself", "media_url": "https://v.example/1", "transcript": transcript, "score": 4},
+                {"question": "Why us?", "media_url": "https://v.example/2", "transcript": transcript}
+            ]
+        }),
+    )
+}
+
+async fn mount_note(server: &MockServer) {
+    api("POST", "/messages/shares")
+        .and(|request: &Request| {
+            let body: Value = serde_json::from_slice(&request.body).unwrap_or_default();
+            body["shareWith"]
+                == json!({"users": [], "hiringTeamOf": ["j1"], "everyone": false, "openNote": false})
+        })
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": "m1", "shareRequired": false})))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+async fn note_content(server: &MockServer) -> String {
+    let requests = server.received_requests().await.unwrap();
+    let notes: Vec<&Request> = requests
+        .iter()
+        .filter(|r| r.url.path() == "/messages/shares")
+        .collect();
+    assert_eq!(notes.len(), 1, "exactly one note");
+    let body: Value = serde_json::from_slice(&notes[0].body).unwrap();
+    body["content"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn write_back_writes_one_note_replaces_tags_and_moves_the_application() {
+    let server = strict_server().await;
+    mount_note(&server).await;
+    api("GET", "/candidates/c1/tags")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "tags": ["Willo:Invited", "Barista pool"]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    api("PUT", "/candidates/c1/tags")
+        .and(body_json(
+            json!({"tags": ["Barista pool", "Willo:To Review"]}),
+        ))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    api("PUT", "/candidates/c1/jobs/j1/status")
+        .and(body_json(
+            json!({"status": "INTERVIEW", "subStatus": "Video call"}),
+        ))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let write = WriteBack::results(
+        outcome(100),
+        vec!["Willo:To Review".into()],
+        vec!["Willo:Invited".into()],
+    )
+    .moving_to(StageId::from("INTERVIEW/Video call"))
+    .as_first_attempt();
+    let receipt = adapter(&server)
+        .write_back(&app_ref(), &write)
+        .await
+        .unwrap();
+    assert_eq!(receipt.note_id.as_deref(), Some("m1"));
+    assert_eq!(receipt.labels_added, vec!["Willo:To Review".to_owned()]);
+    assert_eq!(receipt.labels_removed, vec!["Willo:Invited".to_owned()]);
+    assert_eq!(
+        receipt.moved_to,
+        Some(StageId::from("INTERVIEW/Video call"))
+    );
+
+    let content = note_content(&server).await;
+    assert!(
+        content.starts_with("#[CANDIDATE:c1] Willo interview results"),
+        "{content}"
+    );
+    for part in [
+        "Overall score: 4.5",
+        "Answer: https://v.example/1",
+        "Answer: https://v.example/2",
+        "Transcript: word",
+    ] {
+        assert!(content.contains(part), "missing {part:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_huge_outcome_still_fits_one_note_with_every_answer_link() {
+    let server = strict_server().await;
+    mount_note(&server).await;
+    let write = WriteBack::results(outcome(40_000), Vec::new(), Vec::new()).as_first_attempt();
+    let receipt = adapter(&server)
+        .write_back(&app_ref(), &write)
+        .await
+        .unwrap();
+    assert_eq!(receipt.note_id.as_deref(), Some("m1"));
+    let content = note_content(&server).await;
+    assert!(
+        content.chars().count() <= 10_000,
+        "{}",
+        content.chars().count()
+    );
+    assert!(content.starts_with("#[CANDIDATE:c1] "));
+    assert!(content.contains("Answer: https://v.example/1"));
+    assert!(content.contains("Answer: https://v.example/2"));
+}
+
+#[tokio::test]
+async fn labels_already_right_are_left_alone() {
+    let server = strict_server().await;
+    api("GET", "/candidates/c1/tags")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "tags": ["willo:to review"]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let write = WriteBack::labels(vec!["Willo:To Review".into()], vec!["Willo:Invited".into()]);
+    let receipt = adapter(&server)
+        .write_back(&app_ref(), &write)
+        .await
+        .unwrap();
+    assert_eq!(receipt.note_id, None);
+    assert_eq!(receipt.moved_to, None);
+}
+
+#[tokio::test]
+async fn labels_only_added_are_one_post_that_keeps_the_others() {
+    let server = strict_server().await;
+    api("POST", "/candidates/c1/tags")
+        .and(body_json(json!({"tags": ["Willo:Invited"]})))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let write = WriteBack::labels(vec!["Willo:Invited".into()], Vec::new());
+    let receipt = adapter(&server)
+        .write_back(&app_ref(), &write)
+        .await
+        .unwrap();
+    assert_eq!(receipt.labels_added, vec!["Willo:Invited".to_owned()]);
+}
+
+#[tokio::test]
+async fn removing_the_last_label_replaces_with_an_empty_set() {
+    let server = strict_server().await;
+    api("GET", "/candidates/c1/tags")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"tags": ["Willo:Invited"]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    api("PUT", "/candidates/c1/tags")
+        .and(body_json(json!({"tags": []})))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let write = WriteBack::labels(Vec::new(), vec!["Willo:Invited".into()]);
+    adapter(&server)
+        .write_back(&app_ref(), &write)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn moving_a_missing_application_is_not_found() {
+    let server = strict_server().await;
+    api("PUT", "/candidates/c1/jobs/j1/status")
+        .and(body_json(json!({"status": "REJECTED"})))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"message": "Not found"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let write = WriteBack::default().moving_to(StageId::from("REJECTED"));
+    let err = adapter(&server)
+        .write_back(&app_ref(), &write)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, AtsError::NotFound { what } if what == "application c1:j1"),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn create_application_adds_the_candidate_to_the_job() {
+    let server = strict_server().await;
+    api("POST", "/jobs/j1/candidates")
+        .and(body_json(json!({
+            "firstName": "Mary Ann", "lastName": "Smith",
+            "email": "mary@example.com", "phoneNumber": "+15550100"
+        })))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+            "id": "c7", "firstName": "Mary Ann", "lastName": "Smith"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let created = adapter(&server)
+        .create_application(
+            &JobId::from("j1"),
+            &CandidateDetails {
+                name: "Mary Ann Smith".into(),
+                email: Some("mary@example.com".into()),
+                phone: Some("+15550100".into()),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(created.candidate.as_str(), "c7");
+    assert_eq!(created.application.as_str(), "c7:j1");
+    assert!(adapter(&server).capabilities().create_candidates);
+}
+
+#[tokio::test]
+async fn a_vanished_application_in_a_delivery_is_not_found() {
+    let server = strict_server().await;
+    api("GET", "/candidates/c1/jobs/j1")
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"message": "Not found"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let (headers, body) = delivery(
+        "application.status.updated",
+        json!({"job_id": "j1", "candidate_id": "c1", "application_id": "a1"}),
+    );
+    match adapter(&server).webhook_events(&headers, &body).await {
+        Err(WebhookEventsError::Ats(AtsError::NotFound { what })) => {
+            assert_eq!(what, "application c1:j1")
+        }
+        other => panic!("expected not found, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn notes_can_be_open_notes_instead() {
+    let server = strict_server().await;
+    api("POST", "/messages/shares")
+        .and(|request: &Request| {
+            let body: Value = serde_json::from_slice(&request.body).unwrap_or_default();
+            body["shareWith"]
+                == json!({"users": [], "hiringTeamOf": [], "everyone": false, "openNote": true})
+        })
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": "m2"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let ats = adapter_with(
+        &server,
+        SmartRecruitersAtsConfig::new().note_share_hiring_team(false),
+    );
+    let write = WriteBack::results(outcome(10), Vec::new(), Vec::new()).as_first_attempt();
+    let receipt = ats.write_back(&app_ref(), &write).await.unwrap();
+    assert_eq!(receipt.note_id.as_deref(), Some("m2"));
+}
+
+#[test]
+fn debug_of_the_adapter_shows_no_secret() {
+    let client = SmartRecruitersClient::builder()
+        .base_url("http://127.0.0.1:9")
+        .api_key(SecretString::from(SR_KEY))
+        .build()
+        .unwrap();
+    let ats = SmartRecruitersAts::new(
+        client,
+        SmartRecruitersAtsConfig::new().webhook_secret(SecretString::from(WEBHOOK_SECRET)),
+    );
+    let text = format!("{ats:?}");
+    assert!(
+        !text.contains(SR_KEY) && !text.contains(WEBHOOK_SECRET),
+        "{text}"
+    );
+}

@@ -1,0 +1,379 @@
+//! The store conformance suite and cross-replica claim races against PostgreSQL.
+//!
+//! Needs a server: set `TEST_DATABASE_URL=postgres://user:password@127.0.0.1:5432/db`
+//! to a role that may create schemas (`.ci/run` sets one up from Debian's packages).
+//! Each test works in a fresh schema of its own and drops it at the end, so tests run
+//! in parallel and repeatedly (a failing test leaves its `ats_test_*` schema behind
+//! for inspection). Without the variable, or when the server is
+//! unreachable, each test prints why it skipped and passes, unless `CI` is set (to
+//! anything but empty or `false`): then it fails, so CI never skips PostgreSQL.
+#![cfg(feature = "postgres")]
+
+use crate::support;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ats_bridge::model::{CandidateId, JobId, ParticipantKey};
+use ats_bridge::store::{
+    Claim, LedgerKey, PostgresOptions, PostgresStore, Store, StoreError, suite,
+};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use support::postgres::TestSchema;
+
+const NOW: i64 = 1_000_000;
+const LEASE: i64 = 60_000;
+/// Tasks racing in each concurrency test, spread over two stores (two pools).
+const RACERS: usize = 8;
+const RACE_ROWS: usize = 200;
+
+#[tokio::test]
+async fn postgres_store_passes_the_suite() {
+    let Some(schema) = TestSchema::create("postgres_store_passes_the_suite").await else {
+        return;
+    };
+    suite::run_store_suite(&schema.store().await).await;
+    schema.drop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn replicas_racing_claims_acquire_each_row_exactly_once() {
+    let Some(schema) =
+        TestSchema::create("replicas_racing_claims_acquire_each_row_exactly_once").await
+    else {
+        return;
+    };
+    let stores = two_replicas(&schema).await;
+    let keys: Vec<LedgerKey> = (0..RACE_ROWS)
+        .map(|i| LedgerKey::new("lever", format!("app-{i}"), "interview-1"))
+        .collect();
+
+    let invites = race(&stores, &keys, |store, worker, key| async move {
+        let claim = store
+            .claim_invite(
+                &key,
+                &CandidateId::new(format!("c-{}", key.application)),
+                &JobId::new("j"),
+                &worker,
+                NOW,
+                LEASE,
+            )
+            .await
+            .unwrap();
+        acquired_by(&claim, &worker)
+    })
+    .await;
+    assert_each_key_once(invites, &keys);
+
+    for (i, key) in keys.iter().enumerate() {
+        let participant = ParticipantKey::new(format!("p-{i}"));
+        stores[0]
+            .record_invited(key, &participant, NOW + 1)
+            .await
+            .unwrap();
+    }
+    let syncs = race(&stores, &keys, |store, worker, key| async move {
+        let claim = store
+            .claim_sync(&key, "completed", &worker, NOW + 2, LEASE)
+            .await
+            .unwrap();
+        acquired_by(&claim, &worker)
+    })
+    .await;
+    assert_each_key_once(syncs, &keys);
+    schema.drop().await;
+}
+
+/// One person's many applications to one interview, claimed by racing replicas:
+/// one invite at a time per person, even though each claim inserts its own row (the
+/// rows of concurrent transactions are invisible to each other until they commit).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn replicas_racing_on_one_persons_applications_take_one_at_a_time() {
+    let Some(schema) =
+        TestSchema::create("replicas_racing_on_one_persons_applications_take_one").await
+    else {
+        return;
+    };
+    let stores = two_replicas(&schema).await;
+    let keys: Vec<LedgerKey> = (0..20)
+        .map(|i| LedgerKey::new("lever", format!("app-{i}"), "interview-1"))
+        .collect();
+    let won = race(&stores, &keys, |store, worker, key| async move {
+        let claim = store
+            .claim_invite(
+                &key,
+                &CandidateId::new("one-person"),
+                &JobId::new(format!("job-{}", key.application)),
+                &worker,
+                NOW,
+                LEASE,
+            )
+            .await
+            .unwrap();
+        acquired_by(&claim, &worker)
+    })
+    .await;
+    assert_eq!(won.len(), 1, "one application in flight: {won:?}");
+    let status = stores[0].status().await.unwrap();
+    assert_eq!(
+        status.by_state.values().sum::<u64>(),
+        20,
+        "every application has its row, waiting its turn"
+    );
+    schema.drop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn replicas_racing_inbox_claims_take_each_event_exactly_once() {
+    let Some(schema) =
+        TestSchema::create("replicas_racing_inbox_claims_take_each_event_exactly_once").await
+    else {
+        return;
+    };
+    let stores = two_replicas(&schema).await;
+    for i in 0..RACE_ROWS {
+        let inserted = stores[i % 2]
+            .inbox_insert("lever", &format!("evt-{i}"), b"{}", NOW)
+            .await
+            .unwrap();
+        assert!(inserted);
+    }
+    let tasks: Vec<_> = (0..RACERS)
+        .map(|racer| {
+            let store = Arc::clone(&stores[racer % 2]);
+            tokio::spawn(async move {
+                let mut ids = Vec::new();
+                loop {
+                    let batch = store
+                        .inbox_claim(&format!("w{racer}"), NOW, LEASE, 7)
+                        .await
+                        .unwrap();
+                    if batch.is_empty() {
+                        return ids;
+                    }
+                    ids.extend(batch.into_iter().map(|item| item.id));
+                }
+            })
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for task in tasks {
+        ids.extend(task.await.unwrap());
+    }
+    let claimed = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(
+        (claimed, ids.len()),
+        (RACE_ROWS, RACE_ROWS),
+        "every event leased once"
+    );
+    assert!(
+        stores[1]
+            .inbox_claim("late", NOW + 1, LEASE, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    schema.drop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn replicas_starting_together_migrate_once_and_keep_data() {
+    let Some(schema) =
+        TestSchema::create("replicas_starting_together_migrate_once_and_keep_data").await
+    else {
+        return;
+    };
+    let (a, b, c, d) = tokio::join!(
+        schema.store(),
+        schema.store(),
+        schema.store(),
+        schema.store()
+    );
+    assert_eq!(schema.schema_versions().await, vec![1]);
+    a.cursor_set("lever:stage-1", "offset-7", NOW)
+        .await
+        .unwrap();
+    drop((a, b, c, d));
+
+    let reopened = schema.store().await;
+    assert_eq!(
+        schema.schema_versions().await,
+        vec![1],
+        "reconnects migrate nothing"
+    );
+    assert_eq!(
+        reopened
+            .cursor_get("lever:stage-1")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("offset-7")
+    );
+    schema.drop().await;
+}
+
+#[tokio::test]
+async fn from_pool_uses_the_pool_search_path_and_hides_the_url() {
+    let Some(schema) =
+        TestSchema::create("from_pool_uses_the_pool_search_path_and_hides_the_url").await
+    else {
+        return;
+    };
+    sqlx::raw_sql(&format!("CREATE SCHEMA \"{}\"", schema.name))
+        .execute(&schema.admin)
+        .await
+        .unwrap();
+    let options: PgConnectOptions = schema.url.parse().unwrap();
+    let pool = PgPoolOptions::new()
+        .max_connections(2)
+        .connect_with(options.options([("search_path", &schema.name)]))
+        .await
+        .unwrap();
+    let store = PostgresStore::from_pool(pool).await.unwrap();
+    assert_eq!(schema.schema_versions().await, vec![1]);
+    assert!(
+        store
+            .inbox_insert("willo", "evt-1", b"{}", NOW)
+            .await
+            .unwrap()
+    );
+    let in_schema: i64 =
+        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM \"{}\".inbox", schema.name))
+            .fetch_one(&schema.admin)
+            .await
+            .unwrap();
+    assert_eq!(in_schema, 1);
+
+    let debug = format!("{store:?}");
+    if let Some(password) = url_password(&schema.url) {
+        assert!(!debug.contains(password), "Debug shows the password");
+    }
+    assert!(!debug.contains(&schema.url));
+    schema.drop().await;
+}
+
+#[tokio::test]
+async fn connection_errors_never_show_the_password() {
+    let unreachable = "postgres://bridge:hunter2-secret@127.0.0.1:1/bridge";
+    let options = PostgresOptions::new().acquire_timeout(Duration::from_millis(200));
+    let error = PostgresStore::connect_with(unreachable, &options)
+        .await
+        .expect_err("nothing listens on port 1");
+    let message = error.to_string();
+    assert!(
+        message.starts_with("store backend error: cannot connect to PostgreSQL"),
+        "{message}"
+    );
+    assert!(!message.contains("hunter2"), "{message}");
+    assert!(!format!("{error:?}").contains("hunter2"));
+
+    let malformed = "postgres://bridge:hunter2-secret@127.0.0.1:not-a-port/bridge";
+    let error = PostgresStore::connect(malformed).await.unwrap_err();
+    let message = error.to_string();
+    assert!(message.contains("invalid PostgreSQL URL"), "{message}");
+    assert!(!message.contains("hunter2"), "{message}");
+}
+
+#[tokio::test]
+async fn unsafe_schema_names_are_rejected_before_connecting() {
+    // Nothing listens on port 1: the name check must answer first.
+    let url = "postgres://bridge:pw@127.0.0.1:1/bridge";
+    for name in [
+        "",
+        "Upper",
+        "1st",
+        "pg_catalog",
+        "a\"; DROP TABLE x; --",
+        "a-b",
+    ] {
+        let options = PostgresOptions::new().schema(name);
+        let error = PostgresStore::connect_with(url, &options)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, StoreError::Backend(message) if message.contains("invalid PostgreSQL schema name")),
+            "{name:?}: {error}"
+        );
+    }
+    let too_long = "a".repeat(64);
+    let error = PostgresStore::connect_with(url, &PostgresOptions::new().schema(too_long))
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("invalid PostgreSQL schema name"));
+}
+
+/// The password in a `postgres://user:password@host/…` URL, if it has one.
+fn url_password(url: &str) -> Option<&str> {
+    let (_, rest) = url.split_once("://")?;
+    let (userinfo, _) = rest.rsplit_once('@')?;
+    let (_, password) = userinfo.split_once(':')?;
+    Some(password).filter(|password| !password.is_empty())
+}
+
+/// Two stores on the schema, each with its own pool, as two replicas would have.
+async fn two_replicas(schema: &TestSchema) -> [Arc<PostgresStore>; 2] {
+    [
+        Arc::new(schema.store().await),
+        Arc::new(schema.store().await),
+    ]
+}
+
+fn acquired_by(claim: &Claim, worker: &str) -> bool {
+    if claim.is_acquired() {
+        assert_eq!(claim.row().lease_owner.as_deref(), Some(worker));
+        return true;
+    }
+    false
+}
+
+/// [`RACERS`] tasks, alternating between the two stores, each trying `claim` on every
+/// key in its own order; returns the keys each task won.
+async fn race<F, Fut>(
+    stores: &[Arc<PostgresStore>; 2],
+    keys: &[LedgerKey],
+    claim: F,
+) -> Vec<LedgerKey>
+where
+    F: Fn(Arc<PostgresStore>, String, LedgerKey) -> Fut + Clone + Send + 'static,
+    Fut: Future<Output = bool> + Send,
+{
+    let tasks: Vec<_> = (0..RACERS)
+        .map(|racer| {
+            let store = Arc::clone(&stores[racer % 2]);
+            let claim = claim.clone();
+            let mut keys = keys.to_vec();
+            // Different orders, so racers collide on different keys at different times.
+            let shift = racer * 13 % keys.len();
+            keys.rotate_left(shift);
+            if racer % 4 >= 2 {
+                keys.reverse();
+            }
+            tokio::spawn(async move {
+                let worker = format!("w{racer}");
+                let mut won = Vec::new();
+                for key in keys {
+                    if claim(Arc::clone(&store), worker.clone(), key.clone()).await {
+                        won.push(key);
+                    }
+                }
+                won
+            })
+        })
+        .collect();
+    let mut won = Vec::new();
+    for task in tasks {
+        won.extend(task.await.unwrap());
+    }
+    won
+}
+
+fn assert_each_key_once(mut won: Vec<LedgerKey>, keys: &[LedgerKey]) {
+    assert_eq!(won.len(), keys.len(), "acquisitions across all racers");
+    won.sort();
+    let mut expected = keys.to_vec();
+    expected.sort();
+    assert_eq!(won, expected, "each key acquired exactly once");
+}

@@ -1,0 +1,11 @@
+//! The integration tests of `examples`, one module per area.
+//!
+//! They share one test binary on purpose: every binary links the whole dependency tree
+//! again, so one per crate keeps CI's link time and disk use down.
+
+mod custom_ats;
+mod pre_application;
+mod quickstart;
+mod recruiter_trigger;
+mod server;
+mod setup;

@@ -1,0 +1,59 @@
+//! Client configuration: environments pick the API root, and the default limiter paces
+//! requests at Lever's 10 requests/second after a burst of 20.
+
+use crate::common;
+
+use std::time::{Duration, Instant};
+
+use client_core::{LimitSpec, SecretString};
+use common::*;
+use lever_client::{Environment, LeverClient, LeverClientBuilder, StageId};
+use wiremock::Mock;
+use wiremock::matchers::{header, method, path};
+
+#[test]
+fn environments_set_the_api_root() {
+    for (environment, root) in [
+        (Environment::Production, "https://api.lever.co/v1"),
+        (Environment::Sandbox, "https://api.sandbox.lever.co/v1"),
+        (Environment::Eu, "https://api.eu.lever.co/v1"),
+    ] {
+        let client = LeverClient::builder()
+            .environment(environment)
+            .api_key(SecretString::from("k"))
+            .build()
+            .unwrap();
+        assert_eq!(client.transport().base_url().as_str(), root);
+    }
+}
+
+#[test]
+fn default_limits_are_lever_documented_bucket() {
+    assert_eq!(
+        LeverClientBuilder::default_limits().credential(),
+        LimitSpec::default().per_second(10).burst(20)
+    );
+}
+
+#[tokio::test]
+async fn requests_beyond_the_burst_are_paced() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/stages/offer"))
+        .and(header("authorization", BASIC))
+        .respond_with(json_response(200, "stage.json"))
+        .expect(22)
+        .mount(&server)
+        .await;
+    let lever = client(&server);
+    let started = Instant::now();
+    for _ in 0..22 {
+        lever.stages().get(&StageId::from("offer")).await.unwrap();
+    }
+    // 20 go out at once; the 21st and 22nd wait ~100 ms each for the bucket to refill.
+    assert!(
+        started.elapsed() >= Duration::from_millis(150),
+        "{:?}",
+        started.elapsed()
+    );
+}

@@ -1,0 +1,15 @@
+//! The integration tests of `lever-client`, one module per area.
+//!
+//! They share one test binary on purpose: every binary links the whole dependency tree
+//! again, so one per crate keeps CI's link time and disk use down.
+
+mod common;
+
+mod auth;
+mod client;
+mod fixtures;
+mod notes;
+mod opportunities;
+mod reference_data;
+mod webhook_management;
+mod webhooks;

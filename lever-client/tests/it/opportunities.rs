@@ -1,0 +1,493 @@
+//! Opportunities: list filters, paging, resume, invalid offset, 429 backoff, get,
+//! create with `perform_as`, stage, archive, tags, links, sources.
+
+use crate::common;
+
+use common::*;
+use futures::TryStreamExt;
+use lever_client::opportunities::{Archive, NewOpportunity, OpportunityExpand, OpportunityFilter};
+use lever_client::{
+    ArchiveReasonId, Confidentiality, ContactId, Error, OpportunityId, Origin, PerformAs,
+    PostingId, StageId, UserId, is_invalid_offset,
+};
+use serde_json::json;
+use wiremock::matchers::{body_json, header, method, path, query_param};
+use wiremock::{Mock, ResponseTemplate};
+
+fn opp() -> OpportunityId {
+    OpportunityId::from(OPP)
+}
+
+fn user() -> UserId {
+    UserId::from(USER)
+}
+
+#[tokio::test]
+async fn list_sends_every_filter_with_repeated_params() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/opportunities"))
+        .and(header("authorization", BASIC))
+        .and(QueryIs(vec![
+            ("tag", "Engineering"),
+            ("tag", "Full-time"),
+            ("email", "a@example.com"),
+            ("origin", "sourced"),
+            ("origin", "referred"),
+            ("source", "LinkedIn"),
+            ("confidentiality", "all"),
+            ("stage_id", "lead-new"),
+            ("stage_id", "offer"),
+            ("posting_id", "p1"),
+            ("archived_posting_id", "p2"),
+            ("created_at_start", "1"),
+            ("created_at_end", "2"),
+            ("updated_at_start", "3"),
+            ("updated_at_end", "4"),
+            ("advanced_at_start", "5"),
+            ("advanced_at_end", "6"),
+            ("archived_at_start", "7"),
+            ("archived_at_end", "8"),
+            ("archived", "true"),
+            ("archive_reason_id", "r1"),
+            ("snoozed", "false"),
+            ("contact_id", "c1"),
+            ("location", "unspecified"),
+            ("include", "followers"),
+            ("expand", "stage"),
+            ("expand", "owner"),
+            ("limit", "50"),
+        ]))
+        .respond_with(json_response(
+            200,
+            "sandbox-opportunity-list-last-page-truncated.json",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let filter = OpportunityFilter {
+        tag: vec!["Engineering".into(), "Full-time".into()],
+        email: Some("a@example.com".into()),
+        origin: vec![Origin::Sourced, Origin::Referred],
+        source: vec!["LinkedIn".into()],
+        confidentiality: Some(Confidentiality::All),
+        stage_id: vec![StageId::from("lead-new"), StageId::from("offer")],
+        posting_id: vec![PostingId::from("p1")],
+        archived_posting_id: vec![PostingId::from("p2")],
+        created_at_start: Some(1),
+        created_at_end: Some(2),
+        updated_at_start: Some(3),
+        updated_at_end: Some(4),
+        advanced_at_start: Some(5),
+        advanced_at_end: Some(6),
+        archived_at_start: Some(7),
+        archived_at_end: Some(8),
+        archived: Some(true),
+        archive_reason_id: vec![ArchiveReasonId::from("r1")],
+        snoozed: Some(false),
+        contact_id: vec![ContactId::from("c1")],
+        location: vec!["unspecified".into()],
+        include: vec!["followers".into()],
+        expand: vec![OpportunityExpand::Stage, OpportunityExpand::Owner],
+        limit: Some(50),
+    };
+    let all: Vec<_> = client(&server)
+        .opportunities()
+        .list(&filter)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].name.as_deref(), Some("Jana Heyer"));
+    assert_eq!(all[0].updated_at, None);
+}
+
+const TOKEN: &str = "%5B3%2C1491435120000%2C%225599cc20-349f-4b60-b531-6fe31e329717%22%5D";
+
+async fn two_pages(server: &wiremock::MockServer) {
+    Mock::given(method("GET"))
+        .and(path("/v1/opportunities"))
+        .and(query_param("offset", TOKEN))
+        .respond_with(json_response(
+            200,
+            "sandbox-opportunity-list-last-page-truncated.json",
+        ))
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/opportunities"))
+        .and(QueryIs(vec![]))
+        .respond_with(json_response(
+            200,
+            "sandbox-opportunity-list-page-truncated.json",
+        ))
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn pages_follow_next_until_has_next_is_false_and_resume() {
+    let server = server().await;
+    two_pages(&server).await;
+    let lever = client(&server);
+    let ids: Vec<String> = lever
+        .opportunities()
+        .list(&OpportunityFilter::default())
+        .map_ok(|o| o.id.to_string())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        ids,
+        [
+            "90bb80d6-db1b-4ba8-9d4f-8bcb25b6c017",
+            "b14c3d47-115f-477f-b41b-7e8e3b31a9b7"
+        ]
+    );
+
+    // Pages expose the token to save; resuming from it fetches only the rest.
+    let pages: Vec<_> = lever
+        .opportunities()
+        .pages(&OpportunityFilter::default(), None)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(pages[0].next.as_deref(), Some(TOKEN));
+    assert_eq!(pages[1].next, None);
+    let resumed: Vec<_> = lever
+        .opportunities()
+        .list_from(&OpportunityFilter::default(), Some(TOKEN.to_owned()))
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(resumed.len(), 1);
+    assert_eq!(
+        resumed[0].id.as_str(),
+        "b14c3d47-115f-477f-b41b-7e8e3b31a9b7"
+    );
+}
+
+#[tokio::test]
+async fn an_expired_offset_token_is_recognised() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/opportunities"))
+        .and(query_param("offset", "stale"))
+        .respond_with(
+            ResponseTemplate::new(400).set_body_json(
+                json!({"code": "BadRequestError", "message": "Invalid offset token"}),
+            ),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .opportunities()
+        .list_from(&OpportunityFilter::default(), Some("stale".into()))
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidCursor(_)), "{err:?}");
+    assert!(is_invalid_offset(&err), "{err}");
+    assert_eq!(err.vendor_code(), Some("BadRequestError"));
+
+    let other = Error::Api(Box::new(client_core::ApiError::new(
+        client_core::StatusCode::NOT_FOUND,
+        "stages x was not found",
+    )));
+    assert!(!is_invalid_offset(&other));
+}
+
+#[tokio::test]
+async fn a_429_is_retried_after_backoff() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/opportunities/{OPP}")))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .set_body_json(json!({"code": "TooManyRequests", "message": "slow down"})),
+        )
+        .up_to_n_times(2)
+        .expect(2)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/opportunities/{OPP}")))
+        .respond_with(json_response(200, "sandbox-opportunity-get.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let got = client(&server).opportunities().get(&opp()).await.unwrap();
+    assert_eq!(got.id, opp());
+}
+
+#[tokio::test]
+async fn get_with_expand_reads_objects_and_the_archived_object() {
+    let server = server().await;
+    let mut body = fixture_json("sandbox-opportunity-get.json");
+    body["data"]["stage"] = json!({"id": "lead-reached-out", "text": "Reached out"});
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/opportunities/{OPP}")))
+        .and(header("authorization", BASIC))
+        .and(QueryIs(vec![("expand", "stage")]))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let got = client(&server)
+        .opportunities()
+        .get_expanded(&opp(), &[OpportunityExpand::Stage])
+        .await
+        .unwrap();
+    assert_eq!(
+        got.stage.as_ref().unwrap().object().unwrap().text,
+        "Reached out"
+    );
+    let archived = got.archived_state().unwrap();
+    assert_eq!(archived.archived_at, Some(1782973996415));
+    assert_eq!(
+        archived.reason.unwrap().as_str(),
+        "c97322d4-a7f3-4008-948c-4f8e9c58d372"
+    );
+}
+
+#[tokio::test]
+async fn create_requires_perform_as_and_reports_deduped() {
+    let server = server().await;
+    let recorded = fixture_json("sandbox-opportunity-create-request.json");
+    Mock::given(method("POST"))
+        .and(path("/v1/opportunities"))
+        .and(header("authorization", BASIC))
+        .and(QueryIs(vec![(
+            "perform_as",
+            "c4bc6266-375b-4d45-9b3b-ad527ba5f3ef",
+        )]))
+        .and(body_json(&recorded["body"]))
+        .respond_with(json_response(
+            201,
+            "sandbox-opportunity-create-response.json",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let new = NewOpportunity {
+        name: Some("Nango Test Candidate".into()),
+        headline: Some("Test Headline".into()),
+        phones: vec![lever_client::contacts::Phone::new(
+            "mobile",
+            "(555) 123-4567",
+        )],
+        emails: vec!["test@nango.dev".into()],
+        tags: vec!["Test".into()],
+        sources: vec!["LinkedIn".into()],
+        origin: Some(Origin::Sourced),
+        postings: vec![PostingId::from("75ff237f-c221-4c26-8b23-faf395f5ea1c")],
+        ..Default::default()
+    };
+    let lever = client(&server);
+    let performer = PerformAs(UserId::from("c4bc6266-375b-4d45-9b3b-ad527ba5f3ef"));
+    let created = lever
+        .opportunities()
+        .create(&performer, &new)
+        .await
+        .unwrap();
+    assert!(created.deduped);
+    assert_eq!(
+        created.opportunity.id.as_str(),
+        "90bb80d6-db1b-4ba8-9d4f-8bcb25b6c017"
+    );
+
+    let two_postings = NewOpportunity {
+        postings: vec![PostingId::from("a"), PostingId::from("b")],
+        ..Default::default()
+    };
+    let err = lever
+        .opportunities()
+        .create(&performer, &two_postings)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidInput(_)), "{err}");
+}
+
+#[tokio::test]
+async fn change_stage_sends_stage_and_optional_perform_as() {
+    let server = server().await;
+    let recorded = fixture_json("sandbox-opportunity-stage-update-request.json");
+    Mock::given(method("PUT"))
+        .and(path(recorded["path"].as_str().unwrap()))
+        .and(header("authorization", BASIC))
+        .and(QueryIs(vec![("perform_as", USER)]))
+        .and(body_json(&recorded["body"]))
+        .respond_with(json_response(
+            200,
+            "sandbox-opportunity-stage-update-response.json",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path(recorded["path"].as_str().unwrap()))
+        .and(QueryIs(vec![]))
+        .and(body_json(json!({"stage": "offer"})))
+        .respond_with(json_response(
+            200,
+            "sandbox-opportunity-stage-update-response.json",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let lever = client(&server);
+    let moved = lever
+        .opportunities()
+        .change_stage(&opp(), &StageId::from("lead-reached-out"))
+        .perform_as(&user())
+        .await
+        .unwrap();
+    assert_eq!(
+        moved.stage.unwrap().id().unwrap().as_str(),
+        "lead-reached-out"
+    );
+    lever
+        .opportunities()
+        .change_stage(&opp(), &StageId::from("offer"))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn archive_and_unarchive() {
+    let server = server().await;
+    Mock::given(method("PUT"))
+        .and(path(format!("/v1/opportunities/{OPP}/archived")))
+        .and(header("authorization", BASIC))
+        .and(QueryIs(vec![("perform_as", USER)]))
+        .and(body_json(json!({
+            "reason": "c97322d4-a7f3-4008-948c-4f8e9c58d372",
+            "cleanInterviews": true
+        })))
+        .respond_with(json_response(
+            200,
+            "sandbox-opportunity-archive-response.json",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path(format!("/v1/opportunities/{OPP}/archived")))
+        .and(QueryIs(vec![]))
+        .and(body_json(json!({"reason": null})))
+        .respond_with(json_response(200, "sandbox-opportunity-get.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let lever = client(&server);
+    let archived = lever
+        .opportunities()
+        .archive(
+            &opp(),
+            &Archive::new(ArchiveReasonId::from(
+                "c97322d4-a7f3-4008-948c-4f8e9c58d372",
+            ))
+            .clean_interviews(true),
+        )
+        .perform_as(&user())
+        .await
+        .unwrap();
+    assert!(archived.archived.is_some());
+    lever.opportunities().unarchive(&opp()).await.unwrap();
+}
+
+#[tokio::test]
+async fn tags_links_and_sources_are_added_and_removed() {
+    let server = server().await;
+    let recorded = fixture_json("sandbox-opportunity-add-tags-request.json");
+    Mock::given(method("POST"))
+        .and(path(recorded["path"].as_str().unwrap()))
+        .and(header("authorization", BASIC))
+        .and(QueryIs(vec![("perform_as", USER)]))
+        .and(body_json(&recorded["body"]))
+        .respond_with(json_response(200, "sandbox-opportunity-get.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    for (suffix, field) in [
+        ("removeTags", "tags"),
+        ("addLinks", "links"),
+        ("removeLinks", "links"),
+        ("addSources", "sources"),
+        ("removeSources", "sources"),
+    ] {
+        Mock::given(method("POST"))
+            .and(path(format!("/v1/opportunities/{OPP}/{suffix}")))
+            .and(header("authorization", BASIC))
+            .and(QueryIs(vec![("perform_as", USER)]))
+            .and(body_json(json!({ field: ["x"] })))
+            .respond_with(json_response(200, "sandbox-opportunity-get.json"))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let lever = client(&server);
+    let ops = lever.opportunities();
+    let (id, me) = (opp(), user());
+    let tagged = ops
+        .add_tags(&id, &["nango-test-tag"])
+        .perform_as(&me)
+        .await
+        .unwrap();
+    assert!(tagged.tags.contains(&"Nango Seed".to_owned()));
+    ops.remove_tags(&id, &["x"]).perform_as(&me).await.unwrap();
+    ops.add_links(&id, &["x"]).perform_as(&me).await.unwrap();
+    ops.remove_links(&id, &["x"]).perform_as(&me).await.unwrap();
+    ops.add_sources(&id, &["x"]).perform_as(&me).await.unwrap();
+    ops.remove_sources(&id, &["x"])
+        .perform_as(&me)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn deleted_opportunities_are_listed_with_their_window() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/opportunities/deleted"))
+        .and(header("authorization", BASIC))
+        .and(QueryIs(vec![
+            ("deleted_at_start", "10"),
+            ("deleted_at_end", "20"),
+        ]))
+        .respond_with(json_response(
+            200,
+            "sandbox-opportunities-deleted-empty.json",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let deleted: Vec<_> = client(&server)
+        .opportunities()
+        .list_deleted(Some(10), Some(20))
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(deleted.is_empty());
+}
+
+#[tokio::test]
+async fn api_errors_carry_lever_code_and_message() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/opportunities/missing"))
+        .respond_with(json_response(404, "error.json"))
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .opportunities()
+        .get(&OpportunityId::from("missing"))
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found());
+    assert_eq!(err.vendor_code(), Some("ResourceNotFound"));
+    assert!(err.to_string().contains("was not found"), "{err}");
+}

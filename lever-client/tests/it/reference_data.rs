@@ -1,0 +1,231 @@
+//! Reference data: stages, tags, sources, archive reasons, postings, users, contacts.
+
+use crate::common;
+
+use common::*;
+use futures::TryStreamExt;
+use lever_client::archive_reasons::{ArchiveReasonStatus, ArchiveReasonType};
+use lever_client::postings::{PostingExpand, PostingFilter, PostingState, WorkplaceType};
+use lever_client::users::{AccessRole, UserFilter};
+use lever_client::{ArchiveReasonId, Confidentiality, ContactId, PostingId, StageId, UserId};
+use wiremock::Mock;
+use wiremock::matchers::{header, method, path};
+
+#[tokio::test]
+async fn stages_list_and_get() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/stages"))
+        .and(header("authorization", BASIC))
+        .respond_with(json_response(200, "sandbox-stage-list.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/stages/fff60592-31dd-4ebe-ba8e-e7a397c30f8e"))
+        .and(header("authorization", BASIC))
+        .respond_with(json_response(200, "stage.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let lever = client(&server);
+    let stages: Vec<_> = lever.stages().list().try_collect().await.unwrap();
+    assert_eq!(stages.len(), 11);
+    assert_eq!(stages[0].id, StageId::from("lead-new"));
+    let stage = lever
+        .stages()
+        .get(&StageId::from("fff60592-31dd-4ebe-ba8e-e7a397c30f8e"))
+        .await
+        .unwrap();
+    assert_eq!(stage.text, "New applicant");
+}
+
+#[tokio::test]
+async fn tags_and_sources() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/tags"))
+        .and(header("authorization", BASIC))
+        .respond_with(json_response(200, "sandbox-tag-list.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/sources"))
+        .and(header("authorization", BASIC))
+        .respond_with(json_response(200, "sandbox-source-list.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let lever = client(&server);
+    let tags: Vec<_> = lever.tags().list().try_collect().await.unwrap();
+    // Case-only duplicates are distinct tags.
+    assert!(
+        tags.iter()
+            .any(|t| t.text == "Full-time" && t.count == Some(9))
+    );
+    assert!(
+        tags.iter()
+            .any(|t| t.text == "Full-Time" && t.count == Some(617))
+    );
+    let sources: Vec<_> = lever.sources().list().try_collect().await.unwrap();
+    assert_eq!(sources.len(), 11);
+    assert_eq!(sources[0].text, "Added manually");
+}
+
+#[tokio::test]
+async fn archive_reasons_list_by_type_and_get() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/archive_reasons"))
+        .and(header("authorization", BASIC))
+        .and(QueryIs(vec![("type", "non-hired")]))
+        .respond_with(json_response(200, "sandbox-archive-reason-list.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/archive_reasons/0092d31b-502b-4f0d-b4da-3827e1a2991f"))
+        .and(header("authorization", BASIC))
+        .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "data": {"id": "0092d31b-502b-4f0d-b4da-3827e1a2991f", "text": "Hired", "status": "active", "type": "hired"}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let lever = client(&server);
+    let reasons: Vec<_> = lever
+        .archive_reasons()
+        .list(Some(ArchiveReasonType::NonHired))
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(reasons.len(), 12);
+    assert_eq!(reasons[5].status, Some(ArchiveReasonStatus::Inactive));
+    let hired = lever
+        .archive_reasons()
+        .get(&ArchiveReasonId::from(
+            "0092d31b-502b-4f0d-b4da-3827e1a2991f",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(hired.kind, Some(ArchiveReasonType::Hired));
+}
+
+#[tokio::test]
+async fn postings_list_with_filters_and_get() {
+    let server = server().await;
+    let posting = fixture_json("sandbox-posting-get.json");
+    Mock::given(method("GET"))
+        .and(path("/v1/postings"))
+        .and(header("authorization", BASIC))
+        .and(QueryIs(vec![
+            ("state", "published"),
+            ("state", "internal"),
+            ("distributionChannel", "public"),
+            ("distributionChannel", "internal"),
+            ("confidentiality", "non-confidential"),
+            ("team", "Engineering"),
+            ("location", "San Francisco, CA"),
+            ("tag", "Remote"),
+            ("include", "content"),
+            ("expand", "hiringManager"),
+            ("limit", "25"),
+        ]))
+        .respond_with(
+            wiremock::ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"data": [posting["data"]], "hasNext": false})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/postings/f2f01e16-27f8-4711-a728-7d49499795a0"))
+        .and(header("authorization", BASIC))
+        .respond_with(json_response(200, "posting.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let lever = client(&server);
+    let filter = PostingFilter {
+        state: vec![PostingState::Published, PostingState::Internal],
+        distribution_channel: vec!["public".into(), "internal".into()],
+        confidentiality: Some(Confidentiality::NonConfidential),
+        team: vec!["Engineering".into()],
+        location: vec!["San Francisco, CA".into()],
+        tag: vec!["Remote".into()],
+        include: vec!["content".into()],
+        expand: vec![PostingExpand::HiringManager],
+        limit: Some(25),
+        ..Default::default()
+    };
+    let postings: Vec<_> = lever.postings().list(&filter).try_collect().await.unwrap();
+    assert_eq!(postings.len(), 1);
+    assert_eq!(postings[0].state, Some(PostingState::Internal));
+    assert!(postings[0].distribution_channels.is_empty());
+    assert!(postings[0].extra.contains_key("transcribeInterviews"));
+    let posting = lever
+        .postings()
+        .get(&PostingId::from("f2f01e16-27f8-4711-a728-7d49499795a0"))
+        .await
+        .unwrap();
+    assert_eq!(posting.workplace_type, Some(WorkplaceType::Remote));
+    assert_eq!(posting.text.as_deref(), Some("Infrastructure Engineer"));
+}
+
+#[tokio::test]
+async fn users_list_with_filters_and_get() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/users"))
+        .and(header("authorization", BASIC))
+        .and(QueryIs(vec![
+            ("email", "chandler@example.com"),
+            ("accessRole", "super admin"),
+            ("accessRole", "admin"),
+            ("includeDeactivated", "true"),
+        ]))
+        .respond_with(json_response(200, "user-list.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/users/be129d9b-50da-4485-9377-0d83e981f30b"))
+        .and(header("authorization", BASIC))
+        .respond_with(json_response(200, "sandbox-user-get.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let lever = client(&server);
+    let filter = UserFilter {
+        email: Some("chandler@example.com".into()),
+        access_role: vec![AccessRole::SuperAdmin, AccessRole::Admin],
+        include_deactivated: Some(true),
+        ..Default::default()
+    };
+    let users: Vec<_> = lever.users().list(&filter).try_collect().await.unwrap();
+    assert_eq!(users.len(), 2);
+    assert_eq!(users[0].access_role, Some(AccessRole::SuperAdmin));
+    let user = lever.users().get(&UserId::from(USER)).await.unwrap();
+    assert_eq!(user.access_role, Some(AccessRole::Interviewer));
+    assert_eq!(user.linked_contact_ids, None);
+}
+
+#[tokio::test]
+async fn contacts_get() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/contacts/997fd432-94f6-4613-9fa8-c3d5bd49600b"))
+        .and(header("authorization", BASIC))
+        .respond_with(json_response(200, "sandbox-contact-get.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let contact = client(&server)
+        .contacts()
+        .get(&ContactId::from("997fd432-94f6-4613-9fa8-c3d5bd49600b"))
+        .await
+        .unwrap();
+    assert_eq!(contact.phones[0].kind.as_deref(), Some("mobile"));
+    assert!(contact.extra.contains_key("dataProtection"));
+}

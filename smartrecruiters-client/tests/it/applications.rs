@@ -1,0 +1,152 @@
+//! Applications: state, status changes, history, Job Applications API.
+
+use crate::common;
+
+use common::{API_KEY, client, fixture, json, server};
+use serde_json::json;
+use smartrecruiters_client::{ApplicationId, ApplicationStatus, CandidateId, JobId, StatusChange};
+use wiremock::matchers::{body_json, header, method, path};
+use wiremock::{Mock, ResponseTemplate};
+
+fn ids() -> (CandidateId, JobId) {
+    ("c1".into(), "j1".into())
+}
+
+#[tokio::test]
+async fn get_application_parses_the_fixture() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/candidates/c1/jobs/j1"))
+        .and(header("x-smarttoken", API_KEY))
+        .respond_with(json(200, fixture("application.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let (c, j) = ids();
+    let application = client(&server).applications().get(&c, &j).await.unwrap();
+    assert_eq!(application.status, Some(ApplicationStatus::Lead));
+    assert_eq!(application.sub_status.as_deref(), Some("string"));
+    assert_eq!(
+        application.reason_of_rejection.unwrap().id.as_deref(),
+        Some("string")
+    );
+    assert_eq!(application.extra["url"], "string");
+}
+
+#[tokio::test]
+async fn application_behind_a_webhook_event() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(
+            "/candidates/90e2bb61-28ef-4ca6-abae-62edcaf4ff5c/jobs/3588f6b0-ae55-4c10-aaa5-2903ee3a7fe6",
+        ))
+        .respond_with(json(200, json!({"status": "INTERVIEW", "subStatus": "Onsite"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let event: smartrecruiters_client::webhooks::ApplicationEvent =
+        serde_json::from_value(fixture("webhook-application-status-updated.json")).unwrap();
+    let application = client(&server)
+        .applications()
+        .get_for_event(&event)
+        .await
+        .unwrap();
+    assert_eq!(application.status, Some(ApplicationStatus::Interview));
+}
+
+#[tokio::test]
+async fn unknown_statuses_are_kept_not_fatal() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/candidates/c1/jobs/j1"))
+        .respond_with(json(200, json!({"status": "ARCHIVED", "newField": 1})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let (c, j) = ids();
+    let application = client(&server).applications().get(&c, &j).await.unwrap();
+    assert_eq!(
+        application.status,
+        Some(ApplicationStatus::Other("ARCHIVED".into()))
+    );
+    assert_eq!(application.status.unwrap().to_string(), "ARCHIVED");
+}
+
+#[tokio::test]
+async fn set_status_with_sub_status_and_with_a_reason() {
+    let server = server().await;
+    Mock::given(method("PUT"))
+        .and(path("/candidates/c1/jobs/j1/status"))
+        .and(header("x-smarttoken", API_KEY))
+        .and(body_json(fixture("candidate-status-update-request.json")))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/candidates/c1/jobs/j1/status"))
+        .and(body_json(fixture("candidate-status-reject-request.json")))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let (c, j) = ids();
+    let interview = StatusChange::new(ApplicationStatus::Interview)
+        .sub_status("Video Interview")
+        .starts_on("2024-05-02T09:00:00.000Z");
+    client
+        .applications()
+        .set_status(&c, &j, &interview)
+        .await
+        .unwrap();
+    let reject = StatusChange::new(ApplicationStatus::Rejected)
+        .reason("<id from GET /configuration/rejection-reasons>");
+    client
+        .applications()
+        .set_status(&c, &j, &reject)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn status_history_parses_the_fixture() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/candidates/c1/jobs/j1/status/history"))
+        .respond_with(json(200, fixture("application-status-history.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let (c, j) = ids();
+    let history = client(&server)
+        .applications()
+        .status_history(&c, &j)
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].status, Some(ApplicationStatus::Lead));
+    assert_eq!(
+        history[0].changed_on.as_deref(),
+        Some("2021-10-13T21:06:07.958Z")
+    );
+}
+
+#[tokio::test]
+async fn job_applications_api_by_application_id() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/job-applications-api/v202112/job-applications/app-1"))
+        .and(header("x-smarttoken", API_KEY))
+        .respond_with(json(200, fixture("job-application-v202112.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let application = client(&server)
+        .applications()
+        .get_by_id(&ApplicationId::from("app-1"))
+        .await
+        .unwrap();
+    assert_eq!(application.status, Some(ApplicationStatus::InReview));
+    assert_eq!(application.profile_id.unwrap().as_str(), "string");
+}

@@ -1,0 +1,571 @@
+//! Candidates: search filters and paging, the one-in-flight limit, CRUD, tags,
+//! attachments and the email lookup.
+
+use crate::common;
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use common::{API_KEY, client, fixture, json, server, unlimited_client};
+use futures::TryStreamExt;
+use serde_json::json;
+use smartrecruiters_client::candidates::{AttachmentType, ConsentStatus, PersonalDetails, Upload};
+use smartrecruiters_client::{
+    ApplicationStatus, AttachmentId, CandidateFilter, CandidateId, JobId, NewCandidate,
+    is_candidate_data_conflict,
+};
+use wiremock::matchers::{
+    body_json, body_string_contains, header, header_regex, method, path, query_param,
+    query_param_is_missing,
+};
+use wiremock::{Mock, Request, Respond, ResponseTemplate};
+
+fn candidate(id: &str, email: &str) -> serde_json::Value {
+    json!({"id": id, "firstName": "A", "lastName": "B", "email": email, "internal": false,
+           "createdOn": "2024-01-01T00:00:00.000Z", "actions": {}})
+}
+
+#[tokio::test]
+async fn search_sends_every_filter_as_documented() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/candidates"))
+        .and(header("x-smarttoken", API_KEY))
+        .and(query_param("q", "rust developer"))
+        .and(query_param("limit", "50"))
+        .and(query_param("jobId", "job-1"))
+        .and(query_param("jobId", "job-2"))
+        .and(query_param("status", "IN_REVIEW"))
+        .and(query_param("status", "INTERVIEW"))
+        .and(query_param("subStatus", "Phone screen"))
+        .and(query_param("tag", "willo"))
+        .and(query_param("tag", "video"))
+        .and(query_param("updatedAfter", "2024-01-01T00:00:00.000Z"))
+        .and(query_param("consentStatus", "ACQUIRED"))
+        .and(query_param("onboardingStatus", "READY_TO_ONBOARD"))
+        .and(query_param("location", "Krakow"))
+        .and(query_param("sourceType", "JOB_BOARD"))
+        .and(query_param("propertyId", "prop-1"))
+        .and(query_param("propertyValueId", "val-1"))
+        .and(query_param("pageId", "cursor-1"))
+        .respond_with(json(200, fixture("candidate-list-page.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let mut filter = CandidateFilter::new()
+        .q("rust developer")
+        .limit(50)
+        .job("job-1")
+        .job("job-2")
+        .status(ApplicationStatus::InReview)
+        .status(ApplicationStatus::Interview)
+        .sub_status("Phone screen")
+        .tag("willo")
+        .tag("video")
+        .updated_after("2024-01-01T00:00:00.000Z");
+    filter.consent_status.push("ACQUIRED".into());
+    filter.onboarding_status = Some("READY_TO_ONBOARD".into());
+    filter.location.push("Krakow".into());
+    filter.source_type = Some("JOB_BOARD".into());
+    filter.property_id = Some("prop-1".into());
+    filter.property_value_id = Some("val-1".into());
+
+    let page = client(&server)
+        .candidates()
+        .search_page(&filter, Some("cursor-1".into()))
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 1);
+    assert_eq!(page.next_page_id.as_deref(), Some("string"));
+    let first = &page.items[0];
+    assert_eq!(first.id.as_str(), "string");
+    let assignment = first.primary_assignment.as_ref().unwrap();
+    assert_eq!(assignment.application.status, Some(ApplicationStatus::Lead));
+    assert_eq!(first.secondary_assignments.len(), 1);
+    assert_eq!(
+        first.consent.as_ref().unwrap().status,
+        Some(ConsentStatus::Required)
+    );
+}
+
+#[tokio::test]
+async fn search_follows_next_page_id_without_gaps_or_repeats() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/candidates"))
+        .and(query_param_is_missing("pageId"))
+        .respond_with(json(
+            200,
+            json!({"limit": 2, "offset": 0, "totalFound": 3, "nextPageId": "p2",
+                   "content": [candidate("c1", "a@x.io"), candidate("c2", "b@x.io")]}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/candidates"))
+        .and(query_param("pageId", "p2"))
+        .respond_with(json(
+            200,
+            json!({"limit": 2, "offset": 0, "totalFound": 3, "nextPageId": null,
+                   "content": [candidate("c3", "c@x.io")]}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let ids: Vec<String> = client(&server)
+        .candidates()
+        .search(&CandidateFilter::new().limit(2))
+        .map_ok(|c| c.id.0)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids, ["c1", "c2", "c3"]);
+}
+
+#[tokio::test]
+async fn search_falls_back_to_the_link_header() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/candidates"))
+        .and(query_param_is_missing("pageId"))
+        .respond_with(
+            json(
+                200,
+                json!({"limit": 1, "content": [candidate("c1", "a@x.io")]}),
+            )
+            .insert_header(
+                "link",
+                "</candidates?limit=1&pageId=SKYfn51w%2FvIsIC%3D%3D>; rel=\"next\"",
+            ),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/candidates"))
+        .and(query_param("pageId", "SKYfn51w/vIsIC=="))
+        .respond_with(json(
+            200,
+            json!({"limit": 1, "content": [candidate("c2", "b@x.io")]}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let ids: Vec<String> = client(&server)
+        .candidates()
+        .search(&CandidateFilter::new().limit(1))
+        .map_ok(|c| c.id.0)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids, ["c1", "c2"]);
+}
+
+/// Answers after `delay` and records the most requests ever in flight at once.
+#[derive(Clone)]
+struct ConcurrencyProbe {
+    delay: Duration,
+    busy_until: Arc<Mutex<Vec<Instant>>>,
+    peak: Arc<Mutex<usize>>,
+}
+
+impl ConcurrencyProbe {
+    fn new(delay: Duration) -> Self {
+        Self {
+            delay,
+            busy_until: Arc::default(),
+            peak: Arc::default(),
+        }
+    }
+
+    fn peak(&self) -> usize {
+        *self.peak.lock().unwrap()
+    }
+}
+
+impl Respond for ConcurrencyProbe {
+    fn respond(&self, _request: &Request) -> ResponseTemplate {
+        let now = Instant::now();
+        let mut busy = self.busy_until.lock().unwrap();
+        busy.retain(|until| *until > now);
+        busy.push(now + self.delay);
+        let mut peak = self.peak.lock().unwrap();
+        *peak = (*peak).max(busy.len());
+        json(200, json!({"content": [candidate("c1", "a@x.io")]})).set_delay(self.delay)
+    }
+}
+
+async fn peak_of_parallel_searches(limited: bool) -> usize {
+    let server = server().await;
+    let probe = ConcurrencyProbe::new(Duration::from_millis(150));
+    Mock::given(method("GET"))
+        .and(path("/candidates"))
+        .respond_with(probe.clone())
+        .expect(4)
+        .mount(&server)
+        .await;
+    let client = if limited {
+        client(&server)
+    } else {
+        unlimited_client(&server)
+    };
+    let searches = (0..4).map(|_| {
+        let client = client.clone();
+        async move {
+            client
+                .candidates()
+                .search(&CandidateFilter::new())
+                .try_collect::<Vec<_>>()
+                .await
+                .unwrap()
+        }
+    });
+    futures::future::join_all(searches).await;
+    probe.peak()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn get_candidates_never_has_two_requests_in_flight() {
+    assert_eq!(peak_of_parallel_searches(true).await, 1);
+    // The probe does see overlap when nothing limits it.
+    assert!(peak_of_parallel_searches(false).await > 1);
+}
+
+#[tokio::test]
+async fn find_by_email_quotes_the_address_and_keeps_exact_matches() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/candidates"))
+        .and(query_param("q", "\"Jane.Doe@Example.com\""))
+        .respond_with(json(
+            200,
+            json!({"content": [
+                candidate("c1", "jane.doe@example.com"),
+                candidate("c2", "jane.doe@example.com.au"),
+                candidate("c3", "doe@example.com")
+            ]}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let found = client(&server)
+        .candidates()
+        .find_by_email("Jane.Doe@Example.com")
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].id.as_str(), "c1");
+}
+
+#[tokio::test]
+async fn get_parses_the_details_fixture() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/candidates/cand%2F1"))
+        .and(header("x-smarttoken", API_KEY))
+        .respond_with(json(200, fixture("candidate.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let details = client(&server)
+        .candidates()
+        .get(&CandidateId::from("cand/1"))
+        .await
+        .unwrap();
+    assert_eq!(details.candidate.first_name.as_deref(), Some("First"));
+    assert_eq!(details.phone_number.as_deref(), Some("string"));
+    assert_eq!(details.web.unwrap().linkedin.as_deref(), Some("string"));
+    assert_eq!(details.education.len(), 1);
+    assert!(details.candidate.actions.contains_key("attachments"));
+}
+
+#[tokio::test]
+async fn create_in_pool_and_on_a_job() {
+    let server = server().await;
+    let request = fixture("candidate-create-request.json");
+    Mock::given(method("POST"))
+        .and(path("/candidates"))
+        .and(header("x-smarttoken", API_KEY))
+        .and(body_json(&request))
+        .respond_with(json(201, fixture("candidate.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/jobs/job-1/candidates"))
+        .and(body_json(&request))
+        .respond_with(json(201, fixture("candidate.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let new: NewCandidate = serde_json::from_value(request.clone()).unwrap();
+    assert_eq!(serde_json::to_value(&new).unwrap(), request);
+    let client = client(&server);
+    let created = client.candidates().create(&new).await.unwrap();
+    assert_eq!(created.candidate.last_name.as_deref(), Some("Last"));
+    let on_job = client
+        .candidates()
+        .create_on_job(&JobId::from("job-1"), &new)
+        .await
+        .unwrap();
+    assert_eq!(on_job.candidate.id.as_str(), "string");
+}
+
+#[tokio::test]
+async fn patch_personal_details_and_detect_the_data_conflict() {
+    let server = server().await;
+    Mock::given(method("PATCH"))
+        .and(path("/candidates/c1"))
+        .and(body_json(
+            json!({"email": "new@example.com", "phoneNumber": "+48"}),
+        ))
+        .respond_with(json(200, fixture("candidate.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path("/candidates/c2"))
+        .respond_with(json(409, fixture("error-response.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path("/candidates/c3"))
+        .respond_with(json(
+            409,
+            json!({"message": "x", "errors": [{"code": "OTHER_CONFLICT"}]}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let details = PersonalDetails {
+        email: Some("new@example.com".into()),
+        phone_number: Some("+48".into()),
+        ..PersonalDetails::default()
+    };
+    let candidates = client.candidates();
+    candidates
+        .update_personal_details(&"c1".into(), &details)
+        .await
+        .unwrap();
+    let conflict = candidates
+        .update_personal_details(&"c2".into(), &details)
+        .await
+        .unwrap_err();
+    assert!(is_candidate_data_conflict(&conflict), "{conflict}");
+    assert_eq!(conflict.vendor_code(), Some("CANDIDATE_DATA_CONFLICT"));
+    let other = candidates
+        .update_personal_details(&"c3".into(), &details)
+        .await
+        .unwrap_err();
+    assert!(!is_candidate_data_conflict(&other));
+}
+
+#[tokio::test]
+async fn delete_candidate() {
+    let server = server().await;
+    Mock::given(method("DELETE"))
+        .and(path("/candidates/c1"))
+        .and(header("x-smarttoken", API_KEY))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server)
+        .candidates()
+        .delete(&"c1".into())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn tags_get_add_replace_delete() {
+    let server = server().await;
+    let tags = fixture("candidate-tags-request.json");
+    Mock::given(method("GET"))
+        .and(path("/candidates/c1/tags"))
+        .respond_with(json(200, tags.clone()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/candidates/c1/tags"))
+        .and(body_json(&tags))
+        .respond_with(json(201, tags.clone()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/candidates/c1/tags"))
+        .and(body_json(json!({"tags": ["only"]})))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/candidates/c1/tags"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let candidates = client.candidates();
+    let id = CandidateId::from("c1");
+    assert_eq!(
+        candidates.tags(&id).await.unwrap(),
+        ["willo-invited", "video-interview-complete"]
+    );
+    candidates
+        .add_tags(&id, &["willo-invited", "video-interview-complete"])
+        .await
+        .unwrap();
+    candidates.replace_tags(&id, &["only"]).await.unwrap();
+    candidates.delete_tags(&id).await.unwrap();
+}
+
+fn attachment_json(id: &str) -> serde_json::Value {
+    json!({"id": id, "name": "cv.pdf", "type": "RESUME", "contentType": "application/pdf",
+           "actions": {"download": {"url": "u", "method": "GET"}}})
+}
+
+fn resume() -> Upload {
+    Upload::new(
+        AttachmentType::Resume,
+        "cv.pdf",
+        Bytes::from_static(b"%PDF-1.4 fake"),
+    )
+    .content_type("application/pdf")
+}
+
+#[tokio::test]
+async fn candidate_attachments_list_upload_download() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/candidates/c1/attachments"))
+        .respond_with(json(
+            200,
+            json!({"totalFound": 1, "content": [attachment_json("a1")]}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/candidates/c1/attachments"))
+        .and(header("x-smarttoken", API_KEY))
+        .and(header_regex(
+            "content-type",
+            "^multipart/form-data; boundary=",
+        ))
+        .and(body_string_contains(
+            "name=\"attachmentType\"\r\n\r\nRESUME",
+        ))
+        .and(body_string_contains("name=\"file\"; filename=\"cv.pdf\""))
+        .and(body_string_contains("%PDF-1.4 fake"))
+        .respond_with(json(201, attachment_json("a2")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/candidates/c1/attachments/a1"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(b"%PDF-bytes".to_vec(), "application/pdf"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let candidates = client.candidates();
+    let id = CandidateId::from("c1");
+    let listed = candidates.attachments(&id).await.unwrap();
+    assert_eq!(listed[0].kind, Some(AttachmentType::Resume));
+    let uploaded = candidates.upload_attachment(&id, &resume()).await.unwrap();
+    assert_eq!(uploaded.id.as_str(), "a2");
+    let file = candidates
+        .download_attachment(&id, &AttachmentId::from("a1"))
+        .await
+        .unwrap();
+    assert_eq!(file.bytes.as_ref(), b"%PDF-bytes");
+    assert_eq!(file.content_type.as_deref(), Some("application/pdf"));
+}
+
+#[tokio::test]
+async fn application_attachments_list_upload_download_delete() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/candidates/c1/jobs/j1/attachments"))
+        .respond_with(json(
+            200,
+            json!({"totalFound": 1, "content": [attachment_json("a1")]}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/candidates/c1/jobs/j1/attachments"))
+        .and(body_string_contains(
+            "name=\"attachmentType\"\r\n\r\nRESUME",
+        ))
+        .respond_with(json(201, attachment_json("a3")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/candidates/attachments/a1"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(b"bytes".to_vec(), "text/plain"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/candidates/attachments/a1"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let candidates = client.candidates();
+    let (id, job) = (CandidateId::from("c1"), JobId::from("j1"));
+    assert_eq!(
+        candidates.application_attachments(&id, &job).await.unwrap()[0]
+            .id
+            .as_str(),
+        "a1"
+    );
+    let uploaded = candidates
+        .upload_application_attachment(&id, &job, &resume())
+        .await
+        .unwrap();
+    assert_eq!(uploaded.id.as_str(), "a3");
+    let file = candidates
+        .download_application_attachment(&"a1".into())
+        .await
+        .unwrap();
+    assert_eq!(file.bytes.as_ref(), b"bytes");
+    candidates.delete_attachment(&"a1".into()).await.unwrap();
+}
+
+#[tokio::test]
+async fn search_resumes_from_a_saved_page_id() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/candidates"))
+        .and(query_param("pageId", "saved"))
+        .and(query_param("tag", "willo"))
+        .respond_with(json(200, json!({"content": [candidate("c9", "z@x.io")]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let ids: Vec<String> = client(&server)
+        .candidates()
+        .search_from(&CandidateFilter::new().tag("willo"), Some("saved".into()))
+        .map_ok(|c| c.id.0)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids, ["c9"]);
+}

@@ -1,0 +1,16 @@
+//! The integration tests of `smartrecruiters-client`, one module per area.
+//!
+//! They share one test binary on purpose: every binary links the whole dependency tree
+//! again, so one per crate keeps CI's link time and disk use down.
+
+mod common;
+
+mod applications;
+mod auth;
+mod candidates;
+mod configuration_users;
+mod jobs;
+mod limits_errors;
+mod notes;
+mod subscriptions;
+mod webhooks;

@@ -1,0 +1,112 @@
+//! Notes through the Message API.
+
+use crate::common;
+
+use common::{API_KEY, client, fixture, json, server};
+use futures::TryStreamExt;
+use serde_json::json;
+use smartrecruiters_client::notes::{MAX_NOTE_CHARS, Visibility};
+use smartrecruiters_client::{CandidateId, Error, JobId, NewNote, NoteContent, ShareWith};
+use wiremock::matchers::{body_json, header, method, path, query_param, query_param_is_missing};
+use wiremock::{Mock, ResponseTemplate};
+
+#[tokio::test]
+async fn create_note_sends_the_documented_body() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path("/messages/shares"))
+        .and(header("x-smarttoken", API_KEY))
+        .and(body_json(fixture("message-share-request.json")))
+        .respond_with(json(201, fixture("message-share-response.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let content =
+        NoteContent::new("Video interview completed. Review: https://example.com/review/abc123 cc")
+            .candidate("9847954623")
+            .mention("324132421")
+            .build()
+            .unwrap();
+    let note = NewNote {
+        content,
+        correlation_id: Some("willo-response-abc123".into()),
+        share_with: ShareWith::open_note().hiring_team_of("123423432322"),
+    };
+    let created = client(&server).notes().create(&note).await.unwrap();
+    assert_eq!(created.id.as_str(), "string");
+    assert_eq!(created.share_required, Some(false));
+}
+
+#[tokio::test]
+async fn oversized_content_is_refused_before_sending() {
+    let server = server().await;
+    let note = NewNote {
+        content: "x".repeat(MAX_NOTE_CHARS + 1),
+        correlation_id: None,
+        share_with: ShareWith::open_note(),
+    };
+    let err = client(&server).notes().create(&note).await.unwrap_err();
+    assert!(matches!(err, Error::InvalidInput(_)));
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn delete_note() {
+    let server = server().await;
+    Mock::given(method("DELETE"))
+        .and(path("/messages/shares/m-1"))
+        .and(header("x-smarttoken", API_KEY))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server).notes().delete(&"m-1".into()).await.unwrap();
+}
+
+#[tokio::test]
+async fn list_notes_of_a_candidate_across_pages() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/messages"))
+        .and(query_param("candidateId", "c1"))
+        .and(query_param("jobId", "j1"))
+        .and(query_param_is_missing("pageId"))
+        .respond_with(json(
+            200,
+            json!({"content": [fixture("message.json")], "nextPageId": "n2"}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/messages"))
+        .and(query_param("candidateId", "c1"))
+        .and(query_param("pageId", "n2"))
+        .respond_with(json(
+            200,
+            json!({"content": [{"content": "second", "visibility": "SECRET"}]}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let notes: Vec<_> = client(&server)
+        .notes()
+        .list(&CandidateId::from("c1"), Some(&JobId::from("j1")))
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(notes.len(), 2);
+    assert_eq!(notes[0].visibility, Some(Visibility::Private));
+    assert_eq!(
+        notes[0].context.as_ref().unwrap().applications[0]
+            .candidate_id
+            .as_ref()
+            .unwrap()
+            .as_str(),
+        "string"
+    );
+    assert_eq!(
+        notes[1].visibility,
+        Some(Visibility::Other("SECRET".into()))
+    );
+}

@@ -1,0 +1,88 @@
+//! The template library: `GET /categories/`, `GET /interview-templates/`,
+//! `GET /interview-templates/{key}/`, `POST /interview-templates/{key}/interviews/`.
+
+use crate::common;
+
+use common::*;
+use serde_json::json;
+use willo_client::{CategoryKey, InterviewInput, InterviewKey, InterviewTemplateKey, ListParams};
+use wiremock::matchers::{body_json, query_param};
+
+const TEMPLATE: &str = "c0ffee00c0ffee00c0ffee00c0ffee00";
+
+#[tokio::test]
+async fn categories_and_templates() {
+    let server = server().await;
+    call("GET", "/categories/")
+        .respond_with(json(
+            200,
+            page(
+                json!([{"key": "cat1", "name": "Retail", "icon": "bag"}]),
+                None,
+            ),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    call("GET", "/interview-templates/")
+        .and(query_param("category", "cat1"))
+        .respond_with(json(
+            200,
+            page(
+                json!([{"key": TEMPLATE, "title": "Store assistant", "category": {"key": "cat1"}}]),
+                None,
+            ),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    call("GET", &format!("/interview-templates/{TEMPLATE}/"))
+        .respond_with(json(200, json!({"key": TEMPLATE, "title": "Store assistant", "questions": [{"text": "Why us?"}]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let templates = client.interview_templates();
+    let categories = templates.list_categories(ListParams::new()).await.unwrap();
+    assert_eq!(categories.results[0].key, Some(CategoryKey::from("cat1")));
+    assert_eq!(categories.results[0].name.as_deref(), Some("Retail"));
+    let page = templates
+        .list(ListParams::new().filter("category", "cat1"))
+        .await
+        .unwrap();
+    assert_eq!(page.results[0].category, Some(CategoryKey::from("cat1")));
+    let one = templates
+        .get(&InterviewTemplateKey::from(TEMPLATE))
+        .await
+        .unwrap();
+    assert_eq!(one.extra["questions"][0]["text"], "Why us?");
+}
+
+#[tokio::test]
+async fn create_an_interview_from_a_template() {
+    let server = server().await;
+    call(
+        "POST",
+        &format!("/interview-templates/{TEMPLATE}/interviews/"),
+    )
+    .and(body_json(json!({"title": "Store assistant (Leeds)"})))
+    .respond_with(json(
+        201,
+        json!({"key": INTERVIEW, "title": "Store assistant (Leeds)"}),
+    ))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let interview = client(&server)
+        .interview_templates()
+        .create_interview(
+            &InterviewTemplateKey::from(TEMPLATE),
+            &InterviewInput {
+                title: Some("Store assistant (Leeds)".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(interview.key, Some(InterviewKey::from(INTERVIEW)));
+}

@@ -1,0 +1,140 @@
+//! `/interviews/`: list with filters (department, owner, search, ordering, page size
+//! clamped to 1..=30), create, get, replace, update, delete.
+
+use crate::common;
+
+use common::*;
+use futures::TryStreamExt;
+use serde_json::json;
+use willo_client::{
+    DepartmentKey, Interview, InterviewFilter, InterviewInput, InterviewKey, UserKey,
+};
+use wiremock::ResponseTemplate;
+use wiremock::matchers::{body_json, query_param};
+
+#[tokio::test]
+async fn list_with_every_filter_parses_the_documented_example() {
+    let server = server().await;
+    call("GET", "/interviews/")
+        .and(query_param("department", "dept1"))
+        .and(query_param("owner", "d62a87cd963f46a0b6d020947fd1dcf5"))
+        .and(query_param("search", "researcher"))
+        .and(query_param("ordering", "-title,key"))
+        .and(query_param("page_size", "30"))
+        .respond_with(json(200, fixture("interviews-list-response.partial.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let page = client(&server)
+        .interviews()
+        .list(
+            InterviewFilter::new()
+                .department(&DepartmentKey::from("dept1"))
+                .owner(&UserKey::from("d62a87cd963f46a0b6d020947fd1dcf5"))
+                .search("researcher")
+                .ordering("-title,key")
+                .page_size(1000),
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.count, Some(1));
+    assert_eq!(page.next, None);
+    let interview = &page.results[0];
+    assert_eq!(interview.key, Some(InterviewKey::from(INTERVIEW)));
+    assert_eq!(interview.title.as_deref(), Some("Researcher"));
+    let owner = interview.owner.as_ref().unwrap();
+    assert_eq!(owner.email.as_deref(), Some("mariecurie@example.com"));
+    assert_eq!(
+        owner.full_name, None,
+        "the truncated fixture has no full name"
+    );
+}
+
+#[tokio::test]
+async fn page_size_zero_is_clamped_to_one() {
+    let server = server().await;
+    call("GET", "/interviews/")
+        .and(query_param("page_size", "1"))
+        .respond_with(json(
+            200,
+            page(
+                json!([{"key": INTERVIEW, "owner": "u1", "questions": []}]),
+                None,
+            ),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let all: Vec<Interview> = client(&server)
+        .interviews()
+        .stream(InterviewFilter::new().page_size(0))
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        all[0].owner.as_ref().unwrap().key,
+        Some(UserKey::from("u1"))
+    );
+    assert_eq!(all[0].extra["questions"], json!([]));
+}
+
+#[tokio::test]
+async fn create_get_replace_update_delete() {
+    let server = server().await;
+    let item = format!("/interviews/{INTERVIEW}/");
+    let body = json!({"key": INTERVIEW, "title": "Researcher", "department": {"key": "dept1"}});
+    call("POST", "/interviews/")
+        .and(body_json(
+            json!({"title": "Researcher", "department": "dept1"}),
+        ))
+        .respond_with(json(201, body.clone()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    call("GET", &item)
+        .respond_with(json(200, body.clone()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    call("PUT", &item)
+        .and(body_json(
+            json!({"title": "Senior Researcher", "department": "dept1"}),
+        ))
+        .respond_with(json(200, body.clone()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    call("PATCH", &item)
+        .and(body_json(json!({"title": "Lab Lead"})))
+        .respond_with(json(200, body.clone()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    call("DELETE", &item)
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let interviews = client.interviews();
+    let input = InterviewInput {
+        title: Some("Researcher".into()),
+        department: Some(DepartmentKey::from("dept1")),
+        ..Default::default()
+    };
+    let created = interviews.create(&input).await.unwrap();
+    assert_eq!(created.department, Some(DepartmentKey::from("dept1")));
+    let key = InterviewKey::from(INTERVIEW);
+    interviews.get(&key).await.unwrap();
+    let whole = InterviewInput {
+        title: Some("Senior Researcher".into()),
+        ..input
+    };
+    interviews.replace(&key, &whole).await.unwrap();
+    let change = InterviewInput {
+        title: Some("Lab Lead".into()),
+        ..Default::default()
+    };
+    interviews.update(&key, &change).await.unwrap();
+    interviews.delete(&key).await.unwrap();
+}

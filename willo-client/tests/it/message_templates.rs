@@ -1,0 +1,104 @@
+//! `/message-templates/`: list, create, get, replace, update, delete; unknown kinds kept.
+
+use crate::common;
+
+use common::*;
+use serde_json::json;
+use willo_client::{ListParams, MessageKind, MessageTemplateInput, MessageTemplateKey};
+use wiremock::ResponseTemplate;
+use wiremock::matchers::body_json;
+
+const TPL: &str = "9a8b7c6d5e4f30211203f4e5d6c7b8a9";
+
+#[tokio::test]
+async fn list_keeps_unknown_kinds() {
+    let server = server().await;
+    call("GET", "/message-templates/")
+        .respond_with(json(
+            200,
+            page(
+                json!([
+                    {"key": TPL, "name": "Invite", "type": "invite", "subject": "Hi"},
+                    {"key": "t2", "type": "sms_nudge"},
+                    {"key": "t3", "type": 7}
+                ]),
+                None,
+            ),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let page = client(&server)
+        .message_templates()
+        .list(ListParams::new())
+        .await
+        .unwrap();
+    assert_eq!(page.results[0].kind, Some(MessageKind::Invite));
+    assert_eq!(page.results[0].extra["subject"], "Hi");
+    assert_eq!(
+        page.results[1].kind,
+        Some(MessageKind::Other("sms_nudge".into()))
+    );
+    assert_eq!(page.results[2].kind, Some(MessageKind::Other("7".into())));
+}
+
+#[tokio::test]
+async fn create_get_replace_update_delete() {
+    let server = server().await;
+    let item = format!("/message-templates/{TPL}/");
+    let body = json!({"key": TPL, "name": "Reminder", "type": "reminder"});
+    call("POST", "/message-templates/")
+        .and(body_json(
+            json!({"name": "Reminder", "type": "reminder", "body": "Don't forget"}),
+        ))
+        .respond_with(json(201, body.clone()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    call("GET", &item)
+        .respond_with(json(200, body.clone()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    call("PUT", &item)
+        .and(body_json(json!({"name": "Reminder 2", "type": "reminder"})))
+        .respond_with(json(200, body.clone()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    call("PATCH", &item)
+        .and(body_json(json!({"name": "Gentle reminder"})))
+        .respond_with(json(200, body.clone()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    call("DELETE", &item)
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let templates = client.message_templates();
+    let mut input = MessageTemplateInput {
+        name: Some("Reminder".into()),
+        kind: Some(MessageKind::Reminder),
+        ..Default::default()
+    };
+    input.extra.insert("body".into(), json!("Don't forget"));
+    let created = templates.create(&input).await.unwrap();
+    assert_eq!(created.kind, Some(MessageKind::Reminder));
+    let key = MessageTemplateKey::from(TPL);
+    templates.get(&key).await.unwrap();
+    let whole = MessageTemplateInput {
+        name: Some("Reminder 2".into()),
+        kind: Some(MessageKind::Reminder),
+        ..Default::default()
+    };
+    templates.replace(&key, &whole).await.unwrap();
+    let change = MessageTemplateInput {
+        name: Some("Gentle reminder".into()),
+        ..Default::default()
+    };
+    templates.update(&key, &change).await.unwrap();
+    templates.delete(&key).await.unwrap();
+}

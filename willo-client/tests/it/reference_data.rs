@@ -1,0 +1,108 @@
+//! Child organisations (`/children/` list and create), languages (`/languages/`) and
+//! IDV countries (`/idv-counties/` by default, overridable).
+
+use crate::common;
+
+use common::*;
+use futures::TryStreamExt;
+use serde_json::json;
+use willo_client::{ChildKey, ChildOrganisationInput, IdvCountry, ListParams};
+use wiremock::matchers::body_json;
+
+#[tokio::test]
+async fn children_list_and_create() {
+    let server = server().await;
+    call("GET", "/children/")
+        .respond_with(json(
+            200,
+            page(
+                json!([{"key": "ch1", "name": "Agency A", "plan": "scale"}]),
+                None,
+            ),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    call("POST", "/children/")
+        .and(body_json(json!({"name": "Agency B"})))
+        .respond_with(json(201, json!({"key": "ch2", "name": "Agency B"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let page = client.children().list(ListParams::new()).await.unwrap();
+    assert_eq!(page.results[0].extra["plan"], "scale");
+    let created = client
+        .children()
+        .create(&ChildOrganisationInput {
+            name: Some("Agency B".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(created.key, Some(ChildKey::from("ch2")));
+}
+
+#[tokio::test]
+async fn languages() {
+    let server = server().await;
+    call("GET", "/languages/")
+        .respond_with(json(
+            200,
+            page(
+                json!([{"code": "en-gb", "name": "English (UK)"}, {"id": 4}]),
+                None,
+            ),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let page = client(&server)
+        .languages()
+        .list(ListParams::new())
+        .await
+        .unwrap();
+    assert_eq!(page.results[0].code.as_deref(), Some("en-gb"));
+    assert_eq!(page.results[1].code, None);
+    assert_eq!(page.results[1].extra["id"], 4);
+}
+
+#[tokio::test]
+async fn idv_countries_use_the_reference_spelling_by_default() {
+    let server = server().await;
+    call("GET", "/idv-counties/")
+        .respond_with(json(
+            200,
+            page(json!([{"code": "GB", "name": "United Kingdom"}]), None),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let all: Vec<IdvCountry> = client(&server)
+        .idv_countries()
+        .stream(ListParams::new())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(all[0].name.as_deref(), Some("United Kingdom"));
+}
+
+#[tokio::test]
+async fn idv_countries_path_is_overridable() {
+    let server = server().await;
+    call("GET", "/idv-countries/")
+        .respond_with(json(200, page(json!([{"code": "IE"}]), None)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = builder(&server)
+        .idv_countries_path("/idv-countries/")
+        .build()
+        .unwrap();
+    let page = client
+        .idv_countries()
+        .list(ListParams::new())
+        .await
+        .unwrap();
+    assert_eq!(page.results[0].code.as_deref(), Some("IE"));
+}

@@ -1,0 +1,94 @@
+//! `/users/`: list, invite, get, update, delete (no PUT); unknown roles kept.
+
+use crate::common;
+
+use common::*;
+use serde_json::json;
+use willo_client::{ListParams, UserInput, UserKey, UserRole};
+use wiremock::ResponseTemplate;
+use wiremock::matchers::body_json;
+
+const USER: &str = "d62a87cd963f46a0b6d020947fd1dcf5";
+
+#[tokio::test]
+async fn list_and_invite() {
+    let server = server().await;
+    call("GET", "/users/")
+        .respond_with(json(
+            200,
+            page(
+                json!([
+                    {"key": USER, "email": "mariecurie@example.com", "full_name": "Marie Curie", "role": "owner"},
+                    {"key": "u2", "role": "Super Reviewer", "last_login": null}
+                ]),
+                None,
+            ),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    call("POST", "/users/")
+        .and(body_json(
+            json!({"email": "pierre@example.com", "full_name": "Pierre Curie", "role": "standard"}),
+        ))
+        .respond_with(json(
+            201,
+            json!({"key": "u3", "email": "pierre@example.com"}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let page = client.users().list(ListParams::new()).await.unwrap();
+    assert_eq!(page.results[0].role, Some(UserRole::Owner));
+    assert_eq!(page.results[0].full_name.as_deref(), Some("Marie Curie"));
+    assert_eq!(
+        page.results[1].role,
+        Some(UserRole::Other("Super Reviewer".into()))
+    );
+    let invited = client
+        .users()
+        .invite(&UserInput {
+            email: Some("pierre@example.com".into()),
+            full_name: Some("Pierre Curie".into()),
+            role: Some(UserRole::Standard),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(invited.key, Some(UserKey::from("u3")));
+}
+
+#[tokio::test]
+async fn get_update_delete() {
+    let server = server().await;
+    let item = format!("/users/{USER}/");
+    call("GET", &item)
+        .respond_with(json(200, json!({"key": USER, "role": "admin"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    call("PATCH", &item)
+        .and(body_json(json!({"role": "admin"})))
+        .respond_with(json(200, json!({"key": USER, "role": "admin"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    call("DELETE", &item)
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let key = UserKey::from(USER);
+    assert_eq!(
+        client.users().get(&key).await.unwrap().role,
+        Some(UserRole::Admin)
+    );
+    let change = UserInput {
+        role: Some(UserRole::Admin),
+        ..Default::default()
+    };
+    client.users().update(&key, &change).await.unwrap();
+    client.users().delete(&key).await.unwrap();
+}
