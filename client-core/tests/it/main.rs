@@ -1,7 +1,0 @@
-//! The integration tests of `client-core`, one module per area.
-//!
-//! They share one test binary on purpose: every binary links the whole dependency tree
-//! again, so one per crate keeps CI's link time and disk use down.
-
-mod request_spans;
-mod transport;
