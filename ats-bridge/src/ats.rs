@@ -114,7 +114,8 @@ pub trait Ats: Send + Sync + fmt::Debug {
     /// Turn a payload produced by [`Ats::verify_webhook`] into normalised events. May
     /// call the API (SmartRecruiters deliveries carry ids only). A delivery the bridge
     /// does not act on yields [`AtsEvent::Unknown`], not an error; a transient error
-    /// means "resolve it again later".
+    /// means "resolve it again later". A stage change resolved by reading the
+    /// candidate's record can carry their details, so the invite does not read it again.
     async fn resolve_webhook(&self, payload: &[u8]) -> AtsResult<Vec<AtsEvent>>;
 
     /// Verify and resolve in one step, for callers without an inbox.

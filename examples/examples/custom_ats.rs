@@ -100,6 +100,14 @@ impl Row {
             job: self.job.as_str().into(),
         }
     }
+
+    fn details(&self) -> CandidateDetails {
+        CandidateDetails {
+            name: self.name.clone(),
+            email: Some(self.email.clone()),
+            phone: None,
+        }
+    }
 }
 
 /// The webhook body the sheet posts on a stage change: `event id,row,stage`.
@@ -286,12 +294,7 @@ impl Ats for SheetAts {
     }
 
     async fn candidate(&self, application: &ApplicationRef) -> AtsResult<CandidateDetails> {
-        let row = self.row(application.application.as_str())?;
-        Ok(CandidateDetails {
-            name: row.name,
-            email: Some(row.email),
-            phone: None,
-        })
+        Ok(self.row(application.application.as_str())?.details())
     }
 
     /// Signature first (a forged body is never parsed), then age, then shape. Sync and
@@ -321,7 +324,8 @@ impl Ats for SheetAts {
         })
     }
 
-    /// Rows are read back so the event carries the row's job as the sheet has it now.
+    /// Rows are read back so the event carries the row's job as the sheet has it now,
+    /// and the person on it, so the engine need not ask for them again.
     async fn resolve_webhook(&self, payload: &[u8]) -> AtsResult<Vec<AtsEvent>> {
         let change = StageChange::parse(payload)
             .map_err(|e| AtsError::Invalid(format!("stored delivery: {e}")))?;
@@ -329,6 +333,7 @@ impl Ats for SheetAts {
         Ok(vec![AtsEvent::StageChanged {
             application: row.application(),
             stage: change.stage.into(),
+            details: Some(row.details()),
         }])
     }
 

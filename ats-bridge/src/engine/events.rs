@@ -26,12 +26,23 @@ impl Engine {
     ) -> Result<Action, EngineError> {
         let connection = self.ats(ats)?.clone();
         match event {
-            AtsEvent::StageChanged { application, stage } => {
+            AtsEvent::StageChanged {
+                application,
+                stage,
+                details,
+            } => {
                 let rules = &self.inner.rules;
                 match rules.interview_for(ats, &application.job, stage) {
                     Some(interview) => {
-                        self.invite(&connection, application, interview, InviteCause::Rule)
-                            .await
+                        let cause = InviteCause::Rule;
+                        self.invite_knowing(
+                            &connection,
+                            application,
+                            interview,
+                            cause,
+                            details.clone(),
+                        )
+                        .await
                     }
                     None => Ok(Action::Ignored(Ignored::NoRule)),
                 }

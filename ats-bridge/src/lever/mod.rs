@@ -349,7 +349,8 @@ impl Ats for LeverAts {
     }
 
     /// A `candidateStageChange` carries no posting: the opportunity is fetched to
-    /// learn it, and an opportunity without a posting (a lead not applied to any job)
+    /// learn it (and the candidate's details, handed on with the event so an invite
+    /// reads nothing more), and an opportunity without a posting (a lead not applied to any job)
     /// yields [`AtsEvent::Unknown`] since no job rule can match it. `candidateDeleted`
     /// names the contact, or the opportunity when the delivery has no contact id.
     async fn resolve_webhook(&self, payload: &[u8]) -> AtsResult<Vec<AtsEvent>> {
@@ -372,6 +373,7 @@ impl Ats for LeverAts {
                             job: posting.as_str().into(),
                         },
                         stage: to_stage.as_str().into(),
+                        details: details_of(&opportunity),
                     },
                     None => AtsEvent::Unknown {
                         name: delivery.event.to_string(),

@@ -126,6 +126,7 @@ impl SmartRecruitersAts {
                 candidate,
                 job,
             },
+            details: None,
         })
     }
 

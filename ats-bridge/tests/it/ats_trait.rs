@@ -81,6 +81,7 @@ impl Ats for TinyAts {
         Ok(vec![AtsEvent::StageChanged {
             application: application(n),
             stage: "screen".into(),
+            details: None,
         }])
     }
 
@@ -123,7 +124,8 @@ async fn an_integrators_ats_works_through_a_trait_object() {
         events,
         [AtsEvent::StageChanged {
             application: application(7),
-            stage: "screen".into()
+            stage: "screen".into(),
+            details: None,
         }]
     );
     let refused = ats

@@ -79,6 +79,7 @@ fn stage_changed(n: u32) -> AtsEvent {
     AtsEvent::StageChanged {
         application: app(n, "job-open"),
         stage: "screen".into(),
+        details: None,
     }
 }
 
@@ -161,6 +162,7 @@ async fn the_reconciler_invites_what_webhooks_missed_resuming_from_its_cursor() 
     let closed = AtsEvent::StageChanged {
         application: app(101, "job-closed"),
         stage: "screen".into(),
+        details: None,
     };
     let action = s
         .engine
@@ -605,6 +607,7 @@ async fn one_persons_two_applications_arriving_together_get_one_invite() {
     let second_moved = AtsEvent::StageChanged {
         application: second.clone(),
         stage: "screen".into(),
+        details: None,
     };
     let (tiny, first_moved) = ("tiny".into(), stage_changed(1));
     let (first, other) = tokio::join!(

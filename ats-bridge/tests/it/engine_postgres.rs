@@ -53,6 +53,7 @@ async fn two_engines_racing_on_the_same_200_events_send_exactly_200_invites() {
     let event = |n: u32| AtsEvent::StageChanged {
         application: app(n, "job-open"),
         stage: "screen".into(),
+        details: None,
     };
     let runs = engines.iter().map(|engine| {
         let engine = engine.clone();

@@ -125,6 +125,7 @@ fn stage_changed() -> AtsEvent {
     AtsEvent::StageChanged {
         application: application(),
         stage: TRIGGER_STAGE.into(),
+        details: None,
     }
 }
 

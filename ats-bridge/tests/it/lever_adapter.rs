@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use ats_bridge::lever::{LeverAts, LeverAtsConfig, NOTE_MAX_CHARS, interview_tag};
 use ats_bridge::model::{
-    ApplicationRef, AtsEvent, InterviewKey, InterviewOutcome, Job, JobId, JobState, Stage, StageId,
-    WriteBack,
+    ApplicationRef, AtsEvent, CandidateDetails, InterviewKey, InterviewOutcome, Job, JobId,
+    JobState, Stage, StageId, WriteBack,
 };
 use ats_bridge::note::render_note;
 use ats_bridge::rules::Rules;
@@ -250,6 +250,12 @@ async fn a_signed_stage_change_is_resolved_to_its_posting() {
                 job: POSTING.into(),
             },
             stage: "7c2690d8-6308-4ed9-ae2a-cbfe7db26593".into(),
+            // Read with the posting: the invite needs no second look at the opportunity.
+            details: Some(CandidateDetails {
+                name: "Shane Smith".into(),
+                email: Some("shane@exampleq3.com".into()),
+                phone: Some("(123) 456-7891".into()),
+            }),
         }]
     );
 }

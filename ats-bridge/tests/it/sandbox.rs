@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use ats_bridge::Ats;
 use ats_bridge::lever::{LeverAts, LeverAtsConfig};
-use ats_bridge::model::{ApplicationRef, AtsEvent, WriteBack};
+use ats_bridge::model::{ApplicationRef, AtsEvent, CandidateDetails, WriteBack};
 use ats_bridge::sandbox::{Faults, Sandbox, SandboxConfig, Seed, Vendor};
 use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig};
 use axum::body::Bytes;
@@ -338,7 +338,11 @@ async fn smartrecruiters_handshake_then_signed_status_deliveries() {
         .await
         .unwrap();
     match &events[..] {
-        [AtsEvent::StageChanged { application, stage }] => {
+        [
+            AtsEvent::StageChanged {
+                application, stage, ..
+            },
+        ] => {
             assert_eq!(stage.as_str(), "INTERVIEW/Video interview");
             assert_eq!(application.candidate.as_str(), candidate);
             assert_eq!(application.job.as_str(), job);
@@ -527,11 +531,17 @@ async fn lever_signed_deliveries_and_write_back() {
         candidate: lever.contact(&opportunity).unwrap().as_str().into(),
         job: posting.as_str().into(),
     };
+    let person = lever.opportunity(&opportunity).unwrap();
     assert_eq!(
         events,
         vec![AtsEvent::StageChanged {
             application: application.clone(),
             stage: ats_bridge::sandbox::lever::STAGE_RECRUITER_SCREEN.into(),
+            details: Some(CandidateDetails {
+                name: person.name,
+                email: Some(person.email),
+                phone: Some(person.phone),
+            }),
         }]
     );
 

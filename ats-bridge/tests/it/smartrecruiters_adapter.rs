@@ -264,6 +264,7 @@ async fn a_status_update_becomes_a_stage_change_at_the_current_status() {
         vec![AtsEvent::StageChanged {
             application: app_ref(),
             stage: StageId::from("INTERVIEW/Video call"),
+            details: None,
         }]
     );
 }
@@ -284,7 +285,10 @@ async fn the_pair_names_the_application_with_or_without_an_application_id() {
         .webhook_events(&headers, &body)
         .await
         .unwrap();
-    let AtsEvent::StageChanged { application, stage } = &events[0] else {
+    let AtsEvent::StageChanged {
+        application, stage, ..
+    } = &events[0]
+    else {
         panic!("{events:?}");
     };
     assert_eq!(application.application.as_str(), "c1:j1");

@@ -260,6 +260,7 @@ impl Ats for MemoryAts {
         Ok(vec![AtsEvent::StageChanged {
             application: moved,
             stage: stage.into(),
+            details: None,
         }])
     }
 
@@ -492,7 +493,7 @@ async fn a_delivery_resolved_to_the_wrong_stage_fails_and_shows_what_came_out() 
         reason(&report, Check::WebhookGenuineResolves),
         "resolve_webhook() gave [StageChanged { application: ApplicationRef { application: \
          ApplicationId(\"app-3\"), candidate: CandidateId(\"cand-app-3\"), job: JobId(\"job-1\") }, \
-         stage: StageId(\"new\") }], not a stage change of application `app-3` on job `job-1` \
+         stage: StageId(\"new\"), details: None }], not a stage change of application `app-3` on job `job-1` \
          to `screen`"
     );
 }

@@ -68,7 +68,10 @@ pub(crate) async fn genuine_resolves(ctx: &Ctx<'_>, genuine: &Genuine) -> Verdic
     let wanted = &fixture.application;
     let mut renamed = None;
     for event in &events {
-        if let AtsEvent::StageChanged { application, stage } = event {
+        if let AtsEvent::StageChanged {
+            application, stage, ..
+        } = event
+        {
             let same_move = application.job == wanted.job && stage == &fixture.trigger_stage;
             if same_move && application.application == wanted.application {
                 return Ok(Outcome::Passed);

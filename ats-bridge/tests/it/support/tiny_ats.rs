@@ -97,6 +97,7 @@ impl Ats for TinyAts {
         Ok(vec![AtsEvent::StageChanged {
             application: app(n, "job-open"),
             stage: "screen".into(),
+            details: None,
         }])
     }
 
