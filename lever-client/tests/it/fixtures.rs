@@ -1,4 +1,4 @@
-//! Every example payload in shared/reference/lever/examples parses into its model, and
+//! Every example payload in fixtures/lever parses into its model, and
 //! no file in that folder is left unchecked.
 
 use crate::common;

@@ -60,10 +60,10 @@ pub fn ok(body: Value) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(body)
 }
 
-/// A documented example from `shared/reference/<vendor>/examples/<name>`.
+/// A documented example from `fixtures/<vendor>/<name>`.
 pub fn fixture(vendor: &str, name: &str) -> Value {
     let file = format!(
-        "{}/../../shared/reference/{vendor}/examples/{name}",
+        "{}/../fixtures/{vendor}/{name}",
         env!("CARGO_MANIFEST_DIR")
     );
     let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{file}: {e}"));

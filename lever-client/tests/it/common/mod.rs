@@ -18,7 +18,7 @@ pub const OPP: &str = "6408dc54-7015-4e5b-8d60-23afff2b1efc";
 
 pub fn fixture_path(name: &str) -> String {
     format!(
-        "{}/../../shared/reference/lever/examples/{name}",
+        "{}/../fixtures/lever/{name}",
         env!("CARGO_MANIFEST_DIR")
     )
 }

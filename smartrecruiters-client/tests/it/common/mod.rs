@@ -10,10 +10,10 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 pub const API_KEY: &str = "test-api-key-0123456789abcdef0123";
 
-/// The text of a fixture from shared/reference/smartrecruiters/examples.
+/// The text of a fixture from fixtures/smartrecruiters.
 pub fn fixture_text(name: &str) -> String {
     let path = format!(
-        "{}/../../shared/reference/smartrecruiters/examples/{name}",
+        "{}/../fixtures/smartrecruiters/{name}",
         env!("CARGO_MANIFEST_DIR")
     );
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))

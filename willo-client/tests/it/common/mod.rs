@@ -52,10 +52,10 @@ pub fn client(server: &MockServer) -> WilloClient {
     builder(server).build().expect("client builds")
 }
 
-/// A fixture from `shared/reference/willo/examples/`, unwrapped from its `body`.
+/// A fixture from `fixtures/willo/`, unwrapped from its `body`.
 pub fn fixture(name: &str) -> Value {
     let path = format!(
-        "{}/../../shared/reference/willo/examples/{name}",
+        "{}/../fixtures/willo/{name}",
         env!("CARGO_MANIFEST_DIR")
     );
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
