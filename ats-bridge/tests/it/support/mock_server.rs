@@ -62,10 +62,7 @@ pub fn ok(body: Value) -> ResponseTemplate {
 
 /// A documented example from `fixtures/<vendor>/<name>`.
 pub fn fixture(vendor: &str, name: &str) -> Value {
-    let file = format!(
-        "{}/../fixtures/{vendor}/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let file = format!("{}/../fixtures/{vendor}/{name}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{file}: {e}"));
     serde_json::from_str(&text).unwrap()
 }

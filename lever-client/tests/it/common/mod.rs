@@ -17,10 +17,7 @@ pub const USER: &str = "be129d9b-50da-4485-9377-0d83e981f30b";
 pub const OPP: &str = "6408dc54-7015-4e5b-8d60-23afff2b1efc";
 
 pub fn fixture_path(name: &str) -> String {
-    format!(
-        "{}/../fixtures/lever/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    )
+    format!("{}/../fixtures/lever/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 pub fn fixture(name: &str) -> String {

@@ -54,10 +54,7 @@ pub fn client(server: &MockServer) -> WilloClient {
 
 /// A fixture from `fixtures/willo/`, unwrapped from its `body`.
 pub fn fixture(name: &str) -> Value {
-    let path = format!(
-        "{}/../fixtures/willo/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/../fixtures/willo/{name}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let value: Value = serde_json::from_str(&text).expect("fixture is JSON");
     value.get("body").cloned().unwrap_or(value)
