@@ -3,6 +3,8 @@
 //! Backends load the row (under a lock or inside a write transaction), apply one of
 //! these functions and save the result, so every backend has the same semantics.
 
+use std::collections::BTreeSet;
+
 use super::{Claim, LedgerKey, LedgerRow, RowState, StoreError, StoreResult};
 use crate::model::{CandidateId, JobId, ParticipantKey};
 
@@ -275,6 +277,13 @@ pub(crate) fn is_due(row: &LedgerRow, now_ms: i64) -> bool {
         }
         _ => false,
     }
+}
+
+/// The Willo participants of `rows`, each once (see [`super::Store::cancel_candidate`]).
+pub(crate) fn participants(rows: &[LedgerRow]) -> BTreeSet<&ParticipantKey> {
+    rows.iter()
+        .filter_map(|row| row.participant.as_ref())
+        .collect()
 }
 
 /// Whether the reconciler should check the row (see [`super::Store::stale_invites`]).

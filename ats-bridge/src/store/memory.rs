@@ -1,7 +1,7 @@
 //! The in-memory store, for tests and single-process experiments. Nothing survives
 //! the process.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
@@ -192,10 +192,30 @@ impl Store for MemoryStore {
         now_ms: i64,
     ) -> StoreResult<u64> {
         let mut inner = self.lock();
+        let theirs = |row: &LedgerRow| &row.key.ats == ats && &row.candidate == candidate;
+        let participants: BTreeSet<ParticipantKey> = inner
+            .rows
+            .values()
+            .filter(|row| theirs(row))
+            .filter_map(|row| row.participant.clone())
+            .collect();
+        for participant in participants {
+            let shared = inner
+                .rows
+                .values()
+                .any(|row| !theirs(row) && row.participant.as_ref() == Some(&participant));
+            if !shared {
+                let needle = participant.as_str().as_bytes();
+                inner.inbox.retain(|_, entry| {
+                    let in_flight = entry.lease_until_ms.is_some_and(|until| until > now_ms);
+                    in_flight || !contains(&entry.item.payload, needle)
+                });
+            }
+        }
         let changed = inner
             .rows
             .values_mut()
-            .filter(|row| &row.key.ats == ats && &row.candidate == candidate)
+            .filter(|row| theirs(row))
             .map(|row| ledger::cancel(row, now_ms))
             .filter(|changed| *changed)
             .count();
@@ -337,4 +357,12 @@ impl Store for MemoryStore {
     async fn status(&self) -> StoreResult<StatusReport> {
         Ok(StatusReport::from_rows(self.lock().rows.values()))
     }
+}
+
+/// Whether `needle` (not empty) occurs in `haystack`.
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty()
+        && haystack
+            .windows(needle.len())
+            .any(|window| window == needle)
 }

@@ -408,6 +408,15 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// The candidate was deleted: every row of theirs in `ats` that is not synced (or
     /// already cancelled) becomes cancelled, with its error text, lease, retry time and
     /// participant link erased. Synced rows are untouched. Returns how many changed.
+    ///
+    /// In the same transaction, received deliveries that name one of their Willo
+    /// participants (of any of their rows, synced ones included) are deleted, processed
+    /// or not: Willo deliveries can carry the person's name and e-mail, which must not
+    /// outlive them until the inbox retention runs out. A participant that a row of
+    /// another candidate shares (the same person as two candidates) keeps its
+    /// deliveries, and so does a delivery under a live lease (a worker is on it; the
+    /// retention removes it later). Payloads are matched on the key's text, which is
+    /// safe for Willo's 32-hex keys: one cannot be part of another.
     async fn cancel_candidate(
         &self,
         ats: &AtsName,

@@ -394,9 +394,25 @@ impl Store for SqliteStore {
                     .bind(candidate.as_str())
                     .fetch_all(&mut *tx)
                     .await?;
+                let rows = rows.iter().map(read_row).collect::<StoreResult<Vec<_>>>()?;
+                for participant in ledger::participants(&rows) {
+                    // A scan of the inbox, which the retention keeps short; deletions are rare.
+                    sqlx::query(
+                        "DELETE FROM inbox WHERE instr(payload, ?) > 0 \
+                           AND (lease_until_ms IS NULL OR lease_until_ms <= ?) \
+                           AND NOT EXISTS (SELECT 1 FROM ledger WHERE participant = ? \
+                             AND NOT (ats = ? AND candidate = ?))",
+                    )
+                    .bind(participant.as_str().as_bytes())
+                    .bind(now_ms)
+                    .bind(participant.as_str())
+                    .bind(ats.as_str())
+                    .bind(candidate.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 let mut changed = 0;
-                for row in &rows {
-                    let mut row = read_row(row)?;
+                for mut row in rows {
                     if ledger::cancel(&mut row, now_ms) {
                         save_row(&mut tx, &row).await?;
                         changed += 1;

@@ -33,6 +33,7 @@ pub async fn run_store_suite(store: &dyn Store) {
     cancellation(store).await;
     inbox(store).await;
     inbox_pruning(store).await;
+    deletion_erases_deliveries(store).await;
     cursors(store).await;
     status(store).await;
 }
@@ -816,6 +817,87 @@ pub async fn inbox_pruning(store: &dyn Store) {
     );
     let old_again = again.iter().find(|i| i.dedupe_key == "old").unwrap();
     assert!(old_again.id > id_of("waiting"), "ids are never reused");
+}
+
+/// A deleted candidate's Willo deliveries go with them, processed or waiting; one a
+/// worker holds, one naming a participant another candidate shares, and one about
+/// somebody else stay.
+pub async fn deletion_erases_deliveries(store: &dyn Store) {
+    const T: i64 = 1_000_000;
+    const SOURCE: &str = "willo-erasure";
+    const INVITED: &str = "e1a5ed0000000000000000000000000a";
+    const SYNCED: &str = "e1a5ed0000000000000000000000000b";
+    const SHARED: &str = "e1a5ed0000000000000000000000000c";
+    const STRANGER: &str = "e1a5ed0000000000000000000000000d";
+    let (gone, twin, j) = (candidate("cand-erased"), candidate("cand-twin"), job());
+    let synced = key("erase-synced");
+    let rows = [
+        (key("erase-invited"), &gone, INVITED),
+        (synced.clone(), &gone, SYNCED),
+        (key("erase-shared"), &gone, SHARED),
+        (key("erase-twin"), &twin, SHARED),
+    ];
+    for (k, c, participant) in &rows {
+        store.claim_invite(k, c, &j, "w1", T, LEASE).await.unwrap();
+        store
+            .record_invited(k, &ParticipantKey::new(*participant), T + 1)
+            .await
+            .unwrap();
+    }
+    store
+        .record_synced(&synced, "completed", T + 2)
+        .await
+        .unwrap();
+
+    let deliver = |dedupe_key: &'static str, participant: &str| {
+        let payload = format!(r#"{{"participant":"{participant}","email":"a@example.com"}}"#);
+        async move {
+            assert!(
+                store
+                    .inbox_insert(SOURCE, dedupe_key, payload.as_bytes(), T)
+                    .await
+                    .unwrap()
+            );
+        }
+    };
+    let ours = |items: Vec<super::InboxItem>| -> Vec<super::InboxItem> {
+        items.into_iter().filter(|i| i.source == SOURCE).collect()
+    };
+    deliver("processed-invited", INVITED).await;
+    deliver("shared", SHARED).await;
+    deliver("stranger", STRANGER).await;
+    for item in ours(store.inbox_claim("w1", T + 10, LEASE, 100).await.unwrap()) {
+        store.inbox_done(item.id, T + 11).await.unwrap();
+    }
+    deliver("held-invited", INVITED).await;
+    let held = ours(store.inbox_claim("w2", T + 20, LEASE, 100).await.unwrap());
+    assert_eq!(held.len(), 1);
+    deliver("waiting-synced", SYNCED).await;
+
+    let changed = store
+        .cancel_candidate(&AtsName::new("lever"), &gone, T + 30)
+        .await
+        .unwrap();
+    assert_eq!(
+        changed, 2,
+        "the invited and shared rows; the synced row stays"
+    );
+
+    // A delivery stored again is new exactly when the first copy was erased.
+    for (dedupe_key, erased) in [
+        ("processed-invited", true),
+        ("waiting-synced", true),
+        ("held-invited", false),
+        ("shared", false),
+        ("stranger", false),
+    ] {
+        let new = store
+            .inbox_insert(SOURCE, dedupe_key, b"{}", T + 40)
+            .await
+            .unwrap();
+        assert_eq!(new, erased, "{dedupe_key}");
+    }
+    store.inbox_done(held[0].id, T + 50).await.unwrap();
 }
 
 /// Reconciler cursors are saved and overwritten.

@@ -483,6 +483,8 @@ async fn late_and_repeated_willo_news_write_one_note_then_the_decision_moves_lab
 async fn a_deleted_candidate_cancels_the_invited_row_and_erases_the_link() {
     let w = world().await;
     invite(&w).await;
+    // Willo's delivery about them (it can carry their name and e-mail), still waiting.
+    assert!(inbox_willo_delivery(w.store.as_ref(), WebhookEvent::StageChange).await);
 
     let action = w
         .engine
@@ -508,6 +510,10 @@ async fn a_deleted_candidate_cancels_the_invited_row_and_erases_the_link() {
     assert!(
         participant_row(w.store.as_ref()).await.is_none(),
         "the participant link is erased"
+    );
+    assert!(
+        inbox_willo_delivery(w.store.as_ref(), WebhookEvent::StageChange).await,
+        "the delivery is erased too: its copy is stored as new"
     );
 
     // Willo's news about the participant now concerns no one: no request at all.
