@@ -4,6 +4,7 @@
 //! again, so one per crate keeps CI's link time and disk use down.
 
 mod custom_ats;
+mod ledger;
 mod pre_application;
 mod quickstart;
 mod recruiter_trigger;

@@ -1,0 +1,189 @@
+//! The ledger example: it shows where rows stand and why they failed, and puts failed
+//! rows back where they failed, one or all (or those with a given error).
+
+#[path = "../../examples/ledger.rs"]
+#[allow(dead_code)]
+mod example;
+
+use ats_bridge::model::{CandidateId, JobId, ParticipantKey};
+use ats_bridge::store::{LedgerKey, MemoryStore, RowState, Store};
+use example::Command;
+
+const NOW: i64 = 10_000_000;
+const LEASE: i64 = 60_000;
+
+fn key(application: &str) -> LedgerKey {
+    LedgerKey::new("lever", application, "interview-1")
+}
+
+/// A row claimed and failed with `error` `ago_ms` before `NOW`; `invited` first if so.
+async fn failed(store: &dyn Store, application: &str, invited: bool, error: &str, ago_ms: i64) {
+    let (k, at) = (key(application), NOW - ago_ms);
+    let candidate = CandidateId::from(format!("cand-{application}"));
+    store
+        .claim_invite(&k, &candidate, &JobId::from("posting-1"), "w", at, LEASE)
+        .await
+        .unwrap();
+    if invited {
+        let participant = ParticipantKey::from(format!("participant-{application}"));
+        store.record_invited(&k, &participant, at).await.unwrap();
+    }
+    store.record_failed(&k, error, at).await.unwrap();
+}
+
+async fn run(store: &dyn Store, command: Command) -> Result<String, String> {
+    let mut out = Vec::new();
+    let result = example::run(store, &command, NOW, &mut out).await;
+    let text = String::from_utf8(out).unwrap();
+    result.map(|()| text).map_err(|e| e.to_string())
+}
+
+async fn state(store: &dyn Store, application: &str) -> RowState {
+    store.row(&key(application)).await.unwrap().unwrap().state
+}
+
+async fn ledger_with_failures() -> MemoryStore {
+    let store = MemoryStore::new();
+    failed(&store, "app-1", false, "the API refused the credentials (check the API key or token): 401 Invalid token (POST /participants/)", 90_000).await;
+    failed(&store, "app-2", true, "the API refused the credentials (check the API key or token): 401 Unauthorized (POST /opportunities/{id}/notes)", 3 * 3_600_000).await;
+    failed(
+        &store,
+        "app-3",
+        false,
+        "invalid request: the phone number must be E.164 with the country code",
+        30_000,
+    )
+    .await;
+    store
+        .claim_invite(
+            &key("app-4"),
+            &CandidateId::from("cand-app-4"),
+            &JobId::from("posting-1"),
+            "w",
+            NOW,
+            LEASE,
+        )
+        .await
+        .unwrap();
+    store
+}
+
+#[tokio::test]
+async fn status_counts_rows_and_lists_failures_newest_first() {
+    let store = ledger_with_failures().await;
+    let text = run(&store, Command::Status).await.unwrap();
+    assert!(
+        text.starts_with(
+            "rows: pending 1, invited 0, responded 0, synced 0, cancelled 0, failed 3\n  \
+             lever job posting-1: pending 1, invited 0, responded 0, synced 0, cancelled 0, \
+             failed 3\nfailed rows, newest first (ATS/application/interview):\n"
+        ),
+        "{text}"
+    );
+    let failures: Vec<&str> = text.lines().skip(3).collect();
+    assert_eq!(
+        failures,
+        [
+            "  lever/app-3/interview-1  failed while pending, 0 attempt(s), 30 s ago: \
+             invalid request: the phone number must be E.164 with the country code",
+            "  lever/app-1/interview-1  failed while pending, 0 attempt(s), 90 s ago: \
+             the API refused the credentials (check the API key or token): 401 Invalid token \
+             (POST /participants/)",
+            "  lever/app-2/interview-1  failed while invited, 0 attempt(s), 3 h ago: \
+             the API refused the credentials (check the API key or token): 401 Unauthorized \
+             (POST /opportunities/{id}/notes)",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn redrive_failed_with_a_text_puts_back_only_the_rows_whose_error_has_it() {
+    let store = ledger_with_failures().await;
+    let text = run(
+        &store,
+        Command::RedriveFailed(Some("refused the credentials".into())),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        text,
+        "re-driven: lever/app-1/interview-1\nre-driven: lever/app-2/interview-1\n\
+         2 row(s) re-driven\n"
+    );
+    assert_eq!(state(&store, "app-1").await, RowState::Pending);
+    assert_eq!(
+        state(&store, "app-2").await,
+        RowState::Invited,
+        "where it failed"
+    );
+    assert_eq!(state(&store, "app-3").await, RowState::Failed);
+
+    let text = run(&store, Command::RedriveFailed(None)).await.unwrap();
+    assert_eq!(
+        text,
+        "re-driven: lever/app-3/interview-1\n1 row(s) re-driven\n"
+    );
+    let text = run(&store, Command::Status).await.unwrap();
+    assert!(text.contains("failed 0\n"), "{text}");
+    assert!(text.ends_with("no failed rows\n"), "{text}");
+}
+
+#[tokio::test]
+async fn redrive_of_one_row_and_of_a_row_that_is_not_failed() {
+    let store = ledger_with_failures().await;
+    let text = run(&store, Command::Redrive(key("app-3"))).await.unwrap();
+    assert_eq!(text, "re-driven: lever/app-3/interview-1\n");
+    assert_eq!(state(&store, "app-3").await, RowState::Pending);
+
+    let error = run(&store, Command::Redrive(key("app-4")))
+        .await
+        .unwrap_err();
+    assert!(
+        error.starts_with("lever/app-4/interview-1 was not re-driven: "),
+        "{error}"
+    );
+    let error = run(&store, Command::Redrive(key("nobody")))
+        .await
+        .unwrap_err();
+    assert!(error.contains("not re-driven"), "{error}");
+}
+
+#[tokio::test]
+async fn more_failed_rows_than_the_store_lists_at_once_are_all_re_driven() {
+    let store = MemoryStore::new();
+    for n in 0..250 {
+        failed(&store, &format!("bulk-{n}"), false, "Unauthorized", n).await;
+    }
+    let text = run(&store, Command::RedriveFailed(None)).await.unwrap();
+    assert!(text.ends_with("250 row(s) re-driven\n"), "{text}");
+    assert_eq!(
+        store.status().await.unwrap().by_state[&RowState::Pending],
+        250
+    );
+}
+
+#[test]
+fn arguments_are_parsed_and_anything_else_gets_the_usage() {
+    let args = |words: &[&str]| example::parse(words.iter().map(|w| w.to_string()));
+    assert_eq!(args(&["status"]).unwrap(), (None, Command::Status));
+    assert_eq!(
+        args(&["--config", "prod.toml", "redrive", "lever", "a1", "i1"]).unwrap(),
+        (
+            Some("prod.toml".into()),
+            Command::Redrive(LedgerKey::new("lever", "a1", "i1"))
+        )
+    );
+    assert_eq!(
+        args(&["redrive-failed", "E.164"]).unwrap().1,
+        Command::RedriveFailed(Some("E.164".into()))
+    );
+    for wrong in [
+        &[][..],
+        &["redrive", "lever"],
+        &["status", "extra"],
+        &["--config"],
+    ] {
+        let error = args(wrong).unwrap_err().to_string();
+        assert!(error.starts_with("usage: ledger"), "{wrong:?}: {error}");
+    }
+}
