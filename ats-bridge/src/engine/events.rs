@@ -34,12 +34,11 @@ impl Engine {
                 let rules = &self.inner.rules;
                 match rules.interview_for(ats, &application.job, stage) {
                     Some(interview) => {
-                        let cause = InviteCause::Rule;
                         self.invite_knowing(
                             &connection,
                             application,
                             interview,
-                            cause,
+                            InviteCause::Rule,
                             details.clone(),
                         )
                         .await

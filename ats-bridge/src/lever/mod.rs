@@ -350,9 +350,10 @@ impl Ats for LeverAts {
 
     /// A `candidateStageChange` carries no posting: the opportunity is fetched to
     /// learn it (and the candidate's details, handed on with the event so an invite
-    /// reads nothing more), and an opportunity without a posting (a lead not applied to any job)
-    /// yields [`AtsEvent::Unknown`] since no job rule can match it. `candidateDeleted`
-    /// names the contact, or the opportunity when the delivery has no contact id.
+    /// reads nothing more), and an opportunity without a posting (a lead not applied
+    /// to any job) yields [`AtsEvent::Unknown`] since no job rule can match it.
+    /// `candidateDeleted` names the contact, or the opportunity when the delivery has
+    /// no contact id.
     async fn resolve_webhook(&self, payload: &[u8]) -> AtsResult<Vec<AtsEvent>> {
         let delivery: Delivery = serde_json::from_slice(payload)
             .map_err(|e| AtsError::Invalid(format!("not a Lever delivery: {e}")))?;
