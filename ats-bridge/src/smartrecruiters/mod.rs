@@ -102,7 +102,10 @@ impl SmartRecruitersAts {
     }
 
     /// `application.status.updated`: the delivery says something changed; the current
-    /// status says where the application is now.
+    /// status says where the application is now. It is read from the candidate, whose
+    /// assignments carry each application's status, so the event also carries the
+    /// candidate's details and an invite reads nothing more; an application missing
+    /// from the assignments (or listed without a status) is read on its own.
     async fn status_updated(&self, event: &sr::webhooks::ApplicationEvent) -> AtsResult<AtsEvent> {
         let candidate = CandidateId::from(event.candidate_id.as_str());
         let job = JobId::from(event.job_id.as_str());
@@ -110,24 +113,53 @@ impl SmartRecruitersAts {
         // application id: the reconciler's listings only know the pair, and one
         // candidacy must have one ledger key whichever path finds it.
         let application = pair_id(&candidate, &job);
-        let current = self
-            .client
-            .applications()
-            .get(&event.candidate_id, &event.job_id)
-            .await
-            .map_err(|e| not_found(e, format!("application {application}")))?;
-        let status = current
-            .status
-            .ok_or_else(|| AtsError::Invalid(format!("application {application} has no status")))?;
+        let found = self.read_candidate(&event.candidate_id).await?;
+        let person = &found.candidate;
+        let assigned = person
+            .primary_assignment
+            .iter()
+            .chain(&person.secondary_assignments)
+            .find(|a| a.job.as_ref().and_then(|j| j.id.as_ref()) == Some(&event.job_id))
+            .and_then(|a| {
+                Some((
+                    a.application.status.clone()?,
+                    a.application.sub_status.clone(),
+                ))
+            });
+        let (status, sub_status) = match assigned {
+            Some(assigned) => assigned,
+            None => {
+                let current = self
+                    .client
+                    .applications()
+                    .get(&event.candidate_id, &event.job_id)
+                    .await
+                    .map_err(|e| not_found(e, format!("application {application}")))?;
+                let status = current.status.ok_or_else(|| {
+                    AtsError::Invalid(format!("application {application} has no status"))
+                })?;
+                (status, current.sub_status)
+            }
+        };
         Ok(AtsEvent::StageChanged {
-            stage: stage_id(&status, current.sub_status.as_deref()),
+            stage: stage_id(&status, sub_status.as_deref()),
             application: ApplicationRef {
                 application,
                 candidate,
                 job,
             },
-            details: None,
+            // Without a name the engine's own read reports the candidate as invalid.
+            details: details_of(&found).ok(),
         })
+    }
+
+    /// `GET /candidates/{id}`; a 404 is [`AtsError::NotFound`] naming the id only.
+    async fn read_candidate(&self, id: &sr::CandidateId) -> AtsResult<sr::CandidateDetails> {
+        self.client
+            .candidates()
+            .get(id)
+            .await
+            .map_err(|e| not_found(e, format!("candidate {id}")))
     }
 
     /// A note on the application whose content holds `text`: the same results shared
@@ -228,6 +260,19 @@ fn not_found(error: sr::Error, what: String) -> AtsError {
     }
 }
 
+/// Who to invite, from `GET /candidates/{id}`: invalid without a name (Willo needs
+/// one; the error names the id only).
+fn details_of(found: &sr::CandidateDetails) -> AtsResult<CandidateDetails> {
+    let person = &found.candidate;
+    let name = full_name(person.first_name.as_deref(), person.last_name.as_deref())
+        .ok_or_else(|| AtsError::Invalid(format!("candidate {} has no name", person.id)))?;
+    Ok(CandidateDetails {
+        name,
+        email: person.email.clone().filter(|e| !e.trim().is_empty()),
+        phone: found.phone_number.clone().filter(|p| !p.trim().is_empty()),
+    })
+}
+
 /// `first last`, either part may be missing; `None` when both are.
 fn full_name(first: Option<&str>, last: Option<&str>) -> Option<String> {
     let name = [first, last]
@@ -302,23 +347,7 @@ impl Ats for SmartRecruitersAts {
 
     async fn candidate(&self, application: &ApplicationRef) -> AtsResult<CandidateDetails> {
         let id = sr::CandidateId::from(application.candidate.as_str());
-        let details = self
-            .client
-            .candidates()
-            .get(&id)
-            .await
-            .map_err(|e| not_found(e, format!("candidate {id}")))?;
-        let person = &details.candidate;
-        let name = full_name(person.first_name.as_deref(), person.last_name.as_deref())
-            .ok_or_else(|| AtsError::Invalid(format!("candidate {id} has no name")))?;
-        Ok(CandidateDetails {
-            name,
-            email: person.email.clone().filter(|e| !e.trim().is_empty()),
-            phone: details
-                .phone_number
-                .clone()
-                .filter(|p| !p.trim().is_empty()),
-        })
+        details_of(&self.read_candidate(&id).await?)
     }
 
     /// Verifies with the client's verifier (signature over timestamp, body and the

@@ -12,7 +12,8 @@ use ats_bridge::intake::{
 };
 use ats_bridge::lever::{LeverAts, LeverAtsConfig};
 use ats_bridge::model::{
-    ApplicationId, ApplicationRef, AtsEvent, AtsName, CandidateId, JobId, ParticipantKey, StageId,
+    ApplicationId, ApplicationRef, AtsEvent, AtsName, CandidateDetails, CandidateId, JobId,
+    ParticipantKey, StageId,
 };
 use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig};
 use ats_bridge::store::{
@@ -217,8 +218,11 @@ fn rejection(response: &IntakeResponse) -> &IntakeRejection {
 async fn a_signed_smartrecruiters_delivery_is_stored_once_and_resolves_later() {
     let api = MockServer::start().await;
     Mock::given(method("GET"))
-        .and(path("/candidates/c1/jobs/j1"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"status": "INTERVIEW"})))
+        .and(path("/candidates/c1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "c1", "firstName": "Ada", "lastName": "Lovelace",
+            "primaryAssignment": {"job": {"id": "j1"}, "status": "INTERVIEW"}
+        })))
         .expect(1)
         .mount(&api)
         .await;
@@ -263,7 +267,11 @@ async fn a_signed_smartrecruiters_delivery_is_stored_once_and_resolves_later() {
                 job: JobId::from("j1"),
             },
             stage: StageId::from("INTERVIEW"),
-            details: None,
+            details: Some(CandidateDetails {
+                name: "Ada Lovelace".into(),
+                email: None,
+                phone: None,
+            }),
         }]
     );
 }

@@ -241,50 +241,98 @@ async fn a_missing_candidate_is_not_found() {
     );
 }
 
+/// `GET /candidates/c1`: Ada, applied to `assignments` (job id, status, sub-status).
+async fn profile_with(server: &MockServer, assignments: &[(&str, Option<&str>, Option<&str>)]) {
+    let assignment = |(job, status, sub): &(&str, Option<&str>, Option<&str>)| json!({"job": {"id": job, "title": "Engineer"}, "status": status, "subStatus": sub});
+    let (primary, secondary) = match assignments.split_first() {
+        Some((first, rest)) => (assignment(first), rest.iter().map(assignment).collect()),
+        None => (Value::Null, Vec::new()),
+    };
+    api("GET", "/candidates/c1")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "c1", "firstName": "Ada", "lastName": "Lovelace",
+            "email": "ada@example.com", "phoneNumber": "+447700900123",
+            "internal": false, "tags": [],
+            "primaryAssignment": primary, "secondaryAssignments": secondary
+        })))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+fn ada() -> Option<CandidateDetails> {
+    Some(CandidateDetails {
+        name: "Ada Lovelace".into(),
+        email: Some("ada@example.com".into()),
+        phone: Some("+447700900123".into()),
+    })
+}
+
+async fn status_update(server: &MockServer, event: Value) -> Vec<AtsEvent> {
+    let (headers, body) = delivery("application.status.updated", event);
+    adapter(server)
+        .webhook_events(&headers, &body)
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_status_update_becomes_a_stage_change_at_the_current_status() {
     let server = strict_server().await;
-    api("GET", "/candidates/c1/jobs/j1")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "status": "INTERVIEW", "subStatus": "Video call"
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let (headers, body) = delivery(
-        "application.status.updated",
+    // One read: the candidate's assignments carry the status, the profile the details.
+    profile_with(
+        &server,
+        &[
+            ("j0", Some("NEW"), None),
+            ("j1", Some("INTERVIEW"), Some("Video call")),
+        ],
+    )
+    .await;
+    let events = status_update(
+        &server,
         json!({"job_id": "j1", "candidate_id": "c1", "application_id": "a1"}),
-    );
-    let events = adapter(&server)
-        .webhook_events(&headers, &body)
-        .await
-        .unwrap();
+    )
+    .await;
     assert_eq!(
         events,
         vec![AtsEvent::StageChanged {
             application: app_ref(),
             stage: StageId::from("INTERVIEW/Video call"),
-            details: None,
+            details: ada(),
         }]
     );
 }
 
 #[tokio::test]
+async fn an_application_the_candidate_does_not_list_with_a_status_is_read_on_its_own() {
+    for listed in [&[("j0", Some("NEW"), None)][..], &[("j1", None, None)]] {
+        let server = strict_server().await;
+        profile_with(&server, listed).await;
+        api("GET", "/candidates/c1/jobs/j1")
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "status": "INTERVIEW", "subStatus": "Video call"
+            })))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let events = status_update(&server, json!({"job_id": "j1", "candidate_id": "c1"})).await;
+        assert_eq!(
+            events,
+            vec![AtsEvent::StageChanged {
+                application: app_ref(),
+                stage: StageId::from("INTERVIEW/Video call"),
+                details: ada(),
+            }],
+            "{listed:?}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn the_pair_names_the_application_with_or_without_an_application_id() {
     let server = strict_server().await;
-    api("GET", "/candidates/c1/jobs/j1")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"status": "NEW"})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let (headers, body) = delivery(
-        "application.status.updated",
-        json!({"job_id": "j1", "candidate_id": "c1"}),
-    );
-    let events = adapter(&server)
-        .webhook_events(&headers, &body)
-        .await
-        .unwrap();
+    profile_with(&server, &[("j1", Some("NEW"), None)]).await;
+    let events = status_update(&server, json!({"job_id": "j1", "candidate_id": "c1"})).await;
     let AtsEvent::StageChanged {
         application, stage, ..
     } = &events[0]
@@ -450,7 +498,7 @@ async fn without_secrets_every_delivery_is_refused() {
 #[tokio::test]
 async fn a_failed_lookup_is_an_ats_error_that_stays_transient() {
     let server = strict_server().await;
-    api("GET", "/candidates/c1/jobs/j1")
+    api("GET", "/candidates/c1")
         .respond_with(ResponseTemplate::new(503).set_body_json(json!({"message": "down"})))
         .mount(&server)
         .await;
@@ -763,23 +811,35 @@ async fn create_application_adds_the_candidate_to_the_job() {
 }
 
 #[tokio::test]
-async fn a_vanished_application_in_a_delivery_is_not_found() {
+async fn a_vanished_candidate_or_application_in_a_delivery_is_not_found() {
+    let not_found = || ResponseTemplate::new(404).set_body_json(json!({"message": "Not found"}));
+    let resolve = |server: MockServer| async move {
+        let (headers, body) = delivery(
+            "application.status.updated",
+            json!({"job_id": "j1", "candidate_id": "c1", "application_id": "a1"}),
+        );
+        match adapter(&server).webhook_events(&headers, &body).await {
+            Err(WebhookEventsError::Ats(AtsError::NotFound { what })) => what,
+            other => panic!("expected not found, got {other:?}"),
+        }
+    };
+
     let server = strict_server().await;
-    api("GET", "/candidates/c1/jobs/j1")
-        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"message": "Not found"})))
+    api("GET", "/candidates/c1")
+        .respond_with(not_found())
         .expect(1)
         .mount(&server)
         .await;
-    let (headers, body) = delivery(
-        "application.status.updated",
-        json!({"job_id": "j1", "candidate_id": "c1", "application_id": "a1"}),
-    );
-    match adapter(&server).webhook_events(&headers, &body).await {
-        Err(WebhookEventsError::Ats(AtsError::NotFound { what })) => {
-            assert_eq!(what, "application c1:j1")
-        }
-        other => panic!("expected not found, got {other:?}"),
-    }
+    assert_eq!(resolve(server).await, "candidate c1");
+
+    let server = strict_server().await;
+    profile_with(&server, &[]).await;
+    api("GET", "/candidates/c1/jobs/j1")
+        .respond_with(not_found())
+        .expect(1)
+        .mount(&server)
+        .await;
+    assert_eq!(resolve(server).await, "application c1:j1");
 }
 
 #[tokio::test]
