@@ -36,7 +36,8 @@ pub enum Check {
     /// [`crate::AtsError::NotFound`] (or [`crate::AtsError::Invalid`]).
     UnknownApplicationNotFound,
     /// A genuine delivery verifies, and resolving its payload yields a stage change of
-    /// the fixture application to the trigger stage.
+    /// the fixture application to the trigger stage; candidate details handed on with
+    /// it are what `candidate()` reads.
     WebhookGenuineResolves,
     /// The same delivery verified twice (a vendor retry) has the same dedupe key and is
     /// not refused as [`crate::WebhookRejection::Replayed`]: the intake deduplicates on

@@ -58,6 +58,8 @@ struct Faults {
     debug_prints_records: bool,
     /// A missing application is a panic instead of `NotFound`.
     panics_on_missing_application: bool,
+    /// Hands on another candidate's details with a stage change.
+    hands_on_wrong_details: bool,
 }
 
 /// An ATS kept in memory: one job, applications at the trigger stage, labels per
@@ -257,10 +259,17 @@ impl Ats for MemoryAts {
         if self.faults.renames_in_webhooks {
             moved.application = format!("{app}-by-webhook").into();
         }
+        // The record is at hand: its person goes with the event, as an invite needs it.
+        let person = if self.faults.hands_on_wrong_details {
+            AT_TRIGGER.iter().find(|other| **other != app).unwrap()
+        } else {
+            app
+        };
+        let details = self.candidates.lock().unwrap()[person].clone();
         Ok(vec![AtsEvent::StageChanged {
             application: moved,
             stage: stage.into(),
-            details: None,
+            details: Some(details),
         }])
     }
 
@@ -493,9 +502,30 @@ async fn a_delivery_resolved_to_the_wrong_stage_fails_and_shows_what_came_out() 
         reason(&report, Check::WebhookGenuineResolves),
         "resolve_webhook() gave [StageChanged { application: ApplicationRef { application: \
          ApplicationId(\"app-3\"), candidate: CandidateId(\"cand-app-3\"), job: JobId(\"job-1\") }, \
-         stage: StageId(\"new\"), details: None }], not a stage change of application `app-3` on job `job-1` \
+         stage: StageId(\"new\"), details: Some(CandidateDetails { name: \"[personal data]\", \
+         email: Some(\"[personal data]\"), phone: None }) }], not a stage change of application `app-3` on job `job-1` \
          to `screen`"
     );
+}
+
+#[tokio::test]
+async fn details_handed_on_that_differ_from_the_candidate_fail_without_showing_them() {
+    let faults = Faults {
+        hands_on_wrong_details: true,
+        ..Faults::default()
+    };
+    let report = run(full(), faults).await;
+    assert_eq!(
+        failed(&report),
+        BTreeSet::from(["webhook_genuine_resolves"]),
+        "{report}"
+    );
+    assert_eq!(
+        reason(&report, Check::WebhookGenuineResolves),
+        "resolve_webhook() handed on candidate details that differ from what candidate() \
+         reads; the invite would use them instead"
+    );
+    assert!(!report.to_string().contains("Ada"), "{report}");
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@
 use client_core::header::HeaderMap;
 
 use super::{Ctx, Verdict, call_sync, capability_off, ensure};
-use crate::model::AtsEvent;
+use crate::model::{ApplicationRef, AtsEvent, CandidateDetails};
 use crate::testkit::fixture::{Delivery, Tampering};
 use crate::testkit::report::Outcome;
 use crate::{VerifiedDelivery, WebhookRejection};
@@ -69,12 +69,17 @@ pub(crate) async fn genuine_resolves(ctx: &Ctx<'_>, genuine: &Genuine) -> Verdic
     let mut renamed = None;
     for event in &events {
         if let AtsEvent::StageChanged {
-            application, stage, ..
+            application,
+            stage,
+            details,
         } = event
         {
             let same_move = application.job == wanted.job && stage == &fixture.trigger_stage;
             if same_move && application.application == wanted.application {
-                return Ok(Outcome::Passed);
+                return match details {
+                    None => Ok(Outcome::Passed),
+                    Some(handed_on) => details_agree(ctx, application, handed_on).await,
+                };
             }
             if same_move && application.candidate == wanted.candidate {
                 renamed = Some(&application.application);
@@ -93,6 +98,26 @@ pub(crate) async fn genuine_resolves(ctx: &Ctx<'_>, genuine: &Genuine) -> Verdic
             wanted.application, wanted.job, fixture.trigger_stage
         ),
     })
+}
+
+/// Details handed on with a stage change are what the invite uses instead of
+/// `candidate()`, so they must be what `candidate()` reads. (Compared, never printed:
+/// they are personal data.)
+async fn details_agree(
+    ctx: &Ctx<'_>,
+    application: &ApplicationRef,
+    handed_on: &CandidateDetails,
+) -> Verdict {
+    let read = ctx
+        .call("candidate()", ctx.ats.candidate(application))
+        .await?
+        .map_err(|e| format!("candidate() of the resolved application failed: {e}"))?;
+    ensure(&read == handed_on, || {
+        "resolve_webhook() handed on candidate details that differ from what candidate() \
+         reads; the invite would use them instead"
+            .into()
+    })?;
+    Ok(Outcome::Passed)
 }
 
 /// A vendor retry is the same delivery again: same key, and not refused as a replay
