@@ -29,7 +29,7 @@ use ats_bridge::rules::{JobSelector, Rules};
 use ats_bridge::sandbox::{Sandbox, SandboxConfig};
 use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig, stage_id};
 use examples::health::health_router;
-use examples::server_config::ServerConfig;
+use examples::server_config::{ServerConfig, SmartRecruitersSettings};
 use examples::webhooks::{WebhookSecrets, register};
 use examples::{Connections, Result, env, open_store};
 use tokio::net::TcpListener;
@@ -98,7 +98,7 @@ pub async fn run(
     let secrets = registration
         .as_ref()
         .map_or_else(WebhookSecrets::from_env, |r| r.secrets.clone());
-    let adapters = Adapters::new(connections, &secrets)?;
+    let adapters = Adapters::new(connections, &secrets, &config.smartrecruiters)?;
     let rules = match (config.rules, &connections.sandbox) {
         (Some(rules), _) => rules,
         (None, Some(sandbox)) => adapters.sandbox_rules(sandbox)?,
@@ -164,9 +164,14 @@ struct Adapters {
 }
 
 impl Adapters {
-    fn new(connections: &Connections, secrets: &WebhookSecrets) -> Result<Self> {
+    fn new(
+        connections: &Connections,
+        secrets: &WebhookSecrets,
+        smartrecruiters: &SmartRecruitersSettings,
+    ) -> Result<Self> {
+        let phones = smartrecruiters.phones_in_invites;
         let smartrecruiters = connections.smartrecruiters.clone().map(|client| {
-            let mut config = SmartRecruitersAtsConfig::new();
+            let mut config = SmartRecruitersAtsConfig::new().phones_in_invites(phones);
             match &secrets.smartrecruiters {
                 Some(secret) => config = config.webhook_secret(secret.clone()),
                 // The intake still answers the activation handshake without it, so

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use ats_bridge::engine::{EngineConfig, ParticipantChecks};
 use ats_bridge::rules::{Rules, RulesError};
+use ats_bridge::smartrecruiters::SmartRecruitersAtsConfig;
 use serde::Deserialize;
 
 /// The whole file (see `examples/server.toml` for a commented sample).
@@ -32,6 +33,9 @@ pub struct ServerConfig {
     /// How the engine runs.
     #[serde(default)]
     pub engine: EngineSettings,
+    /// The SmartRecruiters connection's settings.
+    #[serde(default)]
+    pub smartrecruiters: SmartRecruitersSettings,
     /// Which stages send which interview (the `ats_bridge::rules` TOML shape under
     /// `[rules]`). Required with live APIs; on the sandbox the demo's rules are used
     /// when absent.
@@ -62,6 +66,23 @@ pub struct EngineSettings {
     pub inbox_retention_hours: u64,
     /// Polling of invited participants who have not answered.
     pub participant_checks: ParticipantCheckSettings,
+}
+
+/// The SmartRecruiters connection's settings (secrets come from the environment).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SmartRecruitersSettings {
+    /// Send phone numbers with invites; false saves reading each profile the
+    /// reconciler finds (see `SmartRecruitersAtsConfig::phones_in_invites`).
+    pub phones_in_invites: bool,
+}
+
+impl Default for SmartRecruitersSettings {
+    fn default() -> Self {
+        Self {
+            phones_in_invites: SmartRecruitersAtsConfig::new().phones_in_invites,
+        }
+    }
 }
 
 /// When unanswered invitations are checked in Willo (rarely: Willo throttles polling).

@@ -30,6 +30,13 @@ pub struct SmartRecruitersAtsConfig {
     pub note_share_hiring_team: bool,
     /// Page size of the reconciliation search (1–100, default 100).
     pub page_size: u32,
+    /// Send candidates' phone numbers with their invites (default true). The
+    /// reconciliation search gives names and e-mails but no phones, so each invite it
+    /// finds reads the candidate's profile; when false, those invites go with the
+    /// search's name and e-mail and no phone, one request per candidate fewer (a
+    /// fifth of a backlog's SmartRecruiters calls). For accounts that do not invite
+    /// by SMS.
+    pub phones_in_invites: bool,
 }
 
 impl Default for SmartRecruitersAtsConfig {
@@ -45,6 +52,7 @@ impl Default for SmartRecruitersAtsConfig {
             webhook_tolerance: DEFAULT_TOLERANCE,
             note_share_hiring_team: true,
             page_size: 100,
+            phones_in_invites: true,
         }
     }
 }
@@ -88,6 +96,13 @@ impl SmartRecruitersAtsConfig {
     /// Search `size` candidates per reconciliation page (clamped to 1–100).
     pub fn page_size(mut self, size: u32) -> Self {
         self.page_size = size.clamp(1, 100);
+        self
+    }
+
+    /// Send phone numbers with invites (`true`), or let invites found by the
+    /// reconciliation go without one and without reading the profile (`false`).
+    pub fn phones_in_invites(mut self, on: bool) -> Self {
+        self.phones_in_invites = on;
         self
     }
 }

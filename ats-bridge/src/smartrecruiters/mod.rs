@@ -264,12 +264,19 @@ fn not_found(error: sr::Error, what: String) -> AtsError {
 /// one; the error names the id only).
 fn details_of(found: &sr::CandidateDetails) -> AtsResult<CandidateDetails> {
     let person = &found.candidate;
-    let name = full_name(person.first_name.as_deref(), person.last_name.as_deref())
+    let mut details = listed_details(person)
         .ok_or_else(|| AtsError::Invalid(format!("candidate {} has no name", person.id)))?;
-    Ok(CandidateDetails {
-        name,
-        email: person.email.clone().filter(|e| !e.trim().is_empty()),
-        phone: found.phone_number.clone().filter(|p| !p.trim().is_empty()),
+    details.phone = found.phone_number.clone().filter(|p| !p.trim().is_empty());
+    Ok(details)
+}
+
+/// Who to invite, from a search result: name and e-mail, no phone (the search has
+/// none); `None` without a name.
+fn listed_details(listed: &sr::Candidate) -> Option<CandidateDetails> {
+    Some(CandidateDetails {
+        name: full_name(listed.first_name.as_deref(), listed.last_name.as_deref())?,
+        email: listed.email.clone().filter(|e| !e.trim().is_empty()),
+        phone: None,
     })
 }
 
@@ -418,19 +425,23 @@ impl Ats for SmartRecruitersAts {
             .candidates()
             .search_page(&filter, cursor.map(str::to_owned))
             .await?;
-        let applications = page
-            .items
-            .into_iter()
-            .map(|candidate| {
-                let candidate = CandidateId::from(candidate.id.as_str());
-                ApplicationRef {
-                    application: pair_id(&candidate, job),
-                    candidate,
-                    job: job.clone(),
-                }
-            })
-            .collect();
-        Ok(ApplicationsPage::new(applications, page.next_page_id))
+        let mut applications = Vec::with_capacity(page.items.len());
+        let mut details = Vec::new();
+        for listed in &page.items {
+            let candidate = CandidateId::from(listed.id.as_str());
+            let application = pair_id(&candidate, job);
+            if !self.config.phones_in_invites
+                && let Some(found) = listed_details(listed)
+            {
+                details.push((application.clone(), found));
+            }
+            applications.push(ApplicationRef {
+                application,
+                candidate,
+                job: job.clone(),
+            });
+        }
+        Ok(ApplicationsPage::new(applications, page.next_page_id).with_details(details))
     }
 
     async fn write_back(

@@ -71,11 +71,21 @@ fn rules() -> Rules {
 }
 
 async fn world_with(store: Arc<dyn Store>, rules: Rules, config: EngineConfig) -> World {
+    world_on(store, rules, config, SmartRecruitersAtsConfig::new()).await
+}
+
+/// [`world_with`], the adapter configured with `adapter_config` (and the webhook secret).
+async fn world_on(
+    store: Arc<dyn Store>,
+    rules: Rules,
+    config: EngineConfig,
+    adapter_config: SmartRecruitersAtsConfig,
+) -> World {
     let willo = strict_server().await;
     let sr = strict_server().await;
     let adapter = Arc::new(SmartRecruitersAts::new(
         smartrecruiters_client(&sr, short_retries()),
-        SmartRecruitersAtsConfig::new().webhook_secret(SecretString::from(WEBHOOK_SECRET)),
+        adapter_config.webhook_secret(SecretString::from(WEBHOOK_SECRET)),
     ));
     let engine = engine_over(&willo, store.clone(), adapter.clone(), rules)
         .config(config)
@@ -894,6 +904,48 @@ async fn the_reconciler_invites_what_webhooks_missed_once() {
             .sum::<u64>(),
         1
     );
+}
+
+#[tokio::test]
+async fn without_phones_a_listed_candidate_is_invited_from_the_search_alone() {
+    let adapter_config = SmartRecruitersAtsConfig::new().phones_in_invites(false);
+    let w = world_on(
+        Arc::new(MemoryStore::new()),
+        rules(),
+        config(),
+        adapter_config,
+    )
+    .await;
+    let listed = json!({"id": CANDIDATE, "firstName": "Ada", "lastName": "Lovelace",
+        "email": "ada@example.com"});
+    mount_exactly(
+        &w.sr,
+        1,
+        sr("GET", "/candidates")
+            .and(query_param("jobId", JOB))
+            .and(query_param("status", "INTERVIEW"))
+            .and(query_param("subStatus", "Video call"))
+            .respond_with(ok(json!({"totalFound": 1, "content": [listed]}))),
+    )
+    .await;
+    candidate_read(&w, PHONE, 0).await;
+    let invite =
+        json!({"interview": INTERVIEW, "name": "Ada Lovelace", "email": "ada@example.com"});
+    let mut created = invite.clone();
+    created["key"] = json!(PARTICIPANT);
+    mount_exactly(
+        &w.willo,
+        1,
+        willo("POST", "/participants/")
+            .and(body_json(invite))
+            .respond_with(ResponseTemplate::new(201).set_body_json(created)),
+    )
+    .await;
+    invited_tag_added(&w, 1).await;
+
+    let report = w.engine.reconcile().await.unwrap();
+    assert_eq!(report.invited, 1, "{:?}", report.errors);
+    assert_eq!(rows_in(&w.engine, RowState::Invited).await, 1);
 }
 
 #[tokio::test]

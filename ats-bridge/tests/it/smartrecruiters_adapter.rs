@@ -564,6 +564,45 @@ async fn applications_at_a_stage_page_with_the_cursor() {
 }
 
 #[tokio::test]
+async fn without_phones_in_invites_a_listing_hands_on_names_and_emails() {
+    let server = strict_server().await;
+    api("GET", "/candidates")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"content": [
+            {"id": "c1", "firstName": "Ada", "lastName": "Lovelace", "email": "ada@example.com"},
+            {"id": "c2", "email": "nameless@example.com"}
+        ]})))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let (job, stage) = (JobId::from("j1"), StageId::from("INTERVIEW"));
+
+    let by_default = adapter(&server)
+        .applications_at_stage(&job, &stage, None)
+        .await
+        .unwrap();
+    assert!(by_default.details.is_empty(), "the invite reads the phone");
+
+    let ats = adapter_with(
+        &server,
+        SmartRecruitersAtsConfig::new().phones_in_invites(false),
+    );
+    let page = ats.applications_at_stage(&job, &stage, None).await.unwrap();
+    assert_eq!(page.applications.len(), 2);
+    assert_eq!(
+        page.details.into_iter().collect::<Vec<_>>(),
+        vec![(
+            ApplicationId::from("c1:j1"),
+            CandidateDetails {
+                name: "Ada Lovelace".into(),
+                email: Some("ada@example.com".into()),
+                phone: None,
+            }
+        )],
+        "without a name the invite reads the profile (and reports it)"
+    );
+}
+
+#[tokio::test]
 async fn a_plain_status_is_searched_without_a_sub_status() {
     let server = strict_server().await;
     api("GET", "/candidates")

@@ -94,6 +94,12 @@ fn the_sample_configuration_loads() {
         config.rules.is_none(),
         "the sample's rules are commented out"
     );
+    assert!(config.smartrecruiters.phones_in_invites);
+    let unset = ServerConfig::from_toml("").unwrap();
+    assert!(
+        unset.smartrecruiters.phones_in_invites,
+        "phones are sent by default"
+    );
 }
 
 #[test]
@@ -107,6 +113,8 @@ fn rules_and_engine_settings_are_read_from_the_file() {
         dry_run = true
         look_up_before_first_invite = true
         inbox_retention_hours = 24
+        [smartrecruiters]
+        phones_in_invites = false
         [[rules.trigger]]
         ats = "lever"
         stages = ["phone-screen"]
@@ -123,6 +131,7 @@ fn rules_and_engine_settings_are_read_from_the_file() {
     assert!(engine.dry_run);
     assert!(engine.look_up_before_first_invite);
     assert_eq!(engine.inbox_retention, Some(Duration::from_secs(24 * 3600)));
+    assert!(!config.smartrecruiters.phones_in_invites);
     let rules = config.rules.unwrap();
     let interview = rules.interview_for(&"lever".into(), &"any".into(), &"phone-screen".into());
     assert_eq!(
