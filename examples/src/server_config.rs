@@ -72,8 +72,8 @@ pub struct EngineSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SmartRecruitersSettings {
-    /// Send phone numbers with invites; false saves reading each profile the
-    /// reconciler finds (see `SmartRecruitersAtsConfig::phones_in_invites`).
+    /// Send phone numbers with invites; false sends none and saves reading each
+    /// profile the reconciler finds (see `SmartRecruitersAtsConfig::phones_in_invites`).
     pub phones_in_invites: bool,
 }
 

@@ -30,12 +30,11 @@ pub struct SmartRecruitersAtsConfig {
     pub note_share_hiring_team: bool,
     /// Page size of the reconciliation search (1–100, default 100).
     pub page_size: u32,
-    /// Send candidates' phone numbers with their invites (default true). The
-    /// reconciliation search gives names and e-mails but no phones, so each invite it
-    /// finds reads the candidate's profile; when false, those invites go with the
-    /// search's name and e-mail and no phone, one request per candidate fewer (a
-    /// fifth of a backlog's SmartRecruiters calls). For accounts that do not invite
-    /// by SMS.
+    /// Send candidates' phone numbers with their invites (default true). When false
+    /// no phone number goes to Willo, and the invites the reconciliation finds need no
+    /// profile read (its search gives names and e-mails but no phones): one request
+    /// per candidate fewer, a fifth of a backlog's SmartRecruiters calls. For
+    /// accounts that do not invite by SMS.
     pub phones_in_invites: bool,
 }
 
@@ -99,8 +98,8 @@ impl SmartRecruitersAtsConfig {
         self
     }
 
-    /// Send phone numbers with invites (`true`), or let invites found by the
-    /// reconciliation go without one and without reading the profile (`false`).
+    /// Send phone numbers with invites (`true`), or none, which spares the invites
+    /// the reconciliation finds a profile read (`false`).
     pub fn phones_in_invites(mut self, on: bool) -> Self {
         self.phones_in_invites = on;
         self

@@ -149,8 +149,17 @@ impl SmartRecruitersAts {
                 job,
             },
             // Without a name the engine's own read reports the candidate as invalid.
-            details: details_of(&found).ok(),
+            details: self.invitee(&found).ok(),
         })
+    }
+
+    /// Who to invite, from the profile, with its phone number unless phones are off.
+    fn invitee(&self, found: &sr::CandidateDetails) -> AtsResult<CandidateDetails> {
+        let mut details = details_of(found)?;
+        if !self.config.phones_in_invites {
+            details.phone = None;
+        }
+        Ok(details)
     }
 
     /// `GET /candidates/{id}`; a 404 is [`AtsError::NotFound`] naming the id only.
@@ -354,7 +363,7 @@ impl Ats for SmartRecruitersAts {
 
     async fn candidate(&self, application: &ApplicationRef) -> AtsResult<CandidateDetails> {
         let id = sr::CandidateId::from(application.candidate.as_str());
-        details_of(&self.read_candidate(&id).await?)
+        self.invitee(&self.read_candidate(&id).await?)
     }
 
     /// Verifies with the client's verifier (signature over timestamp, body and the

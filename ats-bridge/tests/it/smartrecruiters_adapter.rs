@@ -241,8 +241,17 @@ async fn a_missing_candidate_is_not_found() {
     );
 }
 
-/// `GET /candidates/c1`: Ada, applied to `assignments` (job id, status, sub-status).
+/// `GET /candidates/c1` once: Ada, applied to `assignments` (job id, status, sub-status).
 async fn profile_with(server: &MockServer, assignments: &[(&str, Option<&str>, Option<&str>)]) {
+    profile_read(server, assignments, 1).await;
+}
+
+/// [`profile_with`], read `times` times.
+async fn profile_read(
+    server: &MockServer,
+    assignments: &[(&str, Option<&str>, Option<&str>)],
+    times: u64,
+) {
     let assignment = |(job, status, sub): &(&str, Option<&str>, Option<&str>)| json!({"job": {"id": job, "title": "Engineer"}, "status": status, "subStatus": sub});
     let (primary, secondary) = match assignments.split_first() {
         Some((first, rest)) => (assignment(first), rest.iter().map(assignment).collect()),
@@ -255,7 +264,7 @@ async fn profile_with(server: &MockServer, assignments: &[(&str, Option<&str>, O
             "internal": false, "tags": [],
             "primaryAssignment": primary, "secondaryAssignments": secondary
         })))
-        .expect(1)
+        .expect(times)
         .mount(server)
         .await;
 }
@@ -599,6 +608,30 @@ async fn without_phones_in_invites_a_listing_hands_on_names_and_emails() {
             }
         )],
         "without a name the invite reads the profile (and reports it)"
+    );
+}
+
+#[tokio::test]
+async fn without_phones_in_invites_no_phone_is_handed_on_from_the_profile_either() {
+    let server = strict_server().await;
+    profile_read(&server, &[("j1", Some("INTERVIEW"), None)], 2).await;
+    let ats = adapter_with(
+        &server,
+        SmartRecruitersAtsConfig::new().phones_in_invites(false),
+    );
+    let without_phone = CandidateDetails {
+        phone: None,
+        ..ada().unwrap()
+    };
+    assert_eq!(ats.candidate(&app_ref()).await.unwrap(), without_phone);
+    let (headers, body) = delivery(
+        "application.status.updated",
+        json!({"job_id": "j1", "candidate_id": "c1"}),
+    );
+    let events = ats.webhook_events(&headers, &body).await.unwrap();
+    assert!(
+        matches!(&events[..], [AtsEvent::StageChanged { details: Some(d), .. }] if *d == without_phone),
+        "{events:?}"
     );
 }
 
