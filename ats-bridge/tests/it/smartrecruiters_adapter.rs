@@ -190,24 +190,9 @@ async fn stages_are_statuses_and_the_active_processes_sub_statuses() {
 #[tokio::test]
 async fn candidate_details_come_from_the_profile() {
     let server = strict_server().await;
-    api("GET", "/candidates/c1")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "id": "c1", "firstName": "Ada", "lastName": "Lovelace",
-            "email": "ada@example.com", "phoneNumber": "+447700900123",
-            "internal": false, "tags": []
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
+    profile_with(&server, &[]).await;
     let details = adapter(&server).candidate(&app_ref()).await.unwrap();
-    assert_eq!(
-        details,
-        CandidateDetails {
-            name: "Ada Lovelace".into(),
-            email: Some("ada@example.com".into()),
-            phone: Some("+447700900123".into()),
-        }
-    );
+    assert_eq!(Some(details), ada());
 }
 
 #[tokio::test]
