@@ -3,55 +3,58 @@
 //!
 //! Willo neither signs deliveries nor names them with an id, and the event is only
 //! known from the URL it was delivered to. The inbox therefore keeps the event name
-//! with the raw body, and deduplicates on a hash of both: Willo's repeats of one
-//! delivery are stored once.
+//! in its `event` column beside the raw body, and deduplicates on a hash of both:
+//! Willo's repeats of one delivery are stored once.
 
 use client_core::webhook::sha256_hex;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use willo_client::webhooks::{DeliveryError, WebhookDelivery, WebhookEvent};
 
 use crate::VerifiedDelivery;
+use crate::store::InboxItem;
 
 /// The inbox `source` of Willo deliveries (ATS deliveries use the ATS connection's
 /// name).
 pub const WILLO_SOURCE: &str = "willo";
 
-#[derive(Serialize, Deserialize)]
-struct Stored {
+/// What the dedupe key hashes: the event and the body, as JSON. (Until the store's
+/// redesign this was also the stored payload; the key is kept as it was, so a
+/// repeat of a delivery received before an upgrade is still recognised.)
+#[derive(Serialize)]
+struct Hashed {
     event: Option<String>,
     body: String,
 }
 
-/// A Willo delivery, checked by the caller, as the inbox keeps it.
+/// A Willo delivery, checked by the caller, as the inbox keeps it: the raw body, and
+/// a dedupe key over the event and the body. The event goes into the inbox's `event`
+/// column ([`crate::store::NewDelivery::event`], as `event.to_string()`).
 pub fn willo_delivery_for_inbox(event: Option<&WebhookEvent>, body: &[u8]) -> VerifiedDelivery {
-    let stored = Stored {
+    let hashed = Hashed {
         event: event.map(ToString::to_string),
         body: String::from_utf8_lossy(body).into_owned(),
     };
-    let payload = serde_json::to_vec(&stored).expect("strings always serialise");
+    let hashed = serde_json::to_vec(&hashed).expect("strings always serialise");
     VerifiedDelivery {
-        dedupe_key: format!("sha256:{}", sha256_hex(&payload)),
-        payload,
+        dedupe_key: format!("sha256:{}", sha256_hex(&hashed)),
+        payload: body.to_vec(),
     }
 }
 
-/// Why a stored Willo payload could not be read back.
+/// Why a stored Willo delivery could not be read back.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoredWilloError {
-    /// The payload was not written by [`willo_delivery_for_inbox`].
-    #[error("not a stored Willo delivery: {0}")]
-    NotStored(#[source] serde_json::Error),
     /// The body does not name a participant (or is not JSON).
     #[error(transparent)]
     Delivery(#[from] DeliveryError),
 }
 
-/// Read back a payload made by [`willo_delivery_for_inbox`].
-pub fn willo_delivery_from_inbox(payload: &[u8]) -> Result<WebhookDelivery, StoredWilloError> {
-    let stored: Stored = serde_json::from_slice(payload).map_err(StoredWilloError::NotStored)?;
-    let event = stored.event.as_deref().map(WebhookEvent::from);
-    Ok(WebhookDelivery::parse(stored.body.as_bytes(), event)?)
+/// Read back a Willo delivery from the inbox: its body, with the event of its
+/// `event` column.
+pub fn willo_delivery_from_inbox(item: &InboxItem) -> Result<WebhookDelivery, StoredWilloError> {
+    let event = item.event.as_deref().map(WebhookEvent::from);
+    Ok(WebhookDelivery::parse(&item.payload, event)?)
 }
 
 #[cfg(test)]
@@ -60,13 +63,34 @@ mod tests {
 
     const P: &str = "0123456789abcdef0123456789abcdef";
 
+    fn item(event: Option<&WebhookEvent>, payload: Vec<u8>) -> InboxItem {
+        InboxItem {
+            id: 1,
+            source: WILLO_SOURCE.into(),
+            dedupe_key: "k".into(),
+            event: event.map(ToString::to_string),
+            payload,
+            attempts: 0,
+        }
+    }
+
     #[test]
     fn a_delivery_survives_the_inbox_with_its_event() {
         let body = format!(r#"{{"participant": {{"key": "{P}"}}}}"#);
-        let stored = willo_delivery_for_inbox(Some(&WebhookEvent::NewResponse), body.as_bytes());
-        let delivery = willo_delivery_from_inbox(&stored.payload).unwrap();
+        let event = WebhookEvent::NewResponse;
+        let stored = willo_delivery_for_inbox(Some(&event), body.as_bytes());
+        assert_eq!(stored.payload, body.as_bytes(), "the body is kept raw");
+        let delivery = willo_delivery_from_inbox(&item(Some(&event), stored.payload)).unwrap();
         assert_eq!(delivery.participant_key.as_str(), P);
         assert_eq!(delivery.event, Some(WebhookEvent::NewResponse));
+    }
+
+    #[test]
+    fn the_dedupe_key_is_the_hash_it_was_before_the_event_column() {
+        // sha256 of {"event":"new_response","body":"{}"}, as stored by earlier versions.
+        let stored = willo_delivery_for_inbox(Some(&WebhookEvent::NewResponse), b"{}");
+        let wrapper = br#"{"event":"new_response","body":"{}"}"#;
+        assert_eq!(stored.dedupe_key, format!("sha256:{}", sha256_hex(wrapper)));
     }
 
     #[test]
@@ -82,8 +106,8 @@ mod tests {
     #[test]
     fn a_foreign_payload_is_an_error() {
         assert!(matches!(
-            willo_delivery_from_inbox(b"[1,2]"),
-            Err(StoredWilloError::NotStored(_))
+            willo_delivery_from_inbox(&item(None, b"[1,2]".to_vec())),
+            Err(StoredWilloError::Delivery(_))
         ));
     }
 }

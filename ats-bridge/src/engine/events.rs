@@ -7,7 +7,7 @@ use willo_client::webhooks::{WebhookDelivery, WebhookEvent};
 use super::Engine;
 use super::action::{Action, EngineError, Ignored};
 use super::failure::millis;
-use super::invite::{InviteCause, job_state_cursor};
+use super::invite::InviteCause;
 use super::sync::SyncCause;
 use crate::model::{AtsEvent, AtsName};
 use crate::store::InboxItem;
@@ -49,7 +49,8 @@ impl Engine {
             AtsEvent::CandidateDeleted { candidate } => {
                 let rows = self
                     .inner
-                    .store
+                    .stores
+                    .ledger
                     .cancel_candidate(ats, candidate, self.now_ms())
                     .await?;
                 tracing::info!(%ats, rows, "candidate deleted: pending work cancelled");
@@ -61,12 +62,9 @@ impl Engine {
             }
             AtsEvent::JobStatusChanged { job, state } => {
                 self.inner
-                    .store
-                    .cursor_set(
-                        &job_state_cursor(ats, job.as_str()),
-                        state.as_str(),
-                        self.now_ms(),
-                    )
+                    .stores
+                    .state
+                    .set_job_state(ats, job, state, self.now_ms())
                     .await?;
                 Ok(Action::JobStateRecorded {
                     ats: ats.clone(),
@@ -114,15 +112,16 @@ impl Engine {
             return Ok(0);
         };
         let before = self.now_ms().saturating_sub(millis(retention));
-        Ok(self.inner.store.inbox_prune(before).await?)
+        Ok(self.inner.stores.inbox.inbox_prune(before).await?)
     }
 
     /// Lease up to `limit` stored deliveries for this engine.
     pub(crate) async fn claim_inbox(&self, limit: usize) -> Result<Vec<InboxItem>, EngineError> {
         Ok(self
             .inner
-            .store
-            .inbox_claim(self.worker(), self.now_ms(), self.lease_ms(), limit)
+            .stores
+            .inbox
+            .inbox_claim(&self.lease(), limit)
             .await?)
     }
 
@@ -137,9 +136,9 @@ impl Engine {
 
     /// One inbox item: act, then mark it done or schedule it again.
     async fn process_item(&self, item: &InboxItem) -> Result<(), EngineError> {
-        let store = &self.inner.store;
+        let inbox = &self.inner.stores.inbox;
         match self.act_on_item(item).await {
-            Ok(()) => store.inbox_done(item.id, self.now_ms()).await?,
+            Ok(()) => inbox.inbox_done(item.id, self.now_ms()).await?,
             Err(error) if error.is_transient() && item.attempts + 1 < INBOX_MAX_ATTEMPTS => {
                 let delay = self
                     .inner
@@ -148,7 +147,7 @@ impl Engine {
                     .delay(item.attempts + 1, &item.dedupe_key);
                 let next = self.now_ms().saturating_add(millis(delay));
                 tracing::warn!(inbox_id = item.id, source = %item.source, %error, "delivery will be retried");
-                store.inbox_retry(item.id, &error.to_string(), next).await?;
+                inbox.inbox_retry(item.id, &error.to_string(), next).await?;
             }
             Err(error) => {
                 tracing::error!(
@@ -158,7 +157,7 @@ impl Engine {
                     %error,
                     "delivery given up; the reconciler covers what it was about"
                 );
-                store.inbox_done(item.id, self.now_ms()).await?;
+                inbox.inbox_done(item.id, self.now_ms()).await?;
             }
         }
         Ok(())
@@ -166,7 +165,7 @@ impl Engine {
 
     async fn act_on_item(&self, item: &InboxItem) -> Result<(), EngineError> {
         if item.source == WILLO_SOURCE {
-            let delivery = willo_delivery_from_inbox(&item.payload)?;
+            let delivery = willo_delivery_from_inbox(item)?;
             self.handle_willo_delivery(&delivery).await?;
             return Ok(());
         }

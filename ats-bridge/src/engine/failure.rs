@@ -55,7 +55,8 @@ impl Engine {
                 tracing::warn!(row = %key, attempt = attempts + 1, %reason, "step failed; will retry");
                 match self
                     .inner
-                    .store
+                    .stores
+                    .ledger
                     .record_retry(key, &reason, next_attempt_at_ms, now)
                     .await
                 {
@@ -75,7 +76,13 @@ impl Engine {
             Failure::Permanent(reason) => reason,
         };
         tracing::error!(row = %key, %reason, "step failed permanently");
-        match self.inner.store.record_failed(key, &reason, now).await {
+        match self
+            .inner
+            .stores
+            .ledger
+            .record_failed(key, &reason, now)
+            .await
+        {
             Ok(()) => {}
             Err(StoreError::Conflict(_)) => return self.stopped(key).await,
             Err(other) => return Err(other),
@@ -116,7 +123,8 @@ impl Engine {
     pub(crate) async fn stopped(&self, key: &LedgerKey) -> StoreResult<Action> {
         let state = self
             .inner
-            .store
+            .stores
+            .ledger
             .row(key)
             .await?
             .map_or(RowState::Cancelled, |row| row.state);

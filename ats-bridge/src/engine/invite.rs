@@ -8,7 +8,7 @@ use super::Engine;
 use super::action::{Action, EngineError, Ignored};
 use super::failure::Failure;
 use crate::model::{ApplicationRef, AtsName, CandidateDetails, InterviewKey, JobState, WriteBack};
-use crate::store::{Claim, LedgerKey, LedgerRow, StoreError};
+use crate::store::{Claim, InviteClaim, LedgerKey, LedgerRow, StoreError};
 use crate::{Ats, AtsError};
 
 /// What the ledger knows about earlier invites for a claimed row.
@@ -78,14 +78,15 @@ impl Engine {
         }
         let claim = self
             .inner
-            .store
+            .stores
+            .ledger
             .claim_invite(
-                &key,
-                &application.candidate,
-                &application.job,
-                self.worker(),
-                self.now_ms(),
-                self.lease_ms(),
+                &InviteClaim::new(
+                    key.clone(),
+                    application.candidate.clone(),
+                    application.job.clone(),
+                ),
+                &self.lease(),
             )
             .await?;
         match claim {
@@ -154,7 +155,8 @@ impl Engine {
         }
         match self
             .inner
-            .store
+            .stores
+            .ledger
             .record_invited(key, &participant, self.now_ms())
             .await
         {
@@ -267,14 +269,10 @@ impl Engine {
     ) -> Result<bool, EngineError> {
         let state = self
             .inner
-            .store
-            .cursor_get(&job_state_cursor(ats, application.job.as_str()))
+            .stores
+            .state
+            .job_state(ats, &application.job)
             .await?;
-        Ok(state.is_some_and(|s| JobState::from(s.as_str()) == JobState::Closed))
+        Ok(state == Some(JobState::Closed))
     }
-}
-
-/// The cursor remembering a job's last reported state.
-pub(crate) fn job_state_cursor(ats: &AtsName, job: &str) -> String {
-    format!("job-state/{ats}/{job}")
 }

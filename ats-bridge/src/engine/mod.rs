@@ -49,7 +49,7 @@ pub use reconcile::ReconcileReport;
 use crate::Ats;
 use crate::model::AtsName;
 use crate::rules::Rules;
-use crate::store::{LedgerKey, StatusReport, Store};
+use crate::store::{Lease, LedgerKey, StatusReport, Stores};
 
 /// The workflow engine. Cheap to clone; clones share everything. See the crate
 /// documentation for a complete example.
@@ -62,7 +62,7 @@ struct Inner {
     willo: WilloClient,
     ats: BTreeMap<AtsName, Arc<dyn Ats>>,
     rules: Rules,
-    store: Arc<dyn Store>,
+    stores: Stores,
     config: EngineConfig,
     clock: Arc<dyn Clock>,
     inbox_signal: Arc<Notify>,
@@ -73,7 +73,7 @@ impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Engine")
             .field("ats", &self.inner.ats.keys().collect::<Vec<_>>())
-            .field("store", &self.inner.store)
+            .field("stores", &self.inner.stores)
             .field("config", &self.inner.config)
             .finish_non_exhaustive()
     }
@@ -83,7 +83,7 @@ impl std::fmt::Debug for Engine {
 #[must_use]
 pub struct EngineBuilder {
     willo: WilloClient,
-    store: Arc<dyn Store>,
+    stores: Stores,
     ats: Vec<Arc<dyn Ats>>,
     rules: Rules,
     config: EngineConfig,
@@ -92,11 +92,13 @@ pub struct EngineBuilder {
 }
 
 impl Engine {
-    /// Start building an engine over a Willo client and a store.
-    pub fn builder(willo: WilloClient, store: Arc<dyn Store>) -> EngineBuilder {
+    /// Start building an engine over a Willo client and a store: one backend
+    /// (`Arc::new(SqliteStore::open(…).await?)`, an `Arc<dyn Store>`), or a
+    /// [`Stores`] with parts of its own.
+    pub fn builder(willo: WilloClient, store: impl Into<Stores>) -> EngineBuilder {
         EngineBuilder {
             willo,
-            store,
+            stores: store.into(),
             ats: Vec::new(),
             rules: Rules::default(),
             config: EngineConfig::default(),
@@ -110,9 +112,9 @@ impl Engine {
         self.inner.ats.keys().cloned().collect()
     }
 
-    /// The store.
-    pub fn store(&self) -> &Arc<dyn Store> {
-        &self.inner.store
+    /// The stores.
+    pub fn stores(&self) -> &Stores {
+        &self.inner.stores
     }
 
     /// The rules in force.
@@ -128,12 +130,12 @@ impl Engine {
 
     /// Counts per state and per job, and the failed rows with their reasons.
     pub async fn status(&self) -> Result<StatusReport, EngineError> {
-        Ok(self.inner.store.status().await?)
+        Ok(self.inner.stores.ledger.status().await?)
     }
 
     /// Put a failed row back where it failed, to be retried at once.
     pub async fn redrive(&self, key: &LedgerKey) -> Result<(), EngineError> {
-        self.inner.store.redrive(key, self.now_ms()).await?;
+        self.inner.stores.ledger.redrive(key, self.now_ms()).await?;
         tracing::info!(row = %key, "re-driven by an operator");
         Ok(())
     }
@@ -160,6 +162,11 @@ impl Engine {
 
     fn worker(&self) -> &str {
         &self.inner.config.worker_id
+    }
+
+    /// A lease for this engine's worker, starting now.
+    fn lease(&self) -> Lease {
+        Lease::new(self.worker(), self.now_ms(), self.lease_ms())
     }
 }
 
@@ -238,7 +245,7 @@ impl EngineBuilder {
                 willo: self.willo,
                 ats,
                 rules: self.rules,
-                store: self.store,
+                stores: self.stores,
                 config: self.config,
                 clock: self.clock,
                 inbox_signal: self.inbox_signal.unwrap_or_default(),

@@ -9,7 +9,7 @@ use tokio::sync::Semaphore;
 
 use super::Engine;
 use super::action::{Action, EngineError};
-use super::invite::{InviteCause, job_state_cursor};
+use super::invite::InviteCause;
 use super::screening::screening_participant;
 use super::sync::SyncCause;
 use crate::model::{AtsName, InterviewKey, JobId, JobState, StageId};
@@ -113,7 +113,8 @@ impl Engine {
         let config = &self.inner.config;
         let rows = self
             .inner
-            .store
+            .stores
+            .ledger
             .rows_due(self.now_ms(), config.inbox_batch)
             .await?;
         let taken = rows.len();
@@ -169,12 +170,9 @@ impl Engine {
                 Ok(listed) => {
                     for job in listed {
                         self.inner
-                            .store
-                            .cursor_set(
-                                &job_state_cursor(name, job.id.as_str()),
-                                job.state.as_str(),
-                                self.now_ms(),
-                            )
+                            .stores
+                            .state
+                            .set_job_state(name, &job.id, &job.state, self.now_ms())
                             .await?;
                         if job.state == JobState::Open {
                             jobs.insert(job.id);
@@ -207,7 +205,7 @@ impl Engine {
         slots: &Semaphore,
     ) -> Result<ReconcileReport, EngineError> {
         let mut report = ReconcileReport::default();
-        let store = &self.inner.store;
+        let store = &self.inner.stores.state;
         let cursor_name = format!("reconcile/{}/{job}/{stage}", ats.name());
         let mut cursor = store
             .cursor_get(&cursor_name)
@@ -270,7 +268,8 @@ impl Engine {
             .saturating_sub(super::failure::millis(checks.after));
         let rows = self
             .inner
-            .store
+            .stores
+            .ledger
             .stale_invites(before, checks.per_pass)
             .await?;
         report.participants_checked += rows.len() as u64;

@@ -2,8 +2,9 @@
 //! becomes a candidate on the mapped ATS job, with the results attached.
 //!
 //! The ledger row is keyed by the participant (`willo-participant:<key>`) because the
-//! application does not exist yet; the application created for it is kept in a store
-//! cursor, so a retry after a crash reuses it instead of creating a second one.
+//! application does not exist yet; the application created for it is kept by
+//! [`ReconcilerState::set_screening_application`](crate::store::ReconcilerState), so
+//! a retry after a crash reuses it instead of creating a second one.
 
 use willo_client::Participant;
 
@@ -12,7 +13,7 @@ use super::action::{Action, EngineError, Ignored};
 use super::failure::Failure;
 use super::sync::SyncCause;
 use crate::model::{ApplicationRef, CandidateDetails, ParticipantKey};
-use crate::store::{Claim, LedgerKey, LedgerRow, StoreError};
+use crate::store::{Claim, InviteClaim, LedgerKey, LedgerRow, StoreError};
 
 /// Prefix of the application and candidate ids of screening rows.
 const SCREENING_PREFIX: &str = "willo-participant:";
@@ -44,14 +45,11 @@ impl Engine {
         );
         let claim = self
             .inner
-            .store
+            .stores
+            .ledger
             .claim_invite(
-                &key,
-                &screening_id.as_str().into(),
-                &rule.job,
-                self.worker(),
-                self.now_ms(),
-                self.lease_ms(),
+                &InviteClaim::new(key.clone(), screening_id.as_str(), rule.job.clone()),
+                &self.lease(),
             )
             .await?;
         let row = match claim {
@@ -63,11 +61,18 @@ impl Engine {
             return Ok(self.record_failure(&key, row.attempts, failure).await?);
         }
         self.inner
-            .store
+            .stores
+            .ledger
             .record_invited(&key, participant, self.now_ms())
             .await?;
         tracing::info!(row = %key, "screening candidate created");
-        let Some(row) = self.inner.store.find_by_participant(participant).await? else {
+        let Some(row) = self
+            .inner
+            .stores
+            .ledger
+            .find_by_participant(participant)
+            .await?
+        else {
             return Ok(Action::Screened { key });
         };
         // The results go onto the new candidate like any other write-back.
@@ -83,12 +88,12 @@ impl Engine {
     /// Create the candidate for a claimed screening row, unless a previous attempt
     /// already did.
     async fn create_candidate(&self, row: &LedgerRow, found: &Participant) -> Result<(), Failure> {
-        let cursor = screening_cursor(&row.key);
         let store_failure = |e: crate::store::StoreError| Failure::Retryable(e.to_string());
         if self
             .inner
-            .store
-            .cursor_get(&cursor)
+            .stores
+            .state
+            .screening_application(&row.key)
             .await
             .map_err(store_failure)?
             .is_some()
@@ -112,10 +117,10 @@ impl Engine {
             .create_application(&row.job, &details)
             .await
             .map_err(|e| Failure::from_ats("creating the candidate", &e))?;
-        let saved = serde_json::to_string(&application).expect("ids always serialise");
         self.inner
-            .store
-            .cursor_set(&cursor, &saved, self.now_ms())
+            .stores
+            .state
+            .set_screening_application(&row.key, &application, self.now_ms())
             .await
             .map_err(store_failure)
     }
@@ -133,20 +138,16 @@ impl Engine {
                 job: row.job.clone(),
             });
         }
-        let saved = self
+        let application = self
             .inner
-            .store
-            .cursor_get(&screening_cursor(&row.key))
+            .stores
+            .state
+            .screening_application(&row.key)
             .await?
             .ok_or_else(|| {
                 StoreError::NotFound(format!("the candidate of screening row {}", row.key))
             })?;
-        serde_json::from_str(&saved).map_err(|e| {
-            EngineError::from(StoreError::Backend(format!(
-                "screening row {}: unreadable candidate: {e}",
-                row.key
-            )))
-        })
+        Ok(application)
     }
 }
 
@@ -156,8 +157,4 @@ pub(crate) fn screening_participant(key: &LedgerKey) -> Option<ParticipantKey> {
         .as_str()
         .strip_prefix(SCREENING_PREFIX)
         .map(ParticipantKey::from)
-}
-
-fn screening_cursor(key: &LedgerKey) -> String {
-    format!("screening/{key}")
 }

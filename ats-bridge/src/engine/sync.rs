@@ -29,7 +29,12 @@ impl Engine {
         participant: &ParticipantKey,
         cause: SyncCause,
     ) -> Result<Action, EngineError> {
-        let rows = self.inner.store.rows_by_participant(participant).await?;
+        let rows = self
+            .inner
+            .stores
+            .ledger
+            .rows_by_participant(participant)
+            .await?;
         if rows.is_empty() {
             return self.screen(participant).await;
         }
@@ -79,7 +84,11 @@ impl Engine {
             return self.not_answered(&row, cause).await;
         };
         if row.state == RowState::Invited {
-            self.inner.store.mark_responded(&key, self.now_ms()).await?;
+            self.inner
+                .stores
+                .ledger
+                .mark_responded(&key, self.now_ms())
+                .await?;
         }
         let tag = outcome.tag();
         if row.state == RowState::Synced && row.synced_outcome.as_deref() == Some(tag.as_str()) {
@@ -87,8 +96,9 @@ impl Engine {
         }
         let claim = self
             .inner
-            .store
-            .claim_sync(&key, &tag, self.worker(), self.now_ms(), self.lease_ms())
+            .stores
+            .ledger
+            .claim_sync(&key, &tag, &self.lease())
             .await?;
         let (row, first_attempt) = match claim {
             Claim::Acquired(row) => (row, false),
@@ -125,7 +135,8 @@ impl Engine {
             Ok(_) => {
                 match self
                     .inner
-                    .store
+                    .stores
+                    .ledger
                     .record_synced(key, &tag, self.now_ms())
                     .await
                 {
@@ -168,7 +179,8 @@ impl Engine {
             )
         };
         self.inner
-            .store
+            .stores
+            .ledger
             .record_retry(&key, &note, next, now)
             .await?;
         Ok(Action::NotAnswered { key })

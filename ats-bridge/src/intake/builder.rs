@@ -12,7 +12,7 @@ use tokio::sync::Notify;
 
 use super::Intake;
 use crate::Ats;
-use crate::store::Store;
+use crate::store::{Inbox, Stores};
 use crate::willo_inbox::WILLO_SOURCE;
 
 /// The default body limit: deliveries of every vendor are a few kilobytes (ids and
@@ -39,7 +39,7 @@ pub enum IntakeConfigError {
 
 /// Builds an [`Intake`]; start with [`Intake::builder`].
 pub struct IntakeBuilder {
-    store: Arc<dyn Store>,
+    inbox: Arc<dyn Inbox>,
     ats: Vec<Arc<dyn Ats>>,
     willo_tokens: Vec<SecretString>,
     max_body_bytes: usize,
@@ -49,9 +49,9 @@ pub struct IntakeBuilder {
 }
 
 impl IntakeBuilder {
-    pub(super) fn new(store: Arc<dyn Store>) -> Self {
+    pub(super) fn new(store: Stores) -> Self {
         Self {
-            store,
+            inbox: store.inbox,
             ats: Vec::new(),
             willo_tokens: Vec::new(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
@@ -119,7 +119,7 @@ impl IntakeBuilder {
             ats.insert(name, connection);
         }
         Ok(Intake {
-            store: self.store,
+            inbox: self.inbox,
             ats,
             willo_tokens: self.willo_tokens,
             max_body_bytes: self.max_body_bytes,

@@ -50,7 +50,7 @@
 //!    URL must be known (404), the body must be a JSON object (400) naming a
 //!    participant: a genuine delivery naming none is acknowledged (202) but not
 //!    stored, as Willo advises for events you cannot match (see `willo`).
-//! 5. **Store.** [`Store::inbox_insert`] under the delivery's dedupe key. New → 202
+//! 5. **Store.** [`Inbox::inbox_insert`] under the delivery's dedupe key. New → 202
 //!    and the engine is woken; already there → 202, nothing new stored (vendors retry
 //!    and repeat deliveries); the store fails or exceeds
 //!    [`IntakeBuilder::store_timeout`] → 503 so the vendor retries later.
@@ -105,13 +105,13 @@ pub use rejection::IntakeRejection;
 #[cfg(feature = "axum")]
 pub use router::router;
 
-use crate::store::Store;
+use crate::store::{Inbox, NewDelivery, Stores};
 use crate::willo_inbox::WILLO_SOURCE;
 use crate::{Ats, VerifiedDelivery};
 
 /// Receives webhook deliveries for the engine. Cheap to share: wrap it in an `Arc`.
 pub struct Intake {
-    store: Arc<dyn Store>,
+    inbox: Arc<dyn Inbox>,
     ats: BTreeMap<String, Arc<dyn Ats>>,
     willo_tokens: Vec<SecretString>,
     max_body_bytes: usize,
@@ -124,14 +124,15 @@ pub struct Intake {
 enum Admitted {
     /// An activation handshake, with the header to echo.
     Handshake(HeaderName, HeaderValue),
-    /// A delivery to store.
-    Delivery(VerifiedDelivery),
+    /// A delivery to store, with the event its URL named (Willo's only).
+    Delivery(VerifiedDelivery, Option<String>),
 }
 
 impl Intake {
-    /// Start building an intake that stores into `store`.
-    pub fn builder(store: Arc<dyn Store>) -> IntakeBuilder {
-        IntakeBuilder::new(store)
+    /// Start building an intake that stores into `store`'s inbox (a backend such as
+    /// `Arc<SqliteStore>` or `Arc<dyn Store>`, or a [`Stores`]).
+    pub fn builder(store: impl Into<Stores>) -> IntakeBuilder {
+        IntakeBuilder::new(store.into())
     }
 
     /// The body limit in bytes, for framework adapters that read bodies themselves.
@@ -163,7 +164,10 @@ impl Intake {
                     outcome: IntakeOutcome::Handshake,
                 }
             }
-            Ok(Admitted::Delivery(delivery)) => self.persist(request.source, delivery).await,
+            Ok(Admitted::Delivery(delivery, event)) => {
+                self.persist(request.source, delivery, event.as_deref())
+                    .await
+            }
             Err(rejection) => self.refuse(request.source, rejection),
         }
     }
@@ -195,7 +199,8 @@ impl Intake {
         }
         checks::body_size(request.body, self.max_body_bytes)?;
         let Some(ats) = self.ats.get(request.source) else {
-            return willo::admit(&self.willo_tokens, request).map(Admitted::Delivery);
+            let (delivery, event) = willo::admit(&self.willo_tokens, request)?;
+            return Ok(Admitted::Delivery(delivery, event));
         };
         if let Some((name, value)) = handshake(request.headers) {
             return Ok(Admitted::Handshake(name, value));
@@ -203,15 +208,20 @@ impl Intake {
         checks::json_content_type(request.headers)?;
         checks::json_syntax(request.body)?;
         let delivery = ats.verify_webhook(request.headers, request.body)?;
-        Ok(Admitted::Delivery(delivery))
+        Ok(Admitted::Delivery(delivery, None))
     }
 
     /// Keep `delivery` in the inbox; acknowledge only once it is durable.
-    async fn persist(&self, source: &str, delivery: VerifiedDelivery) -> IntakeResponse {
+    async fn persist(
+        &self,
+        source: &str,
+        delivery: VerifiedDelivery,
+        event: Option<&str>,
+    ) -> IntakeResponse {
         let now_ms = i64::try_from(self.clock.now_millis()).unwrap_or(i64::MAX);
-        let insert =
-            self.store
-                .inbox_insert(source, &delivery.dedupe_key, &delivery.payload, now_ms);
+        let new =
+            NewDelivery::new(source, &delivery.dedupe_key, &delivery.payload).with_event(event);
+        let insert = self.inbox.inbox_insert(&new, now_ms);
         let error = match tokio::time::timeout(self.store_timeout, insert).await {
             Ok(Ok(true)) => {
                 if let Some(notify) = &self.notify {
@@ -267,7 +277,7 @@ fn handshake(_headers: &HeaderMap) -> Option<(HeaderName, HeaderValue)> {
 impl fmt::Debug for Intake {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Intake")
-            .field("store", &self.store)
+            .field("inbox", &self.inbox)
             .field("ats", &self.ats.keys().collect::<Vec<_>>())
             .field("willo_tokens", &self.willo_tokens.len())
             .field("max_body_bytes", &self.max_body_bytes)

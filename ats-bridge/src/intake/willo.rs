@@ -21,11 +21,11 @@ use crate::willo_inbox::willo_delivery_for_inbox;
 use crate::{VerifiedDelivery, WebhookRejection};
 
 /// Check a Willo delivery against the configured `tokens` (several during a rotation)
-/// and shape it for the inbox.
+/// and shape it for the inbox: the delivery and the event the URL named.
 pub(super) fn admit(
     tokens: &[SecretString],
     request: &IntakeRequest<'_>,
-) -> Result<VerifiedDelivery, IntakeRejection> {
+) -> Result<(VerifiedDelivery, Option<String>), IntakeRejection> {
     let url = DeliveryUrl::from_query(request.query.unwrap_or_default());
     let received = url.token.as_deref().unwrap_or_default();
     // Every token is compared, so timing tells nothing about which one matched.
@@ -42,7 +42,10 @@ pub(super) fn admit(
         }
     }
     match WebhookDelivery::parse(request.body, event.clone()) {
-        Ok(_) => Ok(willo_delivery_for_inbox(event.as_ref(), request.body)),
+        Ok(_) => Ok((
+            willo_delivery_for_inbox(event.as_ref(), request.body),
+            event.map(|event| event.to_string()),
+        )),
         Err(DeliveryError::NotJson(_)) => Err(IntakeRejection::InvalidJson),
         Err(DeliveryError::NoParticipantKey) => Err(IntakeRejection::Unmatched),
         // Not an object: the message names the shape only.

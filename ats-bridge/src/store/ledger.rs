@@ -1,24 +1,22 @@
 //! The ledger's transition rules, written once over a [`LedgerRow`].
 //!
-//! Backends load the row (under a lock or inside a write transaction), apply one of
-//! these functions and save the result, so every backend has the same semantics.
+//! Backends supply only the primitives of [`tx::LedgerTx`] (load a row for update,
+//! save it, …) inside one atomic unit; the flows in [`tx`] apply these functions
+//! between them, so every backend has the same semantics.
 
 use std::collections::BTreeSet;
 
-use super::{Claim, LedgerKey, LedgerRow, RowState, StoreError, StoreResult};
-use crate::model::{CandidateId, JobId, ParticipantKey};
+use super::{Claim, InviteClaim, Lease, LedgerKey, LedgerRow, RowState, StoreError, StoreResult};
+use crate::model::{CandidateId, ParticipantKey};
+
+pub(crate) mod tx;
 
 /// A fresh pending row.
-pub(crate) fn new_row(
-    key: &LedgerKey,
-    candidate: &CandidateId,
-    job: &JobId,
-    now_ms: i64,
-) -> LedgerRow {
+pub(crate) fn new_row(invite: &InviteClaim, now_ms: i64) -> LedgerRow {
     LedgerRow {
-        key: key.clone(),
-        candidate: candidate.clone(),
-        job: job.clone(),
+        key: invite.key.clone(),
+        candidate: invite.candidate.clone(),
+        job: invite.job.clone(),
         state: RowState::Pending,
         failed_from: None,
         participant: None,
@@ -59,13 +57,13 @@ fn retry_reached(row: &LedgerRow, now_ms: i64) -> bool {
 }
 
 /// Take the lease if nobody holds a live one and the retry time is reached.
-fn lease(row: &mut LedgerRow, worker: &str, now_ms: i64, lease_ms: i64) -> Decision {
-    if row.lease_live(now_ms) || !retry_reached(row, now_ms) {
+fn take_lease(row: &mut LedgerRow, lease: &Lease) -> Decision {
+    if row.lease_live(lease.now_ms) || !retry_reached(row, lease.now_ms) {
         return Decision::Busy;
     }
-    row.lease_owner = Some(worker.to_owned());
-    row.lease_until_ms = Some(now_ms.saturating_add(lease_ms));
-    row.updated_at_ms = now_ms;
+    row.lease_owner = Some(lease.worker.clone());
+    row.lease_until_ms = Some(lease.until_ms());
+    row.updated_at_ms = lease.now_ms;
     Decision::Acquired
 }
 
@@ -102,20 +100,18 @@ pub(crate) fn claim_invite(
     row: &mut LedgerRow,
     created: bool,
     siblings: &[LedgerRow],
-    worker: &str,
-    now_ms: i64,
-    lease_ms: i64,
+    lease: &Lease,
 ) -> Decision {
     if row.state != RowState::Pending {
         return Decision::Settled;
     }
     let sibling_in_flight = siblings
         .iter()
-        .any(|s| s.state == RowState::Pending && s.lease_live(now_ms));
+        .any(|s| s.state == RowState::Pending && s.lease_live(lease.now_ms));
     if sibling_in_flight {
         return Decision::Busy;
     }
-    match lease(row, worker, now_ms, lease_ms) {
+    match take_lease(row, lease) {
         Decision::Acquired if created && siblings.is_empty() => Decision::Fresh,
         other => other,
     }
@@ -132,9 +128,7 @@ pub(crate) fn is_sibling(row: &LedgerRow, key: &LedgerKey, candidate: &Candidate
 pub(crate) fn claim_sync(
     row: &mut LedgerRow,
     outcome_tag: &str,
-    worker: &str,
-    now_ms: i64,
-    lease_ms: i64,
+    lease: &Lease,
 ) -> StoreResult<Decision> {
     match row.state {
         RowState::Pending => Err(conflict(row, "sync results for")),
@@ -144,7 +138,7 @@ pub(crate) fn claim_sync(
         }
         RowState::Invited | RowState::Responded | RowState::Synced => {
             let untouched = untouched_since_last_success(row);
-            Ok(match lease(row, worker, now_ms, lease_ms) {
+            Ok(match take_lease(row, lease) {
                 Decision::Acquired if untouched => Decision::Fresh,
                 other => other,
             })
@@ -265,7 +259,7 @@ pub(crate) fn cancel(row: &mut LedgerRow, now_ms: i64) -> bool {
     true
 }
 
-/// Whether the retry loop should pick the row up (see [`super::Store::rows_due`]).
+/// Whether the retry loop should pick the row up (see [`super::Ledger::rows_due`]).
 pub(crate) fn is_due(row: &LedgerRow, now_ms: i64) -> bool {
     if row.lease_live(now_ms) {
         return false;
@@ -279,25 +273,24 @@ pub(crate) fn is_due(row: &LedgerRow, now_ms: i64) -> bool {
     }
 }
 
-/// The Willo participants of `rows`, each once (see [`super::Store::cancel_candidate`]).
+/// The Willo participants of `rows`, each once (see [`super::Ledger::cancel_candidate`]).
 pub(crate) fn participants(rows: &[LedgerRow]) -> BTreeSet<&ParticipantKey> {
     rows.iter()
         .filter_map(|row| row.participant.as_ref())
         .collect()
 }
 
-/// Whether the reconciler should check the row (see [`super::Store::stale_invites`]).
+/// Whether the reconciler should check the row (see [`super::Ledger::stale_invites`]).
 pub(crate) fn is_stale_invite(row: &LedgerRow, invited_before_ms: i64) -> bool {
     row.state == RowState::Invited
         && row.next_attempt_at_ms.is_none()
         && row.updated_at_ms < invited_before_ms
 }
 
-/// The transitions above as owned closures, ready for a backend's atomic
-/// read-modify-write (the SQL backends run it on a task of its own, so it must own
-/// its arguments). Each backend's `Store` method is then one call.
+/// The transitions above as owned closures, ready for [`tx::modify`] (the SQL
+/// backends run it on a task of its own, so it must own its arguments).
 pub(crate) mod change {
-    use super::super::{Claim, LedgerRow, StoreResult};
+    use super::super::{Claim, Lease, LedgerRow, StoreResult};
     use crate::model::ParticipantKey;
 
     /// A change to one row, returning `T`.
@@ -312,15 +305,10 @@ pub(crate) mod change {
         Box::new(move |row| super::mark_responded(row, now_ms).map(drop))
     }
 
-    pub(crate) fn claim_sync(
-        outcome_tag: &str,
-        worker: &str,
-        now_ms: i64,
-        lease_ms: i64,
-    ) -> Change<Claim> {
-        let (outcome_tag, worker) = (outcome_tag.to_owned(), worker.to_owned());
+    pub(crate) fn claim_sync(outcome_tag: &str, lease: &Lease) -> Change<Claim> {
+        let (outcome_tag, lease) = (outcome_tag.to_owned(), lease.clone());
         Box::new(move |row| {
-            let decision = super::claim_sync(row, &outcome_tag, &worker, now_ms, lease_ms)?;
+            let decision = super::claim_sync(row, &outcome_tag, &lease)?;
             Ok(decision.into_claim(row.clone()))
         })
     }

@@ -1,18 +1,24 @@
 //! The in-memory store, for tests and single-process experiments. Nothing survives
 //! the process.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Mutex, MutexGuard};
+use std::collections::BTreeMap;
 
 use async_trait::async_trait;
+use tokio::sync::{Mutex, MutexGuard};
 
+use super::ledger::tx::{self, LedgerTx};
 use super::ledger::{self, change};
-use super::{Claim, InboxItem, LedgerKey, LedgerRow, StatusReport, Store, StoreError, StoreResult};
-use crate::model::{AtsName, CandidateId, JobId, ParticipantKey};
+use super::{
+    Claim, Inbox, InboxItem, InviteClaim, Lease, Ledger, LedgerKey, LedgerRow, NewDelivery,
+    ReconcilerState, StatusReport, StoreError, StoreResult,
+};
+use crate::model::{ApplicationRef, AtsName, CandidateId, JobId, JobState, ParticipantKey};
 
-/// A [`Store`] in a mutex. Same semantics as the database backends.
+/// A [`super::Store`] in a mutex. Same semantics as the database backends.
 #[derive(Debug, Default)]
 pub struct MemoryStore {
+    // An async mutex: the ledger's shared flows (`ledger::tx`) are async, and hold
+    // the lock from load to save like a database transaction.
     inner: Mutex<Inner>,
 }
 
@@ -24,6 +30,8 @@ struct Inner {
     /// The last inbox id handed out (ids are never reused, even after a prune).
     last_inbox_id: i64,
     cursors: BTreeMap<String, String>,
+    job_states: BTreeMap<(AtsName, JobId), JobState>,
+    screenings: BTreeMap<LedgerKey, ApplicationRef>,
 }
 
 #[derive(Debug)]
@@ -40,29 +48,17 @@ impl MemoryStore {
         Self::default()
     }
 
-    fn lock(&self) -> MutexGuard<'_, Inner> {
-        // A panic while holding the lock cannot leave a row half-written (every change
-        // is applied to a whole row), so a poisoned lock is still consistent.
-        self.inner
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    async fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().await
     }
 
     /// Apply `change` to the row at `key`, keeping the old row if it fails.
-    fn modify<T>(
+    async fn modify<T>(
         &self,
         key: &LedgerKey,
         change: impl FnOnce(&mut LedgerRow) -> StoreResult<T>,
     ) -> StoreResult<T> {
-        let mut inner = self.lock();
-        let row = inner
-            .rows
-            .get_mut(key)
-            .ok_or_else(|| StoreError::NotFound(format!("ledger row {key}")))?;
-        let mut updated = row.clone();
-        let out = change(&mut updated)?;
-        *row = updated;
-        Ok(out)
+        tx::modify(&mut *self.lock().await, key, change).await
     }
 
     fn inbox_entry(inner: &mut Inner, id: i64) -> StoreResult<&mut InboxEntry> {
@@ -71,33 +67,102 @@ impl MemoryStore {
             .get_mut(&id)
             .ok_or_else(|| StoreError::NotFound(format!("inbox item {id}")))
     }
+
+    async fn select(
+        &self,
+        filter: impl Fn(&LedgerRow) -> bool,
+        order: impl Fn(&LedgerRow) -> (i64, i64),
+        limit: usize,
+    ) -> Vec<LedgerRow> {
+        let mut rows: Vec<LedgerRow> = self
+            .lock()
+            .await
+            .rows
+            .values()
+            .filter(|row| filter(row))
+            .cloned()
+            .collect();
+        rows.sort_by_key(|row| order(row));
+        rows.truncate(limit);
+        rows
+    }
 }
 
-#[async_trait]
-impl Store for MemoryStore {
-    async fn claim_invite(
-        &self,
+/// The lock is the atomic unit: nothing else runs between load and save.
+impl LedgerTx for Inner {
+    async fn lock_person(&mut self, _: &LedgerKey, _: &CandidateId) -> StoreResult<()> {
+        Ok(())
+    }
+
+    async fn insert_if_absent(&mut self, row: &LedgerRow) -> StoreResult<bool> {
+        if self.rows.contains_key(&row.key) {
+            return Ok(false);
+        }
+        self.rows.insert(row.key.clone(), row.clone());
+        Ok(true)
+    }
+
+    async fn load_for_update(&mut self, key: &LedgerKey) -> StoreResult<Option<LedgerRow>> {
+        Ok(self.rows.get(key).cloned())
+    }
+
+    async fn siblings(
+        &mut self,
         key: &LedgerKey,
         candidate: &CandidateId,
-        job: &JobId,
-        worker: &str,
-        now_ms: i64,
-        lease_ms: i64,
-    ) -> StoreResult<Claim> {
-        let mut inner = self.lock();
-        let siblings: Vec<LedgerRow> = inner
+    ) -> StoreResult<Vec<LedgerRow>> {
+        Ok(self
             .rows
             .values()
             .filter(|row| ledger::is_sibling(row, key, candidate))
             .cloned()
-            .collect();
-        let created = !inner.rows.contains_key(key);
-        let row = inner
+            .collect())
+    }
+
+    async fn candidate_rows_for_update(
+        &mut self,
+        ats: &AtsName,
+        candidate: &CandidateId,
+    ) -> StoreResult<Vec<LedgerRow>> {
+        Ok(self
             .rows
-            .entry(key.clone())
-            .or_insert_with(|| ledger::new_row(key, candidate, job, now_ms));
-        let decision = ledger::claim_invite(row, created, &siblings, worker, now_ms, lease_ms);
-        Ok(decision.into_claim(row.clone()))
+            .values()
+            .filter(|row| &row.key.ats == ats && &row.candidate == candidate)
+            .cloned()
+            .collect())
+    }
+
+    async fn save(&mut self, row: &LedgerRow) -> StoreResult<()> {
+        self.rows.insert(row.key.clone(), row.clone());
+        Ok(())
+    }
+
+    async fn forget_deliveries(
+        &mut self,
+        participant: &ParticipantKey,
+        ats: &AtsName,
+        candidate: &CandidateId,
+        now_ms: i64,
+    ) -> StoreResult<()> {
+        let shared = self.rows.values().any(|row| {
+            !(&row.key.ats == ats && &row.candidate == candidate)
+                && row.participant.as_ref() == Some(participant)
+        });
+        if !shared {
+            let needle = participant.as_str().as_bytes();
+            self.inbox.retain(|_, entry| {
+                let in_flight = entry.lease_until_ms.is_some_and(|until| until > now_ms);
+                in_flight || !contains(&entry.item.payload, needle)
+            });
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Ledger for MemoryStore {
+    async fn claim_invite(&self, invite: &InviteClaim, lease: &Lease) -> StoreResult<Claim> {
+        tx::claim_invite(&mut *self.lock().await, invite, lease).await
     }
 
     async fn record_invited(
@@ -107,10 +172,11 @@ impl Store for MemoryStore {
         now_ms: i64,
     ) -> StoreResult<()> {
         self.modify(key, change::record_invited(participant, now_ms))
+            .await
     }
 
     async fn row(&self, key: &LedgerKey) -> StoreResult<Option<LedgerRow>> {
-        Ok(self.lock().rows.get(key).cloned())
+        Ok(self.lock().await.rows.get(key).cloned())
     }
 
     async fn rows_by_participant(
@@ -119,6 +185,7 @@ impl Store for MemoryStore {
     ) -> StoreResult<Vec<LedgerRow>> {
         let mut rows: Vec<LedgerRow> = self
             .lock()
+            .await
             .rows
             .values()
             .filter(|row| row.participant.as_ref() == Some(participant))
@@ -134,6 +201,7 @@ impl Store for MemoryStore {
     ) -> StoreResult<Option<LedgerRow>> {
         Ok(self
             .lock()
+            .await
             .rows
             .values()
             .find(|row| row.participant.as_ref() == Some(participant))
@@ -141,21 +209,17 @@ impl Store for MemoryStore {
     }
 
     async fn mark_responded(&self, key: &LedgerKey, now_ms: i64) -> StoreResult<()> {
-        self.modify(key, change::mark_responded(now_ms))
+        self.modify(key, change::mark_responded(now_ms)).await
     }
 
     async fn claim_sync(
         &self,
         key: &LedgerKey,
         outcome_tag: &str,
-        worker: &str,
-        now_ms: i64,
-        lease_ms: i64,
+        lease: &Lease,
     ) -> StoreResult<Claim> {
-        self.modify(
-            key,
-            change::claim_sync(outcome_tag, worker, now_ms, lease_ms),
-        )
+        self.modify(key, change::claim_sync(outcome_tag, lease))
+            .await
     }
 
     async fn record_synced(
@@ -165,6 +229,7 @@ impl Store for MemoryStore {
         now_ms: i64,
     ) -> StoreResult<()> {
         self.modify(key, change::record_synced(outcome_tag, now_ms))
+            .await
     }
 
     async fn record_retry(
@@ -175,14 +240,15 @@ impl Store for MemoryStore {
         now_ms: i64,
     ) -> StoreResult<()> {
         self.modify(key, change::record_retry(error, next_attempt_at_ms, now_ms))
+            .await
     }
 
     async fn record_failed(&self, key: &LedgerKey, error: &str, now_ms: i64) -> StoreResult<()> {
-        self.modify(key, change::record_failed(error, now_ms))
+        self.modify(key, change::record_failed(error, now_ms)).await
     }
 
     async fn redrive(&self, key: &LedgerKey, now_ms: i64) -> StoreResult<()> {
-        self.modify(key, change::redrive(now_ms))
+        self.modify(key, change::redrive(now_ms)).await
     }
 
     async fn cancel_candidate(
@@ -191,53 +257,22 @@ impl Store for MemoryStore {
         candidate: &CandidateId,
         now_ms: i64,
     ) -> StoreResult<u64> {
-        let mut inner = self.lock();
-        let theirs = |row: &LedgerRow| &row.key.ats == ats && &row.candidate == candidate;
-        let participants: BTreeSet<ParticipantKey> = inner
-            .rows
-            .values()
-            .filter(|row| theirs(row))
-            .filter_map(|row| row.participant.clone())
-            .collect();
-        for participant in participants {
-            let shared = inner
-                .rows
-                .values()
-                .any(|row| !theirs(row) && row.participant.as_ref() == Some(&participant));
-            if !shared {
-                let needle = participant.as_str().as_bytes();
-                inner.inbox.retain(|_, entry| {
-                    let in_flight = entry.lease_until_ms.is_some_and(|until| until > now_ms);
-                    in_flight || !contains(&entry.item.payload, needle)
-                });
-            }
-        }
-        let changed = inner
-            .rows
-            .values_mut()
-            .filter(|row| theirs(row))
-            .map(|row| ledger::cancel(row, now_ms))
-            .filter(|changed| *changed)
-            .count();
-        Ok(changed as u64)
+        tx::cancel_candidate(&mut *self.lock().await, ats, candidate, now_ms).await
     }
 
     async fn rows_due(&self, now_ms: i64, limit: usize) -> StoreResult<Vec<LedgerRow>> {
-        let inner = self.lock();
-        let mut due: Vec<LedgerRow> = inner
-            .rows
-            .values()
-            .filter(|row| ledger::is_due(row, now_ms))
-            .cloned()
-            .collect();
-        due.sort_by_key(|row| {
-            (
-                row.next_attempt_at_ms.unwrap_or(i64::MIN),
-                row.updated_at_ms,
+        Ok(self
+            .select(
+                |row| ledger::is_due(row, now_ms),
+                |row| {
+                    (
+                        row.next_attempt_at_ms.unwrap_or(i64::MIN),
+                        row.updated_at_ms,
+                    )
+                },
+                limit,
             )
-        });
-        due.truncate(limit);
-        Ok(due)
+            .await)
     }
 
     async fn stale_invites(
@@ -245,30 +280,27 @@ impl Store for MemoryStore {
         invited_before_ms: i64,
         limit: usize,
     ) -> StoreResult<Vec<LedgerRow>> {
-        let inner = self.lock();
-        let mut stale: Vec<LedgerRow> = inner
-            .rows
-            .values()
-            .filter(|row| ledger::is_stale_invite(row, invited_before_ms))
-            .cloned()
-            .collect();
-        stale.sort_by_key(|row| row.updated_at_ms);
-        stale.truncate(limit);
-        Ok(stale)
+        Ok(self
+            .select(
+                |row| ledger::is_stale_invite(row, invited_before_ms),
+                |row| (row.updated_at_ms, 0),
+                limit,
+            )
+            .await)
     }
 
-    async fn inbox_insert(
-        &self,
-        source: &str,
-        dedupe_key: &str,
-        payload: &[u8],
-        _now_ms: i64,
-    ) -> StoreResult<bool> {
-        let mut inner = self.lock();
-        let known = inner
-            .inbox
-            .values()
-            .any(|entry| entry.item.source == source && entry.item.dedupe_key == dedupe_key);
+    async fn status(&self) -> StoreResult<StatusReport> {
+        Ok(StatusReport::from_rows(self.lock().await.rows.values()))
+    }
+}
+
+#[async_trait]
+impl Inbox for MemoryStore {
+    async fn inbox_insert(&self, delivery: &NewDelivery<'_>, _now_ms: i64) -> StoreResult<bool> {
+        let mut inner = self.lock().await;
+        let known = inner.inbox.values().any(|entry| {
+            entry.item.source == delivery.source && entry.item.dedupe_key == delivery.dedupe_key
+        });
         if known {
             return Ok(false);
         }
@@ -279,9 +311,10 @@ impl Store for MemoryStore {
             InboxEntry {
                 item: InboxItem {
                     id,
-                    source: source.to_owned(),
-                    dedupe_key: dedupe_key.to_owned(),
-                    payload: payload.to_vec(),
+                    source: delivery.source.to_owned(),
+                    dedupe_key: delivery.dedupe_key.to_owned(),
+                    event: delivery.event.map(str::to_owned),
+                    payload: delivery.payload.to_vec(),
                     attempts: 0,
                 },
                 processed_at_ms: None,
@@ -292,14 +325,9 @@ impl Store for MemoryStore {
         Ok(true)
     }
 
-    async fn inbox_claim(
-        &self,
-        _worker: &str,
-        now_ms: i64,
-        lease_ms: i64,
-        limit: usize,
-    ) -> StoreResult<Vec<InboxItem>> {
-        let mut inner = self.lock();
+    async fn inbox_claim(&self, lease: &Lease, limit: usize) -> StoreResult<Vec<InboxItem>> {
+        let now_ms = lease.now_ms;
+        let mut inner = self.lock().await;
         let claimable = inner.inbox.values_mut().filter(|entry| {
             entry.processed_at_ms.is_none()
                 && entry.next_attempt_at_ms.is_none_or(|at| at <= now_ms)
@@ -308,14 +336,14 @@ impl Store for MemoryStore {
         Ok(claimable
             .take(limit)
             .map(|entry| {
-                entry.lease_until_ms = Some(now_ms.saturating_add(lease_ms));
+                entry.lease_until_ms = Some(lease.until_ms());
                 entry.item.clone()
             })
             .collect())
     }
 
     async fn inbox_done(&self, id: i64, now_ms: i64) -> StoreResult<()> {
-        let mut inner = self.lock();
+        let mut inner = self.lock().await;
         let entry = Self::inbox_entry(&mut inner, id)?;
         entry.processed_at_ms = Some(now_ms);
         entry.lease_until_ms = None;
@@ -324,7 +352,7 @@ impl Store for MemoryStore {
 
     async fn inbox_retry(&self, id: i64, _error: &str, next_attempt_at_ms: i64) -> StoreResult<()> {
         // Nothing here shows inbox errors to operators, so the text is not kept.
-        let mut inner = self.lock();
+        let mut inner = self.lock().await;
         let entry = Self::inbox_entry(&mut inner, id)?;
         entry.item.attempts = entry.item.attempts.saturating_add(1);
         entry.next_attempt_at_ms = Some(next_attempt_at_ms);
@@ -333,7 +361,7 @@ impl Store for MemoryStore {
     }
 
     async fn inbox_prune(&self, processed_before_ms: i64) -> StoreResult<u64> {
-        let mut inner = self.lock();
+        let mut inner = self.lock().await;
         let before = inner.inbox.len();
         inner.inbox.retain(|_, entry| {
             entry
@@ -342,20 +370,54 @@ impl Store for MemoryStore {
         });
         Ok((before - inner.inbox.len()) as u64)
     }
+}
 
+#[async_trait]
+impl ReconcilerState for MemoryStore {
     async fn cursor_get(&self, name: &str) -> StoreResult<Option<String>> {
-        Ok(self.lock().cursors.get(name).cloned())
+        Ok(self.lock().await.cursors.get(name).cloned())
     }
 
     async fn cursor_set(&self, name: &str, value: &str, _now_ms: i64) -> StoreResult<()> {
         self.lock()
+            .await
             .cursors
             .insert(name.to_owned(), value.to_owned());
         Ok(())
     }
 
-    async fn status(&self) -> StoreResult<StatusReport> {
-        Ok(StatusReport::from_rows(self.lock().rows.values()))
+    async fn job_state(&self, ats: &AtsName, job: &JobId) -> StoreResult<Option<JobState>> {
+        let key = (ats.clone(), job.clone());
+        Ok(self.lock().await.job_states.get(&key).cloned())
+    }
+
+    async fn set_job_state(
+        &self,
+        ats: &AtsName,
+        job: &JobId,
+        state: &JobState,
+        _now_ms: i64,
+    ) -> StoreResult<()> {
+        let key = (ats.clone(), job.clone());
+        self.lock().await.job_states.insert(key, state.clone());
+        Ok(())
+    }
+
+    async fn screening_application(&self, key: &LedgerKey) -> StoreResult<Option<ApplicationRef>> {
+        Ok(self.lock().await.screenings.get(key).cloned())
+    }
+
+    async fn set_screening_application(
+        &self,
+        key: &LedgerKey,
+        application: &ApplicationRef,
+        _now_ms: i64,
+    ) -> StoreResult<()> {
+        self.lock()
+            .await
+            .screenings
+            .insert(key.clone(), application.clone());
+        Ok(())
     }
 }
 

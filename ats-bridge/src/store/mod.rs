@@ -1,13 +1,23 @@
-//! The ledger that makes the workflow happen exactly once, and survive restarts.
+//! The stores that make the workflow happen exactly once, and survive restarts.
 //!
-//! One [`LedgerRow`] per (ATS, application, interview) records how far the workflow
-//! got: `pending → invited → responded → synced`, or `cancelled` / `failed`. Work is
-//! taken with a *claim*: a lease with an owner and an expiry, granted atomically, so
-//! two workers (or two replicas sharing one database) never send the same invite or
-//! write the same results twice. A crashed worker's lease simply expires.
+//! Split by job, one trait each, so a caller (or a test double) deals only with the
+//! part it uses:
 //!
-//! Beside the ledger the store keeps an inbox of received webhook events (deduplicated
-//! on the sender's id) and the reconciler's cursors.
+//! - [`Ledger`]: one [`LedgerRow`] per (ATS, application, interview) records how far
+//!   the workflow got: `pending → invited → responded → synced`, or `cancelled` /
+//!   `failed`. Work is taken with a *claim*: a [`Lease`] with an owner and an expiry,
+//!   granted atomically, so two workers (or two replicas sharing one database) never
+//!   send the same invite or write the same results twice. A crashed worker's lease
+//!   simply expires.
+//! - [`Inbox`]: received webhook deliveries, deduplicated on the sender's id, kept in
+//!   typed columns ([`NewDelivery`]).
+//! - [`ReconcilerState`]: what the reconciler and the engine keep between passes:
+//!   cursors, the last reported state of each job, and the application created for
+//!   each screening row.
+//!
+//! A backend implements all three, which makes it a [`Store`]; the engine takes them
+//! as one [`Stores`] value (one `Arc` of each), so embedders pass one store and tests
+//! can swap a single part.
 //!
 //! Time is always passed in by the caller (`now_ms`, epoch milliseconds): the store
 //! has no clock of its own, so its behaviour is deterministic and testable.
@@ -21,24 +31,24 @@
 //!
 //! ```
 //! use ats_bridge::model::{CandidateId, JobId, ParticipantKey};
-//! use ats_bridge::store::{Claim, LedgerKey, MemoryStore, Store};
+//! use ats_bridge::store::{Claim, InviteClaim, Lease, Ledger, LedgerKey, MemoryStore};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), ats_bridge::store::StoreError> {
 //! let store = MemoryStore::new();
-//! let key = LedgerKey::new("lever", "opportunity-1", "interview-1");
-//! let (candidate, job) = (CandidateId::new("contact-1"), JobId::new("posting-1"));
+//! let invite = InviteClaim::new(
+//!     LedgerKey::new("lever", "opportunity-1", "interview-1"),
+//!     CandidateId::new("contact-1"),
+//!     JobId::new("posting-1"),
+//! );
 //! let now_ms = 1_700_000_000_000;
 //!
-//! if let Claim::Fresh(_) = store
-//!     .claim_invite(&key, &candidate, &job, "worker-a", now_ms, 60_000)
-//!     .await?
-//! {
+//! if let Claim::Fresh(_) = store.claim_invite(&invite, &Lease::new("worker-a", now_ms, 60_000)).await? {
 //!     // ... the row is new: invite the candidate in Willo, then record it:
-//!     store.record_invited(&key, &ParticipantKey::new("participant-1"), now_ms + 500).await?;
+//!     store.record_invited(&invite.key, &ParticipantKey::new("participant-1"), now_ms + 500).await?;
 //! }
 //! // A second delivery of the same event finds the work done.
-//! let again = store.claim_invite(&key, &candidate, &job, "worker-b", now_ms + 1_000, 60_000).await?;
+//! let again = store.claim_invite(&invite, &Lease::new("worker-b", now_ms + 1_000, 60_000)).await?;
 //! assert!(matches!(again, Claim::Settled(_)));
 //! # Ok(())
 //! # }
@@ -47,12 +57,11 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use async_trait::async_trait;
-
 use crate::model::{ApplicationId, AtsName, CandidateId, InterviewKey, JobId, ParticipantKey};
 
 #[cfg(feature = "sqlite")]
 mod checkpoint;
+mod inbox;
 mod ledger;
 mod memory;
 #[cfg(feature = "postgres")]
@@ -61,14 +70,19 @@ mod postgres;
 mod sql;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+mod stores;
 #[doc(hidden)]
 pub mod suite;
+mod traits;
 
+pub use inbox::{InboxItem, NewDelivery};
 pub use memory::MemoryStore;
 #[cfg(feature = "postgres")]
 pub use postgres::{PostgresOptions, PostgresStore};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
+pub use stores::Stores;
+pub use traits::{Inbox, Ledger, ReconcilerState, Store};
 
 /// Why a store call failed.
 #[derive(Debug, thiserror::Error)]
@@ -133,7 +147,7 @@ pub enum RowState {
     Synced,
     /// Stopped: the candidate was deleted or withdrawn.
     Cancelled,
-    /// Stopped by a permanent error; an operator may [`Store::redrive`] it.
+    /// Stopped by a permanent error; an operator may [`Ledger::redrive`] it.
     Failed,
 }
 
@@ -249,21 +263,6 @@ impl Claim {
     }
 }
 
-/// A received webhook event waiting to be processed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InboxItem {
-    /// The store's id for it.
-    pub id: i64,
-    /// Who sent it (`willo`, `smartrecruiters`, `lever`…).
-    pub source: String,
-    /// The sender's id for the event, unique per source.
-    pub dedupe_key: String,
-    /// The raw body as received.
-    pub payload: Vec<u8>,
-    /// Failed processing attempts so far.
-    pub attempts: u32,
-}
-
 /// Counts for operators.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct StatusReport {
@@ -275,7 +274,7 @@ pub struct StatusReport {
     pub failed: Vec<LedgerRow>,
 }
 
-/// How many failed rows [`Store::status`] lists.
+/// How many failed rows [`Ledger::status`] lists.
 pub const STATUS_FAILED_LIMIT: usize = 100;
 
 impl StatusReport {
@@ -306,178 +305,55 @@ impl StatusReport {
     }
 }
 
-/// The ledger, the webhook inbox and the reconciler cursors.
+/// A request for a lease: who asks, at what time, for how long.
 ///
-/// Every method that changes something takes the caller's `now_ms`. Transitions not
-/// allowed from a row's state fail with [`StoreError::Conflict`]; unknown rows with
-/// [`StoreError::NotFound`].
-#[async_trait]
-pub trait Store: Send + Sync + fmt::Debug {
-    /// Create the row as [`RowState::Pending`] if absent, then take a lease of
-    /// `lease_ms` for `worker` if the row is pending, not leased and due.
-    ///
-    /// [`Claim::Fresh`] when this call created the row and no other application of the
-    /// same candidate (same ATS) has a row for the same interview; [`Claim::Busy`]
-    /// while another such application's invite is in flight (pending under a live
-    /// lease): one invite per person and interview at a time, across workers.
-    /// [`Claim::Settled`] when the row is past pending (including cancelled/failed).
-    async fn claim_invite(
-        &self,
-        key: &LedgerKey,
-        candidate: &CandidateId,
-        job: &JobId,
-        worker: &str,
-        now_ms: i64,
-        lease_ms: i64,
-    ) -> StoreResult<Claim>;
+/// One value rather than three arguments, so what a claim carries can grow (a
+/// per-row fencing token that every record checks is planned) without touching
+/// every signature again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lease {
+    /// The worker asking; it owns the lease once granted.
+    pub worker: String,
+    /// The caller's time (epoch ms).
+    pub now_ms: i64,
+    /// How long the lease lasts from `now_ms`.
+    pub lease_ms: i64,
+}
 
-    /// The invite was sent: pending → invited with its participant; lease, attempts
-    /// and error cleared. Conflict unless the row is pending.
-    async fn record_invited(
-        &self,
-        key: &LedgerKey,
-        participant: &ParticipantKey,
-        now_ms: i64,
-    ) -> StoreResult<()>;
+impl Lease {
+    /// A lease request for `worker` at `now_ms`, lasting `lease_ms`.
+    pub fn new(worker: impl Into<String>, now_ms: i64, lease_ms: i64) -> Self {
+        Self {
+            worker: worker.into(),
+            now_ms,
+            lease_ms,
+        }
+    }
 
-    /// The row with `key`, if any.
-    async fn row(&self, key: &LedgerKey) -> StoreResult<Option<LedgerRow>>;
+    /// When a lease granted now would expire (epoch ms).
+    pub fn until_ms(&self) -> i64 {
+        self.now_ms.saturating_add(self.lease_ms)
+    }
+}
 
-    /// Every row whose invite found or created `participant`: one person who applied
-    /// to several jobs sending the same interview is one Willo participant for all
-    /// of those applications. Oldest first.
-    async fn rows_by_participant(
-        &self,
-        participant: &ParticipantKey,
-    ) -> StoreResult<Vec<LedgerRow>>;
+/// What an invite claim is about: the row, and the ids the row is created with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InviteClaim {
+    /// The row to create or claim.
+    pub key: LedgerKey,
+    /// The candidate behind the application.
+    pub candidate: CandidateId,
+    /// The job applied to.
+    pub job: JobId,
+}
 
-    /// The row whose invite created `participant`.
-    async fn find_by_participant(
-        &self,
-        participant: &ParticipantKey,
-    ) -> StoreResult<Option<LedgerRow>>;
-
-    /// The candidate answered: invited → responded, with attempts, retry time and
-    /// error cleared (they belonged to waiting for the answer). Already responded or
-    /// synced: no change. Conflict from other states.
-    async fn mark_responded(&self, key: &LedgerKey, now_ms: i64) -> StoreResult<()>;
-
-    /// Take a lease to write the outcome tagged `outcome_tag` to the ATS. Claimable
-    /// rows are invited, responded, or synced with a *different* outcome (a later
-    /// decision is written once more). [`Claim::Settled`] when `outcome_tag` is already
-    /// written, or the row is cancelled/failed. Conflict for a pending row (no invite).
-    /// [`Claim::Fresh`] when no worker held the row since its last successful step
-    /// and no attempt failed since.
-    async fn claim_sync(
-        &self,
-        key: &LedgerKey,
-        outcome_tag: &str,
-        worker: &str,
-        now_ms: i64,
-        lease_ms: i64,
-    ) -> StoreResult<Claim>;
-
-    /// The outcome was written: → synced with `outcome_tag`; lease, attempts and error
-    /// cleared. Conflict unless invited, responded or synced.
-    async fn record_synced(
-        &self,
-        key: &LedgerKey,
-        outcome_tag: &str,
-        now_ms: i64,
-    ) -> StoreResult<()>;
-
-    /// A retryable error: attempts + 1, the error, not before `next_attempt_at_ms`,
-    /// lease released; the state is unchanged. Conflict for cancelled/failed rows.
-    async fn record_retry(
-        &self,
-        key: &LedgerKey,
-        error: &str,
-        next_attempt_at_ms: i64,
-        now_ms: i64,
-    ) -> StoreResult<()>;
-
-    /// A permanent error: → failed with the reason, remembering the state it failed
-    /// from; lease released. Conflict for cancelled rows.
-    async fn record_failed(&self, key: &LedgerKey, error: &str, now_ms: i64) -> StoreResult<()>;
-
-    /// Put a failed row back in the state it failed from, with no attempts and no
-    /// retry delay; the last error stays (so the next claim is not fresh). Conflict
-    /// unless failed.
-    async fn redrive(&self, key: &LedgerKey, now_ms: i64) -> StoreResult<()>;
-
-    /// The candidate was deleted: every row of theirs in `ats` that is not synced (or
-    /// already cancelled) becomes cancelled, with its error text, lease, retry time and
-    /// participant link erased. Synced rows are untouched. Returns how many changed.
-    ///
-    /// In the same transaction, received deliveries that name one of their Willo
-    /// participants (of any of their rows, synced ones included) are deleted, processed
-    /// or not: Willo deliveries can carry the person's name and e-mail, which must not
-    /// outlive them until the inbox retention runs out. A participant that a row of
-    /// another candidate shares (the same person as two candidates) keeps its
-    /// deliveries, and so does a delivery under a live lease (a worker is on it; the
-    /// retention removes it later). Payloads are matched on the key's text, which is
-    /// safe for Willo's 32-hex keys: one cannot be part of another.
-    async fn cancel_candidate(
-        &self,
-        ats: &AtsName,
-        candidate: &CandidateId,
-        now_ms: i64,
-    ) -> StoreResult<u64>;
-
-    /// Rows with work due at `now_ms` and no live lease, for the retry loop: pending
-    /// and responded rows whose retry time is unset or reached, and invited or synced
-    /// rows with a scheduled retry that is reached (a participant check, a later
-    /// outcome's write-back). Oldest retry time first, at most `limit`.
-    async fn rows_due(&self, now_ms: i64, limit: usize) -> StoreResult<Vec<LedgerRow>>;
-
-    /// Invited rows with no retry scheduled, unchanged since before
-    /// `invited_before_ms`, oldest first: the reconciler checks them against Willo
-    /// once, then schedules any further checks as retries.
-    async fn stale_invites(
-        &self,
-        invited_before_ms: i64,
-        limit: usize,
-    ) -> StoreResult<Vec<LedgerRow>>;
-
-    /// Keep a received event unless `(source, dedupe_key)` is already there. Returns
-    /// whether it was new.
-    async fn inbox_insert(
-        &self,
-        source: &str,
-        dedupe_key: &str,
-        payload: &[u8],
-        now_ms: i64,
-    ) -> StoreResult<bool>;
-
-    /// Lease up to `limit` unprocessed, due and unleased events to `worker`, oldest
-    /// first.
-    async fn inbox_claim(
-        &self,
-        worker: &str,
-        now_ms: i64,
-        lease_ms: i64,
-        limit: usize,
-    ) -> StoreResult<Vec<InboxItem>>;
-
-    /// The event is processed; it is never claimed again.
-    async fn inbox_done(&self, id: i64, now_ms: i64) -> StoreResult<()>;
-
-    /// Processing failed: attempts + 1, the error, not before `next_attempt_at_ms`,
-    /// lease released.
-    async fn inbox_retry(&self, id: i64, error: &str, next_attempt_at_ms: i64) -> StoreResult<()>;
-
-    /// Delete the events processed before `processed_before_ms` (never unprocessed
-    /// ones), so received payloads are not kept for ever; returns how many. A delivery
-    /// repeated after its event was pruned is stored as new, and the ledger's claims
-    /// still keep it from acting twice.
-    async fn inbox_prune(&self, processed_before_ms: i64) -> StoreResult<u64>;
-
-    /// A reconciler cursor.
-    async fn cursor_get(&self, name: &str) -> StoreResult<Option<String>>;
-
-    /// Save a reconciler cursor.
-    async fn cursor_set(&self, name: &str, value: &str, now_ms: i64) -> StoreResult<()>;
-
-    /// Counts per state and per job, and the failed rows.
-    async fn status(&self) -> StoreResult<StatusReport>;
+impl InviteClaim {
+    /// An invite claim from its parts.
+    pub fn new(key: LedgerKey, candidate: impl Into<CandidateId>, job: impl Into<JobId>) -> Self {
+        Self {
+            key,
+            candidate: candidate.into(),
+            job: job.into(),
+        }
+    }
 }

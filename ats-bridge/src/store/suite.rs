@@ -4,8 +4,8 @@
 //! difference from the documented semantics. Each part is also public, so a failing
 //! backend can be debugged one part at a time.
 
-use super::{Claim, LedgerKey, RowState, Store, StoreError};
-use crate::model::{AtsName, CandidateId, JobId, ParticipantKey};
+use super::{Claim, InviteClaim, Lease, LedgerKey, NewDelivery, RowState, Store, StoreError};
+use crate::model::{ApplicationRef, AtsName, CandidateId, JobId, JobState, ParticipantKey};
 
 const LEASE: i64 = 30_000;
 
@@ -21,6 +21,14 @@ fn job() -> JobId {
     JobId::new("job-1")
 }
 
+fn invite(key: &LedgerKey, candidate: &CandidateId, job: &JobId) -> InviteClaim {
+    InviteClaim::new(key.clone(), candidate.clone(), job.clone())
+}
+
+fn lease(worker: &str, now_ms: i64, lease_ms: i64) -> Lease {
+    Lease::new(worker, now_ms, lease_ms)
+}
+
 /// Run every part of the suite against `store`, which must start empty.
 pub async fn run_store_suite(store: &dyn Store) {
     claims_and_leases(store).await;
@@ -34,7 +42,10 @@ pub async fn run_store_suite(store: &dyn Store) {
     inbox(store).await;
     inbox_pruning(store).await;
     deletion_erases_deliveries(store).await;
+    inbox_events(store).await;
     cursors(store).await;
+    job_states(store).await;
+    screening_applications(store).await;
     status(store).await;
 }
 
@@ -44,7 +55,7 @@ pub async fn claims_and_leases(store: &dyn Store) {
     let k = key("claims-1");
     let (c, j) = (candidate("cand-claims"), job());
     let first = store
-        .claim_invite(&k, &c, &j, "w1", 1_000, LEASE)
+        .claim_invite(&invite(&k, &c, &j), &lease("w1", 1_000, LEASE))
         .await
         .unwrap();
     let Claim::Fresh(row) = first else {
@@ -60,7 +71,7 @@ pub async fn claims_and_leases(store: &dyn Store) {
     assert_eq!(row.created_at_ms, 1_000);
 
     let busy = store
-        .claim_invite(&k, &c, &j, "w2", 1_001, LEASE)
+        .claim_invite(&invite(&k, &c, &j), &lease("w2", 1_001, LEASE))
         .await
         .unwrap();
     assert!(
@@ -68,14 +79,14 @@ pub async fn claims_and_leases(store: &dyn Store) {
         "live lease must exclude: {busy:?}"
     );
     let busy = store
-        .claim_invite(&k, &c, &j, "w1", 1_000 + LEASE - 1, LEASE)
+        .claim_invite(&invite(&k, &c, &j), &lease("w1", 1_000 + LEASE - 1, LEASE))
         .await
         .unwrap();
     assert!(matches!(busy, Claim::Busy(_)), "the owner too: {busy:?}");
 
     // At the expiry instant the lease is dead: a crashed worker's row is taken over.
     let taken = store
-        .claim_invite(&k, &c, &j, "w2", 1_000 + LEASE, LEASE)
+        .claim_invite(&invite(&k, &c, &j), &lease("w2", 1_000 + LEASE, LEASE))
         .await
         .unwrap();
     let Claim::Acquired(row) = taken else {
@@ -90,12 +101,12 @@ pub async fn claims_and_leases(store: &dyn Store) {
         .await
         .unwrap();
     let early = store
-        .claim_invite(&k, &c, &j, "w3", 49_999, LEASE)
+        .claim_invite(&invite(&k, &c, &j), &lease("w3", 49_999, LEASE))
         .await
         .unwrap();
     assert!(matches!(early, Claim::Busy(_)), "{early:?}");
     let due = store
-        .claim_invite(&k, &c, &j, "w3", 50_000, LEASE)
+        .claim_invite(&invite(&k, &c, &j), &lease("w3", 50_000, LEASE))
         .await
         .unwrap();
     assert!(due.is_acquired(), "{due:?}");
@@ -105,7 +116,7 @@ pub async fn claims_and_leases(store: &dyn Store) {
         .await
         .unwrap();
     let settled = store
-        .claim_invite(&k, &c, &j, "w4", 200_000, LEASE)
+        .claim_invite(&invite(&k, &c, &j), &lease("w4", 200_000, LEASE))
         .await
         .unwrap();
     let Claim::Settled(row) = settled else {
@@ -120,7 +131,7 @@ pub async fn fresh_claims_and_siblings(store: &dyn Store) {
     let (c, j) = (candidate("cand-fresh"), job());
     let (first, second) = (key("fresh-1"), key("fresh-2"));
     let claim = store
-        .claim_invite(&first, &c, &j, "w1", 1_000, LEASE)
+        .claim_invite(&invite(&first, &c, &j), &lease("w1", 1_000, LEASE))
         .await
         .unwrap();
     assert!(matches!(claim, Claim::Fresh(_)), "{claim:?}");
@@ -128,7 +139,7 @@ pub async fn fresh_claims_and_siblings(store: &dyn Store) {
     // The same person's other application waits while the first invite is in flight,
     // but its row exists (pending, unleased) so the retry loop comes back to it.
     let claim = store
-        .claim_invite(&second, &c, &j, "w2", 1_001, LEASE)
+        .claim_invite(&invite(&second, &c, &j), &lease("w2", 1_001, LEASE))
         .await
         .unwrap();
     assert!(matches!(claim, Claim::Busy(_)), "{claim:?}");
@@ -143,7 +154,7 @@ pub async fn fresh_claims_and_siblings(store: &dyn Store) {
         .await
         .unwrap();
     let claim = store
-        .claim_invite(&second, &c, &j, "w2", 1_600, LEASE)
+        .claim_invite(&invite(&second, &c, &j), &lease("w2", 1_600, LEASE))
         .await
         .unwrap();
     assert!(matches!(claim, Claim::Acquired(_)), "{claim:?}");
@@ -153,7 +164,7 @@ pub async fn fresh_claims_and_siblings(store: &dyn Store) {
     let other_ats = LedgerKey::new("smartrecruiters", "fresh-4", "interview-1");
     for k in [&other_interview, &other_ats] {
         let claim = store
-            .claim_invite(k, &c, &j, "w1", 1_700, LEASE)
+            .claim_invite(&invite(k, &c, &j), &lease("w1", 1_700, LEASE))
             .await
             .unwrap();
         assert!(matches!(claim, Claim::Fresh(_)), "{k}: {claim:?}");
@@ -161,7 +172,10 @@ pub async fn fresh_claims_and_siblings(store: &dyn Store) {
 
     // A row taken over after its lease expired is not fresh.
     let claim = store
-        .claim_invite(&other_interview, &c, &j, "w2", 1_700 + LEASE, LEASE)
+        .claim_invite(
+            &invite(&other_interview, &c, &j),
+            &lease("w2", 1_700 + LEASE, LEASE),
+        )
         .await
         .unwrap();
     assert!(matches!(claim, Claim::Acquired(_)), "{claim:?}");
@@ -171,7 +185,7 @@ pub async fn fresh_claims_and_siblings(store: &dyn Store) {
     let c2 = candidate("cand-fresh-2");
     let (third, fourth) = (key("fresh-5"), key("fresh-6"));
     let claim = store
-        .claim_invite(&third, &c2, &j, "w1", 2_000, LEASE)
+        .claim_invite(&invite(&third, &c2, &j), &lease("w1", 2_000, LEASE))
         .await
         .unwrap();
     assert!(matches!(claim, Claim::Fresh(_)), "{claim:?}");
@@ -180,7 +194,7 @@ pub async fn fresh_claims_and_siblings(store: &dyn Store) {
         .await
         .unwrap();
     let claim = store
-        .claim_invite(&fourth, &c2, &j, "w2", 2_200, LEASE)
+        .claim_invite(&invite(&fourth, &c2, &j), &lease("w2", 2_200, LEASE))
         .await
         .unwrap();
     assert!(matches!(claim, Claim::Acquired(_)), "{claim:?}");
@@ -192,7 +206,7 @@ pub async fn fresh_sync_claims(store: &dyn Store) {
     let (c, j) = (candidate("cand-fresh-sync"), job());
     let k = key("fresh-sync-1");
     store
-        .claim_invite(&k, &c, &j, "w1", 1_000, LEASE)
+        .claim_invite(&invite(&k, &c, &j), &lease("w1", 1_000, LEASE))
         .await
         .unwrap();
     store
@@ -200,14 +214,14 @@ pub async fn fresh_sync_claims(store: &dyn Store) {
         .await
         .unwrap();
     let claim = store
-        .claim_sync(&k, "completed", "w1", 1_200, LEASE)
+        .claim_sync(&k, "completed", &lease("w1", 1_200, LEASE))
         .await
         .unwrap();
     assert!(matches!(claim, Claim::Fresh(_)), "{claim:?}");
 
     // The worker crashed: its expired lease marks the row as touched.
     let claim = store
-        .claim_sync(&k, "completed", "w2", 1_200 + LEASE, LEASE)
+        .claim_sync(&k, "completed", &lease("w2", 1_200 + LEASE, LEASE))
         .await
         .unwrap();
     assert!(matches!(claim, Claim::Acquired(_)), "{claim:?}");
@@ -216,7 +230,7 @@ pub async fn fresh_sync_claims(store: &dyn Store) {
         .await
         .unwrap();
     let claim = store
-        .claim_sync(&k, "completed", "w2", 100_000, LEASE)
+        .claim_sync(&k, "completed", &lease("w2", 100_000, LEASE))
         .await
         .unwrap();
     assert!(
@@ -227,7 +241,7 @@ pub async fn fresh_sync_claims(store: &dyn Store) {
 
     // A success clears the slate: the next outcome's claim is fresh again.
     let claim = store
-        .claim_sync(&k, "decision:accepted", "w1", 100_200, LEASE)
+        .claim_sync(&k, "decision:accepted", &lease("w1", 100_200, LEASE))
         .await
         .unwrap();
     assert!(matches!(claim, Claim::Fresh(_)), "{claim:?}");
@@ -240,7 +254,7 @@ pub async fn fresh_sync_claims(store: &dyn Store) {
         "a redrive keeps the error"
     );
     let claim = store
-        .claim_sync(&k, "decision:accepted", "w1", 100_500, LEASE)
+        .claim_sync(&k, "decision:accepted", &lease("w1", 100_500, LEASE))
         .await
         .unwrap();
     assert!(
@@ -264,7 +278,7 @@ pub async fn invites_and_participants(store: &dyn Store) {
 
     assert!(
         store
-            .claim_invite(&k, &c, &j, "w1", 1_000, LEASE)
+            .claim_invite(&invite(&k, &c, &j), &lease("w1", 1_000, LEASE))
             .await
             .unwrap()
             .is_acquired()
@@ -322,10 +336,12 @@ pub async fn sync_outcomes(store: &dyn Store) {
     let k = key("sync-1");
     let (c, j) = (candidate("cand-sync"), job());
     store
-        .claim_invite(&k, &c, &j, "w1", 1_000, LEASE)
+        .claim_invite(&invite(&k, &c, &j), &lease("w1", 1_000, LEASE))
         .await
         .unwrap();
-    let early = store.claim_sync(&k, "completed", "w1", 1_100, LEASE).await;
+    let early = store
+        .claim_sync(&k, "completed", &lease("w1", 1_100, LEASE))
+        .await;
     assert!(
         matches!(early, Err(StoreError::Conflict(_))),
         "pending row: {early:?}"
@@ -359,19 +375,19 @@ pub async fn sync_outcomes(store: &dyn Store) {
     );
 
     let claim = store
-        .claim_sync(&k, "completed", "w1", 4_000, LEASE)
+        .claim_sync(&k, "completed", &lease("w1", 4_000, LEASE))
         .await
         .unwrap();
     assert!(claim.is_acquired(), "{claim:?}");
     let busy = store
-        .claim_sync(&k, "completed", "w2", 4_001, LEASE)
+        .claim_sync(&k, "completed", &lease("w2", 4_001, LEASE))
         .await
         .unwrap();
     assert!(matches!(busy, Claim::Busy(_)), "{busy:?}");
     store.record_synced(&k, "completed", 5_000).await.unwrap();
 
     let same = store
-        .claim_sync(&k, "completed", "w2", 6_000, LEASE)
+        .claim_sync(&k, "completed", &lease("w2", 6_000, LEASE))
         .await
         .unwrap();
     let Claim::Settled(row) = same else {
@@ -385,7 +401,7 @@ pub async fn sync_outcomes(store: &dyn Store) {
     store.mark_responded(&k, 6_001).await.unwrap();
 
     let later = store
-        .claim_sync(&k, "decision:accepted", "w2", 7_000, LEASE)
+        .claim_sync(&k, "decision:accepted", &lease("w2", 7_000, LEASE))
         .await
         .unwrap();
     assert!(
@@ -397,13 +413,13 @@ pub async fn sync_outcomes(store: &dyn Store) {
         .await
         .unwrap();
     let again = store
-        .claim_sync(&k, "decision:accepted", "w3", 9_000, LEASE)
+        .claim_sync(&k, "decision:accepted", &lease("w3", 9_000, LEASE))
         .await
         .unwrap();
     assert!(matches!(again, Claim::Settled(_)), "{again:?}");
 
     let missing = store
-        .claim_sync(&key("sync-missing"), "completed", "w1", 1, LEASE)
+        .claim_sync(&key("sync-missing"), "completed", &lease("w1", 1, LEASE))
         .await;
     assert!(
         matches!(missing, Err(StoreError::NotFound(_))),
@@ -417,7 +433,7 @@ pub async fn retries(store: &dyn Store) {
     let k = key("retry-1");
     let (c, j) = (candidate("cand-retry"), job());
     store
-        .claim_invite(&k, &c, &j, "w1", base, LEASE)
+        .claim_invite(&invite(&k, &c, &j), &lease("w1", base, LEASE))
         .await
         .unwrap();
     store
@@ -425,7 +441,7 @@ pub async fn retries(store: &dyn Store) {
         .await
         .unwrap();
     store
-        .claim_invite(&k, &c, &j, "w1", base + 10_000, LEASE)
+        .claim_invite(&invite(&k, &c, &j), &lease("w1", base + 10_000, LEASE))
         .await
         .unwrap();
     store
@@ -454,7 +470,7 @@ pub async fn retries(store: &dyn Store) {
 
     // A leased row is not due; an invited row is due only when a retry is scheduled.
     store
-        .claim_invite(&k, &c, &j, "w1", base + 30_000, LEASE)
+        .claim_invite(&invite(&k, &c, &j), &lease("w1", base + 30_000, LEASE))
         .await
         .unwrap();
     assert!(!due_keys(store.rows_due(base + 30_001, 100).await.unwrap()).contains(&k));
@@ -502,7 +518,7 @@ pub async fn retries(store: &dyn Store) {
 
     // A synced row is due only when a later outcome's write-back was rescheduled.
     store
-        .claim_sync(&k, "completed", "w1", base + 45_001, LEASE)
+        .claim_sync(&k, "completed", &lease("w1", base + 45_001, LEASE))
         .await
         .unwrap();
     store
@@ -511,7 +527,7 @@ pub async fn retries(store: &dyn Store) {
         .unwrap();
     assert!(!due_keys(store.rows_due(base + 90_000, 100).await.unwrap()).contains(&k));
     store
-        .claim_sync(&k, "decision:accepted", "w1", base + 46_000, LEASE)
+        .claim_sync(&k, "decision:accepted", &lease("w1", base + 46_000, LEASE))
         .await
         .unwrap();
     store
@@ -527,7 +543,7 @@ pub async fn failures_and_redrive(store: &dyn Store) {
     let k = key("fail-1");
     let (c, j) = (candidate("cand-fail"), job());
     store
-        .claim_invite(&k, &c, &j, "w1", 1_000, LEASE)
+        .claim_invite(&invite(&k, &c, &j), &lease("w1", 1_000, LEASE))
         .await
         .unwrap();
     store
@@ -536,7 +552,7 @@ pub async fn failures_and_redrive(store: &dyn Store) {
         .unwrap();
     store.record_retry(&k, "flaky", 1_150, 1_120).await.unwrap();
     store
-        .claim_sync(&k, "completed", "w1", 1_200, LEASE)
+        .claim_sync(&k, "completed", &lease("w1", 1_200, LEASE))
         .await
         .unwrap();
     store
@@ -554,12 +570,12 @@ pub async fn failures_and_redrive(store: &dyn Store) {
     assert_eq!(row.last_error.as_deref(), Some("422: stage does not exist"));
     assert_eq!(row.lease_owner, None);
     let settled = store
-        .claim_sync(&k, "completed", "w2", 2_000, LEASE)
+        .claim_sync(&k, "completed", &lease("w2", 2_000, LEASE))
         .await
         .unwrap();
     assert!(matches!(settled, Claim::Settled(_)), "{settled:?}");
     let settled = store
-        .claim_invite(&k, &c, &j, "w2", 2_000, LEASE)
+        .claim_invite(&invite(&k, &c, &j), &lease("w2", 2_000, LEASE))
         .await
         .unwrap();
     assert!(matches!(settled, Claim::Settled(_)), "{settled:?}");
@@ -574,7 +590,7 @@ pub async fn failures_and_redrive(store: &dyn Store) {
     assert_eq!((row.attempts, row.next_attempt_at_ms), (0, None));
     assert!(
         store
-            .claim_sync(&k, "completed", "w2", 3_001, LEASE)
+            .claim_sync(&k, "completed", &lease("w2", 3_001, LEASE))
             .await
             .unwrap()
             .is_acquired()
@@ -591,7 +607,7 @@ pub async fn cancellation(store: &dyn Store) {
     let (pending, invited, synced) = (key("gone-1"), key("gone-2"), key("gone-3"));
     let other = key("kept-1");
     store
-        .claim_invite(&pending, &c, &j, "w1", 1_000, LEASE)
+        .claim_invite(&invite(&pending, &c, &j), &lease("w1", 1_000, LEASE))
         .await
         .unwrap();
     store
@@ -600,7 +616,7 @@ pub async fn cancellation(store: &dyn Store) {
         .unwrap();
     for (k, p) in [(&invited, "p-gone-2"), (&synced, "p-gone-3")] {
         store
-            .claim_invite(k, &c, &j, "w1", 1_000, LEASE)
+            .claim_invite(&invite(k, &c, &j), &lease("w1", 1_000, LEASE))
             .await
             .unwrap();
         store
@@ -613,12 +629,15 @@ pub async fn cancellation(store: &dyn Store) {
         .await
         .unwrap();
     store
-        .claim_invite(&other, &candidate("cand-kept"), &j, "w1", 1_000, LEASE)
+        .claim_invite(
+            &invite(&other, &candidate("cand-kept"), &j),
+            &lease("w1", 1_000, LEASE),
+        )
         .await
         .unwrap();
     let elsewhere = LedgerKey::new("smartrecruiters", "gone-sr", "interview-1");
     store
-        .claim_invite(&elsewhere, &c, &j, "w1", 1_000, LEASE)
+        .claim_invite(&invite(&elsewhere, &c, &j), &lease("w1", 1_000, LEASE))
         .await
         .unwrap();
 
@@ -636,7 +655,7 @@ pub async fn cancellation(store: &dyn Store) {
     );
 
     let row = store
-        .claim_invite(&pending, &c, &j, "w2", 10_000, LEASE)
+        .claim_invite(&invite(&pending, &c, &j), &lease("w2", 10_000, LEASE))
         .await
         .unwrap();
     let Claim::Settled(row) = row else {
@@ -669,7 +688,7 @@ pub async fn cancellation(store: &dyn Store) {
 
     for k in [&other, &elsewhere] {
         let claim = store
-            .claim_invite(k, &c, &j, "w1", 1_000, LEASE)
+            .claim_invite(&invite(k, &c, &j), &lease("w1", 1_000, LEASE))
             .await
             .unwrap();
         assert_eq!(
@@ -684,32 +703,38 @@ pub async fn cancellation(store: &dyn Store) {
 pub async fn inbox(store: &dyn Store) {
     assert!(
         store
-            .inbox_insert("lever", "evt-1", b"{\"a\":1}", 1_000)
+            .inbox_insert(&NewDelivery::new("lever", "evt-1", b"{\"a\":1}"), 1_000)
             .await
             .unwrap()
     );
     assert!(
         !store
-            .inbox_insert("lever", "evt-1", b"{\"a\":2}", 1_001)
+            .inbox_insert(&NewDelivery::new("lever", "evt-1", b"{\"a\":2}"), 1_001)
             .await
             .unwrap(),
         "duplicate"
     );
     assert!(
         store
-            .inbox_insert("willo", "evt-1", b"{}", 1_002)
+            .inbox_insert(&NewDelivery::new("willo", "evt-1", b"{}"), 1_002)
             .await
             .unwrap(),
         "other source"
     );
     assert!(
         store
-            .inbox_insert("lever", "evt-2", &[0, 159, 146, 150], 1_003)
+            .inbox_insert(
+                &NewDelivery::new("lever", "evt-2", &[0, 159, 146, 150]),
+                1_003
+            )
             .await
             .unwrap()
     );
 
-    let first = store.inbox_claim("w1", 2_000, LEASE, 2).await.unwrap();
+    let first = store
+        .inbox_claim(&lease("w1", 2_000, LEASE), 2)
+        .await
+        .unwrap();
     assert_eq!(first.len(), 2);
     assert_eq!(
         (first[0].source.as_str(), first[0].dedupe_key.as_str()),
@@ -718,7 +743,10 @@ pub async fn inbox(store: &dyn Store) {
     assert_eq!(first[0].payload, b"{\"a\":1}", "the first copy is kept");
     assert_eq!((first[1].source.as_str(), first[0].attempts), ("willo", 0));
 
-    let rest = store.inbox_claim("w2", 2_001, LEASE, 10).await.unwrap();
+    let rest = store
+        .inbox_claim(&lease("w2", 2_001, LEASE), 10)
+        .await
+        .unwrap();
     assert_eq!(rest.len(), 1, "leased items are not claimed again");
     assert_eq!(
         rest[0].payload,
@@ -733,18 +761,21 @@ pub async fn inbox(store: &dyn Store) {
         .unwrap();
     assert!(
         store
-            .inbox_claim("w2", 4_999, LEASE, 10)
+            .inbox_claim(&lease("w2", 4_999, LEASE), 10)
             .await
             .unwrap()
             .is_empty()
     );
-    let retried = store.inbox_claim("w2", 5_000, LEASE, 10).await.unwrap();
+    let retried = store
+        .inbox_claim(&lease("w2", 5_000, LEASE), 10)
+        .await
+        .unwrap();
     assert_eq!(retried.len(), 1);
     assert_eq!((retried[0].id, retried[0].attempts), (first[1].id, 1));
 
     // After the lease expires the unfinished item comes back; the finished one never.
     let expired = store
-        .inbox_claim("w3", 2_001 + LEASE, LEASE, 10)
+        .inbox_claim(&lease("w3", 2_001 + LEASE, LEASE), 10)
         .await
         .unwrap();
     assert_eq!(
@@ -767,7 +798,7 @@ pub async fn inbox_pruning(store: &dyn Store) {
     let fresh = |key: &'static str| async move {
         assert!(
             store
-                .inbox_insert("prune", key, b"{}", 10_000)
+                .inbox_insert(&NewDelivery::new("prune", key, b"{}"), 10_000)
                 .await
                 .unwrap()
         );
@@ -775,7 +806,10 @@ pub async fn inbox_pruning(store: &dyn Store) {
     fresh("old").await;
     fresh("recent").await;
     fresh("waiting").await;
-    let items = store.inbox_claim("w1", 10_000, LEASE, 100).await.unwrap();
+    let items = store
+        .inbox_claim(&lease("w1", 10_000, LEASE), 100)
+        .await
+        .unwrap();
     let id_of = |key: &str| items.iter().find(|i| i.dedupe_key == key).unwrap().id;
     store.inbox_done(id_of("old"), 20_000).await.unwrap();
     store.inbox_done(id_of("recent"), 40_000).await.unwrap();
@@ -789,20 +823,20 @@ pub async fn inbox_pruning(store: &dyn Store) {
     assert_eq!(store.inbox_prune(30_000).await.unwrap(), 0, "already gone");
     assert!(
         !store
-            .inbox_insert("prune", "recent", b"{}", 50_000)
+            .inbox_insert(&NewDelivery::new("prune", "recent", b"{}"), 50_000)
             .await
             .unwrap(),
         "a kept event still deduplicates"
     );
     assert!(
         store
-            .inbox_insert("prune", "old", b"{}", 50_000)
+            .inbox_insert(&NewDelivery::new("prune", "old", b"{}"), 50_000)
             .await
             .unwrap(),
         "a pruned event's delivery is stored again"
     );
     let again = store
-        .inbox_claim("w1", 60_000 + LEASE, LEASE, 100)
+        .inbox_claim(&lease("w1", 60_000 + LEASE, LEASE), 100)
         .await
         .unwrap();
     let keys: Vec<&str> = again
@@ -838,7 +872,10 @@ pub async fn deletion_erases_deliveries(store: &dyn Store) {
         (key("erase-twin"), &twin, SHARED),
     ];
     for (k, c, participant) in &rows {
-        store.claim_invite(k, c, &j, "w1", T, LEASE).await.unwrap();
+        store
+            .claim_invite(&invite(k, c, &j), &lease("w1", T, LEASE))
+            .await
+            .unwrap();
         store
             .record_invited(k, &ParticipantKey::new(*participant), T + 1)
             .await
@@ -854,7 +891,7 @@ pub async fn deletion_erases_deliveries(store: &dyn Store) {
         async move {
             assert!(
                 store
-                    .inbox_insert(SOURCE, dedupe_key, payload.as_bytes(), T)
+                    .inbox_insert(&NewDelivery::new(SOURCE, dedupe_key, payload.as_bytes()), T)
                     .await
                     .unwrap()
             );
@@ -866,11 +903,21 @@ pub async fn deletion_erases_deliveries(store: &dyn Store) {
     deliver("processed-invited", INVITED).await;
     deliver("shared", SHARED).await;
     deliver("stranger", STRANGER).await;
-    for item in ours(store.inbox_claim("w1", T + 10, LEASE, 100).await.unwrap()) {
+    for item in ours(
+        store
+            .inbox_claim(&lease("w1", T + 10, LEASE), 100)
+            .await
+            .unwrap(),
+    ) {
         store.inbox_done(item.id, T + 11).await.unwrap();
     }
     deliver("held-invited", INVITED).await;
-    let held = ours(store.inbox_claim("w2", T + 20, LEASE, 100).await.unwrap());
+    let held = ours(
+        store
+            .inbox_claim(&lease("w2", T + 20, LEASE), 100)
+            .await
+            .unwrap(),
+    );
     assert_eq!(held.len(), 1);
     deliver("waiting-synced", SYNCED).await;
 
@@ -892,7 +939,7 @@ pub async fn deletion_erases_deliveries(store: &dyn Store) {
         ("stranger", false),
     ] {
         let new = store
-            .inbox_insert(SOURCE, dedupe_key, b"{}", T + 40)
+            .inbox_insert(&NewDelivery::new(SOURCE, dedupe_key, b"{}"), T + 40)
             .await
             .unwrap();
         assert_eq!(new, erased, "{dedupe_key}");
@@ -933,7 +980,7 @@ pub async fn status(store: &dyn Store) {
     for (i, at) in [(1, 100_000), (2, 200_000), (3, 300_000)] {
         let k = key(&format!("status-{i}"));
         store
-            .claim_invite(&k, &c, &status_job, "w1", at, LEASE)
+            .claim_invite(&invite(&k, &c, &status_job), &lease("w1", at, LEASE))
             .await
             .unwrap();
         if i > 1 {
@@ -974,4 +1021,103 @@ pub async fn status(store: &dyn Store) {
         "newest first"
     );
     assert!(after.failed.iter().all(|row| row.state == RowState::Failed));
+}
+
+/// A delivery's event name is kept in its own column, beside the raw body.
+pub async fn inbox_events(store: &dyn Store) {
+    let body = br#"{"participant_key": "p-events"}"#;
+    let named = NewDelivery::new("willo", "evt-named", body).with_event(Some("new_response"));
+    assert!(store.inbox_insert(&named, 10_000).await.unwrap());
+    let unnamed = NewDelivery::new("willo", "evt-unnamed", b"{}");
+    assert!(store.inbox_insert(&unnamed, 10_001).await.unwrap());
+    let again = named.with_event(Some("stage_change"));
+    assert!(
+        !store.inbox_insert(&again, 10_002).await.unwrap(),
+        "the dedupe key alone decides"
+    );
+
+    let items = store
+        .inbox_claim(&lease("w-events", 10_100, LEASE), 10)
+        .await
+        .unwrap();
+    let by_key = |key: &str| {
+        items
+            .iter()
+            .find(|item| item.dedupe_key == key)
+            .unwrap_or_else(|| panic!("{key} not claimed: {items:?}"))
+    };
+    let item = by_key("evt-named");
+    assert_eq!(
+        item.event.as_deref(),
+        Some("new_response"),
+        "the first copy's"
+    );
+    assert_eq!(item.payload, body.to_vec());
+    assert_eq!(by_key("evt-unnamed").event, None);
+    for item in &items {
+        store.inbox_done(item.id, 10_200).await.unwrap();
+    }
+}
+
+/// Job states are kept per (ATS, job), the last one reported winning.
+pub async fn job_states(store: &dyn Store) {
+    let (lever, sr) = (AtsName::new("lever"), AtsName::new("smartrecruiters"));
+    let job = JobId::new("job-states-1");
+    assert_eq!(store.job_state(&lever, &job).await.unwrap(), None);
+    store
+        .set_job_state(&lever, &job, &JobState::Open, 1)
+        .await
+        .unwrap();
+    store
+        .set_job_state(&lever, &job, &JobState::Closed, 2)
+        .await
+        .unwrap();
+    let other = JobState::Other("ON_HOLD".into());
+    store.set_job_state(&sr, &job, &other, 3).await.unwrap();
+    assert_eq!(
+        store.job_state(&lever, &job).await.unwrap(),
+        Some(JobState::Closed)
+    );
+    assert_eq!(store.job_state(&sr, &job).await.unwrap(), Some(other));
+    assert_eq!(
+        store
+            .job_state(&lever, &JobId::new("job-states-2"))
+            .await
+            .unwrap(),
+        None
+    );
+    // Job states are not cursors.
+    assert_eq!(store.cursor_get("job-states-1").await.unwrap(), None);
+}
+
+/// The application created for a screening row is kept per ledger key.
+pub async fn screening_applications(store: &dyn Store) {
+    let (first, second) = (key("screening-1"), key("screening-2"));
+    assert_eq!(store.screening_application(&first).await.unwrap(), None);
+    let created = ApplicationRef {
+        application: "app-created-1".into(),
+        candidate: "cand-created-1".into(),
+        job: "job-created-1".into(),
+    };
+    store
+        .set_screening_application(&first, &created, 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.screening_application(&first).await.unwrap(),
+        Some(created.clone())
+    );
+    assert_eq!(store.screening_application(&second).await.unwrap(), None);
+    let replaced = ApplicationRef {
+        application: "app-created-2".into(),
+        ..created
+    };
+    store
+        .set_screening_application(&first, &replaced, 2)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.screening_application(&first).await.unwrap(),
+        Some(replaced)
+    );
 }

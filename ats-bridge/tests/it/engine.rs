@@ -4,6 +4,7 @@
 //! (The `engine_lever` and `engine_smartrecruiters` modules cover the adapters.)
 
 use crate::support;
+use crate::support::claims::lease;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -14,7 +15,10 @@ use ats_bridge::engine::{
 };
 use ats_bridge::model::{AtsEvent, ParticipantKey};
 use ats_bridge::rules::{JobSelector, Rules};
-use ats_bridge::store::{LedgerKey, MemoryStore, RowState, Store};
+use ats_bridge::store::{
+    Inbox, InviteClaim, Ledger, LedgerKey, MemoryStore, NewDelivery, ReconcilerState, RowState,
+    Store,
+};
 use ats_bridge::willo_inbox::{WILLO_SOURCE, willo_delivery_for_inbox};
 use serde_json::json;
 use support::clock::TestClock;
@@ -234,12 +238,8 @@ async fn a_crash_between_sending_and_recording_does_not_send_twice() {
     let now = 1_700_000_000_000;
     s.store
         .claim_invite(
-            &key,
-            &"cand-3".into(),
-            &"job-open".into(),
-            "dead-worker",
-            now,
-            120_000,
+            &InviteClaim::new(key.clone(), "cand-3", "job-open"),
+            &lease("dead-worker", now, 120_000),
         )
         .await
         .unwrap();
@@ -407,9 +407,12 @@ async fn inbox_deliveries_are_acted_on_and_outages_retried() {
     let s = setup().await;
     let store: &dyn Store = s.store.as_ref();
     let now = 1_700_000_000_000;
-    store.inbox_insert("tiny", "6", b"6", now).await.unwrap();
     store
-        .inbox_insert("tiny", "down", b"down", now)
+        .inbox_insert(&NewDelivery::new("tiny", "6", b"6"), now)
+        .await
+        .unwrap();
+    store
+        .inbox_insert(&NewDelivery::new("tiny", "down", b"down"), now)
         .await
         .unwrap();
     assert_eq!(s.engine.process_inbox().await.unwrap(), 2);
@@ -425,7 +428,11 @@ async fn inbox_deliveries_are_acted_on_and_outages_retried() {
     let body = json!({"participant_key": participant.as_str()}).to_string();
     let stored = willo_delivery_for_inbox(Some(&WebhookEvent::NewResponse), body.as_bytes());
     store
-        .inbox_insert(WILLO_SOURCE, &stored.dedupe_key, &stored.payload, now)
+        .inbox_insert(
+            &NewDelivery::new(WILLO_SOURCE, &stored.dedupe_key, &stored.payload)
+                .with_event(Some(WebhookEvent::NewResponse.as_str())),
+            now,
+        )
         .await
         .unwrap();
     s.engine.process_inbox().await.unwrap();
@@ -438,7 +445,10 @@ async fn run_acts_on_a_signalled_delivery_and_stops_when_told() {
     config.reconcile_interval = None;
     let s = setup_with(rules(), config).await;
     let running = Running::start(&s.engine);
-    s.store.inbox_insert("tiny", "8", b"8", 0).await.unwrap();
+    s.store
+        .inbox_insert(&NewDelivery::new("tiny", "8", b"8"), 0)
+        .await
+        .unwrap();
     s.engine.inbox_signal().notify_one();
     for _ in 0..200 {
         if invites(&s.willo_server).await == 1 {
@@ -459,7 +469,7 @@ async fn run_works_through_more_deliveries_than_it_has_slots() {
     for n in 1..=9 {
         let id = n.to_string();
         s.store
-            .inbox_insert("tiny", &id, id.as_bytes(), 0)
+            .inbox_insert(&NewDelivery::new("tiny", &id, id.as_bytes()), 0)
             .await
             .unwrap();
     }
@@ -485,8 +495,14 @@ async fn processed_deliveries_are_deleted_after_their_retention() {
     let mut config = test_config();
     config.inbox_retention = Some(Duration::from_secs(3600));
     let s = setup_with(rules(), config).await;
-    s.store.inbox_insert("tiny", "5", b"5", 0).await.unwrap();
-    s.store.inbox_insert("tiny", "6", b"6", 0).await.unwrap();
+    s.store
+        .inbox_insert(&NewDelivery::new("tiny", "5", b"5"), 0)
+        .await
+        .unwrap();
+    s.store
+        .inbox_insert(&NewDelivery::new("tiny", "6", b"6"), 0)
+        .await
+        .unwrap();
     assert_eq!(s.engine.process_inbox().await.unwrap(), 2);
     assert_eq!(
         s.engine.prune_inbox().await.unwrap(),
@@ -496,14 +512,22 @@ async fn processed_deliveries_are_deleted_after_their_retention() {
     s.clock.advance(Duration::from_secs(3601));
     assert_eq!(s.engine.prune_inbox().await.unwrap(), 2);
     // A late repeat of a pruned delivery is stored again but does not act twice.
-    assert!(s.store.inbox_insert("tiny", "5", b"5", 0).await.unwrap());
+    assert!(
+        s.store
+            .inbox_insert(&NewDelivery::new("tiny", "5", b"5"), 0)
+            .await
+            .unwrap()
+    );
     s.engine.process_inbox().await.unwrap();
     assert_eq!(invites(&s.willo_server).await, 2);
 
     let mut keep = test_config();
     keep.inbox_retention = None;
     let s = setup_with(rules(), keep).await;
-    s.store.inbox_insert("tiny", "7", b"7", 0).await.unwrap();
+    s.store
+        .inbox_insert(&NewDelivery::new("tiny", "7", b"7"), 0)
+        .await
+        .unwrap();
     s.engine.process_inbox().await.unwrap();
     s.clock.advance(Duration::from_secs(365 * 24 * 3600));
     assert_eq!(s.engine.prune_inbox().await.unwrap(), 0, "retention off");

@@ -19,7 +19,7 @@ use ats_bridge::lever::{LeverAts, LeverAtsConfig, NOTE_MAX_CHARS};
 use ats_bridge::model::{ApplicationRef, AtsEvent, AtsName, InterviewOutcome, JobState};
 use ats_bridge::note::render_note;
 use ats_bridge::rules::{Decision, JobSelector, Rules};
-use ats_bridge::store::{LedgerKey, MemoryStore, RowState, Store};
+use ats_bridge::store::{LedgerKey, MemoryStore, NewDelivery, RowState, Store};
 use client_core::header::HeaderMap;
 use client_core::webhook::{Clock, SystemClock};
 use lever_client::webhooks::{Event, EventData, signed_delivery};
@@ -404,13 +404,19 @@ async fn repeated_stage_changes_direct_and_through_the_inbox_invite_once() {
     let now = now_millis() as i64;
     assert!(
         w.store
-            .inbox_insert(source, &verified.dedupe_key, &verified.payload, now)
+            .inbox_insert(
+                &NewDelivery::new(source, &verified.dedupe_key, &verified.payload),
+                now
+            )
             .await
             .unwrap()
     );
     assert!(
         !w.store
-            .inbox_insert(source, &again.dedupe_key, &again.payload, now)
+            .inbox_insert(
+                &NewDelivery::new(source, &again.dedupe_key, &again.payload),
+                now
+            )
             .await
             .unwrap()
     );
@@ -934,9 +940,11 @@ async fn a_stage_change_whose_lookup_failed_is_retried_from_the_inbox() {
     assert_eq!(verified.dedupe_key, "a-fresh-delivery-token");
     w.store
         .inbox_insert(
-            lever_name().as_str(),
-            &verified.dedupe_key,
-            &verified.payload,
+            &NewDelivery::new(
+                lever_name().as_str(),
+                &verified.dedupe_key,
+                &verified.payload,
+            ),
             now_millis() as i64,
         )
         .await

@@ -17,7 +17,7 @@ use ats_bridge::model::{ApplicationRef, AtsEvent, AtsName, InterviewOutcome, Job
 use ats_bridge::note::render_note;
 use ats_bridge::rules::{Decision, JobSelector, Rules};
 use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig};
-use ats_bridge::store::{LedgerKey, MemoryStore, RowState, Store};
+use ats_bridge::store::{LedgerKey, MemoryStore, NewDelivery, RowState, Store};
 use serde_json::{Value, json};
 use smartrecruiters_client::notes::MAX_NOTE_CHARS;
 use smartrecruiters_client::webhooks::TestDelivery;
@@ -191,9 +191,7 @@ async fn deliver(w: &World, event: &str, event_id: &str, body: Value) -> bool {
     let verified = w.adapter.verify_webhook(&headers, &body).unwrap();
     w.store
         .inbox_insert(
-            sr_name().as_str(),
-            &verified.dedupe_key,
-            &verified.payload,
+            &NewDelivery::new(sr_name().as_str(), &verified.dedupe_key, &verified.payload),
             now_millis() as i64,
         )
         .await

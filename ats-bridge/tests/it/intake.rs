@@ -2,6 +2,7 @@
 //! what each answer's status is, and that a refused delivery leaves the store as it was.
 #![cfg(all(feature = "smartrecruiters", feature = "lever"))]
 
+use crate::support::claims::lease;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -12,13 +13,12 @@ use ats_bridge::intake::{
 };
 use ats_bridge::lever::{LeverAts, LeverAtsConfig};
 use ats_bridge::model::{
-    ApplicationId, ApplicationRef, AtsEvent, AtsName, CandidateDetails, CandidateId, JobId,
-    ParticipantKey, StageId,
+    ApplicationId, ApplicationRef, AtsEvent, CandidateDetails, CandidateId, JobId, StageId,
 };
 use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig};
 use ats_bridge::store::{
-    Claim, InboxItem, LedgerKey, LedgerRow, MemoryStore, StatusReport, Store, StoreError,
-    StoreResult,
+    Inbox, InboxItem, Lease, MemoryStore, NewDelivery, StatusReport, Store, StoreError,
+    StoreResult, Stores,
 };
 use ats_bridge::willo_inbox::{WILLO_SOURCE, willo_delivery_from_inbox};
 use ats_bridge::{Ats, WebhookRejection};
@@ -79,7 +79,7 @@ fn lever() -> Arc<dyn Ats> {
 /// An intake over `store` receiving SmartRecruiters (API at `sr_api`), Lever and
 /// Willo, waking the returned `Notify`.
 fn intake_with(
-    store: Arc<dyn Store>,
+    store: impl Into<Stores>,
     sr_api: &str,
     configure: impl FnOnce(IntakeBuilder) -> IntakeBuilder,
 ) -> (Intake, Arc<Notify>) {
@@ -93,7 +93,7 @@ fn intake_with(
     (configure(builder).build().unwrap(), notify)
 }
 
-fn intake(store: Arc<dyn Store>) -> (Intake, Arc<Notify>) {
+fn intake(store: impl Into<Stores>) -> (Intake, Arc<Notify>) {
     intake_with(store, NO_API, |builder| builder)
 }
 
@@ -192,7 +192,7 @@ fn willo_response() -> Delivery {
 
 async fn inbox(store: &dyn Store) -> Vec<InboxItem> {
     store
-        .inbox_claim("probe", NOW_MS, 60_000, 100)
+        .inbox_claim(&lease("probe", NOW_MS, 60_000), 100)
         .await
         .unwrap()
 }
@@ -590,7 +590,7 @@ async fn a_willo_delivery_keeps_the_event_its_url_names() {
         .iter()
         .map(|item| {
             assert_eq!(item.source, WILLO_SOURCE);
-            let delivery = willo_delivery_from_inbox(&item.payload).unwrap();
+            let delivery = willo_delivery_from_inbox(item).unwrap();
             assert_eq!(delivery.participant_key.as_str(), PARTICIPANT);
             delivery.event
         })
@@ -676,7 +676,7 @@ async fn the_sqlite_store_keeps_each_delivery_once() {
     assert_eq!(sources, ["lever", "willo"]);
 }
 
-/// How [`BrokenStore`] fails to insert into the inbox.
+/// How [`BrokenInbox`] fails to insert into the inbox.
 #[derive(Debug, Clone, Copy)]
 enum Breakage {
     /// The backend reports an error.
@@ -685,131 +685,23 @@ enum Breakage {
     Hangs,
 }
 
-/// A store whose inbox cannot take deliveries; everything else works.
+/// An inbox that cannot take deliveries; the rest of the store is a working one.
 #[derive(Debug)]
-struct BrokenStore {
+struct BrokenInbox {
     inner: MemoryStore,
     breakage: Breakage,
 }
 
 #[async_trait]
-impl Store for BrokenStore {
-    async fn claim_invite(
-        &self,
-        key: &LedgerKey,
-        candidate: &CandidateId,
-        job: &JobId,
-        worker: &str,
-        now_ms: i64,
-        lease_ms: i64,
-    ) -> StoreResult<Claim> {
-        self.inner
-            .claim_invite(key, candidate, job, worker, now_ms, lease_ms)
-            .await
-    }
-    async fn record_invited(
-        &self,
-        key: &LedgerKey,
-        participant: &ParticipantKey,
-        now_ms: i64,
-    ) -> StoreResult<()> {
-        self.inner.record_invited(key, participant, now_ms).await
-    }
-    async fn row(&self, key: &LedgerKey) -> StoreResult<Option<LedgerRow>> {
-        self.inner.row(key).await
-    }
-    async fn rows_by_participant(
-        &self,
-        participant: &ParticipantKey,
-    ) -> StoreResult<Vec<LedgerRow>> {
-        self.inner.rows_by_participant(participant).await
-    }
-    async fn find_by_participant(
-        &self,
-        participant: &ParticipantKey,
-    ) -> StoreResult<Option<LedgerRow>> {
-        self.inner.find_by_participant(participant).await
-    }
-    async fn mark_responded(&self, key: &LedgerKey, now_ms: i64) -> StoreResult<()> {
-        self.inner.mark_responded(key, now_ms).await
-    }
-    async fn claim_sync(
-        &self,
-        key: &LedgerKey,
-        outcome_tag: &str,
-        worker: &str,
-        now_ms: i64,
-        lease_ms: i64,
-    ) -> StoreResult<Claim> {
-        self.inner
-            .claim_sync(key, outcome_tag, worker, now_ms, lease_ms)
-            .await
-    }
-    async fn record_synced(
-        &self,
-        key: &LedgerKey,
-        outcome_tag: &str,
-        now_ms: i64,
-    ) -> StoreResult<()> {
-        self.inner.record_synced(key, outcome_tag, now_ms).await
-    }
-    async fn record_retry(
-        &self,
-        key: &LedgerKey,
-        error: &str,
-        next_attempt_at_ms: i64,
-        now_ms: i64,
-    ) -> StoreResult<()> {
-        self.inner
-            .record_retry(key, error, next_attempt_at_ms, now_ms)
-            .await
-    }
-    async fn record_failed(&self, key: &LedgerKey, error: &str, now_ms: i64) -> StoreResult<()> {
-        self.inner.record_failed(key, error, now_ms).await
-    }
-    async fn redrive(&self, key: &LedgerKey, now_ms: i64) -> StoreResult<()> {
-        self.inner.redrive(key, now_ms).await
-    }
-    async fn cancel_candidate(
-        &self,
-        ats: &AtsName,
-        candidate: &CandidateId,
-        now_ms: i64,
-    ) -> StoreResult<u64> {
-        self.inner.cancel_candidate(ats, candidate, now_ms).await
-    }
-    async fn rows_due(&self, now_ms: i64, limit: usize) -> StoreResult<Vec<LedgerRow>> {
-        self.inner.rows_due(now_ms, limit).await
-    }
-    async fn stale_invites(
-        &self,
-        invited_before_ms: i64,
-        limit: usize,
-    ) -> StoreResult<Vec<LedgerRow>> {
-        self.inner.stale_invites(invited_before_ms, limit).await
-    }
-    async fn inbox_insert(
-        &self,
-        _source: &str,
-        _dedupe_key: &str,
-        _payload: &[u8],
-        _now_ms: i64,
-    ) -> StoreResult<bool> {
+impl Inbox for BrokenInbox {
+    async fn inbox_insert(&self, _: &NewDelivery<'_>, _now_ms: i64) -> StoreResult<bool> {
         match self.breakage {
             Breakage::Fails => Err(StoreError::Backend("disk I/O error".into())),
             Breakage::Hangs => std::future::pending().await,
         }
     }
-    async fn inbox_claim(
-        &self,
-        worker: &str,
-        now_ms: i64,
-        lease_ms: i64,
-        limit: usize,
-    ) -> StoreResult<Vec<InboxItem>> {
-        self.inner
-            .inbox_claim(worker, now_ms, lease_ms, limit)
-            .await
+    async fn inbox_claim(&self, lease: &Lease, limit: usize) -> StoreResult<Vec<InboxItem>> {
+        self.inner.inbox_claim(lease, limit).await
     }
     async fn inbox_done(&self, id: i64, now_ms: i64) -> StoreResult<()> {
         self.inner.inbox_done(id, now_ms).await
@@ -820,26 +712,18 @@ impl Store for BrokenStore {
     async fn inbox_prune(&self, processed_before_ms: i64) -> StoreResult<u64> {
         self.inner.inbox_prune(processed_before_ms).await
     }
-    async fn cursor_get(&self, name: &str) -> StoreResult<Option<String>> {
-        self.inner.cursor_get(name).await
-    }
-    async fn cursor_set(&self, name: &str, value: &str, now_ms: i64) -> StoreResult<()> {
-        self.inner.cursor_set(name, value, now_ms).await
-    }
-    async fn status(&self) -> StoreResult<StatusReport> {
-        self.inner.status().await
-    }
 }
 
 // Paused time: the 3 s default store timeout elapses instantly once nothing else runs.
 #[tokio::test(start_paused = true)]
 async fn a_delivery_that_cannot_be_stored_is_answered_503_so_the_vendor_retries() {
     for breakage in [Breakage::Fails, Breakage::Hangs] {
-        let store = Arc::new(BrokenStore {
+        let broken = Arc::new(BrokenInbox {
             inner: MemoryStore::new(),
             breakage,
         });
-        let (intake, notify) = intake(store.clone());
+        let stores = Stores::from(Arc::new(MemoryStore::new())).with_inbox(broken);
+        let (intake, notify) = intake(stores);
         let response = intake.handle(&sr_status_updated().request()).await;
         assert_eq!(
             response.status,
@@ -963,7 +847,7 @@ mod router {
         assert_eq!(sources, ["smartrecruiters", "lever", "willo", "willo"]);
         let events: Vec<_> = items[2..]
             .iter()
-            .map(|item| willo_delivery_from_inbox(&item.payload).unwrap().event)
+            .map(|item| willo_delivery_from_inbox(item).unwrap().event)
             .collect();
         assert_eq!(
             events,

@@ -2,12 +2,13 @@
 //! and headers, and the intake stores nothing it cannot verify.
 #![cfg(all(feature = "smartrecruiters", feature = "lever"))]
 
+use crate::support::claims::lease;
 use std::sync::Arc;
 
 use ats_bridge::intake::{Intake, IntakeOutcome, IntakeRequest};
 use ats_bridge::lever::{LeverAts, LeverAtsConfig};
 use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig};
-use ats_bridge::store::{MemoryStore, Store};
+use ats_bridge::store::{Inbox, InboxItem, MemoryStore};
 use ats_bridge::willo_inbox::willo_delivery_from_inbox;
 use client_core::SecretString;
 use client_core::header::{HeaderMap, HeaderName, HeaderValue};
@@ -101,7 +102,15 @@ proptest! {
         let _ = url.token_matches("expected-token");
         let _ = WebhookDelivery::parse(&body, url.event.clone());
         let _ = WebhookDelivery::parse(&body, Some(WebhookEvent::NewResponse));
-        let _ = willo_delivery_from_inbox(&body);
+        let stored = InboxItem {
+            id: 1,
+            source: "willo".into(),
+            dedupe_key: "k".into(),
+            event: url.event.as_ref().map(ToString::to_string),
+            payload: body.clone(),
+            attempts: 0,
+        };
+        let _ = willo_delivery_from_inbox(&stored);
     }
 
     #[test]
@@ -130,7 +139,7 @@ proptest! {
             // Only a Willo delivery carrying the token could be stored, and a random
             // query never carries it.
             prop_assert!(!matches!(response.outcome, IntakeOutcome::Stored { .. }), "{response:?}");
-            prop_assert!(store.inbox_claim("w", 0, 1_000, 10).await.unwrap().is_empty());
+            prop_assert!(store.inbox_claim(&lease("w", 0, 1_000), 10).await.unwrap().is_empty());
             Ok(())
         })?;
     }

@@ -1,6 +1,7 @@
 //! The store conformance suite against every backend, plus SQLite concurrency and
 //! durability.
 
+use crate::support::claims::{invite, lease};
 use std::sync::Arc;
 
 use ats_bridge::model::{CandidateId, JobId};
@@ -35,12 +36,12 @@ async fn race_one_person(store: Arc<dyn Store>) {
                     let key = LedgerKey::new("lever", format!("app-{i}"), "interview-1");
                     let claim = store
                         .claim_invite(
-                            &key,
-                            &CandidateId::new("one-person"),
-                            &JobId::new(format!("job-{i}")),
-                            &name,
-                            1_000,
-                            60_000,
+                            &invite(
+                                &key,
+                                &CandidateId::new("one-person"),
+                                &JobId::new(format!("job-{i}")),
+                            ),
+                            &lease(&name, 1_000, 60_000),
                         )
                         .await
                         .unwrap();
@@ -81,7 +82,10 @@ async fn race_claims(store: Arc<dyn Store>) {
                     // One person per application here: see `race_one_person`.
                     let candidate = CandidateId::new(format!("c-{}", key.application));
                     let claim = store
-                        .claim_invite(&key, &candidate, &job, &name, 1_000, 60_000)
+                        .claim_invite(
+                            &invite(&key, &candidate, &job),
+                            &lease(&name, 1_000, 60_000),
+                        )
                         .await
                         .unwrap();
                     if claim.is_acquired() {
@@ -114,7 +118,11 @@ mod sqlite {
     use std::sync::Arc;
 
     use ats_bridge::model::{CandidateId, JobId, ParticipantKey};
-    use ats_bridge::store::{LedgerKey, RowState, SqliteStore, Store, suite};
+    use ats_bridge::store::{
+        Inbox, Ledger, LedgerKey, NewDelivery, ReconcilerState, RowState, SqliteStore, suite,
+    };
+
+    use crate::support::claims::{invite, lease};
 
     #[tokio::test]
     async fn sqlite_file_store_passes_the_suite() {
@@ -159,7 +167,7 @@ mod sqlite {
         let payload = vec![b'x'; 2_000];
         for i in 0..200 {
             store
-                .inbox_insert("wal", &i.to_string(), &payload, 1)
+                .inbox_insert(&NewDelivery::new("wal", &i.to_string(), &payload), 1)
                 .await
                 .unwrap();
         }
@@ -185,12 +193,8 @@ mod sqlite {
             let store = SqliteStore::open(&path).await.unwrap();
             store
                 .claim_invite(
-                    &key,
-                    &CandidateId::new("c-1"),
-                    &JobId::new("j-1"),
-                    "w1",
-                    1_000,
-                    60_000,
+                    &invite(&key, &CandidateId::new("c-1"), &JobId::new("j-1")),
+                    &lease("w1", 1_000, 60_000),
                 )
                 .await
                 .unwrap();
@@ -200,7 +204,7 @@ mod sqlite {
                 .unwrap();
             assert!(
                 store
-                    .inbox_insert("willo", "evt-1", b"{}", 2_100)
+                    .inbox_insert(&NewDelivery::new("willo", "evt-1", b"{}"), 2_100)
                     .await
                     .unwrap()
             );
@@ -219,7 +223,7 @@ mod sqlite {
         assert_eq!((row.candidate.as_str(), row.job.as_str()), ("c-1", "j-1"));
         assert!(
             !store
-                .inbox_insert("willo", "evt-1", b"{}", 3_000)
+                .inbox_insert(&NewDelivery::new("willo", "evt-1", b"{}"), 3_000)
                 .await
                 .unwrap(),
             "inbox kept"

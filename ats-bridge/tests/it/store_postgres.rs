@@ -10,6 +10,7 @@
 #![cfg(feature = "postgres")]
 
 use crate::support;
+use crate::support::claims::{invite, lease};
 
 use std::future::Future;
 use std::sync::Arc;
@@ -17,7 +18,8 @@ use std::time::Duration;
 
 use ats_bridge::model::{CandidateId, JobId, ParticipantKey};
 use ats_bridge::store::{
-    Claim, LedgerKey, PostgresOptions, PostgresStore, Store, StoreError, suite,
+    Claim, Inbox, Ledger, LedgerKey, NewDelivery, PostgresOptions, PostgresStore, ReconcilerState,
+    StoreError, suite,
 };
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use support::postgres::TestSchema;
@@ -52,12 +54,12 @@ async fn replicas_racing_claims_acquire_each_row_exactly_once() {
     let invites = race(&stores, &keys, |store, worker, key| async move {
         let claim = store
             .claim_invite(
-                &key,
-                &CandidateId::new(format!("c-{}", key.application)),
-                &JobId::new("j"),
-                &worker,
-                NOW,
-                LEASE,
+                &invite(
+                    &key,
+                    &CandidateId::new(format!("c-{}", key.application)),
+                    &JobId::new("j"),
+                ),
+                &lease(&worker, NOW, LEASE),
             )
             .await
             .unwrap();
@@ -75,7 +77,7 @@ async fn replicas_racing_claims_acquire_each_row_exactly_once() {
     }
     let syncs = race(&stores, &keys, |store, worker, key| async move {
         let claim = store
-            .claim_sync(&key, "completed", &worker, NOW + 2, LEASE)
+            .claim_sync(&key, "completed", &lease(&worker, NOW + 2, LEASE))
             .await
             .unwrap();
         acquired_by(&claim, &worker)
@@ -102,12 +104,12 @@ async fn replicas_racing_on_one_persons_applications_take_one_at_a_time() {
     let won = race(&stores, &keys, |store, worker, key| async move {
         let claim = store
             .claim_invite(
-                &key,
-                &CandidateId::new("one-person"),
-                &JobId::new(format!("job-{}", key.application)),
-                &worker,
-                NOW,
-                LEASE,
+                &invite(
+                    &key,
+                    &CandidateId::new("one-person"),
+                    &JobId::new(format!("job-{}", key.application)),
+                ),
+                &lease(&worker, NOW, LEASE),
             )
             .await
             .unwrap();
@@ -134,7 +136,7 @@ async fn replicas_racing_inbox_claims_take_each_event_exactly_once() {
     let stores = two_replicas(&schema).await;
     for i in 0..RACE_ROWS {
         let inserted = stores[i % 2]
-            .inbox_insert("lever", &format!("evt-{i}"), b"{}", NOW)
+            .inbox_insert(&NewDelivery::new("lever", &format!("evt-{i}"), b"{}"), NOW)
             .await
             .unwrap();
         assert!(inserted);
@@ -146,7 +148,7 @@ async fn replicas_racing_inbox_claims_take_each_event_exactly_once() {
                 let mut ids = Vec::new();
                 loop {
                     let batch = store
-                        .inbox_claim(&format!("w{racer}"), NOW, LEASE, 7)
+                        .inbox_claim(&lease(&format!("w{racer}"), NOW, LEASE), 7)
                         .await
                         .unwrap();
                     if batch.is_empty() {
@@ -171,7 +173,7 @@ async fn replicas_racing_inbox_claims_take_each_event_exactly_once() {
     );
     assert!(
         stores[1]
-            .inbox_claim("late", NOW + 1, LEASE, 10)
+            .inbox_claim(&lease("late", NOW + 1, LEASE), 10)
             .await
             .unwrap()
             .is_empty()
@@ -192,7 +194,7 @@ async fn replicas_starting_together_migrate_once_and_keep_data() {
         schema.store(),
         schema.store()
     );
-    assert_eq!(schema.schema_versions().await, vec![1]);
+    assert_eq!(schema.schema_versions().await, vec![1, 2]);
     a.cursor_set("lever:stage-1", "offset-7", NOW)
         .await
         .unwrap();
@@ -201,7 +203,7 @@ async fn replicas_starting_together_migrate_once_and_keep_data() {
     let reopened = schema.store().await;
     assert_eq!(
         schema.schema_versions().await,
-        vec![1],
+        vec![1, 2],
         "reconnects migrate nothing"
     );
     assert_eq!(
@@ -233,10 +235,10 @@ async fn from_pool_uses_the_pool_search_path_and_hides_the_url() {
         .await
         .unwrap();
     let store = PostgresStore::from_pool(pool).await.unwrap();
-    assert_eq!(schema.schema_versions().await, vec![1]);
+    assert_eq!(schema.schema_versions().await, vec![1, 2]);
     assert!(
         store
-            .inbox_insert("willo", "evt-1", b"{}", NOW)
+            .inbox_insert(&NewDelivery::new("willo", "evt-1", b"{}"), NOW)
             .await
             .unwrap()
     );

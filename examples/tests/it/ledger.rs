@@ -6,7 +6,7 @@
 mod example;
 
 use ats_bridge::model::{CandidateId, JobId, ParticipantKey};
-use ats_bridge::store::{LedgerKey, MemoryStore, RowState, Store};
+use ats_bridge::store::{InviteClaim, Lease, Ledger, LedgerKey, MemoryStore, RowState, Store};
 use example::Command;
 
 const NOW: i64 = 10_000_000;
@@ -21,7 +21,10 @@ async fn failed(store: &dyn Store, application: &str, invited: bool, error: &str
     let (k, at) = (key(application), NOW - ago_ms);
     let candidate = CandidateId::from(format!("cand-{application}"));
     store
-        .claim_invite(&k, &candidate, &JobId::from("posting-1"), "w", at, LEASE)
+        .claim_invite(
+            &InviteClaim::new(k.clone(), candidate, JobId::from("posting-1")),
+            &Lease::new("w", at, LEASE),
+        )
         .await
         .unwrap();
     if invited {
@@ -56,12 +59,8 @@ async fn ledger_with_failures() -> MemoryStore {
     .await;
     store
         .claim_invite(
-            &key("app-4"),
-            &CandidateId::from("cand-app-4"),
-            &JobId::from("posting-1"),
-            "w",
-            NOW,
-            LEASE,
+            &InviteClaim::new(key("app-4"), "cand-app-4", "posting-1"),
+            &Lease::new("w", NOW, LEASE),
         )
         .await
         .unwrap();

@@ -1,6 +1,7 @@
 //! Test doubles shared by the engine tests. Each test crate uses a part of them.
 #![allow(dead_code)]
 
+pub mod claims;
 pub mod clock;
 #[cfg(feature = "testkit")]
 pub mod conformance;

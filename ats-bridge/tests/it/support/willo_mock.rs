@@ -1,7 +1,7 @@
 //! Wiremock expectations for Willo's participants API, as the engine tests assert
 //! them: exact path, bare API key, exact invite body, how many times.
 
-use ats_bridge::store::Store;
+use ats_bridge::store::{NewDelivery, Store};
 use ats_bridge::willo_inbox::{WILLO_SOURCE, willo_delivery_for_inbox};
 use client_core::SecretString;
 use client_core::rate_limit::RateLimits;
@@ -140,9 +140,8 @@ pub async fn inbox_willo_delivery(store: &dyn Store, event: WebhookEvent) -> boo
     let stored = willo_delivery_for_inbox(Some(&event), &willo_body());
     store
         .inbox_insert(
-            WILLO_SOURCE,
-            &stored.dedupe_key,
-            &stored.payload,
+            &NewDelivery::new(WILLO_SOURCE, &stored.dedupe_key, &stored.payload)
+                .with_event(Some(event.as_str())),
             now_millis() as i64,
         )
         .await

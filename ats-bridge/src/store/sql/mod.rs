@@ -1,0 +1,69 @@
+//! The SQL store, written once for SQLite and PostgreSQL.
+//!
+//! What differs between the two is small and lives in a [`Dialect`]: placeholders
+//! (`?` or `$1`), how a write transaction begins and locks rows (`BEGIN IMMEDIATE`
+//! or `FOR UPDATE` / `SKIP LOCKED`), serialising invite claims per person (nothing to
+//! do inside SQLite's write transaction, an advisory lock in PostgreSQL), matching
+//! bytes in a payload (`instr` on a BLOB, `position` in a BYTEA), and the schema
+//! files. Upserts (`ON CONFLICT … DO UPDATE SET … = excluded.…`) and `RETURNING`
+//! are the same in both. Time never comes from the database: callers pass it in.
+//!
+//! [`Queries`] renders every statement once per dialect; `sql_store!` implements the store traits over a backend's pool with them. The store is a
+//! macro over concrete sqlx types rather than generic code over `sqlx::Database`:
+//! generic sqlx code needs a dozen higher-ranked bounds (`for<'c> &'c mut
+//! DB::Connection: Executor<'c>`, `Encode`/`Decode`/`Type` per Rust type) repeated on
+//! every impl, and they trip the compiler's `Send` checks for spawned transactions;
+//! `sqlx::Any` would lose the typed pools and options (`PostgresStore::from_pool`,
+//! SQLite's WAL and checkpoint settings) and convert every value at run time.
+//!
+//! Cancellation safety: a transaction abandoned half-way (its caller timed out, its
+//! task was aborted) can leave a connection holding locks (SQLite's write lock,
+//! PostgreSQL row locks) until the pool happens to reuse it, stalling every other
+//! writer. Running each transaction on a task of its own means it always ends in a
+//! commit or a rollback, whatever happens to the caller.
+
+use std::future::Future;
+
+use super::{RowState, StoreError, StoreResult};
+
+mod dialect;
+mod queries;
+mod store;
+
+pub(crate) use dialect::Dialect;
+pub(crate) use queries::Queries;
+pub(crate) use store::sql_store;
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        StoreError::Backend(error.to_string())
+    }
+}
+
+/// Run `transaction` to completion on its own task and return its result.
+pub(crate) async fn run_detached<T>(
+    transaction: impl Future<Output = StoreResult<T>> + Send + 'static,
+) -> StoreResult<T>
+where
+    T: Send + 'static,
+{
+    tokio::spawn(transaction)
+        .await
+        .map_err(|e| StoreError::Backend(format!("store task ended abnormally: {e}")))?
+}
+
+/// A `LIMIT` value.
+pub(crate) fn limit_value(limit: usize) -> i64 {
+    i64::try_from(limit).unwrap_or(i64::MAX)
+}
+
+/// A stored state name.
+pub(crate) fn parse_state(text: &str) -> StoreResult<RowState> {
+    RowState::parse(text)
+        .ok_or_else(|| StoreError::Backend(format!("unknown ledger state {text:?}")))
+}
+
+/// A stored count or attempt number.
+pub(crate) fn count(value: i64) -> u32 {
+    u32::try_from(value).unwrap_or(u32::MAX)
+}

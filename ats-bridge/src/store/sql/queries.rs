@@ -1,0 +1,230 @@
+//! Every statement of the SQL store, rendered once per dialect.
+
+use super::Dialect;
+
+/// The ledger's key columns, bound first by inserts and last by updates.
+const KEY_COLUMNS: [&str; 3] = ["ats", "application", "interview"];
+
+/// The other ledger columns, in the order the store binds them.
+const DATA_COLUMNS: [&str; 13] = [
+    "candidate",
+    "job",
+    "state",
+    "failed_from",
+    "participant",
+    "attempts",
+    "next_attempt_at_ms",
+    "last_error",
+    "lease_owner",
+    "lease_until_ms",
+    "synced_outcome",
+    "created_at_ms",
+    "updated_at_ms",
+];
+
+const INBOX_COLUMNS: &str = "id, source, dedupe_key, event, payload, attempts";
+
+/// The SQL store's statements in one dialect.
+#[derive(Debug)]
+pub(crate) struct Queries {
+    pub(crate) row: String,
+    pub(crate) row_for_update: String,
+    pub(crate) insert_if_absent: String,
+    pub(crate) update_row: String,
+    pub(crate) siblings: String,
+    pub(crate) candidate_rows_for_update: String,
+    pub(crate) forget_deliveries: String,
+    pub(crate) lock_person: Option<String>,
+    pub(crate) rows_by_participant: String,
+    pub(crate) find_by_participant: String,
+    pub(crate) rows_due: String,
+    pub(crate) stale_invites: String,
+    pub(crate) failed_rows: String,
+    pub(crate) status_counts: String,
+    pub(crate) inbox_insert: String,
+    pub(crate) inbox_claim: String,
+    pub(crate) inbox_done: String,
+    pub(crate) inbox_retry: String,
+    pub(crate) inbox_prune: String,
+    pub(crate) cursor_get: String,
+    pub(crate) cursor_set: String,
+    pub(crate) job_state_get: String,
+    pub(crate) job_state_set: String,
+    pub(crate) screening_get: String,
+    pub(crate) screening_set: String,
+    pub(crate) schema_version: String,
+    pub(crate) record_version: String,
+}
+
+impl Queries {
+    /// Every statement for dialect `D`.
+    pub(crate) fn new<D: Dialect>() -> Self {
+        let sql = |text: String| placeholders::<D>(&text);
+        let columns = [KEY_COLUMNS.as_slice(), DATA_COLUMNS.as_slice()]
+            .concat()
+            .join(", ");
+        let select = format!("SELECT {columns} FROM ledger");
+        let by_key = "ats = ? AND application = ? AND interview = ?";
+        let key_order = KEY_COLUMNS.join(", ");
+        let marks = vec!["?"; KEY_COLUMNS.len() + DATA_COLUMNS.len()].join(", ");
+        let assignments = DATA_COLUMNS.map(|c| format!("{c} = ?")).join(", ");
+        let for_update = D::FOR_UPDATE;
+        Self {
+            row: sql(format!("{select} WHERE {by_key}")),
+            row_for_update: sql(format!("{select} WHERE {by_key}{for_update}")),
+            insert_if_absent: sql(format!(
+                "INSERT INTO ledger ({columns}) VALUES ({marks}) \
+                 ON CONFLICT ({key_order}) DO NOTHING"
+            )),
+            update_row: sql(format!("UPDATE ledger SET {assignments} WHERE {by_key}")),
+            siblings: sql(format!(
+                "{select} WHERE ats = ? AND candidate = ? AND interview = ? AND application <> ?"
+            )),
+            candidate_rows_for_update: sql(format!(
+                "{select} WHERE ats = ? AND candidate = ? ORDER BY {key_order}{for_update}"
+            )),
+            // A scan of the inbox, which the retention keeps short; deletions are rare.
+            forget_deliveries: sql(format!(
+                "DELETE FROM inbox WHERE {} \
+                   AND (lease_until_ms IS NULL OR lease_until_ms <= ?) \
+                   AND NOT EXISTS (SELECT 1 FROM ledger WHERE participant = ? \
+                     AND NOT (ats = ? AND candidate = ?))",
+                D::PAYLOAD_CONTAINS
+            )),
+            lock_person: D::LOCK_PERSON.map(|text| sql(text.to_owned())),
+            rows_by_participant: sql(format!(
+                "{select} WHERE participant = ? ORDER BY created_at_ms, {key_order}"
+            )),
+            find_by_participant: sql(format!("{select} WHERE participant = ? LIMIT 1")),
+            // The same rule as `ledger::is_due`, as SQL so the database does the
+            // filtering. A plain read: the claim that follows is what is atomic.
+            rows_due: sql(format!(
+                "{select} WHERE (lease_until_ms IS NULL OR lease_until_ms <= ?) AND ( \
+                   (state IN ('pending', 'responded') \
+                     AND (next_attempt_at_ms IS NULL OR next_attempt_at_ms <= ?)) \
+                   OR (state IN ('invited', 'synced') AND next_attempt_at_ms <= ?)) \
+                 ORDER BY next_attempt_at_ms NULLS FIRST, updated_at_ms, {key_order} LIMIT ?"
+            )),
+            stale_invites: sql(format!(
+                "{select} WHERE state = 'invited' AND next_attempt_at_ms IS NULL \
+                   AND updated_at_ms < ? ORDER BY updated_at_ms, {key_order} LIMIT ?"
+            )),
+            failed_rows: sql(format!(
+                "{select} WHERE state = 'failed' \
+                 ORDER BY updated_at_ms DESC, {key_order} LIMIT ?"
+            )),
+            status_counts: "SELECT ats, job, state, COUNT(*) AS n FROM ledger \
+                            GROUP BY ats, job, state"
+                .to_owned(),
+            inbox_insert: sql(
+                "INSERT INTO inbox (source, dedupe_key, event, payload, received_at_ms) \
+                 VALUES (?, ?, ?, ?, ?) ON CONFLICT (source, dedupe_key) DO NOTHING"
+                    .to_owned(),
+            ),
+            // One statement: select and lease atomically. Rows another worker is
+            // leasing right now are skipped where the dialect can (not waited for);
+            // rows it has just leased fail the re-check of the lease condition.
+            inbox_claim: sql(format!(
+                "UPDATE inbox SET lease_owner = ?, lease_until_ms = ? WHERE id IN ( \
+                   SELECT id FROM inbox WHERE processed_at_ms IS NULL \
+                     AND (next_attempt_at_ms IS NULL OR next_attempt_at_ms <= ?) \
+                     AND (lease_until_ms IS NULL OR lease_until_ms <= ?) \
+                   ORDER BY id LIMIT ?{}) \
+                 RETURNING {INBOX_COLUMNS}",
+                D::SKIP_LOCKED
+            )),
+            inbox_done: sql("UPDATE inbox SET processed_at_ms = ?, lease_owner = NULL, \
+                 lease_until_ms = NULL WHERE id = ?"
+                .to_owned()),
+            inbox_retry: sql("UPDATE inbox SET attempts = attempts + 1, last_error = ?, \
+                 next_attempt_at_ms = ?, lease_owner = NULL, lease_until_ms = NULL WHERE id = ?"
+                .to_owned()),
+            inbox_prune: sql(
+                "DELETE FROM inbox WHERE processed_at_ms IS NOT NULL AND processed_at_ms < ?"
+                    .to_owned(),
+            ),
+            cursor_get: sql("SELECT value FROM cursors WHERE name = ?".to_owned()),
+            cursor_set: sql(
+                "INSERT INTO cursors (name, value, updated_at_ms) VALUES (?, ?, ?) \
+                 ON CONFLICT (name) DO UPDATE SET value = excluded.value, \
+                 updated_at_ms = excluded.updated_at_ms"
+                    .to_owned(),
+            ),
+            job_state_get: sql("SELECT state FROM job_states WHERE ats = ? AND job = ?".to_owned()),
+            job_state_set: sql(
+                "INSERT INTO job_states (ats, job, state, updated_at_ms) VALUES (?, ?, ?, ?) \
+                 ON CONFLICT (ats, job) DO UPDATE SET state = excluded.state, \
+                 updated_at_ms = excluded.updated_at_ms"
+                    .to_owned(),
+            ),
+            screening_get: sql(format!(
+                "SELECT created_application, created_candidate, created_job FROM screenings \
+                 WHERE {by_key}"
+            )),
+            screening_set: sql(format!(
+                "INSERT INTO screenings ({key_order}, created_application, created_candidate, \
+                   created_job, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?) \
+                 ON CONFLICT ({key_order}) DO UPDATE SET \
+                   created_application = excluded.created_application, \
+                   created_candidate = excluded.created_candidate, \
+                   created_job = excluded.created_job, updated_at_ms = excluded.updated_at_ms"
+            )),
+            schema_version: "SELECT MAX(version) FROM schema_version".to_owned(),
+            record_version: sql("INSERT INTO schema_version (version) VALUES (?)".to_owned()),
+        }
+    }
+}
+
+/// `text` with its `?` placeholders numbered if the dialect wants `$1`, `$2`, …
+/// (no statement here has a `?` inside a string literal).
+fn placeholders<D: Dialect>(text: &str) -> String {
+    if !D::NUMBERED_PLACEHOLDERS {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut n = 0;
+    for c in text.chars() {
+        if c == '?' {
+            n += 1;
+            out.push_str(&format!("${n}"));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Numbered;
+    impl Dialect for Numbered {
+        const NUMBERED_PLACEHOLDERS: bool = true;
+        const BEGIN_WRITE: &'static str = "BEGIN";
+        const FOR_UPDATE: &'static str = " FOR UPDATE";
+        const SKIP_LOCKED: &'static str = "";
+        const LOCK_PERSON: Option<&'static str> = None;
+        const PAYLOAD_CONTAINS: &'static str = "position(? IN payload) > 0";
+        const MIGRATIONS: &'static [(i64, &'static str)] = &[];
+    }
+
+    #[test]
+    fn placeholders_are_numbered_in_order() {
+        assert_eq!(
+            placeholders::<Numbered>("a = ? AND b IN (?, ?)"),
+            "a = $1 AND b IN ($2, $3)"
+        );
+        let queries = Queries::new::<Numbered>();
+        assert!(
+            queries
+                .forget_deliveries
+                .starts_with("DELETE FROM inbox WHERE position($1 IN payload) > 0")
+        );
+        assert!(
+            queries
+                .update_row
+                .ends_with("WHERE ats = $14 AND application = $15 AND interview = $16")
+        );
+    }
+}

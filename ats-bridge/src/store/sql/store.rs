@@ -1,0 +1,595 @@
+//! The store traits over a SQL pool, written once for every dialect.
+
+/// Implement [`Ledger`](crate::store::Ledger), [`Inbox`](crate::store::Inbox) and
+/// [`ReconcilerState`](crate::store::ReconcilerState) for `$store` (a struct with a
+/// `pool: sqlx::Pool<$db>` field) in dialect `$dialect`, plus `migrate_in`, which
+/// applies the dialect's pending migrations inside a transaction.
+///
+/// Invoked once per backend module; see the parent module for why this is a macro.
+macro_rules! sql_store {
+    ($store:ty, $db:ty, $dialect:ty) => {
+        mod sql_impl {
+            use std::collections::BTreeMap;
+            use std::sync::LazyLock;
+
+            use async_trait::async_trait;
+            use futures::future::BoxFuture;
+            use sqlx::{Database, Row};
+
+            use super::*;
+            use $crate::model::{
+                ApplicationRef, AtsName, CandidateId, JobId, JobState, ParticipantKey,
+            };
+            use $crate::store::ledger::change;
+            use $crate::store::ledger::tx::{self, LedgerTx};
+            use $crate::store::sql::{
+                Dialect, Queries, count, limit_value, parse_state, run_detached,
+            };
+            use $crate::store::{
+                Claim, Inbox, InboxItem, InviteClaim, Lease, Ledger, LedgerKey, LedgerRow,
+                NewDelivery, ReconcilerState, RowState, STATUS_FAILED_LIMIT, StatusReport,
+                StoreError, StoreResult,
+            };
+
+            type Tx = sqlx::Transaction<'static, $db>;
+            type DbRow = <$db as Database>::Row;
+            type Query<'q> = sqlx::query::Query<'q, $db, <$db as Database>::Arguments<'q>>;
+
+            fn queries() -> &'static Queries {
+                static QUERIES: LazyLock<Queries> = LazyLock::new(Queries::new::<$dialect>);
+                &QUERIES
+            }
+
+            fn read_row(row: &DbRow) -> StoreResult<LedgerRow> {
+                let failed_from: Option<String> = row.try_get("failed_from")?;
+                Ok(LedgerRow {
+                    key: LedgerKey::new(
+                        row.try_get::<String, _>("ats")?,
+                        row.try_get::<String, _>("application")?,
+                        row.try_get::<String, _>("interview")?,
+                    ),
+                    candidate: CandidateId::new(row.try_get::<String, _>("candidate")?),
+                    job: JobId::new(row.try_get::<String, _>("job")?),
+                    state: parse_state(row.try_get("state")?)?,
+                    failed_from: failed_from.as_deref().map(parse_state).transpose()?,
+                    participant: row
+                        .try_get::<Option<String>, _>("participant")?
+                        .map(ParticipantKey::new),
+                    attempts: count(row.try_get("attempts")?),
+                    next_attempt_at_ms: row.try_get("next_attempt_at_ms")?,
+                    last_error: row.try_get("last_error")?,
+                    lease_owner: row.try_get("lease_owner")?,
+                    lease_until_ms: row.try_get("lease_until_ms")?,
+                    synced_outcome: row.try_get("synced_outcome")?,
+                    created_at_ms: row.try_get("created_at_ms")?,
+                    updated_at_ms: row.try_get("updated_at_ms")?,
+                })
+            }
+
+            fn read_rows(rows: &[DbRow]) -> StoreResult<Vec<LedgerRow>> {
+                rows.iter().map(read_row).collect()
+            }
+
+            fn read_inbox_item(row: &DbRow) -> StoreResult<InboxItem> {
+                Ok(InboxItem {
+                    id: row.try_get("id")?,
+                    source: row.try_get("source")?,
+                    dedupe_key: row.try_get("dedupe_key")?,
+                    event: row.try_get("event")?,
+                    payload: row.try_get("payload")?,
+                    attempts: count(row.try_get("attempts")?),
+                })
+            }
+
+            fn bind_key<'q>(query: Query<'q>, key: &'q LedgerKey) -> Query<'q> {
+                query
+                    .bind(key.ats.as_str())
+                    .bind(key.application.as_str())
+                    .bind(key.interview.as_str())
+            }
+
+            /// Bind the columns after the key, in `queries::DATA_COLUMNS` order.
+            fn bind_data<'q>(query: Query<'q>, row: &'q LedgerRow) -> Query<'q> {
+                query
+                    .bind(row.candidate.as_str())
+                    .bind(row.job.as_str())
+                    .bind(row.state.as_str())
+                    .bind(row.failed_from.map(RowState::as_str))
+                    .bind(row.participant.as_ref().map(|p| p.as_str()))
+                    .bind(i64::from(row.attempts))
+                    .bind(row.next_attempt_at_ms)
+                    .bind(row.last_error.as_deref())
+                    .bind(row.lease_owner.as_deref())
+                    .bind(row.lease_until_ms)
+                    .bind(row.synced_outcome.as_deref())
+                    .bind(row.created_at_ms)
+                    .bind(row.updated_at_ms)
+            }
+
+            fn found(rows_affected: u64, id: i64) -> StoreResult<()> {
+                if rows_affected == 0 {
+                    return Err(StoreError::NotFound(format!("inbox item {id}")));
+                }
+                Ok(())
+            }
+
+            /// Apply the migrations `schema_version` (which must exist) does not list
+            /// yet, inside `tx`.
+            pub(super) async fn migrate_in(tx: &mut Tx) -> StoreResult<()> {
+                let current: Option<i64> = sqlx::query(&queries().schema_version)
+                    .fetch_one(&mut **tx)
+                    .await?
+                    .try_get(0)?;
+                for (version, sql) in <$dialect as Dialect>::MIGRATIONS {
+                    if current.is_some_and(|current| current >= *version) {
+                        continue;
+                    }
+                    sqlx::raw_sql(sql).execute(&mut **tx).await?;
+                    sqlx::query(&queries().record_version)
+                        .bind(version)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                Ok(())
+            }
+
+            impl LedgerTx for sqlx::Transaction<'_, $db> {
+                async fn lock_person(
+                    &mut self,
+                    key: &LedgerKey,
+                    candidate: &CandidateId,
+                ) -> StoreResult<()> {
+                    let Some(sql) = &queries().lock_person else {
+                        return Ok(());
+                    };
+                    // The unit separator keeps ("a", "b:c") and ("a:b", "c") apart.
+                    let person = format!("{}\u{1f}{}\u{1f}{}", key.ats, candidate, key.interview);
+                    sqlx::query(sql).bind(person).execute(&mut **self).await?;
+                    Ok(())
+                }
+
+                async fn insert_if_absent(&mut self, row: &LedgerRow) -> StoreResult<bool> {
+                    let query = bind_key(sqlx::query(&queries().insert_if_absent), &row.key);
+                    let done = bind_data(query, row).execute(&mut **self).await?;
+                    Ok(done.rows_affected() == 1)
+                }
+
+                async fn load_for_update(
+                    &mut self,
+                    key: &LedgerKey,
+                ) -> StoreResult<Option<LedgerRow>> {
+                    let row = bind_key(sqlx::query(&queries().row_for_update), key)
+                        .fetch_optional(&mut **self)
+                        .await?;
+                    row.as_ref().map(read_row).transpose()
+                }
+
+                async fn siblings(
+                    &mut self,
+                    key: &LedgerKey,
+                    candidate: &CandidateId,
+                ) -> StoreResult<Vec<LedgerRow>> {
+                    let rows = sqlx::query(&queries().siblings)
+                        .bind(key.ats.as_str())
+                        .bind(candidate.as_str())
+                        .bind(key.interview.as_str())
+                        .bind(key.application.as_str())
+                        .fetch_all(&mut **self)
+                        .await?;
+                    read_rows(&rows)
+                }
+
+                async fn candidate_rows_for_update(
+                    &mut self,
+                    ats: &AtsName,
+                    candidate: &CandidateId,
+                ) -> StoreResult<Vec<LedgerRow>> {
+                    let rows = sqlx::query(&queries().candidate_rows_for_update)
+                        .bind(ats.as_str())
+                        .bind(candidate.as_str())
+                        .fetch_all(&mut **self)
+                        .await?;
+                    read_rows(&rows)
+                }
+
+                async fn save(&mut self, row: &LedgerRow) -> StoreResult<()> {
+                    let query = bind_data(sqlx::query(&queries().update_row), row);
+                    bind_key(query, &row.key).execute(&mut **self).await?;
+                    Ok(())
+                }
+
+                async fn forget_deliveries(
+                    &mut self,
+                    participant: &ParticipantKey,
+                    ats: &AtsName,
+                    candidate: &CandidateId,
+                    now_ms: i64,
+                ) -> StoreResult<()> {
+                    sqlx::query(&queries().forget_deliveries)
+                        .bind(participant.as_str().as_bytes())
+                        .bind(now_ms)
+                        .bind(participant.as_str())
+                        .bind(ats.as_str())
+                        .bind(candidate.as_str())
+                        .execute(&mut **self)
+                        .await?;
+                    Ok(())
+                }
+            }
+
+            impl $store {
+                /// Run `work` in a write transaction on a task of its own, committing
+                /// only if it succeeds.
+                async fn write<T, F>(&self, work: F) -> StoreResult<T>
+                where
+                    T: Send + 'static,
+                    F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, StoreResult<T>> + Send + 'static,
+                {
+                    let pool = self.pool.clone();
+                    run_detached(async move {
+                        let mut tx = pool.begin_with(<$dialect as Dialect>::BEGIN_WRITE).await?;
+                        let out = work(&mut tx).await?;
+                        tx.commit().await?;
+                        Ok(out)
+                    })
+                    .await
+                }
+
+                /// Apply `change` to the row at `key` in a write transaction.
+                async fn modify<T: Send + 'static>(
+                    &self,
+                    key: &LedgerKey,
+                    change: change::Change<T>,
+                ) -> StoreResult<T> {
+                    let key = key.clone();
+                    self.write(move |tx| {
+                        Box::pin(async move { tx::modify(tx, &key, change).await })
+                    })
+                    .await
+                }
+
+                async fn select(&self, sql: &str, binds: &[i64]) -> StoreResult<Vec<LedgerRow>> {
+                    let mut query = sqlx::query(sql);
+                    for value in binds {
+                        query = query.bind(*value);
+                    }
+                    read_rows(&query.fetch_all(&self.pool).await?)
+                }
+
+                async fn select_by_participant(
+                    &self,
+                    sql: &str,
+                    participant: &ParticipantKey,
+                ) -> StoreResult<Vec<LedgerRow>> {
+                    let rows = sqlx::query(sql)
+                        .bind(participant.as_str())
+                        .fetch_all(&self.pool)
+                        .await?;
+                    read_rows(&rows)
+                }
+            }
+
+            #[async_trait]
+            impl Ledger for $store {
+                async fn claim_invite(
+                    &self,
+                    invite: &InviteClaim,
+                    lease: &Lease,
+                ) -> StoreResult<Claim> {
+                    let (invite, lease) = (invite.clone(), lease.clone());
+                    self.write(move |tx| {
+                        Box::pin(async move { tx::claim_invite(tx, &invite, &lease).await })
+                    })
+                    .await
+                }
+
+                async fn record_invited(
+                    &self,
+                    key: &LedgerKey,
+                    participant: &ParticipantKey,
+                    now_ms: i64,
+                ) -> StoreResult<()> {
+                    self.modify(key, change::record_invited(participant, now_ms))
+                        .await
+                }
+
+                async fn row(&self, key: &LedgerKey) -> StoreResult<Option<LedgerRow>> {
+                    let row = bind_key(sqlx::query(&queries().row), key)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    row.as_ref().map(read_row).transpose()
+                }
+
+                async fn rows_by_participant(
+                    &self,
+                    participant: &ParticipantKey,
+                ) -> StoreResult<Vec<LedgerRow>> {
+                    self.select_by_participant(&queries().rows_by_participant, participant)
+                        .await
+                }
+
+                async fn find_by_participant(
+                    &self,
+                    participant: &ParticipantKey,
+                ) -> StoreResult<Option<LedgerRow>> {
+                    let rows = self
+                        .select_by_participant(&queries().find_by_participant, participant)
+                        .await?;
+                    Ok(rows.into_iter().next())
+                }
+
+                async fn mark_responded(&self, key: &LedgerKey, now_ms: i64) -> StoreResult<()> {
+                    self.modify(key, change::mark_responded(now_ms)).await
+                }
+
+                async fn claim_sync(
+                    &self,
+                    key: &LedgerKey,
+                    outcome_tag: &str,
+                    lease: &Lease,
+                ) -> StoreResult<Claim> {
+                    self.modify(key, change::claim_sync(outcome_tag, lease))
+                        .await
+                }
+
+                async fn record_synced(
+                    &self,
+                    key: &LedgerKey,
+                    outcome_tag: &str,
+                    now_ms: i64,
+                ) -> StoreResult<()> {
+                    self.modify(key, change::record_synced(outcome_tag, now_ms))
+                        .await
+                }
+
+                async fn record_retry(
+                    &self,
+                    key: &LedgerKey,
+                    error: &str,
+                    next_attempt_at_ms: i64,
+                    now_ms: i64,
+                ) -> StoreResult<()> {
+                    self.modify(key, change::record_retry(error, next_attempt_at_ms, now_ms))
+                        .await
+                }
+
+                async fn record_failed(
+                    &self,
+                    key: &LedgerKey,
+                    error: &str,
+                    now_ms: i64,
+                ) -> StoreResult<()> {
+                    self.modify(key, change::record_failed(error, now_ms)).await
+                }
+
+                async fn redrive(&self, key: &LedgerKey, now_ms: i64) -> StoreResult<()> {
+                    self.modify(key, change::redrive(now_ms)).await
+                }
+
+                async fn cancel_candidate(
+                    &self,
+                    ats: &AtsName,
+                    candidate: &CandidateId,
+                    now_ms: i64,
+                ) -> StoreResult<u64> {
+                    let (ats, candidate) = (ats.clone(), candidate.clone());
+                    self.write(move |tx| {
+                        Box::pin(
+                            async move { tx::cancel_candidate(tx, &ats, &candidate, now_ms).await },
+                        )
+                    })
+                    .await
+                }
+
+                async fn rows_due(&self, now_ms: i64, limit: usize) -> StoreResult<Vec<LedgerRow>> {
+                    self.select(
+                        &queries().rows_due,
+                        &[now_ms, now_ms, now_ms, limit_value(limit)],
+                    )
+                    .await
+                }
+
+                async fn stale_invites(
+                    &self,
+                    invited_before_ms: i64,
+                    limit: usize,
+                ) -> StoreResult<Vec<LedgerRow>> {
+                    self.select(
+                        &queries().stale_invites,
+                        &[invited_before_ms, limit_value(limit)],
+                    )
+                    .await
+                }
+
+                async fn status(&self) -> StoreResult<StatusReport> {
+                    let counts = sqlx::query(&queries().status_counts)
+                        .fetch_all(&self.pool)
+                        .await?;
+                    let mut report = StatusReport::default();
+                    for row in &counts {
+                        let state = parse_state(row.try_get("state")?)?;
+                        let n = u64::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0);
+                        *report.by_state.entry(state).or_default() += n;
+                        let job = (
+                            AtsName::new(row.try_get::<String, _>("ats")?),
+                            JobId::new(row.try_get::<String, _>("job")?),
+                        );
+                        *report
+                            .by_job
+                            .entry(job)
+                            .or_insert_with(BTreeMap::new)
+                            .entry(state)
+                            .or_default() += n;
+                    }
+                    report.failed = self
+                        .select(&queries().failed_rows, &[limit_value(STATUS_FAILED_LIMIT)])
+                        .await?;
+                    Ok(report)
+                }
+            }
+
+            #[async_trait]
+            impl Inbox for $store {
+                async fn inbox_insert(
+                    &self,
+                    delivery: &NewDelivery<'_>,
+                    now_ms: i64,
+                ) -> StoreResult<bool> {
+                    let result = sqlx::query(&queries().inbox_insert)
+                        .bind(delivery.source)
+                        .bind(delivery.dedupe_key)
+                        .bind(delivery.event)
+                        .bind(delivery.payload)
+                        .bind(now_ms)
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(result.rows_affected() == 1)
+                }
+
+                async fn inbox_claim(
+                    &self,
+                    lease: &Lease,
+                    limit: usize,
+                ) -> StoreResult<Vec<InboxItem>> {
+                    let rows = sqlx::query(&queries().inbox_claim)
+                        .bind(lease.worker.as_str())
+                        .bind(lease.until_ms())
+                        .bind(lease.now_ms)
+                        .bind(lease.now_ms)
+                        .bind(limit_value(limit))
+                        .fetch_all(&self.pool)
+                        .await?;
+                    let mut items = rows
+                        .iter()
+                        .map(read_inbox_item)
+                        .collect::<StoreResult<Vec<_>>>()?;
+                    // `RETURNING` promises no order.
+                    items.sort_by_key(|item| item.id);
+                    Ok(items)
+                }
+
+                async fn inbox_done(&self, id: i64, now_ms: i64) -> StoreResult<()> {
+                    let result = sqlx::query(&queries().inbox_done)
+                        .bind(now_ms)
+                        .bind(id)
+                        .execute(&self.pool)
+                        .await?;
+                    found(result.rows_affected(), id)
+                }
+
+                async fn inbox_retry(
+                    &self,
+                    id: i64,
+                    error: &str,
+                    next_attempt_at_ms: i64,
+                ) -> StoreResult<()> {
+                    let result = sqlx::query(&queries().inbox_retry)
+                        .bind(error)
+                        .bind(next_attempt_at_ms)
+                        .bind(id)
+                        .execute(&self.pool)
+                        .await?;
+                    found(result.rows_affected(), id)
+                }
+
+                async fn inbox_prune(&self, processed_before_ms: i64) -> StoreResult<u64> {
+                    let result = sqlx::query(&queries().inbox_prune)
+                        .bind(processed_before_ms)
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(result.rows_affected())
+                }
+            }
+
+            #[async_trait]
+            impl ReconcilerState for $store {
+                async fn cursor_get(&self, name: &str) -> StoreResult<Option<String>> {
+                    let row = sqlx::query(&queries().cursor_get)
+                        .bind(name)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    Ok(row.map(|row| row.try_get("value")).transpose()?)
+                }
+
+                async fn cursor_set(
+                    &self,
+                    name: &str,
+                    value: &str,
+                    now_ms: i64,
+                ) -> StoreResult<()> {
+                    sqlx::query(&queries().cursor_set)
+                        .bind(name)
+                        .bind(value)
+                        .bind(now_ms)
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(())
+                }
+
+                async fn job_state(
+                    &self,
+                    ats: &AtsName,
+                    job: &JobId,
+                ) -> StoreResult<Option<JobState>> {
+                    let row = sqlx::query(&queries().job_state_get)
+                        .bind(ats.as_str())
+                        .bind(job.as_str())
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    let state: Option<String> = row.map(|row| row.try_get("state")).transpose()?;
+                    Ok(state.as_deref().map(JobState::from))
+                }
+
+                async fn set_job_state(
+                    &self,
+                    ats: &AtsName,
+                    job: &JobId,
+                    state: &JobState,
+                    now_ms: i64,
+                ) -> StoreResult<()> {
+                    sqlx::query(&queries().job_state_set)
+                        .bind(ats.as_str())
+                        .bind(job.as_str())
+                        .bind(state.as_str())
+                        .bind(now_ms)
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(())
+                }
+
+                async fn screening_application(
+                    &self,
+                    key: &LedgerKey,
+                ) -> StoreResult<Option<ApplicationRef>> {
+                    let row = bind_key(sqlx::query(&queries().screening_get), key)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    let Some(row) = row else { return Ok(None) };
+                    Ok(Some(ApplicationRef {
+                        application: row.try_get::<String, _>("created_application")?.into(),
+                        candidate: row.try_get::<String, _>("created_candidate")?.into(),
+                        job: row.try_get::<String, _>("created_job")?.into(),
+                    }))
+                }
+
+                async fn set_screening_application(
+                    &self,
+                    key: &LedgerKey,
+                    application: &ApplicationRef,
+                    now_ms: i64,
+                ) -> StoreResult<()> {
+                    bind_key(sqlx::query(&queries().screening_set), key)
+                        .bind(application.application.as_str())
+                        .bind(application.candidate.as_str())
+                        .bind(application.job.as_str())
+                        .bind(now_ms)
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(())
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use sql_store;
