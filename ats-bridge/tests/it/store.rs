@@ -124,6 +124,50 @@ mod sqlite {
 
     use crate::support::claims::{invite, lease};
 
+    /// A database made by version 1 of the schema, with data, is migrated on open and
+    /// its data read back through the typed methods.
+    #[tokio::test]
+    async fn a_version_1_database_is_migrated_with_its_data() {
+        use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+
+        use crate::support::schema_001::{assert_migrated, hex, old_rows};
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.db");
+        let old = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(
+                SqliteConnectOptions::new()
+                    .filename(&path)
+                    .create_if_missing(true),
+            )
+            .await
+            .unwrap();
+        let v1 = include_str!("../../src/store/schema/sqlite_001.sql");
+        let setup = format!(
+            "CREATE TABLE schema_version (version INTEGER NOT NULL); \
+             INSERT INTO schema_version (version) VALUES (1); {v1} {}",
+            old_rows(|bytes| format!("X'{}'", hex(bytes)))
+        );
+        sqlx::raw_sql(&setup).execute(&old).await.unwrap();
+        old.close().await;
+
+        let store = SqliteStore::open(&path).await.unwrap();
+        assert_migrated(&store).await;
+        drop(store);
+        let versions: Vec<i64> = {
+            let pool = SqlitePoolOptions::new()
+                .connect_with(SqliteConnectOptions::new().filename(&path))
+                .await
+                .unwrap();
+            sqlx::query_scalar("SELECT version FROM schema_version ORDER BY version")
+                .fetch_all(&pool)
+                .await
+                .unwrap()
+        };
+        assert_eq!(versions, [1, 2]);
+    }
+
     #[tokio::test]
     async fn sqlite_file_store_passes_the_suite() {
         let dir = tempfile::tempdir().unwrap();

@@ -217,6 +217,38 @@ async fn replicas_starting_together_migrate_once_and_keep_data() {
     schema.drop().await;
 }
 
+/// A schema made by version 1, with data, is migrated on connect and its data read
+/// back through the typed methods.
+#[tokio::test]
+async fn a_version_1_schema_is_migrated_with_its_data() {
+    use support::schema_001::{assert_migrated, hex, old_rows};
+
+    let Some(schema) = TestSchema::create("a_version_1_schema_is_migrated_with_its_data").await
+    else {
+        return;
+    };
+    let v1 = include_str!("../../src/store/schema/postgres_001.sql");
+    let setup = format!(
+        "CREATE SCHEMA \"{name}\"; SET search_path TO \"{name}\"; \
+         CREATE TABLE schema_version (version BIGINT NOT NULL); \
+         INSERT INTO schema_version (version) VALUES (1); {v1} {rows}",
+        name = schema.name,
+        rows = old_rows(|bytes| format!("'\\x{}'::bytea", hex(bytes))),
+    );
+    let mut admin = schema.admin.acquire().await.unwrap();
+    sqlx::raw_sql(&setup).execute(&mut *admin).await.unwrap();
+    sqlx::raw_sql("RESET search_path")
+        .execute(&mut *admin)
+        .await
+        .unwrap();
+    drop(admin);
+
+    let store = schema.store().await;
+    assert_migrated(&store).await;
+    assert_eq!(schema.schema_versions().await, vec![1, 2]);
+    schema.drop().await;
+}
+
 #[tokio::test]
 async fn from_pool_uses_the_pool_search_path_and_hides_the_url() {
     let Some(schema) =

@@ -12,6 +12,7 @@ pub mod lever_mock;
 pub mod mock_server;
 #[cfg(feature = "postgres")]
 pub mod postgres;
+pub mod schema_001;
 #[cfg(feature = "smartrecruiters")]
 pub mod smartrecruiters_mock;
 pub mod tiny_ats;
