@@ -1,8 +1,8 @@
 //! The engine: turns ATS and Willo events into invites and write-backs, exactly once.
 //!
-//! Every path goes through the [`Store`]'s claims, so duplicate, late and
-//! out-of-order events, several workers and several replicas all end in one invite per
-//! (application, interview) and one write-back per outcome:
+//! Every path goes through the [`Ledger`](crate::store::Ledger)'s claims, so duplicate,
+//! late and out-of-order events, several workers and several replicas all end in one
+//! invite per (application, interview) and one write-back per outcome:
 //!
 //! - **Invite**: a stage change matching a rule (or a recruiter's
 //!   [`Engine::send_interview`], or the reconciler finding an application at a trigger
