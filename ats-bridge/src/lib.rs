@@ -95,11 +95,13 @@
 //! (note format, tag conventions, signature scheme) inside your implementation.
 //! Report what you support in [`Ats::capabilities`]; return
 //! [`AtsError::Unsupported`] for the rest; the engine never calls what is
-//! unsupported. Split webhook handling in two: [`Ats::verify_webhook`] checks a
-//! delivery without calling your API (the intake runs it before storing anything)
-//! and names it for deduplication; [`Ats::resolve_webhook`] turns the stored payload
-//! into events later, possibly in another process. Keep names, emails and phone
-//! numbers out of errors and logs: [`model::CandidateDetails`] already hides them
+//! unsupported. If your system sends webhooks, return an [`AtsWebhooks`] from
+//! [`Ats::webhooks`] (usually `Some(self)`), in two halves:
+//! [`WebhookSource::verify`] checks a delivery without calling your API (the intake
+//! runs it before storing anything) and names it for deduplication;
+//! [`AtsWebhooks::resolve`] turns the stored delivery into events later, possibly in
+//! another process. Willo's deliveries take the same path through [`WilloSource`].
+//! Keep names, emails and phone numbers out of errors and logs: [`model::CandidateDetails`] already hides them
 //! from `Debug`. The `testkit` feature has a conformance suite to run against your
 //! implementation.
 #![warn(missing_docs)]
@@ -122,9 +124,13 @@ pub mod smartrecruiters;
 pub mod store;
 #[cfg(feature = "testkit")]
 pub mod testkit;
-pub mod willo_inbox;
+pub mod webhook;
 
-pub use ats::{Ats, AtsError, AtsResult, VerifiedDelivery, WebhookEventsError, WebhookRejection};
+pub use ats::{Ats, AtsError, AtsResult};
+pub use webhook::{
+    AtsWebhooks, StoredDelivery, VerifiedDelivery, WebhookEventsError, WebhookRejection,
+    WebhookRequest, WebhookSource, WilloSource,
+};
 
 /// The repository README's examples, compiled as doc tests so they cannot drift.
 #[cfg(all(

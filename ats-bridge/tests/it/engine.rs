@@ -15,7 +15,7 @@ use ats_bridge::engine::{
 use ats_bridge::model::{AtsEvent, ParticipantKey};
 use ats_bridge::rules::{JobSelector, Rules};
 use ats_bridge::store::{LedgerKey, MemoryStore, RowState, Store};
-use ats_bridge::willo_inbox::{WILLO_SOURCE, willo_delivery_for_inbox};
+use ats_bridge::{StoredDelivery, VerifiedDelivery, WilloSource};
 use serde_json::json;
 use support::clock::TestClock;
 use support::fake_willo::{FakeWillo, invites, requests, willo};
@@ -423,9 +423,17 @@ async fn inbox_deliveries_are_acted_on_and_outages_retried() {
     let participant: ParticipantKey = format!("{:032x}", 1).into();
     s.willo.answer(&participant);
     let body = json!({"participant_key": participant.as_str()}).to_string();
-    let stored = willo_delivery_for_inbox(Some(&WebhookEvent::NewResponse), body.as_bytes());
+    let stored = VerifiedDelivery::new(
+        "willo-1",
+        StoredDelivery::new(body).event(WebhookEvent::NewResponse.as_str()),
+    );
     store
-        .inbox_insert(WILLO_SOURCE, &stored.dedupe_key, &stored.payload, now)
+        .inbox_insert(
+            WilloSource::NAME,
+            &stored.dedupe_key,
+            &stored.inbox_payload(),
+            now,
+        )
         .await
         .unwrap();
     s.engine.process_inbox().await.unwrap();

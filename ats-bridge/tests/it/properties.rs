@@ -8,7 +8,7 @@ use ats_bridge::intake::{Intake, IntakeOutcome, IntakeRequest};
 use ats_bridge::lever::{LeverAts, LeverAtsConfig};
 use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig};
 use ats_bridge::store::{MemoryStore, Store};
-use ats_bridge::willo_inbox::willo_delivery_from_inbox;
+use ats_bridge::{StoredDelivery, WebhookRequest, WebhookSource, WilloSource};
 use client_core::SecretString;
 use client_core::header::{HeaderMap, HeaderName, HeaderValue};
 use lever_client::LeverClient;
@@ -83,16 +83,14 @@ proptest! {
 
     #[test]
     fn smartrecruiters_verification_never_panics(headers in headers(), body in bodies()) {
-        use ats_bridge::Ats;
-        let _ = smartrecruiters().verify_webhook(&headers, &body);
+        let _ = smartrecruiters().verify(&WebhookRequest::new(&headers, &body));
         let _ = smartrecruiters_client::webhooks::parse_delivery(&headers, &body);
     }
 
     #[test]
     fn lever_verification_never_panics(headers in headers(), body in bodies()) {
-        use ats_bridge::Ats;
         // Without a valid signature nothing passes.
-        prop_assert!(lever().verify_webhook(&headers, &body).is_err());
+        prop_assert!(lever().verify(&WebhookRequest::new(&headers, &body)).is_err());
     }
 
     #[test]
@@ -101,7 +99,7 @@ proptest! {
         let _ = url.token_matches("expected-token");
         let _ = WebhookDelivery::parse(&body, url.event.clone());
         let _ = WebhookDelivery::parse(&body, Some(WebhookEvent::NewResponse));
-        let _ = willo_delivery_from_inbox(&body);
+        let _ = WilloSource::new().resolve(&StoredDelivery::new(body.clone()));
     }
 
     #[test]
