@@ -9,12 +9,12 @@
 use std::fmt;
 
 use async_trait::async_trait;
-use client_core::header::HeaderMap;
 
 use crate::model::{
-    ApplicationRef, ApplicationsPage, AtsEvent, AtsName, CandidateDetails, Capabilities, Job,
-    JobId, Stage, StageId, WriteBack, WriteBackReceipt,
+    ApplicationRef, ApplicationsPage, AtsName, CandidateDetails, Capabilities, Job, JobId, Stage,
+    StageId, WriteBack, WriteBackReceipt,
 };
+use crate::webhook::AtsWebhooks;
 
 /// Why an ATS call failed.
 #[derive(Debug, thiserror::Error)]
@@ -52,29 +52,6 @@ impl AtsError {
 /// Result of an [`Ats`] call.
 pub type AtsResult<T> = Result<T, AtsError>;
 
-/// Why a webhook delivery was refused. Nothing is stored for a refused delivery; the
-/// intake answers with a non-2xx status (so a genuine sender retries) and logs the
-/// reason.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum WebhookRejection {
-    /// A required header (signature, timestamp, event name) is missing.
-    #[error("missing header `{0}`")]
-    MissingHeader(String),
-    /// The signature does not match any configured secret.
-    #[error("bad signature")]
-    BadSignature,
-    /// The delivery is older (or further in the future) than the allowed window.
-    #[error("stale delivery")]
-    Stale,
-    /// The delivery was seen before.
-    #[error("replayed delivery")]
-    Replayed,
-    /// The body or a header is not what the vendor sends.
-    #[error("malformed delivery: {0}")]
-    Malformed(String),
-}
-
 /// An applicant tracking system, as the bridge uses it.
 ///
 /// The trait is object safe: the engine holds `Arc<dyn Ats>`, one per connected ATS.
@@ -98,34 +75,12 @@ pub trait Ats: Send + Sync + fmt::Debug {
     /// time (the bridge stores none of it).
     async fn candidate(&self, application: &ApplicationRef) -> AtsResult<CandidateDetails>;
 
-    /// Verify a webhook delivery (`headers` and the raw `body` as received) without
-    /// calling the API: signature, staleness, shape. The intake runs this before it
-    /// stores anything, so a refused delivery leaves no trace.
-    ///
-    /// The returned [`VerifiedDelivery`] names the delivery for deduplication and
-    /// carries everything [`Ats::resolve_webhook`] needs later, possibly in another
-    /// process: store it, acknowledge, resolve in the background.
-    fn verify_webhook(
-        &self,
-        headers: &HeaderMap,
-        body: &[u8],
-    ) -> Result<VerifiedDelivery, WebhookRejection>;
-
-    /// Turn a payload produced by [`Ats::verify_webhook`] into normalised events. May
-    /// call the API (SmartRecruiters deliveries carry ids only). A delivery the bridge
-    /// does not act on yields [`AtsEvent::Unknown`], not an error; a transient error
-    /// means "resolve it again later". A stage change resolved by reading the
-    /// candidate's record can carry their details, so the invite does not read it again.
-    async fn resolve_webhook(&self, payload: &[u8]) -> AtsResult<Vec<AtsEvent>>;
-
-    /// Verify and resolve in one step, for callers without an inbox.
-    async fn webhook_events(
-        &self,
-        headers: &HeaderMap,
-        body: &[u8],
-    ) -> Result<Vec<AtsEvent>, WebhookEventsError> {
-        let verified = self.verify_webhook(headers, body)?;
-        Ok(self.resolve_webhook(&verified.payload).await?)
+    /// This ATS's webhooks, if it sends any: how the intake verifies its deliveries
+    /// and how the engine turns a stored one into events. `None` (the default): the
+    /// intake refuses deliveries named after this ATS and the reconciler alone finds
+    /// stage changes.
+    fn webhooks(&self) -> Option<&dyn AtsWebhooks> {
+        None
     }
 
     /// Applications of `job` currently at `stage`, one page from `cursor` (`None`:
@@ -158,29 +113,4 @@ pub trait Ats: Send + Sync + fmt::Debug {
             operation: "creating candidates",
         })
     }
-}
-
-/// A webhook delivery that passed [`Ats::verify_webhook`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VerifiedDelivery {
-    /// Unique per ATS connection for one delivery, the same for the vendor's retries of
-    /// it: the vendor's event id or delivery token, or a hash of the content where the
-    /// vendor gives none. The intake stores a delivery once per key.
-    pub dedupe_key: String,
-    /// What to keep until the delivery is resolved: the input of
-    /// [`Ats::resolve_webhook`]. Holds no secrets.
-    pub payload: Vec<u8>,
-}
-
-/// Why [`Ats::webhook_events`] produced no events: the delivery was refused, or it was
-/// genuine but looking up what it refers to failed (retry it later).
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum WebhookEventsError {
-    /// Refused: not from the vendor, stale, replayed or malformed.
-    #[error("webhook rejected: {0}")]
-    Rejected(#[from] WebhookRejection),
-    /// Verified, but resolving it against the API failed.
-    #[error(transparent)]
-    Ats(#[from] AtsError),
 }

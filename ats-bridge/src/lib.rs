@@ -16,6 +16,7 @@
 //!
 //! The parts:
 //!
+//! - [`Bridge`]: the one entry point, wiring the parts below together;
 //! - [`Ats`]: the trait an integrator implements to connect an ATS, in the normalised
 //!   terms of [`model`] (jobs, stages, the application behind an event, candidate
 //!   details, events, write-backs, capabilities);
@@ -27,6 +28,8 @@
 //!   from TOML/JSON and validated on load;
 //! - [`engine`]: acts on events idempotently, retries what failed, reconciles on an
 //!   interval, reports status, stops gracefully;
+//! - [`webhook`]: the sources of deliveries — an ATS's [`AtsWebhooks`] and Willo's
+//!   [`WilloSource`] — verified at the intake and resolved by the engine;
 //! - [`intake`]: verifies, deduplicates and stores webhook deliveries before
 //!   acknowledging them, with an `axum` router (feature `axum`);
 //! - [`store`]: the ledger — claims with leases, retries, failures with reasons, the
@@ -41,15 +44,16 @@
 //!
 //! # A bridge from rules and a store
 //!
+//! [`Bridge`] is the one entry point: Willo, the store, the ATS connections and the
+//! rules go in once; the webhook intake and the engine come out, wired together.
+//!
 //! ```
 //! use std::sync::Arc;
 //!
-//! use ats_bridge::Ats;
-//! use ats_bridge::engine::Engine;
-//! use ats_bridge::intake::Intake;
 //! use ats_bridge::lever::{LeverAts, LeverAtsConfig};
 //! use ats_bridge::rules::Rules;
-//! use ats_bridge::store::{SqliteStore, Store};
+//! use ats_bridge::store::SqliteStore;
+//! use ats_bridge::{Bridge, WilloAccount};
 //! use client_core::SecretString;
 //! use lever_client::LeverClient;
 //! use willo_client::WilloClient;
@@ -63,31 +67,30 @@
 //!     stages = ["phone-screen-stage-id"]
 //!     interview = "1e2048a686804049b128f1357c559cbf"
 //! "#)?;
-//! // A file path in production (`SqliteStore::open("bridge.db")`).
-//! let store: Arc<dyn Store> = Arc::new(SqliteStore::open_in_memory().await?);
-//! let lever: Arc<dyn Ats> = Arc::new(LeverAts::new(
+//! let lever = LeverAts::new(
 //!     LeverClient::builder().api_key(SecretString::from("lever-key")).build()?,
 //!     LeverAtsConfig::new("user-id-notes-are-written-as")
 //!         .signature_token(SecretString::from("lever-webhook-signature-token")),
-//! ));
-//! let willo = WilloClient::builder(SecretString::from("willo-key")).build()?;
+//! );
+//! let willo = WilloAccount::new(WilloClient::builder(SecretString::from("willo-key")).build()?)
+//!     .webhook_token(SecretString::from("random-url-token"));
+//! // A file path in production (`SqliteStore::open("bridge.db")`).
+//! let store = Arc::new(SqliteStore::open_in_memory().await?);
 //!
-//! let engine = Engine::builder(willo, store.clone())
-//!     .ats(lever.clone())
+//! let bridge = Bridge::builder(willo, store)
+//!     .ats(Arc::new(lever))
 //!     .rules(rules)
 //!     .build()?;
-//! let intake = Intake::builder(store)
-//!     .ats(lever)
-//!     .willo_token(SecretString::from("random-url-token"))
-//!     .notify(engine.inbox_signal())
-//!     .build()?;
 //!
-//! // Serve `ats_bridge::intake::router(Arc::new(intake))` (feature `axum`) and run
-//! // the engine until shutdown: `engine.run(shutdown_signal).await?`.
-//! # let _ = intake;
-//! assert!(engine.status().await?.by_state.is_empty());
+//! // Serve `bridge.router()` (feature `axum`; or `bridge.intake()` from any framework)
+//! // and run the work until shutdown: `bridge.run(shutdown_signal).await?`.
+//! assert!(bridge.intake().receives("lever") && bridge.intake().receives("willo"));
+//! assert!(bridge.engine().status().await?.by_state.is_empty());
 //! # Ok(()) }
 //! ```
+//!
+//! The pieces stay public for embedders who need them apart: [`engine::Engine`] and
+//! [`intake::Intake`] have builders of their own.
 //!
 //! # Implementing `Ats` for a new system
 //!
@@ -95,16 +98,19 @@
 //! (note format, tag conventions, signature scheme) inside your implementation.
 //! Report what you support in [`Ats::capabilities`]; return
 //! [`AtsError::Unsupported`] for the rest; the engine never calls what is
-//! unsupported. Split webhook handling in two: [`Ats::verify_webhook`] checks a
-//! delivery without calling your API (the intake runs it before storing anything)
-//! and names it for deduplication; [`Ats::resolve_webhook`] turns the stored payload
-//! into events later, possibly in another process. Keep names, emails and phone
-//! numbers out of errors and logs: [`model::CandidateDetails`] already hides them
-//! from `Debug`. The `testkit` feature has a conformance suite to run against your
+//! unsupported. If your system sends webhooks, return an [`AtsWebhooks`] from
+//! [`Ats::webhooks`] (usually `Some(self)`), in two halves:
+//! [`WebhookSource::verify`] checks a delivery without calling your API (the intake
+//! runs it before storing anything) and names it for deduplication;
+//! [`AtsWebhooks::resolve`] turns the stored delivery into events later, possibly in
+//! another process. Willo's deliveries take the same path through [`WilloSource`].
+//! Keep names, emails and phone numbers out of errors and logs:
+//! [`model::CandidateDetails`] already hides them from `Debug`. The `testkit` feature has a conformance suite to run against your
 //! implementation.
 #![warn(missing_docs)]
 
 mod ats;
+pub mod bridge;
 #[cfg(feature = "sandbox")]
 pub mod demo;
 pub mod engine;
@@ -122,9 +128,14 @@ pub mod smartrecruiters;
 pub mod store;
 #[cfg(feature = "testkit")]
 pub mod testkit;
-pub mod willo_inbox;
+pub mod webhook;
 
-pub use ats::{Ats, AtsError, AtsResult, VerifiedDelivery, WebhookEventsError, WebhookRejection};
+pub use ats::{Ats, AtsError, AtsResult};
+pub use bridge::{Bridge, BridgeBuilder, BridgeError, WilloAccount};
+pub use webhook::{
+    AtsWebhooks, StoredDelivery, VerifiedDelivery, WebhookEventsError, WebhookRejection,
+    WebhookRequest, WebhookSource, WilloSource,
+};
 
 /// The repository README's examples, compiled as doc tests so they cannot drift.
 #[cfg(all(

@@ -253,7 +253,8 @@ impl ApplicationsPage {
 }
 
 /// Which parts of the workflow an ATS supports. The engine skips what is missing
-/// (no labels: the note alone; no webhooks: reconciliation alone).
+/// (no labels: the note alone; no polling: webhooks alone). Webhooks are not a flag:
+/// an ATS that has them returns them from [`crate::Ats::webhooks`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Capabilities {
@@ -263,10 +264,6 @@ pub struct Capabilities {
     pub labels: bool,
     /// Moving an application to another stage.
     pub stage_moves: bool,
-    /// File attachments.
-    pub attachments: bool,
-    /// Signed webhooks for stage changes.
-    pub webhooks: bool,
     /// Listing applications at a stage (reconciliation).
     pub polling: bool,
     /// Creating a candidate on a job (pre-application screening).
@@ -285,8 +282,6 @@ impl Capabilities {
             notes: true,
             labels: true,
             stage_moves: true,
-            attachments: true,
-            webhooks: true,
             polling: true,
             create_candidates: true,
         }
@@ -307,18 +302,6 @@ impl Capabilities {
     /// Set [`Capabilities::stage_moves`].
     pub fn with_stage_moves(mut self, on: bool) -> Self {
         self.stage_moves = on;
-        self
-    }
-
-    /// Set [`Capabilities::attachments`].
-    pub fn with_attachments(mut self, on: bool) -> Self {
-        self.attachments = on;
-        self
-    }
-
-    /// Set [`Capabilities::webhooks`].
-    pub fn with_webhooks(mut self, on: bool) -> Self {
-        self.webhooks = on;
         self
     }
 

@@ -11,7 +11,7 @@ use willo_client::WilloClient;
 use willo_client::webhooks::WebhookEvent;
 use willo_client::{Subscription, SubscriptionScope};
 
-use crate::willo_inbox::WILLO_SOURCE;
+use crate::webhook::WilloSource;
 
 /// The intake URL for deliveries from `source` under `base` (`https://bridge.example`).
 pub fn webhook_url(base: &str, source: &str) -> String {
@@ -101,7 +101,7 @@ pub async fn subscribe_lever(
 /// `stage_change`) for every interview, each URL carrying `token` (checked by the
 /// intake, since Willo does not sign deliveries).
 pub async fn subscribe_willo(client: &WilloClient, base: &str, token: SecretString) -> Result<()> {
-    let endpoint = Url::parse(&webhook_url(base, WILLO_SOURCE))
+    let endpoint = Url::parse(&webhook_url(base, WilloSource::NAME))
         .map_err(|e| client_core::Error::InvalidInput(format!("bad webhook base URL: {e}")))?;
     let subscription = Subscription::new(endpoint, token, SubscriptionScope::AllInterviews)
         .events([WebhookEvent::NewResponse, WebhookEvent::StageChange]);

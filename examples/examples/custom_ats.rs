@@ -34,7 +34,10 @@ use ats_bridge::note::render_note;
 use ats_bridge::rules::{JobSelector, Rules};
 use ats_bridge::sandbox::SandboxConfig;
 use ats_bridge::testkit::{Conformance, Delivery, Fixture, Report};
-use ats_bridge::{Ats, AtsError, AtsResult, VerifiedDelivery, WebhookRejection};
+use ats_bridge::{
+    Ats, AtsError, AtsResult, AtsWebhooks, StoredDelivery, VerifiedDelivery, WebhookRejection,
+    WebhookRequest, WebhookSource,
+};
 use client_core::header::{HeaderMap, HeaderValue};
 use client_core::webhook::{constant_time_eq, hmac_sha256_hex};
 use client_core::{ExposeSecret, SecretString};
@@ -273,9 +276,9 @@ impl Ats for SheetAts {
         NAME.into()
     }
 
-    /// A sheet has no attachments; everything else it can do.
+    /// A sheet can do everything the workflow asks.
     fn capabilities(&self) -> Capabilities {
-        Capabilities::all().with_attachments(false)
+        Capabilities::all()
     }
 
     async fn jobs(&self) -> AtsResult<Vec<Job>> {
@@ -297,44 +300,9 @@ impl Ats for SheetAts {
         Ok(self.row(application.application.as_str())?.details())
     }
 
-    /// Signature first (a forged body is never parsed), then age, then shape. Sync and
-    /// without API calls: the intake runs it before storing anything.
-    fn verify_webhook(
-        &self,
-        headers: &HeaderMap,
-        body: &[u8],
-    ) -> Result<VerifiedDelivery, WebhookRejection> {
-        let sent = header(headers, SIGNATURE_HEADER)?;
-        let timestamp = header(headers, TIMESTAMP_HEADER)?;
-        let expected = signature(&self.secret, timestamp, body);
-        if !constant_time_eq(sent.as_bytes(), expected.as_bytes()) {
-            return Err(WebhookRejection::BadSignature);
-        }
-        let sent_at: u64 = timestamp
-            .parse()
-            .map_err(|_| WebhookRejection::Malformed("timestamp is not a number".into()))?;
-        if unix_seconds().abs_diff(sent_at) > TOLERANCE.as_secs() {
-            return Err(WebhookRejection::Stale);
-        }
-        let change = StageChange::parse(body).map_err(WebhookRejection::Malformed)?;
-        Ok(VerifiedDelivery {
-            dedupe_key: change.event_id,
-            // Verified already: the body alone is enough to resolve it later.
-            payload: body.to_vec(),
-        })
-    }
-
-    /// Rows are read back so the event carries the row's job as the sheet has it now,
-    /// and the person on it, so the engine need not ask for them again.
-    async fn resolve_webhook(&self, payload: &[u8]) -> AtsResult<Vec<AtsEvent>> {
-        let change = StageChange::parse(payload)
-            .map_err(|e| AtsError::Invalid(format!("stored delivery: {e}")))?;
-        let row = self.row(&change.row)?;
-        Ok(vec![AtsEvent::StageChanged {
-            application: row.application(),
-            stage: change.stage.into(),
-            details: Some(row.details()),
-        }])
+    /// Its webhooks are below.
+    fn webhooks(&self) -> Option<&dyn AtsWebhooks> {
+        Some(self)
     }
 
     /// The cursor is the offset of the next row, so a restart resumes where it stopped.
@@ -424,6 +392,48 @@ impl Ats for SheetAts {
     }
 }
 
+impl WebhookSource for SheetAts {
+    /// Signature first (a forged body is never parsed), then age, then shape. Sync and
+    /// without API calls: the intake runs it before storing anything.
+    fn verify(&self, request: &WebhookRequest<'_>) -> Result<VerifiedDelivery, WebhookRejection> {
+        let (headers, body) = (request.headers, request.body);
+        let sent = header(headers, SIGNATURE_HEADER)?;
+        let timestamp = header(headers, TIMESTAMP_HEADER)?;
+        let expected = signature(&self.secret, timestamp, body);
+        if !constant_time_eq(sent.as_bytes(), expected.as_bytes()) {
+            return Err(WebhookRejection::BadSignature);
+        }
+        let sent_at: u64 = timestamp
+            .parse()
+            .map_err(|_| WebhookRejection::Malformed("timestamp is not a number".into()))?;
+        if unix_seconds().abs_diff(sent_at) > TOLERANCE.as_secs() {
+            return Err(WebhookRejection::Stale);
+        }
+        let change = StageChange::parse(body).map_err(WebhookRejection::Malformed)?;
+        // Verified already: the body alone is enough to resolve it later.
+        Ok(VerifiedDelivery::new(
+            change.event_id,
+            StoredDelivery::new(body),
+        ))
+    }
+}
+
+#[async_trait]
+impl AtsWebhooks for SheetAts {
+    /// Rows are read back so the event carries the row's job as the sheet has it now,
+    /// and the person on it, so the engine need not ask for them again.
+    async fn resolve(&self, delivery: &StoredDelivery) -> AtsResult<Vec<AtsEvent>> {
+        let change = StageChange::parse(&delivery.body)
+            .map_err(|e| AtsError::Invalid(format!("stored delivery: {e}")))?;
+        let row = self.row(&change.row)?;
+        Ok(vec![AtsEvent::StageChanged {
+            application: row.application(),
+            stage: change.stage.into(),
+            details: Some(row.details()),
+        }])
+    }
+}
+
 // ------------------------------------------------------------------ the program
 
 /// Run the suite, then one candidate through the bridge; prints to `out`.
@@ -507,7 +517,7 @@ async fn end_to_end(
     // in-process.
     let delivery = sheet.move_row("row-2", TRIGGER)?;
     let events = sheet
-        .webhook_events(&delivery.headers, &delivery.body)
+        .events(&WebhookRequest::new(&delivery.headers, &delivery.body))
         .await?;
     for event in &events {
         match engine.handle_ats_event(&NAME.into(), event).await? {

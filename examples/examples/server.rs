@@ -20,14 +20,12 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use ats_bridge::Ats;
 use ats_bridge::demo::{LEVER_TRIGGER, SMARTRECRUITERS_TRIGGER};
-use ats_bridge::engine::Engine;
-use ats_bridge::intake::{Intake, router};
 use ats_bridge::lever::{LeverAts, LeverAtsConfig};
 use ats_bridge::rules::{JobSelector, Rules};
 use ats_bridge::sandbox::{Sandbox, SandboxConfig};
 use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig, stage_id};
+use ats_bridge::{Ats, Bridge, WilloAccount};
 use examples::health::health_router;
 use examples::server_config::{ServerConfig, SmartRecruitersSettings};
 use examples::webhooks::{WebhookSecrets, register};
@@ -109,21 +107,19 @@ pub async fn run(
         }
     };
     let store = open_store(env("DATABASE_URL").as_deref(), &default_db).await?;
-    let mut engine = Engine::builder(connections.willo.clone(), store.clone())
-        .rules(rules)
-        .config(config.engine.engine_config());
-    let mut intake = Intake::builder(store.clone());
-    for ats in adapters.all() {
-        engine = engine.ats(ats.clone());
-        intake = intake.ats(ats);
-    }
-    let engine = engine.build()?;
+    let mut willo = WilloAccount::new(connections.willo.clone());
     match secrets.willo {
-        Some(token) => intake = intake.willo_token(token),
+        Some(token) => willo = willo.webhook_token(token),
         None => tracing::warn!("WILLO_WEBHOOK_TOKEN is not set: Willo deliveries are refused"),
     }
-    let intake = intake.notify(engine.inbox_signal()).build()?;
-    let app = router(Arc::new(intake)).merge(health_router(store));
+    let mut bridge = Bridge::builder(willo, store.clone())
+        .rules(rules)
+        .config(config.engine.engine_config());
+    for ats in adapters.all() {
+        bridge = bridge.ats(ats);
+    }
+    let bridge = bridge.build()?;
+    let app = bridge.router().merge(health_router(store));
 
     // One stop signal for both halves: the server stops accepting and drains its
     // requests while the engine finishes the steps it started.
@@ -138,7 +134,7 @@ pub async fn run(
         Result::Ok(())
     };
     let work = async {
-        engine.run(when_stopped(stopped.clone())).await?;
+        bridge.run(when_stopped(stopped.clone())).await?;
         Result::Ok(())
     };
     let control = async {

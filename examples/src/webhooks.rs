@@ -8,11 +8,11 @@
 //! | `LEVER_SIGNATURE_TOKENS` | the Lever webhooks' signature tokens, comma-separated |
 //! | `WILLO_WEBHOOK_TOKEN` | the token in the Willo webhook URLs |
 
+use ats_bridge::WilloSource;
 use ats_bridge::registration::{
     SmartRecruitersSubscription, activate_smartrecruiters, subscribe_lever,
     subscribe_smartrecruiters, subscribe_willo, webhook_url,
 };
-use ats_bridge::willo_inbox::WILLO_SOURCE;
 use client_core::SecretString;
 
 use crate::{Connections, Result, env};
@@ -113,7 +113,7 @@ impl Registration {
 
 /// The Willo intake URL `public_url` registers (without the token), for messages.
 pub fn willo_webhook_url(public_url: &str) -> String {
-    webhook_url(public_url, WILLO_SOURCE)
+    webhook_url(public_url, WilloSource::NAME)
 }
 
 /// A URL token from the operating system's secure random source: Willo does not sign

@@ -122,8 +122,8 @@ pub enum EngineError {
     #[error("Willo call failed: {0}")]
     Willo(#[from] client_core::Error),
     /// A stored Willo delivery could not be read.
-    #[error(transparent)]
-    StoredWillo(#[from] crate::willo_inbox::StoredWilloError),
+    #[error("a stored Willo delivery could not be read: {0}")]
+    WilloDelivery(#[from] willo_client::webhooks::DeliveryError),
     /// The engine is misconfigured.
     #[error("engine configuration: {0}")]
     Config(String),

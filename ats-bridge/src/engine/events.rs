@@ -11,7 +11,7 @@ use super::invite::InviteCause;
 use super::sync::SyncCause;
 use crate::model::{AtsEvent, AtsName};
 use crate::store::InboxItem;
-use crate::willo_inbox::{WILLO_SOURCE, willo_delivery_from_inbox};
+use crate::webhook::{Source, StoredDelivery};
 
 /// Inbox items that keep failing are given up after this many attempts (and logged
 /// as errors); the reconciler still catches what they were about.
@@ -164,15 +164,19 @@ impl Engine {
     }
 
     async fn act_on_item(&self, item: &InboxItem) -> Result<(), EngineError> {
-        if item.source == WILLO_SOURCE {
-            let delivery = willo_delivery_from_inbox(item)?;
-            self.handle_willo_delivery(&delivery).await?;
-            return Ok(());
-        }
-        let ats_name = AtsName::from(item.source.as_str());
-        let ats = self.ats(&ats_name)?.clone();
-        for event in ats.resolve_webhook(&item.payload).await? {
-            self.handle_ats_event(&ats_name, &event).await?;
+        let delivery = StoredDelivery::from_inbox(item);
+        match self.inner.sources.get(&item.source) {
+            Some(Source::Willo(willo)) => {
+                self.handle_willo_delivery(&willo.resolve(&delivery)?)
+                    .await?;
+            }
+            Some(Source::Ats(ats, webhooks)) => {
+                let name = ats.name();
+                for event in webhooks.resolve(&delivery).await? {
+                    self.handle_ats_event(&name, &event).await?;
+                }
+            }
+            None => return Err(EngineError::UnknownAts(item.source.as_str().into())),
         }
         Ok(())
     }

@@ -35,7 +35,7 @@ mod run;
 mod screening;
 mod sync;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
 use client_core::webhook::{Clock, SystemClock};
@@ -50,6 +50,7 @@ use crate::Ats;
 use crate::model::AtsName;
 use crate::rules::Rules;
 use crate::store::{Lease, LedgerKey, StatusReport, Stores};
+use crate::webhook::{Sources, WilloSource};
 
 /// The workflow engine. Cheap to clone; clones share everything. See the crate
 /// documentation for a complete example.
@@ -60,7 +61,7 @@ pub struct Engine {
 
 struct Inner {
     willo: WilloClient,
-    ats: BTreeMap<AtsName, Arc<dyn Ats>>,
+    sources: Sources,
     rules: Rules,
     stores: Stores,
     config: EngineConfig,
@@ -72,7 +73,7 @@ struct Inner {
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Engine")
-            .field("ats", &self.inner.ats.keys().collect::<Vec<_>>())
+            .field("sources", &self.inner.sources)
             .field("stores", &self.inner.stores)
             .field("config", &self.inner.config)
             .finish_non_exhaustive()
@@ -85,6 +86,7 @@ pub struct EngineBuilder {
     willo: WilloClient,
     stores: Stores,
     ats: Vec<Arc<dyn Ats>>,
+    willo_source: WilloSource,
     rules: Rules,
     config: EngineConfig,
     clock: Arc<dyn Clock>,
@@ -100,6 +102,7 @@ impl Engine {
             willo,
             stores: store.into(),
             ats: Vec::new(),
+            willo_source: WilloSource::new(),
             rules: Rules::default(),
             config: EngineConfig::default(),
             clock: Arc::new(SystemClock),
@@ -109,7 +112,7 @@ impl Engine {
 
     /// The connected ATSs' names.
     pub fn ats_names(&self) -> Vec<AtsName> {
-        self.inner.ats.keys().cloned().collect()
+        self.inner.sources.all_ats().keys().cloned().collect()
     }
 
     /// The stores.
@@ -147,8 +150,8 @@ impl Engine {
 
     fn ats(&self, name: &AtsName) -> Result<&Arc<dyn Ats>, EngineError> {
         self.inner
-            .ats
-            .get(name)
+            .sources
+            .ats(name)
             .ok_or_else(|| EngineError::UnknownAts(name.clone()))
     }
 
@@ -174,6 +177,13 @@ impl EngineBuilder {
     /// Connect an ATS; events and rules refer to it by [`Ats::name`].
     pub fn ats(mut self, ats: Arc<dyn Ats>) -> Self {
         self.ats.push(ats);
+        self
+    }
+
+    /// Willo's webhook source, for reading stored Willo deliveries (default: one
+    /// without tokens, which reads them as well; the intake is what checks tokens).
+    pub fn willo_source(mut self, willo: WilloSource) -> Self {
+        self.willo_source = willo;
         self
     }
 
@@ -207,17 +217,11 @@ impl EngineBuilder {
         self.rules
             .validate()
             .map_err(|e| EngineError::Config(e.to_string()))?;
-        let mut ats = BTreeMap::new();
-        for connection in self.ats {
-            let name = connection.name();
-            if ats.insert(name.clone(), connection).is_some() {
-                return Err(EngineError::Config(format!(
-                    "two ATS connections are named `{name}`"
-                )));
-            }
-        }
+        let sources = Sources::new(self.ats, self.willo_source).map_err(|name| {
+            EngineError::Config(format!("two webhook sources are named `{name}`"))
+        })?;
         let named = |name: &AtsName, entry: String| {
-            ats.get(name).ok_or_else(|| {
+            sources.ats(name).ok_or_else(|| {
                 EngineError::Config(format!(
                     "{entry} names ATS `{name}`, which is not connected"
                 ))
@@ -243,7 +247,7 @@ impl EngineBuilder {
         Ok(Engine {
             inner: Arc::new(Inner {
                 willo: self.willo,
-                ats,
+                sources,
                 rules: self.rules,
                 stores: self.stores,
                 config: self.config,

@@ -72,7 +72,8 @@ impl Engine {
         let slots = Semaphore::new(self.inner.config.concurrency.max(1));
         let passes = self
             .inner
-            .ats
+            .sources
+            .all_ats()
             .iter()
             .filter(|(_, ats)| ats.capabilities().polling)
             .map(|(name, ats)| self.reconcile_ats(name, ats, &slots));

@@ -1,11 +1,9 @@
 //! Setting up an [`Intake`]: which sources it receives, its limits, whom it wakes.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use client_core::ExposeSecret;
 use client_core::SecretString;
 use client_core::webhook::{Clock, SystemClock};
 use tokio::sync::Notify;
@@ -13,7 +11,7 @@ use tokio::sync::Notify;
 use super::Intake;
 use crate::Ats;
 use crate::store::{Inbox, Stores};
-use crate::willo_inbox::WILLO_SOURCE;
+use crate::webhook::{Sources, WilloSource};
 
 /// The default body limit: deliveries of every vendor are a few kilobytes (ids and
 /// keys), so 1 MiB leaves ample room while keeping memory per request bounded.
@@ -41,7 +39,7 @@ pub enum IntakeConfigError {
 pub struct IntakeBuilder {
     inbox: Arc<dyn Inbox>,
     ats: Vec<Arc<dyn Ats>>,
-    willo_tokens: Vec<SecretString>,
+    willo: WilloSource,
     max_body_bytes: usize,
     store_timeout: Duration,
     notify: Option<Arc<Notify>>,
@@ -53,7 +51,7 @@ impl IntakeBuilder {
         Self {
             inbox: store.inbox,
             ats: Vec::new(),
-            willo_tokens: Vec::new(),
+            willo: WilloSource::new(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             store_timeout: DEFAULT_STORE_TIMEOUT,
             notify: None,
@@ -61,7 +59,8 @@ impl IntakeBuilder {
         }
     }
 
-    /// Receive deliveries of `ats` under its [`Ats::name`] (the URL's source segment).
+    /// Receive deliveries of `ats` under its [`Ats::name`] (the URL's source segment),
+    /// if it has [`Ats::webhooks`].
     pub fn ats(mut self, ats: Arc<dyn Ats>) -> Self {
         self.ats.push(ats);
         self
@@ -71,7 +70,14 @@ impl IntakeBuilder {
     /// token during a rotation). Without any token, Willo deliveries are refused as
     /// coming from an unknown source.
     pub fn willo_token(mut self, token: SecretString) -> Self {
-        self.willo_tokens.push(token);
+        self.willo = self.willo.token(token);
+        self
+    }
+
+    /// Receive Willo deliveries with `willo` (its tokens replace any given with
+    /// [`IntakeBuilder::willo_token`]).
+    pub fn willo(mut self, willo: WilloSource) -> Self {
+        self.willo = willo;
         self
     }
 
@@ -103,25 +109,14 @@ impl IntakeBuilder {
 
     /// The intake, or why the sources conflict.
     pub fn build(self) -> Result<Intake, IntakeConfigError> {
-        if self
-            .willo_tokens
-            .iter()
-            .any(|token| token.expose_secret().is_empty())
-        {
+        if self.willo.has_empty_token() {
             return Err(IntakeConfigError::EmptyWilloToken);
         }
-        let mut ats = BTreeMap::new();
-        for connection in self.ats {
-            let name = connection.name().as_str().to_owned();
-            if name == WILLO_SOURCE || ats.contains_key(&name) {
-                return Err(IntakeConfigError::DuplicateSource(name));
-            }
-            ats.insert(name, connection);
-        }
+        let sources =
+            Sources::new(self.ats, self.willo).map_err(IntakeConfigError::DuplicateSource)?;
         Ok(Intake {
             inbox: self.inbox,
-            ats,
-            willo_tokens: self.willo_tokens,
+            sources,
             max_body_bytes: self.max_body_bytes,
             store_timeout: self.store_timeout,
             notify: self.notify,
@@ -134,7 +129,7 @@ impl fmt::Debug for IntakeBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("IntakeBuilder")
             .field("ats", &self.ats)
-            .field("willo_tokens", &self.willo_tokens.len())
+            .field("willo", &self.willo)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("store_timeout", &self.store_timeout)
             .finish_non_exhaustive()

@@ -1,9 +1,10 @@
-//! The cheap checks every ATS delivery passes before its signature is verified.
+//! The cheap checks a delivery passes before its source verifies it.
 
 use client_core::header::{CONTENT_TYPE, HeaderMap};
 use serde::de::IgnoredAny;
 
 use super::IntakeRejection;
+use crate::WebhookRejection;
 
 /// Refuse a body over `limit` bytes.
 pub(super) fn body_size(body: &[u8], limit: usize) -> Result<(), IntakeRejection> {
@@ -43,7 +44,7 @@ fn is_json(content_type: &str) -> bool {
 pub(super) fn json_syntax(body: &[u8]) -> Result<(), IntakeRejection> {
     serde_json::from_slice::<IgnoredAny>(body)
         .map(drop)
-        .map_err(|_| IntakeRejection::InvalidJson)
+        .map_err(|_| WebhookRejection::InvalidJson.into())
 }
 
 #[cfg(test)]

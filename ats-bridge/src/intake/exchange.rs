@@ -4,6 +4,7 @@ use client_core::StatusCode;
 use client_core::header::HeaderMap;
 
 use super::IntakeRejection;
+use crate::webhook::WebhookRequest;
 
 /// One received HTTP request, as any web framework can provide it.
 #[derive(Debug, Clone, Copy)]
@@ -45,6 +46,13 @@ impl<'a> IntakeRequest<'a> {
     pub fn event(mut self, event: Option<&'a str>) -> Self {
         self.event = event;
         self
+    }
+
+    /// The request as its source verifies it.
+    pub fn webhook(&self) -> WebhookRequest<'a> {
+        WebhookRequest::new(self.headers, self.body)
+            .query(self.query)
+            .event(self.event)
     }
 }
 

@@ -37,20 +37,23 @@
 //!
 //! # What a request goes through
 //!
-//! 1. **Source.** The URL names it (`/webhooks/{source}`): an ATS connection's
-//!    [`crate::Ats::name`] or `willo`. Unknown → 404.
+//! 1. **Source.** The URL names it (`/webhooks/{source}`): an ATS connection whose
+//!    [`crate::Ats::webhooks`] is some, by its [`crate::Ats::name`], or `willo`
+//!    ([`crate::WilloSource`], once a URL token is configured). Unknown → 404.
 //! 2. **Size.** Over the limit → 413 ([`IntakeBuilder::max_body_bytes`]).
-//! 3. **ATS deliveries:** a request carrying `X-Hook-Secret` is a SmartRecruiters
-//!    activation handshake and is answered 200 echoing it, before any signature check
+//! 3. **Handshake.** A source may answer an activation handshake before any
+//!    signature check: SmartRecruiters' `X-Hook-Secret` is echoed with 200
 //!    (handshakes are unsigned; echoing the caller's own value reveals nothing and
-//!    stores nothing). Then the content type must be JSON when declared (415), the
-//!    body must be JSON (400), and [`crate::Ats::verify_webhook`] must accept it: bad
-//!    signature → 401, stale or replayed → 403, missing header or malformed → 400.
-//! 4. **Willo deliveries:** the URL token must match (401), the event named by the
-//!    URL must be known (404), the body must be a JSON object (400) naming a
-//!    participant: a genuine delivery naming none is acknowledged (202) but not
-//!    stored, as Willo advises for events you cannot match (see `willo`).
-//! 5. **Store.** [`Inbox::inbox_insert`] under the delivery's dedupe key. New → 202
+//!    stores nothing).
+//! 4. **JSON.** For sources that expect it ([`crate::WebhookSource::expects_json`]; Willo's
+//!    content type is undocumented, so it checks its body itself), the content type
+//!    must be JSON when declared (415) and the body must be JSON (400).
+//! 5. **Verify.** [`crate::WebhookSource::verify`] must accept it: bad signature or URL
+//!    token → 401, stale or replayed → 403, an event the sender never sends → 404,
+//!    missing header or malformed → 400. A genuine Willo delivery naming no
+//!    participant is acknowledged (202) but not stored, as Willo advises for events
+//!    you cannot match.
+//! 6. **Store.** [`Inbox::inbox_insert`] under the delivery's dedupe key. New → 202
 //!    and the engine is woken; already there → 202, nothing new stored (vendors retry
 //!    and repeat deliveries); the store fails or exceeds
 //!    [`IntakeBuilder::store_timeout`] → 503 so the vendor retries later.
@@ -84,14 +87,11 @@ mod exchange;
 mod rejection;
 #[cfg(feature = "axum")]
 mod router;
-mod willo;
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use client_core::SecretString;
 use client_core::StatusCode;
 use client_core::header::{HeaderMap, HeaderName, HeaderValue};
 use client_core::webhook::Clock;
@@ -105,15 +105,14 @@ pub use rejection::IntakeRejection;
 #[cfg(feature = "axum")]
 pub use router::router;
 
+use crate::WebhookRejection;
 use crate::store::{Inbox, NewDelivery, Stores};
-use crate::willo_inbox::WILLO_SOURCE;
-use crate::{Ats, VerifiedDelivery};
+use crate::webhook::{Sources, VerifiedDelivery, quoted};
 
 /// Receives webhook deliveries for the engine. Cheap to share: wrap it in an `Arc`.
 pub struct Intake {
     inbox: Arc<dyn Inbox>,
-    ats: BTreeMap<String, Arc<dyn Ats>>,
-    willo_tokens: Vec<SecretString>,
+    sources: Sources,
     max_body_bytes: usize,
     store_timeout: Duration,
     notify: Option<Arc<Notify>>,
@@ -124,8 +123,8 @@ pub struct Intake {
 enum Admitted {
     /// An activation handshake, with the header to echo.
     Handshake(HeaderName, HeaderValue),
-    /// A delivery to store, with the event its URL named (Willo's only).
-    Delivery(VerifiedDelivery, Option<String>),
+    /// A delivery to store.
+    Delivery(VerifiedDelivery),
 }
 
 impl Intake {
@@ -143,7 +142,7 @@ impl Intake {
     /// Whether deliveries from `source` are received, for framework adapters that want
     /// to refuse before reading a body.
     pub fn receives(&self, source: &str) -> bool {
-        self.ats.contains_key(source) || (source == WILLO_SOURCE && !self.willo_tokens.is_empty())
+        self.sources.receives(source)
     }
 
     /// Verify, deduplicate and store one request, and say what to answer.
@@ -153,7 +152,7 @@ impl Intake {
                 value.set_sensitive(true);
                 tracing::info!(
                     target: "ats_bridge::intake",
-                    source = ?rejection::quoted(request.source),
+                    source = ?quoted(request.source),
                     "webhook activation handshake answered"
                 );
                 let mut headers = HeaderMap::new();
@@ -164,10 +163,7 @@ impl Intake {
                     outcome: IntakeOutcome::Handshake,
                 }
             }
-            Ok(Admitted::Delivery(delivery, event)) => {
-                self.persist(request.source, delivery, event.as_deref())
-                    .await
-            }
+            Ok(Admitted::Delivery(delivery)) => self.persist(request.source, delivery).await,
             Err(rejection) => self.refuse(request.source, rejection),
         }
     }
@@ -177,15 +173,15 @@ impl Intake {
     /// while reading it, a body that could not be read).
     pub fn refuse(&self, source: &str, rejection: IntakeRejection) -> IntakeResponse {
         match &rejection {
-            IntakeRejection::Unmatched => tracing::info!(
+            IntakeRejection::Webhook(WebhookRejection::Unmatched) => tracing::info!(
                 target: "ats_bridge::intake",
-                source = ?rejection::quoted(source),
+                source = ?quoted(source),
                 reason = %rejection,
                 "webhook delivery acknowledged but not stored"
             ),
             _ => tracing::warn!(
                 target: "ats_bridge::intake",
-                source = ?rejection::quoted(source),
+                source = ?quoted(source),
                 reason = %rejection,
                 "webhook delivery refused"
             ),
@@ -194,33 +190,28 @@ impl Intake {
     }
 
     fn admit(&self, request: &IntakeRequest<'_>) -> Result<Admitted, IntakeRejection> {
-        if !self.receives(request.source) {
-            return Err(IntakeRejection::unknown_source(request.source));
-        }
-        checks::body_size(request.body, self.max_body_bytes)?;
-        let Some(ats) = self.ats.get(request.source) else {
-            let (delivery, event) = willo::admit(&self.willo_tokens, request)?;
-            return Ok(Admitted::Delivery(delivery, event));
+        let source = match self.sources.get(request.source) {
+            Some(source) if self.receives(request.source) => source,
+            _ => return Err(IntakeRejection::unknown_source(request.source)),
         };
-        if let Some((name, value)) = handshake(request.headers) {
+        checks::body_size(request.body, self.max_body_bytes)?;
+        let webhooks = source.webhooks();
+        if let Some((name, value)) = webhooks.handshake(request.headers) {
             return Ok(Admitted::Handshake(name, value));
         }
-        checks::json_content_type(request.headers)?;
-        checks::json_syntax(request.body)?;
-        let delivery = ats.verify_webhook(request.headers, request.body)?;
-        Ok(Admitted::Delivery(delivery, None))
+        if webhooks.expects_json() {
+            checks::json_content_type(request.headers)?;
+            checks::json_syntax(request.body)?;
+        }
+        Ok(Admitted::Delivery(webhooks.verify(&request.webhook())?))
     }
 
     /// Keep `delivery` in the inbox; acknowledge only once it is durable.
-    async fn persist(
-        &self,
-        source: &str,
-        delivery: VerifiedDelivery,
-        event: Option<&str>,
-    ) -> IntakeResponse {
+    async fn persist(&self, source: &str, delivery: VerifiedDelivery) -> IntakeResponse {
         let now_ms = i64::try_from(self.clock.now_millis()).unwrap_or(i64::MAX);
-        let new =
-            NewDelivery::new(source, &delivery.dedupe_key, &delivery.payload).with_event(event);
+        let stored = &delivery.delivery;
+        let new = NewDelivery::new(source, &delivery.dedupe_key, &stored.body)
+            .with_event(stored.event.as_deref());
         let insert = self.inbox.inbox_insert(&new, now_ms);
         let error = match tokio::time::timeout(self.store_timeout, insert).await {
             Ok(Ok(true)) => {
@@ -229,7 +220,7 @@ impl Intake {
                 }
                 tracing::debug!(
                     target: "ats_bridge::intake",
-                    source = ?rejection::quoted(source),
+                    source = ?quoted(source),
                     dedupe_key = %delivery.dedupe_key,
                     "webhook delivery stored"
                 );
@@ -240,7 +231,7 @@ impl Intake {
             Ok(Ok(false)) => {
                 tracing::debug!(
                     target: "ats_bridge::intake",
-                    source = ?rejection::quoted(source),
+                    source = ?quoted(source),
                     dedupe_key = %delivery.dedupe_key,
                     "webhook delivery already in the inbox"
                 );
@@ -254,7 +245,7 @@ impl Intake {
         // A timed-out insert may still complete; the vendor's retry is then a duplicate.
         tracing::error!(
             target: "ats_bridge::intake",
-            source = ?rejection::quoted(source),
+            source = ?quoted(source),
             error = %error,
             "webhook delivery not stored; the sender is asked to retry"
         );
@@ -262,24 +253,11 @@ impl Intake {
     }
 }
 
-/// The SmartRecruiters activation handshake's echo, if this request is one.
-#[cfg(feature = "smartrecruiters")]
-fn handshake(headers: &HeaderMap) -> Option<(HeaderName, HeaderValue)> {
-    smartrecruiters_client::webhooks::handshake_response(headers)
-}
-
-/// Without the SmartRecruiters client no ATS needs a handshake.
-#[cfg(not(feature = "smartrecruiters"))]
-fn handshake(_headers: &HeaderMap) -> Option<(HeaderName, HeaderValue)> {
-    None
-}
-
 impl fmt::Debug for Intake {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Intake")
             .field("inbox", &self.inbox)
-            .field("ats", &self.ats.keys().collect::<Vec<_>>())
-            .field("willo_tokens", &self.willo_tokens.len())
+            .field("sources", &self.sources)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("store_timeout", &self.store_timeout)
             .finish_non_exhaustive()

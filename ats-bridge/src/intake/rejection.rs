@@ -3,10 +3,9 @@
 use client_core::StatusCode;
 
 use crate::WebhookRejection;
-
-/// How much of a sender-chosen name (source, event, content type) a rejection quotes:
-/// enough for an operator to recognise it, too little to fill a log.
-const QUOTED_CHARS: usize = 64;
+#[cfg(test)]
+use crate::webhook::QUOTED_CHARS;
+use crate::webhook::quoted;
 
 /// Why a delivery was refused. Nothing is stored for any of them.
 ///
@@ -32,26 +31,8 @@ pub enum IntakeRejection {
     /// `application/json`). Answered 415.
     #[error("content type {0:?} is not JSON")]
     UnsupportedContentType(String),
-    /// The body is not JSON. Answered 400. The parser's message is left out: it may
-    /// quote the body.
-    #[error("the body is not JSON")]
-    InvalidJson,
-    /// A Willo delivery whose URL token is missing or matches no configured token.
-    /// Answered 401: nothing proves the request comes from Willo.
-    #[error("missing or wrong URL token")]
-    BadToken,
-    /// A Willo delivery for an event the bridge does not know (`new_response`,
-    /// `stage_change`, `new_comment`, `new_score`). Answered 404: the bridge never
-    /// registers such a URL.
-    #[error("unknown event {0:?}")]
-    UnknownEvent(String),
-    /// A genuine Willo delivery (its token matched) that names no participant, so
-    /// nothing can be matched to it. Answered **202**: retrying cannot change the body,
-    /// and Willo's guidance is to acknowledge events you cannot match; a response
-    /// missed this way is still found by the reconciler.
-    #[error("the delivery names no participant")]
-    Unmatched,
-    /// The ATS adapter refused it (signature, staleness, replay, shape).
+    /// The source refused it (signature, token, staleness, replay, shape), or
+    /// acknowledged it without storing it ([`WebhookRejection::Unmatched`]).
     #[error(transparent)]
     Webhook(#[from] WebhookRejection),
     /// The delivery was genuine but could not be stored (store down or too slow).
@@ -66,26 +47,25 @@ impl IntakeRejection {
     /// 4xx tells a genuine sender its request is wrong (and makes it retry, which is
     /// harmless: retries of a refused delivery are refused again); 401 means "not
     /// proven to come from the vendor", 403 "authentic but refused" (stale or
-    /// replayed); 503 asks for a retry; 202 for [`IntakeRejection::Unmatched`] stops
-    /// pointless retries.
+    /// replayed), 404 a URL the bridge never registered (an unknown source or event);
+    /// 503 asks for a retry; 202 for [`WebhookRejection::Unmatched`] stops pointless
+    /// retries.
     pub fn status(&self) -> StatusCode {
         match self {
-            IntakeRejection::UnknownSource(_) | IntakeRejection::UnknownEvent(_) => {
-                StatusCode::NOT_FOUND
-            }
+            IntakeRejection::UnknownSource(_) => StatusCode::NOT_FOUND,
             IntakeRejection::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            IntakeRejection::BodyUnreadable | IntakeRejection::InvalidJson => {
-                StatusCode::BAD_REQUEST
-            }
+            IntakeRejection::BodyUnreadable => StatusCode::BAD_REQUEST,
             IntakeRejection::UnsupportedContentType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            IntakeRejection::BadToken => StatusCode::UNAUTHORIZED,
-            IntakeRejection::Unmatched => StatusCode::ACCEPTED,
             IntakeRejection::Webhook(rejection) => match rejection {
-                WebhookRejection::BadSignature => StatusCode::UNAUTHORIZED,
-                WebhookRejection::Stale | WebhookRejection::Replayed => StatusCode::FORBIDDEN,
-                WebhookRejection::MissingHeader(_) | WebhookRejection::Malformed(_) => {
-                    StatusCode::BAD_REQUEST
+                WebhookRejection::BadSignature | WebhookRejection::BadToken => {
+                    StatusCode::UNAUTHORIZED
                 }
+                WebhookRejection::Stale | WebhookRejection::Replayed => StatusCode::FORBIDDEN,
+                WebhookRejection::UnknownEvent(_) => StatusCode::NOT_FOUND,
+                WebhookRejection::Unmatched => StatusCode::ACCEPTED,
+                WebhookRejection::MissingHeader(_)
+                | WebhookRejection::InvalidJson
+                | WebhookRejection::Malformed(_) => StatusCode::BAD_REQUEST,
             },
             IntakeRejection::StoreUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
@@ -96,20 +76,10 @@ impl IntakeRejection {
         IntakeRejection::UnknownSource(quoted(source))
     }
 
-    /// A rejection for the Willo event `name`, quoting at most a few characters of it.
-    pub(crate) fn unknown_event(name: &str) -> Self {
-        IntakeRejection::UnknownEvent(quoted(name))
-    }
-
     /// A rejection for the declared content type `value`.
     pub(crate) fn unsupported_content_type(value: &str) -> Self {
         IntakeRejection::UnsupportedContentType(quoted(value))
     }
-}
-
-/// At most [`QUOTED_CHARS`] characters of a sender-chosen name (for logs too).
-pub(super) fn quoted(text: &str) -> String {
-    text.chars().take(QUOTED_CHARS).collect()
 }
 
 #[cfg(test)]
@@ -127,10 +97,14 @@ mod tests {
 
     #[test]
     fn only_unmatched_deliveries_are_acknowledged() {
-        assert!(IntakeRejection::Unmatched.status().is_success());
+        assert!(
+            IntakeRejection::Webhook(WebhookRejection::Unmatched)
+                .status()
+                .is_success()
+        );
         for rejection in [
-            IntakeRejection::BadToken,
-            IntakeRejection::InvalidJson,
+            IntakeRejection::Webhook(WebhookRejection::BadToken),
+            IntakeRejection::Webhook(WebhookRejection::InvalidJson),
             IntakeRejection::StoreUnavailable,
             IntakeRejection::Webhook(WebhookRejection::Replayed),
         ] {

@@ -12,7 +12,7 @@ use axum::routing::post;
 use futures::StreamExt as _;
 
 use super::{Intake, IntakeOutcome, IntakeRejection, IntakeRequest, IntakeResponse};
-use crate::willo_inbox::WILLO_SOURCE;
+use crate::webhook::WilloSource;
 
 /// An axum router receiving webhooks with `intake`:
 ///
@@ -51,7 +51,15 @@ async fn from_willo_event(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    receive(&intake, WILLO_SOURCE, Some(&event), &uri, &headers, body).await
+    receive(
+        &intake,
+        WilloSource::NAME,
+        Some(&event),
+        &uri,
+        &headers,
+        body,
+    )
+    .await
 }
 
 async fn receive(

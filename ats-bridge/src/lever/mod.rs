@@ -35,12 +35,11 @@ mod tags;
 mod webhooks;
 
 use async_trait::async_trait;
-use client_core::header::HeaderMap;
 use futures::{StreamExt, TryStreamExt};
 use lever_client::notes::NewNote;
 use lever_client::opportunities::{Opportunity, OpportunityExpand, OpportunityFilter};
 use lever_client::postings::{Posting, PostingFilter, PostingState};
-use lever_client::webhooks::{Delivery, WebhookVerifier};
+use lever_client::webhooks::WebhookVerifier;
 use lever_client::{LeverClient, NoteId, OpportunityId, PostingId};
 use serde_json::Value;
 
@@ -48,14 +47,13 @@ pub use config::LeverAtsConfig;
 pub use tags::interview_tag;
 
 use crate::model::{
-    ApplicationId, ApplicationRef, ApplicationsPage, AtsEvent, AtsName, CandidateDetails,
-    CandidateId, Capabilities, InterviewKey, InterviewOutcome, Job, JobId, JobState, Stage,
-    StageId, WriteBack, WriteBackReceipt,
+    ApplicationId, ApplicationRef, ApplicationsPage, AtsName, CandidateDetails, CandidateId,
+    Capabilities, InterviewKey, InterviewOutcome, Job, JobId, JobState, Stage, StageId, WriteBack,
+    WriteBackReceipt,
 };
 use crate::note::render_note;
 use crate::rules::Labels;
-use crate::{Ats, AtsError, AtsResult, VerifiedDelivery, WebhookEventsError, WebhookRejection};
-use webhooks::Action;
+use crate::{Ats, AtsError, AtsResult, AtsWebhooks};
 
 /// The longest note the adapter writes, in characters. Lever documents no limit on a
 /// note's `value`; 10,000 characters keeps a note readable in Lever's feed and far
@@ -276,15 +274,13 @@ impl Ats for LeverAts {
         self.config.name.clone()
     }
 
-    /// Notes, tags, stage moves and polling; webhooks when a signature token is
-    /// configured. No attachments, no candidate creation.
+    /// Notes, tags, stage moves and polling. No candidate creation.
     fn capabilities(&self) -> Capabilities {
         Capabilities::none()
             .with_notes(true)
             .with_labels(true)
             .with_stage_moves(true)
             .with_polling(true)
-            .with_webhooks(self.verifier.is_some())
     }
 
     /// Every posting Lever lists by default (all states; confidential postings only
@@ -328,86 +324,10 @@ impl Ats for LeverAts {
             .ok_or_else(|| AtsError::Invalid(format!("opportunity {id} has no name")))
     }
 
-    /// Lever signs body fields (`token` + `triggeredAt`), so `headers` are not read.
-    /// The dedupe key is the delivery `token`; a stage change or deletion without the
-    /// ids it needs is refused here as malformed.
-    fn verify_webhook(
-        &self,
-        _headers: &HeaderMap,
-        body: &[u8],
-    ) -> Result<VerifiedDelivery, WebhookRejection> {
-        let verifier = self
-            .verifier
-            .as_ref()
-            .ok_or(WebhookRejection::BadSignature)?;
-        let delivery = verifier.verify(body).map_err(webhooks::rejection)?;
-        webhooks::action(&delivery)?;
-        Ok(VerifiedDelivery {
-            dedupe_key: delivery.token,
-            payload: body.to_vec(),
-        })
-    }
-
-    /// A `candidateStageChange` carries no posting: the opportunity is fetched to
-    /// learn it (and the candidate's details, handed on with the event so an invite
-    /// reads nothing more), and an opportunity without a posting (a lead not applied
-    /// to any job) yields [`AtsEvent::Unknown`] since no job rule can match it.
-    /// `candidateDeleted` names the contact, or the opportunity when the delivery has
-    /// no contact id.
-    async fn resolve_webhook(&self, payload: &[u8]) -> AtsResult<Vec<AtsEvent>> {
-        let delivery: Delivery = serde_json::from_slice(payload)
-            .map_err(|e| AtsError::Invalid(format!("not a Lever delivery: {e}")))?;
-        let action = webhooks::action(&delivery).map_err(|e| AtsError::Invalid(e.to_string()))?;
-        let event = match action {
-            Action::StageChange {
-                opportunity,
-                contact,
-                to_stage,
-            } => {
-                let opportunity = self.with_applications(&opportunity).await?;
-                match posting_of(&opportunity) {
-                    Some(posting) => AtsEvent::StageChanged {
-                        application: ApplicationRef {
-                            application: opportunity.id.as_str().into(),
-                            candidate: contact
-                                .map_or_else(|| candidate_of(&opportunity), |c| c.as_str().into()),
-                            job: posting.as_str().into(),
-                        },
-                        stage: to_stage.as_str().into(),
-                        details: details_of(&opportunity),
-                    },
-                    None => AtsEvent::Unknown {
-                        name: delivery.event.to_string(),
-                    },
-                }
-            }
-            Action::Deleted(candidate) => AtsEvent::CandidateDeleted {
-                candidate: candidate.into(),
-            },
-            Action::Ignore(name) => AtsEvent::Unknown { name },
-        };
-        Ok(vec![event])
-    }
-
-    /// Verify, resolve, then consult the configured replay guard: for callers
-    /// without an inbox (the intake deduplicates on the delivery token instead).
-    async fn webhook_events(
-        &self,
-        headers: &HeaderMap,
-        body: &[u8],
-    ) -> Result<Vec<AtsEvent>, WebhookEventsError> {
-        let verified = self.verify_webhook(headers, body)?;
-        let events = self.resolve_webhook(&verified.payload).await?;
-        // Checked last: a delivery whose lookup failed above is retried by Lever with
-        // the same token and must not be refused as a replay then.
-        if !self
-            .config
-            .replay_guard
-            .first_sighting(&verified.dedupe_key)
-        {
-            return Err(WebhookRejection::Replayed.into());
-        }
-        Ok(events)
+    /// Some once a signature token is configured: without one no delivery could be
+    /// verified.
+    fn webhooks(&self) -> Option<&dyn AtsWebhooks> {
+        self.verifier.is_some().then_some(self as &dyn AtsWebhooks)
     }
 
     /// Active (not archived) opportunities of the posting at the stage, one page per

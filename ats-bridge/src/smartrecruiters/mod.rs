@@ -33,10 +33,9 @@ mod stage;
 mod webhooks;
 
 use async_trait::async_trait;
-use client_core::header::HeaderMap;
 use futures::TryStreamExt as _;
 use smartrecruiters_client::notes::MAX_NOTE_CHARS;
-use smartrecruiters_client::webhooks::{WebhookEvent, WebhookVerifier, handshake_secret};
+use smartrecruiters_client::webhooks::WebhookVerifier;
 use smartrecruiters_client::{
     self as sr, CandidateFilter, JobFilter, JobStatus, NewCandidate, NewNote, NoteContent,
     ShareWith, SmartRecruitersClient, StatusChange,
@@ -50,7 +49,7 @@ use crate::model::{
     CandidateId, Capabilities, Job, JobId, JobState, Stage, StageId, WriteBack, WriteBackReceipt,
 };
 use crate::note::render_note;
-use crate::{Ats, AtsError, AtsResult, VerifiedDelivery, WebhookRejection};
+use crate::{Ats, AtsError, AtsResult, AtsWebhooks};
 
 /// [`Ats`] for SmartRecruiters.
 #[derive(Debug, Clone)]
@@ -366,53 +365,8 @@ impl Ats for SmartRecruitersAts {
         self.invitee(&self.read_candidate(&id).await?)
     }
 
-    /// Verifies with the client's verifier (signature over timestamp, body and the
-    /// event headers; staleness). The dedupe key is the `event-id` header, or a hash of
-    /// the event name and body when SmartRecruiters sent none. An activation handshake
-    /// (`X-Hook-Secret`) is not a delivery: the intake answers it before this.
-    fn verify_webhook(
-        &self,
-        headers: &HeaderMap,
-        body: &[u8],
-    ) -> Result<VerifiedDelivery, WebhookRejection> {
-        if handshake_secret(headers).is_some() {
-            return Err(WebhookRejection::Malformed(
-                "an activation handshake is not a delivery".into(),
-            ));
-        }
-        let delivery = self
-            .verifier
-            .verify_delivery(headers, body)
-            .map_err(webhooks::rejection)?;
-        Ok(webhooks::stored(&delivery.meta, body))
-    }
-
-    /// Reads the stored event; an application status update is resolved to the
-    /// application's current status, a job status update to the job's current state.
-    async fn resolve_webhook(&self, payload: &[u8]) -> AtsResult<Vec<AtsEvent>> {
-        let (name, body) = webhooks::unstored(payload)?;
-        let event = WebhookEvent::parse(&name, body.as_bytes())
-            .map_err(|e| AtsError::Invalid(e.to_string()))?;
-        let event = match &event {
-            WebhookEvent::ApplicationStatusUpdated(event) => self.status_updated(event).await?,
-            WebhookEvent::CandidateDeleted(event) => AtsEvent::CandidateDeleted {
-                candidate: CandidateId::from(event.id.as_str()),
-            },
-            WebhookEvent::JobStatusUpdated(event) => {
-                let job = self
-                    .client
-                    .jobs()
-                    .get(&event.id)
-                    .await
-                    .map_err(|e| not_found(e, format!("job {}", event.id)))?;
-                AtsEvent::JobStatusChanged {
-                    job: JobId::from(event.id.as_str()),
-                    state: self.job_state(job.job.status.as_ref()),
-                }
-            }
-            _ => AtsEvent::Unknown { name },
-        };
-        Ok(vec![event])
+    fn webhooks(&self) -> Option<&dyn AtsWebhooks> {
+        Some(self)
     }
 
     async fn applications_at_stage(

@@ -1,41 +1,82 @@
-//! From a verified SmartRecruiters delivery to the bridge's vocabulary.
+//! SmartRecruiters as a webhook source: verified deliveries and the events they
+//! resolve to.
 
-use client_core::webhook::sha256_hex;
-use serde::{Deserialize, Serialize};
-use smartrecruiters_client::webhooks::{DeliveryMeta, VerifyError, WebhookVerifier};
+use async_trait::async_trait;
+use client_core::header::{HeaderMap, HeaderName, HeaderValue};
+use smartrecruiters_client::webhooks::{
+    VerifyError, WebhookEvent, WebhookVerifier, handshake_response, handshake_secret,
+};
 
 use super::config::SmartRecruitersAtsConfig;
-use crate::{AtsError, VerifiedDelivery, WebhookRejection};
+use super::{SmartRecruitersAts, not_found};
+use crate::model::{AtsEvent, CandidateId, JobId};
+use crate::webhook::{
+    AtsWebhooks, StoredDelivery, VerifiedDelivery, WebhookRejection, WebhookRequest, WebhookSource,
+};
+use crate::{AtsError, AtsResult};
 
-/// What the inbox keeps of a delivery: the event name (a header) and the body.
-#[derive(Serialize, Deserialize)]
-struct Stored {
-    event: String,
-    body: String,
-}
+impl WebhookSource for SmartRecruitersAts {
+    /// A subscription is activated by echoing its `X-Hook-Secret`, before any signed
+    /// delivery.
+    fn handshake(&self, headers: &HeaderMap) -> Option<(HeaderName, HeaderValue)> {
+        handshake_response(headers)
+    }
 
-/// A verified delivery as the inbox keeps it.
-pub(crate) fn stored(meta: &DeliveryMeta, body: &[u8]) -> VerifiedDelivery {
-    let stored = Stored {
-        event: meta.event_name.clone(),
-        body: String::from_utf8_lossy(body).into_owned(),
-    };
-    let payload = serde_json::to_vec(&stored).expect("two strings always serialise");
-    let dedupe_key = match &meta.event_id {
-        Some(id) if !id.trim().is_empty() => id.trim().to_owned(),
-        _ => format!("sha256:{}", sha256_hex(&payload)),
-    };
-    VerifiedDelivery {
-        dedupe_key,
-        payload,
+    /// Verifies with the client's verifier (signature over timestamp, body and the
+    /// event headers; staleness). The dedupe key is the `event-id` header, or a hash of
+    /// the event name and body when SmartRecruiters sent none. The event name (a
+    /// header) is kept with the body.
+    fn verify(&self, request: &WebhookRequest<'_>) -> Result<VerifiedDelivery, WebhookRejection> {
+        if handshake_secret(request.headers).is_some() {
+            return Err(WebhookRejection::Malformed(
+                "an activation handshake is not a delivery".into(),
+            ));
+        }
+        let meta = self
+            .verifier
+            .verify_delivery(request.headers, request.body)
+            .map_err(rejection)?
+            .meta;
+        let delivery = StoredDelivery::new(request.body).event(meta.event_name);
+        let dedupe_key = match meta.event_id {
+            Some(id) if !id.trim().is_empty() => id.trim().to_owned(),
+            _ => delivery.content_key(),
+        };
+        Ok(VerifiedDelivery::new(dedupe_key, delivery))
     }
 }
 
-/// The event name and body of a payload made by [`stored`].
-pub(crate) fn unstored(payload: &[u8]) -> Result<(String, String), AtsError> {
-    let stored: Stored = serde_json::from_slice(payload)
-        .map_err(|e| AtsError::Invalid(format!("not a stored SmartRecruiters delivery: {e}")))?;
-    Ok((stored.event, stored.body))
+#[async_trait]
+impl AtsWebhooks for SmartRecruitersAts {
+    /// Reads the stored event; an application status update is resolved to the
+    /// application's current status, a job status update to the job's current state.
+    async fn resolve(&self, delivery: &StoredDelivery) -> AtsResult<Vec<AtsEvent>> {
+        let name = delivery.event.clone().ok_or_else(|| {
+            AtsError::Invalid("a stored SmartRecruiters delivery without its event name".into())
+        })?;
+        let event = WebhookEvent::parse(&name, &delivery.body)
+            .map_err(|e| AtsError::Invalid(e.to_string()))?;
+        let event = match &event {
+            WebhookEvent::ApplicationStatusUpdated(event) => self.status_updated(event).await?,
+            WebhookEvent::CandidateDeleted(event) => AtsEvent::CandidateDeleted {
+                candidate: CandidateId::from(event.id.as_str()),
+            },
+            WebhookEvent::JobStatusUpdated(event) => {
+                let job = self
+                    .client
+                    .jobs()
+                    .get(&event.id)
+                    .await
+                    .map_err(|e| not_found(e, format!("job {}", event.id)))?;
+                AtsEvent::JobStatusChanged {
+                    job: JobId::from(event.id.as_str()),
+                    state: self.job_state(job.job.status.as_ref()),
+                }
+            }
+            _ => AtsEvent::Unknown { name },
+        };
+        Ok(vec![event])
+    }
 }
 
 /// The client's verifier, set up from the configuration.

@@ -22,12 +22,11 @@
 //!
 //! use async_trait::async_trait;
 //! use ats_bridge::model::{
-//!     ApplicationRef, ApplicationsPage, AtsEvent, AtsName, CandidateDetails, Capabilities,
-//!     Job, JobId, JobState, Stage, StageId, WriteBack, WriteBackReceipt,
+//!     ApplicationRef, ApplicationsPage, AtsName, CandidateDetails, Capabilities, Job, JobId,
+//!     JobState, Stage, StageId, WriteBack, WriteBackReceipt,
 //! };
 //! use ats_bridge::testkit::{Conformance, Fixture};
-//! use ats_bridge::{Ats, AtsError, AtsResult, VerifiedDelivery, WebhookRejection};
-//! use client_core::header::HeaderMap;
+//! use ats_bridge::{Ats, AtsError, AtsResult};
 //!
 //! /// A system that lists one applicant and supports nothing else.
 //! #[derive(Debug)]
@@ -60,12 +59,6 @@
 //!             return Err(AtsError::NotFound { what: format!("application {}", app.application) });
 //!         }
 //!         Ok(CandidateDetails { name: "Ada Lovelace".into(), email: None, phone: None })
-//!     }
-//!     fn verify_webhook(&self, _: &HeaderMap, _: &[u8]) -> Result<VerifiedDelivery, WebhookRejection> {
-//!         Err(WebhookRejection::BadSignature)
-//!     }
-//!     async fn resolve_webhook(&self, _payload: &[u8]) -> AtsResult<Vec<AtsEvent>> {
-//!         Err(AtsError::Unsupported { operation: "webhooks" })
 //!     }
 //!     async fn applications_at_stage(
 //!         &self,

@@ -9,7 +9,8 @@ use ats_bridge::model::{
     JobId, JobState, Stage, StageId, WriteBack, WriteBackReceipt,
 };
 use ats_bridge::{
-    Ats, AtsError, AtsResult, VerifiedDelivery, WebhookEventsError, WebhookRejection,
+    Ats, AtsError, AtsResult, AtsWebhooks, StoredDelivery, VerifiedDelivery, WebhookEventsError,
+    WebhookRejection, WebhookRequest, WebhookSource,
 };
 use client_core::header::HeaderMap;
 
@@ -33,10 +34,7 @@ impl Ats for TinyAts {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities::none()
-            .with_labels(true)
-            .with_polling(true)
-            .with_webhooks(true)
+        Capabilities::none().with_labels(true).with_polling(true)
     }
 
     async fn jobs(&self) -> AtsResult<Vec<Job>> {
@@ -53,36 +51,8 @@ impl Ats for TinyAts {
         })
     }
 
-    fn verify_webhook(
-        &self,
-        headers: &HeaderMap,
-        body: &[u8],
-    ) -> Result<VerifiedDelivery, WebhookRejection> {
-        if headers.get("x-tiny-token").is_none_or(|v| v != "ok") {
-            return Err(WebhookRejection::BadSignature);
-        }
-        let n: u32 = std::str::from_utf8(body)
-            .ok()
-            .and_then(|s| s.trim().parse().ok())
-            .ok_or_else(|| {
-                WebhookRejection::Malformed("body is not an application number".into())
-            })?;
-        Ok(VerifiedDelivery {
-            dedupe_key: n.to_string(),
-            payload: n.to_string().into_bytes(),
-        })
-    }
-
-    async fn resolve_webhook(&self, payload: &[u8]) -> AtsResult<Vec<AtsEvent>> {
-        let n: u32 = std::str::from_utf8(payload)
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| AtsError::Invalid("not a stored delivery".into()))?;
-        Ok(vec![AtsEvent::StageChanged {
-            application: application(n),
-            stage: "screen".into(),
-            details: None,
-        }])
+    fn webhooks(&self) -> Option<&dyn AtsWebhooks> {
+        Some(self)
     }
 
     async fn applications_at_stage(
@@ -110,6 +80,43 @@ impl Ats for TinyAts {
     }
 }
 
+impl WebhookSource for TinyAts {
+    fn verify(&self, request: &WebhookRequest<'_>) -> Result<VerifiedDelivery, WebhookRejection> {
+        if request
+            .headers
+            .get("x-tiny-token")
+            .is_none_or(|v| v != "ok")
+        {
+            return Err(WebhookRejection::BadSignature);
+        }
+        let n: u32 = std::str::from_utf8(request.body)
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+            .ok_or_else(|| {
+                WebhookRejection::Malformed("body is not an application number".into())
+            })?;
+        Ok(VerifiedDelivery::new(
+            n.to_string(),
+            StoredDelivery::new(n.to_string()),
+        ))
+    }
+}
+
+#[async_trait]
+impl AtsWebhooks for TinyAts {
+    async fn resolve(&self, delivery: &StoredDelivery) -> AtsResult<Vec<AtsEvent>> {
+        let n: u32 = std::str::from_utf8(&delivery.body)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| AtsError::Invalid("not a stored delivery".into()))?;
+        Ok(vec![AtsEvent::StageChanged {
+            application: application(n),
+            stage: "screen".into(),
+            details: None,
+        }])
+    }
+}
+
 #[tokio::test]
 async fn an_integrators_ats_works_through_a_trait_object() {
     let tiny = Arc::new(TinyAts::default());
@@ -119,7 +126,11 @@ async fn an_integrators_ats_works_through_a_trait_object() {
 
     let mut headers = HeaderMap::new();
     headers.insert("x-tiny-token", "ok".parse().unwrap());
-    let events = ats.webhook_events(&headers, b"7").await.unwrap();
+    let webhooks = ats.webhooks().expect("the ATS has webhooks");
+    let events = webhooks
+        .events(&WebhookRequest::new(&headers, b"7"))
+        .await
+        .unwrap();
     assert_eq!(
         events,
         [AtsEvent::StageChanged {
@@ -128,8 +139,8 @@ async fn an_integrators_ats_works_through_a_trait_object() {
             details: None,
         }]
     );
-    let refused = ats
-        .webhook_events(&HeaderMap::new(), b"7")
+    let refused = webhooks
+        .events(&WebhookRequest::new(&HeaderMap::new(), b"7"))
         .await
         .unwrap_err();
     assert!(matches!(

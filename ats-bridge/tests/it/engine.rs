@@ -19,7 +19,7 @@ use ats_bridge::store::{
     Inbox, InviteClaim, Ledger, LedgerKey, MemoryStore, NewDelivery, ReconcilerState, RowState,
     Store,
 };
-use ats_bridge::willo_inbox::{WILLO_SOURCE, willo_delivery_for_inbox};
+use ats_bridge::{StoredDelivery, VerifiedDelivery, WilloSource};
 use serde_json::json;
 use support::clock::TestClock;
 use support::fake_willo::{FakeWillo, invites, requests, willo};
@@ -426,13 +426,12 @@ async fn inbox_deliveries_are_acted_on_and_outages_retried() {
     let participant: ParticipantKey = format!("{:032x}", 1).into();
     s.willo.answer(&participant);
     let body = json!({"participant_key": participant.as_str()}).to_string();
-    let stored = willo_delivery_for_inbox(Some(&WebhookEvent::NewResponse), body.as_bytes());
+    let stored = VerifiedDelivery::new(
+        "willo-1",
+        StoredDelivery::new(body).event(WebhookEvent::NewResponse.as_str()),
+    );
     store
-        .inbox_insert(
-            &NewDelivery::new(WILLO_SOURCE, &stored.dedupe_key, &stored.payload)
-                .with_event(Some(WebhookEvent::NewResponse.as_str())),
-            now,
-        )
+        .inbox_insert(&stored.to_inbox(WilloSource::NAME), now)
         .await
         .unwrap();
     s.engine.process_inbox().await.unwrap();

@@ -13,13 +13,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
-use ats_bridge::Ats;
 use ats_bridge::engine::{Action, Engine, EngineConfig, EngineError, Ignored, ParticipantChecks};
 use ats_bridge::lever::{LeverAts, LeverAtsConfig, NOTE_MAX_CHARS};
 use ats_bridge::model::{ApplicationRef, AtsEvent, AtsName, InterviewOutcome, JobState};
 use ats_bridge::note::render_note;
 use ats_bridge::rules::{Decision, JobSelector, Rules};
-use ats_bridge::store::{LedgerKey, MemoryStore, NewDelivery, RowState, Store};
+use ats_bridge::store::{LedgerKey, MemoryStore, RowState, Store};
+use ats_bridge::{WebhookRequest, WebhookSource};
 use client_core::header::HeaderMap;
 use client_core::webhook::{Clock, SystemClock};
 use lever_client::webhooks::{Event, EventData, signed_delivery};
@@ -397,26 +397,26 @@ async fn repeated_stage_changes_direct_and_through_the_inbox_invite_once() {
     // Lever delivers the same webhook twice: one inbox item, resolved to the same
     // application, which is already done.
     let body = signed_stage_change("be58f711f349c7780e4579cd7c63341ac6f881e4dccc3154");
-    let verified = w.adapter.verify_webhook(&HeaderMap::new(), &body).unwrap();
-    let again = w.adapter.verify_webhook(&HeaderMap::new(), &body).unwrap();
+    let verified = w
+        .adapter
+        .verify(&WebhookRequest::new(&HeaderMap::new(), &body))
+        .unwrap();
+    let again = w
+        .adapter
+        .verify(&WebhookRequest::new(&HeaderMap::new(), &body))
+        .unwrap();
     assert_eq!(verified.dedupe_key, again.dedupe_key);
     let source = lever.as_str();
     let now = now_millis() as i64;
     assert!(
         w.store
-            .inbox_insert(
-                &NewDelivery::new(source, &verified.dedupe_key, &verified.payload),
-                now
-            )
+            .inbox_insert(&verified.to_inbox(source), now)
             .await
             .unwrap()
     );
     assert!(
         !w.store
-            .inbox_insert(
-                &NewDelivery::new(source, &again.dedupe_key, &again.payload),
-                now
-            )
+            .inbox_insert(&again.to_inbox(source), now)
             .await
             .unwrap()
     );
@@ -936,15 +936,14 @@ async fn a_stage_change_whose_lookup_failed_is_retried_from_the_inbox() {
     one_invite_reading(&w, 0).await;
 
     let body = signed_stage_change("a-fresh-delivery-token");
-    let verified = w.adapter.verify_webhook(&HeaderMap::new(), &body).unwrap();
+    let verified = w
+        .adapter
+        .verify(&WebhookRequest::new(&HeaderMap::new(), &body))
+        .unwrap();
     assert_eq!(verified.dedupe_key, "a-fresh-delivery-token");
     w.store
         .inbox_insert(
-            &NewDelivery::new(
-                lever_name().as_str(),
-                &verified.dedupe_key,
-                &verified.payload,
-            ),
+            &verified.to_inbox(lever_name().as_str()),
             now_millis() as i64,
         )
         .await

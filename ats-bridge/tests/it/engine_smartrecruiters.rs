@@ -11,13 +11,13 @@ use crate::support;
 
 use std::sync::Arc;
 
-use ats_bridge::Ats;
 use ats_bridge::engine::{Action, Engine, EngineConfig, Ignored};
 use ats_bridge::model::{ApplicationRef, AtsEvent, AtsName, InterviewOutcome, JobState};
 use ats_bridge::note::render_note;
 use ats_bridge::rules::{Decision, JobSelector, Rules};
 use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig};
-use ats_bridge::store::{LedgerKey, MemoryStore, NewDelivery, RowState, Store};
+use ats_bridge::store::{LedgerKey, MemoryStore, RowState, Store};
+use ats_bridge::{WebhookRequest, WebhookSource};
 use serde_json::{Value, json};
 use smartrecruiters_client::notes::MAX_NOTE_CHARS;
 use smartrecruiters_client::webhooks::TestDelivery;
@@ -188,12 +188,12 @@ async fn deliver(w: &World, event: &str, event_id: &str, body: Value) -> bool {
     let mut delivery = TestDelivery::new(event, body.clone(), now_millis() / 1000);
     delivery.event_id = event_id.into();
     let headers = delivery.headers(&[&SecretString::from(WEBHOOK_SECRET)]);
-    let verified = w.adapter.verify_webhook(&headers, &body).unwrap();
+    let verified = w
+        .adapter
+        .verify(&WebhookRequest::new(&headers, &body))
+        .unwrap();
     w.store
-        .inbox_insert(
-            &NewDelivery::new(sr_name().as_str(), &verified.dedupe_key, &verified.payload),
-            now_millis() as i64,
-        )
+        .inbox_insert(&verified.to_inbox(sr_name().as_str()), now_millis() as i64)
         .await
         .unwrap()
 }

@@ -20,8 +20,8 @@ use ats_bridge::store::{
     Inbox, InboxItem, Lease, MemoryStore, NewDelivery, StatusReport, Store, StoreError,
     StoreResult, Stores,
 };
-use ats_bridge::willo_inbox::{WILLO_SOURCE, willo_delivery_from_inbox};
 use ats_bridge::{Ats, WebhookRejection};
+use ats_bridge::{StoredDelivery, WilloSource};
 use client_core::StatusCode;
 use client_core::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use client_core::webhook::FixedClock;
@@ -174,7 +174,7 @@ fn lever_stage_change(token: &str) -> Delivery {
 
 fn willo(event: Option<&'static str>, query: &str, body: Value) -> Delivery {
     Delivery {
-        source: WILLO_SOURCE,
+        source: WilloSource::NAME,
         event,
         query: Some(query.to_owned()),
         headers: HeaderMap::new(),
@@ -255,7 +255,9 @@ async fn a_signed_smartrecruiters_delivery_is_stored_once_and_resolves_later() {
     assert_eq!(items[0].source, "smartrecruiters");
     assert_eq!(items[0].dedupe_key, "evt-1");
     let events = smartrecruiters(&api.uri())
-        .resolve_webhook(&items[0].payload)
+        .webhooks()
+        .unwrap()
+        .resolve(&StoredDelivery::from_inbox(&items[0]))
         .await
         .unwrap();
     assert_eq!(
@@ -394,7 +396,7 @@ fn fault_corpus() -> Vec<Fault> {
             name: "SmartRecruiters invalid JSON",
             delivery: sr_signed("candidate.deleted", b"{\"id\": ", now, SR_SECRET),
             status: StatusCode::BAD_REQUEST,
-            reason: |r| *r == IntakeRejection::InvalidJson,
+            reason: |r| *r == IntakeRejection::Webhook(WebhookRejection::InvalidJson),
         },
         Fault {
             name: "SmartRecruiters application event without its candidate",
@@ -435,7 +437,7 @@ fn fault_corpus() -> Vec<Fault> {
             name: "Lever form body",
             delivery: lever_not_json,
             status: StatusCode::BAD_REQUEST,
-            reason: |r| *r == IntakeRejection::InvalidJson,
+            reason: |r| *r == IntakeRejection::Webhook(WebhookRejection::InvalidJson),
         },
         Fault {
             name: "Lever wrong content type",
@@ -451,7 +453,7 @@ fn fault_corpus() -> Vec<Fault> {
                 json!({"participant_key": PARTICIPANT}),
             ),
             status: StatusCode::UNAUTHORIZED,
-            reason: |r| *r == IntakeRejection::BadToken,
+            reason: |r| *r == IntakeRejection::Webhook(WebhookRejection::BadToken),
         },
         Fault {
             name: "Willo without a token",
@@ -461,7 +463,7 @@ fn fault_corpus() -> Vec<Fault> {
                 json!({"participant_key": PARTICIPANT}),
             ),
             status: StatusCode::UNAUTHORIZED,
-            reason: |r| *r == IntakeRejection::BadToken,
+            reason: |r| *r == IntakeRejection::Webhook(WebhookRejection::BadToken),
         },
         Fault {
             name: "Willo unknown event",
@@ -471,13 +473,17 @@ fn fault_corpus() -> Vec<Fault> {
                 json!({"participant_key": PARTICIPANT}),
             ),
             status: StatusCode::NOT_FOUND,
-            reason: |r| *r == IntakeRejection::UnknownEvent("candidate_hired".into()),
+            reason: |r| {
+                *r == IntakeRejection::Webhook(WebhookRejection::UnknownEvent(
+                    "candidate_hired".into(),
+                ))
+            },
         },
         Fault {
             name: "Willo body without a participant",
             delivery: willo(Some("new_comment"), &token, json!({"comment": "great"})),
             status: StatusCode::ACCEPTED,
-            reason: |r| *r == IntakeRejection::Unmatched,
+            reason: |r| *r == IntakeRejection::Webhook(WebhookRejection::Unmatched),
         },
         Fault {
             name: "Willo body not JSON",
@@ -486,7 +492,7 @@ fn fault_corpus() -> Vec<Fault> {
                 ..willo_response()
             },
             status: StatusCode::BAD_REQUEST,
-            reason: |r| *r == IntakeRejection::InvalidJson,
+            reason: |r| *r == IntakeRejection::Webhook(WebhookRejection::InvalidJson),
         },
         Fault {
             name: "Willo body not an object",
@@ -589,8 +595,10 @@ async fn a_willo_delivery_keeps_the_event_its_url_names() {
         .await
         .iter()
         .map(|item| {
-            assert_eq!(item.source, WILLO_SOURCE);
-            let delivery = willo_delivery_from_inbox(item).unwrap();
+            assert_eq!(item.source, WilloSource::NAME);
+            let delivery = WilloSource::new()
+                .resolve(&StoredDelivery::from_inbox(item))
+                .unwrap();
             assert_eq!(delivery.participant_key.as_str(), PARTICIPANT);
             delivery.event
         })
@@ -621,6 +629,48 @@ async fn willo_is_an_unknown_source_without_a_token() {
         &IntakeRejection::UnknownSource("willo".into())
     );
     assert_nothing_stored(store.as_ref()).await;
+}
+
+#[tokio::test]
+async fn an_ats_without_webhooks_is_an_unknown_source() {
+    // Lever without a signature token could verify nothing: it offers no webhooks.
+    let client = LeverClient::builder()
+        .base_url(format!("{NO_API}/v1"))
+        .api_key(SecretString::from("lever-api-key"))
+        .build()
+        .unwrap();
+    let unsigned: Arc<dyn Ats> = Arc::new(LeverAts::new(client, LeverAtsConfig::new("user-1")));
+    assert!(unsigned.webhooks().is_none());
+    let store = Arc::new(MemoryStore::new());
+    let intake = Intake::builder(store.clone())
+        .ats(unsigned)
+        .build()
+        .unwrap();
+    assert!(!intake.receives("lever"));
+    let response = intake
+        .handle(&lever_stage_change("token-1").request())
+        .await;
+    assert_eq!(response.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        rejection(&response),
+        &IntakeRejection::UnknownSource("lever".into())
+    );
+    assert_nothing_stored(store.as_ref()).await;
+}
+
+#[tokio::test]
+async fn only_a_source_with_a_handshake_answers_one() {
+    let store = Arc::new(MemoryStore::new());
+    let (intake, _) = intake(store.clone());
+    let mut handshake = lever_stage_change("token-1");
+    handshake
+        .headers
+        .insert("x-hook-secret", HeaderValue::from_static("echo-me"));
+    // Lever has no activation handshake: the request is verified like any other
+    // delivery (and this one is genuine), nothing is echoed.
+    let response = intake.handle(&handshake.request()).await;
+    assert!(response.headers.get("x-hook-secret").is_none());
+    assert!(matches!(response.outcome, IntakeOutcome::Stored { .. }));
 }
 
 #[tokio::test]
@@ -751,8 +801,10 @@ fn two_sources_cannot_share_a_name() {
         .api_key(SecretString::from("k"))
         .build()
         .unwrap();
-    let named_willo =
-        SmartRecruitersAts::new(client, SmartRecruitersAtsConfig::new().name(WILLO_SOURCE));
+    let named_willo = SmartRecruitersAts::new(
+        client,
+        SmartRecruitersAtsConfig::new().name(WilloSource::NAME),
+    );
     let clash = Intake::builder(store.clone())
         .ats(Arc::new(named_willo))
         .build();
@@ -847,7 +899,12 @@ mod router {
         assert_eq!(sources, ["smartrecruiters", "lever", "willo", "willo"]);
         let events: Vec<_> = items[2..]
             .iter()
-            .map(|item| willo_delivery_from_inbox(item).unwrap().event)
+            .map(|item| {
+                WilloSource::new()
+                    .resolve(&StoredDelivery::from_inbox(item))
+                    .unwrap()
+                    .event
+            })
             .collect();
         assert_eq!(
             events,

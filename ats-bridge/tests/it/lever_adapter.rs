@@ -15,6 +15,7 @@ use ats_bridge::model::{
 use ats_bridge::note::render_note;
 use ats_bridge::rules::Rules;
 use ats_bridge::{Ats, AtsError, WebhookEventsError, WebhookRejection};
+use ats_bridge::{AtsWebhooks, WebhookRequest};
 use client_core::header::HeaderMap;
 use client_core::{RetryPolicy, SecretString};
 use lever_client::webhooks::{Event, EventData, FixedClock, signed_delivery};
@@ -238,7 +239,7 @@ async fn a_signed_stage_change_is_resolved_to_its_posting() {
     );
     let events = lever(&server)
         .await
-        .webhook_events(&HeaderMap::new(), &body)
+        .events(&WebhookRequest::new(&HeaderMap::new(), &body))
         .await
         .unwrap();
     assert_eq!(
@@ -267,7 +268,7 @@ async fn a_stage_change_of_an_opportunity_without_a_posting_is_unknown() {
     let body = stage_change_delivery("t-no-posting", now_millis());
     let events = lever(&server)
         .await
-        .webhook_events(&HeaderMap::new(), &body)
+        .events(&WebhookRequest::new(&HeaderMap::new(), &body))
         .await
         .unwrap();
     assert_eq!(
@@ -293,10 +294,10 @@ async fn candidate_deleted_names_the_contact_or_else_the_opportunity() {
         )
     };
     let events = lever
-        .webhook_events(
+        .events(&WebhookRequest::new(
             &HeaderMap::new(),
             &deleted("t1", json!({"opportunityId": "o-1", "contactId": "c-1"})),
-        )
+        ))
         .await
         .unwrap();
     assert_eq!(
@@ -306,10 +307,10 @@ async fn candidate_deleted_names_the_contact_or_else_the_opportunity() {
         }]
     );
     let events = lever
-        .webhook_events(
+        .events(&WebhookRequest::new(
             &HeaderMap::new(),
             &deleted("t2", json!({"opportunityId": "o-2"})),
-        )
+        ))
         .await
         .unwrap();
     assert_eq!(
@@ -332,7 +333,7 @@ async fn other_events_are_unknown_and_need_no_api_call() {
     );
     let events = lever(&server)
         .await
-        .webhook_events(&HeaderMap::new(), &body)
+        .events(&WebhookRequest::new(&HeaderMap::new(), &body))
         .await
         .unwrap();
     assert_eq!(
@@ -344,7 +345,10 @@ async fn other_events_are_unknown_and_need_no_api_call() {
 }
 
 async fn rejection(lever: &LeverAts, body: &[u8]) -> WebhookRejection {
-    match lever.webhook_events(&HeaderMap::new(), body).await {
+    match lever
+        .events(&WebhookRequest::new(&HeaderMap::new(), body))
+        .await
+    {
         Err(WebhookEventsError::Rejected(rejection)) => rejection,
         other => panic!("expected a rejection, got {other:?}"),
     }
@@ -411,7 +415,7 @@ async fn each_refused_delivery_has_its_own_rejection() {
     );
     assert!(
         lever
-            .webhook_events(&HeaderMap::new(), &hired)
+            .events(&WebhookRequest::new(&HeaderMap::new(), &hired))
             .await
             .is_ok()
     );
@@ -422,7 +426,7 @@ async fn each_refused_delivery_has_its_own_rejection() {
 async fn without_signature_tokens_every_delivery_is_refused_and_webhooks_are_off() {
     let server = lenient_server().await;
     let lever = lever_with(&server, LeverAtsConfig::new(USER));
-    assert!(!lever.capabilities().webhooks);
+    assert!(lever.webhooks().is_none());
     let body = stage_change_delivery("t", now_millis());
     assert_eq!(
         rejection(&lever, &body).await,
@@ -435,8 +439,9 @@ async fn capabilities_and_name() {
     let server = lenient_server().await;
     let lever = lever(&server).await;
     let caps = lever.capabilities();
-    assert!(caps.notes && caps.labels && caps.stage_moves && caps.webhooks && caps.polling);
-    assert!(!caps.attachments && !caps.create_candidates);
+    assert!(caps.notes && caps.labels && caps.stage_moves && caps.polling);
+    assert!(!caps.create_candidates);
+    assert!(lever.webhooks().is_some());
     assert_eq!(lever.name().as_str(), "lever");
     let renamed = lever_with(&server, config().name("lever-eu"));
     assert_eq!(renamed.name().as_str(), "lever-eu");
@@ -851,14 +856,17 @@ async fn a_delivery_whose_lookup_failed_is_accepted_when_lever_retries_it() {
         .await;
     let lever = lever(&server).await;
     let body = stage_change_delivery("t-retried", now_millis());
-    match lever.webhook_events(&HeaderMap::new(), &body).await {
+    match lever
+        .events(&WebhookRequest::new(&HeaderMap::new(), &body))
+        .await
+    {
         Err(WebhookEventsError::Ats(error)) => assert!(error.is_transient(), "{error:?}"),
         other => panic!("expected a lookup failure, got {other:?}"),
     }
     server.reset().await;
     mount_delivery_opportunity(&server, json!([{"id": "a-1", "posting": {"id": POSTING}}])).await;
     let events = lever
-        .webhook_events(&HeaderMap::new(), &body)
+        .events(&WebhookRequest::new(&HeaderMap::new(), &body))
         .await
         .unwrap();
     assert!(
@@ -882,7 +890,7 @@ async fn a_stage_change_without_a_contact_id_takes_the_contact_from_the_opportun
     );
     let events = lever(&server)
         .await
-        .webhook_events(&HeaderMap::new(), &body)
+        .events(&WebhookRequest::new(&HeaderMap::new(), &body))
         .await
         .unwrap();
     match &events[..] {

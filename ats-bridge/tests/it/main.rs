@@ -6,6 +6,7 @@
 mod support;
 
 mod ats_trait;
+mod bridge;
 mod e2e;
 mod engine;
 mod engine_lever;

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use ats_bridge::intake::{Intake, IntakeOutcome, IntakeRequest};
 use ats_bridge::lever::{LeverAts, LeverAtsConfig};
 use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig};
-use ats_bridge::store::{Inbox, InboxItem, MemoryStore};
-use ats_bridge::willo_inbox::willo_delivery_from_inbox;
+use ats_bridge::store::{Inbox, MemoryStore};
+use ats_bridge::{StoredDelivery, WebhookRequest, WebhookSource, WilloSource};
 use client_core::SecretString;
 use client_core::header::{HeaderMap, HeaderName, HeaderValue};
 use lever_client::LeverClient;
@@ -84,16 +84,14 @@ proptest! {
 
     #[test]
     fn smartrecruiters_verification_never_panics(headers in headers(), body in bodies()) {
-        use ats_bridge::Ats;
-        let _ = smartrecruiters().verify_webhook(&headers, &body);
+        let _ = smartrecruiters().verify(&WebhookRequest::new(&headers, &body));
         let _ = smartrecruiters_client::webhooks::parse_delivery(&headers, &body);
     }
 
     #[test]
     fn lever_verification_never_panics(headers in headers(), body in bodies()) {
-        use ats_bridge::Ats;
         // Without a valid signature nothing passes.
-        prop_assert!(lever().verify_webhook(&headers, &body).is_err());
+        prop_assert!(lever().verify(&WebhookRequest::new(&headers, &body)).is_err());
     }
 
     #[test]
@@ -102,15 +100,7 @@ proptest! {
         let _ = url.token_matches("expected-token");
         let _ = WebhookDelivery::parse(&body, url.event.clone());
         let _ = WebhookDelivery::parse(&body, Some(WebhookEvent::NewResponse));
-        let stored = InboxItem {
-            id: 1,
-            source: "willo".into(),
-            dedupe_key: "k".into(),
-            event: url.event.as_ref().map(ToString::to_string),
-            payload: body.clone(),
-            attempts: 0,
-        };
-        let _ = willo_delivery_from_inbox(&stored);
+        let _ = WilloSource::new().resolve(&StoredDelivery::new(body.clone()));
     }
 
     #[test]

@@ -11,6 +11,7 @@ use ats_bridge::lever::{LeverAts, LeverAtsConfig};
 use ats_bridge::model::{ApplicationRef, AtsEvent, CandidateDetails, WriteBack};
 use ats_bridge::sandbox::{Faults, Sandbox, SandboxConfig, Seed, Vendor};
 use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig};
+use ats_bridge::{AtsWebhooks, WebhookRequest};
 use axum::body::Bytes;
 use axum::extract::RawQuery;
 use axum::http::{HeaderMap, StatusCode};
@@ -334,7 +335,7 @@ async fn smartrecruiters_handshake_then_signed_status_deliveries() {
         SmartRecruitersAtsConfig::new().webhook_secret(secret),
     );
     let events = ats
-        .webhook_events(&delivery.headers, &delivery.body)
+        .events(&WebhookRequest::new(&delivery.headers, &delivery.body))
         .await
         .unwrap();
     match &events[..] {
@@ -356,7 +357,7 @@ async fn smartrecruiters_handshake_then_signed_status_deliveries() {
         .unwrap();
     let delivery = next(&mut rx).await;
     let events = ats
-        .webhook_events(&delivery.headers, &delivery.body)
+        .events(&WebhookRequest::new(&delivery.headers, &delivery.body))
         .await
         .unwrap();
     assert_eq!(
@@ -377,7 +378,7 @@ async fn smartrecruiters_handshake_then_signed_status_deliveries() {
         "no Link on *.deleted"
     );
     let events = ats
-        .webhook_events(&delivery.headers, &delivery.body)
+        .events(&WebhookRequest::new(&delivery.headers, &delivery.body))
         .await
         .unwrap();
     assert_eq!(
@@ -523,7 +524,7 @@ async fn lever_signed_deliveries_and_write_back() {
         .verify(&delivery.body)
         .unwrap();
     let events = ats
-        .webhook_events(&delivery.headers, &delivery.body)
+        .events(&WebhookRequest::new(&delivery.headers, &delivery.body))
         .await
         .unwrap();
     let application = ApplicationRef {

@@ -14,6 +14,7 @@ use ats_bridge::smartrecruiters::{
     SmartRecruitersAts, SmartRecruitersAtsConfig, parse_stage_id, stage_id,
 };
 use ats_bridge::{Ats, AtsError, WebhookEventsError, WebhookRejection};
+use ats_bridge::{AtsWebhooks, WebhookRequest, WebhookSource};
 use client_core::header::{HeaderMap, HeaderValue};
 use serde_json::{Value, json};
 use smartrecruiters_client::webhooks::TestDelivery;
@@ -265,7 +266,7 @@ fn ada() -> Option<CandidateDetails> {
 async fn status_update(server: &MockServer, event: Value) -> Vec<AtsEvent> {
     let (headers, body) = delivery("application.status.updated", event);
     adapter(server)
-        .webhook_events(&headers, &body)
+        .events(&WebhookRequest::new(&headers, &body))
         .await
         .unwrap()
 }
@@ -342,7 +343,7 @@ async fn a_deleted_candidate_is_reported_without_calling_the_api() {
     let server = strict_server().await;
     let (headers, body) = delivery("candidate.deleted", json!({"id": "c9"}));
     let events = adapter(&server)
-        .webhook_events(&headers, &body)
+        .events(&WebhookRequest::new(&headers, &body))
         .await
         .unwrap();
     assert_eq!(
@@ -372,7 +373,10 @@ async fn a_job_status_update_reads_the_job_and_applies_the_allow_list() {
         .await;
     let ats = adapter(&server);
     let (headers, body) = delivery("job.status.updated", json!({"id": "j1"}));
-    let closed = ats.webhook_events(&headers, &body).await.unwrap();
+    let closed = ats
+        .events(&WebhookRequest::new(&headers, &body))
+        .await
+        .unwrap();
     assert_eq!(
         closed,
         vec![AtsEvent::JobStatusChanged {
@@ -381,7 +385,10 @@ async fn a_job_status_update_reads_the_job_and_applies_the_allow_list() {
         }]
     );
     let (headers, body) = delivery("job.status.updated", json!({"id": "j2"}));
-    let open = ats.webhook_events(&headers, &body).await.unwrap();
+    let open = ats
+        .events(&WebhookRequest::new(&headers, &body))
+        .await
+        .unwrap();
     assert_eq!(
         open,
         vec![AtsEvent::JobStatusChanged {
@@ -404,7 +411,10 @@ async fn other_events_are_unknown() {
         ("offer.approved", json!({"whatever": 1})),
     ] {
         let (headers, body) = delivery(name, body);
-        let events = ats.webhook_events(&headers, &body).await.unwrap();
+        let events = ats
+            .events(&WebhookRequest::new(&headers, &body))
+            .await
+            .unwrap();
         assert_eq!(events, vec![AtsEvent::Unknown { name: name.into() }]);
     }
 }
@@ -415,7 +425,7 @@ async fn a_handshake_is_not_taken_for_a_delivery() {
     let server = strict_server().await;
     let mut headers = HeaderMap::new();
     headers.insert("x-hook-secret", HeaderValue::from_static("handshake-value"));
-    let refused = adapter(&server).verify_webhook(&headers, b"");
+    let refused = adapter(&server).verify(&WebhookRequest::new(&headers, b""));
     assert!(
         matches!(&refused, Err(WebhookRejection::Malformed(reason)) if reason.contains("handshake")),
         "{refused:?}"
@@ -423,7 +433,7 @@ async fn a_handshake_is_not_taken_for_a_delivery() {
 }
 
 async fn rejection(ats: &SmartRecruitersAts, headers: &HeaderMap, body: &[u8]) -> WebhookRejection {
-    match ats.webhook_events(headers, body).await {
+    match ats.events(&WebhookRequest::new(headers, body)).await {
         Err(WebhookEventsError::Rejected(r)) => r,
         other => panic!("expected a rejection, got {other:?}"),
     }
@@ -500,7 +510,10 @@ async fn a_failed_lookup_is_an_ats_error_that_stays_transient() {
         "application.status.updated",
         json!({"job_id": "j1", "candidate_id": "c1"}),
     );
-    match adapter(&server).webhook_events(&headers, &body).await {
+    match adapter(&server)
+        .events(&WebhookRequest::new(&headers, &body))
+        .await
+    {
         Err(WebhookEventsError::Ats(e)) => assert!(e.is_transient(), "{e:?}"),
         other => panic!("expected an ATS error, got {other:?}"),
     }
@@ -613,7 +626,10 @@ async fn without_phones_in_invites_no_phone_is_handed_on_from_the_profile_either
         "application.status.updated",
         json!({"job_id": "j1", "candidate_id": "c1"}),
     );
-    let events = ats.webhook_events(&headers, &body).await.unwrap();
+    let events = ats
+        .events(&WebhookRequest::new(&headers, &body))
+        .await
+        .unwrap();
     assert!(
         matches!(&events[..], [AtsEvent::StageChanged { details: Some(d), .. }] if *d == without_phone),
         "{events:?}"
@@ -875,7 +891,10 @@ async fn a_vanished_candidate_or_application_in_a_delivery_is_not_found() {
             "application.status.updated",
             json!({"job_id": "j1", "candidate_id": "c1", "application_id": "a1"}),
         );
-        match adapter(&server).webhook_events(&headers, &body).await {
+        match adapter(&server)
+            .events(&WebhookRequest::new(&headers, &body))
+            .await
+        {
             Err(WebhookEventsError::Ats(AtsError::NotFound { what })) => what,
             other => panic!("expected not found, got {other:?}"),
         }

@@ -14,7 +14,10 @@ use ats_bridge::model::{
     JobId, JobState, Stage, StageId, WriteBack, WriteBackReceipt,
 };
 use ats_bridge::testkit::{Check, Conformance, Delivery, Fixture, Outcome, Report};
-use ats_bridge::{Ats, AtsError, AtsResult, VerifiedDelivery, WebhookRejection};
+use ats_bridge::{
+    Ats, AtsError, AtsResult, AtsWebhooks, StoredDelivery, VerifiedDelivery, WebhookRejection,
+    WebhookRequest, WebhookSource,
+};
 use client_core::header::{HeaderMap, HeaderValue};
 use client_core::webhook::{constant_time_eq, hmac_sha256_hex};
 use serde_json::{Value, json};
@@ -66,6 +69,8 @@ struct Faults {
 /// application, webhooks signed with HMAC-SHA256 of the body in a header.
 struct MemoryAts {
     capabilities: Capabilities,
+    /// Whether `webhooks()` is some.
+    webhooks: bool,
     faults: Faults,
     candidates: Mutex<BTreeMap<String, CandidateDetails>>,
     labels: Mutex<BTreeMap<String, Vec<String>>>,
@@ -91,6 +96,8 @@ impl MemoryAts {
             .map(|app| (app.to_string(), TRIGGER.to_owned()))
             .collect();
         Arc::new(Self {
+            // An ATS that supports nothing has no webhooks either.
+            webhooks: capabilities != Capabilities::none(),
             capabilities,
             faults,
             candidates: Mutex::new(candidates),
@@ -208,69 +215,8 @@ impl Ats for MemoryAts {
         Ok(self.candidates.lock().unwrap()[id].clone())
     }
 
-    fn verify_webhook(
-        &self,
-        headers: &HeaderMap,
-        body: &[u8],
-    ) -> Result<VerifiedDelivery, WebhookRejection> {
-        if self.faults.panics_on_non_utf8 {
-            std::str::from_utf8(body).unwrap();
-        }
-        if !self.faults.accepts_any_signature {
-            let signature = headers
-                .get(SIGNATURE)
-                .ok_or_else(|| WebhookRejection::MissingHeader(SIGNATURE.into()))?;
-            let expected = hmac_sha256_hex(SECRET, body);
-            if !constant_time_eq(signature.as_bytes(), expected.as_bytes()) {
-                return Err(WebhookRejection::BadSignature);
-            }
-        }
-        let delivery: Value = serde_json::from_slice(body)
-            .map_err(|_| WebhookRejection::Malformed("not JSON".into()))?;
-        let id =
-            field(&delivery, "id").ok_or_else(|| WebhookRejection::Malformed("no `id`".into()))?;
-        let dedupe_key = if self.faults.constant_dedupe_key {
-            "stage-change"
-        } else {
-            id
-        };
-        Ok(VerifiedDelivery {
-            dedupe_key: dedupe_key.to_owned(),
-            payload: body.to_vec(),
-        })
-    }
-
-    async fn resolve_webhook(&self, payload: &[u8]) -> AtsResult<Vec<AtsEvent>> {
-        let delivery: Value = serde_json::from_slice(payload)
-            .map_err(|_| AtsError::Invalid("not a stored delivery".into()))?;
-        let (Some(app), Some(stage)) = (field(&delivery, "application"), field(&delivery, "stage"))
-        else {
-            return Ok(vec![AtsEvent::Unknown {
-                name: "without application".into(),
-            }]);
-        };
-        self.known(app)?;
-        let stage = if self.faults.resolves_to_previous_stage {
-            "new"
-        } else {
-            stage
-        };
-        let mut moved = application(app);
-        if self.faults.renames_in_webhooks {
-            moved.application = format!("{app}-by-webhook").into();
-        }
-        // The record is at hand: its person goes with the event, as an invite needs it.
-        let person = if self.faults.hands_on_wrong_details {
-            AT_TRIGGER.iter().find(|other| **other != app).unwrap()
-        } else {
-            app
-        };
-        let details = self.candidates.lock().unwrap()[person].clone();
-        Ok(vec![AtsEvent::StageChanged {
-            application: moved,
-            stage: stage.into(),
-            details: Some(details),
-        }])
+    fn webhooks(&self) -> Option<&dyn AtsWebhooks> {
+        self.webhooks.then_some(self as &dyn AtsWebhooks)
     }
 
     async fn applications_at_stage(
@@ -373,9 +319,73 @@ impl Ats for MemoryAts {
     }
 }
 
-/// Everything but attachments, which the trait has no operation for.
+impl WebhookSource for MemoryAts {
+    fn verify(&self, request: &WebhookRequest<'_>) -> Result<VerifiedDelivery, WebhookRejection> {
+        let (headers, body) = (request.headers, request.body);
+        if self.faults.panics_on_non_utf8 {
+            std::str::from_utf8(body).unwrap();
+        }
+        if !self.faults.accepts_any_signature {
+            let signature = headers
+                .get(SIGNATURE)
+                .ok_or_else(|| WebhookRejection::MissingHeader(SIGNATURE.into()))?;
+            let expected = hmac_sha256_hex(SECRET, body);
+            if !constant_time_eq(signature.as_bytes(), expected.as_bytes()) {
+                return Err(WebhookRejection::BadSignature);
+            }
+        }
+        let delivery: Value = serde_json::from_slice(body)
+            .map_err(|_| WebhookRejection::Malformed("not JSON".into()))?;
+        let id =
+            field(&delivery, "id").ok_or_else(|| WebhookRejection::Malformed("no `id`".into()))?;
+        let dedupe_key = if self.faults.constant_dedupe_key {
+            "stage-change"
+        } else {
+            id
+        };
+        Ok(VerifiedDelivery::new(dedupe_key, StoredDelivery::new(body)))
+    }
+}
+
+#[async_trait]
+impl AtsWebhooks for MemoryAts {
+    async fn resolve(&self, stored: &StoredDelivery) -> AtsResult<Vec<AtsEvent>> {
+        let delivery: Value = serde_json::from_slice(&stored.body)
+            .map_err(|_| AtsError::Invalid("not a stored delivery".into()))?;
+        let (Some(app), Some(stage)) = (field(&delivery, "application"), field(&delivery, "stage"))
+        else {
+            return Ok(vec![AtsEvent::Unknown {
+                name: "without application".into(),
+            }]);
+        };
+        self.known(app)?;
+        let stage = if self.faults.resolves_to_previous_stage {
+            "new"
+        } else {
+            stage
+        };
+        let mut moved = application(app);
+        if self.faults.renames_in_webhooks {
+            moved.application = format!("{app}-by-webhook").into();
+        }
+        // The record is at hand: its person goes with the event, as an invite needs it.
+        let person = if self.faults.hands_on_wrong_details {
+            AT_TRIGGER.iter().find(|other| **other != app).unwrap()
+        } else {
+            app
+        };
+        let details = self.candidates.lock().unwrap()[person].clone();
+        Ok(vec![AtsEvent::StageChanged {
+            application: moved,
+            stage: stage.into(),
+            details: Some(details),
+        }])
+    }
+}
+
+/// Everything.
 fn full() -> Capabilities {
-    Capabilities::all().with_attachments(false)
+    Capabilities::all()
 }
 
 /// The fixture for `ats`: app-3 (on the second page) at the trigger stage, signed
@@ -500,7 +510,7 @@ async fn a_delivery_resolved_to_the_wrong_stage_fails_and_shows_what_came_out() 
     );
     assert_eq!(
         reason(&report, Check::WebhookGenuineResolves),
-        "resolve_webhook() gave [StageChanged { application: ApplicationRef { application: \
+        "resolve() gave [StageChanged { application: ApplicationRef { application: \
          ApplicationId(\"app-3\"), candidate: CandidateId(\"cand-app-3\"), job: JobId(\"job-1\") }, \
          stage: StageId(\"new\"), details: Some(CandidateDetails { name: \"[personal data]\", \
          email: Some(\"[personal data]\"), phone: None }) }], not a stage change of application `app-3` on job `job-1` \
@@ -522,7 +532,7 @@ async fn details_handed_on_that_differ_from_the_candidate_fail_without_showing_t
     );
     assert_eq!(
         reason(&report, Check::WebhookGenuineResolves),
-        "resolve_webhook() handed on candidate details that differ from what candidate() \
+        "resolve() handed on candidate details that differ from what candidate() \
          reads; the invite would use them instead"
     );
     assert!(!report.to_string().contains("Ada"), "{report}");
@@ -560,7 +570,7 @@ async fn one_application_under_two_ids_is_named_in_the_failure() {
     );
     assert_eq!(
         reason(&report, Check::WebhookGenuineResolves),
-        "resolve_webhook() names application `app-3` as `app-3-by-webhook`: the engine's \
+        "resolve() names application `app-3` as `app-3-by-webhook`: the engine's \
          ledger, keyed on the application id, would see two applications"
     );
 }
@@ -671,9 +681,8 @@ async fn a_verifier_that_panics_on_bad_bytes_is_a_failure_not_a_crash() {
     );
     let non_utf8 = reason(&report, Check::WebhookRejectsNonUtf8);
     assert!(
-        non_utf8.starts_with(
-            "a body that is not UTF-8: verify_webhook() panicked: called `Result::unwrap()`"
-        ),
+        non_utf8
+            .starts_with("a body that is not UTF-8: verify() panicked: called `Result::unwrap()`"),
         "{non_utf8}"
     );
 }
@@ -755,7 +764,7 @@ async fn webhooks_reported_without_a_fixture_delivery_fail_and_say_why() {
     let report = Conformance::new(ats, fixture).run().await;
     assert_eq!(
         reason(&report, Check::WebhookGenuineResolves),
-        "capabilities report webhooks but the fixture gives no signed delivery \
+        "webhooks() is some but the fixture gives no signed delivery \
          (Fixture::deliveries)"
     );
     assert_eq!(

@@ -1,8 +1,10 @@
-//! Webhooks as the intake and the worker use them: `verify_webhook` on whatever
-//! arrives (refuse forgeries and garbage, never panic), `resolve_webhook` later on
-//! the stored payload.
+//! Webhooks as the intake and the worker use them: `verify` on whatever arrives
+//! (refuse forgeries and garbage, never panic), `resolve` later on the stored
+//! delivery.
 
 use client_core::header::HeaderMap;
+
+use crate::webhook::{AtsWebhooks, WebhookRequest};
 
 use super::{Ctx, Verdict, call_sync, capability_off, ensure};
 use crate::model::{ApplicationRef, AtsEvent, CandidateDetails};
@@ -17,7 +19,7 @@ pub(crate) type Genuine = Result<Delivery, String>;
 pub(crate) fn genuine(ctx: &Ctx<'_>) -> Genuine {
     let fixture = ctx.fixture;
     let signed = fixture.deliveries.as_ref().ok_or_else(|| {
-        "capabilities report webhooks but the fixture gives no signed delivery \
+        "webhooks() is some but the fixture gives no signed delivery \
          (Fixture::deliveries)"
             .to_owned()
     })?;
@@ -26,20 +28,26 @@ pub(crate) fn genuine(ctx: &Ctx<'_>) -> Genuine {
     })
 }
 
+/// The ATS's webhooks, or the verdict that it has none.
+fn webhooks<'a>(ctx: &Ctx<'a>) -> Result<&'a dyn AtsWebhooks, Verdict> {
+    ctx.ats.webhooks().ok_or_else(|| capability_off("webhooks"))
+}
+
 fn verify(
     ctx: &Ctx<'_>,
     delivery: &Delivery,
 ) -> Result<Result<VerifiedDelivery, WebhookRejection>, String> {
-    call_sync("verify_webhook()", || {
-        ctx.ats.verify_webhook(&delivery.headers, &delivery.body)
+    let Some(webhooks) = ctx.ats.webhooks() else {
+        return Err("webhooks() is none".into());
+    };
+    call_sync("verify()", || {
+        webhooks.verify(&WebhookRequest::new(&delivery.headers, &delivery.body))
     })
 }
 
 /// The checks after the first need a genuine delivery and the capability.
 fn needs_genuine<'g>(ctx: &Ctx<'_>, genuine: &'g Genuine) -> Result<&'g Delivery, Verdict> {
-    if !ctx.capabilities.webhooks {
-        return Err(capability_off("webhooks"));
-    }
+    webhooks(ctx)?;
     genuine.as_ref().map_err(|_| {
         Ok(Outcome::Skipped(
             "no genuine delivery (see webhook_genuine_resolves)".into(),
@@ -50,20 +58,20 @@ fn needs_genuine<'g>(ctx: &Ctx<'_>, genuine: &'g Genuine) -> Result<&'g Delivery
 /// Verified at the intake, resolved (as stored bytes) by a worker: a stage change of
 /// the fixture application to the trigger stage.
 pub(crate) async fn genuine_resolves(ctx: &Ctx<'_>, genuine: &Genuine) -> Verdict {
-    if !ctx.capabilities.webhooks {
-        return capability_off("webhooks");
-    }
+    let webhooks = match webhooks(ctx) {
+        Ok(webhooks) => webhooks,
+        Err(verdict) => return verdict,
+    };
     let delivery = genuine.as_ref().map_err(Clone::clone)?;
     let verified = verify(ctx, delivery)?
-        .map_err(|r| format!("verify_webhook() refused the genuine delivery: {r}"))?;
+        .map_err(|r| format!("verify() refused the genuine delivery: {r}"))?;
     ensure(!verified.dedupe_key.is_empty(), || {
-        "verify_webhook() gave an empty dedupe key".into()
+        "verify() gave an empty dedupe key".into()
     })?;
-    let stored = verified.payload.clone();
     let events = ctx
-        .call("resolve_webhook()", ctx.ats.resolve_webhook(&stored))
+        .call("resolve()", webhooks.resolve(&verified.delivery))
         .await?
-        .map_err(|e| format!("resolve_webhook() of the verified payload failed: {e}"))?;
+        .map_err(|e| format!("resolve() of the verified delivery failed: {e}"))?;
     let fixture = ctx.fixture;
     let wanted = &fixture.application;
     let mut renamed = None;
@@ -88,12 +96,12 @@ pub(crate) async fn genuine_resolves(ctx: &Ctx<'_>, genuine: &Genuine) -> Verdic
     }
     Err(match renamed {
         Some(other) => format!(
-            "resolve_webhook() names application `{}` as `{other}`: the engine's ledger, \
+            "resolve() names application `{}` as `{other}`: the engine's ledger, \
              keyed on the application id, would see two applications",
             wanted.application
         ),
         None => format!(
-            "resolve_webhook() gave {events:?}, not a stage change of application `{}` on \
+            "resolve() gave {events:?}, not a stage change of application `{}` on \
              job `{}` to `{}`",
             wanted.application, wanted.job, fixture.trigger_stage
         ),
@@ -113,7 +121,7 @@ async fn details_agree(
         .await?
         .map_err(|e| format!("candidate() of the resolved application failed: {e}"))?;
     ensure(&read == handed_on, || {
-        "resolve_webhook() handed on candidate details that differ from what candidate() \
+        "resolve() handed on candidate details that differ from what candidate() \
          reads; the invite would use them instead"
             .into()
     })?;
@@ -260,8 +268,8 @@ pub(crate) fn rejects_random_bytes(ctx: &Ctx<'_>, genuine: &Genuine) -> Verdict 
 
 /// Refuse each of `bodies`, sent with the genuine delivery's headers when there is one.
 fn garbage(ctx: &Ctx<'_>, genuine: &Genuine, bodies: Vec<(String, Vec<u8>)>) -> Verdict {
-    if !ctx.capabilities.webhooks {
-        return capability_off("webhooks");
+    if let Err(verdict) = webhooks(ctx) {
+        return verdict;
     }
     let headers = genuine
         .as_ref()

@@ -4,7 +4,7 @@
 
 use ats_bridge::model::{ApplicationRef, AtsName, JobId, JobState};
 use ats_bridge::store::{Lease, LedgerKey, Store};
-use ats_bridge::willo_inbox::willo_delivery_from_inbox;
+use ats_bridge::{StoredDelivery, WilloSource};
 use willo_client::webhooks::WebhookEvent;
 
 const PARTICIPANT: &str = "0123456789abcdef0123456789abcdef";
@@ -104,14 +104,17 @@ pub async fn assert_migrated(store: &dyn Store) {
         format!(r#"{{"participant_key":"{PARTICIPANT}"}}"#).as_bytes(),
         "the body, unwrapped"
     );
-    let delivery = willo_delivery_from_inbox(&items[0]).unwrap();
+    let delivery = WilloSource::new()
+        .resolve(&StoredDelivery::from_inbox(&items[0]))
+        .unwrap();
     assert_eq!(delivery.participant_key.as_str(), PARTICIPANT);
     assert_eq!(delivery.event, Some(WebhookEvent::NewResponse));
     assert_eq!(items[0].dedupe_key, "sha256:one", "dedupe keys are kept");
     assert_eq!(items[1].event, None);
     assert_eq!(items[1].payload, br#"{"participant":{"key":"p2"}}"#);
     assert_eq!(
-        willo_delivery_from_inbox(&items[1])
+        WilloSource::new()
+            .resolve(&StoredDelivery::from_inbox(&items[1]))
             .unwrap()
             .participant_key
             .as_str(),

@@ -9,8 +9,10 @@ use ats_bridge::model::{
     ApplicationRef, ApplicationsPage, AtsEvent, AtsName, CandidateDetails, Capabilities, Job,
     JobId, JobState, Stage, StageId, WriteBack, WriteBackReceipt,
 };
-use ats_bridge::{Ats, AtsError, AtsResult, VerifiedDelivery, WebhookRejection};
-use client_core::header::HeaderMap;
+use ats_bridge::{
+    Ats, AtsError, AtsResult, AtsWebhooks, StoredDelivery, VerifiedDelivery, WebhookRejection,
+    WebhookRequest, WebhookSource,
+};
 
 /// Applications at stage `screen` of `job-open` and `job-closed`, two per page.
 #[derive(Debug, Default)]
@@ -48,7 +50,7 @@ impl Ats for TinyAts {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities::all().with_attachments(false)
+        Capabilities::all()
     }
 
     async fn jobs(&self) -> AtsResult<Vec<Job>> {
@@ -71,34 +73,8 @@ impl Ats for TinyAts {
         })
     }
 
-    fn verify_webhook(
-        &self,
-        headers: &HeaderMap,
-        body: &[u8],
-    ) -> Result<VerifiedDelivery, WebhookRejection> {
-        if headers.get("x-tiny").is_none() {
-            return Err(WebhookRejection::BadSignature);
-        }
-        Ok(VerifiedDelivery {
-            dedupe_key: String::from_utf8_lossy(body).into_owned(),
-            payload: body.to_vec(),
-        })
-    }
-
-    /// The payload is an application number; `down` fails like an outage.
-    async fn resolve_webhook(&self, payload: &[u8]) -> AtsResult<Vec<AtsEvent>> {
-        let text = String::from_utf8_lossy(payload);
-        if text == "down" {
-            return Err(unavailable());
-        }
-        let n: u32 = text
-            .parse()
-            .map_err(|_| AtsError::Invalid("not a number".into()))?;
-        Ok(vec![AtsEvent::StageChanged {
-            application: app(n, "job-open"),
-            stage: "screen".into(),
-            details: None,
-        }])
+    fn webhooks(&self) -> Option<&dyn AtsWebhooks> {
+        Some(self)
     }
 
     async fn applications_at_stage(
@@ -167,5 +143,37 @@ impl TinyAts {
             .iter()
             .flat_map(|(_, w)| w.add_labels.clone())
             .collect()
+    }
+}
+
+impl WebhookSource for TinyAts {
+    /// Deliveries carry an `x-tiny` header; the body names them.
+    fn verify(&self, request: &WebhookRequest<'_>) -> Result<VerifiedDelivery, WebhookRejection> {
+        if request.headers.get("x-tiny").is_none() {
+            return Err(WebhookRejection::BadSignature);
+        }
+        Ok(VerifiedDelivery::new(
+            String::from_utf8_lossy(request.body),
+            StoredDelivery::new(request.body),
+        ))
+    }
+}
+
+#[async_trait]
+impl AtsWebhooks for TinyAts {
+    /// The body is an application number; `down` fails like an outage.
+    async fn resolve(&self, delivery: &StoredDelivery) -> AtsResult<Vec<AtsEvent>> {
+        let text = String::from_utf8_lossy(&delivery.body);
+        if text == "down" {
+            return Err(unavailable());
+        }
+        let n: u32 = text
+            .parse()
+            .map_err(|_| AtsError::Invalid("not a number".into()))?;
+        Ok(vec![AtsEvent::StageChanged {
+            application: app(n, "job-open"),
+            stage: "screen".into(),
+            details: None,
+        }])
     }
 }

@@ -1,9 +1,10 @@
 //! Wiremock expectations for Willo's participants API, as the engine tests assert
 //! them: exact path, bare API key, exact invite body, how many times.
 
-use ats_bridge::store::{NewDelivery, Store};
-use ats_bridge::willo_inbox::{WILLO_SOURCE, willo_delivery_for_inbox};
+use ats_bridge::store::Store;
+use ats_bridge::{WebhookRequest, WebhookSource, WilloSource};
 use client_core::SecretString;
+use client_core::header::HeaderMap;
 use client_core::rate_limit::RateLimits;
 use serde_json::{Value, json};
 use willo_client::{WebhookDelivery, WebhookEvent, WilloClient};
@@ -137,13 +138,17 @@ pub fn willo_delivery(event: WebhookEvent) -> WebhookDelivery {
 /// Keep Willo's `event` about `PARTICIPANT` in the inbox as the intake does; returns
 /// whether it was new.
 pub async fn inbox_willo_delivery(store: &dyn Store, event: WebhookEvent) -> bool {
-    let stored = willo_delivery_for_inbox(Some(&event), &willo_body());
+    let body = willo_body();
+    let headers = HeaderMap::new();
+    let request = WebhookRequest::new(&headers, &body)
+        .query(Some("token=t"))
+        .event(Some(event.as_str()));
+    let verified = WilloSource::new()
+        .token(SecretString::from("t"))
+        .verify(&request)
+        .unwrap();
     store
-        .inbox_insert(
-            &NewDelivery::new(WILLO_SOURCE, &stored.dedupe_key, &stored.payload)
-                .with_event(Some(event.as_str())),
-            now_millis() as i64,
-        )
+        .inbox_insert(&verified.to_inbox(WilloSource::NAME), now_millis() as i64)
         .await
         .unwrap()
 }

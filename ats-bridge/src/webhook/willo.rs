@@ -1,0 +1,215 @@
+//! Willo as a webhook source: the URL token, the event named by the URL, a body that
+//! names a participant.
+//!
+//! Willo signs nothing; the secret is the `token` query parameter of the URL the
+//! bridge registered (`willo_client::webhooks::registration_url`). Bodies carry no
+//! event name, so the URL names it: the path (`/webhooks/willo/{event}`) or the
+//! `event` query parameter, the path winning when both are present. A URL naming no
+//! event is accepted (the delivery is kept without one, and the engine asks Willo
+//! about the participant); a URL naming an event Willo does not send is refused.
+//!
+//! Willo does not document the content type of deliveries, so it is not checked; the
+//! body must be a JSON object instead (the only shape seen from Willo).
+//!
+//! Willo's deliveries carry no id: they are deduplicated on a hash of the event and
+//! the body, so Willo's repeats of one delivery are stored once.
+
+use std::fmt;
+
+use client_core::{ExposeSecret, SecretString};
+use willo_client::webhooks::{
+    DeliveryError, DeliveryUrl, WebhookDelivery, WebhookEvent, verify_url_token,
+};
+
+use super::{
+    StoredDelivery, VerifiedDelivery, WebhookRejection, WebhookRequest, WebhookSource, quoted,
+};
+
+/// Willo's webhook deliveries, checked against the URL tokens the bridge registered.
+///
+/// ```
+/// use ats_bridge::webhook::{WebhookRequest, WebhookSource, WilloSource};
+/// use client_core::SecretString;
+/// use client_core::header::HeaderMap;
+///
+/// let willo = WilloSource::new().token(SecretString::from("url-token"));
+/// let headers = HeaderMap::new();
+/// let body = br#"{"participant": {"key": "0123456789abcdef0123456789abcdef"}}"#;
+/// let request = WebhookRequest::new(&headers, body)
+///     .query(Some("token=url-token&event=new_response"));
+/// let verified = willo.verify(&request).unwrap();
+/// assert_eq!(verified.delivery.event.as_deref(), Some("new_response"));
+///
+/// let stolen = WebhookRequest::new(&headers, body).query(Some("token=guess"));
+/// assert!(willo.verify(&stolen).is_err());
+/// ```
+#[derive(Clone, Default)]
+pub struct WilloSource {
+    tokens: Vec<SecretString>,
+}
+
+impl WilloSource {
+    /// The name Willo deliveries are received and stored under (`/webhooks/willo`).
+    pub const NAME: &'static str = "willo";
+
+    /// A source accepting no token yet: it refuses every delivery until
+    /// [`WilloSource::token`] adds one, and can still resolve stored deliveries.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Accept deliveries whose URL carries `token` (call again to accept a new token
+    /// during a rotation).
+    pub fn token(mut self, token: SecretString) -> Self {
+        self.tokens.push(token);
+        self
+    }
+
+    /// Whether any token is configured (without one, nothing is received).
+    pub fn receives(&self) -> bool {
+        !self.tokens.is_empty()
+    }
+
+    /// Whether a configured token is empty: it would never match, which hints at a
+    /// missing setting.
+    pub(crate) fn has_empty_token(&self) -> bool {
+        self.tokens.iter().any(|t| t.expose_secret().is_empty())
+    }
+
+    /// Read a stored delivery back: the participant it names and the event.
+    pub fn resolve(&self, delivery: &StoredDelivery) -> Result<WebhookDelivery, DeliveryError> {
+        let event = delivery.event.as_deref().map(WebhookEvent::from);
+        WebhookDelivery::parse(&delivery.body, event)
+    }
+}
+
+impl WebhookSource for WilloSource {
+    fn expects_json(&self) -> bool {
+        false
+    }
+
+    fn verify(&self, request: &WebhookRequest<'_>) -> Result<VerifiedDelivery, WebhookRejection> {
+        let url = DeliveryUrl::from_query(request.query.unwrap_or_default());
+        let received = url.token.as_deref().unwrap_or_default();
+        // Every token is compared, so timing tells nothing about which one matched.
+        let matched = self.tokens.iter().fold(false, |matched, token| {
+            matched | verify_url_token(received, token.expose_secret())
+        });
+        if !matched {
+            return Err(WebhookRejection::BadToken);
+        }
+        let event = request.event.map(WebhookEvent::from).or(url.event);
+        if let Some(event) = &event
+            && !WebhookEvent::ALL.contains(event)
+        {
+            return Err(WebhookRejection::UnknownEvent(quoted(event.as_str())));
+        }
+        match WebhookDelivery::parse(request.body, event.clone()) {
+            Ok(_) => {
+                let mut delivery = StoredDelivery::new(request.body);
+                delivery.event = event.map(|e| e.to_string());
+                Ok(VerifiedDelivery::new(delivery.content_key(), delivery))
+            }
+            Err(DeliveryError::NotJson(_)) => Err(WebhookRejection::InvalidJson),
+            Err(DeliveryError::NoParticipantKey) => Err(WebhookRejection::Unmatched),
+            // Not an object: the message names the shape only.
+            Err(other) => Err(WebhookRejection::Malformed(other.to_string())),
+        }
+    }
+}
+
+impl fmt::Debug for WilloSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WilloSource")
+            .field("tokens", &self.tokens.len())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use client_core::header::HeaderMap;
+
+    use super::*;
+
+    const P: &str = "0123456789abcdef0123456789abcdef";
+
+    fn source() -> WilloSource {
+        WilloSource::new()
+            .token(SecretString::from("old"))
+            .token(SecretString::from("new"))
+    }
+
+    #[test]
+    fn a_delivery_survives_the_inbox_with_its_event() {
+        let headers = HeaderMap::new();
+        let body = format!(r#"{{"participant": {{"key": "{P}"}}}}"#);
+        let request = WebhookRequest::new(&headers, body.as_bytes())
+            .query(Some("token=new"))
+            .event(Some("new_response"));
+        let verified = source().verify(&request).unwrap();
+        let delivery = source().resolve(&verified.delivery).unwrap();
+        assert_eq!(delivery.participant_key.as_str(), P);
+        assert_eq!(delivery.event, Some(WebhookEvent::NewResponse));
+    }
+
+    #[test]
+    fn repeats_share_a_key_and_other_events_do_not() {
+        let headers = HeaderMap::new();
+        let body = format!(r#"{{"participant_key": "{P}"}}"#);
+        let verify = |query: &str| {
+            let request = WebhookRequest::new(&headers, body.as_bytes()).query(Some(query));
+            source().verify(&request).unwrap().dedupe_key
+        };
+        let once = verify("token=old&event=new_response");
+        assert_eq!(once, verify("token=new&event=new_response"));
+        assert_ne!(once, verify("token=old&event=stage_change"));
+        assert_ne!(once, verify("token=old"));
+    }
+
+    #[test]
+    fn the_path_event_wins_over_the_query() {
+        let headers = HeaderMap::new();
+        let body = format!(r#"{{"participant_key": "{P}"}}"#);
+        let request = WebhookRequest::new(&headers, body.as_bytes())
+            .query(Some("token=old&event=new_score"))
+            .event(Some("stage_change"));
+        let verified = source().verify(&request).unwrap();
+        assert_eq!(verified.delivery.event.as_deref(), Some("stage_change"));
+    }
+
+    #[test]
+    fn refusals_name_their_reason() {
+        let headers = HeaderMap::new();
+        let body = format!(r#"{{"participant_key": "{P}"}}"#);
+        let verify = |query: &str, body: &[u8]| {
+            source().verify(&WebhookRequest::new(&headers, body).query(Some(query)))
+        };
+        assert_eq!(
+            verify("token=nope", body.as_bytes()),
+            Err(WebhookRejection::BadToken)
+        );
+        assert_eq!(
+            verify("token=old&event=hired", body.as_bytes()),
+            Err(WebhookRejection::UnknownEvent("hired".into()))
+        );
+        assert_eq!(
+            verify("token=old", b"{"),
+            Err(WebhookRejection::InvalidJson)
+        );
+        assert_eq!(verify("token=old", b"{}"), Err(WebhookRejection::Unmatched));
+        assert!(matches!(
+            verify("token=old", b"[]"),
+            Err(WebhookRejection::Malformed(_))
+        ));
+        assert_eq!(
+            WilloSource::new().verify(&WebhookRequest::new(&headers, body.as_bytes())),
+            Err(WebhookRejection::BadToken)
+        );
+    }
+
+    #[test]
+    fn debug_shows_no_token() {
+        assert!(!format!("{:?}", source()).contains("old"));
+    }
+}
