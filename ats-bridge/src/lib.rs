@@ -105,8 +105,6 @@
 #![warn(missing_docs)]
 
 mod ats;
-#[cfg(feature = "sandbox")]
-pub mod demo;
 pub mod engine;
 pub mod intake;
 #[cfg(feature = "lever")]
@@ -115,13 +113,9 @@ pub mod model;
 pub mod note;
 pub mod registration;
 pub mod rules;
-#[cfg(feature = "sandbox")]
-pub mod sandbox;
 #[cfg(feature = "smartrecruiters")]
 pub mod smartrecruiters;
 pub mod store;
-#[cfg(feature = "testkit")]
-pub mod testkit;
 pub mod willo_inbox;
 
 pub use ats::{Ats, AtsError, AtsResult, VerifiedDelivery, WebhookEventsError, WebhookRejection};

@@ -32,9 +32,9 @@ use ats_bridge::model::{
 };
 use ats_bridge::note::render_note;
 use ats_bridge::rules::{JobSelector, Rules};
-use ats_bridge::sandbox::SandboxConfig;
-use ats_bridge::testkit::{Conformance, Delivery, Fixture, Report};
 use ats_bridge::{Ats, AtsError, AtsResult, VerifiedDelivery, WebhookRejection};
+use ats_sandbox::SandboxConfig;
+use ats_testkit::{Conformance, Delivery, Fixture, Report};
 use client_core::header::{HeaderMap, HeaderValue};
 use client_core::webhook::{constant_time_eq, hmac_sha256_hex};
 use client_core::{ExposeSecret, SecretString};

@@ -13,6 +13,7 @@
 //! | `DATABASE_URL` | `postgres://…` for PostgreSQL, else a SQLite file path |
 
 pub mod bench;
+pub mod demo;
 pub mod health;
 pub mod server_config;
 pub mod webhooks;
@@ -21,8 +22,8 @@ use std::error::Error;
 use std::path::Path;
 use std::sync::Arc;
 
-use ats_bridge::sandbox::{Sandbox, SandboxConfig};
 use ats_bridge::store::{PostgresStore, SqliteStore, Store};
+use ats_sandbox::{Sandbox, SandboxConfig};
 use client_core::SecretString;
 use lever_client::LeverClient;
 use smartrecruiters_client::SmartRecruitersClient;

@@ -6,21 +6,17 @@
 mod support;
 
 mod ats_trait;
-mod e2e;
 mod engine;
 mod engine_lever;
 mod engine_postgres;
 mod engine_smartrecruiters;
-mod faults;
 mod intake;
 mod lever_adapter;
 mod lever_tag_rules;
 mod properties;
 mod rules;
-mod sandbox;
 mod smartrecruiters_adapter;
 mod store;
 mod store_postgres;
-mod testkit;
 mod testkit_lever;
 mod testkit_smartrecruiters;

@@ -2,7 +2,6 @@
 #![allow(dead_code)]
 
 pub mod clock;
-#[cfg(feature = "testkit")]
 pub mod conformance;
 pub mod engine_setup;
 pub mod fake_willo;

@@ -15,7 +15,7 @@
 //! fixture application is moved to the stage it is already at, and (only when you opt
 //! in with [`Fixture::new_candidate`]) one application is created. Operations your
 //! implementation reports as unsupported are called once each, and must answer
-//! [`AtsError::Unsupported`](crate::AtsError::Unsupported) without doing anything.
+//! [`AtsError::Unsupported`](ats_bridge::AtsError::Unsupported) without doing anything.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -25,7 +25,7 @@
 //!     ApplicationRef, ApplicationsPage, AtsEvent, AtsName, CandidateDetails, Capabilities,
 //!     Job, JobId, JobState, Stage, StageId, WriteBack, WriteBackReceipt,
 //! };
-//! use ats_bridge::testkit::{Conformance, Fixture};
+//! use ats_testkit::{Conformance, Fixture};
 //! use ats_bridge::{Ats, AtsError, AtsResult, VerifiedDelivery, WebhookRejection};
 //! use client_core::header::HeaderMap;
 //!
@@ -102,7 +102,7 @@ use std::time::Duration;
 pub use fixture::{DEFAULT_LABEL, Delivery, Fixture, Tampering, default_tamperings};
 pub use report::{Check, Finding, Outcome, Report};
 
-use crate::Ats;
+use ats_bridge::Ats;
 use checks::{
     Ctx, Verdict, call_sync, candidate, catalogue, identity, paging, webhooks, write_back,
 };

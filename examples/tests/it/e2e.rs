@@ -2,14 +2,13 @@
 //! in SmartRecruiters and Lever → signed webhooks over HTTP → invites in Willo →
 //! candidates answer → `new_response` → notes and tags back in each ATS. Then the same
 //! with webhooks dropped (the reconciler recovers) and repeated (one action each).
-#![cfg(feature = "sandbox")]
 
 use std::time::Duration;
 
-use ats_bridge::demo::{Demo, DemoOptions};
 use ats_bridge::engine::{EngineConfig, ParticipantChecks, RetrySchedule};
-use ats_bridge::sandbox::{Faults, SandboxConfig};
 use ats_bridge::store::RowState;
+use ats_sandbox::{Faults, SandboxConfig};
+use examples::demo::{Demo, DemoOptions};
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 

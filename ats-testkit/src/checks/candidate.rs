@@ -1,9 +1,9 @@
 //! Candidate details: read at invite time, never printed.
 
 use super::{Ctx, Verdict, ensure};
-use crate::AtsError;
-use crate::model::CandidateDetails;
-use crate::testkit::report::Outcome;
+use crate::report::Outcome;
+use ats_bridge::AtsError;
+use ats_bridge::model::CandidateDetails;
 
 /// The details of the fixture application, or why they could not be read.
 pub(crate) async fn fetch(ctx: &Ctx<'_>) -> Result<CandidateDetails, String> {

@@ -2,15 +2,14 @@
 //! invite → completion → `new_response` loop, SmartRecruiters' activation handshake and
 //! signed deliveries, Lever's signed deliveries, write-backs visible through
 //! inspection, 401/429/5xx, webhook faults, and reproducibility with a seed.
-#![cfg(feature = "sandbox")]
 
 use std::time::Duration;
 
 use ats_bridge::Ats;
 use ats_bridge::lever::{LeverAts, LeverAtsConfig};
 use ats_bridge::model::{ApplicationRef, AtsEvent, CandidateDetails, WriteBack};
-use ats_bridge::sandbox::{Faults, Sandbox, SandboxConfig, Seed, Vendor};
 use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig};
+use ats_sandbox::{Faults, Sandbox, SandboxConfig, Seed, Vendor};
 use axum::body::Bytes;
 use axum::extract::RawQuery;
 use axum::http::{HeaderMap, StatusCode};
@@ -513,10 +512,7 @@ async fn lever_signed_deliveries_and_write_back() {
 
     let opportunity = opportunities[0].id.to_string();
     lever
-        .move_opportunity(
-            &opportunity,
-            ats_bridge::sandbox::lever::STAGE_RECRUITER_SCREEN,
-        )
+        .move_opportunity(&opportunity, ats_sandbox::lever::STAGE_RECRUITER_SCREEN)
         .unwrap();
     let delivery = next(&mut rx).await;
     lever_client::webhooks::WebhookVerifier::new(token)
@@ -536,7 +532,7 @@ async fn lever_signed_deliveries_and_write_back() {
         events,
         vec![AtsEvent::StageChanged {
             application: application.clone(),
-            stage: ats_bridge::sandbox::lever::STAGE_RECRUITER_SCREEN.into(),
+            stage: ats_sandbox::lever::STAGE_RECRUITER_SCREEN.into(),
             details: Some(CandidateDetails {
                 name: person.name,
                 email: Some(person.email),
@@ -548,7 +544,7 @@ async fn lever_signed_deliveries_and_write_back() {
     let page = ats
         .applications_at_stage(
             &posting.as_str().into(),
-            &ats_bridge::sandbox::lever::STAGE_RECRUITER_SCREEN.into(),
+            &ats_sandbox::lever::STAGE_RECRUITER_SCREEN.into(),
             None,
         )
         .await
@@ -558,7 +554,7 @@ async fn lever_signed_deliveries_and_write_back() {
     let write = WriteBack::labels(vec!["Willo:Invited".into()], Vec::new());
     ats.write_back(&application, &write).await.unwrap();
     let mut write = WriteBack::labels(vec!["Willo:To Review".into()], Vec::new());
-    write.move_to = Some(ats_bridge::sandbox::lever::STAGE_ON_SITE.into());
+    write.move_to = Some(ats_sandbox::lever::STAGE_ON_SITE.into());
     ats.write_back(&application, &write).await.unwrap();
     assert_eq!(
         lever.tags(&opportunity),
@@ -567,7 +563,7 @@ async fn lever_signed_deliveries_and_write_back() {
     );
     assert_eq!(
         lever.stage(&opportunity).as_deref(),
-        Some(ats_bridge::sandbox::lever::STAGE_ON_SITE)
+        Some(ats_sandbox::lever::STAGE_ON_SITE)
     );
 
     let deleted_hook = client
@@ -953,7 +949,7 @@ async fn stale_cursors_are_refused_as_each_vendor_does() {
         LeverAtsConfig::new(lever.perform_as()),
     );
     let posting = lever.postings()[0].id.clone();
-    let stage = ats_bridge::sandbox::lever::STAGE_NEW_APPLICANT;
+    let stage = ats_sandbox::lever::STAGE_NEW_APPLICANT;
     let page = ats
         .applications_at_stage(&posting.as_str().into(), &stage.into(), Some("stale"))
         .await

@@ -1,9 +1,9 @@
 //! Who the implementation says it is and what it says it supports.
 
 use super::{Ctx, Verdict, call_sync, capability_off, ensure};
-use crate::AtsError;
-use crate::model::{CandidateDetails, ParticipantKey, WriteBack};
-use crate::testkit::report::Outcome;
+use crate::report::Outcome;
+use ats_bridge::AtsError;
+use ats_bridge::model::{CandidateDetails, ParticipantKey, WriteBack};
 
 /// `name()` is a usable, unchanging ledger-key part.
 pub(crate) fn name_stable(ctx: &Ctx<'_>) -> Verdict {
@@ -57,7 +57,7 @@ pub(crate) async fn capabilities_consistent(ctx: &Ctx<'_>) -> Verdict {
         ));
     }
     if !caps.notes {
-        let outcome = crate::model::InterviewOutcome::from_participant_json(
+        let outcome = ats_bridge::model::InterviewOutcome::from_participant_json(
             ParticipantKey::from("testkit-participant"),
             serde_json::json!({}),
         );

@@ -1,7 +1,6 @@
 //! The conformance suite against an in-memory ATS: the correct one passes every
 //! check, and each deliberately broken variant fails exactly the checks that catch
 //! its fault, with a reason that names it.
-#![cfg(feature = "testkit")]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -13,8 +12,8 @@ use ats_bridge::model::{
     ApplicationRef, ApplicationsPage, AtsEvent, AtsName, CandidateDetails, Capabilities, Job,
     JobId, JobState, Stage, StageId, WriteBack, WriteBackReceipt,
 };
-use ats_bridge::testkit::{Check, Conformance, Delivery, Fixture, Outcome, Report};
 use ats_bridge::{Ats, AtsError, AtsResult, VerifiedDelivery, WebhookRejection};
+use ats_testkit::{Check, Conformance, Delivery, Fixture, Outcome, Report};
 use client_core::header::{HeaderMap, HeaderValue};
 use client_core::webhook::{constant_time_eq, hmac_sha256_hex};
 use serde_json::{Value, json};

@@ -1,7 +1,7 @@
 //! Jobs and stages: what an operator picks trigger stages from.
 
 use super::{Ctx, Verdict, ensure, first_repeat};
-use crate::testkit::report::Outcome;
+use crate::report::Outcome;
 
 /// `jobs()` lists the fixture job, each job once.
 pub(crate) async fn jobs_listed(ctx: &Ctx<'_>) -> Verdict {

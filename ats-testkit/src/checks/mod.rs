@@ -23,8 +23,8 @@ use futures::FutureExt;
 
 use super::fixture::Fixture;
 use super::report::Outcome;
-use crate::Ats;
-use crate::model::Capabilities;
+use ats_bridge::Ats;
+use ats_bridge::model::Capabilities;
 
 /// What a check concluded: `Err` is a failure with its reason.
 pub(crate) type Verdict = Result<Outcome, String>;

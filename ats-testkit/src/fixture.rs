@@ -8,7 +8,7 @@ use client_core::header::{HeaderMap, HeaderValue};
 use futures::FutureExt;
 use futures::future::BoxFuture;
 
-use crate::model::{ApplicationRef, CandidateDetails, JobId, StageId};
+use ats_bridge::model::{ApplicationRef, CandidateDetails, JobId, StageId};
 
 /// A webhook delivery as the vendor sends it: the headers and the raw body.
 #[derive(Clone, Default)]

@@ -1,6 +1,6 @@
 //! Fault injection per simulated vendor: a rate limit answered with 429, fixed latency,
 //! random 5xx and 429 answers, and dropped or repeated webhook deliveries. Every random
-//! decision comes from a RNG seeded with [`crate::sandbox::SandboxConfig::seed`], so a run
+//! decision comes from a RNG seeded with [`crate::SandboxConfig::seed`], so a run
 //! with the same seed and the same sequence of requests fails the same way.
 
 use std::time::Duration;
@@ -117,7 +117,7 @@ pub struct RateLimit {
     /// clients honour it when present.
     pub retry_after: bool,
     /// Caps on requests in flight to one endpoint, named as in
-    /// [`crate::sandbox::RequestStats::by_endpoint`] (`"GET /candidates"`).
+    /// [`crate::RequestStats::by_endpoint`] (`"GET /candidates"`).
     pub endpoint_in_flight: Vec<(String, u32)>,
 }
 

@@ -2,8 +2,8 @@
 //! there, a label already gone, a stage already reached.
 
 use super::{Ctx, Verdict, capability_off, ensure};
-use crate::model::WriteBack;
-use crate::testkit::report::Outcome;
+use crate::report::Outcome;
+use ats_bridge::model::WriteBack;
 
 /// Apply `write` to the fixture application twice; both must succeed.
 async fn twice(ctx: &Ctx<'_>, what: &str, write: &WriteBack) -> Result<(), String> {

@@ -34,7 +34,7 @@
 //! `{"participant": {"key", "interview", "name", "email", "stage"}, "interview": {..}}`.
 //!
 //! ```
-//! use ats_bridge::sandbox::{Sandbox, SandboxConfig, Seed};
+//! use ats_sandbox::{Sandbox, SandboxConfig, Seed};
 //! use futures::TryStreamExt as _;
 //! use smartrecruiters_client::JobFilter;
 //!

@@ -1,5 +1,5 @@
 //! What the simulators start with, and the seeded generator of ids, names, emails and
-//! phone numbers they share. Everything derives from [`crate::sandbox::SandboxConfig::seed`],
+//! phone numbers they share. Everything derives from [`crate::SandboxConfig::seed`],
 //! so two sandboxes started with the same seed hold the same data.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -21,7 +21,7 @@ pub struct Seed {
     /// Sub-status of the seeded applications (default none).
     pub smartrecruiters_sub_status: Option<String>,
     /// Stage id every seeded Lever opportunity starts in (default
-    /// [`crate::sandbox::lever::STAGE_NEW_APPLICANT`]).
+    /// [`crate::lever::STAGE_NEW_APPLICANT`]).
     pub lever_stage: String,
     /// Willo interviews (default 2; at least 1).
     pub willo_interviews: usize,
@@ -34,7 +34,7 @@ impl Default for Seed {
             candidates_per_job: 5,
             smartrecruiters_status: ApplicationStatus::New,
             smartrecruiters_sub_status: None,
-            lever_stage: crate::sandbox::lever::STAGE_NEW_APPLICANT.to_owned(),
+            lever_stage: crate::lever::STAGE_NEW_APPLICANT.to_owned(),
             willo_interviews: 2,
         }
     }

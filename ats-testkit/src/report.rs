@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-/// One property of the [`crate::Ats`] contract the suite verifies.
+/// One property of the [`ats_bridge::Ats`] contract the suite verifies.
 ///
 /// Each check is reported on its own, so a single broken method shows up as the one
 /// failing line of the report instead of hiding the checks after it.
@@ -13,7 +13,7 @@ pub enum Check {
     /// part of every ledger key.
     NameStable,
     /// `capabilities()` answers, and every operation it reports as missing answers
-    /// [`crate::AtsError::Unsupported`] instead of doing something else.
+    /// [`ats_bridge::AtsError::Unsupported`] instead of doing something else.
     CapabilitiesConsistent,
     /// `jobs()` lists the fixture job, each job once.
     JobsListed,
@@ -33,14 +33,14 @@ pub enum Check {
     /// `Debug`.
     NoPersonalDataInDebug,
     /// `candidate()` of an application that does not exist is
-    /// [`crate::AtsError::NotFound`] (or [`crate::AtsError::Invalid`]).
+    /// [`ats_bridge::AtsError::NotFound`] (or [`ats_bridge::AtsError::Invalid`]).
     UnknownApplicationNotFound,
     /// A genuine delivery verifies, and resolving its payload yields a stage change of
     /// the fixture application to the trigger stage; candidate details handed on with
     /// it are what `candidate()` reads.
     WebhookGenuineResolves,
     /// The same delivery verified twice (a vendor retry) has the same dedupe key and is
-    /// not refused as [`crate::WebhookRejection::Replayed`]: the intake deduplicates on
+    /// not refused as [`ats_bridge::WebhookRejection::Replayed`]: the intake deduplicates on
     /// the key, and refusing would lose the retry of a delivery it failed to store.
     WebhookDedupeKeyStable,
     /// Deliveries about different applications have different dedupe keys (the

@@ -1,11 +1,11 @@
-//! A whole bridge wired to the [`sandbox`](crate::sandbox): the three simulated APIs,
+//! A whole bridge wired to the [sandbox](ats_sandbox): the three simulated APIs,
 //! webhooks registered with each (SmartRecruiters' activation handshake included), the
 //! intake served over HTTP on 127.0.0.1, and the engine running. The quickstart, the
 //! end-to-end tests and the benchmarks run on it; so can your own tests.
 //!
 //! ```
 //! use std::time::Duration;
-//! use ats_bridge::demo::{Demo, DemoOptions};
+//! use examples::demo::{Demo, DemoOptions};
 //!
 //! # #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -26,20 +26,20 @@ use tokio::net::TcpListener;
 use tokio::sync::{Notify, oneshot, watch};
 use tokio::task::JoinHandle;
 
-use crate::engine::{Engine, EngineConfig, EngineError, RetrySchedule};
-use crate::intake::{Intake, router};
-use crate::lever::{LeverAts, LeverAtsConfig};
-use crate::registration::{
+use ats_bridge::engine::{Engine, EngineConfig, EngineError, RetrySchedule};
+use ats_bridge::intake::{Intake, router};
+use ats_bridge::lever::{LeverAts, LeverAtsConfig};
+use ats_bridge::registration::{
     activate_smartrecruiters, subscribe_lever, subscribe_smartrecruiters, subscribe_willo,
     webhook_url,
 };
-use crate::rules::{JobSelector, Rules};
-use crate::sandbox::{Sandbox, SandboxConfig, SandboxError, Vendor, lever as lever_sandbox};
-use crate::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig, stage_id};
-use crate::store::{MemoryStore, RowState, StatusReport, Store, StoreError};
+use ats_bridge::rules::{JobSelector, Rules};
+use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig, stage_id};
+use ats_bridge::store::{MemoryStore, RowState, StatusReport, Store, StoreError};
+use ats_sandbox::{Sandbox, SandboxConfig, SandboxError, Vendor, lever as lever_sandbox};
 use willo_client::WilloClient;
 
-use crate::{Ats, model::AtsName};
+use ats_bridge::{Ats, model::AtsName};
 
 /// The SmartRecruiters status that triggers an invite in the demo.
 pub const SMARTRECRUITERS_TRIGGER: ApplicationStatus = ApplicationStatus::Interview;
@@ -72,14 +72,14 @@ pub struct DemoOptions {
 
 impl Default for DemoOptions {
     fn default() -> Self {
+        // `EngineConfig` is non-exhaustive outside the bridge: start from its default.
+        let mut engine = EngineConfig::default();
+        engine.tick = Duration::from_millis(20);
+        engine.reconcile_interval = Some(Duration::from_secs(2));
+        engine.retry = RetrySchedule::new(Duration::from_millis(100), Duration::from_secs(1), 10);
         Self {
             sandbox: SandboxConfig::default(),
-            engine: EngineConfig {
-                tick: Duration::from_millis(20),
-                reconcile_interval: Some(Duration::from_secs(2)),
-                retry: RetrySchedule::new(Duration::from_millis(100), Duration::from_secs(1), 10),
-                ..EngineConfig::default()
-            },
+            engine,
             store: None,
             engines: 1,
         }

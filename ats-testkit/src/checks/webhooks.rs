@@ -5,10 +5,10 @@
 use client_core::header::HeaderMap;
 
 use super::{Ctx, Verdict, call_sync, capability_off, ensure};
-use crate::model::{ApplicationRef, AtsEvent, CandidateDetails};
-use crate::testkit::fixture::{Delivery, Tampering};
-use crate::testkit::report::Outcome;
-use crate::{VerifiedDelivery, WebhookRejection};
+use crate::fixture::{Delivery, Tampering};
+use crate::report::Outcome;
+use ats_bridge::model::{ApplicationRef, AtsEvent, CandidateDetails};
+use ats_bridge::{VerifiedDelivery, WebhookRejection};
 
 /// The genuine delivery for the fixture application, or why there is none.
 pub(crate) type Genuine = Result<Delivery, String>;

@@ -4,8 +4,8 @@
 use std::collections::HashSet;
 
 use super::{Ctx, Verdict, capability_off, first_repeat};
-use crate::model::ApplicationRef;
-use crate::testkit::report::Outcome;
+use crate::report::Outcome;
+use ats_bridge::model::ApplicationRef;
 
 /// What one walk over every page saw.
 pub(crate) struct Walk {

@@ -1,14 +1,13 @@
 //! The fault suite: the bridge on the sandbox, made to fail, still invites every
 //! candidate exactly once and writes every result back exactly once.
-#![cfg(all(feature = "sandbox", feature = "sqlite"))]
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use ats_bridge::demo::{Demo, DemoOptions, Moved};
 use ats_bridge::engine::{EngineConfig, ParticipantChecks, RetrySchedule};
-use ats_bridge::sandbox::{SandboxConfig, Vendor};
 use ats_bridge::store::SqliteStore;
+use ats_sandbox::{SandboxConfig, Vendor};
+use examples::demo::{Demo, DemoOptions, Moved};
 
 const TIMEOUT: Duration = Duration::from_secs(40);
 
