@@ -76,8 +76,8 @@ use willo_client::WilloClient;
 pub use faults::{Faults, RateLimit};
 pub use gate::{RequestStats, Vendor};
 pub use lever::LeverSandbox;
-pub use seed::{SandboxPerson, Seed};
-pub use smartrecruiters::{SandboxJob, SmartRecruitersSandbox};
+pub use seed::{SandboxJob, SandboxPerson, Seed};
+pub use smartrecruiters::SmartRecruitersSandbox;
 pub use webhooks::{DeliveryStats, Redelivery};
 pub use willo::{SandboxInterview, SandboxParticipant, WilloSandbox};
 

@@ -1,11 +1,37 @@
 //! What the simulators start with, and the seeded generator of ids, names, emails and
-//! phone numbers they share. Everything derives from [`crate::SandboxConfig::seed`],
-//! so two sandboxes started with the same seed hold the same data.
+//! phone numbers they share. The vendor modules read from here, never the other way
+//! round: data two of them share (the public views of jobs and people, the Lever
+//! pipeline the seed's defaults name) is defined here. Everything derives from
+//! [`crate::SandboxConfig::seed`], so two sandboxes started with the same seed hold the
+//! same data.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use client_core::webhook::hex;
 use smartrecruiters_client::ApplicationStatus;
+
+/// Lever's "New applicant" stage: where seeded opportunities start by default.
+pub const STAGE_NEW_APPLICANT: &str = "applicant-new";
+/// Lever's "Recruiter screen" stage.
+pub const STAGE_RECRUITER_SCREEN: &str = "2ca03d97-d4f2-4a97-89de-96c8b0d07924";
+/// Lever's "On-site interview" stage.
+pub const STAGE_ON_SITE: &str = "25cba92d-7eaf-4d42-83f9-38874c95ef1b";
+/// Lever's "Offer" stage.
+pub const STAGE_OFFER: &str = "offer";
+/// The Lever account's pipeline stages, in order (ids and names as in Lever's sandbox,
+/// examples/sandbox-stage-list.json).
+pub const STAGES: &[(&str, &str)] = &[
+    ("lead-new", "New lead"),
+    ("lead-reached-out", "Reached out"),
+    ("lead-responded", "Responded"),
+    (STAGE_NEW_APPLICANT, "New applicant"),
+    ("49422c7e-5b86-4a06-9386-d432f6e98d57", "HM Review"),
+    (STAGE_RECRUITER_SCREEN, "Recruiter screen"),
+    ("68f08350-a035-4d89-83c2-79164dbf2cf8", "HM Screen"),
+    (STAGE_ON_SITE, "On-site interview"),
+    ("1d8976ae-3fd9-44ed-bf5b-4aa019929779", "Reference check"),
+    (STAGE_OFFER, "Offer"),
+];
 
 /// How much data each simulator is seeded with. Generation is cheap (no I/O, a few
 /// string formats per candidate), so thousands of candidates start in milliseconds.
@@ -21,7 +47,7 @@ pub struct Seed {
     /// Sub-status of the seeded applications (default none).
     pub smartrecruiters_sub_status: Option<String>,
     /// Stage id every seeded Lever opportunity starts in (default
-    /// [`crate::lever::STAGE_NEW_APPLICANT`]).
+    /// [`STAGE_NEW_APPLICANT`]).
     pub lever_stage: String,
     /// Willo interviews (default 2; at least 1).
     pub willo_interviews: usize,
@@ -34,7 +60,7 @@ impl Default for Seed {
             candidates_per_job: 5,
             smartrecruiters_status: ApplicationStatus::New,
             smartrecruiters_sub_status: None,
-            lever_stage: crate::lever::STAGE_NEW_APPLICANT.to_owned(),
+            lever_stage: STAGE_NEW_APPLICANT.to_owned(),
             willo_interviews: 2,
         }
     }
@@ -144,6 +170,15 @@ impl Person {
             phone: self.phone.clone(),
         }
     }
+}
+
+/// A job as the sandbox holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SandboxJob {
+    /// Job (or Lever posting) id.
+    pub id: String,
+    /// Title.
+    pub title: String,
 }
 
 /// A candidate (SmartRecruiters) or opportunity (Lever) as the sandbox holds it, for

@@ -28,8 +28,7 @@ use serde_json::{Value, json};
 use super::SandboxError;
 use super::gate::{Gate, GatedRouter, RequestStats, Vendor, lock};
 use super::params::Params;
-use super::seed::{Generator, Person, SandboxPerson, Seed, now_millis};
-use super::smartrecruiters::SandboxJob;
+use super::seed::{Generator, Person, SandboxJob, SandboxPerson, Seed, now_millis};
 use super::webhooks::{Deliverer, DeliveryStats, Outgoing};
 
 mod catalog;
@@ -51,28 +50,11 @@ use webhook_api::{create_webhook, delete_webhook, list_webhooks, update_webhooks
 pub const API_KEY: &str = "sandbox-lever-api-key";
 /// The path under the server root where the API lives (as in production).
 pub(crate) const API_PREFIX: &str = "/v1";
-/// "New applicant": where seeded opportunities start by default.
-pub const STAGE_NEW_APPLICANT: &str = "applicant-new";
-/// "Recruiter screen".
-pub const STAGE_RECRUITER_SCREEN: &str = "2ca03d97-d4f2-4a97-89de-96c8b0d07924";
-/// "On-site interview".
-pub const STAGE_ON_SITE: &str = "25cba92d-7eaf-4d42-83f9-38874c95ef1b";
-/// "Offer".
-pub const STAGE_OFFER: &str = "offer";
-/// The account's pipeline stages, in order (ids and names as in Lever's sandbox,
-/// examples/sandbox-stage-list.json).
-pub const STAGES: &[(&str, &str)] = &[
-    ("lead-new", "New lead"),
-    ("lead-reached-out", "Reached out"),
-    ("lead-responded", "Responded"),
-    (STAGE_NEW_APPLICANT, "New applicant"),
-    ("49422c7e-5b86-4a06-9386-d432f6e98d57", "HM Review"),
-    (STAGE_RECRUITER_SCREEN, "Recruiter screen"),
-    ("68f08350-a035-4d89-83c2-79164dbf2cf8", "HM Screen"),
-    (STAGE_ON_SITE, "On-site interview"),
-    ("1d8976ae-3fd9-44ed-bf5b-4aa019929779", "Reference check"),
-    (STAGE_OFFER, "Offer"),
-];
+// The account's pipeline is seed data (the seed's default stage is one of them):
+// it lives with the seed, and is part of this module's public face.
+pub use crate::seed::{
+    STAGE_NEW_APPLICANT, STAGE_OFFER, STAGE_ON_SITE, STAGE_RECRUITER_SCREEN, STAGES,
+};
 /// The ten webhook events Lever offers.
 const EVENTS: &[&str] = &[
     "applicationCreated",

@@ -33,7 +33,7 @@ use smartrecruiters_client::{ApplicationStatus, JobStatus};
 use super::SandboxError;
 use super::gate::{Gate, GatedRouter, RequestStats, Vendor, lock};
 use super::params::Params;
-use super::seed::{Generator, Person, SandboxPerson, Seed, now_iso, now_secs};
+use super::seed::{Generator, Person, SandboxJob, SandboxPerson, Seed, now_iso, now_secs};
 use super::webhooks::{Deliverer, DeliveryStats, Outgoing};
 
 mod candidates;
@@ -160,15 +160,6 @@ pub(crate) struct Shared {
     base_url: String,
     deliverer: Deliverer,
     gate: Arc<Gate>,
-}
-
-/// A job as the sandbox holds it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SandboxJob {
-    /// Job (or Lever posting) id.
-    pub id: String,
-    /// Title.
-    pub title: String,
 }
 
 /// Control and inspection of the SmartRecruiters simulator. Cheap to clone.
