@@ -94,12 +94,14 @@
 
 mod checks;
 mod fixture;
+mod memory;
 mod report;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 pub use fixture::{DEFAULT_LABEL, Delivery, Fixture, Tampering, default_tamperings};
+pub use memory::{MemoryAts, MemoryAtsBuilder, Misbehaviour, SIGNATURE_HEADER};
 pub use report::{Check, Finding, Outcome, Report};
 
 use ats_bridge::Ats;
