@@ -1,4 +1,4 @@
-//! The sandbox: stateful local simulators of Willo, SmartRecruiters and Lever, each a
+//! `ats-sandbox`: stateful local simulators of Willo, SmartRecruiters and Lever, each a
 //! real HTTP server on `127.0.0.1` (an ephemeral port), speaking the paths, credentials
 //! and payload shapes the reference notes record, so the real clients, the adapters and
 //! the whole workflow run against it with no account.
@@ -48,6 +48,11 @@
 //! sandbox.shutdown().await;
 //! # Ok(()) }
 //! ```
+//!
+//! The sandbox depends on the three clients (for their types and signing helpers),
+//! never on `ats-bridge`: the bridge's own tests, the examples and the benchmarks run
+//! on it, and so can yours.
+#![warn(missing_docs)]
 
 mod faults;
 mod gate;
@@ -538,3 +543,8 @@ impl Drop for Sandbox {
         }
     }
 }
+
+/// The crate README's example, compiled as a doc test so it cannot drift.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

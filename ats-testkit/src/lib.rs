@@ -1,5 +1,5 @@
-//! A conformance suite to run against your own [`Ats`] implementation (feature
-//! `testkit`).
+//! `ats-testkit`: conformance suites for your own implementation of
+//! [`ats_bridge::Ats`], and [`MemoryAts`], an in-memory `Ats` for tests.
 //!
 //! The engine relies on more than the trait's signatures: it calls only what
 //! [`Ats::capabilities`] reports, verifies deliveries at the intake and resolves the
@@ -17,73 +17,28 @@
 //! implementation reports as unsupported are called once each, and must answer
 //! [`AtsError::Unsupported`](ats_bridge::AtsError::Unsupported) without doing anything.
 //!
+//! The suite run against [`MemoryAts`] (for your own `Ats`, pass it and a fixture
+//! naming data in your test system; `examples/examples/custom_ats.rs` in the
+//! repository implements a whole ATS and passes):
+//!
 //! ```
 //! use std::sync::Arc;
 //!
-//! use async_trait::async_trait;
-//! use ats_bridge::model::{
-//!     ApplicationRef, ApplicationsPage, AtsEvent, AtsName, CandidateDetails, Capabilities,
-//!     Job, JobId, JobState, Stage, StageId, WriteBack, WriteBackReceipt,
+//! use ats_bridge::model::{ApplicationRef, CandidateDetails};
+//! use ats_testkit::{Conformance, MemoryAts};
+//!
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+//! let applicant = ApplicationRef {
+//!     application: "app-1".into(),
+//!     candidate: "cand-1".into(),
+//!     job: "job-1".into(),
 //! };
-//! use ats_testkit::{Conformance, Fixture};
-//! use ats_bridge::{Ats, AtsError, AtsResult, VerifiedDelivery, WebhookRejection};
-//! use client_core::header::HeaderMap;
-//!
-//! /// A system that lists one applicant and supports nothing else.
-//! #[derive(Debug)]
-//! struct OneApplicant;
-//!
-//! fn applicant() -> ApplicationRef {
-//!     ApplicationRef {
-//!         application: "app-1".into(),
-//!         candidate: "cand-1".into(),
-//!         job: "job-1".into(),
-//!     }
-//! }
-//!
-//! #[async_trait]
-//! impl Ats for OneApplicant {
-//!     fn name(&self) -> AtsName {
-//!         "one-applicant".into()
-//!     }
-//!     fn capabilities(&self) -> Capabilities {
-//!         Capabilities::none().with_polling(true)
-//!     }
-//!     async fn jobs(&self) -> AtsResult<Vec<Job>> {
-//!         Ok(vec![Job::new("job-1", "Nurse", JobState::Open)])
-//!     }
-//!     async fn stages(&self, _job: &JobId) -> AtsResult<Vec<Stage>> {
-//!         Ok(vec![Stage::new("screen", "Screening")])
-//!     }
-//!     async fn candidate(&self, app: &ApplicationRef) -> AtsResult<CandidateDetails> {
-//!         if *app != applicant() {
-//!             return Err(AtsError::NotFound { what: format!("application {}", app.application) });
-//!         }
-//!         Ok(CandidateDetails { name: "Ada Lovelace".into(), email: None, phone: None })
-//!     }
-//!     fn verify_webhook(&self, _: &HeaderMap, _: &[u8]) -> Result<VerifiedDelivery, WebhookRejection> {
-//!         Err(WebhookRejection::BadSignature)
-//!     }
-//!     async fn resolve_webhook(&self, _payload: &[u8]) -> AtsResult<Vec<AtsEvent>> {
-//!         Err(AtsError::Unsupported { operation: "webhooks" })
-//!     }
-//!     async fn applications_at_stage(
-//!         &self,
-//!         _job: &JobId,
-//!         _stage: &StageId,
-//!         _cursor: Option<&str>,
-//!     ) -> AtsResult<ApplicationsPage> {
-//!         Ok(ApplicationsPage::new(vec![applicant()], None))
-//!     }
-//!     async fn write_back(&self, _: &ApplicationRef, _: &WriteBack) -> AtsResult<WriteBackReceipt> {
-//!         Err(AtsError::Unsupported { operation: "write-backs" })
-//!     }
-//! }
+//! let person = CandidateDetails { name: "Ada Lovelace".into(), email: None, phone: None };
+//! let ats = Arc::new(MemoryAts::builder().application(applicant.clone(), "screen", person).build());
 //!
 //! // In your tests: `#[tokio::test] async fn conforms() { … }`.
-//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-//! let fixture = Fixture::new("job-1", "screen", applicant());
-//! let report = Conformance::new(Arc::new(OneApplicant), fixture).run().await;
+//! let fixture = ats.fixture(applicant, "screen");
+//! let report = Conformance::new(ats, fixture).run().await;
 //! report.assert_passed();
 //! # });
 //! ```
@@ -91,6 +46,7 @@
 //! For webhooks, give [`Fixture::deliveries`] a function that signs a delivery the
 //! way your vendor does; for label checks that look at the record itself, give
 //! [`Fixture::labels_of`].
+#![warn(missing_docs)]
 
 mod checks;
 mod fixture;
@@ -267,3 +223,8 @@ impl Conformance {
         Report::new(name, findings)
     }
 }
+
+/// The crate README's example, compiled as a doc test so it cannot drift.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -9,7 +9,7 @@
 //! vendor's, and the rest of this file stays as it is.
 //!
 //! The program
-//! 1. runs the testkit conformance suite against the sheet and prints the report;
+//! 1. runs the `ats-testkit` conformance suite against the sheet and prints the report;
 //! 2. wires the sheet and Willo (the sandbox, or `WILLO_API_KEY` with `INTERVIEW_KEY`)
 //!    into an engine, moves a candidate to the trigger stage, and shows the invite
 //!    and the results written back onto the row.

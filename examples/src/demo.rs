@@ -1,7 +1,8 @@
 //! A whole bridge wired to the [sandbox](ats_sandbox): the three simulated APIs,
 //! webhooks registered with each (SmartRecruiters' activation handshake included), the
 //! intake served over HTTP on 127.0.0.1, and the engine running. The quickstart, the
-//! end-to-end tests and the benchmarks run on it; so can your own tests.
+//! end-to-end tests and the benchmarks run on it (it moved here from `ats-bridge`, which
+//! only examples and tests used it from).
 //!
 //! ```
 //! use std::time::Duration;

@@ -1,5 +1,6 @@
 //! Shared by the runnable examples in `examples/`: where the vendor APIs are (from the
-//! environment, or the local sandbox when nothing is set) and which store to use.
+//! environment, or the local sandbox when nothing is set) and which store to use; the
+//! [`demo`] harness (a whole bridge on the sandbox) and the [benchmarks](mod@bench).
 //!
 //! | variable | meaning |
 //! |---|---|

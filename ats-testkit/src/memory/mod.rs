@@ -1,14 +1,4 @@
-//! [`MemoryAts`]: an ATS kept in memory, for tests of code that holds an
-//! `Arc<dyn Ats>` (an engine, an intake, your own service) and for the suite's own tests.
-//!
-//! It keeps what a real ATS keeps — jobs, stages, applications at a stage, candidates,
-//! labels — and behaves as the [`Ats`](ats_bridge::Ats) contract asks: it pages, signs
-//! and verifies its webhooks (HMAC-SHA256 of the body in [`SIGNATURE_HEADER`]), refuses
-//! what its capabilities leave out, answers `NotFound` for what it does not hold. Tests
-//! change it while it runs ([`MemoryAts::add_application`], [`MemoryAts::move_to`]),
-//! read what was written to it ([`MemoryAts::writes`], [`MemoryAts::labels_of`]), inject
-//! outages ([`MemoryAts::take_down`], [`MemoryAts::fail_write_backs`]) or make it break
-//! one promise of the contract on purpose ([`Misbehaviour`]).
+//! [`MemoryAts`]: an ATS kept in memory.
 
 mod ats;
 mod builder;
@@ -31,8 +21,24 @@ pub use webhooks::SIGNATURE_HEADER;
 use crate::Fixture;
 use faults::Outages;
 
-/// An ATS kept in memory; see the [module docs](self). Build one with
-/// [`MemoryAts::builder`]; every method takes `&self`, so share it in an `Arc`.
+/// An ATS kept in memory, for tests of code that holds an `Arc<dyn Ats>` (an engine,
+/// an intake, your own service) and for the conformance suite's own tests.
+///
+/// It keeps what a real ATS keeps — jobs, stages, applications at a stage, candidates,
+/// labels — and behaves as the [`Ats`](ats_bridge::Ats) contract asks: it pages (the
+/// cursor is an offset), signs and verifies its webhooks (a JSON body
+/// `{"id", "application", "stage"}` with HMAC-SHA256 of it in [`SIGNATURE_HEADER`]),
+/// refuses what its capabilities leave out, answers `NotFound` for what it does not
+/// hold. Tests change it while it runs ([`MemoryAts::add_application`],
+/// [`MemoryAts::move_to`]), read what was written to it ([`MemoryAts::writes`],
+/// [`MemoryAts::labels_of`], [`MemoryAts::created`]), inject outages
+/// ([`MemoryAts::take_down`], [`MemoryAts::fail_write_backs`],
+/// [`MemoryAts::delay_write_backs`]) or make it break one promise of the contract on
+/// purpose ([`Misbehaviour`]).
+///
+/// Build one with [`MemoryAts::builder`]; every method takes `&self`, so share it in
+/// an `Arc`. [`MemoryAts::delivery`] makes a signed webhook for it and
+/// [`MemoryAts::fixture`] a conformance [`Fixture`].
 pub struct MemoryAts {
     name: AtsName,
     capabilities: Capabilities,
