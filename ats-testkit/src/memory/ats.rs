@@ -94,20 +94,19 @@ impl Ats for MemoryAts {
             let state = self.state();
             let record = state.applications.get(moved.application);
             let record = record.ok_or_else(|| self.not_found(moved.application))?;
+            let own = record.application.candidate.as_str();
             // The record is at hand: its person goes with the event, as an invite needs it.
             let person = if self.misbehaves(Misbehaviour::HandsOnWrongDetails) {
-                let other = state
+                state
                     .candidates
                     .keys()
-                    .find(|c| **c != record.application.candidate.as_str());
-                other.unwrap_or(&String::new()).clone()
+                    .map(String::as_str)
+                    .find(|c| *c != own)
             } else {
-                record.application.candidate.to_string()
+                Some(own)
             };
-            (
-                record.application.clone(),
-                state.candidates.get(&person).cloned(),
-            )
+            let details = person.and_then(|p| state.candidates.get(p).cloned());
+            (record.application.clone(), details)
         };
         if self.misbehaves(Misbehaviour::RenamesInWebhooks) {
             application.application = format!("{}-by-webhook", moved.application).into();
