@@ -4,3 +4,4 @@
 //! again, so one per crate keeps CI's link time and disk use down.
 
 mod conformance;
+mod memory_ats;
