@@ -37,10 +37,13 @@
 //!   `sqlite`, the embedded default) or in PostgreSQL (feature `postgres`, for
 //!   several replicas);
 //! - [`note`]: the one results-note renderer the adapters share;
-//! - [`registration`]: registering the intake's URLs with each vendor;
-//! - `sandbox` and `demo` (feature `sandbox`): local simulators of the three APIs
-//!   and a whole bridge wired to them, for examples, tests and benchmarks;
-//! - `testkit` (feature `testkit`): the conformance suite for your own [`Ats`].
+//! - [`registration`]: registering the intake's URLs with each vendor.
+//!
+//! Two crates of the family sit beside it, for tests:
+//! [`ats-sandbox`](https://docs.rs/ats-sandbox) (local simulators of the three APIs,
+//! real HTTP on 127.0.0.1) and [`ats-testkit`](https://docs.rs/ats-testkit) (the
+//! conformance suite for your own [`Ats`], and an in-memory `Ats`). The `examples`
+//! package wires a whole bridge to the sandbox (its `demo` module).
 //!
 //! # A bridge from rules and a store
 //!
@@ -105,14 +108,13 @@
 //! [`AtsWebhooks::resolve`] turns the stored delivery into events later, possibly in
 //! another process. Willo's deliveries take the same path through [`WilloSource`].
 //! Keep names, emails and phone numbers out of errors and logs:
-//! [`model::CandidateDetails`] already hides them from `Debug`. The `testkit` feature has a conformance suite to run against your
-//! implementation.
+//! [`model::CandidateDetails`] already hides them from `Debug`. The
+//! [`ats-testkit`](https://docs.rs/ats-testkit) crate has a conformance suite to run
+//! against your implementation.
 #![warn(missing_docs)]
 
 mod ats;
 pub mod bridge;
-#[cfg(feature = "sandbox")]
-pub mod demo;
 pub mod engine;
 pub mod intake;
 #[cfg(feature = "lever")]
@@ -121,13 +123,9 @@ pub mod model;
 pub mod note;
 pub mod registration;
 pub mod rules;
-#[cfg(feature = "sandbox")]
-pub mod sandbox;
 #[cfg(feature = "smartrecruiters")]
 pub mod smartrecruiters;
 pub mod store;
-#[cfg(feature = "testkit")]
-pub mod testkit;
 pub mod webhook;
 
 pub use ats::{Ats, AtsError, AtsResult};

@@ -9,7 +9,7 @@
 //! vendor's, and the rest of this file stays as it is.
 //!
 //! The program
-//! 1. runs the testkit conformance suite against the sheet and prints the report;
+//! 1. runs the `ats-testkit` conformance suite against the sheet and prints the report;
 //! 2. wires the sheet and Willo (the sandbox, or `WILLO_API_KEY` with `INTERVIEW_KEY`)
 //!    into an engine, moves a candidate to the trigger stage, and shows the invite
 //!    and the results written back onto the row.
@@ -32,12 +32,12 @@ use ats_bridge::model::{
 };
 use ats_bridge::note::render_note;
 use ats_bridge::rules::{JobSelector, Rules};
-use ats_bridge::sandbox::SandboxConfig;
-use ats_bridge::testkit::{Conformance, Delivery, Fixture, Report};
 use ats_bridge::{
     Ats, AtsError, AtsResult, AtsWebhooks, StoredDelivery, VerifiedDelivery, WebhookRejection,
     WebhookRequest, WebhookSource,
 };
+use ats_sandbox::SandboxConfig;
+use ats_testkit::{Conformance, Delivery, Fixture, Report};
 use client_core::header::{HeaderMap, HeaderValue};
 use client_core::webhook::{constant_time_eq, hmac_sha256_hex};
 use client_core::{ExposeSecret, SecretString};

@@ -18,9 +18,9 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ats_bridge::demo::{Demo, DemoOptions, Moved};
-use ats_bridge::sandbox::{Sandbox, SandboxConfig, Vendor};
 use ats_bridge::store::SqliteStore;
+use ats_sandbox::{Sandbox, SandboxConfig, Vendor};
+use examples::demo::{Demo, DemoOptions, Moved};
 
 /// Candidates moved in each ATS.
 const PER_ATS: usize = 3;

@@ -22,9 +22,9 @@ use std::time::{Duration, Instant};
 use ats_bridge::Ats;
 use ats_bridge::engine::{Action, Engine, EngineConfig, ParticipantChecks};
 use ats_bridge::model::{ApplicationRef, InterviewKey};
-use ats_bridge::sandbox::SandboxConfig;
 use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig};
 use ats_bridge::store::RowState;
+use ats_sandbox::SandboxConfig;
 use examples::{Connections, env, open_store};
 
 /// How long the program follows the candidate before leaving the rest to a running

@@ -20,12 +20,12 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use ats_bridge::demo::{LEVER_TRIGGER, SMARTRECRUITERS_TRIGGER};
 use ats_bridge::lever::{LeverAts, LeverAtsConfig};
 use ats_bridge::rules::{JobSelector, Rules};
-use ats_bridge::sandbox::{Sandbox, SandboxConfig};
 use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig, stage_id};
 use ats_bridge::{Ats, Bridge, WilloAccount};
+use ats_sandbox::{Sandbox, SandboxConfig};
+use examples::demo::{LEVER_TRIGGER, SMARTRECRUITERS_TRIGGER};
 use examples::health::health_router;
 use examples::server_config::{ServerConfig, SmartRecruitersSettings};
 use examples::webhooks::{WebhookSecrets, register};

@@ -16,8 +16,8 @@ use std::io::Write;
 
 use ats_bridge::Ats;
 use ats_bridge::lever::{LeverAts, LeverAtsConfig};
-use ats_bridge::sandbox::SandboxConfig;
 use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig};
+use ats_sandbox::SandboxConfig;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;

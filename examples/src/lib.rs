@@ -1,5 +1,6 @@
 //! Shared by the runnable examples in `examples/`: where the vendor APIs are (from the
-//! environment, or the local sandbox when nothing is set) and which store to use.
+//! environment, or the local sandbox when nothing is set) and which store to use; the
+//! [`demo`] harness (a whole bridge on the sandbox) and the [benchmarks](mod@bench).
 //!
 //! | variable | meaning |
 //! |---|---|
@@ -13,6 +14,7 @@
 //! | `DATABASE_URL` | `postgres://…` for PostgreSQL, else a SQLite file path |
 
 pub mod bench;
+pub mod demo;
 pub mod health;
 pub mod server_config;
 pub mod webhooks;
@@ -21,8 +23,8 @@ use std::error::Error;
 use std::path::Path;
 use std::sync::Arc;
 
-use ats_bridge::sandbox::{Sandbox, SandboxConfig};
 use ats_bridge::store::{PostgresStore, SqliteStore, Store};
+use ats_sandbox::{Sandbox, SandboxConfig};
 use client_core::SecretString;
 use lever_client::LeverClient;
 use smartrecruiters_client::SmartRecruitersClient;

@@ -15,22 +15,15 @@ use ats_bridge::rules::{JobSelector, Rules};
 use ats_bridge::store::{Inbox, Lease, MemoryStore, RowState};
 use ats_bridge::{Bridge, WilloAccount, WilloSource};
 use client_core::SecretString;
-use client_core::header::{HeaderMap, HeaderValue};
 use lever_client::LeverClient;
 use support::fake_willo::{invites, willo};
-use support::tiny_ats::TinyAts;
+use support::tiny_ats::{app, tiny};
 use tokio::sync::watch;
 
 const INTERVIEW: &str = "1e2048a686804049b128f1357c559cbf";
 
 fn rules() -> Rules {
     Rules::new().trigger("tiny", JobSelector::Any, ["screen"], INTERVIEW)
-}
-
-fn tiny_delivery() -> HeaderMap {
-    let mut headers = HeaderMap::new();
-    headers.insert("x-tiny", HeaderValue::from_static("signed"));
-    headers
 }
 
 #[tokio::test]
@@ -42,8 +35,10 @@ async fn a_delivery_the_intake_stores_is_acted_on_by_the_running_engine_at_once(
     let mut config = EngineConfig::default();
     config.tick = Duration::from_secs(3600);
     config.reconcile_interval = None;
+    let ats = Arc::new(tiny());
+    ats.move_to("app-7", "screen");
     let bridge = Bridge::builder(willo, store.clone())
-        .ats(Arc::new(TinyAts::default()))
+        .ats(ats.clone())
         .rules(rules())
         .config(config)
         .build()
@@ -64,10 +59,14 @@ async fn a_delivery_the_intake_stores_is_acted_on_by_the_running_engine_at_once(
 
     // Let the engine take its first (empty) look at the inbox and wait.
     tokio::time::sleep(Duration::from_millis(50)).await;
-    let headers = tiny_delivery();
+    let delivery = ats.delivery(&app(7, "job-open"), &"screen".into());
     let response = bridge
         .intake()
-        .handle(&IntakeRequest::new("tiny", &headers, b"7"))
+        .handle(&IntakeRequest::new(
+            "tiny",
+            &delivery.headers,
+            &delivery.body,
+        ))
         .await;
     assert!(matches!(response.outcome, IntakeOutcome::Stored { .. }));
     tokio::time::timeout(Duration::from_secs(5), async {
@@ -99,7 +98,7 @@ async fn the_intake_receives_the_connections_and_willo_once_it_has_a_token() {
         WilloAccount::new(client.clone()),
         Arc::new(MemoryStore::new()),
     )
-    .ats(Arc::new(TinyAts::default()))
+    .ats(Arc::new(tiny()))
     .build()
     .unwrap();
     assert!(without_token.intake().receives("tiny"));

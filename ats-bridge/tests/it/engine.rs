@@ -7,7 +7,7 @@ use crate::support;
 use crate::support::claims::lease;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
 use ats_bridge::engine::{
@@ -20,10 +20,11 @@ use ats_bridge::store::{
     Store,
 };
 use ats_bridge::{StoredDelivery, VerifiedDelivery, WilloSource};
+use ats_testkit::MemoryAts;
 use serde_json::json;
 use support::clock::TestClock;
 use support::fake_willo::{FakeWillo, invites, requests, willo};
-use support::tiny_ats::{TinyAts, app};
+use support::tiny_ats::{app, candidate, labels_added, moved_to_screen, notes, tiny};
 use willo_client::webhooks::{WebhookDelivery, WebhookEvent};
 use wiremock::MockServer;
 
@@ -32,7 +33,7 @@ const SCREENING: &str = "5c3b0a1e9d8f4e2a8b7c6d5e4f3a2b1c";
 
 struct Setup {
     engine: Engine,
-    ats: Arc<TinyAts>,
+    ats: Arc<MemoryAts>,
     store: Arc<MemoryStore>,
     willo_server: MockServer,
     willo: FakeWillo,
@@ -55,7 +56,7 @@ fn test_config() -> EngineConfig {
 
 async fn setup_with(rules: Rules, config: EngineConfig) -> Setup {
     let (willo_server, willo, client) = willo().await;
-    let ats = Arc::new(TinyAts::default());
+    let ats = Arc::new(tiny());
     let store = Arc::new(MemoryStore::new());
     let clock = Arc::new(TestClock(AtomicU64::new(1_700_000_000_000)));
     let engine = Engine::builder(client, store.clone())
@@ -140,7 +141,12 @@ impl Running {
 #[tokio::test]
 async fn the_reconciler_invites_what_webhooks_missed_resuming_from_its_cursor() {
     let s = setup().await;
-    s.ats.listing.store(true, Ordering::SeqCst);
+    // Five applications at the trigger stage on each job.
+    for n in 1..=5 {
+        assert!(s.ats.move_to(&format!("app-{n}"), "screen"));
+        s.ats
+            .add_application(app(100 + n, "job-closed"), "screen", candidate(100 + n));
+    }
     // Two pages per pass, two applications per page: 4 of the open job's 5.
     let first = s.engine.reconcile().await.unwrap();
     assert_eq!((first.applications_seen, first.invited), (4, 4));
@@ -212,7 +218,7 @@ async fn a_quiet_participant_is_checked_a_bounded_number_of_times_and_the_webhoo
         matches!(&action, Action::WroteBack { outcome, .. } if outcome == "completed"),
         "{action:?}"
     );
-    assert_eq!(s.ats.notes(), 1);
+    assert_eq!(notes(&s.ats), 1);
 }
 
 #[tokio::test]
@@ -224,7 +230,7 @@ async fn a_participant_found_answered_by_a_check_is_written_back() {
     let report = s.engine.reconcile().await.unwrap();
     assert_eq!((report.participants_checked, report.written_back), (1, 1));
     assert_eq!(
-        s.ats.labels_added(),
+        labels_added(&s.ats),
         vec!["Willo:Invited", "Willo:To Review"]
     );
 }
@@ -316,13 +322,13 @@ async fn a_completed_screening_interview_creates_the_candidate_once_with_the_res
         .await
         .unwrap();
     assert!(matches!(action, Action::Screened { .. }), "{action:?}");
-    let created = s.ats.created.lock().unwrap().clone();
-    assert_eq!(created, vec![app(500, "job-open")]);
-    let written = s.ats.written.lock().unwrap().clone();
+    let created = s.ats.created();
+    assert_eq!(created.len(), 1);
+    assert_eq!(created[0].job.as_str(), "job-open");
+    let written = s.ats.writes();
     assert_eq!(written.len(), 1);
     assert_eq!(
-        written[0].0,
-        app(500, "job-open"),
+        written[0].0, created[0],
         "results go onto the new candidate"
     );
     assert!(written[0].1.outcome.is_some());
@@ -333,7 +339,7 @@ async fn a_completed_screening_interview_creates_the_candidate_once_with_the_res
         .await
         .unwrap();
     assert!(matches!(again, Action::AlreadyDone { .. }), "{again:?}");
-    assert_eq!(s.ats.created.lock().unwrap().len(), 1);
+    assert_eq!(s.ats.created().len(), 1);
 }
 
 #[tokio::test]
@@ -354,7 +360,7 @@ async fn a_failed_write_back_is_retried_later_and_given_up_with_a_reason() {
     let s = setup().await;
     let participant = invite(&s, 4).await;
     s.willo.answer(&participant);
-    s.ats.failing_writes.store(1, Ordering::SeqCst);
+    s.ats.fail_write_backs(1);
     let action = s
         .engine
         .handle_willo_delivery(&new_response(&participant))
@@ -368,12 +374,12 @@ async fn a_failed_write_back_is_retried_later_and_given_up_with_a_reason() {
     );
     s.clock.advance(Duration::from_secs(13));
     s.engine.retry_due().await.unwrap();
-    assert_eq!(s.ats.notes(), 1);
+    assert_eq!(notes(&s.ats), 1);
 
     // Out of attempts: failed with the reason, then re-driven by an operator.
     let participant = invite(&s, 5).await;
     s.willo.answer(&participant);
-    s.ats.failing_writes.store(3, Ordering::SeqCst);
+    s.ats.fail_write_backs(3);
     s.engine
         .handle_willo_delivery(&new_response(&participant))
         .await
@@ -395,7 +401,7 @@ async fn a_failed_write_back_is_retried_later_and_given_up_with_a_reason() {
     );
     s.engine.redrive(&failed.key).await.unwrap();
     s.engine.retry_due().await.unwrap();
-    assert_eq!(s.ats.notes(), 2);
+    assert_eq!(notes(&s.ats), 2);
     assert_eq!(
         s.engine.status().await.unwrap().by_state[&RowState::Synced],
         2
@@ -407,12 +413,16 @@ async fn inbox_deliveries_are_acted_on_and_outages_retried() {
     let s = setup().await;
     let store: &dyn Store = s.store.as_ref();
     let now = 1_700_000_000_000;
+    let six = moved_to_screen(&s.ats, 6);
     store
-        .inbox_insert(&NewDelivery::new("tiny", "6", b"6"), now)
+        .inbox_insert(&NewDelivery::new("tiny", "6", &six), now)
         .await
         .unwrap();
+    // Application 9's ATS is down: resolving its delivery fails like an outage.
+    s.ats.take_down("app-9");
+    let down = moved_to_screen(&s.ats, 9);
     store
-        .inbox_insert(&NewDelivery::new("tiny", "down", b"down"), now)
+        .inbox_insert(&NewDelivery::new("tiny", "down", &down), now)
         .await
         .unwrap();
     assert_eq!(s.engine.process_inbox().await.unwrap(), 2);
@@ -435,7 +445,7 @@ async fn inbox_deliveries_are_acted_on_and_outages_retried() {
         .await
         .unwrap();
     s.engine.process_inbox().await.unwrap();
-    assert_eq!(s.ats.notes(), 1);
+    assert_eq!(notes(&s.ats), 1);
 }
 
 #[tokio::test]
@@ -445,7 +455,10 @@ async fn run_acts_on_a_signalled_delivery_and_stops_when_told() {
     let s = setup_with(rules(), config).await;
     let running = Running::start(&s.engine);
     s.store
-        .inbox_insert(&NewDelivery::new("tiny", "8", b"8"), 0)
+        .inbox_insert(
+            &NewDelivery::new("tiny", "8", &moved_to_screen(&s.ats, 8)),
+            0,
+        )
         .await
         .unwrap();
     s.engine.inbox_signal().notify_one();
@@ -468,7 +481,10 @@ async fn run_works_through_more_deliveries_than_it_has_slots() {
     for n in 1..=9 {
         let id = n.to_string();
         s.store
-            .inbox_insert(&NewDelivery::new("tiny", &id, id.as_bytes()), 0)
+            .inbox_insert(
+                &NewDelivery::new("tiny", &id, &moved_to_screen(&s.ats, n)),
+                0,
+            )
             .await
             .unwrap();
     }
@@ -495,11 +511,17 @@ async fn processed_deliveries_are_deleted_after_their_retention() {
     config.inbox_retention = Some(Duration::from_secs(3600));
     let s = setup_with(rules(), config).await;
     s.store
-        .inbox_insert(&NewDelivery::new("tiny", "5", b"5"), 0)
+        .inbox_insert(
+            &NewDelivery::new("tiny", "5", &moved_to_screen(&s.ats, 5)),
+            0,
+        )
         .await
         .unwrap();
     s.store
-        .inbox_insert(&NewDelivery::new("tiny", "6", b"6"), 0)
+        .inbox_insert(
+            &NewDelivery::new("tiny", "6", &moved_to_screen(&s.ats, 6)),
+            0,
+        )
         .await
         .unwrap();
     assert_eq!(s.engine.process_inbox().await.unwrap(), 2);
@@ -513,7 +535,10 @@ async fn processed_deliveries_are_deleted_after_their_retention() {
     // A late repeat of a pruned delivery is stored again but does not act twice.
     assert!(
         s.store
-            .inbox_insert(&NewDelivery::new("tiny", "5", b"5"), 0)
+            .inbox_insert(
+                &NewDelivery::new("tiny", "5", &moved_to_screen(&s.ats, 5)),
+                0
+            )
             .await
             .unwrap()
     );
@@ -524,7 +549,10 @@ async fn processed_deliveries_are_deleted_after_their_retention() {
     keep.inbox_retention = None;
     let s = setup_with(rules(), keep).await;
     s.store
-        .inbox_insert(&NewDelivery::new("tiny", "7", b"7"), 0)
+        .inbox_insert(
+            &NewDelivery::new("tiny", "7", &moved_to_screen(&s.ats, 7)),
+            0,
+        )
         .await
         .unwrap();
     s.engine.process_inbox().await.unwrap();
@@ -537,7 +565,7 @@ async fn rules_must_name_connected_systems_that_can_do_what_they_ask() {
     let (_server, _fake, client) = willo().await;
     let store = Arc::new(MemoryStore::new());
     let unconnected = Engine::builder(client.clone(), store.clone())
-        .ats(Arc::new(TinyAts::default()))
+        .ats(Arc::new(tiny()))
         .rules(Rules::new().trigger("lever", JobSelector::Any, ["s"], INTERVIEW))
         .build();
     assert!(
@@ -545,8 +573,8 @@ async fn rules_must_name_connected_systems_that_can_do_what_they_ask() {
         "{unconnected:?}"
     );
     let twice = Engine::builder(client, store)
-        .ats(Arc::new(TinyAts::default()))
-        .ats(Arc::new(TinyAts::default()))
+        .ats(Arc::new(tiny()))
+        .ats(Arc::new(tiny()))
         .build();
     assert!(matches!(twice, Err(EngineError::Config(_))));
 }
@@ -559,7 +587,7 @@ async fn a_step_outlasting_its_lease_is_rescheduled_not_left_to_race() {
     let participant = invite(&s, 9).await;
     s.willo.answer(&participant);
     // Writing back takes longer than the 80 ms a step may use of its lease.
-    s.ats.write_delay_ms.store(300, Ordering::SeqCst);
+    s.ats.delay_write_backs(Duration::from_millis(300));
     let action = s
         .engine
         .handle_willo_delivery(&new_response(&participant))
@@ -570,14 +598,14 @@ async fn a_step_outlasting_its_lease_is_rescheduled_not_left_to_race() {
         "{action:?}"
     );
     assert_eq!(
-        s.ats.notes(),
+        notes(&s.ats),
         0,
         "the slow write was stopped before it landed"
     );
-    s.ats.write_delay_ms.store(0, Ordering::SeqCst);
+    s.ats.delay_write_backs(Duration::ZERO);
     s.clock.advance(Duration::from_secs(13));
     s.engine.retry_due().await.unwrap();
-    assert_eq!(s.ats.notes(), 1);
+    assert_eq!(notes(&s.ats), 1);
 }
 
 #[tokio::test]
@@ -590,6 +618,8 @@ async fn one_person_applying_twice_gets_the_results_on_both_applications() {
         application: "app-1-porter".into(),
         ..app(1, "job-closed")
     };
+    s.ats
+        .add_application(second.clone(), "screen", candidate(1));
     let action = s
         .engine
         .send_interview(&"tiny".into(), &second, &INTERVIEW.into())
@@ -606,7 +636,7 @@ async fn one_person_applying_twice_gets_the_results_on_both_applications() {
         .handle_willo_delivery(&new_response(&participant))
         .await
         .unwrap();
-    let written = s.ats.written.lock().unwrap().clone();
+    let written = s.ats.writes();
     let with_notes: Vec<_> = written
         .iter()
         .filter(|(_, write)| write.outcome.is_some())
@@ -627,6 +657,8 @@ async fn one_persons_two_applications_arriving_together_get_one_invite() {
         application: "app-1-porter".into(),
         ..app(1, "job-open")
     };
+    s.ats
+        .add_application(second.clone(), "screen", candidate(1));
     let second_moved = AtsEvent::StageChanged {
         application: second.clone(),
         stage: "screen".into(),

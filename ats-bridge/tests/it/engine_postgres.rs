@@ -17,7 +17,7 @@ use ats_bridge::store::{RowState, Store};
 use futures::StreamExt as _;
 use support::fake_willo::{invites, willo};
 use support::postgres::TestSchema;
-use support::tiny_ats::{TinyAts, app};
+use support::tiny_ats::{app, candidate, labels_added, tiny};
 
 const EVENTS: u32 = 200;
 
@@ -27,7 +27,10 @@ async fn two_engines_racing_on_the_same_200_events_send_exactly_200_invites() {
         return;
     };
     let (willo_server, _fake, client) = willo().await;
-    let ats = Arc::new(TinyAts::default());
+    let ats = Arc::new(tiny());
+    for n in 1..=EVENTS {
+        ats.add_application(app(n, "job-open"), "new", candidate(n));
+    }
     let rules = Rules::new().trigger(
         "tiny",
         JobSelector::Any,
@@ -89,7 +92,7 @@ async fn two_engines_racing_on_the_same_200_events_send_exactly_200_invites() {
         Some(&u64::from(EVENTS))
     );
     assert_eq!(
-        ats.labels_added().len(),
+        labels_added(&ats).len(),
         EVENTS as usize,
         "one invited label each"
     );

@@ -1,6 +1,6 @@
 //! The conformance suite against `LeverAts` over a mock Lever: the adapter passes,
 //! given forgeries of what Lever actually signs.
-#![cfg(all(feature = "testkit", feature = "lever"))]
+#![cfg(feature = "lever")]
 
 use crate::support;
 
@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use ats_bridge::lever::{LeverAts, LeverAtsConfig};
 use ats_bridge::model::{ApplicationRef, StageId};
-use ats_bridge::testkit::{Check, Conformance, Delivery, Fixture, Outcome, Report, Tampering};
+use ats_testkit::{Check, Conformance, Delivery, Fixture, Outcome, Report, Tampering};
 use client_core::header::HeaderMap;
 use client_core::{RetryPolicy, SecretString};
 use lever_client::webhooks::{Event, EventData, signed_delivery};
@@ -236,9 +236,8 @@ async fn lever_leaves_the_body_data_unsigned_so_default_forgeries_get_through() 
 
 /// The same suite against the sandbox's stateful Lever: real HTTP, seeded data, tags
 /// and stage moves kept by the simulator.
-#[cfg(feature = "sandbox")]
 mod on_the_sandbox {
-    use ats_bridge::sandbox::{Sandbox, SandboxConfig, Seed};
+    use ats_sandbox::{Sandbox, SandboxConfig, Seed};
 
     use super::*;
 

@@ -1,5 +1,5 @@
 //! The conformance suite against `SmartRecruitersAts` over a mock SmartRecruiters.
-#![cfg(all(feature = "testkit", feature = "smartrecruiters"))]
+#![cfg(feature = "smartrecruiters")]
 
 use crate::support;
 
@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use ats_bridge::model::{ApplicationRef, StageId};
 use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig};
-use ats_bridge::testkit::{Check, Conformance, Delivery, Fixture, Report};
+use ats_testkit::{Check, Conformance, Delivery, Fixture, Report};
 use serde_json::{Value, json};
 use smartrecruiters_client::webhooks::TestDelivery;
 use smartrecruiters_client::{RetryPolicy, SecretString};
@@ -185,11 +185,10 @@ async fn the_smartrecruiters_adapter_conforms() {
 
 /// The same suite against the sandbox's stateful SmartRecruiters: real HTTP, seeded
 /// data, tags and status changes kept by the simulator.
-#[cfg(feature = "sandbox")]
 mod on_the_sandbox {
     use ats_bridge::model::CandidateDetails;
-    use ats_bridge::sandbox::{Sandbox, SandboxConfig, Seed};
     use ats_bridge::smartrecruiters::stage_id;
+    use ats_sandbox::{Sandbox, SandboxConfig, Seed};
 
     use super::*;
 

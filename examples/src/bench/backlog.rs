@@ -7,9 +7,9 @@
 
 use std::time::{Duration, Instant};
 
-use ats_bridge::demo::{Demo, DemoError, DemoOptions, LEVER_TRIGGER, SMARTRECRUITERS_TRIGGER};
-use ats_bridge::sandbox::{Faults, RequestStats, SandboxConfig, Seed, Vendor};
+use crate::demo::{Demo, DemoError, DemoOptions, LEVER_TRIGGER, SMARTRECRUITERS_TRIGGER};
 use ats_bridge::store::{RowState, StatusReport};
+use ats_sandbox::{Faults, RequestStats, SandboxConfig, Seed, Vendor};
 
 use super::Row;
 

@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use ats_bridge::sandbox::{Sandbox, SandboxConfig, Seed, lever};
+use ats_sandbox::{Sandbox, SandboxConfig, Seed, lever};
 use futures::StreamExt as _;
 use lever_client::opportunities::{Opportunity, OpportunityFilter};
 use lever_client::{LeverClient, ListPage};

@@ -6,7 +6,7 @@
 use std::io::Write as _;
 use std::process::Command;
 
-use ats_bridge::sandbox::{Sandbox, SandboxConfig, Seed, lever};
+use ats_sandbox::{Sandbox, SandboxConfig, Seed, lever};
 use client_core::RateLimits;
 use futures::TryStreamExt as _;
 use lever_client::LeverClient;

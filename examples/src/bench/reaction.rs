@@ -7,9 +7,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ats_bridge::demo::{Demo, DemoOptions, LEVER_TRIGGER, SMARTRECRUITERS_TRIGGER};
-use ats_bridge::sandbox::{Sandbox, SandboxConfig, Seed, Vendor};
+use crate::demo::{Demo, DemoOptions, LEVER_TRIGGER, SMARTRECRUITERS_TRIGGER};
 use ats_bridge::store::SqliteStore;
+use ats_sandbox::{Sandbox, SandboxConfig, Seed, Vendor};
 
 use super::{Row, ms, percentile};
 

@@ -11,9 +11,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use ats_bridge::demo::{Demo, DemoOptions};
-use ats_bridge::sandbox::{SandboxConfig, Seed, Vendor};
+use crate::demo::{Demo, DemoOptions};
 use ats_bridge::store::{PostgresOptions, PostgresStore, RowState, Store};
+use ats_sandbox::{SandboxConfig, Seed, Vendor};
 
 use super::Row;
 use super::backlog::BACKLOG;

@@ -4,6 +4,8 @@
 //! again, so one per crate keeps CI's link time and disk use down.
 
 mod custom_ats;
+mod e2e;
+mod faults;
 mod ledger;
 mod pre_application;
 mod quickstart;

@@ -6,7 +6,7 @@
 mod example;
 
 use ats_bridge::engine::Action;
-use ats_bridge::sandbox::SandboxConfig;
+use ats_sandbox::SandboxConfig;
 use examples::Connections;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,11 +8,11 @@ mod example;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use ats_bridge::demo::SMARTRECRUITERS_TRIGGER;
-use ats_bridge::sandbox::{Sandbox, SandboxConfig};
+use ats_sandbox::{Sandbox, SandboxConfig};
 use client_core::ExposeSecret;
 use client_core::{HttpClient, StatusCode};
 use examples::Connections;
+use examples::demo::SMARTRECRUITERS_TRIGGER;
 use examples::health::Health;
 use examples::server_config::{ConfigError, ServerConfig};
 use examples::webhooks::WebhookSecrets;

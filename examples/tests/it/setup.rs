@@ -5,9 +5,9 @@
 #[allow(dead_code)]
 mod example;
 
-use ats_bridge::demo::LEVER_TRIGGER;
-use ats_bridge::sandbox::SandboxConfig;
+use ats_sandbox::SandboxConfig;
 use examples::Connections;
+use examples::demo::LEVER_TRIGGER;
 use futures::TryStreamExt;
 use willo_client::ListParams;
 
@@ -91,7 +91,7 @@ async fn lists_jobs_stages_and_interviews_then_registers_active_webhooks() {
 
 #[tokio::test]
 async fn without_the_sandbox_public_url_is_required() {
-    let sandbox = ats_bridge::sandbox::Sandbox::start(SandboxConfig::new())
+    let sandbox = ats_sandbox::Sandbox::start(SandboxConfig::new())
         .await
         .unwrap();
     let connections = Connections {

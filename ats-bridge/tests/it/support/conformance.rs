@@ -1,6 +1,6 @@
 //! Reading the testkit's conformance reports.
 
-use ats_bridge::testkit::{Check, Outcome, Report};
+use ats_testkit::{Check, Outcome, Report};
 
 /// The checks the suite skipped, in order.
 pub fn skipped(report: &Report) -> Vec<Check> {

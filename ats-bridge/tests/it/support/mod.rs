@@ -3,7 +3,6 @@
 
 pub mod claims;
 pub mod clock;
-#[cfg(feature = "testkit")]
 pub mod conformance;
 pub mod engine_setup;
 pub mod fake_willo;
