@@ -70,7 +70,7 @@
 //!     LeverAtsConfig::new("user-id-notes-are-written-as")
 //!         .signature_token(SecretString::from("lever-webhook-signature-token")),
 //! ));
-//! let willo = WilloClient::builder(SecretString::from("willo-key")).build()?;
+//! let willo = WilloClient::builder().api_key(SecretString::from("willo-key")).build()?;
 //!
 //! let engine = Engine::builder(willo, store.clone())
 //!     .ats(lever.clone())

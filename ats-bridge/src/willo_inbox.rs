@@ -8,7 +8,7 @@
 
 use client_core::webhook::sha256_hex;
 use serde::{Deserialize, Serialize};
-use willo_client::webhooks::{DeliveryError, WebhookDelivery, WebhookEvent};
+use willo_client::webhooks::{Delivery, VerifyError, WebhookEvent};
 
 use crate::VerifiedDelivery;
 
@@ -44,14 +44,14 @@ pub enum StoredWilloError {
     NotStored(#[source] serde_json::Error),
     /// The body does not name a participant (or is not JSON).
     #[error(transparent)]
-    Delivery(#[from] DeliveryError),
+    Delivery(#[from] VerifyError),
 }
 
 /// Read back a payload made by [`willo_delivery_for_inbox`].
-pub fn willo_delivery_from_inbox(payload: &[u8]) -> Result<WebhookDelivery, StoredWilloError> {
+pub fn willo_delivery_from_inbox(payload: &[u8]) -> Result<Delivery, StoredWilloError> {
     let stored: Stored = serde_json::from_slice(payload).map_err(StoredWilloError::NotStored)?;
     let event = stored.event.as_deref().map(WebhookEvent::from);
-    Ok(WebhookDelivery::parse(stored.body.as_bytes(), event)?)
+    Ok(Delivery::parse(stored.body.as_bytes(), event)?)
 }
 
 #[cfg(test)]

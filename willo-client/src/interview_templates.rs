@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::client::WilloClient;
+use crate::ids::{CategoryKey, InterviewTemplateKey};
 use crate::interviews::{Interview, InterviewInput};
-use crate::keys::{CategoryKey, InterviewTemplateKey};
 use crate::lenient;
 use crate::pagination::{DrfPage, ListParams};
 use crate::resource::{Collection, get_call, list_calls};

@@ -11,9 +11,9 @@
 //! Willo does not document the content type of deliveries, so it is not checked; the
 //! body must be a JSON object instead (the only shape seen from Willo).
 
-use client_core::{ExposeSecret, SecretString};
+use client_core::SecretString;
 use willo_client::webhooks::{
-    DeliveryError, DeliveryUrl, WebhookDelivery, WebhookEvent, verify_url_token,
+    DeliveryUrl, VerifyError, WebhookEvent, WebhookRequest, WebhookVerifier,
 };
 
 use super::{IntakeRejection, IntakeRequest};
@@ -26,25 +26,31 @@ pub(super) fn admit(
     tokens: &[SecretString],
     request: &IntakeRequest<'_>,
 ) -> Result<VerifiedDelivery, IntakeRejection> {
-    let url = DeliveryUrl::from_query(request.query.unwrap_or_default());
-    let received = url.token.as_deref().unwrap_or_default();
-    // Every token is compared, so timing tells nothing about which one matched.
-    let matched = tokens.iter().fold(false, |matched, token| {
-        matched | verify_url_token(received, token.expose_secret())
-    });
-    if !matched {
+    let Some((first, others)) = tokens.split_first() else {
+        return Err(IntakeRejection::BadToken);
+    };
+    let verifier = others
+        .iter()
+        .fold(WebhookVerifier::new(first.clone()), |verifier, token| {
+            verifier.also_accept(token.clone())
+        });
+    let verified =
+        verifier.verify(&WebhookRequest::new(request.headers, request.body).query(request.query));
+    if let Err(VerifyError::MissingToken | VerifyError::BadToken) = verified {
         return Err(IntakeRejection::BadToken);
     }
+    // The path names the event too, and wins over the query's.
+    let url = DeliveryUrl::from_query(request.query.unwrap_or_default());
     let event = request.event.map(WebhookEvent::from).or(url.event);
     if let Some(event) = &event {
         if !WebhookEvent::ALL.contains(event) {
             return Err(IntakeRejection::unknown_event(event.as_str()));
         }
     }
-    match WebhookDelivery::parse(request.body, event.clone()) {
+    match verified {
         Ok(_) => Ok(willo_delivery_for_inbox(event.as_ref(), request.body)),
-        Err(DeliveryError::NotJson(_)) => Err(IntakeRejection::InvalidJson),
-        Err(DeliveryError::NoParticipantKey) => Err(IntakeRejection::Unmatched),
+        Err(VerifyError::NotJson(_)) => Err(IntakeRejection::InvalidJson),
+        Err(VerifyError::NoParticipantKey) => Err(IntakeRejection::Unmatched),
         // Not an object: the message names the shape only.
         Err(other) => Err(WebhookRejection::Malformed(other.to_string()).into()),
     }

@@ -390,7 +390,7 @@ impl Sandbox {
         &self.config
     }
 
-    /// What `WilloClient::builder(..).base_url(..)` takes
+    /// What `WilloClient::builder().api_key(..).base_url(..)` takes
     /// (`http://127.0.0.1:port/api/integrations/v2`).
     pub fn willo_base_url(&self) -> &str {
         &self.willo_base_url
@@ -403,9 +403,10 @@ impl Sandbox {
 
     /// A Willo client for the sandbox, paced to its configured rate limit.
     pub fn willo_client(&self) -> Result<WilloClient, SandboxError> {
-        Ok(WilloClient::builder(self.willo_api_key())
+        Ok(WilloClient::builder()
+            .api_key(SecretString::from(self.willo_api_key()))
             .base_url(self.willo_base_url.clone())
-            .rate_limits(self.config.willo_faults.client_rate_limits())
+            .limits(self.config.willo_faults.client_rate_limits())
             .build()?)
     }
 
@@ -441,7 +442,7 @@ impl Sandbox {
         Ok(SmartRecruitersClient::builder()
             .base_url(self.smartrecruiters_base_url.clone())
             .api_key(self.smartrecruiters_api_key())
-            .rate_limits(limits)
+            .limits(limits)
             .build()?)
     }
 
@@ -465,7 +466,7 @@ impl Sandbox {
         Ok(LeverClient::builder()
             .base_url(self.lever_base_url.clone())
             .api_key(self.lever_api_key())
-            .rate_limits(self.config.lever_faults.client_rate_limits())
+            .limits(self.config.lever_faults.client_rate_limits())
             .build()?)
     }
 

@@ -30,7 +30,8 @@ use support::willo_mock::{
     INTERVIEW, Invitee, PARTICIPANT, PHONE, inbox_willo_delivery, participant, willo,
     willo_delivery, willo_invite, willo_lookup, willo_results, willo_results_unavailable,
 };
-use willo_client::{ParticipantKey, SecretString, WebhookDelivery, WebhookEvent};
+use willo_client::webhooks::Delivery;
+use willo_client::{ParticipantKey, SecretString, WebhookEvent};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
 
@@ -1036,7 +1037,7 @@ async fn a_screening_interview_creates_the_candidate_once_with_the_results() {
         .await;
 
     let body = serde_json::to_vec(&json!({"participant": {"key": SCREENED}})).unwrap();
-    let delivery = WebhookDelivery::parse(&body, Some(WebhookEvent::NewResponse)).unwrap();
+    let delivery = Delivery::parse(&body, Some(WebhookEvent::NewResponse)).unwrap();
     let action = w.engine.handle_willo_delivery(&delivery).await.unwrap();
     let screening_key = LedgerKey::new(
         sr_name(),
@@ -1069,7 +1070,7 @@ async fn a_participant_of_another_interview_is_not_screened() {
         .mount(&w.willo)
         .await;
     let body = serde_json::to_vec(&json!({"participant_key": SCREENED})).unwrap();
-    let delivery = WebhookDelivery::parse(&body, Some(WebhookEvent::NewResponse)).unwrap();
+    let delivery = Delivery::parse(&body, Some(WebhookEvent::NewResponse)).unwrap();
     let action = w.engine.handle_willo_delivery(&delivery).await.unwrap();
     assert_eq!(action, Action::Ignored(Ignored::UnknownParticipant));
     assert!(w.sr.received_requests().await.unwrap().is_empty());

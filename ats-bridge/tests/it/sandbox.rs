@@ -25,7 +25,7 @@ use smartrecruiters_client::{
     ApplicationStatus, CandidateFilter, EventName, JobFilter, NewSubscription,
 };
 use tokio::sync::mpsc;
-use willo_client::webhooks::{DeliveryUrl, WebhookDelivery, WebhookEvent};
+use willo_client::webhooks::{Delivery, DeliveryUrl, WebhookEvent, WebhookRequest};
 use willo_client::{
     Candidate, Metadata, ParticipantFilter, SendInterview, Subscription, SubscriptionScope,
 };
@@ -129,9 +129,11 @@ async fn willo_invite_completes_and_new_response_reaches_the_receiver() {
     assert_eq!(again.participant.key.as_ref(), Some(&key));
 
     let delivery = next(&mut rx).await;
-    let url = DeliveryUrl::from_query(&delivery.query);
-    assert!(url.token_matches("receiver-token"));
-    let parsed = WebhookDelivery::parse(&delivery.body, url.event.clone()).unwrap();
+    let parsed = willo_client::WebhookVerifier::new(SecretString::from("receiver-token"))
+        .verify(
+            &WebhookRequest::new(&HeaderMap::new(), &delivery.body).query(Some(&delivery.query)),
+        )
+        .unwrap();
     assert_eq!(parsed.event, Some(WebhookEvent::NewResponse));
     assert_eq!(parsed.participant_key, key);
     assert_eq!(parsed.interview_key.as_ref(), Some(&interview));
@@ -241,7 +243,7 @@ async fn willo_stage_changes_are_decisions_with_stage_change_webhooks() {
     sandbox.willo().set_stage(key.as_str(), "Accepted").unwrap();
     let delivery = next(&mut rx).await;
     let url = DeliveryUrl::from_query(&delivery.query);
-    let parsed = WebhookDelivery::parse(&delivery.body, url.event).unwrap();
+    let parsed = Delivery::parse(&delivery.body, url.event).unwrap();
     assert_eq!(parsed.event, Some(WebhookEvent::StageChange));
     assert_eq!(parsed.participant_key, key);
     assert_eq!(parsed.stage.as_deref(), Some("Accepted"));
@@ -259,7 +261,7 @@ async fn willo_stage_changes_are_decisions_with_stage_change_webhooks() {
     input.extra.insert("stage".into(), "Rejected".into());
     willo.participants().update(&key, &input).await.unwrap();
     let delivery = next(&mut rx).await;
-    let parsed = WebhookDelivery::parse(&delivery.body, None).unwrap();
+    let parsed = Delivery::parse(&delivery.body, None).unwrap();
     assert_eq!(parsed.stage.as_deref(), Some("Rejected"));
     assert_eq!(
         sandbox.willo().participant(key.as_str()).unwrap().stage,
@@ -630,7 +632,8 @@ async fn lever_notes_written_with_perform_as_are_visible() {
 async fn wrong_credentials_get_401_from_every_vendor() {
     let sandbox = Sandbox::start(small()).await.unwrap();
     let wrong = || SecretString::from("wrong-key");
-    let willo = willo_client::WilloClient::builder(wrong())
+    let willo = willo_client::WilloClient::builder()
+        .api_key(SecretString::from(wrong()))
         .base_url(sandbox.willo_base_url())
         .build()
         .unwrap();
@@ -754,7 +757,8 @@ async fn an_injected_5xx_changes_nothing() {
     assert_eq!(tags.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
     assert!(sandbox.smartrecruiters().tags(&candidate).is_empty());
 
-    let willo = willo_client::WilloClient::builder(sandbox.willo_api_key())
+    let willo = willo_client::WilloClient::builder()
+        .api_key(SecretString::from(sandbox.willo_api_key()))
         .base_url(sandbox.willo_base_url())
         .retry_policy(RetryPolicy::none())
         .build()

@@ -9,7 +9,7 @@ use common::*;
 use serde_json::json;
 use willo_client::{
     AuthScheme, Environment, Error, InterviewKey, PRODUCTION_BASE_URL, STAGING_BASE_URL,
-    WilloClient, default_rate_limits,
+    SecretString, WilloClient,
 };
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, ResponseTemplate};
@@ -48,7 +48,7 @@ async fn the_token_scheme_is_configurable() {
 
 #[test]
 fn debug_never_shows_the_key() {
-    let builder = WilloClient::builder(KEY);
+    let builder = WilloClient::builder().api_key(SecretString::from(KEY));
     let text = format!("{builder:?}");
     assert!(!text.contains(KEY), "{text}");
     let client = builder.auth_scheme(AuthScheme::Bearer).build().unwrap();
@@ -69,16 +69,20 @@ fn environments_and_defaults() {
         "https://api.stage.willotalent.com/api/integrations/v2"
     );
     assert_eq!(Environment::Staging.base_url(), STAGING_BASE_URL);
-    let staging = WilloClient::builder(KEY)
+    let staging = WilloClient::builder()
+        .api_key(SecretString::from(KEY))
         .environment(Environment::Staging)
         .build()
         .unwrap();
     assert_eq!(staging.transport().base_url().as_str(), STAGING_BASE_URL);
-    let limits = default_rate_limits().credential();
+    let limits = WilloClient::default_limits().credential();
     assert_eq!(limits.per_second.map(|n| n.get()), Some(5));
     assert_eq!(limits.max_in_flight, Some(2));
     assert!(matches!(
-        WilloClient::builder(KEY).base_url("not a url").build(),
+        WilloClient::builder()
+            .api_key(SecretString::from(KEY))
+            .base_url("not a url")
+            .build(),
         Err(Error::Config(_))
     ));
 }

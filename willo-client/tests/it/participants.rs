@@ -333,9 +333,7 @@ async fn invites_can_be_paced_separately_from_reads() {
         .mount(&server)
         .await;
     let client = builder(&server)
-        .rate_limits(
-            RateLimits::unlimited().class(INVITE_CLASS, LimitSpec::default().per_second(4)),
-        )
+        .limits(RateLimits::unlimited().class(INVITE_CLASS, LimitSpec::default().per_second(4)))
         .build()
         .unwrap();
     let reads = Instant::now();

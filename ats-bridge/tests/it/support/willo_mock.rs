@@ -6,7 +6,8 @@ use ats_bridge::willo_inbox::{WILLO_SOURCE, willo_delivery_for_inbox};
 use client_core::SecretString;
 use client_core::rate_limit::RateLimits;
 use serde_json::{Value, json};
-use willo_client::{WebhookDelivery, WebhookEvent, WilloClient};
+use willo_client::webhooks::Delivery;
+use willo_client::{WebhookEvent, WilloClient};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
 
@@ -52,9 +53,10 @@ impl Invitee {
 
 /// A client of the mock, retrying quickly.
 pub fn willo_client(willo: &MockServer) -> WilloClient {
-    WilloClient::builder(SecretString::from(WILLO_KEY))
+    WilloClient::builder()
+        .api_key(SecretString::from(WILLO_KEY))
         .base_url(format!("{}{ROOT}", willo.uri()))
-        .rate_limits(RateLimits::unlimited())
+        .limits(RateLimits::unlimited())
         .retry_policy(short_retries())
         .build()
         .unwrap()
@@ -130,8 +132,8 @@ pub fn willo_body() -> Vec<u8> {
 }
 
 /// Willo's `event` about `PARTICIPANT`, as the intake hands it over.
-pub fn willo_delivery(event: WebhookEvent) -> WebhookDelivery {
-    WebhookDelivery::parse(&willo_body(), Some(event)).unwrap()
+pub fn willo_delivery(event: WebhookEvent) -> Delivery {
+    Delivery::parse(&willo_body(), Some(event)).unwrap()
 }
 
 /// Keep Willo's `event` about `PARTICIPANT` in the inbox as the intake does; returns
