@@ -9,7 +9,8 @@ use serde_json::{Map, Value};
 
 use crate::applications::{Application, ApplicationStatus};
 use crate::client::{CLASS_CANDIDATES_LIST, SmartRecruitersClient};
-use crate::common::{Actions, AttachmentId, CandidateId, CursorPage, JobId, Location};
+use crate::common::{Actions, CursorPage, Location};
+use crate::ids::{AttachmentId, CandidateId, JobId};
 
 client_core::open_enum!(
     /// Consent status of a candidate.
@@ -463,14 +464,7 @@ impl From<RawResponse> for Download {
 /// Candidate calls. Obtain with [`SmartRecruitersClient::candidates`].
 #[derive(Debug, Clone, Copy)]
 pub struct Candidates<'a> {
-    client: &'a SmartRecruitersClient,
-}
-
-impl SmartRecruitersClient {
-    /// Candidate calls.
-    pub fn candidates(&self) -> Candidates<'_> {
-        Candidates { client: self }
-    }
+    pub(crate) client: &'a SmartRecruitersClient,
 }
 
 pub(crate) fn candidate_path(id: &CandidateId) -> String {

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::client::{CLASS_PUBLICATION, SmartRecruitersClient};
-use crate::common::{Actions, CursorPage, IdLabel, JobId, Listing, Location, UserId};
+use crate::common::{Actions, CursorPage, IdLabel, Listing, Location};
+use crate::ids::{JobId, UserId};
 
 client_core::open_enum!(
     /// Status of a job. The UI shows more (e.g. "Pending Approval") than the schema
@@ -334,14 +335,7 @@ pub struct Publication {
 /// Job calls. Obtain with [`SmartRecruitersClient::jobs`].
 #[derive(Debug, Clone, Copy)]
 pub struct Jobs<'a> {
-    client: &'a SmartRecruitersClient,
-}
-
-impl SmartRecruitersClient {
-    /// Job calls.
-    pub fn jobs(&self) -> Jobs<'_> {
-        Jobs { client: self }
-    }
+    pub(crate) client: &'a SmartRecruitersClient,
 }
 
 fn job_path(id: &JobId) -> String {

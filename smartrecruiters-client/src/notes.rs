@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::client::SmartRecruitersClient;
-use crate::common::{CandidateId, CursorPage, JobId, MessageId, UserId};
+use crate::common::CursorPage;
+use crate::ids::{CandidateId, JobId, MessageId, UserId};
 
 /// Longest note content SmartRecruiters accepts, in characters.
 pub const MAX_NOTE_CHARS: usize = 10_000;
@@ -237,14 +238,7 @@ fn truncate_text(text: &str, budget: usize) -> String {
 /// Note calls. Obtain with [`SmartRecruitersClient::notes`].
 #[derive(Debug, Clone, Copy)]
 pub struct Notes<'a> {
-    client: &'a SmartRecruitersClient,
-}
-
-impl SmartRecruitersClient {
-    /// Note (Message API) calls.
-    pub fn notes(&self) -> Notes<'_> {
-        Notes { client: self }
-    }
+    pub(crate) client: &'a SmartRecruitersClient,
 }
 
 impl Notes<'_> {

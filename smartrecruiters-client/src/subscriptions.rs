@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::client::SmartRecruitersClient;
-use crate::common::{CursorPage, SubscriptionId};
+use crate::common::CursorPage;
+use crate::ids::SubscriptionId;
 
 /// Base path of the Webhooks API.
 pub const WEBHOOKS_API: &str = "/webhooks-api/v201907";
@@ -247,14 +248,7 @@ pub struct CallbackLogFilter {
 /// Webhooks API calls. Obtain with [`SmartRecruitersClient::subscriptions`].
 #[derive(Debug, Clone, Copy)]
 pub struct Subscriptions<'a> {
-    client: &'a SmartRecruitersClient,
-}
-
-impl SmartRecruitersClient {
-    /// Webhooks API (subscription) calls.
-    pub fn subscriptions(&self) -> Subscriptions<'_> {
-        Subscriptions { client: self }
-    }
+    pub(crate) client: &'a SmartRecruitersClient,
 }
 
 fn subscription_path(id: &SubscriptionId) -> String {

@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::client::SmartRecruitersClient;
-use crate::common::{CursorPage, IdLabel, Location, UserId};
+use crate::common::{CursorPage, IdLabel, Location};
+use crate::ids::UserId;
 
 /// Base path of the Users API.
 pub const USER_API: &str = "/user-api/v201804";
@@ -58,14 +59,7 @@ pub struct User {
 /// User calls. Obtain with [`SmartRecruitersClient::users`].
 #[derive(Debug, Clone, Copy)]
 pub struct Users<'a> {
-    client: &'a SmartRecruitersClient,
-}
-
-impl SmartRecruitersClient {
-    /// User calls.
-    pub fn users(&self) -> Users<'_> {
-        Users { client: self }
-    }
+    pub(crate) client: &'a SmartRecruitersClient,
 }
 
 impl Users<'_> {

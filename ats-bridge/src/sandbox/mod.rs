@@ -335,7 +335,7 @@ impl Sandbox {
         let sr_gate = gate(
             Vendor::SmartRecruiters,
             Credential::Header {
-                name: smartrecruiters_client::auth::API_KEY_HEADER,
+                name: smartrecruiters_client::API_KEY_HEADER,
                 key: SecretString::from(smartrecruiters::API_KEY),
                 schemes: &[],
             },

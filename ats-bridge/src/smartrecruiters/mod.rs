@@ -35,8 +35,10 @@ mod webhooks;
 use async_trait::async_trait;
 use client_core::header::HeaderMap;
 use futures::TryStreamExt as _;
-use smartrecruiters_client::notes::MAX_NOTE_CHARS;
-use smartrecruiters_client::webhooks::{WebhookEvent, WebhookVerifier, handshake_secret};
+use smartrecruiters_client::MAX_NOTE_CHARS;
+use smartrecruiters_client::webhooks::{
+    WebhookEvent, WebhookRequest, WebhookVerifier, handshake_secret,
+};
 use smartrecruiters_client::{
     self as sr, CandidateFilter, JobFilter, JobStatus, NewCandidate, NewNote, NoteContent,
     ShareWith, SmartRecruitersClient, StatusChange,
@@ -57,7 +59,7 @@ use crate::{Ats, AtsError, AtsResult, VerifiedDelivery, WebhookRejection};
 pub struct SmartRecruitersAts {
     client: SmartRecruitersClient,
     config: SmartRecruitersAtsConfig,
-    verifier: WebhookVerifier,
+    verifier: Option<WebhookVerifier>,
 }
 
 impl SmartRecruitersAts {
@@ -180,7 +182,7 @@ impl SmartRecruitersAts {
         candidate: &sr::CandidateId,
         job: &sr::JobId,
         text: &str,
-    ) -> AtsResult<Option<sr::notes::Note>> {
+    ) -> AtsResult<Option<sr::Note>> {
         let listed = self
             .client
             .notes()
@@ -380,9 +382,12 @@ impl Ats for SmartRecruitersAts {
                 "an activation handshake is not a delivery".into(),
             ));
         }
-        let delivery = self
+        let verifier = self
             .verifier
-            .verify_delivery(headers, body)
+            .as_ref()
+            .ok_or(WebhookRejection::BadSignature)?;
+        let delivery = verifier
+            .verify(&WebhookRequest::new(headers, body))
             .map_err(webhooks::rejection)?;
         Ok(webhooks::stored(&delivery.meta, body))
     }

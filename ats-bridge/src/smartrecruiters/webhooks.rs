@@ -38,25 +38,24 @@ pub(crate) fn unstored(payload: &[u8]) -> Result<(String, String), AtsError> {
     Ok((stored.event, stored.body))
 }
 
-/// The client's verifier, set up from the configuration.
-pub(crate) fn verifier(config: &SmartRecruitersAtsConfig) -> WebhookVerifier {
-    // With no secret configured the verifier refuses every delivery
-    // (`NoSecretConfigured`, reported as a bad signature).
-    let mut verifier = WebhookVerifier::default();
-    for secret in &config.webhook_secrets {
-        verifier = verifier.secret(secret.clone());
-    }
-    verifier.tolerance(config.webhook_tolerance)
+/// The client's verifier, set up from the configuration; `None` without a secret
+/// (every delivery is then refused as a bad signature).
+pub(crate) fn verifier(config: &SmartRecruitersAtsConfig) -> Option<WebhookVerifier> {
+    let (first, others) = config.webhook_secrets.split_first()?;
+    let verifier = others
+        .iter()
+        .fold(WebhookVerifier::new(first.clone()), |verifier, secret| {
+            verifier.also_accept(secret.clone())
+        });
+    Some(verifier.tolerance(config.webhook_tolerance))
 }
 
 /// Each refusal of the client's verifier as the bridge reports it.
 pub(crate) fn rejection(error: VerifyError) -> WebhookRejection {
     match error {
         VerifyError::MissingHeader(name) => WebhookRejection::MissingHeader(name.to_owned()),
-        VerifyError::BadSignature | VerifyError::NoSecretConfigured => {
-            WebhookRejection::BadSignature
-        }
-        VerifyError::StaleTimestamp { .. } => WebhookRejection::Stale,
+        VerifyError::BadSignature => WebhookRejection::BadSignature,
+        VerifyError::Stale { .. } => WebhookRejection::Stale,
         // Carries the header name, the event name and serde's message: no body content.
         other => WebhookRejection::Malformed(other.to_string()),
     }

@@ -19,7 +19,7 @@ use ats_bridge::rules::{Decision, JobSelector, Rules};
 use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig};
 use ats_bridge::store::{LedgerKey, MemoryStore, RowState, Store};
 use serde_json::{Value, json};
-use smartrecruiters_client::notes::MAX_NOTE_CHARS;
+use smartrecruiters_client::MAX_NOTE_CHARS;
 use smartrecruiters_client::webhooks::TestDelivery;
 use support::engine_setup::{config, count, engine_over, on_willo_news, participant_row, rows_in};
 use support::mock_server::{
@@ -188,7 +188,7 @@ async fn deliver(w: &World, event: &str, event_id: &str, body: Value) -> bool {
     let body = serde_json::to_vec(&body).unwrap();
     let mut delivery = TestDelivery::new(event, body.clone(), now_millis() / 1000);
     delivery.event_id = event_id.into();
-    let headers = delivery.headers(&[&SecretString::from(WEBHOOK_SECRET)]);
+    let headers = delivery.sign(&SecretString::from(WEBHOOK_SECRET)).headers;
     let verified = w.adapter.verify_webhook(&headers, &body).unwrap();
     w.store
         .inbox_insert(

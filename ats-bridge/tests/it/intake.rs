@@ -128,7 +128,7 @@ fn sr_signed(event: &str, body: &[u8], timestamp: u64, secret: &str) -> Delivery
         source: "smartrecruiters",
         event: None,
         query: None,
-        headers: delivery.headers(&[&SecretString::from(secret)]),
+        headers: delivery.sign(&SecretString::from(secret)).headers,
         body: body.to_vec(),
     }
 }

@@ -326,7 +326,7 @@ async fn smartrecruiters_handshake_then_signed_status_deliveries() {
         .unwrap();
     let delivery = next(&mut rx).await;
     let verified = WebhookVerifier::new(secret.clone())
-        .verify_delivery(&delivery.headers, &delivery.body)
+        .verify(&WebhookRequest::new(&delivery.headers, &delivery.body))
         .unwrap();
     assert_eq!(verified.meta.event_name, "application.status.updated");
     assert!(verified.meta.link.as_deref().unwrap().contains(&candidate));

@@ -10,11 +10,11 @@ use bytes::Bytes;
 use common::{API_KEY, client, fixture, json, server, unlimited_client};
 use futures::TryStreamExt;
 use serde_json::json;
-use smartrecruiters_client::candidates::{AttachmentType, ConsentStatus, PersonalDetails, Upload};
 use smartrecruiters_client::{
     ApplicationStatus, AttachmentId, CandidateFilter, CandidateId, JobId, NewCandidate,
     is_candidate_data_conflict,
 };
+use smartrecruiters_client::{AttachmentType, ConsentStatus, PersonalDetails, Upload};
 use wiremock::matchers::{
     body_json, body_string_contains, header, header_regex, method, path, query_param,
     query_param_is_missing,
