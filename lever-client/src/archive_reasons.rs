@@ -2,9 +2,10 @@
 //! the candidate was not hired.
 
 use client_core::pagination::ItemStream;
-use client_core::{Result, Transport, encode_segment};
+use client_core::{Result, encode_segment};
 use serde::{Deserialize, Serialize};
 
+use crate::LeverClient;
 use crate::common::{Listing, data};
 use crate::ids::ArchiveReasonId;
 
@@ -48,12 +49,12 @@ pub struct ArchiveReason {
 /// `/archive_reasons` calls.
 #[derive(Debug, Clone, Copy)]
 pub struct ArchiveReasons<'a> {
-    transport: &'a Transport,
+    client: &'a LeverClient,
 }
 
 impl<'a> ArchiveReasons<'a> {
-    pub(crate) fn new(transport: &'a Transport) -> Self {
-        Self { transport }
+    pub(crate) fn new(client: &'a LeverClient) -> Self {
+        Self { client }
     }
 
     /// Every archive reason, optionally only `hired` or `non-hired` ones.
@@ -61,7 +62,7 @@ impl<'a> ArchiveReasons<'a> {
         let query = kind
             .map(|k| vec![("type".to_owned(), k.to_string())])
             .unwrap_or_default();
-        Listing::new(self.transport, "/archive_reasons")
+        Listing::new(self.client.transport(), "/archive_reasons")
             .query(query)
             .items(None)
     }
@@ -69,6 +70,6 @@ impl<'a> ArchiveReasons<'a> {
     /// One archive reason.
     pub async fn get(&self, id: &ArchiveReasonId) -> Result<ArchiveReason> {
         let path = format!("/archive_reasons/{}", encode_segment(id.as_str()));
-        data(self.transport.get(path).send_raw().await?)
+        data(self.client.transport().get(path).send_raw().await?)
     }
 }

@@ -2,10 +2,11 @@
 //! create, change stage, archive/unarchive, and add/remove tags, links and sources.
 
 use client_core::pagination::ItemStream;
-use client_core::{Error, Idempotency, Method, Result, Transport, encode_segment};
+use client_core::{Error, Idempotency, Method, Result, encode_segment};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::LeverClient;
 use crate::common::{Call, Expandable, Listing, PageStream, data, failed, null_default};
 use crate::contacts::{Contact, Phone};
 use crate::enums::{Confidentiality, Origin};
@@ -366,16 +367,17 @@ impl Archive {
 /// `/opportunities` calls. Obtain with [`crate::LeverClient::opportunities`].
 #[derive(Debug, Clone, Copy)]
 pub struct Opportunities<'a> {
-    transport: &'a Transport,
+    client: &'a LeverClient,
 }
 
 impl<'a> Opportunities<'a> {
-    pub(crate) fn new(transport: &'a Transport) -> Self {
-        Self { transport }
+    pub(crate) fn new(client: &'a LeverClient) -> Self {
+        Self { client }
     }
 
     fn listing(&self, filter: &OpportunityFilter) -> Result<Listing> {
-        Ok(Listing::new(self.transport, "/opportunities").query(client_core::query_pairs(filter)?))
+        Ok(Listing::new(self.client.transport(), "/opportunities")
+            .query(client_core::query_pairs(filter)?))
     }
 
     /// Every matching opportunity, fetched page by page.
@@ -421,7 +423,7 @@ impl<'a> Opportunities<'a> {
         if let Some(end) = deleted_at_end {
             query.push(("deleted_at_end".to_owned(), end.to_string()));
         }
-        Listing::new(self.transport, "/opportunities/deleted")
+        Listing::new(self.client.transport(), "/opportunities/deleted")
             .query(query)
             .items(None)
     }
@@ -438,7 +440,8 @@ impl<'a> Opportunities<'a> {
         expand: &[OpportunityExpand],
     ) -> Result<Opportunity> {
         let raw = self
-            .transport
+            .client
+            .transport()
             .get(path(id, ""))
             .query_pairs(expand.iter().map(|e| ("expand", e.as_str())))
             .send_raw()
@@ -459,7 +462,8 @@ impl<'a> Opportunities<'a> {
                     .into(),
             ));
         }
-        self.transport
+        self.client
+            .transport()
             .post("/opportunities")
             .query("perform_as", &perform_as.0)
             .query_opt("parse", new.parse)
@@ -519,7 +523,7 @@ impl<'a> Opportunities<'a> {
 
     fn write(&self, method: Method, id: &OpportunityId, suffix: &str) -> Call<'a, Opportunity> {
         Call::new(
-            self.transport,
+            self.client.transport(),
             method,
             path(id, suffix),
             data::<Opportunity>,

@@ -1,10 +1,11 @@
 //! Webhooks created through the API: list, create, update, delete. (Deliveries and
 //! their signatures are in [`crate::webhooks`].)
 
-use client_core::{Result, SecretString, Transport, encode_segment};
+use client_core::{Result, SecretString, encode_segment};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::LeverClient;
 use crate::common::Data;
 use crate::enums::Origin;
 use crate::ids::WebhookId;
@@ -158,17 +159,17 @@ enum MaybeDoubled {
 /// Super Admin must still enable webhooks in Lever's settings before deliveries start.
 #[derive(Debug, Clone, Copy)]
 pub struct Webhooks<'a> {
-    transport: &'a Transport,
+    client: &'a LeverClient,
 }
 
 impl<'a> Webhooks<'a> {
-    pub(crate) fn new(transport: &'a Transport) -> Self {
-        Self { transport }
+    pub(crate) fn new(client: &'a LeverClient) -> Self {
+        Self { client }
     }
 
     /// Every webhook (Lever answers with one unpaged list).
     pub async fn list(&self) -> Result<Vec<Webhook>> {
-        let page: Data<Vec<Webhook>> = self.transport.get("/webhooks").send().await?;
+        let page: Data<Vec<Webhook>> = self.client.transport().get("/webhooks").send().await?;
         Ok(page.data)
     }
 
@@ -176,7 +177,8 @@ impl<'a> Webhooks<'a> {
     /// verifying this webhook's deliveries and is not returned again.
     pub async fn create(&self, webhook: &NewWebhook) -> Result<Webhook> {
         let created: Data<MaybeDoubled> = self
-            .transport
+            .client
+            .transport()
             .post("/webhooks")
             .json(webhook)
             .send()
@@ -189,7 +191,8 @@ impl<'a> Webhooks<'a> {
     /// Update several webhooks at once (`PUT /webhooks` with `{"data": [...]}`).
     pub async fn update(&self, updates: &[WebhookUpdate]) -> Result<Vec<Webhook>> {
         let updated: Data<Vec<Webhook>> = self
-            .transport
+            .client
+            .transport()
             .put("/webhooks")
             .json(&serde_json::json!({ "data": updates }))
             .send()
@@ -200,6 +203,6 @@ impl<'a> Webhooks<'a> {
     /// Delete a webhook.
     pub async fn delete(&self, id: &WebhookId) -> Result<()> {
         let path = format!("/webhooks/{}", encode_segment(id.as_str()));
-        self.transport.delete(path).send_empty().await
+        self.client.transport().delete(path).send_empty().await
     }
 }

@@ -37,11 +37,11 @@ mod webhooks;
 use async_trait::async_trait;
 use client_core::header::HeaderMap;
 use futures::{StreamExt, TryStreamExt};
-use lever_client::notes::NewNote;
-use lever_client::opportunities::{Opportunity, OpportunityExpand, OpportunityFilter};
-use lever_client::postings::{Posting, PostingFilter, PostingState};
+use lever_client::NewNote;
 use lever_client::webhooks::{Delivery, WebhookVerifier};
 use lever_client::{LeverClient, NoteId, OpportunityId, PostingId};
+use lever_client::{Opportunity, OpportunityExpand, OpportunityFilter};
+use lever_client::{Posting, PostingFilter, PostingState};
 use serde_json::Value;
 
 pub use config::LeverAtsConfig;
@@ -333,14 +333,16 @@ impl Ats for LeverAts {
     /// ids it needs is refused here as malformed.
     fn verify_webhook(
         &self,
-        _headers: &HeaderMap,
+        headers: &HeaderMap,
         body: &[u8],
     ) -> Result<VerifiedDelivery, WebhookRejection> {
         let verifier = self
             .verifier
             .as_ref()
             .ok_or(WebhookRejection::BadSignature)?;
-        let delivery = verifier.verify(body).map_err(webhooks::rejection)?;
+        let delivery = verifier
+            .verify(&lever_client::webhooks::WebhookRequest::new(headers, body))
+            .map_err(webhooks::rejection)?;
         webhooks::action(&delivery)?;
         Ok(VerifiedDelivery {
             dedupe_key: delivery.token,

@@ -17,8 +17,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use client_core::{RetryPolicy, SecretString, Url};
 use futures::TryStreamExt as _;
-use lever_client::opportunities::OpportunityFilter;
-use lever_client::webhook_management::NewWebhook;
+use lever_client::NewWebhook;
+use lever_client::OpportunityFilter;
 use lever_client::webhooks::Event;
 use smartrecruiters_client::webhooks::{WebhookVerifier, handshake_response};
 use smartrecruiters_client::{
@@ -522,7 +522,7 @@ async fn lever_signed_deliveries_and_write_back() {
         .unwrap();
     let delivery = next(&mut rx).await;
     lever_client::webhooks::WebhookVerifier::new(token)
-        .verify(&delivery.body)
+        .verify(&WebhookRequest::new(&delivery.headers, &delivery.body))
         .unwrap();
     let events = ats
         .webhook_events(&delivery.headers, &delivery.body)
@@ -586,7 +586,7 @@ async fn lever_signed_deliveries_and_write_back() {
     assert!(String::from_utf8_lossy(&moved.body).contains("candidateStageChange"));
     let delivery = next(&mut rx).await;
     let deleted = lever_client::webhooks::WebhookVerifier::new(token)
-        .verify(&delivery.body)
+        .verify(&WebhookRequest::new(&delivery.headers, &delivery.body))
         .unwrap();
     assert_eq!(deleted.event, Event::CandidateDeleted);
     assert_eq!(deleted.data.contact_id.unwrap().as_str(), contact);
@@ -607,7 +607,7 @@ async fn lever_notes_written_with_perform_as_are_visible() {
     let opportunity = lever.opportunities(&posting)[0].clone();
     let created = client
         .notes(&opportunity.as_str().into())
-        .create(&lever_client::notes::NewNote::new("Interview done."))
+        .create(&lever_client::NewNote::new("Interview done."))
         .perform_as(&lever.perform_as().into())
         .await
         .unwrap();
@@ -621,7 +621,7 @@ async fn lever_notes_written_with_perform_as_are_visible() {
     assert_eq!(lever.notes(&opportunity), ["Interview done."]);
     let refused = client
         .notes(&opportunity.as_str().into())
-        .create(&lever_client::notes::NewNote::new("x"))
+        .create(&lever_client::NewNote::new("x"))
         .perform_as(&"nobody".into())
         .await
         .unwrap_err();

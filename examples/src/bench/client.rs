@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use ats_bridge::sandbox::{Sandbox, SandboxConfig, Seed, lever};
 use futures::StreamExt as _;
-use lever_client::opportunities::{Opportunity, OpportunityFilter};
 use lever_client::{LeverClient, ListPage};
+use lever_client::{Opportunity, OpportunityFilter};
 
 use super::Row;
 

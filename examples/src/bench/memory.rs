@@ -10,7 +10,7 @@ use ats_bridge::sandbox::{Sandbox, SandboxConfig, Seed, lever};
 use client_core::RateLimits;
 use futures::TryStreamExt as _;
 use lever_client::LeverClient;
-use lever_client::opportunities::OpportunityFilter;
+use lever_client::OpportunityFilter;
 
 use super::Row;
 

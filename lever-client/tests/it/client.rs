@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use client_core::{LimitSpec, SecretString};
 use common::*;
-use lever_client::{Environment, LeverClient, LeverClientBuilder, StageId};
+use lever_client::{Environment, LeverClient, StageId};
 use wiremock::Mock;
 use wiremock::matchers::{header, method, path};
 
@@ -30,7 +30,7 @@ fn environments_set_the_api_root() {
 #[test]
 fn default_limits_are_lever_documented_bucket() {
     assert_eq!(
-        LeverClientBuilder::default_limits().credential(),
+        LeverClient::default_limits().credential(),
         LimitSpec::default().per_second(10).burst(20)
     );
 }

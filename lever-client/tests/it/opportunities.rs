@@ -5,7 +5,7 @@ use crate::common;
 
 use common::*;
 use futures::TryStreamExt;
-use lever_client::opportunities::{Archive, NewOpportunity, OpportunityExpand, OpportunityFilter};
+use lever_client::{Archive, NewOpportunity, OpportunityExpand, OpportunityFilter};
 use lever_client::{
     ArchiveReasonId, Confidentiality, ContactId, Error, OpportunityId, Origin, PerformAs,
     PostingId, StageId, UserId, is_invalid_offset,
@@ -275,10 +275,7 @@ async fn create_requires_perform_as_and_reports_deduped() {
     let new = NewOpportunity {
         name: Some("Nango Test Candidate".into()),
         headline: Some("Test Headline".into()),
-        phones: vec![lever_client::contacts::Phone::new(
-            "mobile",
-            "(555) 123-4567",
-        )],
+        phones: vec![lever_client::Phone::new("mobile", "(555) 123-4567")],
         emails: vec!["test@nango.dev".into()],
         tags: vec!["Test".into()],
         sources: vec!["LinkedIn".into()],

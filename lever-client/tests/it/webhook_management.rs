@@ -4,8 +4,8 @@ use crate::common;
 
 use client_core::ExposeSecret;
 use common::*;
-use lever_client::webhook_management::{NewWebhook, WebhookUpdate};
 use lever_client::webhooks::Event;
+use lever_client::{NewWebhook, WebhookUpdate};
 use lever_client::{Origin, WebhookId};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};
