@@ -11,7 +11,7 @@ use crate::auth::{AuthScheme, Credentials};
 use crate::children::Children;
 use crate::departments::Departments;
 use crate::idv_countries::IdvCountries;
-use crate::interview_templates::InterviewTemplates;
+use crate::interview_templates::{Categories, InterviewTemplates};
 use crate::interviews::Interviews;
 use crate::languages::Languages;
 use crate::message_templates::MessageTemplates;
@@ -130,6 +130,11 @@ impl WilloClient {
     /// The interview template library and its categories.
     pub fn interview_templates(&self) -> InterviewTemplates<'_> {
         InterviewTemplates::new(self)
+    }
+
+    /// Categories of the interview template library.
+    pub fn categories(&self) -> Categories<'_> {
+        Categories::new(self)
     }
 
     /// Child organisations (agencies, resellers, multi-brand accounts).

@@ -14,7 +14,8 @@
 //! - Built on `client-core`: the bare API key in `Authorization` (scheme configurable),
 //!   conservative client-side rate limits (5 req/s, 2 in flight), retries that never
 //!   repeat an invite after a server error, DRF errors parsed into
-//!   [`Error::Api`] with field messages, lists as resumable streams.
+//!   [`Error::Api`] with field messages, lists as streams (`list`) and resumable
+//!   pages (`page`).
 //!
 //! Willo documents few field names publicly. Models keep every field they do not know
 //! in an `extra` map, accept missing fields, and keep unknown enum values; where the
@@ -86,7 +87,7 @@ pub use ids::{
     ParticipantKey, UserKey, WebhookKey, looks_like_key,
 };
 pub use idv_countries::{IdvCountries, IdvCountry};
-pub use interview_templates::{Category, InterviewTemplate, InterviewTemplates};
+pub use interview_templates::{Categories, Category, InterviewTemplate, InterviewTemplates};
 pub use interviews::{Interview, InterviewFilter, InterviewInput, Interviews, UserSummary};
 pub use languages::{Language, Languages};
 pub use message_templates::{MessageKind, MessageTemplate, MessageTemplateInput, MessageTemplates};

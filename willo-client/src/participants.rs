@@ -234,7 +234,7 @@ impl<'a> Participants<'a> {
         let filter = ParticipantFilter::new()
             .interview(interview)
             .page_size(MAX_PAGE_SIZE);
-        let mut listed = self.stream(filter);
+        let mut listed = self.list(filter);
         while let Some(participant) = listed.try_next().await? {
             let same_interview = participant
                 .interview

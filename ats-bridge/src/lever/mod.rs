@@ -121,7 +121,7 @@ impl LeverAts {
     ) -> AtsResult<Vec<(JobId, InterviewKey)>> {
         let interviews: Vec<willo_client::Interview> = willo
             .interviews()
-            .stream(willo_client::ListParams::new())
+            .list(willo_client::ListParams::new())
             .try_collect()
             .await?;
         let tags: Vec<(InterviewKey, String)> = interviews

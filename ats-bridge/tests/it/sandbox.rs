@@ -107,7 +107,7 @@ async fn willo_invite_completes_and_new_response_reaches_the_receiver() {
 
     let interviews: Vec<_> = willo
         .interviews()
-        .stream(willo_client::ListParams::new())
+        .list(willo_client::ListParams::new())
         .try_collect()
         .await
         .unwrap();
@@ -171,7 +171,7 @@ async fn willo_completes_only_when_told_and_validates_invites() {
     }
     let listed: Vec<_> = willo
         .participants()
-        .stream(ParticipantFilter::new().page_size(2))
+        .list(ParticipantFilter::new().page_size(2))
         .try_collect()
         .await
         .unwrap();
@@ -639,7 +639,7 @@ async fn wrong_credentials_get_401_from_every_vendor() {
         .unwrap();
     let error = willo
         .interviews()
-        .list(willo_client::ListParams::new())
+        .page(willo_client::ListParams::new(), None)
         .await
         .unwrap_err();
     assert_eq!(error.status(), Some(StatusCode::UNAUTHORIZED));

@@ -69,7 +69,7 @@ async fn lists_jobs_stages_and_interviews_then_registers_active_webhooks() {
     let willo_hooks: Vec<_> = connections
         .willo
         .webhooks()
-        .stream(ListParams::new())
+        .list(ListParams::new())
         .try_collect()
         .await
         .unwrap();

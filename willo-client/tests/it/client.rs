@@ -26,7 +26,7 @@ async fn get_with_scheme(scheme: AuthScheme, expected: &str) {
     let client = builder(&server).auth_scheme(scheme).build().unwrap();
     client
         .languages()
-        .list(willo_client::ListParams::new())
+        .page(willo_client::ListParams::new(), None)
         .await
         .unwrap();
 }
@@ -141,7 +141,7 @@ async fn a_429_beyond_the_retry_limit_is_returned_with_its_wait() {
         .await;
     let err = client(&server)
         .users()
-        .list(willo_client::ListParams::new())
+        .page(willo_client::ListParams::new(), None)
         .await
         .unwrap_err();
     assert!(matches!(err, Error::RateLimited(_)), "{err:?}");
@@ -172,7 +172,7 @@ async fn detail_bodies_and_401() {
     assert_eq!(err.api_error().unwrap().message, "Not found.");
     let err = client
         .departments()
-        .list(willo_client::ListParams::new())
+        .page(willo_client::ListParams::new(), None)
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Unauthorized(_)), "{err:?}");
