@@ -331,7 +331,7 @@ pub struct CreatedOpportunity {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Archive {
-    /// The archive reason (see [`crate::archive_reasons`]).
+    /// The archive reason (see [`crate::ArchiveReasons`]).
     pub reason: ArchiveReasonId,
     /// Also remove pending interviews.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -34,7 +34,7 @@
 //!     .build()?;
 //!
 //! let filter = CandidateFilter::new().status(ApplicationStatus::InReview).limit(100);
-//! let mut candidates = client.candidates().search(&filter);
+//! let mut candidates = client.candidates().list(&filter);
 //! while let Some(candidate) = candidates.try_next().await? {
 //!     println!("{} {:?}", candidate.id, candidate.primary_assignment);
 //! }

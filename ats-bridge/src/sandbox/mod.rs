@@ -42,7 +42,7 @@
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let sandbox = Sandbox::start(SandboxConfig::new().seed(7).data(Seed::new().jobs(3))).await?;
 //! let client = sandbox.smartrecruiters_client()?;
-//! let jobs: Vec<_> = client.jobs().search(&JobFilter::new()).try_collect().await?;
+//! let jobs: Vec<_> = client.jobs().list(&JobFilter::new()).try_collect().await?;
 //! assert_eq!(jobs.len(), 3);
 //! assert_eq!(sandbox.smartrecruiters().requests().endpoint("GET /jobs"), 1);
 //! sandbox.shutdown().await;

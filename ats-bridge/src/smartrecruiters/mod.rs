@@ -327,7 +327,7 @@ impl Ats for SmartRecruitersAts {
         let jobs: Vec<sr::Job> = self
             .client
             .jobs()
-            .search(&JobFilter::new().limit(100))
+            .list(&JobFilter::new().limit(100))
             .try_collect()
             .await?;
         Ok(jobs
@@ -437,7 +437,7 @@ impl Ats for SmartRecruitersAts {
         let page = self
             .client
             .candidates()
-            .search_page(&filter, cursor.map(str::to_owned))
+            .page(&filter, cursor.map(str::to_owned))
             .await?;
         let mut applications = Vec::with_capacity(page.items.len());
         let mut details = Vec::new();
@@ -455,7 +455,7 @@ impl Ats for SmartRecruitersAts {
                 job: job.clone(),
             });
         }
-        Ok(ApplicationsPage::new(applications, page.next_page_id).with_details(details))
+        Ok(ApplicationsPage::new(applications, page.next).with_details(details))
     }
 
     async fn write_back(

@@ -406,7 +406,7 @@ async fn smartrecruiters_listing_paging_and_write_back() {
         .limit(2);
     let candidates: Vec<_> = client
         .candidates()
-        .search(&filter)
+        .list(&filter)
         .try_collect()
         .await
         .unwrap();
@@ -649,11 +649,7 @@ async fn wrong_credentials_get_401_from_every_vendor() {
         .api_key(wrong())
         .build()
         .unwrap();
-    let error = sr
-        .jobs()
-        .search_page(&JobFilter::new(), None)
-        .await
-        .unwrap_err();
+    let error = sr.jobs().page(&JobFilter::new(), None).await.unwrap_err();
     assert_eq!(error.status(), Some(StatusCode::UNAUTHORIZED));
 
     let lever = lever_client::LeverClient::builder()
@@ -971,7 +967,7 @@ async fn stale_cursors_are_refused_as_each_vendor_does() {
     let sr = sandbox.smartrecruiters_client().unwrap();
     let error = sr
         .jobs()
-        .search_page(&JobFilter::new(), Some("stale".into()))
+        .page(&JobFilter::new(), Some("stale".into()))
         .await
         .unwrap_err();
     assert_eq!(error.status(), Some(StatusCode::BAD_REQUEST));
@@ -1049,7 +1045,7 @@ async fn smartrecruiters_candidate_search_is_one_at_a_time_as_documented() {
         async move {
             client
                 .candidates()
-                .search_page(&CandidateFilter::new(), None)
+                .page(&CandidateFilter::new(), None)
                 .await
         }
     });

@@ -63,7 +63,7 @@ async fn search_sends_every_filter_and_pages_with_sort_job_id() {
     filter.language = Some("en".into());
     let jobs: Vec<_> = client(&server)
         .jobs()
-        .search(&filter)
+        .list(&filter)
         .try_collect()
         .await
         .unwrap();

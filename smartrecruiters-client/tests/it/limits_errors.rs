@@ -39,7 +39,7 @@ async fn throttled_requests_back_off_then_succeed() {
     let client = client(&server);
     let page = client
         .candidates()
-        .search_page(&CandidateFilter::new(), None)
+        .page(&CandidateFilter::new(), None)
         .await
         .unwrap();
     assert_eq!(page.items[0].id.as_str(), "c1");
