@@ -1,7 +1,7 @@
 //! Archive reasons. Every account has a `Hired` reason (type `hired`); all others mean
 //! the candidate was not hired.
 
-use client_core::pagination::ItemStream;
+use client_core::pagination::{ItemStream, Page};
 use client_core::{Result, encode_segment};
 use serde::{Deserialize, Serialize};
 
@@ -59,12 +59,24 @@ impl<'a> ArchiveReasons<'a> {
 
     /// Every archive reason, optionally only `hired` or `non-hired` ones.
     pub fn list(&self, kind: Option<ArchiveReasonType>) -> ItemStream<'static, ArchiveReason> {
+        self.listing(kind).items()
+    }
+
+    /// One page of archive reasons: the first (`cursor` `None`) or the one a saved
+    /// offset token (a previous page's `next`) points at.
+    pub async fn page(
+        &self,
+        kind: Option<ArchiveReasonType>,
+        cursor: Option<String>,
+    ) -> Result<Page<ArchiveReason, String>> {
+        self.listing(kind).page(cursor).await
+    }
+
+    fn listing(&self, kind: Option<ArchiveReasonType>) -> Listing {
         let query = kind
             .map(|k| vec![("type".to_owned(), k.to_string())])
             .unwrap_or_default();
-        Listing::new(self.client.transport(), "/archive_reasons")
-            .query(query)
-            .items(None)
+        Listing::new(self.client.transport(), "/archive_reasons").query(query)
     }
 
     /// One archive reason.

@@ -6,8 +6,9 @@
 //!   [`Environment`]s.
 //! - **Limits**: 10 requests/second with bursts to 20 by default; 429 and 5xx on safe
 //!   calls are retried with jittered exponential backoff.
-//! - **Pagination**: lists are `Stream`s; [`Opportunities::pages`] exposes the offset
-//!   token so syncs can resume, and [`is_invalid_offset`] recognises an expired one.
+//! - **Pagination**: `list` is a `Stream` of items; `page(filter, cursor)` returns one
+//!   page with the offset token to resume from, and [`is_invalid_offset`] recognises an
+//!   expired one.
 //! - **Resources**: opportunities, notes, stages, tags, sources, archive reasons,
 //!   postings, users, contacts, webhook subscriptions.
 //! - **Deliveries**: [`WebhookVerifier`] checks signatures (with token
@@ -87,7 +88,7 @@ pub use auth::{
     RefreshTokenStore, TokenResponse,
 };
 pub use client::{DEFAULT_TIMEOUT, LeverClient, LeverClientBuilder};
-pub use common::{Call, Expandable, ListPage, PageStream, is_invalid_offset};
+pub use common::{Call, Expandable, ListPage, is_invalid_offset};
 pub use contacts::{Contact, ContactLocation, Contacts, Phone};
 pub use enums::{Confidentiality, Origin};
 pub use ids::{

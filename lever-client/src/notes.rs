@@ -1,6 +1,6 @@
 //! Notes on an opportunity: list, get, create (threaded replies with `note_id`), delete.
 
-use client_core::pagination::ItemStream;
+use client_core::pagination::{ItemStream, Page};
 use client_core::{Error, Method, Result, encode_segment};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -175,7 +175,15 @@ impl<'a> Notes<'a> {
 
     /// Every note.
     pub fn list(&self) -> ItemStream<'static, Note> {
-        Listing::new(self.client.transport(), self.base.clone()).items(None)
+        Listing::new(self.client.transport(), self.base.clone()).items()
+    }
+
+    /// One page of notes: the first (`cursor` `None`) or the one a saved offset token
+    /// (a previous page's `next`) points at.
+    pub async fn page(&self, cursor: Option<String>) -> Result<Page<Note, String>> {
+        Listing::new(self.client.transport(), self.base.clone())
+            .page(cursor)
+            .await
     }
 
     /// One note.

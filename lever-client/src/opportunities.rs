@@ -1,13 +1,13 @@
 //! Opportunities: one candidacy of a contact. List (with every documented filter), get,
 //! create, change stage, archive/unarchive, and add/remove tags, links and sources.
 
-use client_core::pagination::ItemStream;
+use client_core::pagination::{ItemStream, Page};
 use client_core::{Error, Idempotency, Method, Result, encode_segment};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::LeverClient;
-use crate::common::{Call, Expandable, Listing, PageStream, data, failed, null_default};
+use crate::common::{Call, Expandable, Listing, data, failed, null_default};
 use crate::contacts::{Contact, Phone};
 use crate::enums::{Confidentiality, Origin};
 use crate::ids::{
@@ -382,32 +382,22 @@ impl<'a> Opportunities<'a> {
 
     /// Every matching opportunity, fetched page by page.
     pub fn list(&self, filter: &OpportunityFilter) -> ItemStream<'static, Opportunity> {
-        self.list_from(filter, None)
-    }
-
-    /// Like [`Opportunities::list`], resuming at a saved offset token. An expired token
-    /// fails with an error for which [`crate::is_invalid_offset`] is true.
-    pub fn list_from(
-        &self,
-        filter: &OpportunityFilter,
-        offset: Option<String>,
-    ) -> ItemStream<'static, Opportunity> {
         match self.listing(filter) {
-            Ok(listing) => listing.items(offset),
+            Ok(listing) => listing.items(),
             Err(e) => failed(e),
         }
     }
 
-    /// Pages with their offset tokens, for syncs that save their position.
-    pub fn pages(
+    /// One page of matching opportunities: the first (`cursor` `None`) or the one a
+    /// saved offset token (a previous page's `next`) points at, for syncs that save
+    /// their position. An expired token fails with an error for which
+    /// [`crate::is_invalid_offset`] is true.
+    pub async fn page(
         &self,
         filter: &OpportunityFilter,
-        offset: Option<String>,
-    ) -> PageStream<Opportunity> {
-        match self.listing(filter) {
-            Ok(listing) => listing.pages(offset),
-            Err(e) => failed(e),
-        }
+        cursor: Option<String>,
+    ) -> Result<Page<Opportunity, String>> {
+        self.listing(filter)?.page(cursor).await
     }
 
     /// Deleted opportunities, optionally within `deleted_at_start..=deleted_at_end` (ms).
@@ -425,7 +415,7 @@ impl<'a> Opportunities<'a> {
         }
         Listing::new(self.client.transport(), "/opportunities/deleted")
             .query(query)
-            .items(None)
+            .items()
     }
 
     /// One opportunity.

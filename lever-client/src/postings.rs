@@ -1,6 +1,6 @@
 //! Job postings: list (with filters) and get.
 
-use client_core::pagination::ItemStream;
+use client_core::pagination::{ItemStream, Page};
 use client_core::{Result, encode_segment};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -176,9 +176,22 @@ impl<'a> Postings<'a> {
         match client_core::query_pairs(filter) {
             Ok(query) => Listing::new(self.client.transport(), "/postings")
                 .query(query)
-                .items(None),
+                .items(),
             Err(e) => failed(e),
         }
+    }
+
+    /// One page of matching postings: the first (`cursor` `None`) or the one a saved
+    /// offset token (a previous page's `next`) points at.
+    pub async fn page(
+        &self,
+        filter: &PostingFilter,
+        cursor: Option<String>,
+    ) -> Result<Page<Posting, String>> {
+        Listing::new(self.client.transport(), "/postings")
+            .query(client_core::query_pairs(filter)?)
+            .page(cursor)
+            .await
     }
 
     /// One posting.

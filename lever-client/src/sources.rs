@@ -1,6 +1,6 @@
 //! Sources in use on the account.
 
-use client_core::pagination::ItemStream;
+use client_core::pagination::{ItemStream, Page};
 use serde::{Deserialize, Serialize};
 
 use crate::LeverClient;
@@ -30,6 +30,14 @@ impl<'a> Sources<'a> {
 
     /// Every source with its usage count.
     pub fn list(&self) -> ItemStream<'static, Counted> {
-        Listing::new(self.client.transport(), "/sources").items(None)
+        Listing::new(self.client.transport(), "/sources").items()
+    }
+
+    /// One page of sources: the first (`cursor` `None`) or the one a saved offset token
+    /// (a previous page's `next`) points at.
+    pub async fn page(&self, cursor: Option<String>) -> client_core::Result<Page<Counted, String>> {
+        Listing::new(self.client.transport(), "/sources")
+            .page(cursor)
+            .await
     }
 }

@@ -1,6 +1,6 @@
 //! Pipeline stages. Built-in stage ids are slugs (`lead-new`, `applicant-new`, `offer`…).
 
-use client_core::pagination::ItemStream;
+use client_core::pagination::{ItemStream, Page};
 use client_core::{Result, encode_segment};
 use serde::{Deserialize, Serialize};
 
@@ -32,7 +32,15 @@ impl<'a> Stages<'a> {
 
     /// Every stage, in the order Lever lists them.
     pub fn list(&self) -> ItemStream<'static, Stage> {
-        Listing::new(self.client.transport(), "/stages").items(None)
+        Listing::new(self.client.transport(), "/stages").items()
+    }
+
+    /// One page of stages: the first (`cursor` `None`) or the one a saved offset token
+    /// (a previous page's `next`) points at.
+    pub async fn page(&self, cursor: Option<String>) -> Result<Page<Stage, String>> {
+        Listing::new(self.client.transport(), "/stages")
+            .page(cursor)
+            .await
     }
 
     /// One stage.

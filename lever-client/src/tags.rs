@@ -1,6 +1,6 @@
 //! Tags in use on the account (no ids: tags are case-sensitive strings).
 
-use client_core::pagination::ItemStream;
+use client_core::pagination::{ItemStream, Page};
 
 use crate::LeverClient;
 use crate::common::Listing;
@@ -19,6 +19,14 @@ impl<'a> Tags<'a> {
 
     /// Every tag with its usage count.
     pub fn list(&self) -> ItemStream<'static, Counted> {
-        Listing::new(self.client.transport(), "/tags").items(None)
+        Listing::new(self.client.transport(), "/tags").items()
+    }
+
+    /// One page of tags: the first (`cursor` `None`) or the one a saved offset token
+    /// (a previous page's `next`) points at.
+    pub async fn page(&self, cursor: Option<String>) -> client_core::Result<Page<Counted, String>> {
+        Listing::new(self.client.transport(), "/tags")
+            .page(cursor)
+            .await
     }
 }

@@ -1,6 +1,6 @@
 //! Users of the Lever account (the ids `perform_as` takes).
 
-use client_core::pagination::ItemStream;
+use client_core::pagination::{ItemStream, Page};
 use client_core::{Result, encode_segment};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -103,9 +103,22 @@ impl<'a> Users<'a> {
         match client_core::query_pairs(filter) {
             Ok(query) => Listing::new(self.client.transport(), "/users")
                 .query(query)
-                .items(None),
+                .items(),
             Err(e) => failed(e),
         }
+    }
+
+    /// One page of matching users: the first (`cursor` `None`) or the one a saved
+    /// offset token (a previous page's `next`) points at.
+    pub async fn page(
+        &self,
+        filter: &UserFilter,
+        cursor: Option<String>,
+    ) -> Result<Page<User, String>> {
+        Listing::new(self.client.transport(), "/users")
+            .query(client_core::query_pairs(filter)?)
+            .page(cursor)
+            .await
     }
 
     /// One user.

@@ -1,12 +1,13 @@
 //! Webhooks created through the API: list, create, update, delete. (Deliveries and
 //! their signatures are in [`crate::webhooks`].)
 
+use client_core::pagination::{ItemStream, Page};
 use client_core::{Result, SecretString, encode_segment};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::LeverClient;
-use crate::common::Data;
+use crate::common::{Data, Listing};
 use crate::enums::Origin;
 use crate::ids::WebhookId;
 use crate::webhooks::Event;
@@ -167,10 +168,18 @@ impl<'a> Webhooks<'a> {
         Self { client }
     }
 
-    /// Every webhook (Lever answers with one unpaged list).
-    pub async fn list(&self) -> Result<Vec<Webhook>> {
-        let page: Data<Vec<Webhook>> = self.client.transport().get("/webhooks").send().await?;
-        Ok(page.data)
+    /// Every webhook (Lever answers with one unpaged list today; a `next` token would
+    /// be followed).
+    pub fn list(&self) -> ItemStream<'static, Webhook> {
+        Listing::new(self.client.transport(), "/webhooks").items()
+    }
+
+    /// One page of webhooks: the first (`cursor` `None`) or the one a saved offset
+    /// token points at.
+    pub async fn page(&self, cursor: Option<String>) -> Result<Page<Webhook, String>> {
+        Listing::new(self.client.transport(), "/webhooks")
+            .page(cursor)
+            .await
     }
 
     /// Create a webhook. Store `configuration.signature_token`: it is the key for

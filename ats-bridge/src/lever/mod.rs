@@ -36,7 +36,7 @@ mod webhooks;
 
 use async_trait::async_trait;
 use client_core::header::HeaderMap;
-use futures::{StreamExt, TryStreamExt};
+use futures::TryStreamExt;
 use lever_client::NewNote;
 use lever_client::webhooks::{Delivery, WebhookVerifier};
 use lever_client::{LeverClient, NoteId, OpportunityId, PostingId};
@@ -428,16 +428,12 @@ impl Ats for LeverAts {
             archived: Some(false),
             ..OpportunityFilter::default()
         };
-        let first_page = |offset: Option<String>| {
-            let mut pages = self.client.opportunities().pages(&filter, offset);
-            async move { pages.next().await.transpose() }
-        };
-        let page = match first_page(cursor.map(str::to_owned)).await {
-            Err(e) if lever_client::is_invalid_offset(&e) => first_page(None).await?,
+        let opportunities = self.client.opportunities();
+        let page = match opportunities.page(&filter, cursor.map(str::to_owned)).await {
+            Err(e) if lever_client::is_invalid_offset(&e) => {
+                opportunities.page(&filter, None).await?
+            }
             other => other?,
-        };
-        let Some(page) = page else {
-            return Ok(ApplicationsPage::default());
         };
         let applications = page
             .items

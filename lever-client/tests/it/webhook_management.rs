@@ -1,6 +1,7 @@
 //! Webhook subscriptions: list, create, update, delete.
 
 use crate::common;
+use futures::TryStreamExt;
 
 use client_core::ExposeSecret;
 use common::*;
@@ -21,7 +22,12 @@ async fn list_reads_the_unpaged_envelope() {
         .expect(1)
         .mount(&server)
         .await;
-    let hooks = client(&server).webhooks().list().await.unwrap();
+    let hooks: Vec<_> = client(&server)
+        .webhooks()
+        .list()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(hooks.len(), 4);
     assert_eq!(hooks[3].event, Event::CandidateStageChange);
     assert_eq!(
