@@ -57,3 +57,60 @@ async fn requests_beyond_the_burst_are_paced() {
         started.elapsed()
     );
 }
+
+#[tokio::test]
+async fn the_timeout_and_an_injected_http_client_reach_the_transport() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/stages/offer"))
+        .and(header("authorization", BASIC))
+        .and(header("x-injected", "yes"))
+        .respond_with(json_response(200, "stage.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/stages/slow"))
+        .respond_with(json_response(200, "stage.json").set_delay(Duration::from_secs(5)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut headers = client_core::header::HeaderMap::new();
+    headers.insert(
+        "x-injected",
+        client_core::header::HeaderValue::from_static("yes"),
+    );
+    let injected = LeverClient::builder()
+        .base_url(format!("{}/v1", server.uri()))
+        .api_key(SecretString::from("test-key"))
+        .http_client(
+            client_core::HttpClient::builder()
+                .default_headers(headers)
+                .build()
+                .unwrap(),
+        )
+        .build()
+        .unwrap();
+    injected
+        .stages()
+        .get(&StageId::from("offer"))
+        .await
+        .unwrap();
+
+    let impatient = LeverClient::builder()
+        .base_url(format!("{}/v1", server.uri()))
+        .api_key(SecretString::from("test-key"))
+        .retry_policy(client_core::RetryPolicy::none())
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let error = impatient
+        .stages()
+        .get(&StageId::from("slow"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, client_core::Error::Timeout { .. }),
+        "{error:?}"
+    );
+}

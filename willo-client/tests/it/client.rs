@@ -8,8 +8,8 @@ use std::time::Duration;
 use common::*;
 use serde_json::json;
 use willo_client::{
-    AuthScheme, Environment, Error, InterviewKey, PRODUCTION_BASE_URL, STAGING_BASE_URL,
-    SecretString, WilloClient,
+    AuthScheme, Credentials, Environment, Error, InterviewKey, PRODUCTION_BASE_URL,
+    STAGING_BASE_URL, SecretString, WilloClient,
 };
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, ResponseTemplate};
@@ -176,4 +176,64 @@ async fn detail_bodies_and_401() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Unauthorized(_)), "{err:?}");
+}
+
+#[tokio::test]
+async fn credentials_are_required_and_reach_the_transport_with_an_injected_client() {
+    assert!(matches!(
+        WilloClient::builder().build(),
+        Err(Error::Config(_))
+    ));
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(at("/languages/")))
+        .and(header("authorization", KEY))
+        .and(header("x-injected", "yes"))
+        .respond_with(json(200, page(json!([]), None)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut headers = client_core::header::HeaderMap::new();
+    headers.insert(
+        "x-injected",
+        client_core::header::HeaderValue::from_static("yes"),
+    );
+    let client = WilloClient::builder()
+        .credentials(Credentials::ApiKey(SecretString::from(KEY)))
+        .base_url(format!("{}{ROOT}", server.uri()))
+        .http_client(
+            client_core::HttpClient::builder()
+                .default_headers(headers)
+                .build()
+                .unwrap(),
+        )
+        .build()
+        .unwrap();
+    let page = client
+        .languages()
+        .page(willo_client::ListParams::new(), None)
+        .await
+        .unwrap();
+    assert!(page.items.is_empty());
+}
+
+#[tokio::test]
+async fn the_timeout_reaches_the_transport() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(at("/languages/")))
+        .respond_with(json(200, page(json!([]), None)).set_delay(Duration::from_secs(5)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let error = builder(&server)
+        .retry_policy(willo_client::RetryPolicy::none())
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap()
+        .languages()
+        .page(willo_client::ListParams::new(), None)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
 }
