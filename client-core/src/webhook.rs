@@ -280,9 +280,9 @@ impl Secrets {
     /// returns `None` for a secret that can never match, such as an empty token).
     /// Every pair is compared in constant time and none is skipped, so timing says
     /// nothing about which secret or entry matched.
-    pub fn any_match<'r>(
+    pub fn any_match(
         &self,
-        received: &[&'r [u8]],
+        received: &[&[u8]],
         expected: impl Fn(&SecretString) -> Option<String>,
     ) -> bool {
         let mut matched = false;

@@ -296,6 +296,23 @@ impl Notes<'_> {
     }
 }
 
+/// One page of `GET /messages` for a candidate (and job).
+async fn notes_page(
+    transport: &client_core::Transport,
+    candidate: &CandidateId,
+    job: Option<&JobId>,
+    cursor: Option<String>,
+) -> Result<CursorPage<Note>> {
+    let raw = transport
+        .get("/messages")
+        .query("candidateId", candidate)
+        .query_opt("jobId", job)
+        .query_opt("pageId", cursor)
+        .send_raw()
+        .await?;
+    CursorPage::from_response(&raw)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -346,21 +363,4 @@ mod tests {
         assert!(matches!(builder.build(), Err(Error::InvalidInput(_))));
         assert!(NoteContent::new("x").candidate("a]b").build().is_err());
     }
-}
-
-/// One page of `GET /messages` for a candidate (and job).
-async fn notes_page(
-    transport: &client_core::Transport,
-    candidate: &CandidateId,
-    job: Option<&JobId>,
-    cursor: Option<String>,
-) -> Result<CursorPage<Note>> {
-    let raw = transport
-        .get("/messages")
-        .query("candidateId", candidate)
-        .query_opt("jobId", job)
-        .query_opt("pageId", cursor)
-        .send_raw()
-        .await?;
-    CursorPage::from_response(&raw)
 }
