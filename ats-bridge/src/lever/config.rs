@@ -28,7 +28,7 @@ pub struct LeverAtsConfig {
     /// With none, every delivery is refused and webhooks are reported unsupported.
     pub signature_tokens: Vec<SecretString>,
     /// Deliveries whose `triggeredAt` is further than this from now are refused
-    /// (`None`: never stale). Default [`WebhookVerifier::DEFAULT_MAX_AGE`] (10 minutes).
+    /// (`None`: never stale). Default [`WebhookVerifier::DEFAULT_TOLERANCE`] (10 minutes).
     pub max_age: Option<Duration>,
     /// Remembers delivery tokens to refuse replays. Default: in memory, for twice the
     /// staleness window (older deliveries are refused as stale anyway). Share one
