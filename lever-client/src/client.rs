@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use client_core::auth::{AccessToken, Authenticator};
+use client_core::auth::AccessToken;
 use client_core::oauth::RefreshTokenStore;
 use client_core::{ClientOptions, Error, LimitSpec, RateLimits, Result, SecretString, Transport};
 
@@ -194,11 +194,6 @@ impl LeverClientBuilder {
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
         self
-    }
-
-    /// A custom authenticator.
-    pub fn authenticator(self, auth: Arc<dyn Authenticator>) -> Self {
-        self.credentials(Credentials::Custom(auth))
     }
 
     client_core::client_options_setters!(options);
