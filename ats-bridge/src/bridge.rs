@@ -78,7 +78,8 @@ pub enum BridgeError {
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// let willo = WilloAccount::new(WilloClient::builder(SecretString::from("willo-key")).build()?)
+/// let client = WilloClient::builder().api_key(SecretString::from("willo-key")).build()?;
+/// let willo = WilloAccount::new(client)
 ///     .webhook_token(SecretString::from("random-url-token"));
 /// let bridge = Bridge::builder(willo, Arc::new(MemoryStore::new()))
 ///     .rules(Rules::new())

@@ -75,7 +75,7 @@
 //!     LeverAtsConfig::new("user-id-notes-are-written-as")
 //!         .signature_token(SecretString::from("lever-webhook-signature-token")),
 //! );
-//! let willo = WilloAccount::new(WilloClient::builder(SecretString::from("willo-key")).build()?)
+//! let willo = WilloAccount::new(WilloClient::builder().api_key(SecretString::from("willo-key")).build()?)
 //!     .webhook_token(SecretString::from("random-url-token"));
 //! // A file path in production (`SqliteStore::open("bridge.db")`).
 //! let store = Arc::new(SqliteStore::open_in_memory().await?);

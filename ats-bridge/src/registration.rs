@@ -83,7 +83,7 @@ pub async fn subscribe_lever(
     client: &lever_client::LeverClient,
     url: &str,
 ) -> Result<Vec<SecretString>> {
-    use lever_client::webhook_management::NewWebhook;
+    use lever_client::NewWebhook;
     let mut tokens = Vec::new();
     for event in LEVER_EVENTS {
         let created = client

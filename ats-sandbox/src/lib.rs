@@ -42,7 +42,7 @@
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let sandbox = Sandbox::start(SandboxConfig::new().seed(7).data(Seed::new().jobs(3))).await?;
 //! let client = sandbox.smartrecruiters_client()?;
-//! let jobs: Vec<_> = client.jobs().search(&JobFilter::new()).try_collect().await?;
+//! let jobs: Vec<_> = client.jobs().list(&JobFilter::new()).try_collect().await?;
 //! assert_eq!(jobs.len(), 3);
 //! assert_eq!(sandbox.smartrecruiters().requests().endpoint("GET /jobs"), 1);
 //! sandbox.shutdown().await;
@@ -340,7 +340,7 @@ impl Sandbox {
         let sr_gate = gate(
             Vendor::SmartRecruiters,
             Credential::Header {
-                name: smartrecruiters_client::auth::API_KEY_HEADER,
+                name: smartrecruiters_client::API_KEY_HEADER,
                 key: SecretString::from(smartrecruiters::API_KEY),
                 schemes: &[],
             },
@@ -395,7 +395,7 @@ impl Sandbox {
         &self.config
     }
 
-    /// What `WilloClient::builder(..).base_url(..)` takes
+    /// What `WilloClient::builder().api_key(..).base_url(..)` takes
     /// (`http://127.0.0.1:port/api/integrations/v2`).
     pub fn willo_base_url(&self) -> &str {
         &self.willo_base_url
@@ -408,9 +408,10 @@ impl Sandbox {
 
     /// A Willo client for the sandbox, paced to its configured rate limit.
     pub fn willo_client(&self) -> Result<WilloClient, SandboxError> {
-        Ok(WilloClient::builder(self.willo_api_key())
+        Ok(WilloClient::builder()
+            .api_key(SecretString::from(self.willo_api_key()))
             .base_url(self.willo_base_url.clone())
-            .rate_limits(self.config.willo_faults.client_rate_limits())
+            .limits(self.config.willo_faults.client_rate_limits())
             .build()?)
     }
 
@@ -446,7 +447,7 @@ impl Sandbox {
         Ok(SmartRecruitersClient::builder()
             .base_url(self.smartrecruiters_base_url.clone())
             .api_key(self.smartrecruiters_api_key())
-            .rate_limits(limits)
+            .limits(limits)
             .build()?)
     }
 
@@ -470,7 +471,7 @@ impl Sandbox {
         Ok(LeverClient::builder()
             .base_url(self.lever_base_url.clone())
             .api_key(self.lever_api_key())
-            .rate_limits(self.config.lever_faults.client_rate_limits())
+            .limits(self.config.lever_faults.client_rate_limits())
             .build()?)
     }
 

@@ -35,6 +35,210 @@
 //! assert!(!format!("{transport:?}").contains("key\""));
 //! # Ok::<_, client_core::Error>(())
 //! ```
+//!
+//! # The three clients: one shape
+//!
+//! `willo-client`, `smartrecruiters-client` and `lever-client` look the same, so knowing one is
+//! knowing all three. The same name means the same thing in every crate; where they differ, the
+//! vendor's API differs (noted below).
+//!
+//! ```text
+//! src/lib.rs          crate docs with a runnable example; flat re-exports (modules private)
+//! src/client.rs       XClient + XClientBuilder + Environment; every resource accessor
+//! src/auth.rs         Credentials (and OAuth where the vendor has it)
+//! src/ids.rs          the id newtypes
+//! src/<resource>.rs   one file per resource: its models and its calls
+//! src/webhooks.rs     `pub mod webhooks`: WebhookVerifier, Delivery, VerifyError, TestDelivery
+//! ```
+//!
+//! `webhooks` is the one public module: receiving a delivery is a separate job from calling the
+//! API (a receiver may never build a client), and its names (`Delivery`, `VerifyError`, `sign`,
+//! header constants, `Clock`) would crowd or collide at the root. `WebhookVerifier` is also
+//! re-exported at the root.
+//!
+//! ## Builder
+//!
+//! `XClient::builder()` takes no arguments; every setting is a verb, and `build()` checks them.
+//!
+//! | verb | what it sets |
+//! |---|---|
+//! | `.credentials(Credentials)` | how to authenticate (required) |
+//! | `.api_key(SecretString)` | shorthand for `Credentials::ApiKey` (Lever also has `.oauth(app, refresh_token, store)`) |
+//! | `.environment(Environment)` | `Production` (default), the vendor's others (`Staging` for Willo, `Sandbox`/`Eu` for Lever), `Custom(..)` |
+//! | `.base_url(url)` | a custom API root (a proxy, a test server); for Lever the OAuth endpoints stay the environment's |
+//! | `.limits(RateLimits)` | client-side pacing; default `XClient::default_limits()` |
+//! | `.timeout(Duration)` | time allowed for one attempt |
+//! | `.http_client(reqwest::Client)` | send through this client (proxy, TLS roots); its own timeouts and user agent then apply |
+//! | `.build()` | `Result<XClient>`; `Error::Config` without credentials or with a bad URL |
+//!
+//! Also in every crate (one implementation in `client_options_setters!`): `.user_agent(..)`,
+//! `.retry_policy(..)`, `.shared_limiter(..)`. Vendor-only verbs: Willo `.auth_scheme(..)`,
+//! `.idv_countries_path(..)`; SmartRecruiters `.token_refresh_margin(..)`; Lever `.oauth(..)`,
+//! `.access_token(..)`.
+//!
+//! ```rust,no_run
+//! use std::time::Duration;
+//! use lever_client::LeverClient;
+//! use smartrecruiters_client::SmartRecruitersClient;
+//! use willo_client::WilloClient;
+//! use client_core::SecretString;
+//!
+//! let willo = WilloClient::builder()
+//!     .api_key(SecretString::from("willo-key"))
+//!     .environment(willo_client::Environment::Staging)
+//!     .limits(WilloClient::default_limits())
+//!     .timeout(Duration::from_secs(30))
+//!     .build()?;
+//! let sr = SmartRecruitersClient::builder()
+//!     .credentials(smartrecruiters_client::Credentials::ApiKey(SecretString::from("sr-key")))
+//!     .environment(smartrecruiters_client::Environment::Production)
+//!     .limits(SmartRecruitersClient::default_limits())
+//!     .http_client(client_core::HttpClient::new())
+//!     .build()?;
+//! let lever = LeverClient::builder()
+//!     .api_key(SecretString::from("lever-key"))
+//!     .base_url("https://lever-proxy.example.com/v1")
+//!     .limits(LeverClient::default_limits())
+//!     .build()?;
+//! # let _ = (willo, sr, lever);
+//! # Ok::<_, client_core::Error>(())
+//! ```
+//!
+//! ## Resource handles
+//!
+//! `client.<resource>()` returns a handle that borrows the client (`Candidates<'a>` holds
+//! `&'a SmartRecruitersClient`); it is cheap, so make one per call. Calls read as the API does.
+//!
+//! ```rust,no_run
+//! # async fn run(
+//! #     willo: willo_client::WilloClient,
+//! #     sr: smartrecruiters_client::SmartRecruitersClient,
+//! #     lever: lever_client::LeverClient,
+//! # ) -> client_core::Result<()> {
+//! use smartrecruiters_client::CandidateId;
+//! use lever_client::{OpportunityId, UserId};
+//! use willo_client::InterviewKey;
+//!
+//! let interview = willo.interviews().get(&InterviewKey::from("1e2048a686804049b128f1357c559cbf")).await?;
+//! let candidate = sr.candidates().get(&CandidateId::from("c-1")).await?;
+//! let moved = lever
+//!     .opportunities()
+//!     .add_tags(&OpportunityId::from("o-1"), &["video-sent"])
+//!     .perform_as(&UserId::from("u-1"))
+//!     .await?;
+//! # let _ = (interview, candidate, moved);
+//! # Ok(()) }
+//! ```
+//!
+//! ## Paging: `list` and `page`
+//!
+//! Every listing has exactly two verbs, built on [`pagination`]:
+//!
+//! - `list(filter)` → [`pagination::ItemStream`]: every item, fetched page by page as the stream
+//!   is polled, one page in memory at a time.
+//! - `page(filter, cursor)` → `Result<`[`pagination::Page`]`<Item, Cursor>>`: one page (`cursor`
+//!   `None` for the first) with `page.next`, the cursor to save and resume from. The cursor is
+//!   the vendor's: Willo's `Cursor` (the `next` link, carrying the filters), SmartRecruiters'
+//!   `pageId`, Lever's offset token (both `String`).
+//!
+//! ```rust,no_run
+//! # async fn run(
+//! #     willo: willo_client::WilloClient,
+//! #     sr: smartrecruiters_client::SmartRecruitersClient,
+//! #     lever: lever_client::LeverClient,
+//! # ) -> client_core::Result<()> {
+//! use futures::TryStreamExt;
+//!
+//! // `list`: a stream of items.
+//! let mut interviews = willo.interviews().list(willo_client::InterviewFilter::new());
+//! while let Some(interview) = interviews.try_next().await? {
+//!     println!("{:?}", interview.key);
+//! }
+//! let stages: Vec<_> = lever.stages().list().try_collect().await?;
+//!
+//! // `page`: one page and the cursor to resume from.
+//! let filter = smartrecruiters_client::CandidateFilter::new().limit(100);
+//! let mut cursor = None;
+//! loop {
+//!     let page = sr.candidates().page(&filter, cursor).await?;
+//!     println!("{} candidates", page.items.len());
+//!     match page.next {
+//!         Some(next) => cursor = Some(next), // save it to resume here later
+//!         None => break,
+//!     }
+//! }
+//! # let _ = stages;
+//! # Ok(()) }
+//! ```
+//!
+//! ## Webhooks: one verifier
+//!
+//! `webhooks::WebhookVerifier` has the same verbs in every crate, from [`webhook`]:
+//!
+//! | verb | meaning |
+//! |---|---|
+//! | `WebhookVerifier::new(secret)` | accept deliveries proven with `secret` (SmartRecruiters: the subscription's secret key; Lever: the signature token; Willo: the URL token) |
+//! | `.also_accept(secret)` | accept another secret too (rotation); every secret is tried, in constant time |
+//! | `.tolerance(Duration)` | the timestamp window (SmartRecruiters default 5 min, Lever 10 min) |
+//! | `.without_tolerance()` | no timestamp check |
+//! | `.clock(Arc<dyn Clock>)` | where "now" comes from (a `FixedClock` in tests) |
+//! | `.verify(&WebhookRequest)` | `Result<Delivery, VerifyError>`: checked, then parsed |
+//!
+//! `verify` takes a [`webhook::WebhookRequest`] (headers, query string, raw body), not
+//! `(headers, body)`: where the proof travels is the vendor's choice (a header signature at
+//! SmartRecruiters, body fields at Lever, a token in the registered URL's query string at Willo),
+//! and one request type gives one signature in all three. Build it with
+//! `WebhookRequest::new(&headers, &body).query(uri.query())`; the query matters only to Willo.
+//! Willo deliveries carry no timestamp, so its verifier has no `tolerance`/`clock`; Lever's also
+//! has `.replay_guard(..)`. Each crate's `VerifyError` has a variant per cause (`BadSignature` or
+//! `BadToken`, `Stale`, missing/malformed parts).
+//!
+//! Tests sign with `webhooks::TestDelivery::new(..).sign(&secret)`, which returns a
+//! [`webhook::SignedRequest`] (headers, query, body) as the vendor would send it; `sign(..)` (the
+//! raw signature) exists where the vendor signs (SmartRecruiters, Lever).
+//!
+//! ```rust
+//! use std::sync::Arc;
+//! use std::time::Duration;
+//! use client_core::SecretString;
+//! use client_core::webhook::{FixedClock, WebhookRequest};
+//!
+//! let secret = SecretString::from("whsec");
+//! let now = 1_700_000_000;
+//! let clock = Arc::new(FixedClock::at_millis(now * 1000));
+//!
+//! // SmartRecruiters: a signature header over timestamp, body and event headers.
+//! let sent = smartrecruiters_client::webhooks::TestDelivery::new(
+//!     "candidate.created", br#"{"id":"c1"}"#.to_vec(), now,
+//! ).sign(&secret);
+//! let verifier = smartrecruiters_client::WebhookVerifier::new(SecretString::from("new"))
+//!     .also_accept(secret.clone())
+//!     .tolerance(Duration::from_secs(300))
+//!     .clock(clock.clone());
+//! let delivery = verifier.verify(&WebhookRequest::new(&sent.headers, &sent.body))?;
+//! assert_eq!(delivery.meta.event_name, "candidate.created");
+//!
+//! // Lever: the signature is a field of the body.
+//! let sent = lever_client::webhooks::TestDelivery::new(
+//!     lever_client::webhooks::Event::CandidateHired, "delivery-token", now * 1000,
+//! ).sign(&secret);
+//! let verifier = lever_client::WebhookVerifier::new(secret.clone())
+//!     .without_tolerance()
+//!     .clock(clock);
+//! let delivery = verifier.verify(&sent.request()).unwrap();
+//! assert_eq!(delivery.event, lever_client::webhooks::Event::CandidateHired);
+//!
+//! // Willo: the token is in the query string of the URL you registered.
+//! let sent = willo_client::webhooks::TestDelivery::new(
+//!     willo_client::WebhookEvent::NewResponse,
+//!     br#"{"participant_key":"0123456789abcdef0123456789abcdef"}"#.to_vec(),
+//! ).sign(&secret);
+//! let verifier = willo_client::WebhookVerifier::new(secret);
+//! let request = WebhookRequest::new(&sent.headers, &sent.body).query(sent.query.as_deref());
+//! let delivery = verifier.verify(&request).unwrap();
+//! assert_eq!(delivery.event, Some(willo_client::WebhookEvent::NewResponse));
+//! # Ok::<_, smartrecruiters_client::webhooks::VerifyError>(())
+//! ```
 #![warn(missing_docs)]
 
 pub mod auth;

@@ -1,5 +1,6 @@
-//! The settings every vendor client builder offers (timeout, user agent, rate limits,
-//! a shared limiter, retry policy), kept in one place with one set of setters.
+//! The settings every vendor client builder offers (timeout, user agent, limits, a
+//! shared limiter, retry policy, an injected HTTP client), kept in one place with one
+//! set of setters.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -59,13 +60,14 @@ impl ClientOptions {
     }
 }
 
-/// Adds `timeout`, `user_agent`, `rate_limits`, `shared_limiter`, `retry_policy` and
+/// Adds `timeout`, `user_agent`, `limits`, `shared_limiter`, `retry_policy` and
 /// `http_client` setters to a client builder whose field `$field` is a [`ClientOptions`]. Invoke it
 /// inside the builder's `impl` block.
 #[macro_export]
 macro_rules! client_options_setters {
     ($field:ident) => {
-        /// Time allowed for one attempt, response body included.
+        /// Time allowed for one attempt, response body included (an injected
+        /// `http_client` keeps its own).
         pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
             self.$field.timeout = timeout;
             self
@@ -77,15 +79,15 @@ macro_rules! client_options_setters {
             self
         }
 
-        /// Client-side rate and concurrency limits (see the builder's docs for the
-        /// vendor's defaults).
-        pub fn rate_limits(mut self, limits: $crate::RateLimits) -> Self {
+        /// Client-side rate and concurrency limits (default: the client's
+        /// `default_limits()`).
+        pub fn limits(mut self, limits: $crate::RateLimits) -> Self {
             self.$field.rate_limits = limits;
             self
         }
 
         /// Pace together with other clients of the same credential: pass
-        /// `other.transport().limiter()`. Takes precedence over `rate_limits`.
+        /// `other.transport().limiter()`. Takes precedence over `limits`.
         pub fn shared_limiter(
             mut self,
             limiter: ::std::sync::Arc<$crate::rate_limit::Limiter>,
@@ -102,7 +104,8 @@ macro_rules! client_options_setters {
         }
 
         /// Send through this preconfigured `reqwest::Client` (proxy, custom TLS roots,
-        /// tests on a paused clock); `timeout` and `user_agent` are then ignored.
+        /// tests on a paused clock). The `Accept` header still goes with every request;
+        /// `timeout` and `user_agent` are then the client's own business.
         pub fn http_client(mut self, client: $crate::HttpClient) -> Self {
             self.$field.http_client = Some(client);
             self

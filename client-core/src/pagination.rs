@@ -78,7 +78,8 @@ pub trait Paginated {
     fn into_page(self) -> Page<Self::Item, Self::Cursor>;
 }
 
-/// A boxed stream of items, as the clients' `*_stream` methods return it.
+/// A boxed stream of items, as every client's `list` returns it (one page at a time is
+/// fetched as it is polled; `page(filter, cursor)` returns one [`Page`] instead).
 pub type ItemStream<'a, T> = BoxStream<'a, Result<T>>;
 
 /// Pages, fetched one at a time as the stream is polled. `start` is `None` for the

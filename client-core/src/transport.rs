@@ -56,6 +56,8 @@ pub struct Transport {
 struct Inner {
     vendor: &'static str,
     http: reqwest::Client,
+    /// Headers an injected client does not carry (a built one has them as defaults).
+    injected_defaults: HeaderMap,
     base_url: Url,
     auth: Option<Arc<dyn Authenticator>>,
     limiter: Arc<Limiter>,
@@ -285,6 +287,11 @@ impl Transport {
         loop {
             let _permit = self.inner.limiter.acquire(call.class.as_deref()).await;
             let mut headers = call.headers.clone();
+            for (name, value) in &self.inner.injected_defaults {
+                if !headers.contains_key(name) {
+                    headers.insert(name, value.clone());
+                }
+            }
             if let Some(auth) = &self.inner.auth {
                 auth.authorize(&mut headers).await?;
             }
@@ -567,8 +574,9 @@ impl TransportBuilder {
         self
     }
 
-    /// Use this `reqwest::Client` instead of building one (timeouts and user agent set
-    /// here are then ignored).
+    /// Use this `reqwest::Client` instead of building one (a proxy, custom TLS roots,
+    /// tests on a paused clock). The default headers (`Accept`) still go with every
+    /// request; timeouts and the user agent are then the client's own.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -591,8 +599,12 @@ impl TransportBuilder {
                 "the base URL `{raw}` must be an http(s) URL"
             )));
         }
+        let mut injected_defaults = HeaderMap::new();
         let http = match self.http {
-            Some(client) => client,
+            Some(client) => {
+                injected_defaults = self.default_headers;
+                client
+            }
             None => {
                 let mut builder = reqwest::Client::builder()
                     .user_agent(self.user_agent.unwrap_or_else(|| {
@@ -614,6 +626,7 @@ impl TransportBuilder {
             inner: Arc::new(Inner {
                 vendor: self.vendor,
                 http,
+                injected_defaults,
                 base_url,
                 auth: self.auth,
                 limiter: self.limiter.unwrap_or_else(|| self.limits.build()),

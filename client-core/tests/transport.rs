@@ -421,3 +421,38 @@ fn debug_of_a_transport_shows_no_secret() {
     assert!(text.contains("api.example.com"));
     assert!(!text.contains("hunter2-key"), "{text}");
 }
+
+#[tokio::test]
+async fn an_injected_client_sends_with_its_own_headers_and_the_transports_defaults() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v2/interviews/"))
+        .and(header("authorization", "k-123"))
+        .and(header("accept", "application/json"))
+        .and(header("x-proxy", "corp"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut headers = client_core::header::HeaderMap::new();
+    headers.insert(
+        "x-proxy",
+        client_core::header::HeaderValue::from_static("corp"),
+    );
+    let http = client_core::HttpClient::builder()
+        .default_headers(headers)
+        .build()
+        .unwrap();
+    let transport = Transport::builder("test")
+        .base_url(format!("{}/api/v2", server.uri()))
+        .auth(Arc::new(StaticHeader::new(
+            AUTHORIZATION,
+            None,
+            SecretString::from("k-123"),
+        )))
+        .http_client(http)
+        .build()
+        .unwrap();
+    let body: Value = transport.get("/interviews/").send().await.unwrap();
+    assert_eq!(body["ok"], true);
+}

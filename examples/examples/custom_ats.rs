@@ -396,7 +396,7 @@ impl WebhookSource for SheetAts {
     /// Signature first (a forged body is never parsed), then age, then shape. Sync and
     /// without API calls: the intake runs it before storing anything.
     fn verify(&self, request: &WebhookRequest<'_>) -> Result<VerifiedDelivery, WebhookRejection> {
-        let (headers, body) = (request.headers, request.body);
+        let (headers, body) = (request.headers(), request.body());
         let sent = header(headers, SIGNATURE_HEADER)?;
         let timestamp = header(headers, TIMESTAMP_HEADER)?;
         let expected = signature(&self.secret, timestamp, body);

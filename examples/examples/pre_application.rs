@@ -28,7 +28,7 @@ use ats_bridge::rules::Rules;
 use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig};
 use ats_sandbox::SandboxConfig;
 use examples::{Connections, env, open_store};
-use willo_client::webhooks::{WebhookDelivery, WebhookEvent};
+use willo_client::webhooks::{Delivery, WebhookEvent};
 use willo_client::{Candidate, Metadata, SendInterview};
 
 /// The walk-in's address on the sandbox (example.com: nobody real).
@@ -111,7 +111,7 @@ pub async fn screen_walk_in(
     // names the participant; the URL the intake registered names the event).
     let body =
         format!(r#"{{"participant": {{"key": "{participant}", "interview": "{interview}"}}}}"#);
-    let delivery = WebhookDelivery::parse(body.as_bytes(), Some(WebhookEvent::NewResponse))?;
+    let delivery = Delivery::parse(body.as_bytes(), Some(WebhookEvent::NewResponse))?;
     let first = engine.handle_willo_delivery(&delivery).await?;
     match &first {
         Action::Screened { .. } => writeln!(

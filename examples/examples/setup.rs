@@ -118,7 +118,7 @@ async fn list_interviews(connections: &Connections, out: &mut impl Write) -> Res
     let interviews: Vec<_> = connections
         .willo
         .interviews()
-        .stream(ListParams::new())
+        .list(ListParams::new())
         .try_collect()
         .await?;
     writeln!(out, "Willo interviews (`interview` in rules):")?;

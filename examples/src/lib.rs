@@ -69,7 +69,7 @@ impl Connections {
         let Some(willo_key) = env_secret("WILLO_API_KEY") else {
             return Self::sandbox(sandbox).await;
         };
-        let mut willo = WilloClient::builder(willo_key);
+        let mut willo = WilloClient::builder().api_key(SecretString::from(willo_key));
         if let Some(url) = env("WILLO_BASE_URL") {
             willo = willo.base_url(url);
         }

@@ -1,10 +1,11 @@
 //! Archive reasons. Every account has a `Hired` reason (type `hired`); all others mean
 //! the candidate was not hired.
 
-use client_core::pagination::ItemStream;
-use client_core::{Result, Transport, encode_segment};
+use client_core::pagination::{ItemStream, Page};
+use client_core::{Result, encode_segment};
 use serde::{Deserialize, Serialize};
 
+use crate::LeverClient;
 use crate::common::{Listing, data};
 use crate::ids::ArchiveReasonId;
 
@@ -48,27 +49,39 @@ pub struct ArchiveReason {
 /// `/archive_reasons` calls.
 #[derive(Debug, Clone, Copy)]
 pub struct ArchiveReasons<'a> {
-    transport: &'a Transport,
+    client: &'a LeverClient,
 }
 
 impl<'a> ArchiveReasons<'a> {
-    pub(crate) fn new(transport: &'a Transport) -> Self {
-        Self { transport }
+    pub(crate) fn new(client: &'a LeverClient) -> Self {
+        Self { client }
     }
 
     /// Every archive reason, optionally only `hired` or `non-hired` ones.
     pub fn list(&self, kind: Option<ArchiveReasonType>) -> ItemStream<'static, ArchiveReason> {
+        self.listing(kind).items()
+    }
+
+    /// One page of archive reasons: the first (`cursor` `None`) or the one a saved
+    /// offset token (a previous page's `next`) points at.
+    pub async fn page(
+        &self,
+        kind: Option<ArchiveReasonType>,
+        cursor: Option<String>,
+    ) -> Result<Page<ArchiveReason, String>> {
+        self.listing(kind).page(cursor).await
+    }
+
+    fn listing(&self, kind: Option<ArchiveReasonType>) -> Listing {
         let query = kind
             .map(|k| vec![("type".to_owned(), k.to_string())])
             .unwrap_or_default();
-        Listing::new(self.transport, "/archive_reasons")
-            .query(query)
-            .items(None)
+        Listing::new(self.client.transport(), "/archive_reasons").query(query)
     }
 
     /// One archive reason.
     pub async fn get(&self, id: &ArchiveReasonId) -> Result<ArchiveReason> {
         let path = format!("/archive_reasons/{}", encode_segment(id.as_str()));
-        data(self.transport.get(path).send_raw().await?)
+        data(self.client.transport().get(path).send_raw().await?)
     }
 }

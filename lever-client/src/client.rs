@@ -1,10 +1,11 @@
-//! [`LeverClient`] and its builder.
+//! [`LeverClient`], its builder (environment or base URL, credentials, limits,
+//! retries) and every resource accessor.
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use client_core::auth::{AccessToken, Authenticator};
+use client_core::auth::AccessToken;
 use client_core::oauth::RefreshTokenStore;
 use client_core::{ClientOptions, Error, LimitSpec, RateLimits, Result, SecretString, Transport};
 
@@ -33,59 +34,67 @@ impl fmt::Debug for LeverClient {
 }
 
 impl LeverClient {
-    /// Start configuring a client.
+    /// Start configuring a client; give it credentials with
+    /// [`LeverClientBuilder::api_key`], [`LeverClientBuilder::oauth`] or
+    /// [`LeverClientBuilder::credentials`].
     pub fn builder() -> LeverClientBuilder {
         LeverClientBuilder::default()
     }
 
+    /// Lever's documented limit: a token bucket per API key, 10 requests/second steady
+    /// with bursts up to 20.
+    pub fn default_limits() -> RateLimits {
+        RateLimits::new(LimitSpec::default().per_second(10).burst(20))
+    }
+
     /// Opportunities (candidacies): list, get, create, stage, archive, tags, links, sources.
     pub fn opportunities(&self) -> Opportunities<'_> {
-        Opportunities::new(&self.transport)
+        Opportunities::new(self)
     }
 
     /// Notes on one opportunity.
     pub fn notes(&self, opportunity: &OpportunityId) -> Notes<'_> {
-        Notes::new(&self.transport, opportunity)
+        Notes::new(self, opportunity)
     }
 
     /// Pipeline stages.
     pub fn stages(&self) -> Stages<'_> {
-        Stages::new(&self.transport)
+        Stages::new(self)
     }
 
     /// Tags in use.
     pub fn tags(&self) -> Tags<'_> {
-        Tags::new(&self.transport)
+        Tags::new(self)
     }
 
     /// Sources in use.
     pub fn sources(&self) -> Sources<'_> {
-        Sources::new(&self.transport)
+        Sources::new(self)
     }
 
     /// Archive reasons.
     pub fn archive_reasons(&self) -> ArchiveReasons<'_> {
-        ArchiveReasons::new(&self.transport)
+        ArchiveReasons::new(self)
     }
 
     /// Job postings.
     pub fn postings(&self) -> Postings<'_> {
-        Postings::new(&self.transport)
+        Postings::new(self)
     }
 
     /// Users of the Lever account.
     pub fn users(&self) -> Users<'_> {
-        Users::new(&self.transport)
+        Users::new(self)
     }
 
     /// Contacts (the people behind opportunities).
     pub fn contacts(&self) -> Contacts<'_> {
-        Contacts::new(&self.transport)
+        Contacts::new(self)
     }
 
     /// Webhooks created through the API.
     pub fn webhooks(&self) -> Webhooks<'_> {
-        Webhooks::new(&self.transport)
+        Webhooks::new(self)
     }
 
     /// The underlying transport, for endpoints without a typed call
@@ -96,8 +105,7 @@ impl LeverClient {
 }
 
 /// Configures a [`LeverClient`]: environment or base URL, credentials, limits, retries.
-/// Defaults: production, [`LeverClientBuilder::default_limits`] (10 req/s, bursts to
-/// 20), [`DEFAULT_TIMEOUT`], the default retry policy (429s always retried,
+/// Defaults: production, [`LeverClient::default_limits`] (10 req/s, bursts to 20), [`DEFAULT_TIMEOUT`], the default retry policy (429s always retried,
 /// `Retry-After` honoured when present).
 #[must_use]
 pub struct LeverClientBuilder {
@@ -120,7 +128,7 @@ impl Default for LeverClientBuilder {
             access_token: None,
             options: ClientOptions::new(
                 concat!("lever-client/", env!("CARGO_PKG_VERSION")),
-                Self::default_limits(),
+                LeverClient::default_limits(),
                 DEFAULT_TIMEOUT,
             ),
         }
@@ -139,12 +147,6 @@ impl fmt::Debug for LeverClientBuilder {
 }
 
 impl LeverClientBuilder {
-    /// Lever's documented limit: a token bucket per API key, 10 requests/second steady
-    /// with bursts up to 20.
-    pub fn default_limits() -> RateLimits {
-        RateLimits::new(LimitSpec::default().per_second(10).burst(20))
-    }
-
     /// Which Lever environment to call (default production).
     pub fn environment(mut self, environment: Environment) -> Self {
         self.environment = environment;
@@ -192,11 +194,6 @@ impl LeverClientBuilder {
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
         self
-    }
-
-    /// A custom authenticator.
-    pub fn authenticator(self, auth: Arc<dyn Authenticator>) -> Self {
-        self.credentials(Credentials::Custom(auth))
     }
 
     client_core::client_options_setters!(options);

@@ -1,5 +1,6 @@
 //! What every resource shares: the `{data}` and `{data, hasNext, next}` envelopes,
-//! expandable fields, paged streams, and the call builder behind optional `perform_as`.
+//! expandable fields, listings (a stream or one page), and the call builder behind
+//! optional `perform_as`.
 
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
@@ -8,7 +9,7 @@ use client_core::error_body::{ErrorBodyParser, GenericErrorParser, ParsedErrorBo
 use client_core::pagination::{self, ItemStream, Page, Paginated};
 use client_core::{Error, Idempotency, Method, RawResponse, Result, StatusCode, Transport};
 use futures::future::BoxFuture;
-use futures::stream::{BoxStream, StreamExt};
+use futures::stream::BoxStream;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -143,26 +144,23 @@ impl Listing {
         }
     }
 
-    /// Every item, page by page, starting at `start`.
-    pub(crate) fn items<T>(self, start: Option<String>) -> ItemStream<'static, T>
+    /// Every item, page by page, from the first page.
+    pub(crate) fn items<T>(self) -> ItemStream<'static, T>
     where
         T: DeserializeOwned + Send + 'static,
     {
-        pagination::boxed_items(start, move |offset| self.fetch::<T>(offset))
+        pagination::boxed_items(None, move |offset| self.fetch::<T>(offset))
     }
 
-    /// Every page (items plus the token of the page after), starting at `start`.
-    pub(crate) fn pages<T>(self, start: Option<String>) -> PageStream<T>
+    /// One page (items plus the offset token of the page after), at `offset` (`None`
+    /// for the first).
+    pub(crate) async fn page<T>(self, offset: Option<String>) -> Result<Page<T, String>>
     where
         T: DeserializeOwned + Send + 'static,
     {
-        pagination::pages(start, move |offset| self.fetch::<T>(offset)).boxed()
+        Ok(self.fetch::<T>(offset).await?.into_page())
     }
 }
-
-/// Pages with their resume token: `page.next` is the offset token to save after
-/// handling `page.items`.
-pub type PageStream<T> = BoxStream<'static, Result<Page<T, String>>>;
 
 /// A write call whose `perform_as` is optional: add `.perform_as(&user)` before
 /// awaiting it, or await it directly.

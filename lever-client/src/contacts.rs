@@ -1,9 +1,10 @@
 //! Contacts: the person behind one or more opportunities.
 
-use client_core::{Result, Transport, encode_segment};
+use client_core::{Result, encode_segment};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::LeverClient;
 use crate::common::{data, null_default};
 use crate::ids::ContactId;
 
@@ -69,17 +70,17 @@ impl Phone {
 /// `/contacts` calls.
 #[derive(Debug, Clone, Copy)]
 pub struct Contacts<'a> {
-    transport: &'a Transport,
+    client: &'a LeverClient,
 }
 
 impl<'a> Contacts<'a> {
-    pub(crate) fn new(transport: &'a Transport) -> Self {
-        Self { transport }
+    pub(crate) fn new(client: &'a LeverClient) -> Self {
+        Self { client }
     }
 
     /// One contact.
     pub async fn get(&self, id: &ContactId) -> Result<Contact> {
         let path = format!("/contacts/{}", encode_segment(id.as_str()));
-        data(self.transport.get(path).send_raw().await?)
+        data(self.client.transport().get(path).send_raw().await?)
     }
 }

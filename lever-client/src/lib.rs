@@ -6,11 +6,12 @@
 //!   [`Environment`]s.
 //! - **Limits**: 10 requests/second with bursts to 20 by default; 429 and 5xx on safe
 //!   calls are retried with jittered exponential backoff.
-//! - **Pagination**: lists are `Stream`s; [`Opportunities::pages`] exposes the offset
-//!   token so syncs can resume, and [`is_invalid_offset`] recognises an expired one.
+//! - **Pagination**: `list` is a `Stream` of items; `page(filter, cursor)` returns one
+//!   page with the offset token to resume from, and [`is_invalid_offset`] recognises an
+//!   expired one.
 //! - **Resources**: opportunities, notes, stages, tags, sources, archive reasons,
 //!   postings, users, contacts, webhook subscriptions.
-//! - **Deliveries**: [`webhooks::WebhookVerifier`] checks signatures (with token
+//! - **Deliveries**: [`WebhookVerifier`] checks signatures (with token
 //!   rotation), staleness and replays, without any HTTP framework.
 //!
 //! `perform_as` is an argument where Lever requires it ([`Opportunities::create`]) and a
@@ -34,57 +35,80 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Verify a webhook delivery (the raw request body) before acting on it:
+//! Verify a webhook delivery (headers and raw body from any HTTP framework) before
+//! acting on it:
 //!
 //! ```
 //! use std::sync::Arc;
 //! use std::time::Duration;
-//! use lever_client::SecretString;
+//! use lever_client::{SecretString, WebhookVerifier};
 //! use lever_client::webhooks::{
-//!     Event, EventData, FixedClock, InMemoryReplayGuard, VerifyError, WebhookVerifier, signed_delivery,
+//!     Event, FixedClock, InMemoryReplayGuard, TestDelivery, VerifyError, WebhookRequest,
 //! };
 //!
 //! let signature_token = SecretString::from("73311ged32110cc40e00c672c2e03e1a42fa28a4fabde089");
 //! let verifier = WebhookVerifier::new(signature_token.clone())
+//!     .tolerance(Duration::from_secs(600))
 //!     .clock(Arc::new(FixedClock::at_millis(1431454330072 + 1_000)))
 //!     .replay_guard(Arc::new(InMemoryReplayGuard::new(Duration::from_secs(600), 10_000)));
 //!
-//! let body = signed_delivery(&signature_token, Event::CandidateHired, "be58f711f349", 1431454330072, EventData::default());
-//! let delivery = verifier.verify(&body)?;
+//! // What Lever would send (built here with the test signer).
+//! let sent = TestDelivery::new(Event::CandidateHired, "be58f711f349", 1431454330072)
+//!     .sign(&signature_token);
+//! let delivery = verifier.verify(&WebhookRequest::new(&sent.headers, &sent.body))?;
 //! assert_eq!(delivery.event, Event::CandidateHired);
 //! // The same delivery again is a replay.
-//! assert!(matches!(verifier.verify(&body), Err(VerifyError::Replayed)));
+//! assert!(matches!(verifier.verify(&sent.request()), Err(VerifyError::Replayed)));
 //! # Ok::<_, VerifyError>(())
 //! ```
 //!
 //! [Lever Data API v1]: https://hire.lever.co/developer/documentation
 #![warn(missing_docs)]
 
-pub mod archive_reasons;
-pub mod auth;
+mod archive_reasons;
+mod auth;
 mod client;
 mod common;
-pub mod contacts;
+mod contacts;
 mod enums;
 mod ids;
-pub mod notes;
-pub mod opportunities;
-pub mod postings;
-pub mod sources;
-pub mod stages;
-pub mod tags;
-pub mod users;
-pub mod webhook_management;
+mod notes;
+mod opportunities;
+mod postings;
+mod sources;
+mod stages;
+mod tags;
+mod users;
+mod webhook_management;
 pub mod webhooks;
 
-pub use auth::{Credentials, Endpoints, Environment, LeverOAuth};
+pub use archive_reasons::{ArchiveReason, ArchiveReasonStatus, ArchiveReasonType, ArchiveReasons};
+pub use auth::{
+    AccessToken, Credentials, Endpoints, Environment, LeverOAuth, OFFLINE_ACCESS,
+    RefreshTokenStore, TokenResponse,
+};
 pub use client::{DEFAULT_TIMEOUT, LeverClient, LeverClientBuilder};
-pub use common::{Call, Expandable, ListPage, PageStream, is_invalid_offset};
+pub use common::{Call, Expandable, ListPage, is_invalid_offset};
+pub use contacts::{Contact, ContactLocation, Contacts, Phone};
 pub use enums::{Confidentiality, Origin};
 pub use ids::{
     ApplicationId, ArchiveReasonId, ContactId, NoteId, OpportunityId, PerformAs, PostingId,
     RequisitionId, StageId, UserId, WebhookId,
 };
-pub use opportunities::Opportunities;
+pub use notes::{CreatedNote, NewNote, Note, NoteField, Notes};
+pub use opportunities::{
+    Archive, Archived, CreatedOpportunity, NewOpportunity, Opportunities, Opportunity,
+    OpportunityExpand, OpportunityFilter, StageChange, Urls,
+};
+pub use postings::{Posting, PostingExpand, PostingFilter, PostingState, Postings, WorkplaceType};
+pub use sources::{Counted, Sources};
+pub use stages::{Stage, Stages};
+pub use tags::Tags;
+pub use users::{AccessRole, User, UserFilter, Users};
+pub use webhook_management::{
+    Conditions, ConfigurationInput, NewWebhook, Webhook, WebhookConfiguration, WebhookUpdate,
+    Webhooks,
+};
+pub use webhooks::WebhookVerifier;
 
-pub use client_core::{Error, Result, SecretString};
+pub use client_core::{Error, LimitSpec, RateLimits, Result, RetryPolicy, SecretString};

@@ -1,10 +1,11 @@
 //! Notes on an opportunity: list, get, create (threaded replies with `note_id`), delete.
 
-use client_core::pagination::ItemStream;
-use client_core::{Error, Method, Result, Transport, encode_segment};
+use client_core::pagination::{ItemStream, Page};
+use client_core::{Error, Method, Result, encode_segment};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::LeverClient;
 use crate::common::{Call, Expandable, Listing, data, null_default};
 use crate::ids::{NoteId, OpportunityId, StageId, UserId};
 use crate::users::User;
@@ -153,14 +154,14 @@ pub struct CreatedNote {
 /// Notes of one opportunity. Obtain with [`crate::LeverClient::notes`].
 #[derive(Debug, Clone)]
 pub struct Notes<'a> {
-    transport: &'a Transport,
+    client: &'a LeverClient,
     base: String,
 }
 
 impl<'a> Notes<'a> {
-    pub(crate) fn new(transport: &'a Transport, opportunity: &OpportunityId) -> Self {
+    pub(crate) fn new(client: &'a LeverClient, opportunity: &OpportunityId) -> Self {
         Self {
-            transport,
+            client,
             base: format!(
                 "/opportunities/{}/notes",
                 encode_segment(opportunity.as_str())
@@ -174,18 +175,37 @@ impl<'a> Notes<'a> {
 
     /// Every note.
     pub fn list(&self) -> ItemStream<'static, Note> {
-        Listing::new(self.transport, self.base.clone()).items(None)
+        Listing::new(self.client.transport(), self.base.clone()).items()
+    }
+
+    /// One page of notes: the first (`cursor` `None`) or the one a saved offset token
+    /// (a previous page's `next`) points at.
+    pub async fn page(&self, cursor: Option<String>) -> Result<Page<Note, String>> {
+        Listing::new(self.client.transport(), self.base.clone())
+            .page(cursor)
+            .await
     }
 
     /// One note.
     pub async fn get(&self, note: &NoteId) -> Result<Note> {
-        data(self.transport.get(self.note_path(note)).send_raw().await?)
+        data(
+            self.client
+                .transport()
+                .get(self.note_path(note))
+                .send_raw()
+                .await?,
+        )
     }
 
     /// Create a note or a threaded reply (`perform_as` optional; without it the note
     /// has no author). Scores outside 1–4 are refused before sending.
     pub fn create(&self, note: &NewNote) -> Call<'a, CreatedNote> {
-        let mut call = Call::new(self.transport, Method::POST, self.base.clone(), data);
+        let mut call = Call::new(
+            self.client.transport(),
+            Method::POST,
+            self.base.clone(),
+            data,
+        );
         if let Some(score) = note.score.filter(|s| !(1..=4).contains(s)) {
             return call.fail(Error::InvalidInput(format!(
                 "a note score must be 1 to 4, not {score}"
@@ -199,7 +219,8 @@ impl<'a> Notes<'a> {
 
     /// Delete a note (only notes created through the API can be deleted).
     pub async fn delete(&self, note: &NoteId) -> Result<()> {
-        self.transport
+        self.client
+            .transport()
             .delete(self.note_path(note))
             .send_empty()
             .await

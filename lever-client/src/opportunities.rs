@@ -1,12 +1,13 @@
 //! Opportunities: one candidacy of a contact. List (with every documented filter), get,
 //! create, change stage, archive/unarchive, and add/remove tags, links and sources.
 
-use client_core::pagination::ItemStream;
-use client_core::{Error, Idempotency, Method, Result, Transport, encode_segment};
+use client_core::pagination::{ItemStream, Page};
+use client_core::{Error, Idempotency, Method, Result, encode_segment};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::common::{Call, Expandable, Listing, PageStream, data, failed, null_default};
+use crate::LeverClient;
+use crate::common::{Call, Expandable, Listing, data, failed, null_default};
 use crate::contacts::{Contact, Phone};
 use crate::enums::{Confidentiality, Origin};
 use crate::ids::{
@@ -330,7 +331,7 @@ pub struct CreatedOpportunity {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Archive {
-    /// The archive reason (see [`crate::archive_reasons`]).
+    /// The archive reason (see [`crate::ArchiveReasons`]).
     pub reason: ArchiveReasonId,
     /// Also remove pending interviews.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -366,46 +367,37 @@ impl Archive {
 /// `/opportunities` calls. Obtain with [`crate::LeverClient::opportunities`].
 #[derive(Debug, Clone, Copy)]
 pub struct Opportunities<'a> {
-    transport: &'a Transport,
+    client: &'a LeverClient,
 }
 
 impl<'a> Opportunities<'a> {
-    pub(crate) fn new(transport: &'a Transport) -> Self {
-        Self { transport }
+    pub(crate) fn new(client: &'a LeverClient) -> Self {
+        Self { client }
     }
 
     fn listing(&self, filter: &OpportunityFilter) -> Result<Listing> {
-        Ok(Listing::new(self.transport, "/opportunities").query(client_core::query_pairs(filter)?))
+        Ok(Listing::new(self.client.transport(), "/opportunities")
+            .query(client_core::query_pairs(filter)?))
     }
 
     /// Every matching opportunity, fetched page by page.
     pub fn list(&self, filter: &OpportunityFilter) -> ItemStream<'static, Opportunity> {
-        self.list_from(filter, None)
-    }
-
-    /// Like [`Opportunities::list`], resuming at a saved offset token. An expired token
-    /// fails with an error for which [`crate::is_invalid_offset`] is true.
-    pub fn list_from(
-        &self,
-        filter: &OpportunityFilter,
-        offset: Option<String>,
-    ) -> ItemStream<'static, Opportunity> {
         match self.listing(filter) {
-            Ok(listing) => listing.items(offset),
+            Ok(listing) => listing.items(),
             Err(e) => failed(e),
         }
     }
 
-    /// Pages with their offset tokens, for syncs that save their position.
-    pub fn pages(
+    /// One page of matching opportunities: the first (`cursor` `None`) or the one a
+    /// saved offset token (a previous page's `next`) points at, for syncs that save
+    /// their position. An expired token fails with an error for which
+    /// [`crate::is_invalid_offset`] is true.
+    pub async fn page(
         &self,
         filter: &OpportunityFilter,
-        offset: Option<String>,
-    ) -> PageStream<Opportunity> {
-        match self.listing(filter) {
-            Ok(listing) => listing.pages(offset),
-            Err(e) => failed(e),
-        }
+        cursor: Option<String>,
+    ) -> Result<Page<Opportunity, String>> {
+        self.listing(filter)?.page(cursor).await
     }
 
     /// Deleted opportunities, optionally within `deleted_at_start..=deleted_at_end` (ms).
@@ -421,9 +413,9 @@ impl<'a> Opportunities<'a> {
         if let Some(end) = deleted_at_end {
             query.push(("deleted_at_end".to_owned(), end.to_string()));
         }
-        Listing::new(self.transport, "/opportunities/deleted")
+        Listing::new(self.client.transport(), "/opportunities/deleted")
             .query(query)
-            .items(None)
+            .items()
     }
 
     /// One opportunity.
@@ -438,7 +430,8 @@ impl<'a> Opportunities<'a> {
         expand: &[OpportunityExpand],
     ) -> Result<Opportunity> {
         let raw = self
-            .transport
+            .client
+            .transport()
             .get(path(id, ""))
             .query_pairs(expand.iter().map(|e| ("expand", e.as_str())))
             .send_raw()
@@ -459,7 +452,8 @@ impl<'a> Opportunities<'a> {
                     .into(),
             ));
         }
-        self.transport
+        self.client
+            .transport()
             .post("/opportunities")
             .query("perform_as", &perform_as.0)
             .query_opt("parse", new.parse)
@@ -519,7 +513,7 @@ impl<'a> Opportunities<'a> {
 
     fn write(&self, method: Method, id: &OpportunityId, suffix: &str) -> Call<'a, Opportunity> {
         Call::new(
-            self.transport,
+            self.client.transport(),
             method,
             path(id, suffix),
             data::<Opportunity>,

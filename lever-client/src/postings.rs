@@ -1,10 +1,11 @@
 //! Job postings: list (with filters) and get.
 
-use client_core::pagination::ItemStream;
-use client_core::{Result, Transport, encode_segment};
+use client_core::pagination::{ItemStream, Page};
+use client_core::{Result, encode_segment};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::LeverClient;
 use crate::common::{Expandable, Listing, data, failed, null_default};
 use crate::enums::Confidentiality;
 use crate::ids::{PostingId, UserId};
@@ -162,27 +163,40 @@ pub struct PostingFilter {
 /// `/postings` calls.
 #[derive(Debug, Clone, Copy)]
 pub struct Postings<'a> {
-    transport: &'a Transport,
+    client: &'a LeverClient,
 }
 
 impl<'a> Postings<'a> {
-    pub(crate) fn new(transport: &'a Transport) -> Self {
-        Self { transport }
+    pub(crate) fn new(client: &'a LeverClient) -> Self {
+        Self { client }
     }
 
     /// Every matching posting.
     pub fn list(&self, filter: &PostingFilter) -> ItemStream<'static, Posting> {
         match client_core::query_pairs(filter) {
-            Ok(query) => Listing::new(self.transport, "/postings")
+            Ok(query) => Listing::new(self.client.transport(), "/postings")
                 .query(query)
-                .items(None),
+                .items(),
             Err(e) => failed(e),
         }
+    }
+
+    /// One page of matching postings: the first (`cursor` `None`) or the one a saved
+    /// offset token (a previous page's `next`) points at.
+    pub async fn page(
+        &self,
+        filter: &PostingFilter,
+        cursor: Option<String>,
+    ) -> Result<Page<Posting, String>> {
+        Listing::new(self.client.transport(), "/postings")
+            .query(client_core::query_pairs(filter)?)
+            .page(cursor)
+            .await
     }
 
     /// One posting.
     pub async fn get(&self, id: &PostingId) -> Result<Posting> {
         let path = format!("/postings/{}", encode_segment(id.as_str()));
-        data(self.transport.get(path).send_raw().await?)
+        data(self.client.transport().get(path).send_raw().await?)
     }
 }

@@ -1,9 +1,9 @@
 //! Sources in use on the account.
 
-use client_core::Transport;
-use client_core::pagination::ItemStream;
+use client_core::pagination::{ItemStream, Page};
 use serde::{Deserialize, Serialize};
 
+use crate::LeverClient;
 use crate::common::Listing;
 
 /// A tag or source with how many opportunities carry it.
@@ -20,16 +20,24 @@ pub struct Counted {
 /// `/sources` calls.
 #[derive(Debug, Clone, Copy)]
 pub struct Sources<'a> {
-    transport: &'a Transport,
+    client: &'a LeverClient,
 }
 
 impl<'a> Sources<'a> {
-    pub(crate) fn new(transport: &'a Transport) -> Self {
-        Self { transport }
+    pub(crate) fn new(client: &'a LeverClient) -> Self {
+        Self { client }
     }
 
     /// Every source with its usage count.
     pub fn list(&self) -> ItemStream<'static, Counted> {
-        Listing::new(self.transport, "/sources").items(None)
+        Listing::new(self.client.transport(), "/sources").items()
+    }
+
+    /// One page of sources: the first (`cursor` `None`) or the one a saved offset token
+    /// (a previous page's `next`) points at.
+    pub async fn page(&self, cursor: Option<String>) -> client_core::Result<Page<Counted, String>> {
+        Listing::new(self.client.transport(), "/sources")
+            .page(cursor)
+            .await
     }
 }

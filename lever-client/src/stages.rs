@@ -1,9 +1,10 @@
 //! Pipeline stages. Built-in stage ids are slugs (`lead-new`, `applicant-new`, `offer`…).
 
-use client_core::pagination::ItemStream;
-use client_core::{Result, Transport, encode_segment};
+use client_core::pagination::{ItemStream, Page};
+use client_core::{Result, encode_segment};
 use serde::{Deserialize, Serialize};
 
+use crate::LeverClient;
 use crate::common::{Listing, data};
 use crate::ids::StageId;
 
@@ -21,22 +22,30 @@ pub struct Stage {
 /// `/stages` calls.
 #[derive(Debug, Clone, Copy)]
 pub struct Stages<'a> {
-    transport: &'a Transport,
+    client: &'a LeverClient,
 }
 
 impl<'a> Stages<'a> {
-    pub(crate) fn new(transport: &'a Transport) -> Self {
-        Self { transport }
+    pub(crate) fn new(client: &'a LeverClient) -> Self {
+        Self { client }
     }
 
     /// Every stage, in the order Lever lists them.
     pub fn list(&self) -> ItemStream<'static, Stage> {
-        Listing::new(self.transport, "/stages").items(None)
+        Listing::new(self.client.transport(), "/stages").items()
+    }
+
+    /// One page of stages: the first (`cursor` `None`) or the one a saved offset token
+    /// (a previous page's `next`) points at.
+    pub async fn page(&self, cursor: Option<String>) -> Result<Page<Stage, String>> {
+        Listing::new(self.client.transport(), "/stages")
+            .page(cursor)
+            .await
     }
 
     /// One stage.
     pub async fn get(&self, id: &StageId) -> Result<Stage> {
         let path = format!("/stages/{}", encode_segment(id.as_str()));
-        data(self.transport.get(path).send_raw().await?)
+        data(self.client.transport().get(path).send_raw().await?)
     }
 }

@@ -1,10 +1,11 @@
 //! Users of the Lever account (the ids `perform_as` takes).
 
-use client_core::pagination::ItemStream;
-use client_core::{Result, Transport, encode_segment};
+use client_core::pagination::{ItemStream, Page};
+use client_core::{Result, encode_segment};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::LeverClient;
 use crate::common::{Listing, data, failed};
 use crate::ids::{ContactId, UserId};
 
@@ -89,27 +90,40 @@ pub struct UserFilter {
 /// `/users` calls.
 #[derive(Debug, Clone, Copy)]
 pub struct Users<'a> {
-    transport: &'a Transport,
+    client: &'a LeverClient,
 }
 
 impl<'a> Users<'a> {
-    pub(crate) fn new(transport: &'a Transport) -> Self {
-        Self { transport }
+    pub(crate) fn new(client: &'a LeverClient) -> Self {
+        Self { client }
     }
 
     /// Every matching user.
     pub fn list(&self, filter: &UserFilter) -> ItemStream<'static, User> {
         match client_core::query_pairs(filter) {
-            Ok(query) => Listing::new(self.transport, "/users")
+            Ok(query) => Listing::new(self.client.transport(), "/users")
                 .query(query)
-                .items(None),
+                .items(),
             Err(e) => failed(e),
         }
+    }
+
+    /// One page of matching users: the first (`cursor` `None`) or the one a saved
+    /// offset token (a previous page's `next`) points at.
+    pub async fn page(
+        &self,
+        filter: &UserFilter,
+        cursor: Option<String>,
+    ) -> Result<Page<User, String>> {
+        Listing::new(self.client.transport(), "/users")
+            .query(client_core::query_pairs(filter)?)
+            .page(cursor)
+            .await
     }
 
     /// One user.
     pub async fn get(&self, id: &UserId) -> Result<User> {
         let path = format!("/users/{}", encode_segment(id.as_str()));
-        data(self.transport.get(path).send_raw().await?)
+        data(self.client.transport().get(path).send_raw().await?)
     }
 }

@@ -1,11 +1,13 @@
 //! Webhooks created through the API: list, create, update, delete. (Deliveries and
 //! their signatures are in [`crate::webhooks`].)
 
-use client_core::{Result, SecretString, Transport, encode_segment};
+use client_core::pagination::{ItemStream, Page};
+use client_core::{Result, SecretString, encode_segment};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::common::Data;
+use crate::LeverClient;
+use crate::common::{Data, Listing};
 use crate::enums::Origin;
 use crate::ids::WebhookId;
 use crate::webhooks::Event;
@@ -158,25 +160,34 @@ enum MaybeDoubled {
 /// Super Admin must still enable webhooks in Lever's settings before deliveries start.
 #[derive(Debug, Clone, Copy)]
 pub struct Webhooks<'a> {
-    transport: &'a Transport,
+    client: &'a LeverClient,
 }
 
 impl<'a> Webhooks<'a> {
-    pub(crate) fn new(transport: &'a Transport) -> Self {
-        Self { transport }
+    pub(crate) fn new(client: &'a LeverClient) -> Self {
+        Self { client }
     }
 
-    /// Every webhook (Lever answers with one unpaged list).
-    pub async fn list(&self) -> Result<Vec<Webhook>> {
-        let page: Data<Vec<Webhook>> = self.transport.get("/webhooks").send().await?;
-        Ok(page.data)
+    /// Every webhook (Lever answers with one unpaged list today; a `next` token would
+    /// be followed).
+    pub fn list(&self) -> ItemStream<'static, Webhook> {
+        Listing::new(self.client.transport(), "/webhooks").items()
+    }
+
+    /// One page of webhooks: the first (`cursor` `None`) or the one a saved offset
+    /// token points at.
+    pub async fn page(&self, cursor: Option<String>) -> Result<Page<Webhook, String>> {
+        Listing::new(self.client.transport(), "/webhooks")
+            .page(cursor)
+            .await
     }
 
     /// Create a webhook. Store `configuration.signature_token`: it is the key for
     /// verifying this webhook's deliveries and is not returned again.
     pub async fn create(&self, webhook: &NewWebhook) -> Result<Webhook> {
         let created: Data<MaybeDoubled> = self
-            .transport
+            .client
+            .transport()
             .post("/webhooks")
             .json(webhook)
             .send()
@@ -189,7 +200,8 @@ impl<'a> Webhooks<'a> {
     /// Update several webhooks at once (`PUT /webhooks` with `{"data": [...]}`).
     pub async fn update(&self, updates: &[WebhookUpdate]) -> Result<Vec<Webhook>> {
         let updated: Data<Vec<Webhook>> = self
-            .transport
+            .client
+            .transport()
             .put("/webhooks")
             .json(&serde_json::json!({ "data": updates }))
             .send()
@@ -200,6 +212,6 @@ impl<'a> Webhooks<'a> {
     /// Delete a webhook.
     pub async fn delete(&self, id: &WebhookId) -> Result<()> {
         let path = format!("/webhooks/{}", encode_segment(id.as_str()));
-        self.transport.delete(path).send_empty().await
+        self.client.transport().delete(path).send_empty().await
     }
 }

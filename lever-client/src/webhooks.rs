@@ -1,5 +1,7 @@
 //! Webhook deliveries: the typed envelope, the ten events, and signature verification.
-//! No HTTP framework needed: hand the raw request body to [`WebhookVerifier::verify`].
+//! No HTTP framework needed: hand the request (headers and raw body) to
+//! [`WebhookVerifier::verify`]. Only the body is read: Lever signs fields of the body,
+//! not headers.
 //!
 //! Lever signs the body fields, not headers: `signature` is the lowercase hex
 //! HMAC-SHA256, keyed with the webhook's signature token, of `token` followed by the
@@ -9,7 +11,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use client_core::webhook::{constant_time_eq, hmac_sha256_hex};
+use client_core::webhook::{Secrets, Window, hmac_sha256_hex};
+/// The request a verifier reads and what the test signer returns (from `client-core`).
+pub use client_core::webhook::{SignedRequest, WebhookRequest};
 use client_core::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -112,7 +116,7 @@ pub enum VerifyError {
     BadSignature,
     /// `triggeredAt` is further from now than the allowed window.
     #[error(
-        "stale webhook delivery: triggered at {triggered_at} ms, now {now} ms, window {max_age:?}"
+        "stale webhook delivery: triggered at {triggered_at} ms, now {now} ms, tolerance {tolerance:?}"
     )]
     Stale {
         /// The delivery's `triggeredAt`.
@@ -120,7 +124,7 @@ pub enum VerifyError {
         /// The verifier's clock.
         now: u128,
         /// The allowed window.
-        max_age: Duration,
+        tolerance: Duration,
     },
     /// The delivery `token` was seen before: a replay.
     #[error("replayed webhook delivery (token already seen)")]
@@ -132,22 +136,21 @@ pub enum VerifyError {
 ///
 /// Lever retries failed deliveries five times with increasing intervals; whether a
 /// retry keeps the original `triggeredAt` is not documented, so widen
-/// [`WebhookVerifier::max_age`] (default 10 minutes) or turn it off if retries matter
-/// more to you than staleness.
+/// [`WebhookVerifier::tolerance`] (default [`WebhookVerifier::DEFAULT_TOLERANCE`],
+/// 10 minutes) or call [`WebhookVerifier::without_tolerance`] if retries matter more to
+/// you than staleness.
 #[derive(Clone)]
 pub struct WebhookVerifier {
-    tokens: Vec<SecretString>,
-    max_age: Option<Duration>,
-    clock: Arc<dyn Clock>,
+    tokens: Secrets,
+    window: Window,
     replay_guard: Option<Arc<dyn ReplayGuard>>,
 }
 
 impl fmt::Debug for WebhookVerifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("WebhookVerifier")
-            .field("tokens", &format!("{} [redacted]", self.tokens.len()))
-            .field("max_age", &self.max_age)
-            .field("clock", &self.clock)
+            .field("tokens", &self.tokens)
+            .field("window", &self.window)
             .field("replay_guard", &self.replay_guard)
             .finish()
     }
@@ -155,84 +158,57 @@ impl fmt::Debug for WebhookVerifier {
 
 impl WebhookVerifier {
     /// Default staleness window.
-    pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(600);
+    pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(600);
 
     /// Verify with `signature_token` (from the webhook's create response or Lever's
-    /// settings page), the system clock and no replay guard.
+    /// settings page), the default tolerance, the system clock and no replay guard.
     pub fn new(signature_token: SecretString) -> Self {
         Self {
-            tokens: vec![signature_token],
-            max_age: Some(Self::DEFAULT_MAX_AGE),
-            clock: Arc::new(SystemClock),
+            tokens: Secrets::new(signature_token),
+            window: Window::new(Self::DEFAULT_TOLERANCE),
             replay_guard: None,
         }
     }
 
-    /// Also accept signatures made with `signature_token` (during rotation, or when one
-    /// endpoint receives several webhooks).
-    pub fn also_accept(mut self, signature_token: SecretString) -> Self {
-        self.tokens.push(signature_token);
-        self
-    }
-
-    /// Reject deliveries whose `triggeredAt` is further than `max_age` from now
-    /// (`None`: never stale).
-    pub fn max_age(mut self, max_age: Option<Duration>) -> Self {
-        self.max_age = max_age;
-        self
-    }
-
-    /// Use this clock (tests).
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = clock;
-        self
-    }
+    client_core::webhook_verifier_setters!(tokens, window);
 
     /// Reject repeated delivery tokens with `guard` (for example
-    /// `client_core::webhook::InMemoryReplayGuard`, or a shared store across processes).
+    /// [`InMemoryReplayGuard`], or a shared store across processes).
     pub fn replay_guard(mut self, guard: Arc<dyn ReplayGuard>) -> Self {
         self.replay_guard = Some(guard);
         self
     }
 
-    /// Parse and verify a raw delivery body. Checks run in the order: shape,
-    /// signature, staleness, replay (so forged deliveries never reach the replay guard).
-    pub fn verify(&self, body: &[u8]) -> Result<Delivery, VerifyError> {
-        let delivery: Delivery =
-            serde_json::from_slice(body).map_err(|e| VerifyError::Malformed(e.to_string()))?;
-        self.verify_delivery(&delivery)?;
-        Ok(delivery)
-    }
-
-    /// Verify an already parsed delivery.
-    pub fn verify_delivery(&self, delivery: &Delivery) -> Result<(), VerifyError> {
-        let signed = self.tokens.iter().any(|key| {
-            let expected = sign(key, &delivery.token, delivery.triggered_at);
-            constant_time_eq(
-                expected.as_bytes(),
-                delivery.signature.to_ascii_lowercase().as_bytes(),
-            )
+    /// Parse and verify a delivery (only its raw body is read). Checks run in the
+    /// order: shape, signature, staleness, replay (so forged deliveries never reach the
+    /// replay guard).
+    pub fn verify(&self, request: &WebhookRequest<'_>) -> Result<Delivery, VerifyError> {
+        let delivery: Delivery = serde_json::from_slice(request.body())
+            .map_err(|e| VerifyError::Malformed(e.to_string()))?;
+        let received = delivery.signature.to_ascii_lowercase();
+        let signed = self.tokens.any_match(&[received.as_bytes()], |key| {
+            Some(sign(key, &delivery.token, delivery.triggered_at))
         });
         if !signed {
             return Err(VerifyError::BadSignature);
         }
-        if let Some(max_age) = self.max_age {
-            let now = self.clock.now_millis();
-            let age = now.abs_diff(u128::from(delivery.triggered_at));
-            if age > max_age.as_millis() {
-                return Err(VerifyError::Stale {
-                    triggered_at: delivery.triggered_at,
-                    now,
-                    max_age,
-                });
-            }
-        }
+        self.window
+            .check_millis(delivery.triggered_at)
+            .map_err(|stale| VerifyError::Stale {
+                triggered_at: delivery.triggered_at,
+                now: stale
+                    .now
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_millis())
+                    .unwrap_or(0),
+                tolerance: stale.tolerance,
+            })?;
         if let Some(guard) = &self.replay_guard {
             if !guard.first_sighting(&delivery.token) {
                 return Err(VerifyError::Replayed);
             }
         }
-        Ok(())
+        Ok(delivery)
     }
 }
 
@@ -246,22 +222,58 @@ pub fn sign(signature_token: &SecretString, token: &str, triggered_at: u64) -> S
     )
 }
 
-/// A signed delivery body, as Lever would send it (for tests of webhook handlers).
-pub fn signed_delivery(
-    signature_token: &SecretString,
-    event: Event,
-    token: &str,
-    triggered_at: u64,
-    data: EventData,
-) -> Vec<u8> {
-    let delivery = Delivery {
-        triggered_at,
-        event,
-        data,
-        signature: sign(signature_token, token, triggered_at),
-        token: token.to_owned(),
-        id: None,
-    };
-    // Serialising plain strings, integers and maps cannot fail.
-    serde_json::to_vec(&delivery).unwrap_or_default()
+/// A delivery to sign in tests: produces the request Lever would send.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestDelivery {
+    /// The event.
+    pub event: Event,
+    /// The per-delivery random `token` (part of the signed message and the replay key).
+    pub token: String,
+    /// `triggeredAt`, ms since the Unix epoch.
+    pub triggered_at: u64,
+    /// Event details.
+    pub data: EventData,
+}
+
+impl TestDelivery {
+    /// A delivery of `event` with delivery `token`, triggered at `triggered_at` (ms),
+    /// with empty `data`.
+    pub fn new(event: Event, token: impl Into<String>, triggered_at: u64) -> Self {
+        Self {
+            event,
+            token: token.into(),
+            triggered_at,
+            data: EventData::default(),
+        }
+    }
+
+    /// With these event details.
+    pub fn data(mut self, data: EventData) -> Self {
+        self.data = data;
+        self
+    }
+
+    /// The request Lever would send, signed with `signature_token`: a JSON body with
+    /// `signature` filled in.
+    pub fn sign(&self, signature_token: &SecretString) -> SignedRequest {
+        let delivery = Delivery {
+            triggered_at: self.triggered_at,
+            event: self.event.clone(),
+            data: self.data.clone(),
+            signature: sign(signature_token, &self.token, self.triggered_at),
+            token: self.token.clone(),
+            id: None,
+        };
+        let mut headers = client_core::header::HeaderMap::new();
+        headers.insert(
+            client_core::header::CONTENT_TYPE,
+            client_core::header::HeaderValue::from_static("application/json"),
+        );
+        SignedRequest {
+            headers,
+            query: None,
+            // Serialising plain strings, integers and maps cannot fail.
+            body: serde_json::to_vec(&delivery).unwrap_or_default(),
+        }
+    }
 }

@@ -7,7 +7,8 @@ use serde_json::{Map, Value};
 
 use crate::candidates::candidate_path;
 use crate::client::SmartRecruitersClient;
-use crate::common::{Actions, ApplicationId, CandidateId, IdLabel, JobId, Listing};
+use crate::common::{Actions, IdLabel, Listing};
+use crate::ids::{ApplicationId, CandidateId, JobId};
 
 /// Base path of the Job Applications API.
 pub const JOB_APPLICATIONS_API: &str = "/job-applications-api/v202112";
@@ -162,14 +163,7 @@ pub struct JobApplication {
 /// Application calls. Obtain with [`SmartRecruitersClient::applications`].
 #[derive(Debug, Clone, Copy)]
 pub struct Applications<'a> {
-    client: &'a SmartRecruitersClient,
-}
-
-impl SmartRecruitersClient {
-    /// Application calls.
-    pub fn applications(&self) -> Applications<'_> {
-        Applications { client: self }
-    }
+    pub(crate) client: &'a SmartRecruitersClient,
 }
 
 fn application_path(candidate: &CandidateId, job: &JobId) -> String {

@@ -1,15 +1,16 @@
-//! Candidates: search (a resumable stream), get, create (talent pool or on a job),
+//! Candidates: list (a stream) and page (resumable), get, create (talent pool or on a job),
 //! personal-details patch, delete, tags, attachments, and an email lookup.
 
 use bytes::Bytes;
-use client_core::pagination::{ItemStream, boxed_items};
+use client_core::pagination::{ItemStream, Page, Paginated, boxed_items};
 use client_core::{MultipartPart, RawResponse, Result, Transport, encode_segment, query_pairs};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::applications::{Application, ApplicationStatus};
 use crate::client::{CLASS_CANDIDATES_LIST, SmartRecruitersClient};
-use crate::common::{Actions, AttachmentId, CandidateId, CursorPage, JobId, Location};
+use crate::common::{Actions, CursorPage, Location};
+use crate::ids::{AttachmentId, CandidateId, JobId};
 
 client_core::open_enum!(
     /// Consent status of a candidate.
@@ -463,14 +464,7 @@ impl From<RawResponse> for Download {
 /// Candidate calls. Obtain with [`SmartRecruitersClient::candidates`].
 #[derive(Debug, Clone, Copy)]
 pub struct Candidates<'a> {
-    client: &'a SmartRecruitersClient,
-}
-
-impl SmartRecruitersClient {
-    /// Candidate calls.
-    pub fn candidates(&self) -> Candidates<'_> {
-        Candidates { client: self }
-    }
+    pub(crate) client: &'a SmartRecruitersClient,
 }
 
 pub(crate) fn candidate_path(id: &CandidateId) -> String {
@@ -495,19 +489,10 @@ async fn search_page(
 impl Candidates<'_> {
     /// `GET /candidates`: every matching candidate, page by page. Requests go out one at
     /// a time (SmartRecruiters allows one in flight per credential).
-    pub fn search(&self, filter: &CandidateFilter) -> ItemStream<'static, Candidate> {
-        self.search_from(filter, None)
-    }
-
-    /// [`Candidates::search`] resumed at a saved `pageId`.
-    pub fn search_from(
-        &self,
-        filter: &CandidateFilter,
-        page_id: Option<String>,
-    ) -> ItemStream<'static, Candidate> {
+    pub fn list(&self, filter: &CandidateFilter) -> ItemStream<'static, Candidate> {
         let transport = self.client.transport.clone();
         let query = crate::common::query_or_message(filter);
-        boxed_items(page_id, move |cursor| {
+        boxed_items(None, move |cursor| {
             let transport = transport.clone();
             let query = query.clone();
             async move {
@@ -521,13 +506,18 @@ impl Candidates<'_> {
         })
     }
 
-    /// One page of `GET /candidates` (`page_id` from a previous page's `next_page_id`).
-    pub async fn search_page(
+    /// One page of `GET /candidates`: the first (`cursor` `None`) or the one a saved
+    /// `pageId` (a previous page's `next`) points at.
+    pub async fn page(
         &self,
         filter: &CandidateFilter,
-        page_id: Option<String>,
-    ) -> Result<CursorPage<Candidate>> {
-        search_page(&self.client.transport, query_pairs(filter)?, page_id).await
+        cursor: Option<String>,
+    ) -> Result<Page<Candidate, String>> {
+        Ok(
+            search_page(&self.client.transport, query_pairs(filter)?, cursor)
+                .await?
+                .into_page(),
+        )
     }
 
     /// Candidates whose email equals `email` (case-insensitive). SmartRecruiters has no
@@ -539,7 +529,7 @@ impl Candidates<'_> {
         let filter = CandidateFilter::new()
             .q(format!("\"{}\"", wanted.replace('"', "")))
             .limit(100);
-        self.search(&filter)
+        self.list(&filter)
             .try_filter(|c| {
                 let hit = c
                     .email

@@ -1,4 +1,5 @@
-//! [`SmartRecruitersClient`] and its builder: base URL, credentials, limits, retries.
+//! [`SmartRecruitersClient`], its builder (environment or base URL, credentials,
+//! limits, retries) and every resource accessor.
 
 use std::fmt;
 use std::time::Duration;
@@ -8,9 +9,10 @@ use client_core::rate_limit::RateLimitStatus;
 use client_core::{ClientOptions, Error, LimitSpec, RateLimits, Result, Transport};
 
 use crate::auth::Credentials;
+use crate::{Applications, Candidates, Configuration, Jobs, Notes, Subscriptions, Users};
 
 /// Production API host.
-pub const DEFAULT_BASE_URL: &str = "https://api.smartrecruiters.com";
+pub const PRODUCTION_BASE_URL: &str = "https://api.smartrecruiters.com";
 /// Default timeout per attempt. SmartRecruiters is slow on large searches; two
 /// independent sources recommend at least 128 s.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(128);
@@ -19,17 +21,30 @@ pub const CLASS_CANDIDATES_LIST: &str = "candidates.list";
 /// Endpoint class of the job publication endpoints (2 requests per second).
 pub const CLASS_PUBLICATION: &str = "publication";
 
-/// The documented limits per credential: 10 req/s and 8 in flight overall, one
-/// `GET /candidates` in flight, 2 req/s on publication endpoints.
-pub fn default_rate_limits() -> RateLimits {
-    RateLimits::new(
-        LimitSpec::default()
-            .per_second(10)
-            .burst(10)
-            .max_in_flight(8),
-    )
-    .class(CLASS_CANDIDATES_LIST, LimitSpec::default().max_in_flight(1))
-    .class(CLASS_PUBLICATION, LimitSpec::default().per_second(2))
+/// Which SmartRecruiters deployment to talk to. SmartRecruiters documents one API
+/// host; sandbox *companies* live on it too (smartrecruiters.md §1.1). A sandbox host
+/// seen in one third-party client (`api.sandbox.smartrecruiters.com`) is not
+/// documented, so it is not a variant: pass it as [`Environment::Custom`] if your
+/// account uses it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Environment {
+    /// [`PRODUCTION_BASE_URL`] (the default).
+    #[default]
+    Production,
+    /// Any other API root, such as a proxy or a test server. Paths are appended to it
+    /// as given (`{root}/candidates`).
+    Custom(String),
+}
+
+impl Environment {
+    /// The API root of this environment.
+    pub fn base_url(&self) -> &str {
+        match self {
+            Environment::Production => PRODUCTION_BASE_URL,
+            Environment::Custom(url) => url,
+        }
+    }
 }
 
 /// A SmartRecruiters Customer API client. Cheap to clone; clones share connections,
@@ -48,9 +63,60 @@ impl fmt::Debug for SmartRecruitersClient {
 }
 
 impl SmartRecruitersClient {
-    /// Start configuring a client.
+    /// Start configuring a client; give it credentials with
+    /// [`SmartRecruitersClientBuilder::api_key`] or
+    /// [`SmartRecruitersClientBuilder::credentials`].
     pub fn builder() -> SmartRecruitersClientBuilder {
         SmartRecruitersClientBuilder::default()
+    }
+
+    /// The documented limits per credential: 10 req/s and 8 in flight overall, one
+    /// `GET /candidates` in flight ([`CLASS_CANDIDATES_LIST`]), 2 req/s on publication
+    /// endpoints ([`CLASS_PUBLICATION`]).
+    pub fn default_limits() -> RateLimits {
+        RateLimits::new(
+            LimitSpec::default()
+                .per_second(10)
+                .burst(10)
+                .max_in_flight(8),
+        )
+        .class(CLASS_CANDIDATES_LIST, LimitSpec::default().max_in_flight(1))
+        .class(CLASS_PUBLICATION, LimitSpec::default().per_second(2))
+    }
+
+    /// Candidate calls.
+    pub fn candidates(&self) -> Candidates<'_> {
+        Candidates { client: self }
+    }
+
+    /// Application calls.
+    pub fn applications(&self) -> Applications<'_> {
+        Applications { client: self }
+    }
+
+    /// Note (Message API) calls.
+    pub fn notes(&self) -> Notes<'_> {
+        Notes { client: self }
+    }
+
+    /// Job calls.
+    pub fn jobs(&self) -> Jobs<'_> {
+        Jobs { client: self }
+    }
+
+    /// Configuration calls.
+    pub fn configuration(&self) -> Configuration<'_> {
+        Configuration { client: self }
+    }
+
+    /// User calls.
+    pub fn users(&self) -> Users<'_> {
+        Users { client: self }
+    }
+
+    /// Webhooks API (subscription) calls.
+    pub fn subscriptions(&self) -> Subscriptions<'_> {
+        Subscriptions { client: self }
     }
 
     /// The shared transport, for endpoints without a typed call
@@ -65,13 +131,14 @@ impl SmartRecruitersClient {
     }
 }
 
-/// Configures a [`SmartRecruitersClient`]. Defaults: [`DEFAULT_BASE_URL`],
-/// [`DEFAULT_TIMEOUT`] (128 s), [`default_rate_limits`] (requests for
-/// `GET /candidates` use class [`CLASS_CANDIDATES_LIST`], publication calls
-/// [`CLASS_PUBLICATION`]), and the default retry policy.
+/// Configures a [`SmartRecruitersClient`]. Every setting has a default except the
+/// credentials: [`Environment::Production`], [`DEFAULT_TIMEOUT`] (128 s),
+/// [`SmartRecruitersClient::default_limits`] (requests for `GET /candidates` use class
+/// [`CLASS_CANDIDATES_LIST`], publication calls [`CLASS_PUBLICATION`]), and the default
+/// retry policy.
 #[must_use]
 pub struct SmartRecruitersClientBuilder {
-    base_url: String,
+    environment: Environment,
     credentials: Option<Credentials>,
     options: ClientOptions,
     refresh_margin: Duration,
@@ -80,11 +147,11 @@ pub struct SmartRecruitersClientBuilder {
 impl Default for SmartRecruitersClientBuilder {
     fn default() -> Self {
         Self {
-            base_url: DEFAULT_BASE_URL.to_owned(),
+            environment: Environment::default(),
             credentials: None,
             options: ClientOptions::new(
                 concat!("smartrecruiters-client/", env!("CARGO_PKG_VERSION")),
-                default_rate_limits(),
+                SmartRecruitersClient::default_limits(),
                 DEFAULT_TIMEOUT,
             ),
             refresh_margin: OAuthBearer::DEFAULT_REFRESH_MARGIN,
@@ -95,7 +162,7 @@ impl Default for SmartRecruitersClientBuilder {
 impl fmt::Debug for SmartRecruitersClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SmartRecruitersClientBuilder")
-            .field("base_url", &self.base_url)
+            .field("environment", &self.environment)
             .field("credentials", &self.credentials)
             .field("options", &self.options)
             .finish_non_exhaustive()
@@ -103,10 +170,15 @@ impl fmt::Debug for SmartRecruitersClientBuilder {
 }
 
 impl SmartRecruitersClientBuilder {
-    /// API host (default [`DEFAULT_BASE_URL`]; a sandbox company or a test server).
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = url.into();
+    /// Production (default) or a custom API root.
+    pub fn environment(mut self, environment: Environment) -> Self {
+        self.environment = environment;
         self
+    }
+
+    /// Shortcut for `environment(Environment::Custom(url))` (a proxy or a test server).
+    pub fn base_url(self, url: impl Into<String>) -> Self {
+        self.environment(Environment::Custom(url.into()))
     }
 
     /// How to authenticate (required).
@@ -135,7 +207,7 @@ impl SmartRecruitersClientBuilder {
             .ok_or_else(|| Error::Config("SmartRecruiters credentials are required".into()))?;
         let builder = self.options.apply(
             Transport::builder("smartrecruiters")
-                .base_url(self.base_url)
+                .base_url(self.environment.base_url())
                 .auth(credentials.authenticator(self.refresh_margin)?),
         );
         let builder = builder.request_id_headers(vec![

@@ -1,5 +1,5 @@
-//! Building blocks shared by the resource modules: id newtypes, string enums that keep
-//! unknown values, the `{totalFound, content}` listing, actions, locations, and the
+//! Building blocks shared by the resource modules: string enums that keep unknown
+//! values, the `{totalFound, content}` listing, actions, locations, and the
 //! cursor pagination SmartRecruiters uses (`nextPageId` in the body or a
 //! `Link: <…>; rel="next"` header, passed back as `pageId`).
 
@@ -9,35 +9,6 @@ use client_core::{RawResponse, Result, Url};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-
-client_core::string_id!(
-    /// A candidate id (UUID).
-    CandidateId
-);
-client_core::string_id!(
-    /// A job id (UUID).
-    JobId
-);
-client_core::string_id!(
-    /// A user id (24-hex for users).
-    UserId
-);
-client_core::string_id!(
-    /// The id of an application in the Job Applications API (webhook `application_id`).
-    ApplicationId
-);
-client_core::string_id!(
-    /// An attachment id.
-    AttachmentId
-);
-client_core::string_id!(
-    /// A note (message) id.
-    MessageId
-);
-client_core::string_id!(
-    /// A webhook subscription id.
-    SubscriptionId
-);
 
 /// A link to a related resource: `{url, method}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -59,14 +59,7 @@ pub struct Company {
 /// Configuration calls. Obtain with [`SmartRecruitersClient::configuration`].
 #[derive(Debug, Clone, Copy)]
 pub struct Configuration<'a> {
-    client: &'a SmartRecruitersClient,
-}
-
-impl SmartRecruitersClient {
-    /// Configuration calls.
-    pub fn configuration(&self) -> Configuration<'_> {
-        Configuration { client: self }
-    }
+    pub(crate) client: &'a SmartRecruitersClient,
 }
 
 impl Configuration<'_> {

@@ -1,13 +1,14 @@
-//! Jobs: search (stream paged by `pageId` with `sort=job_id`), details, status and its
+//! Jobs: list and page (paged by `pageId` with `sort=job_id`), details, status and its
 //! history, hiring team, publication.
 
-use client_core::pagination::{ItemStream, boxed_items};
+use client_core::pagination::{ItemStream, Page, Paginated, boxed_items};
 use client_core::{Result, Transport, encode_segment, query_pairs};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::client::{CLASS_PUBLICATION, SmartRecruitersClient};
-use crate::common::{Actions, CursorPage, IdLabel, JobId, Listing, Location, UserId};
+use crate::common::{Actions, CursorPage, IdLabel, Listing, Location};
+use crate::ids::{JobId, UserId};
 
 client_core::open_enum!(
     /// Status of a job. The UI shows more (e.g. "Pending Approval") than the schema
@@ -80,7 +81,7 @@ pub struct JobFilter {
     pub q: Option<String>,
     /// Page size (max 100).
     pub limit: Option<u32>,
-    /// Sort order; [`Jobs::search`] sends `job_id` when unset.
+    /// Sort order; [`Jobs::list`] and [`Jobs::page`] send `job_id` when unset.
     pub sort: Option<JobSort>,
     /// Cities.
     pub city: Vec<String>,
@@ -334,14 +335,7 @@ pub struct Publication {
 /// Job calls. Obtain with [`SmartRecruitersClient::jobs`].
 #[derive(Debug, Clone, Copy)]
 pub struct Jobs<'a> {
-    client: &'a SmartRecruitersClient,
-}
-
-impl SmartRecruitersClient {
-    /// Job calls.
-    pub fn jobs(&self) -> Jobs<'_> {
-        Jobs { client: self }
-    }
+    pub(crate) client: &'a SmartRecruitersClient,
 }
 
 fn job_path(id: &JobId) -> String {
@@ -366,32 +360,26 @@ async fn search_page(
 
 impl Jobs<'_> {
     /// `GET /jobs`: every matching job, page by page (`sort=job_id` unless set).
-    pub fn search(&self, filter: &JobFilter) -> ItemStream<'static, Job> {
-        self.search_from(filter, None)
-    }
-
-    /// [`Jobs::search`] resumed at a saved `pageId`.
-    pub fn search_from(
-        &self,
-        filter: &JobFilter,
-        page_id: Option<String>,
-    ) -> ItemStream<'static, Job> {
+    pub fn list(&self, filter: &JobFilter) -> ItemStream<'static, Job> {
         let transport = self.client.transport.clone();
         let filter = filter.clone();
-        boxed_items(page_id, move |cursor| {
+        boxed_items(None, move |cursor| {
             let transport = transport.clone();
             let filter = filter.clone();
             async move { search_page(&transport, &filter, cursor).await }
         })
     }
 
-    /// One page of `GET /jobs`.
-    pub async fn search_page(
+    /// One page of `GET /jobs`: the first (`cursor` `None`) or the one a saved
+    /// `pageId` (a previous page's `next`) points at.
+    pub async fn page(
         &self,
         filter: &JobFilter,
-        page_id: Option<String>,
-    ) -> Result<CursorPage<Job>> {
-        search_page(&self.client.transport, filter, page_id).await
+        cursor: Option<String>,
+    ) -> Result<Page<Job, String>> {
+        Ok(search_page(&self.client.transport, filter, cursor)
+            .await?
+            .into_page())
     }
 
     /// `GET /jobs/{id}`.

@@ -2,7 +2,7 @@
 //!
 //! - **Auth**: `X-SmartToken` API key, OAuth 2.0 client credentials (secret in the form
 //!   body or HTTP Basic), and the authorization-code grant with single-use refresh
-//!   tokens handed to your [`RefreshTokenStore`] ([`auth`]). Tokens are cached until
+//!   tokens handed to your [`RefreshTokenStore`] ([`Credentials`]). Tokens are cached until
 //!   shortly before they expire and refreshed by one task at a time.
 //! - **Limits**: 10 req/s and 8 in flight per credential, one `GET /candidates` in
 //!   flight, 2 req/s on publication endpoints, a 128 s timeout; 429s and 5xx on safe
@@ -12,8 +12,9 @@
 //!   [`notes`](Notes) (Message API), [`jobs`](Jobs), [`configuration`](Configuration),
 //!   [`users`](Users), webhook [`subscriptions`](Subscriptions). Lists are resumable
 //!   `Stream`s following `nextPageId` (or the `Link` header).
-//! - **Deliveries**: [`webhooks`] verifies `smartrecruiters-signature` and parses events,
-//!   with no HTTP framework needed.
+//! - **Deliveries**: [`WebhookVerifier`] checks `smartrecruiters-signature` (several
+//!   keys during a rotation, a timestamp window) and [`webhooks`] parses events, with no
+//!   HTTP framework needed.
 //! - **Errors**: one [`Error`] type; [`is_candidate_data_conflict`] spots the 409
 //!   `CANDIDATE_DATA_CONFLICT`.
 //!
@@ -33,7 +34,7 @@
 //!     .build()?;
 //!
 //! let filter = CandidateFilter::new().status(ApplicationStatus::InReview).limit(100);
-//! let mut candidates = client.candidates().search(&filter);
+//! let mut candidates = client.candidates().list(&filter);
 //! while let Some(candidate) = candidates.try_next().await? {
 //!     println!("{} {:?}", candidate.id, candidate.primary_assignment);
 //! }
@@ -43,8 +44,8 @@
 //! Verifying a webhook delivery (headers and raw body from any HTTP framework):
 //!
 //! ```
-//! use smartrecruiters_client::webhooks::{TestDelivery, WebhookEvent, WebhookVerifier};
-//! use smartrecruiters_client::SecretString;
+//! use smartrecruiters_client::webhooks::{TestDelivery, WebhookEvent, WebhookRequest};
+//! use smartrecruiters_client::{SecretString, WebhookVerifier};
 //!
 //! let secret = SecretString::from("secret-key-from-the-webhooks-api");
 //! let now = std::time::SystemTime::now()
@@ -53,12 +54,12 @@
 //!     .as_secs();
 //! // What SmartRecruiters would send (built here with the test signer).
 //! let body = br#"{"job_id":"j1","candidate_id":"c1","application_id":"a1"}"#;
-//! let headers = TestDelivery::new("application.status.updated", body.to_vec(), now)
+//! let sent = TestDelivery::new("application.status.updated", body.to_vec(), now)
 //!     .link("<https://api.smartrecruiters.com/candidates/c1/jobs/j1>; rel=self")
-//!     .headers(&[&secret]);
+//!     .sign(&secret);
 //!
 //! let verifier = WebhookVerifier::new(secret);
-//! let delivery = verifier.verify_delivery(&headers, body)?;
+//! let delivery = verifier.verify(&WebhookRequest::new(&sent.headers, body))?;
 //! match delivery.event {
 //!     WebhookEvent::ApplicationStatusUpdated(event) => {
 //!         assert_eq!(event.candidate_id.as_str(), "c1");
@@ -69,38 +70,55 @@
 //! ```
 #![warn(missing_docs)]
 
-pub mod applications;
-pub mod auth;
-pub mod candidates;
+mod applications;
+mod auth;
+mod candidates;
 mod client;
-pub mod common;
-pub mod configuration;
-pub mod jobs;
-pub mod notes;
-pub mod subscriptions;
-pub mod users;
+mod common;
+mod configuration;
+mod ids;
+mod jobs;
+mod notes;
+mod subscriptions;
+mod users;
 pub mod webhooks;
 
 pub use applications::{
-    Application, ApplicationStatus, Applications, JobApplication, StatusChange, StatusHistoryEntry,
+    Application, ApplicationStatus, Applications, JOB_APPLICATIONS_API, JobApplication,
+    StatusChange, StatusHistoryEntry,
 };
-pub use auth::{Credentials, OAuthClient, RefreshTokenGrant};
+pub use auth::{
+    API_KEY_HEADER, Credentials, DEFAULT_AUTHORIZE_URL, DEFAULT_TOKEN_URL, OAuthClient,
+    RefreshTokenGrant,
+};
 pub use candidates::{
-    Attachment, AttachmentType, Candidate, CandidateDetails, CandidateFilter, Candidates, Download,
-    NewCandidate, PersonalDetails, Upload,
+    AssignedJob, Assignment, Attachment, AttachmentType, Candidate, CandidateDetails,
+    CandidateFilter, Candidates, Consent, ConsentStatus, Download, NewCandidate, OnboardingStatus,
+    PersonalDetails, SourceDetails, Tags, Upload, WebProfiles,
 };
 pub use client::{
-    CLASS_CANDIDATES_LIST, CLASS_PUBLICATION, DEFAULT_BASE_URL, DEFAULT_TIMEOUT,
-    SmartRecruitersClient, SmartRecruitersClientBuilder, default_rate_limits,
+    CLASS_CANDIDATES_LIST, CLASS_PUBLICATION, DEFAULT_TIMEOUT, Environment, PRODUCTION_BASE_URL,
+    SmartRecruitersClient, SmartRecruitersClientBuilder,
 };
-pub use common::{
-    ApplicationId, AttachmentId, CandidateId, CursorPage, JobId, MessageId, SubscriptionId, UserId,
+pub use common::{Action, Actions, CursorPage, IdLabel, Listing, Location, next_page_id_from_link};
+pub use configuration::{Company, Configuration, HiringProcess};
+pub use ids::{ApplicationId, AttachmentId, CandidateId, JobId, MessageId, SubscriptionId, UserId};
+pub use jobs::{
+    Compensation, Creator, HiringTeamMember, HiringTeamRole, Job, JobDetails, JobFilter,
+    JobProperty, JobSort, JobStatus, JobStatusChange, Jobs, PostingStatus, Publication,
+    PublicationVisibility,
 };
-pub use configuration::{Configuration, HiringProcess};
-pub use jobs::{Job, JobDetails, JobFilter, JobStatus, Jobs, PostingStatus};
-pub use notes::{NewNote, NoteContent, Notes, ShareWith};
-pub use subscriptions::{EventName, NewSubscription, Subscription, Subscriptions};
-pub use users::{User, UserFilter, Users};
+pub use notes::{
+    MAX_NOTE_CHARS, NewNote, Note, NoteApplication, NoteContent, NoteContext, NoteCreated, Notes,
+    ShareWith, TRUNCATION_MARKER, Visibility,
+};
+pub use subscriptions::{
+    CallbackAuthentication, CallbackLogEntry, CallbackLogFilter, CallbackStatus, EventName,
+    NewSubscription, SecretKey, SubscribedEvent, Subscription, SubscriptionStatus, Subscriptions,
+    WEBHOOKS_API,
+};
+pub use users::{USER_API, User, UserFilter, Users};
+pub use webhooks::WebhookVerifier;
 
 pub use client_core::oauth::{RefreshTokenStore, TokenResponse};
 pub use client_core::{

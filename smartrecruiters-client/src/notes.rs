@@ -2,13 +2,14 @@
 //! (`POST /messages/shares`), with a content builder that places the
 //! `#[CANDIDATE:id]` and `@[USER:id]` markup and keeps within the 10,000-character limit.
 
-use client_core::pagination::{ItemStream, boxed_items};
+use client_core::pagination::{ItemStream, Page, Paginated, boxed_items};
 use client_core::{Error, Result, encode_segment};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::client::SmartRecruitersClient;
-use crate::common::{CandidateId, CursorPage, JobId, MessageId, UserId};
+use crate::common::CursorPage;
+use crate::ids::{CandidateId, JobId, MessageId, UserId};
 
 /// Longest note content SmartRecruiters accepts, in characters.
 pub const MAX_NOTE_CHARS: usize = 10_000;
@@ -237,14 +238,7 @@ fn truncate_text(text: &str, budget: usize) -> String {
 /// Note calls. Obtain with [`SmartRecruitersClient::notes`].
 #[derive(Debug, Clone, Copy)]
 pub struct Notes<'a> {
-    client: &'a SmartRecruitersClient,
-}
-
-impl SmartRecruitersClient {
-    /// Note (Message API) calls.
-    pub fn notes(&self) -> Notes<'_> {
-        Notes { client: self }
-    }
+    pub(crate) client: &'a SmartRecruitersClient,
 }
 
 impl Notes<'_> {
@@ -277,35 +271,46 @@ impl Notes<'_> {
     /// `GET /messages?candidateId=…[&jobId=…]`: notes on a candidate, page by page
     /// (administrators only).
     pub fn list(&self, candidate: &CandidateId, job: Option<&JobId>) -> ItemStream<'static, Note> {
-        self.list_from(candidate, job, None)
-    }
-
-    /// [`Notes::list`] resumed at a saved `pageId`.
-    pub fn list_from(
-        &self,
-        candidate: &CandidateId,
-        job: Option<&JobId>,
-        page_id: Option<String>,
-    ) -> ItemStream<'static, Note> {
         let transport = self.client.transport.clone();
         let candidate = candidate.clone();
         let job = job.cloned();
-        boxed_items(page_id, move |cursor: Option<String>| {
+        boxed_items(None, move |cursor: Option<String>| {
             let transport = transport.clone();
             let candidate = candidate.clone();
             let job = job.clone();
-            async move {
-                let raw = transport
-                    .get("/messages")
-                    .query("candidateId", candidate)
-                    .query_opt("jobId", job)
-                    .query_opt("pageId", cursor)
-                    .send_raw()
-                    .await?;
-                CursorPage::from_response(&raw)
-            }
+            async move { notes_page(&transport, &candidate, job.as_ref(), cursor).await }
         })
     }
+
+    /// One page of a candidate's notes: the first (`cursor` `None`) or the one a saved
+    /// `pageId` (a previous page's `next`) points at.
+    pub async fn page(
+        &self,
+        candidate: &CandidateId,
+        job: Option<&JobId>,
+        cursor: Option<String>,
+    ) -> Result<Page<Note, String>> {
+        Ok(notes_page(&self.client.transport, candidate, job, cursor)
+            .await?
+            .into_page())
+    }
+}
+
+/// One page of `GET /messages` for a candidate (and job).
+async fn notes_page(
+    transport: &client_core::Transport,
+    candidate: &CandidateId,
+    job: Option<&JobId>,
+    cursor: Option<String>,
+) -> Result<CursorPage<Note>> {
+    let raw = transport
+        .get("/messages")
+        .query("candidateId", candidate)
+        .query_opt("jobId", job)
+        .query_opt("pageId", cursor)
+        .send_raw()
+        .await?;
+    CursorPage::from_response(&raw)
 }
 
 #[cfg(test)]

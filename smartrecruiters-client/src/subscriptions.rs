@@ -4,13 +4,14 @@
 
 use std::fmt;
 
-use client_core::pagination::{ItemStream, boxed_items};
+use client_core::pagination::{ItemStream, Page, Paginated, boxed_items};
 use client_core::{ExposeSecret, Result, SecretString, encode_segment};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::client::SmartRecruitersClient;
-use crate::common::{CursorPage, SubscriptionId};
+use crate::common::CursorPage;
+use crate::ids::SubscriptionId;
 
 /// Base path of the Webhooks API.
 pub const WEBHOOKS_API: &str = "/webhooks-api/v201907";
@@ -247,14 +248,7 @@ pub struct CallbackLogFilter {
 /// Webhooks API calls. Obtain with [`SmartRecruitersClient::subscriptions`].
 #[derive(Debug, Clone, Copy)]
 pub struct Subscriptions<'a> {
-    client: &'a SmartRecruitersClient,
-}
-
-impl SmartRecruitersClient {
-    /// Webhooks API (subscription) calls.
-    pub fn subscriptions(&self) -> Subscriptions<'_> {
-        Subscriptions { client: self }
-    }
+    pub(crate) client: &'a SmartRecruitersClient,
 }
 
 fn subscription_path(id: &SubscriptionId) -> String {
@@ -278,16 +272,31 @@ where
         let transport = transport.clone();
         let path = path.clone();
         let query = query.clone();
-        async move {
-            let raw = transport
-                .get(path)
-                .query_pairs(query.map_err(client_core::Error::InvalidInput)?)
-                .query_opt("page_id", cursor)
-                .send_raw()
-                .await?;
-            CursorPage::from_response(&raw)
-        }
+        async move { array_page(&transport, path, query, cursor).await }
     })
+}
+
+/// One page of a bare-array endpoint.
+async fn array_page<T: serde::de::DeserializeOwned>(
+    transport: &client_core::Transport,
+    path: String,
+    query: std::result::Result<Vec<(String, String)>, String>,
+    cursor: Option<String>,
+) -> Result<CursorPage<T>> {
+    let raw = transport
+        .get(path)
+        .query_pairs(query.map_err(client_core::Error::InvalidInput)?)
+        .query_opt("page_id", cursor)
+        .send_raw()
+        .await?;
+    CursorPage::from_response(&raw)
+}
+
+/// `limit` as query pairs.
+fn limit_query(limit: Option<u32>) -> std::result::Result<Vec<(String, String)>, String> {
+    Ok(limit
+        .map(|l| vec![("limit".to_owned(), l.to_string())])
+        .unwrap_or_default())
 }
 
 impl Subscriptions<'_> {
@@ -304,10 +313,26 @@ impl Subscriptions<'_> {
 
     /// `GET /subscriptions`: every subscription, following `Link` pages.
     pub fn list(&self, limit: Option<u32>) -> ItemStream<'static, Subscription> {
-        let query = Ok(limit
-            .map(|l| vec![("limit".to_owned(), l.to_string())])
-            .unwrap_or_default());
-        array_stream(self.client, format!("{WEBHOOKS_API}/subscriptions"), query)
+        array_stream(
+            self.client,
+            format!("{WEBHOOKS_API}/subscriptions"),
+            limit_query(limit),
+        )
+    }
+
+    /// One page of `GET /subscriptions` (`limit` per page): the first (`cursor` `None`)
+    /// or the one a saved `page_id` (a previous page's `next`) points at.
+    pub async fn page(
+        &self,
+        limit: Option<u32>,
+        cursor: Option<String>,
+    ) -> Result<Page<Subscription, String>> {
+        let path = format!("{WEBHOOKS_API}/subscriptions");
+        Ok(
+            array_page(&self.client.transport, path, limit_query(limit), cursor)
+                .await?
+                .into_page(),
+        )
     }
 
     /// `GET /subscriptions/{id}`.

@@ -1,12 +1,13 @@
 //! Users (`/user-api/v201804`): list (stream), get, and the credential's own user.
 
-use client_core::pagination::{ItemStream, boxed_items};
+use client_core::pagination::{ItemStream, Page, Paginated, boxed_items};
 use client_core::{Result, encode_segment};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::client::SmartRecruitersClient;
-use crate::common::{CursorPage, IdLabel, Location, UserId};
+use crate::common::{CursorPage, IdLabel, Location};
+use crate::ids::UserId;
 
 /// Base path of the Users API.
 pub const USER_API: &str = "/user-api/v201804";
@@ -58,43 +59,32 @@ pub struct User {
 /// User calls. Obtain with [`SmartRecruitersClient::users`].
 #[derive(Debug, Clone, Copy)]
 pub struct Users<'a> {
-    client: &'a SmartRecruitersClient,
-}
-
-impl SmartRecruitersClient {
-    /// User calls.
-    pub fn users(&self) -> Users<'_> {
-        Users { client: self }
-    }
+    pub(crate) client: &'a SmartRecruitersClient,
 }
 
 impl Users<'_> {
     /// Every matching user, page by page.
     pub fn list(&self, filter: &UserFilter) -> ItemStream<'static, User> {
-        self.list_from(filter, None)
-    }
-
-    /// [`Users::list`] resumed at a saved `pageId` ([`crate::CursorPage::next_page_id`]).
-    pub fn list_from(
-        &self,
-        filter: &UserFilter,
-        page_id: Option<String>,
-    ) -> ItemStream<'static, User> {
         let transport = self.client.transport.clone();
         let query = crate::common::query_or_message(filter);
-        boxed_items(page_id, move |cursor: Option<String>| {
+        boxed_items(None, move |cursor: Option<String>| {
             let transport = transport.clone();
             let query = query.clone();
-            async move {
-                let raw = transport
-                    .get(format!("{USER_API}/users"))
-                    .query_pairs(query.map_err(client_core::Error::InvalidInput)?)
-                    .query_opt("pageId", cursor)
-                    .send_raw()
-                    .await?;
-                CursorPage::from_response(&raw)
-            }
+            async move { users_page(&transport, query, cursor).await }
         })
+    }
+
+    /// One page of users: the first (`cursor` `None`) or the one a saved `pageId` (a
+    /// previous page's `next`) points at.
+    pub async fn page(
+        &self,
+        filter: &UserFilter,
+        cursor: Option<String>,
+    ) -> Result<Page<User, String>> {
+        let query = crate::common::query_or_message(filter);
+        Ok(users_page(&self.client.transport, query, cursor)
+            .await?
+            .into_page())
     }
 
     /// `GET /user-api/v201804/users/{id}`.
@@ -115,4 +105,19 @@ impl Users<'_> {
             .send()
             .await
     }
+}
+
+/// One page of `GET {USER_API}/users`.
+async fn users_page(
+    transport: &client_core::Transport,
+    query: std::result::Result<Vec<(String, String)>, String>,
+    cursor: Option<String>,
+) -> Result<CursorPage<User>> {
+    let raw = transport
+        .get(format!("{USER_API}/users"))
+        .query_pairs(query.map_err(client_core::Error::InvalidInput)?)
+        .query_opt("pageId", cursor)
+        .send_raw()
+        .await?;
+    CursorPage::from_response(&raw)
 }

@@ -12,19 +12,19 @@
 //! deduplicate on [`DeliveryMeta::event_id`] (SmartRecruiters re-delivers failures up to
 //! 10 times).
 
-use std::fmt;
-use std::sync::Arc;
-use std::time::{Duration, UNIX_EPOCH};
+use std::time::Duration;
 
 use client_core::header::{HeaderMap, HeaderName, HeaderValue};
 /// Clocks for the timestamp window (inject [`FixedClock`] in tests).
 pub use client_core::webhook::{Clock, FixedClock, SystemClock};
-use client_core::webhook::{constant_time_eq, hmac_sha256_hex};
+use client_core::webhook::{Secrets, Window, hmac_sha256_hex};
+/// The request a verifier reads and what the test signer returns (from `client-core`).
+pub use client_core::webhook::{SignedRequest, WebhookRequest};
 use client_core::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::common::{ApplicationId, CandidateId, JobId};
+use crate::ids::{ApplicationId, CandidateId, JobId};
 
 /// Signature header.
 pub const SIGNATURE_HEADER: &str = "smartrecruiters-signature";
@@ -62,9 +62,6 @@ pub enum VerifyError {
         /// What is wrong.
         reason: String,
     },
-    /// The verifier has no secret key to check against.
-    #[error("no webhook secret key is configured; add the subscription's secret key")]
-    NoSecretConfigured,
     /// No `v1` signature matches any configured secret key: forged, altered, or signed
     /// with a key this verifier does not know (rotate in the new key).
     #[error("the signature matches none of the configured secret keys")]
@@ -74,7 +71,7 @@ pub enum VerifyError {
     #[error(
         "the delivery timestamp {timestamp} is {age_secs}s away from now (tolerance {tolerance_secs}s)"
     )]
-    StaleTimestamp {
+    Stale {
         /// The delivery's timestamp (Unix seconds).
         timestamp: u64,
         /// Distance from now, in seconds.
@@ -107,73 +104,33 @@ pub fn handshake_response(headers: &HeaderMap) -> Option<(HeaderName, HeaderValu
     (!value.is_empty()).then(|| (HeaderName::from_static(HOOK_SECRET_HEADER), value))
 }
 
-/// Verifies deliveries against one or more secret keys.
-#[derive(Clone)]
+/// Verifies deliveries against one or more secret keys, with a timestamp window
+/// (default [`DEFAULT_TOLERANCE`]) judged by an injectable clock.
+#[derive(Clone, Debug)]
 pub struct WebhookVerifier {
-    secrets: Vec<SecretString>,
-    tolerance: Option<Duration>,
-    clock: Arc<dyn Clock>,
-}
-
-impl fmt::Debug for WebhookVerifier {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WebhookVerifier")
-            .field(
-                "secrets",
-                &format_args!("[{} redacted]", self.secrets.len()),
-            )
-            .field("tolerance", &self.tolerance)
-            .field("clock", &self.clock)
-            .finish()
-    }
-}
-
-impl Default for WebhookVerifier {
-    fn default() -> Self {
-        Self {
-            secrets: Vec::new(),
-            tolerance: Some(DEFAULT_TOLERANCE),
-            clock: Arc::new(SystemClock),
-        }
-    }
+    secrets: Secrets,
+    window: Window,
 }
 
 impl WebhookVerifier {
-    /// A verifier for one secret key, with the default tolerance and the system clock.
+    /// A verifier for one secret key (the subscription's, from
+    /// `Subscriptions::generate_secret_key`), with the default tolerance and the
+    /// system clock.
     pub fn new(secret: SecretString) -> Self {
-        Self::default().secret(secret)
-    }
-
-    /// Also accept signatures made with `secret` (during rotation the old key stays
-    /// valid for 24 h and up to 16 keys may be live).
-    pub fn secret(mut self, secret: SecretString) -> Self {
-        self.secrets.push(secret);
-        self
-    }
-
-    /// Accept timestamps at most `tolerance` away from now.
-    pub fn tolerance(mut self, tolerance: Duration) -> Self {
-        self.tolerance = Some(tolerance);
-        self
-    }
-
-    /// Do not check the timestamp at all.
-    pub fn without_tolerance(mut self) -> Self {
-        self.tolerance = None;
-        self
-    }
-
-    /// Judge staleness with this clock (tests).
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = clock;
-        self
-    }
-
-    /// Check the signature and timestamp of a delivery.
-    pub fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<(), VerifyError> {
-        if self.secrets.is_empty() {
-            return Err(VerifyError::NoSecretConfigured);
+        Self {
+            secrets: Secrets::new(secret),
+            window: Window::new(DEFAULT_TOLERANCE),
         }
+    }
+
+    // `also_accept`: during a rotation the old key stays valid for 24 h and up to 16
+    // keys may be live.
+    client_core::webhook_verifier_setters!(secrets, window);
+
+    /// Check the signature and timestamp of a delivery, then parse it into a typed
+    /// event. Checks run in the order: headers, signature, timestamp, body.
+    pub fn verify(&self, request: &WebhookRequest<'_>) -> Result<Delivery, VerifyError> {
+        let (headers, body) = (request.headers(), request.body());
         let signature = required(headers, SIGNATURE_HEADER)?;
         let timestamp_text = required(headers, TIMESTAMP_HEADER)?;
         let timestamp: u64 =
@@ -184,7 +141,10 @@ impl WebhookVerifier {
                     header: TIMESTAMP_HEADER,
                     reason: "not a number of seconds".into(),
                 })?;
-        let candidates = v1_signatures(signature)?;
+        let candidates: Vec<String> = v1_signatures(signature)?
+            .into_iter()
+            .map(str::to_ascii_lowercase)
+            .collect();
         let message = signed_message(
             timestamp_text,
             body,
@@ -193,46 +153,20 @@ impl WebhookVerifier {
             optional(headers, EVENT_VERSION_HEADER)?,
             optional(headers, LINK_HEADER)?,
         );
-        // Every pair is compared, so timing says nothing about which key or entry matched.
-        let mut matched = false;
-        for secret in &self.secrets {
-            let expected = hmac_sha256_hex(secret.expose_secret().as_bytes(), &message);
-            for candidate in &candidates {
-                matched |= constant_time_eq(
-                    expected.as_bytes(),
-                    candidate.to_ascii_lowercase().as_bytes(),
-                );
-            }
-        }
+        let received: Vec<&[u8]> = candidates.iter().map(|c| c.as_bytes()).collect();
+        let matched = self.secrets.any_match(&received, |secret| {
+            Some(hmac_sha256_hex(secret.expose_secret().as_bytes(), &message))
+        });
         if !matched {
             return Err(VerifyError::BadSignature);
         }
-        if let Some(tolerance) = self.tolerance {
-            let now = self
-                .clock
-                .now()
-                .duration_since(UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or(0);
-            let age_secs = now.abs_diff(timestamp);
-            if age_secs > tolerance.as_secs() {
-                return Err(VerifyError::StaleTimestamp {
-                    timestamp,
-                    age_secs,
-                    tolerance_secs: tolerance.as_secs(),
-                });
-            }
-        }
-        Ok(())
-    }
-
-    /// Verify, then parse the delivery into a typed event.
-    pub fn verify_delivery(
-        &self,
-        headers: &HeaderMap,
-        body: &[u8],
-    ) -> Result<Delivery, VerifyError> {
-        self.verify(headers, body)?;
+        self.window
+            .check_secs(timestamp)
+            .map_err(|stale| VerifyError::Stale {
+                timestamp,
+                age_secs: stale.age.as_secs(),
+                tolerance_secs: stale.tolerance.as_secs(),
+            })?;
         parse_delivery(headers, body)
     }
 }
@@ -361,8 +295,22 @@ impl TestDelivery {
         self
     }
 
-    /// Headers signed with every key in `secrets` (one `v1=` entry each).
-    pub fn headers(&self, secrets: &[&SecretString]) -> HeaderMap {
+    /// The request SmartRecruiters would send, signed with `secret`.
+    pub fn sign(&self, secret: &SecretString) -> SignedRequest {
+        self.sign_with_all(&[secret])
+    }
+
+    /// The request signed with every key in `secrets` (one `v1=` entry each, as
+    /// SmartRecruiters sends while several keys are live).
+    pub fn sign_with_all(&self, secrets: &[&SecretString]) -> SignedRequest {
+        SignedRequest {
+            headers: self.headers(secrets),
+            query: None,
+            body: self.body.clone(),
+        }
+    }
+
+    fn headers(&self, secrets: &[&SecretString]) -> HeaderMap {
         let signature = secrets
             .iter()
             .map(|secret| {
@@ -512,7 +460,7 @@ pub struct Delivery {
     pub event: WebhookEvent,
 }
 
-/// Parse a delivery without verifying it (use [`WebhookVerifier::verify_delivery`]
+/// Parse a delivery without verifying it (use [`WebhookVerifier::verify`]
 /// unless the delivery was verified otherwise).
 pub fn parse_delivery(headers: &HeaderMap, body: &[u8]) -> Result<Delivery, VerifyError> {
     let event_name = required(headers, EVENT_NAME_HEADER)?.to_owned();

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::client::WilloClient;
-use crate::keys::ChildKey;
+use crate::ids::ChildKey;
 use crate::lenient;
 use crate::resource::{Collection, create_call, list_calls};
 

@@ -1,5 +1,5 @@
-//! [`WilloClient`] and its builder: environment or base URL, API key and auth scheme,
-//! rate limits, retries.
+//! [`WilloClient`], its builder (environment or base URL, credentials and auth
+//! scheme, limits, retries) and every resource accessor.
 
 use std::fmt;
 use std::sync::Arc;
@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use client_core::{ClientOptions, Error, LimitSpec, RateLimits, Result, SecretString, Transport};
 
-use crate::auth::AuthScheme;
+use crate::auth::{AuthScheme, Credentials};
 use crate::children::Children;
 use crate::departments::Departments;
 use crate::idv_countries::IdvCountries;
-use crate::interview_templates::InterviewTemplates;
+use crate::interview_templates::{Categories, InterviewTemplates};
 use crate::interviews::Interviews;
 use crate::languages::Languages;
 use crate::message_templates::MessageTemplates;
@@ -57,12 +57,6 @@ impl Environment {
     }
 }
 
-/// The default client-side limits: Willo publishes no numbers and throttles bursts and
-/// concurrency (willo.md §3), so 5 requests per second and 2 in flight.
-pub fn default_rate_limits() -> RateLimits {
-    RateLimits::new(LimitSpec::default().per_second(5).max_in_flight(2))
-}
-
 /// A client for the Willo Integration API v2. Cheap to clone; clones share
 /// connections, limits and the retry budget.
 ///
@@ -85,10 +79,16 @@ impl fmt::Debug for WilloClient {
 }
 
 impl WilloClient {
-    /// Start configuring a client with the API key of a Willo user (found in the app
-    /// under Integrations → API; each key carries its user's permissions).
-    pub fn builder(api_key: impl Into<SecretString>) -> WilloClientBuilder {
-        WilloClientBuilder::new(api_key.into())
+    /// Start configuring a client; give it credentials with
+    /// [`WilloClientBuilder::api_key`] or [`WilloClientBuilder::credentials`].
+    pub fn builder() -> WilloClientBuilder {
+        WilloClientBuilder::default()
+    }
+
+    /// The default client-side limits: Willo publishes no numbers and throttles bursts
+    /// and concurrency (willo.md §3), so 5 requests per second and 2 in flight.
+    pub fn default_limits() -> RateLimits {
+        RateLimits::new(LimitSpec::default().per_second(5).max_in_flight(2))
     }
 
     /// The shared transport, for calls the typed layer does not cover
@@ -132,6 +132,11 @@ impl WilloClient {
         InterviewTemplates::new(self)
     }
 
+    /// Categories of the interview template library.
+    pub fn categories(&self) -> Categories<'_> {
+        Categories::new(self)
+    }
+
     /// Child organisations (agencies, resellers, multi-brand accounts).
     pub fn children(&self) -> Children<'_> {
         Children::new(self)
@@ -152,13 +157,13 @@ impl WilloClient {
     }
 }
 
-/// Configures a [`WilloClient`]. Every setting has a default except the API key:
-/// production, the bare key, [`default_rate_limits`] (5 req/s, 2 in flight: Willo
-/// publishes no limits), [`DEFAULT_TIMEOUT`], and retries that never replay an invite
-/// after a server error.
+/// Configures a [`WilloClient`]. Every setting has a default except the credentials:
+/// production, the bare key, [`WilloClient::default_limits`] (5 req/s, 2 in flight:
+/// Willo publishes no limits), [`DEFAULT_TIMEOUT`], and retries that never replay an
+/// invite after a server error.
 #[must_use]
 pub struct WilloClientBuilder {
-    api_key: SecretString,
+    credentials: Option<Credentials>,
     environment: Environment,
     auth_scheme: AuthScheme,
     options: ClientOptions,
@@ -168,7 +173,7 @@ pub struct WilloClientBuilder {
 impl fmt::Debug for WilloClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("WilloClientBuilder")
-            .field("api_key", &"[redacted]")
+            .field("credentials", &self.credentials)
             .field("environment", &self.environment)
             .field("auth_scheme", &self.auth_scheme)
             .field("options", &self.options)
@@ -177,19 +182,32 @@ impl fmt::Debug for WilloClientBuilder {
     }
 }
 
-impl WilloClientBuilder {
-    fn new(api_key: SecretString) -> Self {
+impl Default for WilloClientBuilder {
+    fn default() -> Self {
         Self {
-            api_key,
+            credentials: None,
             environment: Environment::default(),
             auth_scheme: AuthScheme::default(),
             options: ClientOptions::new(
                 format!("willo-client/{}", env!("CARGO_PKG_VERSION")),
-                default_rate_limits(),
+                WilloClient::default_limits(),
                 DEFAULT_TIMEOUT,
             ),
             idv_countries_path: DEFAULT_IDV_COUNTRIES_PATH.to_owned(),
         }
+    }
+}
+
+impl WilloClientBuilder {
+    /// How to authenticate (required).
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Shortcut for [`Credentials::ApiKey`]: the API key of a Willo user.
+    pub fn api_key(self, key: SecretString) -> Self {
+        self.credentials(Credentials::ApiKey(key))
     }
 
     /// Production (default), staging or a custom API root.
@@ -203,7 +221,7 @@ impl WilloClientBuilder {
         self.environment(Environment::Custom(url.into()))
     }
 
-    /// How the key is sent (default [`AuthScheme::Bare`]).
+    /// How an API key is sent (default [`AuthScheme::Bare`]).
     pub fn auth_scheme(mut self, scheme: AuthScheme) -> Self {
         self.auth_scheme = scheme;
         self
@@ -221,16 +239,19 @@ impl WilloClientBuilder {
 
     /// Build the client.
     pub fn build(self) -> Result<WilloClient> {
+        let credentials = self.credentials.ok_or_else(|| {
+            Error::Config("Willo needs credentials: call .api_key(..) or .credentials(..)".into())
+        })?;
         if self.idv_countries_path.trim().is_empty() {
             return Err(Error::Config(
                 "the IDV countries path cannot be empty".into(),
             ));
         }
-        let auth = self.auth_scheme.authenticator(self.api_key);
+        let auth = credentials.into_authenticator(self.auth_scheme);
         let transport = self.options.apply(
             Transport::builder("willo")
                 .base_url(self.environment.base_url())
-                .auth(Arc::new(auth)),
+                .auth(auth),
         );
         Ok(WilloClient {
             transport: transport.build()?,

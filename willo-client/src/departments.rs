@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::client::WilloClient;
-use crate::keys::DepartmentKey;
+use crate::ids::DepartmentKey;
 use crate::lenient;
 use crate::resource::{Collection, create_call, delete_call, get_call, list_calls, write_calls};
 

@@ -8,10 +8,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::client::WilloClient;
+use crate::ids::{CategoryKey, InterviewTemplateKey};
 use crate::interviews::{Interview, InterviewInput};
-use crate::keys::{CategoryKey, InterviewTemplateKey};
 use crate::lenient;
-use crate::pagination::{DrfPage, ListParams};
 use crate::resource::{Collection, get_call, list_calls};
 
 /// A template category.
@@ -64,16 +63,6 @@ impl<'a> InterviewTemplates<'a> {
     list_calls!(InterviewTemplate, "interview templates");
     get_call!(InterviewTemplateKey => InterviewTemplate, "interview template");
 
-    /// `GET /categories/`: one page of template categories.
-    pub async fn list_categories(
-        &self,
-        params: impl Into<ListParams>,
-    ) -> Result<DrfPage<Category>> {
-        Collection::new(self.client.transport(), "/categories/")
-            .page(&params.into())
-            .await
-    }
-
     /// `POST /interview-templates/{key}/interviews/`: create an interview from a
     /// template. `input` may set the title, department or other fields (send
     /// `InterviewInput::default()` for none). Not retried after a server error.
@@ -85,4 +74,23 @@ impl<'a> InterviewTemplates<'a> {
         let path = self.collection().sub_path(template.as_str(), "interviews");
         self.client.transport().post(path).json(input).send().await
     }
+}
+
+/// The categories of the interview template library (`/categories/`). Obtain with
+/// [`crate::WilloClient::categories`].
+#[derive(Debug, Clone, Copy)]
+pub struct Categories<'a> {
+    client: &'a WilloClient,
+}
+
+impl<'a> Categories<'a> {
+    pub(crate) fn new(client: &'a WilloClient) -> Self {
+        Self { client }
+    }
+
+    fn collection(&self) -> Collection<'a> {
+        Collection::new(self.client.transport(), "/categories/")
+    }
+
+    list_calls!(Category, "template categories");
 }

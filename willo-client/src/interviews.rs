@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::client::WilloClient;
-use crate::keys::{DepartmentKey, InterviewKey, UserKey};
+use crate::ids::{DepartmentKey, InterviewKey, UserKey};
 use crate::lenient;
 use crate::pagination::ListParams;
 use crate::resource::{Collection, create_call, delete_call, get_call, list_calls, write_calls};

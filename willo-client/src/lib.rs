@@ -8,12 +8,14 @@
 //! - The seed guide's 30-minute flow as first-class calls:
 //!   [`WilloClient::send_interview`] (E.164 check, dedupe by email, then
 //!   `POST /participants/`) and [`WilloClient::interview_results`].
-//! - [`webhooks`]: URL-token verification, tolerant delivery parsing, and
+//! - [`webhooks`]: [`WebhookVerifier`] (URL-token verification), tolerant delivery
+//!   parsing, and
 //!   [`Webhooks::subscribe`] to register one webhook per event.
 //! - Built on `client-core`: the bare API key in `Authorization` (scheme configurable),
 //!   conservative client-side rate limits (5 req/s, 2 in flight), retries that never
 //!   repeat an invite after a server error, DRF errors parsed into
-//!   [`Error::Api`] with field messages, lists as resumable streams.
+//!   [`Error::Api`] with field messages, lists as streams (`list`) and resumable
+//!   pages (`page`).
 //!
 //! Willo documents few field names publicly. Models keep every field they do not know
 //! in an `extra` map, accept missing fields, and keep unknown enum values; where the
@@ -23,7 +25,8 @@
 //! use willo_client::{Candidate, Metadata, SendInterview, WilloClient};
 //!
 //! # async fn run() -> Result<(), willo_client::Error> {
-//! let client = WilloClient::builder(std::env::var("WILLO_API_KEY").unwrap_or_default())
+//! let client = WilloClient::builder()
+//!     .api_key(std::env::var("WILLO_API_KEY").unwrap_or_default().into())
 //!     .build()?;
 //!
 //! let outcome = client
@@ -55,10 +58,10 @@ mod auth;
 mod children;
 mod client;
 mod departments;
+mod ids;
 mod idv_countries;
 mod interview_templates;
 mod interviews;
-mod keys;
 mod languages;
 mod lenient;
 mod message_templates;
@@ -72,20 +75,20 @@ mod users;
 mod webhook_subscriptions;
 pub mod webhooks;
 
-pub use auth::AuthScheme;
+pub use auth::{AuthScheme, Credentials};
 pub use children::{ChildOrganisation, ChildOrganisationInput, Children};
 pub use client::{
     DEFAULT_IDV_COUNTRIES_PATH, DEFAULT_TIMEOUT, Environment, PRODUCTION_BASE_URL,
-    STAGING_BASE_URL, WilloClient, WilloClientBuilder, default_rate_limits,
+    STAGING_BASE_URL, WilloClient, WilloClientBuilder,
 };
 pub use departments::{Department, DepartmentInput, Departments};
-pub use idv_countries::{IdvCountries, IdvCountry};
-pub use interview_templates::{Category, InterviewTemplate, InterviewTemplates};
-pub use interviews::{Interview, InterviewFilter, InterviewInput, Interviews, UserSummary};
-pub use keys::{
+pub use ids::{
     CategoryKey, ChildKey, DepartmentKey, InterviewKey, InterviewTemplateKey, MessageTemplateKey,
     ParticipantKey, UserKey, WebhookKey, looks_like_key,
 };
+pub use idv_countries::{IdvCountries, IdvCountry};
+pub use interview_templates::{Categories, Category, InterviewTemplate, InterviewTemplates};
+pub use interviews::{Interview, InterviewFilter, InterviewInput, Interviews, UserSummary};
 pub use languages::{Language, Languages};
 pub use message_templates::{MessageKind, MessageTemplate, MessageTemplateInput, MessageTemplates};
 pub use pagination::{Cursor, DrfPage, ListParams, MAX_PAGE_SIZE, MIN_PAGE_SIZE};
@@ -96,7 +99,7 @@ pub use results::{InterviewResults, ResponseResult};
 pub use send_interview::{Candidate, Metadata, SendInterview, SendInterviewOutcome, is_e164};
 pub use users::{User, UserInput, UserRole, Users};
 pub use webhook_subscriptions::{Subscription, SubscriptionScope, Webhook, WebhookInput, Webhooks};
-pub use webhooks::{WebhookDelivery, WebhookEvent};
+pub use webhooks::{WebhookEvent, WebhookVerifier};
 
 /// The error type of every call (from `client-core`).
 pub use client_core::{ApiError, Error, FieldError, Result};

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::client::WilloClient;
-use crate::keys::MessageTemplateKey;
+use crate::ids::MessageTemplateKey;
 use crate::lenient;
 use crate::resource::{Collection, create_call, delete_call, get_call, list_calls, write_calls};
 

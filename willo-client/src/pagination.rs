@@ -1,10 +1,10 @@
 //! Willo's list envelope (Django REST Framework: `{count, next, previous, results}`),
-//! list parameters, and resumable streams over every page.
+//! list parameters, and the cursor to resume a list from.
 //!
 //! Lists are followed through the absolute `next` link the API hands out, never by
 //! computing page numbers (the page parameter's name is unconfirmed). Save
-//! [`DrfPage::cursor`] after handling a page to resume there later with a resource's
-//! `stream_from` call.
+//! a page's `next` cursor after handling it to resume there later with a resource's
+//! `page(params, Some(cursor))` call.
 
 use std::fmt;
 
@@ -45,8 +45,8 @@ impl<T> DrfPage<T> {
 }
 
 /// A saved position in a list: the absolute `next` link of the page before it.
-/// Store it (it serialises as a plain string) and pass it to a `stream_from` call to
-/// resume. It only works on the host the client talks to.
+/// Store it (it serialises as a plain string) and pass it to a resource's `page` call
+/// to resume. It only works on the host the client talks to.
 #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Cursor(pub String);

@@ -13,13 +13,13 @@ use client_core::{Idempotency, Result};
 use futures::TryStreamExt;
 
 use crate::client::WilloClient;
-use crate::keys::{InterviewKey, ParticipantKey};
+use crate::ids::{InterviewKey, ParticipantKey};
 use crate::lenient;
 use crate::pagination::{ListParams, MAX_PAGE_SIZE};
 use crate::resource::{Collection, delete_call, get_call, list_calls, write_calls};
 
 /// Rate-limit class of `POST /participants/`, so invites can be paced more tightly
-/// than reads: `default_rate_limits().class(INVITE_CLASS, LimitSpec::default().per_second(1))`.
+/// than reads: `WilloClient::default_limits().class(INVITE_CLASS, LimitSpec::default().per_second(1))`.
 pub const INVITE_CLASS: &str = "participants.invite";
 
 /// A participant as Willo returns it. Only `key`, `name`, `email`, `phone` and the
@@ -234,7 +234,7 @@ impl<'a> Participants<'a> {
         let filter = ParticipantFilter::new()
             .interview(interview)
             .page_size(MAX_PAGE_SIZE);
-        let mut listed = self.stream(filter);
+        let mut listed = self.list(filter);
         while let Some(participant) = listed.try_next().await? {
             let same_interview = participant
                 .interview

@@ -1,7 +1,7 @@
-//! The calls every Willo collection shares (list, stream, create, get, replace, update,
+//! The calls every Willo collection shares (list, page, create, get, replace, update,
 //! delete), written once. Resource modules wrap them in typed, documented methods.
 
-use client_core::pagination::{Page, pages};
+use client_core::pagination::{Page, Paginated, pages};
 use client_core::{Idempotency, Result, Transport, encode_segment};
 use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 use serde::Serialize;
@@ -32,20 +32,28 @@ impl<'a> Collection<'a> {
         format!("{}{}/", self.item_path(key), sub)
     }
 
-    /// `GET {collection}` with `params`: one page.
+    /// One page: `GET {collection}` with `params`, or the saved cursor's link (which
+    /// already carries the original filters).
     pub(crate) async fn page<T: DeserializeOwned>(
         &self,
         params: &ListParams,
-    ) -> Result<DrfPage<T>> {
-        self.transport
-            .get(self.path)
-            .query_pairs(params.to_query())
-            .send()
-            .await
+        cursor: Option<Cursor>,
+    ) -> Result<Page<T, Cursor>> {
+        let envelope: DrfPage<T> = match cursor {
+            Some(cursor) => self.transport.get_url(cursor.as_str())?.send().await?,
+            None => {
+                self.transport
+                    .get(self.path)
+                    .query_pairs(params.to_query())
+                    .send()
+                    .await?
+            }
+        };
+        Ok(envelope.into_page())
     }
 
     /// Every page from the start (with `params`) or from a saved cursor.
-    pub(crate) fn pages<T>(
+    fn pages<T>(
         &self,
         params: ListParams,
         start: Option<Cursor>,
@@ -71,15 +79,11 @@ impl<'a> Collection<'a> {
     }
 
     /// Every item of every page, one page in memory at a time.
-    pub(crate) fn items<T>(
-        &self,
-        params: ListParams,
-        start: Option<Cursor>,
-    ) -> BoxStream<'static, Result<T>>
+    pub(crate) fn items<T>(&self, params: ListParams) -> BoxStream<'static, Result<T>>
     where
         T: DeserializeOwned + Send + 'static,
     {
-        self.pages(params, start)
+        self.pages(params, None)
             .map_ok(|page| futures::stream::iter(page.items.into_iter().map(Ok)))
             .try_flatten()
             .boxed()
@@ -155,44 +159,26 @@ impl<'a> Collection<'a> {
     }
 }
 
-/// `list`, `stream`, `stream_from` and `pages` for a resource handle that has a
-/// `collection()` method. `$item` is the model type.
+/// The paging verbs for a resource handle that has a `collection()` method: `list`
+/// (a stream of every item) and `page` (one page and the cursor after it). `$item` is
+/// the model type.
 macro_rules! list_calls {
     ($item:ty, $what:literal) => {
-        #[doc = concat!("One page of ", $what, " (`GET` on the collection). Accepts [`crate::ListParams`] or a resource filter.")]
-        pub async fn list(
-            &self,
-            params: impl Into<$crate::ListParams>,
-        ) -> client_core::Result<$crate::DrfPage<$item>> {
-            self.collection().page(&params.into()).await
-        }
-
-        #[doc = concat!("Every one of the ", $what, " across all pages, fetched page by page as the stream is polled.")]
-        pub fn stream(
+        #[doc = concat!("Every one of the ", $what, " across all pages, fetched page by page as the stream is polled. Accepts [`crate::ListParams`] or a resource filter.")]
+        pub fn list(
             &self,
             params: impl Into<$crate::ListParams>,
         ) -> client_core::pagination::ItemStream<'static, $item> {
-            self.collection().items(params.into(), None)
+            self.collection().items(params.into())
         }
 
-        #[doc = concat!("The ", $what, " from a saved [`crate::Cursor`] on (the filters travel inside the cursor's link).")]
-        pub fn stream_from(
-            &self,
-            cursor: $crate::Cursor,
-        ) -> client_core::pagination::ItemStream<'static, $item> {
-            self.collection().items($crate::ListParams::new(), Some(cursor))
-        }
-
-        #[doc = concat!("Pages of ", $what, ", each with the cursor of the page after it: save `page.next` once a page is handled to resume there with `pages(.., Some(cursor))` or `stream_from`.")]
-        pub fn pages(
+        #[doc = concat!("One page of ", $what, ": the first (`cursor` `None`) or the one a saved [`crate::Cursor`] points at (its link carries the original filters, so `params` is then ignored). Save `page.next` once the page is handled to resume there.")]
+        pub async fn page(
             &self,
             params: impl Into<$crate::ListParams>,
-            start: Option<$crate::Cursor>,
-        ) -> futures::stream::BoxStream<
-            'static,
-            client_core::Result<client_core::pagination::Page<$item, $crate::Cursor>>,
-        > {
-            self.collection().pages(params.into(), start)
+            cursor: Option<$crate::Cursor>,
+        ) -> client_core::Result<client_core::pagination::Page<$item, $crate::Cursor>> {
+            self.collection().page(&params.into(), cursor).await
         }
     };
 }

@@ -10,7 +10,7 @@ use client_core::Result;
 use serde_json::{Map, Value};
 
 use crate::client::WilloClient;
-use crate::keys::ParticipantKey;
+use crate::ids::ParticipantKey;
 use crate::probe;
 
 /// Participant fields tried for the stage/status, in order (string, or an object's

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use client_core::{Error, Result};
 
 use crate::client::WilloClient;
-use crate::keys::InterviewKey;
+use crate::ids::InterviewKey;
 use crate::participants::{InviteParticipant, Participant};
 
 /// "Send interview `interview_id` to `candidate`", in the seed guide's shape.

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::client::WilloClient;
-use crate::keys::UserKey;
+use crate::ids::UserKey;
 use crate::lenient;
 use crate::resource::{Collection, delete_call, get_call, list_calls};
 

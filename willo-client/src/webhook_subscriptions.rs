@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use url::Url;
 
 use crate::client::WilloClient;
-use crate::keys::{DepartmentKey, InterviewKey, UserKey, WebhookKey};
+use crate::ids::{DepartmentKey, InterviewKey, UserKey, WebhookKey};
 use crate::lenient;
 use crate::resource::{Collection, create_call, delete_call, list_calls, write_calls};
 use crate::webhooks::{WebhookEvent, registration_url};
@@ -141,7 +141,7 @@ pub struct Subscription {
     /// Your receiving endpoint (existing query parameters are kept).
     pub endpoint: Url,
     /// The secret token put in each URL; check it on receipt with
-    /// [`crate::webhooks::verify_url_token`]. Use a long random value.
+    /// [`crate::WebhookVerifier`]. Use a long random value.
     pub token: SecretString,
     /// The events to subscribe to (default: all four).
     pub events: Vec<WebhookEvent>,

@@ -3,35 +3,49 @@
 //! Willo does not sign deliveries (willo.md §6): no secret is issued and there is no
 //! signature header. The protection is a random token you put in the URL you register
 //! (`https://you.example/willo?token=<secret>&event=new_response`), checked on receipt
-//! in constant time. Bodies carry no event name, so the URL names the event too.
-//! [`crate::Webhooks::subscribe`] registers such URLs.
+//! in constant time by [`WebhookVerifier`]. That is why every crate's verifier reads a
+//! whole [`WebhookRequest`] (headers, query string, body) rather than `(headers, body)`:
+//! here the proof is in the query string. Bodies carry no event name, so the URL names
+//! the event too. [`crate::Webhooks::subscribe`] registers such URLs.
 //!
-//! Bodies are undocumented. [`WebhookDelivery::parse`] keeps the raw JSON and extracts
-//! the participant and interview keys best-effort. Treat a delivery as a notification:
+//! Deliveries carry no timestamp, so this verifier has no `tolerance` or `clock`:
+//! a captured URL stays valid until the token is rotated ([`WebhookVerifier::also_accept`]
+//! keeps the old one valid meanwhile).
+//!
+//! Bodies are undocumented. [`Delivery::parse`] keeps the raw JSON and extracts the
+//! participant and interview keys best-effort. Treat a delivery as a notification:
 //! fetch the participant (`client.participants().get(key)` or
 //! `client.interview_results(key)`) for authoritative data, be idempotent (Willo may
 //! repeat deliveries), and answer 2xx even for participants you do not know.
 //!
 //! ```
-//! use willo_client::webhooks::{DeliveryUrl, WebhookDelivery, verify_url_token};
+//! use willo_client::SecretString;
+//! use willo_client::webhooks::{TestDelivery, WebhookEvent, WebhookRequest, WebhookVerifier};
 //!
-//! // In your HTTP handler: the query string and the raw body.
-//! let url = DeliveryUrl::from_query("token=s3cret&event=new_response");
-//! assert!(url.token_matches("s3cret"));
+//! let token = SecretString::from("s3cret");
+//! let verifier = WebhookVerifier::new(token.clone());
+//!
+//! // In your HTTP handler: headers, the query string and the raw body. Here the test
+//! // signer builds what Willo would send.
 //! let body = br#"{"participant": {"key": "0123456789abcdef0123456789abcdef"}}"#;
-//! let delivery = WebhookDelivery::parse(body, url.event.clone())?;
+//! let sent = TestDelivery::new(WebhookEvent::NewResponse, body.to_vec()).sign(&token);
+//! let request = WebhookRequest::new(&sent.headers, &sent.body).query(sent.query.as_deref());
+//! let delivery = verifier.verify(&request)?;
 //! assert_eq!(delivery.participant_key.as_str(), "0123456789abcdef0123456789abcdef");
-//! # Ok::<_, willo_client::webhooks::DeliveryError>(())
+//! assert_eq!(delivery.event, Some(WebhookEvent::NewResponse));
+//! # Ok::<_, willo_client::webhooks::VerifyError>(())
 //! ```
 
 use std::fmt;
 
-use client_core::webhook::constant_time_eq;
+use client_core::webhook::Secrets;
+/// The request a verifier reads and what the test signer returns (from `client-core`).
+pub use client_core::webhook::{SignedRequest, WebhookRequest};
 use client_core::{ExposeSecret, SecretString};
 use serde_json::{Map, Value};
 use url::Url;
 
-use crate::keys::{InterviewKey, ParticipantKey, looks_like_key};
+use crate::ids::{InterviewKey, ParticipantKey, looks_like_key};
 use crate::probe;
 
 client_core::open_enum! {
@@ -64,12 +78,6 @@ impl WebhookEvent {
 pub const TOKEN_PARAM: &str = "token";
 /// Query parameter carrying the event name in registered URLs.
 pub const EVENT_PARAM: &str = "event";
-
-/// Compare the token received in a delivery's URL with the expected one, in constant
-/// time. An empty expected token never matches.
-pub fn verify_url_token(received: &str, expected: &str) -> bool {
-    !expected.is_empty() && constant_time_eq(received.as_bytes(), expected.as_bytes())
-}
 
 /// The URL to register for `event`: `endpoint` with `token=<token>&event=<event>`
 /// (replacing any `token`/`event` already there, keeping other parameters).
@@ -110,13 +118,6 @@ impl DeliveryUrl {
         }
         out
     }
-
-    /// Whether the token is present and equals `expected` (constant time).
-    pub fn token_matches(&self, expected: &str) -> bool {
-        self.token
-            .as_deref()
-            .is_some_and(|t| verify_url_token(t, expected))
-    }
 }
 
 impl fmt::Debug for DeliveryUrl {
@@ -128,10 +129,19 @@ impl fmt::Debug for DeliveryUrl {
     }
 }
 
-/// Why a delivery body could not be used.
+/// Why a delivery was refused or its body could not be used. Each case is its own
+/// variant so a receiver can log and count them apart.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum DeliveryError {
+pub enum VerifyError {
+    /// The URL has no `token` query parameter (answer 401; was the URL registered with
+    /// [`registration_url`]?).
+    #[error("the delivery URL has no `token` parameter")]
+    MissingToken,
+    /// The `token` matches none of the configured tokens: forged, or registered with a
+    /// token this verifier does not know (add it with `also_accept`).
+    #[error("the delivery URL token matches none of the configured tokens")]
+    BadToken,
     /// The body is not JSON. Answer 2xx anyway if you want Willo to stop retrying.
     #[error("the webhook body is not JSON: {0}")]
     NotJson(#[source] serde_json::Error),
@@ -143,9 +153,88 @@ pub enum DeliveryError {
     NoParticipantKey,
 }
 
+/// Verifies deliveries by the token in their URL against one or more tokens.
+#[derive(Clone, Debug)]
+pub struct WebhookVerifier {
+    tokens: Secrets,
+}
+
+impl WebhookVerifier {
+    /// A verifier for `token`, the secret put in the registered URLs
+    /// ([`registration_url`]). An empty token never matches.
+    pub fn new(token: SecretString) -> Self {
+        Self {
+            tokens: Secrets::new(token),
+        }
+    }
+
+    client_core::webhook_verifier_setters!(tokens);
+
+    /// Check the URL token (constant time, every token tried), then parse the body with
+    /// the URL's `event` as the event hint. `request` needs the query string:
+    /// `WebhookRequest::new(&headers, &body).query(uri.query())`.
+    pub fn verify(&self, request: &WebhookRequest<'_>) -> Result<Delivery, VerifyError> {
+        let url = DeliveryUrl::from_query(request.query_string().unwrap_or_default());
+        let received = url.token.as_deref().ok_or(VerifyError::MissingToken)?;
+        let matched = self.tokens.any_match(&[received.as_bytes()], |token| {
+            let token = token.expose_secret();
+            (!token.is_empty()).then(|| token.to_owned())
+        });
+        if !matched {
+            return Err(VerifyError::BadToken);
+        }
+        // An event named by the URL's path wins over the query's.
+        let event = request
+            .event_in_path()
+            .map(WebhookEvent::from)
+            .or(url.event);
+        Delivery::parse(request.body(), event)
+    }
+}
+
+/// A delivery to sign in tests: produces the request Willo would send to a URL
+/// registered with [`registration_url`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestDelivery {
+    /// The event the URL names (`None`: a URL without `event`).
+    pub event: Option<WebhookEvent>,
+    /// Raw body.
+    pub body: Vec<u8>,
+}
+
+impl TestDelivery {
+    /// A delivery of `event` with `body`.
+    pub fn new(event: WebhookEvent, body: impl Into<Vec<u8>>) -> Self {
+        Self {
+            event: Some(event),
+            body: body.into(),
+        }
+    }
+
+    /// The request with `token` (and the event) in its query string, as Willo calls a
+    /// URL registered with them.
+    pub fn sign(&self, token: &SecretString) -> SignedRequest {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        query.append_pair(TOKEN_PARAM, token.expose_secret());
+        if let Some(event) = &self.event {
+            query.append_pair(EVENT_PARAM, event.as_str());
+        }
+        let mut headers = client_core::header::HeaderMap::new();
+        headers.insert(
+            client_core::header::CONTENT_TYPE,
+            client_core::header::HeaderValue::from_static("application/json"),
+        );
+        SignedRequest {
+            headers,
+            query: Some(query.finish()),
+            body: self.body.clone(),
+        }
+    }
+}
+
 /// A parsed delivery: the keys that matter, and the raw JSON for everything else.
 #[derive(Debug, Clone, PartialEq)]
-pub struct WebhookDelivery {
+pub struct Delivery {
     /// The event: the hint from the URL, else an event name found in the body.
     pub event: Option<WebhookEvent>,
     /// The participant the delivery is about.
@@ -176,9 +265,11 @@ const EVENT_KEYS: &[&str] = &[
     "action",
 ];
 
-impl WebhookDelivery {
-    /// Parse a delivery body. `event_hint` is the event named in the URL (see
-    /// [`DeliveryUrl`]); it wins over anything in the body.
+impl Delivery {
+    /// Parse a delivery body without checking its token (use
+    /// [`WebhookVerifier::verify`] unless the delivery was verified otherwise).
+    /// `event_hint` is the event named in the URL (see [`DeliveryUrl`]); it wins over
+    /// anything in the body.
     ///
     /// Keys are looked for in this order:
     /// 1. named fields at the top level, then inside `data`, `payload`, `object`,
@@ -188,10 +279,10 @@ impl WebhookDelivery {
     /// 2. a scan of every string shaped like a key (32 lowercase hex): one under a
     ///    field whose path mentions `participant` (or `interview`), then for the
     ///    participant the first other key-shaped string.
-    pub fn parse(raw: &[u8], event_hint: Option<WebhookEvent>) -> Result<Self, DeliveryError> {
-        let value: Value = serde_json::from_slice(raw).map_err(DeliveryError::NotJson)?;
+    pub fn parse(raw: &[u8], event_hint: Option<WebhookEvent>) -> Result<Self, VerifyError> {
+        let value: Value = serde_json::from_slice(raw).map_err(VerifyError::NotJson)?;
         let Value::Object(root) = &value else {
-            return Err(DeliveryError::NotAnObject);
+            return Err(VerifyError::NotAnObject);
         };
         let scopes = scopes(root);
         let named_participant = named_key(&scopes, PARTICIPANT_KEYS);
@@ -204,7 +295,7 @@ impl WebhookDelivery {
         let participant = named_participant
             .or_else(|| scanned_key(&value, "participant", interview.as_deref()))
             .or_else(|| scanned_key(&value, "", interview.as_deref()))
-            .ok_or(DeliveryError::NoParticipantKey)?;
+            .ok_or(VerifyError::NoParticipantKey)?;
         let stage = scopes
             .iter()
             .copied()
@@ -273,24 +364,16 @@ mod tests {
             "https://hooks.example.com/willo?tenant=7&token=s3cr3t&event=stage_change"
         );
         let parsed = DeliveryUrl::from_query(url.query().unwrap());
-        assert!(parsed.token_matches("s3cr3t"));
-        assert!(!parsed.token_matches("s3cr3"));
+        assert_eq!(parsed.token.as_deref(), Some("s3cr3t"));
         assert_eq!(parsed.event, Some(WebhookEvent::StageChange));
         assert!(!format!("{parsed:?}").contains("s3cr3t"));
-    }
-
-    #[test]
-    fn empty_expected_token_never_matches() {
-        assert!(!verify_url_token("", ""));
-        assert!(verify_url_token("abc", "abc"));
-        assert!(!verify_url_token("abd", "abc"));
     }
 
     #[test]
     fn scan_finds_keys_without_names() {
         let body =
             format!(r#"{{"response": {{"for": "{P}"}}, "job": {{"interview_ref": "{I}"}}}}"#);
-        let d = WebhookDelivery::parse(body.as_bytes(), None).unwrap();
+        let d = Delivery::parse(body.as_bytes(), None).unwrap();
         assert_eq!(d.participant_key.as_str(), P);
         assert_eq!(d.interview_key.as_ref().map(|k| k.as_str()), Some(I));
         assert_eq!(d.event, None);

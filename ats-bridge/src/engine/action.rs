@@ -123,7 +123,7 @@ pub enum EngineError {
     Willo(#[from] client_core::Error),
     /// A stored Willo delivery could not be read.
     #[error("a stored Willo delivery could not be read: {0}")]
-    WilloDelivery(#[from] willo_client::webhooks::DeliveryError),
+    WilloDelivery(#[from] willo_client::webhooks::VerifyError),
     /// The engine is misconfigured.
     #[error("engine configuration: {0}")]
     Config(String),

@@ -2,7 +2,7 @@
 //! between the intake and the engine.
 
 use futures::StreamExt as _;
-use willo_client::webhooks::{WebhookDelivery, WebhookEvent};
+use willo_client::webhooks::{Delivery, WebhookEvent};
 
 use super::Engine;
 use super::action::{Action, EngineError, Ignored};
@@ -77,10 +77,7 @@ impl Engine {
     }
 
     /// Act on a Willo webhook delivery (already checked against the URL token).
-    pub async fn handle_willo_delivery(
-        &self,
-        delivery: &WebhookDelivery,
-    ) -> Result<Action, EngineError> {
+    pub async fn handle_willo_delivery(&self, delivery: &Delivery) -> Result<Action, EngineError> {
         let answered = match &delivery.event {
             Some(WebhookEvent::NewResponse) => true,
             Some(WebhookEvent::StageChange) | None => false,

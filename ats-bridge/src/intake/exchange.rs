@@ -52,7 +52,7 @@ impl<'a> IntakeRequest<'a> {
     pub fn webhook(&self) -> WebhookRequest<'a> {
         WebhookRequest::new(self.headers, self.body)
             .query(self.query)
-            .event(self.event)
+            .path_event(self.event)
     }
 }
 

@@ -28,7 +28,7 @@ pub struct LeverAtsConfig {
     /// With none, every delivery is refused and webhooks are reported unsupported.
     pub signature_tokens: Vec<SecretString>,
     /// Deliveries whose `triggeredAt` is further than this from now are refused
-    /// (`None`: never stale). Default [`WebhookVerifier::DEFAULT_MAX_AGE`] (10 minutes).
+    /// (`None`: never stale). Default [`WebhookVerifier::DEFAULT_TOLERANCE`] (10 minutes).
     pub max_age: Option<Duration>,
     /// Remembers delivery tokens to refuse replays. Default: in memory, for twice the
     /// staleness window (older deliveries are refused as stale anyway). Share one
@@ -46,7 +46,7 @@ pub struct LeverAtsConfig {
 impl LeverAtsConfig {
     /// Defaults for everything but the user writes are attributed to.
     pub fn new(perform_as: impl Into<UserId>) -> Self {
-        let max_age = WebhookVerifier::DEFAULT_MAX_AGE;
+        let max_age = WebhookVerifier::DEFAULT_TOLERANCE;
         Self {
             name: AtsName::from("lever"),
             perform_as: perform_as.into(),
@@ -104,7 +104,11 @@ impl LeverAtsConfig {
             .fold(WebhookVerifier::new(first.clone()), |verifier, token| {
                 verifier.also_accept(token.clone())
             });
-        Some(verifier.max_age(self.max_age).clock(self.clock.clone()))
+        let verifier = match self.max_age {
+            Some(max_age) => verifier.tolerance(max_age),
+            None => verifier.without_tolerance(),
+        };
+        Some(verifier.clock(self.clock.clone()))
     }
 }
 

@@ -35,12 +35,12 @@ mod tags;
 mod webhooks;
 
 use async_trait::async_trait;
-use futures::{StreamExt, TryStreamExt};
-use lever_client::notes::NewNote;
-use lever_client::opportunities::{Opportunity, OpportunityExpand, OpportunityFilter};
-use lever_client::postings::{Posting, PostingFilter, PostingState};
+use futures::TryStreamExt;
+use lever_client::NewNote;
 use lever_client::webhooks::WebhookVerifier;
 use lever_client::{LeverClient, NoteId, OpportunityId, PostingId};
+use lever_client::{Opportunity, OpportunityExpand, OpportunityFilter};
+use lever_client::{Posting, PostingFilter, PostingState};
 use serde_json::Value;
 
 pub use config::LeverAtsConfig;
@@ -119,7 +119,7 @@ impl LeverAts {
     ) -> AtsResult<Vec<(JobId, InterviewKey)>> {
         let interviews: Vec<willo_client::Interview> = willo
             .interviews()
-            .stream(willo_client::ListParams::new())
+            .list(willo_client::ListParams::new())
             .try_collect()
             .await?;
         let tags: Vec<(InterviewKey, String)> = interviews
@@ -346,16 +346,12 @@ impl Ats for LeverAts {
             archived: Some(false),
             ..OpportunityFilter::default()
         };
-        let first_page = |offset: Option<String>| {
-            let mut pages = self.client.opportunities().pages(&filter, offset);
-            async move { pages.next().await.transpose() }
-        };
-        let page = match first_page(cursor.map(str::to_owned)).await {
-            Err(e) if lever_client::is_invalid_offset(&e) => first_page(None).await?,
+        let opportunities = self.client.opportunities();
+        let page = match opportunities.page(&filter, cursor.map(str::to_owned)).await {
+            Err(e) if lever_client::is_invalid_offset(&e) => {
+                opportunities.page(&filter, None).await?
+            }
             other => other?,
-        };
-        let Some(page) = page else {
-            return Ok(ApplicationsPage::default());
         };
         let applications = page
             .items

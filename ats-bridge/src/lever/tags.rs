@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use lever_client::postings::Posting;
+use lever_client::Posting;
 
 use crate::model::{InterviewKey, JobId};
 

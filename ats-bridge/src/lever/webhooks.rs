@@ -20,11 +20,11 @@ impl WebhookSource for LeverAts {
             .verifier
             .as_ref()
             .ok_or(WebhookRejection::BadSignature)?;
-        let delivery = verifier.verify(request.body).map_err(rejection)?;
+        let delivery = verifier.verify(request).map_err(rejection)?;
         action(&delivery)?;
         Ok(VerifiedDelivery::new(
             delivery.token,
-            StoredDelivery::new(request.body),
+            StoredDelivery::new(request.body()),
         ))
     }
 }

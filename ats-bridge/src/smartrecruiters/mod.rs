@@ -34,7 +34,7 @@ mod webhooks;
 
 use async_trait::async_trait;
 use futures::TryStreamExt as _;
-use smartrecruiters_client::notes::MAX_NOTE_CHARS;
+use smartrecruiters_client::MAX_NOTE_CHARS;
 use smartrecruiters_client::webhooks::WebhookVerifier;
 use smartrecruiters_client::{
     self as sr, CandidateFilter, JobFilter, JobStatus, NewCandidate, NewNote, NoteContent,
@@ -56,7 +56,7 @@ use crate::{Ats, AtsError, AtsResult, AtsWebhooks};
 pub struct SmartRecruitersAts {
     client: SmartRecruitersClient,
     config: SmartRecruitersAtsConfig,
-    verifier: WebhookVerifier,
+    verifier: Option<WebhookVerifier>,
 }
 
 impl SmartRecruitersAts {
@@ -179,7 +179,7 @@ impl SmartRecruitersAts {
         candidate: &sr::CandidateId,
         job: &sr::JobId,
         text: &str,
-    ) -> AtsResult<Option<sr::notes::Note>> {
+    ) -> AtsResult<Option<sr::Note>> {
         let listed = self
             .client
             .notes()
@@ -324,7 +324,7 @@ impl Ats for SmartRecruitersAts {
         let jobs: Vec<sr::Job> = self
             .client
             .jobs()
-            .search(&JobFilter::new().limit(100))
+            .list(&JobFilter::new().limit(100))
             .try_collect()
             .await?;
         Ok(jobs
@@ -386,7 +386,7 @@ impl Ats for SmartRecruitersAts {
         let page = self
             .client
             .candidates()
-            .search_page(&filter, cursor.map(str::to_owned))
+            .page(&filter, cursor.map(str::to_owned))
             .await?;
         let mut applications = Vec::with_capacity(page.items.len());
         let mut details = Vec::new();
@@ -404,7 +404,7 @@ impl Ats for SmartRecruitersAts {
                 job: job.clone(),
             });
         }
-        Ok(ApplicationsPage::new(applications, page.next_page_id).with_details(details))
+        Ok(ApplicationsPage::new(applications, page.next).with_details(details))
     }
 
     async fn write_back(

@@ -27,17 +27,20 @@ impl WebhookSource for SmartRecruitersAts {
     /// the event name and body when SmartRecruiters sent none. The event name (a
     /// header) is kept with the body.
     fn verify(&self, request: &WebhookRequest<'_>) -> Result<VerifiedDelivery, WebhookRejection> {
-        if handshake_secret(request.headers).is_some() {
+        if handshake_secret(request.headers()).is_some() {
             return Err(WebhookRejection::Malformed(
                 "an activation handshake is not a delivery".into(),
             ));
         }
-        let meta = self
+        // Without a secret nothing can be proven: refused as a bad signature (the
+        // activation handshake above still works, so a subscription can be activated
+        // before its secret is configured).
+        let verifier = self
             .verifier
-            .verify_delivery(request.headers, request.body)
-            .map_err(rejection)?
-            .meta;
-        let delivery = StoredDelivery::new(request.body).event(meta.event_name);
+            .as_ref()
+            .ok_or(WebhookRejection::BadSignature)?;
+        let meta = verifier.verify(request).map_err(rejection)?.meta;
+        let delivery = StoredDelivery::new(request.body()).event(meta.event_name);
         let dedupe_key = match meta.event_id {
             Some(id) if !id.trim().is_empty() => id.trim().to_owned(),
             _ => delivery.content_key(),
@@ -79,25 +82,24 @@ impl AtsWebhooks for SmartRecruitersAts {
     }
 }
 
-/// The client's verifier, set up from the configuration.
-pub(crate) fn verifier(config: &SmartRecruitersAtsConfig) -> WebhookVerifier {
-    // With no secret configured the verifier refuses every delivery
-    // (`NoSecretConfigured`, reported as a bad signature).
-    let mut verifier = WebhookVerifier::default();
-    for secret in &config.webhook_secrets {
-        verifier = verifier.secret(secret.clone());
-    }
-    verifier.tolerance(config.webhook_tolerance)
+/// The client's verifier, set up from the configuration; `None` without a secret
+/// (every delivery is then refused as a bad signature).
+pub(crate) fn verifier(config: &SmartRecruitersAtsConfig) -> Option<WebhookVerifier> {
+    let (first, others) = config.webhook_secrets.split_first()?;
+    let verifier = others
+        .iter()
+        .fold(WebhookVerifier::new(first.clone()), |verifier, secret| {
+            verifier.also_accept(secret.clone())
+        });
+    Some(verifier.tolerance(config.webhook_tolerance))
 }
 
 /// Each refusal of the client's verifier as the bridge reports it.
 pub(crate) fn rejection(error: VerifyError) -> WebhookRejection {
     match error {
         VerifyError::MissingHeader(name) => WebhookRejection::MissingHeader(name.to_owned()),
-        VerifyError::BadSignature | VerifyError::NoSecretConfigured => {
-            WebhookRejection::BadSignature
-        }
-        VerifyError::StaleTimestamp { .. } => WebhookRejection::Stale,
+        VerifyError::BadSignature => WebhookRejection::BadSignature,
+        VerifyError::Stale { .. } => WebhookRejection::Stale,
         // Carries the header name, the event name and serde's message: no body content.
         other => WebhookRejection::Malformed(other.to_string()),
     }

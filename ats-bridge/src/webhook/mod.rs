@@ -26,6 +26,7 @@ use std::fmt;
 
 use async_trait::async_trait;
 use client_core::header::{HeaderMap, HeaderName, HeaderValue};
+pub use client_core::webhook::WebhookRequest;
 use client_core::webhook::sha256_hex;
 
 pub(crate) use sources::{Source, Sources};
@@ -42,45 +43,6 @@ pub(crate) const QUOTED_CHARS: usize = 64;
 /// At most [`QUOTED_CHARS`] characters of a sender-chosen name (for logs too).
 pub(crate) fn quoted(text: &str) -> String {
     text.chars().take(QUOTED_CHARS).collect()
-}
-
-/// One received webhook request, as any web framework can provide it.
-#[derive(Debug, Clone, Copy)]
-#[non_exhaustive]
-pub struct WebhookRequest<'a> {
-    /// The request headers.
-    pub headers: &'a HeaderMap,
-    /// The raw body, byte for byte as received: signatures cover it.
-    pub body: &'a [u8],
-    /// The query string without the `?` (Willo's `token` and `event` travel there).
-    pub query: Option<&'a str>,
-    /// The event named by the URL path, for senders whose bodies do not name it
-    /// (Willo: `/webhooks/willo/{event}`).
-    pub event: Option<&'a str>,
-}
-
-impl<'a> WebhookRequest<'a> {
-    /// A request with these headers and body, no query and no event in the path.
-    pub fn new(headers: &'a HeaderMap, body: &'a [u8]) -> Self {
-        Self {
-            headers,
-            body,
-            query: None,
-            event: None,
-        }
-    }
-
-    /// With the URL's query string.
-    pub fn query(mut self, query: Option<&'a str>) -> Self {
-        self.query = query;
-        self
-    }
-
-    /// With the event named by the URL path.
-    pub fn event(mut self, event: Option<&'a str>) -> Self {
-        self.event = event;
-        self
-    }
 }
 
 /// What the inbox keeps of a verified delivery until it is resolved.

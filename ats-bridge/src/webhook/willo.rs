@@ -17,9 +17,7 @@
 use std::fmt;
 
 use client_core::{ExposeSecret, SecretString};
-use willo_client::webhooks::{
-    DeliveryError, DeliveryUrl, WebhookDelivery, WebhookEvent, verify_url_token,
-};
+use willo_client::webhooks::{Delivery, DeliveryUrl, VerifyError, WebhookEvent, WebhookVerifier};
 
 use super::{
     StoredDelivery, VerifiedDelivery, WebhookRejection, WebhookRequest, WebhookSource, quoted,
@@ -45,7 +43,10 @@ use super::{
 /// ```
 #[derive(Clone, Default)]
 pub struct WilloSource {
-    tokens: Vec<SecretString>,
+    /// `None` until a token is configured.
+    verifier: Option<WebhookVerifier>,
+    /// Whether a configured token is empty (it would never match).
+    empty_token: bool,
 }
 
 impl WilloSource {
@@ -61,25 +62,29 @@ impl WilloSource {
     /// Accept deliveries whose URL carries `token` (call again to accept a new token
     /// during a rotation).
     pub fn token(mut self, token: SecretString) -> Self {
-        self.tokens.push(token);
+        self.empty_token |= token.expose_secret().is_empty();
+        self.verifier = Some(match self.verifier {
+            None => WebhookVerifier::new(token),
+            Some(verifier) => verifier.also_accept(token),
+        });
         self
     }
 
     /// Whether any token is configured (without one, nothing is received).
     pub fn receives(&self) -> bool {
-        !self.tokens.is_empty()
+        self.verifier.is_some()
     }
 
     /// Whether a configured token is empty: it would never match, which hints at a
     /// missing setting.
     pub(crate) fn has_empty_token(&self) -> bool {
-        self.tokens.iter().any(|t| t.expose_secret().is_empty())
+        self.empty_token
     }
 
     /// Read a stored delivery back: the participant it names and the event.
-    pub fn resolve(&self, delivery: &StoredDelivery) -> Result<WebhookDelivery, DeliveryError> {
+    pub fn resolve(&self, delivery: &StoredDelivery) -> Result<Delivery, VerifyError> {
         let event = delivery.event.as_deref().map(WebhookEvent::from);
-        WebhookDelivery::parse(&delivery.body, event)
+        Delivery::parse(&delivery.body, event)
     }
 }
 
@@ -89,29 +94,31 @@ impl WebhookSource for WilloSource {
     }
 
     fn verify(&self, request: &WebhookRequest<'_>) -> Result<VerifiedDelivery, WebhookRejection> {
-        let url = DeliveryUrl::from_query(request.query.unwrap_or_default());
-        let received = url.token.as_deref().unwrap_or_default();
+        let verifier = self.verifier.as_ref().ok_or(WebhookRejection::BadToken)?;
         // Every token is compared, so timing tells nothing about which one matched.
-        let matched = self.tokens.iter().fold(false, |matched, token| {
-            matched | verify_url_token(received, token.expose_secret())
-        });
-        if !matched {
+        let verified = verifier.verify(request);
+        if let Err(VerifyError::MissingToken | VerifyError::BadToken) = verified {
             return Err(WebhookRejection::BadToken);
         }
-        let event = request.event.map(WebhookEvent::from).or(url.event);
+        // The path names the event too, and wins over the query's.
+        let url = DeliveryUrl::from_query(request.query_string().unwrap_or_default());
+        let event = request
+            .event_in_path()
+            .map(WebhookEvent::from)
+            .or(url.event);
         if let Some(event) = &event
             && !WebhookEvent::ALL.contains(event)
         {
             return Err(WebhookRejection::UnknownEvent(quoted(event.as_str())));
         }
-        match WebhookDelivery::parse(request.body, event.clone()) {
+        match verified {
             Ok(_) => {
-                let mut delivery = StoredDelivery::new(request.body);
+                let mut delivery = StoredDelivery::new(request.body());
                 delivery.event = event.map(|e| e.to_string());
                 Ok(VerifiedDelivery::new(delivery.content_key(), delivery))
             }
-            Err(DeliveryError::NotJson(_)) => Err(WebhookRejection::InvalidJson),
-            Err(DeliveryError::NoParticipantKey) => Err(WebhookRejection::Unmatched),
+            Err(VerifyError::NotJson(_)) => Err(WebhookRejection::InvalidJson),
+            Err(VerifyError::NoParticipantKey) => Err(WebhookRejection::Unmatched),
             // Not an object: the message names the shape only.
             Err(other) => Err(WebhookRejection::Malformed(other.to_string())),
         }
@@ -121,7 +128,7 @@ impl WebhookSource for WilloSource {
 impl fmt::Debug for WilloSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("WilloSource")
-            .field("tokens", &self.tokens.len())
+            .field("receives", &self.receives())
             .finish()
     }
 }
@@ -146,7 +153,7 @@ mod tests {
         let body = format!(r#"{{"participant": {{"key": "{P}"}}}}"#);
         let request = WebhookRequest::new(&headers, body.as_bytes())
             .query(Some("token=new"))
-            .event(Some("new_response"));
+            .path_event(Some("new_response"));
         let verified = source().verify(&request).unwrap();
         let delivery = source().resolve(&verified.delivery).unwrap();
         assert_eq!(delivery.participant_key.as_str(), P);
@@ -173,7 +180,7 @@ mod tests {
         let body = format!(r#"{{"participant_key": "{P}"}}"#);
         let request = WebhookRequest::new(&headers, body.as_bytes())
             .query(Some("token=old&event=new_score"))
-            .event(Some("stage_change"));
+            .path_event(Some("stage_change"));
         let verified = source().verify(&request).unwrap();
         assert_eq!(verified.delivery.event.as_deref(), Some("stage_change"));
     }

@@ -25,7 +25,7 @@ use serde_json::json;
 use support::clock::TestClock;
 use support::fake_willo::{FakeWillo, invites, requests, willo};
 use support::tiny_ats::{app, candidate, labels_added, moved_to_screen, notes, tiny};
-use willo_client::webhooks::{WebhookDelivery, WebhookEvent};
+use willo_client::webhooks::{Delivery, WebhookEvent};
 use wiremock::MockServer;
 
 const INTERVIEW: &str = "1e2048a686804049b128f1357c559cbf";
@@ -88,9 +88,9 @@ fn stage_changed(n: u32) -> AtsEvent {
     }
 }
 
-fn new_response(participant: &ParticipantKey) -> WebhookDelivery {
+fn new_response(participant: &ParticipantKey) -> Delivery {
     let body = json!({"participant": {"key": participant.as_str()}}).to_string();
-    WebhookDelivery::parse(body.as_bytes(), Some(WebhookEvent::NewResponse)).unwrap()
+    Delivery::parse(body.as_bytes(), Some(WebhookEvent::NewResponse)).unwrap()
 }
 
 async fn invite(s: &Setup, n: u32) -> ParticipantKey {

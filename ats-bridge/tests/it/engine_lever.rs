@@ -22,7 +22,7 @@ use ats_bridge::store::{LedgerKey, MemoryStore, RowState, Store};
 use ats_bridge::{WebhookRequest, WebhookSource};
 use client_core::header::HeaderMap;
 use client_core::webhook::{Clock, SystemClock};
-use lever_client::webhooks::{Event, EventData, signed_delivery};
+use lever_client::webhooks::{Event, EventData, TestDelivery};
 use serde_json::{Value, json};
 use support::engine_setup::{config, count, engine_over, on_willo_news, participant_row, rows_in};
 use support::lever_mock::{LEVER_BASIC, QueryIs, lever_client};
@@ -171,13 +171,10 @@ fn signed_stage_change(token: &str) -> Vec<u8> {
     let data: EventData =
         serde_json::from_value(fixture("webhook-candidate-stage-change.json")["data"].clone())
             .unwrap();
-    signed_delivery(
-        &SecretString::from(SIGNING_TOKEN),
-        Event::CandidateStageChange,
-        token,
-        now_millis(),
-        data,
-    )
+    TestDelivery::new(Event::CandidateStageChange, token, now_millis())
+        .data(data)
+        .sign(&SecretString::from(SIGNING_TOKEN))
+        .body
 }
 
 // ---------------------------------------------------------------- mocks

@@ -19,7 +19,7 @@ use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig};
 use ats_bridge::store::{LedgerKey, MemoryStore, RowState, Store};
 use ats_bridge::{WebhookRequest, WebhookSource};
 use serde_json::{Value, json};
-use smartrecruiters_client::notes::MAX_NOTE_CHARS;
+use smartrecruiters_client::MAX_NOTE_CHARS;
 use smartrecruiters_client::webhooks::TestDelivery;
 use support::engine_setup::{config, count, engine_over, on_willo_news, participant_row, rows_in};
 use support::mock_server::{
@@ -30,7 +30,8 @@ use support::willo_mock::{
     INTERVIEW, Invitee, PARTICIPANT, PHONE, inbox_willo_delivery, participant, willo,
     willo_delivery, willo_invite, willo_lookup, willo_results, willo_results_unavailable,
 };
-use willo_client::{ParticipantKey, SecretString, WebhookDelivery, WebhookEvent};
+use willo_client::webhooks::Delivery;
+use willo_client::{ParticipantKey, SecretString, WebhookEvent};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
 
@@ -187,7 +188,7 @@ async fn deliver(w: &World, event: &str, event_id: &str, body: Value) -> bool {
     let body = serde_json::to_vec(&body).unwrap();
     let mut delivery = TestDelivery::new(event, body.clone(), now_millis() / 1000);
     delivery.event_id = event_id.into();
-    let headers = delivery.headers(&[&SecretString::from(WEBHOOK_SECRET)]);
+    let headers = delivery.sign(&SecretString::from(WEBHOOK_SECRET)).headers;
     let verified = w
         .adapter
         .verify(&WebhookRequest::new(&headers, &body))
@@ -1034,7 +1035,7 @@ async fn a_screening_interview_creates_the_candidate_once_with_the_results() {
         .await;
 
     let body = serde_json::to_vec(&json!({"participant": {"key": SCREENED}})).unwrap();
-    let delivery = WebhookDelivery::parse(&body, Some(WebhookEvent::NewResponse)).unwrap();
+    let delivery = Delivery::parse(&body, Some(WebhookEvent::NewResponse)).unwrap();
     let action = w.engine.handle_willo_delivery(&delivery).await.unwrap();
     let screening_key = LedgerKey::new(
         sr_name(),
@@ -1067,7 +1068,7 @@ async fn a_participant_of_another_interview_is_not_screened() {
         .mount(&w.willo)
         .await;
     let body = serde_json::to_vec(&json!({"participant_key": SCREENED})).unwrap();
-    let delivery = WebhookDelivery::parse(&body, Some(WebhookEvent::NewResponse)).unwrap();
+    let delivery = Delivery::parse(&body, Some(WebhookEvent::NewResponse)).unwrap();
     let action = w.engine.handle_willo_delivery(&delivery).await.unwrap();
     assert_eq!(action, Action::Ignored(Ignored::UnknownParticipant));
     assert!(w.sr.received_requests().await.unwrap().is_empty());

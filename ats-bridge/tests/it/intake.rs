@@ -26,7 +26,7 @@ use client_core::StatusCode;
 use client_core::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use client_core::webhook::FixedClock;
 use futures::FutureExt as _;
-use lever_client::webhooks::{Event, EventData, signed_delivery};
+use lever_client::webhooks::{Event, EventData, TestDelivery as LeverDelivery};
 use lever_client::{LeverClient, OpportunityId};
 use serde_json::{Value, json};
 use smartrecruiters_client::webhooks::{HOOK_SECRET_HEADER, SIGNATURE_HEADER, TestDelivery};
@@ -128,7 +128,7 @@ fn sr_signed(event: &str, body: &[u8], timestamp: u64, secret: &str) -> Delivery
         source: "smartrecruiters",
         event: None,
         query: None,
-        headers: delivery.headers(&[&SecretString::from(secret)]),
+        headers: delivery.sign(&SecretString::from(secret)).headers,
         body: body.to_vec(),
     }
 }
@@ -150,13 +150,10 @@ fn stage_change() -> EventData {
 }
 
 fn lever_signed(token: &str, triggered_at: u64, data: EventData, key: &str) -> Delivery {
-    let body = signed_delivery(
-        &SecretString::from(key),
-        Event::CandidateStageChange,
-        token,
-        triggered_at,
-        data,
-    );
+    let body = LeverDelivery::new(Event::CandidateStageChange, token, triggered_at)
+        .data(data)
+        .sign(&SecretString::from(key))
+        .body;
     let mut headers = HeaderMap::new();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     Delivery {

@@ -18,7 +18,7 @@ use ats_bridge::{Ats, AtsError, WebhookEventsError, WebhookRejection};
 use ats_bridge::{AtsWebhooks, WebhookRequest};
 use client_core::header::HeaderMap;
 use client_core::{RetryPolicy, SecretString};
-use lever_client::webhooks::{Event, EventData, FixedClock, signed_delivery};
+use lever_client::webhooks::{Event, EventData, FixedClock, TestDelivery};
 use serde_json::{Value, json};
 use support::lever_mock::{LEVER_BASIC, QueryIs, lever_client, query};
 use support::mock_server::{lenient_server, now_millis, ok};
@@ -202,13 +202,10 @@ fn stage_change_data() -> EventData {
 }
 
 fn stage_change_delivery(token: &str, triggered_at: u64) -> Vec<u8> {
-    signed_delivery(
-        &SecretString::from(TOKEN),
-        Event::CandidateStageChange,
-        token,
-        triggered_at,
-        stage_change_data(),
-    )
+    TestDelivery::new(Event::CandidateStageChange, token, triggered_at)
+        .data(stage_change_data())
+        .sign(&SecretString::from(TOKEN))
+        .body
 }
 
 const DELIVERY_OPP: &str = "3410c8b9-5c31-4bab-b7e9-9f710206d647";
@@ -285,13 +282,10 @@ async fn candidate_deleted_names_the_contact_or_else_the_opportunity() {
     let lever = lever(&server).await;
     let token = SecretString::from(TOKEN);
     let deleted = |t: &str, data: Value| {
-        signed_delivery(
-            &token,
-            Event::CandidateDeleted,
-            t,
-            now_millis(),
-            serde_json::from_value(data).unwrap(),
-        )
+        TestDelivery::new(Event::CandidateDeleted, t, now_millis())
+            .data(serde_json::from_value(data).unwrap())
+            .sign(&token)
+            .body
     };
     let events = lever
         .events(&WebhookRequest::new(
@@ -324,13 +318,9 @@ async fn candidate_deleted_names_the_contact_or_else_the_opportunity() {
 #[tokio::test]
 async fn other_events_are_unknown_and_need_no_api_call() {
     let server = lenient_server().await;
-    let body = signed_delivery(
-        &SecretString::from(TOKEN),
-        Event::CandidateHired,
-        "test-delivery",
-        now_millis(),
-        EventData::default(),
-    );
+    let body = TestDelivery::new(Event::CandidateHired, "test-delivery", now_millis())
+        .sign(&SecretString::from(TOKEN))
+        .body;
     let events = lever(&server)
         .await
         .events(&WebhookRequest::new(&HeaderMap::new(), &body))
@@ -376,13 +366,10 @@ async fn each_refused_delivery_has_its_own_rejection() {
         WebhookRejection::Malformed(_)
     ));
 
-    let forged = signed_delivery(
-        &SecretString::from("not-our-token"),
-        Event::CandidateStageChange,
-        "t-forged",
-        triggered_at,
-        stage_change_data(),
-    );
+    let forged = TestDelivery::new(Event::CandidateStageChange, "t-forged", triggered_at)
+        .data(stage_change_data())
+        .sign(&SecretString::from("not-our-token"))
+        .body;
     assert_eq!(
         rejection(&lever, &forged).await,
         WebhookRejection::BadSignature
@@ -394,25 +381,18 @@ async fn each_refused_delivery_has_its_own_rejection() {
     // A genuine stage change without the opportunity id is malformed.
     let mut data = stage_change_data();
     data.opportunity_id = None;
-    let incomplete = signed_delivery(
-        &SecretString::from(TOKEN),
-        Event::CandidateStageChange,
-        "t-incomplete",
-        triggered_at,
-        data,
-    );
+    let incomplete = TestDelivery::new(Event::CandidateStageChange, "t-incomplete", triggered_at)
+        .data(data)
+        .sign(&SecretString::from(TOKEN))
+        .body;
     assert!(matches!(
         rejection(&lever, &incomplete).await,
         WebhookRejection::Malformed(_)
     ));
 
-    let hired = signed_delivery(
-        &SecretString::from(TOKEN),
-        Event::CandidateHired,
-        "t-hired",
-        triggered_at,
-        EventData::default(),
-    );
+    let hired = TestDelivery::new(Event::CandidateHired, "t-hired", triggered_at)
+        .sign(&SecretString::from(TOKEN))
+        .body;
     assert!(
         lever
             .events(&WebhookRequest::new(&HeaderMap::new(), &hired))
@@ -881,13 +861,10 @@ async fn a_stage_change_without_a_contact_id_takes_the_contact_from_the_opportun
     mount_delivery_opportunity(&server, json!([{"id": "a-1", "posting": POSTING}])).await;
     let mut data = stage_change_data();
     data.contact_id = None;
-    let body = signed_delivery(
-        &SecretString::from(TOKEN),
-        Event::CandidateStageChange,
-        "t-no-contact",
-        now_millis(),
-        data,
-    );
+    let body = TestDelivery::new(Event::CandidateStageChange, "t-no-contact", now_millis())
+        .data(data)
+        .sign(&SecretString::from(TOKEN))
+        .body;
     let events = lever(&server)
         .await
         .events(&WebhookRequest::new(&HeaderMap::new(), &body))

@@ -52,7 +52,8 @@ async fn postings_tagged_for_live_interviews_become_triggers() {
         jitter: false,
         ..RetryPolicy::default()
     };
-    let willo = WilloClient::builder(SecretString::from("k"))
+    let willo = WilloClient::builder()
+        .api_key(SecretString::from("k"))
         .base_url(format!("{}/api/integrations/v2", server.uri()))
         .retry_policy(retry.clone())
         .build()

@@ -59,8 +59,9 @@ fn app_ref() -> ApplicationRef {
 
 fn signed(event: &str, body: &Value, timestamp: u64, secret: &str) -> (HeaderMap, Vec<u8>) {
     let body = serde_json::to_vec(body).unwrap();
-    let headers =
-        TestDelivery::new(event, body.clone(), timestamp).headers(&[&SecretString::from(secret)]);
+    let headers = TestDelivery::new(event, body.clone(), timestamp)
+        .sign(&SecretString::from(secret))
+        .headers;
     (headers, body)
 }
 

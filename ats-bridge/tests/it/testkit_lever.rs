@@ -12,7 +12,7 @@ use ats_bridge::model::{ApplicationRef, StageId};
 use ats_testkit::{Check, Conformance, Delivery, Fixture, Outcome, Report, Tampering};
 use client_core::header::HeaderMap;
 use client_core::{RetryPolicy, SecretString};
-use lever_client::webhooks::{Event, EventData, signed_delivery};
+use lever_client::webhooks::{Event, EventData, TestDelivery};
 use serde_json::{Value, json};
 use support::conformance::skipped;
 use support::lever_mock::lever_client;
@@ -156,13 +156,10 @@ fn signed(application: &ApplicationRef, stage: &StageId) -> Delivery {
     }))
     .unwrap();
     let token = format!("token-{}-{stage}", application.application);
-    let body = signed_delivery(
-        &SecretString::from(TOKEN),
-        Event::CandidateStageChange,
-        &token,
-        now_millis(),
-        data,
-    );
+    let body = TestDelivery::new(Event::CandidateStageChange, &token, now_millis())
+        .data(data)
+        .sign(&SecretString::from(TOKEN))
+        .body;
     Delivery::new(HeaderMap::new(), body)
 }
 

@@ -145,7 +145,7 @@ fn signed(application: &ApplicationRef, stage: &StageId) -> Delivery {
         now_secs(),
     );
     delivery.event_id = format!("event-{}-{stage}", application.application);
-    let headers = delivery.headers(&[&SecretString::from(WEBHOOK_SECRET)]);
+    let headers = delivery.sign(&SecretString::from(WEBHOOK_SECRET)).headers;
     Delivery::new(headers, delivery.body)
 }
 

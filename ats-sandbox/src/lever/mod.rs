@@ -6,7 +6,7 @@
 //! Responses are `{"data": …}`; lists are `{"data": […], "hasNext", "next"}` with an
 //! opaque `offset` token (lever.md §2). A stage change — `PUT
 //! /opportunities/{id}/stage` or [`LeverSandbox::move_opportunity`] — sends
-//! `candidateStageChange` signed by `lever_client::webhooks::signed_delivery` with the
+//! `candidateStageChange` signed by `lever_client::webhooks::TestDelivery` with the
 //! webhook's token, to every `candidateStageChange` webhook whose origin condition the
 //! opportunity meets.
 
@@ -22,7 +22,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use client_core::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use client_core::{SecretString, Url};
-use lever_client::webhooks::{Event, EventData, signed_delivery};
+use lever_client::webhooks::{Event, EventData, TestDelivery};
 use serde_json::{Value, json};
 
 use super::SandboxError;

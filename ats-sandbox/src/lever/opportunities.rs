@@ -107,7 +107,10 @@ fn signed_deliveries(data: &mut Data, event: Event, body: &EventData, now: u64) 
         .into_iter()
         .map(|(url, signature_token)| {
             let token = data.generator.secret(24);
-            let body = signed_delivery(&signature_token, event.clone(), &token, now, body.clone());
+            let body = TestDelivery::new(event.clone(), &token, now)
+                .data(body.clone())
+                .sign(&signature_token)
+                .body;
             let mut headers = HeaderMap::new();
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
             Outgoing { url, headers, body }

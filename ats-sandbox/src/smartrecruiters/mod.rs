@@ -73,7 +73,7 @@ const DEFAULT_LIMIT: usize = 10;
 const MAX_LIMIT: usize = 100;
 /// At most 20 subscriptions per user (smartrecruiters.md §6.1).
 const MAX_SUBSCRIPTIONS: usize = 20;
-const NOTE_LIMIT: usize = smartrecruiters_client::notes::MAX_NOTE_CHARS;
+const NOTE_LIMIT: usize = smartrecruiters_client::MAX_NOTE_CHARS;
 
 /// Every application status SmartRecruiters documents.
 const STATUSES: &[&str] = &[

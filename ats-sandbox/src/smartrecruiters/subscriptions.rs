@@ -71,7 +71,7 @@ pub(super) fn emit_body(shared: &Shared, event: &str, body: &Value, link: Option
 /// timestamp header) while the subscription has no key.
 fn signed_headers(delivery: &TestDelivery, secrets: &[SecretString]) -> HeaderMap {
     let refs: Vec<&SecretString> = secrets.iter().collect();
-    let mut headers = delivery.headers(&refs);
+    let mut headers = delivery.sign_with_all(&refs).headers;
     if secrets.is_empty() {
         headers.remove(SIGNATURE_HEADER);
         headers.remove(TIMESTAMP_HEADER);

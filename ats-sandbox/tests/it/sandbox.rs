@@ -17,15 +17,15 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use client_core::{RetryPolicy, SecretString, Url};
 use futures::TryStreamExt as _;
-use lever_client::opportunities::OpportunityFilter;
-use lever_client::webhook_management::NewWebhook;
+use lever_client::NewWebhook;
+use lever_client::OpportunityFilter;
 use lever_client::webhooks::Event;
 use smartrecruiters_client::webhooks::{WebhookVerifier, handshake_response};
 use smartrecruiters_client::{
     ApplicationStatus, CandidateFilter, EventName, JobFilter, NewSubscription,
 };
 use tokio::sync::mpsc;
-use willo_client::webhooks::{DeliveryUrl, WebhookDelivery, WebhookEvent};
+use willo_client::webhooks::{Delivery, DeliveryUrl, WebhookEvent};
 use willo_client::{
     Candidate, Metadata, ParticipantFilter, SendInterview, Subscription, SubscriptionScope,
 };
@@ -107,7 +107,7 @@ async fn willo_invite_completes_and_new_response_reaches_the_receiver() {
 
     let interviews: Vec<_> = willo
         .interviews()
-        .stream(willo_client::ListParams::new())
+        .list(willo_client::ListParams::new())
         .try_collect()
         .await
         .unwrap();
@@ -129,9 +129,11 @@ async fn willo_invite_completes_and_new_response_reaches_the_receiver() {
     assert_eq!(again.participant.key.as_ref(), Some(&key));
 
     let delivery = next(&mut rx).await;
-    let url = DeliveryUrl::from_query(&delivery.query);
-    assert!(url.token_matches("receiver-token"));
-    let parsed = WebhookDelivery::parse(&delivery.body, url.event.clone()).unwrap();
+    let parsed = willo_client::WebhookVerifier::new(SecretString::from("receiver-token"))
+        .verify(
+            &WebhookRequest::new(&HeaderMap::new(), &delivery.body).query(Some(&delivery.query)),
+        )
+        .unwrap();
     assert_eq!(parsed.event, Some(WebhookEvent::NewResponse));
     assert_eq!(parsed.participant_key, key);
     assert_eq!(parsed.interview_key.as_ref(), Some(&interview));
@@ -169,7 +171,7 @@ async fn willo_completes_only_when_told_and_validates_invites() {
     }
     let listed: Vec<_> = willo
         .participants()
-        .stream(ParticipantFilter::new().page_size(2))
+        .list(ParticipantFilter::new().page_size(2))
         .try_collect()
         .await
         .unwrap();
@@ -241,7 +243,7 @@ async fn willo_stage_changes_are_decisions_with_stage_change_webhooks() {
     sandbox.willo().set_stage(key.as_str(), "Accepted").unwrap();
     let delivery = next(&mut rx).await;
     let url = DeliveryUrl::from_query(&delivery.query);
-    let parsed = WebhookDelivery::parse(&delivery.body, url.event).unwrap();
+    let parsed = Delivery::parse(&delivery.body, url.event).unwrap();
     assert_eq!(parsed.event, Some(WebhookEvent::StageChange));
     assert_eq!(parsed.participant_key, key);
     assert_eq!(parsed.stage.as_deref(), Some("Accepted"));
@@ -259,7 +261,7 @@ async fn willo_stage_changes_are_decisions_with_stage_change_webhooks() {
     input.extra.insert("stage".into(), "Rejected".into());
     willo.participants().update(&key, &input).await.unwrap();
     let delivery = next(&mut rx).await;
-    let parsed = WebhookDelivery::parse(&delivery.body, None).unwrap();
+    let parsed = Delivery::parse(&delivery.body, None).unwrap();
     assert_eq!(parsed.stage.as_deref(), Some("Rejected"));
     assert_eq!(
         sandbox.willo().participant(key.as_str()).unwrap().stage,
@@ -324,7 +326,7 @@ async fn smartrecruiters_handshake_then_signed_status_deliveries() {
         .unwrap();
     let delivery = next(&mut rx).await;
     let verified = WebhookVerifier::new(secret.clone())
-        .verify_delivery(&delivery.headers, &delivery.body)
+        .verify(&WebhookRequest::new(&delivery.headers, &delivery.body))
         .unwrap();
     assert_eq!(verified.meta.event_name, "application.status.updated");
     assert!(verified.meta.link.as_deref().unwrap().contains(&candidate));
@@ -404,7 +406,7 @@ async fn smartrecruiters_listing_paging_and_write_back() {
         .limit(2);
     let candidates: Vec<_> = client
         .candidates()
-        .search(&filter)
+        .list(&filter)
         .try_collect()
         .await
         .unwrap();
@@ -517,7 +519,7 @@ async fn lever_signed_deliveries_and_write_back() {
         .unwrap();
     let delivery = next(&mut rx).await;
     lever_client::webhooks::WebhookVerifier::new(token)
-        .verify(&delivery.body)
+        .verify(&WebhookRequest::new(&delivery.headers, &delivery.body))
         .unwrap();
     let events = ats
         .events(&WebhookRequest::new(&delivery.headers, &delivery.body))
@@ -581,7 +583,7 @@ async fn lever_signed_deliveries_and_write_back() {
     assert!(String::from_utf8_lossy(&moved.body).contains("candidateStageChange"));
     let delivery = next(&mut rx).await;
     let deleted = lever_client::webhooks::WebhookVerifier::new(token)
-        .verify(&delivery.body)
+        .verify(&WebhookRequest::new(&delivery.headers, &delivery.body))
         .unwrap();
     assert_eq!(deleted.event, Event::CandidateDeleted);
     assert_eq!(deleted.data.contact_id.unwrap().as_str(), contact);
@@ -602,7 +604,7 @@ async fn lever_notes_written_with_perform_as_are_visible() {
     let opportunity = lever.opportunities(&posting)[0].clone();
     let created = client
         .notes(&opportunity.as_str().into())
-        .create(&lever_client::notes::NewNote::new("Interview done."))
+        .create(&lever_client::NewNote::new("Interview done."))
         .perform_as(&lever.perform_as().into())
         .await
         .unwrap();
@@ -616,7 +618,7 @@ async fn lever_notes_written_with_perform_as_are_visible() {
     assert_eq!(lever.notes(&opportunity), ["Interview done."]);
     let refused = client
         .notes(&opportunity.as_str().into())
-        .create(&lever_client::notes::NewNote::new("x"))
+        .create(&lever_client::NewNote::new("x"))
         .perform_as(&"nobody".into())
         .await
         .unwrap_err();
@@ -627,13 +629,14 @@ async fn lever_notes_written_with_perform_as_are_visible() {
 async fn wrong_credentials_get_401_from_every_vendor() {
     let sandbox = Sandbox::start(small()).await.unwrap();
     let wrong = || SecretString::from("wrong-key");
-    let willo = willo_client::WilloClient::builder(wrong())
+    let willo = willo_client::WilloClient::builder()
+        .api_key(SecretString::from(wrong()))
         .base_url(sandbox.willo_base_url())
         .build()
         .unwrap();
     let error = willo
         .interviews()
-        .list(willo_client::ListParams::new())
+        .page(willo_client::ListParams::new(), None)
         .await
         .unwrap_err();
     assert_eq!(error.status(), Some(StatusCode::UNAUTHORIZED));
@@ -643,11 +646,7 @@ async fn wrong_credentials_get_401_from_every_vendor() {
         .api_key(wrong())
         .build()
         .unwrap();
-    let error = sr
-        .jobs()
-        .search_page(&JobFilter::new(), None)
-        .await
-        .unwrap_err();
+    let error = sr.jobs().page(&JobFilter::new(), None).await.unwrap_err();
     assert_eq!(error.status(), Some(StatusCode::UNAUTHORIZED));
 
     let lever = lever_client::LeverClient::builder()
@@ -751,7 +750,8 @@ async fn an_injected_5xx_changes_nothing() {
     assert_eq!(tags.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
     assert!(sandbox.smartrecruiters().tags(&candidate).is_empty());
 
-    let willo = willo_client::WilloClient::builder(sandbox.willo_api_key())
+    let willo = willo_client::WilloClient::builder()
+        .api_key(SecretString::from(sandbox.willo_api_key()))
         .base_url(sandbox.willo_base_url())
         .retry_policy(RetryPolicy::none())
         .build()
@@ -964,7 +964,7 @@ async fn stale_cursors_are_refused_as_each_vendor_does() {
     let sr = sandbox.smartrecruiters_client().unwrap();
     let error = sr
         .jobs()
-        .search_page(&JobFilter::new(), Some("stale".into()))
+        .page(&JobFilter::new(), Some("stale".into()))
         .await
         .unwrap_err();
     assert_eq!(error.status(), Some(StatusCode::BAD_REQUEST));
@@ -1042,7 +1042,7 @@ async fn smartrecruiters_candidate_search_is_one_at_a_time_as_documented() {
         async move {
             client
                 .candidates()
-                .search_page(&CandidateFilter::new(), None)
+                .page(&CandidateFilter::new(), None)
                 .await
         }
     });

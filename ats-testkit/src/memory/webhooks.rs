@@ -43,7 +43,7 @@ impl MemoryAts {
 
 impl WebhookSource for MemoryAts {
     fn verify(&self, request: &WebhookRequest<'_>) -> Result<VerifiedDelivery, WebhookRejection> {
-        let (headers, body) = (request.headers, request.body);
+        let (headers, body) = (request.headers(), request.body());
         if self.misbehaves(Misbehaviour::PanicsOnNonUtf8) {
             std::str::from_utf8(body).unwrap();
         }

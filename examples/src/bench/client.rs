@@ -3,15 +3,14 @@
 //! of opportunities).
 //!
 //! - parsing: `ListPage<Opportunity>` vs `serde_json::Value` on the same body;
-//! - calling: `client.opportunities().pages(..)` (auth, pacing, retry policy, error
+//! - calling: `client.opportunities().page(..)` (auth, pacing, retry policy, error
 //!   mapping, typed parse) vs a bare `reqwest` GET parsed into the same type.
 
 use std::time::{Duration, Instant};
 
 use ats_sandbox::{Sandbox, SandboxConfig, Seed, lever};
-use futures::StreamExt as _;
-use lever_client::opportunities::{Opportunity, OpportunityFilter};
 use lever_client::{LeverClient, ListPage};
+use lever_client::{Opportunity, OpportunityFilter};
 
 use super::Row;
 
@@ -88,13 +87,12 @@ pub async fn run() -> crate::Result<Vec<Row>> {
 
 /// The first page through the typed client.
 async fn typed_page(client: &LeverClient) -> crate::Result<()> {
-    let mut pages = client
+    client
         .opportunities()
-        .pages(&OpportunityFilter::default(), None);
-    match pages.next().await {
-        Some(page) => page.map(drop).map_err(Into::into),
-        None => Err("the typed client returned no page".into()),
-    }
+        .page(&OpportunityFilter::default(), None)
+        .await
+        .map(drop)
+        .map_err(Into::into)
 }
 
 /// The same request with nothing but `reqwest`: Basic auth, GET, body.

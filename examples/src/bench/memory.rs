@@ -10,7 +10,7 @@ use ats_sandbox::{Sandbox, SandboxConfig, Seed, lever};
 use client_core::RateLimits;
 use futures::TryStreamExt as _;
 use lever_client::LeverClient;
-use lever_client::opportunities::OpportunityFilter;
+use lever_client::OpportunityFilter;
 
 use super::Row;
 
@@ -80,7 +80,7 @@ pub async fn child(base_url: &str) -> crate::Result<()> {
         .base_url(base_url)
         .api_key(lever::API_KEY.into())
         // The sandbox has no limit here; Lever's default 10 req/s would only add time.
-        .rate_limits(RateLimits::unlimited())
+        .limits(RateLimits::unlimited())
         .build()?;
     let streamed = client
         .opportunities()

@@ -69,7 +69,7 @@ async fn lists_jobs_stages_and_interviews_then_registers_active_webhooks() {
     let willo_hooks: Vec<_> = connections
         .willo
         .webhooks()
-        .stream(ListParams::new())
+        .list(ListParams::new())
         .try_collect()
         .await
         .unwrap();
@@ -79,7 +79,7 @@ async fn lists_jobs_stages_and_interviews_then_registers_active_webhooks() {
         assert!(url.contains(&willo_token), "{url}");
     }
     let lever = connections.lever.as_ref().unwrap();
-    let lever_hooks = lever.webhooks().list().await.unwrap();
+    let lever_hooks: Vec<_> = lever.webhooks().list().try_collect().await.unwrap();
     assert_eq!(lever_hooks.len(), 2, "stage change and deletion");
     for hook in &lever_hooks {
         assert!(hook.url.as_deref().unwrap().ends_with("/webhooks/lever"));

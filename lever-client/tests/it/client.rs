@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use client_core::{LimitSpec, SecretString};
 use common::*;
-use lever_client::{Environment, LeverClient, LeverClientBuilder, StageId};
+use lever_client::{Environment, LeverClient, StageId};
 use wiremock::Mock;
 use wiremock::matchers::{header, method, path};
 
@@ -30,7 +30,7 @@ fn environments_set_the_api_root() {
 #[test]
 fn default_limits_are_lever_documented_bucket() {
     assert_eq!(
-        LeverClientBuilder::default_limits().credential(),
+        LeverClient::default_limits().credential(),
         LimitSpec::default().per_second(10).burst(20)
     );
 }
@@ -55,5 +55,62 @@ async fn requests_beyond_the_burst_are_paced() {
         started.elapsed() >= Duration::from_millis(150),
         "{:?}",
         started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn the_timeout_and_an_injected_http_client_reach_the_transport() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/stages/offer"))
+        .and(header("authorization", BASIC))
+        .and(header("x-injected", "yes"))
+        .respond_with(json_response(200, "stage.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/stages/slow"))
+        .respond_with(json_response(200, "stage.json").set_delay(Duration::from_secs(5)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut headers = client_core::header::HeaderMap::new();
+    headers.insert(
+        "x-injected",
+        client_core::header::HeaderValue::from_static("yes"),
+    );
+    let injected = LeverClient::builder()
+        .base_url(format!("{}/v1", server.uri()))
+        .api_key(SecretString::from("test-key"))
+        .http_client(
+            client_core::HttpClient::builder()
+                .default_headers(headers)
+                .build()
+                .unwrap(),
+        )
+        .build()
+        .unwrap();
+    injected
+        .stages()
+        .get(&StageId::from("offer"))
+        .await
+        .unwrap();
+
+    let impatient = LeverClient::builder()
+        .base_url(format!("{}/v1", server.uri()))
+        .api_key(SecretString::from("test-key"))
+        .retry_policy(client_core::RetryPolicy::none())
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let error = impatient
+        .stages()
+        .get(&StageId::from("slow"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, client_core::Error::Timeout { .. }),
+        "{error:?}"
     );
 }

@@ -7,17 +7,17 @@ use std::collections::BTreeSet;
 
 use client_core::oauth::TokenResponse;
 use common::*;
+use lever_client::ArchiveReason;
+use lever_client::Contact;
+use lever_client::Counted;
 use lever_client::ListPage;
-use lever_client::archive_reasons::ArchiveReason;
-use lever_client::contacts::Contact;
-use lever_client::notes::{CreatedNote, Note};
-use lever_client::opportunities::{CreatedOpportunity, Opportunity};
-use lever_client::postings::Posting;
-use lever_client::sources::Counted;
-use lever_client::stages::Stage;
-use lever_client::users::User;
-use lever_client::webhook_management::Webhook;
+use lever_client::Posting;
+use lever_client::Stage;
+use lever_client::User;
+use lever_client::Webhook;
 use lever_client::webhooks::Delivery;
+use lever_client::{CreatedNote, Note};
+use lever_client::{CreatedOpportunity, Opportunity};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 

@@ -4,7 +4,7 @@ use crate::common;
 
 use common::*;
 use futures::TryStreamExt;
-use lever_client::notes::NewNote;
+use lever_client::NewNote;
 use lever_client::{Error, NoteId, OpportunityId, UserId};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};

@@ -5,7 +5,7 @@ use crate::common;
 
 use common::*;
 use futures::TryStreamExt;
-use lever_client::opportunities::{Archive, NewOpportunity, OpportunityExpand, OpportunityFilter};
+use lever_client::{Archive, NewOpportunity, OpportunityExpand, OpportunityFilter};
 use lever_client::{
     ArchiveReasonId, Confidentiality, ContactId, Error, OpportunityId, Origin, PerformAs,
     PostingId, StageId, UserId, is_invalid_offset,
@@ -146,24 +146,22 @@ async fn pages_follow_next_until_has_next_is_false_and_resume() {
         ]
     );
 
-    // Pages expose the token to save; resuming from it fetches only the rest.
-    let pages: Vec<_> = lever
+    // A page exposes the token to save; resuming from it fetches only the rest.
+    let first = lever
         .opportunities()
-        .pages(&OpportunityFilter::default(), None)
-        .try_collect()
+        .page(&OpportunityFilter::default(), None)
         .await
         .unwrap();
-    assert_eq!(pages[0].next.as_deref(), Some(TOKEN));
-    assert_eq!(pages[1].next, None);
-    let resumed: Vec<_> = lever
+    assert_eq!(first.next.as_deref(), Some(TOKEN));
+    let resumed = lever
         .opportunities()
-        .list_from(&OpportunityFilter::default(), Some(TOKEN.to_owned()))
-        .try_collect()
+        .page(&OpportunityFilter::default(), Some(TOKEN.to_owned()))
         .await
         .unwrap();
-    assert_eq!(resumed.len(), 1);
+    assert_eq!(resumed.next, None);
+    assert_eq!(resumed.items.len(), 1);
     assert_eq!(
-        resumed[0].id.as_str(),
+        resumed.items[0].id.as_str(),
         "b14c3d47-115f-477f-b41b-7e8e3b31a9b7"
     );
 }
@@ -184,8 +182,7 @@ async fn an_expired_offset_token_is_recognised() {
         .await;
     let err = client(&server)
         .opportunities()
-        .list_from(&OpportunityFilter::default(), Some("stale".into()))
-        .try_collect::<Vec<_>>()
+        .page(&OpportunityFilter::default(), Some("stale".into()))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::InvalidCursor(_)), "{err:?}");
@@ -275,10 +272,7 @@ async fn create_requires_perform_as_and_reports_deduped() {
     let new = NewOpportunity {
         name: Some("Nango Test Candidate".into()),
         headline: Some("Test Headline".into()),
-        phones: vec![lever_client::contacts::Phone::new(
-            "mobile",
-            "(555) 123-4567",
-        )],
+        phones: vec![lever_client::Phone::new("mobile", "(555) 123-4567")],
         emails: vec!["test@nango.dev".into()],
         tags: vec!["Test".into()],
         sources: vec!["LinkedIn".into()],

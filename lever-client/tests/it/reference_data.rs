@@ -4,10 +4,10 @@ use crate::common;
 
 use common::*;
 use futures::TryStreamExt;
-use lever_client::archive_reasons::{ArchiveReasonStatus, ArchiveReasonType};
-use lever_client::postings::{PostingExpand, PostingFilter, PostingState, WorkplaceType};
-use lever_client::users::{AccessRole, UserFilter};
+use lever_client::{AccessRole, UserFilter};
 use lever_client::{ArchiveReasonId, Confidentiality, ContactId, PostingId, StageId, UserId};
+use lever_client::{ArchiveReasonStatus, ArchiveReasonType};
+use lever_client::{PostingExpand, PostingFilter, PostingState, WorkplaceType};
 use wiremock::Mock;
 use wiremock::matchers::{header, method, path};
 

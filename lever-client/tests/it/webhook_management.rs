@@ -1,11 +1,12 @@
 //! Webhook subscriptions: list, create, update, delete.
 
 use crate::common;
+use futures::TryStreamExt;
 
 use client_core::ExposeSecret;
 use common::*;
-use lever_client::webhook_management::{NewWebhook, WebhookUpdate};
 use lever_client::webhooks::Event;
+use lever_client::{NewWebhook, WebhookUpdate};
 use lever_client::{Origin, WebhookId};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};
@@ -21,7 +22,12 @@ async fn list_reads_the_unpaged_envelope() {
         .expect(1)
         .mount(&server)
         .await;
-    let hooks = client(&server).webhooks().list().await.unwrap();
+    let hooks: Vec<_> = client(&server)
+        .webhooks()
+        .list()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(hooks.len(), 4);
     assert_eq!(hooks[3].event, Event::CandidateStageChange);
     assert_eq!(

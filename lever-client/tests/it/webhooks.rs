@@ -7,10 +7,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use client_core::SecretString;
+use client_core::header::HeaderMap;
 use client_core::webhook::{FixedClock, InMemoryReplayGuard};
 use common::*;
 use lever_client::webhooks::{
-    Delivery, Event, EventData, VerifyError, WebhookVerifier, sign, signed_delivery,
+    Delivery, Event, EventData, TestDelivery, VerifyError, WebhookRequest, WebhookVerifier, sign,
 };
 use serde_json::{Value, json};
 
@@ -49,7 +50,9 @@ fn the_computed_vector_verifies() {
         v["expectedSignature"].as_str().unwrap()
     );
     let body = serde_json::to_vec(&delivery_body()).unwrap();
-    let delivery = verifier().verify(&body).unwrap();
+    let delivery = verifier()
+        .verify(&WebhookRequest::new(&HeaderMap::new(), &body))
+        .unwrap();
     assert_eq!(delivery.event, Event::CandidateStageChange);
     assert_eq!(
         delivery.data.to_stage_id.unwrap().as_str(),
@@ -78,14 +81,20 @@ fn tampering_with_any_signed_field_fails() {
         let mut body = delivery_body();
         body[field] = value;
         let err = verifier()
-            .verify(&serde_json::to_vec(&body).unwrap())
+            .verify(&WebhookRequest::new(
+                &HeaderMap::new(),
+                &serde_json::to_vec(&body).unwrap(),
+            ))
             .unwrap_err();
         assert!(matches!(err, VerifyError::BadSignature), "{field}: {err}");
     }
     // A wrong key fails too.
     let wrong = WebhookVerifier::new(SecretString::from("another-token")).clock(at(1431454330072));
     let err = wrong
-        .verify(&serde_json::to_vec(&delivery_body()).unwrap())
+        .verify(&WebhookRequest::new(
+            &HeaderMap::new(),
+            &serde_json::to_vec(&delivery_body()).unwrap(),
+        ))
         .unwrap_err();
     assert!(matches!(err, VerifyError::BadSignature));
 }
@@ -96,16 +105,22 @@ fn rotated_tokens_are_accepted_side_by_side() {
         .also_accept(key())
         .clock(at(1431454330072));
     let body = serde_json::to_vec(&delivery_body()).unwrap();
-    assert!(verifier.verify(&body).is_ok());
+    assert!(
+        verifier
+            .verify(&WebhookRequest::new(&HeaderMap::new(), &body))
+            .is_ok()
+    );
 }
 
 #[test]
 fn stale_deliveries_are_rejected() {
     let body = serde_json::to_vec(&delivery_body()).unwrap();
     let late = WebhookVerifier::new(key())
-        .max_age(Some(Duration::from_secs(300)))
+        .tolerance(Duration::from_secs(300))
         .clock(at(1431454330072 + 301_000));
-    let err = late.verify(&body).unwrap_err();
+    let err = late
+        .verify(&WebhookRequest::new(&HeaderMap::new(), &body))
+        .unwrap_err();
     assert!(
         matches!(
             err,
@@ -119,12 +134,16 @@ fn stale_deliveries_are_rejected() {
     // Far in the future is just as suspicious.
     let early = WebhookVerifier::new(key()).clock(at(1431454330072 - 3_600_000));
     assert!(matches!(
-        early.verify(&body),
+        early.verify(&WebhookRequest::new(&HeaderMap::new(), &body)),
         Err(VerifyError::Stale { .. })
     ));
     // Without a window, age does not matter.
-    let lenient = WebhookVerifier::new(key()).max_age(None);
-    assert!(lenient.verify(&body).is_ok());
+    let lenient = WebhookVerifier::new(key()).without_tolerance();
+    assert!(
+        lenient
+            .verify(&WebhookRequest::new(&HeaderMap::new(), &body))
+            .is_ok()
+    );
 }
 
 #[test]
@@ -134,12 +153,22 @@ fn replayed_tokens_are_rejected_but_forgeries_do_not_consume_them() {
     let mut forged = delivery_body();
     forged["signature"] = json!("00".repeat(32));
     assert!(matches!(
-        verifier.verify(&serde_json::to_vec(&forged).unwrap()),
+        verifier.verify(&WebhookRequest::new(
+            &HeaderMap::new(),
+            &serde_json::to_vec(&forged).unwrap()
+        )),
         Err(VerifyError::BadSignature)
     ));
     let body = serde_json::to_vec(&delivery_body()).unwrap();
-    assert!(verifier.verify(&body).is_ok());
-    assert!(matches!(verifier.verify(&body), Err(VerifyError::Replayed)));
+    assert!(
+        verifier
+            .verify(&WebhookRequest::new(&HeaderMap::new(), &body))
+            .is_ok()
+    );
+    assert!(matches!(
+        verifier.verify(&WebhookRequest::new(&HeaderMap::new(), &body)),
+        Err(VerifyError::Replayed)
+    ));
 }
 
 #[test]
@@ -149,7 +178,9 @@ fn malformed_bodies_are_their_own_error() {
         br#"{"event":"candidateHired","data":{},"signature":"ab","token":"t"}"#,
         br#"{"triggeredAt":"soon","event":"candidateHired","signature":"ab","token":"t"}"#,
     ] {
-        let err = verifier().verify(body).unwrap_err();
+        let err = verifier()
+            .verify(&WebhookRequest::new(&HeaderMap::new(), body))
+            .unwrap_err();
         assert!(matches!(err, VerifyError::Malformed(_)), "{err}");
     }
 }
@@ -162,25 +193,29 @@ fn the_test_delivery_with_empty_data_parses_and_unknown_events_are_kept() {
     assert_eq!(test.data, EventData::default());
     // Its placeholder signature does not verify.
     let err = WebhookVerifier::new(key())
-        .max_age(None)
-        .verify(fixture("webhook-test-request-candidate-hired.json").as_bytes())
+        .without_tolerance()
+        .verify(&WebhookRequest::new(
+            &HeaderMap::new(),
+            fixture("webhook-test-request-candidate-hired.json").as_bytes(),
+        ))
         .unwrap_err();
     assert!(matches!(err, VerifyError::BadSignature));
 
     let key = SecretString::from("k");
-    let mut body: Value = serde_json::from_slice(&signed_delivery(
-        &key,
-        Event::Other("offerSigned".into()),
-        "tok",
-        1_000,
-        EventData::default(),
-    ))
+    let mut body: Value = serde_json::from_slice(
+        &TestDelivery::new(Event::Other("offerSigned".into()), "tok", 1_000)
+            .sign(&key)
+            .body,
+    )
     .unwrap();
     body["data"] = json!({"offerId": "o1", "opportunityId": "op1"});
     body["id"] = json!("evt-1");
     let delivery = WebhookVerifier::new(key)
-        .max_age(None)
-        .verify(&serde_json::to_vec(&body).unwrap())
+        .without_tolerance()
+        .verify(&WebhookRequest::new(
+            &HeaderMap::new(),
+            &serde_json::to_vec(&body).unwrap(),
+        ))
         .unwrap();
     assert_eq!(delivery.event, Event::Other("offerSigned".into()));
     assert_eq!(delivery.data.extra["offerId"], "o1");
@@ -191,4 +226,32 @@ fn the_test_delivery_with_empty_data_parses_and_unknown_events_are_kept() {
 fn verifier_debug_hides_tokens() {
     let text = format!("{:?}", verifier());
     assert!(!text.contains("73311ged"), "{text}");
+}
+
+#[test]
+fn only_accepted_tokens_verify_and_the_stale_error_names_the_tolerance() {
+    let old = SecretString::from("old-token");
+    let new = SecretString::from("new-token");
+    let sent = TestDelivery::new(Event::CandidateHired, "delivery-1", 1_000_000).sign(&old);
+    let clock = at(1_000_000 + 61_000);
+    let only_new = WebhookVerifier::new(new.clone()).clock(clock.clone());
+    assert!(matches!(
+        only_new.verify(&sent.request()),
+        Err(VerifyError::BadSignature)
+    ));
+    let both = only_new.also_accept(old);
+    assert_eq!(both.verify(&sent.request()).unwrap().token, "delivery-1");
+    let narrow = both.tolerance(Duration::from_secs(60));
+    match narrow.verify(&sent.request()) {
+        Err(VerifyError::Stale {
+            triggered_at,
+            now,
+            tolerance,
+        }) => {
+            assert_eq!(triggered_at, 1_000_000);
+            assert_eq!(now, 1_061_000);
+            assert_eq!(tolerance, Duration::from_secs(60));
+        }
+        other => panic!("expected Stale, got {other:?}"),
+    }
 }

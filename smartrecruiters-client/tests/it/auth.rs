@@ -28,7 +28,7 @@ fn oauth_client(server: &MockServer, credentials: Credentials) -> SmartRecruiter
     SmartRecruitersClient::builder()
         .base_url(server.uri())
         .credentials(credentials)
-        .rate_limits(RateLimits::unlimited())
+        .limits(RateLimits::unlimited())
         .retry_policy(fast_retry())
         .build()
         .unwrap()

@@ -10,11 +10,11 @@ use bytes::Bytes;
 use common::{API_KEY, client, fixture, json, server, unlimited_client};
 use futures::TryStreamExt;
 use serde_json::json;
-use smartrecruiters_client::candidates::{AttachmentType, ConsentStatus, PersonalDetails, Upload};
 use smartrecruiters_client::{
     ApplicationStatus, AttachmentId, CandidateFilter, CandidateId, JobId, NewCandidate,
     is_candidate_data_conflict,
 };
+use smartrecruiters_client::{AttachmentType, ConsentStatus, PersonalDetails, Upload};
 use wiremock::matchers::{
     body_json, body_string_contains, header, header_regex, method, path, query_param,
     query_param_is_missing,
@@ -27,7 +27,7 @@ fn candidate(id: &str, email: &str) -> serde_json::Value {
 }
 
 #[tokio::test]
-async fn search_sends_every_filter_as_documented() {
+async fn page_sends_every_filter_as_documented() {
     let server = server().await;
     Mock::given(method("GET"))
         .and(path("/candidates"))
@@ -74,11 +74,11 @@ async fn search_sends_every_filter_as_documented() {
 
     let page = client(&server)
         .candidates()
-        .search_page(&filter, Some("cursor-1".into()))
+        .page(&filter, Some("cursor-1".into()))
         .await
         .unwrap();
     assert_eq!(page.items.len(), 1);
-    assert_eq!(page.next_page_id.as_deref(), Some("string"));
+    assert_eq!(page.next.as_deref(), Some("string"));
     let first = &page.items[0];
     assert_eq!(first.id.as_str(), "string");
     let assignment = first.primary_assignment.as_ref().unwrap();
@@ -91,7 +91,7 @@ async fn search_sends_every_filter_as_documented() {
 }
 
 #[tokio::test]
-async fn search_follows_next_page_id_without_gaps_or_repeats() {
+async fn list_follows_next_page_id_without_gaps_or_repeats() {
     let server = server().await;
     Mock::given(method("GET"))
         .and(path("/candidates"))
@@ -118,7 +118,7 @@ async fn search_follows_next_page_id_without_gaps_or_repeats() {
 
     let ids: Vec<String> = client(&server)
         .candidates()
-        .search(&CandidateFilter::new().limit(2))
+        .list(&CandidateFilter::new().limit(2))
         .map_ok(|c| c.id.0)
         .try_collect()
         .await
@@ -127,7 +127,7 @@ async fn search_follows_next_page_id_without_gaps_or_repeats() {
 }
 
 #[tokio::test]
-async fn search_falls_back_to_the_link_header() {
+async fn list_falls_back_to_the_link_header() {
     let server = server().await;
     Mock::given(method("GET"))
         .and(path("/candidates"))
@@ -158,7 +158,7 @@ async fn search_falls_back_to_the_link_header() {
 
     let ids: Vec<String> = client(&server)
         .candidates()
-        .search(&CandidateFilter::new().limit(1))
+        .list(&CandidateFilter::new().limit(1))
         .map_ok(|c| c.id.0)
         .try_collect()
         .await
@@ -219,7 +219,7 @@ async fn peak_of_parallel_searches(limited: bool) -> usize {
         async move {
             client
                 .candidates()
-                .search(&CandidateFilter::new())
+                .list(&CandidateFilter::new())
                 .try_collect::<Vec<_>>()
                 .await
                 .unwrap()
@@ -550,7 +550,7 @@ async fn application_attachments_list_upload_download_delete() {
 }
 
 #[tokio::test]
-async fn search_resumes_from_a_saved_page_id() {
+async fn page_resumes_from_a_saved_page_id() {
     let server = server().await;
     Mock::given(method("GET"))
         .and(path("/candidates"))
@@ -560,12 +560,12 @@ async fn search_resumes_from_a_saved_page_id() {
         .expect(1)
         .mount(&server)
         .await;
-    let ids: Vec<String> = client(&server)
+    let page = client(&server)
         .candidates()
-        .search_from(&CandidateFilter::new().tag("willo"), Some("saved".into()))
-        .map_ok(|c| c.id.0)
-        .try_collect()
+        .page(&CandidateFilter::new().tag("willo"), Some("saved".into()))
         .await
         .unwrap();
+    let ids: Vec<String> = page.items.into_iter().map(|c| c.id.0).collect();
     assert_eq!(ids, ["c9"]);
+    assert_eq!(page.next, None);
 }

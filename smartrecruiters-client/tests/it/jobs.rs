@@ -5,7 +5,7 @@ use crate::common;
 use common::{API_KEY, client, fixture, json, server};
 use futures::TryStreamExt;
 use serde_json::json;
-use smartrecruiters_client::jobs::{HiringTeamRole, Publication, PublicationVisibility};
+use smartrecruiters_client::{HiringTeamRole, Publication, PublicationVisibility};
 use smartrecruiters_client::{JobFilter, JobId, JobStatus, PostingStatus};
 use wiremock::matchers::{body_json, header, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, ResponseTemplate};
@@ -63,7 +63,7 @@ async fn search_sends_every_filter_and_pages_with_sort_job_id() {
     filter.language = Some("en".into());
     let jobs: Vec<_> = client(&server)
         .jobs()
-        .search(&filter)
+        .list(&filter)
         .try_collect()
         .await
         .unwrap();

@@ -6,7 +6,7 @@ use common::{API_KEY, client, fixture, json, server};
 use serde_json::json;
 use smartrecruiters_client::{
     CLASS_CANDIDATES_LIST, CLASS_PUBLICATION, CandidateFilter, Error, NewCandidate,
-    default_rate_limits,
+    SmartRecruitersClient,
 };
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, ResponseTemplate};
@@ -39,7 +39,7 @@ async fn throttled_requests_back_off_then_succeed() {
     let client = client(&server);
     let page = client
         .candidates()
-        .search_page(&CandidateFilter::new(), None)
+        .page(&CandidateFilter::new(), None)
         .await
         .unwrap();
     assert_eq!(page.items[0].id.as_str(), "c1");
@@ -103,7 +103,7 @@ async fn unauthorized_and_not_found_are_typed() {
 
 #[test]
 fn default_limits_match_the_documented_ones() {
-    let limits = default_rate_limits();
+    let limits = SmartRecruitersClient::default_limits();
     let credential = limits.credential();
     assert_eq!(credential.per_second.map(|n| n.get()), Some(10));
     assert_eq!(credential.max_in_flight, Some(8));

@@ -8,6 +8,7 @@ mod common;
 mod applications;
 mod auth;
 mod candidates;
+mod client;
 mod configuration_users;
 mod jobs;
 mod limits_errors;

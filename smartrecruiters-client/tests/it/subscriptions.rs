@@ -5,7 +5,7 @@ use crate::common;
 use common::{API_KEY, client, fixture, json, server};
 use futures::TryStreamExt;
 use serde_json::json;
-use smartrecruiters_client::subscriptions::{
+use smartrecruiters_client::{
     CallbackAuthentication, CallbackLogFilter, CallbackStatus, SubscriptionStatus,
 };
 use smartrecruiters_client::{

@@ -10,8 +10,8 @@ use common::{fixture, fixture_text};
 use smartrecruiters_client::SecretString;
 use smartrecruiters_client::header::{HeaderMap, HeaderValue};
 use smartrecruiters_client::webhooks::{
-    FixedClock, TestDelivery, VerifyError, WebhookEvent, WebhookVerifier, handshake_response,
-    handshake_secret, parse_delivery, sign,
+    FixedClock, TestDelivery, VerifyError, WebhookEvent, WebhookRequest, WebhookVerifier,
+    handshake_response, handshake_secret, parse_delivery, sign,
 };
 
 struct Vector {
@@ -52,7 +52,9 @@ fn verifier_at(secret: SecretString, now_secs: u64) -> WebhookVerifier {
 fn the_documented_vector_verifies_and_parses() {
     let v = vector();
     let verifier = verifier_at(v.secret.clone(), v.timestamp + 30);
-    let delivery = verifier.verify_delivery(&v.headers, &v.body).unwrap();
+    let delivery = verifier
+        .verify(&WebhookRequest::new(&v.headers, &v.body))
+        .unwrap();
     assert_eq!(delivery.meta.event_id.as_deref(), Some("123"));
     assert_eq!(delivery.meta.event_version.as_deref(), Some("v201910"));
     assert_eq!(delivery.meta.timestamp, Some(1_574_080_897));
@@ -103,7 +105,7 @@ fn changing_any_signed_field_breaks_the_signature() {
     ];
     for (name, value) in cases {
         assert_eq!(
-            verifier.verify(&altered_header(name, value), &v.body),
+            verifier.verify(&WebhookRequest::new(&altered_header(name, value), &v.body)),
             Err(VerifyError::BadSignature),
             "{name}"
         );
@@ -111,18 +113,18 @@ fn changing_any_signed_field_breaks_the_signature() {
     let mut body = v.body.clone();
     body[10] ^= 1;
     assert_eq!(
-        verifier.verify(&v.headers, &body),
+        verifier.verify(&WebhookRequest::new(&v.headers, &body)),
         Err(VerifyError::BadSignature)
     );
     let mut without_link = v.headers.clone();
     without_link.remove("link");
     assert_eq!(
-        verifier.verify(&without_link, &v.body),
+        verifier.verify(&WebhookRequest::new(&without_link, &v.body)),
         Err(VerifyError::BadSignature)
     );
     let wrong_key = verifier_at(SecretString::from("another-key"), v.timestamp);
     assert_eq!(
-        wrong_key.verify(&v.headers, &v.body),
+        wrong_key.verify(&WebhookRequest::new(&v.headers, &v.body)),
         Err(VerifyError::BadSignature)
     );
 }
@@ -143,42 +145,53 @@ fn every_rejection_has_its_own_error() {
     };
 
     assert_eq!(
-        verifier.verify(&without("smartrecruiters-signature"), &v.body),
+        verifier.verify(&WebhookRequest::new(
+            &without("smartrecruiters-signature"),
+            &v.body
+        )),
         Err(VerifyError::MissingHeader("smartrecruiters-signature"))
     );
     assert_eq!(
-        verifier.verify(&without("smartrecruiters-timestamp"), &v.body),
+        verifier.verify(&WebhookRequest::new(
+            &without("smartrecruiters-timestamp"),
+            &v.body
+        )),
         Err(VerifyError::MissingHeader("smartrecruiters-timestamp"))
     );
     assert!(matches!(
-        verifier.verify(&with("smartrecruiters-timestamp", "yesterday"), &v.body),
+        verifier.verify(&WebhookRequest::new(
+            &with("smartrecruiters-timestamp", "yesterday"),
+            &v.body
+        )),
         Err(VerifyError::MalformedHeader {
             header: "smartrecruiters-timestamp",
             ..
         })
     ));
     assert!(matches!(
-        verifier.verify(&with("smartrecruiters-signature", "garbage"), &v.body),
+        verifier.verify(&WebhookRequest::new(
+            &with("smartrecruiters-signature", "garbage"),
+            &v.body
+        )),
         Err(VerifyError::MalformedHeader {
             header: "smartrecruiters-signature",
             ..
         })
     ));
     assert!(matches!(
-        verifier.verify(&with("smartrecruiters-signature", "v2=abcdef"), &v.body),
+        verifier.verify(&WebhookRequest::new(
+            &with("smartrecruiters-signature", "v2=abcdef"),
+            &v.body
+        )),
         Err(VerifyError::MalformedHeader {
             header: "smartrecruiters-signature",
             ..
         })
     ));
-    assert_eq!(
-        WebhookVerifier::default().verify(&v.headers, &v.body),
-        Err(VerifyError::NoSecretConfigured)
-    );
     let late = verifier_at(v.secret.clone(), v.timestamp + 301);
     assert_eq!(
-        late.verify(&v.headers, &v.body),
-        Err(VerifyError::StaleTimestamp {
+        late.verify(&WebhookRequest::new(&v.headers, &v.body)),
+        Err(VerifyError::Stale {
             timestamp: v.timestamp,
             age_secs: 301,
             tolerance_secs: 300
@@ -186,16 +199,17 @@ fn every_rejection_has_its_own_error() {
     );
     let early = verifier_at(v.secret.clone(), v.timestamp - 301);
     assert!(matches!(
-        early.verify(&v.headers, &v.body),
-        Err(VerifyError::StaleTimestamp { .. })
+        early.verify(&WebhookRequest::new(&v.headers, &v.body)),
+        Err(VerifyError::Stale { .. })
     ));
 
     // A correctly signed body that does not fit the event's schema.
     let bad_body = br#"{"job_id": 5}"#;
     let headers = TestDelivery::new("application.created", bad_body.to_vec(), v.timestamp)
-        .headers(&[&v.secret]);
+        .sign_with_all(&[&v.secret])
+        .headers;
     assert!(matches!(
-        verifier.verify_delivery(&headers, bad_body),
+        verifier.verify(&WebhookRequest::new(&headers, bad_body)),
         Err(VerifyError::MalformedBody { event, .. }) if event == "application.created"
     ));
 }
@@ -210,21 +224,27 @@ fn rotation_accepts_any_live_key_and_any_entry() {
 
     // Signed with the old key only; the verifier knows both.
     let both = WebhookVerifier::new(new.clone())
-        .secret(old.clone())
+        .also_accept(old.clone())
         .clock(Arc::new(FixedClock::at_millis(now * 1000)));
-    both.verify(&delivery.headers(&[&old]), &body).unwrap();
+    both.verify(&WebhookRequest::new(
+        &delivery.sign_with_all(&[&old]).headers,
+        &body,
+    ))
+    .unwrap();
 
     // Two entries (one per key); a verifier with just the new key finds its own.
     let only_new =
         WebhookVerifier::new(new.clone()).clock(Arc::new(FixedClock::at_millis(now * 1000)));
-    let headers = delivery.headers(&[&old, &new]);
+    let headers = delivery.sign_with_all(&[&old, &new]).headers;
     assert!(
         headers["smartrecruiters-signature"]
             .to_str()
             .unwrap()
             .contains(";v1=")
     );
-    let parsed = only_new.verify_delivery(&headers, &body).unwrap();
+    let parsed = only_new
+        .verify(&WebhookRequest::new(&headers, &body))
+        .unwrap();
     assert_eq!(parsed.meta.link, None);
     match parsed.event {
         WebhookEvent::CandidateDeleted(event) => {
@@ -234,7 +254,10 @@ fn rotation_accepts_any_live_key_and_any_entry() {
     }
     let only_old = WebhookVerifier::new(old).clock(Arc::new(FixedClock::at_millis(now * 1000)));
     assert_eq!(
-        only_old.verify(&delivery.headers(&[&new]), &body),
+        only_old.verify(&WebhookRequest::new(
+            &delivery.sign_with_all(&[&new]).headers,
+            &body
+        )),
         Err(VerifyError::BadSignature)
     );
 }
@@ -315,4 +338,32 @@ fn verifier_debug_hides_keys() {
     let text = format!("{verifier:?}");
     assert!(!text.contains("HeBVky"), "{text}");
     assert!(text.contains("1 redacted"));
+}
+
+#[test]
+fn without_tolerance_accepts_any_timestamp_but_still_checks_the_signature() {
+    let secret = SecretString::from("key");
+    let body = fixture_text("webhook-candidate-deleted.json").into_bytes();
+    let sent = TestDelivery::new("candidate.deleted", body, 1_000).sign(&secret);
+    let far_later = Arc::new(FixedClock::at_millis(1_000_000_000_000));
+    let windowed = WebhookVerifier::new(secret.clone()).clock(far_later.clone());
+    assert!(matches!(
+        windowed.verify(&sent.request()),
+        Err(VerifyError::Stale {
+            timestamp: 1_000,
+            ..
+        })
+    ));
+    let unbounded = windowed.clone().without_tolerance();
+    assert!(unbounded.verify(&sent.request()).is_ok());
+    let wrong = WebhookVerifier::new(SecretString::from("other"))
+        .clock(far_later)
+        .without_tolerance();
+    assert_eq!(
+        wrong.verify(&sent.request()),
+        Err(VerifyError::BadSignature)
+    );
+    // `tolerance` widens the window again after `without_tolerance`.
+    let wide = unbounded.tolerance(Duration::from_secs(1_000_000_000));
+    assert!(wide.verify(&sent.request()).is_ok());
 }

@@ -8,8 +8,8 @@ use std::time::Duration;
 use common::*;
 use serde_json::json;
 use willo_client::{
-    AuthScheme, Environment, Error, InterviewKey, PRODUCTION_BASE_URL, STAGING_BASE_URL,
-    WilloClient, default_rate_limits,
+    AuthScheme, Credentials, Environment, Error, InterviewKey, PRODUCTION_BASE_URL,
+    STAGING_BASE_URL, SecretString, WilloClient,
 };
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, ResponseTemplate};
@@ -26,7 +26,7 @@ async fn get_with_scheme(scheme: AuthScheme, expected: &str) {
     let client = builder(&server).auth_scheme(scheme).build().unwrap();
     client
         .languages()
-        .list(willo_client::ListParams::new())
+        .page(willo_client::ListParams::new(), None)
         .await
         .unwrap();
 }
@@ -48,7 +48,7 @@ async fn the_token_scheme_is_configurable() {
 
 #[test]
 fn debug_never_shows_the_key() {
-    let builder = WilloClient::builder(KEY);
+    let builder = WilloClient::builder().api_key(SecretString::from(KEY));
     let text = format!("{builder:?}");
     assert!(!text.contains(KEY), "{text}");
     let client = builder.auth_scheme(AuthScheme::Bearer).build().unwrap();
@@ -69,16 +69,20 @@ fn environments_and_defaults() {
         "https://api.stage.willotalent.com/api/integrations/v2"
     );
     assert_eq!(Environment::Staging.base_url(), STAGING_BASE_URL);
-    let staging = WilloClient::builder(KEY)
+    let staging = WilloClient::builder()
+        .api_key(SecretString::from(KEY))
         .environment(Environment::Staging)
         .build()
         .unwrap();
     assert_eq!(staging.transport().base_url().as_str(), STAGING_BASE_URL);
-    let limits = default_rate_limits().credential();
+    let limits = WilloClient::default_limits().credential();
     assert_eq!(limits.per_second.map(|n| n.get()), Some(5));
     assert_eq!(limits.max_in_flight, Some(2));
     assert!(matches!(
-        WilloClient::builder(KEY).base_url("not a url").build(),
+        WilloClient::builder()
+            .api_key(SecretString::from(KEY))
+            .base_url("not a url")
+            .build(),
         Err(Error::Config(_))
     ));
 }
@@ -137,7 +141,7 @@ async fn a_429_beyond_the_retry_limit_is_returned_with_its_wait() {
         .await;
     let err = client(&server)
         .users()
-        .list(willo_client::ListParams::new())
+        .page(willo_client::ListParams::new(), None)
         .await
         .unwrap_err();
     assert!(matches!(err, Error::RateLimited(_)), "{err:?}");
@@ -168,8 +172,68 @@ async fn detail_bodies_and_401() {
     assert_eq!(err.api_error().unwrap().message, "Not found.");
     let err = client
         .departments()
-        .list(willo_client::ListParams::new())
+        .page(willo_client::ListParams::new(), None)
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Unauthorized(_)), "{err:?}");
+}
+
+#[tokio::test]
+async fn credentials_are_required_and_reach_the_transport_with_an_injected_client() {
+    assert!(matches!(
+        WilloClient::builder().build(),
+        Err(Error::Config(_))
+    ));
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(at("/languages/")))
+        .and(header("authorization", KEY))
+        .and(header("x-injected", "yes"))
+        .respond_with(json(200, page(json!([]), None)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut headers = client_core::header::HeaderMap::new();
+    headers.insert(
+        "x-injected",
+        client_core::header::HeaderValue::from_static("yes"),
+    );
+    let client = WilloClient::builder()
+        .credentials(Credentials::ApiKey(SecretString::from(KEY)))
+        .base_url(format!("{}{ROOT}", server.uri()))
+        .http_client(
+            client_core::HttpClient::builder()
+                .default_headers(headers)
+                .build()
+                .unwrap(),
+        )
+        .build()
+        .unwrap();
+    let page = client
+        .languages()
+        .page(willo_client::ListParams::new(), None)
+        .await
+        .unwrap();
+    assert!(page.items.is_empty());
+}
+
+#[tokio::test]
+async fn the_timeout_reaches_the_transport() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path(at("/languages/")))
+        .respond_with(json(200, page(json!([]), None)).set_delay(Duration::from_secs(5)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let error = builder(&server)
+        .retry_policy(willo_client::RetryPolicy::none())
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap()
+        .languages()
+        .page(willo_client::ListParams::new(), None)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
 }

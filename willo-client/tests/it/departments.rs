@@ -32,11 +32,11 @@ async fn list_and_create() {
     let client = client(&server);
     let page = client
         .departments()
-        .list(ListParams::new().search("London").page_size(5))
+        .page(ListParams::new().search("London").page_size(5), None)
         .await
         .unwrap();
-    assert_eq!(page.results[0].name.as_deref(), Some("London"));
-    assert_eq!(page.results[0].extra["branding"]["colour"], "#123");
+    assert_eq!(page.items[0].name.as_deref(), Some("London"));
+    assert_eq!(page.items[0].extra["branding"]["colour"], "#123");
     let created = client
         .departments()
         .create(&DepartmentInput::named("Paris"))

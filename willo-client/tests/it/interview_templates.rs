@@ -43,14 +43,18 @@ async fn categories_and_templates() {
         .await;
     let client = client(&server);
     let templates = client.interview_templates();
-    let categories = templates.list_categories(ListParams::new()).await.unwrap();
-    assert_eq!(categories.results[0].key, Some(CategoryKey::from("cat1")));
-    assert_eq!(categories.results[0].name.as_deref(), Some("Retail"));
-    let page = templates
-        .list(ListParams::new().filter("category", "cat1"))
+    let categories = client
+        .categories()
+        .page(ListParams::new(), None)
         .await
         .unwrap();
-    assert_eq!(page.results[0].category, Some(CategoryKey::from("cat1")));
+    assert_eq!(categories.items[0].key, Some(CategoryKey::from("cat1")));
+    assert_eq!(categories.items[0].name.as_deref(), Some("Retail"));
+    let page = templates
+        .page(ListParams::new().filter("category", "cat1"), None)
+        .await
+        .unwrap();
+    assert_eq!(page.items[0].category, Some(CategoryKey::from("cat1")));
     let one = templates
         .get(&InterviewTemplateKey::from(TEMPLATE))
         .await

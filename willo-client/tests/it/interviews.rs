@@ -27,19 +27,20 @@ async fn list_with_every_filter_parses_the_documented_example() {
         .await;
     let page = client(&server)
         .interviews()
-        .list(
+        .page(
             InterviewFilter::new()
                 .department(&DepartmentKey::from("dept1"))
                 .owner(&UserKey::from("d62a87cd963f46a0b6d020947fd1dcf5"))
                 .search("researcher")
                 .ordering("-title,key")
                 .page_size(1000),
+            None,
         )
         .await
         .unwrap();
-    assert_eq!(page.count, Some(1));
+    assert_eq!(page.total, Some(1));
     assert_eq!(page.next, None);
-    let interview = &page.results[0];
+    let interview = &page.items[0];
     assert_eq!(interview.key, Some(InterviewKey::from(INTERVIEW)));
     assert_eq!(interview.title.as_deref(), Some("Researcher"));
     let owner = interview.owner.as_ref().unwrap();
@@ -67,7 +68,7 @@ async fn page_size_zero_is_clamped_to_one() {
         .await;
     let all: Vec<Interview> = client(&server)
         .interviews()
-        .stream(InterviewFilter::new().page_size(0))
+        .list(InterviewFilter::new().page_size(0))
         .try_collect()
         .await
         .unwrap();

@@ -30,16 +30,16 @@ async fn list_keeps_unknown_kinds() {
         .await;
     let page = client(&server)
         .message_templates()
-        .list(ListParams::new())
+        .page(ListParams::new(), None)
         .await
         .unwrap();
-    assert_eq!(page.results[0].kind, Some(MessageKind::Invite));
-    assert_eq!(page.results[0].extra["subject"], "Hi");
+    assert_eq!(page.items[0].kind, Some(MessageKind::Invite));
+    assert_eq!(page.items[0].extra["subject"], "Hi");
     assert_eq!(
-        page.results[1].kind,
+        page.items[1].kind,
         Some(MessageKind::Other("sms_nudge".into()))
     );
-    assert_eq!(page.results[2].kind, Some(MessageKind::Other("7".into())));
+    assert_eq!(page.items[2].kind, Some(MessageKind::Other("7".into())));
 }
 
 #[tokio::test]

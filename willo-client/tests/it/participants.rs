@@ -44,15 +44,16 @@ async fn list_sends_filters_and_tolerates_unknown_fields() {
     let client = client(&server);
     let page = client
         .participants()
-        .list(
+        .page(
             ParticipantFilter::new()
                 .interview(&InterviewKey::from(INTERVIEW))
                 .page_size(500),
+            None,
         )
         .await
         .unwrap();
-    assert_eq!(page.count, Some(1));
-    let p = &page.results[0];
+    assert_eq!(page.total, Some(1));
+    let p = &page.items[0];
     assert_eq!(p.key.as_ref().unwrap().as_str(), PARTICIPANT);
     assert_eq!(p.interview.as_ref().unwrap().as_str(), INTERVIEW);
     assert_eq!(p.phone, None);
@@ -112,7 +113,7 @@ async fn streams_three_pages_following_next_links() {
     let client = client(&server);
     let all: Vec<Participant> = client
         .participants()
-        .stream(ParticipantFilter::new().interview(&InterviewKey::from(INTERVIEW)))
+        .list(ParticipantFilter::new().interview(&InterviewKey::from(INTERVIEW)))
         .try_collect()
         .await
         .unwrap();
@@ -126,19 +127,22 @@ async fn resumes_from_a_saved_cursor() {
     let client = client(&server);
     let filter = ParticipantFilter::new().interview(&InterviewKey::from(INTERVIEW));
     // Handle the first page, save its cursor, stop.
-    let mut pages = client.participants().pages(filter, None);
-    let first = pages.try_next().await.unwrap().unwrap();
+    let first = client.participants().page(filter, None).await.unwrap();
     assert_eq!(first.items.len(), 2);
     let saved = serde_json::to_string(&first.next.clone().unwrap()).unwrap();
-    drop(pages);
-    // Later: resume from the stored cursor; page 1 is not fetched again.
-    let cursor = serde_json::from_str(&saved).unwrap();
-    let rest: Vec<Participant> = client
-        .participants()
-        .stream_from(cursor)
-        .try_collect()
-        .await
-        .unwrap();
+    // Later: resume from the stored cursor; page 1 is not fetched again, and the
+    // filters travel inside the cursor.
+    let mut cursor = Some(serde_json::from_str(&saved).unwrap());
+    let mut rest = Vec::new();
+    while let Some(at) = cursor.take() {
+        let page = client
+            .participants()
+            .page(ParticipantFilter::new(), Some(at))
+            .await
+            .unwrap();
+        rest.extend(page.items);
+        cursor = page.next;
+    }
     assert_eq!(keys(&rest), ["b1", "c1"]);
 }
 
@@ -333,9 +337,7 @@ async fn invites_can_be_paced_separately_from_reads() {
         .mount(&server)
         .await;
     let client = builder(&server)
-        .rate_limits(
-            RateLimits::unlimited().class(INVITE_CLASS, LimitSpec::default().per_second(4)),
-        )
+        .limits(RateLimits::unlimited().class(INVITE_CLASS, LimitSpec::default().per_second(4)))
         .build()
         .unwrap();
     let reads = Instant::now();

@@ -30,8 +30,12 @@ async fn children_list_and_create() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let page = client.children().list(ListParams::new()).await.unwrap();
-    assert_eq!(page.results[0].extra["plan"], "scale");
+    let page = client
+        .children()
+        .page(ListParams::new(), None)
+        .await
+        .unwrap();
+    assert_eq!(page.items[0].extra["plan"], "scale");
     let created = client
         .children()
         .create(&ChildOrganisationInput {
@@ -59,12 +63,12 @@ async fn languages() {
         .await;
     let page = client(&server)
         .languages()
-        .list(ListParams::new())
+        .page(ListParams::new(), None)
         .await
         .unwrap();
-    assert_eq!(page.results[0].code.as_deref(), Some("en-gb"));
-    assert_eq!(page.results[1].code, None);
-    assert_eq!(page.results[1].extra["id"], 4);
+    assert_eq!(page.items[0].code.as_deref(), Some("en-gb"));
+    assert_eq!(page.items[1].code, None);
+    assert_eq!(page.items[1].extra["id"], 4);
 }
 
 #[tokio::test]
@@ -80,7 +84,7 @@ async fn idv_countries_use_the_reference_spelling_by_default() {
         .await;
     let all: Vec<IdvCountry> = client(&server)
         .idv_countries()
-        .stream(ListParams::new())
+        .list(ListParams::new())
         .try_collect()
         .await
         .unwrap();
@@ -101,8 +105,8 @@ async fn idv_countries_path_is_overridable() {
         .unwrap();
     let page = client
         .idv_countries()
-        .list(ListParams::new())
+        .page(ListParams::new(), None)
         .await
         .unwrap();
-    assert_eq!(page.results[0].code.as_deref(), Some("IE"));
+    assert_eq!(page.items[0].code.as_deref(), Some("IE"));
 }

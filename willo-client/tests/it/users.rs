@@ -39,11 +39,11 @@ async fn list_and_invite() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let page = client.users().list(ListParams::new()).await.unwrap();
-    assert_eq!(page.results[0].role, Some(UserRole::Owner));
-    assert_eq!(page.results[0].full_name.as_deref(), Some("Marie Curie"));
+    let page = client.users().page(ListParams::new(), None).await.unwrap();
+    assert_eq!(page.items[0].role, Some(UserRole::Owner));
+    assert_eq!(page.items[0].full_name.as_deref(), Some("Marie Curie"));
     assert_eq!(
-        page.results[1].role,
+        page.items[1].role,
         Some(UserRole::Other("Super Reviewer".into()))
     );
     let invited = client

@@ -1,15 +1,17 @@
-//! Receiving deliveries: URL token and event, tolerant body parsing.
+//! Receiving deliveries: URL token and event, the verifier, tolerant body parsing.
 
+use client_core::header::HeaderMap;
 use serde_json::json;
+use willo_client::SecretString;
 use willo_client::webhooks::{
-    DeliveryError, DeliveryUrl, WebhookDelivery, WebhookEvent, verify_url_token,
+    Delivery, DeliveryUrl, TestDelivery, VerifyError, WebhookEvent, WebhookRequest, WebhookVerifier,
 };
 
 const P: &str = "5b0c3e8a9d7f4e21a3c6b8d9e0f1a2b3";
 const I: &str = "1e2048a686804049b128f1357c559cbf";
 
-fn parse(body: serde_json::Value, hint: Option<WebhookEvent>) -> WebhookDelivery {
-    WebhookDelivery::parse(body.to_string().as_bytes(), hint).unwrap()
+fn parse(body: serde_json::Value, hint: Option<WebhookEvent>) -> Delivery {
+    Delivery::parse(body.to_string().as_bytes(), hint).unwrap()
 }
 
 #[test]
@@ -17,11 +19,7 @@ fn token_and_event_come_from_the_url() {
     let url = DeliveryUrl::from_query("?token=abc%2B1&event=new_comment&x=1");
     assert_eq!(url.token.as_deref(), Some("abc+1"));
     assert_eq!(url.event, Some(WebhookEvent::NewComment));
-    assert!(url.token_matches("abc+1"));
-    assert!(!url.token_matches("abc+2"));
-    assert!(!DeliveryUrl::from_query("event=new_score").token_matches("abc"));
-    assert!(verify_url_token("same", "same"));
-    assert!(!verify_url_token("same", "Same"));
+    assert_eq!(DeliveryUrl::from_query("event=new_score").token, None);
     assert_eq!(
         DeliveryUrl::from_query("event=something_new").event,
         Some(WebhookEvent::Other("something_new".into()))
@@ -86,15 +84,115 @@ fn stage_and_event_best_effort() {
 #[test]
 fn typed_errors() {
     assert!(matches!(
-        WebhookDelivery::parse(b"not json", None),
-        Err(DeliveryError::NotJson(_))
+        Delivery::parse(b"not json", None),
+        Err(VerifyError::NotJson(_))
     ));
     assert!(matches!(
-        WebhookDelivery::parse(b"[1,2]", None),
-        Err(DeliveryError::NotAnObject)
+        Delivery::parse(b"[1,2]", None),
+        Err(VerifyError::NotAnObject)
     ));
     assert!(matches!(
-        WebhookDelivery::parse(br#"{"hello": "world"}"#, None),
-        Err(DeliveryError::NoParticipantKey)
+        Delivery::parse(br#"{"hello": "world"}"#, None),
+        Err(VerifyError::NoParticipantKey)
+    ));
+}
+
+fn verify(
+    verifier: &WebhookVerifier,
+    query: Option<&str>,
+    body: &[u8],
+) -> Result<Delivery, VerifyError> {
+    let headers = HeaderMap::new();
+    verifier.verify(&WebhookRequest::new(&headers, body).query(query))
+}
+
+#[test]
+fn the_verifier_checks_the_url_token_then_parses_with_the_urls_event() {
+    let token = SecretString::from("abc+1");
+    let verifier = WebhookVerifier::new(token.clone());
+    let body = json!({"participant_key": P}).to_string();
+    let delivery = verify(
+        &verifier,
+        Some("?token=abc%2B1&event=new_comment"),
+        body.as_bytes(),
+    )
+    .unwrap();
+    assert_eq!(delivery.participant_key.as_str(), P);
+    assert_eq!(delivery.event, Some(WebhookEvent::NewComment));
+
+    let signed = TestDelivery::new(WebhookEvent::StageChange, body.clone()).sign(&token);
+    assert_eq!(
+        signed.query.as_deref(),
+        Some("token=abc%2B1&event=stage_change")
+    );
+    let delivery = verifier.verify(&signed.request()).unwrap();
+    assert_eq!(delivery.event, Some(WebhookEvent::StageChange));
+}
+
+#[test]
+fn an_event_named_by_the_url_path_wins_over_the_query() {
+    let verifier = WebhookVerifier::new(SecretString::from("t"));
+    let body = json!({"participant_key": P}).to_string();
+    let headers = HeaderMap::new();
+    let request = WebhookRequest::new(&headers, body.as_bytes())
+        .query(Some("token=t&event=new_score"))
+        .path_event(Some("stage_change"));
+    let delivery = verifier.verify(&request).unwrap();
+    assert_eq!(delivery.event, Some(WebhookEvent::StageChange));
+    let without_path =
+        WebhookRequest::new(&headers, body.as_bytes()).query(Some("token=t&event=new_score"));
+    let delivery = verifier.verify(&without_path).unwrap();
+    assert_eq!(delivery.event, Some(WebhookEvent::NewScore));
+}
+
+#[test]
+fn the_verifier_refuses_missing_wrong_and_case_changed_tokens() {
+    let verifier = WebhookVerifier::new(SecretString::from("same"));
+    let body = json!({"participant_key": P}).to_string();
+    assert!(matches!(
+        verify(&verifier, Some("event=new_response"), body.as_bytes()),
+        Err(VerifyError::MissingToken)
+    ));
+    assert!(matches!(
+        verify(&verifier, None, body.as_bytes()),
+        Err(VerifyError::MissingToken)
+    ));
+    assert!(matches!(
+        verify(&verifier, Some("token=Same"), body.as_bytes()),
+        Err(VerifyError::BadToken)
+    ));
+    // A good token does not excuse a bad body.
+    assert!(matches!(
+        verify(&verifier, Some("token=same"), b"not json"),
+        Err(VerifyError::NotJson(_))
+    ));
+}
+
+#[test]
+fn also_accept_keeps_the_old_token_valid_during_a_rotation() {
+    let body = json!({"participant_key": P}).to_string();
+    let old = SecretString::from("old-token");
+    let new = SecretString::from("new-token");
+    let verifier = WebhookVerifier::new(new.clone()).also_accept(old.clone());
+    for token in [&old, &new] {
+        let signed = TestDelivery::new(WebhookEvent::NewResponse, body.clone()).sign(token);
+        assert!(verifier.verify(&signed.request()).is_ok());
+    }
+    let only_new = WebhookVerifier::new(new);
+    let signed = TestDelivery::new(WebhookEvent::NewResponse, body.clone()).sign(&old);
+    assert!(matches!(
+        only_new.verify(&signed.request()),
+        Err(VerifyError::BadToken)
+    ));
+    assert!(!format!("{only_new:?}").contains("new-token"));
+}
+
+#[test]
+fn an_empty_token_never_matches() {
+    let verifier = WebhookVerifier::new(SecretString::from(""));
+    let body = json!({"participant_key": P}).to_string();
+    assert!(matches!(
+        verify(&verifier, Some("token="), body.as_bytes()),
+        Err(VerifyError::BadToken)
     ));
 }

@@ -30,10 +30,10 @@ async fn list_reads_the_observed_fields_and_keeps_unknown_events() {
         .await;
     let page = client(&server)
         .webhooks()
-        .list(ListParams::new())
+        .page(ListParams::new(), None)
         .await
         .unwrap();
-    let first = &page.results[0];
+    let first = &page.items[0];
     assert_eq!(first.event, Some(WebhookEvent::StageChange));
     assert_eq!(
         first.url.as_ref().map(|u| u.as_str()),
@@ -44,7 +44,7 @@ async fn list_reads_the_observed_fields_and_keeps_unknown_events() {
     assert!(first.departments.is_empty() && first.users.is_empty());
     assert_eq!(first.payload_configuration, None);
     assert_eq!(first.api_version.as_deref(), Some("v1"));
-    let second = &page.results[1];
+    let second = &page.items[1];
     assert_eq!(
         second.event,
         Some(WebhookEvent::Other("participant_archived".into()))

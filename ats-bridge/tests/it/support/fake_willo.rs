@@ -82,9 +82,10 @@ pub async fn willo() -> (MockServer, FakeWillo, WilloClient) {
         .respond_with(fake.clone())
         .mount(&server)
         .await;
-    let client = WilloClient::builder(SecretString::from("willo-key"))
+    let client = WilloClient::builder()
+        .api_key(SecretString::from("willo-key"))
         .base_url(format!("{}{ROOT}", server.uri()))
-        .rate_limits(client_core::rate_limit::RateLimits::unlimited())
+        .limits(client_core::rate_limit::RateLimits::unlimited())
         .retry_policy(RetryPolicy {
             initial_backoff: Duration::from_millis(1),
             max_backoff: Duration::from_millis(2),

@@ -7,7 +7,8 @@ use client_core::SecretString;
 use client_core::header::HeaderMap;
 use client_core::rate_limit::RateLimits;
 use serde_json::{Value, json};
-use willo_client::{WebhookDelivery, WebhookEvent, WilloClient};
+use willo_client::webhooks::Delivery;
+use willo_client::{WebhookEvent, WilloClient};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
 
@@ -53,9 +54,10 @@ impl Invitee {
 
 /// A client of the mock, retrying quickly.
 pub fn willo_client(willo: &MockServer) -> WilloClient {
-    WilloClient::builder(SecretString::from(WILLO_KEY))
+    WilloClient::builder()
+        .api_key(SecretString::from(WILLO_KEY))
         .base_url(format!("{}{ROOT}", willo.uri()))
-        .rate_limits(RateLimits::unlimited())
+        .limits(RateLimits::unlimited())
         .retry_policy(short_retries())
         .build()
         .unwrap()
@@ -131,8 +133,8 @@ pub fn willo_body() -> Vec<u8> {
 }
 
 /// Willo's `event` about `PARTICIPANT`, as the intake hands it over.
-pub fn willo_delivery(event: WebhookEvent) -> WebhookDelivery {
-    WebhookDelivery::parse(&willo_body(), Some(event)).unwrap()
+pub fn willo_delivery(event: WebhookEvent) -> Delivery {
+    Delivery::parse(&willo_body(), Some(event)).unwrap()
 }
 
 /// Keep Willo's `event` about `PARTICIPANT` in the inbox as the intake does; returns
@@ -142,7 +144,7 @@ pub async fn inbox_willo_delivery(store: &dyn Store, event: WebhookEvent) -> boo
     let headers = HeaderMap::new();
     let request = WebhookRequest::new(&headers, &body)
         .query(Some("token=t"))
-        .event(Some(event.as_str()));
+        .path_event(Some(event.as_str()));
     let verified = WilloSource::new()
         .token(SecretString::from("t"))
         .verify(&request)

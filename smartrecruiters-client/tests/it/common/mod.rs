@@ -63,7 +63,7 @@ pub fn unlimited_client(server: &MockServer) -> SmartRecruitersClient {
         .base_url(server.uri())
         .api_key(SecretString::from(API_KEY))
         .retry_policy(fast_retry())
-        .rate_limits(RateLimits::unlimited())
+        .limits(RateLimits::unlimited())
         .timeout(Duration::from_secs(10))
         .build()
         .unwrap()

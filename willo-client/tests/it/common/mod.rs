@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use serde_json::Value;
-use willo_client::{RateLimits, RetryPolicy, WilloClient, WilloClientBuilder};
+use willo_client::{RateLimits, RetryPolicy, SecretString, WilloClient, WilloClientBuilder};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -36,9 +36,10 @@ pub fn at(path: &str) -> String {
 
 /// A builder for the mock: no client-side pacing, millisecond backoff.
 pub fn builder(server: &MockServer) -> WilloClientBuilder {
-    WilloClient::builder(KEY)
+    WilloClient::builder()
+        .api_key(SecretString::from(KEY))
         .base_url(format!("{}{ROOT}", server.uri()))
-        .rate_limits(RateLimits::unlimited())
+        .limits(RateLimits::unlimited())
         .retry_policy(RetryPolicy {
             initial_backoff: Duration::from_millis(1),
             jitter: false,

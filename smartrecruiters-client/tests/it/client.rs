@@ -1,0 +1,139 @@
+//! The builder: environment and base URL, credentials, and the timeout and injected
+//! HTTP client reaching the transport.
+
+use crate::common;
+
+use std::time::Duration;
+
+use common::{API_KEY, fast_retry, fixture, json, server};
+use smartrecruiters_client::{
+    CandidateId, Environment, Error, PRODUCTION_BASE_URL, RetryPolicy, SecretString,
+    SmartRecruitersClient,
+};
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, ResponseTemplate};
+
+#[test]
+fn the_environment_sets_the_api_root() {
+    assert_eq!(
+        Environment::Production.base_url(),
+        "https://api.smartrecruiters.com"
+    );
+    assert_eq!(Environment::default(), Environment::Production);
+    let production = SmartRecruitersClient::builder()
+        .api_key(SecretString::from(API_KEY))
+        .build()
+        .unwrap();
+    assert_eq!(
+        production.transport().base_url().as_str(),
+        format!("{PRODUCTION_BASE_URL}/")
+    );
+    let custom = SmartRecruitersClient::builder()
+        .api_key(SecretString::from(API_KEY))
+        .environment(Environment::Custom("https://proxy.example.com/sr".into()))
+        .build()
+        .unwrap();
+    assert_eq!(
+        custom.transport().base_url().as_str(),
+        "https://proxy.example.com/sr"
+    );
+    assert!(matches!(
+        SmartRecruitersClient::builder()
+            .api_key(SecretString::from(API_KEY))
+            .environment(Environment::Custom("not a url".into()))
+            .build(),
+        Err(Error::Config(_))
+    ));
+    assert!(matches!(
+        SmartRecruitersClient::builder().build(),
+        Err(Error::Config(_))
+    ));
+}
+
+#[tokio::test]
+async fn a_custom_environment_is_where_requests_go() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/candidates/c1"))
+        .and(header("x-smarttoken", API_KEY))
+        .respond_with(json(200, fixture("candidate.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = SmartRecruitersClient::builder()
+        .environment(Environment::Custom(server.uri()))
+        .api_key(SecretString::from(API_KEY))
+        .retry_policy(fast_retry())
+        .build()
+        .unwrap();
+    client
+        .candidates()
+        .get(&CandidateId::from("c1"))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn the_timeout_reaches_the_transport() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/candidates/c1"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(fixture("candidate.json"))
+                .set_delay(Duration::from_secs(5)),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = SmartRecruitersClient::builder()
+        .base_url(server.uri())
+        .api_key(SecretString::from(API_KEY))
+        .retry_policy(RetryPolicy::none())
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let error = client
+        .candidates()
+        .get(&CandidateId::from("c1"))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
+    assert!(started.elapsed() < Duration::from_secs(4));
+}
+
+#[tokio::test]
+async fn an_injected_http_client_sends_the_requests() {
+    let server = server().await;
+    Mock::given(method("GET"))
+        .and(path("/candidates/c1"))
+        .and(header("x-injected", "yes"))
+        .and(header("x-smarttoken", API_KEY))
+        .and(header("accept", "application/json"))
+        .respond_with(json(200, fixture("candidate.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut headers = smartrecruiters_client::header::HeaderMap::new();
+    headers.insert(
+        "x-injected",
+        smartrecruiters_client::header::HeaderValue::from_static("yes"),
+    );
+    let http = client_core::HttpClient::builder()
+        .default_headers(headers)
+        .build()
+        .unwrap();
+    let client = SmartRecruitersClient::builder()
+        .base_url(server.uri())
+        .api_key(SecretString::from(API_KEY))
+        .retry_policy(fast_retry())
+        .http_client(http)
+        .build()
+        .unwrap();
+    client
+        .candidates()
+        .get(&CandidateId::from("c1"))
+        .await
+        .unwrap();
+}
