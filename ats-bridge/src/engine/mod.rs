@@ -34,6 +34,7 @@ mod reconcile;
 mod run;
 mod screening;
 mod sync;
+mod write_order;
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};

@@ -5,6 +5,7 @@ use super::Engine;
 use super::action::{Action, EngineError, Ignored};
 use super::failure::{Failure, millis};
 use super::outcome::Outcome;
+use super::write_order::write_in_order;
 use crate::model::{InterviewOutcome, ParticipantKey};
 use crate::store::{Claim, LedgerRow, RowState, StoreError};
 
@@ -131,7 +132,7 @@ impl Engine {
         );
         write.first_attempt = first_attempt;
         let tag = outcome.tag();
-        match ats.write_back(&application, &write).await {
+        match write_in_order(ats.as_ref(), &application, &write).await {
             Ok(_) => {
                 match self
                     .inner

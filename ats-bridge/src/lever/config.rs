@@ -11,7 +11,6 @@ use lever_client::webhooks::{
 };
 
 use crate::model::AtsName;
-use crate::rules::Labels;
 
 /// How many delivery tokens the default replay guard remembers.
 const REPLAY_CAPACITY: usize = 100_000;
@@ -38,9 +37,6 @@ pub struct LeverAtsConfig {
     pub replay_guard: Arc<dyn ReplayGuard>,
     /// The clock staleness is measured against (tests inject a fixed one).
     pub clock: Arc<dyn Clock>,
-    /// The tag lifecycle (`Willo:Invited` → `Willo:To Review` → `Willo:Accepted` /
-    /// `Willo:Rejected`) this connection writes.
-    pub labels: Labels,
 }
 
 impl LeverAtsConfig {
@@ -54,7 +50,6 @@ impl LeverAtsConfig {
             max_age: Some(max_age),
             replay_guard: Arc::new(InMemoryReplayGuard::new(max_age * 2, REPLAY_CAPACITY)),
             clock: Arc::new(SystemClock),
-            labels: Labels::default(),
         }
     }
 
@@ -88,12 +83,6 @@ impl LeverAtsConfig {
         self
     }
 
-    /// Use these labels.
-    pub fn labels(mut self, labels: Labels) -> Self {
-        self.labels = labels;
-        self
-    }
-
     /// The verifier for these settings (signature and staleness; the adapter consults
     /// the replay guard itself, once a delivery is resolved); `None` without signature
     /// tokens.
@@ -124,7 +113,6 @@ impl fmt::Debug for LeverAtsConfig {
             .field("max_age", &self.max_age)
             .field("replay_guard", &self.replay_guard)
             .field("clock", &self.clock)
-            .field("labels", &self.labels)
             .finish()
     }
 }

@@ -52,7 +52,6 @@ use crate::model::{
     WriteBackReceipt,
 };
 use crate::note::render_note;
-use crate::rules::Labels;
 use crate::{Ats, AtsError, AtsResult, AtsWebhooks};
 
 /// The longest note the adapter writes, in characters. Lever documents no limit on a
@@ -78,11 +77,6 @@ impl LeverAts {
             config,
             verifier,
         }
-    }
-
-    /// The tag lifecycle this connection writes.
-    pub fn labels(&self) -> &Labels {
-        &self.config.labels
     }
 
     /// The Lever client, for calls the trait does not cover.
@@ -175,24 +169,6 @@ impl LeverAts {
             .await
             .map_err(|e| not_found(e, format!("opportunity {id}")))?;
         Ok(created.note_id)
-    }
-
-    /// When `added` holds a lifecycle label, the other lifecycle labels still on the
-    /// record (`tags`, as Lever returned them after adding): each step's label
-    /// replaces the previous one, even one the engine did not know was there (added
-    /// by hand, or left by an earlier failed write-back).
-    fn superseded_labels(&self, added: &[String], tags: &[String]) -> Vec<String> {
-        let lifecycle = self.config.labels.all();
-        if !added
-            .iter()
-            .any(|label| lifecycle.contains(&label.as_str()))
-        {
-            return Vec::new();
-        }
-        tags.iter()
-            .filter(|tag| lifecycle.contains(&tag.as_str()) && !added.contains(tag))
-            .cloned()
-            .collect()
     }
 
     /// The opportunity with its applications expanded (which name the posting).
@@ -370,13 +346,11 @@ impl Ats for LeverAts {
         Ok(ApplicationsPage::new(applications, page.next).with_details(details))
     }
 
-    /// In order: the results note, tags added, tags removed, the stage change; each
-    /// attributed to `perform_as`. Adding a lifecycle label (see
-    /// [`LeverAtsConfig::labels`]) also removes the other lifecycle labels the record
-    /// still carries, so it holds one `Willo:` label at a time. Safe to repeat after a
-    /// partial failure: unless [`WriteBack::first_attempt`] says nothing can be there
-    /// yet, the note is skipped when a note with the same text is already on the
-    /// opportunity (one `GET …/notes`), and Lever's tag and stage calls are idempotent.
+    /// Tags added, tags removed, the stage change, the results note; each attributed to
+    /// `perform_as`. Safe to repeat after a partial failure: unless
+    /// [`WriteBack::first_attempt`] says nothing can be there yet, the note is skipped
+    /// when a note with the same text is already on the opportunity (one
+    /// `GET …/notes`), and Lever's tag and stage calls are idempotent.
     async fn write_back(
         &self,
         application: &ApplicationRef,
@@ -387,33 +361,23 @@ impl Ats for LeverAts {
         let opportunities = self.client.opportunities();
         let missing = |e| not_found(e, format!("opportunity {id}"));
         let mut receipt = WriteBackReceipt::default();
-        if let Some(outcome) = &write.outcome {
-            let note = self.write_note(&id, outcome, write.first_attempt).await?;
-            receipt.note_id = Some(note.to_string());
-        }
-        let mut remove = write.remove_labels.clone();
         if !write.add_labels.is_empty() {
             let tags: Vec<&str> = write.add_labels.iter().map(String::as_str).collect();
-            let tagged = opportunities
+            opportunities
                 .add_tags(&id, &tags)
                 .perform_as(user)
                 .await
                 .map_err(missing)?;
             receipt.labels_added = write.add_labels.clone();
-            for stale in self.superseded_labels(&write.add_labels, &tagged.tags) {
-                if !remove.contains(&stale) {
-                    remove.push(stale);
-                }
-            }
         }
-        if !remove.is_empty() {
-            let tags: Vec<&str> = remove.iter().map(String::as_str).collect();
+        if !write.remove_labels.is_empty() {
+            let tags: Vec<&str> = write.remove_labels.iter().map(String::as_str).collect();
             opportunities
                 .remove_tags(&id, &tags)
                 .perform_as(user)
                 .await
                 .map_err(missing)?;
-            receipt.labels_removed = remove;
+            receipt.labels_removed = write.remove_labels.clone();
         }
         if let Some(stage) = &write.move_to {
             opportunities
@@ -422,6 +386,10 @@ impl Ats for LeverAts {
                 .await
                 .map_err(missing)?;
             receipt.moved_to = Some(stage.clone());
+        }
+        if let Some(outcome) = &write.outcome {
+            let note = self.write_note(&id, outcome, write.first_attempt).await?;
+            receipt.note_id = Some(note.to_string());
         }
         Ok(receipt)
     }

@@ -434,11 +434,10 @@ impl Ats for SmartRecruitersAts {
             receipt.moved_to = Some(target.clone());
         }
 
-        // The note goes last: tags and status changes are safe to repeat, a note is
-        // not, so a write-back retried after any earlier step failed never shares the
-        // results twice. A repeat after the note itself (its answer lost, a crash
-        // before recording) is caught by `earlier_note` where the credential may read
-        // notes.
+        // The engine sends the note in a write-back of its own, after the labels and
+        // the status (a note is the one step not safe to repeat). A repeat of the note
+        // itself (its answer lost, a crash before recording) is caught by
+        // `earlier_note` where the credential may read notes.
         if let Some(outcome) = &write.outcome {
             // The `#[CANDIDATE:id] ` tag shares the 10,000 characters with the text.
             let tag = format!("#[CANDIDATE:{candidate}] ").chars().count();

@@ -325,13 +325,17 @@ async fn a_completed_screening_interview_creates_the_candidate_once_with_the_res
     let created = s.ats.created();
     assert_eq!(created.len(), 1);
     assert_eq!(created[0].job.as_str(), "job-open");
+    // The labels, then the note (the engine writes the note last).
     let written = s.ats.writes();
-    assert_eq!(written.len(), 1);
-    assert_eq!(
-        written[0].0, created[0],
-        "results go onto the new candidate"
-    );
-    assert!(written[0].1.outcome.is_some());
+    assert_eq!(written.len(), 2);
+    for (application, _) in &written {
+        assert_eq!(
+            application, &created[0],
+            "results go onto the new candidate"
+        );
+    }
+    assert!(!written[0].1.add_labels.is_empty() && written[0].1.outcome.is_none());
+    assert!(written[1].1.outcome.is_some() && written[1].1.add_labels.is_empty());
 
     let again = s
         .engine

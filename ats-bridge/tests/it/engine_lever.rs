@@ -252,9 +252,14 @@ async fn note_written(w: &World, text: &str, times: u64) {
 }
 
 /// The labels every results write-back sets: "To Review" replaces the others.
-async fn labels_to_review(w: &World) {
-    tags_added(w, &["Willo:To Review"], 1).await;
-    tags_removed(w, &["Willo:Invited", "Willo:Accepted", "Willo:Rejected"], 1).await;
+async fn labels_to_review(w: &World, times: u64) {
+    tags_added(w, &["Willo:To Review"], times).await;
+    tags_removed(
+        w,
+        &["Willo:Invited", "Willo:Accepted", "Willo:Rejected"],
+        times,
+    )
+    .await;
 }
 
 /// Everything one results write-back of `answered` does, each exactly once: the note
@@ -263,12 +268,13 @@ async fn labels_to_review(w: &World) {
 async fn results_written_back(w: &World, answered: &Value) {
     notes_listed(w, json!([]), 0).await;
     note_written(w, &note_text(answered), 1).await;
-    labels_to_review(w).await;
+    labels_to_review(w, 1).await;
 }
 
 /// A results write-back of `answered` whose note Lever refuses once (503): Willo is read
-/// twice, the notes once (by the retry, which may follow a half-done attempt), the
-/// note is written on the retry, then the labels move.
+/// twice, the labels move on both attempts (the note goes last, and tag changes are
+/// safe to repeat), the notes are read once (by the retry, which may follow a
+/// half-done attempt) and the note is written on the retry.
 async fn note_fails_first_then_is_written(w: &World, answered: &Value) {
     let text = note_text(answered);
     willo_results(&w.willo, answered.clone(), 2).await;
@@ -280,7 +286,7 @@ async fn note_fails_first_then_is_written(w: &World, answered: &Value) {
     )
     .await;
     note_written(w, &text, 1).await;
-    labels_to_review(w).await;
+    labels_to_review(w, 2).await;
 }
 
 /// Everything one successful invite does, each exactly once.
@@ -722,30 +728,35 @@ async fn a_failed_note_is_retried_and_written_once() {
 }
 
 #[tokio::test]
-async fn a_write_back_failing_after_the_note_is_retried_without_a_second_note() {
+async fn a_write_back_failing_before_the_note_is_retried_with_one_note() {
     let w = world().await;
     invite(&w).await;
     let answered = participant("Received");
-    let text = note_text(&answered);
     willo_results(&w.willo, answered.clone(), 2).await;
-    // The first attempt writes the note (reading none), then Lever fails on the tags.
-    notes_listed(&w, json!([]), 0).await;
-    note_written(&w, &text, 1).await;
-    // Tag changes are idempotent: the client retries them before giving up.
-    mount_exactly(
-        &w.lever,
-        CLIENT_ATTEMPTS,
-        lever_write("POST", "/addTags").respond_with(ResponseTemplate::new(503)),
+    // The first attempt fails on the tags; the note, written last, waits for the
+    // retry (a note written first would be written again by it). Tag changes are
+    // idempotent: the client retries them before giving up.
+    lever_write("POST", "/addTags")
+        .and(body_json(json!({"tags": ["Willo:To Review"]})))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(CLIENT_ATTEMPTS)
+        .with_priority(1)
+        .expect(CLIENT_ATTEMPTS)
+        .mount(&w.lever)
+        .await;
+    tags_added(&w, &["Willo:To Review"], 1).await;
+    tags_removed(
+        &w,
+        &["Willo:Invited", "Willo:Accepted", "Willo:Rejected"],
+        1,
     )
     .await;
     let action = on_willo_news(&w.engine, WebhookEvent::NewResponse).await;
     assert!(matches!(action, Action::Rescheduled { .. }), "{action:?}");
 
-    // The retry finds the note on the opportunity and only fixes the labels.
-    let mut written = fixture("sandbox-note-get.json")["data"].clone();
-    written["fields"][0]["value"] = json!(text);
-    notes_listed(&w, json!([written]), 1).await;
-    labels_to_review(&w).await;
+    // The retry may follow a half-done attempt: it looks for the note, then writes it.
+    notes_listed(&w, json!([]), 1).await;
+    note_written(&w, &note_text(&answered), 1).await;
     assert_eq!(w.engine.retry_due().await.unwrap(), 1);
     let status = w.engine.status().await.unwrap();
     assert_eq!(count(&status, RowState::Synced), 1);
@@ -877,7 +888,8 @@ async fn a_write_back_onto_a_deleted_opportunity_fails_the_row_with_the_reason()
     let w = world().await;
     invite(&w).await;
     willo_results(&w.willo, participant("Received"), 1).await;
-    lever_write("POST", "/notes")
+    // The first step of the write-back, the tags, finds the opportunity gone.
+    lever_write("POST", "/addTags")
         .respond_with(
             ResponseTemplate::new(404)
                 .set_body_json(json!({"code": "ResourceNotFound", "message": "not found"})),

@@ -13,7 +13,7 @@ use ats_bridge::model::{
     JobState, Stage, StageId, WriteBack,
 };
 use ats_bridge::note::render_note;
-use ats_bridge::rules::Rules;
+use ats_bridge::rules::{Labels, Rules};
 use ats_bridge::{Ats, AtsError, WebhookEventsError, WebhookRejection};
 use ats_bridge::{AtsWebhooks, WebhookRequest};
 use client_core::header::HeaderMap;
@@ -623,7 +623,7 @@ async fn write_back_writes_one_note_moves_the_tags_and_the_stage_as_the_configur
         .await;
 
     let lever = lever(&server).await;
-    let labels = lever.labels().clone();
+    let labels = Labels::default();
     let write = WriteBack::results(
         outcome,
         vec![labels.responded.clone()],
@@ -785,16 +785,13 @@ async fn a_repeated_write_back_does_not_write_the_note_twice() {
     assert_eq!(receipt.labels_added, ["Willo:To Review"]);
 }
 
+/// Which lifecycle labels go is the engine's decision (every other one, see
+/// `Rules::labels`): the adapter adds and removes exactly what the write-back lists.
 #[tokio::test]
-async fn a_lifecycle_label_also_removes_other_lifecycle_labels_left_on_the_record() {
+async fn labels_are_added_then_removed_as_the_write_back_lists_them() {
     let server = lenient_server().await;
     let mut tagged = fixture("opportunity.json");
-    tagged["data"]["tags"] = json!([
-        "Support",
-        "Willo:Invited",
-        "Willo:Rejected",
-        "Willo:Accepted"
-    ]);
+    tagged["data"]["tags"] = json!(["Support", "Willo:Accepted", "Willo:Invited"]);
     post("/addTags")
         .and(body_json(json!({"tags": ["Willo:Accepted"]})))
         .respond_with(ok(tagged))
@@ -803,7 +800,7 @@ async fn a_lifecycle_label_also_removes_other_lifecycle_labels_left_on_the_recor
         .await;
     post("/removeTags")
         .and(body_json(
-            json!({"tags": ["Willo:To Review", "Willo:Invited", "Willo:Rejected"]}),
+            json!({"tags": ["Willo:Invited", "Willo:To Review", "Willo:Rejected"]}),
         ))
         .respond_with(ok(fixture("opportunity.json")))
         .expect(1)
@@ -811,16 +808,21 @@ async fn a_lifecycle_label_also_removes_other_lifecycle_labels_left_on_the_recor
         .await;
     let write = WriteBack::labels(
         vec!["Willo:Accepted".into()],
-        vec!["Willo:To Review".into()],
+        vec![
+            "Willo:Invited".into(),
+            "Willo:To Review".into(),
+            "Willo:Rejected".into(),
+        ],
     );
     let receipt = lever(&server)
         .await
         .write_back(&application(), &write)
         .await
         .unwrap();
+    assert_eq!(receipt.labels_added, ["Willo:Accepted"]);
     assert_eq!(
         receipt.labels_removed,
-        ["Willo:To Review", "Willo:Invited", "Willo:Rejected"]
+        ["Willo:Invited", "Willo:To Review", "Willo:Rejected"]
     );
 }
 
