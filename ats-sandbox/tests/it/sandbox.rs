@@ -556,7 +556,8 @@ async fn lever_signed_deliveries_and_write_back() {
 
     let write = WriteBack::labels(vec!["Willo:Invited".into()], Vec::new());
     ats.write_back(&application, &write).await.unwrap();
-    let mut write = WriteBack::labels(vec!["Willo:To Review".into()], Vec::new());
+    // As the engine writes it: the next lifecycle label replaces the previous one.
+    let mut write = WriteBack::labels(vec!["Willo:To Review".into()], vec!["Willo:Invited".into()]);
     write.move_to = Some(ats_sandbox::lever::STAGE_ON_SITE.into());
     ats.write_back(&application, &write).await.unwrap();
     assert_eq!(
