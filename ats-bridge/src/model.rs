@@ -126,7 +126,7 @@ pub enum AtsEvent {
         /// The candidate's details, when resolving the event already read them (Lever
         /// fetches the opportunity to learn its posting): the engine then does not ask
         /// the ATS again. `None` and the engine reads them with
-        /// [`Ats::candidate_details`](crate::Ats::candidate_details) when it invites.
+        /// [`Ats::candidate`](crate::Ats::candidate) when it invites.
         details: Option<CandidateDetails>,
     },
     /// A candidate was deleted (for example a privacy request): cancel what is pending
