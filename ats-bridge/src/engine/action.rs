@@ -124,6 +124,10 @@ pub enum EngineError {
     /// A stored Willo delivery could not be read.
     #[error("a stored Willo delivery could not be read: {0}")]
     WilloDelivery(#[from] willo_client::webhooks::VerifyError),
+    /// Another worker holds the row the delivery is about; the delivery is retried
+    /// once it is likely done.
+    #[error("row {0} is busy with another worker")]
+    RowBusy(LedgerKey),
     /// The engine is misconfigured.
     #[error("engine configuration: {0}")]
     Config(String),
@@ -133,7 +137,7 @@ impl EngineError {
     /// Whether retrying later may succeed.
     pub fn is_transient(&self) -> bool {
         match self {
-            EngineError::Store(_) => true,
+            EngineError::Store(_) | EngineError::RowBusy(_) => true,
             EngineError::Ats(e) => e.is_transient(),
             EngineError::Willo(e) => e.is_transient(),
             _ => false,

@@ -13,6 +13,17 @@ use crate::model::{AtsEvent, AtsName};
 use crate::store::InboxItem;
 use crate::webhook::{Source, StoredDelivery};
 
+/// A delivery whose row another worker holds is not done: once that worker records
+/// its step, nothing else looks at the row again (a synced row is not due), so the
+/// news this delivery brings would be lost. It comes back after a backoff and is
+/// acted on against Willo's state then.
+fn come_back_if_busy(action: Action) -> Result<(), EngineError> {
+    match action {
+        Action::Busy { key } => Err(EngineError::RowBusy(key)),
+        _ => Ok(()),
+    }
+}
+
 /// Inbox items that keep failing are given up after this many attempts (and logged
 /// as errors); the reconciler still catches what they were about.
 const INBOX_MAX_ATTEMPTS: u32 = 20;
@@ -164,13 +175,15 @@ impl Engine {
         let delivery = StoredDelivery::from_inbox(item);
         match self.inner.sources.get(&item.source) {
             Some(Source::Willo(willo)) => {
-                self.handle_willo_delivery(&willo.resolve(&delivery)?)
+                let action = self
+                    .handle_willo_delivery(&willo.resolve(&delivery)?)
                     .await?;
+                come_back_if_busy(action)?;
             }
             Some(Source::Ats(ats, webhooks)) => {
                 let name = ats.name();
                 for event in webhooks.resolve(&delivery).await? {
-                    self.handle_ats_event(&name, &event).await?;
+                    come_back_if_busy(self.handle_ats_event(&name, &event).await?)?;
                 }
             }
             None => return Err(EngineError::UnknownAts(item.source.as_str().into())),

@@ -24,7 +24,9 @@ impl Engine {
     /// Act on news about `participant` (from Willo's webhook): for each application
     /// the participant answers for (usually one; several when one person applied to
     /// several jobs sending the same interview), or screening when there is none.
-    /// With several, the first action that is not a no-op is returned.
+    /// With several, the first action that is not a no-op is returned, unless a row
+    /// was busy: then [`Action::Busy`], since the news must be looked at again once
+    /// the other worker is done.
     pub(crate) async fn participant_news(
         &self,
         participant: &ParticipantKey,
@@ -40,13 +42,16 @@ impl Engine {
             return self.screen(participant).await;
         }
         let mut first = None;
+        let mut busy = None;
         for row in rows {
             let action = self.sync_row(row, cause).await?;
-            if first.is_none() || matches!(first, Some(Action::AlreadyDone { .. })) {
+            if matches!(action, Action::Busy { .. }) {
+                busy.get_or_insert(action);
+            } else if first.is_none() || matches!(first, Some(Action::AlreadyDone { .. })) {
                 first = Some(action);
             }
         }
-        Ok(first.expect("at least one row"))
+        Ok(busy.or(first).expect("at least one row"))
     }
 
     /// Fetch the results for `row` and write the outcome they show, once.

@@ -739,3 +739,51 @@ async fn a_first_invite_looks_in_willo_only_when_configured_to() {
     assert_eq!(requests(&s.willo_server, "GET", "/participants/").await, 1);
     assert_eq!(invites(&s.willo_server).await, 0);
 }
+
+/// A Willo delivery that finds its row busy (another worker is writing the answer back)
+/// must come back: once that worker records its outcome, nothing else would look at
+/// the row again, and the decision the delivery announced would never reach the ATS.
+#[tokio::test]
+async fn news_finding_its_row_busy_comes_back_and_writes_the_latest_state() {
+    let s = setup().await;
+    let participant = invite(&s, 1).await;
+    s.willo.answer(&participant);
+    let key = LedgerKey::new("tiny", "app-1", INTERVIEW);
+    let now = || s.clock.0.load(std::sync::atomic::Ordering::SeqCst) as i64;
+    // Another worker is writing the answer back (a slow note) and holds the row.
+    let other = lease("other-worker", now(), 60_000);
+    let claim = s.store.claim_sync(&key, "completed", &other).await.unwrap();
+    assert!(claim.is_acquired(), "{claim:?}");
+
+    // Meanwhile the team accepts the candidate in Willo, and Willo says so.
+    s.willo.move_to(&participant, "Accepted");
+    let body = json!({"participant_key": participant.as_str()}).to_string();
+    let stage_change = VerifiedDelivery::new(
+        "stage-change-1",
+        StoredDelivery::new(body).event(WebhookEvent::StageChange.as_str()),
+    );
+    let inbox: &dyn Store = s.store.as_ref();
+    inbox
+        .inbox_insert(&stage_change.to_inbox(WilloSource::NAME), now())
+        .await
+        .unwrap();
+    assert_eq!(s.engine.process_inbox().await.unwrap(), 1);
+
+    // The other worker finishes: "To Review" is on the record.
+    s.store
+        .record_synced(&key, "completed", now())
+        .await
+        .unwrap();
+    // The delivery comes back after its backoff and writes the decision.
+    s.clock.advance(Duration::from_secs(61));
+    assert_eq!(s.engine.process_inbox().await.unwrap(), 1, "it came back");
+    let row = s.store.row(&key).await.unwrap().unwrap();
+    assert_eq!(row.synced_outcome.as_deref(), Some("decision:accepted"));
+    assert!(labels_added(&s.ats).contains(&"Willo:Accepted".to_owned()));
+    s.clock.advance(Duration::from_secs(3600));
+    assert_eq!(
+        s.engine.process_inbox().await.unwrap(),
+        0,
+        "and then it is done"
+    );
+}

@@ -66,6 +66,14 @@ impl FakeWillo {
         }]);
     }
 
+    /// The hiring team moves the participant to `stage` in Willo (a decision, for
+    /// example `Accepted`).
+    pub fn move_to(&self, key: &ParticipantKey, stage: &str) {
+        let mut state = self.0.lock().unwrap();
+        let participant = state.participants.get_mut(key.as_str()).unwrap();
+        participant["stage"] = json!({ "name": stage });
+    }
+
     pub fn add(&self, key: &str, participant: Value) {
         self.0
             .lock()
