@@ -250,6 +250,7 @@ pub mod oauth;
 mod options;
 pub mod pagination;
 pub mod rate_limit;
+pub mod redirect;
 mod request;
 pub mod retry;
 mod transport;

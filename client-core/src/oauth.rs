@@ -114,10 +114,13 @@ pub struct TokenEndpoint {
 }
 
 impl TokenEndpoint {
-    /// A token endpoint client with its own HTTP client (rustls, 30 s timeout).
+    /// A token endpoint client with its own HTTP client (rustls, 30 s timeout, no
+    /// redirects: a grant carries the client secret and refresh token, which must
+    /// never be posted again to wherever a `307` points).
     pub fn new(app: OAuthApp) -> Result<Self> {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("client-core/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;

@@ -105,7 +105,9 @@ macro_rules! client_options_setters {
 
         /// Send through this preconfigured `reqwest::Client` (proxy, custom TLS roots,
         /// tests on a paused clock). The `Accept` header still goes with every request;
-        /// `timeout` and `user_agent` are then the client's own business.
+        /// `timeout`, `user_agent` and the redirect policy are then the client's own
+        /// business: build it with `.redirect(client_core::redirect::same_origin_only())`
+        /// so no credential follows a redirect to another host.
         pub fn http_client(mut self, client: $crate::HttpClient) -> Self {
             self.$field.http_client = Some(client);
             self

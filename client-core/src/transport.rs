@@ -576,7 +576,8 @@ impl TransportBuilder {
 
     /// Use this `reqwest::Client` instead of building one (a proxy, custom TLS roots,
     /// tests on a paused clock). The default headers (`Accept`) still go with every
-    /// request; timeouts and the user agent are then the client's own.
+    /// request; timeouts, the user agent and the redirect policy are then the client's
+    /// own (see [`crate::redirect`]).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -610,7 +611,9 @@ impl TransportBuilder {
                     .user_agent(self.user_agent.unwrap_or_else(|| {
                         format!("{}-client/{}", self.vendor, env!("CARGO_PKG_VERSION"))
                     }))
-                    .default_headers(self.default_headers);
+                    .default_headers(self.default_headers)
+                    // Credentials ride on every request: never to another origin.
+                    .redirect(crate::redirect::same_origin_only());
                 if let Some(timeout) = self.timeout {
                     builder = builder.timeout(timeout);
                 }
