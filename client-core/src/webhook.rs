@@ -166,6 +166,23 @@ impl ReplayGuard for InMemoryReplayGuard {
     }
 }
 
+/// What is wrong with a body that did not parse, without quoting it: the parser's own
+/// messages quote values (`invalid type: string "…"`), and an unauthenticated sender
+/// must not get its input echoed back or written to a log.
+pub fn json_error_summary(error: &serde_json::Error) -> String {
+    let kind = match error.classify() {
+        serde_json::error::Category::Io => "unreadable",
+        serde_json::error::Category::Syntax => "not JSON",
+        serde_json::error::Category::Data => "not the expected shape",
+        serde_json::error::Category::Eof => "cut short",
+    };
+    format!(
+        "the body is {kind} (line {}, column {})",
+        error.line(),
+        error.column()
+    )
+}
+
 /// One incoming webhook request, as any HTTP framework hands it over: the headers, the
 /// query string (without `?`), the event the URL path names where a receiver routes by
 /// it, and the raw body. Verifiers take this one type, not
@@ -444,6 +461,22 @@ macro_rules! webhook_verifier_setters {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_json_error_summary_never_quotes_the_body() {
+        let body = format!(r#"{{"triggeredAt": "{}"}}"#, "secret".repeat(10));
+        #[derive(serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Shape {
+            #[serde(rename = "triggeredAt")]
+            triggered_at: u64,
+        }
+        let error = serde_json::from_str::<Shape>(&body).err().unwrap();
+        assert!(error.to_string().contains("secret"), "serde quotes it");
+        let summary = json_error_summary(&error);
+        assert!(!summary.contains("secret"), "{summary}");
+        assert!(summary.starts_with("the body is not the expected shape (line 1"));
+    }
 
     #[test]
     fn secrets_match_any_pair_and_skip_unusable_secrets() {

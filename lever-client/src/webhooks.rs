@@ -184,7 +184,7 @@ impl WebhookVerifier {
     /// replay guard).
     pub fn verify(&self, request: &WebhookRequest<'_>) -> Result<Delivery, VerifyError> {
         let delivery: Delivery = serde_json::from_slice(request.body())
-            .map_err(|e| VerifyError::Malformed(e.to_string()))?;
+            .map_err(|e| VerifyError::Malformed(client_core::webhook::json_error_summary(&e)))?;
         let received = delivery.signature.to_ascii_lowercase();
         let signed = self.tokens.any_match(&[received.as_bytes()], |key| {
             Some(sign(key, &delivery.token, delivery.triggered_at))

@@ -176,12 +176,14 @@ impl Intake {
             IntakeRejection::Webhook(WebhookRejection::Unmatched) => tracing::info!(
                 target: "ats_bridge::intake",
                 source = ?quoted(source),
+                code = rejection.code(),
                 reason = %rejection,
                 "webhook delivery acknowledged but not stored"
             ),
             _ => tracing::warn!(
                 target: "ats_bridge::intake",
                 source = ?quoted(source),
+                code = rejection.code(),
                 reason = %rejection,
                 "webhook delivery refused"
             ),

@@ -71,6 +71,19 @@ impl IntakeRejection {
         }
     }
 
+    /// A stable, machine-readable name for the reason (`unknown_source`,
+    /// `bad_signature`…), answered with the message and used in logs.
+    pub fn code(&self) -> &'static str {
+        match self {
+            IntakeRejection::UnknownSource(_) => "unknown_source",
+            IntakeRejection::BodyTooLarge { .. } => "body_too_large",
+            IntakeRejection::BodyUnreadable => "body_unreadable",
+            IntakeRejection::UnsupportedContentType(_) => "unsupported_content_type",
+            IntakeRejection::Webhook(rejection) => rejection.code(),
+            IntakeRejection::StoreUnavailable => "store_unavailable",
+        }
+    }
+
     /// A rejection for `source` being unknown, quoting at most a few characters of it.
     pub(crate) fn unknown_source(source: &str) -> Self {
         IntakeRejection::UnknownSource(quoted(source))

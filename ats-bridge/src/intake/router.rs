@@ -112,12 +112,19 @@ async fn read_limited(
 
 /// The HTTP answer: the status, the headers to set, and for refusals the reason as
 /// plain text (vendors ignore bodies; operators testing with curl read it).
+/// The answer: empty for a success, `{"error": code, "message": …}` for a refusal
+/// (a few hundred bytes at most: messages are bounded and never quote the body).
 fn respond(response: IntakeResponse) -> Response {
-    let text = match &response.outcome {
-        IntakeOutcome::Rejected(rejection) => rejection.to_string(),
-        _ => String::new(),
+    let mut answer = match &response.outcome {
+        IntakeOutcome::Rejected(rejection) => {
+            let body = serde_json::json!({
+                "error": rejection.code(),
+                "message": rejection.to_string(),
+            });
+            (response.status, axum::Json(body)).into_response()
+        }
+        _ => response.status.into_response(),
     };
-    let mut answer = (response.status, text).into_response();
     answer.headers_mut().extend(response.headers);
     answer
 }

@@ -45,6 +45,21 @@ pub(crate) fn quoted(text: &str) -> String {
     text.chars().take(QUOTED_CHARS).collect()
 }
 
+/// How much of a reason a rejection shows: parsers' messages can quote the input, and a
+/// refusal must not hand an unauthenticated sender its body back or write it to a log.
+const REASON_CHARS: usize = 160;
+
+/// `reason`, cut to [`REASON_CHARS`] characters (marked with `…` when cut).
+fn bounded(reason: &str) -> String {
+    let mut chars = reason.chars();
+    let kept: String = chars.by_ref().take(REASON_CHARS).collect();
+    if chars.next().is_some() {
+        kept + "…"
+    } else {
+        kept
+    }
+}
+
 /// What the inbox keeps of a verified delivery until it is resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -135,7 +150,7 @@ impl VerifiedDelivery {
 #[non_exhaustive]
 pub enum WebhookRejection {
     /// A required header (signature, timestamp, event name) is missing.
-    #[error("missing header `{0}`")]
+    #[error("missing header `{}`", quoted(.0))]
     MissingHeader(String),
     /// The signature does not match any configured secret.
     #[error("bad signature")]
@@ -162,9 +177,28 @@ pub enum WebhookRejection {
     /// the body, and the reconciler still finds what it was about.
     #[error("the delivery names no participant")]
     Unmatched,
-    /// The body or a header is not what the vendor sends.
-    #[error("malformed delivery: {0}")]
+    /// The body or a header is not what the vendor sends. Shown cut to 160 characters:
+    /// a parser's message may quote the body.
+    #[error("malformed delivery: {}", bounded(.0))]
     Malformed(String),
+}
+
+impl WebhookRejection {
+    /// A stable, machine-readable name for the reason (`bad_signature`, `stale`…), the
+    /// same across versions whatever the message says.
+    pub fn code(&self) -> &'static str {
+        match self {
+            WebhookRejection::MissingHeader(_) => "missing_header",
+            WebhookRejection::BadSignature => "bad_signature",
+            WebhookRejection::BadToken => "bad_token",
+            WebhookRejection::Stale => "stale",
+            WebhookRejection::Replayed => "replayed",
+            WebhookRejection::InvalidJson => "invalid_json",
+            WebhookRejection::UnknownEvent(_) => "unknown_event",
+            WebhookRejection::Unmatched => "unmatched",
+            WebhookRejection::Malformed(_) => "malformed",
+        }
+    }
 }
 
 /// A sender of webhook deliveries, as the intake sees it: everything here runs before
@@ -222,4 +256,24 @@ pub enum WebhookEventsError {
     /// Verified, but resolving it against the API failed.
     #[error(transparent)]
     Ats(#[from] AtsError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_reason_is_cut_and_codes_stay_stable() {
+        let rejection = WebhookRejection::Malformed("x".repeat(10_000));
+        let shown = rejection.to_string();
+        assert!(
+            shown.chars().count() < 200,
+            "{} chars",
+            shown.chars().count()
+        );
+        assert!(shown.ends_with('…'));
+        assert_eq!(rejection.code(), "malformed");
+        let short = WebhookRejection::Malformed("no `token`".into());
+        assert_eq!(short.to_string(), "malformed delivery: no `token`");
+    }
 }

@@ -861,6 +861,17 @@ mod router {
         (status, headers, response.text().await.unwrap())
     }
 
+    /// A refusal's `(code, message)`.
+    fn answer(text: &str) -> (String, String) {
+        let body: Value = serde_json::from_str(text).unwrap();
+        let field = |name: &str| body[name].as_str().unwrap().to_owned();
+        (field("error"), field("message"))
+    }
+
+    fn pair(code: &str, message: &str) -> (String, String) {
+        (code.to_owned(), message.to_owned())
+    }
+
     #[tokio::test]
     async fn deliveries_are_answered_over_http_as_the_vendors_expect() {
         let store = Arc::new(MemoryStore::new());
@@ -1017,12 +1028,15 @@ mod router {
         )
         .await;
         assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
-        assert_eq!(text, "the body exceeds the limit of 40 bytes");
+        assert_eq!(
+            answer(&text),
+            pair("body_too_large", "the body exceeds the limit of 40 bytes")
+        );
 
         let small = sr_signed("candidate.deleted", br#"{"id":"c1"}"#, unix_now(), "forged");
         let (status, _, text) = post(&format!("{base}/webhooks/smartrecruiters"), &small).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
-        assert_eq!(text, "bad signature");
+        assert_eq!(answer(&text), pair("bad_signature", "bad signature"));
 
         let (status, _, _) = post(&format!("{base}/webhooks/greenhouse"), &small).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
@@ -1030,7 +1044,10 @@ mod router {
         let url = format!("{base}/webhooks/willo/new_response?token=guessed");
         let (status, _, text) = post(&url, &small).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
-        assert_eq!(text, "missing or wrong URL token");
+        assert_eq!(
+            answer(&text),
+            pair("bad_token", "missing or wrong URL token")
+        );
 
         let get = http()
             .get(format!("{base}/webhooks/lever"))
@@ -1038,6 +1055,35 @@ mod router {
             .await
             .unwrap();
         assert_eq!(get.status(), StatusCode::METHOD_NOT_ALLOWED);
+        assert_nothing_stored(store.as_ref()).await;
+    }
+
+    /// An unauthenticated sender must not get its input back (bandwidth) or into the
+    /// log (log amplification): a refusal is a short JSON body with a stable code.
+    #[tokio::test]
+    async fn a_hostile_body_is_refused_without_echoing_it() {
+        let store = Arc::new(MemoryStore::new());
+        let (intake, _) = intake(store.clone());
+        let base = serve(intake).await;
+        // Valid JSON whose timestamp is a 900 kB string: a parser's message would
+        // quote it.
+        let filler = "A".repeat(900_000);
+        let body = json!({"token": "t", "triggeredAt": filler, "event": "x"}).to_string();
+        let hostile = Delivery {
+            source: "lever",
+            event: None,
+            query: None,
+            headers: HeaderMap::new(),
+            body: body.into_bytes(),
+        };
+        let (status, _, text) = post(&format!("{base}/webhooks/lever"), &hostile).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(text.len() <= 300, "{} bytes answered", text.len());
+        assert!(
+            !text.contains("AAAAAAAA"),
+            "the body is echoed: {text:.120}"
+        );
+        assert_eq!(answer(&text).0, "malformed");
         assert_nothing_stored(store.as_ref()).await;
     }
 }
