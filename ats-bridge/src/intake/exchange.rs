@@ -1,13 +1,17 @@
 //! What goes into [`super::Intake::handle`] and what comes out.
 
+use std::fmt;
+
 use client_core::StatusCode;
 use client_core::header::HeaderMap;
 
 use super::IntakeRejection;
 use crate::webhook::WebhookRequest;
 
-/// One received HTTP request, as any web framework can provide it.
-#[derive(Debug, Clone, Copy)]
+/// One received HTTP request, as any web framework can provide it. Its `Debug` shows
+/// neither the query string (Willo's URL token travels there) nor the body (it may
+/// carry personal data).
+#[derive(Clone, Copy)]
 #[non_exhaustive]
 pub struct IntakeRequest<'a> {
     /// Who the URL says sent it: an ATS connection's name, or `willo` (the path
@@ -53,6 +57,18 @@ impl<'a> IntakeRequest<'a> {
         WebhookRequest::new(self.headers, self.body)
             .query(self.query)
             .path_event(self.event)
+    }
+}
+
+impl fmt::Debug for IntakeRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IntakeRequest")
+            .field("source", &self.source)
+            .field("event", &self.event)
+            .field("headers", &self.headers.len())
+            .field("query", &self.query.map(|_| "[redacted]"))
+            .field("body_bytes", &self.body.len())
+            .finish()
     }
 }
 
@@ -108,5 +124,23 @@ impl IntakeResponse {
             headers: HeaderMap::new(),
             outcome: IntakeOutcome::Rejected(rejection),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use client_core::header::HeaderMap;
+
+    use super::*;
+
+    #[test]
+    fn debug_shows_no_url_token_and_no_body() {
+        let headers = HeaderMap::new();
+        let request = IntakeRequest::new("willo", &headers, b"{\"name\": \"Jane Doe\"}")
+            .query(Some("token=s3cr3t-url-token&event=new_response"));
+        let shown = format!("{request:?}");
+        assert!(!shown.contains("s3cr3t"), "{shown}");
+        assert!(!shown.contains("Jane"), "{shown}");
+        assert!(shown.contains("willo"), "{shown}");
     }
 }
