@@ -59,6 +59,7 @@ use std::fmt;
 
 use crate::model::{ApplicationId, AtsName, CandidateId, InterviewKey, JobId, ParticipantKey};
 
+pub mod backend;
 #[cfg(feature = "sqlite")]
 mod checkpoint;
 mod inbox;

@@ -13,25 +13,25 @@ macro_rules! sql_store {
             use std::sync::LazyLock;
 
             use async_trait::async_trait;
-            use futures::future::BoxFuture;
             use sqlx::{Database, Row};
 
             use super::*;
             use $crate::model::{
                 ApplicationRef, AtsName, CandidateId, JobId, JobState, ParticipantKey,
             };
-            use $crate::store::ledger::change;
-            use $crate::store::ledger::tx::{self, LedgerTx};
+            use $crate::store::backend::{LedgerBackend, LedgerChange, LedgerTx};
             use $crate::store::sql::{
                 Dialect, Queries, count, limit_value, parse_state, run_detached,
             };
             use $crate::store::{
-                Claim, Inbox, InboxItem, InviteClaim, Lease, Ledger, LedgerKey, LedgerRow,
-                NewDelivery, ReconcilerState, RowState, STATUS_FAILED_LIMIT, StatusReport,
-                StoreError, StoreResult,
+                Inbox, InboxItem, Lease, LedgerKey, LedgerRow, NewDelivery, ReconcilerState,
+                RowState, STATUS_FAILED_LIMIT, StatusReport, StoreError, StoreResult,
             };
 
             type Tx = sqlx::Transaction<'static, $db>;
+
+            /// A write transaction, as the ledger's rules see it.
+            struct WriteTx(Tx);
             type DbRow = <$db as Database>::Row;
             type Query<'q> = sqlx::query::Query<'q, $db, <$db as Database>::Arguments<'q>>;
 
@@ -133,7 +133,7 @@ macro_rules! sql_store {
                 Ok(())
             }
 
-            impl LedgerTx for sqlx::Transaction<'_, $db> {
+            impl LedgerTx for WriteTx {
                 async fn lock_person(
                     &mut self,
                     key: &LedgerKey,
@@ -144,13 +144,13 @@ macro_rules! sql_store {
                     };
                     // The unit separator keeps ("a", "b:c") and ("a:b", "c") apart.
                     let person = format!("{}\u{1f}{}\u{1f}{}", key.ats, candidate, key.interview);
-                    sqlx::query(sql).bind(person).execute(&mut **self).await?;
+                    sqlx::query(sql).bind(person).execute(&mut *self.0).await?;
                     Ok(())
                 }
 
                 async fn insert_if_absent(&mut self, row: &LedgerRow) -> StoreResult<bool> {
                     let query = bind_key(sqlx::query(&queries().insert_if_absent), &row.key);
-                    let done = bind_data(query, row).execute(&mut **self).await?;
+                    let done = bind_data(query, row).execute(&mut *self.0).await?;
                     Ok(done.rows_affected() == 1)
                 }
 
@@ -159,7 +159,7 @@ macro_rules! sql_store {
                     key: &LedgerKey,
                 ) -> StoreResult<Option<LedgerRow>> {
                     let row = bind_key(sqlx::query(&queries().row_for_update), key)
-                        .fetch_optional(&mut **self)
+                        .fetch_optional(&mut *self.0)
                         .await?;
                     row.as_ref().map(read_row).transpose()
                 }
@@ -174,7 +174,7 @@ macro_rules! sql_store {
                         .bind(candidate.as_str())
                         .bind(key.interview.as_str())
                         .bind(key.application.as_str())
-                        .fetch_all(&mut **self)
+                        .fetch_all(&mut *self.0)
                         .await?;
                     read_rows(&rows)
                 }
@@ -187,14 +187,14 @@ macro_rules! sql_store {
                     let rows = sqlx::query(&queries().candidate_rows_for_update)
                         .bind(ats.as_str())
                         .bind(candidate.as_str())
-                        .fetch_all(&mut **self)
+                        .fetch_all(&mut *self.0)
                         .await?;
                     read_rows(&rows)
                 }
 
                 async fn save(&mut self, row: &LedgerRow) -> StoreResult<()> {
                     let query = bind_data(sqlx::query(&queries().update_row), row);
-                    bind_key(query, &row.key).execute(&mut **self).await?;
+                    bind_key(query, &row.key).execute(&mut *self.0).await?;
                     Ok(())
                 }
 
@@ -211,43 +211,13 @@ macro_rules! sql_store {
                         .bind(participant.as_str())
                         .bind(ats.as_str())
                         .bind(candidate.as_str())
-                        .execute(&mut **self)
+                        .execute(&mut *self.0)
                         .await?;
                     Ok(())
                 }
             }
 
             impl $store {
-                /// Run `work` in a write transaction on a task of its own, committing
-                /// only if it succeeds.
-                async fn write<T, F>(&self, work: F) -> StoreResult<T>
-                where
-                    T: Send + 'static,
-                    F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, StoreResult<T>> + Send + 'static,
-                {
-                    let pool = self.pool.clone();
-                    run_detached(async move {
-                        let mut tx = pool.begin_with(<$dialect as Dialect>::BEGIN_WRITE).await?;
-                        let out = work(&mut tx).await?;
-                        tx.commit().await?;
-                        Ok(out)
-                    })
-                    .await
-                }
-
-                /// Apply `change` to the row at `key` in a write transaction.
-                async fn modify<T: Send + 'static>(
-                    &self,
-                    key: &LedgerKey,
-                    change: change::Change<T>,
-                ) -> StoreResult<T> {
-                    let key = key.clone();
-                    self.write(move |tx| {
-                        Box::pin(async move { tx::modify(tx, &key, change).await })
-                    })
-                    .await
-                }
-
                 async fn select(&self, sql: &str, binds: &[i64]) -> StoreResult<Vec<LedgerRow>> {
                     let mut query = sqlx::query(sql);
                     for value in binds {
@@ -269,28 +239,22 @@ macro_rules! sql_store {
                 }
             }
 
-            #[async_trait]
-            impl Ledger for $store {
-                async fn claim_invite(
+            impl LedgerBackend for $store {
+                /// A write transaction on a task of its own, committed only if the
+                /// change succeeds.
+                async fn transact<T: Send + 'static>(
                     &self,
-                    invite: &InviteClaim,
-                    lease: &Lease,
-                ) -> StoreResult<Claim> {
-                    let (invite, lease) = (invite.clone(), lease.clone());
-                    self.write(move |tx| {
-                        Box::pin(async move { tx::claim_invite(tx, &invite, &lease).await })
+                    change: LedgerChange<T>,
+                ) -> StoreResult<T> {
+                    let pool = self.pool.clone();
+                    run_detached(async move {
+                        let begin = pool.begin_with(<$dialect as Dialect>::BEGIN_WRITE);
+                        let mut tx = WriteTx(begin.await?);
+                        let out = change.apply(&mut tx).await?;
+                        tx.0.commit().await?;
+                        Ok(out)
                     })
                     .await
-                }
-
-                async fn record_invited(
-                    &self,
-                    key: &LedgerKey,
-                    participant: &ParticipantKey,
-                    now_ms: i64,
-                ) -> StoreResult<()> {
-                    self.modify(key, change::record_invited(participant, now_ms))
-                        .await
                 }
 
                 async fn row(&self, key: &LedgerKey) -> StoreResult<Option<LedgerRow>> {
@@ -316,69 +280,6 @@ macro_rules! sql_store {
                         .select_by_participant(&queries().find_by_participant, participant)
                         .await?;
                     Ok(rows.into_iter().next())
-                }
-
-                async fn mark_responded(&self, key: &LedgerKey, now_ms: i64) -> StoreResult<()> {
-                    self.modify(key, change::mark_responded(now_ms)).await
-                }
-
-                async fn claim_sync(
-                    &self,
-                    key: &LedgerKey,
-                    outcome_tag: &str,
-                    lease: &Lease,
-                ) -> StoreResult<Claim> {
-                    self.modify(key, change::claim_sync(outcome_tag, lease))
-                        .await
-                }
-
-                async fn record_synced(
-                    &self,
-                    key: &LedgerKey,
-                    outcome_tag: &str,
-                    now_ms: i64,
-                ) -> StoreResult<()> {
-                    self.modify(key, change::record_synced(outcome_tag, now_ms))
-                        .await
-                }
-
-                async fn record_retry(
-                    &self,
-                    key: &LedgerKey,
-                    error: &str,
-                    next_attempt_at_ms: i64,
-                    now_ms: i64,
-                ) -> StoreResult<()> {
-                    self.modify(key, change::record_retry(error, next_attempt_at_ms, now_ms))
-                        .await
-                }
-
-                async fn record_failed(
-                    &self,
-                    key: &LedgerKey,
-                    error: &str,
-                    now_ms: i64,
-                ) -> StoreResult<()> {
-                    self.modify(key, change::record_failed(error, now_ms)).await
-                }
-
-                async fn redrive(&self, key: &LedgerKey, now_ms: i64) -> StoreResult<()> {
-                    self.modify(key, change::redrive(now_ms)).await
-                }
-
-                async fn cancel_candidate(
-                    &self,
-                    ats: &AtsName,
-                    candidate: &CandidateId,
-                    now_ms: i64,
-                ) -> StoreResult<u64> {
-                    let (ats, candidate) = (ats.clone(), candidate.clone());
-                    self.write(move |tx| {
-                        Box::pin(
-                            async move { tx::cancel_candidate(tx, &ats, &candidate, now_ms).await },
-                        )
-                    })
-                    .await
                 }
 
                 async fn rows_due(&self, now_ms: i64, limit: usize) -> StoreResult<Vec<LedgerRow>> {
