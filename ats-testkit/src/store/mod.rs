@@ -2,10 +2,17 @@
 //!
 //! Run [`run_store_suite`] against a fresh, empty store; it panics on the first
 //! difference from the documented semantics. Each part is also public, so a failing
-//! backend can be debugged one part at a time.
+//! backend can be debugged one part at a time. [`racing_claims`] and
+//! [`racing_claims_of_one_person`] check that claims stay exclusive under concurrent
+//! callers (each on a fresh store of its own).
 
-use super::{Claim, InviteClaim, Lease, LedgerKey, NewDelivery, RowState, Store, StoreError};
-use crate::model::{ApplicationRef, AtsName, CandidateId, JobId, JobState, ParticipantKey};
+use std::sync::Arc;
+
+use ats_bridge::model::{ApplicationRef, AtsName, CandidateId, JobId, JobState, ParticipantKey};
+use ats_bridge::store::{
+    Claim, InboxItem, InviteClaim, Lease, LedgerKey, LedgerRow, NewDelivery, RowState,
+    StatusReport, Store, StoreError,
+};
 
 const LEASE: i64 = 30_000;
 
@@ -449,8 +456,7 @@ pub async fn retries(store: &dyn Store) {
         .await
         .unwrap();
 
-    let due_keys =
-        |rows: Vec<super::LedgerRow>| rows.into_iter().map(|row| row.key).collect::<Vec<_>>();
+    let due_keys = |rows: Vec<LedgerRow>| rows.into_iter().map(|row| row.key).collect::<Vec<_>>();
     let before = store.rows_due(base + 29_999, 100).await.unwrap();
     assert!(!due_keys(before).contains(&k), "not before its retry time");
     let due = store.rows_due(base + 30_000, 100).await.unwrap();
@@ -897,7 +903,7 @@ pub async fn deletion_erases_deliveries(store: &dyn Store) {
             );
         }
     };
-    let ours = |items: Vec<super::InboxItem>| -> Vec<super::InboxItem> {
+    let ours = |items: Vec<InboxItem>| -> Vec<InboxItem> {
         items.into_iter().filter(|i| i.source == SOURCE).collect()
     };
     deliver("processed-invited", INVITED).await;
@@ -973,8 +979,7 @@ pub async fn cursors(store: &dyn Store) {
 /// other parts have filled, so it checks differences it makes itself.
 pub async fn status(store: &dyn Store) {
     let before = store.status().await.unwrap();
-    let count =
-        |report: &super::StatusReport, state| report.by_state.get(&state).copied().unwrap_or(0);
+    let count = |report: &StatusReport, state| report.by_state.get(&state).copied().unwrap_or(0);
     let status_job = JobId::new("job-status");
     let c = candidate("cand-status");
     for (i, at) in [(1, 100_000), (2, 200_000), (3, 300_000)] {
@@ -1120,4 +1125,103 @@ pub async fn screening_applications(store: &dyn Store) {
         store.screening_application(&first).await.unwrap(),
         Some(replaced)
     );
+}
+
+/// 8 tasks race `claim_invite` over 20 applications of one person to one interview:
+/// while leases are live, only one of them is acquired (one invite at a time per
+/// person), and every application keeps its row for later.
+///
+/// Against a fresh, empty store, on a multi-threaded runtime
+/// (`#[tokio::test(flavor = "multi_thread")]`) so the tasks really run at the same
+/// time.
+pub async fn racing_claims_of_one_person(store: Arc<dyn Store>) {
+    let tasks: Vec<_> = (0..8)
+        .map(|worker| {
+            let store = Arc::clone(&store);
+            tokio::spawn(async move {
+                let name = format!("w{worker}");
+                let mut acquired = 0;
+                for i in (0..20).map(|i| (i + worker * 3) % 20) {
+                    let key = LedgerKey::new("lever", format!("app-{i}"), "interview-1");
+                    let claim = store
+                        .claim_invite(
+                            &invite(
+                                &key,
+                                &CandidateId::new("one-person"),
+                                &JobId::new(format!("job-{i}")),
+                            ),
+                            &lease(&name, 1_000, 60_000),
+                        )
+                        .await
+                        .unwrap();
+                    acquired += usize::from(claim.is_acquired());
+                }
+                acquired
+            })
+        })
+        .collect();
+    let mut acquired = 0;
+    for task in tasks {
+        acquired += task.await.unwrap();
+    }
+    assert_eq!(acquired, 1, "one application of the person in flight");
+    let status = store.status().await.unwrap();
+    assert_eq!(status.by_state.get(&RowState::Pending), Some(&20));
+}
+
+/// 8 tasks race `claim_invite` over the same 50 keys: each key is acquired once.
+///
+/// Like [`racing_claims_of_one_person`], against a fresh, empty store, on a
+/// multi-threaded runtime (`#[tokio::test(flavor = "multi_thread")]`) so the tasks
+/// really run at the same time.
+pub async fn racing_claims(store: Arc<dyn Store>) {
+    let keys: Vec<LedgerKey> = (0..50)
+        .map(|i| LedgerKey::new("lever", format!("app-{i}"), "interview-1"))
+        .collect();
+    let tasks: Vec<_> = (0..8)
+        .map(|worker| {
+            let store = Arc::clone(&store);
+            let mut keys = keys.clone();
+            // Different orders, so workers collide on different keys at different times.
+            keys.rotate_left(worker * 7);
+            if worker % 2 == 1 {
+                keys.reverse();
+            }
+            tokio::spawn(async move {
+                let job = JobId::new("j");
+                let name = format!("w{worker}");
+                let mut acquired = Vec::new();
+                for key in keys {
+                    // One person per application here: see `racing_claims_of_one_person`.
+                    let candidate = CandidateId::new(format!("c-{}", key.application));
+                    let claim = store
+                        .claim_invite(
+                            &invite(&key, &candidate, &job),
+                            &lease(&name, 1_000, 60_000),
+                        )
+                        .await
+                        .unwrap();
+                    if claim.is_acquired() {
+                        assert_eq!(claim.row().lease_owner.as_deref(), Some(name.as_str()));
+                        acquired.push(key);
+                    }
+                }
+                acquired
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    for task in tasks {
+        all.extend(task.await.unwrap());
+    }
+    assert_eq!(
+        all.len(),
+        50,
+        "each key acquired exactly once across workers"
+    );
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 50);
+    let status = store.status().await.unwrap();
+    assert_eq!(status.by_state.get(&RowState::Pending), Some(&50));
 }

@@ -1,7 +1,7 @@
 //! The store traits over a SQL pool, written once for every dialect.
 
-/// Implement [`Ledger`](crate::store::Ledger), [`Inbox`](crate::store::Inbox) and
-/// [`ReconcilerState`](crate::store::ReconcilerState) for `$store` (a struct with a
+/// Implement [`Ledger`](ats_bridge::store::Ledger), [`Inbox`](ats_bridge::store::Inbox) and
+/// [`ReconcilerState`](ats_bridge::store::ReconcilerState) for `$store` (a struct with a
 /// `pool: sqlx::Pool<$db>` field) in dialect `$dialect`, plus `migrate_in`, which
 /// applies the dialect's pending migrations inside a transaction.
 ///
@@ -16,16 +16,16 @@ macro_rules! sql_store {
             use sqlx::{Database, Row};
 
             use super::*;
-            use $crate::model::{
+            use ats_bridge::model::{
                 ApplicationRef, AtsName, CandidateId, JobId, JobState, ParticipantKey,
             };
-            use $crate::store::backend::{LedgerBackend, LedgerChange, LedgerTx};
-            use $crate::store::sql::{
-                Dialect, Queries, count, limit_value, parse_state, run_detached,
-            };
-            use $crate::store::{
+            use ats_bridge::store::backend::{LedgerBackend, LedgerChange, LedgerTx};
+            use ats_bridge::store::{
                 Inbox, InboxItem, Lease, LedgerKey, LedgerRow, NewDelivery, ReconcilerState,
                 RowState, STATUS_FAILED_LIMIT, StatusReport, StoreError, StoreResult,
+            };
+            use $crate::sql::{
+                Dialect, Queries, count, db, limit_value, parse_state, run_detached,
             };
 
             type Tx = sqlx::Transaction<'static, $db>;
@@ -41,28 +41,29 @@ macro_rules! sql_store {
             }
 
             fn read_row(row: &DbRow) -> StoreResult<LedgerRow> {
-                let failed_from: Option<String> = row.try_get("failed_from")?;
+                let failed_from: Option<String> = row.try_get("failed_from").map_err(db)?;
                 Ok(LedgerRow {
                     key: LedgerKey::new(
-                        row.try_get::<String, _>("ats")?,
-                        row.try_get::<String, _>("application")?,
-                        row.try_get::<String, _>("interview")?,
+                        row.try_get::<String, _>("ats").map_err(db)?,
+                        row.try_get::<String, _>("application").map_err(db)?,
+                        row.try_get::<String, _>("interview").map_err(db)?,
                     ),
-                    candidate: CandidateId::new(row.try_get::<String, _>("candidate")?),
-                    job: JobId::new(row.try_get::<String, _>("job")?),
-                    state: parse_state(row.try_get("state")?)?,
+                    candidate: CandidateId::new(row.try_get::<String, _>("candidate").map_err(db)?),
+                    job: JobId::new(row.try_get::<String, _>("job").map_err(db)?),
+                    state: parse_state(row.try_get("state").map_err(db)?)?,
                     failed_from: failed_from.as_deref().map(parse_state).transpose()?,
                     participant: row
-                        .try_get::<Option<String>, _>("participant")?
+                        .try_get::<Option<String>, _>("participant")
+                        .map_err(db)?
                         .map(ParticipantKey::new),
-                    attempts: count(row.try_get("attempts")?),
-                    next_attempt_at_ms: row.try_get("next_attempt_at_ms")?,
-                    last_error: row.try_get("last_error")?,
-                    lease_owner: row.try_get("lease_owner")?,
-                    lease_until_ms: row.try_get("lease_until_ms")?,
-                    synced_outcome: row.try_get("synced_outcome")?,
-                    created_at_ms: row.try_get("created_at_ms")?,
-                    updated_at_ms: row.try_get("updated_at_ms")?,
+                    attempts: count(row.try_get("attempts").map_err(db)?),
+                    next_attempt_at_ms: row.try_get("next_attempt_at_ms").map_err(db)?,
+                    last_error: row.try_get("last_error").map_err(db)?,
+                    lease_owner: row.try_get("lease_owner").map_err(db)?,
+                    lease_until_ms: row.try_get("lease_until_ms").map_err(db)?,
+                    synced_outcome: row.try_get("synced_outcome").map_err(db)?,
+                    created_at_ms: row.try_get("created_at_ms").map_err(db)?,
+                    updated_at_ms: row.try_get("updated_at_ms").map_err(db)?,
                 })
             }
 
@@ -72,12 +73,12 @@ macro_rules! sql_store {
 
             fn read_inbox_item(row: &DbRow) -> StoreResult<InboxItem> {
                 Ok(InboxItem {
-                    id: row.try_get("id")?,
-                    source: row.try_get("source")?,
-                    dedupe_key: row.try_get("dedupe_key")?,
-                    event: row.try_get("event")?,
-                    payload: row.try_get("payload")?,
-                    attempts: count(row.try_get("attempts")?),
+                    id: row.try_get("id").map_err(db)?,
+                    source: row.try_get("source").map_err(db)?,
+                    dedupe_key: row.try_get("dedupe_key").map_err(db)?,
+                    event: row.try_get("event").map_err(db)?,
+                    payload: row.try_get("payload").map_err(db)?,
+                    attempts: count(row.try_get("attempts").map_err(db)?),
                 })
             }
 
@@ -118,17 +119,20 @@ macro_rules! sql_store {
             pub(super) async fn migrate_in(tx: &mut Tx) -> StoreResult<()> {
                 let current: Option<i64> = sqlx::query(&queries().schema_version)
                     .fetch_one(&mut **tx)
-                    .await?
-                    .try_get(0)?;
+                    .await
+                    .map_err(db)?
+                    .try_get(0)
+                    .map_err(db)?;
                 for (version, sql) in <$dialect as Dialect>::MIGRATIONS {
                     if current.is_some_and(|current| current >= *version) {
                         continue;
                     }
-                    sqlx::raw_sql(sql).execute(&mut **tx).await?;
+                    sqlx::raw_sql(sql).execute(&mut **tx).await.map_err(db)?;
                     sqlx::query(&queries().record_version)
                         .bind(version)
                         .execute(&mut **tx)
-                        .await?;
+                        .await
+                        .map_err(db)?;
                 }
                 Ok(())
             }
@@ -144,13 +148,20 @@ macro_rules! sql_store {
                     };
                     // The unit separator keeps ("a", "b:c") and ("a:b", "c") apart.
                     let person = format!("{}\u{1f}{}\u{1f}{}", key.ats, candidate, key.interview);
-                    sqlx::query(sql).bind(person).execute(&mut *self.0).await?;
+                    sqlx::query(sql)
+                        .bind(person)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(db)?;
                     Ok(())
                 }
 
                 async fn insert_if_absent(&mut self, row: &LedgerRow) -> StoreResult<bool> {
                     let query = bind_key(sqlx::query(&queries().insert_if_absent), &row.key);
-                    let done = bind_data(query, row).execute(&mut *self.0).await?;
+                    let done = bind_data(query, row)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(db)?;
                     Ok(done.rows_affected() == 1)
                 }
 
@@ -160,7 +171,8 @@ macro_rules! sql_store {
                 ) -> StoreResult<Option<LedgerRow>> {
                     let row = bind_key(sqlx::query(&queries().row_for_update), key)
                         .fetch_optional(&mut *self.0)
-                        .await?;
+                        .await
+                        .map_err(db)?;
                     row.as_ref().map(read_row).transpose()
                 }
 
@@ -175,7 +187,8 @@ macro_rules! sql_store {
                         .bind(key.interview.as_str())
                         .bind(key.application.as_str())
                         .fetch_all(&mut *self.0)
-                        .await?;
+                        .await
+                        .map_err(db)?;
                     read_rows(&rows)
                 }
 
@@ -188,13 +201,17 @@ macro_rules! sql_store {
                         .bind(ats.as_str())
                         .bind(candidate.as_str())
                         .fetch_all(&mut *self.0)
-                        .await?;
+                        .await
+                        .map_err(db)?;
                     read_rows(&rows)
                 }
 
                 async fn save(&mut self, row: &LedgerRow) -> StoreResult<()> {
                     let query = bind_data(sqlx::query(&queries().update_row), row);
-                    bind_key(query, &row.key).execute(&mut *self.0).await?;
+                    bind_key(query, &row.key)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(db)?;
                     Ok(())
                 }
 
@@ -212,7 +229,8 @@ macro_rules! sql_store {
                         .bind(ats.as_str())
                         .bind(candidate.as_str())
                         .execute(&mut *self.0)
-                        .await?;
+                        .await
+                        .map_err(db)?;
                     Ok(())
                 }
             }
@@ -223,7 +241,7 @@ macro_rules! sql_store {
                     for value in binds {
                         query = query.bind(*value);
                     }
-                    read_rows(&query.fetch_all(&self.pool).await?)
+                    read_rows(&query.fetch_all(&self.pool).await.map_err(db)?)
                 }
 
                 async fn select_by_participant(
@@ -234,7 +252,8 @@ macro_rules! sql_store {
                     let rows = sqlx::query(sql)
                         .bind(participant.as_str())
                         .fetch_all(&self.pool)
-                        .await?;
+                        .await
+                        .map_err(db)?;
                     read_rows(&rows)
                 }
             }
@@ -249,9 +268,9 @@ macro_rules! sql_store {
                     let pool = self.pool.clone();
                     run_detached(async move {
                         let begin = pool.begin_with(<$dialect as Dialect>::BEGIN_WRITE);
-                        let mut tx = WriteTx(begin.await?);
+                        let mut tx = WriteTx(begin.await.map_err(db)?);
                         let out = change.apply(&mut tx).await?;
-                        tx.0.commit().await?;
+                        tx.0.commit().await.map_err(db)?;
                         Ok(out)
                     })
                     .await
@@ -260,7 +279,8 @@ macro_rules! sql_store {
                 async fn row(&self, key: &LedgerKey) -> StoreResult<Option<LedgerRow>> {
                     let row = bind_key(sqlx::query(&queries().row), key)
                         .fetch_optional(&self.pool)
-                        .await?;
+                        .await
+                        .map_err(db)?;
                     row.as_ref().map(read_row).transpose()
                 }
 
@@ -305,15 +325,16 @@ macro_rules! sql_store {
                 async fn status(&self) -> StoreResult<StatusReport> {
                     let counts = sqlx::query(&queries().status_counts)
                         .fetch_all(&self.pool)
-                        .await?;
+                        .await
+                        .map_err(db)?;
                     let mut report = StatusReport::default();
                     for row in &counts {
-                        let state = parse_state(row.try_get("state")?)?;
-                        let n = u64::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0);
+                        let state = parse_state(row.try_get("state").map_err(db)?)?;
+                        let n = u64::try_from(row.try_get::<i64, _>("n").map_err(db)?).unwrap_or(0);
                         *report.by_state.entry(state).or_default() += n;
                         let job = (
-                            AtsName::new(row.try_get::<String, _>("ats")?),
-                            JobId::new(row.try_get::<String, _>("job")?),
+                            AtsName::new(row.try_get::<String, _>("ats").map_err(db)?),
+                            JobId::new(row.try_get::<String, _>("job").map_err(db)?),
                         );
                         *report
                             .by_job
@@ -343,7 +364,8 @@ macro_rules! sql_store {
                         .bind(delivery.payload)
                         .bind(now_ms)
                         .execute(&self.pool)
-                        .await?;
+                        .await
+                        .map_err(db)?;
                     Ok(result.rows_affected() == 1)
                 }
 
@@ -359,7 +381,8 @@ macro_rules! sql_store {
                         .bind(lease.now_ms)
                         .bind(limit_value(limit))
                         .fetch_all(&self.pool)
-                        .await?;
+                        .await
+                        .map_err(db)?;
                     let mut items = rows
                         .iter()
                         .map(read_inbox_item)
@@ -374,7 +397,8 @@ macro_rules! sql_store {
                         .bind(now_ms)
                         .bind(id)
                         .execute(&self.pool)
-                        .await?;
+                        .await
+                        .map_err(db)?;
                     found(result.rows_affected(), id)
                 }
 
@@ -389,7 +413,8 @@ macro_rules! sql_store {
                         .bind(next_attempt_at_ms)
                         .bind(id)
                         .execute(&self.pool)
-                        .await?;
+                        .await
+                        .map_err(db)?;
                     found(result.rows_affected(), id)
                 }
 
@@ -397,7 +422,8 @@ macro_rules! sql_store {
                     let result = sqlx::query(&queries().inbox_prune)
                         .bind(processed_before_ms)
                         .execute(&self.pool)
-                        .await?;
+                        .await
+                        .map_err(db)?;
                     Ok(result.rows_affected())
                 }
             }
@@ -408,8 +434,12 @@ macro_rules! sql_store {
                     let row = sqlx::query(&queries().cursor_get)
                         .bind(name)
                         .fetch_optional(&self.pool)
-                        .await?;
-                    Ok(row.map(|row| row.try_get("value")).transpose()?)
+                        .await
+                        .map_err(db)?;
+                    Ok(row
+                        .map(|row| row.try_get("value"))
+                        .transpose()
+                        .map_err(db)?)
                 }
 
                 async fn cursor_set(
@@ -423,7 +453,8 @@ macro_rules! sql_store {
                         .bind(value)
                         .bind(now_ms)
                         .execute(&self.pool)
-                        .await?;
+                        .await
+                        .map_err(db)?;
                     Ok(())
                 }
 
@@ -436,8 +467,12 @@ macro_rules! sql_store {
                         .bind(ats.as_str())
                         .bind(job.as_str())
                         .fetch_optional(&self.pool)
-                        .await?;
-                    let state: Option<String> = row.map(|row| row.try_get("state")).transpose()?;
+                        .await
+                        .map_err(db)?;
+                    let state: Option<String> = row
+                        .map(|row| row.try_get("state"))
+                        .transpose()
+                        .map_err(db)?;
                     Ok(state.as_deref().map(JobState::from))
                 }
 
@@ -454,7 +489,8 @@ macro_rules! sql_store {
                         .bind(state.as_str())
                         .bind(now_ms)
                         .execute(&self.pool)
-                        .await?;
+                        .await
+                        .map_err(db)?;
                     Ok(())
                 }
 
@@ -464,12 +500,19 @@ macro_rules! sql_store {
                 ) -> StoreResult<Option<ApplicationRef>> {
                     let row = bind_key(sqlx::query(&queries().screening_get), key)
                         .fetch_optional(&self.pool)
-                        .await?;
+                        .await
+                        .map_err(db)?;
                     let Some(row) = row else { return Ok(None) };
                     Ok(Some(ApplicationRef {
-                        application: row.try_get::<String, _>("created_application")?.into(),
-                        candidate: row.try_get::<String, _>("created_candidate")?.into(),
-                        job: row.try_get::<String, _>("created_job")?.into(),
+                        application: row
+                            .try_get::<String, _>("created_application")
+                            .map_err(db)?
+                            .into(),
+                        candidate: row
+                            .try_get::<String, _>("created_candidate")
+                            .map_err(db)?
+                            .into(),
+                        job: row.try_get::<String, _>("created_job").map_err(db)?.into(),
                     }))
                 }
 
@@ -485,7 +528,8 @@ macro_rules! sql_store {
                         .bind(application.job.as_str())
                         .bind(now_ms)
                         .execute(&self.pool)
-                        .await?;
+                        .await
+                        .map_err(db)?;
                     Ok(())
                 }
             }
