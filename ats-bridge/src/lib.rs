@@ -33,16 +33,19 @@
 //! - [`intake`]: verifies, deduplicates and stores webhook deliveries before
 //!   acknowledging them, with an `axum` router (feature `axum`);
 //! - [`store`]: the ledger — claims with leases, retries, failures with reasons, the
-//!   webhook inbox, reconciler cursors, status counts — in memory, in SQLite (feature
-//!   `sqlite`, the embedded default) or in PostgreSQL (feature `postgres`, for
-//!   several replicas);
+//!   webhook inbox, reconciler cursors, status counts — as traits, with an in-memory
+//!   store and the API for writing a backend ([`store::backend`]); SQLite and
+//!   PostgreSQL are in [`ats-store-sql`](https://docs.rs/ats-store-sql);
 //! - [`note`]: the one results-note renderer the adapters share;
 //! - [`registration`]: registering the intake's URLs with each vendor.
 //!
-//! Two crates of the family sit beside it, for tests:
+//! The SQL stores live in their own crate, [`ats-store-sql`](https://docs.rs/ats-store-sql)
+//! (`SqliteStore`, the embedded default, and `PostgresStore` for several replicas).
+//! Two more crates of the family sit beside it, for tests:
 //! [`ats-sandbox`](https://docs.rs/ats-sandbox) (local simulators of the three APIs,
 //! real HTTP on 127.0.0.1) and [`ats-testkit`](https://docs.rs/ats-testkit) (the
-//! conformance suite for your own [`Ats`], and an in-memory `Ats`). The `examples`
+//! conformance suites for your own [`Ats`] and your own store, and an in-memory
+//! `Ats`). The `examples`
 //! package wires a whole bridge to the sandbox (its `demo` module).
 //!
 //! # A bridge from rules and a store
@@ -55,7 +58,7 @@
 //!
 //! use ats_bridge::lever::{LeverAts, LeverAtsConfig};
 //! use ats_bridge::rules::Rules;
-//! use ats_bridge::store::SqliteStore;
+//! use ats_bridge::store::MemoryStore;
 //! use ats_bridge::{Bridge, WilloAccount};
 //! use client_core::SecretString;
 //! use lever_client::LeverClient;
@@ -77,8 +80,8 @@
 //! );
 //! let willo = WilloAccount::new(WilloClient::builder().api_key(SecretString::from("willo-key")).build()?)
 //!     .webhook_token(SecretString::from("random-url-token"));
-//! // A file path in production (`SqliteStore::open("bridge.db")`).
-//! let store = Arc::new(SqliteStore::open_in_memory().await?);
+//! // In production, a store that survives restarts: `ats_store_sql::SqliteStore::open("bridge.db")`.
+//! let store = Arc::new(MemoryStore::new());
 //!
 //! let bridge = Bridge::builder(willo, store)
 //!     .ats(Arc::new(lever))
@@ -134,13 +137,3 @@ pub use webhook::{
     AtsWebhooks, StoredDelivery, VerifiedDelivery, WebhookEventsError, WebhookRejection,
     WebhookRequest, WebhookSource, WilloSource,
 };
-
-/// The repository README's examples, compiled as doc tests so they cannot drift.
-#[cfg(all(
-    doctest,
-    feature = "axum",
-    feature = "smartrecruiters",
-    feature = "sqlite"
-))]
-#[doc = include_str!("../../README.md")]
-pub struct ReadmeDoctests;

@@ -52,6 +52,7 @@ mod checks;
 mod fixture;
 mod memory;
 mod report;
+pub mod store;
 
 use std::sync::Arc;
 use std::time::Duration;

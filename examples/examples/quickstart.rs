@@ -18,8 +18,8 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ats_bridge::store::SqliteStore;
 use ats_sandbox::{Sandbox, SandboxConfig, Vendor};
+use ats_store_sql::SqliteStore;
 use examples::demo::{Demo, DemoOptions, Moved};
 
 /// Candidates moved in each ATS.

@@ -23,8 +23,9 @@ use std::error::Error;
 use std::path::Path;
 use std::sync::Arc;
 
-use ats_bridge::store::{PostgresStore, SqliteStore, Store};
+use ats_bridge::store::Store;
 use ats_sandbox::{Sandbox, SandboxConfig};
+use ats_store_sql::{PostgresStore, SqliteStore};
 use client_core::SecretString;
 use lever_client::LeverClient;
 use smartrecruiters_client::SmartRecruitersClient;
@@ -158,3 +159,9 @@ pub async fn open_store(
         None => Ok(Arc::new(SqliteStore::open(default_sqlite).await?)),
     }
 }
+
+/// The repository README's examples, compiled as doc tests so they cannot drift (this
+/// package has every crate they use).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

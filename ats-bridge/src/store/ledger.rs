@@ -1,15 +1,13 @@
 //! The ledger's transition rules, written once over a [`LedgerRow`].
 //!
-//! Backends supply only the primitives of [`tx::LedgerTx`] (load a row for update,
-//! save it, …) inside one atomic unit; the flows in [`tx`] apply these functions
-//! between them, so every backend has the same semantics.
+//! Backends supply only the primitives of [`super::backend::LedgerTx`] (load a row
+//! for update, save it, …) inside one atomic unit; the flows in [`super::backend`]
+//! apply these functions between them, so every backend has the same semantics.
 
 use std::collections::BTreeSet;
 
 use super::{Claim, InviteClaim, Lease, LedgerKey, LedgerRow, RowState, StoreError, StoreResult};
 use crate::model::{CandidateId, ParticipantKey};
-
-pub(crate) mod tx;
 
 /// A fresh pending row.
 pub(crate) fn new_row(invite: &InviteClaim, now_ms: i64) -> LedgerRow {
@@ -285,50 +283,4 @@ pub(crate) fn is_stale_invite(row: &LedgerRow, invited_before_ms: i64) -> bool {
     row.state == RowState::Invited
         && row.next_attempt_at_ms.is_none()
         && row.updated_at_ms < invited_before_ms
-}
-
-/// The transitions above as owned closures, ready for [`tx::modify`] (the SQL
-/// backends run it on a task of its own, so it must own its arguments).
-pub(crate) mod change {
-    use super::super::{Claim, Lease, LedgerRow, StoreResult};
-    use crate::model::ParticipantKey;
-
-    /// A change to one row, returning `T`.
-    pub(crate) type Change<T> = Box<dyn FnOnce(&mut LedgerRow) -> StoreResult<T> + Send>;
-
-    pub(crate) fn record_invited(participant: &ParticipantKey, now_ms: i64) -> Change<()> {
-        let participant = participant.clone();
-        Box::new(move |row| super::record_invited(row, &participant, now_ms))
-    }
-
-    pub(crate) fn mark_responded(now_ms: i64) -> Change<()> {
-        Box::new(move |row| super::mark_responded(row, now_ms).map(drop))
-    }
-
-    pub(crate) fn claim_sync(outcome_tag: &str, lease: &Lease) -> Change<Claim> {
-        let (outcome_tag, lease) = (outcome_tag.to_owned(), lease.clone());
-        Box::new(move |row| {
-            let decision = super::claim_sync(row, &outcome_tag, &lease)?;
-            Ok(decision.into_claim(row.clone()))
-        })
-    }
-
-    pub(crate) fn record_synced(outcome_tag: &str, now_ms: i64) -> Change<()> {
-        let outcome_tag = outcome_tag.to_owned();
-        Box::new(move |row| super::record_synced(row, &outcome_tag, now_ms))
-    }
-
-    pub(crate) fn record_retry(error: &str, next_attempt_at_ms: i64, now_ms: i64) -> Change<()> {
-        let error = error.to_owned();
-        Box::new(move |row| super::record_retry(row, &error, next_attempt_at_ms, now_ms))
-    }
-
-    pub(crate) fn record_failed(error: &str, now_ms: i64) -> Change<()> {
-        let error = error.to_owned();
-        Box::new(move |row| super::record_failed(row, &error, now_ms))
-    }
-
-    pub(crate) fn redrive(now_ms: i64) -> Change<()> {
-        Box::new(move |row| super::redrive(row, now_ms))
-    }
 }

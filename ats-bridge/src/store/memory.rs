@@ -6,18 +6,18 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use tokio::sync::{Mutex, MutexGuard};
 
-use super::ledger::tx::{self, LedgerTx};
-use super::ledger::{self, change};
+use super::backend::{LedgerBackend, LedgerChange, LedgerTx};
+use super::ledger;
 use super::{
-    Claim, Inbox, InboxItem, InviteClaim, Lease, Ledger, LedgerKey, LedgerRow, NewDelivery,
-    ReconcilerState, StatusReport, StoreError, StoreResult,
+    Inbox, InboxItem, Lease, LedgerKey, LedgerRow, NewDelivery, ReconcilerState, StatusReport,
+    StoreError, StoreResult,
 };
 use crate::model::{ApplicationRef, AtsName, CandidateId, JobId, JobState, ParticipantKey};
 
 /// A [`super::Store`] in a mutex. Same semantics as the database backends.
 #[derive(Debug, Default)]
 pub struct MemoryStore {
-    // An async mutex: the ledger's shared flows (`ledger::tx`) are async, and hold
+    // An async mutex: the ledger's shared flows (`backend`) are async, and hold
     // the lock from load to save like a database transaction.
     inner: Mutex<Inner>,
 }
@@ -50,15 +50,6 @@ impl MemoryStore {
 
     async fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().await
-    }
-
-    /// Apply `change` to the row at `key`, keeping the old row if it fails.
-    async fn modify<T>(
-        &self,
-        key: &LedgerKey,
-        change: impl FnOnce(&mut LedgerRow) -> StoreResult<T>,
-    ) -> StoreResult<T> {
-        tx::modify(&mut *self.lock().await, key, change).await
     }
 
     fn inbox_entry(inner: &mut Inner, id: i64) -> StoreResult<&mut InboxEntry> {
@@ -159,20 +150,10 @@ impl LedgerTx for Inner {
     }
 }
 
-#[async_trait]
-impl Ledger for MemoryStore {
-    async fn claim_invite(&self, invite: &InviteClaim, lease: &Lease) -> StoreResult<Claim> {
-        tx::claim_invite(&mut *self.lock().await, invite, lease).await
-    }
-
-    async fn record_invited(
-        &self,
-        key: &LedgerKey,
-        participant: &ParticipantKey,
-        now_ms: i64,
-    ) -> StoreResult<()> {
-        self.modify(key, change::record_invited(participant, now_ms))
-            .await
+/// The lock is the unit: a change applies from load to save with no one in between.
+impl LedgerBackend for MemoryStore {
+    async fn transact<T: Send + 'static>(&self, change: LedgerChange<T>) -> StoreResult<T> {
+        change.apply(&mut *self.lock().await).await
     }
 
     async fn row(&self, key: &LedgerKey) -> StoreResult<Option<LedgerRow>> {
@@ -183,16 +164,14 @@ impl Ledger for MemoryStore {
         &self,
         participant: &ParticipantKey,
     ) -> StoreResult<Vec<LedgerRow>> {
-        let mut rows: Vec<LedgerRow> = self
-            .lock()
-            .await
-            .rows
-            .values()
-            .filter(|row| row.participant.as_ref() == Some(participant))
-            .cloned()
-            .collect();
-        rows.sort_by(|a, b| (a.created_at_ms, &a.key).cmp(&(b.created_at_ms, &b.key)));
-        Ok(rows)
+        // Stable over key order: oldest first, then by key.
+        Ok(self
+            .select(
+                |row| row.participant.as_ref() == Some(participant),
+                |row| (row.created_at_ms, 0),
+                usize::MAX,
+            )
+            .await)
     }
 
     async fn find_by_participant(
@@ -206,58 +185,6 @@ impl Ledger for MemoryStore {
             .values()
             .find(|row| row.participant.as_ref() == Some(participant))
             .cloned())
-    }
-
-    async fn mark_responded(&self, key: &LedgerKey, now_ms: i64) -> StoreResult<()> {
-        self.modify(key, change::mark_responded(now_ms)).await
-    }
-
-    async fn claim_sync(
-        &self,
-        key: &LedgerKey,
-        outcome_tag: &str,
-        lease: &Lease,
-    ) -> StoreResult<Claim> {
-        self.modify(key, change::claim_sync(outcome_tag, lease))
-            .await
-    }
-
-    async fn record_synced(
-        &self,
-        key: &LedgerKey,
-        outcome_tag: &str,
-        now_ms: i64,
-    ) -> StoreResult<()> {
-        self.modify(key, change::record_synced(outcome_tag, now_ms))
-            .await
-    }
-
-    async fn record_retry(
-        &self,
-        key: &LedgerKey,
-        error: &str,
-        next_attempt_at_ms: i64,
-        now_ms: i64,
-    ) -> StoreResult<()> {
-        self.modify(key, change::record_retry(error, next_attempt_at_ms, now_ms))
-            .await
-    }
-
-    async fn record_failed(&self, key: &LedgerKey, error: &str, now_ms: i64) -> StoreResult<()> {
-        self.modify(key, change::record_failed(error, now_ms)).await
-    }
-
-    async fn redrive(&self, key: &LedgerKey, now_ms: i64) -> StoreResult<()> {
-        self.modify(key, change::redrive(now_ms)).await
-    }
-
-    async fn cancel_candidate(
-        &self,
-        ats: &AtsName,
-        candidate: &CandidateId,
-        now_ms: i64,
-    ) -> StoreResult<u64> {
-        tx::cancel_candidate(&mut *self.lock().await, ats, candidate, now_ms).await
     }
 
     async fn rows_due(&self, now_ms: i64, limit: usize) -> StoreResult<Vec<LedgerRow>> {

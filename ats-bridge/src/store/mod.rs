@@ -22,10 +22,12 @@
 //! Time is always passed in by the caller (`now_ms`, epoch milliseconds): the store
 //! has no clock of its own, so its behaviour is deterministic and testable.
 //!
-//! Backends: [`MemoryStore`] (tests); with feature `sqlite`, [`SqliteStore`] (the
-//! embedded default: one file, no server); with feature `postgres`, `PostgresStore`
-//! (several replicas sharing one database, claims atomic across processes). Every
-//! backend passes the same conformance suite, [`suite::run_store_suite`].
+//! Backends: [`MemoryStore`] (tests) here; `SqliteStore` (the embedded default: one
+//! file, no server) and `PostgresStore` (several replicas sharing one database,
+//! claims atomic across processes) in the `ats-store-sql` crate. A backend of your own
+//! implements [`backend::LedgerTx`] and [`backend::LedgerBackend`] (the ledger's rules
+//! come from here), [`Inbox`] and [`ReconcilerState`]. Every backend passes the same
+//! conformance suite, `ats_testkit::store::run_store_suite`.
 //!
 //! # Example: send an invite exactly once
 //!
@@ -59,28 +61,15 @@ use std::fmt;
 
 use crate::model::{ApplicationId, AtsName, CandidateId, InterviewKey, JobId, ParticipantKey};
 
-#[cfg(feature = "sqlite")]
-mod checkpoint;
+pub mod backend;
 mod inbox;
 mod ledger;
 mod memory;
-#[cfg(feature = "postgres")]
-mod postgres;
-#[cfg(any(feature = "sqlite", feature = "postgres"))]
-mod sql;
-#[cfg(feature = "sqlite")]
-mod sqlite;
 mod stores;
-#[doc(hidden)]
-pub mod suite;
 mod traits;
 
 pub use inbox::{InboxItem, NewDelivery};
 pub use memory::MemoryStore;
-#[cfg(feature = "postgres")]
-pub use postgres::{PostgresOptions, PostgresStore};
-#[cfg(feature = "sqlite")]
-pub use sqlite::SqliteStore;
 pub use stores::Stores;
 pub use traits::{Inbox, Ledger, ReconcilerState, Store};
 

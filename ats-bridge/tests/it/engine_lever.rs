@@ -358,12 +358,9 @@ async fn a_stage_change_invites_once_and_the_answer_is_written_back_once() {
     trigger_invite_response_write_back(Arc::new(MemoryStore::new())).await;
 }
 
-#[cfg(feature = "sqlite")]
 #[tokio::test]
 async fn the_same_flow_on_the_sqlite_store() {
-    let store = ats_bridge::store::SqliteStore::open_in_memory()
-        .await
-        .unwrap();
+    let store = ats_store_sql::SqliteStore::open_in_memory().await.unwrap();
     trigger_invite_response_write_back(Arc::new(store)).await;
 }
 

@@ -1,9 +1,8 @@
 //! Two engines (two replicas) on one PostgreSQL database, racing on the same 200
 //! stage changes: exactly 200 invites reach Willo, one per application.
 //!
-//! Needs `TEST_DATABASE_URL` like the `store_postgres` module (skipped outside CI without
-//! it, a failure in CI).
-#![cfg(feature = "postgres")]
+//! Needs `TEST_DATABASE_URL` like `ats-store-sql`'s PostgreSQL tests (skipped outside
+//! CI without it, a failure in CI).
 
 use crate::support;
 

@@ -700,14 +700,9 @@ async fn concurrent_copies_of_one_delivery_are_stored_once() {
     assert_eq!(inbox(store.as_ref()).await.len(), 1);
 }
 
-#[cfg(feature = "sqlite")]
 #[tokio::test]
 async fn the_sqlite_store_keeps_each_delivery_once() {
-    let store = Arc::new(
-        ats_bridge::store::SqliteStore::open_in_memory()
-            .await
-            .unwrap(),
-    );
+    let store = Arc::new(ats_store_sql::SqliteStore::open_in_memory().await.unwrap());
     let (intake, _) = intake(store.clone());
     for delivery in [lever_stage_change("t-a"), willo_response()] {
         let first = intake.handle(&delivery.request()).await;

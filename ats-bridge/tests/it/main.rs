@@ -17,7 +17,5 @@ mod lever_tag_rules;
 mod properties;
 mod rules;
 mod smartrecruiters_adapter;
-mod store;
-mod store_postgres;
 mod testkit_lever;
 mod testkit_smartrecruiters;

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::demo::{Demo, DemoOptions, LEVER_TRIGGER, SMARTRECRUITERS_TRIGGER};
-use ats_bridge::store::SqliteStore;
 use ats_sandbox::{Sandbox, SandboxConfig, Seed, Vendor};
+use ats_store_sql::SqliteStore;
 
 use super::{Row, ms, percentile};
 

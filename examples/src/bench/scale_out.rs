@@ -12,8 +12,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::demo::{Demo, DemoOptions};
-use ats_bridge::store::{PostgresOptions, PostgresStore, RowState, Store};
+use ats_bridge::store::{RowState, Store};
 use ats_sandbox::{SandboxConfig, Seed, Vendor};
+use ats_store_sql::{PostgresOptions, PostgresStore};
 
 use super::Row;
 use super::backlog::BACKLOG;

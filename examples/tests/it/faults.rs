@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ats_bridge::engine::{EngineConfig, ParticipantChecks, RetrySchedule};
-use ats_bridge::store::SqliteStore;
 use ats_sandbox::{SandboxConfig, Vendor};
+use ats_store_sql::SqliteStore;
 use examples::demo::{Demo, DemoOptions, Moved};
 
 const TIMEOUT: Duration = Duration::from_secs(40);

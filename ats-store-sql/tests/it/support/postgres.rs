@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use ats_bridge::store::{PostgresOptions, PostgresStore};
+use ats_store_sql::{PostgresOptions, PostgresStore};
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
 

@@ -18,9 +18,10 @@ use std::time::Duration;
 
 use ats_bridge::model::{CandidateId, JobId, ParticipantKey};
 use ats_bridge::store::{
-    Claim, Inbox, Ledger, LedgerKey, NewDelivery, PostgresOptions, PostgresStore, ReconcilerState,
-    StoreError, suite,
+    Claim, Inbox, Ledger, LedgerKey, NewDelivery, ReconcilerState, StoreError,
 };
+use ats_store_sql::{PostgresOptions, PostgresStore};
+use ats_testkit::store::run_store_suite;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use support::postgres::TestSchema;
 
@@ -35,7 +36,7 @@ async fn postgres_store_passes_the_suite() {
     let Some(schema) = TestSchema::create("postgres_store_passes_the_suite").await else {
         return;
     };
-    suite::run_store_suite(&schema.store().await).await;
+    run_store_suite(&schema.store().await).await;
     schema.drop().await;
 }
 
@@ -227,7 +228,7 @@ async fn a_version_1_schema_is_migrated_with_its_data() {
     else {
         return;
     };
-    let v1 = include_str!("../../src/store/schema/postgres_001.sql");
+    let v1 = include_str!("../../src/schema/postgres_001.sql");
     let setup = format!(
         "CREATE SCHEMA \"{name}\"; SET search_path TO \"{name}\"; \
          CREATE TABLE schema_version (version BIGINT NOT NULL); \

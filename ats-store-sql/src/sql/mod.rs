@@ -24,7 +24,7 @@
 
 use std::future::Future;
 
-use super::{RowState, StoreError, StoreResult};
+use ats_bridge::store::{RowState, StoreError, StoreResult};
 
 mod dialect;
 mod queries;
@@ -34,10 +34,9 @@ pub(crate) use dialect::Dialect;
 pub(crate) use queries::Queries;
 pub(crate) use store::sql_store;
 
-impl From<sqlx::Error> for StoreError {
-    fn from(error: sqlx::Error) -> Self {
-        StoreError::Backend(error.to_string())
-    }
+/// A database error as the store reports it.
+pub(crate) fn db(error: sqlx::Error) -> StoreError {
+    StoreError::Backend(error.to_string())
 }
 
 /// Run `transaction` to completion on its own task and return its result.

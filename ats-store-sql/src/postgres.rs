@@ -19,8 +19,9 @@ use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
-use super::sql::{Dialect, sql_store};
-use super::{StoreError, StoreResult};
+use ats_bridge::store::{StoreError, StoreResult};
+
+use crate::sql::{Dialect, db, sql_store};
 
 /// The advisory lock held while migrating (any constant unlikely to collide with an
 /// application's own locks: the ASCII bytes of `atsbrdg1`).
@@ -93,10 +94,10 @@ impl PostgresOptions {
     }
 }
 
-/// A [`super::Store`] in a PostgreSQL database, safe to share between replicas.
+/// A [`Store`](ats_bridge::store::Store) in a PostgreSQL database, safe to share between replicas.
 ///
 /// ```no_run
-/// use ats_bridge::store::{PostgresOptions, PostgresStore};
+/// use ats_store_sql::{PostgresOptions, PostgresStore};
 ///
 /// # async fn run() -> Result<(), ats_bridge::store::StoreError> {
 /// // The URL carries a password: read it from the environment or a secret store.
@@ -172,11 +173,12 @@ fn check_schema_name(name: &str) -> StoreResult<()> {
 /// Apply the migrations `schema_version` does not list yet. The advisory lock makes
 /// replicas that start together take turns, so each migration runs once.
 async fn migrate(pool: &PgPool, schema: Option<&str>) -> StoreResult<()> {
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin().await.map_err(db)?;
     sqlx::query("SELECT pg_advisory_xact_lock($1)")
         .bind(MIGRATION_LOCK)
         .execute(&mut *tx)
-        .await?;
+        .await
+        .map_err(db)?;
     if let Some(schema) = schema {
         // Look first: a schema prepared by an administrator needs no CREATE right on
         // the database, which `CREATE SCHEMA IF NOT EXISTS` would demand anyway.
@@ -184,24 +186,28 @@ async fn migrate(pool: &PgPool, schema: Option<&str>) -> StoreResult<()> {
             sqlx::query_scalar("SELECT EXISTS (SELECT FROM pg_namespace WHERE nspname = $1)")
                 .bind(schema)
                 .fetch_one(&mut *tx)
-                .await?;
+                .await
+                .map_err(db)?;
         if !exists {
             sqlx::raw_sql(&format!("CREATE SCHEMA \"{schema}\""))
                 .execute(&mut *tx)
-                .await?;
+                .await
+                .map_err(db)?;
         }
     }
     // Likewise a role that may only read and write (the schema migrated by someone
     // else) connects without CREATE rights.
     let tracked: bool = sqlx::query_scalar("SELECT to_regclass('schema_version') IS NOT NULL")
         .fetch_one(&mut *tx)
-        .await?;
+        .await
+        .map_err(db)?;
     if !tracked {
         sqlx::raw_sql("CREATE TABLE schema_version (version BIGINT NOT NULL)")
             .execute(&mut *tx)
-            .await?;
+            .await
+            .map_err(db)?;
     }
     sql_impl::migrate_in(&mut tx).await?;
-    tx.commit().await?;
+    tx.commit().await.map_err(db)?;
     Ok(())
 }

@@ -5,7 +5,7 @@
 //! `BEGIN IMMEDIATE` transaction (load the row, apply the shared transition rules,
 //! save it), so concurrent claims from several tasks or processes on the same file
 //! are serialised and each lease is granted once. The statements are the shared SQL
-//! store's (`super::sql`).
+//! store's (`crate::sql`).
 
 use std::path::Path;
 use std::str::FromStr;
@@ -16,9 +16,10 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-use super::StoreResult;
-use super::checkpoint::{CHECKPOINT_EVERY, Checkpointer};
-use super::sql::{Dialect, sql_store};
+use ats_bridge::store::StoreResult;
+
+use crate::checkpoint::{CHECKPOINT_EVERY, Checkpointer};
+use crate::sql::{Dialect, db, sql_store};
 
 /// How long a writer waits for another writer's transaction before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -43,7 +44,7 @@ impl Dialect for SqliteDialect {
     ];
 }
 
-/// A [`super::Store`] in a SQLite database file.
+/// A [`Store`](ats_bridge::store::Store) in a SQLite database file.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
@@ -68,7 +69,8 @@ impl SqliteStore {
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
-            .await?;
+            .await
+            .map_err(db)?;
         let checkpoints = Checkpointer::start(pool.clone(), CHECKPOINT_EVERY);
         Ok(Self {
             _checkpoints: Some(Arc::new(checkpoints)),
@@ -78,7 +80,7 @@ impl SqliteStore {
 
     /// A private database in memory, for quick tests; gone when the store is dropped.
     pub async fn open_in_memory() -> StoreResult<Self> {
-        let options = SqliteConnectOptions::from_str("sqlite::memory:")?;
+        let options = SqliteConnectOptions::from_str("sqlite::memory:").map_err(db)?;
         // Each connection to `:memory:` is its own database, so keep exactly one, forever.
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
@@ -86,17 +88,22 @@ impl SqliteStore {
             .idle_timeout(None)
             .max_lifetime(None)
             .connect_with(options)
-            .await?;
+            .await
+            .map_err(db)?;
         Self::migrated(pool).await
     }
 
     async fn migrated(pool: SqlitePool) -> StoreResult<Self> {
-        let mut tx = pool.begin_with(SqliteDialect::BEGIN_WRITE).await?;
+        let mut tx = pool
+            .begin_with(SqliteDialect::BEGIN_WRITE)
+            .await
+            .map_err(db)?;
         sqlx::raw_sql("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
             .execute(&mut *tx)
-            .await?;
+            .await
+            .map_err(db)?;
         sql_impl::migrate_in(&mut tx).await?;
-        tx.commit().await?;
+        tx.commit().await.map_err(db)?;
         Ok(Self {
             pool,
             _checkpoints: None,

@@ -1,7 +1,7 @@
 //! The store traits over a SQL pool, written once for every dialect.
 
-/// Implement [`Ledger`](crate::store::Ledger), [`Inbox`](crate::store::Inbox) and
-/// [`ReconcilerState`](crate::store::ReconcilerState) for `$store` (a struct with a
+/// Implement [`Ledger`](ats_bridge::store::Ledger), [`Inbox`](ats_bridge::store::Inbox) and
+/// [`ReconcilerState`](ats_bridge::store::ReconcilerState) for `$store` (a struct with a
 /// `pool: sqlx::Pool<$db>` field) in dialect `$dialect`, plus `migrate_in`, which
 /// applies the dialect's pending migrations inside a transaction.
 ///
@@ -13,25 +13,25 @@ macro_rules! sql_store {
             use std::sync::LazyLock;
 
             use async_trait::async_trait;
-            use futures::future::BoxFuture;
             use sqlx::{Database, Row};
 
             use super::*;
-            use $crate::model::{
+            use ats_bridge::model::{
                 ApplicationRef, AtsName, CandidateId, JobId, JobState, ParticipantKey,
             };
-            use $crate::store::ledger::change;
-            use $crate::store::ledger::tx::{self, LedgerTx};
-            use $crate::store::sql::{
-                Dialect, Queries, count, limit_value, parse_state, run_detached,
+            use ats_bridge::store::backend::{LedgerBackend, LedgerChange, LedgerTx};
+            use ats_bridge::store::{
+                Inbox, InboxItem, Lease, LedgerKey, LedgerRow, NewDelivery, ReconcilerState,
+                RowState, STATUS_FAILED_LIMIT, StatusReport, StoreError, StoreResult,
             };
-            use $crate::store::{
-                Claim, Inbox, InboxItem, InviteClaim, Lease, Ledger, LedgerKey, LedgerRow,
-                NewDelivery, ReconcilerState, RowState, STATUS_FAILED_LIMIT, StatusReport,
-                StoreError, StoreResult,
+            use $crate::sql::{
+                Dialect, Queries, count, db, limit_value, parse_state, run_detached,
             };
 
             type Tx = sqlx::Transaction<'static, $db>;
+
+            /// A write transaction, as the ledger's rules see it.
+            struct WriteTx(Tx);
             type DbRow = <$db as Database>::Row;
             type Query<'q> = sqlx::query::Query<'q, $db, <$db as Database>::Arguments<'q>>;
 
@@ -41,28 +41,29 @@ macro_rules! sql_store {
             }
 
             fn read_row(row: &DbRow) -> StoreResult<LedgerRow> {
-                let failed_from: Option<String> = row.try_get("failed_from")?;
+                let failed_from: Option<String> = row.try_get("failed_from").map_err(db)?;
                 Ok(LedgerRow {
                     key: LedgerKey::new(
-                        row.try_get::<String, _>("ats")?,
-                        row.try_get::<String, _>("application")?,
-                        row.try_get::<String, _>("interview")?,
+                        row.try_get::<String, _>("ats").map_err(db)?,
+                        row.try_get::<String, _>("application").map_err(db)?,
+                        row.try_get::<String, _>("interview").map_err(db)?,
                     ),
-                    candidate: CandidateId::new(row.try_get::<String, _>("candidate")?),
-                    job: JobId::new(row.try_get::<String, _>("job")?),
-                    state: parse_state(row.try_get("state")?)?,
+                    candidate: CandidateId::new(row.try_get::<String, _>("candidate").map_err(db)?),
+                    job: JobId::new(row.try_get::<String, _>("job").map_err(db)?),
+                    state: parse_state(row.try_get("state").map_err(db)?)?,
                     failed_from: failed_from.as_deref().map(parse_state).transpose()?,
                     participant: row
-                        .try_get::<Option<String>, _>("participant")?
+                        .try_get::<Option<String>, _>("participant")
+                        .map_err(db)?
                         .map(ParticipantKey::new),
-                    attempts: count(row.try_get("attempts")?),
-                    next_attempt_at_ms: row.try_get("next_attempt_at_ms")?,
-                    last_error: row.try_get("last_error")?,
-                    lease_owner: row.try_get("lease_owner")?,
-                    lease_until_ms: row.try_get("lease_until_ms")?,
-                    synced_outcome: row.try_get("synced_outcome")?,
-                    created_at_ms: row.try_get("created_at_ms")?,
-                    updated_at_ms: row.try_get("updated_at_ms")?,
+                    attempts: count(row.try_get("attempts").map_err(db)?),
+                    next_attempt_at_ms: row.try_get("next_attempt_at_ms").map_err(db)?,
+                    last_error: row.try_get("last_error").map_err(db)?,
+                    lease_owner: row.try_get("lease_owner").map_err(db)?,
+                    lease_until_ms: row.try_get("lease_until_ms").map_err(db)?,
+                    synced_outcome: row.try_get("synced_outcome").map_err(db)?,
+                    created_at_ms: row.try_get("created_at_ms").map_err(db)?,
+                    updated_at_ms: row.try_get("updated_at_ms").map_err(db)?,
                 })
             }
 
@@ -72,12 +73,12 @@ macro_rules! sql_store {
 
             fn read_inbox_item(row: &DbRow) -> StoreResult<InboxItem> {
                 Ok(InboxItem {
-                    id: row.try_get("id")?,
-                    source: row.try_get("source")?,
-                    dedupe_key: row.try_get("dedupe_key")?,
-                    event: row.try_get("event")?,
-                    payload: row.try_get("payload")?,
-                    attempts: count(row.try_get("attempts")?),
+                    id: row.try_get("id").map_err(db)?,
+                    source: row.try_get("source").map_err(db)?,
+                    dedupe_key: row.try_get("dedupe_key").map_err(db)?,
+                    event: row.try_get("event").map_err(db)?,
+                    payload: row.try_get("payload").map_err(db)?,
+                    attempts: count(row.try_get("attempts").map_err(db)?),
                 })
             }
 
@@ -118,22 +119,25 @@ macro_rules! sql_store {
             pub(super) async fn migrate_in(tx: &mut Tx) -> StoreResult<()> {
                 let current: Option<i64> = sqlx::query(&queries().schema_version)
                     .fetch_one(&mut **tx)
-                    .await?
-                    .try_get(0)?;
+                    .await
+                    .map_err(db)?
+                    .try_get(0)
+                    .map_err(db)?;
                 for (version, sql) in <$dialect as Dialect>::MIGRATIONS {
                     if current.is_some_and(|current| current >= *version) {
                         continue;
                     }
-                    sqlx::raw_sql(sql).execute(&mut **tx).await?;
+                    sqlx::raw_sql(sql).execute(&mut **tx).await.map_err(db)?;
                     sqlx::query(&queries().record_version)
                         .bind(version)
                         .execute(&mut **tx)
-                        .await?;
+                        .await
+                        .map_err(db)?;
                 }
                 Ok(())
             }
 
-            impl LedgerTx for sqlx::Transaction<'_, $db> {
+            impl LedgerTx for WriteTx {
                 async fn lock_person(
                     &mut self,
                     key: &LedgerKey,
@@ -144,13 +148,20 @@ macro_rules! sql_store {
                     };
                     // The unit separator keeps ("a", "b:c") and ("a:b", "c") apart.
                     let person = format!("{}\u{1f}{}\u{1f}{}", key.ats, candidate, key.interview);
-                    sqlx::query(sql).bind(person).execute(&mut **self).await?;
+                    sqlx::query(sql)
+                        .bind(person)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(db)?;
                     Ok(())
                 }
 
                 async fn insert_if_absent(&mut self, row: &LedgerRow) -> StoreResult<bool> {
                     let query = bind_key(sqlx::query(&queries().insert_if_absent), &row.key);
-                    let done = bind_data(query, row).execute(&mut **self).await?;
+                    let done = bind_data(query, row)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(db)?;
                     Ok(done.rows_affected() == 1)
                 }
 
@@ -159,8 +170,9 @@ macro_rules! sql_store {
                     key: &LedgerKey,
                 ) -> StoreResult<Option<LedgerRow>> {
                     let row = bind_key(sqlx::query(&queries().row_for_update), key)
-                        .fetch_optional(&mut **self)
-                        .await?;
+                        .fetch_optional(&mut *self.0)
+                        .await
+                        .map_err(db)?;
                     row.as_ref().map(read_row).transpose()
                 }
 
@@ -174,8 +186,9 @@ macro_rules! sql_store {
                         .bind(candidate.as_str())
                         .bind(key.interview.as_str())
                         .bind(key.application.as_str())
-                        .fetch_all(&mut **self)
-                        .await?;
+                        .fetch_all(&mut *self.0)
+                        .await
+                        .map_err(db)?;
                     read_rows(&rows)
                 }
 
@@ -187,14 +200,18 @@ macro_rules! sql_store {
                     let rows = sqlx::query(&queries().candidate_rows_for_update)
                         .bind(ats.as_str())
                         .bind(candidate.as_str())
-                        .fetch_all(&mut **self)
-                        .await?;
+                        .fetch_all(&mut *self.0)
+                        .await
+                        .map_err(db)?;
                     read_rows(&rows)
                 }
 
                 async fn save(&mut self, row: &LedgerRow) -> StoreResult<()> {
                     let query = bind_data(sqlx::query(&queries().update_row), row);
-                    bind_key(query, &row.key).execute(&mut **self).await?;
+                    bind_key(query, &row.key)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(db)?;
                     Ok(())
                 }
 
@@ -211,49 +228,20 @@ macro_rules! sql_store {
                         .bind(participant.as_str())
                         .bind(ats.as_str())
                         .bind(candidate.as_str())
-                        .execute(&mut **self)
-                        .await?;
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(db)?;
                     Ok(())
                 }
             }
 
             impl $store {
-                /// Run `work` in a write transaction on a task of its own, committing
-                /// only if it succeeds.
-                async fn write<T, F>(&self, work: F) -> StoreResult<T>
-                where
-                    T: Send + 'static,
-                    F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, StoreResult<T>> + Send + 'static,
-                {
-                    let pool = self.pool.clone();
-                    run_detached(async move {
-                        let mut tx = pool.begin_with(<$dialect as Dialect>::BEGIN_WRITE).await?;
-                        let out = work(&mut tx).await?;
-                        tx.commit().await?;
-                        Ok(out)
-                    })
-                    .await
-                }
-
-                /// Apply `change` to the row at `key` in a write transaction.
-                async fn modify<T: Send + 'static>(
-                    &self,
-                    key: &LedgerKey,
-                    change: change::Change<T>,
-                ) -> StoreResult<T> {
-                    let key = key.clone();
-                    self.write(move |tx| {
-                        Box::pin(async move { tx::modify(tx, &key, change).await })
-                    })
-                    .await
-                }
-
                 async fn select(&self, sql: &str, binds: &[i64]) -> StoreResult<Vec<LedgerRow>> {
                     let mut query = sqlx::query(sql);
                     for value in binds {
                         query = query.bind(*value);
                     }
-                    read_rows(&query.fetch_all(&self.pool).await?)
+                    read_rows(&query.fetch_all(&self.pool).await.map_err(db)?)
                 }
 
                 async fn select_by_participant(
@@ -264,39 +252,35 @@ macro_rules! sql_store {
                     let rows = sqlx::query(sql)
                         .bind(participant.as_str())
                         .fetch_all(&self.pool)
-                        .await?;
+                        .await
+                        .map_err(db)?;
                     read_rows(&rows)
                 }
             }
 
-            #[async_trait]
-            impl Ledger for $store {
-                async fn claim_invite(
+            impl LedgerBackend for $store {
+                /// A write transaction on a task of its own, committed only if the
+                /// change succeeds.
+                async fn transact<T: Send + 'static>(
                     &self,
-                    invite: &InviteClaim,
-                    lease: &Lease,
-                ) -> StoreResult<Claim> {
-                    let (invite, lease) = (invite.clone(), lease.clone());
-                    self.write(move |tx| {
-                        Box::pin(async move { tx::claim_invite(tx, &invite, &lease).await })
+                    change: LedgerChange<T>,
+                ) -> StoreResult<T> {
+                    let pool = self.pool.clone();
+                    run_detached(async move {
+                        let begin = pool.begin_with(<$dialect as Dialect>::BEGIN_WRITE);
+                        let mut tx = WriteTx(begin.await.map_err(db)?);
+                        let out = change.apply(&mut tx).await?;
+                        tx.0.commit().await.map_err(db)?;
+                        Ok(out)
                     })
                     .await
-                }
-
-                async fn record_invited(
-                    &self,
-                    key: &LedgerKey,
-                    participant: &ParticipantKey,
-                    now_ms: i64,
-                ) -> StoreResult<()> {
-                    self.modify(key, change::record_invited(participant, now_ms))
-                        .await
                 }
 
                 async fn row(&self, key: &LedgerKey) -> StoreResult<Option<LedgerRow>> {
                     let row = bind_key(sqlx::query(&queries().row), key)
                         .fetch_optional(&self.pool)
-                        .await?;
+                        .await
+                        .map_err(db)?;
                     row.as_ref().map(read_row).transpose()
                 }
 
@@ -316,69 +300,6 @@ macro_rules! sql_store {
                         .select_by_participant(&queries().find_by_participant, participant)
                         .await?;
                     Ok(rows.into_iter().next())
-                }
-
-                async fn mark_responded(&self, key: &LedgerKey, now_ms: i64) -> StoreResult<()> {
-                    self.modify(key, change::mark_responded(now_ms)).await
-                }
-
-                async fn claim_sync(
-                    &self,
-                    key: &LedgerKey,
-                    outcome_tag: &str,
-                    lease: &Lease,
-                ) -> StoreResult<Claim> {
-                    self.modify(key, change::claim_sync(outcome_tag, lease))
-                        .await
-                }
-
-                async fn record_synced(
-                    &self,
-                    key: &LedgerKey,
-                    outcome_tag: &str,
-                    now_ms: i64,
-                ) -> StoreResult<()> {
-                    self.modify(key, change::record_synced(outcome_tag, now_ms))
-                        .await
-                }
-
-                async fn record_retry(
-                    &self,
-                    key: &LedgerKey,
-                    error: &str,
-                    next_attempt_at_ms: i64,
-                    now_ms: i64,
-                ) -> StoreResult<()> {
-                    self.modify(key, change::record_retry(error, next_attempt_at_ms, now_ms))
-                        .await
-                }
-
-                async fn record_failed(
-                    &self,
-                    key: &LedgerKey,
-                    error: &str,
-                    now_ms: i64,
-                ) -> StoreResult<()> {
-                    self.modify(key, change::record_failed(error, now_ms)).await
-                }
-
-                async fn redrive(&self, key: &LedgerKey, now_ms: i64) -> StoreResult<()> {
-                    self.modify(key, change::redrive(now_ms)).await
-                }
-
-                async fn cancel_candidate(
-                    &self,
-                    ats: &AtsName,
-                    candidate: &CandidateId,
-                    now_ms: i64,
-                ) -> StoreResult<u64> {
-                    let (ats, candidate) = (ats.clone(), candidate.clone());
-                    self.write(move |tx| {
-                        Box::pin(
-                            async move { tx::cancel_candidate(tx, &ats, &candidate, now_ms).await },
-                        )
-                    })
-                    .await
                 }
 
                 async fn rows_due(&self, now_ms: i64, limit: usize) -> StoreResult<Vec<LedgerRow>> {
@@ -404,15 +325,16 @@ macro_rules! sql_store {
                 async fn status(&self) -> StoreResult<StatusReport> {
                     let counts = sqlx::query(&queries().status_counts)
                         .fetch_all(&self.pool)
-                        .await?;
+                        .await
+                        .map_err(db)?;
                     let mut report = StatusReport::default();
                     for row in &counts {
-                        let state = parse_state(row.try_get("state")?)?;
-                        let n = u64::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0);
+                        let state = parse_state(row.try_get("state").map_err(db)?)?;
+                        let n = u64::try_from(row.try_get::<i64, _>("n").map_err(db)?).unwrap_or(0);
                         *report.by_state.entry(state).or_default() += n;
                         let job = (
-                            AtsName::new(row.try_get::<String, _>("ats")?),
-                            JobId::new(row.try_get::<String, _>("job")?),
+                            AtsName::new(row.try_get::<String, _>("ats").map_err(db)?),
+                            JobId::new(row.try_get::<String, _>("job").map_err(db)?),
                         );
                         *report
                             .by_job
@@ -442,7 +364,8 @@ macro_rules! sql_store {
                         .bind(delivery.payload)
                         .bind(now_ms)
                         .execute(&self.pool)
-                        .await?;
+                        .await
+                        .map_err(db)?;
                     Ok(result.rows_affected() == 1)
                 }
 
@@ -458,7 +381,8 @@ macro_rules! sql_store {
                         .bind(lease.now_ms)
                         .bind(limit_value(limit))
                         .fetch_all(&self.pool)
-                        .await?;
+                        .await
+                        .map_err(db)?;
                     let mut items = rows
                         .iter()
                         .map(read_inbox_item)
@@ -473,7 +397,8 @@ macro_rules! sql_store {
                         .bind(now_ms)
                         .bind(id)
                         .execute(&self.pool)
-                        .await?;
+                        .await
+                        .map_err(db)?;
                     found(result.rows_affected(), id)
                 }
 
@@ -488,7 +413,8 @@ macro_rules! sql_store {
                         .bind(next_attempt_at_ms)
                         .bind(id)
                         .execute(&self.pool)
-                        .await?;
+                        .await
+                        .map_err(db)?;
                     found(result.rows_affected(), id)
                 }
 
@@ -496,7 +422,8 @@ macro_rules! sql_store {
                     let result = sqlx::query(&queries().inbox_prune)
                         .bind(processed_before_ms)
                         .execute(&self.pool)
-                        .await?;
+                        .await
+                        .map_err(db)?;
                     Ok(result.rows_affected())
                 }
             }
@@ -507,8 +434,12 @@ macro_rules! sql_store {
                     let row = sqlx::query(&queries().cursor_get)
                         .bind(name)
                         .fetch_optional(&self.pool)
-                        .await?;
-                    Ok(row.map(|row| row.try_get("value")).transpose()?)
+                        .await
+                        .map_err(db)?;
+                    Ok(row
+                        .map(|row| row.try_get("value"))
+                        .transpose()
+                        .map_err(db)?)
                 }
 
                 async fn cursor_set(
@@ -522,7 +453,8 @@ macro_rules! sql_store {
                         .bind(value)
                         .bind(now_ms)
                         .execute(&self.pool)
-                        .await?;
+                        .await
+                        .map_err(db)?;
                     Ok(())
                 }
 
@@ -535,8 +467,12 @@ macro_rules! sql_store {
                         .bind(ats.as_str())
                         .bind(job.as_str())
                         .fetch_optional(&self.pool)
-                        .await?;
-                    let state: Option<String> = row.map(|row| row.try_get("state")).transpose()?;
+                        .await
+                        .map_err(db)?;
+                    let state: Option<String> = row
+                        .map(|row| row.try_get("state"))
+                        .transpose()
+                        .map_err(db)?;
                     Ok(state.as_deref().map(JobState::from))
                 }
 
@@ -553,7 +489,8 @@ macro_rules! sql_store {
                         .bind(state.as_str())
                         .bind(now_ms)
                         .execute(&self.pool)
-                        .await?;
+                        .await
+                        .map_err(db)?;
                     Ok(())
                 }
 
@@ -563,12 +500,19 @@ macro_rules! sql_store {
                 ) -> StoreResult<Option<ApplicationRef>> {
                     let row = bind_key(sqlx::query(&queries().screening_get), key)
                         .fetch_optional(&self.pool)
-                        .await?;
+                        .await
+                        .map_err(db)?;
                     let Some(row) = row else { return Ok(None) };
                     Ok(Some(ApplicationRef {
-                        application: row.try_get::<String, _>("created_application")?.into(),
-                        candidate: row.try_get::<String, _>("created_candidate")?.into(),
-                        job: row.try_get::<String, _>("created_job")?.into(),
+                        application: row
+                            .try_get::<String, _>("created_application")
+                            .map_err(db)?
+                            .into(),
+                        candidate: row
+                            .try_get::<String, _>("created_candidate")
+                            .map_err(db)?
+                            .into(),
+                        job: row.try_get::<String, _>("created_job").map_err(db)?.into(),
                     }))
                 }
 
@@ -584,7 +528,8 @@ macro_rules! sql_store {
                         .bind(application.job.as_str())
                         .bind(now_ms)
                         .execute(&self.pool)
-                        .await?;
+                        .await
+                        .map_err(db)?;
                     Ok(())
                 }
             }

@@ -1,0 +1,469 @@
+//! For implementing a store backend: the ledger's rules, written once, over the few
+//! primitives a backend supplies.
+//!
+//! A backend (a database, a key-value service) does not implement [`Ledger`]
+//! itself. It implements:
+//!
+//! - [`LedgerTx`] for its atomic unit (a database transaction, a lock): load a row
+//!   for update, insert one, save one, find a candidate's rows, forget deliveries;
+//! - [`LedgerBackend`] for the store: [`LedgerBackend::transact`] runs one
+//!   [`LedgerChange`] in a fresh unit (`change.apply(&mut tx)`, then commit), and
+//!   the ledger's read queries.
+//!
+//! Every [`LedgerBackend`] is a [`Ledger`]: the claims and transitions, and what
+//! they decide, come from here, so every backend has the same semantics. Add
+//! [`Inbox`](super::Inbox) and [`ReconcilerState`](super::ReconcilerState) and the
+//! backend is a [`Store`](super::Store); check it with the conformance suite in
+//! `ats-testkit` (`ats_testkit::store::run_store_suite`).
+//!
+//! ```
+//! use ats_bridge::model::{AtsName, CandidateId, ParticipantKey};
+//! use ats_bridge::store::backend::{LedgerBackend, LedgerChange, LedgerTx};
+//! use ats_bridge::store::{LedgerKey, LedgerRow, StatusReport, StoreResult};
+//!
+//! /// One transaction of a (made-up) database.
+//! struct MyTx;
+//!
+//! impl LedgerTx for MyTx {
+//!     async fn lock_person(&mut self, _: &LedgerKey, _: &CandidateId) -> StoreResult<()> {
+//!         Ok(()) // The database serialises writers already.
+//!     }
+//!     // … `SELECT … FOR UPDATE`, `INSERT … ON CONFLICT DO NOTHING`, `UPDATE`, …
+//! #   async fn insert_if_absent(&mut self, _: &LedgerRow) -> StoreResult<bool> { Ok(true) }
+//! #   async fn load_for_update(&mut self, _: &LedgerKey) -> StoreResult<Option<LedgerRow>> { Ok(None) }
+//! #   async fn siblings(&mut self, _: &LedgerKey, _: &CandidateId) -> StoreResult<Vec<LedgerRow>> { Ok(vec![]) }
+//! #   async fn candidate_rows_for_update(&mut self, _: &AtsName, _: &CandidateId) -> StoreResult<Vec<LedgerRow>> { Ok(vec![]) }
+//! #   async fn save(&mut self, _: &LedgerRow) -> StoreResult<()> { Ok(()) }
+//! #   async fn forget_deliveries(&mut self, _: &ParticipantKey, _: &AtsName, _: &CandidateId, _: i64) -> StoreResult<()> { Ok(()) }
+//! }
+//!
+//! #[derive(Debug)]
+//! struct MyStore;
+//!
+//! impl LedgerBackend for MyStore {
+//!     async fn transact<T: Send + 'static>(&self, change: LedgerChange<T>) -> StoreResult<T> {
+//!         let mut tx = MyTx; // BEGIN
+//!         let out = change.apply(&mut tx).await?;
+//!         // COMMIT (dropping `tx` without it rolls back)
+//!         Ok(out)
+//!     }
+//!     // … the read queries, `SELECT`s without locks.
+//! #   async fn row(&self, _: &LedgerKey) -> StoreResult<Option<LedgerRow>> { Ok(None) }
+//! #   async fn rows_by_participant(&self, _: &ParticipantKey) -> StoreResult<Vec<LedgerRow>> { Ok(vec![]) }
+//! #   async fn find_by_participant(&self, _: &ParticipantKey) -> StoreResult<Option<LedgerRow>> { Ok(None) }
+//! #   async fn rows_due(&self, _: i64, _: usize) -> StoreResult<Vec<LedgerRow>> { Ok(vec![]) }
+//! #   async fn stale_invites(&self, _: i64, _: usize) -> StoreResult<Vec<LedgerRow>> { Ok(vec![]) }
+//! #   async fn status(&self) -> StoreResult<StatusReport> { Ok(StatusReport::default()) }
+//! }
+//!
+//! // `MyStore` is a `Ledger` now.
+//! fn ledger(store: MyStore) -> Box<dyn ats_bridge::store::Ledger> {
+//!     Box::new(store)
+//! }
+//! # let _ = ledger(MyStore);
+//! ```
+
+use std::fmt;
+use std::future::Future;
+
+use async_trait::async_trait;
+
+use super::ledger;
+use super::{
+    Claim, InviteClaim, Lease, Ledger, LedgerKey, LedgerRow, StatusReport, StoreError, StoreResult,
+};
+use crate::model::{AtsName, CandidateId, ParticipantKey};
+
+/// What a backend supplies for the ledger, all within one atomic unit (a database
+/// transaction, or a lock held from the first call to the last).
+///
+/// The unit commits as a whole or not at all: [`LedgerChange::apply`] reads what it
+/// needs, applies the ledger's rules and writes back, and a failure leaves nothing
+/// half-applied once the backend drops the unit without committing.
+pub trait LedgerTx: Send {
+    /// Serialise invite claims for `key`'s interview and `candidate` until the unit
+    /// ends. A backend whose unit already excludes every other writer (SQLite's write
+    /// transaction, the memory store's lock) has nothing to do; one where concurrent
+    /// inserts stay invisible until commit needs a lock (PostgreSQL takes an advisory
+    /// lock on the person).
+    fn lock_person(
+        &mut self,
+        key: &LedgerKey,
+        candidate: &CandidateId,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Insert `row` unless its key exists; whether it was inserted.
+    fn insert_if_absent(
+        &mut self,
+        row: &LedgerRow,
+    ) -> impl Future<Output = StoreResult<bool>> + Send;
+
+    /// The row at `key`, locked until the unit ends.
+    fn load_for_update(
+        &mut self,
+        key: &LedgerKey,
+    ) -> impl Future<Output = StoreResult<Option<LedgerRow>>> + Send;
+
+    /// The rows of `candidate` for `key`'s interview (same ATS) under other
+    /// applications than `key`'s.
+    fn siblings(
+        &mut self,
+        key: &LedgerKey,
+        candidate: &CandidateId,
+    ) -> impl Future<Output = StoreResult<Vec<LedgerRow>>> + Send;
+
+    /// Every row of `candidate` in `ats`, locked until the unit ends (in key order,
+    /// so concurrent cancellations cannot deadlock).
+    fn candidate_rows_for_update(
+        &mut self,
+        ats: &AtsName,
+        candidate: &CandidateId,
+    ) -> impl Future<Output = StoreResult<Vec<LedgerRow>>> + Send;
+
+    /// Overwrite the existing row with `row`'s key.
+    fn save(&mut self, row: &LedgerRow) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Delete the inbox deliveries whose payload names `participant`, unless a row of
+    /// someone other than (`ats`, `candidate`) has that participant or the delivery is
+    /// leased at `now_ms` (see [`Ledger::cancel_candidate`]).
+    fn forget_deliveries(
+        &mut self,
+        participant: &ParticipantKey,
+        ats: &AtsName,
+        candidate: &CandidateId,
+        now_ms: i64,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+}
+
+/// A ledger backend: runs [`LedgerChange`]s in atomic units, and answers the
+/// ledger's read queries. Every `LedgerBackend` is a [`Ledger`].
+///
+/// The reads mean what the [`Ledger`] methods of the same names document.
+pub trait LedgerBackend: Send + Sync + fmt::Debug {
+    /// Begin a unit, [`LedgerChange::apply`] `change` in it, and commit only if that
+    /// succeeded. A backend whose units can outlive a cancelled caller (a database
+    /// transaction holding locks) should run this on a task of its own.
+    fn transact<T: Send + 'static>(
+        &self,
+        change: LedgerChange<T>,
+    ) -> impl Future<Output = StoreResult<T>> + Send;
+
+    /// [`Ledger::row`].
+    fn row(&self, key: &LedgerKey) -> impl Future<Output = StoreResult<Option<LedgerRow>>> + Send;
+
+    /// [`Ledger::rows_by_participant`].
+    fn rows_by_participant(
+        &self,
+        participant: &ParticipantKey,
+    ) -> impl Future<Output = StoreResult<Vec<LedgerRow>>> + Send;
+
+    /// [`Ledger::find_by_participant`].
+    fn find_by_participant(
+        &self,
+        participant: &ParticipantKey,
+    ) -> impl Future<Output = StoreResult<Option<LedgerRow>>> + Send;
+
+    /// [`Ledger::rows_due`].
+    fn rows_due(
+        &self,
+        now_ms: i64,
+        limit: usize,
+    ) -> impl Future<Output = StoreResult<Vec<LedgerRow>>> + Send;
+
+    /// [`Ledger::stale_invites`].
+    fn stale_invites(
+        &self,
+        invited_before_ms: i64,
+        limit: usize,
+    ) -> impl Future<Output = StoreResult<Vec<LedgerRow>>> + Send;
+
+    /// [`Ledger::status`]; [`StatusReport::from_rows`] builds it from every row where
+    /// the backend has no aggregate queries.
+    fn status(&self) -> impl Future<Output = StoreResult<StatusReport>> + Send;
+}
+
+/// One change to the ledger, returning `T`: what a [`Ledger`] method asks a
+/// [`LedgerBackend`] to do atomically. The backend only passes it to
+/// [`LedgerChange::apply`]; it owns its arguments, so it can move to another task.
+pub struct LedgerChange<T> {
+    op: Op<T>,
+}
+
+/// A change to one row, returning `T`.
+type RowChange<T> = Box<dyn FnOnce(&mut LedgerRow) -> StoreResult<T> + Send>;
+
+enum Op<T> {
+    ClaimInvite {
+        invite: InviteClaim,
+        lease: Lease,
+        into: fn(Claim) -> T,
+    },
+    Modify {
+        key: LedgerKey,
+        change: RowChange<T>,
+    },
+    CancelCandidate {
+        ats: AtsName,
+        candidate: CandidateId,
+        now_ms: i64,
+        into: fn(u64) -> T,
+    },
+}
+
+impl<T> fmt::Debug for LedgerChange<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.op {
+            Op::ClaimInvite { invite, lease, .. } => f
+                .debug_struct("ClaimInvite")
+                .field("invite", invite)
+                .field("lease", lease)
+                .finish(),
+            Op::Modify { key, .. } => f.debug_struct("Modify").field("key", key).finish(),
+            Op::CancelCandidate {
+                ats,
+                candidate,
+                now_ms,
+                ..
+            } => f
+                .debug_struct("CancelCandidate")
+                .field("ats", ats)
+                .field("candidate", candidate)
+                .field("now_ms", now_ms)
+                .finish(),
+        }
+    }
+}
+
+impl<T> LedgerChange<T> {
+    /// Apply the change inside `tx`: read what it needs, apply the ledger's rules,
+    /// write back. The caller commits `tx` if this succeeds, and must not if it fails.
+    pub async fn apply(self, tx: &mut impl LedgerTx) -> StoreResult<T> {
+        match self.op {
+            Op::ClaimInvite {
+                invite,
+                lease,
+                into,
+            } => claim_invite(tx, &invite, &lease).await.map(into),
+            Op::Modify { key, change } => modify(tx, &key, change).await,
+            Op::CancelCandidate {
+                ats,
+                candidate,
+                now_ms,
+                into,
+            } => cancel_candidate(tx, &ats, &candidate, now_ms)
+                .await
+                .map(into),
+        }
+    }
+
+    fn modify(
+        key: &LedgerKey,
+        change: impl FnOnce(&mut LedgerRow) -> StoreResult<T> + Send + 'static,
+    ) -> Self {
+        let (key, change) = (key.clone(), Box::new(change));
+        Self {
+            op: Op::Modify { key, change },
+        }
+    }
+}
+
+/// [`Ledger::claim_invite`] inside `tx`.
+async fn claim_invite(
+    tx: &mut impl LedgerTx,
+    invite: &InviteClaim,
+    lease: &Lease,
+) -> StoreResult<Claim> {
+    let key = &invite.key;
+    tx.lock_person(key, &invite.candidate).await?;
+    let created = tx
+        .insert_if_absent(&ledger::new_row(invite, lease.now_ms))
+        .await?;
+    let siblings = tx.siblings(key, &invite.candidate).await?;
+    modify(tx, key, |row| {
+        let decision = ledger::claim_invite(row, created, &siblings, lease);
+        Ok(decision.into_claim(row.clone()))
+    })
+    .await
+}
+
+/// Load the row at `key` for update, apply `change`, and save the row if it changed;
+/// nothing is written if `change` fails.
+async fn modify<T>(
+    tx: &mut impl LedgerTx,
+    key: &LedgerKey,
+    change: impl FnOnce(&mut LedgerRow) -> StoreResult<T>,
+) -> StoreResult<T> {
+    let original = tx
+        .load_for_update(key)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("ledger row {key}")))?;
+    let mut row = original.clone();
+    let out = change(&mut row)?;
+    if row != original {
+        tx.save(&row).await?;
+    }
+    Ok(out)
+}
+
+/// [`Ledger::cancel_candidate`] inside `tx`.
+async fn cancel_candidate(
+    tx: &mut impl LedgerTx,
+    ats: &AtsName,
+    candidate: &CandidateId,
+    now_ms: i64,
+) -> StoreResult<u64> {
+    let rows = tx.candidate_rows_for_update(ats, candidate).await?;
+    // Before the rows are cancelled: cancelling erases their participant links.
+    for participant in ledger::participants(&rows) {
+        tx.forget_deliveries(participant, ats, candidate, now_ms)
+            .await?;
+    }
+    let mut changed = 0;
+    for mut row in rows {
+        if ledger::cancel(&mut row, now_ms) {
+            tx.save(&row).await?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
+}
+
+/// The ledger of every backend: its changes go through [`LedgerBackend::transact`],
+/// its reads straight to the backend.
+#[async_trait]
+impl<B: LedgerBackend> Ledger for B {
+    async fn claim_invite(&self, invite: &InviteClaim, lease: &Lease) -> StoreResult<Claim> {
+        let (invite, lease) = (invite.clone(), lease.clone());
+        let op = Op::ClaimInvite {
+            invite,
+            lease,
+            into: |claim| claim,
+        };
+        self.transact(LedgerChange { op }).await
+    }
+
+    async fn record_invited(
+        &self,
+        key: &LedgerKey,
+        participant: &ParticipantKey,
+        now_ms: i64,
+    ) -> StoreResult<()> {
+        let participant = participant.clone();
+        self.transact(LedgerChange::modify(key, move |row| {
+            ledger::record_invited(row, &participant, now_ms)
+        }))
+        .await
+    }
+
+    async fn row(&self, key: &LedgerKey) -> StoreResult<Option<LedgerRow>> {
+        LedgerBackend::row(self, key).await
+    }
+
+    async fn rows_by_participant(
+        &self,
+        participant: &ParticipantKey,
+    ) -> StoreResult<Vec<LedgerRow>> {
+        LedgerBackend::rows_by_participant(self, participant).await
+    }
+
+    async fn find_by_participant(
+        &self,
+        participant: &ParticipantKey,
+    ) -> StoreResult<Option<LedgerRow>> {
+        LedgerBackend::find_by_participant(self, participant).await
+    }
+
+    async fn mark_responded(&self, key: &LedgerKey, now_ms: i64) -> StoreResult<()> {
+        self.transact(LedgerChange::modify(key, move |row| {
+            ledger::mark_responded(row, now_ms).map(drop)
+        }))
+        .await
+    }
+
+    async fn claim_sync(
+        &self,
+        key: &LedgerKey,
+        outcome_tag: &str,
+        lease: &Lease,
+    ) -> StoreResult<Claim> {
+        let (outcome_tag, lease) = (outcome_tag.to_owned(), lease.clone());
+        self.transact(LedgerChange::modify(key, move |row| {
+            let decision = ledger::claim_sync(row, &outcome_tag, &lease)?;
+            Ok(decision.into_claim(row.clone()))
+        }))
+        .await
+    }
+
+    async fn record_synced(
+        &self,
+        key: &LedgerKey,
+        outcome_tag: &str,
+        now_ms: i64,
+    ) -> StoreResult<()> {
+        let outcome_tag = outcome_tag.to_owned();
+        self.transact(LedgerChange::modify(key, move |row| {
+            ledger::record_synced(row, &outcome_tag, now_ms)
+        }))
+        .await
+    }
+
+    async fn record_retry(
+        &self,
+        key: &LedgerKey,
+        error: &str,
+        next_attempt_at_ms: i64,
+        now_ms: i64,
+    ) -> StoreResult<()> {
+        let error = error.to_owned();
+        self.transact(LedgerChange::modify(key, move |row| {
+            ledger::record_retry(row, &error, next_attempt_at_ms, now_ms)
+        }))
+        .await
+    }
+
+    async fn record_failed(&self, key: &LedgerKey, error: &str, now_ms: i64) -> StoreResult<()> {
+        let error = error.to_owned();
+        self.transact(LedgerChange::modify(key, move |row| {
+            ledger::record_failed(row, &error, now_ms)
+        }))
+        .await
+    }
+
+    async fn redrive(&self, key: &LedgerKey, now_ms: i64) -> StoreResult<()> {
+        self.transact(LedgerChange::modify(key, move |row| {
+            ledger::redrive(row, now_ms)
+        }))
+        .await
+    }
+
+    async fn cancel_candidate(
+        &self,
+        ats: &AtsName,
+        candidate: &CandidateId,
+        now_ms: i64,
+    ) -> StoreResult<u64> {
+        let op = Op::CancelCandidate {
+            ats: ats.clone(),
+            candidate: candidate.clone(),
+            now_ms,
+            into: |changed| changed,
+        };
+        self.transact(LedgerChange { op }).await
+    }
+
+    async fn rows_due(&self, now_ms: i64, limit: usize) -> StoreResult<Vec<LedgerRow>> {
+        LedgerBackend::rows_due(self, now_ms, limit).await
+    }
+
+    async fn stale_invites(
+        &self,
+        invited_before_ms: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<LedgerRow>> {
+        LedgerBackend::stale_invites(self, invited_before_ms, limit).await
+    }
+
+    async fn status(&self) -> StoreResult<StatusReport> {
+        LedgerBackend::status(self).await
+    }
+}
