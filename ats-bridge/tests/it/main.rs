@@ -9,6 +9,7 @@ mod ats_trait;
 mod bridge;
 mod engine;
 mod engine_lever;
+mod engine_matrix;
 mod engine_postgres;
 mod engine_smartrecruiters;
 mod intake;
