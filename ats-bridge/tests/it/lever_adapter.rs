@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use ats_bridge::lever::{LeverAts, LeverAtsConfig, NOTE_MAX_CHARS, interview_tag};
 use ats_bridge::model::{
-    ApplicationRef, AtsEvent, CandidateDetails, InterviewKey, InterviewOutcome, Job, JobId,
-    JobState, Stage, StageId, WriteBack,
+    ApplicationRef, AtsEvent, InterviewKey, InterviewOutcome, Job, JobId, JobState, Stage, StageId,
+    WriteBack,
 };
 use ats_bridge::note::render_note;
 use ats_bridge::rules::{Labels, Rules};
@@ -138,65 +138,6 @@ async fn stages_are_the_account_wide_lever_stages() {
     )));
 }
 
-#[tokio::test]
-async fn candidate_details_come_from_the_opportunity() {
-    let server = lenient_server().await;
-    get(&format!("/opportunities/{OPP}"))
-        .and(query(&[]))
-        .respond_with(ok(fixture("opportunity.json")))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let details = lever(&server)
-        .await
-        .candidate(&application())
-        .await
-        .unwrap();
-    assert_eq!(details.name, "Shane Smith");
-    assert_eq!(details.email.as_deref(), Some("shane@exampleq3.com"));
-    assert_eq!(details.phone.as_deref(), Some("(123) 456-7891"));
-}
-
-#[tokio::test]
-async fn a_candidate_without_a_name_is_invalid_and_the_error_holds_no_personal_data() {
-    let server = lenient_server().await;
-    let mut opportunity = fixture("opportunity.json");
-    opportunity["data"]["name"] = Value::Null;
-    get(&format!("/opportunities/{OPP}"))
-        .respond_with(ok(opportunity))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let error = lever(&server)
-        .await
-        .candidate(&application())
-        .await
-        .unwrap_err();
-    assert!(matches!(error, AtsError::Invalid(_)), "{error:?}");
-    let text = error.to_string();
-    assert!(text.contains(OPP), "{text}");
-    assert!(!text.contains("shane") && !text.contains("123"), "{text}");
-}
-
-#[tokio::test]
-async fn a_missing_opportunity_is_not_found() {
-    let server = lenient_server().await;
-    get(&format!("/opportunities/{OPP}"))
-        .respond_with(
-            ResponseTemplate::new(404)
-                .set_body_json(json!({"code": "ResourceNotFound", "message": "gone"})),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    let error = lever(&server)
-        .await
-        .candidate(&application())
-        .await
-        .unwrap_err();
-    assert!(matches!(error, AtsError::NotFound { .. }), "{error:?}");
-}
-
 fn stage_change_data() -> EventData {
     serde_json::from_value(fixture("webhook-candidate-stage-change.json")["data"].clone()).unwrap()
 }
@@ -220,42 +161,6 @@ async fn mount_delivery_opportunity(server: &MockServer, applications: Value) {
         .expect(1)
         .mount(server)
         .await;
-}
-
-#[tokio::test]
-async fn a_signed_stage_change_is_resolved_to_its_posting() {
-    let server = lenient_server().await;
-    mount_delivery_opportunity(
-        &server,
-        json!([{"id": "cdb4ff13-f7aa-49b0-b6ec-eb4617009cfa", "type": "posting", "posting": POSTING}]),
-    )
-    .await;
-    let body = stage_change_delivery(
-        "be58f711f349c7780e4579cd7c63341ac6f881e4dccc3154",
-        now_millis(),
-    );
-    let events = lever(&server)
-        .await
-        .events(&WebhookRequest::new(&HeaderMap::new(), &body))
-        .await
-        .unwrap();
-    assert_eq!(
-        events,
-        vec![AtsEvent::StageChanged {
-            application: ApplicationRef {
-                application: DELIVERY_OPP.into(),
-                candidate: "05c248f9-ccb1-435f-bab5-0ec608aec263".into(),
-                job: POSTING.into(),
-            },
-            stage: "7c2690d8-6308-4ed9-ae2a-cbfe7db26593".into(),
-            // Read with the posting: the invite needs no second look at the opportunity.
-            details: Some(CandidateDetails {
-                name: "Shane Smith".into(),
-                email: Some("shane@exampleq3.com".into()),
-                phone: Some("(123) 456-7891".into()),
-            }),
-        }]
-    );
 }
 
 #[tokio::test]
@@ -311,25 +216,6 @@ async fn candidate_deleted_names_the_contact_or_else_the_opportunity() {
         events,
         vec![AtsEvent::CandidateDeleted {
             candidate: "o-2".into()
-        }]
-    );
-}
-
-#[tokio::test]
-async fn other_events_are_unknown_and_need_no_api_call() {
-    let server = lenient_server().await;
-    let body = TestDelivery::new(Event::CandidateHired, "test-delivery", now_millis())
-        .sign(&SecretString::from(TOKEN))
-        .body;
-    let events = lever(&server)
-        .await
-        .events(&WebhookRequest::new(&HeaderMap::new(), &body))
-        .await
-        .unwrap();
-    assert_eq!(
-        events,
-        vec![AtsEvent::Unknown {
-            name: "candidateHired".into()
         }]
     );
 }
@@ -640,47 +526,6 @@ async fn write_back_writes_one_note_moves_the_tags_and_the_stage_as_the_configur
     assert_eq!(receipt.moved_to, Some(StageId::from("onsite")));
 }
 
-#[tokio::test]
-async fn a_labels_only_write_back_sends_no_note_and_no_stage_change() {
-    let server = lenient_server().await;
-    post("/addTags")
-        .and(body_json(json!({"tags": ["Willo:Invited"]})))
-        .respond_with(ok(fixture("opportunity.json")))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let receipt = lever(&server)
-        .await
-        .write_back(
-            &application(),
-            &WriteBack::labels(vec!["Willo:Invited".into()], vec![]),
-        )
-        .await
-        .unwrap();
-    assert_eq!(receipt.note_id, None);
-    assert_eq!(receipt.labels_added, ["Willo:Invited"]);
-    assert!(receipt.labels_removed.is_empty());
-    assert_eq!(receipt.moved_to, None);
-}
-
-#[tokio::test]
-async fn a_failed_tag_write_is_reported_as_transient_when_lever_is_down() {
-    let server = lenient_server().await;
-    post("/addTags")
-        .respond_with(ResponseTemplate::new(503))
-        .mount(&server)
-        .await;
-    let error = lever(&server)
-        .await
-        .write_back(
-            &application(),
-            &WriteBack::labels(vec!["Willo:Invited".into()], vec![]),
-        )
-        .await
-        .unwrap_err();
-    assert!(error.is_transient(), "{error:?}");
-}
-
 #[test]
 fn interview_tags_name_the_interview_and_the_account() {
     assert_eq!(
@@ -882,26 +727,4 @@ async fn a_stage_change_without_a_contact_id_takes_the_contact_from_the_opportun
         }
         other => panic!("{other:?}"),
     }
-}
-
-#[tokio::test]
-async fn writing_back_onto_a_deleted_opportunity_is_not_found() {
-    let server = lenient_server().await;
-    post("/addTags")
-        .respond_with(
-            ResponseTemplate::new(404)
-                .set_body_json(json!({"code": "ResourceNotFound", "message": "not found"})),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    let error = lever(&server)
-        .await
-        .write_back(
-            &application(),
-            &WriteBack::labels(vec!["Willo:Invited".into()], vec![]),
-        )
-        .await
-        .unwrap_err();
-    assert!(matches!(error, AtsError::NotFound { .. }), "{error:?}");
 }

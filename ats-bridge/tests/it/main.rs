@@ -5,6 +5,7 @@
 
 mod support;
 
+mod adapter_matrix;
 mod ats_trait;
 mod bridge;
 mod engine;

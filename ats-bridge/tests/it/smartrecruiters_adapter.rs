@@ -189,45 +189,6 @@ async fn stages_are_statuses_and_the_active_processes_sub_statuses() {
     assert_eq!(stages[5].name, "Interview / Video call");
 }
 
-#[tokio::test]
-async fn candidate_details_come_from_the_profile() {
-    let server = strict_server().await;
-    profile_with(&server, &[]).await;
-    let details = adapter(&server).candidate(&app_ref()).await.unwrap();
-    assert_eq!(Some(details), ada());
-}
-
-#[tokio::test]
-async fn a_candidate_without_a_name_is_invalid_and_the_error_names_no_one() {
-    let server = strict_server().await;
-    api("GET", "/candidates/c1")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "id": "c1", "firstName": " ", "email": "ada@example.com"
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let err = adapter(&server).candidate(&app_ref()).await.unwrap_err();
-    assert!(matches!(err, AtsError::Invalid(_)), "{err:?}");
-    let text = err.to_string();
-    assert!(text.contains("c1") && !text.contains("ada@"), "{text}");
-}
-
-#[tokio::test]
-async fn a_missing_candidate_is_not_found() {
-    let server = strict_server().await;
-    api("GET", "/candidates/c1")
-        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"message": "Not found"})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let err = adapter(&server).candidate(&app_ref()).await.unwrap_err();
-    assert!(
-        matches!(&err, AtsError::NotFound { what } if what == "candidate c1"),
-        "{err:?}"
-    );
-}
-
 /// `GET /candidates/c1` once: Ada, applied to `assignments` (job id, status, sub-status).
 async fn profile_with(server: &MockServer, assignments: &[(&str, Option<&str>, Option<&str>)]) {
     profile_read(server, assignments, 1).await;
@@ -340,22 +301,6 @@ async fn the_pair_names_the_application_with_or_without_an_application_id() {
 }
 
 #[tokio::test]
-async fn a_deleted_candidate_is_reported_without_calling_the_api() {
-    let server = strict_server().await;
-    let (headers, body) = delivery("candidate.deleted", json!({"id": "c9"}));
-    let events = adapter(&server)
-        .events(&WebhookRequest::new(&headers, &body))
-        .await
-        .unwrap();
-    assert_eq!(
-        events,
-        vec![AtsEvent::CandidateDeleted {
-            candidate: "c9".into()
-        }]
-    );
-}
-
-#[tokio::test]
 async fn a_job_status_update_reads_the_job_and_applies_the_allow_list() {
     let server = strict_server().await;
     api("GET", "/jobs/j1")
@@ -397,27 +342,6 @@ async fn a_job_status_update_reads_the_job_and_applies_the_allow_list() {
             state: JobState::Open
         }]
     );
-}
-
-#[tokio::test]
-async fn other_events_are_unknown() {
-    let server = strict_server().await;
-    let ats = adapter(&server);
-    for (name, body) in [
-        ("job.created", json!({"id": "j1"})),
-        (
-            "application.created",
-            json!({"job_id": "j1", "candidate_id": "c1"}),
-        ),
-        ("offer.approved", json!({"whatever": 1})),
-    ] {
-        let (headers, body) = delivery(name, body);
-        let events = ats
-            .events(&WebhookRequest::new(&headers, &body))
-            .await
-            .unwrap();
-        assert_eq!(events, vec![AtsEvent::Unknown { name: name.into() }]);
-    }
 }
 
 #[tokio::test]
@@ -794,23 +718,6 @@ async fn labels_already_right_are_left_alone() {
         .unwrap();
     assert_eq!(receipt.note_id, None);
     assert_eq!(receipt.moved_to, None);
-}
-
-#[tokio::test]
-async fn labels_only_added_are_one_post_that_keeps_the_others() {
-    let server = strict_server().await;
-    api("POST", "/candidates/c1/tags")
-        .and(body_json(json!({"tags": ["Willo:Invited"]})))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let write = WriteBack::labels(vec!["Willo:Invited".into()], Vec::new());
-    let receipt = adapter(&server)
-        .write_back(&app_ref(), &write)
-        .await
-        .unwrap();
-    assert_eq!(receipt.labels_added, vec!["Willo:Invited".to_owned()]);
 }
 
 #[tokio::test]

@@ -134,6 +134,8 @@ impl VendorWorld for LeverWorld {
         format!("opportunity {OPP}")
     }
 
+    const RECORD: &'static str = OPP;
+
     async fn candidate_read(ats: &MockServer, phone: &str, times: u64) {
         mount_exactly(
             ats,
@@ -141,6 +143,44 @@ impl VendorWorld for LeverWorld {
             lever_get(&format!("/opportunities/{OPP}"), &[]).respond_with(ok(opportunity(phone))),
         )
         .await
+    }
+
+    async fn candidate_read_without_name(ats: &MockServer, times: u64) {
+        let mut nameless = opportunity(PHONE);
+        nameless["data"]["name"] = Value::Null;
+        mount_exactly(
+            ats,
+            times,
+            lever_get(&format!("/opportunities/{OPP}"), &[]).respond_with(ok(nameless)),
+        )
+        .await
+    }
+
+    async fn candidate_gone(ats: &MockServer, times: u64) {
+        let gone = ResponseTemplate::new(404)
+            .set_body_json(json!({"code": "ResourceNotFound", "message": "gone"}));
+        mount_exactly(
+            ats,
+            times,
+            lever_get(&format!("/opportunities/{OPP}"), &[]).respond_with(gone),
+        )
+        .await
+    }
+
+    fn deletion_delivery() -> (HeaderMap, Vec<u8>) {
+        let data = json!({"opportunityId": OPP, "contactId": CONTACT});
+        let body = TestDelivery::new(Event::CandidateDeleted, "t-deleted", now_millis())
+            .data(serde_json::from_value(data).unwrap())
+            .sign(&SecretString::from(SIGNING_TOKEN))
+            .body;
+        (HeaderMap::new(), body)
+    }
+
+    fn other_deliveries() -> Vec<(&'static str, (HeaderMap, Vec<u8>))> {
+        let body = TestDelivery::new(Event::CandidateHired, "test-delivery", now_millis())
+            .sign(&SecretString::from(SIGNING_TOKEN))
+            .body;
+        vec![("candidateHired", (HeaderMap::new(), body))]
     }
 
     async fn candidate_read_without_email(ats: &MockServer, times: u64) {

@@ -64,11 +64,21 @@ pub trait VendorWorld {
     fn adapter(ats: &MockServer) -> Arc<dyn Ats>;
     /// What the adapter names when the record is gone (in a failure's reason).
     fn gone() -> String;
+    /// The id of the record the candidate's details are read from.
+    const RECORD: &'static str;
 
     /// The candidate's record read with `phone`.
     async fn candidate_read(ats: &MockServer, phone: &str, times: u64);
     /// The candidate's record read, without an email.
     async fn candidate_read_without_email(ats: &MockServer, times: u64);
+    /// The candidate's record read, without a name.
+    async fn candidate_read_without_name(ats: &MockServer, times: u64);
+    /// The candidate's record read, answered 404.
+    async fn candidate_gone(ats: &MockServer, times: u64);
+    /// A delivery saying the candidate was deleted.
+    fn deletion_delivery() -> (HeaderMap, Vec<u8>);
+    /// Deliveries of events the bridge does not act on, each with the event's name.
+    fn other_deliveries() -> Vec<(&'static str, (HeaderMap, Vec<u8>))>;
     /// A stage-change delivery, signed, whose dedupe key is `id`.
     fn stage_change_delivery(id: &str) -> (HeaderMap, Vec<u8>);
     /// The read that resolves the stage-change delivery (it gives the invite the

@@ -143,6 +143,8 @@ impl VendorWorld for SmartRecruitersWorld {
         format!("candidate {CANDIDATE}")
     }
 
+    const RECORD: &'static str = CANDIDATE;
+
     async fn candidate_read(ats: &MockServer, phone: &str, times: u64) {
         mount_exactly(
             ats,
@@ -150,6 +152,50 @@ impl VendorWorld for SmartRecruitersWorld {
             sr("GET", &format!("/candidates/{CANDIDATE}")).respond_with(ok(candidate(phone))),
         )
         .await;
+    }
+
+    async fn candidate_read_without_name(ats: &MockServer, times: u64) {
+        let mut nameless = candidate(PHONE);
+        nameless["firstName"] = json!(" ");
+        nameless["lastName"] = json!(null);
+        mount_exactly(
+            ats,
+            times,
+            sr("GET", &format!("/candidates/{CANDIDATE}")).respond_with(ok(nameless)),
+        )
+        .await;
+    }
+
+    async fn candidate_gone(ats: &MockServer, times: u64) {
+        let gone = ResponseTemplate::new(404).set_body_json(json!({"message": "Not found"}));
+        mount_exactly(
+            ats,
+            times,
+            sr("GET", &format!("/candidates/{CANDIDATE}")).respond_with(gone),
+        )
+        .await;
+    }
+
+    fn deletion_delivery() -> (HeaderMap, Vec<u8>) {
+        signed(
+            "candidate.deleted",
+            "evt-deleted",
+            &json!({ "id": CANDIDATE }),
+        )
+    }
+
+    fn other_deliveries() -> Vec<(&'static str, (HeaderMap, Vec<u8>))> {
+        [
+            ("job.created", json!({"id": JOB})),
+            (
+                "application.created",
+                json!({"job_id": JOB, "candidate_id": CANDIDATE}),
+            ),
+            ("offer.approved", json!({"whatever": 1})),
+        ]
+        .into_iter()
+        .map(|(name, body)| (name, signed(name, "evt-other", &body)))
+        .collect()
     }
 
     async fn candidate_read_without_email(ats: &MockServer, times: u64) {
