@@ -459,6 +459,26 @@ fn post(suffix: &str) -> wiremock::MockBuilder {
         .and(query(&[("perform_as", USER)]))
 }
 
+/// `POST …/{suffix}` (`/addTags`, `/removeTags`) with exactly `tags`, once.
+async fn tags_posted(server: &MockServer, suffix: &str, tags: &[&str]) {
+    post(suffix)
+        .and(body_json(json!({ "tags": tags })))
+        .respond_with(ok(fixture("opportunity.json")))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+/// The opportunity's notes, one page holding `note`, listed once.
+async fn notes_listed(server: &MockServer, note: Value) {
+    get(&format!("/opportunities/{OPP}/notes"))
+        .and(query(&[]))
+        .respond_with(ok(json!({"data": [note], "hasNext": false})))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
 #[tokio::test]
 async fn write_back_writes_one_note_moves_the_tags_and_the_stage_as_the_configured_user() {
     let server = lenient_server().await;
@@ -468,14 +488,7 @@ async fn write_back_writes_one_note_moves_the_tags_and_the_stage_as_the_configur
         note.contains("https://videos.willo.example/a1")
             && note.contains("https://videos.willo.example/a2")
     );
-    get(&format!("/opportunities/{OPP}/notes"))
-        .and(query(&[]))
-        .respond_with(ok(
-            json!({"data": [fixture("sandbox-note-get.json")["data"]], "hasNext": false}),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
+    notes_listed(&server, fixture("sandbox-note-get.json")["data"].clone()).await;
     post("/notes")
         .and(body_json(json!({ "value": note })))
         .respond_with(
@@ -484,18 +497,8 @@ async fn write_back_writes_one_note_moves_the_tags_and_the_stage_as_the_configur
         .expect(1)
         .mount(&server)
         .await;
-    post("/addTags")
-        .and(body_json(json!({"tags": ["Willo:To Review"]})))
-        .respond_with(ok(fixture("opportunity.json")))
-        .expect(1)
-        .mount(&server)
-        .await;
-    post("/removeTags")
-        .and(body_json(json!({"tags": ["Willo:Invited"]})))
-        .respond_with(ok(fixture("opportunity.json")))
-        .expect(1)
-        .mount(&server)
-        .await;
+    tags_posted(&server, "/addTags", &["Willo:To Review"]).await;
+    tags_posted(&server, "/removeTags", &["Willo:Invited"]).await;
     Mock::given(method("PUT"))
         .and(path(format!("/v1/opportunities/{OPP}/stage")))
         .and(header("authorization", LEVER_BASIC))
@@ -601,12 +604,7 @@ async fn a_repeated_write_back_does_not_write_the_note_twice() {
     let mut existing = fixture("sandbox-note-get.json")["data"].clone();
     existing["id"] = json!("note-written-before");
     existing["fields"][0]["value"] = json!(render_note(&outcome, NOTE_MAX_CHARS));
-    get(&format!("/opportunities/{OPP}/notes"))
-        .and(query(&[]))
-        .respond_with(ok(json!({"data": [existing], "hasNext": false})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    notes_listed(&server, existing).await;
     post("/notes")
         .respond_with(
             ResponseTemplate::new(201).set_body_json(fixture("note-create-response-docs.json")),
@@ -614,12 +612,7 @@ async fn a_repeated_write_back_does_not_write_the_note_twice() {
         .expect(0)
         .mount(&server)
         .await;
-    post("/addTags")
-        .and(body_json(json!({"tags": ["Willo:To Review"]})))
-        .respond_with(ok(fixture("opportunity.json")))
-        .expect(1)
-        .mount(&server)
-        .await;
+    tags_posted(&server, "/addTags", &["Willo:To Review"]).await;
     let write = WriteBack::results(outcome, vec!["Willo:To Review".into()], vec![]);
     let receipt = lever(&server)
         .await
@@ -643,14 +636,8 @@ async fn labels_are_added_then_removed_as_the_write_back_lists_them() {
         .expect(1)
         .mount(&server)
         .await;
-    post("/removeTags")
-        .and(body_json(
-            json!({"tags": ["Willo:Invited", "Willo:To Review", "Willo:Rejected"]}),
-        ))
-        .respond_with(ok(fixture("opportunity.json")))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let others = ["Willo:Invited", "Willo:To Review", "Willo:Rejected"];
+    tags_posted(&server, "/removeTags", &others).await;
     let write = WriteBack::labels(
         vec!["Willo:Accepted".into()],
         vec![
