@@ -303,45 +303,31 @@ async fn the_pair_names_the_application_with_or_without_an_application_id() {
 #[tokio::test]
 async fn a_job_status_update_reads_the_job_and_applies_the_allow_list() {
     let server = strict_server().await;
-    api("GET", "/jobs/j1")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "id": "j1", "title": "Barista", "status": "FILLED"
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
-    api("GET", "/jobs/j2")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "id": "j2", "title": "Chef", "status": "OFFER"
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
     let ats = adapter(&server);
-    let (headers, body) = delivery("job.status.updated", json!({"id": "j1"}));
-    let closed = ats
-        .events(&WebhookRequest::new(&headers, &body))
-        .await
-        .unwrap();
-    assert_eq!(
-        closed,
-        vec![AtsEvent::JobStatusChanged {
-            job: "j1".into(),
-            state: JobState::Closed
-        }]
-    );
-    let (headers, body) = delivery("job.status.updated", json!({"id": "j2"}));
-    let open = ats
-        .events(&WebhookRequest::new(&headers, &body))
-        .await
-        .unwrap();
-    assert_eq!(
-        open,
-        vec![AtsEvent::JobStatusChanged {
-            job: "j2".into(),
-            state: JobState::Open
-        }]
-    );
+    for (job, status, state) in [
+        ("j1", "FILLED", JobState::Closed),
+        ("j2", "OFFER", JobState::Open),
+    ] {
+        api("GET", &format!("/jobs/{job}"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "id": job, "title": "Barista", "status": status
+            })))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let (headers, body) = delivery("job.status.updated", json!({ "id": job }));
+        let events = ats
+            .events(&WebhookRequest::new(&headers, &body))
+            .await
+            .unwrap();
+        assert_eq!(
+            events,
+            vec![AtsEvent::JobStatusChanged {
+                job: job.into(),
+                state
+            }]
+        );
+    }
 }
 
 #[tokio::test]
