@@ -40,6 +40,25 @@ struct Setup {
     clock: Arc<TestClock>,
 }
 
+impl Setup {
+    /// The engine's action on application `n` reaching the trigger stage.
+    async fn on_stage_change(&self, n: u32) -> Action {
+        self.engine
+            .handle_ats_event(&"tiny".into(), &stage_changed(n))
+            .await
+            .unwrap()
+    }
+}
+
+/// Row `key` linked to the participant Willo already had, no invite sent.
+fn found_existing(key: LedgerKey) -> Action {
+    Action::Invited {
+        key,
+        participant: "ffffffffffffffffffffffffffffffff".into(),
+        created: false,
+    }
+}
+
 fn rules() -> Rules {
     Rules::new().trigger("tiny", JobSelector::Any, ["screen"], INTERVIEW)
 }
@@ -94,12 +113,7 @@ fn new_response(participant: &ParticipantKey) -> Delivery {
 }
 
 async fn invite(s: &Setup, n: u32) -> ParticipantKey {
-    match s
-        .engine
-        .handle_ats_event(&"tiny".into(), &stage_changed(n))
-        .await
-        .unwrap()
-    {
+    match s.on_stage_change(n).await {
         Action::Invited { participant, .. } => participant,
         other => panic!("expected an invite, got {other:?}"),
     }
@@ -254,27 +268,12 @@ async fn a_crash_between_sending_and_recording_does_not_send_twice() {
         json!({"key": "ffffffffffffffffffffffffffffffff", "interview": INTERVIEW,
                "name": "Candidate 3", "email": "Candidate3@Example.com"}),
     );
-    let busy = s
-        .engine
-        .handle_ats_event(&"tiny".into(), &stage_changed(3))
-        .await
-        .unwrap();
+    let busy = s.on_stage_change(3).await;
     assert_eq!(busy, Action::Busy { key: key.clone() });
     // The lease expires; the next event finds the participant instead of inviting.
     s.clock.advance(Duration::from_secs(121));
-    let action = s
-        .engine
-        .handle_ats_event(&"tiny".into(), &stage_changed(3))
-        .await
-        .unwrap();
-    assert_eq!(
-        action,
-        Action::Invited {
-            key,
-            participant: "ffffffffffffffffffffffffffffffff".into(),
-            created: false
-        }
-    );
+    let action = s.on_stage_change(3).await;
+    assert_eq!(action, found_existing(key));
     assert_eq!(invites(&s.willo_server).await, 0);
 }
 
@@ -707,11 +706,7 @@ async fn a_first_invite_looks_in_willo_only_when_configured_to() {
     let s = setup().await;
     s.willo
         .add("ffffffffffffffffffffffffffffffff", already_there.clone());
-    let action = s
-        .engine
-        .handle_ats_event(&"tiny".into(), &stage_changed(4))
-        .await
-        .unwrap();
+    let action = s.on_stage_change(4).await;
     assert!(
         matches!(action, Action::Invited { created: true, .. }),
         "{action:?}"
@@ -723,18 +718,10 @@ async fn a_first_invite_looks_in_willo_only_when_configured_to() {
     let s = setup_with(rules(), config).await;
     s.willo
         .add("ffffffffffffffffffffffffffffffff", already_there);
-    let action = s
-        .engine
-        .handle_ats_event(&"tiny".into(), &stage_changed(4))
-        .await
-        .unwrap();
+    let action = s.on_stage_change(4).await;
     assert_eq!(
         action,
-        Action::Invited {
-            key: LedgerKey::new("tiny", "app-4", INTERVIEW),
-            participant: "ffffffffffffffffffffffffffffffff".into(),
-            created: false
-        }
+        found_existing(LedgerKey::new("tiny", "app-4", INTERVIEW))
     );
     assert_eq!(requests(&s.willo_server, "GET", "/participants/").await, 1);
     assert_eq!(invites(&s.willo_server).await, 0);
