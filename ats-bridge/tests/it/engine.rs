@@ -41,6 +41,21 @@ struct Setup {
 }
 
 impl Setup {
+    /// Keep application `n`'s move to the trigger stage in the inbox, received at 0 and
+    /// known by `n`; returns whether it was new.
+    async fn deliver_stage_change(&self, n: u32) -> bool {
+        self.deliver_stage_change_as(&n.to_string(), n).await
+    }
+
+    /// [`Setup::deliver_stage_change`], known by `id`.
+    async fn deliver_stage_change_as(&self, id: &str, n: u32) -> bool {
+        let delivery = moved_to_screen(&self.ats, n);
+        self.store
+            .inbox_insert(&NewDelivery::new("tiny", id, &delivery), 0)
+            .await
+            .unwrap()
+    }
+
     /// The engine's action on application `n` reaching the trigger stage.
     async fn on_stage_change(&self, n: u32) -> Action {
         self.engine
@@ -457,13 +472,7 @@ async fn run_acts_on_a_signalled_delivery_and_stops_when_told() {
     config.reconcile_interval = None;
     let s = setup_with(rules(), config).await;
     let running = Running::start(&s.engine);
-    s.store
-        .inbox_insert(
-            &NewDelivery::new("tiny", "8", &moved_to_screen(&s.ats, 8)),
-            0,
-        )
-        .await
-        .unwrap();
+    s.deliver_stage_change(8).await;
     s.engine.inbox_signal().notify_one();
     for _ in 0..200 {
         if invites(&s.willo_server).await == 1 {
@@ -483,13 +492,7 @@ async fn run_works_through_more_deliveries_than_it_has_slots() {
     let s = setup_with(rules(), config).await;
     for n in 1..=9 {
         let id = n.to_string();
-        s.store
-            .inbox_insert(
-                &NewDelivery::new("tiny", &id, &moved_to_screen(&s.ats, n)),
-                0,
-            )
-            .await
-            .unwrap();
+        s.deliver_stage_change_as(&id, n).await;
     }
     let running = Running::start(&s.engine);
     for _ in 0..400 {
@@ -513,20 +516,8 @@ async fn processed_deliveries_are_deleted_after_their_retention() {
     let mut config = test_config();
     config.inbox_retention = Some(Duration::from_secs(3600));
     let s = setup_with(rules(), config).await;
-    s.store
-        .inbox_insert(
-            &NewDelivery::new("tiny", "5", &moved_to_screen(&s.ats, 5)),
-            0,
-        )
-        .await
-        .unwrap();
-    s.store
-        .inbox_insert(
-            &NewDelivery::new("tiny", "6", &moved_to_screen(&s.ats, 6)),
-            0,
-        )
-        .await
-        .unwrap();
+    s.deliver_stage_change(5).await;
+    s.deliver_stage_change(6).await;
     assert_eq!(s.engine.process_inbox().await.unwrap(), 2);
     assert_eq!(
         s.engine.prune_inbox().await.unwrap(),
@@ -536,28 +527,14 @@ async fn processed_deliveries_are_deleted_after_their_retention() {
     s.clock.advance(Duration::from_secs(3601));
     assert_eq!(s.engine.prune_inbox().await.unwrap(), 2);
     // A late repeat of a pruned delivery is stored again but does not act twice.
-    assert!(
-        s.store
-            .inbox_insert(
-                &NewDelivery::new("tiny", "5", &moved_to_screen(&s.ats, 5)),
-                0
-            )
-            .await
-            .unwrap()
-    );
+    assert!(s.deliver_stage_change(5).await);
     s.engine.process_inbox().await.unwrap();
     assert_eq!(invites(&s.willo_server).await, 2);
 
     let mut keep = test_config();
     keep.inbox_retention = None;
     let s = setup_with(rules(), keep).await;
-    s.store
-        .inbox_insert(
-            &NewDelivery::new("tiny", "7", &moved_to_screen(&s.ats, 7)),
-            0,
-        )
-        .await
-        .unwrap();
+    s.deliver_stage_change(7).await;
     s.engine.process_inbox().await.unwrap();
     s.clock.advance(Duration::from_secs(365 * 24 * 3600));
     assert_eq!(s.engine.prune_inbox().await.unwrap(), 0, "retention off");
