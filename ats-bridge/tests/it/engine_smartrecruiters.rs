@@ -90,7 +90,7 @@ async fn without_phones_a_listed_candidate_is_invited_from_the_search_alone() {
     );
     let store = Arc::new(MemoryStore::new());
     let clock = Arc::new(SystemClock);
-    let w = W::assemble(ats, adapter, store, W::rules(), config(), clock).await;
+    let w = W::assemble(ats, Arc::new(adapter), store, W::rules(), config(), clock).await;
     let listed = json!({"id": CANDIDATE, "firstName": "Ada", "lastName": "Lovelace",
         "email": "ada@example.com"});
     let listing = sr("GET", "/candidates")

@@ -5,7 +5,6 @@
 use crate::support;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use ats_bridge::lever::{LeverAts, LeverAtsConfig, NOTE_MAX_CHARS, interview_tag};
 use ats_bridge::model::{
@@ -16,12 +15,12 @@ use ats_bridge::note::render_note;
 use ats_bridge::rules::{Labels, Rules};
 use ats_bridge::{Ats, AtsError, WebhookEventsError, WebhookRejection};
 use ats_bridge::{AtsWebhooks, WebhookRequest};
+use client_core::SecretString;
 use client_core::header::HeaderMap;
-use client_core::{RetryPolicy, SecretString};
 use lever_client::webhooks::{Event, EventData, FixedClock, TestDelivery};
 use serde_json::{Value, json};
 use support::lever_mock::{LEVER_BASIC, QueryIs, lever_client, query};
-use support::mock_server::{lenient_server, now_millis, ok};
+use support::mock_server::{lenient_server, now_millis, ok, short_retries};
 use willo_client::ParticipantKey;
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -42,13 +41,7 @@ fn config() -> LeverAtsConfig {
 }
 
 fn lever_with(server: &MockServer, config: LeverAtsConfig) -> LeverAts {
-    let retry = RetryPolicy {
-        initial_backoff: Duration::from_millis(1),
-        max_backoff: Duration::from_millis(5),
-        jitter: false,
-        ..RetryPolicy::default()
-    };
-    LeverAts::new(lever_client(server, retry), config)
+    LeverAts::new(lever_client(server, short_retries()), config)
 }
 
 async fn lever(server: &MockServer) -> LeverAts {

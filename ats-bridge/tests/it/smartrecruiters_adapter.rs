@@ -4,8 +4,6 @@
 
 use crate::support;
 
-use std::time::Duration;
-
 use ats_bridge::model::{
     ApplicationId, ApplicationRef, AtsEvent, CandidateDetails, InterviewOutcome, JobId, JobState,
     ParticipantKey, StageId, WriteBack,
@@ -18,29 +16,15 @@ use ats_bridge::{AtsWebhooks, WebhookRequest, WebhookSource};
 use client_core::header::{HeaderMap, HeaderValue};
 use serde_json::{Value, json};
 use smartrecruiters_client::webhooks::TestDelivery;
-use smartrecruiters_client::{
-    ApplicationStatus, JobStatus, RetryPolicy, SecretString, SmartRecruitersClient,
-};
+use smartrecruiters_client::{ApplicationStatus, JobStatus, SecretString, SmartRecruitersClient};
 use support::mock_server::{now_secs, strict_server};
-use support::smartrecruiters_mock::{SR_KEY, WEBHOOK_SECRET, smartrecruiters_client};
+use support::smartrecruiters_mock::{SR_KEY, WEBHOOK_SECRET};
+use support::world::smartrecruiters::adapter_with;
 use wiremock::matchers::{body_json, header, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 fn adapter(server: &MockServer) -> SmartRecruitersAts {
     adapter_with(server, SmartRecruitersAtsConfig::new())
-}
-
-fn adapter_with(server: &MockServer, config: SmartRecruitersAtsConfig) -> SmartRecruitersAts {
-    let retry = RetryPolicy {
-        initial_backoff: Duration::from_millis(1),
-        max_backoff: Duration::from_millis(5),
-        jitter: false,
-        ..RetryPolicy::default()
-    };
-    SmartRecruitersAts::new(
-        smartrecruiters_client(server, retry),
-        config.webhook_secret(SecretString::from(WEBHOOK_SECRET)),
-    )
 }
 
 fn api(verb: &str, route: &str) -> wiremock::MockBuilder {

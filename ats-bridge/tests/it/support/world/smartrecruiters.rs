@@ -45,11 +45,11 @@ pub fn sr(verb: &str, route: &str) -> MockBuilder {
 }
 
 /// The adapter over `ats` configured as `config` says, verifying with the test secret.
-pub fn adapter_with(ats: &MockServer, config: SmartRecruitersAtsConfig) -> Arc<dyn Ats> {
-    Arc::new(SmartRecruitersAts::new(
+pub fn adapter_with(ats: &MockServer, config: SmartRecruitersAtsConfig) -> SmartRecruitersAts {
+    SmartRecruitersAts::new(
         smartrecruiters_client(ats, short_retries()),
         config.webhook_secret(SecretString::from(WEBHOOK_SECRET)),
-    ))
+    )
 }
 
 /// The documented candidate, with a real name, email and `phone`.
@@ -136,7 +136,7 @@ impl VendorWorld for SmartRecruitersWorld {
     const LISTING_HAS_DETAILS: bool = false;
 
     fn adapter(ats: &MockServer) -> Arc<dyn Ats> {
-        adapter_with(ats, SmartRecruitersAtsConfig::new())
+        Arc::new(adapter_with(ats, SmartRecruitersAtsConfig::new()))
     }
 
     fn gone() -> String {
