@@ -21,7 +21,7 @@ use lever_client::webhooks::{Event, EventData, FixedClock, TestDelivery};
 use serde_json::{Value, json};
 use support::lever_mock::{LEVER_BASIC, QueryIs, lever_client, query};
 use support::mock_server::{lenient_server, now_millis, ok, short_retries};
-use willo_client::ParticipantKey;
+use support::willo_mock::{PARTICIPANT, participant};
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -431,18 +431,9 @@ async fn other_listing_errors_are_reported() {
     assert!(!error.is_transient());
 }
 
+/// Willo's answered participant, as the engine hands it to the adapter.
 fn outcome() -> InterviewOutcome {
-    InterviewOutcome::from_participant_json(
-        ParticipantKey::from("0123456789abcdef0123456789abcdef"),
-        json!({
-            "stage": "Received",
-            "score": 4.5,
-            "responses": [
-                {"question": "Tell us about yourself", "media_url": "https://videos.willo.example/a1", "transcript": "I nurse.", "score": 4},
-                {"question": "Why us?", "media_url": "https://videos.willo.example/a2", "summary": "Keen."}
-            ]
-        }),
-    )
+    InterviewOutcome::from_participant_json(PARTICIPANT.into(), participant("Received"))
 }
 
 fn post(suffix: &str) -> wiremock::MockBuilder {

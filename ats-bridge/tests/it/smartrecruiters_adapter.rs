@@ -17,11 +17,11 @@ use client_core::header::{HeaderMap, HeaderValue};
 use serde_json::{Value, json};
 use smartrecruiters_client::webhooks::TestDelivery;
 use smartrecruiters_client::{ApplicationStatus, JobStatus, SecretString, SmartRecruitersClient};
-use support::mock_server::{now_secs, strict_server};
+use support::mock_server::{now_secs, ok, strict_server};
 use support::smartrecruiters_mock::{SR_KEY, WEBHOOK_SECRET};
 use support::world::smartrecruiters::adapter_with;
 use wiremock::matchers::{body_json, header, method, path, query_param, query_param_is_missing};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockBuilder, MockServer, Request, ResponseTemplate};
 
 fn adapter(server: &MockServer) -> SmartRecruitersAts {
     adapter_with(server, SmartRecruitersAtsConfig::new())
@@ -31,6 +31,11 @@ fn api(verb: &str, route: &str) -> wiremock::MockBuilder {
     Mock::given(method(verb))
         .and(path(route))
         .and(header("X-SmartToken", SR_KEY))
+}
+
+/// `mock` answered 200 with `body`, exactly once.
+async fn answers_once(server: &MockServer, mock: MockBuilder, body: Value) {
+    mock.respond_with(ok(body)).expect(1).mount(server).await;
 }
 
 fn app_ref() -> ApplicationRef {
@@ -70,33 +75,35 @@ fn stage_ids_encode_status_and_sub_status() {
 #[tokio::test]
 async fn jobs_follow_every_page_and_apply_the_allow_list() {
     let server = strict_server().await;
-    api("GET", "/jobs")
-        .and(query_param("limit", "100"))
-        .and(query_param("sort", "job_id"))
-        .and(query_param_is_missing("pageId"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+    answers_once(
+        &server,
+        api("GET", "/jobs")
+            .and(query_param("limit", "100"))
+            .and(query_param("sort", "job_id"))
+            .and(query_param_is_missing("pageId")),
+        json!({
             "totalFound": 3, "nextPageId": "p2",
             "content": [
                 {"id": "j1", "title": "Barista", "status": "SOURCING"},
                 {"id": "j2", "title": "Chef", "status": "ON_HOLD"}
             ]
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
-    api("GET", "/jobs")
-        .and(query_param("pageId", "p2"))
-        .and(query_param("sort", "job_id"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+        }),
+    )
+    .await;
+    answers_once(
+        &server,
+        api("GET", "/jobs")
+            .and(query_param("pageId", "p2"))
+            .and(query_param("sort", "job_id")),
+        json!({
             "totalFound": 3,
             "content": [
                 {"id": "j3", "title": "Waiter", "status": "PENDING_APPROVAL"},
                 {"id": "j4", "title": "Host", "status": "INTERVIEW"}
             ]
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
+        }),
+    )
+    .await;
 
     let jobs = adapter(&server).jobs().await.unwrap();
     let states: Vec<(&str, &str, JobState)> = jobs
@@ -117,16 +124,17 @@ async fn jobs_follow_every_page_and_apply_the_allow_list() {
 #[tokio::test]
 async fn a_custom_allow_list_decides_what_is_open() {
     let server = strict_server().await;
-    api("GET", "/jobs")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+    answers_once(
+        &server,
+        api("GET", "/jobs"),
+        json!({
             "content": [
                 {"id": "j1", "title": "Barista", "status": "SOURCING"},
                 {"id": "j2", "title": "Chef", "status": "CREATED"}
             ]
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
+        }),
+    )
+    .await;
     let config = SmartRecruitersAtsConfig::new().job_status_allow_list(vec![JobStatus::Created]);
     let jobs = adapter_with(&server, config).jobs().await.unwrap();
     assert_eq!(jobs[0].state, JobState::Closed);
@@ -136,8 +144,10 @@ async fn a_custom_allow_list_decides_what_is_open() {
 #[tokio::test]
 async fn stages_are_statuses_and_the_active_processes_sub_statuses() {
     let server = strict_server().await;
-    api("GET", "/configuration/hiring-processes")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+    answers_once(
+        &server,
+        api("GET", "/configuration/hiring-processes"),
+        json!({
             "totalFound": 3,
             "content": [
                 {"id": "p1", "name": "Default", "active": true,
@@ -147,10 +157,9 @@ async fn stages_are_statuses_and_the_active_processes_sub_statuses() {
                 {"id": "p3", "name": "Old", "active": false,
                  "subStatuses": {"OFFERED": ["Retired"]}}
             ]
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
+        }),
+    )
+    .await;
     let stages = adapter(&server).stages(&JobId::from("j1")).await.unwrap();
     let ids: Vec<&str> = stages.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(
@@ -417,30 +426,32 @@ async fn a_failed_lookup_is_an_ats_error_that_stays_transient() {
 #[tokio::test]
 async fn applications_at_a_stage_page_with_the_cursor() {
     let server = strict_server().await;
-    api("GET", "/candidates")
-        .and(query_param("jobId", "j1"))
-        .and(query_param("status", "INTERVIEW"))
-        .and(query_param("subStatus", "Video call"))
-        .and(query_param("limit", "2"))
-        .and(query_param_is_missing("pageId"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+    answers_once(
+        &server,
+        api("GET", "/candidates")
+            .and(query_param("jobId", "j1"))
+            .and(query_param("status", "INTERVIEW"))
+            .and(query_param("subStatus", "Video call"))
+            .and(query_param("limit", "2"))
+            .and(query_param_is_missing("pageId")),
+        json!({
             "totalFound": 3, "nextPageId": "n2",
             "content": [{"id": "c1"}, {"id": "c2"}]
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
-    api("GET", "/candidates")
-        .and(query_param("jobId", "j1"))
-        .and(query_param("status", "INTERVIEW"))
-        .and(query_param("subStatus", "Video call"))
-        .and(query_param("pageId", "n2"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+        }),
+    )
+    .await;
+    answers_once(
+        &server,
+        api("GET", "/candidates")
+            .and(query_param("jobId", "j1"))
+            .and(query_param("status", "INTERVIEW"))
+            .and(query_param("subStatus", "Video call"))
+            .and(query_param("pageId", "n2")),
+        json!({
             "totalFound": 3, "content": [{"id": "c3"}]
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
+        }),
+    )
+    .await;
     let ats = adapter_with(&server, SmartRecruitersAtsConfig::new().page_size(2));
     let job = JobId::from("j1");
     let stage = StageId::from("INTERVIEW/Video call");
@@ -534,14 +545,15 @@ async fn without_phones_in_invites_no_phone_is_handed_on_from_the_profile_either
 #[tokio::test]
 async fn a_plain_status_is_searched_without_a_sub_status() {
     let server = strict_server().await;
-    api("GET", "/candidates")
-        .and(query_param("jobId", "j1"))
-        .and(query_param("status", "NEW"))
-        .and(query_param_is_missing("subStatus"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"content": []})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    answers_once(
+        &server,
+        api("GET", "/candidates")
+            .and(query_param("jobId", "j1"))
+            .and(query_param("status", "NEW"))
+            .and(query_param_is_missing("subStatus")),
+        json!({"content": []}),
+    )
+    .await;
     let page = adapter(&server)
         .applications_at_stage(&JobId::from("j1"), &StageId::from("NEW"), None)
         .await
@@ -592,13 +604,14 @@ async fn note_content(server: &MockServer) -> String {
 async fn write_back_writes_one_note_replaces_tags_and_moves_the_application() {
     let server = strict_server().await;
     mount_note(&server).await;
-    api("GET", "/candidates/c1/tags")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+    answers_once(
+        &server,
+        api("GET", "/candidates/c1/tags"),
+        json!({
             "tags": ["Willo:Invited", "Barista pool"]
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
+        }),
+    )
+    .await;
     api("PUT", "/candidates/c1/tags")
         .and(body_json(
             json!({"tags": ["Barista pool", "Willo:To Review"]}),
@@ -674,13 +687,14 @@ async fn a_huge_outcome_still_fits_one_note_with_every_answer_link() {
 #[tokio::test]
 async fn labels_already_right_are_left_alone() {
     let server = strict_server().await;
-    api("GET", "/candidates/c1/tags")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+    answers_once(
+        &server,
+        api("GET", "/candidates/c1/tags"),
+        json!({
             "tags": ["willo:to review"]
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
+        }),
+    )
+    .await;
     let write = WriteBack::labels(vec!["Willo:To Review".into()], vec!["Willo:Invited".into()]);
     let receipt = adapter(&server)
         .write_back(&app_ref(), &write)
@@ -693,11 +707,12 @@ async fn labels_already_right_are_left_alone() {
 #[tokio::test]
 async fn removing_the_last_label_replaces_with_an_empty_set() {
     let server = strict_server().await;
-    api("GET", "/candidates/c1/tags")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"tags": ["Willo:Invited"]})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    answers_once(
+        &server,
+        api("GET", "/candidates/c1/tags"),
+        json!({"tags": ["Willo:Invited"]}),
+    )
+    .await;
     api("PUT", "/candidates/c1/tags")
         .and(body_json(json!({"tags": []})))
         .respond_with(ResponseTemplate::new(204))
