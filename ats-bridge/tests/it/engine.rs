@@ -41,6 +41,14 @@ struct Setup {
 }
 
 impl Setup {
+    /// The engine's action on Willo's `new_response` about `participant`.
+    async fn on_new_response(&self, participant: &ParticipantKey) -> Action {
+        self.engine
+            .handle_willo_delivery(&new_response(participant))
+            .await
+            .unwrap()
+    }
+
     /// Keep application `n`'s move to the trigger stage in the inbox, received at 0 and
     /// known by `n`; returns whether it was new.
     async fn deliver_stage_change(&self, n: u32) -> bool {
@@ -238,11 +246,7 @@ async fn a_quiet_participant_is_checked_a_bounded_number_of_times_and_the_webhoo
     assert_eq!(checks().await, 3, "no fourth check");
 
     s.willo.answer(&participant);
-    let action = s
-        .engine
-        .handle_willo_delivery(&new_response(&participant))
-        .await
-        .unwrap();
+    let action = s.on_new_response(&participant).await;
     assert!(
         matches!(&action, Action::WroteBack { outcome, .. } if outcome == "completed"),
         "{action:?}"
@@ -330,11 +334,7 @@ async fn a_completed_screening_interview_creates_the_candidate_once_with_the_res
                "responses": [{"question": "Hello?", "transcript": "Hi."}]}),
     );
     let participant = ParticipantKey::from(key);
-    let action = s
-        .engine
-        .handle_willo_delivery(&new_response(&participant))
-        .await
-        .unwrap();
+    let action = s.on_new_response(&participant).await;
     assert!(matches!(action, Action::Screened { .. }), "{action:?}");
     let created = s.ats.created();
     assert_eq!(created.len(), 1);
@@ -351,11 +351,7 @@ async fn a_completed_screening_interview_creates_the_candidate_once_with_the_res
     assert!(!written[0].1.add_labels.is_empty() && written[0].1.outcome.is_none());
     assert!(written[1].1.outcome.is_some() && written[1].1.add_labels.is_empty());
 
-    let again = s
-        .engine
-        .handle_willo_delivery(&new_response(&participant))
-        .await
-        .unwrap();
+    let again = s.on_new_response(&participant).await;
     assert!(matches!(again, Action::AlreadyDone { .. }), "{again:?}");
     assert_eq!(s.ats.created().len(), 1);
 }
@@ -364,11 +360,7 @@ async fn a_completed_screening_interview_creates_the_candidate_once_with_the_res
 async fn an_unknown_participant_is_ignored_without_calling_willo() {
     let s = setup().await;
     let stranger = ParticipantKey::from("0000000000000000000000000000dead");
-    let action = s
-        .engine
-        .handle_willo_delivery(&new_response(&stranger))
-        .await
-        .unwrap();
+    let action = s.on_new_response(&stranger).await;
     assert_eq!(action, Action::Ignored(Ignored::UnknownParticipant));
     assert!(s.willo_server.received_requests().await.unwrap().is_empty());
 }
@@ -379,11 +371,7 @@ async fn a_failed_write_back_is_retried_later_and_given_up_with_a_reason() {
     let participant = invite(&s, 4).await;
     s.willo.answer(&participant);
     s.ats.fail_write_backs(1);
-    let action = s
-        .engine
-        .handle_willo_delivery(&new_response(&participant))
-        .await
-        .unwrap();
+    let action = s.on_new_response(&participant).await;
     assert!(matches!(action, Action::Rescheduled { .. }), "{action:?}");
     assert_eq!(
         s.engine.retry_due().await.unwrap(),
@@ -398,10 +386,7 @@ async fn a_failed_write_back_is_retried_later_and_given_up_with_a_reason() {
     let participant = invite(&s, 5).await;
     s.willo.answer(&participant);
     s.ats.fail_write_backs(3);
-    s.engine
-        .handle_willo_delivery(&new_response(&participant))
-        .await
-        .unwrap();
+    s.on_new_response(&participant).await;
     for _ in 0..2 {
         s.clock.advance(Duration::from_secs(80));
         s.engine.retry_due().await.unwrap();
@@ -568,11 +553,7 @@ async fn a_step_outlasting_its_lease_is_rescheduled_not_left_to_race() {
     s.willo.answer(&participant);
     // Writing back takes longer than the 80 ms a step may use of its lease.
     s.ats.delay_write_backs(Duration::from_millis(300));
-    let action = s
-        .engine
-        .handle_willo_delivery(&new_response(&participant))
-        .await
-        .unwrap();
+    let action = s.on_new_response(&participant).await;
     assert!(
         matches!(&action, Action::Rescheduled { reason, .. } if reason.contains("lease")),
         "{action:?}"
@@ -612,10 +593,7 @@ async fn one_person_applying_twice_gets_the_results_on_both_applications() {
     assert_eq!(invites(&s.willo_server).await, 1);
 
     s.willo.answer(&participant);
-    s.engine
-        .handle_willo_delivery(&new_response(&participant))
-        .await
-        .unwrap();
+    s.on_new_response(&participant).await;
     let written = s.ats.writes();
     let with_notes: Vec<_> = written
         .iter()
