@@ -6,7 +6,7 @@ use crate::support;
 
 use ats_bridge::model::{
     ApplicationId, ApplicationRef, AtsEvent, CandidateDetails, InterviewOutcome, JobId, JobState,
-    ParticipantKey, StageId, WriteBack,
+    StageId, WriteBack,
 };
 use ats_bridge::smartrecruiters::{
     SmartRecruitersAts, SmartRecruitersAtsConfig, parse_stage_id, stage_id,
@@ -19,6 +19,7 @@ use smartrecruiters_client::webhooks::TestDelivery;
 use smartrecruiters_client::{ApplicationStatus, JobStatus, SecretString, SmartRecruitersClient};
 use support::mock_server::{now_secs, ok, strict_server};
 use support::smartrecruiters_mock::{SR_KEY, WEBHOOK_SECRET};
+use support::willo_mock::{PARTICIPANT, participant};
 use support::world::smartrecruiters::adapter_with;
 use wiremock::matchers::{body_json, header, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockBuilder, MockServer, Request, ResponseTemplate};
@@ -423,14 +424,19 @@ async fn a_failed_lookup_is_an_ats_error_that_stays_transient() {
     }
 }
 
+/// `GET /candidates` of job `j1` in `status`.
+fn search(status: &str) -> MockBuilder {
+    api("GET", "/candidates")
+        .and(query_param("jobId", "j1"))
+        .and(query_param("status", status))
+}
+
 #[tokio::test]
 async fn applications_at_a_stage_page_with_the_cursor() {
     let server = strict_server().await;
     answers_once(
         &server,
-        api("GET", "/candidates")
-            .and(query_param("jobId", "j1"))
-            .and(query_param("status", "INTERVIEW"))
+        search("INTERVIEW")
             .and(query_param("subStatus", "Video call"))
             .and(query_param("limit", "2"))
             .and(query_param_is_missing("pageId")),
@@ -442,9 +448,7 @@ async fn applications_at_a_stage_page_with_the_cursor() {
     .await;
     answers_once(
         &server,
-        api("GET", "/candidates")
-            .and(query_param("jobId", "j1"))
-            .and(query_param("status", "INTERVIEW"))
+        search("INTERVIEW")
             .and(query_param("subStatus", "Video call"))
             .and(query_param("pageId", "n2")),
         json!({
@@ -547,10 +551,7 @@ async fn a_plain_status_is_searched_without_a_sub_status() {
     let server = strict_server().await;
     answers_once(
         &server,
-        api("GET", "/candidates")
-            .and(query_param("jobId", "j1"))
-            .and(query_param("status", "NEW"))
-            .and(query_param_is_missing("subStatus")),
+        search("NEW").and(query_param_is_missing("subStatus")),
         json!({"content": []}),
     )
     .await;
@@ -561,19 +562,14 @@ async fn a_plain_status_is_searched_without_a_sub_status() {
     assert!(page.applications.is_empty() && page.next_cursor.is_none());
 }
 
+/// Willo's answered participant, each transcript `transcript_chars` long.
 fn outcome(transcript_chars: usize) -> InterviewOutcome {
-    let transcript = "word ".repeat(transcript_chars / 5);
-    InterviewOutcome::from_participant_json(
-        ParticipantKey::from("0123456789abcdef0123456789abcdef"),
-        json!({
-            "stage": "Received",
-            "score": 4.5,
-            "responses": [
-                {"question": "Tell us about yourself", "media_url": "https://v.example/1", "transcript": transcript, "score": 4},
-                {"question": "Why us?", "media_url": "https://v.example/2", "transcript": transcript}
-            ]
-        }),
-    )
+    let mut answered = participant("Received");
+    let transcript = json!("word ".repeat(transcript_chars / 5));
+    for response in answered["responses"].as_array_mut().unwrap() {
+        response["transcript"] = transcript.clone();
+    }
+    InterviewOutcome::from_participant_json(PARTICIPANT.into(), answered)
 }
 
 async fn mount_note(server: &MockServer) {
@@ -655,8 +651,8 @@ async fn write_back_writes_one_note_replaces_tags_and_moves_the_application() {
     );
     for part in [
         "Overall score: 4.5",
-        "Answer: https://v.example/1",
-        "Answer: https://v.example/2",
+        "Answer: https://videos.willo.example/a1",
+        "Answer: https://videos.willo.example/a2",
         "Transcript: word",
     ] {
         assert!(content.contains(part), "missing {part:?}");
@@ -680,8 +676,8 @@ async fn a_huge_outcome_still_fits_one_note_with_every_answer_link() {
         content.chars().count()
     );
     assert!(content.starts_with("#[CANDIDATE:c1] "));
-    assert!(content.contains("Answer: https://v.example/1"));
-    assert!(content.contains("Answer: https://v.example/2"));
+    assert!(content.contains("Answer: https://videos.willo.example/a1"));
+    assert!(content.contains("Answer: https://videos.willo.example/a2"));
 }
 
 #[tokio::test]
