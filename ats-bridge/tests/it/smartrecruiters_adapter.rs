@@ -219,6 +219,15 @@ fn ada() -> Option<CandidateDetails> {
     })
 }
 
+/// `app_ref()` moved to the video call, with Ada's details.
+fn at_video_call() -> AtsEvent {
+    AtsEvent::StageChanged {
+        application: app_ref(),
+        stage: StageId::from("INTERVIEW/Video call"),
+        details: ada(),
+    }
+}
+
 async fn status_update(server: &MockServer, event: Value) -> Vec<AtsEvent> {
     let (headers, body) = delivery("application.status.updated", event);
     adapter(server)
@@ -244,14 +253,7 @@ async fn a_status_update_becomes_a_stage_change_at_the_current_status() {
         json!({"job_id": "j1", "candidate_id": "c1", "application_id": "a1"}),
     )
     .await;
-    assert_eq!(
-        events,
-        vec![AtsEvent::StageChanged {
-            application: app_ref(),
-            stage: StageId::from("INTERVIEW/Video call"),
-            details: ada(),
-        }]
-    );
+    assert_eq!(events, [at_video_call()]);
 }
 
 #[tokio::test]
@@ -267,15 +269,7 @@ async fn an_application_the_candidate_does_not_list_with_a_status_is_read_on_its
             .mount(&server)
             .await;
         let events = status_update(&server, json!({"job_id": "j1", "candidate_id": "c1"})).await;
-        assert_eq!(
-            events,
-            vec![AtsEvent::StageChanged {
-                application: app_ref(),
-                stage: StageId::from("INTERVIEW/Video call"),
-                details: ada(),
-            }],
-            "{listed:?}"
-        );
+        assert_eq!(events, [at_video_call()], "{listed:?}");
     }
 }
 
