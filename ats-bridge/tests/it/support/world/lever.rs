@@ -136,35 +136,25 @@ impl VendorWorld for LeverWorld {
 
     const RECORD: &'static str = OPP;
 
-    async fn candidate_read(ats: &MockServer, phone: &str, times: u64) {
-        mount_exactly(
-            ats,
-            times,
-            lever_get(&format!("/opportunities/{OPP}"), &[]).respond_with(ok(opportunity(phone))),
-        )
-        .await
+    fn candidate_route() -> MockBuilder {
+        lever_get(&format!("/opportunities/{OPP}"), &[])
     }
 
-    async fn candidate_read_without_name(ats: &MockServer, times: u64) {
-        let mut nameless = opportunity(PHONE);
-        nameless["data"]["name"] = Value::Null;
-        mount_exactly(
-            ats,
-            times,
-            lever_get(&format!("/opportunities/{OPP}"), &[]).respond_with(ok(nameless)),
-        )
-        .await
+    fn candidate_record(phone: &str) -> Value {
+        opportunity(phone)
     }
 
-    async fn candidate_gone(ats: &MockServer, times: u64) {
-        let gone = ResponseTemplate::new(404)
-            .set_body_json(json!({"code": "ResourceNotFound", "message": "gone"}));
-        mount_exactly(
-            ats,
-            times,
-            lever_get(&format!("/opportunities/{OPP}"), &[]).respond_with(gone),
-        )
-        .await
+    fn drop_email(record: &mut Value) {
+        record["data"]["emails"] = json!([]);
+    }
+
+    fn drop_name(record: &mut Value) {
+        record["data"]["name"] = Value::Null;
+    }
+
+    fn not_found() -> ResponseTemplate {
+        ResponseTemplate::new(404)
+            .set_body_json(json!({"code": "ResourceNotFound", "message": "gone"}))
     }
 
     fn deletion_delivery() -> (HeaderMap, Vec<u8>) {
@@ -181,17 +171,6 @@ impl VendorWorld for LeverWorld {
             .sign(&SecretString::from(SIGNING_TOKEN))
             .body;
         vec![("candidateHired", (HeaderMap::new(), body))]
-    }
-
-    async fn candidate_read_without_email(ats: &MockServer, times: u64) {
-        let mut no_email = opportunity(PHONE);
-        no_email["data"]["emails"] = json!([]);
-        mount_exactly(
-            ats,
-            times,
-            lever_get(&format!("/opportunities/{OPP}"), &[]).respond_with(ok(no_email)),
-        )
-        .await
     }
 
     /// Lever's documented stage-change delivery, signed now; `id` is its token.

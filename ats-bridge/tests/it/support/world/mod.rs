@@ -67,14 +67,43 @@ pub trait VendorWorld {
     /// The id of the record the candidate's details are read from.
     const RECORD: &'static str;
 
+    /// The read of the candidate's record.
+    fn candidate_route() -> MockBuilder;
+    /// The candidate's record, with `phone`.
+    fn candidate_record(phone: &str) -> Value;
+    /// Take the candidate's email out of `record`.
+    fn drop_email(record: &mut Value);
+    /// Take the candidate's name out of `record`.
+    fn drop_name(record: &mut Value);
+    /// The vendor's answer to a read of what does not exist.
+    fn not_found() -> ResponseTemplate;
+
     /// The candidate's record read with `phone`.
-    async fn candidate_read(ats: &MockServer, phone: &str, times: u64);
+    async fn candidate_read(ats: &MockServer, phone: &str, times: u64) {
+        let record = ok(Self::candidate_record(phone));
+        mount_exactly(ats, times, Self::candidate_route().respond_with(record)).await
+    }
     /// The candidate's record read, without an email.
-    async fn candidate_read_without_email(ats: &MockServer, times: u64);
+    async fn candidate_read_without_email(ats: &MockServer, times: u64) {
+        let mut record = Self::candidate_record(PHONE);
+        Self::drop_email(&mut record);
+        mount_exactly(ats, times, Self::candidate_route().respond_with(ok(record))).await
+    }
     /// The candidate's record read, without a name.
-    async fn candidate_read_without_name(ats: &MockServer, times: u64);
+    async fn candidate_read_without_name(ats: &MockServer, times: u64) {
+        let mut record = Self::candidate_record(PHONE);
+        Self::drop_name(&mut record);
+        mount_exactly(ats, times, Self::candidate_route().respond_with(ok(record))).await
+    }
     /// The candidate's record read, answered 404.
-    async fn candidate_gone(ats: &MockServer, times: u64);
+    async fn candidate_gone(ats: &MockServer, times: u64) {
+        mount_exactly(
+            ats,
+            times,
+            Self::candidate_route().respond_with(Self::not_found()),
+        )
+        .await
+    }
     /// A delivery saying the candidate was deleted.
     fn deletion_delivery() -> (HeaderMap, Vec<u8>);
     /// Deliveries of events the bridge does not act on, each with the event's name.

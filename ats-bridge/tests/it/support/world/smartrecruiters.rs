@@ -145,35 +145,25 @@ impl VendorWorld for SmartRecruitersWorld {
 
     const RECORD: &'static str = CANDIDATE;
 
-    async fn candidate_read(ats: &MockServer, phone: &str, times: u64) {
-        mount_exactly(
-            ats,
-            times,
-            sr("GET", &format!("/candidates/{CANDIDATE}")).respond_with(ok(candidate(phone))),
-        )
-        .await;
+    fn candidate_route() -> MockBuilder {
+        sr("GET", &format!("/candidates/{CANDIDATE}"))
     }
 
-    async fn candidate_read_without_name(ats: &MockServer, times: u64) {
-        let mut nameless = candidate(PHONE);
-        nameless["firstName"] = json!(" ");
-        nameless["lastName"] = json!(null);
-        mount_exactly(
-            ats,
-            times,
-            sr("GET", &format!("/candidates/{CANDIDATE}")).respond_with(ok(nameless)),
-        )
-        .await;
+    fn candidate_record(phone: &str) -> Value {
+        candidate(phone)
     }
 
-    async fn candidate_gone(ats: &MockServer, times: u64) {
-        let gone = ResponseTemplate::new(404).set_body_json(json!({"message": "Not found"}));
-        mount_exactly(
-            ats,
-            times,
-            sr("GET", &format!("/candidates/{CANDIDATE}")).respond_with(gone),
-        )
-        .await;
+    fn drop_email(record: &mut Value) {
+        record["email"] = json!(null);
+    }
+
+    fn drop_name(record: &mut Value) {
+        record["firstName"] = json!(" ");
+        record["lastName"] = json!(null);
+    }
+
+    fn not_found() -> ResponseTemplate {
+        ResponseTemplate::new(404).set_body_json(json!({"message": "Not found"}))
     }
 
     fn deletion_delivery() -> (HeaderMap, Vec<u8>) {
@@ -198,17 +188,6 @@ impl VendorWorld for SmartRecruitersWorld {
         .collect()
     }
 
-    async fn candidate_read_without_email(ats: &MockServer, times: u64) {
-        let mut no_email = candidate(PHONE);
-        no_email["email"] = json!(null);
-        mount_exactly(
-            ats,
-            times,
-            sr("GET", &format!("/candidates/{CANDIDATE}")).respond_with(ok(no_email)),
-        )
-        .await;
-    }
-
     fn stage_change_delivery(id: &str) -> (HeaderMap, Vec<u8>) {
         let body = fixture("webhook-application-status-updated.json");
         signed("application.status.updated", id, &body)
@@ -221,12 +200,8 @@ impl VendorWorld for SmartRecruitersWorld {
     }
 
     async fn delivery_unresolvable(ats: &MockServer, times: u64) {
-        mount_exactly(
-            ats,
-            times,
-            sr("GET", &format!("/candidates/{CANDIDATE}")).respond_with(ResponseTemplate::new(503)),
-        )
-        .await;
+        let down = ResponseTemplate::new(503);
+        mount_exactly(ats, times, Self::candidate_route().respond_with(down)).await
     }
 
     /// `POST …/tags` adds the label alone (adding keeps the others).
