@@ -1,7 +1,7 @@
-//! One engine test world per ATS: the engine over a mock Willo and a mock of the
-//! vendor's API. The scenarios in `engine_matrix` are written once against
-//! [`VendorWorld`]; a vendor supplies what its API looks like on the wire, so a new
-//! adapter gets every scenario by implementing the trait.
+//! One test world per ATS: a mock of the vendor's API, and the engine over it and a
+//! mock Willo. The scenarios in `engine_matrix` and `adapter_matrix` are written once
+//! against [`VendorWorld`]; a vendor supplies what its API looks like on the wire, so a
+//! new adapter gets every scenario by implementing the trait.
 
 #[cfg(feature = "lever")]
 pub mod lever;
@@ -334,7 +334,8 @@ impl<V: VendorWorld> World<V> {
     }
 }
 
-/// The world on SQLite, for the flow that runs on each store.
+/// An in-memory SQLite store, for the flow that runs on each store (the one place the
+/// matrix names a SQL store).
 #[cfg(feature = "sqlite")]
 pub async fn sqlite_store() -> Arc<dyn Store> {
     Arc::new(
