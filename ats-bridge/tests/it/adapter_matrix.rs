@@ -3,14 +3,14 @@
 //! asserted and anything unexpected answered 599. What one adapter alone does stays
 //! in its `*_adapter` file.
 
-use ats_bridge::model::{AtsEvent, CandidateDetails, WriteBack};
+use ats_bridge::model::{AtsEvent, CandidateDetails, InterviewOutcome, WriteBack};
 use ats_bridge::{Ats, AtsError, AtsWebhooks, WebhookRequest};
 use client_core::header::HeaderMap;
 use wiremock::ResponseTemplate;
 
 use crate::support::mock_server::{CLIENT_ATTEMPTS, strict_server};
-use crate::support::willo_mock::PHONE;
-use crate::support::world::{INVITED, VendorWorld, World};
+use crate::support::willo_mock::{PARTICIPANT, PHONE, participant};
+use crate::support::world::{INVITED, LABELS, TO_REVIEW, VendorWorld, World};
 
 /// The adapter over a fresh strict mock of its vendor.
 async fn adapter<V: VendorWorld>() -> (wiremock::MockServer, std::sync::Arc<dyn Ats>) {
@@ -152,6 +152,35 @@ pub async fn writing_back_onto_a_deleted_record_is_not_found<V: VendorWorld>() {
     );
 }
 
+pub async fn a_write_back_moves_the_labels_and_the_stage_and_writes_one_note<V: VendorWorld>() {
+    let (ats, adapter) = adapter::<V>().await;
+    let answered = participant("Received");
+    V::labels_moved(&ats, INVITED, TO_REVIEW, 1).await;
+    V::stage_moved(&ats, V::ONSITE_STAGE, 1).await;
+    V::note_written(&ats, &answered, 1).await;
+    // What goes is the engine's decision: every other label of the lifecycle.
+    let others = LABELS.into_iter().filter(|l| *l != TO_REVIEW);
+    let outcome = InterviewOutcome::from_participant_json(PARTICIPANT.into(), answered);
+    let write = WriteBack::results(
+        outcome,
+        vec![TO_REVIEW.into()],
+        others.map(Into::into).collect(),
+    )
+    .moving_to(V::ONSITE_STAGE.into())
+    .as_first_attempt();
+    let receipt = adapter
+        .write_back(&World::<V>::application(), &write)
+        .await
+        .unwrap();
+    assert_eq!(receipt.note_id.as_deref(), Some(V::WRITTEN_NOTE));
+    assert_eq!(receipt.labels_added, [TO_REVIEW]);
+    assert!(
+        receipt.labels_removed.iter().any(|l| l == INVITED),
+        "{receipt:?}"
+    );
+    assert_eq!(receipt.moved_to, Some(V::ONSITE_STAGE.into()));
+}
+
 /// `#[tokio::test]`s named after the scenarios, in module `$vendor`, over `$world`.
 macro_rules! adapter_matrix {
     ($vendor:ident, $world:ty) => {
@@ -166,6 +195,7 @@ macro_rules! adapter_matrix {
                 a_labels_only_write_back_sends_no_note_and_no_stage_change,
                 a_failed_label_write_is_transient_when_the_ats_is_down,
                 writing_back_onto_a_deleted_record_is_not_found,
+                a_write_back_moves_the_labels_and_the_stage_and_writes_one_note,
             );
         }
     };

@@ -255,6 +255,9 @@ impl VendorWorld for LeverWorld {
         .await
     }
 
+    /// `note-create-response-docs.json`'s note.
+    const WRITTEN_NOTE: &'static str = "915a6cef-4f91-4f3d-b8ff-a49e1eae2c30";
+
     fn note_write(participant: &Value) -> MockBuilder {
         lever_write("POST", "/notes").and(body_json(json!({ "value": note_text(participant) })))
     }

@@ -131,6 +131,8 @@ pub trait VendorWorld {
     /// The application moved to `stage`.
     async fn stage_moved(ats: &MockServer, stage: &str, times: u64);
 
+    /// The id of the note the mock's note write answers with.
+    const WRITTEN_NOTE: &'static str;
     /// The results note of `participant`: its write, to be answered by the caller.
     fn note_write(participant: &Value) -> MockBuilder;
     /// The results note of `participant` written.

@@ -265,6 +265,9 @@ impl VendorWorld for SmartRecruitersWorld {
         .await;
     }
 
+    /// `message-share-response.json`'s message (the documented example).
+    const WRITTEN_NOTE: &'static str = "string";
+
     fn note_write(participant: &Value) -> MockBuilder {
         sr("POST", "/messages/shares").and(body_json(note_body_for(
             CANDIDATE,
