@@ -270,10 +270,7 @@ impl<V: VendorWorld> World<V> {
 
     /// The engine's action on the application reaching the trigger stage.
     pub async fn on_stage_change(&self) -> Action {
-        self.engine
-            .handle_ats_event(&Self::name(), &Self::stage_changed())
-            .await
-            .unwrap()
+        self.on_ats_event(Self::stage_changed()).await
     }
 
     /// The engine's action on the ATS `event`.
