@@ -96,7 +96,7 @@ pub struct EngineBuilder {
 
 impl Engine {
     /// Start building an engine over a Willo client and a store: one backend
-    /// (`Arc::new(SqliteStore::open(…).await?)`, an `Arc<dyn Store>`), or a
+    /// (`Arc::new(ats_store_sql::SqliteStore::open(…).await?)`, an `Arc<dyn Store>`), or a
     /// [`Stores`] with parts of its own.
     pub fn builder(willo: WilloClient, store: impl Into<Stores>) -> EngineBuilder {
         EngineBuilder {

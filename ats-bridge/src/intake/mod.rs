@@ -129,7 +129,7 @@ enum Admitted {
 
 impl Intake {
     /// Start building an intake that stores into `store`'s inbox (a backend such as
-    /// `Arc<SqliteStore>` or `Arc<dyn Store>`, or a [`Stores`]).
+    /// `Arc<ats_store_sql::SqliteStore>` or `Arc<dyn Store>`, or a [`Stores`]).
     pub fn builder(store: impl Into<Stores>) -> IntakeBuilder {
         IntakeBuilder::new(store.into())
     }

@@ -10,12 +10,10 @@ use ats_bridge::{Ats, AtsError, WebhookEventsError, WebhookRejection, WebhookReq
 use ats_testkit::{MemoryAts, SIGNATURE_HEADER};
 use client_core::header::HeaderMap;
 
+use crate::support::tiny_ats::app;
+
 fn application(n: u32) -> ApplicationRef {
-    ApplicationRef {
-        application: format!("app-{n}").into(),
-        candidate: format!("cand-{n}").into(),
-        job: "job-1".into(),
-    }
+    app(n, "job-1")
 }
 
 fn person(n: u32) -> CandidateDetails {

@@ -40,6 +40,48 @@ struct Setup {
     clock: Arc<TestClock>,
 }
 
+impl Setup {
+    /// The engine's action on Willo's `new_response` about `participant`.
+    async fn on_new_response(&self, participant: &ParticipantKey) -> Action {
+        self.engine
+            .handle_willo_delivery(&new_response(participant))
+            .await
+            .unwrap()
+    }
+
+    /// Keep application `n`'s move to the trigger stage in the inbox, received at 0 and
+    /// known by `n`; returns whether it was new.
+    async fn deliver_stage_change(&self, n: u32) -> bool {
+        self.deliver_stage_change_as(&n.to_string(), n).await
+    }
+
+    /// [`Setup::deliver_stage_change`], known by `id`.
+    async fn deliver_stage_change_as(&self, id: &str, n: u32) -> bool {
+        let delivery = moved_to_screen(&self.ats, n);
+        self.store
+            .inbox_insert(&NewDelivery::new("tiny", id, &delivery), 0)
+            .await
+            .unwrap()
+    }
+
+    /// The engine's action on application `n` reaching the trigger stage.
+    async fn on_stage_change(&self, n: u32) -> Action {
+        self.engine
+            .handle_ats_event(&"tiny".into(), &stage_changed(n))
+            .await
+            .unwrap()
+    }
+}
+
+/// Row `key` linked to the participant Willo already had, no invite sent.
+fn found_existing(key: LedgerKey) -> Action {
+    Action::Invited {
+        key,
+        participant: "ffffffffffffffffffffffffffffffff".into(),
+        created: false,
+    }
+}
+
 fn rules() -> Rules {
     Rules::new().trigger("tiny", JobSelector::Any, ["screen"], INTERVIEW)
 }
@@ -94,12 +136,7 @@ fn new_response(participant: &ParticipantKey) -> Delivery {
 }
 
 async fn invite(s: &Setup, n: u32) -> ParticipantKey {
-    match s
-        .engine
-        .handle_ats_event(&"tiny".into(), &stage_changed(n))
-        .await
-        .unwrap()
-    {
+    match s.on_stage_change(n).await {
         Action::Invited { participant, .. } => participant,
         other => panic!("expected an invite, got {other:?}"),
     }
@@ -209,11 +246,7 @@ async fn a_quiet_participant_is_checked_a_bounded_number_of_times_and_the_webhoo
     assert_eq!(checks().await, 3, "no fourth check");
 
     s.willo.answer(&participant);
-    let action = s
-        .engine
-        .handle_willo_delivery(&new_response(&participant))
-        .await
-        .unwrap();
+    let action = s.on_new_response(&participant).await;
     assert!(
         matches!(&action, Action::WroteBack { outcome, .. } if outcome == "completed"),
         "{action:?}"
@@ -254,27 +287,12 @@ async fn a_crash_between_sending_and_recording_does_not_send_twice() {
         json!({"key": "ffffffffffffffffffffffffffffffff", "interview": INTERVIEW,
                "name": "Candidate 3", "email": "Candidate3@Example.com"}),
     );
-    let busy = s
-        .engine
-        .handle_ats_event(&"tiny".into(), &stage_changed(3))
-        .await
-        .unwrap();
+    let busy = s.on_stage_change(3).await;
     assert_eq!(busy, Action::Busy { key: key.clone() });
     // The lease expires; the next event finds the participant instead of inviting.
     s.clock.advance(Duration::from_secs(121));
-    let action = s
-        .engine
-        .handle_ats_event(&"tiny".into(), &stage_changed(3))
-        .await
-        .unwrap();
-    assert_eq!(
-        action,
-        Action::Invited {
-            key,
-            participant: "ffffffffffffffffffffffffffffffff".into(),
-            created: false
-        }
-    );
+    let action = s.on_stage_change(3).await;
+    assert_eq!(action, found_existing(key));
     assert_eq!(invites(&s.willo_server).await, 0);
 }
 
@@ -316,11 +334,7 @@ async fn a_completed_screening_interview_creates_the_candidate_once_with_the_res
                "responses": [{"question": "Hello?", "transcript": "Hi."}]}),
     );
     let participant = ParticipantKey::from(key);
-    let action = s
-        .engine
-        .handle_willo_delivery(&new_response(&participant))
-        .await
-        .unwrap();
+    let action = s.on_new_response(&participant).await;
     assert!(matches!(action, Action::Screened { .. }), "{action:?}");
     let created = s.ats.created();
     assert_eq!(created.len(), 1);
@@ -337,11 +351,7 @@ async fn a_completed_screening_interview_creates_the_candidate_once_with_the_res
     assert!(!written[0].1.add_labels.is_empty() && written[0].1.outcome.is_none());
     assert!(written[1].1.outcome.is_some() && written[1].1.add_labels.is_empty());
 
-    let again = s
-        .engine
-        .handle_willo_delivery(&new_response(&participant))
-        .await
-        .unwrap();
+    let again = s.on_new_response(&participant).await;
     assert!(matches!(again, Action::AlreadyDone { .. }), "{again:?}");
     assert_eq!(s.ats.created().len(), 1);
 }
@@ -350,11 +360,7 @@ async fn a_completed_screening_interview_creates_the_candidate_once_with_the_res
 async fn an_unknown_participant_is_ignored_without_calling_willo() {
     let s = setup().await;
     let stranger = ParticipantKey::from("0000000000000000000000000000dead");
-    let action = s
-        .engine
-        .handle_willo_delivery(&new_response(&stranger))
-        .await
-        .unwrap();
+    let action = s.on_new_response(&stranger).await;
     assert_eq!(action, Action::Ignored(Ignored::UnknownParticipant));
     assert!(s.willo_server.received_requests().await.unwrap().is_empty());
 }
@@ -365,11 +371,7 @@ async fn a_failed_write_back_is_retried_later_and_given_up_with_a_reason() {
     let participant = invite(&s, 4).await;
     s.willo.answer(&participant);
     s.ats.fail_write_backs(1);
-    let action = s
-        .engine
-        .handle_willo_delivery(&new_response(&participant))
-        .await
-        .unwrap();
+    let action = s.on_new_response(&participant).await;
     assert!(matches!(action, Action::Rescheduled { .. }), "{action:?}");
     assert_eq!(
         s.engine.retry_due().await.unwrap(),
@@ -384,10 +386,7 @@ async fn a_failed_write_back_is_retried_later_and_given_up_with_a_reason() {
     let participant = invite(&s, 5).await;
     s.willo.answer(&participant);
     s.ats.fail_write_backs(3);
-    s.engine
-        .handle_willo_delivery(&new_response(&participant))
-        .await
-        .unwrap();
+    s.on_new_response(&participant).await;
     for _ in 0..2 {
         s.clock.advance(Duration::from_secs(80));
         s.engine.retry_due().await.unwrap();
@@ -458,13 +457,7 @@ async fn run_acts_on_a_signalled_delivery_and_stops_when_told() {
     config.reconcile_interval = None;
     let s = setup_with(rules(), config).await;
     let running = Running::start(&s.engine);
-    s.store
-        .inbox_insert(
-            &NewDelivery::new("tiny", "8", &moved_to_screen(&s.ats, 8)),
-            0,
-        )
-        .await
-        .unwrap();
+    s.deliver_stage_change(8).await;
     s.engine.inbox_signal().notify_one();
     for _ in 0..200 {
         if invites(&s.willo_server).await == 1 {
@@ -484,13 +477,7 @@ async fn run_works_through_more_deliveries_than_it_has_slots() {
     let s = setup_with(rules(), config).await;
     for n in 1..=9 {
         let id = n.to_string();
-        s.store
-            .inbox_insert(
-                &NewDelivery::new("tiny", &id, &moved_to_screen(&s.ats, n)),
-                0,
-            )
-            .await
-            .unwrap();
+        s.deliver_stage_change_as(&id, n).await;
     }
     let running = Running::start(&s.engine);
     for _ in 0..400 {
@@ -514,20 +501,8 @@ async fn processed_deliveries_are_deleted_after_their_retention() {
     let mut config = test_config();
     config.inbox_retention = Some(Duration::from_secs(3600));
     let s = setup_with(rules(), config).await;
-    s.store
-        .inbox_insert(
-            &NewDelivery::new("tiny", "5", &moved_to_screen(&s.ats, 5)),
-            0,
-        )
-        .await
-        .unwrap();
-    s.store
-        .inbox_insert(
-            &NewDelivery::new("tiny", "6", &moved_to_screen(&s.ats, 6)),
-            0,
-        )
-        .await
-        .unwrap();
+    s.deliver_stage_change(5).await;
+    s.deliver_stage_change(6).await;
     assert_eq!(s.engine.process_inbox().await.unwrap(), 2);
     assert_eq!(
         s.engine.prune_inbox().await.unwrap(),
@@ -537,28 +512,14 @@ async fn processed_deliveries_are_deleted_after_their_retention() {
     s.clock.advance(Duration::from_secs(3601));
     assert_eq!(s.engine.prune_inbox().await.unwrap(), 2);
     // A late repeat of a pruned delivery is stored again but does not act twice.
-    assert!(
-        s.store
-            .inbox_insert(
-                &NewDelivery::new("tiny", "5", &moved_to_screen(&s.ats, 5)),
-                0
-            )
-            .await
-            .unwrap()
-    );
+    assert!(s.deliver_stage_change(5).await);
     s.engine.process_inbox().await.unwrap();
     assert_eq!(invites(&s.willo_server).await, 2);
 
     let mut keep = test_config();
     keep.inbox_retention = None;
     let s = setup_with(rules(), keep).await;
-    s.store
-        .inbox_insert(
-            &NewDelivery::new("tiny", "7", &moved_to_screen(&s.ats, 7)),
-            0,
-        )
-        .await
-        .unwrap();
+    s.deliver_stage_change(7).await;
     s.engine.process_inbox().await.unwrap();
     s.clock.advance(Duration::from_secs(365 * 24 * 3600));
     assert_eq!(s.engine.prune_inbox().await.unwrap(), 0, "retention off");
@@ -592,11 +553,7 @@ async fn a_step_outlasting_its_lease_is_rescheduled_not_left_to_race() {
     s.willo.answer(&participant);
     // Writing back takes longer than the 80 ms a step may use of its lease.
     s.ats.delay_write_backs(Duration::from_millis(300));
-    let action = s
-        .engine
-        .handle_willo_delivery(&new_response(&participant))
-        .await
-        .unwrap();
+    let action = s.on_new_response(&participant).await;
     assert!(
         matches!(&action, Action::Rescheduled { reason, .. } if reason.contains("lease")),
         "{action:?}"
@@ -636,10 +593,7 @@ async fn one_person_applying_twice_gets_the_results_on_both_applications() {
     assert_eq!(invites(&s.willo_server).await, 1);
 
     s.willo.answer(&participant);
-    s.engine
-        .handle_willo_delivery(&new_response(&participant))
-        .await
-        .unwrap();
+    s.on_new_response(&participant).await;
     let written = s.ats.writes();
     let with_notes: Vec<_> = written
         .iter()
@@ -707,11 +661,7 @@ async fn a_first_invite_looks_in_willo_only_when_configured_to() {
     let s = setup().await;
     s.willo
         .add("ffffffffffffffffffffffffffffffff", already_there.clone());
-    let action = s
-        .engine
-        .handle_ats_event(&"tiny".into(), &stage_changed(4))
-        .await
-        .unwrap();
+    let action = s.on_stage_change(4).await;
     assert!(
         matches!(action, Action::Invited { created: true, .. }),
         "{action:?}"
@@ -723,18 +673,10 @@ async fn a_first_invite_looks_in_willo_only_when_configured_to() {
     let s = setup_with(rules(), config).await;
     s.willo
         .add("ffffffffffffffffffffffffffffffff", already_there);
-    let action = s
-        .engine
-        .handle_ats_event(&"tiny".into(), &stage_changed(4))
-        .await
-        .unwrap();
+    let action = s.on_stage_change(4).await;
     assert_eq!(
         action,
-        Action::Invited {
-            key: LedgerKey::new("tiny", "app-4", INTERVIEW),
-            participant: "ffffffffffffffffffffffffffffffff".into(),
-            created: false
-        }
+        found_existing(LedgerKey::new("tiny", "app-4", INTERVIEW))
     );
     assert_eq!(requests(&s.willo_server, "GET", "/participants/").await, 1);
     assert_eq!(invites(&s.willo_server).await, 0);

@@ -5,24 +5,23 @@
 use crate::support;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use ats_bridge::lever::{LeverAts, LeverAtsConfig, NOTE_MAX_CHARS, interview_tag};
 use ats_bridge::model::{
-    ApplicationRef, AtsEvent, CandidateDetails, InterviewKey, InterviewOutcome, Job, JobId,
-    JobState, Stage, StageId, WriteBack,
+    ApplicationRef, AtsEvent, InterviewKey, InterviewOutcome, Job, JobId, JobState, Stage, StageId,
+    WriteBack,
 };
 use ats_bridge::note::render_note;
 use ats_bridge::rules::{Labels, Rules};
 use ats_bridge::{Ats, AtsError, WebhookEventsError, WebhookRejection};
 use ats_bridge::{AtsWebhooks, WebhookRequest};
+use client_core::SecretString;
 use client_core::header::HeaderMap;
-use client_core::{RetryPolicy, SecretString};
 use lever_client::webhooks::{Event, EventData, FixedClock, TestDelivery};
 use serde_json::{Value, json};
 use support::lever_mock::{LEVER_BASIC, QueryIs, lever_client, query};
-use support::mock_server::{lenient_server, now_millis, ok};
-use willo_client::ParticipantKey;
+use support::mock_server::{lenient_server, now_millis, ok, short_retries};
+use support::willo_mock::{PARTICIPANT, participant};
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -42,13 +41,7 @@ fn config() -> LeverAtsConfig {
 }
 
 fn lever_with(server: &MockServer, config: LeverAtsConfig) -> LeverAts {
-    let retry = RetryPolicy {
-        initial_backoff: Duration::from_millis(1),
-        max_backoff: Duration::from_millis(5),
-        jitter: false,
-        ..RetryPolicy::default()
-    };
-    LeverAts::new(lever_client(server, retry), config)
+    LeverAts::new(lever_client(server, short_retries()), config)
 }
 
 async fn lever(server: &MockServer) -> LeverAts {
@@ -138,65 +131,6 @@ async fn stages_are_the_account_wide_lever_stages() {
     )));
 }
 
-#[tokio::test]
-async fn candidate_details_come_from_the_opportunity() {
-    let server = lenient_server().await;
-    get(&format!("/opportunities/{OPP}"))
-        .and(query(&[]))
-        .respond_with(ok(fixture("opportunity.json")))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let details = lever(&server)
-        .await
-        .candidate(&application())
-        .await
-        .unwrap();
-    assert_eq!(details.name, "Shane Smith");
-    assert_eq!(details.email.as_deref(), Some("shane@exampleq3.com"));
-    assert_eq!(details.phone.as_deref(), Some("(123) 456-7891"));
-}
-
-#[tokio::test]
-async fn a_candidate_without_a_name_is_invalid_and_the_error_holds_no_personal_data() {
-    let server = lenient_server().await;
-    let mut opportunity = fixture("opportunity.json");
-    opportunity["data"]["name"] = Value::Null;
-    get(&format!("/opportunities/{OPP}"))
-        .respond_with(ok(opportunity))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let error = lever(&server)
-        .await
-        .candidate(&application())
-        .await
-        .unwrap_err();
-    assert!(matches!(error, AtsError::Invalid(_)), "{error:?}");
-    let text = error.to_string();
-    assert!(text.contains(OPP), "{text}");
-    assert!(!text.contains("shane") && !text.contains("123"), "{text}");
-}
-
-#[tokio::test]
-async fn a_missing_opportunity_is_not_found() {
-    let server = lenient_server().await;
-    get(&format!("/opportunities/{OPP}"))
-        .respond_with(
-            ResponseTemplate::new(404)
-                .set_body_json(json!({"code": "ResourceNotFound", "message": "gone"})),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    let error = lever(&server)
-        .await
-        .candidate(&application())
-        .await
-        .unwrap_err();
-    assert!(matches!(error, AtsError::NotFound { .. }), "{error:?}");
-}
-
 fn stage_change_data() -> EventData {
     serde_json::from_value(fixture("webhook-candidate-stage-change.json")["data"].clone()).unwrap()
 }
@@ -220,42 +154,6 @@ async fn mount_delivery_opportunity(server: &MockServer, applications: Value) {
         .expect(1)
         .mount(server)
         .await;
-}
-
-#[tokio::test]
-async fn a_signed_stage_change_is_resolved_to_its_posting() {
-    let server = lenient_server().await;
-    mount_delivery_opportunity(
-        &server,
-        json!([{"id": "cdb4ff13-f7aa-49b0-b6ec-eb4617009cfa", "type": "posting", "posting": POSTING}]),
-    )
-    .await;
-    let body = stage_change_delivery(
-        "be58f711f349c7780e4579cd7c63341ac6f881e4dccc3154",
-        now_millis(),
-    );
-    let events = lever(&server)
-        .await
-        .events(&WebhookRequest::new(&HeaderMap::new(), &body))
-        .await
-        .unwrap();
-    assert_eq!(
-        events,
-        vec![AtsEvent::StageChanged {
-            application: ApplicationRef {
-                application: DELIVERY_OPP.into(),
-                candidate: "05c248f9-ccb1-435f-bab5-0ec608aec263".into(),
-                job: POSTING.into(),
-            },
-            stage: "7c2690d8-6308-4ed9-ae2a-cbfe7db26593".into(),
-            // Read with the posting: the invite needs no second look at the opportunity.
-            details: Some(CandidateDetails {
-                name: "Shane Smith".into(),
-                email: Some("shane@exampleq3.com".into()),
-                phone: Some("(123) 456-7891".into()),
-            }),
-        }]
-    );
 }
 
 #[tokio::test]
@@ -311,25 +209,6 @@ async fn candidate_deleted_names_the_contact_or_else_the_opportunity() {
         events,
         vec![AtsEvent::CandidateDeleted {
             candidate: "o-2".into()
-        }]
-    );
-}
-
-#[tokio::test]
-async fn other_events_are_unknown_and_need_no_api_call() {
-    let server = lenient_server().await;
-    let body = TestDelivery::new(Event::CandidateHired, "test-delivery", now_millis())
-        .sign(&SecretString::from(TOKEN))
-        .body;
-    let events = lever(&server)
-        .await
-        .events(&WebhookRequest::new(&HeaderMap::new(), &body))
-        .await
-        .unwrap();
-    assert_eq!(
-        events,
-        vec![AtsEvent::Unknown {
-            name: "candidateHired".into()
         }]
     );
 }
@@ -552,18 +431,9 @@ async fn other_listing_errors_are_reported() {
     assert!(!error.is_transient());
 }
 
+/// Willo's answered participant, as the engine hands it to the adapter.
 fn outcome() -> InterviewOutcome {
-    InterviewOutcome::from_participant_json(
-        ParticipantKey::from("0123456789abcdef0123456789abcdef"),
-        json!({
-            "stage": "Received",
-            "score": 4.5,
-            "responses": [
-                {"question": "Tell us about yourself", "media_url": "https://videos.willo.example/a1", "transcript": "I nurse.", "score": 4},
-                {"question": "Why us?", "media_url": "https://videos.willo.example/a2", "summary": "Keen."}
-            ]
-        }),
-    )
+    InterviewOutcome::from_participant_json(PARTICIPANT.into(), participant("Received"))
 }
 
 fn post(suffix: &str) -> wiremock::MockBuilder {
@@ -571,6 +441,26 @@ fn post(suffix: &str) -> wiremock::MockBuilder {
         .and(path(format!("/v1/opportunities/{OPP}{suffix}")))
         .and(header("authorization", LEVER_BASIC))
         .and(query(&[("perform_as", USER)]))
+}
+
+/// `POST …/{suffix}` (`/addTags`, `/removeTags`) with exactly `tags`, once.
+async fn tags_posted(server: &MockServer, suffix: &str, tags: &[&str]) {
+    post(suffix)
+        .and(body_json(json!({ "tags": tags })))
+        .respond_with(ok(fixture("opportunity.json")))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+/// The opportunity's notes, one page holding `note`, listed once.
+async fn notes_listed(server: &MockServer, note: Value) {
+    get(&format!("/opportunities/{OPP}/notes"))
+        .and(query(&[]))
+        .respond_with(ok(json!({"data": [note], "hasNext": false})))
+        .expect(1)
+        .mount(server)
+        .await;
 }
 
 #[tokio::test]
@@ -582,14 +472,7 @@ async fn write_back_writes_one_note_moves_the_tags_and_the_stage_as_the_configur
         note.contains("https://videos.willo.example/a1")
             && note.contains("https://videos.willo.example/a2")
     );
-    get(&format!("/opportunities/{OPP}/notes"))
-        .and(query(&[]))
-        .respond_with(ok(
-            json!({"data": [fixture("sandbox-note-get.json")["data"]], "hasNext": false}),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
+    notes_listed(&server, fixture("sandbox-note-get.json")["data"].clone()).await;
     post("/notes")
         .and(body_json(json!({ "value": note })))
         .respond_with(
@@ -598,18 +481,8 @@ async fn write_back_writes_one_note_moves_the_tags_and_the_stage_as_the_configur
         .expect(1)
         .mount(&server)
         .await;
-    post("/addTags")
-        .and(body_json(json!({"tags": ["Willo:To Review"]})))
-        .respond_with(ok(fixture("opportunity.json")))
-        .expect(1)
-        .mount(&server)
-        .await;
-    post("/removeTags")
-        .and(body_json(json!({"tags": ["Willo:Invited"]})))
-        .respond_with(ok(fixture("opportunity.json")))
-        .expect(1)
-        .mount(&server)
-        .await;
+    tags_posted(&server, "/addTags", &["Willo:To Review"]).await;
+    tags_posted(&server, "/removeTags", &["Willo:Invited"]).await;
     Mock::given(method("PUT"))
         .and(path(format!("/v1/opportunities/{OPP}/stage")))
         .and(header("authorization", LEVER_BASIC))
@@ -638,47 +511,6 @@ async fn write_back_writes_one_note_moves_the_tags_and_the_stage_as_the_configur
     assert_eq!(receipt.labels_added, ["Willo:To Review"]);
     assert_eq!(receipt.labels_removed, ["Willo:Invited"]);
     assert_eq!(receipt.moved_to, Some(StageId::from("onsite")));
-}
-
-#[tokio::test]
-async fn a_labels_only_write_back_sends_no_note_and_no_stage_change() {
-    let server = lenient_server().await;
-    post("/addTags")
-        .and(body_json(json!({"tags": ["Willo:Invited"]})))
-        .respond_with(ok(fixture("opportunity.json")))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let receipt = lever(&server)
-        .await
-        .write_back(
-            &application(),
-            &WriteBack::labels(vec!["Willo:Invited".into()], vec![]),
-        )
-        .await
-        .unwrap();
-    assert_eq!(receipt.note_id, None);
-    assert_eq!(receipt.labels_added, ["Willo:Invited"]);
-    assert!(receipt.labels_removed.is_empty());
-    assert_eq!(receipt.moved_to, None);
-}
-
-#[tokio::test]
-async fn a_failed_tag_write_is_reported_as_transient_when_lever_is_down() {
-    let server = lenient_server().await;
-    post("/addTags")
-        .respond_with(ResponseTemplate::new(503))
-        .mount(&server)
-        .await;
-    let error = lever(&server)
-        .await
-        .write_back(
-            &application(),
-            &WriteBack::labels(vec!["Willo:Invited".into()], vec![]),
-        )
-        .await
-        .unwrap_err();
-    assert!(error.is_transient(), "{error:?}");
 }
 
 #[test]
@@ -756,12 +588,7 @@ async fn a_repeated_write_back_does_not_write_the_note_twice() {
     let mut existing = fixture("sandbox-note-get.json")["data"].clone();
     existing["id"] = json!("note-written-before");
     existing["fields"][0]["value"] = json!(render_note(&outcome, NOTE_MAX_CHARS));
-    get(&format!("/opportunities/{OPP}/notes"))
-        .and(query(&[]))
-        .respond_with(ok(json!({"data": [existing], "hasNext": false})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    notes_listed(&server, existing).await;
     post("/notes")
         .respond_with(
             ResponseTemplate::new(201).set_body_json(fixture("note-create-response-docs.json")),
@@ -769,12 +596,7 @@ async fn a_repeated_write_back_does_not_write_the_note_twice() {
         .expect(0)
         .mount(&server)
         .await;
-    post("/addTags")
-        .and(body_json(json!({"tags": ["Willo:To Review"]})))
-        .respond_with(ok(fixture("opportunity.json")))
-        .expect(1)
-        .mount(&server)
-        .await;
+    tags_posted(&server, "/addTags", &["Willo:To Review"]).await;
     let write = WriteBack::results(outcome, vec!["Willo:To Review".into()], vec![]);
     let receipt = lever(&server)
         .await
@@ -798,14 +620,8 @@ async fn labels_are_added_then_removed_as_the_write_back_lists_them() {
         .expect(1)
         .mount(&server)
         .await;
-    post("/removeTags")
-        .and(body_json(
-            json!({"tags": ["Willo:Invited", "Willo:To Review", "Willo:Rejected"]}),
-        ))
-        .respond_with(ok(fixture("opportunity.json")))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let others = ["Willo:Invited", "Willo:To Review", "Willo:Rejected"];
+    tags_posted(&server, "/removeTags", &others).await;
     let write = WriteBack::labels(
         vec!["Willo:Accepted".into()],
         vec![
@@ -882,26 +698,4 @@ async fn a_stage_change_without_a_contact_id_takes_the_contact_from_the_opportun
         }
         other => panic!("{other:?}"),
     }
-}
-
-#[tokio::test]
-async fn writing_back_onto_a_deleted_opportunity_is_not_found() {
-    let server = lenient_server().await;
-    post("/addTags")
-        .respond_with(
-            ResponseTemplate::new(404)
-                .set_body_json(json!({"code": "ResourceNotFound", "message": "not found"})),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    let error = lever(&server)
-        .await
-        .write_back(
-            &application(),
-            &WriteBack::labels(vec!["Willo:Invited".into()], vec![]),
-        )
-        .await
-        .unwrap_err();
-    assert!(matches!(error, AtsError::NotFound { .. }), "{error:?}");
 }

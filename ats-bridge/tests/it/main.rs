@@ -5,10 +5,12 @@
 
 mod support;
 
+mod adapter_matrix;
 mod ats_trait;
 mod bridge;
 mod engine;
 mod engine_lever;
+mod engine_matrix;
 mod engine_postgres;
 mod engine_smartrecruiters;
 mod intake;

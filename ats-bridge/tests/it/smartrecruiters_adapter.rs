@@ -4,11 +4,9 @@
 
 use crate::support;
 
-use std::time::Duration;
-
 use ats_bridge::model::{
     ApplicationId, ApplicationRef, AtsEvent, CandidateDetails, InterviewOutcome, JobId, JobState,
-    ParticipantKey, StageId, WriteBack,
+    StageId, WriteBack,
 };
 use ats_bridge::smartrecruiters::{
     SmartRecruitersAts, SmartRecruitersAtsConfig, parse_stage_id, stage_id,
@@ -18,35 +16,27 @@ use ats_bridge::{AtsWebhooks, WebhookRequest, WebhookSource};
 use client_core::header::{HeaderMap, HeaderValue};
 use serde_json::{Value, json};
 use smartrecruiters_client::webhooks::TestDelivery;
-use smartrecruiters_client::{
-    ApplicationStatus, JobStatus, RetryPolicy, SecretString, SmartRecruitersClient,
-};
-use support::mock_server::{now_secs, strict_server};
-use support::smartrecruiters_mock::{SR_KEY, WEBHOOK_SECRET, smartrecruiters_client};
+use smartrecruiters_client::{ApplicationStatus, JobStatus, SecretString, SmartRecruitersClient};
+use support::mock_server::{now_secs, ok, strict_server};
+use support::smartrecruiters_mock::{SR_KEY, WEBHOOK_SECRET};
+use support::willo_mock::{PARTICIPANT, participant};
+use support::world::smartrecruiters::adapter_with;
 use wiremock::matchers::{body_json, header, method, path, query_param, query_param_is_missing};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockBuilder, MockServer, Request, ResponseTemplate};
 
 fn adapter(server: &MockServer) -> SmartRecruitersAts {
     adapter_with(server, SmartRecruitersAtsConfig::new())
-}
-
-fn adapter_with(server: &MockServer, config: SmartRecruitersAtsConfig) -> SmartRecruitersAts {
-    let retry = RetryPolicy {
-        initial_backoff: Duration::from_millis(1),
-        max_backoff: Duration::from_millis(5),
-        jitter: false,
-        ..RetryPolicy::default()
-    };
-    SmartRecruitersAts::new(
-        smartrecruiters_client(server, retry),
-        config.webhook_secret(SecretString::from(WEBHOOK_SECRET)),
-    )
 }
 
 fn api(verb: &str, route: &str) -> wiremock::MockBuilder {
     Mock::given(method(verb))
         .and(path(route))
         .and(header("X-SmartToken", SR_KEY))
+}
+
+/// `mock` answered 200 with `body`, exactly once.
+async fn answers_once(server: &MockServer, mock: MockBuilder, body: Value) {
+    mock.respond_with(ok(body)).expect(1).mount(server).await;
 }
 
 fn app_ref() -> ApplicationRef {
@@ -86,33 +76,35 @@ fn stage_ids_encode_status_and_sub_status() {
 #[tokio::test]
 async fn jobs_follow_every_page_and_apply_the_allow_list() {
     let server = strict_server().await;
-    api("GET", "/jobs")
-        .and(query_param("limit", "100"))
-        .and(query_param("sort", "job_id"))
-        .and(query_param_is_missing("pageId"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+    answers_once(
+        &server,
+        api("GET", "/jobs")
+            .and(query_param("limit", "100"))
+            .and(query_param("sort", "job_id"))
+            .and(query_param_is_missing("pageId")),
+        json!({
             "totalFound": 3, "nextPageId": "p2",
             "content": [
                 {"id": "j1", "title": "Barista", "status": "SOURCING"},
                 {"id": "j2", "title": "Chef", "status": "ON_HOLD"}
             ]
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
-    api("GET", "/jobs")
-        .and(query_param("pageId", "p2"))
-        .and(query_param("sort", "job_id"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+        }),
+    )
+    .await;
+    answers_once(
+        &server,
+        api("GET", "/jobs")
+            .and(query_param("pageId", "p2"))
+            .and(query_param("sort", "job_id")),
+        json!({
             "totalFound": 3,
             "content": [
                 {"id": "j3", "title": "Waiter", "status": "PENDING_APPROVAL"},
                 {"id": "j4", "title": "Host", "status": "INTERVIEW"}
             ]
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
+        }),
+    )
+    .await;
 
     let jobs = adapter(&server).jobs().await.unwrap();
     let states: Vec<(&str, &str, JobState)> = jobs
@@ -133,16 +125,17 @@ async fn jobs_follow_every_page_and_apply_the_allow_list() {
 #[tokio::test]
 async fn a_custom_allow_list_decides_what_is_open() {
     let server = strict_server().await;
-    api("GET", "/jobs")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+    answers_once(
+        &server,
+        api("GET", "/jobs"),
+        json!({
             "content": [
                 {"id": "j1", "title": "Barista", "status": "SOURCING"},
                 {"id": "j2", "title": "Chef", "status": "CREATED"}
             ]
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
+        }),
+    )
+    .await;
     let config = SmartRecruitersAtsConfig::new().job_status_allow_list(vec![JobStatus::Created]);
     let jobs = adapter_with(&server, config).jobs().await.unwrap();
     assert_eq!(jobs[0].state, JobState::Closed);
@@ -152,8 +145,10 @@ async fn a_custom_allow_list_decides_what_is_open() {
 #[tokio::test]
 async fn stages_are_statuses_and_the_active_processes_sub_statuses() {
     let server = strict_server().await;
-    api("GET", "/configuration/hiring-processes")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+    answers_once(
+        &server,
+        api("GET", "/configuration/hiring-processes"),
+        json!({
             "totalFound": 3,
             "content": [
                 {"id": "p1", "name": "Default", "active": true,
@@ -163,10 +158,9 @@ async fn stages_are_statuses_and_the_active_processes_sub_statuses() {
                 {"id": "p3", "name": "Old", "active": false,
                  "subStatuses": {"OFFERED": ["Retired"]}}
             ]
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
+        }),
+    )
+    .await;
     let stages = adapter(&server).stages(&JobId::from("j1")).await.unwrap();
     let ids: Vec<&str> = stages.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(
@@ -187,45 +181,6 @@ async fn stages_are_statuses_and_the_active_processes_sub_statuses() {
         ]
     );
     assert_eq!(stages[5].name, "Interview / Video call");
-}
-
-#[tokio::test]
-async fn candidate_details_come_from_the_profile() {
-    let server = strict_server().await;
-    profile_with(&server, &[]).await;
-    let details = adapter(&server).candidate(&app_ref()).await.unwrap();
-    assert_eq!(Some(details), ada());
-}
-
-#[tokio::test]
-async fn a_candidate_without_a_name_is_invalid_and_the_error_names_no_one() {
-    let server = strict_server().await;
-    api("GET", "/candidates/c1")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "id": "c1", "firstName": " ", "email": "ada@example.com"
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let err = adapter(&server).candidate(&app_ref()).await.unwrap_err();
-    assert!(matches!(err, AtsError::Invalid(_)), "{err:?}");
-    let text = err.to_string();
-    assert!(text.contains("c1") && !text.contains("ada@"), "{text}");
-}
-
-#[tokio::test]
-async fn a_missing_candidate_is_not_found() {
-    let server = strict_server().await;
-    api("GET", "/candidates/c1")
-        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"message": "Not found"})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let err = adapter(&server).candidate(&app_ref()).await.unwrap_err();
-    assert!(
-        matches!(&err, AtsError::NotFound { what } if what == "candidate c1"),
-        "{err:?}"
-    );
 }
 
 /// `GET /candidates/c1` once: Ada, applied to `assignments` (job id, status, sub-status).
@@ -264,6 +219,15 @@ fn ada() -> Option<CandidateDetails> {
     })
 }
 
+/// `app_ref()` moved to the video call, with Ada's details.
+fn at_video_call() -> AtsEvent {
+    AtsEvent::StageChanged {
+        application: app_ref(),
+        stage: StageId::from("INTERVIEW/Video call"),
+        details: ada(),
+    }
+}
+
 async fn status_update(server: &MockServer, event: Value) -> Vec<AtsEvent> {
     let (headers, body) = delivery("application.status.updated", event);
     adapter(server)
@@ -289,14 +253,7 @@ async fn a_status_update_becomes_a_stage_change_at_the_current_status() {
         json!({"job_id": "j1", "candidate_id": "c1", "application_id": "a1"}),
     )
     .await;
-    assert_eq!(
-        events,
-        vec![AtsEvent::StageChanged {
-            application: app_ref(),
-            stage: StageId::from("INTERVIEW/Video call"),
-            details: ada(),
-        }]
-    );
+    assert_eq!(events, [at_video_call()]);
 }
 
 #[tokio::test]
@@ -312,15 +269,7 @@ async fn an_application_the_candidate_does_not_list_with_a_status_is_read_on_its
             .mount(&server)
             .await;
         let events = status_update(&server, json!({"job_id": "j1", "candidate_id": "c1"})).await;
-        assert_eq!(
-            events,
-            vec![AtsEvent::StageChanged {
-                application: app_ref(),
-                stage: StageId::from("INTERVIEW/Video call"),
-                details: ada(),
-            }],
-            "{listed:?}"
-        );
+        assert_eq!(events, [at_video_call()], "{listed:?}");
     }
 }
 
@@ -340,83 +289,32 @@ async fn the_pair_names_the_application_with_or_without_an_application_id() {
 }
 
 #[tokio::test]
-async fn a_deleted_candidate_is_reported_without_calling_the_api() {
-    let server = strict_server().await;
-    let (headers, body) = delivery("candidate.deleted", json!({"id": "c9"}));
-    let events = adapter(&server)
-        .events(&WebhookRequest::new(&headers, &body))
-        .await
-        .unwrap();
-    assert_eq!(
-        events,
-        vec![AtsEvent::CandidateDeleted {
-            candidate: "c9".into()
-        }]
-    );
-}
-
-#[tokio::test]
 async fn a_job_status_update_reads_the_job_and_applies_the_allow_list() {
     let server = strict_server().await;
-    api("GET", "/jobs/j1")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "id": "j1", "title": "Barista", "status": "FILLED"
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
-    api("GET", "/jobs/j2")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "id": "j2", "title": "Chef", "status": "OFFER"
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
     let ats = adapter(&server);
-    let (headers, body) = delivery("job.status.updated", json!({"id": "j1"}));
-    let closed = ats
-        .events(&WebhookRequest::new(&headers, &body))
-        .await
-        .unwrap();
-    assert_eq!(
-        closed,
-        vec![AtsEvent::JobStatusChanged {
-            job: "j1".into(),
-            state: JobState::Closed
-        }]
-    );
-    let (headers, body) = delivery("job.status.updated", json!({"id": "j2"}));
-    let open = ats
-        .events(&WebhookRequest::new(&headers, &body))
-        .await
-        .unwrap();
-    assert_eq!(
-        open,
-        vec![AtsEvent::JobStatusChanged {
-            job: "j2".into(),
-            state: JobState::Open
-        }]
-    );
-}
-
-#[tokio::test]
-async fn other_events_are_unknown() {
-    let server = strict_server().await;
-    let ats = adapter(&server);
-    for (name, body) in [
-        ("job.created", json!({"id": "j1"})),
-        (
-            "application.created",
-            json!({"job_id": "j1", "candidate_id": "c1"}),
-        ),
-        ("offer.approved", json!({"whatever": 1})),
+    for (job, status, state) in [
+        ("j1", "FILLED", JobState::Closed),
+        ("j2", "OFFER", JobState::Open),
     ] {
-        let (headers, body) = delivery(name, body);
+        api("GET", &format!("/jobs/{job}"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "id": job, "title": "Barista", "status": status
+            })))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let (headers, body) = delivery("job.status.updated", json!({ "id": job }));
         let events = ats
             .events(&WebhookRequest::new(&headers, &body))
             .await
             .unwrap();
-        assert_eq!(events, vec![AtsEvent::Unknown { name: name.into() }]);
+        assert_eq!(
+            events,
+            vec![AtsEvent::JobStatusChanged {
+                job: job.into(),
+                state
+            }]
+        );
     }
 }
 
@@ -520,33 +418,38 @@ async fn a_failed_lookup_is_an_ats_error_that_stays_transient() {
     }
 }
 
+/// `GET /candidates` of job `j1` in `status`.
+fn search(status: &str) -> MockBuilder {
+    api("GET", "/candidates")
+        .and(query_param("jobId", "j1"))
+        .and(query_param("status", status))
+}
+
 #[tokio::test]
 async fn applications_at_a_stage_page_with_the_cursor() {
     let server = strict_server().await;
-    api("GET", "/candidates")
-        .and(query_param("jobId", "j1"))
-        .and(query_param("status", "INTERVIEW"))
-        .and(query_param("subStatus", "Video call"))
-        .and(query_param("limit", "2"))
-        .and(query_param_is_missing("pageId"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+    answers_once(
+        &server,
+        search("INTERVIEW")
+            .and(query_param("subStatus", "Video call"))
+            .and(query_param("limit", "2"))
+            .and(query_param_is_missing("pageId")),
+        json!({
             "totalFound": 3, "nextPageId": "n2",
             "content": [{"id": "c1"}, {"id": "c2"}]
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
-    api("GET", "/candidates")
-        .and(query_param("jobId", "j1"))
-        .and(query_param("status", "INTERVIEW"))
-        .and(query_param("subStatus", "Video call"))
-        .and(query_param("pageId", "n2"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+        }),
+    )
+    .await;
+    answers_once(
+        &server,
+        search("INTERVIEW")
+            .and(query_param("subStatus", "Video call"))
+            .and(query_param("pageId", "n2")),
+        json!({
             "totalFound": 3, "content": [{"id": "c3"}]
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
+        }),
+    )
+    .await;
     let ats = adapter_with(&server, SmartRecruitersAtsConfig::new().page_size(2));
     let job = JobId::from("j1");
     let stage = StageId::from("INTERVIEW/Video call");
@@ -640,14 +543,12 @@ async fn without_phones_in_invites_no_phone_is_handed_on_from_the_profile_either
 #[tokio::test]
 async fn a_plain_status_is_searched_without_a_sub_status() {
     let server = strict_server().await;
-    api("GET", "/candidates")
-        .and(query_param("jobId", "j1"))
-        .and(query_param("status", "NEW"))
-        .and(query_param_is_missing("subStatus"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"content": []})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    answers_once(
+        &server,
+        search("NEW").and(query_param_is_missing("subStatus")),
+        json!({"content": []}),
+    )
+    .await;
     let page = adapter(&server)
         .applications_at_stage(&JobId::from("j1"), &StageId::from("NEW"), None)
         .await
@@ -655,19 +556,14 @@ async fn a_plain_status_is_searched_without_a_sub_status() {
     assert!(page.applications.is_empty() && page.next_cursor.is_none());
 }
 
+/// Willo's answered participant, each transcript `transcript_chars` long.
 fn outcome(transcript_chars: usize) -> InterviewOutcome {
-    let transcript = "word ".repeat(transcript_chars / 5);
-    InterviewOutcome::from_participant_json(
-        ParticipantKey::from("0123456789abcdef0123456789abcdef"),
-        json!({
-            "stage": "Received",
-            "score": 4.5,
-            "responses": [
-                {"question": "Tell us about yourself", "media_url": "https://v.example/1", "transcript": transcript, "score": 4},
-                {"question": "Why us?", "media_url": "https://v.example/2", "transcript": transcript}
-            ]
-        }),
-    )
+    let mut answered = participant("Received");
+    let transcript = json!("word ".repeat(transcript_chars / 5));
+    for response in answered["responses"].as_array_mut().unwrap() {
+        response["transcript"] = transcript.clone();
+    }
+    InterviewOutcome::from_participant_json(PARTICIPANT.into(), answered)
 }
 
 async fn mount_note(server: &MockServer) {
@@ -698,13 +594,14 @@ async fn note_content(server: &MockServer) -> String {
 async fn write_back_writes_one_note_replaces_tags_and_moves_the_application() {
     let server = strict_server().await;
     mount_note(&server).await;
-    api("GET", "/candidates/c1/tags")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+    answers_once(
+        &server,
+        api("GET", "/candidates/c1/tags"),
+        json!({
             "tags": ["Willo:Invited", "Barista pool"]
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
+        }),
+    )
+    .await;
     api("PUT", "/candidates/c1/tags")
         .and(body_json(
             json!({"tags": ["Barista pool", "Willo:To Review"]}),
@@ -748,8 +645,8 @@ async fn write_back_writes_one_note_replaces_tags_and_moves_the_application() {
     );
     for part in [
         "Overall score: 4.5",
-        "Answer: https://v.example/1",
-        "Answer: https://v.example/2",
+        "Answer: https://videos.willo.example/a1",
+        "Answer: https://videos.willo.example/a2",
         "Transcript: word",
     ] {
         assert!(content.contains(part), "missing {part:?}");
@@ -773,20 +670,21 @@ async fn a_huge_outcome_still_fits_one_note_with_every_answer_link() {
         content.chars().count()
     );
     assert!(content.starts_with("#[CANDIDATE:c1] "));
-    assert!(content.contains("Answer: https://v.example/1"));
-    assert!(content.contains("Answer: https://v.example/2"));
+    assert!(content.contains("Answer: https://videos.willo.example/a1"));
+    assert!(content.contains("Answer: https://videos.willo.example/a2"));
 }
 
 #[tokio::test]
 async fn labels_already_right_are_left_alone() {
     let server = strict_server().await;
-    api("GET", "/candidates/c1/tags")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+    answers_once(
+        &server,
+        api("GET", "/candidates/c1/tags"),
+        json!({
             "tags": ["willo:to review"]
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
+        }),
+    )
+    .await;
     let write = WriteBack::labels(vec!["Willo:To Review".into()], vec!["Willo:Invited".into()]);
     let receipt = adapter(&server)
         .write_back(&app_ref(), &write)
@@ -797,30 +695,14 @@ async fn labels_already_right_are_left_alone() {
 }
 
 #[tokio::test]
-async fn labels_only_added_are_one_post_that_keeps_the_others() {
-    let server = strict_server().await;
-    api("POST", "/candidates/c1/tags")
-        .and(body_json(json!({"tags": ["Willo:Invited"]})))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let write = WriteBack::labels(vec!["Willo:Invited".into()], Vec::new());
-    let receipt = adapter(&server)
-        .write_back(&app_ref(), &write)
-        .await
-        .unwrap();
-    assert_eq!(receipt.labels_added, vec!["Willo:Invited".to_owned()]);
-}
-
-#[tokio::test]
 async fn removing_the_last_label_replaces_with_an_empty_set() {
     let server = strict_server().await;
-    api("GET", "/candidates/c1/tags")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"tags": ["Willo:Invited"]})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    answers_once(
+        &server,
+        api("GET", "/candidates/c1/tags"),
+        json!({"tags": ["Willo:Invited"]}),
+    )
+    .await;
     api("PUT", "/candidates/c1/tags")
         .and(body_json(json!({"tags": []})))
         .respond_with(ResponseTemplate::new(204))

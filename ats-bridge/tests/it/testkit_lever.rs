@@ -5,7 +5,6 @@
 use crate::support;
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use ats_bridge::lever::{LeverAts, LeverAtsConfig};
 use ats_bridge::model::{ApplicationRef, StageId};
@@ -14,7 +13,7 @@ use client_core::header::HeaderMap;
 use client_core::{RetryPolicy, SecretString};
 use lever_client::webhooks::{Event, EventData, TestDelivery};
 use serde_json::{Value, json};
-use support::conformance::skipped;
+use support::conformance::{assert_conforms, run_on_mock};
 use support::lever_mock::lever_client;
 use support::mock_server::{answer_599_to_the_rest, now_millis, ok};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
@@ -190,32 +189,20 @@ async fn run(fixture: impl FnOnce(Fixture) -> Fixture) -> Report {
         candidate: CONTACT.into(),
         job: POSTING.into(),
     };
-    let on_record = Arc::clone(&tags);
-    let base = Fixture::new(POSTING, STAGE, application)
-        .deliveries(signed)
-        .labels_of(move |_| {
-            let labels = on_record.lock().unwrap().clone();
-            async move { labels }
-        });
-    Conformance::new(Arc::new(lever(&server)), fixture(base))
-        .call_timeout(Duration::from_secs(5))
-        .run()
-        .await
+    let base = Fixture::new(POSTING, STAGE, application).deliveries(signed);
+    run_on_mock(Arc::new(lever(&server)), fixture(base), tags).await
 }
+
+/// No headers to strip (Lever signs in the body); no candidate creation.
+const NOT_FOR_LEVER: [Check; 2] = [
+    Check::WebhookRejectsMissingHeaders,
+    Check::CreateApplication,
+];
 
 #[tokio::test]
 async fn the_lever_adapter_conforms() {
     let report = run(|fixture| fixture.tamper_with(forge_signed_fields)).await;
-    report.assert_passed();
-    // No headers to strip (Lever signs in the body); no candidate creation.
-    assert_eq!(
-        skipped(&report),
-        [
-            Check::WebhookRejectsMissingHeaders,
-            Check::CreateApplication
-        ],
-        "{report}"
-    );
+    assert_conforms(&report, &NOT_FOR_LEVER);
 }
 
 #[tokio::test]
@@ -265,15 +252,7 @@ mod on_the_sandbox {
                 async move { tags }
             });
         let report = Conformance::new(Arc::new(lever), fixture).run().await;
-        report.assert_passed();
-        assert_eq!(
-            skipped(&report),
-            [
-                Check::WebhookRejectsMissingHeaders,
-                Check::CreateApplication
-            ],
-            "{report}"
-        );
+        assert_conforms(&report, &NOT_FOR_LEVER);
         sandbox.shutdown().await;
     }
 }

@@ -4,7 +4,6 @@
 use crate::support;
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use ats_bridge::model::{ApplicationRef, StageId};
 use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig};
@@ -12,7 +11,7 @@ use ats_testkit::{Check, Conformance, Delivery, Fixture, Report};
 use serde_json::{Value, json};
 use smartrecruiters_client::webhooks::TestDelivery;
 use smartrecruiters_client::{RetryPolicy, SecretString};
-use support::conformance::skipped;
+use support::conformance::{assert_conforms, run_on_mock};
 use support::mock_server::{answer_599_to_the_rest, now_secs, ok};
 use support::smartrecruiters_mock::{WEBHOOK_SECRET, smartrecruiters_client};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
@@ -158,16 +157,8 @@ async fn run() -> Report {
         candidate: CANDIDATE.into(),
         job: JOB.into(),
     };
-    let fixture = Fixture::new(JOB, format!("{STATUS}/{SUB_STATUS}"), listed)
-        .deliveries(signed)
-        .labels_of(move |_| {
-            let labels = tags.lock().unwrap().clone();
-            async move { labels }
-        });
-    Conformance::new(Arc::new(adapter(&server)), fixture)
-        .call_timeout(Duration::from_secs(5))
-        .run()
-        .await
+    let fixture = Fixture::new(JOB, format!("{STATUS}/{SUB_STATUS}"), listed).deliveries(signed);
+    run_on_mock(Arc::new(adapter(&server)), fixture, tags).await
 }
 
 /// Webhooks and the reconciler name the application the same way (`candidate:job`),
@@ -175,12 +166,8 @@ async fn run() -> Report {
 #[tokio::test]
 async fn the_smartrecruiters_adapter_conforms() {
     let report = run().await;
-    report.assert_passed();
-    assert_eq!(
-        skipped(&report),
-        [Check::CapabilitiesConsistent, Check::CreateApplication],
-        "{report}"
-    );
+    let skipped = [Check::CapabilitiesConsistent, Check::CreateApplication];
+    assert_conforms(&report, &skipped);
 }
 
 /// The same suite against the sandbox's stateful SmartRecruiters: real HTTP, seeded
@@ -225,12 +212,7 @@ mod on_the_sandbox {
                 phone: None,
             });
         let report = Conformance::new(Arc::new(ats), fixture).run().await;
-        report.assert_passed();
-        assert_eq!(
-            skipped(&report),
-            [Check::CapabilitiesConsistent],
-            "{report}"
-        );
+        assert_conforms(&report, &[Check::CapabilitiesConsistent]);
         assert_eq!(simulator.candidates(&job).len(), 8, "one candidate created");
         sandbox.shutdown().await;
     }

@@ -16,3 +16,4 @@ pub mod postgres;
 pub mod smartrecruiters_mock;
 pub mod tiny_ats;
 pub mod willo_mock;
+pub mod world;

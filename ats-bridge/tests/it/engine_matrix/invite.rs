@@ -1,0 +1,480 @@
+//! Reaching the trigger stage: one invite, whatever the duplicates, deletions, closed
+//! jobs, dry runs and failures on the way.
+
+use std::sync::Arc;
+
+use ats_bridge::engine::{Action, Ignored};
+use ats_bridge::model::{AtsEvent, JobState};
+use ats_bridge::store::{MemoryStore, RowState};
+use serde_json::json;
+use willo_client::WebhookEvent;
+use wiremock::ResponseTemplate;
+use wiremock::matchers::body_json;
+
+use crate::support::engine_setup::{config, count, on_willo_news, participant_row, rows_in};
+use crate::support::mock_server::{CLIENT_ATTEMPTS, fail_first, mount_exactly};
+use crate::support::willo_mock::{
+    INTERVIEW, PARTICIPANT, PHONE, inbox_willo_delivery, willo, willo_invite, willo_lookup,
+};
+use crate::support::world::{VendorWorld, World};
+
+pub async fn repeated_stage_changes_direct_and_through_the_inbox_invite_once<V: VendorWorld>() {
+    let w = World::<V>::new().await;
+    w.one_invite().await;
+    V::delivery_resolved(&w.ats, 1).await;
+
+    assert_eq!(w.on_stage_change().await, World::<V>::invited());
+    let second = w.on_stage_change().await;
+    assert_eq!(
+        second,
+        Action::AlreadyDone {
+            key: World::<V>::key()
+        }
+    );
+
+    // The vendor delivers the same webhook twice: one inbox item, resolved to the same
+    // application, which is already done.
+    assert!(w.deliver_stage_change("evt-1").await);
+    assert!(!w.deliver_stage_change("evt-1").await);
+    assert_eq!(w.engine.process_inbox().await.unwrap(), 1);
+    assert_eq!(w.engine.process_inbox().await.unwrap(), 0, "item done");
+
+    let status = w.engine.status().await.unwrap();
+    assert_eq!(count(&status, RowState::Invited), 1);
+    assert_eq!(status.by_state.values().sum::<u64>(), 1);
+}
+
+pub async fn a_stage_change_through_the_inbox_reads_the_candidate_once_and_invites<
+    V: VendorWorld,
+>() {
+    let w = World::<V>::new().await;
+    // The read that resolves the delivery gives the invite the candidate's details.
+    V::delivery_resolved(&w.ats, 1).await;
+    w.one_invite_reading(0).await;
+    assert!(w.deliver_stage_change("evt-1").await);
+    assert_eq!(w.engine.process_inbox().await.unwrap(), 1);
+    assert_eq!(rows_in(&w.engine, RowState::Invited).await, 1);
+}
+
+pub async fn a_stage_change_whose_lookup_failed_is_retried_from_the_inbox<V: VendorWorld>() {
+    let w = World::<V>::new().await;
+    V::delivery_unresolvable(&w.ats, CLIENT_ATTEMPTS).await;
+    V::delivery_resolved(&w.ats, 1).await;
+    w.one_invite_reading(0).await;
+
+    assert!(w.deliver_stage_change("a-fresh-delivery-token").await);
+    assert_eq!(w.engine.process_inbox().await.unwrap(), 1);
+    assert!(w.engine.status().await.unwrap().by_state.is_empty());
+    assert_eq!(w.engine.process_inbox().await.unwrap(), 1);
+    assert_eq!(rows_in(&w.engine, RowState::Invited).await, 1);
+}
+
+pub async fn a_deleted_candidate_cancels_the_invited_row_and_erases_the_link<V: VendorWorld>() {
+    let w = World::<V>::new().await;
+    w.invite().await;
+    // Willo's delivery about them (it can carry their name and e-mail), still waiting.
+    assert!(inbox_willo_delivery(w.store.as_ref(), WebhookEvent::StageChange).await);
+
+    let action = w
+        .on_ats_event(AtsEvent::CandidateDeleted {
+            candidate: V::CANDIDATE.into(),
+        })
+        .await;
+    assert_eq!(
+        action,
+        Action::Cancelled {
+            ats: World::<V>::name(),
+            candidate: V::CANDIDATE.into(),
+            rows: 1
+        }
+    );
+    let status = w.engine.status().await.unwrap();
+    assert_eq!(count(&status, RowState::Cancelled), 1);
+    assert_eq!(status.by_state.values().sum::<u64>(), 1);
+    assert!(
+        participant_row(w.store.as_ref()).await.is_none(),
+        "the participant link is erased"
+    );
+    assert!(
+        inbox_willo_delivery(w.store.as_ref(), WebhookEvent::StageChange).await,
+        "the delivery is erased too: its copy is stored as new"
+    );
+
+    // Willo's news about the participant now concerns no one: no request at all.
+    let willo_seen = w.willo.received_requests().await.unwrap().len();
+    let ats_seen = w.ats.received_requests().await.unwrap().len();
+    let action = on_willo_news(&w.engine, WebhookEvent::NewResponse).await;
+    assert_eq!(action, Action::Ignored(Ignored::UnknownParticipant));
+    // A later stage change for the same application does not invite again either.
+    let action = w.on_stage_change().await;
+    assert_eq!(
+        action,
+        Action::AlreadyDone {
+            key: World::<V>::key()
+        }
+    );
+    assert_eq!(w.willo.received_requests().await.unwrap().len(), willo_seen);
+    assert_eq!(w.ats.received_requests().await.unwrap().len(), ats_seen);
+}
+
+pub async fn a_candidate_deleted_before_the_invite_went_out_is_never_invited<V: VendorWorld>() {
+    let w = World::<V>::new().await;
+    // Willo is down: the invite is rescheduled, the row stays pending.
+    V::candidate_read(&w.ats, PHONE, 1).await;
+    willo_lookup(&w.willo, json!([]), 0).await;
+    mount_exactly(
+        &w.willo,
+        1,
+        willo("POST", "/participants/").respond_with(ResponseTemplate::new(503)),
+    )
+    .await;
+    let action = w.on_stage_change().await;
+    assert!(matches!(action, Action::Rescheduled { .. }), "{action:?}");
+
+    let action = w
+        .on_ats_event(AtsEvent::CandidateDeleted {
+            candidate: V::CANDIDATE.into(),
+        })
+        .await;
+    assert!(matches!(action, Action::Cancelled { rows: 1, .. }));
+    let status = w.engine.status().await.unwrap();
+    assert_eq!(count(&status, RowState::Cancelled), 1);
+    // The retry finds nothing to do: no further request anywhere.
+    assert_eq!(w.engine.retry_due().await.unwrap(), 0);
+}
+
+pub async fn a_candidate_deleted_while_the_invite_is_in_flight_stops_the_row_without_an_error<
+    V: VendorWorld,
+>() {
+    let w = World::<V>::new().await;
+    w.one_invite().await;
+    let name = World::<V>::name();
+    let changed = World::<V>::stage_changed();
+    let deleted = AtsEvent::CandidateDeleted {
+        candidate: V::CANDIDATE.into(),
+    };
+    // The participant the invite created for the now deleted candidate is taken back.
+    mount_exactly(
+        &w.willo,
+        1,
+        willo("DELETE", &format!("/participants/{PARTICIPANT}/"))
+            .respond_with(ResponseTemplate::new(204)),
+    )
+    .await;
+    // The deletion is handled while the invite waits for the vendor's answer.
+    let (invite, cancel) = tokio::join!(
+        w.engine.handle_ats_event(&name, &changed),
+        w.engine.handle_ats_event(&name, &deleted)
+    );
+    assert!(
+        matches!(cancel, Ok(Action::Cancelled { rows: 1, .. })),
+        "{cancel:?}"
+    );
+    assert_eq!(rows_in(&w.engine, RowState::Cancelled).await, 1);
+    assert!(
+        matches!(
+            invite,
+            Ok(Action::Ignored(Ignored::RowStopped(RowState::Cancelled)))
+        ),
+        "{invite:?}"
+    );
+}
+
+pub async fn a_closed_job_takes_no_invites<V: VendorWorld>() {
+    let w = World::<V>::new().await;
+    let closed = AtsEvent::JobStatusChanged {
+        job: V::JOB.into(),
+        state: JobState::Closed,
+    };
+    let action = w.on_ats_event(closed).await;
+    assert_eq!(
+        action,
+        Action::JobStateRecorded {
+            ats: World::<V>::name(),
+            job: V::JOB.into(),
+            state: JobState::Closed
+        }
+    );
+    let action = w.on_stage_change().await;
+    assert_eq!(action, Action::Ignored(Ignored::JobClosed));
+    assert!(w.willo.received_requests().await.unwrap().is_empty());
+    assert!(w.ats.received_requests().await.unwrap().is_empty());
+    assert!(w.engine.status().await.unwrap().by_state.is_empty());
+
+    // Reopened: the next stage change invites.
+    w.on_ats_event(AtsEvent::JobStatusChanged {
+        job: V::JOB.into(),
+        state: JobState::Open,
+    })
+    .await;
+    w.invite().await;
+}
+
+pub async fn a_recruiter_can_send_the_interview_on_a_closed_job<V: VendorWorld>() {
+    let w = World::<V>::new().await;
+    w.on_ats_event(AtsEvent::JobStatusChanged {
+        job: V::JOB.into(),
+        state: JobState::Closed,
+    })
+    .await;
+    w.one_invite().await;
+    let (name, application) = (World::<V>::name(), World::<V>::application());
+    let interview = INTERVIEW.into();
+    let send = || w.engine.send_interview(&name, &application, &interview);
+    assert_eq!(send().await.unwrap(), World::<V>::invited());
+    // Sent once: a second click finds it done.
+    let again = send().await.unwrap();
+    assert_eq!(
+        again,
+        Action::AlreadyDone {
+            key: World::<V>::key()
+        }
+    );
+}
+
+pub async fn a_stage_without_a_rule_is_ignored<V: VendorWorld>() {
+    let w = World::<V>::new().await;
+    let action = w
+        .on_ats_event(AtsEvent::StageChanged {
+            application: World::<V>::application(),
+            stage: "some-other-stage".into(),
+            details: None,
+        })
+        .await;
+    assert_eq!(action, Action::Ignored(Ignored::NoRule));
+    assert!(w.willo.received_requests().await.unwrap().is_empty());
+    assert!(w.ats.received_requests().await.unwrap().is_empty());
+}
+
+pub async fn a_dry_run_reads_the_candidate_and_sends_and_writes_nothing<V: VendorWorld>() {
+    let mut config = config();
+    config.dry_run = true;
+    let w = World::<V>::with(Arc::new(MemoryStore::new()), World::<V>::rules(), config).await;
+    V::candidate_read(&w.ats, PHONE, 1).await;
+    let action = w.on_stage_change().await;
+    assert_eq!(
+        action,
+        Action::WouldInvite {
+            key: World::<V>::key()
+        }
+    );
+    assert_eq!(w.engine.would_invite(), vec![World::<V>::key()]);
+    assert!(w.willo.received_requests().await.unwrap().is_empty());
+    let ats_calls = w.ats.received_requests().await.unwrap();
+    assert!(ats_calls.iter().all(|r| r.method.as_str() == "GET"));
+    assert!(w.engine.status().await.unwrap().by_state.is_empty());
+}
+
+pub async fn a_dry_run_reports_a_candidate_it_could_not_invite_and_keeps_nothing<V: VendorWorld>() {
+    let mut config = config();
+    config.dry_run = true;
+    let w = World::<V>::with(Arc::new(MemoryStore::new()), World::<V>::rules(), config).await;
+    V::candidate_read(&w.ats, V::NATIONAL_PHONE, 1).await;
+    let action = w.on_stage_change().await;
+    let Action::Failed { reason, .. } = &action else {
+        panic!("expected a failure, got {action:?}");
+    };
+    assert!(reason.contains("E.164"), "{reason}");
+    assert!(w.engine.would_invite().is_empty());
+    assert!(w.willo.received_requests().await.unwrap().is_empty());
+    let status = w.engine.status().await.unwrap();
+    assert!(status.by_state.is_empty() && status.failed.is_empty());
+}
+
+pub async fn a_willo_outage_on_the_invite_is_retried_and_invites_once<V: VendorWorld>() {
+    let w = World::<V>::new().await;
+    V::candidate_read(&w.ats, PHONE, 2).await;
+    willo_lookup(&w.willo, json!([]), 1).await;
+    fail_first(
+        &w.willo,
+        503,
+        willo("POST", "/participants/").and(body_json(V::INVITEE.invite_body())),
+    )
+    .await;
+    willo_invite(&w.willo, &V::INVITEE, 1).await;
+    V::invited_label_added(&w.ats, 1).await;
+
+    let action = w.on_stage_change().await;
+    let Action::Rescheduled {
+        key: row, reason, ..
+    } = &action
+    else {
+        panic!("expected a retry, got {action:?}");
+    };
+    assert_eq!(row, &World::<V>::key());
+    assert!(reason.contains("sending the Willo invite"), "{reason}");
+    assert_eq!(rows_in(&w.engine, RowState::Pending).await, 1);
+
+    assert_eq!(w.engine.retry_due().await.unwrap(), 1);
+    assert_eq!(rows_in(&w.engine, RowState::Invited).await, 1);
+    assert!(participant_row(w.store.as_ref()).await.is_some());
+    assert_eq!(w.engine.retry_due().await.unwrap(), 0, "nothing left due");
+}
+
+pub async fn an_invite_that_went_through_despite_the_error_is_found_and_not_sent_again<
+    V: VendorWorld,
+>() {
+    let w = World::<V>::new().await;
+    V::candidate_read(&w.ats, PHONE, 2).await;
+    // Willo created the participant but the answer was lost: the retry finds them.
+    willo_lookup(&w.willo, json!([]), 0).await;
+    mount_exactly(
+        &w.willo,
+        1,
+        willo("POST", "/participants/")
+            .and(body_json(V::INVITEE.invite_body()))
+            .respond_with(ResponseTemplate::new(502)),
+    )
+    .await;
+    let action = w.on_stage_change().await;
+    assert!(matches!(action, Action::Rescheduled { .. }), "{action:?}");
+    willo_lookup(&w.willo, V::INVITEE.listed(), 1).await;
+    V::invited_label_added(&w.ats, 1).await;
+    assert_eq!(w.engine.retry_due().await.unwrap(), 1);
+    assert_eq!(rows_in(&w.engine, RowState::Invited).await, 1);
+}
+
+pub async fn a_phone_that_is_not_e164_fails_the_row_until_redriven<V: VendorWorld>() {
+    let w = World::<V>::new().await;
+    let key = World::<V>::key();
+    V::candidate_read(&w.ats, V::NATIONAL_PHONE, 1).await;
+    let action = w.on_stage_change().await;
+    let Action::Failed { key: row, reason } = &action else {
+        panic!("expected a failure, got {action:?}");
+    };
+    assert_eq!(row, &key);
+    assert!(reason.contains("E.164"), "{reason}");
+    assert!(
+        !reason.contains(V::PHONE_DIGITS),
+        "no personal data: {reason}"
+    );
+    assert!(w.willo.received_requests().await.unwrap().is_empty());
+    let status = w.engine.status().await.unwrap();
+    assert_eq!(status.failed.len(), 1);
+    assert_eq!(status.failed[0].key, key);
+    assert!(
+        status.failed[0]
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("E.164"))
+    );
+    // Failed rows wait for an operator; a repeated event does not retry them.
+    assert_eq!(w.engine.retry_due().await.unwrap(), 0);
+    let again = w.on_stage_change().await;
+    assert_eq!(again, Action::AlreadyDone { key: key.clone() });
+
+    // The recruiter fixes the phone; the operator re-drives the row.
+    w.engine.redrive(&key).await.unwrap();
+    let status = w.engine.status().await.unwrap();
+    assert!(status.failed.is_empty());
+    assert_eq!(count(&status, RowState::Pending), 1);
+    // A redriven row may have reached Willo before it failed: it looks first.
+    V::candidate_read(&w.ats, PHONE, 1).await;
+    willo_lookup(&w.willo, json!([]), 1).await;
+    willo_invite(&w.willo, &V::INVITEE, 1).await;
+    V::invited_label_added(&w.ats, 1).await;
+    assert_eq!(w.engine.retry_due().await.unwrap(), 1);
+    assert_eq!(rows_in(&w.engine, RowState::Invited).await, 1);
+}
+
+pub async fn a_candidate_without_an_email_fails_with_the_reason_and_no_willo_call<
+    V: VendorWorld,
+>() {
+    let w = World::<V>::new().await;
+    V::candidate_read_without_email(&w.ats, 1).await;
+    let action = w.on_stage_change().await;
+    let Action::Failed { reason, .. } = &action else {
+        panic!("expected a failure, got {action:?}");
+    };
+    assert!(reason.contains("no email"), "{reason}");
+    assert!(w.willo.received_requests().await.unwrap().is_empty());
+    assert_eq!(w.engine.status().await.unwrap().failed.len(), 1);
+}
+
+pub async fn a_failed_invited_tag_is_retried_and_finds_the_participant_instead_of_inviting_again<
+    V: VendorWorld,
+>() {
+    let w = World::<V>::new().await;
+    V::candidate_read(&w.ats, PHONE, 2).await;
+    willo_lookup(&w.willo, json!([]), 0).await;
+    willo_invite(&w.willo, &V::INVITEE, 1).await;
+    // Labelling is idempotent: the client retries it before the engine gives up for now.
+    V::invited_label_refused(&w.ats, ResponseTemplate::new(503), CLIENT_ATTEMPTS).await;
+    let action = w.on_stage_change().await;
+    let Action::Rescheduled { reason, .. } = &action else {
+        panic!("expected a retry, got {action:?}");
+    };
+    assert!(reason.contains("labelling the invite"), "{reason}");
+    // Not recorded yet: Willo's news cannot reach the row until the label is written.
+    assert_eq!(rows_in(&w.engine, RowState::Pending).await, 1);
+
+    // The retry finds the participant by email: no second POST, no second email.
+    willo_lookup(&w.willo, V::INVITEE.listed(), 1).await;
+    V::invited_label_added(&w.ats, 1).await;
+    assert_eq!(w.engine.retry_due().await.unwrap(), 1);
+    let row = participant_row(w.store.as_ref())
+        .await
+        .expect("recorded on retry");
+    assert_eq!(row.key, World::<V>::key());
+    assert_eq!(row.state, RowState::Invited);
+    assert_eq!(row.attempts, 0);
+}
+
+pub async fn a_tag_the_ats_refuses_does_not_undo_the_invite<V: VendorWorld>() {
+    let w = World::<V>::new().await;
+    V::candidate_read(&w.ats, PHONE, 1).await;
+    willo_lookup(&w.willo, json!([]), 0).await;
+    willo_invite(&w.willo, &V::INVITEE, 1).await;
+    let refused = ResponseTemplate::new(400)
+        .set_body_json(json!({"code": "BadRequest", "message": "tags refused"}));
+    V::invited_label_refused(&w.ats, refused, 1).await;
+    assert_eq!(w.on_stage_change().await, World::<V>::invited());
+    assert_eq!(rows_in(&w.engine, RowState::Invited).await, 1);
+}
+
+pub async fn retries_give_up_after_the_configured_attempts<V: VendorWorld>() {
+    let w = World::<V>::new().await;
+    V::candidate_read(&w.ats, PHONE, 3).await;
+    willo_lookup(&w.willo, json!([]), 2).await;
+    mount_exactly(
+        &w.willo,
+        3,
+        willo("POST", "/participants/")
+            .and(body_json(V::INVITEE.invite_body()))
+            .respond_with(ResponseTemplate::new(503)),
+    )
+    .await;
+    let action = w.on_stage_change().await;
+    assert!(matches!(action, Action::Rescheduled { .. }), "{action:?}");
+    assert_eq!(w.engine.retry_due().await.unwrap(), 1);
+    assert!(w.engine.status().await.unwrap().failed.is_empty());
+    assert_eq!(w.engine.retry_due().await.unwrap(), 1);
+
+    let status = w.engine.status().await.unwrap();
+    assert_eq!(status.failed.len(), 1);
+    let reason = status.failed[0].last_error.as_deref().unwrap_or_default();
+    assert!(reason.starts_with("gave up after 3 attempts"), "{reason}");
+    assert_eq!(w.engine.retry_due().await.unwrap(), 0, "failed rows wait");
+}
+
+pub async fn two_replicas_handling_the_same_stage_change_at_once_invite_once<V: VendorWorld>() {
+    let w = World::<V>::new().await;
+    w.one_invite().await;
+    let other = w.replica();
+    let name = World::<V>::name();
+    let event = World::<V>::stage_changed();
+    let key = World::<V>::key();
+    let (a, b) = tokio::join!(
+        w.engine.handle_ats_event(&name, &event),
+        other.handle_ats_event(&name, &event)
+    );
+    let mut actions = [a.unwrap(), b.unwrap()];
+    actions.sort_by_key(|a| matches!(a, Action::Invited { .. }));
+    assert_eq!(
+        actions,
+        [Action::Busy { key: key.clone() }, World::<V>::invited()]
+    );
+    // Once recorded, either replica sees the work done.
+    let late = other.handle_ats_event(&name, &event).await.unwrap();
+    assert_eq!(late, Action::AlreadyDone { key });
+}
