@@ -1,16 +1,16 @@
 //! Auth: Basic header, redacted Debug, environments, consent URL, code exchange,
 //! single-flight refresh with rotation, `invalid_grant`.
 
-use crate::common;
+use crate::support;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use client_core::auth::AccessToken;
 use client_core::{ExposeSecret, SecretString};
-use common::*;
 use lever_client::{Endpoints, Environment, Error, LeverClient, LeverOAuth, StageId};
 use serde_json::json;
+use support::*;
 use wiremock::matchers::{body_string_contains, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -1,13 +1,13 @@
 //! Client configuration: environments pick the API root, and the default limiter paces
 //! requests at Lever's 10 requests/second after a burst of 20.
 
-use crate::common;
+use crate::support;
 
 use std::time::{Duration, Instant};
 
 use client_core::{LimitSpec, SecretString};
-use common::*;
 use lever_client::{Environment, LeverClient, StageId};
+use support::*;
 use wiremock::Mock;
 use wiremock::matchers::{header, method, path};
 

@@ -1,12 +1,12 @@
 //! Notes: list, get, create (fields, perform_as, threaded reply), delete.
 
-use crate::common;
+use crate::support;
 
-use common::*;
 use futures::TryStreamExt;
 use lever_client::NewNote;
 use lever_client::{Error, NoteId, OpportunityId, UserId};
 use serde_json::json;
+use support::*;
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, ResponseTemplate};
 

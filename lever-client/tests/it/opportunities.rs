@@ -1,9 +1,8 @@
 //! Opportunities: list filters, paging, resume, invalid offset, 429 backoff, get,
 //! create with `perform_as`, stage, archive, tags, links, sources.
 
-use crate::common;
+use crate::support;
 
-use common::*;
 use futures::TryStreamExt;
 use lever_client::{Archive, NewOpportunity, OpportunityExpand, OpportunityFilter};
 use lever_client::{
@@ -11,6 +10,7 @@ use lever_client::{
     PostingId, StageId, UserId, is_invalid_offset,
 };
 use serde_json::json;
+use support::*;
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, ResponseTemplate};
 

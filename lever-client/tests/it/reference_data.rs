@@ -1,13 +1,13 @@
 //! Reference data: stages, tags, sources, archive reasons, postings, users, contacts.
 
-use crate::common;
+use crate::support;
 
-use common::*;
 use futures::TryStreamExt;
 use lever_client::{AccessRole, UserFilter};
 use lever_client::{ArchiveReasonId, Confidentiality, ContactId, PostingId, StageId, UserId};
 use lever_client::{ArchiveReasonStatus, ArchiveReasonType};
 use lever_client::{PostingExpand, PostingFilter, PostingState, WorkplaceType};
+use support::*;
 use wiremock::Mock;
 use wiremock::matchers::{header, method, path};
 

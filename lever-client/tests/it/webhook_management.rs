@@ -1,14 +1,14 @@
 //! Webhook subscriptions: list, create, update, delete.
 
-use crate::common;
+use crate::support;
 use futures::TryStreamExt;
 
 use client_core::ExposeSecret;
-use common::*;
 use lever_client::webhooks::Event;
 use lever_client::{NewWebhook, WebhookUpdate};
 use lever_client::{Origin, WebhookId};
 use serde_json::json;
+use support::*;
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, ResponseTemplate};
 

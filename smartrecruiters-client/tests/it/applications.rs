@@ -1,10 +1,10 @@
 //! Applications: state, status changes, history, Job Applications API.
 
-use crate::common;
+use crate::support;
 
-use common::{API_KEY, client, fixture, json, server};
 use serde_json::json;
 use smartrecruiters_client::{ApplicationId, ApplicationStatus, CandidateId, JobId, StatusChange};
+use support::{API_KEY, client, fixture, json, server};
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, ResponseTemplate};
 

@@ -2,18 +2,18 @@
 //! Basic variant), authorization code (consent URL, exchange, rotated refresh tokens),
 //! and secrets kept out of `Debug`.
 
-use crate::common;
+use crate::support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{API_KEY, client, fast_retry, fixture, json, server};
 use serde_json::json;
 use smartrecruiters_client::{
     Credentials, Error, OAuthClient, RateLimits, RefreshTokenGrant, SecretString,
     SmartRecruitersClient,
 };
+use support::{API_KEY, client, fast_retry, fixture, json, server};
 use wiremock::matchers::{body_string_contains, header, method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 

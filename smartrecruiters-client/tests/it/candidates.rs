@@ -1,13 +1,12 @@
 //! Candidates: search filters and paging, the one-in-flight limit, CRUD, tags,
 //! attachments and the email lookup.
 
-use crate::common;
+use crate::support;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use common::{API_KEY, client, fixture, json, server, unlimited_client};
 use futures::TryStreamExt;
 use serde_json::json;
 use smartrecruiters_client::{
@@ -15,6 +14,7 @@ use smartrecruiters_client::{
     is_candidate_data_conflict,
 };
 use smartrecruiters_client::{AttachmentType, ConsentStatus, PersonalDetails, Upload};
+use support::{API_KEY, client, fixture, json, server, unlimited_client};
 use wiremock::matchers::{
     body_json, body_string_contains, header, header_regex, method, path, query_param,
     query_param_is_missing,

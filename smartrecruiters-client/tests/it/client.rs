@@ -1,15 +1,15 @@
 //! The builder: environment and base URL, credentials, and the timeout and injected
 //! HTTP client reaching the transport.
 
-use crate::common;
+use crate::support;
 
 use std::time::Duration;
 
-use common::{API_KEY, fast_retry, fixture, json, server};
 use smartrecruiters_client::{
     CandidateId, Environment, Error, PRODUCTION_BASE_URL, RetryPolicy, SecretString,
     SmartRecruitersClient,
 };
+use support::{API_KEY, fast_retry, fixture, json, server};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, ResponseTemplate};
 

@@ -1,11 +1,11 @@
 //! Configuration (hiring processes, reasons, company) and users.
 
-use crate::common;
+use crate::support;
 
-use common::{API_KEY, client, fixture, json, server};
 use futures::TryStreamExt;
 use serde_json::json;
 use smartrecruiters_client::{ApplicationStatus, UserFilter, UserId};
+use support::{API_KEY, client, fixture, json, server};
 use wiremock::Mock;
 use wiremock::matchers::{header, method, path, query_param, query_param_is_missing};
 

@@ -1,13 +1,13 @@
 //! Throttling, retries, rate-limit headers, error bodies.
 
-use crate::common;
+use crate::support;
 
-use common::{API_KEY, client, fixture, json, server};
 use serde_json::json;
 use smartrecruiters_client::{
     CLASS_CANDIDATES_LIST, CLASS_PUBLICATION, CandidateFilter, Error, NewCandidate,
     SmartRecruitersClient,
 };
+use support::{API_KEY, client, fixture, json, server};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, ResponseTemplate};
 

@@ -1,12 +1,12 @@
 //! Notes through the Message API.
 
-use crate::common;
+use crate::support;
 
-use common::{API_KEY, client, fixture, json, server};
 use futures::TryStreamExt;
 use serde_json::json;
 use smartrecruiters_client::{CandidateId, Error, JobId, NewNote, NoteContent, ShareWith};
 use smartrecruiters_client::{MAX_NOTE_CHARS, Visibility};
+use support::{API_KEY, client, fixture, json, server};
 use wiremock::matchers::{body_json, header, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, ResponseTemplate};
 

@@ -1,8 +1,7 @@
 //! The Webhooks API: subscriptions, activation, secret keys, callback log.
 
-use crate::common;
+use crate::support;
 
-use common::{API_KEY, client, fixture, json, server};
 use futures::TryStreamExt;
 use serde_json::json;
 use smartrecruiters_client::{
@@ -11,6 +10,7 @@ use smartrecruiters_client::{
 use smartrecruiters_client::{
     EventName, ExposeSecret, NewSubscription, SecretString, SubscriptionId,
 };
+use support::{API_KEY, client, fixture, json, server};
 use wiremock::matchers::{body_json, header, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, ResponseTemplate};
 

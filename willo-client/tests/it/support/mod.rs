@@ -83,3 +83,28 @@ pub fn call(verb: &str, path: &str) -> wiremock::MockBuilder {
 pub fn json(status: u16, body: Value) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_json(body)
 }
+
+/// The tests' usual last step for a mock: answer `reply`, and fail the test unless exactly
+/// one request matched (wiremock checks `expect` when the server drops).
+pub trait MountOnce {
+    /// Mounts `self` on `server`, answering `reply`, expected exactly once.
+    fn once(self, server: &MockServer, reply: ResponseTemplate) -> impl Future<Output = ()>;
+}
+
+impl MountOnce for wiremock::MockBuilder {
+    async fn once(self, server: &MockServer, reply: ResponseTemplate) {
+        self.respond_with(reply).expect(1).mount(server).await;
+    }
+}
+
+/// A mock matching `verb` on `ROOT + path` that must carry exactly the JSON body `sent`.
+pub fn sends(verb: &str, path: &str, sent: Value) -> wiremock::MockBuilder {
+    call(verb, path).and(wiremock::matchers::body_json(sent))
+}
+
+/// `DELETE ROOT + path`, answered 204, expected exactly once: every item test ends so.
+pub async fn deleted_once(server: &MockServer, path: &str) {
+    call("DELETE", path)
+        .once(server, ResponseTemplate::new(204))
+        .await;
+}
