@@ -19,7 +19,7 @@ async fn get_with_scheme(scheme: AuthScheme, expected: &str) {
     Mock::given(method("GET"))
         .and(path(at("/languages/")))
         .and(header("authorization", expected))
-        .once(&server, json(200, page(json!([]), None)))
+        .once(&server, listed(json!([])))
         .await;
     let client = builder(&server).auth_scheme(scheme).build().unwrap();
     client
@@ -185,7 +185,7 @@ async fn credentials_are_required_and_reach_the_transport_with_an_injected_clien
         .and(path(at("/languages/")))
         .and(header("authorization", KEY))
         .and(header("x-injected", "yes"))
-        .once(&server, json(200, page(json!([]), None)))
+        .once(&server, listed(json!([])))
         .await;
     let mut headers = client_core::header::HeaderMap::new();
     headers.insert(
@@ -216,10 +216,7 @@ async fn the_timeout_reaches_the_transport() {
     let server = server().await;
     Mock::given(method("GET"))
         .and(path(at("/languages/")))
-        .once(
-            &server,
-            json(200, page(json!([]), None)).set_delay(Duration::from_secs(5)),
-        )
+        .once(&server, listed(json!([])).set_delay(Duration::from_secs(5)))
         .await;
     let error = builder(&server)
         .retry_policy(willo_client::RetryPolicy::none())

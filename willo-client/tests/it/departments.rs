@@ -15,10 +15,7 @@ async fn list_and_create() {
     call("GET", "/departments/")
         .and(query_param("search", "London"))
         .and(query_param("page_size", "5"))
-        .once(&server, json(
-            200,
-            page(json!([{"key": DEPT, "name": "London", "is_global": false, "branding": {"colour": "#123"}}]), None),
-        )).await;
+        .once(&server, listed(json!([{"key": DEPT, "name": "London", "is_global": false, "branding": {"colour": "#123"}}]))).await;
     sends("POST", "/departments/", json!({"name": "Paris"}))
         .once(&server, json(201, json!({"key": DEPT, "name": "Paris"})))
         .await;

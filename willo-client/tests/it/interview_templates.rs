@@ -16,24 +16,18 @@ async fn categories_and_templates() {
     call("GET", "/categories/")
         .once(
             &server,
-            json(
-                200,
-                page(
-                    json!([{"key": "cat1", "name": "Retail", "icon": "bag"}]),
-                    None,
-                ),
-            ),
+            listed(json!([{"key": "cat1", "name": "Retail", "icon": "bag"}])),
         )
         .await;
     call("GET", "/interview-templates/")
         .and(query_param("category", "cat1"))
-        .once(&server, json(
-            200,
-            page(
+        .once(
+            &server,
+            listed(
                 json!([{"key": TEMPLATE, "title": "Store assistant", "category": {"key": "cat1"}}]),
-                None,
             ),
-        )).await;
+        )
+        .await;
     call("GET", &format!("/interview-templates/{TEMPLATE}/"))
         .once(&server, json(200, json!({"key": TEMPLATE, "title": "Store assistant", "questions": [{"text": "Why us?"}]}))).await;
     let client = client(&server);

@@ -58,13 +58,7 @@ async fn page_size_zero_is_clamped_to_one() {
         .and(query_param("page_size", "1"))
         .once(
             &server,
-            json(
-                200,
-                page(
-                    json!([{"key": INTERVIEW, "owner": "u1", "questions": []}]),
-                    None,
-                ),
-            ),
+            listed(json!([{"key": INTERVIEW, "owner": "u1", "questions": []}])),
         )
         .await;
     let all: Vec<Interview> = client(&server)
@@ -85,27 +79,18 @@ async fn create_get_replace_update_delete() {
     let server = server().await;
     let item = format!("/interviews/{INTERVIEW}/");
     let body = json!({"key": INTERVIEW, "title": "Researcher", "department": {"key": "dept1"}});
-    sends(
-        "POST",
+    lifecycle(
+        &server,
         "/interviews/",
-        json!({"title": "Researcher", "department": "dept1"}),
-    )
-    .once(&server, json(201, body.clone()))
-    .await;
-    call("GET", &item)
-        .once(&server, json(200, body.clone()))
-        .await;
-    sends(
-        "PUT",
         &item,
-        json!({"title": "Senior Researcher", "department": "dept1"}),
+        &body,
+        Sent {
+            create: json!({"title": "Researcher", "department": "dept1"}),
+            replace: json!({"title": "Senior Researcher", "department": "dept1"}),
+            update: json!({"title": "Lab Lead"}),
+        },
     )
-    .once(&server, json(200, body.clone()))
     .await;
-    sends("PATCH", &item, json!({"title": "Lab Lead"}))
-        .once(&server, json(200, body.clone()))
-        .await;
-    deleted_once(&server, &item).await;
     let client = client(&server);
     let interviews = client.interviews();
     let input = InterviewInput {

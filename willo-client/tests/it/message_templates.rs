@@ -14,17 +14,11 @@ async fn list_keeps_unknown_kinds() {
     call("GET", "/message-templates/")
         .once(
             &server,
-            json(
-                200,
-                page(
-                    json!([
-                        {"key": TPL, "name": "Invite", "type": "invite", "subject": "Hi"},
-                        {"key": "t2", "type": "sms_nudge"},
-                        {"key": "t3", "type": 7}
-                    ]),
-                    None,
-                ),
-            ),
+            listed(json!([
+                {"key": TPL, "name": "Invite", "type": "invite", "subject": "Hi"},
+                {"key": "t2", "type": "sms_nudge"},
+                {"key": "t3", "type": 7}
+            ])),
         )
         .await;
     let page = client(&server)
@@ -46,27 +40,18 @@ async fn create_get_replace_update_delete() {
     let server = server().await;
     let item = format!("/message-templates/{TPL}/");
     let body = json!({"key": TPL, "name": "Reminder", "type": "reminder"});
-    sends(
-        "POST",
+    lifecycle(
+        &server,
         "/message-templates/",
-        json!({"name": "Reminder", "type": "reminder", "body": "Don't forget"}),
-    )
-    .once(&server, json(201, body.clone()))
-    .await;
-    call("GET", &item)
-        .once(&server, json(200, body.clone()))
-        .await;
-    sends(
-        "PUT",
         &item,
-        json!({"name": "Reminder 2", "type": "reminder"}),
+        &body,
+        Sent {
+            create: json!({"name": "Reminder", "type": "reminder", "body": "Don't forget"}),
+            replace: json!({"name": "Reminder 2", "type": "reminder"}),
+            update: json!({"name": "Gentle reminder"}),
+        },
     )
-    .once(&server, json(200, body.clone()))
     .await;
-    sends("PATCH", &item, json!({"name": "Gentle reminder"}))
-        .once(&server, json(200, body.clone()))
-        .await;
-    deleted_once(&server, &item).await;
     let client = client(&server);
     let templates = client.message_templates();
     let mut input = MessageTemplateInput {

@@ -17,29 +17,26 @@ fn participant(key: &str, email: &str) -> serde_json::Value {
     json!({"key": key, "name": "Jane Doe", "email": email, "interview": INTERVIEW})
 }
 
+/// The 201 a successful invite of Jane answers.
+fn jane_created() -> wiremock::ResponseTemplate {
+    json(201, participant(PARTICIPANT, "jane@example.com"))
+}
+
 #[tokio::test]
 async fn list_sends_filters_and_tolerates_unknown_fields() {
     let server = server().await;
-    call("GET", "/participants/")
-        .and(query_param("interview", INTERVIEW))
-        .and(query_param("page_size", "30"))
+    lists_participants(INTERVIEW)
         .once(
             &server,
-            json(
-                200,
-                page(
-                    json!([{
-                        "key": PARTICIPANT,
-                        "name": "Jane Doe",
-                        "email": "jane@example.com",
-                        "interview": {"key": INTERVIEW, "title": "Researcher"},
-                        "stage": {"name": "To Review", "colour": "#fff"},
-                        "brand_new_field": [1, 2, 3],
-                        "phone": null
-                    }]),
-                    None,
-                ),
-            ),
+            listed(json!([{
+                "key": PARTICIPANT,
+                "name": "Jane Doe",
+                "email": "jane@example.com",
+                "interview": {"key": INTERVIEW, "title": "Researcher"},
+                "stage": {"name": "To Review", "colour": "#fff"},
+                "brand_new_field": [1, 2, 3],
+                "phone": null
+            }])),
         )
         .await;
     let client = client(&server);
@@ -94,7 +91,7 @@ async fn mount_three_pages(server: &wiremock::MockServer, page2_hits: u64, page3
         .await;
     call("GET", "/participants/")
         .and(query_param("page", "3"))
-        .respond_with(json(200, page(json!([participant("c1", "d@x.io")]), None)))
+        .respond_with(listed(json!([participant("c1", "d@x.io")])))
         .expect(page3_hits)
         .mount(server)
         .await;
@@ -160,10 +157,7 @@ async fn invite_posts_the_confirmed_fields() {
             "phone": "+447700900123"
         }),
     )
-    .once(
-        &server,
-        json(201, participant(PARTICIPANT, "jane@example.com")),
-    )
+    .once(&server, jane_created())
     .await;
     let created = client(&server)
         .participants()
@@ -223,10 +217,7 @@ async fn a_guarded_invite_is_retried_after_a_server_error() {
         .mount(&server)
         .await;
     call("POST", "/participants/")
-        .once(
-            &server,
-            json(201, participant(PARTICIPANT, "jane@example.com")),
-        )
+        .once(&server, jane_created())
         .await;
     let created = client(&server)
         .participants()

@@ -14,13 +14,7 @@ async fn children_list_and_create() {
     call("GET", "/children/")
         .once(
             &server,
-            json(
-                200,
-                page(
-                    json!([{"key": "ch1", "name": "Agency A", "plan": "scale"}]),
-                    None,
-                ),
-            ),
+            listed(json!([{"key": "ch1", "name": "Agency A", "plan": "scale"}])),
         )
         .await;
     sends("POST", "/children/", json!({"name": "Agency B"}))
@@ -53,13 +47,7 @@ async fn languages() {
     call("GET", "/languages/")
         .once(
             &server,
-            json(
-                200,
-                page(
-                    json!([{"code": "en-gb", "name": "English (UK)"}, {"id": 4}]),
-                    None,
-                ),
-            ),
+            listed(json!([{"code": "en-gb", "name": "English (UK)"}, {"id": 4}])),
         )
         .await;
     let page = client(&server)
@@ -78,10 +66,7 @@ async fn idv_countries_use_the_reference_spelling_by_default() {
     call("GET", "/idv-counties/")
         .once(
             &server,
-            json(
-                200,
-                page(json!([{"code": "GB", "name": "United Kingdom"}]), None),
-            ),
+            listed(json!([{"code": "GB", "name": "United Kingdom"}])),
         )
         .await;
     let all: Vec<IdvCountry> = client(&server)
@@ -97,7 +82,7 @@ async fn idv_countries_use_the_reference_spelling_by_default() {
 async fn idv_countries_path_is_overridable() {
     let server = server().await;
     call("GET", "/idv-countries/")
-        .once(&server, json(200, page(json!([{"code": "IE"}]), None)))
+        .once(&server, listed(json!([{"code": "IE"}])))
         .await;
     let client = builder(&server)
         .idv_countries_path("/idv-countries/")

@@ -14,43 +14,32 @@ fn seed_request() -> SendInterview {
     serde_json::from_value(body).expect("the seed's exact JSON is accepted")
 }
 
+/// The participant body the seed request invites.
+fn seed_invite() -> serde_json::Value {
+    json!({"interview": INTERVIEW, "name": "Jane Doe", "email": "jane@example.com"})
+}
+
 #[tokio::test]
 async fn creates_when_the_email_is_new_and_returns_the_ats_id() {
     let server = server().await;
-    call("GET", "/participants/")
-        .and(query_param("interview", INTERVIEW))
-        .and(query_param("page_size", "30"))
+    lists_participants(INTERVIEW)
+        .once(
+            &server,
+            listed(json!([
+                {"key": "k1", "email": "someone@example.com", "interview": INTERVIEW},
+                {"key": "k2", "email": null}
+            ])),
+        )
+        .await;
+    sends("POST", "/participants/", seed_invite())
         .once(
             &server,
             json(
-                200,
-                page(
-                    json!([
-                        {"key": "k1", "email": "someone@example.com", "interview": INTERVIEW},
-                        {"key": "k2", "email": null}
-                    ]),
-                    None,
-                ),
+                201,
+                json!({"key": PARTICIPANT, "name": "Jane Doe", "email": "jane@example.com"}),
             ),
         )
         .await;
-    sends(
-        "POST",
-        "/participants/",
-        json!({
-            "interview": INTERVIEW,
-            "name": "Jane Doe",
-            "email": "jane@example.com"
-        }),
-    )
-    .once(
-        &server,
-        json(
-            201,
-            json!({"key": PARTICIPANT, "name": "Jane Doe", "email": "jane@example.com"}),
-        ),
-    )
-    .await;
     let outcome = client(&server)
         .send_interview(&seed_request())
         .await
@@ -83,13 +72,7 @@ async fn does_not_invite_an_email_already_invited_case_insensitively() {
         )).await;
     call("GET", "/participants/")
         .and(query_param("page", "2"))
-        .once(&server, json(
-            200,
-            page(
-                json!([{"key": PARTICIPANT, "email": "  JANE@Example.COM ", "interview": {"key": INTERVIEW}}]),
-                None,
-            ),
-        )).await;
+        .once(&server, listed(json!([{"key": PARTICIPANT, "email": "  JANE@Example.COM ", "interview": {"key": INTERVIEW}}]))).await;
     call("POST", "/participants/")
         .respond_with(json(201, json!({})))
         .expect(0)
@@ -130,7 +113,7 @@ async fn a_phone_without_country_code_is_refused_before_any_request() {
 async fn a_valid_phone_is_sent() {
     let server = server().await;
     call("GET", "/participants/")
-        .once(&server, json(200, page(json!([]), None)))
+        .once(&server, listed(json!([])))
         .await;
     sends(
         "POST",
@@ -159,21 +142,13 @@ async fn a_valid_phone_is_sent() {
 async fn send_new_interview_posts_once_without_listing_participants() {
     let server = server().await;
     call("GET", "/participants/")
-        .respond_with(json(200, page(json!([]), None)))
+        .respond_with(listed(json!([])))
         .expect(0)
         .mount(&server)
         .await;
-    sends(
-        "POST",
-        "/participants/",
-        json!({
-            "interview": INTERVIEW,
-            "name": "Jane Doe",
-            "email": "jane@example.com"
-        }),
-    )
-    .once(&server, json(201, json!({"key": PARTICIPANT})))
-    .await;
+    sends("POST", "/participants/", seed_invite())
+        .once(&server, json(201, json!({"key": PARTICIPANT})))
+        .await;
     let outcome = client(&server)
         .send_new_interview(&seed_request())
         .await

@@ -12,16 +12,10 @@ const USER: &str = "d62a87cd963f46a0b6d020947fd1dcf5";
 async fn list_and_invite() {
     let server = server().await;
     call("GET", "/users/")
-        .once(&server, json(
-            200,
-            page(
-                json!([
+        .once(&server, listed(json!([
                     {"key": USER, "email": "mariecurie@example.com", "full_name": "Marie Curie", "role": "owner"},
                     {"key": "u2", "role": "Super Reviewer", "last_login": null}
-                ]),
-                None,
-            ),
-        )).await;
+                ]))).await;
     sends(
         "POST",
         "/users/",

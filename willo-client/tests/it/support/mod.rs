@@ -108,3 +108,51 @@ pub async fn deleted_once(server: &MockServer, path: &str) {
         .once(server, ResponseTemplate::new(204))
         .await;
 }
+
+/// A 200 answer carrying a one-page DRF list of `results`.
+pub fn listed(results: Value) -> ResponseTemplate {
+    json(200, page(results, None))
+}
+
+/// The JSON bodies a resource's lifecycle test sends.
+pub struct Sent {
+    /// POSTed to the collection.
+    pub create: Value,
+    /// PUT to the item.
+    pub replace: Value,
+    /// PATCHed to the item.
+    pub update: Value,
+}
+
+/// The mocks of a resource's whole lifecycle in which every answer is the item `body`:
+/// POST on `collection` (201), then on `item` GET, PUT, PATCH (200) and DELETE (204),
+/// each carrying its `sent` body and expected exactly once.
+pub async fn lifecycle(
+    server: &MockServer,
+    collection: &str,
+    item: &str,
+    body: &Value,
+    sent: Sent,
+) {
+    sends("POST", collection, sent.create)
+        .once(server, json(201, body.clone()))
+        .await;
+    call("GET", item)
+        .once(server, json(200, body.clone()))
+        .await;
+    sends("PUT", item, sent.replace)
+        .once(server, json(200, body.clone()))
+        .await;
+    sends("PATCH", item, sent.update)
+        .once(server, json(200, body.clone()))
+        .await;
+    deleted_once(server, item).await;
+}
+
+/// The request the client makes for the first page of `interview`'s participants.
+pub fn lists_participants(interview: &str) -> wiremock::MockBuilder {
+    use wiremock::matchers::query_param;
+    call("GET", "/participants/")
+        .and(query_param("interview", interview))
+        .and(query_param("page_size", "30"))
+}
