@@ -139,9 +139,7 @@ async fn the_code_is_exchanged_with_a_form_post() {
         .and(body_string_contains(
             "redirect_uri=https%3A%2F%2Fapp.example.com%2Fcb",
         ))
-        .respond_with(json_response(200, "oauth-token-response.json"))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json_response(200, "oauth-token-response.json"))
         .await;
     let tokens = oauth_app(&server)
         .exchange_code(&SecretString::from("the-code"))
@@ -161,7 +159,8 @@ async fn twenty_concurrent_calls_after_expiry_refresh_once_and_persist_the_rotat
         .and(path("/oauth/token"))
         .and(body_string_contains("grant_type=refresh_token"))
         .and(body_string_contains("refresh_token=old-refresh"))
-        .respond_with(
+        .once(
+            &server,
             ResponseTemplate::new(200)
                 .set_body_json(json!({
                     "access_token": "fresh-access",
@@ -172,8 +171,6 @@ async fn twenty_concurrent_calls_after_expiry_refresh_once_and_persist_the_rotat
                 }))
                 .set_delay(Duration::from_millis(50)),
         )
-        .expect(1)
-        .mount(&server)
         .await;
     Mock::given(method("GET"))
         .and(path("/v1/stages/offer"))
@@ -221,12 +218,13 @@ async fn a_refused_refresh_token_requires_reauthorization() {
     let server = server().await;
     Mock::given(method("POST"))
         .and(path("/oauth/token"))
-        .respond_with(ResponseTemplate::new(403).set_body_json(json!({
-            "error": "invalid_grant",
-            "error_description": "Unknown or invalid refresh token."
-        })))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            ResponseTemplate::new(403).set_body_json(json!({
+                "error": "invalid_grant",
+                "error_description": "Unknown or invalid refresh token."
+            })),
+        )
         .await;
     let lever = LeverClient::builder()
         .base_url(format!("{}/v1", server.uri()))

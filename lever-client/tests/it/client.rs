@@ -65,15 +65,14 @@ async fn the_timeout_and_an_injected_http_client_reach_the_transport() {
         .and(path("/v1/stages/offer"))
         .and(header("authorization", BASIC))
         .and(header("x-injected", "yes"))
-        .respond_with(json_response(200, "stage.json"))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json_response(200, "stage.json"))
         .await;
     Mock::given(method("GET"))
         .and(path("/v1/stages/slow"))
-        .respond_with(json_response(200, "stage.json").set_delay(Duration::from_secs(5)))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json_response(200, "stage.json").set_delay(Duration::from_secs(5)),
+        )
         .await;
     let mut headers = client_core::header::HeaderMap::new();
     headers.insert(

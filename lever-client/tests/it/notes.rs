@@ -22,12 +22,11 @@ async fn list_and_get() {
         .and(path(notes_path()))
         .and(header("authorization", BASIC))
         .and(QueryIs(vec![]))
-        .respond_with(
+        .once(
+            &server,
             ResponseTemplate::new(200)
                 .set_body_json(json!({"data": [note["data"]], "hasNext": false})),
         )
-        .expect(1)
-        .mount(&server)
         .await;
     Mock::given(method("GET"))
         .and(path(format!(
@@ -35,9 +34,7 @@ async fn list_and_get() {
             notes_path()
         )))
         .and(header("authorization", BASIC))
-        .respond_with(json_response(200, "note.json"))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json_response(200, "note.json"))
         .await;
     let lever = client(&server);
     let notes = lever.notes(&OpportunityId::from(OPP));
@@ -72,9 +69,10 @@ async fn create_sends_every_field_perform_as_and_thread() {
             "notifyFollowers": true,
             "createdAt": 1782974189000u64
         })))
-        .respond_with(json_response(201, "sandbox-note-create-response.json"))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json_response(201, "sandbox-note-create-response.json"),
+        )
         .await;
     Mock::given(method("POST"))
         .and(path(notes_path()))
@@ -82,9 +80,10 @@ async fn create_sends_every_field_perform_as_and_thread() {
         .and(body_json(
             json!({"value": "Hey @melissa please review this candidate!"}),
         ))
-        .respond_with(json_response(201, "note-create-response-docs.json"))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json_response(201, "note-create-response-docs.json"),
+        )
         .await;
     let lever = client(&server);
     let notes = lever.notes(&OpportunityId::from(OPP));
@@ -128,9 +127,7 @@ async fn delete_accepts_204() {
     Mock::given(method("DELETE"))
         .and(path(format!("{}/n1", notes_path())))
         .and(header("authorization", BASIC))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ResponseTemplate::new(204))
         .await;
     client(&server)
         .notes(&OpportunityId::from(OPP))

@@ -58,12 +58,10 @@ async fn list_sends_every_filter_with_repeated_params() {
             ("expand", "owner"),
             ("limit", "50"),
         ]))
-        .respond_with(json_response(
-            200,
-            "sandbox-opportunity-list-last-page-truncated.json",
-        ))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json_response(200, "sandbox-opportunity-list-last-page-truncated.json"),
+        )
         .await;
 
     let filter = OpportunityFilter {
@@ -172,13 +170,12 @@ async fn an_expired_offset_token_is_recognised() {
     Mock::given(method("GET"))
         .and(path("/v1/opportunities"))
         .and(query_param("offset", "stale"))
-        .respond_with(
+        .once(
+            &server,
             ResponseTemplate::new(400).set_body_json(
                 json!({"code": "BadRequestError", "message": "Invalid offset token"}),
             ),
         )
-        .expect(1)
-        .mount(&server)
         .await;
     let err = client(&server)
         .opportunities()
@@ -212,9 +209,7 @@ async fn a_429_is_retried_after_backoff() {
         .await;
     Mock::given(method("GET"))
         .and(path(format!("/v1/opportunities/{OPP}")))
-        .respond_with(json_response(200, "sandbox-opportunity-get.json"))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json_response(200, "sandbox-opportunity-get.json"))
         .await;
     let got = client(&server).opportunities().get(&opp()).await.unwrap();
     assert_eq!(got.id, opp());
@@ -229,9 +224,7 @@ async fn get_with_expand_reads_objects_and_the_archived_object() {
         .and(path(format!("/v1/opportunities/{OPP}")))
         .and(header("authorization", BASIC))
         .and(QueryIs(vec![("expand", "stage")]))
-        .respond_with(ResponseTemplate::new(200).set_body_json(body))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ResponseTemplate::new(200).set_body_json(body))
         .await;
     let got = client(&server)
         .opportunities()
@@ -262,12 +255,10 @@ async fn create_requires_perform_as_and_reports_deduped() {
             "c4bc6266-375b-4d45-9b3b-ad527ba5f3ef",
         )]))
         .and(body_json(&recorded["body"]))
-        .respond_with(json_response(
-            201,
-            "sandbox-opportunity-create-response.json",
-        ))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json_response(201, "sandbox-opportunity-create-response.json"),
+        )
         .await;
     let new = NewOpportunity {
         name: Some("Nango Test Candidate".into()),
@@ -314,23 +305,19 @@ async fn change_stage_sends_stage_and_optional_perform_as() {
         .and(header("authorization", BASIC))
         .and(QueryIs(vec![("perform_as", USER)]))
         .and(body_json(&recorded["body"]))
-        .respond_with(json_response(
-            200,
-            "sandbox-opportunity-stage-update-response.json",
-        ))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json_response(200, "sandbox-opportunity-stage-update-response.json"),
+        )
         .await;
     Mock::given(method("PUT"))
         .and(path(recorded["path"].as_str().unwrap()))
         .and(QueryIs(vec![]))
         .and(body_json(json!({"stage": "offer"})))
-        .respond_with(json_response(
-            200,
-            "sandbox-opportunity-stage-update-response.json",
-        ))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json_response(200, "sandbox-opportunity-stage-update-response.json"),
+        )
         .await;
     let lever = client(&server);
     let moved = lever
@@ -361,20 +348,16 @@ async fn archive_and_unarchive() {
             "reason": "c97322d4-a7f3-4008-948c-4f8e9c58d372",
             "cleanInterviews": true
         })))
-        .respond_with(json_response(
-            200,
-            "sandbox-opportunity-archive-response.json",
-        ))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json_response(200, "sandbox-opportunity-archive-response.json"),
+        )
         .await;
     Mock::given(method("PUT"))
         .and(path(format!("/v1/opportunities/{OPP}/archived")))
         .and(QueryIs(vec![]))
         .and(body_json(json!({"reason": null})))
-        .respond_with(json_response(200, "sandbox-opportunity-get.json"))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json_response(200, "sandbox-opportunity-get.json"))
         .await;
     let lever = client(&server);
     let archived = lever
@@ -402,9 +385,7 @@ async fn tags_links_and_sources_are_added_and_removed() {
         .and(header("authorization", BASIC))
         .and(QueryIs(vec![("perform_as", USER)]))
         .and(body_json(&recorded["body"]))
-        .respond_with(json_response(200, "sandbox-opportunity-get.json"))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json_response(200, "sandbox-opportunity-get.json"))
         .await;
     for (suffix, field) in [
         ("removeTags", "tags"),
@@ -418,9 +399,7 @@ async fn tags_links_and_sources_are_added_and_removed() {
             .and(header("authorization", BASIC))
             .and(QueryIs(vec![("perform_as", USER)]))
             .and(body_json(json!({ field: ["x"] })))
-            .respond_with(json_response(200, "sandbox-opportunity-get.json"))
-            .expect(1)
-            .mount(&server)
+            .once(&server, json_response(200, "sandbox-opportunity-get.json"))
             .await;
     }
     let lever = client(&server);
@@ -452,12 +431,10 @@ async fn deleted_opportunities_are_listed_with_their_window() {
             ("deleted_at_start", "10"),
             ("deleted_at_end", "20"),
         ]))
-        .respond_with(json_response(
-            200,
-            "sandbox-opportunities-deleted-empty.json",
-        ))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json_response(200, "sandbox-opportunities-deleted-empty.json"),
+        )
         .await;
     let deleted: Vec<_> = client(&server)
         .opportunities()

@@ -18,9 +18,7 @@ async fn list_reads_the_unpaged_envelope() {
     Mock::given(method("GET"))
         .and(path("/v1/webhooks"))
         .and(header("authorization", BASIC))
-        .respond_with(json_response(200, "sandbox-webhook-list.json"))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json_response(200, "sandbox-webhook-list.json"))
         .await;
     let hooks: Vec<_> = client(&server)
         .webhooks()
@@ -51,18 +49,20 @@ async fn create_sends_event_url_conditions_and_returns_the_signature_token() {
         .and(path("/v1/webhooks"))
         .and(header("authorization", BASIC))
         .and(body_json(&request))
-        .respond_with(json_response(201, "sandbox-webhook-create-response.json"))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json_response(201, "sandbox-webhook-create-response.json"),
+        )
         .await;
     Mock::given(method("POST"))
         .and(path("/v1/webhooks"))
         .and(body_json(
             json!({"url": "https://example.com/h", "event": "contactCreated"}),
         ))
-        .respond_with(json_response(201, "webhook-create-response-docs.json"))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json_response(201, "webhook-create-response-docs.json"),
+        )
         .await;
     let lever = client(&server);
     let new = NewWebhook::new(
@@ -109,9 +109,7 @@ async fn update_puts_a_data_list() {
         .and(path("/v1/webhooks"))
         .and(header("authorization", BASIC))
         .and(body_json(&request))
-        .respond_with(json_response(200, "webhook-list.json"))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json_response(200, "webhook-list.json"))
         .await;
     let update = WebhookUpdate::new(WebhookId::from("e2befaae-b830-4c21-a002-2d5019486d1a"))
         .url("https://lever.co/webhookHandler")
@@ -136,9 +134,7 @@ async fn delete_accepts_204() {
     Mock::given(method("DELETE"))
         .and(path("/v1/webhooks/507dab91-747d-46c8-aec4-bb5a90ac2a93"))
         .and(header("authorization", BASIC))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ResponseTemplate::new(204))
         .await;
     client(&server)
         .webhooks()

@@ -13,7 +13,7 @@ use smartrecruiters_client::{
     Credentials, Error, OAuthClient, RateLimits, RefreshTokenGrant, SecretString,
     SmartRecruitersClient,
 };
-use support::{API_KEY, client, fast_retry, fixture, json, server};
+use support::{API_KEY, MountOnce, client, fast_retry, fixture, json, server};
 use wiremock::matchers::{body_string_contains, header, method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -54,9 +54,10 @@ async fn api_key_goes_in_x_smarttoken() {
     Mock::given(method("GET"))
         .and(path("/configuration/company"))
         .and(header("x-smarttoken", API_KEY))
-        .respond_with(json(200, json!({"identifier": "acme", "name": "Acme"})))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json(200, json!({"identifier": "acme", "name": "Acme"})),
+        )
         .await;
     let company = client(&server).configuration().company().await.unwrap();
     assert_eq!(company.identifier.as_deref(), Some("acme"));
@@ -71,11 +72,10 @@ async fn client_credentials_token_is_fetched_once_for_20_concurrent_calls() {
         .and(body_string_contains("grant_type=client_credentials"))
         .and(body_string_contains("client_id=client-1"))
         .and(body_string_contains("client_secret=s3cret-value"))
-        .respond_with(
+        .once(
+            &server,
             json(200, fixture("oauth-token-response.json")).set_delay(Duration::from_millis(50)),
         )
-        .expect(1)
-        .mount(&server)
         .await;
     Mock::given(method("GET"))
         .and(path("/user-api/v201804/users/me"))
@@ -150,16 +150,12 @@ async fn a_refused_token_is_renewed_once_and_the_call_repeated() {
     Mock::given(method("GET"))
         .and(path("/configuration/company"))
         .and(header("authorization", "Bearer token-1"))
-        .respond_with(json(401, json!({"message": "token revoked"})))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(401, json!({"message": "token revoked"})))
         .await;
     Mock::given(method("GET"))
         .and(path("/configuration/company"))
         .and(header("authorization", "Bearer token-2"))
-        .respond_with(json(200, json!({"name": "ok"})))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(200, json!({"name": "ok"})))
         .await;
     let client = oauth_client(&server, Credentials::client_credentials(app(&server)));
     let company = client.configuration().company().await.unwrap();
@@ -178,19 +174,18 @@ async fn client_secret_basic_sends_credentials_in_the_authorization_header() {
         ))
         .and(body_string_contains("grant_type=client_credentials"))
         .and(body_string_contains("scope=candidates_read+jobs_read"))
-        .respond_with(json(
-            200,
-            json!({"access_token": "basic-token", "expires_in": 1800}),
-        ))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json(
+                200,
+                json!({"access_token": "basic-token", "expires_in": 1800}),
+            ),
+        )
         .await;
     Mock::given(method("GET"))
         .and(path("/configuration/company"))
         .and(header("authorization", "Bearer basic-token"))
-        .respond_with(json(200, json!({})))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(200, json!({})))
         .await;
     let credentials = Credentials::ClientCredentials {
         app: app(&server).basic_auth(),
@@ -235,13 +230,10 @@ async fn authorization_code_is_exchanged() {
         .and(body_string_contains("code=the-code"))
         .and(body_string_contains("redirect_uri=https%3A%2F%2Fapp.example.com%2Fcb"))
         .and(body_string_contains("client_secret=s3cret-value"))
-        .respond_with(json(
+        .once(&server, json(
             200,
             json!({"access_token": "at-1", "refresh_token": "rt-1", "expires_in": 1800, "token_type": "bearer"}),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
+        )).await;
     let tokens = app(&server)
         .exchange_code(
             &SecretString::from("the-code"),
@@ -260,19 +252,18 @@ async fn rotated_refresh_tokens_reach_the_store_and_invalid_grant_asks_for_conse
         .and(path(TOKEN_PATH))
         .and(body_string_contains("grant_type=refresh_token"))
         .and(body_string_contains("refresh_token=rt-1"))
-        .respond_with(json(
-            200,
-            json!({"access_token": "at-2", "refresh_token": "rt-2", "expires_in": 1800}),
-        ))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json(
+                200,
+                json!({"access_token": "at-2", "refresh_token": "rt-2", "expires_in": 1800}),
+            ),
+        )
         .await;
     Mock::given(method("GET"))
         .and(path("/user-api/v201804/users/me"))
         .and(header("authorization", "Bearer at-2"))
-        .respond_with(json(200, fixture("user.json")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(200, fixture("user.json")))
         .await;
     let stored: Arc<Mutex<Vec<String>>> = Arc::default();
     let sink = stored.clone();
@@ -308,13 +299,10 @@ async fn server_with_invalid_grant() -> MockServer {
     let server = server().await;
     Mock::given(method("POST"))
         .and(path(TOKEN_PATH))
-        .respond_with(json(
+        .once(&server, json(
             400,
             json!({"error": "invalid_grant", "error_description": "refresh token already used"}),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
+        )).await;
     server
 }
 

@@ -14,7 +14,7 @@ use smartrecruiters_client::{
     is_candidate_data_conflict,
 };
 use smartrecruiters_client::{AttachmentType, ConsentStatus, PersonalDetails, Upload};
-use support::{API_KEY, client, fixture, json, server, unlimited_client};
+use support::{API_KEY, MountOnce, client, fixture, json, server, unlimited_client};
 use wiremock::matchers::{
     body_json, body_string_contains, header, header_regex, method, path, query_param,
     query_param_is_missing,
@@ -49,9 +49,7 @@ async fn page_sends_every_filter_as_documented() {
         .and(query_param("propertyId", "prop-1"))
         .and(query_param("propertyValueId", "val-1"))
         .and(query_param("pageId", "cursor-1"))
-        .respond_with(json(200, fixture("candidate-list-page.json")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(200, fixture("candidate-list-page.json")))
         .await;
 
     let mut filter = CandidateFilter::new()
@@ -96,24 +94,26 @@ async fn list_follows_next_page_id_without_gaps_or_repeats() {
     Mock::given(method("GET"))
         .and(path("/candidates"))
         .and(query_param_is_missing("pageId"))
-        .respond_with(json(
-            200,
-            json!({"limit": 2, "offset": 0, "totalFound": 3, "nextPageId": "p2",
+        .once(
+            &server,
+            json(
+                200,
+                json!({"limit": 2, "offset": 0, "totalFound": 3, "nextPageId": "p2",
                    "content": [candidate("c1", "a@x.io"), candidate("c2", "b@x.io")]}),
-        ))
-        .expect(1)
-        .mount(&server)
+            ),
+        )
         .await;
     Mock::given(method("GET"))
         .and(path("/candidates"))
         .and(query_param("pageId", "p2"))
-        .respond_with(json(
-            200,
-            json!({"limit": 2, "offset": 0, "totalFound": 3, "nextPageId": null,
+        .once(
+            &server,
+            json(
+                200,
+                json!({"limit": 2, "offset": 0, "totalFound": 3, "nextPageId": null,
                    "content": [candidate("c3", "c@x.io")]}),
-        ))
-        .expect(1)
-        .mount(&server)
+            ),
+        )
         .await;
 
     let ids: Vec<String> = client(&server)
@@ -132,7 +132,8 @@ async fn list_falls_back_to_the_link_header() {
     Mock::given(method("GET"))
         .and(path("/candidates"))
         .and(query_param_is_missing("pageId"))
-        .respond_with(
+        .once(
+            &server,
             json(
                 200,
                 json!({"limit": 1, "content": [candidate("c1", "a@x.io")]}),
@@ -142,18 +143,17 @@ async fn list_falls_back_to_the_link_header() {
                 "</candidates?limit=1&pageId=SKYfn51w%2FvIsIC%3D%3D>; rel=\"next\"",
             ),
         )
-        .expect(1)
-        .mount(&server)
         .await;
     Mock::given(method("GET"))
         .and(path("/candidates"))
         .and(query_param("pageId", "SKYfn51w/vIsIC=="))
-        .respond_with(json(
-            200,
-            json!({"limit": 1, "content": [candidate("c2", "b@x.io")]}),
-        ))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json(
+                200,
+                json!({"limit": 1, "content": [candidate("c2", "b@x.io")]}),
+            ),
+        )
         .await;
 
     let ids: Vec<String> = client(&server)
@@ -242,16 +242,17 @@ async fn find_by_email_quotes_the_address_and_keeps_exact_matches() {
     Mock::given(method("GET"))
         .and(path("/candidates"))
         .and(query_param("q", "\"Jane.Doe@Example.com\""))
-        .respond_with(json(
-            200,
-            json!({"content": [
-                candidate("c1", "jane.doe@example.com"),
-                candidate("c2", "jane.doe@example.com.au"),
-                candidate("c3", "doe@example.com")
-            ]}),
-        ))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json(
+                200,
+                json!({"content": [
+                    candidate("c1", "jane.doe@example.com"),
+                    candidate("c2", "jane.doe@example.com.au"),
+                    candidate("c3", "doe@example.com")
+                ]}),
+            ),
+        )
         .await;
     let found = client(&server)
         .candidates()
@@ -268,9 +269,7 @@ async fn get_parses_the_details_fixture() {
     Mock::given(method("GET"))
         .and(path("/candidates/cand%2F1"))
         .and(header("x-smarttoken", API_KEY))
-        .respond_with(json(200, fixture("candidate.json")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(200, fixture("candidate.json")))
         .await;
     let details = client(&server)
         .candidates()
@@ -292,16 +291,12 @@ async fn create_in_pool_and_on_a_job() {
         .and(path("/candidates"))
         .and(header("x-smarttoken", API_KEY))
         .and(body_json(&request))
-        .respond_with(json(201, fixture("candidate.json")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(201, fixture("candidate.json")))
         .await;
     Mock::given(method("POST"))
         .and(path("/jobs/job-1/candidates"))
         .and(body_json(&request))
-        .respond_with(json(201, fixture("candidate.json")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(201, fixture("candidate.json")))
         .await;
     let new: NewCandidate = serde_json::from_value(request.clone()).unwrap();
     assert_eq!(serde_json::to_value(&new).unwrap(), request);
@@ -324,24 +319,21 @@ async fn patch_personal_details_and_detect_the_data_conflict() {
         .and(body_json(
             json!({"email": "new@example.com", "phoneNumber": "+48"}),
         ))
-        .respond_with(json(200, fixture("candidate.json")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(200, fixture("candidate.json")))
         .await;
     Mock::given(method("PATCH"))
         .and(path("/candidates/c2"))
-        .respond_with(json(409, fixture("error-response.json")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(409, fixture("error-response.json")))
         .await;
     Mock::given(method("PATCH"))
         .and(path("/candidates/c3"))
-        .respond_with(json(
-            409,
-            json!({"message": "x", "errors": [{"code": "OTHER_CONFLICT"}]}),
-        ))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json(
+                409,
+                json!({"message": "x", "errors": [{"code": "OTHER_CONFLICT"}]}),
+            ),
+        )
         .await;
     let client = client(&server);
     let details = PersonalDetails {
@@ -373,9 +365,7 @@ async fn delete_candidate() {
     Mock::given(method("DELETE"))
         .and(path("/candidates/c1"))
         .and(header("x-smarttoken", API_KEY))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ResponseTemplate::new(204))
         .await;
     client(&server)
         .candidates()
@@ -390,29 +380,21 @@ async fn tags_get_add_replace_delete() {
     let tags = fixture("candidate-tags-request.json");
     Mock::given(method("GET"))
         .and(path("/candidates/c1/tags"))
-        .respond_with(json(200, tags.clone()))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(200, tags.clone()))
         .await;
     Mock::given(method("POST"))
         .and(path("/candidates/c1/tags"))
         .and(body_json(&tags))
-        .respond_with(json(201, tags.clone()))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(201, tags.clone()))
         .await;
     Mock::given(method("PUT"))
         .and(path("/candidates/c1/tags"))
         .and(body_json(json!({"tags": ["only"]})))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ResponseTemplate::new(204))
         .await;
     Mock::given(method("DELETE"))
         .and(path("/candidates/c1/tags"))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ResponseTemplate::new(204))
         .await;
     let client = client(&server);
     let candidates = client.candidates();
@@ -448,12 +430,13 @@ async fn candidate_attachments_list_upload_download() {
     let server = server().await;
     Mock::given(method("GET"))
         .and(path("/candidates/c1/attachments"))
-        .respond_with(json(
-            200,
-            json!({"totalFound": 1, "content": [attachment_json("a1")]}),
-        ))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json(
+                200,
+                json!({"totalFound": 1, "content": [attachment_json("a1")]}),
+            ),
+        )
         .await;
     Mock::given(method("POST"))
         .and(path("/candidates/c1/attachments"))
@@ -467,17 +450,14 @@ async fn candidate_attachments_list_upload_download() {
         ))
         .and(body_string_contains("name=\"file\"; filename=\"cv.pdf\""))
         .and(body_string_contains("%PDF-1.4 fake"))
-        .respond_with(json(201, attachment_json("a2")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(201, attachment_json("a2")))
         .await;
     Mock::given(method("GET"))
         .and(path("/candidates/c1/attachments/a1"))
-        .respond_with(
+        .once(
+            &server,
             ResponseTemplate::new(200).set_body_raw(b"%PDF-bytes".to_vec(), "application/pdf"),
         )
-        .expect(1)
-        .mount(&server)
         .await;
     let client = client(&server);
     let candidates = client.candidates();
@@ -499,33 +479,31 @@ async fn application_attachments_list_upload_download_delete() {
     let server = server().await;
     Mock::given(method("GET"))
         .and(path("/candidates/c1/jobs/j1/attachments"))
-        .respond_with(json(
-            200,
-            json!({"totalFound": 1, "content": [attachment_json("a1")]}),
-        ))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json(
+                200,
+                json!({"totalFound": 1, "content": [attachment_json("a1")]}),
+            ),
+        )
         .await;
     Mock::given(method("POST"))
         .and(path("/candidates/c1/jobs/j1/attachments"))
         .and(body_string_contains(
             "name=\"attachmentType\"\r\n\r\nRESUME",
         ))
-        .respond_with(json(201, attachment_json("a3")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(201, attachment_json("a3")))
         .await;
     Mock::given(method("GET"))
         .and(path("/candidates/attachments/a1"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(b"bytes".to_vec(), "text/plain"))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            ResponseTemplate::new(200).set_body_raw(b"bytes".to_vec(), "text/plain"),
+        )
         .await;
     Mock::given(method("DELETE"))
         .and(path("/candidates/attachments/a1"))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ResponseTemplate::new(204))
         .await;
     let client = client(&server);
     let candidates = client.candidates();
@@ -556,9 +534,10 @@ async fn page_resumes_from_a_saved_page_id() {
         .and(path("/candidates"))
         .and(query_param("pageId", "saved"))
         .and(query_param("tag", "willo"))
-        .respond_with(json(200, json!({"content": [candidate("c9", "z@x.io")]})))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json(200, json!({"content": [candidate("c9", "z@x.io")]})),
+        )
         .await;
     let page = client(&server)
         .candidates()

@@ -9,7 +9,7 @@ use smartrecruiters_client::{
     CandidateId, Environment, Error, PRODUCTION_BASE_URL, RetryPolicy, SecretString,
     SmartRecruitersClient,
 };
-use support::{API_KEY, fast_retry, fixture, json, server};
+use support::{API_KEY, MountOnce, fast_retry, fixture, json, server};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, ResponseTemplate};
 
@@ -56,9 +56,7 @@ async fn a_custom_environment_is_where_requests_go() {
     Mock::given(method("GET"))
         .and(path("/candidates/c1"))
         .and(header("x-smarttoken", API_KEY))
-        .respond_with(json(200, fixture("candidate.json")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(200, fixture("candidate.json")))
         .await;
     let client = SmartRecruitersClient::builder()
         .environment(Environment::Custom(server.uri()))
@@ -78,13 +76,12 @@ async fn the_timeout_reaches_the_transport() {
     let server = server().await;
     Mock::given(method("GET"))
         .and(path("/candidates/c1"))
-        .respond_with(
+        .once(
+            &server,
             ResponseTemplate::new(200)
                 .set_body_json(fixture("candidate.json"))
                 .set_delay(Duration::from_secs(5)),
         )
-        .expect(1)
-        .mount(&server)
         .await;
     let client = SmartRecruitersClient::builder()
         .base_url(server.uri())
@@ -111,9 +108,7 @@ async fn an_injected_http_client_sends_the_requests() {
         .and(header("x-injected", "yes"))
         .and(header("x-smarttoken", API_KEY))
         .and(header("accept", "application/json"))
-        .respond_with(json(200, fixture("candidate.json")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(200, fixture("candidate.json")))
         .await;
     let mut headers = smartrecruiters_client::header::HeaderMap::new();
     headers.insert(

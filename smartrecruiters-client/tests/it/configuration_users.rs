@@ -5,7 +5,7 @@ use crate::support;
 use futures::TryStreamExt;
 use serde_json::json;
 use smartrecruiters_client::{ApplicationStatus, UserFilter, UserId};
-use support::{API_KEY, client, fixture, json, server};
+use support::{API_KEY, MountOnce, client, fixture, json, server};
 use wiremock::Mock;
 use wiremock::matchers::{header, method, path, query_param, query_param_is_missing};
 
@@ -15,19 +15,18 @@ async fn hiring_processes_with_sub_statuses() {
     Mock::given(method("GET"))
         .and(path("/configuration/hiring-processes"))
         .and(header("x-smarttoken", API_KEY))
-        .respond_with(json(200, fixture("hiring-processes.json")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(200, fixture("hiring-processes.json")))
         .await;
     Mock::given(method("GET"))
         .and(path("/configuration/hiring-processes/hp-1"))
-        .respond_with(json(
-            200,
-            json!({"id": "hp-1", "name": "Eng", "active": true,
+        .once(
+            &server,
+            json(
+                200,
+                json!({"id": "hp-1", "name": "Eng", "active": true,
                    "subStatuses": {"INTERVIEW": ["Video Interview", "Onsite"]}}),
-        ))
-        .expect(1)
-        .mount(&server)
+            ),
+        )
         .await;
     let client = client(&server);
     let processes = client.configuration().hiring_processes().await.unwrap();
@@ -53,23 +52,17 @@ async fn rejection_and_withdrawal_reasons_and_company() {
     ] {
         Mock::given(method("GET"))
             .and(path(format!("/configuration/{kind}-reasons")))
-            .respond_with(json(
+            .once(&server, json(
                 200,
                 json!({"totalFound": 1, "content": [{"id": format!("{kind}-1"), "label": label}]}),
-            ))
-            .expect(1)
-            .mount(&server)
-            .await;
+            )).await;
     }
     Mock::given(method("GET"))
         .and(path("/configuration/company"))
-        .respond_with(json(
+        .once(&server, json(
             200,
             json!({"identifier": "acme", "name": "Acme", "website": {"url": "https://acme.example"}, "industry": {"id": "it"}}),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
+        )).await;
     let client = client(&server);
     let configuration = client.configuration();
     let rejection = configuration.rejection_reasons().await.unwrap();
@@ -91,33 +84,28 @@ async fn users_list_pages_get_and_me() {
         .and(query_param("limit", "100"))
         .and(query_param("updatedAfter", "2024-01-01T00:00:00.000Z"))
         .and(query_param_is_missing("pageId"))
-        .respond_with(json(200, fixture("user-list-page.json")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(200, fixture("user-list-page.json")))
         .await;
     Mock::given(method("GET"))
         .and(path("/user-api/v201804/users"))
         .and(query_param("pageId", "string"))
-        .respond_with(json(
-            200,
-            json!({"limit": 100, "content": [{"id": "u2", "firstName": "B", "lastName": "C"}]}),
-        ))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json(
+                200,
+                json!({"limit": 100, "content": [{"id": "u2", "firstName": "B", "lastName": "C"}]}),
+            ),
+        )
         .await;
     Mock::given(method("GET"))
         .and(path(
             "/user-api/v201804/users/e8c0deb2-5fff-477d-98ab-80d0dd92dbc9",
         ))
-        .respond_with(json(200, fixture("user.json")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(200, fixture("user.json")))
         .await;
     Mock::given(method("GET"))
         .and(path("/user-api/v201804/users/me"))
-        .respond_with(json(200, fixture("user.json")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(200, fixture("user.json")))
         .await;
     let client = client(&server);
     let filter = UserFilter {

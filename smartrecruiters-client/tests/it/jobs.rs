@@ -6,7 +6,7 @@ use futures::TryStreamExt;
 use serde_json::json;
 use smartrecruiters_client::{HiringTeamRole, Publication, PublicationVisibility};
 use smartrecruiters_client::{JobFilter, JobId, JobStatus, PostingStatus};
-use support::{API_KEY, client, fixture, json, server};
+use support::{API_KEY, MountOnce, client, fixture, json, server};
 use wiremock::matchers::{body_json, header, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, ResponseTemplate};
 
@@ -32,22 +32,17 @@ async fn search_sends_every_filter_and_pages_with_sort_job_id() {
         .and(query_param("lastActivityAfter", "2024-02-01T00:00:00.000Z"))
         .and(query_param("language", "en"))
         .and(query_param_is_missing("pageId"))
-        .respond_with(json(200, page1))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(200, page1))
         .await;
     Mock::given(method("GET"))
         .and(path("/jobs"))
         .and(query_param("sort", "job_id"))
         .and(query_param("q", "engineer"))
         .and(query_param("pageId", "next-1"))
-        .respond_with(json(
+        .once(&server, json(
             200,
             json!({"content": [{"id": "job-2", "status": "PENDING_APPROVAL"}], "nextPageId": null}),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
+        )).await;
     let mut filter = JobFilter::new()
         .q("engineer")
         .limit(100)
@@ -81,9 +76,7 @@ async fn get_job_parses_the_fixture() {
     let server = server().await;
     Mock::given(method("GET"))
         .and(path("/jobs/3588f6b0-ae55-4c10-aaa5-2903ee3a7fe6"))
-        .respond_with(json(200, fixture("job.json")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(200, fixture("job.json")))
         .await;
     let job = client(&server)
         .jobs()
@@ -116,22 +109,17 @@ async fn update_status_and_read_its_history() {
     Mock::given(method("PUT"))
         .and(path("/jobs/j1/status"))
         .and(body_json(json!({"status": "ON_HOLD"})))
-        .respond_with(json(200, json!({"status": "ON_HOLD"})))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(200, json!({"status": "ON_HOLD"})))
         .await;
     Mock::given(method("GET"))
         .and(path("/jobs/j1/status/history"))
-        .respond_with(json(
+        .once(&server, json(
             200,
             json!({"totalFound": 2, "content": [
                 {"changedOn": "2024-01-01T00:00:00.000Z", "status": "SOURCING", "actions": {"user": {"url": "u"}}},
                 {"changedOn": "2024-02-01T00:00:00.000Z", "status": "ON_HOLD"}
             ]}),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
+        )).await;
     let client = client(&server);
     let id = JobId::from("j1");
     let answer = client
@@ -154,9 +142,7 @@ async fn hiring_team_with_and_without_roles() {
         .push(json!({"id": "u2", "role": "RECRUITER"}));
     Mock::given(method("GET"))
         .and(path("/jobs/j1/hiring-team"))
-        .respond_with(json(200, team))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(200, team))
         .await;
     let members = client(&server)
         .jobs()
@@ -179,15 +165,11 @@ async fn publish_and_unpublish() {
         .and(body_json(
             json!({"aggregators": true, "visibility": "PUBLIC"}),
         ))
-        .respond_with(json(201, json!({"id": "pub-1"})))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(201, json!({"id": "pub-1"})))
         .await;
     Mock::given(method("DELETE"))
         .and(path("/jobs/j1/publication"))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ResponseTemplate::new(204))
         .await;
     let client = client(&server);
     let id = JobId::from("j1");

@@ -7,7 +7,7 @@ use smartrecruiters_client::{
     CLASS_CANDIDATES_LIST, CLASS_PUBLICATION, CandidateFilter, Error, NewCandidate,
     SmartRecruitersClient,
 };
-use support::{API_KEY, client, fixture, json, server};
+use support::{API_KEY, MountOnce, client, fixture, json, server};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, ResponseTemplate};
 
@@ -55,13 +55,10 @@ async fn a_failed_create_is_not_replayed_and_errors_are_parsed() {
     let server = server().await;
     Mock::given(method("POST"))
         .and(path("/candidates"))
-        .respond_with(json(
+        .once(&server, json(
             500,
             json!({"message": "Internal", "errors": [{"code": "INTERNAL_ERROR", "message": "boom"}]}),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
+        )).await;
     let err = client(&server)
         .candidates()
         .create(&NewCandidate::new("A", "B", "a@example.com"))
@@ -79,15 +76,11 @@ async fn unauthorized_and_not_found_are_typed() {
     let server = server().await;
     Mock::given(method("GET"))
         .and(path("/candidates/missing"))
-        .respond_with(json(404, fixture("error-legacy-v1.json")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(404, fixture("error-legacy-v1.json")))
         .await;
     Mock::given(method("GET"))
         .and(path("/candidates/secret"))
-        .respond_with(json(401, json!({"message": "Invalid token"})))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(401, json!({"message": "Invalid token"})))
         .await;
     let client = client(&server);
     let missing = client

@@ -10,7 +10,7 @@ use smartrecruiters_client::{
 use smartrecruiters_client::{
     EventName, ExposeSecret, NewSubscription, SecretString, SubscriptionId,
 };
-use support::{API_KEY, client, fixture, json, server};
+use support::{API_KEY, MountOnce, client, fixture, json, server};
 use wiremock::matchers::{body_json, header, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, ResponseTemplate};
 
@@ -25,9 +25,10 @@ async fn create_with_header_authentication_and_alerting_email() {
         .and(body_json(fixture(
             "webhook-subscription-create-request.json",
         )))
-        .respond_with(json(201, fixture("webhook-subscription-created.json")))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json(201, fixture("webhook-subscription-created.json")),
+        )
         .await;
     let request = NewSubscription::new(
         "https://example.com/hooks/smartrecruiters",
@@ -83,25 +84,19 @@ async fn list_follows_link_pages() {
         .and(path(BASE))
         .and(query_param("limit", "2"))
         .and(query_param_is_missing("page_id"))
-        .respond_with(
+        .once(&server,
             json(200, fixture("webhook-subscriptions-list.json")).insert_header(
                 "link",
                 "<https://api.smartrecruiters.com/webhooks-api/v201907/subscriptions?limit=2&page_id=p%3D2>; rel=\"next\"",
             ),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+        ).await;
     Mock::given(method("GET"))
         .and(path(BASE))
         .and(query_param("page_id", "p=2"))
-        .respond_with(json(
+        .once(&server, json(
             200,
             json!([{"id": "s3", "callbackUrl": "https://x", "events": [], "status": "suspended"}]),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
+        )).await;
     let all: Vec<_> = client(&server)
         .subscriptions()
         .list(Some(2))
@@ -129,23 +124,20 @@ async fn get_delete_activate() {
     let one = format!("{BASE}/sub-1");
     Mock::given(method("GET"))
         .and(path(one.as_str()))
-        .respond_with(json(200, fixture("webhook-subscription-created.json")))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json(200, fixture("webhook-subscription-created.json")),
+        )
         .await;
     Mock::given(method("DELETE"))
         .and(path(one.as_str()))
         .and(header("x-smarttoken", API_KEY))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ResponseTemplate::new(204))
         .await;
     Mock::given(method("PUT"))
         .and(path(format!("{one}/activation")))
         .and(header("x-smarttoken", API_KEY))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ResponseTemplate::new(204))
         .await;
     let client = client(&server);
     let id = SubscriptionId::from("sub-1");
@@ -164,15 +156,11 @@ async fn generate_and_get_the_secret_key() {
     let secret_path = format!("{BASE}/sub-1/secret-key");
     Mock::given(method("POST"))
         .and(path(secret_path.as_str()))
-        .respond_with(json(201, fixture("webhook-secret-key.json")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(201, fixture("webhook-secret-key.json")))
         .await;
     Mock::given(method("GET"))
         .and(path(secret_path.as_str()))
-        .respond_with(json(200, fixture("webhook-secret-key.json")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(200, fixture("webhook-secret-key.json")))
         .await;
     let client = client(&server);
     let id = SubscriptionId::from("sub-1");
@@ -199,9 +187,7 @@ async fn callbacks_log_with_filters() {
         .and(query_param("callbackStatus", "failed"))
         .and(query_param("after", "2024-01-01T00:00:00.000Z"))
         .and(query_param("before", "2024-01-02T00:00:00.000Z"))
-        .respond_with(json(200, fixture("webhook-callbacks-log.json")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(200, fixture("webhook-callbacks-log.json")))
         .await;
     let filter = CallbackLogFilter {
         limit: Some(100),

@@ -10,6 +10,10 @@ use serde_json::Value;
 use wiremock::matchers::any;
 use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
 
+#[path = "../../../../test-support/mount_once.rs"]
+mod mount_once;
+pub use mount_once::MountOnce;
+
 /// `Authorization` for the API key `test-key`: base64("test-key:").
 pub const BASIC: &str = "Basic dGVzdC1rZXk6";
 

@@ -8,6 +8,10 @@ use willo_client::{RateLimits, RetryPolicy, SecretString, WilloClient, WilloClie
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+#[path = "../../../../test-support/mount_once.rs"]
+mod mount_once;
+pub use mount_once::MountOnce;
+
 /// The API key every test client uses.
 pub const KEY: &str = "test-willo-key-9f8e7d";
 /// The API root under the mock server, as in production.
@@ -82,19 +86,6 @@ pub fn call(verb: &str, path: &str) -> wiremock::MockBuilder {
 /// A JSON response with `status`.
 pub fn json(status: u16, body: Value) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_json(body)
-}
-
-/// The tests' usual last step for a mock: answer `reply`, and fail the test unless exactly
-/// one request matched (wiremock checks `expect` when the server drops).
-pub trait MountOnce {
-    /// Mounts `self` on `server`, answering `reply`, expected exactly once.
-    fn once(self, server: &MockServer, reply: ResponseTemplate) -> impl Future<Output = ()>;
-}
-
-impl MountOnce for wiremock::MockBuilder {
-    async fn once(self, server: &MockServer, reply: ResponseTemplate) {
-        self.respond_with(reply).expect(1).mount(server).await;
-    }
 }
 
 /// A mock matching `verb` on `ROOT + path` that must carry exactly the JSON body `sent`.
