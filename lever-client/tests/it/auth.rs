@@ -11,8 +11,8 @@ use client_core::{ExposeSecret, SecretString};
 use lever_client::{Endpoints, Environment, Error, LeverClient, LeverOAuth, StageId};
 use serde_json::json;
 use support::*;
-use wiremock::matchers::{body_string_contains, header, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::matchers::{body_string_contains, header};
+use wiremock::{MockServer, ResponseTemplate};
 
 #[test]
 fn environments_use_the_documented_urls() {
@@ -129,8 +129,7 @@ fn oauth_app(server: &MockServer) -> LeverOAuth {
 #[tokio::test]
 async fn the_code_is_exchanged_with_a_form_post() {
     let server = server().await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
+    on("POST", "/oauth/token")
         .and(header("content-type", "application/x-www-form-urlencoded"))
         .and(body_string_contains("grant_type=authorization_code"))
         .and(body_string_contains("code=the-code"))
@@ -155,8 +154,7 @@ async fn the_code_is_exchanged_with_a_form_post() {
 #[tokio::test]
 async fn twenty_concurrent_calls_after_expiry_refresh_once_and_persist_the_rotated_token() {
     let server = server().await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
+    on("POST", "/oauth/token")
         .and(body_string_contains("grant_type=refresh_token"))
         .and(body_string_contains("refresh_token=old-refresh"))
         .once(
@@ -172,8 +170,7 @@ async fn twenty_concurrent_calls_after_expiry_refresh_once_and_persist_the_rotat
                 .set_delay(Duration::from_millis(50)),
         )
         .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/stages/offer"))
+    on("GET", "/v1/stages/offer")
         .and(header("authorization", "Bearer fresh-access"))
         .respond_with(json_response(200, "stage.json"))
         .expect(20)
@@ -216,8 +213,7 @@ async fn twenty_concurrent_calls_after_expiry_refresh_once_and_persist_the_rotat
 #[tokio::test]
 async fn a_refused_refresh_token_requires_reauthorization() {
     let server = server().await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
+    on("POST", "/oauth/token")
         .once(
             &server,
             ResponseTemplate::new(403).set_body_json(json!({

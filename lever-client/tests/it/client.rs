@@ -8,8 +8,7 @@ use std::time::{Duration, Instant};
 use client_core::{LimitSpec, SecretString};
 use lever_client::{Environment, LeverClient, StageId};
 use support::*;
-use wiremock::Mock;
-use wiremock::matchers::{header, method, path};
+use wiremock::matchers::header;
 
 #[test]
 fn environments_set_the_api_root() {
@@ -38,8 +37,7 @@ fn default_limits_are_lever_documented_bucket() {
 #[tokio::test]
 async fn requests_beyond_the_burst_are_paced() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/stages/offer"))
+    on("GET", "/v1/stages/offer")
         .and(header("authorization", BASIC))
         .respond_with(json_response(200, "stage.json"))
         .expect(22)
@@ -61,14 +59,12 @@ async fn requests_beyond_the_burst_are_paced() {
 #[tokio::test]
 async fn the_timeout_and_an_injected_http_client_reach_the_transport() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/stages/offer"))
+    on("GET", "/v1/stages/offer")
         .and(header("authorization", BASIC))
         .and(header("x-injected", "yes"))
         .once(&server, json_response(200, "stage.json"))
         .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/stages/slow"))
+    on("GET", "/v1/stages/slow")
         .once(
             &server,
             json_response(200, "stage.json").set_delay(Duration::from_secs(5)),

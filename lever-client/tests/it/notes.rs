@@ -18,8 +18,7 @@ fn notes_path() -> String {
 async fn list_and_get() {
     let server = server().await;
     let note = fixture_json("sandbox-note-get.json");
-    Mock::given(method("GET"))
-        .and(path(notes_path()))
+    on("GET", notes_path())
         .and(header("authorization", BASIC))
         .and(QueryIs(vec![]))
         .once(
@@ -55,8 +54,7 @@ async fn list_and_get() {
 #[tokio::test]
 async fn create_sends_every_field_perform_as_and_thread() {
     let server = server().await;
-    Mock::given(method("POST"))
-        .and(path(notes_path()))
+    on("POST", notes_path())
         .and(header("authorization", BASIC))
         .and(QueryIs(vec![
             ("perform_as", USER),
@@ -74,8 +72,7 @@ async fn create_sends_every_field_perform_as_and_thread() {
             json_response(201, "sandbox-note-create-response.json"),
         )
         .await;
-    Mock::given(method("POST"))
-        .and(path(notes_path()))
+    on("POST", notes_path())
         .and(QueryIs(vec![]))
         .and(body_json(
             json!({"value": "Hey @melissa please review this candidate!"}),

@@ -25,8 +25,7 @@ fn user() -> UserId {
 #[tokio::test]
 async fn list_sends_every_filter_with_repeated_params() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/opportunities"))
+    on("GET", "/v1/opportunities")
         .and(header("authorization", BASIC))
         .and(QueryIs(vec![
             ("tag", "Engineering"),
@@ -104,8 +103,7 @@ async fn list_sends_every_filter_with_repeated_params() {
 const TOKEN: &str = "%5B3%2C1491435120000%2C%225599cc20-349f-4b60-b531-6fe31e329717%22%5D";
 
 async fn two_pages(server: &wiremock::MockServer) {
-    Mock::given(method("GET"))
-        .and(path("/v1/opportunities"))
+    on("GET", "/v1/opportunities")
         .and(query_param("offset", TOKEN))
         .respond_with(json_response(
             200,
@@ -113,8 +111,7 @@ async fn two_pages(server: &wiremock::MockServer) {
         ))
         .mount(server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/opportunities"))
+    on("GET", "/v1/opportunities")
         .and(QueryIs(vec![]))
         .respond_with(json_response(
             200,
@@ -167,8 +164,7 @@ async fn pages_follow_next_until_has_next_is_false_and_resume() {
 #[tokio::test]
 async fn an_expired_offset_token_is_recognised() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/opportunities"))
+    on("GET", "/v1/opportunities")
         .and(query_param("offset", "stale"))
         .once(
             &server,
@@ -196,8 +192,7 @@ async fn an_expired_offset_token_is_recognised() {
 #[tokio::test]
 async fn a_429_is_retried_after_backoff() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(format!("/v1/opportunities/{OPP}")))
+    on("GET", format!("/v1/opportunities/{OPP}"))
         .respond_with(
             ResponseTemplate::new(429)
                 .set_body_json(json!({"code": "TooManyRequests", "message": "slow down"})),
@@ -207,8 +202,7 @@ async fn a_429_is_retried_after_backoff() {
         .with_priority(1)
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path(format!("/v1/opportunities/{OPP}")))
+    on("GET", format!("/v1/opportunities/{OPP}"))
         .once(&server, json_response(200, "sandbox-opportunity-get.json"))
         .await;
     let got = client(&server).opportunities().get(&opp()).await.unwrap();
@@ -220,8 +214,7 @@ async fn get_with_expand_reads_objects_and_the_archived_object() {
     let server = server().await;
     let mut body = fixture_json("sandbox-opportunity-get.json");
     body["data"]["stage"] = json!({"id": "lead-reached-out", "text": "Reached out"});
-    Mock::given(method("GET"))
-        .and(path(format!("/v1/opportunities/{OPP}")))
+    on("GET", format!("/v1/opportunities/{OPP}"))
         .and(header("authorization", BASIC))
         .and(QueryIs(vec![("expand", "stage")]))
         .once(&server, ResponseTemplate::new(200).set_body_json(body))
@@ -247,8 +240,7 @@ async fn get_with_expand_reads_objects_and_the_archived_object() {
 async fn create_requires_perform_as_and_reports_deduped() {
     let server = server().await;
     let recorded = fixture_json("sandbox-opportunity-create-request.json");
-    Mock::given(method("POST"))
-        .and(path("/v1/opportunities"))
+    on("POST", "/v1/opportunities")
         .and(header("authorization", BASIC))
         .and(QueryIs(vec![(
             "perform_as",
@@ -340,8 +332,7 @@ async fn change_stage_sends_stage_and_optional_perform_as() {
 #[tokio::test]
 async fn archive_and_unarchive() {
     let server = server().await;
-    Mock::given(method("PUT"))
-        .and(path(format!("/v1/opportunities/{OPP}/archived")))
+    on("PUT", format!("/v1/opportunities/{OPP}/archived"))
         .and(header("authorization", BASIC))
         .and(QueryIs(vec![("perform_as", USER)]))
         .and(body_json(json!({
@@ -353,8 +344,7 @@ async fn archive_and_unarchive() {
             json_response(200, "sandbox-opportunity-archive-response.json"),
         )
         .await;
-    Mock::given(method("PUT"))
-        .and(path(format!("/v1/opportunities/{OPP}/archived")))
+    on("PUT", format!("/v1/opportunities/{OPP}/archived"))
         .and(QueryIs(vec![]))
         .and(body_json(json!({"reason": null})))
         .once(&server, json_response(200, "sandbox-opportunity-get.json"))
@@ -394,8 +384,7 @@ async fn tags_links_and_sources_are_added_and_removed() {
         ("addSources", "sources"),
         ("removeSources", "sources"),
     ] {
-        Mock::given(method("POST"))
-            .and(path(format!("/v1/opportunities/{OPP}/{suffix}")))
+        on("POST", format!("/v1/opportunities/{OPP}/{suffix}"))
             .and(header("authorization", BASIC))
             .and(QueryIs(vec![("perform_as", USER)]))
             .and(body_json(json!({ field: ["x"] })))
@@ -424,8 +413,7 @@ async fn tags_links_and_sources_are_added_and_removed() {
 #[tokio::test]
 async fn deleted_opportunities_are_listed_with_their_window() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/opportunities/deleted"))
+    on("GET", "/v1/opportunities/deleted")
         .and(header("authorization", BASIC))
         .and(QueryIs(vec![
             ("deleted_at_start", "10"),
@@ -448,8 +436,7 @@ async fn deleted_opportunities_are_listed_with_their_window() {
 #[tokio::test]
 async fn api_errors_carry_lever_code_and_message() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/opportunities/missing"))
+    on("GET", "/v1/opportunities/missing")
         .respond_with(json_response(404, "error.json"))
         .mount(&server)
         .await;

@@ -8,19 +8,16 @@ use lever_client::{ArchiveReasonId, Confidentiality, ContactId, PostingId, Stage
 use lever_client::{ArchiveReasonStatus, ArchiveReasonType};
 use lever_client::{PostingExpand, PostingFilter, PostingState, WorkplaceType};
 use support::*;
-use wiremock::Mock;
-use wiremock::matchers::{header, method, path};
+use wiremock::matchers::header;
 
 #[tokio::test]
 async fn stages_list_and_get() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/stages"))
+    on("GET", "/v1/stages")
         .and(header("authorization", BASIC))
         .once(&server, json_response(200, "sandbox-stage-list.json"))
         .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/stages/fff60592-31dd-4ebe-ba8e-e7a397c30f8e"))
+    on("GET", "/v1/stages/fff60592-31dd-4ebe-ba8e-e7a397c30f8e")
         .and(header("authorization", BASIC))
         .once(&server, json_response(200, "stage.json"))
         .await;
@@ -39,13 +36,11 @@ async fn stages_list_and_get() {
 #[tokio::test]
 async fn tags_and_sources() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/tags"))
+    on("GET", "/v1/tags")
         .and(header("authorization", BASIC))
         .once(&server, json_response(200, "sandbox-tag-list.json"))
         .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/sources"))
+    on("GET", "/v1/sources")
         .and(header("authorization", BASIC))
         .once(&server, json_response(200, "sandbox-source-list.json"))
         .await;
@@ -68,8 +63,7 @@ async fn tags_and_sources() {
 #[tokio::test]
 async fn archive_reasons_list_by_type_and_get() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/archive_reasons"))
+    on("GET", "/v1/archive_reasons")
         .and(header("authorization", BASIC))
         .and(QueryIs(vec![("type", "non-hired")]))
         .once(
@@ -77,8 +71,7 @@ async fn archive_reasons_list_by_type_and_get() {
             json_response(200, "sandbox-archive-reason-list.json"),
         )
         .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/archive_reasons/0092d31b-502b-4f0d-b4da-3827e1a2991f"))
+    on("GET", "/v1/archive_reasons/0092d31b-502b-4f0d-b4da-3827e1a2991f")
         .and(header("authorization", BASIC))
         .once(&server, wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({
             "data": {"id": "0092d31b-502b-4f0d-b4da-3827e1a2991f", "text": "Hired", "status": "active", "type": "hired"}
@@ -106,8 +99,7 @@ async fn archive_reasons_list_by_type_and_get() {
 async fn postings_list_with_filters_and_get() {
     let server = server().await;
     let posting = fixture_json("sandbox-posting-get.json");
-    Mock::given(method("GET"))
-        .and(path("/v1/postings"))
+    on("GET", "/v1/postings")
         .and(header("authorization", BASIC))
         .and(QueryIs(vec![
             ("state", "published"),
@@ -128,8 +120,7 @@ async fn postings_list_with_filters_and_get() {
                 .set_body_json(serde_json::json!({"data": [posting["data"]], "hasNext": false})),
         )
         .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/postings/f2f01e16-27f8-4711-a728-7d49499795a0"))
+    on("GET", "/v1/postings/f2f01e16-27f8-4711-a728-7d49499795a0")
         .and(header("authorization", BASIC))
         .once(&server, json_response(200, "posting.json"))
         .await;
@@ -163,8 +154,7 @@ async fn postings_list_with_filters_and_get() {
 #[tokio::test]
 async fn users_list_with_filters_and_get() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/users"))
+    on("GET", "/v1/users")
         .and(header("authorization", BASIC))
         .and(QueryIs(vec![
             ("email", "chandler@example.com"),
@@ -174,8 +164,7 @@ async fn users_list_with_filters_and_get() {
         ]))
         .once(&server, json_response(200, "user-list.json"))
         .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/users/be129d9b-50da-4485-9377-0d83e981f30b"))
+    on("GET", "/v1/users/be129d9b-50da-4485-9377-0d83e981f30b")
         .and(header("authorization", BASIC))
         .once(&server, json_response(200, "sandbox-user-get.json"))
         .await;
@@ -197,8 +186,7 @@ async fn users_list_with_filters_and_get() {
 #[tokio::test]
 async fn contacts_get() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/contacts/997fd432-94f6-4613-9fa8-c3d5bd49600b"))
+    on("GET", "/v1/contacts/997fd432-94f6-4613-9fa8-c3d5bd49600b")
         .and(header("authorization", BASIC))
         .once(&server, json_response(200, "sandbox-contact-get.json"))
         .await;

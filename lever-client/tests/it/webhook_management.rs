@@ -9,14 +9,13 @@ use lever_client::{NewWebhook, WebhookUpdate};
 use lever_client::{Origin, WebhookId};
 use serde_json::json;
 use support::*;
-use wiremock::matchers::{body_json, header, method, path};
-use wiremock::{Mock, ResponseTemplate};
+use wiremock::ResponseTemplate;
+use wiremock::matchers::{body_json, header};
 
 #[tokio::test]
 async fn list_reads_the_unpaged_envelope() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/webhooks"))
+    on("GET", "/v1/webhooks")
         .and(header("authorization", BASIC))
         .once(&server, json_response(200, "sandbox-webhook-list.json"))
         .await;
@@ -45,8 +44,7 @@ async fn list_reads_the_unpaged_envelope() {
 async fn create_sends_event_url_conditions_and_returns_the_signature_token() {
     let server = server().await;
     let request = fixture_json("webhook-create-request.json");
-    Mock::given(method("POST"))
-        .and(path("/v1/webhooks"))
+    on("POST", "/v1/webhooks")
         .and(header("authorization", BASIC))
         .and(body_json(&request))
         .once(
@@ -54,8 +52,7 @@ async fn create_sends_event_url_conditions_and_returns_the_signature_token() {
             json_response(201, "sandbox-webhook-create-response.json"),
         )
         .await;
-    Mock::given(method("POST"))
-        .and(path("/v1/webhooks"))
+    on("POST", "/v1/webhooks")
         .and(body_json(
             json!({"url": "https://example.com/h", "event": "contactCreated"}),
         ))
@@ -105,8 +102,7 @@ async fn create_sends_event_url_conditions_and_returns_the_signature_token() {
 async fn update_puts_a_data_list() {
     let server = server().await;
     let request = fixture_json("webhook-update-request.json");
-    Mock::given(method("PUT"))
-        .and(path("/v1/webhooks"))
+    on("PUT", "/v1/webhooks")
         .and(header("authorization", BASIC))
         .and(body_json(&request))
         .once(&server, json_response(200, "webhook-list.json"))
@@ -131,11 +127,13 @@ async fn update_puts_a_data_list() {
 #[tokio::test]
 async fn delete_accepts_204() {
     let server = server().await;
-    Mock::given(method("DELETE"))
-        .and(path("/v1/webhooks/507dab91-747d-46c8-aec4-bb5a90ac2a93"))
-        .and(header("authorization", BASIC))
-        .once(&server, ResponseTemplate::new(204))
-        .await;
+    on(
+        "DELETE",
+        "/v1/webhooks/507dab91-747d-46c8-aec4-bb5a90ac2a93",
+    )
+    .and(header("authorization", BASIC))
+    .once(&server, ResponseTemplate::new(204))
+    .await;
     client(&server)
         .webhooks()
         .delete(&WebhookId::from("507dab91-747d-46c8-aec4-bb5a90ac2a93"))

@@ -4,9 +4,9 @@ use crate::support;
 
 use serde_json::json;
 use smartrecruiters_client::{ApplicationId, ApplicationStatus, CandidateId, JobId, StatusChange};
-use support::{API_KEY, MountOnce, client, fixture, json, server};
-use wiremock::matchers::{body_json, header, method, path};
-use wiremock::{Mock, ResponseTemplate};
+use support::{API_KEY, MountOnce, client, fixture, json, on, server};
+use wiremock::ResponseTemplate;
+use wiremock::matchers::{body_json, header};
 
 fn ids() -> (CandidateId, JobId) {
     ("c1".into(), "j1".into())
@@ -15,8 +15,7 @@ fn ids() -> (CandidateId, JobId) {
 #[tokio::test]
 async fn get_application_parses_the_fixture() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/candidates/c1/jobs/j1"))
+    on("GET", "/candidates/c1/jobs/j1")
         .and(header("x-smarttoken", API_KEY))
         .once(&server, json(200, fixture("application.json")))
         .await;
@@ -34,10 +33,9 @@ async fn get_application_parses_the_fixture() {
 #[tokio::test]
 async fn application_behind_a_webhook_event() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(
+    on("GET", 
             "/candidates/90e2bb61-28ef-4ca6-abae-62edcaf4ff5c/jobs/3588f6b0-ae55-4c10-aaa5-2903ee3a7fe6",
-        ))
+        )
         .once(&server, json(200, json!({"status": "INTERVIEW", "subStatus": "Onsite"}))).await;
     let event: smartrecruiters_client::webhooks::ApplicationEvent =
         serde_json::from_value(fixture("webhook-application-status-updated.json")).unwrap();
@@ -52,8 +50,7 @@ async fn application_behind_a_webhook_event() {
 #[tokio::test]
 async fn unknown_statuses_are_kept_not_fatal() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/candidates/c1/jobs/j1"))
+    on("GET", "/candidates/c1/jobs/j1")
         .once(
             &server,
             json(200, json!({"status": "ARCHIVED", "newField": 1})),
@@ -71,14 +68,12 @@ async fn unknown_statuses_are_kept_not_fatal() {
 #[tokio::test]
 async fn set_status_with_sub_status_and_with_a_reason() {
     let server = server().await;
-    Mock::given(method("PUT"))
-        .and(path("/candidates/c1/jobs/j1/status"))
+    on("PUT", "/candidates/c1/jobs/j1/status")
         .and(header("x-smarttoken", API_KEY))
         .and(body_json(fixture("candidate-status-update-request.json")))
         .once(&server, ResponseTemplate::new(204))
         .await;
-    Mock::given(method("PUT"))
-        .and(path("/candidates/c1/jobs/j1/status"))
+    on("PUT", "/candidates/c1/jobs/j1/status")
         .and(body_json(fixture("candidate-status-reject-request.json")))
         .once(&server, ResponseTemplate::new(204))
         .await;
@@ -104,8 +99,7 @@ async fn set_status_with_sub_status_and_with_a_reason() {
 #[tokio::test]
 async fn status_history_parses_the_fixture() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/candidates/c1/jobs/j1/status/history"))
+    on("GET", "/candidates/c1/jobs/j1/status/history")
         .once(
             &server,
             json(200, fixture("application-status-history.json")),
@@ -128,11 +122,13 @@ async fn status_history_parses_the_fixture() {
 #[tokio::test]
 async fn job_applications_api_by_application_id() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/job-applications-api/v202112/job-applications/app-1"))
-        .and(header("x-smarttoken", API_KEY))
-        .once(&server, json(200, fixture("job-application-v202112.json")))
-        .await;
+    on(
+        "GET",
+        "/job-applications-api/v202112/job-applications/app-1",
+    )
+    .and(header("x-smarttoken", API_KEY))
+    .once(&server, json(200, fixture("job-application-v202112.json")))
+    .await;
     let application = client(&server)
         .applications()
         .get_by_id(&ApplicationId::from("app-1"))

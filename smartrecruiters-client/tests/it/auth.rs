@@ -13,9 +13,9 @@ use smartrecruiters_client::{
     Credentials, Error, OAuthClient, RateLimits, RefreshTokenGrant, SecretString,
     SmartRecruitersClient,
 };
-use support::{API_KEY, MountOnce, client, fast_retry, fixture, json, server};
-use wiremock::matchers::{body_string_contains, header, method, path};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use support::{API_KEY, MountOnce, client, fast_retry, fixture, json, on, server};
+use wiremock::matchers::{body_string_contains, header};
+use wiremock::{MockServer, Request, Respond, ResponseTemplate};
 
 const TOKEN_PATH: &str = "/identity/oauth/token";
 
@@ -51,8 +51,7 @@ impl Respond for NumberedTokens {
 #[tokio::test]
 async fn api_key_goes_in_x_smarttoken() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/configuration/company"))
+    on("GET", "/configuration/company")
         .and(header("x-smarttoken", API_KEY))
         .once(
             &server,
@@ -66,8 +65,7 @@ async fn api_key_goes_in_x_smarttoken() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn client_credentials_token_is_fetched_once_for_20_concurrent_calls() {
     let server = server().await;
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
+    on("POST", TOKEN_PATH)
         .and(header("content-type", "application/x-www-form-urlencoded"))
         .and(body_string_contains("grant_type=client_credentials"))
         .and(body_string_contains("client_id=client-1"))
@@ -77,8 +75,7 @@ async fn client_credentials_token_is_fetched_once_for_20_concurrent_calls() {
             json(200, fixture("oauth-token-response.json")).set_delay(Duration::from_millis(50)),
         )
         .await;
-    Mock::given(method("GET"))
-        .and(path("/user-api/v201804/users/me"))
+    on("GET", "/user-api/v201804/users/me")
         .and(header("authorization", "Bearer DCRA1-<opaque>"))
         .respond_with(json(200, fixture("user.json")))
         .expect(20)
@@ -100,15 +97,13 @@ async fn client_credentials_token_is_fetched_once_for_20_concurrent_calls() {
 #[tokio::test]
 async fn client_credentials_token_is_refreshed_after_expiry() {
     let server = server().await;
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
+    on("POST", TOKEN_PATH)
         .respond_with(NumberedTokens(AtomicUsize::new(0)))
         .expect(2)
         .mount(&server)
         .await;
     for token in ["token-1", "token-2"] {
-        Mock::given(method("GET"))
-            .and(path("/configuration/company"))
+        on("GET", "/configuration/company")
             .and(header("authorization", format!("Bearer {token}").as_str()))
             .respond_with(json(200, json!({"name": token})))
             .expect(2)
@@ -141,19 +136,16 @@ async fn client_credentials_token_is_refreshed_after_expiry() {
 #[tokio::test]
 async fn a_refused_token_is_renewed_once_and_the_call_repeated() {
     let server = server().await;
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
+    on("POST", TOKEN_PATH)
         .respond_with(NumberedTokens(AtomicUsize::new(0)))
         .expect(2)
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/configuration/company"))
+    on("GET", "/configuration/company")
         .and(header("authorization", "Bearer token-1"))
         .once(&server, json(401, json!({"message": "token revoked"})))
         .await;
-    Mock::given(method("GET"))
-        .and(path("/configuration/company"))
+    on("GET", "/configuration/company")
         .and(header("authorization", "Bearer token-2"))
         .once(&server, json(200, json!({"name": "ok"})))
         .await;
@@ -166,8 +158,7 @@ async fn a_refused_token_is_renewed_once_and_the_call_repeated() {
 async fn client_secret_basic_sends_credentials_in_the_authorization_header() {
     let server = server().await;
     // base64("client-1:s3cret-value")
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
+    on("POST", TOKEN_PATH)
         .and(header(
             "authorization",
             "Basic Y2xpZW50LTE6czNjcmV0LXZhbHVl",
@@ -182,8 +173,7 @@ async fn client_secret_basic_sends_credentials_in_the_authorization_header() {
             ),
         )
         .await;
-    Mock::given(method("GET"))
-        .and(path("/configuration/company"))
+    on("GET", "/configuration/company")
         .and(header("authorization", "Bearer basic-token"))
         .once(&server, json(200, json!({})))
         .await;
@@ -224,8 +214,7 @@ fn consent_url_has_every_parameter() {
 #[tokio::test]
 async fn authorization_code_is_exchanged() {
     let server = server().await;
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
+    on("POST", TOKEN_PATH)
         .and(body_string_contains("grant_type=authorization_code"))
         .and(body_string_contains("code=the-code"))
         .and(body_string_contains("redirect_uri=https%3A%2F%2Fapp.example.com%2Fcb"))
@@ -248,8 +237,7 @@ async fn authorization_code_is_exchanged() {
 #[tokio::test]
 async fn rotated_refresh_tokens_reach_the_store_and_invalid_grant_asks_for_consent() {
     let server = server().await;
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
+    on("POST", TOKEN_PATH)
         .and(body_string_contains("grant_type=refresh_token"))
         .and(body_string_contains("refresh_token=rt-1"))
         .once(
@@ -260,8 +248,7 @@ async fn rotated_refresh_tokens_reach_the_store_and_invalid_grant_asks_for_conse
             ),
         )
         .await;
-    Mock::given(method("GET"))
-        .and(path("/user-api/v201804/users/me"))
+    on("GET", "/user-api/v201804/users/me")
         .and(header("authorization", "Bearer at-2"))
         .once(&server, json(200, fixture("user.json")))
         .await;
@@ -297,8 +284,7 @@ async fn rotated_refresh_tokens_reach_the_store_and_invalid_grant_asks_for_conse
 
 async fn server_with_invalid_grant() -> MockServer {
     let server = server().await;
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
+    on("POST", TOKEN_PATH)
         .once(&server, json(
             400,
             json!({"error": "invalid_grant", "error_description": "refresh token already used"}),

@@ -14,12 +14,11 @@ use smartrecruiters_client::{
     is_candidate_data_conflict,
 };
 use smartrecruiters_client::{AttachmentType, ConsentStatus, PersonalDetails, Upload};
-use support::{API_KEY, MountOnce, client, fixture, json, server, unlimited_client};
+use support::{API_KEY, MountOnce, client, fixture, json, on, server, unlimited_client};
 use wiremock::matchers::{
-    body_json, body_string_contains, header, header_regex, method, path, query_param,
-    query_param_is_missing,
+    body_json, body_string_contains, header, header_regex, query_param, query_param_is_missing,
 };
-use wiremock::{Mock, Request, Respond, ResponseTemplate};
+use wiremock::{Request, Respond, ResponseTemplate};
 
 fn candidate(id: &str, email: &str) -> serde_json::Value {
     json!({"id": id, "firstName": "A", "lastName": "B", "email": email, "internal": false,
@@ -29,8 +28,7 @@ fn candidate(id: &str, email: &str) -> serde_json::Value {
 #[tokio::test]
 async fn page_sends_every_filter_as_documented() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/candidates"))
+    on("GET", "/candidates")
         .and(header("x-smarttoken", API_KEY))
         .and(query_param("q", "rust developer"))
         .and(query_param("limit", "50"))
@@ -91,8 +89,7 @@ async fn page_sends_every_filter_as_documented() {
 #[tokio::test]
 async fn list_follows_next_page_id_without_gaps_or_repeats() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/candidates"))
+    on("GET", "/candidates")
         .and(query_param_is_missing("pageId"))
         .once(
             &server,
@@ -103,8 +100,7 @@ async fn list_follows_next_page_id_without_gaps_or_repeats() {
             ),
         )
         .await;
-    Mock::given(method("GET"))
-        .and(path("/candidates"))
+    on("GET", "/candidates")
         .and(query_param("pageId", "p2"))
         .once(
             &server,
@@ -129,8 +125,7 @@ async fn list_follows_next_page_id_without_gaps_or_repeats() {
 #[tokio::test]
 async fn list_falls_back_to_the_link_header() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/candidates"))
+    on("GET", "/candidates")
         .and(query_param_is_missing("pageId"))
         .once(
             &server,
@@ -144,8 +139,7 @@ async fn list_falls_back_to_the_link_header() {
             ),
         )
         .await;
-    Mock::given(method("GET"))
-        .and(path("/candidates"))
+    on("GET", "/candidates")
         .and(query_param("pageId", "SKYfn51w/vIsIC=="))
         .once(
             &server,
@@ -203,8 +197,7 @@ impl Respond for ConcurrencyProbe {
 async fn peak_of_parallel_searches(limited: bool) -> usize {
     let server = server().await;
     let probe = ConcurrencyProbe::new(Duration::from_millis(150));
-    Mock::given(method("GET"))
-        .and(path("/candidates"))
+    on("GET", "/candidates")
         .respond_with(probe.clone())
         .expect(4)
         .mount(&server)
@@ -239,8 +232,7 @@ async fn get_candidates_never_has_two_requests_in_flight() {
 #[tokio::test]
 async fn find_by_email_quotes_the_address_and_keeps_exact_matches() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/candidates"))
+    on("GET", "/candidates")
         .and(query_param("q", "\"Jane.Doe@Example.com\""))
         .once(
             &server,
@@ -266,8 +258,7 @@ async fn find_by_email_quotes_the_address_and_keeps_exact_matches() {
 #[tokio::test]
 async fn get_parses_the_details_fixture() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/candidates/cand%2F1"))
+    on("GET", "/candidates/cand%2F1")
         .and(header("x-smarttoken", API_KEY))
         .once(&server, json(200, fixture("candidate.json")))
         .await;
@@ -287,14 +278,12 @@ async fn get_parses_the_details_fixture() {
 async fn create_in_pool_and_on_a_job() {
     let server = server().await;
     let request = fixture("candidate-create-request.json");
-    Mock::given(method("POST"))
-        .and(path("/candidates"))
+    on("POST", "/candidates")
         .and(header("x-smarttoken", API_KEY))
         .and(body_json(&request))
         .once(&server, json(201, fixture("candidate.json")))
         .await;
-    Mock::given(method("POST"))
-        .and(path("/jobs/job-1/candidates"))
+    on("POST", "/jobs/job-1/candidates")
         .and(body_json(&request))
         .once(&server, json(201, fixture("candidate.json")))
         .await;
@@ -314,19 +303,16 @@ async fn create_in_pool_and_on_a_job() {
 #[tokio::test]
 async fn patch_personal_details_and_detect_the_data_conflict() {
     let server = server().await;
-    Mock::given(method("PATCH"))
-        .and(path("/candidates/c1"))
+    on("PATCH", "/candidates/c1")
         .and(body_json(
             json!({"email": "new@example.com", "phoneNumber": "+48"}),
         ))
         .once(&server, json(200, fixture("candidate.json")))
         .await;
-    Mock::given(method("PATCH"))
-        .and(path("/candidates/c2"))
+    on("PATCH", "/candidates/c2")
         .once(&server, json(409, fixture("error-response.json")))
         .await;
-    Mock::given(method("PATCH"))
-        .and(path("/candidates/c3"))
+    on("PATCH", "/candidates/c3")
         .once(
             &server,
             json(
@@ -362,8 +348,7 @@ async fn patch_personal_details_and_detect_the_data_conflict() {
 #[tokio::test]
 async fn delete_candidate() {
     let server = server().await;
-    Mock::given(method("DELETE"))
-        .and(path("/candidates/c1"))
+    on("DELETE", "/candidates/c1")
         .and(header("x-smarttoken", API_KEY))
         .once(&server, ResponseTemplate::new(204))
         .await;
@@ -378,22 +363,18 @@ async fn delete_candidate() {
 async fn tags_get_add_replace_delete() {
     let server = server().await;
     let tags = fixture("candidate-tags-request.json");
-    Mock::given(method("GET"))
-        .and(path("/candidates/c1/tags"))
+    on("GET", "/candidates/c1/tags")
         .once(&server, json(200, tags.clone()))
         .await;
-    Mock::given(method("POST"))
-        .and(path("/candidates/c1/tags"))
+    on("POST", "/candidates/c1/tags")
         .and(body_json(&tags))
         .once(&server, json(201, tags.clone()))
         .await;
-    Mock::given(method("PUT"))
-        .and(path("/candidates/c1/tags"))
+    on("PUT", "/candidates/c1/tags")
         .and(body_json(json!({"tags": ["only"]})))
         .once(&server, ResponseTemplate::new(204))
         .await;
-    Mock::given(method("DELETE"))
-        .and(path("/candidates/c1/tags"))
+    on("DELETE", "/candidates/c1/tags")
         .once(&server, ResponseTemplate::new(204))
         .await;
     let client = client(&server);
@@ -428,8 +409,7 @@ fn resume() -> Upload {
 #[tokio::test]
 async fn candidate_attachments_list_upload_download() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/candidates/c1/attachments"))
+    on("GET", "/candidates/c1/attachments")
         .once(
             &server,
             json(
@@ -438,8 +418,7 @@ async fn candidate_attachments_list_upload_download() {
             ),
         )
         .await;
-    Mock::given(method("POST"))
-        .and(path("/candidates/c1/attachments"))
+    on("POST", "/candidates/c1/attachments")
         .and(header("x-smarttoken", API_KEY))
         .and(header_regex(
             "content-type",
@@ -452,8 +431,7 @@ async fn candidate_attachments_list_upload_download() {
         .and(body_string_contains("%PDF-1.4 fake"))
         .once(&server, json(201, attachment_json("a2")))
         .await;
-    Mock::given(method("GET"))
-        .and(path("/candidates/c1/attachments/a1"))
+    on("GET", "/candidates/c1/attachments/a1")
         .once(
             &server,
             ResponseTemplate::new(200).set_body_raw(b"%PDF-bytes".to_vec(), "application/pdf"),
@@ -477,8 +455,7 @@ async fn candidate_attachments_list_upload_download() {
 #[tokio::test]
 async fn application_attachments_list_upload_download_delete() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/candidates/c1/jobs/j1/attachments"))
+    on("GET", "/candidates/c1/jobs/j1/attachments")
         .once(
             &server,
             json(
@@ -487,22 +464,19 @@ async fn application_attachments_list_upload_download_delete() {
             ),
         )
         .await;
-    Mock::given(method("POST"))
-        .and(path("/candidates/c1/jobs/j1/attachments"))
+    on("POST", "/candidates/c1/jobs/j1/attachments")
         .and(body_string_contains(
             "name=\"attachmentType\"\r\n\r\nRESUME",
         ))
         .once(&server, json(201, attachment_json("a3")))
         .await;
-    Mock::given(method("GET"))
-        .and(path("/candidates/attachments/a1"))
+    on("GET", "/candidates/attachments/a1")
         .once(
             &server,
             ResponseTemplate::new(200).set_body_raw(b"bytes".to_vec(), "text/plain"),
         )
         .await;
-    Mock::given(method("DELETE"))
-        .and(path("/candidates/attachments/a1"))
+    on("DELETE", "/candidates/attachments/a1")
         .once(&server, ResponseTemplate::new(204))
         .await;
     let client = client(&server);
@@ -530,8 +504,7 @@ async fn application_attachments_list_upload_download_delete() {
 #[tokio::test]
 async fn page_resumes_from_a_saved_page_id() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/candidates"))
+    on("GET", "/candidates")
         .and(query_param("pageId", "saved"))
         .and(query_param("tag", "willo"))
         .once(

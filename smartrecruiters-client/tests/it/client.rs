@@ -9,9 +9,9 @@ use smartrecruiters_client::{
     CandidateId, Environment, Error, PRODUCTION_BASE_URL, RetryPolicy, SecretString,
     SmartRecruitersClient,
 };
-use support::{API_KEY, MountOnce, fast_retry, fixture, json, server};
-use wiremock::matchers::{header, method, path};
-use wiremock::{Mock, ResponseTemplate};
+use support::{API_KEY, MountOnce, fast_retry, fixture, json, on, server};
+use wiremock::ResponseTemplate;
+use wiremock::matchers::header;
 
 #[test]
 fn the_environment_sets_the_api_root() {
@@ -53,8 +53,7 @@ fn the_environment_sets_the_api_root() {
 #[tokio::test]
 async fn a_custom_environment_is_where_requests_go() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/candidates/c1"))
+    on("GET", "/candidates/c1")
         .and(header("x-smarttoken", API_KEY))
         .once(&server, json(200, fixture("candidate.json")))
         .await;
@@ -74,8 +73,7 @@ async fn a_custom_environment_is_where_requests_go() {
 #[tokio::test]
 async fn the_timeout_reaches_the_transport() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/candidates/c1"))
+    on("GET", "/candidates/c1")
         .once(
             &server,
             ResponseTemplate::new(200)
@@ -103,8 +101,7 @@ async fn the_timeout_reaches_the_transport() {
 #[tokio::test]
 async fn an_injected_http_client_sends_the_requests() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/candidates/c1"))
+    on("GET", "/candidates/c1")
         .and(header("x-injected", "yes"))
         .and(header("x-smarttoken", API_KEY))
         .and(header("accept", "application/json"))

@@ -5,20 +5,17 @@ use crate::support;
 use futures::TryStreamExt;
 use serde_json::json;
 use smartrecruiters_client::{ApplicationStatus, UserFilter, UserId};
-use support::{API_KEY, MountOnce, client, fixture, json, server};
-use wiremock::Mock;
-use wiremock::matchers::{header, method, path, query_param, query_param_is_missing};
+use support::{API_KEY, MountOnce, client, fixture, json, on, server};
+use wiremock::matchers::{header, query_param, query_param_is_missing};
 
 #[tokio::test]
 async fn hiring_processes_with_sub_statuses() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/configuration/hiring-processes"))
+    on("GET", "/configuration/hiring-processes")
         .and(header("x-smarttoken", API_KEY))
         .once(&server, json(200, fixture("hiring-processes.json")))
         .await;
-    Mock::given(method("GET"))
-        .and(path("/configuration/hiring-processes/hp-1"))
+    on("GET", "/configuration/hiring-processes/hp-1")
         .once(
             &server,
             json(
@@ -50,15 +47,13 @@ async fn rejection_and_withdrawal_reasons_and_company() {
         ("rejection", "Not qualified"),
         ("withdrawal", "Took another offer"),
     ] {
-        Mock::given(method("GET"))
-            .and(path(format!("/configuration/{kind}-reasons")))
+        on("GET", format!("/configuration/{kind}-reasons"))
             .once(&server, json(
                 200,
                 json!({"totalFound": 1, "content": [{"id": format!("{kind}-1"), "label": label}]}),
             )).await;
     }
-    Mock::given(method("GET"))
-        .and(path("/configuration/company"))
+    on("GET", "/configuration/company")
         .once(&server, json(
             200,
             json!({"identifier": "acme", "name": "Acme", "website": {"url": "https://acme.example"}, "industry": {"id": "it"}}),
@@ -77,8 +72,7 @@ async fn rejection_and_withdrawal_reasons_and_company() {
 #[tokio::test]
 async fn users_list_pages_get_and_me() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/user-api/v201804/users"))
+    on("GET", "/user-api/v201804/users")
         .and(header("x-smarttoken", API_KEY))
         .and(query_param("q", "smith"))
         .and(query_param("limit", "100"))
@@ -86,8 +80,7 @@ async fn users_list_pages_get_and_me() {
         .and(query_param_is_missing("pageId"))
         .once(&server, json(200, fixture("user-list-page.json")))
         .await;
-    Mock::given(method("GET"))
-        .and(path("/user-api/v201804/users"))
+    on("GET", "/user-api/v201804/users")
         .and(query_param("pageId", "string"))
         .once(
             &server,
@@ -97,14 +90,13 @@ async fn users_list_pages_get_and_me() {
             ),
         )
         .await;
-    Mock::given(method("GET"))
-        .and(path(
-            "/user-api/v201804/users/e8c0deb2-5fff-477d-98ab-80d0dd92dbc9",
-        ))
-        .once(&server, json(200, fixture("user.json")))
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/user-api/v201804/users/me"))
+    on(
+        "GET",
+        "/user-api/v201804/users/e8c0deb2-5fff-477d-98ab-80d0dd92dbc9",
+    )
+    .once(&server, json(200, fixture("user.json")))
+    .await;
+    on("GET", "/user-api/v201804/users/me")
         .once(&server, json(200, fixture("user.json")))
         .await;
     let client = client(&server);

@@ -6,17 +6,16 @@ use futures::TryStreamExt;
 use serde_json::json;
 use smartrecruiters_client::{HiringTeamRole, Publication, PublicationVisibility};
 use smartrecruiters_client::{JobFilter, JobId, JobStatus, PostingStatus};
-use support::{API_KEY, MountOnce, client, fixture, json, server};
-use wiremock::matchers::{body_json, header, method, path, query_param, query_param_is_missing};
-use wiremock::{Mock, ResponseTemplate};
+use support::{API_KEY, MountOnce, client, fixture, json, on, server};
+use wiremock::ResponseTemplate;
+use wiremock::matchers::{body_json, header, query_param, query_param_is_missing};
 
 #[tokio::test]
 async fn search_sends_every_filter_and_pages_with_sort_job_id() {
     let server = server().await;
     let mut page1 = fixture("job-list-page.json");
     page1["nextPageId"] = json!("next-1");
-    Mock::given(method("GET"))
-        .and(path("/jobs"))
+    on("GET", "/jobs")
         .and(header("x-smarttoken", API_KEY))
         .and(query_param("q", "engineer"))
         .and(query_param("limit", "100"))
@@ -34,8 +33,7 @@ async fn search_sends_every_filter_and_pages_with_sort_job_id() {
         .and(query_param_is_missing("pageId"))
         .once(&server, json(200, page1))
         .await;
-    Mock::given(method("GET"))
-        .and(path("/jobs"))
+    on("GET", "/jobs")
         .and(query_param("sort", "job_id"))
         .and(query_param("q", "engineer"))
         .and(query_param("pageId", "next-1"))
@@ -74,8 +72,7 @@ async fn search_sends_every_filter_and_pages_with_sort_job_id() {
 #[tokio::test]
 async fn get_job_parses_the_fixture() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/jobs/3588f6b0-ae55-4c10-aaa5-2903ee3a7fe6"))
+    on("GET", "/jobs/3588f6b0-ae55-4c10-aaa5-2903ee3a7fe6")
         .once(&server, json(200, fixture("job.json")))
         .await;
     let job = client(&server)
@@ -106,13 +103,11 @@ async fn get_job_parses_the_fixture() {
 #[tokio::test]
 async fn update_status_and_read_its_history() {
     let server = server().await;
-    Mock::given(method("PUT"))
-        .and(path("/jobs/j1/status"))
+    on("PUT", "/jobs/j1/status")
         .and(body_json(json!({"status": "ON_HOLD"})))
         .once(&server, json(200, json!({"status": "ON_HOLD"})))
         .await;
-    Mock::given(method("GET"))
-        .and(path("/jobs/j1/status/history"))
+    on("GET", "/jobs/j1/status/history")
         .once(&server, json(
             200,
             json!({"totalFound": 2, "content": [
@@ -140,8 +135,7 @@ async fn hiring_team_with_and_without_roles() {
         .as_array_mut()
         .unwrap()
         .push(json!({"id": "u2", "role": "RECRUITER"}));
-    Mock::given(method("GET"))
-        .and(path("/jobs/j1/hiring-team"))
+    on("GET", "/jobs/j1/hiring-team")
         .once(&server, json(200, team))
         .await;
     let members = client(&server)
@@ -160,15 +154,13 @@ async fn hiring_team_with_and_without_roles() {
 #[tokio::test]
 async fn publish_and_unpublish() {
     let server = server().await;
-    Mock::given(method("POST"))
-        .and(path("/jobs/j1/publication"))
+    on("POST", "/jobs/j1/publication")
         .and(body_json(
             json!({"aggregators": true, "visibility": "PUBLIC"}),
         ))
         .once(&server, json(201, json!({"id": "pub-1"})))
         .await;
-    Mock::given(method("DELETE"))
-        .and(path("/jobs/j1/publication"))
+    on("DELETE", "/jobs/j1/publication")
         .once(&server, ResponseTemplate::new(204))
         .await;
     let client = client(&server);

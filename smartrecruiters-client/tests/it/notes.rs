@@ -6,15 +6,14 @@ use futures::TryStreamExt;
 use serde_json::json;
 use smartrecruiters_client::{CandidateId, Error, JobId, NewNote, NoteContent, ShareWith};
 use smartrecruiters_client::{MAX_NOTE_CHARS, Visibility};
-use support::{API_KEY, MountOnce, client, fixture, json, server};
-use wiremock::matchers::{body_json, header, method, path, query_param, query_param_is_missing};
-use wiremock::{Mock, ResponseTemplate};
+use support::{API_KEY, MountOnce, client, fixture, json, on, server};
+use wiremock::ResponseTemplate;
+use wiremock::matchers::{body_json, header, query_param, query_param_is_missing};
 
 #[tokio::test]
 async fn create_note_sends_the_documented_body() {
     let server = server().await;
-    Mock::given(method("POST"))
-        .and(path("/messages/shares"))
+    on("POST", "/messages/shares")
         .and(header("x-smarttoken", API_KEY))
         .and(body_json(fixture("message-share-request.json")))
         .once(&server, json(201, fixture("message-share-response.json")))
@@ -51,8 +50,7 @@ async fn oversized_content_is_refused_before_sending() {
 #[tokio::test]
 async fn delete_note() {
     let server = server().await;
-    Mock::given(method("DELETE"))
-        .and(path("/messages/shares/m-1"))
+    on("DELETE", "/messages/shares/m-1")
         .and(header("x-smarttoken", API_KEY))
         .once(&server, ResponseTemplate::new(204))
         .await;
@@ -62,8 +60,7 @@ async fn delete_note() {
 #[tokio::test]
 async fn list_notes_of_a_candidate_across_pages() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/messages"))
+    on("GET", "/messages")
         .and(query_param("candidateId", "c1"))
         .and(query_param("jobId", "j1"))
         .and(query_param_is_missing("pageId"))
@@ -75,8 +72,7 @@ async fn list_notes_of_a_candidate_across_pages() {
             ),
         )
         .await;
-    Mock::given(method("GET"))
-        .and(path("/messages"))
+    on("GET", "/messages")
         .and(query_param("candidateId", "c1"))
         .and(query_param("pageId", "n2"))
         .once(

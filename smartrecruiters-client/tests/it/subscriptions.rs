@@ -10,17 +10,16 @@ use smartrecruiters_client::{
 use smartrecruiters_client::{
     EventName, ExposeSecret, NewSubscription, SecretString, SubscriptionId,
 };
-use support::{API_KEY, MountOnce, client, fixture, json, server};
-use wiremock::matchers::{body_json, header, method, path, query_param, query_param_is_missing};
-use wiremock::{Mock, ResponseTemplate};
+use support::{API_KEY, MountOnce, client, fixture, json, on, server};
+use wiremock::ResponseTemplate;
+use wiremock::matchers::{body_json, header, query_param, query_param_is_missing};
 
 const BASE: &str = "/webhooks-api/v201907/subscriptions";
 
 #[tokio::test]
 async fn create_with_header_authentication_and_alerting_email() {
     let server = server().await;
-    Mock::given(method("POST"))
-        .and(path(BASE))
+    on("POST", BASE)
         .and(header("x-smarttoken", API_KEY))
         .and(body_json(fixture(
             "webhook-subscription-create-request.json",
@@ -80,8 +79,7 @@ fn basic_and_oauth2_callback_authentication_serialise_as_documented() {
 #[tokio::test]
 async fn list_follows_link_pages() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(BASE))
+    on("GET", BASE)
         .and(query_param("limit", "2"))
         .and(query_param_is_missing("page_id"))
         .once(&server,
@@ -90,8 +88,7 @@ async fn list_follows_link_pages() {
                 "<https://api.smartrecruiters.com/webhooks-api/v201907/subscriptions?limit=2&page_id=p%3D2>; rel=\"next\"",
             ),
         ).await;
-    Mock::given(method("GET"))
-        .and(path(BASE))
+    on("GET", BASE)
         .and(query_param("page_id", "p=2"))
         .once(&server, json(
             200,
@@ -122,20 +119,17 @@ async fn list_follows_link_pages() {
 async fn get_delete_activate() {
     let server = server().await;
     let one = format!("{BASE}/sub-1");
-    Mock::given(method("GET"))
-        .and(path(one.as_str()))
+    on("GET", one.as_str())
         .once(
             &server,
             json(200, fixture("webhook-subscription-created.json")),
         )
         .await;
-    Mock::given(method("DELETE"))
-        .and(path(one.as_str()))
+    on("DELETE", one.as_str())
         .and(header("x-smarttoken", API_KEY))
         .once(&server, ResponseTemplate::new(204))
         .await;
-    Mock::given(method("PUT"))
-        .and(path(format!("{one}/activation")))
+    on("PUT", format!("{one}/activation"))
         .and(header("x-smarttoken", API_KEY))
         .once(&server, ResponseTemplate::new(204))
         .await;
@@ -154,12 +148,10 @@ async fn get_delete_activate() {
 async fn generate_and_get_the_secret_key() {
     let server = server().await;
     let secret_path = format!("{BASE}/sub-1/secret-key");
-    Mock::given(method("POST"))
-        .and(path(secret_path.as_str()))
+    on("POST", secret_path.as_str())
         .once(&server, json(201, fixture("webhook-secret-key.json")))
         .await;
-    Mock::given(method("GET"))
-        .and(path(secret_path.as_str()))
+    on("GET", secret_path.as_str())
         .once(&server, json(200, fixture("webhook-secret-key.json")))
         .await;
     let client = client(&server);
@@ -181,8 +173,7 @@ async fn generate_and_get_the_secret_key() {
 #[tokio::test]
 async fn callbacks_log_with_filters() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(format!("{BASE}/sub-1/callbacks-log")))
+    on("GET", format!("{BASE}/sub-1/callbacks-log"))
         .and(query_param("limit", "100"))
         .and(query_param("callbackStatus", "failed"))
         .and(query_param("after", "2024-01-01T00:00:00.000Z"))

@@ -10,9 +10,9 @@ use serde_json::Value;
 use wiremock::matchers::any;
 use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
 
-#[path = "../../../../test-support/mount_once.rs"]
-mod mount_once;
-pub use mount_once::MountOnce;
+#[path = "../../../../test-support/mocks.rs"]
+mod mocks;
+pub use mocks::{MountOnce, on};
 
 /// `Authorization` for the API key `test-key`: base64("test-key:").
 pub const BASIC: &str = "Basic dGVzdC1rZXk6";

@@ -8,9 +8,9 @@ use smartrecruiters_client::{RateLimits, RetryPolicy, SecretString, SmartRecruit
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-#[path = "../../../../test-support/mount_once.rs"]
-mod mount_once;
-pub use mount_once::MountOnce;
+#[path = "../../../../test-support/mocks.rs"]
+mod mocks;
+pub use mocks::{MountOnce, on};
 
 pub const API_KEY: &str = "test-api-key-0123456789abcdef0123";
 

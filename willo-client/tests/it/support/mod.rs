@@ -8,9 +8,9 @@ use willo_client::{RateLimits, RetryPolicy, SecretString, WilloClient, WilloClie
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-#[path = "../../../../test-support/mount_once.rs"]
-mod mount_once;
-pub use mount_once::MountOnce;
+#[path = "../../../../test-support/mocks.rs"]
+mod mocks;
+pub use mocks::{MountOnce, on};
 
 /// The API key every test client uses.
 pub const KEY: &str = "test-willo-key-9f8e7d";
@@ -77,10 +77,7 @@ pub fn page(results: Value, next: Option<String>) -> Value {
 
 /// A mock matching `verb` on `ROOT + path` with the bare key in `Authorization`.
 pub fn call(verb: &str, path: &str) -> wiremock::MockBuilder {
-    use wiremock::matchers::{header, method, path as path_is};
-    Mock::given(method(verb))
-        .and(path_is(at(path)))
-        .and(header("authorization", KEY))
+    on(verb, at(path)).and(wiremock::matchers::header("authorization", KEY))
 }
 
 /// A JSON response with `status`.
