@@ -31,10 +31,10 @@ use smartrecruiters_client::webhooks::{
 use smartrecruiters_client::{ApplicationStatus, JobStatus};
 
 use super::SandboxError;
-use super::gate::{Gate, GatedRouter, RequestStats, Vendor, lock};
+use super::gate::{Gate, GatedRouter, Vendor, lock};
 use super::params::Params;
 use super::seed::{Generator, Person, SandboxJob, SandboxPerson, Seed, now_iso, now_secs};
-use super::webhooks::{Deliverer, DeliveryStats, Outgoing};
+use super::webhooks::{Deliverer, Outgoing};
 
 mod candidates;
 mod json;
@@ -426,20 +426,7 @@ impl SmartRecruitersSandbox {
             .count()
     }
 
-    /// Requests received so far.
-    pub fn requests(&self) -> RequestStats {
-        self.shared.gate.stats()
-    }
-
-    /// Webhook deliveries so far.
-    pub fn deliveries(&self) -> DeliveryStats {
-        self.shared.deliverer.stats()
-    }
-
-    /// Wait until every webhook delivery started so far is finished.
-    pub async fn deliveries_idle(&self) {
-        self.shared.deliverer.idle().await;
-    }
+    observed_calls!();
 }
 
 fn error(status: StatusCode, message: &str) -> Response {

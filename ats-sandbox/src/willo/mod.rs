@@ -25,10 +25,10 @@ use client_core::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use serde_json::{Map, Value, json};
 
 use super::SandboxError;
-use super::gate::{Gate, GatedRouter, RequestStats, Vendor, lock};
+use super::gate::{Gate, GatedRouter, Vendor, lock};
 use super::params::Params;
 use super::seed::{Generator, Seed, now_iso};
-use super::webhooks::{Deliverer, DeliveryStats, Outgoing};
+use super::webhooks::{Deliverer, Outgoing};
 
 mod json;
 mod participants;
@@ -253,20 +253,7 @@ impl WilloSandbox {
         change_stage(&self.shared, key, stage)
     }
 
-    /// Requests received so far.
-    pub fn requests(&self) -> RequestStats {
-        self.shared.gate.stats()
-    }
-
-    /// Webhook deliveries so far.
-    pub fn deliveries(&self) -> DeliveryStats {
-        self.shared.deliverer.stats()
-    }
-
-    /// Wait until every webhook delivery started so far is finished.
-    pub async fn deliveries_idle(&self) {
-        self.shared.deliverer.idle().await;
-    }
+    observed_calls!();
 }
 
 fn view(p: &Participant) -> SandboxParticipant {
