@@ -58,6 +58,7 @@
 #[macro_use]
 mod observed;
 
+mod body;
 mod faults;
 mod gate;
 pub mod lever;

@@ -26,6 +26,7 @@ use lever_client::webhooks::{Event, EventData, TestDelivery};
 use serde_json::{Value, json};
 
 use super::SandboxError;
+use super::body::string_array;
 use super::gate::{Gate, GatedRouter, Vendor, lock};
 use super::params::Params;
 use super::seed::{Generator, Person, SandboxJob, SandboxPerson, Seed, now_millis};

@@ -191,17 +191,7 @@ fn edit_tags(
     body: Option<Json<Value>>,
     edit: impl FnOnce(&mut Vec<String>, Vec<String>),
 ) -> Response {
-    let Some(tags) = body
-        .as_ref()
-        .and_then(|Json(b)| b.get("tags"))
-        .and_then(Value::as_array)
-        .map(|t| {
-            t.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect::<Vec<_>>()
-        })
-    else {
+    let Some(tags) = string_array(body.as_ref().and_then(|Json(b)| b.get("tags"))) else {
         return error(StatusCode::BAD_REQUEST, "tags must be a list");
     };
     {

@@ -151,16 +151,7 @@ pub(super) async fn create_on_job(
             },
             created_on: now.clone(),
             updated_on: now.clone(),
-            tags: body
-                .get("tags")
-                .and_then(Value::as_array)
-                .map(|t| {
-                    t.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_owned)
-                        .collect()
-                })
-                .unwrap_or_default(),
+            tags: strings(body.get("tags")),
             applications: vec![Application {
                 id: application,
                 job: job.clone(),
@@ -184,12 +175,7 @@ pub(super) async fn get_application(
     Path((candidate, job)): Path<(String, String)>,
 ) -> Response {
     let data = lock(&shared.data);
-    let application = data.by_id.get(&candidate).and_then(|&i| {
-        data.candidates[i]
-            .applications
-            .iter()
-            .find(|a| a.job == job)
-    });
+    let application = data.application(&candidate, &job);
     match application {
         Some(a) => Json(application_json(a, &candidate, &shared.base_url)).into_response(),
         None => not_found("Application"),
@@ -201,12 +187,7 @@ pub(super) async fn status_history(
     Path((candidate, job)): Path<(String, String)>,
 ) -> Response {
     let data = lock(&shared.data);
-    let application = data.by_id.get(&candidate).and_then(|&i| {
-        data.candidates[i]
-            .applications
-            .iter()
-            .find(|a| a.job == job)
-    });
+    let application = data.application(&candidate, &job);
     let Some(a) = application else {
         return not_found("Application");
     };
@@ -257,16 +238,23 @@ fn edit_tags(shared: &Shared, candidate: &str, edit: impl FnOnce(&mut Vec<String
     StatusCode::NO_CONTENT.into_response()
 }
 
+/// The `tags` list a `PUT`/`POST` on the tags sends; a 400 when there is no body.
+fn sent_tags(body: Option<Json<Value>>) -> Result<Vec<String>, Response> {
+    match body {
+        Some(Json(body)) => Ok(string_list(&body, "tags")),
+        None => Err(error(StatusCode::BAD_REQUEST, "tags are required")),
+    }
+}
+
 pub(super) async fn replace_tags(
     State(shared): State<Arc<Shared>>,
     Path(candidate): Path<String>,
     body: Option<Json<Value>>,
 ) -> Response {
-    let Some(Json(body)) = body else {
-        return error(StatusCode::BAD_REQUEST, "tags are required");
-    };
-    let tags = string_list(&body, "tags");
-    edit_tags(&shared, &candidate, |current| *current = tags)
+    match sent_tags(body) {
+        Ok(tags) => edit_tags(&shared, &candidate, |current| *current = tags),
+        Err(refused) => refused,
+    }
 }
 
 pub(super) async fn add_tags(
@@ -274,10 +262,10 @@ pub(super) async fn add_tags(
     Path(candidate): Path<String>,
     body: Option<Json<Value>>,
 ) -> Response {
-    let Some(Json(body)) = body else {
-        return error(StatusCode::BAD_REQUEST, "tags are required");
+    let tags = match sent_tags(body) {
+        Ok(tags) => tags,
+        Err(refused) => return refused,
     };
-    let tags = string_list(&body, "tags");
     edit_tags(&shared, &candidate, |current| {
         for tag in tags {
             if !current.iter().any(|t| t.eq_ignore_ascii_case(&tag)) {

@@ -25,6 +25,7 @@ use client_core::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use serde_json::{Map, Value, json};
 
 use super::SandboxError;
+use super::body::strings;
 use super::gate::{Gate, GatedRouter, Vendor, lock};
 use super::params::Params;
 use super::seed::{Generator, Seed, now_iso};
@@ -34,7 +35,7 @@ mod json;
 mod participants;
 mod webhook_api;
 
-use json::{drf_page, interview_json, participant_json, webhook_json};
+use json::{drf_page, interview_json, participant_json, webhook_json, whole_list};
 use participants::{
     change_stage, complete, get_interview, get_participant, invite, list_interviews,
     list_participants, update_participant,

@@ -6,19 +6,9 @@ pub(super) async fn list_interviews(
     State(shared): State<Arc<Shared>>,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let params = Params::parse(q.as_deref());
-    let items = lock(&shared.data)
-        .interviews
-        .iter()
-        .map(interview_json)
-        .collect();
-    drf_page(
-        &shared.base_url,
-        "/interviews/",
-        &params,
-        items,
-        std::convert::identity,
-    )
+    whole_list(&shared, "/interviews/", q.as_deref(), |data| {
+        data.interviews.iter().map(interview_json).collect()
+    })
 }
 
 pub(super) async fn get_interview(

@@ -6,32 +6,9 @@ pub(super) async fn list_webhooks(
     State(shared): State<Arc<Shared>>,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let params = Params::parse(q.as_deref());
-    let items = lock(&shared.data)
-        .webhooks
-        .iter()
-        .map(webhook_json)
-        .collect();
-    drf_page(
-        &shared.base_url,
-        "/webhooks/",
-        &params,
-        items,
-        std::convert::identity,
-    )
-}
-
-fn keys(value: Option<&Value>) -> Vec<String> {
-    value
-        .and_then(Value::as_array)
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
+    whole_list(&shared, "/webhooks/", q.as_deref(), |data| {
+        data.webhooks.iter().map(webhook_json).collect()
+    })
 }
 
 /// `POST /webhooks/`: `url` and `event` required, one event per webhook (willo.md §6).
@@ -56,7 +33,7 @@ pub(super) async fn create_webhook(
         key: data.generator.hex_key(),
         url,
         event,
-        interviews: keys(body.get("interviews")),
+        interviews: strings(body.get("interviews")),
         follow_all: body
             .get("follow_all_interviews")
             .and_then(Value::as_bool)
@@ -86,7 +63,7 @@ pub(super) async fn update_webhook(
         webhook.event = event;
     }
     if body.contains_key("interviews") {
-        webhook.interviews = keys(body.get("interviews"));
+        webhook.interviews = strings(body.get("interviews"));
     }
     if let Some(all) = body.get("follow_all_interviews").and_then(Value::as_bool) {
         webhook.follow_all = all;
