@@ -13,7 +13,7 @@ use smartrecruiters_client::{
     Credentials, Error, OAuthClient, RateLimits, RefreshTokenGrant, SecretString,
     SmartRecruitersClient,
 };
-use support::{API_KEY, MountOnce, client, fast_retry, fixture, json, on, server};
+use support::{API_KEY, MountOnce, client, fast_retries, fixture, json, on, server};
 use wiremock::matchers::{body_string_contains, header};
 use wiremock::{MockServer, Request, Respond, ResponseTemplate};
 
@@ -29,7 +29,7 @@ fn oauth_client(server: &MockServer, credentials: Credentials) -> SmartRecruiter
         .base_url(server.uri())
         .credentials(credentials)
         .limits(RateLimits::unlimited())
-        .retry_policy(fast_retry())
+        .retry_policy(fast_retries())
         .build()
         .unwrap()
 }

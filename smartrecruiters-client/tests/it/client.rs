@@ -9,7 +9,7 @@ use smartrecruiters_client::{
     CandidateId, Environment, Error, PRODUCTION_BASE_URL, RetryPolicy, SecretString,
     SmartRecruitersClient,
 };
-use support::{API_KEY, MountOnce, fast_retry, fixture, json, on, server};
+use support::{API_KEY, MountOnce, fast_retries, fixture, json, on, server};
 use wiremock::ResponseTemplate;
 use wiremock::matchers::header;
 
@@ -60,7 +60,7 @@ async fn a_custom_environment_is_where_requests_go() {
     let client = SmartRecruitersClient::builder()
         .environment(Environment::Custom(server.uri()))
         .api_key(SecretString::from(API_KEY))
-        .retry_policy(fast_retry())
+        .retry_policy(fast_retries())
         .build()
         .unwrap();
     client
@@ -119,7 +119,7 @@ async fn an_injected_http_client_sends_the_requests() {
     let client = SmartRecruitersClient::builder()
         .base_url(server.uri())
         .api_key(SecretString::from(API_KEY))
-        .retry_policy(fast_retry())
+        .retry_policy(fast_retries())
         .http_client(http)
         .build()
         .unwrap();

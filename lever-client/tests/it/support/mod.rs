@@ -2,17 +2,15 @@
 //! unexpected requests, and an API-key client pointed at it.
 #![allow(dead_code)]
 
-use std::time::Duration;
-
-use client_core::{RetryPolicy, SecretString};
+use client_core::SecretString;
 use lever_client::LeverClient;
 use serde_json::Value;
 use wiremock::matchers::any;
 use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
 
-#[path = "../../../../test-support/mocks.rs"]
-mod mocks;
-pub use mocks::{MountOnce, on};
+#[path = "../../../../test-support/http.rs"]
+mod http;
+pub use http::{MountOnce, fast_retries, on};
 
 /// `Authorization` for the API key `test-key`: base64("test-key:").
 pub const BASIC: &str = "Basic dGVzdC1rZXk6";
@@ -34,15 +32,6 @@ pub fn fixture_json(name: &str) -> Value {
 
 pub fn json_response(status: u16, name: &str) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_raw(fixture(name), "application/json")
-}
-
-pub fn fast_retries() -> RetryPolicy {
-    RetryPolicy {
-        initial_backoff: Duration::from_millis(1),
-        max_backoff: Duration::from_millis(5),
-        jitter: false,
-        ..RetryPolicy::default()
-    }
 }
 
 /// A mock server whose unmatched requests get a 599, failing the call under test.

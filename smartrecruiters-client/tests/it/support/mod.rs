@@ -4,13 +4,13 @@
 use std::time::Duration;
 
 use serde_json::Value;
-use smartrecruiters_client::{RateLimits, RetryPolicy, SecretString, SmartRecruitersClient};
+use smartrecruiters_client::{RateLimits, SecretString, SmartRecruitersClient};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-#[path = "../../../../test-support/mocks.rs"]
-mod mocks;
-pub use mocks::{MountOnce, on};
+#[path = "../../../../test-support/http.rs"]
+mod http;
+pub use http::{MountOnce, fast_retries, on};
 
 pub const API_KEY: &str = "test-api-key-0123456789abcdef0123";
 
@@ -40,22 +40,12 @@ pub async fn server() -> MockServer {
     server
 }
 
-/// Fast retries for tests.
-pub fn fast_retry() -> RetryPolicy {
-    RetryPolicy {
-        initial_backoff: Duration::from_millis(1),
-        max_backoff: Duration::from_millis(5),
-        jitter: false,
-        ..RetryPolicy::default()
-    }
-}
-
 /// An API-key client against `server`, with the default limits and fast retries.
 pub fn client(server: &MockServer) -> SmartRecruitersClient {
     SmartRecruitersClient::builder()
         .base_url(server.uri())
         .api_key(SecretString::from(API_KEY))
-        .retry_policy(fast_retry())
+        .retry_policy(fast_retries())
         .timeout(Duration::from_secs(10))
         .build()
         .unwrap()
@@ -66,7 +56,7 @@ pub fn unlimited_client(server: &MockServer) -> SmartRecruitersClient {
     SmartRecruitersClient::builder()
         .base_url(server.uri())
         .api_key(SecretString::from(API_KEY))
-        .retry_policy(fast_retry())
+        .retry_policy(fast_retries())
         .limits(RateLimits::unlimited())
         .timeout(Duration::from_secs(10))
         .build()

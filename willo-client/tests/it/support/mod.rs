@@ -8,9 +8,9 @@ use willo_client::{RateLimits, RetryPolicy, SecretString, WilloClient, WilloClie
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-#[path = "../../../../test-support/mocks.rs"]
-mod mocks;
-pub use mocks::{MountOnce, on};
+#[path = "../../../../test-support/http.rs"]
+mod http;
+pub use http::{MountOnce, on};
 
 /// The API key every test client uses.
 pub const KEY: &str = "test-willo-key-9f8e7d";

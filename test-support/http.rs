@@ -1,8 +1,12 @@
-//! The wiremock helpers the clients' integration tests share. It is not a crate (a crate
+//! What the HTTP tests of client-core and the clients share: wiremock helpers and
+//! retries fast enough for tests. It is not a crate (a crate
 //! would be one more package to version and publish for a few lines): each crate's
 //! `tests/it/support/mod.rs` includes this file with `#[path]`.
 
 use std::future::Future;
+use std::time::Duration;
+
+use client_core::RetryPolicy;
 
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
@@ -23,4 +27,15 @@ impl MountOnce for MockBuilder {
 /// A mock matching `verb` on exactly `at`, the start of most mocks.
 pub fn on(verb: &str, at: impl Into<String>) -> MockBuilder {
     Mock::given(method(verb)).and(path(at))
+}
+
+/// Retries after a millisecond, at most five apart, without jitter: a retried call
+/// finishes at once, in the same order every run.
+pub fn fast_retries() -> RetryPolicy {
+    RetryPolicy {
+        initial_backoff: Duration::from_millis(1),
+        max_backoff: Duration::from_millis(5),
+        jitter: false,
+        ..RetryPolicy::default()
+    }
 }
