@@ -9,7 +9,7 @@ use smartrecruiters_client::{
     CandidateId, Environment, Error, PRODUCTION_BASE_URL, RetryPolicy, SecretString,
     SmartRecruitersClient,
 };
-use support::{API_KEY, MountOnce, fast_retries, fixture, json, on, server};
+use support::{API_KEY, MountOnce, builder, fast_retries, fixture, json, on, server};
 use wiremock::ResponseTemplate;
 use wiremock::matchers::header;
 
@@ -81,9 +81,7 @@ async fn the_timeout_reaches_the_transport() {
                 .set_delay(Duration::from_secs(5)),
         )
         .await;
-    let client = SmartRecruitersClient::builder()
-        .base_url(server.uri())
-        .api_key(SecretString::from(API_KEY))
+    let client = builder(&server)
         .retry_policy(RetryPolicy::none())
         .timeout(Duration::from_millis(200))
         .build()
@@ -116,13 +114,7 @@ async fn an_injected_http_client_sends_the_requests() {
         .default_headers(headers)
         .build()
         .unwrap();
-    let client = SmartRecruitersClient::builder()
-        .base_url(server.uri())
-        .api_key(SecretString::from(API_KEY))
-        .retry_policy(fast_retries())
-        .http_client(http)
-        .build()
-        .unwrap();
+    let client = builder(&server).http_client(http).build().unwrap();
     client
         .candidates()
         .get(&CandidateId::from("c1"))

@@ -4,7 +4,9 @@
 use std::time::Duration;
 
 use serde_json::Value;
-use smartrecruiters_client::{RateLimits, SecretString, SmartRecruitersClient};
+use smartrecruiters_client::{
+    RateLimits, SecretString, SmartRecruitersClient, SmartRecruitersClientBuilder,
+};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -40,25 +42,24 @@ pub async fn server() -> MockServer {
     server
 }
 
-/// An API-key client against `server`, with the default limits and fast retries.
-pub fn client(server: &MockServer) -> SmartRecruitersClient {
+/// An API-key client builder for `server`, with the default limits and fast retries.
+pub fn builder(server: &MockServer) -> SmartRecruitersClientBuilder {
     SmartRecruitersClient::builder()
         .base_url(server.uri())
         .api_key(SecretString::from(API_KEY))
         .retry_policy(fast_retries())
         .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap()
+}
+
+/// The client [`builder`] builds.
+pub fn client(server: &MockServer) -> SmartRecruitersClient {
+    builder(server).build().unwrap()
 }
 
 /// Same, without client-side pacing.
 pub fn unlimited_client(server: &MockServer) -> SmartRecruitersClient {
-    SmartRecruitersClient::builder()
-        .base_url(server.uri())
-        .api_key(SecretString::from(API_KEY))
-        .retry_policy(fast_retries())
+    builder(server)
         .limits(RateLimits::unlimited())
-        .timeout(Duration::from_secs(10))
         .build()
         .unwrap()
 }
