@@ -37,8 +37,7 @@ fn default_limits_are_lever_documented_bucket() {
 #[tokio::test]
 async fn requests_beyond_the_burst_are_paced() {
     let server = server().await;
-    on("GET", "/v1/stages/offer")
-        .and(header("authorization", BASIC))
+    as_key_user("GET", "/v1/stages/offer")
         .respond_with(json_response(200, "stage.json"))
         .expect(22)
         .mount(&server)
@@ -59,8 +58,7 @@ async fn requests_beyond_the_burst_are_paced() {
 #[tokio::test]
 async fn the_timeout_and_an_injected_http_client_reach_the_transport() {
     let server = server().await;
-    on("GET", "/v1/stages/offer")
-        .and(header("authorization", BASIC))
+    as_key_user("GET", "/v1/stages/offer")
         .and(header("x-injected", "yes"))
         .once(&server, json_response(200, "stage.json"))
         .await;

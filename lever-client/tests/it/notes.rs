@@ -18,8 +18,7 @@ fn notes_path() -> String {
 async fn list_and_get() {
     let server = server().await;
     let note = fixture_json("sandbox-note-get.json");
-    on("GET", notes_path())
-        .and(header("authorization", BASIC))
+    as_key_user("GET", notes_path())
         .and(QueryIs(vec![]))
         .once(
             &server,
@@ -54,8 +53,7 @@ async fn list_and_get() {
 #[tokio::test]
 async fn create_sends_every_field_perform_as_and_thread() {
     let server = server().await;
-    on("POST", notes_path())
-        .and(header("authorization", BASIC))
+    as_key_user("POST", notes_path())
         .and(QueryIs(vec![
             ("perform_as", USER),
             ("note_id", "7f8004a4-e5db-466a-ae31-7a26346701ed"),

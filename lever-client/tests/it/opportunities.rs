@@ -25,8 +25,7 @@ fn user() -> UserId {
 #[tokio::test]
 async fn list_sends_every_filter_with_repeated_params() {
     let server = server().await;
-    on("GET", "/v1/opportunities")
-        .and(header("authorization", BASIC))
+    as_key_user("GET", "/v1/opportunities")
         .and(QueryIs(vec![
             ("tag", "Engineering"),
             ("tag", "Full-time"),
@@ -214,8 +213,7 @@ async fn get_with_expand_reads_objects_and_the_archived_object() {
     let server = server().await;
     let mut body = fixture_json("sandbox-opportunity-get.json");
     body["data"]["stage"] = json!({"id": "lead-reached-out", "text": "Reached out"});
-    on("GET", format!("/v1/opportunities/{OPP}"))
-        .and(header("authorization", BASIC))
+    as_key_user("GET", format!("/v1/opportunities/{OPP}"))
         .and(QueryIs(vec![("expand", "stage")]))
         .once(&server, ResponseTemplate::new(200).set_body_json(body))
         .await;
@@ -240,8 +238,7 @@ async fn get_with_expand_reads_objects_and_the_archived_object() {
 async fn create_requires_perform_as_and_reports_deduped() {
     let server = server().await;
     let recorded = fixture_json("sandbox-opportunity-create-request.json");
-    on("POST", "/v1/opportunities")
-        .and(header("authorization", BASIC))
+    as_key_user("POST", "/v1/opportunities")
         .and(QueryIs(vec![(
             "perform_as",
             "c4bc6266-375b-4d45-9b3b-ad527ba5f3ef",
@@ -332,8 +329,7 @@ async fn change_stage_sends_stage_and_optional_perform_as() {
 #[tokio::test]
 async fn archive_and_unarchive() {
     let server = server().await;
-    on("PUT", format!("/v1/opportunities/{OPP}/archived"))
-        .and(header("authorization", BASIC))
+    as_key_user("PUT", format!("/v1/opportunities/{OPP}/archived"))
         .and(QueryIs(vec![("perform_as", USER)]))
         .and(body_json(json!({
             "reason": "c97322d4-a7f3-4008-948c-4f8e9c58d372",
@@ -384,8 +380,7 @@ async fn tags_links_and_sources_are_added_and_removed() {
         ("addSources", "sources"),
         ("removeSources", "sources"),
     ] {
-        on("POST", format!("/v1/opportunities/{OPP}/{suffix}"))
-            .and(header("authorization", BASIC))
+        as_key_user("POST", format!("/v1/opportunities/{OPP}/{suffix}"))
             .and(QueryIs(vec![("perform_as", USER)]))
             .and(body_json(json!({ field: ["x"] })))
             .once(&server, json_response(200, "sandbox-opportunity-get.json"))
@@ -413,8 +408,7 @@ async fn tags_links_and_sources_are_added_and_removed() {
 #[tokio::test]
 async fn deleted_opportunities_are_listed_with_their_window() {
     let server = server().await;
-    on("GET", "/v1/opportunities/deleted")
-        .and(header("authorization", BASIC))
+    as_key_user("GET", "/v1/opportunities/deleted")
         .and(QueryIs(vec![
             ("deleted_at_start", "10"),
             ("deleted_at_end", "20"),

@@ -8,17 +8,14 @@ use lever_client::{ArchiveReasonId, Confidentiality, ContactId, PostingId, Stage
 use lever_client::{ArchiveReasonStatus, ArchiveReasonType};
 use lever_client::{PostingExpand, PostingFilter, PostingState, WorkplaceType};
 use support::*;
-use wiremock::matchers::header;
 
 #[tokio::test]
 async fn stages_list_and_get() {
     let server = server().await;
-    on("GET", "/v1/stages")
-        .and(header("authorization", BASIC))
+    as_key_user("GET", "/v1/stages")
         .once(&server, json_response(200, "sandbox-stage-list.json"))
         .await;
-    on("GET", "/v1/stages/fff60592-31dd-4ebe-ba8e-e7a397c30f8e")
-        .and(header("authorization", BASIC))
+    as_key_user("GET", "/v1/stages/fff60592-31dd-4ebe-ba8e-e7a397c30f8e")
         .once(&server, json_response(200, "stage.json"))
         .await;
     let lever = client(&server);
@@ -36,12 +33,10 @@ async fn stages_list_and_get() {
 #[tokio::test]
 async fn tags_and_sources() {
     let server = server().await;
-    on("GET", "/v1/tags")
-        .and(header("authorization", BASIC))
+    as_key_user("GET", "/v1/tags")
         .once(&server, json_response(200, "sandbox-tag-list.json"))
         .await;
-    on("GET", "/v1/sources")
-        .and(header("authorization", BASIC))
+    as_key_user("GET", "/v1/sources")
         .once(&server, json_response(200, "sandbox-source-list.json"))
         .await;
     let lever = client(&server);
@@ -63,16 +58,14 @@ async fn tags_and_sources() {
 #[tokio::test]
 async fn archive_reasons_list_by_type_and_get() {
     let server = server().await;
-    on("GET", "/v1/archive_reasons")
-        .and(header("authorization", BASIC))
+    as_key_user("GET", "/v1/archive_reasons")
         .and(QueryIs(vec![("type", "non-hired")]))
         .once(
             &server,
             json_response(200, "sandbox-archive-reason-list.json"),
         )
         .await;
-    on("GET", "/v1/archive_reasons/0092d31b-502b-4f0d-b4da-3827e1a2991f")
-        .and(header("authorization", BASIC))
+    as_key_user("GET", "/v1/archive_reasons/0092d31b-502b-4f0d-b4da-3827e1a2991f")
         .once(&server, wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({
             "data": {"id": "0092d31b-502b-4f0d-b4da-3827e1a2991f", "text": "Hired", "status": "active", "type": "hired"}
         }))).await;
@@ -99,8 +92,7 @@ async fn archive_reasons_list_by_type_and_get() {
 async fn postings_list_with_filters_and_get() {
     let server = server().await;
     let posting = fixture_json("sandbox-posting-get.json");
-    on("GET", "/v1/postings")
-        .and(header("authorization", BASIC))
+    as_key_user("GET", "/v1/postings")
         .and(QueryIs(vec![
             ("state", "published"),
             ("state", "internal"),
@@ -120,8 +112,7 @@ async fn postings_list_with_filters_and_get() {
                 .set_body_json(serde_json::json!({"data": [posting["data"]], "hasNext": false})),
         )
         .await;
-    on("GET", "/v1/postings/f2f01e16-27f8-4711-a728-7d49499795a0")
-        .and(header("authorization", BASIC))
+    as_key_user("GET", "/v1/postings/f2f01e16-27f8-4711-a728-7d49499795a0")
         .once(&server, json_response(200, "posting.json"))
         .await;
     let lever = client(&server);
@@ -154,8 +145,7 @@ async fn postings_list_with_filters_and_get() {
 #[tokio::test]
 async fn users_list_with_filters_and_get() {
     let server = server().await;
-    on("GET", "/v1/users")
-        .and(header("authorization", BASIC))
+    as_key_user("GET", "/v1/users")
         .and(QueryIs(vec![
             ("email", "chandler@example.com"),
             ("accessRole", "super admin"),
@@ -164,8 +154,7 @@ async fn users_list_with_filters_and_get() {
         ]))
         .once(&server, json_response(200, "user-list.json"))
         .await;
-    on("GET", "/v1/users/be129d9b-50da-4485-9377-0d83e981f30b")
-        .and(header("authorization", BASIC))
+    as_key_user("GET", "/v1/users/be129d9b-50da-4485-9377-0d83e981f30b")
         .once(&server, json_response(200, "sandbox-user-get.json"))
         .await;
     let lever = client(&server);
@@ -186,8 +175,7 @@ async fn users_list_with_filters_and_get() {
 #[tokio::test]
 async fn contacts_get() {
     let server = server().await;
-    on("GET", "/v1/contacts/997fd432-94f6-4613-9fa8-c3d5bd49600b")
-        .and(header("authorization", BASIC))
+    as_key_user("GET", "/v1/contacts/997fd432-94f6-4613-9fa8-c3d5bd49600b")
         .once(&server, json_response(200, "sandbox-contact-get.json"))
         .await;
     let contact = client(&server)

@@ -15,8 +15,7 @@ use wiremock::matchers::{body_json, header};
 #[tokio::test]
 async fn list_reads_the_unpaged_envelope() {
     let server = server().await;
-    on("GET", "/v1/webhooks")
-        .and(header("authorization", BASIC))
+    as_key_user("GET", "/v1/webhooks")
         .once(&server, json_response(200, "sandbox-webhook-list.json"))
         .await;
     let hooks: Vec<_> = client(&server)
@@ -44,8 +43,7 @@ async fn list_reads_the_unpaged_envelope() {
 async fn create_sends_event_url_conditions_and_returns_the_signature_token() {
     let server = server().await;
     let request = fixture_json("webhook-create-request.json");
-    on("POST", "/v1/webhooks")
-        .and(header("authorization", BASIC))
+    as_key_user("POST", "/v1/webhooks")
         .and(body_json(&request))
         .once(
             &server,
@@ -102,8 +100,7 @@ async fn create_sends_event_url_conditions_and_returns_the_signature_token() {
 async fn update_puts_a_data_list() {
     let server = server().await;
     let request = fixture_json("webhook-update-request.json");
-    on("PUT", "/v1/webhooks")
-        .and(header("authorization", BASIC))
+    as_key_user("PUT", "/v1/webhooks")
         .and(body_json(&request))
         .once(&server, json_response(200, "webhook-list.json"))
         .await;

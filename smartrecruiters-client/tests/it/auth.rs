@@ -94,14 +94,19 @@ async fn client_credentials_token_is_fetched_once_for_20_concurrent_calls() {
     }
 }
 
-#[tokio::test]
-async fn client_credentials_token_is_refreshed_after_expiry() {
-    let server = server().await;
+/// The token endpoint, answering `token-1` then `token-2`, and asked exactly twice.
+async fn hands_out_two_tokens(server: &MockServer) {
     on("POST", TOKEN_PATH)
         .respond_with(NumberedTokens(AtomicUsize::new(0)))
         .expect(2)
-        .mount(&server)
+        .mount(server)
         .await;
+}
+
+#[tokio::test]
+async fn client_credentials_token_is_refreshed_after_expiry() {
+    let server = server().await;
+    hands_out_two_tokens(&server).await;
     for token in ["token-1", "token-2"] {
         on("GET", "/configuration/company")
             .and(header("authorization", format!("Bearer {token}").as_str()))
@@ -136,11 +141,7 @@ async fn client_credentials_token_is_refreshed_after_expiry() {
 #[tokio::test]
 async fn a_refused_token_is_renewed_once_and_the_call_repeated() {
     let server = server().await;
-    on("POST", TOKEN_PATH)
-        .respond_with(NumberedTokens(AtomicUsize::new(0)))
-        .expect(2)
-        .mount(&server)
-        .await;
+    hands_out_two_tokens(&server).await;
     on("GET", "/configuration/company")
         .and(header("authorization", "Bearer token-1"))
         .once(&server, json(401, json!({"message": "token revoked"})))

@@ -70,3 +70,8 @@ impl Match for QueryIs {
         got == want
     }
 }
+
+/// A mock matching `verb` on `path`, sent with the test API key (`BASIC`).
+pub fn as_key_user(verb: &str, path: impl Into<String>) -> wiremock::MockBuilder {
+    on(verb, path).and(wiremock::matchers::header("authorization", BASIC))
+}
