@@ -9,7 +9,7 @@ use std::time::Duration;
 use client_core::RetryPolicy;
 
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
+use wiremock::{Match, Mock, MockBuilder, MockServer, Request, ResponseTemplate};
 
 /// The usual end of a mock in these tests: answer `reply`, and fail the test unless
 /// exactly one request matched (wiremock checks `expect` when the server drops).
@@ -37,5 +37,36 @@ pub fn fast_retries() -> RetryPolicy {
         max_backoff: Duration::from_millis(5),
         jitter: false,
         ..RetryPolicy::default()
+    }
+}
+
+/// An HTTP client whose every request carries `x-injected: yes`: the tests of
+/// `.http_client(..)` match on it to see the injected client was the one used.
+pub fn injected_http_client() -> client_core::HttpClient {
+    let mut headers = client_core::header::HeaderMap::new();
+    headers.insert(
+        "x-injected",
+        client_core::header::HeaderValue::from_static("yes"),
+    );
+    client_core::HttpClient::builder()
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
+/// Matches when the query string holds exactly these pairs (in any order).
+pub struct QueryIs(pub Vec<(&'static str, &'static str)>);
+
+impl Match for QueryIs {
+    fn matches(&self, request: &Request) -> bool {
+        let mut got: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
+        let mut want: Vec<(String, String)> = self
+            .0
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        got.sort();
+        want.sort();
+        got == want
     }
 }

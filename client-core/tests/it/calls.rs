@@ -108,21 +108,12 @@ async fn an_injected_client_sends_with_its_own_headers_and_the_transports_defaul
     on("GET", "/api/v2/interviews/")
         .and(header("authorization", "k-123"))
         .and(header("accept", "application/json"))
-        .and(header("x-proxy", "corp"))
+        .and(header("x-injected", "yes"))
         .once(
             &server,
             ResponseTemplate::new(200).set_body_json(json!({"ok": true})),
         )
         .await;
-    let mut headers = client_core::header::HeaderMap::new();
-    headers.insert(
-        "x-proxy",
-        client_core::header::HeaderValue::from_static("corp"),
-    );
-    let http = client_core::HttpClient::builder()
-        .default_headers(headers)
-        .build()
-        .unwrap();
     let transport = Transport::builder("test")
         .base_url(format!("{}/api/v2", server.uri()))
         .auth(Arc::new(StaticHeader::new(
@@ -130,7 +121,7 @@ async fn an_injected_client_sends_with_its_own_headers_and_the_transports_defaul
             None,
             SecretString::from("k-123"),
         )))
-        .http_client(http)
+        .http_client(injected_http_client())
         .build()
         .unwrap();
     let body: Value = transport.get("/interviews/").send().await.unwrap();

@@ -68,20 +68,10 @@ async fn the_timeout_and_an_injected_http_client_reach_the_transport() {
             json_response(200, "stage.json").set_delay(Duration::from_secs(5)),
         )
         .await;
-    let mut headers = client_core::header::HeaderMap::new();
-    headers.insert(
-        "x-injected",
-        client_core::header::HeaderValue::from_static("yes"),
-    );
     let injected = LeverClient::builder()
         .base_url(format!("{}/v1", server.uri()))
         .api_key(SecretString::from("test-key"))
-        .http_client(
-            client_core::HttpClient::builder()
-                .default_headers(headers)
-                .build()
-                .unwrap(),
-        )
+        .http_client(injected_http_client())
         .build()
         .unwrap();
     injected

@@ -105,16 +105,10 @@ async fn an_injected_http_client_sends_the_requests() {
         .and(header("accept", "application/json"))
         .once(&server, json(200, fixture("candidate.json")))
         .await;
-    let mut headers = smartrecruiters_client::header::HeaderMap::new();
-    headers.insert(
-        "x-injected",
-        smartrecruiters_client::header::HeaderValue::from_static("yes"),
-    );
-    let http = client_core::HttpClient::builder()
-        .default_headers(headers)
+    let client = builder(&server)
+        .http_client(support::injected_http_client())
         .build()
         .unwrap();
-    let client = builder(&server).http_client(http).build().unwrap();
     client
         .candidates()
         .get(&CandidateId::from("c1"))

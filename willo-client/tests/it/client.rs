@@ -187,20 +187,10 @@ async fn credentials_are_required_and_reach_the_transport_with_an_injected_clien
         .and(header("x-injected", "yes"))
         .once(&server, listed(json!([])))
         .await;
-    let mut headers = client_core::header::HeaderMap::new();
-    headers.insert(
-        "x-injected",
-        client_core::header::HeaderValue::from_static("yes"),
-    );
     let client = WilloClient::builder()
         .credentials(Credentials::ApiKey(SecretString::from(KEY)))
         .base_url(format!("{}{ROOT}", server.uri()))
-        .http_client(
-            client_core::HttpClient::builder()
-                .default_headers(headers)
-                .build()
-                .unwrap(),
-        )
+        .http_client(injected_http_client())
         .build()
         .unwrap();
     let page = client

@@ -10,7 +10,7 @@ use wiremock::MockServer;
 
 #[path = "../../../../test-support/http.rs"]
 mod http;
-pub use http::{MountOnce, fast_retries, on};
+pub use http::{MountOnce, fast_retries, injected_http_client, on};
 
 /// A transport for `server` under `/api/v2`, with the key `k-123`.
 pub fn transport(server: &MockServer) -> Transport {

@@ -6,11 +6,11 @@ use client_core::SecretString;
 use lever_client::LeverClient;
 use serde_json::Value;
 use wiremock::matchers::any;
-use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 #[path = "../../../../test-support/http.rs"]
 mod http;
-pub use http::{MountOnce, fast_retries, on};
+pub use http::{MountOnce, QueryIs, fast_retries, injected_http_client, on};
 
 /// `Authorization` for the API key `test-key`: base64("test-key:").
 pub const BASIC: &str = "Basic dGVzdC1rZXk6";
@@ -52,23 +52,6 @@ pub fn client(server: &MockServer) -> LeverClient {
         .retry_policy(fast_retries())
         .build()
         .unwrap()
-}
-
-/// Matches when the query string holds exactly these pairs (in any order).
-pub struct QueryIs(pub Vec<(&'static str, &'static str)>);
-
-impl Match for QueryIs {
-    fn matches(&self, request: &Request) -> bool {
-        let mut got: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
-        let mut want: Vec<(String, String)> = self
-            .0
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        got.sort();
-        want.sort();
-        got == want
-    }
 }
 
 /// A mock matching `verb` on `path`, sent with the test API key (`BASIC`).

@@ -12,7 +12,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 #[path = "../../../../test-support/http.rs"]
 mod http;
-pub use http::{MountOnce, fast_retries, on};
+pub use http::{MountOnce, fast_retries, injected_http_client, on};
 
 pub const API_KEY: &str = "test-api-key-0123456789abcdef0123";
 

@@ -10,7 +10,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 #[path = "../../../../test-support/http.rs"]
 mod http;
-pub use http::{MountOnce, on};
+pub use http::{MountOnce, injected_http_client, on};
 
 /// The API key every test client uses.
 pub const KEY: &str = "test-willo-key-9f8e7d";
