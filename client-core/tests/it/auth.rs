@@ -69,11 +69,7 @@ async fn a_key_that_stays_refused_is_an_unauthorized_error() {
             ResponseTemplate::new(401).set_body_json(json!({"detail": "Invalid token."})),
         )
         .await;
-    let err = transport(&server)
-        .get("/x/")
-        .send_value()
-        .await
-        .unwrap_err();
+    let err = get_fails(&server).await;
     assert!(
         matches!(&err, Error::Unauthorized(api) if api.message == "Invalid token."),
         "{err:?}"

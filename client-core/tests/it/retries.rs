@@ -98,11 +98,7 @@ async fn idempotent_get_gives_up_after_max_attempts() {
         .expect(4)
         .mount(&server)
         .await;
-    let err = transport(&server)
-        .get("/x/")
-        .send_value()
-        .await
-        .unwrap_err();
+    let err = get_fails(&server).await;
     assert_eq!(err.status(), Some(client_core::StatusCode::BAD_GATEWAY));
 }
 

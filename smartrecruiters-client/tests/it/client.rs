@@ -63,6 +63,11 @@ async fn a_custom_environment_is_where_requests_go() {
         .retry_policy(fast_retries())
         .build()
         .unwrap();
+    fetches_c1(&client).await;
+}
+
+/// `GET /candidates/c1` through `client`, which must succeed.
+async fn fetches_c1(client: &SmartRecruitersClient) {
     client
         .candidates()
         .get(&CandidateId::from("c1"))
@@ -109,9 +114,5 @@ async fn an_injected_http_client_sends_the_requests() {
         .http_client(support::injected_http_client())
         .build()
         .unwrap();
-    client
-        .candidates()
-        .get(&CandidateId::from("c1"))
-        .await
-        .unwrap();
+    fetches_c1(&client).await;
 }

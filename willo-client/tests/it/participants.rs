@@ -147,18 +147,9 @@ async fn resumes_from_a_saved_cursor() {
 #[tokio::test]
 async fn invite_posts_the_confirmed_fields() {
     let server = server().await;
-    sends(
-        "POST",
-        "/participants/",
-        json!({
-            "interview": INTERVIEW,
-            "name": "Jane Doe",
-            "email": "jane@example.com",
-            "phone": "+447700900123"
-        }),
-    )
-    .once(&server, jane_created())
-    .await;
+    sends("POST", "/participants/", phoned_invite())
+        .once(&server, jane_created())
+        .await;
     let created = client(&server)
         .participants()
         .invite(

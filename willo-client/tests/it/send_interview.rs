@@ -115,18 +115,9 @@ async fn a_valid_phone_is_sent() {
     call("GET", "/participants/")
         .once(&server, listed(json!([])))
         .await;
-    sends(
-        "POST",
-        "/participants/",
-        json!({
-            "interview": INTERVIEW,
-            "name": "Jane Doe",
-            "email": "jane@example.com",
-            "phone": "+447700900123"
-        }),
-    )
-    .once(&server, json(201, json!({"key": PARTICIPANT})))
-    .await;
+    sends("POST", "/participants/", phoned_invite())
+        .once(&server, json(201, json!({"key": PARTICIPANT})))
+        .await;
     let mut request = seed_request();
     request.candidate.phone = Some("+447700900123".into());
     assert!(

@@ -25,3 +25,8 @@ pub fn transport(server: &MockServer) -> Transport {
         .build()
         .unwrap()
 }
+
+/// The error of a `GET /x/` through [`transport`] that must fail.
+pub async fn get_fails(server: &MockServer) -> client_core::Error {
+    transport(server).get("/x/").send_value().await.unwrap_err()
+}

@@ -144,3 +144,13 @@ pub fn lists_participants(interview: &str) -> wiremock::MockBuilder {
         .and(query_param("interview", interview))
         .and(query_param("page_size", "30"))
 }
+
+/// The invite body for Jane Doe with email and phone, as the client sends it.
+pub fn phoned_invite() -> Value {
+    serde_json::json!({
+        "interview": INTERVIEW,
+        "name": "Jane Doe",
+        "email": "jane@example.com",
+        "phone": "+447700900123"
+    })
+}
