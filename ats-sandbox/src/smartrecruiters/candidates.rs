@@ -2,11 +2,7 @@
 
 use super::*;
 
-pub(super) async fn list_jobs(
-    State(shared): State<Arc<Shared>>,
-    RawQuery(q): RawQuery,
-) -> Response {
-    let params = Params::parse(q.as_deref());
+pub(super) async fn list_jobs(State(shared): State<Arc<Shared>>, params: Params) -> Response {
     let statuses = params.all("statuses");
     let title = params.get("q").map(str::to_lowercase);
     let items = {
@@ -57,9 +53,8 @@ pub(super) async fn hiring_processes() -> Response {
 /// application), `tag`, and `q` over names and email.
 pub(super) async fn search_candidates(
     State(shared): State<Arc<Shared>>,
-    RawQuery(q): RawQuery,
+    params: Params,
 ) -> Response {
-    let params = Params::parse(q.as_deref());
     let jobs = params.all("jobId");
     let statuses = params.all("status");
     let sub_status = params.get("subStatus");

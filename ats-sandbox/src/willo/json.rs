@@ -3,18 +3,18 @@
 use super::*;
 
 /// A DRF page of every item `items` reads from the data, as a plain `GET` on `path`
-/// lists it (the query only pages).
+/// lists it (`params` only page).
 pub(super) fn whole_list(
     shared: &Shared,
     path: &str,
-    query: Option<&str>,
+    params: &Params,
     items: impl FnOnce(&Data) -> Vec<Value>,
 ) -> Response {
     let items = items(&lock(&shared.data));
     drf_page(
         &shared.base_url,
         path,
-        &Params::parse(query),
+        params,
         items,
         std::convert::identity,
     )

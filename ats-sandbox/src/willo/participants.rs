@@ -2,11 +2,8 @@
 
 use super::*;
 
-pub(super) async fn list_interviews(
-    State(shared): State<Arc<Shared>>,
-    RawQuery(q): RawQuery,
-) -> Response {
-    whole_list(&shared, "/interviews/", q.as_deref(), |data| {
+pub(super) async fn list_interviews(State(shared): State<Arc<Shared>>, params: Params) -> Response {
+    whole_list(&shared, "/interviews/", &params, |data| {
         data.interviews.iter().map(interview_json).collect()
     })
 }
@@ -24,9 +21,8 @@ pub(super) async fn get_interview(
 
 pub(super) async fn list_participants(
     State(shared): State<Arc<Shared>>,
-    RawQuery(q): RawQuery,
+    params: Params,
 ) -> Response {
-    let params = Params::parse(q.as_deref());
     let interview = params.get("interview");
     let search = params.get("search").map(str::to_lowercase);
     let data = lock(&shared.data);

@@ -2,11 +2,8 @@
 
 use super::*;
 
-pub(super) async fn list_webhooks(
-    State(shared): State<Arc<Shared>>,
-    RawQuery(q): RawQuery,
-) -> Response {
-    whole_list(&shared, "/webhooks/", q.as_deref(), |data| {
+pub(super) async fn list_webhooks(State(shared): State<Arc<Shared>>, params: Params) -> Response {
+    whole_list(&shared, "/webhooks/", &params, |data| {
         data.webhooks.iter().map(webhook_json).collect()
     })
 }
