@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -272,6 +272,26 @@ fn view(p: &Participant) -> SandboxParticipant {
 
 fn not_found() -> Response {
     Vendor::Willo.error(StatusCode::NOT_FOUND, "Not found.")
+}
+
+/// A request body that must be a JSON object. Anything else (no body, another JSON
+/// value) is DRF's 400 `non_field_errors`, as Willo answers; a body that is not JSON
+/// at all keeps axum's own rejection.
+struct ObjectBody(Map<String, Value>);
+
+impl<S: Send + Sync> FromRequest<S> for ObjectBody {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
+        match Option::<Json<Value>>::from_request(request, state).await {
+            Ok(Some(Json(Value::Object(body)))) => Ok(Self(body)),
+            Ok(_) => Err(field_error(
+                "non_field_errors",
+                "Invalid data. Expected a dictionary.",
+            )),
+            Err(rejection) => Err(rejection.into_response()),
+        }
+    }
 }
 
 /// A DRF field-error body: `{"field": ["message"]}`.

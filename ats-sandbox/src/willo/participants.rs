@@ -59,11 +59,8 @@ pub(super) async fn get_participant(
 /// ones seen live, willo.md §4), `email` and `phone` optional.
 pub(super) async fn invite(
     State(shared): State<Arc<Shared>>,
-    body: Option<Json<Value>>,
+    ObjectBody(body): ObjectBody,
 ) -> Response {
-    let Some(Json(Value::Object(body))) = body else {
-        return field_error("non_field_errors", "Invalid data. Expected a dictionary.");
-    };
     let Some(name) = text(&body, "name") else {
         return field_error("name", "This field is required.");
     };
@@ -218,11 +215,8 @@ fn notifications(data: &Data, index: usize, event: &str) -> Vec<Outgoing> {
 pub(super) async fn update_participant(
     State(shared): State<Arc<Shared>>,
     Path(key): Path<String>,
-    body: Option<Json<Value>>,
+    ObjectBody(body): ObjectBody,
 ) -> Response {
-    let Some(Json(Value::Object(body))) = body else {
-        return field_error("non_field_errors", "Invalid data. Expected a dictionary.");
-    };
     {
         let mut data = lock(&shared.data);
         let Some(&index) = data.by_key.get(&key) else {

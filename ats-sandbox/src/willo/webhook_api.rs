@@ -11,11 +11,8 @@ pub(super) async fn list_webhooks(State(shared): State<Arc<Shared>>, params: Par
 /// `POST /webhooks/`: `url` and `event` required, one event per webhook (willo.md §6).
 pub(super) async fn create_webhook(
     State(shared): State<Arc<Shared>>,
-    body: Option<Json<Value>>,
+    ObjectBody(body): ObjectBody,
 ) -> Response {
-    let Some(Json(Value::Object(body))) = body else {
-        return field_error("non_field_errors", "Invalid data. Expected a dictionary.");
-    };
     let Some(url) = text(&body, "url") else {
         return field_error("url", "This field is required.");
     };
@@ -44,11 +41,8 @@ pub(super) async fn create_webhook(
 pub(super) async fn update_webhook(
     State(shared): State<Arc<Shared>>,
     Path(key): Path<String>,
-    body: Option<Json<Value>>,
+    ObjectBody(body): ObjectBody,
 ) -> Response {
-    let Some(Json(Value::Object(body))) = body else {
-        return field_error("non_field_errors", "Invalid data. Expected a dictionary.");
-    };
     let mut data = lock(&shared.data);
     let Some(webhook) = data.webhooks.iter_mut().find(|w| w.key == key) else {
         return not_found();
