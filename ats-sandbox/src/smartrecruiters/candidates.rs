@@ -233,34 +233,35 @@ fn edit_tags(shared: &Shared, candidate: &str, edit: impl FnOnce(&mut Vec<String
     StatusCode::NO_CONTENT.into_response()
 }
 
-/// The `tags` list a `PUT`/`POST` on the tags sends; a 400 when there is no body.
-fn sent_tags(body: Option<Json<Value>>) -> Result<Vec<String>, Response> {
-    match body {
-        Some(Json(body)) => Ok(string_list(&body, "tags")),
-        None => Err(error(StatusCode::BAD_REQUEST, "tags are required")),
+/// The `tags` list a `PUT`/`POST` on a candidate's tags sends. No body is a 400; a
+/// body that is not JSON keeps axum's own rejection.
+pub(super) struct SentTags(Vec<String>);
+
+impl<S: Send + Sync> FromRequest<S> for SentTags {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
+        match Option::<Json<Value>>::from_request(request, state).await {
+            Ok(Some(Json(body))) => Ok(Self(string_list(&body, "tags"))),
+            Ok(None) => Err(error(StatusCode::BAD_REQUEST, "tags are required")),
+            Err(rejection) => Err(rejection.into_response()),
+        }
     }
 }
 
 pub(super) async fn replace_tags(
     State(shared): State<Arc<Shared>>,
     Path(candidate): Path<String>,
-    body: Option<Json<Value>>,
+    SentTags(tags): SentTags,
 ) -> Response {
-    match sent_tags(body) {
-        Ok(tags) => edit_tags(&shared, &candidate, |current| *current = tags),
-        Err(refused) => refused,
-    }
+    edit_tags(&shared, &candidate, |current| *current = tags)
 }
 
 pub(super) async fn add_tags(
     State(shared): State<Arc<Shared>>,
     Path(candidate): Path<String>,
-    body: Option<Json<Value>>,
+    SentTags(tags): SentTags,
 ) -> Response {
-    let tags = match sent_tags(body) {
-        Ok(tags) => tags,
-        Err(refused) => return refused,
-    };
     edit_tags(&shared, &candidate, |current| {
         for tag in tags {
             if !current.iter().any(|t| t.eq_ignore_ascii_case(&tag)) {

@@ -12,6 +12,18 @@ use support::*;
 use wiremock::ResponseTemplate;
 use wiremock::matchers::{body_json, header};
 
+/// Every origin the fixtures' webhook conditions list, in their order.
+fn every_origin() -> Vec<Origin> {
+    vec![
+        Origin::Applied,
+        Origin::Sourced,
+        Origin::Referred,
+        Origin::University,
+        Origin::Agency,
+        Origin::Internal,
+    ]
+}
+
 #[tokio::test]
 async fn list_reads_the_unpaged_envelope() {
     let server = server().await;
@@ -64,14 +76,7 @@ async fn create_sends_event_url_conditions_and_returns_the_signature_token() {
         Event::CandidateStageChange,
         "https://lever.co/webhookHandler",
     )
-    .origins(vec![
-        Origin::Applied,
-        Origin::Sourced,
-        Origin::Referred,
-        Origin::University,
-        Origin::Agency,
-        Origin::Internal,
-    ]);
+    .origins(every_origin());
     let created = lever.webhooks().create(&new).await.unwrap();
     assert_eq!(created.id.as_str(), "507dab91-747d-46c8-aec4-bb5a90ac2a93");
     assert_eq!(
@@ -106,14 +111,7 @@ async fn update_puts_a_data_list() {
         .await;
     let update = WebhookUpdate::new(WebhookId::from("e2befaae-b830-4c21-a002-2d5019486d1a"))
         .url("https://lever.co/webhookHandler")
-        .origins(vec![
-            Origin::Applied,
-            Origin::Sourced,
-            Origin::Referred,
-            Origin::University,
-            Origin::Agency,
-            Origin::Internal,
-        ]);
+        .origins(every_origin());
     let updated = client(&server).webhooks().update(&[update]).await.unwrap();
     assert_eq!(
         updated[0].url.as_deref(),

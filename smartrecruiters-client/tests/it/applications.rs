@@ -4,7 +4,7 @@ use crate::support;
 
 use serde_json::json;
 use smartrecruiters_client::{ApplicationId, ApplicationStatus, CandidateId, JobId, StatusChange};
-use support::{API_KEY, MountOnce, client, fixture, json, on, server};
+use support::{API_KEY, MountOnce, client, fixture, ok, on, server};
 use wiremock::ResponseTemplate;
 use wiremock::matchers::{body_json, header};
 
@@ -17,7 +17,7 @@ async fn get_application_parses_the_fixture() {
     let server = server().await;
     on("GET", "/candidates/c1/jobs/j1")
         .and(header("x-smarttoken", API_KEY))
-        .once(&server, json(200, fixture("application.json")))
+        .once(&server, ok(fixture("application.json")))
         .await;
     let (c, j) = ids();
     let application = client(&server).applications().get(&c, &j).await.unwrap();
@@ -36,7 +36,7 @@ async fn application_behind_a_webhook_event() {
     on("GET", 
             "/candidates/90e2bb61-28ef-4ca6-abae-62edcaf4ff5c/jobs/3588f6b0-ae55-4c10-aaa5-2903ee3a7fe6",
         )
-        .once(&server, json(200, json!({"status": "INTERVIEW", "subStatus": "Onsite"}))).await;
+        .once(&server, ok(json!({"status": "INTERVIEW", "subStatus": "Onsite"}))).await;
     let event: smartrecruiters_client::webhooks::ApplicationEvent =
         serde_json::from_value(fixture("webhook-application-status-updated.json")).unwrap();
     let application = client(&server)
@@ -51,10 +51,7 @@ async fn application_behind_a_webhook_event() {
 async fn unknown_statuses_are_kept_not_fatal() {
     let server = server().await;
     on("GET", "/candidates/c1/jobs/j1")
-        .once(
-            &server,
-            json(200, json!({"status": "ARCHIVED", "newField": 1})),
-        )
+        .once(&server, ok(json!({"status": "ARCHIVED", "newField": 1})))
         .await;
     let (c, j) = ids();
     let application = client(&server).applications().get(&c, &j).await.unwrap();
@@ -100,10 +97,7 @@ async fn set_status_with_sub_status_and_with_a_reason() {
 async fn status_history_parses_the_fixture() {
     let server = server().await;
     on("GET", "/candidates/c1/jobs/j1/status/history")
-        .once(
-            &server,
-            json(200, fixture("application-status-history.json")),
-        )
+        .once(&server, ok(fixture("application-status-history.json")))
         .await;
     let (c, j) = ids();
     let history = client(&server)
@@ -127,7 +121,7 @@ async fn job_applications_api_by_application_id() {
         "/job-applications-api/v202112/job-applications/app-1",
     )
     .and(header("x-smarttoken", API_KEY))
-    .once(&server, json(200, fixture("job-application-v202112.json")))
+    .once(&server, ok(fixture("job-application-v202112.json")))
     .await;
     let application = client(&server)
         .applications()

@@ -13,7 +13,7 @@ use smartrecruiters_client::{
     Credentials, Error, OAuthClient, RateLimits, RefreshTokenGrant, SecretString,
     SmartRecruitersClient,
 };
-use support::{API_KEY, MountOnce, client, fast_retries, fixture, json, on, server};
+use support::{API_KEY, MountOnce, client, fast_retries, fixture, json, ok, on, server};
 use wiremock::matchers::{body_string_contains, header};
 use wiremock::{MockServer, Request, Respond, ResponseTemplate};
 
@@ -40,10 +40,7 @@ struct NumberedTokens(AtomicUsize);
 impl Respond for NumberedTokens {
     fn respond(&self, _: &Request) -> ResponseTemplate {
         let n = self.0.fetch_add(1, Ordering::SeqCst) + 1;
-        json(
-            200,
-            json!({"access_token": format!("token-{n}"), "token_type": "bearer", "expires_in": 3600}),
-        )
+        ok(json!({"access_token": format!("token-{n}"), "token_type": "bearer", "expires_in": 3600}))
         .set_delay(Duration::from_millis(20))
     }
 }
@@ -53,10 +50,7 @@ async fn api_key_goes_in_x_smarttoken() {
     let server = server().await;
     on("GET", "/configuration/company")
         .and(header("x-smarttoken", API_KEY))
-        .once(
-            &server,
-            json(200, json!({"identifier": "acme", "name": "Acme"})),
-        )
+        .once(&server, ok(json!({"identifier": "acme", "name": "Acme"})))
         .await;
     let company = client(&server).configuration().company().await.unwrap();
     assert_eq!(company.identifier.as_deref(), Some("acme"));
@@ -72,12 +66,12 @@ async fn client_credentials_token_is_fetched_once_for_20_concurrent_calls() {
         .and(body_string_contains("client_secret=s3cret-value"))
         .once(
             &server,
-            json(200, fixture("oauth-token-response.json")).set_delay(Duration::from_millis(50)),
+            ok(fixture("oauth-token-response.json")).set_delay(Duration::from_millis(50)),
         )
         .await;
     on("GET", "/user-api/v201804/users/me")
         .and(header("authorization", "Bearer DCRA1-<opaque>"))
-        .respond_with(json(200, fixture("user.json")))
+        .respond_with(ok(fixture("user.json")))
         .expect(20)
         .mount(&server)
         .await;
@@ -110,7 +104,7 @@ async fn client_credentials_token_is_refreshed_after_expiry() {
     for token in ["token-1", "token-2"] {
         on("GET", "/configuration/company")
             .and(header("authorization", format!("Bearer {token}").as_str()))
-            .respond_with(json(200, json!({"name": token})))
+            .respond_with(ok(json!({"name": token})))
             .expect(2)
             .mount(&server)
             .await;
@@ -148,7 +142,7 @@ async fn a_refused_token_is_renewed_once_and_the_call_repeated() {
         .await;
     on("GET", "/configuration/company")
         .and(header("authorization", "Bearer token-2"))
-        .once(&server, json(200, json!({"name": "ok"})))
+        .once(&server, ok(json!({"name": "ok"})))
         .await;
     let client = oauth_client(&server, Credentials::client_credentials(app(&server)));
     let company = client.configuration().company().await.unwrap();
@@ -168,15 +162,12 @@ async fn client_secret_basic_sends_credentials_in_the_authorization_header() {
         .and(body_string_contains("scope=candidates_read+jobs_read"))
         .once(
             &server,
-            json(
-                200,
-                json!({"access_token": "basic-token", "expires_in": 1800}),
-            ),
+            ok(json!({"access_token": "basic-token", "expires_in": 1800})),
         )
         .await;
     on("GET", "/configuration/company")
         .and(header("authorization", "Bearer basic-token"))
-        .once(&server, json(200, json!({})))
+        .once(&server, ok(json!({})))
         .await;
     let credentials = Credentials::ClientCredentials {
         app: app(&server).basic_auth(),
@@ -220,10 +211,7 @@ async fn authorization_code_is_exchanged() {
         .and(body_string_contains("code=the-code"))
         .and(body_string_contains("redirect_uri=https%3A%2F%2Fapp.example.com%2Fcb"))
         .and(body_string_contains("client_secret=s3cret-value"))
-        .once(&server, json(
-            200,
-            json!({"access_token": "at-1", "refresh_token": "rt-1", "expires_in": 1800, "token_type": "bearer"}),
-        )).await;
+        .once(&server, ok(json!({"access_token": "at-1", "refresh_token": "rt-1", "expires_in": 1800, "token_type": "bearer"}))).await;
     let tokens = app(&server)
         .exchange_code(
             &SecretString::from("the-code"),
@@ -243,15 +231,12 @@ async fn rotated_refresh_tokens_reach_the_store_and_invalid_grant_asks_for_conse
         .and(body_string_contains("refresh_token=rt-1"))
         .once(
             &server,
-            json(
-                200,
-                json!({"access_token": "at-2", "refresh_token": "rt-2", "expires_in": 1800}),
-            ),
+            ok(json!({"access_token": "at-2", "refresh_token": "rt-2", "expires_in": 1800})),
         )
         .await;
     on("GET", "/user-api/v201804/users/me")
         .and(header("authorization", "Bearer at-2"))
-        .once(&server, json(200, fixture("user.json")))
+        .once(&server, ok(fixture("user.json")))
         .await;
     let stored: Arc<Mutex<Vec<String>>> = Arc::default();
     let sink = stored.clone();

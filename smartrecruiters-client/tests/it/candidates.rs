@@ -14,7 +14,7 @@ use smartrecruiters_client::{
     is_candidate_data_conflict,
 };
 use smartrecruiters_client::{AttachmentType, ConsentStatus, PersonalDetails, Upload};
-use support::{API_KEY, MountOnce, client, fixture, json, on, server, unlimited_client};
+use support::{API_KEY, MountOnce, client, fixture, json, ok, on, server, unlimited_client};
 use wiremock::matchers::{
     body_json, body_string_contains, header, header_regex, query_param, query_param_is_missing,
 };
@@ -47,7 +47,7 @@ async fn page_sends_every_filter_as_documented() {
         .and(query_param("propertyId", "prop-1"))
         .and(query_param("propertyValueId", "val-1"))
         .and(query_param("pageId", "cursor-1"))
-        .once(&server, json(200, fixture("candidate-list-page.json")))
+        .once(&server, ok(fixture("candidate-list-page.json")))
         .await;
 
     let mut filter = CandidateFilter::new()
@@ -93,8 +93,7 @@ async fn list_follows_next_page_id_without_gaps_or_repeats() {
         .and(query_param_is_missing("pageId"))
         .once(
             &server,
-            json(
-                200,
+            ok(
                 json!({"limit": 2, "offset": 0, "totalFound": 3, "nextPageId": "p2",
                    "content": [candidate("c1", "a@x.io"), candidate("c2", "b@x.io")]}),
             ),
@@ -104,8 +103,7 @@ async fn list_follows_next_page_id_without_gaps_or_repeats() {
         .and(query_param("pageId", "p2"))
         .once(
             &server,
-            json(
-                200,
+            ok(
                 json!({"limit": 2, "offset": 0, "totalFound": 3, "nextPageId": null,
                    "content": [candidate("c3", "c@x.io")]}),
             ),
@@ -129,11 +127,7 @@ async fn list_falls_back_to_the_link_header() {
         .and(query_param_is_missing("pageId"))
         .once(
             &server,
-            json(
-                200,
-                json!({"limit": 1, "content": [candidate("c1", "a@x.io")]}),
-            )
-            .insert_header(
+            ok(json!({"limit": 1, "content": [candidate("c1", "a@x.io")]})).insert_header(
                 "link",
                 "</candidates?limit=1&pageId=SKYfn51w%2FvIsIC%3D%3D>; rel=\"next\"",
             ),
@@ -143,10 +137,7 @@ async fn list_falls_back_to_the_link_header() {
         .and(query_param("pageId", "SKYfn51w/vIsIC=="))
         .once(
             &server,
-            json(
-                200,
-                json!({"limit": 1, "content": [candidate("c2", "b@x.io")]}),
-            ),
+            ok(json!({"limit": 1, "content": [candidate("c2", "b@x.io")]})),
         )
         .await;
 
@@ -190,7 +181,7 @@ impl Respond for ConcurrencyProbe {
         busy.push(now + self.delay);
         let mut peak = self.peak.lock().unwrap();
         *peak = (*peak).max(busy.len());
-        json(200, json!({"content": [candidate("c1", "a@x.io")]})).set_delay(self.delay)
+        ok(json!({"content": [candidate("c1", "a@x.io")]})).set_delay(self.delay)
     }
 }
 
@@ -236,14 +227,11 @@ async fn find_by_email_quotes_the_address_and_keeps_exact_matches() {
         .and(query_param("q", "\"Jane.Doe@Example.com\""))
         .once(
             &server,
-            json(
-                200,
-                json!({"content": [
-                    candidate("c1", "jane.doe@example.com"),
-                    candidate("c2", "jane.doe@example.com.au"),
-                    candidate("c3", "doe@example.com")
-                ]}),
-            ),
+            ok(json!({"content": [
+                candidate("c1", "jane.doe@example.com"),
+                candidate("c2", "jane.doe@example.com.au"),
+                candidate("c3", "doe@example.com")
+            ]})),
         )
         .await;
     let found = client(&server)
@@ -260,7 +248,7 @@ async fn get_parses_the_details_fixture() {
     let server = server().await;
     on("GET", "/candidates/cand%2F1")
         .and(header("x-smarttoken", API_KEY))
-        .once(&server, json(200, fixture("candidate.json")))
+        .once(&server, ok(fixture("candidate.json")))
         .await;
     let details = client(&server)
         .candidates()
@@ -307,7 +295,7 @@ async fn patch_personal_details_and_detect_the_data_conflict() {
         .and(body_json(
             json!({"email": "new@example.com", "phoneNumber": "+48"}),
         ))
-        .once(&server, json(200, fixture("candidate.json")))
+        .once(&server, ok(fixture("candidate.json")))
         .await;
     on("PATCH", "/candidates/c2")
         .once(&server, json(409, fixture("error-response.json")))
@@ -364,7 +352,7 @@ async fn tags_get_add_replace_delete() {
     let server = server().await;
     let tags = fixture("candidate-tags-request.json");
     on("GET", "/candidates/c1/tags")
-        .once(&server, json(200, tags.clone()))
+        .once(&server, ok(tags.clone()))
         .await;
     on("POST", "/candidates/c1/tags")
         .and(body_json(&tags))
@@ -412,10 +400,7 @@ async fn candidate_attachments_list_upload_download() {
     on("GET", "/candidates/c1/attachments")
         .once(
             &server,
-            json(
-                200,
-                json!({"totalFound": 1, "content": [attachment_json("a1")]}),
-            ),
+            ok(json!({"totalFound": 1, "content": [attachment_json("a1")]})),
         )
         .await;
     on("POST", "/candidates/c1/attachments")
@@ -458,10 +443,7 @@ async fn application_attachments_list_upload_download_delete() {
     on("GET", "/candidates/c1/jobs/j1/attachments")
         .once(
             &server,
-            json(
-                200,
-                json!({"totalFound": 1, "content": [attachment_json("a1")]}),
-            ),
+            ok(json!({"totalFound": 1, "content": [attachment_json("a1")]})),
         )
         .await;
     on("POST", "/candidates/c1/jobs/j1/attachments")
@@ -507,10 +489,7 @@ async fn page_resumes_from_a_saved_page_id() {
     on("GET", "/candidates")
         .and(query_param("pageId", "saved"))
         .and(query_param("tag", "willo"))
-        .once(
-            &server,
-            json(200, json!({"content": [candidate("c9", "z@x.io")]})),
-        )
+        .once(&server, ok(json!({"content": [candidate("c9", "z@x.io")]})))
         .await;
     let page = client(&server)
         .candidates()

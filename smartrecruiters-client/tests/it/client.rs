@@ -9,7 +9,7 @@ use smartrecruiters_client::{
     CandidateId, Environment, Error, PRODUCTION_BASE_URL, RetryPolicy, SecretString,
     SmartRecruitersClient,
 };
-use support::{API_KEY, MountOnce, builder, fast_retries, fixture, json, on, server};
+use support::{API_KEY, MountOnce, builder, fast_retries, fixture, ok, on, server};
 use wiremock::ResponseTemplate;
 use wiremock::matchers::header;
 
@@ -55,7 +55,7 @@ async fn a_custom_environment_is_where_requests_go() {
     let server = server().await;
     on("GET", "/candidates/c1")
         .and(header("x-smarttoken", API_KEY))
-        .once(&server, json(200, fixture("candidate.json")))
+        .once(&server, ok(fixture("candidate.json")))
         .await;
     let client = SmartRecruitersClient::builder()
         .environment(Environment::Custom(server.uri()))
@@ -108,7 +108,7 @@ async fn an_injected_http_client_sends_the_requests() {
         .and(header("x-injected", "yes"))
         .and(header("x-smarttoken", API_KEY))
         .and(header("accept", "application/json"))
-        .once(&server, json(200, fixture("candidate.json")))
+        .once(&server, ok(fixture("candidate.json")))
         .await;
     let client = builder(&server)
         .http_client(support::injected_http_client())

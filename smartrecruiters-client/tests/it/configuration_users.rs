@@ -5,7 +5,7 @@ use crate::support;
 use futures::TryStreamExt;
 use serde_json::json;
 use smartrecruiters_client::{ApplicationStatus, UserFilter, UserId};
-use support::{API_KEY, MountOnce, client, fixture, json, on, server};
+use support::{API_KEY, MountOnce, client, fixture, ok, on, server};
 use wiremock::matchers::{header, query_param, query_param_is_missing};
 
 #[tokio::test]
@@ -13,16 +13,13 @@ async fn hiring_processes_with_sub_statuses() {
     let server = server().await;
     on("GET", "/configuration/hiring-processes")
         .and(header("x-smarttoken", API_KEY))
-        .once(&server, json(200, fixture("hiring-processes.json")))
+        .once(&server, ok(fixture("hiring-processes.json")))
         .await;
     on("GET", "/configuration/hiring-processes/hp-1")
         .once(
             &server,
-            json(
-                200,
-                json!({"id": "hp-1", "name": "Eng", "active": true,
-                   "subStatuses": {"INTERVIEW": ["Video Interview", "Onsite"]}}),
-            ),
+            ok(json!({"id": "hp-1", "name": "Eng", "active": true,
+                   "subStatuses": {"INTERVIEW": ["Video Interview", "Onsite"]}})),
         )
         .await;
     let client = client(&server);
@@ -48,16 +45,10 @@ async fn rejection_and_withdrawal_reasons_and_company() {
         ("withdrawal", "Took another offer"),
     ] {
         on("GET", format!("/configuration/{kind}-reasons"))
-            .once(&server, json(
-                200,
-                json!({"totalFound": 1, "content": [{"id": format!("{kind}-1"), "label": label}]}),
-            )).await;
+            .once(&server, ok(json!({"totalFound": 1, "content": [{"id": format!("{kind}-1"), "label": label}]}))).await;
     }
     on("GET", "/configuration/company")
-        .once(&server, json(
-            200,
-            json!({"identifier": "acme", "name": "Acme", "website": {"url": "https://acme.example"}, "industry": {"id": "it"}}),
-        )).await;
+        .once(&server, ok(json!({"identifier": "acme", "name": "Acme", "website": {"url": "https://acme.example"}, "industry": {"id": "it"}}))).await;
     let client = client(&server);
     let configuration = client.configuration();
     let rejection = configuration.rejection_reasons().await.unwrap();
@@ -78,26 +69,23 @@ async fn users_list_pages_get_and_me() {
         .and(query_param("limit", "100"))
         .and(query_param("updatedAfter", "2024-01-01T00:00:00.000Z"))
         .and(query_param_is_missing("pageId"))
-        .once(&server, json(200, fixture("user-list-page.json")))
+        .once(&server, ok(fixture("user-list-page.json")))
         .await;
     on("GET", "/user-api/v201804/users")
         .and(query_param("pageId", "string"))
         .once(
             &server,
-            json(
-                200,
-                json!({"limit": 100, "content": [{"id": "u2", "firstName": "B", "lastName": "C"}]}),
-            ),
+            ok(json!({"limit": 100, "content": [{"id": "u2", "firstName": "B", "lastName": "C"}]})),
         )
         .await;
     on(
         "GET",
         "/user-api/v201804/users/e8c0deb2-5fff-477d-98ab-80d0dd92dbc9",
     )
-    .once(&server, json(200, fixture("user.json")))
+    .once(&server, ok(fixture("user.json")))
     .await;
     on("GET", "/user-api/v201804/users/me")
-        .once(&server, json(200, fixture("user.json")))
+        .once(&server, ok(fixture("user.json")))
         .await;
     let client = client(&server);
     let filter = UserFilter {

@@ -6,7 +6,7 @@ use futures::TryStreamExt;
 use serde_json::json;
 use smartrecruiters_client::{HiringTeamRole, Publication, PublicationVisibility};
 use smartrecruiters_client::{JobFilter, JobId, JobStatus, PostingStatus};
-use support::{API_KEY, MountOnce, client, fixture, json, on, server};
+use support::{API_KEY, MountOnce, client, fixture, json, ok, on, server};
 use wiremock::ResponseTemplate;
 use wiremock::matchers::{body_json, header, query_param, query_param_is_missing};
 
@@ -31,16 +31,13 @@ async fn search_sends_every_filter_and_pages_with_sort_job_id() {
         .and(query_param("lastActivityAfter", "2024-02-01T00:00:00.000Z"))
         .and(query_param("language", "en"))
         .and(query_param_is_missing("pageId"))
-        .once(&server, json(200, page1))
+        .once(&server, ok(page1))
         .await;
     on("GET", "/jobs")
         .and(query_param("sort", "job_id"))
         .and(query_param("q", "engineer"))
         .and(query_param("pageId", "next-1"))
-        .once(&server, json(
-            200,
-            json!({"content": [{"id": "job-2", "status": "PENDING_APPROVAL"}], "nextPageId": null}),
-        )).await;
+        .once(&server, ok(json!({"content": [{"id": "job-2", "status": "PENDING_APPROVAL"}], "nextPageId": null}))).await;
     let mut filter = JobFilter::new()
         .q("engineer")
         .limit(100)
@@ -73,7 +70,7 @@ async fn search_sends_every_filter_and_pages_with_sort_job_id() {
 async fn get_job_parses_the_fixture() {
     let server = server().await;
     on("GET", "/jobs/3588f6b0-ae55-4c10-aaa5-2903ee3a7fe6")
-        .once(&server, json(200, fixture("job.json")))
+        .once(&server, ok(fixture("job.json")))
         .await;
     let job = client(&server)
         .jobs()
@@ -105,16 +102,13 @@ async fn update_status_and_read_its_history() {
     let server = server().await;
     on("PUT", "/jobs/j1/status")
         .and(body_json(json!({"status": "ON_HOLD"})))
-        .once(&server, json(200, json!({"status": "ON_HOLD"})))
+        .once(&server, ok(json!({"status": "ON_HOLD"})))
         .await;
     on("GET", "/jobs/j1/status/history")
-        .once(&server, json(
-            200,
-            json!({"totalFound": 2, "content": [
+        .once(&server, ok(json!({"totalFound": 2, "content": [
                 {"changedOn": "2024-01-01T00:00:00.000Z", "status": "SOURCING", "actions": {"user": {"url": "u"}}},
                 {"changedOn": "2024-02-01T00:00:00.000Z", "status": "ON_HOLD"}
-            ]}),
-        )).await;
+            ]}))).await;
     let client = client(&server);
     let id = JobId::from("j1");
     let answer = client
@@ -136,7 +130,7 @@ async fn hiring_team_with_and_without_roles() {
         .unwrap()
         .push(json!({"id": "u2", "role": "RECRUITER"}));
     on("GET", "/jobs/j1/hiring-team")
-        .once(&server, json(200, team))
+        .once(&server, ok(team))
         .await;
     let members = client(&server)
         .jobs()

@@ -7,7 +7,7 @@ use smartrecruiters_client::{
     CLASS_CANDIDATES_LIST, CLASS_PUBLICATION, CandidateFilter, Error, NewCandidate,
     SmartRecruitersClient,
 };
-use support::{API_KEY, MountOnce, client, fixture, json, on, server};
+use support::{API_KEY, MountOnce, client, fixture, json, ok, on, server};
 use wiremock::ResponseTemplate;
 use wiremock::matchers::header;
 
@@ -24,7 +24,7 @@ async fn throttled_requests_back_off_then_succeed() {
     on("GET", "/candidates")
         .and(header("x-smarttoken", API_KEY))
         .respond_with(
-            json(200, json!({"content": [{"id": "c1"}]}))
+            ok(json!({"content": [{"id": "c1"}]}))
                 .insert_header("x-ratelimit-limit", "10")
                 .insert_header("x-ratelimit-remaining", "7")
                 .insert_header("x-ratelimit-concurrent-limit", "1")

@@ -6,7 +6,7 @@ use futures::TryStreamExt;
 use serde_json::json;
 use smartrecruiters_client::{CandidateId, Error, JobId, NewNote, NoteContent, ShareWith};
 use smartrecruiters_client::{MAX_NOTE_CHARS, Visibility};
-use support::{API_KEY, MountOnce, client, fixture, json, on, server};
+use support::{API_KEY, MountOnce, client, fixture, json, ok, on, server};
 use wiremock::ResponseTemplate;
 use wiremock::matchers::{body_json, header, query_param, query_param_is_missing};
 
@@ -66,10 +66,7 @@ async fn list_notes_of_a_candidate_across_pages() {
         .and(query_param_is_missing("pageId"))
         .once(
             &server,
-            json(
-                200,
-                json!({"content": [fixture("message.json")], "nextPageId": "n2"}),
-            ),
+            ok(json!({"content": [fixture("message.json")], "nextPageId": "n2"})),
         )
         .await;
     on("GET", "/messages")
@@ -77,10 +74,7 @@ async fn list_notes_of_a_candidate_across_pages() {
         .and(query_param("pageId", "n2"))
         .once(
             &server,
-            json(
-                200,
-                json!({"content": [{"content": "second", "visibility": "SECRET"}]}),
-            ),
+            ok(json!({"content": [{"content": "second", "visibility": "SECRET"}]})),
         )
         .await;
     let notes: Vec<_> = client(&server)

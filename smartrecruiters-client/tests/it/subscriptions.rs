@@ -10,7 +10,7 @@ use smartrecruiters_client::{
 use smartrecruiters_client::{
     EventName, ExposeSecret, NewSubscription, SecretString, SubscriptionId,
 };
-use support::{API_KEY, MountOnce, client, fixture, json, on, server};
+use support::{API_KEY, MountOnce, client, fixture, json, ok, on, server};
 use wiremock::ResponseTemplate;
 use wiremock::matchers::{body_json, header, query_param, query_param_is_missing};
 
@@ -83,17 +83,14 @@ async fn list_follows_link_pages() {
         .and(query_param("limit", "2"))
         .and(query_param_is_missing("page_id"))
         .once(&server,
-            json(200, fixture("webhook-subscriptions-list.json")).insert_header(
+            ok(fixture("webhook-subscriptions-list.json")).insert_header(
                 "link",
                 "<https://api.smartrecruiters.com/webhooks-api/v201907/subscriptions?limit=2&page_id=p%3D2>; rel=\"next\"",
             ),
         ).await;
     on("GET", BASE)
         .and(query_param("page_id", "p=2"))
-        .once(&server, json(
-            200,
-            json!([{"id": "s3", "callbackUrl": "https://x", "events": [], "status": "suspended"}]),
-        )).await;
+        .once(&server, ok(json!([{"id": "s3", "callbackUrl": "https://x", "events": [], "status": "suspended"}]))).await;
     let all: Vec<_> = client(&server)
         .subscriptions()
         .list(Some(2))
@@ -120,10 +117,7 @@ async fn get_delete_activate() {
     let server = server().await;
     let one = format!("{BASE}/sub-1");
     on("GET", one.as_str())
-        .once(
-            &server,
-            json(200, fixture("webhook-subscription-created.json")),
-        )
+        .once(&server, ok(fixture("webhook-subscription-created.json")))
         .await;
     on("DELETE", one.as_str())
         .and(header("x-smarttoken", API_KEY))
@@ -152,7 +146,7 @@ async fn generate_and_get_the_secret_key() {
         .once(&server, json(201, fixture("webhook-secret-key.json")))
         .await;
     on("GET", secret_path.as_str())
-        .once(&server, json(200, fixture("webhook-secret-key.json")))
+        .once(&server, ok(fixture("webhook-secret-key.json")))
         .await;
     let client = client(&server);
     let id = SubscriptionId::from("sub-1");
@@ -178,7 +172,7 @@ async fn callbacks_log_with_filters() {
         .and(query_param("callbackStatus", "failed"))
         .and(query_param("after", "2024-01-01T00:00:00.000Z"))
         .and(query_param("before", "2024-01-02T00:00:00.000Z"))
-        .once(&server, json(200, fixture("webhook-callbacks-log.json")))
+        .once(&server, ok(fixture("webhook-callbacks-log.json")))
         .await;
     let filter = CallbackLogFilter {
         limit: Some(100),

@@ -64,6 +64,11 @@ pub fn unlimited_client(server: &MockServer) -> SmartRecruitersClient {
         .unwrap()
 }
 
+/// A 200 answer carrying `body`.
+pub fn ok(body: Value) -> ResponseTemplate {
+    json(200, body)
+}
+
 /// A JSON response.
 pub fn json(status: u16, body: Value) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_json(body)
