@@ -54,6 +54,11 @@
 //! on it, and so can yours.
 #![warn(missing_docs)]
 
+// First: the simulators below expand its macro.
+#[macro_use]
+mod observed;
+
+mod body;
 mod faults;
 mod gate;
 pub mod lever;

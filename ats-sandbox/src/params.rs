@@ -1,11 +1,24 @@
 //! Query strings as the vendors send them: repeated parameters (`status=A&status=B`)
 //! that axum's `Query` cannot hold, decoded with the `url` crate's form decoder.
 
+use std::convert::Infallible;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use client_core::Url;
 
 /// The decoded pairs of a raw query string, in order.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Params(Vec<(String, String)>);
+
+/// The handlers take the query decoded: `params: Params` in place of axum's `RawQuery`.
+impl<S: Send + Sync> FromRequestParts<S> for Params {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self::parse(parts.uri.query()))
+    }
+}
 
 impl Params {
     pub fn parse(raw: Option<&str>) -> Self {

@@ -1,10 +1,11 @@
 //! Request spans carry what an operator needs (vendor, method, path, attempt, status)
 //! and never the query string, body or credentials, which can hold personal data.
 //!
-//! A test binary of its own: tracing caches, per call site and for the whole process,
-//! whether anyone listens, and a call site first reached on another test's thread
-//! while this subscriber is being installed can stay switched off (seen when these
-//! tests shared a binary with the transport's).
+//! A test binary of its own, the one exception to the crate's single `tests/it`
+//! binary: tracing caches, per call site and for the whole process, whether anyone
+//! listens, and a call site first reached on another test's thread while this
+//! subscriber is being installed can stay switched off (seen when these tests shared a
+//! binary with the transport's, now in `tests/it`).
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};

@@ -62,9 +62,7 @@ const WAIT: Duration = Duration::from_secs(30);
 
 #[tokio::main]
 async fn main() -> examples::Result<()> {
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::WARN)
-        .init();
+    examples::log_from(tracing::Level::WARN);
     run(&mut std::io::stdout()).await?;
     Ok(())
 }

@@ -19,15 +19,13 @@
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use ats_bridge::Ats;
 use ats_bridge::engine::{Action, Engine};
 use ats_bridge::model::ParticipantKey;
 use ats_bridge::rules::Rules;
-use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig};
 use ats_sandbox::SandboxConfig;
-use examples::{Connections, env, open_store};
+use examples::{Connections, env, open_store, walk_through};
 use willo_client::webhooks::{Delivery, WebhookEvent};
 use willo_client::{Candidate, Metadata, SendInterview};
 
@@ -36,9 +34,7 @@ pub const WALK_IN_EMAIL: &str = "walk-in@example.com";
 
 #[tokio::main]
 async fn main() -> examples::Result<()> {
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::WARN)
-        .init();
+    examples::log_from(tracing::Level::WARN);
     run(&mut std::io::stdout()).await
 }
 
@@ -46,11 +42,11 @@ async fn main() -> examples::Result<()> {
 pub async fn run(out: &mut impl Write) -> examples::Result<()> {
     // The walk-in answers when the program says so, not after a delay.
     let sandbox = SandboxConfig::new().willo_completion_delay(None);
-    let connections = Connections::from_env_or_sandbox(sandbox).await?;
-    writeln!(out, "Working on {}\n", connections.describe())?;
-    let result = screen_walk_in(&connections, out).await;
-    connections.close().await;
-    result.map(drop)
+    walk_through(sandbox, out, async |connections, out| {
+        screen_walk_in(connections, out).await
+    })
+    .await
+    .map(drop)
 }
 
 /// What the webhook and its repeat did.
@@ -69,14 +65,7 @@ pub async fn screen_walk_in(
     connections: &Connections,
     out: &mut impl Write,
 ) -> examples::Result<Screened> {
-    let client = connections
-        .smartrecruiters
-        .clone()
-        .ok_or("set SMARTRECRUITERS_API_KEY: candidates are created in SmartRecruiters")?;
-    let ats = Arc::new(SmartRecruitersAts::new(
-        client,
-        SmartRecruitersAtsConfig::new(),
-    ));
+    let ats = connections.smartrecruiters_ats("candidates are created in SmartRecruiters")?;
     let (interview, job) = screening_target(connections)?;
 
     // The rule as an operator writes it in the bridge's rules file.

@@ -29,9 +29,7 @@ const DEADLINE: Duration = Duration::from_secs(45);
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::WARN)
-        .init();
+    examples::log_from(tracing::Level::WARN);
     run(&mut std::io::stdout()).await?;
     Ok(())
 }

@@ -16,16 +16,15 @@
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ats_bridge::Ats;
 use ats_bridge::engine::{Action, Engine, EngineConfig, ParticipantChecks};
 use ats_bridge::model::{ApplicationRef, InterviewKey};
-use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig};
+use ats_bridge::smartrecruiters::SmartRecruitersAts;
 use ats_bridge::store::RowState;
 use ats_sandbox::SandboxConfig;
-use examples::{Connections, env, open_store};
+use examples::{Connections, env, open_store, walk_through};
 
 /// How long the program follows the candidate before leaving the rest to a running
 /// bridge.
@@ -33,19 +32,17 @@ const WAIT: Duration = Duration::from_secs(30);
 
 #[tokio::main]
 async fn main() -> examples::Result<()> {
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::WARN)
-        .init();
+    examples::log_from(tracing::Level::WARN);
     run(&mut std::io::stdout()).await
 }
 
 /// Connect (environment or sandbox), then [`send_and_follow`].
 pub async fn run(out: &mut impl Write) -> examples::Result<()> {
-    let connections = Connections::from_env_or_sandbox(SandboxConfig::new()).await?;
-    writeln!(out, "Working on {}\n", connections.describe())?;
-    let result = send_and_follow(&connections, out).await;
-    connections.close().await;
-    result.map(drop)
+    walk_through(SandboxConfig::new(), out, async |connections, out| {
+        send_and_follow(connections, out).await
+    })
+    .await
+    .map(drop)
 }
 
 /// What the two clicks did.
@@ -67,15 +64,8 @@ pub async fn send_and_follow(
     connections: &Connections,
     out: &mut impl Write,
 ) -> examples::Result<Clicks> {
-    let client = connections
-        .smartrecruiters
-        .clone()
-        .ok_or("set SMARTRECRUITERS_API_KEY: this example sends to a SmartRecruiters candidate")?;
-    // No webhook secret: the bridge here receives no SmartRecruiters webhooks.
-    let ats = Arc::new(SmartRecruitersAts::new(
-        client,
-        SmartRecruitersAtsConfig::new(),
-    ));
+    let ats =
+        connections.smartrecruiters_ats("this example sends to a SmartRecruiters candidate")?;
     let (application, interview) = choice(connections)?;
 
     // The ledger must outlive the process with live APIs: it is what makes the second

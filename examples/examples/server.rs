@@ -35,9 +35,7 @@ use tokio::sync::watch;
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::INFO)
-        .init();
+    examples::log_from(tracing::Level::INFO);
     let path = std::env::args_os()
         .nth(1)
         .map(PathBuf::from)

@@ -32,9 +32,7 @@ use willo_client::ListParams;
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::WARN)
-        .init();
+    examples::log_from(tracing::Level::WARN);
     let connections = Connections::from_env_or_sandbox(SandboxConfig::default()).await?;
     let public_url = env("PUBLIC_URL");
     let result = run(&connections, public_url.as_deref(), &mut std::io::stdout()).await;

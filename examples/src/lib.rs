@@ -23,6 +23,7 @@ use std::error::Error;
 use std::path::Path;
 use std::sync::Arc;
 
+use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig};
 use ats_bridge::store::Store;
 use ats_sandbox::{Sandbox, SandboxConfig};
 use ats_store_sql::{PostgresStore, SqliteStore};
@@ -40,6 +41,27 @@ pub fn env(name: &str) -> Option<String> {
         .ok()
         .map(|value| value.trim().to_owned())
         .filter(|value| !value.is_empty())
+}
+
+/// How the example programs start: log to stderr from `level` up (`WARN` for the
+/// walk-throughs, whose output is their own lines).
+pub fn log_from(level: tracing::Level) {
+    tracing_subscriber::fmt().with_max_level(level).init();
+}
+
+/// Connect (environment or sandbox started with `sandbox`), say where on `out`, run
+/// `walk`, then close the connections whatever `walk` returned: the frame of the
+/// walk-through examples.
+pub async fn walk_through<W: std::io::Write, T>(
+    sandbox: SandboxConfig,
+    out: &mut W,
+    walk: impl AsyncFnOnce(&Connections, &mut W) -> Result<T>,
+) -> Result<T> {
+    let connections = Connections::from_env_or_sandbox(sandbox).await?;
+    writeln!(out, "Working on {}\n", connections.describe())?;
+    let result = walk(&connections, out).await;
+    connections.close().await;
+    result
 }
 
 /// A secret from the environment.
@@ -113,6 +135,20 @@ impl Connections {
             lever_perform_as: Some(sandbox.lever().perform_as()),
             sandbox: Some(sandbox),
         })
+    }
+
+    /// The SmartRecruiters adapter over the configured client, with no webhook secret
+    /// (it receives no webhooks here); without a client, an error asking for the key
+    /// that says what it is `needed_for`.
+    pub fn smartrecruiters_ats(&self, needed_for: &str) -> Result<Arc<SmartRecruitersAts>> {
+        let client = self
+            .smartrecruiters
+            .clone()
+            .ok_or_else(|| format!("set SMARTRECRUITERS_API_KEY: {needed_for}"))?;
+        Ok(Arc::new(SmartRecruitersAts::new(
+            client,
+            SmartRecruitersAtsConfig::new(),
+        )))
     }
 
     /// One line saying where the APIs are, for the examples' first output.

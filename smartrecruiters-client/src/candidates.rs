@@ -642,24 +642,38 @@ impl Candidates<'_> {
             .await
     }
 
+    /// The attachments listed at `path` (a candidate's or an application's).
+    async fn list_attachments(&self, path: String) -> Result<Vec<Attachment>> {
+        let listing: crate::common::Listing<Attachment> =
+            self.client.transport.get(path).send().await?;
+        Ok(listing.content)
+    }
+
+    /// `upload` sent as multipart to `path`.
+    async fn upload(&self, path: String, upload: &Upload) -> Result<Attachment> {
+        self.client
+            .transport
+            .post(path)
+            .multipart(upload.parts())
+            .send()
+            .await
+    }
+
+    /// The file at `path`.
+    async fn download(&self, path: String) -> Result<Download> {
+        let raw = self.client.transport.get(path).send_raw().await?;
+        Ok(raw.into())
+    }
+
     /// `GET /candidates/{id}/attachments`.
     pub async fn attachments(&self, id: &CandidateId) -> Result<Vec<Attachment>> {
-        let listing: crate::common::Listing<Attachment> = self
-            .client
-            .transport
-            .get(format!("{}/attachments", candidate_path(id)))
-            .send()
-            .await?;
-        Ok(listing.content)
+        self.list_attachments(format!("{}/attachments", candidate_path(id)))
+            .await
     }
 
     /// `POST /candidates/{id}/attachments` (multipart `attachmentType` + `file`).
     pub async fn upload_attachment(&self, id: &CandidateId, upload: &Upload) -> Result<Attachment> {
-        self.client
-            .transport
-            .post(format!("{}/attachments", candidate_path(id)))
-            .multipart(upload.parts())
-            .send()
+        self.upload(format!("{}/attachments", candidate_path(id)), upload)
             .await
     }
 
@@ -669,17 +683,12 @@ impl Candidates<'_> {
         id: &CandidateId,
         attachment: &AttachmentId,
     ) -> Result<Download> {
-        let raw = self
-            .client
-            .transport
-            .get(format!(
-                "{}/attachments/{}",
-                candidate_path(id),
-                encode_segment(attachment.as_str())
-            ))
-            .send_raw()
-            .await?;
-        Ok(raw.into())
+        self.download(format!(
+            "{}/attachments/{}",
+            candidate_path(id),
+            encode_segment(attachment.as_str())
+        ))
+        .await
     }
 
     /// `GET /candidates/{id}/jobs/{jobId}/attachments`.
@@ -688,13 +697,8 @@ impl Candidates<'_> {
         id: &CandidateId,
         job: &JobId,
     ) -> Result<Vec<Attachment>> {
-        let listing: crate::common::Listing<Attachment> = self
-            .client
-            .transport
-            .get(application_attachments_path(id, job))
-            .send()
-            .await?;
-        Ok(listing.content)
+        self.list_attachments(application_attachments_path(id, job))
+            .await
     }
 
     /// `POST /candidates/{id}/jobs/{jobId}/attachments`.
@@ -704,11 +708,7 @@ impl Candidates<'_> {
         job: &JobId,
         upload: &Upload,
     ) -> Result<Attachment> {
-        self.client
-            .transport
-            .post(application_attachments_path(id, job))
-            .multipart(upload.parts())
-            .send()
+        self.upload(application_attachments_path(id, job), upload)
             .await
     }
 
@@ -717,16 +717,11 @@ impl Candidates<'_> {
         &self,
         attachment: &AttachmentId,
     ) -> Result<Download> {
-        let raw = self
-            .client
-            .transport
-            .get(format!(
-                "/candidates/attachments/{}",
-                encode_segment(attachment.as_str())
-            ))
-            .send_raw()
-            .await?;
-        Ok(raw.into())
+        self.download(format!(
+            "/candidates/attachments/{}",
+            encode_segment(attachment.as_str())
+        ))
+        .await
     }
 
     /// `DELETE /candidates/attachments/{attachmentId}`.

@@ -228,4 +228,50 @@ macro_rules! delete_call {
     };
 }
 
-pub(crate) use {create_call, delete_call, get_call, list_calls, write_calls};
+/// A read-only reference list whose items are a code and a name (the languages, the
+/// IDV countries): the item type `$item`, and the handle `$handle` with `list` and
+/// `page` over the collection at `$path`, an expression of `$client: &WilloClient`.
+macro_rules! code_name_list {
+    (
+        $(#[$item_doc:meta])*
+        item $item:ident;
+        $(#[$handle_doc:meta])*
+        handle $handle:ident at |$client:ident| $path:expr;
+        $what:literal
+    ) => {
+        $(#[$item_doc])*
+        #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize, serde::Serialize)]
+        pub struct $item {
+            /// Its code (read from `code`, field name unconfirmed).
+            #[serde(default, deserialize_with = "crate::lenient::string")]
+            pub code: Option<String>,
+            /// Its name (field name unconfirmed).
+            #[serde(default, deserialize_with = "crate::lenient::string")]
+            pub name: Option<String>,
+            /// Every other field, as received.
+            #[serde(flatten)]
+            pub extra: serde_json::Map<String, serde_json::Value>,
+        }
+
+        $(#[$handle_doc])*
+        #[derive(Debug, Clone, Copy)]
+        pub struct $handle<'a> {
+            client: &'a crate::client::WilloClient,
+        }
+
+        impl<'a> $handle<'a> {
+            pub(crate) fn new(client: &'a crate::client::WilloClient) -> Self {
+                Self { client }
+            }
+
+            fn collection(&self) -> crate::resource::Collection<'a> {
+                let $client = self.client;
+                crate::resource::Collection::new($client.transport(), $path)
+            }
+
+            crate::resource::list_calls!($item, $what);
+        }
+    };
+}
+
+pub(crate) use {code_name_list, create_call, delete_call, get_call, list_calls, write_calls};

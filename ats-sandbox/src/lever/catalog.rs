@@ -2,11 +2,7 @@
 
 use super::*;
 
-pub(super) async fn list_postings(
-    State(shared): State<Arc<Shared>>,
-    RawQuery(q): RawQuery,
-) -> Response {
-    let params = Params::parse(q.as_deref());
+pub(super) async fn list_postings(State(shared): State<Arc<Shared>>, params: Params) -> Response {
     let states = params.all("state");
     let items = lock(&shared.data)
         .postings
@@ -28,8 +24,7 @@ pub(super) async fn get_posting(
     }
 }
 
-pub(super) async fn list_stages(RawQuery(q): RawQuery) -> Response {
-    let params = Params::parse(q.as_deref());
+pub(super) async fn list_stages(params: Params) -> Response {
     let items = STAGES
         .iter()
         .map(|(id, text)| json!({ "id": id, "text": text }))
@@ -44,11 +39,7 @@ pub(super) async fn get_stage(Path(id): Path<String>) -> Response {
     }
 }
 
-pub(super) async fn list_users(
-    State(shared): State<Arc<Shared>>,
-    RawQuery(q): RawQuery,
-) -> Response {
-    let params = Params::parse(q.as_deref());
+pub(super) async fn list_users(State(shared): State<Arc<Shared>>, params: Params) -> Response {
     let items = lock(&shared.data).users.iter().map(user_json).collect();
     list(&params, items, std::convert::identity)
 }
@@ -64,11 +55,7 @@ pub(super) async fn get_user(
     }
 }
 
-pub(super) async fn list_tags(
-    State(shared): State<Arc<Shared>>,
-    RawQuery(q): RawQuery,
-) -> Response {
-    let params = Params::parse(q.as_deref());
+pub(super) async fn list_tags(State(shared): State<Arc<Shared>>, params: Params) -> Response {
     let mut counts: Vec<(String, u64)> = Vec::new();
     for tag in lock(&shared.data)
         .opportunities

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -26,10 +26,11 @@ use lever_client::webhooks::{Event, EventData, TestDelivery};
 use serde_json::{Value, json};
 
 use super::SandboxError;
-use super::gate::{Gate, GatedRouter, RequestStats, Vendor, lock};
+use super::body::string_array;
+use super::gate::{Gate, GatedRouter, Vendor, lock};
 use super::params::Params;
 use super::seed::{Generator, Person, SandboxJob, SandboxPerson, Seed, now_millis};
-use super::webhooks::{Deliverer, DeliveryStats, Outgoing};
+use super::webhooks::{Deliverer, Outgoing};
 
 mod catalog;
 mod json;
@@ -318,20 +319,7 @@ impl LeverSandbox {
         delete(&self.shared, opportunity)
     }
 
-    /// Requests received so far.
-    pub fn requests(&self) -> RequestStats {
-        self.shared.gate.stats()
-    }
-
-    /// Webhook deliveries so far.
-    pub fn deliveries(&self) -> DeliveryStats {
-        self.shared.deliverer.stats()
-    }
-
-    /// Wait until every webhook delivery started so far is finished.
-    pub async fn deliveries_idle(&self) {
-        self.shared.deliverer.idle().await;
-    }
+    observed_calls!();
 }
 
 fn stage_change(stage: &str, user: &str, at: u64) -> Value {

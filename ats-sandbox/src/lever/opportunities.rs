@@ -6,9 +6,8 @@ use super::*;
 /// (each repeatable, any of), `archived`, `expand`.
 pub(super) async fn list_opportunities(
     State(shared): State<Arc<Shared>>,
-    RawQuery(q): RawQuery,
+    params: Params,
 ) -> Response {
-    let params = Params::parse(q.as_deref());
     let postings = params.all("posting_id");
     let stages = params.all("stage_id");
     let tags = params.all("tag");
@@ -38,9 +37,8 @@ pub(super) async fn list_opportunities(
 pub(super) async fn get_opportunity(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<String>,
-    RawQuery(q): RawQuery,
+    params: Params,
 ) -> Response {
-    let params = Params::parse(q.as_deref());
     let data = lock(&shared.data);
     match data.by_id.get(&id) {
         Some(&i) => self::data(opportunity_json(
@@ -153,10 +151,9 @@ pub(super) fn delete(shared: &Shared, opportunity: &str) -> Result<(), SandboxEr
 pub(super) async fn change_stage(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<String>,
-    RawQuery(q): RawQuery,
+    params: Params,
     body: Option<Json<Value>>,
 ) -> Response {
-    let params = Params::parse(q.as_deref());
     let Some(stage) = body
         .as_ref()
         .and_then(|Json(b)| b.get("stage"))
@@ -191,17 +188,7 @@ fn edit_tags(
     body: Option<Json<Value>>,
     edit: impl FnOnce(&mut Vec<String>, Vec<String>),
 ) -> Response {
-    let Some(tags) = body
-        .as_ref()
-        .and_then(|Json(b)| b.get("tags"))
-        .and_then(Value::as_array)
-        .map(|t| {
-            t.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect::<Vec<_>>()
-        })
-    else {
+    let Some(tags) = string_array(body.as_ref().and_then(|Json(b)| b.get("tags"))) else {
         return error(StatusCode::BAD_REQUEST, "tags must be a list");
     };
     {
@@ -222,10 +209,9 @@ fn edit_tags(
 pub(super) async fn add_tags(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<String>,
-    RawQuery(q): RawQuery,
+    params: Params,
     body: Option<Json<Value>>,
 ) -> Response {
-    let params = Params::parse(q.as_deref());
     edit_tags(&shared, &id, &params, body, |current, tags| {
         for tag in tags {
             if !current.contains(&tag) {
@@ -238,10 +224,9 @@ pub(super) async fn add_tags(
 pub(super) async fn remove_tags(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<String>,
-    RawQuery(q): RawQuery,
+    params: Params,
     body: Option<Json<Value>>,
 ) -> Response {
-    let params = Params::parse(q.as_deref());
     edit_tags(&shared, &id, &params, body, |current, tags| {
         current.retain(|t| !tags.contains(t));
     })
@@ -250,9 +235,8 @@ pub(super) async fn remove_tags(
 pub(super) async fn list_notes(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<String>,
-    RawQuery(q): RawQuery,
+    params: Params,
 ) -> Response {
-    let params = Params::parse(q.as_deref());
     let items = {
         let data = lock(&shared.data);
         let Some(&i) = data.by_id.get(&id) else {
@@ -267,10 +251,9 @@ pub(super) async fn list_notes(
 pub(super) async fn create_note(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<String>,
-    RawQuery(q): RawQuery,
+    params: Params,
     body: Option<Json<Value>>,
 ) -> Response {
-    let params = Params::parse(q.as_deref());
     let Some(Json(body)) = body else {
         return error(StatusCode::BAD_REQUEST, "value is required");
     };

@@ -3,14 +3,7 @@
 use super::*;
 
 fn origins(body: &Value) -> Option<Vec<String>> {
-    body.pointer("/configuration/conditions/origins")
-        .and_then(Value::as_array)
-        .map(|o| {
-            o.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
+    string_array(body.pointer("/configuration/conditions/origins"))
 }
 
 /// `GET /webhooks` → `{data: […]}` without `hasNext`, tokens not shown.

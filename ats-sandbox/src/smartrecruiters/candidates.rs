@@ -2,11 +2,7 @@
 
 use super::*;
 
-pub(super) async fn list_jobs(
-    State(shared): State<Arc<Shared>>,
-    RawQuery(q): RawQuery,
-) -> Response {
-    let params = Params::parse(q.as_deref());
+pub(super) async fn list_jobs(State(shared): State<Arc<Shared>>, params: Params) -> Response {
     let statuses = params.all("statuses");
     let title = params.get("q").map(str::to_lowercase);
     let items = {
@@ -57,9 +53,8 @@ pub(super) async fn hiring_processes() -> Response {
 /// application), `tag`, and `q` over names and email.
 pub(super) async fn search_candidates(
     State(shared): State<Arc<Shared>>,
-    RawQuery(q): RawQuery,
+    params: Params,
 ) -> Response {
-    let params = Params::parse(q.as_deref());
     let jobs = params.all("jobId");
     let statuses = params.all("status");
     let sub_status = params.get("subStatus");
@@ -151,16 +146,7 @@ pub(super) async fn create_on_job(
             },
             created_on: now.clone(),
             updated_on: now.clone(),
-            tags: body
-                .get("tags")
-                .and_then(Value::as_array)
-                .map(|t| {
-                    t.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_owned)
-                        .collect()
-                })
-                .unwrap_or_default(),
+            tags: strings(body.get("tags")),
             applications: vec![Application {
                 id: application,
                 job: job.clone(),
@@ -184,12 +170,7 @@ pub(super) async fn get_application(
     Path((candidate, job)): Path<(String, String)>,
 ) -> Response {
     let data = lock(&shared.data);
-    let application = data.by_id.get(&candidate).and_then(|&i| {
-        data.candidates[i]
-            .applications
-            .iter()
-            .find(|a| a.job == job)
-    });
+    let application = data.application(&candidate, &job);
     match application {
         Some(a) => Json(application_json(a, &candidate, &shared.base_url)).into_response(),
         None => not_found("Application"),
@@ -201,12 +182,7 @@ pub(super) async fn status_history(
     Path((candidate, job)): Path<(String, String)>,
 ) -> Response {
     let data = lock(&shared.data);
-    let application = data.by_id.get(&candidate).and_then(|&i| {
-        data.candidates[i]
-            .applications
-            .iter()
-            .find(|a| a.job == job)
-    });
+    let application = data.application(&candidate, &job);
     let Some(a) = application else {
         return not_found("Application");
     };
@@ -257,27 +233,35 @@ fn edit_tags(shared: &Shared, candidate: &str, edit: impl FnOnce(&mut Vec<String
     StatusCode::NO_CONTENT.into_response()
 }
 
+/// The `tags` list a `PUT`/`POST` on a candidate's tags sends. No body is a 400; a
+/// body that is not JSON keeps axum's own rejection.
+pub(super) struct SentTags(Vec<String>);
+
+impl<S: Send + Sync> FromRequest<S> for SentTags {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
+        match Option::<Json<Value>>::from_request(request, state).await {
+            Ok(Some(Json(body))) => Ok(Self(string_list(&body, "tags"))),
+            Ok(None) => Err(error(StatusCode::BAD_REQUEST, "tags are required")),
+            Err(rejection) => Err(rejection.into_response()),
+        }
+    }
+}
+
 pub(super) async fn replace_tags(
     State(shared): State<Arc<Shared>>,
     Path(candidate): Path<String>,
-    body: Option<Json<Value>>,
+    SentTags(tags): SentTags,
 ) -> Response {
-    let Some(Json(body)) = body else {
-        return error(StatusCode::BAD_REQUEST, "tags are required");
-    };
-    let tags = string_list(&body, "tags");
     edit_tags(&shared, &candidate, |current| *current = tags)
 }
 
 pub(super) async fn add_tags(
     State(shared): State<Arc<Shared>>,
     Path(candidate): Path<String>,
-    body: Option<Json<Value>>,
+    SentTags(tags): SentTags,
 ) -> Response {
-    let Some(Json(body)) = body else {
-        return error(StatusCode::BAD_REQUEST, "tags are required");
-    };
-    let tags = string_list(&body, "tags");
     edit_tags(&shared, &candidate, |current| {
         for tag in tags {
             if !current.iter().any(|t| t.eq_ignore_ascii_case(&tag)) {

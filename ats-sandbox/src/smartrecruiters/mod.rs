@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -31,10 +31,11 @@ use smartrecruiters_client::webhooks::{
 use smartrecruiters_client::{ApplicationStatus, JobStatus};
 
 use super::SandboxError;
-use super::gate::{Gate, GatedRouter, RequestStats, Vendor, lock};
+use super::body::strings;
+use super::gate::{Gate, GatedRouter, Vendor, lock};
 use super::params::Params;
 use super::seed::{Generator, Person, SandboxJob, SandboxPerson, Seed, now_iso, now_secs};
-use super::webhooks::{Deliverer, DeliveryStats, Outgoing};
+use super::webhooks::{Deliverer, Outgoing};
 
 mod candidates;
 mod json;
@@ -152,6 +153,14 @@ struct Data {
     subscriptions: Vec<Subscription>,
     users: Vec<User>,
     generator: Generator,
+}
+
+impl Data {
+    /// `candidate`'s application to `job`, if both exist.
+    fn application(&self, candidate: &str, job: &str) -> Option<&Application> {
+        let c = &self.candidates[*self.by_id.get(candidate)?];
+        c.applications.iter().find(|a| a.job == job)
+    }
 }
 
 pub(crate) struct Shared {
@@ -348,8 +357,7 @@ impl SmartRecruitersSandbox {
         job: &str,
     ) -> Option<(ApplicationStatus, Option<String>)> {
         let data = lock(&self.shared.data);
-        let c = &data.candidates[*data.by_id.get(candidate)?];
-        let a = c.applications.iter().find(|a| a.job == job)?;
+        let a = data.application(candidate, job)?;
         Some((
             ApplicationStatus::from(a.status.as_str()),
             a.sub_status.clone(),
@@ -426,20 +434,7 @@ impl SmartRecruitersSandbox {
             .count()
     }
 
-    /// Requests received so far.
-    pub fn requests(&self) -> RequestStats {
-        self.shared.gate.stats()
-    }
-
-    /// Webhook deliveries so far.
-    pub fn deliveries(&self) -> DeliveryStats {
-        self.shared.deliverer.stats()
-    }
-
-    /// Wait until every webhook delivery started so far is finished.
-    pub async fn deliveries_idle(&self) {
-        self.shared.deliverer.idle().await;
-    }
+    observed_calls!();
 }
 
 fn error(status: StatusCode, message: &str) -> Response {
@@ -501,16 +496,7 @@ fn change_status(
 }
 
 fn string_list(body: &Value, field: &str) -> Vec<String> {
-    body.get(field)
-        .and_then(Value::as_array)
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
+    strings(body.get(field))
 }
 
 #[cfg(test)]

@@ -64,11 +64,7 @@ pub(super) async fn create_note(
 }
 
 /// `GET /messages?candidateId=&jobId=`: the notes tagged with the candidate.
-pub(super) async fn list_notes(
-    State(shared): State<Arc<Shared>>,
-    RawQuery(q): RawQuery,
-) -> Response {
-    let params = Params::parse(q.as_deref());
+pub(super) async fn list_notes(State(shared): State<Arc<Shared>>, params: Params) -> Response {
     let Some(candidate) = params.get("candidateId") else {
         return error(StatusCode::BAD_REQUEST, "candidateId is required");
     };

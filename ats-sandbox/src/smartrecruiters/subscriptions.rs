@@ -7,15 +7,7 @@ use super::*;
 pub(super) fn emit(shared: &Shared, event: &str, candidate: &str, job: &str) {
     let application = {
         let data = lock(&shared.data);
-        data.by_id
-            .get(candidate)
-            .and_then(|&i| {
-                data.candidates[i]
-                    .applications
-                    .iter()
-                    .find(|a| a.job == job)
-            })
-            .map(|a| a.id.clone())
+        data.application(candidate, job).map(|a| a.id.clone())
     };
     let Some(application) = application else {
         return;

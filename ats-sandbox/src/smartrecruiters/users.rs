@@ -17,11 +17,7 @@ fn user_json(user: &User) -> Value {
 }
 
 /// `GET /users`: `q` over names and email, paged like every list.
-pub(super) async fn list_users(
-    State(shared): State<Arc<Shared>>,
-    RawQuery(q): RawQuery,
-) -> Response {
-    let params = Params::parse(q.as_deref());
+pub(super) async fn list_users(State(shared): State<Arc<Shared>>, params: Params) -> Response {
     let text = params.get("q").map(str::to_lowercase);
     let data = lock(&shared.data);
     let matches: Vec<&User> = data

@@ -2,6 +2,24 @@
 
 use super::*;
 
+/// A DRF page of every item `items` reads from the data, as a plain `GET` on `path`
+/// lists it (`params` only page).
+pub(super) fn whole_list(
+    shared: &Shared,
+    path: &str,
+    params: &Params,
+    items: impl FnOnce(&Data) -> Vec<Value>,
+) -> Response {
+    let items = items(&lock(&shared.data));
+    drf_page(
+        &shared.base_url,
+        path,
+        params,
+        items,
+        std::convert::identity,
+    )
+}
+
 /// One DRF page of `items` (`page_size` 1–30, default 10; `page` from 1; an out of
 /// range page is DRF's 404 `Invalid page.`). Only the page's items become JSON.
 pub(super) fn drf_page<T>(

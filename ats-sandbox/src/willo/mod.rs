@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -25,16 +25,17 @@ use client_core::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use serde_json::{Map, Value, json};
 
 use super::SandboxError;
-use super::gate::{Gate, GatedRouter, RequestStats, Vendor, lock};
+use super::body::strings;
+use super::gate::{Gate, GatedRouter, Vendor, lock};
 use super::params::Params;
 use super::seed::{Generator, Seed, now_iso};
-use super::webhooks::{Deliverer, DeliveryStats, Outgoing};
+use super::webhooks::{Deliverer, Outgoing};
 
 mod json;
 mod participants;
 mod webhook_api;
 
-use json::{drf_page, interview_json, participant_json, webhook_json};
+use json::{drf_page, interview_json, participant_json, webhook_json, whole_list};
 use participants::{
     change_stage, complete, get_interview, get_participant, invite, list_interviews,
     list_participants, update_participant,
@@ -253,20 +254,7 @@ impl WilloSandbox {
         change_stage(&self.shared, key, stage)
     }
 
-    /// Requests received so far.
-    pub fn requests(&self) -> RequestStats {
-        self.shared.gate.stats()
-    }
-
-    /// Webhook deliveries so far.
-    pub fn deliveries(&self) -> DeliveryStats {
-        self.shared.deliverer.stats()
-    }
-
-    /// Wait until every webhook delivery started so far is finished.
-    pub async fn deliveries_idle(&self) {
-        self.shared.deliverer.idle().await;
-    }
+    observed_calls!();
 }
 
 fn view(p: &Participant) -> SandboxParticipant {
@@ -284,6 +272,26 @@ fn view(p: &Participant) -> SandboxParticipant {
 
 fn not_found() -> Response {
     Vendor::Willo.error(StatusCode::NOT_FOUND, "Not found.")
+}
+
+/// A request body that must be a JSON object. Anything else (no body, another JSON
+/// value) is DRF's 400 `non_field_errors`, as Willo answers; a body that is not JSON
+/// at all keeps axum's own rejection.
+struct ObjectBody(Map<String, Value>);
+
+impl<S: Send + Sync> FromRequest<S> for ObjectBody {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
+        match Option::<Json<Value>>::from_request(request, state).await {
+            Ok(Some(Json(Value::Object(body)))) => Ok(Self(body)),
+            Ok(_) => Err(field_error(
+                "non_field_errors",
+                "Invalid data. Expected a dictionary.",
+            )),
+            Err(rejection) => Err(rejection.into_response()),
+        }
+    }
 }
 
 /// A DRF field-error body: `{"field": ["message"]}`.

@@ -2,23 +2,10 @@
 
 use super::*;
 
-pub(super) async fn list_interviews(
-    State(shared): State<Arc<Shared>>,
-    RawQuery(q): RawQuery,
-) -> Response {
-    let params = Params::parse(q.as_deref());
-    let items = lock(&shared.data)
-        .interviews
-        .iter()
-        .map(interview_json)
-        .collect();
-    drf_page(
-        &shared.base_url,
-        "/interviews/",
-        &params,
-        items,
-        std::convert::identity,
-    )
+pub(super) async fn list_interviews(State(shared): State<Arc<Shared>>, params: Params) -> Response {
+    whole_list(&shared, "/interviews/", &params, |data| {
+        data.interviews.iter().map(interview_json).collect()
+    })
 }
 
 pub(super) async fn get_interview(
@@ -34,9 +21,8 @@ pub(super) async fn get_interview(
 
 pub(super) async fn list_participants(
     State(shared): State<Arc<Shared>>,
-    RawQuery(q): RawQuery,
+    params: Params,
 ) -> Response {
-    let params = Params::parse(q.as_deref());
     let interview = params.get("interview");
     let search = params.get("search").map(str::to_lowercase);
     let data = lock(&shared.data);
@@ -73,11 +59,8 @@ pub(super) async fn get_participant(
 /// ones seen live, willo.md §4), `email` and `phone` optional.
 pub(super) async fn invite(
     State(shared): State<Arc<Shared>>,
-    body: Option<Json<Value>>,
+    ObjectBody(body): ObjectBody,
 ) -> Response {
-    let Some(Json(Value::Object(body))) = body else {
-        return field_error("non_field_errors", "Invalid data. Expected a dictionary.");
-    };
     let Some(name) = text(&body, "name") else {
         return field_error("name", "This field is required.");
     };
@@ -232,11 +215,8 @@ fn notifications(data: &Data, index: usize, event: &str) -> Vec<Outgoing> {
 pub(super) async fn update_participant(
     State(shared): State<Arc<Shared>>,
     Path(key): Path<String>,
-    body: Option<Json<Value>>,
+    ObjectBody(body): ObjectBody,
 ) -> Response {
-    let Some(Json(Value::Object(body))) = body else {
-        return field_error("non_field_errors", "Invalid data. Expected a dictionary.");
-    };
     {
         let mut data = lock(&shared.data);
         let Some(&index) = data.by_key.get(&key) else {

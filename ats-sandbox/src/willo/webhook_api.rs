@@ -2,46 +2,17 @@
 
 use super::*;
 
-pub(super) async fn list_webhooks(
-    State(shared): State<Arc<Shared>>,
-    RawQuery(q): RawQuery,
-) -> Response {
-    let params = Params::parse(q.as_deref());
-    let items = lock(&shared.data)
-        .webhooks
-        .iter()
-        .map(webhook_json)
-        .collect();
-    drf_page(
-        &shared.base_url,
-        "/webhooks/",
-        &params,
-        items,
-        std::convert::identity,
-    )
-}
-
-fn keys(value: Option<&Value>) -> Vec<String> {
-    value
-        .and_then(Value::as_array)
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
+pub(super) async fn list_webhooks(State(shared): State<Arc<Shared>>, params: Params) -> Response {
+    whole_list(&shared, "/webhooks/", &params, |data| {
+        data.webhooks.iter().map(webhook_json).collect()
+    })
 }
 
 /// `POST /webhooks/`: `url` and `event` required, one event per webhook (willo.md §6).
 pub(super) async fn create_webhook(
     State(shared): State<Arc<Shared>>,
-    body: Option<Json<Value>>,
+    ObjectBody(body): ObjectBody,
 ) -> Response {
-    let Some(Json(Value::Object(body))) = body else {
-        return field_error("non_field_errors", "Invalid data. Expected a dictionary.");
-    };
     let Some(url) = text(&body, "url") else {
         return field_error("url", "This field is required.");
     };
@@ -56,7 +27,7 @@ pub(super) async fn create_webhook(
         key: data.generator.hex_key(),
         url,
         event,
-        interviews: keys(body.get("interviews")),
+        interviews: strings(body.get("interviews")),
         follow_all: body
             .get("follow_all_interviews")
             .and_then(Value::as_bool)
@@ -70,11 +41,8 @@ pub(super) async fn create_webhook(
 pub(super) async fn update_webhook(
     State(shared): State<Arc<Shared>>,
     Path(key): Path<String>,
-    body: Option<Json<Value>>,
+    ObjectBody(body): ObjectBody,
 ) -> Response {
-    let Some(Json(Value::Object(body))) = body else {
-        return field_error("non_field_errors", "Invalid data. Expected a dictionary.");
-    };
     let mut data = lock(&shared.data);
     let Some(webhook) = data.webhooks.iter_mut().find(|w| w.key == key) else {
         return not_found();
@@ -86,7 +54,7 @@ pub(super) async fn update_webhook(
         webhook.event = event;
     }
     if body.contains_key("interviews") {
-        webhook.interviews = keys(body.get("interviews"));
+        webhook.interviews = strings(body.get("interviews"));
     }
     if let Some(all) = body.get("follow_all_interviews").and_then(Value::as_bool) {
         webhook.follow_all = all;

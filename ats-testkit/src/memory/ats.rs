@@ -44,7 +44,7 @@ impl MemoryAts {
 #[async_trait]
 impl Ats for MemoryAts {
     fn name(&self) -> AtsName {
-        self.name.clone()
+        self.settings.name.clone()
     }
 
     fn capabilities(&self) -> Capabilities {
@@ -52,18 +52,18 @@ impl Ats for MemoryAts {
             !self.misbehaves(Misbehaviour::PanicsInCapabilities),
             "no capabilities today"
         );
-        self.capabilities
+        self.settings.capabilities
     }
 
     async fn jobs(&self) -> AtsResult<Vec<Job>> {
         if self.misbehaves(Misbehaviour::HangsListingJobs) {
             futures::future::pending::<()>().await;
         }
-        Ok(self.jobs.clone())
+        Ok(self.settings.jobs.clone())
     }
 
     async fn stages(&self, _job: &JobId) -> AtsResult<Vec<Stage>> {
-        Ok(self.stages.clone())
+        Ok(self.settings.stages.clone())
     }
 
     async fn candidate(&self, application: &ApplicationRef) -> AtsResult<CandidateDetails> {
@@ -71,7 +71,7 @@ impl Ats for MemoryAts {
     }
 
     fn webhooks(&self) -> Option<&dyn AtsWebhooks> {
-        self.webhooks.then_some(self as &dyn AtsWebhooks)
+        self.settings.webhooks.then_some(self as &dyn AtsWebhooks)
     }
 
     async fn applications_at_stage(
@@ -80,7 +80,7 @@ impl Ats for MemoryAts {
         stage: &StageId,
         cursor: Option<&str>,
     ) -> AtsResult<ApplicationsPage> {
-        self.supported(self.capabilities.polling, "polling")?;
+        self.supported(self.settings.capabilities.polling, "polling")?;
         // The cursor is the offset of the page's first application.
         let start: usize = match cursor {
             None => 0,
@@ -95,11 +95,11 @@ impl Ats for MemoryAts {
             .filter(|r| r.application.job == *job && r.stage == *stage)
             .map(|r| r.application.clone())
             .collect();
-        let page = start / self.page_size;
+        let page = start / self.settings.page_size;
         let mut items: Vec<ApplicationRef> = at_stage
             .iter()
             .skip(start)
-            .take(self.page_size)
+            .take(self.settings.page_size)
             .cloned()
             .collect();
         if self.misbehaves(Misbehaviour::ListsOnAnotherJob) && page == 1 {
@@ -107,7 +107,7 @@ impl Ats for MemoryAts {
                 item.job = "job-2".into();
             }
         }
-        let end = start + self.page_size;
+        let end = start + self.settings.page_size;
         let next = if self.misbehaves(Misbehaviour::RepeatsCursor) && page == 1 {
             Some(start.to_string())
         } else if self.misbehaves(Misbehaviour::EndlessPages) || end < at_stage.len() {
@@ -129,13 +129,13 @@ impl Ats for MemoryAts {
             return Err(self.not_found(id));
         }
         if write.outcome.is_some() {
-            self.supported(self.capabilities.notes, "notes")?;
+            self.supported(self.settings.capabilities.notes, "notes")?;
         }
         if !write.add_labels.is_empty() || !write.remove_labels.is_empty() {
-            self.supported(self.capabilities.labels, "labels")?;
+            self.supported(self.settings.capabilities.labels, "labels")?;
         }
         if write.move_to.is_some() {
-            self.supported(self.capabilities.stage_moves, "stage moves")?;
+            self.supported(self.settings.capabilities.stage_moves, "stage moves")?;
         }
         self.outages.before_write_back().await?;
         let duplicates = self.misbehaves(Misbehaviour::DuplicatesLabels);
@@ -164,7 +164,10 @@ impl Ats for MemoryAts {
         job: &JobId,
         candidate: &CandidateDetails,
     ) -> AtsResult<ApplicationRef> {
-        self.supported(self.capabilities.create_candidates, "creating candidates")?;
+        self.supported(
+            self.settings.capabilities.create_candidates,
+            "creating candidates",
+        )?;
         let mut state = self.state();
         let id = format!("created-{}", state.created.len() + 1);
         let application = ApplicationRef {

@@ -40,6 +40,14 @@ use faults::Outages;
 /// an `Arc`. [`MemoryAts::delivery`] makes a signed webhook for it and
 /// [`MemoryAts::fixture`] a conformance [`Fixture`].
 pub struct MemoryAts {
+    settings: Settings,
+    state: Mutex<State>,
+    outages: Outages,
+}
+
+/// What a [`MemoryAts`] is set up with and keeps unchanged: the builder fills it in.
+#[derive(Debug)]
+struct Settings {
     name: AtsName,
     capabilities: Capabilities,
     webhooks: bool,
@@ -48,8 +56,6 @@ pub struct MemoryAts {
     page_size: usize,
     secret: Vec<u8>,
     misbehaviours: Vec<Misbehaviour>,
-    state: Mutex<State>,
-    outages: Outages,
 }
 
 /// What tests and write-backs change.
@@ -164,7 +170,7 @@ impl MemoryAts {
     }
 
     fn misbehaves(&self, misbehaviour: Misbehaviour) -> bool {
-        self.misbehaviours.contains(&misbehaviour)
+        self.settings.misbehaviours.contains(&misbehaviour)
     }
 }
 
@@ -189,8 +195,8 @@ impl fmt::Debug for MemoryAts {
         let state = self.state();
         let mut debug = f.debug_struct("MemoryAts");
         debug
-            .field("name", &self.name)
-            .field("capabilities", &self.capabilities)
+            .field("name", &self.settings.name)
+            .field("capabilities", &self.settings.capabilities)
             .field("applications", &state.applications.len());
         if self.misbehaves(Misbehaviour::DebugPrintsRecords) {
             let names: Vec<&str> = state.candidates.values().map(|c| c.name.as_str()).collect();

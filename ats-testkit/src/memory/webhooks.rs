@@ -33,7 +33,7 @@ impl MemoryAts {
             "stage": stage.as_str(),
         })
         .to_string();
-        let signature = hmac_sha256_hex(&self.secret, body.as_bytes());
+        let signature = hmac_sha256_hex(&self.settings.secret, body.as_bytes());
         let mut headers = HeaderMap::new();
         let value = HeaderValue::from_str(&signature).expect("hex is a valid header value");
         headers.insert(SIGNATURE_HEADER, value);
@@ -51,7 +51,7 @@ impl WebhookSource for MemoryAts {
             let signature = headers
                 .get(SIGNATURE_HEADER)
                 .ok_or_else(|| WebhookRejection::MissingHeader(SIGNATURE_HEADER.into()))?;
-            let expected = hmac_sha256_hex(&self.secret, body);
+            let expected = hmac_sha256_hex(&self.settings.secret, body);
             if !constant_time_eq(signature.as_bytes(), expected.as_bytes()) {
                 return Err(WebhookRejection::BadSignature);
             }

@@ -125,6 +125,71 @@ async fn with_capabilities_off_the_refusals_are_checked_and_the_rest_skipped() {
     assert_eq!(skipped(&report).len(), 17, "{report}");
 }
 
+/// One test per fault whose whole story is told by its report: with every capability
+/// on, exactly the `fails` checks fail, and `check` gives exactly `reason`. None of
+/// these reports may repeat the candidate's name (personal data).
+macro_rules! fault_fails_exactly {
+    ($($name:ident: $fault:ident fails [$($failed:literal),+] with $check:ident: $reason:expr;)+) => {$(
+        #[tokio::test]
+        async fn $name() {
+            let report = run(full(), &[Misbehaviour::$fault]).await;
+            assert_eq!(failed(&report), BTreeSet::from([$($failed),+]), "{report}");
+            assert_eq!(reason(&report, Check::$check), $reason);
+            assert!(!report.to_string().contains("Ada"), "{report}");
+        }
+    )+};
+}
+
+fault_fails_exactly! {
+    a_delivery_resolved_to_the_wrong_stage_fails_and_shows_what_came_out:
+        ResolvesToPreviousStage fails ["webhook_genuine_resolves"] with WebhookGenuineResolves:
+        "resolve() gave [StageChanged { application: ApplicationRef { application: \
+        ApplicationId(\"app-3\"), candidate: CandidateId(\"cand-app-3\"), job: JobId(\"job-1\") }, \
+        stage: StageId(\"new\"), details: Some(CandidateDetails { name: \"[personal data]\", \
+        email: Some(\"[personal data]\"), phone: None }) }], not a stage change of application `app-3` on job `job-1` \
+        to `screen`";
+
+    details_handed_on_that_differ_from_the_candidate_fail_without_showing_them:
+        HandsOnWrongDetails fails ["webhook_genuine_resolves"] with WebhookGenuineResolves:
+        "resolve() handed on candidate details that differ from what candidate() \
+        reads; the invite would use them instead";
+
+    applications_listed_on_another_job_are_reported:
+        ListsOnAnotherJob fails ["paging_stays_on_job"] with PagingStaysOnJob:
+        "listing job `job-1` gave application `app-3` on job `job-2`";
+
+    one_application_under_two_ids_is_named_in_the_failure:
+        RenamesInWebhooks fails ["webhook_genuine_resolves"] with WebhookGenuineResolves:
+        "resolve() names application `app-3` as `app-3-by-webhook`: the engine's \
+        ledger, keyed on the application id, would see two applications";
+
+    one_dedupe_key_for_every_delivery_fails_distinctness:
+        ConstantDedupeKey fails ["webhook_dedupe_key_distinct"] with WebhookDedupeKeyDistinct:
+        "deliveries about applications `app-3` and `testkit-missing-application` share \
+        the dedupe key `stage-change`";
+
+    a_cursor_that_comes_back_fails_termination_only:
+        RepeatsCursor fails ["paging_terminates"] with PagingTerminates:
+        "page 2 gave cursor `2` again: paging would never end";
+
+    paging_that_never_ends_is_cut_at_the_page_limit:
+        EndlessPages fails ["paging_terminates"] with PagingTerminates:
+        "still a next cursor after 20 pages (the limit)";
+
+    a_call_that_never_answers_times_out:
+        HangsListingJobs fails ["jobs_listed"] with JobsListed:
+        "jobs() did not answer within 200ms";
+
+    personal_data_in_debug_is_reported_without_repeating_it:
+        DebugPrintsRecords fails ["no_personal_data_in_debug"] with NoPersonalDataInDebug:
+        "Debug of the Ats shows the candidate's personal data";
+
+    a_panic_on_a_missing_application_fails_the_not_found_check:
+        PanicsOnMissingApplication fails ["unknown_application_not_found"] with UnknownApplicationNotFound:
+        "candidate() of the missing application `testkit-missing-application` panicked: \
+        no application testkit-missing-application";
+}
+
 #[tokio::test]
 async fn a_verifier_that_ignores_the_signature_fails_the_forgery_checks() {
     let faults = [Misbehaviour::AcceptsAnySignature];
@@ -147,73 +212,6 @@ async fn a_verifier_that_ignores_the_signature_fails_the_forgery_checks() {
 }
 
 #[tokio::test]
-async fn a_delivery_resolved_to_the_wrong_stage_fails_and_shows_what_came_out() {
-    let faults = [Misbehaviour::ResolvesToPreviousStage];
-    let report = run(full(), &faults).await;
-    assert_eq!(
-        failed(&report),
-        BTreeSet::from(["webhook_genuine_resolves"]),
-        "{report}"
-    );
-    assert_eq!(
-        reason(&report, Check::WebhookGenuineResolves),
-        "resolve() gave [StageChanged { application: ApplicationRef { application: \
-         ApplicationId(\"app-3\"), candidate: CandidateId(\"cand-app-3\"), job: JobId(\"job-1\") }, \
-         stage: StageId(\"new\"), details: Some(CandidateDetails { name: \"[personal data]\", \
-         email: Some(\"[personal data]\"), phone: None }) }], not a stage change of application `app-3` on job `job-1` \
-         to `screen`"
-    );
-}
-
-#[tokio::test]
-async fn details_handed_on_that_differ_from_the_candidate_fail_without_showing_them() {
-    let faults = [Misbehaviour::HandsOnWrongDetails];
-    let report = run(full(), &faults).await;
-    assert_eq!(
-        failed(&report),
-        BTreeSet::from(["webhook_genuine_resolves"]),
-        "{report}"
-    );
-    assert_eq!(
-        reason(&report, Check::WebhookGenuineResolves),
-        "resolve() handed on candidate details that differ from what candidate() \
-         reads; the invite would use them instead"
-    );
-    assert!(!report.to_string().contains("Ada"), "{report}");
-}
-
-#[tokio::test]
-async fn applications_listed_on_another_job_are_reported() {
-    let faults = [Misbehaviour::ListsOnAnotherJob];
-    let report = run(full(), &faults).await;
-    assert_eq!(
-        failed(&report),
-        BTreeSet::from(["paging_stays_on_job"]),
-        "{report}"
-    );
-    assert_eq!(
-        reason(&report, Check::PagingStaysOnJob),
-        "listing job `job-1` gave application `app-3` on job `job-2`"
-    );
-}
-
-#[tokio::test]
-async fn one_application_under_two_ids_is_named_in_the_failure() {
-    let faults = [Misbehaviour::RenamesInWebhooks];
-    let report = run(full(), &faults).await;
-    assert_eq!(
-        failed(&report),
-        BTreeSet::from(["webhook_genuine_resolves"]),
-        "{report}"
-    );
-    assert_eq!(
-        reason(&report, Check::WebhookGenuineResolves),
-        "resolve() names application `app-3` as `app-3-by-webhook`: the engine's \
-         ledger, keyed on the application id, would see two applications"
-    );
-}
-
-#[tokio::test]
 async fn without_capabilities_nothing_else_can_be_judged() {
     let faults = [Misbehaviour::PanicsInCapabilities];
     let report = run(full(), &faults).await;
@@ -221,52 +219,6 @@ async fn without_capabilities_nothing_else_can_be_judged() {
     assert_eq!(
         reason(&report, Check::CapabilitiesConsistent),
         "capabilities() panicked: no capabilities today"
-    );
-}
-
-#[tokio::test]
-async fn one_dedupe_key_for_every_delivery_fails_distinctness() {
-    let faults = [Misbehaviour::ConstantDedupeKey];
-    let report = run(full(), &faults).await;
-    assert_eq!(
-        failed(&report),
-        BTreeSet::from(["webhook_dedupe_key_distinct"]),
-        "{report}"
-    );
-    assert_eq!(
-        reason(&report, Check::WebhookDedupeKeyDistinct),
-        "deliveries about applications `app-3` and `testkit-missing-application` share \
-         the dedupe key `stage-change`"
-    );
-}
-
-#[tokio::test]
-async fn a_cursor_that_comes_back_fails_termination_only() {
-    let faults = [Misbehaviour::RepeatsCursor];
-    let report = run(full(), &faults).await;
-    assert_eq!(
-        failed(&report),
-        BTreeSet::from(["paging_terminates"]),
-        "{report}"
-    );
-    assert_eq!(
-        reason(&report, Check::PagingTerminates),
-        "page 2 gave cursor `2` again: paging would never end"
-    );
-}
-
-#[tokio::test]
-async fn paging_that_never_ends_is_cut_at_the_page_limit() {
-    let faults = [Misbehaviour::EndlessPages];
-    let report = run(full(), &faults).await;
-    assert_eq!(
-        failed(&report),
-        BTreeSet::from(["paging_terminates"]),
-        "{report}"
-    );
-    assert_eq!(
-        reason(&report, Check::PagingTerminates),
-        "still a next cursor after 20 pages (the limit)"
     );
 }
 
@@ -308,17 +260,6 @@ async fn a_verifier_that_panics_on_bad_bytes_is_a_failure_not_a_crash() {
 }
 
 #[tokio::test]
-async fn a_call_that_never_answers_times_out() {
-    let faults = [Misbehaviour::HangsListingJobs];
-    let report = run(full(), &faults).await;
-    assert_eq!(failed(&report), BTreeSet::from(["jobs_listed"]), "{report}");
-    assert_eq!(
-        reason(&report, Check::JobsListed),
-        "jobs() did not answer within 200ms"
-    );
-}
-
-#[tokio::test]
 async fn doing_what_the_capabilities_deny_is_inconsistent() {
     let faults = [Misbehaviour::IgnoresCapabilities];
     let report = run(full().with_labels(false), &faults).await;
@@ -330,38 +271,6 @@ async fn doing_what_the_capabilities_deny_is_inconsistent() {
     assert_eq!(
         reason(&report, Check::CapabilitiesConsistent),
         "write_back with a label (labels off) succeeded instead of answering Unsupported"
-    );
-}
-
-#[tokio::test]
-async fn personal_data_in_debug_is_reported_without_repeating_it() {
-    let faults = [Misbehaviour::DebugPrintsRecords];
-    let report = run(full(), &faults).await;
-    assert_eq!(
-        failed(&report),
-        BTreeSet::from(["no_personal_data_in_debug"]),
-        "{report}"
-    );
-    assert_eq!(
-        reason(&report, Check::NoPersonalDataInDebug),
-        "Debug of the Ats shows the candidate's personal data"
-    );
-    assert!(!report.to_string().contains("Ada"), "{report}");
-}
-
-#[tokio::test]
-async fn a_panic_on_a_missing_application_fails_the_not_found_check() {
-    let faults = [Misbehaviour::PanicsOnMissingApplication];
-    let report = run(full(), &faults).await;
-    assert_eq!(
-        failed(&report),
-        BTreeSet::from(["unknown_application_not_found"]),
-        "{report}"
-    );
-    assert_eq!(
-        reason(&report, Check::UnknownApplicationNotFound),
-        "candidate() of the missing application `testkit-missing-application` panicked: \
-         no application testkit-missing-application"
     );
 }
 

@@ -3,6 +3,8 @@
 //! They share one test binary on purpose: every binary links the whole dependency tree
 //! again, so one per crate keeps CI's link time and disk use down.
 
+mod support;
+
 mod custom_ats;
 mod e2e;
 mod faults;

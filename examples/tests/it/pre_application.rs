@@ -10,6 +10,8 @@ use ats_bridge::engine::Action;
 use ats_sandbox::SandboxConfig;
 use examples::Connections;
 
+use crate::support::output_of;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_walk_in_becomes_one_candidate_with_one_note() {
     let config = SandboxConfig::new().willo_completion_delay(None);
@@ -48,9 +50,7 @@ async fn a_walk_in_becomes_one_candidate_with_one_note() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_program_runs_on_the_sandbox_without_environment() {
-    let mut out = Vec::new();
-    example::run(&mut out).await.unwrap();
-    let text = String::from_utf8(out).unwrap();
+    let text = output_of(async |out| example::run(out).await).await;
     assert!(text.contains("candidate created on job"), "{text}");
     assert!(text.contains("nothing created, nothing written"), "{text}");
 }

@@ -9,6 +9,8 @@ use ats_bridge::engine::Action;
 use ats_sandbox::SandboxConfig;
 use examples::Connections;
 
+use crate::support::output_of;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_clicks_send_one_invite_and_write_one_note() {
     let connections = Connections::sandbox(SandboxConfig::new()).await.unwrap();
@@ -57,9 +59,7 @@ async fn two_clicks_send_one_invite_and_write_one_note() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_program_runs_on_the_sandbox_without_environment() {
-    let mut out = Vec::new();
-    example::run(&mut out).await.unwrap();
-    let text = String::from_utf8(out).unwrap();
+    let text = output_of(async |out| example::run(out).await).await;
     assert!(text.contains("click 2: already sent"), "{text}");
     assert!(text.contains("results written back"), "{text}");
 }

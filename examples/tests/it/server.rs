@@ -18,6 +18,8 @@ use examples::server_config::{ConfigError, ServerConfig};
 use examples::webhooks::WebhookSecrets;
 use tokio::sync::oneshot;
 
+use crate::support::live_willo_only;
+
 const FAST: &str = r#"
     listen = "127.0.0.1:0"
     [engine]
@@ -174,13 +176,7 @@ fn zero_concurrency_is_refused() {
 async fn live_apis_without_rules_are_refused_before_serving() {
     let sandbox = Sandbox::start(SandboxConfig::new()).await.unwrap();
     // Clients for "live" APIs: no sandbox in the connections, so no defaults apply.
-    let connections = Connections {
-        willo: sandbox.willo_client().unwrap(),
-        smartrecruiters: None,
-        lever: None,
-        lever_perform_as: None,
-        sandbox: None,
-    };
+    let connections = live_willo_only(&sandbox);
     let mut config = ServerConfig::from_toml(FAST).unwrap();
     config.rules = None;
     let mut ready = false;
@@ -216,11 +212,8 @@ async fn live_mode_without_webhooks_still_syncs_through_the_reconciler() {
     // The sandbox's APIs as if they were live: nothing registered, no webhook secrets,
     // rules from the file; only the reconciler and participant checks bring news.
     let connections = Connections {
-        willo: sandbox.willo_client().unwrap(),
         smartrecruiters: Some(sandbox.smartrecruiters_client().unwrap()),
-        lever: None,
-        lever_perform_as: None,
-        sandbox: None,
+        ..live_willo_only(&sandbox)
     };
     let dir = tempfile::tempdir().unwrap();
     let interview = sandbox.willo().interviews().remove(0).key;

@@ -11,6 +11,8 @@ use examples::demo::LEVER_TRIGGER;
 use futures::TryStreamExt;
 use willo_client::ListParams;
 
+use crate::support::live_willo_only;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lists_jobs_stages_and_interviews_then_registers_active_webhooks() {
     let connections = Connections::sandbox(SandboxConfig::new()).await.unwrap();
@@ -94,13 +96,7 @@ async fn without_the_sandbox_public_url_is_required() {
     let sandbox = ats_sandbox::Sandbox::start(SandboxConfig::new())
         .await
         .unwrap();
-    let connections = Connections {
-        willo: sandbox.willo_client().unwrap(),
-        smartrecruiters: None,
-        lever: None,
-        lever_perform_as: None,
-        sandbox: None,
-    };
+    let connections = live_willo_only(&sandbox);
     let mut out = Vec::new();
     let error = example::run(&connections, None, &mut out)
         .await

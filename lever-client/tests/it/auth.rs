@@ -1,18 +1,18 @@
 //! Auth: Basic header, redacted Debug, environments, consent URL, code exchange,
 //! single-flight refresh with rotation, `invalid_grant`.
 
-use crate::common;
+use crate::support;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use client_core::auth::AccessToken;
 use client_core::{ExposeSecret, SecretString};
-use common::*;
 use lever_client::{Endpoints, Environment, Error, LeverClient, LeverOAuth, StageId};
 use serde_json::json;
-use wiremock::matchers::{body_string_contains, header, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use support::*;
+use wiremock::matchers::{body_string_contains, header};
+use wiremock::{MockServer, ResponseTemplate};
 
 #[test]
 fn environments_use_the_documented_urls() {
@@ -129,8 +129,7 @@ fn oauth_app(server: &MockServer) -> LeverOAuth {
 #[tokio::test]
 async fn the_code_is_exchanged_with_a_form_post() {
     let server = server().await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
+    on("POST", "/oauth/token")
         .and(header("content-type", "application/x-www-form-urlencoded"))
         .and(body_string_contains("grant_type=authorization_code"))
         .and(body_string_contains("code=the-code"))
@@ -139,9 +138,7 @@ async fn the_code_is_exchanged_with_a_form_post() {
         .and(body_string_contains(
             "redirect_uri=https%3A%2F%2Fapp.example.com%2Fcb",
         ))
-        .respond_with(json_response(200, "oauth-token-response.json"))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json_response(200, "oauth-token-response.json"))
         .await;
     let tokens = oauth_app(&server)
         .exchange_code(&SecretString::from("the-code"))
@@ -157,11 +154,11 @@ async fn the_code_is_exchanged_with_a_form_post() {
 #[tokio::test]
 async fn twenty_concurrent_calls_after_expiry_refresh_once_and_persist_the_rotated_token() {
     let server = server().await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
+    on("POST", "/oauth/token")
         .and(body_string_contains("grant_type=refresh_token"))
         .and(body_string_contains("refresh_token=old-refresh"))
-        .respond_with(
+        .once(
+            &server,
             ResponseTemplate::new(200)
                 .set_body_json(json!({
                     "access_token": "fresh-access",
@@ -172,11 +169,8 @@ async fn twenty_concurrent_calls_after_expiry_refresh_once_and_persist_the_rotat
                 }))
                 .set_delay(Duration::from_millis(50)),
         )
-        .expect(1)
-        .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/stages/offer"))
+    on("GET", "/v1/stages/offer")
         .and(header("authorization", "Bearer fresh-access"))
         .respond_with(json_response(200, "stage.json"))
         .expect(20)
@@ -219,14 +213,14 @@ async fn twenty_concurrent_calls_after_expiry_refresh_once_and_persist_the_rotat
 #[tokio::test]
 async fn a_refused_refresh_token_requires_reauthorization() {
     let server = server().await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
-        .respond_with(ResponseTemplate::new(403).set_body_json(json!({
-            "error": "invalid_grant",
-            "error_description": "Unknown or invalid refresh token."
-        })))
-        .expect(1)
-        .mount(&server)
+    on("POST", "/oauth/token")
+        .once(
+            &server,
+            ResponseTemplate::new(403).set_body_json(json!({
+                "error": "invalid_grant",
+                "error_description": "Unknown or invalid refresh token."
+            })),
+        )
         .await;
     let lever = LeverClient::builder()
         .base_url(format!("{}/v1", server.uri()))

@@ -1,15 +1,14 @@
 //! Client configuration: environments pick the API root, and the default limiter paces
 //! requests at Lever's 10 requests/second after a burst of 20.
 
-use crate::common;
+use crate::support;
 
 use std::time::{Duration, Instant};
 
 use client_core::{LimitSpec, SecretString};
-use common::*;
 use lever_client::{Environment, LeverClient, StageId};
-use wiremock::Mock;
-use wiremock::matchers::{header, method, path};
+use support::*;
+use wiremock::matchers::header;
 
 #[test]
 fn environments_set_the_api_root() {
@@ -38,9 +37,7 @@ fn default_limits_are_lever_documented_bucket() {
 #[tokio::test]
 async fn requests_beyond_the_burst_are_paced() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/stages/offer"))
-        .and(header("authorization", BASIC))
+    as_key_user("GET", "/v1/stages/offer")
         .respond_with(json_response(200, "stage.json"))
         .expect(22)
         .mount(&server)
@@ -61,34 +58,20 @@ async fn requests_beyond_the_burst_are_paced() {
 #[tokio::test]
 async fn the_timeout_and_an_injected_http_client_reach_the_transport() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/stages/offer"))
-        .and(header("authorization", BASIC))
+    as_key_user("GET", "/v1/stages/offer")
         .and(header("x-injected", "yes"))
-        .respond_with(json_response(200, "stage.json"))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json_response(200, "stage.json"))
         .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/stages/slow"))
-        .respond_with(json_response(200, "stage.json").set_delay(Duration::from_secs(5)))
-        .expect(1)
-        .mount(&server)
+    on("GET", "/v1/stages/slow")
+        .once(
+            &server,
+            json_response(200, "stage.json").set_delay(Duration::from_secs(5)),
+        )
         .await;
-    let mut headers = client_core::header::HeaderMap::new();
-    headers.insert(
-        "x-injected",
-        client_core::header::HeaderValue::from_static("yes"),
-    );
     let injected = LeverClient::builder()
         .base_url(format!("{}/v1", server.uri()))
         .api_key(SecretString::from("test-key"))
-        .http_client(
-            client_core::HttpClient::builder()
-                .default_headers(headers)
-                .build()
-                .unwrap(),
-        )
+        .http_client(injected_http_client())
         .build()
         .unwrap();
     injected

@@ -1,12 +1,11 @@
 //! Every example payload in fixtures/lever parses into its model, and
 //! no file in that folder is left unchecked.
 
-use crate::common;
+use crate::support;
 
 use std::collections::BTreeSet;
 
 use client_core::oauth::TokenResponse;
-use common::*;
 use lever_client::ArchiveReason;
 use lever_client::Contact;
 use lever_client::Counted;
@@ -20,6 +19,7 @@ use lever_client::{CreatedNote, Note};
 use lever_client::{CreatedOpportunity, Opportunity};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use support::*;
 
 #[derive(Deserialize)]
 struct Data<T> {

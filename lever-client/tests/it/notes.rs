@@ -1,12 +1,12 @@
 //! Notes: list, get, create (fields, perform_as, threaded reply), delete.
 
-use crate::common;
+use crate::support;
 
-use common::*;
 use futures::TryStreamExt;
 use lever_client::NewNote;
 use lever_client::{Error, NoteId, OpportunityId, UserId};
 use serde_json::json;
+use support::*;
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, ResponseTemplate};
 
@@ -18,16 +18,13 @@ fn notes_path() -> String {
 async fn list_and_get() {
     let server = server().await;
     let note = fixture_json("sandbox-note-get.json");
-    Mock::given(method("GET"))
-        .and(path(notes_path()))
-        .and(header("authorization", BASIC))
+    as_key_user("GET", notes_path())
         .and(QueryIs(vec![]))
-        .respond_with(
+        .once(
+            &server,
             ResponseTemplate::new(200)
                 .set_body_json(json!({"data": [note["data"]], "hasNext": false})),
         )
-        .expect(1)
-        .mount(&server)
         .await;
     Mock::given(method("GET"))
         .and(path(format!(
@@ -35,9 +32,7 @@ async fn list_and_get() {
             notes_path()
         )))
         .and(header("authorization", BASIC))
-        .respond_with(json_response(200, "note.json"))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json_response(200, "note.json"))
         .await;
     let lever = client(&server);
     let notes = lever.notes(&OpportunityId::from(OPP));
@@ -58,9 +53,7 @@ async fn list_and_get() {
 #[tokio::test]
 async fn create_sends_every_field_perform_as_and_thread() {
     let server = server().await;
-    Mock::given(method("POST"))
-        .and(path(notes_path()))
-        .and(header("authorization", BASIC))
+    as_key_user("POST", notes_path())
         .and(QueryIs(vec![
             ("perform_as", USER),
             ("note_id", "7f8004a4-e5db-466a-ae31-7a26346701ed"),
@@ -72,19 +65,20 @@ async fn create_sends_every_field_perform_as_and_thread() {
             "notifyFollowers": true,
             "createdAt": 1782974189000u64
         })))
-        .respond_with(json_response(201, "sandbox-note-create-response.json"))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json_response(201, "sandbox-note-create-response.json"),
+        )
         .await;
-    Mock::given(method("POST"))
-        .and(path(notes_path()))
+    on("POST", notes_path())
         .and(QueryIs(vec![]))
         .and(body_json(
             json!({"value": "Hey @melissa please review this candidate!"}),
         ))
-        .respond_with(json_response(201, "note-create-response-docs.json"))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json_response(201, "note-create-response-docs.json"),
+        )
         .await;
     let lever = client(&server);
     let notes = lever.notes(&OpportunityId::from(OPP));
@@ -128,9 +122,7 @@ async fn delete_accepts_204() {
     Mock::given(method("DELETE"))
         .and(path(format!("{}/n1", notes_path())))
         .and(header("authorization", BASIC))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ResponseTemplate::new(204))
         .await;
     client(&server)
         .notes(&OpportunityId::from(OPP))

@@ -1,9 +1,8 @@
 //! Opportunities: list filters, paging, resume, invalid offset, 429 backoff, get,
 //! create with `perform_as`, stage, archive, tags, links, sources.
 
-use crate::common;
+use crate::support;
 
-use common::*;
 use futures::TryStreamExt;
 use lever_client::{Archive, NewOpportunity, OpportunityExpand, OpportunityFilter};
 use lever_client::{
@@ -11,6 +10,7 @@ use lever_client::{
     PostingId, StageId, UserId, is_invalid_offset,
 };
 use serde_json::json;
+use support::*;
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, ResponseTemplate};
 
@@ -25,9 +25,7 @@ fn user() -> UserId {
 #[tokio::test]
 async fn list_sends_every_filter_with_repeated_params() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/opportunities"))
-        .and(header("authorization", BASIC))
+    as_key_user("GET", "/v1/opportunities")
         .and(QueryIs(vec![
             ("tag", "Engineering"),
             ("tag", "Full-time"),
@@ -58,12 +56,10 @@ async fn list_sends_every_filter_with_repeated_params() {
             ("expand", "owner"),
             ("limit", "50"),
         ]))
-        .respond_with(json_response(
-            200,
-            "sandbox-opportunity-list-last-page-truncated.json",
-        ))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json_response(200, "sandbox-opportunity-list-last-page-truncated.json"),
+        )
         .await;
 
     let filter = OpportunityFilter {
@@ -106,8 +102,7 @@ async fn list_sends_every_filter_with_repeated_params() {
 const TOKEN: &str = "%5B3%2C1491435120000%2C%225599cc20-349f-4b60-b531-6fe31e329717%22%5D";
 
 async fn two_pages(server: &wiremock::MockServer) {
-    Mock::given(method("GET"))
-        .and(path("/v1/opportunities"))
+    on("GET", "/v1/opportunities")
         .and(query_param("offset", TOKEN))
         .respond_with(json_response(
             200,
@@ -115,8 +110,7 @@ async fn two_pages(server: &wiremock::MockServer) {
         ))
         .mount(server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/opportunities"))
+    on("GET", "/v1/opportunities")
         .and(QueryIs(vec![]))
         .respond_with(json_response(
             200,
@@ -169,16 +163,14 @@ async fn pages_follow_next_until_has_next_is_false_and_resume() {
 #[tokio::test]
 async fn an_expired_offset_token_is_recognised() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/opportunities"))
+    on("GET", "/v1/opportunities")
         .and(query_param("offset", "stale"))
-        .respond_with(
+        .once(
+            &server,
             ResponseTemplate::new(400).set_body_json(
                 json!({"code": "BadRequestError", "message": "Invalid offset token"}),
             ),
         )
-        .expect(1)
-        .mount(&server)
         .await;
     let err = client(&server)
         .opportunities()
@@ -199,8 +191,7 @@ async fn an_expired_offset_token_is_recognised() {
 #[tokio::test]
 async fn a_429_is_retried_after_backoff() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(format!("/v1/opportunities/{OPP}")))
+    on("GET", format!("/v1/opportunities/{OPP}"))
         .respond_with(
             ResponseTemplate::new(429)
                 .set_body_json(json!({"code": "TooManyRequests", "message": "slow down"})),
@@ -210,11 +201,8 @@ async fn a_429_is_retried_after_backoff() {
         .with_priority(1)
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path(format!("/v1/opportunities/{OPP}")))
-        .respond_with(json_response(200, "sandbox-opportunity-get.json"))
-        .expect(1)
-        .mount(&server)
+    on("GET", format!("/v1/opportunities/{OPP}"))
+        .once(&server, json_response(200, "sandbox-opportunity-get.json"))
         .await;
     let got = client(&server).opportunities().get(&opp()).await.unwrap();
     assert_eq!(got.id, opp());
@@ -225,13 +213,9 @@ async fn get_with_expand_reads_objects_and_the_archived_object() {
     let server = server().await;
     let mut body = fixture_json("sandbox-opportunity-get.json");
     body["data"]["stage"] = json!({"id": "lead-reached-out", "text": "Reached out"});
-    Mock::given(method("GET"))
-        .and(path(format!("/v1/opportunities/{OPP}")))
-        .and(header("authorization", BASIC))
+    as_key_user("GET", format!("/v1/opportunities/{OPP}"))
         .and(QueryIs(vec![("expand", "stage")]))
-        .respond_with(ResponseTemplate::new(200).set_body_json(body))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ResponseTemplate::new(200).set_body_json(body))
         .await;
     let got = client(&server)
         .opportunities()
@@ -254,20 +238,16 @@ async fn get_with_expand_reads_objects_and_the_archived_object() {
 async fn create_requires_perform_as_and_reports_deduped() {
     let server = server().await;
     let recorded = fixture_json("sandbox-opportunity-create-request.json");
-    Mock::given(method("POST"))
-        .and(path("/v1/opportunities"))
-        .and(header("authorization", BASIC))
+    as_key_user("POST", "/v1/opportunities")
         .and(QueryIs(vec![(
             "perform_as",
             "c4bc6266-375b-4d45-9b3b-ad527ba5f3ef",
         )]))
         .and(body_json(&recorded["body"]))
-        .respond_with(json_response(
-            201,
-            "sandbox-opportunity-create-response.json",
-        ))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json_response(201, "sandbox-opportunity-create-response.json"),
+        )
         .await;
     let new = NewOpportunity {
         name: Some("Nango Test Candidate".into()),
@@ -314,23 +294,19 @@ async fn change_stage_sends_stage_and_optional_perform_as() {
         .and(header("authorization", BASIC))
         .and(QueryIs(vec![("perform_as", USER)]))
         .and(body_json(&recorded["body"]))
-        .respond_with(json_response(
-            200,
-            "sandbox-opportunity-stage-update-response.json",
-        ))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json_response(200, "sandbox-opportunity-stage-update-response.json"),
+        )
         .await;
     Mock::given(method("PUT"))
         .and(path(recorded["path"].as_str().unwrap()))
         .and(QueryIs(vec![]))
         .and(body_json(json!({"stage": "offer"})))
-        .respond_with(json_response(
-            200,
-            "sandbox-opportunity-stage-update-response.json",
-        ))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json_response(200, "sandbox-opportunity-stage-update-response.json"),
+        )
         .await;
     let lever = client(&server);
     let moved = lever
@@ -353,28 +329,21 @@ async fn change_stage_sends_stage_and_optional_perform_as() {
 #[tokio::test]
 async fn archive_and_unarchive() {
     let server = server().await;
-    Mock::given(method("PUT"))
-        .and(path(format!("/v1/opportunities/{OPP}/archived")))
-        .and(header("authorization", BASIC))
+    as_key_user("PUT", format!("/v1/opportunities/{OPP}/archived"))
         .and(QueryIs(vec![("perform_as", USER)]))
         .and(body_json(json!({
             "reason": "c97322d4-a7f3-4008-948c-4f8e9c58d372",
             "cleanInterviews": true
         })))
-        .respond_with(json_response(
-            200,
-            "sandbox-opportunity-archive-response.json",
-        ))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json_response(200, "sandbox-opportunity-archive-response.json"),
+        )
         .await;
-    Mock::given(method("PUT"))
-        .and(path(format!("/v1/opportunities/{OPP}/archived")))
+    on("PUT", format!("/v1/opportunities/{OPP}/archived"))
         .and(QueryIs(vec![]))
         .and(body_json(json!({"reason": null})))
-        .respond_with(json_response(200, "sandbox-opportunity-get.json"))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json_response(200, "sandbox-opportunity-get.json"))
         .await;
     let lever = client(&server);
     let archived = lever
@@ -402,9 +371,7 @@ async fn tags_links_and_sources_are_added_and_removed() {
         .and(header("authorization", BASIC))
         .and(QueryIs(vec![("perform_as", USER)]))
         .and(body_json(&recorded["body"]))
-        .respond_with(json_response(200, "sandbox-opportunity-get.json"))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json_response(200, "sandbox-opportunity-get.json"))
         .await;
     for (suffix, field) in [
         ("removeTags", "tags"),
@@ -413,14 +380,10 @@ async fn tags_links_and_sources_are_added_and_removed() {
         ("addSources", "sources"),
         ("removeSources", "sources"),
     ] {
-        Mock::given(method("POST"))
-            .and(path(format!("/v1/opportunities/{OPP}/{suffix}")))
-            .and(header("authorization", BASIC))
+        as_key_user("POST", format!("/v1/opportunities/{OPP}/{suffix}"))
             .and(QueryIs(vec![("perform_as", USER)]))
             .and(body_json(json!({ field: ["x"] })))
-            .respond_with(json_response(200, "sandbox-opportunity-get.json"))
-            .expect(1)
-            .mount(&server)
+            .once(&server, json_response(200, "sandbox-opportunity-get.json"))
             .await;
     }
     let lever = client(&server);
@@ -445,19 +408,15 @@ async fn tags_links_and_sources_are_added_and_removed() {
 #[tokio::test]
 async fn deleted_opportunities_are_listed_with_their_window() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/opportunities/deleted"))
-        .and(header("authorization", BASIC))
+    as_key_user("GET", "/v1/opportunities/deleted")
         .and(QueryIs(vec![
             ("deleted_at_start", "10"),
             ("deleted_at_end", "20"),
         ]))
-        .respond_with(json_response(
-            200,
-            "sandbox-opportunities-deleted-empty.json",
-        ))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json_response(200, "sandbox-opportunities-deleted-empty.json"),
+        )
         .await;
     let deleted: Vec<_> = client(&server)
         .opportunities()
@@ -471,8 +430,7 @@ async fn deleted_opportunities_are_listed_with_their_window() {
 #[tokio::test]
 async fn api_errors_carry_lever_code_and_message() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/opportunities/missing"))
+    on("GET", "/v1/opportunities/missing")
         .respond_with(json_response(404, "error.json"))
         .mount(&server)
         .await;

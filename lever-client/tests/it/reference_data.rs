@@ -1,32 +1,22 @@
 //! Reference data: stages, tags, sources, archive reasons, postings, users, contacts.
 
-use crate::common;
+use crate::support;
 
-use common::*;
 use futures::TryStreamExt;
 use lever_client::{AccessRole, UserFilter};
 use lever_client::{ArchiveReasonId, Confidentiality, ContactId, PostingId, StageId, UserId};
 use lever_client::{ArchiveReasonStatus, ArchiveReasonType};
 use lever_client::{PostingExpand, PostingFilter, PostingState, WorkplaceType};
-use wiremock::Mock;
-use wiremock::matchers::{header, method, path};
+use support::*;
 
 #[tokio::test]
 async fn stages_list_and_get() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/stages"))
-        .and(header("authorization", BASIC))
-        .respond_with(json_response(200, "sandbox-stage-list.json"))
-        .expect(1)
-        .mount(&server)
+    as_key_user("GET", "/v1/stages")
+        .once(&server, json_response(200, "sandbox-stage-list.json"))
         .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/stages/fff60592-31dd-4ebe-ba8e-e7a397c30f8e"))
-        .and(header("authorization", BASIC))
-        .respond_with(json_response(200, "stage.json"))
-        .expect(1)
-        .mount(&server)
+    as_key_user("GET", "/v1/stages/fff60592-31dd-4ebe-ba8e-e7a397c30f8e")
+        .once(&server, json_response(200, "stage.json"))
         .await;
     let lever = client(&server);
     let stages: Vec<_> = lever.stages().list().try_collect().await.unwrap();
@@ -43,19 +33,11 @@ async fn stages_list_and_get() {
 #[tokio::test]
 async fn tags_and_sources() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/tags"))
-        .and(header("authorization", BASIC))
-        .respond_with(json_response(200, "sandbox-tag-list.json"))
-        .expect(1)
-        .mount(&server)
+    as_key_user("GET", "/v1/tags")
+        .once(&server, json_response(200, "sandbox-tag-list.json"))
         .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/sources"))
-        .and(header("authorization", BASIC))
-        .respond_with(json_response(200, "sandbox-source-list.json"))
-        .expect(1)
-        .mount(&server)
+    as_key_user("GET", "/v1/sources")
+        .once(&server, json_response(200, "sandbox-source-list.json"))
         .await;
     let lever = client(&server);
     let tags: Vec<_> = lever.tags().list().try_collect().await.unwrap();
@@ -76,23 +58,17 @@ async fn tags_and_sources() {
 #[tokio::test]
 async fn archive_reasons_list_by_type_and_get() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/archive_reasons"))
-        .and(header("authorization", BASIC))
+    as_key_user("GET", "/v1/archive_reasons")
         .and(QueryIs(vec![("type", "non-hired")]))
-        .respond_with(json_response(200, "sandbox-archive-reason-list.json"))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json_response(200, "sandbox-archive-reason-list.json"),
+        )
         .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/archive_reasons/0092d31b-502b-4f0d-b4da-3827e1a2991f"))
-        .and(header("authorization", BASIC))
-        .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({
+    as_key_user("GET", "/v1/archive_reasons/0092d31b-502b-4f0d-b4da-3827e1a2991f")
+        .once(&server, wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({
             "data": {"id": "0092d31b-502b-4f0d-b4da-3827e1a2991f", "text": "Hired", "status": "active", "type": "hired"}
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
+        }))).await;
     let lever = client(&server);
     let reasons: Vec<_> = lever
         .archive_reasons()
@@ -116,9 +92,7 @@ async fn archive_reasons_list_by_type_and_get() {
 async fn postings_list_with_filters_and_get() {
     let server = server().await;
     let posting = fixture_json("sandbox-posting-get.json");
-    Mock::given(method("GET"))
-        .and(path("/v1/postings"))
-        .and(header("authorization", BASIC))
+    as_key_user("GET", "/v1/postings")
         .and(QueryIs(vec![
             ("state", "published"),
             ("state", "internal"),
@@ -132,19 +106,14 @@ async fn postings_list_with_filters_and_get() {
             ("expand", "hiringManager"),
             ("limit", "25"),
         ]))
-        .respond_with(
+        .once(
+            &server,
             wiremock::ResponseTemplate::new(200)
                 .set_body_json(serde_json::json!({"data": [posting["data"]], "hasNext": false})),
         )
-        .expect(1)
-        .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/postings/f2f01e16-27f8-4711-a728-7d49499795a0"))
-        .and(header("authorization", BASIC))
-        .respond_with(json_response(200, "posting.json"))
-        .expect(1)
-        .mount(&server)
+    as_key_user("GET", "/v1/postings/f2f01e16-27f8-4711-a728-7d49499795a0")
+        .once(&server, json_response(200, "posting.json"))
         .await;
     let lever = client(&server);
     let filter = PostingFilter {
@@ -176,25 +145,17 @@ async fn postings_list_with_filters_and_get() {
 #[tokio::test]
 async fn users_list_with_filters_and_get() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/users"))
-        .and(header("authorization", BASIC))
+    as_key_user("GET", "/v1/users")
         .and(QueryIs(vec![
             ("email", "chandler@example.com"),
             ("accessRole", "super admin"),
             ("accessRole", "admin"),
             ("includeDeactivated", "true"),
         ]))
-        .respond_with(json_response(200, "user-list.json"))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json_response(200, "user-list.json"))
         .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/users/be129d9b-50da-4485-9377-0d83e981f30b"))
-        .and(header("authorization", BASIC))
-        .respond_with(json_response(200, "sandbox-user-get.json"))
-        .expect(1)
-        .mount(&server)
+    as_key_user("GET", "/v1/users/be129d9b-50da-4485-9377-0d83e981f30b")
+        .once(&server, json_response(200, "sandbox-user-get.json"))
         .await;
     let lever = client(&server);
     let filter = UserFilter {
@@ -214,12 +175,8 @@ async fn users_list_with_filters_and_get() {
 #[tokio::test]
 async fn contacts_get() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/contacts/997fd432-94f6-4613-9fa8-c3d5bd49600b"))
-        .and(header("authorization", BASIC))
-        .respond_with(json_response(200, "sandbox-contact-get.json"))
-        .expect(1)
-        .mount(&server)
+    as_key_user("GET", "/v1/contacts/997fd432-94f6-4613-9fa8-c3d5bd49600b")
+        .once(&server, json_response(200, "sandbox-contact-get.json"))
         .await;
     let contact = client(&server)
         .contacts()

@@ -1,26 +1,34 @@
 //! Webhook subscriptions: list, create, update, delete.
 
-use crate::common;
+use crate::support;
 use futures::TryStreamExt;
 
 use client_core::ExposeSecret;
-use common::*;
 use lever_client::webhooks::Event;
 use lever_client::{NewWebhook, WebhookUpdate};
 use lever_client::{Origin, WebhookId};
 use serde_json::json;
-use wiremock::matchers::{body_json, header, method, path};
-use wiremock::{Mock, ResponseTemplate};
+use support::*;
+use wiremock::ResponseTemplate;
+use wiremock::matchers::{body_json, header};
+
+/// Every origin the fixtures' webhook conditions list, in their order.
+fn every_origin() -> Vec<Origin> {
+    vec![
+        Origin::Applied,
+        Origin::Sourced,
+        Origin::Referred,
+        Origin::University,
+        Origin::Agency,
+        Origin::Internal,
+    ]
+}
 
 #[tokio::test]
 async fn list_reads_the_unpaged_envelope() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/webhooks"))
-        .and(header("authorization", BASIC))
-        .respond_with(json_response(200, "sandbox-webhook-list.json"))
-        .expect(1)
-        .mount(&server)
+    as_key_user("GET", "/v1/webhooks")
+        .once(&server, json_response(200, "sandbox-webhook-list.json"))
         .await;
     let hooks: Vec<_> = client(&server)
         .webhooks()
@@ -47,36 +55,28 @@ async fn list_reads_the_unpaged_envelope() {
 async fn create_sends_event_url_conditions_and_returns_the_signature_token() {
     let server = server().await;
     let request = fixture_json("webhook-create-request.json");
-    Mock::given(method("POST"))
-        .and(path("/v1/webhooks"))
-        .and(header("authorization", BASIC))
+    as_key_user("POST", "/v1/webhooks")
         .and(body_json(&request))
-        .respond_with(json_response(201, "sandbox-webhook-create-response.json"))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json_response(201, "sandbox-webhook-create-response.json"),
+        )
         .await;
-    Mock::given(method("POST"))
-        .and(path("/v1/webhooks"))
+    on("POST", "/v1/webhooks")
         .and(body_json(
             json!({"url": "https://example.com/h", "event": "contactCreated"}),
         ))
-        .respond_with(json_response(201, "webhook-create-response-docs.json"))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json_response(201, "webhook-create-response-docs.json"),
+        )
         .await;
     let lever = client(&server);
     let new = NewWebhook::new(
         Event::CandidateStageChange,
         "https://lever.co/webhookHandler",
     )
-    .origins(vec![
-        Origin::Applied,
-        Origin::Sourced,
-        Origin::Referred,
-        Origin::University,
-        Origin::Agency,
-        Origin::Internal,
-    ]);
+    .origins(every_origin());
     let created = lever.webhooks().create(&new).await.unwrap();
     assert_eq!(created.id.as_str(), "507dab91-747d-46c8-aec4-bb5a90ac2a93");
     assert_eq!(
@@ -105,24 +105,13 @@ async fn create_sends_event_url_conditions_and_returns_the_signature_token() {
 async fn update_puts_a_data_list() {
     let server = server().await;
     let request = fixture_json("webhook-update-request.json");
-    Mock::given(method("PUT"))
-        .and(path("/v1/webhooks"))
-        .and(header("authorization", BASIC))
+    as_key_user("PUT", "/v1/webhooks")
         .and(body_json(&request))
-        .respond_with(json_response(200, "webhook-list.json"))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json_response(200, "webhook-list.json"))
         .await;
     let update = WebhookUpdate::new(WebhookId::from("e2befaae-b830-4c21-a002-2d5019486d1a"))
         .url("https://lever.co/webhookHandler")
-        .origins(vec![
-            Origin::Applied,
-            Origin::Sourced,
-            Origin::Referred,
-            Origin::University,
-            Origin::Agency,
-            Origin::Internal,
-        ]);
+        .origins(every_origin());
     let updated = client(&server).webhooks().update(&[update]).await.unwrap();
     assert_eq!(
         updated[0].url.as_deref(),
@@ -133,13 +122,13 @@ async fn update_puts_a_data_list() {
 #[tokio::test]
 async fn delete_accepts_204() {
     let server = server().await;
-    Mock::given(method("DELETE"))
-        .and(path("/v1/webhooks/507dab91-747d-46c8-aec4-bb5a90ac2a93"))
-        .and(header("authorization", BASIC))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
+    on(
+        "DELETE",
+        "/v1/webhooks/507dab91-747d-46c8-aec4-bb5a90ac2a93",
+    )
+    .and(header("authorization", BASIC))
+    .once(&server, ResponseTemplate::new(204))
+    .await;
     client(&server)
         .webhooks()
         .delete(&WebhookId::from("507dab91-747d-46c8-aec4-bb5a90ac2a93"))

@@ -1,7 +1,7 @@
 //! Webhook deliveries: the computed test vector verifies, any tampering fails, and each
 //! rejection (malformed, bad signature, stale, replayed) has its own error.
 
-use crate::common;
+use crate::support;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,11 +9,11 @@ use std::time::Duration;
 use client_core::SecretString;
 use client_core::header::HeaderMap;
 use client_core::webhook::{FixedClock, InMemoryReplayGuard};
-use common::*;
 use lever_client::webhooks::{
     Delivery, Event, EventData, TestDelivery, VerifyError, WebhookRequest, WebhookVerifier, sign,
 };
 use serde_json::{Value, json};
+use support::*;
 
 fn vector() -> Value {
     fixture_json("webhook-signature-test-vector.computed.json")

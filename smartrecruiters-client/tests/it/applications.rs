@@ -1,12 +1,12 @@
 //! Applications: state, status changes, history, Job Applications API.
 
-use crate::common;
+use crate::support;
 
-use common::{API_KEY, client, fixture, json, server};
 use serde_json::json;
 use smartrecruiters_client::{ApplicationId, ApplicationStatus, CandidateId, JobId, StatusChange};
-use wiremock::matchers::{body_json, header, method, path};
-use wiremock::{Mock, ResponseTemplate};
+use support::{API_KEY, MountOnce, client, fixture, ok, on, server};
+use wiremock::ResponseTemplate;
+use wiremock::matchers::{body_json, header};
 
 fn ids() -> (CandidateId, JobId) {
     ("c1".into(), "j1".into())
@@ -15,12 +15,9 @@ fn ids() -> (CandidateId, JobId) {
 #[tokio::test]
 async fn get_application_parses_the_fixture() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/candidates/c1/jobs/j1"))
+    on("GET", "/candidates/c1/jobs/j1")
         .and(header("x-smarttoken", API_KEY))
-        .respond_with(json(200, fixture("application.json")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ok(fixture("application.json")))
         .await;
     let (c, j) = ids();
     let application = client(&server).applications().get(&c, &j).await.unwrap();
@@ -36,14 +33,10 @@ async fn get_application_parses_the_fixture() {
 #[tokio::test]
 async fn application_behind_a_webhook_event() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(
+    on("GET", 
             "/candidates/90e2bb61-28ef-4ca6-abae-62edcaf4ff5c/jobs/3588f6b0-ae55-4c10-aaa5-2903ee3a7fe6",
-        ))
-        .respond_with(json(200, json!({"status": "INTERVIEW", "subStatus": "Onsite"})))
-        .expect(1)
-        .mount(&server)
-        .await;
+        )
+        .once(&server, ok(json!({"status": "INTERVIEW", "subStatus": "Onsite"}))).await;
     let event: smartrecruiters_client::webhooks::ApplicationEvent =
         serde_json::from_value(fixture("webhook-application-status-updated.json")).unwrap();
     let application = client(&server)
@@ -57,11 +50,8 @@ async fn application_behind_a_webhook_event() {
 #[tokio::test]
 async fn unknown_statuses_are_kept_not_fatal() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/candidates/c1/jobs/j1"))
-        .respond_with(json(200, json!({"status": "ARCHIVED", "newField": 1})))
-        .expect(1)
-        .mount(&server)
+    on("GET", "/candidates/c1/jobs/j1")
+        .once(&server, ok(json!({"status": "ARCHIVED", "newField": 1})))
         .await;
     let (c, j) = ids();
     let application = client(&server).applications().get(&c, &j).await.unwrap();
@@ -75,20 +65,14 @@ async fn unknown_statuses_are_kept_not_fatal() {
 #[tokio::test]
 async fn set_status_with_sub_status_and_with_a_reason() {
     let server = server().await;
-    Mock::given(method("PUT"))
-        .and(path("/candidates/c1/jobs/j1/status"))
+    on("PUT", "/candidates/c1/jobs/j1/status")
         .and(header("x-smarttoken", API_KEY))
         .and(body_json(fixture("candidate-status-update-request.json")))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ResponseTemplate::new(204))
         .await;
-    Mock::given(method("PUT"))
-        .and(path("/candidates/c1/jobs/j1/status"))
+    on("PUT", "/candidates/c1/jobs/j1/status")
         .and(body_json(fixture("candidate-status-reject-request.json")))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ResponseTemplate::new(204))
         .await;
     let client = client(&server);
     let (c, j) = ids();
@@ -112,11 +96,8 @@ async fn set_status_with_sub_status_and_with_a_reason() {
 #[tokio::test]
 async fn status_history_parses_the_fixture() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/candidates/c1/jobs/j1/status/history"))
-        .respond_with(json(200, fixture("application-status-history.json")))
-        .expect(1)
-        .mount(&server)
+    on("GET", "/candidates/c1/jobs/j1/status/history")
+        .once(&server, ok(fixture("application-status-history.json")))
         .await;
     let (c, j) = ids();
     let history = client(&server)
@@ -135,13 +116,13 @@ async fn status_history_parses_the_fixture() {
 #[tokio::test]
 async fn job_applications_api_by_application_id() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/job-applications-api/v202112/job-applications/app-1"))
-        .and(header("x-smarttoken", API_KEY))
-        .respond_with(json(200, fixture("job-application-v202112.json")))
-        .expect(1)
-        .mount(&server)
-        .await;
+    on(
+        "GET",
+        "/job-applications-api/v202112/job-applications/app-1",
+    )
+    .and(header("x-smarttoken", API_KEY))
+    .once(&server, ok(fixture("job-application-v202112.json")))
+    .await;
     let application = client(&server)
         .applications()
         .get_by_id(&ApplicationId::from("app-1"))

@@ -2,20 +2,20 @@
 //! Basic variant), authorization code (consent URL, exchange, rotated refresh tokens),
 //! and secrets kept out of `Debug`.
 
-use crate::common;
+use crate::support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{API_KEY, client, fast_retry, fixture, json, server};
 use serde_json::json;
 use smartrecruiters_client::{
     Credentials, Error, OAuthClient, RateLimits, RefreshTokenGrant, SecretString,
     SmartRecruitersClient,
 };
-use wiremock::matchers::{body_string_contains, header, method, path};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use support::{API_KEY, MountOnce, client, fast_retries, fixture, json, ok, on, server};
+use wiremock::matchers::{body_string_contains, header};
+use wiremock::{MockServer, Request, Respond, ResponseTemplate};
 
 const TOKEN_PATH: &str = "/identity/oauth/token";
 
@@ -29,7 +29,7 @@ fn oauth_client(server: &MockServer, credentials: Credentials) -> SmartRecruiter
         .base_url(server.uri())
         .credentials(credentials)
         .limits(RateLimits::unlimited())
-        .retry_policy(fast_retry())
+        .retry_policy(fast_retries())
         .build()
         .unwrap()
 }
@@ -40,10 +40,7 @@ struct NumberedTokens(AtomicUsize);
 impl Respond for NumberedTokens {
     fn respond(&self, _: &Request) -> ResponseTemplate {
         let n = self.0.fetch_add(1, Ordering::SeqCst) + 1;
-        json(
-            200,
-            json!({"access_token": format!("token-{n}"), "token_type": "bearer", "expires_in": 3600}),
-        )
+        ok(json!({"access_token": format!("token-{n}"), "token_type": "bearer", "expires_in": 3600}))
         .set_delay(Duration::from_millis(20))
     }
 }
@@ -51,12 +48,9 @@ impl Respond for NumberedTokens {
 #[tokio::test]
 async fn api_key_goes_in_x_smarttoken() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/configuration/company"))
+    on("GET", "/configuration/company")
         .and(header("x-smarttoken", API_KEY))
-        .respond_with(json(200, json!({"identifier": "acme", "name": "Acme"})))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ok(json!({"identifier": "acme", "name": "Acme"})))
         .await;
     let company = client(&server).configuration().company().await.unwrap();
     assert_eq!(company.identifier.as_deref(), Some("acme"));
@@ -65,22 +59,19 @@ async fn api_key_goes_in_x_smarttoken() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn client_credentials_token_is_fetched_once_for_20_concurrent_calls() {
     let server = server().await;
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
+    on("POST", TOKEN_PATH)
         .and(header("content-type", "application/x-www-form-urlencoded"))
         .and(body_string_contains("grant_type=client_credentials"))
         .and(body_string_contains("client_id=client-1"))
         .and(body_string_contains("client_secret=s3cret-value"))
-        .respond_with(
-            json(200, fixture("oauth-token-response.json")).set_delay(Duration::from_millis(50)),
+        .once(
+            &server,
+            ok(fixture("oauth-token-response.json")).set_delay(Duration::from_millis(50)),
         )
-        .expect(1)
-        .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/user-api/v201804/users/me"))
+    on("GET", "/user-api/v201804/users/me")
         .and(header("authorization", "Bearer DCRA1-<opaque>"))
-        .respond_with(json(200, fixture("user.json")))
+        .respond_with(ok(fixture("user.json")))
         .expect(20)
         .mount(&server)
         .await;
@@ -97,20 +88,23 @@ async fn client_credentials_token_is_fetched_once_for_20_concurrent_calls() {
     }
 }
 
+/// The token endpoint, answering `token-1` then `token-2`, and asked exactly twice.
+async fn hands_out_two_tokens(server: &MockServer) {
+    on("POST", TOKEN_PATH)
+        .respond_with(NumberedTokens(AtomicUsize::new(0)))
+        .expect(2)
+        .mount(server)
+        .await;
+}
+
 #[tokio::test]
 async fn client_credentials_token_is_refreshed_after_expiry() {
     let server = server().await;
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
-        .respond_with(NumberedTokens(AtomicUsize::new(0)))
-        .expect(2)
-        .mount(&server)
-        .await;
+    hands_out_two_tokens(&server).await;
     for token in ["token-1", "token-2"] {
-        Mock::given(method("GET"))
-            .and(path("/configuration/company"))
+        on("GET", "/configuration/company")
             .and(header("authorization", format!("Bearer {token}").as_str()))
-            .respond_with(json(200, json!({"name": token})))
+            .respond_with(ok(json!({"name": token})))
             .expect(2)
             .mount(&server)
             .await;
@@ -141,25 +135,14 @@ async fn client_credentials_token_is_refreshed_after_expiry() {
 #[tokio::test]
 async fn a_refused_token_is_renewed_once_and_the_call_repeated() {
     let server = server().await;
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
-        .respond_with(NumberedTokens(AtomicUsize::new(0)))
-        .expect(2)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/configuration/company"))
+    hands_out_two_tokens(&server).await;
+    on("GET", "/configuration/company")
         .and(header("authorization", "Bearer token-1"))
-        .respond_with(json(401, json!({"message": "token revoked"})))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(401, json!({"message": "token revoked"})))
         .await;
-    Mock::given(method("GET"))
-        .and(path("/configuration/company"))
+    on("GET", "/configuration/company")
         .and(header("authorization", "Bearer token-2"))
-        .respond_with(json(200, json!({"name": "ok"})))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ok(json!({"name": "ok"})))
         .await;
     let client = oauth_client(&server, Credentials::client_credentials(app(&server)));
     let company = client.configuration().company().await.unwrap();
@@ -170,27 +153,21 @@ async fn a_refused_token_is_renewed_once_and_the_call_repeated() {
 async fn client_secret_basic_sends_credentials_in_the_authorization_header() {
     let server = server().await;
     // base64("client-1:s3cret-value")
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
+    on("POST", TOKEN_PATH)
         .and(header(
             "authorization",
             "Basic Y2xpZW50LTE6czNjcmV0LXZhbHVl",
         ))
         .and(body_string_contains("grant_type=client_credentials"))
         .and(body_string_contains("scope=candidates_read+jobs_read"))
-        .respond_with(json(
-            200,
-            json!({"access_token": "basic-token", "expires_in": 1800}),
-        ))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            ok(json!({"access_token": "basic-token", "expires_in": 1800})),
+        )
         .await;
-    Mock::given(method("GET"))
-        .and(path("/configuration/company"))
+    on("GET", "/configuration/company")
         .and(header("authorization", "Bearer basic-token"))
-        .respond_with(json(200, json!({})))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ok(json!({})))
         .await;
     let credentials = Credentials::ClientCredentials {
         app: app(&server).basic_auth(),
@@ -229,19 +206,12 @@ fn consent_url_has_every_parameter() {
 #[tokio::test]
 async fn authorization_code_is_exchanged() {
     let server = server().await;
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
+    on("POST", TOKEN_PATH)
         .and(body_string_contains("grant_type=authorization_code"))
         .and(body_string_contains("code=the-code"))
         .and(body_string_contains("redirect_uri=https%3A%2F%2Fapp.example.com%2Fcb"))
         .and(body_string_contains("client_secret=s3cret-value"))
-        .respond_with(json(
-            200,
-            json!({"access_token": "at-1", "refresh_token": "rt-1", "expires_in": 1800, "token_type": "bearer"}),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
+        .once(&server, ok(json!({"access_token": "at-1", "refresh_token": "rt-1", "expires_in": 1800, "token_type": "bearer"}))).await;
     let tokens = app(&server)
         .exchange_code(
             &SecretString::from("the-code"),
@@ -256,23 +226,17 @@ async fn authorization_code_is_exchanged() {
 #[tokio::test]
 async fn rotated_refresh_tokens_reach_the_store_and_invalid_grant_asks_for_consent() {
     let server = server().await;
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
+    on("POST", TOKEN_PATH)
         .and(body_string_contains("grant_type=refresh_token"))
         .and(body_string_contains("refresh_token=rt-1"))
-        .respond_with(json(
-            200,
-            json!({"access_token": "at-2", "refresh_token": "rt-2", "expires_in": 1800}),
-        ))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            ok(json!({"access_token": "at-2", "refresh_token": "rt-2", "expires_in": 1800})),
+        )
         .await;
-    Mock::given(method("GET"))
-        .and(path("/user-api/v201804/users/me"))
+    on("GET", "/user-api/v201804/users/me")
         .and(header("authorization", "Bearer at-2"))
-        .respond_with(json(200, fixture("user.json")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ok(fixture("user.json")))
         .await;
     let stored: Arc<Mutex<Vec<String>>> = Arc::default();
     let sink = stored.clone();
@@ -306,15 +270,11 @@ async fn rotated_refresh_tokens_reach_the_store_and_invalid_grant_asks_for_conse
 
 async fn server_with_invalid_grant() -> MockServer {
     let server = server().await;
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
-        .respond_with(json(
+    on("POST", TOKEN_PATH)
+        .once(&server, json(
             400,
             json!({"error": "invalid_grant", "error_description": "refresh token already used"}),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
+        )).await;
     server
 }
 

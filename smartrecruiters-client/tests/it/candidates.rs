@@ -1,13 +1,12 @@
 //! Candidates: search filters and paging, the one-in-flight limit, CRUD, tags,
 //! attachments and the email lookup.
 
-use crate::common;
+use crate::support;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use common::{API_KEY, client, fixture, json, server, unlimited_client};
 use futures::TryStreamExt;
 use serde_json::json;
 use smartrecruiters_client::{
@@ -15,11 +14,11 @@ use smartrecruiters_client::{
     is_candidate_data_conflict,
 };
 use smartrecruiters_client::{AttachmentType, ConsentStatus, PersonalDetails, Upload};
+use support::{API_KEY, MountOnce, client, fixture, json, ok, on, server, unlimited_client};
 use wiremock::matchers::{
-    body_json, body_string_contains, header, header_regex, method, path, query_param,
-    query_param_is_missing,
+    body_json, body_string_contains, header, header_regex, query_param, query_param_is_missing,
 };
-use wiremock::{Mock, Request, Respond, ResponseTemplate};
+use wiremock::{Request, Respond, ResponseTemplate};
 
 fn candidate(id: &str, email: &str) -> serde_json::Value {
     json!({"id": id, "firstName": "A", "lastName": "B", "email": email, "internal": false,
@@ -29,8 +28,7 @@ fn candidate(id: &str, email: &str) -> serde_json::Value {
 #[tokio::test]
 async fn page_sends_every_filter_as_documented() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/candidates"))
+    on("GET", "/candidates")
         .and(header("x-smarttoken", API_KEY))
         .and(query_param("q", "rust developer"))
         .and(query_param("limit", "50"))
@@ -49,9 +47,7 @@ async fn page_sends_every_filter_as_documented() {
         .and(query_param("propertyId", "prop-1"))
         .and(query_param("propertyValueId", "val-1"))
         .and(query_param("pageId", "cursor-1"))
-        .respond_with(json(200, fixture("candidate-list-page.json")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ok(fixture("candidate-list-page.json")))
         .await;
 
     let mut filter = CandidateFilter::new()
@@ -93,27 +89,25 @@ async fn page_sends_every_filter_as_documented() {
 #[tokio::test]
 async fn list_follows_next_page_id_without_gaps_or_repeats() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/candidates"))
+    on("GET", "/candidates")
         .and(query_param_is_missing("pageId"))
-        .respond_with(json(
-            200,
-            json!({"limit": 2, "offset": 0, "totalFound": 3, "nextPageId": "p2",
+        .once(
+            &server,
+            ok(
+                json!({"limit": 2, "offset": 0, "totalFound": 3, "nextPageId": "p2",
                    "content": [candidate("c1", "a@x.io"), candidate("c2", "b@x.io")]}),
-        ))
-        .expect(1)
-        .mount(&server)
+            ),
+        )
         .await;
-    Mock::given(method("GET"))
-        .and(path("/candidates"))
+    on("GET", "/candidates")
         .and(query_param("pageId", "p2"))
-        .respond_with(json(
-            200,
-            json!({"limit": 2, "offset": 0, "totalFound": 3, "nextPageId": null,
+        .once(
+            &server,
+            ok(
+                json!({"limit": 2, "offset": 0, "totalFound": 3, "nextPageId": null,
                    "content": [candidate("c3", "c@x.io")]}),
-        ))
-        .expect(1)
-        .mount(&server)
+            ),
+        )
         .await;
 
     let ids: Vec<String> = client(&server)
@@ -129,31 +123,22 @@ async fn list_follows_next_page_id_without_gaps_or_repeats() {
 #[tokio::test]
 async fn list_falls_back_to_the_link_header() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/candidates"))
+    on("GET", "/candidates")
         .and(query_param_is_missing("pageId"))
-        .respond_with(
-            json(
-                200,
-                json!({"limit": 1, "content": [candidate("c1", "a@x.io")]}),
-            )
-            .insert_header(
+        .once(
+            &server,
+            ok(json!({"limit": 1, "content": [candidate("c1", "a@x.io")]})).insert_header(
                 "link",
                 "</candidates?limit=1&pageId=SKYfn51w%2FvIsIC%3D%3D>; rel=\"next\"",
             ),
         )
-        .expect(1)
-        .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/candidates"))
+    on("GET", "/candidates")
         .and(query_param("pageId", "SKYfn51w/vIsIC=="))
-        .respond_with(json(
-            200,
-            json!({"limit": 1, "content": [candidate("c2", "b@x.io")]}),
-        ))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            ok(json!({"limit": 1, "content": [candidate("c2", "b@x.io")]})),
+        )
         .await;
 
     let ids: Vec<String> = client(&server)
@@ -196,15 +181,14 @@ impl Respond for ConcurrencyProbe {
         busy.push(now + self.delay);
         let mut peak = self.peak.lock().unwrap();
         *peak = (*peak).max(busy.len());
-        json(200, json!({"content": [candidate("c1", "a@x.io")]})).set_delay(self.delay)
+        ok(json!({"content": [candidate("c1", "a@x.io")]})).set_delay(self.delay)
     }
 }
 
 async fn peak_of_parallel_searches(limited: bool) -> usize {
     let server = server().await;
     let probe = ConcurrencyProbe::new(Duration::from_millis(150));
-    Mock::given(method("GET"))
-        .and(path("/candidates"))
+    on("GET", "/candidates")
         .respond_with(probe.clone())
         .expect(4)
         .mount(&server)
@@ -239,19 +223,16 @@ async fn get_candidates_never_has_two_requests_in_flight() {
 #[tokio::test]
 async fn find_by_email_quotes_the_address_and_keeps_exact_matches() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/candidates"))
+    on("GET", "/candidates")
         .and(query_param("q", "\"Jane.Doe@Example.com\""))
-        .respond_with(json(
-            200,
-            json!({"content": [
+        .once(
+            &server,
+            ok(json!({"content": [
                 candidate("c1", "jane.doe@example.com"),
                 candidate("c2", "jane.doe@example.com.au"),
                 candidate("c3", "doe@example.com")
-            ]}),
-        ))
-        .expect(1)
-        .mount(&server)
+            ]})),
+        )
         .await;
     let found = client(&server)
         .candidates()
@@ -265,12 +246,9 @@ async fn find_by_email_quotes_the_address_and_keeps_exact_matches() {
 #[tokio::test]
 async fn get_parses_the_details_fixture() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/candidates/cand%2F1"))
+    on("GET", "/candidates/cand%2F1")
         .and(header("x-smarttoken", API_KEY))
-        .respond_with(json(200, fixture("candidate.json")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ok(fixture("candidate.json")))
         .await;
     let details = client(&server)
         .candidates()
@@ -288,20 +266,14 @@ async fn get_parses_the_details_fixture() {
 async fn create_in_pool_and_on_a_job() {
     let server = server().await;
     let request = fixture("candidate-create-request.json");
-    Mock::given(method("POST"))
-        .and(path("/candidates"))
+    on("POST", "/candidates")
         .and(header("x-smarttoken", API_KEY))
         .and(body_json(&request))
-        .respond_with(json(201, fixture("candidate.json")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(201, fixture("candidate.json")))
         .await;
-    Mock::given(method("POST"))
-        .and(path("/jobs/job-1/candidates"))
+    on("POST", "/jobs/job-1/candidates")
         .and(body_json(&request))
-        .respond_with(json(201, fixture("candidate.json")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(201, fixture("candidate.json")))
         .await;
     let new: NewCandidate = serde_json::from_value(request.clone()).unwrap();
     assert_eq!(serde_json::to_value(&new).unwrap(), request);
@@ -319,29 +291,23 @@ async fn create_in_pool_and_on_a_job() {
 #[tokio::test]
 async fn patch_personal_details_and_detect_the_data_conflict() {
     let server = server().await;
-    Mock::given(method("PATCH"))
-        .and(path("/candidates/c1"))
+    on("PATCH", "/candidates/c1")
         .and(body_json(
             json!({"email": "new@example.com", "phoneNumber": "+48"}),
         ))
-        .respond_with(json(200, fixture("candidate.json")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ok(fixture("candidate.json")))
         .await;
-    Mock::given(method("PATCH"))
-        .and(path("/candidates/c2"))
-        .respond_with(json(409, fixture("error-response.json")))
-        .expect(1)
-        .mount(&server)
+    on("PATCH", "/candidates/c2")
+        .once(&server, json(409, fixture("error-response.json")))
         .await;
-    Mock::given(method("PATCH"))
-        .and(path("/candidates/c3"))
-        .respond_with(json(
-            409,
-            json!({"message": "x", "errors": [{"code": "OTHER_CONFLICT"}]}),
-        ))
-        .expect(1)
-        .mount(&server)
+    on("PATCH", "/candidates/c3")
+        .once(
+            &server,
+            json(
+                409,
+                json!({"message": "x", "errors": [{"code": "OTHER_CONFLICT"}]}),
+            ),
+        )
         .await;
     let client = client(&server);
     let details = PersonalDetails {
@@ -370,12 +336,9 @@ async fn patch_personal_details_and_detect_the_data_conflict() {
 #[tokio::test]
 async fn delete_candidate() {
     let server = server().await;
-    Mock::given(method("DELETE"))
-        .and(path("/candidates/c1"))
+    on("DELETE", "/candidates/c1")
         .and(header("x-smarttoken", API_KEY))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ResponseTemplate::new(204))
         .await;
     client(&server)
         .candidates()
@@ -388,31 +351,19 @@ async fn delete_candidate() {
 async fn tags_get_add_replace_delete() {
     let server = server().await;
     let tags = fixture("candidate-tags-request.json");
-    Mock::given(method("GET"))
-        .and(path("/candidates/c1/tags"))
-        .respond_with(json(200, tags.clone()))
-        .expect(1)
-        .mount(&server)
+    on("GET", "/candidates/c1/tags")
+        .once(&server, ok(tags.clone()))
         .await;
-    Mock::given(method("POST"))
-        .and(path("/candidates/c1/tags"))
+    on("POST", "/candidates/c1/tags")
         .and(body_json(&tags))
-        .respond_with(json(201, tags.clone()))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(201, tags.clone()))
         .await;
-    Mock::given(method("PUT"))
-        .and(path("/candidates/c1/tags"))
+    on("PUT", "/candidates/c1/tags")
         .and(body_json(json!({"tags": ["only"]})))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ResponseTemplate::new(204))
         .await;
-    Mock::given(method("DELETE"))
-        .and(path("/candidates/c1/tags"))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
+    on("DELETE", "/candidates/c1/tags")
+        .once(&server, ResponseTemplate::new(204))
         .await;
     let client = client(&server);
     let candidates = client.candidates();
@@ -446,17 +397,13 @@ fn resume() -> Upload {
 #[tokio::test]
 async fn candidate_attachments_list_upload_download() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/candidates/c1/attachments"))
-        .respond_with(json(
-            200,
-            json!({"totalFound": 1, "content": [attachment_json("a1")]}),
-        ))
-        .expect(1)
-        .mount(&server)
+    on("GET", "/candidates/c1/attachments")
+        .once(
+            &server,
+            ok(json!({"totalFound": 1, "content": [attachment_json("a1")]})),
+        )
         .await;
-    Mock::given(method("POST"))
-        .and(path("/candidates/c1/attachments"))
+    on("POST", "/candidates/c1/attachments")
         .and(header("x-smarttoken", API_KEY))
         .and(header_regex(
             "content-type",
@@ -467,17 +414,13 @@ async fn candidate_attachments_list_upload_download() {
         ))
         .and(body_string_contains("name=\"file\"; filename=\"cv.pdf\""))
         .and(body_string_contains("%PDF-1.4 fake"))
-        .respond_with(json(201, attachment_json("a2")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(201, attachment_json("a2")))
         .await;
-    Mock::given(method("GET"))
-        .and(path("/candidates/c1/attachments/a1"))
-        .respond_with(
+    on("GET", "/candidates/c1/attachments/a1")
+        .once(
+            &server,
             ResponseTemplate::new(200).set_body_raw(b"%PDF-bytes".to_vec(), "application/pdf"),
         )
-        .expect(1)
-        .mount(&server)
         .await;
     let client = client(&server);
     let candidates = client.candidates();
@@ -497,35 +440,26 @@ async fn candidate_attachments_list_upload_download() {
 #[tokio::test]
 async fn application_attachments_list_upload_download_delete() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/candidates/c1/jobs/j1/attachments"))
-        .respond_with(json(
-            200,
-            json!({"totalFound": 1, "content": [attachment_json("a1")]}),
-        ))
-        .expect(1)
-        .mount(&server)
+    on("GET", "/candidates/c1/jobs/j1/attachments")
+        .once(
+            &server,
+            ok(json!({"totalFound": 1, "content": [attachment_json("a1")]})),
+        )
         .await;
-    Mock::given(method("POST"))
-        .and(path("/candidates/c1/jobs/j1/attachments"))
+    on("POST", "/candidates/c1/jobs/j1/attachments")
         .and(body_string_contains(
             "name=\"attachmentType\"\r\n\r\nRESUME",
         ))
-        .respond_with(json(201, attachment_json("a3")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(201, attachment_json("a3")))
         .await;
-    Mock::given(method("GET"))
-        .and(path("/candidates/attachments/a1"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(b"bytes".to_vec(), "text/plain"))
-        .expect(1)
-        .mount(&server)
+    on("GET", "/candidates/attachments/a1")
+        .once(
+            &server,
+            ResponseTemplate::new(200).set_body_raw(b"bytes".to_vec(), "text/plain"),
+        )
         .await;
-    Mock::given(method("DELETE"))
-        .and(path("/candidates/attachments/a1"))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
+    on("DELETE", "/candidates/attachments/a1")
+        .once(&server, ResponseTemplate::new(204))
         .await;
     let client = client(&server);
     let candidates = client.candidates();
@@ -552,13 +486,10 @@ async fn application_attachments_list_upload_download_delete() {
 #[tokio::test]
 async fn page_resumes_from_a_saved_page_id() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/candidates"))
+    on("GET", "/candidates")
         .and(query_param("pageId", "saved"))
         .and(query_param("tag", "willo"))
-        .respond_with(json(200, json!({"content": [candidate("c9", "z@x.io")]})))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ok(json!({"content": [candidate("c9", "z@x.io")]})))
         .await;
     let page = client(&server)
         .candidates()

@@ -1,17 +1,17 @@
 //! The builder: environment and base URL, credentials, and the timeout and injected
 //! HTTP client reaching the transport.
 
-use crate::common;
+use crate::support;
 
 use std::time::Duration;
 
-use common::{API_KEY, fast_retry, fixture, json, server};
 use smartrecruiters_client::{
     CandidateId, Environment, Error, PRODUCTION_BASE_URL, RetryPolicy, SecretString,
     SmartRecruitersClient,
 };
-use wiremock::matchers::{header, method, path};
-use wiremock::{Mock, ResponseTemplate};
+use support::{API_KEY, MountOnce, builder, fast_retries, fixture, ok, on, server};
+use wiremock::ResponseTemplate;
+use wiremock::matchers::header;
 
 #[test]
 fn the_environment_sets_the_api_root() {
@@ -53,19 +53,21 @@ fn the_environment_sets_the_api_root() {
 #[tokio::test]
 async fn a_custom_environment_is_where_requests_go() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/candidates/c1"))
+    on("GET", "/candidates/c1")
         .and(header("x-smarttoken", API_KEY))
-        .respond_with(json(200, fixture("candidate.json")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ok(fixture("candidate.json")))
         .await;
     let client = SmartRecruitersClient::builder()
         .environment(Environment::Custom(server.uri()))
         .api_key(SecretString::from(API_KEY))
-        .retry_policy(fast_retry())
+        .retry_policy(fast_retries())
         .build()
         .unwrap();
+    fetches_c1(&client).await;
+}
+
+/// `GET /candidates/c1` through `client`, which must succeed.
+async fn fetches_c1(client: &SmartRecruitersClient) {
     client
         .candidates()
         .get(&CandidateId::from("c1"))
@@ -76,19 +78,15 @@ async fn a_custom_environment_is_where_requests_go() {
 #[tokio::test]
 async fn the_timeout_reaches_the_transport() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/candidates/c1"))
-        .respond_with(
+    on("GET", "/candidates/c1")
+        .once(
+            &server,
             ResponseTemplate::new(200)
                 .set_body_json(fixture("candidate.json"))
                 .set_delay(Duration::from_secs(5)),
         )
-        .expect(1)
-        .mount(&server)
         .await;
-    let client = SmartRecruitersClient::builder()
-        .base_url(server.uri())
-        .api_key(SecretString::from(API_KEY))
+    let client = builder(&server)
         .retry_policy(RetryPolicy::none())
         .timeout(Duration::from_millis(200))
         .build()
@@ -106,34 +104,15 @@ async fn the_timeout_reaches_the_transport() {
 #[tokio::test]
 async fn an_injected_http_client_sends_the_requests() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/candidates/c1"))
+    on("GET", "/candidates/c1")
         .and(header("x-injected", "yes"))
         .and(header("x-smarttoken", API_KEY))
         .and(header("accept", "application/json"))
-        .respond_with(json(200, fixture("candidate.json")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ok(fixture("candidate.json")))
         .await;
-    let mut headers = smartrecruiters_client::header::HeaderMap::new();
-    headers.insert(
-        "x-injected",
-        smartrecruiters_client::header::HeaderValue::from_static("yes"),
-    );
-    let http = client_core::HttpClient::builder()
-        .default_headers(headers)
+    let client = builder(&server)
+        .http_client(support::injected_http_client())
         .build()
         .unwrap();
-    let client = SmartRecruitersClient::builder()
-        .base_url(server.uri())
-        .api_key(SecretString::from(API_KEY))
-        .retry_policy(fast_retry())
-        .http_client(http)
-        .build()
-        .unwrap();
-    client
-        .candidates()
-        .get(&CandidateId::from("c1"))
-        .await
-        .unwrap();
+    fetches_c1(&client).await;
 }

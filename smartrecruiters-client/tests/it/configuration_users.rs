@@ -1,33 +1,26 @@
 //! Configuration (hiring processes, reasons, company) and users.
 
-use crate::common;
+use crate::support;
 
-use common::{API_KEY, client, fixture, json, server};
 use futures::TryStreamExt;
 use serde_json::json;
 use smartrecruiters_client::{ApplicationStatus, UserFilter, UserId};
-use wiremock::Mock;
-use wiremock::matchers::{header, method, path, query_param, query_param_is_missing};
+use support::{API_KEY, MountOnce, client, fixture, ok, on, server};
+use wiremock::matchers::{header, query_param, query_param_is_missing};
 
 #[tokio::test]
 async fn hiring_processes_with_sub_statuses() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/configuration/hiring-processes"))
+    on("GET", "/configuration/hiring-processes")
         .and(header("x-smarttoken", API_KEY))
-        .respond_with(json(200, fixture("hiring-processes.json")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ok(fixture("hiring-processes.json")))
         .await;
-    Mock::given(method("GET"))
-        .and(path("/configuration/hiring-processes/hp-1"))
-        .respond_with(json(
-            200,
-            json!({"id": "hp-1", "name": "Eng", "active": true,
-                   "subStatuses": {"INTERVIEW": ["Video Interview", "Onsite"]}}),
-        ))
-        .expect(1)
-        .mount(&server)
+    on("GET", "/configuration/hiring-processes/hp-1")
+        .once(
+            &server,
+            ok(json!({"id": "hp-1", "name": "Eng", "active": true,
+                   "subStatuses": {"INTERVIEW": ["Video Interview", "Onsite"]}})),
+        )
         .await;
     let client = client(&server);
     let processes = client.configuration().hiring_processes().await.unwrap();
@@ -51,25 +44,11 @@ async fn rejection_and_withdrawal_reasons_and_company() {
         ("rejection", "Not qualified"),
         ("withdrawal", "Took another offer"),
     ] {
-        Mock::given(method("GET"))
-            .and(path(format!("/configuration/{kind}-reasons")))
-            .respond_with(json(
-                200,
-                json!({"totalFound": 1, "content": [{"id": format!("{kind}-1"), "label": label}]}),
-            ))
-            .expect(1)
-            .mount(&server)
-            .await;
+        on("GET", format!("/configuration/{kind}-reasons"))
+            .once(&server, ok(json!({"totalFound": 1, "content": [{"id": format!("{kind}-1"), "label": label}]}))).await;
     }
-    Mock::given(method("GET"))
-        .and(path("/configuration/company"))
-        .respond_with(json(
-            200,
-            json!({"identifier": "acme", "name": "Acme", "website": {"url": "https://acme.example"}, "industry": {"id": "it"}}),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
+    on("GET", "/configuration/company")
+        .once(&server, ok(json!({"identifier": "acme", "name": "Acme", "website": {"url": "https://acme.example"}, "industry": {"id": "it"}}))).await;
     let client = client(&server);
     let configuration = client.configuration();
     let rejection = configuration.rejection_reasons().await.unwrap();
@@ -84,40 +63,29 @@ async fn rejection_and_withdrawal_reasons_and_company() {
 #[tokio::test]
 async fn users_list_pages_get_and_me() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/user-api/v201804/users"))
+    on("GET", "/user-api/v201804/users")
         .and(header("x-smarttoken", API_KEY))
         .and(query_param("q", "smith"))
         .and(query_param("limit", "100"))
         .and(query_param("updatedAfter", "2024-01-01T00:00:00.000Z"))
         .and(query_param_is_missing("pageId"))
-        .respond_with(json(200, fixture("user-list-page.json")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ok(fixture("user-list-page.json")))
         .await;
-    Mock::given(method("GET"))
-        .and(path("/user-api/v201804/users"))
+    on("GET", "/user-api/v201804/users")
         .and(query_param("pageId", "string"))
-        .respond_with(json(
-            200,
-            json!({"limit": 100, "content": [{"id": "u2", "firstName": "B", "lastName": "C"}]}),
-        ))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            ok(json!({"limit": 100, "content": [{"id": "u2", "firstName": "B", "lastName": "C"}]})),
+        )
         .await;
-    Mock::given(method("GET"))
-        .and(path(
-            "/user-api/v201804/users/e8c0deb2-5fff-477d-98ab-80d0dd92dbc9",
-        ))
-        .respond_with(json(200, fixture("user.json")))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/user-api/v201804/users/me"))
-        .respond_with(json(200, fixture("user.json")))
-        .expect(1)
-        .mount(&server)
+    on(
+        "GET",
+        "/user-api/v201804/users/e8c0deb2-5fff-477d-98ab-80d0dd92dbc9",
+    )
+    .once(&server, ok(fixture("user.json")))
+    .await;
+    on("GET", "/user-api/v201804/users/me")
+        .once(&server, ok(fixture("user.json")))
         .await;
     let client = client(&server);
     let filter = UserFilter {

@@ -1,22 +1,21 @@
 //! Jobs: search filters and paging, details, status, history, hiring team, publication.
 
-use crate::common;
+use crate::support;
 
-use common::{API_KEY, client, fixture, json, server};
 use futures::TryStreamExt;
 use serde_json::json;
 use smartrecruiters_client::{HiringTeamRole, Publication, PublicationVisibility};
 use smartrecruiters_client::{JobFilter, JobId, JobStatus, PostingStatus};
-use wiremock::matchers::{body_json, header, method, path, query_param, query_param_is_missing};
-use wiremock::{Mock, ResponseTemplate};
+use support::{API_KEY, MountOnce, client, fixture, json, ok, on, server};
+use wiremock::ResponseTemplate;
+use wiremock::matchers::{body_json, header, query_param, query_param_is_missing};
 
 #[tokio::test]
 async fn search_sends_every_filter_and_pages_with_sort_job_id() {
     let server = server().await;
     let mut page1 = fixture("job-list-page.json");
     page1["nextPageId"] = json!("next-1");
-    Mock::given(method("GET"))
-        .and(path("/jobs"))
+    on("GET", "/jobs")
         .and(header("x-smarttoken", API_KEY))
         .and(query_param("q", "engineer"))
         .and(query_param("limit", "100"))
@@ -32,22 +31,13 @@ async fn search_sends_every_filter_and_pages_with_sort_job_id() {
         .and(query_param("lastActivityAfter", "2024-02-01T00:00:00.000Z"))
         .and(query_param("language", "en"))
         .and(query_param_is_missing("pageId"))
-        .respond_with(json(200, page1))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ok(page1))
         .await;
-    Mock::given(method("GET"))
-        .and(path("/jobs"))
+    on("GET", "/jobs")
         .and(query_param("sort", "job_id"))
         .and(query_param("q", "engineer"))
         .and(query_param("pageId", "next-1"))
-        .respond_with(json(
-            200,
-            json!({"content": [{"id": "job-2", "status": "PENDING_APPROVAL"}], "nextPageId": null}),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
+        .once(&server, ok(json!({"content": [{"id": "job-2", "status": "PENDING_APPROVAL"}], "nextPageId": null}))).await;
     let mut filter = JobFilter::new()
         .q("engineer")
         .limit(100)
@@ -79,11 +69,8 @@ async fn search_sends_every_filter_and_pages_with_sort_job_id() {
 #[tokio::test]
 async fn get_job_parses_the_fixture() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/jobs/3588f6b0-ae55-4c10-aaa5-2903ee3a7fe6"))
-        .respond_with(json(200, fixture("job.json")))
-        .expect(1)
-        .mount(&server)
+    on("GET", "/jobs/3588f6b0-ae55-4c10-aaa5-2903ee3a7fe6")
+        .once(&server, ok(fixture("job.json")))
         .await;
     let job = client(&server)
         .jobs()
@@ -113,25 +100,15 @@ async fn get_job_parses_the_fixture() {
 #[tokio::test]
 async fn update_status_and_read_its_history() {
     let server = server().await;
-    Mock::given(method("PUT"))
-        .and(path("/jobs/j1/status"))
+    on("PUT", "/jobs/j1/status")
         .and(body_json(json!({"status": "ON_HOLD"})))
-        .respond_with(json(200, json!({"status": "ON_HOLD"})))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ok(json!({"status": "ON_HOLD"})))
         .await;
-    Mock::given(method("GET"))
-        .and(path("/jobs/j1/status/history"))
-        .respond_with(json(
-            200,
-            json!({"totalFound": 2, "content": [
+    on("GET", "/jobs/j1/status/history")
+        .once(&server, ok(json!({"totalFound": 2, "content": [
                 {"changedOn": "2024-01-01T00:00:00.000Z", "status": "SOURCING", "actions": {"user": {"url": "u"}}},
                 {"changedOn": "2024-02-01T00:00:00.000Z", "status": "ON_HOLD"}
-            ]}),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
+            ]}))).await;
     let client = client(&server);
     let id = JobId::from("j1");
     let answer = client
@@ -152,11 +129,8 @@ async fn hiring_team_with_and_without_roles() {
         .as_array_mut()
         .unwrap()
         .push(json!({"id": "u2", "role": "RECRUITER"}));
-    Mock::given(method("GET"))
-        .and(path("/jobs/j1/hiring-team"))
-        .respond_with(json(200, team))
-        .expect(1)
-        .mount(&server)
+    on("GET", "/jobs/j1/hiring-team")
+        .once(&server, ok(team))
         .await;
     let members = client(&server)
         .jobs()
@@ -174,20 +148,14 @@ async fn hiring_team_with_and_without_roles() {
 #[tokio::test]
 async fn publish_and_unpublish() {
     let server = server().await;
-    Mock::given(method("POST"))
-        .and(path("/jobs/j1/publication"))
+    on("POST", "/jobs/j1/publication")
         .and(body_json(
             json!({"aggregators": true, "visibility": "PUBLIC"}),
         ))
-        .respond_with(json(201, json!({"id": "pub-1"})))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(201, json!({"id": "pub-1"})))
         .await;
-    Mock::given(method("DELETE"))
-        .and(path("/jobs/j1/publication"))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
+    on("DELETE", "/jobs/j1/publication")
+        .once(&server, ResponseTemplate::new(204))
         .await;
     let client = client(&server);
     let id = JobId::from("j1");

@@ -1,32 +1,30 @@
 //! Throttling, retries, rate-limit headers, error bodies.
 
-use crate::common;
+use crate::support;
 
-use common::{API_KEY, client, fixture, json, server};
 use serde_json::json;
 use smartrecruiters_client::{
     CLASS_CANDIDATES_LIST, CLASS_PUBLICATION, CandidateFilter, Error, NewCandidate,
     SmartRecruitersClient,
 };
-use wiremock::matchers::{header, method, path};
-use wiremock::{Mock, ResponseTemplate};
+use support::{API_KEY, MountOnce, client, fixture, json, ok, on, server};
+use wiremock::ResponseTemplate;
+use wiremock::matchers::header;
 
 #[tokio::test]
 async fn throttled_requests_back_off_then_succeed() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/candidates"))
+    on("GET", "/candidates")
         .respond_with(ResponseTemplate::new(429).set_body_string("Too Many Requests"))
         .up_to_n_times(2)
         .with_priority(1)
         .expect(2)
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/candidates"))
+    on("GET", "/candidates")
         .and(header("x-smarttoken", API_KEY))
         .respond_with(
-            json(200, json!({"content": [{"id": "c1"}]}))
+            ok(json!({"content": [{"id": "c1"}]}))
                 .insert_header("x-ratelimit-limit", "10")
                 .insert_header("x-ratelimit-remaining", "7")
                 .insert_header("x-ratelimit-concurrent-limit", "1")
@@ -53,15 +51,11 @@ async fn throttled_requests_back_off_then_succeed() {
 #[tokio::test]
 async fn a_failed_create_is_not_replayed_and_errors_are_parsed() {
     let server = server().await;
-    Mock::given(method("POST"))
-        .and(path("/candidates"))
-        .respond_with(json(
+    on("POST", "/candidates")
+        .once(&server, json(
             500,
             json!({"message": "Internal", "errors": [{"code": "INTERNAL_ERROR", "message": "boom"}]}),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
+        )).await;
     let err = client(&server)
         .candidates()
         .create(&NewCandidate::new("A", "B", "a@example.com"))
@@ -77,17 +71,11 @@ async fn a_failed_create_is_not_replayed_and_errors_are_parsed() {
 #[tokio::test]
 async fn unauthorized_and_not_found_are_typed() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/candidates/missing"))
-        .respond_with(json(404, fixture("error-legacy-v1.json")))
-        .expect(1)
-        .mount(&server)
+    on("GET", "/candidates/missing")
+        .once(&server, json(404, fixture("error-legacy-v1.json")))
         .await;
-    Mock::given(method("GET"))
-        .and(path("/candidates/secret"))
-        .respond_with(json(401, json!({"message": "Invalid token"})))
-        .expect(1)
-        .mount(&server)
+    on("GET", "/candidates/secret")
+        .once(&server, json(401, json!({"message": "Invalid token"})))
         .await;
     let client = client(&server);
     let missing = client
@@ -128,8 +116,7 @@ fn default_limits_match_the_documented_ones() {
 #[tokio::test]
 async fn publication_calls_are_paced_at_two_per_second() {
     let server = server().await;
-    Mock::given(method("DELETE"))
-        .and(path("/jobs/j1/publication"))
+    on("DELETE", "/jobs/j1/publication")
         .respond_with(ResponseTemplate::new(204))
         .expect(3)
         .mount(&server)
@@ -150,8 +137,7 @@ async fn publication_calls_are_paced_at_two_per_second() {
 #[tokio::test]
 async fn clients_of_one_credential_can_share_a_limiter() {
     let server = server().await;
-    Mock::given(method("DELETE"))
-        .and(path("/jobs/j1/publication"))
+    on("DELETE", "/jobs/j1/publication")
         .respond_with(ResponseTemplate::new(204))
         .expect(2)
         .mount(&server)

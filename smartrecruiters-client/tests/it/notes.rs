@@ -1,25 +1,22 @@
 //! Notes through the Message API.
 
-use crate::common;
+use crate::support;
 
-use common::{API_KEY, client, fixture, json, server};
 use futures::TryStreamExt;
 use serde_json::json;
 use smartrecruiters_client::{CandidateId, Error, JobId, NewNote, NoteContent, ShareWith};
 use smartrecruiters_client::{MAX_NOTE_CHARS, Visibility};
-use wiremock::matchers::{body_json, header, method, path, query_param, query_param_is_missing};
-use wiremock::{Mock, ResponseTemplate};
+use support::{API_KEY, MountOnce, client, fixture, json, ok, on, server};
+use wiremock::ResponseTemplate;
+use wiremock::matchers::{body_json, header, query_param, query_param_is_missing};
 
 #[tokio::test]
 async fn create_note_sends_the_documented_body() {
     let server = server().await;
-    Mock::given(method("POST"))
-        .and(path("/messages/shares"))
+    on("POST", "/messages/shares")
         .and(header("x-smarttoken", API_KEY))
         .and(body_json(fixture("message-share-request.json")))
-        .respond_with(json(201, fixture("message-share-response.json")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(201, fixture("message-share-response.json")))
         .await;
     let content =
         NoteContent::new("Video interview completed. Review: https://example.com/review/abc123 cc")
@@ -53,12 +50,9 @@ async fn oversized_content_is_refused_before_sending() {
 #[tokio::test]
 async fn delete_note() {
     let server = server().await;
-    Mock::given(method("DELETE"))
-        .and(path("/messages/shares/m-1"))
+    on("DELETE", "/messages/shares/m-1")
         .and(header("x-smarttoken", API_KEY))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ResponseTemplate::new(204))
         .await;
     client(&server).notes().delete(&"m-1".into()).await.unwrap();
 }
@@ -66,28 +60,22 @@ async fn delete_note() {
 #[tokio::test]
 async fn list_notes_of_a_candidate_across_pages() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path("/messages"))
+    on("GET", "/messages")
         .and(query_param("candidateId", "c1"))
         .and(query_param("jobId", "j1"))
         .and(query_param_is_missing("pageId"))
-        .respond_with(json(
-            200,
-            json!({"content": [fixture("message.json")], "nextPageId": "n2"}),
-        ))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            ok(json!({"content": [fixture("message.json")], "nextPageId": "n2"})),
+        )
         .await;
-    Mock::given(method("GET"))
-        .and(path("/messages"))
+    on("GET", "/messages")
         .and(query_param("candidateId", "c1"))
         .and(query_param("pageId", "n2"))
-        .respond_with(json(
-            200,
-            json!({"content": [{"content": "second", "visibility": "SECRET"}]}),
-        ))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            ok(json!({"content": [{"content": "second", "visibility": "SECRET"}]})),
+        )
         .await;
     let notes: Vec<_> = client(&server)
         .notes()

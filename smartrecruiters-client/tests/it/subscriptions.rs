@@ -1,8 +1,7 @@
 //! The Webhooks API: subscriptions, activation, secret keys, callback log.
 
-use crate::common;
+use crate::support;
 
-use common::{API_KEY, client, fixture, json, server};
 use futures::TryStreamExt;
 use serde_json::json;
 use smartrecruiters_client::{
@@ -11,23 +10,24 @@ use smartrecruiters_client::{
 use smartrecruiters_client::{
     EventName, ExposeSecret, NewSubscription, SecretString, SubscriptionId,
 };
-use wiremock::matchers::{body_json, header, method, path, query_param, query_param_is_missing};
-use wiremock::{Mock, ResponseTemplate};
+use support::{API_KEY, MountOnce, client, fixture, json, ok, on, server};
+use wiremock::ResponseTemplate;
+use wiremock::matchers::{body_json, header, query_param, query_param_is_missing};
 
 const BASE: &str = "/webhooks-api/v201907/subscriptions";
 
 #[tokio::test]
 async fn create_with_header_authentication_and_alerting_email() {
     let server = server().await;
-    Mock::given(method("POST"))
-        .and(path(BASE))
+    on("POST", BASE)
         .and(header("x-smarttoken", API_KEY))
         .and(body_json(fixture(
             "webhook-subscription-create-request.json",
         )))
-        .respond_with(json(201, fixture("webhook-subscription-created.json")))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json(201, fixture("webhook-subscription-created.json")),
+        )
         .await;
     let request = NewSubscription::new(
         "https://example.com/hooks/smartrecruiters",
@@ -79,29 +79,18 @@ fn basic_and_oauth2_callback_authentication_serialise_as_documented() {
 #[tokio::test]
 async fn list_follows_link_pages() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(BASE))
+    on("GET", BASE)
         .and(query_param("limit", "2"))
         .and(query_param_is_missing("page_id"))
-        .respond_with(
-            json(200, fixture("webhook-subscriptions-list.json")).insert_header(
+        .once(&server,
+            ok(fixture("webhook-subscriptions-list.json")).insert_header(
                 "link",
                 "<https://api.smartrecruiters.com/webhooks-api/v201907/subscriptions?limit=2&page_id=p%3D2>; rel=\"next\"",
             ),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(BASE))
+        ).await;
+    on("GET", BASE)
         .and(query_param("page_id", "p=2"))
-        .respond_with(json(
-            200,
-            json!([{"id": "s3", "callbackUrl": "https://x", "events": [], "status": "suspended"}]),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
+        .once(&server, ok(json!([{"id": "s3", "callbackUrl": "https://x", "events": [], "status": "suspended"}]))).await;
     let all: Vec<_> = client(&server)
         .subscriptions()
         .list(Some(2))
@@ -127,25 +116,16 @@ async fn list_follows_link_pages() {
 async fn get_delete_activate() {
     let server = server().await;
     let one = format!("{BASE}/sub-1");
-    Mock::given(method("GET"))
-        .and(path(one.as_str()))
-        .respond_with(json(200, fixture("webhook-subscription-created.json")))
-        .expect(1)
-        .mount(&server)
+    on("GET", one.as_str())
+        .once(&server, ok(fixture("webhook-subscription-created.json")))
         .await;
-    Mock::given(method("DELETE"))
-        .and(path(one.as_str()))
+    on("DELETE", one.as_str())
         .and(header("x-smarttoken", API_KEY))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ResponseTemplate::new(204))
         .await;
-    Mock::given(method("PUT"))
-        .and(path(format!("{one}/activation")))
+    on("PUT", format!("{one}/activation"))
         .and(header("x-smarttoken", API_KEY))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ResponseTemplate::new(204))
         .await;
     let client = client(&server);
     let id = SubscriptionId::from("sub-1");
@@ -162,17 +142,11 @@ async fn get_delete_activate() {
 async fn generate_and_get_the_secret_key() {
     let server = server().await;
     let secret_path = format!("{BASE}/sub-1/secret-key");
-    Mock::given(method("POST"))
-        .and(path(secret_path.as_str()))
-        .respond_with(json(201, fixture("webhook-secret-key.json")))
-        .expect(1)
-        .mount(&server)
+    on("POST", secret_path.as_str())
+        .once(&server, json(201, fixture("webhook-secret-key.json")))
         .await;
-    Mock::given(method("GET"))
-        .and(path(secret_path.as_str()))
-        .respond_with(json(200, fixture("webhook-secret-key.json")))
-        .expect(1)
-        .mount(&server)
+    on("GET", secret_path.as_str())
+        .once(&server, ok(fixture("webhook-secret-key.json")))
         .await;
     let client = client(&server);
     let id = SubscriptionId::from("sub-1");
@@ -193,15 +167,12 @@ async fn generate_and_get_the_secret_key() {
 #[tokio::test]
 async fn callbacks_log_with_filters() {
     let server = server().await;
-    Mock::given(method("GET"))
-        .and(path(format!("{BASE}/sub-1/callbacks-log")))
+    on("GET", format!("{BASE}/sub-1/callbacks-log"))
         .and(query_param("limit", "100"))
         .and(query_param("callbackStatus", "failed"))
         .and(query_param("after", "2024-01-01T00:00:00.000Z"))
         .and(query_param("before", "2024-01-02T00:00:00.000Z"))
-        .respond_with(json(200, fixture("webhook-callbacks-log.json")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ok(fixture("webhook-callbacks-log.json")))
         .await;
     let filter = CallbackLogFilter {
         limit: Some(100),

@@ -1,18 +1,18 @@
 //! Webhook deliveries: the documented test vector, every rejection as its own error,
 //! key rotation, the timestamp window, typed events and the handshake.
 
-use crate::common;
+use crate::support;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{fixture, fixture_text};
 use smartrecruiters_client::SecretString;
 use smartrecruiters_client::header::{HeaderMap, HeaderValue};
 use smartrecruiters_client::webhooks::{
     FixedClock, TestDelivery, VerifyError, WebhookEvent, WebhookRequest, WebhookVerifier,
     handshake_response, handshake_secret, parse_delivery, sign,
 };
+use support::{fixture, fixture_text};
 
 struct Vector {
     secret: SecretString,

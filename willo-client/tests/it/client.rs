@@ -1,12 +1,12 @@
 //! Client configuration: auth schemes, environments, secrets kept out of `Debug`,
 //! throttling honoured, DRF error bodies.
 
-use crate::common;
+use crate::support;
 
 use std::time::Duration;
 
-use common::*;
 use serde_json::json;
+use support::*;
 use willo_client::{
     AuthScheme, Credentials, Environment, Error, InterviewKey, PRODUCTION_BASE_URL,
     STAGING_BASE_URL, SecretString, WilloClient,
@@ -19,9 +19,7 @@ async fn get_with_scheme(scheme: AuthScheme, expected: &str) {
     Mock::given(method("GET"))
         .and(path(at("/languages/")))
         .and(header("authorization", expected))
-        .respond_with(json(200, page(json!([]), None)))
-        .expect(1)
-        .mount(&server)
+        .once(&server, listed(json!([])))
         .await;
     let client = builder(&server).auth_scheme(scheme).build().unwrap();
     client
@@ -104,9 +102,10 @@ async fn a_429_with_retry_after_is_waited_out_then_retried() {
         .mount(&server)
         .await;
     call("GET", &format!("/interviews/{INTERVIEW}/"))
-        .respond_with(json(200, json!({"key": INTERVIEW, "title": "Researcher"})))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json(200, json!({"key": INTERVIEW, "title": "Researcher"})),
+        )
         .await;
     // On the paused clock tokio jumps to the next timer while the socket is waited
     // on; with the pool's idle timer off, the only timer is the retry wait.
@@ -135,9 +134,10 @@ async fn a_429_with_retry_after_is_waited_out_then_retried() {
 async fn a_429_beyond_the_retry_limit_is_returned_with_its_wait() {
     let server = server().await;
     call("GET", "/users/")
-        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "3600"))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            ResponseTemplate::new(429).insert_header("Retry-After", "3600"),
+        )
         .await;
     let err = client(&server)
         .users()
@@ -152,15 +152,11 @@ async fn a_429_beyond_the_retry_limit_is_returned_with_its_wait() {
 async fn detail_bodies_and_401() {
     let server = server().await;
     call("GET", &format!("/interviews/{INTERVIEW}/"))
-        .respond_with(json(404, json!({"detail": "Not found."})))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(404, json!({"detail": "Not found."})))
         .await;
     Mock::given(method("GET"))
         .and(path(at("/departments/")))
-        .respond_with(json(401, json!({"detail": "Invalid token."})))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(401, json!({"detail": "Invalid token."})))
         .await;
     let client = client(&server);
     let err = client
@@ -189,24 +185,12 @@ async fn credentials_are_required_and_reach_the_transport_with_an_injected_clien
         .and(path(at("/languages/")))
         .and(header("authorization", KEY))
         .and(header("x-injected", "yes"))
-        .respond_with(json(200, page(json!([]), None)))
-        .expect(1)
-        .mount(&server)
+        .once(&server, listed(json!([])))
         .await;
-    let mut headers = client_core::header::HeaderMap::new();
-    headers.insert(
-        "x-injected",
-        client_core::header::HeaderValue::from_static("yes"),
-    );
     let client = WilloClient::builder()
         .credentials(Credentials::ApiKey(SecretString::from(KEY)))
         .base_url(format!("{}{ROOT}", server.uri()))
-        .http_client(
-            client_core::HttpClient::builder()
-                .default_headers(headers)
-                .build()
-                .unwrap(),
-        )
+        .http_client(injected_http_client())
         .build()
         .unwrap();
     let page = client
@@ -222,9 +206,7 @@ async fn the_timeout_reaches_the_transport() {
     let server = server().await;
     Mock::given(method("GET"))
         .and(path(at("/languages/")))
-        .respond_with(json(200, page(json!([]), None)).set_delay(Duration::from_secs(5)))
-        .expect(1)
-        .mount(&server)
+        .once(&server, listed(json!([])).set_delay(Duration::from_secs(5)))
         .await;
     let error = builder(&server)
         .retry_policy(willo_client::RetryPolicy::none())

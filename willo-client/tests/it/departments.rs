@@ -1,12 +1,11 @@
 //! `/departments/`: list, create, get, replace, update, delete.
 
-use crate::common;
+use crate::support;
 
-use common::*;
 use serde_json::json;
+use support::*;
 use willo_client::{DepartmentInput, DepartmentKey, ListParams};
-use wiremock::ResponseTemplate;
-use wiremock::matchers::{body_json, query_param};
+use wiremock::matchers::query_param;
 
 const DEPT: &str = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
 
@@ -16,18 +15,9 @@ async fn list_and_create() {
     call("GET", "/departments/")
         .and(query_param("search", "London"))
         .and(query_param("page_size", "5"))
-        .respond_with(json(
-            200,
-            page(json!([{"key": DEPT, "name": "London", "is_global": false, "branding": {"colour": "#123"}}]), None),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    call("POST", "/departments/")
-        .and(body_json(json!({"name": "Paris"})))
-        .respond_with(json(201, json!({"key": DEPT, "name": "Paris"})))
-        .expect(1)
-        .mount(&server)
+        .once(&server, listed(json!([{"key": DEPT, "name": "London", "is_global": false, "branding": {"colour": "#123"}}]))).await;
+    sends("POST", "/departments/", json!({"name": "Paris"}))
+        .once(&server, json(201, json!({"key": DEPT, "name": "Paris"})))
         .await;
     let client = client(&server);
     let page = client
@@ -50,29 +40,22 @@ async fn get_replace_update_delete() {
     let server = server().await;
     let item = format!("/departments/{DEPT}/");
     call("GET", &item)
-        .respond_with(json(200, json!({"key": DEPT, "name": "London"})))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(200, json!({"key": DEPT, "name": "London"})))
         .await;
-    call("PUT", &item)
-        .and(body_json(
-            json!({"name": "Greater London", "is_global": true}),
-        ))
-        .respond_with(json(200, json!({"key": DEPT, "name": "Greater London"})))
-        .expect(1)
-        .mount(&server)
+    sends(
+        "PUT",
+        &item,
+        json!({"name": "Greater London", "is_global": true}),
+    )
+    .once(
+        &server,
+        json(200, json!({"key": DEPT, "name": "Greater London"})),
+    )
+    .await;
+    sends("PATCH", &item, json!({"name": "LDN"}))
+        .once(&server, json(200, json!({"key": DEPT, "name": "LDN"})))
         .await;
-    call("PATCH", &item)
-        .and(body_json(json!({"name": "LDN"})))
-        .respond_with(json(200, json!({"key": DEPT, "name": "LDN"})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    call("DELETE", &item)
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
+    deleted_once(&server, &item).await;
     let client = client(&server);
     let departments = client.departments();
     let key = DepartmentKey::from(DEPT);

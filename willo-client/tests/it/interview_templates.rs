@@ -1,10 +1,10 @@
 //! The template library: `GET /categories/`, `GET /interview-templates/`,
 //! `GET /interview-templates/{key}/`, `POST /interview-templates/{key}/interviews/`.
 
-use crate::common;
+use crate::support;
 
-use common::*;
 use serde_json::json;
+use support::*;
 use willo_client::{CategoryKey, InterviewInput, InterviewKey, InterviewTemplateKey, ListParams};
 use wiremock::matchers::{body_json, query_param};
 
@@ -14,33 +14,22 @@ const TEMPLATE: &str = "c0ffee00c0ffee00c0ffee00c0ffee00";
 async fn categories_and_templates() {
     let server = server().await;
     call("GET", "/categories/")
-        .respond_with(json(
-            200,
-            page(
-                json!([{"key": "cat1", "name": "Retail", "icon": "bag"}]),
-                None,
-            ),
-        ))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            listed(json!([{"key": "cat1", "name": "Retail", "icon": "bag"}])),
+        )
         .await;
     call("GET", "/interview-templates/")
         .and(query_param("category", "cat1"))
-        .respond_with(json(
-            200,
-            page(
+        .once(
+            &server,
+            listed(
                 json!([{"key": TEMPLATE, "title": "Store assistant", "category": {"key": "cat1"}}]),
-                None,
             ),
-        ))
-        .expect(1)
-        .mount(&server)
+        )
         .await;
     call("GET", &format!("/interview-templates/{TEMPLATE}/"))
-        .respond_with(json(200, json!({"key": TEMPLATE, "title": "Store assistant", "questions": [{"text": "Why us?"}]})))
-        .expect(1)
-        .mount(&server)
-        .await;
+        .once(&server, json(200, json!({"key": TEMPLATE, "title": "Store assistant", "questions": [{"text": "Why us?"}]}))).await;
     let client = client(&server);
     let templates = client.interview_templates();
     let categories = client
@@ -70,12 +59,13 @@ async fn create_an_interview_from_a_template() {
         &format!("/interview-templates/{TEMPLATE}/interviews/"),
     )
     .and(body_json(json!({"title": "Store assistant (Leeds)"})))
-    .respond_with(json(
-        201,
-        json!({"key": INTERVIEW, "title": "Store assistant (Leeds)"}),
-    ))
-    .expect(1)
-    .mount(&server)
+    .once(
+        &server,
+        json(
+            201,
+            json!({"key": INTERVIEW, "title": "Store assistant (Leeds)"}),
+        ),
+    )
     .await;
     let interview = client(&server)
         .interview_templates()

@@ -1,16 +1,15 @@
 //! `/interviews/`: list with filters (department, owner, search, ordering, page size
 //! clamped to 1..=30), create, get, replace, update, delete.
 
-use crate::common;
+use crate::support;
 
-use common::*;
 use futures::TryStreamExt;
 use serde_json::json;
+use support::*;
 use willo_client::{
     DepartmentKey, Interview, InterviewFilter, InterviewInput, InterviewKey, UserKey,
 };
-use wiremock::ResponseTemplate;
-use wiremock::matchers::{body_json, query_param};
+use wiremock::matchers::query_param;
 
 #[tokio::test]
 async fn list_with_every_filter_parses_the_documented_example() {
@@ -21,9 +20,10 @@ async fn list_with_every_filter_parses_the_documented_example() {
         .and(query_param("search", "researcher"))
         .and(query_param("ordering", "-title,key"))
         .and(query_param("page_size", "30"))
-        .respond_with(json(200, fixture("interviews-list-response.partial.json")))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json(200, fixture("interviews-list-response.partial.json")),
+        )
         .await;
     let page = client(&server)
         .interviews()
@@ -56,15 +56,10 @@ async fn page_size_zero_is_clamped_to_one() {
     let server = server().await;
     call("GET", "/interviews/")
         .and(query_param("page_size", "1"))
-        .respond_with(json(
-            200,
-            page(
-                json!([{"key": INTERVIEW, "owner": "u1", "questions": []}]),
-                None,
-            ),
-        ))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            listed(json!([{"key": INTERVIEW, "owner": "u1", "questions": []}])),
+        )
         .await;
     let all: Vec<Interview> = client(&server)
         .interviews()
@@ -84,38 +79,18 @@ async fn create_get_replace_update_delete() {
     let server = server().await;
     let item = format!("/interviews/{INTERVIEW}/");
     let body = json!({"key": INTERVIEW, "title": "Researcher", "department": {"key": "dept1"}});
-    call("POST", "/interviews/")
-        .and(body_json(
-            json!({"title": "Researcher", "department": "dept1"}),
-        ))
-        .respond_with(json(201, body.clone()))
-        .expect(1)
-        .mount(&server)
-        .await;
-    call("GET", &item)
-        .respond_with(json(200, body.clone()))
-        .expect(1)
-        .mount(&server)
-        .await;
-    call("PUT", &item)
-        .and(body_json(
-            json!({"title": "Senior Researcher", "department": "dept1"}),
-        ))
-        .respond_with(json(200, body.clone()))
-        .expect(1)
-        .mount(&server)
-        .await;
-    call("PATCH", &item)
-        .and(body_json(json!({"title": "Lab Lead"})))
-        .respond_with(json(200, body.clone()))
-        .expect(1)
-        .mount(&server)
-        .await;
-    call("DELETE", &item)
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
+    lifecycle(
+        &server,
+        "/interviews/",
+        &item,
+        &body,
+        Sent {
+            create: json!({"title": "Researcher", "department": "dept1"}),
+            replace: json!({"title": "Senior Researcher", "department": "dept1"}),
+            update: json!({"title": "Lab Lead"}),
+        },
+    )
+    .await;
     let client = client(&server);
     let interviews = client.interviews();
     let input = InterviewInput {

@@ -1,12 +1,10 @@
 //! `/message-templates/`: list, create, get, replace, update, delete; unknown kinds kept.
 
-use crate::common;
+use crate::support;
 
-use common::*;
 use serde_json::json;
+use support::*;
 use willo_client::{ListParams, MessageKind, MessageTemplateInput, MessageTemplateKey};
-use wiremock::ResponseTemplate;
-use wiremock::matchers::body_json;
 
 const TPL: &str = "9a8b7c6d5e4f30211203f4e5d6c7b8a9";
 
@@ -14,19 +12,14 @@ const TPL: &str = "9a8b7c6d5e4f30211203f4e5d6c7b8a9";
 async fn list_keeps_unknown_kinds() {
     let server = server().await;
     call("GET", "/message-templates/")
-        .respond_with(json(
-            200,
-            page(
-                json!([
-                    {"key": TPL, "name": "Invite", "type": "invite", "subject": "Hi"},
-                    {"key": "t2", "type": "sms_nudge"},
-                    {"key": "t3", "type": 7}
-                ]),
-                None,
-            ),
-        ))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            listed(json!([
+                {"key": TPL, "name": "Invite", "type": "invite", "subject": "Hi"},
+                {"key": "t2", "type": "sms_nudge"},
+                {"key": "t3", "type": 7}
+            ])),
+        )
         .await;
     let page = client(&server)
         .message_templates()
@@ -47,36 +40,18 @@ async fn create_get_replace_update_delete() {
     let server = server().await;
     let item = format!("/message-templates/{TPL}/");
     let body = json!({"key": TPL, "name": "Reminder", "type": "reminder"});
-    call("POST", "/message-templates/")
-        .and(body_json(
-            json!({"name": "Reminder", "type": "reminder", "body": "Don't forget"}),
-        ))
-        .respond_with(json(201, body.clone()))
-        .expect(1)
-        .mount(&server)
-        .await;
-    call("GET", &item)
-        .respond_with(json(200, body.clone()))
-        .expect(1)
-        .mount(&server)
-        .await;
-    call("PUT", &item)
-        .and(body_json(json!({"name": "Reminder 2", "type": "reminder"})))
-        .respond_with(json(200, body.clone()))
-        .expect(1)
-        .mount(&server)
-        .await;
-    call("PATCH", &item)
-        .and(body_json(json!({"name": "Gentle reminder"})))
-        .respond_with(json(200, body.clone()))
-        .expect(1)
-        .mount(&server)
-        .await;
-    call("DELETE", &item)
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
+    lifecycle(
+        &server,
+        "/message-templates/",
+        &item,
+        &body,
+        Sent {
+            create: json!({"name": "Reminder", "type": "reminder", "body": "Don't forget"}),
+            replace: json!({"name": "Reminder 2", "type": "reminder"}),
+            update: json!({"name": "Gentle reminder"}),
+        },
+    )
+    .await;
     let client = client(&server);
     let templates = client.message_templates();
     let mut input = MessageTemplateInput {

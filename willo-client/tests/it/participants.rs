@@ -1,45 +1,43 @@
 //! `/participants/`: list (filters, pages, resume), invite, get, replace, update,
 //! delete, IDV info and media; DRF errors; no blind retry of invites.
 
-use crate::common;
+use crate::support;
 
-use common::*;
 use futures::TryStreamExt;
 use serde_json::json;
+use support::*;
 use willo_client::{
     Error, InterviewKey, InviteParticipant, Participant, ParticipantFilter, ParticipantInput,
     ParticipantKey,
 };
 use wiremock::ResponseTemplate;
-use wiremock::matchers::{body_json, query_param, query_param_is_missing};
+use wiremock::matchers::{query_param, query_param_is_missing};
 
 fn participant(key: &str, email: &str) -> serde_json::Value {
     json!({"key": key, "name": "Jane Doe", "email": email, "interview": INTERVIEW})
 }
 
+/// The 201 a successful invite of Jane answers.
+fn jane_created() -> wiremock::ResponseTemplate {
+    json(201, participant(PARTICIPANT, "jane@example.com"))
+}
+
 #[tokio::test]
 async fn list_sends_filters_and_tolerates_unknown_fields() {
     let server = server().await;
-    call("GET", "/participants/")
-        .and(query_param("interview", INTERVIEW))
-        .and(query_param("page_size", "30"))
-        .respond_with(json(
-            200,
-            page(
-                json!([{
-                    "key": PARTICIPANT,
-                    "name": "Jane Doe",
-                    "email": "jane@example.com",
-                    "interview": {"key": INTERVIEW, "title": "Researcher"},
-                    "stage": {"name": "To Review", "colour": "#fff"},
-                    "brand_new_field": [1, 2, 3],
-                    "phone": null
-                }]),
-                None,
-            ),
-        ))
-        .expect(1)
-        .mount(&server)
+    lists_participants(INTERVIEW)
+        .once(
+            &server,
+            listed(json!([{
+                "key": PARTICIPANT,
+                "name": "Jane Doe",
+                "email": "jane@example.com",
+                "interview": {"key": INTERVIEW, "title": "Researcher"},
+                "stage": {"name": "To Review", "colour": "#fff"},
+                "brand_new_field": [1, 2, 3],
+                "phone": null
+            }])),
+        )
         .await;
     let client = client(&server);
     let page = client
@@ -93,7 +91,7 @@ async fn mount_three_pages(server: &wiremock::MockServer, page2_hits: u64, page3
         .await;
     call("GET", "/participants/")
         .and(query_param("page", "3"))
-        .respond_with(json(200, page(json!([participant("c1", "d@x.io")]), None)))
+        .respond_with(listed(json!([participant("c1", "d@x.io")])))
         .expect(page3_hits)
         .mount(server)
         .await;
@@ -149,16 +147,8 @@ async fn resumes_from_a_saved_cursor() {
 #[tokio::test]
 async fn invite_posts_the_confirmed_fields() {
     let server = server().await;
-    call("POST", "/participants/")
-        .and(body_json(json!({
-            "interview": INTERVIEW,
-            "name": "Jane Doe",
-            "email": "jane@example.com",
-            "phone": "+447700900123"
-        })))
-        .respond_with(json(201, participant(PARTICIPANT, "jane@example.com")))
-        .expect(1)
-        .mount(&server)
+    sends("POST", "/participants/", phoned_invite())
+        .once(&server, jane_created())
         .await;
     let created = client(&server)
         .participants()
@@ -177,9 +167,7 @@ async fn drf_field_errors_become_api_errors_naming_the_field() {
     let server = server().await;
     let body = fixture("participant-invite-400-name-required.json");
     call("POST", "/participants/")
-        .respond_with(json(400, body))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(400, body))
         .await;
     let err = client(&server)
         .participants()
@@ -199,9 +187,7 @@ async fn drf_field_errors_become_api_errors_naming_the_field() {
 async fn invite_is_not_retried_after_a_server_error() {
     let server = server().await;
     call("POST", "/participants/")
-        .respond_with(ResponseTemplate::new(500))
-        .expect(1)
-        .mount(&server)
+        .once(&server, ResponseTemplate::new(500))
         .await;
     let err = client(&server)
         .participants()
@@ -222,9 +208,7 @@ async fn a_guarded_invite_is_retried_after_a_server_error() {
         .mount(&server)
         .await;
     call("POST", "/participants/")
-        .respond_with(json(201, participant(PARTICIPANT, "jane@example.com")))
-        .expect(1)
-        .mount(&server)
+        .once(&server, jane_created())
         .await;
     let created = client(&server)
         .participants()
@@ -239,29 +223,28 @@ async fn get_replace_update_delete() {
     let server = server().await;
     let item = format!("/participants/{PARTICIPANT}/");
     call("GET", &item)
-        .respond_with(json(200, participant(PARTICIPANT, "jane@example.com")))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json(200, participant(PARTICIPANT, "jane@example.com")),
+        )
         .await;
-    call("PUT", &item)
-        .and(body_json(
-            json!({"name": "Jane Q. Doe", "email": "jane@example.com"}),
-        ))
-        .respond_with(json(200, participant(PARTICIPANT, "jane@example.com")))
-        .expect(1)
-        .mount(&server)
+    sends(
+        "PUT",
+        &item,
+        json!({"name": "Jane Q. Doe", "email": "jane@example.com"}),
+    )
+    .once(
+        &server,
+        json(200, participant(PARTICIPANT, "jane@example.com")),
+    )
+    .await;
+    sends("PATCH", &item, json!({"stage": "accepted"}))
+        .once(
+            &server,
+            json(200, participant(PARTICIPANT, "jane@example.com")),
+        )
         .await;
-    call("PATCH", &item)
-        .and(body_json(json!({"stage": "accepted"})))
-        .respond_with(json(200, participant(PARTICIPANT, "jane@example.com")))
-        .expect(1)
-        .mount(&server)
-        .await;
-    call("DELETE", &item)
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
+    deleted_once(&server, &item).await;
     let client = client(&server);
     let participants = client.participants();
     let key = ParticipantKey::from(PARTICIPANT);
@@ -288,14 +271,16 @@ async fn get_replace_update_delete() {
 async fn idv_info_and_media() {
     let server = server().await;
     call("GET", &format!("/participants/{PARTICIPANT}/idv-info/"))
-        .respond_with(json(200, json!({"result": "pass", "country": "GB"})))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json(200, json!({"result": "pass", "country": "GB"})),
+        )
         .await;
     call("GET", &format!("/participants/{PARTICIPANT}/idv-media/"))
-        .respond_with(json(200, json!({"selfie": "https://cdn.example/s.jpg"})))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            json(200, json!({"selfie": "https://cdn.example/s.jpg"})),
+        )
         .await;
     let client = client(&server);
     let key = ParticipantKey::from(PARTICIPANT);
@@ -309,9 +294,7 @@ async fn idv_info_and_media() {
 async fn keys_from_input_cannot_escape_their_path_segment() {
     let server = server().await;
     call("GET", "/participants/..%2Fusers%3Fx/")
-        .respond_with(json(200, json!({})))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(200, json!({})))
         .await;
     client(&server)
         .participants()

@@ -1,33 +1,27 @@
 //! Child organisations (`/children/` list and create), languages (`/languages/`) and
 //! IDV countries (`/idv-counties/` by default, overridable).
 
-use crate::common;
+use crate::support;
 
-use common::*;
 use futures::TryStreamExt;
 use serde_json::json;
+use support::*;
 use willo_client::{ChildKey, ChildOrganisationInput, IdvCountry, ListParams};
-use wiremock::matchers::body_json;
 
 #[tokio::test]
 async fn children_list_and_create() {
     let server = server().await;
     call("GET", "/children/")
-        .respond_with(json(
-            200,
-            page(
-                json!([{"key": "ch1", "name": "Agency A", "plan": "scale"}]),
-                None,
-            ),
-        ))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            listed(json!([{"key": "ch1", "name": "Agency A", "plan": "scale"}])),
+        )
         .await;
-    call("POST", "/children/")
-        .and(body_json(json!({"name": "Agency B"})))
-        .respond_with(json(201, json!({"key": "ch2", "name": "Agency B"})))
-        .expect(1)
-        .mount(&server)
+    sends("POST", "/children/", json!({"name": "Agency B"}))
+        .once(
+            &server,
+            json(201, json!({"key": "ch2", "name": "Agency B"})),
+        )
         .await;
     let client = client(&server);
     let page = client
@@ -51,15 +45,10 @@ async fn children_list_and_create() {
 async fn languages() {
     let server = server().await;
     call("GET", "/languages/")
-        .respond_with(json(
-            200,
-            page(
-                json!([{"code": "en-gb", "name": "English (UK)"}, {"id": 4}]),
-                None,
-            ),
-        ))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            listed(json!([{"code": "en-gb", "name": "English (UK)"}, {"id": 4}])),
+        )
         .await;
     let page = client(&server)
         .languages()
@@ -75,12 +64,10 @@ async fn languages() {
 async fn idv_countries_use_the_reference_spelling_by_default() {
     let server = server().await;
     call("GET", "/idv-counties/")
-        .respond_with(json(
-            200,
-            page(json!([{"code": "GB", "name": "United Kingdom"}]), None),
-        ))
-        .expect(1)
-        .mount(&server)
+        .once(
+            &server,
+            listed(json!([{"code": "GB", "name": "United Kingdom"}])),
+        )
         .await;
     let all: Vec<IdvCountry> = client(&server)
         .idv_countries()
@@ -95,9 +82,7 @@ async fn idv_countries_use_the_reference_spelling_by_default() {
 async fn idv_countries_path_is_overridable() {
     let server = server().await;
     call("GET", "/idv-countries/")
-        .respond_with(json(200, page(json!([{"code": "IE"}]), None)))
-        .expect(1)
-        .mount(&server)
+        .once(&server, listed(json!([{"code": "IE"}])))
         .await;
     let client = builder(&server)
         .idv_countries_path("/idv-countries/")

@@ -1,10 +1,10 @@
 //! `interview_results`: `GET /participants/{key}/` read best-effort into the seed's
 //! sync-record shape.
 
-use crate::common;
+use crate::support;
 
-use common::*;
 use serde_json::json;
+use support::*;
 use willo_client::ParticipantKey;
 
 #[tokio::test]
@@ -31,9 +31,7 @@ async fn results_are_read_from_the_participant() {
         ]
     });
     call("GET", &format!("/participants/{PARTICIPANT}/"))
-        .respond_with(json(200, body.clone()))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(200, body.clone()))
         .await;
     let results = client(&server)
         .interview_results(&ParticipantKey::from(PARTICIPANT))
@@ -74,9 +72,7 @@ async fn results_are_read_from_the_participant() {
 async fn a_participant_without_answers_gives_empty_results() {
     let server = server().await;
     call("GET", &format!("/participants/{PARTICIPANT}/"))
-        .respond_with(json(200, json!({"key": PARTICIPANT})))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(200, json!({"key": PARTICIPANT})))
         .await;
     let results = client(&server)
         .interview_results(&ParticipantKey::from(PARTICIPANT))

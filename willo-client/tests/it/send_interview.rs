@@ -1,12 +1,12 @@
 //! The seed flow's `send_interview`: E.164 check before any request, dedupe by email
 //! against the interview's participants (all pages), then `POST /participants/`.
 
-use crate::common;
+use crate::support;
 
-use common::*;
 use serde_json::json;
+use support::*;
 use willo_client::{Candidate, Error, Metadata, SendInterview};
-use wiremock::matchers::{body_json, query_param, query_param_is_missing};
+use wiremock::matchers::{query_param, query_param_is_missing};
 
 fn seed_request() -> SendInterview {
     let mut body = fixture("seed-v1-send-interview-request.json");
@@ -14,37 +14,31 @@ fn seed_request() -> SendInterview {
     serde_json::from_value(body).expect("the seed's exact JSON is accepted")
 }
 
+/// The participant body the seed request invites.
+fn seed_invite() -> serde_json::Value {
+    json!({"interview": INTERVIEW, "name": "Jane Doe", "email": "jane@example.com"})
+}
+
 #[tokio::test]
 async fn creates_when_the_email_is_new_and_returns_the_ats_id() {
     let server = server().await;
-    call("GET", "/participants/")
-        .and(query_param("interview", INTERVIEW))
-        .and(query_param("page_size", "30"))
-        .respond_with(json(
-            200,
-            page(
-                json!([
-                    {"key": "k1", "email": "someone@example.com", "interview": INTERVIEW},
-                    {"key": "k2", "email": null}
-                ]),
-                None,
-            ),
-        ))
-        .expect(1)
-        .mount(&server)
+    lists_participants(INTERVIEW)
+        .once(
+            &server,
+            listed(json!([
+                {"key": "k1", "email": "someone@example.com", "interview": INTERVIEW},
+                {"key": "k2", "email": null}
+            ])),
+        )
         .await;
-    call("POST", "/participants/")
-        .and(body_json(json!({
-            "interview": INTERVIEW,
-            "name": "Jane Doe",
-            "email": "jane@example.com"
-        })))
-        .respond_with(json(
-            201,
-            json!({"key": PARTICIPANT, "name": "Jane Doe", "email": "jane@example.com"}),
-        ))
-        .expect(1)
-        .mount(&server)
+    sends("POST", "/participants/", seed_invite())
+        .once(
+            &server,
+            json(
+                201,
+                json!({"key": PARTICIPANT, "name": "Jane Doe", "email": "jane@example.com"}),
+            ),
+        )
         .await;
     let outcome = client(&server)
         .send_interview(&seed_request())
@@ -64,7 +58,7 @@ async fn does_not_invite_an_email_already_invited_case_insensitively() {
     );
     call("GET", "/participants/")
         .and(query_param_is_missing("page"))
-        .respond_with(json(
+        .once(&server, json(
             200,
             page(
                 json!([
@@ -75,22 +69,10 @@ async fn does_not_invite_an_email_already_invited_case_insensitively() {
                 ]),
                 Some(next),
             ),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
+        )).await;
     call("GET", "/participants/")
         .and(query_param("page", "2"))
-        .respond_with(json(
-            200,
-            page(
-                json!([{"key": PARTICIPANT, "email": "  JANE@Example.COM ", "interview": {"key": INTERVIEW}}]),
-                None,
-            ),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
+        .once(&server, listed(json!([{"key": PARTICIPANT, "email": "  JANE@Example.COM ", "interview": {"key": INTERVIEW}}]))).await;
     call("POST", "/participants/")
         .respond_with(json(201, json!({})))
         .expect(0)
@@ -131,20 +113,10 @@ async fn a_phone_without_country_code_is_refused_before_any_request() {
 async fn a_valid_phone_is_sent() {
     let server = server().await;
     call("GET", "/participants/")
-        .respond_with(json(200, page(json!([]), None)))
-        .expect(1)
-        .mount(&server)
+        .once(&server, listed(json!([])))
         .await;
-    call("POST", "/participants/")
-        .and(body_json(json!({
-            "interview": INTERVIEW,
-            "name": "Jane Doe",
-            "email": "jane@example.com",
-            "phone": "+447700900123"
-        })))
-        .respond_with(json(201, json!({"key": PARTICIPANT})))
-        .expect(1)
-        .mount(&server)
+    sends("POST", "/participants/", phoned_invite())
+        .once(&server, json(201, json!({"key": PARTICIPANT})))
         .await;
     let mut request = seed_request();
     request.candidate.phone = Some("+447700900123".into());
@@ -161,19 +133,12 @@ async fn a_valid_phone_is_sent() {
 async fn send_new_interview_posts_once_without_listing_participants() {
     let server = server().await;
     call("GET", "/participants/")
-        .respond_with(json(200, page(json!([]), None)))
+        .respond_with(listed(json!([])))
         .expect(0)
         .mount(&server)
         .await;
-    call("POST", "/participants/")
-        .and(body_json(json!({
-            "interview": INTERVIEW,
-            "name": "Jane Doe",
-            "email": "jane@example.com"
-        })))
-        .respond_with(json(201, json!({"key": PARTICIPANT})))
-        .expect(1)
-        .mount(&server)
+    sends("POST", "/participants/", seed_invite())
+        .once(&server, json(201, json!({"key": PARTICIPANT})))
         .await;
     let outcome = client(&server)
         .send_new_interview(&seed_request())

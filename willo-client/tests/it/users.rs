@@ -1,12 +1,10 @@
 //! `/users/`: list, invite, get, update, delete (no PUT); unknown roles kept.
 
-use crate::common;
+use crate::support;
 
-use common::*;
 use serde_json::json;
+use support::*;
 use willo_client::{ListParams, UserInput, UserKey, UserRole};
-use wiremock::ResponseTemplate;
-use wiremock::matchers::body_json;
 
 const USER: &str = "d62a87cd963f46a0b6d020947fd1dcf5";
 
@@ -14,30 +12,20 @@ const USER: &str = "d62a87cd963f46a0b6d020947fd1dcf5";
 async fn list_and_invite() {
     let server = server().await;
     call("GET", "/users/")
-        .respond_with(json(
-            200,
-            page(
-                json!([
+        .once(&server, listed(json!([
                     {"key": USER, "email": "mariecurie@example.com", "full_name": "Marie Curie", "role": "owner"},
                     {"key": "u2", "role": "Super Reviewer", "last_login": null}
-                ]),
-                None,
-            ),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    call("POST", "/users/")
-        .and(body_json(
-            json!({"email": "pierre@example.com", "full_name": "Pierre Curie", "role": "standard"}),
-        ))
-        .respond_with(json(
-            201,
-            json!({"key": "u3", "email": "pierre@example.com"}),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
+                ]))).await;
+    sends(
+        "POST",
+        "/users/",
+        json!({"email": "pierre@example.com", "full_name": "Pierre Curie", "role": "standard"}),
+    )
+    .once(
+        &server,
+        json(201, json!({"key": "u3", "email": "pierre@example.com"})),
+    )
+    .await;
     let client = client(&server);
     let page = client.users().page(ListParams::new(), None).await.unwrap();
     assert_eq!(page.items[0].role, Some(UserRole::Owner));
@@ -64,21 +52,12 @@ async fn get_update_delete() {
     let server = server().await;
     let item = format!("/users/{USER}/");
     call("GET", &item)
-        .respond_with(json(200, json!({"key": USER, "role": "admin"})))
-        .expect(1)
-        .mount(&server)
+        .once(&server, json(200, json!({"key": USER, "role": "admin"})))
         .await;
-    call("PATCH", &item)
-        .and(body_json(json!({"role": "admin"})))
-        .respond_with(json(200, json!({"key": USER, "role": "admin"})))
-        .expect(1)
-        .mount(&server)
+    sends("PATCH", &item, json!({"role": "admin"}))
+        .once(&server, json(200, json!({"key": USER, "role": "admin"})))
         .await;
-    call("DELETE", &item)
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
+    deleted_once(&server, &item).await;
     let client = client(&server);
     let key = UserKey::from(USER);
     assert_eq!(

@@ -1,17 +1,15 @@
 //! `/webhooks/`: list, create, replace, update, delete, and `subscribe` (one webhook per
 //! event, each URL carrying the token and its event).
 
-use crate::common;
+use crate::support;
 
-use common::*;
 use serde_json::json;
+use support::*;
 use url::Url;
 use willo_client::{
     InterviewKey, ListParams, SecretString, Subscription, SubscriptionScope, WebhookEvent,
     WebhookInput, WebhookKey,
 };
-use wiremock::ResponseTemplate;
-use wiremock::matchers::body_json;
 
 const HOOK: &str = "aa11bb22cc33dd44ee55ff6677889900";
 
@@ -24,9 +22,7 @@ async fn list_reads_the_observed_fields_and_keeps_unknown_events() {
     unknown["status"] = json!({"state": "paused"});
     unknown["secret_hint"] = json!("new field");
     call("GET", "/webhooks/")
-        .respond_with(json(200, page(json!([observed, unknown]), None)))
-        .expect(1)
-        .mount(&server)
+        .once(&server, listed(json!([observed, unknown])))
         .await;
     let page = client(&server)
         .webhooks()
@@ -67,14 +63,14 @@ fn debug_hides_url_tokens() {
 async fn create_sends_the_observed_request() {
     let server = server().await;
     let request = fixture("webhook-create-request.observed.json");
-    call("POST", "/webhooks/")
-        .and(body_json(request.clone()))
-        .respond_with(json(
-            201,
-            json!({"key": HOOK, "event": "new_response", "status": "active"}),
-        ))
-        .expect(1)
-        .mount(&server)
+    sends("POST", "/webhooks/", request.clone())
+        .once(
+            &server,
+            json(
+                201,
+                json!({"key": HOOK, "event": "new_response", "status": "active"}),
+            ),
+        )
         .await;
     let input: WebhookInput = serde_json::from_value(request).unwrap();
     let created = client(&server).webhooks().create(&input).await.unwrap();
@@ -86,29 +82,25 @@ async fn create_sends_the_observed_request() {
 async fn replace_update_delete() {
     let server = server().await;
     let item = format!("/webhooks/{HOOK}/");
-    call("PUT", &item)
-        .and(body_json(json!({
+    sends(
+        "PUT",
+        &item,
+        json!({
             "url": "https://example.com/w?token=t2&event=new_score",
             "event": "new_score",
             "follow_all_interviews": true
-        })))
-        .respond_with(json(200, json!({"key": HOOK})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    call("PATCH", &item)
-        .and(body_json(
-            json!({"url": "https://example.com/w?token=t3&event=new_score"}),
-        ))
-        .respond_with(json(200, json!({"key": HOOK})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    call("DELETE", &item)
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
+        }),
+    )
+    .once(&server, json(200, json!({"key": HOOK})))
+    .await;
+    sends(
+        "PATCH",
+        &item,
+        json!({"url": "https://example.com/w?token=t3&event=new_score"}),
+    )
+    .once(&server, json(200, json!({"key": HOOK})))
+    .await;
+    deleted_once(&server, &item).await;
     let client = client(&server);
     let key = WebhookKey::from(HOOK);
     let whole = WebhookInput {
@@ -131,17 +123,13 @@ async fn replace_update_delete() {
 async fn subscribe_registers_one_webhook_per_event_with_token_and_event_in_the_url() {
     let server = server().await;
     for event in ["new_response", "stage_change", "new_comment", "new_score"] {
-        call("POST", "/webhooks/")
-            .and(body_json(json!({
+        sends("POST", "/webhooks/", json!({
                 "url": format!("https://hooks.example.com/willo?tenant=7&token=tok-123&event={event}"),
                 "event": event,
                 "interviews": [INTERVIEW],
                 "follow_all_interviews": false
-            })))
-            .respond_with(json(201, json!({"key": format!("hook-{event}"), "event": event})))
-            .expect(1)
-            .mount(&server)
-            .await;
+            }))
+.once(&server, json(201, json!({"key": format!("hook-{event}"), "event": event}))).await;
     }
     let subscription = Subscription::new(
         Url::parse("https://hooks.example.com/willo?tenant=7").unwrap(),
@@ -161,16 +149,20 @@ async fn subscribe_registers_one_webhook_per_event_with_token_and_event_in_the_u
 #[tokio::test]
 async fn subscribe_to_all_interviews_for_chosen_events() {
     let server = server().await;
-    call("POST", "/webhooks/")
-        .and(body_json(json!({
+    sends(
+        "POST",
+        "/webhooks/",
+        json!({
             "url": "https://hooks.example.com/willo?token=tok&event=stage_change",
             "event": "stage_change",
             "follow_all_interviews": true
-        })))
-        .respond_with(json(201, json!({"key": HOOK, "event": "stage_change"})))
-        .expect(1)
-        .mount(&server)
-        .await;
+        }),
+    )
+    .once(
+        &server,
+        json(201, json!({"key": HOOK, "event": "stage_change"})),
+    )
+    .await;
     let subscription = Subscription::new(
         Url::parse("https://hooks.example.com/willo").unwrap(),
         SecretString::from("tok"),

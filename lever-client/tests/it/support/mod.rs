@@ -2,13 +2,15 @@
 //! unexpected requests, and an API-key client pointed at it.
 #![allow(dead_code)]
 
-use std::time::Duration;
-
-use client_core::{RetryPolicy, SecretString};
+use client_core::SecretString;
 use lever_client::LeverClient;
 use serde_json::Value;
 use wiremock::matchers::any;
-use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+#[path = "../../../../test-support/http.rs"]
+mod http;
+pub use http::{MountOnce, QueryIs, fast_retries, injected_http_client, on};
 
 /// `Authorization` for the API key `test-key`: base64("test-key:").
 pub const BASIC: &str = "Basic dGVzdC1rZXk6";
@@ -32,15 +34,6 @@ pub fn json_response(status: u16, name: &str) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_raw(fixture(name), "application/json")
 }
 
-pub fn fast_retries() -> RetryPolicy {
-    RetryPolicy {
-        initial_backoff: Duration::from_millis(1),
-        max_backoff: Duration::from_millis(5),
-        jitter: false,
-        ..RetryPolicy::default()
-    }
-}
-
 /// A mock server whose unmatched requests get a 599, failing the call under test.
 pub async fn server() -> MockServer {
     let server = MockServer::start().await;
@@ -61,19 +54,7 @@ pub fn client(server: &MockServer) -> LeverClient {
         .unwrap()
 }
 
-/// Matches when the query string holds exactly these pairs (in any order).
-pub struct QueryIs(pub Vec<(&'static str, &'static str)>);
-
-impl Match for QueryIs {
-    fn matches(&self, request: &Request) -> bool {
-        let mut got: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
-        let mut want: Vec<(String, String)> = self
-            .0
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        got.sort();
-        want.sort();
-        got == want
-    }
+/// A mock matching `verb` on `path`, sent with the test API key (`BASIC`).
+pub fn as_key_user(verb: &str, path: impl Into<String>) -> wiremock::MockBuilder {
+    on(verb, path).and(wiremock::matchers::header("authorization", BASIC))
 }

@@ -4,9 +4,15 @@
 use std::time::Duration;
 
 use serde_json::Value;
-use smartrecruiters_client::{RateLimits, RetryPolicy, SecretString, SmartRecruitersClient};
+use smartrecruiters_client::{
+    RateLimits, SecretString, SmartRecruitersClient, SmartRecruitersClientBuilder,
+};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+#[path = "../../../../test-support/http.rs"]
+mod http;
+pub use http::{MountOnce, fast_retries, injected_http_client, on};
 
 pub const API_KEY: &str = "test-api-key-0123456789abcdef0123";
 
@@ -36,37 +42,31 @@ pub async fn server() -> MockServer {
     server
 }
 
-/// Fast retries for tests.
-pub fn fast_retry() -> RetryPolicy {
-    RetryPolicy {
-        initial_backoff: Duration::from_millis(1),
-        max_backoff: Duration::from_millis(5),
-        jitter: false,
-        ..RetryPolicy::default()
-    }
-}
-
-/// An API-key client against `server`, with the default limits and fast retries.
-pub fn client(server: &MockServer) -> SmartRecruitersClient {
+/// An API-key client builder for `server`, with the default limits and fast retries.
+pub fn builder(server: &MockServer) -> SmartRecruitersClientBuilder {
     SmartRecruitersClient::builder()
         .base_url(server.uri())
         .api_key(SecretString::from(API_KEY))
-        .retry_policy(fast_retry())
+        .retry_policy(fast_retries())
         .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap()
+}
+
+/// The client [`builder`] builds.
+pub fn client(server: &MockServer) -> SmartRecruitersClient {
+    builder(server).build().unwrap()
 }
 
 /// Same, without client-side pacing.
 pub fn unlimited_client(server: &MockServer) -> SmartRecruitersClient {
-    SmartRecruitersClient::builder()
-        .base_url(server.uri())
-        .api_key(SecretString::from(API_KEY))
-        .retry_policy(fast_retry())
+    builder(server)
         .limits(RateLimits::unlimited())
-        .timeout(Duration::from_secs(10))
         .build()
         .unwrap()
+}
+
+/// A 200 answer carrying `body`.
+pub fn ok(body: Value) -> ResponseTemplate {
+    json(200, body)
 }
 
 /// A JSON response.

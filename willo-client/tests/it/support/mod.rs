@@ -8,6 +8,10 @@ use willo_client::{RateLimits, RetryPolicy, SecretString, WilloClient, WilloClie
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+#[path = "../../../../test-support/http.rs"]
+mod http;
+pub use http::{MountOnce, injected_http_client, on};
+
 /// The API key every test client uses.
 pub const KEY: &str = "test-willo-key-9f8e7d";
 /// The API root under the mock server, as in production.
@@ -73,13 +77,80 @@ pub fn page(results: Value, next: Option<String>) -> Value {
 
 /// A mock matching `verb` on `ROOT + path` with the bare key in `Authorization`.
 pub fn call(verb: &str, path: &str) -> wiremock::MockBuilder {
-    use wiremock::matchers::{header, method, path as path_is};
-    Mock::given(method(verb))
-        .and(path_is(at(path)))
-        .and(header("authorization", KEY))
+    on(verb, at(path)).and(wiremock::matchers::header("authorization", KEY))
 }
 
 /// A JSON response with `status`.
 pub fn json(status: u16, body: Value) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_json(body)
+}
+
+/// A mock matching `verb` on `ROOT + path` that must carry exactly the JSON body `sent`.
+pub fn sends(verb: &str, path: &str, sent: Value) -> wiremock::MockBuilder {
+    call(verb, path).and(wiremock::matchers::body_json(sent))
+}
+
+/// `DELETE ROOT + path`, answered 204, expected exactly once: every item test ends so.
+pub async fn deleted_once(server: &MockServer, path: &str) {
+    call("DELETE", path)
+        .once(server, ResponseTemplate::new(204))
+        .await;
+}
+
+/// A 200 answer carrying a one-page DRF list of `results`.
+pub fn listed(results: Value) -> ResponseTemplate {
+    json(200, page(results, None))
+}
+
+/// The JSON bodies a resource's lifecycle test sends.
+pub struct Sent {
+    /// POSTed to the collection.
+    pub create: Value,
+    /// PUT to the item.
+    pub replace: Value,
+    /// PATCHed to the item.
+    pub update: Value,
+}
+
+/// The mocks of a resource's whole lifecycle in which every answer is the item `body`:
+/// POST on `collection` (201), then on `item` GET, PUT, PATCH (200) and DELETE (204),
+/// each carrying its `sent` body and expected exactly once.
+pub async fn lifecycle(
+    server: &MockServer,
+    collection: &str,
+    item: &str,
+    body: &Value,
+    sent: Sent,
+) {
+    sends("POST", collection, sent.create)
+        .once(server, json(201, body.clone()))
+        .await;
+    call("GET", item)
+        .once(server, json(200, body.clone()))
+        .await;
+    sends("PUT", item, sent.replace)
+        .once(server, json(200, body.clone()))
+        .await;
+    sends("PATCH", item, sent.update)
+        .once(server, json(200, body.clone()))
+        .await;
+    deleted_once(server, item).await;
+}
+
+/// The request the client makes for the first page of `interview`'s participants.
+pub fn lists_participants(interview: &str) -> wiremock::MockBuilder {
+    use wiremock::matchers::query_param;
+    call("GET", "/participants/")
+        .and(query_param("interview", interview))
+        .and(query_param("page_size", "30"))
+}
+
+/// The invite body for Jane Doe with email and phone, as the client sends it.
+pub fn phoned_invite() -> Value {
+    serde_json::json!({
+        "interview": INTERVIEW,
+        "name": "Jane Doe",
+        "email": "jane@example.com",
+        "phone": "+447700900123"
+    })
 }
