@@ -3,7 +3,8 @@
 
 use client_core::{RetryPolicy, SecretString};
 use lever_client::LeverClient;
-use wiremock::{Match, MockServer, Request};
+pub use test_support::QueryIs;
+use wiremock::MockServer;
 
 /// The API key every Lever test client uses.
 pub const LEVER_KEY: &str = "test-key";
@@ -18,23 +19,6 @@ pub fn lever_client(server: &MockServer, retry: RetryPolicy) -> LeverClient {
         .retry_policy(retry)
         .build()
         .unwrap()
-}
-
-/// Matches when the query string holds exactly these pairs (in any order).
-pub struct QueryIs(pub Vec<(&'static str, &'static str)>);
-
-impl Match for QueryIs {
-    fn matches(&self, request: &Request) -> bool {
-        let mut got: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
-        let mut want: Vec<(String, String)> = self
-            .0
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        got.sort();
-        want.sort();
-        got == want
-    }
 }
 
 /// Exactly the query `pairs`, in any order.

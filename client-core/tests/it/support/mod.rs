@@ -8,9 +8,7 @@ use client_core::header::AUTHORIZATION;
 use client_core::{SecretString, Transport};
 use wiremock::MockServer;
 
-#[path = "../../../../test-support/http.rs"]
-mod http;
-pub use http::{MountOnce, fast_retries, injected_http_client, on};
+pub use test_support::{MountOnce, fast_retries, injected_http_client, on};
 
 /// A transport for `server` under `/api/v2`, with the key `k-123`.
 pub fn transport(server: &MockServer) -> Transport {

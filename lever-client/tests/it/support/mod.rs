@@ -8,9 +8,7 @@ use serde_json::Value;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-#[path = "../../../../test-support/http.rs"]
-mod http;
-pub use http::{MountOnce, QueryIs, fast_retries, injected_http_client, on};
+pub use test_support::{MountOnce, QueryIs, fast_retries, injected_http_client, on};
 
 /// `Authorization` for the API key `test-key`: base64("test-key:").
 pub const BASIC: &str = "Basic dGVzdC1rZXk6";

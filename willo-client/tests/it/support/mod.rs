@@ -8,9 +8,7 @@ use willo_client::{RateLimits, RetryPolicy, SecretString, WilloClient, WilloClie
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-#[path = "../../../../test-support/http.rs"]
-mod http;
-pub use http::{MountOnce, injected_http_client, on};
+pub use test_support::{MountOnce, injected_http_client, on};
 
 /// The API key every test client uses.
 pub const KEY: &str = "test-willo-key-9f8e7d";

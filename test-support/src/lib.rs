@@ -1,7 +1,7 @@
-//! What the HTTP tests of client-core and the clients share: wiremock helpers and
-//! retries fast enough for tests. It is not a crate (a crate
-//! would be one more package to version and publish for a few lines): each crate's
-//! `tests/it/support/mod.rs` includes this file with `#[path]`.
+//! `test-support`: what the HTTP tests of client-core, the clients and the bridge
+//! share: wiremock helpers and retries fast enough for tests. Unpublished
+//! (`publish = false`): the crates take it as a path-only dev-dependency, which
+//! `cargo publish` leaves out.
 
 use std::future::Future;
 use std::time::Duration;
