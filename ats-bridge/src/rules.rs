@@ -389,13 +389,13 @@ impl Rules {
                 return Err(invalid("`interview` must be a Willo interview key"));
             }
             for stage in &trigger.stages {
-                if let Some(&first) = claimed.get(&(&trigger.ats, &trigger.job, stage)) {
-                    if self.triggers[first].interview != trigger.interview {
-                        return Err(invalid(&format!(
-                            "stage `{stage}` already sends another interview in trigger[{first}]; \
+                if let Some(&first) = claimed.get(&(&trigger.ats, &trigger.job, stage))
+                    && self.triggers[first].interview != trigger.interview
+                {
+                    return Err(invalid(&format!(
+                        "stage `{stage}` already sends another interview in trigger[{first}]; \
                              one stage can send one interview"
-                        )));
-                    }
+                    )));
                 }
                 claimed
                     .entry((&trigger.ats, &trigger.job, stage))

@@ -337,11 +337,11 @@ impl TokenSource for RefreshTokenSource {
     async fn fetch_token(&self) -> Result<AccessToken> {
         let mut current = self.refresh_token.lock().await;
         let response = self.endpoint.refresh(&current).await?;
-        if let Some(rotated) = &response.refresh_token {
-            if rotated.expose_secret() != current.expose_secret() {
-                *current = rotated.clone();
-                self.store.store(rotated).await?;
-            }
+        if let Some(rotated) = &response.refresh_token
+            && rotated.expose_secret() != current.expose_secret()
+        {
+            *current = rotated.clone();
+            self.store.store(rotated).await?;
         }
         Ok(response.access())
     }

@@ -238,10 +238,10 @@ pub(crate) struct LastSeen(Mutex<Option<RateLimitStatus>>);
 
 impl LastSeen {
     pub(crate) fn record(&self, headers: &HeaderMap) {
-        if let Some(status) = RateLimitStatus::from_headers(headers) {
-            if let Ok(mut slot) = self.0.lock() {
-                *slot = Some(status);
-            }
+        if let Some(status) = RateLimitStatus::from_headers(headers)
+            && let Ok(mut slot) = self.0.lock()
+        {
+            *slot = Some(status);
         }
     }
 

@@ -325,13 +325,13 @@ impl Transport {
                     body,
                 });
             }
-            if status == StatusCode::UNAUTHORIZED && !renewed {
-                if let Some(auth) = &self.inner.auth {
-                    if auth.on_unauthorized(&headers).await {
-                        renewed = true;
-                        continue;
-                    }
-                }
+            if status == StatusCode::UNAUTHORIZED
+                && !renewed
+                && let Some(auth) = &self.inner.auth
+                && auth.on_unauthorized(&headers).await
+            {
+                renewed = true;
+                continue;
             }
             return Err(self.api_error(status, &response_headers, &body, call));
         }

@@ -151,10 +151,10 @@ impl ReplayGuard for InMemoryReplayGuard {
             if !expired && seen.order.len() < self.capacity {
                 break;
             }
-            if let Some((at, old)) = seen.order.pop_front() {
-                if seen.at.get(&old) == Some(&at) {
-                    seen.at.remove(&old);
-                }
+            if let Some((at, old)) = seen.order.pop_front()
+                && seen.at.get(&old) == Some(&at)
+            {
+                seen.at.remove(&old);
             }
         }
         if seen.at.contains_key(token) {

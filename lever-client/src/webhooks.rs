@@ -203,10 +203,10 @@ impl WebhookVerifier {
                     .unwrap_or(0),
                 tolerance: stale.tolerance,
             })?;
-        if let Some(guard) = &self.replay_guard {
-            if !guard.first_sighting(&delivery.token) {
-                return Err(VerifyError::Replayed);
-            }
+        if let Some(guard) = &self.replay_guard
+            && !guard.first_sighting(&delivery.token)
+        {
+            return Err(VerifyError::Replayed);
         }
         Ok(delivery)
     }

@@ -224,10 +224,10 @@ fn truncate_text(text: &str, budget: usize) -> String {
     let cut = text.char_indices().nth(keep).map_or(text.len(), |(i, _)| i);
     let mut kept = &text[..cut];
     // An opening `#[` or `@[` without its `]` in the kept part would leave broken markup.
-    if let Some(open) = kept.rfind("#[").into_iter().chain(kept.rfind("@[")).max() {
-        if !kept[open..].contains(']') {
-            kept = &kept[..open];
-        }
+    if let Some(open) = kept.rfind("#[").into_iter().chain(kept.rfind("@[")).max()
+        && !kept[open..].contains(']')
+    {
+        kept = &kept[..open];
     }
     if budget < marker {
         return String::new();

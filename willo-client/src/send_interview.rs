@@ -91,15 +91,15 @@ impl SendInterview {
                 "the candidate's email address is not valid".into(),
             ));
         }
-        if let Some(phone) = &self.candidate.phone {
-            if !is_e164(phone) {
-                // The number itself is personal data: keep it out of the message.
-                return Err(Error::InvalidInput(
-                    "the phone number must be E.164 with the country code: `+` then 8 to 15 \
+        if let Some(phone) = &self.candidate.phone
+            && !is_e164(phone)
+        {
+            // The number itself is personal data: keep it out of the message.
+            return Err(Error::InvalidInput(
+                "the phone number must be E.164 with the country code: `+` then 8 to 15 \
                      digits, no spaces (for example +447700900123); SMS invites fail otherwise"
-                        .into(),
-                ));
-            }
+                    .into(),
+            ));
         }
         Ok(())
     }

@@ -164,10 +164,10 @@ impl Engine {
             // The candidate was deleted while the invite was on its way: take back
             // what this call created, so no data of theirs stays in Willo because of us.
             Err(StoreError::Conflict(_)) => {
-                if sent.created {
-                    if let Err(error) = self.inner.willo.participants().delete(&participant).await {
-                        tracing::warn!(row = %key, %error, "could not delete the participant of a deleted candidate");
-                    }
+                if sent.created
+                    && let Err(error) = self.inner.willo.participants().delete(&participant).await
+                {
+                    tracing::warn!(row = %key, %error, "could not delete the participant of a deleted candidate");
                 }
                 return Ok(self.stopped(key).await?);
             }

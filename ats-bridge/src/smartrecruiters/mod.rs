@@ -442,16 +442,16 @@ impl Ats for SmartRecruitersAts {
             // The `#[CANDIDATE:id] ` tag shares the 10,000 characters with the text.
             let tag = format!("#[CANDIDATE:{candidate}] ").chars().count();
             let text = render_note(outcome, MAX_NOTE_CHARS.saturating_sub(tag));
-            if !write.first_attempt {
-                if let Some(note) = self.earlier_note(&candidate, &job, &text).await? {
-                    // The listing's documented fields hold no id; keep one if sent.
-                    receipt.note_id = note
-                        .extra
-                        .get("id")
-                        .and_then(|id| id.as_str())
-                        .map(str::to_owned);
-                    return Ok(receipt);
-                }
+            if !write.first_attempt
+                && let Some(note) = self.earlier_note(&candidate, &job, &text).await?
+            {
+                // The listing's documented fields hold no id; keep one if sent.
+                receipt.note_id = note
+                    .extra
+                    .get("id")
+                    .and_then(|id| id.as_str())
+                    .map(str::to_owned);
+                return Ok(receipt);
             }
             let content = NoteContent::new(text)
                 .candidate(candidate.clone())

@@ -465,12 +465,12 @@ fn change_status(
     if !is_status(status) {
         return Err(SandboxError::Invalid(format!("unknown status {status}")));
     }
-    if let Some(sub) = sub_status {
-        if !is_sub_status(status, sub) {
-            return Err(SandboxError::Invalid(format!(
-                "{sub:?} is not a sub-status of {status}"
-            )));
-        }
+    if let Some(sub) = sub_status
+        && !is_sub_status(status, sub)
+    {
+        return Err(SandboxError::Invalid(format!(
+            "{sub:?} is not a sub-status of {status}"
+        )));
     }
     {
         let mut data = lock(&shared.data);
