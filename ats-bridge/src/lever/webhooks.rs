@@ -32,33 +32,34 @@ impl WebhookSource for LeverAts {
 #[async_trait]
 impl AtsWebhooks for LeverAts {
     /// A `candidateStageChange` carries no posting: the opportunity is fetched to
-    /// learn it (and the candidate's details, handed on with the event so an invite
-    /// reads nothing more), and an opportunity without a posting (a lead not applied
-    /// to any job) yields [`AtsEvent::Unknown`] since no job rule can match it.
+    /// learn it, its current stage and its contact (Lever signs only the delivery's
+    /// token and time, so the body's `toStageId` and `contactId` are not trusted), and
+    /// the candidate's details, handed on with the event so an invite reads nothing
+    /// more. An opportunity without a posting (a lead not applied to any job) or
+    /// without a stage yields [`AtsEvent::Unknown`] since no rule can match it.
     /// `candidateDeleted` names the contact, or the opportunity when the delivery has
     /// no contact id.
     async fn resolve(&self, stored: &StoredDelivery) -> AtsResult<Vec<AtsEvent>> {
         let delivery: Delivery = serde_json::from_slice(&stored.body)
             .map_err(|e| AtsError::Invalid(format!("not a Lever delivery: {e}")))?;
         let event = match action(&delivery).map_err(|e| AtsError::Invalid(e.to_string()))? {
-            Action::StageChange {
-                opportunity,
-                contact,
-                to_stage,
-            } => {
+            Action::StageChange { opportunity } => {
+                // Lever signs only `token` and `triggeredAt`: the body's stage and contact
+                // are claims. The opportunity is read anyway (for its posting), so the
+                // stage and the person come from it, as they are now.
                 let opportunity = self.with_applications(&opportunity).await?;
-                match posting_of(&opportunity) {
-                    Some(posting) => AtsEvent::StageChanged {
+                let stage = opportunity.stage.as_ref().and_then(|stage| stage.id());
+                match (posting_of(&opportunity), stage) {
+                    (Some(posting), Some(stage)) => AtsEvent::StageChanged {
                         application: ApplicationRef {
                             application: opportunity.id.as_str().into(),
-                            candidate: contact
-                                .map_or_else(|| candidate_of(&opportunity), |c| c.as_str().into()),
+                            candidate: candidate_of(&opportunity),
                             job: posting.as_str().into(),
                         },
-                        stage: to_stage.as_str().into(),
+                        stage: stage.as_str().into(),
                         details: details_of(&opportunity),
                     },
-                    None => AtsEvent::Unknown {
+                    _ => AtsEvent::Unknown {
                         name: delivery.event.to_string(),
                     },
                 }
@@ -107,11 +108,10 @@ fn rejection(error: VerifyError) -> WebhookRejection {
 /// What a verified delivery asks the adapter to do.
 #[derive(Debug, Clone, PartialEq)]
 enum Action {
-    /// Look the opportunity up to learn its posting, then report the stage change.
+    /// Read the opportunity (its posting, stage and contact), then report the stage
+    /// change it shows.
     StageChange {
         opportunity: lever_client::OpportunityId,
-        contact: Option<lever_client::ContactId>,
-        to_stage: lever_client::StageId,
     },
     /// Report the deletion of this candidate id.
     Deleted(String),
@@ -126,17 +126,19 @@ fn action(delivery: &Delivery) -> Result<Action, WebhookRejection> {
     let missing =
         |field: &str| WebhookRejection::Malformed(format!("{} without `{field}`", delivery.event));
     match &delivery.event {
-        Event::CandidateStageChange => Ok(Action::StageChange {
-            opportunity: data
-                .opportunity_id
-                .clone()
-                .ok_or_else(|| missing("opportunityId"))?,
-            contact: data.contact_id.clone(),
-            to_stage: data
-                .to_stage_id
-                .clone()
-                .ok_or_else(|| missing("toStageId"))?,
-        }),
+        Event::CandidateStageChange => {
+            // Lever documents `toStageId` on every stage change: without it the body is
+            // not one, even though the stage acted on is the one read from the API.
+            data.to_stage_id
+                .as_ref()
+                .ok_or_else(|| missing("toStageId"))?;
+            Ok(Action::StageChange {
+                opportunity: data
+                    .opportunity_id
+                    .clone()
+                    .ok_or_else(|| missing("opportunityId"))?,
+            })
+        }
         Event::CandidateDeleted => data
             .contact_id
             .as_ref()

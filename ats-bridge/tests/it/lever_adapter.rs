@@ -174,6 +174,37 @@ async fn a_stage_change_of_an_opportunity_without_a_posting_is_unknown() {
     );
 }
 
+/// Lever signs only `token` and `triggeredAt`: a captured delivery can be re-sent
+/// with its body's `toStageId` and `contactId` changed and still verify. The event
+/// reports what Lever's API says instead, so a forged "moved to the trigger stage"
+/// invites nobody who is not there.
+#[tokio::test]
+async fn a_stage_change_reports_the_stage_and_contact_read_from_lever_not_the_body() {
+    let server = lenient_server().await;
+    // opportunity.json is at stage 00922a60… with contact 7f23e772…; the delivery
+    // claims 7c2690d8… and 05c248f9….
+    mount_delivery_opportunity(&server, json!([{"id": "a-1", "posting": POSTING}])).await;
+    let body = stage_change_delivery("t-claims", now_millis());
+    let events = lever(&server)
+        .await
+        .events(&WebhookRequest::new(&HeaderMap::new(), &body))
+        .await
+        .unwrap();
+    let [
+        AtsEvent::StageChanged {
+            application, stage, ..
+        },
+    ] = &events[..]
+    else {
+        panic!("{events:?}");
+    };
+    assert_eq!(stage.as_str(), "00922a60-7c15-422b-b086-f62000824fd7");
+    assert_eq!(
+        application.candidate.as_str(),
+        "7f23e772-f2cb-4ebb-b33f-54b872999992"
+    );
+}
+
 #[tokio::test]
 async fn candidate_deleted_names_the_contact_or_else_the_opportunity() {
     let server = lenient_server().await;

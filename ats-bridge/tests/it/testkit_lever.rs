@@ -30,9 +30,10 @@ fn example(name: &str) -> Value {
     support::mock_server::fixture("lever", name)
 }
 
-/// The fixture opportunity, applied to the fixture posting, carrying `tags`.
+/// The fixture opportunity, applied to the fixture posting, at `STAGE`, carrying `tags`.
 fn opportunity(tags: &[String]) -> Value {
     let mut opportunity = example("opportunity.json");
+    opportunity["data"]["stage"] = json!(STAGE);
     opportunity["data"]["applications"] =
         json!([{"id": "app-1", "type": "posting", "posting": POSTING}]);
     opportunity["data"]["tags"] = json!(tags);

@@ -40,6 +40,8 @@ pub fn opportunity(phone: &str) -> Value {
     let mut opportunity = fixture("opportunity.json");
     opportunity["data"]["id"] = json!(OPP);
     opportunity["data"]["contact"] = json!(CONTACT);
+    // Where a stage change's delivery says it went: the adapter trusts the read.
+    opportunity["data"]["stage"] = json!(TRIGGER_STAGE);
     opportunity["data"]["phones"] = json!([{ "value": phone }]);
     opportunity["data"]["applications"] = json!([{
         "id": "cdb4ff13-f7aa-49b0-b6ec-eb4617009cfa", "type": "posting", "posting": POSTING
