@@ -15,10 +15,10 @@ use client_core::webhook::Clock;
 use willo_client::WilloClient;
 
 use crate::Ats;
-use crate::engine::{Engine, EngineConfig, EngineError};
-use crate::intake::{Intake, IntakeConfigError};
+use crate::engine::{Engine, EngineBuilder, EngineConfig, EngineError};
+use crate::intake::{Intake, IntakeBuilder, IntakeConfigError};
 use crate::rules::Rules;
-use crate::store::Store;
+use crate::store::Stores;
 use crate::webhook::WilloSource;
 
 /// A Willo account as the bridge uses it: the API client that invites and reads
@@ -98,16 +98,12 @@ pub struct Bridge {
 impl Bridge {
     /// Start building a bridge for the Willo account `willo`, keeping its ledger and
     /// inbox in `store`.
-    pub fn builder(willo: WilloAccount, store: Arc<dyn Store>) -> BridgeBuilder {
+    pub fn builder(willo: WilloAccount, store: impl Into<Stores>) -> BridgeBuilder {
+        let stores = store.into();
         BridgeBuilder {
-            willo,
-            store,
-            ats: Vec::new(),
-            rules: Rules::default(),
-            config: EngineConfig::default(),
-            clock: None,
-            max_body_bytes: None,
-            store_timeout: None,
+            engine: Engine::builder(willo.client, stores.clone())
+                .willo_source(willo.webhooks.clone()),
+            intake: Intake::builder(stores).willo(willo.webhooks),
         }
     }
 
@@ -139,83 +135,71 @@ impl Bridge {
     }
 }
 
-/// Builds a [`Bridge`]; start with [`Bridge::builder`].
+/// Builds a [`Bridge`]; start with [`Bridge::builder`]. It sets up the engine's and
+/// the intake's builders together: what both need (the ATS connections, the clock)
+/// goes to both.
 #[must_use]
 pub struct BridgeBuilder {
-    willo: WilloAccount,
-    store: Arc<dyn Store>,
-    ats: Vec<Arc<dyn Ats>>,
-    rules: Rules,
-    config: EngineConfig,
-    clock: Option<Arc<dyn Clock>>,
-    max_body_bytes: Option<usize>,
-    store_timeout: Option<Duration>,
+    engine: EngineBuilder,
+    intake: IntakeBuilder,
 }
 
 impl BridgeBuilder {
     /// Connect an ATS: its webhooks are received under its [`Ats::name`] and rules
     /// refer to it by that name.
-    pub fn ats(mut self, ats: Arc<dyn Ats>) -> Self {
-        self.ats.push(ats);
-        self
+    pub fn ats(self, ats: Arc<dyn Ats>) -> Self {
+        Self {
+            engine: self.engine.ats(ats.clone()),
+            intake: self.intake.ats(ats),
+        }
     }
 
-    /// The rules (default: none, so nothing is sent).
-    pub fn rules(mut self, rules: Rules) -> Self {
-        self.rules = rules;
-        self
+    /// The rules (default: none, so nothing is sent); see [`EngineBuilder::rules`].
+    pub fn rules(self, rules: Rules) -> Self {
+        Self {
+            engine: self.engine.rules(rules),
+            ..self
+        }
     }
 
-    /// Intervals, limits, dry run (see [`EngineConfig`]).
-    pub fn config(mut self, config: EngineConfig) -> Self {
-        self.config = config;
-        self
+    /// Intervals, limits, dry run; see [`EngineBuilder::config`].
+    pub fn config(self, config: EngineConfig) -> Self {
+        Self {
+            engine: self.engine.config(config),
+            ..self
+        }
     }
 
     /// The clock for ledger and inbox times (tests use a fixed one).
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = Some(clock);
-        self
+    pub fn clock(self, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            engine: self.engine.clock(clock.clone()),
+            intake: self.intake.clock(clock),
+        }
     }
 
-    /// Refuse webhook bodies over `limit` bytes (see
-    /// [`crate::intake::IntakeBuilder::max_body_bytes`]).
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.max_body_bytes = Some(limit);
-        self
+    /// Refuse webhook bodies over `limit` bytes; see [`IntakeBuilder::max_body_bytes`].
+    pub fn max_body_bytes(self, limit: usize) -> Self {
+        Self {
+            intake: self.intake.max_body_bytes(limit),
+            ..self
+        }
     }
 
-    /// Answer 503 when storing a delivery takes longer than `timeout` (see
-    /// [`crate::intake::IntakeBuilder::store_timeout`]).
-    pub fn store_timeout(mut self, timeout: Duration) -> Self {
-        self.store_timeout = Some(timeout);
-        self
+    /// Answer 503 when storing a delivery takes longer than `timeout`; see
+    /// [`IntakeBuilder::store_timeout`].
+    pub fn store_timeout(self, timeout: Duration) -> Self {
+        Self {
+            intake: self.intake.store_timeout(timeout),
+            ..self
+        }
     }
 
     /// Check the rules against the connections and the sources against each other,
-    /// and build.
+    /// and build; the intake wakes the engine after each stored delivery.
     pub fn build(self) -> Result<Bridge, BridgeError> {
-        let mut engine = Engine::builder(self.willo.client, self.store.clone())
-            .rules(self.rules)
-            .config(self.config)
-            .willo_source(self.willo.webhooks.clone());
-        let mut intake = Intake::builder(self.store).willo(self.willo.webhooks);
-        for ats in self.ats {
-            engine = engine.ats(ats.clone());
-            intake = intake.ats(ats);
-        }
-        if let Some(clock) = self.clock {
-            engine = engine.clock(clock.clone());
-            intake = intake.clock(clock);
-        }
-        if let Some(limit) = self.max_body_bytes {
-            intake = intake.max_body_bytes(limit);
-        }
-        if let Some(timeout) = self.store_timeout {
-            intake = intake.store_timeout(timeout);
-        }
-        let engine = engine.build()?;
-        let intake = intake.notify(engine.inbox_signal()).build()?;
+        let engine = self.engine.build()?;
+        let intake = self.intake.notify(engine.inbox_signal()).build()?;
         Ok(Bridge {
             engine,
             intake: Arc::new(intake),
@@ -226,8 +210,7 @@ impl BridgeBuilder {
 impl std::fmt::Debug for BridgeBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BridgeBuilder")
-            .field("ats", &self.ats)
-            .field("config", &self.config)
+            .field("intake", &self.intake)
             .finish_non_exhaustive()
     }
 }
