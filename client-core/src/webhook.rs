@@ -101,9 +101,25 @@ impl Clock for FixedClock {
 
 /// Remembers delivery tokens (or ids) already accepted, so a captured delivery
 /// cannot be played again.
+///
+/// Checking and remembering are separate steps: a receiver remembers a token only once
+/// it has accepted the delivery (stored or acted on it), so the vendor's retry of a
+/// delivery whose processing failed is not refused as a replay.
 pub trait ReplayGuard: Send + Sync + fmt::Debug {
-    /// Record `token`; `false` if it was already seen (the delivery is a replay).
-    fn first_sighting(&self, token: &str) -> bool;
+    /// Whether `token` was remembered (and not yet forgotten).
+    fn seen(&self, token: &str) -> bool;
+
+    /// Remember `token`.
+    fn remember(&self, token: &str);
+
+    /// Check and remember in one step: `false` if `token` was already seen.
+    fn first_sighting(&self, token: &str) -> bool {
+        if self.seen(token) {
+            return false;
+        }
+        self.remember(token);
+        true
+    }
 }
 
 /// An in-memory [`ReplayGuard`] remembering tokens for `ttl` and at most `capacity`
@@ -138,14 +154,12 @@ impl InMemoryReplayGuard {
             seen: Mutex::new(Seen::default()),
         }
     }
-}
 
-impl ReplayGuard for InMemoryReplayGuard {
-    fn first_sighting(&self, token: &str) -> bool {
+    /// The remembered tokens, with the expired ones (and those over capacity) forgotten;
+    /// `None` if the lock is poisoned.
+    fn current(&self) -> Option<(SystemTime, std::sync::MutexGuard<'_, Seen>)> {
         let now = self.clock.now();
-        let Ok(mut seen) = self.seen.lock() else {
-            return false;
-        };
+        let mut seen = self.seen.lock().ok()?;
         while let Some((at, _)) = seen.order.front() {
             let expired = now.duration_since(*at).is_ok_and(|age| age > self.ttl);
             if !expired && seen.order.len() < self.capacity {
@@ -157,12 +171,24 @@ impl ReplayGuard for InMemoryReplayGuard {
                 seen.at.remove(&old);
             }
         }
-        if seen.at.contains_key(token) {
-            return false;
+        Some((now, seen))
+    }
+}
+
+impl ReplayGuard for InMemoryReplayGuard {
+    fn seen(&self, token: &str) -> bool {
+        // A poisoned lock errs on the side of refusing.
+        self.current()
+            .is_none_or(|(_, seen)| seen.at.contains_key(token))
+    }
+
+    fn remember(&self, token: &str) {
+        if let Some((now, mut seen)) = self.current()
+            && !seen.at.contains_key(token)
+        {
+            seen.at.insert(token.to_owned(), now);
+            seen.order.push_back((now, token.to_owned()));
         }
-        seen.at.insert(token.to_owned(), now);
-        seen.order.push_back((now, token.to_owned()));
-        true
     }
 }
 

@@ -57,7 +57,9 @@
 //!     .sign(&signature_token);
 //! let delivery = verifier.verify(&WebhookRequest::new(&sent.headers, &sent.body))?;
 //! assert_eq!(delivery.event, Event::CandidateHired);
-//! // The same delivery again is a replay.
+//! // Once it is stored or acted on, the same delivery again is a replay (until then
+//! // it is Lever's retry of a delivery whose processing failed).
+//! verifier.accepted(&delivery);
 //! assert!(matches!(verifier.verify(&sent.request()), Err(VerifyError::Replayed)));
 //! # Ok::<_, VerifyError>(())
 //! ```

@@ -172,8 +172,10 @@ impl WebhookVerifier {
 
     client_core::webhook_verifier_setters!(tokens, window);
 
-    /// Reject repeated delivery tokens with `guard` (for example
-    /// [`InMemoryReplayGuard`], or a shared store across processes).
+    /// Reject delivery tokens `guard` remembers (for example [`InMemoryReplayGuard`],
+    /// or a shared store across processes). `verify` only checks the guard: call
+    /// [`WebhookVerifier::accepted`] once the delivery is stored or acted on, so that
+    /// Lever's retry of a delivery whose processing failed is not refused.
     pub fn replay_guard(mut self, guard: Arc<dyn ReplayGuard>) -> Self {
         self.replay_guard = Some(guard);
         self
@@ -181,7 +183,7 @@ impl WebhookVerifier {
 
     /// Parse and verify a delivery (only its raw body is read). Checks run in the
     /// order: shape, signature, staleness, replay (so forged deliveries never reach the
-    /// replay guard).
+    /// replay guard). A token is not remembered here: see [`WebhookVerifier::accepted`].
     pub fn verify(&self, request: &WebhookRequest<'_>) -> Result<Delivery, VerifyError> {
         let delivery: Delivery = serde_json::from_slice(request.body())
             .map_err(|e| VerifyError::Malformed(client_core::webhook::json_error_summary(&e)))?;
@@ -204,11 +206,19 @@ impl WebhookVerifier {
                 tolerance: stale.tolerance,
             })?;
         if let Some(guard) = &self.replay_guard
-            && !guard.first_sighting(&delivery.token)
+            && guard.seen(&delivery.token)
         {
             return Err(VerifyError::Replayed);
         }
         Ok(delivery)
+    }
+
+    /// The caller accepted `delivery` (stored it, or acted on it): its token is
+    /// remembered by the replay guard, and a repeat is refused from now on.
+    pub fn accepted(&self, delivery: &Delivery) {
+        if let Some(guard) = &self.replay_guard {
+            guard.remember(&delivery.token);
+        }
     }
 }
 

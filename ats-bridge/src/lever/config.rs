@@ -15,6 +15,14 @@ use crate::model::AtsName;
 /// How many delivery tokens the default replay guard remembers.
 const REPLAY_CAPACITY: usize = 100_000;
 
+/// How old a delivery may be: Lever retries a failed delivery five times with growing
+/// waits, and an admin can re-run the deliveries of the last two weeks, the same signed
+/// delivery with its `triggeredAt` unchanged; a day more allows for clocks and the
+/// re-run's own delay. (Lever signs only `token` and `triggeredAt`, so what guards
+/// against replays is the token, remembered at least this long, and the adapter acting
+/// on what it reads from Lever rather than on the body.)
+pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(15 * 24 * 3600);
+
 /// Settings of one Lever connection.
 #[non_exhaustive]
 pub struct LeverAtsConfig {
@@ -27,10 +35,12 @@ pub struct LeverAtsConfig {
     /// With none, every delivery is refused and webhooks are reported unsupported.
     pub signature_tokens: Vec<SecretString>,
     /// Deliveries whose `triggeredAt` is further than this from now are refused
-    /// (`None`: never stale). Default [`WebhookVerifier::DEFAULT_TOLERANCE`] (10 minutes).
+    /// (`None`: never stale). Default [`DEFAULT_MAX_AGE`] (15 days: Lever's retries and
+    /// re-runs come back that late).
     pub max_age: Option<Duration>,
-    /// Remembers delivery tokens to refuse replays. Default: in memory, for twice the
-    /// staleness window (older deliveries are refused as stale anyway). Share one
+    /// Remembers delivery tokens to refuse replays. Default: in memory, for the
+    /// staleness window (older deliveries are refused as stale anyway), at most 100,000
+    /// tokens. Share one
     /// across processes when several replicas receive deliveries. A token is recorded
     /// only once its delivery is resolved, so Lever's retry of a delivery whose
     /// lookup failed is not mistaken for a replay.
@@ -42,13 +52,13 @@ pub struct LeverAtsConfig {
 impl LeverAtsConfig {
     /// Defaults for everything but the user writes are attributed to.
     pub fn new(perform_as: impl Into<UserId>) -> Self {
-        let max_age = WebhookVerifier::DEFAULT_TOLERANCE;
+        let max_age = DEFAULT_MAX_AGE;
         Self {
             name: AtsName::from("lever"),
             perform_as: perform_as.into(),
             signature_tokens: Vec::new(),
             max_age: Some(max_age),
-            replay_guard: Arc::new(InMemoryReplayGuard::new(max_age * 2, REPLAY_CAPACITY)),
+            replay_guard: Arc::new(InMemoryReplayGuard::new(max_age, REPLAY_CAPACITY)),
             clock: Arc::new(SystemClock),
         }
     }

@@ -43,7 +43,7 @@ use lever_client::{Opportunity, OpportunityExpand, OpportunityFilter};
 use lever_client::{Posting, PostingFilter, PostingState};
 use serde_json::Value;
 
-pub use config::LeverAtsConfig;
+pub use config::{DEFAULT_MAX_AGE, LeverAtsConfig};
 pub use tags::interview_tag;
 
 use crate::model::{

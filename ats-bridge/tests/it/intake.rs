@@ -420,7 +420,13 @@ fn fault_corpus() -> Vec<Fault> {
         },
         Fault {
             name: "Lever stale triggeredAt",
-            delivery: lever_signed("t-1", TRIGGERED_AT - 3_600_000, stage_change(), LEVER_TOKEN),
+            // Past Lever's two weeks of retries and re-runs (see `DEFAULT_MAX_AGE`).
+            delivery: lever_signed(
+                "t-1",
+                TRIGGERED_AT - 16 * 24 * 3_600_000,
+                stage_change(),
+                LEVER_TOKEN,
+            ),
             status: StatusCode::FORBIDDEN,
             reason: |r| *r == IntakeRejection::Webhook(WebhookRejection::Stale),
         },

@@ -14,7 +14,7 @@ use ats_bridge::model::{
 use ats_bridge::note::render_note;
 use ats_bridge::rules::{Labels, Rules};
 use ats_bridge::{Ats, AtsError, WebhookEventsError, WebhookRejection};
-use ats_bridge::{AtsWebhooks, WebhookRequest};
+use ats_bridge::{AtsWebhooks, WebhookRequest, WebhookSource};
 use client_core::SecretString;
 use client_core::header::HeaderMap;
 use lever_client::webhooks::{Event, EventData, FixedClock, TestDelivery};
@@ -254,6 +254,31 @@ async fn rejection(lever: &LeverAts, body: &[u8]) -> WebhookRejection {
     }
 }
 
+const DAY_MS: u64 = 24 * 3_600_000;
+
+/// Lever retries a failed delivery five times with growing waits, and an admin can
+/// re-run the deliveries of the last two weeks: the same signed delivery, its
+/// `triggeredAt` unchanged. The window must let them in (the inbox and the ledger keep
+/// a repeat from acting twice).
+#[tokio::test]
+async fn lever_retries_and_re_runs_of_the_last_two_weeks_are_accepted() {
+    let server = lenient_server().await;
+    let triggered_at = 1_431_454_330_072;
+    for (token, age_ms) in [
+        ("t-retry", 15 * 60_000),
+        ("t-three-days", 3 * DAY_MS),
+        ("t-re-run", 14 * DAY_MS),
+    ] {
+        let lever = lever_with(
+            &server,
+            config().clock(Arc::new(FixedClock::at_millis(triggered_at + age_ms))),
+        );
+        let body = stage_change_delivery(token, triggered_at);
+        let verified = lever.verify(&WebhookRequest::new(&HeaderMap::new(), &body));
+        assert!(verified.is_ok(), "{token}: {verified:?}");
+    }
+}
+
 #[tokio::test]
 async fn each_refused_delivery_has_its_own_rejection() {
     let server = lenient_server().await;
@@ -285,7 +310,8 @@ async fn each_refused_delivery_has_its_own_rejection() {
         WebhookRejection::BadSignature
     );
 
-    let stale = stage_change_delivery("t-stale", triggered_at - 3_600_000);
+    // Older than Lever's two weeks of re-runs (and then some): stale.
+    let stale = stage_change_delivery("t-stale", triggered_at - 16 * DAY_MS);
     assert_eq!(rejection(&lever, &stale).await, WebhookRejection::Stale);
 
     // A genuine stage change without the opportunity id is malformed.
