@@ -19,6 +19,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use ats_bridge::lever::{LeverAts, LeverAtsConfig};
 use ats_bridge::rules::{JobSelector, Rules};
@@ -117,7 +118,8 @@ pub async fn run(
         bridge = bridge.ats(ats);
     }
     let bridge = bridge.build()?;
-    let app = bridge.router().merge(health_router(store));
+    let refresh = Duration::from_millis(config.health_refresh_ms);
+    let app = bridge.router().merge(health_router(store, refresh).await);
 
     // One stop signal for both halves: the server stops accepting and drains its
     // requests while the engine finishes the steps it started.

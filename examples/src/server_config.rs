@@ -30,6 +30,10 @@ pub struct ServerConfig {
     /// temporary one is used instead.
     #[serde(default = "default_sqlite_path")]
     pub sqlite_path: PathBuf,
+    /// How often `/health` reads the ledger's counts, in milliseconds (requests only
+    /// read the latest answer). Default 5,000.
+    #[serde(default = "default_health_refresh_ms")]
+    pub health_refresh_ms: u64,
     /// How the engine runs.
     #[serde(default)]
     pub engine: EngineSettings,
@@ -154,6 +158,11 @@ impl ServerConfig {
         if let Some(rules) = &config.rules {
             rules.validate().map_err(ConfigError::Rules)?;
         }
+        if config.health_refresh_ms == 0 {
+            return Err(ConfigError::Invalid(
+                "health_refresh_ms must be at least 1".into(),
+            ));
+        }
         if config.engine.tick_ms == 0 {
             return Err(ConfigError::Invalid(
                 "engine.tick_ms must be at least 1".into(),
@@ -219,6 +228,10 @@ impl Default for ParticipantCheckSettings {
 
 fn default_sqlite_path() -> PathBuf {
     PathBuf::from("bridge.db")
+}
+
+fn default_health_refresh_ms() -> u64 {
+    5_000
 }
 
 fn default_listen() -> SocketAddr {

@@ -22,6 +22,7 @@ use crate::support::live_willo_only;
 
 const FAST: &str = r#"
     listen = "127.0.0.1:0"
+    health_refresh_ms = 20
     [engine]
     tick_ms = 20
     reconcile_interval_secs = 60
