@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use client_core::SecretString;
 use client_core::webhook::{Clock, SystemClock};
-use tokio::sync::Notify;
+use tokio::sync::{Notify, Semaphore};
 
 use super::Intake;
 use crate::Ats;
@@ -21,6 +21,11 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 /// acknowledgement; answering 503 before that makes it retry instead of recording a
 /// timeout.
 pub const DEFAULT_STORE_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// The default cap on requests handled at once: far above what the vendors send (a
+/// few deliveries a second), low enough that a flood or a stalled store cannot pile
+/// up requests without bound.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 256;
 
 /// Why an [`IntakeBuilder`] could not build.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -42,6 +47,7 @@ pub struct IntakeBuilder {
     willo: WilloSource,
     max_body_bytes: usize,
     store_timeout: Duration,
+    max_in_flight: usize,
     notify: Option<Arc<Notify>>,
     clock: Arc<dyn Clock>,
 }
@@ -54,6 +60,7 @@ impl IntakeBuilder {
             willo: WilloSource::new(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             store_timeout: DEFAULT_STORE_TIMEOUT,
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             notify: None,
             clock: Arc::new(SystemClock),
         }
@@ -94,6 +101,13 @@ impl IntakeBuilder {
         self
     }
 
+    /// Handle at most `limit` requests at once (default [`DEFAULT_MAX_IN_FLIGHT`]);
+    /// the rest are answered 503 with `Retry-After` at once, never queued.
+    pub fn max_in_flight(mut self, limit: usize) -> Self {
+        self.max_in_flight = limit.max(1);
+        self
+    }
+
     /// Wake `notify` (`notify_one`) after each newly stored delivery, so the engine
     /// processes it at once instead of at its next poll.
     pub fn notify(mut self, notify: Arc<Notify>) -> Self {
@@ -119,6 +133,7 @@ impl IntakeBuilder {
             sources,
             max_body_bytes: self.max_body_bytes,
             store_timeout: self.store_timeout,
+            in_flight: Arc::new(Semaphore::new(self.max_in_flight)),
             notify: self.notify,
             clock: self.clock,
         })
@@ -132,6 +147,7 @@ impl fmt::Debug for IntakeBuilder {
             .field("willo", &self.willo)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("store_timeout", &self.store_timeout)
+            .field("max_in_flight", &self.max_in_flight)
             .finish_non_exhaustive()
     }
 }

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use client_core::StatusCode;
-use client_core::header::HeaderMap;
+use client_core::header::{HeaderMap, HeaderValue, RETRY_AFTER};
 
 use super::IntakeRejection;
 use crate::webhook::WebhookRequest;
@@ -118,10 +118,17 @@ impl IntakeResponse {
     }
 
     /// The answer to a refused request (see [`IntakeRejection::status`]).
+    /// A 503 (overloaded, store unavailable) says when to come back: a second, since
+    /// both conditions are short-lived and the vendors retry on their own schedule
+    /// anyway.
     pub(super) fn rejected(rejection: IntakeRejection) -> Self {
+        let mut headers = HeaderMap::new();
+        if rejection.status() == StatusCode::SERVICE_UNAVAILABLE {
+            headers.insert(RETRY_AFTER, HeaderValue::from_static("1"));
+        }
         Self {
             status: rejection.status(),
-            headers: HeaderMap::new(),
+            headers,
             outcome: IntakeOutcome::Rejected(rejection),
         }
     }

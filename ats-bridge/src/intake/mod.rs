@@ -95,10 +95,11 @@ use std::time::Duration;
 use client_core::StatusCode;
 use client_core::header::{HeaderMap, HeaderName, HeaderValue};
 use client_core::webhook::Clock;
-use tokio::sync::Notify;
+use tokio::sync::{Notify, Semaphore};
 
 pub use builder::{
-    DEFAULT_MAX_BODY_BYTES, DEFAULT_STORE_TIMEOUT, IntakeBuilder, IntakeConfigError,
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_IN_FLIGHT, DEFAULT_STORE_TIMEOUT, IntakeBuilder,
+    IntakeConfigError,
 };
 pub use exchange::{IntakeOutcome, IntakeRequest, IntakeResponse};
 pub use rejection::IntakeRejection;
@@ -115,6 +116,8 @@ pub struct Intake {
     sources: Sources,
     max_body_bytes: usize,
     store_timeout: Duration,
+    /// One permit per request being handled (see [`IntakeBuilder::max_in_flight`]).
+    in_flight: Arc<Semaphore>,
     notify: Option<Arc<Notify>>,
     clock: Arc<dyn Clock>,
 }
@@ -147,6 +150,9 @@ impl Intake {
 
     /// Verify, deduplicate and store one request, and say what to answer.
     pub async fn handle(&self, request: &IntakeRequest<'_>) -> IntakeResponse {
+        let Ok(_place) = self.in_flight.try_acquire() else {
+            return self.refuse(request.source, IntakeRejection::Overloaded);
+        };
         match self.admit(request) {
             Ok(Admitted::Handshake(name, mut value)) => {
                 value.set_sensitive(true);

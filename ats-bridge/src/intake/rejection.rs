@@ -35,6 +35,10 @@ pub enum IntakeRejection {
     /// acknowledged it without storing it ([`WebhookRejection::Unmatched`]).
     #[error(transparent)]
     Webhook(#[from] WebhookRejection),
+    /// Too many requests are being handled already ([`crate::intake::IntakeBuilder::max_in_flight`]).
+    /// Answered 503 with `Retry-After` at once, so nothing queues without bound.
+    #[error("too many requests in flight; retry later")]
+    Overloaded,
     /// The delivery was genuine but could not be stored (store down or too slow).
     /// Answered 503 so the vendor retries: nothing is acknowledged that is not durable.
     #[error("the store is unavailable; retry later")]
@@ -67,7 +71,9 @@ impl IntakeRejection {
                 | WebhookRejection::InvalidJson
                 | WebhookRejection::Malformed(_) => StatusCode::BAD_REQUEST,
             },
-            IntakeRejection::StoreUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            IntakeRejection::StoreUnavailable | IntakeRejection::Overloaded => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
         }
     }
 
@@ -81,6 +87,7 @@ impl IntakeRejection {
             IntakeRejection::UnsupportedContentType(_) => "unsupported_content_type",
             IntakeRejection::Webhook(rejection) => rejection.code(),
             IntakeRejection::StoreUnavailable => "store_unavailable",
+            IntakeRejection::Overloaded => "overloaded",
         }
     }
 

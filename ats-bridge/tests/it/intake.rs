@@ -783,6 +783,38 @@ async fn a_delivery_that_cannot_be_stored_is_answered_503_so_the_vendor_retries(
     }
 }
 
+/// Requests beyond the cap are turned away at once with 503 and `Retry-After`, never
+/// queued: a flood (or slow storage) must not pile up requests without bound.
+#[tokio::test(start_paused = true)]
+async fn requests_over_the_in_flight_cap_are_turned_away_with_retry_after() {
+    let hanging = Arc::new(BrokenInbox {
+        inner: MemoryStore::new(),
+        breakage: Breakage::Hangs,
+    });
+    let stores = Stores::from(Arc::new(MemoryStore::new())).with_inbox(hanging);
+    let (intake, _) = intake_with(stores, NO_API, |builder| builder.max_in_flight(1));
+    let intake = Arc::new(intake);
+    let delivery = sr_status_updated();
+    let first = {
+        let (intake, delivery) = (Arc::clone(&intake), delivery.clone());
+        tokio::spawn(async move { intake.handle(&delivery.request()).await })
+    };
+    // Let the first request reach the (hanging) store and hold its place.
+    for _ in 0..10 {
+        tokio::task::yield_now().await;
+    }
+    let second = intake.handle(&delivery.request()).await;
+    assert_eq!(second.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(rejection(&second), &IntakeRejection::Overloaded);
+    assert_eq!(second.headers.get("retry-after").unwrap(), "1");
+
+    // The first gives up on the store (503 too, for its own reason) and frees its place.
+    let first = first.await.unwrap();
+    assert_eq!(rejection(&first), &IntakeRejection::StoreUnavailable);
+    let third = intake.handle(&delivery.request()).await;
+    assert_eq!(rejection(&third), &IntakeRejection::StoreUnavailable);
+}
+
 #[test]
 fn two_sources_cannot_share_a_name() {
     let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
