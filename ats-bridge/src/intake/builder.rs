@@ -22,6 +22,10 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 /// timeout.
 pub const DEFAULT_STORE_TIMEOUT: Duration = Duration::from_secs(3);
 
+/// The default time a request's whole body may take to arrive: deliveries are a few
+/// kilobytes, so ten seconds is generous, and a sender trickling its body is cut off.
+pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// The default cap on requests handled at once: far above what the vendors send (a
 /// few deliveries a second), low enough that a flood or a stalled store cannot pile
 /// up requests without bound.
@@ -48,6 +52,7 @@ pub struct IntakeBuilder {
     max_body_bytes: usize,
     store_timeout: Duration,
     max_in_flight: usize,
+    body_read_timeout: Duration,
     notify: Option<Arc<Notify>>,
     clock: Arc<dyn Clock>,
 }
@@ -61,6 +66,7 @@ impl IntakeBuilder {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             store_timeout: DEFAULT_STORE_TIMEOUT,
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
+            body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
             notify: None,
             clock: Arc::new(SystemClock),
         }
@@ -101,6 +107,14 @@ impl IntakeBuilder {
         self
     }
 
+    /// Give up on a body that has not fully arrived within `timeout` (default
+    /// [`DEFAULT_BODY_READ_TIMEOUT`]); framework adapters reading bodies apply it (the
+    /// axum router answers 408).
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.body_read_timeout = timeout;
+        self
+    }
+
     /// Handle at most `limit` requests at once (default [`DEFAULT_MAX_IN_FLIGHT`]);
     /// the rest are answered 503 with `Retry-After` at once, never queued.
     pub fn max_in_flight(mut self, limit: usize) -> Self {
@@ -134,6 +148,7 @@ impl IntakeBuilder {
             max_body_bytes: self.max_body_bytes,
             store_timeout: self.store_timeout,
             in_flight: Arc::new(Semaphore::new(self.max_in_flight)),
+            body_read_timeout: self.body_read_timeout,
             notify: self.notify,
             clock: self.clock,
         })
@@ -148,6 +163,7 @@ impl fmt::Debug for IntakeBuilder {
             .field("max_body_bytes", &self.max_body_bytes)
             .field("store_timeout", &self.store_timeout)
             .field("max_in_flight", &self.max_in_flight)
+            .field("body_read_timeout", &self.body_read_timeout)
             .finish_non_exhaustive()
     }
 }

@@ -98,8 +98,8 @@ use client_core::webhook::Clock;
 use tokio::sync::{Notify, Semaphore};
 
 pub use builder::{
-    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_IN_FLIGHT, DEFAULT_STORE_TIMEOUT, IntakeBuilder,
-    IntakeConfigError,
+    DEFAULT_BODY_READ_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_IN_FLIGHT,
+    DEFAULT_STORE_TIMEOUT, IntakeBuilder, IntakeConfigError,
 };
 pub use exchange::{IntakeOutcome, IntakeRequest, IntakeResponse};
 pub use rejection::IntakeRejection;
@@ -118,6 +118,7 @@ pub struct Intake {
     store_timeout: Duration,
     /// One permit per request being handled (see [`IntakeBuilder::max_in_flight`]).
     in_flight: Arc<Semaphore>,
+    body_read_timeout: Duration,
     notify: Option<Arc<Notify>>,
     clock: Arc<dyn Clock>,
 }
@@ -140,6 +141,12 @@ impl Intake {
     /// The body limit in bytes, for framework adapters that read bodies themselves.
     pub fn max_body_bytes(&self) -> usize {
         self.max_body_bytes
+    }
+
+    /// How long a request's whole body may take to arrive, for framework adapters that
+    /// read bodies themselves.
+    pub fn body_read_timeout(&self) -> Duration {
+        self.body_read_timeout
     }
 
     /// Whether deliveries from `source` are received, for framework adapters that want

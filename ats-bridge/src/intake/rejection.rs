@@ -23,6 +23,11 @@ pub enum IntakeRejection {
         /// The configured limit in bytes.
         limit: usize,
     },
+    /// The body did not arrive within the deadline
+    /// ([`crate::intake::IntakeBuilder::body_read_timeout`]). Answered 408; only
+    /// framework adapters that read the body themselves report it.
+    #[error("the body did not arrive in time")]
+    BodyTimeout,
     /// The body could not be read (the sender hung up mid-body). Answered 400; only
     /// framework adapters that read the body themselves report it.
     #[error("the body could not be read")]
@@ -59,6 +64,7 @@ impl IntakeRejection {
             IntakeRejection::UnknownSource(_) => StatusCode::NOT_FOUND,
             IntakeRejection::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             IntakeRejection::BodyUnreadable => StatusCode::BAD_REQUEST,
+            IntakeRejection::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             IntakeRejection::UnsupportedContentType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             IntakeRejection::Webhook(rejection) => match rejection {
                 WebhookRejection::BadSignature | WebhookRejection::BadToken => {
@@ -84,6 +90,7 @@ impl IntakeRejection {
             IntakeRejection::UnknownSource(_) => "unknown_source",
             IntakeRejection::BodyTooLarge { .. } => "body_too_large",
             IntakeRejection::BodyUnreadable => "body_unreadable",
+            IntakeRejection::BodyTimeout => "body_timeout",
             IntakeRejection::UnsupportedContentType(_) => "unsupported_content_type",
             IntakeRejection::Webhook(rejection) => rejection.code(),
             IntakeRejection::StoreUnavailable => "store_unavailable",

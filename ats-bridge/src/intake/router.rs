@@ -73,9 +73,17 @@ async fn receive(
     if !intake.receives(source) {
         return respond(intake.refuse(source, IntakeRejection::unknown_source(source)));
     }
-    let body = match read_limited(headers, body, intake.max_body_bytes()).await {
-        Ok(body) => body,
-        Err(rejection) => return respond(intake.refuse(source, rejection)),
+    // One deadline for the whole body: a sender trickling a byte every few seconds
+    // must not hold the connection (and memory) for as long as it likes.
+    let deadline = intake.body_read_timeout();
+    let read = tokio::time::timeout(
+        deadline,
+        read_limited(headers, body, intake.max_body_bytes()),
+    );
+    let body = match read.await {
+        Ok(Ok(body)) => body,
+        Ok(Err(rejection)) => return respond(intake.refuse(source, rejection)),
+        Err(_) => return respond(intake.refuse(source, IntakeRejection::BodyTimeout)),
     };
     let request = IntakeRequest::new(source, headers, &body)
         .query(uri.query())

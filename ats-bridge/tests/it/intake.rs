@@ -4,7 +4,7 @@
 
 use crate::support::claims::lease;
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
 use ats_bridge::intake::{
@@ -1088,6 +1088,39 @@ mod router {
             .await
             .unwrap();
         assert_eq!(get.status(), StatusCode::METHOD_NOT_ALLOWED);
+        assert_nothing_stored(store.as_ref()).await;
+    }
+
+    /// A sender that declares a body and trickles it is cut off at the deadline (408),
+    /// not held for as long as it likes.
+    #[tokio::test]
+    async fn a_trickled_body_is_cut_off_at_the_deadline() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        let store = Arc::new(MemoryStore::new());
+        let (intake, _) = intake_with(store.clone(), NO_API, |builder| {
+            builder.body_read_timeout(Duration::from_millis(200))
+        });
+        let base = serve(intake).await;
+        let address = base.trim_start_matches("http://");
+        let mut connection = tokio::net::TcpStream::connect(address).await.unwrap();
+        let started = std::time::Instant::now();
+        connection
+            .write_all(
+                b"POST /webhooks/smartrecruiters HTTP/1.1\r\nHost: bridge\r\n\
+                  Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
+            )
+            .await
+            .unwrap();
+        let mut answer = vec![0; 512];
+        let read = tokio::time::timeout(Duration::from_secs(5), connection.read(&mut answer))
+            .await
+            .expect("answered before the test's own patience ran out")
+            .unwrap();
+        let answer = String::from_utf8_lossy(&answer[..read]);
+        assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+        assert!(answer.contains("body_timeout"), "{answer}");
+        assert!(started.elapsed() < Duration::from_secs(3));
         assert_nothing_stored(store.as_ref()).await;
     }
 
