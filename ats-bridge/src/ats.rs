@@ -113,4 +113,18 @@ pub trait Ats: Send + Sync + fmt::Debug {
             operation: "creating candidates",
         })
     }
+
+    /// The application on `job` of the candidate with `email`, if there is one.
+    /// Screening asks before creating a candidate again after an attempt that may
+    /// have created them (a crash between creating and recording). Optional: the
+    /// default says unsupported, and screening then creates without looking.
+    async fn find_application(
+        &self,
+        _job: &JobId,
+        _email: &str,
+    ) -> AtsResult<Option<ApplicationRef>> {
+        Err(AtsError::Unsupported {
+            operation: "finding candidates by e-mail",
+        })
+    }
 }

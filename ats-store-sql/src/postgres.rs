@@ -40,10 +40,15 @@ impl Dialect for PostgresDialect {
     // without this two applications of one person could both be claimed as fresh.
     const LOCK_PERSON: Option<&'static str> =
         Some("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))");
+    // `clock_timestamp()`, not `now()`: the time of the claim, not of the
+    // transaction's start.
+    const CLOCK_MS: Option<&'static str> =
+        Some("SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT");
     const PAYLOAD_CONTAINS: &'static str = "position(? IN payload) > 0";
     const MIGRATIONS: &'static [(i64, &'static str)] = &[
         (1, include_str!("schema/postgres_001.sql")),
         (2, include_str!("schema/postgres_002.sql")),
+        (3, include_str!("schema/postgres_003.sql")),
     ];
 }
 
@@ -53,6 +58,7 @@ pub struct PostgresOptions {
     schema: Option<String>,
     max_connections: u32,
     acquire_timeout: Duration,
+    callers_clock: bool,
 }
 
 impl Default for PostgresOptions {
@@ -61,6 +67,7 @@ impl Default for PostgresOptions {
             schema: None,
             max_connections: 10,
             acquire_timeout: Duration::from_secs(30),
+            callers_clock: false,
         }
     }
 }
@@ -92,6 +99,16 @@ impl PostgresOptions {
         self.acquire_timeout = timeout;
         self
     }
+
+    /// Grant and compare leases at the callers' times (`Lease::now_ms`) instead of
+    /// the server's clock. Off by default: replicas' clocks drift, and one running
+    /// 90 s ahead would see live leases as expired and take rows that another
+    /// replica is still working on. For tests that drive time themselves (the store
+    /// conformance suite) and single-replica setups with a trusted clock.
+    pub fn callers_clock(mut self, callers_clock: bool) -> Self {
+        self.callers_clock = callers_clock;
+        self
+    }
 }
 
 /// A [`Store`](ats_bridge::store::Store) in a PostgreSQL database, safe to share between replicas.
@@ -110,6 +127,8 @@ impl PostgresOptions {
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
     pool: PgPool,
+    /// Claims take their time from the server (see [`PostgresOptions::callers_clock`]).
+    database_clock: bool,
 }
 
 sql_store!(PostgresStore, sqlx::Postgres, PostgresDialect);
@@ -139,14 +158,24 @@ impl PostgresStore {
                 StoreError::Backend(format!("cannot connect to PostgreSQL: {error}"))
             })?;
         migrate(&pool, options.schema.as_deref()).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            database_clock: !options.callers_clock,
+        })
     }
 
     /// Use a pool the application already has (its `search_path` decides the schema)
-    /// and bring the schema up to date.
+    /// and bring the schema up to date. Claims take their time from the server.
     pub async fn from_pool(pool: PgPool) -> StoreResult<Self> {
         migrate(&pool, None).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            database_clock: true,
+        })
+    }
+
+    fn database_clock(&self) -> bool {
+        self.database_clock
     }
 }
 

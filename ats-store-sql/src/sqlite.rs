@@ -37,10 +37,13 @@ impl Dialect for SqliteDialect {
     const FOR_UPDATE: &'static str = "";
     const SKIP_LOCKED: &'static str = "";
     const LOCK_PERSON: Option<&'static str> = None;
+    // One file on one machine: every writer shares the caller's clock.
+    const CLOCK_MS: Option<&'static str> = None;
     const PAYLOAD_CONTAINS: &'static str = "instr(payload, ?) > 0";
     const MIGRATIONS: &'static [(i64, &'static str)] = &[
         (1, include_str!("schema/sqlite_001.sql")),
         (2, include_str!("schema/sqlite_002.sql")),
+        (3, include_str!("schema/sqlite_003.sql")),
     ];
 }
 
@@ -55,6 +58,11 @@ pub struct SqliteStore {
 sql_store!(SqliteStore, sqlx::Sqlite, SqliteDialect);
 
 impl SqliteStore {
+    /// Claims use the caller's time: every writer of one file shares a machine.
+    fn database_clock(&self) -> bool {
+        false
+    }
+
     /// Open (creating if needed) the database at `path` and bring its schema up to
     /// date.
     pub async fn open(path: impl AsRef<Path>) -> StoreResult<Self> {

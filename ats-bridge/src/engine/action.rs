@@ -1,7 +1,7 @@
 //! What the engine did with an event, and why it failed when it could not decide.
 
 use crate::model::{AtsName, CandidateId, JobId, JobState, ParticipantKey};
-use crate::store::{LedgerKey, RowState, StoreError};
+use crate::store::{LedgerKey, RowState, ScreeningKey, StoreError};
 
 /// What handling one event, row or application did. Ids only: no personal data.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,6 +128,14 @@ pub enum EngineError {
     /// once it is likely done.
     #[error("row {0} is busy with another worker")]
     RowBusy(LedgerKey),
+    /// Another worker is creating the candidate of this screening; the delivery is
+    /// retried once it is likely done.
+    #[error("screening {0} is busy with another worker")]
+    ScreeningBusy(ScreeningKey),
+    /// Creating the candidate of this screening failed for now (recorded on the
+    /// screening); the delivery is retried.
+    #[error("screening {0} will be retried: {1}")]
+    ScreeningFailed(ScreeningKey, String),
     /// The engine is misconfigured.
     #[error("engine configuration: {0}")]
     Config(String),
@@ -137,7 +145,10 @@ impl EngineError {
     /// Whether retrying later may succeed.
     pub fn is_transient(&self) -> bool {
         match self {
-            EngineError::Store(_) | EngineError::RowBusy(_) => true,
+            EngineError::Store(_)
+            | EngineError::RowBusy(_)
+            | EngineError::ScreeningBusy(_)
+            | EngineError::ScreeningFailed(..) => true,
             EngineError::Ats(e) => e.is_transient(),
             EngineError::Willo(e) => e.is_transient(),
             _ => false,

@@ -10,7 +10,7 @@ use super::failure::millis;
 use super::invite::InviteCause;
 use super::sync::SyncCause;
 use crate::model::{AtsEvent, AtsName};
-use crate::store::InboxItem;
+use crate::store::{InboxItem, StoreError};
 use crate::webhook::{Source, StoredDelivery};
 
 /// A delivery whose row another worker holds is not done: once that worker records
@@ -142,11 +142,23 @@ impl Engine {
         }
     }
 
-    /// One inbox item: act, then mark it done or schedule it again.
+    /// One inbox item: act, then mark it done or schedule it again. When another
+    /// worker claimed the item meanwhile (this one was paused past its lease), the
+    /// bookkeeping is theirs: the store refuses ours, and nothing is lost.
     async fn process_item(&self, item: &InboxItem) -> Result<(), EngineError> {
+        match self.settle_item(item).await {
+            Err(EngineError::Store(StoreError::Fenced(reason))) => {
+                tracing::warn!(inbox_id = item.id, %reason, "delivery taken over by another worker");
+                Ok(())
+            }
+            other => other,
+        }
+    }
+
+    async fn settle_item(&self, item: &InboxItem) -> Result<(), EngineError> {
         let inbox = &self.inner.stores.inbox;
         match self.act_on_item(item).await {
-            Ok(()) => inbox.inbox_done(item.id, self.now_ms()).await?,
+            Ok(()) => inbox.inbox_done(item.id, item.fence, self.now_ms()).await?,
             Err(error) if error.is_transient() && item.attempts + 1 < INBOX_MAX_ATTEMPTS => {
                 let delay = self
                     .inner
@@ -155,7 +167,9 @@ impl Engine {
                     .delay(item.attempts + 1, &item.dedupe_key);
                 let next = self.now_ms().saturating_add(millis(delay));
                 tracing::warn!(inbox_id = item.id, source = %item.source, %error, "delivery will be retried");
-                inbox.inbox_retry(item.id, &error.to_string(), next).await?;
+                inbox
+                    .inbox_retry(item.id, item.fence, &error.to_string(), next)
+                    .await?;
             }
             Err(error) => {
                 tracing::error!(
@@ -165,7 +179,7 @@ impl Engine {
                     %error,
                     "delivery given up; the reconciler covers what it was about"
                 );
-                inbox.inbox_done(item.id, self.now_ms()).await?;
+                inbox.inbox_done(item.id, item.fence, self.now_ms()).await?;
             }
         }
         Ok(())

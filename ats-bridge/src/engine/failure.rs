@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::Engine;
 use super::action::{Action, Ignored};
 use crate::AtsError;
-use crate::store::{LedgerKey, RowState, StoreError, StoreResult};
+use crate::store::{Fence, LedgerKey, LedgerRow, RowState, StoreError, StoreResult};
 
 /// A step that did not succeed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,10 +40,13 @@ impl Failure {
 impl Engine {
     /// Record `failure` on the row that was attempted `attempts` times before: a
     /// retry with backoff, or — when permanent or out of attempts — failed.
+    /// `fence` is the caller's claim (`None` without one); when another worker took
+    /// the row since, nothing is recorded and the row is [`Action::Busy`] (theirs).
     pub(crate) async fn record_failure(
         &self,
         key: &LedgerKey,
         attempts: u32,
+        fence: Option<Fence>,
         failure: Failure,
     ) -> StoreResult<Action> {
         let now = self.now_ms();
@@ -57,11 +60,12 @@ impl Engine {
                     .inner
                     .stores
                     .ledger
-                    .record_retry(key, &reason, next_attempt_at_ms, now)
+                    .record_retry(key, &reason, next_attempt_at_ms, fence, now)
                     .await
                 {
                     Ok(()) => {}
                     Err(StoreError::Conflict(_)) => return self.stopped(key).await,
+                    Err(StoreError::Fenced(lost)) => return Ok(self.lease_lost(key, &lost)),
                     Err(other) => return Err(other),
                 }
                 return Ok(Action::Rescheduled {
@@ -80,11 +84,12 @@ impl Engine {
             .inner
             .stores
             .ledger
-            .record_failed(key, &reason, now)
+            .record_failed(key, &reason, fence, now)
             .await
         {
             Ok(()) => {}
             Err(StoreError::Conflict(_)) => return self.stopped(key).await,
+            Err(StoreError::Fenced(lost)) => return Ok(self.lease_lost(key, &lost)),
             Err(other) => return Err(other),
         }
         Ok(Action::Failed {
@@ -102,8 +107,7 @@ impl Engine {
     /// timeout; the adapters' write-backs tolerate a repeat except for the note.)
     pub(crate) async fn within_lease(
         &self,
-        key: &LedgerKey,
-        attempts: u32,
+        claimed: &LedgerRow,
         step: impl std::future::Future<Output = Result<Action, super::EngineError>>,
     ) -> Result<Action, super::EngineError> {
         let deadline = self.inner.config.lease.mul_f64(STEP_SHARE_OF_LEASE);
@@ -113,9 +117,19 @@ impl Engine {
                 let failure = Failure::Retryable(format!(
                     "the step took longer than {deadline:?} (its share of the lease)"
                 ));
-                Ok(self.record_failure(key, attempts, failure).await?)
+                let (key, fence) = (&claimed.key, Some(claimed.fence));
+                Ok(self
+                    .record_failure(key, claimed.attempts, fence, failure)
+                    .await?)
             }
         }
+    }
+
+    /// The answer when the store refused a result because another worker claimed
+    /// the row since (this one outlived its lease): the row is theirs now.
+    pub(crate) fn lease_lost(&self, key: &LedgerKey, reason: &str) -> Action {
+        tracing::warn!(row = %key, %reason, "lease lost; the row's new holder carries on");
+        Action::Busy { key: key.clone() }
     }
 
     /// The answer when a row changed under a step (the candidate was deleted, an

@@ -7,8 +7,10 @@ use willo_client::{Candidate, Metadata, SendInterview};
 use super::Engine;
 use super::action::{Action, EngineError, Ignored};
 use super::failure::Failure;
-use crate::model::{ApplicationRef, AtsName, CandidateDetails, InterviewKey, JobState, WriteBack};
-use crate::store::{Claim, InviteClaim, LedgerKey, LedgerRow, StoreError};
+use crate::model::{
+    ApplicationRef, AtsName, CandidateDetails, InterviewKey, JobState, ParticipantKey, WriteBack,
+};
+use crate::store::{Claim, InviteClaim, LedgerKey, LedgerRow, RowState, StoreError};
 use crate::{Ats, AtsError};
 
 /// What the ledger knows about earlier invites for a claimed row.
@@ -91,9 +93,9 @@ impl Engine {
             .await?;
         match claim {
             Claim::Acquired(row) => {
-                let attempts = row.attempts;
+                let claimed = row.clone();
                 let work = self.invite_claimed(ats, application, row, known, SendHistory::Unknown);
-                self.within_lease(&key, attempts, work).await
+                self.within_lease(&claimed, work).await
             }
             Claim::Fresh(row) => {
                 let history = if self.inner.config.look_up_before_first_invite {
@@ -101,8 +103,9 @@ impl Engine {
                 } else {
                     SendHistory::NeverSent
                 };
+                let claimed = row.clone();
                 let work = self.invite_claimed(ats, application, row, known, history);
-                self.within_lease(&key, 0, work).await
+                self.within_lease(&claimed, work).await
             }
             Claim::Busy(_) => Ok(Action::Busy { key }),
             Claim::Settled(_) => Ok(Action::AlreadyDone { key }),
@@ -119,13 +122,30 @@ impl Engine {
         history: SendHistory,
     ) -> Result<Action, EngineError> {
         let key = &row.key;
+        let held = Some(row.fence);
         let request = match self
             .invite_request(ats, application, &key.interview, known)
             .await
         {
             Ok(request) => request,
-            Err(failure) => return Ok(self.record_failure(key, row.attempts, failure).await?),
+            Err(failure) => {
+                return Ok(self
+                    .record_failure(key, row.attempts, held, failure)
+                    .await?);
+            }
         };
+        // The send cannot be fenced, so look just before it: a worker paused past its
+        // lease (or whose clock ran ahead) finds the row claimed by another and stops,
+        // and a row cancelled meanwhile (the candidate was deleted) sends nothing.
+        match self.inner.stores.ledger.row(key).await? {
+            Some(now) if now.state != RowState::Pending => return Ok(self.stopped(key).await?),
+            Some(now) if now.fence != row.fence => {
+                let lost = format!("{key} was claimed again (fence {})", now.fence);
+                return Ok(self.lease_lost(key, &lost));
+            }
+            Some(_) => {}
+            None => return Ok(self.stopped(key).await?),
+        }
         let willo = &self.inner.willo;
         let sent = match history {
             SendHistory::NeverSent => willo.send_new_interview(&request).await,
@@ -135,20 +155,26 @@ impl Engine {
             Ok(sent) => sent,
             Err(error) => {
                 let failure = Failure::from_willo("sending the Willo invite", &error);
-                return Ok(self.record_failure(key, row.attempts, failure).await?);
+                return Ok(self
+                    .record_failure(key, row.attempts, held, failure)
+                    .await?);
             }
         };
         let Some(participant) = sent.participant.key.clone() else {
             let failure =
                 Failure::Permanent("Willo's invite response named no participant key".into());
-            return Ok(self.record_failure(key, row.attempts, failure).await?);
+            return Ok(self
+                .record_failure(key, row.attempts, held, failure)
+                .await?);
         };
         // Labelled before the invite is recorded: if labelling fails for a while, the
         // retry finds the participant in Willo (by email) instead of inviting again.
         if let Err(error) = self.label_invited(ats, application).await {
             if error.is_transient() {
                 let failure = Failure::from_ats("labelling the invite", &error);
-                return Ok(self.record_failure(key, row.attempts, failure).await?);
+                return Ok(self
+                    .record_failure(key, row.attempts, held, failure)
+                    .await?);
             }
             // The invite stands; a label the ATS refuses is not worth losing it over.
             tracing::warn!(row = %key, %error, "the ATS refused the invited label");
@@ -157,19 +183,22 @@ impl Engine {
             .inner
             .stores
             .ledger
-            .record_invited(key, &participant, self.now_ms())
+            .record_invited(key, &participant, row.fence, self.now_ms())
             .await
         {
             Ok(()) => {}
-            // The candidate was deleted while the invite was on its way: take back
-            // what this call created, so no data of theirs stays in Willo because of us.
+            // The candidate was deleted while the invite was on its way (conflict), or
+            // another worker took the row (fenced): take back what this call created
+            // if nothing points to it, so no stray participant stays in Willo.
             Err(StoreError::Conflict(_)) => {
-                if sent.created
-                    && let Err(error) = self.inner.willo.participants().delete(&participant).await
-                {
-                    tracing::warn!(row = %key, %error, "could not delete the participant of a deleted candidate");
-                }
+                self.take_back_invite(key, &participant, sent.created)
+                    .await?;
                 return Ok(self.stopped(key).await?);
+            }
+            Err(StoreError::Fenced(lost)) => {
+                self.take_back_invite(key, &participant, sent.created)
+                    .await?;
+                return Ok(self.lease_lost(key, &lost));
             }
             Err(other) => return Err(other.into()),
         }
@@ -179,6 +208,35 @@ impl Engine {
             participant,
             created: sent.created,
         })
+    }
+
+    /// After an invite whose result the ledger refused: delete the participant this
+    /// call `created`, unless a ledger row (re-read now) points to it, or the row is
+    /// still pending under its new holder — whose own look-up by e-mail is about to
+    /// adopt this very participant. Never deletes what the ledger knows.
+    async fn take_back_invite(
+        &self,
+        key: &LedgerKey,
+        participant: &ParticipantKey,
+        created: bool,
+    ) -> Result<(), EngineError> {
+        if !created {
+            return Ok(());
+        }
+        let ledger = &self.inner.stores.ledger;
+        let known = !ledger.rows_by_participant(participant).await?.is_empty();
+        let adoptable = ledger
+            .row(key)
+            .await?
+            .is_some_and(|row| row.state == RowState::Pending);
+        if known || adoptable {
+            tracing::warn!(row = %key, known, adoptable, "kept the participant of a refused invite");
+            return Ok(());
+        }
+        if let Err(error) = self.inner.willo.participants().delete(participant).await {
+            tracing::warn!(row = %key, %error, "could not delete the participant of a refused invite");
+        }
+        Ok(())
     }
 
     /// The Willo request for the candidate behind `application`: from `known`

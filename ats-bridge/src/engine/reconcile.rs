@@ -10,7 +10,6 @@ use tokio::sync::Semaphore;
 use super::Engine;
 use super::action::{Action, EngineError};
 use super::invite::InviteCause;
-use super::screening::screening_participant;
 use super::sync::SyncCause;
 use crate::model::{AtsName, InterviewKey, JobId, JobState, StageId};
 use crate::rules::JobSelector;
@@ -136,11 +135,8 @@ impl Engine {
     async fn retry_row(&self, row: LedgerRow) -> Result<Action, EngineError> {
         match row.state {
             RowState::Pending => {
-                if let Some(participant) = screening_participant(&row.key) {
-                    return self.screen(&participant).await;
-                }
                 let ats = self.ats(&row.key.ats)?.clone();
-                let application = self.application_of(&row).await?;
+                let application = row.application();
                 self.invite(&ats, &application, &row.key.interview, InviteCause::Rule)
                     .await
             }

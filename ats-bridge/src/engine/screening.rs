@@ -1,10 +1,14 @@
 //! Pre-application screening: someone who completed a screening interview in Willo
 //! becomes a candidate on the mapped ATS job, with the results attached.
 //!
-//! The ledger row is keyed by the participant (`willo-participant:<key>`) because the
-//! application does not exist yet; the application created for it is kept by
-//! [`ReconcilerState::set_screening_application`](crate::store::ReconcilerState), so
-//! a retry after a crash reuses it instead of creating a second one.
+//! Exactly once, in two steps. The intent is recorded first
+//! ([`Ledger::claim_screening`](crate::store::Ledger::claim_screening), keyed by the
+//! participant); then the candidate is created, and
+//! [`Ledger::record_screened`](crate::store::Ledger::record_screened) keeps the new
+//! application and gives it an ordinary ledger row, already invited, in one
+//! transaction. A crash between creating and recording leaves the intent claimed
+//! but not done: the next attempt looks the candidate up by e-mail in the ATS
+//! before creating one.
 
 use willo_client::Participant;
 
@@ -13,10 +17,8 @@ use super::action::{Action, EngineError, Ignored};
 use super::failure::Failure;
 use super::sync::SyncCause;
 use crate::model::{ApplicationRef, CandidateDetails, ParticipantKey};
-use crate::store::{Claim, InviteClaim, LedgerKey, LedgerRow, StoreError};
-
-/// Prefix of the application and candidate ids of screening rows.
-const SCREENING_PREFIX: &str = "willo-participant:";
+use crate::store::{ScreeningClaim, ScreeningKey, ScreeningRow, StoreError};
+use crate::{Ats, AtsError};
 
 impl Engine {
     /// A Willo participant the bridge did not invite: create the candidate if their
@@ -37,124 +39,133 @@ impl Engine {
         else {
             return Ok(Action::Ignored(Ignored::UnknownParticipant));
         };
-        let screening_id = format!("{SCREENING_PREFIX}{participant}");
-        let key = LedgerKey::new(
+        let key = ScreeningKey::new(
             rule.ats.clone(),
-            screening_id.as_str(),
             rule.interview.clone(),
+            participant.clone(),
         );
-        let claim = self
-            .inner
-            .stores
-            .ledger
-            .claim_invite(
-                &InviteClaim::new(key.clone(), screening_id.as_str(), rule.job.clone()),
-                &self.lease(),
-            )
+        let ledger = &self.inner.stores.ledger;
+        let claim = ledger
+            .claim_screening(&key, &rule.job, &self.lease())
             .await?;
-        let row = match claim {
-            Claim::Acquired(row) | Claim::Fresh(row) => row,
-            Claim::Busy(_) => return Ok(Action::Busy { key }),
-            Claim::Settled(_) => return Ok(Action::AlreadyDone { key }),
+        let created = match claim {
+            ScreeningClaim::Created(row) => row.created,
+            ScreeningClaim::Busy(_) => return Err(EngineError::ScreeningBusy(key)),
+            ScreeningClaim::Fresh(row) => self.create_candidate(&row, &found, false).await?,
+            ScreeningClaim::Acquired(row) => self.create_candidate(&row, &found, true).await?,
         };
-        if let Err(failure) = self.create_candidate(&row, &found).await {
-            return Ok(self.record_failure(&key, row.attempts, failure).await?);
-        }
-        self.inner
-            .stores
-            .ledger
-            .record_invited(&key, participant, self.now_ms())
-            .await?;
-        tracing::info!(row = %key, "screening candidate created");
-        let Some(row) = self
-            .inner
-            .stores
-            .ledger
-            .find_by_participant(participant)
+        let Some(created) = created else {
+            return Ok(Action::Ignored(Ignored::UnknownParticipant));
+        };
+        // The row `record_screened` made (or an earlier attempt did).
+        let Some(row) = ledger
+            .rows_by_participant(participant)
             .await?
+            .into_iter()
+            .find(|row| row.key.application == created.application)
         else {
-            return Ok(Action::Screened { key });
+            return Err(StoreError::NotFound(format!("the ledger row of screening {key}")).into());
         };
+        let ledger_key = row.key.clone();
         // The results go onto the new candidate like any other write-back.
         match self
             .sync_row(row, SyncCause::Webhook { answered: true })
             .await?
         {
-            Action::WroteBack { .. } | Action::AlreadyDone { .. } => Ok(Action::Screened { key }),
+            Action::WroteBack { .. } | Action::AlreadyDone { .. } => {
+                Ok(Action::Screened { key: ledger_key })
+            }
             other => Ok(other),
         }
     }
 
-    /// Create the candidate for a claimed screening row, unless a previous attempt
-    /// already did.
-    async fn create_candidate(&self, row: &LedgerRow, found: &Participant) -> Result<(), Failure> {
-        let store_failure = |e: crate::store::StoreError| Failure::Retryable(e.to_string());
-        if self
-            .inner
-            .stores
-            .state
-            .screening_application(&row.key)
-            .await
-            .map_err(store_failure)?
-            .is_some()
-        {
-            return Ok(());
-        }
-        let name = found
-            .name
-            .clone()
-            .filter(|n| !n.trim().is_empty())
-            .ok_or_else(|| Failure::Permanent("the Willo participant has no name".into()))?;
-        let details = CandidateDetails {
-            name,
-            email: found.email.clone(),
-            phone: found.phone.clone(),
-        };
-        let ats = self
-            .ats(&row.key.ats)
-            .map_err(|e| Failure::Permanent(e.to_string()))?;
-        let application = ats
-            .create_application(&row.job, &details)
-            .await
-            .map_err(|e| Failure::from_ats("creating the candidate", &e))?;
-        self.inner
-            .stores
-            .state
-            .set_screening_application(&row.key, &application, self.now_ms())
-            .await
-            .map_err(store_failure)
-    }
-
-    /// The application a row writes to: its own ids, or for a screening row the
-    /// application created for it.
-    pub(crate) async fn application_of(
+    /// With the screening claimed: create the candidate (after looking them up by
+    /// e-mail when an earlier attempt may have created them) and record it. `None`
+    /// when the attempt failed for good (recorded, and logged).
+    async fn create_candidate(
         &self,
-        row: &LedgerRow,
-    ) -> Result<ApplicationRef, EngineError> {
-        if !row.key.application.as_str().starts_with(SCREENING_PREFIX) {
-            return Ok(ApplicationRef {
-                application: row.key.application.clone(),
-                candidate: row.candidate.clone(),
-                job: row.job.clone(),
-            });
+        claimed: &ScreeningRow,
+        found: &Participant,
+        look_up_first: bool,
+    ) -> Result<Option<ApplicationRef>, EngineError> {
+        let key = &claimed.key;
+        let ats = self.ats(&key.ats)?.clone();
+        let attempt = async {
+            let details = screening_details(found)?;
+            if look_up_first && let Some(email) = details.email.as_deref() {
+                let existing = match ats.find_application(&claimed.job, email).await {
+                    Ok(existing) => existing,
+                    Err(AtsError::Unsupported { .. }) => {
+                        tracing::warn!(screening = %key, "the ATS cannot look candidates up; creating again");
+                        None
+                    }
+                    Err(e) => return Err(Failure::from_ats("looking for the candidate", &e)),
+                };
+                if let Some(existing) = existing {
+                    tracing::info!(screening = %key, "adopted the candidate an earlier attempt created");
+                    return Ok(existing);
+                }
+            }
+            create(ats.as_ref(), claimed, &details).await
+        };
+        let ledger = &self.inner.stores.ledger;
+        match attempt.await {
+            Ok(created) => {
+                match ledger
+                    .record_screened(key, &created, claimed.fence, self.now_ms())
+                    .await
+                {
+                    Ok(_) => {}
+                    Err(StoreError::Fenced(reason)) => {
+                        // Another worker took the screening over and will find this
+                        // candidate by e-mail, since its claim is not fresh.
+                        tracing::warn!(screening = %key, %reason, "screening taken over");
+                        return Err(EngineError::ScreeningBusy(key.clone()));
+                    }
+                    Err(other) => return Err(other.into()),
+                }
+                tracing::info!(screening = %key, "screening candidate created");
+                Ok(Some(created))
+            }
+            Err(failure) => {
+                let (reason, retry) = match failure {
+                    Failure::Retryable(reason) => (reason, true),
+                    Failure::Permanent(reason) => (reason, false),
+                };
+                ledger
+                    .record_screening_failed(key, &reason, claimed.fence, self.now_ms())
+                    .await?;
+                if retry {
+                    // The delivery comes back through the inbox's retries.
+                    return Err(EngineError::ScreeningFailed(key.clone(), reason));
+                }
+                tracing::error!(screening = %key, %reason, "screening candidate not created");
+                Ok(None)
+            }
         }
-        let application = self
-            .inner
-            .stores
-            .state
-            .screening_application(&row.key)
-            .await?
-            .ok_or_else(|| {
-                StoreError::NotFound(format!("the candidate of screening row {}", row.key))
-            })?;
-        Ok(application)
     }
 }
 
-/// The participant behind a screening row, `None` for other rows.
-pub(crate) fn screening_participant(key: &LedgerKey) -> Option<ParticipantKey> {
-    key.application
-        .as_str()
-        .strip_prefix(SCREENING_PREFIX)
-        .map(ParticipantKey::from)
+/// The details a screening candidate is created with.
+fn screening_details(found: &Participant) -> Result<CandidateDetails, Failure> {
+    let name = found
+        .name
+        .clone()
+        .filter(|n| !n.trim().is_empty())
+        .ok_or_else(|| Failure::Permanent("the Willo participant has no name".into()))?;
+    Ok(CandidateDetails {
+        name,
+        email: found.email.clone(),
+        phone: found.phone.clone(),
+    })
+}
+
+async fn create(
+    ats: &dyn Ats,
+    claimed: &ScreeningRow,
+    details: &CandidateDetails,
+) -> Result<ApplicationRef, Failure> {
+    ats.create_application(&claimed.job, details)
+        .await
+        .map_err(|e: AtsError| Failure::from_ats("creating the candidate", &e))
 }

@@ -79,7 +79,9 @@ impl Engine {
             }
             Err(error) => {
                 let failure = Failure::from_willo("reading the Willo results", &error);
-                return Ok(self.record_failure(&key, row.attempts, failure).await?);
+                return Ok(self
+                    .record_failure(&key, row.attempts, None, failure)
+                    .await?);
             }
         };
         // A responded or synced row is answered by definition, whatever field names
@@ -112,9 +114,9 @@ impl Engine {
             Claim::Busy(_) => return Ok(Action::Busy { key }),
             Claim::Settled(_) => return Ok(Action::AlreadyDone { key }),
         };
-        let attempts = row.attempts;
+        let claimed = row.clone();
         let work = self.write_outcome(row, outcome, &results, first_attempt);
-        self.within_lease(&key, attempts, work).await
+        self.within_lease(&claimed, work).await
     }
 
     /// With the lease held: write the outcome and record it.
@@ -127,7 +129,7 @@ impl Engine {
     ) -> Result<Action, EngineError> {
         let key = &row.key;
         let ats = self.ats(&key.ats)?.clone();
-        let application = self.application_of(&row).await?;
+        let application = row.application();
         let mut write = outcome.write_back(
             results,
             (&key.ats, &application.job),
@@ -143,11 +145,12 @@ impl Engine {
                     .inner
                     .stores
                     .ledger
-                    .record_synced(key, &tag, self.now_ms())
+                    .record_synced(key, &tag, row.fence, self.now_ms())
                     .await
                 {
                     Ok(()) => {}
                     Err(StoreError::Conflict(_)) => return Ok(self.stopped(key).await?),
+                    Err(StoreError::Fenced(lost)) => return Ok(self.lease_lost(key, &lost)),
                     Err(other) => return Err(other.into()),
                 }
                 tracing::info!(row = %key, outcome = %tag, "results written back");
@@ -158,7 +161,9 @@ impl Engine {
             }
             Err(error) => {
                 let failure = Failure::from_ats("writing the results back", &error);
-                Ok(self.record_failure(key, row.attempts, failure).await?)
+                Ok(self
+                    .record_failure(key, row.attempts, Some(row.fence), failure)
+                    .await?)
             }
         }
     }
@@ -184,11 +189,17 @@ impl Engine {
                 now.saturating_add(millis(checks.delay_after(done))),
             )
         };
-        self.inner
+        match self
+            .inner
             .stores
             .ledger
-            .record_retry(&key, &note, next, now)
-            .await?;
+            .record_retry(&key, &note, next, None, now)
+            .await
+        {
+            Ok(()) | Err(StoreError::Fenced(_)) => {} // Fenced: another worker is on it.
+            Err(StoreError::Conflict(_)) => return Ok(self.stopped(&key).await?),
+            Err(other) => return Err(other.into()),
+        }
         Ok(Action::NotAnswered { key })
     }
 }

@@ -514,6 +514,40 @@ impl Ats for SmartRecruitersAts {
             job: job.clone(),
         })
     }
+
+    async fn find_application(
+        &self,
+        job: &JobId,
+        email: &str,
+    ) -> AtsResult<Option<ApplicationRef>> {
+        let found = self
+            .client
+            .candidates()
+            .find_by_email(email)
+            .await
+            .map_err(|e| not_found(e, "candidates by e-mail".into()))?;
+        let on_job = |assignment: &sr::Assignment| {
+            assignment
+                .job
+                .as_ref()
+                .and_then(|assigned| assigned.id.as_ref())
+                .is_some_and(|id| id.as_str() == job.as_str())
+        };
+        Ok(found
+            .into_iter()
+            .find(|c| {
+                c.primary_assignment.as_ref().is_some_and(on_job)
+                    || c.secondary_assignments.iter().any(on_job)
+            })
+            .map(|c| {
+                let candidate = CandidateId::from(c.id.as_str());
+                ApplicationRef {
+                    application: pair_id(&candidate, job),
+                    candidate,
+                    job: job.clone(),
+                }
+            }))
+    }
 }
 
 #[cfg(test)]

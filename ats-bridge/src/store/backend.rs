@@ -19,7 +19,7 @@
 //! ```
 //! use ats_bridge::model::{AtsName, CandidateId, ParticipantKey};
 //! use ats_bridge::store::backend::{LedgerBackend, LedgerChange, LedgerTx};
-//! use ats_bridge::store::{LedgerKey, LedgerRow, StatusReport, StoreResult};
+//! use ats_bridge::store::{LedgerKey, LedgerRow, ScreeningKey, ScreeningRow, StatusReport, StoreResult};
 //!
 //! /// One transaction of a (made-up) database.
 //! struct MyTx;
@@ -35,6 +35,9 @@
 //! #   async fn candidate_rows_for_update(&mut self, _: &AtsName, _: &CandidateId) -> StoreResult<Vec<LedgerRow>> { Ok(vec![]) }
 //! #   async fn save(&mut self, _: &LedgerRow) -> StoreResult<()> { Ok(()) }
 //! #   async fn forget_deliveries(&mut self, _: &ParticipantKey, _: &AtsName, _: &CandidateId, _: i64) -> StoreResult<()> { Ok(()) }
+//! #   async fn insert_screening_if_absent(&mut self, _: &ScreeningRow) -> StoreResult<bool> { Ok(true) }
+//! #   async fn load_screening_for_update(&mut self, _: &ScreeningKey) -> StoreResult<Option<ScreeningRow>> { Ok(None) }
+//! #   async fn save_screening(&mut self, _: &ScreeningRow) -> StoreResult<()> { Ok(()) }
 //! }
 //!
 //! #[derive(Debug)]
@@ -54,6 +57,7 @@
 //! #   async fn rows_due(&self, _: i64, _: usize) -> StoreResult<Vec<LedgerRow>> { Ok(vec![]) }
 //! #   async fn stale_invites(&self, _: i64, _: usize) -> StoreResult<Vec<LedgerRow>> { Ok(vec![]) }
 //! #   async fn status(&self) -> StoreResult<StatusReport> { Ok(StatusReport::default()) }
+//! #   async fn screening(&self, _: &ScreeningKey) -> StoreResult<Option<ScreeningRow>> { Ok(None) }
 //! }
 //!
 //! // `MyStore` is a `Ledger` now.
@@ -68,11 +72,12 @@ use std::future::Future;
 
 use async_trait::async_trait;
 
-use super::ledger;
+use super::screening::{self, ScreeningClaim, ScreeningKey, ScreeningRow};
 use super::{
     Claim, InviteClaim, Lease, Ledger, LedgerKey, LedgerRow, StatusReport, StoreError, StoreResult,
 };
-use crate::model::{AtsName, CandidateId, ParticipantKey};
+use super::{Fence, ledger};
+use crate::model::{ApplicationRef, AtsName, CandidateId, JobId, ParticipantKey};
 
 /// What a backend supplies for the ledger, all within one atomic unit (a database
 /// transaction, or a lock held from the first call to the last).
@@ -122,6 +127,33 @@ pub trait LedgerTx: Send {
 
     /// Overwrite the existing row with `row`'s key.
     fn save(&mut self, row: &LedgerRow) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// The time leases are granted and compared at (epoch ms). A backend shared by
+    /// several machines returns its own clock (PostgreSQL: the server's), so a
+    /// replica whose clock runs ahead cannot see a live lease as expired; the
+    /// default is the caller's `caller_ms`, right where every writer shares one
+    /// machine's clock (SQLite, the memory store).
+    fn clock_ms(&mut self, caller_ms: i64) -> impl Future<Output = StoreResult<i64>> + Send {
+        async move { Ok(caller_ms) }
+    }
+
+    /// Insert the screening `row` unless its key exists; whether it was inserted.
+    fn insert_screening_if_absent(
+        &mut self,
+        row: &ScreeningRow,
+    ) -> impl Future<Output = StoreResult<bool>> + Send;
+
+    /// The screening at `key`, locked until the unit ends.
+    fn load_screening_for_update(
+        &mut self,
+        key: &ScreeningKey,
+    ) -> impl Future<Output = StoreResult<Option<ScreeningRow>>> + Send;
+
+    /// Overwrite the existing screening with `row`'s key.
+    fn save_screening(
+        &mut self,
+        row: &ScreeningRow,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
 
     /// Delete the inbox deliveries whose payload names `participant`, unless a row of
     /// someone other than (`ats`, `candidate`) has that participant or the delivery is
@@ -180,6 +212,12 @@ pub trait LedgerBackend: Send + Sync + fmt::Debug {
     /// [`Ledger::status`]; [`StatusReport::from_rows`] builds it from every row where
     /// the backend has no aggregate queries.
     fn status(&self) -> impl Future<Output = StoreResult<StatusReport>> + Send;
+
+    /// [`Ledger::screening`].
+    fn screening(
+        &self,
+        key: &ScreeningKey,
+    ) -> impl Future<Output = StoreResult<Option<ScreeningRow>>> + Send;
 }
 
 /// One change to the ledger, returning `T`: what a [`Ledger`] method asks a
@@ -198,6 +236,12 @@ enum Op<T> {
         lease: Lease,
         into: fn(Claim) -> T,
     },
+    ClaimSync {
+        key: LedgerKey,
+        outcome_tag: String,
+        lease: Lease,
+        into: fn(Claim) -> T,
+    },
     Modify {
         key: LedgerKey,
         change: RowChange<T>,
@@ -208,7 +252,27 @@ enum Op<T> {
         now_ms: i64,
         into: fn(u64) -> T,
     },
+    ClaimScreening {
+        key: ScreeningKey,
+        job: JobId,
+        lease: Lease,
+        into: fn(ScreeningClaim) -> T,
+    },
+    ModifyScreening {
+        key: ScreeningKey,
+        change: ScreeningChange<T>,
+    },
+    Screened {
+        key: ScreeningKey,
+        created: ApplicationRef,
+        fence: Fence,
+        now_ms: i64,
+        into: fn(LedgerRow) -> T,
+    },
 }
+
+/// A change to one screening, returning `T`.
+type ScreeningChange<T> = Box<dyn FnOnce(&mut ScreeningRow) -> StoreResult<T> + Send>;
 
 impl<T> fmt::Debug for LedgerChange<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -216,6 +280,17 @@ impl<T> fmt::Debug for LedgerChange<T> {
             Op::ClaimInvite { invite, lease, .. } => f
                 .debug_struct("ClaimInvite")
                 .field("invite", invite)
+                .field("lease", lease)
+                .finish(),
+            Op::ClaimSync {
+                key,
+                outcome_tag,
+                lease,
+                ..
+            } => f
+                .debug_struct("ClaimSync")
+                .field("key", key)
+                .field("outcome_tag", outcome_tag)
                 .field("lease", lease)
                 .finish(),
             Op::Modify { key, .. } => f.debug_struct("Modify").field("key", key).finish(),
@@ -230,6 +305,28 @@ impl<T> fmt::Debug for LedgerChange<T> {
                 .field("candidate", candidate)
                 .field("now_ms", now_ms)
                 .finish(),
+            Op::ClaimScreening {
+                key, job, lease, ..
+            } => f
+                .debug_struct("ClaimScreening")
+                .field("key", key)
+                .field("job", job)
+                .field("lease", lease)
+                .finish(),
+            Op::ModifyScreening { key, .. } => {
+                f.debug_struct("ModifyScreening").field("key", key).finish()
+            }
+            Op::Screened {
+                key,
+                created,
+                fence,
+                ..
+            } => f
+                .debug_struct("Screened")
+                .field("key", key)
+                .field("created", created)
+                .field("fence", fence)
+                .finish(),
         }
     }
 }
@@ -243,7 +340,21 @@ impl<T> LedgerChange<T> {
                 invite,
                 lease,
                 into,
-            } => claim_invite(tx, &invite, &lease).await.map(into),
+            } => claim_invite(tx, &invite, lease).await.map(into),
+            Op::ClaimSync {
+                key,
+                outcome_tag,
+                lease,
+                into,
+            } => {
+                let lease = at_backend_clock(tx, lease).await?;
+                modify(tx, &key, |row| {
+                    let decision = ledger::claim_sync(row, &outcome_tag, &lease)?;
+                    Ok(decision.into_claim(row.clone()))
+                })
+                .await
+                .map(into)
+            }
             Op::Modify { key, change } => modify(tx, &key, change).await,
             Op::CancelCandidate {
                 ats,
@@ -251,6 +362,27 @@ impl<T> LedgerChange<T> {
                 now_ms,
                 into,
             } => cancel_candidate(tx, &ats, &candidate, now_ms)
+                .await
+                .map(into),
+            Op::ClaimScreening {
+                key,
+                job,
+                lease,
+                into,
+            } => claim_screening(tx, key, job, lease).await.map(into),
+            Op::ModifyScreening { key, change } => {
+                let mut row = load_screening(tx, &key).await?;
+                let out = change(&mut row)?;
+                tx.save_screening(&row).await?;
+                Ok(out)
+            }
+            Op::Screened {
+                key,
+                created,
+                fence,
+                now_ms,
+                into,
+            } => record_screened(tx, &key, &created, fence, now_ms)
                 .await
                 .map(into),
         }
@@ -267,12 +399,19 @@ impl<T> LedgerChange<T> {
     }
 }
 
+/// `lease` at the backend's clock (see [`LedgerTx::clock_ms`]).
+async fn at_backend_clock(tx: &mut impl LedgerTx, lease: Lease) -> StoreResult<Lease> {
+    let now_ms = tx.clock_ms(lease.now_ms).await?;
+    Ok(Lease { now_ms, ..lease })
+}
+
 /// [`Ledger::claim_invite`] inside `tx`.
 async fn claim_invite(
     tx: &mut impl LedgerTx,
     invite: &InviteClaim,
-    lease: &Lease,
+    lease: Lease,
 ) -> StoreResult<Claim> {
+    let lease = &at_backend_clock(tx, lease).await?;
     let key = &invite.key;
     tx.lock_person(key, &invite.candidate).await?;
     let created = tx
@@ -303,6 +442,47 @@ async fn modify<T>(
         tx.save(&row).await?;
     }
     Ok(out)
+}
+
+/// [`Ledger::claim_screening`] inside `tx`.
+async fn claim_screening(
+    tx: &mut impl LedgerTx,
+    key: ScreeningKey,
+    job: JobId,
+    lease: Lease,
+) -> StoreResult<ScreeningClaim> {
+    let lease = at_backend_clock(tx, lease).await?;
+    let inserted = tx
+        .insert_screening_if_absent(&ScreeningRow::new(key.clone(), job, lease.now_ms))
+        .await?;
+    let mut row = load_screening(tx, &key).await?;
+    let claim = screening::claim(&mut row, inserted, &lease);
+    tx.save_screening(&row).await?;
+    Ok(claim)
+}
+
+/// [`Ledger::record_screened`] inside `tx`.
+async fn record_screened(
+    tx: &mut impl LedgerTx,
+    key: &ScreeningKey,
+    created: &ApplicationRef,
+    fence: Fence,
+    now_ms: i64,
+) -> StoreResult<LedgerRow> {
+    let mut screening = load_screening(tx, key).await?;
+    screening::record_created(&mut screening, created, fence, now_ms)?;
+    tx.save_screening(&screening).await?;
+    let row = ledger::screened_row(key, created, now_ms);
+    tx.insert_if_absent(&row).await?;
+    tx.load_for_update(&row.key)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("ledger row {}", row.key)))
+}
+
+async fn load_screening(tx: &mut impl LedgerTx, key: &ScreeningKey) -> StoreResult<ScreeningRow> {
+    tx.load_screening_for_update(key)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("screening {key}")))
 }
 
 /// [`Ledger::cancel_candidate`] inside `tx`.
@@ -346,11 +526,12 @@ impl<B: LedgerBackend> Ledger for B {
         &self,
         key: &LedgerKey,
         participant: &ParticipantKey,
+        fence: Fence,
         now_ms: i64,
     ) -> StoreResult<()> {
         let participant = participant.clone();
         self.transact(LedgerChange::modify(key, move |row| {
-            ledger::record_invited(row, &participant, now_ms)
+            ledger::record_invited(row, &participant, fence, now_ms)
         }))
         .await
     }
@@ -386,23 +567,25 @@ impl<B: LedgerBackend> Ledger for B {
         outcome_tag: &str,
         lease: &Lease,
     ) -> StoreResult<Claim> {
-        let (outcome_tag, lease) = (outcome_tag.to_owned(), lease.clone());
-        self.transact(LedgerChange::modify(key, move |row| {
-            let decision = ledger::claim_sync(row, &outcome_tag, &lease)?;
-            Ok(decision.into_claim(row.clone()))
-        }))
-        .await
+        let op = Op::ClaimSync {
+            key: key.clone(),
+            outcome_tag: outcome_tag.to_owned(),
+            lease: lease.clone(),
+            into: |claim| claim,
+        };
+        self.transact(LedgerChange { op }).await
     }
 
     async fn record_synced(
         &self,
         key: &LedgerKey,
         outcome_tag: &str,
+        fence: Fence,
         now_ms: i64,
     ) -> StoreResult<()> {
         let outcome_tag = outcome_tag.to_owned();
         self.transact(LedgerChange::modify(key, move |row| {
-            ledger::record_synced(row, &outcome_tag, now_ms)
+            ledger::record_synced(row, &outcome_tag, fence, now_ms)
         }))
         .await
     }
@@ -412,19 +595,26 @@ impl<B: LedgerBackend> Ledger for B {
         key: &LedgerKey,
         error: &str,
         next_attempt_at_ms: i64,
+        fence: Option<Fence>,
         now_ms: i64,
     ) -> StoreResult<()> {
         let error = error.to_owned();
         self.transact(LedgerChange::modify(key, move |row| {
-            ledger::record_retry(row, &error, next_attempt_at_ms, now_ms)
+            ledger::record_retry(row, &error, next_attempt_at_ms, fence, now_ms)
         }))
         .await
     }
 
-    async fn record_failed(&self, key: &LedgerKey, error: &str, now_ms: i64) -> StoreResult<()> {
+    async fn record_failed(
+        &self,
+        key: &LedgerKey,
+        error: &str,
+        fence: Option<Fence>,
+        now_ms: i64,
+    ) -> StoreResult<()> {
         let error = error.to_owned();
         self.transact(LedgerChange::modify(key, move |row| {
-            ledger::record_failed(row, &error, now_ms)
+            ledger::record_failed(row, &error, fence, now_ms)
         }))
         .await
     }
@@ -465,5 +655,58 @@ impl<B: LedgerBackend> Ledger for B {
 
     async fn status(&self) -> StoreResult<StatusReport> {
         LedgerBackend::status(self).await
+    }
+
+    async fn claim_screening(
+        &self,
+        screening: &ScreeningKey,
+        job: &JobId,
+        lease: &Lease,
+    ) -> StoreResult<ScreeningClaim> {
+        let op = Op::ClaimScreening {
+            key: screening.clone(),
+            job: job.clone(),
+            lease: lease.clone(),
+            into: |claim| claim,
+        };
+        self.transact(LedgerChange { op }).await
+    }
+
+    async fn record_screened(
+        &self,
+        screening: &ScreeningKey,
+        created: &ApplicationRef,
+        fence: Fence,
+        now_ms: i64,
+    ) -> StoreResult<LedgerRow> {
+        let op = Op::Screened {
+            key: screening.clone(),
+            created: created.clone(),
+            fence,
+            now_ms,
+            into: |row| row,
+        };
+        self.transact(LedgerChange { op }).await
+    }
+
+    async fn record_screening_failed(
+        &self,
+        screening: &ScreeningKey,
+        error: &str,
+        fence: Fence,
+        now_ms: i64,
+    ) -> StoreResult<()> {
+        let error = error.to_owned();
+        let change: ScreeningChange<()> =
+            Box::new(move |row| screening::record_attempt_failed(row, &error, fence, now_ms));
+        let op = Op::ModifyScreening {
+            key: screening.clone(),
+            change,
+        };
+        self.transact(LedgerChange { op }).await
+    }
+
+    async fn screening(&self, key: &ScreeningKey) -> StoreResult<Option<ScreeningRow>> {
+        LedgerBackend::screening(self, key).await
     }
 }

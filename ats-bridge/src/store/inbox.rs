@@ -46,4 +46,7 @@ pub struct InboxItem {
     pub payload: Vec<u8>,
     /// Failed processing attempts so far.
     pub attempts: u32,
+    /// The fencing token of this claim, for [`super::Inbox::inbox_done`] and
+    /// [`super::Inbox::inbox_retry`].
+    pub fence: super::Fence,
 }

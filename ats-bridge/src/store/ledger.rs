@@ -6,8 +6,11 @@
 
 use std::collections::BTreeSet;
 
-use super::{Claim, InviteClaim, Lease, LedgerKey, LedgerRow, RowState, StoreError, StoreResult};
-use crate::model::{CandidateId, ParticipantKey};
+use super::{
+    Claim, Fence, InviteClaim, Lease, LedgerKey, LedgerRow, RowState, ScreeningKey, StoreError,
+    StoreResult,
+};
+use crate::model::{ApplicationRef, CandidateId, ParticipantKey};
 
 /// A fresh pending row.
 pub(crate) fn new_row(invite: &InviteClaim, now_ms: i64) -> LedgerRow {
@@ -23,9 +26,33 @@ pub(crate) fn new_row(invite: &InviteClaim, now_ms: i64) -> LedgerRow {
         last_error: None,
         lease_owner: None,
         lease_until_ms: None,
+        fence: Fence::default(),
         synced_outcome: None,
         created_at_ms: now_ms,
         updated_at_ms: now_ms,
+    }
+}
+
+/// The row of an application created for `screening`: invited already, since the
+/// participant took the interview before the application existed.
+pub(crate) fn screened_row(
+    screening: &ScreeningKey,
+    created: &ApplicationRef,
+    now_ms: i64,
+) -> LedgerRow {
+    let invite = InviteClaim::new(
+        LedgerKey::new(
+            screening.ats.clone(),
+            created.application.clone(),
+            screening.interview.clone(),
+        ),
+        created.candidate.clone(),
+        created.job.clone(),
+    );
+    LedgerRow {
+        state: RowState::Invited,
+        participant: Some(screening.participant.clone()),
+        ..new_row(&invite, now_ms)
     }
 }
 
@@ -61,8 +88,33 @@ fn take_lease(row: &mut LedgerRow, lease: &Lease) -> Decision {
     }
     row.lease_owner = Some(lease.worker.clone());
     row.lease_until_ms = Some(lease.until_ms());
+    row.fence = row.fence.next();
     row.updated_at_ms = lease.now_ms;
     Decision::Acquired
+}
+
+/// Refuse a caller whose lease was taken over: `fence` is older than the row's.
+fn hold(row: &LedgerRow, fence: Fence) -> StoreResult<()> {
+    if row.fence == fence {
+        return Ok(());
+    }
+    Err(StoreError::Fenced(format!(
+        "{} is held under fence {}, not {fence}",
+        row.key, row.fence
+    )))
+}
+
+/// A caller with a lease must still hold it; one without (a periodic check, a
+/// results read before any claim) must not change a row someone else is working on.
+fn hold_or_unleased(row: &LedgerRow, fence: Option<Fence>, now_ms: i64) -> StoreResult<()> {
+    match fence {
+        Some(fence) => hold(row, fence),
+        None if row.lease_live(now_ms) => Err(StoreError::Fenced(format!(
+            "{} is leased to another worker",
+            row.key
+        ))),
+        None => Ok(()),
+    }
 }
 
 fn release(row: &mut LedgerRow) {
@@ -154,11 +206,13 @@ fn untouched_since_last_success(row: &LedgerRow) -> bool {
 pub(crate) fn record_invited(
     row: &mut LedgerRow,
     participant: &ParticipantKey,
+    fence: Fence,
     now_ms: i64,
 ) -> StoreResult<()> {
     if row.state != RowState::Pending {
         return Err(conflict(row, "record the invite of"));
     }
+    hold(row, fence)?;
     row.participant = Some(participant.clone());
     succeed(row, RowState::Invited, now_ms);
     Ok(())
@@ -184,10 +238,12 @@ pub(crate) fn mark_responded(row: &mut LedgerRow, now_ms: i64) -> StoreResult<bo
 pub(crate) fn record_synced(
     row: &mut LedgerRow,
     outcome_tag: &str,
+    fence: Fence,
     now_ms: i64,
 ) -> StoreResult<()> {
     match row.state {
         RowState::Invited | RowState::Responded | RowState::Synced => {
+            hold(row, fence)?;
             row.synced_outcome = Some(outcome_tag.to_owned());
             succeed(row, RowState::Synced, now_ms);
             Ok(())
@@ -200,11 +256,13 @@ pub(crate) fn record_retry(
     row: &mut LedgerRow,
     error: &str,
     next_attempt_at_ms: i64,
+    fence: Option<Fence>,
     now_ms: i64,
 ) -> StoreResult<()> {
     if matches!(row.state, RowState::Cancelled | RowState::Failed) {
         return Err(conflict(row, "schedule a retry of"));
     }
+    hold_or_unleased(row, fence, now_ms)?;
     row.attempts = row.attempts.saturating_add(1);
     row.last_error = Some(error.to_owned());
     row.next_attempt_at_ms = Some(next_attempt_at_ms);
@@ -213,14 +271,19 @@ pub(crate) fn record_retry(
     Ok(())
 }
 
-pub(crate) fn record_failed(row: &mut LedgerRow, error: &str, now_ms: i64) -> StoreResult<()> {
-    match row.state {
-        RowState::Cancelled => return Err(conflict(row, "fail")),
-        RowState::Failed => {}
-        from => {
-            row.failed_from = Some(from);
-            row.state = RowState::Failed;
-        }
+pub(crate) fn record_failed(
+    row: &mut LedgerRow,
+    error: &str,
+    fence: Option<Fence>,
+    now_ms: i64,
+) -> StoreResult<()> {
+    if row.state == RowState::Cancelled {
+        return Err(conflict(row, "fail"));
+    }
+    hold_or_unleased(row, fence, now_ms)?;
+    if row.state != RowState::Failed {
+        row.failed_from = Some(row.state);
+        row.state = RowState::Failed;
     }
     row.last_error = Some(error.to_owned());
     row.next_attempt_at_ms = None;

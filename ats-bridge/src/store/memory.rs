@@ -9,10 +9,10 @@ use tokio::sync::{Mutex, MutexGuard};
 use super::backend::{LedgerBackend, LedgerChange, LedgerTx};
 use super::ledger;
 use super::{
-    Inbox, InboxItem, Lease, LedgerKey, LedgerRow, NewDelivery, ReconcilerState, StatusReport,
-    StoreError, StoreResult,
+    Fence, Inbox, InboxItem, Lease, LedgerKey, LedgerRow, NewDelivery, ReconcilerState,
+    ScreeningKey, ScreeningRow, StatusReport, StoreError, StoreResult,
 };
-use crate::model::{ApplicationRef, AtsName, CandidateId, JobId, JobState, ParticipantKey};
+use crate::model::{AtsName, CandidateId, JobId, JobState, ParticipantKey};
 
 /// A [`super::Store`] in a mutex. Same semantics as the database backends.
 #[derive(Debug, Default)]
@@ -31,7 +31,7 @@ struct Inner {
     last_inbox_id: i64,
     cursors: BTreeMap<String, String>,
     job_states: BTreeMap<(AtsName, JobId), JobState>,
-    screenings: BTreeMap<LedgerKey, ApplicationRef>,
+    screenings: BTreeMap<ScreeningKey, ScreeningRow>,
 }
 
 #[derive(Debug)]
@@ -52,11 +52,19 @@ impl MemoryStore {
         self.inner.lock().await
     }
 
-    fn inbox_entry(inner: &mut Inner, id: i64) -> StoreResult<&mut InboxEntry> {
-        inner
+    /// The item `id`, if the caller's claim (`fence`) is still its latest.
+    fn held_inbox_entry(inner: &mut Inner, id: i64, fence: Fence) -> StoreResult<&mut InboxEntry> {
+        let entry = inner
             .inbox
             .get_mut(&id)
-            .ok_or_else(|| StoreError::NotFound(format!("inbox item {id}")))
+            .ok_or_else(|| StoreError::NotFound(format!("inbox item {id}")))?;
+        if entry.item.fence != fence {
+            return Err(StoreError::Fenced(format!(
+                "inbox item {id} is held under fence {}, not {fence}",
+                entry.item.fence
+            )));
+        }
+        Ok(entry)
     }
 
     async fn select(
@@ -125,6 +133,26 @@ impl LedgerTx for Inner {
 
     async fn save(&mut self, row: &LedgerRow) -> StoreResult<()> {
         self.rows.insert(row.key.clone(), row.clone());
+        Ok(())
+    }
+
+    async fn insert_screening_if_absent(&mut self, row: &ScreeningRow) -> StoreResult<bool> {
+        if self.screenings.contains_key(&row.key) {
+            return Ok(false);
+        }
+        self.screenings.insert(row.key.clone(), row.clone());
+        Ok(true)
+    }
+
+    async fn load_screening_for_update(
+        &mut self,
+        key: &ScreeningKey,
+    ) -> StoreResult<Option<ScreeningRow>> {
+        Ok(self.screenings.get(key).cloned())
+    }
+
+    async fn save_screening(&mut self, row: &ScreeningRow) -> StoreResult<()> {
+        self.screenings.insert(row.key.clone(), row.clone());
         Ok(())
     }
 
@@ -219,6 +247,10 @@ impl LedgerBackend for MemoryStore {
     async fn status(&self) -> StoreResult<StatusReport> {
         Ok(StatusReport::from_rows(self.lock().await.rows.values()))
     }
+
+    async fn screening(&self, key: &ScreeningKey) -> StoreResult<Option<ScreeningRow>> {
+        Ok(self.lock().await.screenings.get(key).cloned())
+    }
 }
 
 #[async_trait]
@@ -243,6 +275,7 @@ impl Inbox for MemoryStore {
                     event: delivery.event.map(str::to_owned),
                     payload: delivery.payload.to_vec(),
                     attempts: 0,
+                    fence: Fence::default(),
                 },
                 processed_at_ms: None,
                 next_attempt_at_ms: None,
@@ -264,23 +297,30 @@ impl Inbox for MemoryStore {
             .take(limit)
             .map(|entry| {
                 entry.lease_until_ms = Some(lease.until_ms());
+                entry.item.fence = entry.item.fence.next();
                 entry.item.clone()
             })
             .collect())
     }
 
-    async fn inbox_done(&self, id: i64, now_ms: i64) -> StoreResult<()> {
+    async fn inbox_done(&self, id: i64, fence: Fence, now_ms: i64) -> StoreResult<()> {
         let mut inner = self.lock().await;
-        let entry = Self::inbox_entry(&mut inner, id)?;
+        let entry = Self::held_inbox_entry(&mut inner, id, fence)?;
         entry.processed_at_ms = Some(now_ms);
         entry.lease_until_ms = None;
         Ok(())
     }
 
-    async fn inbox_retry(&self, id: i64, _error: &str, next_attempt_at_ms: i64) -> StoreResult<()> {
+    async fn inbox_retry(
+        &self,
+        id: i64,
+        fence: Fence,
+        _error: &str,
+        next_attempt_at_ms: i64,
+    ) -> StoreResult<()> {
         // Nothing here shows inbox errors to operators, so the text is not kept.
         let mut inner = self.lock().await;
-        let entry = Self::inbox_entry(&mut inner, id)?;
+        let entry = Self::held_inbox_entry(&mut inner, id, fence)?;
         entry.item.attempts = entry.item.attempts.saturating_add(1);
         entry.next_attempt_at_ms = Some(next_attempt_at_ms);
         entry.lease_until_ms = None;
@@ -327,23 +367,6 @@ impl ReconcilerState for MemoryStore {
     ) -> StoreResult<()> {
         let key = (ats.clone(), job.clone());
         self.lock().await.job_states.insert(key, state.clone());
-        Ok(())
-    }
-
-    async fn screening_application(&self, key: &LedgerKey) -> StoreResult<Option<ApplicationRef>> {
-        Ok(self.lock().await.screenings.get(key).cloned())
-    }
-
-    async fn set_screening_application(
-        &self,
-        key: &LedgerKey,
-        application: &ApplicationRef,
-        _now_ms: i64,
-    ) -> StoreResult<()> {
-        self.lock()
-            .await
-            .screenings
-            .insert(key.clone(), application.clone());
         Ok(())
     }
 }

@@ -45,9 +45,11 @@
 //! );
 //! let now_ms = 1_700_000_000_000;
 //!
-//! if let Claim::Fresh(_) = store.claim_invite(&invite, &Lease::new("worker-a", now_ms, 60_000)).await? {
-//!     // ... the row is new: invite the candidate in Willo, then record it:
-//!     store.record_invited(&invite.key, &ParticipantKey::new("participant-1"), now_ms + 500).await?;
+//! if let Claim::Fresh(row) = store.claim_invite(&invite, &Lease::new("worker-a", now_ms, 60_000)).await? {
+//!     // ... the row is new: invite the candidate in Willo, then record it under the
+//!     // claim's fencing token (refused if another worker has taken the row since):
+//!     let participant = ParticipantKey::new("participant-1");
+//!     store.record_invited(&invite.key, &participant, row.fence, now_ms + 500).await?;
 //! }
 //! // A second delivery of the same event finds the work done.
 //! let again = store.claim_invite(&invite, &Lease::new("worker-b", now_ms + 1_000, 60_000)).await?;
@@ -59,17 +61,21 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::model::{ApplicationId, AtsName, CandidateId, InterviewKey, JobId, ParticipantKey};
+use crate::model::{
+    ApplicationId, ApplicationRef, AtsName, CandidateId, InterviewKey, JobId, ParticipantKey,
+};
 
 pub mod backend;
 mod inbox;
 mod ledger;
 mod memory;
+mod screening;
 mod stores;
 mod traits;
 
 pub use inbox::{InboxItem, NewDelivery};
 pub use memory::MemoryStore;
+pub use screening::{ScreeningClaim, ScreeningKey, ScreeningRow};
 pub use stores::Stores;
 pub use traits::{Inbox, Ledger, ReconcilerState, Store};
 
@@ -86,6 +92,10 @@ pub enum StoreError {
     /// The row is in a state that does not allow this transition.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The caller no longer holds the lease it claimed: another worker claimed the
+    /// row (or item) since, so the caller's result is refused (see [`Fence`]).
+    #[error("lease lost: {0}")]
+    Fenced(String),
 }
 
 /// The result of a store call.
@@ -200,6 +210,8 @@ pub struct LedgerRow {
     pub lease_owner: Option<String>,
     /// When the lease expires (epoch ms); at or after it, others may claim the row.
     pub lease_until_ms: Option<i64>,
+    /// The fencing token of the latest lease granted on the row.
+    pub fence: Fence,
     /// The outcome tag last written to the ATS (for example `completed` or
     /// `decision:accepted`), so each distinct outcome is written once.
     pub synced_outcome: Option<String>,
@@ -210,6 +222,15 @@ pub struct LedgerRow {
 }
 
 impl LedgerRow {
+    /// The application the row is about, with its candidate and job.
+    pub fn application(&self) -> ApplicationRef {
+        ApplicationRef {
+            application: self.key.application.clone(),
+            candidate: self.candidate.clone(),
+            job: self.job.clone(),
+        }
+    }
+
     /// Whether someone holds a lease that has not expired at `now_ms`.
     pub fn lease_live(&self, now_ms: i64) -> bool {
         self.lease_until_ms.is_some_and(|until| until > now_ms)
@@ -294,11 +315,45 @@ impl StatusReport {
     }
 }
 
+/// A fencing token: a per-row counter, one higher with every lease granted.
+///
+/// A lease alone cannot stop a worker that was paused past its expiry (a GC pause,
+/// a suspended VM) or whose clock runs ahead: it still believes it holds the row
+/// while another worker has claimed it. So every claim hands out the row's next
+/// token, and every `record_*` (and inbox completion) names the token it holds; the
+/// store refuses a token older than the row's with [`StoreError::Fenced`], and the
+/// late worker's result never lands.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Fence(u64);
+
+impl Fence {
+    /// The token with this value (as stored).
+    pub const fn new(value: u64) -> Self {
+        Self(value)
+    }
+
+    /// The stored value.
+    pub const fn get(self) -> u64 {
+        self.0
+    }
+
+    /// The token the next lease gets.
+    pub const fn next(self) -> Self {
+        Self(self.0.saturating_add(1))
+    }
+}
+
+impl fmt::Display for Fence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
 /// A request for a lease: who asks, at what time, for how long.
 ///
-/// One value rather than three arguments, so what a claim carries can grow (a
-/// per-row fencing token that every record checks is planned) without touching
-/// every signature again.
+/// One value rather than three arguments. A backend with a shared clock (PostgreSQL)
+/// takes the time of a claim from the database instead of `now_ms`, so a replica
+/// whose clock runs ahead cannot see a live lease as expired.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lease {
     /// The worker asking; it owns the lease once granted.

@@ -4,6 +4,12 @@
 //! Every method that changes something takes the caller's time. Transitions not
 //! allowed from a row's state fail with [`StoreError::Conflict`]; unknown rows or
 //! items with [`StoreError::NotFound`].
+//!
+//! Fencing: a method that names a [`Fence`] takes the token the caller's claim
+//! returned (`claim.row().fence`, [`InboxItem::fence`]). When another claim was
+//! granted since, the store changes nothing and answers [`StoreError::Fenced`].
+//! Where the fence is an `Option`, `None` is a caller without a lease, refused while
+//! someone else's lease is live.
 
 use std::fmt;
 use std::sync::Arc;
@@ -11,8 +17,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::{
-    Claim, InboxItem, InviteClaim, Lease, LedgerKey, LedgerRow, NewDelivery, StatusReport,
-    StoreResult, Stores,
+    Claim, Fence, InboxItem, InviteClaim, Lease, LedgerKey, LedgerRow, NewDelivery, ScreeningClaim,
+    ScreeningKey, ScreeningRow, StatusReport, StoreResult, Stores,
 };
 #[cfg(doc)]
 use super::{RowState, StoreError};
@@ -32,11 +38,13 @@ pub trait Ledger: Send + Sync + fmt::Debug {
     async fn claim_invite(&self, invite: &InviteClaim, lease: &Lease) -> StoreResult<Claim>;
 
     /// The invite was sent: pending → invited with its participant; lease, attempts
-    /// and error cleared. Conflict unless the row is pending.
+    /// and error cleared. Conflict unless the row is pending; [`StoreError::Fenced`]
+    /// unless `fence` is the row's latest (another worker claimed the row since).
     async fn record_invited(
         &self,
         key: &LedgerKey,
         participant: &ParticipantKey,
+        fence: Fence,
         now_ms: i64,
     ) -> StoreResult<()>;
 
@@ -76,27 +84,39 @@ pub trait Ledger: Send + Sync + fmt::Debug {
     ) -> StoreResult<Claim>;
 
     /// The outcome was written: → synced with `outcome_tag`; lease, attempts and error
-    /// cleared. Conflict unless invited, responded or synced.
+    /// cleared. Conflict unless invited, responded or synced; [`StoreError::Fenced`]
+    /// unless `fence` is the row's latest.
     async fn record_synced(
         &self,
         key: &LedgerKey,
         outcome_tag: &str,
+        fence: Fence,
         now_ms: i64,
     ) -> StoreResult<()>;
 
     /// A retryable error: attempts + 1, the error, not before `next_attempt_at_ms`,
     /// lease released; the state is unchanged. Conflict for cancelled/failed rows.
+    /// `fence`: the caller's claim, or `None` for a caller without one (refused with
+    /// [`StoreError::Fenced`] while another worker's lease is live).
     async fn record_retry(
         &self,
         key: &LedgerKey,
         error: &str,
         next_attempt_at_ms: i64,
+        fence: Option<Fence>,
         now_ms: i64,
     ) -> StoreResult<()>;
 
     /// A permanent error: → failed with the reason, remembering the state it failed
-    /// from; lease released. Conflict for cancelled rows.
-    async fn record_failed(&self, key: &LedgerKey, error: &str, now_ms: i64) -> StoreResult<()>;
+    /// from; lease released. Conflict for cancelled rows; `fence` as for
+    /// [`Ledger::record_retry`].
+    async fn record_failed(
+        &self,
+        key: &LedgerKey,
+        error: &str,
+        fence: Option<Fence>,
+        now_ms: i64,
+    ) -> StoreResult<()>;
 
     /// Put a failed row back in the state it failed from, with no attempts and no
     /// retry delay; the last error stays (so the next claim is not fresh). Conflict
@@ -140,6 +160,42 @@ pub trait Ledger: Send + Sync + fmt::Debug {
 
     /// Counts per state and per job, and the failed rows.
     async fn status(&self) -> StoreResult<StatusReport>;
+
+    /// Record the intent to create the candidate of a screening (`screening`, on
+    /// `job`) if it is not recorded yet, then take `lease` unless another worker
+    /// holds a live one or the candidate exists already (see [`ScreeningClaim`]).
+    async fn claim_screening(
+        &self,
+        screening: &ScreeningKey,
+        job: &JobId,
+        lease: &Lease,
+    ) -> StoreResult<ScreeningClaim>;
+
+    /// The screening's candidate was created as `created`: in one transaction, the
+    /// screening remembers it (lease released) and the ledger gets the row of the new
+    /// application for the screening interview, invited with the participant (kept
+    /// if it exists). Returns that row. [`StoreError::Fenced`] unless `fence` is the
+    /// screening's latest.
+    async fn record_screened(
+        &self,
+        screening: &ScreeningKey,
+        created: &ApplicationRef,
+        fence: Fence,
+        now_ms: i64,
+    ) -> StoreResult<LedgerRow>;
+
+    /// An attempt to create the screening's candidate failed: attempts + 1, the
+    /// reason, lease released. [`StoreError::Fenced`] unless `fence` is the latest.
+    async fn record_screening_failed(
+        &self,
+        screening: &ScreeningKey,
+        error: &str,
+        fence: Fence,
+        now_ms: i64,
+    ) -> StoreResult<()>;
+
+    /// The screening with `key`, if its intent was recorded.
+    async fn screening(&self, key: &ScreeningKey) -> StoreResult<Option<ScreeningRow>>;
 }
 
 /// Received webhook deliveries waiting to be processed.
@@ -153,12 +209,20 @@ pub trait Inbox: Send + Sync + fmt::Debug {
     /// oldest first.
     async fn inbox_claim(&self, lease: &Lease, limit: usize) -> StoreResult<Vec<InboxItem>>;
 
-    /// The delivery is processed; it is never claimed again.
-    async fn inbox_done(&self, id: i64, now_ms: i64) -> StoreResult<()>;
+    /// The delivery is processed; it is never claimed again. [`StoreError::Fenced`]
+    /// unless `fence` is the item's latest claim ([`InboxItem::fence`]): a worker
+    /// paused past its lease must not mark done what another worker is processing.
+    async fn inbox_done(&self, id: i64, fence: Fence, now_ms: i64) -> StoreResult<()>;
 
     /// Processing failed: attempts + 1, the error, not before `next_attempt_at_ms`,
-    /// lease released.
-    async fn inbox_retry(&self, id: i64, error: &str, next_attempt_at_ms: i64) -> StoreResult<()>;
+    /// lease released. [`StoreError::Fenced`] unless `fence` is the item's latest.
+    async fn inbox_retry(
+        &self,
+        id: i64,
+        fence: Fence,
+        error: &str,
+        next_attempt_at_ms: i64,
+    ) -> StoreResult<()>;
 
     /// Delete the deliveries processed before `processed_before_ms` (never unprocessed
     /// ones), so received payloads are not kept for ever; returns how many. A delivery
@@ -185,18 +249,6 @@ pub trait ReconcilerState: Send + Sync + fmt::Debug {
         ats: &AtsName,
         job: &JobId,
         state: &JobState,
-        now_ms: i64,
-    ) -> StoreResult<()>;
-
-    /// The application created in the ATS for the screening row `key`, if any.
-    async fn screening_application(&self, key: &LedgerKey) -> StoreResult<Option<ApplicationRef>>;
-
-    /// Remember the application created for the screening row `key`, so a retry after
-    /// a crash reuses it instead of creating a second one.
-    async fn set_screening_application(
-        &self,
-        key: &LedgerKey,
-        application: &ApplicationRef,
         now_ms: i64,
     ) -> StoreResult<()>;
 }

@@ -713,7 +713,7 @@ async fn news_finding_its_row_busy_comes_back_and_writes_the_latest_state() {
 
     // The other worker finishes: "To Review" is on the record.
     s.store
-        .record_synced(&key, "completed", now())
+        .record_synced(&key, "completed", claim.row().fence, now())
         .await
         .unwrap();
     // The delivery comes back after its backoff and writes the decision.

@@ -168,9 +168,10 @@ async fn a_screening_interview_creates_the_candidate_once_with_the_results() {
 
     let delivery = new_response(json!({"participant": {"key": SCREENED}}));
     let action = w.engine.handle_willo_delivery(&delivery).await.unwrap();
+    // The row of the application created for them, keyed by its real ids.
     let screening_key = LedgerKey::new(
         W::name(),
-        format!("willo-participant:{SCREENED}").as_str(),
+        format!("{NEW_CANDIDATE}:{JOB}").as_str(),
         SCREENING_INTERVIEW,
     );
     assert_eq!(

@@ -17,7 +17,7 @@ use ats_bridge::model::{
 };
 use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig};
 use ats_bridge::store::{
-    Inbox, InboxItem, Lease, MemoryStore, NewDelivery, StatusReport, Store, StoreError,
+    Fence, Inbox, InboxItem, Lease, MemoryStore, NewDelivery, StatusReport, Store, StoreError,
     StoreResult, Stores,
 };
 use ats_bridge::{Ats, WebhookRejection};
@@ -751,11 +751,19 @@ impl Inbox for BrokenInbox {
     async fn inbox_claim(&self, lease: &Lease, limit: usize) -> StoreResult<Vec<InboxItem>> {
         self.inner.inbox_claim(lease, limit).await
     }
-    async fn inbox_done(&self, id: i64, now_ms: i64) -> StoreResult<()> {
-        self.inner.inbox_done(id, now_ms).await
+    async fn inbox_done(&self, id: i64, fence: Fence, now_ms: i64) -> StoreResult<()> {
+        self.inner.inbox_done(id, fence, now_ms).await
     }
-    async fn inbox_retry(&self, id: i64, error: &str, next_attempt_at_ms: i64) -> StoreResult<()> {
-        self.inner.inbox_retry(id, error, next_attempt_at_ms).await
+    async fn inbox_retry(
+        &self,
+        id: i64,
+        fence: Fence,
+        error: &str,
+        next_attempt_at_ms: i64,
+    ) -> StoreResult<()> {
+        self.inner
+            .inbox_retry(id, fence, error, next_attempt_at_ms)
+            .await
     }
     async fn inbox_prune(&self, processed_before_ms: i64) -> StoreResult<u64> {
         self.inner.inbox_prune(processed_before_ms).await

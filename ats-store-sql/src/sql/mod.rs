@@ -6,7 +6,8 @@
 //! do inside SQLite's write transaction, an advisory lock in PostgreSQL), matching
 //! bytes in a payload (`instr` on a BLOB, `position` in a BYTEA), and the schema
 //! files. Upserts (`ON CONFLICT … DO UPDATE SET … = excluded.…`) and `RETURNING`
-//! are the same in both. Time never comes from the database: callers pass it in.
+//! are the same in both. Time comes from the callers, except for claims on
+//! PostgreSQL, which read the server's clock (see `Dialect::CLOCK_MS`).
 //!
 //! [`Queries`] renders every statement once per dialect; `sql_store!` implements the store traits over a backend's pool with them. The store is a
 //! macro over concrete sqlx types rather than generic code over `sqlx::Database`:
@@ -24,7 +25,7 @@
 
 use std::future::Future;
 
-use ats_bridge::store::{RowState, StoreError, StoreResult};
+use ats_bridge::store::{Fence, RowState, StoreError, StoreResult};
 
 mod dialect;
 mod queries;
@@ -60,6 +61,16 @@ pub(crate) fn limit_value(limit: usize) -> i64 {
 pub(crate) fn parse_state(text: &str) -> StoreResult<RowState> {
     RowState::parse(text)
         .ok_or_else(|| StoreError::Backend(format!("unknown ledger state {text:?}")))
+}
+
+/// A fencing token as stored (a `BIGINT`; tokens never come near `i64::MAX`).
+pub(crate) fn fence_value(fence: Fence) -> i64 {
+    i64::try_from(fence.get()).unwrap_or(i64::MAX)
+}
+
+/// A stored fencing token.
+pub(crate) fn read_fence(value: i64) -> Fence {
+    Fence::new(u64::try_from(value).unwrap_or(0))
 }
 
 /// A stored count or attempt number.

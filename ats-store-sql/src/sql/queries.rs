@@ -6,7 +6,7 @@ use super::Dialect;
 const KEY_COLUMNS: [&str; 3] = ["ats", "application", "interview"];
 
 /// The other ledger columns, in the order the store binds them.
-const DATA_COLUMNS: [&str; 13] = [
+const DATA_COLUMNS: [&str; 14] = [
     "candidate",
     "job",
     "state",
@@ -17,12 +17,31 @@ const DATA_COLUMNS: [&str; 13] = [
     "last_error",
     "lease_owner",
     "lease_until_ms",
+    "fence",
     "synced_outcome",
     "created_at_ms",
     "updated_at_ms",
 ];
 
-const INBOX_COLUMNS: &str = "id, source, dedupe_key, event, payload, attempts";
+const INBOX_COLUMNS: &str = "id, source, dedupe_key, event, payload, attempts, fence";
+
+/// The screenings' key columns, bound first by inserts and last by updates.
+const SCREENING_KEY_COLUMNS: [&str; 3] = ["ats", "interview", "participant"];
+
+/// The other screening columns, in the order the store binds them.
+const SCREENING_DATA_COLUMNS: [&str; 11] = [
+    "job",
+    "created_application",
+    "created_candidate",
+    "created_job",
+    "attempts",
+    "last_error",
+    "lease_owner",
+    "lease_until_ms",
+    "fence",
+    "created_at_ms",
+    "updated_at_ms",
+];
 
 /// The SQL store's statements in one dialect.
 #[derive(Debug)]
@@ -45,13 +64,17 @@ pub(crate) struct Queries {
     pub(crate) inbox_claim: String,
     pub(crate) inbox_done: String,
     pub(crate) inbox_retry: String,
+    pub(crate) inbox_fence: String,
     pub(crate) inbox_prune: String,
     pub(crate) cursor_get: String,
     pub(crate) cursor_set: String,
     pub(crate) job_state_get: String,
     pub(crate) job_state_set: String,
-    pub(crate) screening_get: String,
-    pub(crate) screening_set: String,
+    pub(crate) screening: String,
+    pub(crate) screening_for_update: String,
+    pub(crate) screening_insert: String,
+    pub(crate) screening_update: String,
+    pub(crate) clock_ms: Option<String>,
     pub(crate) schema_version: String,
     pub(crate) record_version: String,
 }
@@ -69,6 +92,20 @@ impl Queries {
         let marks = vec!["?"; KEY_COLUMNS.len() + DATA_COLUMNS.len()].join(", ");
         let assignments = DATA_COLUMNS.map(|c| format!("{c} = ?")).join(", ");
         let for_update = D::FOR_UPDATE;
+        let screening_columns = [
+            SCREENING_KEY_COLUMNS.as_slice(),
+            SCREENING_DATA_COLUMNS.as_slice(),
+        ]
+        .concat()
+        .join(", ");
+        let screening_select = format!("SELECT {screening_columns} FROM screenings");
+        let screening_by_key = "ats = ? AND interview = ? AND participant = ?";
+        let screening_key_order = SCREENING_KEY_COLUMNS.join(", ");
+        let screening_marks =
+            vec!["?"; SCREENING_KEY_COLUMNS.len() + SCREENING_DATA_COLUMNS.len()].join(", ");
+        let screening_assignments = SCREENING_DATA_COLUMNS
+            .map(|c| format!("{c} = ?"))
+            .join(", ");
         Self {
             row: sql(format!("{select} WHERE {by_key}")),
             row_for_update: sql(format!("{select} WHERE {by_key}{for_update}")),
@@ -125,7 +162,8 @@ impl Queries {
             // leasing right now are skipped where the dialect can (not waited for);
             // rows it has just leased fail the re-check of the lease condition.
             inbox_claim: sql(format!(
-                "UPDATE inbox SET lease_owner = ?, lease_until_ms = ? WHERE id IN ( \
+                "UPDATE inbox SET lease_owner = ?, lease_until_ms = ?, fence = fence + 1 \
+                 WHERE id IN ( \
                    SELECT id FROM inbox WHERE processed_at_ms IS NULL \
                      AND (next_attempt_at_ms IS NULL OR next_attempt_at_ms <= ?) \
                      AND (lease_until_ms IS NULL OR lease_until_ms <= ?) \
@@ -134,11 +172,13 @@ impl Queries {
                 D::SKIP_LOCKED
             )),
             inbox_done: sql("UPDATE inbox SET processed_at_ms = ?, lease_owner = NULL, \
-                 lease_until_ms = NULL WHERE id = ?"
+                 lease_until_ms = NULL WHERE id = ? AND fence = ?"
                 .to_owned()),
             inbox_retry: sql("UPDATE inbox SET attempts = attempts + 1, last_error = ?, \
-                 next_attempt_at_ms = ?, lease_owner = NULL, lease_until_ms = NULL WHERE id = ?"
+                 next_attempt_at_ms = ?, lease_owner = NULL, lease_until_ms = NULL \
+                 WHERE id = ? AND fence = ?"
                 .to_owned()),
+            inbox_fence: sql("SELECT fence FROM inbox WHERE id = ?".to_owned()),
             inbox_prune: sql(
                 "DELETE FROM inbox WHERE processed_at_ms IS NOT NULL AND processed_at_ms < ?"
                     .to_owned(),
@@ -157,18 +197,18 @@ impl Queries {
                  updated_at_ms = excluded.updated_at_ms"
                     .to_owned(),
             ),
-            screening_get: sql(format!(
-                "SELECT created_application, created_candidate, created_job FROM screenings \
-                 WHERE {by_key}"
+            screening: sql(format!("{screening_select} WHERE {screening_by_key}")),
+            screening_for_update: sql(format!(
+                "{screening_select} WHERE {screening_by_key}{for_update}"
             )),
-            screening_set: sql(format!(
-                "INSERT INTO screenings ({key_order}, created_application, created_candidate, \
-                   created_job, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?) \
-                 ON CONFLICT ({key_order}) DO UPDATE SET \
-                   created_application = excluded.created_application, \
-                   created_candidate = excluded.created_candidate, \
-                   created_job = excluded.created_job, updated_at_ms = excluded.updated_at_ms"
+            screening_insert: sql(format!(
+                "INSERT INTO screenings ({screening_columns}) VALUES ({screening_marks}) \
+                 ON CONFLICT ({screening_key_order}) DO NOTHING"
             )),
+            screening_update: sql(format!(
+                "UPDATE screenings SET {screening_assignments} WHERE {screening_by_key}"
+            )),
+            clock_ms: D::CLOCK_MS.map(str::to_owned),
             schema_version: "SELECT MAX(version) FROM schema_version".to_owned(),
             record_version: sql("INSERT INTO schema_version (version) VALUES (?)".to_owned()),
         }
@@ -205,6 +245,7 @@ mod tests {
         const FOR_UPDATE: &'static str = " FOR UPDATE";
         const SKIP_LOCKED: &'static str = "";
         const LOCK_PERSON: Option<&'static str> = None;
+        const CLOCK_MS: Option<&'static str> = None;
         const PAYLOAD_CONTAINS: &'static str = "position(? IN payload) > 0";
         const MIGRATIONS: &'static [(i64, &'static str)] = &[];
     }
@@ -224,7 +265,7 @@ mod tests {
         assert!(
             queries
                 .update_row
-                .ends_with("WHERE ats = $14 AND application = $15 AND interview = $16")
+                .ends_with("WHERE ats = $15 AND application = $16 AND interview = $17")
         );
     }
 }

@@ -21,17 +21,20 @@ macro_rules! sql_store {
             };
             use ats_bridge::store::backend::{LedgerBackend, LedgerChange, LedgerTx};
             use ats_bridge::store::{
-                Inbox, InboxItem, Lease, LedgerKey, LedgerRow, NewDelivery, ReconcilerState,
-                RowState, STATUS_FAILED_LIMIT, StatusReport, StoreError, StoreResult,
+                Fence, Inbox, InboxItem, Lease, LedgerKey, LedgerRow, NewDelivery, ReconcilerState,
+                RowState, STATUS_FAILED_LIMIT, ScreeningKey, ScreeningRow, StatusReport,
+                StoreError, StoreResult,
             };
             use $crate::sql::{
-                Dialect, Queries, count, db, limit_value, parse_state, run_detached,
+                Dialect, Queries, count, db, fence_value, limit_value, parse_state, read_fence,
+                run_detached,
             };
 
             type Tx = sqlx::Transaction<'static, $db>;
 
-            /// A write transaction, as the ledger's rules see it.
-            struct WriteTx(Tx);
+            /// A write transaction, as the ledger's rules see it, and whether claims
+            /// take their time from the database.
+            struct WriteTx(Tx, bool);
             type DbRow = <$db as Database>::Row;
             type Query<'q> = sqlx::query::Query<'q, $db, <$db as Database>::Arguments<'q>>;
 
@@ -61,6 +64,7 @@ macro_rules! sql_store {
                     last_error: row.try_get("last_error").map_err(db)?,
                     lease_owner: row.try_get("lease_owner").map_err(db)?,
                     lease_until_ms: row.try_get("lease_until_ms").map_err(db)?,
+                    fence: read_fence(row.try_get("fence").map_err(db)?),
                     synced_outcome: row.try_get("synced_outcome").map_err(db)?,
                     created_at_ms: row.try_get("created_at_ms").map_err(db)?,
                     updated_at_ms: row.try_get("updated_at_ms").map_err(db)?,
@@ -79,7 +83,62 @@ macro_rules! sql_store {
                     event: row.try_get("event").map_err(db)?,
                     payload: row.try_get("payload").map_err(db)?,
                     attempts: count(row.try_get("attempts").map_err(db)?),
+                    fence: read_fence(row.try_get("fence").map_err(db)?),
                 })
+            }
+
+            fn read_screening(row: &DbRow) -> StoreResult<ScreeningRow> {
+                let application: Option<String> = row.try_get("created_application").map_err(db)?;
+                let candidate: Option<String> = row.try_get("created_candidate").map_err(db)?;
+                let created_job: Option<String> = row.try_get("created_job").map_err(db)?;
+                let created = match (application, candidate, created_job) {
+                    (Some(application), Some(candidate), Some(job)) => Some(ApplicationRef {
+                        application: application.into(),
+                        candidate: candidate.into(),
+                        job: job.into(),
+                    }),
+                    _ => None,
+                };
+                Ok(ScreeningRow {
+                    key: ScreeningKey::new(
+                        row.try_get::<String, _>("ats").map_err(db)?,
+                        row.try_get::<String, _>("interview").map_err(db)?,
+                        row.try_get::<String, _>("participant").map_err(db)?,
+                    ),
+                    job: JobId::new(row.try_get::<String, _>("job").map_err(db)?),
+                    created,
+                    attempts: count(row.try_get("attempts").map_err(db)?),
+                    last_error: row.try_get("last_error").map_err(db)?,
+                    lease_owner: row.try_get("lease_owner").map_err(db)?,
+                    lease_until_ms: row.try_get("lease_until_ms").map_err(db)?,
+                    fence: read_fence(row.try_get("fence").map_err(db)?),
+                    created_at_ms: row.try_get("created_at_ms").map_err(db)?,
+                    updated_at_ms: row.try_get("updated_at_ms").map_err(db)?,
+                })
+            }
+
+            fn bind_screening_key<'q>(query: Query<'q>, key: &'q ScreeningKey) -> Query<'q> {
+                query
+                    .bind(key.ats.as_str())
+                    .bind(key.interview.as_str())
+                    .bind(key.participant.as_str())
+            }
+
+            /// Bind the columns after the key, in `queries::SCREENING_DATA_COLUMNS` order.
+            fn bind_screening_data<'q>(query: Query<'q>, row: &'q ScreeningRow) -> Query<'q> {
+                let created = row.created.as_ref();
+                query
+                    .bind(row.job.as_str())
+                    .bind(created.map(|c| c.application.as_str()))
+                    .bind(created.map(|c| c.candidate.as_str()))
+                    .bind(created.map(|c| c.job.as_str()))
+                    .bind(i64::from(row.attempts))
+                    .bind(row.last_error.as_deref())
+                    .bind(row.lease_owner.as_deref())
+                    .bind(row.lease_until_ms)
+                    .bind(fence_value(row.fence))
+                    .bind(row.created_at_ms)
+                    .bind(row.updated_at_ms)
             }
 
             fn bind_key<'q>(query: Query<'q>, key: &'q LedgerKey) -> Query<'q> {
@@ -102,16 +161,32 @@ macro_rules! sql_store {
                     .bind(row.last_error.as_deref())
                     .bind(row.lease_owner.as_deref())
                     .bind(row.lease_until_ms)
+                    .bind(fence_value(row.fence))
                     .bind(row.synced_outcome.as_deref())
                     .bind(row.created_at_ms)
                     .bind(row.updated_at_ms)
             }
 
-            fn found(rows_affected: u64, id: i64) -> StoreResult<()> {
-                if rows_affected == 0 {
-                    return Err(StoreError::NotFound(format!("inbox item {id}")));
+            impl $store {
+                /// Why an inbox update under `fence` changed nothing: the item is
+                /// gone, or another worker claimed it since.
+                async fn inbox_refusal(&self, id: i64, fence: Fence) -> StoreError {
+                    let current = sqlx::query(&queries().inbox_fence)
+                        .bind(id)
+                        .fetch_optional(&self.pool)
+                        .await;
+                    match current {
+                        Ok(Some(row)) => match row.try_get::<i64, _>("fence") {
+                            Ok(current) => StoreError::Fenced(format!(
+                                "inbox item {id} is held under fence {}, not {fence}",
+                                read_fence(current)
+                            )),
+                            Err(e) => db(e),
+                        },
+                        Ok(None) => StoreError::NotFound(format!("inbox item {id}")),
+                        Err(e) => db(e),
+                    }
                 }
-                Ok(())
             }
 
             /// Apply the migrations `schema_version` (which must exist) does not list
@@ -138,6 +213,51 @@ macro_rules! sql_store {
             }
 
             impl LedgerTx for WriteTx {
+                async fn clock_ms(&mut self, caller_ms: i64) -> StoreResult<i64> {
+                    let Some(sql) = queries().clock_ms.as_ref().filter(|_| self.1) else {
+                        return Ok(caller_ms);
+                    };
+                    sqlx::query(sql)
+                        .fetch_one(&mut *self.0)
+                        .await
+                        .map_err(db)?
+                        .try_get(0)
+                        .map_err(db)
+                }
+
+                async fn insert_screening_if_absent(
+                    &mut self,
+                    row: &ScreeningRow,
+                ) -> StoreResult<bool> {
+                    let query =
+                        bind_screening_key(sqlx::query(&queries().screening_insert), &row.key);
+                    let done = bind_screening_data(query, row)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(db)?;
+                    Ok(done.rows_affected() == 1)
+                }
+
+                async fn load_screening_for_update(
+                    &mut self,
+                    key: &ScreeningKey,
+                ) -> StoreResult<Option<ScreeningRow>> {
+                    let row = bind_screening_key(sqlx::query(&queries().screening_for_update), key)
+                        .fetch_optional(&mut *self.0)
+                        .await
+                        .map_err(db)?;
+                    row.as_ref().map(read_screening).transpose()
+                }
+
+                async fn save_screening(&mut self, row: &ScreeningRow) -> StoreResult<()> {
+                    let query = bind_screening_data(sqlx::query(&queries().screening_update), row);
+                    bind_screening_key(query, &row.key)
+                        .execute(&mut *self.0)
+                        .await
+                        .map_err(db)?;
+                    Ok(())
+                }
+
                 async fn lock_person(
                     &mut self,
                     key: &LedgerKey,
@@ -265,10 +385,10 @@ macro_rules! sql_store {
                     &self,
                     change: LedgerChange<T>,
                 ) -> StoreResult<T> {
-                    let pool = self.pool.clone();
+                    let (pool, database_clock) = (self.pool.clone(), self.database_clock());
                     run_detached(async move {
                         let begin = pool.begin_with(<$dialect as Dialect>::BEGIN_WRITE);
-                        let mut tx = WriteTx(begin.await.map_err(db)?);
+                        let mut tx = WriteTx(begin.await.map_err(db)?, database_clock);
                         let out = change.apply(&mut tx).await?;
                         tx.0.commit().await.map_err(db)?;
                         Ok(out)
@@ -348,6 +468,14 @@ macro_rules! sql_store {
                         .await?;
                     Ok(report)
                 }
+
+                async fn screening(&self, key: &ScreeningKey) -> StoreResult<Option<ScreeningRow>> {
+                    let row = bind_screening_key(sqlx::query(&queries().screening), key)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db)?;
+                    row.as_ref().map(read_screening).transpose()
+                }
             }
 
             #[async_trait]
@@ -392,19 +520,24 @@ macro_rules! sql_store {
                     Ok(items)
                 }
 
-                async fn inbox_done(&self, id: i64, now_ms: i64) -> StoreResult<()> {
+                async fn inbox_done(&self, id: i64, fence: Fence, now_ms: i64) -> StoreResult<()> {
                     let result = sqlx::query(&queries().inbox_done)
                         .bind(now_ms)
                         .bind(id)
+                        .bind(fence_value(fence))
                         .execute(&self.pool)
                         .await
                         .map_err(db)?;
-                    found(result.rows_affected(), id)
+                    if result.rows_affected() == 0 {
+                        return Err(self.inbox_refusal(id, fence).await);
+                    }
+                    Ok(())
                 }
 
                 async fn inbox_retry(
                     &self,
                     id: i64,
+                    fence: Fence,
                     error: &str,
                     next_attempt_at_ms: i64,
                 ) -> StoreResult<()> {
@@ -412,10 +545,14 @@ macro_rules! sql_store {
                         .bind(error)
                         .bind(next_attempt_at_ms)
                         .bind(id)
+                        .bind(fence_value(fence))
                         .execute(&self.pool)
                         .await
                         .map_err(db)?;
-                    found(result.rows_affected(), id)
+                    if result.rows_affected() == 0 {
+                        return Err(self.inbox_refusal(id, fence).await);
+                    }
+                    Ok(())
                 }
 
                 async fn inbox_prune(&self, processed_before_ms: i64) -> StoreResult<u64> {
@@ -487,45 +624,6 @@ macro_rules! sql_store {
                         .bind(ats.as_str())
                         .bind(job.as_str())
                         .bind(state.as_str())
-                        .bind(now_ms)
-                        .execute(&self.pool)
-                        .await
-                        .map_err(db)?;
-                    Ok(())
-                }
-
-                async fn screening_application(
-                    &self,
-                    key: &LedgerKey,
-                ) -> StoreResult<Option<ApplicationRef>> {
-                    let row = bind_key(sqlx::query(&queries().screening_get), key)
-                        .fetch_optional(&self.pool)
-                        .await
-                        .map_err(db)?;
-                    let Some(row) = row else { return Ok(None) };
-                    Ok(Some(ApplicationRef {
-                        application: row
-                            .try_get::<String, _>("created_application")
-                            .map_err(db)?
-                            .into(),
-                        candidate: row
-                            .try_get::<String, _>("created_candidate")
-                            .map_err(db)?
-                            .into(),
-                        job: row.try_get::<String, _>("created_job").map_err(db)?.into(),
-                    }))
-                }
-
-                async fn set_screening_application(
-                    &self,
-                    key: &LedgerKey,
-                    application: &ApplicationRef,
-                    now_ms: i64,
-                ) -> StoreResult<()> {
-                    bind_key(sqlx::query(&queries().screening_set), key)
-                        .bind(application.application.as_str())
-                        .bind(application.candidate.as_str())
-                        .bind(application.job.as_str())
                         .bind(now_ms)
                         .execute(&self.pool)
                         .await

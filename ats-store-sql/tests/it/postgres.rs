@@ -71,8 +71,9 @@ async fn replicas_racing_claims_acquire_each_row_exactly_once() {
 
     for (i, key) in keys.iter().enumerate() {
         let participant = ParticipantKey::new(format!("p-{i}"));
+        let fence = stores[0].row(key).await.unwrap().unwrap().fence;
         stores[0]
-            .record_invited(key, &participant, NOW + 1)
+            .record_invited(key, &participant, fence, NOW + 1)
             .await
             .unwrap();
     }
@@ -195,7 +196,7 @@ async fn replicas_starting_together_migrate_once_and_keep_data() {
         schema.store(),
         schema.store()
     );
-    assert_eq!(schema.schema_versions().await, vec![1, 2]);
+    assert_eq!(schema.schema_versions().await, vec![1, 2, 3]);
     a.cursor_set("lever:stage-1", "offset-7", NOW)
         .await
         .unwrap();
@@ -204,7 +205,7 @@ async fn replicas_starting_together_migrate_once_and_keep_data() {
     let reopened = schema.store().await;
     assert_eq!(
         schema.schema_versions().await,
-        vec![1, 2],
+        vec![1, 2, 3],
         "reconnects migrate nothing"
     );
     assert_eq!(
@@ -246,7 +247,7 @@ async fn a_version_1_schema_is_migrated_with_its_data() {
 
     let store = schema.store().await;
     assert_migrated(&store).await;
-    assert_eq!(schema.schema_versions().await, vec![1, 2]);
+    assert_eq!(schema.schema_versions().await, vec![1, 2, 3]);
     schema.drop().await;
 }
 
@@ -268,7 +269,7 @@ async fn from_pool_uses_the_pool_search_path_and_hides_the_url() {
         .await
         .unwrap();
     let store = PostgresStore::from_pool(pool).await.unwrap();
-    assert_eq!(schema.schema_versions().await, vec![1, 2]);
+    assert_eq!(schema.schema_versions().await, vec![1, 2, 3]);
     assert!(
         store
             .inbox_insert(&NewDelivery::new("willo", "evt-1", b"{}"), NOW)
@@ -288,6 +289,56 @@ async fn from_pool_uses_the_pool_search_path_and_hides_the_url() {
     }
     assert!(!debug.contains(&schema.url));
     schema.drop().await;
+}
+
+/// Leases are granted and compared at the server's time: a replica whose clock runs
+/// 90 s ahead sees another replica's live lease as live, not expired, and cannot take
+/// the row it is working on.
+#[tokio::test]
+async fn a_replica_whose_clock_runs_ahead_cannot_take_a_live_lease() {
+    let Some(schema) = TestSchema::create("a_replica_whose_clock_runs_ahead").await else {
+        return;
+    };
+    let options = schema.options().callers_clock(false);
+    let store = PostgresStore::connect_with(&schema.url, &options)
+        .await
+        .unwrap();
+    let now = i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis(),
+    )
+    .unwrap();
+    let key = LedgerKey::new("lever", "skew-1", "interview-1");
+    let claim = invite(&key, &CandidateId::new("c-skew"), &JobId::new("j"));
+    let first = store
+        .claim_invite(&claim, &lease("on-time", now, 60_000))
+        .await
+        .unwrap();
+    assert!(first.is_acquired(), "{first:?}");
+    let until = first.row().lease_until_ms.unwrap();
+    assert!(
+        (until - (now + 60_000)).abs() < 5_000,
+        "the server's time: {until}"
+    );
+
+    let ahead = store
+        .claim_invite(&claim, &lease("ahead", now + 90_000, 60_000))
+        .await
+        .unwrap();
+    assert!(matches!(ahead, Claim::Busy(_)), "{ahead:?}");
+    let row = store.row(&key).await.unwrap().unwrap();
+    assert_eq!(row.lease_owner.as_deref(), Some("on-time"));
+    store
+        .record_invited(
+            &key,
+            &ParticipantKey::new("p-skew"),
+            first.row().fence,
+            now + 1,
+        )
+        .await
+        .unwrap();
 }
 
 #[tokio::test]

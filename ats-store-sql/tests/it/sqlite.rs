@@ -52,7 +52,7 @@ async fn a_version_1_database_is_migrated_with_its_data() {
             .await
             .unwrap()
     };
-    assert_eq!(versions, [1, 2]);
+    assert_eq!(versions, [1, 2, 3]);
 }
 
 #[tokio::test]
@@ -122,7 +122,7 @@ async fn sqlite_rows_survive_a_reopen() {
     let participant = ParticipantKey::new("p-1");
     {
         let store = SqliteStore::open(&path).await.unwrap();
-        store
+        let claim = store
             .claim_invite(
                 &invite(&key, &CandidateId::new("c-1"), &JobId::new("j-1")),
                 &lease("w1", 1_000, 60_000),
@@ -130,7 +130,7 @@ async fn sqlite_rows_survive_a_reopen() {
             .await
             .unwrap();
         store
-            .record_invited(&key, &participant, 2_000)
+            .record_invited(&key, &participant, claim.row().fence, 2_000)
             .await
             .unwrap();
         assert!(

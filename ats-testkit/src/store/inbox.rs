@@ -1,9 +1,9 @@
 //! The inbox: deliveries kept once, claimed, retried, pruned, and erased with a
 //! deleted candidate.
 
-use super::{LEASE, candidate, invite, job, key, lease};
+use super::{LEASE, candidate, held, invite, job, key, lease};
 use ats_bridge::model::{AtsName, ParticipantKey};
-use ats_bridge::store::{InboxItem, NewDelivery, Store, StoreError};
+use ats_bridge::store::{Fence, InboxItem, NewDelivery, Store, StoreError};
 
 /// Webhook events are deduplicated, leased, retried and finished.
 pub async fn inbox(store: &dyn Store) {
@@ -60,9 +60,12 @@ pub async fn inbox(store: &dyn Store) {
         "payloads are bytes"
     );
 
-    store.inbox_done(first[0].id, 2_100).await.unwrap();
     store
-        .inbox_retry(first[1].id, "engine busy", 5_000)
+        .inbox_done(first[0].id, first[0].fence, 2_100)
+        .await
+        .unwrap();
+    store
+        .inbox_retry(first[1].id, first[1].fence, "engine busy", 5_000)
         .await
         .unwrap();
     assert!(
@@ -89,11 +92,11 @@ pub async fn inbox(store: &dyn Store) {
         vec![rest[0].id]
     );
     assert!(matches!(
-        store.inbox_done(999_999, 1).await,
+        store.inbox_done(999_999, Fence::default(), 1).await,
         Err(StoreError::NotFound(_))
     ));
     assert!(matches!(
-        store.inbox_retry(999_999, "x", 1).await,
+        store.inbox_retry(999_999, Fence::default(), "x", 1).await,
         Err(StoreError::NotFound(_))
     ));
 }
@@ -117,10 +120,17 @@ pub async fn inbox_pruning(store: &dyn Store) {
         .await
         .unwrap();
     let id_of = |key: &str| items.iter().find(|i| i.dedupe_key == key).unwrap().id;
-    store.inbox_done(id_of("old"), 20_000).await.unwrap();
-    store.inbox_done(id_of("recent"), 40_000).await.unwrap();
+    let fence_of = |key: &str| items.iter().find(|i| i.dedupe_key == key).unwrap().fence;
     store
-        .inbox_retry(id_of("waiting"), "busy", 10_001)
+        .inbox_done(id_of("old"), fence_of("old"), 20_000)
+        .await
+        .unwrap();
+    store
+        .inbox_done(id_of("recent"), fence_of("recent"), 40_000)
+        .await
+        .unwrap();
+    store
+        .inbox_retry(id_of("waiting"), fence_of("waiting"), "busy", 10_001)
         .await
         .unwrap();
 
@@ -183,12 +193,17 @@ pub async fn deletion_erases_deliveries(store: &dyn Store) {
             .await
             .unwrap();
         store
-            .record_invited(k, &ParticipantKey::new(*participant), T + 1)
+            .record_invited(
+                k,
+                &ParticipantKey::new(*participant),
+                held(store, k).await,
+                T + 1,
+            )
             .await
             .unwrap();
     }
     store
-        .record_synced(&synced, "completed", T + 2)
+        .record_synced(&synced, "completed", held(store, &synced).await, T + 2)
         .await
         .unwrap();
 
@@ -215,7 +230,7 @@ pub async fn deletion_erases_deliveries(store: &dyn Store) {
             .await
             .unwrap(),
     ) {
-        store.inbox_done(item.id, T + 11).await.unwrap();
+        store.inbox_done(item.id, item.fence, T + 11).await.unwrap();
     }
     deliver("held-invited", INVITED).await;
     let held = ours(
@@ -250,7 +265,10 @@ pub async fn deletion_erases_deliveries(store: &dyn Store) {
             .unwrap();
         assert_eq!(new, erased, "{dedupe_key}");
     }
-    store.inbox_done(held[0].id, T + 50).await.unwrap();
+    store
+        .inbox_done(held[0].id, held[0].fence, T + 50)
+        .await
+        .unwrap();
 }
 
 /// A delivery's event name is kept in its own column, beside the raw body.
@@ -285,6 +303,6 @@ pub async fn inbox_events(store: &dyn Store) {
     assert_eq!(item.payload, body.to_vec());
     assert_eq!(by_key("evt-unnamed").event, None);
     for item in &items {
-        store.inbox_done(item.id, 10_200).await.unwrap();
+        store.inbox_done(item.id, item.fence, 10_200).await.unwrap();
     }
 }

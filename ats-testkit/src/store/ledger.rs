@@ -1,6 +1,6 @@
 //! The ledger: claims, leases and every transition.
 
-use super::{LEASE, candidate, invite, job, key, lease};
+use super::{LEASE, candidate, held, invite, job, key, lease};
 use ats_bridge::model::{AtsName, JobId, ParticipantKey};
 use ats_bridge::store::{Claim, LedgerKey, LedgerRow, RowState, StatusReport, Store, StoreError};
 
@@ -52,7 +52,7 @@ pub async fn claims_and_leases(store: &dyn Store) {
 
     // A retry time in the future makes the row busy for everyone, then due.
     store
-        .record_retry(&k, "timeout", 50_000, 40_000)
+        .record_retry(&k, "timeout", 50_000, Some(held(store, &k).await), 40_000)
         .await
         .unwrap();
     let early = store
@@ -67,7 +67,12 @@ pub async fn claims_and_leases(store: &dyn Store) {
     assert!(due.is_acquired(), "{due:?}");
 
     store
-        .record_invited(&k, &ParticipantKey::new("p-claims"), 50_001)
+        .record_invited(
+            &k,
+            &ParticipantKey::new("p-claims"),
+            held(store, &k).await,
+            50_001,
+        )
         .await
         .unwrap();
     let settled = store
@@ -105,7 +110,12 @@ pub async fn fresh_claims_and_siblings(store: &dyn Store) {
     // Once the first is invited, the second is acquired, but not fresh: the person
     // may already be a Willo participant of this interview.
     store
-        .record_invited(&first, &ParticipantKey::new("p-fresh"), 1_500)
+        .record_invited(
+            &first,
+            &ParticipantKey::new("p-fresh"),
+            held(store, &first).await,
+            1_500,
+        )
         .await
         .unwrap();
     let claim = store
@@ -145,7 +155,13 @@ pub async fn fresh_claims_and_siblings(store: &dyn Store) {
         .unwrap();
     assert!(matches!(claim, Claim::Fresh(_)), "{claim:?}");
     store
-        .record_retry(&third, "timeout", 9_000, 2_100)
+        .record_retry(
+            &third,
+            "timeout",
+            9_000,
+            Some(held(store, &third).await),
+            2_100,
+        )
         .await
         .unwrap();
     let claim = store
@@ -165,7 +181,12 @@ pub async fn fresh_sync_claims(store: &dyn Store) {
         .await
         .unwrap();
     store
-        .record_invited(&k, &ParticipantKey::new("p-fresh-sync"), 1_100)
+        .record_invited(
+            &k,
+            &ParticipantKey::new("p-fresh-sync"),
+            held(store, &k).await,
+            1_100,
+        )
         .await
         .unwrap();
     let claim = store
@@ -181,7 +202,13 @@ pub async fn fresh_sync_claims(store: &dyn Store) {
         .unwrap();
     assert!(matches!(claim, Claim::Acquired(_)), "{claim:?}");
     store
-        .record_retry(&k, "ats down", 100_000, 1_300 + LEASE)
+        .record_retry(
+            &k,
+            "ats down",
+            100_000,
+            Some(held(store, &k).await),
+            1_300 + LEASE,
+        )
         .await
         .unwrap();
     let claim = store
@@ -192,7 +219,10 @@ pub async fn fresh_sync_claims(store: &dyn Store) {
         matches!(claim, Claim::Acquired(_)),
         "after a failure: {claim:?}"
     );
-    store.record_synced(&k, "completed", 100_100).await.unwrap();
+    store
+        .record_synced(&k, "completed", held(store, &k).await, 100_100)
+        .await
+        .unwrap();
 
     // A success clears the slate: the next outcome's claim is fresh again.
     let claim = store
@@ -200,7 +230,10 @@ pub async fn fresh_sync_claims(store: &dyn Store) {
         .await
         .unwrap();
     assert!(matches!(claim, Claim::Fresh(_)), "{claim:?}");
-    store.record_failed(&k, "refused", 100_300).await.unwrap();
+    store
+        .record_failed(&k, "refused", Some(held(store, &k).await), 100_300)
+        .await
+        .unwrap();
     store.redrive(&k, 100_400).await.unwrap();
     let row = store.row(&k).await.unwrap().unwrap();
     assert_eq!(
@@ -224,7 +257,12 @@ pub async fn invites_and_participants(store: &dyn Store) {
     let (c, j) = (candidate("cand-invite"), job());
     let participant = ParticipantKey::new("p-invite");
     let missing = store
-        .record_invited(&key("never-claimed"), &participant, 1)
+        .record_invited(
+            &key("never-claimed"),
+            &participant,
+            held(store, &key("never-claimed")).await,
+            1,
+        )
         .await;
     assert!(
         matches!(missing, Err(StoreError::NotFound(_))),
@@ -238,8 +276,14 @@ pub async fn invites_and_participants(store: &dyn Store) {
             .unwrap()
             .is_acquired()
     );
-    store.record_retry(&k, "boom", 1_500, 1_100).await.unwrap();
-    store.record_invited(&k, &participant, 2_000).await.unwrap();
+    store
+        .record_retry(&k, "boom", 1_500, Some(held(store, &k).await), 1_100)
+        .await
+        .unwrap();
+    store
+        .record_invited(&k, &participant, held(store, &k).await, 2_000)
+        .await
+        .unwrap();
     let row = store
         .find_by_participant(&participant)
         .await
@@ -277,7 +321,9 @@ pub async fn invites_and_participants(store: &dyn Store) {
     );
     assert_eq!(store.row(&key("never-seen")).await.unwrap(), None);
 
-    let again = store.record_invited(&k, &participant, 3_000).await;
+    let again = store
+        .record_invited(&k, &participant, held(store, &k).await, 3_000)
+        .await;
     assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
     let unknown = store
         .find_by_participant(&ParticipantKey::new("p-unknown"))
@@ -308,7 +354,12 @@ pub async fn sync_outcomes(store: &dyn Store) {
     );
 
     store
-        .record_invited(&k, &ParticipantKey::new("p-sync"), 2_000)
+        .record_invited(
+            &k,
+            &ParticipantKey::new("p-sync"),
+            held(store, &k).await,
+            2_000,
+        )
         .await
         .unwrap();
     store.mark_responded(&k, 3_000).await.unwrap();
@@ -339,7 +390,10 @@ pub async fn sync_outcomes(store: &dyn Store) {
         .await
         .unwrap();
     assert!(matches!(busy, Claim::Busy(_)), "{busy:?}");
-    store.record_synced(&k, "completed", 5_000).await.unwrap();
+    store
+        .record_synced(&k, "completed", held(store, &k).await, 5_000)
+        .await
+        .unwrap();
 
     let same = store
         .claim_sync(&k, "completed", &lease("w2", 6_000, LEASE))
@@ -364,7 +418,7 @@ pub async fn sync_outcomes(store: &dyn Store) {
         "a new outcome is written once more: {later:?}"
     );
     store
-        .record_synced(&k, "decision:accepted", 8_000)
+        .record_synced(&k, "decision:accepted", held(store, &k).await, 8_000)
         .await
         .unwrap();
     let again = store
@@ -392,7 +446,13 @@ pub async fn retries(store: &dyn Store) {
         .await
         .unwrap();
     store
-        .record_retry(&k, "429 from Willo", base + 10_000, base + 1)
+        .record_retry(
+            &k,
+            "429 from Willo",
+            base + 10_000,
+            Some(held(store, &k).await),
+            base + 1,
+        )
         .await
         .unwrap();
     store
@@ -400,7 +460,13 @@ pub async fn retries(store: &dyn Store) {
         .await
         .unwrap();
     store
-        .record_retry(&k, "503 from Willo", base + 30_000, base + 10_001)
+        .record_retry(
+            &k,
+            "503 from Willo",
+            base + 30_000,
+            Some(held(store, &k).await),
+            base + 10_001,
+        )
         .await
         .unwrap();
 
@@ -429,7 +495,12 @@ pub async fn retries(store: &dyn Store) {
         .unwrap();
     assert!(!due_keys(store.rows_due(base + 30_001, 100).await.unwrap()).contains(&k));
     store
-        .record_invited(&k, &ParticipantKey::new("p-retry"), base + 30_002)
+        .record_invited(
+            &k,
+            &ParticipantKey::new("p-retry"),
+            held(store, &k).await,
+            base + 30_002,
+        )
         .await
         .unwrap();
     assert!(!due_keys(store.rows_due(base + 40_000, 100).await.unwrap()).contains(&k));
@@ -441,7 +512,13 @@ pub async fn retries(store: &dyn Store) {
 
     // A scheduled check makes the invited row due, and no longer stale.
     store
-        .record_retry(&k, "no answer yet", base + 50_000, base + 40_000)
+        .record_retry(
+            &k,
+            "no answer yet",
+            base + 50_000,
+            Some(held(store, &k).await),
+            base + 40_000,
+        )
         .await
         .unwrap();
     assert!(due_keys(store.rows_due(base + 50_000, 100).await.unwrap()).contains(&k));
@@ -476,7 +553,7 @@ pub async fn retries(store: &dyn Store) {
         .await
         .unwrap();
     store
-        .record_synced(&k, "completed", base + 45_002)
+        .record_synced(&k, "completed", held(store, &k).await, base + 45_002)
         .await
         .unwrap();
     assert!(!due_keys(store.rows_due(base + 90_000, 100).await.unwrap()).contains(&k));
@@ -485,7 +562,13 @@ pub async fn retries(store: &dyn Store) {
         .await
         .unwrap();
     store
-        .record_retry(&k, "ATS 503", base + 70_000, base + 46_001)
+        .record_retry(
+            &k,
+            "ATS 503",
+            base + 70_000,
+            Some(held(store, &k).await),
+            base + 46_001,
+        )
         .await
         .unwrap();
     assert!(!due_keys(store.rows_due(base + 69_999, 100).await.unwrap()).contains(&k));
@@ -501,16 +584,29 @@ pub async fn failures_and_redrive(store: &dyn Store) {
         .await
         .unwrap();
     store
-        .record_invited(&k, &ParticipantKey::new("p-fail"), 1_100)
+        .record_invited(
+            &k,
+            &ParticipantKey::new("p-fail"),
+            held(store, &k).await,
+            1_100,
+        )
         .await
         .unwrap();
-    store.record_retry(&k, "flaky", 1_150, 1_120).await.unwrap();
+    store
+        .record_retry(&k, "flaky", 1_150, Some(held(store, &k).await), 1_120)
+        .await
+        .unwrap();
     store
         .claim_sync(&k, "completed", &lease("w1", 1_200, LEASE))
         .await
         .unwrap();
     store
-        .record_failed(&k, "422: stage does not exist", 1_300)
+        .record_failed(
+            &k,
+            "422: stage does not exist",
+            Some(held(store, &k).await),
+            1_300,
+        )
         .await
         .unwrap();
 
@@ -565,7 +661,13 @@ pub async fn cancellation(store: &dyn Store) {
         .await
         .unwrap();
     store
-        .record_retry(&pending, "vendor said: Jane Doe invalid", 9_000, 1_001)
+        .record_retry(
+            &pending,
+            "vendor said: Jane Doe invalid",
+            9_000,
+            Some(held(store, &pending).await),
+            1_001,
+        )
         .await
         .unwrap();
     for (k, p) in [(&invited, "p-gone-2"), (&synced, "p-gone-3")] {
@@ -574,12 +676,12 @@ pub async fn cancellation(store: &dyn Store) {
             .await
             .unwrap();
         store
-            .record_invited(k, &ParticipantKey::new(p), 1_100)
+            .record_invited(k, &ParticipantKey::new(p), held(store, k).await, 1_100)
             .await
             .unwrap();
     }
     store
-        .record_synced(&synced, "completed", 1_200)
+        .record_synced(&synced, "completed", held(store, &synced).await, 1_200)
         .await
         .unwrap();
     store
@@ -637,7 +739,15 @@ pub async fn cancellation(store: &dyn Store) {
         (RowState::Synced, 1_200),
         "synced rows untouched"
     );
-    let retry = store.record_retry(&invited, "late", 20_000, 10_001).await;
+    let retry = store
+        .record_retry(
+            &invited,
+            "late",
+            20_000,
+            Some(held(store, &invited).await),
+            10_001,
+        )
+        .await;
     assert!(matches!(retry, Err(StoreError::Conflict(_))), "{retry:?}");
 
     for k in [&other, &elsewhere] {
@@ -668,7 +778,12 @@ pub async fn status(store: &dyn Store) {
             .unwrap();
         if i > 1 {
             store
-                .record_failed(&k, &format!("reason {i}"), at + 1)
+                .record_failed(
+                    &k,
+                    &format!("reason {i}"),
+                    Some(held(store, &k).await),
+                    at + 1,
+                )
                 .await
                 .unwrap();
         }

@@ -7,20 +7,24 @@
 //! callers (each on a fresh store of its own).
 
 use ats_bridge::model::{CandidateId, JobId};
-use ats_bridge::store::{InviteClaim, Lease, LedgerKey, Store};
+use ats_bridge::store::{Fence, InviteClaim, Lease, LedgerKey, Store};
 
+mod fencing;
 mod inbox;
 mod ledger;
 mod races;
+mod screening;
 mod state;
 
+pub use fencing::fencing;
 pub use inbox::{deletion_erases_deliveries, inbox, inbox_events, inbox_pruning};
 pub use ledger::{
     cancellation, claims_and_leases, failures_and_redrive, fresh_claims_and_siblings,
     fresh_sync_claims, invites_and_participants, retries, status, sync_outcomes,
 };
 pub use races::{racing_claims, racing_claims_of_one_person};
-pub use state::{cursors, job_states, screening_applications};
+pub use screening::screenings;
+pub use state::{cursors, job_states};
 
 const LEASE: i64 = 30_000;
 
@@ -44,6 +48,17 @@ fn lease(worker: &str, now_ms: i64, lease_ms: i64) -> Lease {
     Lease::new(worker, now_ms, lease_ms)
 }
 
+/// The fencing token of `key`'s latest claim: what the worker holding it passes
+/// to the ledger's `record_*` methods.
+async fn held(store: &dyn Store, key: &LedgerKey) -> Fence {
+    store
+        .row(key)
+        .await
+        .unwrap()
+        .map(|row| row.fence)
+        .unwrap_or_default()
+}
+
 /// Run every part of the suite against `store`, which must start empty.
 pub async fn run_store_suite(store: &dyn Store) {
     claims_and_leases(store).await;
@@ -54,12 +69,13 @@ pub async fn run_store_suite(store: &dyn Store) {
     retries(store).await;
     failures_and_redrive(store).await;
     cancellation(store).await;
+    fencing(store).await;
     inbox(store).await;
     inbox_pruning(store).await;
     deletion_erases_deliveries(store).await;
     inbox_events(store).await;
     cursors(store).await;
     job_states(store).await;
-    screening_applications(store).await;
+    screenings(store).await;
     status(store).await;
 }

@@ -1,7 +1,6 @@
-//! The reconciler's state: cursors, job states, screening applications.
+//! The reconciler's state: cursors and job states.
 
-use super::key;
-use ats_bridge::model::{ApplicationRef, AtsName, JobId, JobState};
+use ats_bridge::model::{AtsName, JobId, JobState};
 use ats_bridge::store::Store;
 
 /// Reconciler cursors are saved and overwritten.
@@ -55,36 +54,4 @@ pub async fn job_states(store: &dyn Store) {
     );
     // Job states are not cursors.
     assert_eq!(store.cursor_get("job-states-1").await.unwrap(), None);
-}
-
-/// The application created for a screening row is kept per ledger key.
-pub async fn screening_applications(store: &dyn Store) {
-    let (first, second) = (key("screening-1"), key("screening-2"));
-    assert_eq!(store.screening_application(&first).await.unwrap(), None);
-    let created = ApplicationRef {
-        application: "app-created-1".into(),
-        candidate: "cand-created-1".into(),
-        job: "job-created-1".into(),
-    };
-    store
-        .set_screening_application(&first, &created, 1)
-        .await
-        .unwrap();
-    assert_eq!(
-        store.screening_application(&first).await.unwrap(),
-        Some(created.clone())
-    );
-    assert_eq!(store.screening_application(&second).await.unwrap(), None);
-    let replaced = ApplicationRef {
-        application: "app-created-2".into(),
-        ..created
-    };
-    store
-        .set_screening_application(&first, &replaced, 2)
-        .await
-        .unwrap();
-    assert_eq!(
-        store.screening_application(&first).await.unwrap(),
-        Some(replaced)
-    );
 }

@@ -20,18 +20,25 @@ fn key(application: &str) -> LedgerKey {
 async fn failed(store: &dyn Store, application: &str, invited: bool, error: &str, ago_ms: i64) {
     let (k, at) = (key(application), NOW - ago_ms);
     let candidate = CandidateId::from(format!("cand-{application}"));
-    store
+    let claim = store
         .claim_invite(
             &InviteClaim::new(k.clone(), candidate, JobId::from("posting-1")),
             &Lease::new("w", at, LEASE),
         )
         .await
         .unwrap();
+    let fence = claim.row().fence;
     if invited {
         let participant = ParticipantKey::from(format!("participant-{application}"));
-        store.record_invited(&k, &participant, at).await.unwrap();
+        store
+            .record_invited(&k, &participant, fence, at)
+            .await
+            .unwrap();
     }
-    store.record_failed(&k, error, at).await.unwrap();
+    store
+        .record_failed(&k, error, Some(fence), at)
+        .await
+        .unwrap();
 }
 
 async fn run(store: &dyn Store, command: Command) -> Result<String, String> {

@@ -2,6 +2,7 @@
 //! jobs, dry runs and failures on the way.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use ats_bridge::engine::{Action, Ignored};
 use ats_bridge::model::{AtsEvent, JobState};
@@ -14,7 +15,8 @@ use wiremock::matchers::body_json;
 use crate::support::engine_setup::{config, count, on_willo_news, participant_row, rows_in};
 use crate::support::mock_server::{CLIENT_ATTEMPTS, fail_first, mount_exactly};
 use crate::support::willo_mock::{
-    INTERVIEW, PARTICIPANT, PHONE, inbox_willo_delivery, willo, willo_invite, willo_lookup,
+    INTERVIEW, PARTICIPANT, PHONE, inbox_willo_delivery, willo, willo_invite,
+    willo_invite_answering_after, willo_lookup,
 };
 use crate::support::world::{VendorWorld, World};
 
@@ -147,7 +149,12 @@ pub async fn a_candidate_deleted_while_the_invite_is_in_flight_stops_the_row_wit
     V: VendorWorld,
 >() {
     let w = World::<V>::new().await;
-    w.one_invite().await;
+    V::candidate_read(&w.ats, PHONE, 1).await;
+    willo_lookup(&w.willo, json!([]), 0).await;
+    // Willo answers the invite late: the deletion lands while it is on its way.
+    let late = Duration::from_millis(200);
+    willo_invite_answering_after(&w.willo, &V::INVITEE, 1, late).await;
+    V::invited_label_added(&w.ats, 1).await;
     let name = World::<V>::name();
     let changed = World::<V>::stage_changed();
     let deleted = AtsEvent::CandidateDeleted {
@@ -162,10 +169,10 @@ pub async fn a_candidate_deleted_while_the_invite_is_in_flight_stops_the_row_wit
     )
     .await;
     // The deletion is handled while the invite waits for the vendor's answer.
-    let (invite, cancel) = tokio::join!(
-        w.engine.handle_ats_event(&name, &changed),
-        w.engine.handle_ats_event(&name, &deleted)
-    );
+    let (invite, cancel) = tokio::join!(w.engine.handle_ats_event(&name, &changed), async {
+        tokio::time::sleep(late / 2).await;
+        w.engine.handle_ats_event(&name, &deleted).await
+    });
     assert!(
         matches!(cancel, Ok(Action::Cancelled { rows: 1, .. })),
         "{cancel:?}"

@@ -90,14 +90,27 @@ pub async fn willo_lookup(willo_server: &MockServer, results: Value, times: u64)
 
 /// `POST /participants/` with the exact invite of `who`, answered 201.
 pub async fn willo_invite(willo_server: &MockServer, who: &Invitee, times: u64) {
+    willo_invite_answering_after(willo_server, who, times, std::time::Duration::ZERO).await;
+}
+
+/// [`willo_invite`], with Willo's answer arriving after `delay`.
+pub async fn willo_invite_answering_after(
+    willo_server: &MockServer,
+    who: &Invitee,
+    times: u64,
+    delay: std::time::Duration,
+) {
     let mut created = who.invite_body();
     created["key"] = json!(PARTICIPANT);
+    let answer = ResponseTemplate::new(201)
+        .set_body_json(created)
+        .set_delay(delay);
     mount_exactly(
         willo_server,
         times,
         willo("POST", "/participants/")
             .and(body_json(who.invite_body()))
-            .respond_with(ResponseTemplate::new(201).set_body_json(created)),
+            .respond_with(answer),
     )
     .await;
 }

@@ -53,11 +53,14 @@ impl TestSchema {
         Some(Self { url, name, admin })
     }
 
+    /// Options for a test store: its own schema, and leases at the callers' times,
+    /// since the tests drive time themselves.
     pub fn options(&self) -> PostgresOptions {
         PostgresOptions::new()
             .schema(&self.name)
             .max_connections(4)
             .acquire_timeout(Duration::from_secs(10))
+            .callers_clock(true)
     }
 
     pub async fn store(&self) -> PostgresStore {

@@ -1,18 +1,22 @@
-//! Data as version 1 of the schema kept it, and what the 002 migrations must make
+//! Data as version 1 of the schema kept it, and what the later migrations must make
 //! of it: job states and screening applications in the cursors table, Willo
-//! deliveries wrapped in JSON with their event.
+//! deliveries wrapped in JSON with their event (002), screening rows under a
+//! made-up `willo-participant:` application id (003).
 
 use ats_bridge::model::{ApplicationRef, AtsName, JobId, JobState};
-use ats_bridge::store::{Lease, LedgerKey, Store};
+use ats_bridge::store::{Lease, LedgerKey, RowState, ScreeningKey, Store};
 use ats_bridge::{StoredDelivery, WilloSource};
 use willo_client::webhooks::WebhookEvent;
 
 const PARTICIPANT: &str = "0123456789abcdef0123456789abcdef";
+/// A screening whose candidate was not created yet.
+const WAITING: &str = "fedcba9876543210fedcba9876543210";
 
 /// `INSERT`s of version-1 rows; `bytes` renders a byte-string literal in the
 /// database's dialect.
 pub fn old_rows(bytes: impl Fn(&[u8]) -> String) -> String {
     let screening = format!("willo-participant:{PARTICIPANT}");
+    let waiting = format!("willo-participant:{WAITING}");
     let new_response =
         format!(r#"{{"event":"new_response","body":"{{\"participant_key\":\"{PARTICIPANT}\"}}"}}"#);
     let no_event = r#"{"event":null,"body":"{\"participant\":{\"key\":\"p2\"}}"}"#;
@@ -20,7 +24,8 @@ pub fn old_rows(bytes: impl Fn(&[u8]) -> String) -> String {
         "INSERT INTO ledger (ats, application, interview, candidate, job, state, participant, \
            attempts, created_at_ms, updated_at_ms) \
          VALUES ('lever', '{screening}', 'int-1', '{screening}', 'job-1', 'invited', \
-           '{PARTICIPANT}', 0, 1, 1);
+           '{PARTICIPANT}', 0, 1, 1), \
+           ('lever', '{waiting}', 'int-1', '{waiting}', 'job-1', 'pending', NULL, 2, 3, 4);
          INSERT INTO cursors (name, value, updated_at_ms) VALUES
            ('reconcile/lever/job-1/stage-1', 'offset-3', 5),
            ('job-state/lever/job-1', 'closed', 6),
@@ -76,22 +81,53 @@ pub async fn assert_migrated(store: &dyn Store) {
         "real cursors stay"
     );
 
-    let screening = LedgerKey::new("lever", format!("willo-participant:{PARTICIPANT}"), "int-1");
+    // A screening whose candidate exists is the row of that application now…
+    let created = ApplicationRef {
+        application: "app-9".into(),
+        candidate: "cand-9".into(),
+        job: "job-1".into(),
+    };
+    let screening = store
+        .screening(&ScreeningKey::new("lever", "int-1", PARTICIPANT))
+        .await
+        .unwrap()
+        .expect("the screening is kept");
+    assert_eq!(screening.created, Some(created));
+    let row = store
+        .row(&LedgerKey::new("lever", "app-9", "int-1"))
+        .await
+        .unwrap()
+        .expect("the row of the created application");
     assert_eq!(
-        store.screening_application(&screening).await.unwrap(),
-        Some(ApplicationRef {
-            application: "app-9".into(),
-            candidate: "cand-9".into(),
-            job: "job-1".into(),
-        })
+        (
+            row.candidate.as_str(),
+            row.state,
+            row.participant.as_ref().map(|p| p.as_str())
+        ),
+        ("cand-9", RowState::Invited, Some(PARTICIPANT))
     );
+    let old_key = |p: &str| LedgerKey::new("lever", format!("willo-participant:{p}"), "int-1");
     assert_eq!(
         store
-            .cursor_get(&format!("screening/{screening}"))
+            .cursor_get(&format!("screening/{}", old_key(PARTICIPANT)))
             .await
             .unwrap(),
         None
     );
+    // …and one still waiting for its candidate is an intent, claimed not fresh.
+    let waiting = store
+        .screening(&ScreeningKey::new("lever", "int-1", WAITING))
+        .await
+        .unwrap()
+        .expect("the waiting screening is kept");
+    assert_eq!((waiting.created, waiting.attempts), (None, 2));
+    for p in [PARTICIPANT, WAITING] {
+        assert_eq!(
+            store.row(&old_key(p)).await.unwrap(),
+            None,
+            "made-up ids are gone"
+        );
+    }
 
     let items = store
         .inbox_claim(&Lease::new("w", 100, 60_000), 10)

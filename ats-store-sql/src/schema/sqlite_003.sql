@@ -1,0 +1,59 @@
+-- Fencing tokens, and screenings keyed by their participant.
+
+-- A per-row counter, one higher with every lease granted; every result recorded
+-- under a lease must name the latest one (see `ats_bridge::store::Fence`).
+ALTER TABLE ledger ADD COLUMN fence INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE inbox ADD COLUMN fence INTEGER NOT NULL DEFAULT 0;
+
+-- A screening's intent, claimed like a ledger row, until its candidate exists.
+-- Screening rows used to live in the ledger under the made-up application id
+-- `willo-participant:<participant key>`.
+ALTER TABLE screenings RENAME TO screenings_002;
+CREATE TABLE screenings (
+    ats                 TEXT    NOT NULL,
+    interview           TEXT    NOT NULL,
+    participant         TEXT    NOT NULL,
+    job                 TEXT    NOT NULL,
+    created_application TEXT,
+    created_candidate   TEXT,
+    created_job         TEXT,
+    attempts            INTEGER NOT NULL DEFAULT 0,
+    last_error          TEXT,
+    lease_owner         TEXT,
+    lease_until_ms      INTEGER,
+    fence               INTEGER NOT NULL DEFAULT 0,
+    created_at_ms       INTEGER NOT NULL,
+    updated_at_ms       INTEGER NOT NULL,
+    PRIMARY KEY (ats, interview, participant)
+);
+INSERT INTO screenings (ats, interview, participant, job, created_application,
+                        created_candidate, created_job, attempts, last_error,
+                        created_at_ms, updated_at_ms)
+SELECT l.ats, l.interview, substr(l.application, 19), l.job, s.created_application,
+       s.created_candidate, s.created_job, l.attempts, l.last_error,
+       l.created_at_ms, l.updated_at_ms
+FROM ledger l
+LEFT JOIN screenings_002 s
+  ON s.ats = l.ats AND s.application = l.application AND s.interview = l.interview
+WHERE substr(l.application, 1, 18) = 'willo-participant:';
+-- A screening whose candidate exists becomes the row of the real application
+-- (invited: the participant took the interview before it existed).
+UPDATE ledger
+SET participant = COALESCE(participant, substr(application, 19)),
+    state = CASE WHEN state = 'pending' THEN 'invited' ELSE state END,
+    candidate = (SELECT s.created_candidate FROM screenings_002 s
+                 WHERE s.ats = ledger.ats AND s.application = ledger.application
+                   AND s.interview = ledger.interview),
+    job = (SELECT s.created_job FROM screenings_002 s
+           WHERE s.ats = ledger.ats AND s.application = ledger.application
+             AND s.interview = ledger.interview),
+    application = (SELECT s.created_application FROM screenings_002 s
+                   WHERE s.ats = ledger.ats AND s.application = ledger.application
+                     AND s.interview = ledger.interview)
+WHERE substr(application, 1, 18) = 'willo-participant:'
+  AND EXISTS (SELECT 1 FROM screenings_002 s
+              WHERE s.ats = ledger.ats AND s.application = ledger.application
+                AND s.interview = ledger.interview);
+-- The rest had no candidate yet: their intent is in `screenings` now.
+DELETE FROM ledger WHERE substr(application, 1, 18) = 'willo-participant:';
+DROP TABLE screenings_002;
