@@ -209,10 +209,12 @@ pub(crate) fn record_invited(
     fence: Fence,
     now_ms: i64,
 ) -> StoreResult<()> {
+    // A stale token first: a holder whose row was taken over learns that, whatever
+    // the new holder did with the row since.
+    hold(row, fence)?;
     if row.state != RowState::Pending {
         return Err(conflict(row, "record the invite of"));
     }
-    hold(row, fence)?;
     row.participant = Some(participant.clone());
     succeed(row, RowState::Invited, now_ms);
     Ok(())
@@ -241,9 +243,9 @@ pub(crate) fn record_synced(
     fence: Fence,
     now_ms: i64,
 ) -> StoreResult<()> {
+    hold(row, fence)?;
     match row.state {
         RowState::Invited | RowState::Responded | RowState::Synced => {
-            hold(row, fence)?;
             row.synced_outcome = Some(outcome_tag.to_owned());
             succeed(row, RowState::Synced, now_ms);
             Ok(())

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use ats_bridge::engine::{Action, Ignored};
 use ats_bridge::smartrecruiters::SmartRecruitersAtsConfig;
-use ats_bridge::store::{LedgerKey, MemoryStore, RowState};
+use ats_bridge::store::{Lease, LedgerKey, MemoryStore, RowState, ScreeningClaim, ScreeningKey};
 use client_core::webhook::SystemClock;
 use serde_json::json;
 use willo_client::WebhookEvent;
@@ -185,6 +185,73 @@ async fn a_screening_interview_creates_the_candidate_once_with_the_results() {
     let status = w.engine.status().await.unwrap();
     assert_eq!(count(&status, RowState::Synced), 1);
     assert_eq!(status.by_state.values().sum::<u64>(), 1);
+}
+
+/// A worker crashed after creating the screening candidate and before recording it:
+/// the next attempt finds the intent unfinished, looks the candidate up by e-mail,
+/// and adopts them instead of creating a second candidate.
+#[tokio::test]
+async fn a_screening_retried_after_a_crash_finds_the_candidate_instead_of_creating_another() {
+    let w = screening_world().await;
+    let mut screened = participant("Received");
+    screened["key"] = json!(SCREENED);
+    screened["interview"] = json!(SCREENING_INTERVIEW);
+    screened["name"] = json!("Grace Brewster Hopper");
+    screened["email"] = json!("grace@example.com");
+    let read = willo("GET", &format!("/participants/{SCREENED}/"));
+    mount_exactly(&w.willo, 2, read.respond_with(ok(screened.clone()))).await;
+    // The crashed attempt: its intent claimed (and the candidate created) long ago.
+    let screening = ScreeningKey::new(W::name(), SCREENING_INTERVIEW, SCREENED);
+    let crashed = Lease::new("crashed-worker", 1_000, 60_000);
+    let claim = w
+        .store
+        .claim_screening(&screening, &JOB.into(), &crashed)
+        .await
+        .unwrap();
+    assert!(matches!(claim, ScreeningClaim::Fresh(_)), "{claim:?}");
+
+    let listed = json!({
+        "id": NEW_CANDIDATE, "firstName": "Grace Brewster", "lastName": "Hopper",
+        "email": "grace@example.com", "primaryAssignment": {"job": {"id": JOB}, "status": "NEW"}
+    });
+    let look_up = sr("GET", "/candidates")
+        .and(query_param("q", "\"grace@example.com\""))
+        .respond_with(ok(json!({"totalFound": 1, "content": [listed]})));
+    mount_exactly(&w.ats, 1, look_up).await;
+    let create = sr("POST", &format!("/jobs/{JOB}/candidates"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": "a-second-one"})));
+    mount_exactly(&w.ats, 0, create).await;
+    let tags = format!("/candidates/{NEW_CANDIDATE}/tags");
+    mount_exactly(
+        &w.ats,
+        1,
+        sr("GET", &tags).respond_with(ok(json!({"tags": []}))),
+    )
+    .await;
+    let to_review = sr("PUT", &tags)
+        .and(body_json(json!({"tags": [TO_REVIEW]})))
+        .respond_with(ResponseTemplate::new(204));
+    mount_exactly(&w.ats, 1, to_review).await;
+    let note = sr("POST", "/messages/shares")
+        .and(body_json(note_body_for(NEW_CANDIDATE, SCREENED, &screened)))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_json(fixture("message-share-response.json")),
+        );
+    mount_exactly(&w.ats, 1, note).await;
+
+    let delivery = new_response(json!({"participant": {"key": SCREENED}}));
+    let action = w.engine.handle_willo_delivery(&delivery).await.unwrap();
+    let key = LedgerKey::new(
+        W::name(),
+        format!("{NEW_CANDIDATE}:{JOB}").as_str(),
+        SCREENING_INTERVIEW,
+    );
+    assert_eq!(action, Action::Screened { key });
+    let done = w.store.screening(&screening).await.unwrap().unwrap();
+    assert_eq!(
+        done.created.map(|c| c.candidate.to_string()),
+        Some(NEW_CANDIDATE.to_owned())
+    );
 }
 
 #[tokio::test]

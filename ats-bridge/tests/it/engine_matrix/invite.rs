@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ats_bridge::engine::{Action, Ignored};
-use ats_bridge::model::{AtsEvent, JobState};
-use ats_bridge::store::{MemoryStore, RowState};
+use ats_bridge::model::{AtsEvent, JobState, ParticipantKey};
+use ats_bridge::store::{Claim, InviteClaim, Lease, MemoryStore, RowState};
 use serde_json::json;
 use willo_client::WebhookEvent;
 use wiremock::ResponseTemplate;
@@ -484,4 +484,63 @@ pub async fn two_replicas_handling_the_same_stage_change_at_once_invite_once<V: 
     // Once recorded, either replica sees the work done.
     let late = other.handle_ats_event(&name, &event).await.unwrap();
     assert_eq!(late, Action::AlreadyDone { key });
+}
+
+/// A worker paused past its lease mid-invite (a GC pause, a suspended VM): another
+/// worker takes the row over, finds the participant the first one's invite created,
+/// and records it. When the first worker resumes, the ledger refuses its late result
+/// (its fencing token is stale) and the participant the ledger points to stays in
+/// Willo: before fencing, the late record met a conflict and deleted it.
+pub async fn a_worker_paused_past_its_lease_mid_invite_leaves_the_ledgers_participant_alone<
+    V: VendorWorld,
+>() {
+    let w = World::<V>::new().await;
+    V::candidate_read(&w.ats, PHONE, 1).await;
+    willo_lookup(&w.willo, json!([]), 0).await;
+    let late = Duration::from_millis(200);
+    willo_invite_answering_after(&w.willo, &V::INVITEE, 1, late).await;
+    V::invited_label_added(&w.ats, 1).await;
+    mount_exactly(
+        &w.willo,
+        0,
+        willo("DELETE", &format!("/participants/{PARTICIPANT}/"))
+            .respond_with(ResponseTemplate::new(204)),
+    )
+    .await;
+    let key = World::<V>::key();
+    let takeover = async {
+        // While the first worker's invite is on its way, its lease runs out (the
+        // second worker's clock is past it) and the second worker takes the row.
+        tokio::time::sleep(late / 2).await;
+        let row = w.store.row(&key).await.unwrap().expect("claimed");
+        let past_the_lease = row.lease_until_ms.unwrap() + 1;
+        let claim = w
+            .store
+            .claim_invite(
+                &InviteClaim::new(key.clone(), row.candidate.clone(), row.job.clone()),
+                &Lease::new("second-worker", past_the_lease, 60_000),
+            )
+            .await
+            .unwrap();
+        assert!(matches!(claim, Claim::Acquired(_)), "{claim:?}");
+        // Its look-up by e-mail finds the participant the first invite created.
+        w.store
+            .record_invited(
+                &key,
+                &ParticipantKey::new(PARTICIPANT),
+                claim.row().fence,
+                past_the_lease,
+            )
+            .await
+            .unwrap();
+    };
+    let (name, changed) = (World::<V>::name(), World::<V>::stage_changed());
+    let (first, ()) = tokio::join!(w.engine.handle_ats_event(&name, &changed), takeover);
+    assert!(
+        matches!(first, Ok(Action::Busy { .. })),
+        "the late result is refused: {first:?}"
+    );
+    let row = w.store.row(&key).await.unwrap().unwrap();
+    assert_eq!(row.state, RowState::Invited);
+    assert_eq!(row.participant, Some(ParticipantKey::new(PARTICIPANT)));
 }
