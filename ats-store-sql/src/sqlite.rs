@@ -6,6 +6,16 @@
 //! save it), so concurrent claims from several tasks or processes on the same file
 //! are serialised and each lease is granted once. The statements are the shared SQL
 //! store's (`crate::sql`).
+//!
+//! Durability, chosen on purpose: WAL with `synchronous = FULL`, so a committed
+//! transaction survives a power cut or a kernel crash, not only a crashed process.
+//! With `NORMAL` (WAL's usual pairing) the last commits before a power cut can be
+//! rolled back; a rolled-back `record_invited` is an invite the ledger forgets, and
+//! the next pass would send it again. The price is one `fsync` of the WAL per
+//! commit (see BENCHMARKS.md for what it costs the engine). Put the file on a
+//! volume that outlives the container: a lost file starts a young ledger, which
+//! looks candidates up in Willo before first invites for a while
+//! (`EngineConfig::young_ledger_window`) instead of trusting that nothing was sent.
 
 use std::path::Path;
 use std::str::FromStr;
@@ -70,7 +80,7 @@ impl SqliteStore {
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(SqliteSynchronous::Full)
             .busy_timeout(BUSY_TIMEOUT)
             // Checkpoints run on a task of their own (see `checkpoint`).
             .pragma("wal_autocheckpoint", "0");

@@ -48,6 +48,16 @@ pub struct EngineConfig {
     /// duplicate candidate records. Retries, rows taken over from a crashed worker
     /// and redrives always look first, whatever this says.
     pub look_up_before_first_invite: bool,
+    /// For this long after the ledger's history starts
+    /// ([`ReconcilerState::history_start`](crate::store::ReconcilerState::history_start)),
+    /// first invites look the candidate up in Willo as retries do. A ledger that was
+    /// lost (a SQLite file in a container without a volume, a database restored
+    /// empty) or is new to an account the bridge served before cannot vouch that
+    /// nothing was sent; without this, the reconciler would invite again everyone
+    /// still at a trigger stage. Default 7 days: long enough for the reconciler to
+    /// meet every candidate already at a trigger stage, whose rows then hold what
+    /// the look-up found. `Duration::ZERO` trusts a new ledger at once.
+    pub young_ledger_window: Duration,
     /// How long processed webhook deliveries are kept before
     /// [`Engine::run`](super::Engine::run) deletes them (checked hourly); `None` keeps
     /// them. Deliveries can carry personal data (a Willo participant's name or
@@ -71,6 +81,7 @@ impl Default for EngineConfig {
             participant_checks: ParticipantChecks::default(),
             dry_run: false,
             look_up_before_first_invite: false,
+            young_ledger_window: Duration::from_secs(7 * 24 * 3600),
             inbox_retention: Some(Duration::from_secs(7 * 24 * 3600)),
         }
     }

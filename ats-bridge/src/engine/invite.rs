@@ -98,7 +98,9 @@ impl Engine {
                 self.within_lease(&claimed, work).await
             }
             Claim::Fresh(row) => {
-                let history = if self.inner.config.look_up_before_first_invite {
+                let history = if self.inner.config.look_up_before_first_invite
+                    || self.ledger_is_young().await?
+                {
                     SendHistory::Unknown
                 } else {
                     SendHistory::NeverSent
@@ -208,6 +210,22 @@ impl Engine {
             participant,
             created: sent.created,
         })
+    }
+
+    /// Whether the ledger's history is too young to vouch that nothing was sent
+    /// before it (see [`EngineConfig::young_ledger_window`](super::EngineConfig)).
+    async fn ledger_is_young(&self) -> Result<bool, EngineError> {
+        let window = self.inner.config.young_ledger_window;
+        if window.is_zero() {
+            return Ok(false);
+        }
+        let state = &self.inner.stores.state;
+        let start = *self
+            .inner
+            .history_start_ms
+            .get_or_try_init(|| state.history_start(self.now_ms()))
+            .await?;
+        Ok(self.now_ms() < start.saturating_add(super::failure::millis(window)))
     }
 
     /// After an invite whose result the ledger refused: delete the participant this

@@ -69,6 +69,8 @@ struct Inner {
     clock: Arc<dyn Clock>,
     inbox_signal: Arc<Notify>,
     would_invite: Mutex<BTreeSet<LedgerKey>>,
+    /// The ledger's history start, read once (see [`Engine::ledger_is_young`]).
+    history_start_ms: tokio::sync::OnceCell<i64>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -255,6 +257,7 @@ impl EngineBuilder {
                 clock: self.clock,
                 inbox_signal: self.inbox_signal.unwrap_or_default(),
                 would_invite: Mutex::new(BTreeSet::new()),
+                history_start_ms: tokio::sync::OnceCell::new(),
             }),
         })
     }

@@ -32,6 +32,7 @@ struct Inner {
     cursors: BTreeMap<String, String>,
     job_states: BTreeMap<(AtsName, JobId), JobState>,
     screenings: BTreeMap<ScreeningKey, ScreeningRow>,
+    history_start_ms: Option<i64>,
 }
 
 #[derive(Debug)]
@@ -367,6 +368,15 @@ impl ReconcilerState for MemoryStore {
     ) -> StoreResult<()> {
         let key = (ats.clone(), job.clone());
         self.lock().await.job_states.insert(key, state.clone());
+        Ok(())
+    }
+
+    async fn history_start(&self, now_ms: i64) -> StoreResult<i64> {
+        Ok(*self.lock().await.history_start_ms.get_or_insert(now_ms))
+    }
+
+    async fn restart_history(&self, now_ms: i64) -> StoreResult<()> {
+        self.lock().await.history_start_ms = Some(now_ms);
         Ok(())
     }
 }

@@ -251,6 +251,18 @@ pub trait ReconcilerState: Send + Sync + fmt::Debug {
         state: &JobState,
         now_ms: i64,
     ) -> StoreResult<()>;
+
+    /// When the ledger's history starts (epoch ms): the first call on a new store
+    /// records `now_ms`, later calls return what was recorded. Before that time the
+    /// ledger cannot vouch that nothing was sent: a store that was lost (a container
+    /// without a volume) or is new to an account the bridge already served starts
+    /// empty, and the engine looks candidates up in Willo before first invites
+    /// until its history is old enough (`EngineConfig::young_ledger_window`).
+    async fn history_start(&self, now_ms: i64) -> StoreResult<i64>;
+
+    /// Start the ledger's history again at `now_ms`: after restoring a backup, whose
+    /// rows miss what was sent since it was taken.
+    async fn restart_history(&self, now_ms: i64) -> StoreResult<()>;
 }
 
 /// A backend that does every job: what embedders usually pass around.

@@ -93,6 +93,8 @@ fn test_config() -> EngineConfig {
     config.participant_checks =
         ParticipantChecks::new(Duration::from_secs(60), Duration::from_secs(100), 3);
     config.tick = Duration::from_millis(5);
+    // Each test's store is new; the young-ledger look-ups have tests of their own.
+    config.young_ledger_window = Duration::ZERO;
     config
 }
 
@@ -680,6 +682,40 @@ async fn a_first_invite_looks_in_willo_only_when_configured_to() {
     );
     assert_eq!(requests(&s.willo_server, "GET", "/participants/").await, 1);
     assert_eq!(invites(&s.willo_server).await, 0);
+}
+
+/// A ledger that was lost (or is new to an account the bridge already served) cannot
+/// vouch that nothing was sent: while its history is younger than the window, a first
+/// invite looks the candidate up in Willo and adopts the participant found there
+/// instead of inviting them again; once it is older, first invites trust it.
+#[tokio::test]
+async fn a_young_ledger_looks_in_willo_before_first_invites_until_it_can_vouch() {
+    let invited_before = json!({"key": "ffffffffffffffffffffffffffffffff", "interview": INTERVIEW,
+                                "name": "Candidate 4", "email": "candidate4@example.com"});
+    let mut config = test_config();
+    config.young_ledger_window = Duration::from_secs(24 * 3600);
+    let s = setup_with(rules(), config).await;
+    s.willo
+        .add("ffffffffffffffffffffffffffffffff", invited_before);
+    // The ledger starts empty today: candidate 4 was invited by the ledger that was lost.
+    let action = s.on_stage_change(4).await;
+    assert_eq!(
+        action,
+        found_existing(LedgerKey::new("tiny", "app-4", INTERVIEW))
+    );
+    assert_eq!(invites(&s.willo_server).await, 0, "no second invite");
+
+    // A day later the ledger vouches for what it has not seen: no look-up.
+    s.clock.advance(Duration::from_secs(24 * 3600));
+    let looked = requests(&s.willo_server, "GET", "/participants/").await;
+    assert!(matches!(
+        s.on_stage_change(5).await,
+        Action::Invited { created: true, .. }
+    ));
+    assert_eq!(
+        requests(&s.willo_server, "GET", "/participants/").await,
+        looked
+    );
 }
 
 /// A Willo delivery that finds its row busy (another worker is writing the answer back)

@@ -51,3 +51,14 @@ WHERE s.ats = l.ats AND s.application = l.application AND s.interview = l.interv
 -- The rest had no candidate yet: their intent is in `screenings` now.
 DELETE FROM ledger WHERE left(application, 18) = 'willo-participant:';
 DROP TABLE screenings_002;
+
+-- What the ledger knows about itself: when its history starts. Before that time it
+-- cannot vouch that nothing was sent (it was lost, or is new to an account the bridge
+-- served already), so first invites look the candidate up in Willo. An existing
+-- ledger's history starts with its oldest row; a new one's at its first use.
+CREATE TABLE ledger_meta (
+    name  TEXT    PRIMARY KEY,
+    value BIGINT NOT NULL
+);
+INSERT INTO ledger_meta (name, value)
+SELECT 'history_starts_at_ms', MIN(created_at_ms) FROM ledger HAVING COUNT(*) > 0;

@@ -25,6 +25,9 @@ const DATA_COLUMNS: [&str; 14] = [
 
 const INBOX_COLUMNS: &str = "id, source, dedupe_key, event, payload, attempts, fence";
 
+/// The `ledger_meta` entry of the ledger's history start.
+const HISTORY_START: &str = "history_starts_at_ms";
+
 /// The screenings' key columns, bound first by inserts and last by updates.
 const SCREENING_KEY_COLUMNS: [&str; 3] = ["ats", "interview", "participant"];
 
@@ -75,6 +78,9 @@ pub(crate) struct Queries {
     pub(crate) screening_insert: String,
     pub(crate) screening_update: String,
     pub(crate) clock_ms: Option<String>,
+    pub(crate) history_start_insert: String,
+    pub(crate) history_start_get: String,
+    pub(crate) history_start_set: String,
     pub(crate) schema_version: String,
     pub(crate) record_version: String,
 }
@@ -209,6 +215,17 @@ impl Queries {
                 "UPDATE screenings SET {screening_assignments} WHERE {screening_by_key}"
             )),
             clock_ms: D::CLOCK_MS.map(str::to_owned),
+            history_start_insert: sql(format!(
+                "INSERT INTO ledger_meta (name, value) VALUES ('{HISTORY_START}', ?) \
+                 ON CONFLICT (name) DO NOTHING"
+            )),
+            history_start_get: format!(
+                "SELECT value FROM ledger_meta WHERE name = '{HISTORY_START}'"
+            ),
+            history_start_set: sql(format!(
+                "INSERT INTO ledger_meta (name, value) VALUES ('{HISTORY_START}', ?) \
+                 ON CONFLICT (name) DO UPDATE SET value = excluded.value"
+            )),
             schema_version: "SELECT MAX(version) FROM schema_version".to_owned(),
             record_version: sql("INSERT INTO schema_version (version) VALUES (?)".to_owned()),
         }

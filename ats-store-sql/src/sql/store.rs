@@ -630,6 +630,29 @@ macro_rules! sql_store {
                         .map_err(db)?;
                     Ok(())
                 }
+
+                async fn history_start(&self, now_ms: i64) -> StoreResult<i64> {
+                    sqlx::query(&queries().history_start_insert)
+                        .bind(now_ms)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db)?;
+                    sqlx::query(&queries().history_start_get)
+                        .fetch_one(&self.pool)
+                        .await
+                        .map_err(db)?
+                        .try_get("value")
+                        .map_err(db)
+                }
+
+                async fn restart_history(&self, now_ms: i64) -> StoreResult<()> {
+                    sqlx::query(&queries().history_start_set)
+                        .bind(now_ms)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db)?;
+                    Ok(())
+                }
             }
         }
     };

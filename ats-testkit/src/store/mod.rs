@@ -24,7 +24,7 @@ pub use ledger::{
 };
 pub use races::{racing_claims, racing_claims_of_one_person};
 pub use screening::screenings;
-pub use state::{cursors, job_states};
+pub use state::{cursors, history_start, job_states};
 
 const LEASE: i64 = 30_000;
 
@@ -76,6 +76,7 @@ pub async fn run_store_suite(store: &dyn Store) {
     inbox_events(store).await;
     cursors(store).await;
     job_states(store).await;
+    history_start(store).await;
     screenings(store).await;
     status(store).await;
 }

@@ -55,3 +55,15 @@ pub async fn job_states(store: &dyn Store) {
     // Job states are not cursors.
     assert_eq!(store.cursor_get("job-states-1").await.unwrap(), None);
 }
+
+/// The ledger's history starts at the first call and stays; a restart moves it.
+pub async fn history_start(store: &dyn Store) {
+    assert_eq!(store.history_start(5_000).await.unwrap(), 5_000);
+    assert_eq!(
+        store.history_start(9_000).await.unwrap(),
+        5_000,
+        "kept, not moved by later calls"
+    );
+    store.restart_history(20_000).await.unwrap();
+    assert_eq!(store.history_start(30_000).await.unwrap(), 20_000);
+}

@@ -14,9 +14,13 @@ use wiremock::MockServer;
 use super::willo_mock::{PARTICIPANT, willo_client, willo_delivery};
 
 /// The default engine, retrying at once and giving up after three attempts.
+/// The tests' engine settings: no waits between retries, and a ledger trusted from
+/// its first row (each test starts with a new store; the young-ledger look-ups have
+/// tests of their own).
 pub fn config() -> EngineConfig {
     let mut config = EngineConfig::default();
     config.retry = RetrySchedule::new(Duration::ZERO, Duration::ZERO, 3);
+    config.young_ledger_window = Duration::ZERO;
     config
 }
 
