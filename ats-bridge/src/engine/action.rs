@@ -53,6 +53,18 @@ pub enum Action {
         /// When (epoch ms).
         next_attempt_at_ms: i64,
     },
+    /// A vendor refused the credentials: the row is parked, not failed, and tried
+    /// again after `next_attempt_at_ms` (see [`Engine::credential_outages`]).
+    ///
+    /// [`Engine::credential_outages`]: super::Engine::credential_outages
+    Parked {
+        /// The ledger row.
+        key: LedgerKey,
+        /// Whose credentials (`willo` or the ATS connection's name).
+        connection: String,
+        /// When it is tried again (epoch ms).
+        next_attempt_at_ms: i64,
+    },
     /// A permanent failure: the row is failed until an operator re-drives it.
     Failed {
         /// The ledger row.
@@ -136,12 +148,33 @@ pub enum EngineError {
     /// screening); the delivery is retried.
     #[error("screening {0} will be retried: {1}")]
     ScreeningFailed(ScreeningKey, String),
+    /// A vendor refused the credentials of `connection` (`willo` or an ATS
+    /// connection's name) before anything could be recorded; the work waits for them.
+    #[error("credentials of {connection} refused: {reason}")]
+    CredentialsRefused {
+        /// Whose credentials.
+        connection: String,
+        /// What the vendor said.
+        reason: String,
+    },
     /// The engine is misconfigured.
     #[error("engine configuration: {0}")]
     Config(String),
 }
 
 impl EngineError {
+    /// Whether a vendor refused the credentials (HTTP 401, an OAuth grant no longer
+    /// valid): nothing is wrong with the work itself, which waits for them.
+    pub fn refuses_credentials(&self) -> bool {
+        match self {
+            EngineError::Willo(e) | EngineError::Ats(crate::AtsError::Api(e)) => {
+                super::failure::refuses_credentials(e)
+            }
+            EngineError::CredentialsRefused { .. } => true,
+            _ => false,
+        }
+    }
+
     /// Whether retrying later may succeed.
     pub fn is_transient(&self) -> bool {
         match self {

@@ -58,6 +58,11 @@ pub struct EngineConfig {
     /// meet every candidate already at a trigger stage, whose rows then hold what
     /// the look-up found. `Duration::ZERO` trusts a new ledger at once.
     pub young_ledger_window: Duration,
+    /// How long work waits after a vendor refused the credentials (401, a revoked
+    /// OAuth grant) before it is tried again: `initial` after the first refusal,
+    /// doubling to `max`. Parked work never counts attempts (`max_attempts` is not
+    /// used), so an outage of any length fails nothing.
+    pub credential_probes: RetrySchedule,
     /// How long processed webhook deliveries are kept before
     /// [`Engine::run`](super::Engine::run) deletes them (checked hourly); `None` keeps
     /// them. Deliveries can carry personal data (a Willo participant's name or
@@ -82,6 +87,11 @@ impl Default for EngineConfig {
             dry_run: false,
             look_up_before_first_invite: false,
             young_ledger_window: Duration::from_secs(7 * 24 * 3600),
+            credential_probes: RetrySchedule::new(
+                Duration::from_secs(15),
+                Duration::from_secs(300),
+                u32::MAX,
+            ),
             inbox_retention: Some(Duration::from_secs(7 * 24 * 3600)),
         }
     }

@@ -159,6 +159,18 @@ impl Engine {
         let inbox = &self.inner.stores.inbox;
         match self.act_on_item(item).await {
             Ok(()) => inbox.inbox_done(item.id, item.fence, self.now_ms()).await?,
+            // Not the delivery's fault: it waits for the credentials, however long.
+            Err(error) if error.refuses_credentials() => {
+                let connection = match &error {
+                    EngineError::CredentialsRefused { connection, .. } => connection.clone(),
+                    EngineError::Willo(_) => super::WILLO.to_owned(),
+                    _ => item.source.clone(),
+                };
+                let reason = error.to_string();
+                let delay = self.credentials_refused(&connection, &reason);
+                let next = self.now_ms().saturating_add(millis(delay));
+                inbox.inbox_park(item.id, item.fence, &reason, next).await?;
+            }
             Err(error) if error.is_transient() && item.attempts + 1 < INBOX_MAX_ATTEMPTS => {
                 let delay = self
                     .inner

@@ -15,12 +15,50 @@ pub(crate) enum Failure {
     Retryable(String),
     /// Will not succeed without a change (bad phone, missing job, missing scope).
     Permanent(String),
+    /// The vendor refused the credentials of `connection` (`willo` or the ATS
+    /// connection's name): parked until they work again, never failed.
+    Credentials {
+        /// Whose credentials.
+        connection: Holder,
+        /// What the vendor said.
+        reason: String,
+    },
+}
+
+/// Whose credentials a refused call used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Holder {
+    Willo,
+    /// The ATS of the row the step is about.
+    Ats,
+}
+
+/// Whether `error` is the vendor refusing the credentials (not the row's fault).
+pub(crate) fn refuses_credentials(error: &client_core::Error) -> bool {
+    matches!(
+        error,
+        client_core::Error::Unauthorized(_) | client_core::Error::ReauthorizationRequired { .. }
+    )
 }
 
 impl Failure {
+    /// What went wrong, whatever the kind.
+    pub(crate) fn into_reason(self) -> String {
+        match self {
+            Failure::Retryable(reason)
+            | Failure::Permanent(reason)
+            | Failure::Credentials { reason, .. } => reason,
+        }
+    }
+
     pub(crate) fn from_ats(step: &str, error: &AtsError) -> Self {
         let reason = format!("{step}: {error}");
-        if error.is_transient() {
+        if matches!(error, AtsError::Api(e) if refuses_credentials(e)) {
+            Failure::Credentials {
+                connection: Holder::Ats,
+                reason,
+            }
+        } else if error.is_transient() {
             Failure::Retryable(reason)
         } else {
             Failure::Permanent(reason)
@@ -29,7 +67,12 @@ impl Failure {
 
     pub(crate) fn from_willo(step: &str, error: &client_core::Error) -> Self {
         let reason = format!("{step}: {error}");
-        if error.is_transient() {
+        if refuses_credentials(error) {
+            Failure::Credentials {
+                connection: Holder::Willo,
+                reason,
+            }
+        } else if error.is_transient() {
             Failure::Retryable(reason)
         } else {
             Failure::Permanent(reason)
@@ -52,6 +95,13 @@ impl Engine {
         let now = self.now_ms();
         let schedule = self.inner.config.retry;
         let reason = match failure {
+            Failure::Credentials { connection, reason } => {
+                let connection = match connection {
+                    Holder::Willo => super::WILLO,
+                    Holder::Ats => key.ats.as_str(),
+                };
+                return self.park(key, connection, fence, reason).await;
+            }
             Failure::Retryable(reason) if attempts + 1 < schedule.max_attempts => {
                 let delay = schedule.delay(attempts + 1, &key.to_string());
                 let next_attempt_at_ms = now.saturating_add(millis(delay));
@@ -100,6 +150,38 @@ impl Engine {
 }
 
 impl Engine {
+    /// Park the row while `connection`'s credentials are refused: rescheduled after
+    /// the probe delay, attempts untouched.
+    async fn park(
+        &self,
+        key: &LedgerKey,
+        connection: &str,
+        fence: Option<Fence>,
+        reason: String,
+    ) -> StoreResult<Action> {
+        let now = self.now_ms();
+        let delay = self.credentials_refused(connection, &reason);
+        let next_attempt_at_ms = now.saturating_add(millis(delay));
+        match self
+            .inner
+            .stores
+            .ledger
+            .record_parked(key, &reason, next_attempt_at_ms, fence, now)
+            .await
+        {
+            Ok(()) => {}
+            Err(StoreError::Conflict(_)) => return self.stopped(key).await,
+            Err(StoreError::Fenced(lost)) => return Ok(self.lease_lost(key, &lost)),
+            Err(other) => return Err(other),
+        }
+        tracing::warn!(row = %key, %connection, "parked: credentials refused");
+        Ok(Action::Parked {
+            key: key.clone(),
+            connection: connection.to_owned(),
+            next_attempt_at_ms,
+        })
+    }
+
     /// Run a claimed step, giving up before its lease runs out. Past the lease another
     /// worker may claim the row and repeat the step while this one is still writing:
     /// a step throttled for that long is stopped and rescheduled instead. (A request

@@ -204,6 +204,8 @@ impl Engine {
             }
             Err(other) => return Err(other.into()),
         }
+        self.credentials_work(super::WILLO);
+        self.credentials_work(key.ats.as_str());
         tracing::info!(row = %key, created = sent.created, "invited");
         Ok(Action::Invited {
             key: key.clone(),
@@ -331,9 +333,10 @@ impl Engine {
                 super::lock(&self.inner.would_invite).insert(key.clone());
                 Ok(Action::WouldInvite { key })
             }
-            Err(Failure::Permanent(reason) | Failure::Retryable(reason)) => {
-                Ok(Action::Failed { key, reason })
-            }
+            Err(failure) => Ok(Action::Failed {
+                key,
+                reason: failure.into_reason(),
+            }),
         }
     }
 

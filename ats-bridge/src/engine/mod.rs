@@ -19,13 +19,16 @@
 //!   optional stage move → record it.
 //! - **Failures**: retryable errors reschedule the row with backoff; permanent ones
 //!   (and retries exhausted) fail it with the reason, visible in [`Engine::status`]
-//!   and re-driven with [`Engine::redrive`].
+//!   and re-driven with [`Engine::redrive`]. Refused credentials park the work
+//!   instead, without counting attempts, until the vendor accepts them again
+//!   ([`Engine::credential_outages`]).
 //!
 //! [`Engine::run`] runs the workers: the webhook inbox (woken at once by the intake),
 //! due retries, and the reconciler on its interval; it stops gracefully when told.
 
 mod action;
 mod config;
+mod credentials;
 mod events;
 mod failure;
 mod invite;
@@ -45,6 +48,7 @@ use willo_client::WilloClient;
 
 pub use action::{Action, EngineError, Ignored};
 pub use config::{EngineConfig, ParticipantChecks, RetrySchedule};
+pub use credentials::{CredentialOutage, WILLO};
 pub use reconcile::ReconcileReport;
 
 use crate::Ats;
@@ -71,6 +75,7 @@ struct Inner {
     would_invite: Mutex<BTreeSet<LedgerKey>>,
     /// The ledger's history start, read once (see [`Engine::ledger_is_young`]).
     history_start_ms: tokio::sync::OnceCell<i64>,
+    outages: credentials::Outages,
 }
 
 impl std::fmt::Debug for Engine {
@@ -258,6 +263,7 @@ impl EngineBuilder {
                 inbox_signal: self.inbox_signal.unwrap_or_default(),
                 would_invite: Mutex::new(BTreeSet::new()),
                 history_start_ms: tokio::sync::OnceCell::new(),
+                outages: credentials::Outages::default(),
             }),
         })
     }

@@ -124,13 +124,23 @@ impl Engine {
                     }
                     Err(other) => return Err(other.into()),
                 }
+                self.credentials_work(key.ats.as_str());
                 tracing::info!(screening = %key, "screening candidate created");
                 Ok(Some(created))
+            }
+            Err(Failure::Credentials { reason, .. }) => {
+                // Not an attempt of the screening's: the delivery waits for them.
+                let connection = key.ats.to_string();
+                self.credentials_refused(&connection, &reason);
+                ledger
+                    .record_screening_failed(key, &reason, claimed.fence, self.now_ms())
+                    .await?;
+                Err(EngineError::CredentialsRefused { connection, reason })
             }
             Err(failure) => {
                 let (reason, retry) = match failure {
                     Failure::Retryable(reason) => (reason, true),
-                    Failure::Permanent(reason) => (reason, false),
+                    _ => (failure.into_reason(), false),
                 };
                 ledger
                     .record_screening_failed(key, &reason, claimed.fence, self.now_ms())

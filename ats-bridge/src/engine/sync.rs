@@ -153,6 +153,8 @@ impl Engine {
                     Err(StoreError::Fenced(lost)) => return Ok(self.lease_lost(key, &lost)),
                     Err(other) => return Err(other.into()),
                 }
+                self.credentials_work(super::WILLO);
+                self.credentials_work(key.ats.as_str());
                 tracing::info!(row = %key, outcome = %tag, "results written back");
                 Ok(Action::WroteBack {
                     key: key.clone(),

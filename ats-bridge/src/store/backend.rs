@@ -600,7 +600,24 @@ impl<B: LedgerBackend> Ledger for B {
     ) -> StoreResult<()> {
         let error = error.to_owned();
         self.transact(LedgerChange::modify(key, move |row| {
-            ledger::record_retry(row, &error, next_attempt_at_ms, fence, now_ms)
+            let count = ledger::Count::Attempt;
+            ledger::record_retry(row, &error, next_attempt_at_ms, fence, now_ms, count)
+        }))
+        .await
+    }
+
+    async fn record_parked(
+        &self,
+        key: &LedgerKey,
+        error: &str,
+        next_attempt_at_ms: i64,
+        fence: Option<Fence>,
+        now_ms: i64,
+    ) -> StoreResult<()> {
+        let error = error.to_owned();
+        self.transact(LedgerChange::modify(key, move |row| {
+            let count = ledger::Count::Parked;
+            ledger::record_retry(row, &error, next_attempt_at_ms, fence, now_ms, count)
         }))
         .await
     }

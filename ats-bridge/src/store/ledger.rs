@@ -254,18 +254,30 @@ pub(crate) fn record_synced(
     }
 }
 
+/// How a rescheduled step counts against the row's attempts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Count {
+    /// A failed attempt ([`super::Ledger::record_retry`]).
+    Attempt,
+    /// Work parked while it cannot succeed ([`super::Ledger::record_parked`]).
+    Parked,
+}
+
 pub(crate) fn record_retry(
     row: &mut LedgerRow,
     error: &str,
     next_attempt_at_ms: i64,
     fence: Option<Fence>,
     now_ms: i64,
+    count: Count,
 ) -> StoreResult<()> {
     if matches!(row.state, RowState::Cancelled | RowState::Failed) {
         return Err(conflict(row, "schedule a retry of"));
     }
     hold_or_unleased(row, fence, now_ms)?;
-    row.attempts = row.attempts.saturating_add(1);
+    if count == Count::Attempt {
+        row.attempts = row.attempts.saturating_add(1);
+    }
     row.last_error = Some(error.to_owned());
     row.next_attempt_at_ms = Some(next_attempt_at_ms);
     release(row);

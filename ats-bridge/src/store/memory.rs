@@ -328,6 +328,20 @@ impl Inbox for MemoryStore {
         Ok(())
     }
 
+    async fn inbox_park(
+        &self,
+        id: i64,
+        fence: Fence,
+        _error: &str,
+        next_attempt_at_ms: i64,
+    ) -> StoreResult<()> {
+        let mut inner = self.lock().await;
+        let entry = Self::held_inbox_entry(&mut inner, id, fence)?;
+        entry.next_attempt_at_ms = Some(next_attempt_at_ms);
+        entry.lease_until_ms = None;
+        Ok(())
+    }
+
     async fn inbox_prune(&self, processed_before_ms: i64) -> StoreResult<u64> {
         let mut inner = self.lock().await;
         let before = inner.inbox.len();

@@ -107,6 +107,18 @@ pub trait Ledger: Send + Sync + fmt::Debug {
         now_ms: i64,
     ) -> StoreResult<()>;
 
+    /// Work that cannot succeed for now (the vendor refuses the credentials): like
+    /// [`Ledger::record_retry`], but the attempts are not counted, so an outage of any
+    /// length never exhausts them.
+    async fn record_parked(
+        &self,
+        key: &LedgerKey,
+        error: &str,
+        next_attempt_at_ms: i64,
+        fence: Option<Fence>,
+        now_ms: i64,
+    ) -> StoreResult<()>;
+
     /// A permanent error: → failed with the reason, remembering the state it failed
     /// from; lease released. Conflict for cancelled rows; `fence` as for
     /// [`Ledger::record_retry`].
@@ -217,6 +229,17 @@ pub trait Inbox: Send + Sync + fmt::Debug {
     /// Processing failed: attempts + 1, the error, not before `next_attempt_at_ms`,
     /// lease released. [`StoreError::Fenced`] unless `fence` is the item's latest.
     async fn inbox_retry(
+        &self,
+        id: i64,
+        fence: Fence,
+        error: &str,
+        next_attempt_at_ms: i64,
+    ) -> StoreResult<()>;
+
+    /// Processing cannot succeed for now (a vendor refuses the credentials): like
+    /// [`Inbox::inbox_retry`], but the attempt is not counted, so the delivery is
+    /// never given up over an outage.
+    async fn inbox_park(
         &self,
         id: i64,
         fence: Fence,

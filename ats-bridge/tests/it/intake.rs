@@ -765,6 +765,17 @@ impl Inbox for BrokenInbox {
             .inbox_retry(id, fence, error, next_attempt_at_ms)
             .await
     }
+    async fn inbox_park(
+        &self,
+        id: i64,
+        fence: Fence,
+        error: &str,
+        next_attempt_at_ms: i64,
+    ) -> StoreResult<()> {
+        self.inner
+            .inbox_park(id, fence, error, next_attempt_at_ms)
+            .await
+    }
     async fn inbox_prune(&self, processed_before_ms: i64) -> StoreResult<u64> {
         self.inner.inbox_prune(processed_before_ms).await
     }

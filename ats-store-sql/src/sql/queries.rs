@@ -67,6 +67,7 @@ pub(crate) struct Queries {
     pub(crate) inbox_claim: String,
     pub(crate) inbox_done: String,
     pub(crate) inbox_retry: String,
+    pub(crate) inbox_park: String,
     pub(crate) inbox_fence: String,
     pub(crate) inbox_prune: String,
     pub(crate) cursor_get: String,
@@ -183,6 +184,9 @@ impl Queries {
             inbox_retry: sql("UPDATE inbox SET attempts = attempts + 1, last_error = ?, \
                  next_attempt_at_ms = ?, lease_owner = NULL, lease_until_ms = NULL \
                  WHERE id = ? AND fence = ?"
+                .to_owned()),
+            inbox_park: sql("UPDATE inbox SET last_error = ?, next_attempt_at_ms = ?, \
+                 lease_owner = NULL, lease_until_ms = NULL WHERE id = ? AND fence = ?"
                 .to_owned()),
             inbox_fence: sql("SELECT fence FROM inbox WHERE id = ?".to_owned()),
             inbox_prune: sql(

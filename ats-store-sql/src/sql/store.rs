@@ -555,6 +555,27 @@ macro_rules! sql_store {
                     Ok(())
                 }
 
+                async fn inbox_park(
+                    &self,
+                    id: i64,
+                    fence: Fence,
+                    error: &str,
+                    next_attempt_at_ms: i64,
+                ) -> StoreResult<()> {
+                    let result = sqlx::query(&queries().inbox_park)
+                        .bind(error)
+                        .bind(next_attempt_at_ms)
+                        .bind(id)
+                        .bind(fence_value(fence))
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db)?;
+                    if result.rows_affected() == 0 {
+                        return Err(self.inbox_refusal(id, fence).await);
+                    }
+                    Ok(())
+                }
+
                 async fn inbox_prune(&self, processed_before_ms: i64) -> StoreResult<u64> {
                     let result = sqlx::query(&queries().inbox_prune)
                         .bind(processed_before_ms)

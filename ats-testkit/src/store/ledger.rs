@@ -820,3 +820,68 @@ pub async fn status(store: &dyn Store) {
     );
     assert!(after.failed.iter().all(|row| row.state == RowState::Failed));
 }
+
+/// Parked work (refused credentials) is rescheduled like a retry, but never counts an
+/// attempt, for ledger rows and inbox deliveries alike.
+pub async fn parking(store: &dyn Store) {
+    let (k, c, j) = (key("park-1"), candidate("cand-park"), job());
+    let claim = store
+        .claim_invite(&invite(&k, &c, &j), &lease("w1", 1_000, LEASE))
+        .await
+        .unwrap();
+    let fence = Some(claim.row().fence);
+    store
+        .record_parked(&k, "credentials refused", 5_000, fence, 1_001)
+        .await
+        .unwrap();
+    let row = store.row(&k).await.unwrap().unwrap();
+    assert_eq!(row.attempts, 0, "parking counts no attempt");
+    assert_eq!(row.next_attempt_at_ms, Some(5_000));
+    assert_eq!(row.last_error.as_deref(), Some("credentials refused"));
+    assert_eq!(row.lease_owner, None, "the lease is released");
+    let early = store
+        .claim_invite(&invite(&k, &c, &j), &lease("w1", 4_999, LEASE))
+        .await
+        .unwrap();
+    assert!(matches!(early, Claim::Busy(_)), "{early:?}");
+
+    assert!(
+        store
+            .inbox_insert(
+                &ats_bridge::store::NewDelivery::new("park", "evt-park", b"{}"),
+                1_000
+            )
+            .await
+            .unwrap()
+    );
+    let items = store
+        .inbox_claim(&lease("w1", 1_000, LEASE), 100)
+        .await
+        .unwrap();
+    let item = items
+        .iter()
+        .find(|item| item.dedupe_key == "evt-park")
+        .unwrap();
+    store
+        .inbox_park(item.id, item.fence, "credentials refused", 8_000)
+        .await
+        .unwrap();
+    let none = store
+        .inbox_claim(&lease("w2", 7_999, LEASE), 100)
+        .await
+        .unwrap();
+    assert!(
+        none.iter().all(|i| i.dedupe_key != "evt-park"),
+        "not before its time"
+    );
+    let again = store
+        .inbox_claim(&lease("w2", 8_000, LEASE), 100)
+        .await
+        .unwrap();
+    let again = again.iter().find(|i| i.dedupe_key == "evt-park").unwrap();
+    assert_eq!(again.attempts, 0, "parking counts no attempt");
+    store
+        .inbox_done(again.id, again.fence, 8_001)
+        .await
+        .unwrap();
+}

@@ -20,7 +20,7 @@ pub use fencing::fencing;
 pub use inbox::{deletion_erases_deliveries, inbox, inbox_events, inbox_pruning};
 pub use ledger::{
     cancellation, claims_and_leases, failures_and_redrive, fresh_claims_and_siblings,
-    fresh_sync_claims, invites_and_participants, retries, status, sync_outcomes,
+    fresh_sync_claims, invites_and_participants, parking, retries, status, sync_outcomes,
 };
 pub use races::{racing_claims, racing_claims_of_one_person};
 pub use screening::screenings;
@@ -67,6 +67,7 @@ pub async fn run_store_suite(store: &dyn Store) {
     invites_and_participants(store).await;
     sync_outcomes(store).await;
     retries(store).await;
+    parking(store).await;
     failures_and_redrive(store).await;
     cancellation(store).await;
     fencing(store).await;

@@ -2,9 +2,10 @@
 //! jobs, dry runs and failures on the way.
 
 use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
-use ats_bridge::engine::{Action, Ignored};
+use ats_bridge::engine::{Action, Ignored, RetrySchedule};
 use ats_bridge::model::{AtsEvent, JobState, ParticipantKey};
 use ats_bridge::store::{Claim, InviteClaim, Lease, MemoryStore, RowState};
 use serde_json::json;
@@ -12,6 +13,7 @@ use willo_client::WebhookEvent;
 use wiremock::ResponseTemplate;
 use wiremock::matchers::body_json;
 
+use crate::support::clock::TestClock;
 use crate::support::engine_setup::{config, count, on_willo_news, participant_row, rows_in};
 use crate::support::mock_server::{CLIENT_ATTEMPTS, fail_first, mount_exactly};
 use crate::support::willo_mock::{
@@ -543,4 +545,86 @@ pub async fn a_worker_paused_past_its_lease_mid_invite_leaves_the_ledgers_partic
     let row = w.store.row(&key).await.unwrap().unwrap();
     assert_eq!(row.state, RowState::Invited);
     assert_eq!(row.participant, Some(ParticipantKey::new(PARTICIPANT)));
+}
+
+/// Willo refuses the API key for two minutes (a rotated key not yet deployed): the
+/// invite is parked, not failed, however many times it is refused; the outage is
+/// visible while it lasts; and the invite goes out once the key works again. Before
+/// parking, the first 401 failed the row for good.
+pub async fn a_two_minute_credential_outage_parks_the_invite_and_fails_nothing<V: VendorWorld>() {
+    let clock = Arc::new(TestClock(AtomicU64::new(1_700_000_000_000)));
+    let mut settings = config();
+    settings.credential_probes =
+        RetrySchedule::new(Duration::from_secs(20), Duration::from_secs(20), u32::MAX);
+    let store = Arc::new(MemoryStore::new());
+    let w = World::<V>::on_clock(store, World::<V>::rules(), settings, clock.clone()).await;
+    // The first attempt, five refused probes over two minutes, and the one that works.
+    V::candidate_read(&w.ats, PHONE, 7).await;
+    // Every probe after the first looks for an earlier invite, then sends.
+    willo_lookup(&w.willo, json!([]), 6).await;
+    willo("POST", "/participants/")
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"detail": "Invalid token."})))
+        .up_to_n_times(6)
+        .with_priority(1)
+        .expect(6)
+        .mount(&w.willo)
+        .await;
+    willo_invite(&w.willo, &V::INVITEE, 1).await;
+    V::invited_label_added(&w.ats, 1).await;
+
+    let first = w.on_stage_change().await;
+    assert!(
+        matches!(&first, Action::Parked { connection, .. } if connection == "willo"),
+        "{first:?}"
+    );
+    assert!(w.engine.credential_outages().contains_key("willo"));
+    // Two minutes of refusals, probed every 20 s (plus jitter).
+    for _ in 0..5 {
+        clock.advance(Duration::from_secs(25));
+        assert_eq!(w.engine.retry_due().await.unwrap(), 1);
+        assert_eq!(rows_in(&w.engine, RowState::Failed).await, 0);
+    }
+    // The key works again.
+    clock.advance(Duration::from_secs(25));
+    assert_eq!(w.engine.retry_due().await.unwrap(), 1);
+    let row = w.store.row(&World::<V>::key()).await.unwrap().unwrap();
+    assert_eq!((row.state, row.attempts), (RowState::Invited, 0));
+    assert!(w.engine.credential_outages().is_empty());
+    assert_eq!(rows_in(&w.engine, RowState::Failed).await, 0);
+}
+
+/// The same for the ATS's credentials: reading the candidate is refused twice, the
+/// invite is parked under the ATS connection's name, then sent once they work.
+pub async fn an_ats_credential_outage_parks_the_invite_under_the_connection<V: VendorWorld>() {
+    let clock = Arc::new(TestClock(AtomicU64::new(1_700_000_000_000)));
+    let mut settings = config();
+    settings.credential_probes =
+        RetrySchedule::new(Duration::from_secs(20), Duration::from_secs(20), u32::MAX);
+    let store = Arc::new(MemoryStore::new());
+    let w = World::<V>::on_clock(store, World::<V>::rules(), settings, clock.clone()).await;
+    V::candidate_route()
+        .respond_with(ResponseTemplate::new(401))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .expect(2)
+        .mount(&w.ats)
+        .await;
+    V::candidate_read(&w.ats, PHONE, 1).await;
+    willo_lookup(&w.willo, json!([]), 1).await;
+    willo_invite(&w.willo, &V::INVITEE, 1).await;
+    V::invited_label_added(&w.ats, 1).await;
+
+    let name = World::<V>::name();
+    let first = w.on_stage_change().await;
+    assert!(
+        matches!(&first, Action::Parked { connection, .. } if *connection == name.to_string()),
+        "{first:?}"
+    );
+    for _ in 0..2 {
+        clock.advance(Duration::from_secs(25));
+        assert_eq!(w.engine.retry_due().await.unwrap(), 1);
+    }
+    let row = w.store.row(&World::<V>::key()).await.unwrap().unwrap();
+    assert_eq!((row.state, row.attempts), (RowState::Invited, 0));
+    assert!(w.engine.credential_outages().is_empty());
 }

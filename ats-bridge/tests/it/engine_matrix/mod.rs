@@ -40,6 +40,8 @@ macro_rules! engine_matrix {
                 invite::retries_give_up_after_the_configured_attempts,
                 invite::two_replicas_handling_the_same_stage_change_at_once_invite_once,
                 invite::a_worker_paused_past_its_lease_mid_invite_leaves_the_ledgers_participant_alone,
+                invite::a_two_minute_credential_outage_parks_the_invite_and_fails_nothing,
+                invite::an_ats_credential_outage_parks_the_invite_under_the_connection,
                 write_back::a_stage_change_invites_once_and_the_answer_is_written_back_once,
                 write_back::late_and_repeated_willo_news_write_one_note_then_the_decision_moves_labels_and_stage,
                 write_back::a_rejection_before_any_other_news_writes_the_note_with_the_rejected_label_and_stage,
