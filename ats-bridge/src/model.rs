@@ -135,6 +135,13 @@ pub enum AtsEvent {
         /// The candidate.
         candidate: CandidateId,
     },
+    /// An application was deleted, and the ATS did not say whose it was (a Lever
+    /// deletion without `contactId`): the engine finds the candidate in its ledger
+    /// and handles it like [`AtsEvent::CandidateDeleted`].
+    ApplicationDeleted {
+        /// The application.
+        application: ApplicationId,
+    },
     /// A job opened or closed.
     JobStatusChanged {
         /// The job.

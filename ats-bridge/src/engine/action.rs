@@ -80,6 +80,9 @@ pub enum Action {
         candidate: CandidateId,
         /// Rows cancelled.
         rows: u64,
+        /// Willo participants deleted with them
+        /// ([`EngineConfig::erase_willo_participants`](super::EngineConfig)).
+        participants_erased: u64,
     },
     /// A job opened or closed.
     JobStateRecorded {
@@ -114,6 +117,8 @@ pub enum Ignored {
     RowStopped(RowState),
     /// An event the bridge does not act on.
     UnknownEvent(String),
+    /// A deletion of an application the ledger does not know.
+    UnknownApplication,
 }
 
 /// Why the engine could not handle something at all (as opposed to a row that failed

@@ -58,6 +58,12 @@ pub struct EngineConfig {
     /// meet every candidate already at a trigger stage, whose rows then hold what
     /// the look-up found. `Duration::ZERO` trusts a new ledger at once.
     pub young_ledger_window: Duration,
+    /// When a candidate is deleted in the ATS (a privacy request), also delete in
+    /// Willo the participants the bridge created for them (name, e-mail, phone and
+    /// recorded answers), unless another candidate's row shares one. On by default;
+    /// off keeps them in Willo (the ledger still forgets them), for teams whose Willo
+    /// account has its own retention.
+    pub erase_willo_participants: bool,
     /// How long work waits after a vendor refused the credentials (401, a revoked
     /// OAuth grant) before it is tried again: `initial` after the first refusal,
     /// doubling to `max`. Parked work never counts attempts (`max_attempts` is not
@@ -87,6 +93,7 @@ impl Default for EngineConfig {
             dry_run: false,
             look_up_before_first_invite: false,
             young_ledger_window: Duration::from_secs(7 * 24 * 3600),
+            erase_willo_participants: true,
             credential_probes: RetrySchedule::new(
                 Duration::from_secs(15),
                 Duration::from_secs(300),

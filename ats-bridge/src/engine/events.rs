@@ -57,19 +57,9 @@ impl Engine {
                     None => Ok(Action::Ignored(Ignored::NoRule)),
                 }
             }
-            AtsEvent::CandidateDeleted { candidate } => {
-                let rows = self
-                    .inner
-                    .stores
-                    .ledger
-                    .cancel_candidate(ats, candidate, self.now_ms())
-                    .await?;
-                tracing::info!(%ats, rows, "candidate deleted: pending work cancelled");
-                Ok(Action::Cancelled {
-                    ats: ats.clone(),
-                    candidate: candidate.clone(),
-                    rows,
-                })
+            AtsEvent::CandidateDeleted { candidate } => self.erase_candidate(ats, candidate).await,
+            AtsEvent::ApplicationDeleted { application } => {
+                self.erase_application(ats, application).await
             }
             AtsEvent::JobStatusChanged { job, state } => {
                 self.inner

@@ -29,6 +29,7 @@
 mod action;
 mod config;
 mod credentials;
+mod erasure;
 mod events;
 mod failure;
 mod invite;

@@ -67,6 +67,9 @@ impl AtsWebhooks for LeverAts {
             Action::Deleted(candidate) => AtsEvent::CandidateDeleted {
                 candidate: candidate.into(),
             },
+            Action::OpportunityDeleted(opportunity) => AtsEvent::ApplicationDeleted {
+                application: opportunity.into(),
+            },
             Action::Ignore(name) => AtsEvent::Unknown { name },
         };
         Ok(vec![event])
@@ -113,8 +116,11 @@ enum Action {
     StageChange {
         opportunity: lever_client::OpportunityId,
     },
-    /// Report the deletion of this candidate id.
+    /// Report the deletion of this candidate (contact) id.
     Deleted(String),
+    /// Report the deletion of this opportunity, whose contact the delivery did not
+    /// name (the ledger keys rows by contact, so the engine looks it up).
+    OpportunityDeleted(String),
     /// Nothing to do: report the event name.
     Ignore(String),
 }
@@ -139,13 +145,15 @@ fn action(delivery: &Delivery) -> Result<Action, WebhookRejection> {
                     .ok_or_else(|| missing("opportunityId"))?,
             })
         }
-        Event::CandidateDeleted => data
-            .contact_id
-            .as_ref()
-            .map(|c| c.to_string())
-            .or_else(|| data.opportunity_id.as_ref().map(|o| o.to_string()))
-            .map(Action::Deleted)
-            .ok_or_else(|| missing("contactId")),
+        Event::CandidateDeleted => {
+            if let Some(contact) = &data.contact_id {
+                Ok(Action::Deleted(contact.to_string()))
+            } else if let Some(opportunity) = &data.opportunity_id {
+                Ok(Action::OpportunityDeleted(opportunity.to_string()))
+            } else {
+                Err(missing("contactId"))
+            }
+        }
         other => Ok(Action::Ignore(other.to_string())),
     }
 }

@@ -54,6 +54,8 @@
 //! #   async fn row(&self, _: &LedgerKey) -> StoreResult<Option<LedgerRow>> { Ok(None) }
 //! #   async fn rows_by_participant(&self, _: &ParticipantKey) -> StoreResult<Vec<LedgerRow>> { Ok(vec![]) }
 //! #   async fn find_by_participant(&self, _: &ParticipantKey) -> StoreResult<Option<LedgerRow>> { Ok(None) }
+//! #   async fn rows_of_candidate(&self, _: &AtsName, _: &CandidateId) -> StoreResult<Vec<LedgerRow>> { Ok(vec![]) }
+//! #   async fn rows_of_application(&self, _: &AtsName, _: &ats_bridge::model::ApplicationId) -> StoreResult<Vec<LedgerRow>> { Ok(vec![]) }
 //! #   async fn rows_due(&self, _: i64, _: usize) -> StoreResult<Vec<LedgerRow>> { Ok(vec![]) }
 //! #   async fn stale_invites(&self, _: i64, _: usize) -> StoreResult<Vec<LedgerRow>> { Ok(vec![]) }
 //! #   async fn status(&self) -> StoreResult<StatusReport> { Ok(StatusReport::default()) }
@@ -77,7 +79,7 @@ use super::{
     Claim, InviteClaim, Lease, Ledger, LedgerKey, LedgerRow, StatusReport, StoreError, StoreResult,
 };
 use super::{Fence, ledger};
-use crate::model::{ApplicationRef, AtsName, CandidateId, JobId, ParticipantKey};
+use crate::model::{ApplicationId, ApplicationRef, AtsName, CandidateId, JobId, ParticipantKey};
 
 /// What a backend supplies for the ledger, all within one atomic unit (a database
 /// transaction, or a lock held from the first call to the last).
@@ -187,6 +189,20 @@ pub trait LedgerBackend: Send + Sync + fmt::Debug {
     fn rows_by_participant(
         &self,
         participant: &ParticipantKey,
+    ) -> impl Future<Output = StoreResult<Vec<LedgerRow>>> + Send;
+
+    /// [`Ledger::rows_of_candidate`].
+    fn rows_of_candidate(
+        &self,
+        ats: &AtsName,
+        candidate: &CandidateId,
+    ) -> impl Future<Output = StoreResult<Vec<LedgerRow>>> + Send;
+
+    /// [`Ledger::rows_of_application`].
+    fn rows_of_application(
+        &self,
+        ats: &AtsName,
+        application: &ApplicationId,
     ) -> impl Future<Output = StoreResult<Vec<LedgerRow>>> + Send;
 
     /// [`Ledger::find_by_participant`].
@@ -552,6 +568,22 @@ impl<B: LedgerBackend> Ledger for B {
         participant: &ParticipantKey,
     ) -> StoreResult<Option<LedgerRow>> {
         LedgerBackend::find_by_participant(self, participant).await
+    }
+
+    async fn rows_of_candidate(
+        &self,
+        ats: &AtsName,
+        candidate: &CandidateId,
+    ) -> StoreResult<Vec<LedgerRow>> {
+        LedgerBackend::rows_of_candidate(self, ats, candidate).await
+    }
+
+    async fn rows_of_application(
+        &self,
+        ats: &AtsName,
+        application: &ApplicationId,
+    ) -> StoreResult<Vec<LedgerRow>> {
+        LedgerBackend::rows_of_application(self, ats, application).await
     }
 
     async fn mark_responded(&self, key: &LedgerKey, now_ms: i64) -> StoreResult<()> {

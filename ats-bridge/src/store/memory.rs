@@ -12,7 +12,7 @@ use super::{
     Fence, Inbox, InboxItem, Lease, LedgerKey, LedgerRow, NewDelivery, ReconcilerState,
     ScreeningKey, ScreeningRow, StatusReport, StoreError, StoreResult,
 };
-use crate::model::{AtsName, CandidateId, JobId, JobState, ParticipantKey};
+use crate::model::{ApplicationId, AtsName, CandidateId, JobId, JobState, ParticipantKey};
 
 /// A [`super::Store`] in a mutex. Same semantics as the database backends.
 #[derive(Debug, Default)]
@@ -201,6 +201,32 @@ impl LedgerBackend for MemoryStore {
                 usize::MAX,
             )
             .await)
+    }
+
+    async fn rows_of_candidate(
+        &self,
+        ats: &AtsName,
+        candidate: &CandidateId,
+    ) -> StoreResult<Vec<LedgerRow>> {
+        let inner = self.lock().await;
+        let rows = inner.rows.values();
+        Ok(rows
+            .filter(|row| &row.key.ats == ats && &row.candidate == candidate)
+            .cloned()
+            .collect())
+    }
+
+    async fn rows_of_application(
+        &self,
+        ats: &AtsName,
+        application: &ApplicationId,
+    ) -> StoreResult<Vec<LedgerRow>> {
+        let inner = self.lock().await;
+        let rows = inner.rows.values();
+        Ok(rows
+            .filter(|row| &row.key.ats == ats && &row.key.application == application)
+            .cloned()
+            .collect())
     }
 
     async fn find_by_participant(

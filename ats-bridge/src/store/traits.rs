@@ -22,7 +22,9 @@ use super::{
 };
 #[cfg(doc)]
 use super::{RowState, StoreError};
-use crate::model::{ApplicationRef, AtsName, CandidateId, JobId, JobState, ParticipantKey};
+use crate::model::{
+    ApplicationId, ApplicationRef, AtsName, CandidateId, JobId, JobState, ParticipantKey,
+};
 
 /// The ledger: one row per (ATS, application, interview), its claims and transitions.
 #[async_trait]
@@ -57,6 +59,21 @@ pub trait Ledger: Send + Sync + fmt::Debug {
     async fn rows_by_participant(
         &self,
         participant: &ParticipantKey,
+    ) -> StoreResult<Vec<LedgerRow>>;
+
+    /// Every row of `candidate` in `ats`, in key order (deletions read them to find
+    /// the Willo participants to erase).
+    async fn rows_of_candidate(
+        &self,
+        ats: &AtsName,
+        candidate: &CandidateId,
+    ) -> StoreResult<Vec<LedgerRow>>;
+
+    /// Every row of `application` in `ats` (one per interview), in key order.
+    async fn rows_of_application(
+        &self,
+        ats: &AtsName,
+        application: &ApplicationId,
     ) -> StoreResult<Vec<LedgerRow>>;
 
     /// The row whose invite created `participant`.

@@ -31,6 +31,9 @@ async fn a_deletion_delivered_through_the_inbox_cancels_the_row_without_an_api_c
     let w = W::new().await;
     w.invite().await;
     let sr_seen = w.ats.received_requests().await.unwrap().len();
+    // Willo is asked to delete the participant; SmartRecruiters is not asked anything.
+    let erase = willo("DELETE", &format!("/participants/{PARTICIPANT}/"));
+    mount_exactly(&w.willo, 1, erase.respond_with(ResponseTemplate::new(204))).await;
     let mut body = fixture("webhook-candidate-deleted.json");
     body["id"] = json!(CANDIDATE);
     let delivery = signed("candidate.deleted", "evt-deleted", &body);
@@ -185,6 +188,29 @@ async fn a_screening_interview_creates_the_candidate_once_with_the_results() {
     let status = w.engine.status().await.unwrap();
     assert_eq!(count(&status, RowState::Synced), 1);
     assert_eq!(status.by_state.values().sum::<u64>(), 1);
+
+    // The new candidate is deleted: their row is found by their real id, and the
+    // participant they were screened as is erased in Willo.
+    let erase = willo("DELETE", &format!("/participants/{SCREENED}/"));
+    mount_exactly(&w.willo, 1, erase.respond_with(ResponseTemplate::new(204))).await;
+    let deleted = ats_bridge::model::AtsEvent::CandidateDeleted {
+        candidate: NEW_CANDIDATE.into(),
+    };
+    let action = w
+        .engine
+        .handle_ats_event(&W::name(), &deleted)
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            action,
+            Action::Cancelled {
+                participants_erased: 1,
+                ..
+            }
+        ),
+        "{action:?}"
+    );
 }
 
 /// A worker crashed after creating the screening candidate and before recording it:

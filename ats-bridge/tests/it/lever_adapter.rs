@@ -206,7 +206,7 @@ async fn a_stage_change_reports_the_stage_and_contact_read_from_lever_not_the_bo
 }
 
 #[tokio::test]
-async fn candidate_deleted_names_the_contact_or_else_the_opportunity() {
+async fn candidate_deleted_names_the_contact_or_else_the_deleted_opportunity() {
     let server = lenient_server().await;
     let lever = lever(&server).await;
     let token = SecretString::from(TOKEN);
@@ -236,10 +236,13 @@ async fn candidate_deleted_names_the_contact_or_else_the_opportunity() {
         ))
         .await
         .unwrap();
+    // Without the contact, the opportunity: rows are keyed by contact, so the engine
+    // looks its contact up in the ledger (it used to report the opportunity id as a
+    // candidate id, which matched no row).
     assert_eq!(
         events,
-        vec![AtsEvent::CandidateDeleted {
-            candidate: "o-2".into()
+        vec![AtsEvent::ApplicationDeleted {
+            application: "o-2".into()
         }]
     );
 }

@@ -59,6 +59,8 @@ pub(crate) struct Queries {
     pub(crate) lock_person: Option<String>,
     pub(crate) rows_by_participant: String,
     pub(crate) find_by_participant: String,
+    pub(crate) rows_of_candidate: String,
+    pub(crate) rows_of_application: String,
     pub(crate) rows_due: String,
     pub(crate) stale_invites: String,
     pub(crate) failed_rows: String,
@@ -140,6 +142,12 @@ impl Queries {
                 "{select} WHERE participant = ? ORDER BY created_at_ms, {key_order}"
             )),
             find_by_participant: sql(format!("{select} WHERE participant = ? LIMIT 1")),
+            rows_of_candidate: sql(format!(
+                "{select} WHERE ats = ? AND candidate = ? ORDER BY {key_order}"
+            )),
+            rows_of_application: sql(format!(
+                "{select} WHERE ats = ? AND application = ? ORDER BY {key_order}"
+            )),
             // The same rule as `ledger::is_due`, as SQL so the database does the
             // filtering. A plain read: the claim that follows is what is atomic.
             rows_due: sql(format!(

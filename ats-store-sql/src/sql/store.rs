@@ -17,7 +17,8 @@ macro_rules! sql_store {
 
             use super::*;
             use ats_bridge::model::{
-                ApplicationRef, AtsName, CandidateId, JobId, JobState, ParticipantKey,
+                ApplicationId, ApplicationRef, AtsName, CandidateId, JobId, JobState,
+                ParticipantKey,
             };
             use ats_bridge::store::backend::{LedgerBackend, LedgerChange, LedgerTx};
             use ats_bridge::store::{
@@ -364,6 +365,22 @@ macro_rules! sql_store {
                     read_rows(&query.fetch_all(&self.pool).await.map_err(db)?)
                 }
 
+                /// The rows `sql` selects by two text parameters.
+                async fn select_pair(
+                    &self,
+                    sql: &str,
+                    first: &str,
+                    second: &str,
+                ) -> StoreResult<Vec<LedgerRow>> {
+                    let rows = sqlx::query(sql)
+                        .bind(first)
+                        .bind(second)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db)?;
+                    read_rows(&rows)
+                }
+
                 async fn select_by_participant(
                     &self,
                     sql: &str,
@@ -409,6 +426,29 @@ macro_rules! sql_store {
                     participant: &ParticipantKey,
                 ) -> StoreResult<Vec<LedgerRow>> {
                     self.select_by_participant(&queries().rows_by_participant, participant)
+                        .await
+                }
+
+                async fn rows_of_candidate(
+                    &self,
+                    ats: &AtsName,
+                    candidate: &CandidateId,
+                ) -> StoreResult<Vec<LedgerRow>> {
+                    self.select_pair(
+                        &queries().rows_of_candidate,
+                        ats.as_str(),
+                        candidate.as_str(),
+                    )
+                    .await
+                }
+
+                async fn rows_of_application(
+                    &self,
+                    ats: &AtsName,
+                    application: &ApplicationId,
+                ) -> StoreResult<Vec<LedgerRow>> {
+                    let application = application.as_str();
+                    self.select_pair(&queries().rows_of_application, ats.as_str(), application)
                         .await
                 }
 

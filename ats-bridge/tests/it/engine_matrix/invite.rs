@@ -78,6 +78,14 @@ pub async fn a_deleted_candidate_cancels_the_invited_row_and_erases_the_link<V: 
     w.invite().await;
     // Willo's delivery about them (it can carry their name and e-mail), still waiting.
     assert!(inbox_willo_delivery(w.store.as_ref(), WebhookEvent::StageChange).await);
+    // The participant the bridge created in Willo (name, e-mail, answers) goes too.
+    mount_exactly(
+        &w.willo,
+        1,
+        willo("DELETE", &format!("/participants/{PARTICIPANT}/"))
+            .respond_with(ResponseTemplate::new(204)),
+    )
+    .await;
 
     let action = w
         .on_ats_event(AtsEvent::CandidateDeleted {
@@ -89,7 +97,8 @@ pub async fn a_deleted_candidate_cancels_the_invited_row_and_erases_the_link<V: 
         Action::Cancelled {
             ats: World::<V>::name(),
             candidate: V::CANDIDATE.into(),
-            rows: 1
+            rows: 1,
+            participants_erased: 1,
         }
     );
     let status = w.engine.status().await.unwrap();
@@ -627,4 +636,63 @@ pub async fn an_ats_credential_outage_parks_the_invite_under_the_connection<V: V
     let row = w.store.row(&World::<V>::key()).await.unwrap().unwrap();
     assert_eq!((row.state, row.attempts), (RowState::Invited, 0));
     assert!(w.engine.credential_outages().is_empty());
+}
+
+/// With `erase_willo_participants` off, a deletion cancels and forgets, and leaves the
+/// Willo participant alone (no request to Willo at all).
+pub async fn a_deletion_can_keep_the_willo_participant<V: VendorWorld>() {
+    let mut settings = config();
+    settings.erase_willo_participants = false;
+    let w = World::<V>::with(Arc::new(MemoryStore::new()), World::<V>::rules(), settings).await;
+    w.invite().await;
+    let before = w.willo.received_requests().await.unwrap().len();
+    let action = w
+        .on_ats_event(AtsEvent::CandidateDeleted {
+            candidate: V::CANDIDATE.into(),
+        })
+        .await;
+    assert_eq!(
+        action,
+        Action::Cancelled {
+            ats: World::<V>::name(),
+            candidate: V::CANDIDATE.into(),
+            rows: 1,
+            participants_erased: 0,
+        }
+    );
+    assert_eq!(w.willo.received_requests().await.unwrap().len(), before);
+}
+
+/// A deletion that names only the application (Lever without `contactId`) finds the
+/// candidate in the ledger and erases them like a candidate deletion.
+pub async fn an_application_deletion_finds_its_candidate_in_the_ledger<V: VendorWorld>() {
+    let w = World::<V>::new().await;
+    w.invite().await;
+    mount_exactly(
+        &w.willo,
+        1,
+        willo("DELETE", &format!("/participants/{PARTICIPANT}/"))
+            .respond_with(ResponseTemplate::new(204)),
+    )
+    .await;
+    let action = w
+        .on_ats_event(AtsEvent::ApplicationDeleted {
+            application: V::APPLICATION.into(),
+        })
+        .await;
+    assert_eq!(
+        action,
+        Action::Cancelled {
+            ats: World::<V>::name(),
+            candidate: V::CANDIDATE.into(),
+            rows: 1,
+            participants_erased: 1,
+        }
+    );
+    let unknown = w
+        .on_ats_event(AtsEvent::ApplicationDeleted {
+            application: "never-seen".into(),
+        })
+        .await;
+    assert_eq!(unknown, Action::Ignored(Ignored::UnknownApplication));
 }

@@ -24,6 +24,8 @@ macro_rules! engine_matrix {
                 invite::a_stage_change_through_the_inbox_reads_the_candidate_once_and_invites,
                 invite::a_stage_change_whose_lookup_failed_is_retried_from_the_inbox,
                 invite::a_deleted_candidate_cancels_the_invited_row_and_erases_the_link,
+                invite::a_deletion_can_keep_the_willo_participant,
+                invite::an_application_deletion_finds_its_candidate_in_the_ledger,
                 invite::a_candidate_deleted_before_the_invite_went_out_is_never_invited,
                 invite::a_candidate_deleted_while_the_invite_is_in_flight_stops_the_row_without_an_error,
                 invite::a_closed_job_takes_no_invites,
