@@ -93,7 +93,7 @@ impl Engine {
             Claim::Acquired(row) => {
                 let attempts = row.attempts;
                 let work = self.invite_claimed(ats, application, row, known, SendHistory::Unknown);
-                self.within_lease(&key, attempts, work).await
+                crate::metrics::invite(&key.ats, self.within_lease(&key, attempts, work).await)
             }
             Claim::Fresh(row) => {
                 let history = if self.inner.config.look_up_before_first_invite {
@@ -102,7 +102,7 @@ impl Engine {
                     SendHistory::NeverSent
                 };
                 let work = self.invite_claimed(ats, application, row, known, history);
-                self.within_lease(&key, 0, work).await
+                crate::metrics::invite(&key.ats, self.within_lease(&key, 0, work).await)
             }
             Claim::Busy(_) => Ok(Action::Busy { key }),
             Claim::Settled(_) => Ok(Action::AlreadyDone { key }),

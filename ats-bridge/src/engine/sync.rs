@@ -114,7 +114,7 @@ impl Engine {
         };
         let attempts = row.attempts;
         let work = self.write_outcome(row, outcome, &results, first_attempt);
-        self.within_lease(&key, attempts, work).await
+        crate::metrics::write_back(&key.ats, self.within_lease(&key, attempts, work).await)
     }
 
     /// With the lease held: write the outcome and record it.

@@ -31,6 +31,33 @@ impl<'a> NewDelivery<'a> {
     }
 }
 
+/// How far behind the inbox is: what [`super::Inbox::inbox_backlog`] answers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct InboxBacklog {
+    /// Deliveries not processed yet (leased or waiting for a retry included).
+    pub pending: u64,
+    /// When the oldest of them was received (epoch ms); `None` when there are none.
+    pub oldest_received_at_ms: Option<i64>,
+}
+
+impl InboxBacklog {
+    /// A backlog of `pending` deliveries, the oldest received at `oldest_received_at_ms`.
+    pub fn new(pending: u64, oldest_received_at_ms: Option<i64>) -> Self {
+        Self {
+            pending,
+            oldest_received_at_ms,
+        }
+    }
+
+    /// How long the oldest unprocessed delivery has waited at `now_ms` (0 when none).
+    pub fn oldest_age_ms(&self, now_ms: i64) -> u64 {
+        self.oldest_received_at_ms.map_or(0, |at| {
+            u64::try_from(now_ms.saturating_sub(at)).unwrap_or(0)
+        })
+    }
+}
+
 /// A received delivery waiting to be processed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InboxItem {

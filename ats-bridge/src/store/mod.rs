@@ -68,7 +68,7 @@ mod memory;
 mod stores;
 mod traits;
 
-pub use inbox::{InboxItem, NewDelivery};
+pub use inbox::{InboxBacklog, InboxItem, NewDelivery};
 pub use memory::MemoryStore;
 pub use stores::Stores;
 pub use traits::{Inbox, Ledger, ReconcilerState, Store};
