@@ -74,3 +74,16 @@ pub struct InboxItem {
     /// Failed processing attempts so far.
     pub attempts: u32,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_oldest_age_is_zero_for_an_empty_inbox_and_never_negative() {
+        assert_eq!(InboxBacklog::default().oldest_age_ms(5_000), 0);
+        let backlog = InboxBacklog::new(3, Some(1_000));
+        assert_eq!(backlog.oldest_age_ms(4_500), 3_500);
+        assert_eq!(backlog.oldest_age_ms(900), 0, "a clock behind the store's");
+    }
+}
