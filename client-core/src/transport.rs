@@ -323,10 +323,12 @@ impl Transport {
                 request = body.apply(request);
             }
             let started = tokio::time::Instant::now();
-            let response = request
-                .send()
-                .await
-                .map_err(|e| self.transport_error(e, call))?;
+            let response = request.send().await.map_err(|e| {
+                let error = self.transport_error(e, call);
+                // No response: the failure's kind stands in for a status.
+                crate::metrics::request(self.inner.vendor, call.class(), error_kind(&error));
+                error
+            })?;
             let status = response.status();
             crate::metrics::request(self.inner.vendor, call.class(), status.as_str());
             span.record("status", status.as_u16());
@@ -363,12 +365,6 @@ impl Transport {
     }
 
     fn transport_error(&self, source: reqwest::Error, call: &Call) -> Error {
-        let kind = if source.is_timeout() {
-            "timeout"
-        } else {
-            "transport"
-        };
-        crate::metrics::request(self.inner.vendor, call.class(), kind);
         if source.is_timeout() {
             Error::Timeout {
                 endpoint: call.endpoint.clone(),

@@ -1,11 +1,15 @@
 //! What operators read in the logs: a failed row once, with its id and reason and no
-//! personal data.
+//! personal data; one summary line per reconciler pass.
 
 use std::io;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use ats_bridge::engine::Action;
+use ats_bridge::store::MemoryStore;
 use tracing_subscriber::fmt::MakeWriter;
+
+use crate::support::engine_setup::config;
 
 use crate::support::world::smartrecruiters::SmartRecruitersWorld;
 use crate::support::world::{VendorWorld, World};
@@ -77,5 +81,52 @@ async fn a_failed_row_is_logged_once_with_its_id_and_reason_and_no_personal_data
             !lines.iter().any(|l| l.contains(personal)),
             "{personal} logged: {lines:#?}"
         );
+    }
+}
+
+#[tokio::test]
+async fn each_reconciler_pass_is_summed_up_in_one_info_line() {
+    let logs = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(logs.clone())
+        .with_max_level(tracing::Level::INFO)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let mut config = config();
+    config.tick = Duration::from_millis(10);
+    config.reconcile_interval = Some(Duration::from_secs(3600));
+    let w = World::<V>::with(Arc::new(MemoryStore::new()), World::<V>::rules(), config).await;
+    // The ATS lists nobody at the trigger stage.
+    V::nobody_at_trigger_stage(&w.ats, 1).await;
+    let passes = || {
+        logs.lines()
+            .into_iter()
+            .filter(|line| line.contains("reconciler pass done"))
+            .collect::<Vec<_>>()
+    };
+    let stop = async {
+        while passes().is_empty() {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), w.engine.run(stop))
+        .await
+        .expect("the first pass runs at start")
+        .unwrap();
+
+    let passes = passes();
+    assert_eq!(passes.len(), 1, "{passes:#?}");
+    let line = &passes[0];
+    assert!(line.contains("INFO"), "{line}");
+    for field in [
+        "applications_seen=0",
+        "invited=0",
+        "participants_checked=0",
+        "written_back=0",
+        "errors=0",
+        "took_ms=",
+    ] {
+        assert!(line.contains(field), "{field} missing: {line}");
     }
 }
