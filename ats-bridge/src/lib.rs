@@ -122,6 +122,7 @@ pub mod engine;
 pub mod intake;
 #[cfg(feature = "lever")]
 pub mod lever;
+pub mod metrics;
 pub mod model;
 pub mod note;
 pub mod registration;

@@ -242,10 +242,12 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+mod credentials;
 mod decode;
 mod error;
 pub mod error_body;
 mod macros;
+pub mod metrics;
 pub mod oauth;
 mod options;
 pub mod pagination;
@@ -256,6 +258,7 @@ pub mod retry;
 mod transport;
 pub mod webhook;
 
+pub use credentials::CredentialState;
 pub use decode::json as decode_json;
 pub use error::{ApiError, Error, FieldError, Result};
 pub use options::ClientOptions;

@@ -193,8 +193,24 @@ impl TokenEndpoint {
             }
         }
         let grant_type = form[0].1.clone();
+        let result = self.post_form(request, &form, &grant_type).await;
+        let outcome = match &result {
+            Ok(_) => "ok",
+            Err(Error::ReauthorizationRequired { .. }) => "reauthorization_required",
+            Err(_) => "error",
+        };
+        crate::metrics::token_request(&grant_type, outcome);
+        result
+    }
+
+    async fn post_form(
+        &self,
+        request: reqwest::RequestBuilder,
+        form: &[(String, String)],
+        grant_type: &str,
+    ) -> Result<TokenResponse> {
         let endpoint = format!("POST {} ({grant_type})", self.app.token_url.path());
-        let response = request.form(&form).send().await.map_err(|source| {
+        let response = request.form(form).send().await.map_err(|source| {
             if source.is_timeout() {
                 Error::Timeout {
                     endpoint: endpoint.clone(),

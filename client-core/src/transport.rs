@@ -17,6 +17,7 @@ use tracing::Instrument as _;
 use url::Url;
 
 use crate::auth::Authenticator;
+use crate::credentials::{CredentialState, LastCredentialState};
 use crate::error::{ApiError, Error, Result};
 use crate::error_body::{ErrorBodyParser, GenericErrorParser};
 use crate::rate_limit::{LastSeen, Limiter, RateLimitStatus, RateLimits};
@@ -66,6 +67,7 @@ struct Inner {
     error_parser: Arc<dyn ErrorBodyParser>,
     request_id_headers: Vec<HeaderName>,
     last_rate_limit: LastSeen,
+    credentials: LastCredentialState,
 }
 
 impl fmt::Debug for Transport {
@@ -99,6 +101,12 @@ impl Transport {
     /// The vendor's rate-limit headers from the latest response that carried them.
     pub fn rate_limit_status(&self) -> Option<RateLimitStatus> {
         self.inner.last_rate_limit.get()
+    }
+
+    /// Whether the vendor accepted the credentials the last time it answered: for
+    /// readiness probes, which must not call the vendor themselves.
+    pub fn credential_state(&self) -> CredentialState {
+        self.inner.credentials.get()
     }
 
     /// The underlying HTTP client (for calls outside the API, such as OAuth).
@@ -263,6 +271,7 @@ impl Transport {
         })
         .adjust(|error, backoff| backoff.map(|d| policy.next_delay(error, d)))
         .notify(|error, delay| {
+            crate::metrics::retry(self.inner.vendor, call.class(), error_kind(error));
             // Status and kind only: vendor messages can quote personal data back.
             tracing::warn!(
                 status = error.status().map(|s| s.as_u16()),
@@ -285,15 +294,25 @@ impl Transport {
         let span = tracing::Span::current();
         let mut renewed = false;
         loop {
+            let queued = tokio::time::Instant::now();
             let _permit = self.inner.limiter.acquire(call.class.as_deref()).await;
+            crate::metrics::limiter_wait(self.inner.vendor, call.class(), queued.elapsed());
             let mut headers = call.headers.clone();
             for (name, value) in &self.inner.injected_defaults {
                 if !headers.contains_key(name) {
                     headers.insert(name, value.clone());
                 }
             }
-            if let Some(auth) = &self.inner.auth {
-                auth.authorize(&mut headers).await?;
+            if let Some(auth) = &self.inner.auth
+                && let Err(error) = auth.authorize(&mut headers).await
+            {
+                if matches!(
+                    error,
+                    Error::ReauthorizationRequired { .. } | Error::Unauthorized(_)
+                ) {
+                    self.inner.credentials.observe(self.inner.vendor, false);
+                }
+                return Err(error);
             }
             let mut request = self
                 .inner
@@ -304,11 +323,14 @@ impl Transport {
                 request = body.apply(request);
             }
             let started = tokio::time::Instant::now();
-            let response = request
-                .send()
-                .await
-                .map_err(|e| self.transport_error(e, call))?;
+            let response = request.send().await.map_err(|e| {
+                let error = self.transport_error(e, call);
+                // No response: the failure's kind stands in for a status.
+                crate::metrics::request(self.inner.vendor, call.class(), error_kind(&error));
+                error
+            })?;
             let status = response.status();
+            crate::metrics::request(self.inner.vendor, call.class(), status.as_str());
             span.record("status", status.as_u16());
             span.record("latency_ms", started.elapsed().as_millis() as u64);
             let response_headers = response.headers().clone();
@@ -319,6 +341,7 @@ impl Transport {
                 .map_err(|e| self.transport_error(e, call))?;
             tracing::debug!(status = status.as_u16(), bytes = body.len(), "response");
             if status.is_success() {
+                self.inner.credentials.observe(self.inner.vendor, true);
                 return Ok(RawResponse {
                     status,
                     headers: response_headers,
@@ -333,6 +356,10 @@ impl Transport {
                 renewed = true;
                 continue;
             }
+            // Any answer but a 401 means the credentials were accepted (a 403 is about
+            // one resource or scope, not the key as a whole).
+            let accepted = status != StatusCode::UNAUTHORIZED;
+            self.inner.credentials.observe(self.inner.vendor, accepted);
             return Err(self.api_error(status, &response_headers, &body, call));
         }
     }
@@ -428,6 +455,15 @@ struct Call {
     headers: HeaderMap,
     class: Option<String>,
     endpoint: String,
+}
+
+impl Call {
+    /// The endpoint class as a metric label.
+    fn class(&self) -> &str {
+        self.class
+            .as_deref()
+            .unwrap_or(crate::metrics::DEFAULT_CLASS)
+    }
 }
 
 /// Configures a [`Transport`]. Every setting has a sane default except the base URL.
@@ -638,6 +674,7 @@ impl TransportBuilder {
                 error_parser: self.error_parser,
                 request_id_headers: self.request_id_headers,
                 last_rate_limit: LastSeen::default(),
+                credentials: LastCredentialState::default(),
             }),
         })
     }

@@ -1,5 +1,5 @@
 //! The bridge as a service: a TOML configuration plus secrets from the environment,
-//! the webhook intake and `GET /health` over HTTP, a SQLite or PostgreSQL ledger, the
+//! the webhook intake, `GET /health{,/live,/ready}` and `GET /metrics` over HTTP, a SQLite or PostgreSQL ledger, the
 //! engine with its reconciler, and a graceful stop on Ctrl-C or SIGTERM (work in
 //! progress finishes and is recorded first).
 //!
@@ -27,7 +27,8 @@ use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig, 
 use ats_bridge::{Ats, Bridge, WilloAccount};
 use ats_sandbox::{Sandbox, SandboxConfig};
 use examples::demo::{LEVER_TRIGGER, SMARTRECRUITERS_TRIGGER};
-use examples::health::health_router;
+use examples::health::HealthChecks;
+use examples::metrics::{install as install_metrics, metrics_router};
 use examples::server_config::{ServerConfig, SmartRecruitersSettings};
 use examples::webhooks::{WebhookSecrets, register};
 use examples::{Connections, Result, env, open_store};
@@ -52,7 +53,8 @@ async fn main() -> Result<()> {
         let _ = writeln!(
             out,
             "Bridge serving on http://{addr} against {apis}.\n  \
-             health:   curl http://{addr}/health\n  \
+             health:   curl http://{addr}/health/ready\n  \
+             metrics:  curl http://{addr}/metrics\n  \
              webhooks: {public}/webhooks/{{smartrecruiters,lever,willo}}"
         );
         if on_sandbox {
@@ -70,7 +72,7 @@ async fn main() -> Result<()> {
     result
 }
 
-/// Serve the intake and `/health` on `config.listen`, run the engine, and stop both
+/// Serve the intake, the health routes and `/metrics` on `config.listen`, run the engine, and stop both
 /// when `shutdown` completes. `on_ready` gets the bound address once webhooks can be
 /// received (useful with port 0).
 pub async fn run(
@@ -118,8 +120,20 @@ pub async fn run(
         bridge = bridge.ats(ats);
     }
     let bridge = bridge.build()?;
-    let refresh = Duration::from_millis(config.health_refresh_ms);
-    let app = bridge.router().merge(health_router(store, refresh).await);
+    let mut health = HealthChecks::new(store)
+        .refresh_every(Duration::from_millis(config.health_refresh_ms))
+        .inbox_stuck_after(Duration::from_secs(config.inbox_stuck_after_secs))
+        .transport("willo", connections.willo.transport().clone());
+    if let Some(client) = &connections.smartrecruiters {
+        health = health.transport("smartrecruiters", client.transport().clone());
+    }
+    if let Some(client) = &connections.lever {
+        health = health.transport("lever", client.transport().clone());
+    }
+    let app = bridge
+        .router()
+        .merge(health.router().await)
+        .merge(metrics_router(install_metrics()?));
 
     // One stop signal for both halves: the server stops accepting and drains its
     // requests while the engine finishes the steps it started.

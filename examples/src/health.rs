@@ -1,24 +1,39 @@
-//! `GET /health` for load balancers and monitoring: 200 with the ledger's row counts
-//! per state while the store answers, 503 when it does not. Counts only — the
-//! endpoint is usually unauthenticated, so it must not reveal who is in the pipeline.
+//! Health endpoints for load balancers, orchestrators and monitoring. Counts and
+//! states only — they are usually unauthenticated, so they must not reveal who is in
+//! the pipeline.
 //!
-//! The counts are read in the background, every `refresh_every`, not per request:
+//! | route | answers | use it as |
+//! |---|---|---|
+//! | `GET /health/live` | 200 `{"status":"ok"}` while the process serves requests; no I/O | liveness probe (restart when it fails) |
+//! | `GET /health/ready` | 200 when the store answered its last read, no vendor refused the credentials last time it was called, and the oldest unprocessed delivery is younger than [`HealthChecks::inbox_stuck_after`]; else 503, saying which check failed | readiness probe (take out of rotation, alert) |
+//! | `GET /health` | 200 with the ledger's row counts per state while the store answers, 503 when it does not | dashboards, the original endpoint |
+//!
+//! The store is read in the background, every `refresh_every`, not per request:
 //! counting rows per state scans the ledger, and a probe (or anyone who finds the
 //! endpoint) calling it often would load the database as much as the work does. A
-//! request only reads the latest answer, whatever the ledger's size.
+//! request only reads the latest answer, whatever the ledger's size. The same read
+//! sets the ledger and inbox gauges of `GET /metrics` ([`ats_bridge::metrics`]).
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, RwLock, Weak};
 use std::time::Duration;
 
-use ats_bridge::store::{RowState, StatusReport, Store, StoreResult};
+use ats_bridge::store::{InboxBacklog, RowState, StatusReport, Store, StoreResult};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
+use client_core::webhook::{Clock, SystemClock};
+use client_core::{CredentialState, Transport};
 use serde::{Deserialize, Serialize};
+
+/// How long the oldest unprocessed delivery may wait before `/health/ready` calls the
+/// inbox stuck, unless configured. Deliveries are normally processed within a second
+/// of arriving; ten minutes leaves room for a vendor outage's retries.
+pub const DEFAULT_INBOX_STUCK_AFTER: Duration = Duration::from_secs(600);
 
 /// The body of `GET /health`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,20 +68,56 @@ impl Health {
     }
 }
 
-/// Where the counts come from (the store's status, or a test's stand-in).
-type StatusSource =
-    Arc<dyn Fn() -> Pin<Box<dyn Future<Output = StoreResult<StatusReport>> + Send>> + Send + Sync>;
+/// The body of `GET /health/ready`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Readiness {
+    /// `ready`, or `not ready`.
+    pub status: String,
+    /// `ok`, or `unavailable` when the last background read of the store failed.
+    pub store: String,
+    /// Each vendor connection's credentials as last observed: `valid`, `unknown` (not
+    /// called yet) or `rejected`. Only `rejected` makes the service not ready.
+    pub credentials: BTreeMap<String, String>,
+    /// The inbox as last read.
+    pub inbox: InboxReadiness,
+}
 
-/// The latest answer, refreshed by a background task for as long as the board lives.
+/// The inbox part of [`Readiness`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxReadiness {
+    /// Deliveries not processed yet (at the last read).
+    pub pending: u64,
+    /// How long the oldest of them has waited, now.
+    pub oldest_age_seconds: u64,
+    /// Whether that is longer than the configured threshold.
+    pub stuck: bool,
+}
+
+/// One store read: the ledger's counts and the inbox's backlog.
+#[derive(Debug, Clone, Default)]
+struct Reading {
+    report: StatusReport,
+    inbox: InboxBacklog,
+}
+
+/// Where the readings come from (the store, or a test's stand-in).
+type ReadingSource =
+    Arc<dyn Fn() -> Pin<Box<dyn Future<Output = StoreResult<Reading>> + Send>> + Send + Sync>;
+
+/// A vendor connection's last observed credential state.
+type CredentialCheck = Arc<dyn Fn() -> CredentialState + Send + Sync>;
+
+/// The latest store reading (`None` when the last read failed), refreshed by a
+/// background task for as long as the board lives.
 #[derive(Debug)]
-pub struct HealthBoard {
-    latest: RwLock<Health>,
+struct HealthBoard {
+    latest: RwLock<Option<(Health, InboxBacklog)>>,
 }
 
 impl HealthBoard {
     /// Read `source` now, then every `refresh_every` on a task of its own, which ends
     /// when the returned board is dropped.
-    async fn start(source: StatusSource, refresh_every: Duration) -> Arc<Self> {
+    async fn start(source: ReadingSource, refresh_every: Duration) -> Arc<Self> {
         let board = Arc::new(Self {
             latest: RwLock::new(read(&source).await),
         });
@@ -76,72 +127,247 @@ impl HealthBoard {
     }
 
     /// The latest answer.
-    pub fn current(&self) -> Health {
-        self.latest
-            .read()
-            .map(|health| health.clone())
-            .unwrap_or_else(|_| Health::unavailable())
+    fn current(&self) -> Option<(Health, InboxBacklog)> {
+        self.latest.read().ok().and_then(|latest| latest.clone())
     }
 }
 
-async fn read(source: &StatusSource) -> Health {
+async fn read(source: &ReadingSource) -> Option<(Health, InboxBacklog)> {
     match source().await {
-        Ok(report) => Health::from_report(&report),
+        Ok(reading) => {
+            ats_bridge::metrics::record_status(&reading.report);
+            let now_ms = i64::try_from(SystemClock.now_millis()).unwrap_or(i64::MAX);
+            ats_bridge::metrics::record_inbox(&reading.inbox, now_ms);
+            Some((Health::from_report(&reading.report), reading.inbox))
+        }
         Err(error) => {
             tracing::error!(%error, "health check: the store failed");
-            Health::unavailable()
+            None
         }
     }
 }
 
-async fn refresh(board: Weak<HealthBoard>, source: StatusSource, every: Duration) {
+async fn refresh(board: Weak<HealthBoard>, source: ReadingSource, every: Duration) {
     let mut ticks = tokio::time::interval(every);
     ticks.tick().await;
     loop {
         ticks.tick().await;
-        let health = read(&source).await;
+        let reading = read(&source).await;
         let Some(board) = board.upgrade() else {
             return;
         };
         if let Ok(mut latest) = board.latest.write() {
-            *latest = health;
+            *latest = reading;
         }
     }
 }
 
-/// A router answering `GET /health` from `store`'s counts, read every
-/// `refresh_every`; merge it with the intake's. The first read happens before it
-/// returns, so the first request already has counts.
-pub async fn health_router(store: Arc<dyn Store>, refresh_every: Duration) -> Router {
-    let source: StatusSource = Arc::new(move || {
-        let store = store.clone();
-        Box::pin(async move { store.status().await })
-    });
-    Router::new()
-        .route("/health", get(health))
-        .with_state(HealthBoard::start(source, refresh_every).await)
+/// What the health endpoints check, and how often the store is read. Build it, then
+/// [`HealthChecks::router`].
+///
+/// ```no_run
+/// # async fn demo(store: std::sync::Arc<dyn ats_bridge::store::Store>, willo: willo_client::WilloClient) {
+/// use std::time::Duration;
+/// use examples::health::HealthChecks;
+///
+/// let health = HealthChecks::new(store)
+///     .refresh_every(Duration::from_secs(5))
+///     .inbox_stuck_after(Duration::from_secs(600))
+///     .transport("willo", willo.transport().clone())
+///     .router()
+///     .await;
+/// # let _: axum::Router = health;
+/// # }
+/// ```
+pub struct HealthChecks {
+    source: ReadingSource,
+    refresh_every: Duration,
+    inbox_stuck_after: Duration,
+    credentials: Vec<(String, CredentialCheck)>,
+    clock: Arc<dyn Clock>,
 }
 
-async fn health(State(board): State<Arc<HealthBoard>>) -> (StatusCode, Json<Health>) {
-    let health = board.current();
-    let status = if health.status == "ok" {
+impl fmt::Debug for HealthChecks {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HealthChecks")
+            .field("refresh_every", &self.refresh_every)
+            .field("inbox_stuck_after", &self.inbox_stuck_after)
+            .field(
+                "credentials",
+                &self.credentials.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl HealthChecks {
+    /// Checks reading `store` every 5 s, calling the inbox stuck after
+    /// [`DEFAULT_INBOX_STUCK_AFTER`], with no credentials to watch yet.
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        let source: ReadingSource = Arc::new(move || {
+            let store = store.clone();
+            Box::pin(async move {
+                Ok(Reading {
+                    report: store.status().await?,
+                    inbox: store.inbox_backlog().await?,
+                })
+            })
+        });
+        Self::from_source(source)
+    }
+
+    fn from_source(source: ReadingSource) -> Self {
+        Self {
+            source,
+            refresh_every: Duration::from_secs(5),
+            inbox_stuck_after: DEFAULT_INBOX_STUCK_AFTER,
+            credentials: Vec::new(),
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// How often the store is read (requests only read the latest answer).
+    pub fn refresh_every(mut self, every: Duration) -> Self {
+        self.refresh_every = every;
+        self
+    }
+
+    /// How long the oldest unprocessed delivery may wait before the service is not
+    /// ready.
+    pub fn inbox_stuck_after(mut self, after: Duration) -> Self {
+        self.inbox_stuck_after = after;
+        self
+    }
+
+    /// Watch the credentials of the vendor connection `name` behind `transport`
+    /// (as its last answer showed them: readiness never calls the vendor).
+    pub fn transport(self, name: impl Into<String>, transport: Transport) -> Self {
+        self.credential_check(name, move || transport.credential_state())
+    }
+
+    /// Watch a credential state `check` reports under `name`.
+    pub fn credential_check(
+        mut self,
+        name: impl Into<String>,
+        check: impl Fn() -> CredentialState + Send + Sync + 'static,
+    ) -> Self {
+        self.credentials.push((name.into(), Arc::new(check)));
+        self
+    }
+
+    /// Where "now" comes from when the inbox's age is computed (a fixed clock in tests).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// A router answering `/health`, `/health/live` and `/health/ready`; merge it with
+    /// the intake's. The first store read happens before it returns, so the first
+    /// request already has an answer.
+    pub async fn router(self) -> Router {
+        let board = HealthBoard::start(self.source, self.refresh_every).await;
+        let state = Arc::new(Probes {
+            board,
+            inbox_stuck_after: self.inbox_stuck_after,
+            credentials: self.credentials,
+            clock: self.clock,
+        });
+        Router::new()
+            .route("/health", get(health))
+            .route("/health/live", get(live))
+            .route("/health/ready", get(ready))
+            .with_state(state)
+    }
+}
+
+/// A router answering `/health` (and `/health/live`, `/health/ready` with no
+/// credentials watched) from `store`, read every `refresh_every`.
+pub async fn health_router(store: Arc<dyn Store>, refresh_every: Duration) -> Router {
+    HealthChecks::new(store)
+        .refresh_every(refresh_every)
+        .router()
+        .await
+}
+
+/// What the handlers share.
+struct Probes {
+    board: Arc<HealthBoard>,
+    inbox_stuck_after: Duration,
+    credentials: Vec<(String, CredentialCheck)>,
+    clock: Arc<dyn Clock>,
+}
+
+impl Probes {
+    fn readiness(&self) -> Readiness {
+        let latest = self.board.current();
+        let credentials: BTreeMap<String, String> = self
+            .credentials
+            .iter()
+            .map(|(name, check)| {
+                let state = match check() {
+                    CredentialState::Valid => "valid",
+                    CredentialState::Rejected => "rejected",
+                    _ => "unknown",
+                };
+                (name.clone(), state.to_owned())
+            })
+            .collect();
+        let backlog = latest.as_ref().map(|(_, inbox)| *inbox).unwrap_or_default();
+        // The age grows between reads: computed now, from the oldest arrival time.
+        let now_ms = i64::try_from(self.clock.now_millis()).unwrap_or(i64::MAX);
+        let age = Duration::from_millis(backlog.oldest_age_ms(now_ms));
+        let inbox = InboxReadiness {
+            pending: backlog.pending,
+            oldest_age_seconds: age.as_secs(),
+            stuck: age > self.inbox_stuck_after,
+        };
+        let store_ok = latest.is_some();
+        let ready = store_ok && !inbox.stuck && credentials.values().all(|s| s != "rejected");
+        Readiness {
+            status: if ready { "ready" } else { "not ready" }.to_owned(),
+            store: if store_ok { "ok" } else { "unavailable" }.to_owned(),
+            credentials,
+            inbox,
+        }
+    }
+}
+
+async fn health(State(probes): State<Arc<Probes>>) -> (StatusCode, Json<Health>) {
+    match probes.board.current() {
+        Some((health, _)) => (StatusCode::OK, Json(health)),
+        None => (StatusCode::SERVICE_UNAVAILABLE, Json(Health::unavailable())),
+    }
+}
+
+async fn live() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok" }))
+}
+
+async fn ready(State(probes): State<Arc<Probes>>) -> (StatusCode, Json<Readiness>) {
+    let readiness = probes.readiness();
+    let status = if readiness.status == "ready" {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
-    (status, Json(health))
+    (status, Json(readiness))
 }
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 
     use ats_bridge::store::StoreError;
+    use axum::body::Body;
+    use axum::http::Request;
+    use client_core::webhook::FixedClock;
+    use tower::ServiceExt as _;
 
     use super::*;
 
-    /// A source counting its reads, failing once `fail` is set.
-    fn counting(reads: Arc<AtomicUsize>, fail: Arc<AtomicUsize>) -> StatusSource {
+    /// A source counting its reads, failing once `fail` is set; its inbox holds two
+    /// deliveries, the oldest received at 1,000 s after the epoch.
+    fn counting(reads: Arc<AtomicUsize>, fail: Arc<AtomicUsize>) -> ReadingSource {
         Arc::new(move || {
             reads.fetch_add(1, Ordering::SeqCst);
             let failing = fail.load(Ordering::SeqCst) > 0;
@@ -151,32 +377,134 @@ mod tests {
                 } else {
                     let mut report = StatusReport::default();
                     report.by_state.insert(RowState::Synced, 3);
-                    Ok(report)
+                    Ok(Reading {
+                        report,
+                        inbox: InboxBacklog::new(2, Some(1_000_000)),
+                    })
                 }
             })
         })
     }
 
+    async fn get(router: &Router, path: &str) -> (StatusCode, serde_json::Value) {
+        let request = Request::get(path).body(Body::empty()).unwrap();
+        let response = router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    /// Checks on a counting source, a clock `now_secs` after the epoch, the inbox
+    /// stuck after 60 s, and one credential whose state `credential` holds
+    /// (0 unknown, 1 valid, 2 rejected).
+    async fn checks(
+        reads: Arc<AtomicUsize>,
+        fail: Arc<AtomicUsize>,
+        now_secs: u64,
+        credential: Arc<AtomicU8>,
+    ) -> Router {
+        HealthChecks::from_source(counting(reads, fail))
+            .refresh_every(Duration::from_secs(5))
+            .inbox_stuck_after(Duration::from_secs(60))
+            .clock(Arc::new(FixedClock::at_millis(now_secs * 1000)))
+            .credential_check("lever", move || match credential.load(Ordering::SeqCst) {
+                1 => CredentialState::Valid,
+                2 => CredentialState::Rejected,
+                _ => CredentialState::Unknown,
+            })
+            .router()
+            .await
+    }
+
     #[tokio::test(start_paused = true)]
     async fn requests_read_the_latest_counts_and_never_the_store() {
         let (reads, fail) = (Arc::default(), Arc::default());
-        let every = Duration::from_secs(5);
-        let board =
-            HealthBoard::start(counting(Arc::clone(&reads), Arc::clone(&fail)), every).await;
-        for _ in 0..1_000 {
-            assert_eq!(board.current().rows.get("synced"), Some(&3));
+        let router = checks(Arc::clone(&reads), Arc::clone(&fail), 1_010, Arc::default()).await;
+        for path in ["/health", "/health/ready", "/health/live"] {
+            for _ in 0..100 {
+                let (status, _) = get(&router, path).await;
+                assert_eq!(status, StatusCode::OK, "{path}");
+            }
         }
+        let (_, body) = get(&router, "/health").await;
+        assert_eq!(body["rows"]["synced"], 3);
+        assert_eq!(body["rows"]["failed"], 0, "every state is listed");
         assert_eq!(
             reads.load(Ordering::SeqCst),
             1,
             "one read, however many requests"
         );
 
-        // The store goes down: the next refresh says so.
+        // The store goes down: the next refresh says so, and the service is not ready;
+        // it is still alive.
         fail.store(1, Ordering::SeqCst);
-        tokio::time::sleep(every + Duration::from_millis(1)).await;
+        tokio::time::sleep(Duration::from_secs(5) + Duration::from_millis(1)).await;
         assert_eq!(reads.load(Ordering::SeqCst), 2);
-        assert_eq!(board.current().status, "store unavailable");
+        let (status, body) = get(&router, "/health").await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(body["status"], "store unavailable");
+        let (status, body) = get(&router, "/health/ready").await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(body["status"], "not ready");
+        assert_eq!(body["store"], "unavailable");
+        let (status, body) = get(&router, "/health/live").await;
+        assert_eq!(
+            (status, body),
+            (StatusCode::OK, serde_json::json!({"status": "ok"}))
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn ready_reports_the_inbox_and_the_credentials() {
+        let credential = Arc::new(AtomicU8::new(0));
+        // 10 s after the oldest delivery arrived: not stuck; unknown credentials pass.
+        let router = checks(
+            Arc::default(),
+            Arc::default(),
+            1_010,
+            Arc::clone(&credential),
+        )
+        .await;
+        let (status, body) = get(&router, "/health/ready").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            body,
+            serde_json::json!({
+                "status": "ready",
+                "store": "ok",
+                "credentials": {"lever": "unknown"},
+                "inbox": {"pending": 2, "oldest_age_seconds": 10, "stuck": false},
+            })
+        );
+        credential.store(1, Ordering::SeqCst);
+        let (status, body) = get(&router, "/health/ready").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body["credentials"]["lever"], "valid");
+
+        // The vendor refuses the credentials: not ready, and it says which.
+        credential.store(2, Ordering::SeqCst);
+        let (status, body) = get(&router, "/health/ready").await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(body["status"], "not ready");
+        assert_eq!(body["credentials"]["lever"], "rejected");
+        assert_eq!(body["inbox"]["stuck"], false);
+
+        // 61 s after the oldest delivery arrived, with valid credentials: stuck.
+        let router = checks(
+            Arc::default(),
+            Arc::default(),
+            1_061,
+            Arc::new(AtomicU8::new(1)),
+        )
+        .await;
+        let (status, body) = get(&router, "/health/ready").await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            body["inbox"],
+            serde_json::json!({"pending": 2, "oldest_age_seconds": 61, "stuck": true})
+        );
     }
 
     #[tokio::test(start_paused = true)]

@@ -12,10 +12,14 @@
 //! | `LEVER_BASE_URL` | Lever API root (default: production) |
 //! | `LEVER_PERFORM_AS` | Lever user id notes and tags are written as (needed with Lever) |
 //! | `DATABASE_URL` | `postgres://…` for PostgreSQL, else a SQLite file path |
+//! | `RUST_LOG` | what is logged ([`logging`]; default: the program's own level) |
+//! | `LOG_FORMAT` | `json` for one JSON object per log line; default `text` |
 
 pub mod bench;
 pub mod demo;
 pub mod health;
+pub mod logging;
+pub mod metrics;
 pub mod server_config;
 pub mod webhooks;
 
@@ -44,9 +48,14 @@ pub fn env(name: &str) -> Option<String> {
 }
 
 /// How the example programs start: log to stderr from `level` up (`WARN` for the
-/// walk-throughs, whose output is their own lines).
+/// walk-throughs, whose output is their own lines) unless `RUST_LOG` says otherwise,
+/// as text or as JSON (`LOG_FORMAT=json`); see [`logging`].
 pub fn log_from(level: tracing::Level) {
-    tracing_subscriber::fmt().with_max_level(level).init();
+    let format = logging::LogFormat::from_env();
+    logging::init(level, format.clone().unwrap_or_default());
+    if let Err(error) = format {
+        tracing::warn!("{error}; logging as text");
+    }
 }
 
 /// Connect (environment or sandbox started with `sandbox`), say where on `out`, run

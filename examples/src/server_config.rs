@@ -34,6 +34,10 @@ pub struct ServerConfig {
     /// read the latest answer). Default 5,000.
     #[serde(default = "default_health_refresh_ms")]
     pub health_refresh_ms: u64,
+    /// How long the oldest unprocessed webhook delivery may wait before
+    /// `/health/ready` answers 503, in seconds. Default 600.
+    #[serde(default = "default_inbox_stuck_after_secs")]
+    pub inbox_stuck_after_secs: u64,
     /// How the engine runs.
     #[serde(default)]
     pub engine: EngineSettings,
@@ -232,6 +236,10 @@ fn default_sqlite_path() -> PathBuf {
 
 fn default_health_refresh_ms() -> u64 {
     5_000
+}
+
+fn default_inbox_stuck_after_secs() -> u64 {
+    crate::health::DEFAULT_INBOX_STUCK_AFTER.as_secs()
 }
 
 fn default_listen() -> SocketAddr {

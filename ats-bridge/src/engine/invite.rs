@@ -95,7 +95,7 @@ impl Engine {
             Claim::Acquired(row) => {
                 let claimed = row.clone();
                 let work = self.invite_claimed(ats, application, row, known, SendHistory::Unknown);
-                self.within_lease(&claimed, work).await
+                crate::metrics::invite(&key.ats, self.within_lease(&claimed, work).await)
             }
             Claim::Fresh(row) => {
                 let history = if self.inner.config.look_up_before_first_invite
@@ -107,7 +107,7 @@ impl Engine {
                 };
                 let claimed = row.clone();
                 let work = self.invite_claimed(ats, application, row, known, history);
-                self.within_lease(&claimed, work).await
+                crate::metrics::invite(&key.ats, self.within_lease(&claimed, work).await)
             }
             Claim::Busy(_) => Ok(Action::Busy { key }),
             Claim::Settled(_) => Ok(Action::AlreadyDone { key }),

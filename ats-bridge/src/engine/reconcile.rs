@@ -41,6 +41,23 @@ impl ReconcileReport {
         }
     }
 
+    /// One line at info saying what the pass did (counts and ids only), and a warning
+    /// listing the listings that failed, if any.
+    pub(crate) fn log_summary(&self, took: std::time::Duration) {
+        tracing::info!(
+            applications_seen = self.applications_seen,
+            invited = self.invited,
+            participants_checked = self.participants_checked,
+            written_back = self.written_back,
+            errors = self.errors.len(),
+            took_ms = u64::try_from(took.as_millis()).unwrap_or(u64::MAX),
+            "reconciler pass done"
+        );
+        if !self.errors.is_empty() {
+            tracing::warn!(errors = ?self.errors, "reconciler pass had errors");
+        }
+    }
+
     /// Add what another part of the pass did.
     fn absorb(&mut self, other: ReconcileReport) {
         self.applications_seen += other.applications_seen;

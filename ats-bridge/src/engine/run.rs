@@ -112,11 +112,12 @@ impl Engine {
             return Ok(());
         };
         while !*stop.borrow() {
-            match self.reconcile().await {
-                Ok(report) if !report.errors.is_empty() => {
-                    tracing::warn!(errors = ?report.errors, "reconciler pass had errors");
-                }
-                Ok(report) => tracing::debug!(?report, "reconciler pass done"),
+            let started = tokio::time::Instant::now();
+            let pass = self.reconcile().await;
+            let took = started.elapsed();
+            crate::metrics::reconcile_pass(took.as_secs_f64(), &pass);
+            match pass {
+                Ok(report) => report.log_summary(took),
                 Err(error) => tracing::error!(%error, "reconciler pass failed"),
             }
             wait(&mut stop, interval).await;

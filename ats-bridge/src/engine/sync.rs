@@ -116,7 +116,7 @@ impl Engine {
         };
         let claimed = row.clone();
         let work = self.write_outcome(row, outcome, &results, first_attempt);
-        self.within_lease(&claimed, work).await
+        crate::metrics::write_back(&key.ats, self.within_lease(&claimed, work).await)
     }
 
     /// With the lease held: write the outcome and record it.

@@ -168,6 +168,7 @@ impl Intake {
                     source = ?quoted(request.source),
                     "webhook activation handshake answered"
                 );
+                crate::metrics::delivery_received(request.source, "handshake");
                 let mut headers = HeaderMap::new();
                 headers.insert(name, value);
                 IntakeResponse {
@@ -185,6 +186,7 @@ impl Intake {
     /// adapters that refuse before calling [`Intake::handle`] (a body over the limit
     /// while reading it, a body that could not be read).
     pub fn refuse(&self, source: &str, rejection: IntakeRejection) -> IntakeResponse {
+        crate::metrics::delivery_refused(self.metric_source(source), rejection.code());
         match &rejection {
             IntakeRejection::Webhook(WebhookRejection::Unmatched) => tracing::info!(
                 target: "ats_bridge::intake",
@@ -239,6 +241,7 @@ impl Intake {
                     dedupe_key = %delivery.dedupe_key,
                     "webhook delivery stored"
                 );
+                crate::metrics::delivery_received(source, "stored");
                 return IntakeResponse::accepted(IntakeOutcome::Stored {
                     dedupe_key: delivery.dedupe_key,
                 });
@@ -250,6 +253,7 @@ impl Intake {
                     dedupe_key = %delivery.dedupe_key,
                     "webhook delivery already in the inbox"
                 );
+                crate::metrics::delivery_received(source, "duplicate");
                 return IntakeResponse::accepted(IntakeOutcome::Duplicate {
                     dedupe_key: delivery.dedupe_key,
                 });
@@ -264,7 +268,19 @@ impl Intake {
             error = %error,
             "webhook delivery not stored; the sender is asked to retry"
         );
-        IntakeResponse::rejected(IntakeRejection::StoreUnavailable)
+        let rejection = IntakeRejection::StoreUnavailable;
+        crate::metrics::delivery_refused(source, rejection.code());
+        IntakeResponse::rejected(rejection)
+    }
+
+    /// `source` as a metric label: a name the sender chose is not one, unless it is
+    /// configured (the label set must not grow from outside).
+    fn metric_source<'a>(&self, source: &'a str) -> &'a str {
+        if self.receives(source) {
+            source
+        } else {
+            "unknown"
+        }
     }
 }
 

@@ -31,6 +31,33 @@ impl<'a> NewDelivery<'a> {
     }
 }
 
+/// How far behind the inbox is: what [`super::Inbox::inbox_backlog`] answers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct InboxBacklog {
+    /// Deliveries not processed yet (leased or waiting for a retry included).
+    pub pending: u64,
+    /// When the oldest of them was received (epoch ms); `None` when there are none.
+    pub oldest_received_at_ms: Option<i64>,
+}
+
+impl InboxBacklog {
+    /// A backlog of `pending` deliveries, the oldest received at `oldest_received_at_ms`.
+    pub fn new(pending: u64, oldest_received_at_ms: Option<i64>) -> Self {
+        Self {
+            pending,
+            oldest_received_at_ms,
+        }
+    }
+
+    /// How long the oldest unprocessed delivery has waited at `now_ms` (0 when none).
+    pub fn oldest_age_ms(&self, now_ms: i64) -> u64 {
+        self.oldest_received_at_ms.map_or(0, |at| {
+            u64::try_from(now_ms.saturating_sub(at)).unwrap_or(0)
+        })
+    }
+}
+
 /// A received delivery waiting to be processed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InboxItem {
@@ -49,4 +76,17 @@ pub struct InboxItem {
     /// The fencing token of this claim, for [`super::Inbox::inbox_done`] and
     /// [`super::Inbox::inbox_retry`].
     pub fence: super::Fence,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_oldest_age_is_zero_for_an_empty_inbox_and_never_negative() {
+        assert_eq!(InboxBacklog::default().oldest_age_ms(5_000), 0);
+        let backlog = InboxBacklog::new(3, Some(1_000));
+        assert_eq!(backlog.oldest_age_ms(4_500), 3_500);
+        assert_eq!(backlog.oldest_age_ms(900), 0, "a clock behind the store's");
+    }
 }

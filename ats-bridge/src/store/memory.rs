@@ -9,8 +9,8 @@ use tokio::sync::{Mutex, MutexGuard};
 use super::backend::{LedgerBackend, LedgerChange, LedgerTx};
 use super::ledger;
 use super::{
-    Fence, Inbox, InboxItem, Lease, LedgerKey, LedgerRow, NewDelivery, ReconcilerState,
-    ScreeningKey, ScreeningRow, StatusReport, StoreError, StoreResult,
+    Fence, Inbox, InboxBacklog, InboxItem, Lease, LedgerKey, LedgerRow, NewDelivery,
+    ReconcilerState, ScreeningKey, ScreeningRow, StatusReport, StoreError, StoreResult,
 };
 use crate::model::{ApplicationId, AtsName, CandidateId, JobId, JobState, ParticipantKey};
 
@@ -38,6 +38,7 @@ struct Inner {
 #[derive(Debug)]
 struct InboxEntry {
     item: InboxItem,
+    received_at_ms: i64,
     processed_at_ms: Option<i64>,
     next_attempt_at_ms: Option<i64>,
     lease_until_ms: Option<i64>,
@@ -282,7 +283,7 @@ impl LedgerBackend for MemoryStore {
 
 #[async_trait]
 impl Inbox for MemoryStore {
-    async fn inbox_insert(&self, delivery: &NewDelivery<'_>, _now_ms: i64) -> StoreResult<bool> {
+    async fn inbox_insert(&self, delivery: &NewDelivery<'_>, now_ms: i64) -> StoreResult<bool> {
         let mut inner = self.lock().await;
         let known = inner.inbox.values().any(|entry| {
             entry.item.source == delivery.source && entry.item.dedupe_key == delivery.dedupe_key
@@ -304,6 +305,7 @@ impl Inbox for MemoryStore {
                     attempts: 0,
                     fence: Fence::default(),
                 },
+                received_at_ms: now_ms,
                 processed_at_ms: None,
                 next_attempt_at_ms: None,
                 lease_until_ms: None,
@@ -377,6 +379,19 @@ impl Inbox for MemoryStore {
                 .is_none_or(|at| at >= processed_before_ms)
         });
         Ok((before - inner.inbox.len()) as u64)
+    }
+
+    async fn inbox_backlog(&self) -> StoreResult<InboxBacklog> {
+        let inner = self.lock().await;
+        let pending = inner
+            .inbox
+            .values()
+            .filter(|entry| entry.processed_at_ms.is_none());
+        let (count, oldest) = pending.fold((0, None::<i64>), |(count, oldest), entry| {
+            let at = entry.received_at_ms;
+            (count + 1, Some(oldest.map_or(at, |o| o.min(at))))
+        });
+        Ok(InboxBacklog::new(count, oldest))
     }
 }
 

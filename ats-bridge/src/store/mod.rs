@@ -73,7 +73,7 @@ mod screening;
 mod stores;
 mod traits;
 
-pub use inbox::{InboxItem, NewDelivery};
+pub use inbox::{InboxBacklog, InboxItem, NewDelivery};
 pub use memory::MemoryStore;
 pub use screening::{ScreeningClaim, ScreeningKey, ScreeningRow};
 pub use stores::Stores;

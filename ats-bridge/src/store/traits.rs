@@ -17,8 +17,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::{
-    Claim, Fence, InboxItem, InviteClaim, Lease, LedgerKey, LedgerRow, NewDelivery, ScreeningClaim,
-    ScreeningKey, ScreeningRow, StatusReport, StoreResult, Stores,
+    Claim, Fence, InboxBacklog, InboxItem, InviteClaim, Lease, LedgerKey, LedgerRow, NewDelivery,
+    ScreeningClaim, ScreeningKey, ScreeningRow, StatusReport, StoreResult, Stores,
 };
 #[cfg(doc)]
 use super::{RowState, StoreError};
@@ -269,6 +269,11 @@ pub trait Inbox: Send + Sync + fmt::Debug {
     /// repeated after it was pruned is stored as new, and the ledger's claims still
     /// keep it from acting twice.
     async fn inbox_prune(&self, processed_before_ms: i64) -> StoreResult<u64>;
+
+    /// How many deliveries are not processed yet and when the oldest arrived: for
+    /// monitoring (a growing backlog, a stuck engine). Cheap enough for a timer, but
+    /// not meant to be called per request.
+    async fn inbox_backlog(&self) -> StoreResult<InboxBacklog>;
 }
 
 /// What the reconciler and the engine keep between passes, each in its own table.

@@ -779,6 +779,10 @@ impl Inbox for BrokenInbox {
     async fn inbox_prune(&self, processed_before_ms: i64) -> StoreResult<u64> {
         self.inner.inbox_prune(processed_before_ms).await
     }
+
+    async fn inbox_backlog(&self) -> StoreResult<ats_bridge::store::InboxBacklog> {
+        self.inner.inbox_backlog().await
+    }
 }
 
 // Paused time: the 3 s default store timeout elapses instantly once nothing else runs.

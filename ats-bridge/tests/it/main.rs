@@ -16,6 +16,7 @@ mod engine_smartrecruiters;
 mod intake;
 mod lever_adapter;
 mod lever_tag_rules;
+mod logs;
 mod properties;
 mod rules;
 mod smartrecruiters_adapter;

@@ -72,6 +72,7 @@ pub(crate) struct Queries {
     pub(crate) inbox_park: String,
     pub(crate) inbox_fence: String,
     pub(crate) inbox_prune: String,
+    pub(crate) inbox_backlog: String,
     pub(crate) cursor_get: String,
     pub(crate) cursor_set: String,
     pub(crate) job_state_get: String,
@@ -201,6 +202,11 @@ impl Queries {
                 "DELETE FROM inbox WHERE processed_at_ms IS NOT NULL AND processed_at_ms < ?"
                     .to_owned(),
             ),
+            // The unprocessed rows through the `inbox_unprocessed` index; the
+            // retention keeps the rest of the table from mattering.
+            inbox_backlog: "SELECT COUNT(*) AS n, MIN(received_at_ms) AS oldest FROM inbox \
+                            WHERE processed_at_ms IS NULL"
+                .to_owned(),
             cursor_get: sql("SELECT value FROM cursors WHERE name = ?".to_owned()),
             cursor_set: sql(
                 "INSERT INTO cursors (name, value, updated_at_ms) VALUES (?, ?, ?) \

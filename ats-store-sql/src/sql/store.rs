@@ -22,9 +22,9 @@ macro_rules! sql_store {
             };
             use ats_bridge::store::backend::{LedgerBackend, LedgerChange, LedgerTx};
             use ats_bridge::store::{
-                Fence, Inbox, InboxItem, Lease, LedgerKey, LedgerRow, NewDelivery, ReconcilerState,
-                RowState, STATUS_FAILED_LIMIT, ScreeningKey, ScreeningRow, StatusReport,
-                StoreError, StoreResult,
+                Fence, Inbox, InboxBacklog, InboxItem, Lease, LedgerKey, LedgerRow, NewDelivery,
+                ReconcilerState, RowState, STATUS_FAILED_LIMIT, ScreeningKey, ScreeningRow,
+                StatusReport, StoreError, StoreResult,
             };
             use $crate::sql::{
                 Dialect, Queries, count, db, fence_value, limit_value, parse_state, read_fence,
@@ -623,6 +623,19 @@ macro_rules! sql_store {
                         .await
                         .map_err(db)?;
                     Ok(result.rows_affected())
+                }
+
+                async fn inbox_backlog(&self) -> StoreResult<InboxBacklog> {
+                    let row = sqlx::query(&queries().inbox_backlog)
+                        .fetch_one(&self.pool)
+                        .await
+                        .map_err(db)?;
+                    let pending = row.try_get::<i64, _>("n").map_err(db)?;
+                    let oldest = row.try_get::<Option<i64>, _>("oldest").map_err(db)?;
+                    Ok(InboxBacklog::new(
+                        u64::try_from(pending).unwrap_or(0),
+                        oldest,
+                    ))
                 }
             }
 

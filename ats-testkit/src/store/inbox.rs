@@ -5,8 +5,13 @@ use super::{LEASE, candidate, held, invite, job, key, lease};
 use ats_bridge::model::{AtsName, ParticipantKey};
 use ats_bridge::store::{Fence, InboxItem, NewDelivery, Store, StoreError};
 
-/// Webhook events are deduplicated, leased, retried and finished.
+/// Webhook events are deduplicated, leased, retried and finished; the backlog counts
+/// the unfinished ones and dates the oldest.
 pub async fn inbox(store: &dyn Store) {
+    // Earlier parts of a suite may have left deliveries: the backlog is compared with
+    // what was there.
+    let before = store.inbox_backlog().await.unwrap();
+    let oldest_with = |at: i64| Some(before.oldest_received_at_ms.map_or(at, |o| o.min(at)));
     assert!(
         store
             .inbox_insert(&NewDelivery::new("lever", "evt-1", b"{\"a\":1}"), 1_000)
@@ -42,6 +47,9 @@ pub async fn inbox(store: &dyn Store) {
         .await
         .unwrap();
     assert_eq!(first.len(), 2);
+    let backlog = store.inbox_backlog().await.unwrap();
+    assert_eq!(backlog.pending, before.pending + 3, "leased ones included");
+    assert_eq!(backlog.oldest_received_at_ms, oldest_with(1_000));
     assert_eq!(
         (first[0].source.as_str(), first[0].dedupe_key.as_str()),
         ("lever", "evt-1")
@@ -64,6 +72,13 @@ pub async fn inbox(store: &dyn Store) {
         .inbox_done(first[0].id, first[0].fence, 2_100)
         .await
         .unwrap();
+    let backlog = store.inbox_backlog().await.unwrap();
+    assert_eq!(
+        backlog.pending,
+        before.pending + 2,
+        "the processed one is not"
+    );
+    assert_eq!(backlog.oldest_received_at_ms, oldest_with(1_002));
     store
         .inbox_retry(first[1].id, first[1].fence, "engine busy", 5_000)
         .await

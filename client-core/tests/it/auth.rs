@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use async_trait::async_trait;
 use client_core::auth::{AccessToken, OAuthBearer, TokenSource};
-use client_core::{Error, SecretString, Transport};
+use client_core::{CredentialState, Error, SecretString, Transport};
 use serde_json::json;
 use wiremock::matchers::{header, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -75,4 +75,71 @@ async fn a_key_that_stays_refused_is_an_unauthorized_error() {
         "{err:?}"
     );
     assert!(!err.to_string().contains("k-123"));
+}
+
+/// Answer the next request (and only it) with `reply`.
+async fn next_answer(server: &MockServer, reply: ResponseTemplate) {
+    Mock::given(method("GET"))
+        .respond_with(reply)
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn the_transport_remembers_whether_the_vendor_accepted_the_credentials() {
+    let server = MockServer::start().await;
+    let transport = transport(&server);
+    assert_eq!(transport.credential_state(), CredentialState::Unknown);
+
+    // A refusal of one resource (403) or a missing one (404) says the key works.
+    next_answer(&server, ResponseTemplate::new(403)).await;
+    transport.get("/x/").send_value().await.unwrap_err();
+    assert_eq!(transport.credential_state(), CredentialState::Valid);
+
+    let refused = ResponseTemplate::new(401).set_body_json(json!({"detail": "Invalid token."}));
+    next_answer(&server, refused).await;
+    transport.get("/x/").send_value().await.unwrap_err();
+    assert_eq!(transport.credential_state(), CredentialState::Rejected);
+    // Clones share what was seen (a readiness probe holds one).
+    assert_eq!(
+        transport.clone().credential_state(),
+        CredentialState::Rejected
+    );
+
+    next_answer(&server, ResponseTemplate::new(200).set_body_json(json!({}))).await;
+    transport.get("/x/").send_value().await.unwrap();
+    assert_eq!(transport.credential_state(), CredentialState::Valid);
+}
+
+/// A token source whose refresh token was revoked.
+#[derive(Debug)]
+struct Revoked;
+
+#[async_trait]
+impl TokenSource for Revoked {
+    async fn fetch_token(&self) -> client_core::Result<AccessToken> {
+        Err(Error::ReauthorizationRequired {
+            reason: "token revoked".into(),
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_token_that_cannot_be_fetched_marks_the_credentials_rejected() {
+    let server = MockServer::start().await;
+    let transport = Transport::builder("test")
+        .base_url(server.uri())
+        .auth(Arc::new(OAuthBearer::new(Arc::new(Revoked))))
+        .retry_policy(fast_retries())
+        .build()
+        .unwrap();
+    let err = transport.get("/x/").send_value().await.unwrap_err();
+    assert!(
+        matches!(err, Error::ReauthorizationRequired { .. }),
+        "{err:?}"
+    );
+    assert_eq!(transport.credential_state(), CredentialState::Rejected);
+    assert!(server.received_requests().await.unwrap().is_empty());
 }
