@@ -131,6 +131,9 @@ pub struct StatusHistoryEntry {
     /// Links.
     #[serde(default)]
     pub actions: Actions,
+    /// Fields not modelled here.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// An application from the Job Applications API (`/job-applications-api/v202112`).

@@ -50,7 +50,7 @@ client_core::open_enum!(
 
 /// Filters of `GET /candidates`. Every list is sent as a repeated parameter
 /// (`status=NEW&status=IN_REVIEW`). Only candidates with at least one application are
-/// listed by SmartRecruiters.
+/// listed by SmartRecruiters (talent-pool-only candidates never appear).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CandidateFilter {
@@ -62,8 +62,9 @@ pub struct CandidateFilter {
     pub job_id: Vec<JobId>,
     /// Location labels.
     pub location: Vec<String>,
-    /// Average ratings (deprecated by SmartRecruiters).
-    pub average_rating: Vec<f64>,
+    /// Average ratings, whole numbers (deprecated by SmartRecruiters; the API
+    /// definition types them as an integer array, so `4`, never `4.0`).
+    pub average_rating: Vec<u32>,
     /// Application statuses.
     pub status: Vec<ApplicationStatus>,
     /// Consent statuses.
@@ -76,22 +77,22 @@ pub struct CandidateFilter {
     pub updated_after: Option<String>,
     /// Onboarding status.
     pub onboarding_status: Option<OnboardingStatus>,
-    /// Candidate property id (single-select properties only).
-    pub property_id: Option<String>,
-    /// Value id of `property_id`.
-    pub property_value_id: Option<String>,
-    /// Source type.
-    pub source_type: Option<String>,
-    /// Source sub-type.
-    pub source_sub_type: Option<String>,
-    /// Source value id.
-    pub source_value_id: Option<String>,
-    /// Screening question category.
-    pub question_category: Option<String>,
-    /// Screening question field id.
-    pub question_field_id: Option<String>,
-    /// Screening question field value id.
-    pub question_field_value_id: Option<String>,
+    /// Candidate property ids (single-select properties only; repeatable).
+    pub property_id: Vec<String>,
+    /// Value ids of the `property_id` properties (repeatable).
+    pub property_value_id: Vec<String>,
+    /// Source types (repeatable).
+    pub source_type: Vec<String>,
+    /// Source sub-types (repeatable).
+    pub source_sub_type: Vec<String>,
+    /// Source value ids (repeatable).
+    pub source_value_id: Vec<String>,
+    /// Screening question categories (repeatable).
+    pub question_category: Vec<String>,
+    /// Screening question field ids (repeatable).
+    pub question_field_id: Vec<String>,
+    /// Screening question field value ids (repeatable).
+    pub question_field_value_id: Vec<String>,
 }
 
 impl CandidateFilter {
@@ -139,6 +140,74 @@ impl CandidateFilter {
     /// Updated after this ISO-8601 timestamp.
     pub fn updated_after(mut self, at: impl Into<String>) -> Self {
         self.updated_after = Some(at.into());
+        self
+    }
+
+    /// Add a location keyword.
+    pub fn location(mut self, location: impl Into<String>) -> Self {
+        self.location.push(location.into());
+        self
+    }
+
+    /// Add an average rating (deprecated by SmartRecruiters).
+    pub fn average_rating(mut self, rating: u32) -> Self {
+        self.average_rating.push(rating);
+        self
+    }
+
+    /// Add a consent status.
+    pub fn consent_status(mut self, status: ConsentStatus) -> Self {
+        self.consent_status.push(status);
+        self
+    }
+
+    /// Onboarding status.
+    pub fn onboarding_status(mut self, status: OnboardingStatus) -> Self {
+        self.onboarding_status = Some(status);
+        self
+    }
+
+    /// Add a single-select property and one of its value ids (each list is sent
+    /// repeated: `propertyId=a&propertyId=b&propertyValueId=…`).
+    pub fn property(mut self, property_id: impl Into<String>, value_id: impl Into<String>) -> Self {
+        self.property_id.push(property_id.into());
+        self.property_value_id.push(value_id.into());
+        self
+    }
+
+    /// Add a source type.
+    pub fn source_type(mut self, source_type: impl Into<String>) -> Self {
+        self.source_type.push(source_type.into());
+        self
+    }
+
+    /// Add a source sub-type.
+    pub fn source_sub_type(mut self, sub_type: impl Into<String>) -> Self {
+        self.source_sub_type.push(sub_type.into());
+        self
+    }
+
+    /// Add a source value id.
+    pub fn source_value_id(mut self, value_id: impl Into<String>) -> Self {
+        self.source_value_id.push(value_id.into());
+        self
+    }
+
+    /// Add a screening question category.
+    pub fn question_category(mut self, category: impl Into<String>) -> Self {
+        self.question_category.push(category.into());
+        self
+    }
+
+    /// Add a screening question field id.
+    pub fn question_field_id(mut self, field_id: impl Into<String>) -> Self {
+        self.question_field_id.push(field_id.into());
+        self
+    }
+
+    /// Add a screening question field value id.
+    pub fn question_field_value_id(mut self, value_id: impl Into<String>) -> Self {
+        self.question_field_value_id.push(value_id.into());
         self
     }
 }
@@ -248,6 +317,9 @@ pub struct WebProfiles {
     /// Personal website.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
+    /// Profiles not modelled here (kept, and sent back as received).
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// A candidate with everything `GET /candidates/{id}` returns.
@@ -523,6 +595,12 @@ impl Candidates<'_> {
     /// Candidates whose email equals `email` (case-insensitive). SmartRecruiters has no
     /// email filter and `@` splits words in `q`, so this searches the quoted address and
     /// keeps the exact matches.
+    ///
+    /// It searches `GET /candidates`, which lists only candidates with at least one
+    /// application: a talent-pool candidate (created with [`Candidates::create`] and never
+    /// assigned to a job) is not found. The Candidate API documents no other search, so
+    /// keep the id [`Candidates::create`] returns to reach such a candidate later, or
+    /// create them on a job ([`Candidates::create_on_job`]).
     pub async fn find_by_email(&self, email: &str) -> Result<Vec<Candidate>> {
         use futures::TryStreamExt as _;
         let wanted = email.trim();

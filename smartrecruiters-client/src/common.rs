@@ -75,6 +75,8 @@ pub struct Location {
 }
 
 /// The unpaged `{totalFound, content}` listing (tags, attachments, histories, hiring team…).
+/// `content` is required: an answer without it is a decode error, not an empty list, so
+/// an unexpected shape is never mistaken for "nothing there".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Listing<T> {
@@ -82,7 +84,6 @@ pub struct Listing<T> {
     #[serde(default)]
     pub total_found: Option<u64>,
     /// The items.
-    #[serde(default = "Vec::new")]
     pub content: Vec<T>,
 }
 
@@ -114,7 +115,9 @@ struct Envelope<T> {
     next_page_id: Option<String>,
     #[serde(default)]
     total_found: Option<u64>,
-    #[serde(default = "Vec::new")]
+    // Required: an envelope without its list is a shape this client does not know
+    // (`GET /messages` has no published schema), and reading it as "no items" would let
+    // a repeat check find nothing and write twice.
     content: Vec<T>,
 }
 
@@ -245,5 +248,19 @@ mod tests {
         let empty: CursorPage<u32> =
             CursorPage::from_response(&raw(r#"{"content":[],"nextPageId":"n"}"#, None)).unwrap();
         assert_eq!(empty.next_page_id, None, "an empty page ends the listing");
+    }
+
+    #[test]
+    fn an_envelope_without_its_list_is_an_error_not_an_empty_page() {
+        for body in [
+            r#"{"nextPageId":"n"}"#,
+            r#"{"messages":[{"content":"x"}]}"#,
+            "{}",
+        ] {
+            let page = CursorPage::<u32>::from_response(&raw(body, None));
+            assert!(page.is_err(), "{body} decoded as {page:?}");
+        }
+        let listing = serde_json::from_str::<Listing<u32>>(r#"{"totalFound":3}"#);
+        assert!(listing.is_err(), "{listing:?}");
     }
 }

@@ -27,6 +27,9 @@ pub struct HiringProcess {
     /// Sub-status labels by status (`IN_REVIEW` → ["Phone screen", …]).
     #[serde(default)]
     pub sub_statuses: BTreeMap<String, Vec<String>>,
+    /// Fields not modelled here.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 impl HiringProcess {

@@ -89,7 +89,7 @@ pub use applications::{
 };
 pub use auth::{
     API_KEY_HEADER, Credentials, DEFAULT_AUTHORIZE_URL, DEFAULT_TOKEN_URL, OAuthClient,
-    RefreshTokenGrant,
+    RefreshTokenGrant, WWW_TOKEN_URL,
 };
 pub use candidates::{
     AssignedJob, Assignment, Attachment, AttachmentType, Candidate, CandidateDetails,
@@ -110,7 +110,7 @@ pub use jobs::{
 };
 pub use notes::{
     MAX_NOTE_CHARS, NewNote, Note, NoteApplication, NoteContent, NoteContext, NoteCreated, Notes,
-    ShareWith, TRUNCATION_MARKER, Visibility,
+    ShareWith, TRUNCATION_MARKER, Visibility, escape_note_markup,
 };
 pub use subscriptions::{
     CallbackAuthentication, CallbackLogEntry, CallbackLogFilter, CallbackStatus, EventName,

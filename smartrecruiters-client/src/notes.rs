@@ -140,10 +140,11 @@ pub struct Note {
 }
 
 /// Builds note content: `#[CANDIDATE:id]` tags first, then the text, then
-/// `@[USER:id]` mentions. Text that would push the content past
-/// [`MAX_NOTE_CHARS`] is shortened on a character boundary, ending in
-/// [`TRUNCATION_MARKER`]; markup is never cut, neither the tags added here nor any
-/// `#[…]`/`@[…]` inside the text.
+/// `@[USER:id]` mentions. The text is escaped with [`escape_note_markup`], so markup in
+/// it (a transcript reading `@[USER:…]`) stays text: only the tags and mentions added
+/// here are markup. Text that would push the content past [`MAX_NOTE_CHARS`] is
+/// shortened on a character boundary, ending in [`TRUNCATION_MARKER`]; the tags and
+/// mentions are never cut.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NoteContent {
     candidates: Vec<CandidateId>,
@@ -203,7 +204,10 @@ impl NoteContent {
                 "note tags and mentions alone take {markup} characters; the limit is {MAX_NOTE_CHARS}"
             )));
         }
-        let text = truncate_text(self.text.trim(), MAX_NOTE_CHARS - markup);
+        let text = truncate_text(
+            &escape_note_markup(self.text.trim()),
+            MAX_NOTE_CHARS - markup,
+        );
         let content = format!("{prefix}{text}{suffix}");
         let content = content.trim().to_owned();
         if content.is_empty() {
@@ -213,8 +217,29 @@ impl NoteContent {
     }
 }
 
+/// Zero-width space: placed between `#`/`@` and `[`, it leaves the text reading the
+/// same while SmartRecruiters no longer sees a tag or a mention there.
+const MARKUP_BREAK: char = '\u{200B}';
+
+/// `text` with every `#[` and `@[` broken by a zero-width space, so SmartRecruiters
+/// reads no `#[CANDIDATE:…]` tag or `@[USER:…]` mention in it (text from elsewhere —
+/// a transcript, a summary, an answer — must not tag candidates or e-mail users).
+/// Escaping twice changes nothing, so already escaped text can be compared with a
+/// note's content.
+pub fn escape_note_markup(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        escaped.push(c);
+        if matches!(c, '#' | '@') && chars.peek() == Some(&'[') {
+            escaped.push(MARKUP_BREAK);
+        }
+    }
+    escaped
+}
+
 /// `text` if it has at most `budget` characters; else a prefix that, with the marker,
-/// has at most `budget`, cut on a character boundary and never inside `#[…]`/`@[…]`.
+/// has at most `budget`, cut on a character boundary.
 fn truncate_text(text: &str, budget: usize) -> String {
     if text.chars().count() <= budget {
         return text.to_owned();
@@ -222,13 +247,7 @@ fn truncate_text(text: &str, budget: usize) -> String {
     let marker = TRUNCATION_MARKER.chars().count();
     let keep = budget.saturating_sub(marker);
     let cut = text.char_indices().nth(keep).map_or(text.len(), |(i, _)| i);
-    let mut kept = &text[..cut];
-    // An opening `#[` or `@[` without its `]` in the kept part would leave broken markup.
-    if let Some(open) = kept.rfind("#[").into_iter().chain(kept.rfind("@[")).max()
-        && !kept[open..].contains(']')
-    {
-        kept = &kept[..open];
-    }
+    let kept = &text[..cut];
     if budget < marker {
         return String::new();
     }
@@ -341,17 +360,32 @@ mod tests {
     }
 
     #[test]
-    fn markup_inside_the_text_is_never_cut() {
-        let mut text = "a".repeat(MAX_NOTE_CHARS - 20);
-        text.push_str(" see @[USER:0123456789abcdef01234567] and more text after it");
-        let content = NoteContent::new(text).build().unwrap();
-        assert!(content.chars().count() <= MAX_NOTE_CHARS);
-        assert!(
-            !content.contains("@[USER:0123"),
-            "{}",
-            &content[content.len() - 30..]
+    fn markup_inside_the_text_is_escaped_and_only_added_markup_remains() {
+        let content = NoteContent::new(
+            "Said: ping @[USER:u9] about #[CANDIDATE:c9]; email a@b.c, list #1 [x]",
+        )
+        .candidate("c1")
+        .mention("u1")
+        .build()
+        .unwrap();
+        assert_eq!(
+            content,
+            "#[CANDIDATE:c1] Said: ping @\u{200B}[USER:u9] about #\u{200B}[CANDIDATE:c9]; \
+             email a@b.c, list #1 [x] @[USER:u1]"
         );
-        assert!(content.ends_with("see…"));
+        assert_eq!(content.matches("#[").count(), 1);
+        assert_eq!(content.matches("@[").count(), 1);
+        let once = escape_note_markup("#[CANDIDATE:x] @[USER:y] ##[ @@[");
+        assert_eq!(escape_note_markup(&once), once, "escaping twice is a no-op");
+        assert!(!once.contains("#[") && !once.contains("@["));
+    }
+
+    #[test]
+    fn escaping_counts_towards_the_limit() {
+        let text = "@[".repeat(MAX_NOTE_CHARS);
+        let content = NoteContent::new(text).build().unwrap();
+        assert_eq!(content.chars().count(), MAX_NOTE_CHARS);
+        assert!(!content.contains("@["));
     }
 
     #[test]
