@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::candidates::candidate_path;
 use crate::client::SmartRecruitersClient;
-use crate::common::{Actions, IdLabel, Listing};
+use crate::common::{Actions, IdLabel, get_listing};
 use crate::ids::{ApplicationId, CandidateId, JobId};
 
 /// Base path of the Job Applications API.
@@ -169,7 +169,7 @@ pub struct Applications<'a> {
     pub(crate) client: &'a SmartRecruitersClient,
 }
 
-fn application_path(candidate: &CandidateId, job: &JobId) -> String {
+pub(crate) fn application_path(candidate: &CandidateId, job: &JobId) -> String {
     format!(
         "{}/jobs/{}",
         candidate_path(candidate),
@@ -217,16 +217,11 @@ impl Applications<'_> {
         candidate: &CandidateId,
         job: &JobId,
     ) -> Result<Vec<StatusHistoryEntry>> {
-        let listing: Listing<StatusHistoryEntry> = self
-            .client
-            .transport
-            .get(format!(
-                "{}/status/history",
-                application_path(candidate, job)
-            ))
-            .send()
-            .await?;
-        Ok(listing.content)
+        get_listing(
+            &self.client.transport,
+            format!("{}/status/history", application_path(candidate, job)),
+        )
+        .await
     }
 
     /// `GET /job-applications-api/v202112/job-applications/{id}` (the webhook

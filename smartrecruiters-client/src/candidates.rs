@@ -357,6 +357,23 @@ pub struct SourceDetails {
     pub source_id: String,
 }
 
+impl SourceDetails {
+    /// Source `source_id` of type `source_type_id`.
+    pub fn new(source_type_id: impl Into<String>, source_id: impl Into<String>) -> Self {
+        Self {
+            source_type_id: source_type_id.into(),
+            source_sub_type_id: None,
+            source_id: source_id.into(),
+        }
+    }
+
+    /// With a sub-type.
+    pub fn sub_type(mut self, sub_type_id: impl Into<String>) -> Self {
+        self.source_sub_type_id = Some(sub_type_id.into());
+        self
+    }
+}
+
 /// Body of `POST /candidates` and `POST /jobs/{jobId}/candidates`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -722,9 +739,7 @@ impl Candidates<'_> {
 
     /// The attachments listed at `path` (a candidate's or an application's).
     async fn list_attachments(&self, path: String) -> Result<Vec<Attachment>> {
-        let listing: crate::common::Listing<Attachment> =
-            self.client.transport.get(path).send().await?;
-        Ok(listing.content)
+        crate::common::get_listing(&self.client.transport, path).await
     }
 
     /// `upload` sent as multipart to `path`.

@@ -87,6 +87,15 @@ pub struct Listing<T> {
     pub content: Vec<T>,
 }
 
+/// The items of the `{totalFound, content}` listing at `path`.
+pub(crate) async fn get_listing<T: DeserializeOwned>(
+    transport: &client_core::Transport,
+    path: impl Into<String>,
+) -> Result<Vec<T>> {
+    let listing: Listing<T> = transport.get(path).send().await?;
+    Ok(listing.content)
+}
+
 /// One page of a cursor-paged list; the cursor (a `pageId`) comes from the body's
 /// `nextPageId` or, failing that, from the `Link: <…>; rel="next"` header.
 #[derive(Debug, Clone, PartialEq)]

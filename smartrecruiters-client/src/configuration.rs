@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::client::SmartRecruitersClient;
-use crate::common::{IdLabel, Listing};
+use crate::common::{IdLabel, get_listing};
 
 /// A hiring process. Stages are the fixed application statuses; only the sub-status
 /// labels of `IN_REVIEW`, `INTERVIEW` and `OFFERED` are configurable.
@@ -66,9 +66,11 @@ pub struct Configuration<'a> {
 }
 
 impl Configuration<'_> {
-    async fn listing<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<Vec<T>> {
-        let listing: Listing<T> = self.client.transport.get(path).send().await?;
-        Ok(listing.content)
+    pub(crate) async fn listing<T: serde::de::DeserializeOwned>(
+        &self,
+        path: impl Into<String>,
+    ) -> Result<Vec<T>> {
+        get_listing(&self.client.transport, path).await
     }
 
     /// `GET /configuration/hiring-processes`.

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::client::{CLASS_PUBLICATION, SmartRecruitersClient};
-use crate::common::{Actions, CursorPage, IdLabel, Listing, Location};
+use crate::common::{Actions, CursorPage, IdLabel, Location, get_listing};
 use crate::ids::{JobId, UserId};
 
 client_core::open_enum!(
@@ -399,24 +399,20 @@ impl Jobs<'_> {
 
     /// `GET /jobs/{id}/status/history`.
     pub async fn status_history(&self, id: &JobId) -> Result<Vec<JobStatusChange>> {
-        let listing: Listing<JobStatusChange> = self
-            .client
-            .transport
-            .get(format!("{}/status/history", job_path(id)))
-            .send()
-            .await?;
-        Ok(listing.content)
+        get_listing(
+            &self.client.transport,
+            format!("{}/status/history", job_path(id)),
+        )
+        .await
     }
 
     /// `GET /jobs/{id}/hiring-team`.
     pub async fn hiring_team(&self, id: &JobId) -> Result<Vec<HiringTeamMember>> {
-        let listing: Listing<HiringTeamMember> = self
-            .client
-            .transport
-            .get(format!("{}/hiring-team", job_path(id)))
-            .send()
-            .await?;
-        Ok(listing.content)
+        get_listing(
+            &self.client.transport,
+            format!("{}/hiring-team", job_path(id)),
+        )
+        .await
     }
 
     /// `POST /jobs/{id}/publication` (2 requests per second).

@@ -12,6 +12,13 @@
 //!   [`notes`](Notes) (Message API), [`jobs`](Jobs), [`configuration`](Configuration),
 //!   [`users`](Users), webhook [`subscriptions`](Subscriptions). Lists are resumable
 //!   `Stream`s following `nextPageId` (or the `Link` header).
+//! - **Application data**: candidate properties ([`Applications::properties`],
+//!   [`Applications::set_properties`], definitions with
+//!   [`Configuration::candidate_properties`]), screening answers
+//!   ([`Applications::screening_answers`]), the source ([`Applications::set_source`],
+//!   [`Configuration::sources`]).
+//! - **Scopes**: each call's documentation names the OAuth scope it needs; the README
+//!   has the whole table (an API key has every right of the company).
 //! - **Deliveries**: [`WebhookVerifier`] checks `smartrecruiters-signature` (several
 //!   keys during a rotation, a timestamp window) and [`webhooks`] parses events, with no
 //!   HTTP framework needed.
@@ -79,6 +86,9 @@ mod configuration;
 mod ids;
 mod jobs;
 mod notes;
+mod properties;
+mod screening;
+mod sources;
 mod subscriptions;
 mod users;
 pub mod webhooks;
@@ -112,6 +122,11 @@ pub use notes::{
     MAX_NOTE_CHARS, NewNote, Note, NoteApplication, NoteContent, NoteContext, NoteCreated, Notes,
     ShareWith, TRUNCATION_MARKER, Visibility, escape_note_markup,
 };
+pub use properties::{
+    CandidateProperty, PropertyDefinition, PropertyType, PropertyValue, PropertyValueInput,
+};
+pub use screening::{AnswerField, AnswerFieldValue, AnswerRecord, QuestionType, ScreeningAnswer};
+pub use sources::{Source, SourceType};
 pub use subscriptions::{
     CallbackAuthentication, CallbackLogEntry, CallbackLogFilter, CallbackStatus, EventName,
     NewSubscription, SecretKey, SubscribedEvent, Subscription, SubscriptionStatus, Subscriptions,

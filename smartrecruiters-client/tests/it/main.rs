@@ -5,6 +5,7 @@
 
 mod support;
 
+mod application_data;
 mod applications;
 mod auth;
 mod candidates;
