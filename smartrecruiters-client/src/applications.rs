@@ -177,6 +177,13 @@ pub(crate) fn application_path(candidate: &CandidateId, job: &JobId) -> String {
     )
 }
 
+fn job_application_path(id: &ApplicationId) -> String {
+    format!(
+        "{JOB_APPLICATIONS_API}/job-applications/{}",
+        encode_segment(id.as_str())
+    )
+}
+
 impl Applications<'_> {
     /// `GET /candidates/{id}/jobs/{jobId}`.
     pub async fn get(&self, candidate: &CandidateId, job: &JobId) -> Result<Application> {
@@ -229,11 +236,20 @@ impl Applications<'_> {
     pub async fn get_by_id(&self, id: &ApplicationId) -> Result<JobApplication> {
         self.client
             .transport
-            .get(format!(
-                "{JOB_APPLICATIONS_API}/job-applications/{}",
-                encode_segment(id.as_str())
-            ))
+            .get(job_application_path(id))
             .send()
+            .await
+    }
+
+    /// `DELETE /job-applications-api/v202112/job-applications/{id}`: remove an
+    /// application (the candidate stays, with their other applications). The scope it
+    /// needs is not in the readable part of the Permission Reference: grant
+    /// `candidates_manage` and check.
+    pub async fn delete_by_id(&self, id: &ApplicationId) -> Result<()> {
+        self.client
+            .transport
+            .delete(job_application_path(id))
+            .send_empty()
             .await
     }
 }

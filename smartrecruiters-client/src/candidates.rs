@@ -516,19 +516,100 @@ impl Upload {
 
     fn parts(&self) -> Vec<MultipartPart> {
         vec![
-            MultipartPart {
-                field: "attachmentType".into(),
-                file_name: None,
-                content_type: None,
-                bytes: Bytes::copy_from_slice(self.kind.as_str().as_bytes()),
-            },
-            MultipartPart {
-                field: "file".into(),
-                file_name: Some(self.file_name.clone()),
-                content_type: self.content_type.clone(),
-                bytes: self.bytes.clone(),
-            },
+            text_part("attachmentType", self.kind.as_str()),
+            file_part(&self.file_name, self.content_type.as_ref(), &self.bytes),
         ]
+    }
+}
+
+/// A form field of a multipart body.
+fn text_part(field: &str, value: &str) -> MultipartPart {
+    MultipartPart {
+        field: field.into(),
+        file_name: None,
+        content_type: None,
+        bytes: Bytes::copy_from_slice(value.as_bytes()),
+    }
+}
+
+/// The `file` field of a multipart body.
+fn file_part(file_name: &str, content_type: Option<&String>, bytes: &Bytes) -> MultipartPart {
+    MultipartPart {
+        field: "file".into(),
+        file_name: Some(file_name.to_owned()),
+        content_type: content_type.cloned(),
+        bytes: bytes.clone(),
+    }
+}
+
+/// A résumé for SmartRecruiters to parse into a new candidate (`POST /candidates/cv`,
+/// `POST /jobs/{jobId}/candidates/cv`).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Resume {
+    /// File name reported to SmartRecruiters.
+    pub file_name: String,
+    /// MIME type, if known.
+    pub content_type: Option<String>,
+    /// The file.
+    pub bytes: Bytes,
+    /// Where the candidate came from (the source "API" without it).
+    pub source: Option<SourceDetails>,
+    /// Internal (employee) candidate.
+    pub internal: Option<bool>,
+}
+
+impl Resume {
+    /// The résumé `file_name`.
+    pub fn new(file_name: impl Into<String>, bytes: impl Into<Bytes>) -> Self {
+        Self {
+            file_name: file_name.into(),
+            content_type: None,
+            bytes: bytes.into(),
+            source: None,
+            internal: None,
+        }
+    }
+
+    /// With a MIME type (`application/pdf`…).
+    pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+
+    /// With a source.
+    pub fn source(mut self, source: SourceDetails) -> Self {
+        self.source = Some(source);
+        self
+    }
+
+    /// Mark the candidate internal (or not).
+    pub fn internal(mut self, internal: bool) -> Self {
+        self.internal = Some(internal);
+        self
+    }
+
+    fn parts(&self) -> Vec<MultipartPart> {
+        let mut parts = Vec::new();
+        if let Some(source) = &self.source {
+            parts.push(text_part("sourceTypeId", &source.source_type_id));
+            if let Some(sub_type) = &source.source_sub_type_id {
+                parts.push(text_part("sourceSubTypeId", sub_type));
+            }
+            parts.push(text_part("sourceId", &source.source_id));
+        }
+        if let Some(internal) = self.internal {
+            parts.push(text_part(
+                "internal",
+                if internal { "true" } else { "false" },
+            ));
+        }
+        parts.push(file_part(
+            &self.file_name,
+            self.content_type.as_ref(),
+            &self.bytes,
+        ));
+        parts
     }
 }
 
@@ -661,6 +742,35 @@ impl Candidates<'_> {
             .transport
             .post(format!("/jobs/{}/candidates", encode_segment(job.as_str())))
             .json(candidate)
+            .send()
+            .await
+    }
+
+    /// `POST /candidates/cv`: parse a résumé into a new talent-pool candidate. Not
+    /// retried (a repeat would create a second candidate). Scope: `candidates_create`.
+    pub async fn create_from_resume(&self, resume: &Resume) -> Result<CandidateDetails> {
+        self.client
+            .transport
+            .post("/candidates/cv")
+            .multipart(resume.parts())
+            .send()
+            .await
+    }
+
+    /// `POST /jobs/{jobId}/candidates/cv`: parse a résumé into a new candidate applying
+    /// to `job`. Not retried. Scope: `candidates_create`.
+    pub async fn create_from_resume_on_job(
+        &self,
+        job: &JobId,
+        resume: &Resume,
+    ) -> Result<CandidateDetails> {
+        self.client
+            .transport
+            .post(format!(
+                "/jobs/{}/candidates/cv",
+                encode_segment(job.as_str())
+            ))
+            .multipart(resume.parts())
             .send()
             .await
     }

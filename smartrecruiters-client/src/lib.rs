@@ -16,7 +16,9 @@
 //!   [`Applications::set_properties`], definitions with
 //!   [`Configuration::candidate_properties`]), screening answers
 //!   ([`Applications::screening_answers`]), the source ([`Applications::set_source`],
-//!   [`Configuration::sources`]).
+//!   [`Configuration::sources`]), onboarding status, offers, removing an application
+//!   ([`Applications::delete_by_id`]), résumé parsing ([`Candidates::create_from_resume`]),
+//!   consent ([`Candidates::consent`]) and [`interviews`](Interviews).
 //! - **Scopes**: each call's documentation names the OAuth scope it needs; the README
 //!   has the whole table (an API key has every right of the company).
 //! - **Deliveries**: [`WebhookVerifier`] checks `smartrecruiters-signature` (several
@@ -83,9 +85,13 @@ mod candidates;
 mod client;
 mod common;
 mod configuration;
+mod consent;
 mod ids;
+mod interviews;
 mod jobs;
 mod notes;
+mod offers;
+mod onboarding;
 mod properties;
 mod screening;
 mod sources;
@@ -104,7 +110,7 @@ pub use auth::{
 pub use candidates::{
     AssignedJob, Assignment, Attachment, AttachmentType, Candidate, CandidateDetails,
     CandidateFilter, Candidates, Consent, ConsentStatus, Download, NewCandidate, OnboardingStatus,
-    PersonalDetails, SourceDetails, Tags, Upload, WebProfiles,
+    PersonalDetails, Resume, SourceDetails, Tags, Upload, WebProfiles,
 };
 pub use client::{
     CLASS_CANDIDATES_LIST, CLASS_PUBLICATION, DEFAULT_TIMEOUT, Environment, PRODUCTION_BASE_URL,
@@ -112,7 +118,11 @@ pub use client::{
 };
 pub use common::{Action, Actions, CursorPage, IdLabel, Listing, Location, next_page_id_from_link};
 pub use configuration::{Company, Configuration, HiringProcess};
+pub use consent::{
+    CandidateConsent, ConsentDecision, ConsentDecisionStatus, ConsentDecisions, ConsentScope,
+};
 pub use ids::{ApplicationId, AttachmentId, CandidateId, JobId, MessageId, SubscriptionId, UserId};
+pub use interviews::{INTERVIEWS_API, Interview, Interviewer, Interviews, Timeslot};
 pub use jobs::{
     Compensation, Creator, HiringTeamMember, HiringTeamRole, Job, JobDetails, JobFilter,
     JobProperty, JobSort, JobStatus, JobStatusChange, Jobs, PostingStatus, Publication,
@@ -122,6 +132,7 @@ pub use notes::{
     MAX_NOTE_CHARS, NewNote, Note, NoteApplication, NoteContent, NoteContext, NoteCreated, Notes,
     ShareWith, TRUNCATION_MARKER, Visibility, escape_note_markup,
 };
+pub use offers::{Offer, OfferStatus};
 pub use properties::{
     CandidateProperty, PropertyDefinition, PropertyType, PropertyValue, PropertyValueInput,
 };
