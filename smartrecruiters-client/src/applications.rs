@@ -41,6 +41,7 @@ client_core::open_enum!(
 /// `GET /candidates/{id}/jobs/{jobId}`: the state of one application.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Application {
     /// Status.
     #[serde(default)]
@@ -71,6 +72,7 @@ pub struct Application {
 /// Body of `PUT /candidates/{id}/jobs/{jobId}/status`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct StatusChange {
     /// The new status.
     pub status: ApplicationStatus,
@@ -118,6 +120,7 @@ impl StatusChange {
 /// One entry of an application's status history.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct StatusHistoryEntry {
     /// When it changed.
     #[serde(default)]
@@ -139,6 +142,7 @@ pub struct StatusHistoryEntry {
 /// An application from the Job Applications API (`/job-applications-api/v202112`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct JobApplication {
     /// Status.
     #[serde(default)]

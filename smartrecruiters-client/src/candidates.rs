@@ -53,6 +53,7 @@ client_core::open_enum!(
 /// listed by SmartRecruiters (talent-pool-only candidates never appear).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct CandidateFilter {
     /// Keyword search (tokenised, fuzzy; quote phrases and emails).
     pub q: Option<String>,
@@ -215,6 +216,7 @@ impl CandidateFilter {
 /// The job of an assignment.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct AssignedJob {
     /// Job id.
     #[serde(default)]
@@ -230,6 +232,7 @@ pub struct AssignedJob {
 /// A candidate's application to one job, as embedded in candidate objects.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Assignment {
     /// The job.
     #[serde(default)]
@@ -243,6 +246,7 @@ pub struct Assignment {
 /// details for the full object).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Candidate {
     /// Candidate id.
     pub id: CandidateId,
@@ -292,6 +296,7 @@ pub struct Candidate {
 
 /// A candidate's consent state.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Consent {
     /// Status.
     #[serde(default)]
@@ -301,6 +306,7 @@ pub struct Consent {
 /// Web profiles. Both `linkedin` and `linkedIn` spellings occur.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct WebProfiles {
     /// Skype handle.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -322,9 +328,47 @@ pub struct WebProfiles {
     pub extra: Map<String, Value>,
 }
 
+impl WebProfiles {
+    /// No profiles.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// With a Skype handle.
+    pub fn skype(mut self, skype: impl Into<String>) -> Self {
+        self.skype = Some(skype.into());
+        self
+    }
+
+    /// With a LinkedIn URL.
+    pub fn linkedin(mut self, linkedin: impl Into<String>) -> Self {
+        self.linkedin = Some(linkedin.into());
+        self
+    }
+
+    /// With a Facebook URL.
+    pub fn facebook(mut self, facebook: impl Into<String>) -> Self {
+        self.facebook = Some(facebook.into());
+        self
+    }
+
+    /// With a Twitter handle.
+    pub fn twitter(mut self, twitter: impl Into<String>) -> Self {
+        self.twitter = Some(twitter.into());
+        self
+    }
+
+    /// With a personal website.
+    pub fn website(mut self, website: impl Into<String>) -> Self {
+        self.website = Some(website.into());
+        self
+    }
+}
+
 /// A candidate with everything `GET /candidates/{id}` returns.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct CandidateDetails {
     /// The list-view fields.
     #[serde(flatten)]
@@ -347,6 +391,7 @@ pub struct CandidateDetails {
 /// one SmartRecruiters records the source "API".
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct SourceDetails {
     /// Source type id.
     pub source_type_id: String,
@@ -377,6 +422,7 @@ impl SourceDetails {
 /// Body of `POST /candidates` and `POST /jobs/{jobId}/candidates`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct NewCandidate {
     /// First name (required).
     pub first_name: String,
@@ -426,11 +472,50 @@ impl NewCandidate {
     }
 }
 
+impl NewCandidate {
+    /// With a phone number.
+    pub fn phone_number(mut self, phone_number: impl Into<String>) -> Self {
+        self.phone_number = Some(phone_number.into());
+        self
+    }
+
+    /// With a location.
+    pub fn location(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    /// With web profiles.
+    pub fn web(mut self, web: WebProfiles) -> Self {
+        self.web = Some(web);
+        self
+    }
+
+    /// With a source (the source "API" without one).
+    pub fn source_details(mut self, source_details: SourceDetails) -> Self {
+        self.source_details = Some(source_details);
+        self
+    }
+
+    /// Mark the candidate internal (or not).
+    pub fn internal(mut self, internal: bool) -> Self {
+        self.internal = Some(internal);
+        self
+    }
+
+    /// Add a tag.
+    pub fn tag(mut self, tag: impl Into<String>) -> Self {
+        self.tags.push(tag.into());
+        self
+    }
+}
+
 /// Body of `PATCH /candidates/{id}`: only the fields set are changed. Email plus last
 /// name must stay unique, else the API answers 409 `CANDIDATE_DATA_CONFLICT`
 /// (see [`crate::is_candidate_data_conflict`]).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PersonalDetails {
     /// First name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -452,8 +537,52 @@ pub struct PersonalDetails {
     pub web: Option<WebProfiles>,
 }
 
+impl PersonalDetails {
+    /// No change yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Change the first name.
+    pub fn first_name(mut self, first_name: impl Into<String>) -> Self {
+        self.first_name = Some(first_name.into());
+        self
+    }
+
+    /// Change the last name.
+    pub fn last_name(mut self, last_name: impl Into<String>) -> Self {
+        self.last_name = Some(last_name.into());
+        self
+    }
+
+    /// Change the email.
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.email = Some(email.into());
+        self
+    }
+
+    /// Change the phone number.
+    pub fn phone_number(mut self, phone_number: impl Into<String>) -> Self {
+        self.phone_number = Some(phone_number.into());
+        self
+    }
+
+    /// Change the location.
+    pub fn location(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    /// Change the web profiles.
+    pub fn web(mut self, web: WebProfiles) -> Self {
+        self.web = Some(web);
+        self
+    }
+}
+
 /// `{tags: [..]}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Tags {
     /// The tags.
     #[serde(default)]
@@ -463,6 +592,7 @@ pub struct Tags {
 /// An attachment's metadata.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Attachment {
     /// Attachment id.
     pub id: AttachmentId,
@@ -482,6 +612,7 @@ pub struct Attachment {
 
 /// A file to upload as an attachment.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Upload {
     /// Attachment type.
     pub kind: AttachmentType,
@@ -615,6 +746,7 @@ impl Resume {
 
 /// A downloaded file.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Download {
     /// `Content-Type` of the answer.
     pub content_type: Option<String>,

@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 /// A link to a related resource: `{url, method}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Action {
     /// Absolute URL of the resource.
     #[serde(default)]
@@ -28,6 +29,7 @@ pub type Actions = Map<String, Value>;
 /// A `{id, label}` pair (departments, industries, reasons…).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct IdLabel {
     /// Identifier.
     #[serde(default)]
@@ -44,6 +46,7 @@ pub struct IdLabel {
 /// strings on jobs, so they are kept as raw JSON.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Location {
     /// Country name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -79,6 +82,7 @@ pub struct Location {
 /// an unexpected shape is never mistaken for "nothing there".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Listing<T> {
     /// Number of items reported by the API.
     #[serde(default)]
@@ -99,6 +103,7 @@ pub(crate) async fn get_listing<T: DeserializeOwned>(
 /// One page of a cursor-paged list; the cursor (a `pageId`) comes from the body's
 /// `nextPageId` or, failing that, from the `Link: <…>; rel="next"` header.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CursorPage<T> {
     /// The items on this page.
     pub items: Vec<T>,

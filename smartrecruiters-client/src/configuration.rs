@@ -14,6 +14,7 @@ use crate::common::{IdLabel, get_listing};
 /// labels of `IN_REVIEW`, `INTERVIEW` and `OFFERED` are configurable.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct HiringProcess {
     /// Process id.
     #[serde(default)]
@@ -44,6 +45,7 @@ impl HiringProcess {
 /// `GET /configuration/company`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Company {
     /// Company identifier.
     #[serde(default)]

@@ -20,6 +20,7 @@ pub const TRUNCATION_MARKER: &str = "…";
 /// to no candidate at all.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ShareWith {
     /// Users who receive it.
     #[serde(default)]
@@ -60,6 +61,7 @@ impl ShareWith {
 /// Body of `POST /messages/shares`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct NewNote {
     /// The content (1–10,000 characters), built with [`NoteContent`].
     pub content: String,
@@ -70,9 +72,27 @@ pub struct NewNote {
     pub share_with: ShareWith,
 }
 
+impl NewNote {
+    /// A note with `content` (built with [`NoteContent`]) shared with `share_with`.
+    pub fn new(content: impl Into<String>, share_with: ShareWith) -> Self {
+        Self {
+            content: content.into(),
+            correlation_id: None,
+            share_with,
+        }
+    }
+
+    /// With a correlation id (appended to the note by SmartRecruiters; not tracked).
+    pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+        self.correlation_id = Some(id.into());
+        self
+    }
+}
+
 /// Answer of `POST /messages/shares`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct NoteCreated {
     /// The note id (for deletion).
     pub id: MessageId,
@@ -98,6 +118,7 @@ client_core::open_enum!(
 /// The application a note is linked to.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct NoteApplication {
     /// Candidate.
     #[serde(default)]
@@ -109,6 +130,7 @@ pub struct NoteApplication {
 
 /// Where a note is attached.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NoteContext {
     /// Applications.
     #[serde(default)]
@@ -118,6 +140,7 @@ pub struct NoteContext {
 /// A note as listed by `GET /messages`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Note {
     /// Content with its markup.
     #[serde(default)]

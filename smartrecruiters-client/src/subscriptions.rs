@@ -208,6 +208,7 @@ impl fmt::Debug for CallbackAuthentication {
 /// Body of `POST /subscriptions`.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct NewSubscription {
     /// HTTPS URL with a valid certificate.
     pub callback_url: String,
@@ -248,6 +249,7 @@ impl NewSubscription {
 
 /// A subscribed event with its payload version (opaque text: `v1`, `1.0.0`…).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SubscribedEvent {
     /// Event name.
     #[serde(default)]
@@ -260,6 +262,7 @@ pub struct SubscribedEvent {
 /// A subscription.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Subscription {
     /// Id.
     pub id: SubscriptionId,
@@ -280,6 +283,7 @@ pub struct Subscription {
 /// A signing key (`{secretKey}`), for [`crate::webhooks::WebhookVerifier`].
 #[derive(Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct SecretKey {
     /// The key.
     pub secret_key: SecretString,
@@ -294,6 +298,7 @@ impl fmt::Debug for SecretKey {
 /// One logged callback.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct CallbackLogEntry {
     /// Outcome.
     #[serde(default)]
@@ -309,6 +314,7 @@ pub struct CallbackLogEntry {
 /// Filters of the callback log (30 days kept).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct CallbackLogFilter {
     /// Page size.
     pub limit: Option<u32>,
@@ -318,6 +324,37 @@ pub struct CallbackLogFilter {
     pub after: Option<String>,
     /// ISO-8601 upper bound.
     pub before: Option<String>,
+}
+
+impl CallbackLogFilter {
+    /// No filters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Page size.
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Only this outcome.
+    pub fn callback_status(mut self, callback_status: CallbackStatus) -> Self {
+        self.callback_status = Some(callback_status);
+        self
+    }
+
+    /// ISO-8601 lower bound (at most 30 days ago).
+    pub fn after(mut self, after: impl Into<String>) -> Self {
+        self.after = Some(after.into());
+        self
+    }
+
+    /// ISO-8601 upper bound.
+    pub fn before(mut self, before: impl Into<String>) -> Self {
+        self.before = Some(before.into());
+        self
+    }
 }
 
 /// Webhooks API calls. Obtain with [`SmartRecruitersClient::subscriptions`].

@@ -261,6 +261,7 @@ pub fn sign(
 
 /// A delivery to sign in tests: produces the headers SmartRecruiters would send.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TestDelivery {
     /// Event name.
     pub event_name: String,
@@ -287,6 +288,18 @@ impl TestDelivery {
             timestamp,
             body: body.into(),
         }
+    }
+
+    /// With this `event-id` header.
+    pub fn event_id(mut self, id: impl Into<String>) -> Self {
+        self.event_id = id.into();
+        self
+    }
+
+    /// With this `event-version` header.
+    pub fn event_version(mut self, version: impl Into<String>) -> Self {
+        self.event_version = version.into();
+        self
     }
 
     /// With this `Link` header.
@@ -348,6 +361,7 @@ impl TestDelivery {
 /// Body of application events (snake_case on the wire). `application_id` is missing
 /// in some documented examples.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApplicationEvent {
     /// Job.
     pub job_id: JobId,
@@ -363,6 +377,7 @@ pub struct ApplicationEvent {
 
 /// Body of `application.attachment.created`: the application and the new attachment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApplicationAttachmentEvent {
     /// The new attachment (fetch it with `Candidates::download_application_attachment`).
     pub attachment_id: AttachmentId,
@@ -373,6 +388,7 @@ pub struct ApplicationAttachmentEvent {
 
 /// Body of candidate events: the id only.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CandidateEvent {
     /// Candidate.
     pub id: CandidateId,
@@ -383,6 +399,7 @@ pub struct CandidateEvent {
 
 /// Body of job events (`job.created`, `job.hiring-team.updated`…): the id only.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JobEvent {
     /// Job.
     pub id: JobId,
@@ -393,6 +410,7 @@ pub struct JobEvent {
 
 /// Body of `job.ad.*` events.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JobAdEvent {
     /// Job.
     pub job_id: JobId,
@@ -405,6 +423,7 @@ pub struct JobAdEvent {
 
 /// Body of `position.*` events.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PositionEvent {
     /// Job.
     pub job_id: JobId,
@@ -417,6 +436,7 @@ pub struct PositionEvent {
 
 /// Body of `offer.created` and `offer.updated`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OfferEvent {
     /// Job.
     pub job_id: JobId,
@@ -431,6 +451,7 @@ pub struct OfferEvent {
 
 /// Body of `offer.approval.*` and `offer.approver.*` events.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OfferApprovalEvent {
     /// Approval request.
     pub approval_id: String,
@@ -441,6 +462,7 @@ pub struct OfferApprovalEvent {
 
 /// Body of `job.approval.*` and `job.approver.*` events.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JobApprovalEvent {
     /// Approval request.
     pub approval_id: String,
@@ -453,6 +475,7 @@ pub struct JobApprovalEvent {
 
 /// Body of `review.*` events.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReviewEvent {
     /// Application (Job Applications API id).
     pub application_id: ApplicationId,
@@ -465,6 +488,7 @@ pub struct ReviewEvent {
 
 /// Body of `onboarding.*` events.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OnboardingEvent {
     /// Onboarding process.
     pub onboarding_process_id: String,
@@ -628,6 +652,7 @@ webhook_events! {
 
 /// The delivery headers besides the signature.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeliveryMeta {
     /// `event-name`.
     pub event_name: String,
@@ -643,6 +668,7 @@ pub struct DeliveryMeta {
 
 /// A parsed delivery.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Delivery {
     /// Headers.
     pub meta: DeliveryMeta,

@@ -467,11 +467,7 @@ impl Ats for SmartRecruitersAts {
             let created = self
                 .client
                 .notes()
-                .create(&NewNote {
-                    content,
-                    correlation_id: None,
-                    share_with,
-                })
+                .create(&NewNote::new(content, share_with))
                 .await
                 .map_err(|e| not_found(e, format!("application {}", application.application)))?;
             receipt.note_id = Some(created.id.to_string());

@@ -345,11 +345,9 @@ async fn patch_personal_details_and_detect_the_data_conflict() {
         )
         .await;
     let client = client(&server);
-    let details = PersonalDetails {
-        email: Some("new@example.com".into()),
-        phone_number: Some("+48".into()),
-        ..PersonalDetails::default()
-    };
+    let details = PersonalDetails::new()
+        .email("new@example.com")
+        .phone_number("+48");
     let candidates = client.candidates();
     candidates
         .update_personal_details(&"c1".into(), &details)

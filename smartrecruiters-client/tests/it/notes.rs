@@ -24,11 +24,11 @@ async fn create_note_sends_the_documented_body() {
             .mention("324132421")
             .build()
             .unwrap();
-    let note = NewNote {
+    let note = NewNote::new(
         content,
-        correlation_id: Some("willo-response-abc123".into()),
-        share_with: ShareWith::open_note().hiring_team_of("123423432322"),
-    };
+        ShareWith::open_note().hiring_team_of("123423432322"),
+    )
+    .correlation_id("willo-response-abc123");
     let created = client(&server).notes().create(&note).await.unwrap();
     assert_eq!(created.id.as_str(), "string");
     assert_eq!(created.share_required, Some(false));
@@ -37,11 +37,7 @@ async fn create_note_sends_the_documented_body() {
 #[tokio::test]
 async fn oversized_content_is_refused_before_sending() {
     let server = server().await;
-    let note = NewNote {
-        content: "x".repeat(MAX_NOTE_CHARS + 1),
-        correlation_id: None,
-        share_with: ShareWith::open_note(),
-    };
+    let note = NewNote::new("x".repeat(MAX_NOTE_CHARS + 1), ShareWith::open_note());
     let err = client(&server).notes().create(&note).await.unwrap_err();
     assert!(matches!(err, Error::InvalidInput(_)));
     assert!(server.received_requests().await.unwrap().is_empty());
@@ -113,11 +109,7 @@ async fn markup_in_the_text_is_sent_escaped() {
         .candidate("c1")
         .build()
         .unwrap();
-    let note = NewNote {
-        content,
-        correlation_id: None,
-        share_with: ShareWith::default().hiring_team_of("j1"),
-    };
+    let note = NewNote::new(content, ShareWith::default().hiring_team_of("j1"));
     let created = client(&server).notes().create(&note).await.unwrap();
     assert_eq!(created.id.as_str(), "m1");
 }
