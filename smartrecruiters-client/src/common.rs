@@ -100,6 +100,33 @@ pub(crate) async fn get_listing<T: DeserializeOwned>(
     Ok(listing.content)
 }
 
+/// Every item of a `{totalFound, content}` listing paged with `limit` and `offset`
+/// (`page` items at a time), with `query` on every request. A short page, or the
+/// reported total reached, ends it.
+pub(crate) async fn get_all_by_offset<T: DeserializeOwned>(
+    transport: &client_core::Transport,
+    path: &str,
+    query: &[(String, String)],
+    page: usize,
+) -> Result<Vec<T>> {
+    let mut items = Vec::new();
+    loop {
+        let listing: Listing<T> = transport
+            .get(path)
+            .query_pairs(query.iter().cloned())
+            .query("limit", page)
+            .query("offset", items.len())
+            .send()
+            .await?;
+        let total = listing.total_found;
+        let got = listing.content.len();
+        items.extend(listing.content);
+        if got < page || total.is_some_and(|t| items.len() as u64 >= t) {
+            return Ok(items);
+        }
+    }
+}
+
 /// One page of a cursor-paged list; the cursor (a `pageId`) comes from the body's
 /// `nextPageId` or, failing that, from the `Link: <…>; rel="next"` header.
 #[derive(Debug, Clone, PartialEq)]

@@ -132,7 +132,7 @@ pub use notes::{
     MAX_NOTE_CHARS, NewNote, Note, NoteApplication, NoteContent, NoteContext, NoteCreated, Notes,
     ShareWith, TRUNCATION_MARKER, Visibility, escape_note_markup,
 };
-pub use offers::{Offer, OfferStatus};
+pub use offers::{Offer, OfferFilter, OfferStatus};
 pub use properties::{
     CandidateProperty, PropertyDefinition, PropertyType, PropertyValue, PropertyValueInput,
 };

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::Applications;
 use crate::applications::application_path;
-use crate::common::{Actions, get_listing};
+use crate::common::{Actions, get_all_by_offset, get_listing};
 use crate::ids::{CandidateId, JobId};
 
 client_core::open_enum!(
@@ -59,11 +59,68 @@ pub struct Offer {
     pub extra: Map<String, Value>,
 }
 
+/// Filters of `GET /offers` (company-wide offer search).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct OfferFilter {
+    /// Created after this ISO-8601 time.
+    pub created_after: Option<String>,
+    /// Created before this ISO-8601 time.
+    pub created_before: Option<String>,
+    /// Age in words (`10 days`, `1 week`); when set, SmartRecruiters ignores
+    /// `created_after` and `created_before`.
+    pub age: Option<String>,
+    /// Only these states (all by default); sent repeated.
+    pub status: Vec<OfferStatus>,
+}
+
+impl OfferFilter {
+    /// No filters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Created after this ISO-8601 time.
+    pub fn created_after(mut self, at: impl Into<String>) -> Self {
+        self.created_after = Some(at.into());
+        self
+    }
+
+    /// Created before this ISO-8601 time.
+    pub fn created_before(mut self, at: impl Into<String>) -> Self {
+        self.created_before = Some(at.into());
+        self
+    }
+
+    /// Age in words (`10 days`).
+    pub fn age(mut self, age: impl Into<String>) -> Self {
+        self.age = Some(age.into());
+        self
+    }
+
+    /// Add a state.
+    pub fn status(mut self, status: OfferStatus) -> Self {
+        self.status.push(status);
+        self
+    }
+}
+
+/// `GET /offers` pages with `limit` (at most 100) and `offset`.
+const OFFERS_PAGE: usize = 100;
+
 fn offers_path(candidate: &CandidateId, job: &JobId) -> String {
     format!("{}/offers", application_path(candidate, job))
 }
 
 impl Applications<'_> {
+    /// `GET /offers`: every offer of the company matching `filter`, read 100 at a time.
+    /// Scope: `candidates_offers_read`.
+    pub async fn search_offers(&self, filter: &OfferFilter) -> Result<Vec<Offer>> {
+        let query = client_core::query_pairs(filter)?;
+        get_all_by_offset(&self.client.transport, "/offers", &query, OFFERS_PAGE).await
+    }
+
     /// `GET /candidates/{id}/jobs/{jobId}/offers`. Scope: `candidates_offers_read`.
     pub async fn offers(&self, candidate: &CandidateId, job: &JobId) -> Result<Vec<Offer>> {
         get_listing(&self.client.transport, offers_path(candidate, job)).await

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use crate::applications::application_path;
 use crate::candidates::SourceDetails;
-use crate::common::{Actions, IdLabel};
+use crate::common::{Actions, IdLabel, get_all_by_offset};
 use crate::ids::{CandidateId, JobId};
 use crate::{Applications, Configuration};
 
@@ -80,25 +80,11 @@ impl Configuration<'_> {
             "/configuration/sources/{}/values",
             encode_segment(source_type)
         );
-        let mut sources = Vec::new();
-        loop {
-            let page: crate::common::Listing<Source> = self
-                .client
-                .transport
-                .get(path.clone())
-                .query_opt("sourceSubType", source_sub_type)
-                .query("limit", SOURCES_PAGE)
-                .query("offset", sources.len())
-                .send()
-                .await?;
-            let total = page.total_found;
-            let got = page.content.len();
-            sources.extend(page.content);
-            // A short page, or the reported total reached, ends the listing.
-            if got < SOURCES_PAGE || total.is_some_and(|t| sources.len() as u64 >= t) {
-                return Ok(sources);
-            }
-        }
+        let query: Vec<(String, String)> = source_sub_type
+            .map(|sub| ("sourceSubType".to_owned(), sub.to_owned()))
+            .into_iter()
+            .collect();
+        get_all_by_offset(&self.client.transport, &path, &query, SOURCES_PAGE).await
     }
 }
 

@@ -224,3 +224,47 @@ async fn offers_of_an_application() {
     let one = sr.applications().offer(&c, &j, "o1").await.unwrap();
     assert_eq!(one.properties["salary"], "50000");
 }
+
+#[tokio::test]
+async fn offers_are_searched_company_wide_page_by_page() {
+    let server = server().await;
+    let first: Vec<_> = (0..100)
+        .map(|i| json!({"id": format!("o{i}"), "status": "ACCEPTED"}))
+        .collect();
+    let filter_query = [
+        ("createdAfter", "2024-01-01T00:00:00.000Z"),
+        ("status", "ACCEPTED"),
+        ("status", "PENDING_ACCEPTANCE"),
+        ("limit", "100"),
+    ];
+    let mut page_one = filter_query.to_vec();
+    page_one.push(("offset", "0"));
+    let mut page_two = filter_query.to_vec();
+    page_two.push(("offset", "100"));
+    on("GET", "/offers")
+        .and(QueryIs(page_one))
+        .once(
+            &server,
+            ok(json!({"limit": 100, "offset": 0, "totalFound": 101, "content": first})),
+        )
+        .await;
+    on("GET", "/offers")
+        .and(QueryIs(page_two))
+        .once(
+            &server,
+            ok(json!({"limit": 100, "offset": 100, "totalFound": 101,
+                      "content": [{"id": "o100", "status": "PENDING_ACCEPTANCE"}]})),
+        )
+        .await;
+    let filter = smartrecruiters_client::OfferFilter::new()
+        .created_after("2024-01-01T00:00:00.000Z")
+        .status(OfferStatus::Accepted)
+        .status(OfferStatus::PendingAcceptance);
+    let offers = client(&server)
+        .applications()
+        .search_offers(&filter)
+        .await
+        .unwrap();
+    assert_eq!(offers.len(), 101);
+    assert_eq!(offers[100].status, Some(OfferStatus::PendingAcceptance));
+}
