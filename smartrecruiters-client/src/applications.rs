@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::candidates::candidate_path;
 use crate::client::SmartRecruitersClient;
-use crate::common::{Actions, IdLabel, Listing};
+use crate::common::{Actions, IdLabel, get_listing};
 use crate::ids::{ApplicationId, CandidateId, JobId};
 
 /// Base path of the Job Applications API.
@@ -41,6 +41,7 @@ client_core::open_enum!(
 /// `GET /candidates/{id}/jobs/{jobId}`: the state of one application.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Application {
     /// Status.
     #[serde(default)]
@@ -71,6 +72,7 @@ pub struct Application {
 /// Body of `PUT /candidates/{id}/jobs/{jobId}/status`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct StatusChange {
     /// The new status.
     pub status: ApplicationStatus,
@@ -118,6 +120,7 @@ impl StatusChange {
 /// One entry of an application's status history.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct StatusHistoryEntry {
     /// When it changed.
     #[serde(default)]
@@ -131,11 +134,15 @@ pub struct StatusHistoryEntry {
     /// Links.
     #[serde(default)]
     pub actions: Actions,
+    /// Fields not modelled here.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// An application from the Job Applications API (`/job-applications-api/v202112`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct JobApplication {
     /// Status.
     #[serde(default)]
@@ -166,11 +173,18 @@ pub struct Applications<'a> {
     pub(crate) client: &'a SmartRecruitersClient,
 }
 
-fn application_path(candidate: &CandidateId, job: &JobId) -> String {
+pub(crate) fn application_path(candidate: &CandidateId, job: &JobId) -> String {
     format!(
         "{}/jobs/{}",
         candidate_path(candidate),
         encode_segment(job.as_str())
+    )
+}
+
+fn job_application_path(id: &ApplicationId) -> String {
+    format!(
+        "{JOB_APPLICATIONS_API}/job-applications/{}",
+        encode_segment(id.as_str())
     )
 }
 
@@ -214,16 +228,11 @@ impl Applications<'_> {
         candidate: &CandidateId,
         job: &JobId,
     ) -> Result<Vec<StatusHistoryEntry>> {
-        let listing: Listing<StatusHistoryEntry> = self
-            .client
-            .transport
-            .get(format!(
-                "{}/status/history",
-                application_path(candidate, job)
-            ))
-            .send()
-            .await?;
-        Ok(listing.content)
+        get_listing(
+            &self.client.transport,
+            format!("{}/status/history", application_path(candidate, job)),
+        )
+        .await
     }
 
     /// `GET /job-applications-api/v202112/job-applications/{id}` (the webhook
@@ -231,11 +240,20 @@ impl Applications<'_> {
     pub async fn get_by_id(&self, id: &ApplicationId) -> Result<JobApplication> {
         self.client
             .transport
-            .get(format!(
-                "{JOB_APPLICATIONS_API}/job-applications/{}",
-                encode_segment(id.as_str())
-            ))
+            .get(job_application_path(id))
             .send()
+            .await
+    }
+
+    /// `DELETE /job-applications-api/v202112/job-applications/{id}`: remove an
+    /// application (the candidate stays, with their other applications). The scope it
+    /// needs is not in the readable part of the Permission Reference: grant
+    /// `candidates_manage` and check.
+    pub async fn delete_by_id(&self, id: &ApplicationId) -> Result<()> {
+        self.client
+            .transport
+            .delete(job_application_path(id))
+            .send_empty()
             .await
     }
 }

@@ -19,10 +19,18 @@ use client_core::oauth::{
 };
 use client_core::{Error, Result, SecretString, Url};
 
-/// Default token endpoint. The official passport strategy uses
-/// `https://www.smartrecruiters.com/identity/oauth/token` for the authorization-code
-/// exchange; which host is canonical is uncertain, so it is configurable.
+/// Default token endpoint, for every grant: the host SmartRecruiters' documentation
+/// shows (`api.smartrecruiters.com`, in its client-credentials guide). The
+/// authorization-code guide's exchange step names no other host that could be read,
+/// while SmartRecruiters' own passport strategy posts the code exchange (and its
+/// refreshes) to [`WWW_TOKEN_URL`]. Which host is canonical for that grant is uncertain,
+/// so both URLs are configurable: [`OAuthClient::token_url`] for all grants and
+/// [`OAuthClient::code_exchange_url`] for the code exchange alone.
 pub const DEFAULT_TOKEN_URL: &str = "https://api.smartrecruiters.com/identity/oauth/token";
+/// The token endpoint on the `www.` host, used by SmartRecruiters' passport strategy for
+/// the authorization-code grant. Pass it to [`OAuthClient::code_exchange_url`] (or
+/// [`OAuthClient::token_url`]) if the default host refuses your codes.
+pub const WWW_TOKEN_URL: &str = "https://www.smartrecruiters.com/identity/oauth/token";
 /// Default consent page of the authorization-code flow.
 pub const DEFAULT_AUTHORIZE_URL: &str = "https://www.smartrecruiters.com/identity/oauth/allow";
 /// The header carrying an API key.
@@ -35,6 +43,7 @@ pub struct OAuthClient {
     client_id: String,
     client_secret: SecretString,
     token_url: String,
+    code_exchange_url: Option<String>,
     authorize_url: String,
     auth_method: ClientAuthMethod,
 }
@@ -45,6 +54,7 @@ impl fmt::Debug for OAuthClient {
             .field("client_id", &self.client_id)
             .field("client_secret", &"[redacted]")
             .field("token_url", &self.token_url)
+            .field("code_exchange_url", &self.code_exchange_url)
             .field("authorize_url", &self.authorize_url)
             .field("auth_method", &self.auth_method)
             .finish()
@@ -58,14 +68,24 @@ impl OAuthClient {
             client_id: client_id.into(),
             client_secret,
             token_url: DEFAULT_TOKEN_URL.to_owned(),
+            code_exchange_url: None,
             authorize_url: DEFAULT_AUTHORIZE_URL.to_owned(),
             auth_method: ClientAuthMethod::RequestBody,
         }
     }
 
-    /// Use another token endpoint (sandbox, the `www.` host, a test server).
+    /// Use another token endpoint for every grant (sandbox, [`WWW_TOKEN_URL`], a test
+    /// server).
     pub fn token_url(mut self, url: impl Into<String>) -> Self {
         self.token_url = url.into();
+        self
+    }
+
+    /// Exchange authorization codes at this endpoint instead of the token URL (refreshes
+    /// and client-credentials grants stay on [`OAuthClient::token_url`]). Without it the
+    /// exchange uses the token URL, [`DEFAULT_TOKEN_URL`] by default.
+    pub fn code_exchange_url(mut self, url: impl Into<String>) -> Self {
+        self.code_exchange_url = Some(url.into());
         self
     }
 
@@ -110,7 +130,10 @@ impl OAuthClient {
         code: &SecretString,
         redirect_uri: &str,
     ) -> Result<TokenResponse> {
-        self.endpoint()?.exchange_code(code, redirect_uri).await
+        let url = self.code_exchange_url.as_deref().unwrap_or(&self.token_url);
+        self.endpoint_at(url)?
+            .exchange_code(code, redirect_uri)
+            .await
     }
 
     /// One `client_credentials` grant, outside of any client (to check a credential).
@@ -119,8 +142,12 @@ impl OAuthClient {
     }
 
     pub(crate) fn endpoint(&self) -> Result<TokenEndpoint> {
+        self.endpoint_at(&self.token_url)
+    }
+
+    fn endpoint_at(&self, token_url: &str) -> Result<TokenEndpoint> {
         TokenEndpoint::new(OAuthApp {
-            token_url: parse_url(&self.token_url, "token URL")?,
+            token_url: parse_url(token_url, "token URL")?,
             client_id: self.client_id.clone(),
             client_secret: self.client_secret.clone(),
             auth_method: self.auth_method,

@@ -50,9 +50,10 @@ client_core::open_enum!(
 
 /// Filters of `GET /candidates`. Every list is sent as a repeated parameter
 /// (`status=NEW&status=IN_REVIEW`). Only candidates with at least one application are
-/// listed by SmartRecruiters.
+/// listed by SmartRecruiters (talent-pool-only candidates never appear).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct CandidateFilter {
     /// Keyword search (tokenised, fuzzy; quote phrases and emails).
     pub q: Option<String>,
@@ -62,8 +63,9 @@ pub struct CandidateFilter {
     pub job_id: Vec<JobId>,
     /// Location labels.
     pub location: Vec<String>,
-    /// Average ratings (deprecated by SmartRecruiters).
-    pub average_rating: Vec<f64>,
+    /// Average ratings, whole numbers (deprecated by SmartRecruiters; the API
+    /// definition types them as an integer array, so `4`, never `4.0`).
+    pub average_rating: Vec<u32>,
     /// Application statuses.
     pub status: Vec<ApplicationStatus>,
     /// Consent statuses.
@@ -76,22 +78,22 @@ pub struct CandidateFilter {
     pub updated_after: Option<String>,
     /// Onboarding status.
     pub onboarding_status: Option<OnboardingStatus>,
-    /// Candidate property id (single-select properties only).
-    pub property_id: Option<String>,
-    /// Value id of `property_id`.
-    pub property_value_id: Option<String>,
-    /// Source type.
-    pub source_type: Option<String>,
-    /// Source sub-type.
-    pub source_sub_type: Option<String>,
-    /// Source value id.
-    pub source_value_id: Option<String>,
-    /// Screening question category.
-    pub question_category: Option<String>,
-    /// Screening question field id.
-    pub question_field_id: Option<String>,
-    /// Screening question field value id.
-    pub question_field_value_id: Option<String>,
+    /// Candidate property ids (single-select properties only; repeatable).
+    pub property_id: Vec<String>,
+    /// Value ids of the `property_id` properties (repeatable).
+    pub property_value_id: Vec<String>,
+    /// Source types (repeatable).
+    pub source_type: Vec<String>,
+    /// Source sub-types (repeatable).
+    pub source_sub_type: Vec<String>,
+    /// Source value ids (repeatable).
+    pub source_value_id: Vec<String>,
+    /// Screening question categories (repeatable).
+    pub question_category: Vec<String>,
+    /// Screening question field ids (repeatable).
+    pub question_field_id: Vec<String>,
+    /// Screening question field value ids (repeatable).
+    pub question_field_value_id: Vec<String>,
 }
 
 impl CandidateFilter {
@@ -141,11 +143,80 @@ impl CandidateFilter {
         self.updated_after = Some(at.into());
         self
     }
+
+    /// Add a location keyword.
+    pub fn location(mut self, location: impl Into<String>) -> Self {
+        self.location.push(location.into());
+        self
+    }
+
+    /// Add an average rating (deprecated by SmartRecruiters).
+    pub fn average_rating(mut self, rating: u32) -> Self {
+        self.average_rating.push(rating);
+        self
+    }
+
+    /// Add a consent status.
+    pub fn consent_status(mut self, status: ConsentStatus) -> Self {
+        self.consent_status.push(status);
+        self
+    }
+
+    /// Onboarding status.
+    pub fn onboarding_status(mut self, status: OnboardingStatus) -> Self {
+        self.onboarding_status = Some(status);
+        self
+    }
+
+    /// Add a single-select property and one of its value ids (each list is sent
+    /// repeated: `propertyId=a&propertyId=b&propertyValueId=…`).
+    pub fn property(mut self, property_id: impl Into<String>, value_id: impl Into<String>) -> Self {
+        self.property_id.push(property_id.into());
+        self.property_value_id.push(value_id.into());
+        self
+    }
+
+    /// Add a source type.
+    pub fn source_type(mut self, source_type: impl Into<String>) -> Self {
+        self.source_type.push(source_type.into());
+        self
+    }
+
+    /// Add a source sub-type.
+    pub fn source_sub_type(mut self, sub_type: impl Into<String>) -> Self {
+        self.source_sub_type.push(sub_type.into());
+        self
+    }
+
+    /// Add a source value id.
+    pub fn source_value_id(mut self, value_id: impl Into<String>) -> Self {
+        self.source_value_id.push(value_id.into());
+        self
+    }
+
+    /// Add a screening question category.
+    pub fn question_category(mut self, category: impl Into<String>) -> Self {
+        self.question_category.push(category.into());
+        self
+    }
+
+    /// Add a screening question field id.
+    pub fn question_field_id(mut self, field_id: impl Into<String>) -> Self {
+        self.question_field_id.push(field_id.into());
+        self
+    }
+
+    /// Add a screening question field value id.
+    pub fn question_field_value_id(mut self, value_id: impl Into<String>) -> Self {
+        self.question_field_value_id.push(value_id.into());
+        self
+    }
 }
 
 /// The job of an assignment.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct AssignedJob {
     /// Job id.
     #[serde(default)]
@@ -161,6 +232,7 @@ pub struct AssignedJob {
 /// A candidate's application to one job, as embedded in candidate objects.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Assignment {
     /// The job.
     #[serde(default)]
@@ -174,6 +246,7 @@ pub struct Assignment {
 /// details for the full object).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Candidate {
     /// Candidate id.
     pub id: CandidateId,
@@ -223,6 +296,7 @@ pub struct Candidate {
 
 /// A candidate's consent state.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Consent {
     /// Status.
     #[serde(default)]
@@ -232,6 +306,7 @@ pub struct Consent {
 /// Web profiles. Both `linkedin` and `linkedIn` spellings occur.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct WebProfiles {
     /// Skype handle.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -248,11 +323,52 @@ pub struct WebProfiles {
     /// Personal website.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
+    /// Profiles not modelled here (kept, and sent back as received).
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl WebProfiles {
+    /// No profiles.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// With a Skype handle.
+    pub fn skype(mut self, skype: impl Into<String>) -> Self {
+        self.skype = Some(skype.into());
+        self
+    }
+
+    /// With a LinkedIn URL.
+    pub fn linkedin(mut self, linkedin: impl Into<String>) -> Self {
+        self.linkedin = Some(linkedin.into());
+        self
+    }
+
+    /// With a Facebook URL.
+    pub fn facebook(mut self, facebook: impl Into<String>) -> Self {
+        self.facebook = Some(facebook.into());
+        self
+    }
+
+    /// With a Twitter handle.
+    pub fn twitter(mut self, twitter: impl Into<String>) -> Self {
+        self.twitter = Some(twitter.into());
+        self
+    }
+
+    /// With a personal website.
+    pub fn website(mut self, website: impl Into<String>) -> Self {
+        self.website = Some(website.into());
+        self
+    }
 }
 
 /// A candidate with everything `GET /candidates/{id}` returns.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct CandidateDetails {
     /// The list-view fields.
     #[serde(flatten)]
@@ -275,6 +391,7 @@ pub struct CandidateDetails {
 /// one SmartRecruiters records the source "API".
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct SourceDetails {
     /// Source type id.
     pub source_type_id: String,
@@ -285,9 +402,27 @@ pub struct SourceDetails {
     pub source_id: String,
 }
 
+impl SourceDetails {
+    /// Source `source_id` of type `source_type_id`.
+    pub fn new(source_type_id: impl Into<String>, source_id: impl Into<String>) -> Self {
+        Self {
+            source_type_id: source_type_id.into(),
+            source_sub_type_id: None,
+            source_id: source_id.into(),
+        }
+    }
+
+    /// With a sub-type.
+    pub fn sub_type(mut self, sub_type_id: impl Into<String>) -> Self {
+        self.source_sub_type_id = Some(sub_type_id.into());
+        self
+    }
+}
+
 /// Body of `POST /candidates` and `POST /jobs/{jobId}/candidates`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct NewCandidate {
     /// First name (required).
     pub first_name: String,
@@ -337,11 +472,50 @@ impl NewCandidate {
     }
 }
 
+impl NewCandidate {
+    /// With a phone number.
+    pub fn phone_number(mut self, phone_number: impl Into<String>) -> Self {
+        self.phone_number = Some(phone_number.into());
+        self
+    }
+
+    /// With a location.
+    pub fn location(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    /// With web profiles.
+    pub fn web(mut self, web: WebProfiles) -> Self {
+        self.web = Some(web);
+        self
+    }
+
+    /// With a source (the source "API" without one).
+    pub fn source_details(mut self, source_details: SourceDetails) -> Self {
+        self.source_details = Some(source_details);
+        self
+    }
+
+    /// Mark the candidate internal (or not).
+    pub fn internal(mut self, internal: bool) -> Self {
+        self.internal = Some(internal);
+        self
+    }
+
+    /// Add a tag.
+    pub fn tag(mut self, tag: impl Into<String>) -> Self {
+        self.tags.push(tag.into());
+        self
+    }
+}
+
 /// Body of `PATCH /candidates/{id}`: only the fields set are changed. Email plus last
 /// name must stay unique, else the API answers 409 `CANDIDATE_DATA_CONFLICT`
 /// (see [`crate::is_candidate_data_conflict`]).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PersonalDetails {
     /// First name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -363,8 +537,52 @@ pub struct PersonalDetails {
     pub web: Option<WebProfiles>,
 }
 
+impl PersonalDetails {
+    /// No change yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Change the first name.
+    pub fn first_name(mut self, first_name: impl Into<String>) -> Self {
+        self.first_name = Some(first_name.into());
+        self
+    }
+
+    /// Change the last name.
+    pub fn last_name(mut self, last_name: impl Into<String>) -> Self {
+        self.last_name = Some(last_name.into());
+        self
+    }
+
+    /// Change the email.
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.email = Some(email.into());
+        self
+    }
+
+    /// Change the phone number.
+    pub fn phone_number(mut self, phone_number: impl Into<String>) -> Self {
+        self.phone_number = Some(phone_number.into());
+        self
+    }
+
+    /// Change the location.
+    pub fn location(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    /// Change the web profiles.
+    pub fn web(mut self, web: WebProfiles) -> Self {
+        self.web = Some(web);
+        self
+    }
+}
+
 /// `{tags: [..]}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Tags {
     /// The tags.
     #[serde(default)]
@@ -374,6 +592,7 @@ pub struct Tags {
 /// An attachment's metadata.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Attachment {
     /// Attachment id.
     pub id: AttachmentId,
@@ -393,6 +612,7 @@ pub struct Attachment {
 
 /// A file to upload as an attachment.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Upload {
     /// Attachment type.
     pub kind: AttachmentType,
@@ -427,24 +647,106 @@ impl Upload {
 
     fn parts(&self) -> Vec<MultipartPart> {
         vec![
-            MultipartPart {
-                field: "attachmentType".into(),
-                file_name: None,
-                content_type: None,
-                bytes: Bytes::copy_from_slice(self.kind.as_str().as_bytes()),
-            },
-            MultipartPart {
-                field: "file".into(),
-                file_name: Some(self.file_name.clone()),
-                content_type: self.content_type.clone(),
-                bytes: self.bytes.clone(),
-            },
+            text_part("attachmentType", self.kind.as_str()),
+            file_part(&self.file_name, self.content_type.as_ref(), &self.bytes),
         ]
+    }
+}
+
+/// A form field of a multipart body.
+fn text_part(field: &str, value: &str) -> MultipartPart {
+    MultipartPart {
+        field: field.into(),
+        file_name: None,
+        content_type: None,
+        bytes: Bytes::copy_from_slice(value.as_bytes()),
+    }
+}
+
+/// The `file` field of a multipart body.
+fn file_part(file_name: &str, content_type: Option<&String>, bytes: &Bytes) -> MultipartPart {
+    MultipartPart {
+        field: "file".into(),
+        file_name: Some(file_name.to_owned()),
+        content_type: content_type.cloned(),
+        bytes: bytes.clone(),
+    }
+}
+
+/// A résumé for SmartRecruiters to parse into a new candidate (`POST /candidates/cv`,
+/// `POST /jobs/{jobId}/candidates/cv`).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Resume {
+    /// File name reported to SmartRecruiters.
+    pub file_name: String,
+    /// MIME type, if known.
+    pub content_type: Option<String>,
+    /// The file.
+    pub bytes: Bytes,
+    /// Where the candidate came from (the source "API" without it).
+    pub source: Option<SourceDetails>,
+    /// Internal (employee) candidate.
+    pub internal: Option<bool>,
+}
+
+impl Resume {
+    /// The résumé `file_name`.
+    pub fn new(file_name: impl Into<String>, bytes: impl Into<Bytes>) -> Self {
+        Self {
+            file_name: file_name.into(),
+            content_type: None,
+            bytes: bytes.into(),
+            source: None,
+            internal: None,
+        }
+    }
+
+    /// With a MIME type (`application/pdf`…).
+    pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+
+    /// With a source.
+    pub fn source(mut self, source: SourceDetails) -> Self {
+        self.source = Some(source);
+        self
+    }
+
+    /// Mark the candidate internal (or not).
+    pub fn internal(mut self, internal: bool) -> Self {
+        self.internal = Some(internal);
+        self
+    }
+
+    fn parts(&self) -> Vec<MultipartPart> {
+        let mut parts = Vec::new();
+        if let Some(source) = &self.source {
+            parts.push(text_part("sourceTypeId", &source.source_type_id));
+            if let Some(sub_type) = &source.source_sub_type_id {
+                parts.push(text_part("sourceSubTypeId", sub_type));
+            }
+            parts.push(text_part("sourceId", &source.source_id));
+        }
+        if let Some(internal) = self.internal {
+            parts.push(text_part(
+                "internal",
+                if internal { "true" } else { "false" },
+            ));
+        }
+        parts.push(file_part(
+            &self.file_name,
+            self.content_type.as_ref(),
+            &self.bytes,
+        ));
+        parts
     }
 }
 
 /// A downloaded file.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Download {
     /// `Content-Type` of the answer.
     pub content_type: Option<String>,
@@ -523,6 +825,12 @@ impl Candidates<'_> {
     /// Candidates whose email equals `email` (case-insensitive). SmartRecruiters has no
     /// email filter and `@` splits words in `q`, so this searches the quoted address and
     /// keeps the exact matches.
+    ///
+    /// It searches `GET /candidates`, which lists only candidates with at least one
+    /// application: a talent-pool candidate (created with [`Candidates::create`] and never
+    /// assigned to a job) is not found. The Candidate API documents no other search, so
+    /// keep the id [`Candidates::create`] returns to reach such a candidate later, or
+    /// create them on a job ([`Candidates::create_on_job`]).
     pub async fn find_by_email(&self, email: &str) -> Result<Vec<Candidate>> {
         use futures::TryStreamExt as _;
         let wanted = email.trim();
@@ -566,6 +874,35 @@ impl Candidates<'_> {
             .transport
             .post(format!("/jobs/{}/candidates", encode_segment(job.as_str())))
             .json(candidate)
+            .send()
+            .await
+    }
+
+    /// `POST /candidates/cv`: parse a résumé into a new talent-pool candidate. Not
+    /// retried (a repeat would create a second candidate). Scope: `candidates_create`.
+    pub async fn create_from_resume(&self, resume: &Resume) -> Result<CandidateDetails> {
+        self.client
+            .transport
+            .post("/candidates/cv")
+            .multipart(resume.parts())
+            .send()
+            .await
+    }
+
+    /// `POST /jobs/{jobId}/candidates/cv`: parse a résumé into a new candidate applying
+    /// to `job`. Not retried. Scope: `candidates_create`.
+    pub async fn create_from_resume_on_job(
+        &self,
+        job: &JobId,
+        resume: &Resume,
+    ) -> Result<CandidateDetails> {
+        self.client
+            .transport
+            .post(format!(
+                "/jobs/{}/candidates/cv",
+                encode_segment(job.as_str())
+            ))
+            .multipart(resume.parts())
             .send()
             .await
     }
@@ -644,9 +981,7 @@ impl Candidates<'_> {
 
     /// The attachments listed at `path` (a candidate's or an application's).
     async fn list_attachments(&self, path: String) -> Result<Vec<Attachment>> {
-        let listing: crate::common::Listing<Attachment> =
-            self.client.transport.get(path).send().await?;
-        Ok(listing.content)
+        crate::common::get_listing(&self.client.transport, path).await
     }
 
     /// `upload` sent as multipart to `path`.

@@ -9,7 +9,9 @@ use client_core::rate_limit::RateLimitStatus;
 use client_core::{ClientOptions, Error, LimitSpec, RateLimits, Result, Transport};
 
 use crate::auth::Credentials;
-use crate::{Applications, Candidates, Configuration, Jobs, Notes, Subscriptions, Users};
+use crate::{
+    Applications, Candidates, Configuration, Interviews, Jobs, Notes, Subscriptions, Users,
+};
 
 /// Production API host.
 pub const PRODUCTION_BASE_URL: &str = "https://api.smartrecruiters.com";
@@ -112,6 +114,11 @@ impl SmartRecruitersClient {
     /// User calls.
     pub fn users(&self) -> Users<'_> {
         Users { client: self }
+    }
+
+    /// Interviews API calls.
+    pub fn interviews(&self) -> Interviews<'_> {
+        Interviews { client: self }
     }
 
     /// Webhooks API (subscription) calls.

@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 /// A link to a related resource: `{url, method}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Action {
     /// Absolute URL of the resource.
     #[serde(default)]
@@ -28,6 +29,7 @@ pub type Actions = Map<String, Value>;
 /// A `{id, label}` pair (departments, industries, reasons…).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct IdLabel {
     /// Identifier.
     #[serde(default)]
@@ -44,6 +46,7 @@ pub struct IdLabel {
 /// strings on jobs, so they are kept as raw JSON.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Location {
     /// Country name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -75,20 +78,59 @@ pub struct Location {
 }
 
 /// The unpaged `{totalFound, content}` listing (tags, attachments, histories, hiring team…).
+/// `content` is required: an answer without it is a decode error, not an empty list, so
+/// an unexpected shape is never mistaken for "nothing there".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Listing<T> {
     /// Number of items reported by the API.
     #[serde(default)]
     pub total_found: Option<u64>,
     /// The items.
-    #[serde(default = "Vec::new")]
     pub content: Vec<T>,
+}
+
+/// The items of the `{totalFound, content}` listing at `path`.
+pub(crate) async fn get_listing<T: DeserializeOwned>(
+    transport: &client_core::Transport,
+    path: impl Into<String>,
+) -> Result<Vec<T>> {
+    let listing: Listing<T> = transport.get(path).send().await?;
+    Ok(listing.content)
+}
+
+/// Every item of a `{totalFound, content}` listing paged with `limit` and `offset`
+/// (`page` items at a time), with `query` on every request. A short page, or the
+/// reported total reached, ends it.
+pub(crate) async fn get_all_by_offset<T: DeserializeOwned>(
+    transport: &client_core::Transport,
+    path: &str,
+    query: &[(String, String)],
+    page: usize,
+) -> Result<Vec<T>> {
+    let mut items = Vec::new();
+    loop {
+        let listing: Listing<T> = transport
+            .get(path)
+            .query_pairs(query.iter().cloned())
+            .query("limit", page)
+            .query("offset", items.len())
+            .send()
+            .await?;
+        let total = listing.total_found;
+        let got = listing.content.len();
+        items.extend(listing.content);
+        if got < page || total.is_some_and(|t| items.len() as u64 >= t) {
+            return Ok(items);
+        }
+    }
 }
 
 /// One page of a cursor-paged list; the cursor (a `pageId`) comes from the body's
 /// `nextPageId` or, failing that, from the `Link: <…>; rel="next"` header.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CursorPage<T> {
     /// The items on this page.
     pub items: Vec<T>,
@@ -114,7 +156,9 @@ struct Envelope<T> {
     next_page_id: Option<String>,
     #[serde(default)]
     total_found: Option<u64>,
-    #[serde(default = "Vec::new")]
+    // Required: an envelope without its list is a shape this client does not know
+    // (`GET /messages` has no published schema), and reading it as "no items" would let
+    // a repeat check find nothing and write twice.
     content: Vec<T>,
 }
 
@@ -245,5 +289,19 @@ mod tests {
         let empty: CursorPage<u32> =
             CursorPage::from_response(&raw(r#"{"content":[],"nextPageId":"n"}"#, None)).unwrap();
         assert_eq!(empty.next_page_id, None, "an empty page ends the listing");
+    }
+
+    #[test]
+    fn an_envelope_without_its_list_is_an_error_not_an_empty_page() {
+        for body in [
+            r#"{"nextPageId":"n"}"#,
+            r#"{"messages":[{"content":"x"}]}"#,
+            "{}",
+        ] {
+            let page = CursorPage::<u32>::from_response(&raw(body, None));
+            assert!(page.is_err(), "{body} decoded as {page:?}");
+        }
+        let listing = serde_json::from_str::<Listing<u32>>(r#"{"totalFound":3}"#);
+        assert!(listing.is_err(), "{listing:?}");
     }
 }

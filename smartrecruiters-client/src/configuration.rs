@@ -8,12 +8,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::client::SmartRecruitersClient;
-use crate::common::{IdLabel, Listing};
+use crate::common::{IdLabel, get_listing};
 
 /// A hiring process. Stages are the fixed application statuses; only the sub-status
 /// labels of `IN_REVIEW`, `INTERVIEW` and `OFFERED` are configurable.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct HiringProcess {
     /// Process id.
     #[serde(default)]
@@ -27,6 +28,9 @@ pub struct HiringProcess {
     /// Sub-status labels by status (`IN_REVIEW` → ["Phone screen", …]).
     #[serde(default)]
     pub sub_statuses: BTreeMap<String, Vec<String>>,
+    /// Fields not modelled here.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 impl HiringProcess {
@@ -41,6 +45,7 @@ impl HiringProcess {
 /// `GET /configuration/company`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Company {
     /// Company identifier.
     #[serde(default)]
@@ -63,9 +68,11 @@ pub struct Configuration<'a> {
 }
 
 impl Configuration<'_> {
-    async fn listing<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<Vec<T>> {
-        let listing: Listing<T> = self.client.transport.get(path).send().await?;
-        Ok(listing.content)
+    pub(crate) async fn listing<T: serde::de::DeserializeOwned>(
+        &self,
+        path: impl Into<String>,
+    ) -> Result<Vec<T>> {
+        get_listing(&self.client.transport, path).await
     }
 
     /// `GET /configuration/hiring-processes`.

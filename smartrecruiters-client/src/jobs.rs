@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::client::{CLASS_PUBLICATION, SmartRecruitersClient};
-use crate::common::{Actions, CursorPage, IdLabel, Listing, Location};
+use crate::common::{Actions, CursorPage, IdLabel, Location, get_listing};
 use crate::ids::{JobId, UserId};
 
 client_core::open_enum!(
@@ -76,6 +76,7 @@ client_core::open_enum!(
 /// Filters of `GET /jobs`; lists are sent as repeated parameters.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct JobFilter {
     /// Full-text search over titles.
     pub q: Option<String>,
@@ -159,6 +160,7 @@ impl JobFilter {
 /// A job as listed.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Job {
     /// Job id.
     pub id: JobId,
@@ -200,6 +202,7 @@ pub struct Job {
 
 /// Pay range of a job.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Compensation {
     /// Minimum.
     #[serde(default)]
@@ -215,6 +218,7 @@ pub struct Compensation {
 /// The user who created a job.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Creator {
     /// User id.
     #[serde(default)]
@@ -229,6 +233,7 @@ pub struct Creator {
 
 /// A job property and its value.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JobProperty {
     /// Property id.
     #[serde(default)]
@@ -244,6 +249,7 @@ pub struct JobProperty {
 /// A job with everything `GET /jobs/{id}` returns.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct JobDetails {
     /// The fields a listing shows (unmodelled fields end up in `job.extra`).
     #[serde(flatten)]
@@ -286,6 +292,7 @@ pub struct JobDetails {
 /// An entry of a job's status history.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct JobStatusChange {
     /// When.
     #[serde(default)]
@@ -301,6 +308,7 @@ pub struct JobStatusChange {
 /// A hiring-team member.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct HiringTeamMember {
     /// User id.
     pub id: UserId,
@@ -325,11 +333,22 @@ client_core::open_enum!(
 /// Body of `POST /jobs/{id}/publication`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Publication {
     /// Post to aggregators.
     pub aggregators: bool,
     /// Audience.
     pub visibility: PublicationVisibility,
+}
+
+impl Publication {
+    /// Publish with `visibility`, to aggregators or not.
+    pub fn new(visibility: PublicationVisibility, aggregators: bool) -> Self {
+        Self {
+            aggregators,
+            visibility,
+        }
+    }
 }
 
 /// Job calls. Obtain with [`SmartRecruitersClient::jobs`].
@@ -399,24 +418,20 @@ impl Jobs<'_> {
 
     /// `GET /jobs/{id}/status/history`.
     pub async fn status_history(&self, id: &JobId) -> Result<Vec<JobStatusChange>> {
-        let listing: Listing<JobStatusChange> = self
-            .client
-            .transport
-            .get(format!("{}/status/history", job_path(id)))
-            .send()
-            .await?;
-        Ok(listing.content)
+        get_listing(
+            &self.client.transport,
+            format!("{}/status/history", job_path(id)),
+        )
+        .await
     }
 
     /// `GET /jobs/{id}/hiring-team`.
     pub async fn hiring_team(&self, id: &JobId) -> Result<Vec<HiringTeamMember>> {
-        let listing: Listing<HiringTeamMember> = self
-            .client
-            .transport
-            .get(format!("{}/hiring-team", job_path(id)))
-            .send()
-            .await?;
-        Ok(listing.content)
+        get_listing(
+            &self.client.transport,
+            format!("{}/hiring-team", job_path(id)),
+        )
+        .await
     }
 
     /// `POST /jobs/{id}/publication` (2 requests per second).

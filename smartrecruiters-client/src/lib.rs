@@ -12,6 +12,15 @@
 //!   [`notes`](Notes) (Message API), [`jobs`](Jobs), [`configuration`](Configuration),
 //!   [`users`](Users), webhook [`subscriptions`](Subscriptions). Lists are resumable
 //!   `Stream`s following `nextPageId` (or the `Link` header).
+//! - **Application data**: candidate properties ([`Applications::properties`],
+//!   [`Applications::set_properties`], definitions with
+//!   [`Configuration::candidate_properties`]), screening answers
+//!   ([`Applications::screening_answers`]), the source ([`Applications::set_source`],
+//!   [`Configuration::sources`]), onboarding status, offers, removing an application
+//!   ([`Applications::delete_by_id`]), résumé parsing ([`Candidates::create_from_resume`]),
+//!   consent ([`Candidates::consent`]) and [`interviews`](Interviews).
+//! - **Scopes**: each call's documentation names the OAuth scope it needs; the README
+//!   has the whole table (an API key has every right of the company).
 //! - **Deliveries**: [`WebhookVerifier`] checks `smartrecruiters-signature` (several
 //!   keys during a rotation, a timestamp window) and [`webhooks`] parses events, with no
 //!   HTTP framework needed.
@@ -76,9 +85,16 @@ mod candidates;
 mod client;
 mod common;
 mod configuration;
+mod consent;
 mod ids;
+mod interviews;
 mod jobs;
 mod notes;
+mod offers;
+mod onboarding;
+mod properties;
+mod screening;
+mod sources;
 mod subscriptions;
 mod users;
 pub mod webhooks;
@@ -89,12 +105,12 @@ pub use applications::{
 };
 pub use auth::{
     API_KEY_HEADER, Credentials, DEFAULT_AUTHORIZE_URL, DEFAULT_TOKEN_URL, OAuthClient,
-    RefreshTokenGrant,
+    RefreshTokenGrant, WWW_TOKEN_URL,
 };
 pub use candidates::{
     AssignedJob, Assignment, Attachment, AttachmentType, Candidate, CandidateDetails,
     CandidateFilter, Candidates, Consent, ConsentStatus, Download, NewCandidate, OnboardingStatus,
-    PersonalDetails, SourceDetails, Tags, Upload, WebProfiles,
+    PersonalDetails, Resume, SourceDetails, Tags, Upload, WebProfiles,
 };
 pub use client::{
     CLASS_CANDIDATES_LIST, CLASS_PUBLICATION, DEFAULT_TIMEOUT, Environment, PRODUCTION_BASE_URL,
@@ -102,7 +118,11 @@ pub use client::{
 };
 pub use common::{Action, Actions, CursorPage, IdLabel, Listing, Location, next_page_id_from_link};
 pub use configuration::{Company, Configuration, HiringProcess};
+pub use consent::{
+    CandidateConsent, ConsentDecision, ConsentDecisionStatus, ConsentDecisions, ConsentScope,
+};
 pub use ids::{ApplicationId, AttachmentId, CandidateId, JobId, MessageId, SubscriptionId, UserId};
+pub use interviews::{INTERVIEWS_API, Interview, Interviewer, Interviews, Timeslot};
 pub use jobs::{
     Compensation, Creator, HiringTeamMember, HiringTeamRole, Job, JobDetails, JobFilter,
     JobProperty, JobSort, JobStatus, JobStatusChange, Jobs, PostingStatus, Publication,
@@ -110,8 +130,14 @@ pub use jobs::{
 };
 pub use notes::{
     MAX_NOTE_CHARS, NewNote, Note, NoteApplication, NoteContent, NoteContext, NoteCreated, Notes,
-    ShareWith, TRUNCATION_MARKER, Visibility,
+    ShareWith, TRUNCATION_MARKER, Visibility, escape_note_markup,
 };
+pub use offers::{Offer, OfferFilter, OfferStatus};
+pub use properties::{
+    CandidateProperty, PropertyDefinition, PropertyType, PropertyValue, PropertyValueInput,
+};
+pub use screening::{AnswerField, AnswerFieldValue, AnswerRecord, QuestionType, ScreeningAnswer};
+pub use sources::{Source, SourceType};
 pub use subscriptions::{
     CallbackAuthentication, CallbackLogEntry, CallbackLogFilter, CallbackStatus, EventName,
     NewSubscription, SecretKey, SubscribedEvent, Subscription, SubscriptionStatus, Subscriptions,

@@ -20,6 +20,7 @@ pub const TRUNCATION_MARKER: &str = "…";
 /// to no candidate at all.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ShareWith {
     /// Users who receive it.
     #[serde(default)]
@@ -60,6 +61,7 @@ impl ShareWith {
 /// Body of `POST /messages/shares`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct NewNote {
     /// The content (1–10,000 characters), built with [`NoteContent`].
     pub content: String,
@@ -70,9 +72,27 @@ pub struct NewNote {
     pub share_with: ShareWith,
 }
 
+impl NewNote {
+    /// A note with `content` (built with [`NoteContent`]) shared with `share_with`.
+    pub fn new(content: impl Into<String>, share_with: ShareWith) -> Self {
+        Self {
+            content: content.into(),
+            correlation_id: None,
+            share_with,
+        }
+    }
+
+    /// With a correlation id (appended to the note by SmartRecruiters; not tracked).
+    pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+        self.correlation_id = Some(id.into());
+        self
+    }
+}
+
 /// Answer of `POST /messages/shares`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct NoteCreated {
     /// The note id (for deletion).
     pub id: MessageId,
@@ -98,6 +118,7 @@ client_core::open_enum!(
 /// The application a note is linked to.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct NoteApplication {
     /// Candidate.
     #[serde(default)]
@@ -109,6 +130,7 @@ pub struct NoteApplication {
 
 /// Where a note is attached.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NoteContext {
     /// Applications.
     #[serde(default)]
@@ -118,6 +140,7 @@ pub struct NoteContext {
 /// A note as listed by `GET /messages`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Note {
     /// Content with its markup.
     #[serde(default)]
@@ -140,10 +163,11 @@ pub struct Note {
 }
 
 /// Builds note content: `#[CANDIDATE:id]` tags first, then the text, then
-/// `@[USER:id]` mentions. Text that would push the content past
-/// [`MAX_NOTE_CHARS`] is shortened on a character boundary, ending in
-/// [`TRUNCATION_MARKER`]; markup is never cut, neither the tags added here nor any
-/// `#[…]`/`@[…]` inside the text.
+/// `@[USER:id]` mentions. The text is escaped with [`escape_note_markup`], so markup in
+/// it (a transcript reading `@[USER:…]`) stays text: only the tags and mentions added
+/// here are markup. Text that would push the content past [`MAX_NOTE_CHARS`] is
+/// shortened on a character boundary, ending in [`TRUNCATION_MARKER`]; the tags and
+/// mentions are never cut.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NoteContent {
     candidates: Vec<CandidateId>,
@@ -203,7 +227,10 @@ impl NoteContent {
                 "note tags and mentions alone take {markup} characters; the limit is {MAX_NOTE_CHARS}"
             )));
         }
-        let text = truncate_text(self.text.trim(), MAX_NOTE_CHARS - markup);
+        let text = truncate_text(
+            &escape_note_markup(self.text.trim()),
+            MAX_NOTE_CHARS - markup,
+        );
         let content = format!("{prefix}{text}{suffix}");
         let content = content.trim().to_owned();
         if content.is_empty() {
@@ -213,8 +240,29 @@ impl NoteContent {
     }
 }
 
+/// Zero-width space: placed between `#`/`@` and `[`, it leaves the text reading the
+/// same while SmartRecruiters no longer sees a tag or a mention there.
+const MARKUP_BREAK: char = '\u{200B}';
+
+/// `text` with every `#[` and `@[` broken by a zero-width space, so SmartRecruiters
+/// reads no `#[CANDIDATE:…]` tag or `@[USER:…]` mention in it (text from elsewhere —
+/// a transcript, a summary, an answer — must not tag candidates or e-mail users).
+/// Escaping twice changes nothing, so already escaped text can be compared with a
+/// note's content.
+pub fn escape_note_markup(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        escaped.push(c);
+        if matches!(c, '#' | '@') && chars.peek() == Some(&'[') {
+            escaped.push(MARKUP_BREAK);
+        }
+    }
+    escaped
+}
+
 /// `text` if it has at most `budget` characters; else a prefix that, with the marker,
-/// has at most `budget`, cut on a character boundary and never inside `#[…]`/`@[…]`.
+/// has at most `budget`, cut on a character boundary.
 fn truncate_text(text: &str, budget: usize) -> String {
     if text.chars().count() <= budget {
         return text.to_owned();
@@ -222,13 +270,7 @@ fn truncate_text(text: &str, budget: usize) -> String {
     let marker = TRUNCATION_MARKER.chars().count();
     let keep = budget.saturating_sub(marker);
     let cut = text.char_indices().nth(keep).map_or(text.len(), |(i, _)| i);
-    let mut kept = &text[..cut];
-    // An opening `#[` or `@[` without its `]` in the kept part would leave broken markup.
-    if let Some(open) = kept.rfind("#[").into_iter().chain(kept.rfind("@[")).max()
-        && !kept[open..].contains(']')
-    {
-        kept = &kept[..open];
-    }
+    let kept = &text[..cut];
     if budget < marker {
         return String::new();
     }
@@ -341,17 +383,32 @@ mod tests {
     }
 
     #[test]
-    fn markup_inside_the_text_is_never_cut() {
-        let mut text = "a".repeat(MAX_NOTE_CHARS - 20);
-        text.push_str(" see @[USER:0123456789abcdef01234567] and more text after it");
-        let content = NoteContent::new(text).build().unwrap();
-        assert!(content.chars().count() <= MAX_NOTE_CHARS);
-        assert!(
-            !content.contains("@[USER:0123"),
-            "{}",
-            &content[content.len() - 30..]
+    fn markup_inside_the_text_is_escaped_and_only_added_markup_remains() {
+        let content = NoteContent::new(
+            "Said: ping @[USER:u9] about #[CANDIDATE:c9]; email a@b.c, list #1 [x]",
+        )
+        .candidate("c1")
+        .mention("u1")
+        .build()
+        .unwrap();
+        assert_eq!(
+            content,
+            "#[CANDIDATE:c1] Said: ping @\u{200B}[USER:u9] about #\u{200B}[CANDIDATE:c9]; \
+             email a@b.c, list #1 [x] @[USER:u1]"
         );
-        assert!(content.ends_with("see…"));
+        assert_eq!(content.matches("#[").count(), 1);
+        assert_eq!(content.matches("@[").count(), 1);
+        let once = escape_note_markup("#[CANDIDATE:x] @[USER:y] ##[ @@[");
+        assert_eq!(escape_note_markup(&once), once, "escaping twice is a no-op");
+        assert!(!once.contains("#[") && !once.contains("@["));
+    }
+
+    #[test]
+    fn escaping_counts_towards_the_limit() {
+        let text = "@[".repeat(MAX_NOTE_CHARS);
+        let content = NoteContent::new(text).build().unwrap();
+        assert_eq!(content.chars().count(), MAX_NOTE_CHARS);
+        assert!(!content.contains("@["));
     }
 
     #[test]

@@ -17,28 +17,103 @@ use crate::ids::SubscriptionId;
 pub const WEBHOOKS_API: &str = "/webhooks-api/v201907";
 
 client_core::open_enum!(
-    /// A webhook event name (the official list is longer; others go in `Other`).
+    /// A webhook event name: every name of SmartRecruiters' `EventName` list (the same
+    /// ones [`crate::webhooks::WebhookEvent`] types); names added later go in `Other`.
     EventName {
-        /// A job was created.
+        /// `job.created`.
         JobCreated = "job.created",
-        /// A job was updated.
+        /// `job.updated`.
         JobUpdated = "job.updated",
-        /// A job's status changed.
+        /// `job.status.updated`.
         JobStatusUpdated = "job.status.updated",
-        /// A job's hiring team changed.
+        /// `job.hiring-team.updated`.
         JobHiringTeamUpdated = "job.hiring-team.updated",
-        /// An application was created.
+        /// `job.ad.created`.
+        JobAdCreated = "job.ad.created",
+        /// `job.ad.updated`.
+        JobAdUpdated = "job.ad.updated",
+        /// `job.ad.postings.updated`.
+        JobAdPostingsUpdated = "job.ad.postings.updated",
+        /// `position.created`.
+        PositionCreated = "position.created",
+        /// `position.updated`.
+        PositionUpdated = "position.updated",
+        /// `position.deleted`.
+        PositionDeleted = "position.deleted",
+        /// `application.created`.
         ApplicationCreated = "application.created",
-        /// An application's status changed.
+        /// `application.status.updated`.
         ApplicationStatusUpdated = "application.status.updated",
-        /// An application's fields changed.
+        /// `application.fields.updated`.
         ApplicationFieldsUpdated = "application.fields.updated",
-        /// A candidate was created.
+        /// `application.onboarding-status.updated`.
+        ApplicationOnboardingStatusUpdated = "application.onboarding-status.updated",
+        /// `application.attachment.created`.
+        ApplicationAttachmentCreated = "application.attachment.created",
+        /// `application.source.updated`.
+        ApplicationSourceUpdated = "application.source.updated",
+        /// `candidate.created`.
         CandidateCreated = "candidate.created",
-        /// A candidate was updated.
+        /// `candidate.updated`.
         CandidateUpdated = "candidate.updated",
-        /// A candidate was deleted.
+        /// `candidate.deleted`.
         CandidateDeleted = "candidate.deleted",
+        /// `offer.created`.
+        OfferCreated = "offer.created",
+        /// `offer.updated`.
+        OfferUpdated = "offer.updated",
+        /// `offer.approval.created`.
+        OfferApprovalCreated = "offer.approval.created",
+        /// `offer.approval.approved`.
+        OfferApprovalApproved = "offer.approval.approved",
+        /// `offer.approval.rejected`.
+        OfferApprovalRejected = "offer.approval.rejected",
+        /// `offer.approval.abandoned`.
+        OfferApprovalAbandoned = "offer.approval.abandoned",
+        /// `offer.approval.step.approved`.
+        OfferApprovalStepApproved = "offer.approval.step.approved",
+        /// `offer.approval.step.rejected`.
+        OfferApprovalStepRejected = "offer.approval.step.rejected",
+        /// `offer.approver.skipped`.
+        OfferApproverSkipped = "offer.approver.skipped",
+        /// `offer.approver.delegated`.
+        OfferApproverDelegated = "offer.approver.delegated",
+        /// `offer.approval.comment.created`.
+        OfferApprovalCommentCreated = "offer.approval.comment.created",
+        /// `job.approval.created`.
+        JobApprovalCreated = "job.approval.created",
+        /// `job.approval.approved`.
+        JobApprovalApproved = "job.approval.approved",
+        /// `job.approval.rejected`.
+        JobApprovalRejected = "job.approval.rejected",
+        /// `job.approval.abandoned`.
+        JobApprovalAbandoned = "job.approval.abandoned",
+        /// `job.approval.step.approved`.
+        JobApprovalStepApproved = "job.approval.step.approved",
+        /// `job.approval.step.rejected`.
+        JobApprovalStepRejected = "job.approval.step.rejected",
+        /// `job.approver.skipped`.
+        JobApproverSkipped = "job.approver.skipped",
+        /// `job.approver.delegated`.
+        JobApproverDelegated = "job.approver.delegated",
+        /// `job.approval.comment.created`.
+        JobApprovalCommentCreated = "job.approval.comment.created",
+        /// `review.created`.
+        ReviewCreated = "review.created",
+        /// `review.updated`.
+        ReviewUpdated = "review.updated",
+        /// `review.deleted`.
+        ReviewDeleted = "review.deleted",
+        /// `application.screening-answers.created`.
+        ApplicationScreeningAnswersCreated = "application.screening-answers.created",
+        /// `application.screening-answers.updated`.
+        ApplicationScreeningAnswersUpdated = "application.screening-answers.updated",
+        /// `onboarding.process.started`.
+        OnboardingProcessStarted = "onboarding.process.started",
+        /// `onboarding.assignments.high-priority.completed`.
+        OnboardingHighPriorityAssignmentsCompleted = "onboarding.assignments.high-priority.completed",
+        /// `onboarding.assignments.completed`.
+        OnboardingAssignmentsCompleted = "onboarding.assignments.completed",
     }
 );
 
@@ -133,6 +208,7 @@ impl fmt::Debug for CallbackAuthentication {
 /// Body of `POST /subscriptions`.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct NewSubscription {
     /// HTTPS URL with a valid certificate.
     pub callback_url: String,
@@ -173,6 +249,7 @@ impl NewSubscription {
 
 /// A subscribed event with its payload version (opaque text: `v1`, `1.0.0`…).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SubscribedEvent {
     /// Event name.
     #[serde(default)]
@@ -185,6 +262,7 @@ pub struct SubscribedEvent {
 /// A subscription.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Subscription {
     /// Id.
     pub id: SubscriptionId,
@@ -205,6 +283,7 @@ pub struct Subscription {
 /// A signing key (`{secretKey}`), for [`crate::webhooks::WebhookVerifier`].
 #[derive(Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct SecretKey {
     /// The key.
     pub secret_key: SecretString,
@@ -219,6 +298,7 @@ impl fmt::Debug for SecretKey {
 /// One logged callback.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct CallbackLogEntry {
     /// Outcome.
     #[serde(default)]
@@ -234,6 +314,7 @@ pub struct CallbackLogEntry {
 /// Filters of the callback log (30 days kept).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct CallbackLogFilter {
     /// Page size.
     pub limit: Option<u32>,
@@ -243,6 +324,37 @@ pub struct CallbackLogFilter {
     pub after: Option<String>,
     /// ISO-8601 upper bound.
     pub before: Option<String>,
+}
+
+impl CallbackLogFilter {
+    /// No filters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Page size.
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Only this outcome.
+    pub fn callback_status(mut self, callback_status: CallbackStatus) -> Self {
+        self.callback_status = Some(callback_status);
+        self
+    }
+
+    /// ISO-8601 lower bound (at most 30 days ago).
+    pub fn after(mut self, after: impl Into<String>) -> Self {
+        self.after = Some(after.into());
+        self
+    }
+
+    /// ISO-8601 upper bound.
+    pub fn before(mut self, before: impl Into<String>) -> Self {
+        self.before = Some(before.into());
+        self
+    }
 }
 
 /// Webhooks API calls. Obtain with [`SmartRecruitersClient::subscriptions`].

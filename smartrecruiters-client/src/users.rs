@@ -15,6 +15,7 @@ pub const USER_API: &str = "/user-api/v201804";
 /// Filters of `GET /user-api/v201804/users`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct UserFilter {
     /// Full-text over names, email and external data.
     pub q: Option<String>,
@@ -24,9 +25,35 @@ pub struct UserFilter {
     pub updated_after: Option<String>,
 }
 
+impl UserFilter {
+    /// No filters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Full-text search.
+    pub fn q(mut self, q: impl Into<String>) -> Self {
+        self.q = Some(q.into());
+        self
+    }
+
+    /// Page size (max 100).
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Updated after this ISO-8601 timestamp.
+    pub fn updated_after(mut self, updated_after: impl Into<String>) -> Self {
+        self.updated_after = Some(updated_after.into());
+        self
+    }
+}
+
 /// A user.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct User {
     /// User id.
     pub id: UserId,

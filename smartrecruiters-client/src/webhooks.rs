@@ -24,7 +24,7 @@ use client_core::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::ids::{ApplicationId, CandidateId, JobId};
+use crate::ids::{ApplicationId, AttachmentId, CandidateId, JobId};
 
 /// Signature header.
 pub const SIGNATURE_HEADER: &str = "smartrecruiters-signature";
@@ -261,6 +261,7 @@ pub fn sign(
 
 /// A delivery to sign in tests: produces the headers SmartRecruiters would send.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TestDelivery {
     /// Event name.
     pub event_name: String,
@@ -287,6 +288,18 @@ impl TestDelivery {
             timestamp,
             body: body.into(),
         }
+    }
+
+    /// With this `event-id` header.
+    pub fn event_id(mut self, id: impl Into<String>) -> Self {
+        self.event_id = id.into();
+        self
+    }
+
+    /// With this `event-version` header.
+    pub fn event_version(mut self, version: impl Into<String>) -> Self {
+        self.event_version = version.into();
+        self
     }
 
     /// With this `Link` header.
@@ -348,6 +361,7 @@ impl TestDelivery {
 /// Body of application events (snake_case on the wire). `application_id` is missing
 /// in some documented examples.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApplicationEvent {
     /// Job.
     pub job_id: JobId,
@@ -361,83 +375,284 @@ pub struct ApplicationEvent {
     pub extra: Map<String, Value>,
 }
 
+/// Body of `application.attachment.created`: the application and the new attachment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ApplicationAttachmentEvent {
+    /// The new attachment (fetch it with `Candidates::download_application_attachment`).
+    pub attachment_id: AttachmentId,
+    /// The application.
+    #[serde(flatten)]
+    pub application: ApplicationEvent,
+}
+
 /// Body of candidate events: the id only.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CandidateEvent {
     /// Candidate.
     pub id: CandidateId,
+    /// Fields not modelled here.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
-/// Body of job events: the id only.
+/// Body of job events (`job.created`, `job.hiring-team.updated`…): the id only.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JobEvent {
     /// Job.
     pub id: JobId,
+    /// Fields not modelled here.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
-/// A delivery's event. Bodies carry ids only: fetch the current state (for
-/// `application.status.updated`, `Applications::get`) or follow the `Link`.
-#[derive(Debug, Clone, PartialEq)]
+/// Body of `job.ad.*` events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub enum WebhookEvent {
-    /// `application.created`.
-    ApplicationCreated(ApplicationEvent),
-    /// `application.status.updated`.
-    ApplicationStatusUpdated(ApplicationEvent),
-    /// `candidate.created`.
-    CandidateCreated(CandidateEvent),
-    /// `candidate.updated`.
-    CandidateUpdated(CandidateEvent),
-    /// `candidate.deleted` (no `Link` header).
-    CandidateDeleted(CandidateEvent),
-    /// `job.created`.
-    JobCreated(JobEvent),
-    /// `job.updated`.
-    JobUpdated(JobEvent),
-    /// `job.status.updated` (the `Link` points at the status history).
-    JobStatusUpdated(JobEvent),
-    /// Any other event, with its raw body.
-    Unknown {
-        /// The event name.
-        name: String,
-        /// The raw body as received (lossy UTF-8).
-        body: String,
-    },
+pub struct JobAdEvent {
+    /// Job.
+    pub job_id: JobId,
+    /// Job ad.
+    pub job_ad_id: String,
+    /// Fields not modelled here.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
-impl WebhookEvent {
-    /// Parse the body of an `event_name` delivery.
-    pub fn parse(event_name: &str, body: &[u8]) -> Result<Self, VerifyError> {
-        fn decode<T: serde::de::DeserializeOwned>(
-            event: &str,
-            body: &[u8],
-        ) -> Result<T, VerifyError> {
-            serde_json::from_slice(body).map_err(|e| VerifyError::MalformedBody {
-                event: event.to_owned(),
-                message: e.to_string(),
-            })
-        }
-        Ok(match event_name {
-            "application.created" => Self::ApplicationCreated(decode(event_name, body)?),
-            "application.status.updated" => {
-                Self::ApplicationStatusUpdated(decode(event_name, body)?)
-            }
-            "candidate.created" => Self::CandidateCreated(decode(event_name, body)?),
-            "candidate.updated" => Self::CandidateUpdated(decode(event_name, body)?),
-            "candidate.deleted" => Self::CandidateDeleted(decode(event_name, body)?),
-            "job.created" => Self::JobCreated(decode(event_name, body)?),
-            "job.updated" => Self::JobUpdated(decode(event_name, body)?),
-            "job.status.updated" => Self::JobStatusUpdated(decode(event_name, body)?),
-            other => Self::Unknown {
-                name: other.to_owned(),
-                body: String::from_utf8_lossy(body).into_owned(),
+/// Body of `position.*` events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PositionEvent {
+    /// Job.
+    pub job_id: JobId,
+    /// Position.
+    pub position_id: String,
+    /// Fields not modelled here.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Body of `offer.created` and `offer.updated`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct OfferEvent {
+    /// Job.
+    pub job_id: JobId,
+    /// Candidate.
+    pub candidate_id: CandidateId,
+    /// Offer.
+    pub offer_id: String,
+    /// Fields not modelled here.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Body of `offer.approval.*` and `offer.approver.*` events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct OfferApprovalEvent {
+    /// Approval request.
+    pub approval_id: String,
+    /// The offer.
+    #[serde(flatten)]
+    pub offer: OfferEvent,
+}
+
+/// Body of `job.approval.*` and `job.approver.*` events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct JobApprovalEvent {
+    /// Approval request.
+    pub approval_id: String,
+    /// Job.
+    pub job_id: JobId,
+    /// Fields not modelled here.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Body of `review.*` events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ReviewEvent {
+    /// Application (Job Applications API id).
+    pub application_id: ApplicationId,
+    /// Review.
+    pub review_id: String,
+    /// Fields not modelled here.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Body of `onboarding.*` events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct OnboardingEvent {
+    /// Onboarding process.
+    pub onboarding_process_id: String,
+    /// The new hire.
+    pub new_hire_id: String,
+    /// Fields not modelled here.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// One table gives the enum, its parser and the event names, so a name cannot be typed
+/// in one place and forgotten in another.
+macro_rules! webhook_events {
+    ($($(#[$doc:meta])* $variant:ident($body:ty) = $name:literal,)*) => {
+        /// A delivery's event: every event of SmartRecruiters' `EventName` list, with the
+        /// body its payload schema documents. Bodies carry ids only: fetch the current
+        /// state (for `application.status.updated`, `Applications::get`) or follow the
+        /// `Link`.
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum WebhookEvent {
+            $($(#[$doc])* $variant($body),)*
+            /// An event this version does not know, with its raw body.
+            Unknown {
+                /// The event name.
+                name: String,
+                /// The raw body as received (lossy UTF-8).
+                body: String,
             },
-        })
-    }
+        }
+
+        impl WebhookEvent {
+            /// Every event name typed here, in SmartRecruiters' order.
+            pub const NAMES: &'static [&'static str] = &[$($name,)*];
+
+            /// Parse the body of an `event_name` delivery.
+            pub fn parse(event_name: &str, body: &[u8]) -> Result<Self, VerifyError> {
+                Ok(match event_name {
+                    $($name => Self::$variant(decode(event_name, body)?),)*
+                    other => Self::Unknown {
+                        name: other.to_owned(),
+                        body: String::from_utf8_lossy(body).into_owned(),
+                    },
+                })
+            }
+
+            /// The event name as SmartRecruiters spells it.
+            pub fn name(&self) -> &str {
+                match self {
+                    $(Self::$variant(_) => $name,)*
+                    Self::Unknown { name, .. } => name,
+                }
+            }
+        }
+    };
+}
+
+fn decode<T: serde::de::DeserializeOwned>(event: &str, body: &[u8]) -> Result<T, VerifyError> {
+    serde_json::from_slice(body).map_err(|e| VerifyError::MalformedBody {
+        event: event.to_owned(),
+        message: e.to_string(),
+    })
+}
+
+webhook_events! {
+    /// `job.created`.
+    JobCreated(JobEvent) = "job.created",
+    /// `job.updated`.
+    JobUpdated(JobEvent) = "job.updated",
+    /// `job.status.updated` (the `Link` points at the status history).
+    JobStatusUpdated(JobEvent) = "job.status.updated",
+    /// `job.hiring-team.updated`.
+    JobHiringTeamUpdated(JobEvent) = "job.hiring-team.updated",
+    /// `job.ad.created`.
+    JobAdCreated(JobAdEvent) = "job.ad.created",
+    /// `job.ad.updated`.
+    JobAdUpdated(JobAdEvent) = "job.ad.updated",
+    /// `job.ad.postings.updated`.
+    JobAdPostingsUpdated(JobAdEvent) = "job.ad.postings.updated",
+    /// `position.created`.
+    PositionCreated(PositionEvent) = "position.created",
+    /// `position.updated`.
+    PositionUpdated(PositionEvent) = "position.updated",
+    /// `position.deleted`.
+    PositionDeleted(PositionEvent) = "position.deleted",
+    /// `application.created`.
+    ApplicationCreated(ApplicationEvent) = "application.created",
+    /// `application.status.updated`.
+    ApplicationStatusUpdated(ApplicationEvent) = "application.status.updated",
+    /// `application.fields.updated`.
+    ApplicationFieldsUpdated(ApplicationEvent) = "application.fields.updated",
+    /// `application.onboarding-status.updated`.
+    ApplicationOnboardingStatusUpdated(ApplicationEvent) = "application.onboarding-status.updated",
+    /// `application.attachment.created`.
+    ApplicationAttachmentCreated(ApplicationAttachmentEvent) = "application.attachment.created",
+    /// `application.source.updated`.
+    ApplicationSourceUpdated(ApplicationEvent) = "application.source.updated",
+    /// `candidate.created`.
+    CandidateCreated(CandidateEvent) = "candidate.created",
+    /// `candidate.updated`.
+    CandidateUpdated(CandidateEvent) = "candidate.updated",
+    /// `candidate.deleted` (no `Link` header).
+    CandidateDeleted(CandidateEvent) = "candidate.deleted",
+    /// `offer.created`.
+    OfferCreated(OfferEvent) = "offer.created",
+    /// `offer.updated`.
+    OfferUpdated(OfferEvent) = "offer.updated",
+    /// `offer.approval.created`.
+    OfferApprovalCreated(OfferApprovalEvent) = "offer.approval.created",
+    /// `offer.approval.approved`.
+    OfferApprovalApproved(OfferApprovalEvent) = "offer.approval.approved",
+    /// `offer.approval.rejected`.
+    OfferApprovalRejected(OfferApprovalEvent) = "offer.approval.rejected",
+    /// `offer.approval.abandoned`.
+    OfferApprovalAbandoned(OfferApprovalEvent) = "offer.approval.abandoned",
+    /// `offer.approval.step.approved`.
+    OfferApprovalStepApproved(OfferApprovalEvent) = "offer.approval.step.approved",
+    /// `offer.approval.step.rejected`.
+    OfferApprovalStepRejected(OfferApprovalEvent) = "offer.approval.step.rejected",
+    /// `offer.approver.skipped`.
+    OfferApproverSkipped(OfferApprovalEvent) = "offer.approver.skipped",
+    /// `offer.approver.delegated`.
+    OfferApproverDelegated(OfferApprovalEvent) = "offer.approver.delegated",
+    /// `offer.approval.comment.created`.
+    OfferApprovalCommentCreated(OfferApprovalEvent) = "offer.approval.comment.created",
+    /// `job.approval.created`.
+    JobApprovalCreated(JobApprovalEvent) = "job.approval.created",
+    /// `job.approval.approved`.
+    JobApprovalApproved(JobApprovalEvent) = "job.approval.approved",
+    /// `job.approval.rejected`.
+    JobApprovalRejected(JobApprovalEvent) = "job.approval.rejected",
+    /// `job.approval.abandoned`.
+    JobApprovalAbandoned(JobApprovalEvent) = "job.approval.abandoned",
+    /// `job.approval.step.approved`.
+    JobApprovalStepApproved(JobApprovalEvent) = "job.approval.step.approved",
+    /// `job.approval.step.rejected`.
+    JobApprovalStepRejected(JobApprovalEvent) = "job.approval.step.rejected",
+    /// `job.approver.skipped`.
+    JobApproverSkipped(JobApprovalEvent) = "job.approver.skipped",
+    /// `job.approver.delegated`.
+    JobApproverDelegated(JobApprovalEvent) = "job.approver.delegated",
+    /// `job.approval.comment.created`.
+    JobApprovalCommentCreated(JobApprovalEvent) = "job.approval.comment.created",
+    /// `review.created`.
+    ReviewCreated(ReviewEvent) = "review.created",
+    /// `review.updated`.
+    ReviewUpdated(ReviewEvent) = "review.updated",
+    /// `review.deleted`.
+    ReviewDeleted(ReviewEvent) = "review.deleted",
+    /// `application.screening-answers.created`.
+    ApplicationScreeningAnswersCreated(ApplicationEvent) = "application.screening-answers.created",
+    /// `application.screening-answers.updated`.
+    ApplicationScreeningAnswersUpdated(ApplicationEvent) = "application.screening-answers.updated",
+    /// `onboarding.process.started`.
+    OnboardingProcessStarted(OnboardingEvent) = "onboarding.process.started",
+    /// `onboarding.assignments.high-priority.completed`.
+    OnboardingHighPriorityAssignmentsCompleted(OnboardingEvent) = "onboarding.assignments.high-priority.completed",
+    /// `onboarding.assignments.completed`.
+    OnboardingAssignmentsCompleted(OnboardingEvent) = "onboarding.assignments.completed",
 }
 
 /// The delivery headers besides the signature.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeliveryMeta {
     /// `event-name`.
     pub event_name: String,
@@ -453,6 +668,7 @@ pub struct DeliveryMeta {
 
 /// A parsed delivery.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Delivery {
     /// Headers.
     pub meta: DeliveryMeta,

@@ -441,7 +441,10 @@ impl Ats for SmartRecruitersAts {
         if let Some(outcome) = &write.outcome {
             // The `#[CANDIDATE:id] ` tag shares the 10,000 characters with the text.
             let tag = format!("#[CANDIDATE:{candidate}] ").chars().count();
-            let text = render_note(outcome, MAX_NOTE_CHARS.saturating_sub(tag));
+            // Escaped here as `NoteContent` escapes it (a no-op the second time), so
+            // the repeat check compares the text as SmartRecruiters stores it.
+            let text =
+                sr::escape_note_markup(&render_note(outcome, MAX_NOTE_CHARS.saturating_sub(tag)));
             if !write.first_attempt
                 && let Some(note) = self.earlier_note(&candidate, &job, &text).await?
             {
@@ -464,11 +467,7 @@ impl Ats for SmartRecruitersAts {
             let created = self
                 .client
                 .notes()
-                .create(&NewNote {
-                    content,
-                    correlation_id: None,
-                    share_with,
-                })
+                .create(&NewNote::new(content, share_with))
                 .await
                 .map_err(|e| not_found(e, format!("application {}", application.application)))?;
             receipt.note_id = Some(created.id.to_string());

@@ -4,7 +4,8 @@
 use async_trait::async_trait;
 use client_core::header::{HeaderMap, HeaderName, HeaderValue};
 use smartrecruiters_client::webhooks::{
-    VerifyError, WebhookEvent, WebhookVerifier, handshake_response, handshake_secret,
+    EVENT_ID_HEADER, VerifyError, WebhookEvent, WebhookVerifier, handshake_response,
+    handshake_secret,
 };
 
 use super::config::SmartRecruitersAtsConfig;
@@ -39,9 +40,24 @@ impl WebhookSource for SmartRecruitersAts {
             .verifier
             .as_ref()
             .ok_or(WebhookRejection::BadSignature)?;
-        let meta = verifier.verify(request).map_err(rejection)?.meta;
-        let delivery = StoredDelivery::new(request.body()).event(meta.event_name);
-        let dedupe_key = match meta.event_id {
+        let (event_name, event_id) = match verifier.verify(request) {
+            Ok(verified) => (verified.meta.event_name, verified.meta.event_id),
+            // The body is read last, after the signature and the timestamp: a signed
+            // delivery of an event the bridge does not act on is kept whatever its body
+            // (refusing it would only make SmartRecruiters retry, then suspend the
+            // subscription).
+            Err(VerifyError::MalformedBody { event, .. }) if !acts_on(&event) => {
+                let id = request
+                    .headers()
+                    .get(EVENT_ID_HEADER)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
+                (event, id)
+            }
+            Err(error) => return Err(rejection(error)),
+        };
+        let delivery = StoredDelivery::new(request.body()).event(event_name);
+        let dedupe_key = match event_id {
             Some(id) if !id.trim().is_empty() => id.trim().to_owned(),
             _ => delivery.content_key(),
         };
@@ -57,6 +73,9 @@ impl AtsWebhooks for SmartRecruitersAts {
         let name = delivery.event.clone().ok_or_else(|| {
             AtsError::Invalid("a stored SmartRecruiters delivery without its event name".into())
         })?;
+        if !acts_on(&name) {
+            return Ok(vec![AtsEvent::Unknown { name }]);
+        }
         let event = WebhookEvent::parse(&name, &delivery.body)
             .map_err(|e| AtsError::Invalid(e.to_string()))?;
         let event = match &event {
@@ -80,6 +99,14 @@ impl AtsWebhooks for SmartRecruitersAts {
         };
         Ok(vec![event])
     }
+}
+
+/// Whether the bridge acts on `event` (the events it subscribes to); others resolve to
+/// [`AtsEvent::Unknown`] without reading their body.
+fn acts_on(event: &str) -> bool {
+    crate::registration::SMARTRECRUITERS_EVENTS
+        .iter()
+        .any(|known| known.as_str() == event)
 }
 
 /// The client's verifier, set up from the configuration; `None` without a secret

@@ -840,3 +840,65 @@ fn debug_of_the_adapter_shows_no_secret() {
         "{text}"
     );
 }
+
+fn outcome_with_markup() -> InterviewOutcome {
+    let mut answered = participant("Received");
+    for response in answered["responses"].as_array_mut().unwrap() {
+        response["transcript"] = json!("Ask @[USER:boss] about #[CANDIDATE:other]");
+    }
+    InterviewOutcome::from_participant_json(PARTICIPANT.into(), answered)
+}
+
+#[tokio::test]
+async fn markup_in_willo_text_is_escaped_and_a_repeat_still_finds_the_note() {
+    let server = strict_server().await;
+    mount_note(&server).await;
+    let first =
+        WriteBack::results(outcome_with_markup(), Vec::new(), Vec::new()).as_first_attempt();
+    adapter(&server)
+        .write_back(&app_ref(), &first)
+        .await
+        .unwrap();
+    let content = note_content(&server).await;
+    assert!(
+        content.contains("Ask @\u{200B}[USER:boss] about #\u{200B}[CANDIDATE:other]"),
+        "{content}"
+    );
+    assert_eq!(content.matches("#[CANDIDATE:").count(), 1, "{content}");
+    assert!(content.starts_with("#[CANDIDATE:c1] "), "{content}");
+    assert!(!content.contains("@[USER:"), "{content}");
+
+    // A repeat lists the stored (escaped) note and recognises it: no second note.
+    let again = strict_server().await;
+    answers_once(
+        &again,
+        api("GET", "/messages"),
+        json!({"content": [{"content": content, "id": "m1"}]}),
+    )
+    .await;
+    let repeat = WriteBack::results(outcome_with_markup(), Vec::new(), Vec::new());
+    let receipt = adapter(&again)
+        .write_back(&app_ref(), &repeat)
+        .await
+        .unwrap();
+    assert_eq!(receipt.note_id.as_deref(), Some("m1"));
+}
+
+#[tokio::test]
+async fn an_event_the_bridge_ignores_resolves_to_unknown_whatever_its_body() {
+    // Every documented event is typed by the client now; the bridge still reads only
+    // the events it subscribes to, so a body outside an ignored event's schema is kept
+    // and resolved to `Unknown`, never refused.
+    let server = strict_server().await;
+    let (headers, body) = delivery("offer.created", json!({"offer_id": "o1"}));
+    let events = adapter(&server)
+        .events(&WebhookRequest::new(&headers, &body))
+        .await
+        .unwrap();
+    assert_eq!(
+        events,
+        vec![AtsEvent::Unknown {
+            name: "offer.created".into()
+        }]
+    );
+}

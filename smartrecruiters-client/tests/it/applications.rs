@@ -131,3 +131,26 @@ async fn job_applications_api_by_application_id() {
     assert_eq!(application.status, Some(ApplicationStatus::InReview));
     assert_eq!(application.profile_id.unwrap().as_str(), "string");
 }
+
+#[test]
+fn unknown_fields_are_kept_on_web_profiles_hiring_processes_and_status_history() {
+    use smartrecruiters_client::{HiringProcess, StatusHistoryEntry, WebProfiles};
+    let web: WebProfiles =
+        serde_json::from_value(json!({"linkedin": "https://l.example/a", "github": "gh-a"}))
+            .unwrap();
+    assert_eq!(web.extra["github"], "gh-a");
+    // Kept fields go back as received when the profile is sent on.
+    assert_eq!(serde_json::to_value(&web).unwrap()["github"], "gh-a");
+
+    let process: HiringProcess = serde_json::from_value(
+        json!({"id": "p1", "name": "Default", "subStatuses": {}, "stages": ["x"]}),
+    )
+    .unwrap();
+    assert_eq!(process.extra["stages"], json!(["x"]));
+
+    let entry: StatusHistoryEntry = serde_json::from_value(
+        json!({"changedOn": "2024-01-01T00:00:00Z", "status": "NEW", "changedBy": {"id": "u1"}}),
+    )
+    .unwrap();
+    assert_eq!(entry.extra["changedBy"]["id"], "u1");
+}

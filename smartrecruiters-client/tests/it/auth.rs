@@ -224,6 +224,48 @@ async fn authorization_code_is_exchanged() {
 }
 
 #[tokio::test]
+async fn the_code_exchange_host_is_configurable_apart_from_refreshes() {
+    // The documented token host is the default for every grant; the `www.` host of
+    // SmartRecruiters' passport strategy can take the code exchange alone.
+    assert_eq!(
+        smartrecruiters_client::DEFAULT_TOKEN_URL,
+        "https://api.smartrecruiters.com/identity/oauth/token"
+    );
+    assert_eq!(
+        smartrecruiters_client::WWW_TOKEN_URL,
+        "https://www.smartrecruiters.com/identity/oauth/token"
+    );
+    let server = server().await;
+    on("POST", "/www/identity/oauth/token")
+        .and(body_string_contains("grant_type=authorization_code"))
+        .and(body_string_contains("code=the-code"))
+        .once(
+            &server,
+            ok(json!({"access_token": "at-1", "refresh_token": "rt-1", "expires_in": 1800})),
+        )
+        .await;
+    on("POST", TOKEN_PATH)
+        .and(body_string_contains("grant_type=client_credentials"))
+        .once(
+            &server,
+            ok(json!({"access_token": "cc-1", "expires_in": 1800})),
+        )
+        .await;
+    let app = app(&server).code_exchange_url(format!("{}/www{TOKEN_PATH}", server.uri()));
+    let tokens = app
+        .exchange_code(
+            &SecretString::from("the-code"),
+            "https://app.example.com/cb",
+        )
+        .await
+        .unwrap();
+    assert_eq!(tokens.expires_in, Some(1800));
+    // Other grants stay on the token URL.
+    let cc = app.client_credentials_token(&[]).await.unwrap();
+    assert_eq!(cc.expires_in, Some(1800));
+}
+
+#[tokio::test]
 async fn rotated_refresh_tokens_reach_the_store_and_invalid_grant_asks_for_consent() {
     let server = server().await;
     on("POST", TOKEN_PATH)

@@ -13,8 +13,12 @@ use smartrecruiters_client::{
     ApplicationStatus, AttachmentId, CandidateFilter, CandidateId, JobId, NewCandidate,
     is_candidate_data_conflict,
 };
-use smartrecruiters_client::{AttachmentType, ConsentStatus, PersonalDetails, Upload};
-use support::{API_KEY, MountOnce, client, fixture, json, ok, on, server, unlimited_client};
+use smartrecruiters_client::{
+    AttachmentType, ConsentStatus, OnboardingStatus, PersonalDetails, Upload,
+};
+use support::{
+    API_KEY, MountOnce, QueryIs, client, fixture, json, ok, on, server, unlimited_client,
+};
 use wiremock::matchers::{
     body_json, body_string_contains, header, header_regex, query_param, query_param_is_missing,
 };
@@ -30,27 +34,44 @@ async fn page_sends_every_filter_as_documented() {
     let server = server().await;
     on("GET", "/candidates")
         .and(header("x-smarttoken", API_KEY))
-        .and(query_param("q", "rust developer"))
-        .and(query_param("limit", "50"))
-        .and(query_param("jobId", "job-1"))
-        .and(query_param("jobId", "job-2"))
-        .and(query_param("status", "IN_REVIEW"))
-        .and(query_param("status", "INTERVIEW"))
-        .and(query_param("subStatus", "Phone screen"))
-        .and(query_param("tag", "willo"))
-        .and(query_param("tag", "video"))
-        .and(query_param("updatedAfter", "2024-01-01T00:00:00.000Z"))
-        .and(query_param("consentStatus", "ACQUIRED"))
-        .and(query_param("onboardingStatus", "READY_TO_ONBOARD"))
-        .and(query_param("location", "Krakow"))
-        .and(query_param("sourceType", "JOB_BOARD"))
-        .and(query_param("propertyId", "prop-1"))
-        .and(query_param("propertyValueId", "val-1"))
-        .and(query_param("pageId", "cursor-1"))
+        .and(QueryIs(vec![
+            ("q", "rust developer"),
+            ("limit", "50"),
+            ("jobId", "job-1"),
+            ("jobId", "job-2"),
+            ("location", "Krakow"),
+            ("averageRating", "4"),
+            ("averageRating", "5"),
+            ("status", "IN_REVIEW"),
+            ("status", "INTERVIEW"),
+            ("consentStatus", "ACQUIRED"),
+            ("subStatus", "Phone screen"),
+            ("tag", "willo"),
+            ("tag", "video"),
+            ("updatedAfter", "2024-01-01T00:00:00.000Z"),
+            ("onboardingStatus", "READY_TO_ONBOARD"),
+            ("propertyId", "prop-1"),
+            ("propertyId", "prop-2"),
+            ("propertyValueId", "val-1"),
+            ("propertyValueId", "val-2"),
+            ("sourceType", "JOB_BOARD"),
+            ("sourceType", "REFERRAL"),
+            ("sourceSubType", "sub-1"),
+            ("sourceSubType", "sub-2"),
+            ("sourceValueId", "src-1"),
+            ("sourceValueId", "src-2"),
+            ("questionCategory", "cat-1"),
+            ("questionCategory", "cat-2"),
+            ("questionFieldId", "f-1"),
+            ("questionFieldId", "f-2"),
+            ("questionFieldValueId", "fv-1"),
+            ("questionFieldValueId", "fv-2"),
+            ("pageId", "cursor-1"),
+        ]))
         .once(&server, ok(fixture("candidate-list-page.json")))
         .await;
 
-    let mut filter = CandidateFilter::new()
+    let filter = CandidateFilter::new()
         .q("rust developer")
         .limit(50)
         .job("job-1")
@@ -60,13 +81,27 @@ async fn page_sends_every_filter_as_documented() {
         .sub_status("Phone screen")
         .tag("willo")
         .tag("video")
-        .updated_after("2024-01-01T00:00:00.000Z");
-    filter.consent_status.push("ACQUIRED".into());
-    filter.onboarding_status = Some("READY_TO_ONBOARD".into());
-    filter.location.push("Krakow".into());
-    filter.source_type = Some("JOB_BOARD".into());
-    filter.property_id = Some("prop-1".into());
-    filter.property_value_id = Some("val-1".into());
+        .updated_after("2024-01-01T00:00:00.000Z")
+        .consent_status(ConsentStatus::Acquired)
+        .onboarding_status(OnboardingStatus::ReadyToOnboard)
+        .location("Krakow")
+        // Integers, as the API definition types them: `4`, not `4.0`.
+        .average_rating(4)
+        .average_rating(5)
+        .property("prop-1", "val-1")
+        .property("prop-2", "val-2")
+        .source_type("JOB_BOARD")
+        .source_type("REFERRAL")
+        .source_sub_type("sub-1")
+        .source_sub_type("sub-2")
+        .source_value_id("src-1")
+        .source_value_id("src-2")
+        .question_category("cat-1")
+        .question_category("cat-2")
+        .question_field_id("f-1")
+        .question_field_id("f-2")
+        .question_field_value_id("fv-1")
+        .question_field_value_id("fv-2");
 
     let page = client(&server)
         .candidates()
@@ -310,11 +345,9 @@ async fn patch_personal_details_and_detect_the_data_conflict() {
         )
         .await;
     let client = client(&server);
-    let details = PersonalDetails {
-        email: Some("new@example.com".into()),
-        phone_number: Some("+48".into()),
-        ..PersonalDetails::default()
-    };
+    let details = PersonalDetails::new()
+        .email("new@example.com")
+        .phone_number("+48");
     let candidates = client.candidates();
     candidates
         .update_personal_details(&"c1".into(), &details)

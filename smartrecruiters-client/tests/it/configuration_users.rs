@@ -88,11 +88,10 @@ async fn users_list_pages_get_and_me() {
         .once(&server, ok(fixture("user.json")))
         .await;
     let client = client(&server);
-    let filter = UserFilter {
-        q: Some("smith".into()),
-        limit: Some(100),
-        updated_after: Some("2024-01-01T00:00:00.000Z".into()),
-    };
+    let filter = UserFilter::new()
+        .q("smith")
+        .limit(100)
+        .updated_after("2024-01-01T00:00:00.000Z");
     let users: Vec<_> = client.users().list(&filter).try_collect().await.unwrap();
     let ids: Vec<&str> = users.iter().map(|u| u.id.as_str()).collect();
     assert_eq!(ids, ["string", "u2"]);

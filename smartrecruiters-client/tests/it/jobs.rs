@@ -159,10 +159,7 @@ async fn publish_and_unpublish() {
         .await;
     let client = client(&server);
     let id = JobId::from("j1");
-    let publication = Publication {
-        aggregators: true,
-        visibility: PublicationVisibility::Public,
-    };
+    let publication = Publication::new(PublicationVisibility::Public, true);
     assert_eq!(
         client.jobs().publish(&id, &publication).await.unwrap()["id"],
         "pub-1"

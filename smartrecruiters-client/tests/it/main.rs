@@ -5,8 +5,10 @@
 
 mod support;
 
+mod application_data;
 mod applications;
 mod auth;
+mod candidate_lifecycle;
 mod candidates;
 mod client;
 mod configuration_users;

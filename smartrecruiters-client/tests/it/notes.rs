@@ -24,11 +24,11 @@ async fn create_note_sends_the_documented_body() {
             .mention("324132421")
             .build()
             .unwrap();
-    let note = NewNote {
+    let note = NewNote::new(
         content,
-        correlation_id: Some("willo-response-abc123".into()),
-        share_with: ShareWith::open_note().hiring_team_of("123423432322"),
-    };
+        ShareWith::open_note().hiring_team_of("123423432322"),
+    )
+    .correlation_id("willo-response-abc123");
     let created = client(&server).notes().create(&note).await.unwrap();
     assert_eq!(created.id.as_str(), "string");
     assert_eq!(created.share_required, Some(false));
@@ -37,11 +37,7 @@ async fn create_note_sends_the_documented_body() {
 #[tokio::test]
 async fn oversized_content_is_refused_before_sending() {
     let server = server().await;
-    let note = NewNote {
-        content: "x".repeat(MAX_NOTE_CHARS + 1),
-        correlation_id: None,
-        share_with: ShareWith::open_note(),
-    };
+    let note = NewNote::new("x".repeat(MAX_NOTE_CHARS + 1), ShareWith::open_note());
     let err = client(&server).notes().create(&note).await.unwrap_err();
     assert!(matches!(err, Error::InvalidInput(_)));
     assert!(server.received_requests().await.unwrap().is_empty());
@@ -97,4 +93,43 @@ async fn list_notes_of_a_candidate_across_pages() {
         notes[1].visibility,
         Some(Visibility::Other("SECRET".into()))
     );
+}
+
+#[tokio::test]
+async fn markup_in_the_text_is_sent_escaped() {
+    let server = server().await;
+    on("POST", "/messages/shares")
+        .and(body_json(serde_json::json!({
+            "content": "#[CANDIDATE:c1] Answer: \"ask @\u{200B}[USER:boss] and #\u{200B}[CANDIDATE:other]\"",
+            "shareWith": {"users": [], "hiringTeamOf": ["j1"], "everyone": false, "openNote": false}
+        })))
+        .once(&server, json(201, serde_json::json!({"id": "m1"})))
+        .await;
+    let content = NoteContent::new("Answer: \"ask @[USER:boss] and #[CANDIDATE:other]\"")
+        .candidate("c1")
+        .build()
+        .unwrap();
+    let note = NewNote::new(content, ShareWith::default().hiring_team_of("j1"));
+    let created = client(&server).notes().create(&note).await.unwrap();
+    assert_eq!(created.id.as_str(), "m1");
+}
+
+#[tokio::test]
+async fn a_notes_listing_without_its_list_is_an_error_not_zero_notes() {
+    let server = server().await;
+    // `GET /messages` has no published response schema: an envelope holding its notes
+    // under another name must not read as "no earlier note".
+    on("GET", "/messages")
+        .and(wiremock::matchers::query_param("candidateId", "c1"))
+        .once(
+            &server,
+            ok(serde_json::json!({"messages": [{"content": "#[CANDIDATE:c1] hi"}]})),
+        )
+        .await;
+    let listed: Result<Vec<_>, _> = client(&server)
+        .notes()
+        .list(&"c1".into(), None)
+        .try_collect()
+        .await;
+    assert!(matches!(listed, Err(Error::Decode { .. })), "{listed:?}");
 }

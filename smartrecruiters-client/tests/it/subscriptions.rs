@@ -174,12 +174,11 @@ async fn callbacks_log_with_filters() {
         .and(query_param("before", "2024-01-02T00:00:00.000Z"))
         .once(&server, ok(fixture("webhook-callbacks-log.json")))
         .await;
-    let filter = CallbackLogFilter {
-        limit: Some(100),
-        callback_status: Some(CallbackStatus::Failed),
-        after: Some("2024-01-01T00:00:00.000Z".into()),
-        before: Some("2024-01-02T00:00:00.000Z".into()),
-    };
+    let filter = CallbackLogFilter::new()
+        .limit(100)
+        .callback_status(CallbackStatus::Failed)
+        .after("2024-01-01T00:00:00.000Z")
+        .before("2024-01-02T00:00:00.000Z");
     let log: Vec<_> = client(&server)
         .subscriptions()
         .callbacks_log(&"sub-1".into(), &filter)

@@ -6,12 +6,12 @@ use crate::support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use smartrecruiters_client::SecretString;
 use smartrecruiters_client::header::{HeaderMap, HeaderValue};
 use smartrecruiters_client::webhooks::{
     FixedClock, TestDelivery, VerifyError, WebhookEvent, WebhookRequest, WebhookVerifier,
     handshake_response, handshake_secret, parse_delivery, sign,
 };
+use smartrecruiters_client::{EventName, SecretString};
 use support::{fixture, fixture_text};
 
 struct Vector {
@@ -302,16 +302,16 @@ fn fixtures_parse_into_typed_events_and_unknown_events_keep_their_body() {
         assert_eq!(!matches!(event, WebhookEvent::Unknown { .. }), variant_ok);
     }
 
-    let raw = br#"{"approval_id":"a","job_id":"j"}"#;
+    let raw = br#"{"name":"x"}"#;
     assert_eq!(
-        WebhookEvent::parse("job.approval.created", raw).unwrap(),
+        WebhookEvent::parse("interview.scheduled", raw).unwrap(),
         WebhookEvent::Unknown {
-            name: "job.approval.created".into(),
+            name: "interview.scheduled".into(),
             body: String::from_utf8_lossy(raw).into_owned()
         }
     );
     let mut headers = HeaderMap::new();
-    headers.insert("event-name", HeaderValue::from_static("offer.created"));
+    headers.insert("event-name", HeaderValue::from_static("some.new.event"));
     let delivery = parse_delivery(&headers, b"{}").unwrap();
     assert!(matches!(delivery.event, WebhookEvent::Unknown { .. }));
     assert_eq!(
@@ -366,4 +366,76 @@ fn without_tolerance_accepts_any_timestamp_but_still_checks_the_signature() {
     // `tolerance` widens the window again after `without_tolerance`.
     let wide = unbounded.tolerance(Duration::from_secs(1_000_000_000));
     assert!(wide.verify(&sent.request()).is_ok());
+}
+
+#[test]
+fn every_documented_event_name_is_typed_with_its_documented_body() {
+    let application = br#"{"job_id":"j1","candidate_id":"c1","application_id":"a1"}"#;
+    for name in [
+        "application.fields.updated",
+        "application.source.updated",
+        "application.onboarding-status.updated",
+        "application.screening-answers.created",
+        "application.screening-answers.updated",
+    ] {
+        let event = WebhookEvent::parse(name, application).unwrap();
+        assert_eq!(event.name(), name);
+        let app = match event {
+            WebhookEvent::ApplicationFieldsUpdated(app)
+            | WebhookEvent::ApplicationSourceUpdated(app)
+            | WebhookEvent::ApplicationOnboardingStatusUpdated(app)
+            | WebhookEvent::ApplicationScreeningAnswersCreated(app)
+            | WebhookEvent::ApplicationScreeningAnswersUpdated(app) => app,
+            other => panic!("{name} parsed as {other:?}"),
+        };
+        assert_eq!(
+            (app.candidate_id.as_str(), app.job_id.as_str()),
+            ("c1", "j1")
+        );
+    }
+    let attachment =
+        br#"{"job_id":"j1","candidate_id":"c1","application_id":"a1","attachment_id":"f1"}"#;
+    let WebhookEvent::ApplicationAttachmentCreated(created) =
+        WebhookEvent::parse("application.attachment.created", attachment).unwrap()
+    else {
+        panic!("application.attachment.created is not typed")
+    };
+    assert_eq!(created.attachment_id.as_str(), "f1");
+    assert_eq!(created.application.candidate_id.as_str(), "c1");
+    assert!(created.application.extra.is_empty(), "{created:?}");
+
+    let WebhookEvent::JobHiringTeamUpdated(job) =
+        WebhookEvent::parse("job.hiring-team.updated", br#"{"id":"j9"}"#).unwrap()
+    else {
+        panic!("job.hiring-team.updated is not typed")
+    };
+    assert_eq!(job.id.as_str(), "j9");
+
+    let approval = br#"{"approval_id":"ap","job_id":"j","candidate_id":"c","offer_id":"o"}"#;
+    let WebhookEvent::OfferApprovalApproved(offer) =
+        WebhookEvent::parse("offer.approval.approved", approval).unwrap()
+    else {
+        panic!("offer.approval.approved is not typed")
+    };
+    assert_eq!(
+        (offer.approval_id.as_str(), offer.offer.offer_id.as_str()),
+        ("ap", "o")
+    );
+
+    // Every name of the official list is typed, and subscribable by the same name.
+    assert_eq!(WebhookEvent::NAMES.len(), 47);
+    for name in WebhookEvent::NAMES {
+        assert!(
+            !matches!(EventName::from(*name), EventName::Other(_)),
+            "{name} cannot be subscribed to by name"
+        );
+        // A body without the documented ids is refused, not read as another event.
+        assert!(
+            matches!(
+                WebhookEvent::parse(name, b"{}"),
+                Err(VerifyError::MalformedBody { .. })
+            ),
+            "{name}"
+        );
+    }
 }

@@ -10,7 +10,7 @@ use smartrecruiters_client::{
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-pub use test_support::{MountOnce, fast_retries, injected_http_client, on};
+pub use test_support::{MountOnce, QueryIs, fast_retries, injected_http_client, on};
 
 pub const API_KEY: &str = "test-api-key-0123456789abcdef0123";
 
