@@ -6,11 +6,12 @@
 //! say: an environment file created with mode 0600, or stdout with `--print-env`.
 //!
 //! ```sh
-//! cargo run -p examples --example setup -- --secrets-file bridge.env   # on the sandbox
-//! PUBLIC_URL=https://bridge.example.com WILLO_API_KEY=… SMARTRECRUITERS_API_KEY=… \
-//!   cargo run -p examples --example setup -- --secrets-file /etc/bridge/secrets.env
-//! cargo run -p examples --example setup -- --secrets-file bridge.env --rotate-secrets
+//! cargo run -p examples --example setup -- register --secrets-file bridge.env  # sandbox
+//! WILLO_API_KEY=… SMARTRECRUITERS_API_KEY=… cargo run -p examples --example setup -- \
+//!   register --public-url https://bridge.example.com --secrets-file /etc/bridge/secrets.env
+//! cargo run -p examples --example setup -- register --secrets-file bridge.env --rotate-secrets
 //! cargo run -p examples --example setup -- teardown   # remove the bridge's webhooks
+//! cargo run -p examples --example setup -- --help
 //! ```
 //!
 //! Live, SmartRecruiters activates its subscription only after the bridge at
@@ -18,7 +19,6 @@
 //! handshake before it has the secret). On the sandbox, a local receiver answers it.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use ats_bridge::Ats;
 use ats_bridge::lever::{LeverAts, LeverAtsConfig};
@@ -32,6 +32,8 @@ use ats_sandbox::SandboxConfig;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
+use clap::Parser;
+use examples::cli::{RegisterArgs, SetupCli, SetupCommand};
 use examples::cli_secrets::{SecretUpdate, SecretUpdates, SecretsTo, deliver};
 use examples::webhooks::new_url_token;
 use examples::{Connections, Result, env};
@@ -41,46 +43,38 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use willo_client::ListParams;
 
-const USAGE: &str = "usage: setup (--secrets-file PATH | --print-env) [--rotate-secrets]\n       \
-                     setup teardown";
-
 #[tokio::main]
 async fn main() -> Result<()> {
+    let cli = SetupCli::parse();
     examples::log_from(tracing::Level::WARN);
-    let args: Vec<String> = std::env::args().skip(1).collect();
     let connections = Connections::from_env_or_sandbox(SandboxConfig::default()).await?;
     let mut out = std::io::stdout();
-    let result = match args.first().map(String::as_str) {
-        Some("teardown") => teardown(&connections, &mut out).await,
-        _ => match register_options(&args) {
-            Some(mut options) => {
-                options.public_url = env("PUBLIC_URL");
-                register(&connections, &options, &mut out).await
-            }
-            None => Err(USAGE.into()),
-        },
+    let result = match cli.command {
+        SetupCommand::Register(args) => {
+            register(&connections, &RegisterOptions::from(args), &mut out).await
+        }
+        SetupCommand::Teardown => teardown(&connections, &mut out).await,
     };
     connections.close().await;
     result
 }
 
-fn register_options(args: &[String]) -> Option<RegisterOptions> {
-    let mut secrets_to = None;
-    let mut policy = SecretPolicy::Keep;
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--secrets-file" => secrets_to = Some(SecretsTo::File(PathBuf::from(args.next()?))),
-            "--print-env" => secrets_to = Some(SecretsTo::Stdout),
-            "--rotate-secrets" => policy = SecretPolicy::Rotate,
-            _ => return None,
+impl From<RegisterArgs> for RegisterOptions {
+    fn from(args: RegisterArgs) -> Self {
+        let secrets_to = match args.secrets_file {
+            Some(path) => SecretsTo::File(path),
+            None => SecretsTo::Stdout,
+        };
+        Self {
+            public_url: args.public_url.or_else(|| env("PUBLIC_URL")),
+            secrets_to,
+            policy: if args.rotate_secrets {
+                SecretPolicy::Rotate
+            } else {
+                SecretPolicy::Keep
+            },
         }
     }
-    Some(RegisterOptions {
-        public_url: None,
-        secrets_to: secrets_to?,
-        policy,
-    })
 }
 
 /// How `setup register` runs.

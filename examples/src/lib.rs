@@ -14,6 +14,7 @@
 //! | `DATABASE_URL` | `postgres://…` for PostgreSQL, else a SQLite file path |
 
 pub mod bench;
+pub mod cli;
 pub mod cli_secrets;
 pub mod demo;
 pub mod health;
