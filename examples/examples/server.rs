@@ -40,6 +40,7 @@ async fn main() -> Result<()> {
     examples::log_from(tracing::Level::INFO);
     let config = ServerConfig::load(&path)?;
     let connections = Connections::from_env_or_sandbox(SandboxConfig::default()).await?;
+    examples::cli_verify::at_server_start(&connections, &config).await;
     let public_url = config.public_url.clone();
     let apis = connections.describe();
     let on_sandbox = connections.sandbox.is_some();

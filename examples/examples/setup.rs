@@ -11,6 +11,7 @@
 //!   register --public-url https://bridge.example.com --secrets-file /etc/bridge/secrets.env
 //! cargo run -p examples --example setup -- register --secrets-file bridge.env --rotate-secrets
 //! cargo run -p examples --example setup -- teardown   # remove the bridge's webhooks
+//! cargo run -p examples --example setup -- verify --config /etc/bridge/server.toml
 //! cargo run -p examples --example setup -- --help
 //! ```
 //!
@@ -33,8 +34,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use clap::Parser;
-use examples::cli::{RegisterArgs, SetupCli, SetupCommand};
+use examples::cli::{RegisterArgs, SetupCli, SetupCommand, VerifyArgs, default_config};
 use examples::cli_secrets::{SecretUpdate, SecretUpdates, SecretsTo, deliver};
+use examples::cli_verify::VerifyScope;
+use examples::server_config::ServerConfig;
+use examples::webhooks::WebhookSecrets;
 use examples::webhooks::new_url_token;
 use examples::{Connections, Result, env};
 use futures::TryStreamExt;
@@ -54,6 +58,7 @@ async fn main() -> Result<()> {
             register(&connections, &RegisterOptions::from(args), &mut out).await
         }
         SetupCommand::Teardown => teardown(&connections, &mut out).await,
+        SetupCommand::Verify(args) => verify(&connections, args, &mut out).await,
     };
     connections.close().await;
     result
@@ -192,6 +197,40 @@ async fn ensure_webhooks(
     Ok((secrets, smartrecruiters))
 }
 
+/// Check every connection against the configuration's rules and the public URL,
+/// print the checklist, and fail when a check failed.
+async fn verify(connections: &Connections, args: VerifyArgs, out: &mut impl Write) -> Result<()> {
+    let config = ServerConfig::load(&args.config.unwrap_or_else(default_config))?;
+    let public_url = args
+        .public_url
+        .or_else(|| env("PUBLIC_URL"))
+        .or(config.public_url.clone());
+    let secrets = WebhookSecrets::from_env();
+    let scope = VerifyScope {
+        rules: config.rules.as_ref(),
+        public_url: public_url.as_deref(),
+        reachable: true,
+        secrets: Some(&secrets),
+    };
+    print_verification(connections, &scope, out).await
+}
+
+/// Verify `scope` on `connections` and print the checklist; an error when a check
+/// failed, naming how many.
+pub async fn print_verification(
+    connections: &Connections,
+    scope: &VerifyScope<'_>,
+    out: &mut impl Write,
+) -> Result<()> {
+    writeln!(out, "Verifying {}:", connections.describe())?;
+    let report = examples::cli_verify::verify(connections, scope).await;
+    write!(out, "{report}")?;
+    match report.failures().count() {
+        0 => Ok(writeln!(out, "All checks passed.")?),
+        n => Err(format!("{n} check(s) failed").into()),
+    }
+}
+
 /// Remove every webhook the bridge registered with every configured vendor.
 pub async fn teardown(connections: &Connections, out: &mut impl Write) -> Result<()> {
     let mut changes = Vec::new();
@@ -253,17 +292,21 @@ async fn list_interviews(connections: &Connections, out: &mut impl Write) -> Res
 }
 
 /// On the sandbox there is no bridge yet: this stands in for its intake, answering
-/// SmartRecruiters' activation handshake and accepting anything else.
-struct HandshakeReceiver {
-    url: String,
+/// SmartRecruiters' activation handshake and `/health`, and accepting anything else.
+pub struct HandshakeReceiver {
+    /// Its base URL.
+    pub url: String,
     stop: oneshot::Sender<()>,
 }
 
 impl HandshakeReceiver {
-    async fn start() -> Result<Self> {
+    /// Serve on a free port of 127.0.0.1.
+    pub async fn start() -> Result<Self> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}", listener.local_addr()?);
-        let app = axum::Router::new().route("/webhooks/{source}", post(answer));
+        let app = axum::Router::new()
+            .route("/webhooks/{source}", post(answer))
+            .route("/health", axum::routing::get(|| async { "ok" }));
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(async move {
             let shutdown = async {
@@ -279,7 +322,8 @@ impl HandshakeReceiver {
         Ok(Self { url, stop })
     }
 
-    fn stop(self) {
+    /// Stop serving.
+    pub fn stop(self) {
         let _ = self.stop.send(());
     }
 }

@@ -37,6 +37,11 @@ pub enum SetupCommand {
     Register(RegisterArgs),
     /// Remove every webhook the bridge registered, with every configured vendor.
     Teardown,
+    /// Check each connection and print a checklist: credentials, the permissions the
+    /// workflow needs (naming a missing one), the stages and interviews the rules
+    /// name, the webhooks registered at the public URL and the intake reachable there.
+    /// Fails when a check fails.
+    Verify(VerifyArgs),
 }
 
 /// `setup register`.
@@ -58,6 +63,19 @@ pub struct RegisterArgs {
     /// for 24 h; Lever webhooks are recreated).
     #[arg(long)]
     pub rotate_secrets: bool,
+}
+
+/// `setup verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The server configuration whose rules and public_url are checked (default:
+    /// examples/server.toml).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The bridge's public base URL, whose webhooks are checked (default:
+    /// $PUBLIC_URL, else the configuration's public_url).
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
 }
 
 /// `ledger`: the operator's view of the bridge's ledger.
@@ -188,7 +206,7 @@ mod tests {
     #[test]
     fn help_describes_every_subcommand() {
         let help = SetupCli::command().render_long_help().to_string();
-        for word in ["register", "teardown"] {
+        for word in ["register", "teardown", "verify"] {
             assert!(help.contains(word), "{help}");
         }
     }

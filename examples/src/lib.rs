@@ -16,6 +16,7 @@
 pub mod bench;
 pub mod cli;
 pub mod cli_secrets;
+pub mod cli_verify;
 pub mod demo;
 pub mod health;
 pub mod server_config;

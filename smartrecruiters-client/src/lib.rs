@@ -81,6 +81,7 @@ mod jobs;
 mod notes;
 mod subscriptions;
 mod users;
+mod verify;
 pub mod webhooks;
 
 pub use applications::{

@@ -6,7 +6,11 @@ use futures::TryStreamExt;
 use lever_client::webhooks::Event;
 use lever_client::{LeverClient, NewWebhook, Webhook, WebhookId, WebhookUpdate};
 
-use super::{Action, Change, SecretPolicy, bridge_endpoint, is_endpoint, parse_endpoint};
+use super::{
+    Action, Change, Found, SecretPolicy, bridge_endpoint, is_endpoint, parse_endpoint,
+    registered_checks,
+};
+use crate::verify::Check;
 
 const SOURCE: &str = "lever";
 
@@ -147,6 +151,38 @@ pub async fn teardown_lever(client: &LeverClient) -> Result<Vec<Change>> {
         changes.push(change(&webhook, Action::Removed));
     }
     Ok(changes)
+}
+
+/// Checklist lines: each event of [`LEVER_EVENTS`] delivered to `url` by exactly one
+/// webhook of the bridge. (Lever says nothing of whether deliveries arrive; a Super
+/// Admin must also have enabled webhooks in Lever's settings.)
+pub async fn verify_lever(client: &LeverClient, url: &str) -> Vec<Check> {
+    let wanted = match parse_endpoint(url, SOURCE) {
+        Ok(url) => url,
+        Err(error) => return vec![Check::fail(SOURCE, "webhooks", error.to_string())],
+    };
+    let ours = match bridge_webhooks(client).await {
+        Ok(ours) => ours,
+        Err(error) => {
+            return vec![Check::fail(
+                SOURCE,
+                "webhooks can be listed",
+                error.to_string(),
+            )];
+        }
+    };
+    let found: Vec<Found> = ours
+        .iter()
+        .map(|w| Found {
+            event: w.event.as_str().to_owned(),
+            at_url: w
+                .url
+                .as_deref()
+                .is_some_and(|u| is_endpoint(u, &wanted, SOURCE)),
+        })
+        .collect();
+    let events: Vec<&str> = LEVER_EVENTS.iter().map(|e| e.as_str()).collect();
+    registered_checks(SOURCE, &events, &found)
 }
 
 async fn bridge_webhooks(client: &LeverClient) -> Result<Vec<Webhook>> {

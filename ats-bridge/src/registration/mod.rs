@@ -36,14 +36,17 @@ use client_core::Url;
 #[cfg(feature = "lever")]
 pub use lever::{
     LEVER_EVENTS, LeverRegistration, LeverWebhook, ensure_lever, subscribe_lever, teardown_lever,
+    verify_lever,
 };
 #[cfg(feature = "smartrecruiters")]
 pub use smartrecruiters::{
     SMARTRECRUITERS_EVENTS, SmartRecruitersRegistration, SmartRecruitersSubscription,
     activate_smartrecruiters, ensure_smartrecruiters, subscribe_smartrecruiters,
-    teardown_smartrecruiters,
+    teardown_smartrecruiters, verify_smartrecruiters,
 };
-pub use willo::{WILLO_EVENTS, WilloRegistration, ensure_willo, subscribe_willo, teardown_willo};
+pub use willo::{
+    WILLO_EVENTS, WilloRegistration, ensure_willo, subscribe_willo, teardown_willo, verify_willo,
+};
 
 /// The intake URL for deliveries from `source` under `base` (`https://bridge.example`).
 pub fn webhook_url(base: &str, source: &str) -> String {
@@ -160,6 +163,42 @@ fn parse_endpoint(url: &str, source: &str) -> client_core::Result<Url> {
             "the webhook URL must be absolute and end with /webhooks/{source}"
         ))
     })
+}
+
+/// One bridge webhook found at a vendor: its event and whether it is at the wanted
+/// endpoint.
+struct Found {
+    event: String,
+    at_url: bool,
+}
+
+/// The checklist lines for `wanted` events of `vendor`, given the bridge's webhooks
+/// `found` there: one each at the endpoint passes; none, several, or one elsewhere
+/// fails with what to do.
+fn registered_checks(vendor: &str, wanted: &[&str], found: &[Found]) -> Vec<crate::verify::Check> {
+    use crate::verify::Check;
+    wanted
+        .iter()
+        .map(|event| {
+            let what = format!("webhook {event} registered");
+            let for_event: Vec<&Found> = found.iter().filter(|f| f.event == *event).collect();
+            let at_url = for_event.iter().filter(|f| f.at_url).count();
+            match (at_url, for_event.len()) {
+                (1, 1) => Check::pass(vendor, what),
+                (0, 0) => Check::fail(vendor, what, "not registered: run `setup register`"),
+                (0, _) => Check::fail(
+                    vendor,
+                    what,
+                    "registered at another URL (stale): run `setup register`",
+                ),
+                (_, n) => Check::fail(
+                    vendor,
+                    what,
+                    format!("{n} webhooks for it: run `setup register` to remove duplicates"),
+                ),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -10,7 +10,11 @@ use smartrecruiters_client::{
     SubscriptionStatus,
 };
 
-use super::{Action, Change, SecretPolicy, bridge_endpoint, is_endpoint, parse_endpoint};
+use super::{
+    Action, Change, Found, SecretPolicy, bridge_endpoint, is_endpoint, parse_endpoint,
+    registered_checks,
+};
+use crate::verify::Check;
 
 const SOURCE: &str = "smartrecruiters";
 
@@ -166,6 +170,61 @@ pub async fn teardown_smartrecruiters(client: &SmartRecruitersClient) -> Result<
         changes.push(change(&subscription, Action::Removed));
     }
     Ok(changes)
+}
+
+/// Checklist lines: each event of [`SMARTRECRUITERS_EVENTS`] delivered to
+/// `callback_url` by exactly one subscription of the bridge, and that one active
+/// (SmartRecruiters' handshake reached the intake, so it was reachable then).
+pub async fn verify_smartrecruiters(
+    client: &SmartRecruitersClient,
+    callback_url: &str,
+) -> Vec<Check> {
+    let wanted = match parse_endpoint(callback_url, SOURCE) {
+        Ok(url) => url,
+        Err(error) => return vec![Check::fail(SOURCE, "webhooks", error.to_string())],
+    };
+    let ours = match bridge_subscriptions(client).await {
+        Ok(ours) => ours,
+        Err(error) => {
+            return vec![Check::fail(
+                SOURCE,
+                "webhooks can be listed",
+                error.to_string(),
+            )];
+        }
+    };
+    let at_url = |s: &Subscription| {
+        s.callback_url
+            .as_deref()
+            .is_some_and(|url| is_endpoint(url, &wanted, SOURCE))
+    };
+    let found: Vec<Found> = ours
+        .iter()
+        .flat_map(|s| {
+            event_names(s).into_iter().map(|event| Found {
+                event,
+                at_url: at_url(s),
+            })
+        })
+        .collect();
+    let events: Vec<&str> = SMARTRECRUITERS_EVENTS.iter().map(|e| e.as_str()).collect();
+    let mut checks = registered_checks(SOURCE, &events, &found);
+    for subscription in ours.iter().filter(|s| at_url(s)) {
+        let what = format!(
+            "subscription {} active (handshake answered)",
+            subscription.id.as_str()
+        );
+        checks.push(if subscription.status == Some(SubscriptionStatus::Active) {
+            Check::pass(SOURCE, what)
+        } else {
+            Check::fail(
+                SOURCE,
+                what,
+                "inactive: the intake must answer the handshake; run `setup register` with the bridge serving",
+            )
+        });
+    }
+    checks
 }
 
 async fn bridge_subscriptions(client: &SmartRecruitersClient) -> Result<Vec<Subscription>> {

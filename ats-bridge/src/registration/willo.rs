@@ -8,7 +8,11 @@ use willo_client::{
     ListParams, Subscription, SubscriptionScope, Webhook, WebhookInput, WebhookKey, WilloClient,
 };
 
-use super::{Action, Change, SecretPolicy, bridge_endpoint, is_endpoint, webhook_url};
+use super::{
+    Action, Change, Found, SecretPolicy, bridge_endpoint, is_endpoint, registered_checks,
+    webhook_url,
+};
+use crate::verify::Check;
 use crate::webhook::WilloSource;
 
 const SOURCE: &str = WilloSource::NAME;
@@ -133,6 +137,68 @@ pub async fn teardown_willo(client: &WilloClient) -> Result<Vec<Change>> {
         changes.push(change(key, &event, Action::Removed));
     }
     Ok(changes)
+}
+
+/// Checklist lines: each event of [`WILLO_EVENTS`] delivered to
+/// `<base>/webhooks/willo` by exactly one webhook of the bridge, following every
+/// interview, and — when `token` is given — carrying it (the server's
+/// `WILLO_WEBHOOK_TOKEN`: a different one means every delivery is refused).
+pub async fn verify_willo(
+    client: &WilloClient,
+    base: &str,
+    token: Option<&SecretString>,
+) -> Vec<Check> {
+    use client_core::ExposeSecret;
+    let wanted = match endpoint(base) {
+        Ok(url) => url,
+        Err(error) => return vec![Check::fail(SOURCE, "webhooks", error.to_string())],
+    };
+    let ours = match bridge_webhooks(client).await {
+        Ok(ours) => ours,
+        Err(error) => {
+            return vec![Check::fail(
+                SOURCE,
+                "webhooks can be listed",
+                error.to_string(),
+            )];
+        }
+    };
+    let at_url = |w: &Webhook| url_of(w).is_some_and(|u| is_endpoint(u, &wanted, SOURCE));
+    let found: Vec<Found> = ours
+        .iter()
+        .filter_map(|w| {
+            event_of(w).map(|event| Found {
+                event: event.as_str().to_owned(),
+                at_url: at_url(w),
+            })
+        })
+        .collect();
+    let events: Vec<&str> = WILLO_EVENTS.iter().map(|e| e.as_str()).collect();
+    let mut checks = registered_checks(SOURCE, &events, &found);
+    for webhook in ours.iter().filter(|w| at_url(w)) {
+        let event = event_of(webhook).map_or_else(String::new, |e| e.as_str().to_owned());
+        if webhook.follow_all_interviews != Some(true) {
+            checks.push(Check::fail(
+                SOURCE,
+                format!("webhook {event} follows every interview"),
+                "it follows only some: run `setup register`",
+            ));
+        }
+        if let Some(token) = token {
+            let what = format!("webhook {event} carries the server's token");
+            let carried = url_of(webhook).and_then(token_of);
+            checks.push(if carried.as_deref() == Some(token.expose_secret()) {
+                Check::pass(SOURCE, what)
+            } else {
+                Check::fail(
+                    SOURCE,
+                    what,
+                    "its URL token differs from WILLO_WEBHOOK_TOKEN: deliveries would be refused",
+                )
+            });
+        }
+    }
+    checks
 }
 
 fn endpoint(base: &str) -> Result<Url> {

@@ -495,3 +495,138 @@ async fn without_the_sandbox_public_url_is_required() {
     assert!(error.to_string().contains("PUBLIC_URL"), "{error}");
     sandbox.shutdown().await;
 }
+
+/// Rules naming the sandbox's trigger stages and first interview.
+fn sandbox_rules(connections: &Connections, lever_stage: &str) -> ats_bridge::rules::Rules {
+    use ats_bridge::rules::{JobSelector, Rules};
+    use ats_bridge::smartrecruiters::stage_id;
+    let sandbox = connections.sandbox.as_ref().unwrap();
+    let interview = sandbox.willo().interviews()[0].key.clone();
+    Rules::new()
+        .trigger(
+            "smartrecruiters",
+            JobSelector::Any,
+            [stage_id(&examples::demo::SMARTRECRUITERS_TRIGGER, None)],
+            interview.as_str(),
+        )
+        .trigger("lever", JobSelector::Any, [lever_stage], interview.as_str())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verify_passes_once_registered_and_names_what_is_wrong() {
+    use ats_bridge::registration::{
+        activate_smartrecruiters, teardown_lever, teardown_smartrecruiters, teardown_willo,
+    };
+    use examples::cli_verify::VerifyScope;
+    use examples::webhooks::WebhookSecrets;
+
+    let connections = Connections::sandbox(SandboxConfig::new()).await.unwrap();
+    let receiver = example::HandshakeReceiver::start().await.unwrap();
+    let base = receiver.url.clone();
+    let (sr, lever, willo) = (
+        connections.smartrecruiters.as_ref().unwrap(),
+        connections.lever.as_ref().unwrap(),
+        &connections.willo,
+    );
+    let sr_url = format!("{base}/webhooks/smartrecruiters");
+    let registered = ensure_smartrecruiters(sr, &sr_url, SecretPolicy::Keep)
+        .await
+        .unwrap();
+    activate_smartrecruiters(sr, &registered.subscription)
+        .await
+        .unwrap();
+    ensure_lever(lever, &format!("{base}/webhooks/lever"), SecretPolicy::Keep)
+        .await
+        .unwrap();
+    let token = SecretString::from("the-token");
+    ensure_willo(willo, &base, token.clone(), SecretPolicy::Keep)
+        .await
+        .unwrap();
+    let secrets = WebhookSecrets {
+        willo: Some(token),
+        ..WebhookSecrets::default()
+    };
+    let rules = sandbox_rules(&connections, LEVER_TRIGGER);
+    let scope = VerifyScope {
+        rules: Some(&rules),
+        public_url: Some(&base),
+        reachable: true,
+        secrets: Some(&secrets),
+    };
+    let mut out = Vec::new();
+    example::print_verification(&connections, &scope, &mut out)
+        .await
+        .unwrap();
+    let text = String::from_utf8(out).unwrap();
+    for line in [
+        "[ok]   willo: credentials accepted",
+        "[ok]   willo: permission read interviews",
+        "[ok]   smartrecruiters: permission jobs_read",
+        "[ok]   lever: permission stages:read:admin",
+        &format!("[ok]   lever: trigger stage {LEVER_TRIGGER}"),
+        "[ok]   smartrecruiters: webhook application.status.updated registered",
+        "[ok]   lever: webhook candidateStageChange registered",
+        "[ok]   willo: webhook stage_change carries the server's token",
+        &format!("[ok]   bridge: intake reachable at {base}"),
+        "[skip] lever: permission notes:write:admin — a write scope",
+        "All checks passed.",
+    ] {
+        assert!(text.contains(line), "{line}:\n{text}");
+    }
+
+    // A stage and an interview that do not exist, a token that differs, and the
+    // webhooks gone: each named.
+    let mut rules = sandbox_rules(&connections, "no-such-stage");
+    rules.triggers[0].interview = "no-such-interview".into();
+    let other = WebhookSecrets {
+        willo: Some(SecretString::from("another-token")),
+        ..WebhookSecrets::default()
+    };
+    let scope = VerifyScope {
+        rules: Some(&rules),
+        secrets: Some(&other),
+        ..scope
+    };
+    let mut out = Vec::new();
+    let error = example::print_verification(&connections, &scope, &mut out)
+        .await
+        .unwrap_err();
+    let text = String::from_utf8(out).unwrap();
+    for line in [
+        "[FAIL] lever: trigger stage no-such-stage",
+        "[FAIL] willo: interview no-such-interview — no such interview in the account",
+        "[FAIL] willo: webhook new_response carries the server's token",
+    ] {
+        assert!(text.contains(line), "{line}:\n{text}");
+    }
+    assert_eq!(error.to_string(), "4 check(s) failed", "{text}");
+
+    teardown_smartrecruiters(sr).await.unwrap();
+    teardown_lever(lever).await.unwrap();
+    teardown_willo(willo).await.unwrap();
+    receiver.stop();
+    let rules = sandbox_rules(&connections, LEVER_TRIGGER);
+    let scope = VerifyScope {
+        rules: Some(&rules),
+        public_url: Some(&base),
+        reachable: false,
+        secrets: None,
+    };
+    let mut out = Vec::new();
+    let error = example::print_verification(&connections, &scope, &mut out)
+        .await
+        .unwrap_err();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains(
+            "[FAIL] lever: webhook candidateDeleted registered — not registered: run `setup register`"
+        ),
+        "{text}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "7 check(s) failed",
+        "one per vendor and event: {text}"
+    );
+    connections.close().await;
+}
