@@ -15,9 +15,10 @@
 //!
 //! A webhook is **the bridge's** when its URL's path ends with the intake's path for
 //! that vendor (`/webhooks/lever`…), on any host: that is how a webhook left behind
-//! by a bridge that moved is found. Two bridges sharing one vendor account would see
-//! each other's webhooks as stale; give each its own account (or path prefix in the
-//! public URL, which still ends the same way — so, its own account).
+//! by a bridge that moved is found. Two bridges sharing one vendor account would each
+//! take the other's webhooks for stale ones and repoint them: give each bridge its own
+//! vendor account (a path prefix in the public URL does not tell them apart, the path
+//! still ends the same way).
 //!
 //! Each function returns the secret the matching adapter or intake needs to verify
 //! deliveries. Store those secrets with your other credentials: the vendors show some
