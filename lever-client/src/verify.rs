@@ -18,7 +18,7 @@ const WRITE_SCOPES: [(&str, &str); 3] = [
         "stage moves and tags on write-back",
     ),
     ("notes:write:admin", "the results note"),
-    ("webhooks:write:admin", "registering webhooks (setup)"),
+    ("webhooks:write:admin", "setup registering webhooks"),
 ];
 
 impl LeverClient {

@@ -17,7 +17,7 @@ use crate::{CandidateFilter, JobFilter, SmartRecruitersClient};
 const WRITE_SCOPES: [(&str, &str); 3] = [
     ("candidates_manage", "status moves and tags on write-back"),
     ("messages_write", "the results note"),
-    ("webhooks_manage", "registering the subscription (setup)"),
+    ("webhooks_manage", "setup registering the subscription"),
 ];
 
 impl SmartRecruitersClient {
