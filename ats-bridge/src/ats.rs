@@ -102,6 +102,14 @@ pub trait Ats: Send + Sync + fmt::Debug {
         write: &WriteBack,
     ) -> AtsResult<WriteBackReceipt>;
 
+    /// Check this connection before relying on it (`setup verify`, a server's start):
+    /// see [`crate::verify`]. The default lists the jobs (the credentials work) and
+    /// checks that the trigger stages `rules` name for this ATS exist; adapters whose
+    /// client can probe its permissions add those checks.
+    async fn verify_connection(&self, rules: &crate::rules::Rules) -> Vec<crate::verify::Check> {
+        crate::verify::ats_checks(self, rules).await
+    }
+
     /// Create a candidate on `job` (pre-application screening: someone who completed a
     /// Willo interview becomes an applicant). Optional: the default says unsupported.
     async fn create_application(

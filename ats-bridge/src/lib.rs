@@ -130,6 +130,7 @@ pub mod rules;
 #[cfg(feature = "smartrecruiters")]
 pub mod smartrecruiters;
 pub mod store;
+pub mod verify;
 pub mod webhook;
 
 pub use ats::{Ats, AtsError, AtsResult};

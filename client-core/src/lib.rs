@@ -241,6 +241,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod access;
 pub mod auth;
 mod credentials;
 mod decode;

@@ -8,10 +8,12 @@
 //! cargo run -p examples --example ledger -- redrive-failed   # every failed row, or
 //! # only those whose error contains a text:
 //! cargo run -p examples --example ledger -- redrive-failed "refused the credentials"
+//! cargo run -p examples --example ledger -- status --json    # for scripts
+//! cargo run -p examples --example ledger -- --help
 //! ```
 //!
 //! It opens the store the server uses: `DATABASE_URL`, else the `sqlite_path` of the
-//! server's configuration (`--config FILE` before the command; default
+//! server's configuration (`--config FILE`; default
 //! `examples/server.toml`). Safe while the server runs: a redrive is one transition of
 //! the row (refused, and reported, for a row that is no longer failed), and the
 //! server's engine retries the row on its next tick. It prints ids, states and errors,
@@ -19,17 +21,17 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use ats_bridge::store::{LedgerKey, LedgerRow, RowState, STATUS_FAILED_LIMIT, Store, StoreError};
+use ats_bridge::store::{
+    LedgerKey, LedgerRow, RowState, STATUS_FAILED_LIMIT, StatusReport, Store, StoreError,
+};
+use clap::Parser;
+use examples::cli::{LedgerCli, LedgerCommand, default_config};
 use examples::server_config::ServerConfig;
 use examples::{Result, env, open_store};
-
-const USAGE: &str = "usage: ledger [--config FILE] status\n       \
-     ledger [--config FILE] redrive ATS APPLICATION INTERVIEW\n       \
-     ledger [--config FILE] redrive-failed [TEXT]";
+use serde_json::{Value, json};
 
 /// What to do with the ledger.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,73 +44,158 @@ pub enum Command {
     RedriveFailed(Option<String>),
 }
 
-/// The configuration file named by `--config` (if any) and the command.
-pub fn parse(args: impl IntoIterator<Item = String>) -> Result<(Option<PathBuf>, Command)> {
-    let mut args: Vec<String> = args.into_iter().collect();
-    let config = match args.first().map(String::as_str) {
-        Some("--config") if args.len() >= 2 => {
-            let path = PathBuf::from(args.remove(1));
-            args.remove(0);
-            Some(path)
-        }
-        _ => None,
+/// How the answer is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Lines for a person.
+    Text,
+    /// One JSON document, for scripts and monitoring.
+    Json,
+}
+
+/// A parsed command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// The configuration file named by `--config`, if any.
+    pub config: Option<std::path::PathBuf>,
+    /// Text or JSON.
+    pub format: Format,
+    /// The command.
+    pub command: Command,
+}
+
+/// The options in `args` (without the program name).
+pub fn parse(args: impl IntoIterator<Item = String>) -> std::result::Result<Options, clap::Error> {
+    let cli = LedgerCli::try_parse_from(std::iter::once("ledger".to_owned()).chain(args))?;
+    let command = match cli.command {
+        LedgerCommand::Status => Command::Status,
+        LedgerCommand::Redrive {
+            ats,
+            application,
+            interview,
+        } => Command::Redrive(LedgerKey::new(ats, application, interview)),
+        LedgerCommand::RedriveFailed { text } => Command::RedriveFailed(text),
     };
-    let words: Vec<&str> = args.iter().map(String::as_str).collect();
-    let command = match words.as_slice() {
-        ["status"] => Command::Status,
-        ["redrive", ats, application, interview] => {
-            Command::Redrive(LedgerKey::new(*ats, *application, *interview))
-        }
-        ["redrive-failed"] => Command::RedriveFailed(None),
-        ["redrive-failed", text] => Command::RedriveFailed(Some((*text).to_owned())),
-        _ => return Err(USAGE.into()),
-    };
-    Ok((config, command))
+    Ok(Options {
+        config: cli.config,
+        format: if cli.json { Format::Json } else { Format::Text },
+        command,
+    })
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match from_command_line().await {
+    // `--help` and usage errors print and exit here, with clap's exit codes.
+    let options = parse(std::env::args().skip(1)).unwrap_or_else(|error| error.exit());
+    match from_command_line(options).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            // Displayed, not debug-printed: the usage text spans lines.
             eprintln!("{error}");
             ExitCode::FAILURE
         }
     }
 }
 
-async fn from_command_line() -> Result<()> {
-    let (config, command) = parse(std::env::args().skip(1))?;
-    let config_path =
-        config.unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("server.toml"));
+async fn from_command_line(options: Options) -> Result<()> {
+    let config_path = options.config.unwrap_or_else(default_config);
     let config = ServerConfig::load(&config_path)?;
     let store = open_store(env("DATABASE_URL").as_deref(), &config.sqlite_path).await?;
     let now_ms = SystemTime::now().duration_since(UNIX_EPOCH)?.as_millis() as i64;
     run(
         store.as_ref(),
-        &command,
+        &options.command,
         now_ms,
+        options.format,
         &mut std::io::stdout().lock(),
     )
     .await
 }
 
-/// Carry out `command` on `store` at `now_ms`, reporting to `out`.
+/// Carry out `command` on `store` at `now_ms`, reporting to `out` in `format`.
 pub async fn run(
     store: &dyn Store,
     command: &Command,
     now_ms: i64,
+    format: Format,
     out: &mut impl Write,
 ) -> Result<()> {
-    match command {
-        Command::Status => status(store, now_ms, out).await,
-        Command::Redrive(key) => match store.redrive(key, now_ms).await {
-            Ok(()) => Ok(writeln!(out, "re-driven: {key}")?),
+    match (command, format) {
+        (Command::Status, Format::Text) => status(store, now_ms, out).await,
+        (Command::Status, Format::Json) => {
+            let report = store.status().await?;
+            print_json(&status_json(&report, now_ms), out)
+        }
+        (Command::Redrive(key), _) => match store.redrive(key, now_ms).await {
+            Ok(()) => match format {
+                Format::Text => Ok(writeln!(out, "re-driven: {key}")?),
+                Format::Json => print_json(&json!({ "redriven": [key_json(key)] }), out),
+            },
             Err(error) => Err(format!("{key} was not re-driven: {error}").into()),
         },
-        Command::RedriveFailed(text) => redrive_failed(store, text.as_deref(), now_ms, out).await,
+        (Command::RedriveFailed(text), _) => {
+            let outcome = redrive_failed(store, text.as_deref(), now_ms).await?;
+            match format {
+                Format::Text => outcome.write_text(out),
+                Format::Json => print_json(&outcome.json(), out),
+            }
+        }
     }
+}
+
+fn print_json(value: &Value, out: &mut impl Write) -> Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+fn key_json(key: &LedgerKey) -> Value {
+    json!({
+        "ats": key.ats.as_str(),
+        "application": key.application.as_str(),
+        "interview": key.interview.as_str(),
+    })
+}
+
+fn counts_json(by_state: &BTreeMap<RowState, u64>) -> Value {
+    RowState::ALL
+        .iter()
+        .map(|state| {
+            let count = by_state.get(state).copied().unwrap_or(0);
+            (state.as_str().to_owned(), json!(count))
+        })
+        .collect::<serde_json::Map<_, _>>()
+        .into()
+}
+
+/// The status report as JSON: `rows` per state, `jobs` with theirs, the `failed` rows
+/// (newest first, at most `failed_limit`) with their errors and ages.
+fn status_json(report: &StatusReport, now_ms: i64) -> Value {
+    let jobs: Vec<Value> = report
+        .by_job
+        .iter()
+        .map(|((ats, job), by_state)| {
+            json!({ "ats": ats.as_str(), "job": job.as_str(), "rows": counts_json(by_state) })
+        })
+        .collect();
+    let failed: Vec<Value> = report
+        .failed
+        .iter()
+        .map(|row| {
+            json!({
+                "key": key_json(&row.key),
+                "failed_from": row.failed_from.map(RowState::as_str),
+                "attempts": row.attempts,
+                "age_ms": (now_ms - row.updated_at_ms).max(0),
+                "error": row.last_error,
+            })
+        })
+        .collect();
+    json!({
+        "rows": counts_json(&report.by_state),
+        "jobs": jobs,
+        "failed": failed,
+        "failed_limit": STATUS_FAILED_LIMIT,
+    })
 }
 
 async fn status(store: &dyn Store, now_ms: i64, out: &mut impl Write) -> Result<()> {
@@ -167,6 +254,43 @@ fn age(ms: i64) -> String {
     }
 }
 
+/// What a `redrive-failed` run did.
+#[derive(Debug, Default)]
+struct RedriveOutcome {
+    redriven: Vec<LedgerKey>,
+    no_longer_failed: Vec<LedgerKey>,
+    /// The store lists only the newest failed rows, and none of those was left.
+    older_not_reached: bool,
+}
+
+impl RedriveOutcome {
+    fn write_text(&self, out: &mut impl Write) -> Result<()> {
+        for key in &self.redriven {
+            writeln!(out, "re-driven: {key}")?;
+        }
+        for key in &self.no_longer_failed {
+            writeln!(out, "no longer failed: {key}")?;
+        }
+        if self.older_not_reached {
+            writeln!(
+                out,
+                "the store lists the newest {STATUS_FAILED_LIMIT} failed rows and none of \
+                 those is left to re-drive; older failed rows were not reached"
+            )?;
+        }
+        writeln!(out, "{} row(s) re-driven", self.redriven.len())?;
+        Ok(())
+    }
+
+    fn json(&self) -> Value {
+        json!({
+            "redriven": self.redriven.iter().map(key_json).collect::<Vec<_>>(),
+            "no_longer_failed": self.no_longer_failed.iter().map(key_json).collect::<Vec<_>>(),
+            "older_not_reached": self.older_not_reached,
+        })
+    }
+}
+
 /// Re-drive failed rows page by page: the store lists the newest failed rows, and each
 /// one re-driven leaves that list, so older ones come into view. A row is tried once
 /// per run, even if the server's engine fails it again meanwhile.
@@ -174,10 +298,9 @@ async fn redrive_failed(
     store: &dyn Store,
     text: Option<&str>,
     now_ms: i64,
-    out: &mut impl Write,
-) -> Result<()> {
+) -> Result<RedriveOutcome> {
     let mut tried = BTreeSet::new();
-    let mut redriven = 0;
+    let mut outcome = RedriveOutcome::default();
     loop {
         let listed = store.status().await?.failed;
         let full_page = listed.len() == STATUS_FAILED_LIMIT;
@@ -187,28 +310,18 @@ async fn redrive_failed(
             .filter(|row| text.is_none_or(|t| row.last_error.as_deref().unwrap_or("").contains(t)))
             .collect();
         if batch.is_empty() {
-            if full_page {
-                writeln!(
-                    out,
-                    "the store lists the newest {STATUS_FAILED_LIMIT} failed rows and none of \
-                     those is left to re-drive; older failed rows were not reached"
-                )?;
-            }
+            outcome.older_not_reached = full_page;
             break;
         }
         for row in batch {
             match store.redrive(&row.key, now_ms).await {
-                Ok(()) => {
-                    redriven += 1;
-                    writeln!(out, "re-driven: {}", row.key)?;
-                }
+                Ok(()) => outcome.redriven.push(row.key.clone()),
                 // Re-driven or cancelled by someone else since it was listed.
-                Err(StoreError::Conflict(_)) => writeln!(out, "no longer failed: {}", row.key)?,
+                Err(StoreError::Conflict(_)) => outcome.no_longer_failed.push(row.key.clone()),
                 Err(error) => return Err(error.into()),
             }
             tried.insert(row.key);
         }
     }
-    writeln!(out, "{redriven} row(s) re-driven")?;
-    Ok(())
+    Ok(outcome)
 }

@@ -6,6 +6,7 @@
 //! ```sh
 //! cargo run -p examples --example server                         # on the sandbox
 //! cargo run -p examples --example server -- /etc/bridge.toml    # live, see below
+//! cargo run -p examples --example server -- --help
 //! ```
 //!
 //! With `WILLO_API_KEY` set it runs against the live APIs named in the environment
@@ -17,7 +18,6 @@
 use std::future::Future;
 use std::io::Write;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -37,13 +37,11 @@ use tokio::sync::watch;
 
 #[tokio::main]
 async fn main() -> Result<()> {
+    let path = <examples::cli::ServerCli as clap::Parser>::parse().config_path();
     examples::log_from(tracing::Level::INFO);
-    let path = std::env::args_os()
-        .nth(1)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("server.toml"));
     let config = ServerConfig::load(&path)?;
     let connections = Connections::from_env_or_sandbox(SandboxConfig::default()).await?;
+    examples::cli_verify::at_server_start(&connections, &config).await;
     let public_url = config.public_url.clone();
     let apis = connections.describe();
     let on_sandbox = connections.sandbox.is_some();

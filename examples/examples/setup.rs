@@ -1,11 +1,18 @@
-//! First-time setup of a bridge: lists what the rules refer to (SmartRecruiters jobs
-//! and statuses, Lever postings and stages, Willo interviews) and registers the
-//! bridge's webhooks with each vendor, printing the secrets the server needs.
+//! First-time (and every-time) setup of a bridge: lists what the rules refer to
+//! (SmartRecruiters jobs and statuses, Lever postings and stages, Willo interviews)
+//! and registers the bridge's webhooks with each vendor, idempotently: run it again
+//! and it adopts what is there, repoints webhooks left at an old URL, and removes
+//! duplicates, leaving one webhook per vendor and event. The secrets go where you
+//! say: an environment file created with mode 0600, or stdout with `--print-env`.
 //!
 //! ```sh
-//! cargo run -p examples --example setup                     # on the sandbox
-//! PUBLIC_URL=https://bridge.example.com WILLO_API_KEY=… SMARTRECRUITERS_API_KEY=… \
-//!   cargo run -p examples --example setup                   # live
+//! cargo run -p examples --example setup -- register --secrets-file bridge.env  # sandbox
+//! WILLO_API_KEY=… SMARTRECRUITERS_API_KEY=… cargo run -p examples --example setup -- \
+//!   register --public-url https://bridge.example.com --secrets-file /etc/bridge/secrets.env
+//! cargo run -p examples --example setup -- register --secrets-file bridge.env --rotate-secrets
+//! cargo run -p examples --example setup -- teardown   # remove the bridge's webhooks
+//! cargo run -p examples --example setup -- verify --config /etc/bridge/server.toml
+//! cargo run -p examples --example setup -- --help
 //! ```
 //!
 //! Live, SmartRecruiters activates its subscription only after the bridge at
@@ -16,13 +23,23 @@ use std::io::Write;
 
 use ats_bridge::Ats;
 use ats_bridge::lever::{LeverAts, LeverAtsConfig};
+use ats_bridge::registration::{
+    Change, SecretPolicy, SmartRecruitersRegistration, activate_smartrecruiters, ensure_lever,
+    ensure_smartrecruiters, ensure_willo, teardown_lever, teardown_smartrecruiters, teardown_willo,
+    webhook_url,
+};
 use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig};
 use ats_sandbox::SandboxConfig;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use client_core::ExposeSecret;
-use examples::webhooks::{Registration, register};
+use clap::Parser;
+use examples::cli::{RegisterArgs, SetupCli, SetupCommand, VerifyArgs, default_config};
+use examples::cli_secrets::{SecretUpdate, SecretUpdates, SecretsTo, deliver};
+use examples::cli_verify::VerifyScope;
+use examples::server_config::ServerConfig;
+use examples::webhooks::WebhookSecrets;
+use examples::webhooks::new_url_token;
 use examples::{Connections, Result, env};
 use futures::TryStreamExt;
 use smartrecruiters_client::webhooks::handshake_response;
@@ -32,20 +49,56 @@ use willo_client::ListParams;
 
 #[tokio::main]
 async fn main() -> Result<()> {
+    let cli = SetupCli::parse();
     examples::log_from(tracing::Level::WARN);
     let connections = Connections::from_env_or_sandbox(SandboxConfig::default()).await?;
-    let public_url = env("PUBLIC_URL");
-    let result = run(&connections, public_url.as_deref(), &mut std::io::stdout()).await;
+    let mut out = std::io::stdout();
+    let result = match cli.command {
+        SetupCommand::Register(args) => {
+            register(&connections, &RegisterOptions::from(args), &mut out).await
+        }
+        SetupCommand::Teardown => teardown(&connections, &mut out).await,
+        SetupCommand::Verify(args) => verify(&connections, args, &mut out).await,
+    };
     connections.close().await;
     result
 }
 
-/// List the vendors' jobs, stages and interviews, then register the webhooks for the
-/// bridge at `public_url` (ignored on the sandbox, which delivers to a local
-/// receiver) and print their secrets.
-pub async fn run(
+impl From<RegisterArgs> for RegisterOptions {
+    fn from(args: RegisterArgs) -> Self {
+        let secrets_to = match args.secrets_file {
+            Some(path) => SecretsTo::File(path),
+            None => SecretsTo::Stdout,
+        };
+        Self {
+            public_url: args.public_url.or_else(|| env("PUBLIC_URL")),
+            secrets_to,
+            policy: if args.rotate_secrets {
+                SecretPolicy::Rotate
+            } else {
+                SecretPolicy::Keep
+            },
+        }
+    }
+}
+
+/// How `setup register` runs.
+#[derive(Debug, Clone)]
+pub struct RegisterOptions {
+    /// The bridge's public base URL (ignored on the sandbox, which delivers to a local
+    /// receiver).
+    pub public_url: Option<String>,
+    /// Where the secrets go.
+    pub secrets_to: SecretsTo,
+    /// Keep or rotate the secrets of adopted webhooks.
+    pub policy: SecretPolicy,
+}
+
+/// List the vendors' jobs, stages and interviews, then make sure the webhooks for the
+/// bridge at the public URL are registered once each, and deliver their secrets.
+pub async fn register(
     connections: &Connections,
-    public_url: Option<&str>,
+    options: &RegisterOptions,
     out: &mut impl Write,
 ) -> Result<()> {
     writeln!(out, "Connected to {}.\n", connections.describe())?;
@@ -65,25 +118,134 @@ pub async fn run(
         Some(_) => Some(HandshakeReceiver::start().await?),
         None => None,
     };
-    let public_url = match (&receiver, public_url) {
+    let public_url = match (&receiver, &options.public_url) {
         (Some(receiver), _) => receiver.url.clone(),
-        (None, Some(url)) => url.to_owned(),
+        (None, Some(url)) => url.clone(),
         (None, None) => return Err("set PUBLIC_URL to the bridge's public base URL".into()),
     };
-    let registration = register(connections, &public_url).await?;
-    print_secrets(&registration, &public_url, receiver.is_some(), out)?;
-    // After printing: should activation fail, the secrets are not lost.
-    registration.activate(connections).await.map_err(|e| {
-        format!(
-            "activating the SmartRecruiters subscription failed ({e}); \
-             the bridge must be serving at {public_url} to answer the handshake"
-        )
-    })?;
-    if registration.smartrecruiters.is_some() {
-        writeln!(out, "SmartRecruiters subscription active.")?;
+    let (secrets, smartrecruiters) =
+        ensure_webhooks(connections, &public_url, options.policy, out).await?;
+    // Before activating: should activation fail, the secrets are not lost.
+    deliver(&secrets, &options.secrets_to, out)?;
+    if let (Some(client), Some(registration)) = (&connections.smartrecruiters, smartrecruiters) {
+        if registration.active {
+            writeln!(out, "SmartRecruiters subscription already active.")?;
+        } else {
+            activate_smartrecruiters(client, &registration.subscription)
+                .await
+                .map_err(|e| {
+                    format!(
+                        "activating the SmartRecruiters subscription failed ({e}); \
+                         the bridge must be serving at {public_url} to answer the handshake"
+                    )
+                })?;
+            writeln!(out, "SmartRecruiters subscription active.")?;
+        }
     }
     if let Some(receiver) = receiver {
         receiver.stop();
+    }
+    Ok(())
+}
+
+/// Register (or adopt) every configured vendor's webhooks for `public_url`, print
+/// what changed, and return the secrets to deliver and the SmartRecruiters
+/// subscription to activate.
+async fn ensure_webhooks(
+    connections: &Connections,
+    public_url: &str,
+    policy: SecretPolicy,
+    out: &mut impl Write,
+) -> Result<(SecretUpdates, Option<SmartRecruitersRegistration>)> {
+    let mut changes: Vec<Change> = Vec::new();
+    let mut secrets = SecretUpdates::default();
+    let smartrecruiters = match &connections.smartrecruiters {
+        Some(client) => {
+            let url = webhook_url(public_url, "smartrecruiters");
+            let registration = ensure_smartrecruiters(client, &url, policy).await?;
+            changes.extend(registration.changes.iter().cloned());
+            secrets.push(
+                "SMARTRECRUITERS_WEBHOOK_SECRET",
+                SecretUpdate::Set(registration.subscription.secret.clone()),
+            );
+            Some(registration)
+        }
+        None => None,
+    };
+    if let Some(client) = &connections.lever {
+        let registration = ensure_lever(client, &webhook_url(public_url, "lever"), policy).await?;
+        changes.extend(registration.changes.iter().cloned());
+        let new = registration.new_tokens();
+        let update = if registration.all_tokens_new() {
+            SecretUpdate::set_list(&new)
+        } else if new.is_empty() {
+            SecretUpdate::Keep
+        } else {
+            SecretUpdate::Append(new)
+        };
+        secrets.push("LEVER_SIGNATURE_TOKENS", update);
+    }
+    let willo = ensure_willo(&connections.willo, public_url, new_url_token()?, policy).await?;
+    changes.extend(willo.changes.iter().cloned());
+    secrets.push("WILLO_WEBHOOK_TOKEN", SecretUpdate::Set(willo.token));
+
+    writeln!(out, "Webhooks for {public_url}:")?;
+    for change in &changes {
+        writeln!(out, "  {change}")?;
+    }
+    writeln!(out)?;
+    Ok((secrets, smartrecruiters))
+}
+
+/// Check every connection against the configuration's rules and the public URL,
+/// print the checklist, and fail when a check failed.
+async fn verify(connections: &Connections, args: VerifyArgs, out: &mut impl Write) -> Result<()> {
+    let config = ServerConfig::load(&args.config.unwrap_or_else(default_config))?;
+    let public_url = args
+        .public_url
+        .or_else(|| env("PUBLIC_URL"))
+        .or(config.public_url.clone());
+    let secrets = WebhookSecrets::from_env();
+    let scope = VerifyScope {
+        rules: config.rules.as_ref(),
+        public_url: public_url.as_deref(),
+        reachable: true,
+        secrets: Some(&secrets),
+    };
+    print_verification(connections, &scope, out).await
+}
+
+/// Verify `scope` on `connections` and print the checklist; an error when a check
+/// failed, naming how many.
+pub async fn print_verification(
+    connections: &Connections,
+    scope: &VerifyScope<'_>,
+    out: &mut impl Write,
+) -> Result<()> {
+    writeln!(out, "Verifying {}:", connections.describe())?;
+    let report = examples::cli_verify::verify(connections, scope).await;
+    write!(out, "{report}")?;
+    match report.failures().count() {
+        0 => Ok(writeln!(out, "All checks passed.")?),
+        n => Err(format!("{n} check(s) failed").into()),
+    }
+}
+
+/// Remove every webhook the bridge registered with every configured vendor.
+pub async fn teardown(connections: &Connections, out: &mut impl Write) -> Result<()> {
+    let mut changes = Vec::new();
+    if let Some(client) = &connections.smartrecruiters {
+        changes.extend(teardown_smartrecruiters(client).await?);
+    }
+    if let Some(client) = &connections.lever {
+        changes.extend(teardown_lever(client).await?);
+    }
+    changes.extend(teardown_willo(&connections.willo).await?);
+    if changes.is_empty() {
+        writeln!(out, "No webhook of the bridge was registered.")?;
+    }
+    for change in &changes {
+        writeln!(out, "{change}")?;
     }
     Ok(())
 }
@@ -129,57 +291,22 @@ async fn list_interviews(connections: &Connections, out: &mut impl Write) -> Res
     Ok(())
 }
 
-/// The one place a secret is printed on purpose: the vendors show them once, and the
-/// server needs them in its environment.
-fn print_secrets(
-    registration: &Registration,
-    url: &str,
-    sandbox: bool,
-    out: &mut impl Write,
-) -> Result<()> {
-    let secrets = &registration.secrets;
-    writeln!(out, "Webhooks registered for {url}.")?;
-    writeln!(
-        out,
-        "Store these as environment variables of the server (a secret store, not a \
-         file in version control); they are not shown again:"
-    )?;
-    if let Some(secret) = &secrets.smartrecruiters {
-        writeln!(
-            out,
-            "  SMARTRECRUITERS_WEBHOOK_SECRET={}",
-            secret.expose_secret()
-        )?;
-    }
-    if !secrets.lever.is_empty() {
-        let tokens: Vec<&str> = secrets.lever.iter().map(|t| t.expose_secret()).collect();
-        writeln!(out, "  LEVER_SIGNATURE_TOKENS={}", tokens.join(","))?;
-    }
-    if let Some(token) = &secrets.willo {
-        writeln!(out, "  WILLO_WEBHOOK_TOKEN={}", token.expose_secret())?;
-    }
-    if sandbox {
-        writeln!(
-            out,
-            "  (the sandbox's: they end with it, for trying the flow only)"
-        )?;
-    }
-    writeln!(out)?;
-    Ok(())
-}
-
 /// On the sandbox there is no bridge yet: this stands in for its intake, answering
-/// SmartRecruiters' activation handshake and accepting anything else.
-struct HandshakeReceiver {
-    url: String,
+/// SmartRecruiters' activation handshake and `/health`, and accepting anything else.
+pub struct HandshakeReceiver {
+    /// Its base URL.
+    pub url: String,
     stop: oneshot::Sender<()>,
 }
 
 impl HandshakeReceiver {
-    async fn start() -> Result<Self> {
+    /// Serve on a free port of 127.0.0.1.
+    pub async fn start() -> Result<Self> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}", listener.local_addr()?);
-        let app = axum::Router::new().route("/webhooks/{source}", post(answer));
+        let app = axum::Router::new()
+            .route("/webhooks/{source}", post(answer))
+            .route("/health", axum::routing::get(|| async { "ok" }));
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(async move {
             let shutdown = async {
@@ -195,7 +322,8 @@ impl HandshakeReceiver {
         Ok(Self { url, stop })
     }
 
-    fn stop(self) {
+    /// Stop serving.
+    pub fn stop(self) {
         let _ = self.stop.send(());
     }
 }

@@ -16,6 +16,9 @@
 //! | `LOG_FORMAT` | `json` for one JSON object per log line; default `text` |
 
 pub mod bench;
+pub mod cli;
+pub mod cli_secrets;
+pub mod cli_verify;
 pub mod demo;
 pub mod health;
 pub mod logging;

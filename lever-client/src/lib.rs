@@ -81,6 +81,7 @@ mod sources;
 mod stages;
 mod tags;
 mod users;
+mod verify;
 mod webhook_management;
 pub mod webhooks;
 

@@ -97,6 +97,7 @@ mod screening;
 mod sources;
 mod subscriptions;
 mod users;
+mod verify;
 pub mod webhooks;
 
 pub use applications::{

@@ -72,6 +72,7 @@ mod resource;
 mod results;
 mod send_interview;
 mod users;
+mod verify;
 mod webhook_subscriptions;
 pub mod webhooks;
 

@@ -32,6 +32,7 @@
 
 mod config;
 mod tags;
+mod verify;
 mod webhooks;
 
 use async_trait::async_trait;
@@ -304,6 +305,10 @@ impl Ats for LeverAts {
     /// verified.
     fn webhooks(&self) -> Option<&dyn AtsWebhooks> {
         self.verifier.is_some().then_some(self as &dyn AtsWebhooks)
+    }
+
+    async fn verify_connection(&self, rules: &crate::rules::Rules) -> Vec<crate::verify::Check> {
+        verify::checks(self, rules).await
     }
 
     /// Active (not archived) opportunities of the posting at the stage, one page per

@@ -30,6 +30,7 @@
 
 mod config;
 mod stage;
+mod verify;
 mod webhooks;
 
 use async_trait::async_trait;
@@ -367,6 +368,10 @@ impl Ats for SmartRecruitersAts {
 
     fn webhooks(&self) -> Option<&dyn AtsWebhooks> {
         Some(self)
+    }
+
+    async fn verify_connection(&self, rules: &crate::rules::Rules) -> Vec<crate::verify::Check> {
+        verify::checks(self, rules).await
     }
 
     async fn applications_at_stage(

@@ -7,7 +7,7 @@ mod example;
 
 use ats_bridge::model::{CandidateId, JobId, ParticipantKey};
 use ats_bridge::store::{InviteClaim, Lease, Ledger, LedgerKey, MemoryStore, RowState, Store};
-use example::Command;
+use example::{Command, Format};
 
 const NOW: i64 = 10_000_000;
 const LEASE: i64 = 60_000;
@@ -43,7 +43,7 @@ async fn failed(store: &dyn Store, application: &str, invited: bool, error: &str
 
 async fn run(store: &dyn Store, command: Command) -> Result<String, String> {
     let mut out = Vec::new();
-    let result = example::run(store, &command, NOW, &mut out).await;
+    let result = example::run(store, &command, NOW, Format::Text, &mut out).await;
     let text = String::from_utf8(out).unwrap();
     result.map(|()| text).map_err(|e| e.to_string())
 }
@@ -171,17 +171,22 @@ async fn more_failed_rows_than_the_store_lists_at_once_are_all_re_driven() {
 #[test]
 fn arguments_are_parsed_and_anything_else_gets_the_usage() {
     let args = |words: &[&str]| example::parse(words.iter().map(|w| w.to_string()));
-    assert_eq!(args(&["status"]).unwrap(), (None, Command::Status));
+    let status = args(&["status"]).unwrap();
+    assert_eq!((status.config, status.command), (None, Command::Status));
+    assert_eq!(status.format, Format::Text);
+    let redrive = args(&["--config", "prod.toml", "redrive", "lever", "a1", "i1"]).unwrap();
+    assert_eq!(redrive.config, Some("prod.toml".into()));
     assert_eq!(
-        args(&["--config", "prod.toml", "redrive", "lever", "a1", "i1"]).unwrap(),
-        (
-            Some("prod.toml".into()),
-            Command::Redrive(LedgerKey::new("lever", "a1", "i1"))
-        )
+        redrive.command,
+        Command::Redrive(LedgerKey::new("lever", "a1", "i1"))
     );
     assert_eq!(
-        args(&["redrive-failed", "E.164"]).unwrap().1,
-        Command::RedriveFailed(Some("E.164".into()))
+        args(&["redrive-failed", "E.164", "--json"]).unwrap(),
+        example::Options {
+            config: None,
+            format: Format::Json,
+            command: Command::RedriveFailed(Some("E.164".into())),
+        }
     );
     for wrong in [
         &[][..],
@@ -189,7 +194,53 @@ fn arguments_are_parsed_and_anything_else_gets_the_usage() {
         &["status", "extra"],
         &["--config"],
     ] {
+        // The usage (no command at all), or the problem and a pointer to `--help`.
         let error = args(wrong).unwrap_err().to_string();
-        assert!(error.starts_with("usage: ledger"), "{wrong:?}: {error}");
+        assert!(
+            error.contains("Usage: ledger")
+                || error.starts_with("error: ") && error.contains("'--help'"),
+            "{wrong:?}: {error}"
+        );
     }
+}
+
+#[tokio::test]
+async fn json_output_has_the_counts_the_failed_rows_and_what_was_redriven() {
+    let store = MemoryStore::new();
+    failed(
+        &store,
+        "app-1",
+        true,
+        "Lever refused the credentials",
+        3_600_000,
+    )
+    .await;
+    let json = |command: Command| {
+        let store = &store;
+        async move {
+            let mut out = Vec::new();
+            example::run(store, &command, NOW, Format::Json, &mut out)
+                .await
+                .unwrap();
+            serde_json::from_slice::<serde_json::Value>(&out).unwrap()
+        }
+    };
+    let status = json(Command::Status).await;
+    assert_eq!(status["rows"]["failed"], 1);
+    assert_eq!(status["rows"]["invited"], 0);
+    assert_eq!(status["jobs"][0]["ats"], "lever");
+    assert_eq!(status["jobs"][0]["job"], "posting-1");
+    assert_eq!(status["jobs"][0]["rows"]["failed"], 1);
+    let row = &status["failed"][0];
+    assert_eq!(row["key"]["application"], "app-1");
+    assert_eq!(row["key"]["interview"], "interview-1");
+    assert_eq!(row["failed_from"], "invited");
+    assert_eq!(row["age_ms"], 3_600_000);
+    assert_eq!(row["error"], "Lever refused the credentials");
+
+    let redriven = json(Command::RedriveFailed(None)).await;
+    assert_eq!(redriven["redriven"][0]["application"], "app-1");
+    assert_eq!(redriven["no_longer_failed"], serde_json::json!([]));
+    assert_eq!(redriven["older_not_reached"], false);
+    assert_eq!(json(Command::Status).await["rows"]["failed"], 0);
 }
