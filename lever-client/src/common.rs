@@ -25,11 +25,14 @@ pub(crate) struct Data<T> {
 /// One page of a list: `{"data": [...], "hasNext": bool, "next": "<offset token>"}`.
 ///
 /// `hasNext` defaults to `false` (Lever's doc examples and `GET /webhooks` omit it) and
-/// `next` is absent on the last page.
+/// `next` is absent on the last page. A `data` that is one object instead of a list (as
+/// Lever documents `GET /archive_reasons?type=hired`) is read as a list of that one item.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
 #[non_exhaustive]
 pub struct ListPage<T> {
     /// The records on this page.
+    #[serde(deserialize_with = "one_or_many")]
     pub data: Vec<T>,
     /// Whether another page follows.
     #[serde(default, rename = "hasNext")]
@@ -269,6 +272,42 @@ where
     T: Default + Deserialize<'de>,
 {
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// A list, or one object standing for a list of one (some documented answers, such as
+/// `GET /archive_reasons?type=hired`, put a single object where a list belongs).
+pub(crate) fn one_or_many<'de, D, T>(d: D) -> std::result::Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    // A visitor rather than an untagged enum, so a bad item still reports its own
+    // error (and path) instead of "matched no variant".
+    struct OneOrMany<T>(PhantomData<T>);
+
+    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for OneOrMany<T> {
+        type Value = Vec<T>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a list or a single object")
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            seq: A,
+        ) -> std::result::Result<Vec<T>, A::Error> {
+            Vec::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            map: A,
+        ) -> std::result::Result<Vec<T>, A::Error> {
+            T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(|one| vec![one])
+        }
+    }
+
+    d.deserialize_any(OneOrMany(PhantomData))
 }
 
 /// A stream that yields `error` once (a listing whose filters could not be encoded).

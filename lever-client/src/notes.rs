@@ -69,6 +69,9 @@ pub struct NoteField {
     /// Stage the opportunity was in.
     #[serde(default)]
     pub stage: Option<StageId>,
+    /// Fields this crate does not model yet (Lever may add fields at any time).
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// A new note (or a reply in an existing thread with [`NewNote::reply_to`]).

@@ -134,16 +134,35 @@ impl Opportunity {
     }
 }
 
-/// Why and when an opportunity was archived.
+/// Why and when an opportunity was archived; also what [`NewOpportunity::archived`]
+/// sends. Absent fields are left out of the request: Lever sets `archivedAt` to now only
+/// when the field is missing, so an explicit `null` would not do the same.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Archived {
     /// The archive reason id.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<ArchiveReasonId>,
     /// When (ms).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived_at: Option<u64>,
+}
+
+impl Archived {
+    /// Archived for `reason`, at the time Lever receives it.
+    pub fn new(reason: ArchiveReasonId) -> Self {
+        Self {
+            reason: Some(reason),
+            archived_at: None,
+        }
+    }
+
+    /// Archived at `millis` (Lever requires a `created_at` earlier than this).
+    pub fn at(mut self, millis: u64) -> Self {
+        self.archived_at = Some(millis);
+        self
+    }
 }
 
 /// One move between stages.

@@ -76,7 +76,9 @@ pub struct User {
 pub struct UserFilter {
     /// Exact (canonicalised) email.
     pub email: Option<String>,
-    /// Roles (repeated parameter).
+    /// Roles, sent as `accessRole[]=…` once per role: the form Lever's "List all
+    /// users" example uses (the endpoint's reference shows no other).
+    #[serde(rename = "accessRole[]")]
     pub access_role: Vec<AccessRole>,
     /// Include deactivated users.
     pub include_deactivated: Option<bool>,

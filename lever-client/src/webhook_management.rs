@@ -33,6 +33,9 @@ pub struct Webhook {
     /// Updated (ms).
     #[serde(default)]
     pub updated_at: Option<u64>,
+    /// Fields this crate does not model yet (Lever may add fields at any time).
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// A webhook's configuration.

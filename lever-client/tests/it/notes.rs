@@ -130,3 +130,25 @@ async fn delete_accepts_204() {
         .await
         .unwrap();
 }
+
+/// Lever may add fields to a note's comments: they are kept.
+#[tokio::test]
+async fn note_comments_keep_unknown_fields() {
+    let server = server().await;
+    as_key_user("GET", format!("{}/n1", notes_path()))
+        .once(
+            &server,
+            ResponseTemplate::new(200).set_body_json(json!({"data": {
+                "id": "n1",
+                "text": "Note",
+                "fields": [{"type": "note", "text": "Comment", "value": "Hi", "createdAt": 1, "user": USER, "score": null, "stage": "lead-new", "mentions": ["u2"]}]
+            }})),
+        )
+        .await;
+    let note = client(&server)
+        .notes(&OpportunityId::from(OPP))
+        .get(&NoteId::from("n1"))
+        .await
+        .unwrap();
+    assert_eq!(note.fields[0].extra["mentions"], json!(["u2"]));
+}

@@ -443,3 +443,56 @@ async fn api_errors_carry_lever_code_and_message() {
     assert_eq!(err.vendor_code(), Some("ResourceNotFound"));
     assert!(err.to_string().contains("was not found"), "{err}");
 }
+
+/// Lever sets `archivedAt` to now only when it is omitted: an archive with just a
+/// reason sends no `archivedAt` (and no `null`s).
+#[tokio::test]
+async fn create_archived_omits_absent_archive_fields() {
+    let server = server().await;
+    as_key_user("POST", "/v1/opportunities")
+        .and(QueryIs(vec![("perform_as", USER)]))
+        .and(body_json(json!({
+            "name": "Shane Smith",
+            "archived": {"reason": "63dd55b2-a99f-4e7b-985f-22c7bf80ab42"}
+        })))
+        .once(
+            &server,
+            json_response(201, "sandbox-opportunity-create-response.json"),
+        )
+        .await;
+    as_key_user("POST", "/v1/opportunities")
+        .and(QueryIs(vec![("perform_as", USER)]))
+        .and(body_json(json!({
+            "name": "Shane Smith",
+            "createdAt": 1400000000000u64,
+            "archived": {"reason": "63dd55b2-a99f-4e7b-985f-22c7bf80ab42", "archivedAt": 1400000000001u64}
+        })))
+        .once(
+            &server,
+            json_response(201, "sandbox-opportunity-create-response.json"),
+        )
+        .await;
+    let lever = client(&server);
+    let reason = ArchiveReasonId::from("63dd55b2-a99f-4e7b-985f-22c7bf80ab42");
+    let now = NewOpportunity {
+        name: Some("Shane Smith".into()),
+        archived: Some(lever_client::Archived::new(reason.clone())),
+        ..Default::default()
+    };
+    lever
+        .opportunities()
+        .create(&PerformAs(user()), &now)
+        .await
+        .unwrap();
+    let backdated = NewOpportunity {
+        name: Some("Shane Smith".into()),
+        created_at: Some(1400000000000),
+        archived: Some(lever_client::Archived::new(reason).at(1400000000001)),
+        ..Default::default()
+    };
+    lever
+        .opportunities()
+        .create(&PerformAs(user()), &backdated)
+        .await
+        .unwrap();
+}

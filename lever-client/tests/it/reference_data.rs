@@ -148,8 +148,8 @@ async fn users_list_with_filters_and_get() {
     as_key_user("GET", "/v1/users")
         .and(QueryIs(vec![
             ("email", "chandler@example.com"),
-            ("accessRole", "super admin"),
-            ("accessRole", "admin"),
+            ("accessRole[]", "super admin"),
+            ("accessRole[]", "admin"),
             ("includeDeactivated", "true"),
         ]))
         .once(&server, json_response(200, "user-list.json"))
@@ -185,4 +185,75 @@ async fn contacts_get() {
         .unwrap();
     assert_eq!(contact.phones[0].kind.as_deref(), Some("mobile"));
     assert!(contact.extra.contains_key("dataProtection"));
+}
+
+/// Lever documents `GET /archive_reasons?type=hired` answering `data` as one object.
+#[tokio::test]
+async fn archive_reasons_of_type_hired_accept_a_single_object() {
+    let server = server().await;
+    as_key_user("GET", "/v1/archive_reasons")
+        .and(QueryIs(vec![("type", "hired")]))
+        .once(
+            &server,
+            wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({
+                "data": {
+                    "id": "63dd55b2-a99f-4e7b-985f-22c7bf80ab42",
+                    "text": "Hired",
+                    "status": "active",
+                    "type": "hired"
+                }
+            })),
+        )
+        .await;
+    let reasons: Vec<_> = client(&server)
+        .archive_reasons()
+        .list(Some(ArchiveReasonType::Hired))
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(reasons.len(), 1);
+    assert_eq!(reasons[0].text, "Hired");
+    assert_eq!(reasons[0].kind, Some(ArchiveReasonType::Hired));
+}
+
+/// Lever may add fields at any time: reference data keeps them.
+#[tokio::test]
+async fn reference_data_keeps_fields_it_does_not_model() {
+    let server = server().await;
+    as_key_user("GET", "/v1/stages")
+        .once(
+            &server,
+            wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({
+                "data": [{"id": "lead-new", "text": "New lead", "position": 0}],
+                "hasNext": false
+            })),
+        )
+        .await;
+    as_key_user("GET", "/v1/archive_reasons/r1")
+        .once(
+            &server,
+            wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({
+                "data": {"id": "r1", "text": "Timing", "status": "active", "type": "non-hired", "group": "candidate"}
+            })),
+        )
+        .await;
+    as_key_user("GET", "/v1/sources")
+        .once(
+            &server,
+            wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({
+                "data": [{"text": "LinkedIn", "count": 3, "kind": "job-board"}]
+            })),
+        )
+        .await;
+    let lever = client(&server);
+    let stages: Vec<_> = lever.stages().list().try_collect().await.unwrap();
+    assert_eq!(stages[0].extra["position"], 0);
+    let reason = lever
+        .archive_reasons()
+        .get(&ArchiveReasonId::from("r1"))
+        .await
+        .unwrap();
+    assert_eq!(reason.extra["group"], "candidate");
+    let sources: Vec<_> = lever.sources().list().try_collect().await.unwrap();
+    assert_eq!(sources[0].extra["kind"], "job-board");
 }
