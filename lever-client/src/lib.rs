@@ -91,13 +91,13 @@ pub use auth::{
 };
 pub use client::{DEFAULT_TIMEOUT, LeverClient, LeverClientBuilder};
 pub use common::{Call, Expandable, ListPage, is_invalid_offset};
-pub use contacts::{Contact, ContactLocation, Contacts, Phone};
+pub use contacts::{Contact, ContactLocation, ContactUpdate, Contacts, Phone};
 pub use enums::{Confidentiality, Origin};
 pub use ids::{
     ApplicationId, ArchiveReasonId, ContactId, NoteId, OpportunityId, PerformAs, PostingId,
     RequisitionId, StageId, UserId, WebhookId,
 };
-pub use notes::{CreatedNote, NewNote, Note, NoteField, Notes};
+pub use notes::{CreatedNote, NewNote, Note, NoteField, NoteUpdate, NoteValue, Notes};
 pub use opportunities::{
     Archive, Archived, CreatedOpportunity, NewOpportunity, Opportunities, Opportunity,
     OpportunityExpand, OpportunityFilter, StageChange, Urls,

@@ -257,3 +257,32 @@ async fn reference_data_keeps_fields_it_does_not_model() {
     let sources: Vec<_> = lever.sources().list().try_collect().await.unwrap();
     assert_eq!(sources[0].extra["kind"], "job-board");
 }
+
+#[tokio::test]
+async fn contacts_update_sends_only_set_fields() {
+    let server = server().await;
+    as_key_user("PUT", "/v1/contacts/997fd432-94f6-4613-9fa8-c3d5bd49600b")
+        .and(QueryIs(vec![]))
+        .and(wiremock::matchers::body_json(serde_json::json!({
+            "headline": "Staff Engineer",
+            "location": "Oakland, CA",
+            "emails": ["shane@example.com"],
+            "phones": [{"type": "mobile", "value": "(555) 123-4567"}]
+        })))
+        .once(&server, json_response(200, "sandbox-contact-get.json"))
+        .await;
+    let update = lever_client::ContactUpdate::new()
+        .headline("Staff Engineer")
+        .location("Oakland, CA")
+        .emails(vec!["shane@example.com".into()])
+        .phones(vec![lever_client::Phone::new("mobile", "(555) 123-4567")]);
+    let contact = client(&server)
+        .contacts()
+        .update(
+            &ContactId::from("997fd432-94f6-4613-9fa8-c3d5bd49600b"),
+            &update,
+        )
+        .await
+        .unwrap();
+    assert_eq!(contact.id.as_str(), "997fd432-94f6-4613-9fa8-c3d5bd49600b");
+}
