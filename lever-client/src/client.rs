@@ -13,7 +13,7 @@ use crate::auth::{Credentials, Environment, LeverOAuth};
 use crate::common::LeverErrorParser;
 use crate::ids::OpportunityId;
 use crate::{
-    archive_reasons::ArchiveReasons, contacts::Contacts, notes::Notes,
+    applications::Applications, archive_reasons::ArchiveReasons, contacts::Contacts, notes::Notes,
     opportunities::Opportunities, postings::Postings, sources::Sources, stages::Stages, tags::Tags,
     users::Users, webhook_management::Webhooks,
 };
@@ -55,6 +55,11 @@ impl LeverClient {
     /// Notes on one opportunity.
     pub fn notes(&self, opportunity: &OpportunityId) -> Notes<'_> {
         Notes::new(self, opportunity)
+    }
+
+    /// Applications of one opportunity.
+    pub fn applications(&self, opportunity: &OpportunityId) -> Applications<'_> {
+        Applications::new(self, opportunity)
     }
 
     /// Pipeline stages.

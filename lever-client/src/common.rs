@@ -314,3 +314,45 @@ where
 pub(crate) fn failed<T: Send + 'static>(error: Error) -> BoxStream<'static, Result<T>> {
     Box::pin(futures::stream::once(async move { Err(error) }))
 }
+
+/// The calls every resource nested under one opportunity shares
+/// (`/opportunities/:opportunity/<resource>`): list, page, get, and the item paths.
+#[derive(Debug, Clone)]
+pub(crate) struct Nested<'a> {
+    pub(crate) client: &'a crate::LeverClient,
+    pub(crate) base: String,
+}
+
+impl<'a> Nested<'a> {
+    pub(crate) fn new(
+        client: &'a crate::LeverClient,
+        opportunity: &crate::ids::OpportunityId,
+        resource: &str,
+    ) -> Self {
+        Self {
+            client,
+            base: format!(
+                "/opportunities/{}/{resource}",
+                client_core::encode_segment(opportunity.as_str())
+            ),
+        }
+    }
+
+    pub(crate) fn transport(&self) -> &'a Transport {
+        self.client.transport()
+    }
+
+    /// The path of one item (its id percent-encoded).
+    pub(crate) fn item(&self, id: &str) -> String {
+        format!("{}/{}", self.base, client_core::encode_segment(id))
+    }
+
+    pub(crate) fn listing(&self) -> Listing {
+        Listing::new(self.transport(), self.base.clone())
+    }
+
+    /// `GET <base>/<id>`, `{"data": T}`.
+    pub(crate) async fn get<T: DeserializeOwned>(&self, id: &str) -> Result<T> {
+        data(self.transport().get(self.item(id)).send_raw().await?)
+    }
+}

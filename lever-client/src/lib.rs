@@ -67,6 +67,7 @@
 //! [Lever Data API v1]: https://hire.lever.co/developer/documentation
 #![warn(missing_docs)]
 
+mod applications;
 mod archive_reasons;
 mod auth;
 mod client;
@@ -84,6 +85,7 @@ mod users;
 mod webhook_management;
 pub mod webhooks;
 
+pub use applications::{Application, Applications};
 pub use archive_reasons::{ArchiveReason, ArchiveReasonStatus, ArchiveReasonType, ArchiveReasons};
 pub use auth::{
     AccessToken, Credentials, Endpoints, Environment, LeverOAuth, OFFLINE_ACCESS,

@@ -149,6 +149,10 @@ const TABLE: &[(&str, Parser)] = &[
         "webhook-signature-test-vector.computed.json",
         parses::<serde_json::Value>,
     ),
+    (
+        "sandbox-application-get.json",
+        parses::<Data<lever_client::Application>>,
+    ),
 ];
 
 #[test]
