@@ -13,7 +13,8 @@ use crate::auth::{Credentials, Environment, LeverOAuth};
 use crate::common::LeverErrorParser;
 use crate::ids::OpportunityId;
 use crate::{
-    applications::Applications, archive_reasons::ArchiveReasons, contacts::Contacts, notes::Notes,
+    applications::Applications, archive_reasons::ArchiveReasons, contacts::Contacts,
+    feedback::Feedbacks, feedback_templates::FeedbackTemplates, notes::Notes,
     opportunities::Opportunities, postings::Postings, sources::Sources, stages::Stages, tags::Tags,
     users::Users, webhook_management::Webhooks,
 };
@@ -60,6 +61,16 @@ impl LeverClient {
     /// Applications of one opportunity.
     pub fn applications(&self, opportunity: &OpportunityId) -> Applications<'_> {
         Applications::new(self, opportunity)
+    }
+
+    /// Feedback (interview scorecards) on one opportunity.
+    pub fn feedback(&self, opportunity: &OpportunityId) -> Feedbacks<'_> {
+        Feedbacks::new(self, opportunity)
+    }
+
+    /// Feedback form templates.
+    pub fn feedback_templates(&self) -> FeedbackTemplates<'_> {
+        FeedbackTemplates::new(self)
     }
 
     /// Pipeline stages.

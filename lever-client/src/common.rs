@@ -356,3 +356,8 @@ impl<'a> Nested<'a> {
         data(self.transport().get(self.item(id)).send_raw().await?)
     }
 }
+
+/// For calls whose answer carries nothing to read (deletes: `204`).
+pub(crate) fn nothing(_: RawResponse) -> Result<()> {
+    Ok(())
+}

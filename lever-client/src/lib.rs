@@ -74,6 +74,9 @@ mod client;
 mod common;
 mod contacts;
 mod enums;
+mod feedback;
+mod feedback_templates;
+mod form_fields;
 mod ids;
 mod notes;
 mod opportunities;
@@ -95,9 +98,13 @@ pub use client::{DEFAULT_TIMEOUT, LeverClient, LeverClientBuilder};
 pub use common::{Call, Expandable, ListPage, is_invalid_offset};
 pub use contacts::{Contact, ContactLocation, ContactUpdate, Contacts, Phone};
 pub use enums::{Confidentiality, Origin};
+pub use feedback::{Feedback, FeedbackUpdate, Feedbacks, NewFeedback};
+pub use feedback_templates::{FeedbackTemplate, FeedbackTemplates, NewFeedbackTemplate};
+pub use form_fields::{FieldOption, FieldValue, FormField};
 pub use ids::{
-    ApplicationId, ArchiveReasonId, ContactId, NoteId, OpportunityId, PerformAs, PostingId,
-    RequisitionId, StageId, UserId, WebhookId,
+    ApplicationId, ArchiveReasonId, AuditEventId, ContactId, FeedbackId, FeedbackTemplateId,
+    FileId, FormId, FormTemplateId, InterviewId, NoteId, OfferId, OpportunityId, PanelId,
+    PerformAs, PostingId, RequisitionId, ResumeId, StageId, UserId, WebhookId,
 };
 pub use notes::{CreatedNote, NewNote, Note, NoteField, NoteUpdate, NoteValue, Notes};
 pub use opportunities::{

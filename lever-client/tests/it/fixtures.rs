@@ -153,6 +153,18 @@ const TABLE: &[(&str, Parser)] = &[
         "sandbox-application-get.json",
         parses::<Data<lever_client::Application>>,
     ),
+    (
+        "sandbox-feedback-create-response.json",
+        parses::<Data<lever_client::Feedback>>,
+    ),
+    (
+        "sandbox-feedback-template-create-request.json",
+        parses::<serde_json::Map<String, serde_json::Value>>,
+    ),
+    (
+        "sandbox-feedback-template-create-response.json",
+        parses::<Data<lever_client::FeedbackTemplate>>,
+    ),
 ];
 
 #[test]

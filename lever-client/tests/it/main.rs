@@ -8,6 +8,7 @@ mod support;
 mod applications;
 mod auth;
 mod client;
+mod feedback;
 mod fixtures;
 mod notes;
 mod opportunities;
