@@ -12,6 +12,7 @@ use client_core::{ClientOptions, Error, LimitSpec, RateLimits, Result, SecretStr
 use crate::auth::{Credentials, Environment, LeverOAuth};
 use crate::common::LeverErrorParser;
 use crate::ids::OpportunityId;
+use crate::interviews::{Interviews, Panels};
 use crate::{
     applications::Applications, archive_reasons::ArchiveReasons, contacts::Contacts,
     feedback::Feedbacks, feedback_templates::FeedbackTemplates, notes::Notes,
@@ -71,6 +72,16 @@ impl LeverClient {
     /// Feedback form templates.
     pub fn feedback_templates(&self) -> FeedbackTemplates<'_> {
         FeedbackTemplates::new(self)
+    }
+
+    /// Interviews of one opportunity.
+    pub fn interviews(&self, opportunity: &OpportunityId) -> Interviews<'_> {
+        Interviews::new(self, opportunity)
+    }
+
+    /// Interview panels of one opportunity.
+    pub fn panels(&self, opportunity: &OpportunityId) -> Panels<'_> {
+        Panels::new(self, opportunity)
     }
 
     /// Pipeline stages.

@@ -355,6 +355,31 @@ impl<'a> Nested<'a> {
     pub(crate) async fn get<T: DeserializeOwned>(&self, id: &str) -> Result<T> {
         data(self.transport().get(self.item(id)).send_raw().await?)
     }
+
+    /// A write Lever requires `perform_as` on, with an optional JSON body. A `POST`
+    /// creates, so it is never repeated after a server error; `PUT` and `DELETE` are.
+    pub(crate) async fn write_as<B: Serialize + ?Sized>(
+        &self,
+        method: Method,
+        path: String,
+        perform_as: &crate::ids::PerformAs,
+        body: Option<&B>,
+    ) -> Result<RawResponse> {
+        let idempotency = if method == Method::POST {
+            Idempotency::NotRepeatable
+        } else {
+            Idempotency::ByMethod
+        };
+        let mut request = self
+            .transport()
+            .request(method, path)
+            .query("perform_as", &perform_as.0)
+            .idempotency(idempotency);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send_raw().await
+    }
 }
 
 /// For calls whose answer carries nothing to read (deletes: `204`).

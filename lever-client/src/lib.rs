@@ -78,6 +78,7 @@ mod feedback;
 mod feedback_templates;
 mod form_fields;
 mod ids;
+mod interviews;
 mod notes;
 mod opportunities;
 mod postings;
@@ -105,6 +106,9 @@ pub use ids::{
     ApplicationId, ArchiveReasonId, AuditEventId, ContactId, FeedbackId, FeedbackTemplateId,
     FileId, FormId, FormTemplateId, InterviewId, NoteId, OfferId, OpportunityId, PanelId,
     PerformAs, PostingId, RequisitionId, ResumeId, StageId, UserId, WebhookId,
+};
+pub use interviews::{
+    Interview, Interviewer, Interviews, NewInterview, NewInterviewer, NewPanel, Panel, Panels,
 };
 pub use notes::{CreatedNote, NewNote, Note, NoteField, NoteUpdate, NoteValue, Notes};
 pub use opportunities::{

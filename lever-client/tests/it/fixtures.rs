@@ -165,6 +165,18 @@ const TABLE: &[(&str, Parser)] = &[
         "sandbox-feedback-template-create-response.json",
         parses::<Data<lever_client::FeedbackTemplate>>,
     ),
+    (
+        "sandbox-interview-get.json",
+        parses::<Data<lever_client::Interview>>,
+    ),
+    (
+        "sandbox-panel-create-request.json",
+        parses::<serde_json::Map<String, serde_json::Value>>,
+    ),
+    (
+        "sandbox-panel-create-response.json",
+        parses::<Data<lever_client::Panel>>,
+    ),
 ];
 
 #[test]
