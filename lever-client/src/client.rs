@@ -11,14 +11,15 @@ use client_core::{ClientOptions, Error, LimitSpec, RateLimits, Result, SecretStr
 
 use crate::auth::{Credentials, Environment, LeverOAuth};
 use crate::common::LeverErrorParser;
-use crate::ids::OpportunityId;
+use crate::ids::{FeedbackTemplateId, FormTemplateId, OpportunityId};
 use crate::interviews::{Interviews, Panels};
+use crate::templates::Templates;
 use crate::{
     applications::Applications, archive_reasons::ArchiveReasons, contacts::Contacts,
-    feedback::Feedbacks, feedback_templates::FeedbackTemplates, notes::Notes,
-    opportunities::Opportunities, postings::Postings, sources::Sources, stages::Stages, tags::Tags,
-    users::Users, webhook_management::Webhooks,
+    feedback::Feedbacks, notes::Notes, opportunities::Opportunities, postings::Postings,
+    sources::Sources, stages::Stages, tags::Tags, users::Users, webhook_management::Webhooks,
 };
+use crate::{forms::ProfileForms, offers::Offers};
 
 /// A Lever Data API v1 client. Cheap to clone; clones share connections, the rate
 /// limiter and the OAuth token cache.
@@ -70,8 +71,13 @@ impl LeverClient {
     }
 
     /// Feedback form templates.
-    pub fn feedback_templates(&self) -> FeedbackTemplates<'_> {
-        FeedbackTemplates::new(self)
+    pub fn feedback_templates(&self) -> Templates<'_, FeedbackTemplateId> {
+        Templates::new(self, "/feedback_templates")
+    }
+
+    /// Profile form templates.
+    pub fn form_templates(&self) -> Templates<'_, FormTemplateId> {
+        Templates::new(self, "/form_templates")
     }
 
     /// Interviews of one opportunity.
@@ -82,6 +88,16 @@ impl LeverClient {
     /// Interview panels of one opportunity.
     pub fn panels(&self, opportunity: &OpportunityId) -> Panels<'_> {
         Panels::new(self, opportunity)
+    }
+
+    /// Profile forms of one opportunity.
+    pub fn forms(&self, opportunity: &OpportunityId) -> ProfileForms<'_> {
+        ProfileForms::new(self, opportunity)
+    }
+
+    /// Offers of one opportunity.
+    pub fn offers(&self, opportunity: &OpportunityId) -> Offers<'_> {
+        Offers::new(self, opportunity)
     }
 
     /// Pipeline stages.

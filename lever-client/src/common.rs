@@ -231,6 +231,12 @@ impl<'a, T> Call<'a, T> {
         self
     }
 
+    /// A create: never repeated after a server error (a repeat could create twice).
+    pub(crate) fn not_repeatable(mut self) -> Self {
+        self.idempotency = Idempotency::NotRepeatable;
+        self
+    }
+
     /// Attribute the action to `user` (Lever's `perform_as` query parameter). Without
     /// it Lever attributes the action to the API key's or token's default (often nobody).
     pub fn perform_as(self, user: &UserId) -> Self {
@@ -385,4 +391,57 @@ impl<'a> Nested<'a> {
 /// For calls whose answer carries nothing to read (deletes: `204`).
 pub(crate) fn nothing(_: RawResponse) -> Result<()> {
     Ok(())
+}
+
+/// A downloaded file: its bytes as Lever sent them, with the type and name the
+/// response declared.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Download {
+    /// `Content-Type`, when sent.
+    pub content_type: Option<String>,
+    /// The file name from `Content-Disposition`, when sent.
+    pub file_name: Option<String>,
+    /// The file.
+    pub bytes: bytes::Bytes,
+}
+
+impl Download {
+    pub(crate) fn from_response(raw: RawResponse) -> Self {
+        let file_name = raw
+            .header("content-disposition")
+            .and_then(disposition_file_name);
+        Self {
+            content_type: raw.header("content-type").map(str::to_owned),
+            file_name,
+            bytes: raw.body,
+        }
+    }
+}
+
+/// `attachment; filename="resume.pdf"` → `resume.pdf` (the plain `filename` form;
+/// Lever's encoding of non-ASCII names is not documented).
+fn disposition_file_name(header: &str) -> Option<String> {
+    header.split(';').find_map(|part| {
+        let value = part.trim().strip_prefix("filename=")?;
+        Some(value.trim_matches('"').to_owned())
+    })
+}
+
+/// `GET path` for a file (any content type), with `query`.
+pub(crate) async fn download(
+    transport: &Transport,
+    path: String,
+    query: Vec<(String, String)>,
+) -> Result<Download> {
+    let raw = transport
+        .get(path)
+        .query_pairs(query)
+        .header(
+            client_core::header::ACCEPT,
+            client_core::header::HeaderValue::from_static("*/*"),
+        )
+        .send_raw()
+        .await?;
+    Ok(Download::from_response(raw))
 }

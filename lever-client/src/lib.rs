@@ -75,16 +75,18 @@ mod common;
 mod contacts;
 mod enums;
 mod feedback;
-mod feedback_templates;
 mod form_fields;
+mod forms;
 mod ids;
 mod interviews;
 mod notes;
+mod offers;
 mod opportunities;
 mod postings;
 mod sources;
 mod stages;
 mod tags;
+mod templates;
 mod users;
 mod webhook_management;
 pub mod webhooks;
@@ -96,12 +98,12 @@ pub use auth::{
     RefreshTokenStore, TokenResponse,
 };
 pub use client::{DEFAULT_TIMEOUT, LeverClient, LeverClientBuilder};
-pub use common::{Call, Expandable, ListPage, is_invalid_offset};
+pub use common::{Call, Download, Expandable, ListPage, is_invalid_offset};
 pub use contacts::{Contact, ContactLocation, ContactUpdate, Contacts, Phone};
 pub use enums::{Confidentiality, Origin};
 pub use feedback::{Feedback, FeedbackUpdate, Feedbacks, NewFeedback};
-pub use feedback_templates::{FeedbackTemplate, FeedbackTemplates, NewFeedbackTemplate};
 pub use form_fields::{FieldOption, FieldValue, FormField};
+pub use forms::{NewProfileForm, ProfileForm, ProfileForms};
 pub use ids::{
     ApplicationId, ArchiveReasonId, AuditEventId, ContactId, FeedbackId, FeedbackTemplateId,
     FileId, FormId, FormTemplateId, InterviewId, NoteId, OfferId, OpportunityId, PanelId,
@@ -111,6 +113,7 @@ pub use interviews::{
     Interview, Interviewer, Interviews, NewInterview, NewInterviewer, NewPanel, Panel, Panels,
 };
 pub use notes::{CreatedNote, NewNote, Note, NoteField, NoteUpdate, NoteValue, Notes};
+pub use offers::{Offer, OfferDocument, OfferDocumentKind, OfferField, OfferStatus, Offers};
 pub use opportunities::{
     Archive, Archived, CreatedOpportunity, NewOpportunity, Opportunities, Opportunity,
     OpportunityExpand, OpportunityFilter, StageChange, Urls,
@@ -119,6 +122,7 @@ pub use postings::{Posting, PostingExpand, PostingFilter, PostingState, Postings
 pub use sources::{Counted, Sources};
 pub use stages::{Stage, Stages};
 pub use tags::Tags;
+pub use templates::{FeedbackTemplate, NewTemplate, ProfileFormTemplate, Template, Templates};
 pub use users::{AccessRole, User, UserFilter, Users};
 pub use webhook_management::{
     Conditions, ConfigurationInput, NewWebhook, Webhook, WebhookConfiguration, WebhookUpdate,

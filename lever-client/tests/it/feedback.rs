@@ -5,7 +5,7 @@ use crate::support;
 use futures::TryStreamExt;
 use lever_client::{
     FeedbackId, FeedbackTemplateId, FeedbackUpdate, FieldValue, FormField, InterviewId,
-    NewFeedback, NewFeedbackTemplate, OpportunityId, PanelId, PerformAs, UserId,
+    NewFeedback, NewTemplate, OpportunityId, PanelId, PerformAs, UserId,
 };
 use serde_json::json;
 use support::*;
@@ -166,7 +166,7 @@ async fn templates_create_get_update_delete() {
         .await;
     let lever = client(&server);
     let templates = lever.feedback_templates();
-    let new = NewFeedbackTemplate::new(
+    let new = NewTemplate::new(
         "Nango Dryrun Feedback Template 3",
         vec![
             FormField::new(
@@ -193,7 +193,7 @@ async fn templates_create_get_update_delete() {
     templates
         .update(
             &FeedbackTemplateId::from(id),
-            &NewFeedbackTemplate::new(
+            &NewTemplate::new(
                 "Renamed",
                 vec![FormField::new("text", "Summary").required(true)],
             )

@@ -177,6 +177,14 @@ const TABLE: &[(&str, Parser)] = &[
         "sandbox-panel-create-response.json",
         parses::<Data<lever_client::Panel>>,
     ),
+    (
+        "offer-list.composed.json",
+        parses::<ListPage<lever_client::Offer>>,
+    ),
+    (
+        "profile-form.composed.json",
+        parses::<Data<lever_client::ProfileForm>>,
+    ),
 ];
 
 #[test]

@@ -10,6 +10,7 @@ mod auth;
 mod client;
 mod feedback;
 mod fixtures;
+mod forms_offers;
 mod interviews;
 mod notes;
 mod opportunities;

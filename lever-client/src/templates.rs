@@ -1,23 +1,26 @@
-//! Feedback form templates: list, get, create, update, delete. Only templates created
-//! through the API can be changed or deleted through it.
+//! Form templates: feedback templates (`/feedback_templates`) and profile form
+//! templates (`/form_templates`) have the same shape and calls: list, get, create,
+//! update, delete. Only templates created through the API can be changed or deleted
+//! through it.
 
 use client_core::pagination::{ItemStream, Page};
 use client_core::{Idempotency, Result, encode_segment};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::LeverClient;
 use crate::common::{Listing, data, null_default};
 use crate::form_fields::FormField;
-use crate::ids::FeedbackTemplateId;
+use crate::ids::{FeedbackTemplateId, FormTemplateId};
 
-/// A feedback form template.
+/// A form template; see [`FeedbackTemplate`] and [`ProfileFormTemplate`].
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
-pub struct FeedbackTemplate {
+pub struct Template<I> {
     /// The template id.
-    pub id: FeedbackTemplateId,
+    pub id: I,
     /// Its title.
     #[serde(default)]
     pub text: Option<String>,
@@ -44,12 +47,18 @@ pub struct FeedbackTemplate {
     pub extra: Map<String, Value>,
 }
 
-/// A template to create (`POST /feedback_templates`) or the full replacement of one
-/// (`PUT /feedback_templates/:id`).
+/// A feedback form template.
+pub type FeedbackTemplate = Template<FeedbackTemplateId>;
+
+/// A profile form template.
+pub type ProfileFormTemplate = Template<FormTemplateId>;
+
+/// A template to create (`POST`) or the full replacement of one (`PUT …/:id`), for
+/// either kind of template.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
-pub struct NewFeedbackTemplate {
+pub struct NewTemplate {
     /// Title.
     pub text: String,
     /// Instructions.
@@ -62,7 +71,7 @@ pub struct NewFeedbackTemplate {
     pub fields: Vec<FormField>,
 }
 
-impl NewFeedbackTemplate {
+impl NewTemplate {
     /// A template titled `text` with these fields.
     pub fn new(text: impl Into<String>, fields: Vec<FormField>) -> Self {
         Self {
@@ -86,40 +95,51 @@ impl NewFeedbackTemplate {
     }
 }
 
-/// `/feedback_templates` calls. Scopes `feedback_templates:read:admin` and, for writes,
-/// `feedback_templates:write:admin`.
+/// `/feedback_templates` or `/form_templates` calls. Obtain with
+/// [`crate::LeverClient::feedback_templates`] (scopes `feedback_templates:read:admin`,
+/// `feedback_templates:write:admin`) or [`crate::LeverClient::form_templates`] (scopes
+/// `form_templates:read:admin`, `form_templates:write:admin`).
 #[derive(Debug, Clone, Copy)]
-pub struct FeedbackTemplates<'a> {
+pub struct Templates<'a, I> {
     client: &'a LeverClient,
+    base: &'static str,
+    _id: std::marker::PhantomData<fn() -> I>,
 }
 
-impl<'a> FeedbackTemplates<'a> {
-    pub(crate) fn new(client: &'a LeverClient) -> Self {
-        Self { client }
+impl<'a, I> Templates<'a, I>
+where
+    I: AsRef<str> + DeserializeOwned + Send + 'static,
+{
+    pub(crate) fn new(client: &'a LeverClient, base: &'static str) -> Self {
+        Self {
+            client,
+            base,
+            _id: std::marker::PhantomData,
+        }
     }
 
-    fn path(id: &FeedbackTemplateId) -> String {
-        format!("/feedback_templates/{}", encode_segment(id.as_str()))
+    fn path(&self, id: &I) -> String {
+        format!("{}/{}", self.base, encode_segment(id.as_ref()))
     }
 
     /// Every template.
-    pub fn list(&self) -> ItemStream<'static, FeedbackTemplate> {
-        Listing::new(self.client.transport(), "/feedback_templates").items()
+    pub fn list(&self) -> ItemStream<'static, Template<I>> {
+        Listing::new(self.client.transport(), self.base).items()
     }
 
     /// One page of templates.
-    pub async fn page(&self, cursor: Option<String>) -> Result<Page<FeedbackTemplate, String>> {
-        Listing::new(self.client.transport(), "/feedback_templates")
+    pub async fn page(&self, cursor: Option<String>) -> Result<Page<Template<I>, String>> {
+        Listing::new(self.client.transport(), self.base)
             .page(cursor)
             .await
     }
 
     /// One template.
-    pub async fn get(&self, id: &FeedbackTemplateId) -> Result<FeedbackTemplate> {
+    pub async fn get(&self, id: &I) -> Result<Template<I>> {
         data(
             self.client
                 .transport()
-                .get(Self::path(id))
+                .get(self.path(id))
                 .send_raw()
                 .await?,
         )
@@ -127,11 +147,11 @@ impl<'a> FeedbackTemplates<'a> {
 
     /// Create a template. Not retried after a server error (a repeat would create a
     /// second one).
-    pub async fn create(&self, template: &NewFeedbackTemplate) -> Result<FeedbackTemplate> {
+    pub async fn create(&self, template: &NewTemplate) -> Result<Template<I>> {
         data(
             self.client
                 .transport()
-                .post("/feedback_templates")
+                .post(self.base)
                 .idempotency(Idempotency::NotRepeatable)
                 .json(template)
                 .send_raw()
@@ -140,15 +160,11 @@ impl<'a> FeedbackTemplates<'a> {
     }
 
     /// Replace a template created through the API.
-    pub async fn update(
-        &self,
-        id: &FeedbackTemplateId,
-        template: &NewFeedbackTemplate,
-    ) -> Result<FeedbackTemplate> {
+    pub async fn update(&self, id: &I, template: &NewTemplate) -> Result<Template<I>> {
         data(
             self.client
                 .transport()
-                .put(Self::path(id))
+                .put(self.path(id))
                 .json(template)
                 .send_raw()
                 .await?,
@@ -156,10 +172,10 @@ impl<'a> FeedbackTemplates<'a> {
     }
 
     /// Delete a template created through the API.
-    pub async fn delete(&self, id: &FeedbackTemplateId) -> Result<()> {
+    pub async fn delete(&self, id: &I) -> Result<()> {
         self.client
             .transport()
-            .delete(Self::path(id))
+            .delete(self.path(id))
             .send_empty()
             .await
     }
