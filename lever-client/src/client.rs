@@ -11,6 +11,7 @@ use client_core::{ClientOptions, Error, LimitSpec, RateLimits, Result, SecretStr
 
 use crate::auth::{Credentials, Environment, LeverOAuth};
 use crate::common::LeverErrorParser;
+use crate::files::{Files, Resumes, Uploads};
 use crate::ids::{FeedbackTemplateId, FormTemplateId, OpportunityId};
 use crate::interviews::{Interviews, Panels};
 use crate::templates::Templates;
@@ -98,6 +99,21 @@ impl LeverClient {
     /// Offers of one opportunity.
     pub fn offers(&self, opportunity: &OpportunityId) -> Offers<'_> {
         Offers::new(self, opportunity)
+    }
+
+    /// Files of one opportunity.
+    pub fn files(&self, opportunity: &OpportunityId) -> Files<'_> {
+        Files::new(self, opportunity)
+    }
+
+    /// Resumes of one opportunity.
+    pub fn resumes(&self, opportunity: &OpportunityId) -> Resumes<'_> {
+        Resumes::new(self, opportunity)
+    }
+
+    /// Staged uploads.
+    pub fn uploads(&self) -> Uploads<'_> {
+        Uploads::new(self)
     }
 
     /// Pipeline stages.

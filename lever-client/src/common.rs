@@ -165,6 +165,12 @@ impl Listing {
     }
 }
 
+/// What a [`Call`] sends.
+enum Body {
+    Json(Value),
+    Multipart(Vec<client_core::MultipartPart>),
+}
+
 /// A write call whose `perform_as` is optional: add `.perform_as(&user)` before
 /// awaiting it, or await it directly.
 #[must_use = "a call does nothing until awaited"]
@@ -173,7 +179,7 @@ pub struct Call<'a, T> {
     method: Method,
     path: String,
     query: Vec<(String, String)>,
-    body: Result<Option<Value>>,
+    body: Result<Option<Body>>,
     idempotency: Idempotency,
     decode: fn(RawResponse) -> Result<T>,
     _out: PhantomData<fn() -> T>,
@@ -209,9 +215,16 @@ impl<'a, T> Call<'a, T> {
     }
 
     pub(crate) fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
-        self.body = serde_json::to_value(body).map(Some).map_err(|e| {
-            Error::InvalidInput(format!("the request body cannot be serialised: {e}"))
-        });
+        self.body = serde_json::to_value(body)
+            .map(|json| Some(Body::Json(json)))
+            .map_err(|e| {
+                Error::InvalidInput(format!("the request body cannot be serialised: {e}"))
+            });
+        self
+    }
+
+    pub(crate) fn multipart(mut self, parts: Vec<client_core::MultipartPart>) -> Self {
+        self.body = Ok(Some(Body::Multipart(parts)));
         self
     }
 
@@ -250,8 +263,10 @@ impl<'a, T> Call<'a, T> {
             .request(self.method, self.path)
             .query_pairs(self.query)
             .idempotency(self.idempotency);
-        if let Some(body) = self.body? {
-            request = request.json(&body);
+        match self.body? {
+            Some(Body::Json(json)) => request = request.json(&json),
+            Some(Body::Multipart(parts)) => request = request.multipart(parts),
+            None => {}
         }
         (self.decode)(request.send_raw().await?)
     }

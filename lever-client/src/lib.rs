@@ -75,6 +75,7 @@ mod common;
 mod contacts;
 mod enums;
 mod feedback;
+mod files;
 mod form_fields;
 mod forms;
 mod ids;
@@ -102,6 +103,7 @@ pub use common::{Call, Download, Expandable, ListPage, is_invalid_offset};
 pub use contacts::{Contact, ContactLocation, ContactUpdate, Contacts, Phone};
 pub use enums::{Confidentiality, Origin};
 pub use feedback::{Feedback, FeedbackUpdate, Feedbacks, NewFeedback};
+pub use files::{File, FileUpload, Files, Resume, Resumes, Upload, Uploads};
 pub use form_fields::{FieldOption, FieldValue, FormField};
 pub use forms::{NewProfileForm, ProfileForm, ProfileForms};
 pub use ids::{

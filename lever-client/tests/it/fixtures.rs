@@ -37,6 +37,15 @@ fn parses<T: DeserializeOwned>(name: &str) {
     serde_json::from_str::<T>(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
 }
 
+/// `files.composed.json` holds one answer of each of three endpoints.
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct FilesComposed {
+    file: Data<lever_client::File>,
+    resume: Data<lever_client::Resume>,
+    upload: Data<lever_client::Upload>,
+}
+
 type Parser = fn(&str);
 
 const TABLE: &[(&str, Parser)] = &[
@@ -185,6 +194,7 @@ const TABLE: &[(&str, Parser)] = &[
         "profile-form.composed.json",
         parses::<Data<lever_client::ProfileForm>>,
     ),
+    ("files.composed.json", parses::<FilesComposed>),
 ];
 
 #[test]

@@ -9,6 +9,7 @@ mod applications;
 mod auth;
 mod client;
 mod feedback;
+mod files;
 mod fixtures;
 mod forms_offers;
 mod interviews;
