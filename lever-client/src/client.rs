@@ -14,6 +14,7 @@ use crate::common::LeverErrorParser;
 use crate::files::{Files, Resumes, Uploads};
 use crate::ids::{FeedbackTemplateId, FormTemplateId, OpportunityId};
 use crate::interviews::{Interviews, Panels};
+use crate::requisitions::Requisitions;
 use crate::templates::Templates;
 use crate::{
     applications::Applications, archive_reasons::ArchiveReasons, contacts::Contacts,
@@ -114,6 +115,11 @@ impl LeverClient {
     /// Staged uploads.
     pub fn uploads(&self) -> Uploads<'_> {
         Uploads::new(self)
+    }
+
+    /// Requisitions.
+    pub fn requisitions(&self) -> Requisitions<'_> {
+        Requisitions::new(self)
     }
 
     /// Pipeline stages.

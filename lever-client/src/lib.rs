@@ -84,6 +84,7 @@ mod notes;
 mod offers;
 mod opportunities;
 mod postings;
+mod requisitions;
 mod sources;
 mod stages;
 mod tags;
@@ -121,6 +122,9 @@ pub use opportunities::{
     OpportunityExpand, OpportunityFilter, StageChange, Urls,
 };
 pub use postings::{Posting, PostingExpand, PostingFilter, PostingState, Postings, WorkplaceType};
+pub use requisitions::{
+    NewRequisition, Requisition, RequisitionFilter, RequisitionStatus, Requisitions,
+};
 pub use sources::{Counted, Sources};
 pub use stages::{Stage, Stages};
 pub use tags::Tags;

@@ -195,6 +195,14 @@ const TABLE: &[(&str, Parser)] = &[
         parses::<Data<lever_client::ProfileForm>>,
     ),
     ("files.composed.json", parses::<FilesComposed>),
+    (
+        "sandbox-requisition-create-request.json",
+        parses::<serde_json::Map<String, serde_json::Value>>,
+    ),
+    (
+        "sandbox-requisition-create-response.json",
+        parses::<Data<lever_client::Requisition>>,
+    ),
 ];
 
 #[test]

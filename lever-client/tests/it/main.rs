@@ -16,5 +16,6 @@ mod interviews;
 mod notes;
 mod opportunities;
 mod reference_data;
+mod requisitions;
 mod webhook_management;
 mod webhooks;
