@@ -1,5 +1,5 @@
 //! Applications of one opportunity (at most one each today): list and get. Applying to
-//! a posting on a candidate's behalf is `POST /postings/:posting/apply`.
+//! a posting on a candidate's behalf is [`crate::Postings::apply`].
 
 use client_core::Result;
 use client_core::pagination::{ItemStream, Page};

@@ -121,7 +121,10 @@ pub use opportunities::{
     Archive, Archived, CreatedOpportunity, NewOpportunity, Opportunities, Opportunity,
     OpportunityExpand, OpportunityFilter, StageChange, Urls,
 };
-pub use postings::{Posting, PostingExpand, PostingFilter, PostingState, Postings, WorkplaceType};
+pub use postings::{
+    Applied, ApplyQuestions, CustomQuestions, NamedField, NamedValue, NewApplication, Posting,
+    PostingExpand, PostingFilter, PostingInput, PostingState, Postings, WorkplaceType,
+};
 pub use requisitions::{
     NewRequisition, Requisition, RequisitionFilter, RequisitionStatus, Requisitions,
 };

@@ -203,6 +203,18 @@ const TABLE: &[(&str, Parser)] = &[
         "sandbox-requisition-create-response.json",
         parses::<Data<lever_client::Requisition>>,
     ),
+    (
+        "sandbox-posting-apply-questions.json",
+        parses::<Data<lever_client::ApplyQuestions>>,
+    ),
+    (
+        "sandbox-posting-apply-response.json",
+        parses::<Data<lever_client::Applied>>,
+    ),
+    (
+        "sandbox-posting-update-response.json",
+        parses::<Data<Posting>>,
+    ),
 ];
 
 #[test]

@@ -15,6 +15,7 @@ mod forms_offers;
 mod interviews;
 mod notes;
 mod opportunities;
+mod postings;
 mod reference_data;
 mod requisitions;
 mod webhook_management;
