@@ -132,7 +132,7 @@ pub use sources::{Counted, Sources};
 pub use stages::{Stage, Stages};
 pub use tags::Tags;
 pub use templates::{FeedbackTemplate, NewTemplate, ProfileFormTemplate, Template, Templates};
-pub use users::{AccessRole, User, UserFilter, Users};
+pub use users::{AccessRole, NewUser, User, UserFilter, Users};
 pub use webhook_management::{
     Conditions, ConfigurationInput, NewWebhook, Webhook, WebhookConfiguration, WebhookUpdate,
     Webhooks,

@@ -215,6 +215,11 @@ const TABLE: &[(&str, Parser)] = &[
         "sandbox-posting-update-response.json",
         parses::<Data<Posting>>,
     ),
+    ("sandbox-user-create-response.json", parses::<Data<User>>),
+    (
+        "sandbox-user-deactivate-response.json",
+        parses::<Data<User>>,
+    ),
 ];
 
 #[test]

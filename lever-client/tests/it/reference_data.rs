@@ -286,3 +286,71 @@ async fn contacts_update_sends_only_set_fields() {
         .unwrap();
     assert_eq!(contact.id.as_str(), "997fd432-94f6-4613-9fa8-c3d5bd49600b");
 }
+
+#[tokio::test]
+async fn users_create_update_deactivate_reactivate() {
+    let server = server().await;
+    let created_id = "1a165096-4854-4fe8-a8a3-405a0cf7a034";
+    as_key_user("POST", "/v1/users")
+        .and(QueryIs(vec![]))
+        .and(wiremock::matchers::body_json(serde_json::json!({
+            "name": "Nango Test User",
+            "email": "nango-create-user-test-1782974020828321625@nango.dev"
+        })))
+        .once(
+            &server,
+            json_response(201, "sandbox-user-create-response.json"),
+        )
+        .await;
+    as_key_user("PUT", format!("/v1/users/{created_id}"))
+        .and(wiremock::matchers::body_json(serde_json::json!({
+            "name": "Nango Test User",
+            "email": "nango-create-user-test-1782974020828321625@nango.dev",
+            "accessRole": "team member",
+            "jobTitle": "Recruiter",
+            "managerId": USER
+        })))
+        .once(
+            &server,
+            json_response(200, "sandbox-user-create-response.json"),
+        )
+        .await;
+    // Deactivating is safe to repeat: a 503 is retried.
+    as_key_user("POST", format!("/v1/users/{USER}/deactivate"))
+        .respond_with(wiremock::ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    as_key_user("POST", format!("/v1/users/{USER}/deactivate"))
+        .once(
+            &server,
+            json_response(200, "sandbox-user-deactivate-response.json"),
+        )
+        .await;
+    as_key_user("POST", format!("/v1/users/{USER}/reactivate"))
+        .once(&server, json_response(200, "sandbox-user-get.json"))
+        .await;
+    let lever = client(&server);
+    let new = lever_client::NewUser::new(
+        "Nango Test User",
+        "nango-create-user-test-1782974020828321625@nango.dev",
+    );
+    let created = lever.users().create(&new).await.unwrap();
+    assert_eq!(created.id.as_str(), created_id);
+    assert_eq!(created.access_role, Some(AccessRole::Interviewer));
+    lever
+        .users()
+        .update(
+            &UserId::from(created_id),
+            &new.access_role(AccessRole::TeamMember)
+                .job_title("Recruiter")
+                .manager(UserId::from(USER)),
+        )
+        .await
+        .unwrap();
+    let off = lever.users().deactivate(&UserId::from(USER)).await.unwrap();
+    assert_eq!(off.deactivated_at, Some(1782974114923));
+    let on = lever.users().reactivate(&UserId::from(USER)).await.unwrap();
+    assert_eq!(on.id.as_str(), USER);
+}
