@@ -9,6 +9,7 @@ use client_core::auth::AccessToken;
 use client_core::oauth::RefreshTokenStore;
 use client_core::{ClientOptions, Error, LimitSpec, RateLimits, Result, SecretString, Transport};
 
+use crate::audit_events::AuditEvents;
 use crate::auth::{Credentials, Environment, LeverOAuth};
 use crate::common::LeverErrorParser;
 use crate::files::{Files, Resumes, Uploads};
@@ -120,6 +121,11 @@ impl LeverClient {
     /// Requisitions.
     pub fn requisitions(&self) -> Requisitions<'_> {
         Requisitions::new(self)
+    }
+
+    /// The account's audit log.
+    pub fn audit_events(&self) -> AuditEvents<'_> {
+        AuditEvents::new(self)
     }
 
     /// Pipeline stages.

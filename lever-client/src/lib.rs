@@ -9,8 +9,13 @@
 //! - **Pagination**: `list` is a `Stream` of items; `page(filter, cursor)` returns one
 //!   page with the offset token to resume from, and [`is_invalid_offset`] recognises an
 //!   expired one.
-//! - **Resources**: opportunities, notes, stages, tags, sources, archive reasons,
-//!   postings, users, contacts, webhook subscriptions.
+//! - **Resources**: opportunities, notes, applications, interviews and panels,
+//!   feedback and feedback templates, profile forms and their templates, offers, files,
+//!   resumes, uploads, requisitions, stages, tags, sources, archive reasons, postings,
+//!   users, contacts, audit events, webhook subscriptions. Each call's documentation
+//!   names the OAuth scope it needs (API keys: the matching endpoint permission); the
+//!   crate README has them in one table. Lever publishes no per-endpoint scope table,
+//!   so the mapping follows the scope names.
 //! - **Deliveries**: [`WebhookVerifier`] checks signatures (with token
 //!   rotation), staleness and replays, without any HTTP framework.
 //!
@@ -69,6 +74,7 @@
 
 mod applications;
 mod archive_reasons;
+mod audit_events;
 mod auth;
 mod client;
 mod common;
@@ -95,6 +101,7 @@ pub mod webhooks;
 
 pub use applications::{Application, Applications};
 pub use archive_reasons::{ArchiveReason, ArchiveReasonStatus, ArchiveReasonType, ArchiveReasons};
+pub use audit_events::{AuditActor, AuditEvent, AuditEventFilter, AuditEvents};
 pub use auth::{
     AccessToken, Credentials, Endpoints, Environment, LeverOAuth, OFFLINE_ACCESS,
     RefreshTokenStore, TokenResponse,

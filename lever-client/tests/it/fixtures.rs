@@ -220,6 +220,10 @@ const TABLE: &[(&str, Parser)] = &[
         "sandbox-user-deactivate-response.json",
         parses::<Data<User>>,
     ),
+    (
+        "audit-event-list.composed.json",
+        parses::<ListPage<lever_client::AuditEvent>>,
+    ),
 ];
 
 #[test]

@@ -6,6 +6,7 @@
 mod support;
 
 mod applications;
+mod audit_events;
 mod auth;
 mod client;
 mod feedback;
