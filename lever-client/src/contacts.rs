@@ -49,6 +49,7 @@ pub struct ContactLocation {
 
 /// A phone number; `type` may be absent.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[non_exhaustive]
 pub struct Phone {
     /// `mobile`, `work`, `home`, `skype`, `other`… (kept as sent).
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -62,6 +63,14 @@ impl Phone {
     pub fn new(kind: impl Into<String>, value: impl Into<String>) -> Self {
         Self {
             kind: Some(kind.into()),
+            value: value.into(),
+        }
+    }
+
+    /// A phone without a type (as Lever's examples show some).
+    pub fn untyped(value: impl Into<String>) -> Self {
+        Self {
+            kind: None,
             value: value.into(),
         }
     }

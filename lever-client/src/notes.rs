@@ -77,6 +77,7 @@ pub struct NoteField {
 /// A new note (or a reply in an existing thread with [`NewNote::reply_to`]).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct NewNote {
     /// The text; `@username` mentions notify those users.
     pub value: String,

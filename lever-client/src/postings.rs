@@ -129,6 +129,7 @@ pub struct Posting {
 /// with `confidentiality`; to get every published posting pass both distribution channels.
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PostingFilter {
     /// States.
     pub state: Vec<PostingState>,
@@ -160,6 +161,97 @@ pub struct PostingFilter {
     pub expand: Vec<PostingExpand>,
     /// Page size, 1–100.
     pub limit: Option<u32>,
+}
+
+impl PostingFilter {
+    /// Nothing set yet (Lever's defaults).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// States. Call again to add more.
+    pub fn state(mut self, value: PostingState) -> Self {
+        self.state.push(value);
+        self
+    }
+
+    /// `public` and/or `internal`. Call again to add more.
+    pub fn distribution_channel(mut self, value: impl Into<String>) -> Self {
+        self.distribution_channel.push(value.into());
+        self
+    }
+
+    /// Confidentiality.
+    pub fn confidentiality(mut self, value: Confidentiality) -> Self {
+        self.confidentiality = Some(value);
+        self
+    }
+
+    /// Team. Call again to add more.
+    pub fn team(mut self, value: impl Into<String>) -> Self {
+        self.team.push(value.into());
+        self
+    }
+
+    /// Department. Call again to add more.
+    pub fn department(mut self, value: impl Into<String>) -> Self {
+        self.department.push(value.into());
+        self
+    }
+
+    /// Location. Call again to add more.
+    pub fn location(mut self, value: impl Into<String>) -> Self {
+        self.location.push(value.into());
+        self
+    }
+
+    /// Commitment. Call again to add more.
+    pub fn commitment(mut self, value: impl Into<String>) -> Self {
+        self.commitment.push(value.into());
+        self
+    }
+
+    /// Tags. Call again to add more.
+    pub fn tag(mut self, value: impl Into<String>) -> Self {
+        self.tag.push(value.into());
+        self
+    }
+
+    /// Group results by `location`, `team`, `department` or `commitment`.
+    pub fn group(mut self, value: impl Into<String>) -> Self {
+        self.group = Some(value.into());
+        self
+    }
+
+    /// Updated at or after (ms).
+    pub fn updated_at_start(mut self, value: u64) -> Self {
+        self.updated_at_start = Some(value);
+        self
+    }
+
+    /// Updated at or before (ms).
+    pub fn updated_at_end(mut self, value: u64) -> Self {
+        self.updated_at_end = Some(value);
+        self
+    }
+
+    /// Optional fields to include (`content`, `followers`). Call again to add more.
+    pub fn include(mut self, value: impl Into<String>) -> Self {
+        self.include.push(value.into());
+        self
+    }
+
+    /// Ids to expand. Call again to add more.
+    pub fn expand(mut self, value: PostingExpand) -> Self {
+        self.expand.push(value);
+        self
+    }
+
+    /// Page size, 1–100.
+    pub fn limit(mut self, value: u32) -> Self {
+        self.limit = Some(value);
+        self
+    }
 }
 
 /// The fields of a posting to create (`POST /postings`, `text` required) or to change

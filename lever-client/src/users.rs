@@ -74,6 +74,7 @@ pub struct User {
 /// Filters for `GET /users` (active users only by default).
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct UserFilter {
     /// Exact (canonicalised) email.
     pub email: Option<String>,
@@ -88,6 +89,43 @@ pub struct UserFilter {
     pub external_directory_id: Option<String>,
     /// Page size, 1–100.
     pub limit: Option<u32>,
+}
+
+impl UserFilter {
+    /// Nothing set yet (Lever's defaults).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Exact (canonicalised) email.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Only users with this role (call again for several).
+    pub fn access_role(mut self, value: AccessRole) -> Self {
+        self.access_role.push(value);
+        self
+    }
+
+    /// Include deactivated users.
+    pub fn include_deactivated(mut self, value: bool) -> Self {
+        self.include_deactivated = Some(value);
+        self
+    }
+
+    /// Directory id.
+    pub fn external_directory_id(mut self, value: impl Into<String>) -> Self {
+        self.external_directory_id = Some(value.into());
+        self
+    }
+
+    /// Page size, 1–100.
+    pub fn limit(mut self, value: u32) -> Self {
+        self.limit = Some(value);
+        self
+    }
 }
 
 /// A user to create (`POST /users`; no invitation email is sent) or the full

@@ -256,6 +256,7 @@ pub fn sign(signature_token: &SecretString, token: &str, triggered_at: u64) -> S
 
 /// A delivery to sign in tests: produces the request Lever would send.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TestDelivery {
     /// The event.
     pub event: Event,

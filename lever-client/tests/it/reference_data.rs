@@ -116,18 +116,18 @@ async fn postings_list_with_filters_and_get() {
         .once(&server, json_response(200, "posting.json"))
         .await;
     let lever = client(&server);
-    let filter = PostingFilter {
-        state: vec![PostingState::Published, PostingState::Internal],
-        distribution_channel: vec!["public".into(), "internal".into()],
-        confidentiality: Some(Confidentiality::NonConfidential),
-        team: vec!["Engineering".into()],
-        location: vec!["San Francisco, CA".into()],
-        tag: vec!["Remote".into()],
-        include: vec!["content".into()],
-        expand: vec![PostingExpand::HiringManager],
-        limit: Some(25),
-        ..Default::default()
-    };
+    let filter = PostingFilter::new()
+        .state(PostingState::Published)
+        .state(PostingState::Internal)
+        .distribution_channel("public")
+        .distribution_channel("internal")
+        .confidentiality(Confidentiality::NonConfidential)
+        .team("Engineering")
+        .location("San Francisco, CA")
+        .tag("Remote")
+        .include("content")
+        .expand(PostingExpand::HiringManager)
+        .limit(25);
     let postings: Vec<_> = lever.postings().list(&filter).try_collect().await.unwrap();
     assert_eq!(postings.len(), 1);
     assert_eq!(postings[0].state, Some(PostingState::Internal));
@@ -158,12 +158,11 @@ async fn users_list_with_filters_and_get() {
         .once(&server, json_response(200, "sandbox-user-get.json"))
         .await;
     let lever = client(&server);
-    let filter = UserFilter {
-        email: Some("chandler@example.com".into()),
-        access_role: vec![AccessRole::SuperAdmin, AccessRole::Admin],
-        include_deactivated: Some(true),
-        ..Default::default()
-    };
+    let filter = UserFilter::new()
+        .email("chandler@example.com")
+        .access_role(AccessRole::SuperAdmin)
+        .access_role(AccessRole::Admin)
+        .include_deactivated(true);
     let users: Vec<_> = lever.users().list(&filter).try_collect().await.unwrap();
     assert_eq!(users.len(), 2);
     assert_eq!(users[0].access_role, Some(AccessRole::SuperAdmin));
