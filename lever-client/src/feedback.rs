@@ -2,7 +2,7 @@
 //! delete. Forms are built from a [`crate::FeedbackTemplate`].
 
 use client_core::pagination::{ItemStream, Page};
-use client_core::{Idempotency, Method, Result};
+use client_core::{Method, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -186,14 +186,10 @@ impl<'a> Feedbacks<'a> {
     /// Create feedback authored by `perform_as` (required by Lever). Not retried after
     /// a server error: a repeat would file the feedback twice.
     pub async fn create(&self, perform_as: &PerformAs, new: &NewFeedback) -> Result<Feedback> {
+        let base = self.nested.base.clone();
         data(
             self.nested
-                .transport()
-                .post(self.nested.base.clone())
-                .query("perform_as", &perform_as.0)
-                .idempotency(Idempotency::NotRepeatable)
-                .json(new)
-                .send_raw()
+                .write_as(Method::POST, base, perform_as, Some(new))
                 .await?,
         )
     }
@@ -205,13 +201,10 @@ impl<'a> Feedbacks<'a> {
         perform_as: &PerformAs,
         update: &FeedbackUpdate,
     ) -> Result<Feedback> {
+        let path = self.nested.item(id.as_str());
         data(
             self.nested
-                .transport()
-                .put(self.nested.item(id.as_str()))
-                .query("perform_as", &perform_as.0)
-                .json(update)
-                .send_raw()
+                .write_as(Method::PUT, path, perform_as, Some(update))
                 .await?,
         )
     }
