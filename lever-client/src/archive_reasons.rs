@@ -4,6 +4,7 @@
 use client_core::pagination::{ItemStream, Page};
 use client_core::{Result, encode_segment};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use crate::LeverClient;
 use crate::common::{Listing, data};
@@ -44,6 +45,9 @@ pub struct ArchiveReason {
     /// Hired or not.
     #[serde(rename = "type", default)]
     pub kind: Option<ArchiveReasonType>,
+    /// Fields this crate does not model yet (Lever may add fields at any time).
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// `/archive_reasons` calls.

@@ -36,6 +36,7 @@ pub enum Environment {
 
 /// The URLs of one environment.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Endpoints {
     /// The Data API root, e.g. `https://api.lever.co/v1`.
     pub api_base: String,
@@ -45,6 +46,23 @@ pub struct Endpoints {
     pub token_url: String,
     /// The OAuth `audience` (note Lever's trailing slash).
     pub audience: String,
+}
+
+impl Endpoints {
+    /// Endpoints of a custom environment (a proxy, a test server).
+    pub fn new(
+        api_base: impl Into<String>,
+        authorize_url: impl Into<String>,
+        token_url: impl Into<String>,
+        audience: impl Into<String>,
+    ) -> Self {
+        Self {
+            api_base: api_base.into(),
+            authorize_url: authorize_url.into(),
+            token_url: token_url.into(),
+            audience: audience.into(),
+        }
+    }
 }
 
 impl Environment {

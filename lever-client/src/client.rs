@@ -9,14 +9,20 @@ use client_core::auth::AccessToken;
 use client_core::oauth::RefreshTokenStore;
 use client_core::{ClientOptions, Error, LimitSpec, RateLimits, Result, SecretString, Transport};
 
+use crate::audit_events::AuditEvents;
 use crate::auth::{Credentials, Environment, LeverOAuth};
 use crate::common::LeverErrorParser;
-use crate::ids::OpportunityId;
+use crate::files::{Files, Resumes, Uploads};
+use crate::ids::{FeedbackTemplateId, FormTemplateId, OpportunityId};
+use crate::interviews::{Interviews, Panels};
+use crate::requisitions::Requisitions;
+use crate::templates::Templates;
 use crate::{
-    archive_reasons::ArchiveReasons, contacts::Contacts, notes::Notes,
-    opportunities::Opportunities, postings::Postings, sources::Sources, stages::Stages, tags::Tags,
-    users::Users, webhook_management::Webhooks,
+    applications::Applications, archive_reasons::ArchiveReasons, contacts::Contacts,
+    feedback::Feedbacks, notes::Notes, opportunities::Opportunities, postings::Postings,
+    sources::Sources, stages::Stages, tags::Tags, users::Users, webhook_management::Webhooks,
 };
+use crate::{forms::ProfileForms, offers::Offers};
 
 /// A Lever Data API v1 client. Cheap to clone; clones share connections, the rate
 /// limiter and the OAuth token cache.
@@ -55,6 +61,71 @@ impl LeverClient {
     /// Notes on one opportunity.
     pub fn notes(&self, opportunity: &OpportunityId) -> Notes<'_> {
         Notes::new(self, opportunity)
+    }
+
+    /// Applications of one opportunity.
+    pub fn applications(&self, opportunity: &OpportunityId) -> Applications<'_> {
+        Applications::new(self, opportunity)
+    }
+
+    /// Feedback (interview scorecards) on one opportunity.
+    pub fn feedback(&self, opportunity: &OpportunityId) -> Feedbacks<'_> {
+        Feedbacks::new(self, opportunity)
+    }
+
+    /// Feedback form templates.
+    pub fn feedback_templates(&self) -> Templates<'_, FeedbackTemplateId> {
+        Templates::new(self, "/feedback_templates")
+    }
+
+    /// Profile form templates.
+    pub fn form_templates(&self) -> Templates<'_, FormTemplateId> {
+        Templates::new(self, "/form_templates")
+    }
+
+    /// Interviews of one opportunity.
+    pub fn interviews(&self, opportunity: &OpportunityId) -> Interviews<'_> {
+        Interviews::new(self, opportunity)
+    }
+
+    /// Interview panels of one opportunity.
+    pub fn panels(&self, opportunity: &OpportunityId) -> Panels<'_> {
+        Panels::new(self, opportunity)
+    }
+
+    /// Profile forms of one opportunity.
+    pub fn forms(&self, opportunity: &OpportunityId) -> ProfileForms<'_> {
+        ProfileForms::new(self, opportunity)
+    }
+
+    /// Offers of one opportunity.
+    pub fn offers(&self, opportunity: &OpportunityId) -> Offers<'_> {
+        Offers::new(self, opportunity)
+    }
+
+    /// Files of one opportunity.
+    pub fn files(&self, opportunity: &OpportunityId) -> Files<'_> {
+        Files::new(self, opportunity)
+    }
+
+    /// Resumes of one opportunity.
+    pub fn resumes(&self, opportunity: &OpportunityId) -> Resumes<'_> {
+        Resumes::new(self, opportunity)
+    }
+
+    /// Staged uploads.
+    pub fn uploads(&self) -> Uploads<'_> {
+        Uploads::new(self)
+    }
+
+    /// Requisitions.
+    pub fn requisitions(&self) -> Requisitions<'_> {
+        Requisitions::new(self)
+    }
+
+    /// The account's audit log.
+    pub fn audit_events(&self) -> AuditEvents<'_> {
+        AuditEvents::new(self)
     }
 
     /// Pipeline stages.

@@ -25,11 +25,14 @@ pub(crate) struct Data<T> {
 /// One page of a list: `{"data": [...], "hasNext": bool, "next": "<offset token>"}`.
 ///
 /// `hasNext` defaults to `false` (Lever's doc examples and `GET /webhooks` omit it) and
-/// `next` is absent on the last page.
+/// `next` is absent on the last page. A `data` that is one object instead of a list (as
+/// Lever documents `GET /archive_reasons?type=hired`) is read as a list of that one item.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
 #[non_exhaustive]
 pub struct ListPage<T> {
     /// The records on this page.
+    #[serde(deserialize_with = "one_or_many")]
     pub data: Vec<T>,
     /// Whether another page follows.
     #[serde(default, rename = "hasNext")]
@@ -162,6 +165,12 @@ impl Listing {
     }
 }
 
+/// What a [`Call`] sends.
+enum Body {
+    Json(Value),
+    Multipart(Vec<client_core::MultipartPart>),
+}
+
 /// A write call whose `perform_as` is optional: add `.perform_as(&user)` before
 /// awaiting it, or await it directly.
 #[must_use = "a call does nothing until awaited"]
@@ -170,7 +179,7 @@ pub struct Call<'a, T> {
     method: Method,
     path: String,
     query: Vec<(String, String)>,
-    body: Result<Option<Value>>,
+    body: Result<Option<Body>>,
     idempotency: Idempotency,
     decode: fn(RawResponse) -> Result<T>,
     _out: PhantomData<fn() -> T>,
@@ -206,9 +215,16 @@ impl<'a, T> Call<'a, T> {
     }
 
     pub(crate) fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
-        self.body = serde_json::to_value(body).map(Some).map_err(|e| {
-            Error::InvalidInput(format!("the request body cannot be serialised: {e}"))
-        });
+        self.body = serde_json::to_value(body)
+            .map(|json| Some(Body::Json(json)))
+            .map_err(|e| {
+                Error::InvalidInput(format!("the request body cannot be serialised: {e}"))
+            });
+        self
+    }
+
+    pub(crate) fn multipart(mut self, parts: Vec<client_core::MultipartPart>) -> Self {
+        self.body = Ok(Some(Body::Multipart(parts)));
         self
     }
 
@@ -228,6 +244,12 @@ impl<'a, T> Call<'a, T> {
         self
     }
 
+    /// A create: never repeated after a server error (a repeat could create twice).
+    pub(crate) fn not_repeatable(mut self) -> Self {
+        self.idempotency = Idempotency::NotRepeatable;
+        self
+    }
+
     /// Attribute the action to `user` (Lever's `perform_as` query parameter). Without
     /// it Lever attributes the action to the API key's or token's default (often nobody).
     pub fn perform_as(self, user: &UserId) -> Self {
@@ -241,8 +263,10 @@ impl<'a, T> Call<'a, T> {
             .request(self.method, self.path)
             .query_pairs(self.query)
             .idempotency(self.idempotency);
-        if let Some(body) = self.body? {
-            request = request.json(&body);
+        match self.body? {
+            Some(Body::Json(json)) => request = request.json(&json),
+            Some(Body::Multipart(parts)) => request = request.multipart(parts),
+            None => {}
         }
         (self.decode)(request.send_raw().await?)
     }
@@ -271,7 +295,168 @@ where
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
+/// A list, or one object standing for a list of one (some documented answers, such as
+/// `GET /archive_reasons?type=hired`, put a single object where a list belongs).
+pub(crate) fn one_or_many<'de, D, T>(d: D) -> std::result::Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    // A visitor rather than an untagged enum, so a bad item still reports its own
+    // error (and path) instead of "matched no variant".
+    struct OneOrMany<T>(PhantomData<T>);
+
+    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for OneOrMany<T> {
+        type Value = Vec<T>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a list or a single object")
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            seq: A,
+        ) -> std::result::Result<Vec<T>, A::Error> {
+            Vec::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            map: A,
+        ) -> std::result::Result<Vec<T>, A::Error> {
+            T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(|one| vec![one])
+        }
+    }
+
+    d.deserialize_any(OneOrMany(PhantomData))
+}
+
 /// A stream that yields `error` once (a listing whose filters could not be encoded).
 pub(crate) fn failed<T: Send + 'static>(error: Error) -> BoxStream<'static, Result<T>> {
     Box::pin(futures::stream::once(async move { Err(error) }))
+}
+
+/// The calls every resource nested under one opportunity shares
+/// (`/opportunities/:opportunity/<resource>`): list, page, get, and the item paths.
+#[derive(Debug, Clone)]
+pub(crate) struct Nested<'a> {
+    pub(crate) client: &'a crate::LeverClient,
+    pub(crate) base: String,
+}
+
+impl<'a> Nested<'a> {
+    pub(crate) fn new(
+        client: &'a crate::LeverClient,
+        opportunity: &crate::ids::OpportunityId,
+        resource: &str,
+    ) -> Self {
+        Self {
+            client,
+            base: format!(
+                "/opportunities/{}/{resource}",
+                client_core::encode_segment(opportunity.as_str())
+            ),
+        }
+    }
+
+    pub(crate) fn transport(&self) -> &'a Transport {
+        self.client.transport()
+    }
+
+    /// The path of one item (its id percent-encoded).
+    pub(crate) fn item(&self, id: &str) -> String {
+        format!("{}/{}", self.base, client_core::encode_segment(id))
+    }
+
+    pub(crate) fn listing(&self) -> Listing {
+        Listing::new(self.transport(), self.base.clone())
+    }
+
+    /// `GET <base>/<id>`, `{"data": T}`.
+    pub(crate) async fn get<T: DeserializeOwned>(&self, id: &str) -> Result<T> {
+        data(self.transport().get(self.item(id)).send_raw().await?)
+    }
+
+    /// A write Lever requires `perform_as` on, with an optional JSON body. A `POST`
+    /// creates, so it is never repeated after a server error; `PUT` and `DELETE` are.
+    pub(crate) async fn write_as<B: Serialize + ?Sized>(
+        &self,
+        method: Method,
+        path: String,
+        perform_as: &crate::ids::PerformAs,
+        body: Option<&B>,
+    ) -> Result<RawResponse> {
+        let idempotency = if method == Method::POST {
+            Idempotency::NotRepeatable
+        } else {
+            Idempotency::ByMethod
+        };
+        let mut request = self
+            .transport()
+            .request(method, path)
+            .query("perform_as", &perform_as.0)
+            .idempotency(idempotency);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send_raw().await
+    }
+}
+
+/// For calls whose answer carries nothing to read (deletes: `204`).
+pub(crate) fn nothing(_: RawResponse) -> Result<()> {
+    Ok(())
+}
+
+/// A downloaded file: its bytes as Lever sent them, with the type and name the
+/// response declared.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Download {
+    /// `Content-Type`, when sent.
+    pub content_type: Option<String>,
+    /// The file name from `Content-Disposition`, when sent.
+    pub file_name: Option<String>,
+    /// The file.
+    pub bytes: bytes::Bytes,
+}
+
+impl Download {
+    pub(crate) fn from_response(raw: RawResponse) -> Self {
+        let file_name = raw
+            .header("content-disposition")
+            .and_then(disposition_file_name);
+        Self {
+            content_type: raw.header("content-type").map(str::to_owned),
+            file_name,
+            bytes: raw.body,
+        }
+    }
+}
+
+/// `attachment; filename="resume.pdf"` → `resume.pdf` (the plain `filename` form;
+/// Lever's encoding of non-ASCII names is not documented).
+fn disposition_file_name(header: &str) -> Option<String> {
+    header.split(';').find_map(|part| {
+        let value = part.trim().strip_prefix("filename=")?;
+        Some(value.trim_matches('"').to_owned())
+    })
+}
+
+/// `GET path` for a file (any content type), with `query`.
+pub(crate) async fn download(
+    transport: &Transport,
+    path: String,
+    query: Vec<(String, String)>,
+) -> Result<Download> {
+    let raw = transport
+        .get(path)
+        .query_pairs(query)
+        .header(
+            client_core::header::ACCEPT,
+            client_core::header::HeaderValue::from_static("*/*"),
+        )
+        .send_raw()
+        .await?;
+    Ok(Download::from_response(raw))
 }

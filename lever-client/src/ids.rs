@@ -22,6 +22,26 @@ client_core::string_id! {
     ApplicationId,
     /// A requisition.
     RequisitionId,
+    /// An interview.
+    InterviewId,
+    /// An interview panel (one or more interviews scheduled together).
+    PanelId,
+    /// A submitted feedback form.
+    FeedbackId,
+    /// A feedback form template.
+    FeedbackTemplateId,
+    /// A profile form on an opportunity.
+    FormId,
+    /// A profile form template.
+    FormTemplateId,
+    /// An offer.
+    OfferId,
+    /// A file on an opportunity.
+    FileId,
+    /// A resume on an opportunity.
+    ResumeId,
+    /// An audit event.
+    AuditEventId,
 }
 
 /// The Lever user an action is attributed to (`perform_as`). Calls where Lever requires

@@ -9,8 +9,13 @@
 //! - **Pagination**: `list` is a `Stream` of items; `page(filter, cursor)` returns one
 //!   page with the offset token to resume from, and [`is_invalid_offset`] recognises an
 //!   expired one.
-//! - **Resources**: opportunities, notes, stages, tags, sources, archive reasons,
-//!   postings, users, contacts, webhook subscriptions.
+//! - **Resources**: opportunities, notes, applications, interviews and panels,
+//!   feedback and feedback templates, profile forms and their templates, offers, files,
+//!   resumes, uploads, requisitions, stages, tags, sources, archive reasons, postings,
+//!   users, contacts, audit events, webhook subscriptions. Each call's documentation
+//!   names the OAuth scope it needs (API keys: the matching endpoint permission); the
+//!   crate README has them in one table. Lever publishes no per-endpoint scope table,
+//!   so the mapping follows the scope names.
 //! - **Deliveries**: [`WebhookVerifier`] checks signatures (with token
 //!   rotation), staleness and replays, without any HTTP framework.
 //!
@@ -67,47 +72,75 @@
 //! [Lever Data API v1]: https://hire.lever.co/developer/documentation
 #![warn(missing_docs)]
 
+mod applications;
 mod archive_reasons;
+mod audit_events;
 mod auth;
 mod client;
 mod common;
 mod contacts;
 mod enums;
+mod feedback;
+mod files;
+mod form_fields;
+mod forms;
 mod ids;
+mod interviews;
 mod notes;
+mod offers;
 mod opportunities;
 mod postings;
+mod requisitions;
 mod sources;
 mod stages;
 mod tags;
+mod templates;
 mod users;
 mod verify;
 mod webhook_management;
 pub mod webhooks;
 
+pub use applications::{Application, Applications};
 pub use archive_reasons::{ArchiveReason, ArchiveReasonStatus, ArchiveReasonType, ArchiveReasons};
+pub use audit_events::{AuditActor, AuditEvent, AuditEventFilter, AuditEvents};
 pub use auth::{
     AccessToken, Credentials, Endpoints, Environment, LeverOAuth, OFFLINE_ACCESS,
     RefreshTokenStore, TokenResponse,
 };
 pub use client::{DEFAULT_TIMEOUT, LeverClient, LeverClientBuilder};
-pub use common::{Call, Expandable, ListPage, is_invalid_offset};
-pub use contacts::{Contact, ContactLocation, Contacts, Phone};
+pub use common::{Call, Download, Expandable, ListPage, is_invalid_offset};
+pub use contacts::{Contact, ContactLocation, ContactUpdate, Contacts, Phone};
 pub use enums::{Confidentiality, Origin};
+pub use feedback::{Feedback, FeedbackUpdate, Feedbacks, NewFeedback};
+pub use files::{File, FileUpload, Files, Resume, Resumes, Upload, Uploads};
+pub use form_fields::{FieldOption, FieldValue, FormField};
+pub use forms::{NewProfileForm, ProfileForm, ProfileForms};
 pub use ids::{
-    ApplicationId, ArchiveReasonId, ContactId, NoteId, OpportunityId, PerformAs, PostingId,
-    RequisitionId, StageId, UserId, WebhookId,
+    ApplicationId, ArchiveReasonId, AuditEventId, ContactId, FeedbackId, FeedbackTemplateId,
+    FileId, FormId, FormTemplateId, InterviewId, NoteId, OfferId, OpportunityId, PanelId,
+    PerformAs, PostingId, RequisitionId, ResumeId, StageId, UserId, WebhookId,
 };
-pub use notes::{CreatedNote, NewNote, Note, NoteField, Notes};
+pub use interviews::{
+    Interview, Interviewer, Interviews, NewInterview, NewInterviewer, NewPanel, Panel, Panels,
+};
+pub use notes::{CreatedNote, NewNote, Note, NoteField, NoteUpdate, NoteValue, Notes};
+pub use offers::{Offer, OfferDocument, OfferDocumentKind, OfferField, OfferStatus, Offers};
 pub use opportunities::{
     Archive, Archived, CreatedOpportunity, NewOpportunity, Opportunities, Opportunity,
     OpportunityExpand, OpportunityFilter, StageChange, Urls,
 };
-pub use postings::{Posting, PostingExpand, PostingFilter, PostingState, Postings, WorkplaceType};
+pub use postings::{
+    Applied, ApplyQuestions, CustomQuestions, NamedField, NamedValue, NewApplication, Posting,
+    PostingExpand, PostingFilter, PostingInput, PostingState, Postings, WorkplaceType,
+};
+pub use requisitions::{
+    NewRequisition, Requisition, RequisitionFilter, RequisitionStatus, Requisitions,
+};
 pub use sources::{Counted, Sources};
 pub use stages::{Stage, Stages};
 pub use tags::Tags;
-pub use users::{AccessRole, User, UserFilter, Users};
+pub use templates::{FeedbackTemplate, NewTemplate, ProfileFormTemplate, Template, Templates};
+pub use users::{AccessRole, NewUser, User, UserFilter, Users};
 pub use webhook_management::{
     Conditions, ConfigurationInput, NewWebhook, Webhook, WebhookConfiguration, WebhookUpdate,
     Webhooks,

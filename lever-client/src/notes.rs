@@ -69,11 +69,15 @@ pub struct NoteField {
     /// Stage the opportunity was in.
     #[serde(default)]
     pub stage: Option<StageId>,
+    /// Fields this crate does not model yet (Lever may add fields at any time).
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// A new note (or a reply in an existing thread with [`NewNote::reply_to`]).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct NewNote {
     /// The text; `@username` mentions notify those users.
     pub value: String,
@@ -138,8 +142,109 @@ impl NewNote {
     }
 }
 
-/// The answer to a create. Lever's docs show only `noteId`; real responses also carry
-/// the full note, available as `note` when present.
+/// A replacement of a note created through the API (`PUT …/notes/:note`): Lever
+/// replaces the whole thread with `values`, so send every comment to keep.
+///
+/// The body follows Lever's reference (`values`, `user`, `secret`, `createdAt`,
+/// `completedAt`, `score`); it is not in the recorded sandbox exchanges, and Lever's FAQ
+/// still says notes cannot be edited, so treat the call as uncertain.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct NoteUpdate {
+    /// The comments of the thread, first one first.
+    pub values: Vec<NoteValue>,
+    /// The author.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserId>,
+    /// Secret note.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<bool>,
+    /// Score 1–4.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<u8>,
+    /// Created (ms, in the past).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<u64>,
+    /// Completed (ms).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<u64>,
+}
+
+/// One comment of a [`NoteUpdate`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct NoteValue {
+    /// The comment text.
+    pub value: String,
+    /// When it was written (ms); Lever keeps the original time when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<u64>,
+}
+
+impl NoteValue {
+    /// A comment with `value`.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self {
+            value: value.into(),
+            created_at: None,
+        }
+    }
+
+    /// Dated `millis`.
+    pub fn created_at(mut self, millis: u64) -> Self {
+        self.created_at = Some(millis);
+        self
+    }
+}
+
+impl NoteUpdate {
+    /// A thread of these comments.
+    pub fn new(values: Vec<NoteValue>) -> Self {
+        Self {
+            values,
+            user: None,
+            secret: None,
+            score: None,
+            created_at: None,
+            completed_at: None,
+        }
+    }
+
+    /// Author.
+    pub fn user(mut self, user: UserId) -> Self {
+        self.user = Some(user);
+        self
+    }
+
+    /// Secret or not.
+    pub fn secret(mut self, secret: bool) -> Self {
+        self.secret = Some(secret);
+        self
+    }
+
+    /// Score 1–4.
+    pub fn score(mut self, score: u8) -> Self {
+        self.score = Some(score);
+        self
+    }
+
+    /// Created (ms).
+    pub fn created_at(mut self, millis: u64) -> Self {
+        self.created_at = Some(millis);
+        self
+    }
+
+    /// Completed (ms).
+    pub fn completed_at(mut self, millis: u64) -> Self {
+        self.completed_at = Some(millis);
+        self
+    }
+}
+
+/// The answer to a create or an update. Lever's docs show only `noteId`; real
+/// create responses also carry the full note, available as `note` when present.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -206,15 +311,28 @@ impl<'a> Notes<'a> {
             self.base.clone(),
             data,
         );
-        if let Some(score) = note.score.filter(|s| !(1..=4).contains(s)) {
-            return call.fail(Error::InvalidInput(format!(
-                "a note score must be 1 to 4, not {score}"
-            )));
+        if let Err(e) = check_score(note.score) {
+            return call.fail(e);
         }
         if let Some(thread) = &note.note_id {
             call = call.query("note_id", thread);
         }
         call.json(note)
+    }
+
+    /// Replace a note created through the API (scope `notes:write:admin`). A replacement
+    /// is safe to repeat, so it is retried like any `PUT`. Scores outside 1–4 are refused
+    /// before sending.
+    pub async fn update(&self, note: &NoteId, update: &NoteUpdate) -> Result<CreatedNote> {
+        check_score(update.score)?;
+        data(
+            self.client
+                .transport()
+                .put(self.note_path(note))
+                .json(update)
+                .send_raw()
+                .await?,
+        )
     }
 
     /// Delete a note (only notes created through the API can be deleted).
@@ -224,5 +342,15 @@ impl<'a> Notes<'a> {
             .delete(self.note_path(note))
             .send_empty()
             .await
+    }
+}
+
+/// Lever's scores run from 1 (Strong No) to 4 (Strong Yes).
+fn check_score(score: Option<u8>) -> Result<()> {
+    match score.filter(|s| !(1..=4).contains(s)) {
+        Some(score) => Err(Error::InvalidInput(format!(
+            "a note score must be 1 to 4, not {score}"
+        ))),
+        None => Ok(()),
     }
 }

@@ -134,16 +134,35 @@ impl Opportunity {
     }
 }
 
-/// Why and when an opportunity was archived.
+/// Why and when an opportunity was archived; also what [`NewOpportunity::archived`]
+/// sends. Absent fields are left out of the request: Lever sets `archivedAt` to now only
+/// when the field is missing, so an explicit `null` would not do the same.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Archived {
     /// The archive reason id.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<ArchiveReasonId>,
     /// When (ms).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived_at: Option<u64>,
+}
+
+impl Archived {
+    /// Archived for `reason`, at the time Lever receives it.
+    pub fn new(reason: ArchiveReasonId) -> Self {
+        Self {
+            reason: Some(reason),
+            archived_at: None,
+        }
+    }
+
+    /// Archived at `millis` (Lever requires a `created_at` earlier than this).
+    pub fn at(mut self, millis: u64) -> Self {
+        self.archived_at = Some(millis);
+        self
+    }
 }
 
 /// One move between stages.
@@ -199,6 +218,7 @@ client_core::open_enum! {
 /// parameters (`?tag=a&tag=b`) and combine as a union; timestamps are ms since epoch,
 /// inclusive.
 #[derive(Debug, Clone, Default, Serialize)]
+#[non_exhaustive]
 pub struct OpportunityFilter {
     /// Tags (case-sensitive).
     pub tag: Vec<String>,
@@ -250,10 +270,162 @@ pub struct OpportunityFilter {
     pub limit: Option<u32>,
 }
 
+impl OpportunityFilter {
+    /// Nothing set yet (Lever's defaults).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Tags (case-sensitive). Call again to add more.
+    pub fn tag(mut self, value: impl Into<String>) -> Self {
+        self.tag.push(value.into());
+        self
+    }
+
+    /// Contact email (canonicalised match).
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Origins. Call again to add more.
+    pub fn origin(mut self, value: Origin) -> Self {
+        self.origin.push(value);
+        self
+    }
+
+    /// Sources. Call again to add more.
+    pub fn source(mut self, value: impl Into<String>) -> Self {
+        self.source.push(value.into());
+        self
+    }
+
+    /// Confidentiality (Lever's default: non-confidential only).
+    pub fn confidentiality(mut self, value: Confidentiality) -> Self {
+        self.confidentiality = Some(value);
+        self
+    }
+
+    /// Current stages. Call again to add more.
+    pub fn stage_id(mut self, value: StageId) -> Self {
+        self.stage_id.push(value);
+        self
+    }
+
+    /// Postings applied to. Call again to add more.
+    pub fn posting_id(mut self, value: PostingId) -> Self {
+        self.posting_id.push(value);
+        self
+    }
+
+    /// Postings archived from. Call again to add more.
+    pub fn archived_posting_id(mut self, value: PostingId) -> Self {
+        self.archived_posting_id.push(value);
+        self
+    }
+
+    /// Created at or after.
+    pub fn created_at_start(mut self, value: u64) -> Self {
+        self.created_at_start = Some(value);
+        self
+    }
+
+    /// Created at or before.
+    pub fn created_at_end(mut self, value: u64) -> Self {
+        self.created_at_end = Some(value);
+        self
+    }
+
+    /// Updated at or after.
+    pub fn updated_at_start(mut self, value: u64) -> Self {
+        self.updated_at_start = Some(value);
+        self
+    }
+
+    /// Updated at or before.
+    pub fn updated_at_end(mut self, value: u64) -> Self {
+        self.updated_at_end = Some(value);
+        self
+    }
+
+    /// Advanced into the current stage at or after.
+    pub fn advanced_at_start(mut self, value: u64) -> Self {
+        self.advanced_at_start = Some(value);
+        self
+    }
+
+    /// Advanced into the current stage at or before.
+    pub fn advanced_at_end(mut self, value: u64) -> Self {
+        self.advanced_at_end = Some(value);
+        self
+    }
+
+    /// Archived at or after.
+    pub fn archived_at_start(mut self, value: u64) -> Self {
+        self.archived_at_start = Some(value);
+        self
+    }
+
+    /// Archived at or before.
+    pub fn archived_at_end(mut self, value: u64) -> Self {
+        self.archived_at_end = Some(value);
+        self
+    }
+
+    /// Only archived (`true`) or only active (`false`); unset for both.
+    pub fn archived(mut self, value: bool) -> Self {
+        self.archived = Some(value);
+        self
+    }
+
+    /// Archive reasons. Call again to add more.
+    pub fn archive_reason_id(mut self, value: ArchiveReasonId) -> Self {
+        self.archive_reason_id.push(value);
+        self
+    }
+
+    /// Only snoozed (`true`) or only not snoozed (`false`); unset for both.
+    pub fn snoozed(mut self, value: bool) -> Self {
+        self.snoozed = Some(value);
+        self
+    }
+
+    /// Contacts. Call again to add more.
+    pub fn contact_id(mut self, value: ContactId) -> Self {
+        self.contact_id.push(value);
+        self
+    }
+
+    /// Posting locations (`"unspecified"` allowed). Call again to add more.
+    pub fn location(mut self, value: impl Into<String>) -> Self {
+        self.location.push(value.into());
+        self
+    }
+
+    /// Restrict the response to these optional fields. Call again to add more.
+    pub fn include(mut self, value: impl Into<String>) -> Self {
+        self.include.push(value.into());
+        self
+    }
+
+    /// Replace these ids with full objects. Call again to add more.
+    pub fn expand(mut self, value: OpportunityExpand) -> Self {
+        self.expand.push(value);
+        self
+    }
+
+    /// Page size, 1–100 (Lever's default 100).
+    pub fn limit(mut self, value: u32) -> Self {
+        self.limit = Some(value);
+        self
+    }
+}
+
 /// A new opportunity for `POST /opportunities`. Only set what you know; Lever fills
 /// the rest (stage "New Lead", owner = `perform_as`).
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct NewOpportunity {
     /// Name.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -314,6 +486,127 @@ pub struct NewOpportunity {
     pub perform_as_posting_owner: Option<bool>,
 }
 
+impl NewOpportunity {
+    /// Nothing set yet (Lever's defaults).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Name.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Headline.
+    pub fn headline(mut self, value: impl Into<String>) -> Self {
+        self.headline = Some(value.into());
+        self
+    }
+
+    /// Initial stage.
+    pub fn stage(mut self, value: StageId) -> Self {
+        self.stage = Some(value);
+        self
+    }
+
+    /// Location.
+    pub fn location(mut self, value: impl Into<String>) -> Self {
+        self.location = Some(value.into());
+        self
+    }
+
+    /// Phones. Call again to add more.
+    pub fn phone(mut self, value: Phone) -> Self {
+        self.phones.push(value);
+        self
+    }
+
+    /// Emails (Lever dedupes contacts by email). Call again to add more.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.emails.push(value.into());
+        self
+    }
+
+    /// Links. Call again to add more.
+    pub fn link(mut self, value: impl Into<String>) -> Self {
+        self.links.push(value.into());
+        self
+    }
+
+    /// Tags (created on first use). Call again to add more.
+    pub fn tag(mut self, value: impl Into<String>) -> Self {
+        self.tags.push(value.into());
+        self
+    }
+
+    /// Sources (created on first use). Call again to add more.
+    pub fn source(mut self, value: impl Into<String>) -> Self {
+        self.sources.push(value.into());
+        self
+    }
+
+    /// Origin.
+    pub fn origin(mut self, value: Origin) -> Self {
+        self.origin = Some(value);
+        self
+    }
+
+    /// Owner (default: the `perform_as` user).
+    pub fn owner(mut self, value: UserId) -> Self {
+        self.owner = Some(value);
+        self
+    }
+
+    /// Followers. Call again to add more.
+    pub fn follower(mut self, value: UserId) -> Self {
+        self.followers.push(value);
+        self
+    }
+
+    /// The posting applied to. Lever accepts at most one; more is refused before sending. Call again to add more.
+    pub fn posting(mut self, value: PostingId) -> Self {
+        self.postings.push(value);
+        self
+    }
+
+    /// Creation time (ms, in the past).
+    pub fn created_at(mut self, value: u64) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    /// Create it archived (`reason` required).
+    pub fn archived(mut self, value: Archived) -> Self {
+        self.archived = Some(value);
+        self
+    }
+
+    /// Attach to this existing contact instead of deduping by email.
+    pub fn contact(mut self, value: ContactId) -> Self {
+        self.contact = Some(value);
+        self
+    }
+
+    /// Opportunity location.
+    pub fn opportunity_location(mut self, value: impl Into<String>) -> Self {
+        self.opportunity_location = Some(value.into());
+        self
+    }
+
+    /// Query `parse`: parse an attached resume (multipart uploads only).
+    pub fn parse(mut self, value: bool) -> Self {
+        self.parse = Some(value);
+        self
+    }
+
+    /// Query `perform_as_posting_owner`: act as the owner of the single posting.
+    pub fn perform_as_posting_owner(mut self, value: bool) -> Self {
+        self.perform_as_posting_owner = Some(value);
+        self
+    }
+}
+
 /// The answer to a create: the opportunity, and whether Lever matched an existing
 /// contact by email (`deduped`).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -330,6 +623,7 @@ pub struct CreatedOpportunity {
 /// Archive options for [`Opportunities::archive`].
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Archive {
     /// The archive reason (see [`crate::ArchiveReasons`]).
     pub reason: ArchiveReasonId,

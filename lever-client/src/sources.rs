@@ -2,6 +2,7 @@
 
 use client_core::pagination::{ItemStream, Page};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use crate::LeverClient;
 use crate::common::Listing;
@@ -15,6 +16,9 @@ pub struct Counted {
     /// Opportunities carrying it.
     #[serde(default)]
     pub count: Option<u64>,
+    /// Fields this crate does not model yet (Lever may add fields at any time).
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// `/sources` calls.

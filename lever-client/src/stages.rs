@@ -3,6 +3,7 @@
 use client_core::pagination::{ItemStream, Page};
 use client_core::{Result, encode_segment};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use crate::LeverClient;
 use crate::common::{Listing, data};
@@ -17,6 +18,9 @@ pub struct Stage {
     /// Its name.
     #[serde(default)]
     pub text: String,
+    /// Fields this crate does not model yet (Lever may add fields at any time).
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// `/stages` calls.

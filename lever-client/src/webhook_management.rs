@@ -33,6 +33,9 @@ pub struct Webhook {
     /// Updated (ms).
     #[serde(default)]
     pub updated_at: Option<u64>,
+    /// Fields this crate does not model yet (Lever may add fields at any time).
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// A webhook's configuration.
@@ -69,6 +72,7 @@ impl Conditions {
 
 /// A new webhook for `POST /webhooks`.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct NewWebhook {
     /// HTTPS endpoint receiving deliveries.
     pub url: String,
@@ -100,13 +104,22 @@ impl NewWebhook {
 
 /// Configuration sent on create or update.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ConfigurationInput {
     /// Origin conditions.
     pub conditions: Conditions,
 }
 
+impl ConfigurationInput {
+    /// Configuration with these conditions.
+    pub fn new(conditions: Conditions) -> Self {
+        Self { conditions }
+    }
+}
+
 /// One entry of `PUT /webhooks`: the id plus whatever changes.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct WebhookUpdate {
     /// The webhook to change.
     pub id: WebhookId,
@@ -135,6 +148,12 @@ impl WebhookUpdate {
     /// Change the URL.
     pub fn url(mut self, url: impl Into<String>) -> Self {
         self.url = Some(url.into());
+        self
+    }
+
+    /// Change the event.
+    pub fn event(mut self, event: Event) -> Self {
+        self.event = Some(event);
         self
     }
 

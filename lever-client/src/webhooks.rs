@@ -63,13 +63,25 @@ pub struct Delivery {
     /// Event details; may be empty (`{}`) as in Lever's test delivery.
     #[serde(default, deserialize_with = "crate::common::null_default")]
     pub data: EventData,
-    /// Hex HMAC-SHA256 of `token` + `triggeredAt`.
-    pub signature: String,
+    /// Hex HMAC-SHA256 of `token` + `triggeredAt`. Lever adds it only when the account
+    /// or webhook has a signature token, so it may be absent; [`WebhookVerifier::verify`]
+    /// then refuses the delivery with [`VerifyError::MissingSignature`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
     /// A random per-delivery string; part of the signed message and the replay key.
     pub token: String,
     /// Event UID (documented, but absent from Lever's examples).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+}
+
+impl Delivery {
+    /// Read a delivery body without verifying it (for example to log its event before
+    /// [`WebhookVerifier::verify`] refuses it). Never act on an unverified delivery.
+    pub fn parse(body: &[u8]) -> Result<Self, VerifyError> {
+        serde_json::from_slice(body)
+            .map_err(|e| VerifyError::Malformed(client_core::webhook::json_error_summary(&e)))
+    }
 }
 
 /// The `data` of a delivery. Only `candidateStageChange` is documented field by field;
@@ -107,9 +119,16 @@ pub struct EventData {
 #[non_exhaustive]
 pub enum VerifyError {
     /// The body is not JSON or lacks a required field (`triggeredAt`, `event`,
-    /// `signature`, `token`).
+    /// `token`).
     #[error("malformed webhook delivery: {0}")]
     Malformed(String),
+    /// The delivery carries no `signature`: Lever signs only once a signature token
+    /// exists, so the webhook was set up without one (or the delivery is forged). A
+    /// verifier holding tokens cannot trust it; give the webhook a token in Lever.
+    #[error(
+        "webhook delivery has no signature: Lever signs only when the webhook has a signature token"
+    )]
+    MissingSignature,
     /// The signature does not match any configured signature token: forged, tampered
     /// with, or signed with a token you do not have.
     #[error("webhook signature does not match any configured signature token")]
@@ -185,9 +204,12 @@ impl WebhookVerifier {
     /// order: shape, signature, staleness, replay (so forged deliveries never reach the
     /// replay guard). A token is not remembered here: see [`WebhookVerifier::accepted`].
     pub fn verify(&self, request: &WebhookRequest<'_>) -> Result<Delivery, VerifyError> {
-        let delivery: Delivery = serde_json::from_slice(request.body())
-            .map_err(|e| VerifyError::Malformed(client_core::webhook::json_error_summary(&e)))?;
-        let received = delivery.signature.to_ascii_lowercase();
+        let delivery = Delivery::parse(request.body())?;
+        let received = delivery
+            .signature
+            .as_deref()
+            .ok_or(VerifyError::MissingSignature)?
+            .to_ascii_lowercase();
         let signed = self.tokens.any_match(&[received.as_bytes()], |key| {
             Some(sign(key, &delivery.token, delivery.triggered_at))
         });
@@ -234,6 +256,7 @@ pub fn sign(signature_token: &SecretString, token: &str, triggered_at: u64) -> S
 
 /// A delivery to sign in tests: produces the request Lever would send.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TestDelivery {
     /// The event.
     pub event: Event,
@@ -270,7 +293,7 @@ impl TestDelivery {
             triggered_at: self.triggered_at,
             event: self.event.clone(),
             data: self.data.clone(),
-            signature: sign(signature_token, &self.token, self.triggered_at),
+            signature: Some(sign(signature_token, &self.token, self.triggered_at)),
             token: self.token.clone(),
             id: None,
         };

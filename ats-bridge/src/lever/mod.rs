@@ -321,12 +321,10 @@ impl Ats for LeverAts {
         stage: &StageId,
         cursor: Option<&str>,
     ) -> AtsResult<ApplicationsPage> {
-        let filter = OpportunityFilter {
-            posting_id: vec![PostingId::from(job.as_str())],
-            stage_id: vec![lever_client::StageId::from(stage.as_str())],
-            archived: Some(false),
-            ..OpportunityFilter::default()
-        };
+        let filter = OpportunityFilter::new()
+            .posting_id(PostingId::from(job.as_str()))
+            .stage_id(lever_client::StageId::from(stage.as_str()))
+            .archived(false);
         let opportunities = self.client.opportunities();
         let page = match opportunities.page(&filter, cursor.map(str::to_owned)).await {
             Err(e) if lever_client::is_invalid_offset(&e) => {

@@ -513,11 +513,9 @@ async fn lever_signed_deliveries_and_write_back() {
     assert_eq!(ats.stages(&"x".into()).await.unwrap().len(), 10);
 
     let posting = lever.postings()[1].id.clone();
-    let filter = OpportunityFilter {
-        posting_id: vec![posting.as_str().into()],
-        limit: Some(2),
-        ..OpportunityFilter::default()
-    };
+    let filter = OpportunityFilter::new()
+        .posting_id(posting.as_str().into())
+        .limit(2);
     let opportunities: Vec<_> = client
         .opportunities()
         .list(&filter)

@@ -114,12 +114,12 @@ fn a_client_needs_credentials() {
 
 fn oauth_app(server: &MockServer) -> LeverOAuth {
     LeverOAuth::new(
-        &Environment::Custom(Endpoints {
-            api_base: format!("{}/v1", server.uri()),
-            authorize_url: format!("{}/authorize", server.uri()),
-            token_url: format!("{}/oauth/token", server.uri()),
-            audience: "https://api.lever.co/v1/".into(),
-        }),
+        &Environment::Custom(Endpoints::new(
+            format!("{}/v1", server.uri()),
+            format!("{}/authorize", server.uri()),
+            format!("{}/oauth/token", server.uri()),
+            "https://api.lever.co/v1/",
+        )),
         "client-1",
         SecretString::from("client-secret"),
         "https://app.example.com/cb",

@@ -37,6 +37,15 @@ fn parses<T: DeserializeOwned>(name: &str) {
     serde_json::from_str::<T>(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
 }
 
+/// `files.composed.json` holds one answer of each of three endpoints.
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct FilesComposed {
+    file: Data<lever_client::File>,
+    resume: Data<lever_client::Resume>,
+    upload: Data<lever_client::Upload>,
+}
+
 type Parser = fn(&str);
 
 const TABLE: &[(&str, Parser)] = &[
@@ -148,6 +157,72 @@ const TABLE: &[(&str, Parser)] = &[
     (
         "webhook-signature-test-vector.computed.json",
         parses::<serde_json::Value>,
+    ),
+    (
+        "sandbox-application-get.json",
+        parses::<Data<lever_client::Application>>,
+    ),
+    (
+        "sandbox-feedback-create-response.json",
+        parses::<Data<lever_client::Feedback>>,
+    ),
+    (
+        "sandbox-feedback-template-create-request.json",
+        parses::<serde_json::Map<String, serde_json::Value>>,
+    ),
+    (
+        "sandbox-feedback-template-create-response.json",
+        parses::<Data<lever_client::FeedbackTemplate>>,
+    ),
+    (
+        "sandbox-interview-get.json",
+        parses::<Data<lever_client::Interview>>,
+    ),
+    (
+        "sandbox-panel-create-request.json",
+        parses::<serde_json::Map<String, serde_json::Value>>,
+    ),
+    (
+        "sandbox-panel-create-response.json",
+        parses::<Data<lever_client::Panel>>,
+    ),
+    (
+        "offer-list.composed.json",
+        parses::<ListPage<lever_client::Offer>>,
+    ),
+    (
+        "profile-form.composed.json",
+        parses::<Data<lever_client::ProfileForm>>,
+    ),
+    ("files.composed.json", parses::<FilesComposed>),
+    (
+        "sandbox-requisition-create-request.json",
+        parses::<serde_json::Map<String, serde_json::Value>>,
+    ),
+    (
+        "sandbox-requisition-create-response.json",
+        parses::<Data<lever_client::Requisition>>,
+    ),
+    (
+        "sandbox-posting-apply-questions.json",
+        parses::<Data<lever_client::ApplyQuestions>>,
+    ),
+    (
+        "sandbox-posting-apply-response.json",
+        parses::<Data<lever_client::Applied>>,
+    ),
+    (
+        "sandbox-posting-update-response.json",
+        parses::<Data<Posting>>,
+    ),
+    ("sandbox-user-create-response.json", parses::<Data<User>>),
+    (
+        "sandbox-user-deactivate-response.json",
+        parses::<Data<User>>,
+    ),
+    (
+        "audit-event-list.composed.json",
+        parses::<ListPage<lever_client::AuditEvent>>,
     ),
 ];
 

@@ -5,11 +5,19 @@
 
 mod support;
 
+mod applications;
+mod audit_events;
 mod auth;
 mod client;
+mod feedback;
+mod files;
 mod fixtures;
+mod forms_offers;
+mod interviews;
 mod notes;
 mod opportunities;
+mod postings;
 mod reference_data;
+mod requisitions;
 mod webhook_management;
 mod webhooks;

@@ -3,8 +3,8 @@
 use crate::support;
 
 use futures::TryStreamExt;
-use lever_client::NewNote;
 use lever_client::{Error, NoteId, OpportunityId, UserId};
+use lever_client::{NewNote, NoteUpdate, NoteValue};
 use serde_json::json;
 use support::*;
 use wiremock::matchers::{body_json, header, method, path};
@@ -129,4 +129,65 @@ async fn delete_accepts_204() {
         .delete(&NoteId::from("n1"))
         .await
         .unwrap();
+}
+
+/// Lever may add fields to a note's comments: they are kept.
+#[tokio::test]
+async fn note_comments_keep_unknown_fields() {
+    let server = server().await;
+    as_key_user("GET", format!("{}/n1", notes_path()))
+        .once(
+            &server,
+            ResponseTemplate::new(200).set_body_json(json!({"data": {
+                "id": "n1",
+                "text": "Note",
+                "fields": [{"type": "note", "text": "Comment", "value": "Hi", "createdAt": 1, "user": USER, "score": null, "stage": "lead-new", "mentions": ["u2"]}]
+            }})),
+        )
+        .await;
+    let note = client(&server)
+        .notes(&OpportunityId::from(OPP))
+        .get(&NoteId::from("n1"))
+        .await
+        .unwrap();
+    assert_eq!(note.fields[0].extra["mentions"], json!(["u2"]));
+}
+
+#[tokio::test]
+async fn update_replaces_the_thread() {
+    let server = server().await;
+    as_key_user("PUT", format!("{}/n1", notes_path()))
+        .and(QueryIs(vec![]))
+        .and(body_json(json!({
+            "values": [
+                {"value": "First comment", "createdAt": 1782974189000u64},
+                {"value": "Second comment"}
+            ],
+            "user": USER,
+            "secret": false,
+            "score": 3,
+            "completedAt": 1782974199000u64
+        })))
+        .once(
+            &server,
+            ResponseTemplate::new(200).set_body_json(json!({"data": {"noteId": "n1"}})),
+        )
+        .await;
+    let notes_api = client(&server);
+    let notes = notes_api.notes(&OpportunityId::from(OPP));
+    let update = NoteUpdate::new(vec![
+        NoteValue::new("First comment").created_at(1782974189000),
+        NoteValue::new("Second comment"),
+    ])
+    .user(UserId::from(USER))
+    .secret(false)
+    .score(3)
+    .completed_at(1782974199000);
+    let updated = notes.update(&NoteId::from("n1"), &update).await.unwrap();
+    assert_eq!(updated.note_id.as_str(), "n1");
+    let err = notes
+        .update(&NoteId::from("n1"), &NoteUpdate::new(vec![]).score(0))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidInput(_)), "{err}");
 }

@@ -62,32 +62,35 @@ async fn list_sends_every_filter_with_repeated_params() {
         )
         .await;
 
-    let filter = OpportunityFilter {
-        tag: vec!["Engineering".into(), "Full-time".into()],
-        email: Some("a@example.com".into()),
-        origin: vec![Origin::Sourced, Origin::Referred],
-        source: vec!["LinkedIn".into()],
-        confidentiality: Some(Confidentiality::All),
-        stage_id: vec![StageId::from("lead-new"), StageId::from("offer")],
-        posting_id: vec![PostingId::from("p1")],
-        archived_posting_id: vec![PostingId::from("p2")],
-        created_at_start: Some(1),
-        created_at_end: Some(2),
-        updated_at_start: Some(3),
-        updated_at_end: Some(4),
-        advanced_at_start: Some(5),
-        advanced_at_end: Some(6),
-        archived_at_start: Some(7),
-        archived_at_end: Some(8),
-        archived: Some(true),
-        archive_reason_id: vec![ArchiveReasonId::from("r1")],
-        snoozed: Some(false),
-        contact_id: vec![ContactId::from("c1")],
-        location: vec!["unspecified".into()],
-        include: vec!["followers".into()],
-        expand: vec![OpportunityExpand::Stage, OpportunityExpand::Owner],
-        limit: Some(50),
-    };
+    let filter = OpportunityFilter::new()
+        .tag("Engineering")
+        .tag("Full-time")
+        .email("a@example.com")
+        .origin(Origin::Sourced)
+        .origin(Origin::Referred)
+        .source("LinkedIn")
+        .confidentiality(Confidentiality::All)
+        .stage_id(StageId::from("lead-new"))
+        .stage_id(StageId::from("offer"))
+        .posting_id(PostingId::from("p1"))
+        .archived_posting_id(PostingId::from("p2"))
+        .created_at_start(1)
+        .created_at_end(2)
+        .updated_at_start(3)
+        .updated_at_end(4)
+        .advanced_at_start(5)
+        .advanced_at_end(6)
+        .archived_at_start(7)
+        .archived_at_end(8)
+        .archived(true)
+        .archive_reason_id(ArchiveReasonId::from("r1"))
+        .snoozed(false)
+        .contact_id(ContactId::from("c1"))
+        .location("unspecified")
+        .include("followers")
+        .expand(OpportunityExpand::Stage)
+        .expand(OpportunityExpand::Owner)
+        .limit(50);
     let all: Vec<_> = client(&server)
         .opportunities()
         .list(&filter)
@@ -249,17 +252,15 @@ async fn create_requires_perform_as_and_reports_deduped() {
             json_response(201, "sandbox-opportunity-create-response.json"),
         )
         .await;
-    let new = NewOpportunity {
-        name: Some("Nango Test Candidate".into()),
-        headline: Some("Test Headline".into()),
-        phones: vec![lever_client::Phone::new("mobile", "(555) 123-4567")],
-        emails: vec!["test@nango.dev".into()],
-        tags: vec!["Test".into()],
-        sources: vec!["LinkedIn".into()],
-        origin: Some(Origin::Sourced),
-        postings: vec![PostingId::from("75ff237f-c221-4c26-8b23-faf395f5ea1c")],
-        ..Default::default()
-    };
+    let new = NewOpportunity::new()
+        .name("Nango Test Candidate")
+        .headline("Test Headline")
+        .phone(lever_client::Phone::new("mobile", "(555) 123-4567"))
+        .email("test@nango.dev")
+        .tag("Test")
+        .source("LinkedIn")
+        .origin(Origin::Sourced)
+        .posting(PostingId::from("75ff237f-c221-4c26-8b23-faf395f5ea1c"));
     let lever = client(&server);
     let performer = PerformAs(UserId::from("c4bc6266-375b-4d45-9b3b-ad527ba5f3ef"));
     let created = lever
@@ -273,10 +274,9 @@ async fn create_requires_perform_as_and_reports_deduped() {
         "90bb80d6-db1b-4ba8-9d4f-8bcb25b6c017"
     );
 
-    let two_postings = NewOpportunity {
-        postings: vec![PostingId::from("a"), PostingId::from("b")],
-        ..Default::default()
-    };
+    let two_postings = NewOpportunity::new()
+        .posting(PostingId::from("a"))
+        .posting(PostingId::from("b"));
     let err = lever
         .opportunities()
         .create(&performer, &two_postings)
@@ -442,4 +442,53 @@ async fn api_errors_carry_lever_code_and_message() {
     assert!(err.is_not_found());
     assert_eq!(err.vendor_code(), Some("ResourceNotFound"));
     assert!(err.to_string().contains("was not found"), "{err}");
+}
+
+/// Lever sets `archivedAt` to now only when it is omitted: an archive with just a
+/// reason sends no `archivedAt` (and no `null`s).
+#[tokio::test]
+async fn create_archived_omits_absent_archive_fields() {
+    let server = server().await;
+    as_key_user("POST", "/v1/opportunities")
+        .and(QueryIs(vec![("perform_as", USER)]))
+        .and(body_json(json!({
+            "name": "Shane Smith",
+            "archived": {"reason": "63dd55b2-a99f-4e7b-985f-22c7bf80ab42"}
+        })))
+        .once(
+            &server,
+            json_response(201, "sandbox-opportunity-create-response.json"),
+        )
+        .await;
+    as_key_user("POST", "/v1/opportunities")
+        .and(QueryIs(vec![("perform_as", USER)]))
+        .and(body_json(json!({
+            "name": "Shane Smith",
+            "createdAt": 1400000000000u64,
+            "archived": {"reason": "63dd55b2-a99f-4e7b-985f-22c7bf80ab42", "archivedAt": 1400000000001u64}
+        })))
+        .once(
+            &server,
+            json_response(201, "sandbox-opportunity-create-response.json"),
+        )
+        .await;
+    let lever = client(&server);
+    let reason = ArchiveReasonId::from("63dd55b2-a99f-4e7b-985f-22c7bf80ab42");
+    let now = NewOpportunity::new()
+        .name("Shane Smith")
+        .archived(lever_client::Archived::new(reason.clone()));
+    lever
+        .opportunities()
+        .create(&PerformAs(user()), &now)
+        .await
+        .unwrap();
+    let backdated = NewOpportunity::new()
+        .name("Shane Smith")
+        .created_at(1400000000000)
+        .archived(lever_client::Archived::new(reason).at(1400000000001));
+    lever
+        .opportunities()
+        .create(&PerformAs(user()), &backdated)
+        .await
+        .unwrap();
 }

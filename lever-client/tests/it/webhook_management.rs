@@ -135,3 +135,30 @@ async fn delete_accepts_204() {
         .await
         .unwrap();
 }
+
+/// Lever may add fields to webhooks: they are kept.
+#[tokio::test]
+async fn list_keeps_unknown_webhook_fields() {
+    let server = server().await;
+    as_key_user("GET", "/v1/webhooks")
+        .once(
+            &server,
+            ResponseTemplate::new(200).set_body_json(json!({"data": [{
+                "id": "w1",
+                "event": "candidateHired",
+                "url": "https://example.com/hook",
+                "configuration": {},
+                "createdAt": 1,
+                "updatedAt": 2,
+                "status": "enabled"
+            }]})),
+        )
+        .await;
+    let hooks: Vec<_> = client(&server)
+        .webhooks()
+        .list()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(hooks[0].extra["status"], "enabled");
+}

@@ -256,3 +256,20 @@ fn only_accepted_tokens_verify_and_the_stale_error_names_the_tolerance() {
         other => panic!("expected Stale, got {other:?}"),
     }
 }
+
+/// Lever adds `signature` only once a signature token exists: such a delivery parses,
+/// and a verifier holding tokens refuses it with its own reason.
+#[test]
+fn a_delivery_without_signature_parses_and_is_refused_as_unsigned() {
+    let mut body = delivery_body();
+    body.as_object_mut().unwrap().remove("signature");
+    let bytes = serde_json::to_vec(&body).unwrap();
+    let parsed = Delivery::parse(&bytes).unwrap();
+    assert_eq!(parsed.signature, None);
+    assert_eq!(parsed.event, Event::CandidateStageChange);
+    let err = verifier()
+        .verify(&WebhookRequest::new(&HeaderMap::new(), &bytes))
+        .unwrap_err();
+    assert!(matches!(err, VerifyError::MissingSignature), "{err}");
+    assert!(err.to_string().contains("no signature"), "{err}");
+}
