@@ -180,6 +180,15 @@ impl EngineError {
         }
     }
 
+    /// Whether another worker held what this needed (a ledger row, a screening): it
+    /// is free again once that worker's step is done.
+    pub fn is_busy(&self) -> bool {
+        matches!(
+            self,
+            EngineError::RowBusy(_) | EngineError::ScreeningBusy(_)
+        )
+    }
+
     /// Whether retrying later may succeed.
     pub fn is_transient(&self) -> bool {
         match self {

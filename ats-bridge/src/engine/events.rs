@@ -24,6 +24,10 @@ fn come_back_if_busy(action: Action) -> Result<(), EngineError> {
     }
 }
 
+/// When a delivery first comes back after finding its row busy; doubled with each
+/// further attempt, and never later than the retry schedule's delay.
+const BUSY_RETRY: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Inbox items that keep failing are given up after this many attempts (and logged
 /// as errors); the reconciler still catches what they were about.
 const INBOX_MAX_ATTEMPTS: u32 = 20;
@@ -162,11 +166,13 @@ impl Engine {
                 inbox.inbox_park(item.id, item.fence, &reason, next).await?;
             }
             Err(error) if error.is_transient() && item.attempts + 1 < INBOX_MAX_ATTEMPTS => {
-                let delay = self
-                    .inner
-                    .config
-                    .retry
-                    .delay(item.attempts + 1, &item.dedupe_key);
+                let retry = self.inner.config.retry;
+                let mut delay = retry.delay(item.attempts + 1, &item.dedupe_key);
+                if error.is_busy() {
+                    // Another worker holds the row for one step, which takes seconds:
+                    // look again soon, not after a failure's backoff.
+                    delay = delay.min(BUSY_RETRY.saturating_mul(1 << item.attempts.min(6)));
+                }
                 let next = self.now_ms().saturating_add(millis(delay));
                 tracing::warn!(inbox_id = item.id, source = %item.source, %error, "delivery will be retried");
                 inbox
