@@ -142,7 +142,7 @@ async fn willo_invite_completes_and_new_response_reaches_the_receiver() {
         )
         .unwrap();
     assert_eq!(parsed.event, Some(WebhookEvent::NewResponse));
-    assert_eq!(parsed.participant_key, key);
+    assert_eq!(parsed.participant_key(), Some(&key));
     assert_eq!(parsed.interview_key.as_ref(), Some(&interview));
 
     let results = willo.interview_results(&key).await.unwrap();
@@ -258,7 +258,7 @@ async fn willo_stage_changes_are_decisions_with_stage_change_webhooks() {
     let url = DeliveryUrl::from_query(&delivery.query);
     let parsed = Delivery::parse(&delivery.body, url.event).unwrap();
     assert_eq!(parsed.event, Some(WebhookEvent::StageChange));
-    assert_eq!(parsed.participant_key, key);
+    assert_eq!(parsed.participant_key(), Some(&key));
     assert_eq!(parsed.stage.as_deref(), Some("Accepted"));
     assert_eq!(
         willo
