@@ -220,9 +220,14 @@ impl<'a> Participants<'a> {
     /// The participant of `interview` whose email matches `email` (trimmed,
     /// case-insensitive), reading every page of `GET /participants/?interview=<key>`.
     ///
-    /// Because the `interview` filter is unconfirmed, a listed participant whose own
-    /// interview reference names another interview is skipped; one without an
-    /// interview reference is trusted to the filter.
+    /// Fail safe: the `interview` filter is unconfirmed (Willo may ignore it and list
+    /// every participant of the account), so only a participant whose own `interview`
+    /// reference names `interview` counts. One of another interview, or one listed
+    /// without an interview reference, matches nobody: trusting it could take a
+    /// same-email participant of another job for "already invited" and send no invite.
+    /// The price, if Willo never returns the reference, is that this finds nobody and
+    /// [`WilloClient::send_interview`] invites again (a warning without personal data
+    /// is logged when a same-email participant was skipped for that reason).
     pub async fn find_by_email(
         &self,
         interview: &InterviewKey,
@@ -235,18 +240,28 @@ impl<'a> Participants<'a> {
             .interview(interview)
             .page_size(MAX_PAGE_SIZE);
         let mut listed = self.list(filter);
+        let mut unattributed = 0_usize;
         while let Some(participant) = listed.try_next().await? {
-            let same_interview = participant
-                .interview
-                .as_ref()
-                .is_none_or(|k| k == interview);
             let same_email = participant
                 .email
                 .as_deref()
                 .is_some_and(|e| normalise_email(e) == wanted);
-            if same_interview && same_email {
-                return Ok(Some(participant));
+            if !same_email {
+                continue;
             }
+            match &participant.interview {
+                Some(key) if key == interview => return Ok(Some(participant)),
+                Some(_) => {}
+                None => unattributed += 1,
+            }
+        }
+        if unattributed > 0 {
+            tracing::warn!(
+                interview = %interview,
+                unattributed,
+                "participants with the wanted email carry no interview reference; \
+                 not counted as invited to this interview"
+            );
         }
         Ok(None)
     }
