@@ -91,7 +91,7 @@ pub use interview_templates::{Categories, Category, InterviewTemplate, Interview
 pub use interviews::{Interview, InterviewFilter, InterviewInput, Interviews, UserSummary};
 pub use languages::{Language, Languages};
 pub use message_templates::{MessageKind, MessageTemplate, MessageTemplateInput, MessageTemplates};
-pub use pagination::{Cursor, DrfPage, ListParams, MAX_PAGE_SIZE, MIN_PAGE_SIZE};
+pub use pagination::{Cursor, DrfPage, ListParams, Listing, MAX_PAGE_SIZE, MIN_PAGE_SIZE};
 pub use participants::{
     INVITE_CLASS, InviteParticipant, Participant, ParticipantFilter, ParticipantInput, Participants,
 };

@@ -7,7 +7,7 @@ use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::pagination::{Cursor, DrfPage, ListParams};
+use crate::pagination::{Cursor, ListParams, Listing};
 
 /// A collection under the API root, such as `/participants/`.
 #[derive(Debug, Clone, Copy)]
@@ -39,7 +39,7 @@ impl<'a> Collection<'a> {
         params: &ListParams,
         cursor: Option<Cursor>,
     ) -> Result<Page<T, Cursor>> {
-        let envelope: DrfPage<T> = match cursor {
+        let envelope: Listing<T> = match cursor {
             Some(cursor) => self.transport.get_url(cursor.as_str())?.send().await?,
             None => {
                 self.transport
@@ -63,7 +63,7 @@ impl<'a> Collection<'a> {
     {
         let transport = self.transport.clone();
         let path = self.path.to_owned();
-        pages::<DrfPage<T>, _, _>(start, move |cursor: Option<Cursor>| {
+        pages::<Listing<T>, _, _>(start, move |cursor: Option<Cursor>| {
             let transport = transport.clone();
             let path = path.clone();
             let query = params.to_query();
