@@ -78,8 +78,8 @@ pub mod webhooks;
 pub use auth::{AuthScheme, Credentials};
 pub use children::{ChildOrganisation, ChildOrganisationInput, Children};
 pub use client::{
-    DEFAULT_IDV_COUNTRIES_PATH, DEFAULT_TIMEOUT, Environment, PRODUCTION_BASE_URL,
-    STAGING_BASE_URL, WilloClient, WilloClientBuilder,
+    DEFAULT_IDV_COUNTRIES_PATH, DEFAULT_PARTICIPANT_PAGE_URL, DEFAULT_TIMEOUT, Environment,
+    PRODUCTION_BASE_URL, STAGING_BASE_URL, WilloClient, WilloClientBuilder,
 };
 pub use departments::{Department, DepartmentInput, Departments};
 pub use ids::{
@@ -95,7 +95,7 @@ pub use pagination::{Cursor, DrfPage, ListParams, Listing, MAX_PAGE_SIZE, MIN_PA
 pub use participants::{
     INVITE_CLASS, InviteParticipant, Participant, ParticipantFilter, ParticipantInput, Participants,
 };
-pub use results::{InterviewResults, ResponseResult};
+pub use results::{InterviewResults, Recognition, ResponseResult};
 pub use send_interview::{Candidate, Metadata, SendInterview, SendInterviewOutcome, is_e164};
 pub use users::{User, UserInput, UserRole, Users};
 pub use webhook_subscriptions::{Subscription, SubscriptionScope, Webhook, WebhookInput, Webhooks};
