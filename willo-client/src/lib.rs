@@ -30,18 +30,13 @@
 //!     .build()?;
 //!
 //! let outcome = client
-//!     .send_interview(&SendInterview {
-//!         interview_id: "1e2048a686804049b128f1357c559cbf".into(),
-//!         candidate: Candidate {
-//!             name: "Jane Doe".into(),
-//!             email: "jane@example.com".into(),
-//!             phone: Some("+447700900123".into()),
-//!         },
-//!         metadata: Metadata {
-//!             ats_candidate_id: Some("12345".into()),
-//!             ..Metadata::default()
-//!         },
-//!     })
+//!     .send_interview(
+//!         &SendInterview::new(
+//!             "1e2048a686804049b128f1357c559cbf",
+//!             Candidate::new("Jane Doe", "jane@example.com").phone("+447700900123"),
+//!         )
+//!         .metadata(Metadata::new().ats_candidate_id("12345")),
+//!     )
 //!     .await?;
 //! // Store the ATS id next to the participant key: Willo has no field for it.
 //! println!("created: {}, participant: {:?}", outcome.created, outcome.participant.key);

@@ -23,6 +23,7 @@ pub const MAX_PAGE_SIZE: u32 = 30;
 /// One page of a list.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(bound(deserialize = "T: Deserialize<'de>"))]
+#[non_exhaustive]
 pub struct DrfPage<T> {
     /// Items across all pages, when reported.
     #[serde(default, deserialize_with = "lenient::count")]

@@ -27,6 +27,7 @@ pub const INVITE_CLASS: &str = "participants.invite";
 /// under names that are not confirmed (see [`crate::InterviewResults`] for a
 /// best-effort reading).
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[non_exhaustive]
 pub struct Participant {
     /// Its key (32 hex).
     #[serde(default, deserialize_with = "lenient::key_ref")]
@@ -54,6 +55,7 @@ pub struct Participant {
 /// integrators but are not confirmed to be read by Willo; put them in `extra` if you
 /// want to send them anyway (unknown fields are ignored, not refused).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InviteParticipant {
     /// Key of the interview to invite to.
     pub interview: InterviewKey,
@@ -93,12 +95,15 @@ impl InviteParticipant {
         self.phone = Some(phone.into());
         self
     }
+
+    crate::resource::extra_field_setter!();
 }
 
 /// The body of a participant replace (`PUT`) or update (`PATCH`). Unset fields are not
 /// sent. The field that moves a participant between stages is not confirmed: set it
 /// through `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ParticipantInput {
     /// Full name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -112,6 +117,33 @@ pub struct ParticipantInput {
     /// Any other field to send.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+impl ParticipantInput {
+    /// A body that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Set the full name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Set the email address.
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.email = Some(email.into());
+        self
+    }
+
+    /// Set the phone number (E.164).
+    pub fn phone(mut self, phone: impl Into<String>) -> Self {
+        self.phone = Some(phone.into());
+        self
+    }
+
+    crate::resource::extra_field_setter!();
 }
 
 /// Filters for `GET /participants/`. Whether Willo honours the `interview` filter is

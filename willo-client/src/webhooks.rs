@@ -104,6 +104,7 @@ pub fn registration_url(endpoint: &Url, token: &SecretString, event: &WebhookEve
 
 /// The token and event read from a delivery's query string.
 #[derive(Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DeliveryUrl {
     /// The `token` parameter.
     pub token: Option<String>,
@@ -201,6 +202,7 @@ impl WebhookVerifier {
 /// A delivery to sign in tests: produces the request Willo would send to a URL
 /// registered with [`registration_url`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TestDelivery {
     /// The event the URL names (`None`: a URL without `event`).
     pub event: Option<WebhookEvent>,

@@ -26,9 +26,7 @@ use smartrecruiters_client::{
 };
 use tokio::sync::mpsc;
 use willo_client::webhooks::{Delivery, DeliveryUrl, WebhookEvent};
-use willo_client::{
-    Candidate, Metadata, ParticipantFilter, SendInterview, Subscription, SubscriptionScope,
-};
+use willo_client::{Candidate, ParticipantFilter, SendInterview, Subscription, SubscriptionScope};
 
 /// The HTTP status a client call that must fail was refused with.
 async fn refusal<T: std::fmt::Debug>(
@@ -85,15 +83,10 @@ fn small() -> SandboxConfig {
 }
 
 fn invite(interview: &str, email: &str) -> SendInterview {
-    SendInterview {
-        interview_id: interview.into(),
-        candidate: Candidate {
-            name: "Ada Lovelace".into(),
-            email: email.into(),
-            phone: Some("+447700900123".into()),
-        },
-        metadata: Metadata::default(),
-    }
+    SendInterview::new(
+        interview,
+        Candidate::new("Ada Lovelace", email).phone("+447700900123"),
+    )
 }
 
 #[tokio::test]

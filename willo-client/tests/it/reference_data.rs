@@ -32,10 +32,7 @@ async fn children_list_and_create() {
     assert_eq!(page.items[0].extra["plan"], "scale");
     let created = client
         .children()
-        .create(&ChildOrganisationInput {
-            name: Some("Agency B".into()),
-            ..Default::default()
-        })
+        .create(&ChildOrganisationInput::named("Agency B"))
         .await
         .unwrap();
     assert_eq!(created.key, Some(ChildKey::from("ch2")));

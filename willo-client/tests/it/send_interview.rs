@@ -90,15 +90,11 @@ async fn does_not_invite_an_email_already_invited_case_insensitively() {
 #[tokio::test]
 async fn a_phone_without_country_code_is_refused_before_any_request() {
     let server = server().await;
-    let request = SendInterview {
-        interview_id: INTERVIEW.into(),
-        candidate: Candidate {
-            name: "Jane Doe".into(),
-            email: "jane@example.com".into(),
-            phone: Some("07911 123456".into()),
-        },
-        metadata: Metadata::default(),
-    };
+    let request = SendInterview::new(
+        INTERVIEW,
+        Candidate::new("Jane Doe", "jane@example.com").phone("07911 123456"),
+    )
+    .metadata(Metadata::new());
     let err = client(&server).send_interview(&request).await.unwrap_err();
     let Error::InvalidInput(message) = &err else {
         panic!("expected InvalidInput, got {err:?}");
