@@ -21,6 +21,19 @@
 //! in an `extra` map, accept missing fields, and keep unknown enum values; where the
 //! reference marks a fact uncertain (auth scheme, IDV path, filters) it is configurable.
 //!
+//! ## Uncertain facts, and what the client does about them
+//!
+//! | fact (status) | behaviour |
+//! |---|---|
+//! | Where a webhook body names its participant (unknown: live bodies carry several 32-hex keys) | [`webhooks::Delivery::candidates`] lists every key with its JSON path; match them against your records. [`webhooks::Delivery::participant_key`] reads the `participant*` fields only |
+//! | An event name in the body (none observed) | never read: only the URL names the event |
+//! | Whether an identical body is a repeat or new news (unknown: bodies hold keys only) | nothing here deduplicates; re-read the participant each time |
+//! | Whether `GET /participants/?interview=` filters (unconfirmed) | [`Participants::find_by_email`] counts only participants whose own `interview` reference matches; a listing without references finds nobody (an invite may be sent twice rather than never) |
+//! | Whether lists are paginated (unconfirmed per list) | [`Listing`]: the DRF envelope or a bare array |
+//! | The answers' field names (unconfirmed) | [`InterviewResults::recognition`] says when none were recognised; the raw JSON is kept |
+//! | The address of a participant's page in the app (undocumented) | [`WilloClientBuilder::participant_page_url`], default the app's home |
+//! | Stage vs status fields (unconfirmed) | stage-like fields first, a bare `status` last |
+//!
 //! ```no_run
 //! use willo_client::{Candidate, Metadata, SendInterview, WilloClient};
 //!

@@ -81,8 +81,9 @@ pub const RESPONSE_SCORE_FIELDS: &[&str] = &["score", "rating", "average_score"]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Recognition {
-    /// Answers were found (under one of [`RESPONSES_FIELDS`]) and at least one of them
-    /// has a field this crate reads (question, media link, transcript, summary, score).
+    /// Answers were found (under a name the client tries: `responses`, `answers`…) and
+    /// at least one of them has a field this crate reads (question, media link,
+    /// transcript, summary, score).
     Recognised,
     /// A known answers field is there and empty: Willo has no answers for this
     /// participant.
