@@ -1,12 +1,16 @@
 //! The text of the results note, shared by every adapter: a heading, the overall score
 //! and review link, then each answer with its link, score, summary and transcript,
-//! fitted into the ATS's length limit.
+//! fitted into the ATS's length limit. When Willo's record holds answers under names
+//! the client does not read, the note says so and links to the participant in Willo
+//! instead of reporting zero answers.
 //!
 //! Fitting drops transcripts from the last answer backwards first (they are the
 //! longest and each answer's link leads to them), then cuts what is still too long on
 //! a character boundary with a marker, so a note is never refused for its length.
 
 use std::fmt::Write as _;
+
+use willo_client::Recognition;
 
 use crate::model::InterviewOutcome;
 
@@ -64,7 +68,21 @@ fn render(outcome: &InterviewOutcome, with_transcripts: usize) -> String {
             }
         }
     }
-    if outcome.responses.is_empty() {
+    if outcome.recognition == Recognition::Unrecognised {
+        // Not "0 answers": the answers may well be there, under names this version
+        // does not read. Send the reviewer to Willo instead.
+        out.push_str(
+            "\nThe answers could not be read from Willo's record (their format is not one \
+             this bridge knows).\n",
+        );
+        match outcome.link() {
+            Some(url) => {
+                let _ = writeln!(out, "See them in Willo: {url}");
+            }
+            None => out.push_str("See them in Willo.\n"),
+        }
+        let _ = writeln!(out, "Willo participant: {}", outcome.participant_key);
+    } else if outcome.responses.is_empty() {
         out.push_str("\nNo answers were returned by Willo.\n");
     }
     out.trim_end().to_owned()
@@ -142,6 +160,42 @@ mod tests {
         assert!(text.contains(
             "1. Tell us about yourself\nAnswer: https://v/1\nScore: 4\nTranscript: word"
         ));
+    }
+
+    #[test]
+    fn unrecognised_answers_send_the_reviewer_to_willo() {
+        // Issue 15, item 7: answers under unknown names are not "0 answers".
+        let mut outcome = InterviewOutcome::from_participant_json(
+            ParticipantKey::from("0123456789abcdef0123456789abcdef"),
+            json!({"stage": "To Review", "clips": [{"q": "Why us?", "v": "https://v/1"}]}),
+        );
+        outcome.willo_url = Some("https://app.willotalent.com/p/0123".into());
+        let text = render_note(&outcome, 10_000);
+        assert!(!text.contains("No answers"), "{text}");
+        for part in [
+            "Willo interview results (To Review)",
+            "The answers could not be read from Willo's record",
+            "See them in Willo: https://app.willotalent.com/p/0123",
+            "Willo participant: 0123456789abcdef0123456789abcdef",
+        ] {
+            assert!(text.contains(part), "missing {part:?} in\n{text}");
+        }
+        // A review link in the record wins over the page address.
+        outcome.review_url = Some("https://app.willotalent.com/share/abc".into());
+        let text = render_note(&outcome, 10_000);
+        assert!(text.contains("See them in Willo: https://app.willotalent.com/share/abc"));
+
+        // Known to be empty: said as such.
+        let empty = InterviewOutcome::from_participant_json(
+            ParticipantKey::from("p"),
+            json!({"responses": []}),
+        );
+        let text = render_note(&empty, 10_000);
+        assert!(
+            text.contains("No answers were returned by Willo."),
+            "{text}"
+        );
+        assert!(!text.contains("See them in Willo"), "{text}");
     }
 
     #[test]

@@ -27,7 +27,7 @@ use ats_bridge::rules::Rules;
 use ats_sandbox::SandboxConfig;
 use examples::{Connections, env, open_store, walk_through};
 use willo_client::webhooks::{Delivery, WebhookEvent};
-use willo_client::{Candidate, Metadata, SendInterview};
+use willo_client::{Candidate, SendInterview};
 
 /// The walk-in's address on the sandbox (example.com: nobody real).
 pub const WALK_IN_EMAIL: &str = "walk-in@example.com";
@@ -148,15 +148,10 @@ async fn walk_in(connections: &Connections, interview: &str) -> examples::Result
     };
     let sent = connections
         .willo
-        .send_interview(&SendInterview {
-            interview_id: interview.into(),
-            candidate: Candidate {
-                name: "Walk In".into(),
-                email: WALK_IN_EMAIL.into(),
-                phone: None,
-            },
-            metadata: Metadata::default(),
-        })
+        .send_interview(&SendInterview::new(
+            interview,
+            Candidate::new("Walk In", WALK_IN_EMAIL),
+        ))
         .await?;
     let key = sent.participant.key.ok_or("Willo named no participant")?;
     sandbox.willo().complete_participant(key.as_str())?;

@@ -11,6 +11,7 @@ use crate::resource::{Collection, create_call, list_calls};
 
 /// A child organisation as Willo returns it.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[non_exhaustive]
 pub struct ChildOrganisation {
     /// Its key.
     #[serde(default, deserialize_with = "lenient::key_ref")]
@@ -25,6 +26,7 @@ pub struct ChildOrganisation {
 
 /// The body of `POST /children/`. Unset fields are not sent.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ChildOrganisationInput {
     /// The name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -32,6 +34,18 @@ pub struct ChildOrganisationInput {
     /// Any other field to send.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+impl ChildOrganisationInput {
+    /// A body with just a name.
+    pub fn named(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            extra: Map::new(),
+        }
+    }
+
+    crate::resource::extra_field_setter!();
 }
 
 /// Calls on `/children/`. Obtain with [`WilloClient::children`].

@@ -29,6 +29,13 @@ pub const STAGING_BASE_URL: &str = "https://api.stage.willotalent.com/api/integr
 /// [`WilloClientBuilder::idv_countries_path`].
 pub const DEFAULT_IDV_COUNTRIES_PATH: &str = "/idv-counties/";
 
+/// Where a participant's page is shown unless
+/// [`WilloClientBuilder::participant_page_url`] says otherwise: the Willo app
+/// (`app.willotalent.com`, where keys are managed and invite links point). Willo
+/// documents no address for one participant's page, so by default this is the app's
+/// home, where a reviewer finds the participant by name.
+pub const DEFAULT_PARTICIPANT_PAGE_URL: &str = "https://app.willotalent.com/";
+
 /// Time allowed for one attempt unless [`WilloClientBuilder::timeout`] says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -66,6 +73,7 @@ impl Environment {
 pub struct WilloClient {
     transport: Transport,
     idv_countries_path: Arc<str>,
+    participant_page_url: Arc<str>,
 }
 
 impl fmt::Debug for WilloClient {
@@ -74,6 +82,7 @@ impl fmt::Debug for WilloClient {
         f.debug_struct("WilloClient")
             .field("transport", &self.transport)
             .field("idv_countries_path", &self.idv_countries_path)
+            .field("participant_page_url", &self.participant_page_url)
             .finish()
     }
 }
@@ -155,6 +164,14 @@ impl WilloClient {
     pub(crate) fn idv_countries_path(&self) -> &str {
         &self.idv_countries_path
     }
+
+    /// The participant's page in the Willo app: the builder's template with
+    /// `{participant}` and `{interview}` replaced by the keys (`interview` may be empty).
+    pub fn participant_page_url(&self, participant: &str, interview: &str) -> String {
+        self.participant_page_url
+            .replace("{participant}", participant)
+            .replace("{interview}", interview)
+    }
 }
 
 /// Configures a [`WilloClient`]. Every setting has a default except the credentials:
@@ -168,6 +185,7 @@ pub struct WilloClientBuilder {
     auth_scheme: AuthScheme,
     options: ClientOptions,
     idv_countries_path: String,
+    participant_page_url: String,
 }
 
 impl fmt::Debug for WilloClientBuilder {
@@ -178,6 +196,7 @@ impl fmt::Debug for WilloClientBuilder {
             .field("auth_scheme", &self.auth_scheme)
             .field("options", &self.options)
             .field("idv_countries_path", &self.idv_countries_path)
+            .field("participant_page_url", &self.participant_page_url)
             .finish_non_exhaustive()
     }
 }
@@ -194,6 +213,7 @@ impl Default for WilloClientBuilder {
                 DEFAULT_TIMEOUT,
             ),
             idv_countries_path: DEFAULT_IDV_COUNTRIES_PATH.to_owned(),
+            participant_page_url: DEFAULT_PARTICIPANT_PAGE_URL.to_owned(),
         }
     }
 }
@@ -237,6 +257,17 @@ impl WilloClientBuilder {
         self
     }
 
+    /// The address of a participant's page in the Willo app, shown where answers
+    /// could not be read ([`crate::InterviewResults::willo_url`]): a template in which
+    /// `{participant}` and `{interview}` become the keys, such as
+    /// `https://app.willotalent.com/…/{participant}` once you know your account's
+    /// address. Willo documents none, so the default is
+    /// [`DEFAULT_PARTICIPANT_PAGE_URL`], the app's home.
+    pub fn participant_page_url(mut self, template: impl Into<String>) -> Self {
+        self.participant_page_url = template.into();
+        self
+    }
+
     /// Build the client.
     pub fn build(self) -> Result<WilloClient> {
         let credentials = self.credentials.ok_or_else(|| {
@@ -256,6 +287,7 @@ impl WilloClientBuilder {
         Ok(WilloClient {
             transport: transport.build()?,
             idv_countries_path: self.idv_countries_path.into(),
+            participant_page_url: self.participant_page_url.into(),
         })
     }
 }

@@ -14,6 +14,7 @@ use crate::resource::{Collection, create_call, delete_call, get_call, list_calls
 
 /// A department as Willo returns it.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[non_exhaustive]
 pub struct Department {
     /// Its key.
     #[serde(default, deserialize_with = "lenient::key_ref")]
@@ -29,6 +30,7 @@ pub struct Department {
 /// The body of a department create (`POST`), replace (`PUT`) or update (`PATCH`).
 /// Unset fields are not sent.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DepartmentInput {
     /// The name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -46,6 +48,13 @@ impl DepartmentInput {
             extra: Map::new(),
         }
     }
+
+    /// A body that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    crate::resource::extra_field_setter!();
 }
 
 /// Calls on `/departments/`. Obtain with [`WilloClient::departments`].

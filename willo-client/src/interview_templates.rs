@@ -15,6 +15,7 @@ use crate::resource::{Collection, get_call, list_calls};
 
 /// A template category.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[non_exhaustive]
 pub struct Category {
     /// Its key.
     #[serde(default, deserialize_with = "lenient::key_ref")]
@@ -29,6 +30,7 @@ pub struct Category {
 
 /// An interview template.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[non_exhaustive]
 pub struct InterviewTemplate {
     /// Its key.
     #[serde(default, deserialize_with = "lenient::key_ref")]

@@ -15,6 +15,7 @@ use crate::resource::{Collection, create_call, delete_call, get_call, list_calls
 
 /// An interview as Willo returns it.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[non_exhaustive]
 pub struct Interview {
     /// Its key (32 hex).
     #[serde(default, deserialize_with = "lenient::key_ref")]
@@ -35,6 +36,7 @@ pub struct Interview {
 
 /// A user as embedded in another resource (an interview's `owner`).
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[non_exhaustive]
 pub struct UserSummary {
     /// The user's key.
     #[serde(default, deserialize_with = "lenient::key_ref")]
@@ -67,6 +69,7 @@ fn owner<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<UserSummary>, 
 /// Only `title` and `department` are modelled; questions and settings go in `extra`
 /// (their names are not confirmed; Willo ignores unknown fields).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InterviewInput {
     /// The title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -77,6 +80,27 @@ pub struct InterviewInput {
     /// Any other field to send.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+impl InterviewInput {
+    /// A body that sets nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Set the title.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// Set the department.
+    pub fn department(mut self, department: impl Into<DepartmentKey>) -> Self {
+        self.department = Some(department.into());
+        self
+    }
+
+    crate::resource::extra_field_setter!();
 }
 
 /// Filters for `GET /interviews/` (all confirmed, willo.md §2).

@@ -21,6 +21,19 @@
 //! in an `extra` map, accept missing fields, and keep unknown enum values; where the
 //! reference marks a fact uncertain (auth scheme, IDV path, filters) it is configurable.
 //!
+//! ## Uncertain facts, and what the client does about them
+//!
+//! | fact (status) | behaviour |
+//! |---|---|
+//! | Where a webhook body names its participant (unknown: live bodies carry several 32-hex keys) | [`webhooks::Delivery::candidates`] lists every key with its JSON path; match them against your records. [`webhooks::Delivery::participant_key`] reads the `participant*` fields only |
+//! | An event name in the body (none observed) | never read: only the URL names the event |
+//! | Whether an identical body is a repeat or new news (unknown: bodies hold keys only) | nothing here deduplicates; re-read the participant each time |
+//! | Whether `GET /participants/?interview=` filters (unconfirmed) | [`Participants::find_by_email`] counts only participants whose own `interview` reference matches; a listing without references finds nobody (an invite may be sent twice rather than never) |
+//! | Whether lists are paginated (unconfirmed per list) | [`Listing`]: the DRF envelope or a bare array |
+//! | The answers' field names (unconfirmed) | [`InterviewResults::recognition`] says when none were recognised; the raw JSON is kept |
+//! | The address of a participant's page in the app (undocumented) | [`WilloClientBuilder::participant_page_url`], default the app's home |
+//! | Stage vs status fields (unconfirmed) | stage-like fields first, a bare `status` last |
+//!
 //! ```no_run
 //! use willo_client::{Candidate, Metadata, SendInterview, WilloClient};
 //!
@@ -30,18 +43,13 @@
 //!     .build()?;
 //!
 //! let outcome = client
-//!     .send_interview(&SendInterview {
-//!         interview_id: "1e2048a686804049b128f1357c559cbf".into(),
-//!         candidate: Candidate {
-//!             name: "Jane Doe".into(),
-//!             email: "jane@example.com".into(),
-//!             phone: Some("+447700900123".into()),
-//!         },
-//!         metadata: Metadata {
-//!             ats_candidate_id: Some("12345".into()),
-//!             ..Metadata::default()
-//!         },
-//!     })
+//!     .send_interview(
+//!         &SendInterview::new(
+//!             "1e2048a686804049b128f1357c559cbf",
+//!             Candidate::new("Jane Doe", "jane@example.com").phone("+447700900123"),
+//!         )
+//!         .metadata(Metadata::new().ats_candidate_id("12345")),
+//!     )
 //!     .await?;
 //! // Store the ATS id next to the participant key: Willo has no field for it.
 //! println!("created: {}, participant: {:?}", outcome.created, outcome.participant.key);
@@ -79,8 +87,8 @@ pub mod webhooks;
 pub use auth::{AuthScheme, Credentials};
 pub use children::{ChildOrganisation, ChildOrganisationInput, Children};
 pub use client::{
-    DEFAULT_IDV_COUNTRIES_PATH, DEFAULT_TIMEOUT, Environment, PRODUCTION_BASE_URL,
-    STAGING_BASE_URL, WilloClient, WilloClientBuilder,
+    DEFAULT_IDV_COUNTRIES_PATH, DEFAULT_PARTICIPANT_PAGE_URL, DEFAULT_TIMEOUT, Environment,
+    PRODUCTION_BASE_URL, STAGING_BASE_URL, WilloClient, WilloClientBuilder,
 };
 pub use departments::{Department, DepartmentInput, Departments};
 pub use ids::{
@@ -92,11 +100,11 @@ pub use interview_templates::{Categories, Category, InterviewTemplate, Interview
 pub use interviews::{Interview, InterviewFilter, InterviewInput, Interviews, UserSummary};
 pub use languages::{Language, Languages};
 pub use message_templates::{MessageKind, MessageTemplate, MessageTemplateInput, MessageTemplates};
-pub use pagination::{Cursor, DrfPage, ListParams, MAX_PAGE_SIZE, MIN_PAGE_SIZE};
+pub use pagination::{Cursor, DrfPage, ListParams, Listing, MAX_PAGE_SIZE, MIN_PAGE_SIZE};
 pub use participants::{
     INVITE_CLASS, InviteParticipant, Participant, ParticipantFilter, ParticipantInput, Participants,
 };
-pub use results::{InterviewResults, ResponseResult};
+pub use results::{InterviewResults, Recognition, ResponseResult};
 pub use send_interview::{Candidate, Metadata, SendInterview, SendInterviewOutcome, is_e164};
 pub use users::{User, UserInput, UserRole, Users};
 pub use webhook_subscriptions::{Subscription, SubscriptionScope, Webhook, WebhookInput, Webhooks};

@@ -24,6 +24,7 @@ client_core::open_enum! {
 
 /// A message template as Willo returns it.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[non_exhaustive]
 pub struct MessageTemplate {
     /// Its key.
     #[serde(default, deserialize_with = "lenient::key_ref")]
@@ -43,6 +44,7 @@ pub struct MessageTemplate {
 /// sent; put the subject, body and channel in `extra` under the names your account's
 /// templates use.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MessageTemplateInput {
     /// The name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -53,6 +55,27 @@ pub struct MessageTemplateInput {
     /// Any other field to send.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+impl MessageTemplateInput {
+    /// A body that sets nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Set the name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Set the kind (sent as `type`).
+    pub fn kind(mut self, kind: MessageKind) -> Self {
+        self.kind = Some(kind);
+        self
+    }
+
+    crate::resource::extra_field_setter!();
 }
 
 /// Calls on `/message-templates/`. Obtain with [`WilloClient::message_templates`].

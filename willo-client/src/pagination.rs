@@ -1,4 +1,5 @@
-//! Willo's list envelope (Django REST Framework: `{count, next, previous, results}`),
+//! Willo's list envelope (Django REST Framework: `{count, next, previous, results}`, or a
+//! bare array where a list is unpaginated: [`Listing`]),
 //! list parameters, and the cursor to resume a list from.
 //!
 //! Lists are followed through the absolute `next` link the API hands out, never by
@@ -22,6 +23,7 @@ pub const MAX_PAGE_SIZE: u32 = 30;
 /// One page of a list.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(bound(deserialize = "T: Deserialize<'de>"))]
+#[non_exhaustive]
 pub struct DrfPage<T> {
     /// Items across all pages, when reported.
     #[serde(default, deserialize_with = "lenient::count")]
@@ -41,6 +43,73 @@ impl<T> DrfPage<T> {
     /// Where the next page starts, for saving and resuming; `None` on the last page.
     pub fn cursor(&self) -> Option<Cursor> {
         self.next.clone().map(Cursor)
+    }
+}
+
+/// A list response in either shape Willo may answer with: the DRF envelope, or a bare
+/// JSON array.
+///
+/// Django REST Framework paginates per view, and small reference tables (languages,
+/// countries) are commonly left unpaginated, answering the whole list as an array.
+/// Which of Willo's lists do is not documented, so every list accepts both: an array
+/// is one page with no next. Anything else (a string, a number) is a decode error.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Listing<T> {
+    /// The paginated envelope.
+    Page(DrfPage<T>),
+    /// The whole list, unpaginated.
+    All(Vec<T>),
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Listing<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // Decided on the first token, without buffering the body: `[` is a bare list,
+        // `{` the envelope.
+        struct Shape<T>(std::marker::PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Shape<T> {
+            type Value = Listing<T>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list envelope {count, next, previous, results} or a JSON array")
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let items =
+                    Vec::<T>::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
+                Ok(Listing::All(items))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let page =
+                    DrfPage::<T>::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(Listing::Page(page))
+            }
+        }
+
+        deserializer.deserialize_any(Shape(std::marker::PhantomData))
+    }
+}
+
+impl<T> Paginated for Listing<T> {
+    type Item = T;
+    type Cursor = Cursor;
+
+    fn into_page(self) -> Page<T, Cursor> {
+        match self {
+            Listing::Page(page) => page.into_page(),
+            Listing::All(items) => {
+                let total = items.len() as u64;
+                Page::new(items, None).with_total(Some(total))
+            }
+        }
     }
 }
 
@@ -145,6 +214,8 @@ impl ListParams {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::{Value, json};
+
     use super::*;
 
     #[test]
@@ -155,14 +226,36 @@ mod tests {
     }
 
     #[test]
+    fn a_list_is_an_envelope_or_a_bare_array() {
+        let enveloped: Listing<Value> = serde_json::from_str(
+            r#"{"count": 3, "next": "https://api.example/x/?page=2", "results": [1, 2]}"#,
+        )
+        .unwrap();
+        let page = enveloped.into_page();
+        assert_eq!(page.items, [json!(1), json!(2)]);
+        assert_eq!(page.total, Some(3));
+        assert_eq!(page.next.unwrap().as_str(), "https://api.example/x/?page=2");
+
+        let bare: Listing<Value> =
+            serde_json::from_str(r#"[{"code": "en"}, {"code": "fr"}]"#).unwrap();
+        let page = bare.into_page();
+        assert_eq!(page.items.len(), 2);
+        assert_eq!(page.next, None, "a bare list is the whole list");
+        assert_eq!(page.total, Some(2));
+
+        let error = serde_json::from_str::<Listing<Value>>(r#""languages""#).unwrap_err();
+        assert!(error.to_string().contains("or a JSON array"), "{error}");
+    }
+
+    #[test]
     fn envelope_tolerates_missing_parts() {
-        let page: DrfPage<serde_json::Value> = serde_json::from_str(r#"{"results": [1]}"#).unwrap();
+        let page: DrfPage<Value> = serde_json::from_str(r#"{"results": [1]}"#).unwrap();
         assert_eq!(page.count, None);
         assert_eq!(page.cursor(), None);
         let page = page.into_page();
         assert_eq!(page.items.len(), 1);
 
-        let page: DrfPage<serde_json::Value> =
+        let page: DrfPage<Value> =
             serde_json::from_str(r#"{"count": "3", "next": null, "results": null}"#).unwrap();
         assert_eq!(page.count, Some(3));
         assert!(page.results.is_empty());

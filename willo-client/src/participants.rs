@@ -27,6 +27,7 @@ pub const INVITE_CLASS: &str = "participants.invite";
 /// under names that are not confirmed (see [`crate::InterviewResults`] for a
 /// best-effort reading).
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[non_exhaustive]
 pub struct Participant {
     /// Its key (32 hex).
     #[serde(default, deserialize_with = "lenient::key_ref")]
@@ -54,6 +55,7 @@ pub struct Participant {
 /// integrators but are not confirmed to be read by Willo; put them in `extra` if you
 /// want to send them anyway (unknown fields are ignored, not refused).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InviteParticipant {
     /// Key of the interview to invite to.
     pub interview: InterviewKey,
@@ -93,12 +95,15 @@ impl InviteParticipant {
         self.phone = Some(phone.into());
         self
     }
+
+    crate::resource::extra_field_setter!();
 }
 
 /// The body of a participant replace (`PUT`) or update (`PATCH`). Unset fields are not
 /// sent. The field that moves a participant between stages is not confirmed: set it
 /// through `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ParticipantInput {
     /// Full name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -112,6 +117,33 @@ pub struct ParticipantInput {
     /// Any other field to send.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+impl ParticipantInput {
+    /// A body that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Set the full name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Set the email address.
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.email = Some(email.into());
+        self
+    }
+
+    /// Set the phone number (E.164).
+    pub fn phone(mut self, phone: impl Into<String>) -> Self {
+        self.phone = Some(phone.into());
+        self
+    }
+
+    crate::resource::extra_field_setter!();
 }
 
 /// Filters for `GET /participants/`. Whether Willo honours the `interview` filter is
@@ -220,9 +252,14 @@ impl<'a> Participants<'a> {
     /// The participant of `interview` whose email matches `email` (trimmed,
     /// case-insensitive), reading every page of `GET /participants/?interview=<key>`.
     ///
-    /// Because the `interview` filter is unconfirmed, a listed participant whose own
-    /// interview reference names another interview is skipped; one without an
-    /// interview reference is trusted to the filter.
+    /// Fail safe: the `interview` filter is unconfirmed (Willo may ignore it and list
+    /// every participant of the account), so only a participant whose own `interview`
+    /// reference names `interview` counts. One of another interview, or one listed
+    /// without an interview reference, matches nobody: trusting it could take a
+    /// same-email participant of another job for "already invited" and send no invite.
+    /// The price, if Willo never returns the reference, is that this finds nobody and
+    /// [`WilloClient::send_interview`] invites again (a warning without personal data
+    /// is logged when a same-email participant was skipped for that reason).
     pub async fn find_by_email(
         &self,
         interview: &InterviewKey,
@@ -235,18 +272,28 @@ impl<'a> Participants<'a> {
             .interview(interview)
             .page_size(MAX_PAGE_SIZE);
         let mut listed = self.list(filter);
+        let mut unattributed = 0_usize;
         while let Some(participant) = listed.try_next().await? {
-            let same_interview = participant
-                .interview
-                .as_ref()
-                .is_none_or(|k| k == interview);
             let same_email = participant
                 .email
                 .as_deref()
                 .is_some_and(|e| normalise_email(e) == wanted);
-            if same_interview && same_email {
-                return Ok(Some(participant));
+            if !same_email {
+                continue;
             }
+            match &participant.interview {
+                Some(key) if key == interview => return Ok(Some(participant)),
+                Some(_) => {}
+                None => unattributed += 1,
+            }
+        }
+        if unattributed > 0 {
+            tracing::warn!(
+                interview = %interview,
+                unattributed,
+                "participants with the wanted email carry no interview reference; \
+                 not counted as invited to this interview"
+            );
         }
         Ok(None)
     }

@@ -7,7 +7,7 @@ use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::pagination::{Cursor, DrfPage, ListParams};
+use crate::pagination::{Cursor, ListParams, Listing};
 
 /// A collection under the API root, such as `/participants/`.
 #[derive(Debug, Clone, Copy)]
@@ -39,7 +39,7 @@ impl<'a> Collection<'a> {
         params: &ListParams,
         cursor: Option<Cursor>,
     ) -> Result<Page<T, Cursor>> {
-        let envelope: DrfPage<T> = match cursor {
+        let envelope: Listing<T> = match cursor {
             Some(cursor) => self.transport.get_url(cursor.as_str())?.send().await?,
             None => {
                 self.transport
@@ -63,7 +63,7 @@ impl<'a> Collection<'a> {
     {
         let transport = self.transport.clone();
         let path = self.path.to_owned();
-        pages::<DrfPage<T>, _, _>(start, move |cursor: Option<Cursor>| {
+        pages::<Listing<T>, _, _>(start, move |cursor: Option<Cursor>| {
             let transport = transport.clone();
             let path = path.clone();
             let query = params.to_query();
@@ -241,6 +241,7 @@ macro_rules! code_name_list {
     ) => {
         $(#[$item_doc])*
         #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize, serde::Serialize)]
+        #[non_exhaustive]
         pub struct $item {
             /// Its code (read from `code`, field name unconfirmed).
             #[serde(default, deserialize_with = "crate::lenient::string")]
@@ -274,4 +275,22 @@ macro_rules! code_name_list {
     };
 }
 
-pub(crate) use {code_name_list, create_call, delete_call, get_call, list_calls, write_calls};
+/// `field(name, value)` for a request body with an `extra` map: any field the type does
+/// not model (Willo ignores fields it does not know, so a typo is not refused).
+macro_rules! extra_field_setter {
+    () => {
+        /// Send any other field (`name: value`), for fields this type does not model.
+        pub fn field(
+            mut self,
+            name: impl Into<String>,
+            value: impl Into<serde_json::Value>,
+        ) -> Self {
+            self.extra.insert(name.into(), value.into());
+            self
+        }
+    };
+}
+
+pub(crate) use {
+    code_name_list, create_call, delete_call, extra_field_setter, get_call, list_calls, write_calls,
+};

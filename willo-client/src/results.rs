@@ -15,7 +15,9 @@ use crate::probe;
 
 /// Participant fields tried for the stage/status, in order (string, or an object's
 /// `name`/`title`/`label`/…).
-pub const STAGE_FIELDS: &[&str] = &["stage", "status", "state", "stage_name", "kanban_stage"];
+/// Stage-like names come before `status` and `state`, which may describe something
+/// else (the invitation, the account).
+pub const STAGE_FIELDS: &[&str] = &["stage", "stage_name", "kanban_stage", "status", "state"];
 /// Participant fields tried for the completion time, in order.
 pub const COMPLETED_AT_FIELDS: &[&str] = &[
     "completed_at",
@@ -71,8 +73,31 @@ pub const SUMMARY_FIELDS: &[&str] = &["summary", "ai_summary", "answer_summary"]
 /// Response fields tried for a score.
 pub const RESPONSE_SCORE_FIELDS: &[&str] = &["score", "rating", "average_score"];
 
+/// Whether a participant's answers were found under names this crate reads.
+///
+/// The answers' field names are unconfirmed (willo.md §5), so "no answers" can mean
+/// two things; this says which, so nobody reports "completed with 0 answers" when the
+/// answers are there under another name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Recognition {
+    /// Answers were found (under a name the client tries: `responses`, `answers`…) and
+    /// at least one of them has a field this crate reads (question, media link,
+    /// transcript, summary, score).
+    Recognised,
+    /// A known answers field is there and empty: Willo has no answers for this
+    /// participant.
+    NoAnswers,
+    /// No known answers field (or one that is not a list, or whose entries have no
+    /// field this crate reads): any answers are in [`InterviewResults::raw`] under
+    /// other names. Show the participant in Willo ([`InterviewResults::link`]) rather
+    /// than an empty result.
+    Unrecognised,
+}
+
 /// A participant's interview outcome, shaped like the seed guide's ATS sync record.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InterviewResults {
     /// The participant read.
     pub participant_key: ParticipantKey,
@@ -86,12 +111,20 @@ pub struct InterviewResults {
     pub score: Option<f64>,
     /// A link for reviewers, when one is present.
     pub review_url: Option<String>,
+    /// Whether the answers were found under names this crate reads.
+    pub recognition: Recognition,
+    /// The participant's page in the Willo app, from the client's
+    /// [`participant_page_url`](crate::WilloClientBuilder::participant_page_url)
+    /// template ([`WilloClient::interview_results`] fills it; `None` from
+    /// [`InterviewResults::from_participant_json`]).
+    pub willo_url: Option<String>,
     /// The participant JSON as received.
     pub raw: Value,
 }
 
 /// One answer.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ResponseResult {
     /// The question asked.
     pub question: Option<String>,
@@ -113,10 +146,18 @@ impl InterviewResults {
     pub fn from_participant_json(participant_key: ParticipantKey, raw: Value) -> Self {
         let empty = Map::new();
         let map = raw.as_object().unwrap_or(&empty);
-        let responses = probe::first(map, RESPONSES_FIELDS)
+        let listed = probe::first(map, RESPONSES_FIELDS);
+        let responses: Vec<ResponseResult> = listed
             .and_then(Value::as_array)
             .map(|items| items.iter().map(ResponseResult::from_json).collect())
             .unwrap_or_default();
+        let recognition = match listed.and_then(Value::as_array) {
+            Some(items) if items.is_empty() => Recognition::NoAnswers,
+            Some(_) if responses.iter().any(ResponseResult::is_recognised) => {
+                Recognition::Recognised
+            }
+            _ => Recognition::Unrecognised,
+        };
         Self {
             participant_key,
             stage: probe::first_label(map, STAGE_FIELDS),
@@ -126,8 +167,16 @@ impl InterviewResults {
             responses,
             score: probe::first_number(map, SCORE_FIELDS),
             review_url: probe::first(map, REVIEW_URL_FIELDS).and_then(url_of),
+            recognition,
+            willo_url: None,
             raw: raw.clone(),
         }
+    }
+
+    /// Where a reviewer sees this participant: the review link found in the JSON, else
+    /// [`InterviewResults::willo_url`].
+    pub fn link(&self) -> Option<&str> {
+        self.review_url.as_deref().or(self.willo_url.as_deref())
     }
 }
 
@@ -149,6 +198,15 @@ impl ResponseResult {
             raw: raw.clone(),
         }
     }
+
+    /// Whether any field of the answer was read.
+    pub fn is_recognised(&self) -> bool {
+        self.question.is_some()
+            || self.media_url.is_some()
+            || self.transcript.is_some()
+            || self.summary.is_some()
+            || self.score.is_some()
+    }
 }
 
 /// A link: a string, or an object's `url`/`href`/`link`/`file`.
@@ -165,16 +223,21 @@ fn url_of(value: &Value) -> Option<String> {
 impl WilloClient {
     /// `GET /participants/{key}/` read as [`InterviewResults`]: stage, completion time,
     /// answers (question, media link, transcript, summary, score), overall score and
-    /// review link, each best effort, plus the raw JSON.
+    /// review link, each best effort, whether the answers were recognised, the
+    /// participant's page in Willo, plus the raw JSON.
     pub async fn interview_results(
         &self,
         participant: &ParticipantKey,
     ) -> Result<InterviewResults> {
         let raw = self.participants().get_raw(participant).await?;
-        Ok(InterviewResults::from_participant_json(
-            participant.clone(),
-            raw,
-        ))
+        let mut results = InterviewResults::from_participant_json(participant.clone(), raw);
+        let interview = results
+            .raw
+            .get("interview")
+            .and_then(crate::lenient::key_of)
+            .unwrap_or_default();
+        results.willo_url = Some(self.participant_page_url(participant.as_str(), interview));
+        Ok(results)
     }
 }
 
@@ -211,5 +274,27 @@ mod tests {
         assert_eq!(r.responses[0].transcript.as_deref(), Some("Hello"));
         assert_eq!(r.responses[0].score, Some(4.5));
         assert_eq!(r.review_url.as_deref(), Some("https://app.example/r/1"));
+        assert_eq!(r.recognition, Recognition::Recognised);
+    }
+
+    #[test]
+    fn says_when_no_answers_were_recognised() {
+        let key = || ParticipantKey::from("p");
+        let read = |raw| InterviewResults::from_participant_json(key(), raw);
+        // Answers under a name this crate does not know.
+        let r = read(json!({"stage": "To Review", "clips": [{"q": "Why?", "v": "https://x"}]}));
+        assert_eq!(r.recognition, Recognition::Unrecognised);
+        assert!(r.responses.is_empty());
+        assert_eq!(r.raw["clips"][0]["q"], "Why?", "the raw JSON is kept");
+        // A known name, but entries with no field this crate reads.
+        let r = read(json!({"responses": [{"q": "Why?"}]}));
+        assert_eq!(r.recognition, Recognition::Unrecognised);
+        // A known name, not a list.
+        let r = read(json!({"responses": "3 answers"}));
+        assert_eq!(r.recognition, Recognition::Unrecognised);
+        // Known and empty: Willo has no answers.
+        let r = read(json!({"responses": []}));
+        assert_eq!(r.recognition, Recognition::NoAnswers);
+        assert_eq!(r.link(), None);
     }
 }

@@ -18,6 +18,7 @@ use crate::participants::{InviteParticipant, Participant};
 
 /// "Send interview `interview_id` to `candidate`", in the seed guide's shape.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SendInterview {
     /// Key of the Willo interview.
     pub interview_id: InterviewKey,
@@ -30,6 +31,7 @@ pub struct SendInterview {
 
 /// The candidate to invite.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Candidate {
     /// Full name (required by Willo).
     pub name: String,
@@ -44,6 +46,7 @@ pub struct Candidate {
 /// handed back in [`SendInterviewOutcome`] for the caller to store next to the
 /// participant key (the only reliable link between the two systems).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Metadata {
     /// The candidate's id in the ATS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -55,6 +58,7 @@ pub struct Metadata {
 
 /// What [`WilloClient::send_interview`] did.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SendInterviewOutcome {
     /// The participant: the one created, or the one already invited with that email.
     pub participant: Participant,
@@ -63,6 +67,55 @@ pub struct SendInterviewOutcome {
     pub created: bool,
     /// The ATS id from the request's metadata, to store with the participant key.
     pub ats_candidate_id: Option<String>,
+}
+
+impl SendInterview {
+    /// Send `interview_id` to `candidate`, without metadata.
+    pub fn new(interview_id: impl Into<InterviewKey>, candidate: Candidate) -> Self {
+        Self {
+            interview_id: interview_id.into(),
+            candidate,
+            metadata: Metadata::default(),
+        }
+    }
+
+    /// Set the ATS metadata handed back in the outcome.
+    pub fn metadata(mut self, metadata: Metadata) -> Self {
+        self.metadata = metadata;
+        self
+    }
+}
+
+impl Candidate {
+    /// A candidate with a full name and an email address.
+    pub fn new(name: impl Into<String>, email: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            email: email.into(),
+            phone: None,
+        }
+    }
+
+    /// Set the phone number (E.164, for SMS invites).
+    pub fn phone(mut self, phone: impl Into<String>) -> Self {
+        self.phone = Some(phone.into());
+        self
+    }
+}
+
+impl Metadata {
+    /// No metadata.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Set the candidate's id in the ATS.
+    pub fn ats_candidate_id(mut self, id: impl Into<String>) -> Self {
+        self.ats_candidate_id = Some(id.into());
+        self
+    }
+
+    crate::resource::extra_field_setter!();
 }
 
 /// Whether `phone` is E.164: `+`, then 8 to 15 digits, the first not `0`.

@@ -25,6 +25,7 @@ client_core::open_enum! {
 
 /// A user as Willo returns it.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[non_exhaustive]
 pub struct User {
     /// Its key.
     #[serde(default, deserialize_with = "lenient::key_ref")]
@@ -45,6 +46,7 @@ pub struct User {
 
 /// The body of a user invite (`POST`) or update (`PATCH`). Unset fields are not sent.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UserInput {
     /// Email address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -58,6 +60,33 @@ pub struct UserInput {
     /// Any other field to send.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+impl UserInput {
+    /// A body that sets nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Set the email address.
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.email = Some(email.into());
+        self
+    }
+
+    /// Set the full name.
+    pub fn full_name(mut self, full_name: impl Into<String>) -> Self {
+        self.full_name = Some(full_name.into());
+        self
+    }
+
+    /// Set the role.
+    pub fn role(mut self, role: UserRole) -> Self {
+        self.role = Some(role);
+        self
+    }
+
+    crate::resource::extra_field_setter!();
 }
 
 /// Calls on `/users/`. Obtain with [`WilloClient::users`].

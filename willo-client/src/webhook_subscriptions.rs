@@ -20,6 +20,7 @@ use crate::webhooks::{WebhookEvent, registration_url};
 
 /// A webhook subscription as Willo returns it.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[non_exhaustive]
 pub struct Webhook {
     /// Its key (assumed: webhooks are addressed as `/webhooks/{key}/`).
     #[serde(default, deserialize_with = "lenient::key_ref")]
@@ -99,6 +100,7 @@ impl From<Url> for WebhookUrl {
 /// The body of a webhook create, replace or update. Unset fields are not sent.
 /// Rotate a URL token with [`Webhooks::update`] and a new `url`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct WebhookInput {
     /// Where deliveries go.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -123,6 +125,51 @@ pub struct WebhookInput {
     pub extra: Map<String, Value>,
 }
 
+impl WebhookInput {
+    /// A body that sets nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Set where deliveries go.
+    pub fn url(mut self, url: impl Into<WebhookUrl>) -> Self {
+        self.url = Some(url.into());
+        self
+    }
+
+    /// Set the event to send.
+    pub fn event(mut self, event: WebhookEvent) -> Self {
+        self.event = Some(event);
+        self
+    }
+
+    /// Set the interviews to follow.
+    pub fn interviews(mut self, keys: impl IntoIterator<Item = InterviewKey>) -> Self {
+        self.interviews = Some(keys.into_iter().collect());
+        self
+    }
+
+    /// Follow every interview of the account, or not.
+    pub fn follow_all_interviews(mut self, all: bool) -> Self {
+        self.follow_all_interviews = Some(all);
+        self
+    }
+
+    /// Set the departments to scope to.
+    pub fn departments(mut self, keys: impl IntoIterator<Item = DepartmentKey>) -> Self {
+        self.departments = Some(keys.into_iter().collect());
+        self
+    }
+
+    /// Set the users to scope to.
+    pub fn users(mut self, keys: impl IntoIterator<Item = UserKey>) -> Self {
+        self.users = Some(keys.into_iter().collect());
+        self
+    }
+
+    crate::resource::extra_field_setter!();
+}
+
 /// Which interviews a [`Subscription`] follows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -137,6 +184,7 @@ pub enum SubscriptionScope {
 /// What [`Webhooks::subscribe`] registers: one webhook per event, each delivering to
 /// `endpoint?token=<token>&event=<event>`.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct Subscription {
     /// Your receiving endpoint (existing query parameters are kept).
     pub endpoint: Url,

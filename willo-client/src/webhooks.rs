@@ -12,11 +12,14 @@
 //! a captured URL stays valid until the token is rotated ([`WebhookVerifier::also_accept`]
 //! keeps the old one valid meanwhile).
 //!
-//! Bodies are undocumented. [`Delivery::parse`] keeps the raw JSON and extracts the
-//! participant and interview keys best-effort. Treat a delivery as a notification:
-//! fetch the participant (`client.participants().get(key)` or
-//! `client.interview_results(key)`) for authoritative data, be idempotent (Willo may
-//! repeat deliveries), and answer 2xx even for participants you do not know.
+//! Bodies are undocumented. [`Delivery::parse`] keeps the raw JSON and lists every key
+//! that may be the participant's, with where it was found ([`Delivery::candidates`]):
+//! match them against the participants you invited, as the only team known to have
+//! read live deliveries did. Treat a delivery as a notification: fetch the participant
+//! (`client.participants().get(key)` or `client.interview_results(key)`) for
+//! authoritative data, be idempotent (Willo may repeat deliveries, and may send an
+//! identical body again later for news about the same participant), and answer 2xx
+//! even for participants you do not know.
 //!
 //! ```
 //! use willo_client::SecretString;
@@ -31,12 +34,15 @@
 //! let sent = TestDelivery::new(WebhookEvent::NewResponse, body.to_vec()).sign(&token);
 //! let request = WebhookRequest::new(&sent.headers, &sent.body).query(sent.query.as_deref());
 //! let delivery = verifier.verify(&request)?;
-//! assert_eq!(delivery.participant_key.as_str(), "0123456789abcdef0123456789abcdef");
+//! let named = delivery.participant_key().map(|key| key.as_str());
+//! assert_eq!(named, Some("0123456789abcdef0123456789abcdef"));
+//! assert_eq!(delivery.candidates[0].path, "/participant/key");
 //! assert_eq!(delivery.event, Some(WebhookEvent::NewResponse));
 //! # Ok::<_, willo_client::webhooks::VerifyError>(())
 //! ```
 
 use std::fmt;
+use std::ops::ControlFlow;
 
 use client_core::webhook::Secrets;
 /// The request a verifier reads and what the test signer returns (from `client-core`).
@@ -98,6 +104,7 @@ pub fn registration_url(endpoint: &Url, token: &SecretString, event: &WebhookEve
 
 /// The token and event read from a delivery's query string.
 #[derive(Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DeliveryUrl {
     /// The `token` parameter.
     pub token: Option<String>,
@@ -195,6 +202,7 @@ impl WebhookVerifier {
 /// A delivery to sign in tests: produces the request Willo would send to a URL
 /// registered with [`registration_url`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TestDelivery {
     /// The event the URL names (`None`: a URL without `event`).
     pub event: Option<WebhookEvent>,
@@ -232,20 +240,55 @@ impl TestDelivery {
     }
 }
 
-/// A parsed delivery: the keys that matter, and the raw JSON for everything else.
+/// A parsed delivery: every key that may name its participant, and the raw JSON for
+/// everything else.
+///
+/// Where Willo puts the participant's key is undocumented, and real bodies carry
+/// several 32-hex keys (owner, department, response…). So the delivery does not guess:
+/// [`Delivery::candidates`] lists every key it found, with where, and the receiver
+/// acts on the one it knows (its own record of the participants it invited).
+/// [`Delivery::participant_key`] is the convenience for bodies that name the
+/// participant under a documented `participant*` field.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Delivery {
-    /// The event: the hint from the URL, else an event name found in the body.
+    /// The event the URL named; `None` when it named none. The body is never read for
+    /// an event name: no observed delivery carried one (willo.md §6), so a body's
+    /// `type` or `action` field means something else.
     pub event: Option<WebhookEvent>,
-    /// The participant the delivery is about.
-    pub participant_key: ParticipantKey,
+    /// Every key that may be the participant's, best first: those under a
+    /// `participant*` field, then key-shaped strings under a field whose name mentions
+    /// `participant`, then every other key-shaped string in document order. The
+    /// interview key is left out, each key appears once, and at most
+    /// [`MAX_KEY_CANDIDATES`] are kept. Never empty.
+    pub candidates: Vec<KeyCandidate>,
     /// The interview, when found.
     pub interview_key: Option<InterviewKey>,
-    /// The new stage (for `stage_change`), best effort.
+    /// The new stage (for `stage_change`), best effort: stage-like fields first, a bare
+    /// `status` only when there is none.
     pub stage: Option<String>,
     /// The body as received.
     pub raw: Value,
 }
+
+/// A key found in a delivery body that may be its participant's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct KeyCandidate {
+    /// The key.
+    pub key: ParticipantKey,
+    /// Where it was found, as a JSON Pointer into [`Delivery::raw`]
+    /// (`/data/participant/key`, `/owner/key`, `/responses/0/for`).
+    pub path: String,
+    /// Whether a documented `participant*` field holds it (`participant_key`,
+    /// `participant`, `participant.key`, `participant_id`), as opposed to being found
+    /// by its shape.
+    pub named: bool,
+}
+
+/// The most candidate keys a delivery keeps: real bodies carry a handful, and a body
+/// full of key-shaped strings must not make the receiver look up each of them.
+pub const MAX_KEY_CANDIDATES: usize = 32;
 
 /// Containers a payload may nest its data in, checked after the top level.
 const WRAPPERS: &[&str] = &["data", "payload", "object", "body"];
@@ -253,95 +296,179 @@ const WRAPPERS: &[&str] = &["data", "payload", "object", "body"];
 const PARTICIPANT_KEYS: &[&str] = &["participant_key", "participant", "participant_id"];
 /// Fields naming the interview key directly (also read inside the participant object).
 const INTERVIEW_KEYS: &[&str] = &["interview_key", "interview", "interview_id"];
-/// Fields holding the stage (a string or an object with a name).
-const STAGE_KEYS: &[&str] = &["stage", "new_stage", "stage_name", "status"];
-/// Fields that might carry an event name (none did in observed deliveries).
-const EVENT_KEYS: &[&str] = &[
-    "event",
-    "event_type",
-    "eventType",
-    "type",
-    "trigger",
-    "action",
-];
+/// Fields holding the stage (a string or an object with a name), read before
+/// [`STATUS_KEYS`] in every scope: a body's top-level `status` may describe the
+/// delivery, not the participant.
+const STAGE_KEYS: &[&str] = &["stage", "new_stage", "stage_name"];
+/// Fields read for the stage when no [`STAGE_KEYS`] field has one.
+const STATUS_KEYS: &[&str] = &["status"];
 
 impl Delivery {
     /// Parse a delivery body without checking its token (use
     /// [`WebhookVerifier::verify`] unless the delivery was verified otherwise).
-    /// `event_hint` is the event named in the URL (see [`DeliveryUrl`]); it wins over
-    /// anything in the body.
+    /// `event_hint` is the event named in the URL (see [`DeliveryUrl`]); it is the only
+    /// source of [`Delivery::event`].
     ///
-    /// Keys are looked for in this order:
-    /// 1. named fields at the top level, then inside `data`, `payload`, `object`,
-    ///    `body`: `participant_key`, `participant` (a key or an object's `key`),
-    ///    `participant_id`; `interview_key`, `interview`, `interview_id`, also inside
-    ///    the participant object;
-    /// 2. a scan of every string shaped like a key (32 lowercase hex): one under a
-    ///    field whose path mentions `participant` (or `interview`), then for the
-    ///    participant the first other key-shaped string.
+    /// The top level is read first, then `data`, `payload`, `object` and `body`:
+    /// - candidates: `participant_key`, `participant` (a key or an object's `key`),
+    ///   `participant_id`, then a scan of every string shaped like a key (32
+    ///   lowercase hex), those under a field mentioning `participant` first;
+    /// - the interview: `interview_key`, `interview`, `interview_id` (also inside the
+    ///   participant object), else the first key-shaped string under a field that
+    ///   mentions `interview` and not `participant`.
+    ///
+    /// The scan copies nothing but the keys it keeps, so a large body costs its parse
+    /// and little more.
     pub fn parse(raw: &[u8], event_hint: Option<WebhookEvent>) -> Result<Self, VerifyError> {
         let value: Value = serde_json::from_slice(raw).map_err(VerifyError::NotJson)?;
         let Value::Object(root) = &value else {
             return Err(VerifyError::NotAnObject);
         };
         let scopes = scopes(root);
-        let named_participant = named_key(&scopes, PARTICIPANT_KEYS);
         let participant_object = scopes
             .iter()
-            .find_map(|s| s.get("participant").and_then(Value::as_object));
-        let interview = named_key(&scopes, INTERVIEW_KEYS)
-            .or_else(|| participant_object.and_then(|p| named_key(&[p], INTERVIEW_KEYS)))
-            .or_else(|| scanned_key(&value, "interview", None));
-        let participant = named_participant
-            .or_else(|| scanned_key(&value, "participant", interview.as_deref()))
-            .or_else(|| scanned_key(&value, "", interview.as_deref()))
-            .ok_or(VerifyError::NoParticipantKey)?;
-        let stage = scopes
-            .iter()
-            .copied()
-            .chain(participant_object)
-            .find_map(|s| probe::first_label(s, STAGE_KEYS));
-        let event = event_hint.or_else(|| {
-            scopes
-                .iter()
-                .find_map(|s| probe::first(s, EVENT_KEYS).and_then(Value::as_str))
-                .map(WebhookEvent::from)
-        });
+            .find_map(|(_, s)| s.get("participant").and_then(Value::as_object));
+        let scan = Scan::of(&value);
+        let interview = named_keys(&scopes, INTERVIEW_KEYS)
+            .into_iter()
+            .next()
+            .map(|(key, _)| key)
+            .or_else(|| {
+                let object = participant_object.map(|p| vec![(String::new(), p)]);
+                named_keys(&object.unwrap_or_default(), INTERVIEW_KEYS)
+                    .into_iter()
+                    .next()
+                    .map(|(key, _)| key)
+            })
+            .or(scan.interview);
+        let named = named_keys(&scopes, PARTICIPANT_KEYS)
+            .into_iter()
+            .map(|(key, path)| (key, path, true));
+        let scanned = scan
+            .mentioning_participant
+            .into_iter()
+            .chain(scan.others)
+            .map(|(key, path)| (key, path, false));
+        let mut candidates: Vec<KeyCandidate> = Vec::new();
+        for (key, path, named) in named.chain(scanned) {
+            if candidates.len() == MAX_KEY_CANDIDATES {
+                break;
+            }
+            if Some(&key) != interview.as_ref() && !candidates.iter().any(|c| c.key.0 == key) {
+                candidates.push(KeyCandidate {
+                    key: ParticipantKey(key),
+                    path,
+                    named,
+                });
+            }
+        }
+        if candidates.is_empty() {
+            return Err(VerifyError::NoParticipantKey);
+        }
+        let stage_scopes = || scopes.iter().map(|(_, s)| *s).chain(participant_object);
+        let stage = stage_scopes()
+            .find_map(|s| probe::first_label(s, STAGE_KEYS))
+            .or_else(|| stage_scopes().find_map(|s| probe::first_label(s, STATUS_KEYS)));
         Ok(Self {
-            event,
-            participant_key: ParticipantKey(participant),
+            event: event_hint,
+            candidates,
             interview_key: interview.map(InterviewKey),
             stage,
-            raw: value.clone(),
+            raw: value,
         })
+    }
+
+    /// The participant a documented `participant*` field names, when the body has one
+    /// (the first named candidate). Bodies seen from Willo may name it nowhere: match
+    /// [`Delivery::candidates`] against your records instead.
+    pub fn participant_key(&self) -> Option<&ParticipantKey> {
+        self.candidates.iter().find(|c| c.named).map(|c| &c.key)
+    }
+
+    /// The candidate keys alone, best first.
+    pub fn candidate_keys(&self) -> impl Iterator<Item = &ParticipantKey> {
+        self.candidates.iter().map(|c| &c.key)
     }
 }
 
-/// The top-level object, then any wrapper objects inside it.
-fn scopes(root: &Map<String, Value>) -> Vec<&Map<String, Value>> {
-    std::iter::once(root)
-        .chain(WRAPPERS.iter().filter_map(|w| root.get(*w)?.as_object()))
+/// The top-level object, then any wrapper objects inside it, each with its JSON
+/// Pointer.
+fn scopes(root: &Map<String, Value>) -> Vec<(String, &Map<String, Value>)> {
+    std::iter::once((String::new(), root))
+        .chain(WRAPPERS.iter().filter_map(|w| {
+            let inner = root.get(*w)?.as_object()?;
+            Some((format!("/{w}"), inner))
+        }))
         .collect()
 }
 
-/// The first named field holding a key, as a string or an object's `key`.
-fn named_key(scopes: &[&Map<String, Value>], names: &[&str]) -> Option<String> {
-    scopes.iter().find_map(|scope| {
-        names.iter().find_map(|name| {
-            let key = crate::lenient::key_of(scope.get(*name)?)?;
-            (!key.trim().is_empty() && !key.contains(char::is_whitespace)).then(|| key.to_owned())
-        })
-    })
+/// Every named field holding a key (a string, or an object's `key`), in scope then
+/// name order, with its JSON Pointer.
+fn named_keys(scopes: &[(String, &Map<String, Value>)], names: &[&str]) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for (at, scope) in scopes {
+        for name in names {
+            let Some(value) = scope.get(*name) else {
+                continue;
+            };
+            let Some(key) = crate::lenient::key_of(value) else {
+                continue;
+            };
+            if key.trim().is_empty() || key.contains(char::is_whitespace) {
+                continue;
+            }
+            // Field names here are fixed and need no JSON Pointer escaping.
+            let path = match value {
+                Value::Object(_) => format!("{at}/{name}/key"),
+                _ => format!("{at}/{name}"),
+            };
+            found.push((key.to_owned(), path));
+        }
+    }
+    found
 }
 
-/// The first key-shaped string whose path mentions `hint` (any, when `hint` is
-/// empty), other than `except`.
-fn scanned_key(value: &Value, hint: &str, except: Option<&str>) -> Option<String> {
-    probe::strings_with_paths(value)
-        .into_iter()
-        .filter(|(_, s)| looks_like_key(s) && Some(*s) != except)
-        .find(|(path, _)| hint.is_empty() || path.iter().any(|seg| seg.contains(hint)))
-        .map(|(_, s)| s.to_owned())
+/// What one pass over every string of a body found: key-shaped strings, split by
+/// whether their path mentions `participant`, and the first one that looks like the
+/// interview's. Each list holds at most [`MAX_KEY_CANDIDATES`].
+#[derive(Default)]
+struct Scan {
+    interview: Option<String>,
+    mentioning_participant: Vec<(String, String)>,
+    others: Vec<(String, String)>,
+}
+
+impl Scan {
+    fn of(value: &Value) -> Self {
+        let mut scan = Scan::default();
+        probe::visit_strings(value, |path, s| {
+            if !looks_like_key(s) {
+                return ControlFlow::Continue(());
+            }
+            let participant = path.mentions("participant");
+            if scan.interview.is_none() && !participant && path.mentions("interview") {
+                scan.interview = Some(s.to_owned());
+            }
+            let list = if participant {
+                &mut scan.mentioning_participant
+            } else {
+                &mut scan.others
+            };
+            // A key seen before keeps its first path; past the bound nothing is kept.
+            if list.len() < MAX_KEY_CANDIDATES && !list.iter().any(|(k, _)| k == s) {
+                list.push((s.to_owned(), path.pointer()));
+            }
+            let full = scan.mentioning_participant.len() == MAX_KEY_CANDIDATES
+                && scan.others.len() == MAX_KEY_CANDIDATES
+                && scan.interview.is_some();
+            if full {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        });
+        scan
+    }
 }
 
 #[cfg(test)]
@@ -374,7 +501,12 @@ mod tests {
         let body =
             format!(r#"{{"response": {{"for": "{P}"}}, "job": {{"interview_ref": "{I}"}}}}"#);
         let d = Delivery::parse(body.as_bytes(), None).unwrap();
-        assert_eq!(d.participant_key.as_str(), P);
+        assert_eq!(
+            d.candidate_keys().collect::<Vec<_>>(),
+            [&ParticipantKey::from(P)]
+        );
+        assert_eq!(d.candidates[0].path, "/response/for");
+        assert_eq!(d.participant_key(), None, "no documented field names it");
         assert_eq!(d.interview_key.as_ref().map(|k| k.as_str()), Some(I));
         assert_eq!(d.event, None);
     }

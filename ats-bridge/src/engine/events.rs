@@ -11,7 +11,7 @@ use super::invite::InviteCause;
 use super::sync::SyncCause;
 use crate::model::{AtsEvent, AtsName};
 use crate::store::{InboxItem, StoreError};
-use crate::webhook::{Source, StoredDelivery};
+use crate::webhook::{DeliveryParticipant, Source, StoredDelivery, match_participant};
 
 /// A delivery whose row another worker holds is not done: once that worker records
 /// its step, nothing else looks at the row again (a synced row is not due), so the
@@ -90,7 +90,15 @@ impl Engine {
                 return Ok(Action::Ignored(Ignored::UnknownEvent(other.to_string())));
             }
         };
-        self.participant_news(&delivery.participant_key, SyncCause::Webhook { answered })
+        // Which of the body's keys is the participant's: the one the ledger knows.
+        let participant =
+            match match_participant(delivery, self.inner.stores.ledger.as_ref()).await? {
+                DeliveryParticipant::Known(key) | DeliveryParticipant::Unknown(Some(key)) => key,
+                DeliveryParticipant::Unknown(None) => {
+                    return Ok(Action::Ignored(Ignored::UnknownParticipant));
+                }
+            };
+        self.participant_news(&participant, SyncCause::Webhook { answered })
             .await
     }
 

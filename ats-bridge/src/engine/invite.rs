@@ -284,18 +284,10 @@ impl Engine {
                     "the candidate has no email address; Willo invites need one".into(),
                 )
             })?;
-        let request = SendInterview {
-            interview_id: interview.clone(),
-            candidate: Candidate {
-                name: details.name.clone(),
-                email,
-                phone: details.phone.clone().filter(|p| !p.trim().is_empty()),
-            },
-            metadata: Metadata {
-                ats_candidate_id: Some(application.candidate.to_string()),
-                ..Metadata::default()
-            },
-        };
+        let mut candidate = Candidate::new(details.name.clone(), email);
+        candidate.phone = details.phone.clone().filter(|p| !p.trim().is_empty());
+        let request = SendInterview::new(interview.clone(), candidate)
+            .metadata(Metadata::new().ats_candidate_id(application.candidate.to_string()));
         request
             .validate()
             .map_err(|e| Failure::from_willo("checking the invite", &e))?;

@@ -247,13 +247,11 @@ fn key_of(webhook: &Webhook) -> Result<&WebhookKey> {
 }
 
 fn input(url: Url, event: &WebhookEvent) -> WebhookInput {
-    WebhookInput {
-        url: Some(url.into()),
-        event: Some(event.clone()),
-        interviews: Some(Vec::new()),
-        follow_all_interviews: Some(true),
-        ..WebhookInput::default()
-    }
+    WebhookInput::new()
+        .url(url)
+        .event(event.clone())
+        .interviews(Vec::new())
+        .follow_all_interviews(true)
 }
 
 fn change(key: &WebhookKey, event: &WebhookEvent, action: Action) -> Change {

@@ -21,6 +21,7 @@
 mod inbox;
 mod sources;
 mod willo;
+mod willo_match;
 
 use std::fmt;
 
@@ -31,6 +32,7 @@ use client_core::webhook::sha256_hex;
 
 pub(crate) use sources::{Source, Sources};
 pub use willo::WilloSource;
+pub(crate) use willo_match::{DeliveryParticipant, match_participant};
 
 use crate::model::AtsEvent;
 use crate::store::{InboxItem, NewDelivery};

@@ -11,8 +11,13 @@
 //! Willo does not document the content type of deliveries, so it is not checked; the
 //! body must be a JSON object instead (the only shape seen from Willo).
 //!
-//! Willo's deliveries carry no id: they are deduplicated on a hash of the event and
-//! the body, so Willo's repeats of one delivery are stored once.
+//! Willo's deliveries carry no id, and are not deduplicated: every receipt is stored
+//! under a key of its own ([`receipt_key`]). A body holds keys only, so an identical
+//! body can bring new news (another answer, a stage moved back and forth) as well as
+//! repeat old news, and nothing tells the two apart; dropping it could lose the last
+//! word about a participant. Each delivery makes the engine read the participant's
+//! current state, so a true repeat costs one Willo read and ends as "already done":
+//! the ledger, not the inbox, keeps every write-back exactly-once.
 
 use std::fmt;
 
@@ -115,7 +120,7 @@ impl WebhookSource for WilloSource {
             Ok(_) => {
                 let mut delivery = StoredDelivery::new(request.body());
                 delivery.event = event.map(|e| e.to_string());
-                Ok(VerifiedDelivery::new(delivery.content_key(), delivery))
+                Ok(VerifiedDelivery::new(receipt_key(&delivery), delivery))
             }
             Err(VerifyError::NotJson(_)) => Err(WebhookRejection::InvalidJson),
             Err(VerifyError::NoParticipantKey) => Err(WebhookRejection::Unmatched),
@@ -123,6 +128,12 @@ impl WebhookSource for WilloSource {
             Err(other) => Err(WebhookRejection::Malformed(other.to_string())),
         }
     }
+}
+
+/// The inbox key of one receipt: the content hash (so an operator can group identical
+/// bodies) and 128 random bits (so no two receipts share a key, across processes too).
+fn receipt_key(delivery: &StoredDelivery) -> String {
+    format!("{}#{:032x}", delivery.content_key(), fastrand::u128(..))
 }
 
 impl fmt::Debug for WilloSource {
@@ -156,12 +167,14 @@ mod tests {
             .path_event(Some("new_response"));
         let verified = source().verify(&request).unwrap();
         let delivery = source().resolve(&verified.delivery).unwrap();
-        assert_eq!(delivery.participant_key.as_str(), P);
+        assert_eq!(delivery.participant_key().unwrap().as_str(), P);
         assert_eq!(delivery.event, Some(WebhookEvent::NewResponse));
     }
 
     #[test]
-    fn repeats_share_a_key_and_other_events_do_not() {
+    fn every_receipt_has_a_key_of_its_own() {
+        // Issue 15, item 5: an identical body may be news (Willo sends keys only), so a
+        // repeat is stored again; the content hash still groups them for operators.
         let headers = HeaderMap::new();
         let body = format!(r#"{{"participant_key": "{P}"}}"#);
         let verify = |query: &str| {
@@ -169,9 +182,15 @@ mod tests {
             source().verify(&request).unwrap().dedupe_key
         };
         let once = verify("token=old&event=new_response");
-        assert_eq!(once, verify("token=new&event=new_response"));
-        assert_ne!(once, verify("token=old&event=stage_change"));
-        assert_ne!(once, verify("token=old"));
+        let again = verify("token=new&event=new_response");
+        assert_ne!(once, again);
+        let content = |key: &str| key.split_once('#').unwrap().0.to_owned();
+        assert_eq!(content(&once), content(&again));
+        assert!(once.starts_with("sha256:"), "{once}");
+        assert_ne!(
+            content(&once),
+            content(&verify("token=old&event=stage_change"))
+        );
     }
 
     #[test]

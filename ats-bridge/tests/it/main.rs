@@ -22,3 +22,4 @@ mod rules;
 mod smartrecruiters_adapter;
 mod testkit_lever;
 mod testkit_smartrecruiters;
+mod willo_deliveries;

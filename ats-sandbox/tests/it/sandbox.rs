@@ -26,9 +26,7 @@ use smartrecruiters_client::{
 };
 use tokio::sync::mpsc;
 use willo_client::webhooks::{Delivery, DeliveryUrl, WebhookEvent};
-use willo_client::{
-    Candidate, Metadata, ParticipantFilter, SendInterview, Subscription, SubscriptionScope,
-};
+use willo_client::{Candidate, ParticipantFilter, SendInterview, Subscription, SubscriptionScope};
 
 /// The HTTP status a client call that must fail was refused with.
 async fn refusal<T: std::fmt::Debug>(
@@ -85,15 +83,10 @@ fn small() -> SandboxConfig {
 }
 
 fn invite(interview: &str, email: &str) -> SendInterview {
-    SendInterview {
-        interview_id: interview.into(),
-        candidate: Candidate {
-            name: "Ada Lovelace".into(),
-            email: email.into(),
-            phone: Some("+447700900123".into()),
-        },
-        metadata: Metadata::default(),
-    }
+    SendInterview::new(
+        interview,
+        Candidate::new("Ada Lovelace", email).phone("+447700900123"),
+    )
 }
 
 #[tokio::test]
@@ -142,7 +135,7 @@ async fn willo_invite_completes_and_new_response_reaches_the_receiver() {
         )
         .unwrap();
     assert_eq!(parsed.event, Some(WebhookEvent::NewResponse));
-    assert_eq!(parsed.participant_key, key);
+    assert_eq!(parsed.participant_key(), Some(&key));
     assert_eq!(parsed.interview_key.as_ref(), Some(&interview));
 
     let results = willo.interview_results(&key).await.unwrap();
@@ -258,7 +251,7 @@ async fn willo_stage_changes_are_decisions_with_stage_change_webhooks() {
     let url = DeliveryUrl::from_query(&delivery.query);
     let parsed = Delivery::parse(&delivery.body, url.event).unwrap();
     assert_eq!(parsed.event, Some(WebhookEvent::StageChange));
-    assert_eq!(parsed.participant_key, key);
+    assert_eq!(parsed.participant_key(), Some(&key));
     assert_eq!(parsed.stage.as_deref(), Some("Accepted"));
     assert_eq!(
         willo

@@ -434,11 +434,11 @@ async fn teardown_removes_the_bridges_webhooks_and_nothing_else() {
         .unwrap();
     willo
         .webhooks()
-        .create(&WebhookInput {
-            url: Some(other.into()),
-            event: Some(WebhookEvent::NewComment),
-            ..WebhookInput::default()
-        })
+        .create(
+            &WebhookInput::new()
+                .url(other)
+                .event(WebhookEvent::NewComment),
+        )
         .await
         .unwrap();
     register(&connections, &options(SecretsTo::Stdout)).await;

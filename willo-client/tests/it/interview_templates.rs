@@ -71,10 +71,7 @@ async fn create_an_interview_from_a_template() {
         .interview_templates()
         .create_interview(
             &InterviewTemplateKey::from(TEMPLATE),
-            &InterviewInput {
-                title: Some("Store assistant (Leeds)".into()),
-                ..Default::default()
-            },
+            &InterviewInput::new().title("Store assistant (Leeds)"),
         )
         .await
         .unwrap();

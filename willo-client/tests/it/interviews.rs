@@ -93,24 +93,16 @@ async fn create_get_replace_update_delete() {
     .await;
     let client = client(&server);
     let interviews = client.interviews();
-    let input = InterviewInput {
-        title: Some("Researcher".into()),
-        department: Some(DepartmentKey::from("dept1")),
-        ..Default::default()
-    };
+    let input = InterviewInput::new()
+        .title("Researcher")
+        .department(DepartmentKey::from("dept1"));
     let created = interviews.create(&input).await.unwrap();
     assert_eq!(created.department, Some(DepartmentKey::from("dept1")));
     let key = InterviewKey::from(INTERVIEW);
     interviews.get(&key).await.unwrap();
-    let whole = InterviewInput {
-        title: Some("Senior Researcher".into()),
-        ..input
-    };
+    let whole = input.title("Senior Researcher");
     interviews.replace(&key, &whole).await.unwrap();
-    let change = InterviewInput {
-        title: Some("Lab Lead".into()),
-        ..Default::default()
-    };
+    let change = InterviewInput::new().title("Lab Lead");
     interviews.update(&key, &change).await.unwrap();
     interviews.delete(&key).await.unwrap();
 }

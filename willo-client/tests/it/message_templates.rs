@@ -54,26 +54,19 @@ async fn create_get_replace_update_delete() {
     .await;
     let client = client(&server);
     let templates = client.message_templates();
-    let mut input = MessageTemplateInput {
-        name: Some("Reminder".into()),
-        kind: Some(MessageKind::Reminder),
-        ..Default::default()
-    };
-    input.extra.insert("body".into(), json!("Don't forget"));
+    let input = MessageTemplateInput::new()
+        .name("Reminder")
+        .kind(MessageKind::Reminder)
+        .field("body", "Don't forget");
     let created = templates.create(&input).await.unwrap();
     assert_eq!(created.kind, Some(MessageKind::Reminder));
     let key = MessageTemplateKey::from(TPL);
     templates.get(&key).await.unwrap();
-    let whole = MessageTemplateInput {
-        name: Some("Reminder 2".into()),
-        kind: Some(MessageKind::Reminder),
-        ..Default::default()
-    };
+    let whole = MessageTemplateInput::new()
+        .name("Reminder 2")
+        .kind(MessageKind::Reminder);
     templates.replace(&key, &whole).await.unwrap();
-    let change = MessageTemplateInput {
-        name: Some("Gentle reminder".into()),
-        ..Default::default()
-    };
+    let change = MessageTemplateInput::new().name("Gentle reminder");
     templates.update(&key, &change).await.unwrap();
     templates.delete(&key).await.unwrap();
 }

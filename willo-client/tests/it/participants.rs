@@ -253,16 +253,13 @@ async fn get_replace_update_delete() {
     participants
         .replace(
             &key,
-            &ParticipantInput {
-                name: Some("Jane Q. Doe".into()),
-                email: Some("jane@example.com".into()),
-                ..Default::default()
-            },
+            &ParticipantInput::new()
+                .name("Jane Q. Doe")
+                .email("jane@example.com"),
         )
         .await
         .unwrap();
-    let mut stage = ParticipantInput::default();
-    stage.extra.insert("stage".into(), json!("accepted"));
+    let stage = ParticipantInput::new().field("stage", "accepted");
     participants.update(&key, &stage).await.unwrap();
     participants.delete(&key).await.unwrap();
 }

@@ -32,10 +32,7 @@ async fn children_list_and_create() {
     assert_eq!(page.items[0].extra["plan"], "scale");
     let created = client
         .children()
-        .create(&ChildOrganisationInput {
-            name: Some("Agency B".into()),
-            ..Default::default()
-        })
+        .create(&ChildOrganisationInput::named("Agency B"))
         .await
         .unwrap();
     assert_eq!(created.key, Some(ChildKey::from("ch2")));
@@ -94,4 +91,68 @@ async fn idv_countries_path_is_overridable() {
         .await
         .unwrap();
     assert_eq!(page.items[0].code.as_deref(), Some("IE"));
+}
+
+#[tokio::test]
+async fn reference_lists_accept_a_bare_array_as_well_as_a_page() {
+    // Issue 15, item 6: an unpaginated DRF view answers the whole list as an array.
+    let server = server().await;
+    call("GET", "/languages/")
+        .once(
+            &server,
+            json(
+                200,
+                json!([{"code": "en-gb", "name": "English (UK)"}, {"code": "fr"}]),
+            ),
+        )
+        .await;
+    call("GET", "/idv-counties/")
+        .once(
+            &server,
+            json(200, json!([{"code": "GB", "name": "United Kingdom"}])),
+        )
+        .await;
+    call("GET", "/categories/")
+        .once(&server, json(200, json!([{"key": "c1", "name": "Retail"}])))
+        .await;
+    let client = client(&server);
+    let page = client
+        .languages()
+        .page(ListParams::new(), None)
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 2);
+    assert_eq!(page.items[1].code.as_deref(), Some("fr"));
+    assert_eq!(page.next, None, "a bare array is the whole list");
+    let countries: Vec<IdvCountry> = client
+        .idv_countries()
+        .list(ListParams::new())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(countries[0].name.as_deref(), Some("United Kingdom"));
+    let categories: Vec<_> = client
+        .categories()
+        .list(ListParams::new())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(categories[0].name.as_deref(), Some("Retail"));
+}
+
+#[tokio::test]
+async fn a_list_that_is_neither_a_page_nor_an_array_is_an_error() {
+    let server = server().await;
+    call("GET", "/languages/")
+        .once(&server, json(200, json!("languages")))
+        .await;
+    let error = client(&server)
+        .languages()
+        .page(ListParams::new(), None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, willo_client::Error::Decode { .. }),
+        "{error:?}"
+    );
 }

@@ -5,7 +5,7 @@ use crate::support;
 
 use serde_json::json;
 use support::*;
-use willo_client::ParticipantKey;
+use willo_client::{DEFAULT_PARTICIPANT_PAGE_URL, ParticipantKey, Recognition};
 
 #[tokio::test]
 async fn results_are_read_from_the_participant() {
@@ -65,6 +65,11 @@ async fn results_are_read_from_the_participant() {
         Some("https://cdn.example/2.mp4")
     );
     assert_eq!(results.responses[2].question, None);
+    assert_eq!(results.recognition, Recognition::Recognised);
+    assert_eq!(
+        results.link(),
+        Some("https://app.willotalent.com/share/abc")
+    );
     assert_eq!(results.raw, body);
 }
 
@@ -81,4 +86,38 @@ async fn a_participant_without_answers_gives_empty_results() {
     assert!(results.responses.is_empty());
     assert_eq!(results.stage, None);
     assert_eq!(results.score, None);
+    assert_eq!(
+        results.recognition,
+        Recognition::Unrecognised,
+        "no answers field: nobody can say there are none"
+    );
+    assert_eq!(results.link(), Some(DEFAULT_PARTICIPANT_PAGE_URL));
+}
+
+#[tokio::test]
+async fn unrecognised_answers_keep_the_raw_json_and_link_to_the_participant_page() {
+    // Issue 15, item 7: answers under names the client does not know.
+    let server = server().await;
+    let body = json!({
+        "key": PARTICIPANT,
+        "interview": {"key": INTERVIEW},
+        "stage": "To Review",
+        "video_answers": [{"q": "Why us?", "clip": "https://cdn.example/1.mp4"}]
+    });
+    call("GET", &format!("/participants/{PARTICIPANT}/"))
+        .once(&server, json(200, body.clone()))
+        .await;
+    let results = builder(&server)
+        .participant_page_url("https://app.willotalent.com/interviews/{interview}/p/{participant}")
+        .build()
+        .unwrap()
+        .interview_results(&ParticipantKey::from(PARTICIPANT))
+        .await
+        .unwrap();
+    assert_eq!(results.recognition, Recognition::Unrecognised);
+    assert!(results.responses.is_empty());
+    assert_eq!(results.raw, body);
+    let page = format!("https://app.willotalent.com/interviews/{INTERVIEW}/p/{PARTICIPANT}");
+    assert_eq!(results.willo_url.as_deref(), Some(page.as_str()));
+    assert_eq!(results.link(), Some(page.as_str()));
 }

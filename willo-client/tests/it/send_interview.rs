@@ -90,15 +90,11 @@ async fn does_not_invite_an_email_already_invited_case_insensitively() {
 #[tokio::test]
 async fn a_phone_without_country_code_is_refused_before_any_request() {
     let server = server().await;
-    let request = SendInterview {
-        interview_id: INTERVIEW.into(),
-        candidate: Candidate {
-            name: "Jane Doe".into(),
-            email: "jane@example.com".into(),
-            phone: Some("07911 123456".into()),
-        },
-        metadata: Metadata::default(),
-    };
+    let request = SendInterview::new(
+        INTERVIEW,
+        Candidate::new("Jane Doe", "jane@example.com").phone("07911 123456"),
+    )
+    .metadata(Metadata::new());
     let err = client(&server).send_interview(&request).await.unwrap_err();
     let Error::InvalidInput(message) = &err else {
         panic!("expected InvalidInput, got {err:?}");
@@ -160,4 +156,35 @@ async fn send_new_interview_validates_before_any_request() {
         .unwrap_err();
     assert!(matches!(err, Error::InvalidInput(_)), "{err:?}");
     assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_same_email_participant_without_an_interview_reference_matches_nobody() {
+    // Issue 15, item 2: Willo may ignore the `interview` filter; a participant that
+    // cannot be tied to this interview must not count as "already invited", or the
+    // candidate never gets an invite.
+    let server = server().await;
+    lists_participants(INTERVIEW)
+        .respond_with(listed(json!([
+            {"key": "no-ref", "email": "jane@example.com"},
+            {"key": "null-ref", "email": "JANE@example.com", "interview": null},
+            {"key": "other", "email": "jane@example.com",
+             "interview": "ffffffffffffffffffffffffffffffff"}
+        ])))
+        .expect(2)
+        .mount(&server)
+        .await;
+    sends("POST", "/participants/", seed_invite())
+        .once(&server, json(201, json!({"key": PARTICIPANT})))
+        .await;
+    let client = client(&server);
+    let found = client
+        .participants()
+        .find_by_email(&INTERVIEW.into(), "jane@example.com")
+        .await
+        .unwrap();
+    assert_eq!(found, None);
+    let outcome = client.send_interview(&seed_request()).await.unwrap();
+    assert!(outcome.created, "the invite goes out");
+    assert_eq!(outcome.participant.key.unwrap().as_str(), PARTICIPANT);
 }

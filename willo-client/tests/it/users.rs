@@ -36,12 +36,12 @@ async fn list_and_invite() {
     );
     let invited = client
         .users()
-        .invite(&UserInput {
-            email: Some("pierre@example.com".into()),
-            full_name: Some("Pierre Curie".into()),
-            role: Some(UserRole::Standard),
-            ..Default::default()
-        })
+        .invite(
+            &UserInput::new()
+                .email("pierre@example.com")
+                .full_name("Pierre Curie")
+                .role(UserRole::Standard),
+        )
         .await
         .unwrap();
     assert_eq!(invited.key, Some(UserKey::from("u3")));
@@ -64,10 +64,7 @@ async fn get_update_delete() {
         client.users().get(&key).await.unwrap().role,
         Some(UserRole::Admin)
     );
-    let change = UserInput {
-        role: Some(UserRole::Admin),
-        ..Default::default()
-    };
+    let change = UserInput::new().role(UserRole::Admin);
     client.users().update(&key, &change).await.unwrap();
     client.users().delete(&key).await.unwrap();
 }

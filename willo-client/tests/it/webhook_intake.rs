@@ -32,7 +32,7 @@ fn named_fields_win() {
         json!({"participant_key": P, "interview_key": I}),
         Some(WebhookEvent::NewResponse),
     );
-    assert_eq!(d.participant_key.as_str(), P);
+    assert_eq!(d.participant_key().unwrap().as_str(), P);
     assert_eq!(d.interview_key.unwrap().as_str(), I);
     assert_eq!(d.event, Some(WebhookEvent::NewResponse));
 
@@ -40,11 +40,11 @@ fn named_fields_win() {
         json!({"participant": {"key": P, "interview": {"key": I}, "name": "Jane"}, "other": "ffffffffffffffffffffffffffffffff"}),
         None,
     );
-    assert_eq!(d.participant_key.as_str(), P);
+    assert_eq!(d.participant_key().unwrap().as_str(), P);
     assert_eq!(d.interview_key.unwrap().as_str(), I);
 
     let d = parse(json!({"data": {"participant": P, "interview": I}}), None);
-    assert_eq!(d.participant_key.as_str(), P);
+    assert_eq!(d.participant_key().unwrap().as_str(), P);
     assert_eq!(d.interview_key.unwrap().as_str(), I);
 }
 
@@ -54,13 +54,15 @@ fn keys_are_found_by_shape_when_names_are_unknown() {
         json!({"resp": {"interview_ref": I, "who": {"candidate_ref": P}}, "name": "Jane Doe"}),
         Some(WebhookEvent::NewResponse),
     );
-    assert_eq!(d.participant_key.as_str(), P);
+    assert_eq!(d.participant_key(), None);
+    assert_eq!(keys(&d), [P]);
+    assert_eq!(d.candidates[0].path, "/resp/who/candidate_ref");
     assert_eq!(d.interview_key.unwrap().as_str(), I);
     assert_eq!(d.raw["name"], "Jane Doe");
 }
 
 #[test]
-fn stage_and_event_best_effort() {
+fn stage_best_effort_and_the_event_only_from_the_url() {
     let d = parse(
         json!({"participant": P, "stage": {"name": "Accepted"}}),
         None,
@@ -68,17 +70,127 @@ fn stage_and_event_best_effort() {
     assert_eq!(d.stage.as_deref(), Some("Accepted"));
     assert_eq!(d.event, None, "observed bodies carry no event name");
     let d = parse(
-        json!({"participant": {"key": P, "status": "rejected"}, "event": "stage_change"}),
+        json!({"participant": {"key": P, "status": "rejected"}}),
         None,
     );
     assert_eq!(d.stage.as_deref(), Some("rejected"));
-    assert_eq!(d.event, Some(WebhookEvent::StageChange));
-    // The URL's event wins over the body.
     let d = parse(
         json!({"participant": P, "event": "stage_change"}),
         Some(WebhookEvent::NewScore),
     );
     assert_eq!(d.event, Some(WebhookEvent::NewScore));
+}
+
+#[test]
+fn a_stage_field_wins_over_a_bare_status() {
+    // Issue 15, item 3: a top-level `status` (of the delivery, say) must not hide the
+    // participant's new stage under `data`.
+    let d = parse(
+        json!({"status": "sent", "data": {"participant": P, "stage": "Accepted"}}),
+        Some(WebhookEvent::StageChange),
+    );
+    assert_eq!(d.stage.as_deref(), Some("Accepted"));
+    let d = parse(
+        json!({"status": "delivered", "participant": {"key": P, "stage": {"name": "Rejected"}}}),
+        Some(WebhookEvent::StageChange),
+    );
+    assert_eq!(d.stage.as_deref(), Some("Rejected"));
+    // With no stage-like field, `status` is still read.
+    let d = parse(
+        json!({"data": {"participant": P, "status": "To Review"}}),
+        None,
+    );
+    assert_eq!(d.stage.as_deref(), Some("To Review"));
+}
+
+#[test]
+fn body_fields_are_never_read_as_the_event() {
+    // Issue 15, item 4: without an event in the URL there is none, whatever the body
+    // says under `type`, `action`, `event`…
+    for field in [
+        "type",
+        "action",
+        "event",
+        "event_type",
+        "eventType",
+        "trigger",
+    ] {
+        let d = parse(json!({"participant": P, field: "new_response"}), None);
+        assert_eq!(d.event, None, "{field}");
+    }
+}
+
+#[test]
+fn every_key_is_a_candidate_with_where_it_was_found() {
+    // Issue 15, item 1: owner, department and response keys come before the
+    // participant's, none under a documented name. Nothing is guessed: every key is
+    // returned, the interview's left out.
+    const OWNER: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    const DEPARTMENT: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+    const RESPONSE: &str = "cccccccccccccccccccccccccccccccc";
+    let d = parse(
+        json!({
+            "owner": {"key": OWNER},
+            "department": {"key": DEPARTMENT},
+            "responses": [{"key": RESPONSE, "interview": I}],
+            "candidate": {"key": P, "name": "Jane Doe"},
+            "again": OWNER
+        }),
+        Some(WebhookEvent::NewResponse),
+    );
+    assert_eq!(d.participant_key(), None);
+    assert_eq!(keys(&d), [OWNER, DEPARTMENT, RESPONSE, P]);
+    let paths: Vec<&str> = d.candidates.iter().map(|c| c.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/owner/key",
+            "/department/key",
+            "/responses/0/key",
+            "/candidate/key"
+        ]
+    );
+    for c in &d.candidates {
+        assert_eq!(
+            d.raw.pointer(&c.path).and_then(|v| v.as_str()),
+            Some(c.key.as_str())
+        );
+        assert!(!c.named);
+    }
+    assert_eq!(d.interview_key.unwrap().as_str(), I);
+}
+
+#[test]
+fn named_and_participant_paths_come_first() {
+    const OWNER: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    const OTHER: &str = "dddddddddddddddddddddddddddddddd";
+    let d = parse(
+        json!({
+            "owner": OWNER,
+            "links": {"participant_ref": OTHER},
+            "data": {"participant": {"key": P}}
+        }),
+        None,
+    );
+    assert_eq!(keys(&d), [P, OTHER, OWNER]);
+    assert!(d.candidates[0].named);
+    assert_eq!(d.candidates[0].path, "/data/participant/key");
+    assert_eq!(d.participant_key().unwrap().as_str(), P);
+}
+
+#[test]
+fn candidates_are_bounded() {
+    let many: Vec<String> = (0..1_000).map(|n| format!("{n:032x}")).collect();
+    let d = parse(json!({"keys": many}), None);
+    assert_eq!(
+        d.candidates.len(),
+        willo_client::webhooks::MAX_KEY_CANDIDATES
+    );
+    assert_eq!(d.candidates[1].path, "/keys/1");
+}
+
+fn keys(d: &Delivery) -> Vec<&str> {
+    d.candidate_keys().map(|k| k.as_str()).collect()
 }
 
 #[test]
@@ -117,7 +229,7 @@ fn the_verifier_checks_the_url_token_then_parses_with_the_urls_event() {
         body.as_bytes(),
     )
     .unwrap();
-    assert_eq!(delivery.participant_key.as_str(), P);
+    assert_eq!(delivery.participant_key().unwrap().as_str(), P);
     assert_eq!(delivery.event, Some(WebhookEvent::NewComment));
 
     let signed = TestDelivery::new(WebhookEvent::StageChange, body.clone()).sign(&token);

@@ -50,10 +50,8 @@ async fn list_reads_the_observed_fields_and_keeps_unknown_events() {
 
 #[test]
 fn debug_hides_url_tokens() {
-    let hook = willo_client::Webhook {
-        url: Some("https://example.com/w?token=very-secret&event=new_score".into()),
-        ..Default::default()
-    };
+    let mut hook = willo_client::Webhook::default();
+    hook.url = Some("https://example.com/w?token=very-secret&event=new_score".into());
     let text = format!("{hook:?}");
     assert!(!text.contains("very-secret"), "{text}");
     assert!(text.contains("https://example.com/w"), "{text}");
@@ -103,18 +101,13 @@ async fn replace_update_delete() {
     deleted_once(&server, &item).await;
     let client = client(&server);
     let key = WebhookKey::from(HOOK);
-    let whole = WebhookInput {
-        url: Some("https://example.com/w?token=t2&event=new_score".into()),
-        event: Some(WebhookEvent::NewScore),
-        follow_all_interviews: Some(true),
-        ..Default::default()
-    };
+    let whole = WebhookInput::new()
+        .url("https://example.com/w?token=t2&event=new_score")
+        .event(WebhookEvent::NewScore)
+        .follow_all_interviews(true);
     client.webhooks().replace(&key, &whole).await.unwrap();
     // Rotating the URL token.
-    let rotate = WebhookInput {
-        url: Some("https://example.com/w?token=t3&event=new_score".into()),
-        ..Default::default()
-    };
+    let rotate = WebhookInput::new().url("https://example.com/w?token=t3&event=new_score");
     client.webhooks().update(&key, &rotate).await.unwrap();
     client.webhooks().delete(&key).await.unwrap();
 }

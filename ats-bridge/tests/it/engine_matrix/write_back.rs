@@ -70,7 +70,7 @@ pub async fn late_and_repeated_willo_news_write_one_note_then_the_decision_moves
     let answered = participant("Received");
     // stage_change, then new_response directly, then new_response twice through the
     // inbox: Willo is read each time, the ATS written once.
-    willo_results(&w.willo, answered.clone(), 3).await;
+    willo_results(&w.willo, answered.clone(), 4).await;
     w.results_written_back(&answered).await;
     let first = on_willo_news(&w.engine, WebhookEvent::StageChange).await;
     assert_eq!(first, World::<V>::wrote_back("completed"));
@@ -79,7 +79,8 @@ pub async fn late_and_repeated_willo_news_write_one_note_then_the_decision_moves
     for _ in 0..2 {
         inbox_willo_delivery(w.store.as_ref(), WebhookEvent::NewResponse).await;
     }
-    assert_eq!(w.engine.process_inbox().await.unwrap(), 1);
+    // Identical bodies are each kept (they may be news) and each cost one read.
+    assert_eq!(w.engine.process_inbox().await.unwrap(), 2);
 
     // The hiring team accepts in Willo: labels and stage move, no second note.
     willo_results(&w.willo, participant("Accepted"), 2).await;

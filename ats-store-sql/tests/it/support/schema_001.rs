@@ -143,7 +143,7 @@ pub async fn assert_migrated(store: &dyn Store) {
     let delivery = WilloSource::new()
         .resolve(&StoredDelivery::from_inbox(&items[0]))
         .unwrap();
-    assert_eq!(delivery.participant_key.as_str(), PARTICIPANT);
+    assert_eq!(delivery.participant_key().unwrap().as_str(), PARTICIPANT);
     assert_eq!(delivery.event, Some(WebhookEvent::NewResponse));
     assert_eq!(items[0].dedupe_key, "sha256:one", "dedupe keys are kept");
     assert_eq!(items[1].event, None);
@@ -152,7 +152,8 @@ pub async fn assert_migrated(store: &dyn Store) {
         WilloSource::new()
             .resolve(&StoredDelivery::from_inbox(&items[1]))
             .unwrap()
-            .participant_key
+            .participant_key()
+            .unwrap()
             .as_str(),
         "p2"
     );

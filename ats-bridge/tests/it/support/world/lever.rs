@@ -51,10 +51,12 @@ pub fn opportunity(phone: &str) -> Value {
 
 /// The note the adapter renders from `participant`.
 fn note_text(participant: &Value) -> String {
-    let outcome = InterviewOutcome::from_participant_json(
+    let mut outcome = InterviewOutcome::from_participant_json(
         ParticipantKey::from(PARTICIPANT),
         participant.clone(),
     );
+    // As `interview_results` fills it with the client's default template.
+    outcome.willo_url = Some(willo_client::DEFAULT_PARTICIPANT_PAGE_URL.into());
     render_note(&outcome, NOTE_MAX_CHARS)
 }
 

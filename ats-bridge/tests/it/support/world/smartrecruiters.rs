@@ -73,8 +73,10 @@ pub fn candidate(phone: &str) -> Value {
 /// The note for `participant` (Willo key `key`) on `candidate`: tagged to the
 /// candidate, shared with the job's hiring team.
 pub fn note_body_for(candidate: &str, key: &str, participant: &Value) -> Value {
-    let outcome =
+    let mut outcome =
         InterviewOutcome::from_participant_json(ParticipantKey::from(key), participant.clone());
+    // As `interview_results` fills it with the client's default template.
+    outcome.willo_url = Some(willo_client::DEFAULT_PARTICIPANT_PAGE_URL.into());
     let tag = format!("#[CANDIDATE:{candidate}] ");
     let text = render_note(&outcome, MAX_NOTE_CHARS - tag.chars().count());
     json!({
