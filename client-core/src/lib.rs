@@ -10,7 +10,7 @@
 //! - [`retry`]: idempotency-aware retries with capped, jittered exponential backoff,
 //!   `Retry-After` honoured and a retry budget;
 //! - [`Error`]: one error type carrying status, vendor code, message, field errors,
-//!   request id, a body excerpt and `Retry-After`;
+//!   request id, the body's shape (values withheld) and `Retry-After`;
 //! - [`pagination`]: any vendor envelope as a `Stream` of items, resumable;
 //! - [`oauth`]: token endpoint grants shared by the vendors;
 //! - [`webhook`]: HMAC, constant-time comparison, clocks and replay guards;
@@ -250,6 +250,7 @@ pub mod oauth;
 mod options;
 pub mod pagination;
 pub mod rate_limit;
+pub mod redact;
 pub mod redirect;
 mod request;
 pub mod retry;

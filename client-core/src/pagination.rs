@@ -106,7 +106,6 @@ where
                 path: "next".into(),
                 message: "the API returned the same page cursor twice; stopping to avoid a loop"
                     .into(),
-                excerpt: String::new(),
             });
         }
         let next_state = page.next.clone().map(Some);

@@ -84,7 +84,7 @@ pub enum VerifyError {
     MalformedBody {
         /// The event name.
         event: String,
-        /// What serde said.
+        /// What serde said, without the values it read.
         message: String,
     },
 }
@@ -414,7 +414,7 @@ impl WebhookEvent {
         ) -> Result<T, VerifyError> {
             serde_json::from_slice(body).map_err(|e| VerifyError::MalformedBody {
                 event: event.to_owned(),
-                message: e.to_string(),
+                message: client_core::redact::serde_message(&e),
             })
         }
         Ok(match event_name {
