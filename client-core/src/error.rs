@@ -69,6 +69,14 @@ pub enum Error {
         message: String,
     },
 
+    /// An id in the path was empty, `.` or `..` (see [`crate::encode_segment`]): it would
+    /// have dropped its slot or walked up the path to another endpoint. Nothing was sent.
+    #[error("refusing to send `{endpoint}`: an id in the path is empty, `.` or `..`")]
+    InvalidPathSegment {
+        /// Method and the path as built, the unusable id marked `%%unusable-id%%`.
+        endpoint: String,
+    },
+
     /// The caller passed something the API would refuse; nothing was sent.
     #[error("invalid input: {0}")]
     InvalidInput(String),

@@ -192,10 +192,15 @@ impl Transport {
         Ok(url)
     }
 
-    fn resolve(&self, target: &Target) -> Result<Url> {
+    fn resolve(&self, method: &Method, target: &Target) -> Result<Url> {
         match target {
             Target::Absolute(url) => Ok(url.clone()),
             Target::Path(path) => {
+                if has_unusable_segment(path) {
+                    return Err(Error::InvalidPathSegment {
+                        endpoint: format!("{method} {path}"),
+                    });
+                }
                 let base = self.inner.base_url.as_str().trim_end_matches('/');
                 let joined = if path.starts_with('/') {
                     format!("{base}{path}")
@@ -221,7 +226,7 @@ impl Transport {
             ..
         } = request;
         let body = body?;
-        let mut url = self.resolve(&target)?;
+        let mut url = self.resolve(&method, &target)?;
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query.iter());
         }
@@ -374,6 +379,18 @@ impl Transport {
         }
         api.into_error()
     }
+}
+
+/// True when `path` holds an id [`crate::encode_segment`] refused, or a dot segment
+/// (`.`, `..`, or their percent-encoded forms, which URL parsing resolves the same way):
+/// a path built without `encode_segment` must not walk up either.
+fn has_unusable_segment(path: &str) -> bool {
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    path.contains(crate::request::UNUSABLE_SEGMENT)
+        || path.split('/').any(|segment| {
+            let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
+            decoded == "." || decoded == ".."
+        })
 }
 
 fn error_kind(error: &Error) -> &'static str {
@@ -683,7 +700,9 @@ mod tests {
             .base_url("https://api.example.com/api/v2")
             .build()
             .unwrap();
-        let url = t.resolve(&Target::Path("/participants/".into())).unwrap();
+        let url = t
+            .resolve(&Method::GET, &Target::Path("/participants/".into()))
+            .unwrap();
         assert_eq!(url.as_str(), "https://api.example.com/api/v2/participants/");
         let next = t
             .same_origin("http://api.example.com/api/v2/participants/?page=2")

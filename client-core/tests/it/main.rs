@@ -11,4 +11,5 @@ mod auth;
 mod calls;
 mod errors;
 mod limits;
+mod paths;
 mod retries;
