@@ -77,6 +77,23 @@ pub enum Error {
         endpoint: String,
     },
 
+    /// A listing was handed a page cursor it had already followed (`A → B → A`): the API
+    /// would have sent it round in a loop for ever. Restart the listing or narrow it.
+    #[error("the API handed out a page cursor already followed (page {page}); stopping a loop")]
+    PaginationLoop {
+        /// How many pages had been fetched, the one with the repeated cursor included.
+        page: usize,
+    },
+
+    /// A listing reached the most pages one listing may follow (a client's `max_pages`,
+    /// default [`crate::pagination::DEFAULT_MAX_PAGES`]). Narrow the listing with
+    /// filters, raise the cap, or resume from the last page's cursor.
+    #[error("a listing went past {max_pages} pages; narrow it or raise the cap")]
+    TooManyPages {
+        /// The cap that was reached.
+        max_pages: usize,
+    },
+
     /// The caller passed something the API would refuse; nothing was sent.
     #[error("invalid input: {0}")]
     InvalidInput(String),

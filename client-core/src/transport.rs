@@ -66,6 +66,7 @@ struct Inner {
     error_parser: Arc<dyn ErrorBodyParser>,
     request_id_headers: Vec<HeaderName>,
     last_rate_limit: LastSeen,
+    max_pages: usize,
 }
 
 impl fmt::Debug for Transport {
@@ -99,6 +100,12 @@ impl Transport {
     /// The vendor's rate-limit headers from the latest response that carried them.
     pub fn rate_limit_status(&self) -> Option<RateLimitStatus> {
         self.inner.last_rate_limit.get()
+    }
+
+    /// The most pages one listing may follow; the clients pass it to
+    /// [`crate::pagination::boxed_items_capped`].
+    pub fn max_pages(&self) -> usize {
+        self.inner.max_pages
     }
 
     /// The underlying HTTP client (for calls outside the API, such as OAuth).
@@ -464,6 +471,7 @@ pub struct TransportBuilder {
     request_id_headers: Vec<HeaderName>,
     default_headers: HeaderMap,
     http: Option<reqwest::Client>,
+    max_pages: usize,
 }
 
 impl fmt::Debug for TransportBuilder {
@@ -506,6 +514,7 @@ impl TransportBuilder {
             .collect(),
             default_headers,
             http: None,
+            max_pages: crate::pagination::DEFAULT_MAX_PAGES,
         }
     }
 
@@ -600,6 +609,13 @@ impl TransportBuilder {
         self
     }
 
+    /// The most pages one listing may follow before it ends with
+    /// [`Error::TooManyPages`] (default [`crate::pagination::DEFAULT_MAX_PAGES`]).
+    pub fn max_pages(mut self, max_pages: usize) -> Self {
+        self.max_pages = max_pages;
+        self
+    }
+
     /// The configured limits (for clients that want to show or adjust them).
     pub fn limits(&self) -> &RateLimits {
         &self.limits
@@ -655,6 +671,7 @@ impl TransportBuilder {
                 error_parser: self.error_parser,
                 request_id_headers: self.request_id_headers,
                 last_rate_limit: LastSeen::default(),
+                max_pages: self.max_pages,
             }),
         })
     }

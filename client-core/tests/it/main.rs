@@ -11,5 +11,6 @@ mod auth;
 mod calls;
 mod errors;
 mod limits;
+mod pagination;
 mod paths;
 mod retries;
