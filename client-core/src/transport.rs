@@ -658,6 +658,9 @@ impl TransportBuilder {
                     .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
             }
         };
+        if let Some(auth) = &self.auth {
+            auth.use_http_client(&http);
+        }
         Ok(Transport {
             inner: Arc::new(Inner {
                 vendor: self.vendor,
