@@ -28,6 +28,7 @@ use ats_bridge::{Ats, Bridge, WilloAccount};
 use ats_sandbox::{Sandbox, SandboxConfig};
 use examples::demo::{LEVER_TRIGGER, SMARTRECRUITERS_TRIGGER};
 use examples::health::health_router;
+use examples::serve::serve;
 use examples::server_config::{ServerConfig, SmartRecruitersSettings};
 use examples::webhooks::{WebhookSecrets, register};
 use examples::{Connections, Result, env, open_store};
@@ -128,9 +129,8 @@ pub async fn run(
         let _ = stopped.wait_for(|stop| *stop).await;
     };
     let serve = async {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(when_stopped(stopped.clone()))
-            .await?;
+        // Header read timeout and a deadline on draining: see examples/src/serve.rs.
+        serve(listener, app, config.http, when_stopped(stopped.clone())).await;
         Result::Ok(())
     };
     let work = async {

@@ -16,6 +16,7 @@
 pub mod bench;
 pub mod demo;
 pub mod health;
+pub mod serve;
 pub mod server_config;
 pub mod webhooks;
 

@@ -34,6 +34,9 @@ pub struct ServerConfig {
     /// read the latest answer). Default 5,000.
     #[serde(default = "default_health_refresh_ms")]
     pub health_refresh_ms: u64,
+    /// The HTTP server's limits: header read timeout, shutdown grace period.
+    #[serde(default)]
+    pub http: crate::serve::ServeOptions,
     /// How the engine runs.
     #[serde(default)]
     pub engine: EngineSettings,
