@@ -29,6 +29,12 @@ pub trait Authenticator: Send + Sync + fmt::Debug {
     async fn on_unauthorized(&self, _sent: &HeaderMap) -> bool {
         false
     }
+
+    /// The transport this authenticator was given to hands over its HTTP client (the
+    /// injected one, or the one it built), once, when it is built. An authenticator that
+    /// makes calls of its own (an OAuth token endpoint) makes them with it, so they go
+    /// through the same proxy, timeouts and trusted roots as the API calls.
+    fn use_http_client(&self, _client: &reqwest::Client) {}
 }
 
 /// Builds a header value from a secret and marks it sensitive, so `reqwest` and
@@ -150,6 +156,10 @@ impl fmt::Debug for AccessToken {
 pub trait TokenSource: Send + Sync + fmt::Debug {
     /// Obtain a fresh access token. Called by one task at a time.
     async fn fetch_token(&self) -> Result<AccessToken>;
+
+    /// Make token calls with this HTTP client from now on (see
+    /// [`Authenticator::use_http_client`]).
+    fn use_http_client(&self, _client: &reqwest::Client) {}
 }
 
 /// `Authorization: Bearer <token>` from a [`TokenSource`], cached and refreshed
@@ -241,6 +251,10 @@ impl Authenticator for OAuthBearer {
             *cached = None;
         }
         true
+    }
+
+    fn use_http_client(&self, client: &reqwest::Client) {
+        self.source.use_http_client(client);
     }
 }
 

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
+use crate::redact::{body_shape, mask_emails};
+
 /// Everything that can go wrong when talking to a vendor API.
 ///
 /// Each variant says what happened and what a caller can do about it. The enum is
@@ -58,14 +60,38 @@ pub enum Error {
     },
 
     /// The response body did not match the expected shape.
-    #[error("could not decode the response at `{path}`: {message} (body starts: {excerpt:?})")]
+    #[error("could not decode the response at `{path}`: {message}")]
     Decode {
         /// JSON path of the offending value (`results[3].key`), `.` for the root.
         path: String,
-        /// What serde said.
+        /// What serde said, without the value it read (`invalid type: string,
+        /// expected u32`): a response may hold tokens or personal data.
         message: String,
-        /// The first bytes of the body, for diagnosis.
-        excerpt: String,
+    },
+
+    /// An id in the path was empty, `.` or `..` (see [`crate::encode_segment`]): it would
+    /// have dropped its slot or walked up the path to another endpoint. Nothing was sent.
+    #[error("refusing to send `{endpoint}`: an id in the path is empty, `.` or `..`")]
+    InvalidPathSegment {
+        /// Method and the path as built, the unusable id marked `%%unusable-id%%`.
+        endpoint: String,
+    },
+
+    /// A listing was handed a page cursor it had already followed (`A → B → A`): the API
+    /// would have sent it round in a loop for ever. Restart the listing or narrow it.
+    #[error("the API handed out a page cursor already followed (page {page}); stopping a loop")]
+    PaginationLoop {
+        /// How many pages had been fetched, the one with the repeated cursor included.
+        page: usize,
+    },
+
+    /// A listing reached the most pages one listing may follow (a client's `max_pages`,
+    /// default [`crate::pagination::DEFAULT_MAX_PAGES`]). Narrow the listing with
+    /// filters, raise the cap, or resume from the last page's cursor.
+    #[error("a listing went past {max_pages} pages; narrow it or raise the cap")]
+    TooManyPages {
+        /// The cap that was reached.
+        max_pages: usize,
     },
 
     /// The caller passed something the API would refuse; nothing was sent.
@@ -95,13 +121,18 @@ pub struct ApiError {
     pub status: StatusCode,
     /// The vendor's machine-readable code (`CANDIDATE_DATA_CONFLICT`, `InvalidOffset`…), if any.
     pub code: Option<String>,
-    /// The vendor's human-readable message, or the status reason when none was given.
+    /// The vendor's human-readable message, or the status reason when none was given
+    /// (e-mail addresses in it masked as `[email]`).
     pub message: String,
-    /// Per-field validation messages (`name: This field is required.`).
+    /// Per-field validation messages (`name: This field is required.`), e-mail
+    /// addresses masked.
     pub field_errors: Vec<FieldError>,
     /// The request id the vendor assigned, if it sent one back.
     pub request_id: Option<String>,
-    /// The first bytes of the raw body (at most [`ApiError::EXCERPT_LIMIT`] characters).
+    /// The body's shape, at most [`ApiError::EXCERPT_LIMIT`] characters: its keys, the
+    /// vendor's codes, numbers and booleans, every other string withheld (`"…"`); a body
+    /// that is not JSON only by its size (see [`crate::redact::body_shape`]). An error
+    /// body can quote the request back, personal data included.
     pub body_excerpt: String,
     /// How long the vendor asked us to wait (`Retry-After`), if it said.
     pub retry_after: Option<Duration>,
@@ -134,13 +165,22 @@ impl ApiError {
         body: &[u8],
         endpoint: String,
     ) -> Self {
-        let message = parsed
-            .message
-            .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_owned());
+        let message = parsed.message.map_or_else(
+            || status.canonical_reason().unwrap_or("error").to_owned(),
+            |m| mask_emails(&m),
+        );
+        let field_errors = parsed
+            .field_errors
+            .into_iter()
+            .map(|f| FieldError {
+                field: f.field,
+                messages: f.messages.iter().map(|m| mask_emails(m)).collect(),
+            })
+            .collect();
         Self {
             code: parsed.code,
-            field_errors: parsed.field_errors,
-            body_excerpt: excerpt(body, Self::EXCERPT_LIMIT),
+            field_errors,
+            body_excerpt: body_shape(body, Self::EXCERPT_LIMIT),
             endpoint,
             ..Self::new(status, message)
         }

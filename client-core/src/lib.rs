@@ -10,7 +10,7 @@
 //! - [`retry`]: idempotency-aware retries with capped, jittered exponential backoff,
 //!   `Retry-After` honoured and a retry budget;
 //! - [`Error`]: one error type carrying status, vendor code, message, field errors,
-//!   request id, a body excerpt and `Retry-After`;
+//!   request id, the body's shape (values withheld) and `Retry-After`;
 //! - [`pagination`]: any vendor envelope as a `Stream` of items, resumable;
 //! - [`oauth`]: token endpoint grants shared by the vendors;
 //! - [`webhook`]: HMAC, constant-time comparison, clocks and replay guards;
@@ -35,6 +35,22 @@
 //! assert!(!format!("{transport:?}").contains("key\""));
 //! # Ok::<_, client_core::Error>(())
 //! ```
+//!
+//! # TLS trust store
+//!
+//! The transport speaks TLS with rustls. Which certificate authorities it trusts is a cargo
+//! feature, forwarded under the same names by `willo-client`, `smartrecruiters-client`,
+//! `lever-client` and `ats-bridge`:
+//!
+//! - `rustls-tls-webpki-roots` (default): the Mozilla roots bundled in the binary, the same
+//!   on every machine;
+//! - `rustls-tls-native-roots`: the platform's root store, read when a client is built
+//!   (the OS certificates, or `SSL_CERT_FILE`): what a network that inspects TLS with a
+//!   corporate CA needs. `default-features = false, features = ["rustls-tls-native-roots"]`
+//!   trusts only those; with both features on, both sets are trusted.
+//!
+//! A client injected with `.http_client(…)` brings its own roots (and proxy, timeouts); OAuth
+//! token calls go through it too.
 //!
 //! # The three clients: one shape
 //!
@@ -140,6 +156,10 @@
 //!   `None` for the first) with `page.next`, the cursor to save and resume from. The cursor is
 //!   the vendor's: Willo's `Cursor` (the `next` link, carrying the filters), SmartRecruiters'
 //!   `pageId`, Lever's offset token (both `String`).
+//!
+//! A listing never runs for ever: one that is handed a cursor it already followed ends with
+//! [`Error::PaginationLoop`], and one that reaches the builder's `.max_pages(n)` (default
+//! [`pagination::DEFAULT_MAX_PAGES`]) ends with [`Error::TooManyPages`].
 //!
 //! ```rust,no_run
 //! # async fn run(
@@ -253,6 +273,7 @@ pub mod oauth;
 mod options;
 pub mod pagination;
 pub mod rate_limit;
+pub mod redact;
 pub mod redirect;
 mod request;
 pub mod retry;

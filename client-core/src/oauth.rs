@@ -6,7 +6,7 @@
 //! mechanics live here once.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -107,16 +107,25 @@ impl fmt::Debug for TokenResponse {
 }
 
 /// Calls one application's token endpoint.
+///
+/// Inside a client, token calls use the client's HTTP client (the one injected with
+/// `.http_client(…)`, or the one the transport built): the transport hands it over with
+/// [`Authenticator::use_http_client`](crate::auth::Authenticator::use_http_client). A
+/// grant carries the client secret and a refresh token, so whatever client is used, the
+/// call never takes an answer that came through a redirect: a `3xx` is an error, and so
+/// is a response from another URL than the token endpoint (a client that followed a
+/// redirect). Give an injected client [`crate::redirect::same_origin_only`] (or no
+/// redirects) so a redirect cannot take the secrets to another host in the first place.
 #[derive(Debug, Clone)]
 pub struct TokenEndpoint {
     app: OAuthApp,
-    http: reqwest::Client,
+    http: Arc<RwLock<reqwest::Client>>,
 }
 
 impl TokenEndpoint {
     /// A token endpoint client with its own HTTP client (rustls, 30 s timeout, no
-    /// redirects: a grant carries the client secret and refresh token, which must
-    /// never be posted again to wherever a `307` points).
+    /// redirects), until it is given another ([`TokenEndpoint::with_http_client`], or
+    /// the client's transport).
     pub fn new(app: OAuthApp) -> Result<Self> {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
@@ -124,13 +133,29 @@ impl TokenEndpoint {
             .user_agent(concat!("client-core/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
-        Ok(Self { app, http })
+        Ok(Self {
+            app,
+            http: Arc::new(RwLock::new(http)),
+        })
     }
 
     /// Use this HTTP client (to share its connection pool and settings).
     pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
-        self.http = http;
+        self.http = Arc::new(RwLock::new(http));
         self
+    }
+
+    /// Make token calls with `http` from now on (this endpoint and its clones).
+    pub fn use_http_client(&self, http: &reqwest::Client) {
+        // A poisoned lock only means a panic elsewhere; the client in it is whole.
+        *self.http.write().unwrap_or_else(PoisonError::into_inner) = http.clone();
+    }
+
+    fn http(&self) -> reqwest::Client {
+        self.http
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// The application this endpoint serves.
@@ -176,7 +201,7 @@ impl TokenEndpoint {
 
     async fn grant(&self, mut form: Vec<(String, String)>) -> Result<TokenResponse> {
         form.extend(self.app.extra_params.iter().cloned());
-        let mut request = self.http.post(self.app.token_url.clone());
+        let mut request = self.http().post(self.app.token_url.clone());
         match self.app.auth_method {
             ClientAuthMethod::RequestBody => {
                 form.push(("client_id".to_owned(), self.app.client_id.clone()));
@@ -223,6 +248,18 @@ impl TokenEndpoint {
             }
         })?;
         let status = response.status();
+        // Tokens only from the token endpoint itself: never from an answer a redirect
+        // led to (the HTTP client followed it), nor from a redirect's own answer.
+        if status.is_redirection() || response.url() != &self.app.token_url {
+            return Err(ApiError {
+                endpoint,
+                ..ApiError::new(
+                    status,
+                    "the token endpoint redirected the grant; token calls follow no redirect",
+                )
+            }
+            .into_error());
+        }
         let body = response.bytes().await.map_err(|source| Error::Transport {
             endpoint: endpoint.clone(),
             source,
@@ -295,6 +332,10 @@ impl TokenSource for ClientCredentialsSource {
             .await?
             .access())
     }
+
+    fn use_http_client(&self, client: &reqwest::Client) {
+        self.endpoint.use_http_client(client);
+    }
 }
 
 /// Receives each new refresh token so the application can persist it. With rotating
@@ -360,6 +401,10 @@ impl TokenSource for RefreshTokenSource {
             self.store.store(rotated).await?;
         }
         Ok(response.access())
+    }
+
+    fn use_http_client(&self, client: &reqwest::Client) {
+        self.endpoint.use_http_client(client);
     }
 }
 

@@ -27,6 +27,8 @@ pub struct ClientOptions {
     /// A preconfigured HTTP client (proxy, custom TLS roots…); `timeout` and
     /// `user_agent` are then the client's own business.
     pub http_client: Option<reqwest::Client>,
+    /// The most pages one listing may follow.
+    pub max_pages: usize,
 }
 
 impl ClientOptions {
@@ -39,6 +41,7 @@ impl ClientOptions {
             shared_limiter: None,
             retry: RetryPolicy::default(),
             http_client: None,
+            max_pages: crate::pagination::DEFAULT_MAX_PAGES,
         }
     }
 
@@ -48,7 +51,8 @@ impl ClientOptions {
             .user_agent(self.user_agent)
             .timeout(self.timeout)
             .rate_limits(self.rate_limits)
-            .retry_policy(self.retry);
+            .retry_policy(self.retry)
+            .max_pages(self.max_pages);
         let builder = match self.shared_limiter {
             Some(limiter) => builder.shared_limiter(limiter),
             None => builder,
@@ -60,8 +64,8 @@ impl ClientOptions {
     }
 }
 
-/// Adds `timeout`, `user_agent`, `limits`, `shared_limiter`, `retry_policy` and
-/// `http_client` setters to a client builder whose field `$field` is a [`ClientOptions`]. Invoke it
+/// Adds `timeout`, `user_agent`, `limits`, `shared_limiter`, `retry_policy`,
+/// `max_pages` and `http_client` setters to a client builder whose field `$field` is a [`ClientOptions`]. Invoke it
 /// inside the builder's `impl` block.
 #[macro_export]
 macro_rules! client_options_setters {
@@ -100,6 +104,14 @@ macro_rules! client_options_setters {
         /// timeouts for calls safe to repeat; jittered exponential backoff).
         pub fn retry_policy(mut self, policy: $crate::RetryPolicy) -> Self {
             self.$field.retry = policy;
+            self
+        }
+
+        /// The most pages one listing may follow before it ends with
+        /// `Error::TooManyPages` (default 10 000). A listing also stops, with
+        /// `Error::PaginationLoop`, when the API hands out a cursor it already followed.
+        pub fn max_pages(mut self, max_pages: usize) -> Self {
+            self.$field.max_pages = max_pages;
             self
         }
 

@@ -31,7 +31,9 @@
 //! # Ok::<_, client_core::Error>(()) }).unwrap();
 //! ```
 
+use std::collections::HashSet;
 use std::future::Future;
+use std::hash::Hash;
 
 use futures::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
 
@@ -82,47 +84,116 @@ pub trait Paginated {
 /// fetched as it is polled; `page(filter, cursor)` returns one [`Page`] instead).
 pub type ItemStream<'a, T> = BoxStream<'a, Result<T>>;
 
+/// How many pages one listing may follow unless told otherwise: far more than any real
+/// listing of the family's vendors needs, few enough that a misbehaving API cannot keep a
+/// caller paging for ever.
+pub const DEFAULT_MAX_PAGES: usize = 10_000;
+
 /// Pages, fetched one at a time as the stream is polled. `start` is `None` for the
 /// first page or a cursor saved from [`Page::next`] to resume there. `fetch` is called
 /// with `None` for the first page and with each page's cursor after that.
+///
+/// At most [`DEFAULT_MAX_PAGES`] pages are followed ([`pages_capped`] sets another cap),
+/// and a cursor seen before in the same listing (`A → B → A`) stops the stream with
+/// [`Error::PaginationLoop`] instead of going round for ever.
 pub fn pages<E, F, Fut>(
     start: Option<E::Cursor>,
     fetch: F,
 ) -> impl Stream<Item = Result<Page<E::Item, E::Cursor>>>
 where
     E: Paginated,
-    E::Cursor: Clone + PartialEq,
+    E::Cursor: Clone + Eq + Hash,
     F: FnMut(Option<E::Cursor>) -> Fut,
     Fut: Future<Output = Result<E>>,
 {
-    // State: the cursor to fetch (`Some(None)` = first page) or `None` when done.
-    stream::try_unfold((fetch, Some(start)), |(mut fetch, state)| async move {
-        let Some(cursor) = state else {
-            return Ok(None);
-        };
-        let page = fetch(cursor.clone()).await?.into_page();
-        if page.next.is_some() && page.next == cursor {
-            return Err(Error::Decode {
-                path: "next".into(),
-                message: "the API returned the same page cursor twice; stopping to avoid a loop"
-                    .into(),
-                excerpt: String::new(),
-            });
-        }
-        let next_state = page.next.clone().map(Some);
-        Ok(Some((page, (fetch, next_state))))
-    })
+    pages_capped(DEFAULT_MAX_PAGES, start, fetch)
+}
+
+/// [`pages`], following at most `max_pages` pages; the page after the last allowed one
+/// ends the stream with [`Error::TooManyPages`].
+pub fn pages_capped<E, F, Fut>(
+    max_pages: usize,
+    start: Option<E::Cursor>,
+    fetch: F,
+) -> impl Stream<Item = Result<Page<E::Item, E::Cursor>>>
+where
+    E: Paginated,
+    E::Cursor: Clone + Eq + Hash,
+    F: FnMut(Option<E::Cursor>) -> Fut,
+    Fut: Future<Output = Result<E>>,
+{
+    let walk = Walk {
+        fetched: 0,
+        // A resumed listing must not come back to where it started either.
+        seen: start.iter().cloned().collect(),
+    };
+    stream::try_unfold(
+        (fetch, walk, Next::Fetch(start)),
+        move |(mut fetch, mut walk, next)| async move {
+            let cursor = match next {
+                Next::Fetch(cursor) => cursor,
+                Next::Done => return Ok(None),
+                Next::Repeated => {
+                    return Err(Error::PaginationLoop { page: walk.fetched });
+                }
+            };
+            if walk.fetched == max_pages {
+                return Err(Error::TooManyPages { max_pages });
+            }
+            walk.fetched += 1;
+            let page = fetch(cursor).await?.into_page();
+            // The page itself is new: hand it over, and stop before following a cursor
+            // this listing has already followed.
+            let next = match &page.next {
+                None => Next::Done,
+                Some(next) if walk.seen.insert(next.clone()) => Next::Fetch(Some(next.clone())),
+                Some(_) => Next::Repeated,
+            };
+            Ok(Some((page, (fetch, walk, next))))
+        },
+    )
+}
+
+/// What a listing does after a page.
+enum Next<C> {
+    /// Fetch this page (`None`: the first).
+    Fetch(Option<C>),
+    /// The last page was handed over.
+    Done,
+    /// The last page pointed at a cursor already followed.
+    Repeated,
+}
+
+/// Where a listing has been: how many pages it fetched and every cursor it was handed.
+struct Walk<C> {
+    fetched: usize,
+    seen: HashSet<C>,
 }
 
 /// The items of every page, in order, one page in memory at a time.
 pub fn items<E, F, Fut>(start: Option<E::Cursor>, fetch: F) -> impl Stream<Item = Result<E::Item>>
 where
     E: Paginated,
-    E::Cursor: Clone + PartialEq,
+    E::Cursor: Clone + Eq + Hash,
     F: FnMut(Option<E::Cursor>) -> Fut,
     Fut: Future<Output = Result<E>>,
 {
-    pages(start, fetch)
+    items_capped(DEFAULT_MAX_PAGES, start, fetch)
+}
+
+/// [`items`], following at most `max_pages` pages ([`pages_capped`]).
+pub fn items_capped<E, F, Fut>(
+    max_pages: usize,
+    start: Option<E::Cursor>,
+    fetch: F,
+) -> impl Stream<Item = Result<E::Item>>
+where
+    E: Paginated,
+    E::Cursor: Clone + Eq + Hash,
+    F: FnMut(Option<E::Cursor>) -> Fut,
+    Fut: Future<Output = Result<E>>,
+{
+    pages_capped(max_pages, start, fetch)
         .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
         .try_flatten()
 }
@@ -132,11 +203,27 @@ pub fn boxed_items<'a, E, F, Fut>(start: Option<E::Cursor>, fetch: F) -> ItemStr
 where
     E: Paginated + Send + 'a,
     E::Item: Send + 'a,
-    E::Cursor: Clone + PartialEq + Send + 'a,
+    E::Cursor: Clone + Eq + Hash + Send + 'a,
     F: FnMut(Option<E::Cursor>) -> Fut + Send + 'a,
     Fut: Future<Output = Result<E>> + Send + 'a,
 {
     items(start, fetch).boxed()
+}
+
+/// [`items_capped`], boxed (for `Send` fetchers).
+pub fn boxed_items_capped<'a, E, F, Fut>(
+    max_pages: usize,
+    start: Option<E::Cursor>,
+    fetch: F,
+) -> ItemStream<'a, E::Item>
+where
+    E: Paginated + Send + 'a,
+    E::Item: Send + 'a,
+    E::Cursor: Clone + Eq + Hash + Send + 'a,
+    F: FnMut(Option<E::Cursor>) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<E>> + Send + 'a,
+{
+    items_capped(max_pages, start, fetch).boxed()
 }
 
 #[cfg(test)]
@@ -204,7 +291,81 @@ mod tests {
             }))
         };
         let result: Result<Vec<u32>> = items(None, stuck).try_collect().await;
-        assert!(matches!(result, Err(Error::Decode { .. })));
+        assert!(
+            matches!(result, Err(Error::PaginationLoop { page: 2 })),
+            "{result:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_cycle_of_cursors_stops_with_an_error() {
+        // 0 → 1 → 2 → 1: the API hands out page 1's cursor again.
+        let calls = Arc::new(AtomicUsize::new(0));
+        let counted = calls.clone();
+        let cycling = move |cursor: Option<u32>| {
+            counted.fetch_add(1, Ordering::SeqCst);
+            let page = cursor.unwrap_or(0);
+            std::future::ready(Ok(Numbers {
+                items: vec![page],
+                next: Some(if page == 2 { 1 } else { page + 1 }),
+            }))
+        };
+        let collected: Vec<Result<u32>> = items(None, cycling).collect().await;
+        assert_eq!(collected.len(), 4, "{collected:?}");
+        assert_eq!(
+            collected[2].as_ref().ok(),
+            Some(&2),
+            "page 2 is handed over"
+        );
+        assert!(matches!(
+            collected[3],
+            Err(Error::PaginationLoop { page: 3 })
+        ));
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+
+        // A resumed listing that is sent back to its start cursor stops too.
+        let back_to_start = |_cursor: Option<u32>| {
+            std::future::ready(Ok(Numbers {
+                items: vec![7],
+                next: Some(7),
+            }))
+        };
+        let resumed: Result<Vec<u32>> = items(Some(7), back_to_start).try_collect().await;
+        assert!(matches!(resumed, Err(Error::PaginationLoop { page: 1 })));
+    }
+
+    #[tokio::test]
+    async fn a_listing_follows_at_most_the_page_cap() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let endless = {
+            let calls = calls.clone();
+            move |cursor: Option<u32>| {
+                calls.fetch_add(1, Ordering::SeqCst);
+                let page = cursor.unwrap_or(0);
+                std::future::ready(Ok(Numbers {
+                    items: vec![page],
+                    next: Some(page + 1),
+                }))
+            }
+        };
+        let collected: Vec<Result<u32>> = items_capped(3, None, endless).collect().await;
+        assert_eq!(collected.len(), 4);
+        assert!(matches!(
+            collected[3],
+            Err(Error::TooManyPages { max_pages: 3 })
+        ));
+        assert_eq!(
+            calls.load(Ordering::SeqCst),
+            3,
+            "the fourth page is never fetched"
+        );
+
+        // Exactly `max_pages` pages end normally.
+        let all: Vec<u32> = items_capped(3, None, three_pages(Arc::new(AtomicUsize::new(0))))
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(all, [0, 1, 10, 11, 20, 21]);
     }
 
     #[tokio::test]

@@ -233,9 +233,23 @@ impl Body {
     }
 }
 
+/// What [`encode_segment`] returns for an id that cannot be a path segment. `%` is
+/// always escaped in a segment (`%25`), so `%%` never comes out of encoding an id, and no
+/// endpoint path holds it; the transport refuses a path that contains this before
+/// sending ([`Error::InvalidPathSegment`]).
+pub(crate) const UNUSABLE_SEGMENT: &str = "%%unusable-id%%";
+
 /// Percent-encode one path segment (an id taken from user input), so `a/b` or `?`
 /// can never change which endpoint is called.
+///
+/// An empty id, `.` or `..` would drop the id's slot or walk up the path
+/// (`/candidates/..` is `/`): for those this returns a marker the transport refuses with
+/// [`Error::InvalidPathSegment`] before anything is sent, so building a path stays
+/// infallible at every call site.
 pub fn encode_segment(segment: &str) -> String {
+    if matches!(segment, "" | "." | "..") {
+        return UNUSABLE_SEGMENT.to_owned();
+    }
     const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
         .remove(b'-')
         .remove(b'_')
@@ -253,5 +267,9 @@ mod tests {
         assert_eq!(encode_segment("abc-DEF_1.2~"), "abc-DEF_1.2~");
         assert_eq!(encode_segment("../admin?x=1"), "..%2Fadmin%3Fx%3D1");
         assert_eq!(encode_segment("a b"), "a%20b");
+        assert_eq!(encode_segment(".a."), ".a.");
+        for unusable in ["", ".", ".."] {
+            assert_eq!(encode_segment(unusable), UNUSABLE_SEGMENT);
+        }
     }
 }

@@ -68,6 +68,7 @@ struct Inner {
     request_id_headers: Vec<HeaderName>,
     last_rate_limit: LastSeen,
     credentials: LastCredentialState,
+    max_pages: usize,
 }
 
 impl fmt::Debug for Transport {
@@ -107,6 +108,12 @@ impl Transport {
     /// readiness probes, which must not call the vendor themselves.
     pub fn credential_state(&self) -> CredentialState {
         self.inner.credentials.get()
+    }
+
+    /// The most pages one listing may follow; the clients pass it to
+    /// [`crate::pagination::boxed_items_capped`].
+    pub fn max_pages(&self) -> usize {
+        self.inner.max_pages
     }
 
     /// The underlying HTTP client (for calls outside the API, such as OAuth).
@@ -200,10 +207,15 @@ impl Transport {
         Ok(url)
     }
 
-    fn resolve(&self, target: &Target) -> Result<Url> {
+    fn resolve(&self, method: &Method, target: &Target) -> Result<Url> {
         match target {
             Target::Absolute(url) => Ok(url.clone()),
             Target::Path(path) => {
+                if has_unusable_segment(path) {
+                    return Err(Error::InvalidPathSegment {
+                        endpoint: format!("{method} {path}"),
+                    });
+                }
                 let base = self.inner.base_url.as_str().trim_end_matches('/');
                 let joined = if path.starts_with('/') {
                     format!("{base}{path}")
@@ -229,7 +241,7 @@ impl Transport {
             ..
         } = request;
         let body = body?;
-        let mut url = self.resolve(&target)?;
+        let mut url = self.resolve(&method, &target)?;
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query.iter());
         }
@@ -403,6 +415,18 @@ impl Transport {
     }
 }
 
+/// True when `path` holds an id [`crate::encode_segment`] refused, or a dot segment
+/// (`.`, `..`, or their percent-encoded forms, which URL parsing resolves the same way):
+/// a path built without `encode_segment` must not walk up either.
+fn has_unusable_segment(path: &str) -> bool {
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    path.contains(crate::request::UNUSABLE_SEGMENT)
+        || path.split('/').any(|segment| {
+            let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
+            decoded == "." || decoded == ".."
+        })
+}
+
 fn error_kind(error: &Error) -> &'static str {
     match error {
         Error::RateLimited(_) => "rate_limited",
@@ -483,6 +507,7 @@ pub struct TransportBuilder {
     request_id_headers: Vec<HeaderName>,
     default_headers: HeaderMap,
     http: Option<reqwest::Client>,
+    max_pages: usize,
 }
 
 impl fmt::Debug for TransportBuilder {
@@ -525,6 +550,7 @@ impl TransportBuilder {
             .collect(),
             default_headers,
             http: None,
+            max_pages: crate::pagination::DEFAULT_MAX_PAGES,
         }
     }
 
@@ -619,6 +645,13 @@ impl TransportBuilder {
         self
     }
 
+    /// The most pages one listing may follow before it ends with
+    /// [`Error::TooManyPages`] (default [`crate::pagination::DEFAULT_MAX_PAGES`]).
+    pub fn max_pages(mut self, max_pages: usize) -> Self {
+        self.max_pages = max_pages;
+        self
+    }
+
     /// The configured limits (for clients that want to show or adjust them).
     pub fn limits(&self) -> &RateLimits {
         &self.limits
@@ -661,6 +694,9 @@ impl TransportBuilder {
                     .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
             }
         };
+        if let Some(auth) = &self.auth {
+            auth.use_http_client(&http);
+        }
         Ok(Transport {
             inner: Arc::new(Inner {
                 vendor: self.vendor,
@@ -675,6 +711,7 @@ impl TransportBuilder {
                 request_id_headers: self.request_id_headers,
                 last_rate_limit: LastSeen::default(),
                 credentials: LastCredentialState::default(),
+                max_pages: self.max_pages,
             }),
         })
     }
@@ -720,7 +757,9 @@ mod tests {
             .base_url("https://api.example.com/api/v2")
             .build()
             .unwrap();
-        let url = t.resolve(&Target::Path("/participants/".into())).unwrap();
+        let url = t
+            .resolve(&Method::GET, &Target::Path("/participants/".into()))
+            .unwrap();
         assert_eq!(url.as_str(), "https://api.example.com/api/v2/participants/");
         let next = t
             .same_origin("http://api.example.com/api/v2/participants/?page=2")

@@ -29,6 +29,7 @@ use ats_sandbox::{Sandbox, SandboxConfig};
 use examples::demo::{LEVER_TRIGGER, SMARTRECRUITERS_TRIGGER};
 use examples::health::HealthChecks;
 use examples::metrics::{install as install_metrics, metrics_router};
+use examples::serve::serve;
 use examples::server_config::{ServerConfig, SmartRecruitersSettings};
 use examples::webhooks::{WebhookSecrets, register};
 use examples::{Connections, Result, env, open_store};
@@ -140,9 +141,8 @@ pub async fn run(
         let _ = stopped.wait_for(|stop| *stop).await;
     };
     let serve = async {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(when_stopped(stopped.clone()))
-            .await?;
+        // Header read timeout and a deadline on draining: see examples/src/serve.rs.
+        serve(listener, app, config.http, when_stopped(stopped.clone())).await;
         Result::Ok(())
     };
     let work = async {

@@ -23,6 +23,7 @@ pub mod demo;
 pub mod health;
 pub mod logging;
 pub mod metrics;
+pub mod serve;
 pub mod server_config;
 pub mod webhooks;
 

@@ -38,6 +38,9 @@ pub struct ServerConfig {
     /// `/health/ready` answers 503, in seconds. Default 600.
     #[serde(default = "default_inbox_stuck_after_secs")]
     pub inbox_stuck_after_secs: u64,
+    /// The HTTP server's limits: header read timeout, shutdown grace period.
+    #[serde(default)]
+    pub http: crate::serve::ServeOptions,
     /// How the engine runs.
     #[serde(default)]
     pub engine: EngineSettings,

@@ -152,7 +152,8 @@ impl Listing {
     where
         T: DeserializeOwned + Send + 'static,
     {
-        pagination::boxed_items(None, move |offset| self.fetch::<T>(offset))
+        let max_pages = self.transport.max_pages();
+        pagination::boxed_items_capped(max_pages, None, move |offset| self.fetch::<T>(offset))
     }
 
     /// One page (items plus the offset token of the page after), at `offset` (`None`

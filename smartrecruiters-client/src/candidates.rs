@@ -2,7 +2,7 @@
 //! personal-details patch, delete, tags, attachments, and an email lookup.
 
 use bytes::Bytes;
-use client_core::pagination::{ItemStream, Page, Paginated, boxed_items};
+use client_core::pagination::{ItemStream, Page, Paginated, boxed_items_capped};
 use client_core::{MultipartPart, RawResponse, Result, Transport, encode_segment, query_pairs};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -794,7 +794,7 @@ impl Candidates<'_> {
     pub fn list(&self, filter: &CandidateFilter) -> ItemStream<'static, Candidate> {
         let transport = self.client.transport.clone();
         let query = crate::common::query_or_message(filter);
-        boxed_items(None, move |cursor| {
+        boxed_items_capped(transport.max_pages(), None, move |cursor| {
             let transport = transport.clone();
             let query = query.clone();
             async move {

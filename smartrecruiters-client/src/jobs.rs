@@ -1,7 +1,7 @@
 //! Jobs: list and page (paged by `pageId` with `sort=job_id`), details, status and its
 //! history, hiring team, publication.
 
-use client_core::pagination::{ItemStream, Page, Paginated, boxed_items};
+use client_core::pagination::{ItemStream, Page, Paginated, boxed_items_capped};
 use client_core::{Result, Transport, encode_segment, query_pairs};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -382,7 +382,7 @@ impl Jobs<'_> {
     pub fn list(&self, filter: &JobFilter) -> ItemStream<'static, Job> {
         let transport = self.client.transport.clone();
         let filter = filter.clone();
-        boxed_items(None, move |cursor| {
+        boxed_items_capped(transport.max_pages(), None, move |cursor| {
             let transport = transport.clone();
             let filter = filter.clone();
             async move { search_page(&transport, &filter, cursor).await }

@@ -2,7 +2,7 @@
 //! (`POST /messages/shares`), with a content builder that places the
 //! `#[CANDIDATE:id]` and `@[USER:id]` markup and keeps within the 10,000-character limit.
 
-use client_core::pagination::{ItemStream, Page, Paginated, boxed_items};
+use client_core::pagination::{ItemStream, Page, Paginated, boxed_items_capped};
 use client_core::{Error, Result, encode_segment};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -316,12 +316,16 @@ impl Notes<'_> {
         let transport = self.client.transport.clone();
         let candidate = candidate.clone();
         let job = job.cloned();
-        boxed_items(None, move |cursor: Option<String>| {
-            let transport = transport.clone();
-            let candidate = candidate.clone();
-            let job = job.clone();
-            async move { notes_page(&transport, &candidate, job.as_ref(), cursor).await }
-        })
+        boxed_items_capped(
+            transport.max_pages(),
+            None,
+            move |cursor: Option<String>| {
+                let transport = transport.clone();
+                let candidate = candidate.clone();
+                let job = job.clone();
+                async move { notes_page(&transport, &candidate, job.as_ref(), cursor).await }
+            },
+        )
     }
 
     /// One page of a candidate's notes: the first (`cursor` `None`) or the one a saved

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use client_core::pagination::{ItemStream, Page, Paginated, boxed_items};
+use client_core::pagination::{ItemStream, Page, Paginated, boxed_items_capped};
 use client_core::{ExposeSecret, Result, SecretString, encode_segment};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -380,12 +380,16 @@ where
     T: serde::de::DeserializeOwned + Send + 'static,
 {
     let transport = client.transport.clone();
-    boxed_items(None, move |cursor: Option<String>| {
-        let transport = transport.clone();
-        let path = path.clone();
-        let query = query.clone();
-        async move { array_page(&transport, path, query, cursor).await }
-    })
+    boxed_items_capped(
+        transport.max_pages(),
+        None,
+        move |cursor: Option<String>| {
+            let transport = transport.clone();
+            let path = path.clone();
+            let query = query.clone();
+            async move { array_page(&transport, path, query, cursor).await }
+        },
+    )
 }
 
 /// One page of a bare-array endpoint.

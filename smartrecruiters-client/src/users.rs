@@ -1,6 +1,6 @@
 //! Users (`/user-api/v201804`): list (stream), get, and the credential's own user.
 
-use client_core::pagination::{ItemStream, Page, Paginated, boxed_items};
+use client_core::pagination::{ItemStream, Page, Paginated, boxed_items_capped};
 use client_core::{Result, encode_segment};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -94,11 +94,15 @@ impl Users<'_> {
     pub fn list(&self, filter: &UserFilter) -> ItemStream<'static, User> {
         let transport = self.client.transport.clone();
         let query = crate::common::query_or_message(filter);
-        boxed_items(None, move |cursor: Option<String>| {
-            let transport = transport.clone();
-            let query = query.clone();
-            async move { users_page(&transport, query, cursor).await }
-        })
+        boxed_items_capped(
+            transport.max_pages(),
+            None,
+            move |cursor: Option<String>| {
+                let transport = transport.clone();
+                let query = query.clone();
+                async move { users_page(&transport, query, cursor).await }
+            },
+        )
     }
 
     /// One page of users: the first (`cursor` `None`) or the one a saved `pageId` (a

@@ -84,7 +84,7 @@ pub enum VerifyError {
     MalformedBody {
         /// The event name.
         event: String,
-        /// What serde said.
+        /// What serde said, without the values it read.
         message: String,
     },
 }
@@ -549,7 +549,7 @@ macro_rules! webhook_events {
 fn decode<T: serde::de::DeserializeOwned>(event: &str, body: &[u8]) -> Result<T, VerifyError> {
     serde_json::from_slice(body).map_err(|e| VerifyError::MalformedBody {
         event: event.to_owned(),
-        message: e.to_string(),
+        message: client_core::redact::serde_message(&e),
     })
 }
 

@@ -1,7 +1,7 @@
 //! The calls every Willo collection shares (list, page, create, get, replace, update,
 //! delete), written once. Resource modules wrap them in typed, documented methods.
 
-use client_core::pagination::{Page, Paginated, pages};
+use client_core::pagination::{Page, Paginated, pages_capped};
 use client_core::{Idempotency, Result, Transport, encode_segment};
 use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 use serde::Serialize;
@@ -63,7 +63,8 @@ impl<'a> Collection<'a> {
     {
         let transport = self.transport.clone();
         let path = self.path.to_owned();
-        pages::<Listing<T>, _, _>(start, move |cursor: Option<Cursor>| {
+        let max_pages = transport.max_pages();
+        pages_capped::<Listing<T>, _, _>(max_pages, start, move |cursor: Option<Cursor>| {
             let transport = transport.clone();
             let path = path.clone();
             let query = params.to_query();

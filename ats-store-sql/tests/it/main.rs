@@ -6,4 +6,5 @@
 mod support;
 
 mod postgres;
+mod postgres_tls;
 mod sqlite;

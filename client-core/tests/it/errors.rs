@@ -35,7 +35,35 @@ async fn drf_field_errors_and_request_id_reach_the_error() {
     );
     assert_eq!(api.request_id.as_deref(), Some("req-42"));
     assert_eq!(api.endpoint, "POST /api/v2/participants/");
-    assert!(api.body_excerpt.contains("This field is required."));
+    // The shape only: an error body can quote the request back.
+    assert_eq!(api.body_excerpt, r#"{"name":["…"]}"#);
+}
+
+#[tokio::test]
+async fn vendor_messages_keep_emails_out_of_the_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(409).set_body_json(json!({
+            "message": "A candidate with alice.martin@example.com exists",
+            "errors": [{"code": "CANDIDATE_DATA_CONFLICT", "message": "Alice Martin, alice.martin@example.com"}]
+        })))
+        .mount(&server)
+        .await;
+    let err = transport(&server)
+        .post("/candidates")
+        .json(&json!({}))
+        .send_value()
+        .await
+        .unwrap_err();
+    let text = format!("{err} {err:?}");
+    assert!(!text.contains("alice.martin@"), "{text}");
+    let excerpt = &err.api_error().unwrap().body_excerpt;
+    assert!(!excerpt.contains("Alice"), "values are withheld: {excerpt}");
+    assert_eq!(err.vendor_code(), Some("CANDIDATE_DATA_CONFLICT"));
+    assert_eq!(
+        err.api_error().unwrap().message,
+        "A candidate with [email] exists"
+    );
 }
 
 #[tokio::test]

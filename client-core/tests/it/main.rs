@@ -11,4 +11,7 @@ mod auth;
 mod calls;
 mod errors;
 mod limits;
+mod oauth;
+mod pagination;
+mod paths;
 mod retries;
