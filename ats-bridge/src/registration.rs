@@ -20,6 +20,7 @@ pub fn webhook_url(base: &str, source: &str) -> String {
 
 /// A SmartRecruiters subscription created for the bridge, not yet active.
 #[cfg(feature = "smartrecruiters")]
+#[cfg_attr(docsrs, doc(cfg(feature = "smartrecruiters")))]
 #[derive(Debug, Clone)]
 pub struct SmartRecruitersSubscription {
     /// The subscription.
@@ -30,6 +31,7 @@ pub struct SmartRecruitersSubscription {
 
 /// The SmartRecruiters events the bridge acts on.
 #[cfg(feature = "smartrecruiters")]
+#[cfg_attr(docsrs, doc(cfg(feature = "smartrecruiters")))]
 pub const SMARTRECRUITERS_EVENTS: [smartrecruiters_client::EventName; 3] = [
     smartrecruiters_client::EventName::ApplicationStatusUpdated,
     smartrecruiters_client::EventName::CandidateDeleted,
@@ -41,6 +43,7 @@ pub const SMARTRECRUITERS_EVENTS: [smartrecruiters_client::EventName; 3] = [
 /// intake is serving: activation sends the `X-Hook-Secret` handshake the intake
 /// answers.
 #[cfg(feature = "smartrecruiters")]
+#[cfg_attr(docsrs, doc(cfg(feature = "smartrecruiters")))]
 pub async fn subscribe_smartrecruiters(
     client: &smartrecruiters_client::SmartRecruitersClient,
     callback_url: &str,
@@ -62,6 +65,7 @@ pub async fn subscribe_smartrecruiters(
 
 /// Activate a subscription made by [`subscribe_smartrecruiters`].
 #[cfg(feature = "smartrecruiters")]
+#[cfg_attr(docsrs, doc(cfg(feature = "smartrecruiters")))]
 pub async fn activate_smartrecruiters(
     client: &smartrecruiters_client::SmartRecruitersClient,
     subscription: &SmartRecruitersSubscription,
@@ -71,6 +75,7 @@ pub async fn activate_smartrecruiters(
 
 /// The Lever events the bridge acts on.
 #[cfg(feature = "lever")]
+#[cfg_attr(docsrs, doc(cfg(feature = "lever")))]
 pub const LEVER_EVENTS: [lever_client::webhooks::Event; 2] = [
     lever_client::webhooks::Event::CandidateStageChange,
     lever_client::webhooks::Event::CandidateDeleted,
@@ -79,6 +84,7 @@ pub const LEVER_EVENTS: [lever_client::webhooks::Event; 2] = [
 /// Create one Lever webhook per event of [`LEVER_EVENTS`] delivering to `url`; their
 /// signature tokens, for `LeverAtsConfig::signature_token` (one each).
 #[cfg(feature = "lever")]
+#[cfg_attr(docsrs, doc(cfg(feature = "lever")))]
 pub async fn subscribe_lever(
     client: &lever_client::LeverClient,
     url: &str,
