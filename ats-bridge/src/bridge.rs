@@ -121,6 +121,7 @@ impl Bridge {
 
     /// An axum router receiving the webhooks (see [`crate::intake::router`]).
     #[cfg(feature = "axum")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
     pub fn router(&self) -> axum::Router {
         crate::intake::router(self.intake.clone())
     }

@@ -115,12 +115,15 @@
 //! [`ats-testkit`](https://docs.rs/ats-testkit) crate has a conformance suite to run
 //! against your implementation.
 #![warn(missing_docs)]
+// docs.rs (`--cfg docsrs`, nightly) labels each feature-gated item with its feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod ats;
 pub mod bridge;
 pub mod engine;
 pub mod intake;
 #[cfg(feature = "lever")]
+#[cfg_attr(docsrs, doc(cfg(feature = "lever")))]
 pub mod lever;
 pub mod metrics;
 pub mod model;
@@ -128,6 +131,7 @@ pub mod note;
 pub mod registration;
 pub mod rules;
 #[cfg(feature = "smartrecruiters")]
+#[cfg_attr(docsrs, doc(cfg(feature = "smartrecruiters")))]
 pub mod smartrecruiters;
 pub mod store;
 pub mod verify;
@@ -139,3 +143,8 @@ pub use webhook::{
     AtsWebhooks, StoredDelivery, VerifiedDelivery, WebhookEventsError, WebhookRejection,
     WebhookRequest, WebhookSource, WilloSource,
 };
+
+/// The crate README's examples, compiled as doc tests so they cannot drift.
+#[cfg(all(doctest, feature = "lever"))]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

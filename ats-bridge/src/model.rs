@@ -93,7 +93,18 @@ pub struct ApplicationRef {
 }
 
 /// Who to invite. Personal data: `Debug` shows only which fields are present.
+///
+/// Built with [`CandidateDetails::new`] and its setters (more contact details may
+/// come, so a struct literal outside this crate would break):
+///
+/// ```
+/// # use ats_bridge::model::CandidateDetails;
+/// let person = CandidateDetails::new("Ada Lovelace").email("ada@example.com");
+/// assert_eq!(person.email.as_deref(), Some("ada@example.com"));
+/// assert_eq!(person.phone, None);
+/// ```
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CandidateDetails {
     /// Full name (Willo requires one).
     pub name: String,
@@ -101,6 +112,29 @@ pub struct CandidateDetails {
     pub email: Option<String>,
     /// Phone number, E.164 for SMS invites.
     pub phone: Option<String>,
+}
+
+impl CandidateDetails {
+    /// A candidate known by name only (Willo requires one).
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            email: None,
+            phone: None,
+        }
+    }
+
+    /// With an email address.
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.email = Some(email.into());
+        self
+    }
+
+    /// With a phone number (E.164 for SMS invites).
+    pub fn phone(mut self, phone: impl Into<String>) -> Self {
+        self.phone = Some(phone.into());
+        self
+    }
 }
 
 impl fmt::Debug for CandidateDetails {

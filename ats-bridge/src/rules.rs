@@ -104,6 +104,7 @@ impl JobSelector {
 /// "A candidate reaching one of `stages` on `job` in `ats` is sent `interview`."
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Trigger {
     /// The ATS connection ([`crate::Ats::name`]).
     pub ats: AtsName,
@@ -114,6 +115,23 @@ pub struct Trigger {
     pub stages: Vec<StageId>,
     /// The Willo interview to send.
     pub interview: InterviewKey,
+}
+
+impl Trigger {
+    /// Candidates reaching one of `stages` on `job` in `ats` are sent `interview`.
+    pub fn new(
+        ats: impl Into<AtsName>,
+        job: JobSelector,
+        stages: impl IntoIterator<Item = impl Into<StageId>>,
+        interview: impl Into<InterviewKey>,
+    ) -> Self {
+        Self {
+            ats: ats.into(),
+            job,
+            stages: stages.into_iter().map(Into::into).collect(),
+            interview: interview.into(),
+        }
+    }
 }
 
 /// A Willo decision on a participant.
@@ -130,6 +148,7 @@ pub enum Decision {
 /// `move_to`."
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AutoProgress {
     /// The ATS connection.
     pub ats: AtsName,
@@ -142,10 +161,30 @@ pub struct AutoProgress {
     pub move_to: StageId,
 }
 
+impl AutoProgress {
+    /// When Willo says `decision` for an application of `job` in `ats`, move it to
+    /// `move_to`.
+    pub fn new(
+        ats: impl Into<AtsName>,
+        job: JobSelector,
+        decision: Decision,
+        move_to: impl Into<StageId>,
+    ) -> Self {
+        Self {
+            ats: ats.into(),
+            job,
+            decision,
+            move_to: move_to.into(),
+        }
+    }
+}
+
 /// The labels (tags) written at each step. Each step's label replaces the previous
-/// one, so a record carries one `Willo:` label at a time.
+/// one, so a record carries one `Willo:` label at a time. Start from
+/// [`Labels::default`] and change the fields you need (a new step may add a label).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
 pub struct Labels {
     /// After the invite is sent.
     pub invited: String,
@@ -194,6 +233,7 @@ impl Labels {
 /// connector texts), so these are configurable; compared without case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
 pub struct DecisionStages {
     /// Stage names meaning the candidate was accepted.
     pub accepted: Vec<String>,
@@ -229,6 +269,7 @@ impl DecisionStages {
 /// being a candidate yet is created on `job` in `ats`, with the results attached.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Screening {
     /// The Willo interview used for screening.
     pub interview: InterviewKey,
@@ -238,9 +279,25 @@ pub struct Screening {
     pub job: JobId,
 }
 
+impl Screening {
+    /// Completing `interview` creates a candidate on `job` in `ats`.
+    pub fn new(
+        interview: impl Into<InterviewKey>,
+        ats: impl Into<AtsName>,
+        job: impl Into<JobId>,
+    ) -> Self {
+        Self {
+            interview: interview.into(),
+            ats: ats.into(),
+            job: job.into(),
+        }
+    }
+}
+
 /// The whole rule set.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Rules {
     /// Stage → interview mappings (`[[trigger]]` in TOML).
     #[serde(default, rename = "trigger")]
@@ -273,12 +330,8 @@ impl Rules {
         stages: impl IntoIterator<Item = impl Into<StageId>>,
         interview: impl Into<InterviewKey>,
     ) -> Self {
-        self.triggers.push(Trigger {
-            ats: ats.into(),
-            job,
-            stages: stages.into_iter().map(Into::into).collect(),
-            interview: interview.into(),
-        });
+        self.triggers
+            .push(Trigger::new(ats, job, stages, interview));
         self
     }
 
@@ -290,12 +343,8 @@ impl Rules {
         decision: Decision,
         move_to: impl Into<StageId>,
     ) -> Self {
-        self.auto_progress.push(AutoProgress {
-            ats: ats.into(),
-            job,
-            decision,
-            move_to: move_to.into(),
-        });
+        self.auto_progress
+            .push(AutoProgress::new(ats, job, decision, move_to));
         self
     }
 
@@ -331,17 +380,19 @@ impl Rules {
         ats: impl Into<AtsName>,
         job: impl Into<JobId>,
     ) -> Self {
-        self.screening.push(Screening {
-            interview: interview.into(),
-            ats: ats.into(),
-            job: job.into(),
-        });
+        self.screening.push(Screening::new(interview, ats, job));
         self
     }
 
     /// Replace the labels.
     pub fn labels(mut self, labels: Labels) -> Self {
         self.labels = labels;
+        self
+    }
+
+    /// Replace the Willo stage names that mean a decision.
+    pub fn decision_stages(mut self, stages: DecisionStages) -> Self {
+        self.decision_stages = stages;
         self
     }
 

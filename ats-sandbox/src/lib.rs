@@ -53,6 +53,8 @@
 //! never on `ats-bridge`: the bridge's own tests, the examples and the benchmarks run
 //! on it, and so can yours.
 #![warn(missing_docs)]
+// docs.rs (`--cfg docsrs`, nightly) labels each feature-gated item with its feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // First: the simulators below expand its macro.
 #[macro_use]

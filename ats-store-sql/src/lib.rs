@@ -41,6 +41,8 @@
 //! # fn main() {}
 //! ```
 #![warn(missing_docs)]
+// docs.rs (`--cfg docsrs`, nightly) labels each feature-gated item with its feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // The docs name both stores; a build with one of them off has nothing to link to.
 #![cfg_attr(
     not(all(feature = "sqlite", feature = "postgres")),
@@ -57,8 +59,10 @@ mod sql;
 mod sqlite;
 
 #[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
 pub use postgres::{PostgresOptions, PostgresStore};
 #[cfg(feature = "sqlite")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 pub use sqlite::SqliteStore;
 
 /// The crate README's example, compiled as a doc test so it cannot drift.

@@ -33,7 +33,7 @@
 //!     candidate: "cand-1".into(),
 //!     job: "job-1".into(),
 //! };
-//! let person = CandidateDetails { name: "Ada Lovelace".into(), email: None, phone: None };
+//! let person = CandidateDetails::new("Ada Lovelace");
 //! let ats = Arc::new(MemoryAts::builder().application(applicant.clone(), "screen", person).build());
 //!
 //! // In your tests: `#[tokio::test] async fn conforms() { … }`.
@@ -47,6 +47,8 @@
 //! way your vendor does; for label checks that look at the record itself, give
 //! [`Fixture::labels_of`].
 #![warn(missing_docs)]
+// docs.rs (`--cfg docsrs`, nightly) labels each feature-gated item with its feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod checks;
 mod fixture;

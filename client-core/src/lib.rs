@@ -260,6 +260,8 @@
 //! # Ok::<_, smartrecruiters_client::webhooks::VerifyError>(())
 //! ```
 #![warn(missing_docs)]
+// docs.rs (`--cfg docsrs`, nightly) labels each feature-gated item with its feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod access;
 pub mod auth;
@@ -300,3 +302,8 @@ pub mod __private {
     pub use serde;
     pub use serde_json;
 }
+
+/// The crate README's examples, compiled as doc tests so they cannot drift.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -103,11 +103,7 @@ impl Row {
     }
 
     fn details(&self) -> CandidateDetails {
-        CandidateDetails {
-            name: self.name.clone(),
-            email: Some(self.email.clone()),
-            phone: None,
-        }
+        CandidateDetails::new(self.name.clone()).email(self.email.clone())
     }
 }
 
@@ -473,11 +469,7 @@ async fn conformance(secret: SecretString) -> Report {
             let (labels, _) = read.labels_and_notes(application.application.as_str());
             async move { labels }
         })
-        .new_candidate(CandidateDetails {
-            name: "Walk In".into(),
-            email: Some("walk-in@example.com".into()),
-            phone: None,
-        });
+        .new_candidate(CandidateDetails::new("Walk In").email("walk-in@example.com"));
     Conformance::new(sheet, fixture).run().await
 }
 

@@ -71,6 +71,8 @@
 //!
 //! [Lever Data API v1]: https://hire.lever.co/developer/documentation
 #![warn(missing_docs)]
+// docs.rs (`--cfg docsrs`, nightly) labels each feature-gated item with its feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod applications;
 mod archive_reasons;
@@ -148,3 +150,8 @@ pub use webhook_management::{
 pub use webhooks::WebhookVerifier;
 
 pub use client_core::{Error, LimitSpec, RateLimits, Result, RetryPolicy, SecretString};
+
+/// The crate README's examples, compiled as doc tests so they cannot drift.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -78,6 +78,8 @@
 //! # Ok::<_, smartrecruiters_client::webhooks::VerifyError>(())
 //! ```
 #![warn(missing_docs)]
+// docs.rs (`--cfg docsrs`, nightly) labels each feature-gated item with its feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod applications;
 mod auth;
@@ -166,3 +168,8 @@ pub fn is_candidate_data_conflict(error: &Error) -> bool {
                 || api.body_excerpt.contains(CANDIDATE_DATA_CONFLICT)
         })
 }
+
+/// The crate README's examples, compiled as doc tests so they cannot drift.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

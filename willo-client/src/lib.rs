@@ -61,6 +61,8 @@
 //! # Ok(()) }
 //! ```
 #![warn(missing_docs)]
+// docs.rs (`--cfg docsrs`, nightly) labels each feature-gated item with its feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod auth;
 mod children;
@@ -114,3 +116,8 @@ pub use webhooks::{WebhookEvent, WebhookVerifier};
 pub use client_core::{ApiError, Error, FieldError, Result};
 /// Re-exported so users name the same versions.
 pub use client_core::{Idempotency, LimitSpec, RateLimits, RetryPolicy, SecretString};
+
+/// The crate README's examples, compiled as doc tests so they cannot drift.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

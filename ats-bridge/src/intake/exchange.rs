@@ -95,6 +95,7 @@ pub enum IntakeOutcome {
 
 /// The answer to send back.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct IntakeResponse {
     /// The HTTP status.
     pub status: StatusCode,

@@ -104,6 +104,7 @@ pub use builder::{
 pub use exchange::{IntakeOutcome, IntakeRequest, IntakeResponse};
 pub use rejection::IntakeRejection;
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub use router::router;
 
 use crate::WebhookRejection;

@@ -35,11 +35,13 @@ use std::fmt;
 use client_core::Url;
 
 #[cfg(feature = "lever")]
+#[cfg_attr(docsrs, doc(cfg(feature = "lever")))]
 pub use lever::{
     LEVER_EVENTS, LeverRegistration, LeverWebhook, ensure_lever, subscribe_lever, teardown_lever,
     verify_lever,
 };
 #[cfg(feature = "smartrecruiters")]
+#[cfg_attr(docsrs, doc(cfg(feature = "smartrecruiters")))]
 pub use smartrecruiters::{
     SMARTRECRUITERS_EVENTS, SmartRecruitersRegistration, SmartRecruitersSubscription,
     activate_smartrecruiters, ensure_smartrecruiters, subscribe_smartrecruiters,

@@ -29,11 +29,9 @@ async fn events(adapter: &dyn Ats, (headers, body): &(HeaderMap, Vec<u8>)) -> Ve
 }
 
 fn details<V: VendorWorld>() -> CandidateDetails {
-    CandidateDetails {
-        name: V::INVITEE.name.into(),
-        email: Some(V::INVITEE.email.into()),
-        phone: Some(PHONE.into()),
-    }
+    CandidateDetails::new(V::INVITEE.name)
+        .email(V::INVITEE.email)
+        .phone(PHONE)
 }
 
 pub async fn candidate_details_come_from_the_record<V: VendorWorld>() {

@@ -17,11 +17,7 @@ fn application(n: u32) -> ApplicationRef {
 }
 
 fn person(n: u32) -> CandidateDetails {
-    CandidateDetails {
-        name: format!("Candidate {n}"),
-        email: None,
-        phone: None,
-    }
+    CandidateDetails::new(format!("Candidate {n}"))
 }
 
 /// Labels, polling and webhooks only; one application per page.
@@ -90,14 +86,7 @@ async fn an_integrators_ats_works_through_a_trait_object() {
     assert_eq!(tiny.writes().len(), 1);
 
     let unsupported = ats
-        .create_application(
-            &"job-1".into(),
-            &CandidateDetails {
-                name: "Jane Doe".into(),
-                email: None,
-                phone: None,
-            },
-        )
+        .create_application(&"job-1".into(), &CandidateDetails::new("Jane Doe"))
         .await
         .unwrap_err();
     assert!(matches!(unsupported, AtsError::Unsupported { .. }));

@@ -266,11 +266,7 @@ async fn a_signed_smartrecruiters_delivery_is_stored_once_and_resolves_later() {
                 job: JobId::from("j1"),
             },
             stage: StageId::from("INTERVIEW"),
-            details: Some(CandidateDetails {
-                name: "Ada Lovelace".into(),
-                email: None,
-                phone: None,
-            }),
+            details: Some(CandidateDetails::new("Ada Lovelace")),
         }]
     );
 }

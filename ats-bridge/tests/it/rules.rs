@@ -131,10 +131,9 @@ fn validation_names_the_bad_entry() {
     assert_eq!(entry, "trigger[1] (lever, job *)");
     assert!(reason.contains("trigger[0]"), "{reason}");
 
-    let same_labels = Rules::new().labels(Labels {
-        rejected: "Willo:Accepted".into(),
-        ..Labels::default()
-    });
+    let mut labels = Labels::default();
+    labels.rejected = "Willo:Accepted".into();
+    let same_labels = Rules::new().labels(labels);
     let (entry, reason) = invalid(same_labels.validate().map(|()| same_labels.clone()));
     assert_eq!(entry, "labels.rejected");
     assert!(reason.contains("labels.accepted"), "{reason}");

@@ -212,11 +212,11 @@ async fn profile_read(
 }
 
 fn ada() -> Option<CandidateDetails> {
-    Some(CandidateDetails {
-        name: "Ada Lovelace".into(),
-        email: Some("ada@example.com".into()),
-        phone: Some("+447700900123".into()),
-    })
+    Some(
+        CandidateDetails::new("Ada Lovelace")
+            .email("ada@example.com")
+            .phone("+447700900123"),
+    )
 }
 
 /// `app_ref()` moved to the video call, with Ada's details.
@@ -503,11 +503,7 @@ async fn without_phones_in_invites_a_listing_hands_on_names_and_emails() {
         page.details.into_iter().collect::<Vec<_>>(),
         vec![(
             ApplicationId::from("c1:j1"),
-            CandidateDetails {
-                name: "Ada Lovelace".into(),
-                email: Some("ada@example.com".into()),
-                phone: None,
-            }
+            CandidateDetails::new("Ada Lovelace").email("ada@example.com")
         )],
         "without a name the invite reads the profile (and reports it)"
     );
@@ -521,10 +517,8 @@ async fn without_phones_in_invites_no_phone_is_handed_on_from_the_profile_either
         &server,
         SmartRecruitersAtsConfig::new().phones_in_invites(false),
     );
-    let without_phone = CandidateDetails {
-        phone: None,
-        ..ada().unwrap()
-    };
+    let mut without_phone = ada().unwrap();
+    without_phone.phone = None;
     assert_eq!(ats.candidate(&app_ref()).await.unwrap(), without_phone);
     let (headers, body) = delivery(
         "application.status.updated",
@@ -753,11 +747,9 @@ async fn create_application_adds_the_candidate_to_the_job() {
     let created = adapter(&server)
         .create_application(
             &JobId::from("j1"),
-            &CandidateDetails {
-                name: "Mary Ann Smith".into(),
-                email: Some("mary@example.com".into()),
-                phone: Some("+15550100".into()),
-            },
+            &CandidateDetails::new("Mary Ann Smith")
+                .email("mary@example.com")
+                .phone("+15550100"),
         )
         .await
         .unwrap();

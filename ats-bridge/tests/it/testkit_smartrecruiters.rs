@@ -206,11 +206,9 @@ mod on_the_sandbox {
                 let tags = records.tags(app.candidate.as_str());
                 async move { tags }
             })
-            .new_candidate(CandidateDetails {
-                name: "Grace Brewster Hopper".into(),
-                email: Some("grace@example.com".into()),
-                phone: None,
-            });
+            .new_candidate(
+                CandidateDetails::new("Grace Brewster Hopper").email("grace@example.com"),
+            );
         let report = Conformance::new(Arc::new(ats), fixture).run().await;
         assert_conforms(&report, &[Check::CapabilitiesConsistent]);
         assert_eq!(simulator.candidates(&job).len(), 8, "one candidate created");

@@ -540,11 +540,11 @@ async fn lever_signed_deliveries_and_write_back() {
         vec![AtsEvent::StageChanged {
             application: application.clone(),
             stage: ats_sandbox::lever::STAGE_RECRUITER_SCREEN.into(),
-            details: Some(CandidateDetails {
-                name: person.name,
-                email: Some(person.email),
-                phone: Some(person.phone),
-            }),
+            details: Some(
+                CandidateDetails::new(person.name)
+                    .email(person.email)
+                    .phone(person.phone)
+            ),
         }]
     );
 

@@ -130,9 +130,5 @@ pub(crate) async fn create_application(ctx: &Ctx<'_>) -> Verdict {
 
 /// A made-up candidate, for calls that must be refused before they use it.
 fn testkit_candidate() -> CandidateDetails {
-    CandidateDetails {
-        name: "Testkit Candidate".into(),
-        email: Some("testkit@example.invalid".into()),
-        phone: None,
-    }
+    CandidateDetails::new("Testkit Candidate").email("testkit@example.invalid")
 }

@@ -29,11 +29,8 @@ fn memory_ats(capabilities: Capabilities, misbehaviours: &[Misbehaviour]) -> Arc
         // An ATS that supports nothing has no webhooks either.
         .webhooks(capabilities != Capabilities::none());
     for (n, app) in AT_TRIGGER.iter().enumerate() {
-        let details = CandidateDetails {
-            name: format!("Ada Lovelace {n}"),
-            email: Some(format!("ada{n}@example.com")),
-            phone: None,
-        };
+        let details =
+            CandidateDetails::new(format!("Ada Lovelace {n}")).email(format!("ada{n}@example.com"));
         builder = builder.application(application(app), TRIGGER, details);
     }
     for misbehaviour in misbehaviours {
@@ -51,11 +48,7 @@ fn full() -> Capabilities {
 /// deliveries, labels read straight from memory.
 fn fixture(ats: &Arc<MemoryAts>) -> ats_testkit::Fixture {
     ats.fixture(application("app-3"), TRIGGER)
-        .new_candidate(CandidateDetails {
-            name: "Grace Hopper".into(),
-            email: Some("grace@example.com".into()),
-            phone: None,
-        })
+        .new_candidate(CandidateDetails::new("Grace Hopper").email("grace@example.com"))
 }
 
 async fn run(capabilities: Capabilities, misbehaviours: &[Misbehaviour]) -> Report {

@@ -16,11 +16,7 @@ fn application(n: u32) -> ApplicationRef {
 }
 
 fn person(n: u32) -> CandidateDetails {
-    CandidateDetails {
-        name: format!("Candidate {n}"),
-        email: Some(format!("candidate{n}@example.com")),
-        phone: None,
-    }
+    CandidateDetails::new(format!("Candidate {n}")).email(format!("candidate{n}@example.com"))
 }
 
 fn two_at_new() -> MemoryAts {

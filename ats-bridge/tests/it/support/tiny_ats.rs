@@ -28,11 +28,9 @@ pub fn app(n: u32, job: &str) -> ApplicationRef {
 }
 
 pub fn candidate(n: u32) -> CandidateDetails {
-    CandidateDetails {
-        name: format!("Candidate {n}"),
-        email: Some(format!("candidate{n}@example.com")),
-        phone: Some("+447700900123".into()),
-    }
+    CandidateDetails::new(format!("Candidate {n}"))
+        .email(format!("candidate{n}@example.com"))
+        .phone("+447700900123")
 }
 
 /// The stored payload of a delivery saying `app-N` moved to `screen`.
