@@ -524,6 +524,23 @@ async fn cancel_candidate(
     Ok(changed)
 }
 
+/// [`Ledger::record_retry`] or [`Ledger::record_parked`] (by `count`) on `backend`;
+/// The tuple is (the next attempt's time, the caller's fence, now).
+async fn reschedule<B: LedgerBackend>(
+    backend: &B,
+    key: &LedgerKey,
+    error: &str,
+    (next_attempt_at_ms, fence, now_ms): (i64, Option<Fence>, i64),
+    count: ledger::Count,
+) -> StoreResult<()> {
+    let error = error.to_owned();
+    backend
+        .transact(LedgerChange::modify(key, move |row| {
+            ledger::record_retry(row, &error, next_attempt_at_ms, fence, now_ms, count)
+        }))
+        .await
+}
+
 /// The ledger of every backend: its changes go through [`LedgerBackend::transact`],
 /// its reads straight to the backend.
 #[async_trait]
@@ -630,12 +647,8 @@ impl<B: LedgerBackend> Ledger for B {
         fence: Option<Fence>,
         now_ms: i64,
     ) -> StoreResult<()> {
-        let error = error.to_owned();
-        self.transact(LedgerChange::modify(key, move |row| {
-            let count = ledger::Count::Attempt;
-            ledger::record_retry(row, &error, next_attempt_at_ms, fence, now_ms, count)
-        }))
-        .await
+        let count = ledger::Count::Attempt;
+        reschedule(self, key, error, (next_attempt_at_ms, fence, now_ms), count).await
     }
 
     async fn record_parked(
@@ -646,12 +659,8 @@ impl<B: LedgerBackend> Ledger for B {
         fence: Option<Fence>,
         now_ms: i64,
     ) -> StoreResult<()> {
-        let error = error.to_owned();
-        self.transact(LedgerChange::modify(key, move |row| {
-            let count = ledger::Count::Parked;
-            ledger::record_retry(row, &error, next_attempt_at_ms, fence, now_ms, count)
-        }))
-        .await
+        let count = ledger::Count::Parked;
+        reschedule(self, key, error, (next_attempt_at_ms, fence, now_ms), count).await
     }
 
     async fn record_failed(

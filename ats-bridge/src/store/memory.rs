@@ -69,6 +69,26 @@ impl MemoryStore {
         Ok(entry)
     }
 
+    /// Release delivery `id` held under `fence` until `next_attempt_at_ms`, counting
+    /// the attempt or not. (Nothing here shows inbox errors to operators, so their
+    /// text is not kept.)
+    async fn reschedule_inbox(
+        &self,
+        id: i64,
+        fence: Fence,
+        next_attempt_at_ms: i64,
+        count: ledger::Count,
+    ) -> StoreResult<()> {
+        let mut inner = self.lock().await;
+        let entry = Self::held_inbox_entry(&mut inner, id, fence)?;
+        if count == ledger::Count::Attempt {
+            entry.item.attempts = entry.item.attempts.saturating_add(1);
+        }
+        entry.next_attempt_at_ms = Some(next_attempt_at_ms);
+        entry.lease_until_ms = None;
+        Ok(())
+    }
+
     async fn select(
         &self,
         filter: impl Fn(&LedgerRow) -> bool,
@@ -347,13 +367,8 @@ impl Inbox for MemoryStore {
         _error: &str,
         next_attempt_at_ms: i64,
     ) -> StoreResult<()> {
-        // Nothing here shows inbox errors to operators, so the text is not kept.
-        let mut inner = self.lock().await;
-        let entry = Self::held_inbox_entry(&mut inner, id, fence)?;
-        entry.item.attempts = entry.item.attempts.saturating_add(1);
-        entry.next_attempt_at_ms = Some(next_attempt_at_ms);
-        entry.lease_until_ms = None;
-        Ok(())
+        self.reschedule_inbox(id, fence, next_attempt_at_ms, ledger::Count::Attempt)
+            .await
     }
 
     async fn inbox_park(
@@ -363,11 +378,8 @@ impl Inbox for MemoryStore {
         _error: &str,
         next_attempt_at_ms: i64,
     ) -> StoreResult<()> {
-        let mut inner = self.lock().await;
-        let entry = Self::held_inbox_entry(&mut inner, id, fence)?;
-        entry.next_attempt_at_ms = Some(next_attempt_at_ms);
-        entry.lease_until_ms = None;
-        Ok(())
+        self.reschedule_inbox(id, fence, next_attempt_at_ms, ledger::Count::Parked)
+            .await
     }
 
     async fn inbox_prune(&self, processed_before_ms: i64) -> StoreResult<u64> {

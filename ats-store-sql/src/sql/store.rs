@@ -169,6 +169,27 @@ macro_rules! sql_store {
             }
 
             impl $store {
+                /// Run an inbox update whose statement ends `WHERE id = ? AND fence = ?`
+                /// (its other parameters bound in `query`); refused when it changes
+                /// nothing.
+                async fn settle_inbox(
+                    &self,
+                    query: Query<'_>,
+                    id: i64,
+                    fence: Fence,
+                ) -> StoreResult<()> {
+                    let result = query
+                        .bind(id)
+                        .bind(fence_value(fence))
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db)?;
+                    if result.rows_affected() == 0 {
+                        return Err(self.inbox_refusal(id, fence).await);
+                    }
+                    Ok(())
+                }
+
                 /// Why an inbox update under `fence` changed nothing: the item is
                 /// gone, or another worker claimed it since.
                 async fn inbox_refusal(&self, id: i64, fence: Fence) -> StoreError {
@@ -561,17 +582,8 @@ macro_rules! sql_store {
                 }
 
                 async fn inbox_done(&self, id: i64, fence: Fence, now_ms: i64) -> StoreResult<()> {
-                    let result = sqlx::query(&queries().inbox_done)
-                        .bind(now_ms)
-                        .bind(id)
-                        .bind(fence_value(fence))
-                        .execute(&self.pool)
-                        .await
-                        .map_err(db)?;
-                    if result.rows_affected() == 0 {
-                        return Err(self.inbox_refusal(id, fence).await);
-                    }
-                    Ok(())
+                    let query = sqlx::query(&queries().inbox_done).bind(now_ms);
+                    self.settle_inbox(query, id, fence).await
                 }
 
                 async fn inbox_retry(
@@ -581,18 +593,10 @@ macro_rules! sql_store {
                     error: &str,
                     next_attempt_at_ms: i64,
                 ) -> StoreResult<()> {
-                    let result = sqlx::query(&queries().inbox_retry)
+                    let query = sqlx::query(&queries().inbox_retry)
                         .bind(error)
-                        .bind(next_attempt_at_ms)
-                        .bind(id)
-                        .bind(fence_value(fence))
-                        .execute(&self.pool)
-                        .await
-                        .map_err(db)?;
-                    if result.rows_affected() == 0 {
-                        return Err(self.inbox_refusal(id, fence).await);
-                    }
-                    Ok(())
+                        .bind(next_attempt_at_ms);
+                    self.settle_inbox(query, id, fence).await
                 }
 
                 async fn inbox_park(
@@ -602,18 +606,10 @@ macro_rules! sql_store {
                     error: &str,
                     next_attempt_at_ms: i64,
                 ) -> StoreResult<()> {
-                    let result = sqlx::query(&queries().inbox_park)
+                    let query = sqlx::query(&queries().inbox_park)
                         .bind(error)
-                        .bind(next_attempt_at_ms)
-                        .bind(id)
-                        .bind(fence_value(fence))
-                        .execute(&self.pool)
-                        .await
-                        .map_err(db)?;
-                    if result.rows_affected() == 0 {
-                        return Err(self.inbox_refusal(id, fence).await);
-                    }
-                    Ok(())
+                        .bind(next_attempt_at_ms);
+                    self.settle_inbox(query, id, fence).await
                 }
 
                 async fn inbox_prune(&self, processed_before_ms: i64) -> StoreResult<u64> {
