@@ -39,8 +39,8 @@ use async_trait::async_trait;
 use futures::TryStreamExt;
 use lever_client::NewNote;
 use lever_client::webhooks::WebhookVerifier;
+use lever_client::{Expandable, Opportunity, OpportunityExpand, OpportunityFilter};
 use lever_client::{LeverClient, NoteId, OpportunityId, PostingId};
-use lever_client::{Opportunity, OpportunityExpand, OpportunityFilter};
 use lever_client::{Posting, PostingFilter, PostingState};
 use serde_json::Value;
 
@@ -182,14 +182,19 @@ impl LeverAts {
     }
 }
 
-/// Lever's application object names its posting in `posting` (an id, or an object
-/// with `id` if expanded further). The reference notes list the opportunity's
-/// `applications` but not the application's fields, so this reads the field leniently
-/// and treats an opportunity without it as having no posting.
+/// Lever's application object names its posting in `posting`. The client reads it as an
+/// id; an application it could not read (the posting expanded into an object, say) is kept
+/// raw, and then `posting` or `posting.id` is read leniently. An opportunity without one has
+/// no posting.
 fn posting_of(opportunity: &Opportunity) -> Option<PostingId> {
     opportunity.applications.iter().find_map(|application| {
-        let posting = application.object()?.get("posting")?;
-        let id = match posting {
+        if let Some(typed) = application.object() {
+            return typed.posting.clone().filter(|id| !id.as_str().is_empty());
+        }
+        let Expandable::Raw(raw) = application else {
+            return None;
+        };
+        let id = match raw.get("posting")? {
             Value::String(id) => id.as_str(),
             Value::Object(object) => object.get("id")?.as_str()?,
             _ => return None,
@@ -395,5 +400,29 @@ impl Ats for LeverAts {
             receipt.note_id = Some(note.to_string());
         }
         Ok(receipt)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opportunity(applications: Value) -> Opportunity {
+        serde_json::from_value(serde_json::json!({
+            "id": "opp-1",
+            "applications": applications,
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_posting_comes_from_a_typed_or_a_raw_application() {
+        let typed = opportunity(serde_json::json!([{"id": "app-1", "posting": "posting-1"}]));
+        assert_eq!(posting_of(&typed), Some(PostingId::from("posting-1")));
+        // A posting expanded into an object does not fit the typed application.
+        let raw = opportunity(serde_json::json!([{"id": "app-1", "posting": {"id": "posting-2"}}]));
+        assert_eq!(posting_of(&raw), Some(PostingId::from("posting-2")));
+        let none = opportunity(serde_json::json!(["app-1"]));
+        assert_eq!(posting_of(&none), None);
     }
 }
