@@ -472,6 +472,21 @@ impl Interviews<'_> {
         .await
     }
 
+    /// `PUT /interviews-api/v201904/interviews/{id}/timeslots/{timeslotId}/candidateStatus`:
+    /// the candidate's answer for one slot.
+    pub async fn set_timeslot_candidate_status(
+        &self,
+        interview: &str,
+        timeslot: &str,
+        status: AttendeeStatus,
+    ) -> Result<()> {
+        self.put_attendance(
+            format!("{}/candidateStatus", timeslot_path(interview, timeslot)),
+            status,
+        )
+        .await
+    }
+
     /// `PUT /interviews-api/v201904/interviews/{id}/timeslots/{timeslotId}/interviewers/{userId}/status`:
     /// one interviewer's answer for one slot.
     pub async fn set_interviewer_status(

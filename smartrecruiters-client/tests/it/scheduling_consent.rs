@@ -187,6 +187,13 @@ async fn attendance_answers_are_put_in_lower_case() {
     .and(body_json(json!({"status": "tentative"})))
     .once(&server, ResponseTemplate::new(204))
     .await;
+    on(
+        "PUT",
+        format!("{INTERVIEWS}/i9/timeslots/t2/candidateStatus"),
+    )
+    .and(body_json(json!({"status": "declined"})))
+    .once(&server, ResponseTemplate::new(204))
+    .await;
     let sr = client(&server);
     sr.interviews()
         .set_candidate_status("i9", AttendeeStatus::Accepted)
@@ -194,6 +201,10 @@ async fn attendance_answers_are_put_in_lower_case() {
         .unwrap();
     sr.interviews()
         .set_interviewer_status("i9", "t2", &UserId::from("u2"), AttendeeStatus::Tentative)
+        .await
+        .unwrap();
+    sr.interviews()
+        .set_timeslot_candidate_status("i9", "t2", AttendeeStatus::Declined)
         .await
         .unwrap();
 }
