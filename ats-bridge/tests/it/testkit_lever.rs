@@ -194,9 +194,9 @@ async fn run(fixture: impl FnOnce(Fixture) -> Fixture) -> Report {
     run_on_mock(Arc::new(lever(&server)), fixture(base), tags).await
 }
 
-/// No headers to strip (Lever signs in the body); no candidate creation.
+/// Nothing to refuse (every capability is on), no headers to strip (Lever signs in the
+/// body), and, over the mock, no opportunity to create (the sandbox run opts in).
 const NOT_FOR_LEVER: [Check; 3] = [
-    // Every capability is on: nothing to refuse.
     Check::CapabilitiesConsistent,
     Check::WebhookRejectsMissingHeaders,
     Check::CreateApplication,

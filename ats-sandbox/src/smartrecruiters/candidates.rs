@@ -133,7 +133,7 @@ pub(super) async fn create_on_job(
             "firstName, lastName and email are required",
         );
     };
-    let (json, candidate, applied) = {
+    let (json, candidate, added) = {
         let mut data = lock(&shared.data);
         if !data.jobs.iter().any(|j| j.id == job) {
             return not_found("Job");
@@ -166,11 +166,11 @@ pub(super) async fn create_on_job(
                 index
             }
         };
-        let applied = !data.candidates[index]
+        let added = !data.candidates[index]
             .applications
             .iter()
             .any(|a| a.job == job);
-        if applied {
+        if added {
             let application = data.generator.uuid();
             let candidate = &mut data.candidates[index];
             candidate.updated_on = now.clone();
@@ -183,9 +183,9 @@ pub(super) async fn create_on_job(
             });
         }
         let json = candidate_details_json(&data.candidates[index], &data, &shared.base_url);
-        (json, data.candidates[index].id.clone(), applied)
+        (json, data.candidates[index].id.clone(), added)
     };
-    if applied {
+    if added {
         emit(&shared, APPLICATION_CREATED, &candidate, &job);
     }
     (StatusCode::CREATED, Json(json)).into_response()
