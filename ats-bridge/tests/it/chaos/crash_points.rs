@@ -3,7 +3,8 @@
 //! screening, then restarted on the same ledger. Nothing may be sent twice or lost.
 
 use super::harness::{
-    Backend, LeaseClock, LedgerHome, Plan, Point, Summary, Verdict, World, backends, config, runs,
+    Backend, LeaseClock, LedgerHome, Plan, Point, Summary, Verdict, World, backends, concurrently,
+    config, runs,
 };
 
 use std::time::Duration;
@@ -14,11 +15,13 @@ const TEST: &str = "chaos_crash_points";
 async fn crash_points_send_nothing_twice_and_lose_nothing() {
     for backend in backends(TEST).await {
         let mut summary = Summary::new("crash points", backend);
-        for seed in 0..runs() {
-            for point in Point::ALL {
-                let verdict = crash_at(backend, seed, point).await;
-                summary.add(seed, verdict.named(point));
-            }
+        let each = (0..runs()).flat_map(|seed| Point::ALL.map(move |point| (seed, point)));
+        let verdicts = concurrently(each.map(|(seed, point)| async move {
+            (seed, crash_at(backend, seed, point).await.named(point))
+        }))
+        .await;
+        for (seed, verdict) in verdicts {
+            summary.add(seed, verdict);
         }
         summary.finish();
     }

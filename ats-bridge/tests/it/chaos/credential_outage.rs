@@ -3,8 +3,8 @@
 //! work must be parked, not failed, and finish by itself once the credentials work.
 
 use super::harness::{
-    Backend, LEASE, LeaseClock, LedgerHome, Plan, Summary, Verdict, World, backends, config, drive,
-    runs,
+    Backend, LEASE, LeaseClock, LedgerHome, Plan, Summary, Verdict, World, backends, concurrently,
+    config, drive, runs,
 };
 
 use std::time::Duration;
@@ -25,11 +25,14 @@ enum Revoked {
 async fn a_two_minute_credential_outage_leaves_nothing_failed() {
     for backend in backends(TEST).await {
         let mut summary = Summary::new("credential outage", backend);
-        for seed in 0..runs() {
-            for revoked in [Revoked::Willo, Revoked::Ats] {
-                let verdict = outage(backend, seed, revoked).await;
-                summary.add(seed, verdict.named(revoked));
-            }
+        let each =
+            (0..runs()).flat_map(|seed| [Revoked::Willo, Revoked::Ats].map(move |r| (seed, r)));
+        let verdicts = concurrently(each.map(|(seed, revoked)| async move {
+            (seed, outage(backend, seed, revoked).await.named(revoked))
+        }))
+        .await;
+        for (seed, verdict) in verdicts {
+            summary.add(seed, verdict);
         }
         summary.finish();
     }

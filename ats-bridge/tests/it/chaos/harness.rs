@@ -23,6 +23,7 @@ use ats_bridge::store::{NewDelivery, RowState, Store};
 use ats_bridge::{StoredDelivery, VerifiedDelivery};
 use ats_testkit::MemoryAts;
 use client_core::webhook::Clock;
+use futures::StreamExt as _;
 use willo_client::{ParticipantKey, WebhookEvent};
 
 pub use ats::{ChaosAts, Point};
@@ -249,12 +250,11 @@ impl World {
             .expect("store the ATS delivery");
     }
 
-    /// Willo's participant for application `n` (after the invite).
-    pub fn participant(&self, n: u32) -> ParticipantKey {
+    /// Willo's participant for application `n`; `None` when it was never invited
+    /// (a loss the verdict counts: the candidate cannot answer).
+    pub fn participant(&self, n: u32) -> Option<ParticipantKey> {
         let email = candidate(n).email.expect("candidates have e-mails");
-        self.willo
-            .participant_of(&email)
-            .unwrap_or_else(|| panic!("application {n} was not invited"))
+        self.willo.participant_of(&email)
     }
 
     /// Willo news about `participant` reaches the inbox.
@@ -278,7 +278,9 @@ impl World {
 
     /// Application `n`'s candidate answers; Willo says so.
     pub async fn answer(&self, store: &dyn Store, n: u32) {
-        let participant = self.participant(n);
+        let Some(participant) = self.participant(n) else {
+            return;
+        };
         self.willo.answer(&participant);
         self.willo_news(store, &participant, WebhookEvent::NewResponse, 0)
             .await;
@@ -286,7 +288,9 @@ impl World {
 
     /// The hiring team decides about application `n` in Willo; Willo says so.
     pub async fn decide(&self, store: &dyn Store, n: u32, decision: &str) {
-        let participant = self.participant(n);
+        let Some(participant) = self.participant(n) else {
+            return;
+        };
         self.willo.move_to(&participant, decision);
         self.willo_news(store, &participant, WebhookEvent::StageChange, 0)
             .await;
@@ -321,15 +325,18 @@ impl World {
         }
     }
 
-    /// Drive `engines` as `Engine::run` would — reconciler pass, due retries, the
-    /// inbox until empty — and let a lease's worth of time pass, until two rounds in
-    /// a row find nothing to do (at most `SETTLE_ROUNDS`).
+    /// Drive `engines` as `Engine::run` would — due retries and the inbox until empty
+    /// every round, a reconciler pass every fifth (a round is a lease's worth of
+    /// time, so about `Engine::run`'s five minutes) — until two rounds in a row find
+    /// nothing to do, the second always with a reconciler pass (at most
+    /// `SETTLE_ROUNDS`).
     pub async fn settle(&self, engines: &[Engine]) {
         let mut quiet_rounds = 0;
-        for _ in 0..SETTLE_ROUNDS {
+        for round in 0..SETTLE_ROUNDS {
+            let reconcile = round % 5 == 0 || quiet_rounds > 0;
             let mut worked = 0;
             for engine in engines {
-                worked += drive(engine).await;
+                worked += work(engine, reconcile).await;
             }
             quiet_rounds = if worked == 0 { quiet_rounds + 1 } else { 0 };
             if quiet_rounds >= 2 {
@@ -395,15 +402,33 @@ impl World {
     }
 }
 
+/// Runs of one scenario and backend in progress at once: each has its own world and
+/// ledger, and holds a few PostgreSQL connections.
+const AT_ONCE: usize = 4;
+
+/// Run `runs` a few at a time, answering in their order.
+pub async fn concurrently<T>(runs: impl IntoIterator<Item = impl Future<Output = T>>) -> Vec<T> {
+    futures::stream::iter(runs)
+        .buffered(AT_ONCE)
+        .collect()
+        .await
+}
+
 /// Rounds a settle may take; each lets a lease's worth of (test) time pass.
 const SETTLE_ROUNDS: usize = 40;
 
-/// One round of an engine's work; returns how much it found to do.
+/// One round of an engine's work with a reconciler pass; returns how much it found
+/// to do.
 pub async fn drive(engine: &Engine) -> usize {
+    work(engine, true).await
+}
+
+/// One round of an engine's work; returns how much it found to do.
+async fn work(engine: &Engine, reconcile: bool) -> usize {
     let mut worked: usize = 0;
     // Errors here are what `Engine::run` logs and retries (an outage, a parked
     // delivery): the verdict, not the round, judges the outcome.
-    if let Ok(report) = engine.reconcile().await {
+    if reconcile && let Ok(report) = engine.reconcile().await {
         worked += usize::try_from(report.invited).unwrap_or(usize::MAX);
     }
     worked += engine.retry_due().await.unwrap_or(0);

@@ -10,7 +10,7 @@
 
 use super::harness::{
     Backend, INTERVIEW, INVITED, LeaseClock, LedgerHome, ManualClock, Summary, Verdict, backends,
-    config, runs, willo::ChaosWillo,
+    concurrently, config, runs, willo::ChaosWillo,
 };
 
 use std::sync::Arc;
@@ -42,8 +42,12 @@ const OPPORTUNITIES: usize = 4;
 async fn lever_retries_after_15_minutes_and_3_days_are_accepted_and_acted_on_once() {
     for backend in backends(TEST).await {
         let mut summary = Summary::new("Lever retries", backend);
-        for seed in 0..runs() {
-            summary.add(seed, retries(backend, seed).await);
+        let verdicts = concurrently(
+            (0..runs()).map(|seed| async move { (seed, retries(backend, seed).await) }),
+        )
+        .await;
+        for (seed, verdict) in verdicts {
+            summary.add(seed, verdict);
         }
         summary.finish();
     }

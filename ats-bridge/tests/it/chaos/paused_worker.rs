@@ -4,7 +4,8 @@
 //! keep the late worker from sending or writing anything twice.
 
 use super::harness::{
-    Backend, LeaseClock, LedgerHome, Plan, Point, Summary, Verdict, World, backends, config, runs,
+    Backend, LeaseClock, LedgerHome, Plan, Point, Summary, Verdict, World, backends, concurrently,
+    config, runs,
 };
 
 use std::time::Duration;
@@ -24,11 +25,13 @@ const PAUSES: [Point; 4] = [
 async fn a_worker_paused_past_its_lease_sends_and_writes_nothing_twice() {
     for backend in backends(TEST).await {
         let mut summary = Summary::new("paused worker", backend);
-        for seed in 0..runs() {
-            for point in PAUSES {
-                let verdict = pause_at(backend, seed, point).await;
-                summary.add(seed, verdict.named(point));
-            }
+        let each = (0..runs()).flat_map(|seed| PAUSES.map(move |point| (seed, point)));
+        let verdicts = concurrently(each.map(|(seed, point)| async move {
+            (seed, pause_at(backend, seed, point).await.named(point))
+        }))
+        .await;
+        for (seed, verdict) in verdicts {
+            summary.add(seed, verdict);
         }
         summary.finish();
     }
