@@ -69,8 +69,9 @@ impl Point {
 /// `release` without sending keeps the call there for ever (a killed process),
 /// sending lets it go on (a paused one resumed).
 pub struct Held {
-    /// Fires when the engine reaches the boundary.
-    pub reached: oneshot::Receiver<()>,
+    /// Fires when the engine reaches the boundary, with the application the call is
+    /// about (none for a candidate not created yet).
+    pub reached: oneshot::Receiver<Option<ApplicationRef>>,
     /// Lets the held call carry on.
     pub release: oneshot::Sender<()>,
 }
@@ -78,7 +79,7 @@ pub struct Held {
 /// One armed stop: the first call to reach `point` is held.
 struct Stop {
     point: Point,
-    reached: oneshot::Sender<()>,
+    reached: oneshot::Sender<Option<ApplicationRef>>,
     release: oneshot::Receiver<()>,
 }
 
@@ -147,14 +148,14 @@ impl ChaosAts {
 
     /// At `point`: if a stop is armed there, announce it and wait to be released
     /// (for ever when the release is dropped: the process was killed).
-    async fn boundary(&self, point: Point) {
+    async fn boundary(&self, point: Point, about: Option<&ApplicationRef>) {
         let stop = {
             let mut stops = lock(&self.stops);
             let at = stops.iter().position(|stop| stop.point == point);
             at.map(|at| stops.remove(at))
         };
         if let Some(stop) = stop {
-            let _ = stop.reached.send(());
+            let _ = stop.reached.send(about.cloned());
             if stop.release.await.is_err() {
                 std::future::pending::<()>().await;
             }
@@ -211,10 +212,12 @@ impl Ats for ChaosAts {
     }
 
     async fn candidate(&self, application: &ApplicationRef) -> AtsResult<CandidateDetails> {
-        self.boundary(Point::BeforeCandidateRead).await;
+        self.boundary(Point::BeforeCandidateRead, Some(application))
+            .await;
         self.refused()?;
         let details = self.inner.candidate(application).await?;
-        self.boundary(Point::AfterCandidateRead).await;
+        self.boundary(Point::AfterCandidateRead, Some(application))
+            .await;
         Ok(details)
     }
 
@@ -239,8 +242,11 @@ impl Ats for ChaosAts {
     ) -> AtsResult<WriteBackReceipt> {
         let kind = self.kind(write);
         match kind {
-            WriteKind::InvitedLabel => self.boundary(Point::BeforeInvitedLabel).await,
-            WriteKind::Changes => self.boundary(Point::BeforeLabels).await,
+            WriteKind::InvitedLabel => {
+                self.boundary(Point::BeforeInvitedLabel, Some(application))
+                    .await
+            }
+            WriteKind::Changes => self.boundary(Point::BeforeLabels, Some(application)).await,
             WriteKind::Note => {}
         }
         self.refused()?;
@@ -256,7 +262,7 @@ impl Ats for ChaosAts {
                 .is_some_and(|notes| notes.contains(text))
         {
             // The adapters' repeat check: the note is there already.
-            self.boundary(Point::AfterNote).await;
+            self.boundary(Point::AfterNote, Some(application)).await;
             return Ok(WriteBackReceipt::default());
         }
         let receipt = self.inner.write_back(application, write).await?;
@@ -264,9 +270,12 @@ impl Ats for ChaosAts {
             lock(&self.notes).entry(id).or_default().push(text);
         }
         match kind {
-            WriteKind::InvitedLabel => self.boundary(Point::AfterInvitedLabel).await,
-            WriteKind::Changes => self.boundary(Point::AfterLabels).await,
-            WriteKind::Note => self.boundary(Point::AfterNote).await,
+            WriteKind::InvitedLabel => {
+                self.boundary(Point::AfterInvitedLabel, Some(application))
+                    .await
+            }
+            WriteKind::Changes => self.boundary(Point::AfterLabels, Some(application)).await,
+            WriteKind::Note => self.boundary(Point::AfterNote, Some(application)).await,
         }
         Ok(receipt)
     }
@@ -276,13 +285,13 @@ impl Ats for ChaosAts {
         job: &JobId,
         candidate: &CandidateDetails,
     ) -> AtsResult<ApplicationRef> {
-        self.boundary(Point::BeforeCreate).await;
+        self.boundary(Point::BeforeCreate, None).await;
         self.refused()?;
         let created = self.inner.create_application(job, candidate).await?;
         if let Some(email) = &candidate.email {
             lock(&self.created).insert(email.to_lowercase(), created.clone());
         }
-        self.boundary(Point::AfterCreate).await;
+        self.boundary(Point::AfterCreate, Some(&created)).await;
         Ok(created)
     }
 
