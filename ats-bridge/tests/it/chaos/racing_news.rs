@@ -148,7 +148,7 @@ async fn race(backend: Backend, seed: u64) -> Verdict {
             decided.insert(n);
             tokio::time::sleep(HELD_FOR).await;
         }
-        drop(held.release.send(()));
+        let _ = held.release.send(());
         tokio::time::sleep(Duration::from_millis(rng.u64(0..50))).await;
         for (n, decision) in &plan.decisions {
             if !decided.contains(n) {
