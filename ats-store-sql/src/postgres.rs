@@ -43,7 +43,7 @@ impl Dialect for PostgresDialect {
     // `clock_timestamp()`, not `now()`: the time of the claim, not of the
     // transaction's start.
     const CLOCK_MS: Option<&'static str> =
-        Some("SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT");
+        Some("(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT");
     const PAYLOAD_CONTAINS: &'static str = "position(? IN payload) > 0";
     const MIGRATIONS: &'static [(i64, &'static str)] = &[
         (1, include_str!("schema/postgres_001.sql")),

@@ -341,6 +341,87 @@ async fn a_replica_whose_clock_runs_ahead_cannot_take_a_live_lease() {
         .unwrap();
 }
 
+/// Inbox claims, like ledger claims, take their time from the server: a replica whose
+/// clock runs 90 s ahead cannot take a delivery another replica leased a moment ago
+/// (it would handle it a second time while the first still works on it).
+#[tokio::test]
+async fn a_replica_whose_clock_runs_ahead_cannot_take_a_leased_inbox_item() {
+    let Some(schema) = TestSchema::create("a_replica_whose_clock_runs_ahead_inbox").await else {
+        return;
+    };
+    let options = schema.options().callers_clock(false);
+    let store = PostgresStore::connect_with(&schema.url, &options)
+        .await
+        .unwrap();
+    let now = i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis(),
+    )
+    .unwrap();
+    let stored = store
+        .inbox_insert(&NewDelivery::new("lever", "evt-skew", b"{}"), now)
+        .await
+        .unwrap();
+    assert!(stored);
+    let first = store
+        .inbox_claim(&lease("on-time", now, 60_000), 10)
+        .await
+        .unwrap();
+    assert_eq!(first.len(), 1, "the on-time replica takes the delivery");
+
+    let ahead = store
+        .inbox_claim(&lease("ahead", now + 90_000, 60_000), 10)
+        .await
+        .unwrap();
+    assert!(ahead.is_empty(), "a clock 90 s ahead stole {ahead:?}");
+    store
+        .inbox_done(first[0].id, first[0].fence, now + 1)
+        .await
+        .unwrap();
+    schema.drop().await;
+}
+
+/// A caller whose clock runs behind the server's still takes a delivery whose lease
+/// expired on the server's clock (a crashed replica's delivery is not stuck until
+/// the slow clock catches up).
+#[tokio::test]
+async fn a_replica_whose_clock_runs_behind_takes_an_expired_inbox_lease() {
+    let Some(schema) = TestSchema::create("a_replica_whose_clock_runs_behind_inbox").await else {
+        return;
+    };
+    let options = schema.options().callers_clock(false);
+    let store = PostgresStore::connect_with(&schema.url, &options)
+        .await
+        .unwrap();
+    let now = i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis(),
+    )
+    .unwrap();
+    store
+        .inbox_insert(&NewDelivery::new("lever", "evt-behind", b"{}"), now)
+        .await
+        .unwrap();
+    // A lease of 1 ms on the server's clock: expired by the next statement.
+    let crashed = store
+        .inbox_claim(&lease("crashed", now, 1), 10)
+        .await
+        .unwrap();
+    assert_eq!(crashed.len(), 1);
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let behind = store
+        .inbox_claim(&lease("behind", now - 90_000, 60_000), 10)
+        .await
+        .unwrap();
+    assert_eq!(behind.len(), 1, "the expired lease is taken over");
+    assert!(behind[0].fence > crashed[0].fence);
+    schema.drop().await;
+}
+
 #[tokio::test]
 async fn connection_errors_never_show_the_password() {
     let unreachable = "postgres://bridge:hunter2-secret@127.0.0.1:1/bridge";
