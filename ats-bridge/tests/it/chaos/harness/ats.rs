@@ -13,8 +13,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use async_trait::async_trait;
 use ats_bridge::model::{
-    ApplicationRef, ApplicationsPage, AtsEvent, AtsName, CandidateDetails, Capabilities, Job,
-    JobId, Stage, StageId, WriteBack, WriteBackReceipt,
+    ApplicationRef, ApplicationsPage, AtsEvent, AtsName, CandidateDetails, Capabilities,
+    CreatedApplication, Job, JobId, Stage, StageId, WriteBack, WriteBackReceipt,
 };
 use ats_bridge::note::render_note;
 use ats_bridge::{
@@ -284,14 +284,15 @@ impl Ats for ChaosAts {
         &self,
         job: &JobId,
         candidate: &CandidateDetails,
-    ) -> AtsResult<ApplicationRef> {
+    ) -> AtsResult<CreatedApplication> {
         self.boundary(Point::BeforeCreate, None).await;
         self.refused()?;
         let created = self.inner.create_application(job, candidate).await?;
         if let Some(email) = &candidate.email {
-            lock(&self.created).insert(email.to_lowercase(), created.clone());
+            lock(&self.created).insert(email.to_lowercase(), created.application.clone());
         }
-        self.boundary(Point::AfterCreate, Some(&created)).await;
+        self.boundary(Point::AfterCreate, Some(&created.application))
+            .await;
         Ok(created)
     }
 
