@@ -163,7 +163,10 @@ impl Trigger {
         if self.when.is_empty() {
             format!("trigger[{i}] ({}, job {})", self.ats, self.job)
         } else {
-            format!("trigger[{i}] ({}, job {}, when {})", self.ats, self.job, self.when)
+            format!(
+                "trigger[{i}] ({}, job {}, when {})",
+                self.ats, self.job, self.when
+            )
         }
     }
 }
@@ -496,7 +499,9 @@ impl Rules {
                 return Err(invalid("`interview` must be a Willo interview key"));
             }
             if let Some(blank) = trigger.when.blank() {
-                return Err(invalid(&format!("{blank} is empty; leave it out to match any")));
+                return Err(invalid(&format!(
+                    "{blank} is empty; leave it out to match any"
+                )));
             }
         }
         self.check_shadowing()?;
@@ -569,7 +574,10 @@ impl Rules {
     fn check_interview_tags(&self) -> Result<(), RulesError> {
         let mut seen: HashMap<(&AtsName, &str, &StageId), usize> = HashMap::new();
         for (i, rule) in self.interview_tags.iter().enumerate() {
-            let entry = format!("interview_tags[{i}] ({}, account {})", rule.ats, rule.account);
+            let entry = format!(
+                "interview_tags[{i}] ({}, account {})",
+                rule.ats, rule.account
+            );
             let invalid = |reason: String| RulesError::Invalid {
                 entry: entry.clone(),
                 reason,
@@ -577,9 +585,10 @@ impl Rules {
             if rule.ats.as_str().trim().is_empty() || rule.account.trim().is_empty() {
                 return Err(invalid("needs an `ats` and an `account`".into()));
             }
-            if rule.stages.is_empty() || rule.stages.iter().any(|s| s.as_str().trim().is_empty())
-            {
-                return Err(invalid("needs at least one non-empty stage in `stages`".into()));
+            if rule.stages.is_empty() || rule.stages.iter().any(|s| s.as_str().trim().is_empty()) {
+                return Err(invalid(
+                    "needs at least one non-empty stage in `stages`".into(),
+                ));
             }
             for stage in &rule.stages {
                 if let Some(first) = seen.insert((&rule.ats, rule.account.trim(), stage), i) {

@@ -46,10 +46,7 @@ fn attributes_of(posting: &Posting) -> JobAttributes {
     attributes.department = category("department");
     attributes.city = category("location");
     attributes.employment_type = category("commitment");
-    attributes.country_code = posting
-        .country
-        .clone()
-        .filter(|c| !c.trim().is_empty());
+    attributes.country_code = posting.country.clone().filter(|c| !c.trim().is_empty());
     attributes.remote = match &posting.workplace_type {
         Some(WorkplaceType::Remote) => Some(true),
         Some(WorkplaceType::Onsite | WorkplaceType::Hybrid) => Some(false),
@@ -59,7 +56,9 @@ fn attributes_of(posting: &Posting) -> JobAttributes {
         if let (false, Value::String(value)) = (MAPPED_CATEGORIES.contains(&name.as_str()), value)
             && !value.trim().is_empty()
         {
-            attributes.custom.insert(name.clone(), value.trim().to_owned());
+            attributes
+                .custom
+                .insert(name.clone(), value.trim().to_owned());
         }
     }
     attributes.labels = posting.tags.clone();

@@ -136,7 +136,9 @@ impl JobConditions {
             None => true,
             Some(wanted) => have.as_deref().is_some_and(|have| same(wanted, have)),
         };
-        self.title.as_ref().is_none_or(|t| t.regex.is_match(&job.title))
+        self.title
+            .as_ref()
+            .is_none_or(|t| t.regex.is_match(&job.title))
             && equal(&self.department, &a.department)
             && equal(&self.city, &a.city)
             && self.country.as_ref().is_none_or(|wanted| {
@@ -361,7 +363,10 @@ mod tests {
         assert!(when.matches(&job("Nurse", all.clone())));
         let mut remote = all.clone();
         remote.remote = None;
-        assert!(!when.matches(&job("Nurse", remote)), "unknown remote is not false");
+        assert!(
+            !when.matches(&job("Nurse", remote)),
+            "unknown remote is not false"
+        );
         let mut no_label = all.clone();
         no_label.labels.clear();
         assert!(!when.matches(&job("Nurse", no_label)));

@@ -127,8 +127,7 @@ impl InterviewDirectory {
     pub fn tagged(&self, account: &str, labels: &[String]) -> TaggedInterview {
         let mut found: Vec<InterviewKey> = Vec::new();
         for (key, title) in &self.interviews {
-            if labels.iter().any(|l| is_interview_tag(l, title, account)) && !found.contains(key)
-            {
+            if labels.iter().any(|l| is_interview_tag(l, title, account)) && !found.contains(key) {
                 found.push(key.clone());
             }
         }
@@ -171,6 +170,10 @@ mod tests {
             ),
             TaggedInterview::Several(vec!["k1".into(), "k2".into()])
         );
-        assert_eq!(directory.tags("Acme").len(), 2, "untitled interviews have no tag");
+        assert_eq!(
+            directory.tags("Acme").len(),
+            2,
+            "untitled interviews have no tag"
+        );
     }
 }

@@ -134,7 +134,11 @@ impl Rules {
 
     /// Every stage a rule of `ats` names (triggers and interview tags).
     pub fn stages_of(&self, ats: &AtsName) -> std::collections::BTreeSet<&StageId> {
-        let triggers = self.triggers.iter().filter(|t| &t.ats == ats).flat_map(|t| &t.stages);
+        let triggers = self
+            .triggers
+            .iter()
+            .filter(|t| &t.ats == ats)
+            .flat_map(|t| &t.stages);
         let tags = self
             .interview_tags
             .iter()
