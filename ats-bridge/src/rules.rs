@@ -25,6 +25,7 @@
 //! ```
 
 mod conditions;
+mod explain;
 mod interview_tags;
 mod matching;
 mod shadowing;
@@ -35,6 +36,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use conditions::{JobConditions, TitlePattern};
+pub use explain::JobRules;
 pub use interview_tags::{
     InterviewDirectory, InterviewTagRule, TaggedInterview, interview_tag, interview_tag_colon,
     is_interview_tag,
