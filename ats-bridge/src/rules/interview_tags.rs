@@ -59,7 +59,7 @@ pub fn is_interview_tag(label: &str, interview_title: &str, account: &str) -> bo
 
 /// The Willo interviews that exist, by key and title: what interview tags are
 /// matched against. Built from Willo's interview list
-/// ([`Engine::refresh_interviews`](crate::Engine::refresh_interviews) keeps the
+/// ([`Engine::refresh_interviews`](crate::engine::Engine::refresh_interviews) keeps the
 /// engine's current); a tag whose interview is gone (or was renamed) selects
 /// nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
