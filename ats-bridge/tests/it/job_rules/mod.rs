@@ -4,6 +4,7 @@
 //! interview each application would be sent is visible without sending.
 
 mod lever;
+mod sandbox;
 mod smartrecruiters;
 
 use std::collections::BTreeSet;
