@@ -9,6 +9,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+mod job_attributes;
+
+pub use job_attributes::JobAttributes;
 pub use willo_client::{InterviewKey, InterviewResults as InterviewOutcome, ParticipantKey};
 
 client_core::string_id! {
@@ -48,16 +51,27 @@ pub struct Job {
     pub title: String,
     /// Open or closed.
     pub state: JobState,
+    /// Department, location, employment type, custom fields and labels, for rules
+    /// that select jobs by them (empty when the ATS reports none).
+    #[serde(default)]
+    pub attributes: JobAttributes,
 }
 
 impl Job {
-    /// A job with an id, title and state.
+    /// A job with an id, title and state, and no attributes.
     pub fn new(id: impl Into<JobId>, title: impl Into<String>, state: JobState) -> Self {
         Self {
             id: id.into(),
             title: title.into(),
             state,
+            attributes: JobAttributes::default(),
         }
+    }
+
+    /// With these attributes.
+    pub fn with_attributes(mut self, attributes: JobAttributes) -> Self {
+        self.attributes = attributes;
+        self
     }
 }
 

@@ -15,6 +15,7 @@ mod engine_matrix;
 mod engine_postgres;
 mod engine_smartrecruiters;
 mod intake;
+mod job_rules;
 mod lever_adapter;
 mod lever_tag_rules;
 mod logs;
