@@ -1,4 +1,9 @@
 //! Building a connection's ATS adapters from its stored settings and secrets.
+// Without the adapter features there is nothing to build.
+#![cfg_attr(
+    not(any(feature = "smartrecruiters", feature = "lever")),
+    allow(dead_code, unused_imports)
+)]
 
 use std::sync::Arc;
 
