@@ -19,6 +19,9 @@
 //! The single-account bridge of the quickstart ([`crate::Bridge`]) needs none of this.
 
 mod adapters;
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub mod admin;
 mod grant;
 mod id;
 mod intakes;

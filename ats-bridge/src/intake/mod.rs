@@ -105,7 +105,7 @@ pub use exchange::{IntakeOutcome, IntakeRequest, IntakeResponse};
 pub use rejection::IntakeRejection;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
-pub use router::router;
+pub use router::{connection_router, router};
 
 use crate::WebhookRejection;
 use crate::store::{Inbox, NewDelivery, Stores};

@@ -8,6 +8,7 @@ mod support;
 mod adapter_matrix;
 mod ats_trait;
 mod bridge;
+mod connections;
 mod engine;
 mod engine_lever;
 mod engine_matrix;
