@@ -139,15 +139,14 @@ fn failure(failed: ConnectionError) -> Response {
     }
 }
 
-fn parse_id(text: &str) -> Result<ConnectionId, Response> {
-    ConnectionId::new(text).map_err(|e| error(StatusCode::NOT_FOUND, "not_found", &e.to_string()))
-}
-
+/// The connection a path names, or the 404 to answer.
 macro_rules! id_or_answer {
     ($text:expr) => {
-        match parse_id(&$text) {
+        match ConnectionId::new($text.as_str()) {
             Ok(id) => id,
-            Err(answer) => return answer,
+            Err(invalid) => {
+                return error(StatusCode::NOT_FOUND, "not_found", &invalid.to_string());
+            }
         }
     };
 }

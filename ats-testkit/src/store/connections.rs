@@ -130,7 +130,7 @@ pub async fn connection_secrets(store: &dyn Connections) {
     );
     let key = SecretEntry::new("willo/api_key", sealed("k1", &[0, 1, 2, 255]));
     store
-        .connection_insert(&conn, &[key.clone()])
+        .connection_insert(&conn, std::slice::from_ref(&key))
         .await
         .unwrap();
     assert_eq!(
@@ -228,7 +228,7 @@ pub async fn connection_removal<S: Store + Connections>(store: &S) {
     let secret = SecretEntry::new("willo/api_key", sealed("k1", b"x"));
     for record in [&gone, &kept] {
         store
-            .connection_insert(record, &[secret.clone()])
+            .connection_insert(record, std::slice::from_ref(&secret))
             .await
             .unwrap();
         let source = record.id.scope("lever");
@@ -337,7 +337,7 @@ pub async fn connection_removal<S: Store + Connections>(store: &S) {
         4_000,
     );
     store
-        .connection_insert(&again, &[secret.clone()])
+        .connection_insert(&again, std::slice::from_ref(&secret))
         .await
         .unwrap();
     assert_eq!(store.connection_get(&gone.id).await.unwrap(), Some(again));
