@@ -176,3 +176,60 @@ async fn forged_expired_or_refused_states_store_nothing() {
 fn flow_with_ttl(manager: ConnectionManager, server: &MockServer, ttl: Duration) -> OAuthConnect {
     flow(manager, server).state_ttl(ttl)
 }
+
+/// Over HTTP: the admin API hands out the consent URL, the callback route connects.
+#[cfg(feature = "axum")]
+#[tokio::test]
+async fn the_consent_url_and_callback_routes_connect_an_account() {
+    use ats_bridge::connection::admin::AdminApi;
+    use ats_bridge::connection::oauth::router;
+
+    use super::{http, serve};
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(body_string_contains("code=code-9"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "access_token": "at-9", "refresh_token": "rt-9", "expires_in": 3600
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let manager = manager(Arc::new(MemoryStore::new()));
+    manager.add(lever_oauth("acme", None)).await.unwrap();
+    let flow = Arc::new(flow(manager.clone(), &server));
+    let admin =
+        AdminApi::new(manager.clone(), &SecretString::from("admin-token")).oauth(flow.clone());
+    let base = serve(router(flow).merge(admin.router())).await;
+
+    let answer: serde_json::Value = http()
+        .post(format!("{base}/admin/connections/acme/oauth/lever"))
+        .bearer_auth("admin-token")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let consent = Url::parse(answer["url"].as_str().unwrap()).unwrap();
+    let state = state_of(&consent);
+
+    let callback = |state: String| {
+        let url = Url::parse_with_params(
+            &format!("{base}/oauth/callback"),
+            [("code", "code-9"), ("state", state.as_str())],
+        )
+        .unwrap();
+        async move { http().get(url).send().await.unwrap().status() }
+    };
+    assert_eq!(callback(format!("{state}x")).await.as_u16(), 400);
+    assert_eq!(
+        manager.live(&id("acme")).await.unwrap().state,
+        ConnectionState::NeedsCredentials
+    );
+    assert_eq!(callback(state).await.as_u16(), 200);
+    assert_eq!(
+        manager.live(&id("acme")).await.unwrap().state,
+        ConnectionState::Active
+    );
+}

@@ -122,6 +122,19 @@ async fn each_connection_verifies_only_its_own_deliveries() {
         .await,
         StatusCode::NOT_FOUND
     );
+    // Willo deliveries carry each connection's own URL token.
+    let willo = |connection: &str, token: &str| {
+        format!("{base}/webhooks/{connection}/willo/new_response?token=willo-url-token-{token}")
+    };
+    let participant = br#"{"participant": {"key": "0123456789abcdef0123456789abcdef"}}"#.to_vec();
+    assert_eq!(
+        post(&willo("acme", "acme"), participant.clone()).await,
+        StatusCode::ACCEPTED
+    );
+    assert_eq!(
+        post(&willo("acme", "beta"), participant.clone()).await,
+        StatusCode::UNAUTHORIZED
+    );
     // The single-account route still works, with its own secret only.
     assert_eq!(
         post(
@@ -142,7 +155,7 @@ async fn each_connection_verifies_only_its_own_deliveries() {
         .unwrap();
     let mut sources: Vec<_> = stored.iter().map(|item| item.source.as_str()).collect();
     sources.sort_unstable();
-    assert_eq!(sources, ["acme/lever", "beta/lever", "lever"]);
+    assert_eq!(sources, ["acme/lever", "acme/willo", "beta/lever", "lever"]);
 
     // Removed: refused like an unknown connection.
     manager
