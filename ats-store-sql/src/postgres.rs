@@ -21,7 +21,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use ats_bridge::store::{StoreError, StoreResult};
 
-use crate::sql::{Dialect, db, sql_store};
+use crate::sql::{Dialect, db, sql_connections, sql_store};
 
 /// The advisory lock held while migrating (any constant unlikely to collide with an
 /// application's own locks: the ASCII bytes of `atsbrdg1`).
@@ -49,6 +49,7 @@ impl Dialect for PostgresDialect {
         (1, include_str!("schema/postgres_001.sql")),
         (2, include_str!("schema/postgres_002.sql")),
         (3, include_str!("schema/postgres_003.sql")),
+        (5, include_str!("schema/postgres_005.sql")),
     ];
 }
 
@@ -132,6 +133,7 @@ pub struct PostgresStore {
 }
 
 sql_store!(PostgresStore, sqlx::Postgres, PostgresDialect);
+sql_connections!(PostgresStore, sqlx::Postgres, PostgresDialect);
 
 impl PostgresStore {
     /// Connect to `url` (`postgres://user:password@host:port/database`) with the

@@ -9,6 +9,7 @@ mod adapter_matrix;
 mod ats_trait;
 mod bridge;
 mod chaos;
+mod connections;
 mod engine;
 mod engine_lever;
 mod engine_matrix;

@@ -28,10 +28,12 @@ use std::future::Future;
 
 use ats_bridge::store::{Fence, RowState, StoreError, StoreResult};
 
+mod connections;
 mod dialect;
 mod queries;
 mod store;
 
+pub(crate) use connections::{ConnectionQueries, sql_connections};
 pub(crate) use dialect::Dialect;
 pub(crate) use queries::Queries;
 pub(crate) use store::sql_store;

@@ -243,7 +243,7 @@ impl Queries {
 
 /// `text` with its `?` placeholders numbered if the dialect wants `$1`, `$2`, …
 /// (no statement here has a `?` inside a string literal).
-fn placeholders<D: Dialect>(text: &str) -> String {
+pub(crate) fn placeholders<D: Dialect>(text: &str) -> String {
     if !D::NUMBERED_PLACEHOLDERS {
         return text.to_owned();
     }

@@ -40,6 +40,29 @@ async fn postgres_store_passes_the_suite() {
     schema.drop().await;
 }
 
+#[tokio::test]
+async fn postgres_store_passes_the_connection_suite() {
+    let Some(schema) = TestSchema::create("postgres_store_passes_the_connection_suite").await
+    else {
+        return;
+    };
+    ats_testkit::store::run_connection_suite(&schema.store().await).await;
+    schema.drop().await;
+}
+
+/// Two replicas (two pools): a secret's lock in one makes the other wait, and the
+/// other then reads what the first stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn replicas_lock_a_connection_secret_one_at_a_time() {
+    let Some(schema) = TestSchema::create("replicas_lock_a_connection_secret").await else {
+        return;
+    };
+    let (a, b) = tokio::join!(schema.store(), schema.store());
+    // The lock is held in `a`'s pool; the contender runs in `b`'s.
+    ats_testkit::store::secret_locks_exclude(Arc::new(a), Arc::new(b)).await;
+    schema.drop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn replicas_racing_claims_acquire_each_row_exactly_once() {
     let Some(schema) =
@@ -196,7 +219,7 @@ async fn replicas_starting_together_migrate_once_and_keep_data() {
         schema.store(),
         schema.store()
     );
-    assert_eq!(schema.schema_versions().await, vec![1, 2, 3]);
+    assert_eq!(schema.schema_versions().await, vec![1, 2, 3, 5]);
     a.cursor_set("lever:stage-1", "offset-7", NOW)
         .await
         .unwrap();
@@ -205,7 +228,7 @@ async fn replicas_starting_together_migrate_once_and_keep_data() {
     let reopened = schema.store().await;
     assert_eq!(
         schema.schema_versions().await,
-        vec![1, 2, 3],
+        vec![1, 2, 3, 5],
         "reconnects migrate nothing"
     );
     assert_eq!(
@@ -247,7 +270,7 @@ async fn a_version_1_schema_is_migrated_with_its_data() {
 
     let store = schema.store().await;
     assert_migrated(&store).await;
-    assert_eq!(schema.schema_versions().await, vec![1, 2, 3]);
+    assert_eq!(schema.schema_versions().await, vec![1, 2, 3, 5]);
     schema.drop().await;
 }
 
@@ -269,7 +292,7 @@ async fn from_pool_uses_the_pool_search_path_and_hides_the_url() {
         .await
         .unwrap();
     let store = PostgresStore::from_pool(pool).await.unwrap();
-    assert_eq!(schema.schema_versions().await, vec![1, 2, 3]);
+    assert_eq!(schema.schema_versions().await, vec![1, 2, 3, 5]);
     assert!(
         store
             .inbox_insert(&NewDelivery::new("willo", "evt-1", b"{}"), NOW)
