@@ -122,6 +122,7 @@ mod ats;
 pub mod bridge;
 pub mod engine;
 pub mod intake;
+pub mod late_results;
 #[cfg(feature = "lever")]
 #[cfg_attr(docsrs, doc(cfg(feature = "lever")))]
 pub mod lever;

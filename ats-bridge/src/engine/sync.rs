@@ -1,13 +1,14 @@
 //! Bringing a participant's results to the ATS: once per (application, interview,
-//! outcome).
+//! outcome), then late results as differences (see `late.rs`).
 
 use super::Engine;
 use super::action::{Action, EngineError, Ignored};
 use super::failure::{Failure, millis};
 use super::outcome::Outcome;
 use super::write_order::write_in_order;
+use crate::late_results::ResultsFingerprint;
 use crate::model::{InterviewOutcome, ParticipantKey};
-use crate::store::{Claim, LedgerRow, RowState, StoreError};
+use crate::store::{Claim, LedgerRow, RowState, StoreError, WrittenResults};
 
 /// Why the results are being looked at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,6 +74,12 @@ impl Engine {
             Err(error) if matches!(cause, SyncCause::Webhook { .. }) && error.is_transient() => {
                 return Err(error.into());
             }
+            // A late-results check of a written row: try again later; the results
+            // are in the ATS already, so this is no failure of the row.
+            Err(error) if super::late::only_rechecking(&row) => {
+                tracing::debug!(row = %key, %error, "late results unavailable; checking later");
+                return self.recheck_later(&row).await;
+            }
             Err(error) if row.lease_live(self.now_ms()) => {
                 tracing::debug!(row = %key, %error, "results unavailable; row busy elsewhere");
                 return Ok(Action::Busy { key });
@@ -100,7 +107,8 @@ impl Engine {
         }
         let tag = outcome.tag();
         if row.state == RowState::Synced && row.synced_outcome.as_deref() == Some(tag.as_str()) {
-            return Ok(Action::AlreadyDone { key });
+            // The outcome is written; what may be new is late results.
+            return self.late_results(row, &results).await;
         }
         let claim = self
             .inner
@@ -140,12 +148,23 @@ impl Engine {
         write.first_attempt = first_attempt;
         let tag = outcome.tag();
         match write_in_order(ats.as_ref(), &application, &write).await {
-            Ok(_) => {
+            Ok(receipt) => {
+                let mut written = WrittenResults::new(tag.clone());
+                if write.outcome.is_some() {
+                    // The results note: what it holds, and when to look for more.
+                    let parts = self.fingerprint_parts();
+                    written = written
+                        .fingerprint(ResultsFingerprint::of(results, parts).encode())
+                        .recheck(self.first_recheck(results));
+                    if let Some(note) = receipt.note_id {
+                        written = written.note_id(note);
+                    }
+                }
                 match self
                     .inner
                     .stores
                     .ledger
-                    .record_synced(key, &tag, row.fence, self.now_ms())
+                    .record_results_written(key, &written, row.fence, self.now_ms())
                     .await
                 {
                     Ok(()) => {}

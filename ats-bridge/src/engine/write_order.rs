@@ -1,5 +1,5 @@
 //! The order of a write-back's steps, decided once for every ATS: the record's label
-//! and stage changes first, the results note last.
+//! and stage changes first, the results note (or the late-results update) last.
 //!
 //! Labels and stage moves are safe to repeat; a note is not. Written last, a note is
 //! never written again by a retry after an earlier step failed. A retry after the note
@@ -18,6 +18,7 @@ pub(super) async fn write_in_order(
 ) -> AtsResult<WriteBackReceipt> {
     let changes = WriteBack {
         outcome: None,
+        update: None,
         ..write.clone()
     };
     let changes_anything = !changes.add_labels.is_empty()
@@ -31,6 +32,14 @@ pub(super) async fn write_in_order(
     if let Some(outcome) = &write.outcome {
         let note = WriteBack {
             outcome: Some(outcome.clone()),
+            first_attempt: write.first_attempt,
+            ..WriteBack::default()
+        };
+        receipt.note_id = ats.write_back(application, &note).await?.note_id;
+    }
+    if let Some(update) = &write.update {
+        let note = WriteBack {
+            update: Some(update.clone()),
             first_attempt: write.first_attempt,
             ..WriteBack::default()
         };

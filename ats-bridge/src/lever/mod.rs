@@ -37,9 +37,9 @@ mod webhooks;
 
 use async_trait::async_trait;
 use futures::TryStreamExt;
-use lever_client::NewNote;
 use lever_client::webhooks::WebhookVerifier;
 use lever_client::{LeverClient, NoteId, OpportunityId, PostingId};
+use lever_client::{NewNote, NoteUpdate, NoteValue};
 use lever_client::{Opportunity, OpportunityExpand, OpportunityFilter};
 use lever_client::{Posting, PostingFilter, PostingState};
 use serde_json::Value;
@@ -47,10 +47,10 @@ use serde_json::Value;
 pub use config::{DEFAULT_MAX_AGE, LeverAtsConfig};
 pub use tags::interview_tag;
 
+use crate::late_results::{ResultsUpdate, render_amended_note, render_follow_up_note};
 use crate::model::{
     ApplicationId, ApplicationRef, ApplicationsPage, AtsName, CandidateDetails, CandidateId,
-    Capabilities, InterviewKey, InterviewOutcome, Job, JobId, JobState, Stage, StageId, WriteBack,
-    WriteBackReceipt,
+    Capabilities, InterviewKey, Job, JobId, JobState, Stage, StageId, WriteBack, WriteBackReceipt,
 };
 use crate::note::render_note;
 use crate::{Ats, AtsError, AtsResult, AtsWebhooks};
@@ -142,10 +142,9 @@ impl LeverAts {
     async fn write_note(
         &self,
         id: &OpportunityId,
-        outcome: &InterviewOutcome,
+        text: String,
         first_attempt: bool,
     ) -> AtsResult<NoteId> {
-        let text = render_note(outcome, NOTE_MAX_CHARS);
         let notes = self.client.notes(id);
         if !first_attempt {
             let existing = notes
@@ -170,6 +169,42 @@ impl LeverAts {
             .await
             .map_err(|e| not_found(e, format!("opportunity {id}")))?;
         Ok(created.note_id)
+    }
+
+    /// Late results: replace the results note's text with the results re-rendered,
+    /// reviewer comments included (`PUT …/notes/:note`, repeat-safe), or, when the note's id is unknown or Lever
+    /// refuses the edit (its FAQ says notes cannot be edited; the API reference
+    /// documents the call for notes created through the API), one follow-up note.
+    async fn write_update(
+        &self,
+        id: &OpportunityId,
+        update: &ResultsUpdate,
+        first_attempt: bool,
+    ) -> AtsResult<NoteId> {
+        if let Some(note) = &update.amend_note_id {
+            let note = NoteId::from(note.as_str());
+            let text = render_amended_note(update, NOTE_MAX_CHARS);
+            let replacement =
+                NoteUpdate::new(vec![NoteValue::new(text)]).user(self.config.perform_as.clone());
+            match self.client.notes(id).update(&note, &replacement).await {
+                Ok(_) => return Ok(note),
+                Err(error)
+                    if matches!(
+                        error.status().map(|s| s.as_u16()),
+                        Some(400 | 403 | 404 | 405 | 409 | 422)
+                    ) =>
+                {
+                    tracing::info!(
+                        opportunity = %id,
+                        %error,
+                        "Lever refused to amend the results note; writing a follow-up note"
+                    );
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+        let text = render_follow_up_note(update, NOTE_MAX_CHARS);
+        self.write_note(id, text, first_attempt).await
     }
 
     /// The opportunity with its applications expanded (which name the posting).
@@ -391,7 +426,11 @@ impl Ats for LeverAts {
             receipt.moved_to = Some(stage.clone());
         }
         if let Some(outcome) = &write.outcome {
-            let note = self.write_note(&id, outcome, write.first_attempt).await?;
+            let text = render_note(outcome, NOTE_MAX_CHARS);
+            let note = self.write_note(&id, text, write.first_attempt).await?;
+            receipt.note_id = Some(note.to_string());
+        } else if let Some(update) = &write.update {
+            let note = self.write_update(&id, update, write.first_attempt).await?;
             receipt.note_id = Some(note.to_string());
         }
         Ok(receipt)

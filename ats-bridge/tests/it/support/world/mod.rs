@@ -14,6 +14,7 @@ use std::sync::Arc;
 use ats_bridge::Ats;
 use ats_bridge::WebhookRequest;
 use ats_bridge::engine::{Action, Engine, EngineConfig};
+use ats_bridge::late_results::ResultsUpdate;
 use ats_bridge::model::{ApplicationRef, AtsEvent, AtsName};
 use ats_bridge::rules::{JobSelector, Rules};
 use ats_bridge::store::{LedgerKey, MemoryStore, Store};
@@ -150,6 +151,13 @@ pub trait VendorWorld {
     fn listed_note(participant: &Value) -> Value;
     /// How many notes were written (requests, whatever their answer).
     async fn notes_written(ats: &MockServer) -> usize;
+
+    /// Whether the vendor's notes can be edited: late results amend the results note
+    /// (no note is added) instead of adding a follow-up note.
+    const AMENDS_NOTES: bool;
+    /// Late results written as the vendor can, `times` times: the results note
+    /// (`WRITTEN_NOTE`) amended, or the follow-up note of `update` added.
+    async fn late_results_written(ats: &MockServer, update: &ResultsUpdate, times: u64);
 
     /// The reconciler's listing of the trigger stage, showing the candidate.
     async fn listed_at_trigger_stage(ats: &MockServer, times: u64);
