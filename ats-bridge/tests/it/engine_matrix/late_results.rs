@@ -169,3 +169,24 @@ pub async fn reviewer_comments_can_be_left_out<V: VendorWorld>() {
     );
     assert_eq!(V::notes_written(&w.ats).await, 1);
 }
+
+pub async fn a_planned_late_results_check_survives_a_restart<V: VendorWorld>() {
+    let store = crate::support::world::sqlite_store().await;
+    let w = World::<V>::with(store, World::<V>::rules(), checking_at_once()).await;
+    let key = World::<V>::key();
+    w.invite().await;
+    let first = participant("Received");
+    willo_results(&w.willo, first.clone(), 1).await;
+    w.results_written_back(&first).await;
+    on_willo_news(&w.engine, WebhookEvent::NewResponse).await;
+
+    // Another engine on the same database (a restart, or another replica) finds the
+    // planned check in the ledger, not in the first engine's memory.
+    let restarted = w.replica();
+    let now = transcribed();
+    willo_results(&w.willo, now.clone(), 1).await;
+    V::late_results_written(&w.ats, &update_of::<V>(&first, &now), 1).await;
+    assert_eq!(restarted.retry_due().await.unwrap(), 1);
+    let row = w.store.row(&key).await.unwrap().unwrap();
+    assert_eq!((row.recheck_at_ms, row.rechecks), (None, 1));
+}

@@ -59,6 +59,7 @@ macro_rules! engine_matrix {
                 late_results::late_transcripts_and_comments_are_written_once_as_the_difference,
                 late_results::late_result_checks_end_with_the_schedule,
                 late_results::reviewer_comments_can_be_left_out,
+                late_results::a_planned_late_results_check_survives_a_restart,
                 reconcile::the_reconciler_invites_what_webhooks_missed_once,
                 reconcile::the_reconciler_leaves_an_application_invited_through_a_webhook_alone,
                 reconcile::quiet_participants_are_checked_a_bounded_number_of_times_then_left_to_the_webhook,
