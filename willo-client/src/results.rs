@@ -150,7 +150,7 @@ pub struct ReviewerComment {
 
 impl ReviewerComment {
     /// Read one comment: a string, or an object with a text field (see
-    /// [`COMMENT_TEXT_FIELDS`]). `None` without text.
+    /// `COMMENT_TEXT_FIELDS`). `None` without text.
     pub fn from_json(raw: &Value) -> Option<Self> {
         if let Value::String(text) = raw {
             let text = text.trim();
