@@ -123,6 +123,7 @@ pub mod bridge;
 pub mod connection;
 pub mod engine;
 pub mod intake;
+pub mod late_results;
 #[cfg(feature = "lever")]
 #[cfg_attr(docsrs, doc(cfg(feature = "lever")))]
 pub mod lever;

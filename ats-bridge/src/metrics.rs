@@ -41,8 +41,8 @@ pub const INBOX_OLDEST_AGE: &str = "ats_bridge_inbox_oldest_age_seconds";
 /// cancelled or failed meanwhile), `error` (the store failed; nothing recorded).
 pub const INVITES: &str = "ats_bridge_invites_total";
 
-/// Counter: result write-back steps. Labels `ats` and `outcome`: `written`, `retry`,
-/// `failed`, `stopped`, `error` (as for [`INVITES`]).
+/// Counter: result write-back steps. Labels `ats` and `outcome`: `written`, `updated`
+/// (late results), `retry`, `failed`, `stopped`, `error` (as for [`INVITES`]).
 pub const WRITE_BACKS: &str = "ats_bridge_write_backs_total";
 
 /// Gauge: ledger rows per state. Label `state` (`pending`, `invited`, `responded`,
@@ -87,6 +87,7 @@ pub(crate) fn write_back(
 ) -> Result<Action, EngineError> {
     let outcome = match &result {
         Ok(Action::WroteBack { .. }) => Some("written"),
+        Ok(Action::WroteUpdate { .. }) => Some("updated"),
         other => common_outcome(other),
     };
     if let Some(outcome) = outcome {

@@ -285,6 +285,12 @@ pub struct WriteBack {
     pub remove_labels: Vec<String>,
     /// Move the application to this stage, if the rules say so.
     pub move_to: Option<StageId>,
+    /// Late results (a transcript, a summary, a reviewer's score or comment that
+    /// arrived after the results note): amend the results note where the ATS can edit
+    /// notes, else write one follow-up note with
+    /// [`render_follow_up_note`](crate::late_results::render_follow_up_note). Like
+    /// the results note, the engine sends it in a write-back of its own, last.
+    pub update: Option<crate::late_results::ResultsUpdate>,
     /// `true` when the engine's ledger knows of no earlier attempt at this write-back
     /// (no failed try, no crashed worker, no redrive), so none of it can be in the
     /// ATS yet and an adapter may skip looking for an earlier copy of the note.
@@ -309,7 +315,16 @@ impl WriteBack {
             add_labels: add,
             remove_labels: remove,
             move_to: None,
+            update: None,
             first_attempt: false,
+        }
+    }
+
+    /// Late results only (see [`WriteBack::update`]).
+    pub fn update(update: crate::late_results::ResultsUpdate) -> Self {
+        Self {
+            update: Some(update),
+            ..Self::default()
         }
     }
 

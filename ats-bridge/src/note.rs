@@ -88,7 +88,7 @@ fn render(outcome: &InterviewOutcome, with_transcripts: usize) -> String {
     out.trim_end().to_owned()
 }
 
-fn format_score(score: f64) -> String {
+pub(crate) fn format_score(score: f64) -> String {
     if score.fract() == 0.0 {
         format!("{score:.0}")
     } else {
@@ -97,7 +97,7 @@ fn format_score(score: f64) -> String {
 }
 
 /// Cut `text` to `max_chars` characters, marker included, on a character boundary.
-fn cut(text: String, max_chars: usize) -> String {
+pub(crate) fn cut(text: String, max_chars: usize) -> String {
     if text.chars().count() <= max_chars {
         return text;
     }

@@ -49,6 +49,7 @@ impl Dialect for PostgresDialect {
         (1, include_str!("schema/postgres_001.sql")),
         (2, include_str!("schema/postgres_002.sql")),
         (3, include_str!("schema/postgres_003.sql")),
+        (4, include_str!("schema/postgres_004.sql")),
         (5, include_str!("schema/postgres_005.sql")),
     ];
 }

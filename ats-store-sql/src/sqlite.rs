@@ -54,6 +54,7 @@ impl Dialect for SqliteDialect {
         (1, include_str!("schema/sqlite_001.sql")),
         (2, include_str!("schema/sqlite_002.sql")),
         (3, include_str!("schema/sqlite_003.sql")),
+        (4, include_str!("schema/sqlite_004.sql")),
         (5, include_str!("schema/sqlite_005.sql")),
     ];
 }

@@ -26,6 +26,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
 use ats_bridge::engine::{Action, Engine, EngineConfig, ParticipantChecks};
+use ats_bridge::late_results::render_follow_up_note;
 use ats_bridge::model::{
     ApplicationRef, ApplicationsPage, AtsEvent, AtsName, CandidateDetails, CandidateMatch,
     Capabilities, CreatedApplication, Job, JobId, JobState, Stage, StageId, WriteBack,
@@ -353,6 +354,13 @@ impl Ats for SheetAts {
         receipt.labels_added = write.add_labels.clone();
         if let Some(outcome) = &write.outcome {
             row.notes.push(render_note(outcome, NOTE_LIMIT));
+            receipt.note_id = Some(format!("{}-note-{}", row.id, row.notes.len()));
+        }
+        // Late results (a transcript that came after the note): one follow-up note
+        // with only what is new. (A sheet whose notes can be edited could instead
+        // replace `update.amend_note_id` with `render_amended_note`.)
+        if let Some(update) = &write.update {
+            row.notes.push(render_follow_up_note(update, NOTE_LIMIT));
             receipt.note_id = Some(format!("{}-note-{}", row.id, row.notes.len()));
         }
         if let Some(stage) = &write.move_to {

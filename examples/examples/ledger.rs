@@ -168,7 +168,8 @@ fn counts_json(by_state: &BTreeMap<RowState, u64>) -> Value {
 }
 
 /// The status report as JSON: `rows` per state, `jobs` with theirs, the `failed` rows
-/// (newest first, at most `failed_limit`) with their errors and ages.
+/// (newest first, at most `failed_limit`) with their errors and ages, and the `warned`
+/// rows with their warnings.
 fn status_json(report: &StatusReport, now_ms: i64) -> Value {
     let jobs: Vec<Value> = report
         .by_job
@@ -190,11 +191,24 @@ fn status_json(report: &StatusReport, now_ms: i64) -> Value {
             })
         })
         .collect();
+    let warned: Vec<Value> = report
+        .warned
+        .iter()
+        .map(|row| {
+            json!({
+                "key": key_json(&row.key),
+                "state": row.state.as_str(),
+                "age_ms": (now_ms - row.updated_at_ms).max(0),
+                "warning": row.warning,
+            })
+        })
+        .collect();
     json!({
         "rows": counts_json(&report.by_state),
         "jobs": jobs,
         "failed": failed,
         "failed_limit": STATUS_FAILED_LIMIT,
+        "warned": warned,
     })
 }
 
@@ -227,6 +241,22 @@ async fn status(store: &dyn Store, now_ms: i64, out: &mut impl Write) -> Result<
     }
     for row in &report.failed {
         writeln!(out, "  {}", describe_failed(row, now_ms))?;
+    }
+    if !report.warned.is_empty() {
+        writeln!(
+            out,
+            "rows with a warning, newest first (the workflow went on):"
+        )?;
+    }
+    for row in &report.warned {
+        let warning = row.warning.as_deref().unwrap_or_default();
+        writeln!(
+            out,
+            "  {}  {}, {} ago: {warning}",
+            row.key,
+            row.state,
+            age(now_ms - row.updated_at_ms)
+        )?;
     }
     Ok(())
 }

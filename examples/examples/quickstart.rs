@@ -7,7 +7,11 @@
 //!    trigger stage, as a recruiter would;
 //! 3. shows each candidate being invited in Willo, answering (the simulated candidate
 //!    answers after a moment) and getting the results written back — a note and the
-//!    `Willo:To Review` tag — then a summary table.
+//!    `Willo:To Review` tag;
+//! 4. then Willo finishes the transcripts and AI summaries, as it does minutes after
+//!    the answers: the bridge's late-results check finds them and writes only what is
+//!    new — a follow-up note in SmartRecruiters, the results note amended in Lever —
+//!    and a summary table.
 //!
 //! ```sh
 //! cargo run -p examples --example quickstart
@@ -18,6 +22,8 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use ats_bridge::engine::LateResults;
+use ats_bridge::late_results::FOLLOW_UP_HEADING;
 use ats_sandbox::{Sandbox, SandboxConfig, Vendor};
 use ats_store_sql::SqliteStore;
 use examples::demo::{Demo, DemoOptions, Moved};
@@ -41,6 +47,7 @@ enum Progress {
     Invited,
     Answered,
     WrittenBack,
+    Updated,
 }
 
 impl Progress {
@@ -50,6 +57,7 @@ impl Progress {
             Progress::Invited => "invited in Willo",
             Progress::Answered => "answered",
             Progress::WrittenBack => "results written back",
+            Progress::Updated => "late transcripts added",
         }
     }
 }
@@ -70,7 +78,13 @@ pub async fn run(out: &mut impl Write) -> Result<(), Box<dyn std::error::Error>>
     let db = dir.path().join("bridge.db");
     let store = Arc::new(SqliteStore::open(&db).await?);
     let sandbox = SandboxConfig::new().willo_completion_delay(Some(Duration::from_millis(700)));
-    let demo = Demo::start(DemoOptions::default().store(store).sandbox(sandbox)).await?;
+    let mut options = DemoOptions::default().store(store).sandbox(sandbox);
+    // Late results are checked a second after the results note, then at 3 s and 10 s
+    // (in production: 5 min, 30 min, 3 h).
+    options.engine.late_results = LateResults::new([1, 3, 10].map(Duration::from_secs).to_vec());
+    let demo = Demo::start(options).await?;
+    // Answers arrive without transcripts and summaries; they come later.
+    demo.sandbox().willo().hold_transcripts(true);
     writeln!(
         out,
         "Sandbox up: Willo, SmartRecruiters and Lever on 127.0.0.1"
@@ -94,8 +108,19 @@ pub async fn run(out: &mut impl Write) -> Result<(), Box<dyn std::error::Error>>
     )?;
 
     let mut seen: BTreeMap<String, Progress> = BTreeMap::new();
+    let mut transcribed = false;
     loop {
         let rows = read(demo.sandbox(), &moved);
+        if !transcribed && rows.iter().all(|row| row.progress >= Progress::WrittenBack) {
+            writeln!(
+                out,
+                "\nWillo finishes the transcripts and AI summaries (no webhook for those)...\n"
+            )?;
+            for participant in demo.sandbox().willo().participants() {
+                demo.sandbox().willo().add_transcripts(&participant.key)?;
+            }
+            transcribed = true;
+        }
         for (candidate, row) in moved.iter().zip(&rows) {
             let before = seen
                 .entry(candidate.id.clone())
@@ -112,8 +137,9 @@ pub async fn run(out: &mut impl Write) -> Result<(), Box<dyn std::error::Error>>
                 )?;
             }
         }
-        if rows.iter().all(|row| row.progress == Progress::WrittenBack) {
+        if rows.iter().all(|row| row.progress == Progress::Updated) {
             summary(out, &rows)?;
+            follow_up_example(out, demo.sandbox(), &moved)?;
             break;
         }
         if started.elapsed() > DEADLINE {
@@ -147,7 +173,7 @@ fn read(sandbox: &Sandbox, moved: &[Moved]) -> Vec<Row> {
                     (
                         "Lever",
                         lever.opportunity(&candidate.id),
-                        lever.notes(&candidate.id).len(),
+                        lever.notes(&candidate.id),
                         lever.tags(&candidate.id),
                     )
                 }
@@ -156,18 +182,25 @@ fn read(sandbox: &Sandbox, moved: &[Moved]) -> Vec<Row> {
                     (
                         "SmartRecruiters",
                         sr.candidate(&candidate.id),
-                        sr.notes(&candidate.id).len(),
+                        sr.notes(&candidate.id),
                         sr.tags(&candidate.id),
                     )
                 }
             };
+            // Late transcripts are in a follow-up note, or in the amended results note.
+            let updated = notes.iter().any(|note| {
+                note.contains(FOLLOW_UP_HEADING)
+                    || (note.contains("Willo interview results") && note.contains("Transcript:"))
+            });
             let (name, email) = person
                 .map(|p| (p.name, p.email))
                 .unwrap_or_else(|| (candidate.id.clone(), String::new()));
             let participant = participants
                 .iter()
                 .find(|p| p.email.as_deref() == Some(email.as_str()));
-            let progress = if notes > 0 {
+            let progress = if updated {
+                Progress::Updated
+            } else if !notes.is_empty() {
                 Progress::WrittenBack
             } else if participant.is_some_and(|p| p.completed_at.is_some()) {
                 Progress::Answered
@@ -180,11 +213,31 @@ fn read(sandbox: &Sandbox, moved: &[Moved]) -> Vec<Row> {
                 ats,
                 name,
                 progress,
-                notes,
+                notes: notes.len(),
                 tags,
             }
         })
         .collect()
+}
+
+/// Print the first SmartRecruiters candidate's follow-up note: only what was new.
+fn follow_up_example(
+    out: &mut impl Write,
+    sandbox: &Sandbox,
+    moved: &[Moved],
+) -> std::io::Result<()> {
+    let follow_up = moved
+        .iter()
+        .filter(|candidate| candidate.ats == Vendor::SmartRecruiters)
+        .flat_map(|candidate| sandbox.smartrecruiters().notes(&candidate.id))
+        .find(|note| note.contains(FOLLOW_UP_HEADING));
+    if let Some(note) = follow_up {
+        writeln!(out, "\nA follow-up note, as SmartRecruiters shows it:\n")?;
+        for line in note.lines().take(12) {
+            writeln!(out, "    {line}")?;
+        }
+    }
+    Ok(())
 }
 
 fn summary(out: &mut impl Write, rows: &[Row]) -> std::io::Result<()> {

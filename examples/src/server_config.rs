@@ -5,12 +5,13 @@
 //! Unknown keys are refused rather than ignored: a misspelt `reconcile_interval_sec`
 //! silently falling back to the default is the kind of mistake found in production.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use ats_bridge::engine::{EngineConfig, ParticipantChecks};
+use ats_bridge::engine::{EngineConfig, LateResults, ParticipantChecks};
 use ats_bridge::rules::{Rules, RulesError};
 use ats_bridge::smartrecruiters::SmartRecruitersAtsConfig;
 use serde::Deserialize;
@@ -81,6 +82,36 @@ pub struct EngineSettings {
     /// How often Willo's interview list is read again for `[[rules.interview_tags]]`,
     /// in seconds; 0 reads it at start only.
     pub interview_refresh_secs: u64,
+    /// Transcripts, summaries, reviewers' scores and comments that arrive after the
+    /// results note.
+    pub late_results: LateResultSettings,
+    /// The default region (`GB`, `US`, …) per ATS connection for phone numbers written
+    /// without a country code; needs ats-bridge's `phone-numbers` feature.
+    pub phone_regions: BTreeMap<String, String>,
+}
+
+/// When to look for late results after the results note, and what to write.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LateResultSettings {
+    /// Seconds after the results note at which Willo is checked again, until every
+    /// answer has its transcript and summary (default `[300, 1800, 10800]`).
+    pub checks_after_secs: Vec<u64>,
+    /// Write reviewers' scores.
+    pub scores: bool,
+    /// Write reviewers' comments.
+    pub comments: bool,
+}
+
+impl Default for LateResultSettings {
+    fn default() -> Self {
+        let late = LateResults::default();
+        Self {
+            checks_after_secs: late.checks_after.iter().map(Duration::as_secs).collect(),
+            scores: late.scores,
+            comments: late.comments,
+        }
+    }
 }
 
 /// The SmartRecruiters connection's settings (secrets come from the environment).
@@ -237,6 +268,21 @@ impl EngineSettings {
             Duration::from_secs(checks.interval_secs),
             checks.max_checks,
         );
+        let late = &self.late_results;
+        config.late_results = LateResults::new(
+            late.checks_after_secs
+                .iter()
+                .copied()
+                .map(Duration::from_secs)
+                .collect(),
+        )
+        .scores(late.scores)
+        .comments(late.comments);
+        config.phone_regions = self
+            .phone_regions
+            .iter()
+            .map(|(ats, region)| (ats.as_str().into(), region.clone()))
+            .collect();
         config
     }
 }
@@ -254,6 +300,8 @@ impl Default for EngineSettings {
             inbox_retention_hours: engine.inbox_retention.map_or(0, |r| r.as_secs() / 3600),
             participant_checks: ParticipantCheckSettings::default(),
             interview_refresh_secs: engine.interview_refresh.map_or(0, |i| i.as_secs()),
+            late_results: LateResultSettings::default(),
+            phone_regions: BTreeMap::new(),
         }
     }
 }

@@ -106,7 +106,7 @@ pub use pagination::{Cursor, DrfPage, ListParams, Listing, MAX_PAGE_SIZE, MIN_PA
 pub use participants::{
     INVITE_CLASS, InviteParticipant, Participant, ParticipantFilter, ParticipantInput, Participants,
 };
-pub use results::{InterviewResults, Recognition, ResponseResult};
+pub use results::{InterviewResults, Recognition, ResponseResult, ReviewerComment};
 pub use send_interview::{Candidate, Metadata, SendInterview, SendInterviewOutcome, is_e164};
 pub use users::{User, UserInput, UserRole, Users};
 pub use webhook_subscriptions::{Subscription, SubscriptionScope, Webhook, WebhookInput, Webhooks};

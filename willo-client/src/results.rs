@@ -72,6 +72,16 @@ pub const TRANSCRIPT_FIELDS: &[&str] = &["transcript", "transcription", "text_tr
 pub const SUMMARY_FIELDS: &[&str] = &["summary", "ai_summary", "answer_summary"];
 /// Response fields tried for a score.
 pub const RESPONSE_SCORE_FIELDS: &[&str] = &["score", "rating", "average_score"];
+/// Participant fields tried for the hiring team's comments (a list), in order. Willo
+/// sends a `new_comment` webhook when one is added; where the API puts them is not
+/// documented (willo.md §6), so these are guesses and the raw JSON is kept.
+pub const COMMENTS_FIELDS: &[&str] = &["comments", "reviewer_comments", "reviews", "feedback"];
+/// Comment fields tried for the text.
+pub const COMMENT_TEXT_FIELDS: &[&str] = &["comment", "text", "body", "content", "message"];
+/// Comment fields tried for the author (string, or an object's `name`/…).
+pub const COMMENT_AUTHOR_FIELDS: &[&str] = &["author", "user", "reviewer", "created_by"];
+/// Comment fields tried for when it was written.
+pub const COMMENT_AT_FIELDS: &[&str] = &["created_at", "created", "date", "timestamp"];
 
 /// Whether a participant's answers were found under names this crate reads.
 ///
@@ -118,8 +128,47 @@ pub struct InterviewResults {
     /// template ([`WilloClient::interview_results`] fills it; `None` from
     /// [`InterviewResults::from_participant_json`]).
     pub willo_url: Option<String>,
+    /// The hiring team's comments, oldest first as Willo lists them.
+    pub comments: Vec<ReviewerComment>,
     /// The participant JSON as received.
     pub raw: Value,
+}
+
+/// A comment of the hiring team on a participant.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ReviewerComment {
+    /// The comment.
+    pub text: String,
+    /// Who wrote it, as Willo names them.
+    pub author: Option<String>,
+    /// When, as Willo formats it.
+    pub created_at: Option<String>,
+    /// A score given with it.
+    pub score: Option<f64>,
+}
+
+impl ReviewerComment {
+    /// Read one comment: a string, or an object with a text field (see
+    /// `COMMENT_TEXT_FIELDS`). `None` without text.
+    pub fn from_json(raw: &Value) -> Option<Self> {
+        if let Value::String(text) = raw {
+            let text = text.trim();
+            return (!text.is_empty()).then(|| Self {
+                text: text.to_owned(),
+                author: None,
+                created_at: None,
+                score: None,
+            });
+        }
+        let map = raw.as_object()?;
+        Some(Self {
+            text: probe::first_label(map, COMMENT_TEXT_FIELDS)?,
+            author: probe::first_label(map, COMMENT_AUTHOR_FIELDS),
+            created_at: probe::first_label(map, COMMENT_AT_FIELDS),
+            score: probe::first_number(map, RESPONSE_SCORE_FIELDS),
+        })
+    }
 }
 
 /// One answer.
@@ -169,6 +218,15 @@ impl InterviewResults {
             review_url: probe::first(map, REVIEW_URL_FIELDS).and_then(url_of),
             recognition,
             willo_url: None,
+            comments: probe::first(map, COMMENTS_FIELDS)
+                .and_then(Value::as_array)
+                .map(|items| {
+                    items
+                        .iter()
+                        .filter_map(ReviewerComment::from_json)
+                        .collect()
+                })
+                .unwrap_or_default(),
             raw: raw.clone(),
         }
     }
@@ -275,6 +333,26 @@ mod tests {
         assert_eq!(r.responses[0].score, Some(4.5));
         assert_eq!(r.review_url.as_deref(), Some("https://app.example/r/1"));
         assert_eq!(r.recognition, Recognition::Recognised);
+        assert!(r.comments.is_empty());
+    }
+
+    #[test]
+    fn reads_the_hiring_teams_comments() {
+        let raw = json!({
+            "comments": [
+                {"comment": "Strong answers", "author": {"name": "Sam"}, "created_at": "2026-01-02", "score": 4},
+                "Call back",
+                {"unrelated": true}
+            ]
+        });
+        let r = InterviewResults::from_participant_json(ParticipantKey::from("p"), raw);
+        assert_eq!(r.comments.len(), 2, "an entry without text is skipped");
+        assert_eq!(r.comments[0].text, "Strong answers");
+        assert_eq!(r.comments[0].author.as_deref(), Some("Sam"));
+        assert_eq!(r.comments[0].created_at.as_deref(), Some("2026-01-02"));
+        assert_eq!(r.comments[0].score, Some(4.0));
+        assert_eq!(r.comments[1].text, "Call back");
+        assert_eq!(r.comments[1].author, None);
     }
 
     #[test]

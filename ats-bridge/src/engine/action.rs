@@ -24,6 +24,15 @@ pub enum Action {
         /// The outcome written (`completed`, `decision:accepted`, …).
         outcome: String,
     },
+    /// Late results (transcripts, summaries, reviewers' scores or comments that
+    /// arrived after the results note) were written to the ATS: the results note
+    /// amended, or one follow-up note.
+    WroteUpdate {
+        /// The ledger row.
+        key: LedgerKey,
+        /// How many parts were new.
+        changes: usize,
+    },
     /// A candidate was created in the ATS from a screening interview.
     Screened {
         /// The ledger row (its application is the new candidacy).

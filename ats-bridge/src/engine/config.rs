@@ -1,6 +1,9 @@
 //! The engine's knobs, with defaults chosen for the vendors' limits.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
+
+use crate::model::AtsName;
 
 /// How the engine runs. `EngineConfig::default()` suits production; tests shorten the
 /// intervals.
@@ -43,6 +46,15 @@ pub struct EngineConfig {
     /// Polling of invited participants who did not answer (Willo throttles polling,
     /// so this is rare and bounded).
     pub participant_checks: ParticipantChecks,
+    /// Results that arrive after the results note (transcripts, AI summaries,
+    /// reviewers' scores and comments): when to check for them and what to write.
+    pub late_results: LateResults,
+    /// The default region (ISO 3166 code, such as `GB`) per ATS connection, for
+    /// reading candidates' phone numbers written without a country code
+    /// (`07700 900123`). Needs the `phone-numbers` feature. Without a region (or the
+    /// feature), a number not in E.164 form is left out of the invite, which goes by
+    /// e-mail, and the ledger row gets a warning.
+    pub phone_regions: BTreeMap<AtsName, String>,
     /// Record what would be sent and send nothing.
     pub dry_run: bool,
     /// Look for the candidate's email among the interview's Willo participants before
@@ -98,6 +110,8 @@ impl Default for EngineConfig {
             interview_refresh: Some(Duration::from_secs(300)),
             reconcile_pages_per_pass: 20,
             participant_checks: ParticipantChecks::default(),
+            late_results: LateResults::default(),
+            phone_regions: BTreeMap::new(),
             dry_run: false,
             look_up_before_first_invite: false,
             young_ledger_window: Duration::from_secs(7 * 24 * 3600),
@@ -204,6 +218,73 @@ impl ParticipantChecks {
     }
 }
 
+/// Late results: Willo often produces transcripts, AI summaries and scores minutes
+/// after the answers, and reviewers score and comment later still. After the results
+/// note, the engine checks the participant again on a short bounded schedule (stored on
+/// the ledger row, so it survives restarts) until every answer has its transcript and
+/// summary or the schedule ends; Willo's `new_score` and `new_comment` webhooks are
+/// looked at whenever they come. What is new is written once, as the difference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LateResults {
+    /// When to check again, counted from the results note: default +5 min, +30 min,
+    /// +3 h. Empty: no scheduled checks (webhooks still bring news).
+    pub checks_after: Vec<Duration>,
+    /// Write reviewers' scores (the overall score and each answer's) as late news
+    /// (default true).
+    pub scores: bool,
+    /// Write reviewers' comments as late news (default true).
+    pub comments: bool,
+}
+
+impl Default for LateResults {
+    fn default() -> Self {
+        Self {
+            checks_after: vec![
+                Duration::from_secs(5 * 60),
+                Duration::from_secs(30 * 60),
+                Duration::from_secs(3 * 3600),
+            ],
+            scores: true,
+            comments: true,
+        }
+    }
+}
+
+impl LateResults {
+    /// Checks at these times after the results note; scores and comments written.
+    pub fn new(checks_after: Vec<Duration>) -> Self {
+        Self {
+            checks_after,
+            ..Self::default()
+        }
+    }
+
+    /// Whether reviewers' scores are written.
+    pub fn scores(mut self, on: bool) -> Self {
+        self.scores = on;
+        self
+    }
+
+    /// Whether reviewers' comments are written.
+    pub fn comments(mut self, on: bool) -> Self {
+        self.comments = on;
+        self
+    }
+
+    /// The delay from check `done` (0: the results note) to the next one; `None`
+    /// when the schedule is over.
+    pub(crate) fn delay_after(&self, done: u32) -> Option<Duration> {
+        let done = usize::try_from(done).ok()?;
+        let next = *self.checks_after.get(done)?;
+        let previous = done
+            .checked_sub(1)
+            .and_then(|i| self.checks_after.get(i).copied())
+            .unwrap_or_default();
+        Some(next.saturating_sub(previous))
+    }
+}
+
 fn default_worker_id() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(0);
@@ -228,6 +309,16 @@ mod tests {
         let late = schedule.delay(9, "row-a");
         assert!(late >= Duration::from_secs(60) && late < Duration::from_secs(72));
         assert_eq!(schedule.delay(2, "row-a"), second, "deterministic");
+    }
+
+    #[test]
+    fn late_result_checks_count_from_the_results_note() {
+        let late = LateResults::default();
+        assert_eq!(late.delay_after(0), Some(Duration::from_secs(300)));
+        assert_eq!(late.delay_after(1), Some(Duration::from_secs(1500)));
+        assert_eq!(late.delay_after(2), Some(Duration::from_secs(9000)));
+        assert_eq!(late.delay_after(3), None);
+        assert_eq!(LateResults::new(Vec::new()).delay_after(0), None);
     }
 
     #[test]

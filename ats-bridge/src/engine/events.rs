@@ -89,7 +89,9 @@ impl Engine {
     pub async fn handle_willo_delivery(&self, delivery: &Delivery) -> Result<Action, EngineError> {
         let answered = match &delivery.event {
             Some(WebhookEvent::NewResponse) => true,
-            Some(WebhookEvent::StageChange) | None => false,
+            // Reviewers' scores and comments: late results for a written row.
+            Some(WebhookEvent::StageChange | WebhookEvent::NewScore | WebhookEvent::NewComment)
+            | None => false,
             Some(other) => {
                 return Ok(Action::Ignored(Ignored::UnknownEvent(other.to_string())));
             }

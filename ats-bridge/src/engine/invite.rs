@@ -125,11 +125,11 @@ impl Engine {
     ) -> Result<Action, EngineError> {
         let key = &row.key;
         let held = Some(row.fence);
-        let request = match self
+        let (request, warning) = match self
             .invite_request(ats, application, &key.interview, known)
             .await
         {
-            Ok(request) => request,
+            Ok(planned) => planned,
             Err(failure) => {
                 return Ok(self
                     .record_failure(key, row.attempts, held, failure)
@@ -204,6 +204,9 @@ impl Engine {
             }
             Err(other) => return Err(other.into()),
         }
+        if warning.is_some() || row.warning.is_some() {
+            self.record_warning(key, warning.as_deref()).await;
+        }
         self.credentials_work(super::WILLO);
         self.credentials_work(key.ats.as_str());
         tracing::info!(row = %key, created = sent.created, "invited");
@@ -259,15 +262,29 @@ impl Engine {
         Ok(())
     }
 
-    /// The Willo request for the candidate behind `application`: from `known`
-    /// details, else read from the ATS.
+    /// Keep `warning` on the row for operators (or clear an old one). The invite is
+    /// recorded already, so a store failure here is logged, not the row's failure.
+    async fn record_warning(&self, key: &LedgerKey, warning: Option<&str>) {
+        let ledger = &self.inner.stores.ledger;
+        match ledger.record_warning(key, warning, self.now_ms()).await {
+            Ok(()) if warning.is_some() => {
+                tracing::warn!(row = %key, warning, "invited with a warning");
+            }
+            Ok(()) => {}
+            Err(error) => tracing::warn!(row = %key, %error, "could not record the warning"),
+        }
+    }
+
+    /// The Willo request for the candidate behind `application` (from `known`
+    /// details, else read from the ATS), and a warning when part of the candidate's
+    /// details had to be left out (a phone number Willo would refuse).
     async fn invite_request(
         &self,
         ats: &Arc<dyn Ats>,
         application: &ApplicationRef,
         interview: &InterviewKey,
         known: Option<CandidateDetails>,
-    ) -> Result<SendInterview, Failure> {
+    ) -> Result<(SendInterview, Option<String>), Failure> {
         let details = match known {
             Some(details) => details,
             None => ats
@@ -285,13 +302,16 @@ impl Engine {
                 )
             })?;
         let mut candidate = Candidate::new(details.name.clone(), email);
-        candidate.phone = details.phone.clone().filter(|p| !p.trim().is_empty());
+        let region = self.inner.config.phone_regions.get(&ats.name());
+        let phone =
+            super::phone::invite_phone(details.phone.as_deref(), region.map(String::as_str));
+        candidate.phone = phone.phone;
         let request = SendInterview::new(interview.clone(), candidate)
             .metadata(Metadata::new().ats_candidate_id(application.candidate.to_string()));
         request
             .validate()
             .map_err(|e| Failure::from_willo("checking the invite", &e))?;
-        Ok(request)
+        Ok((request, phone.warning))
     }
 
     async fn label_invited(

@@ -34,7 +34,9 @@ mod events;
 mod failure;
 mod invite;
 mod job_rules;
+mod late;
 mod outcome;
+mod phone;
 mod reconcile;
 mod run;
 mod screening;
@@ -49,7 +51,7 @@ use tokio::sync::Notify;
 use willo_client::WilloClient;
 
 pub use action::{Action, EngineError, Ignored};
-pub use config::{EngineConfig, ParticipantChecks, RetrySchedule};
+pub use config::{EngineConfig, LateResults, ParticipantChecks, RetrySchedule};
 pub use credentials::{CredentialOutage, WILLO};
 pub use reconcile::ReconcileReport;
 
@@ -253,6 +255,19 @@ impl EngineBuilder {
                     rule.ats
                 )));
             }
+        }
+        for (ats, region) in &self.config.phone_regions {
+            named(ats, format!("phone_regions[{ats}]"))?;
+            #[cfg(feature = "phone-numbers")]
+            if !phone::region_known(region) {
+                return Err(EngineError::Config(format!(
+                    "phone_regions[{ats}]: `{region}` is not a region code (such as GB)"
+                )));
+            }
+            #[cfg(not(feature = "phone-numbers"))]
+            return Err(EngineError::Config(format!(
+                "phone_regions[{ats}] = `{region}` needs ats-bridge's `phone-numbers` feature"
+            )));
         }
         if self.config.concurrency == 0 || self.config.inbox_batch == 0 {
             return Err(EngineError::Config(

@@ -1,13 +1,14 @@
 //! Bringing a participant's results to the ATS: once per (application, interview,
-//! outcome).
+//! outcome), then late results as differences (see `late.rs`).
 
 use super::Engine;
 use super::action::{Action, EngineError, Ignored};
 use super::failure::{Failure, millis};
 use super::outcome::Outcome;
 use super::write_order::write_in_order;
+use crate::late_results::ResultsFingerprint;
 use crate::model::{InterviewOutcome, ParticipantKey};
-use crate::store::{Claim, LedgerRow, RowState, StoreError};
+use crate::store::{Claim, LedgerRow, RowState, StoreError, WrittenResults};
 
 /// Why the results are being looked at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,6 +74,12 @@ impl Engine {
             Err(error) if matches!(cause, SyncCause::Webhook { .. }) && error.is_transient() => {
                 return Err(error.into());
             }
+            // A late-results check of a written row: try again later; the results
+            // are in the ATS already, so this is no failure of the row.
+            Err(error) if super::late::only_rechecking(&row) => {
+                tracing::debug!(row = %key, %error, "late results unavailable; checking later");
+                return self.recheck_later(&row).await;
+            }
             Err(error) if row.lease_live(self.now_ms()) => {
                 tracing::debug!(row = %key, %error, "results unavailable; row busy elsewhere");
                 return Ok(Action::Busy { key });
@@ -100,7 +107,8 @@ impl Engine {
         }
         let tag = outcome.tag();
         if row.state == RowState::Synced && row.synced_outcome.as_deref() == Some(tag.as_str()) {
-            return Ok(Action::AlreadyDone { key });
+            // The outcome is written; what may be new is late results.
+            return self.late_results(row, &results).await;
         }
         let claim = self
             .inner
@@ -142,12 +150,23 @@ impl Engine {
         let still_held = self.still_held(&row);
         match write_in_order(ats.as_ref(), &application, &write, still_held).await {
             Ok(Err(stopped)) => stopped,
-            Ok(Ok(_)) => {
+            Ok(Ok(receipt)) => {
+                let mut written = WrittenResults::new(tag.clone());
+                if write.outcome.is_some() {
+                    // The results note: what it holds, and when to look for more.
+                    let parts = self.fingerprint_parts();
+                    written = written
+                        .fingerprint(ResultsFingerprint::of(results, parts).encode())
+                        .recheck(self.first_recheck(results));
+                    if let Some(note) = receipt.note_id {
+                        written = written.note_id(note);
+                    }
+                }
                 match self
                     .inner
                     .stores
                     .ledger
-                    .record_synced(key, &tag, row.fence, self.now_ms())
+                    .record_results_written(key, &written, row.fence, self.now_ms())
                     .await
                 {
                     Ok(()) => {}
@@ -176,7 +195,10 @@ impl Engine {
     /// still holds `claimed`: a worker paused past its lease finds the row claimed
     /// again and stops, leaving the note to the new holder, as the invite looks before
     /// its send. `Err` carries what to answer instead.
-    async fn still_held(&self, claimed: &LedgerRow) -> Result<(), Result<Action, EngineError>> {
+    pub(super) async fn still_held(
+        &self,
+        claimed: &LedgerRow,
+    ) -> Result<(), Result<Action, EngineError>> {
         let key = &claimed.key;
         match self.inner.stores.ledger.row(key).await {
             Ok(Some(now)) if now.fence == claimed.fence => Ok(()),

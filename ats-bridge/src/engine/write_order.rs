@@ -1,5 +1,5 @@
 //! The order of a write-back's steps, decided once for every ATS: the record's label
-//! and stage changes first, the results note last.
+//! and stage changes first, the results note (or the late-results update) last.
 //!
 //! Labels and stage moves are safe to repeat; a note is not. Written last, a note is
 //! never written again by a retry after an earlier step failed. A retry after the note
@@ -11,7 +11,7 @@ use crate::{Ats, AtsResult};
 
 /// Write `write` onto `application`'s record: its changes, then its note, each in a
 /// call of its own so no adapter's internal order matters. `before_note` runs between
-/// the two (only when there is a note); an `Err` from it skips the note and is
+/// the two (only when there is a note or a late-results update); an `Err` from it skips the note and is
 /// returned as `Ok(Err(..))`: the caller no longer holds the row, so the note is the
 /// new holder's to write.
 pub(super) async fn write_in_order<E>(
@@ -22,6 +22,7 @@ pub(super) async fn write_in_order<E>(
 ) -> AtsResult<Result<WriteBackReceipt, E>> {
     let changes = WriteBack {
         outcome: None,
+        update: None,
         ..write.clone()
     };
     let changes_anything = !changes.add_labels.is_empty()
@@ -32,12 +33,23 @@ pub(super) async fn write_in_order<E>(
     } else {
         WriteBackReceipt::default()
     };
+    if write.outcome.is_none() && write.update.is_none() {
+        return Ok(Ok(receipt));
+    }
+    if let Err(stop) = before_note.await {
+        return Ok(Err(stop));
+    }
     if let Some(outcome) = &write.outcome {
-        if let Err(stop) = before_note.await {
-            return Ok(Err(stop));
-        }
         let note = WriteBack {
             outcome: Some(outcome.clone()),
+            first_attempt: write.first_attempt,
+            ..WriteBack::default()
+        };
+        receipt.note_id = ats.write_back(application, &note).await?.note_id;
+    }
+    if let Some(update) = &write.update {
+        let note = WriteBack {
+            update: Some(update.clone()),
             first_attempt: write.first_attempt,
             ..WriteBack::default()
         };

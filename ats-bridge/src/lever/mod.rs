@@ -45,17 +45,18 @@ use futures::TryStreamExt;
 use lever_client::webhooks::WebhookVerifier;
 use lever_client::{Expandable, Opportunity, OpportunityExpand, OpportunityFilter};
 use lever_client::{LeverClient, NoteId, OpportunityId, PostingId};
-use lever_client::{NewNote, NewOpportunity, PerformAs, Phone};
+use lever_client::{NewNote, NewOpportunity, NoteUpdate, NoteValue, PerformAs, Phone};
 use lever_client::{Posting, PostingFilter};
 use serde_json::Value;
 
 pub use config::{DEFAULT_MAX_AGE, LeverAtsConfig};
 pub use tags::interview_tag;
 
+use crate::late_results::{ResultsUpdate, render_amended_note, render_follow_up_note};
 use crate::model::{
     ApplicationId, ApplicationRef, ApplicationsPage, AtsName, CandidateDetails, CandidateId,
-    CandidateMatch, Capabilities, CreatedApplication, InterviewKey, InterviewOutcome, Job, JobId,
-    Stage, StageId, WriteBack, WriteBackReceipt,
+    CandidateMatch, Capabilities, CreatedApplication, InterviewKey, Job, JobId, Stage, StageId,
+    WriteBack, WriteBackReceipt,
 };
 use crate::note::render_note;
 use crate::rules::InterviewDirectory;
@@ -143,10 +144,9 @@ impl LeverAts {
     async fn write_note(
         &self,
         id: &OpportunityId,
-        outcome: &InterviewOutcome,
+        text: String,
         first_attempt: bool,
     ) -> AtsResult<NoteId> {
-        let text = render_note(outcome, NOTE_MAX_CHARS);
         let notes = self.client.notes(id);
         if !first_attempt {
             let existing = notes
@@ -171,6 +171,42 @@ impl LeverAts {
             .await
             .map_err(|e| not_found(e, format!("opportunity {id}")))?;
         Ok(created.note_id)
+    }
+
+    /// Late results: replace the results note's text with the results re-rendered,
+    /// reviewer comments included (`PUT …/notes/:note`, repeat-safe), or, when the note's id is unknown or Lever
+    /// refuses the edit (its FAQ says notes cannot be edited; the API reference
+    /// documents the call for notes created through the API), one follow-up note.
+    async fn write_update(
+        &self,
+        id: &OpportunityId,
+        update: &ResultsUpdate,
+        first_attempt: bool,
+    ) -> AtsResult<NoteId> {
+        if let Some(note) = &update.amend_note_id {
+            let note = NoteId::from(note.as_str());
+            let text = render_amended_note(update, NOTE_MAX_CHARS);
+            let replacement =
+                NoteUpdate::new(vec![NoteValue::new(text)]).user(self.config.perform_as.clone());
+            match self.client.notes(id).update(&note, &replacement).await {
+                Ok(_) => return Ok(note),
+                Err(error)
+                    if matches!(
+                        error.status().map(|s| s.as_u16()),
+                        Some(400 | 403 | 404 | 405 | 409 | 422)
+                    ) =>
+                {
+                    tracing::info!(
+                        opportunity = %id,
+                        %error,
+                        "Lever refused to amend the results note; writing a follow-up note"
+                    );
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+        let text = render_follow_up_note(update, NOTE_MAX_CHARS);
+        self.write_note(id, text, first_attempt).await
     }
 
     /// The opportunity with its applications expanded (which name the posting).
@@ -407,7 +443,11 @@ impl Ats for LeverAts {
             receipt.moved_to = Some(stage.clone());
         }
         if let Some(outcome) = &write.outcome {
-            let note = self.write_note(&id, outcome, write.first_attempt).await?;
+            let text = render_note(outcome, NOTE_MAX_CHARS);
+            let note = self.write_note(&id, text, write.first_attempt).await?;
+            receipt.note_id = Some(note.to_string());
+        } else if let Some(update) = &write.update {
+            let note = self.write_update(&id, update, write.first_attempt).await?;
             receipt.note_id = Some(note.to_string());
         }
         Ok(receipt)

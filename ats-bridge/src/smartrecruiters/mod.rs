@@ -46,6 +46,7 @@ use smartrecruiters_client::{
 pub use config::SmartRecruitersAtsConfig;
 pub use stage::{SUB_STATUS_SEPARATOR, parse_stage_id, stage_id};
 
+use crate::late_results::render_follow_up_note;
 use crate::model::{
     ApplicationId, ApplicationRef, ApplicationsPage, AtsEvent, AtsName, CandidateDetails,
     CandidateId, CandidateMatch, Capabilities, CreatedApplication, Job, JobId, JobState, Stage,
@@ -471,13 +472,19 @@ impl Ats for SmartRecruitersAts {
         // the status (a note is the one step not safe to repeat). A repeat of the note
         // itself (its answer lost, a crash before recording) is caught by
         // `earlier_note` where the credential may read notes.
-        if let Some(outcome) = &write.outcome {
-            // The `#[CANDIDATE:id] ` tag shares the 10,000 characters with the text.
-            let tag = format!("#[CANDIDATE:{candidate}] ").chars().count();
+        // The `#[CANDIDATE:id] ` tag shares the 10,000 characters with the text.
+        let limit =
+            MAX_NOTE_CHARS.saturating_sub(format!("#[CANDIDATE:{candidate}] ").chars().count());
+        // SmartRecruiters' notes cannot be edited: late results are a follow-up note.
+        let note = match (&write.outcome, &write.update) {
+            (Some(outcome), _) => Some(render_note(outcome, limit)),
+            (None, Some(update)) => Some(render_follow_up_note(update, limit)),
+            (None, None) => None,
+        };
+        if let Some(note) = note {
             // Escaped here as `NoteContent` escapes it (a no-op the second time), so
             // the repeat check compares the text as SmartRecruiters stores it.
-            let text =
-                sr::escape_note_markup(&render_note(outcome, MAX_NOTE_CHARS.saturating_sub(tag)));
+            let text = sr::escape_note_markup(&note);
             if !write.first_attempt
                 && let Some(note) = self.earlier_note(&candidate, &job, &text).await?
             {

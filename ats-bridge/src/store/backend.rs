@@ -76,9 +76,10 @@ use async_trait::async_trait;
 
 use super::screening::{self, ScreeningClaim, ScreeningKey, ScreeningRow};
 use super::{
-    Claim, InviteClaim, Lease, Ledger, LedgerKey, LedgerRow, StatusReport, StoreError, StoreResult,
+    Claim, InviteClaim, Lease, Ledger, LedgerKey, LedgerRow, Recheck, StatusReport, StoreError,
+    StoreResult, WrittenResults,
 };
-use super::{Fence, ledger};
+use super::{Fence, late, ledger};
 use crate::model::{ApplicationId, ApplicationRef, AtsName, CandidateId, JobId, ParticipantKey};
 
 /// What a backend supplies for the ledger, all within one atomic unit (a database
@@ -258,6 +259,12 @@ enum Op<T> {
         lease: Lease,
         into: fn(Claim) -> T,
     },
+    ClaimResultsUpdate {
+        key: LedgerKey,
+        fingerprint: String,
+        lease: Lease,
+        into: fn(Claim) -> T,
+    },
     Modify {
         key: LedgerKey,
         change: RowChange<T>,
@@ -307,6 +314,17 @@ impl<T> fmt::Debug for LedgerChange<T> {
                 .debug_struct("ClaimSync")
                 .field("key", key)
                 .field("outcome_tag", outcome_tag)
+                .field("lease", lease)
+                .finish(),
+            Op::ClaimResultsUpdate {
+                key,
+                fingerprint,
+                lease,
+                ..
+            } => f
+                .debug_struct("ClaimResultsUpdate")
+                .field("key", key)
+                .field("fingerprint", fingerprint)
                 .field("lease", lease)
                 .finish(),
             Op::Modify { key, .. } => f.debug_struct("Modify").field("key", key).finish(),
@@ -366,6 +384,20 @@ impl<T> LedgerChange<T> {
                 let lease = at_backend_clock(tx, lease).await?;
                 modify(tx, &key, |row| {
                     let decision = ledger::claim_sync(row, &outcome_tag, &lease)?;
+                    Ok(decision.into_claim(row.clone()))
+                })
+                .await
+                .map(into)
+            }
+            Op::ClaimResultsUpdate {
+                key,
+                fingerprint,
+                lease,
+                into,
+            } => {
+                let lease = at_backend_clock(tx, lease).await?;
+                modify(tx, &key, |row| {
+                    let decision = late::claim_results_update(row, &fingerprint, &lease)?;
                     Ok(decision.into_claim(row.clone()))
                 })
                 .await
@@ -635,6 +667,61 @@ impl<B: LedgerBackend> Ledger for B {
         let outcome_tag = outcome_tag.to_owned();
         self.transact(LedgerChange::modify(key, move |row| {
             ledger::record_synced(row, &outcome_tag, fence, now_ms)
+        }))
+        .await
+    }
+
+    async fn claim_results_update(
+        &self,
+        key: &LedgerKey,
+        fingerprint: &str,
+        lease: &Lease,
+    ) -> StoreResult<Claim> {
+        let op = Op::ClaimResultsUpdate {
+            key: key.clone(),
+            fingerprint: fingerprint.to_owned(),
+            lease: lease.clone(),
+            into: |claim| claim,
+        };
+        self.transact(LedgerChange { op }).await
+    }
+
+    async fn record_results_written(
+        &self,
+        key: &LedgerKey,
+        written: &WrittenResults,
+        fence: Fence,
+        now_ms: i64,
+    ) -> StoreResult<()> {
+        let written = written.clone();
+        self.transact(LedgerChange::modify(key, move |row| {
+            late::record_results_written(row, &written, fence, now_ms)
+        }))
+        .await
+    }
+
+    async fn schedule_recheck(
+        &self,
+        key: &LedgerKey,
+        recheck: Recheck,
+        now_ms: i64,
+    ) -> StoreResult<()> {
+        self.transact(LedgerChange::modify(key, move |row| {
+            late::schedule_recheck(row, recheck, now_ms)
+        }))
+        .await
+    }
+
+    async fn record_warning(
+        &self,
+        key: &LedgerKey,
+        warning: Option<&str>,
+        now_ms: i64,
+    ) -> StoreResult<()> {
+        let warning = warning.map(str::to_owned);
+        self.transact(LedgerChange::modify(key, move |row| {
+            late::record_warning(row, warning.as_deref(), now_ms);
+            Ok(())
         }))
         .await
     }

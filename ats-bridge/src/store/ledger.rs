@@ -28,6 +28,11 @@ pub(crate) fn new_row(invite: &InviteClaim, now_ms: i64) -> LedgerRow {
         lease_until_ms: None,
         fence: Fence::default(),
         synced_outcome: None,
+        results_fingerprint: None,
+        results_note_id: None,
+        recheck_at_ms: None,
+        rechecks: 0,
+        warning: None,
         created_at_ms: now_ms,
         updated_at_ms: now_ms,
     }
@@ -82,7 +87,7 @@ fn retry_reached(row: &LedgerRow, now_ms: i64) -> bool {
 }
 
 /// Take the lease if nobody holds a live one and the retry time is reached.
-fn take_lease(row: &mut LedgerRow, lease: &Lease) -> Decision {
+pub(super) fn take_lease(row: &mut LedgerRow, lease: &Lease) -> Decision {
     if row.lease_live(lease.now_ms) || !retry_reached(row, lease.now_ms) {
         return Decision::Busy;
     }
@@ -94,7 +99,7 @@ fn take_lease(row: &mut LedgerRow, lease: &Lease) -> Decision {
 }
 
 /// Refuse a caller whose lease was taken over: `fence` is older than the row's.
-fn hold(row: &LedgerRow, fence: Fence) -> StoreResult<()> {
+pub(super) fn hold(row: &LedgerRow, fence: Fence) -> StoreResult<()> {
     if row.fence == fence {
         return Ok(());
     }
@@ -106,7 +111,11 @@ fn hold(row: &LedgerRow, fence: Fence) -> StoreResult<()> {
 
 /// A caller with a lease must still hold it; one without (a periodic check, a
 /// results read before any claim) must not change a row someone else is working on.
-fn hold_or_unleased(row: &LedgerRow, fence: Option<Fence>, now_ms: i64) -> StoreResult<()> {
+pub(super) fn hold_or_unleased(
+    row: &LedgerRow,
+    fence: Option<Fence>,
+    now_ms: i64,
+) -> StoreResult<()> {
     match fence {
         Some(fence) => hold(row, fence),
         None if row.lease_live(now_ms) => Err(StoreError::Fenced(format!(
@@ -122,7 +131,7 @@ fn release(row: &mut LedgerRow) {
     row.lease_until_ms = None;
 }
 
-fn succeed(row: &mut LedgerRow, state: RowState, now_ms: i64) {
+pub(super) fn succeed(row: &mut LedgerRow, state: RowState, now_ms: i64) {
     row.state = state;
     row.attempts = 0;
     row.next_attempt_at_ms = None;
@@ -131,7 +140,7 @@ fn succeed(row: &mut LedgerRow, state: RowState, now_ms: i64) {
     row.updated_at_ms = now_ms;
 }
 
-fn conflict(row: &LedgerRow, action: &str) -> StoreError {
+pub(super) fn conflict(row: &LedgerRow, action: &str) -> StoreError {
     StoreError::Conflict(format!(
         "cannot {action} {} in state {}",
         row.key, row.state
@@ -199,7 +208,7 @@ pub(crate) fn claim_sync(
 /// No worker has held the row since its last successful step (a crashed one leaves
 /// its expired lease), no attempt failed since (attempts, or the error a redrive
 /// keeps): nothing of the next step can have been done yet.
-fn untouched_since_last_success(row: &LedgerRow) -> bool {
+pub(super) fn untouched_since_last_success(row: &LedgerRow) -> bool {
     row.lease_owner.is_none() && row.attempts == 0 && row.last_error.is_none()
 }
 
@@ -341,8 +350,10 @@ pub(crate) fn is_due(row: &LedgerRow, now_ms: i64) -> bool {
     }
     match row.state {
         RowState::Pending | RowState::Responded => retry_reached(row, now_ms),
-        RowState::Invited | RowState::Synced => {
+        RowState::Invited => row.next_attempt_at_ms.is_some_and(|at| at <= now_ms),
+        RowState::Synced => {
             row.next_attempt_at_ms.is_some_and(|at| at <= now_ms)
+                || row.recheck_at_ms.is_some_and(|at| at <= now_ms)
         }
         _ => false,
     }

@@ -67,6 +67,7 @@ use crate::model::{
 
 pub mod backend;
 mod inbox;
+mod late;
 mod ledger;
 mod memory;
 mod screening;
@@ -74,6 +75,7 @@ mod stores;
 mod traits;
 
 pub use inbox::{InboxBacklog, InboxItem, NewDelivery};
+pub use late::{Recheck, WrittenResults};
 pub use memory::MemoryStore;
 pub use screening::{ScreeningClaim, ScreeningKey, ScreeningRow};
 pub use stores::Stores;
@@ -215,6 +217,20 @@ pub struct LedgerRow {
     /// The outcome tag last written to the ATS (for example `completed` or
     /// `decision:accepted`), so each distinct outcome is written once.
     pub synced_outcome: Option<String>,
+    /// What the results written to the ATS contained ([`ResultsFingerprint`](crate::late_results::ResultsFingerprint)'s
+    /// stored form), so later news writes only the difference, once. `None` until a results
+    /// note is written (and for rows written before the fingerprint was kept).
+    pub results_fingerprint: Option<String>,
+    /// The ATS's id of the results note, for ATSs that can amend it.
+    pub results_note_id: Option<String>,
+    /// When Willo is next asked for late results (transcripts, summaries, reviewers'
+    /// scores and comments) of a synced row (epoch ms); `None`: no check planned.
+    pub recheck_at_ms: Option<i64>,
+    /// Late-results checks made so far (see `EngineConfig::late_results`).
+    pub rechecks: u32,
+    /// Something that went wrong without stopping the workflow (a phone number Willo
+    /// would refuse, left out of the invite), for operators. Holds no personal data.
+    pub warning: Option<String>,
     /// When the row was created (epoch ms).
     pub created_at_ms: i64,
     /// When the row last changed (epoch ms).
@@ -282,6 +298,9 @@ pub struct StatusReport {
     pub by_job: BTreeMap<(AtsName, JobId), BTreeMap<RowState, u64>>,
     /// Failed rows with their reasons, newest first, at most [`STATUS_FAILED_LIMIT`].
     pub failed: Vec<LedgerRow>,
+    /// Rows with a warning ([`LedgerRow::warning`]: the workflow went on, something
+    /// was left out), newest first, at most [`STATUS_FAILED_LIMIT`].
+    pub warned: Vec<LedgerRow>,
 }
 
 /// How many failed rows [`Ledger::status`] lists.
@@ -291,7 +310,7 @@ impl StatusReport {
     /// Build the report from every row (backends without aggregate queries use this).
     pub fn from_rows<'a>(rows: impl IntoIterator<Item = &'a LedgerRow>) -> Self {
         let mut report = Self::default();
-        let mut failed = Vec::new();
+        let (mut failed, mut warned) = (Vec::new(), Vec::new());
         for row in rows {
             *report.by_state.entry(row.state).or_default() += 1;
             *report
@@ -303,16 +322,25 @@ impl StatusReport {
             if row.state == RowState::Failed {
                 failed.push(row.clone());
             }
+            if row.warning.is_some() {
+                warned.push(row.clone());
+            }
         }
-        failed.sort_by(|a, b| {
-            b.updated_at_ms
-                .cmp(&a.updated_at_ms)
-                .then_with(|| a.key.cmp(&b.key))
-        });
-        failed.truncate(STATUS_FAILED_LIMIT);
-        report.failed = failed;
+        report.failed = newest(failed);
+        report.warned = newest(warned);
         report
     }
+}
+
+/// The newest [`STATUS_FAILED_LIMIT`] of `rows`, newest first (then in key order).
+fn newest(mut rows: Vec<LedgerRow>) -> Vec<LedgerRow> {
+    rows.sort_by(|a, b| {
+        b.updated_at_ms
+            .cmp(&a.updated_at_ms)
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    rows.truncate(STATUS_FAILED_LIMIT);
+    rows
 }
 
 /// A fencing token: a per-row counter, one higher with every lease granted.

@@ -18,7 +18,8 @@ use async_trait::async_trait;
 
 use super::{
     Claim, Fence, InboxBacklog, InboxItem, InviteClaim, Lease, LedgerKey, LedgerRow, NewDelivery,
-    ScreeningClaim, ScreeningKey, ScreeningRow, StatusReport, StoreResult, Stores,
+    Recheck, ScreeningClaim, ScreeningKey, ScreeningRow, StatusReport, StoreResult, Stores,
+    WrittenResults,
 };
 #[cfg(doc)]
 use super::{RowState, StoreError};
@@ -111,6 +112,51 @@ pub trait Ledger: Send + Sync + fmt::Debug {
         now_ms: i64,
     ) -> StoreResult<()>;
 
+    /// Take `lease` to write a follow-up of late results whose fingerprint is
+    /// `fingerprint` (see [`WrittenResults`]). Claimable rows are synced with a
+    /// different stored fingerprint. [`Claim::Settled`] when `fingerprint` is already
+    /// stored (the same content is never written twice), or the row is
+    /// cancelled/failed; Conflict before the results were first written (pending,
+    /// invited, responded). [`Claim::Fresh`] as for [`Ledger::claim_sync`].
+    async fn claim_results_update(
+        &self,
+        key: &LedgerKey,
+        fingerprint: &str,
+        lease: &Lease,
+    ) -> StoreResult<Claim>;
+
+    /// Results were written (the first write-back, a later outcome, or a follow-up):
+    /// → synced with `written.outcome_tag`, keeping its fingerprint, note id and
+    /// late-results schedule where given; lease, attempts and error cleared. Conflict
+    /// unless invited, responded or synced; [`StoreError::Fenced`] unless `fence` is
+    /// the row's latest.
+    async fn record_results_written(
+        &self,
+        key: &LedgerKey,
+        written: &WrittenResults,
+        fence: Fence,
+        now_ms: i64,
+    ) -> StoreResult<()>;
+
+    /// Plan the next late-results check of a synced row (`recheck.at_ms: None`: no
+    /// more). For a caller without a lease: [`StoreError::Fenced`] while another
+    /// worker's lease is live; Conflict unless synced.
+    async fn schedule_recheck(
+        &self,
+        key: &LedgerKey,
+        recheck: Recheck,
+        now_ms: i64,
+    ) -> StoreResult<()>;
+
+    /// Set (or with `None` clear) the row's warning for operators: something that
+    /// went wrong without stopping the workflow. Any state; no lease needed.
+    async fn record_warning(
+        &self,
+        key: &LedgerKey,
+        warning: Option<&str>,
+        now_ms: i64,
+    ) -> StoreResult<()>;
+
     /// A retryable error: attempts + 1, the error, not before `next_attempt_at_ms`,
     /// lease released; the state is unchanged. Conflict for cancelled/failed rows.
     /// `fence`: the caller's claim, or `None` for a caller without one (refused with
@@ -175,7 +221,9 @@ pub trait Ledger: Send + Sync + fmt::Debug {
     /// Rows with work due at `now_ms` and no live lease, for the retry loop: pending
     /// and responded rows whose retry time is unset or reached, and invited or synced
     /// rows with a scheduled retry that is reached (a participant check, a later
-    /// outcome's write-back). Oldest retry time first, at most `limit`.
+    /// outcome's write-back), and synced rows whose late-results check
+    /// ([`LedgerRow::recheck_at_ms`]) is reached. Oldest retry time first, at most
+    /// `limit`.
     async fn rows_due(&self, now_ms: i64, limit: usize) -> StoreResult<Vec<LedgerRow>>;
 
     /// Invited rows with no retry scheduled, unchanged since before

@@ -118,3 +118,54 @@ async fn job_states_seen_by_the_reconciler_stop_invites_on_closed_postings() {
     assert_eq!(action, Action::Ignored(Ignored::JobClosed));
     assert!(w.willo.received_requests().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn late_results_become_a_follow_up_note_when_lever_refuses_the_amendment() {
+    use ats_bridge::late_results::{ResultsChange, ResultsUpdate, render_follow_up_note};
+    use ats_bridge::lever::NOTE_MAX_CHARS;
+    use ats_bridge::model::{InterviewOutcome, ParticipantKey, WriteBack};
+    use wiremock::ResponseTemplate;
+    use wiremock::matchers::{body_json, method, path};
+
+    use crate::support::world::VendorWorld;
+    use crate::support::world::lever::{OPP, fixture, lever_write};
+
+    let w = W::new().await;
+    let results = InterviewOutcome::from_participant_json(
+        ParticipantKey::from("p"),
+        json!({"responses": [{"question": "Why us?", "transcript": "Your beans."}]}),
+    );
+    let update = ResultsUpdate::new(results, vec![ResultsChange::Transcript(0)]).amending("note-1");
+    // Lever's FAQ says notes cannot be edited: a refusal is not the end of it.
+    mount_exactly(
+        &w.ats,
+        1,
+        wiremock::Mock::given(method("PUT"))
+            .and(path(format!("/v1/opportunities/{OPP}/notes/note-1")))
+            .respond_with(ResponseTemplate::new(405)),
+    )
+    .await;
+    // Not a first attempt: the notes are read for an earlier copy of the follow-up.
+    LeverWorld::notes_listed(&w.ats, vec![], 1).await;
+    let text = render_follow_up_note(&update, NOTE_MAX_CHARS);
+    assert!(
+        text.starts_with("Updated Willo results: transcript added"),
+        "{text}"
+    );
+    mount_exactly(
+        &w.ats,
+        1,
+        lever_write("POST", "/notes")
+            .and(body_json(json!({ "value": text })))
+            .respond_with(
+                ResponseTemplate::new(201).set_body_json(fixture("note-create-response-docs.json")),
+            ),
+    )
+    .await;
+    let receipt = w
+        .adapter
+        .write_back(&W::application(), &WriteBack::update(update))
+        .await
+        .unwrap();
+    assert_eq!(receipt.note_id.as_deref(), Some(LeverWorld::WRITTEN_NOTE));
+}

@@ -369,3 +369,29 @@ async fn a_participant_of_another_interview_is_not_screened() {
     assert!(w.ats.received_requests().await.unwrap().is_empty());
     assert!(w.engine.status().await.unwrap().by_state.is_empty());
 }
+
+#[tokio::test]
+async fn a_phone_region_is_checked_when_the_engine_is_built() {
+    let w = W::new().await;
+    let mut config = config();
+    config
+        .phone_regions
+        .insert("smartrecruiters".into(), "XX".into());
+    let error = crate::support::engine_setup::engine_over(
+        &w.willo,
+        w.store.clone(),
+        w.adapter.clone(),
+        W::rules(),
+    )
+    .config(config)
+    .build()
+    .unwrap_err()
+    .to_string();
+    // Without the feature nothing would read the region: say so at start-up.
+    let expected = if cfg!(feature = "phone-numbers") {
+        "`XX` is not a region code"
+    } else {
+        "needs ats-bridge's `phone-numbers` feature"
+    };
+    assert!(error.contains(expected), "{error}");
+}

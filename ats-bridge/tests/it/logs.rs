@@ -1,5 +1,6 @@
 //! What operators read in the logs: a failed row once, with its id and reason and no
-//! personal data; one summary line per reconciler pass.
+//! personal data; a warning without the phone number; one summary line per reconciler
+//! pass.
 
 use std::io;
 use std::sync::{Arc, Mutex};
@@ -10,6 +11,7 @@ use ats_bridge::store::MemoryStore;
 use tracing_subscriber::fmt::MakeWriter;
 
 use crate::support::engine_setup::config;
+use crate::support::willo_mock::{willo_invite_by_email, willo_lookup};
 
 use crate::support::world::smartrecruiters::SmartRecruitersWorld;
 use crate::support::world::{VendorWorld, World};
@@ -59,7 +61,7 @@ async fn a_failed_row_is_logged_once_with_its_id_and_reason_and_no_personal_data
 
     let w = World::<V>::new().await;
     let key = World::<V>::key();
-    V::candidate_read(&w.ats, V::NATIONAL_PHONE, 1).await;
+    V::candidate_read_without_email(&w.ats, 1).await;
     let action = w.on_stage_change().await;
     assert!(matches!(action, Action::Failed { .. }), "{action:?}");
     // The same event again and the retry loop: nothing new to say about the row.
@@ -75,7 +77,38 @@ async fn a_failed_row_is_logged_once_with_its_id_and_reason_and_no_personal_data
     let line = failed[0];
     assert!(line.contains("step failed permanently"), "{line}");
     assert!(line.contains(&format!("row={key}")), "the row's id: {line}");
-    assert!(line.contains("E.164"), "the reason: {line}");
+    assert!(line.contains("no email address"), "the reason: {line}");
+    for personal in [V::PHONE_DIGITS, V::INVITEE.email, V::INVITEE.name] {
+        assert!(
+            !lines.iter().any(|l| l.contains(personal)),
+            "{personal} logged: {lines:#?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_phone_left_out_of_an_invite_is_logged_once_without_the_number() {
+    let logs = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(logs.clone())
+        .with_max_level(tracing::Level::INFO)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let w = World::<V>::new().await;
+    V::candidate_read(&w.ats, V::NATIONAL_PHONE, 1).await;
+    willo_lookup(&w.willo, serde_json::json!([]), 0).await;
+    willo_invite_by_email(&w.willo, &V::INVITEE, 1).await;
+    V::invited_label_added(&w.ats, 1).await;
+    assert_eq!(w.on_stage_change().await, World::<V>::invited());
+
+    let lines = logs.lines();
+    let warned: Vec<&String> = lines
+        .iter()
+        .filter(|line| line.contains("WARN") && line.contains("invited with a warning"))
+        .collect();
+    assert_eq!(warned.len(), 1, "{lines:#?}");
+    assert!(warned[0].contains("E.164"), "the reason: {}", warned[0]);
     for personal in [V::PHONE_DIGITS, V::INVITEE.email, V::INVITEE.name] {
         assert!(
             !lines.iter().any(|l| l.contains(personal)),

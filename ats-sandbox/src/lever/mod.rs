@@ -43,7 +43,7 @@ use catalog::{
 use json::{note_json, opportunity_json, posting_json, user_json, webhook_json};
 use opportunities::{
     add_tags, change_stage, create_note, create_opportunity, delete, get_opportunity, list_notes,
-    list_opportunities, move_stage, remove_tags,
+    list_opportunities, move_stage, remove_tags, update_note,
 };
 use webhook_api::{create_webhook, delete_webhook, list_webhooks, update_webhooks};
 
@@ -243,6 +243,7 @@ impl LeverSandbox {
                 "/opportunities/{id}/notes",
                 get(list_notes).post(create_note),
             )
+            .route("/opportunities/{id}/notes/{note}", put(update_note))
             .route(
                 "/webhooks",
                 get(list_webhooks).post(create_webhook).put(update_webhooks),

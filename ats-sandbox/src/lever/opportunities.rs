@@ -414,3 +414,39 @@ pub(super) async fn create_opportunity(
     }
     (StatusCode::CREATED, Json(json)).into_response()
 }
+
+/// `PUT /opportunities/{id}/notes/{note}` `{values: [{value}], …}`: replaces the note's
+/// thread (the sandbox keeps one comment per note, so the first value) → 200 with
+/// `noteId`. Lever allows this for notes created through the API; every sandbox note
+/// is.
+pub(super) async fn update_note(
+    State(shared): State<Arc<Shared>>,
+    Path((id, note)): Path<(String, String)>,
+    body: Option<Json<Value>>,
+) -> Response {
+    let value = body.as_ref().and_then(|Json(body)| {
+        body.get("values")?
+            .as_array()?
+            .first()?
+            .get("value")?
+            .as_str()
+            .filter(|v| !v.trim().is_empty())
+            .map(str::to_owned)
+    });
+    let Some(value) = value else {
+        return error(StatusCode::BAD_REQUEST, "values[0].value is required");
+    };
+    let mut data = lock(&shared.data);
+    let Some(&i) = data.by_id.get(&id) else {
+        return not_found("opportunities", &id);
+    };
+    let Some(found) = data.opportunities[i]
+        .notes
+        .iter_mut()
+        .find(|n| n.id == note)
+    else {
+        return not_found("notes", &note);
+    };
+    found.value = value;
+    (StatusCode::OK, Json(json!({ "data": { "noteId": note } }))).into_response()
+}

@@ -98,6 +98,7 @@ pub(super) fn participant_json(p: &Participant, base_url: &str) -> Value {
         "score": p.score,
         "share_url": format!("{base_url}/share/{}/", p.key),
         "responses": p.responses,
+        "comments": p.comments,
     })
 }
 

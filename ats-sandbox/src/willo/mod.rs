@@ -32,6 +32,7 @@ use super::seed::{Generator, Seed, now_iso};
 use super::webhooks::{Deliverer, Outgoing};
 
 mod json;
+mod late;
 mod participants;
 mod webhook_api;
 
@@ -74,6 +75,8 @@ struct Participant {
     completed_at: Option<String>,
     responses: Vec<Value>,
     score: Option<f64>,
+    /// The hiring team's comments, oldest first.
+    comments: Vec<Value>,
 }
 
 struct Webhook {
@@ -90,6 +93,9 @@ struct Data {
     by_key: HashMap<String, usize>,
     webhooks: Vec<Webhook>,
     generator: Generator,
+    /// Completions record answers without transcripts and summaries, which come
+    /// later ([`WilloSandbox::hold_transcripts`]).
+    hold_transcripts: bool,
 }
 
 pub(crate) struct Shared {
@@ -183,6 +189,7 @@ impl WilloSandbox {
                     by_key: HashMap::new(),
                     webhooks: Vec::new(),
                     generator,
+                    hold_transcripts: false,
                 }),
                 base_url,
                 deliverer,
@@ -252,6 +259,32 @@ impl WilloSandbox {
     /// and send `stage_change` to the matching webhooks.
     pub fn set_stage(&self, key: &str, stage: &str) -> Result<(), SandboxError> {
         change_stage(&self.shared, key, stage)
+    }
+
+    /// From now on, participants complete without transcripts and AI summaries, as
+    /// Willo's answers often do: they appear later with
+    /// [`WilloSandbox::add_transcripts`] (Willo sends no webhook for them; the bridge's
+    /// late-results checks find them).
+    pub fn hold_transcripts(&self, hold: bool) {
+        lock(&self.shared.data).hold_transcripts = hold;
+    }
+
+    /// Give a completed participant's answers their transcripts and AI summaries now.
+    /// Nothing is sent (Willo has no webhook for it).
+    pub fn add_transcripts(&self, key: &str) -> Result<(), SandboxError> {
+        late::add_transcripts(&self.shared, key)
+    }
+
+    /// A reviewer scores a participant: the overall score becomes `score`, and
+    /// `new_score` is sent to the matching webhooks.
+    pub fn add_score(&self, key: &str, score: f64) -> Result<(), SandboxError> {
+        late::add_score(&self.shared, key, score)
+    }
+
+    /// A reviewer comments on a participant: the comment is listed under `comments`
+    /// on the participant, and `new_comment` is sent to the matching webhooks.
+    pub fn add_comment(&self, key: &str, author: &str, text: &str) -> Result<(), SandboxError> {
+        late::add_comment(&self.shared, key, author, text)
     }
 
     observed_calls!();

@@ -87,6 +87,7 @@ pub(super) async fn invite(
             completed_at: None,
             responses: Vec::new(),
             score: None,
+            comments: Vec::new(),
         };
         let json = participant_json(&participant, &shared.base_url);
         let index = data.participants.len();
@@ -117,19 +118,22 @@ pub(super) fn complete(shared: &Shared, key: &str) -> Result<(), SandboxError> {
         let scores: Vec<u32> = (0..QUESTIONS.len())
             .map(|_| 2 + data.generator.below(4))
             .collect();
+        let hold_transcripts = data.hold_transcripts;
         let participant = &mut data.participants[index];
         participant.responses = QUESTIONS
             .iter()
             .zip(&scores)
             .enumerate()
             .map(|(n, (question, score))| {
-                json!({
+                let mut answer = json!({
                     "question": question,
                     "media_url": format!("{}/media/{key}/{}.mp4", shared.base_url, n + 1),
-                    "transcript": format!("Answer {} of the sandbox candidate.", n + 1),
-                    "summary": format!("A clear answer to: {question}"),
                     "score": f64::from(*score),
-                })
+                });
+                if !hold_transcripts {
+                    super::late::transcribe(&mut answer, n);
+                }
+                answer
             })
             .collect();
         let total: u32 = scores.iter().sum();
@@ -164,7 +168,7 @@ pub(super) fn change_stage(shared: &Shared, key: &str, stage: &str) -> Result<()
     Ok(())
 }
 
-fn index_of(data: &Data, key: &str) -> Result<usize, SandboxError> {
+pub(super) fn index_of(data: &Data, key: &str) -> Result<usize, SandboxError> {
     data.by_key
         .get(key)
         .copied()
@@ -176,7 +180,7 @@ fn index_of(data: &Data, key: &str) -> Result<usize, SandboxError> {
 /// One delivery of `event` about participant `index` per matching webhook. The body
 /// carries the participant's key, interview and stage (willo.md §6: keys somewhere,
 /// name and email best effort).
-fn notifications(data: &Data, index: usize, event: &str) -> Vec<Outgoing> {
+pub(super) fn notifications(data: &Data, index: usize, event: &str) -> Vec<Outgoing> {
     let participant = &data.participants[index];
     let title = data
         .interviews

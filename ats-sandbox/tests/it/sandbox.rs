@@ -226,6 +226,82 @@ async fn willo_completes_only_when_told_and_validates_invites() {
 }
 
 #[tokio::test]
+async fn willo_late_transcripts_scores_and_comments_appear_later_with_their_webhooks() {
+    let sandbox = Sandbox::start(small()).await.unwrap();
+    let willo = sandbox.willo_client().unwrap();
+    let (endpoint, mut rx) = receiver().await;
+    let scope =
+        SubscriptionScope::Interviews(vec![sandbox.willo().interviews()[0].key.as_str().into()]);
+    willo
+        .webhooks()
+        .subscribe(
+            &Subscription::new(endpoint, SecretString::from("t"), scope)
+                .events([WebhookEvent::NewScore, WebhookEvent::NewComment]),
+        )
+        .await
+        .unwrap();
+    let interview = sandbox.willo().interviews()[0].key.clone();
+    let sent = willo
+        .send_interview(&invite(&interview, "ada@example.com"))
+        .await
+        .unwrap();
+    let key = sent.participant.key.unwrap();
+    assert!(
+        sandbox.willo().add_transcripts(key.as_str()).is_err(),
+        "nothing answered yet"
+    );
+
+    // Answers first, without transcripts and summaries.
+    sandbox.willo().hold_transcripts(true);
+    sandbox.willo().complete_participant(key.as_str()).unwrap();
+    let results = willo.interview_results(&key).await.unwrap();
+    assert!(!results.responses.is_empty());
+    assert!(
+        results
+            .responses
+            .iter()
+            .all(|r| r.transcript.is_none() && r.summary.is_none())
+    );
+
+    // Then the transcripts and summaries (Willo sends no webhook for them).
+    sandbox.willo().add_transcripts(key.as_str()).unwrap();
+    let results = willo.interview_results(&key).await.unwrap();
+    assert!(
+        results
+            .responses
+            .iter()
+            .all(|r| r.transcript.is_some() && r.summary.is_some())
+    );
+
+    // A reviewer's score and comment, each with its webhook.
+    sandbox.willo().add_score(key.as_str(), 4.5).unwrap();
+    let delivery = next(&mut rx).await;
+    let parsed = Delivery::parse(
+        &delivery.body,
+        DeliveryUrl::from_query(&delivery.query).event,
+    )
+    .unwrap();
+    assert_eq!(parsed.event, Some(WebhookEvent::NewScore));
+    assert_eq!(parsed.participant_key(), Some(&key));
+    sandbox
+        .willo()
+        .add_comment(key.as_str(), "Sam Reviewer", "Great energy")
+        .unwrap();
+    let delivery = next(&mut rx).await;
+    let parsed = Delivery::parse(
+        &delivery.body,
+        DeliveryUrl::from_query(&delivery.query).event,
+    )
+    .unwrap();
+    assert_eq!(parsed.event, Some(WebhookEvent::NewComment));
+    let results = willo.interview_results(&key).await.unwrap();
+    assert_eq!(results.score, Some(4.5));
+    assert_eq!(results.comments.len(), 1);
+    assert_eq!(results.comments[0].text, "Great energy");
+    assert_eq!(results.comments[0].author.as_deref(), Some("Sam Reviewer"));
+}
+
+#[tokio::test]
 async fn willo_stage_changes_are_decisions_with_stage_change_webhooks() {
     let sandbox = Sandbox::start(small()).await.unwrap();
     let willo = sandbox.willo_client().unwrap();

@@ -6,7 +6,7 @@ use super::Dialect;
 const KEY_COLUMNS: [&str; 3] = ["ats", "application", "interview"];
 
 /// The other ledger columns, in the order the store binds them.
-const DATA_COLUMNS: [&str; 14] = [
+const DATA_COLUMNS: [&str; 19] = [
     "candidate",
     "job",
     "state",
@@ -19,6 +19,11 @@ const DATA_COLUMNS: [&str; 14] = [
     "lease_until_ms",
     "fence",
     "synced_outcome",
+    "results_fingerprint",
+    "results_note_id",
+    "recheck_at_ms",
+    "rechecks",
+    "warning",
     "created_at_ms",
     "updated_at_ms",
 ];
@@ -64,6 +69,7 @@ pub(crate) struct Queries {
     pub(crate) rows_due: String,
     pub(crate) stale_invites: String,
     pub(crate) failed_rows: String,
+    pub(crate) warned_rows: String,
     pub(crate) status_counts: String,
     pub(crate) inbox_insert: String,
     pub(crate) inbox_claim: String,
@@ -157,7 +163,8 @@ impl Queries {
                 "{select} WHERE (lease_until_ms IS NULL OR lease_until_ms <= ?) AND ( \
                    (state IN ('pending', 'responded') \
                      AND (next_attempt_at_ms IS NULL OR next_attempt_at_ms <= ?)) \
-                   OR (state IN ('invited', 'synced') AND next_attempt_at_ms <= ?)) \
+                   OR (state IN ('invited', 'synced') AND next_attempt_at_ms <= ?) \
+                   OR (state = 'synced' AND recheck_at_ms <= ?)) \
                  ORDER BY next_attempt_at_ms NULLS FIRST, updated_at_ms, {key_order} LIMIT ?"
             )),
             stale_invites: sql(format!(
@@ -166,6 +173,10 @@ impl Queries {
             )),
             failed_rows: sql(format!(
                 "{select} WHERE state = 'failed' \
+                 ORDER BY updated_at_ms DESC, {key_order} LIMIT ?"
+            )),
+            warned_rows: sql(format!(
+                "{select} WHERE warning IS NOT NULL \
                  ORDER BY updated_at_ms DESC, {key_order} LIMIT ?"
             )),
             status_counts: "SELECT ats, job, state, COUNT(*) AS n FROM ledger \

@@ -67,6 +67,11 @@ macro_rules! sql_store {
                     lease_until_ms: row.try_get("lease_until_ms").map_err(db)?,
                     fence: read_fence(row.try_get("fence").map_err(db)?),
                     synced_outcome: row.try_get("synced_outcome").map_err(db)?,
+                    results_fingerprint: row.try_get("results_fingerprint").map_err(db)?,
+                    results_note_id: row.try_get("results_note_id").map_err(db)?,
+                    recheck_at_ms: row.try_get("recheck_at_ms").map_err(db)?,
+                    rechecks: count(row.try_get("rechecks").map_err(db)?),
+                    warning: row.try_get("warning").map_err(db)?,
                     created_at_ms: row.try_get("created_at_ms").map_err(db)?,
                     updated_at_ms: row.try_get("updated_at_ms").map_err(db)?,
                 })
@@ -164,6 +169,11 @@ macro_rules! sql_store {
                     .bind(row.lease_until_ms)
                     .bind(fence_value(row.fence))
                     .bind(row.synced_outcome.as_deref())
+                    .bind(row.results_fingerprint.as_deref())
+                    .bind(row.results_note_id.as_deref())
+                    .bind(row.recheck_at_ms)
+                    .bind(i64::from(row.rechecks))
+                    .bind(row.warning.as_deref())
                     .bind(row.created_at_ms)
                     .bind(row.updated_at_ms)
             }
@@ -486,7 +496,7 @@ macro_rules! sql_store {
                 async fn rows_due(&self, now_ms: i64, limit: usize) -> StoreResult<Vec<LedgerRow>> {
                     self.select(
                         &queries().rows_due,
-                        &[now_ms, now_ms, now_ms, limit_value(limit)],
+                        &[now_ms, now_ms, now_ms, now_ms, limit_value(limit)],
                     )
                     .await
                 }
@@ -526,6 +536,9 @@ macro_rules! sql_store {
                     }
                     report.failed = self
                         .select(&queries().failed_rows, &[limit_value(STATUS_FAILED_LIMIT)])
+                        .await?;
+                    report.warned = self
+                        .select(&queries().warned_rows, &[limit_value(STATUS_FAILED_LIMIT)])
                         .await?;
                     Ok(report)
                 }

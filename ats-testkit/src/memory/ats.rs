@@ -128,7 +128,7 @@ impl Ats for MemoryAts {
         if !self.state().applications.contains_key(id) {
             return Err(self.not_found(id));
         }
-        if write.outcome.is_some() {
+        if write.outcome.is_some() || write.update.is_some() {
             self.supported(self.settings.capabilities.notes, "notes")?;
         }
         if !write.add_labels.is_empty() || !write.remove_labels.is_empty() {

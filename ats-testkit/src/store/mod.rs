@@ -12,6 +12,7 @@ use ats_bridge::store::{Fence, InviteClaim, Lease, LedgerKey, Store};
 mod connections;
 mod fencing;
 mod inbox;
+mod late;
 mod ledger;
 mod races;
 mod screening;
@@ -23,6 +24,7 @@ pub use connections::{
 };
 pub use fencing::fencing;
 pub use inbox::{deletion_erases_deliveries, inbox, inbox_events, inbox_pruning};
+pub use late::{late_results, warnings};
 pub use ledger::{
     cancellation, claims_and_leases, failures_and_redrive, fresh_claims_and_siblings,
     fresh_sync_claims, invites_and_participants, parking, retries, status, sync_outcomes,
@@ -84,5 +86,7 @@ pub async fn run_store_suite(store: &dyn Store) {
     job_states(store).await;
     history_start(store).await;
     screenings(store).await;
+    late_results(store).await;
+    warnings(store).await;
     status(store).await;
 }

@@ -244,3 +244,40 @@ async fn json_output_has_the_counts_the_failed_rows_and_what_was_redriven() {
     assert_eq!(redriven["older_not_reached"], false);
     assert_eq!(json(Command::Status).await["rows"]["failed"], 0);
 }
+
+#[tokio::test]
+async fn status_lists_rows_with_a_warning() {
+    // Issue 17, section 7: a phone left out of an invite is visible to operators.
+    let store = MemoryStore::new();
+    let k = key("app-9");
+    let claim = store
+        .claim_invite(
+            &InviteClaim::new(k.clone(), "cand-app-9", "posting-1"),
+            &Lease::new("w", NOW - 60_000, LEASE),
+        )
+        .await
+        .unwrap();
+    store
+        .record_invited(
+            &k,
+            &ParticipantKey::from("p-9"),
+            claim.row().fence,
+            NOW - 60_000,
+        )
+        .await
+        .unwrap();
+    let warning = "the candidate's phone number is not in E.164 form (+447700900123); \
+                   invited by e-mail only";
+    store
+        .record_warning(&k, Some(warning), NOW - 60_000)
+        .await
+        .unwrap();
+    let text = run(&store, Command::Status).await.unwrap();
+    assert!(
+        text.ends_with(&format!(
+            "no failed rows\nrows with a warning, newest first (the workflow went on):\n  \
+             lever/app-9/interview-1  invited, 60 s ago: {warning}\n"
+        )),
+        "{text}"
+    );
+}

@@ -99,6 +99,12 @@ fn the_sample_configuration_loads() {
         "the sample's rules are commented out"
     );
     assert!(config.smartrecruiters.phones_in_invites);
+    assert_eq!(
+        engine.late_results,
+        ats_bridge::engine::LateResults::default(),
+        "the sample states the defaults"
+    );
+    assert!(engine.phone_regions.is_empty());
     let unset = ServerConfig::from_toml("").unwrap();
     assert!(
         unset.smartrecruiters.phones_in_invites,
@@ -117,6 +123,11 @@ fn rules_and_engine_settings_are_read_from_the_file() {
         dry_run = true
         look_up_before_first_invite = true
         inbox_retention_hours = 24
+        [engine.late_results]
+        checks_after_secs = [60, 600]
+        comments = false
+        [engine.phone_regions]
+        lever = "GB"
         [smartrecruiters]
         phones_in_invites = false
         [[rules.trigger]]
@@ -136,6 +147,13 @@ fn rules_and_engine_settings_are_read_from_the_file() {
     assert!(engine.look_up_before_first_invite);
     assert_eq!(engine.inbox_retention, Some(Duration::from_secs(24 * 3600)));
     assert!(!config.smartrecruiters.phones_in_invites);
+    let late = &engine.late_results;
+    assert_eq!(
+        late.checks_after,
+        [Duration::from_secs(60), Duration::from_secs(600)]
+    );
+    assert!(late.scores && !late.comments);
+    assert_eq!(engine.phone_regions[&"lever".into()], "GB");
     let rules = config.rules.unwrap();
     let interview = rules.interview_for(&"lever".into(), &"any".into(), &"phone-screen".into());
     assert_eq!(

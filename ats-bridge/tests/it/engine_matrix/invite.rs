@@ -18,7 +18,7 @@ use crate::support::engine_setup::{config, count, on_willo_news, participant_row
 use crate::support::mock_server::{CLIENT_ATTEMPTS, fail_first, mount_exactly};
 use crate::support::willo_mock::{
     INTERVIEW, PARTICIPANT, PHONE, inbox_willo_delivery, willo, willo_invite,
-    willo_invite_answering_after, willo_lookup,
+    willo_invite_answering_after, willo_invite_by_email, willo_lookup,
 };
 use crate::support::world::{VendorWorld, World};
 
@@ -287,12 +287,13 @@ pub async fn a_dry_run_reports_a_candidate_it_could_not_invite_and_keeps_nothing
     let mut config = config();
     config.dry_run = true;
     let w = World::<V>::with(Arc::new(MemoryStore::new()), World::<V>::rules(), config).await;
-    V::candidate_read(&w.ats, V::NATIONAL_PHONE, 1).await;
+    // (A phone not in E.164 no longer stops an invite: issue 17.)
+    V::candidate_read_without_email(&w.ats, 1).await;
     let action = w.on_stage_change().await;
     let Action::Failed { reason, .. } = &action else {
         panic!("expected a failure, got {action:?}");
     };
-    assert!(reason.contains("E.164"), "{reason}");
+    assert!(reason.contains("no email address"), "{reason}");
     assert!(w.engine.would_invite().is_empty());
     assert!(w.willo.received_requests().await.unwrap().is_empty());
     let status = w.engine.status().await.unwrap();
@@ -352,47 +353,31 @@ pub async fn an_invite_that_went_through_despite_the_error_is_found_and_not_sent
     assert_eq!(rows_in(&w.engine, RowState::Invited).await, 1);
 }
 
-pub async fn a_phone_that_is_not_e164_fails_the_row_until_redriven<V: VendorWorld>() {
+pub async fn a_phone_that_is_not_e164_is_left_out_and_the_invite_goes_by_email_with_a_warning<
+    V: VendorWorld,
+>() {
+    // Issue 17, section 7: the phone used to fail the row; the e-mail invite is enough.
     let w = World::<V>::new().await;
     let key = World::<V>::key();
     V::candidate_read(&w.ats, V::NATIONAL_PHONE, 1).await;
-    let action = w.on_stage_change().await;
-    let Action::Failed { key: row, reason } = &action else {
-        panic!("expected a failure, got {action:?}");
-    };
-    assert_eq!(row, &key);
-    assert!(reason.contains("E.164"), "{reason}");
+    willo_lookup(&w.willo, json!([]), 0).await;
+    willo_invite_by_email(&w.willo, &V::INVITEE, 1).await;
+    V::invited_label_added(&w.ats, 1).await;
+    assert_eq!(w.on_stage_change().await, World::<V>::invited());
+    let row = w.store.row(&key).await.unwrap().unwrap();
+    assert_eq!(row.state, RowState::Invited);
+    let warning = row.warning.expect("a warning on the row");
     assert!(
-        !reason.contains(V::PHONE_DIGITS),
-        "no personal data: {reason}"
+        warning.contains("E.164") && warning.contains("e-mail only"),
+        "{warning}"
     );
-    assert!(w.willo.received_requests().await.unwrap().is_empty());
-    let status = w.engine.status().await.unwrap();
-    assert_eq!(status.failed.len(), 1);
-    assert_eq!(status.failed[0].key, key);
     assert!(
-        status.failed[0]
-            .last_error
-            .as_deref()
-            .is_some_and(|e| e.contains("E.164"))
+        !warning.contains(V::PHONE_DIGITS),
+        "no personal data: {warning}"
     );
-    // Failed rows wait for an operator; a repeated event does not retry them.
-    assert_eq!(w.engine.retry_due().await.unwrap(), 0);
-    let again = w.on_stage_change().await;
-    assert_eq!(again, Action::AlreadyDone { key: key.clone() });
-
-    // The recruiter fixes the phone; the operator re-drives the row.
-    w.engine.redrive(&key).await.unwrap();
     let status = w.engine.status().await.unwrap();
     assert!(status.failed.is_empty());
-    assert_eq!(count(&status, RowState::Pending), 1);
-    // A redriven row may have reached Willo before it failed: it looks first.
-    V::candidate_read(&w.ats, PHONE, 1).await;
-    willo_lookup(&w.willo, json!([]), 1).await;
-    willo_invite(&w.willo, &V::INVITEE, 1).await;
-    V::invited_label_added(&w.ats, 1).await;
-    assert_eq!(w.engine.retry_due().await.unwrap(), 1);
-    assert_eq!(rows_in(&w.engine, RowState::Invited).await, 1);
+    assert_eq!(count(&status, RowState::Invited), 1);
 }
 
 pub async fn a_candidate_without_an_email_fails_with_the_reason_and_no_willo_call<

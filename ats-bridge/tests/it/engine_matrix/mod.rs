@@ -10,6 +10,7 @@
 
 mod invite;
 mod job_states;
+mod late_results;
 mod reconcile;
 mod write_back;
 
@@ -36,7 +37,7 @@ macro_rules! engine_matrix {
                 invite::a_dry_run_reports_a_candidate_it_could_not_invite_and_keeps_nothing,
                 invite::a_willo_outage_on_the_invite_is_retried_and_invites_once,
                 invite::an_invite_that_went_through_despite_the_error_is_found_and_not_sent_again,
-                invite::a_phone_that_is_not_e164_fails_the_row_until_redriven,
+                invite::a_phone_that_is_not_e164_is_left_out_and_the_invite_goes_by_email_with_a_warning,
                 invite::a_candidate_without_an_email_fails_with_the_reason_and_no_willo_call,
                 invite::a_failed_invited_tag_is_retried_and_finds_the_participant_instead_of_inviting_again,
                 invite::a_tag_the_ats_refuses_does_not_undo_the_invite,
@@ -56,6 +57,10 @@ macro_rules! engine_matrix {
                 write_back::a_decision_whose_write_failed_is_retried_without_a_note,
                 write_back::a_willo_delivery_that_cannot_be_read_yet_stays_in_the_inbox_until_it_can,
                 write_back::two_replicas_receiving_the_same_answer_at_once_write_one_note,
+                late_results::late_transcripts_and_comments_are_written_once_as_the_difference,
+                late_results::late_result_checks_end_with_the_schedule,
+                late_results::reviewer_comments_can_be_left_out,
+                late_results::a_planned_late_results_check_survives_a_restart,
                 reconcile::the_reconciler_invites_what_webhooks_missed_once,
                 reconcile::the_reconciler_leaves_an_application_invited_through_a_webhook_alone,
                 reconcile::quiet_participants_are_checked_a_bounded_number_of_times_then_left_to_the_webhook,

@@ -115,6 +115,22 @@ pub async fn willo_invite_answering_after(
     .await;
 }
 
+/// The invite of `who` by e-mail alone (their phone left out), `times` times.
+pub async fn willo_invite_by_email(willo_server: &MockServer, who: &Invitee, times: u64) {
+    let mut body = who.invite_body();
+    body.as_object_mut().unwrap().remove("phone");
+    let mut created = body.clone();
+    created["key"] = json!(PARTICIPANT);
+    mount_exactly(
+        willo_server,
+        times,
+        willo("POST", "/participants/")
+            .and(body_json(body))
+            .respond_with(ResponseTemplate::new(201).set_body_json(created)),
+    )
+    .await;
+}
+
 /// `GET /participants/{PARTICIPANT}/`.
 pub async fn willo_results(willo_server: &MockServer, participant: Value, times: u64) {
     mount_exactly(

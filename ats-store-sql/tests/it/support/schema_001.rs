@@ -106,6 +106,17 @@ pub async fn assert_migrated(store: &dyn Store) {
         ),
         ("cand-9", RowState::Invited, Some(PARTICIPANT))
     );
+    // Migration 004: nothing written back yet, no late-results check, no warning.
+    assert_eq!(
+        (
+            row.results_fingerprint.as_deref(),
+            row.results_note_id.as_deref(),
+            row.recheck_at_ms,
+            row.rechecks,
+            row.warning.as_deref()
+        ),
+        (None, None, None, 0, None)
+    );
     let old_key = |p: &str| LedgerKey::new("lever", format!("willo-participant:{p}"), "int-1");
     assert_eq!(
         store

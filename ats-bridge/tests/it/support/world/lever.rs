@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use ats_bridge::Ats;
+use ats_bridge::late_results::{ResultsUpdate, render_amended_note};
 use ats_bridge::lever::{LeverAts, LeverAtsConfig, NOTE_MAX_CHARS};
 use ats_bridge::model::InterviewOutcome;
 use ats_bridge::note::render_note;
@@ -279,6 +280,27 @@ impl VendorWorld for LeverWorld {
 
     fn notes_listing() -> MockBuilder {
         lever_get(&format!("/opportunities/{OPP}/notes"), &[])
+    }
+
+    const AMENDS_NOTES: bool = true;
+
+    async fn late_results_written(ats: &MockServer, update: &ResultsUpdate, times: u64) {
+        let note = Self::WRITTEN_NOTE;
+        let body = json!({
+            "values": [{"value": render_amended_note(update, NOTE_MAX_CHARS)}],
+            "user": USER
+        });
+        mount_exactly(
+            ats,
+            times,
+            Mock::given(method("PUT"))
+                .and(path(format!("/v1/opportunities/{OPP}/notes/{note}")))
+                .and(header("authorization", LEVER_BASIC))
+                .and(QueryIs(vec![]))
+                .and(body_json(body))
+                .respond_with(ok(json!({"data": {"noteId": note}}))),
+        )
+        .await
     }
 
     fn notes_page(notes: Vec<Value>) -> Value {

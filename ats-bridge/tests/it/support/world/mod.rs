@@ -14,6 +14,7 @@ use std::sync::Arc;
 use ats_bridge::Ats;
 use ats_bridge::WebhookRequest;
 use ats_bridge::engine::{Action, Engine, EngineConfig};
+use ats_bridge::late_results::ResultsUpdate;
 use ats_bridge::model::{ApplicationRef, AtsEvent, AtsName};
 use ats_bridge::rules::{JobSelector, Rules};
 use ats_bridge::store::{LedgerKey, MemoryStore, Store};
@@ -154,6 +155,13 @@ pub trait VendorWorld {
     /// The reconciler's listing of the jobs (every pass reads it), showing `JOB` as
     /// `listed` says.
     async fn job_listed(ats: &MockServer, listed: JobListed, times: u64);
+    /// Whether the vendor's notes can be edited: late results amend the results note
+    /// (no note is added) instead of adding a follow-up note.
+    const AMENDS_NOTES: bool;
+    /// Late results written as the vendor can, `times` times: the results note
+    /// (`WRITTEN_NOTE`) amended, or the follow-up note of `update` added.
+    async fn late_results_written(ats: &MockServer, update: &ResultsUpdate, times: u64);
+
     /// The reconciler's listing of the trigger stage, showing the candidate (and the
     /// job open in the job listing before it).
     async fn listed_at_trigger_stage(ats: &MockServer, times: u64);

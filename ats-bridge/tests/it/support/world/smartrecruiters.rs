@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use ats_bridge::Ats;
+use ats_bridge::late_results::{ResultsUpdate, render_follow_up_note};
 use ats_bridge::model::InterviewOutcome;
 use ats_bridge::note::render_note;
 use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig};
@@ -285,6 +286,28 @@ impl VendorWorld for SmartRecruitersWorld {
             Self::note_write(participant).respond_with(
                 ResponseTemplate::new(201).set_body_json(fixture("message-share-response.json")),
             ),
+        )
+        .await;
+    }
+
+    const AMENDS_NOTES: bool = false;
+
+    async fn late_results_written(ats: &MockServer, update: &ResultsUpdate, times: u64) {
+        let tag = format!("#[CANDIDATE:{CANDIDATE}] ");
+        let text = render_follow_up_note(update, MAX_NOTE_CHARS - tag.chars().count());
+        let body = json!({
+            "content": format!("{tag}{text}"),
+            "shareWith": {"users": [], "hiringTeamOf": [JOB], "everyone": false, "openNote": false}
+        });
+        mount_exactly(
+            ats,
+            times,
+            sr("POST", "/messages/shares")
+                .and(body_json(body))
+                .respond_with(
+                    ResponseTemplate::new(201)
+                        .set_body_json(fixture("message-share-response.json")),
+                ),
         )
         .await;
     }
