@@ -314,6 +314,10 @@ pub struct Rules {
     /// Interviews that create candidates (`[[screening]]`).
     #[serde(default)]
     pub screening: Vec<Screening>,
+    /// What each ATS connection gets beyond the note and labels
+    /// (`[mapping.<connection>]`; see [`crate::mapping`]).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub mapping: crate::mapping::Mappings,
 }
 
 impl Rules {
@@ -515,7 +519,7 @@ impl Rules {
                 )));
             }
         }
-        Ok(())
+        crate::mapping::validate_all(&self.mapping)
     }
 
     fn validated(self) -> Result<Self, RulesError> {

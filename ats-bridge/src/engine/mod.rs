@@ -33,6 +33,7 @@ mod erasure;
 mod events;
 mod failure;
 mod invite;
+mod mapped;
 mod outcome;
 mod reconcile;
 mod run;

@@ -138,6 +138,12 @@ impl Engine {
             row.synced_outcome.is_none(),
         );
         write.first_attempt = first_attempt;
+        if let Some(held) = self
+            .write_mapped_fields(&row, &application, outcome, results)
+            .await?
+        {
+            return Ok(held);
+        }
         let tag = outcome.tag();
         match write_in_order(ats.as_ref(), &application, &write).await {
             Ok(_) => {
