@@ -61,7 +61,8 @@ impl Engine {
     }
 
     /// Park the row with `reason` (attempts are not counted: nothing failed) until
-    /// `wait` has passed; Willo's news about the participant looks again sooner.
+    /// `wait` has passed; then the retry loop, or Willo's next news, reads the
+    /// participant again.
     async fn hold_for_data(
         &self,
         row: &LedgerRow,

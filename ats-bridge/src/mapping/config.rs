@@ -109,7 +109,9 @@ pub struct ConnectionMapping {
     /// `create_candidates = "never"`, a candidate found by e-mail gets nothing.
     pub notes_only_to_linked: bool,
     /// How long a row whose mandatory target cannot be filled waits before the
-    /// bridge looks again (seconds; Willo's news about the participant looks sooner).
+    /// bridge reads Willo again (seconds, default 15 minutes). The row is parked, not
+    /// failed: its attempts are not counted, and its reason says which entry lacks
+    /// data.
     pub mandatory_recheck_secs: u64,
 }
 
@@ -120,7 +122,7 @@ impl Default for ConnectionMapping {
             contact_updates: false,
             create_candidates: CreateCandidates::OnCompletion,
             notes_only_to_linked: false,
-            mandatory_recheck_secs: 3600,
+            mandatory_recheck_secs: 900,
         }
     }
 }

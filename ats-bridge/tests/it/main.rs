@@ -17,6 +17,8 @@ mod intake;
 mod lever_adapter;
 mod lever_tag_rules;
 mod logs;
+mod mapping_lever;
+mod mapping_smartrecruiters;
 mod properties;
 mod rules;
 mod smartrecruiters_adapter;
