@@ -6,24 +6,27 @@
 
 use std::sync::Arc;
 
-use ats_bridge::engine::Action;
-use ats_bridge::mapping::{ConnectionMapping, FieldMapping, Source, Target, live_checks};
+use ats_bridge::engine::{Action, Ignored};
+use ats_bridge::mapping::{
+    ConnectionMapping, CreateCandidates, FieldMapping, Source, Target, live_checks,
+};
 use ats_bridge::rules::Rules;
 use ats_bridge::smartrecruiters::SmartRecruitersAtsConfig;
 use ats_bridge::store::{MemoryStore, RowState};
 use ats_bridge::verify::Outcome;
 use serde_json::{Value, json};
 use willo_client::WebhookEvent;
+use wiremock::ResponseTemplate;
 use wiremock::matchers::body_json;
 
 use crate::support::clock::MovableClock;
 use crate::support::engine_setup::{config, on_willo_news, participant_row, rows_in};
 use crate::support::mock_server::{mount_exactly, ok, strict_server};
-use crate::support::willo_mock::{participant, willo_results};
+use crate::support::willo_mock::{participant, willo, willo_results};
 use crate::support::world::smartrecruiters::{
-    CANDIDATE, JOB, SmartRecruitersWorld, adapter_with, sr,
+    CANDIDATE, JOB, SmartRecruitersWorld, adapter_with, fixture, note_body_for, sr,
 };
-use crate::support::world::{INVITED, TO_REVIEW, VendorWorld, World};
+use crate::support::world::{ACCEPTED, INVITED, TO_REVIEW, VendorWorld, World};
 
 type W = World<SmartRecruitersWorld>;
 
@@ -90,7 +93,7 @@ async fn a_score_and_the_review_link_land_in_two_properties_and_a_recruiters_val
             {"id": "willo-score", "value": 4.5},
             {"id": "willo-link", "value": REVIEW}
         ])))
-        .respond_with(wiremock::ResponseTemplate::new(204));
+        .respond_with(ResponseTemplate::new(204));
     mount_exactly(&w.ats, 1, written).await;
     w.results_written_back(&answered).await;
 
@@ -152,7 +155,7 @@ async fn a_mandatory_target_without_data_holds_the_write_back_until_the_data_arr
             {"id": "willo-link", "value": REVIEW},
             {"id": "recruiter-verdict", "value": "Received"}
         ])))
-        .respond_with(wiremock::ResponseTemplate::new(204));
+        .respond_with(ResponseTemplate::new(204));
     mount_exactly(&w.ats, 1, written).await;
     // The wait left a reason on the row, so the note looks for an earlier copy first.
     SmartRecruitersWorld::labels_moved(&w.ats, INVITED, TO_REVIEW, 1).await;
@@ -243,4 +246,100 @@ async fn the_mapping_is_checked_against_the_live_property_definitions() {
                 .into()
         )
     );
+}
+
+const SCREENING_INTERVIEW: &str = "2f3159b797915150c239f2468d660dc0";
+const SCREENED: &str = "6c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f";
+const NEW_CANDIDATE: &str = "c-created-on-acceptance";
+
+fn screened(stage: &str) -> Value {
+    let mut screened = participant(stage);
+    screened["key"] = json!(SCREENED);
+    screened["interview"] = json!(SCREENING_INTERVIEW);
+    screened["name"] = json!("Grace Hopper");
+    screened["email"] = json!("grace@example.com");
+    screened
+}
+
+fn screening_news() -> willo_client::webhooks::Delivery {
+    let body = serde_json::to_vec(&json!({"participant": {"key": SCREENED}})).unwrap();
+    willo_client::webhooks::Delivery::parse(&body, Some(WebhookEvent::NewResponse)).unwrap()
+}
+
+#[tokio::test]
+async fn screening_on_a_positive_decision_waits_for_the_acceptance_then_creates_once() {
+    let mapping = ConnectionMapping::new().create_candidates(CreateCandidates::OnPositiveDecision);
+    let rules = W::rules()
+        .screen(SCREENING_INTERVIEW, "smartrecruiters", JOB)
+        .map("smartrecruiters", mapping);
+    let w = W::with(Arc::new(MemoryStore::new()), rules, config()).await;
+    let read = || willo("GET", &format!("/participants/{SCREENED}/"));
+
+    // Completed, not decided: nothing is created, nothing is sent to SmartRecruiters.
+    mount_exactly(&w.willo, 1, read().respond_with(ok(screened("Received")))).await;
+    let held = w
+        .engine
+        .handle_willo_delivery(&screening_news())
+        .await
+        .unwrap();
+    assert_eq!(held, Action::Ignored(Ignored::ScreeningHeld));
+    assert!(w.ats.received_requests().await.unwrap().is_empty());
+    w.willo.reset().await;
+
+    // Accepted in Willo: the candidate is created, with the accepted label and the note.
+    let accepted = screened("Accepted");
+    mount_exactly(&w.willo, 2, read().respond_with(ok(accepted.clone()))).await;
+    let created = sr("POST", &format!("/jobs/{JOB}/candidates"))
+        .and(body_json(json!({
+            "firstName": "Grace", "lastName": "Hopper", "email": "grace@example.com"
+        })))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+            "id": NEW_CANDIDATE, "firstName": "Grace", "lastName": "Hopper"
+        })));
+    mount_exactly(&w.ats, 1, created).await;
+    let tags = format!("/candidates/{NEW_CANDIDATE}/tags");
+    mount_exactly(
+        &w.ats,
+        1,
+        sr("GET", &tags).respond_with(ok(json!({"tags": []}))),
+    )
+    .await;
+    let labelled = sr("PUT", &tags)
+        .and(body_json(json!({"tags": [ACCEPTED]})))
+        .respond_with(ResponseTemplate::new(204));
+    mount_exactly(&w.ats, 1, labelled).await;
+    let note = sr("POST", "/messages/shares")
+        .and(body_json(note_body_for(NEW_CANDIDATE, SCREENED, &accepted)))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_json(fixture("message-share-response.json")),
+        );
+    mount_exactly(&w.ats, 1, note).await;
+    let action = w
+        .engine
+        .handle_willo_delivery(&screening_news())
+        .await
+        .unwrap();
+    assert!(matches!(action, Action::Screened { .. }), "{action:?}");
+    assert_eq!(rows_in(&w.engine, RowState::Synced).await, 1);
+}
+
+#[tokio::test]
+async fn screening_set_to_never_with_notes_only_to_linked_records_creates_and_writes_nothing() {
+    let mapping = ConnectionMapping::new()
+        .create_candidates(CreateCandidates::Never)
+        .notes_only_to_linked(true);
+    let rules = W::rules()
+        .screen(SCREENING_INTERVIEW, "smartrecruiters", JOB)
+        .map("smartrecruiters", mapping);
+    let w = W::with(Arc::new(MemoryStore::new()), rules, config()).await;
+    let read = willo("GET", &format!("/participants/{SCREENED}/"));
+    mount_exactly(&w.willo, 1, read.respond_with(ok(screened("Accepted")))).await;
+    let held = w
+        .engine
+        .handle_willo_delivery(&screening_news())
+        .await
+        .unwrap();
+    assert_eq!(held, Action::Ignored(Ignored::ScreeningHeld));
+    assert!(w.ats.received_requests().await.unwrap().is_empty());
+    assert!(w.engine.status().await.unwrap().by_state.is_empty());
 }
