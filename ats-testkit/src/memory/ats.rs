@@ -1,6 +1,7 @@
 //! The [`Ats`] contract, kept in memory (and broken where a [`Misbehaviour`] says so).
 
 use async_trait::async_trait;
+use ats_bridge::mapping::{MappableTarget, MappedField, MappedValue, Target};
 use ats_bridge::model::{
     ApplicationRef, ApplicationsPage, AtsName, CandidateDetails, Capabilities, Job, JobId, Stage,
     StageId, WriteBack, WriteBackReceipt,
@@ -178,5 +179,25 @@ impl Ats for MemoryAts {
         state.insert(application.clone(), "new".into(), candidate.clone());
         state.created.push(application.clone());
         Ok(application)
+    }
+
+    async fn mapping_targets(&self) -> AtsResult<Vec<MappableTarget>> {
+        Ok(super::mapped::targets())
+    }
+
+    async fn mapped_values(
+        &self,
+        application: &ApplicationRef,
+        targets: &[Target],
+    ) -> AtsResult<Vec<Option<MappedValue>>> {
+        self.read_mapped(application, targets)
+    }
+
+    async fn write_mapped(
+        &self,
+        application: &ApplicationRef,
+        fields: &[MappedField],
+    ) -> AtsResult<()> {
+        self.write_mapped_fields(application, fields)
     }
 }
