@@ -225,8 +225,9 @@ impl Fixture {
 
 impl Fixture {
     /// The target the mapped-write check writes a test text into (default: the
-    /// first text target [`Ats::mapping_targets`](ats_bridge::Ats::mapping_targets)
-    /// lists that is not a personal detail).
+    /// first text property or form field
+    /// [`Ats::mapping_targets`](ats_bridge::Ats::mapping_targets) lists, else its
+    /// first text target that is neither a personal detail nor a web profile).
     pub fn mapped_target(mut self, target: Target) -> Self {
         self.mapped_target = Some(target);
         self

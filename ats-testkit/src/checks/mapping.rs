@@ -62,10 +62,16 @@ pub(crate) async fn write_reads_back(ctx: &Ctx<'_>) -> Verdict {
                 format!("the fixture's mapped target `{target}` is not in mapping_targets()")
             })?,
         None => {
-            // Personal details are left alone unless the fixture names one.
-            let text = targets
-                .iter()
-                .find(|t| t.kind == ValueKind::Text && !matches!(t.target, Target::Contact(_)));
+            // A custom field (a property, a form field) first; personal details and
+            // web profiles are left alone unless the fixture names one.
+            let custom = |t: &&MappableTarget| {
+                matches!(t.target, Target::Property(_) | Target::FormField { .. })
+            };
+            let other = |t: &&MappableTarget| {
+                !matches!(t.target, Target::Contact(_) | Target::WebProfile(_))
+            };
+            let texts = || targets.iter().filter(|t| t.kind == ValueKind::Text);
+            let text = texts().find(custom).or_else(|| texts().find(other));
             match text {
                 Some(target) => target,
                 None => {
