@@ -17,6 +17,7 @@ mod intake;
 mod lever_adapter;
 mod lever_tag_rules;
 mod logs;
+mod mapping_custom_ats;
 mod mapping_lever;
 mod mapping_smartrecruiters;
 mod properties;
