@@ -17,7 +17,8 @@ use super::action::{Action, EngineError, Ignored};
 use super::failure::Failure;
 use super::outcome::Outcome;
 use super::sync::SyncCause;
-use crate::mapping::CreateCandidates;
+use crate::mapping::plan::{Unfilled, plan};
+use crate::mapping::{CreateCandidates, SourceData};
 use crate::model::{ApplicationRef, CandidateDetails, InterviewOutcome, ParticipantKey};
 use crate::rules::{Decision, Rules, Screening};
 use crate::store::{ScreeningClaim, ScreeningKey, ScreeningRow, StoreError};
@@ -181,15 +182,20 @@ impl Engine {
 
 /// What the connection's mapping lets screening do for `results`: `Some(true)`
 /// create the candidate, `Some(false)` only link one found by e-mail, `None` nothing
-/// (yet). See [`CreateCandidates`].
+/// (yet: see [`CreateCandidates`]; or a mandatory target has no data, so nothing is
+/// pushed partially and the next news about the participant looks again).
 fn when_to_screen(rules: &Rules, rule: &Screening, results: &InterviewOutcome) -> Option<bool> {
     let mapping = rules.mapping_for(&rule.ats);
+    let decision = Outcome::of(results, rules, true).and_then(|o| match o {
+        Outcome::Decided(decision) => Some(decision),
+        Outcome::Completed => None,
+    });
+    if let Err(Unfilled(reason)) = plan(mapping, &rule.ats, &SourceData::new(results, decision)) {
+        tracing::warn!(interview = %rule.interview, %reason, "screening candidate held");
+        return None;
+    }
     match mapping.create_candidates {
         CreateCandidates::OnPositiveDecision => {
-            let decision = Outcome::of(results, rules, true).and_then(|o| match o {
-                Outcome::Decided(decision) => Some(decision),
-                Outcome::Completed => None,
-            });
             (decision == Some(Decision::Accepted)).then_some(true)
         }
         CreateCandidates::Never => (!mapping.notes_only_to_linked).then_some(false),

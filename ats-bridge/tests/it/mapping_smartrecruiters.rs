@@ -343,3 +343,25 @@ async fn screening_set_to_never_with_notes_only_to_linked_records_creates_and_wr
     assert!(w.ats.received_requests().await.unwrap().is_empty());
     assert!(w.engine.status().await.unwrap().by_state.is_empty());
 }
+
+#[tokio::test]
+async fn a_screening_candidate_without_a_mandatory_value_is_not_pushed() {
+    let mapping = ConnectionMapping::new().field(
+        FieldMapping::new(Source::ResultsScore, Target::Property("willo-score".into())).mandatory(),
+    );
+    let rules = W::rules()
+        .screen(SCREENING_INTERVIEW, "smartrecruiters", JOB)
+        .map("smartrecruiters", mapping);
+    let w = W::with(Arc::new(MemoryStore::new()), rules, config()).await;
+    let mut unscored = screened("Received");
+    unscored.as_object_mut().unwrap().remove("score");
+    let read = willo("GET", &format!("/participants/{SCREENED}/"));
+    mount_exactly(&w.willo, 1, read.respond_with(ok(unscored))).await;
+    let held = w
+        .engine
+        .handle_willo_delivery(&screening_news())
+        .await
+        .unwrap();
+    assert_eq!(held, Action::Ignored(Ignored::ScreeningHeld));
+    assert!(w.ats.received_requests().await.unwrap().is_empty());
+}
