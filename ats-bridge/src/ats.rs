@@ -12,8 +12,8 @@ use async_trait::async_trait;
 
 use crate::mapping::{MappableTarget, MappedField, MappedValue, Target};
 use crate::model::{
-    ApplicationRef, ApplicationsPage, AtsName, CandidateDetails, Capabilities, Job, JobId, Stage,
-    StageId, WriteBack, WriteBackReceipt,
+    ApplicationRef, ApplicationsPage, AtsName, CandidateDetails, Capabilities, CreatedApplication,
+    Job, JobId, Stage, StageId, WriteBack, WriteBackReceipt,
 };
 use crate::webhook::AtsWebhooks;
 
@@ -69,6 +69,21 @@ pub trait Ats: Send + Sync + fmt::Debug {
     /// The jobs candidates can be invited from.
     async fn jobs(&self) -> AtsResult<Vec<Job>>;
 
+    /// One job with every attribute the ATS has for it (see
+    /// [`JobAttributes::complete`](crate::model::JobAttributes::complete)): rules
+    /// that select jobs by an attribute a listing leaves out ask for it here, once
+    /// per job and reconciler pass. The default finds the job in [`Ats::jobs`], and
+    /// says [`AtsError::NotFound`] when it is not listed (deleted).
+    async fn job_details(&self, job: &JobId) -> AtsResult<Job> {
+        self.jobs()
+            .await?
+            .into_iter()
+            .find(|listed| &listed.id == job)
+            .ok_or_else(|| AtsError::NotFound {
+                what: format!("job {job}"),
+            })
+    }
+
     /// The stages of `job`'s pipeline, for configuring trigger stages.
     async fn stages(&self, job: &JobId) -> AtsResult<Vec<Stage>>;
 
@@ -112,12 +127,15 @@ pub trait Ats: Send + Sync + fmt::Debug {
     }
 
     /// Create a candidate on `job` (pre-application screening: someone who completed a
-    /// Willo interview becomes an applicant). Optional: the default says unsupported.
+    /// Willo interview becomes an applicant). A person the ATS already knows by e-mail
+    /// should get the application instead of a duplicate profile, and someone who
+    /// already applied to `job` should keep their application; say which in
+    /// [`CreatedApplication::candidate`]. Optional: the default says unsupported.
     async fn create_application(
         &self,
         _job: &JobId,
         _candidate: &CandidateDetails,
-    ) -> AtsResult<ApplicationRef> {
+    ) -> AtsResult<CreatedApplication> {
         Err(AtsError::Unsupported {
             operation: "creating candidates",
         })

@@ -10,12 +10,16 @@ use crate::model::{ApplicationRef, WriteBack, WriteBackReceipt};
 use crate::{Ats, AtsResult};
 
 /// Write `write` onto `application`'s record: its changes, then its note, each in a
-/// call of its own so no adapter's internal order matters.
-pub(super) async fn write_in_order(
+/// call of its own so no adapter's internal order matters. `before_note` runs between
+/// the two (only when there is a note); an `Err` from it skips the note and is
+/// returned as `Ok(Err(..))`: the caller no longer holds the row, so the note is the
+/// new holder's to write.
+pub(super) async fn write_in_order<E>(
     ats: &dyn Ats,
     application: &ApplicationRef,
     write: &WriteBack,
-) -> AtsResult<WriteBackReceipt> {
+    before_note: impl Future<Output = Result<(), E>>,
+) -> AtsResult<Result<WriteBackReceipt, E>> {
     let changes = WriteBack {
         outcome: None,
         ..write.clone()
@@ -29,6 +33,9 @@ pub(super) async fn write_in_order(
         WriteBackReceipt::default()
     };
     if let Some(outcome) = &write.outcome {
+        if let Err(stop) = before_note.await {
+            return Ok(Err(stop));
+        }
         let note = WriteBack {
             outcome: Some(outcome.clone()),
             first_attempt: write.first_attempt,
@@ -36,5 +43,5 @@ pub(super) async fn write_in_order(
         };
         receipt.note_id = ats.write_back(application, &note).await?.note_id;
     }
-    Ok(receipt)
+    Ok(Ok(receipt))
 }

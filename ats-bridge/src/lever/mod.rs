@@ -7,6 +7,10 @@
 //!   [`ApplicationRef::job`] its posting id.
 //! - Write-backs are one note, tag changes and a stage change, all attributed to
 //!   [`LeverAtsConfig::perform_as`].
+//! - Screening creates an opportunity on the posting (`POST /opportunities`, as
+//!   [`LeverAtsConfig::perform_as`]); Lever attaches it to the existing contact with
+//!   the same e-mail and says so (`deduped`), reported as
+//!   [`CandidateMatch::ExistingCandidate`].
 //! - Webhooks are verified with `lever-client`'s [`WebhookVerifier`] (signature over the
 //!   body's `token` + `triggeredAt`, staleness) and the configured replay guard; no
 //!   header is needed.
@@ -32,17 +36,18 @@
 
 mod config;
 mod mapped;
+mod postings;
 mod tags;
 mod verify;
 mod webhooks;
 
 use async_trait::async_trait;
 use futures::TryStreamExt;
-use lever_client::NewNote;
 use lever_client::webhooks::WebhookVerifier;
+use lever_client::{Expandable, Opportunity, OpportunityExpand, OpportunityFilter};
 use lever_client::{LeverClient, NoteId, OpportunityId, PostingId};
-use lever_client::{Opportunity, OpportunityExpand, OpportunityFilter};
-use lever_client::{Posting, PostingFilter, PostingState};
+use lever_client::{NewNote, NewOpportunity, PerformAs, Phone};
+use lever_client::{Posting, PostingFilter};
 use serde_json::Value;
 
 pub use config::{DEFAULT_MAX_AGE, LeverAtsConfig};
@@ -50,10 +55,11 @@ pub use tags::interview_tag;
 
 use crate::model::{
     ApplicationId, ApplicationRef, ApplicationsPage, AtsName, CandidateDetails, CandidateId,
-    Capabilities, InterviewKey, InterviewOutcome, Job, JobId, JobState, Stage, StageId, WriteBack,
-    WriteBackReceipt,
+    CandidateMatch, Capabilities, CreatedApplication, InterviewKey, InterviewOutcome, Job, JobId,
+    Stage, StageId, WriteBack, WriteBackReceipt,
 };
 use crate::note::render_note;
+use crate::rules::InterviewDirectory;
 use crate::{Ats, AtsError, AtsResult, AtsWebhooks};
 
 /// The longest note the adapter writes, in characters. Lever documents no limit on a
@@ -87,25 +93,27 @@ impl LeverAts {
     }
 
     /// Map postings to interviews through their tags: every posting (all states) that
-    /// carries the tag of an interview in `tags` (`(interview, tag)`, tags made with
-    /// [`interview_tag`]) yields `(posting, interview)`.
+    /// carries a tag in `tags` (`(interview, tag)`, tags made with
+    /// [`interview_tag`]) yields `(posting, interview)`, once.
     ///
     /// A posting's opportunities inherit its interview: build one trigger per pair
-    /// (`Rules::trigger(ats, JobSelector::Job(posting), stages, interview)`). Lever
-    /// cannot create a tag before it is used (see [`interview_tag`]), so the
+    /// (`Rules::trigger(ats, JobSelector::Job(posting), stages, interview)`), or let
+    /// the engine follow the tags as they change with an `[[interview_tags]]` rule.
+    /// Lever cannot create a tag before it is used (see [`interview_tag`]), so the
     /// mapping is read from postings recruiters have tagged, not pushed to Lever.
     pub async fn postings_for_interview_tags(
         &self,
         tags: &[(InterviewKey, String)],
     ) -> AtsResult<Vec<(JobId, InterviewKey)>> {
-        Ok(tags::map_postings(&self.all_postings().await?, tags))
+        Ok(tags::map_exact_tags(&self.all_postings().await?, tags))
     }
 
     /// The tag rules of the Willo interviews that exist now: every posting tagged
-    /// `Willo:<title>-<account>` for one of `willo`'s interviews, as `(posting,
-    /// interview)` pairs for [`Rules::triggers_for_jobs`]. Computed from the live
-    /// interview list, so a tag left on a posting after its interview was deleted
-    /// maps to nothing. Rebuild the rules (and the engine) when interviews change.
+    /// `Willo:<title>-<account>` (or `Willo:<title>:<account>`) for one of `willo`'s
+    /// interviews, as `(posting, interview)` pairs for [`Rules::triggers_for_jobs`].
+    /// Computed from the live interview list, so a tag left on a posting after its
+    /// interview was deleted maps to nothing. A snapshot: an `[[interview_tags]]`
+    /// rule keeps the engine's mapping current without rebuilding anything.
     ///
     /// [`Rules::triggers_for_jobs`]: crate::rules::Rules::triggers_for_jobs
     pub async fn interview_tag_rules(
@@ -113,19 +121,12 @@ impl LeverAts {
         willo: &willo_client::WilloClient,
         account: &str,
     ) -> AtsResult<Vec<(JobId, InterviewKey)>> {
-        let interviews: Vec<willo_client::Interview> = willo
-            .interviews()
-            .list(willo_client::ListParams::new())
-            .try_collect()
-            .await?;
-        let tags: Vec<(InterviewKey, String)> = interviews
-            .into_iter()
-            .filter_map(|interview| {
-                let title = interview.title.filter(|t| !t.trim().is_empty())?;
-                Some((interview.key?, interview_tag(&title, account)))
-            })
-            .collect();
-        self.postings_for_interview_tags(&tags).await
+        let interviews = InterviewDirectory::fetch(willo).await?;
+        Ok(tags::map_postings(
+            &self.all_postings().await?,
+            &interviews,
+            account,
+        ))
     }
 
     async fn all_postings(&self) -> AtsResult<Vec<Posting>> {
@@ -183,30 +184,25 @@ impl LeverAts {
     }
 }
 
-/// Lever's application object names its posting in `posting` (an id, or an object
-/// with `id` if expanded further). The reference notes list the opportunity's
-/// `applications` but not the application's fields, so this reads the field leniently
-/// and treats an opportunity without it as having no posting.
+/// Lever's application object names its posting in `posting`. The client reads it as an
+/// id; an application it could not read (the posting expanded into an object, say) is kept
+/// raw, and then `posting` or `posting.id` is read leniently. An opportunity without one has
+/// no posting.
 fn posting_of(opportunity: &Opportunity) -> Option<PostingId> {
     opportunity.applications.iter().find_map(|application| {
-        let posting = application.object()?.get("posting")?;
-        let id = match posting {
+        if let Some(typed) = application.object() {
+            return typed.posting.clone().filter(|id| !id.as_str().is_empty());
+        }
+        let Expandable::Raw(raw) = application else {
+            return None;
+        };
+        let id = match raw.get("posting")? {
             Value::String(id) => id.as_str(),
             Value::Object(object) => object.get("id")?.as_str()?,
             _ => return None,
         };
         (!id.is_empty()).then(|| PostingId::from(id))
     })
-}
-
-/// Open while candidates can apply: `published` (public job site) or `internal`
-/// (unlisted); closed, draft, pending approval, rejected or unknown states take no
-/// new invites.
-fn job_state(posting: &Posting) -> JobState {
-    match posting.state {
-        Some(PostingState::Published | PostingState::Internal) => JobState::Open,
-        _ => JobState::Closed,
-    }
 }
 
 /// The person behind an opportunity: its contact, or the opportunity itself when Lever
@@ -231,6 +227,23 @@ fn details_of(opportunity: &Opportunity) -> Option<CandidateDetails> {
         email: opportunity.emails.first().cloned(),
         phone: opportunity.phones.first().map(|p| p.value.clone()),
     })
+}
+
+/// The opportunity as an application of `job`.
+fn application_of(opportunity: &Opportunity, job: &JobId) -> ApplicationRef {
+    ApplicationRef {
+        application: opportunity.id.as_str().into(),
+        candidate: candidate_of(opportunity),
+        job: job.clone(),
+    }
+}
+
+/// True when one of the opportunity's e-mails is `email` (without case).
+fn has_email(opportunity: &Opportunity, email: &str) -> bool {
+    opportunity
+        .emails
+        .iter()
+        .any(|e| e.trim().eq_ignore_ascii_case(email))
 }
 
 /// A 404 becomes [`AtsError::NotFound`] naming `what` (ids only).
@@ -272,13 +285,14 @@ impl Ats for LeverAts {
         self.config.name.clone()
     }
 
-    /// Notes, tags, stage moves and polling. No candidate creation.
+    /// Notes, tags, stage moves, polling and candidate creation (screening).
     fn capabilities(&self) -> Capabilities {
         Capabilities::none()
             .with_notes(true)
             .with_labels(true)
             .with_stage_moves(true)
             .with_polling(true)
+            .with_create_candidates(true)
     }
 
     /// Every posting Lever lists by default (all states; confidential postings only
@@ -289,14 +303,20 @@ impl Ats for LeverAts {
             .all_postings()
             .await?
             .iter()
-            .map(|posting| {
-                Job::new(
-                    posting.id.as_str(),
-                    posting.text.clone().unwrap_or_default(),
-                    job_state(posting),
-                )
-            })
+            .map(postings::job_of)
             .collect())
+    }
+
+    /// `GET /postings/{id}`: the same attributes as the listing (categories,
+    /// country, workplace type, tags). A deleted posting is [`AtsError::NotFound`].
+    async fn job_details(&self, job: &JobId) -> AtsResult<Job> {
+        let posting = self
+            .client
+            .postings()
+            .get(&PostingId::from(job.as_str()))
+            .await
+            .map_err(|e| not_found(e, format!("posting {job}")))?;
+        Ok(postings::job_of(&posting))
     }
 
     /// Lever's stages are account-wide: every posting shares them.
@@ -356,11 +376,7 @@ impl Ats for LeverAts {
         let applications = page
             .items
             .iter()
-            .map(|opportunity| ApplicationRef {
-                application: opportunity.id.as_str().into(),
-                candidate: candidate_of(opportunity),
-                job: job.clone(),
-            })
+            .map(|opportunity| application_of(opportunity, job))
             .collect();
         // A listed opportunity is the whole record: no need to read it again to invite.
         let details = page.items.iter().filter_map(|opportunity| {
@@ -416,5 +432,108 @@ impl Ats for LeverAts {
             receipt.note_id = Some(note.to_string());
         }
         Ok(receipt)
+    }
+
+    /// An opportunity on the posting `job`, created as
+    /// [`LeverAtsConfig::perform_as`] with the name, e-mail and phone.
+    ///
+    /// Someone with an active opportunity on `job` already (same e-mail) keeps it:
+    /// nothing is created ([`CandidateMatch::ExistingApplication`]). Otherwise Lever
+    /// dedupes by e-mail: a known contact gets the new opportunity and the answer's
+    /// `deduped` says so ([`CandidateMatch::ExistingCandidate`]); the contact's own
+    /// data wins over what is sent. Without an e-mail nothing can be matched and a
+    /// new contact is made.
+    async fn create_application(
+        &self,
+        job: &JobId,
+        candidate: &CandidateDetails,
+    ) -> AtsResult<CreatedApplication> {
+        let name = candidate.name.trim();
+        if name.is_empty() {
+            return Err(AtsError::Invalid(
+                "Lever needs a name to create a candidate".into(),
+            ));
+        }
+        let email = candidate
+            .email
+            .as_deref()
+            .map(str::trim)
+            .filter(|e| !e.is_empty());
+        if let Some(email) = email
+            && let Some(applied) = self.find_application(job, email).await?
+        {
+            return Ok(
+                CreatedApplication::new(applied).matched(CandidateMatch::ExistingApplication)
+            );
+        }
+        let mut new = NewOpportunity::new()
+            .name(name)
+            .posting(PostingId::from(job.as_str()));
+        if let Some(email) = email {
+            new = new.email(email);
+        }
+        if let Some(phone) = candidate.phone.as_deref().filter(|p| !p.trim().is_empty()) {
+            new = new.phone(Phone::untyped(phone.trim()));
+        }
+        let performer = PerformAs(self.config.perform_as.clone());
+        let created = self
+            .client
+            .opportunities()
+            .create(&performer, &new)
+            .await
+            .map_err(|e| not_found(e, format!("posting {job}")))?;
+        let matched = if created.deduped {
+            CandidateMatch::ExistingCandidate
+        } else {
+            CandidateMatch::New
+        };
+        Ok(CreatedApplication::new(application_of(&created.opportunity, job)).matched(matched))
+    }
+
+    /// The active opportunity on the posting `job` of the contact with `email`
+    /// (`GET /opportunities?email=…&posting_id=…&archived=false`; Lever matches the
+    /// canonical e-mail, and the answer is checked for the e-mail again).
+    async fn find_application(
+        &self,
+        job: &JobId,
+        email: &str,
+    ) -> AtsResult<Option<ApplicationRef>> {
+        let email = email.trim();
+        let filter = OpportunityFilter::new()
+            .email(email)
+            .posting_id(PostingId::from(job.as_str()))
+            .archived(false);
+        let found = self
+            .client
+            .opportunities()
+            .list(&filter)
+            .try_filter(|opportunity| futures::future::ready(has_email(opportunity, email)))
+            .try_next()
+            .await?;
+        Ok(found.map(|opportunity| application_of(&opportunity, job)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opportunity(applications: Value) -> Opportunity {
+        serde_json::from_value(serde_json::json!({
+            "id": "opp-1",
+            "applications": applications,
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_posting_comes_from_a_typed_or_a_raw_application() {
+        let typed = opportunity(serde_json::json!([{"id": "app-1", "posting": "posting-1"}]));
+        assert_eq!(posting_of(&typed), Some(PostingId::from("posting-1")));
+        // A posting expanded into an object does not fit the typed application.
+        let raw = opportunity(serde_json::json!([{"id": "app-1", "posting": {"id": "posting-2"}}]));
+        assert_eq!(posting_of(&raw), Some(PostingId::from("posting-2")));
+        let none = opportunity(serde_json::json!(["app-1"]));
+        assert_eq!(posting_of(&none), None);
     }
 }

@@ -289,6 +289,14 @@ async fn screening_on_a_positive_decision_waits_for_the_acceptance_then_creates_
     // Accepted in Willo: the candidate is created, with the accepted label and the note.
     let accepted = screened("Accepted");
     mount_exactly(&w.willo, 2, read().respond_with(ok(accepted.clone()))).await;
+    // Nobody with the e-mail yet.
+    let look_up = sr("GET", "/candidates")
+        .and(wiremock::matchers::query_param(
+            "q",
+            "\"grace@example.com\"",
+        ))
+        .respond_with(ok(json!({"totalFound": 0, "content": []})));
+    mount_exactly(&w.ats, 1, look_up).await;
     let created = sr("POST", &format!("/jobs/{JOB}/candidates"))
         .and(body_json(json!({
             "firstName": "Grace", "lastName": "Hopper", "email": "grace@example.com"

@@ -26,7 +26,7 @@ use lever_client::webhooks::{Event, EventData, TestDelivery};
 use serde_json::{Value, json};
 
 use super::SandboxError;
-use super::body::string_array;
+use super::body::{string_array, strings};
 use super::gate::{Gate, GatedRouter, Vendor, lock};
 use super::params::Params;
 use super::seed::{Generator, Person, SandboxJob, SandboxPerson, Seed, now_millis};
@@ -43,8 +43,8 @@ use catalog::{
 };
 use json::{note_json, opportunity_json, posting_json, user_json, webhook_json};
 use opportunities::{
-    add_tags, change_stage, create_note, delete, get_opportunity, list_notes, list_opportunities,
-    move_stage, remove_tags,
+    add_tags, change_stage, create_note, create_opportunity, delete, get_opportunity, list_notes,
+    list_opportunities, move_stage, remove_tags,
 };
 use webhook_api::{create_webhook, delete_webhook, list_webhooks, update_webhooks};
 
@@ -79,6 +79,9 @@ const ORIGIN: &str = "applied";
 struct Posting {
     id: String,
     text: String,
+    /// `published` until a test says otherwise.
+    state: String,
+    tags: Vec<String>,
     created_at: u64,
     owner: String,
 }
@@ -173,6 +176,8 @@ impl LeverSandbox {
             .map(|n| Posting {
                 id: generator.uuid(),
                 text: format!("Sandbox posting {}", n + 1),
+                state: "published".to_owned(),
+                tags: Vec::new(),
                 created_at: now,
                 owner: users[0].id.clone(),
             })
@@ -238,7 +243,10 @@ impl LeverSandbox {
                 "/opportunities/{id}/forms",
                 get(forms::list_forms).post(forms::create_form),
             )
-            .route("/opportunities", get(list_opportunities))
+            .route(
+                "/opportunities",
+                get(list_opportunities).post(create_opportunity),
+            )
             .route("/opportunities/{id}", get(get_opportunity))
             .route("/opportunities/{id}/stage", put(change_stage))
             .route("/opportunities/{id}/addTags", post(add_tags))
@@ -267,6 +275,37 @@ impl LeverSandbox {
                 title: p.text.clone(),
             })
             .collect()
+    }
+
+    /// Set a posting's state (`published`, `internal`, `closed`, `draft`…), as a
+    /// recruiter closing or reopening it would. Lever sends no webhook for it.
+    pub fn set_posting_state(&self, posting: &str, state: &str) -> Result<(), SandboxError> {
+        self.edit_posting(posting, |p| p.state = state.to_owned())
+    }
+
+    /// Replace a posting's tags (how a Lever tag such as `Willo:<interview>-<account>`
+    /// first appears: typed onto a posting).
+    pub fn set_posting_tags(&self, posting: &str, tags: &[&str]) -> Result<(), SandboxError> {
+        self.edit_posting(posting, |p| {
+            p.tags = tags.iter().map(|t| (*t).to_owned()).collect();
+        })
+    }
+
+    fn edit_posting(
+        &self,
+        posting: &str,
+        edit: impl FnOnce(&mut Posting),
+    ) -> Result<(), SandboxError> {
+        let mut data = lock(&self.shared.data);
+        let found = data
+            .postings
+            .iter_mut()
+            .find(|p| p.id == posting)
+            .ok_or_else(|| SandboxError::NotFound {
+                what: format!("posting {posting}"),
+            })?;
+        edit(found);
+        Ok(())
     }
 
     /// The ids of the opportunities on `posting`.
