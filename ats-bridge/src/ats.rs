@@ -10,6 +10,7 @@ use std::fmt;
 
 use async_trait::async_trait;
 
+use crate::mapping::{MappableTarget, MappedField, MappedValue, Target};
 use crate::model::{
     ApplicationRef, ApplicationsPage, AtsName, CandidateDetails, Capabilities, CreatedApplication,
     Job, JobId, Stage, StageId, WriteBack, WriteBackReceipt,
@@ -151,6 +152,44 @@ pub trait Ats: Send + Sync + fmt::Debug {
     ) -> AtsResult<Option<ApplicationRef>> {
         Err(AtsError::Unsupported {
             operation: "finding candidates by e-mail",
+        })
+    }
+
+    /// The fields a mapping can write in this ATS (properties with their types and
+    /// options, form fields, tags, contact details…), for checking a mapping at start
+    /// and for `setup` to list. The default: none, so a mapping naming this ATS fails
+    /// its check unless the implementation lists what it offers.
+    async fn mapping_targets(&self) -> AtsResult<Vec<MappableTarget>> {
+        Ok(Vec::new())
+    }
+
+    /// The values `targets` hold now on `application`'s record, in the same order
+    /// (`None`: empty). Read before protected targets are written, so a recruiter's
+    /// value survives, and to skip writing what is already there. Only single-value
+    /// targets are asked for (never tags, sources or links). Optional: the default
+    /// says unsupported, and then no target of this ATS can be protected.
+    async fn mapped_values(
+        &self,
+        _application: &ApplicationRef,
+        _targets: &[Target],
+    ) -> AtsResult<Vec<Option<MappedValue>>> {
+        Err(AtsError::Unsupported {
+            operation: "reading mapped fields",
+        })
+    }
+
+    /// Write mapped values onto `application`'s record, converting each to its
+    /// field's type ([`MappedValue::coerce`]). Called before the results note, after
+    /// protected targets were read; list targets (tags, sources, links) add each
+    /// item. The engine may repeat the call after a failure, so writing the same
+    /// values again must be harmless. Optional: the default says unsupported.
+    async fn write_mapped(
+        &self,
+        _application: &ApplicationRef,
+        _fields: &[MappedField],
+    ) -> AtsResult<()> {
+        Err(AtsError::Unsupported {
+            operation: "writing mapped fields",
         })
     }
 }

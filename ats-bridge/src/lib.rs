@@ -36,6 +36,8 @@
 //!   webhook inbox, reconciler cursors, status counts — as traits, with an in-memory
 //!   store and the API for writing a backend ([`store::backend`]); SQLite and
 //!   PostgreSQL are in [`ats-store-sql`](https://docs.rs/ats-store-sql);
+//! - [`mapping`]: which Willo data goes into which ATS fields, mandatory and
+//!   protected targets, contact updates, when screening creates candidates;
 //! - [`note`]: the one results-note renderer the adapters share;
 //! - [`registration`]: registering the intake's URLs with each vendor.
 //!
@@ -127,6 +129,7 @@ pub mod late_results;
 #[cfg(feature = "lever")]
 #[cfg_attr(docsrs, doc(cfg(feature = "lever")))]
 pub mod lever;
+pub mod mapping;
 pub mod metrics;
 pub mod model;
 pub mod note;

@@ -357,6 +357,10 @@ pub struct Rules {
     /// (`[[interview_tags]]`; tried before the triggers).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub interview_tags: Vec<InterviewTagRule>,
+    /// What each ATS connection gets beyond the note and labels
+    /// (`[mapping.<connection>]`; see [`crate::mapping`]).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub mapping: crate::mapping::Mappings,
 }
 
 impl Rules {
@@ -570,7 +574,7 @@ impl Rules {
                 )));
             }
         }
-        Ok(())
+        crate::mapping::validate_all(&self.mapping)
     }
 
     fn check_interview_tags(&self) -> Result<(), RulesError> {

@@ -268,6 +268,7 @@ pub async fn ats_checks<A: Ats + ?Sized>(ats: &A, rules: &Rules) -> Vec<Check> {
             )),
         }
     }
+    checks.extend(crate::mapping::live_checks(ats, rules).await);
     checks
 }
 

@@ -8,6 +8,7 @@ use client_core::header::{HeaderMap, HeaderValue};
 use futures::FutureExt;
 use futures::future::BoxFuture;
 
+use ats_bridge::mapping::Target;
 use ats_bridge::model::{ApplicationRef, CandidateDetails, JobId, StageId};
 
 /// A webhook delivery as the vendor sends it: the headers and the raw body.
@@ -134,6 +135,7 @@ pub struct Fixture {
     pub(crate) labels_of: Option<LabelsFn>,
     pub(crate) label: String,
     pub(crate) new_candidate: Option<CandidateDetails>,
+    pub(crate) mapped_target: Option<Target>,
 }
 
 /// The label the write-back checks add and remove again.
@@ -162,6 +164,7 @@ impl Fixture {
             labels_of: None,
             label: DEFAULT_LABEL.to_owned(),
             new_candidate: None,
+            mapped_target: None,
         }
     }
 
@@ -220,6 +223,17 @@ impl Fixture {
     }
 }
 
+impl Fixture {
+    /// The target the mapped-write check writes a test text into (default: the
+    /// first text property or form field
+    /// [`Ats::mapping_targets`](ats_bridge::Ats::mapping_targets) lists, else its
+    /// first text target that is neither a personal detail nor a web profile).
+    pub fn mapped_target(mut self, target: Target) -> Self {
+        self.mapped_target = Some(target);
+        self
+    }
+}
+
 impl fmt::Debug for Fixture {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Fixture")
@@ -231,6 +245,7 @@ impl fmt::Debug for Fixture {
             .field("labels_of", &self.labels_of.is_some())
             .field("label", &self.label)
             .field("new_candidate", &self.new_candidate)
+            .field("mapped_target", &self.mapped_target)
             .finish()
     }
 }

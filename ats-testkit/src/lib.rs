@@ -65,7 +65,7 @@ pub use report::{Check, Finding, Outcome, Report};
 
 use ats_bridge::Ats;
 use checks::{
-    Ctx, Verdict, call_sync, candidate, catalogue, identity, paging, webhooks, write_back,
+    Ctx, Verdict, call_sync, candidate, catalogue, identity, mapping, paging, webhooks, write_back,
 };
 
 /// The suite, set up for one implementation and its fixture.
@@ -222,6 +222,18 @@ impl Conformance {
         record(
             Check::StageMoveRepeatable,
             write_back::stage_move_repeatable(&ctx).await,
+        );
+        record(
+            Check::MappingTargetsListed,
+            mapping::targets_listed(&ctx).await,
+        );
+        record(
+            Check::MappedWriteReadsBack,
+            mapping::write_reads_back(&ctx).await,
+        );
+        record(
+            Check::MappedUnknownTargetRefused,
+            mapping::unknown_target_refused(&ctx).await,
         );
         Report::new(name, findings)
     }

@@ -68,6 +68,12 @@ pub enum Check {
     LabelsRemovable,
     /// Moving the fixture application to the stage it is already at succeeds, twice.
     StageMoveRepeatable,
+    /// `mapping_targets` answers, each target once, select targets with options.
+    MappingTargetsListed,
+    /// A mapped text written twice succeeds and `mapped_values` reads it back.
+    MappedWriteReadsBack,
+    /// A mapped write to a target the ATS does not have fails.
+    MappedUnknownTargetRefused,
 }
 
 impl Check {
@@ -98,6 +104,9 @@ impl Check {
             Check::LabelsIdempotent => "labels_idempotent",
             Check::LabelsRemovable => "labels_removable",
             Check::StageMoveRepeatable => "stage_move_repeatable",
+            Check::MappingTargetsListed => "mapping_targets_listed",
+            Check::MappedWriteReadsBack => "mapped_write_reads_back",
+            Check::MappedUnknownTargetRefused => "mapped_unknown_target_refused",
         }
     }
 }

@@ -1,5 +1,6 @@
 //! First-time (and every-time) setup of a bridge: lists what the rules refer to
-//! (SmartRecruiters jobs and statuses, Lever postings and stages, Willo interviews)
+//! (SmartRecruiters jobs and statuses, Lever postings and stages, Willo interviews,
+//! and the targets a field mapping can write: properties, form fields, tags…)
 //! and registers the bridge's webhooks with each vendor, idempotently: run it again
 //! and it adopts what is there, repoints webhooks left at an old URL, and removes
 //! duplicates, leaving one webhook per vendor and event. The secrets go where you
@@ -412,7 +413,37 @@ async fn list_ats(ats: &dyn Ats, jobs_label: &str, out: &mut impl Write) -> Resu
             writeln!(out, "  {:<40} {}", stage.id.as_str(), stage.name)?;
         }
     }
+    list_mapping_targets(ats, out).await?;
     writeln!(out)?;
+    Ok(())
+}
+
+/// What a `[[mapping.<connection>.field]]` can name as its `target`: custom fields
+/// (SmartRecruiters properties, Lever profile form fields) with their types and
+/// options, tags, contact details.
+async fn list_mapping_targets(ats: &dyn Ats, out: &mut impl Write) -> Result<()> {
+    let targets = ats.mapping_targets().await?;
+    writeln!(
+        out,
+        "Mapping targets of ats = \"{}\" (`target` in [[mapping.{}.field]]):",
+        ats.name(),
+        ats.name()
+    )?;
+    for target in targets {
+        let kind = serde_json::to_value(target.kind)?;
+        let kind = kind.as_str().unwrap_or("?");
+        write!(
+            out,
+            "  {:<60} {kind:<13} {}",
+            target.target.to_string(),
+            target.label
+        )?;
+        if !target.options.is_empty() {
+            let options: Vec<&str> = target.options.iter().map(|o| o.label.as_str()).collect();
+            write!(out, " [{}]", options.join(", "))?;
+        }
+        writeln!(out)?;
+    }
     Ok(())
 }
 

@@ -131,6 +131,10 @@ pub enum Ignored {
     UnknownEvent(String),
     /// A deletion of an application the ledger does not know.
     UnknownApplication,
+    /// A screening participant the connection's mapping does not create a candidate
+    /// for (yet): `create_candidates` waits for a positive decision, or is `never`
+    /// with notes only to records the bridge created or linked.
+    ScreeningHeld,
 }
 
 /// Why the engine could not handle something at all (as opposed to a row that failed

@@ -35,6 +35,7 @@ mod failure;
 mod invite;
 mod job_rules;
 mod late;
+mod mapped;
 mod outcome;
 mod phone;
 mod reconcile;

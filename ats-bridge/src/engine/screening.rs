@@ -21,8 +21,12 @@ use willo_client::Participant;
 use super::Engine;
 use super::action::{Action, EngineError, Ignored};
 use super::failure::Failure;
+use super::outcome::Outcome;
 use super::sync::SyncCause;
-use crate::model::{CandidateDetails, CreatedApplication, ParticipantKey};
+use crate::mapping::plan::{Unfilled, plan};
+use crate::mapping::{CreateCandidates, SourceData};
+use crate::model::{CandidateDetails, CreatedApplication, InterviewOutcome, ParticipantKey};
+use crate::rules::{Decision, Rules, Screening};
 use crate::store::{ScreeningClaim, ScreeningKey, ScreeningRow, StoreError};
 use crate::{Ats, AtsError};
 
@@ -45,6 +49,10 @@ impl Engine {
         else {
             return Ok(Action::Ignored(Ignored::UnknownParticipant));
         };
+        let may_create = match when_to_screen(&self.inner.rules, rule, &results) {
+            Some(may_create) => may_create,
+            None => return Ok(Action::Ignored(Ignored::ScreeningHeld)),
+        };
         let key = ScreeningKey::new(
             rule.ats.clone(),
             rule.interview.clone(),
@@ -58,8 +66,14 @@ impl Engine {
             // Done by an earlier delivery: whom it matched then is not kept.
             ScreeningClaim::Created(row) => row.created.map(CreatedApplication::new),
             ScreeningClaim::Busy(_) => return Err(EngineError::ScreeningBusy(key)),
-            ScreeningClaim::Fresh(row) => self.create_candidate(&row, &found, false).await?,
-            ScreeningClaim::Acquired(row) => self.create_candidate(&row, &found, true).await?,
+            ScreeningClaim::Fresh(row) => {
+                self.create_candidate(&row, &found, false, may_create)
+                    .await?
+            }
+            ScreeningClaim::Acquired(row) => {
+                self.create_candidate(&row, &found, true, may_create)
+                    .await?
+            }
         };
         let Some(created) = created else {
             return Ok(Action::Ignored(Ignored::UnknownParticipant));
@@ -95,12 +109,15 @@ impl Engine {
         claimed: &ScreeningRow,
         found: &Participant,
         look_up_first: bool,
+        may_create: bool,
     ) -> Result<Option<CreatedApplication>, EngineError> {
         let key = &claimed.key;
         let ats = self.ats(&key.ats)?.clone();
         let attempt = async {
             let details = screening_details(found)?;
-            if look_up_first && let Some(email) = details.email.as_deref() {
+            if (look_up_first || !may_create)
+                && let Some(email) = details.email.as_deref()
+            {
                 let existing = match ats.find_application(&claimed.job, email).await {
                     Ok(existing) => existing,
                     Err(AtsError::Unsupported { .. }) => {
@@ -114,6 +131,13 @@ impl Engine {
                     // Whether that attempt found the person new is not known now.
                     return Ok(CreatedApplication::new(existing));
                 }
+            }
+            if !may_create {
+                return Err(Failure::Permanent(
+                    "no candidate with the participant's e-mail is on the job, and the \
+                     mapping's create_candidates is `never`"
+                        .into(),
+                ));
             }
             create(ats.as_ref(), claimed, &details).await
         };
@@ -166,6 +190,29 @@ impl Engine {
                 Ok(None)
             }
         }
+    }
+}
+
+/// What the connection's mapping lets screening do for `results`: `Some(true)`
+/// create the candidate, `Some(false)` only link one found by e-mail, `None` nothing
+/// (yet: see [`CreateCandidates`]; or a mandatory target has no data, so nothing is
+/// pushed partially and the next news about the participant looks again).
+fn when_to_screen(rules: &Rules, rule: &Screening, results: &InterviewOutcome) -> Option<bool> {
+    let mapping = rules.mapping_for(&rule.ats);
+    let decision = Outcome::of(results, rules, true).and_then(|o| match o {
+        Outcome::Decided(decision) => Some(decision),
+        Outcome::Completed => None,
+    });
+    if let Err(Unfilled(reason)) = plan(mapping, &rule.ats, &SourceData::new(results, decision)) {
+        tracing::warn!(interview = %rule.interview, %reason, "screening candidate held");
+        return None;
+    }
+    match mapping.create_candidates {
+        CreateCandidates::OnPositiveDecision => {
+            (decision == Some(Decision::Accepted)).then_some(true)
+        }
+        CreateCandidates::Never => (!mapping.notes_only_to_linked).then_some(false),
+        _ => Some(true),
     }
 }
 

@@ -146,6 +146,12 @@ impl Engine {
             row.synced_outcome.is_none(),
         );
         write.first_attempt = first_attempt;
+        if let Some(held) = self
+            .write_mapped_fields(&row, &application, outcome, results)
+            .await?
+        {
+            return Ok(held);
+        }
         let tag = outcome.tag();
         let still_held = self.still_held(&row);
         match write_in_order(ats.as_ref(), &application, &write, still_held).await {

@@ -35,6 +35,7 @@
 //! [`WebhookVerifier`]: lever_client::webhooks::WebhookVerifier
 
 mod config;
+mod mapped;
 mod postings;
 mod tags;
 mod verify;
@@ -296,6 +297,26 @@ fn opportunity_id(application: &ApplicationRef) -> OpportunityId {
 
 #[async_trait]
 impl Ats for LeverAts {
+    async fn mapping_targets(&self) -> AtsResult<Vec<crate::mapping::MappableTarget>> {
+        self.list_mapping_targets().await
+    }
+
+    async fn mapped_values(
+        &self,
+        application: &ApplicationRef,
+        targets: &[crate::mapping::Target],
+    ) -> AtsResult<Vec<Option<crate::mapping::MappedValue>>> {
+        self.read_mapped(application, targets).await
+    }
+
+    async fn write_mapped(
+        &self,
+        application: &ApplicationRef,
+        fields: &[crate::mapping::MappedField],
+    ) -> AtsResult<()> {
+        self.write_mapped_fields(application, fields).await
+    }
+
     fn name(&self) -> AtsName {
         self.config.name.clone()
     }

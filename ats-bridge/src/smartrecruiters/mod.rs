@@ -30,6 +30,7 @@
 
 mod config;
 mod jobs;
+mod mapped;
 mod stage;
 mod verify;
 mod webhooks;
@@ -397,6 +398,26 @@ impl Ats for SmartRecruitersAts {
 
     fn webhooks(&self) -> Option<&dyn AtsWebhooks> {
         Some(self)
+    }
+
+    async fn mapping_targets(&self) -> AtsResult<Vec<crate::mapping::MappableTarget>> {
+        self.list_mapping_targets().await
+    }
+
+    async fn mapped_values(
+        &self,
+        application: &ApplicationRef,
+        targets: &[crate::mapping::Target],
+    ) -> AtsResult<Vec<Option<crate::mapping::MappedValue>>> {
+        self.read_mapped(application, targets).await
+    }
+
+    async fn write_mapped(
+        &self,
+        application: &ApplicationRef,
+        fields: &[crate::mapping::MappedField],
+    ) -> AtsResult<()> {
+        self.write_mapped_fields(application, fields).await
     }
 
     async fn verify_connection(&self, rules: &crate::rules::Rules) -> Vec<crate::verify::Check> {

@@ -62,6 +62,36 @@ impl Respond for Tags {
     }
 }
 
+/// The opportunity's profile forms: `POST` files a form of the one template with
+/// the values sent, `GET` lists them.
+#[derive(Default)]
+struct Forms {
+    filed: Mutex<Vec<Value>>,
+}
+
+impl Respond for Forms {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let mut filed = self.filed.lock().unwrap();
+        if request.method.as_str() == "POST" {
+            let body: Value = serde_json::from_slice(&request.body).unwrap();
+            let fields: Vec<Value> = body["fieldValues"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| json!({"id": v["id"], "type": "text", "text": "Notes", "value": v["value"]}))
+                .collect();
+            let form = json!({
+                "id": format!("form-{}", filed.len() + 1), "type": "form",
+                "baseTemplateId": body["baseTemplateId"], "fields": fields,
+                "createdAt": filed.len() + 1
+            });
+            filed.push(form.clone());
+            return ok(json!({ "data": form }));
+        }
+        ok(json!({"data": *filed, "hasNext": false}))
+    }
+}
+
 /// A mock Lever holding one posting, the sandbox stages, and the fixture opportunity
 /// on the second page of the applicants at `STAGE`.
 async fn lever_server(tags: &Arc<Mutex<Vec<String>>>) -> MockServer {
@@ -129,6 +159,21 @@ async fn lever_server(tags: &Arc<Mutex<Vec<String>>>) -> MockServer {
         .respond_with(ok(example(
             "sandbox-opportunity-stage-update-response.json",
         )))
+        .mount(&server)
+        .await;
+    let template = json!({"id": "tpl-1", "text": "Willo", "fields": [
+        {"id": "f-notes", "type": "text", "text": "Notes"}
+    ]});
+    get("/form_templates".into())
+        .respond_with(ok(json!({"data": [template.clone()], "hasNext": false})))
+        .mount(&server)
+        .await;
+    get("/form_templates/tpl-1".into())
+        .respond_with(ok(json!({ "data": template })))
+        .mount(&server)
+        .await;
+    Mock::given(path(format!("/v1/opportunities/{OPP}/forms")))
+        .respond_with(Forms::default())
         .mount(&server)
         .await;
     answer_599_to_the_rest(&server).await;

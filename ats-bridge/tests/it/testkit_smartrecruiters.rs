@@ -52,6 +52,28 @@ impl Respond for Tags {
     }
 }
 
+/// The application's candidate properties (one `TEXT` property, `willo-link`): `GET`
+/// reads them, `PUT` sets those sent.
+#[derive(Default)]
+struct Properties {
+    values: Mutex<Vec<Value>>,
+}
+
+impl Respond for Properties {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let mut values = self.values.lock().unwrap();
+        if request.method.as_str() == "PUT" {
+            let sent: Vec<Value> = serde_json::from_slice(&request.body).unwrap();
+            for entry in sent {
+                values.retain(|v| v["id"] != entry["id"]);
+                values.push(json!({"id": entry["id"], "type": "TEXT", "value": entry["value"]}));
+            }
+            return ResponseTemplate::new(204);
+        }
+        ok(json!({ "content": *values }))
+    }
+}
+
 /// A mock SmartRecruiters with one job, one hiring process, and candidate c1 on the
 /// second page of the candidates at `INTERVIEW/Video call`.
 async fn server(tags: &Arc<Mutex<Vec<String>>>) -> MockServer {
@@ -115,6 +137,31 @@ async fn server(tags: &Arc<Mutex<Vec<String>>>) -> MockServer {
         .respond_with(ResponseTemplate::new(204))
         .mount(&server)
         .await;
+    let link = json!({"id": "willo-link", "label": "Willo review link", "type": "TEXT"});
+    api("GET", "/configuration/candidate-properties".into())
+        .respond_with(ok(json!({"totalFound": 1, "content": [link.clone()]})))
+        .mount(&server)
+        .await;
+    api(
+        "GET",
+        "/configuration/candidate-properties/willo-link".into(),
+    )
+    .respond_with(ok(link))
+    .mount(&server)
+    .await;
+    api(
+        "GET",
+        "/configuration/candidate-properties/testkit-no-such-target".into(),
+    )
+    .respond_with(ResponseTemplate::new(404).set_body_json(json!({"message": "Not found"})))
+    .mount(&server)
+    .await;
+    Mock::given(path(format!(
+        "/candidates/{CANDIDATE}/jobs/{JOB}/properties"
+    )))
+    .respond_with(Properties::default())
+    .mount(&server)
+    .await;
     answer_599_to_the_rest(&server).await;
     server
 }

@@ -1,6 +1,6 @@
 //! The Lever simulator (Data API v1, base `…/v1`): postings, pipeline stages, users,
 //! opportunities with `expand` (applications, stage, contact, owner), stage changes,
-//! tags, notes with `perform_as`, and webhooks with per-webhook signature tokens.
+//! tags, notes with `perform_as`, profile forms and their template, and webhooks with per-webhook signature tokens.
 //!
 //! Authentication is HTTP Basic with the API key as username and an empty password.
 //! Responses are `{"data": …}`; lists are `{"data": […], "hasNext", "next"}` with an
@@ -33,6 +33,7 @@ use super::seed::{Generator, Person, SandboxJob, SandboxPerson, Seed, now_millis
 use super::webhooks::{Deliverer, Outgoing};
 
 mod catalog;
+mod forms;
 mod json;
 mod opportunities;
 mod webhook_api;
@@ -46,6 +47,8 @@ use opportunities::{
     list_opportunities, move_stage, remove_tags, update_note,
 };
 use webhook_api::{create_webhook, delete_webhook, list_webhooks, update_webhooks};
+
+pub use forms::{FORM_FIELDS, FORM_TEMPLATE};
 
 /// The API key the sandbox accepts (HTTP Basic username, empty password).
 pub const API_KEY: &str = "sandbox-lever-api-key";
@@ -129,6 +132,8 @@ struct Data {
     opportunities: Vec<Opportunity>,
     by_id: HashMap<String, usize>,
     webhooks: Vec<Webhook>,
+    /// Profile forms by opportunity, as JSON.
+    forms: HashMap<String, Vec<Value>>,
     generator: Generator,
 }
 
@@ -214,6 +219,7 @@ impl LeverSandbox {
                     opportunities,
                     by_id,
                     webhooks: Vec::new(),
+                    forms: HashMap::new(),
                     generator,
                 }),
                 deliverer,
@@ -231,6 +237,12 @@ impl LeverSandbox {
             .route("/users", get(list_users))
             .route("/users/{id}", get(get_user))
             .route("/tags", get(list_tags))
+            .route("/form_templates", get(forms::list_templates))
+            .route("/form_templates/{id}", get(forms::get_template))
+            .route(
+                "/opportunities/{id}/forms",
+                get(forms::list_forms).post(forms::create_form),
+            )
             .route(
                 "/opportunities",
                 get(list_opportunities).post(create_opportunity),

@@ -1,6 +1,6 @@
 //! The SmartRecruiters simulator: jobs, candidates and their applications (status and
 //! sub-status), tags, notes through `POST /messages/shares`, the company's hiring
-//! process, and the Webhooks API (`/webhooks-api/v201907`) with the `X-Hook-Secret`
+//! process, candidate properties (definitions and values per application), and the Webhooks API (`/webhooks-api/v201907`) with the `X-Hook-Secret`
 //! activation handshake and signed deliveries.
 //!
 //! Authentication is the `X-SmartToken` API key. Lists page with `limit` and an opaque
@@ -40,6 +40,7 @@ use super::webhooks::{Deliverer, Outgoing};
 mod candidates;
 mod json;
 mod notes;
+mod properties;
 mod subscriptions;
 mod users;
 
@@ -52,6 +53,7 @@ use json::{
     application_json, candidate_details_json, candidate_json, job_json, page, subscription_json,
 };
 use notes::{create_note, list_notes};
+pub use properties::{PROPERTIES, RESULT_VALUES};
 use subscriptions::{
     activate, create_subscription, delete_subscription, emit, emit_body, generate_secret,
     get_secret, get_subscription, list_subscriptions,
@@ -152,6 +154,8 @@ struct Data {
     notes: Vec<Note>,
     subscriptions: Vec<Subscription>,
     users: Vec<User>,
+    /// Candidate property values by (candidate, job), then property id.
+    properties: HashMap<(String, String), Map<String, Value>>,
     generator: Generator,
 }
 
@@ -263,6 +267,7 @@ impl SmartRecruitersSandbox {
                     notes: Vec::new(),
                     subscriptions: Vec::new(),
                     users,
+                    properties: HashMap::new(),
                     generator,
                 }),
                 base_url,
@@ -278,6 +283,22 @@ impl SmartRecruitersSandbox {
             .route("/jobs/{job}", get(get_job))
             .route("/jobs/{job}/candidates", post(create_on_job))
             .route("/configuration/hiring-processes", get(hiring_processes))
+            .route(
+                "/configuration/candidate-properties",
+                get(properties::list_definitions),
+            )
+            .route(
+                "/configuration/candidate-properties/{id}",
+                get(properties::get_definition),
+            )
+            .route(
+                "/configuration/candidate-properties/{id}/values",
+                get(properties::list_values),
+            )
+            .route(
+                "/candidates/{candidate}/jobs/{job}/properties",
+                get(properties::get_values).put(properties::set_values),
+            )
             .route("/candidates", get(search_candidates))
             .route(
                 "/candidates/{candidate}",

@@ -8,6 +8,7 @@
 pub(crate) mod candidate;
 pub(crate) mod catalogue;
 pub(crate) mod identity;
+pub(crate) mod mapping;
 pub(crate) mod paging;
 pub(crate) mod webhooks;
 pub(crate) mod write_back;

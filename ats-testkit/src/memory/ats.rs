@@ -1,6 +1,7 @@
 //! The [`Ats`] contract, kept in memory (and broken where a [`Misbehaviour`] says so).
 
 use async_trait::async_trait;
+use ats_bridge::mapping::{MappableTarget, MappedField, MappedValue, Target};
 use ats_bridge::model::{
     ApplicationRef, ApplicationsPage, AtsName, CandidateDetails, CandidateMatch, Capabilities,
     CreatedApplication, Job, JobId, Stage, StageId, WriteBack, WriteBackReceipt,
@@ -179,5 +180,25 @@ impl Ats for MemoryAts {
         state.created.push(application.clone());
         // Every creation makes a new person here: nothing is matched by e-mail.
         Ok(CreatedApplication::new(application).matched(CandidateMatch::New))
+    }
+
+    async fn mapping_targets(&self) -> AtsResult<Vec<MappableTarget>> {
+        Ok(super::mapped::targets())
+    }
+
+    async fn mapped_values(
+        &self,
+        application: &ApplicationRef,
+        targets: &[Target],
+    ) -> AtsResult<Vec<Option<MappedValue>>> {
+        self.read_mapped(application, targets)
+    }
+
+    async fn write_mapped(
+        &self,
+        application: &ApplicationRef,
+        fields: &[MappedField],
+    ) -> AtsResult<()> {
+        self.write_mapped_fields(application, fields)
     }
 }

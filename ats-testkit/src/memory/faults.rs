@@ -44,6 +44,11 @@ pub enum Misbehaviour {
     PanicsOnMissingApplication,
     /// Hands on another candidate's details with a stage change.
     HandsOnWrongDetails,
+    /// Reads every mapped field back as empty (so a protected value would be
+    /// overwritten).
+    ForgetsMappedValues,
+    /// Accepts a mapped write to a target it does not have, silently dropping it.
+    DropsUnknownTargets,
 }
 
 /// Outages a test switches on while the ATS runs (hence atomics and locks, not

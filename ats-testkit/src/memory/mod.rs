@@ -3,6 +3,7 @@
 mod ats;
 mod builder;
 mod faults;
+mod mapped;
 mod webhooks;
 
 use std::collections::BTreeMap;
@@ -10,6 +11,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use ats_bridge::mapping::{MappedValue, Target};
 use ats_bridge::model::{
     ApplicationRef, AtsName, CandidateDetails, Capabilities, Job, Stage, StageId, WriteBack,
 };
@@ -25,7 +27,9 @@ use faults::Outages;
 /// an intake, your own service) and for the conformance suite's own tests.
 ///
 /// It keeps what a real ATS keeps — jobs, stages, applications at a stage, candidates,
-/// labels — and behaves as the [`Ats`](ats_bridge::Ats) contract asks: it pages (the
+/// labels, mapped fields (`tag`, `contact.email`, and the properties `willo-score`
+/// (number), `willo-link` (text) and `willo-result` (single select: `Passed`,
+/// `Failed`)) — and behaves as the [`Ats`](ats_bridge::Ats) contract asks: it pages (the
 /// cursor is an offset), signs and verifies its webhooks (a JSON body
 /// `{"id", "application", "stage"}` with HMAC-SHA256 of it in [`SIGNATURE_HEADER`]),
 /// refuses what its capabilities leave out, answers `NotFound` for what it does not
@@ -73,6 +77,8 @@ struct Record {
     application: ApplicationRef,
     stage: StageId,
     labels: Vec<String>,
+    /// Mapped values by target (tags go to `labels`).
+    fields: BTreeMap<Target, MappedValue>,
 }
 
 impl MemoryAts {
@@ -117,6 +123,24 @@ impl MemoryAts {
         let state = self.state();
         let record = state.applications.get(application);
         record.map(|r| r.labels.clone()).unwrap_or_default()
+    }
+
+    /// The mapped value `target` holds on an application's record.
+    pub fn mapped_of(&self, application: &str, target: &Target) -> Option<MappedValue> {
+        let state = self.state();
+        let record = state.applications.get(application)?;
+        record.fields.get(target).cloned()
+    }
+
+    /// Put `value` into `target` on an application's record, as a recruiter would in
+    /// the ATS. Returns false when there is no such application.
+    pub fn set_mapped(&self, application: &str, target: Target, value: MappedValue) -> bool {
+        let mut state = self.state();
+        let Some(record) = state.applications.get_mut(application) else {
+            return false;
+        };
+        record.fields.insert(target, value);
+        true
     }
 
     /// Every write-back that succeeded, in order.
@@ -183,6 +207,7 @@ impl State {
             application,
             stage,
             labels: Vec::new(),
+            fields: BTreeMap::new(),
         };
         self.applications.insert(id, record);
     }

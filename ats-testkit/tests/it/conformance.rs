@@ -84,7 +84,7 @@ fn reason(report: &Report, check: Check) -> String {
 async fn a_correct_implementation_passes_every_check() {
     let report = run(full(), &[]).await;
     report.assert_passed();
-    assert_eq!(report.findings().len(), 24, "{report}");
+    assert_eq!(report.findings().len(), 27, "{report}");
     // Every capability is on, so nothing is left to refuse.
     assert_eq!(
         skipped(&report),
@@ -296,7 +296,7 @@ async fn a_failed_report_panics_with_every_line() {
     let panic = std::panic::catch_unwind(|| report.assert_passed()).unwrap_err();
     let message = panic.downcast_ref::<String>().unwrap();
     assert!(
-        message.contains("ats `memory`: 22 passed, 1 failed, 1 skipped"),
+        message.contains("ats `memory`: 25 passed, 1 failed, 1 skipped"),
         "{message}"
     );
     assert!(
@@ -304,4 +304,30 @@ async fn a_failed_report_panics_with_every_line() {
         "{message}"
     );
     assert!(message.contains("  pass paging_terminates\n"), "{message}");
+}
+
+#[tokio::test]
+async fn mapped_values_read_back_empty_fail_the_mapped_write_check() {
+    let faults = [Misbehaviour::ForgetsMappedValues];
+    let report = run(full(), &faults).await;
+    assert_eq!(
+        failed(&report),
+        BTreeSet::from(["mapped_write_reads_back"]),
+        "{report}"
+    );
+    assert_eq!(
+        reason(&report, Check::MappedWriteReadsBack),
+        "after writing `property:willo-link`, mapped_values() reads it as empty"
+    );
+}
+
+#[tokio::test]
+async fn a_mapped_write_to_a_missing_target_must_not_vanish() {
+    let faults = [Misbehaviour::DropsUnknownTargets];
+    let report = run(full(), &faults).await;
+    assert_eq!(
+        failed(&report),
+        BTreeSet::from(["mapped_unknown_target_refused"]),
+        "{report}"
+    );
 }
