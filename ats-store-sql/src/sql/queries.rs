@@ -322,7 +322,9 @@ mod tests {
         assert!(
             queries
                 .update_row
-                .ends_with("WHERE ats = $15 AND application = $16 AND interview = $17")
+                .ends_with("WHERE ats = $20 AND application = $21 AND interview = $22"),
+            "{}",
+            queries.update_row
         );
     }
 }
