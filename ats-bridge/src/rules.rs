@@ -314,6 +314,10 @@ pub struct Rules {
     /// Interviews that create candidates (`[[screening]]`).
     #[serde(default)]
     pub screening: Vec<Screening>,
+    /// Which events write a note and what each says (`[notes.<event>]`; see
+    /// [`crate::note::NoteSettings`]).
+    #[serde(default)]
+    pub notes: crate::note::NoteSettings,
 }
 
 impl Rules {
@@ -515,6 +519,12 @@ impl Rules {
                 )));
             }
         }
+        self.notes
+            .validate()
+            .map_err(|(event, error)| RulesError::Invalid {
+                entry: format!("notes.{event}.template"),
+                reason: error.to_string(),
+            })?;
         Ok(())
     }
 

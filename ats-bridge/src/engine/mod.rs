@@ -33,6 +33,7 @@ mod erasure;
 mod events;
 mod failure;
 mod invite;
+mod notes;
 mod outcome;
 mod reconcile;
 mod run;

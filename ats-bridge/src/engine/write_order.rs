@@ -7,17 +7,22 @@
 //! [`WriteBack::first_attempt`] and the adapters' look for an earlier note are for.
 
 use crate::model::{ApplicationRef, WriteBack, WriteBackReceipt};
+use crate::note::{Note, NoteEvent};
 use crate::{Ats, AtsResult};
 
-/// Write `write` onto `application`'s record: its changes, then its note, each in a
-/// call of its own so no adapter's internal order matters.
+/// Write `write`'s changes onto `application`'s record, then each of `notes`, each in a
+/// call of its own so no adapter's internal order matters. Every call carries the
+/// structured record; the results note also carries the results
+/// ([`WriteBack::outcome`]), for implementations that render it themselves.
 pub(super) async fn write_in_order(
     ats: &dyn Ats,
     application: &ApplicationRef,
     write: &WriteBack,
+    notes: &[Note],
 ) -> AtsResult<WriteBackReceipt> {
     let changes = WriteBack {
         outcome: None,
+        note: None,
         ..write.clone()
     };
     let changes_anything = !changes.add_labels.is_empty()
@@ -28,13 +33,18 @@ pub(super) async fn write_in_order(
     } else {
         WriteBackReceipt::default()
     };
-    if let Some(outcome) = &write.outcome {
-        let note = WriteBack {
-            outcome: Some(outcome.clone()),
+    for note in notes {
+        let note_write = WriteBack {
+            outcome: write
+                .outcome
+                .clone()
+                .filter(|_| note.event() == NoteEvent::Completed),
+            note: Some(note.clone()),
+            record: write.record.clone(),
             first_attempt: write.first_attempt,
             ..WriteBack::default()
         };
-        receipt.note_id = ats.write_back(application, &note).await?.note_id;
+        receipt.note_id = ats.write_back(application, &note_write).await?.note_id;
     }
     Ok(receipt)
 }

@@ -49,15 +49,13 @@ pub use tags::interview_tag;
 
 use crate::model::{
     ApplicationId, ApplicationRef, ApplicationsPage, AtsName, CandidateDetails, CandidateId,
-    Capabilities, InterviewKey, InterviewOutcome, Job, JobId, JobState, Stage, StageId, WriteBack,
-    WriteBackReceipt,
+    Capabilities, InterviewKey, Job, JobId, JobState, Stage, StageId, WriteBack, WriteBackReceipt,
 };
-use crate::note::render_note;
 use crate::{Ats, AtsError, AtsResult, AtsWebhooks};
 
 /// The longest note the adapter writes, in characters. Lever documents no limit on a
 /// note's `value`; 10,000 characters keeps a note readable in Lever's feed and far
-/// below any request-size limit, and [`render_note`] drops transcripts first (each
+/// below any request-size limit, and [`crate::note::Note::text`] drops transcripts first (each
 /// answer's link leads to its full transcript).
 pub const NOTE_MAX_CHARS: usize = 10_000;
 
@@ -142,10 +140,9 @@ impl LeverAts {
     async fn write_note(
         &self,
         id: &OpportunityId,
-        outcome: &InterviewOutcome,
+        text: String,
         first_attempt: bool,
     ) -> AtsResult<NoteId> {
-        let text = render_note(outcome, NOTE_MAX_CHARS);
         let notes = self.client.notes(id);
         if !first_attempt {
             let existing = notes
@@ -390,8 +387,8 @@ impl Ats for LeverAts {
                 .map_err(missing)?;
             receipt.moved_to = Some(stage.clone());
         }
-        if let Some(outcome) = &write.outcome {
-            let note = self.write_note(&id, outcome, write.first_attempt).await?;
+        if let Some(text) = write.note_text(NOTE_MAX_CHARS)? {
+            let note = self.write_note(&id, text, write.first_attempt).await?;
             receipt.note_id = Some(note.to_string());
         }
         Ok(receipt)

@@ -49,7 +49,6 @@ use crate::model::{
     ApplicationId, ApplicationRef, ApplicationsPage, AtsEvent, AtsName, CandidateDetails,
     CandidateId, Capabilities, Job, JobId, JobState, Stage, StageId, WriteBack, WriteBackReceipt,
 };
-use crate::note::render_note;
 use crate::{Ats, AtsError, AtsResult, AtsWebhooks};
 
 /// [`Ats`] for SmartRecruiters.
@@ -443,13 +442,12 @@ impl Ats for SmartRecruitersAts {
         // the status (a note is the one step not safe to repeat). A repeat of the note
         // itself (its answer lost, a crash before recording) is caught by
         // `earlier_note` where the credential may read notes.
-        if let Some(outcome) = &write.outcome {
-            // The `#[CANDIDATE:id] ` tag shares the 10,000 characters with the text.
-            let tag = format!("#[CANDIDATE:{candidate}] ").chars().count();
+        // The `#[CANDIDATE:id] ` tag shares the 10,000 characters with the text.
+        let tag = format!("#[CANDIDATE:{candidate}] ").chars().count();
+        if let Some(text) = write.note_text(MAX_NOTE_CHARS.saturating_sub(tag))? {
             // Escaped here as `NoteContent` escapes it (a no-op the second time), so
             // the repeat check compares the text as SmartRecruiters stores it.
-            let text =
-                sr::escape_note_markup(&render_note(outcome, MAX_NOTE_CHARS.saturating_sub(tag)));
+            let text = sr::escape_note_markup(&text);
             if !write.first_attempt
                 && let Some(note) = self.earlier_note(&candidate, &job, &text).await?
             {
