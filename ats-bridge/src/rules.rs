@@ -522,7 +522,12 @@ impl Rules {
         self.notes
             .validate()
             .map_err(|(event, error)| RulesError::Invalid {
-                entry: format!("notes.{event}.template"),
+                entry: match error {
+                    crate::note::NoteTemplateError::NoStages { .. } => {
+                        format!("notes.{event}.stages")
+                    }
+                    _ => format!("notes.{event}.template"),
+                },
                 reason: error.to_string(),
             })?;
         Ok(())

@@ -242,6 +242,12 @@ pub enum NoteTemplateError {
         /// The variables the event has.
         known: String,
     },
+    /// `expired` or `withdrawn` is on without a Willo stage name to recognise it by.
+    #[error("the {event} note is on but `stages` names no Willo stage")]
+    NoStages {
+        /// The event.
+        event: NoteEvent,
+    },
     /// The template is not valid Jinja, or fails on sample data.
     #[error("{message}")]
     Syntax {
@@ -325,11 +331,17 @@ impl NoteSettings {
             })
     }
 
-    /// Check every configured template: it compiles, names only its event's
-    /// variables, and renders on sample data. The error names the event.
+    /// Check every configured template (it compiles, names only its event's
+    /// variables, and renders on sample data) and that `expired` and `withdrawn`, when
+    /// on, name their Willo stages. The error names the event.
     pub fn validate(&self) -> Result<(), (NoteEvent, NoteTemplateError)> {
         for event in NoteEvent::ALL {
-            if let Some(template) = &self.setting(event).template {
+            let setting = self.setting(event);
+            let closing = matches!(event, NoteEvent::Expired | NoteEvent::Withdrawn);
+            if closing && setting.enabled && setting.stages.iter().all(|s| s.trim().is_empty()) {
+                return Err((event, NoteTemplateError::NoStages { event }));
+            }
+            if let Some(template) = &setting.template {
                 templates::check(event, template).map_err(|e| (event, e))?;
             }
         }

@@ -17,6 +17,7 @@ mod intake;
 mod lever_adapter;
 mod lever_tag_rules;
 mod logs;
+mod notes;
 mod properties;
 mod rules;
 mod smartrecruiters_adapter;

@@ -9,6 +9,7 @@
 //! another mock).
 
 mod invite;
+mod notes;
 mod reconcile;
 mod write_back;
 
@@ -55,6 +56,11 @@ macro_rules! engine_matrix {
                 write_back::a_decision_whose_write_failed_is_retried_without_a_note,
                 write_back::a_willo_delivery_that_cannot_be_read_yet_stays_in_the_inbox_until_it_can,
                 write_back::two_replicas_receiving_the_same_answer_at_once_write_one_note,
+                notes::an_invited_note_names_the_candidate_and_the_interview_when_switched_on,
+                notes::a_switched_off_results_note_is_not_written_and_the_labels_still_move,
+                notes::a_decision_note_is_written_after_the_labels_when_switched_on,
+                notes::an_expired_invite_writes_its_note_when_switched_on_and_nothing_else,
+                notes::an_expired_stage_is_left_alone_while_its_note_is_off,
                 reconcile::the_reconciler_invites_what_webhooks_missed_once,
                 reconcile::the_reconciler_leaves_an_application_invited_through_a_webhook_alone,
                 reconcile::quiet_participants_are_checked_a_bounded_number_of_times_then_left_to_the_webhook,

@@ -289,6 +289,24 @@ impl VendorWorld for SmartRecruitersWorld {
         .await;
     }
 
+    async fn text_note_written(ats: &MockServer, text: &str, times: u64) {
+        let body = json!({
+            "content": format!("#[CANDIDATE:{CANDIDATE}] {text}"),
+            "shareWith": {"users": [], "hiringTeamOf": [JOB], "everyone": false, "openNote": false}
+        });
+        mount_exactly(
+            ats,
+            times,
+            sr("POST", "/messages/shares")
+                .and(body_json(body))
+                .respond_with(
+                    ResponseTemplate::new(201)
+                        .set_body_json(fixture("message-share-response.json")),
+                ),
+        )
+        .await;
+    }
+
     /// `GET /messages` of the application.
     fn notes_listing() -> MockBuilder {
         sr("GET", "/messages")
