@@ -10,7 +10,7 @@ use super::Engine;
 use super::outcome::Outcome;
 use crate::Ats;
 use crate::model::{ApplicationRef, InterviewOutcome, ParticipantKey};
-use crate::note::{Note, NoteEvent, NoteFacts, NoteRenderError, ResultsRecord};
+use crate::note::{Note, NoteEvent, NoteFacts, NoteRenderError, ResultsRecord, UpdateVars};
 use crate::rules::Decision;
 use crate::store::LedgerRow;
 
@@ -27,9 +27,6 @@ impl Engine {
         results: &InterviewOutcome,
         first_write: bool,
     ) -> Result<Vec<Note>, NoteRenderError> {
-        if !ats.capabilities().notes {
-            return Ok(Vec::new());
-        }
         let mut events = Vec::new();
         let answered = !matches!(outcome, Outcome::Closed(_));
         if answered && first_write {
@@ -42,21 +39,38 @@ impl Engine {
         }
         let mut notes = Vec::new();
         for (event, decision) in events {
-            if !self.inner.rules.notes.enabled(event) {
-                continue;
-            }
-            let application = row.application();
-            let full_name = self.full_name(ats, event, &application, results).await;
-            let mut facts = self.facts(event, row, &application);
-            facts.results = Some(results);
-            facts.decision = decision;
-            facts.full_name = full_name.as_deref();
-            facts.interview_name = self.interview_name(event, row, Some(results)).await;
-            if let Some(note) = self.note(event, &facts)? {
-                notes.push(note);
-            }
+            let note = self
+                .results_note(ats, row, event, results, decision, None)
+                .await?;
+            notes.extend(note);
         }
         Ok(notes)
+    }
+
+    /// `event`'s note about `row`'s results, when its setting is on and its template
+    /// writes something: with `decision` for [`NoteEvent::Decision`], and what changed
+    /// (`update`) for [`NoteEvent::ResultsUpdated`], the follow-up of late results.
+    pub(super) async fn results_note(
+        &self,
+        ats: &Arc<dyn Ats>,
+        row: &LedgerRow,
+        event: NoteEvent,
+        results: &InterviewOutcome,
+        decision: Option<Decision>,
+        update: Option<UpdateVars>,
+    ) -> Result<Option<Note>, NoteRenderError> {
+        if !ats.capabilities().notes || !self.inner.rules.notes.enabled(event) {
+            return Ok(None);
+        }
+        let application = row.application();
+        let full_name = self.full_name(ats, event, &application, results).await;
+        let mut facts = self.facts(event, row, &application);
+        facts.results = Some(results);
+        facts.decision = decision;
+        facts.update = update;
+        facts.full_name = full_name.as_deref();
+        facts.interview_name = self.interview_name(event, row, Some(results)).await;
+        self.note(event, &facts)
     }
 
     /// The note of a sent invite, when `invited` is on and the ATS takes notes.

@@ -186,3 +186,25 @@ fn the_rules_file_switches_events_on_and_off() {
     assert_eq!(rules.notes.closing_event("Expired"), None, "expired is off");
     assert_eq!(Rules::from_toml("").unwrap().notes, Default::default());
 }
+
+#[test]
+fn the_readme_examples_of_the_note_settings_load() {
+    let readme = include_str!("../../../README.md");
+    let section = &readme[readme.find("## Notes per event").unwrap()..];
+    let start = section.find("```toml\n").unwrap() + "```toml\n".len();
+    let block = &section[start..start + section[start..].find("```").unwrap()];
+    let rules = Rules::from_toml(block).unwrap_or_else(|e| panic!("{e}\n{block}"));
+    assert!(!rules.notes.enabled(NoteEvent::Completed));
+    for event in [
+        NoteEvent::Invited,
+        NoteEvent::Decision,
+        NoteEvent::Expired,
+        NoteEvent::Withdrawn,
+    ] {
+        assert!(rules.notes.enabled(event), "{event}");
+    }
+    assert_eq!(
+        rules.notes.closing_event("invite expired"),
+        Some(NoteEvent::Expired)
+    );
+}
