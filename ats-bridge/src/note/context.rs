@@ -151,16 +151,53 @@ pub struct ResponseVars {
     pub score: Option<f64>,
 }
 
-/// `update.*`: what a follow-up note reports (the `results_updated` event).
+/// `update.*`: what a follow-up note reports (the `results_updated` event): the news
+/// since the results note, and only that.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateVars {
-    /// What changed, in words (`transcript added to answer 2`).
-    pub changes: Vec<String>,
-    /// The answers that changed, with their new content.
+    /// What is new, in words (`transcript and AI summary added`).
+    pub summary: String,
+    /// The new overall score, when it changed.
+    pub score: Option<f64>,
+    /// The answers with news, each with only its new parts set (a whole new answer
+    /// has them all).
     pub responses: Vec<ResponseVars>,
     /// Reviewers' comments new since the last note.
-    pub comments: Vec<String>,
+    pub comments: Vec<CommentVars>,
+}
+
+impl UpdateVars {
+    /// News described as `summary`, with the other parts added by their fields.
+    pub fn new(summary: impl Into<String>) -> Self {
+        Self {
+            summary: summary.into(),
+            ..Self::default()
+        }
+    }
+}
+
+/// A reviewer's comment in `update.comments`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CommentVars {
+    /// Who wrote it, as Willo names them.
+    pub author: Option<String>,
+    /// The comment.
+    pub text: String,
+    /// The score given with it.
+    pub score: Option<f64>,
+}
+
+impl CommentVars {
+    /// A comment with `text`, by `author` when known, with `score` when given.
+    pub fn new(text: impl Into<String>, author: Option<String>, score: Option<f64>) -> Self {
+        Self {
+            author,
+            text: text.into(),
+            score,
+        }
+    }
 }
 
 /// `dates.*`, each as text.

@@ -48,7 +48,7 @@ use std::sync::Arc;
 
 pub use config::{NoteEvent, NoteSetting, NoteSettings, NoteTemplateError};
 pub use context::{
-    ApplicationVars, CandidateVars, DateVars, InterviewVars, NoteContext, NoteFacts,
+    ApplicationVars, CandidateVars, CommentVars, DateVars, InterviewVars, NoteContext, NoteFacts,
     ParticipantVars, RecordResponse, ResponseVars, ResultsRecord, ResultsVars, UpdateVars,
 };
 pub use templates::NoteRenderError;
@@ -431,11 +431,13 @@ mod tests {
         if event == NoteEvent::ResultsUpdated {
             let mut changed = facts.context().results.unwrap().responses;
             changed.truncate(1);
-            facts.update = Some(UpdateVars {
-                changes: vec!["transcript added to answer 1".into()],
-                responses: changed,
-                comments: vec!["Strong answer".into()],
-            });
+            let mut update = UpdateVars::new("transcript added");
+            update.responses = changed;
+            update.comments = vec![
+                CommentVars::new("Strong answer", Some("Sam".into()), Some(4.0)),
+                CommentVars::new("Agreed", None, None),
+            ];
+            facts.update = Some(update);
         }
         facts.context()
     }
@@ -473,13 +475,13 @@ mod tests {
         let updated = default_text(NoteEvent::ResultsUpdated);
         assert!(
             updated.starts_with(
-                "Updated Willo results: transcript added to answer 1\n\n\
-                 1. Tell us about yourself\nScore: 4\nTranscript: word"
+                "Updated Willo results: transcript added\n\n\
+                 1. Tell us about yourself\nAnswer: https://v/1\nScore: 4\nTranscript: word"
             ),
             "{updated}"
         );
         assert!(
-            updated.ends_with("\n\nComments:\n- Strong answer"),
+            updated.ends_with("\n\nReviewer comments:\n- Sam: Strong answer (score 4)\n- Agreed"),
             "{updated}"
         );
         assert!(
@@ -569,7 +571,9 @@ mod tests {
         for event in NoteEvent::ALL {
             let own = NoteSettings::default().with(
                 event,
-                NoteSetting::on().template(NoteSettings::default_template(event)),
+                NoteSetting::on()
+                    .template(NoteSettings::default_template(event))
+                    .stages(["Stage"]),
             );
             assert_eq!(own.validate(), Ok(()), "{event}");
         }

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::NoteEvent;
 use super::config::NoteTemplateError;
-use super::context::{NoteContext, NoteFacts, UpdateVars};
+use super::context::{CommentVars, NoteContext, NoteFacts, UpdateVars};
 use crate::model::{ApplicationRef, InterviewOutcome, ParticipantKey};
 use crate::rules::Decision;
 
@@ -65,10 +65,19 @@ Sent: {{ dates.invited }}
 {% endif %}
 "#;
 
-const RESULTS_UPDATED: &str = r#"Updated Willo results: {{ update.changes | join(", ") if update.changes else "new details" }}
+const RESULTS_UPDATED: &str = r#"Updated Willo results: {{ update.summary }}
+{% if update.score is not none %}
+Overall score: {{ update.score | score }}
+{% endif %}
+{% if results.link is not none %}
+Review: {{ results.link }}
+{% endif %}
 {% for r in update.responses %}
 
 {{ r.number }}. {{ r.question if r.question is not none else "(question not given)" }}
+{% if r.media_url is not none %}
+Answer: {{ r.media_url }}
+{% endif %}
 {% if r.score is not none %}
 Score: {{ r.score | score }}
 {% endif %}
@@ -78,20 +87,16 @@ Summary: {{ r.summary }}
 {% if r.transcript is not none %}
 Transcript: {{ r.transcript }}
 {% elif r.transcript_left_out %}
-Transcript: see the answer link
+Transcript: see the answer in Willo
 {% endif %}
 {% endfor %}
-{% for comment in update.comments %}
+{% for c in update.comments %}
 {% if loop.first %}
 
-Comments:
+Reviewer comments:
 {% endif %}
-- {{ comment }}
+- {{ c.author ~ ": " if c.author is not none else "" }}{{ c.text }}{{ " (score " ~ c.score | score ~ ")" if c.score is not none else "" }}
 {% endfor %}
-{% if results.link is not none %}
-
-See them in Willo: {{ results.link }}
-{% endif %}
 "#;
 
 const DECISION: &str = r#"Willo decision: {{ "Accepted" if decision == "accepted" else "Rejected" }}{{ " (" ~ interview.name ~ ")" if interview.name is not none else "" }}
@@ -299,11 +304,15 @@ fn sample_context(event: NoteEvent) -> NoteContext {
     if event == NoteEvent::ResultsUpdated {
         let context = facts.context();
         let responses = context.results.map(|r| r.responses).unwrap_or_default();
-        facts.update = Some(UpdateVars {
-            changes: vec!["transcript added to answer 1".into()],
-            responses,
-            comments: vec!["Comment".into()],
-        });
+        let mut update = UpdateVars::new("transcript added");
+        update.score = Some(4.5);
+        update.responses = responses;
+        update.comments = vec![CommentVars::new(
+            "Comment",
+            Some("Reviewer".into()),
+            Some(4.0),
+        )];
+        facts.update = Some(update);
     }
     facts.context()
 }
