@@ -36,7 +36,8 @@
 //!   webhook inbox, reconciler cursors, status counts — as traits, with an in-memory
 //!   store and the API for writing a backend ([`store::backend`]); SQLite and
 //!   PostgreSQL are in [`ats-store-sql`](https://docs.rs/ats-store-sql);
-//! - [`note`]: the one results-note renderer the adapters share;
+//! - [`note`]: which events write a note and what each says (templates checked at
+//!   load), the text the adapters write, and the interview's structured record;
 //! - [`registration`]: registering the intake's URLs with each vendor.
 //!
 //! The SQL stores live in their own crate, [`ats-store-sql`](https://docs.rs/ats-store-sql)
