@@ -11,8 +11,8 @@ use std::fmt;
 use async_trait::async_trait;
 
 use crate::model::{
-    ApplicationRef, ApplicationsPage, AtsName, CandidateDetails, Capabilities, Job, JobId, Stage,
-    StageId, WriteBack, WriteBackReceipt,
+    ApplicationRef, ApplicationsPage, AtsName, CandidateDetails, Capabilities, CreatedApplication,
+    Job, JobId, Stage, StageId, WriteBack, WriteBackReceipt,
 };
 use crate::webhook::AtsWebhooks;
 
@@ -115,12 +115,15 @@ pub trait Ats: Send + Sync + fmt::Debug {
     }
 
     /// Create a candidate on `job` (pre-application screening: someone who completed a
-    /// Willo interview becomes an applicant). Optional: the default says unsupported.
+    /// Willo interview becomes an applicant). A person the ATS already knows by e-mail
+    /// should get the application instead of a duplicate profile, and someone who
+    /// already applied to `job` should keep their application; say which in
+    /// [`CreatedApplication::candidate`]. Optional: the default says unsupported.
     async fn create_application(
         &self,
         _job: &JobId,
         _candidate: &CandidateDetails,
-    ) -> AtsResult<ApplicationRef> {
+    ) -> AtsResult<CreatedApplication> {
         Err(AtsError::Unsupported {
             operation: "creating candidates",
         })

@@ -94,6 +94,75 @@ pub struct ApplicationRef {
     pub job: JobId,
 }
 
+/// Whom [`Ats::create_application`](crate::Ats::create_application) attached the new
+/// application to. ATSs deduplicate people by e-mail; this says what they reported, so
+/// a recruiter can see that a screened candidate was already known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum CandidateMatch {
+    /// The ATS did not say (or the application was found, not created, in a way
+    /// that does not tell).
+    #[default]
+    Unknown,
+    /// A new person: nobody with this e-mail was known.
+    New,
+    /// An existing person (same e-mail): the application was added to them.
+    ExistingCandidate,
+    /// The person had already applied to this job: nothing was created, their
+    /// application is used.
+    ExistingApplication,
+}
+
+impl CandidateMatch {
+    /// True unless the person is new (or the ATS did not say).
+    pub fn is_existing(self) -> bool {
+        matches!(
+            self,
+            CandidateMatch::ExistingCandidate | CandidateMatch::ExistingApplication
+        )
+    }
+}
+
+/// What [`Ats::create_application`](crate::Ats::create_application) produced: the
+/// application, and whom it belongs to.
+///
+/// ```
+/// # use ats_bridge::model::{ApplicationRef, CandidateMatch, CreatedApplication};
+/// let application = ApplicationRef {
+///     application: "a1".into(),
+///     candidate: "c1".into(),
+///     job: "j1".into(),
+/// };
+/// let created = CreatedApplication::new(application).matched(CandidateMatch::New);
+/// assert_eq!(created.candidate, CandidateMatch::New);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CreatedApplication {
+    /// The application on the job.
+    pub application: ApplicationRef,
+    /// Whom it was attached to, as far as the ATS reported.
+    pub candidate: CandidateMatch,
+}
+
+impl CreatedApplication {
+    /// `application`, attached to a person the ATS did not describe
+    /// ([`CandidateMatch::Unknown`]).
+    pub fn new(application: ApplicationRef) -> Self {
+        Self {
+            application,
+            candidate: CandidateMatch::Unknown,
+        }
+    }
+
+    /// Say whom the application was attached to.
+    pub fn matched(mut self, candidate: CandidateMatch) -> Self {
+        self.candidate = candidate;
+        self
+    }
+}
+
 /// Who to invite. Personal data: `Debug` shows only which fields are present.
 ///
 /// Built with [`CandidateDetails::new`] and its setters (more contact details may

@@ -17,6 +17,9 @@ use governor::{Quota, RateLimiter};
 use reqwest::header::HeaderMap;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+mod shared;
+pub use shared::{CredentialKey, SharedLimiters};
+
 /// Limits for one scope (the credential as a whole, or one endpoint class).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct LimitSpec {

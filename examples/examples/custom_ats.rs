@@ -27,8 +27,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use async_trait::async_trait;
 use ats_bridge::engine::{Action, Engine, EngineConfig, ParticipantChecks};
 use ats_bridge::model::{
-    ApplicationRef, ApplicationsPage, AtsEvent, AtsName, CandidateDetails, Capabilities, Job,
-    JobId, JobState, Stage, StageId, WriteBack, WriteBackReceipt,
+    ApplicationRef, ApplicationsPage, AtsEvent, AtsName, CandidateDetails, CandidateMatch,
+    Capabilities, CreatedApplication, Job, JobId, JobState, Stage, StageId, WriteBack,
+    WriteBackReceipt,
 };
 use ats_bridge::rules::{JobSelector, Rules};
 use ats_bridge::{
@@ -367,7 +368,7 @@ impl Ats for SheetAts {
         &self,
         job: &JobId,
         candidate: &CandidateDetails,
-    ) -> AtsResult<ApplicationRef> {
+    ) -> AtsResult<CreatedApplication> {
         let email = candidate
             .email
             .clone()
@@ -384,7 +385,8 @@ impl Ats for SheetAts {
         };
         let application = row.application();
         rows.push(row);
-        Ok(application)
+        // The sheet matches nobody by e-mail: every creation is a new person.
+        Ok(CreatedApplication::new(application).matched(CandidateMatch::New))
     }
 }
 

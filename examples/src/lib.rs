@@ -31,6 +31,7 @@ use std::error::Error;
 use std::path::Path;
 use std::sync::Arc;
 
+use ats_bridge::lever::{LeverAts, LeverAtsConfig};
 use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig};
 use ats_bridge::store::Store;
 use ats_sandbox::{Sandbox, SandboxConfig};
@@ -161,6 +162,23 @@ impl Connections {
         Ok(Arc::new(SmartRecruitersAts::new(
             client,
             SmartRecruitersAtsConfig::new(),
+        )))
+    }
+
+    /// The Lever adapter over [`Connections::lever`], writing as
+    /// [`Connections::lever_perform_as`], or an error saying what it is `needed_for`.
+    pub fn lever_ats(&self, needed_for: &str) -> Result<Arc<LeverAts>> {
+        let client = self
+            .lever
+            .clone()
+            .ok_or_else(|| format!("set LEVER_API_KEY: {needed_for}"))?;
+        let perform_as = self
+            .lever_perform_as
+            .clone()
+            .ok_or_else(|| format!("set LEVER_PERFORM_AS: {needed_for}"))?;
+        Ok(Arc::new(LeverAts::new(
+            client,
+            LeverAtsConfig::new(perform_as),
         )))
     }
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::LeverClient;
+use crate::applications::Application;
 use crate::common::{Call, Expandable, Listing, data, failed, null_default};
 use crate::contacts::{Contact, Phone};
 use crate::enums::{Confidentiality, Origin};
@@ -84,7 +85,7 @@ pub struct Opportunity {
     pub followers: Vec<Expandable<UserId, User>>,
     /// Applications (at most one); objects with `expand=applications`.
     #[serde(default, deserialize_with = "null_default")]
-    pub applications: Vec<Expandable<ApplicationId, Value>>,
+    pub applications: Vec<Expandable<ApplicationId, Application>>,
     /// Created (ms since epoch).
     #[serde(default)]
     pub created_at: Option<u64>,

@@ -1,6 +1,7 @@
-//! A candidate's consent (GDPR): the overall status (`GET /candidates/{id}/consent`) and
-//! the decisions per data scope (`GET /candidates/{id}/consents`). Scope:
-//! `candidates_read`.
+//! A candidate's consent (GDPR): the overall status (`GET /candidates/{id}/consent`),
+//! the decisions per data scope (`GET /candidates/{id}/consents`), both with scope
+//! `candidates_read`, and asking candidates for it (`POST /candidates/consent-requests`,
+//! scope `candidates_create`).
 
 use client_core::Result;
 use serde::{Deserialize, Serialize};
@@ -89,7 +90,108 @@ pub struct ConsentDecisions {
     pub extra: Map<String, Value>,
 }
 
+/// One candidate to ask, in [`ConsentRequests`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct ConsentRequest {
+    /// The candidate.
+    pub id: CandidateId,
+}
+
+/// Body of `POST /candidates/consent-requests`: the candidates SmartRecruiters e-mails a
+/// consent request to.
+///
+/// The published definition names the item (`{"id": candidateId}`) but leaves the
+/// enclosing object untyped; the list is sent as `candidates` (uncertain: check the
+/// answer's `results` against the number of candidates sent).
+///
+/// ```
+/// use smartrecruiters_client::{CandidateId, ConsentRequests};
+/// let body = ConsentRequests::new().candidate(CandidateId::from("c1"));
+/// assert_eq!(
+///     serde_json::to_value(&body).unwrap(),
+///     serde_json::json!({"candidates": [{"id": "c1"}]})
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[non_exhaustive]
+pub struct ConsentRequests {
+    /// Whom to ask.
+    pub candidates: Vec<ConsentRequest>,
+}
+
+impl ConsentRequests {
+    /// Nobody yet; add candidates with [`ConsentRequests::candidate`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Ask `id` too.
+    pub fn candidate(mut self, id: CandidateId) -> Self {
+        self.candidates.push(ConsentRequest { id });
+        self
+    }
+}
+
+/// What happened to one request of `POST /candidates/consent-requests`, in the order
+/// the candidates were sent: `202` (scheduled, with the request's `location`) or `403`
+/// (consent cannot be requested for that candidate); other codes are kept as sent.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ConsentRequestResult {
+    /// HTTP-like status of this one request.
+    pub status: u16,
+    /// Details (`location` when scheduled).
+    #[serde(default)]
+    pub body: Map<String, Value>,
+    /// Fields not modelled here.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl ConsentRequestResult {
+    /// True when SmartRecruiters scheduled the request (status 202).
+    pub fn is_scheduled(&self) -> bool {
+        self.status == 202
+    }
+
+    /// Where the scheduled request can be read (`body.location`).
+    pub fn location(&self) -> Option<&str> {
+        self.body.get("location").and_then(Value::as_str)
+    }
+}
+
+/// The answer of `POST /candidates/consent-requests`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ConsentRequestResults {
+    /// One result per candidate sent.
+    pub results: Vec<ConsentRequestResult>,
+    /// Fields not modelled here.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 impl Candidates<'_> {
+    /// `POST /candidates/consent-requests`: e-mail each candidate a consent request.
+    /// Not retried (a repeat would e-mail them again). Scope: `candidates_create`.
+    pub async fn request_consent(
+        &self,
+        requests: &ConsentRequests,
+    ) -> Result<ConsentRequestResults> {
+        if requests.candidates.is_empty() {
+            return Err(client_core::Error::InvalidInput(
+                "a consent request needs at least one candidate".into(),
+            ));
+        }
+        self.client
+            .transport
+            .post("/candidates/consent-requests")
+            .json(requests)
+            .send()
+            .await
+    }
+
     /// `GET /candidates/{id}/consent`. Scope: `candidates_read`.
     pub async fn consent(&self, id: &CandidateId) -> Result<CandidateConsent> {
         self.client

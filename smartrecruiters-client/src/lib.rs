@@ -18,7 +18,8 @@
 //!   ([`Applications::screening_answers`]), the source ([`Applications::set_source`],
 //!   [`Configuration::sources`]), onboarding status, offers, removing an application
 //!   ([`Applications::delete_by_id`]), résumé parsing ([`Candidates::create_from_resume`]),
-//!   consent ([`Candidates::consent`]) and [`interviews`](Interviews).
+//!   consent ([`Candidates::consent`], [`Candidates::request_consent`]) and
+//!   [`interviews`](Interviews) (read, schedule, update, timeslots, attendance).
 //! - **Scopes**: each call's documentation names the OAuth scope it needs; the README
 //!   has the whole table (an API key has every right of the company).
 //! - **Deliveries**: [`WebhookVerifier`] checks `smartrecruiters-signature` (several
@@ -122,10 +123,14 @@ pub use client::{
 pub use common::{Action, Actions, CursorPage, IdLabel, Listing, Location, next_page_id_from_link};
 pub use configuration::{Company, Configuration, HiringProcess};
 pub use consent::{
-    CandidateConsent, ConsentDecision, ConsentDecisionStatus, ConsentDecisions, ConsentScope,
+    CandidateConsent, ConsentDecision, ConsentDecisionStatus, ConsentDecisions, ConsentRequest,
+    ConsentRequestResult, ConsentRequestResults, ConsentRequests, ConsentScope,
 };
 pub use ids::{ApplicationId, AttachmentId, CandidateId, JobId, MessageId, SubscriptionId, UserId};
-pub use interviews::{INTERVIEWS_API, Interview, Interviewer, Interviews, Timeslot};
+pub use interviews::{
+    AttendeeStatus, INTERVIEWS_API, Interview, InterviewCandidate, InterviewUpdate, Interviewer,
+    Interviews, NewInterview, NewTimeslot, Timeslot,
+};
 pub use jobs::{
     Compensation, Creator, HiringTeamMember, HiringTeamRole, Job, JobDetails, JobFilter,
     JobProperty, JobSort, JobStatus, JobStatusChange, Jobs, PostingStatus, Publication,

@@ -34,8 +34,11 @@ pub struct DrfPage<T> {
     /// Absolute URL of the previous page.
     #[serde(default, deserialize_with = "lenient::string")]
     pub previous: Option<String>,
-    /// The items on this page.
-    #[serde(default = "Vec::new", deserialize_with = "lenient::list")]
+    /// The items on this page. Required: an object without `results` (an error body
+    /// answered 200, a proxy's page) is a decode error, not an empty page, because an
+    /// empty participant listing is read as "nobody invited yet" and would let a second
+    /// invite go out. An explicit `null` is an empty page.
+    #[serde(deserialize_with = "lenient::list")]
     pub results: Vec<T>,
 }
 
@@ -259,5 +262,13 @@ mod tests {
             serde_json::from_str(r#"{"count": "3", "next": null, "results": null}"#).unwrap();
         assert_eq!(page.count, Some(3));
         assert!(page.results.is_empty());
+    }
+
+    #[test]
+    fn an_object_without_results_is_not_an_empty_page() {
+        for body in [r#"{"count": 3}"#, r#"{"detail": "Not found."}"#, "{}"] {
+            let error = serde_json::from_str::<Listing<Value>>(body).unwrap_err();
+            assert!(error.to_string().contains("results"), "{body}: {error}");
+        }
     }
 }

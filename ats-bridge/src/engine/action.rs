@@ -1,6 +1,6 @@
 //! What the engine did with an event, and why it failed when it could not decide.
 
-use crate::model::{AtsName, CandidateId, JobId, JobState, ParticipantKey};
+use crate::model::{AtsName, CandidateId, CandidateMatch, JobId, JobState, ParticipantKey};
 use crate::store::{LedgerKey, RowState, ScreeningKey, StoreError};
 
 /// What handling one event, row or application did. Ids only: no personal data.
@@ -28,6 +28,9 @@ pub enum Action {
     Screened {
         /// The ledger row (its application is the new candidacy).
         key: LedgerKey,
+        /// Whether the ATS knew the person already (by e-mail): a new profile, an
+        /// existing one given the application, or an application already there.
+        candidate: CandidateMatch,
     },
     /// The work was already done (a duplicate or late event).
     AlreadyDone {

@@ -9,6 +9,12 @@
 //! transaction. A crash between creating and recording leaves the intent claimed
 //! but not done: the next attempt looks the candidate up by e-mail in the ATS
 //! before creating one.
+//!
+//! Someone the ATS already knows by e-mail is not created twice: the adapter adds
+//! the application to the existing person (SmartRecruiters, Lever), and the
+//! [`Action::Screened`] answer says so ([`CandidateMatch`]).
+//!
+//! [`CandidateMatch`]: crate::model::CandidateMatch
 
 use willo_client::Participant;
 
@@ -16,7 +22,7 @@ use super::Engine;
 use super::action::{Action, EngineError, Ignored};
 use super::failure::Failure;
 use super::sync::SyncCause;
-use crate::model::{ApplicationRef, CandidateDetails, ParticipantKey};
+use crate::model::{CandidateDetails, CreatedApplication, ParticipantKey};
 use crate::store::{ScreeningClaim, ScreeningKey, ScreeningRow, StoreError};
 use crate::{Ats, AtsError};
 
@@ -49,7 +55,8 @@ impl Engine {
             .claim_screening(&key, &rule.job, &self.lease())
             .await?;
         let created = match claim {
-            ScreeningClaim::Created(row) => row.created,
+            // Done by an earlier delivery: whom it matched then is not kept.
+            ScreeningClaim::Created(row) => row.created.map(CreatedApplication::new),
             ScreeningClaim::Busy(_) => return Err(EngineError::ScreeningBusy(key)),
             ScreeningClaim::Fresh(row) => self.create_candidate(&row, &found, false).await?,
             ScreeningClaim::Acquired(row) => self.create_candidate(&row, &found, true).await?,
@@ -62,7 +69,7 @@ impl Engine {
             .rows_by_participant(participant)
             .await?
             .into_iter()
-            .find(|row| row.key.application == created.application)
+            .find(|row| row.key.application == created.application.application)
         else {
             return Err(StoreError::NotFound(format!("the ledger row of screening {key}")).into());
         };
@@ -72,9 +79,10 @@ impl Engine {
             .sync_row(row, SyncCause::Webhook { answered: true })
             .await?
         {
-            Action::WroteBack { .. } | Action::AlreadyDone { .. } => {
-                Ok(Action::Screened { key: ledger_key })
-            }
+            Action::WroteBack { .. } | Action::AlreadyDone { .. } => Ok(Action::Screened {
+                key: ledger_key,
+                candidate: created.candidate,
+            }),
             other => Ok(other),
         }
     }
@@ -87,7 +95,7 @@ impl Engine {
         claimed: &ScreeningRow,
         found: &Participant,
         look_up_first: bool,
-    ) -> Result<Option<ApplicationRef>, EngineError> {
+    ) -> Result<Option<CreatedApplication>, EngineError> {
         let key = &claimed.key;
         let ats = self.ats(&key.ats)?.clone();
         let attempt = async {
@@ -103,7 +111,8 @@ impl Engine {
                 };
                 if let Some(existing) = existing {
                     tracing::info!(screening = %key, "adopted the candidate an earlier attempt created");
-                    return Ok(existing);
+                    // Whether that attempt found the person new is not known now.
+                    return Ok(CreatedApplication::new(existing));
                 }
             }
             create(ats.as_ref(), claimed, &details).await
@@ -112,7 +121,7 @@ impl Engine {
         match attempt.await {
             Ok(created) => {
                 match ledger
-                    .record_screened(key, &created, claimed.fence, self.now_ms())
+                    .record_screened(key, &created.application, claimed.fence, self.now_ms())
                     .await
                 {
                     Ok(_) => {}
@@ -125,7 +134,11 @@ impl Engine {
                     Err(other) => return Err(other.into()),
                 }
                 self.credentials_work(key.ats.as_str());
-                tracing::info!(screening = %key, "screening candidate created");
+                tracing::info!(
+                    screening = %key,
+                    candidate = ?created.candidate,
+                    "screening candidate created"
+                );
                 Ok(Some(created))
             }
             Err(Failure::Credentials { reason, .. }) => {
@@ -174,7 +187,7 @@ async fn create(
     ats: &dyn Ats,
     claimed: &ScreeningRow,
     details: &CandidateDetails,
-) -> Result<ApplicationRef, Failure> {
+) -> Result<CreatedApplication, Failure> {
     ats.create_application(&claimed.job, details)
         .await
         .map_err(|e: AtsError| Failure::from_ats("creating the candidate", &e))

@@ -7,6 +7,10 @@
 //!   [`ApplicationRef::job`] its posting id.
 //! - Write-backs are one note, tag changes and a stage change, all attributed to
 //!   [`LeverAtsConfig::perform_as`].
+//! - Screening creates an opportunity on the posting (`POST /opportunities`, as
+//!   [`LeverAtsConfig::perform_as`]); Lever attaches it to the existing contact with
+//!   the same e-mail and says so (`deduped`), reported as
+//!   [`CandidateMatch::ExistingCandidate`].
 //! - Webhooks are verified with `lever-client`'s [`WebhookVerifier`] (signature over the
 //!   body's `token` + `triggeredAt`, staleness) and the configured replay guard; no
 //!   header is needed.
@@ -37,10 +41,10 @@ mod webhooks;
 
 use async_trait::async_trait;
 use futures::TryStreamExt;
-use lever_client::NewNote;
 use lever_client::webhooks::WebhookVerifier;
+use lever_client::{Expandable, Opportunity, OpportunityExpand, OpportunityFilter};
 use lever_client::{LeverClient, NoteId, OpportunityId, PostingId};
-use lever_client::{Opportunity, OpportunityExpand, OpportunityFilter};
+use lever_client::{NewNote, NewOpportunity, PerformAs, Phone};
 use lever_client::{Posting, PostingFilter, PostingState};
 use serde_json::Value;
 
@@ -49,7 +53,8 @@ pub use tags::interview_tag;
 
 use crate::model::{
     ApplicationId, ApplicationRef, ApplicationsPage, AtsName, CandidateDetails, CandidateId,
-    Capabilities, InterviewKey, Job, JobId, JobState, Stage, StageId, WriteBack, WriteBackReceipt,
+    CandidateMatch, Capabilities, CreatedApplication, InterviewKey, Job, JobId, JobState, Stage,
+    StageId, WriteBack, WriteBackReceipt,
 };
 use crate::{Ats, AtsError, AtsResult, AtsWebhooks};
 
@@ -179,14 +184,19 @@ impl LeverAts {
     }
 }
 
-/// Lever's application object names its posting in `posting` (an id, or an object
-/// with `id` if expanded further). The reference notes list the opportunity's
-/// `applications` but not the application's fields, so this reads the field leniently
-/// and treats an opportunity without it as having no posting.
+/// Lever's application object names its posting in `posting`. The client reads it as an
+/// id; an application it could not read (the posting expanded into an object, say) is kept
+/// raw, and then `posting` or `posting.id` is read leniently. An opportunity without one has
+/// no posting.
 fn posting_of(opportunity: &Opportunity) -> Option<PostingId> {
     opportunity.applications.iter().find_map(|application| {
-        let posting = application.object()?.get("posting")?;
-        let id = match posting {
+        if let Some(typed) = application.object() {
+            return typed.posting.clone().filter(|id| !id.as_str().is_empty());
+        }
+        let Expandable::Raw(raw) = application else {
+            return None;
+        };
+        let id = match raw.get("posting")? {
             Value::String(id) => id.as_str(),
             Value::Object(object) => object.get("id")?.as_str()?,
             _ => return None,
@@ -229,6 +239,23 @@ fn details_of(opportunity: &Opportunity) -> Option<CandidateDetails> {
     })
 }
 
+/// The opportunity as an application of `job`.
+fn application_of(opportunity: &Opportunity, job: &JobId) -> ApplicationRef {
+    ApplicationRef {
+        application: opportunity.id.as_str().into(),
+        candidate: candidate_of(opportunity),
+        job: job.clone(),
+    }
+}
+
+/// True when one of the opportunity's e-mails is `email` (without case).
+fn has_email(opportunity: &Opportunity, email: &str) -> bool {
+    opportunity
+        .emails
+        .iter()
+        .any(|e| e.trim().eq_ignore_ascii_case(email))
+}
+
 /// A 404 becomes [`AtsError::NotFound`] naming `what` (ids only).
 fn not_found(error: client_core::Error, what: String) -> AtsError {
     if error.status() == Some(client_core::StatusCode::NOT_FOUND) {
@@ -248,13 +275,14 @@ impl Ats for LeverAts {
         self.config.name.clone()
     }
 
-    /// Notes, tags, stage moves and polling. No candidate creation.
+    /// Notes, tags, stage moves, polling and candidate creation (screening).
     fn capabilities(&self) -> Capabilities {
         Capabilities::none()
             .with_notes(true)
             .with_labels(true)
             .with_stage_moves(true)
             .with_polling(true)
+            .with_create_candidates(true)
     }
 
     /// Every posting Lever lists by default (all states; confidential postings only
@@ -332,11 +360,7 @@ impl Ats for LeverAts {
         let applications = page
             .items
             .iter()
-            .map(|opportunity| ApplicationRef {
-                application: opportunity.id.as_str().into(),
-                candidate: candidate_of(opportunity),
-                job: job.clone(),
-            })
+            .map(|opportunity| application_of(opportunity, job))
             .collect();
         // A listed opportunity is the whole record: no need to read it again to invite.
         let details = page.items.iter().filter_map(|opportunity| {
@@ -392,5 +416,108 @@ impl Ats for LeverAts {
             receipt.note_id = Some(note.to_string());
         }
         Ok(receipt)
+    }
+
+    /// An opportunity on the posting `job`, created as
+    /// [`LeverAtsConfig::perform_as`] with the name, e-mail and phone.
+    ///
+    /// Someone with an active opportunity on `job` already (same e-mail) keeps it:
+    /// nothing is created ([`CandidateMatch::ExistingApplication`]). Otherwise Lever
+    /// dedupes by e-mail: a known contact gets the new opportunity and the answer's
+    /// `deduped` says so ([`CandidateMatch::ExistingCandidate`]); the contact's own
+    /// data wins over what is sent. Without an e-mail nothing can be matched and a
+    /// new contact is made.
+    async fn create_application(
+        &self,
+        job: &JobId,
+        candidate: &CandidateDetails,
+    ) -> AtsResult<CreatedApplication> {
+        let name = candidate.name.trim();
+        if name.is_empty() {
+            return Err(AtsError::Invalid(
+                "Lever needs a name to create a candidate".into(),
+            ));
+        }
+        let email = candidate
+            .email
+            .as_deref()
+            .map(str::trim)
+            .filter(|e| !e.is_empty());
+        if let Some(email) = email
+            && let Some(applied) = self.find_application(job, email).await?
+        {
+            return Ok(
+                CreatedApplication::new(applied).matched(CandidateMatch::ExistingApplication)
+            );
+        }
+        let mut new = NewOpportunity::new()
+            .name(name)
+            .posting(PostingId::from(job.as_str()));
+        if let Some(email) = email {
+            new = new.email(email);
+        }
+        if let Some(phone) = candidate.phone.as_deref().filter(|p| !p.trim().is_empty()) {
+            new = new.phone(Phone::untyped(phone.trim()));
+        }
+        let performer = PerformAs(self.config.perform_as.clone());
+        let created = self
+            .client
+            .opportunities()
+            .create(&performer, &new)
+            .await
+            .map_err(|e| not_found(e, format!("posting {job}")))?;
+        let matched = if created.deduped {
+            CandidateMatch::ExistingCandidate
+        } else {
+            CandidateMatch::New
+        };
+        Ok(CreatedApplication::new(application_of(&created.opportunity, job)).matched(matched))
+    }
+
+    /// The active opportunity on the posting `job` of the contact with `email`
+    /// (`GET /opportunities?email=…&posting_id=…&archived=false`; Lever matches the
+    /// canonical e-mail, and the answer is checked for the e-mail again).
+    async fn find_application(
+        &self,
+        job: &JobId,
+        email: &str,
+    ) -> AtsResult<Option<ApplicationRef>> {
+        let email = email.trim();
+        let filter = OpportunityFilter::new()
+            .email(email)
+            .posting_id(PostingId::from(job.as_str()))
+            .archived(false);
+        let found = self
+            .client
+            .opportunities()
+            .list(&filter)
+            .try_filter(|opportunity| futures::future::ready(has_email(opportunity, email)))
+            .try_next()
+            .await?;
+        Ok(found.map(|opportunity| application_of(&opportunity, job)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opportunity(applications: Value) -> Opportunity {
+        serde_json::from_value(serde_json::json!({
+            "id": "opp-1",
+            "applications": applications,
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_posting_comes_from_a_typed_or_a_raw_application() {
+        let typed = opportunity(serde_json::json!([{"id": "app-1", "posting": "posting-1"}]));
+        assert_eq!(posting_of(&typed), Some(PostingId::from("posting-1")));
+        // A posting expanded into an object does not fit the typed application.
+        let raw = opportunity(serde_json::json!([{"id": "app-1", "posting": {"id": "posting-2"}}]));
+        assert_eq!(posting_of(&raw), Some(PostingId::from("posting-2")));
+        let none = opportunity(serde_json::json!(["app-1"]));
+        assert_eq!(posting_of(&none), None);
     }
 }

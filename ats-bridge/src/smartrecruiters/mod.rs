@@ -47,7 +47,8 @@ pub use stage::{SUB_STATUS_SEPARATOR, parse_stage_id, stage_id};
 
 use crate::model::{
     ApplicationId, ApplicationRef, ApplicationsPage, AtsEvent, AtsName, CandidateDetails,
-    CandidateId, Capabilities, Job, JobId, JobState, Stage, StageId, WriteBack, WriteBackReceipt,
+    CandidateId, CandidateMatch, Capabilities, CreatedApplication, Job, JobId, JobState, Stage,
+    StageId, WriteBack, WriteBackReceipt,
 };
 use crate::{Ats, AtsError, AtsResult, AtsWebhooks};
 
@@ -159,6 +160,15 @@ impl SmartRecruitersAts {
             details.phone = None;
         }
         Ok(details)
+    }
+
+    /// Candidates whose e-mail is `email` (see [`sr::Candidates::find_by_email`]).
+    async fn known_by_email(&self, email: &str) -> AtsResult<Vec<sr::Candidate>> {
+        self.client
+            .candidates()
+            .find_by_email(email)
+            .await
+            .map_err(|e| not_found(e, "candidates by e-mail".into()))
     }
 
     /// `GET /candidates/{id}`; a 404 is [`AtsError::NotFound`] naming the id only.
@@ -478,14 +488,33 @@ impl Ats for SmartRecruitersAts {
         Ok(receipt)
     }
 
-    /// `POST /jobs/{jobId}/candidates`. SmartRecruiters requires an email and a first
-    /// and last name: the last word of the name becomes the last name, the rest the
-    /// first name, and a one-word name fills both.
+    /// Someone SmartRecruiters already knows by e-mail gets the application instead
+    /// of a second profile. The e-mail is looked up first (`GET /candidates`, quoted
+    /// `q`, exact matches kept):
+    ///
+    /// - a candidate who already applied to `job` keeps that application: nothing is
+    ///   written ([`CandidateMatch::ExistingApplication`]);
+    /// - a known candidate is added to `job` by `POST /jobs/{jobId}/candidates` with
+    ///   their profile's own first name, last name and e-mail. The Candidate API has
+    ///   no call that assigns an existing candidate to a job; SmartRecruiters keeps
+    ///   e-mail and last name unique per candidate (its changelog: a change that
+    ///   would collide is refused with `CANDIDATE_DATA_CONFLICT`), so the profile's
+    ///   own identity reaches that person. The phone is not sent, so the profile
+    ///   keeps what the recruiter knows. The answer's id says whether it worked:
+    ///   [`CandidateMatch::ExistingCandidate`], or a warning and
+    ///   [`CandidateMatch::New`] if SmartRecruiters made a new profile anyway;
+    /// - nobody: a new candidate on `job` ([`CandidateMatch::New`]). SmartRecruiters
+    ///   requires an e-mail and a first and last name: the last word of the name
+    ///   becomes the last name, the rest the first name, and a one-word name fills
+    ///   both.
+    ///
+    /// `GET /candidates` lists only candidates with at least one application: a
+    /// talent-pool-only profile is not found, and the creation may then duplicate it.
     async fn create_application(
         &self,
         job: &JobId,
         candidate: &CandidateDetails,
-    ) -> AtsResult<ApplicationRef> {
+    ) -> AtsResult<CreatedApplication> {
         let email = candidate
             .email
             .as_deref()
@@ -499,9 +528,21 @@ impl Ats for SmartRecruitersAts {
                 "SmartRecruiters requires a name to create a candidate".into(),
             ));
         }
-        let (first, last) = split_name(&candidate.name);
-        let mut new = NewCandidate::new(first, last, email);
-        new.phone_number = candidate.phone.clone();
+        let known = self.known_by_email(email).await?;
+        if let Some(applied) = known.iter().find(|c| applied_to(c, job)) {
+            return Ok(CreatedApplication::new(pair_ref(&applied.id, job))
+                .matched(CandidateMatch::ExistingApplication));
+        }
+        let existing = known.first();
+        let new = match existing {
+            Some(person) => as_known(person, email, &candidate.name),
+            None => {
+                let (first, last) = split_name(&candidate.name);
+                let mut new = NewCandidate::new(first, last, email);
+                new.phone_number = candidate.phone.clone();
+                new
+            }
+        };
         let sr_job = sr::JobId::from(job.as_str());
         let created = self
             .client
@@ -509,12 +550,20 @@ impl Ats for SmartRecruitersAts {
             .create_on_job(&sr_job, &new)
             .await
             .map_err(|e| not_found(e, format!("job {job}")))?;
-        let candidate = CandidateId::from(created.candidate.id.as_str());
-        Ok(ApplicationRef {
-            application: pair_id(&candidate, job),
-            candidate,
-            job: job.clone(),
-        })
+        let id = &created.candidate.id;
+        let matched = match existing {
+            Some(person) if person.id == *id => CandidateMatch::ExistingCandidate,
+            Some(person) => {
+                tracing::warn!(
+                    known = %person.id,
+                    created = %id,
+                    "SmartRecruiters made a new profile for an e-mail it already knew"
+                );
+                CandidateMatch::New
+            }
+            None => CandidateMatch::New,
+        };
+        Ok(CreatedApplication::new(pair_ref(id, job)).matched(matched))
     }
 
     async fn find_application(
@@ -522,34 +571,52 @@ impl Ats for SmartRecruitersAts {
         job: &JobId,
         email: &str,
     ) -> AtsResult<Option<ApplicationRef>> {
-        let found = self
-            .client
-            .candidates()
-            .find_by_email(email)
-            .await
-            .map_err(|e| not_found(e, "candidates by e-mail".into()))?;
-        let on_job = |assignment: &sr::Assignment| {
-            assignment
-                .job
-                .as_ref()
-                .and_then(|assigned| assigned.id.as_ref())
-                .is_some_and(|id| id.as_str() == job.as_str())
-        };
-        Ok(found
-            .into_iter()
-            .find(|c| {
-                c.primary_assignment.as_ref().is_some_and(on_job)
-                    || c.secondary_assignments.iter().any(on_job)
-            })
-            .map(|c| {
-                let candidate = CandidateId::from(c.id.as_str());
-                ApplicationRef {
-                    application: pair_id(&candidate, job),
-                    candidate,
-                    job: job.clone(),
-                }
-            }))
+        Ok(self
+            .known_by_email(email)
+            .await?
+            .iter()
+            .find(|c| applied_to(c, job))
+            .map(|c| pair_ref(&c.id, job)))
     }
+}
+
+/// True when `candidate`'s primary or secondary assignments include `job`.
+fn applied_to(candidate: &sr::Candidate, job: &JobId) -> bool {
+    let on_job = |assignment: &sr::Assignment| {
+        assignment
+            .job
+            .as_ref()
+            .and_then(|assigned| assigned.id.as_ref())
+            .is_some_and(|id| id.as_str() == job.as_str())
+    };
+    candidate.primary_assignment.as_ref().is_some_and(on_job)
+        || candidate.secondary_assignments.iter().any(on_job)
+}
+
+/// The application of SmartRecruiters candidate `id` on `job`.
+fn pair_ref(id: &sr::CandidateId, job: &JobId) -> ApplicationRef {
+    let candidate = CandidateId::from(id.as_str());
+    ApplicationRef {
+        application: pair_id(&candidate, job),
+        candidate,
+        job: job.clone(),
+    }
+}
+
+/// The body that reaches the known candidate `person`: their own names and e-mail
+/// (a part they lack is taken from `name`, split as for a new candidate).
+fn as_known(person: &sr::Candidate, email: &str, name: &str) -> NewCandidate {
+    let (first, last) = split_name(name);
+    let own = |part: Option<&String>, fallback: String| {
+        part.map(|p| p.trim().to_owned())
+            .filter(|p| !p.is_empty())
+            .unwrap_or(fallback)
+    };
+    NewCandidate::new(
+        own(person.first_name.as_ref(), first),
+        own(person.last_name.as_ref(), last),
+        own(person.email.as_ref(), email.to_owned()),
+    )
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use ats_bridge::engine::{Action, Ignored};
+use ats_bridge::model::CandidateMatch;
 use ats_bridge::smartrecruiters::SmartRecruitersAtsConfig;
 use ats_bridge::store::{Lease, LedgerKey, MemoryStore, RowState, ScreeningClaim, ScreeningKey};
 use client_core::webhook::SystemClock;
@@ -146,6 +147,11 @@ async fn a_screening_interview_creates_the_candidate_once_with_the_results() {
     // Read to find the interview, again for the results, once more for the repeat.
     let read = willo("GET", &format!("/participants/{SCREENED}/"));
     mount_exactly(&w.willo, 3, read.respond_with(ok(screened.clone()))).await;
+    // Nobody with the e-mail yet.
+    let look_up = sr("GET", "/candidates")
+        .and(query_param("q", "\"grace@example.com\""))
+        .respond_with(ok(json!({"totalFound": 0, "content": []})));
+    mount_exactly(&w.ats, 1, look_up).await;
     let created = sr("POST", &format!("/jobs/{JOB}/candidates"))
         .and(body_json(json!({
             "firstName": "Grace Brewster", "lastName": "Hopper",
@@ -180,7 +186,8 @@ async fn a_screening_interview_creates_the_candidate_once_with_the_results() {
     assert_eq!(
         action,
         Action::Screened {
-            key: screening_key.clone()
+            key: screening_key.clone(),
+            candidate: CandidateMatch::New,
         }
     );
     let again = w.engine.handle_willo_delivery(&delivery).await.unwrap();
@@ -272,11 +279,78 @@ async fn a_screening_retried_after_a_crash_finds_the_candidate_instead_of_creati
         format!("{NEW_CANDIDATE}:{JOB}").as_str(),
         SCREENING_INTERVIEW,
     );
-    assert_eq!(action, Action::Screened { key });
+    // Whether that earlier attempt found Grace new is not known any more.
+    assert_eq!(
+        action,
+        Action::Screened {
+            key,
+            candidate: CandidateMatch::Unknown
+        }
+    );
     let done = w.store.screening(&screening).await.unwrap().unwrap();
     assert_eq!(
         done.created.map(|c| c.candidate.to_string()),
         Some(NEW_CANDIDATE.to_owned())
+    );
+}
+
+/// Grace applied to another job before: the screening adds an application to her
+/// profile (sent with her own names) instead of making a second Grace, and says so.
+#[tokio::test]
+async fn a_screened_person_already_known_by_email_gets_the_application_not_a_new_profile() {
+    let w = screening_world().await;
+    let mut screened = participant("Received");
+    screened["key"] = json!(SCREENED);
+    screened["interview"] = json!(SCREENING_INTERVIEW);
+    screened["name"] = json!("Grace Hopper");
+    screened["email"] = json!("GRACE@example.com");
+    let read = willo("GET", &format!("/participants/{SCREENED}/"));
+    mount_exactly(&w.willo, 2, read.respond_with(ok(screened.clone()))).await;
+    let known = json!({
+        "id": "c-grace", "firstName": "Grace Brewster", "lastName": "Hopper",
+        "email": "grace@example.com",
+        "primaryAssignment": {"job": {"id": "another-job"}, "status": "REJECTED"}
+    });
+    let look_up = sr("GET", "/candidates")
+        .and(query_param("q", "\"GRACE@example.com\""))
+        .respond_with(ok(json!({"totalFound": 1, "content": [known]})));
+    mount_exactly(&w.ats, 1, look_up).await;
+    let added = sr("POST", &format!("/jobs/{JOB}/candidates"))
+        .and(body_json(json!({
+            "firstName": "Grace Brewster", "lastName": "Hopper", "email": "grace@example.com"
+        })))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": "c-grace"})));
+    mount_exactly(&w.ats, 1, added).await;
+    let tags = "/candidates/c-grace/tags";
+    mount_exactly(
+        &w.ats,
+        1,
+        sr("GET", tags).respond_with(ok(json!({"tags": ["Imported"]}))),
+    )
+    .await;
+    let to_review = sr("PUT", tags)
+        .and(body_json(json!({"tags": ["Imported", TO_REVIEW]})))
+        .respond_with(ResponseTemplate::new(204));
+    mount_exactly(&w.ats, 1, to_review).await;
+    let note = sr("POST", "/messages/shares")
+        .and(body_json(note_body_for("c-grace", SCREENED, &screened)))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_json(fixture("message-share-response.json")),
+        );
+    mount_exactly(&w.ats, 1, note).await;
+
+    let delivery = new_response(json!({"participant": {"key": SCREENED}}));
+    let action = w.engine.handle_willo_delivery(&delivery).await.unwrap();
+    assert_eq!(
+        action,
+        Action::Screened {
+            key: LedgerKey::new(
+                W::name(),
+                format!("c-grace:{JOB}").as_str(),
+                SCREENING_INTERVIEW
+            ),
+            candidate: CandidateMatch::ExistingCandidate,
+        }
     );
 }
 

@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use ats_bridge::lever::{LeverAts, LeverAtsConfig, NOTE_MAX_CHARS, interview_tag};
 use ats_bridge::model::{
-    ApplicationRef, AtsEvent, InterviewKey, InterviewOutcome, Job, JobId, JobState, Stage, StageId,
-    WriteBack,
+    ApplicationRef, AtsEvent, CandidateDetails, CandidateMatch, InterviewKey, InterviewOutcome,
+    Job, JobId, JobState, Stage, StageId, WriteBack,
 };
 use ats_bridge::note::render_note;
 use ats_bridge::rules::{Labels, Rules};
@@ -359,7 +359,7 @@ async fn capabilities_and_name() {
     let lever = lever(&server).await;
     let caps = lever.capabilities();
     assert!(caps.notes && caps.labels && caps.stage_moves && caps.polling);
-    assert!(!caps.create_candidates);
+    assert!(caps.create_candidates);
     assert!(lever.webhooks().is_some());
     assert_eq!(lever.name().as_str(), "lever");
     let renamed = lever_with(&server, config().name("lever-eu"));
@@ -758,4 +758,142 @@ async fn a_stage_change_without_a_contact_id_takes_the_contact_from_the_opportun
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// `GET /opportunities` for the e-mail on the posting, active only, answering `found`.
+async fn looked_up(server: &MockServer, email: &'static str, found: Value) {
+    get("/opportunities")
+        .and(query(&[
+            ("email", email),
+            ("posting_id", POSTING),
+            ("archived", "false"),
+        ]))
+        .respond_with(ok(json!({"data": found, "hasNext": false})))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+fn ada() -> CandidateDetails {
+    CandidateDetails::new("Ada Lovelace")
+        .email("ada@example.com")
+        .phone("+447700900123")
+}
+
+/// `POST /opportunities?perform_as=…` with exactly Ada's details on the posting,
+/// answering Lever's `{deduped, data}`.
+async fn created(server: &MockServer, deduped: bool) {
+    let mut answer = fixture("sandbox-opportunity-create-response.json");
+    answer["deduped"] = json!(deduped);
+    Mock::given(method("POST"))
+        .and(path("/v1/opportunities"))
+        .and(header("authorization", LEVER_BASIC))
+        .and(query(&[("perform_as", USER)]))
+        .and(body_json(json!({
+            "name": "Ada Lovelace",
+            "phones": [{"value": "+447700900123"}],
+            "emails": ["ada@example.com"],
+            "postings": [POSTING]
+        })))
+        .respond_with(ResponseTemplate::new(201).set_body_json(answer))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn screening_creates_an_opportunity_on_the_posting_as_the_configured_user() {
+    let server = lenient_server().await;
+    looked_up(&server, "ada@example.com", json!([])).await;
+    created(&server, false).await;
+    let created = lever(&server)
+        .await
+        .create_application(&JobId::from(POSTING), &ada())
+        .await
+        .unwrap();
+    assert_eq!(created.candidate, CandidateMatch::New);
+    assert_eq!(
+        created.application,
+        ApplicationRef {
+            application: "90bb80d6-db1b-4ba8-9d4f-8bcb25b6c017".into(),
+            candidate: "1419004b-c860-4c8f-a46a-4a5a9cccdee6".into(),
+            job: POSTING.into(),
+        }
+    );
+}
+
+#[tokio::test]
+async fn a_contact_lever_already_knows_by_email_is_reported_as_existing() {
+    let server = lenient_server().await;
+    looked_up(&server, "ada@example.com", json!([])).await;
+    created(&server, true).await;
+    let created = lever(&server)
+        .await
+        .create_application(&JobId::from(POSTING), &ada())
+        .await
+        .unwrap();
+    assert_eq!(created.candidate, CandidateMatch::ExistingCandidate);
+    assert!(created.candidate.is_existing());
+    assert_eq!(
+        created.application.candidate.as_str(),
+        "1419004b-c860-4c8f-a46a-4a5a9cccdee6"
+    );
+}
+
+#[tokio::test]
+async fn someone_who_already_applied_to_the_posting_keeps_their_opportunity() {
+    let server = lenient_server().await;
+    let mut mine = fixture("opportunity.json")["data"].clone();
+    mine["emails"] = json!(["ADA@example.com"]);
+    // Another contact Lever matched loosely: the e-mail is checked again.
+    let mut other = mine.clone();
+    other["id"] = json!("someone-else");
+    other["emails"] = json!(["ada.l@example.com"]);
+    looked_up(&server, "ada@example.com", json!([other, mine.clone()])).await;
+    // Nothing is created.
+    Mock::given(method("POST"))
+        .and(path("/v1/opportunities"))
+        .respond_with(ResponseTemplate::new(201))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let created = lever(&server)
+        .await
+        .create_application(&JobId::from(POSTING), &ada())
+        .await
+        .unwrap();
+    assert_eq!(created.candidate, CandidateMatch::ExistingApplication);
+    assert_eq!(created.application.application.as_str(), OPP);
+    assert_eq!(created.application.job.as_str(), POSTING);
+}
+
+#[tokio::test]
+async fn find_application_looks_the_email_up_on_the_posting() {
+    let server = lenient_server().await;
+    looked_up(&server, "ada@example.com", json!([])).await;
+    let found = lever(&server)
+        .await
+        .find_application(&JobId::from(POSTING), " ada@example.com ")
+        .await
+        .unwrap();
+    assert_eq!(found, None);
+}
+
+#[tokio::test]
+async fn screening_without_a_name_is_refused_before_any_call() {
+    let server = lenient_server().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let err = lever(&server)
+        .await
+        .create_application(
+            &JobId::from(POSTING),
+            &CandidateDetails::new("  ").email("ada@example.com"),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AtsError::Invalid(_)), "{err:?}");
 }

@@ -5,8 +5,8 @@
 use crate::support;
 
 use ats_bridge::model::{
-    ApplicationId, ApplicationRef, AtsEvent, CandidateDetails, InterviewOutcome, JobId, JobState,
-    StageId, WriteBack,
+    ApplicationId, ApplicationRef, AtsEvent, CandidateDetails, CandidateMatch, InterviewOutcome,
+    JobId, JobState, StageId, WriteBack,
 };
 use ats_bridge::smartrecruiters::{
     SmartRecruitersAts, SmartRecruitersAtsConfig, parse_stage_id, stage_id,
@@ -730,9 +730,27 @@ async fn moving_a_missing_application_is_not_found() {
     );
 }
 
+/// `GET /candidates?q="mary@example.com"&limit=100` answering `listed`, once.
+async fn email_looked_up(server: &MockServer, listed: Value) {
+    api("GET", "/candidates")
+        .and(query_param("q", "\"mary@example.com\""))
+        .and(query_param("limit", "100"))
+        .respond_with(ok(json!({"totalFound": 1, "content": listed})))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+fn mary() -> CandidateDetails {
+    CandidateDetails::new("Mary Ann Smith")
+        .email("mary@example.com")
+        .phone("+15550100")
+}
+
 #[tokio::test]
 async fn create_application_adds_the_candidate_to_the_job() {
     let server = strict_server().await;
+    email_looked_up(&server, json!([])).await;
     api("POST", "/jobs/j1/candidates")
         .and(body_json(json!({
             "firstName": "Mary Ann", "lastName": "Smith",
@@ -745,17 +763,94 @@ async fn create_application_adds_the_candidate_to_the_job() {
         .mount(&server)
         .await;
     let created = adapter(&server)
-        .create_application(
-            &JobId::from("j1"),
-            &CandidateDetails::new("Mary Ann Smith")
-                .email("mary@example.com")
-                .phone("+15550100"),
-        )
+        .create_application(&JobId::from("j1"), &mary())
         .await
         .unwrap();
-    assert_eq!(created.candidate.as_str(), "c7");
-    assert_eq!(created.application.as_str(), "c7:j1");
+    assert_eq!(created.candidate, CandidateMatch::New);
+    assert_eq!(created.application.candidate.as_str(), "c7");
+    assert_eq!(created.application.application.as_str(), "c7:j1");
     assert!(adapter(&server).capabilities().create_candidates);
+}
+
+#[tokio::test]
+async fn a_known_email_gets_the_application_on_the_existing_candidate() {
+    let server = strict_server().await;
+    // Known under other spellings of the name: their own profile is what is sent.
+    email_looked_up(
+        &server,
+        json!([{
+            "id": "c3", "firstName": "Mary-Ann", "lastName": "Smith",
+            "email": "Mary@Example.com",
+            "primaryAssignment": {"job": {"id": "j0"}, "status": "REJECTED"}
+        }]),
+    )
+    .await;
+    api("POST", "/jobs/j1/candidates")
+        .and(body_json(json!({
+            "firstName": "Mary-Ann", "lastName": "Smith", "email": "Mary@Example.com"
+        })))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+            "id": "c3", "firstName": "Mary-Ann", "lastName": "Smith"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let created = adapter(&server)
+        .create_application(&JobId::from("j1"), &mary())
+        .await
+        .unwrap();
+    assert_eq!(created.candidate, CandidateMatch::ExistingCandidate);
+    assert_eq!(
+        created.application,
+        SmartRecruitersAts::application_ref("c3", "j1")
+    );
+}
+
+#[tokio::test]
+async fn someone_who_already_applied_to_the_job_keeps_their_application() {
+    let server = strict_server().await;
+    email_looked_up(
+        &server,
+        json!([{
+            "id": "c3", "firstName": "Mary Ann", "lastName": "Smith",
+            "email": "mary@example.com",
+            "primaryAssignment": {"job": {"id": "j0"}, "status": "NEW"},
+            "secondaryAssignments": [{"job": {"id": "j1"}, "status": "IN_REVIEW"}]
+        }]),
+    )
+    .await;
+    // Nothing is created (the strict server would answer 599 to a POST).
+    let created = adapter(&server)
+        .create_application(&JobId::from("j1"), &mary())
+        .await
+        .unwrap();
+    assert_eq!(created.candidate, CandidateMatch::ExistingApplication);
+    assert_eq!(
+        created.application,
+        SmartRecruitersAts::application_ref("c3", "j1")
+    );
+}
+
+#[tokio::test]
+async fn a_second_profile_made_despite_a_known_email_is_reported_new() {
+    let server = strict_server().await;
+    email_looked_up(
+        &server,
+        json!([{"id": "c3", "firstName": "Mary Ann", "lastName": "Smith",
+                "email": "mary@example.com"}]),
+    )
+    .await;
+    api("POST", "/jobs/j1/candidates")
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": "c8"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let created = adapter(&server)
+        .create_application(&JobId::from("j1"), &mary())
+        .await
+        .unwrap();
+    assert_eq!(created.candidate, CandidateMatch::New);
+    assert_eq!(created.application.candidate.as_str(), "c8");
 }
 
 #[tokio::test]

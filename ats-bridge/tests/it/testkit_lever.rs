@@ -194,8 +194,10 @@ async fn run(fixture: impl FnOnce(Fixture) -> Fixture) -> Report {
     run_on_mock(Arc::new(lever(&server)), fixture(base), tags).await
 }
 
-/// No headers to strip (Lever signs in the body); no candidate creation.
-const NOT_FOR_LEVER: [Check; 2] = [
+/// Nothing to refuse (every capability is on), no headers to strip (Lever signs in the
+/// body), and, over the mock, no opportunity to create (the sandbox run opts in).
+const NOT_FOR_LEVER: [Check; 3] = [
+    Check::CapabilitiesConsistent,
     Check::WebhookRejectsMissingHeaders,
     Check::CreateApplication,
 ];
@@ -222,6 +224,7 @@ async fn lever_leaves_the_body_data_unsigned_so_default_forgeries_get_through() 
 /// The same suite against the sandbox's stateful Lever: real HTTP, seeded data, tags
 /// and stage moves kept by the simulator.
 mod on_the_sandbox {
+    use ats_bridge::model::CandidateDetails;
     use ats_sandbox::{Sandbox, SandboxConfig, Seed};
 
     use super::*;
@@ -251,9 +254,15 @@ mod on_the_sandbox {
             .labels_of(move |app| {
                 let tags = simulator.tags(app.application.as_str());
                 async move { tags }
-            });
+            })
+            .new_candidate(
+                CandidateDetails::new("Grace Brewster Hopper").email("grace@example.com"),
+            );
         let report = Conformance::new(Arc::new(lever), fixture).run().await;
-        assert_conforms(&report, &NOT_FOR_LEVER);
+        // The sandbox can take a new opportunity: creating one is checked too.
+        assert_conforms(&report, &NOT_FOR_LEVER[..2]);
+        let opportunities = sandbox.lever().opportunities(&posting);
+        assert_eq!(opportunities.len(), 8, "one opportunity created");
         sandbox.shutdown().await;
     }
 }

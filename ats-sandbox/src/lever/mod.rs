@@ -26,7 +26,7 @@ use lever_client::webhooks::{Event, EventData, TestDelivery};
 use serde_json::{Value, json};
 
 use super::SandboxError;
-use super::body::string_array;
+use super::body::{string_array, strings};
 use super::gate::{Gate, GatedRouter, Vendor, lock};
 use super::params::Params;
 use super::seed::{Generator, Person, SandboxJob, SandboxPerson, Seed, now_millis};
@@ -42,8 +42,8 @@ use catalog::{
 };
 use json::{note_json, opportunity_json, posting_json, user_json, webhook_json};
 use opportunities::{
-    add_tags, change_stage, create_note, delete, get_opportunity, list_notes, list_opportunities,
-    move_stage, remove_tags,
+    add_tags, change_stage, create_note, create_opportunity, delete, get_opportunity, list_notes,
+    list_opportunities, move_stage, remove_tags,
 };
 use webhook_api::{create_webhook, delete_webhook, list_webhooks, update_webhooks};
 
@@ -226,7 +226,10 @@ impl LeverSandbox {
             .route("/users", get(list_users))
             .route("/users/{id}", get(get_user))
             .route("/tags", get(list_tags))
-            .route("/opportunities", get(list_opportunities))
+            .route(
+                "/opportunities",
+                get(list_opportunities).post(create_opportunity),
+            )
             .route("/opportunities/{id}", get(get_opportunity))
             .route("/opportunities/{id}/stage", put(change_stage))
             .route("/opportunities/{id}/addTags", post(add_tags))

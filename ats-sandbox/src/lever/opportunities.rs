@@ -290,3 +290,127 @@ pub(super) async fn create_note(
     data.opportunities[i].notes.push(note);
     (StatusCode::CREATED, Json(json!({ "data": json }))).into_response()
 }
+
+/// `POST /opportunities?perform_as=…` (`perform_as` required, as Lever documents):
+/// `name`, `emails`, `phones`, `postings` (at most one), `stage` (default the "New
+/// lead" stage). Lever dedupes by e-mail: an opportunity whose e-mail is already
+/// known joins that contact, whose data wins, and the answer says `"deduped": true`.
+/// 201 `{deduped, data}`; subscribers hear `applicationCreated`.
+pub(super) async fn create_opportunity(
+    State(shared): State<Arc<Shared>>,
+    params: Params,
+    body: Option<Json<Value>>,
+) -> Response {
+    let Some(Json(body)) = body else {
+        return error(StatusCode::BAD_REQUEST, "A JSON body is required");
+    };
+    if params.get("perform_as").is_none() {
+        return error(StatusCode::BAD_REQUEST, "perform_as is required");
+    }
+    let postings = string_array(body.get("postings")).unwrap_or_default();
+    if postings.len() > 1 {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "an opportunity can be created for one posting at most",
+        );
+    }
+    let email = string_array(body.get("emails"))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| e.trim().to_owned())
+        .find(|e| !e.is_empty());
+    let phone = body
+        .get("phones")
+        .and_then(Value::as_array)
+        .and_then(|phones| phones.first())
+        .and_then(|p| p.get("value"))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let name = body
+        .get("name")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .unwrap_or_default()
+        .to_owned();
+    let (json, deliveries) = {
+        let mut data = lock(&shared.data);
+        let user = match actor(&data, &params) {
+            Ok(user) => user,
+            Err(message) => return error(StatusCode::BAD_REQUEST, message),
+        };
+        let Some(posting) = postings.first().cloned() else {
+            // The sandbox keeps opportunities by posting; Lever allows none.
+            return error(
+                StatusCode::BAD_REQUEST,
+                "the sandbox creates opportunities on a posting only",
+            );
+        };
+        if !data.postings.iter().any(|p| p.id == posting) {
+            return not_found("postings", &posting);
+        }
+        let stage = match body.get("stage").and_then(Value::as_str) {
+            Some(stage) if stage_index(stage).is_none() => return not_found("stages", stage),
+            Some(stage) => stage.to_owned(),
+            None => STAGES[0].0.to_owned(),
+        };
+        let known = email.as_deref().and_then(|email| {
+            data.opportunities
+                .iter()
+                .find(|o| o.person.email.eq_ignore_ascii_case(email))
+                .map(|o| (o.contact.clone(), o.person.clone()))
+        });
+        let deduped = known.is_some();
+        let (contact, person) = match known {
+            Some(found) => found,
+            None => {
+                if name.is_empty() {
+                    return error(StatusCode::BAD_REQUEST, "name is required");
+                }
+                let (first, last) = match name.rsplit_once(' ') {
+                    Some((first, last)) => (first.to_owned(), last.to_owned()),
+                    None => (name.clone(), String::new()),
+                };
+                let person = Person {
+                    first,
+                    last,
+                    email: email.clone().unwrap_or_default(),
+                    phone,
+                };
+                (data.generator.uuid(), person)
+            }
+        };
+        let now = now_millis();
+        let opportunity = Opportunity {
+            id: data.generator.uuid(),
+            contact,
+            application: data.generator.uuid(),
+            posting,
+            person,
+            stage_changes: vec![stage_change(&stage, &user, now)],
+            stage,
+            tags: strings(body.get("tags")),
+            notes: Vec::new(),
+            created_at: now,
+            updated_at: now,
+        };
+        let index = data.opportunities.len();
+        data.by_id.insert(opportunity.id.clone(), index);
+        let mut event = EventData::default();
+        event.opportunity_id = Some(opportunity.id.as_str().into());
+        event.candidate_id = Some(opportunity.id.clone());
+        event.contact_id = Some(opportunity.contact.as_str().into());
+        event.application_id = Some(opportunity.application.as_str().into());
+        data.opportunities.push(opportunity);
+        let json = json!({
+            "deduped": deduped,
+            "data": opportunity_json(&data.opportunities[index], &data, &[]),
+        });
+        let deliveries = signed_deliveries(&mut data, Event::ApplicationCreated, &event, now);
+        (json, deliveries)
+    };
+    for outgoing in deliveries {
+        shared.deliverer.send(outgoing);
+    }
+    (StatusCode::CREATED, Json(json)).into_response()
+}

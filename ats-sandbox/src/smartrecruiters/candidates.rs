@@ -110,6 +110,11 @@ pub(super) async fn get_candidate(
 
 /// `POST /jobs/{id}/candidates`: first name, last name and email required; 201 with
 /// the candidate's details; subscribers hear `application.created`.
+///
+/// SmartRecruiters keeps e-mail and last name unique per candidate, so the sandbox
+/// treats a body with both of a known candidate as that candidate: the application is
+/// added to them (nothing is added when they already applied to the job), and their
+/// profile stays as it is.
 pub(super) async fn create_on_job(
     State(shared): State<Arc<Shared>>,
     Path(job): Path<String>,
@@ -128,40 +133,61 @@ pub(super) async fn create_on_job(
             "firstName, lastName and email are required",
         );
     };
-    let (json, candidate) = {
+    let (json, candidate, added) = {
         let mut data = lock(&shared.data);
         if !data.jobs.iter().any(|j| j.id == job) {
             return not_found("Job");
         }
         let now = now_iso();
-        let id = data.generator.uuid();
-        let application = data.generator.uuid();
-        let candidate = Candidate {
-            id: id.clone(),
-            person: Person {
-                first,
-                last,
-                email,
-                phone: text(&body, "phoneNumber").unwrap_or_default(),
-            },
-            created_on: now.clone(),
-            updated_on: now.clone(),
-            tags: strings(body.get("tags")),
-            applications: vec![Application {
+        let known = data.candidates.iter().position(|c| {
+            c.person.email.eq_ignore_ascii_case(email.trim())
+                && c.person.last.eq_ignore_ascii_case(last.trim())
+        });
+        let index = match known {
+            Some(index) => index,
+            None => {
+                let id = data.generator.uuid();
+                let candidate = Candidate {
+                    id: id.clone(),
+                    person: Person {
+                        first,
+                        last,
+                        email,
+                        phone: text(&body, "phoneNumber").unwrap_or_default(),
+                    },
+                    created_on: now.clone(),
+                    updated_on: now.clone(),
+                    tags: strings(body.get("tags")),
+                    applications: Vec::new(),
+                };
+                let index = data.candidates.len();
+                data.by_id.insert(id, index);
+                data.candidates.push(candidate);
+                index
+            }
+        };
+        let added = !data.candidates[index]
+            .applications
+            .iter()
+            .any(|a| a.job == job);
+        if added {
+            let application = data.generator.uuid();
+            let candidate = &mut data.candidates[index];
+            candidate.updated_on = now.clone();
+            candidate.applications.push(Application {
                 id: application,
                 job: job.clone(),
                 status: "NEW".to_owned(),
                 sub_status: None,
                 history: vec![(now, "NEW".to_owned(), None)],
-            }],
-        };
-        let index = data.candidates.len();
-        data.by_id.insert(id.clone(), index);
-        data.candidates.push(candidate);
+            });
+        }
         let json = candidate_details_json(&data.candidates[index], &data, &shared.base_url);
-        (json, id)
+        (json, data.candidates[index].id.clone(), added)
     };
-    emit(&shared, APPLICATION_CREATED, &candidate, &job);
+    if added {
+        emit(&shared, APPLICATION_CREATED, &candidate, &job);
+    }
     (StatusCode::CREATED, Json(json)).into_response()
 }
 

@@ -1119,3 +1119,85 @@ async fn failed_deliveries_are_sent_again_when_redelivery_is_on() {
     );
     assert_eq!(hits.load(Ordering::SeqCst), 2);
 }
+
+/// Screening on both simulators: a person known by e-mail gets the application on
+/// their profile (SmartRecruiters: same e-mail and last name; Lever: same e-mail,
+/// `deduped`), someone already on the job keeps their application, and a stranger is
+/// a new person.
+#[tokio::test]
+async fn screened_candidates_are_matched_by_email_on_both_simulators() {
+    use ats_bridge::model::CandidateMatch;
+    let sandbox = Sandbox::start(small()).await.unwrap();
+
+    let sr = sandbox.smartrecruiters();
+    let ats = SmartRecruitersAts::new(
+        sandbox.smartrecruiters_client().unwrap(),
+        SmartRecruitersAtsConfig::new(),
+    );
+    let jobs = sr.jobs();
+    let (first_job, second_job) = (jobs[0].id.clone(), jobs[1].id.clone());
+    let known = sr.candidate(&sr.candidates(&first_job)[0]).unwrap();
+    let again = CandidateDetails::new("Someone Else").email(known.email.to_uppercase());
+    let created = ats
+        .create_application(&second_job.as_str().into(), &again)
+        .await
+        .unwrap();
+    assert_eq!(created.candidate, CandidateMatch::ExistingCandidate);
+    assert_eq!(created.application.candidate.as_str(), known.id);
+    assert!(sr.candidates(&second_job).contains(&known.id));
+    assert_eq!(
+        sr.candidate(&known.id).unwrap().name,
+        known.name,
+        "profile kept"
+    );
+    let repeat = ats
+        .create_application(&second_job.as_str().into(), &again)
+        .await
+        .unwrap();
+    assert_eq!(repeat.candidate, CandidateMatch::ExistingApplication);
+    assert_eq!(repeat.application, created.application);
+    let stranger = CandidateDetails::new("New Person").email("new.person@example.com");
+    let fresh = ats
+        .create_application(&second_job.as_str().into(), &stranger)
+        .await
+        .unwrap();
+    assert_eq!(fresh.candidate, CandidateMatch::New);
+    assert_ne!(fresh.application.candidate.as_str(), known.id);
+
+    let lever = sandbox.lever();
+    let ats = LeverAts::new(
+        sandbox.lever_client().unwrap(),
+        LeverAtsConfig::new(lever.perform_as()),
+    );
+    let postings = lever.postings();
+    let (first, second) = (postings[0].id.clone(), postings[1].id.clone());
+    let seeded = lever.opportunities(&first)[0].clone();
+    let known = lever.opportunity(&seeded).unwrap();
+    let again = CandidateDetails::new("Someone Else").email(known.email.clone());
+    let created = ats
+        .create_application(&second.as_str().into(), &again)
+        .await
+        .unwrap();
+    assert_eq!(created.candidate, CandidateMatch::ExistingCandidate);
+    assert_eq!(
+        Some(created.application.candidate.to_string()),
+        lever.contact(&seeded)
+    );
+    let opportunity = created.application.application.to_string();
+    assert_eq!(lever.opportunity(&opportunity).unwrap().name, known.name);
+    let repeat = ats
+        .create_application(&second.as_str().into(), &again)
+        .await
+        .unwrap();
+    assert_eq!(repeat.candidate, CandidateMatch::ExistingApplication);
+    assert_eq!(repeat.application, created.application);
+    let fresh = ats
+        .create_application(
+            &second.as_str().into(),
+            &CandidateDetails::new("New Person").email("new.person@example.com"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(fresh.candidate, CandidateMatch::New);
+    sandbox.shutdown().await;
+}

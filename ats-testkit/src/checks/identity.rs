@@ -115,7 +115,8 @@ pub(crate) async fn create_application(ctx: &Ctx<'_>) -> Verdict {
             ctx.ats.create_application(job, candidate),
         )
         .await?
-        .map_err(|e| format!("create_application() failed: {e}"))?;
+        .map_err(|e| format!("create_application() failed: {e}"))?
+        .application;
     ensure(&created.job == job, || {
         format!(
             "create_application() on job `{job}` returned an application on job `{}`",

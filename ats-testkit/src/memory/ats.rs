@@ -2,8 +2,8 @@
 
 use async_trait::async_trait;
 use ats_bridge::model::{
-    ApplicationRef, ApplicationsPage, AtsName, CandidateDetails, Capabilities, Job, JobId, Stage,
-    StageId, WriteBack, WriteBackReceipt,
+    ApplicationRef, ApplicationsPage, AtsName, CandidateDetails, CandidateMatch, Capabilities,
+    CreatedApplication, Job, JobId, Stage, StageId, WriteBack, WriteBackReceipt,
 };
 use ats_bridge::{Ats, AtsError, AtsResult, AtsWebhooks};
 
@@ -163,7 +163,7 @@ impl Ats for MemoryAts {
         &self,
         job: &JobId,
         candidate: &CandidateDetails,
-    ) -> AtsResult<ApplicationRef> {
+    ) -> AtsResult<CreatedApplication> {
         self.supported(
             self.settings.capabilities.create_candidates,
             "creating candidates",
@@ -177,6 +177,7 @@ impl Ats for MemoryAts {
         };
         state.insert(application.clone(), "new".into(), candidate.clone());
         state.created.push(application.clone());
-        Ok(application)
+        // Every creation makes a new person here: nothing is matched by e-mail.
+        Ok(CreatedApplication::new(application).matched(CandidateMatch::New))
     }
 }

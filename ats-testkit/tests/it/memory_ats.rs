@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use ats_bridge::model::{ApplicationRef, CandidateDetails, Capabilities, WriteBack};
+use ats_bridge::model::{
+    ApplicationRef, CandidateDetails, CandidateMatch, Capabilities, WriteBack,
+};
 use ats_bridge::{Ats, AtsError, AtsWebhooks, WebhookRequest, WebhookSource};
 use ats_testkit::MemoryAts;
 
@@ -75,6 +77,8 @@ async fn write_backs_land_on_the_record_and_in_the_log() {
         .create_application(&"job-1".into(), &person(7))
         .await
         .unwrap();
+    assert_eq!(created.candidate, CandidateMatch::New);
+    let created = created.application;
     assert_eq!(ats.created(), std::slice::from_ref(&created));
     assert_eq!(ats.candidate(&created).await.unwrap(), person(7));
 }

@@ -39,14 +39,16 @@ pub async fn run() -> crate::Result<Vec<Row>> {
     };
     let mut rows = Vec::new();
     for engines in ENGINES {
-        let (invites, elapsed) = run_engines(&url, engines).await?;
+        let (invites, redelivered, elapsed) = run_engines(&url, engines).await?;
         let per_second = BACKLOG as f64 / elapsed.as_secs_f64();
         // Every row reached `invited` (checked while running); a second invite for
         // any of them would push the POSTs past the backlog.
         rows.push(Row::target(
-            &format!("scale-out: {engines} engine(s): rows invited, invite POSTs, throughput"),
+            &format!(
+                "scale-out: {engines} engine(s): rows invited, invite POSTs, throughput, deliveries sent again after a 503"
+            ),
             format!(
-                "{BACKLOG}, {invites}, {per_second:.0} rows/s ({:.1} s)",
+                "{BACKLOG}, {invites}, {per_second:.0} rows/s ({:.1} s), {redelivered}",
                 elapsed.as_secs_f64()
             ),
             &format!("{BACKLOG} invited, no duplicate"),
@@ -57,9 +59,10 @@ pub async fn run() -> crate::Result<Vec<Row>> {
 }
 
 /// Run `count` engines on a fresh schema until the 2,000 moved applications are
-/// invited; the invites Willo received and the time it took. The schema is dropped
+/// invited; the invites Willo received, the deliveries the ATS simulators sent again
+/// (refused while the intake was full) and the time it took. The schema is dropped
 /// afterwards.
-async fn run_engines(url: &str, count: usize) -> crate::Result<(u64, Duration)> {
+async fn run_engines(url: &str, count: usize) -> crate::Result<(u64, u64, Duration)> {
     let unix = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
     let schema = format!("bench_{unix}_{count}");
     // One pool stands in for the replicas' own pools (10 connections each by
@@ -74,7 +77,12 @@ async fn run_engines(url: &str, count: usize) -> crate::Result<(u64, Duration)> 
             SandboxConfig::new()
                 .seed(13)
                 .data(Seed::new().jobs(10).candidates_per_job(BACKLOG / 2 / 10))
-                .willo_completion_delay(None),
+                .willo_completion_delay(None)
+                // 2,000 moves at once are more than the intake takes in flight
+                // (`max_in_flight`, 256): it answers 503 with Retry-After and, like
+                // SmartRecruiters and Lever, the sandbox sends the delivery again.
+                // Without redelivery those deliveries were lost and the run stalled.
+                .webhook_redelivery(10, Duration::from_millis(50)),
         )
         .store(store.clone())
         .engines(count);
@@ -114,9 +122,13 @@ async fn run_engines(url: &str, count: usize) -> crate::Result<(u64, Duration)> 
         .sandbox()
         .requests(Vendor::Willo)
         .endpoint("POST /participants/");
+    let redelivered = [Vendor::SmartRecruiters, Vendor::Lever]
+        .into_iter()
+        .map(|vendor| demo.sandbox().deliveries(vendor).redelivered)
+        .sum();
     demo.stop().await;
     drop_schema(url, &schema).await?;
-    Ok((invites, elapsed))
+    Ok((invites, redelivered, elapsed))
 }
 
 /// Remove the run's schema, so repeated runs leave nothing behind.

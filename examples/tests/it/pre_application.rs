@@ -7,6 +7,7 @@
 mod example;
 
 use ats_bridge::engine::Action;
+use ats_bridge::model::CandidateMatch;
 use ats_sandbox::SandboxConfig;
 use examples::Connections;
 
@@ -21,9 +22,13 @@ async fn a_walk_in_becomes_one_candidate_with_one_note() {
     let before = sandbox.smartrecruiters().candidates(&job).len();
 
     let mut out = Vec::new();
-    let screened = example::screen_walk_in(&connections, &mut out)
-        .await
-        .unwrap();
+    let screened = example::screen_walk_in(
+        &connections,
+        example::ScreeningAts::SmartRecruiters,
+        &mut out,
+    )
+    .await
+    .unwrap();
     let text = String::from_utf8(out).unwrap();
     assert_eq!(screened.job, job);
     assert!(matches!(screened.first, Action::Screened { .. }), "{text}");
@@ -43,6 +48,55 @@ async fn a_walk_in_becomes_one_candidate_with_one_note() {
     let person = sr.candidate(&walk_ins[0]).unwrap();
     assert_eq!(person.name, "Walk In");
     let notes = sr.notes(&walk_ins[0]);
+    assert_eq!(notes.len(), 1, "one results note: {notes:?}");
+    assert!(notes[0].contains("Willo interview results"), "{}", notes[0]);
+    connections.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_lever_a_walk_in_becomes_one_opportunity_with_one_note() {
+    let config = SandboxConfig::new().willo_completion_delay(None);
+    let connections = Connections::sandbox(config).await.unwrap();
+    let sandbox = connections.sandbox.as_ref().unwrap();
+    let lever = sandbox.lever();
+    let posting = lever.postings()[0].id.clone();
+    let before = lever.opportunities(&posting).len();
+
+    let mut out = Vec::new();
+    let screened = example::screen_walk_in(&connections, example::ScreeningAts::Lever, &mut out)
+        .await
+        .unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(screened.job, posting);
+    assert!(
+        matches!(
+            screened.first,
+            Action::Screened {
+                candidate: CandidateMatch::New,
+                ..
+            }
+        ),
+        "{text}"
+    );
+    assert!(text.contains("(a new person)"), "{text}");
+    assert!(
+        matches!(screened.repeat, Action::AlreadyDone { .. }),
+        "{text}"
+    );
+
+    let on_posting = lever.opportunities(&posting);
+    assert_eq!(
+        on_posting.len(),
+        before + 1,
+        "exactly one opportunity created"
+    );
+    let walk_ins: Vec<String> = on_posting
+        .into_iter()
+        .filter(|id| lever.opportunity(id).unwrap().email == example::WALK_IN_EMAIL)
+        .collect();
+    assert_eq!(walk_ins.len(), 1, "{text}");
+    assert_eq!(lever.opportunity(&walk_ins[0]).unwrap().name, "Walk In");
+    let notes = lever.notes(&walk_ins[0]);
     assert_eq!(notes.len(), 1, "one results note: {notes:?}");
     assert!(notes[0].contains("Willo interview results"), "{}", notes[0]);
     connections.close().await;

@@ -238,6 +238,35 @@ async fn get_with_expand_reads_objects_and_the_archived_object() {
 }
 
 #[tokio::test]
+async fn expanded_applications_are_typed() {
+    let server = server().await;
+    let mut body = fixture_json("sandbox-opportunity-get.json");
+    body["data"]["applications"] = json!([{
+        "id": "4d2c7a10-9d87-4e43-a0c9-7d3c3c2b1a01",
+        "type": "posting",
+        "opportunityId": OPP,
+        "posting": "f2f8ad5b-4b3c-4d7b-9f0e-1a2b3c4d5e6f",
+        "createdAt": 1782973996415u64,
+        "ipAddress": "203.0.113.9"
+    }]);
+    as_key_user("GET", format!("/v1/opportunities/{OPP}"))
+        .and(QueryIs(vec![("expand", "applications")]))
+        .once(&server, ResponseTemplate::new(200).set_body_json(body))
+        .await;
+    let got = client(&server)
+        .opportunities()
+        .get_expanded(&opp(), &[OpportunityExpand::Applications])
+        .await
+        .unwrap();
+    let application = got.applications[0].object().unwrap();
+    assert_eq!(application.kind.as_deref(), Some("posting"));
+    assert_eq!(application.opportunity_id.as_ref(), Some(&opp()));
+    assert_eq!(application.created_at, Some(1782973996415));
+    // Fields not modelled are kept, not dropped.
+    assert_eq!(application.extra["ipAddress"], "203.0.113.9");
+}
+
+#[tokio::test]
 async fn create_requires_perform_as_and_reports_deduped() {
     let server = server().await;
     let recorded = fixture_json("sandbox-opportunity-create-request.json");

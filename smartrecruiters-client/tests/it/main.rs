@@ -15,5 +15,6 @@ mod configuration_users;
 mod jobs;
 mod limits_errors;
 mod notes;
+mod scheduling_consent;
 mod subscriptions;
 mod webhooks;
