@@ -72,6 +72,21 @@ pub trait Ats: Send + Sync + fmt::Debug {
     /// The jobs candidates can be invited from.
     async fn jobs(&self) -> AtsResult<Vec<Job>>;
 
+    /// One job with every attribute the ATS has for it (see
+    /// [`JobAttributes::complete`](crate::model::JobAttributes::complete)): rules
+    /// that select jobs by an attribute a listing leaves out ask for it here, once
+    /// per job and reconciler pass. The default finds the job in [`Ats::jobs`], and
+    /// says [`AtsError::NotFound`] when it is not listed (deleted).
+    async fn job_details(&self, job: &JobId) -> AtsResult<Job> {
+        self.jobs()
+            .await?
+            .into_iter()
+            .find(|listed| &listed.id == job)
+            .ok_or_else(|| AtsError::NotFound {
+                what: format!("job {job}"),
+            })
+    }
+
     /// The stages of `job`'s pipeline, for configuring trigger stages.
     async fn stages(&self, job: &JobId) -> AtsResult<Vec<Stage>>;
 

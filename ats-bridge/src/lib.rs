@@ -121,6 +121,7 @@
 
 mod ats;
 pub mod bridge;
+pub mod connection;
 pub mod engine;
 pub mod intake;
 #[cfg(feature = "lever")]

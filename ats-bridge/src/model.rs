@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::note::{Note, NoteRenderError, ResultsRecord};
 
+mod job_attributes;
+
+pub use job_attributes::JobAttributes;
 pub use willo_client::{InterviewKey, InterviewResults as InterviewOutcome, ParticipantKey};
 
 client_core::string_id! {
@@ -50,16 +53,27 @@ pub struct Job {
     pub title: String,
     /// Open or closed.
     pub state: JobState,
+    /// Department, location, employment type, custom fields and labels, for rules
+    /// that select jobs by them (empty when the ATS reports none).
+    #[serde(default)]
+    pub attributes: JobAttributes,
 }
 
 impl Job {
-    /// A job with an id, title and state.
+    /// A job with an id, title and state, and no attributes.
     pub fn new(id: impl Into<JobId>, title: impl Into<String>, state: JobState) -> Self {
         Self {
             id: id.into(),
             title: title.into(),
             state,
+            attributes: JobAttributes::default(),
         }
+    }
+
+    /// With these attributes.
+    pub fn with_attributes(mut self, attributes: JobAttributes) -> Self {
+        self.attributes = attributes;
+        self
     }
 }
 

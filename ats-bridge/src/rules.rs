@@ -24,10 +24,24 @@
 //! # Ok::<_, ats_bridge::rules::RulesError>(())
 //! ```
 
+mod conditions;
+mod explain;
+mod interview_tags;
+mod matching;
+mod shadowing;
+
 use std::collections::HashMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+
+pub use conditions::{JobConditions, TitlePattern};
+pub use explain::JobRules;
+pub use interview_tags::{
+    InterviewDirectory, InterviewTagRule, TaggedInterview, interview_tag, interview_tag_colon,
+    is_interview_tag,
+};
+pub use matching::{Choice, RuleRef};
 
 use crate::model::{AtsName, InterviewKey, JobId, StageId};
 
@@ -101,7 +115,9 @@ impl JobSelector {
     }
 }
 
-/// "A candidate reaching one of `stages` on `job` in `ats` is sent `interview`."
+/// "A candidate reaching one of `stages` on `job` in `ats` is sent `interview`", for
+/// jobs meeting the `when` conditions (department, location, title…; see
+/// [`JobConditions`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -111,6 +127,9 @@ pub struct Trigger {
     /// The job (default: every job).
     #[serde(default)]
     pub job: JobSelector,
+    /// Conditions on the job's attributes, all of which must hold (default: none).
+    #[serde(default, skip_serializing_if = "JobConditions::is_empty")]
+    pub when: JobConditions,
     /// The trigger stages (at least one).
     pub stages: Vec<StageId>,
     /// The Willo interview to send.
@@ -128,8 +147,28 @@ impl Trigger {
         Self {
             ats: ats.into(),
             job,
+            when: JobConditions::default(),
             stages: stages.into_iter().map(Into::into).collect(),
             interview: interview.into(),
+        }
+    }
+
+    /// Only for jobs meeting `conditions`.
+    pub fn when(mut self, conditions: JobConditions) -> Self {
+        self.when = conditions;
+        self
+    }
+
+    /// How validation messages name this trigger: `trigger[2] (lever, job *)`, with
+    /// its conditions when it has some.
+    fn entry(&self, i: usize) -> String {
+        if self.when.is_empty() {
+            format!("trigger[{i}] ({}, job {})", self.ats, self.job)
+        } else {
+            format!(
+                "trigger[{i}] ({}, job {}, when {})",
+                self.ats, self.job, self.when
+            )
         }
     }
 }
@@ -318,6 +357,10 @@ pub struct Rules {
     /// [`crate::note::NoteSettings`]).
     #[serde(default)]
     pub notes: crate::note::NoteSettings,
+    /// Jobs labelled with a Willo interview's tag send that interview
+    /// (`[[interview_tags]]`; tried before the triggers).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interview_tags: Vec<InterviewTagRule>,
 }
 
 impl Rules {
@@ -367,13 +410,33 @@ impl Rules {
         let ats = ats.into();
         let stages: Vec<StageId> = stages.into_iter().map(Into::into).collect();
         for (job, interview) in pairs {
-            self.triggers.push(Trigger {
-                ats: ats.clone(),
-                job: JobSelector::Job(job),
-                stages: stages.clone(),
+            self.triggers.push(Trigger::new(
+                ats.clone(),
+                JobSelector::Job(job),
+                stages.clone(),
                 interview,
-            });
+            ));
         }
+        self
+    }
+
+    /// Add a trigger built with [`Trigger::new`] (and [`Trigger::when`]).
+    pub fn with_trigger(mut self, trigger: Trigger) -> Self {
+        self.triggers.push(trigger);
+        self
+    }
+
+    /// Add an interview tag rule: jobs of `ats` labelled
+    /// `Willo:<interview title>-<account>` (or `…:<account>`) send that interview at
+    /// `stages`.
+    pub fn interview_tags(
+        mut self,
+        ats: impl Into<AtsName>,
+        account: impl Into<String>,
+        stages: impl IntoIterator<Item = impl Into<StageId>>,
+    ) -> Self {
+        self.interview_tags
+            .push(InterviewTagRule::new(ats, account, stages));
         self
     }
 
@@ -420,11 +483,9 @@ impl Rules {
 
     /// Check the rules; the first problem found is returned, naming its entry.
     pub fn validate(&self) -> Result<(), RulesError> {
-        let mut claimed: HashMap<(&AtsName, &JobSelector, &StageId), usize> = HashMap::new();
         for (i, trigger) in self.triggers.iter().enumerate() {
-            let entry = || format!("trigger[{i}] ({}, job {})", trigger.ats, trigger.job);
             let invalid = |reason: &str| RulesError::Invalid {
-                entry: entry(),
+                entry: trigger.entry(i),
                 reason: reason.to_owned(),
             };
             if trigger.ats.as_str().trim().is_empty() {
@@ -443,20 +504,14 @@ impl Rules {
             if key.is_empty() || key.chars().any(char::is_whitespace) {
                 return Err(invalid("`interview` must be a Willo interview key"));
             }
-            for stage in &trigger.stages {
-                if let Some(&first) = claimed.get(&(&trigger.ats, &trigger.job, stage))
-                    && self.triggers[first].interview != trigger.interview
-                {
-                    return Err(invalid(&format!(
-                        "stage `{stage}` already sends another interview in trigger[{first}]; \
-                             one stage can send one interview"
-                    )));
-                }
-                claimed
-                    .entry((&trigger.ats, &trigger.job, stage))
-                    .or_insert(i);
+            if let Some(blank) = trigger.when.blank() {
+                return Err(invalid(&format!(
+                    "{blank} is empty; leave it out to match any"
+                )));
             }
         }
+        self.check_shadowing()?;
+        self.check_interview_tags()?;
         let labels = [
             ("labels.invited", &self.labels.invited),
             ("labels.responded", &self.labels.responded),
@@ -533,13 +588,45 @@ impl Rules {
         Ok(())
     }
 
+    fn check_interview_tags(&self) -> Result<(), RulesError> {
+        let mut seen: HashMap<(&AtsName, &str, &StageId), usize> = HashMap::new();
+        for (i, rule) in self.interview_tags.iter().enumerate() {
+            let entry = format!(
+                "interview_tags[{i}] ({}, account {})",
+                rule.ats, rule.account
+            );
+            let invalid = |reason: String| RulesError::Invalid {
+                entry: entry.clone(),
+                reason,
+            };
+            if rule.ats.as_str().trim().is_empty() || rule.account.trim().is_empty() {
+                return Err(invalid("needs an `ats` and an `account`".into()));
+            }
+            if rule.stages.is_empty() || rule.stages.iter().any(|s| s.as_str().trim().is_empty()) {
+                return Err(invalid(
+                    "needs at least one non-empty stage in `stages`".into(),
+                ));
+            }
+            for stage in &rule.stages {
+                if let Some(first) = seen.insert((&rule.ats, rule.account.trim(), stage), i) {
+                    return Err(invalid(format!(
+                        "stage `{stage}` repeats interview_tags[{first}]; it can never match"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn validated(self) -> Result<Self, RulesError> {
         self.validate()?;
         Ok(self)
     }
 
-    /// The interview to send when an application of `job` in `ats` reaches `stage`: a
-    /// rule naming the job wins over a rule for every job.
+    /// The interview to send when an application of `job` in `ats` reaches `stage`,
+    /// knowing the job by its id alone: a rule naming the job wins over a rule for
+    /// every job, and rules with `when` conditions or interview tags never match
+    /// (they need the job's attributes: use [`Rules::choose`]).
     pub fn interview_for(
         &self,
         ats: &AtsName,
@@ -547,9 +634,9 @@ impl Rules {
         stage: &StageId,
     ) -> Option<&InterviewKey> {
         let matching = || {
-            self.triggers
-                .iter()
-                .filter(|t| &t.ats == ats && t.job.covers(job) && t.stages.contains(stage))
+            self.triggers.iter().filter(|t| {
+                &t.ats == ats && t.when.is_empty() && t.job.covers(job) && t.stages.contains(stage)
+            })
         };
         matching()
             .find(|t| t.job != JobSelector::Any)

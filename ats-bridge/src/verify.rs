@@ -191,7 +191,12 @@ pub async fn ats_checks<A: Ats + ?Sized>(ats: &A, rules: &Rules) -> Vec<Check> {
     };
     let mut checks = vec![Check::pass(subject, "jobs can be listed")];
     let triggers: Vec<_> = rules.triggers.iter().filter(|t| t.ats == name).collect();
-    if triggers.is_empty() {
+    let tag_rules: Vec<_> = rules
+        .interview_tags
+        .iter()
+        .filter(|r| r.ats == name)
+        .collect();
+    if triggers.is_empty() && tag_rules.is_empty() {
         checks.push(Check::skipped(
             subject,
             "trigger stages",
@@ -240,6 +245,27 @@ pub async fn ats_checks<A: Ats + ?Sized>(ats: &A, rules: &Rules) -> Vec<Check> {
             } else {
                 Check::fail(subject, what, "no such stage in the job's pipeline")
             });
+        }
+    }
+    // Interview tags cover whichever job is tagged: their stages are checked against
+    // the shared pipeline, as for `*` triggers.
+    if let (false, Some(job)) = (tag_rules.is_empty(), jobs.first()) {
+        match ats.stages(&job.id).await {
+            Ok(stages) => {
+                for stage in tag_rules.iter().flat_map(|r| &r.stages) {
+                    let what = format!("interview tag stage {stage}");
+                    checks.push(if stages.iter().any(|s| &s.id == stage) {
+                        Check::pass(subject, what)
+                    } else {
+                        Check::fail(subject, what, "no such stage in the pipeline")
+                    });
+                }
+            }
+            Err(error) => checks.push(Check::fail(
+                subject,
+                format!("stages of job {}", job.id),
+                error.to_string(),
+            )),
         }
     }
     checks

@@ -21,7 +21,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use ats_bridge::store::{StoreError, StoreResult};
 
-use crate::sql::{Dialect, db, sql_store};
+use crate::sql::{Dialect, db, sql_connections, sql_store};
 
 /// The advisory lock held while migrating (any constant unlikely to collide with an
 /// application's own locks: the ASCII bytes of `atsbrdg1`).
@@ -43,12 +43,13 @@ impl Dialect for PostgresDialect {
     // `clock_timestamp()`, not `now()`: the time of the claim, not of the
     // transaction's start.
     const CLOCK_MS: Option<&'static str> =
-        Some("SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT");
+        Some("(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT");
     const PAYLOAD_CONTAINS: &'static str = "position(? IN payload) > 0";
     const MIGRATIONS: &'static [(i64, &'static str)] = &[
         (1, include_str!("schema/postgres_001.sql")),
         (2, include_str!("schema/postgres_002.sql")),
         (3, include_str!("schema/postgres_003.sql")),
+        (5, include_str!("schema/postgres_005.sql")),
     ];
 }
 
@@ -132,6 +133,7 @@ pub struct PostgresStore {
 }
 
 sql_store!(PostgresStore, sqlx::Postgres, PostgresDialect);
+sql_connections!(PostgresStore, sqlx::Postgres, PostgresDialect);
 
 impl PostgresStore {
     /// Connect to `url` (`postgres://user:password@host:port/database`) with the

@@ -29,7 +29,7 @@ use sqlx::sqlite::{
 use ats_bridge::store::StoreResult;
 
 use crate::checkpoint::{CHECKPOINT_EVERY, Checkpointer};
-use crate::sql::{Dialect, db, sql_store};
+use crate::sql::{Dialect, db, sql_connections, sql_store};
 
 /// How long a writer waits for another writer's transaction before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -54,6 +54,7 @@ impl Dialect for SqliteDialect {
         (1, include_str!("schema/sqlite_001.sql")),
         (2, include_str!("schema/sqlite_002.sql")),
         (3, include_str!("schema/sqlite_003.sql")),
+        (5, include_str!("schema/sqlite_005.sql")),
     ];
 }
 
@@ -66,6 +67,7 @@ pub struct SqliteStore {
 }
 
 sql_store!(SqliteStore, sqlx::Sqlite, SqliteDialect);
+sql_connections!(SqliteStore, sqlx::Sqlite, SqliteDialect);
 
 impl SqliteStore {
     /// Claims use the caller's time: every writer of one file shares a machine.

@@ -178,8 +178,11 @@ impl Adapters {
         smartrecruiters: &SmartRecruitersSettings,
     ) -> Result<Self> {
         let phones = smartrecruiters.phones_in_invites;
+        let statuses = smartrecruiters.job_statuses();
         let smartrecruiters = connections.smartrecruiters.clone().map(|client| {
-            let mut config = SmartRecruitersAtsConfig::new().phones_in_invites(phones);
+            let mut config = SmartRecruitersAtsConfig::new()
+                .phones_in_invites(phones)
+                .job_status_allow_list(statuses);
             match &secrets.smartrecruiters {
                 Some(secret) => config = config.webhook_secret(secret.clone()),
                 // The intake still answers the activation handshake without it, so

@@ -12,6 +12,7 @@
 //! cargo run -p examples --example setup -- register --secrets-file bridge.env --rotate-secrets
 //! cargo run -p examples --example setup -- teardown   # remove the bridge's webhooks
 //! cargo run -p examples --example setup -- verify --config /etc/bridge/server.toml
+//! cargo run -p examples --example setup -- rules --config /etc/bridge/server.toml
 //! cargo run -p examples --example setup -- --help
 //! ```
 //!
@@ -28,13 +29,16 @@ use ats_bridge::registration::{
     ensure_smartrecruiters, ensure_willo, teardown_lever, teardown_smartrecruiters, teardown_willo,
     webhook_url,
 };
+use ats_bridge::rules::{
+    Choice, InterviewDirectory, JobConditions, JobSelector, Rules, TitlePattern, Trigger,
+};
 use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig};
 use ats_sandbox::SandboxConfig;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use clap::Parser;
-use examples::cli::{RegisterArgs, SetupCli, SetupCommand, VerifyArgs, default_config};
+use examples::cli::{RegisterArgs, RulesArgs, SetupCli, SetupCommand, VerifyArgs, default_config};
 use examples::cli_secrets::{SecretUpdate, SecretUpdates, SecretsTo, deliver};
 use examples::cli_verify::VerifyScope;
 use examples::server_config::ServerConfig;
@@ -59,6 +63,7 @@ async fn main() -> Result<()> {
         }
         SetupCommand::Teardown => teardown(&connections, &mut out).await,
         SetupCommand::Verify(args) => verify(&connections, args, &mut out).await,
+        SetupCommand::Rules(args) => rules(&connections, args, &mut out).await,
     };
     connections.close().await;
     result
@@ -113,6 +118,10 @@ pub async fn register(
         list_ats(&ats, "Lever postings", out).await?;
     }
     list_interviews(connections, out).await?;
+    writeln!(
+        out,
+        "`setup rules --config server.toml` shows which rule each open job matches.\n"
+    )?;
 
     let receiver = match &connections.sandbox {
         Some(_) => Some(HandshakeReceiver::start().await?),
@@ -229,6 +238,139 @@ pub async fn print_verification(
         0 => Ok(writeln!(out, "All checks passed.")?),
         n => Err(format!("{n} check(s) failed").into()),
     }
+}
+
+/// `setup rules`: the configuration's rules (on the sandbox without any, an example
+/// set) against the connected ATSs' open jobs.
+async fn rules(connections: &Connections, args: RulesArgs, out: &mut impl Write) -> Result<()> {
+    let config = ServerConfig::load(&args.config.unwrap_or_else(default_config))?;
+    let rules = match (config.rules, &connections.sandbox) {
+        (Some(rules), _) => rules,
+        (None, Some(_)) => example_rules(connections).await?,
+        (None, None) => return Err("the configuration has no [rules] to show".into()),
+    };
+    print_rules(connections, &rules, out).await
+}
+
+/// On the sandbox: the first job (by title) sends the first interview, every other
+/// job the second, and Lever postings tagged for an interview of the account
+/// `Sandbox` send it.
+pub async fn example_rules(connections: &Connections) -> Result<Rules> {
+    let interviews = InterviewDirectory::fetch(&connections.willo).await?;
+    let keys: Vec<_> = interviews
+        .interviews()
+        .iter()
+        .map(|(k, _)| k.clone())
+        .collect();
+    let (first, other) = match keys.as_slice() {
+        [first, second, ..] => (first.clone(), second.clone()),
+        [only] => (only.clone(), only.clone()),
+        [] => return Err("the sandbox has no interview".into()),
+    };
+    let first_job = JobConditions::new().title(TitlePattern::new(" 1$")?);
+    let sr_stage =
+        ats_bridge::smartrecruiters::stage_id(&examples::demo::SMARTRECRUITERS_TRIGGER, None);
+    let lever_stage = examples::demo::LEVER_TRIGGER;
+    Ok(Rules::new()
+        .with_trigger(
+            Trigger::new(
+                "smartrecruiters",
+                JobSelector::Any,
+                [sr_stage.clone()],
+                first.clone(),
+            )
+            .when(first_job.clone()),
+        )
+        .trigger(
+            "smartrecruiters",
+            JobSelector::Any,
+            [sr_stage],
+            other.clone(),
+        )
+        .interview_tags("lever", "Sandbox", [lever_stage])
+        .with_trigger(Trigger::new("lever", JobSelector::Any, [lever_stage], first).when(first_job))
+        .trigger("lever", JobSelector::Any, [lever_stage], other))
+}
+
+/// For each connected ATS the rules name: every open job, and at each stage the rules
+/// name, the rule that matches first and its interview. Then the interview tags to
+/// create for each `[[interview_tags]]` account.
+pub async fn print_rules(
+    connections: &Connections,
+    rules: &Rules,
+    out: &mut impl Write,
+) -> Result<()> {
+    let interviews = InterviewDirectory::fetch(&connections.willo).await?;
+    let titles = |key: &ats_bridge::model::InterviewKey| {
+        interviews
+            .interviews()
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or_else(String::new, |(_, title)| format!(" ({title})"))
+    };
+    let mut adapters: Vec<Box<dyn Ats>> = Vec::new();
+    if let Some(client) = &connections.smartrecruiters {
+        adapters.push(Box::new(SmartRecruitersAts::new(
+            client.clone(),
+            SmartRecruitersAtsConfig::new(),
+        )));
+    }
+    if let Some(client) = &connections.lever {
+        let perform_as = connections.lever_perform_as.clone().unwrap_or_default();
+        adapters.push(Box::new(LeverAts::new(
+            client.clone(),
+            LeverAtsConfig::new(perform_as),
+        )));
+    }
+    for ats in &adapters {
+        let name = ats.name();
+        if rules.stages_of(&name).is_empty() {
+            continue;
+        }
+        writeln!(
+            out,
+            "Open jobs of {name} and the rule each matches (first match wins):"
+        )?;
+        for explained in rules.explain_jobs(ats.as_ref(), &interviews).await? {
+            writeln!(
+                out,
+                "  {:<40} {}",
+                explained.job.id.as_str(),
+                explained.job.title
+            )?;
+            for (stage, choice) in &explained.stages {
+                let said = match choice {
+                    Choice::Send { rule, interview } => {
+                        format!("{rule} sends {interview}{}", titles(interview))
+                    }
+                    Choice::AmbiguousTags { rule, interviews } => format!(
+                        "{rule}: tagged for {} interviews, none is sent until one tag is left",
+                        interviews.len()
+                    ),
+                    Choice::NoRule => "no rule".to_owned(),
+                };
+                writeln!(out, "      at {:<36} {said}", stage.as_str())?;
+            }
+        }
+        writeln!(out)?;
+    }
+    for rule in &rules.interview_tags {
+        writeln!(
+            out,
+            "Interview tags for {} (account {}); put one on a posting to send its interview:",
+            rule.ats, rule.account
+        )?;
+        for (key, _, tag) in interviews.tags(&rule.account) {
+            writeln!(out, "  {tag:<50} {key}")?;
+        }
+        writeln!(
+            out,
+            "  Lever has no call that creates a tag on its own: a tag appears when it is first \
+             added to a posting (typed into the posting's tags in Lever) or to an opportunity \
+             (the API's addTags). `Willo:<interview>:<account>` works as well.\n"
+        )?;
+    }
+    Ok(())
 }
 
 /// Remove every webhook the bridge registered with every configured vendor.

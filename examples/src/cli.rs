@@ -42,6 +42,19 @@ pub enum SetupCommand {
     /// name, the webhooks registered at the public URL and the intake reachable there.
     /// Fails when a check fails.
     Verify(VerifyArgs),
+    /// Show which rule each open job matches at each trigger stage (and why none
+    /// does), and the Lever interview tags to put on postings for the configuration's
+    /// `[[rules.interview_tags]]`.
+    Rules(RulesArgs),
+}
+
+/// `setup rules`.
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// The server configuration whose `[rules]` are shown (default:
+    /// examples/server.toml; on the sandbox without rules, an example rule set).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// `setup register`.

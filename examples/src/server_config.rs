@@ -14,6 +14,7 @@ use ats_bridge::engine::{EngineConfig, ParticipantChecks};
 use ats_bridge::rules::{Rules, RulesError};
 use ats_bridge::smartrecruiters::SmartRecruitersAtsConfig;
 use serde::Deserialize;
+use smartrecruiters_client::JobStatus;
 
 /// The whole file (see `examples/server.toml` for a commented sample).
 #[derive(Debug, Clone, Deserialize)]
@@ -77,6 +78,9 @@ pub struct EngineSettings {
     pub inbox_retention_hours: u64,
     /// Polling of invited participants who have not answered.
     pub participant_checks: ParticipantCheckSettings,
+    /// How often Willo's interview list is read again for `[[rules.interview_tags]]`,
+    /// in seconds; 0 reads it at start only.
+    pub interview_refresh_secs: u64,
 }
 
 /// The SmartRecruiters connection's settings (secrets come from the environment).
@@ -86,13 +90,34 @@ pub struct SmartRecruitersSettings {
     /// Send phone numbers with invites; false sends none and saves reading each
     /// profile the reconciler finds (see `SmartRecruitersAtsConfig::phones_in_invites`).
     pub phones_in_invites: bool,
+    /// Job statuses that count as open (default `SOURCING`, `INTERVIEW`, `OFFER`).
+    /// Jobs in any other status (`ON_HOLD`, `FILLED`, `CANCELLED`…) stop inviting at
+    /// the next reconciler pass or job webhook.
+    pub job_status_allow_list: Vec<String>,
 }
 
 impl Default for SmartRecruitersSettings {
     fn default() -> Self {
+        let defaults = SmartRecruitersAtsConfig::new();
         Self {
-            phones_in_invites: SmartRecruitersAtsConfig::new().phones_in_invites,
+            phones_in_invites: defaults.phones_in_invites,
+            job_status_allow_list: defaults
+                .job_status_allow_list
+                .iter()
+                .map(|status| status.as_str().to_owned())
+                .collect(),
         }
+    }
+}
+
+impl SmartRecruitersSettings {
+    /// The allow-list as SmartRecruiters statuses (a status the API schema does not
+    /// list is kept as written: the UI shows more than the schema).
+    pub fn job_statuses(&self) -> Vec<JobStatus> {
+        self.job_status_allow_list
+            .iter()
+            .map(|status| JobStatus::from(status.trim()))
+            .collect()
     }
 }
 
@@ -175,6 +200,14 @@ impl ServerConfig {
                 "engine.tick_ms must be at least 1".into(),
             ));
         }
+        let statuses = &config.smartrecruiters.job_status_allow_list;
+        if statuses.is_empty() || statuses.iter().any(|s| s.trim().is_empty()) {
+            return Err(ConfigError::Invalid(
+                "smartrecruiters.job_status_allow_list needs at least one status, none empty \
+                 (with none, no job would ever invite)"
+                    .into(),
+            ));
+        }
         if config.engine.concurrency == 0 {
             return Err(ConfigError::Invalid(
                 "engine.concurrency must be at least 1".into(),
@@ -197,6 +230,8 @@ impl EngineSettings {
         config.look_up_before_first_invite = self.look_up_before_first_invite;
         config.inbox_retention = (self.inbox_retention_hours > 0)
             .then(|| Duration::from_secs(self.inbox_retention_hours * 3600));
+        config.interview_refresh = (self.interview_refresh_secs > 0)
+            .then(|| Duration::from_secs(self.interview_refresh_secs));
         config.participant_checks = ParticipantChecks::new(
             Duration::from_secs(checks.after_secs),
             Duration::from_secs(checks.interval_secs),
@@ -218,6 +253,7 @@ impl Default for EngineSettings {
             look_up_before_first_invite: engine.look_up_before_first_invite,
             inbox_retention_hours: engine.inbox_retention.map_or(0, |r| r.as_secs() / 3600),
             participant_checks: ParticipantCheckSettings::default(),
+            interview_refresh_secs: engine.interview_refresh.map_or(0, |i| i.as_secs()),
         }
     }
 }

@@ -30,6 +30,13 @@ pub struct EngineConfig {
     pub tick: Duration,
     /// How often the reconciler runs; `None` turns it off.
     pub reconcile_interval: Option<Duration>,
+    /// How often Willo's interview list is read again for `[[interview_tags]]` rules
+    /// (a new or renamed interview's tag then selects it without a restart); `None`
+    /// reads it only at start and on [`Engine::refresh_interviews`]. Unused without
+    /// interview tag rules.
+    ///
+    /// [`Engine::refresh_interviews`]: super::Engine::refresh_interviews
+    pub interview_refresh: Option<Duration>,
     /// Pages read per (job, stage) in one reconciler pass; the next pass resumes from
     /// the stored cursor.
     pub reconcile_pages_per_pass: usize,
@@ -88,6 +95,7 @@ impl Default for EngineConfig {
             retry: RetrySchedule::default(),
             tick: Duration::from_secs(1),
             reconcile_interval: Some(Duration::from_secs(300)),
+            interview_refresh: Some(Duration::from_secs(300)),
             reconcile_pages_per_pass: 20,
             participant_checks: ParticipantChecks::default(),
             dry_run: false,

@@ -46,13 +46,15 @@ impl Engine {
                 stage,
                 details,
             } => {
-                let rules = &self.inner.rules;
-                match rules.interview_for(ats, &application.job, stage) {
+                match self
+                    .choose_interview(&connection, &application.job, stage)
+                    .await?
+                {
                     Some(interview) => {
                         self.invite_knowing(
                             &connection,
                             application,
-                            interview,
+                            &interview,
                             InviteCause::Rule,
                             details.clone(),
                         )
@@ -66,6 +68,8 @@ impl Engine {
                 self.erase_application(ats, application).await
             }
             AtsEvent::JobStatusChanged { job, state } => {
+                // Its attributes may have changed too: read them again when needed.
+                self.forget_job(ats, job);
                 self.inner
                     .stores
                     .state

@@ -328,7 +328,10 @@ impl Engine {
         let mut write = WriteBack::labels(labels, Vec::new());
         write.first_attempt = first_attempt;
         write.record = Some(self.record(row, NoteEvent::Invited, None, Some(participant), None));
-        write_in_order(ats.as_ref(), application, &write, note.as_slice())
+        // Nothing to check between the label and the note: the invite's row is
+        // recorded after both.
+        let nothing = async { Ok::<(), std::convert::Infallible>(()) };
+        write_in_order(ats.as_ref(), application, &write, note.as_slice(), nothing)
             .await
             .map(drop)
     }

@@ -33,6 +33,7 @@ mod erasure;
 mod events;
 mod failure;
 mod invite;
+mod job_rules;
 mod notes;
 mod outcome;
 mod reconcile;
@@ -78,6 +79,8 @@ struct Inner {
     /// The ledger's history start, read once (see [`Engine::ledger_is_young`]).
     history_start_ms: tokio::sync::OnceCell<i64>,
     outages: credentials::Outages,
+    /// Jobs' attributes and Willo's interviews, for rules that select by them.
+    job_rules: job_rules::JobRulesState,
 }
 
 impl std::fmt::Debug for Engine {
@@ -240,6 +243,9 @@ impl EngineBuilder {
         for (i, trigger) in self.rules.triggers.iter().enumerate() {
             named(&trigger.ats, format!("trigger[{i}]"))?;
         }
+        for (i, rule) in self.rules.interview_tags.iter().enumerate() {
+            named(&rule.ats, format!("interview_tags[{i}]"))?;
+        }
         for (i, rule) in self.rules.screening.iter().enumerate() {
             let connection = named(&rule.ats, format!("screening[{i}]"))?;
             if !connection.capabilities().create_candidates {
@@ -266,6 +272,7 @@ impl EngineBuilder {
                 would_invite: Mutex::new(BTreeSet::new()),
                 history_start_ms: tokio::sync::OnceCell::new(),
                 outages: credentials::Outages::default(),
+                job_rules: job_rules::JobRulesState::default(),
             }),
         })
     }

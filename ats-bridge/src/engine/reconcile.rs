@@ -11,7 +11,7 @@ use super::Engine;
 use super::action::{Action, EngineError};
 use super::invite::InviteCause;
 use super::sync::SyncCause;
-use crate::model::{AtsName, InterviewKey, JobId, JobState, StageId};
+use crate::model::{AtsName, InterviewKey, Job, JobId, JobState, StageId};
 use crate::rules::JobSelector;
 use crate::store::{LedgerRow, RowState};
 use crate::{Ats, AtsError};
@@ -162,8 +162,13 @@ impl Engine {
         }
     }
 
-    /// (job, stage, interview) for every trigger of `ats`; jobs of `*` rules are the
-    /// open jobs the ATS lists (their states are remembered on the way).
+    /// (job, stage, interview) for every open job a rule of `ats` covers. The jobs
+    /// are listed at every pass (when `ats` has rules): each one's state is recorded,
+    /// so a job named in a rule that was closed, put on hold or deleted (absent from
+    /// the listing: recorded as closed) stops inviting now, not only when a webhook
+    /// says so, and one reopened resumes. The listing also refreshes the attributes
+    /// rules select jobs by. When it fails, jobs named by id are tried as their
+    /// recorded state allows, and the error is reported.
     async fn reconcile_targets(
         &self,
         name: &AtsName,
@@ -171,41 +176,92 @@ impl Engine {
         report: &mut ReconcileReport,
     ) -> Result<Vec<(JobId, StageId, InterviewKey)>, EngineError> {
         let rules = &self.inner.rules;
-        let triggers: Vec<_> = rules.triggers.iter().filter(|t| &t.ats == name).collect();
-        let mut jobs: BTreeSet<JobId> = triggers
+        let stages = rules.stages_of(name);
+        if stages.is_empty() {
+            return Ok(Vec::new());
+        }
+        let named: BTreeSet<JobId> = rules
+            .triggers
             .iter()
+            .filter(|t| &t.ats == name)
             .filter_map(|t| match &t.job {
                 JobSelector::Job(job) => Some(job.clone()),
                 JobSelector::Any => None,
             })
             .collect();
-        if triggers.iter().any(|t| t.job == JobSelector::Any) {
-            match ats.jobs().await {
-                Ok(listed) => {
-                    for job in listed {
-                        self.inner
-                            .stores
-                            .state
-                            .set_job_state(name, &job.id, &job.state, self.now_ms())
-                            .await?;
-                        if job.state == JobState::Open {
-                            jobs.insert(job.id);
-                        }
+        let open = match ats.jobs().await {
+            Ok(listed) => self.record_listed_jobs(name, &named, listed).await?,
+            Err(error) => {
+                report.errors.push(format!("{name}: listing jobs: {error}"));
+                let mut still_open = Vec::new();
+                for job in &named {
+                    let state = self.inner.stores.state.job_state(name, job).await?;
+                    if state != Some(JobState::Closed) {
+                        let known = self.cached_job(name, job);
+                        still_open.push(
+                            known.unwrap_or_else(|| Job::new(job.clone(), "", JobState::Open)),
+                        );
                     }
                 }
-                Err(error) => report.errors.push(format!("{name}: listing jobs: {error}")),
+                still_open
             }
-        }
-        let stages: BTreeSet<&StageId> = triggers.iter().flat_map(|t| &t.stages).collect();
+        };
+        let everything = rules
+            .triggers
+            .iter()
+            .any(|t| &t.ats == name && t.job == JobSelector::Any)
+            || rules.interview_tags.iter().any(|r| &r.ats == name);
+        let covered: Vec<Job> = open
+            .into_iter()
+            .filter(|job| everything || named.contains(&job.id))
+            .collect();
         let mut targets = Vec::new();
-        for job in &jobs {
-            for stage in &stages {
-                if let Some(interview) = rules.interview_for(name, job, stage) {
-                    targets.push((job.clone(), (*stage).clone(), interview.clone()));
+        if rules.uses_job_attributes(name) {
+            let (jobs, interviews) = self.jobs_for_pass(ats, covered, &mut report.errors).await?;
+            for job in &jobs {
+                for stage in &stages {
+                    if let Some(interview) = self.interview_of(name, job, stage, &interviews) {
+                        targets.push((job.id.clone(), (*stage).clone(), interview));
+                    }
+                }
+            }
+        } else {
+            for job in &covered {
+                for stage in &stages {
+                    if let Some(interview) = rules.interview_for(name, &job.id, stage) {
+                        targets.push((job.id.clone(), (*stage).clone(), interview.clone()));
+                    }
                 }
             }
         }
         Ok(targets)
+    }
+
+    /// Record the state of every listed job, and closed for each job named in a rule
+    /// that the listing no longer has (deleted); remember the listing for the rules.
+    /// Returns the open jobs.
+    async fn record_listed_jobs(
+        &self,
+        name: &AtsName,
+        named: &BTreeSet<JobId>,
+        listed: Vec<Job>,
+    ) -> Result<Vec<Job>, EngineError> {
+        let state = &self.inner.stores.state;
+        for job in &listed {
+            state
+                .set_job_state(name, &job.id, &job.state, self.now_ms())
+                .await?;
+        }
+        for job in named {
+            if !listed.iter().any(|l| &l.id == job) {
+                self.record_deleted_job(name, job).await?;
+            }
+        }
+        self.remember_jobs(name, &listed);
+        Ok(listed
+            .into_iter()
+            .filter(|job| job.state == JobState::Open)
+            .collect())
     }
 
     /// Read up to a pass's worth of pages at one (job, stage) and invite what is new,

@@ -24,6 +24,7 @@ impl Engine {
                 self.inbox_loop(stop_rx.clone()),
                 self.retry_loop(stop_rx.clone()),
                 self.reconcile_loop(stop_rx.clone()),
+                self.interview_loop(stop_rx.clone()),
             )
             .map(drop)
         };
@@ -119,6 +120,26 @@ impl Engine {
             match pass {
                 Ok(report) => report.log_summary(took),
                 Err(error) => tracing::error!(%error, "reconciler pass failed"),
+            }
+            wait(&mut stop, interval).await;
+        }
+        Ok(())
+    }
+}
+
+impl Engine {
+    /// Willo's interview list read again on its interval, for interview tag rules
+    /// (none: nothing to do).
+    async fn interview_loop(&self, mut stop: watch::Receiver<bool>) -> Result<(), EngineError> {
+        let Some(interval) = self.inner.config.interview_refresh else {
+            return Ok(());
+        };
+        if self.inner.rules.interview_tags.is_empty() {
+            return Ok(());
+        }
+        while !*stop.borrow() {
+            if let Err(error) = self.refresh_interviews().await {
+                tracing::warn!(%error, "reading Willo's interviews failed; tags keep the last list");
             }
             wait(&mut stop, interval).await;
         }

@@ -161,8 +161,10 @@ impl Engine {
             Some(results),
         ));
         let tag = outcome.tag();
-        match write_in_order(ats.as_ref(), &application, &write, &notes).await {
-            Ok(_) => {
+        let still_held = self.still_held(&row);
+        match write_in_order(ats.as_ref(), &application, &write, &notes, still_held).await {
+            Ok(Err(stopped)) => stopped,
+            Ok(Ok(_)) => {
                 match self
                     .inner
                     .stores
@@ -189,6 +191,23 @@ impl Engine {
                     .record_failure(key, row.attempts, Some(row.fence), failure)
                     .await?)
             }
+        }
+    }
+
+    /// Just before the note (the one step not safe to repeat), whether this worker
+    /// still holds `claimed`: a worker paused past its lease finds the row claimed
+    /// again and stops, leaving the note to the new holder, as the invite looks before
+    /// its send. `Err` carries what to answer instead.
+    async fn still_held(&self, claimed: &LedgerRow) -> Result<(), Result<Action, EngineError>> {
+        let key = &claimed.key;
+        match self.inner.stores.ledger.row(key).await {
+            Ok(Some(now)) if now.fence == claimed.fence => Ok(()),
+            Ok(Some(now)) => {
+                let lost = format!("{key} was claimed again (fence {})", now.fence);
+                Err(Ok(self.lease_lost(key, &lost)))
+            }
+            Ok(None) => Err(self.stopped(key).await.map_err(EngineError::from)),
+            Err(error) => Err(Err(error.into())),
         }
     }
 

@@ -14,12 +14,16 @@ use crate::{Ats, AtsResult};
 /// call of its own so no adapter's internal order matters. Every call carries the
 /// structured record; the results note also carries the results
 /// ([`WriteBack::outcome`]), for implementations that render it themselves.
-pub(super) async fn write_in_order(
+/// `before_note` runs between the two (only when there is a note); an `Err` from it
+/// skips the notes and is returned as `Ok(Err(..))`: the caller no longer holds the
+/// row, so the notes are the new holder's to write.
+pub(super) async fn write_in_order<E>(
     ats: &dyn Ats,
     application: &ApplicationRef,
     write: &WriteBack,
     notes: &[Note],
-) -> AtsResult<WriteBackReceipt> {
+    before_note: impl Future<Output = Result<(), E>>,
+) -> AtsResult<Result<WriteBackReceipt, E>> {
     let changes = WriteBack {
         outcome: None,
         note: None,
@@ -33,6 +37,11 @@ pub(super) async fn write_in_order(
     } else {
         WriteBackReceipt::default()
     };
+    if !notes.is_empty()
+        && let Err(stop) = before_note.await
+    {
+        return Ok(Err(stop));
+    }
     for note in notes {
         let note_write = WriteBack {
             outcome: write
@@ -46,5 +55,5 @@ pub(super) async fn write_in_order(
         };
         receipt.note_id = ats.write_back(application, &note_write).await?.note_id;
     }
-    Ok(receipt)
+    Ok(Ok(receipt))
 }

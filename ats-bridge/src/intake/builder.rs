@@ -55,6 +55,7 @@ pub struct IntakeBuilder {
     body_read_timeout: Duration,
     notify: Option<Arc<Notify>>,
     clock: Arc<dyn Clock>,
+    inbox_scope: Option<String>,
 }
 
 impl IntakeBuilder {
@@ -69,6 +70,7 @@ impl IntakeBuilder {
             body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
             notify: None,
             clock: Arc::new(SystemClock),
+            inbox_scope: None,
         }
     }
 
@@ -135,6 +137,14 @@ impl IntakeBuilder {
         self
     }
 
+    /// Store deliveries under source names scoped to `connection`
+    /// (`{connection}/{source}`), so each connection's inbox rows are its own (the
+    /// per-connection intakes of [`crate::connection::ConnectionIntakes`]).
+    pub fn connection(mut self, connection: &crate::connection::ConnectionId) -> Self {
+        self.inbox_scope = Some(connection.scope_prefix());
+        self
+    }
+
     /// The intake, or why the sources conflict.
     pub fn build(self) -> Result<Intake, IntakeConfigError> {
         if self.willo.has_empty_token() {
@@ -151,6 +161,7 @@ impl IntakeBuilder {
             body_read_timeout: self.body_read_timeout,
             notify: self.notify,
             clock: self.clock,
+            inbox_scope: self.inbox_scope,
         })
     }
 }

@@ -105,7 +105,7 @@ pub use exchange::{IntakeOutcome, IntakeRequest, IntakeResponse};
 pub use rejection::IntakeRejection;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
-pub use router::router;
+pub use router::{connection_router, router};
 
 use crate::WebhookRejection;
 use crate::store::{Inbox, NewDelivery, Stores};
@@ -122,6 +122,8 @@ pub struct Intake {
     body_read_timeout: Duration,
     notify: Option<Arc<Notify>>,
     clock: Arc<dyn Clock>,
+    /// The connection prefix of inbox source names (`{connection}/`), if any.
+    inbox_scope: Option<String>,
 }
 
 /// A request that passed every check.
@@ -228,7 +230,15 @@ impl Intake {
     async fn persist(&self, source: &str, delivery: VerifiedDelivery) -> IntakeResponse {
         let now_ms = i64::try_from(self.clock.now_millis()).unwrap_or(i64::MAX);
         let stored = &delivery.delivery;
-        let new = NewDelivery::new(source, &delivery.dedupe_key, &stored.body)
+        let scoped;
+        let inbox_source = match &self.inbox_scope {
+            Some(prefix) => {
+                scoped = format!("{prefix}{source}");
+                scoped.as_str()
+            }
+            None => source,
+        };
+        let new = NewDelivery::new(inbox_source, &delivery.dedupe_key, &stored.body)
             .with_event(stored.event.as_deref());
         let insert = self.inbox.inbox_insert(&new, now_ms);
         let error = match tokio::time::timeout(self.store_timeout, insert).await {

@@ -12,7 +12,8 @@ use axum::routing::post;
 use futures::StreamExt as _;
 
 use super::{Intake, IntakeOutcome, IntakeRejection, IntakeRequest, IntakeResponse};
-use crate::webhook::WilloSource;
+use crate::connection::ConnectionIntakes;
+use crate::webhook::{WilloSource, quoted};
 
 /// An axum router receiving webhooks with `intake`:
 ///
@@ -32,6 +33,93 @@ pub fn router(intake: Arc<Intake>) -> Router {
         .route("/webhooks/{source}", post(from_source))
         .route("/webhooks/willo/{event}", post(from_willo_event))
         .with_state(intake)
+}
+
+/// An axum router receiving webhooks for many connections, each with its own
+/// secrets ([`ConnectionIntakes`]):
+///
+/// - `POST /webhooks/{connection}/{source}`: the ATS account named `source` of the
+///   connection, or Willo with the event in the query;
+/// - `POST /webhooks/{connection}/willo/{event}`: Willo with the event in the path.
+///
+/// An unknown or removed connection is answered 404 before the body is read; a
+/// delivery is verified only with its own connection's secrets (one signed with
+/// another connection's secret is refused, 401) and stored under the connection's
+/// scope (`{connection}/{source}` in the inbox). Merges beside [`router`]: the
+/// single-account routes keep working (no connection may be named `willo`).
+pub fn connection_router(intakes: Arc<ConnectionIntakes>) -> Router {
+    Router::new()
+        .route("/webhooks/{connection}/{source}", post(from_connection))
+        .route(
+            "/webhooks/{connection}/willo/{event}",
+            post(from_connection_willo_event),
+        )
+        .with_state(intakes)
+}
+
+async fn from_connection(
+    State(intakes): State<Arc<ConnectionIntakes>>,
+    Path((connection, source)): Path<(String, String)>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let Some(intake) = connection_intake(&intakes, &connection).await else {
+        return unknown_connection(&connection);
+    };
+    receive(&intake, &source, None, &uri, &headers, body).await
+}
+
+async fn from_connection_willo_event(
+    State(intakes): State<Arc<ConnectionIntakes>>,
+    Path((connection, event)): Path<(String, String)>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let Some(intake) = connection_intake(&intakes, &connection).await else {
+        return unknown_connection(&connection);
+    };
+    receive(
+        &intake,
+        WilloSource::NAME,
+        Some(&event),
+        &uri,
+        &headers,
+        body,
+    )
+    .await
+}
+
+/// The connection's intake; `None` (after logging why) for an unknown connection or
+/// one whose intake cannot be built.
+async fn connection_intake(intakes: &ConnectionIntakes, connection: &str) -> Option<Arc<Intake>> {
+    match intakes.get(connection).await {
+        Ok(found) => found,
+        Err(error) => {
+            tracing::error!(
+                target: "ats_bridge::intake",
+                connection = ?quoted(connection),
+                %error,
+                "the connection's intake could not be built; delivery refused"
+            );
+            None
+        }
+    }
+}
+
+fn unknown_connection(connection: &str) -> Response {
+    tracing::warn!(
+        target: "ats_bridge::intake",
+        connection = ?quoted(connection),
+        "webhook delivery for an unknown connection refused"
+    );
+    crate::metrics::delivery_refused("unknown", "unknown_connection");
+    let body = serde_json::json!({
+        "error": "unknown_connection",
+        "message": "no such connection",
+    });
+    (axum::http::StatusCode::NOT_FOUND, axum::Json(body)).into_response()
 }
 
 async fn from_source(

@@ -35,6 +35,7 @@
 //! [`WebhookVerifier`]: lever_client::webhooks::WebhookVerifier
 
 mod config;
+mod postings;
 mod tags;
 mod verify;
 mod webhooks;
@@ -45,7 +46,7 @@ use lever_client::webhooks::WebhookVerifier;
 use lever_client::{Expandable, Opportunity, OpportunityExpand, OpportunityFilter};
 use lever_client::{LeverClient, NoteId, OpportunityId, PostingId};
 use lever_client::{NewNote, NewOpportunity, PerformAs, Phone};
-use lever_client::{Posting, PostingFilter, PostingState};
+use lever_client::{Posting, PostingFilter};
 use serde_json::Value;
 
 pub use config::{DEFAULT_MAX_AGE, LeverAtsConfig};
@@ -53,9 +54,10 @@ pub use tags::interview_tag;
 
 use crate::model::{
     ApplicationId, ApplicationRef, ApplicationsPage, AtsName, CandidateDetails, CandidateId,
-    CandidateMatch, Capabilities, CreatedApplication, InterviewKey, Job, JobId, JobState, Stage,
-    StageId, WriteBack, WriteBackReceipt,
+    CandidateMatch, Capabilities, CreatedApplication, InterviewKey, Job, JobId, Stage, StageId,
+    WriteBack, WriteBackReceipt,
 };
+use crate::rules::InterviewDirectory;
 use crate::{Ats, AtsError, AtsResult, AtsWebhooks};
 
 /// The longest note the adapter writes, in characters. Lever documents no limit on a
@@ -89,25 +91,27 @@ impl LeverAts {
     }
 
     /// Map postings to interviews through their tags: every posting (all states) that
-    /// carries the tag of an interview in `tags` (`(interview, tag)`, tags made with
-    /// [`interview_tag`]) yields `(posting, interview)`.
+    /// carries a tag in `tags` (`(interview, tag)`, tags made with
+    /// [`interview_tag`]) yields `(posting, interview)`, once.
     ///
     /// A posting's opportunities inherit its interview: build one trigger per pair
-    /// (`Rules::trigger(ats, JobSelector::Job(posting), stages, interview)`). Lever
-    /// cannot create a tag before it is used (see [`interview_tag`]), so the
+    /// (`Rules::trigger(ats, JobSelector::Job(posting), stages, interview)`), or let
+    /// the engine follow the tags as they change with an `[[interview_tags]]` rule.
+    /// Lever cannot create a tag before it is used (see [`interview_tag`]), so the
     /// mapping is read from postings recruiters have tagged, not pushed to Lever.
     pub async fn postings_for_interview_tags(
         &self,
         tags: &[(InterviewKey, String)],
     ) -> AtsResult<Vec<(JobId, InterviewKey)>> {
-        Ok(tags::map_postings(&self.all_postings().await?, tags))
+        Ok(tags::map_exact_tags(&self.all_postings().await?, tags))
     }
 
     /// The tag rules of the Willo interviews that exist now: every posting tagged
-    /// `Willo:<title>-<account>` for one of `willo`'s interviews, as `(posting,
-    /// interview)` pairs for [`Rules::triggers_for_jobs`]. Computed from the live
-    /// interview list, so a tag left on a posting after its interview was deleted
-    /// maps to nothing. Rebuild the rules (and the engine) when interviews change.
+    /// `Willo:<title>-<account>` (or `Willo:<title>:<account>`) for one of `willo`'s
+    /// interviews, as `(posting, interview)` pairs for [`Rules::triggers_for_jobs`].
+    /// Computed from the live interview list, so a tag left on a posting after its
+    /// interview was deleted maps to nothing. A snapshot: an `[[interview_tags]]`
+    /// rule keeps the engine's mapping current without rebuilding anything.
     ///
     /// [`Rules::triggers_for_jobs`]: crate::rules::Rules::triggers_for_jobs
     pub async fn interview_tag_rules(
@@ -115,19 +119,12 @@ impl LeverAts {
         willo: &willo_client::WilloClient,
         account: &str,
     ) -> AtsResult<Vec<(JobId, InterviewKey)>> {
-        let interviews: Vec<willo_client::Interview> = willo
-            .interviews()
-            .list(willo_client::ListParams::new())
-            .try_collect()
-            .await?;
-        let tags: Vec<(InterviewKey, String)> = interviews
-            .into_iter()
-            .filter_map(|interview| {
-                let title = interview.title.filter(|t| !t.trim().is_empty())?;
-                Some((interview.key?, interview_tag(&title, account)))
-            })
-            .collect();
-        self.postings_for_interview_tags(&tags).await
+        let interviews = InterviewDirectory::fetch(willo).await?;
+        Ok(tags::map_postings(
+            &self.all_postings().await?,
+            &interviews,
+            account,
+        ))
     }
 
     async fn all_postings(&self) -> AtsResult<Vec<Posting>> {
@@ -203,16 +200,6 @@ fn posting_of(opportunity: &Opportunity) -> Option<PostingId> {
         };
         (!id.is_empty()).then(|| PostingId::from(id))
     })
-}
-
-/// Open while candidates can apply: `published` (public job site) or `internal`
-/// (unlisted); closed, draft, pending approval, rejected or unknown states take no
-/// new invites.
-fn job_state(posting: &Posting) -> JobState {
-    match posting.state {
-        Some(PostingState::Published | PostingState::Internal) => JobState::Open,
-        _ => JobState::Closed,
-    }
 }
 
 /// The person behind an opportunity: its contact, or the opportunity itself when Lever
@@ -293,14 +280,20 @@ impl Ats for LeverAts {
             .all_postings()
             .await?
             .iter()
-            .map(|posting| {
-                Job::new(
-                    posting.id.as_str(),
-                    posting.text.clone().unwrap_or_default(),
-                    job_state(posting),
-                )
-            })
+            .map(postings::job_of)
             .collect())
+    }
+
+    /// `GET /postings/{id}`: the same attributes as the listing (categories,
+    /// country, workplace type, tags). A deleted posting is [`AtsError::NotFound`].
+    async fn job_details(&self, job: &JobId) -> AtsResult<Job> {
+        let posting = self
+            .client
+            .postings()
+            .get(&PostingId::from(job.as_str()))
+            .await
+            .map_err(|e| not_found(e, format!("posting {job}")))?;
+        Ok(postings::job_of(&posting))
     }
 
     /// Lever's stages are account-wide: every posting shares them.

@@ -69,7 +69,9 @@ mod tests {
             .build()
             .unwrap();
         let ats = LeverAts::new(client, LeverAtsConfig::new("user-1"));
-        let rules = Rules::new().trigger("lever", JobSelector::Any, ["screen", "onsite"], "i1");
+        let rules = Rules::new()
+            .trigger("lever", JobSelector::Any, ["screen", "onsite"], "i1")
+            .interview_tags("lever", "Acme", ["screen", "offer"]);
 
         let checks = ats.verify_connection(&rules).await;
         let failed: Vec<String> = checks
@@ -83,6 +85,7 @@ mod tests {
                 "[FAIL] lever: permission opportunities:read:admin — missing permission \
                  `opportunities:read:admin` (GET /opportunities was forbidden)",
                 "[FAIL] lever: trigger stage onsite (job p1) — no such stage in the job's pipeline",
+                "[FAIL] lever: interview tag stage offer — no such stage in the pipeline",
             ]
         );
         let passed = |what: &str| {
@@ -93,5 +96,6 @@ mod tests {
         assert!(passed("credentials accepted"), "{checks:#?}");
         assert!(passed("permission stages:read:admin"), "{checks:#?}");
         assert!(passed("trigger stage screen (job p1)"), "{checks:#?}");
+        assert!(passed("interview tag stage screen"), "{checks:#?}");
     }
 }

@@ -29,6 +29,7 @@
 //! ```
 
 mod config;
+mod jobs;
 mod stage;
 mod verify;
 mod webhooks;
@@ -341,9 +342,26 @@ impl Ats for SmartRecruitersAts {
             .into_iter()
             .map(|job| {
                 let state = self.job_state(job.status.as_ref());
+                let attributes = jobs::listed_attributes(&job);
                 Job::new(job.id.as_str(), job.title.unwrap_or_default(), state)
+                    .with_attributes(attributes)
             })
             .collect())
+    }
+
+    /// `GET /jobs/{id}`: the listing's attributes plus the type of employment and
+    /// the job properties (custom fields). A deleted job is [`AtsError::NotFound`].
+    async fn job_details(&self, job: &JobId) -> AtsResult<Job> {
+        let details = self
+            .client
+            .jobs()
+            .get(&sr::JobId::from(job.as_str()))
+            .await
+            .map_err(|e| not_found(e, format!("job {job}")))?;
+        let state = self.job_state(details.job.status.as_ref());
+        let attributes = jobs::detailed_attributes(&details);
+        let title = details.job.title.clone().unwrap_or_default();
+        Ok(Job::new(job.clone(), title, state).with_attributes(attributes))
     }
 
     /// Every status, then the sub-statuses of the company's active hiring processes.

@@ -2,6 +2,7 @@
 //! the process.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use tokio::sync::{Mutex, MutexGuard};
@@ -12,6 +13,8 @@ use super::{
     Fence, Inbox, InboxBacklog, InboxItem, Lease, LedgerKey, LedgerRow, NewDelivery,
     ReconcilerState, ScreeningKey, ScreeningRow, StatusReport, StoreError, StoreResult,
 };
+mod connections;
+
 use crate::model::{ApplicationId, AtsName, CandidateId, JobId, JobState, ParticipantKey};
 
 /// A [`super::Store`] in a mutex. Same semantics as the database backends.
@@ -19,7 +22,10 @@ use crate::model::{ApplicationId, AtsName, CandidateId, JobId, JobState, Partici
 pub struct MemoryStore {
     // An async mutex: the ledger's shared flows (`backend`) are async, and hold
     // the lock from load to save like a database transaction.
-    inner: Mutex<Inner>,
+    // In an `Arc` so a connection secret's lock (`connections`) can outlive the borrow.
+    inner: Arc<Mutex<Inner>>,
+    /// Held by each [`crate::connection::SecretLock`]: one at a time, like a row lock.
+    secret_lock: Arc<Mutex<()>>,
 }
 
 #[derive(Debug, Default)]
@@ -33,6 +39,8 @@ struct Inner {
     job_states: BTreeMap<(AtsName, JobId), JobState>,
     screenings: BTreeMap<ScreeningKey, ScreeningRow>,
     history_start_ms: Option<i64>,
+    /// The connection tables (`connections`).
+    connections: connections::Tables,
 }
 
 #[derive(Debug)]

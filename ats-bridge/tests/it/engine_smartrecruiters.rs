@@ -23,7 +23,7 @@ use crate::support::willo_mock::{INTERVIEW, PARTICIPANT, PHONE, participant, wil
 use crate::support::world::smartrecruiters::{
     CANDIDATE, JOB, SmartRecruitersWorld, adapter_with, fixture, note_body_for, signed, sr,
 };
-use crate::support::world::{TO_REVIEW, VendorWorld, World};
+use crate::support::world::{JobListed, TO_REVIEW, VendorWorld, World};
 
 type W = World<SmartRecruitersWorld>;
 
@@ -103,6 +103,7 @@ async fn without_phones_a_listed_candidate_is_invited_from_the_search_alone() {
         .and(query_param("subStatus", "Video call"));
     let found = ok(json!({"totalFound": 1, "content": [listed]}));
     mount_exactly(&w.ats, 1, listing.respond_with(found)).await;
+    SmartRecruitersWorld::job_listed(&w.ats, JobListed::Open, 1).await;
     SmartRecruitersWorld::candidate_read(&w.ats, PHONE, 0).await;
     let invite =
         json!({"interview": INTERVIEW, "name": "Ada Lovelace", "email": "ada@example.com"});

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use ats_bridge::lever::{LeverAts, LeverAtsConfig, NOTE_MAX_CHARS, interview_tag};
 use ats_bridge::model::{
     ApplicationRef, AtsEvent, CandidateDetails, CandidateMatch, InterviewKey, InterviewOutcome,
-    Job, JobId, JobState, Stage, StageId, WriteBack,
+    Job, JobAttributes, JobId, JobState, Stage, StageId, WriteBack,
 };
 use ats_bridge::note::render_note;
 use ats_bridge::rules::{Labels, Rules};
@@ -106,8 +106,24 @@ async fn jobs_are_postings_of_every_page_open_while_published_or_internal() {
             ("p5", JobState::Closed),
         ]
     );
-    assert_eq!(jobs[0], Job::new("p1", "Nurse", JobState::Open));
+    // A listed posting carries every attribute Lever has: nothing to read again.
+    assert_eq!(
+        jobs[0],
+        Job::new("p1", "Nurse", JobState::Open).with_attributes(JobAttributes::new().completed())
+    );
     assert_eq!(jobs.len(), 6);
+    // Categories, country and tags of Lever's documented posting become attributes
+    // (`level: null` is no value; `allLocations` is no string).
+    assert_eq!(
+        jobs[5].attributes,
+        JobAttributes::new()
+            .department("Research & Development")
+            .city("San Francisco, CA")
+            .country_code("US")
+            .employment_type("Full-time")
+            .custom("team", "Engineering")
+            .completed()
+    );
 }
 
 #[tokio::test]

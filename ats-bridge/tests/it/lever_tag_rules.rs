@@ -40,7 +40,8 @@ async fn postings_tagged_for_live_interviews_become_triggers() {
                 {"id": "p1", "text": "Nurse", "state": "published", "tags": ["Willo:Nurse screening-Acme"]},
                 {"id": "p2", "text": "Porter", "state": "published", "tags": ["Willo:Deleted interview-Acme"]},
                 {"id": "p3", "text": "Chef", "state": "internal", "tags": ["Willo:Kitchen-Acme", "Full-time"]},
-                {"id": "p4", "text": "Cook", "state": "published", "tags": ["Willo:Kitchen-Other account"]}
+                {"id": "p4", "text": "Cook", "state": "published", "tags": ["Willo:Kitchen-Other account"]},
+                {"id": "p5", "text": "Nurse", "state": "published", "tags": ["Willo:Nurse screening:Acme", "Willo:Nurse screening-Acme"]}
             ],
             "hasNext": false
         })))
@@ -74,8 +75,10 @@ async fn postings_tagged_for_live_interviews_become_triggers() {
         vec![
             (JobId::from("p1"), InterviewKey::from(NURSE)),
             (JobId::from("p3"), InterviewKey::from(KITCHEN)),
+            (JobId::from("p5"), InterviewKey::from(NURSE)),
         ],
-        "a tag of a deleted interview or another account maps to nothing"
+        "a tag of a deleted interview or another account maps to nothing; the colon \
+         form counts, and a posting with both forms maps once"
     );
     let rules = Rules::new().triggers_for_jobs("lever", ["phone-screen"], pairs);
     rules.validate().unwrap();
@@ -87,4 +90,5 @@ async fn postings_tagged_for_live_interviews_become_triggers() {
     assert_eq!(at("p1").as_deref(), Some(NURSE));
     assert_eq!(at("p2"), None);
     assert_eq!(at("p3").as_deref(), Some(KITCHEN));
+    assert_eq!(at("p5").as_deref(), Some(NURSE));
 }

@@ -7,7 +7,7 @@ pub(super) async fn list_postings(State(shared): State<Arc<Shared>>, params: Par
     let items = lock(&shared.data)
         .postings
         .iter()
-        .filter(|_| states.is_empty() || states.contains(&"published"))
+        .filter(|p| states.is_empty() || states.contains(&p.state.as_str()))
         .map(posting_json)
         .collect();
     list(&params, items, std::convert::identity)

@@ -19,7 +19,7 @@ pub(super) fn posting_json(p: &Posting) -> Value {
     json!({
         "id": p.id,
         "text": p.text,
-        "state": "published",
+        "state": p.state,
         "distributionChannels": ["public", "internal"],
         "user": p.owner,
         "owner": p.owner,
@@ -31,7 +31,7 @@ pub(super) fn posting_json(p: &Posting) -> Value {
             "team": "Platform",
             "allLocations": ["London"],
         },
-        "tags": [],
+        "tags": p.tags,
         "confidentiality": "non-confidential",
         "createdAt": p.created_at,
         "updatedAt": p.created_at,

@@ -76,6 +76,9 @@ const ORIGIN: &str = "applied";
 struct Posting {
     id: String,
     text: String,
+    /// `published` until a test says otherwise.
+    state: String,
+    tags: Vec<String>,
     created_at: u64,
     owner: String,
 }
@@ -168,6 +171,8 @@ impl LeverSandbox {
             .map(|n| Posting {
                 id: generator.uuid(),
                 text: format!("Sandbox posting {}", n + 1),
+                state: "published".to_owned(),
+                tags: Vec::new(),
                 created_at: now,
                 owner: users[0].id.clone(),
             })
@@ -258,6 +263,37 @@ impl LeverSandbox {
                 title: p.text.clone(),
             })
             .collect()
+    }
+
+    /// Set a posting's state (`published`, `internal`, `closed`, `draft`…), as a
+    /// recruiter closing or reopening it would. Lever sends no webhook for it.
+    pub fn set_posting_state(&self, posting: &str, state: &str) -> Result<(), SandboxError> {
+        self.edit_posting(posting, |p| p.state = state.to_owned())
+    }
+
+    /// Replace a posting's tags (how a Lever tag such as `Willo:<interview>-<account>`
+    /// first appears: typed onto a posting).
+    pub fn set_posting_tags(&self, posting: &str, tags: &[&str]) -> Result<(), SandboxError> {
+        self.edit_posting(posting, |p| {
+            p.tags = tags.iter().map(|t| (*t).to_owned()).collect();
+        })
+    }
+
+    fn edit_posting(
+        &self,
+        posting: &str,
+        edit: impl FnOnce(&mut Posting),
+    ) -> Result<(), SandboxError> {
+        let mut data = lock(&self.shared.data);
+        let found = data
+            .postings
+            .iter_mut()
+            .find(|p| p.id == posting)
+            .ok_or_else(|| SandboxError::NotFound {
+                what: format!("posting {posting}"),
+            })?;
+        edit(found);
+        Ok(())
     }
 
     /// The ids of the opportunities on `posting`.

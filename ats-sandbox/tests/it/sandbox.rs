@@ -1017,9 +1017,11 @@ async fn shutdown_and_drop_stop_the_servers() {
 
 #[tokio::test]
 async fn smartrecruiters_candidate_search_is_one_at_a_time_as_documented() {
+    // The first search must still be in flight when the second arrives: a latency long
+    // enough for a loaded CI machine (100 ms was not, with every test binary running).
     let faults = Faults::none()
         .smartrecruiters_rate_limit(100, 8)
-        .latency(Duration::from_millis(100));
+        .latency(Duration::from_millis(750));
     let sandbox = Sandbox::start(small().faults(Vendor::SmartRecruiters, faults))
         .await
         .unwrap();

@@ -15,9 +15,10 @@ pub(crate) trait Dialect {
     /// person and interview until the transaction ends; `None` where the write
     /// transaction already excludes every other writer.
     const LOCK_PERSON: Option<&'static str>;
-    /// A query for the database's clock in epoch milliseconds, taken for every claim
-    /// so that replicas with skewed clocks agree on when a lease expires; `None`
-    /// where every writer shares one machine's clock (the caller's time is used).
+    /// An expression for the database's clock in epoch milliseconds, read by every
+    /// claim (ledger rows, screenings, inbox items) so that replicas with skewed
+    /// clocks agree on when a lease expires; `None` where every writer shares one
+    /// machine's clock (the caller's time is used).
     const CLOCK_MS: Option<&'static str>;
     /// A condition: the inbox `payload` contains the bytes of the one parameter.
     const PAYLOAD_CONTAINS: &'static str;

@@ -7,7 +7,8 @@
 //! bytes in a payload (`instr` on a BLOB, `position` in a BYTEA), and the schema
 //! files. Upserts (`ON CONFLICT … DO UPDATE SET … = excluded.…`) and `RETURNING`
 //! are the same in both. Time comes from the callers, except for claims on
-//! PostgreSQL, which read the server's clock (see `Dialect::CLOCK_MS`).
+//! PostgreSQL (ledger rows, screenings and inbox items), which read the server's clock
+//! (see `Dialect::CLOCK_MS`).
 //!
 //! [`Queries`] renders every statement once per dialect; `sql_store!` implements the store traits over a backend's pool with them. The store is a
 //! macro over concrete sqlx types rather than generic code over `sqlx::Database`:
@@ -27,10 +28,12 @@ use std::future::Future;
 
 use ats_bridge::store::{Fence, RowState, StoreError, StoreResult};
 
+mod connections;
 mod dialect;
 mod queries;
 mod store;
 
+pub(crate) use connections::{ConnectionQueries, sql_connections};
 pub(crate) use dialect::Dialect;
 pub(crate) use queries::Queries;
 pub(crate) use store::sql_store;

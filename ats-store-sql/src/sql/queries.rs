@@ -67,6 +67,8 @@ pub(crate) struct Queries {
     pub(crate) status_counts: String,
     pub(crate) inbox_insert: String,
     pub(crate) inbox_claim: String,
+    /// The inbox claim granting and comparing leases at the database's clock.
+    pub(crate) inbox_claim_at_database_clock: Option<String>,
     pub(crate) inbox_done: String,
     pub(crate) inbox_retry: String,
     pub(crate) inbox_park: String,
@@ -174,19 +176,8 @@ impl Queries {
                  VALUES (?, ?, ?, ?, ?) ON CONFLICT (source, dedupe_key) DO NOTHING"
                     .to_owned(),
             ),
-            // One statement: select and lease atomically. Rows another worker is
-            // leasing right now are skipped where the dialect can (not waited for);
-            // rows it has just leased fail the re-check of the lease condition.
-            inbox_claim: sql(format!(
-                "UPDATE inbox SET lease_owner = ?, lease_until_ms = ?, fence = fence + 1 \
-                 WHERE id IN ( \
-                   SELECT id FROM inbox WHERE processed_at_ms IS NULL \
-                     AND (next_attempt_at_ms IS NULL OR next_attempt_at_ms <= ?) \
-                     AND (lease_until_ms IS NULL OR lease_until_ms <= ?) \
-                   ORDER BY id LIMIT ?{}) \
-                 RETURNING {INBOX_COLUMNS}",
-                D::SKIP_LOCKED
-            )),
+            inbox_claim: sql(inbox_claim::<D>("?")),
+            inbox_claim_at_database_clock: D::CLOCK_MS.map(|now| sql(inbox_claim::<D>(now))),
             inbox_done: sql("UPDATE inbox SET processed_at_ms = ?, lease_owner = NULL, \
                  lease_until_ms = NULL WHERE id = ? AND fence = ?"
                 .to_owned()),
@@ -232,7 +223,7 @@ impl Queries {
             screening_update: sql(format!(
                 "UPDATE screenings SET {screening_assignments} WHERE {screening_by_key}"
             )),
-            clock_ms: D::CLOCK_MS.map(str::to_owned),
+            clock_ms: D::CLOCK_MS.map(|now| format!("SELECT {now}")),
             history_start_insert: sql(format!(
                 "INSERT INTO ledger_meta (name, value) VALUES ('{HISTORY_START}', ?) \
                  ON CONFLICT (name) DO NOTHING"
@@ -252,7 +243,7 @@ impl Queries {
 
 /// `text` with its `?` placeholders numbered if the dialect wants `$1`, `$2`, …
 /// (no statement here has a `?` inside a string literal).
-fn placeholders<D: Dialect>(text: &str) -> String {
+pub(crate) fn placeholders<D: Dialect>(text: &str) -> String {
     if !D::NUMBERED_PLACEHOLDERS {
         return text.to_owned();
     }
@@ -267,6 +258,26 @@ fn placeholders<D: Dialect>(text: &str) -> String {
         }
     }
     out
+}
+
+/// The inbox claim with leases granted and compared at `now` (a placeholder bound to
+/// the caller's time, or the database's clock): parameters worker, [now,] lease
+/// length, the caller's time (for retry times, which callers write), [now,] limit.
+///
+/// One statement: select and lease atomically. Rows another worker is leasing right
+/// now are skipped where the dialect can (not waited for); rows it has just leased
+/// fail the re-check of the lease condition.
+fn inbox_claim<D: Dialect>(now: &str) -> String {
+    format!(
+        "UPDATE inbox SET lease_owner = ?, lease_until_ms = {now} + ?, fence = fence + 1 \
+         WHERE id IN ( \
+           SELECT id FROM inbox WHERE processed_at_ms IS NULL \
+             AND (next_attempt_at_ms IS NULL OR next_attempt_at_ms <= ?) \
+             AND (lease_until_ms IS NULL OR lease_until_ms <= {now}) \
+           ORDER BY id LIMIT ?{}) \
+         RETURNING {INBOX_COLUMNS}",
+        D::SKIP_LOCKED
+    )
 }
 
 #[cfg(test)]

@@ -563,11 +563,24 @@ macro_rules! sql_store {
                     lease: &Lease,
                     limit: usize,
                 ) -> StoreResult<Vec<InboxItem>> {
-                    let rows = sqlx::query(&queries().inbox_claim)
-                        .bind(lease.worker.as_str())
-                        .bind(lease.until_ms())
-                        .bind(lease.now_ms)
-                        .bind(lease.now_ms)
+                    // Leases at the database's clock where it has one (like the
+                    // ledger's claims): a replica whose clock runs ahead must not see
+                    // another's live lease as expired.
+                    let at_database_clock = queries()
+                        .inbox_claim_at_database_clock
+                        .as_ref()
+                        .filter(|_| self.database_clock());
+                    let (worker, now) = (lease.worker.as_str(), lease.now_ms);
+                    let query = match at_database_clock {
+                        Some(sql) => sqlx::query(sql).bind(worker).bind(lease.lease_ms).bind(now),
+                        None => sqlx::query(&queries().inbox_claim)
+                            .bind(worker)
+                            .bind(now)
+                            .bind(lease.lease_ms)
+                            .bind(now)
+                            .bind(now),
+                    };
+                    let rows = query
                         .bind(limit_value(limit))
                         .fetch_all(&self.pool)
                         .await

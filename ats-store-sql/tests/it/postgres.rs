@@ -40,6 +40,29 @@ async fn postgres_store_passes_the_suite() {
     schema.drop().await;
 }
 
+#[tokio::test]
+async fn postgres_store_passes_the_connection_suite() {
+    let Some(schema) = TestSchema::create("postgres_store_passes_the_connection_suite").await
+    else {
+        return;
+    };
+    ats_testkit::store::run_connection_suite(&schema.store().await).await;
+    schema.drop().await;
+}
+
+/// Two replicas (two pools): a secret's lock in one makes the other wait, and the
+/// other then reads what the first stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn replicas_lock_a_connection_secret_one_at_a_time() {
+    let Some(schema) = TestSchema::create("replicas_lock_a_connection_secret").await else {
+        return;
+    };
+    let (a, b) = tokio::join!(schema.store(), schema.store());
+    // The lock is held in `a`'s pool; the contender runs in `b`'s.
+    ats_testkit::store::secret_locks_exclude(Arc::new(a), Arc::new(b)).await;
+    schema.drop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn replicas_racing_claims_acquire_each_row_exactly_once() {
     let Some(schema) =
@@ -196,7 +219,7 @@ async fn replicas_starting_together_migrate_once_and_keep_data() {
         schema.store(),
         schema.store()
     );
-    assert_eq!(schema.schema_versions().await, vec![1, 2, 3]);
+    assert_eq!(schema.schema_versions().await, vec![1, 2, 3, 5]);
     a.cursor_set("lever:stage-1", "offset-7", NOW)
         .await
         .unwrap();
@@ -205,7 +228,7 @@ async fn replicas_starting_together_migrate_once_and_keep_data() {
     let reopened = schema.store().await;
     assert_eq!(
         schema.schema_versions().await,
-        vec![1, 2, 3],
+        vec![1, 2, 3, 5],
         "reconnects migrate nothing"
     );
     assert_eq!(
@@ -247,7 +270,7 @@ async fn a_version_1_schema_is_migrated_with_its_data() {
 
     let store = schema.store().await;
     assert_migrated(&store).await;
-    assert_eq!(schema.schema_versions().await, vec![1, 2, 3]);
+    assert_eq!(schema.schema_versions().await, vec![1, 2, 3, 5]);
     schema.drop().await;
 }
 
@@ -269,7 +292,7 @@ async fn from_pool_uses_the_pool_search_path_and_hides_the_url() {
         .await
         .unwrap();
     let store = PostgresStore::from_pool(pool).await.unwrap();
-    assert_eq!(schema.schema_versions().await, vec![1, 2, 3]);
+    assert_eq!(schema.schema_versions().await, vec![1, 2, 3, 5]);
     assert!(
         store
             .inbox_insert(&NewDelivery::new("willo", "evt-1", b"{}"), NOW)
@@ -339,6 +362,87 @@ async fn a_replica_whose_clock_runs_ahead_cannot_take_a_live_lease() {
         )
         .await
         .unwrap();
+}
+
+/// Inbox claims, like ledger claims, take their time from the server: a replica whose
+/// clock runs 90 s ahead cannot take a delivery another replica leased a moment ago
+/// (it would handle it a second time while the first still works on it).
+#[tokio::test]
+async fn a_replica_whose_clock_runs_ahead_cannot_take_a_leased_inbox_item() {
+    let Some(schema) = TestSchema::create("a_replica_whose_clock_runs_ahead_inbox").await else {
+        return;
+    };
+    let options = schema.options().callers_clock(false);
+    let store = PostgresStore::connect_with(&schema.url, &options)
+        .await
+        .unwrap();
+    let now = i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis(),
+    )
+    .unwrap();
+    let stored = store
+        .inbox_insert(&NewDelivery::new("lever", "evt-skew", b"{}"), now)
+        .await
+        .unwrap();
+    assert!(stored);
+    let first = store
+        .inbox_claim(&lease("on-time", now, 60_000), 10)
+        .await
+        .unwrap();
+    assert_eq!(first.len(), 1, "the on-time replica takes the delivery");
+
+    let ahead = store
+        .inbox_claim(&lease("ahead", now + 90_000, 60_000), 10)
+        .await
+        .unwrap();
+    assert!(ahead.is_empty(), "a clock 90 s ahead stole {ahead:?}");
+    store
+        .inbox_done(first[0].id, first[0].fence, now + 1)
+        .await
+        .unwrap();
+    schema.drop().await;
+}
+
+/// A caller whose clock runs behind the server's still takes a delivery whose lease
+/// expired on the server's clock (a crashed replica's delivery is not stuck until
+/// the slow clock catches up).
+#[tokio::test]
+async fn a_replica_whose_clock_runs_behind_takes_an_expired_inbox_lease() {
+    let Some(schema) = TestSchema::create("a_replica_whose_clock_runs_behind_inbox").await else {
+        return;
+    };
+    let options = schema.options().callers_clock(false);
+    let store = PostgresStore::connect_with(&schema.url, &options)
+        .await
+        .unwrap();
+    let now = i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis(),
+    )
+    .unwrap();
+    store
+        .inbox_insert(&NewDelivery::new("lever", "evt-behind", b"{}"), now)
+        .await
+        .unwrap();
+    // A lease of 1 ms on the server's clock: expired by the next statement.
+    let crashed = store
+        .inbox_claim(&lease("crashed", now, 1), 10)
+        .await
+        .unwrap();
+    assert_eq!(crashed.len(), 1);
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let behind = store
+        .inbox_claim(&lease("behind", now - 90_000, 60_000), 10)
+        .await
+        .unwrap();
+    assert_eq!(behind.len(), 1, "the expired lease is taken over");
+    assert!(behind[0].fence > crashed[0].fence);
+    schema.drop().await;
 }
 
 #[tokio::test]

@@ -52,7 +52,7 @@ async fn a_version_1_database_is_migrated_with_its_data() {
             .await
             .unwrap()
     };
-    assert_eq!(versions, [1, 2, 3]);
+    assert_eq!(versions, [1, 2, 3, 5]);
 }
 
 #[tokio::test]
@@ -68,6 +68,23 @@ async fn sqlite_file_store_passes_the_suite() {
 async fn sqlite_in_memory_store_passes_the_suite() {
     let store = SqliteStore::open_in_memory().await.unwrap();
     run_store_suite(&store).await;
+}
+
+#[tokio::test]
+async fn sqlite_file_store_passes_the_connection_suite() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path().join("connections.db"))
+        .await
+        .unwrap();
+    ats_testkit::store::run_connection_suite(&store).await;
+    let store = Arc::new(store);
+    ats_testkit::store::secret_locks_exclude(store.clone(), store).await;
+}
+
+#[tokio::test]
+async fn sqlite_in_memory_store_passes_the_connection_suite() {
+    let store = SqliteStore::open_in_memory().await.unwrap();
+    ats_testkit::store::run_connection_suite(&store).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

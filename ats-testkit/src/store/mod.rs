@@ -9,6 +9,7 @@
 use ats_bridge::model::{CandidateId, JobId};
 use ats_bridge::store::{Fence, InviteClaim, Lease, LedgerKey, Store};
 
+mod connections;
 mod fencing;
 mod inbox;
 mod ledger;
@@ -16,6 +17,10 @@ mod races;
 mod screening;
 mod state;
 
+pub use connections::{
+    connection_records, connection_removal, connection_secrets, run_connection_suite,
+    secret_locks_exclude,
+};
 pub use fencing::fencing;
 pub use inbox::{deletion_erases_deliveries, inbox, inbox_events, inbox_pruning};
 pub use ledger::{

@@ -10,6 +10,17 @@ async fn memory_store_passes_the_suite() {
     run_store_suite(&MemoryStore::new()).await;
 }
 
+#[tokio::test]
+async fn memory_store_passes_the_connection_suite() {
+    ats_testkit::store::run_connection_suite(&MemoryStore::new()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn memory_store_secret_locks_exclude() {
+    let store = Arc::new(MemoryStore::new());
+    ats_testkit::store::secret_locks_exclude(store.clone(), store).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn memory_store_racing_workers_each_key_is_acquired_exactly_once() {
     racing_claims(Arc::new(MemoryStore::new())).await;

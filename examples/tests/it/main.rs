@@ -5,6 +5,7 @@
 
 mod support;
 
+mod connections;
 mod custom_ats;
 mod e2e;
 mod faults;

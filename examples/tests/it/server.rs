@@ -16,6 +16,7 @@ use examples::demo::SMARTRECRUITERS_TRIGGER;
 use examples::health::Health;
 use examples::server_config::{ConfigError, ServerConfig};
 use examples::webhooks::WebhookSecrets;
+use smartrecruiters_client::JobStatus;
 use tokio::sync::oneshot;
 
 use crate::support::live_willo_only;
@@ -140,6 +141,55 @@ fn rules_and_engine_settings_are_read_from_the_file() {
     assert_eq!(
         interview.map(|k| k.as_str()),
         Some("1e2048a686804049b128f1357c559cbf")
+    );
+}
+
+#[test]
+fn job_statuses_interview_refresh_and_tag_rules_are_settings_of_the_file() {
+    let config = ServerConfig::from_toml(
+        r#"
+        [engine]
+        interview_refresh_secs = 60
+        [smartrecruiters]
+        job_status_allow_list = ["SOURCING", "ON_HOLD", "PENDING_APPROVAL"]
+        [[rules.interview_tags]]
+        ats = "lever"
+        account = "Acme Care"
+        stages = ["phone-screen"]
+        "#,
+    )
+    .unwrap();
+    assert_eq!(
+        config.smartrecruiters.job_statuses(),
+        [
+            JobStatus::Sourcing,
+            JobStatus::OnHold,
+            JobStatus::Other("PENDING_APPROVAL".into())
+        ]
+    );
+    assert_eq!(
+        config.engine.engine_config().interview_refresh,
+        Some(Duration::from_secs(60))
+    );
+    assert_eq!(config.rules.unwrap().interview_tags[0].account, "Acme Care");
+    // The sample file and an empty one keep SmartRecruiters' recruiting statuses.
+    let sample =
+        ServerConfig::load(concat!(env!("CARGO_MANIFEST_DIR"), "/server.toml").as_ref()).unwrap();
+    let defaults = [JobStatus::Sourcing, JobStatus::Interview, JobStatus::Offer];
+    assert_eq!(sample.smartrecruiters.job_statuses(), defaults);
+    assert_eq!(
+        ServerConfig::from_toml("")
+            .unwrap()
+            .smartrecruiters
+            .job_statuses(),
+        defaults
+    );
+    // With no open status nothing would ever invite: refused, by name.
+    let error =
+        ServerConfig::from_toml("[smartrecruiters]\njob_status_allow_list = []\n").unwrap_err();
+    assert!(
+        error.to_string().contains("job_status_allow_list"),
+        "{error}"
     );
 }
 

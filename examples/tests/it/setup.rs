@@ -630,3 +630,67 @@ async fn verify_passes_once_registered_and_names_what_is_wrong() {
     );
     connections.close().await;
 }
+
+/// The line after the one naming `job`: its rule at the (one) stage the rules name.
+fn rule_of(text: &str, job: &str) -> String {
+    let mut lines = text.lines();
+    lines
+        .find(|line| line.contains(job))
+        .unwrap_or_else(|| panic!("{job} missing:\n{text}"));
+    lines.next().unwrap().trim().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rules_shows_the_rule_each_open_job_matches_and_the_tags_to_create() {
+    let connections = Connections::sandbox(SandboxConfig::new()).await.unwrap();
+    let sandbox = connections.sandbox.as_ref().unwrap();
+    let interviews = sandbox.willo().interviews();
+    let (first, second) = (&interviews[0], &interviews[1]);
+    // How a tag first appears in Lever: typed onto a posting (here, the colon form).
+    let postings = sandbox.lever().postings();
+    let tag = format!("Willo:{}:Sandbox", second.title);
+    sandbox
+        .lever()
+        .set_posting_tags(&postings[1].id, &[tag.as_str()])
+        .unwrap();
+    // A job on hold is not open: not shown.
+    let jobs = sandbox.smartrecruiters().jobs();
+    sandbox
+        .smartrecruiters()
+        .set_job_status(&jobs[1].id, smartrecruiters_client::JobStatus::OnHold)
+        .unwrap();
+
+    let rules = example::example_rules(&connections).await.unwrap();
+    let mut out = Vec::new();
+    example::print_rules(&connections, &rules, &mut out)
+        .await
+        .unwrap();
+    let text = String::from_utf8(out).unwrap();
+
+    assert!(
+        rule_of(&text, &jobs[0].id)
+            .ends_with(&format!("trigger[0] sends {} ({})", first.key, first.title)),
+        "{text}"
+    );
+    assert!(!text.contains(&jobs[1].id), "on hold: {text}");
+    assert!(
+        rule_of(&text, &postings[0].id).contains(&format!("trigger[2] sends {}", first.key)),
+        "{text}"
+    );
+    assert!(
+        rule_of(&text, &postings[1].id)
+            .contains(&format!("interview_tags[0] sends {}", second.key)),
+        "the tag wins over the triggers: {text}"
+    );
+    for interview in [first, second] {
+        assert!(
+            text.contains(&format!("Willo:{}-Sandbox", interview.title)),
+            "tags to create: {text}"
+        );
+    }
+    assert!(
+        text.contains("appears when it is first added to a posting"),
+        "{text}"
+    );
+    connections.close().await;
+}

@@ -9,6 +9,7 @@
 //! another mock).
 
 mod invite;
+mod job_states;
 mod notes;
 mod reconcile;
 mod write_back;
@@ -65,6 +66,7 @@ macro_rules! engine_matrix {
                 reconcile::the_reconciler_leaves_an_application_invited_through_a_webhook_alone,
                 reconcile::quiet_participants_are_checked_a_bounded_number_of_times_then_left_to_the_webhook,
                 reconcile::a_check_that_finds_the_answer_writes_it_back_without_the_webhook,
+                job_states::a_named_job_on_hold_or_deleted_stops_inviting_at_the_next_pass_and_reopened_resumes,
             );
 
             #[tokio::test]

@@ -15,7 +15,7 @@ use willo_client::{ParticipantKey, SecretString};
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
 
-use super::{LABELS, VendorWorld};
+use super::{JobListed, LABELS, VendorWorld};
 use crate::support::lever_mock::{LEVER_BASIC, QueryIs, lever_client};
 use crate::support::mock_server::{mount_exactly, now_millis, ok, short_retries};
 use crate::support::willo_mock::{Invitee, PARTICIPANT, PHONE};
@@ -315,7 +315,28 @@ impl VendorWorld for LeverWorld {
             .count()
     }
 
+    async fn job_listed(ats: &MockServer, listed: JobListed, times: u64) {
+        let state = match listed {
+            JobListed::Open => "published",
+            JobListed::OnHold => "closed",
+            JobListed::Gone => "",
+        };
+        let mut postings =
+            vec![json!({"id": "other-posting", "text": "Porter", "state": "published"})];
+        if !state.is_empty() {
+            postings.push(json!({"id": POSTING, "text": "Barista", "state": state}));
+        }
+        mount_exactly(
+            ats,
+            times,
+            lever_get("/postings", &[])
+                .respond_with(ok(json!({"data": postings, "hasNext": false}))),
+        )
+        .await;
+    }
+
     async fn listed_at_trigger_stage(ats: &MockServer, times: u64) {
+        Self::job_listed(ats, JobListed::Open, times).await;
         mount_exactly(
             ats,
             times,
@@ -327,6 +348,7 @@ impl VendorWorld for LeverWorld {
     }
 
     async fn nobody_at_trigger_stage(ats: &MockServer, times: u64) {
+        Self::job_listed(ats, JobListed::Open, times).await;
         mount_exactly(
             ats,
             times,

@@ -153,10 +153,25 @@ pub trait VendorWorld {
     /// A note whose text is exactly `text` (a configured note, `[notes]`) written.
     async fn text_note_written(ats: &MockServer, text: &str, times: u64);
 
-    /// The reconciler's listing of the trigger stage, showing the candidate.
+    /// The reconciler's listing of the jobs (every pass reads it), showing `JOB` as
+    /// `listed` says.
+    async fn job_listed(ats: &MockServer, listed: JobListed, times: u64);
+    /// The reconciler's listing of the trigger stage, showing the candidate (and the
+    /// job open in the job listing before it).
     async fn listed_at_trigger_stage(ats: &MockServer, times: u64);
     /// The reconciler's listing of the trigger stage, empty.
     async fn nobody_at_trigger_stage(ats: &MockServer, times: u64);
+}
+
+/// How the job listing shows the rules' job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobListed {
+    /// Open (SmartRecruiters `SOURCING`, Lever `published`).
+    Open,
+    /// On hold (SmartRecruiters `ON_HOLD`) or closed (Lever `closed`).
+    OnHold,
+    /// Not listed: deleted.
+    Gone,
 }
 
 /// The engine over the Willo mock and `V`'s mock, and what the tests reach into.

@@ -17,7 +17,7 @@ use willo_client::{ParticipantKey, SecretString};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
 
-use super::VendorWorld;
+use super::{JobListed, VendorWorld};
 use crate::support::mock_server::{mount_exactly, now_millis, ok, short_retries};
 use crate::support::smartrecruiters_mock::{SR_KEY, WEBHOOK_SECRET, smartrecruiters_client};
 use crate::support::willo_mock::{Invitee, PARTICIPANT, PHONE};
@@ -335,7 +335,29 @@ impl VendorWorld for SmartRecruitersWorld {
             .count()
     }
 
+    async fn job_listed(ats: &MockServer, listed: JobListed, times: u64) {
+        let status = match listed {
+            JobListed::Open => "SOURCING",
+            JobListed::OnHold => "ON_HOLD",
+            JobListed::Gone => "",
+        };
+        let mut jobs = vec![json!({"id": "other-job", "title": "Porter", "status": "SOURCING"})];
+        if !status.is_empty() {
+            jobs.push(json!({"id": JOB, "title": "Barista", "status": status}));
+        }
+        mount_exactly(
+            ats,
+            times,
+            sr("GET", "/jobs")
+                .and(query_param("limit", "100"))
+                .and(query_param("sort", "job_id"))
+                .respond_with(ok(json!({"totalFound": jobs.len(), "content": jobs}))),
+        )
+        .await;
+    }
+
     async fn listed_at_trigger_stage(ats: &MockServer, times: u64) {
+        Self::job_listed(ats, JobListed::Open, times).await;
         mount_exactly(
             ats,
             times,
@@ -346,6 +368,7 @@ impl VendorWorld for SmartRecruitersWorld {
     }
 
     async fn nobody_at_trigger_stage(ats: &MockServer, times: u64) {
+        Self::job_listed(ats, JobListed::Open, times).await;
         mount_exactly(
             ats,
             times,
