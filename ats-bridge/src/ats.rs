@@ -40,6 +40,10 @@ pub enum AtsError {
     /// the job does not have…).
     #[error("unusable ATS data: {0}")]
     Invalid(String),
+    /// The note's template failed to render (a template checked at load fails only on
+    /// data the check could not foresee). Not transient: the same data fails again.
+    #[error(transparent)]
+    Note(#[from] crate::note::NoteRenderError),
 }
 
 impl AtsError {

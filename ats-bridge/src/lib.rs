@@ -38,7 +38,8 @@
 //!   PostgreSQL are in [`ats-store-sql`](https://docs.rs/ats-store-sql);
 //! - [`mapping`]: which Willo data goes into which ATS fields, mandatory and
 //!   protected targets, contact updates, when screening creates candidates;
-//! - [`note`]: the one results-note renderer the adapters share;
+//! - [`note`]: which events write a note and what each says (templates checked at
+//!   load), the text the adapters write, and the interview's structured record;
 //! - [`registration`]: registering the intake's URLs with each vendor.
 //!
 //! The SQL stores live in their own crate, [`ats-store-sql`](https://docs.rs/ats-store-sql)

@@ -9,6 +9,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::note::{Note, NoteRenderError, ResultsRecord};
+
 mod job_attributes;
 
 pub use job_attributes::JobAttributes;
@@ -274,11 +276,24 @@ pub enum AtsEvent {
 }
 
 /// What changes on the ATS record when results come back.
+///
+/// An adapter writes the note [`WriteBack::note_text`] gives (the configured note of
+/// [`WriteBack::note`], or the default results note of [`WriteBack::outcome`] for a
+/// write-back built by hand), then labels and stage as listed.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WriteBack {
-    /// The results to put in a note; `None` writes labels (and the stage) only.
+    /// The results the note reports, when it reports results. An implementation
+    /// written before [`WriteBack::note`] renders its note from this; newer ones call
+    /// [`WriteBack::note_text`].
     pub outcome: Option<InterviewOutcome>,
+    /// The note to write, as the rules' `[notes]` settings made it (its event, its
+    /// template, its variables); `None` with `outcome` set: the default results note.
+    pub note: Option<Note>,
+    /// The interview's structured record (candidate id, interview status, answers),
+    /// on every write-back the engine makes about an interview, whether or not a note
+    /// is written: for implementations that store it in a field of their own.
+    pub record: Option<ResultsRecord>,
     /// Labels (SmartRecruiters tags, Lever tags) to add.
     pub add_labels: Vec<String>,
     /// Labels to remove (the previous step of a label lifecycle).
@@ -314,10 +329,25 @@ impl WriteBack {
             outcome: Some(outcome),
             add_labels: add,
             remove_labels: remove,
-            move_to: None,
-            update: None,
-            first_attempt: false,
+            ..Self::default()
         }
+    }
+
+    /// The note's text, at most `max_chars` characters: [`WriteBack::note`]'s, else
+    /// the default results note of [`WriteBack::outcome`]. `None`: no note to write
+    /// (none asked for, or a template that rendered nothing).
+    pub fn note_text(&self, max_chars: usize) -> Result<Option<String>, NoteRenderError> {
+        let text = match (&self.note, &self.outcome) {
+            (Some(note), _) => note.text(max_chars)?,
+            (None, Some(outcome)) => Note::default_results(outcome).text(max_chars)?,
+            (None, None) => return Ok(None),
+        };
+        Ok(Some(text).filter(|t| !t.trim().is_empty()))
+    }
+
+    /// Whether there is a note to write (see [`WriteBack::note_text`]).
+    pub fn has_note(&self) -> bool {
+        self.note.is_some() || self.outcome.is_some()
     }
 
     /// Late results only (see [`WriteBack::update`]).

@@ -353,6 +353,10 @@ pub struct Rules {
     /// Interviews that create candidates (`[[screening]]`).
     #[serde(default)]
     pub screening: Vec<Screening>,
+    /// Which events write a note and what each says (`[notes.<event>]`; see
+    /// [`crate::note::NoteSettings`]).
+    #[serde(default)]
+    pub notes: crate::note::NoteSettings,
     /// Jobs labelled with a Willo interview's tag send that interview
     /// (`[[interview_tags]]`; tried before the triggers).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -574,6 +578,17 @@ impl Rules {
                 )));
             }
         }
+        self.notes
+            .validate()
+            .map_err(|(event, error)| RulesError::Invalid {
+                entry: match error {
+                    crate::note::NoteTemplateError::NoStages { .. } => {
+                        format!("notes.{event}.stages")
+                    }
+                    _ => format!("notes.{event}.template"),
+                },
+                reason: error.to_string(),
+            })?;
         crate::mapping::validate_all(&self.mapping)
     }
 

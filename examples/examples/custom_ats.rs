@@ -32,7 +32,6 @@ use ats_bridge::model::{
     Capabilities, CreatedApplication, Job, JobId, JobState, Stage, StageId, WriteBack,
     WriteBackReceipt,
 };
-use ats_bridge::note::render_note;
 use ats_bridge::rules::{JobSelector, Rules};
 use ats_bridge::{
     Ats, AtsError, AtsResult, AtsWebhooks, StoredDelivery, VerifiedDelivery, WebhookRejection,
@@ -352,8 +351,11 @@ impl Ats for SheetAts {
             }
         }
         receipt.labels_added = write.add_labels.clone();
-        if let Some(outcome) = &write.outcome {
-            row.notes.push(render_note(outcome, NOTE_LIMIT));
+        // The note the rules' `[notes]` settings made (its text fitted to the limit);
+        // `write.record` holds the same interview as structured data, for an ATS with
+        // a field to keep it in.
+        if let Some(text) = write.note_text(NOTE_LIMIT)? {
+            row.notes.push(text);
             receipt.note_id = Some(format!("{}-note-{}", row.id, row.notes.len()));
         }
         // Late results (a transcript that came after the note): one follow-up note

@@ -30,11 +30,12 @@ use tokio::task::JoinHandle;
 use ats_bridge::engine::{Engine, EngineConfig, EngineError, RetrySchedule};
 use ats_bridge::intake::{Intake, router};
 use ats_bridge::lever::{LeverAts, LeverAtsConfig};
+use ats_bridge::note::NoteSettings;
 use ats_bridge::registration::{
     activate_smartrecruiters, subscribe_lever, subscribe_smartrecruiters, subscribe_willo,
     webhook_url,
 };
-use ats_bridge::rules::{JobSelector, Rules};
+use ats_bridge::rules::{JobSelector, Rules, RulesError};
 use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig, stage_id};
 use ats_bridge::store::{MemoryStore, RowState, StatusReport, Store, StoreError};
 use ats_sandbox::{Sandbox, SandboxConfig, SandboxError, Vendor, lever as lever_sandbox};
@@ -69,6 +70,8 @@ pub struct DemoOptions {
     /// Engines sharing the store, as replicas would (default 1; each gets its own
     /// worker id).
     pub engines: usize,
+    /// Which events write a note and what each says (default: the results note).
+    pub notes: NoteSettings,
 }
 
 impl Default for DemoOptions {
@@ -83,6 +86,7 @@ impl Default for DemoOptions {
             engine,
             store: None,
             engines: 1,
+            notes: NoteSettings::default(),
         }
     }
 }
@@ -111,6 +115,12 @@ impl DemoOptions {
         self.engine = engine;
         self
     }
+
+    /// Write these notes (the rules' `[notes]`).
+    pub fn notes(mut self, notes: NoteSettings) -> Self {
+        self.notes = notes;
+        self
+    }
 }
 
 /// Why the demo could not start or finish.
@@ -132,6 +142,9 @@ pub enum DemoError {
     /// The intake could not be built or served.
     #[error("intake: {0}")]
     Intake(String),
+    /// The note settings are not valid (the message names the template and variable).
+    #[error(transparent)]
+    Rules(#[from] RulesError),
     /// The sandbox has no Willo interview to send.
     #[error("the sandbox has no Willo interview")]
     NoInterview,
@@ -203,7 +216,7 @@ impl Demo {
             .first()
             .map(|i| i.key.clone())
             .ok_or(DemoError::NoInterview)?;
-        let rules = Rules::new()
+        let mut rules = Rules::new()
             .trigger(
                 smartrecruiters.name(),
                 JobSelector::Any,
@@ -216,6 +229,8 @@ impl Demo {
                 [LEVER_TRIGGER],
                 interview.as_str(),
             );
+        rules.notes = options.notes;
+        rules.validate().map_err(DemoError::Rules)?;
         let parts = EngineParts {
             willo,
             ats: vec![smartrecruiters.clone(), lever.clone()],

@@ -7,9 +7,11 @@ use willo_client::{Candidate, Metadata, SendInterview};
 use super::Engine;
 use super::action::{Action, EngineError, Ignored};
 use super::failure::Failure;
+use super::write_order::write_in_order;
 use crate::model::{
     ApplicationRef, AtsName, CandidateDetails, InterviewKey, JobState, ParticipantKey, WriteBack,
 };
+use crate::note::NoteEvent;
 use crate::store::{Claim, InviteClaim, LedgerKey, LedgerRow, RowState, StoreError};
 use crate::{Ats, AtsError};
 
@@ -171,7 +173,18 @@ impl Engine {
         };
         // Labelled before the invite is recorded: if labelling fails for a while, the
         // retry finds the participant in Willo (by email) instead of inviting again.
-        if let Err(error) = self.label_invited(ats, application).await {
+        let first_attempt = history == SendHistory::NeverSent;
+        if let Err(error) = self
+            .label_invited(
+                ats,
+                application,
+                &row,
+                &participant,
+                &request,
+                first_attempt,
+            )
+            .await
+        {
             if error.is_transient() {
                 let failure = Failure::from_ats("labelling the invite", &error);
                 return Ok(self
@@ -314,16 +327,31 @@ impl Engine {
         Ok((request, phone.warning))
     }
 
+    /// The invited label and, when `[notes.invited]` is on, the invite's note.
     async fn label_invited(
         &self,
         ats: &Arc<dyn Ats>,
         application: &ApplicationRef,
+        row: &LedgerRow,
+        participant: &ParticipantKey,
+        request: &SendInterview,
+        first_attempt: bool,
     ) -> Result<(), AtsError> {
-        if !ats.capabilities().labels {
-            return Ok(());
-        }
-        let invited = self.inner.rules.labels.invited.clone();
-        ats.write_back(application, &WriteBack::labels(vec![invited], Vec::new()))
+        let note = self
+            .invited_note(ats, row, participant, &request.candidate.name)
+            .await?;
+        let labels = if ats.capabilities().labels {
+            vec![self.inner.rules.labels.invited.clone()]
+        } else {
+            Vec::new()
+        };
+        let mut write = WriteBack::labels(labels, Vec::new());
+        write.first_attempt = first_attempt;
+        write.record = Some(self.record(row, NoteEvent::Invited, None, Some(participant), None));
+        // Nothing to check between the label and the note: the invite's row is
+        // recorded after both.
+        let nothing = async { Ok::<(), std::convert::Infallible>(()) };
+        write_in_order(ats.as_ref(), application, &write, note.as_slice(), nothing)
             .await
             .map(drop)
     }

@@ -122,7 +122,7 @@ impl Engine {
             // A worker paused past its lease must not write the update the row's new
             // holder writes too: re-read the row just before the note.
             let still_held = self.still_held(&row);
-            match write_in_order(ats.as_ref(), &row.application(), &write, still_held).await {
+            match write_in_order(ats.as_ref(), &row.application(), &write, &[], still_held).await {
                 Ok(Ok(_)) => {}
                 Ok(Err(stopped)) => return stopped,
                 Err(error) => {

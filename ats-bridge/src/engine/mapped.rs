@@ -9,7 +9,6 @@ use super::outcome::Outcome;
 use crate::mapping::SourceData;
 use crate::mapping::plan::{Unfilled, apply, plan};
 use crate::model::{ApplicationRef, InterviewOutcome};
-use crate::rules::Decision;
 use crate::store::{LedgerRow, StoreError};
 
 impl Engine {
@@ -25,13 +24,11 @@ impl Engine {
     ) -> Result<Option<Action>, EngineError> {
         let key = &row.key;
         let mapping = self.inner.rules.mapping_for(&key.ats);
-        if !mapping.writes_fields() {
+        // An interview that closed unanswered has no results to map.
+        if !mapping.writes_fields() || matches!(outcome, Outcome::Closed(_)) {
             return Ok(None);
         }
-        let decision: Option<Decision> = match outcome {
-            Outcome::Decided(decision) => Some(decision),
-            Outcome::Completed => None,
-        };
+        let decision = outcome.decision();
         let planned = match plan(mapping, &key.ats, &SourceData::new(results, decision)) {
             Ok(planned) => planned,
             Err(Unfilled(reason)) => {

@@ -36,6 +36,7 @@ mod invite;
 mod job_rules;
 mod late;
 mod mapped;
+mod notes;
 mod outcome;
 mod phone;
 mod reconcile;

@@ -1,7 +1,9 @@
 //! What a participant's results amount to, and what writing them back means in the
-//! ATS: the labels each outcome sets, the note, the optional stage move.
+//! ATS: the labels each outcome sets and the optional stage move (the notes are
+//! `notes.rs`'s).
 
 use crate::model::{AtsName, Capabilities, InterviewOutcome, JobId, WriteBack};
+use crate::note::NoteEvent;
 use crate::rules::{Decision, Rules};
 
 /// Outcome tag for answered interviews without a decision.
@@ -14,7 +16,14 @@ pub(crate) enum Outcome {
     Completed,
     /// The hiring team decided in Willo.
     Decided(Decision),
+    /// Not answered, and Willo's stage says it will not be (`Expired` or `Withdrawn`
+    /// events, whose stage names and notes are set in `[notes]`). Only when that
+    /// event's note is on: otherwise the row keeps waiting, as it always has.
+    Closed(NoteEvent),
 }
+
+/// The ledger tags of [`Outcome::Closed`] start with this.
+const CLOSED_PREFIX: &str = "closed:";
 
 impl Outcome {
     /// Read `results`. `answered_hint` is true when Willo's `new_response` webhook
@@ -34,7 +43,37 @@ impl Outcome {
         }
         let answered =
             answered_hint || results.completed_at.is_some() || !results.responses.is_empty();
-        answered.then_some(Outcome::Completed)
+        if answered {
+            return Some(Outcome::Completed);
+        }
+        results
+            .stage
+            .as_deref()
+            .and_then(|stage| rules.notes.closing_event(stage))
+            .map(Outcome::Closed)
+    }
+
+    /// The note event this outcome stands for (the record's status follows it).
+    pub(crate) fn note_event(self) -> NoteEvent {
+        match self {
+            Outcome::Completed => NoteEvent::Completed,
+            Outcome::Decided(_) => NoteEvent::Decision,
+            Outcome::Closed(event) => event,
+        }
+    }
+
+    /// The decision, for a decided outcome.
+    pub(crate) fn decision(self) -> Option<Decision> {
+        match self {
+            Outcome::Decided(decision) => Some(decision),
+            _ => None,
+        }
+    }
+
+    /// Whether a ledger tag is a [`Outcome::Closed`] one: such a row was not answered,
+    /// so its results note is still to write if answers come after all.
+    pub(crate) fn is_closed_tag(tag: &str) -> bool {
+        tag.starts_with(CLOSED_PREFIX)
     }
 
     /// The ledger's name for it: each distinct tag is written once.
@@ -43,21 +82,21 @@ impl Outcome {
             Outcome::Completed => COMPLETED.to_owned(),
             Outcome::Decided(Decision::Accepted) => "decision:accepted".to_owned(),
             Outcome::Decided(Decision::Rejected) => "decision:rejected".to_owned(),
+            Outcome::Closed(event) => format!("{CLOSED_PREFIX}{event}"),
         }
     }
 
-    /// The write-back for this outcome. The note goes with the first write only
-    /// (`first_write`), so a later decision moves labels without a second note.
+    /// The label and stage changes for this outcome (the notes come from
+    /// `Engine::outcome_notes`). A closed interview changes neither.
     pub(crate) fn write_back(
         self,
-        results: &InterviewOutcome,
         target: (&AtsName, &JobId),
         rules: &Rules,
         capabilities: Capabilities,
-        first_write: bool,
     ) -> WriteBack {
         let labels = &rules.labels;
         let (add, move_to) = match self {
+            Outcome::Closed(_) => return WriteBack::default(),
             Outcome::Completed => (labels.responded.clone(), None),
             Outcome::Decided(decision) => (
                 labels.for_decision(decision).to_owned(),
@@ -78,9 +117,6 @@ impl Outcome {
             (Vec::new(), Vec::new())
         };
         let mut write = WriteBack::labels(add_labels, remove_labels);
-        if first_write && capabilities.notes {
-            write.outcome = Some(results.clone());
-        }
         if capabilities.stage_moves {
             write.move_to = move_to;
         }
@@ -125,11 +161,9 @@ mod tests {
             "archived-stage",
         );
         let write = Outcome::Decided(Decision::Rejected).write_back(
-            &results(json!({})),
             (&"lever".into(), &"posting".into()),
             &rules,
             Capabilities::all(),
-            false,
         );
         assert_eq!(write.add_labels, vec!["Willo:Rejected"]);
         assert_eq!(
@@ -140,19 +174,42 @@ mod tests {
             write.move_to.as_ref().map(|s| s.as_str()),
             Some("archived-stage")
         );
-        assert!(write.outcome.is_none(), "no second note");
     }
 
     #[test]
     fn capabilities_limit_what_is_written() {
         let write = Outcome::Completed.write_back(
-            &results(json!({"responses": []})),
             (&"tiny".into(), &"job".into()),
             &Rules::new(),
             Capabilities::none().with_notes(true),
-            true,
         );
         assert!(write.add_labels.is_empty() && write.remove_labels.is_empty());
-        assert!(write.outcome.is_some());
+    }
+
+    #[test]
+    fn expired_and_withdrawn_count_only_when_their_note_is_on() {
+        use crate::note::NoteSetting;
+        let expired = results(json!({"stage": "expired"}));
+        assert_eq!(
+            Outcome::of(&expired, &Rules::new(), false),
+            None,
+            "off by default"
+        );
+        let mut rules = Rules::new();
+        rules.notes = rules
+            .notes
+            .clone()
+            .with(NoteEvent::Expired, NoteSetting::on().stages(["Expired"]));
+        assert_eq!(
+            Outcome::of(&expired, &rules, false),
+            Some(Outcome::Closed(NoteEvent::Expired))
+        );
+        assert_eq!(Outcome::Closed(NoteEvent::Expired).tag(), "closed:expired");
+        assert!(Outcome::is_closed_tag("closed:expired"));
+        // Answers win over the stage name.
+        assert_eq!(
+            Outcome::of(&expired, &rules, true),
+            Some(Outcome::Completed)
+        );
     }
 }

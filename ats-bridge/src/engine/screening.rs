@@ -199,10 +199,7 @@ impl Engine {
 /// pushed partially and the next news about the participant looks again).
 fn when_to_screen(rules: &Rules, rule: &Screening, results: &InterviewOutcome) -> Option<bool> {
     let mapping = rules.mapping_for(&rule.ats);
-    let decision = Outcome::of(results, rules, true).and_then(|o| match o {
-        Outcome::Decided(decision) => Some(decision),
-        Outcome::Completed => None,
-    });
+    let decision = Outcome::of(results, rules, true).and_then(Outcome::decision);
     if let Err(Unfilled(reason)) = plan(mapping, &rule.ats, &SourceData::new(results, decision)) {
         tracing::warn!(interview = %rule.interview, %reason, "screening candidate held");
         return None;

@@ -8,6 +8,7 @@ use super::outcome::Outcome;
 use super::write_order::write_in_order;
 use crate::late_results::ResultsFingerprint;
 use crate::model::{InterviewOutcome, ParticipantKey};
+use crate::note::NoteEvent;
 use crate::store::{Claim, LedgerRow, RowState, StoreError, WrittenResults};
 
 /// Why the results are being looked at.
@@ -94,11 +95,12 @@ impl Engine {
         // A responded or synced row is answered by definition, whatever field names
         // Willo's record uses for the answers.
         let answered_hint = matches!(cause, SyncCause::Webhook { answered: true })
-            || matches!(row.state, RowState::Responded | RowState::Synced);
+            || matches!(row.state, RowState::Responded)
+            || (row.state == RowState::Synced && !row_closed(&row));
         let Some(outcome) = Outcome::of(&results, &self.inner.rules, answered_hint) else {
             return self.not_answered(&row, cause).await;
         };
-        if row.state == RowState::Invited {
+        if row.state == RowState::Invited && !matches!(outcome, Outcome::Closed(_)) {
             self.inner
                 .stores
                 .ledger
@@ -139,11 +141,9 @@ impl Engine {
         let ats = self.ats(&key.ats)?.clone();
         let application = row.application();
         let mut write = outcome.write_back(
-            results,
             (&key.ats, &application.job),
             &self.inner.rules,
             ats.capabilities(),
-            row.synced_outcome.is_none(),
         );
         write.first_attempt = first_attempt;
         if let Some(held) = self
@@ -152,13 +152,39 @@ impl Engine {
         {
             return Ok(held);
         }
+        // The results note goes with the first write only (a closed interview wrote
+        // none), so a later decision moves labels without a second one.
+        let first_write = row.synced_outcome.is_none() || row_closed(&row);
+        let notes = match self
+            .outcome_notes(&ats, &row, outcome, results, first_write)
+            .await
+        {
+            Ok(notes) => notes,
+            Err(error) => {
+                let failure = Failure::from_ats("rendering the note", &error.into());
+                return Ok(self
+                    .record_failure(key, row.attempts, Some(row.fence), failure)
+                    .await?);
+            }
+        };
+        write.outcome = Some(results.clone());
+        write.record = Some(self.record(
+            &row,
+            outcome.note_event(),
+            outcome.decision(),
+            None,
+            Some(results),
+        ));
+        let results_note = notes
+            .iter()
+            .any(|note| note.event() == NoteEvent::Completed);
         let tag = outcome.tag();
         let still_held = self.still_held(&row);
-        match write_in_order(ats.as_ref(), &application, &write, still_held).await {
+        match write_in_order(ats.as_ref(), &application, &write, &notes, still_held).await {
             Ok(Err(stopped)) => stopped,
             Ok(Ok(receipt)) => {
                 let mut written = WrittenResults::new(tag.clone());
-                if write.outcome.is_some() {
+                if results_note {
                     // The results note: what it holds, and when to look for more.
                     let parts = self.fingerprint_parts();
                     written = written
@@ -251,4 +277,12 @@ impl Engine {
         }
         Ok(Action::NotAnswered { key })
     }
+}
+
+/// Whether the row's last write was of a closed interview (expired, withdrawn): it
+/// has not been answered.
+fn row_closed(row: &LedgerRow) -> bool {
+    row.synced_outcome
+        .as_deref()
+        .is_some_and(Outcome::is_closed_tag)
 }

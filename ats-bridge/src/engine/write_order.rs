@@ -7,21 +7,28 @@
 //! [`WriteBack::first_attempt`] and the adapters' look for an earlier note are for.
 
 use crate::model::{ApplicationRef, WriteBack, WriteBackReceipt};
+use crate::note::{Note, NoteEvent};
 use crate::{Ats, AtsResult};
 
-/// Write `write` onto `application`'s record: its changes, then its note, each in a
-/// call of its own so no adapter's internal order matters. `before_note` runs between
-/// the two (only when there is a note or a late-results update); an `Err` from it skips the note and is
-/// returned as `Ok(Err(..))`: the caller no longer holds the row, so the note is the
-/// new holder's to write.
+/// Write `write`'s changes onto `application`'s record, then each of `notes`, then the
+/// late-results update ([`WriteBack::update`]), each in a call of its own so no
+/// adapter's internal order matters. Every call carries the structured record; the
+/// results note also carries the results ([`WriteBack::outcome`]), for implementations
+/// that render it themselves. `before_note` runs after the changes (only when a note or
+/// an update follows); an `Err` from it skips the notes and is returned as
+/// `Ok(Err(..))`: the caller no longer holds the row, so the notes are the new holder's
+/// to write. The receipt's `note_id` is the results note's when one was written (late
+/// results amend that one), else the last note's.
 pub(super) async fn write_in_order<E>(
     ats: &dyn Ats,
     application: &ApplicationRef,
     write: &WriteBack,
+    notes: &[Note],
     before_note: impl Future<Output = Result<(), E>>,
 ) -> AtsResult<Result<WriteBackReceipt, E>> {
     let changes = WriteBack {
         outcome: None,
+        note: None,
         update: None,
         ..write.clone()
     };
@@ -33,27 +40,38 @@ pub(super) async fn write_in_order<E>(
     } else {
         WriteBackReceipt::default()
     };
-    if write.outcome.is_none() && write.update.is_none() {
-        return Ok(Ok(receipt));
-    }
-    if let Err(stop) = before_note.await {
+    if (!notes.is_empty() || write.update.is_some())
+        && let Err(stop) = before_note.await
+    {
         return Ok(Err(stop));
     }
-    if let Some(outcome) = &write.outcome {
-        let note = WriteBack {
-            outcome: Some(outcome.clone()),
+    let mut results_note = None;
+    for note in notes {
+        let is_results = note.event() == NoteEvent::Completed;
+        let note_write = WriteBack {
+            outcome: write.outcome.clone().filter(|_| is_results),
+            note: Some(note.clone()),
+            record: write.record.clone(),
             first_attempt: write.first_attempt,
             ..WriteBack::default()
         };
-        receipt.note_id = ats.write_back(application, &note).await?.note_id;
+        let written = ats.write_back(application, &note_write).await?.note_id;
+        if is_results {
+            results_note = written.clone();
+        }
+        receipt.note_id = written;
     }
     if let Some(update) = &write.update {
         let note = WriteBack {
             update: Some(update.clone()),
+            record: write.record.clone(),
             first_attempt: write.first_attempt,
             ..WriteBack::default()
         };
         receipt.note_id = ats.write_back(application, &note).await?.note_id;
+    }
+    if results_note.is_some() {
+        receipt.note_id = results_note;
     }
     Ok(Ok(receipt))
 }

@@ -59,13 +59,12 @@ use crate::model::{
     CandidateMatch, Capabilities, CreatedApplication, InterviewKey, Job, JobId, Stage, StageId,
     WriteBack, WriteBackReceipt,
 };
-use crate::note::render_note;
 use crate::rules::InterviewDirectory;
 use crate::{Ats, AtsError, AtsResult, AtsWebhooks};
 
 /// The longest note the adapter writes, in characters. Lever documents no limit on a
 /// note's `value`; 10,000 characters keeps a note readable in Lever's feed and far
-/// below any request-size limit, and [`render_note`] drops transcripts first (each
+/// below any request-size limit, and [`crate::note::Note::text`] drops transcripts first (each
 /// answer's link leads to its full transcript).
 pub const NOTE_MAX_CHARS: usize = 10_000;
 
@@ -463,8 +462,7 @@ impl Ats for LeverAts {
                 .map_err(missing)?;
             receipt.moved_to = Some(stage.clone());
         }
-        if let Some(outcome) = &write.outcome {
-            let text = render_note(outcome, NOTE_MAX_CHARS);
+        if let Some(text) = write.note_text(NOTE_MAX_CHARS)? {
             let note = self.write_note(&id, text, write.first_attempt).await?;
             receipt.note_id = Some(note.to_string());
         } else if let Some(update) = &write.update {

@@ -53,7 +53,6 @@ use crate::model::{
     CandidateId, CandidateMatch, Capabilities, CreatedApplication, Job, JobId, JobState, Stage,
     StageId, WriteBack, WriteBackReceipt,
 };
-use crate::note::render_note;
 use crate::{Ats, AtsError, AtsResult, AtsWebhooks};
 
 /// [`Ats`] for SmartRecruiters.
@@ -497,10 +496,12 @@ impl Ats for SmartRecruitersAts {
         let limit =
             MAX_NOTE_CHARS.saturating_sub(format!("#[CANDIDATE:{candidate}] ").chars().count());
         // SmartRecruiters' notes cannot be edited: late results are a follow-up note.
-        let note = match (&write.outcome, &write.update) {
-            (Some(outcome), _) => Some(render_note(outcome, limit)),
-            (None, Some(update)) => Some(render_follow_up_note(update, limit)),
-            (None, None) => None,
+        let note = match write.note_text(limit)? {
+            Some(text) => Some(text),
+            None => write
+                .update
+                .as_ref()
+                .map(|update| render_follow_up_note(update, limit)),
         };
         if let Some(note) = note {
             // Escaped here as `NoteContent` escapes it (a no-op the second time), so

@@ -23,6 +23,7 @@ mod logs;
 mod mapping_custom_ats;
 mod mapping_lever;
 mod mapping_smartrecruiters;
+mod notes;
 mod properties;
 mod rules;
 mod smartrecruiters_adapter;

@@ -10,6 +10,7 @@ mod custom_ats;
 mod e2e;
 mod faults;
 mod ledger;
+mod notes;
 mod pre_application;
 mod quickstart;
 mod recruiter_trigger;

@@ -11,6 +11,7 @@
 mod invite;
 mod job_states;
 mod late_results;
+mod notes;
 mod reconcile;
 mod write_back;
 
@@ -61,6 +62,11 @@ macro_rules! engine_matrix {
                 late_results::late_result_checks_end_with_the_schedule,
                 late_results::reviewer_comments_can_be_left_out,
                 late_results::a_planned_late_results_check_survives_a_restart,
+                notes::an_invited_note_names_the_candidate_and_the_interview_when_switched_on,
+                notes::a_switched_off_results_note_is_not_written_and_the_labels_still_move,
+                notes::a_decision_note_is_written_after_the_labels_when_switched_on,
+                notes::an_expired_invite_writes_its_note_when_switched_on_and_nothing_else,
+                notes::an_expired_stage_is_left_alone_while_its_note_is_off,
                 reconcile::the_reconciler_invites_what_webhooks_missed_once,
                 reconcile::the_reconciler_leaves_an_application_invited_through_a_webhook_alone,
                 reconcile::quiet_participants_are_checked_a_bounded_number_of_times_then_left_to_the_webhook,

@@ -278,6 +278,20 @@ impl VendorWorld for LeverWorld {
         .await
     }
 
+    async fn text_note_written(ats: &MockServer, text: &str, times: u64) {
+        mount_exactly(
+            ats,
+            times,
+            lever_write("POST", "/notes")
+                .and(body_json(json!({ "value": text })))
+                .respond_with(
+                    ResponseTemplate::new(201)
+                        .set_body_json(fixture("note-create-response-docs.json")),
+                ),
+        )
+        .await
+    }
+
     fn notes_listing() -> MockBuilder {
         lever_get(&format!("/opportunities/{OPP}/notes"), &[])
     }

@@ -151,6 +151,8 @@ pub trait VendorWorld {
     fn listed_note(participant: &Value) -> Value;
     /// How many notes were written (requests, whatever their answer).
     async fn notes_written(ats: &MockServer) -> usize;
+    /// A note whose text is exactly `text` (a configured note, `[notes]`) written.
+    async fn text_note_written(ats: &MockServer, text: &str, times: u64);
 
     /// The reconciler's listing of the jobs (every pass reads it), showing `JOB` as
     /// `listed` says.

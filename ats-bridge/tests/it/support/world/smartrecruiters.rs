@@ -295,8 +295,12 @@ impl VendorWorld for SmartRecruitersWorld {
     async fn late_results_written(ats: &MockServer, update: &ResultsUpdate, times: u64) {
         let tag = format!("#[CANDIDATE:{CANDIDATE}] ");
         let text = render_follow_up_note(update, MAX_NOTE_CHARS - tag.chars().count());
+        Self::text_note_written(ats, &text, times).await;
+    }
+
+    async fn text_note_written(ats: &MockServer, text: &str, times: u64) {
         let body = json!({
-            "content": format!("{tag}{text}"),
+            "content": format!("#[CANDIDATE:{CANDIDATE}] {text}"),
             "shareWith": {"users": [], "hiringTeamOf": [JOB], "everyone": false, "openNote": false}
         });
         mount_exactly(
