@@ -138,17 +138,8 @@ impl Engine {
         if let Some(recheck) = recheck {
             written = written.recheck(recheck);
         }
-        match self
-            .inner
-            .stores
-            .ledger
-            .record_results_written(key, &written, row.fence, self.now_ms())
-            .await
-        {
-            Ok(()) => {}
-            Err(StoreError::Conflict(_)) => return Ok(self.stopped(key).await?),
-            Err(StoreError::Fenced(lost)) => return Ok(self.lease_lost(key, &lost)),
-            Err(other) => return Err(other.into()),
+        if let Some(stopped) = self.record_written(&row, &written).await? {
+            return Ok(stopped);
         }
         tracing::info!(row = %key, changes = count, "late results written back");
         Ok(Action::WroteUpdate {

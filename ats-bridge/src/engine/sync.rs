@@ -194,17 +194,8 @@ impl Engine {
                         written = written.note_id(note);
                     }
                 }
-                match self
-                    .inner
-                    .stores
-                    .ledger
-                    .record_results_written(key, &written, row.fence, self.now_ms())
-                    .await
-                {
-                    Ok(()) => {}
-                    Err(StoreError::Conflict(_)) => return Ok(self.stopped(key).await?),
-                    Err(StoreError::Fenced(lost)) => return Ok(self.lease_lost(key, &lost)),
-                    Err(other) => return Err(other.into()),
+                if let Some(stopped) = self.record_written(&row, &written).await? {
+                    return Ok(stopped);
                 }
                 self.credentials_work(super::WILLO);
                 self.credentials_work(key.ats.as_str());
@@ -220,6 +211,28 @@ impl Engine {
                     .record_failure(key, row.attempts, Some(row.fence), failure)
                     .await?)
             }
+        }
+    }
+
+    /// Record what a write-back wrote under `row`'s fence. `Some`: the row was
+    /// cancelled or taken over meanwhile, and this is what to answer instead.
+    pub(super) async fn record_written(
+        &self,
+        row: &LedgerRow,
+        written: &WrittenResults,
+    ) -> Result<Option<Action>, EngineError> {
+        let key = &row.key;
+        match self
+            .inner
+            .stores
+            .ledger
+            .record_results_written(key, written, row.fence, self.now_ms())
+            .await
+        {
+            Ok(()) => Ok(None),
+            Err(StoreError::Conflict(_)) => Ok(Some(self.stopped(key).await?)),
+            Err(StoreError::Fenced(lost)) => Ok(Some(self.lease_lost(key, &lost))),
+            Err(other) => Err(other.into()),
         }
     }
 
