@@ -8,6 +8,7 @@ use super::failure::{Failure, millis};
 use super::write_order::write_in_order;
 use crate::late_results::{FingerprintParts, ResultsFingerprint, ResultsUpdate};
 use crate::model::{InterviewOutcome, WriteBack};
+use crate::note::NoteEvent;
 use crate::store::{Claim, LedgerRow, Recheck, RowState, StoreError, WrittenResults};
 
 impl Engine {
@@ -20,8 +21,16 @@ impl Engine {
     /// The schedule to store with the first results note: the first check, unless
     /// every answer already has its transcript and summary.
     pub(super) fn first_recheck(&self, results: &InterviewOutcome) -> Recheck {
-        let at = self.recheck_time(0).filter(|_| !complete(results));
+        let at = self
+            .recheck_time(0)
+            .filter(|_| self.late_results_on() && !complete(results));
         Recheck::new(at, 0)
+    }
+
+    /// Whether late results are written at all (`[notes.results_updated]`, on by
+    /// default).
+    fn late_results_on(&self) -> bool {
+        self.inner.rules.notes.enabled(NoteEvent::ResultsUpdated)
     }
 
     /// When check `done + 1` is due, counted from now; `None` when the schedule is
@@ -58,6 +67,15 @@ impl Engine {
         results: &InterviewOutcome,
     ) -> Result<Action, EngineError> {
         let key = row.key.clone();
+        if !self.late_results_on() {
+            // Switched off: nothing to write, and no check left planned (one stored
+            // before the setting changed would otherwise come due again and again).
+            if row.recheck_at_ms.is_some() {
+                self.store_recheck(&row, Recheck::new(None, row.rechecks))
+                    .await?;
+            }
+            return Ok(Action::AlreadyDone { key });
+        }
         // No fingerprint: no results note was written (an ATS without notes), or the
         // row was written before fingerprints were kept; nothing to compare with.
         let Some(before) = row

@@ -248,6 +248,16 @@ pub enum NoteTemplateError {
         /// The event.
         event: NoteEvent,
     },
+    /// A template for an event whose text is not written from a template yet
+    /// (`results_updated`: late results are written with the built-in follow-up
+    /// text, or amend Lever's results note).
+    #[error(
+        "a template for the {event} note is not supported yet; switch the event on or off only"
+    )]
+    NotTemplated {
+        /// The event.
+        event: NoteEvent,
+    },
     /// The template is not valid Jinja, or fails on sample data.
     #[error("{message}")]
     Syntax {
@@ -342,6 +352,11 @@ impl NoteSettings {
                 return Err((event, NoteTemplateError::NoStages { event }));
             }
             if let Some(template) = &setting.template {
+                // Refused rather than ignored: a team's template must not be dropped
+                // without a word.
+                if event == NoteEvent::ResultsUpdated {
+                    return Err((event, NoteTemplateError::NotTemplated { event }));
+                }
                 templates::check(event, template).map_err(|e| (event, e))?;
             }
         }

@@ -576,7 +576,13 @@ mod tests {
                     .template(NoteSettings::default_template(event))
                     .stages(["Stage"]),
             );
-            assert_eq!(own.validate(), Ok(()), "{event}");
+            if event == NoteEvent::ResultsUpdated {
+                // Not open to templates yet: refused, never ignored.
+                let refused = Err((event, NoteTemplateError::NotTemplated { event }));
+                assert_eq!(own.validate(), refused, "{event}");
+            } else {
+                assert_eq!(own.validate(), Ok(()), "{event}");
+            }
         }
     }
 

@@ -188,6 +188,22 @@ fn the_rules_file_switches_events_on_and_off() {
 }
 
 #[test]
+fn a_template_for_updated_results_is_refused_not_ignored() {
+    let error = Rules::from_toml(
+        r#"
+        [notes.results_updated]
+        template = "Updated: {{ update.summary }}"
+        "#,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(error.contains("notes.results_updated.template"), "{error}");
+    assert!(error.contains("not supported yet"), "{error}");
+    let off = Rules::from_toml("[notes.results_updated]\nenabled = false\n").unwrap();
+    assert!(!off.notes.enabled(NoteEvent::ResultsUpdated));
+}
+
+#[test]
 fn the_readme_examples_of_the_note_settings_load() {
     let readme = include_str!("../../../README.md");
     let section = &readme[readme.find("## Notes per event").unwrap()..];
@@ -195,6 +211,7 @@ fn the_readme_examples_of_the_note_settings_load() {
     let block = &section[start..start + section[start..].find("```").unwrap()];
     let rules = Rules::from_toml(block).unwrap_or_else(|e| panic!("{e}\n{block}"));
     assert!(!rules.notes.enabled(NoteEvent::Completed));
+    assert!(!rules.notes.enabled(NoteEvent::ResultsUpdated));
     for event in [
         NoteEvent::Invited,
         NoteEvent::Decision,

@@ -9,6 +9,7 @@ use std::time::Duration;
 use ats_bridge::engine::{Action, EngineConfig, LateResults};
 use ats_bridge::late_results::{FingerprintParts, ResultsFingerprint, ResultsUpdate};
 use ats_bridge::model::{InterviewOutcome, ParticipantKey};
+use ats_bridge::note::{NoteEvent, NoteSetting};
 use ats_bridge::store::{MemoryStore, RowState};
 use serde_json::{Value, json};
 use willo_client::WebhookEvent;
@@ -168,6 +169,28 @@ pub async fn reviewer_comments_can_be_left_out<V: VendorWorld>() {
         "comments are not written"
     );
     assert_eq!(V::notes_written(&w.ats).await, 1);
+}
+
+pub async fn late_results_switched_off_write_nothing_and_plan_no_check<V: VendorWorld>() {
+    let mut rules = World::<V>::rules();
+    rules.notes = rules
+        .notes
+        .with(NoteEvent::ResultsUpdated, NoteSetting::off());
+    let w = World::<V>::with(Arc::new(MemoryStore::new()), rules, checking_at_once()).await;
+    let key = World::<V>::key();
+    w.invite().await;
+    let first = participant("Received");
+    willo_results(&w.willo, first.clone(), 2).await;
+    w.results_written_back(&first).await;
+    on_willo_news(&w.engine, WebhookEvent::NewResponse).await;
+    let row = w.store.row(&key).await.unwrap().unwrap();
+    assert_eq!(
+        row.recheck_at_ms, None,
+        "no check planned while switched off"
+    );
+    let action = on_willo_news(&w.engine, WebhookEvent::NewComment).await;
+    assert_eq!(action, Action::AlreadyDone { key });
+    assert_eq!(V::notes_written(&w.ats).await, 1, "the results note only");
 }
 
 pub async fn a_planned_late_results_check_survives_a_restart<V: VendorWorld>() {

@@ -61,6 +61,7 @@ macro_rules! engine_matrix {
                 late_results::late_transcripts_and_comments_are_written_once_as_the_difference,
                 late_results::late_result_checks_end_with_the_schedule,
                 late_results::reviewer_comments_can_be_left_out,
+                late_results::late_results_switched_off_write_nothing_and_plan_no_check,
                 late_results::a_planned_late_results_check_survives_a_restart,
                 notes::an_invited_note_names_the_candidate_and_the_interview_when_switched_on,
                 notes::a_switched_off_results_note_is_not_written_and_the_labels_still_move,
