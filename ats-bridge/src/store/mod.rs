@@ -98,6 +98,10 @@ pub enum StoreError {
     /// row (or item) since, so the caller's result is refused (see [`Fence`]).
     #[error("lease lost: {0}")]
     Fenced(String),
+    /// This store does not implement the named method (a single-account store asked
+    /// for a connection's scoped rows).
+    #[error("the store does not support `{0}`")]
+    Unsupported(&'static str),
 }
 
 /// The result of a store call.

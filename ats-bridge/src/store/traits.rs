@@ -11,18 +11,20 @@
 //! Where the fence is an `Option`, `None` is a caller without a lease, refused while
 //! someone else's lease is live.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 
+#[cfg(doc)]
+use super::RowState;
+use super::StoreError;
 use super::{
     Claim, Fence, InboxBacklog, InboxItem, InviteClaim, Lease, LedgerKey, LedgerRow, NewDelivery,
     Recheck, ScreeningClaim, ScreeningKey, ScreeningRow, StatusReport, StoreResult, Stores,
     WrittenResults,
 };
-#[cfg(doc)]
-use super::{RowState, StoreError};
 use crate::model::{
     ApplicationId, ApplicationRef, AtsName, CandidateId, JobId, JobState, ParticipantKey,
 };
@@ -238,6 +240,52 @@ pub trait Ledger: Send + Sync + fmt::Debug {
     /// Counts per state and per job, and the failed rows.
     async fn status(&self) -> StoreResult<StatusReport>;
 
+    /// [`Ledger::rows_due`] of one connection: rows whose ATS name starts with `scope`
+    /// (a connection's `{id}/`, [`ConnectionId::scope_prefix`]), compared exactly
+    /// (case-sensitive, no wildcards).
+    ///
+    /// The scoped methods serve a bridge running many connections on one store
+    /// (`connection::Fleet`); a store for one account may leave them out
+    /// (they then answer [`StoreError::Unsupported`]).
+    ///
+    /// [`ConnectionId::scope_prefix`]: crate::connection::ConnectionId::scope_prefix
+    async fn rows_due_scoped(
+        &self,
+        scope: &str,
+        now_ms: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<LedgerRow>> {
+        let _ = (scope, now_ms, limit);
+        Err(StoreError::Unsupported("rows_due_scoped"))
+    }
+
+    /// How many rows [`Ledger::rows_due`] would return at `now_ms`, per connection:
+    /// keyed by the text before the first `/` of the rows' ATS names (rows whose ATS
+    /// name has no `/` belong to no connection and are left out). The fleet asks
+    /// this once per tick to know which connections have retries due.
+    async fn rows_due_by_scope(&self, now_ms: i64) -> StoreResult<BTreeMap<String, u64>> {
+        let _ = now_ms;
+        Err(StoreError::Unsupported("rows_due_by_scope"))
+    }
+
+    /// [`Ledger::stale_invites`] of one connection (`scope` as in
+    /// [`Ledger::rows_due_scoped`]).
+    async fn stale_invites_scoped(
+        &self,
+        scope: &str,
+        invited_before_ms: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<LedgerRow>> {
+        let _ = (scope, invited_before_ms, limit);
+        Err(StoreError::Unsupported("stale_invites_scoped"))
+    }
+
+    /// [`Ledger::status`] of one connection (`scope` as in [`Ledger::rows_due_scoped`]).
+    async fn status_scoped(&self, scope: &str) -> StoreResult<StatusReport> {
+        let _ = scope;
+        Err(StoreError::Unsupported("status_scoped"))
+    }
+
     /// Record the intent to create the candidate of a screening (`screening`, on
     /// `job`) if it is not recorded yet, then take `lease` unless another worker
     /// holds a live one or the candidate exists already (see [`ScreeningClaim`]).
@@ -322,6 +370,38 @@ pub trait Inbox: Send + Sync + fmt::Debug {
     /// monitoring (a growing backlog, a stuck engine). Cheap enough for a timer, but
     /// not meant to be called per request.
     async fn inbox_backlog(&self) -> StoreResult<InboxBacklog>;
+
+    /// [`Inbox::inbox_claim`] of one connection: only deliveries whose source starts
+    /// with `scope` (a connection's `{id}/`, compared exactly), oldest first.
+    ///
+    /// The scoped methods serve a bridge running many connections on one store
+    /// (`connection::Fleet`); a store for one account may leave them out
+    /// (they then answer [`StoreError::Unsupported`]).
+    async fn inbox_claim_scoped(
+        &self,
+        scope: &str,
+        lease: &Lease,
+        limit: usize,
+    ) -> StoreResult<Vec<InboxItem>> {
+        let _ = (scope, lease, limit);
+        Err(StoreError::Unsupported("inbox_claim_scoped"))
+    }
+
+    /// How many deliveries [`Inbox::inbox_claim`] could take at `now_ms` (unprocessed,
+    /// due, not under a live lease), per connection: keyed by the text before the
+    /// first `/` of their source (sources without a `/` are left out). The fleet
+    /// asks this to schedule fairly among the connections that have work.
+    async fn inbox_ready_by_scope(&self, now_ms: i64) -> StoreResult<BTreeMap<String, u64>> {
+        let _ = now_ms;
+        Err(StoreError::Unsupported("inbox_ready_by_scope"))
+    }
+
+    /// [`Inbox::inbox_backlog`] of one connection (`scope` as in
+    /// [`Inbox::inbox_claim_scoped`]).
+    async fn inbox_backlog_scoped(&self, scope: &str) -> StoreResult<InboxBacklog> {
+        let _ = scope;
+        Err(StoreError::Unsupported("inbox_backlog_scoped"))
+    }
 }
 
 /// What the reconciler and the engine keep between passes, each in its own table.
