@@ -48,6 +48,8 @@ pub const WRITE_BACKS: &str = "ats_bridge_write_backs_total";
 /// Gauge: ledger rows per state. Label `state` (`pending`, `invited`, `responded`,
 /// `synced`, `cancelled`, `failed`); every state is present, zero included.
 pub const LEDGER_ROWS: &str = "ats_bridge_ledger_rows";
+/// Gauge: connections per `state` (`active`, `paused`, `needs_credentials`).
+pub const CONNECTIONS: &str = "ats_bridge_connections";
 
 /// Histogram (seconds): how long a reconciler pass took. Label `outcome`: `ok`,
 /// `partial` (some listings failed and are retried next pass), `failed`.
@@ -133,6 +135,19 @@ pub fn record_inbox(backlog: &InboxBacklog, now_ms: i64) {
     );
 }
 
+/// Set [`CONNECTIONS`] from the count of connections per state (every state, zero
+/// included).
+pub fn record_connections(by_state: &std::collections::BTreeMap<String, u64>) {
+    for state in [
+        crate::connection::ConnectionState::Active,
+        crate::connection::ConnectionState::Paused,
+        crate::connection::ConnectionState::NeedsCredentials,
+    ] {
+        let count = by_state.get(state.as_str()).copied().unwrap_or(0);
+        emit::gauge1(CONNECTIONS, "state", state.as_str(), count as f64);
+    }
+}
+
 /// Register the help text of every metric above with the installed recorder, so
 /// the exposition says what each one means. Call once, after installing it.
 pub fn describe() {
@@ -160,6 +175,10 @@ mod emit {
         describe_counter!(INVITES, "Invite steps finished, by outcome");
         describe_counter!(WRITE_BACKS, "Result write-back steps finished, by outcome");
         describe_gauge!(LEDGER_ROWS, "Ledger rows per state");
+        describe_gauge!(
+            CONNECTIONS,
+            "Connections per state (needs_credentials: an operator or the customer must act)"
+        );
         describe_histogram!(
             RECONCILE_PASS,
             Unit::Seconds,

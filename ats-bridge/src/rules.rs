@@ -28,6 +28,7 @@ mod conditions;
 mod explain;
 mod interview_tags;
 mod matching;
+mod scoped;
 mod shadowing;
 
 use std::collections::HashMap;

@@ -8,6 +8,8 @@
 use std::sync::Arc;
 
 use client_core::auth::{Authenticator, OAuthBearer};
+use client_core::rate_limit::{CredentialKey, SharedLimiters};
+use client_core::{HttpClient, RateLimits, SecretString};
 
 use super::oauth::OAuthConnect;
 use super::{
@@ -19,10 +21,17 @@ use crate::Ats;
 /// Builds the [`Ats`] adapters of a connection: API-key accounts with their key,
 /// OAuth accounts over a [`StoredGrantSource`] (so refresh is single-flight across
 /// replicas), each verifying webhooks with every one of its webhook secrets.
+///
+/// Given an HTTP client and a [`SharedLimiters`], every client it builds sends
+/// through that one connection pool and paces under its credential's one limiter, so
+/// connections sharing a credential share its quota and a connection costs no pool
+/// of its own.
 #[derive(Debug, Clone)]
 pub struct AdapterBuilder {
     manager: ConnectionManager,
     oauth: Option<Arc<OAuthConnect>>,
+    http: Option<HttpClient>,
+    limiters: Option<Arc<SharedLimiters>>,
 }
 
 impl AdapterBuilder {
@@ -31,7 +40,73 @@ impl AdapterBuilder {
         Self {
             manager,
             oauth: None,
+            http: None,
+            limiters: None,
         }
+    }
+
+    /// Send every client's requests through `http` (one pool for all connections).
+    pub fn http_client(mut self, http: HttpClient) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// Pace every client under its credential's limiter in `limiters`.
+    pub fn limiters(mut self, limiters: Arc<SharedLimiters>) -> Self {
+        self.limiters = Some(limiters);
+        self
+    }
+
+    /// This builder with a shared HTTP client and shared limiters where it has none:
+    /// what a fleet of connections needs (one pool, one limiter per credential).
+    pub(crate) fn with_shared_defaults(mut self) -> Result<Self, client_core::Error> {
+        if self.http.is_none() {
+            let http = HttpClient::builder()
+                .user_agent(concat!("ats-bridge/", env!("CARGO_PKG_VERSION")))
+                // Credentials ride on every request: never to another origin.
+                .redirect(client_core::redirect::same_origin_only())
+                .timeout(std::time::Duration::from_secs(60))
+                .connect_timeout(std::time::Duration::from_secs(10))
+                .build()
+                .map_err(|e| client_core::Error::Config(format!("the HTTP client: {e}")))?;
+            self.http = Some(http);
+        }
+        self.limiters.get_or_insert_with(Default::default);
+        Ok(self)
+    }
+
+    /// The shared HTTP client, if any.
+    pub(crate) fn shared_http(&self) -> Option<&HttpClient> {
+        self.http.as_ref()
+    }
+
+    /// The limiter of a credential known by its secret, when limiters are shared.
+    pub(crate) fn limiter_of_secret(
+        &self,
+        vendor: &'static str,
+        secret: &SecretString,
+        limits: &RateLimits,
+    ) -> Option<Arc<client_core::rate_limit::Limiter>> {
+        let limiters = self.limiters.as_ref()?;
+        Some(limiters.limiter(&CredentialKey::of_secret(vendor, secret), limits))
+    }
+
+    /// The limiter of an ATS account's credential: its API key's, or for an OAuth
+    /// account the grant's (one per connection account, whatever its tokens).
+    fn limiter(
+        &self,
+        record: &ConnectionRecord,
+        account: &AtsAccountConfig,
+        api_key: Option<&SecretString>,
+        vendor: &'static str,
+        limits: &RateLimits,
+    ) -> Option<Arc<client_core::rate_limit::Limiter>> {
+        let limiters = self.limiters.as_ref()?;
+        let credential = match (account.auth, api_key) {
+            (AtsAuth::ApiKey, Some(key)) => CredentialKey::of_secret(vendor, key),
+            _ => CredentialKey::named(vendor, record.id.scope(&account.name)),
+        };
+        Some(limiters.limiter(&credential, limits))
     }
 
     /// The OAuth apps whose token endpoints refresh OAuth accounts' grants.
@@ -50,7 +125,26 @@ impl AdapterBuilder {
             .config
             .ats
             .iter()
-            .map(|account| self.adapter(record, secrets, account))
+            .map(|account| self.adapter(record, secrets, account, account.name.clone()))
+            .collect()
+    }
+
+    /// Like [`AdapterBuilder::build`], each adapter named `{id}/{account}`
+    /// ([`super::ConnectionId::scope`]): the names a connection's engine keeps its
+    /// ledger rows under in a store shared with other connections.
+    pub fn build_scoped(
+        &self,
+        record: &ConnectionRecord,
+        secrets: &ConnectionSecrets,
+    ) -> Result<Vec<Arc<dyn Ats>>, ConnectionError> {
+        record
+            .config
+            .ats
+            .iter()
+            .map(|account| {
+                let name = record.id.scope(&account.name);
+                self.adapter(record, secrets, account, name)
+            })
             .collect()
     }
 
@@ -85,6 +179,7 @@ impl AdapterBuilder {
         record: &ConnectionRecord,
         secrets: &ConnectionSecrets,
         account: &AtsAccountConfig,
+        name: String,
     ) -> Result<Arc<dyn Ats>, ConnectionError> {
         let ats_secrets = secrets.ats.get(&account.name).cloned().unwrap_or_default();
         let invalid = |e: client_core::Error| {
@@ -103,7 +198,17 @@ impl AdapterBuilder {
                 if let Some(url) = &account.base_url {
                     client = client.base_url(url.clone());
                 }
-                let mut config = SmartRecruitersAtsConfig::new().name(account.name.as_str());
+                if let Some(http) = &self.http {
+                    client = client.http_client(http.clone());
+                }
+                let limits = SmartRecruitersClient::default_limits();
+                let key = ats_secrets.api_key.as_ref();
+                if let Some(limiter) =
+                    self.limiter(record, account, key, "smartrecruiters", &limits)
+                {
+                    client = client.shared_limiter(limiter);
+                }
+                let mut config = SmartRecruitersAtsConfig::new().name(name.as_str());
                 for secret in ats_secrets.webhook_secrets {
                     config = config.webhook_secret(secret);
                 }
@@ -124,8 +229,16 @@ impl AdapterBuilder {
                 if let Some(url) = &account.base_url {
                     client = client.base_url(url.clone());
                 }
+                if let Some(http) = &self.http {
+                    client = client.http_client(http.clone());
+                }
+                let limits = LeverClient::default_limits();
+                let key = ats_secrets.api_key.as_ref();
+                if let Some(limiter) = self.limiter(record, account, key, "lever", &limits) {
+                    client = client.shared_limiter(limiter);
+                }
                 let perform_as = account.perform_as.clone().unwrap_or_default();
-                let mut config = LeverAtsConfig::new(perform_as).name(account.name.as_str());
+                let mut config = LeverAtsConfig::new(perform_as).name(name.as_str());
                 for secret in ats_secrets.webhook_secrets {
                     config = config.signature_token(secret);
                 }

@@ -22,6 +22,7 @@ mod adapters;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod admin;
+mod fleet;
 mod grant;
 mod id;
 mod intakes;
@@ -33,6 +34,7 @@ pub mod secret_names;
 mod store;
 
 pub use adapters::AdapterBuilder;
+pub use fleet::{ConnectionStatus, Fleet, FleetBuilder, FleetConfig, FleetStatus};
 pub use grant::StoredGrantSource;
 pub use id::{ConnectionId, InvalidConnectionId, MAX_ID_LEN};
 pub use intakes::{AdapterIntakes, ConnectionIntakes, IntakeFactory};

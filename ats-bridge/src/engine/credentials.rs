@@ -19,7 +19,7 @@ use super::{Engine, lock};
 pub const WILLO: &str = "willo";
 
 /// A connection whose credentials are refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CredentialOutage {
     /// Since when (epoch ms): the first refusal.

@@ -131,16 +131,6 @@ impl Engine {
         Ok(self.inner.stores.inbox.inbox_prune(before).await?)
     }
 
-    /// Lease up to `limit` stored deliveries for this engine.
-    pub(crate) async fn claim_inbox(&self, limit: usize) -> Result<Vec<InboxItem>, EngineError> {
-        Ok(self
-            .inner
-            .stores
-            .inbox
-            .inbox_claim(&self.lease(), limit)
-            .await?)
-    }
-
     /// Process one leased delivery, logging what could not be recorded. Takes the
     /// engine by value (a cheap handle) so the future owns everything and stays
     /// `Send` for `tokio::spawn`.

@@ -243,6 +243,8 @@ impl Engine {
             .history_start_ms
             .get_or_try_init(|| state.history_start(self.now_ms()))
             .await?;
+        // A connection added to a shared ledger later has its history start then.
+        let start = start.max(self.inner.history_floor_ms.unwrap_or(i64::MIN));
         Ok(self.now_ms() < start.saturating_add(super::failure::millis(window)))
     }
 

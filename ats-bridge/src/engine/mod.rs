@@ -41,6 +41,7 @@ mod outcome;
 mod phone;
 mod reconcile;
 mod run;
+mod scope;
 mod screening;
 mod sync;
 mod write_order;
@@ -56,11 +57,13 @@ pub use action::{Action, EngineError, Ignored};
 pub use config::{EngineConfig, LateResults, ParticipantChecks, RetrySchedule};
 pub use credentials::{CredentialOutage, WILLO};
 pub use reconcile::ReconcileReport;
+pub(crate) use run::run_until;
 
 use crate::Ats;
+use crate::connection::ConnectionId;
 use crate::model::AtsName;
 use crate::rules::Rules;
-use crate::store::{Lease, LedgerKey, StatusReport, Stores};
+use crate::store::{Lease, LedgerKey, Stores};
 use crate::webhook::{Sources, WilloSource};
 
 /// The workflow engine. Cheap to clone; clones share everything. See the crate
@@ -84,6 +87,11 @@ struct Inner {
     outages: credentials::Outages,
     /// Jobs' attributes and Willo's interviews, for rules that select by them.
     job_rules: job_rules::JobRulesState,
+    /// The connection served, when the store is shared with others (see `scope.rs`).
+    scope: Option<ConnectionId>,
+    /// When the served connection was added: its history in the shared ledger starts
+    /// then, however old the ledger is.
+    history_floor_ms: Option<i64>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -107,6 +115,8 @@ pub struct EngineBuilder {
     config: EngineConfig,
     clock: Arc<dyn Clock>,
     inbox_signal: Option<Arc<Notify>>,
+    scope: Option<ConnectionId>,
+    history_floor_ms: Option<i64>,
 }
 
 impl Engine {
@@ -123,6 +133,8 @@ impl Engine {
             config: EngineConfig::default(),
             clock: Arc::new(SystemClock),
             inbox_signal: None,
+            scope: None,
+            history_floor_ms: None,
         }
     }
 
@@ -145,11 +157,6 @@ impl Engine {
     /// storing a delivery).
     pub fn inbox_signal(&self) -> Arc<Notify> {
         self.inner.inbox_signal.clone()
-    }
-
-    /// Counts per state and per job, and the failed rows with their reasons.
-    pub async fn status(&self) -> Result<StatusReport, EngineError> {
-        Ok(self.inner.stores.ledger.status().await?)
     }
 
     /// Put a failed row back where it failed, to be retried at once.
@@ -228,14 +235,37 @@ impl EngineBuilder {
         self
     }
 
+    /// Serve connection `id` on a store shared with other connections: read only its
+    /// deliveries, rows and cursors, and take its Willo deliveries from the inbox
+    /// source `{id}/willo`. Its ATS adapters must be named `{id}/{account}`, as the
+    /// [`crate::connection::Fleet`] names them (and its rules must name them so).
+    pub fn connection(mut self, id: ConnectionId) -> Self {
+        self.scope = Some(id);
+        self
+    }
+
+    /// The served connection was added at `added_at_ms`: treat the ledger as young
+    /// from then ([`EngineConfig::young_ledger_window`]), since its rows of earlier
+    /// work (another bridge's) are not in it.
+    pub(crate) fn history_floor(mut self, added_at_ms: i64) -> Self {
+        self.history_floor_ms = Some(added_at_ms);
+        self
+    }
+
     /// Check the rules against the connected ATSs and build.
     pub fn build(self) -> Result<Engine, EngineError> {
         self.rules
             .validate()
             .map_err(|e| EngineError::Config(e.to_string()))?;
-        let sources = Sources::new(self.ats, self.willo_source).map_err(|name| {
-            EngineError::Config(format!("two webhook sources are named `{name}`"))
-        })?;
+        let willo_source_name = match &self.scope {
+            Some(id) => id.scope(WilloSource::NAME),
+            None => WilloSource::NAME.to_owned(),
+        };
+        let sources = Sources::new(self.ats, self.willo_source)
+            .map(|sources| sources.willo_named(willo_source_name))
+            .map_err(|name| {
+                EngineError::Config(format!("two webhook sources are named `{name}`"))
+            })?;
         let named = |name: &AtsName, entry: String| {
             sources.ats(name).ok_or_else(|| {
                 EngineError::Config(format!(
@@ -289,6 +319,8 @@ impl EngineBuilder {
                 history_start_ms: tokio::sync::OnceCell::new(),
                 outages: credentials::Outages::default(),
                 job_rules: job_rules::JobRulesState::default(),
+                scope: self.scope,
+                history_floor_ms: self.history_floor_ms,
             }),
         })
     }

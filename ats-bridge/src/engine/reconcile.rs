@@ -128,12 +128,7 @@ impl Engine {
     /// the later ones here; [`Engine::run`] runs both.)
     pub async fn retry_due(&self) -> Result<usize, EngineError> {
         let config = &self.inner.config;
-        let rows = self
-            .inner
-            .stores
-            .ledger
-            .rows_due(self.now_ms(), config.inbox_batch)
-            .await?;
+        let rows = self.rows_due(config.inbox_batch).await?;
         let taken = rows.len();
         futures::stream::iter(rows)
             .for_each_concurrent(config.concurrency, |row| {
@@ -276,7 +271,7 @@ impl Engine {
     ) -> Result<ReconcileReport, EngineError> {
         let mut report = ReconcileReport::default();
         let store = &self.inner.stores.state;
-        let cursor_name = format!("reconcile/{}/{job}/{stage}", ats.name());
+        let cursor_name = self.cursor_name(format!("reconcile/{}/{job}/{stage}", ats.name()));
         let mut cursor = store
             .cursor_get(&cursor_name)
             .await?
@@ -336,12 +331,7 @@ impl Engine {
         let before = self
             .now_ms()
             .saturating_sub(super::failure::millis(checks.after));
-        let rows = self
-            .inner
-            .stores
-            .ledger
-            .stale_invites(before, checks.per_pass)
-            .await?;
+        let rows = self.stale_invites(before, checks.per_pass).await?;
         report.participants_checked += rows.len() as u64;
         let actions: Vec<Result<Action, EngineError>> = futures::stream::iter(rows)
             .map(|row| {

@@ -18,23 +18,16 @@ impl Engine {
     /// so a stop never leaves a step half done (leases of a killed process expire and
     /// another replica takes over).
     pub async fn run(&self, shutdown: impl Future<Output = ()>) -> Result<(), EngineError> {
-        let (stop_tx, stop_rx) = watch::channel(false);
-        let workers = async {
+        run_until(shutdown, |stop| async move {
             tokio::try_join!(
-                self.inbox_loop(stop_rx.clone()),
-                self.retry_loop(stop_rx.clone()),
-                self.reconcile_loop(stop_rx.clone()),
-                self.interview_loop(stop_rx.clone()),
+                self.inbox_loop(stop.clone()),
+                self.retry_loop(stop.clone()),
+                self.reconcile_loop(stop.clone()),
+                self.interview_loop(stop.clone()),
             )
             .map(drop)
-        };
-        let stop = async {
-            shutdown.await;
-            tracing::info!("engine stopping: finishing work in progress");
-            let _ = stop_tx.send(true);
-        };
-        let (result, ()) = tokio::join!(workers, stop);
-        result
+        })
+        .await
     }
 
     /// Keeps up to `concurrency` deliveries in progress, taking more from the inbox
@@ -145,6 +138,25 @@ impl Engine {
         }
         Ok(())
     }
+}
+
+/// Run `workers` until `shutdown` completes, then tell them to stop (through the
+/// receiver they were given) and wait for them to finish their work in progress.
+pub(crate) async fn run_until<F>(
+    shutdown: impl Future<Output = ()>,
+    workers: impl FnOnce(watch::Receiver<bool>) -> F,
+) -> Result<(), EngineError>
+where
+    F: Future<Output = Result<(), EngineError>>,
+{
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let stop = async {
+        shutdown.await;
+        tracing::info!("engine stopping: finishing work in progress");
+        let _ = stop_tx.send(true);
+    };
+    let (result, ()) = tokio::join!(workers(stop_rx), stop);
+    result
 }
 
 /// How often [`Engine::run`] deletes processed deliveries past their retention.

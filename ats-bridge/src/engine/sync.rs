@@ -34,12 +34,13 @@ impl Engine {
         participant: &ParticipantKey,
         cause: SyncCause,
     ) -> Result<Action, EngineError> {
-        let rows = self
-            .inner
-            .stores
-            .ledger
-            .rows_by_participant(participant)
-            .await?;
+        let rows = self.own_rows(
+            self.inner
+                .stores
+                .ledger
+                .rows_by_participant(participant)
+                .await?,
+        );
         if rows.is_empty() {
             return self.screen(participant).await;
         }

@@ -13,6 +13,9 @@ use crate::model::AtsName;
 pub(crate) struct Sources {
     ats: BTreeMap<AtsName, Arc<dyn Ats>>,
     willo: WilloSource,
+    /// The source name Willo's deliveries carry: `willo`, or `{id}/willo` for one
+    /// connection of a fleet (its ATS adapters are named `{id}/{account}` already).
+    willo_name: String,
 }
 
 /// One source, as [`Sources::get`] finds it.
@@ -51,12 +54,19 @@ impl Sources {
         Ok(Self {
             ats: by_name,
             willo,
+            willo_name: WilloSource::NAME.to_owned(),
         })
+    }
+
+    /// Take Willo's deliveries from the source named `name` instead of `willo`.
+    pub(crate) fn willo_named(mut self, name: String) -> Self {
+        self.willo_name = name;
+        self
     }
 
     /// The source named `name`: an ATS connection that has webhooks, or Willo.
     pub(crate) fn get(&self, name: &str) -> Option<Source<'_>> {
-        if name == WilloSource::NAME {
+        if name == self.willo_name {
             return Some(Source::Willo(&self.willo));
         }
         let ats = self.ats.get(&AtsName::from(name))?;

@@ -1,6 +1,7 @@
 //! Connections: many customers on one bridge (issue 16).
 
 mod admin;
+mod fleet;
 mod manager;
 mod oauth;
 mod refresh;
