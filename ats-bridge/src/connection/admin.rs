@@ -11,7 +11,8 @@
 //! | `POST /admin/connections/{id}/pause` | pause (`{"reason": …}` optional) |
 //! | `POST /admin/connections/{id}/resume` | resume |
 //! | `DELETE /admin/connections/{id}?ledger=keep_ids\|erase` | remove, erasing credentials, inbox and cursors |
-//! | `GET /admin/connections/{id}/status` | state, reason, which secrets are stored (names and key ids only) |
+//! | `GET /admin/connections/{id}/status` | state, reason, which secrets are stored (names and key ids only); with a [`Fleet`](super::Fleet), its work too (`work`: rows per state, inbox backlog, last reconcile, errors, credential outages) |
+//! | `GET /admin/fleet` | with a [`Fleet`](super::Fleet): every connection's work status and the totals ([`FleetStatus`](super::FleetStatus)) |
 //! | `POST /admin/connections/{id}/oauth/{account}` | the consent URL to send the customer to |
 //!
 //! Answers never contain a secret. Errors are `{"error": code, "message": …}`.
@@ -32,7 +33,7 @@ use subtle::ConstantTimeEq;
 
 use super::oauth::{ConnectError, OAuthConnect};
 use super::{
-    ConnectionConfig, ConnectionError, ConnectionId, ConnectionManager, ConnectionSecrets,
+    ConnectionConfig, ConnectionError, ConnectionId, ConnectionManager, ConnectionSecrets, Fleet,
     LedgerErasure, NewConnection,
 };
 use crate::store::StoreError;
@@ -43,6 +44,7 @@ pub struct AdminApi {
     manager: ConnectionManager,
     token_digest: [u8; 32],
     oauth: Option<Arc<OAuthConnect>>,
+    fleet: Option<Fleet>,
 }
 
 impl AdminApi {
@@ -53,7 +55,15 @@ impl AdminApi {
             manager,
             token_digest: Sha256::digest(token.expose_secret().as_bytes()).into(),
             oauth: None,
+            fleet: None,
         }
+    }
+
+    /// Show the work of `fleet`'s connections in their status, and serve
+    /// `GET /admin/fleet`.
+    pub fn fleet(mut self, fleet: Fleet) -> Self {
+        self.fleet = Some(fleet);
+        self
     }
 
     /// Serve consent URLs of this connect flow.
@@ -76,6 +86,7 @@ impl AdminApi {
             .route("/admin/connections/{id}/resume", post(resume))
             .route("/admin/connections/{id}/status", get(status))
             .route("/admin/connections/{id}/oauth/{account}", post(consent))
+            .route("/admin/fleet", get(fleet_status))
             .route_layer(middleware::from_fn_with_state(api.clone(), authorise))
             .with_state(api)
     }
@@ -254,14 +265,46 @@ async fn status(State(api): State<Arc<AdminApi>>, Path(id): Path<String>) -> Res
             })
         })
         .collect();
+    let work = match &api.fleet {
+        Some(fleet) => match fleet.connection_status(&record).await {
+            Ok(work) => Some(work),
+            Err(failed) => return engine_failure(&failed),
+        },
+        None => None,
+    };
     Json(serde_json::json!({
         "id": record.id,
         "state": record.state,
         "state_reason": record.state_reason,
         "updated_at_ms": record.updated_at_ms,
         "secrets": stored,
+        "work": work,
     }))
     .into_response()
+}
+
+async fn fleet_status(State(api): State<Arc<AdminApi>>) -> Response {
+    let Some(fleet) = &api.fleet else {
+        return error(
+            StatusCode::NOT_FOUND,
+            "no_fleet",
+            "this bridge runs no fleet",
+        );
+    };
+    match fleet.status().await {
+        Ok(status) => Json(status).into_response(),
+        Err(failed) => engine_failure(&failed),
+    }
+}
+
+/// The answer for a failed status read: logged, not shown.
+fn engine_failure(failed: &crate::engine::EngineError) -> Response {
+    tracing::error!(target: "ats_bridge::connection", error = %failed, "reading the fleet's status failed");
+    error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "the call failed; see the bridge's logs",
+    )
 }
 
 async fn consent(

@@ -110,7 +110,8 @@ impl Fleet {
         Ok(fleet)
     }
 
-    async fn connection_status(
+    /// The status of the connection `record` (two store reads).
+    pub async fn connection_status(
         &self,
         record: &ConnectionRecord,
     ) -> Result<ConnectionStatus, EngineError> {
