@@ -31,11 +31,13 @@ use ats_bridge::store::{Fence, RowState, StoreError, StoreResult};
 mod connections;
 mod dialect;
 mod queries;
+mod scope;
 mod store;
 
 pub(crate) use connections::{ConnectionQueries, sql_connections};
 pub(crate) use dialect::Dialect;
 pub(crate) use queries::Queries;
+pub(crate) use scope::{Scope, Scoped};
 pub(crate) use store::sql_store;
 
 /// A database error as the store reports it.
