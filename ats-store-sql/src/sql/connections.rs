@@ -117,7 +117,7 @@ macro_rules! sql_connections {
                 LedgerErasure, Removal, Sealed, SecretEntry, SecretLock,
             };
             use ats_bridge::store::{StoreError, StoreResult};
-            use $crate::sql::{ConnectionQueries, Dialect, db, run_detached};
+            use $crate::sql::{ConnectionQueries, Dialect, db, is_unique_violation, run_detached};
 
             type Tx = sqlx::Transaction<'static, $db>;
             type DbRow = <$db as Database>::Row;
@@ -165,6 +165,10 @@ macro_rules! sql_connections {
             fn config_json(config: &ConnectionConfig) -> StoreResult<String> {
                 serde_json::to_string(config)
                     .map_err(|e| StoreError::Backend(format!("connection settings: {e}")))
+            }
+
+            fn exists(id: &ConnectionId) -> StoreError {
+                StoreError::Conflict(format!("connection {id} exists"))
             }
 
             fn not_found(id: &ConnectionId) -> StoreError {
@@ -259,10 +263,7 @@ macro_rules! sql_connections {
                             .map_err(db)?;
                         let sql = match existing.as_ref().map(read_record).transpose()? {
                             Some(old) if old.state != ConnectionState::Removed => {
-                                return Err(StoreError::Conflict(format!(
-                                    "connection {} exists",
-                                    record.id
-                                )));
+                                return Err(exists(&record.id));
                             }
                             Some(_) => &queries().replace,
                             None => &queries().insert,
@@ -284,7 +285,16 @@ macro_rules! sql_connections {
                         } else {
                             query
                         };
-                        query.execute(&mut *tx).await.map_err(db)?;
+                        query.execute(&mut *tx).await.map_err(|e| {
+                            // Another replica's insert of the same id committed
+                            // between the look-up above and this insert (PostgreSQL:
+                            // the look-up locks no row that does not exist yet).
+                            if is_unique_violation(&e) {
+                                exists(&record.id)
+                            } else {
+                                db(e)
+                            }
+                        })?;
                         sqlx::query(&queries().delete_secrets)
                             .bind(record.id.as_str())
                             .execute(&mut *tx)

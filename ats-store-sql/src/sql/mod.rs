@@ -45,6 +45,14 @@ pub(crate) fn db(error: sqlx::Error) -> StoreError {
     StoreError::Backend(error.to_string())
 }
 
+/// Whether `error` is the database refusing a duplicate key (PostgreSQL's SQLSTATE
+/// 23505, SQLite's primary key or unique constraint).
+pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .is_some_and(|error| error.is_unique_violation())
+}
+
 /// Run `transaction` to completion on its own task and return its result.
 pub(crate) async fn run_detached<T>(
     transaction: impl Future<Output = StoreResult<T>> + Send + 'static,

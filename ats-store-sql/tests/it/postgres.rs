@@ -50,6 +50,19 @@ async fn postgres_store_passes_the_connection_suite() {
     schema.drop().await;
 }
 
+/// Two replicas (two pools) adding the same connection at once: one adds it, the
+/// other is told it exists (the unique key's violation, SQLSTATE 23505, is a
+/// conflict, not a backend error).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn replicas_adding_one_connection_at_once_conflict() {
+    let Some(schema) = TestSchema::create("replicas_adding_one_connection_at_once").await else {
+        return;
+    };
+    let [a, b] = two_replicas(&schema).await;
+    ats_testkit::store::racing_connection_inserts(a, b).await;
+    schema.drop().await;
+}
+
 /// Two replicas (two pools): a secret's lock in one makes the other wait, and the
 /// other then reads what the first stored.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

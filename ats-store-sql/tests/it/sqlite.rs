@@ -87,6 +87,17 @@ async fn sqlite_in_memory_store_passes_the_connection_suite() {
     ats_testkit::store::run_connection_suite(&store).await;
 }
 
+/// Two stores on one file (two processes' pools) adding the same connection at once:
+/// one adds it, the other is told it exists.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_stores_adding_one_connection_at_once_conflict() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("connections-race.db");
+    let store = SqliteStore::open(&path).await.unwrap();
+    let replica = SqliteStore::open(&path).await.unwrap();
+    ats_testkit::store::racing_connection_inserts(Arc::new(store), Arc::new(replica)).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn racing_workers_each_key_is_acquired_exactly_once() {
     let dir = tempfile::tempdir().unwrap();
