@@ -65,10 +65,10 @@ fn successor(prefix: &str) -> Option<String> {
 }
 
 /// The condition that `column` lies in a [`Scope::Range`]: two parameters, `from`
-/// then `to`, followed by `AND`.
+/// then `to`.
 pub(crate) fn in_range<D: Dialect>(column: &str) -> String {
     let order = D::BYTE_ORDER;
-    format!("{column}{order} >= ? AND {column}{order} < ? AND ")
+    format!("{column}{order} >= ? AND {column}{order} < ?")
 }
 
 /// The scope key of `column` (the text before its first `/`) and the condition that
@@ -91,11 +91,11 @@ pub(crate) struct Scoped {
 
 impl Scoped {
     /// Both forms of the statement `render` writes given its scope condition (empty,
-    /// or an [`in_range`] condition ending in `AND `).
+    /// or an [`in_range`] condition followed by `AND `).
     pub(crate) fn new<D: Dialect>(column: &str, render: impl Fn(&str) -> String) -> Self {
         Self {
             all: render(""),
-            range: render(&in_range::<D>(column)),
+            range: render(&format!("{} AND ", in_range::<D>(column))),
         }
     }
 
