@@ -44,6 +44,10 @@ impl Dialect for PostgresDialect {
     // transaction's start.
     const CLOCK_MS: Option<&'static str> =
         Some("(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT");
+    // The database's collation may order by language rules (`en_US`: punctuation
+    // ignored at first, so `acme/zz` would sort after `acme0`).
+    const BYTE_ORDER: &'static str = " COLLATE \"C\"";
+    const POSITION: &'static str = "strpos";
     const PAYLOAD_CONTAINS: &'static str = "position(? IN payload) > 0";
     const MIGRATIONS: &'static [(i64, &'static str)] = &[
         (1, include_str!("schema/postgres_001.sql")),
@@ -51,6 +55,7 @@ impl Dialect for PostgresDialect {
         (3, include_str!("schema/postgres_003.sql")),
         (4, include_str!("schema/postgres_004.sql")),
         (5, include_str!("schema/postgres_005.sql")),
+        (6, include_str!("schema/postgres_006.sql")),
     ];
 }
 

@@ -49,6 +49,9 @@ impl Dialect for SqliteDialect {
     const LOCK_PERSON: Option<&'static str> = None;
     // One file on one machine: every writer shares the caller's clock.
     const CLOCK_MS: Option<&'static str> = None;
+    // SQLite's default collation, BINARY, compares bytes.
+    const BYTE_ORDER: &'static str = "";
+    const POSITION: &'static str = "instr";
     const PAYLOAD_CONTAINS: &'static str = "instr(payload, ?) > 0";
     const MIGRATIONS: &'static [(i64, &'static str)] = &[
         (1, include_str!("schema/sqlite_001.sql")),
@@ -56,6 +59,7 @@ impl Dialect for SqliteDialect {
         (3, include_str!("schema/sqlite_003.sql")),
         (4, include_str!("schema/sqlite_004.sql")),
         (5, include_str!("schema/sqlite_005.sql")),
+        (6, include_str!("schema/sqlite_006.sql")),
     ];
 }
 

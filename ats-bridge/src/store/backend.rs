@@ -69,6 +69,7 @@
 //! # let _ = ledger(MyStore);
 //! ```
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::future::Future;
 
@@ -235,6 +236,44 @@ pub trait LedgerBackend: Send + Sync + fmt::Debug {
         &self,
         key: &ScreeningKey,
     ) -> impl Future<Output = StoreResult<Option<ScreeningRow>>> + Send;
+
+    /// [`Ledger::rows_due_scoped`]; a backend that serves one account may leave it
+    /// out (it then answers [`StoreError::Unsupported`]), like the three below.
+    fn rows_due_scoped(
+        &self,
+        scope: &str,
+        now_ms: i64,
+        limit: usize,
+    ) -> impl Future<Output = StoreResult<Vec<LedgerRow>>> + Send {
+        let _ = (scope, now_ms, limit);
+        async { Err(StoreError::Unsupported("rows_due_scoped")) }
+    }
+
+    /// [`Ledger::rows_due_by_scope`].
+    fn rows_due_by_scope(
+        &self,
+        now_ms: i64,
+    ) -> impl Future<Output = StoreResult<BTreeMap<String, u64>>> + Send {
+        let _ = now_ms;
+        async { Err(StoreError::Unsupported("rows_due_by_scope")) }
+    }
+
+    /// [`Ledger::stale_invites_scoped`].
+    fn stale_invites_scoped(
+        &self,
+        scope: &str,
+        invited_before_ms: i64,
+        limit: usize,
+    ) -> impl Future<Output = StoreResult<Vec<LedgerRow>>> + Send {
+        let _ = (scope, invited_before_ms, limit);
+        async { Err(StoreError::Unsupported("stale_invites_scoped")) }
+    }
+
+    /// [`Ledger::status_scoped`].
+    fn status_scoped(&self, scope: &str) -> impl Future<Output = StoreResult<StatusReport>> + Send {
+        let _ = scope;
+        async { Err(StoreError::Unsupported("status_scoped")) }
+    }
 }
 
 /// One change to the ledger, returning `T`: what a [`Ledger`] method asks a
@@ -800,6 +839,32 @@ impl<B: LedgerBackend> Ledger for B {
 
     async fn status(&self) -> StoreResult<StatusReport> {
         LedgerBackend::status(self).await
+    }
+
+    async fn rows_due_scoped(
+        &self,
+        scope: &str,
+        now_ms: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<LedgerRow>> {
+        LedgerBackend::rows_due_scoped(self, scope, now_ms, limit).await
+    }
+
+    async fn rows_due_by_scope(&self, now_ms: i64) -> StoreResult<BTreeMap<String, u64>> {
+        LedgerBackend::rows_due_by_scope(self, now_ms).await
+    }
+
+    async fn stale_invites_scoped(
+        &self,
+        scope: &str,
+        invited_before_ms: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<LedgerRow>> {
+        LedgerBackend::stale_invites_scoped(self, scope, invited_before_ms, limit).await
+    }
+
+    async fn status_scoped(&self, scope: &str) -> StoreResult<StatusReport> {
+        LedgerBackend::status_scoped(self, scope).await
     }
 
     async fn claim_screening(

@@ -52,6 +52,15 @@ struct InboxEntry {
     lease_until_ms: Option<i64>,
 }
 
+impl InboxEntry {
+    /// Whether a claim at `now_ms` may take it: unprocessed, due, not leased.
+    fn claimable(&self, now_ms: i64) -> bool {
+        self.processed_at_ms.is_none()
+            && self.next_attempt_at_ms.is_none_or(|at| at <= now_ms)
+            && self.lease_until_ms.is_none_or(|until| until <= now_ms)
+    }
+}
+
 impl MemoryStore {
     /// An empty store.
     pub fn new() -> Self {
@@ -95,6 +104,68 @@ impl MemoryStore {
         entry.next_attempt_at_ms = Some(next_attempt_at_ms);
         entry.lease_until_ms = None;
         Ok(())
+    }
+
+    /// Deliveries of `scope` ("" for every source) that [`Inbox::inbox_claim`] could
+    /// take now, oldest first, leased to `lease`.
+    async fn claim_inbox(&self, scope: &str, lease: &Lease, limit: usize) -> Vec<InboxItem> {
+        let now_ms = lease.now_ms;
+        let mut inner = self.lock().await;
+        let claimable = inner
+            .inbox
+            .values_mut()
+            .filter(|entry| entry.item.source.starts_with(scope) && entry.claimable(now_ms));
+        claimable
+            .take(limit)
+            .map(|entry| {
+                entry.lease_until_ms = Some(lease.until_ms());
+                entry.item.fence = entry.item.fence.next();
+                entry.item.clone()
+            })
+            .collect()
+    }
+
+    /// [`Inbox::inbox_backlog`] of the deliveries of `scope` ("" for every source).
+    async fn backlog(&self, scope: &str) -> InboxBacklog {
+        let inner = self.lock().await;
+        let pending = inner.inbox.values().filter(|entry| {
+            entry.processed_at_ms.is_none() && entry.item.source.starts_with(scope)
+        });
+        let (count, oldest) = pending.fold((0, None::<i64>), |(count, oldest), entry| {
+            let at = entry.received_at_ms;
+            (count + 1, Some(oldest.map_or(at, |o| o.min(at))))
+        });
+        InboxBacklog::new(count, oldest)
+    }
+
+    /// [`Ledger::rows_due`](super::Ledger::rows_due) of the rows of `scope` ("" for
+    /// every row).
+    async fn due(&self, scope: &str, now_ms: i64, limit: usize) -> Vec<LedgerRow> {
+        self.select(
+            |row| row.key.ats.as_str().starts_with(scope) && ledger::is_due(row, now_ms),
+            |row| {
+                (
+                    row.next_attempt_at_ms.unwrap_or(i64::MIN),
+                    row.updated_at_ms,
+                )
+            },
+            limit,
+        )
+        .await
+    }
+
+    /// [`Ledger::stale_invites`](super::Ledger::stale_invites) of the rows of `scope`
+    /// ("" for every row).
+    async fn stale(&self, scope: &str, invited_before_ms: i64, limit: usize) -> Vec<LedgerRow> {
+        self.select(
+            |row| {
+                row.key.ats.as_str().starts_with(scope)
+                    && ledger::is_stale_invite(row, invited_before_ms)
+            },
+            |row| (row.updated_at_ms, 0),
+            limit,
+        )
+        .await
     }
 
     async fn select(
@@ -272,18 +343,7 @@ impl LedgerBackend for MemoryStore {
     }
 
     async fn rows_due(&self, now_ms: i64, limit: usize) -> StoreResult<Vec<LedgerRow>> {
-        Ok(self
-            .select(
-                |row| ledger::is_due(row, now_ms),
-                |row| {
-                    (
-                        row.next_attempt_at_ms.unwrap_or(i64::MIN),
-                        row.updated_at_ms,
-                    )
-                },
-                limit,
-            )
-            .await)
+        Ok(self.due("", now_ms, limit).await)
     }
 
     async fn stale_invites(
@@ -291,17 +351,46 @@ impl LedgerBackend for MemoryStore {
         invited_before_ms: i64,
         limit: usize,
     ) -> StoreResult<Vec<LedgerRow>> {
-        Ok(self
-            .select(
-                |row| ledger::is_stale_invite(row, invited_before_ms),
-                |row| (row.updated_at_ms, 0),
-                limit,
-            )
-            .await)
+        Ok(self.stale("", invited_before_ms, limit).await)
     }
 
     async fn status(&self) -> StoreResult<StatusReport> {
         Ok(StatusReport::from_rows(self.lock().await.rows.values()))
+    }
+
+    async fn rows_due_scoped(
+        &self,
+        scope: &str,
+        now_ms: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<LedgerRow>> {
+        Ok(self.due(scope, now_ms, limit).await)
+    }
+
+    async fn rows_due_by_scope(&self, now_ms: i64) -> StoreResult<BTreeMap<String, u64>> {
+        let inner = self.lock().await;
+        let due = inner
+            .rows
+            .values()
+            .filter(|row| ledger::is_due(row, now_ms));
+        Ok(count_by_scope(due.map(|row| row.key.ats.as_str())))
+    }
+
+    async fn stale_invites_scoped(
+        &self,
+        scope: &str,
+        invited_before_ms: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<LedgerRow>> {
+        Ok(self.stale(scope, invited_before_ms, limit).await)
+    }
+
+    async fn status_scoped(&self, scope: &str) -> StoreResult<StatusReport> {
+        let inner = self.lock().await;
+        let rows = inner.rows.values();
+        Ok(StatusReport::from_rows(
+            rows.filter(|row| row.key.ats.as_str().starts_with(scope)),
+        ))
     }
 
     async fn screening(&self, key: &ScreeningKey) -> StoreResult<Option<ScreeningRow>> {
@@ -343,21 +432,7 @@ impl Inbox for MemoryStore {
     }
 
     async fn inbox_claim(&self, lease: &Lease, limit: usize) -> StoreResult<Vec<InboxItem>> {
-        let now_ms = lease.now_ms;
-        let mut inner = self.lock().await;
-        let claimable = inner.inbox.values_mut().filter(|entry| {
-            entry.processed_at_ms.is_none()
-                && entry.next_attempt_at_ms.is_none_or(|at| at <= now_ms)
-                && entry.lease_until_ms.is_none_or(|until| until <= now_ms)
-        });
-        Ok(claimable
-            .take(limit)
-            .map(|entry| {
-                entry.lease_until_ms = Some(lease.until_ms());
-                entry.item.fence = entry.item.fence.next();
-                entry.item.clone()
-            })
-            .collect())
+        Ok(self.claim_inbox("", lease, limit).await)
     }
 
     async fn inbox_done(&self, id: i64, fence: Fence, now_ms: i64) -> StoreResult<()> {
@@ -402,16 +477,28 @@ impl Inbox for MemoryStore {
     }
 
     async fn inbox_backlog(&self) -> StoreResult<InboxBacklog> {
+        Ok(self.backlog("").await)
+    }
+
+    async fn inbox_claim_scoped(
+        &self,
+        scope: &str,
+        lease: &Lease,
+        limit: usize,
+    ) -> StoreResult<Vec<InboxItem>> {
+        Ok(self.claim_inbox(scope, lease, limit).await)
+    }
+
+    async fn inbox_ready_by_scope(&self, now_ms: i64) -> StoreResult<BTreeMap<String, u64>> {
         let inner = self.lock().await;
-        let pending = inner
-            .inbox
-            .values()
-            .filter(|entry| entry.processed_at_ms.is_none());
-        let (count, oldest) = pending.fold((0, None::<i64>), |(count, oldest), entry| {
-            let at = entry.received_at_ms;
-            (count + 1, Some(oldest.map_or(at, |o| o.min(at))))
-        });
-        Ok(InboxBacklog::new(count, oldest))
+        let ready = inner.inbox.values().filter(|entry| entry.claimable(now_ms));
+        Ok(count_by_scope(
+            ready.map(|entry| entry.item.source.as_str()),
+        ))
+    }
+
+    async fn inbox_backlog_scoped(&self, scope: &str) -> StoreResult<InboxBacklog> {
+        Ok(self.backlog(scope).await)
     }
 }
 
@@ -454,6 +541,19 @@ impl ReconcilerState for MemoryStore {
         self.lock().await.history_start_ms = Some(now_ms);
         Ok(())
     }
+}
+
+/// How many of `names` each connection has: keyed by the text before the first `/`
+/// (names without one belong to no connection and are left out).
+fn count_by_scope<'a>(names: impl Iterator<Item = &'a str>) -> BTreeMap<String, u64> {
+    let mut counts = BTreeMap::<&str, u64>::new();
+    for (scope, _) in names.filter_map(|name| name.split_once('/')) {
+        *counts.entry(scope).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .map(|(scope, n)| (scope.to_owned(), n))
+        .collect()
 }
 
 /// Whether `needle` (not empty) occurs in `haystack`.

@@ -3,6 +3,7 @@
 
 use super::Dialect;
 use super::queries::placeholders;
+use super::scope::in_range;
 
 /// The connection statements in one dialect.
 #[derive(Debug)]
@@ -33,15 +34,11 @@ pub(crate) struct ConnectionQueries {
 /// old value if the clock did not move, so every change is a new version.
 const BUMP: &str = "updated_at_ms = CASE WHEN ? > updated_at_ms THEN ? ELSE updated_at_ms + 1 END";
 
-/// Rows whose `column` starts with the bound prefix (bound twice). Not `LIKE`: SQLite's
-/// is case-insensitive.
-fn scoped(column: &str) -> String {
-    format!("substr({column}, 1, length(?)) = ?")
-}
-
 impl ConnectionQueries {
     pub(crate) fn new<D: Dialect>() -> Self {
         let sql = |text: String| placeholders::<D>(&text);
+        // A connection's rows: their names start with its scope (two parameters).
+        let scoped = in_range::<D>;
         let columns = "id, config, state, state_reason, created_at_ms, updated_at_ms";
         let secret_columns = "name, key_id, sealed, expires_at_ms";
         Self {
@@ -117,7 +114,9 @@ macro_rules! sql_connections {
                 LedgerErasure, Removal, Sealed, SecretEntry, SecretLock,
             };
             use ats_bridge::store::{StoreError, StoreResult};
-            use $crate::sql::{ConnectionQueries, Dialect, db, run_detached};
+            use $crate::sql::{
+                ConnectionQueries, Dialect, Scope, db, is_unique_violation, run_detached,
+            };
 
             type Tx = sqlx::Transaction<'static, $db>;
             type DbRow = <$db as Database>::Row;
@@ -165,6 +164,10 @@ macro_rules! sql_connections {
             fn config_json(config: &ConnectionConfig) -> StoreResult<String> {
                 serde_json::to_string(config)
                     .map_err(|e| StoreError::Backend(format!("connection settings: {e}")))
+            }
+
+            fn exists(id: &ConnectionId) -> StoreError {
+                StoreError::Conflict(format!("connection {id} exists"))
             }
 
             fn not_found(id: &ConnectionId) -> StoreError {
@@ -231,9 +234,14 @@ macro_rules! sql_connections {
 
             /// Delete (or, for `strip`, update) the rows a statement scopes to `prefix`.
             async fn scoped(tx: &mut Tx, sql: &str, prefix: &str) -> StoreResult<u64> {
+                let Scope::Range { from, to } = Scope::starting_with(prefix)? else {
+                    return Err(StoreError::Backend(format!(
+                        "no connection scope: {prefix:?}"
+                    )));
+                };
                 Ok(sqlx::query(sql)
-                    .bind(prefix)
-                    .bind(prefix)
+                    .bind(from)
+                    .bind(to)
                     .execute(&mut **tx)
                     .await
                     .map_err(db)?
@@ -259,10 +267,7 @@ macro_rules! sql_connections {
                             .map_err(db)?;
                         let sql = match existing.as_ref().map(read_record).transpose()? {
                             Some(old) if old.state != ConnectionState::Removed => {
-                                return Err(StoreError::Conflict(format!(
-                                    "connection {} exists",
-                                    record.id
-                                )));
+                                return Err(exists(&record.id));
                             }
                             Some(_) => &queries().replace,
                             None => &queries().insert,
@@ -284,7 +289,16 @@ macro_rules! sql_connections {
                         } else {
                             query
                         };
-                        query.execute(&mut *tx).await.map_err(db)?;
+                        query.execute(&mut *tx).await.map_err(|e| {
+                            // Another replica's insert of the same id committed
+                            // between the look-up above and this insert (PostgreSQL:
+                            // the look-up locks no row that does not exist yet).
+                            if is_unique_violation(&e) {
+                                exists(&record.id)
+                            } else {
+                                db(e)
+                            }
+                        })?;
                         sqlx::query(&queries().delete_secrets)
                             .bind(record.id.as_str())
                             .execute(&mut *tx)

@@ -20,6 +20,13 @@ pub(crate) trait Dialect {
     /// clocks agree on when a lease expires; `None` where every writer shares one
     /// machine's clock (the caller's time is used).
     const CLOCK_MS: Option<&'static str>;
+    /// Appended to a text column so that it compares byte by byte (code point order),
+    /// whatever the column's or the database's collation: a scope's range (see
+    /// `scope`) relies on it.
+    const BYTE_ORDER: &'static str;
+    /// The function `f(text, part)` that answers where `part` first occurs in `text`
+    /// (from 1), or 0.
+    const POSITION: &'static str;
     /// A condition: the inbox `payload` contains the bytes of the one parameter.
     const PAYLOAD_CONTAINS: &'static str;
     /// The schema migrations in order: (version, SQL).

@@ -31,16 +31,26 @@ use ats_bridge::store::{Fence, RowState, StoreError, StoreResult};
 mod connections;
 mod dialect;
 mod queries;
+mod scope;
 mod store;
 
 pub(crate) use connections::{ConnectionQueries, sql_connections};
 pub(crate) use dialect::Dialect;
 pub(crate) use queries::Queries;
+pub(crate) use scope::{Scope, Scoped};
 pub(crate) use store::sql_store;
 
 /// A database error as the store reports it.
 pub(crate) fn db(error: sqlx::Error) -> StoreError {
     StoreError::Backend(error.to_string())
+}
+
+/// Whether `error` is the database refusing a duplicate key (PostgreSQL's SQLSTATE
+/// 23505, SQLite's primary key or unique constraint).
+pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .is_some_and(|error| error.is_unique_violation())
 }
 
 /// Run `transaction` to completion on its own task and return its result.

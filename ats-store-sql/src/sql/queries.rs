@@ -1,6 +1,7 @@
 //! Every statement of the SQL store, rendered once per dialect.
 
 use super::Dialect;
+use super::scope::{Scoped, key_of};
 
 /// The ledger's key columns, bound first by inserts and last by updates.
 const KEY_COLUMNS: [&str; 3] = ["ats", "application", "interview"];
@@ -66,21 +67,25 @@ pub(crate) struct Queries {
     pub(crate) find_by_participant: String,
     pub(crate) rows_of_candidate: String,
     pub(crate) rows_of_application: String,
-    pub(crate) rows_due: String,
-    pub(crate) stale_invites: String,
-    pub(crate) failed_rows: String,
-    pub(crate) warned_rows: String,
-    pub(crate) status_counts: String,
+    pub(crate) rows_due: Scoped,
+    /// How many rows `rows_due` would return, per connection.
+    pub(crate) rows_due_by_scope: String,
+    pub(crate) stale_invites: Scoped,
+    pub(crate) failed_rows: Scoped,
+    pub(crate) warned_rows: Scoped,
+    pub(crate) status_counts: Scoped,
     pub(crate) inbox_insert: String,
-    pub(crate) inbox_claim: String,
+    pub(crate) inbox_claim: Scoped,
     /// The inbox claim granting and comparing leases at the database's clock.
-    pub(crate) inbox_claim_at_database_clock: Option<String>,
+    pub(crate) inbox_claim_at_database_clock: Option<Scoped>,
+    /// How many deliveries an inbox claim could take, per connection.
+    pub(crate) inbox_ready_by_scope: String,
     pub(crate) inbox_done: String,
     pub(crate) inbox_retry: String,
     pub(crate) inbox_park: String,
     pub(crate) inbox_fence: String,
     pub(crate) inbox_prune: String,
-    pub(crate) inbox_backlog: String,
+    pub(crate) inbox_backlog: Scoped,
     pub(crate) cursor_get: String,
     pub(crate) cursor_set: String,
     pub(crate) job_state_get: String,
@@ -124,6 +129,12 @@ impl Queries {
         let screening_assignments = SCREENING_DATA_COLUMNS
             .map(|c| format!("{c} = ?"))
             .join(", ");
+        // A statement over every row and over one connection's (see `Scoped`).
+        let ledger = |render: &dyn Fn(&str) -> String| Scoped::new::<D>("ats", |s| sql(render(s)));
+        let inbox =
+            |render: &dyn Fn(&str) -> String| Scoped::new::<D>("source", |s| sql(render(s)));
+        let (ats_scope, ats_has_scope) = key_of::<D>("ats");
+        let (source_scope, source_has_scope) = key_of::<D>("source");
         Self {
             row: sql(format!("{select} WHERE {by_key}")),
             row_for_update: sql(format!("{select} WHERE {by_key}{for_update}")),
@@ -157,38 +168,56 @@ impl Queries {
             rows_of_application: sql(format!(
                 "{select} WHERE ats = ? AND application = ? ORDER BY {key_order}"
             )),
-            // The same rule as `ledger::is_due`, as SQL so the database does the
-            // filtering. A plain read: the claim that follows is what is atomic.
-            rows_due: sql(format!(
-                "{select} WHERE (lease_until_ms IS NULL OR lease_until_ms <= ?) AND ( \
-                   (state IN ('pending', 'responded') \
-                     AND (next_attempt_at_ms IS NULL OR next_attempt_at_ms <= ?)) \
-                   OR (state IN ('invited', 'synced') AND next_attempt_at_ms <= ?) \
-                   OR (state = 'synced' AND recheck_at_ms <= ?)) \
-                 ORDER BY next_attempt_at_ms NULLS FIRST, updated_at_ms, {key_order} LIMIT ?"
+            // A plain read: the claim that follows is what is atomic.
+            rows_due: ledger(&|scope| {
+                format!(
+                    "{select} WHERE {scope}{DUE} \
+                     ORDER BY next_attempt_at_ms NULLS FIRST, updated_at_ms, {key_order} LIMIT ?"
+                )
+            }),
+            rows_due_by_scope: sql(format!(
+                "SELECT {ats_scope} AS scope, COUNT(*) AS n FROM ledger \
+                 WHERE {ats_has_scope} AND {DUE} GROUP BY {ats_scope}"
             )),
-            stale_invites: sql(format!(
-                "{select} WHERE state = 'invited' AND next_attempt_at_ms IS NULL \
-                   AND updated_at_ms < ? ORDER BY updated_at_ms, {key_order} LIMIT ?"
-            )),
-            failed_rows: sql(format!(
-                "{select} WHERE state = 'failed' \
-                 ORDER BY updated_at_ms DESC, {key_order} LIMIT ?"
-            )),
-            warned_rows: sql(format!(
-                "{select} WHERE warning IS NOT NULL \
-                 ORDER BY updated_at_ms DESC, {key_order} LIMIT ?"
-            )),
-            status_counts: "SELECT ats, job, state, COUNT(*) AS n FROM ledger \
-                            GROUP BY ats, job, state"
-                .to_owned(),
+            stale_invites: ledger(&|scope| {
+                format!(
+                    "{select} WHERE {scope}state = 'invited' AND next_attempt_at_ms IS NULL \
+                       AND updated_at_ms < ? ORDER BY updated_at_ms, {key_order} LIMIT ?"
+                )
+            }),
+            failed_rows: ledger(&|scope| {
+                format!(
+                    "{select} WHERE {scope}state = 'failed' \
+                     ORDER BY updated_at_ms DESC, {key_order} LIMIT ?"
+                )
+            }),
+            warned_rows: ledger(&|scope| {
+                format!(
+                    "{select} WHERE {scope}warning IS NOT NULL \
+                     ORDER BY updated_at_ms DESC, {key_order} LIMIT ?"
+                )
+            }),
+            status_counts: ledger(&|scope| {
+                format!(
+                    "SELECT ats, job, state, COUNT(*) AS n FROM ledger \
+                     WHERE {scope}TRUE GROUP BY ats, job, state"
+                )
+            }),
             inbox_insert: sql(
                 "INSERT INTO inbox (source, dedupe_key, event, payload, received_at_ms) \
                  VALUES (?, ?, ?, ?, ?) ON CONFLICT (source, dedupe_key) DO NOTHING"
                     .to_owned(),
             ),
-            inbox_claim: sql(inbox_claim::<D>("?")),
-            inbox_claim_at_database_clock: D::CLOCK_MS.map(|now| sql(inbox_claim::<D>(now))),
+            inbox_claim: inbox(&|scope| inbox_claim::<D>(scope, "?")),
+            inbox_claim_at_database_clock: D::CLOCK_MS
+                .map(|now| inbox(&|scope| inbox_claim::<D>(scope, now))),
+            // At the caller's time on every database: a count for scheduling, not a
+            // claim.
+            inbox_ready_by_scope: sql(format!(
+                "SELECT {source_scope} AS scope, COUNT(*) AS n FROM inbox \
+                 WHERE {source_has_scope} AND {} GROUP BY {source_scope}",
+                claimable("?")
+            )),
             inbox_done: sql("UPDATE inbox SET processed_at_ms = ?, lease_owner = NULL, \
                  lease_until_ms = NULL WHERE id = ? AND fence = ?"
                 .to_owned()),
@@ -204,11 +233,15 @@ impl Queries {
                 "DELETE FROM inbox WHERE processed_at_ms IS NOT NULL AND processed_at_ms < ?"
                     .to_owned(),
             ),
-            // The unprocessed rows through the `inbox_unprocessed` index; the
-            // retention keeps the rest of the table from mattering.
-            inbox_backlog: "SELECT COUNT(*) AS n, MIN(received_at_ms) AS oldest FROM inbox \
-                            WHERE processed_at_ms IS NULL"
-                .to_owned(),
+            // The unprocessed rows through the `inbox_unprocessed` index (a
+            // connection's through `inbox_unprocessed_by_source`); the retention keeps
+            // the rest of the table from mattering.
+            inbox_backlog: inbox(&|scope| {
+                format!(
+                    "SELECT COUNT(*) AS n, MIN(received_at_ms) AS oldest FROM inbox \
+                     WHERE {scope}processed_at_ms IS NULL"
+                )
+            }),
             cursor_get: sql("SELECT value FROM cursors WHERE name = ?".to_owned()),
             cursor_set: sql(
                 "INSERT INTO cursors (name, value, updated_at_ms) VALUES (?, ?, ?) \
@@ -271,22 +304,41 @@ pub(crate) fn placeholders<D: Dialect>(text: &str) -> String {
     out
 }
 
-/// The inbox claim with leases granted and compared at `now` (a placeholder bound to
-/// the caller's time, or the database's clock): parameters worker, [now,] lease
-/// length, the caller's time (for retry times, which callers write), [now,] limit.
+/// The same rule as `ledger::is_due`, as SQL so the database does the filtering:
+/// four parameters, each the caller's time.
+const DUE: &str = "(lease_until_ms IS NULL OR lease_until_ms <= ?) AND ( \
+       (state IN ('pending', 'responded') \
+         AND (next_attempt_at_ms IS NULL OR next_attempt_at_ms <= ?)) \
+       OR (state IN ('invited', 'synced') AND next_attempt_at_ms <= ?) \
+       OR (state = 'synced' AND recheck_at_ms <= ?))";
+
+/// An inbox item a claim may take at `now` (for leases) and the caller's time (the
+/// one parameter, for retry times, which callers write): unprocessed, due, not
+/// leased.
+fn claimable(now: &str) -> String {
+    format!(
+        "processed_at_ms IS NULL \
+         AND (next_attempt_at_ms IS NULL OR next_attempt_at_ms <= ?) \
+         AND (lease_until_ms IS NULL OR lease_until_ms <= {now})"
+    )
+}
+
+/// The inbox claim of the items in `scope` (a condition on `source`, or nothing)
+/// with leases granted and compared at `now` (a placeholder bound to the caller's
+/// time, or the database's clock): parameters worker, [now,] lease length, [the
+/// scope's two bounds,] the caller's time, [now,] limit.
 ///
 /// One statement: select and lease atomically. Rows another worker is leasing right
 /// now are skipped where the dialect can (not waited for); rows it has just leased
 /// fail the re-check of the lease condition.
-fn inbox_claim<D: Dialect>(now: &str) -> String {
+fn inbox_claim<D: Dialect>(scope: &str, now: &str) -> String {
     format!(
         "UPDATE inbox SET lease_owner = ?, lease_until_ms = {now} + ?, fence = fence + 1 \
          WHERE id IN ( \
-           SELECT id FROM inbox WHERE processed_at_ms IS NULL \
-             AND (next_attempt_at_ms IS NULL OR next_attempt_at_ms <= ?) \
-             AND (lease_until_ms IS NULL OR lease_until_ms <= {now}) \
+           SELECT id FROM inbox WHERE {scope}{} \
            ORDER BY id LIMIT ?{}) \
          RETURNING {INBOX_COLUMNS}",
+        claimable(now),
         D::SKIP_LOCKED
     )
 }
@@ -303,8 +355,51 @@ mod tests {
         const SKIP_LOCKED: &'static str = "";
         const LOCK_PERSON: Option<&'static str> = None;
         const CLOCK_MS: Option<&'static str> = None;
+        const BYTE_ORDER: &'static str = " COLLATE \"C\"";
+        const POSITION: &'static str = "strpos";
         const PAYLOAD_CONTAINS: &'static str = "position(? IN payload) > 0";
         const MIGRATIONS: &'static [(i64, &'static str)] = &[];
+    }
+
+    /// A connection's statements put its range first among the parameters of the
+    /// condition it narrows, and compare bytes.
+    #[test]
+    fn scoped_statements_add_the_range_before_their_own_parameters() {
+        use crate::sql::Scope;
+        let queries = Queries::new::<Numbered>();
+        let acme = Scope::starting_with("acme/").unwrap();
+        let due = queries.rows_due.sql(&acme);
+        assert!(
+            due.contains(
+                "WHERE ats COLLATE \"C\" >= $1 AND ats COLLATE \"C\" < $2 \
+                 AND (lease_until_ms IS NULL OR lease_until_ms <= $3)"
+            ),
+            "{due}"
+        );
+        assert!(due.ends_with("LIMIT $7"), "{due}");
+        let all = queries.rows_due.sql(&Scope::All);
+        assert!(
+            all.contains("WHERE (lease_until_ms IS NULL OR lease_until_ms <= $1)"),
+            "{all}"
+        );
+        let claim = queries.inbox_claim.sql(&acme);
+        assert!(
+            claim.starts_with(
+                "UPDATE inbox SET lease_owner = $1, lease_until_ms = $2 + $3, fence = fence + 1 \
+                 WHERE id IN ( SELECT id FROM inbox \
+                 WHERE source COLLATE \"C\" >= $4 AND source COLLATE \"C\" < $5 AND"
+            ),
+            "{claim}"
+        );
+        assert!(claim.contains("LIMIT $8"), "{claim}");
+        assert!(
+            queries
+                .rows_due_by_scope
+                .starts_with("SELECT substr(ats, 1, strpos(ats, '/') - 1) AS scope"),
+            "{}",
+            queries.rows_due_by_scope
+        );
+        assert!(!queries.inbox_ready_by_scope.contains("LIKE"));
     }
 
     #[test]

@@ -27,8 +27,8 @@ macro_rules! sql_store {
                 StatusReport, StoreError, StoreResult,
             };
             use $crate::sql::{
-                Dialect, Queries, count, db, fence_value, limit_value, parse_state, read_fence,
-                run_detached,
+                Dialect, Queries, Scope, Scoped, count, db, fence_value, limit_value, parse_state,
+                read_fence, run_detached,
             };
 
             type Tx = sqlx::Transaction<'static, $db>;
@@ -145,6 +145,37 @@ macro_rules! sql_store {
                     .bind(fence_value(row.fence))
                     .bind(row.created_at_ms)
                     .bind(row.updated_at_ms)
+            }
+
+            /// Bind the bounds of `scope`'s range, if it has one (see `Scoped`).
+            fn bind_scope<'q>(query: Query<'q>, scope: &'q Scope) -> Query<'q> {
+                match scope {
+                    Scope::All => query,
+                    Scope::Range { from, to } => query.bind(from.as_str()).bind(to.as_str()),
+                }
+            }
+
+            /// Counts per connection, from a statement answering `scope` and `n` with
+            /// `binds` parameters, each `now_ms`.
+            async fn counts_by_scope(
+                pool: &sqlx::Pool<$db>,
+                sql: &str,
+                now_ms: i64,
+                binds: usize,
+            ) -> StoreResult<BTreeMap<String, u64>> {
+                let mut query = sqlx::query(sql);
+                for _ in 0..binds {
+                    query = query.bind(now_ms);
+                }
+                let mut counts = BTreeMap::new();
+                for row in query.fetch_all(pool).await.map_err(db)? {
+                    let n = row.try_get::<i64, _>("n").map_err(db)?;
+                    counts.insert(
+                        row.try_get::<String, _>("scope").map_err(db)?,
+                        u64::try_from(n).unwrap_or(0),
+                    );
+                }
+                Ok(counts)
             }
 
             fn bind_key<'q>(query: Query<'q>, key: &'q LedgerKey) -> Query<'q> {
@@ -388,12 +419,71 @@ macro_rules! sql_store {
             }
 
             impl $store {
-                async fn select(&self, sql: &str, binds: &[i64]) -> StoreResult<Vec<LedgerRow>> {
-                    let mut query = sqlx::query(sql);
+                /// The rows of `scope` the statement (in `scope`'s form) selects by
+                /// integer parameters.
+                async fn select(
+                    &self,
+                    sql: &Scoped,
+                    scope: &Scope,
+                    binds: &[i64],
+                ) -> StoreResult<Vec<LedgerRow>> {
+                    let mut query = bind_scope(sqlx::query(sql.sql(scope)), scope);
                     for value in binds {
                         query = query.bind(*value);
                     }
                     read_rows(&query.fetch_all(&self.pool).await.map_err(db)?)
+                }
+
+                /// [`Ledger::rows_due`](ats_bridge::store::Ledger::rows_due) of `scope`.
+                async fn due(
+                    &self,
+                    scope: &Scope,
+                    now_ms: i64,
+                    limit: usize,
+                ) -> StoreResult<Vec<LedgerRow>> {
+                    let binds = [now_ms, now_ms, now_ms, now_ms, limit_value(limit)];
+                    self.select(&queries().rows_due, scope, &binds).await
+                }
+
+                /// [`Ledger::stale_invites`](ats_bridge::store::Ledger::stale_invites)
+                /// of `scope`.
+                async fn stale(
+                    &self,
+                    scope: &Scope,
+                    invited_before_ms: i64,
+                    limit: usize,
+                ) -> StoreResult<Vec<LedgerRow>> {
+                    let binds = [invited_before_ms, limit_value(limit)];
+                    self.select(&queries().stale_invites, scope, &binds).await
+                }
+
+                /// [`Ledger::status`](ats_bridge::store::Ledger::status) of `scope`.
+                async fn status_of(&self, scope: &Scope) -> StoreResult<StatusReport> {
+                    let sql = queries().status_counts.sql(scope);
+                    let counts = bind_scope(sqlx::query(sql), scope)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db)?;
+                    let mut report = StatusReport::default();
+                    for row in &counts {
+                        let state = parse_state(row.try_get("state").map_err(db)?)?;
+                        let n = u64::try_from(row.try_get::<i64, _>("n").map_err(db)?).unwrap_or(0);
+                        *report.by_state.entry(state).or_default() += n;
+                        let job = (
+                            AtsName::new(row.try_get::<String, _>("ats").map_err(db)?),
+                            JobId::new(row.try_get::<String, _>("job").map_err(db)?),
+                        );
+                        *report
+                            .by_job
+                            .entry(job)
+                            .or_insert_with(BTreeMap::new)
+                            .entry(state)
+                            .or_default() += n;
+                    }
+                    let newest = [limit_value(STATUS_FAILED_LIMIT)];
+                    report.failed = self.select(&queries().failed_rows, scope, &newest).await?;
+                    report.warned = self.select(&queries().warned_rows, scope, &newest).await?;
+                    Ok(report)
                 }
 
                 /// The rows `sql` selects by two text parameters.
@@ -494,11 +584,7 @@ macro_rules! sql_store {
                 }
 
                 async fn rows_due(&self, now_ms: i64, limit: usize) -> StoreResult<Vec<LedgerRow>> {
-                    self.select(
-                        &queries().rows_due,
-                        &[now_ms, now_ms, now_ms, now_ms, limit_value(limit)],
-                    )
-                    .await
+                    self.due(&Scope::All, now_ms, limit).await
                 }
 
                 async fn stale_invites(
@@ -506,41 +592,41 @@ macro_rules! sql_store {
                     invited_before_ms: i64,
                     limit: usize,
                 ) -> StoreResult<Vec<LedgerRow>> {
-                    self.select(
-                        &queries().stale_invites,
-                        &[invited_before_ms, limit_value(limit)],
-                    )
-                    .await
+                    self.stale(&Scope::All, invited_before_ms, limit).await
                 }
 
                 async fn status(&self) -> StoreResult<StatusReport> {
-                    let counts = sqlx::query(&queries().status_counts)
-                        .fetch_all(&self.pool)
+                    self.status_of(&Scope::All).await
+                }
+
+                async fn rows_due_scoped(
+                    &self,
+                    scope: &str,
+                    now_ms: i64,
+                    limit: usize,
+                ) -> StoreResult<Vec<LedgerRow>> {
+                    self.due(&Scope::starting_with(scope)?, now_ms, limit).await
+                }
+
+                async fn rows_due_by_scope(
+                    &self,
+                    now_ms: i64,
+                ) -> StoreResult<BTreeMap<String, u64>> {
+                    counts_by_scope(&self.pool, &queries().rows_due_by_scope, now_ms, 4).await
+                }
+
+                async fn stale_invites_scoped(
+                    &self,
+                    scope: &str,
+                    invited_before_ms: i64,
+                    limit: usize,
+                ) -> StoreResult<Vec<LedgerRow>> {
+                    self.stale(&Scope::starting_with(scope)?, invited_before_ms, limit)
                         .await
-                        .map_err(db)?;
-                    let mut report = StatusReport::default();
-                    for row in &counts {
-                        let state = parse_state(row.try_get("state").map_err(db)?)?;
-                        let n = u64::try_from(row.try_get::<i64, _>("n").map_err(db)?).unwrap_or(0);
-                        *report.by_state.entry(state).or_default() += n;
-                        let job = (
-                            AtsName::new(row.try_get::<String, _>("ats").map_err(db)?),
-                            JobId::new(row.try_get::<String, _>("job").map_err(db)?),
-                        );
-                        *report
-                            .by_job
-                            .entry(job)
-                            .or_insert_with(BTreeMap::new)
-                            .entry(state)
-                            .or_default() += n;
-                    }
-                    report.failed = self
-                        .select(&queries().failed_rows, &[limit_value(STATUS_FAILED_LIMIT)])
-                        .await?;
-                    report.warned = self
-                        .select(&queries().warned_rows, &[limit_value(STATUS_FAILED_LIMIT)])
-                        .await?;
-                    Ok(report)
+                }
+
+                async fn status_scoped(&self, scope: &str) -> StoreResult<StatusReport> {
+                    self.status_of(&Scope::starting_with(scope)?).await
                 }
 
                 async fn screening(&self, key: &ScreeningKey) -> StoreResult<Option<ScreeningRow>> {
@@ -576,35 +662,28 @@ macro_rules! sql_store {
                     lease: &Lease,
                     limit: usize,
                 ) -> StoreResult<Vec<InboxItem>> {
-                    // Leases at the database's clock where it has one (like the
-                    // ledger's claims): a replica whose clock runs ahead must not see
-                    // another's live lease as expired.
-                    let at_database_clock = queries()
-                        .inbox_claim_at_database_clock
-                        .as_ref()
-                        .filter(|_| self.database_clock());
-                    let (worker, now) = (lease.worker.as_str(), lease.now_ms);
-                    let query = match at_database_clock {
-                        Some(sql) => sqlx::query(sql).bind(worker).bind(lease.lease_ms).bind(now),
-                        None => sqlx::query(&queries().inbox_claim)
-                            .bind(worker)
-                            .bind(now)
-                            .bind(lease.lease_ms)
-                            .bind(now)
-                            .bind(now),
-                    };
-                    let rows = query
-                        .bind(limit_value(limit))
-                        .fetch_all(&self.pool)
+                    self.claim_inbox(&Scope::All, lease, limit).await
+                }
+
+                async fn inbox_claim_scoped(
+                    &self,
+                    scope: &str,
+                    lease: &Lease,
+                    limit: usize,
+                ) -> StoreResult<Vec<InboxItem>> {
+                    self.claim_inbox(&Scope::starting_with(scope)?, lease, limit)
                         .await
-                        .map_err(db)?;
-                    let mut items = rows
-                        .iter()
-                        .map(read_inbox_item)
-                        .collect::<StoreResult<Vec<_>>>()?;
-                    // `RETURNING` promises no order.
-                    items.sort_by_key(|item| item.id);
-                    Ok(items)
+                }
+
+                async fn inbox_ready_by_scope(
+                    &self,
+                    now_ms: i64,
+                ) -> StoreResult<BTreeMap<String, u64>> {
+                    counts_by_scope(&self.pool, &queries().inbox_ready_by_scope, now_ms, 2).await
+                }
+
+                async fn inbox_backlog_scoped(&self, scope: &str) -> StoreResult<InboxBacklog> {
+                    self.backlog(&Scope::starting_with(scope)?).await
                 }
 
                 async fn inbox_done(&self, id: i64, fence: Fence, now_ms: i64) -> StoreResult<()> {
@@ -648,7 +727,59 @@ macro_rules! sql_store {
                 }
 
                 async fn inbox_backlog(&self) -> StoreResult<InboxBacklog> {
-                    let row = sqlx::query(&queries().inbox_backlog)
+                    self.backlog(&Scope::All).await
+                }
+            }
+
+            impl $store {
+                /// [`Inbox::inbox_claim`] of the deliveries of `scope`.
+                async fn claim_inbox(
+                    &self,
+                    scope: &Scope,
+                    lease: &Lease,
+                    limit: usize,
+                ) -> StoreResult<Vec<InboxItem>> {
+                    // Leases at the database's clock where it has one (like the
+                    // ledger's claims): a replica whose clock runs ahead must not see
+                    // another's live lease as expired.
+                    let at_database_clock = queries()
+                        .inbox_claim_at_database_clock
+                        .as_ref()
+                        .filter(|_| self.database_clock());
+                    let (worker, now) = (lease.worker.as_str(), lease.now_ms);
+                    let query = match at_database_clock {
+                        Some(sql) => {
+                            let query = sqlx::query(sql.sql(scope))
+                                .bind(worker)
+                                .bind(lease.lease_ms);
+                            bind_scope(query, scope).bind(now)
+                        }
+                        None => {
+                            let query = sqlx::query(queries().inbox_claim.sql(scope))
+                                .bind(worker)
+                                .bind(now)
+                                .bind(lease.lease_ms);
+                            bind_scope(query, scope).bind(now).bind(now)
+                        }
+                    };
+                    let rows = query
+                        .bind(limit_value(limit))
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db)?;
+                    let mut items = rows
+                        .iter()
+                        .map(read_inbox_item)
+                        .collect::<StoreResult<Vec<_>>>()?;
+                    // `RETURNING` promises no order.
+                    items.sort_by_key(|item| item.id);
+                    Ok(items)
+                }
+
+                /// [`Inbox::inbox_backlog`] of the deliveries of `scope`.
+                async fn backlog(&self, scope: &Scope) -> StoreResult<InboxBacklog> {
+                    let sql = queries().inbox_backlog.sql(scope);
+                    let row = bind_scope(sqlx::query(sql), scope)
                         .fetch_one(&self.pool)
                         .await
                         .map_err(db)?;

@@ -50,6 +50,19 @@ async fn postgres_store_passes_the_connection_suite() {
     schema.drop().await;
 }
 
+/// Two replicas (two pools) adding the same connection at once: one adds it, the
+/// other is told it exists (the unique key's violation, SQLSTATE 23505, is a
+/// conflict, not a backend error).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn replicas_adding_one_connection_at_once_conflict() {
+    let Some(schema) = TestSchema::create("replicas_adding_one_connection_at_once").await else {
+        return;
+    };
+    let [a, b] = two_replicas(&schema).await;
+    ats_testkit::store::racing_connection_inserts(a, b).await;
+    schema.drop().await;
+}
+
 /// Two replicas (two pools): a secret's lock in one makes the other wait, and the
 /// other then reads what the first stored.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -219,7 +232,7 @@ async fn replicas_starting_together_migrate_once_and_keep_data() {
         schema.store(),
         schema.store()
     );
-    assert_eq!(schema.schema_versions().await, vec![1, 2, 3, 4, 5]);
+    assert_eq!(schema.schema_versions().await, vec![1, 2, 3, 4, 5, 6]);
     a.cursor_set("lever:stage-1", "offset-7", NOW)
         .await
         .unwrap();
@@ -228,7 +241,7 @@ async fn replicas_starting_together_migrate_once_and_keep_data() {
     let reopened = schema.store().await;
     assert_eq!(
         schema.schema_versions().await,
-        vec![1, 2, 3, 4, 5],
+        vec![1, 2, 3, 4, 5, 6],
         "reconnects migrate nothing"
     );
     assert_eq!(
@@ -270,7 +283,7 @@ async fn a_version_1_schema_is_migrated_with_its_data() {
 
     let store = schema.store().await;
     assert_migrated(&store).await;
-    assert_eq!(schema.schema_versions().await, vec![1, 2, 3, 4, 5]);
+    assert_eq!(schema.schema_versions().await, vec![1, 2, 3, 4, 5, 6]);
     schema.drop().await;
 }
 
@@ -292,7 +305,7 @@ async fn from_pool_uses_the_pool_search_path_and_hides_the_url() {
         .await
         .unwrap();
     let store = PostgresStore::from_pool(pool).await.unwrap();
-    assert_eq!(schema.schema_versions().await, vec![1, 2, 3, 4, 5]);
+    assert_eq!(schema.schema_versions().await, vec![1, 2, 3, 4, 5, 6]);
     assert!(
         store
             .inbox_insert(&NewDelivery::new("willo", "evt-1", b"{}"), NOW)

@@ -52,7 +52,7 @@ async fn a_version_1_database_is_migrated_with_its_data() {
             .await
             .unwrap()
     };
-    assert_eq!(versions, [1, 2, 3, 4, 5]);
+    assert_eq!(versions, [1, 2, 3, 4, 5, 6]);
 }
 
 #[tokio::test]
@@ -85,6 +85,17 @@ async fn sqlite_file_store_passes_the_connection_suite() {
 async fn sqlite_in_memory_store_passes_the_connection_suite() {
     let store = SqliteStore::open_in_memory().await.unwrap();
     ats_testkit::store::run_connection_suite(&store).await;
+}
+
+/// Two stores on one file (two processes' pools) adding the same connection at once:
+/// one adds it, the other is told it exists.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_stores_adding_one_connection_at_once_conflict() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("connections-race.db");
+    let store = SqliteStore::open(&path).await.unwrap();
+    let replica = SqliteStore::open(&path).await.unwrap();
+    ats_testkit::store::racing_connection_inserts(Arc::new(store), Arc::new(replica)).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

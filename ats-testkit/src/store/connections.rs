@@ -399,3 +399,49 @@ pub async fn secret_locks_exclude(store: Arc<dyn Connections>, replica: Arc<dyn 
         .unwrap();
     assert_eq!(seen.as_deref(), Some(b"second".as_slice()));
 }
+
+/// Two callers add the same connection at the same moment, 20 times over (a fresh id
+/// each round): each time one succeeds and the other is refused with
+/// [`StoreError::Conflict`], never a backend error, whichever of the store's checks
+/// catches the duplicate. `store` and `replica` may be one store, or two handles on
+/// one database (two replicas); on a multi-threaded runtime
+/// (`#[tokio::test(flavor = "multi_thread")]`) so the inserts really race.
+pub async fn racing_connection_inserts(store: Arc<dyn Connections>, replica: Arc<dyn Connections>) {
+    for round in 0..20 {
+        let record = ConnectionRecord::new(
+            id(&format!("race-{round}")),
+            config("Race"),
+            ConnectionState::Active,
+            1_000,
+        );
+        let start = Arc::new(tokio::sync::Barrier::new(2));
+        let tasks = [store.clone(), replica.clone()].map(|handle| {
+            let (record, start) = (record.clone(), start.clone());
+            tokio::spawn(async move {
+                start.wait().await;
+                handle.connection_insert(&record, &[]).await
+            })
+        });
+        let mut added = 0;
+        for task in tasks {
+            match task.await.unwrap() {
+                Ok(()) => added += 1,
+                Err(StoreError::Conflict(message)) => assert_eq!(
+                    message,
+                    format!("connection {} exists", record.id),
+                    "round {round}"
+                ),
+                Err(other) => panic!("round {round}: a duplicate answered {other:?}"),
+            }
+        }
+        assert_eq!(
+            added, 1,
+            "round {round}: one of the two adds the connection"
+        );
+        assert_eq!(
+            store.connection_get(&record.id).await.unwrap(),
+            Some(record),
+            "round {round}"
+        );
+    }
+}

@@ -4,7 +4,8 @@
 //! difference from the documented semantics. Each part is also public, so a failing
 //! backend can be debugged one part at a time. [`racing_claims`] and
 //! [`racing_claims_of_one_person`] check that claims stay exclusive under concurrent
-//! callers (each on a fresh store of its own).
+//! callers (each on a fresh store of its own). [`scoped_ledger`] and [`scoped_inbox`]
+//! check the scoped methods a store serving many connections implements.
 
 use ats_bridge::model::{CandidateId, JobId};
 use ats_bridge::store::{Fence, InviteClaim, Lease, LedgerKey, Store};
@@ -15,12 +16,13 @@ mod inbox;
 mod late;
 mod ledger;
 mod races;
+mod scoped;
 mod screening;
 mod state;
 
 pub use connections::{
-    connection_records, connection_removal, connection_secrets, run_connection_suite,
-    secret_locks_exclude,
+    connection_records, connection_removal, connection_secrets, racing_connection_inserts,
+    run_connection_suite, secret_locks_exclude,
 };
 pub use fencing::fencing;
 pub use inbox::{deletion_erases_deliveries, inbox, inbox_events, inbox_pruning};
@@ -30,6 +32,7 @@ pub use ledger::{
     fresh_sync_claims, invites_and_participants, parking, retries, status, sync_outcomes,
 };
 pub use races::{racing_claims, racing_claims_of_one_person};
+pub use scoped::{scoped_inbox, scoped_ledger};
 pub use screening::screenings;
 pub use state::{cursors, history_start, job_states};
 
@@ -89,4 +92,6 @@ pub async fn run_store_suite(store: &dyn Store) {
     late_results(store).await;
     warnings(store).await;
     status(store).await;
+    scoped_ledger(store).await;
+    scoped_inbox(store).await;
 }

@@ -30,3 +30,9 @@ async fn memory_store_racing_workers_each_key_is_acquired_exactly_once() {
 async fn memory_store_racing_workers_take_one_persons_applications_one_at_a_time() {
     racing_claims_of_one_person(Arc::new(MemoryStore::new())).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn memory_store_adding_one_connection_at_once_conflicts() {
+    let store = Arc::new(MemoryStore::new());
+    ats_testkit::store::racing_connection_inserts(store.clone(), store).await;
+}
