@@ -103,7 +103,7 @@ impl Customer {
         data.to_stage_id = Some(STAGE_RECRUITER_SCREEN.into());
         let body = TestDelivery::new(
             Event::CandidateStageChange,
-            &format!("token-{opportunity}"),
+            format!("token-{opportunity}"),
             now_ms(),
         )
         .data(data)
@@ -245,7 +245,9 @@ async fn a_customers_backlog_at_its_limit_does_not_delay_anothers_invite() {
     let beta = Customer::start("beta", 4, Seed::new(), Faults::none()).await;
     manager.add(acme.connection(Some(2))).await.unwrap();
     manager.add(beta.connection(None)).await.unwrap();
-    let (fleet, intakes, _stop) = start(&manager, &store, FleetConfig::default());
+    // Few slots in all: without the per-connection bound and the round-robin, Acme's
+    // backlog would hold every one of them and Beta would wait behind it.
+    let (fleet, intakes, _stop) = start(&manager, &store, FleetConfig::default().concurrency(3));
 
     for opportunity in acme.opportunities() {
         acme.moved(&intakes, "acme", &opportunity, &acme.signature())
