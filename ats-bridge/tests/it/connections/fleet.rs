@@ -23,7 +23,8 @@ use lever_client::OpportunityId;
 use lever_client::webhooks::{Event, EventData, TestDelivery};
 use tokio::sync::oneshot;
 
-use super::{id, manager};
+use super::{id, keys, manager};
+use crate::support::postgres::TestSchema;
 
 /// One customer: its own sandbox (its own Willo and Lever accounts).
 struct Customer {
@@ -149,15 +150,26 @@ fn start(
     store: &Arc<MemoryStore>,
     config: FleetConfig,
 ) -> (Fleet, ConnectionIntakes, oneshot::Sender<()>) {
-    let fleet = Fleet::builder(manager.clone(), Stores::from(store.clone()))
-        .engine_config(engine_config())
+    start_on(manager, Stores::from(store.clone()), config, "worker-1")
+}
+
+fn start_on(
+    manager: &ConnectionManager,
+    stores: Stores,
+    config: FleetConfig,
+    worker: &str,
+) -> (Fleet, ConnectionIntakes, oneshot::Sender<()>) {
+    let mut engine = engine_config();
+    engine.worker_id = worker.to_owned();
+    let fleet = Fleet::builder(manager.clone(), stores.clone())
+        .engine_config(engine)
         .config(config)
         .build()
         .unwrap();
     let factory = AdapterIntakes::new(
         manager.clone(),
         AdapterBuilder::new(manager.clone()),
-        Stores::from(store.clone()),
+        stores,
     )
     .notify(fleet.inbox_signal());
     let intakes = ConnectionIntakes::new(manager.clone(), Arc::new(factory));
@@ -320,4 +332,64 @@ async fn connections_added_paused_and_removed_at_runtime_take_effect_without_a_r
     assert!(intakes.get("acme").await.unwrap().is_none());
     assert_eq!(fleet.loaded_engines(), 0);
     assert!(fleet.status().await.unwrap().connections.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_replicas_on_postgresql_share_the_customers_work_and_invite_each_candidate_once() {
+    let Some(schema) = TestSchema::create("fleet_replicas").await else {
+        return;
+    };
+    let acme = Customer::start(
+        "acme",
+        6,
+        Seed::new().jobs(1).candidates_per_job(12),
+        Faults::none(),
+    )
+    .await;
+    let beta = Customer::start(
+        "beta",
+        7,
+        Seed::new().jobs(1).candidates_per_job(12),
+        Faults::none(),
+    )
+    .await;
+    let mut replicas = Vec::new();
+    for worker in ["replica-1", "replica-2"] {
+        let store = Arc::new(schema.store().await);
+        let manager = ConnectionManager::new(store.clone(), Arc::new(keys()));
+        replicas.push((
+            manager.clone(),
+            start_on(
+                &manager,
+                Stores::from(store),
+                FleetConfig::default(),
+                worker,
+            ),
+        ));
+    }
+    replicas[0].0.add(acme.connection(Some(2))).await.unwrap();
+    replicas[1].0.add(beta.connection(Some(2))).await.unwrap();
+
+    // Deliveries land on either replica; both fleets claim from the one inbox.
+    for (customer, moved) in [(&acme, acme.opportunities()), (&beta, beta.opportunities())] {
+        for (i, opportunity) in moved.iter().enumerate() {
+            let (_, (_, intakes, _)) = &replicas[i % 2];
+            let status = customer
+                .moved(intakes, customer.name, opportunity, &customer.signature())
+                .await;
+            assert_eq!(status, 202);
+        }
+    }
+    until("every candidate invited", || {
+        acme.invites() == 12 && beta.invites() == 12
+    })
+    .await;
+    // Once each: no replica invited a candidate the other had.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!((acme.invites(), beta.invites()), (12, 12));
+    let status = replicas[1].1.0.status().await.unwrap();
+    assert_eq!(status.rows.get("invited"), Some(&24));
+    assert_eq!(status.inbox_pending, 0);
+    drop(replicas);
+    schema.drop().await;
 }
