@@ -1,6 +1,11 @@
 //! The middleware every simulated request passes: counting, authentication with the
 //! vendor's 401, then the faults of [`super::faults`] — all decided before the handler
 //! runs, so a refused or failed request never changes state.
+//!
+//! Which account a credential belongs to is the front door's business
+//! ([`super::door`]): it marks a request whose credential it recognised with
+//! [`Authenticated`] before handing it to that account's router, so the gate only looks
+//! for the mark (and answers the vendor's 401 without it).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -11,9 +16,6 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::MethodRouter;
-use client_core::ExposeSecret;
-use client_core::SecretString;
-use client_core::webhook::constant_time_eq;
 use serde_json::{Value, json};
 
 use super::faults::{Faults, Limiter};
@@ -105,48 +107,15 @@ impl RequestStats {
     }
 }
 
-/// How the expected credential is presented.
-#[derive(Debug)]
-pub(crate) enum Credential {
-    /// `header: <key>`, optionally after one of the `schemes` (`Bearer`, `Token`).
-    Header {
-        name: &'static str,
-        key: SecretString,
-        schemes: &'static [&'static str],
-    },
-    /// The exact `Authorization` value (HTTP Basic computed by client-core).
-    Exact(HeaderValue),
-}
-
-impl Credential {
-    fn accepts(&self, headers: &HeaderMap) -> bool {
-        match self {
-            Credential::Header { name, key, schemes } => {
-                let Some(sent) = headers.get(*name).and_then(|v| v.to_str().ok()) else {
-                    return false;
-                };
-                let sent = sent.trim();
-                let bare = schemes
-                    .iter()
-                    .find_map(|scheme| {
-                        let (word, rest) = sent.split_once(' ')?;
-                        word.eq_ignore_ascii_case(scheme).then_some(rest.trim())
-                    })
-                    .unwrap_or(sent);
-                constant_time_eq(bare.as_bytes(), key.expose_secret().as_bytes())
-            }
-            Credential::Exact(expected) => headers
-                .get(header::AUTHORIZATION)
-                .is_some_and(|sent| constant_time_eq(sent.as_bytes(), expected.as_bytes())),
-        }
-    }
-}
+/// The front door's mark on a request whose credential belongs to the account whose
+/// router receives it (set in-process only: a client cannot send it).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Authenticated;
 
 /// One vendor's gate: its credential, faults, RNG, limiter and counters.
 #[derive(Debug)]
 pub(crate) struct Gate {
     vendor: Vendor,
-    credential: Credential,
     faults: Faults,
     rng: Mutex<fastrand::Rng>,
     limiter: Option<Mutex<Limiter>>,
@@ -174,10 +143,9 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Gate {
-    pub fn new(vendor: Vendor, credential: Credential, faults: Faults, seed: u64) -> Self {
+    pub fn new(vendor: Vendor, faults: Faults, seed: u64) -> Self {
         Self {
             vendor,
-            credential,
             endpoint_slots: faults
                 .rate_limit
                 .iter()
@@ -336,7 +304,7 @@ async fn gate_request(State(gated): State<Gated>, request: Request, next: Next) 
         *s.by_endpoint.entry(endpoint.clone()).or_default() += 1;
     });
 
-    if !gate.credential.accepts(request.headers()) {
+    if request.extensions().get::<Authenticated>().is_none() {
         gate.count(|s| s.unauthorized += 1);
         return gate.vendor.error(
             StatusCode::UNAUTHORIZED,
@@ -414,24 +382,5 @@ mod tests {
             Vendor::Lever.error_body(status, "no")["code"],
             "Unauthorized"
         );
-    }
-
-    #[test]
-    fn header_credentials_accept_the_key_with_or_without_a_scheme() {
-        let credential = Credential::Header {
-            name: "authorization",
-            key: SecretString::from("k1"),
-            schemes: &["Bearer", "Token"],
-        };
-        let with = |value: &'static str| {
-            let mut headers = HeaderMap::new();
-            headers.insert(header::AUTHORIZATION, HeaderValue::from_static(value));
-            headers
-        };
-        assert!(credential.accepts(&with("k1")));
-        assert!(credential.accepts(&with("Bearer k1")));
-        assert!(credential.accepts(&with("token k1")));
-        assert!(!credential.accepts(&with("Bearer k2")));
-        assert!(!credential.accepts(&HeaderMap::new()));
     }
 }

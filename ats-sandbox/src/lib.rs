@@ -60,23 +60,25 @@
 #[macro_use]
 mod observed;
 
+mod accounts;
 mod body;
+mod door;
 mod faults;
 mod gate;
 pub mod lever;
+mod oauth;
 mod params;
 mod seed;
 pub mod smartrecruiters;
 mod webhooks;
 pub mod willo;
 
+use std::fmt;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::http::StatusCode;
-use client_core::auth::{Authenticator as _, BasicAuth};
 use client_core::{HttpClient, SecretString};
 use lever_client::LeverClient;
 use smartrecruiters_client::SmartRecruitersClient;
@@ -85,16 +87,19 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use willo_client::WilloClient;
 
+pub use accounts::{AccountHandle, DEFAULT_ACCOUNT, SandboxAccount};
 pub use faults::{Faults, RateLimit};
 pub use gate::{RequestStats, Vendor};
 pub use lever::LeverSandbox;
+pub use oauth::{OAuthSandbox, OAuthStats, SandboxOAuthApp};
 pub use seed::{SandboxJob, SandboxPerson, Seed};
 pub use smartrecruiters::SmartRecruitersSandbox;
 pub use webhooks::{DeliveryStats, Redelivery};
 pub use willo::{SandboxInterview, SandboxParticipant, WilloSandbox};
 
-use gate::{Credential, Gate};
-use webhooks::Deliverer;
+use accounts::{Account, Env};
+use door::{Directory, Door};
+use oauth::OAuthServer;
 
 /// The Willo API key the sandbox accepts (bare, `Bearer` or `Token`).
 pub const WILLO_API_KEY: &str = "sandbox-willo-api-key";
@@ -225,19 +230,6 @@ impl SandboxConfig {
     }
 }
 
-/// Lever's `Authorization`: HTTP Basic, key as username, empty password, encoded by
-/// client-core exactly as `lever-client` sends it.
-async fn lever_credential() -> Result<Credential, SandboxError> {
-    let mut headers = client_core::header::HeaderMap::new();
-    BasicAuth::new(&SecretString::from(lever::API_KEY), &SecretString::from(""))
-        .authorize(&mut headers)
-        .await?;
-    let value = headers
-        .remove(client_core::header::AUTHORIZATION)
-        .ok_or_else(|| SandboxError::Invalid("HTTP Basic produced no header".into()))?;
-    Ok(Credential::Exact(value))
-}
-
 /// One running simulator server.
 #[derive(Debug)]
 struct Server {
@@ -252,13 +244,8 @@ async fn bind() -> Result<(TcpListener, SocketAddr), SandboxError> {
     Ok((listener, addr))
 }
 
-/// Serve `router` behind `gate` until told to stop. Unknown routes get the vendor's 404.
-fn serve(listener: TcpListener, router: Router, gate: Arc<Gate>, vendor: Vendor) -> Server {
-    let unrouted =
-        axum::routing::any(
-            move || async move { vendor.error(StatusCode::NOT_FOUND, "Not found.") },
-        );
-    let router = router.fallback_service(gate::gated(&gate, "(unrouted)", unrouted).with_state(()));
+/// Serve `router` until told to stop.
+fn serve(listener: TcpListener, router: Router, vendor: Vendor) -> Server {
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let served = axum::serve(listener, router)
@@ -277,17 +264,31 @@ fn serve(listener: TcpListener, router: Router, gate: Arc<Gate>, vendor: Vendor)
 }
 
 /// The three simulators, running. Dropping it (or [`Sandbox::shutdown`]) stops them.
-#[derive(Debug)]
+///
+/// It starts with one account, the [`DEFAULT_ACCOUNT`], which the methods of `Sandbox`
+/// itself address ([`Sandbox::willo`], [`Sandbox::smartrecruiters_client`], …); more
+/// accounts join at runtime with [`Sandbox::add_account`].
 pub struct Sandbox {
-    config: SandboxConfig,
-    willo: WilloSandbox,
-    willo_base_url: String,
-    smartrecruiters: SmartRecruitersSandbox,
-    smartrecruiters_base_url: String,
-    lever: LeverSandbox,
-    lever_base_url: String,
+    env: Arc<Env>,
+    default: AccountHandle,
+    directory: Arc<Directory>,
+    smartrecruiters_oauth: OAuthSandbox,
+    lever_oauth: OAuthSandbox,
     servers: Vec<Server>,
-    gates: Vec<(Vendor, Arc<Gate>)>,
+}
+
+impl fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("config", &self.env.config)
+            .field("willo_base_url", &self.env.willo_base_url)
+            .field(
+                "smartrecruiters_base_url",
+                &self.env.smartrecruiters_base_url,
+            )
+            .field("lever_base_url", &self.env.lever_base_url)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Sandbox {
@@ -297,232 +298,220 @@ impl Sandbox {
         let http = HttpClient::builder()
             .build()
             .map_err(|e| SandboxError::Io(std::io::Error::other(e.without_url())))?;
-        let deliverer = |vendor: Vendor| {
-            Deliverer::new(
-                vendor,
-                config.faults_of(vendor),
-                config.seed,
-                http.clone(),
-                config.webhook_timeout,
-                config.webhook_redelivery,
-            )
-        };
-        let gate = |vendor: Vendor, credential: Credential| {
-            Arc::new(Gate::new(
-                vendor,
-                credential,
-                config.faults_of(vendor).clone(),
-                config.seed,
-            ))
-        };
-
-        let (listener, addr) = bind().await?;
-        let willo_base_url = format!("http://{addr}{}", willo::API_PREFIX);
-        let willo_gate = gate(
-            Vendor::Willo,
-            Credential::Header {
-                name: "authorization",
-                key: SecretString::from(WILLO_API_KEY),
-                schemes: &["Bearer", "Token"],
-            },
-        );
-        let willo = WilloSandbox::new(
-            config.seed,
-            &config.data,
-            willo_base_url.clone(),
-            deliverer(Vendor::Willo),
-            config.willo_completion_delay,
-            Arc::clone(&willo_gate),
-        );
-        let mut gates = vec![(Vendor::Willo, Arc::clone(&willo_gate))];
-        let mut servers = vec![serve(
-            listener,
-            willo.router(&willo_gate),
-            willo_gate,
-            Vendor::Willo,
-        )];
-
-        let (listener, addr) = bind().await?;
-        let smartrecruiters_base_url = format!("http://{addr}");
-        let sr_gate = gate(
-            Vendor::SmartRecruiters,
-            Credential::Header {
-                name: smartrecruiters_client::API_KEY_HEADER,
-                key: SecretString::from(smartrecruiters::API_KEY),
-                schemes: &[],
-            },
-        );
-        let smartrecruiters = SmartRecruitersSandbox::new(
-            config.seed,
-            &config.data,
-            smartrecruiters_base_url.clone(),
-            deliverer(Vendor::SmartRecruiters),
-            Arc::clone(&sr_gate),
-        );
-        gates.push((Vendor::SmartRecruiters, Arc::clone(&sr_gate)));
-        servers.push(serve(
-            listener,
-            smartrecruiters.router(&sr_gate),
-            sr_gate,
-            Vendor::SmartRecruiters,
-        ));
-
-        let (listener, addr) = bind().await?;
-        let lever_base_url = format!("http://{addr}{}", lever::API_PREFIX);
-        let lever_gate = gate(Vendor::Lever, lever_credential().await?);
-        let lever = LeverSandbox::new(
-            config.seed,
-            &config.data,
-            deliverer(Vendor::Lever),
-            Arc::clone(&lever_gate),
-        );
-        gates.push((Vendor::Lever, Arc::clone(&lever_gate)));
-        servers.push(serve(
-            listener,
-            lever.router(&lever_gate),
-            lever_gate,
-            Vendor::Lever,
-        ));
-
-        Ok(Self {
+        let (willo_listener, willo_addr) = bind().await?;
+        let (sr_listener, sr_addr) = bind().await?;
+        let (lever_listener, lever_addr) = bind().await?;
+        let seed = config.seed;
+        let env = Arc::new(Env {
             config,
-            willo,
-            willo_base_url,
-            smartrecruiters,
-            smartrecruiters_base_url,
-            lever,
-            lever_base_url,
+            http,
+            runtime: tokio::runtime::Handle::current(),
+            willo_base_url: format!("http://{willo_addr}{}", willo::API_PREFIX),
+            smartrecruiters_base_url: format!("http://{sr_addr}"),
+            lever_base_url: format!("http://{lever_addr}{}", lever::API_PREFIX),
+        });
+        let default = Arc::new(Account::default_account(&env));
+        let directory = Arc::new(Directory::new(Arc::clone(&default)));
+        let sr_oauth = Arc::new(OAuthServer::new(
+            Vendor::SmartRecruiters,
+            format!("http://{sr_addr}"),
+            seed,
+        ));
+        let lever_oauth = Arc::new(OAuthServer::new(
+            Vendor::Lever,
+            format!("http://{lever_addr}"),
+            seed,
+        ));
+        let door = |vendor: Vendor, oauth: Option<&Arc<OAuthServer>>| {
+            door::router(Arc::new(Door {
+                vendor,
+                directory: Arc::clone(&directory),
+                oauth: oauth.cloned(),
+            }))
+        };
+        let servers = vec![
+            serve(willo_listener, door(Vendor::Willo, None), Vendor::Willo),
+            serve(
+                sr_listener,
+                door(Vendor::SmartRecruiters, Some(&sr_oauth)),
+                Vendor::SmartRecruiters,
+            ),
+            serve(
+                lever_listener,
+                door(Vendor::Lever, Some(&lever_oauth)),
+                Vendor::Lever,
+            ),
+        ];
+        Ok(Self {
+            default: AccountHandle::new(default, Arc::clone(&env)),
+            env,
+            directory,
+            smartrecruiters_oauth: OAuthSandbox::new(sr_oauth),
+            lever_oauth: OAuthSandbox::new(lever_oauth),
             servers,
-            gates,
         })
     }
 
     /// The configuration the sandbox was started with.
     pub fn config(&self) -> &SandboxConfig {
-        &self.config
+        &self.env.config
+    }
+
+    /// Add an account at runtime: it is served at once on the same base URLs, reached
+    /// with its own keys (derived from its name). Fails if the name is taken or
+    /// invalid. Callable from any thread; the account's webhooks and completions run
+    /// on the sandbox's runtime.
+    pub fn add_account(&self, account: SandboxAccount) -> Result<AccountHandle, SandboxError> {
+        let account = Arc::new(Account::named(&self.env, account)?);
+        self.directory.insert(Arc::clone(&account))?;
+        Ok(AccountHandle::new(account, Arc::clone(&self.env)))
+    }
+
+    /// Remove an account, as a customer leaving the vendor: its keys and OAuth grants
+    /// are refused from now on (401, `invalid_grant`). The default account stays.
+    pub fn remove_account(&self, name: &str) -> Result<(), SandboxError> {
+        self.directory.remove(name)?;
+        self.smartrecruiters_oauth.revoke(name);
+        self.lever_oauth.revoke(name);
+        Ok(())
+    }
+
+    /// The account named `name`, if the sandbox has it.
+    pub fn account(&self, name: &str) -> Option<AccountHandle> {
+        let account = self.directory.get(name)?;
+        Some(AccountHandle::new(account, Arc::clone(&self.env)))
+    }
+
+    /// Every account: the default one first, then by name.
+    pub fn accounts(&self) -> Vec<AccountHandle> {
+        self.directory
+            .all()
+            .into_iter()
+            .map(|account| AccountHandle::new(account, Arc::clone(&self.env)))
+            .collect()
+    }
+
+    /// The [`DEFAULT_ACCOUNT`].
+    pub fn default_account(&self) -> &AccountHandle {
+        &self.default
+    }
+
+    /// SmartRecruiters' OAuth server: apps, token lifetime, revocation, counters.
+    pub fn smartrecruiters_oauth(&self) -> &OAuthSandbox {
+        &self.smartrecruiters_oauth
+    }
+
+    /// Lever's OAuth server: apps, token lifetime, revocation, counters.
+    pub fn lever_oauth(&self) -> &OAuthSandbox {
+        &self.lever_oauth
+    }
+
+    /// The sandbox's Lever as a `lever_client::Environment::Custom`: the API root, the
+    /// OAuth consent page and token endpoint, and the audience (`<API root>/`).
+    pub fn lever_endpoints(&self) -> lever_client::Endpoints {
+        lever_client::Endpoints::new(
+            self.env.lever_base_url.clone(),
+            self.lever_oauth.authorize_url(),
+            self.lever_oauth.token_url(),
+            format!("{}/", self.env.lever_base_url),
+        )
     }
 
     /// What `WilloClient::builder().api_key(..).base_url(..)` takes
-    /// (`http://127.0.0.1:port/api/integrations/v2`).
+    /// (`http://127.0.0.1:port/api/integrations/v2`), for every account.
     pub fn willo_base_url(&self) -> &str {
-        &self.willo_base_url
+        &self.env.willo_base_url
     }
 
-    /// The Willo API key the sandbox accepts.
+    /// The default account's Willo API key ([`WILLO_API_KEY`]).
     pub fn willo_api_key(&self) -> SecretString {
-        SecretString::from(WILLO_API_KEY)
+        self.default.willo_api_key()
     }
 
-    /// A Willo client for the sandbox, paced to its configured rate limit.
+    /// A Willo client for the default account, paced to its configured rate limit.
     pub fn willo_client(&self) -> Result<WilloClient, SandboxError> {
-        Ok(WilloClient::builder()
-            .api_key(SecretString::from(self.willo_api_key()))
-            .base_url(self.willo_base_url.clone())
-            .limits(self.config.willo_faults.client_rate_limits())
-            .build()?)
+        self.default.willo_client()
     }
 
-    /// Control and inspection of the Willo simulator.
+    /// Control and inspection of the default account's Willo simulator.
     pub fn willo(&self) -> &WilloSandbox {
-        &self.willo
+        self.default.willo()
     }
 
     /// What `SmartRecruitersClient::builder().base_url(..)` takes
-    /// (`http://127.0.0.1:port`).
+    /// (`http://127.0.0.1:port`), for every account.
     pub fn smartrecruiters_base_url(&self) -> &str {
-        &self.smartrecruiters_base_url
+        &self.env.smartrecruiters_base_url
     }
 
-    /// The SmartRecruiters API key (`X-SmartToken`) the sandbox accepts.
+    /// The default account's SmartRecruiters API key (`X-SmartToken`,
+    /// [`smartrecruiters::API_KEY`]).
     pub fn smartrecruiters_api_key(&self) -> SecretString {
-        SecretString::from(smartrecruiters::API_KEY)
+        self.default.smartrecruiters_api_key()
     }
 
-    /// A SmartRecruiters client for the sandbox, paced to its configured rate limit.
-    /// A cap on `GET /candidates` in flight becomes the client's
+    /// A SmartRecruiters client for the default account, paced to its configured rate
+    /// limit. A cap on `GET /candidates` in flight becomes the client's
     /// [`smartrecruiters_client::CLASS_CANDIDATES_LIST`] limit.
     pub fn smartrecruiters_client(&self) -> Result<SmartRecruitersClient, SandboxError> {
-        let faults = &self.config.smartrecruiters_faults;
-        let mut limits = faults.client_rate_limits();
-        let caps = faults.rate_limit.iter().flat_map(|l| &l.endpoint_in_flight);
-        for (_, max) in caps.filter(|(endpoint, _)| endpoint == faults::CANDIDATES_LIST) {
-            limits = limits.class(
-                smartrecruiters_client::CLASS_CANDIDATES_LIST,
-                client_core::LimitSpec::default().max_in_flight(*max as usize),
-            );
-        }
-        Ok(SmartRecruitersClient::builder()
-            .base_url(self.smartrecruiters_base_url.clone())
-            .api_key(self.smartrecruiters_api_key())
-            .limits(limits)
-            .build()?)
+        self.default.smartrecruiters_client()
     }
 
-    /// Control and inspection of the SmartRecruiters simulator.
+    /// Control and inspection of the default account's SmartRecruiters simulator.
     pub fn smartrecruiters(&self) -> &SmartRecruitersSandbox {
-        &self.smartrecruiters
+        self.default.smartrecruiters()
     }
 
-    /// What `LeverClient::builder().base_url(..)` takes (`http://127.0.0.1:port/v1`).
+    /// What `LeverClient::builder().base_url(..)` takes (`http://127.0.0.1:port/v1`),
+    /// for every account.
     pub fn lever_base_url(&self) -> &str {
-        &self.lever_base_url
+        &self.env.lever_base_url
     }
 
-    /// The Lever API key the sandbox accepts (HTTP Basic username).
+    /// The default account's Lever API key (HTTP Basic username, [`lever::API_KEY`]).
     pub fn lever_api_key(&self) -> SecretString {
-        SecretString::from(lever::API_KEY)
+        self.default.lever_api_key()
     }
 
-    /// A Lever client for the sandbox, paced to its configured rate limit.
+    /// A Lever client for the default account, paced to its configured rate limit.
     pub fn lever_client(&self) -> Result<LeverClient, SandboxError> {
-        Ok(LeverClient::builder()
-            .base_url(self.lever_base_url.clone())
-            .api_key(self.lever_api_key())
-            .limits(self.config.lever_faults.client_rate_limits())
-            .build()?)
+        self.default.lever_client()
     }
 
-    /// Control and inspection of the Lever simulator.
+    /// Control and inspection of the default account's Lever simulator.
     pub fn lever(&self) -> &LeverSandbox {
-        &self.lever
+        self.default.lever()
     }
 
-    /// Requests one simulator received so far (what a benchmark reports per vendor).
+    /// Requests the default account's `vendor` simulator received (and every request
+    /// whose key no account has); [`AccountHandle::requests`] for another account's.
     pub fn requests(&self, vendor: Vendor) -> RequestStats {
-        match vendor {
-            Vendor::Willo => self.willo.requests(),
-            Vendor::SmartRecruiters => self.smartrecruiters.requests(),
-            Vendor::Lever => self.lever.requests(),
-        }
+        self.default.requests(vendor)
     }
 
     /// From now on, answer a share `too_many_requests` of `vendor`'s requests with 429
     /// and a share `server_errors` with 503 (before anything changes), in place of
-    /// the configured rates: a fault suite sets the bridge up cleanly, then turns
-    /// the faults on.
+    /// the configured rates, for every account the sandbox has now (a vendor-wide
+    /// incident; [`AccountHandle::inject_errors`] for one account): a fault suite sets
+    /// the bridge up cleanly, then turns the faults on.
     pub fn inject_errors(&self, vendor: Vendor, too_many_requests: f64, server_errors: f64) {
-        for (_, gate) in self.gates.iter().filter(|(v, _)| *v == vendor) {
-            gate.inject(gate::ErrorRates {
-                too_many_requests,
-                server_errors,
-            });
+        for account in self.accounts() {
+            account.inject_errors(vendor, too_many_requests, server_errors);
         }
     }
 
-    /// Webhook deliveries one simulator made so far.
+    /// Webhook deliveries the default account's `vendor` simulator made so far;
+    /// [`AccountHandle::deliveries`] for another account's.
     pub fn deliveries(&self, vendor: Vendor) -> DeliveryStats {
-        match vendor {
-            Vendor::Willo => self.willo.deliveries(),
-            Vendor::SmartRecruiters => self.smartrecruiters.deliveries(),
-            Vendor::Lever => self.lever.deliveries(),
-        }
+        self.default.deliveries(vendor)
     }
 
-    /// Wait until every webhook delivery started so far, by any simulator, is finished.
+    /// Wait until every webhook delivery started so far, by any simulator of any
+    /// account, is finished.
     pub async fn deliveries_idle(&self) {
-        self.willo.deliveries_idle().await;
-        self.smartrecruiters.deliveries_idle().await;
-        self.lever.deliveries_idle().await;
+        for account in self.accounts() {
+            account.deliveries_idle().await;
+        }
     }
 
     /// Stop the servers and wait for them to close their listeners.

@@ -72,6 +72,18 @@ impl Seed {
         Self::default()
     }
 
+    /// Nothing to start with: no jobs, postings or candidates, and the one Willo
+    /// interview every account has. The cheapest account
+    /// ([`crate::SandboxAccount::data`]).
+    pub fn empty() -> Self {
+        Self {
+            jobs: 0,
+            candidates_per_job: 0,
+            willo_interviews: 1,
+            ..Self::default()
+        }
+    }
+
     /// Jobs (and postings) per ATS.
     pub fn jobs(mut self, jobs: usize) -> Self {
         self.jobs = jobs;

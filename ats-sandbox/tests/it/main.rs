@@ -3,4 +3,7 @@
 //! They share one test binary on purpose: every binary links the whole dependency tree
 //! again, so one per crate keeps CI's link time and disk use down.
 
+mod accounts;
+mod oauth;
 mod sandbox;
+mod support;
