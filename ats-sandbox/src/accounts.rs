@@ -5,7 +5,7 @@
 //! ([`super::door`]).
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use axum::Router;
@@ -133,6 +133,10 @@ struct Keys {
 }
 
 /// One account: the three simulators with their state, gates and routers.
+///
+/// A router is built on the account's first request to that vendor: the routers are
+/// most of an account's memory (about 28 KiB each), and an account a test or a
+/// benchmark only creates should cost little (about 6 KiB).
 pub(crate) struct Account {
     name: String,
     keys: Keys,
@@ -141,7 +145,7 @@ pub(crate) struct Account {
     smartrecruiters: SmartRecruitersSandbox,
     lever: LeverSandbox,
     gates: [Arc<Gate>; 3],
-    routers: [Router; 3],
+    routers: [OnceLock<Router>; 3],
 }
 
 /// The position of `vendor` in an account's per-vendor arrays.
@@ -258,15 +262,6 @@ impl Account {
             Arc::clone(&gates[1]),
         );
         let lever = LeverSandbox::new(seed, data, deliverer(Vendor::Lever), Arc::clone(&gates[2]));
-        let routers = [
-            with_fallback(willo.router(&gates[0]), &gates[0], Vendor::Willo),
-            with_fallback(
-                smartrecruiters.router(&gates[1]),
-                &gates[1],
-                Vendor::SmartRecruiters,
-            ),
-            with_fallback(lever.router(&gates[2]), &gates[2], Vendor::Lever),
-        ];
         Self {
             name,
             keys,
@@ -275,7 +270,7 @@ impl Account {
             smartrecruiters,
             lever,
             gates,
-            routers,
+            routers: Default::default(),
         }
     }
 
@@ -295,7 +290,15 @@ impl Account {
 
     /// The router serving this account's `vendor` API.
     pub fn router(&self, vendor: Vendor) -> &Router {
-        &self.routers[slot(vendor)]
+        self.routers[slot(vendor)].get_or_init(|| {
+            let gate = &self.gates[slot(vendor)];
+            let router = match vendor {
+                Vendor::Willo => self.willo.router(gate),
+                Vendor::SmartRecruiters => self.smartrecruiters.router(gate),
+                Vendor::Lever => self.lever.router(gate),
+            };
+            with_fallback(router, gate, vendor)
+        })
     }
 
     pub fn inject_errors(&self, vendor: Vendor, rates: ErrorRates) {
