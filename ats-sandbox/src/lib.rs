@@ -19,10 +19,46 @@
 //!   ([`RequestStats`]); webhook deliveries emitted, dropped, duplicated, delivered
 //!   ([`DeliveryStats`]).
 //!
-//! Each simulator has fixed credentials ([`WILLO_API_KEY`], [`smartrecruiters::API_KEY`],
-//! [`lever::API_KEY`]); a wrong one gets the vendor's 401. The base URLs are what the
-//! clients' `base_url` takes, and [`Sandbox::willo_client`] and friends return clients
-//! already pointed at them and paced under the configured limits.
+//! **Accounts.** Like the real vendors, one sandbox serves many customers' accounts
+//! behind each vendor's one base URL: the credential a request carries picks the
+//! account, and each account has its own data (its own [`Seed`]), its own keys, webhook
+//! subscriptions, rate limits and faults, and its own request and delivery counters. A
+//! sandbox starts with the [`DEFAULT_ACCOUNT`], whose keys are [`WILLO_API_KEY`],
+//! [`smartrecruiters::API_KEY`] and [`lever::API_KEY`] and which the methods of
+//! [`Sandbox`] itself address ([`Sandbox::willo_client`] and friends return clients
+//! already pointed at it and paced under its limits). [`Sandbox::add_account`] adds one
+//! at runtime; its keys are derived from its name (`sandbox-willo-api-key-<name>`,
+//! `sandbox-smartrecruiters-api-key-<name>`, `sandbox-lever-api-key-<name>`) and its
+//! [`AccountHandle`] has the same control handles and clients. A key no account has
+//! gets the vendor's 401 (counted on the default account). An account costs about
+//! 6 KiB until its first request to a vendor builds that vendor's routes (about 28 KiB).
+//!
+//! ```
+//! use ats_sandbox::{Sandbox, SandboxAccount, SandboxConfig, Seed, Vendor};
+//! use futures::TryStreamExt as _;
+//! use smartrecruiters_client::JobFilter;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let sandbox = Sandbox::start(SandboxConfig::new()).await?;
+//! let acme = sandbox.add_account(SandboxAccount::new("acme").seed(3).data(Seed::new().jobs(1)))?;
+//! let jobs: Vec<_> = acme.smartrecruiters_client()?.jobs().list(&JobFilter::new()).try_collect().await?;
+//! assert_eq!(jobs.len(), 1); // acme's job only; the default account has two
+//! assert_eq!(acme.requests(Vendor::SmartRecruiters).total, 1);
+//! assert_eq!(sandbox.requests(Vendor::SmartRecruiters).total, 0);
+//! # Ok(()) }
+//! ```
+//!
+//! **OAuth.** SmartRecruiters and Lever also run an OAuth 2.0 authorization server on
+//! their listeners, at the vendors' paths ([`Sandbox::smartrecruiters_oauth`],
+//! [`Sandbox::lever_oauth`]): register an app ([`SandboxOAuthApp`]), send the consent
+//! URL's request (the sandbox consents at once for the account named by the `account`
+//! query parameter, or the app's [`SandboxOAuthApp::consent_as`], or the default account,
+//! and redirects with `code` and the same `state`), exchange the code, and call the API
+//! with `Authorization: Bearer`. Refresh tokens rotate (a used one is refused with
+//! `invalid_grant`), access tokens expire after a configurable lifetime, grants can be
+//! revoked, and [`OAuthStats`] counts each account's token requests. See
+//! [`OAuthSandbox`].
 //!
 //! Where the reference notes mark a vendor fact uncertain, the sandbox makes a choice
 //! and says so: every 429 carries `Retry-After` (no vendor documents it; turn it off

@@ -553,6 +553,45 @@ fn invalid_grant(description: &str) -> Response {
 /// Control and inspection of one vendor's OAuth server
 /// ([`crate::Sandbox::smartrecruiters_oauth`], [`crate::Sandbox::lever_oauth`]).
 /// Cheap to clone.
+///
+/// The whole flow with Lever's client (the consent URL is opened as a browser would,
+/// without following the redirect to the app):
+///
+/// ```
+/// use ats_sandbox::{Sandbox, SandboxAccount, SandboxConfig, SandboxOAuthApp};
+/// use client_core::SecretString;
+/// use lever_client::{Environment, LeverClient, LeverOAuth};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let sandbox = Sandbox::start(SandboxConfig::new()).await?;
+/// sandbox.add_account(SandboxAccount::new("acme"))?;
+/// let redirect = "http://127.0.0.1:9/oauth/callback";
+/// let secret = SecretString::from("app-secret");
+/// sandbox.lever_oauth().register_app(
+///     SandboxOAuthApp::new("my-app", secret.clone()).redirect_uri(redirect),
+/// );
+/// let app = LeverOAuth::new(&Environment::Custom(sandbox.lever_endpoints()), "my-app", secret, redirect);
+///
+/// // Consent as acme: the sandbox redirects to the app with a code.
+/// let mut consent = app.authorize_url(&["opportunities:read:admin"], "xyz")?;
+/// consent.query_pairs_mut().append_pair("account", "acme");
+/// let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
+/// let answer = browser.get(consent).send().await?;
+/// let back = client_core::Url::parse(answer.headers()["location"].to_str()?)?;
+/// let code = back.query_pairs().find(|(k, _)| k == "code").map(|(_, v)| v.into_owned()).unwrap();
+///
+/// let tokens = app.exchange_code(&SecretString::from(code)).await?;
+/// let store = std::sync::Arc::new(|_: &SecretString| Ok(())); // persist rotated tokens here
+/// let client = LeverClient::builder()
+///     .base_url(sandbox.lever_base_url())
+///     .oauth(app, tokens.refresh_token.clone().unwrap(), store)
+///     .access_token(tokens.access())
+///     .build()?;
+/// client.stages().page(None).await?; // acme's Lever
+/// assert_eq!(sandbox.lever_oauth().stats("acme").code_exchanges, 1);
+/// # Ok(()) }
+/// ```
 #[derive(Clone)]
 pub struct OAuthSandbox {
     server: Arc<OAuthServer>,
