@@ -196,8 +196,7 @@ impl Grants {
         // Keep expired tokens one lifetime longer, so a late request is still a 401
         // counted on its account; then forget them.
         let lifetime = self.lifetime;
-        self.access
-            .retain(|_, a| a.expires + lifetime > now || a.expires > now);
+        self.access.retain(|_, a| a.expires + lifetime > now);
         let access = self.token();
         let refresh = self.token();
         self.access.insert(

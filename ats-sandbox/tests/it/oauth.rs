@@ -465,3 +465,43 @@ async fn the_oauth_endpoints_refuse_what_a_vendor_refuses() {
     // The default account consented (no account named, none configured).
     assert_eq!(oauth.stats(ats_sandbox::DEFAULT_ACCOUNT).consents, 1);
 }
+
+#[tokio::test]
+async fn lever_takes_the_token_request_as_json_too() {
+    let sandbox = sandbox_with_acme().await;
+    let oauth = sandbox.lever_oauth();
+    oauth.register_app(
+        SandboxOAuthApp::new("lever-app", secret())
+            .redirect_uri(REDIRECT)
+            .consent_as("acme"),
+    );
+    let mut url = Url::parse(&oauth.authorize_url()).unwrap();
+    url.query_pairs_mut().extend_pairs([
+        ("response_type", "code"),
+        ("client_id", "lever-app"),
+        ("redirect_uri", REDIRECT),
+        ("state", "s"),
+    ]);
+    let code = param(&consent(url).await, "code").unwrap();
+    // Lever's own example app posts the grant as JSON (lever.md §1.3).
+    let response = no_redirects()
+        .post(oauth.token_url())
+        .json(&serde_json::json!({
+            "grant_type": "authorization_code",
+            "client_id": "lever-app",
+            "client_secret": "sandbox-app-secret",
+            "code": code,
+            "redirect_uri": REDIRECT,
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["token_type"], "Bearer");
+    assert_eq!(body["expires_in"], 3600);
+    assert_eq!(body["scope"], "");
+    assert!(body["access_token"].as_str().is_some_and(|t| t.len() == 32));
+    assert_eq!(oauth.stats("acme").code_exchanges, 1);
+}
