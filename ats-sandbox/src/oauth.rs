@@ -12,6 +12,7 @@
 //!   [`SandboxOAuthApp::consent_as`], else the [`DEFAULT_ACCOUNT`]. An account the
 //!   sandbox does not have answers `error=access_denied`, which is how a declined
 //!   consent comes back. An unknown client or redirect URI is a `400`, never a redirect.
+//!   Other parameters (Lever's `audience`, `prompt`) are accepted and not checked.
 //! - **Token endpoint** (form-encoded, or JSON as Lever also accepts; client secret in
 //!   the body or HTTP Basic): `authorization_code` (the code is single-use, expires
 //!   after 10 minutes, and must come with the same client and redirect URI) and
