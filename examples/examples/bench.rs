@@ -10,14 +10,23 @@
 //! are skipped. The measurements run one after another, so none competes with another
 //! for the machine's cores. Name measurements to run only those
 //! (`… --example bench -- backlog scale-out`): `backlog`, `reaction`, `client`,
-//! `memory`, `scale-out`.
+//! `memory`, `scale-out`, and the connections' `idle`, `fairness` and `pace`.
 
 use std::io::Write as _;
 
 use examples::bench::{self, Row};
 
 /// The measurements, in the order they run.
-const MEASUREMENTS: [&str; 5] = ["backlog", "reaction", "client", "memory", "scale-out"];
+const MEASUREMENTS: [&str; 8] = [
+    "backlog",
+    "reaction",
+    "client",
+    "memory",
+    "scale-out",
+    "idle",
+    "fairness",
+    "pace",
+];
 
 fn main() -> examples::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -60,6 +69,18 @@ fn main() -> examples::Result<()> {
         if wanted("scale-out") {
             eprintln!("scale-out…");
             rows.extend(bench::scale_out::run().await?);
+        }
+        if wanted("idle") {
+            eprintln!("1,000 idle connections…");
+            rows.extend(bench::fleet::idle::run().await?);
+        }
+        if wanted("fairness") {
+            eprintln!("fairness among connections…");
+            rows.extend(bench::fleet::fairness::run().await?);
+        }
+        if wanted("pace") {
+            eprintln!("aggregate pace of 100 connections…");
+            rows.extend(bench::fleet::pace::run().await?);
         }
         write!(std::io::stdout(), "{}", bench::render(&rows))?;
         Ok(())

@@ -290,16 +290,7 @@ impl EngineBuilder {
         }
         for (ats, region) in &self.config.phone_regions {
             named(ats, format!("phone_regions[{ats}]"))?;
-            #[cfg(feature = "phone-numbers")]
-            if !phone::region_known(region) {
-                return Err(EngineError::Config(format!(
-                    "phone_regions[{ats}]: `{region}` is not a region code (such as GB)"
-                )));
-            }
-            #[cfg(not(feature = "phone-numbers"))]
-            return Err(EngineError::Config(format!(
-                "phone_regions[{ats}] = `{region}` needs ats-bridge's `phone-numbers` feature"
-            )));
+            phone::check_region(ats, region).map_err(EngineError::Config)?;
         }
         if self.config.concurrency == 0 || self.config.inbox_batch == 0 {
             return Err(EngineError::Config(

@@ -5,6 +5,7 @@
 //! ([`EngineConfig::phone_regions`](super::EngineConfig)), national numbers such as
 //! `07700 900123` are normalised first.
 
+use crate::model::AtsName;
 use willo_client::is_e164;
 
 /// The phone for the invite, and the warning to record when one was left out.
@@ -63,11 +64,25 @@ fn normalise(_raw: &str, _region: &str) -> Option<String> {
     None
 }
 
-/// Whether `region` names a region the normaliser knows (checked when the engine is
-/// built, so a typo fails at start-up rather than as warnings on every row).
+/// Whether `region` (the default region of ATS `ats`) names a region the normaliser
+/// knows: checked when the engine is built, so a typo fails at start-up rather than as
+/// warnings on every row.
 #[cfg(feature = "phone-numbers")]
-pub(crate) fn region_known(region: &str) -> bool {
-    region.parse::<phonenumber::country::Id>().is_ok()
+pub(crate) fn check_region(ats: &AtsName, region: &str) -> Result<(), String> {
+    match region.parse::<phonenumber::country::Id>() {
+        Ok(_) => Ok(()),
+        Err(_) => Err(format!(
+            "phone_regions[{ats}]: `{region}` is not a region code (such as GB)"
+        )),
+    }
+}
+
+/// Without the normaliser no region can be used: say which feature it needs.
+#[cfg(not(feature = "phone-numbers"))]
+pub(crate) fn check_region(ats: &AtsName, region: &str) -> Result<(), String> {
+    Err(format!(
+        "phone_regions[{ats}] = `{region}` needs ats-bridge's `phone-numbers` feature"
+    ))
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 pub mod backlog;
 pub mod client;
+pub mod fleet;
 pub mod memory;
 pub mod reaction;
 pub mod scale_out;
@@ -102,6 +103,27 @@ pub fn percentile(samples: &[Duration], p: f64) -> Duration {
 /// Milliseconds with two decimals, for the table.
 pub fn ms(duration: Duration) -> String {
     format!("{:.2} ms", duration.as_secs_f64() * 1000.0)
+}
+
+/// How long after `moved` `count` grew past `before`. Polled every 100 µs on a blocking
+/// thread: Tokio's timer only has millisecond resolution, and spinning on a worker
+/// would take a core from the bridge on this 2-core machine.
+pub fn wait_for_count(
+    count: impl Fn() -> u64,
+    before: u64,
+    moved: std::time::Instant,
+) -> crate::Result<Duration> {
+    tokio::task::block_in_place(|| {
+        loop {
+            if count() > before {
+                return Ok(moved.elapsed());
+            }
+            if moved.elapsed() > Duration::from_secs(10) {
+                return Err("nothing counted 10 s after the move".into());
+            }
+            std::thread::sleep(Duration::from_micros(100));
+        }
+    })
 }
 
 #[cfg(test)]

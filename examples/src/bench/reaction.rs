@@ -82,19 +82,7 @@ fn invites(sandbox: &Sandbox) -> u64 {
     sandbox.requests(Vendor::Willo).endpoint(INVITE)
 }
 
-/// How long after `moved` the invite count grew past `before`. Polled every 100 µs on
-/// a blocking thread: Tokio's timer only has millisecond resolution, and spinning on a
-/// worker would take a core from the bridge on this 2-core machine.
+/// How long after `moved` the invite count grew past `before`.
 fn wait_for_invite(sandbox: &Sandbox, before: u64, moved: Instant) -> crate::Result<Duration> {
-    tokio::task::block_in_place(|| {
-        loop {
-            if invites(sandbox) > before {
-                return Ok(moved.elapsed());
-            }
-            if moved.elapsed() > Duration::from_secs(10) {
-                return Err("no Willo invite 10 s after the move".into());
-            }
-            std::thread::sleep(Duration::from_micros(100));
-        }
-    })
+    super::wait_for_count(|| invites(sandbox), before, moved)
 }
