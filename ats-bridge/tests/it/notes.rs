@@ -188,17 +188,38 @@ fn the_rules_file_switches_events_on_and_off() {
 }
 
 #[test]
-fn a_template_for_updated_results_is_refused_not_ignored() {
+fn a_template_for_updated_results_loads_and_an_unknown_variable_is_named() {
+    // Issue 17 §2: `results_updated` takes a template like every other event.
+    let rules = Rules::from_toml(
+        r#"
+        [notes.results_updated]
+        template = "Updated: {{ update.summary }} ({{ update.kinds | join(', ') }})"
+        "#,
+    )
+    .unwrap();
+    assert!(rules.notes.enabled(NoteEvent::ResultsUpdated));
+    assert_eq!(
+        rules.notes.template(NoteEvent::ResultsUpdated),
+        "Updated: {{ update.summary }} ({{ update.kinds | join(', ') }})"
+    );
+
     let error = Rules::from_toml(
         r#"
         [notes.results_updated]
-        template = "Updated: {{ update.summary }}"
+        template = "Updated: {{ update.sumary }}"
         "#,
     )
-    .unwrap_err()
-    .to_string();
-    assert!(error.contains("notes.results_updated.template"), "{error}");
-    assert!(error.contains("not supported yet"), "{error}");
+    .unwrap_err();
+    assert_eq!(
+        error,
+        RulesError::Invalid {
+            entry: "notes.results_updated.template".into(),
+            reason: "unknown variable `update.sumary` (the results_updated note has: event, \
+                     candidate, application, interview, participant, results, update, dates, \
+                     record)"
+                .into(),
+        }
+    );
     let off = Rules::from_toml("[notes.results_updated]\nenabled = false\n").unwrap();
     assert!(!off.notes.enabled(NoteEvent::ResultsUpdated));
 }
@@ -211,9 +232,17 @@ fn the_readme_examples_of_the_note_settings_load() {
     let block = &section[start..start + section[start..].find("```").unwrap()];
     let rules = Rules::from_toml(block).unwrap_or_else(|e| panic!("{e}\n{block}"));
     assert!(!rules.notes.enabled(NoteEvent::Completed));
-    assert!(!rules.notes.enabled(NoteEvent::ResultsUpdated));
+    assert!(
+        rules
+            .notes
+            .setting(NoteEvent::ResultsUpdated)
+            .template
+            .is_some(),
+        "the README shows a results_updated template"
+    );
     for event in [
         NoteEvent::Invited,
+        NoteEvent::ResultsUpdated,
         NoteEvent::Decision,
         NoteEvent::Expired,
         NoteEvent::Withdrawn,
