@@ -2,13 +2,16 @@
 //! AI summaries, reviewers' scores and comments) as the difference, once, and keep
 //! the row's durable schedule of late-results checks.
 
+use std::sync::Arc;
+
 use super::Engine;
 use super::action::{Action, EngineError};
 use super::failure::{Failure, millis};
 use super::write_order::write_in_order;
+use crate::Ats;
 use crate::late_results::{FingerprintParts, ResultsFingerprint, ResultsUpdate};
 use crate::model::{InterviewOutcome, WriteBack};
-use crate::note::NoteEvent;
+use crate::note::{Note, NoteEvent, NoteRenderError};
 use crate::store::{Claim, LedgerRow, Recheck, RowState, StoreError, WrittenResults};
 
 impl Engine {
@@ -131,16 +134,22 @@ impl Engine {
                 // Not to be written: an amended note would show them too.
                 results.comments.clear();
             }
-            let mut update = ResultsUpdate::new(results, changes);
-            if let Some(note) = &row.results_note_id {
-                update = update.amending(note.clone());
-            }
-            let mut write = WriteBack::update(update);
+            let update = ResultsUpdate::new(results, changes);
+            let (mut write, notes) = match self.update_write(&ats, &row, update).await {
+                Ok(planned) => planned,
+                Err(error) => {
+                    let failure = Failure::from_ats("rendering the note", &error.into());
+                    return Ok(self
+                        .record_failure(key, row.attempts, Some(row.fence), failure)
+                        .await?);
+                }
+            };
             write.first_attempt = first_attempt;
             // A worker paused past its lease must not write the update the row's new
             // holder writes too: re-read the row just before the note.
             let still_held = self.still_held(&row);
-            match write_in_order(ats.as_ref(), &row.application(), &write, &[], still_held).await {
+            let application = row.application();
+            match write_in_order(ats.as_ref(), &application, &write, &notes, still_held).await {
                 Ok(Ok(_)) => {}
                 Ok(Err(stopped)) => return stopped,
                 Err(error) => {
@@ -164,6 +173,41 @@ impl Engine {
             key: key.clone(),
             changes: count,
         })
+    }
+
+    /// How `update` reaches the ATS. With a `[notes.results_updated]` template of the
+    /// team's, its text is the note: rendered here with the update's variables
+    /// ([`ResultsUpdate::vars`]) and written as a note of its own, never as an
+    /// amendment (an edited results note would not show the team's text); nothing is
+    /// written when it renders nothing. With the built-in text, the update goes to the
+    /// ATS as [`WriteBack::update`], which amends the results note where the ATS can
+    /// (Lever) or adds the built-in follow-up; the amendment re-renders the built-in
+    /// results note, so it is offered only while `completed` has the built-in text
+    /// too (it would replace a team's own results note).
+    async fn update_write(
+        &self,
+        ats: &Arc<dyn Ats>,
+        row: &LedgerRow,
+        mut update: ResultsUpdate,
+    ) -> Result<(WriteBack, Vec<Note>), NoteRenderError> {
+        let notes = &self.inner.rules.notes;
+        let event = NoteEvent::ResultsUpdated;
+        if notes.setting(event).template.is_some() {
+            let vars = update.vars();
+            let note = self
+                .results_note(ats, row, event, &update.results, None, Some(vars))
+                .await?;
+            return Ok((WriteBack::default(), note.into_iter().collect()));
+        }
+        let built_in_results_note = notes.setting(NoteEvent::Completed).template.is_none();
+        if let Some(note) = row
+            .results_note_id
+            .as_ref()
+            .filter(|_| built_in_results_note)
+        {
+            update = update.amending(note.clone());
+        }
+        Ok((WriteBack::update(update), Vec::new()))
     }
 
     /// Store the next check of `row`, unless a worker holds it (it stores its own).

@@ -6,7 +6,9 @@
 //! `new_comment` webhook, a scheduled late-results check) shows results whose
 //! fingerprint differs, it writes the difference once, as a [`ResultsUpdate`]: an ATS
 //! that can edit notes amends the results note, the others add one follow-up note
-//! ([`render_follow_up_note`]), never the whole note again.
+//! ([`render_follow_up_note`]), never the whole note again. A team's
+//! `[notes.results_updated]` template replaces both: the engine renders it with
+//! [`ResultsUpdate::vars`] and writes it as a note of its own.
 
 mod fingerprint;
 mod follow_up_note;

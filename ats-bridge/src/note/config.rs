@@ -45,7 +45,9 @@ pub enum NoteEvent {
     /// bridge has always written.
     Completed,
     /// Results changed after the results note (transcripts, summaries, scores or
-    /// comments that came later): a short follow-up note. On by default.
+    /// comments that came later): a short follow-up note with the news only
+    /// (`update.*`), or, with the built-in texts, Lever's results note amended. On by
+    /// default.
     ResultsUpdated,
     /// The hiring team accepted or rejected the candidate in Willo. Off by default
     /// (the decision's label says it).
@@ -248,16 +250,6 @@ pub enum NoteTemplateError {
         /// The event.
         event: NoteEvent,
     },
-    /// A template for an event whose text is not written from a template yet
-    /// (`results_updated`: late results are written with the built-in follow-up
-    /// text, or amend Lever's results note).
-    #[error(
-        "a template for the {event} note is not supported yet; switch the event on or off only"
-    )]
-    NotTemplated {
-        /// The event.
-        event: NoteEvent,
-    },
     /// The template is not valid Jinja, or fails on sample data.
     #[error("{message}")]
     Syntax {
@@ -352,11 +344,6 @@ impl NoteSettings {
                 return Err((event, NoteTemplateError::NoStages { event }));
             }
             if let Some(template) = &setting.template {
-                // Refused rather than ignored: a team's template must not be dropped
-                // without a word.
-                if event == NoteEvent::ResultsUpdated {
-                    return Err((event, NoteTemplateError::NotTemplated { event }));
-                }
                 templates::check(event, template).map_err(|e| (event, e))?;
             }
         }

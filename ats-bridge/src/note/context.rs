@@ -152,12 +152,16 @@ pub struct ResponseVars {
 }
 
 /// `update.*`: what a follow-up note reports (the `results_updated` event): the news
-/// since the results note, and only that.
+/// since the results note, and only that. Built from a late-results change by
+/// [`ResultsUpdate::vars`](crate::late_results::ResultsUpdate::vars).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateVars {
     /// What is new, in words (`transcript and AI summary added`).
     pub summary: String,
+    /// The kinds of news, each once, in this order: `answer`, `transcript`,
+    /// `summary`, `score`, `comment` (for `{% if "comment" in update.kinds %}`).
+    pub kinds: Vec<String>,
     /// The new overall score, when it changed.
     pub score: Option<f64>,
     /// The answers with news, each with only its new parts set (a whole new answer
@@ -187,6 +191,8 @@ pub struct CommentVars {
     pub text: String,
     /// The score given with it.
     pub score: Option<f64>,
+    /// When it was written, as Willo formats it.
+    pub created_at: Option<String>,
 }
 
 impl CommentVars {
@@ -196,7 +202,14 @@ impl CommentVars {
             author,
             text: text.into(),
             score,
+            created_at: None,
         }
+    }
+
+    /// Also written at `created_at` (as Willo formats it).
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
     }
 }
 

@@ -568,6 +568,46 @@ mod tests {
             NoteSetting::on().template("{% if decision %}unclosed"),
         );
         assert!(settings.validate().is_err());
+
+        // `results_updated` takes a template (issue 17 §2): its `update.*` variables
+        // are checked like any other, and belong to it alone.
+        let updated = |template: &str| {
+            NoteSettings::default()
+                .with(
+                    NoteEvent::ResultsUpdated,
+                    NoteSetting::on().template(template),
+                )
+                .validate()
+        };
+        assert_eq!(
+            updated(
+                "{{ update.summary }} ({{ update.kinds | join(', ') }}) for \
+                 {{ candidate.first_name }}: {{ results.link }}\
+                 {% for r in update.responses %}{{ r.number }} {{ r.transcript }}{% endfor %}\
+                 {% for c in update.comments %}{{ c.author }} {{ c.created_at }}{% endfor %}"
+            ),
+            Ok(())
+        );
+        let (event, error) = updated("New: {{ update.sumary }}").unwrap_err();
+        assert_eq!(event, NoteEvent::ResultsUpdated);
+        assert!(
+            matches!(&error, NoteTemplateError::UnknownVariable { variable, .. } if variable == "update.sumary"),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains("results_updated"), "{error}");
+        assert!(
+            updated("{% for c in update.comments %}{{ c.txet }}{% endfor %}").is_err(),
+            "a misspelt comment field"
+        );
+        let settings = NoteSettings::default().with(
+            NoteEvent::Decision,
+            NoteSetting::on().template("{{ update.summary }}"),
+        );
+        let (_, error) = settings.validate().unwrap_err();
+        assert!(
+            matches!(&error, NoteTemplateError::UnknownVariable { variable, .. } if variable == "update.summary"),
+            "{error:?}"
+        );
         // Every built-in template passes its own checks.
         for event in NoteEvent::ALL {
             let own = NoteSettings::default().with(
@@ -576,13 +616,7 @@ mod tests {
                     .template(NoteSettings::default_template(event))
                     .stages(["Stage"]),
             );
-            if event == NoteEvent::ResultsUpdated {
-                // Not open to templates yet: refused, never ignored.
-                let refused = Err((event, NoteTemplateError::NotTemplated { event }));
-                assert_eq!(own.validate(), refused, "{event}");
-            } else {
-                assert_eq!(own.validate(), Ok(()), "{event}");
-            }
+            assert_eq!(own.validate(), Ok(()), "{event}");
         }
     }
 

@@ -7,7 +7,8 @@ use serde_json::Value;
 
 use super::NoteEvent;
 use super::config::NoteTemplateError;
-use super::context::{CommentVars, NoteContext, NoteFacts, UpdateVars};
+use super::context::{NoteContext, NoteFacts};
+use crate::late_results::{ResultsChange, ResultsUpdate};
 use crate::model::{ApplicationRef, InterviewOutcome, ParticipantKey};
 use crate::rules::Decision;
 
@@ -284,6 +285,10 @@ fn sample_context(event: NoteEvent) -> NoteContext {
             "completed_at": "2026-01-01T00:00:00Z",
             "score": 4.5,
             "share_url": "https://willo.example/share",
+            "comments": [{
+                "text": "Comment", "author": "Reviewer", "score": 4,
+                "created_at": "2026-01-01T00:00:00Z"
+            }],
             "responses": [{
                 "question": "Question", "media_url": "https://willo.example/answer",
                 "transcript": "Transcript", "summary": "Summary", "score": 4
@@ -302,17 +307,17 @@ fn sample_context(event: NoteEvent) -> NoteContext {
         facts.decision = Some(Decision::Accepted);
     }
     if event == NoteEvent::ResultsUpdated {
-        let context = facts.context();
-        let responses = context.results.map(|r| r.responses).unwrap_or_default();
-        let mut update = UpdateVars::new("transcript added");
-        update.score = Some(4.5);
-        update.responses = responses;
-        update.comments = vec![CommentVars::new(
-            "Comment",
-            Some("Reviewer".into()),
-            Some(4.0),
-        )];
-        facts.update = Some(update);
+        // Every kind of news, so every field is set: a new answer, a new overall
+        // score, a new comment.
+        let update = ResultsUpdate::new(
+            results.clone(),
+            vec![
+                ResultsChange::Answer(0),
+                ResultsChange::Score,
+                ResultsChange::Comment(0),
+            ],
+        );
+        facts.update = Some(update.vars());
     }
     facts.context()
 }
