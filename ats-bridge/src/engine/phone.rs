@@ -112,7 +112,10 @@ mod tests {
         let bad = invite_phone(Some("12"), Some("GB"));
         assert_eq!(bad.phone, None);
         assert!(bad.warning.unwrap().contains("region GB"));
-        assert!(region_known("GB") && !region_known("XX"));
+        let lever = AtsName::from("lever");
+        assert!(check_region(&lever, "GB").is_ok());
+        let typo = check_region(&lever, "XX").unwrap_err();
+        assert!(typo.contains("`XX` is not a region code"), "{typo}");
     }
 
     #[cfg(not(feature = "phone-numbers"))]

@@ -113,9 +113,10 @@ impl Fleet {
     }
 
     /// A reconciler pass for each active connection whose turn has come, at most
-    /// `reconcile_concurrency` at once. A connection's first pass comes at an offset
-    /// of its interval taken from its id, so a fleet that starts does not reconcile
-    /// every connection at once.
+    /// `reconcile_concurrency` at once, those waiting longest first (so with more
+    /// connections due than slots, none is passed over twice while another waits). A
+    /// connection's first pass comes at an offset of its interval taken from its id, so
+    /// a fleet that starts does not reconcile every connection at once.
     fn start_passes(
         &self,
         running: &mut JoinSet<(ConnectionId, Work)>,
@@ -125,30 +126,32 @@ impl Fleet {
         let now = Instant::now();
         let records = self.records();
         next_pass.retain(|id, _| records.iter().any(|r| &r.id == id));
-        let mut passes = busy.iter().filter(|(_, w)| *w == Work::Reconcile).count();
+        let mut due = Vec::new();
         for record in records {
             let Some(interval) = self.reconcile_interval(&record) else {
                 continue;
             };
-            let due = *next_pass
+            let at = *next_pass
                 .entry(record.id.clone())
                 .or_insert_with(|| now + stagger(&record.id, interval));
-            if now < due
-                || passes >= self.inner.config.reconcile_concurrency
-                || self.active(record.id.as_str()).is_none()
-            {
-                continue;
-            }
             let work = (record.id.clone(), Work::Reconcile);
-            if !busy.insert(work.clone()) {
-                continue;
+            if at <= now && !busy.contains(&work) && self.active(record.id.as_str()).is_some() {
+                due.push((at, interval, record));
             }
-            passes += 1;
+        }
+        let passes = busy.iter().filter(|(_, w)| *w == Work::Reconcile).count();
+        let free = self
+            .inner
+            .config
+            .reconcile_concurrency
+            .saturating_sub(passes);
+        for (interval, record) in longest_waiting(due, free) {
+            busy.insert((record.id.clone(), Work::Reconcile));
             next_pass.insert(record.id.clone(), now + interval);
             let fleet = self.clone();
             running.spawn(async move {
                 fleet.reconcile_one(&record).await;
-                work
+                (record.id, Work::Reconcile)
             });
         }
     }
@@ -210,6 +213,15 @@ impl Fleet {
     }
 }
 
+/// The `free` entries of `due` that have waited longest (earliest due time first).
+fn longest_waiting<T>(mut due: Vec<(Instant, Duration, T)>, free: usize) -> Vec<(Duration, T)> {
+    due.sort_by_key(|(at, _, _)| *at);
+    due.into_iter()
+        .take(free)
+        .map(|(_, interval, item)| (interval, item))
+        .collect()
+}
+
 /// Where in `interval` the connection `id`'s passes fall: the same offset on every
 /// replica and after every restart of one build, spread evenly over many
 /// connections.
@@ -225,6 +237,22 @@ fn stagger(id: &ConnectionId, interval: Duration) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passes_go_to_those_waiting_longest() {
+        let now = Instant::now();
+        let second = Duration::from_secs(1);
+        let due = vec![
+            (now, second, "c"),
+            (now - second * 3, second, "a"),
+            (now - second, second, "b"),
+        ];
+        let chosen: Vec<&str> = longest_waiting(due, 2)
+            .into_iter()
+            .map(|(_, c)| c)
+            .collect();
+        assert_eq!(chosen, vec!["a", "b"]);
+    }
 
     #[test]
     fn passes_are_spread_over_the_interval() {

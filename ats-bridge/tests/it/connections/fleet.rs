@@ -198,6 +198,21 @@ async fn until(what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
+/// The fleet's status once `invited` rows are recorded and every delivery is marked
+/// processed (up to 10 s).
+async fn recorded(fleet: &Fleet, invited: u64) -> ats_bridge::connection::FleetStatus {
+    let started = Instant::now();
+    loop {
+        let status = fleet.status().await.unwrap();
+        if status.rows.get("invited").copied().unwrap_or(0) >= invited && status.inbox_pending == 0
+        {
+            return status;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "{status:?}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_customers_deliveries_reach_only_its_own_rows_and_vendors() {
     let store = Arc::new(MemoryStore::new());
@@ -231,8 +246,9 @@ async fn each_customers_deliveries_reach_only_its_own_rows_and_vendors() {
         acme.invites() == 2 && beta.invites() == 1
     })
     .await;
-    // Each invite went to the customer's own Willo account, and each note to its Lever.
-    let status = fleet.status().await.unwrap();
+    // Each invite went to the customer's own Willo account; the rows are recorded a
+    // moment after the invite is sent.
+    let status = recorded(&fleet, 3).await;
     let rows = |name: &str| {
         status
             .connections
@@ -387,7 +403,7 @@ async fn two_replicas_on_postgresql_share_the_customers_work_and_invite_each_can
     // Once each: no replica invited a candidate the other had.
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!((acme.invites(), beta.invites()), (12, 12));
-    let status = replicas[1].1.0.status().await.unwrap();
+    let status = recorded(&replicas[1].1.0, 24).await;
     assert_eq!(status.rows.get("invited"), Some(&24));
     assert_eq!(status.inbox_pending, 0);
     drop(replicas);
