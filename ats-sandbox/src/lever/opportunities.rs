@@ -128,6 +128,14 @@ pub(super) fn delete(shared: &Shared, opportunity: &str) -> Result<(), SandboxEr
                 what: format!("opportunities {opportunity}"),
             })?;
         let removed = data.opportunities.remove(index);
+        data.sources.remove(&removed.id);
+        if !data
+            .opportunities
+            .iter()
+            .any(|o| o.contact == removed.contact)
+        {
+            data.contacts.remove(&removed.contact);
+        }
         let moved: Vec<(String, usize)> = data.opportunities[index..]
             .iter()
             .enumerate()
@@ -172,7 +180,7 @@ pub(super) async fn change_stage(
     }
 }
 
-fn opportunity_response(shared: &Shared, id: &str) -> Response {
+pub(super) fn opportunity_response(shared: &Shared, id: &str) -> Response {
     let data = lock(&shared.data);
     match data.by_id.get(id) {
         Some(&i) => self::data(opportunity_json(&data.opportunities[i], &data, &[])),
