@@ -39,6 +39,14 @@ pub(super) fn contact_of(o: &Opportunity, data: &Data) -> ContactRecord {
         .unwrap_or_else(|| ContactRecord::of(&o.person))
 }
 
+/// Whether `email` is one of the e-mails of `o`'s contact (any case).
+pub(super) fn has_email(o: &Opportunity, data: &Data, email: &str) -> bool {
+    match data.contacts.get(&o.contact) {
+        Some(record) => record.emails.iter().any(|e| e.eq_ignore_ascii_case(email)),
+        None => o.person.email.eq_ignore_ascii_case(email),
+    }
+}
+
 /// The opportunity's sources (`Sandbox` until one is added).
 pub(super) fn sources_of(o: &Opportunity, data: &Data) -> Vec<String> {
     data.sources

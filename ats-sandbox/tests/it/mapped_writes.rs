@@ -5,7 +5,8 @@
 
 use ats_sandbox::{Sandbox, SandboxConfig};
 use client_core::StatusCode;
-use lever_client::{ContactId, ContactUpdate, OpportunityId, Phone, UserId};
+use futures::TryStreamExt as _;
+use lever_client::{ContactId, ContactUpdate, OpportunityFilter, OpportunityId, Phone, UserId};
 use smartrecruiters_client::{CandidateId, PersonalDetails, WebProfiles};
 
 fn config() -> SandboxConfig {
@@ -116,8 +117,18 @@ async fn lever_contact_updates_links_and_sources_show_on_the_opportunity() {
     let got = client.contacts().get(&contact).await.unwrap();
     assert_eq!(got.emails, read.emails);
     assert_eq!(got.location.and_then(|l| l.name).as_deref(), Some("Leeds"));
-    // Lever's search by e-mail finds the contact under its new address.
+    // Lever's search by e-mail finds the contact under either address.
     assert_eq!(lever.emails(&opportunity)[0], "grace.new@example.com");
+    for email in ["grace.new@example.com", old_email.as_str()] {
+        let found: Vec<_> = client
+            .opportunities()
+            .list(&OpportunityFilter::new().email(email))
+            .try_collect()
+            .await
+            .unwrap();
+        let ids: Vec<String> = found.iter().map(|o| o.id.to_string()).collect();
+        assert_eq!(ids, [opportunity.as_str()], "{email}");
+    }
 
     let links = ["https://app.willotalent.com/share/p-1"];
     client
