@@ -75,6 +75,22 @@ async fn smartrecruiters_personal_details_change_and_read_back() {
         Some("ada.corrected@example.com")
     );
 
+    // A required field emptied is refused, and nothing changes.
+    let emptied = client
+        .candidates()
+        .update_personal_details(&id, &PersonalDetails::new().first_name(" "))
+        .await
+        .unwrap_err();
+    assert_eq!(emptied.status(), Some(StatusCode::BAD_REQUEST));
+    let first = client
+        .candidates()
+        .get(&id)
+        .await
+        .unwrap()
+        .candidate
+        .first_name;
+    assert_eq!(first.as_deref(), Some("Ada"));
+
     let missing = client
         .candidates()
         .update_personal_details(&"no-such-candidate".into(), &PersonalDetails::new())
