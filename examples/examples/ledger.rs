@@ -15,9 +15,10 @@
 //! It opens the store the server uses: `DATABASE_URL`, else the `sqlite_path` of the
 //! server's configuration (`--config FILE`; default
 //! `examples/server.toml`). Safe while the server runs: a redrive is one transition of
-//! the row (refused, and reported, for a row that is no longer failed), and the
-//! server's engine retries the row on its next tick. It prints ids, states and errors,
-//! which hold no names or e-mails.
+//! the row (refused, and reported, for a row that is neither failed nor waiting: a
+//! waiting row, such as a write-back held for a mandatory mapped field, is made due
+//! now), and the server's engine retries the row on its next tick. It prints ids,
+//! states and errors, which hold no names or e-mails.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -38,7 +39,7 @@ use serde_json::{Value, json};
 pub enum Command {
     /// Rows per state and per job, and the failed rows with their errors.
     Status,
-    /// Put one failed row back where it failed.
+    /// Put one failed row back where it failed, or make one waiting row due now.
     Redrive(LedgerKey),
     /// Put every failed row back (those whose error contains the text, if given).
     RedriveFailed(Option<String>),

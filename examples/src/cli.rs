@@ -117,7 +117,8 @@ pub struct LedgerCli {
 pub enum LedgerCommand {
     /// Rows per state and per job, and the failed rows with their errors.
     Status,
-    /// Put one failed row back where it failed.
+    /// Put one failed row back where it failed, or make one waiting row (held for a
+    /// mandatory mapped field, or for a retry) due now.
     Redrive {
         /// The ATS (`smartrecruiters`, `lever`, …).
         ats: String,

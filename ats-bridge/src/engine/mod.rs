@@ -159,7 +159,9 @@ impl Engine {
         self.inner.inbox_signal.clone()
     }
 
-    /// Put a failed row back where it failed, to be retried at once.
+    /// Put a failed row back where it failed, to be retried at once; a waiting row
+    /// (held for a mandatory mapped field, or scheduled for a retry) is made due now,
+    /// e.g. once an operator has fixed the data it waits for.
     pub async fn redrive(&self, key: &LedgerKey) -> Result<(), EngineError> {
         self.inner.stores.ledger.redrive(key, self.now_ms()).await?;
         tracing::info!(row = %key, "re-driven by an operator");

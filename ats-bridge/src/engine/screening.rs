@@ -25,7 +25,9 @@ use super::outcome::Outcome;
 use super::sync::SyncCause;
 use crate::mapping::plan::{Unfilled, plan};
 use crate::mapping::{CreateCandidates, SourceData};
-use crate::model::{CandidateDetails, CreatedApplication, InterviewOutcome, ParticipantKey};
+use crate::model::{
+    CandidateDetails, CandidateMatch, CreatedApplication, InterviewOutcome, ParticipantKey,
+};
 use crate::rules::{Decision, Rules, Screening};
 use crate::store::{ScreeningClaim, ScreeningKey, ScreeningRow, StoreError};
 use crate::{Ats, AtsError};
@@ -127,6 +129,13 @@ impl Engine {
                     Err(e) => return Err(Failure::from_ats("looking for the candidate", &e)),
                 };
                 if let Some(existing) = existing {
+                    if !may_create {
+                        // Nothing is ever created for this connection: the application
+                        // found is one the ATS had, linked, not made.
+                        tracing::info!(screening = %key, "linked the candidate already on the job");
+                        return Ok(CreatedApplication::new(existing)
+                            .matched(CandidateMatch::ExistingApplication));
+                    }
                     tracing::info!(screening = %key, "adopted the candidate an earlier attempt created");
                     // Whether that attempt found the person new is not known now.
                     return Ok(CreatedApplication::new(existing));

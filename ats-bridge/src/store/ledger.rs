@@ -316,6 +316,21 @@ pub(crate) fn record_failed(
 }
 
 pub(crate) fn redrive(row: &mut LedgerRow, now_ms: i64) -> StoreResult<()> {
+    if is_waiting(row) {
+        if row.lease_live(now_ms) {
+            return Err(StoreError::Fenced(format!(
+                "{} is leased to another worker",
+                row.key
+            )));
+        }
+        // Due now, with a fresh count; the reason stays, as for a failed row, so the
+        // next claim knows the step was tried before.
+        row.attempts = 0;
+        row.next_attempt_at_ms = Some(now_ms);
+        release(row);
+        row.updated_at_ms = now_ms;
+        return Ok(());
+    }
     let Some(from) = row.failed_from.filter(|_| row.state == RowState::Failed) else {
         return Err(conflict(row, "redrive"));
     };
@@ -341,6 +356,16 @@ pub(crate) fn cancel(row: &mut LedgerRow, now_ms: i64) -> bool {
     release(row);
     row.updated_at_ms = now_ms;
     true
+}
+
+/// A row scheduled to be looked at again later (a retry, a wait for a mandatory
+/// mapped field, a credential outage): unfinished, with a time set. An operator's
+/// redrive makes it due at once.
+fn is_waiting(row: &LedgerRow) -> bool {
+    matches!(
+        row.state,
+        RowState::Pending | RowState::Invited | RowState::Responded
+    ) && row.next_attempt_at_ms.is_some()
 }
 
 /// Whether the retry loop should pick the row up (see [`super::Ledger::rows_due`]).

@@ -196,8 +196,13 @@ pub trait Ledger: Send + Sync + fmt::Debug {
     ) -> StoreResult<()>;
 
     /// Put a failed row back in the state it failed from, with no attempts and no
-    /// retry delay; the last error stays (so the next claim is not fresh). Conflict
-    /// unless failed.
+    /// retry delay; the last error stays (so the next claim is not fresh).
+    ///
+    /// A waiting row (pending, invited or responded with a time to be looked at
+    /// again: a retry, a write-back held for a mandatory mapped field, a credential
+    /// outage) is made due now, with no attempts, its state and reason kept; `Fenced`
+    /// while a worker holds it. Conflict for any other row (synced, cancelled, or
+    /// with nothing scheduled).
     async fn redrive(&self, key: &LedgerKey, now_ms: i64) -> StoreResult<()>;
 
     /// The candidate was deleted: every row of theirs in `ats` that is not synced (or

@@ -22,6 +22,7 @@ mod lever_tag_rules;
 mod logs;
 mod mapping_custom_ats;
 mod mapping_lever;
+mod mapping_sandbox;
 mod mapping_smartrecruiters;
 mod notes;
 mod properties;

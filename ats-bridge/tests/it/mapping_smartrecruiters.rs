@@ -165,6 +165,72 @@ async fn a_mandatory_target_without_data_holds_the_write_back_until_the_data_arr
     assert_eq!(action, W::wrote_back("completed"));
 }
 
+/// An operator who fixed the data a held write-back waits for (the score, given in
+/// Willo) redrives the row: it goes out at the next retry pass, not 15 minutes later.
+#[tokio::test]
+async fn an_operator_redrives_a_row_waiting_for_a_mandatory_value_once_the_data_is_fixed() {
+    let clock = Arc::new(MovableClock::default());
+    let w = W::on_clock(
+        Arc::new(MemoryStore::new()),
+        rules(),
+        config(),
+        clock.clone(),
+    )
+    .await;
+    w.invite().await;
+    let mut unscored = answered();
+    unscored.as_object_mut().unwrap().remove("score");
+    willo_results(&w.willo, unscored, 1).await;
+    let action = on_willo_news(&w.engine, WebhookEvent::NewResponse).await;
+    assert!(matches!(action, Action::Rescheduled { .. }), "{action:?}");
+    assert_eq!(w.engine.retry_due().await.unwrap(), 0, "waiting 15 minutes");
+
+    // The reviewer scores the answers in Willo; the operator redrives the row.
+    let answered = answered();
+    willo_results(&w.willo, answered.clone(), 1).await;
+    w.engine.redrive(&W::key()).await.unwrap();
+    let row = participant_row(w.store.as_ref()).await.unwrap();
+    assert_eq!(row.state, RowState::Responded);
+    assert!(
+        row.last_error
+            .as_deref()
+            .unwrap()
+            .starts_with("waiting for data")
+    );
+
+    let read = sr("GET", &properties_path()).respond_with(ok(json!({})));
+    mount_exactly(&w.ats, 1, read).await;
+    definition(&w, "willo-score", "NUMBER").await;
+    definition(&w, "willo-link", "TEXT").await;
+    definition(&w, "recruiter-verdict", "TEXT").await;
+    let written = sr("PUT", &properties_path())
+        .and(body_json(json!([
+            {"id": "willo-score", "value": 4.5},
+            {"id": "willo-link", "value": REVIEW},
+            {"id": "recruiter-verdict", "value": "Received"}
+        ])))
+        .respond_with(ResponseTemplate::new(204));
+    mount_exactly(&w.ats, 1, written).await;
+    SmartRecruitersWorld::labels_moved(&w.ats, INVITED, TO_REVIEW, 1).await;
+    SmartRecruitersWorld::notes_listed(&w.ats, vec![], 1).await;
+    SmartRecruitersWorld::note_written(&w.ats, &answered, 1).await;
+    // The clock has not moved: the redrive made the row due now.
+    assert_eq!(w.engine.retry_due().await.unwrap(), 1);
+    assert_eq!(rows_in(&w.engine, RowState::Synced).await, 1);
+
+    // Written: nothing is left to redrive.
+    let again = w.engine.redrive(&W::key()).await;
+    assert!(
+        matches!(
+            again,
+            Err(ats_bridge::engine::EngineError::Store(
+                ats_bridge::store::StoreError::Conflict(_)
+            ))
+        ),
+        "{again:?}"
+    );
+}
+
 #[tokio::test]
 async fn the_mapping_is_checked_against_the_live_property_definitions() {
     let ats = strict_server().await;

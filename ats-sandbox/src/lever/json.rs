@@ -71,14 +71,16 @@ pub(super) fn opportunity_json(o: &Opportunity, data: &Data, expand: &[&str]) ->
             json!(u.id)
         }
     };
+    let details = contacts::contact_of(o, data);
     let contact = if expanded("contact") {
         json!({
             "id": o.contact,
             "name": o.person.full_name(),
-            "headline": "",
+            "headline": details.headline,
             "isAnonymized": false,
-            "emails": [o.person.email],
-            "phones": [{ "type": "mobile", "value": o.person.phone }],
+            "location": { "name": details.location },
+            "emails": details.emails,
+            "phones": details.phones,
         })
     } else {
         json!(o.contact)
@@ -110,16 +112,16 @@ pub(super) fn opportunity_json(o: &Opportunity, data: &Data, expand: &[&str]) ->
     json!({
         "id": o.id,
         "name": o.person.full_name(),
-        "headline": "",
+        "headline": details.headline,
         "contact": contact,
-        "emails": [o.person.email],
-        "phones": [{ "type": "mobile", "value": o.person.phone }],
+        "emails": details.emails,
+        "phones": details.phones,
         "confidentiality": "non-confidential",
-        "location": "London",
-        "links": [],
+        "location": details.location,
+        "links": details.links,
         "archived": Value::Null,
         "tags": o.tags,
-        "sources": ["Sandbox"],
+        "sources": contacts::sources_of(o, data),
         "stage": stage,
         "stageChanges": o.stage_changes,
         "origin": ORIGIN,

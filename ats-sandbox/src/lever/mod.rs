@@ -33,6 +33,7 @@ use super::seed::{Generator, Person, SandboxJob, SandboxPerson, Seed, now_millis
 use super::webhooks::{Deliverer, Outgoing};
 
 mod catalog;
+mod contacts;
 mod forms;
 mod json;
 mod opportunities;
@@ -134,6 +135,10 @@ struct Data {
     webhooks: Vec<Webhook>,
     /// Profile forms by opportunity, as JSON.
     forms: HashMap<String, Vec<Value>>,
+    /// Contacts changed through the API (details, links), by contact id.
+    contacts: HashMap<String, contacts::ContactRecord>,
+    /// Sources added or removed through the API, by opportunity.
+    sources: HashMap<String, Vec<String>>,
     generator: Generator,
 }
 
@@ -220,6 +225,8 @@ impl LeverSandbox {
                     by_id,
                     webhooks: Vec::new(),
                     forms: HashMap::new(),
+                    contacts: HashMap::new(),
+                    sources: HashMap::new(),
                     generator,
                 }),
                 deliverer,
@@ -251,6 +258,23 @@ impl LeverSandbox {
             .route("/opportunities/{id}/stage", put(change_stage))
             .route("/opportunities/{id}/addTags", post(add_tags))
             .route("/opportunities/{id}/removeTags", post(remove_tags))
+            .route("/opportunities/{id}/addLinks", post(contacts::add_links))
+            .route(
+                "/opportunities/{id}/removeLinks",
+                post(contacts::remove_links),
+            )
+            .route(
+                "/opportunities/{id}/addSources",
+                post(contacts::add_sources),
+            )
+            .route(
+                "/opportunities/{id}/removeSources",
+                post(contacts::remove_sources),
+            )
+            .route(
+                "/contacts/{id}",
+                get(contacts::get_contact).put(contacts::update_contact),
+            )
             .route(
                 "/opportunities/{id}/notes",
                 get(list_notes).post(create_note),

@@ -25,10 +25,11 @@ pub(super) async fn list_opportunities(
         .filter(|o| stages.is_empty() || stages.contains(&o.stage.as_str()))
         .filter(|o| contacts.is_empty() || contacts.contains(&o.contact.as_str()))
         .filter(|o| tags.is_empty() || o.tags.iter().any(|t| tags.contains(&t.as_str())))
+        // Any of the contact's e-mails, as Lever matches them.
         .filter(|o| {
             email
                 .as_deref()
-                .is_none_or(|e| o.person.email.to_lowercase() == e)
+                .is_none_or(|e| super::contacts::has_email(o, &data, e))
         })
         .collect();
     list(&params, matches, |o| opportunity_json(o, &data, &expand))
@@ -128,6 +129,14 @@ pub(super) fn delete(shared: &Shared, opportunity: &str) -> Result<(), SandboxEr
                 what: format!("opportunities {opportunity}"),
             })?;
         let removed = data.opportunities.remove(index);
+        data.sources.remove(&removed.id);
+        if !data
+            .opportunities
+            .iter()
+            .any(|o| o.contact == removed.contact)
+        {
+            data.contacts.remove(&removed.contact);
+        }
         let moved: Vec<(String, usize)> = data.opportunities[index..]
             .iter()
             .enumerate()
@@ -172,7 +181,7 @@ pub(super) async fn change_stage(
     }
 }
 
-fn opportunity_response(shared: &Shared, id: &str) -> Response {
+pub(super) fn opportunity_response(shared: &Shared, id: &str) -> Response {
     let data = lock(&shared.data);
     match data.by_id.get(id) {
         Some(&i) => self::data(opportunity_json(&data.opportunities[i], &data, &[])),
@@ -357,7 +366,7 @@ pub(super) async fn create_opportunity(
         let known = email.as_deref().and_then(|email| {
             data.opportunities
                 .iter()
-                .find(|o| o.person.email.eq_ignore_ascii_case(email))
+                .find(|o| super::contacts::has_email(o, &data, email))
                 .map(|o| (o.contact.clone(), o.person.clone()))
         });
         let deduped = known.is_some();

@@ -316,6 +316,7 @@ pub(super) fn remove_candidate(shared: &Shared, candidate: &str) -> Result<(), S
                 what: format!("candidate {candidate}"),
             })?;
         data.candidates.remove(index);
+        data.profiles.remove(candidate);
         let moved: Vec<(String, usize)> = data.candidates[index..]
             .iter()
             .enumerate()

@@ -110,7 +110,11 @@ pub(super) fn candidate_json(
         "email": c.person.email,
         "createdOn": c.created_on,
         "updatedOn": c.updated_on,
-        "location": { "country": "United Kingdom", "countryCode": "gb", "city": "London" },
+        "location": data
+            .profiles
+            .get(&c.id)
+            .and_then(|p| p.location.clone())
+            .unwrap_or_else(|| json!({ "country": "United Kingdom", "countryCode": "gb", "city": "London" })),
         "tags": c.tags,
         "consent": { "status": "ACQUIRED" },
         "primaryAssignment": primary,
@@ -125,7 +129,12 @@ pub(super) fn candidate_json(
 pub(super) fn candidate_details_json(c: &Candidate, data: &Data, base_url: &str) -> Value {
     let mut details = candidate_json(c, None, data, base_url);
     details["phoneNumber"] = json!(c.person.phone);
-    details["web"] = json!({});
+    details["web"] = json!(
+        data.profiles
+            .get(&c.id)
+            .map(|p| p.web.clone())
+            .unwrap_or_default()
+    );
     details["education"] = json!([]);
     details["experience"] = json!([]);
     details

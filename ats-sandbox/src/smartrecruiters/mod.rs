@@ -21,7 +21,7 @@ use axum::Router;
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{get, patch, post, put};
 use client_core::header::HeaderMap;
 use client_core::{SecretString, Url};
 use serde_json::{Map, Value, json};
@@ -40,6 +40,7 @@ use super::webhooks::{Deliverer, Outgoing};
 mod candidates;
 mod json;
 mod notes;
+mod personal;
 mod properties;
 mod subscriptions;
 mod users;
@@ -156,6 +157,8 @@ struct Data {
     users: Vec<User>,
     /// Candidate property values by (candidate, job), then property id.
     properties: HashMap<(String, String), Map<String, Value>>,
+    /// Web profiles and locations set through `PATCH /candidates/{id}`, by candidate.
+    profiles: HashMap<String, personal::Profile>,
     generator: Generator,
 }
 
@@ -268,6 +271,7 @@ impl SmartRecruitersSandbox {
                     subscriptions: Vec::new(),
                     users,
                     properties: HashMap::new(),
+                    profiles: HashMap::new(),
                     generator,
                 }),
                 base_url,
@@ -303,6 +307,10 @@ impl SmartRecruitersSandbox {
             .route(
                 "/candidates/{candidate}",
                 get(get_candidate).delete(delete_candidate),
+            )
+            .route(
+                "/candidates/{candidate}",
+                patch(personal::update_personal_details),
             )
             .route(
                 "/candidates/{candidate}/tags",

@@ -4,6 +4,7 @@
 //! again, so one per crate keeps CI's link time and disk use down.
 
 mod accounts;
+mod mapped_writes;
 mod oauth;
 mod sandbox;
 mod support;

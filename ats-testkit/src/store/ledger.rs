@@ -650,6 +650,93 @@ pub async fn failures_and_redrive(store: &dyn Store) {
     assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
 }
 
+/// A row waiting for data (a write-back held for a mandatory mapped field) or for a
+/// retry is made due at once by a redrive, its state and reason kept and no attempt
+/// counted; a row a worker holds, or with nothing scheduled, is refused.
+pub async fn redrive_of_waiting_rows(store: &dyn Store) {
+    let due_keys = |rows: Vec<LedgerRow>| rows.into_iter().map(|row| row.key).collect::<Vec<_>>();
+    let (k, c, j) = (key("wait-1"), candidate("cand-wait"), job());
+    let reason = "waiting for data: mandatory mapping.lever.field[0] has no value";
+    store
+        .claim_invite(&invite(&k, &c, &j), &lease("w1", 1_000, LEASE))
+        .await
+        .unwrap();
+    store
+        .record_invited(
+            &k,
+            &ParticipantKey::new("p-wait"),
+            held(store, &k).await,
+            1_100,
+        )
+        .await
+        .unwrap();
+    store.mark_responded(&k, 1_200).await.unwrap();
+    store
+        .claim_sync(&k, "completed", &lease("w1", 1_300, LEASE))
+        .await
+        .unwrap();
+    // Held for the data, 15 minutes; a retry before made one attempt.
+    store
+        .record_retry(&k, "flaky", 1_350, Some(held(store, &k).await), 1_320)
+        .await
+        .unwrap();
+    store
+        .claim_sync(&k, "completed", &lease("w1", 1_400, LEASE))
+        .await
+        .unwrap();
+    store
+        .record_parked(&k, reason, 901_400, Some(held(store, &k).await), 1_401)
+        .await
+        .unwrap();
+    assert!(!due_keys(store.rows_due(2_000, 100).await.unwrap()).contains(&k));
+    let early = store
+        .claim_sync(&k, "completed", &lease("w2", 2_000, LEASE))
+        .await
+        .unwrap();
+    assert!(matches!(early, Claim::Busy(_)), "{early:?}");
+
+    store.redrive(&k, 2_000).await.unwrap();
+    let row = store.row(&k).await.unwrap().unwrap();
+    assert_eq!(row.state, RowState::Responded, "the state is kept");
+    assert_eq!(row.failed_from, None);
+    assert_eq!((row.attempts, row.next_attempt_at_ms), (0, Some(2_000)));
+    assert_eq!(row.last_error.as_deref(), Some(reason), "the reason stays");
+    assert_eq!(row.lease_owner, None);
+    assert!(due_keys(store.rows_due(2_000, 100).await.unwrap()).contains(&k));
+    let claim = store
+        .claim_sync(&k, "completed", &lease("w2", 2_001, LEASE))
+        .await
+        .unwrap();
+    assert!(
+        matches!(claim, Claim::Acquired(_)),
+        "acquired, not fresh: the step was tried before: {claim:?}"
+    );
+
+    // Held by a worker: refused, the row untouched.
+    let busy = store.redrive(&k, 2_002).await;
+    assert!(matches!(busy, Err(StoreError::Fenced(_))), "{busy:?}");
+    assert_eq!(
+        store.row(&k).await.unwrap().unwrap().lease_owner.as_deref(),
+        Some("w2")
+    );
+
+    // Written: nothing waits any more.
+    store
+        .record_synced(&k, "completed", held(store, &k).await, 2_100)
+        .await
+        .unwrap();
+    let settled = store.redrive(&k, 2_200).await;
+    assert!(
+        matches!(settled, Err(StoreError::Conflict(_))),
+        "{settled:?}"
+    );
+    let row = store.row(&k).await.unwrap().unwrap();
+    assert_eq!(
+        (row.state, row.next_attempt_at_ms),
+        (RowState::Synced, None)
+    );
+}
+
 /// Deleting a candidate cancels their unfinished rows and erases links and error text.
 pub async fn cancellation(store: &dyn Store) {
     let c = candidate("cand-gone");

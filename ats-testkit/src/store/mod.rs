@@ -29,7 +29,8 @@ pub use inbox::{deletion_erases_deliveries, inbox, inbox_events, inbox_pruning};
 pub use late::{late_results, warnings};
 pub use ledger::{
     cancellation, claims_and_leases, failures_and_redrive, fresh_claims_and_siblings,
-    fresh_sync_claims, invites_and_participants, parking, retries, status, sync_outcomes,
+    fresh_sync_claims, invites_and_participants, parking, redrive_of_waiting_rows, retries, status,
+    sync_outcomes,
 };
 pub use races::{racing_claims, racing_claims_of_one_person};
 pub use scoped::{scoped_inbox, scoped_ledger};
@@ -79,6 +80,7 @@ pub async fn run_store_suite(store: &dyn Store) {
     retries(store).await;
     parking(store).await;
     failures_and_redrive(store).await;
+    redrive_of_waiting_rows(store).await;
     cancellation(store).await;
     fencing(store).await;
     inbox(store).await;
