@@ -204,12 +204,25 @@ fn status_json(report: &StatusReport, now_ms: i64) -> Value {
             })
         })
         .collect();
+    let waiting: Vec<Value> = report
+        .waiting
+        .iter()
+        .map(|row| {
+            json!({
+                "key": key_json(&row.key),
+                "state": row.state.as_str(),
+                "next_attempt_in_ms": row.next_attempt_at_ms.map(|at| (at - now_ms).max(0)),
+                "reason": row.last_error,
+            })
+        })
+        .collect();
     json!({
         "rows": counts_json(&report.by_state),
         "jobs": jobs,
         "failed": failed,
         "failed_limit": STATUS_FAILED_LIMIT,
         "warned": warned,
+        "waiting": waiting,
     })
 }
 
@@ -257,6 +270,23 @@ async fn status(store: &dyn Store, now_ms: i64, out: &mut impl Write) -> Result<
             row.key,
             row.state,
             age(now_ms - row.updated_at_ms)
+        )?;
+    }
+    if !report.waiting.is_empty() {
+        writeln!(
+            out,
+            "rows waiting after a problem, newest first (`redrive` sends one now):"
+        )?;
+    }
+    for row in &report.waiting {
+        let reason = row.last_error.as_deref().unwrap_or_default();
+        let next = row.next_attempt_at_ms.unwrap_or(now_ms);
+        writeln!(
+            out,
+            "  {}  {}, again in {}: {reason}",
+            row.key,
+            row.state,
+            age(next - now_ms)
         )?;
     }
     Ok(())

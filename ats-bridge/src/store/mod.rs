@@ -242,6 +242,14 @@ pub struct LedgerRow {
 }
 
 impl LedgerRow {
+    /// Whether the row waits after a problem ([`StatusReport::waiting`]): not failed or
+    /// cancelled, tried again at a set time, with the reason recorded.
+    pub fn is_waiting(&self) -> bool {
+        !matches!(self.state, RowState::Failed | RowState::Cancelled)
+            && self.next_attempt_at_ms.is_some()
+            && self.last_error.is_some()
+    }
+
     /// The application the row is about, with its candidate and job.
     pub fn application(&self) -> ApplicationRef {
         ApplicationRef {
@@ -305,6 +313,13 @@ pub struct StatusReport {
     /// Rows with a warning ([`LedgerRow::warning`]: the workflow went on, something
     /// was left out), newest first, at most [`STATUS_FAILED_LIMIT`].
     pub warned: Vec<LedgerRow>,
+    /// Rows waiting after a problem, with its reason ([`LedgerRow::last_error`]) and
+    /// when they are tried again ([`LedgerRow::next_attempt_at_ms`]): a retry after a
+    /// vendor error, work parked by a refused credential, a write-back held for a
+    /// mandatory mapped value. Not failed: each goes on by itself, or at once when an
+    /// operator redrives it after fixing the cause. Newest first, at most
+    /// [`STATUS_FAILED_LIMIT`].
+    pub waiting: Vec<LedgerRow>,
 }
 
 /// How many failed rows [`Ledger::status`] lists.
@@ -314,7 +329,7 @@ impl StatusReport {
     /// Build the report from every row (backends without aggregate queries use this).
     pub fn from_rows<'a>(rows: impl IntoIterator<Item = &'a LedgerRow>) -> Self {
         let mut report = Self::default();
-        let (mut failed, mut warned) = (Vec::new(), Vec::new());
+        let (mut failed, mut warned, mut waiting) = (Vec::new(), Vec::new(), Vec::new());
         for row in rows {
             *report.by_state.entry(row.state).or_default() += 1;
             *report
@@ -329,9 +344,13 @@ impl StatusReport {
             if row.warning.is_some() {
                 warned.push(row.clone());
             }
+            if row.is_waiting() {
+                waiting.push(row.clone());
+            }
         }
         report.failed = newest(failed);
         report.warned = newest(warned);
+        report.waiting = newest(waiting);
         report
     }
 }

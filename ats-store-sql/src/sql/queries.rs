@@ -73,6 +73,7 @@ pub(crate) struct Queries {
     pub(crate) stale_invites: Scoped,
     pub(crate) failed_rows: Scoped,
     pub(crate) warned_rows: Scoped,
+    pub(crate) waiting_rows: Scoped,
     pub(crate) status_counts: Scoped,
     pub(crate) inbox_insert: String,
     pub(crate) inbox_claim: Scoped,
@@ -194,6 +195,14 @@ impl Queries {
             warned_rows: ledger(&|scope| {
                 format!(
                     "{select} WHERE {scope}warning IS NOT NULL \
+                     ORDER BY updated_at_ms DESC, {key_order} LIMIT ?"
+                )
+            }),
+            // `LedgerRow::is_waiting`.
+            waiting_rows: ledger(&|scope| {
+                format!(
+                    "{select} WHERE {scope}state NOT IN ('failed', 'cancelled') \
+                       AND next_attempt_at_ms IS NOT NULL AND last_error IS NOT NULL \
                      ORDER BY updated_at_ms DESC, {key_order} LIMIT ?"
                 )
             }),

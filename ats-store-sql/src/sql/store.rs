@@ -483,6 +483,7 @@ macro_rules! sql_store {
                     let newest = [limit_value(STATUS_FAILED_LIMIT)];
                     report.failed = self.select(&queries().failed_rows, scope, &newest).await?;
                     report.warned = self.select(&queries().warned_rows, scope, &newest).await?;
+                    report.waiting = self.select(&queries().waiting_rows, scope, &newest).await?;
                     Ok(report)
                 }
 

@@ -689,6 +689,14 @@ pub async fn redrive_of_waiting_rows(store: &dyn Store) {
         .await
         .unwrap();
     assert!(!due_keys(store.rows_due(2_000, 100).await.unwrap()).contains(&k));
+    // An operator reads why it waits, and until when, in the status.
+    let waiting = store.status().await.unwrap().waiting;
+    let listed = waiting.iter().find(|row| row.key == k);
+    assert_eq!(
+        listed.map(|row| (row.last_error.as_deref(), row.next_attempt_at_ms)),
+        Some((Some(reason), Some(901_400))),
+        "the status lists the waiting row with its reason: {waiting:?}"
+    );
     let early = store
         .claim_sync(&k, "completed", &lease("w2", 2_000, LEASE))
         .await

@@ -59,6 +59,7 @@ fn status_in(report: &StatusReport, scope: &str) -> StatusReport {
     let in_scope = |row: &&LedgerRow| row.key.ats.as_str().starts_with(scope);
     scoped.failed = report.failed.iter().filter(in_scope).cloned().collect();
     scoped.warned = report.warned.iter().filter(in_scope).cloned().collect();
+    scoped.waiting = report.waiting.iter().filter(in_scope).cloned().collect();
     scoped
 }
 
