@@ -106,6 +106,9 @@ pub struct Outcome {
     pub notes: usize,
     /// The connection's state before its OAuth consent (OAuth customers only).
     pub state_before_consent: Option<String>,
+    /// Consents the customer's account gave the bridge's OAuth app on the sandbox's
+    /// Lever.
+    pub oauth_consents: u64,
 }
 
 #[tokio::main]
@@ -238,6 +241,7 @@ async fn with_sandbox(
                 candidate,
                 willo_participants: account.willo().participants().len(),
                 notes,
+                oauth_consents: sandbox.lever_oauth().stats(customer.id).consents,
                 state_before_consent: customer.oauth.then(|| {
                     before_consent[customer.id]
                         .split(' ')

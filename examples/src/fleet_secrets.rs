@@ -10,6 +10,7 @@
 //! | `BRIDGE_OAUTH_STATE_KEY` | signs the OAuth consent `state` (at least 32 characters, the same on every replica); needed with `[oauth]` |
 //! | `SMARTRECRUITERS_OAUTH_CLIENT_SECRET` | the client secret of `[oauth.smartrecruiters]` |
 //! | `LEVER_OAUTH_CLIENT_SECRET` | the client secret of `[oauth.lever]` |
+//! | `DATABASE_URL` | the store (`postgres://…` for replicas); default: the configuration's `sqlite_path` |
 //! | `BRIDGE_WORKER_ID` | this replica's name in leases (default: host name, process id and a random suffix) |
 
 use std::collections::BTreeMap;
@@ -56,6 +57,8 @@ pub struct FleetSecrets {
     pub oauth_client_secrets: BTreeMap<&'static str, SecretString>,
     /// This replica's worker id, if the operator named it.
     pub worker_id: Option<String>,
+    /// The store, when not the configuration's SQLite file (it can hold a password).
+    pub database_url: Option<String>,
 }
 
 impl fmt::Debug for FleetSecrets {
@@ -102,6 +105,7 @@ impl FleetSecrets {
             oauth_state_key: long_secret(&var, "BRIDGE_OAUTH_STATE_KEY")?,
             oauth_client_secrets,
             worker_id: var("BRIDGE_WORKER_ID"),
+            database_url: var("DATABASE_URL"),
         })
     }
 }

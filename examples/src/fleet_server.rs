@@ -38,12 +38,12 @@ use client_core::{ExposeSecret, SecretString, Url};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use crate::Result;
 use crate::fleet_config::{OAuthAppSettings, OAuthSettings};
 use crate::fleet_secrets::{FleetSecrets, unique_worker_id};
 use crate::health::HealthChecks;
 use crate::metrics::{install as install_metrics, metrics_router};
 use crate::server_config::ServerConfig;
-use crate::{Result, env};
 
 /// A fleet and the routes that feed and manage it.
 #[derive(Debug)]
@@ -219,13 +219,26 @@ pub async fn open_fleet_store(
     })
 }
 
-/// The server in connections mode: serve the routes of [`FleetBridge`], the health
-/// routes and `/metrics` on `config.listen`, run the fleet, and stop both when
-/// `shutdown` completes. `on_ready` gets the bound address once requests are served.
-/// The store is `DATABASE_URL`, else `config.sqlite_path`.
+/// The server in connections mode on the store `DATABASE_URL` names
+/// ([`FleetSecrets::database_url`]), else `config.sqlite_path`: see [`run_on`].
 pub async fn run(
     config: ServerConfig,
     secrets: FleetSecrets,
+    shutdown: impl Future<Output = ()>,
+    on_ready: impl FnOnce(SocketAddr),
+) -> Result<()> {
+    let store = open_fleet_store(secrets.database_url.as_deref(), &config.sqlite_path).await?;
+    run_on(config, secrets, store, shutdown, on_ready).await
+}
+
+/// The server in connections mode on `store` (the connections' tables and the
+/// stores of their work): serve the routes of [`FleetBridge`], the health routes and
+/// `/metrics` on `config.listen`, run the fleet, and stop both when `shutdown`
+/// completes. `on_ready` gets the bound address once requests are served.
+pub async fn run_on(
+    config: ServerConfig,
+    secrets: FleetSecrets,
+    (connections, stores): (Arc<dyn Connections>, Stores),
     shutdown: impl Future<Output = ()>,
     on_ready: impl FnOnce(SocketAddr),
 ) -> Result<()> {
@@ -235,8 +248,6 @@ pub async fn run(
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{addr}"));
-    let (connections, stores) =
-        open_fleet_store(env("DATABASE_URL").as_deref(), &config.sqlite_path).await?;
     let manager = ConnectionManager::new(connections, Arc::new(secrets.keyring));
     let oauth = oauth_connect(
         &config.oauth.clone().unwrap_or_default(),

@@ -34,7 +34,9 @@ async fn each_customer_is_invited_and_written_back_in_its_own_accounts() {
         default_invites, 0,
         "nothing reached the default account\n{text}"
     );
-    // Initech connected through the OAuth flow.
+    // Initech connected through the OAuth flow, the others with their API keys.
+    let consents: Vec<u64> = outcomes.iter().map(|o| o.oauth_consents).collect();
+    assert_eq!(consents, [0, 0, 1]);
     assert_eq!(outcomes[0].state_before_consent, None);
     assert_eq!(
         outcomes[2].state_before_consent.as_deref(),

@@ -4,25 +4,35 @@
 //! of rotation. And its configuration's mode is checked.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ats_bridge::registration::subscribe_lever;
+use ats_bridge::store::Stores;
 use ats_sandbox::lever::STAGE_RECRUITER_SCREEN;
 use ats_sandbox::{Sandbox, SandboxConfig};
+use ats_store_sql::{PostgresOptions, PostgresStore};
 use client_core::{ExposeSecret, HttpClient, StatusCode};
 use examples::fleet_secrets::FleetSecrets;
 use examples::server_config::{ConfigError, ServerConfig};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
+use crate::support::postgres::TestSchema;
+
 const TOKEN: &str = "admin-token-for-the-test-0123456789";
 const SEALING_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
 fn secrets() -> FleetSecrets {
+    secrets_of("replica-a")
+}
+
+/// A replica's secrets: the shared admin token and sealing key, its own worker id.
+fn secrets_of(worker: &str) -> FleetSecrets {
     FleetSecrets::from_vars(|name| match name {
         "BRIDGE_ADMIN_TOKEN" => Some(TOKEN.to_owned()),
         "BRIDGE_SEALING_KEY" => Some(SEALING_KEY.to_owned()),
-        "BRIDGE_WORKER_ID" => Some("replica-a".to_owned()),
+        "BRIDGE_WORKER_ID" => Some(worker.to_owned()),
         _ => None,
     })
     .unwrap()
@@ -242,6 +252,104 @@ async fn connections_mode_serves_the_admin_api_the_intake_and_the_fleet_roll_up(
     let (result, ()) = tokio::join!(server, drive);
     result.expect("a graceful stop returns Ok");
     sandbox.shutdown().await;
+}
+
+/// A server config in connections mode on a free port, quick to notice work.
+fn fast_config(extra: &str) -> ServerConfig {
+    ServerConfig::from_toml(&format!(
+        "mode = \"connections\"\nlisten = \"127.0.0.1:0\"\nhealth_refresh_ms = 20\n{extra}\n\
+         [engine]\ntick_ms = 20\nreconcile_interval_secs = 0\n"
+    ))
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_on_one_postgresql_share_the_connections_and_invite_once() {
+    let Some(schema) = TestSchema::create("two_replicas_on_one_postgresql") else {
+        return;
+    };
+    let sandbox = Sandbox::start(SandboxConfig::new().willo_completion_delay(None))
+        .await
+        .unwrap();
+    // Two replicas: each its own pool on the one schema, its own worker id.
+    let mut addrs = Vec::new();
+    let mut stops = Vec::new();
+    let mut servers = Vec::new();
+    for worker in ["replica-a", "replica-b"] {
+        let store =
+            PostgresStore::connect_with(&schema.url, &PostgresOptions::new().schema(&schema.name))
+                .await
+                .unwrap();
+        let store = Arc::new(store);
+        let (ready, bound) = oneshot::channel();
+        let (stop, stopped) = oneshot::channel::<()>();
+        servers.push(tokio::spawn(examples::fleet_server::run_on(
+            fast_config(""),
+            secrets_of(worker),
+            (store.clone(), Stores::from(store)),
+            async {
+                let _ = stopped.await;
+            },
+            |addr| {
+                let _ = ready.send(addr);
+            },
+        )));
+        addrs.push(bound.await.unwrap());
+        stops.push(stop);
+    }
+    let (a, b) = (addrs[0], addrs[1]);
+    let http = HttpClient::new();
+
+    // Added through replica A, the connection's webhooks point at replica B, which
+    // reads it from the shared store.
+    let tokens = subscribe_lever(
+        &sandbox.lever_client().unwrap(),
+        &format!("http://{b}/webhooks/one/lever"),
+    )
+    .await
+    .unwrap();
+    let signatures: Vec<String> = tokens
+        .iter()
+        .map(|token| token.expose_secret().to_owned())
+        .collect();
+    let (status, added) = post(
+        &http,
+        a,
+        "/admin/connections",
+        lever_connection(&sandbox, "one", "api_key", &signatures),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{added}");
+
+    let lever = sandbox.lever();
+    let posting = lever.postings().remove(0).id;
+    for opportunity in lever.opportunities(&posting).iter().take(3) {
+        lever
+            .move_opportunity(opportunity, STAGE_RECRUITER_SCREEN)
+            .unwrap();
+    }
+    // Either replica may do the work; both see it, and each candidate is invited once.
+    for addr in [a, b] {
+        until(&http, addr, "/health", |h| h["rows"]["invited"] == 3).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(sandbox.willo().participants().len(), 3, "one invite each");
+    let (_, fleet) = get(&http, a, "/admin/fleet").await;
+    assert_eq!(
+        fleet["connections_by_state"],
+        json!({"active": 1}),
+        "{fleet}"
+    );
+    assert_eq!(fleet["inbox_pending"], 0, "{fleet}");
+
+    for stop in stops {
+        stop.send(()).unwrap();
+    }
+    for server in servers {
+        server.await.unwrap().expect("a graceful stop returns Ok");
+    }
+    sandbox.shutdown().await;
+    schema.drop_schema().await;
 }
 
 #[test]
