@@ -300,3 +300,106 @@ pub async fn run_on(
     let ((), (), ()) = tokio::try_join!(serve, work, control)?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use ats_bridge::connection::{Keyring, SealingKey};
+    use ats_bridge::store::MemoryStore;
+
+    use super::*;
+
+    fn manager() -> ConnectionManager {
+        let keys = Keyring::new(SealingKey::new("k1", &[7; 32]));
+        ConnectionManager::new(Arc::new(MemoryStore::new()), Arc::new(keys))
+    }
+
+    fn lever(app: OAuthAppSettings) -> OAuthSettings {
+        OAuthSettings {
+            lever: Some(app),
+            ..OAuthSettings::default()
+        }
+    }
+
+    fn app() -> OAuthAppSettings {
+        OAuthAppSettings {
+            client_id: "bridge".to_owned(),
+            environment: None,
+            authorize_url: None,
+            token_url: None,
+        }
+    }
+
+    /// The error `oauth_connect` answers for `settings`, with a state key and a Lever
+    /// client secret unless `bare`.
+    fn error(settings: &OAuthSettings, bare: bool) -> String {
+        let key = SecretString::from("k".repeat(32));
+        let secrets = BTreeMap::from([("lever", SecretString::from("secret"))]);
+        let (key, secrets) = if bare {
+            (None, BTreeMap::new())
+        } else {
+            (Some(&key), secrets)
+        };
+        oauth_connect(
+            settings,
+            "http://b/oauth/callback",
+            key,
+            &secrets,
+            &manager(),
+        )
+        .unwrap_err()
+        .to_string()
+    }
+
+    #[test]
+    fn no_apps_no_flow_and_each_app_needs_its_secrets() {
+        let none = oauth_connect(
+            &OAuthSettings::default(),
+            "http://b/oauth/callback",
+            None,
+            &BTreeMap::new(),
+            &manager(),
+        )
+        .unwrap();
+        assert!(none.is_none());
+        assert!(error(&lever(app()), true).contains("BRIDGE_OAUTH_STATE_KEY"));
+        let key = SecretString::from("k".repeat(32));
+        let missing = oauth_connect(
+            &lever(app()),
+            "http://b/oauth/callback",
+            Some(&key),
+            &BTreeMap::new(),
+            &manager(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(missing, "[oauth.lever] needs LEVER_OAUTH_CLIENT_SECRET");
+    }
+
+    #[test]
+    fn lever_apps_name_an_environment_or_both_urls() {
+        let mut half = app();
+        half.token_url = Some("http://127.0.0.1:1/oauth/token".to_owned());
+        assert!(
+            error(&lever(half), false).contains("both authorize_url and token_url"),
+            "a token URL alone is refused"
+        );
+        let mut unknown = app();
+        unknown.environment = Some("staging".to_owned());
+        assert!(error(&lever(unknown), false).contains("production, sandbox or eu"));
+        let mut sandbox = app();
+        sandbox.environment = Some("sandbox".to_owned());
+        let key = SecretString::from("k".repeat(32));
+        let secrets = BTreeMap::from([("lever", SecretString::from("secret"))]);
+        let connect = oauth_connect(
+            &lever(sandbox),
+            "http://b/cb",
+            Some(&key),
+            &secrets,
+            &manager(),
+        )
+        .unwrap()
+        .unwrap();
+        assert!(connect.provider_for(AtsKind::Lever).is_some());
+        assert!(connect.provider_for(AtsKind::Smartrecruiters).is_none());
+    }
+}
