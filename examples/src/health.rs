@@ -17,8 +17,10 @@
 //! the bridge unready: it is one customer's revoked grant, which no restart or other
 //! replica can fix, and taking the bridge out of rotation would refuse every other
 //! customer's webhooks too. It shows in the body, in `unhealthy`, and in the
-//! `ats_bridge_connections{state}` gauge, where an alert belongs. Deliveries held for
-//! such a connection wait on purpose, so they never count as stuck.
+//! `ats_bridge_connections{state}` gauge, where an alert belongs. The same holds for
+//! an active connection whose credentials a vendor refuses right now (a revoked API
+//! key): its work is parked. Deliveries held for such connections, or paused ones,
+//! wait on purpose, so they never count as stuck.
 //!
 //! The store is read in the background, every `refresh_every`, not per request:
 //! counting rows per state scans the ledger, and a probe (or anyone who finds the
@@ -33,7 +35,7 @@ use std::pin::Pin;
 use std::sync::{Arc, RwLock, Weak};
 use std::time::Duration;
 
-use ats_bridge::connection::{ConnectionState, Fleet, FleetStatus};
+use ats_bridge::connection::{ConnectionState, ConnectionStatus, Fleet, FleetStatus};
 use ats_bridge::store::{InboxBacklog, RowState, StatusReport, Store};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -70,9 +72,16 @@ pub struct ConnectionsRollup {
     /// Connections needing credentials, with a credential a vendor refuses, or with an
     /// error in their last work (`GET /admin/fleet` says which).
     pub unhealthy: u64,
-    /// Deliveries kept for paused connections and those needing credentials: they
-    /// wait on purpose until the connection is active again.
+    /// Deliveries kept for paused connections, those needing credentials and those
+    /// whose credentials a vendor refuses right now: they wait on purpose until the
+    /// connection works again, and never count as stuck.
     pub inbox_held: u64,
+}
+
+/// Whether `connection`'s work runs now: active, and no credential refused (else its
+/// deliveries are held on purpose).
+fn works(connection: &ConnectionStatus) -> bool {
+    connection.state == ConnectionState::Active && connection.credential_outages.is_empty()
 }
 
 impl ConnectionsRollup {
@@ -94,7 +103,7 @@ impl ConnectionsRollup {
             inbox_held: status
                 .connections
                 .iter()
-                .filter(|c| c.state != ConnectionState::Active)
+                .filter(|c| !works(c))
                 .map(|c| c.inbox_pending)
                 .sum(),
         }
@@ -136,7 +145,8 @@ pub struct Readiness {
     /// Each vendor connection's credentials as last observed: `valid`, `unknown` (not
     /// called yet) or `rejected`. Only `rejected` makes the service not ready.
     pub credentials: BTreeMap<String, String>,
-    /// The inbox as last read (connections mode: the active connections' deliveries).
+    /// The inbox as last read (connections mode: the deliveries of the connections
+    /// whose work runs).
     pub inbox: InboxReadiness,
     /// Connections mode: the fleet's roll-up, which never makes the bridge unready.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -164,9 +174,10 @@ struct Reading {
 }
 
 impl Reading {
-    /// The totals of `status`, read at `now_ms`. The inbox is the active connections'
-    /// (the others' deliveries wait on purpose); its oldest arrival is recovered from
-    /// the age so that readiness keeps computing the age at request time.
+    /// The totals of `status`, read at `now_ms`. The inbox is that of the connections
+    /// whose work runs (the others' deliveries wait on purpose); its oldest arrival is
+    /// recovered from the age so that readiness keeps computing the age at request
+    /// time.
     fn from_fleet(status: &FleetStatus, now_ms: i64) -> Self {
         let mut report = StatusReport::default();
         for (state, count) in &status.rows {
@@ -174,11 +185,8 @@ impl Reading {
                 report.by_state.insert(state, *count);
             }
         }
-        let active = status
-            .connections
-            .iter()
-            .filter(|c| c.state == ConnectionState::Active);
-        let (pending, oldest_age_ms) = active.fold((0, 0), |(pending, oldest), c| {
+        let working = status.connections.iter().filter(|c| works(c));
+        let (pending, oldest_age_ms) = working.fold((0, 0), |(pending, oldest), c| {
             (pending + c.inbox_pending, oldest.max(c.inbox_oldest_age_ms))
         });
         let oldest_age_ms = i64::try_from(oldest_age_ms).unwrap_or(i64::MAX);

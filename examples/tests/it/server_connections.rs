@@ -254,6 +254,79 @@ async fn connections_mode_serves_the_admin_api_the_intake_and_the_fleet_roll_up(
     sandbox.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_whose_key_is_refused_is_unhealthy_without_making_the_bridge_unready() {
+    let sandbox = Sandbox::start(SandboxConfig::new().willo_completion_delay(None))
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = format!("sqlite_path = \"{}\"", dir.path().join("b.db").display());
+    let mut config = fast_config(&sqlite);
+    config.inbox_stuck_after_secs = 1;
+    let (ready, bound) = oneshot::channel();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = examples::fleet_server::run(
+        config,
+        secrets(),
+        async {
+            let _ = stopped.await;
+        },
+        |addr| {
+            let _ = ready.send(addr);
+        },
+    );
+    let drive = async {
+        let addr = bound.await.unwrap();
+        let http = HttpClient::new();
+        let tokens = subscribe_lever(
+            &sandbox.lever_client().unwrap(),
+            &format!("http://{addr}/webhooks/revoked/lever"),
+        )
+        .await
+        .unwrap();
+        let signatures: Vec<String> = tokens
+            .iter()
+            .map(|token| token.expose_secret().to_owned())
+            .collect();
+        let mut connection = lever_connection(&sandbox, "revoked", "api_key", &signatures);
+        connection["secrets"]["ats"]["lever"]["api_key"] = json!("a-key-lever-no-longer-knows");
+        let (status, added) = post(&http, addr, "/admin/connections", connection).await;
+        assert_eq!(status, StatusCode::CREATED, "{added}");
+
+        let lever = sandbox.lever();
+        let posting = lever.postings().remove(0).id;
+        let opportunity = lever.opportunities(&posting).remove(0);
+        lever
+            .move_opportunity(&opportunity, STAGE_RECRUITER_SCREEN)
+            .unwrap();
+        let health = until(&http, addr, "/health", |h| {
+            h["connections"]["unhealthy"] == 1 && h["connections"]["inbox_held"] == 1
+        })
+        .await;
+        assert_eq!(health["connections"]["by_state"]["active"], 1, "{health}");
+        // Past the stuck threshold, the parked delivery does not take the bridge out
+        // of rotation: every other customer's webhooks still need it.
+        tokio::time::sleep(Duration::from_millis(1_100)).await;
+        let (status, ready) = get(&http, addr, "/health/ready").await;
+        assert_eq!(status, StatusCode::OK, "{ready}");
+        assert_eq!(
+            ready["inbox"],
+            json!({"pending": 0, "oldest_age_seconds": 0, "stuck": false})
+        );
+        let (_, fleet) = get(&http, addr, "/admin/fleet").await;
+        let outages = &fleet["connections"][0]["credential_outages"];
+        assert!(
+            outages.as_object().is_some_and(|o| !o.is_empty()),
+            "{fleet}"
+        );
+        assert_eq!(sandbox.willo().participants().len(), 0);
+        stop.send(()).unwrap();
+    };
+    let (result, ()) = tokio::join!(server, drive);
+    result.expect("a graceful stop returns Ok");
+    sandbox.shutdown().await;
+}
+
 /// A server config in connections mode on a free port, quick to notice work.
 fn fast_config(extra: &str) -> ServerConfig {
     ServerConfig::from_toml(&format!(
