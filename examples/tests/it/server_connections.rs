@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use ats_bridge::registration::subscribe_lever;
 use ats_bridge::store::Stores;
 use ats_sandbox::lever::STAGE_RECRUITER_SCREEN;
-use ats_sandbox::{Sandbox, SandboxConfig};
+use ats_sandbox::{Sandbox, SandboxConfig, SandboxOAuthApp};
 use ats_store_sql::{PostgresOptions, PostgresStore};
 use client_core::{ExposeSecret, HttpClient, StatusCode};
 use examples::fleet_secrets::FleetSecrets;
@@ -320,6 +320,83 @@ async fn a_customer_whose_key_is_refused_is_unhealthy_without_making_the_bridge_
             "{fleet}"
         );
         assert_eq!(sandbox.willo().participants().len(), 0);
+        stop.send(()).unwrap();
+    };
+    let (result, ()) = tokio::join!(server, drive);
+    result.expect("a graceful stop returns Ok");
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_connects_lever_through_the_servers_oauth_callback() {
+    let sandbox = Sandbox::start(SandboxConfig::new().willo_completion_delay(None))
+        .await
+        .unwrap();
+    let oauth = sandbox.lever_oauth();
+    let dir = tempfile::tempdir().unwrap();
+    let config = fast_config(&format!(
+        "sqlite_path = \"{}\"\n[oauth.lever]\nclient_id = \"bridge-app\"\n\
+         authorize_url = \"{}\"\ntoken_url = \"{}\"",
+        dir.path().join("b.db").display(),
+        oauth.authorize_url(),
+        oauth.token_url()
+    ));
+    let secrets = FleetSecrets::from_vars(|name| match name {
+        "BRIDGE_ADMIN_TOKEN" => Some(TOKEN.to_owned()),
+        "BRIDGE_SEALING_KEY" => Some(SEALING_KEY.to_owned()),
+        "BRIDGE_OAUTH_STATE_KEY" => Some("a-state-key-of-32-characters-or-more".to_owned()),
+        "LEVER_OAUTH_CLIENT_SECRET" => Some("bridge-app-secret".to_owned()),
+        _ => None,
+    })
+    .unwrap();
+    let (ready, bound) = oneshot::channel();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = examples::fleet_server::run(
+        config,
+        secrets,
+        async {
+            let _ = stopped.await;
+        },
+        |addr| {
+            let _ = ready.send(addr);
+        },
+    );
+    let drive = async {
+        let addr = bound.await.unwrap();
+        // The app as registered with Lever: the server's default redirect URI.
+        oauth.register_app(
+            SandboxOAuthApp::new("bridge-app", "bridge-app-secret".to_owned().into())
+                .redirect_uri(format!("http://{addr}/oauth/callback")),
+        );
+        let http = HttpClient::new();
+        let (status, added) = post(
+            &http,
+            addr,
+            "/admin/connections",
+            lever_connection(&sandbox, "oauthco", "oauth", &["signature".to_owned()]),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{added}");
+        assert_eq!(added["state"], "needs_credentials");
+        let (status, consent) = post(
+            &http,
+            addr,
+            "/admin/connections/oauthco/oauth/lever",
+            Value::Null,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{consent}");
+        // The customer's browser follows the consent URL; the sandbox consents and
+        // redirects to the server's callback.
+        let page = http
+            .get(consent["url"].as_str().unwrap())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        let (_, now) = get(&http, addr, "/admin/connections/oauthco").await;
+        assert_eq!(now["state"], "active", "{now}");
+        assert_eq!(oauth.stats("default").code_exchanges, 1);
         stop.send(()).unwrap();
     };
     let (result, ()) = tokio::join!(server, drive);
