@@ -28,14 +28,14 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use ats_bridge::connection::{
-    ConnectionId, ConnectionManager, ConnectionRecord, Connections, Keyring, LedgerErasure,
-    NewConnection, SealingKey,
+    ConnectionId, ConnectionManager, ConnectionRecord, LedgerErasure, NewConnection,
 };
-use ats_store_sql::{PostgresStore, SqliteStore};
 use clap::{Parser, Subcommand};
 use examples::cli::default_config;
+use examples::fleet_secrets::keyring_from_env;
+use examples::fleet_server::open_fleet_store;
 use examples::server_config::ServerConfig;
-use examples::{Result, env, env_secret};
+use examples::{Result, env};
 
 /// Manage the bridge's connections.
 #[derive(Debug, Parser)]
@@ -107,13 +107,7 @@ async fn main() -> ExitCode {
 
 async fn from_command_line(cli: Cli) -> Result<()> {
     let config = ServerConfig::load(&cli.config.clone().unwrap_or_else(default_config))?;
-    let store: Arc<dyn Connections> = match env("DATABASE_URL") {
-        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-            Arc::new(PostgresStore::connect(&url).await?)
-        }
-        Some(path) => Arc::new(SqliteStore::open(path.trim_start_matches("sqlite:")).await?),
-        None => Arc::new(SqliteStore::open(&config.sqlite_path).await?),
-    };
+    let (store, _) = open_fleet_store(env("DATABASE_URL").as_deref(), &config.sqlite_path).await?;
     let manager = ConnectionManager::new(store, Arc::new(keyring_from_env()?));
     let input = match &cli.command {
         Command::Add { file } => Some(read_file(file)?),
@@ -127,20 +121,6 @@ async fn from_command_line(cli: Cli) -> Result<()> {
         &mut std::io::stdout().lock(),
     )
     .await
-}
-
-/// The sealing keys from the environment.
-pub fn keyring_from_env() -> Result<Keyring> {
-    let key = env_secret("BRIDGE_SEALING_KEY")
-        .ok_or("BRIDGE_SEALING_KEY is not set (32 random bytes in base64)")?;
-    let id = env("BRIDGE_SEALING_KEY_ID").unwrap_or_else(|| "k1".into());
-    let mut keys = Keyring::new(SealingKey::from_base64(id, &key)?);
-    if let Some(old) = env_secret("BRIDGE_SEALING_OLD_KEY") {
-        let old_id =
-            env("BRIDGE_SEALING_OLD_KEY_ID").ok_or("BRIDGE_SEALING_OLD_KEY_ID is not set")?;
-        keys = keys.with_old_key(SealingKey::from_base64(old_id, &old)?);
-    }
-    Ok(keys)
 }
 
 fn read_file(path: &PathBuf) -> Result<String> {

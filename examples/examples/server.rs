@@ -14,6 +14,11 @@
 //! printed (`SMARTRECRUITERS_WEBHOOK_SECRET`, `LEVER_SIGNATURE_TOKENS`,
 //! `WILLO_WEBHOOK_TOKEN`) and keeps its ledger at `DATABASE_URL` (default: the
 //! config's `sqlite_path`). Without it, it starts the sandbox and registers its own webhooks.
+//!
+//! With `mode = "connections"` in the configuration it serves many customers instead:
+//! the connections stored in `DATABASE_URL` (or `sqlite_path`), managed at runtime
+//! through the admin API, with `BRIDGE_ADMIN_TOKEN` and `BRIDGE_SEALING_KEY` from the
+//! environment (see `examples::fleet_server` and `examples::fleet_secrets`).
 
 use std::future::Future;
 use std::io::Write;
@@ -27,6 +32,8 @@ use ats_bridge::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig, 
 use ats_bridge::{Ats, Bridge, WilloAccount};
 use ats_sandbox::{Sandbox, SandboxConfig};
 use examples::demo::{LEVER_TRIGGER, SMARTRECRUITERS_TRIGGER};
+use examples::fleet_config::ServerMode;
+use examples::fleet_secrets::FleetSecrets;
 use examples::health::HealthChecks;
 use examples::metrics::{install as install_metrics, metrics_router};
 use examples::serve::serve;
@@ -41,6 +48,9 @@ async fn main() -> Result<()> {
     let path = <examples::cli::ServerCli as clap::Parser>::parse().config_path();
     examples::log_from(tracing::Level::INFO);
     let config = ServerConfig::load(&path)?;
+    if config.mode == ServerMode::Connections {
+        return run_connections(config).await;
+    }
     let connections = Connections::from_env_or_sandbox(SandboxConfig::default()).await?;
     examples::cli_verify::at_server_start(&connections, &config).await;
     let public_url = config.public_url.clone();
@@ -69,6 +79,26 @@ async fn main() -> Result<()> {
     .await;
     connections.close().await;
     result
+}
+
+/// Connections mode: the customers are in the store, managed through the admin API
+/// (see `examples::fleet_server`); the secrets come from the environment.
+async fn run_connections(config: ServerConfig) -> Result<()> {
+    let secrets = FleetSecrets::from_env()?;
+    let public_url = config.public_url.clone();
+    examples::fleet_server::run(config, secrets, termination(), |addr| {
+        let public = public_url.unwrap_or_else(|| format!("http://{addr}"));
+        let _ = writeln!(
+            std::io::stdout().lock(),
+            "Bridge serving the stored connections on http://{addr}.\n  \
+             admin:    curl -H \"Authorization: Bearer $BRIDGE_ADMIN_TOKEN\" http://{addr}/admin/fleet\n  \
+             health:   curl http://{addr}/health/ready\n  \
+             metrics:  curl http://{addr}/metrics\n  \
+             webhooks: {public}/webhooks/{{connection}}/{{smartrecruiters,lever,willo}}\n\
+             Ctrl-C stops it once work in progress is recorded."
+        );
+    })
+    .await
 }
 
 /// Serve the intake, the health routes and `/metrics` on `config.listen`, run the engine, and stop both

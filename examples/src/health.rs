@@ -8,6 +8,20 @@
 //! | `GET /health/ready` | 200 when the store answered its last read, no vendor refused the credentials last time it was called, and the oldest unprocessed delivery is younger than [`HealthChecks::inbox_stuck_after`]; else 503, saying which check failed | readiness probe (take out of rotation, alert) |
 //! | `GET /health` | 200 with the ledger's row counts per state while the store answers, 503 when it does not | dashboards, the original endpoint |
 //!
+//! In the server's connections mode ([`HealthChecks::fleet`]) both `/health` and
+//! `/health/ready` add the fleet's roll-up under `connections` ([`ConnectionsRollup`]):
+//! connections per state, how many are unhealthy, and the deliveries held for paused
+//! connections or those needing credentials; rows are the totals of every connection.
+//! Readiness fails when the store does not answer or the oldest delivery of an
+//! *active* connection is stuck. A connection needing credentials does **not** make
+//! the bridge unready: it is one customer's revoked grant, which no restart or other
+//! replica can fix, and taking the bridge out of rotation would refuse every other
+//! customer's webhooks too. It shows in the body, in `unhealthy`, and in the
+//! `ats_bridge_connections{state}` gauge, where an alert belongs. The same holds for
+//! an active connection whose credentials a vendor refuses right now (a revoked API
+//! key): its work is parked. Deliveries held for such connections, or paused ones,
+//! wait on purpose, so they never count as stuck.
+//!
 //! The store is read in the background, every `refresh_every`, not per request:
 //! counting rows per state scans the ledger, and a probe (or anyone who finds the
 //! endpoint) calling it often would load the database as much as the work does. A
@@ -21,7 +35,8 @@ use std::pin::Pin;
 use std::sync::{Arc, RwLock, Weak};
 use std::time::Duration;
 
-use ats_bridge::store::{InboxBacklog, RowState, StatusReport, Store, StoreResult};
+use ats_bridge::connection::{ConnectionState, ConnectionStatus, Fleet, FleetStatus};
+use ats_bridge::store::{InboxBacklog, RowState, StatusReport, Store};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
@@ -43,6 +58,56 @@ pub struct Health {
     /// Ledger rows per state (`pending`, `invited`, …, `failed`), every state listed so
     /// dashboards can graph a state before its first row.
     pub rows: BTreeMap<String, u64>,
+    /// Connections mode: the fleet's roll-up (counts only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connections: Option<ConnectionsRollup>,
+}
+
+/// The fleet's connections, counted (never named: `/health` is usually open).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectionsRollup {
+    /// Connections per state (`active`, `paused`, `needs_credentials`), every state
+    /// listed.
+    pub by_state: BTreeMap<String, u64>,
+    /// Connections needing credentials, with a credential a vendor refuses, or with an
+    /// error in their last work (`GET /admin/fleet` says which).
+    pub unhealthy: u64,
+    /// Deliveries kept for paused connections, those needing credentials and those
+    /// whose credentials a vendor refuses right now: they wait on purpose until the
+    /// connection works again, and never count as stuck.
+    pub inbox_held: u64,
+}
+
+/// Whether `connection`'s work runs now: active, and no credential refused (else its
+/// deliveries are held on purpose).
+fn works(connection: &ConnectionStatus) -> bool {
+    connection.state == ConnectionState::Active && connection.credential_outages.is_empty()
+}
+
+impl ConnectionsRollup {
+    fn from_status(status: &FleetStatus) -> Self {
+        let mut by_state: BTreeMap<String, u64> = [
+            ConnectionState::Active,
+            ConnectionState::Paused,
+            ConnectionState::NeedsCredentials,
+        ]
+        .into_iter()
+        .map(|state| (state.as_str().to_owned(), 0))
+        .collect();
+        for (state, count) in &status.connections_by_state {
+            *by_state.entry(state.clone()).or_default() += count;
+        }
+        Self {
+            by_state,
+            unhealthy: status.unhealthy().count() as u64,
+            inbox_held: status
+                .connections
+                .iter()
+                .filter(|c| !works(c))
+                .map(|c| c.inbox_pending)
+                .sum(),
+        }
+    }
 }
 
 impl Health {
@@ -57,6 +122,7 @@ impl Health {
         Self {
             status: "ok".to_owned(),
             rows,
+            connections: None,
         }
     }
 
@@ -64,6 +130,7 @@ impl Health {
         Self {
             status: "store unavailable".to_owned(),
             rows: BTreeMap::new(),
+            connections: None,
         }
     }
 }
@@ -78,8 +145,12 @@ pub struct Readiness {
     /// Each vendor connection's credentials as last observed: `valid`, `unknown` (not
     /// called yet) or `rejected`. Only `rejected` makes the service not ready.
     pub credentials: BTreeMap<String, String>,
-    /// The inbox as last read.
+    /// The inbox as last read (connections mode: the deliveries of the connections
+    /// whose work runs).
     pub inbox: InboxReadiness,
+    /// Connections mode: the fleet's roll-up, which never makes the bridge unready.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connections: Option<ConnectionsRollup>,
 }
 
 /// The inbox part of [`Readiness`].
@@ -93,16 +164,49 @@ pub struct InboxReadiness {
     pub stuck: bool,
 }
 
-/// One store read: the ledger's counts and the inbox's backlog.
+/// One store read: the ledger's counts and the inbox's backlog (and in connections
+/// mode the fleet's roll-up).
 #[derive(Debug, Clone, Default)]
 struct Reading {
     report: StatusReport,
     inbox: InboxBacklog,
+    connections: Option<ConnectionsRollup>,
 }
 
-/// Where the readings come from (the store, or a test's stand-in).
+impl Reading {
+    /// The totals of `status`, read at `now_ms`. The inbox is that of the connections
+    /// whose work runs (the others' deliveries wait on purpose); its oldest arrival is
+    /// recovered from the age so that readiness keeps computing the age at request
+    /// time.
+    fn from_fleet(status: &FleetStatus, now_ms: i64) -> Self {
+        let mut report = StatusReport::default();
+        for (state, count) in &status.rows {
+            if let Some(state) = RowState::parse(state) {
+                report.by_state.insert(state, *count);
+            }
+        }
+        let working = status.connections.iter().filter(|c| works(c));
+        let (pending, oldest_age_ms) = working.fold((0, 0), |(pending, oldest), c| {
+            (pending + c.inbox_pending, oldest.max(c.inbox_oldest_age_ms))
+        });
+        let oldest_age_ms = i64::try_from(oldest_age_ms).unwrap_or(i64::MAX);
+        Self {
+            report,
+            inbox: InboxBacklog::new(
+                pending,
+                (pending > 0).then(|| now_ms.saturating_sub(oldest_age_ms)),
+            ),
+            connections: Some(ConnectionsRollup::from_status(status)),
+        }
+    }
+}
+
+/// Why a reading failed (logged, never shown: it can name the database).
+type ReadError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Where the readings come from (the store, the fleet, or a test's stand-in).
 type ReadingSource =
-    Arc<dyn Fn() -> Pin<Box<dyn Future<Output = StoreResult<Reading>> + Send>> + Send + Sync>;
+    Arc<dyn Fn() -> Pin<Box<dyn Future<Output = Result<Reading, ReadError>> + Send>> + Send + Sync>;
 
 /// A vendor connection's last observed credential state.
 type CredentialCheck = Arc<dyn Fn() -> CredentialState + Send + Sync>;
@@ -138,7 +242,9 @@ async fn read(source: &ReadingSource) -> Option<(Health, InboxBacklog)> {
             ats_bridge::metrics::record_status(&reading.report);
             let now_ms = i64::try_from(SystemClock.now_millis()).unwrap_or(i64::MAX);
             ats_bridge::metrics::record_inbox(&reading.inbox, now_ms);
-            Some((Health::from_report(&reading.report), reading.inbox))
+            let mut health = Health::from_report(&reading.report);
+            health.connections = reading.connections;
+            Some((health, reading.inbox))
         }
         Err(error) => {
             tracing::error!(%error, "health check: the store failed");
@@ -210,7 +316,23 @@ impl HealthChecks {
                 Ok(Reading {
                     report: store.status().await?,
                     inbox: store.inbox_backlog().await?,
+                    connections: None,
                 })
+            })
+        });
+        Self::from_source(source)
+    }
+
+    /// Checks reading `fleet`'s status (every connection's rows and inbox, two store
+    /// reads per connection: with many connections, refresh less often) every 5 s,
+    /// reporting the roll-up described in the module docs.
+    pub fn fleet(fleet: Fleet) -> Self {
+        let source: ReadingSource = Arc::new(move || {
+            let fleet = fleet.clone();
+            Box::pin(async move {
+                let status = fleet.status().await?;
+                let now_ms = i64::try_from(SystemClock.now_millis()).unwrap_or(i64::MAX);
+                Ok(Reading::from_fleet(&status, now_ms))
             })
         });
         Self::from_source(source)
@@ -328,6 +450,7 @@ impl Probes {
             store: if store_ok { "ok" } else { "unavailable" }.to_owned(),
             credentials,
             inbox,
+            connections: latest.and_then(|(health, _)| health.connections),
         }
     }
 }
@@ -373,13 +496,14 @@ mod tests {
             let failing = fail.load(Ordering::SeqCst) > 0;
             Box::pin(async move {
                 if failing {
-                    Err(StoreError::Backend("down".into()))
+                    Err(StoreError::Backend("down".into()).into())
                 } else {
                     let mut report = StatusReport::default();
                     report.by_state.insert(RowState::Synced, 3);
                     Ok(Reading {
                         report,
                         inbox: InboxBacklog::new(2, Some(1_000_000)),
+                        connections: None,
                     })
                 }
             })

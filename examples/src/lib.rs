@@ -1,6 +1,7 @@
 //! Shared by the runnable examples in `examples/`: where the vendor APIs are (from the
 //! environment, or the local sandbox when nothing is set) and which store to use; the
-//! [`demo`] harness (a whole bridge on the sandbox) and the [benchmarks](mod@bench).
+//! [`demo`] harness (a whole bridge on the sandbox), the bridge for many customers
+//! ([`fleet_server`]) and the [benchmarks](mod@bench).
 //!
 //! | variable | meaning |
 //! |---|---|
@@ -12,6 +13,7 @@
 //! | `LEVER_BASE_URL` | Lever API root (default: production) |
 //! | `LEVER_PERFORM_AS` | Lever user id notes and tags are written as (needed with Lever) |
 //! | `DATABASE_URL` | `postgres://…` for PostgreSQL, else a SQLite file path |
+//! | `BRIDGE_ADMIN_TOKEN`, `BRIDGE_SEALING_KEY`, … | the server's connections mode and the `connections` tool: see [`fleet_secrets`] |
 //! | `RUST_LOG` | what is logged ([`logging`]; default: the program's own level) |
 //! | `LOG_FORMAT` | `json` for one JSON object per log line; default `text` |
 
@@ -20,6 +22,9 @@ pub mod cli;
 pub mod cli_secrets;
 pub mod cli_verify;
 pub mod demo;
+pub mod fleet_config;
+pub mod fleet_secrets;
+pub mod fleet_server;
 pub mod health;
 pub mod logging;
 pub mod metrics;

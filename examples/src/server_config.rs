@@ -17,10 +17,17 @@ use ats_bridge::smartrecruiters::SmartRecruitersAtsConfig;
 use serde::Deserialize;
 use smartrecruiters_client::JobStatus;
 
+use crate::fleet_config::{FleetSettings, OAuthSettings, ServerMode};
+
 /// The whole file (see `examples/server.toml` for a commented sample).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServerConfig {
+    /// `single` (default): one customer, configured here and in the environment;
+    /// `connections`: many customers, stored in the database and managed through the
+    /// admin API (see [`crate::fleet_server`]).
+    #[serde(default)]
+    pub mode: ServerMode,
     /// Where the HTTP server listens; port 0 picks a free port.
     #[serde(default = "default_listen")]
     pub listen: SocketAddr,
@@ -54,6 +61,14 @@ pub struct ServerConfig {
     /// when absent.
     #[serde(default)]
     pub rules: Option<Rules>,
+    /// Connections mode: how work is shared among connections (defaults when absent).
+    /// Refused in single mode.
+    #[serde(default)]
+    pub fleet: Option<FleetSettings>,
+    /// Connections mode: the OAuth apps customers connect through. Refused in single
+    /// mode.
+    #[serde(default)]
+    pub oauth: Option<OAuthSettings>,
 }
 
 /// The engine's settings, in whole units so the file reads without a duration syntax.
@@ -244,7 +259,35 @@ impl ServerConfig {
                 "engine.concurrency must be at least 1".into(),
             ));
         }
+        config.check_mode()?;
         Ok(config)
+    }
+}
+
+impl ServerConfig {
+    /// The `[fleet]` settings (their defaults when the section is absent).
+    pub fn fleet_settings(&self) -> FleetSettings {
+        self.fleet.clone().unwrap_or_default()
+    }
+
+    /// Sections that belong to the other mode are refused rather than ignored: rules
+    /// in connections mode would silently do nothing (each connection has its own).
+    fn check_mode(&self) -> Result<(), ConfigError> {
+        let invalid = |message: &str| Err(ConfigError::Invalid(message.to_owned()));
+        match self.mode {
+            ServerMode::Single if self.fleet.is_some() || self.oauth.is_some() => invalid(
+                "[fleet] and [oauth] need mode = \"connections\" (single mode runs one customer)",
+            ),
+            ServerMode::Connections if self.rules.is_some() => invalid(
+                "[rules] are not read in connections mode: each connection has its own \
+                 rules (the admin API's `config.rules`)",
+            ),
+            ServerMode::Connections => match self.fleet_settings().problem() {
+                Some(problem) => invalid(problem),
+                None => Ok(()),
+            },
+            ServerMode::Single => Ok(()),
+        }
     }
 }
 

@@ -7,6 +7,7 @@ mod support;
 
 mod connections;
 mod custom_ats;
+mod customers;
 mod e2e;
 mod faults;
 mod ledger;
@@ -15,4 +16,5 @@ mod pre_application;
 mod quickstart;
 mod recruiter_trigger;
 mod server;
+mod server_connections;
 mod setup;

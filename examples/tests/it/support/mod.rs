@@ -3,6 +3,8 @@
 use ats_sandbox::Sandbox;
 use examples::Connections;
 
+pub mod postgres;
+
 /// Connections as for live APIs: Willo only (on `sandbox`), and no sandbox in them, so
 /// none of the sandbox's defaults apply.
 pub fn live_willo_only(sandbox: &Sandbox) -> Connections {
