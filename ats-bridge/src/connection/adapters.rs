@@ -32,6 +32,9 @@ pub struct AdapterBuilder {
     oauth: Option<Arc<OAuthConnect>>,
     http: Option<HttpClient>,
     limiters: Option<Arc<SharedLimiters>>,
+    /// Limits per vendor (`willo`, `smartrecruiters`, `lever`) instead of the clients'
+    /// defaults.
+    limits: std::collections::BTreeMap<&'static str, RateLimits>,
 }
 
 impl AdapterBuilder {
@@ -42,7 +45,22 @@ impl AdapterBuilder {
             oauth: None,
             http: None,
             limiters: None,
+            limits: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Pace every credential of `vendor` (`willo`, `smartrecruiters` or `lever`) under
+    /// `limits` instead of its client's `default_limits()`: a vendor that granted an
+    /// account more (Willo publishes no numbers, and raises them on request), or one
+    /// that is stricter than documented.
+    pub fn limits(mut self, vendor: &'static str, limits: RateLimits) -> Self {
+        self.limits.insert(vendor, limits);
+        self
+    }
+
+    /// The limits of `vendor`'s credentials: configured, else `default`.
+    pub(crate) fn limits_of(&self, vendor: &'static str, default: RateLimits) -> RateLimits {
+        self.limits.get(vendor).cloned().unwrap_or(default)
     }
 
     /// Send every client's requests through `http` (one pool for all connections).
@@ -201,13 +219,13 @@ impl AdapterBuilder {
                 if let Some(http) = &self.http {
                     client = client.http_client(http.clone());
                 }
-                let limits = SmartRecruitersClient::default_limits();
+                let limits =
+                    self.limits_of("smartrecruiters", SmartRecruitersClient::default_limits());
                 let key = ats_secrets.api_key.as_ref();
-                if let Some(limiter) =
-                    self.limiter(record, account, key, "smartrecruiters", &limits)
-                {
-                    client = client.shared_limiter(limiter);
-                }
+                client = match self.limiter(record, account, key, "smartrecruiters", &limits) {
+                    Some(limiter) => client.shared_limiter(limiter),
+                    None => client.limits(limits),
+                };
                 let mut config = SmartRecruitersAtsConfig::new().name(name.as_str());
                 for secret in ats_secrets.webhook_secrets {
                     config = config.webhook_secret(secret);
@@ -232,11 +250,12 @@ impl AdapterBuilder {
                 if let Some(http) = &self.http {
                     client = client.http_client(http.clone());
                 }
-                let limits = LeverClient::default_limits();
+                let limits = self.limits_of("lever", LeverClient::default_limits());
                 let key = ats_secrets.api_key.as_ref();
-                if let Some(limiter) = self.limiter(record, account, key, "lever", &limits) {
-                    client = client.shared_limiter(limiter);
-                }
+                client = match self.limiter(record, account, key, "lever", &limits) {
+                    Some(limiter) => client.shared_limiter(limiter),
+                    None => client.limits(limits),
+                };
                 let perform_as = account.perform_as.clone().unwrap_or_default();
                 let mut config = LeverAtsConfig::new(perform_as).name(name.as_str());
                 for secret in ats_secrets.webhook_secrets {

@@ -132,7 +132,7 @@ async fn run_engines(url: &str, count: usize) -> crate::Result<(u64, u64, Durati
 }
 
 /// Remove the run's schema, so repeated runs leave nothing behind.
-async fn drop_schema(url: &str, schema: &str) -> crate::Result<()> {
+pub(crate) async fn drop_schema(url: &str, schema: &str) -> crate::Result<()> {
     use sqlx::Connection as _;
     let mut connection = sqlx::PgConnection::connect(url).await?;
     // The name was checked by `PostgresOptions::schema` (plain lowercase ASCII).

@@ -137,13 +137,13 @@ fn willo_client(
     if let Some(http) = fleet.adapters.shared_http() {
         client = client.http_client(http.clone());
     }
-    if let Some(limiter) =
-        fleet
-            .adapters
-            .limiter_of_secret("willo", key, &WilloClient::default_limits())
-    {
-        client = client.shared_limiter(limiter);
-    }
+    let limits = fleet
+        .adapters
+        .limits_of("willo", WilloClient::default_limits());
+    client = match fleet.adapters.limiter_of_secret("willo", key, &limits) {
+        Some(limiter) => client.shared_limiter(limiter),
+        None => client.limits(limits),
+    };
     client
         .build()
         .map_err(|e| ConnectionError::Invalid(format!("Willo client: {e}")))

@@ -20,7 +20,10 @@ const PARALLEL_CLAIMS: usize = 8;
 struct Slots {
     /// Deliveries in progress per connection.
     in_flight: HashMap<ConnectionId, usize>,
-    /// Ready deliveries the last round saw but left for later, per connection.
+    /// Ready deliveries per connection as the store last counted them, less what was
+    /// claimed since: a freed slot is filled from these without counting again (the
+    /// count reads every unprocessed delivery, so it is made only when deliveries may
+    /// have arrived: on the intake's signal and every tick).
     left: HashMap<ConnectionId, u64>,
     /// Where the last round stopped: the next starts after it, so no connection is
     /// always served first.
@@ -34,20 +37,27 @@ impl Fleet {
         mut stop: watch::Receiver<bool>,
     ) -> Result<(), EngineError> {
         let signal = self.inbox_signal();
-        let tick = self.inner.engine_config.tick;
+        // One clock for the whole loop: a sleep made anew each turn would never end
+        // while deliveries complete more often than a tick, and the counts would go stale.
+        let mut tick = tokio::time::interval(self.inner.engine_config.tick);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut tasks = JoinSet::new();
         let mut owners: HashMap<tokio::task::Id, ConnectionId> = HashMap::new();
         let mut slots = Slots::default();
-        let mut maybe_more = true;
+        // Whether to count the ready deliveries again (something may have arrived),
+        // and whether the last count still has some to claim.
+        let (mut recount, mut maybe_more) = (true, true);
         loop {
             let stopping = *stop.borrow();
             if stopping && tasks.is_empty() {
                 return Ok(());
             }
             let free = self.inner.config.concurrency.saturating_sub(tasks.len());
-            if !stopping && maybe_more && free > 0 {
+            if !stopping && (recount || maybe_more) && free > 0 {
                 maybe_more = false;
-                match self.claim_round(free, &mut slots).await {
+                let round = self.claim_round(free, &mut slots, recount).await;
+                recount = false;
+                match round {
                     Ok(claimed) => {
                         for (id, engine, items, full) in claimed {
                             maybe_more |= full;
@@ -78,36 +88,44 @@ impl Fleet {
                         maybe_more |= slots.left.get(&id).is_some_and(|left| *left > 0);
                     }
                 }
-                _ = signal.notified(), if !stopping => maybe_more = true,
-                _ = tokio::time::sleep(tick), if !stopping => maybe_more = true,
+                _ = signal.notified(), if !stopping => recount = true,
+                _ = tick.tick(), if !stopping => recount = true,
                 _ = stop.changed(), if !stopping => {}
             }
         }
     }
 
-    /// One round: which connections have deliveries ready, how many slots each gets,
-    /// and the claims. Returns per connection its engine, the items and whether it
-    /// got all it asked for (so it may have more).
+    /// One round: which connections have deliveries ready (counted again when
+    /// `recount`), how many slots each gets, and the claims. Returns per connection its
+    /// engine, the items and whether it got all it asked for (so it may have more).
     async fn claim_round(
         &self,
         free: usize,
         slots: &mut Slots,
+        recount: bool,
     ) -> Result<Vec<(ConnectionId, Engine, Vec<InboxItem>, bool)>, EngineError> {
-        let ready = self
-            .inner
-            .stores
-            .inbox
-            .inbox_ready_by_scope(self.now_ms())
-            .await?;
+        if recount {
+            let ready = self
+                .inner
+                .stores
+                .inbox
+                .inbox_ready_by_scope(self.now_ms())
+                .await?;
+            slots.left = ready
+                .into_iter()
+                .filter_map(|(id, count)| Some((ConnectionId::new(id).ok()?, count)))
+                .collect();
+        }
         let mut wanting = Vec::new();
-        slots.left.clear();
-        for (id, count) in ready {
-            let Some(record) = self.active(&id) else {
+        for (id, &count) in &slots.left {
+            if count == 0 {
+                continue;
+            }
+            let Some(record) = self.active(id.as_str()) else {
                 continue;
             };
             let busy = slots.in_flight.get(&record.id).copied().unwrap_or(0);
             let room = self.bound(&record).saturating_sub(busy);
-            slots.left.insert(record.id.clone(), count);
             if room > 0 {
                 wanting.push((
                     record,
@@ -146,10 +164,15 @@ impl Fleet {
         Ok(claimed
             .into_iter()
             .map(|(id, engine, items, share)| {
-                if let Some(left) = slots.left.get_mut(&id) {
-                    *left = left.saturating_sub(items.len() as u64);
-                }
                 let full = items.len() == share;
+                if let Some(left) = slots.left.get_mut(&id) {
+                    // Fewer than asked: none are left (another replica took them).
+                    *left = if full {
+                        left.saturating_sub(items.len() as u64)
+                    } else {
+                        0
+                    };
+                }
                 (id, engine, items, full)
             })
             .collect())

@@ -18,8 +18,11 @@ pub const OTHERS: usize = 100;
 
 /// Fill the backlog, time the others' invites, and return the rows.
 pub async fn run() -> crate::Result<Vec<Row>> {
-    let host =
-        SandboxHost::start(SandboxConfig::new().seed(31).willo_completion_delay(None)).await?;
+    let host = SandboxHost::start(
+        SandboxConfig::new().seed(31).willo_completion_delay(None),
+        1,
+    )
+    .await?;
     let big = host.sandbox.add_account(
         SandboxAccount::new("big")
             .data(

@@ -17,8 +17,11 @@ pub const CONNECTIONS: usize = 1000;
 
 /// Add the connections, measure, and return the rows.
 pub async fn run() -> crate::Result<Vec<Row>> {
-    let host =
-        SandboxHost::start(SandboxConfig::new().seed(21).willo_completion_delay(None)).await?;
+    let host = SandboxHost::start(
+        SandboxConfig::new().seed(21).willo_completion_delay(None),
+        1,
+    )
+    .await?;
     let accounts = (0..CONNECTIONS)
         .map(|i| {
             host.sandbox

@@ -16,11 +16,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use ats_bridge::connection::{
     AdapterBuilder, AdapterIntakes, AtsAccountConfig, AtsAuth, AtsKind, AtsSecrets,
     ConnectionConfig, ConnectionId, ConnectionIntakes, ConnectionManager, ConnectionSecrets,
-    EngineOverrides, Fleet, FleetConfig, Keyring, NewConnection, SealingKey,
+    Connections, EngineOverrides, Fleet, FleetConfig, Keyring, NewConnection, SealingKey,
 };
 use ats_bridge::engine::EngineConfig;
 use ats_bridge::intake::IntakeRequest;
-use ats_bridge::store::Stores;
+use ats_bridge::store::{Store, Stores};
 use ats_sandbox::lever::STAGE_RECRUITER_SCREEN;
 use ats_sandbox::{AccountHandle, Sandbox, SandboxConfig};
 use ats_store_sql::SqliteStore;
@@ -45,10 +45,10 @@ pub struct SandboxHost {
 pub const SANDBOX_THREAD: &str = "sandbox";
 
 impl SandboxHost {
-    /// Start a sandbox with `config` on one thread of its own.
-    pub async fn start(config: SandboxConfig) -> crate::Result<Self> {
+    /// Start a sandbox with `config` on `threads` threads of its own.
+    pub async fn start(config: SandboxConfig, threads: usize) -> crate::Result<Self> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
+            .worker_threads(threads)
             .thread_name(SANDBOX_THREAD)
             .enable_all()
             .build()?;
@@ -78,7 +78,7 @@ pub struct Bridge {
     pub intakes: ConnectionIntakes,
     stop: Option<oneshot::Sender<()>>,
     running: Option<tokio::task::JoinHandle<()>>,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
 }
 
 impl Bridge {
@@ -86,9 +86,31 @@ impl Bridge {
     pub async fn start(engine: EngineConfig, config: FleetConfig) -> crate::Result<Self> {
         let dir = tempfile::tempdir()?;
         let store = Arc::new(SqliteStore::open(dir.path().join("fleet.sqlite")).await?);
+        let mut bridge = Self::start_on(store, engine, config)?;
+        bridge._dir = Some(dir);
+        Ok(bridge)
+    }
+
+    /// A fleet on `store` (empty), running.
+    pub fn start_on<S: Store + Connections + 'static>(
+        store: Arc<S>,
+        engine: EngineConfig,
+        config: FleetConfig,
+    ) -> crate::Result<Self> {
+        Self::start_with(store, engine, config, |adapters| adapters)
+    }
+
+    /// A fleet on `store` (empty), its adapters shaped by `adapters`, running.
+    pub fn start_with<S: Store + Connections + 'static>(
+        store: Arc<S>,
+        engine: EngineConfig,
+        config: FleetConfig,
+        adapters: impl FnOnce(AdapterBuilder) -> AdapterBuilder,
+    ) -> crate::Result<Self> {
         let keys = Keyring::new(SealingKey::new("bench", &[7; 32]));
         let manager = ConnectionManager::new(store.clone(), Arc::new(keys));
         let fleet = Fleet::builder(manager.clone(), Stores::from(store.clone()))
+            .adapters(adapters(AdapterBuilder::new(manager.clone())))
             .engine_config(engine)
             .config(config)
             .build()?;
@@ -115,7 +137,7 @@ impl Bridge {
             intakes,
             stop: Some(stop),
             running: Some(running),
-            _dir: dir,
+            _dir: None,
         })
     }
 
