@@ -46,12 +46,21 @@ fn willo_above_lever(adapters: AdapterBuilder) -> AdapterBuilder {
         )
 }
 
-/// Fill the backlogs, measure the window, and return the rows.
+/// The figure of the issue (100 customers), then the same with half of them: whether a
+/// shortfall comes from sharing the work among customers or from the work itself.
 pub async fn run() -> crate::Result<Vec<Row>> {
+    let mut rows = run_with(CUSTOMERS, true).await?;
+    rows.extend(run_with(CUSTOMERS / 2, false).await?);
+    Ok(rows)
+}
+
+/// Fill `customers` backlogs, measure the window, and return the rows (the first with
+/// the target when `target`).
+async fn run_with(customers: usize, target: bool) -> crate::Result<Vec<Row>> {
     let host =
         // Two threads: one would cap the simulators below the limits under test.
         SandboxHost::start(SandboxConfig::new().seed(41).willo_completion_delay(None), 2).await?;
-    let accounts = (0..CUSTOMERS)
+    let accounts = (0..customers)
         .map(|i| {
             host.sandbox.add_account(
                 SandboxAccount::new(format!("paced-{i:03}"))
@@ -68,7 +77,7 @@ pub async fn run() -> crate::Result<Vec<Row>> {
     // Enough slots for every customer's bound: a deployment serving 100 customers at
     // their limits sizes the fleet so (items wait on their limiter while holding one).
     let config = FleetConfig::default()
-        .concurrency(CUSTOMERS * 8)
+        .concurrency(customers * 8)
         .per_connection(8);
     // PostgreSQL when there is one (what a bridge serving many customers runs on), else
     // SQLite.
@@ -153,22 +162,26 @@ pub async fn run() -> crate::Result<Vec<Row>> {
     }
     let sandbox_cpu = sandbox_after.saturating_sub(sandbox_before).as_secs_f64();
 
-    let limits = f64::from(LIMIT) * CUSTOMERS as f64;
+    let limits = f64::from(LIMIT) * customers as f64;
     let pace = calls as f64 / took / limits;
     let cpu = cpu_after.saturating_sub(cpu_before);
     let per_candidate = cpu.as_secs_f64() * 1000.0 / synced.max(1) as f64;
+    let figure = format!(
+        "pace: {customers} customers at 10 req/s each, Lever calls per second ÷ their limits"
+    );
+    let value = format!(
+        "{pace:.2} ({calls} calls in {took:.1} s vs {limits:.0}/s; {too_many} × 429; \
+         {drained} backlogs drained early; {store_name})"
+    );
+    let pace_row = if target {
+        Row::target(&figure, value, "≥ 0.95", pace >= 0.95)
+    } else {
+        Row::info(&figure, value)
+    };
     Ok(vec![
-        Row::target(
-            "pace: 100 customers at 10 req/s each, Lever calls per second ÷ their limits",
-            format!(
-                "{pace:.2} ({calls} calls in {took:.1} s vs {limits:.0}/s; {too_many} × 429; \
-                 {drained} backlogs drained early; {store_name})"
-            ),
-            "≥ 0.95",
-            pace >= 0.95,
-        ),
+        pace_row,
         Row::info(
-            "pace: the bridge's CPU time per invited candidate",
+            &format!("pace: the bridge's CPU time per invited candidate ({customers} customers)"),
             format!(
                 "{per_candidate:.2} ms ({:.2} s CPU for {synced} invites in the window; the \
                  simulators used {sandbox_cpu:.2} s)",
