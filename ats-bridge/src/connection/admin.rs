@@ -11,8 +11,8 @@
 //! | `POST /admin/connections/{id}/pause` | pause (`{"reason": …}` optional) |
 //! | `POST /admin/connections/{id}/resume` | resume |
 //! | `DELETE /admin/connections/{id}?ledger=keep_ids\|erase` | remove, erasing credentials, inbox and cursors |
-//! | `GET /admin/connections/{id}/status` | state, reason, which secrets are stored (names and key ids only); with a [`Fleet`](super::Fleet), its work too (`work`: rows per state, inbox backlog, last reconcile, errors, credential outages) |
-//! | `GET /admin/fleet` | with a [`Fleet`](super::Fleet): every connection's work status and the totals ([`FleetStatus`](super::FleetStatus)) |
+//! | `GET /admin/connections/{id}/status` | state, reason, which secrets are stored (names and key ids only); with a [`Fleet`], its work too (`work`: rows per state, inbox backlog, last reconcile, errors, credential outages) |
+//! | `GET /admin/fleet` | with a [`Fleet`]: every connection's work status and the totals ([`FleetStatus`](super::FleetStatus)) |
 //! | `POST /admin/connections/{id}/oauth/{account}` | the consent URL to send the customer to |
 //!
 //! Answers never contain a secret. Errors are `{"error": code, "message": …}`.
