@@ -11,7 +11,8 @@ use crate::model::AtsName;
 #[non_exhaustive]
 pub struct EngineConfig {
     /// This engine's name in leases. Must differ between replicas sharing a store;
-    /// the default combines the process id with a per-process counter.
+    /// the default combines the process id, 32 random bits and a per-process counter
+    /// (replicas in containers often share a process id: 1).
     pub worker_id: String,
     /// How long a claim holds a row. A step (an invite with its label, a write-back)
     /// may use 80% of it, including the clients' waits on throttling, and is
@@ -288,8 +289,15 @@ impl LateResults {
 fn default_worker_id() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(0);
+    let mut random = [0u8; 4];
+    // Without randomness two containers' engines (both pid 1) would share leases; a
+    // failing source leaves the counter and the pid, as before.
+    let random = match getrandom::getrandom(&mut random) {
+        Ok(()) => u32::from_le_bytes(random),
+        Err(_) => 0,
+    };
     format!(
-        "engine-{}-{}",
+        "engine-{}-{random:08x}-{}",
         std::process::id(),
         NEXT.fetch_add(1, Ordering::Relaxed)
     )
@@ -324,5 +332,16 @@ mod tests {
     #[test]
     fn worker_ids_differ_within_a_process() {
         assert_ne!(default_worker_id(), default_worker_id());
+    }
+
+    #[test]
+    fn worker_ids_differ_between_processes_with_one_pid() {
+        // Two containers' first engines: the same pid, the same counter (0). Only the
+        // rest of the id can tell them apart.
+        let without_counter = |id: String| id.rsplit_once('-').map(|(rest, _)| rest.to_owned());
+        assert_ne!(
+            without_counter(default_worker_id()),
+            without_counter(default_worker_id())
+        );
     }
 }
