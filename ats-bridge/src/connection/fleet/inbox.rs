@@ -28,6 +28,29 @@ struct Slots {
     /// Where the last round stopped: the next starts after it, so no connection is
     /// always served first.
     after: Option<ConnectionId>,
+    /// Which connection each delivery's task serves.
+    owners: HashMap<tokio::task::Id, ConnectionId>,
+}
+
+impl Slots {
+    /// A delivery's task ended: free its connection's slot. Returns whether that
+    /// connection has deliveries left to claim.
+    fn finished(&mut self, done: Result<(tokio::task::Id, ()), tokio::task::JoinError>) -> bool {
+        let task = match &done {
+            Ok((task, ())) => *task,
+            Err(error) => {
+                tracing::error!(%error, "an inbox delivery's task failed");
+                error.id()
+            }
+        };
+        let Some(id) = self.owners.remove(&task) else {
+            return false;
+        };
+        if let Some(count) = self.in_flight.get_mut(&id) {
+            *count = count.saturating_sub(1);
+        }
+        self.left.get(&id).is_some_and(|left| *left > 0)
+    }
 }
 
 impl Fleet {
@@ -42,7 +65,6 @@ impl Fleet {
         let mut tick = tokio::time::interval(self.inner.engine_config.tick);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut tasks = JoinSet::new();
-        let mut owners: HashMap<tokio::task::Id, ConnectionId> = HashMap::new();
         let mut slots = Slots::default();
         // Whether to count the ready deliveries again (something may have arrived),
         // and whether the last count still has some to claim.
@@ -64,7 +86,7 @@ impl Fleet {
                             for item in items {
                                 *slots.in_flight.entry(id.clone()).or_default() += 1;
                                 let task = tasks.spawn(engine.clone().handle_item(item));
-                                owners.insert(task.id(), id.clone());
+                                slots.owners.insert(task.id(), id.clone());
                             }
                         }
                     }
@@ -73,19 +95,12 @@ impl Fleet {
             }
             tokio::select! {
                 Some(done) = tasks.join_next_with_id(), if !tasks.is_empty() => {
-                    let task = match &done {
-                        Ok((task, ())) => *task,
-                        Err(error) => {
-                            tracing::error!(%error, "an inbox delivery's task failed");
-                            error.id()
-                        }
-                    };
-                    if let Some(id) = owners.remove(&task) {
-                        if let Some(count) = slots.in_flight.get_mut(&id) {
-                            *count = count.saturating_sub(1);
-                        }
-                        // A slot of a connection with deliveries left: claim again.
-                        maybe_more |= slots.left.get(&id).is_some_and(|left| *left > 0);
+                    maybe_more |= slots.finished(done);
+                    // Every other delivery done meanwhile too: one round then refills
+                    // all their slots (claims in parallel), where a round per
+                    // completion would make the loop's store round trips the pace.
+                    while let Some(done) = tasks.try_join_next_with_id() {
+                        maybe_more |= slots.finished(done);
                     }
                 }
                 _ = signal.notified(), if !stopping => recount = true,
