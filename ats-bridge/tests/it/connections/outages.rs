@@ -1,0 +1,129 @@
+//! Credential outages of a fleet's connections are recorded in the store: every
+//! replica's status (and a process started later) shows a refused key, whether or not
+//! its engine is loaded there, until the key works again or is replaced.
+#![cfg(feature = "lever")]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ats_bridge::connection::{
+    AtsSecrets, ConnectionStatus, Connections, Fleet, FleetConfig, FleetStatus,
+};
+use ats_bridge::engine::{EngineConfig, RetrySchedule};
+use ats_bridge::store::{MemoryStore, Stores};
+use ats_sandbox::{Faults, Seed};
+use client_core::SecretString;
+
+use super::fleet::{Customer, engine_config, start_with, until};
+use super::{id, manager};
+
+/// Parked work comes back after two seconds: long enough for every refusal of one
+/// burst to fall within one probe interval, short enough for the test.
+const PROBE: Duration = Duration::from_secs(2);
+
+fn probing_engine() -> EngineConfig {
+    let mut config = engine_config();
+    config.credential_probes = RetrySchedule::new(PROBE, PROBE, u32::MAX);
+    config
+}
+
+fn acme(status: &FleetStatus) -> &ConnectionStatus {
+    status
+        .connections
+        .iter()
+        .find(|c| c.id.as_str() == "acme")
+        .expect("acme is live")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_lever_key_shows_in_every_fleets_status_until_the_key_is_replaced() {
+    let store = Arc::new(MemoryStore::new());
+    let manager = manager(store.clone());
+    let customer = Customer::start("acme", 8, Seed::new(), Faults::none()).await;
+    // The customer's Lever key as stored is one the sandbox does not know: 401.
+    let mut connection = customer.connection(None);
+    connection.secrets.ats.insert(
+        "lever".to_owned(),
+        AtsSecrets::api_key(SecretString::from("revoked-lever-key"))
+            .webhook_secret(SecretString::from(customer.signature())),
+    );
+    manager.add(connection).await.unwrap();
+    let (fleet, intakes, _stop) = start_with(
+        &manager,
+        Stores::from(store.clone()),
+        probing_engine(),
+        FleetConfig::default(),
+    );
+
+    let opportunities = customer.opportunities();
+    for opportunity in &opportunities[..3] {
+        let status = customer
+            .moved(&intakes, "acme", opportunity, &customer.signature())
+            .await;
+        assert_eq!(status, 202);
+    }
+    // Each delivery's Lever read is refused, and its work parked.
+    let mut seen = None;
+    let started = std::time::Instant::now();
+    while seen.is_none() {
+        let status = fleet.status().await.unwrap();
+        let outage = acme(&status).credential_outages.get("acme/lever").cloned();
+        seen = outage.filter(|outage| outage.refusals >= 3);
+        assert!(started.elapsed() < Duration::from_secs(10), "{status:?}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let outage = seen.unwrap();
+    assert!(outage.reason.contains("401"), "{outage:?}");
+    // Recorded once when it began, not at every refused request.
+    let stored = store.credential_outages(Some(&id("acme"))).await.unwrap();
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    assert_eq!(
+        (stored[0].credential.as_str(), stored[0].refusals),
+        ("lever", 1)
+    );
+    assert_eq!(stored[0].since_ms, outage.since_ms);
+    assert_eq!(customer.invites(), 0);
+
+    // Another fleet on the same store (another replica, or this process restarted)
+    // has no engine for the connection and still shows the refused key.
+    let replica = Fleet::builder(manager.clone(), Stores::from(store.clone()))
+        .engine_config(probing_engine())
+        .build()
+        .unwrap();
+    let status = replica.status().await.unwrap();
+    let there = acme(&status);
+    assert!(!there.loaded);
+    let outage = there
+        .credential_outages
+        .get("acme/lever")
+        .expect("the recorded outage");
+    assert_eq!(outage.refusals, 1);
+    assert!(outage.reason.contains("401"), "{outage:?}");
+    assert!(!there.healthy());
+    assert_eq!(status.unhealthy().count(), 1);
+    // The connection stays active: an API key refused is not a lost OAuth grant.
+    assert_eq!(status.connections_by_state.get("active"), Some(&1));
+
+    // The key replaced: no replica shows the outage any more, and the parked work
+    // resumes with the new key at its next probe.
+    manager
+        .replace_secrets(&id("acme"), customer.connection(None).secrets)
+        .await
+        .unwrap();
+    for status in [
+        fleet.status().await.unwrap(),
+        replica.status().await.unwrap(),
+    ] {
+        assert!(acme(&status).credential_outages.is_empty(), "{status:?}");
+    }
+    assert!(
+        store
+            .credential_outages(Some(&id("acme")))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    until("the parked candidates invited", || customer.invites() == 3).await;
+    let status = fleet.status().await.unwrap();
+    assert!(acme(&status).healthy(), "{status:?}");
+}
