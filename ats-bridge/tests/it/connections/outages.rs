@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ats_bridge::connection::{
-    AtsSecrets, ConnectionStatus, Connections, Fleet, FleetConfig, FleetStatus,
+    AtsSecrets, ConnectionStatus, Connections, Fleet, FleetConfig, FleetStatus, StoredOutage,
 };
 use ats_bridge::engine::{EngineConfig, RetrySchedule};
 use ats_bridge::store::{MemoryStore, Stores};
@@ -126,4 +126,60 @@ async fn a_refused_lever_key_shows_in_every_fleets_status_until_the_key_is_repla
     until("the parked candidates invited", || customer.invites() == 3).await;
     let status = fleet.status().await.unwrap();
     assert!(acme(&status).healthy(), "{status:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outage_another_replica_recorded_ends_when_a_call_works_here() {
+    let store = Arc::new(MemoryStore::new());
+    let manager = manager(store.clone());
+    let customer = Customer::start("acme", 9, Seed::new(), Faults::none()).await;
+    manager.add(customer.connection(None)).await.unwrap();
+    // Recorded by a replica whose engine saw Lever refuse the key, before it stopped.
+    let recorded = StoredOutage {
+        connection: id("acme"),
+        credential: "lever".to_owned(),
+        since_ms: 1_000,
+        last_refusal_ms: 2_000,
+        refusals: 3,
+        reason: "Lever said 401".to_owned(),
+    };
+    store.credential_outage_put(&recorded).await.unwrap();
+    let (fleet, intakes, _stop) = start_with(
+        &manager,
+        Stores::from(store.clone()),
+        probing_engine(),
+        FleetConfig::default(),
+    );
+    let status = fleet.status().await.unwrap();
+    let outage = &acme(&status).credential_outages["acme/lever"];
+    assert_eq!((outage.since_ms, outage.refusals), (1_000, 3));
+
+    // The key works (the vendor took it back): this engine never saw it refused, and
+    // its first call that works ends the recorded outage.
+    customer
+        .moved(
+            &intakes,
+            "acme",
+            &customer.opportunities()[0],
+            &customer.signature(),
+        )
+        .await;
+    until("invited", || customer.invites() == 1).await;
+    let started = std::time::Instant::now();
+    loop {
+        let status = fleet.status().await.unwrap();
+        if acme(&status).credential_outages.is_empty() {
+            assert!(acme(&status).healthy(), "{status:?}");
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "{status:?}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(
+        store
+            .credential_outages(Some(&id("acme")))
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
