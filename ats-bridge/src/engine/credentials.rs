@@ -195,20 +195,7 @@ impl Engine {
         if ended.is_none() && !self.recorded_elsewhere(store, id, &credential).await {
             return;
         }
-        lock(&store.read).0.remove(&credential);
-        match store
-            .store
-            .credential_outage_end(id, Some(&credential))
-            .await
-        {
-            Ok(0) | Err(StoreError::Unsupported(_)) => {}
-            Ok(_) => {
-                tracing::info!(connection = %id, %credential, "recorded credential outage ended");
-            }
-            Err(error) => {
-                tracing::warn!(connection = %id, %credential, %error, "the ended credential outage could not be deleted from the store");
-            }
-        }
+        end_recorded(store, id, &credential).await;
     }
 
     /// Write the outage of `connection` to the outage store.
@@ -235,11 +222,18 @@ impl Engine {
                 Record::Unwritten
             }
         };
-        if let Some(live) = lock(&self.inner.outages).get_mut(connection) {
-            // Unless the outage ended (and maybe began again) while writing.
-            if live.record == Record::Writing {
+        let ended_meanwhile = match lock(&self.inner.outages).get_mut(connection) {
+            // Unless the outage ended and began again while writing.
+            Some(live) if live.record == Record::Writing => {
                 live.record = record;
+                false
             }
+            Some(_) => false,
+            None => true,
+        };
+        if ended_meanwhile && result.is_ok() {
+            // A call worked while this was written, and its delete may have come first.
+            end_recorded(store, id, &stored.credential).await;
         }
     }
 
@@ -274,6 +268,24 @@ impl Engine {
         let mut read = lock(&store.read);
         read.0 = names;
         read.0.contains(credential)
+    }
+}
+
+/// Delete the record of `id`'s refused `credential`: it works again.
+async fn end_recorded(store: &OutageStore, id: &ConnectionId, credential: &str) {
+    lock(&store.read).0.remove(credential);
+    match store
+        .store
+        .credential_outage_end(id, Some(credential))
+        .await
+    {
+        Ok(0) | Err(StoreError::Unsupported(_)) => {}
+        Ok(_) => {
+            tracing::info!(connection = %id, %credential, "recorded credential outage ended");
+        }
+        Err(error) => {
+            tracing::warn!(connection = %id, %credential, %error, "the ended credential outage could not be deleted from the store");
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 use ats_bridge::connection::{
     AtsSecrets, ConnectionStatus, Connections, Fleet, FleetConfig, FleetStatus, StoredOutage,
 };
-use ats_bridge::engine::{EngineConfig, RetrySchedule};
+use ats_bridge::engine::{Engine, EngineConfig, EngineError, RetrySchedule};
 use ats_bridge::store::{MemoryStore, Stores};
 use ats_sandbox::{Faults, Seed};
 use client_core::SecretString;
@@ -182,4 +182,28 @@ async fn an_outage_another_replica_recorded_ends_when_a_call_works_here() {
             .unwrap()
             .is_empty()
     );
+}
+
+#[test]
+fn an_engine_records_outages_only_as_a_connection() {
+    let store = Arc::new(MemoryStore::new());
+    let willo = || {
+        willo_client::WilloClient::builder()
+            .api_key(SecretString::from("willo-key"))
+            .base_url("http://127.0.0.1:9")
+            .build()
+            .unwrap()
+    };
+    let alone = Engine::builder(willo(), store.clone())
+        .outage_store(store.clone())
+        .build();
+    assert!(
+        matches!(&alone, Err(EngineError::Config(m)) if m.contains("connection")),
+        "{alone:?}"
+    );
+    let connection = Engine::builder(willo(), store.clone())
+        .connection(id("acme"))
+        .outage_store(store)
+        .build();
+    assert!(connection.is_ok(), "{connection:?}");
 }
