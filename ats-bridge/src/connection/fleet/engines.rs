@@ -109,6 +109,7 @@ async fn build(fleet: &FleetInner, record: &ConnectionRecord) -> Result<Engine, 
     };
     let mut builder = Engine::builder(willo_client(fleet, record, &secrets)?, fleet.stores.clone())
         .connection(record.id.clone())
+        .outage_store(fleet.manager.store().clone())
         .history_floor(record.created_at_ms)
         .rules(rules.scoped_to(&record.id))
         .config(engine_config(fleet, record))

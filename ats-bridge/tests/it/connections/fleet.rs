@@ -27,13 +27,13 @@ use super::{id, keys, manager};
 use crate::support::postgres::TestSchema;
 
 /// One customer: its own sandbox (its own Willo and Lever accounts).
-struct Customer {
-    name: &'static str,
-    sandbox: Sandbox,
+pub(super) struct Customer {
+    pub(super) name: &'static str,
+    pub(super) sandbox: Sandbox,
 }
 
 impl Customer {
-    async fn start(name: &'static str, seed: u64, data: Seed, faults: Faults) -> Self {
+    pub(super) async fn start(name: &'static str, seed: u64, data: Seed, faults: Faults) -> Self {
         let sandbox = Sandbox::start(
             SandboxConfig::new()
                 .seed(seed)
@@ -46,11 +46,11 @@ impl Customer {
         Self { name, sandbox }
     }
 
-    fn signature(&self) -> String {
+    pub(super) fn signature(&self) -> String {
         format!("lever-signature-{}", self.name)
     }
 
-    fn connection(&self, per_connection: Option<usize>) -> NewConnection {
+    pub(super) fn connection(&self, per_connection: Option<usize>) -> NewConnection {
         let sandbox = &self.sandbox;
         let interview = &sandbox.willo().interviews()[0].key;
         let rules = format!(
@@ -81,14 +81,14 @@ impl Customer {
     }
 
     /// Opportunities of the first posting.
-    fn opportunities(&self) -> Vec<String> {
+    pub(super) fn opportunities(&self) -> Vec<String> {
         let posting = self.sandbox.lever().postings()[0].id.clone();
         self.sandbox.lever().opportunities(&posting)
     }
 
     /// Move `opportunity` to the trigger stage and deliver Lever's webhook for it,
     /// signed with `signature`, to the connection `to`'s intake; the HTTP status.
-    async fn moved(
+    pub(super) async fn moved(
         &self,
         intakes: &ConnectionIntakes,
         to: &str,
@@ -120,7 +120,7 @@ impl Customer {
             .as_u16()
     }
 
-    fn invites(&self) -> usize {
+    pub(super) fn invites(&self) -> usize {
         self.sandbox.willo().participants().len()
     }
 }
@@ -135,7 +135,7 @@ fn now_ms() -> u64 {
     .unwrap()
 }
 
-fn engine_config() -> EngineConfig {
+pub(super) fn engine_config() -> EngineConfig {
     let mut config = EngineConfig::default();
     config.tick = Duration::from_millis(20);
     config.reconcile_interval = None;
@@ -161,14 +161,15 @@ fn start_on(
 ) -> (Fleet, ConnectionIntakes, oneshot::Sender<()>) {
     let mut engine = engine_config();
     engine.worker_id = worker.to_owned();
-    start_with(manager, stores, config, engine)
+    start_with(manager, stores, engine, config)
 }
 
-fn start_with(
+/// [`start_on`] with engine settings of the caller's.
+pub(super) fn start_with(
     manager: &ConnectionManager,
     stores: Stores,
-    config: FleetConfig,
     engine: EngineConfig,
+    config: FleetConfig,
 ) -> (Fleet, ConnectionIntakes, oneshot::Sender<()>) {
     let fleet = Fleet::builder(manager.clone(), stores.clone())
         .engine_config(engine)
@@ -196,7 +197,7 @@ fn start_with(
 }
 
 /// Wait (up to 10 s) until `done` holds.
-async fn until(what: &str, mut done: impl FnMut() -> bool) {
+pub(super) async fn until(what: &str, mut done: impl FnMut() -> bool) {
     let started = Instant::now();
     while !done() {
         assert!(
@@ -285,8 +286,8 @@ async fn a_stored_delivery_wakes_the_fleet_for_its_connection_between_ticks() {
     let (fleet, intakes, _stop) = start_with(
         &manager,
         Stores::from(store.clone()),
-        FleetConfig::default(),
         engine,
+        FleetConfig::default(),
     );
     fleet.refresh().await.unwrap();
     tokio::time::sleep(Duration::from_millis(50)).await;

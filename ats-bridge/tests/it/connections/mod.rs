@@ -4,6 +4,7 @@ mod admin;
 mod fleet;
 mod manager;
 mod oauth;
+mod outages;
 mod refresh;
 mod routing;
 
