@@ -17,6 +17,7 @@ use super::{
     ConnectionSecrets, StoredGrantSource,
 };
 use crate::Ats;
+use willo_client::{Environment, WilloClient};
 
 /// Builds the [`Ats`] adapters of a connection: API-key accounts with their key,
 /// OAuth accounts over a [`StoredGrantSource`] (so refresh is single-flight across
@@ -91,11 +92,6 @@ impl AdapterBuilder {
         }
         self.limiters.get_or_insert_with(Default::default);
         Ok(self)
-    }
-
-    /// The shared HTTP client, if any.
-    pub(crate) fn shared_http(&self) -> Option<&HttpClient> {
-        self.http.as_ref()
     }
 
     /// The limiter of a credential known by its secret, when limiters are shared.
@@ -200,78 +196,137 @@ impl AdapterBuilder {
         name: String,
     ) -> Result<Arc<dyn Ats>, ConnectionError> {
         let ats_secrets = secrets.ats.get(&account.name).cloned().unwrap_or_default();
-        let invalid = |e: client_core::Error| {
-            ConnectionError::Invalid(format!("account `{}`: {e}", account.name))
-        };
         match account.kind {
             #[cfg(feature = "smartrecruiters")]
             super::AtsKind::Smartrecruiters => {
                 use crate::smartrecruiters::{SmartRecruitersAts, SmartRecruitersAtsConfig};
-                use smartrecruiters_client::{Credentials, SmartRecruitersClient};
-                let credentials = match (account.auth, &ats_secrets.api_key) {
-                    (AtsAuth::ApiKey, Some(key)) => Credentials::ApiKey(key.clone()),
-                    _ => Credentials::Custom(self.authenticator(record, account)?),
-                };
-                let mut client = SmartRecruitersClient::builder().credentials(credentials);
-                if let Some(url) = &account.base_url {
-                    client = client.base_url(url.clone());
-                }
-                if let Some(http) = &self.http {
-                    client = client.http_client(http.clone());
-                }
-                let limits =
-                    self.limits_of("smartrecruiters", SmartRecruitersClient::default_limits());
-                let key = ats_secrets.api_key.as_ref();
-                client = match self.limiter(record, account, key, "smartrecruiters", &limits) {
-                    Some(limiter) => client.shared_limiter(limiter),
-                    None => client.limits(limits),
-                };
+                let client = self.smartrecruiters_client(record, secrets, account)?;
                 let mut config = SmartRecruitersAtsConfig::new().name(name.as_str());
                 for secret in ats_secrets.webhook_secrets {
                     config = config.webhook_secret(secret);
                 }
-                Ok(Arc::new(SmartRecruitersAts::new(
-                    client.build().map_err(invalid)?,
-                    config,
-                )))
+                Ok(Arc::new(SmartRecruitersAts::new(client, config)))
             }
             #[cfg(feature = "lever")]
             super::AtsKind::Lever => {
                 use crate::lever::{LeverAts, LeverAtsConfig};
-                use lever_client::{Credentials, LeverClient};
-                let credentials = match (account.auth, &ats_secrets.api_key) {
-                    (AtsAuth::ApiKey, Some(key)) => Credentials::ApiKey(key.clone()),
-                    _ => Credentials::Custom(self.authenticator(record, account)?),
-                };
-                let mut client = LeverClient::builder().credentials(credentials);
-                if let Some(url) = &account.base_url {
-                    client = client.base_url(url.clone());
-                }
-                if let Some(http) = &self.http {
-                    client = client.http_client(http.clone());
-                }
-                let limits = self.limits_of("lever", LeverClient::default_limits());
-                let key = ats_secrets.api_key.as_ref();
-                client = match self.limiter(record, account, key, "lever", &limits) {
-                    Some(limiter) => client.shared_limiter(limiter),
-                    None => client.limits(limits),
-                };
+                let client = self.lever_client(record, secrets, account)?;
                 let perform_as = account.perform_as.clone().unwrap_or_default();
                 let mut config = LeverAtsConfig::new(perform_as).name(name.as_str());
                 for secret in ats_secrets.webhook_secrets {
                     config = config.signature_token(secret);
                 }
-                Ok(Arc::new(LeverAts::new(
-                    client.build().map_err(invalid)?,
-                    config,
-                )))
+                Ok(Arc::new(LeverAts::new(client, config)))
             }
             #[allow(unreachable_patterns)]
-            kind => Err(ConnectionError::Invalid(format!(
-                "the {} adapter is not compiled in (feature `{}`)",
-                kind.as_str(),
-                kind.as_str()
-            ))),
+            kind => Err(not_compiled_in(kind)),
         }
     }
+
+    /// The SmartRecruiters client of `account`: its key or OAuth grant, its API root,
+    /// the shared pool and its credential's limiter.
+    #[cfg(feature = "smartrecruiters")]
+    pub(crate) fn smartrecruiters_client(
+        &self,
+        record: &ConnectionRecord,
+        secrets: &ConnectionSecrets,
+        account: &AtsAccountConfig,
+    ) -> Result<smartrecruiters_client::SmartRecruitersClient, ConnectionError> {
+        use smartrecruiters_client::{Credentials, SmartRecruitersClient};
+        let key = secrets
+            .ats
+            .get(&account.name)
+            .and_then(|s| s.api_key.as_ref());
+        let credentials = match (account.auth, key) {
+            (AtsAuth::ApiKey, Some(key)) => Credentials::ApiKey(key.clone()),
+            _ => Credentials::Custom(self.authenticator(record, account)?),
+        };
+        let mut client = SmartRecruitersClient::builder().credentials(credentials);
+        if let Some(url) = &account.base_url {
+            client = client.base_url(url.clone());
+        }
+        if let Some(http) = &self.http {
+            client = client.http_client(http.clone());
+        }
+        let limits = self.limits_of("smartrecruiters", SmartRecruitersClient::default_limits());
+        client = match self.limiter(record, account, key, "smartrecruiters", &limits) {
+            Some(limiter) => client.shared_limiter(limiter),
+            None => client.limits(limits),
+        };
+        client.build().map_err(|e| invalid_account(account, &e))
+    }
+
+    /// The Lever client of `account`: its key or OAuth grant, its API root, the shared
+    /// pool and its credential's limiter.
+    #[cfg(feature = "lever")]
+    pub(crate) fn lever_client(
+        &self,
+        record: &ConnectionRecord,
+        secrets: &ConnectionSecrets,
+        account: &AtsAccountConfig,
+    ) -> Result<lever_client::LeverClient, ConnectionError> {
+        use lever_client::{Credentials, LeverClient};
+        let key = secrets
+            .ats
+            .get(&account.name)
+            .and_then(|s| s.api_key.as_ref());
+        let credentials = match (account.auth, key) {
+            (AtsAuth::ApiKey, Some(key)) => Credentials::ApiKey(key.clone()),
+            _ => Credentials::Custom(self.authenticator(record, account)?),
+        };
+        let mut client = LeverClient::builder().credentials(credentials);
+        if let Some(url) = &account.base_url {
+            client = client.base_url(url.clone());
+        }
+        if let Some(http) = &self.http {
+            client = client.http_client(http.clone());
+        }
+        let limits = self.limits_of("lever", LeverClient::default_limits());
+        client = match self.limiter(record, account, key, "lever", &limits) {
+            Some(limiter) => client.shared_limiter(limiter),
+            None => client.limits(limits),
+        };
+        client.build().map_err(|e| invalid_account(account, &e))
+    }
+
+    /// The connection's Willo client: its key, its environment, the shared pool and
+    /// the key's limiter.
+    pub(crate) fn willo_client(
+        &self,
+        record: &ConnectionRecord,
+        secrets: &ConnectionSecrets,
+    ) -> Result<WilloClient, ConnectionError> {
+        let key = &secrets.willo_api_key;
+        let mut client = WilloClient::builder().api_key(key.clone());
+        match record.config.willo_base_url.as_deref() {
+            Some("staging") => client = client.environment(Environment::Staging),
+            Some(url) => client = client.base_url(url),
+            None => {}
+        }
+        if let Some(http) = &self.http {
+            client = client.http_client(http.clone());
+        }
+        let limits = self.limits_of("willo", WilloClient::default_limits());
+        client = match self.limiter_of_secret("willo", key, &limits) {
+            Some(limiter) => client.shared_limiter(limiter),
+            None => client.limits(limits),
+        };
+        client
+            .build()
+            .map_err(|e| ConnectionError::Invalid(format!("Willo client: {e}")))
+    }
+}
+
+/// The error for an account whose client cannot be built (a bad API root).
+fn invalid_account(account: &AtsAccountConfig, error: &client_core::Error) -> ConnectionError {
+    ConnectionError::Invalid(format!("account `{}`: {error}", account.name))
+}
+
+/// The error for an account of an ATS whose adapter feature is off.
+pub(crate) fn not_compiled_in(kind: super::AtsKind) -> ConnectionError {
+    ConnectionError::Invalid(format!(
+        "the {} adapter is not compiled in (feature `{}`)",
+        kind.as_str(),
+        kind.as_str()
+    ))
 }

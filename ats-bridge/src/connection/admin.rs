@@ -14,6 +14,7 @@
 //! | `GET /admin/connections/{id}/status` | state, reason, which secrets are stored (names and key ids only); with a [`Fleet`], its work too (`work`: rows per state, inbox backlog, last reconcile, errors, credential outages) |
 //! | `GET /admin/fleet` | with a [`Fleet`]: every connection's work status and the totals ([`FleetStatus`](super::FleetStatus)) |
 //! | `POST /admin/connections/{id}/oauth/{account}` | the consent URL to send the customer to |
+//! | `POST /admin/connections/{id}/webhooks` | with a [`WebhookRegistrar`]: register its webhooks at `/webhooks/{id}/{source}` in its own vendor accounts and store their secrets; what was done per source ([`ConnectionWebhooks`](super::ConnectionWebhooks)) |
 //!
 //! Answers never contain a secret. Errors are `{"error": code, "message": …}`.
 
@@ -34,7 +35,7 @@ use subtle::ConstantTimeEq;
 use super::oauth::{ConnectError, OAuthConnect};
 use super::{
     ConnectionConfig, ConnectionError, ConnectionId, ConnectionManager, ConnectionSecrets, Fleet,
-    LedgerErasure, NewConnection,
+    LedgerErasure, NewConnection, WebhookRegistrar, WebhookRegistrationError,
 };
 use crate::store::StoreError;
 
@@ -45,6 +46,7 @@ pub struct AdminApi {
     token_digest: [u8; 32],
     oauth: Option<Arc<OAuthConnect>>,
     fleet: Option<Fleet>,
+    registrar: Option<WebhookRegistrar>,
 }
 
 impl AdminApi {
@@ -56,7 +58,14 @@ impl AdminApi {
             token_digest: Sha256::digest(token.expose_secret().as_bytes()).into(),
             oauth: None,
             fleet: None,
+            registrar: None,
         }
+    }
+
+    /// Serve `POST /admin/connections/{id}/webhooks` with `registrar`.
+    pub fn webhooks(mut self, registrar: WebhookRegistrar) -> Self {
+        self.registrar = Some(registrar);
+        self
     }
 
     /// Show the work of `fleet`'s connections in their status, and serve
@@ -86,6 +95,7 @@ impl AdminApi {
             .route("/admin/connections/{id}/resume", post(resume))
             .route("/admin/connections/{id}/status", get(status))
             .route("/admin/connections/{id}/oauth/{account}", post(consent))
+            .route("/admin/connections/{id}/webhooks", post(register_webhooks))
             .route("/admin/fleet", get(fleet_status))
             .route_layer(middleware::from_fn_with_state(api.clone(), authorise))
             .with_state(api)
@@ -325,6 +335,33 @@ async fn consent(
         Err(failed) => error(
             StatusCode::UNPROCESSABLE_ENTITY,
             "oauth",
+            &failed.to_string(),
+        ),
+    }
+}
+
+async fn register_webhooks(State(api): State<Arc<AdminApi>>, Path(id): Path<String>) -> Response {
+    let id = id_or_answer!(id);
+    let Some(registrar) = &api.registrar else {
+        return error(
+            StatusCode::NOT_FOUND,
+            "no_registrar",
+            "this bridge registers no webhooks (it has no public URL)",
+        );
+    };
+    match registrar.register(&id).await {
+        Ok(registered) => Json(registered).into_response(),
+        Err(WebhookRegistrationError::Connection(failed)) => failure(failed),
+        // The vendor's answer, never a secret: the caller can act on it (a key the
+        // vendor refuses, webhooks not enabled in its settings).
+        Err(failed @ WebhookRegistrationError::Vendor { .. }) => error(
+            StatusCode::BAD_GATEWAY,
+            "vendor_refused",
+            &failed.to_string(),
+        ),
+        Err(failed) => error(
+            StatusCode::BAD_GATEWAY,
+            "activation_failed",
             &failed.to_string(),
         ),
     }

@@ -323,6 +323,41 @@ impl ConnectionManager {
         Ok(())
     }
 
+    /// Store, in one write, webhook secrets a registration produced for `id`: the
+    /// Willo URL token if given, and each named ATS account's list (current first).
+    /// Every other secret is left as it is, so a grant another replica refreshed
+    /// meanwhile is not overwritten with an older one.
+    pub(crate) async fn store_webhook_secrets(
+        &self,
+        id: &ConnectionId,
+        willo_token: Option<&SecretString>,
+        ats: &[(String, Vec<SecretString>)],
+    ) -> Result<(), ConnectionError> {
+        let record = self.live(id).await?;
+        let mut entries = Vec::new();
+        if let Some(token) = willo_token {
+            entries.push(
+                self.seal_text(id, names::WILLO_WEBHOOK_TOKEN, token)
+                    .await?,
+            );
+        }
+        for (account, secrets) in ats {
+            if record.config.account(account).is_none() {
+                return Err(ConnectionError::Invalid(format!(
+                    "`{account}` is not an ATS account of {id}"
+                )));
+            }
+            entries.push(self.seal_webhook_secrets(id, account, secrets).await?);
+        }
+        if entries.is_empty() {
+            return Ok(());
+        }
+        self.store
+            .connection_put_secrets(id, &entries, &[], self.now_ms())
+            .await?;
+        Ok(())
+    }
+
     /// Re-seal every secret not sealed under the sealer's current key (after a key
     /// rotation); returns how many were re-sealed. The old key can be retired once
     /// this returns.
@@ -415,17 +450,25 @@ impl ConnectionManager {
                 entries.push(self.seal_grant(id, account, grant).await?);
             }
             if !ats.webhook_secrets.is_empty() {
-                let list: Vec<&str> = ats
-                    .webhook_secrets
-                    .iter()
-                    .map(|s| s.expose_secret())
-                    .collect();
-                let json = SecretString::from(serde_json::to_string(&list).unwrap_or_default());
-                let name = names::ats(account, names::AtsPart::WebhookSecrets);
-                entries.push(self.seal_text(id, &name, &json).await?);
+                entries.push(
+                    self.seal_webhook_secrets(id, account, &ats.webhook_secrets)
+                        .await?,
+                );
             }
         }
         Ok(entries)
+    }
+
+    async fn seal_webhook_secrets(
+        &self,
+        id: &ConnectionId,
+        account: &str,
+        secrets: &[SecretString],
+    ) -> Result<SecretEntry, ConnectionError> {
+        let list: Vec<&str> = secrets.iter().map(|s| s.expose_secret()).collect();
+        let json = SecretString::from(serde_json::to_string(&list).unwrap_or_default());
+        let name = names::ats(account, names::AtsPart::WebhookSecrets);
+        self.seal_text(id, &name, &json).await
     }
 
     async fn seal_text(

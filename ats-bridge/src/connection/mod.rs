@@ -14,7 +14,9 @@
 //! - [`oauth`]: the consent URL with a signed `state` and the callback that stores the
 //!   grant;
 //! - [`ConnectionIntakes`]: one webhook intake per connection, for the
-//!   `/webhooks/{connection}/{source}` routes.
+//!   `/webhooks/{connection}/{source}` routes;
+//! - [`WebhookRegistrar`]: registers a connection's webhooks at those routes in its
+//!   own vendor accounts and stores the secrets the vendors return.
 //!
 //! The single-account bridge of the quickstart ([`crate::Bridge`]) needs none of this.
 
@@ -32,6 +34,7 @@ pub mod oauth;
 mod seal;
 pub mod secret_names;
 mod store;
+mod webhooks;
 
 pub use adapters::AdapterBuilder;
 pub use fleet::{ConnectionStatus, Fleet, FleetBuilder, FleetConfig, FleetStatus};
@@ -45,3 +48,6 @@ pub use model::{
 };
 pub use seal::{Keyring, SealError, Sealed, SealingKey, SecretSealer};
 pub use store::{Connections, LedgerErasure, Removal, SecretEntry, SecretLock, StoredOutage};
+pub use webhooks::{
+    ConnectionWebhooks, SourceWebhooks, WebhookRegistrar, WebhookRegistrationError,
+};

@@ -6,10 +6,7 @@ use futures::TryStreamExt;
 use lever_client::webhooks::Event;
 use lever_client::{LeverClient, NewWebhook, Webhook, WebhookId, WebhookUpdate};
 
-use super::{
-    Action, Change, Found, SecretPolicy, bridge_endpoint, is_endpoint, parse_endpoint,
-    registered_checks,
-};
+use super::{Action, Change, Endpoint, Found, SecretPolicy, ends_with_path, registered_checks};
 use crate::verify::Check;
 
 const SOURCE: &str = "lever";
@@ -57,6 +54,14 @@ pub struct LeverRegistration {
 }
 
 impl LeverRegistration {
+    /// Nothing registered yet.
+    pub(crate) fn empty() -> Self {
+        Self {
+            webhooks: Vec::new(),
+            changes: Vec::new(),
+        }
+    }
+
     /// The new signature tokens (of the webhooks created by this call).
     pub fn new_tokens(&self) -> Vec<SecretString> {
         self.webhooks
@@ -76,24 +81,33 @@ impl LeverRegistration {
 /// (`PUT /webhooks`, which keeps its token), else create one; delete the bridge's
 /// other webhooks for that event. [`SecretPolicy::Rotate`] replaces each webhook by a
 /// new one: Lever cannot issue a new token for an existing webhook.
+///
+/// `url` ends with `/webhooks/lever`, or with `/webhooks/{connection}/{account}` for a
+/// connection's account ([`super::connection_webhook_url`]).
 pub async fn ensure_lever(
     client: &LeverClient,
     url: &str,
     policy: SecretPolicy,
 ) -> Result<LeverRegistration> {
-    let wanted = parse_endpoint(url, SOURCE)?;
-    let ours = bridge_webhooks(client).await?;
-    let mut registration = LeverRegistration {
-        webhooks: Vec::new(),
-        changes: Vec::new(),
-    };
+    let mut registration = LeverRegistration::empty();
+    ensure_lever_into(client, url, policy, &mut registration).await?;
+    Ok(registration)
+}
+
+/// [`ensure_lever`], recording into `registration` as it goes: after a failure it
+/// still holds the webhooks created before it, whose tokens Lever will not show
+/// again (a caller that cannot store them deletes them).
+pub(crate) async fn ensure_lever_into(
+    client: &LeverClient,
+    url: &str,
+    policy: SecretPolicy,
+    registration: &mut LeverRegistration,
+) -> Result<()> {
+    let wanted = Endpoint::parse(url, SOURCE)?;
+    let ours = bridge_webhooks(client, |url| wanted.owns(url)).await?;
     for event in LEVER_EVENTS {
         let for_event: Vec<&Webhook> = ours.iter().filter(|w| w.event == event).collect();
-        let at_url = |w: &&&Webhook| {
-            w.url
-                .as_deref()
-                .is_some_and(|u| is_endpoint(u, &wanted, SOURCE))
-        };
+        let at_url = |w: &&&Webhook| w.url.as_deref().is_some_and(|u| wanted.is_at(u));
         // One already at the URL first; else a stale one to repoint.
         let kept = for_event
             .iter()
@@ -140,28 +154,29 @@ pub async fn ensure_lever(
         };
         registration.webhooks.push(kept);
     }
-    Ok(registration)
+    Ok(())
 }
 
-/// Delete every webhook of the bridge (see the [module docs](super)).
+/// Delete every webhook of the single-account bridge (see the [module docs](super)).
 pub async fn teardown_lever(client: &LeverClient) -> Result<Vec<Change>> {
+    let path = Endpoint::single_account_path(SOURCE);
     let mut changes = Vec::new();
-    for webhook in bridge_webhooks(client).await? {
+    for webhook in bridge_webhooks(client, |url| ends_with_path(url, &path)).await? {
         client.webhooks().delete(&webhook.id).await?;
         changes.push(change(&webhook, Action::Removed));
     }
     Ok(changes)
 }
 
-/// Checklist lines: each event of [`LEVER_EVENTS`] delivered to `url` by exactly one
-/// webhook of the bridge. (Lever says nothing of whether deliveries arrive; a Super
+/// Checklist lines: each event of [`LEVER_EVENTS`] delivered to `url` (a
+/// single-account or a connection's URL) by exactly one webhook of the bridge. (Lever says nothing of whether deliveries arrive; a Super
 /// Admin must also have enabled webhooks in Lever's settings.)
 pub async fn verify_lever(client: &LeverClient, url: &str) -> Vec<Check> {
-    let wanted = match parse_endpoint(url, SOURCE) {
+    let wanted = match Endpoint::parse(url, SOURCE) {
         Ok(url) => url,
         Err(error) => return vec![Check::fail(SOURCE, "webhooks", error.to_string())],
     };
-    let ours = match bridge_webhooks(client).await {
+    let ours = match bridge_webhooks(client, |url| wanted.owns(url)).await {
         Ok(ours) => ours,
         Err(error) => {
             return vec![Check::fail(
@@ -175,25 +190,22 @@ pub async fn verify_lever(client: &LeverClient, url: &str) -> Vec<Check> {
         .iter()
         .map(|w| Found {
             event: w.event.as_str().to_owned(),
-            at_url: w
-                .url
-                .as_deref()
-                .is_some_and(|u| is_endpoint(u, &wanted, SOURCE)),
+            at_url: w.url.as_deref().is_some_and(|u| wanted.is_at(u)),
         })
         .collect();
     let events: Vec<&str> = LEVER_EVENTS.iter().map(|e| e.as_str()).collect();
     registered_checks(SOURCE, &events, &found)
 }
 
-async fn bridge_webhooks(client: &LeverClient) -> Result<Vec<Webhook>> {
+/// The account's webhooks whose URL `ours` accepts.
+async fn bridge_webhooks(
+    client: &LeverClient,
+    ours: impl Fn(&str) -> bool,
+) -> Result<Vec<Webhook>> {
     let all: Vec<Webhook> = client.webhooks().list().try_collect().await?;
     Ok(all
         .into_iter()
-        .filter(|w| {
-            w.url
-                .as_deref()
-                .is_some_and(|url| bridge_endpoint(url, SOURCE).is_some())
-        })
+        .filter(|w| w.url.as_deref().is_some_and(&ours))
         .collect())
 }
 

@@ -10,10 +10,7 @@ use smartrecruiters_client::{
     SubscriptionStatus,
 };
 
-use super::{
-    Action, Change, Found, SecretPolicy, bridge_endpoint, is_endpoint, parse_endpoint,
-    registered_checks,
-};
+use super::{Action, Change, Endpoint, Found, SecretPolicy, ends_with_path, registered_checks};
 use crate::verify::Check;
 
 const SOURCE: &str = "smartrecruiters";
@@ -79,7 +76,8 @@ pub struct SmartRecruitersRegistration {
 }
 
 /// Make sure exactly one subscription delivers [`SMARTRECRUITERS_EVENTS`] to
-/// `callback_url`: adopt the bridge's subscription that already does (its latest
+/// `callback_url` (ending with `/webhooks/smartrecruiters`, or with
+/// `/webhooks/{connection}/{account}` for a connection's account): adopt the bridge's subscription that already does (its latest
 /// signing key is read back, or a new one generated with [`SecretPolicy::Rotate`]),
 /// else create one; delete every other subscription of the bridge (duplicates, stale
 /// URLs, other event sets: SmartRecruiters cannot change a subscription in place).
@@ -88,13 +86,13 @@ pub async fn ensure_smartrecruiters(
     callback_url: &str,
     policy: SecretPolicy,
 ) -> Result<SmartRecruitersRegistration> {
-    let wanted = parse_endpoint(callback_url, SOURCE)?;
-    let ours = bridge_subscriptions(client).await?;
+    let wanted = Endpoint::parse(callback_url, SOURCE)?;
+    let ours = bridge_subscriptions(client, |url| wanted.owns(url)).await?;
     let wanted_events: BTreeSet<&str> = SMARTRECRUITERS_EVENTS.iter().map(|e| e.as_str()).collect();
     let matches = |s: &Subscription| {
         s.callback_url
             .as_deref()
-            .is_some_and(|url| is_endpoint(url, &wanted, SOURCE))
+            .is_some_and(|url| wanted.is_at(url))
             && event_names(s)
                 .iter()
                 .map(String::as_str)
@@ -162,10 +160,12 @@ pub async fn ensure_smartrecruiters(
     Ok(registration)
 }
 
-/// Delete every subscription of the bridge (see the [module docs](super)).
+/// Delete every subscription of the single-account bridge (see the [module
+/// docs](super)).
 pub async fn teardown_smartrecruiters(client: &SmartRecruitersClient) -> Result<Vec<Change>> {
+    let path = Endpoint::single_account_path(SOURCE);
     let mut changes = Vec::new();
-    for subscription in bridge_subscriptions(client).await? {
+    for subscription in bridge_subscriptions(client, |url| ends_with_path(url, &path)).await? {
         client.subscriptions().delete(&subscription.id).await?;
         changes.push(change(&subscription, Action::Removed));
     }
@@ -179,11 +179,11 @@ pub async fn verify_smartrecruiters(
     client: &SmartRecruitersClient,
     callback_url: &str,
 ) -> Vec<Check> {
-    let wanted = match parse_endpoint(callback_url, SOURCE) {
+    let wanted = match Endpoint::parse(callback_url, SOURCE) {
         Ok(url) => url,
         Err(error) => return vec![Check::fail(SOURCE, "webhooks", error.to_string())],
     };
-    let ours = match bridge_subscriptions(client).await {
+    let ours = match bridge_subscriptions(client, |url| wanted.owns(url)).await {
         Ok(ours) => ours,
         Err(error) => {
             return vec![Check::fail(
@@ -196,7 +196,7 @@ pub async fn verify_smartrecruiters(
     let at_url = |s: &Subscription| {
         s.callback_url
             .as_deref()
-            .is_some_and(|url| is_endpoint(url, &wanted, SOURCE))
+            .is_some_and(|url| wanted.is_at(url))
     };
     let found: Vec<Found> = ours
         .iter()
@@ -227,15 +227,15 @@ pub async fn verify_smartrecruiters(
     checks
 }
 
-async fn bridge_subscriptions(client: &SmartRecruitersClient) -> Result<Vec<Subscription>> {
+/// The account's subscriptions whose callback URL `ours` accepts.
+async fn bridge_subscriptions(
+    client: &SmartRecruitersClient,
+    ours: impl Fn(&str) -> bool,
+) -> Result<Vec<Subscription>> {
     let all: Vec<Subscription> = client.subscriptions().list(None).try_collect().await?;
     Ok(all
         .into_iter()
-        .filter(|s| {
-            s.callback_url
-                .as_deref()
-                .is_some_and(|url| bridge_endpoint(url, SOURCE).is_some())
-        })
+        .filter(|s| s.callback_url.as_deref().is_some_and(&ours))
         .collect())
 }
 

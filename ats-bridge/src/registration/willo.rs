@@ -9,8 +9,7 @@ use willo_client::{
 };
 
 use super::{
-    Action, Change, Found, SecretPolicy, bridge_endpoint, is_endpoint, registered_checks,
-    webhook_url,
+    Action, Change, Endpoint, Found, SecretPolicy, ends_with_path, registered_checks, webhook_url,
 };
 use crate::verify::Check;
 use crate::webhook::WilloSource;
@@ -23,7 +22,8 @@ pub const WILLO_EVENTS: [WebhookEvent; 2] = [WebhookEvent::NewResponse, WebhookE
 /// Register one Willo webhook per event of [`WILLO_EVENTS`] for every interview, each
 /// URL carrying `token` (checked by the intake, since Willo does not sign deliveries).
 pub async fn subscribe_willo(client: &WilloClient, base: &str, token: SecretString) -> Result<()> {
-    let subscription = Subscription::new(endpoint(base)?, token, SubscriptionScope::AllInterviews)
+    let endpoint = Endpoint::parse(&webhook_url(base, SOURCE), SOURCE)?;
+    let subscription = Subscription::new(endpoint.url, token, SubscriptionScope::AllInterviews)
         .events(WILLO_EVENTS);
     client.webhooks().subscribe(&subscription).await.map(drop)
 }
@@ -52,9 +52,21 @@ pub async fn ensure_willo(
     fresh_token: SecretString,
     policy: SecretPolicy,
 ) -> Result<WilloRegistration> {
-    let wanted = endpoint(base)?;
-    let ours = bridge_webhooks(client).await?;
-    let at_url = |w: &Webhook| url_of(w).is_some_and(|u| is_endpoint(u, &wanted, SOURCE));
+    ensure_willo_at(client, &webhook_url(base, SOURCE), fresh_token, policy).await
+}
+
+/// [`ensure_willo`] for the endpoint `url` itself: `<base>/webhooks/willo`, or a
+/// connection's `<base>/webhooks/{connection}/willo`
+/// ([`super::connection_webhook_url`]).
+pub async fn ensure_willo_at(
+    client: &WilloClient,
+    url: &str,
+    fresh_token: SecretString,
+    policy: SecretPolicy,
+) -> Result<WilloRegistration> {
+    let wanted = Endpoint::parse(url, SOURCE)?;
+    let ours = bridge_webhooks(client, |url| wanted.owns(url)).await?;
+    let at_url = |w: &Webhook| url_of(w).is_some_and(|u| wanted.is_at(u));
     // Keep the token already in use at this URL, so the server's stays valid.
     let existing = ours
         .iter()
@@ -83,7 +95,7 @@ pub async fn ensure_willo(
                 changes.push(change(key, &event, Action::Removed));
             }
         }
-        let desired = registration_url(&wanted, &token, &event);
+        let desired = registration_url(&wanted.url, &token, &event);
         match kept {
             Some(webhook) => {
                 let key = key_of(webhook)?;
@@ -97,8 +109,7 @@ pub async fn ensure_willo(
                         .update(key, &input(desired, &event))
                         .await?;
                     let only_token_changed = url_of(webhook).is_some_and(|u| {
-                        is_endpoint(u, &wanted, SOURCE)
-                            && webhook.follow_all_interviews == Some(true)
+                        wanted.is_at(u) && webhook.follow_all_interviews == Some(true)
                     });
                     if policy == SecretPolicy::Rotate && only_token_changed {
                         Action::SecretRotated
@@ -127,10 +138,11 @@ pub async fn ensure_willo(
     })
 }
 
-/// Delete every webhook of the bridge (see the [module docs](super)).
+/// Delete every webhook of the single-account bridge (see the [module docs](super)).
 pub async fn teardown_willo(client: &WilloClient) -> Result<Vec<Change>> {
+    let path = Endpoint::single_account_path(SOURCE);
     let mut changes = Vec::new();
-    for webhook in bridge_webhooks(client).await? {
+    for webhook in bridge_webhooks(client, |url| ends_with_path(url, &path)).await? {
         let key = key_of(&webhook)?;
         client.webhooks().delete(key).await?;
         let event = event_of(&webhook).unwrap_or(WebhookEvent::Other(String::new()));
@@ -148,12 +160,22 @@ pub async fn verify_willo(
     base: &str,
     token: Option<&SecretString>,
 ) -> Vec<Check> {
+    verify_willo_at(client, &webhook_url(base, SOURCE), token).await
+}
+
+/// [`verify_willo`] for the endpoint `url` itself (a connection's
+/// `<base>/webhooks/{connection}/willo`, with its stored token).
+pub async fn verify_willo_at(
+    client: &WilloClient,
+    url: &str,
+    token: Option<&SecretString>,
+) -> Vec<Check> {
     use client_core::ExposeSecret;
-    let wanted = match endpoint(base) {
+    let wanted = match Endpoint::parse(url, SOURCE) {
         Ok(url) => url,
         Err(error) => return vec![Check::fail(SOURCE, "webhooks", error.to_string())],
     };
-    let ours = match bridge_webhooks(client).await {
+    let ours = match bridge_webhooks(client, |url| wanted.owns(url)).await {
         Ok(ours) => ours,
         Err(error) => {
             return vec![Check::fail(
@@ -163,7 +185,7 @@ pub async fn verify_willo(
             )];
         }
     };
-    let at_url = |w: &Webhook| url_of(w).is_some_and(|u| is_endpoint(u, &wanted, SOURCE));
+    let at_url = |w: &Webhook| url_of(w).is_some_and(|u| wanted.is_at(u));
     let found: Vec<Found> = ours
         .iter()
         .filter_map(|w| {
@@ -201,12 +223,11 @@ pub async fn verify_willo(
     checks
 }
 
-fn endpoint(base: &str) -> Result<Url> {
-    Url::parse(&webhook_url(base, SOURCE))
-        .map_err(|e| client_core::Error::InvalidInput(format!("bad webhook base URL: {e}")))
-}
-
-async fn bridge_webhooks(client: &WilloClient) -> Result<Vec<Webhook>> {
+/// The account's webhooks whose URL `ours` accepts.
+async fn bridge_webhooks(
+    client: &WilloClient,
+    ours: impl Fn(&str) -> bool,
+) -> Result<Vec<Webhook>> {
     let all: Vec<Webhook> = client
         .webhooks()
         .list(ListParams::new())
@@ -214,7 +235,7 @@ async fn bridge_webhooks(client: &WilloClient) -> Result<Vec<Webhook>> {
         .await?;
     Ok(all
         .into_iter()
-        .filter(|w| url_of(w).is_some_and(|url| bridge_endpoint(url, SOURCE).is_some()))
+        .filter(|w| url_of(w).is_some_and(&ours))
         .collect())
 }
 

@@ -7,6 +7,7 @@ mod oauth;
 mod outages;
 mod refresh;
 mod routing;
+mod webhooks;
 
 use std::sync::Arc;
 

@@ -1,0 +1,360 @@
+//! `POST /admin/connections/{id}/webhooks`: a connection's webhooks registered at its
+//! own URLs in its own sandbox accounts, with its own credentials; the secrets the
+//! vendors return stored and verifying the deliveries that follow; a second call
+//! registers nothing new; a vendor refusing leaves nothing half-stored.
+#![cfg(all(feature = "axum", feature = "lever", feature = "smartrecruiters"))]
+
+use std::sync::Arc;
+
+use ats_bridge::connection::admin::AdminApi;
+use ats_bridge::connection::{
+    AdapterBuilder, AdapterIntakes, AtsAccountConfig, AtsAuth, AtsKind, AtsSecrets,
+    ConnectionConfig, ConnectionIntakes, ConnectionManager, ConnectionSecrets, NewConnection,
+    WebhookRegistrar,
+};
+use ats_bridge::intake::connection_router;
+use ats_bridge::store::{Inbox, Lease, MemoryStore, Stores};
+use ats_sandbox::lever::STAGE_RECRUITER_SCREEN;
+use ats_sandbox::{AccountHandle, Sandbox, SandboxAccount, SandboxConfig, Vendor};
+use client_core::{ExposeSecret, SecretString, StatusCode};
+use futures::TryStreamExt;
+use serde_json::Value;
+use smartrecruiters_client::{ApplicationStatus, SubscriptionStatus};
+
+use super::{http, id, manager};
+
+const TOKEN: &str = "admin-token-webhooks-0123456789";
+
+/// One bridge for connections, as a server runs it: the intake of every connection
+/// and the admin API with a registrar, on one local port.
+struct Bridge {
+    base: String,
+    manager: ConnectionManager,
+    store: Arc<MemoryStore>,
+}
+
+impl Bridge {
+    async fn start() -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let store = Arc::new(MemoryStore::new());
+        let manager = manager(store.clone());
+        let adapters = AdapterBuilder::new(manager.clone());
+        let factory = AdapterIntakes::new(
+            manager.clone(),
+            adapters.clone(),
+            Stores::from(store.clone()),
+        );
+        let intakes = Arc::new(ConnectionIntakes::new(manager.clone(), Arc::new(factory)));
+        let registrar = WebhookRegistrar::new(manager.clone(), adapters, base.clone());
+        let admin = AdminApi::new(manager.clone(), &SecretString::from(TOKEN)).webhooks(registrar);
+        let router = connection_router(intakes).merge(admin.router());
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        Self {
+            base,
+            manager,
+            store,
+        }
+    }
+
+    /// `POST /admin/connections/{connection}/webhooks`: the status and the JSON.
+    async fn register(&self, connection: &str) -> (StatusCode, Value) {
+        let response = http()
+            .post(format!(
+                "{}/admin/connections/{connection}/webhooks",
+                self.base
+            ))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+}
+
+/// A connection on `account`'s Lever and SmartRecruiters, with API keys and no webhook
+/// secret or Willo URL token yet.
+fn customer(connection: &str, account: &AccountHandle, willo_key: SecretString) -> NewConnection {
+    NewConnection::new(
+        id(connection),
+        ConnectionConfig::new(format!("Customer {connection}"))
+            .willo_base_url(account.willo_base_url())
+            .ats(
+                AtsAccountConfig::new(AtsKind::Lever, AtsAuth::ApiKey)
+                    .perform_as(account.lever().perform_as())
+                    .base_url(account.lever_base_url()),
+            )
+            .ats(
+                AtsAccountConfig::new(AtsKind::Smartrecruiters, AtsAuth::ApiKey)
+                    .base_url(account.smartrecruiters_base_url()),
+            ),
+        ConnectionSecrets::new(willo_key)
+            .ats("lever", AtsSecrets::api_key(account.lever_api_key()))
+            .ats(
+                "smartrecruiters",
+                AtsSecrets::api_key(account.smartrecruiters_api_key()),
+            ),
+    )
+}
+
+/// The URLs of the webhooks `account` holds at each vendor.
+struct Registered {
+    lever: Vec<String>,
+    smartrecruiters: Vec<(String, Option<SubscriptionStatus>)>,
+    willo: Vec<String>,
+}
+
+async fn registered(account: &AccountHandle) -> Registered {
+    let lever: Vec<lever_client::Webhook> = account
+        .lever_client()
+        .unwrap()
+        .webhooks()
+        .list()
+        .try_collect()
+        .await
+        .unwrap();
+    let subscriptions: Vec<smartrecruiters_client::Subscription> = account
+        .smartrecruiters_client()
+        .unwrap()
+        .subscriptions()
+        .list(None)
+        .try_collect()
+        .await
+        .unwrap();
+    let willo: Vec<willo_client::Webhook> = account
+        .willo_client()
+        .unwrap()
+        .webhooks()
+        .list(willo_client::ListParams::new())
+        .try_collect()
+        .await
+        .unwrap();
+    Registered {
+        lever: lever.into_iter().filter_map(|w| w.url).collect(),
+        smartrecruiters: subscriptions
+            .into_iter()
+            .map(|s| (s.callback_url.unwrap_or_default(), s.status))
+            .collect(),
+        willo: willo
+            .into_iter()
+            .filter_map(|w| w.url.map(|u| u.as_str().to_owned()))
+            .collect(),
+    }
+}
+
+fn actions(answer: &Value, source: &str) -> Vec<String> {
+    answer["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["source"] == source)
+        .unwrap_or_else(|| panic!("no {source} in {answer}"))["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["action"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_is_registered_in_its_own_accounts_and_its_deliveries_verify() {
+    let sandbox = Sandbox::start(SandboxConfig::new().willo_completion_delay(None))
+        .await
+        .unwrap();
+    let acme = sandbox.add_account(SandboxAccount::new("acme")).unwrap();
+    let other = sandbox.add_account(SandboxAccount::new("other")).unwrap();
+    let bridge = Bridge::start().await;
+    bridge
+        .manager
+        .add(customer("acme", &acme, acme.willo_api_key()))
+        .await
+        .unwrap();
+
+    let (status, answer) = bridge.register("acme").await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let base = &bridge.base;
+    let sources: Vec<(&str, &str)> = answer["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["source"].as_str().unwrap(), s["url"].as_str().unwrap()))
+        .collect();
+    let lever_url = format!("{base}/webhooks/acme/lever");
+    let sr_url = format!("{base}/webhooks/acme/smartrecruiters");
+    let willo_url = format!("{base}/webhooks/acme/willo");
+    assert_eq!(
+        sources,
+        [
+            ("lever", lever_url.as_str()),
+            ("smartrecruiters", sr_url.as_str()),
+            ("willo", willo_url.as_str())
+        ]
+    );
+    assert_eq!(actions(&answer, "lever"), ["created", "created"]);
+    assert_eq!(actions(&answer, "smartrecruiters"), ["created"]);
+    assert_eq!(actions(&answer, "willo"), ["created", "created"]);
+    assert_eq!(answer["sources"][1]["active"], true, "{answer}");
+
+    // The secrets the vendors returned are stored, and none is in the answer.
+    let secrets = bridge.manager.secrets(&id("acme")).await.unwrap();
+    let lever_secrets = &secrets.ats["lever"].webhook_secrets;
+    let sr_secrets = &secrets.ats["smartrecruiters"].webhook_secrets;
+    let willo_token = secrets.willo_webhook_token.clone().expect("a URL token");
+    assert_eq!((lever_secrets.len(), sr_secrets.len()), (2, 1));
+    let text = answer.to_string();
+    for secret in lever_secrets.iter().chain(sr_secrets).chain([&willo_token]) {
+        assert!(!text.contains(secret.expose_secret()), "{text}");
+    }
+
+    // Exactly the connection's URLs, in its own accounts only; SmartRecruiters'
+    // subscription active (its handshake reached the connection's intake).
+    let at_acme = registered(&acme).await;
+    assert_eq!(at_acme.lever, [lever_url.clone(), lever_url.clone()]);
+    assert_eq!(
+        at_acme.smartrecruiters,
+        [(sr_url.clone(), Some(SubscriptionStatus::Active))]
+    );
+    assert_eq!(at_acme.willo.len(), 2);
+    for url in &at_acme.willo {
+        assert!(url.starts_with(&format!("{willo_url}?")), "{url}");
+        assert!(
+            url.contains(&format!("token={}", willo_token.expose_secret())),
+            "{url}"
+        );
+    }
+    for untouched in [&other, sandbox.default_account()] {
+        let there = registered(untouched).await;
+        assert!(there.lever.is_empty() && there.smartrecruiters.is_empty());
+        assert!(there.willo.is_empty());
+    }
+
+    // End to end: a recruiter's moves in acme's accounts reach the intake, verify
+    // with the stored secrets and are kept under the connection's scope.
+    let lever = acme.lever();
+    let posting = lever.postings().remove(0);
+    let opportunity = lever.opportunities(&posting.id).remove(0);
+    lever
+        .move_opportunity(&opportunity, STAGE_RECRUITER_SCREEN)
+        .unwrap();
+    let sr = acme.smartrecruiters();
+    let job = sr.jobs().remove(0);
+    let candidate = sr.candidates(&job.id).remove(0);
+    sr.move_candidate(&candidate, &job.id, ApplicationStatus::Interview, None)
+        .unwrap();
+    acme.deliveries_idle().await;
+    for vendor in [Vendor::Lever, Vendor::SmartRecruiters] {
+        let stats = acme.deliveries(vendor);
+        assert!(stats.delivered >= 1, "{vendor:?}: {stats:?}");
+        assert_eq!(stats.failed, 0, "{vendor:?}: {stats:?}");
+    }
+    let stored = bridge
+        .store
+        .inbox_claim(&Lease::new("w", i64::MAX / 2, 1_000), 10)
+        .await
+        .unwrap();
+    let mut scopes: Vec<&str> = stored.iter().map(|item| item.source.as_str()).collect();
+    scopes.sort_unstable();
+    scopes.dedup();
+    assert_eq!(scopes, ["acme/lever", "acme/smartrecruiters"]);
+
+    // Again: everything adopted, nothing created, no secret written.
+    let before = bridge
+        .manager
+        .live(&id("acme"))
+        .await
+        .unwrap()
+        .updated_at_ms;
+    let (status, again) = bridge.register("acme").await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(actions(&again, "lever"), ["adopted", "adopted"]);
+    assert_eq!(actions(&again, "smartrecruiters"), ["adopted"]);
+    assert_eq!(actions(&again, "willo"), ["adopted", "adopted"]);
+    for source in again["sources"].as_array().unwrap() {
+        assert_eq!(source["secret_added"], false, "{again}");
+    }
+    let after = bridge
+        .manager
+        .live(&id("acme"))
+        .await
+        .unwrap()
+        .updated_at_ms;
+    assert_eq!(before, after, "no secret was rewritten");
+    let again_at_acme = registered(&acme).await;
+    assert_eq!(again_at_acme.lever.len(), 2);
+    assert_eq!(again_at_acme.smartrecruiters.len(), 1);
+    assert_eq!(again_at_acme.willo, at_acme.willo);
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_connection_or_a_refusing_vendor_stores_nothing() {
+    let sandbox = Sandbox::start(SandboxConfig::new().willo_completion_delay(None))
+        .await
+        .unwrap();
+    let beta = sandbox.add_account(SandboxAccount::new("beta")).unwrap();
+    let bridge = Bridge::start().await;
+
+    let (status, answer) = bridge.register("nobody").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{answer}");
+    assert_eq!(answer["error"], "not_found");
+
+    // Willo refuses the key after Lever and SmartRecruiters accepted theirs.
+    bridge
+        .manager
+        .add(customer(
+            "beta",
+            &beta,
+            SecretString::from("not-the-willo-key"),
+        ))
+        .await
+        .unwrap();
+    let before = bridge
+        .manager
+        .live(&id("beta"))
+        .await
+        .unwrap()
+        .updated_at_ms;
+    let (status, answer) = bridge.register("beta").await;
+    assert_eq!(status, StatusCode::BAD_GATEWAY, "{answer}");
+    assert_eq!(answer["error"], "vendor_refused");
+    let message = answer["message"].as_str().unwrap();
+    assert!(message.contains("`willo`"), "{message}");
+    assert!(!message.contains("not-the-willo-key"), "{message}");
+
+    // Nothing stored; the Lever webhooks whose tokens would be lost are gone again.
+    let secrets = bridge.manager.secrets(&id("beta")).await.unwrap();
+    assert!(secrets.willo_webhook_token.is_none());
+    assert!(secrets.ats["lever"].webhook_secrets.is_empty());
+    assert!(secrets.ats["smartrecruiters"].webhook_secrets.is_empty());
+    let after = bridge
+        .manager
+        .live(&id("beta"))
+        .await
+        .unwrap()
+        .updated_at_ms;
+    assert_eq!(before, after);
+    assert!(registered(&beta).await.lever.is_empty());
+
+    // With the right key the next run completes: the subscription SmartRecruiters
+    // kept is adopted with its key read back, and activated.
+    let mut fixed = bridge.manager.secrets(&id("beta")).await.unwrap();
+    fixed.willo_api_key = beta.willo_api_key();
+    bridge
+        .manager
+        .replace_secrets(&id("beta"), fixed)
+        .await
+        .unwrap();
+    let (status, answer) = bridge.register("beta").await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(actions(&answer, "lever"), ["created", "created"]);
+    assert_eq!(actions(&answer, "smartrecruiters"), ["adopted"]);
+    assert_eq!(answer["sources"][1]["active"], true, "{answer}");
+    let secrets = bridge.manager.secrets(&id("beta")).await.unwrap();
+    assert_eq!(secrets.ats["smartrecruiters"].webhook_secrets.len(), 1);
+    sandbox.shutdown().await;
+}
