@@ -9,7 +9,9 @@
 //!    Lever, the admin API gives the consent URL, the customer's browser (an HTTP
 //!    client here) follows it, the sandbox consents and redirects to the bridge's
 //!    callback, which stores the grant — Initech goes from `needs_credentials` to
-//!    `active`;
+//!    `active`; then the admin API registers each customer's webhooks
+//!    (`POST /admin/connections/{id}/webhooks`) in its own accounts, with its own
+//!    credentials, and stores the secrets the vendors return;
 //! 4. a recruiter of each customer moves one candidate to the trigger stage; each is
 //!    invited in its own customer's Willo account, answers, and the results note
 //!    lands in its own customer's ATS account;
@@ -26,13 +28,10 @@ use std::time::{Duration, Instant};
 
 use ats_bridge::connection::{ConnectionManager, FleetConfig, Keyring, SealingKey};
 use ats_bridge::engine::EngineConfig;
-use ats_bridge::registration::{
-    WILLO_EVENTS, activate_smartrecruiters, subscribe_lever, subscribe_smartrecruiters,
-};
 use ats_bridge::store::{MemoryStore, Stores};
 use ats_sandbox::lever::STAGE_RECRUITER_SCREEN;
 use ats_sandbox::{AccountHandle, Sandbox, SandboxAccount, SandboxConfig, SandboxOAuthApp};
-use client_core::{ExposeSecret, HttpClient, SecretString, StatusCode, Url};
+use client_core::{ExposeSecret, HttpClient, SecretString, StatusCode};
 use examples::demo::SMARTRECRUITERS_TRIGGER;
 use examples::fleet_config::{OAuthAppSettings, OAuthSettings};
 use examples::fleet_server::{FleetBridge, oauth_connect};
@@ -40,7 +39,6 @@ use examples::webhooks::new_url_token;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
-use willo_client::{Subscription, SubscriptionScope};
 
 /// The run gives up after this long.
 const DEADLINE: Duration = Duration::from_secs(45);
@@ -174,6 +172,7 @@ async fn with_sandbox(
         engine_config(),
         FleetConfig::default(),
         &admin_token,
+        &base,
         oauth,
     )?;
     let app = bridge.router();
@@ -201,7 +200,7 @@ async fn with_sandbox(
     let outcome = async {
         let mut before_consent = BTreeMap::new();
         for customer in CUSTOMERS {
-            let state = connect(&admin, &base, customer, &accounts[customer.id]).await?;
+            let state = connect(&admin, customer, &accounts[customer.id]).await?;
             writeln!(
                 out,
                 "{:<16} {:<16} {:<8} {state}",
@@ -294,30 +293,16 @@ fn random_keyring() -> examples::Result<Keyring> {
     Ok(Keyring::new(SealingKey::new("k1", &key)))
 }
 
-/// Register `customer`'s webhooks in its own accounts (as its admins would in each
-/// vendor's settings), add its connection through the admin API, and for an OAuth
-/// account go through the consent. Returns the connection's state as it went.
+/// Add `customer`'s connection through the admin API, for an OAuth account go
+/// through the consent, then have the bridge register its webhooks in its own
+/// accounts. Returns the connection's state as it went.
 async fn connect(
     admin: &Admin,
-    base: &str,
     customer: Customer,
     account: &AccountHandle,
 ) -> examples::Result<String> {
     let id = customer.id;
     let source = customer.ats.source();
-    let intake = format!("{base}/webhooks/{id}/{source}");
-    let willo_token = new_url_token()?;
-    let subscription = Subscription::new(
-        Url::parse(&format!("{base}/webhooks/{id}/willo"))?,
-        willo_token.clone(),
-        SubscriptionScope::AllInterviews,
-    )
-    .events(WILLO_EVENTS);
-    account
-        .willo_client()?
-        .webhooks()
-        .subscribe(&subscription)
-        .await?;
     let interview = account
         .willo()
         .interviews()
@@ -325,27 +310,21 @@ async fn connect(
         .map(|interview| interview.key.clone())
         .ok_or("the sandbox account has no interview")?;
 
-    let (ats_account, mut ats_secrets, stage, sr_subscription) = match customer.ats {
-        Ats::SmartRecruiters => {
-            let client = account.smartrecruiters_client()?;
-            let subscription = subscribe_smartrecruiters(&client, &intake).await?;
-            let secrets = json!({ "webhook_secrets": [subscription.secret.expose_secret()] });
-            let config = json!({ "name": source, "kind": source, "auth": "api_key",
-                                 "base_url": account.smartrecruiters_base_url() });
-            let stage = SMARTRECRUITERS_TRIGGER.as_str().to_owned();
-            (config, secrets, stage, Some((client, subscription)))
-        }
-        Ats::Lever => {
-            let tokens = subscribe_lever(&account.lever_client()?, &intake).await?;
-            let tokens: Vec<&str> = tokens.iter().map(|t| t.expose_secret()).collect();
-            let secrets = json!({ "webhook_secrets": tokens });
-            let auth = if customer.oauth { "oauth" } else { "api_key" };
-            let config = json!({ "name": source, "kind": source, "auth": auth,
-                                 "perform_as": account.lever().perform_as(),
-                                 "base_url": account.lever_base_url() });
-            (config, secrets, STAGE_RECRUITER_SCREEN.to_owned(), None)
-        }
+    let (mut ats_account, stage) = match customer.ats {
+        Ats::SmartRecruiters => (
+            json!({ "base_url": account.smartrecruiters_base_url() }),
+            SMARTRECRUITERS_TRIGGER.as_str().to_owned(),
+        ),
+        Ats::Lever => (
+            json!({ "perform_as": account.lever().perform_as(),
+                    "base_url": account.lever_base_url() }),
+            STAGE_RECRUITER_SCREEN.to_owned(),
+        ),
     };
+    ats_account["name"] = json!(source);
+    ats_account["kind"] = json!(source);
+    ats_account["auth"] = json!(if customer.oauth { "oauth" } else { "api_key" });
+    let mut ats_secrets = json!({});
     if !customer.oauth {
         let key = match customer.ats {
             Ats::SmartRecruiters => account.smartrecruiters_api_key(),
@@ -370,7 +349,6 @@ async fn connect(
                 },
                 "secrets": {
                     "willo_api_key": account.willo_api_key().expose_secret(),
-                    "willo_webhook_token": willo_token.expose_secret(),
                     "ats": { source: ats_secrets },
                 },
             })),
@@ -378,10 +356,6 @@ async fn connect(
         )
         .await?;
     let mut state = added["state"].as_str().unwrap_or_default().to_owned();
-    if let Some((client, subscription)) = sr_subscription {
-        // SmartRecruiters' handshake reaches the connection's intake, now it exists.
-        activate_smartrecruiters(&client, &subscription).await?;
-    }
     if customer.oauth {
         let consent = admin
             .call(
@@ -409,7 +383,26 @@ async fn connect(
             .await?;
         state = format!("{state} -> {}", now["state"].as_str().unwrap_or_default());
     }
-    Ok(state)
+    // With its credentials in place (an OAuth account's grant included), the bridge
+    // registers the customer's webhooks at `/webhooks/{id}/{source}` in its own
+    // accounts and keeps the secrets; SmartRecruiters' subscription is activated
+    // through the connection's intake.
+    let registered = admin
+        .call(
+            "POST",
+            &format!("/admin/connections/{id}/webhooks"),
+            None,
+            StatusCode::OK,
+        )
+        .await?;
+    let created: usize = registered["sources"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|source| source["changes"].as_array().into_iter().flatten())
+        .filter(|change| change["action"] == "created")
+        .count();
+    Ok(format!("{state}, {created} webhooks registered"))
 }
 
 /// Move the first candidate of `customer`'s first job to the trigger stage, as its

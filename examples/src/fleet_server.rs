@@ -26,7 +26,7 @@ use ats_bridge::connection::admin::AdminApi;
 use ats_bridge::connection::oauth::{self, OAuthConnect, OAuthProvider};
 use ats_bridge::connection::{
     AdapterBuilder, AdapterIntakes, AtsKind, ConnectionIntakes, ConnectionManager, Connections,
-    Fleet, FleetConfig,
+    Fleet, FleetConfig, WebhookRegistrar,
 };
 use ats_bridge::engine::EngineConfig;
 use ats_bridge::intake::connection_router;
@@ -61,14 +61,16 @@ pub struct FleetBridge {
 impl FleetBridge {
     /// A fleet over `manager`'s connections keeping their work in `stores`, each
     /// connection's engine starting from `engine`, its work shared as `fleet` says;
-    /// the admin API accepts `admin_token`; `oauth` connects ATS accounts and refreshes
-    /// their grants.
+    /// the admin API accepts `admin_token` and registers connections' webhooks at
+    /// `public_url` (the bridge's address as the vendors reach it); `oauth` connects
+    /// ATS accounts and refreshes their grants.
     pub fn new(
         manager: ConnectionManager,
         stores: Stores,
         engine: EngineConfig,
         fleet: FleetConfig,
         admin_token: &SecretString,
+        public_url: &str,
         oauth: Option<Arc<OAuthConnect>>,
     ) -> Result<Self> {
         let mut adapters = AdapterBuilder::new(manager.clone());
@@ -80,11 +82,14 @@ impl FleetBridge {
             .engine_config(engine)
             .config(fleet)
             .build()?;
+        let registrar = WebhookRegistrar::new(manager.clone(), adapters.clone(), public_url);
         // Deliveries wake the fleet at once instead of at its next tick.
         let factory =
             AdapterIntakes::new(manager.clone(), adapters, stores).listener(fleet.arrivals());
         let intakes = Arc::new(ConnectionIntakes::new(manager.clone(), Arc::new(factory)));
-        let mut admin = AdminApi::new(manager.clone(), admin_token).fleet(fleet.clone());
+        let mut admin = AdminApi::new(manager.clone(), admin_token)
+            .fleet(fleet.clone())
+            .webhooks(registrar);
         if let Some(oauth) = &oauth {
             admin = admin.oauth(oauth.clone());
         }
@@ -268,6 +273,7 @@ pub async fn run_on(
         engine,
         config.fleet_settings().fleet_config(),
         &secrets.admin_token,
+        &public_url,
         oauth,
     )?;
     let health = HealthChecks::fleet(bridge.fleet.clone())

@@ -95,10 +95,14 @@ impl WebhookRegistrar {
             Err(error) => Err(error),
         };
         if let Err(error) = stored {
+            tracing::warn!(target: "ats_bridge::connection", connection = %id, %error, "webhook registration failed; nothing stored");
             run.roll_back(id).await;
             return Err(error);
         }
-        self.activate(&mut run).await?;
+        if let Err(error) = self.activate(&mut run).await {
+            tracing::warn!(target: "ats_bridge::connection", connection = %id, %error, "webhook secrets stored, activation failed");
+            return Err(error);
+        }
         tracing::info!(
             target: "ats_bridge::connection",
             connection = %id,

@@ -43,5 +43,18 @@ async fn each_customer_is_invited_and_written_back_in_its_own_accounts() {
         Some("needs_credentials")
     );
     assert!(text.contains("needs_credentials -> active"), "{text}");
+    // The bridge registered each customer's webhooks: SmartRecruiters' subscription
+    // and Willo's two for Acme, Lever's two and Willo's two for the others.
+    for (name, created) in [
+        ("Acme Care", 3),
+        ("Globex Staffing", 4),
+        ("Initech Health", 4),
+    ] {
+        let line = text.lines().find(|l| l.starts_with(name)).unwrap();
+        assert!(
+            line.ends_with(&format!("{created} webhooks registered")),
+            "{line}"
+        );
+    }
     assert!(text.contains(r#"{"active":3}"#), "{text}");
 }
