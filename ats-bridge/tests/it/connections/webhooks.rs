@@ -358,3 +358,86 @@ async fn an_unknown_connection_or_a_refusing_vendor_stores_nothing() {
     assert_eq!(secrets.ats["smartrecruiters"].webhook_secrets.len(), 1);
     sandbox.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_sharing_an_account_keep_their_own_webhooks_and_unknown_tokens_are_replaced() {
+    let sandbox = Sandbox::start(SandboxConfig::new().willo_completion_delay(None))
+        .await
+        .unwrap();
+    let shared = sandbox.add_account(SandboxAccount::new("shared")).unwrap();
+    let bridge = Bridge::start().await;
+    for connection in ["one", "two"] {
+        bridge
+            .manager
+            .add(customer(connection, &shared, shared.willo_api_key()))
+            .await
+            .unwrap();
+    }
+    // Someone registered `one`'s Lever webhooks by hand and kept no token: deliveries
+    // from them could never be verified.
+    let lever_one = format!("{}/webhooks/one/lever", bridge.base);
+    ats_bridge::registration::subscribe_lever(&shared.lever_client().unwrap(), &lever_one)
+        .await
+        .unwrap();
+
+    let (status, answer) = bridge.register("one").await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(
+        actions(&answer, "lever"),
+        ["removed", "created", "removed", "created"]
+    );
+    let (status, answer) = bridge.register("two").await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(actions(&answer, "lever"), ["created", "created"]);
+    assert_eq!(actions(&answer, "smartrecruiters"), ["created"]);
+
+    // Registering `one` again leaves `two`'s webhooks alone, and the other way round.
+    for connection in ["one", "two"] {
+        let (status, again) = bridge.register(connection).await;
+        assert_eq!(status, StatusCode::OK, "{again}");
+        for source in ["lever", "smartrecruiters", "willo"] {
+            assert!(
+                actions(&again, source).iter().all(|a| a == "adopted"),
+                "{again}"
+            );
+        }
+    }
+    let there = registered(&shared).await;
+    let mut lever = there.lever.clone();
+    lever.sort();
+    let lever_two = format!("{}/webhooks/two/lever", bridge.base);
+    assert_eq!(
+        lever,
+        [
+            lever_one.clone(),
+            lever_one.clone(),
+            lever_two.clone(),
+            lever_two
+        ]
+    );
+    assert_eq!(there.smartrecruiters.len(), 2);
+    assert_eq!(there.willo.len(), 4);
+
+    // The new tokens are stored, and a move reaches both connections' intakes, each
+    // verified with its own tokens.
+    let secrets = bridge.manager.secrets(&id("one")).await.unwrap();
+    assert_eq!(secrets.ats["lever"].webhook_secrets.len(), 2);
+    let lever = shared.lever();
+    let posting = lever.postings().remove(0);
+    let opportunity = lever.opportunities(&posting.id).remove(0);
+    lever
+        .move_opportunity(&opportunity, STAGE_RECRUITER_SCREEN)
+        .unwrap();
+    shared.deliveries_idle().await;
+    let stats = shared.deliveries(Vendor::Lever);
+    assert_eq!((stats.delivered, stats.failed), (2, 0), "{stats:?}");
+    let stored = bridge
+        .store
+        .inbox_claim(&Lease::new("w", i64::MAX / 2, 1_000), 10)
+        .await
+        .unwrap();
+    let mut scopes: Vec<&str> = stored.iter().map(|item| item.source.as_str()).collect();
+    scopes.sort_unstable();
+    assert_eq!(scopes, ["one/lever", "two/lever"]);
+    sandbox.shutdown().await;
+}
