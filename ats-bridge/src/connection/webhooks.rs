@@ -20,8 +20,8 @@ use serde::Serialize;
 
 use super::adapters::{AdapterBuilder, not_compiled_in};
 use super::{
-    AtsAccountConfig, AtsKind, ConnectionError, ConnectionId, ConnectionManager, ConnectionRecord,
-    ConnectionSecrets,
+    AtsAccountConfig, AtsAuth, AtsKind, ConnectionError, ConnectionId, ConnectionManager,
+    ConnectionRecord, ConnectionSecrets,
 };
 use crate::registration::{self, Change, SecretPolicy, connection_webhook_url};
 use crate::webhook::WilloSource;
@@ -84,6 +84,21 @@ impl WebhookRegistrar {
     ) -> Result<ConnectionWebhooks, WebhookRegistrationError> {
         let record = self.manager.live(id).await?;
         let secrets = self.manager.secrets(id).await?;
+        // Its webhooks are registered with its own credentials: an OAuth account has
+        // none until the customer consents.
+        if let Some(account) = record.config.ats.iter().find(|account| {
+            account.auth == AtsAuth::Oauth
+                && secrets
+                    .ats
+                    .get(&account.name)
+                    .is_none_or(|s| s.grant.is_none())
+        }) {
+            return Err(ConnectionError::Invalid(format!(
+                "the OAuth account `{}` is not connected; connect it before registering webhooks",
+                account.name
+            ))
+            .into());
+        }
         let mut run = Run::default();
         let registered = self.at_vendors(&record, &secrets, &mut run).await;
         let stored = match registered {

@@ -292,7 +292,7 @@ async fn a_connection_is_registered_in_its_own_accounts_and_its_deliveries_verif
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_unknown_connection_or_a_refusing_vendor_stores_nothing() {
+async fn an_unknown_or_unconnected_connection_or_a_refusing_vendor_stores_nothing() {
     let sandbox = Sandbox::start(SandboxConfig::new().willo_completion_delay(None))
         .await
         .unwrap();
@@ -302,6 +302,22 @@ async fn an_unknown_connection_or_a_refusing_vendor_stores_nothing() {
     let (status, answer) = bridge.register("nobody").await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{answer}");
     assert_eq!(answer["error"], "not_found");
+    // An OAuth account the customer has not connected has no credentials to
+    // register with.
+    bridge
+        .manager
+        .add(super::lever_oauth("gamma", None))
+        .await
+        .unwrap();
+    let (status, answer) = bridge.register("gamma").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    assert!(
+        answer["message"]
+            .as_str()
+            .unwrap()
+            .contains("`lever` is not connected"),
+        "{answer}"
+    );
 
     // Willo refuses the key after Lever and SmartRecruiters accepted theirs.
     bridge
