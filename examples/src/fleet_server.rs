@@ -73,7 +73,9 @@ impl FleetBridge {
         public_url: &str,
         oauth: Option<Arc<OAuthConnect>>,
     ) -> Result<Self> {
-        let mut adapters = AdapterBuilder::new(manager.clone());
+        // One limiter per credential for the fleet's work and the admin API's webhook
+        // registrations alike: a registration spends the same quota.
+        let mut adapters = AdapterBuilder::new(manager.clone()).limiters(Arc::default());
         if let Some(oauth) = &oauth {
             adapters = adapters.oauth(oauth.clone());
         }
