@@ -5,10 +5,9 @@ use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 
 use tokio::time::Instant;
-use willo_client::{Environment, WilloClient};
 
 use super::{Fleet, FleetInner};
-use crate::connection::{ConnectionError, ConnectionId, ConnectionRecord, ConnectionSecrets};
+use crate::connection::{ConnectionError, ConnectionId, ConnectionRecord};
 use crate::engine::{Engine, EngineConfig};
 use crate::model::AtsName;
 use crate::rules::Rules;
@@ -107,7 +106,8 @@ async fn build(fleet: &FleetInner, record: &ConnectionRecord) -> Result<Engine, 
         Some(toml) => Rules::from_toml(toml).map_err(|e| invalid(&format!("rules: {e}")))?,
         None => Rules::default(),
     };
-    let mut builder = Engine::builder(willo_client(fleet, record, &secrets)?, fleet.stores.clone())
+    let willo = fleet.adapters.willo_client(record, &secrets)?;
+    let mut builder = Engine::builder(willo, fleet.stores.clone())
         .connection(record.id.clone())
         .history_floor(record.created_at_ms)
         .rules(rules.scoped_to(&record.id))
@@ -118,35 +118,6 @@ async fn build(fleet: &FleetInner, record: &ConnectionRecord) -> Result<Engine, 
         builder = builder.ats(ats);
     }
     builder.build().map_err(|e| invalid(&e))
-}
-
-/// The connection's Willo client: its key, its environment, the fleet's pool and the
-/// key's shared limiter.
-fn willo_client(
-    fleet: &FleetInner,
-    record: &ConnectionRecord,
-    secrets: &ConnectionSecrets,
-) -> Result<WilloClient, ConnectionError> {
-    let key = &secrets.willo_api_key;
-    let mut client = WilloClient::builder().api_key(key.clone());
-    match record.config.willo_base_url.as_deref() {
-        Some("staging") => client = client.environment(Environment::Staging),
-        Some(url) => client = client.base_url(url),
-        None => {}
-    }
-    if let Some(http) = fleet.adapters.shared_http() {
-        client = client.http_client(http.clone());
-    }
-    let limits = fleet
-        .adapters
-        .limits_of("willo", WilloClient::default_limits());
-    client = match fleet.adapters.limiter_of_secret("willo", key, &limits) {
-        Some(limiter) => client.shared_limiter(limiter),
-        None => client.limits(limits),
-    };
-    client
-        .build()
-        .map_err(|e| ConnectionError::Invalid(format!("Willo client: {e}")))
 }
 
 /// The fleet's engine settings with the connection's own.
