@@ -27,13 +27,13 @@ use super::{id, keys, manager};
 use crate::support::postgres::TestSchema;
 
 /// One customer: its own sandbox (its own Willo and Lever accounts).
-struct Customer {
-    name: &'static str,
-    sandbox: Sandbox,
+pub(super) struct Customer {
+    pub(super) name: &'static str,
+    pub(super) sandbox: Sandbox,
 }
 
 impl Customer {
-    async fn start(name: &'static str, seed: u64, data: Seed, faults: Faults) -> Self {
+    pub(super) async fn start(name: &'static str, seed: u64, data: Seed, faults: Faults) -> Self {
         let sandbox = Sandbox::start(
             SandboxConfig::new()
                 .seed(seed)
@@ -46,11 +46,11 @@ impl Customer {
         Self { name, sandbox }
     }
 
-    fn signature(&self) -> String {
+    pub(super) fn signature(&self) -> String {
         format!("lever-signature-{}", self.name)
     }
 
-    fn connection(&self, per_connection: Option<usize>) -> NewConnection {
+    pub(super) fn connection(&self, per_connection: Option<usize>) -> NewConnection {
         let sandbox = &self.sandbox;
         let interview = &sandbox.willo().interviews()[0].key;
         let rules = format!(
@@ -81,14 +81,14 @@ impl Customer {
     }
 
     /// Opportunities of the first posting.
-    fn opportunities(&self) -> Vec<String> {
+    pub(super) fn opportunities(&self) -> Vec<String> {
         let posting = self.sandbox.lever().postings()[0].id.clone();
         self.sandbox.lever().opportunities(&posting)
     }
 
     /// Move `opportunity` to the trigger stage and deliver Lever's webhook for it,
     /// signed with `signature`, to the connection `to`'s intake; the HTTP status.
-    async fn moved(
+    pub(super) async fn moved(
         &self,
         intakes: &ConnectionIntakes,
         to: &str,
@@ -120,7 +120,7 @@ impl Customer {
             .as_u16()
     }
 
-    fn invites(&self) -> usize {
+    pub(super) fn invites(&self) -> usize {
         self.sandbox.willo().participants().len()
     }
 }
@@ -145,7 +145,7 @@ fn engine_config() -> EngineConfig {
 
 /// A fleet over `manager`'s connections and the intakes that feed it, running until
 /// the returned sender is dropped or fired.
-fn start(
+pub(super) fn start(
     manager: &ConnectionManager,
     store: &Arc<MemoryStore>,
     config: FleetConfig,
@@ -187,7 +187,7 @@ fn start_on(
 }
 
 /// Wait (up to 10 s) until `done` holds.
-async fn until(what: &str, mut done: impl FnMut() -> bool) {
+pub(super) async fn until(what: &str, mut done: impl FnMut() -> bool) {
     let started = Instant::now();
     while !done() {
         assert!(

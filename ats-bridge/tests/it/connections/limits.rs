@@ -10,16 +10,17 @@ use std::time::{Duration, Instant};
 use ats_bridge::Ats;
 use ats_bridge::connection::{
     AdapterBuilder, AtsAccountConfig, AtsAuth, AtsKind, AtsSecrets, ConnectionConfig,
-    ConnectionError, ConnectionManager, ConnectionSecrets, Connections, LimitOverrides,
-    LimitProblem, NewConnection,
+    ConnectionError, ConnectionManager, ConnectionSecrets, Connections, FleetConfig,
+    LimitOverrides, LimitProblem, NewConnection,
 };
 use ats_bridge::model::JobId;
 use ats_bridge::store::MemoryStore;
-use ats_sandbox::{AccountHandle, Faults, Sandbox, SandboxAccount, SandboxConfig, Vendor};
+use ats_sandbox::{AccountHandle, Faults, Sandbox, SandboxAccount, SandboxConfig, Seed, Vendor};
 use client_core::rate_limit::SharedLimiters;
 use futures::future::join_all;
 use willo_client::{InterviewKey, WilloClient};
 
+use super::fleet::{Customer, start, until};
 use super::{id, lever_api_key, manager};
 
 /// A connection `name` to `account`'s Willo and Lever accounts, with these limits.
@@ -209,6 +210,46 @@ async fn connections_sharing_a_credential_are_held_to_the_strictest_limits_set()
     let lever = acme.lever().requests();
     assert_eq!((lever.total, lever.rate_limited), (6, 0), "{lever:?}");
     assert!(took >= Duration::from_millis(1250), "{took:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_fleet_paces_a_connection_at_its_own_limits() {
+    let store = Arc::new(MemoryStore::new());
+    let manager = manager(store.clone());
+    // Acme's Lever answers one request at a time (429 to a second one in flight), each
+    // in 50 ms, and its connection says so; the fleet would otherwise send the calls of
+    // up to 8 of its deliveries at once.
+    let acme_lever = Faults::none()
+        .rate_limit(10, 1)
+        .latency(Duration::from_millis(50));
+    let six = Seed::new().jobs(1).candidates_per_job(6);
+    let acme = Customer::start("acme", 41, six.clone(), acme_lever).await;
+    let beta = Customer::start("beta", 42, six, Faults::none()).await;
+    let mut acme_connection = acme.connection(None);
+    acme_connection.config.ats[0].limits = Some(
+        LimitOverrides::new()
+            .per_second(8)
+            .burst(4)
+            .max_in_flight(1),
+    );
+    manager.add(acme_connection).await.unwrap();
+    manager.add(beta.connection(None)).await.unwrap();
+    let (_fleet, intakes, _stop) = start(&manager, &store, FleetConfig::default());
+
+    for customer in [&acme, &beta] {
+        for opportunity in &customer.opportunities() {
+            let status = customer
+                .moved(&intakes, customer.name, opportunity, &customer.signature())
+                .await;
+            assert_eq!(status, 202);
+        }
+    }
+    until("beta invited", || beta.invites() == 6).await;
+    until("acme invited", || acme.invites() == 6).await;
+    // Acme's calls went out at its limits, one at a time: Lever never refused one.
+    let lever = acme.sandbox.lever().requests();
+    assert!(lever.total >= 6, "{lever:?}");
+    assert_eq!(lever.rate_limited, 0, "{lever:?}");
 }
 
 #[tokio::test]
