@@ -51,6 +51,11 @@ pub const LEDGER_ROWS: &str = "ats_bridge_ledger_rows";
 /// Gauge: connections per `state` (`active`, `paused`, `needs_credentials`).
 pub const CONNECTIONS: &str = "ats_bridge_connections";
 
+/// Gauge: connections with a credential a vendor refuses right now (an API key
+/// answered 401 or 403), whatever their state: their work is parked until the
+/// credential works again or is replaced. Counted from every replica's records.
+pub const CONNECTIONS_CREDENTIALS_REFUSED: &str = "ats_bridge_connections_credentials_refused";
+
 /// Histogram (seconds): how long a reconciler pass took. Label `outcome`: `ok`,
 /// `partial` (some listings failed and are retried next pass), `failed`.
 pub const RECONCILE_PASS: &str = "ats_bridge_reconcile_pass_seconds";
@@ -148,6 +153,11 @@ pub fn record_connections(by_state: &std::collections::BTreeMap<String, u64>) {
     }
 }
 
+/// Set [`CONNECTIONS_CREDENTIALS_REFUSED`].
+pub fn record_credentials_refused(connections: u64) {
+    emit::gauge0(CONNECTIONS_CREDENTIALS_REFUSED, connections as f64);
+}
+
 /// Register the help text of every metric above with the installed recorder, so
 /// the exposition says what each one means. Call once, after installing it.
 pub fn describe() {
@@ -178,6 +188,10 @@ mod emit {
         describe_gauge!(
             CONNECTIONS,
             "Connections per state (needs_credentials: an operator or the customer must act)"
+        );
+        describe_gauge!(
+            CONNECTIONS_CREDENTIALS_REFUSED,
+            "Connections with a credential a vendor refuses right now (their work is parked)"
         );
         describe_histogram!(
             RECONCILE_PASS,

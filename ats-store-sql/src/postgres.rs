@@ -56,6 +56,7 @@ impl Dialect for PostgresDialect {
         (4, include_str!("schema/postgres_004.sql")),
         (5, include_str!("schema/postgres_005.sql")),
         (6, include_str!("schema/postgres_006.sql")),
+        (7, include_str!("schema/postgres_007.sql")),
     ];
 }
 

@@ -60,6 +60,7 @@ impl Dialect for SqliteDialect {
         (4, include_str!("schema/sqlite_004.sql")),
         (5, include_str!("schema/sqlite_005.sql")),
         (6, include_str!("schema/sqlite_006.sql")),
+        (7, include_str!("schema/sqlite_007.sql")),
     ];
 }
 

@@ -82,7 +82,7 @@ impl FleetBridge {
             .build()?;
         // Deliveries wake the fleet at once instead of at its next tick.
         let factory =
-            AdapterIntakes::new(manager.clone(), adapters, stores).notify(fleet.inbox_signal());
+            AdapterIntakes::new(manager.clone(), adapters, stores).listener(fleet.arrivals());
         let intakes = Arc::new(ConnectionIntakes::new(manager.clone(), Arc::new(factory)));
         let mut admin = AdminApi::new(manager.clone(), admin_token).fleet(fleet.clone());
         if let Some(oauth) = &oauth {

@@ -10,7 +10,7 @@ use tokio::sync::Notify;
 
 use super::adapters::AdapterBuilder;
 use super::{ConnectionError, ConnectionId, ConnectionManager, ConnectionRecord, ConnectionState};
-use crate::intake::Intake;
+use crate::intake::{DeliveryListener, Intake};
 use crate::store::Stores;
 
 /// Builds the intake of one connection. [`AdapterIntakes`] builds it from the stored
@@ -29,7 +29,7 @@ pub struct AdapterIntakes {
     manager: ConnectionManager,
     adapters: AdapterBuilder,
     stores: Stores,
-    notify: Option<Arc<Notify>>,
+    listener: Option<Arc<dyn DeliveryListener>>,
 }
 
 impl AdapterIntakes {
@@ -39,13 +39,19 @@ impl AdapterIntakes {
             manager,
             adapters,
             stores,
-            notify: None,
+            listener: None,
         }
     }
 
     /// Wake the engine with `notify` after each stored delivery.
-    pub fn notify(mut self, notify: Arc<Notify>) -> Self {
-        self.notify = Some(notify);
+    pub fn notify(self, notify: Arc<Notify>) -> Self {
+        self.listener(notify)
+    }
+
+    /// Tell `listener` of each stored delivery: for a fleet,
+    /// [`super::Fleet::arrivals`], which wakes it for that connection alone.
+    pub fn listener(mut self, listener: Arc<dyn DeliveryListener>) -> Self {
+        self.listener = Some(listener);
         self
     }
 }
@@ -61,8 +67,8 @@ impl IntakeFactory for AdapterIntakes {
         if let Some(token) = secrets.willo_webhook_token {
             builder = builder.willo_token(token);
         }
-        if let Some(notify) = &self.notify {
-            builder = builder.notify(notify.clone());
+        if let Some(listener) = &self.listener {
+            builder = builder.listener(listener.clone());
         }
         let intake = builder
             .build()

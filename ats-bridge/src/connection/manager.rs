@@ -169,7 +169,9 @@ impl ConnectionManager {
         self.live(id).await
     }
 
-    /// Replace every secret of `id` (a rotated API key, added webhook secrets).
+    /// Replace every secret of `id` (a rotated API key, added webhook secrets). The
+    /// credential outages recorded for `id` are cleared: the new credentials are tried
+    /// afresh (its engine is rebuilt with them).
     pub async fn replace_secrets(
         &self,
         id: &ConnectionId,
@@ -190,7 +192,8 @@ impl ConnectionManager {
         self.store
             .connection_put_secrets(id, &entries, &delete, self.now_ms())
             .await?;
-        Ok(())
+        // New credentials: whatever the vendors refused is not known to be refused now.
+        self.end_outages(id, None).await
     }
 
     /// Pause `id`: its deliveries are still received and kept, none is acted on.
@@ -290,7 +293,8 @@ impl ConnectionManager {
     }
 
     /// Store the OAuth `grant` of account `account` of `id` (the connect flow's
-    /// callback); a connection that needed only this becomes active.
+    /// callback); a connection that needed only this becomes active, and an outage
+    /// recorded for the account is cleared.
     pub async fn store_grant(
         &self,
         id: &ConnectionId,
@@ -309,6 +313,7 @@ impl ConnectionManager {
         self.store
             .connection_put_secrets(id, &[entry], &[], self.now_ms())
             .await?;
+        self.end_outages(id, Some(account)).await?;
         if record.state == ConnectionState::NeedsCredentials {
             let secrets = self.secrets(id).await?;
             if awaiting_grant(&record.config, &secrets).is_none() {
@@ -346,6 +351,24 @@ impl ConnectionManager {
             }
         }
         Ok(count)
+    }
+
+    /// Delete the recorded outages of `id`'s credential `credential` (every one for
+    /// `None`): its credentials were replaced. Nothing to do for a store that keeps
+    /// none.
+    async fn end_outages(
+        &self,
+        id: &ConnectionId,
+        credential: Option<&str>,
+    ) -> Result<(), ConnectionError> {
+        match self.store.credential_outage_end(id, credential).await {
+            Ok(0) | Err(StoreError::Unsupported(_)) => Ok(()),
+            Ok(ended) => {
+                tracing::info!(target: "ats_bridge::connection", connection = %id, ended, "credential outages cleared: new credentials");
+                Ok(())
+            }
+            Err(error) => Err(error.into()),
+        }
     }
 
     pub(crate) async fn seal_grant(

@@ -50,4 +50,4 @@ pub use model::{
     ConnectionSecrets, ConnectionState, EngineOverrides, NewConnection, OAuthGrant,
 };
 pub use seal::{Keyring, SealError, Sealed, SealingKey, SecretSealer};
-pub use store::{Connections, LedgerErasure, Removal, SecretEntry, SecretLock};
+pub use store::{Connections, LedgerErasure, Removal, SecretEntry, SecretLock, StoredOutage};

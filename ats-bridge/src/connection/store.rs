@@ -11,9 +11,7 @@ use std::fmt;
 use async_trait::async_trait;
 
 use super::{ConnectionConfig, ConnectionId, ConnectionRecord, ConnectionState, Sealed};
-#[cfg(doc)]
-use crate::store::StoreError;
-use crate::store::StoreResult;
+use crate::store::{StoreError, StoreResult};
 
 /// One sealed secret of a connection, by name (`willo/api_key`,
 /// `ats/lever/grant`…, see [`super::secret_names`]).
@@ -37,6 +35,28 @@ impl SecretEntry {
             expires_at_ms: None,
         }
     }
+}
+
+/// A credential of a connection that a vendor refuses (an API key answered 401/403),
+/// as the store keeps it so every replica, and a process started later, sees it
+/// ([`Connections::credential_outage_put`]). Never a secret: the reason is what the
+/// vendor said, as the engine logs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredOutage {
+    /// The connection.
+    pub connection: ConnectionId,
+    /// Whose credential: `willo`, or the ATS account's name within the connection
+    /// (`lever`), without the connection's prefix.
+    pub credential: String,
+    /// The first refusal (epoch ms).
+    pub since_ms: i64,
+    /// The last refusal written (epoch ms). Engines write it at most once per probe
+    /// interval, not at every refusal.
+    pub last_refusal_ms: i64,
+    /// Refusals counted by the engine that wrote it last.
+    pub refusals: u32,
+    /// The last refusal, as the vendor said it.
+    pub reason: String,
 }
 
 /// What removing a connection does with its ledger rows.
@@ -73,7 +93,7 @@ pub struct Removal {
 #[async_trait]
 pub trait Connections: Send + Sync + fmt::Debug {
     /// Add `record` with `secrets`, in one transaction. A removed connection's
-    /// tombstone is replaced.
+    /// tombstone is replaced (and any credential outage left of it deleted).
     async fn connection_insert(
         &self,
         record: &ConnectionRecord,
@@ -117,9 +137,9 @@ pub trait Connections: Send + Sync + fmt::Debug {
         now_ms: i64,
     ) -> StoreResult<()>;
 
-    /// Remove `id`: delete its secrets, its inbox deliveries, cursors and job states;
-    /// strip or delete its ledger rows and screenings (`ledger`); leave a
-    /// [`ConnectionState::Removed`] tombstone. One transaction.
+    /// Remove `id`: delete its secrets, credential outages, inbox deliveries, cursors
+    /// and job states; strip or delete its ledger rows and screenings (`ledger`); leave
+    /// a [`ConnectionState::Removed`] tombstone. One transaction.
     async fn connection_remove(
         &self,
         id: &ConnectionId,
@@ -132,6 +152,42 @@ pub trait Connections: Send + Sync + fmt::Debug {
     /// transaction; memory: a mutex), and read it under the lock. How OAuth refresh is
     /// single-flight across replicas ([`super::StoredGrantSource`]).
     async fn secret_lock(&self, id: &ConnectionId, name: &str) -> StoreResult<Box<dyn SecretLock>>;
+
+    /// Record that a credential of `outage.connection` is refused, or refresh that
+    /// record: one row per (connection, credential). An existing row keeps the
+    /// earlier `since_ms` and the later `last_refusal_ms`, the larger `refusals`, and
+    /// the reason of the later refusal. [`StoreError::NotFound`] unless the
+    /// connection exists and is not removed.
+    ///
+    /// The outage methods serve a fleet's engines ([`super::Fleet`]); a store that
+    /// leaves them out answers [`StoreError::Unsupported`], and outages are then
+    /// known only to the engine that saw them.
+    async fn credential_outage_put(&self, outage: &StoredOutage) -> StoreResult<()> {
+        let _ = outage;
+        Err(StoreError::Unsupported("credential_outage_put"))
+    }
+
+    /// The refused credential `credential` of `id` works again (or, for `None`, every
+    /// credential of `id` was replaced): delete the record(s). Returns how many were
+    /// deleted; a connection without any is not an error.
+    async fn credential_outage_end(
+        &self,
+        id: &ConnectionId,
+        credential: Option<&str>,
+    ) -> StoreResult<u64> {
+        let _ = (id, credential);
+        Err(StoreError::Unsupported("credential_outage_end"))
+    }
+
+    /// The recorded outages of `id`, or of every connection for `None`, by connection
+    /// then credential.
+    async fn credential_outages(
+        &self,
+        id: Option<&ConnectionId>,
+    ) -> StoreResult<Vec<StoredOutage>> {
+        let _ = id;
+        Err(StoreError::Unsupported("credential_outages"))
+    }
 }
 
 /// One locked secret ([`Connections::secret_lock`]). Finish it with one of its methods;

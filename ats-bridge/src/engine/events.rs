@@ -165,7 +165,7 @@ impl Engine {
                     _ => item.source.clone(),
                 };
                 let reason = error.to_string();
-                let delay = self.credentials_refused(&connection, &reason);
+                let delay = self.credentials_refused(&connection, &reason).await;
                 let next = self.now_ms().saturating_add(millis(delay));
                 inbox.inbox_park(item.id, item.fence, &reason, next).await?;
             }

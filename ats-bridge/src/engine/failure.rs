@@ -160,7 +160,7 @@ impl Engine {
         reason: String,
     ) -> StoreResult<Action> {
         let now = self.now_ms();
-        let delay = self.credentials_refused(connection, &reason);
+        let delay = self.credentials_refused(connection, &reason).await;
         let next_attempt_at_ms = now.saturating_add(millis(delay));
         match self
             .inner

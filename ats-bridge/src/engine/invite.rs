@@ -220,8 +220,8 @@ impl Engine {
         if warning.is_some() || row.warning.is_some() {
             self.record_warning(key, warning.as_deref()).await;
         }
-        self.credentials_work(super::WILLO);
-        self.credentials_work(key.ats.as_str());
+        self.credentials_work(super::WILLO).await;
+        self.credentials_work(key.ats.as_str()).await;
         tracing::info!(row = %key, created = sent.created, "invited");
         Ok(Action::Invited {
             key: key.clone(),

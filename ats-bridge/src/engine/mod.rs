@@ -28,7 +28,7 @@
 
 mod action;
 mod config;
-mod credentials;
+pub(crate) mod credentials;
 mod erasure;
 mod events;
 mod failure;
@@ -60,7 +60,7 @@ pub use reconcile::ReconcileReport;
 pub(crate) use run::run_until;
 
 use crate::Ats;
-use crate::connection::ConnectionId;
+use crate::connection::{ConnectionId, Connections};
 use crate::model::AtsName;
 use crate::rules::Rules;
 use crate::store::{Lease, LedgerKey, Stores};
@@ -85,6 +85,8 @@ struct Inner {
     /// The ledger's history start, read once (see [`Engine::ledger_is_young`]).
     history_start_ms: tokio::sync::OnceCell<i64>,
     outages: credentials::Outages,
+    /// Where a connection's engine records its outages for other replicas.
+    outage_store: Option<credentials::OutageStore>,
     /// Jobs' attributes and Willo's interviews, for rules that select by them.
     job_rules: job_rules::JobRulesState,
     /// The connection served, when the store is shared with others (see `scope.rs`).
@@ -117,6 +119,7 @@ pub struct EngineBuilder {
     inbox_signal: Option<Arc<Notify>>,
     scope: Option<ConnectionId>,
     history_floor_ms: Option<i64>,
+    outage_store: Option<Arc<dyn Connections>>,
 }
 
 impl Engine {
@@ -135,6 +138,7 @@ impl Engine {
             inbox_signal: None,
             scope: None,
             history_floor_ms: None,
+            outage_store: None,
         }
     }
 
@@ -246,6 +250,14 @@ impl EngineBuilder {
         self
     }
 
+    /// Record the served connection's credential outages in `store` (the fleet passes
+    /// its connection store), so every replica's status and a later process see them;
+    /// see [`Engine::credential_outages`]. Needs [`EngineBuilder::connection`].
+    pub fn outage_store(mut self, store: Arc<dyn Connections>) -> Self {
+        self.outage_store = Some(store);
+        self
+    }
+
     /// The served connection was added at `added_at_ms`: treat the ledger as young
     /// from then ([`EngineConfig::young_ledger_window`]), since its rows of earlier
     /// work (another bridge's) are not in it.
@@ -294,6 +306,11 @@ impl EngineBuilder {
             named(ats, format!("phone_regions[{ats}]"))?;
             phone::check_region(ats, region).map_err(EngineError::Config)?;
         }
+        if self.outage_store.is_some() && self.scope.is_none() {
+            return Err(EngineError::Config(
+                "an outage store records a connection's outages: set the connection too".into(),
+            ));
+        }
         if self.config.concurrency == 0 || self.config.inbox_batch == 0 {
             return Err(EngineError::Config(
                 "concurrency and inbox_batch must be at least 1".into(),
@@ -311,6 +328,7 @@ impl EngineBuilder {
                 would_invite: Mutex::new(BTreeSet::new()),
                 history_start_ms: tokio::sync::OnceCell::new(),
                 outages: credentials::Outages::default(),
+                outage_store: self.outage_store.map(credentials::OutageStore::new),
                 job_rules: job_rules::JobRulesState::default(),
                 scope: self.scope,
                 history_floor_ms: self.history_floor_ms,

@@ -166,7 +166,7 @@ impl Engine {
                     }
                     Err(other) => return Err(other.into()),
                 }
-                self.credentials_work(key.ats.as_str());
+                self.credentials_work(key.ats.as_str()).await;
                 tracing::info!(
                     screening = %key,
                     candidate = ?created.candidate,
@@ -177,7 +177,7 @@ impl Engine {
             Err(Failure::Credentials { reason, .. }) => {
                 // Not an attempt of the screening's: the delivery waits for them.
                 let connection = key.ats.to_string();
-                self.credentials_refused(&connection, &reason);
+                self.credentials_refused(&connection, &reason).await;
                 ledger
                     .record_screening_failed(key, &reason, claimed.fence, self.now_ms())
                     .await?;

@@ -198,8 +198,8 @@ impl Engine {
                 if let Some(stopped) = self.record_written(&row, &written).await? {
                     return Ok(stopped);
                 }
-                self.credentials_work(super::WILLO);
-                self.credentials_work(key.ats.as_str());
+                self.credentials_work(super::WILLO).await;
+                self.credentials_work(key.ats.as_str()).await;
                 tracing::info!(row = %key, outcome = %tag, "results written back");
                 Ok(Action::WroteBack {
                     key: key.clone(),

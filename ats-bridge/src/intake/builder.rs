@@ -8,7 +8,7 @@ use client_core::SecretString;
 use client_core::webhook::{Clock, SystemClock};
 use tokio::sync::{Notify, Semaphore};
 
-use super::Intake;
+use super::{DeliveryListener, Intake};
 use crate::Ats;
 use crate::store::{Inbox, Stores};
 use crate::webhook::{Sources, WilloSource};
@@ -53,7 +53,7 @@ pub struct IntakeBuilder {
     store_timeout: Duration,
     max_in_flight: usize,
     body_read_timeout: Duration,
-    notify: Option<Arc<Notify>>,
+    listener: Option<Arc<dyn DeliveryListener>>,
     clock: Arc<dyn Clock>,
     inbox_scope: Option<String>,
 }
@@ -68,7 +68,7 @@ impl IntakeBuilder {
             store_timeout: DEFAULT_STORE_TIMEOUT,
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
-            notify: None,
+            listener: None,
             clock: Arc::new(SystemClock),
             inbox_scope: None,
         }
@@ -126,8 +126,14 @@ impl IntakeBuilder {
 
     /// Wake `notify` (`notify_one`) after each newly stored delivery, so the engine
     /// processes it at once instead of at its next poll.
-    pub fn notify(mut self, notify: Arc<Notify>) -> Self {
-        self.notify = Some(notify);
+    pub fn notify(self, notify: Arc<Notify>) -> Self {
+        self.listener(notify)
+    }
+
+    /// Tell `listener` of each newly stored delivery (see [`DeliveryListener`]); what
+    /// [`IntakeBuilder::notify`] does with a [`Notify`]. The last one set is used.
+    pub fn listener(mut self, listener: Arc<dyn DeliveryListener>) -> Self {
+        self.listener = Some(listener);
         self
     }
 
@@ -159,7 +165,7 @@ impl IntakeBuilder {
             store_timeout: self.store_timeout,
             in_flight: Arc::new(Semaphore::new(self.max_in_flight)),
             body_read_timeout: self.body_read_timeout,
-            notify: self.notify,
+            listener: self.listener,
             clock: self.clock,
             inbox_scope: self.inbox_scope,
         })

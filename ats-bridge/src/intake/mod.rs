@@ -87,6 +87,7 @@ mod exchange;
 mod rejection;
 #[cfg(feature = "axum")]
 mod router;
+mod stored;
 
 use std::fmt;
 use std::sync::Arc;
@@ -95,7 +96,7 @@ use std::time::Duration;
 use client_core::StatusCode;
 use client_core::header::{HeaderMap, HeaderName, HeaderValue};
 use client_core::webhook::Clock;
-use tokio::sync::{Notify, Semaphore};
+use tokio::sync::Semaphore;
 
 pub use builder::{
     DEFAULT_BODY_READ_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_IN_FLIGHT,
@@ -106,6 +107,7 @@ pub use rejection::IntakeRejection;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub use router::{connection_router, router};
+pub use stored::DeliveryListener;
 
 use crate::WebhookRejection;
 use crate::store::{Inbox, NewDelivery, Stores};
@@ -120,7 +122,7 @@ pub struct Intake {
     /// One permit per request being handled (see [`IntakeBuilder::max_in_flight`]).
     in_flight: Arc<Semaphore>,
     body_read_timeout: Duration,
-    notify: Option<Arc<Notify>>,
+    listener: Option<Arc<dyn DeliveryListener>>,
     clock: Arc<dyn Clock>,
     /// The connection prefix of inbox source names (`{connection}/`), if any.
     inbox_scope: Option<String>,
@@ -243,8 +245,8 @@ impl Intake {
         let insert = self.inbox.inbox_insert(&new, now_ms);
         let error = match tokio::time::timeout(self.store_timeout, insert).await {
             Ok(Ok(true)) => {
-                if let Some(notify) = &self.notify {
-                    notify.notify_one();
+                if let Some(listener) = &self.listener {
+                    listener.stored(inbox_source);
                 }
                 tracing::debug!(
                     target: "ats_bridge::intake",

@@ -1,5 +1,7 @@
-//! The connection tables (`connections`, `connection_secrets`) over a SQL pool,
-//! written once for every dialect like the rest of the store.
+//! The connection tables (`connections`, `connection_secrets`, `connection_outages`)
+//! over a SQL pool, written once for every dialect like the rest of the store.
+
+use ats_bridge::connection::ConnectionState;
 
 use super::Dialect;
 use super::queries::placeholders;
@@ -28,6 +30,11 @@ pub(crate) struct ConnectionQueries {
     pub(crate) strip_screenings: String,
     pub(crate) delete_ledger: String,
     pub(crate) delete_screenings: String,
+    pub(crate) put_outage: String,
+    pub(crate) delete_outage: String,
+    pub(crate) delete_outages: String,
+    pub(crate) outages_of: String,
+    pub(crate) outages: String,
 }
 
 /// A new `updated_at_ms` from the bound `now_ms` (bound twice): now, or one past the
@@ -41,6 +48,15 @@ impl ConnectionQueries {
         let scoped = in_range::<D>;
         let columns = "id, config, state, state_reason, created_at_ms, updated_at_ms";
         let secret_columns = "name, key_id, sealed, expires_at_ms";
+        let outage_columns = "connection, credential, since_ms, last_refusal_ms, refusals, reason";
+        // Later of two values, in both dialects (SQLite's `max` is PostgreSQL's
+        // `GREATEST`).
+        let later = |column: &str| {
+            format!(
+                "{column} = CASE WHEN excluded.{column} > connection_outages.{column} \
+                 THEN excluded.{column} ELSE connection_outages.{column} END"
+            )
+        };
         Self {
             get: sql(format!("SELECT {columns} FROM connections WHERE id = ?")),
             get_for_update: sql(format!(
@@ -94,6 +110,36 @@ impl ConnectionQueries {
             )),
             delete_ledger: sql(format!("DELETE FROM ledger WHERE {}", scoped("ats"))),
             delete_screenings: sql(format!("DELETE FROM screenings WHERE {}", scoped("ats"))),
+            // Only for a live connection: a removed one's engine may still be finishing
+            // a call, and its tombstone must not collect outages.
+            put_outage: sql(format!(
+                "INSERT INTO connection_outages ({outage_columns}) \
+                 SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS \
+                 (SELECT 1 FROM connections WHERE id = ? AND state <> '{removed}') \
+                 ON CONFLICT (connection, credential) DO UPDATE SET \
+                 since_ms = CASE WHEN excluded.since_ms < connection_outages.since_ms \
+                 THEN excluded.since_ms ELSE connection_outages.since_ms END, \
+                 reason = CASE WHEN excluded.last_refusal_ms >= connection_outages.last_refusal_ms \
+                 THEN excluded.reason ELSE connection_outages.reason END, \
+                 {}, {}",
+                later("last_refusal_ms"),
+                later("refusals"),
+                removed = ConnectionState::Removed.as_str(),
+            )),
+            delete_outage: sql(
+                "DELETE FROM connection_outages WHERE connection = ? AND credential = ?".to_owned(),
+            ),
+            delete_outages: sql("DELETE FROM connection_outages WHERE connection = ?".to_owned()),
+            outages_of: sql(format!(
+                "SELECT {outage_columns} FROM connection_outages WHERE connection = ? \
+                 ORDER BY credential{}",
+                D::BYTE_ORDER
+            )),
+            outages: sql(format!(
+                "SELECT {outage_columns} FROM connection_outages \
+                 ORDER BY connection{order}, credential{order}",
+                order = D::BYTE_ORDER
+            )),
         }
     }
 }
@@ -111,7 +157,7 @@ macro_rules! sql_connections {
             use super::*;
             use ats_bridge::connection::{
                 ConnectionConfig, ConnectionId, ConnectionRecord, ConnectionState, Connections,
-                LedgerErasure, Removal, Sealed, SecretEntry, SecretLock,
+                LedgerErasure, Removal, Sealed, SecretEntry, SecretLock, StoredOutage,
             };
             use ats_bridge::store::{StoreError, StoreResult};
             use $crate::sql::{
@@ -158,6 +204,20 @@ macro_rules! sql_connections {
                         bytes: row.try_get("sealed").map_err(db)?,
                     },
                     expires_at_ms: row.try_get("expires_at_ms").map_err(db)?,
+                })
+            }
+
+            fn read_outage(row: &DbRow) -> StoreResult<StoredOutage> {
+                let connection: String = row.try_get("connection").map_err(db)?;
+                let refusals: i64 = row.try_get("refusals").map_err(db)?;
+                Ok(StoredOutage {
+                    connection: ConnectionId::new(connection)
+                        .map_err(|e| StoreError::Backend(format!("stored connection id: {e}")))?,
+                    credential: row.try_get("credential").map_err(db)?,
+                    since_ms: row.try_get("since_ms").map_err(db)?,
+                    last_refusal_ms: row.try_get("last_refusal_ms").map_err(db)?,
+                    refusals: $crate::sql::count(refusals),
+                    reason: row.try_get("reason").map_err(db)?,
                 })
             }
 
@@ -299,11 +359,13 @@ macro_rules! sql_connections {
                                 db(e)
                             }
                         })?;
-                        sqlx::query(&queries().delete_secrets)
-                            .bind(record.id.as_str())
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(db)?;
+                        for sql in [&queries().delete_secrets, &queries().delete_outages] {
+                            sqlx::query(sql)
+                                .bind(record.id.as_str())
+                                .execute(&mut *tx)
+                                .await
+                                .map_err(db)?;
+                        }
                         for entry in &secrets {
                             put_secret(&mut tx, &record.id, entry, record.updated_at_ms).await?;
                         }
@@ -442,6 +504,11 @@ macro_rules! sql_connections {
                             .await
                             .map_err(db)?
                             .rows_affected();
+                        sqlx::query(&q.delete_outages)
+                            .bind(id.as_str())
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(db)?;
                         removal.inbox = scoped(&mut tx, &q.delete_inbox, &prefix).await?;
                         removal.cursors = scoped(&mut tx, &q.delete_cursors, &prefix).await?
                             + scoped(&mut tx, &q.delete_job_states, &prefix).await?;
@@ -490,6 +557,56 @@ macro_rules! sql_connections {
                         id: id.clone(),
                         current,
                     }))
+                }
+
+                async fn credential_outage_put(&self, outage: &StoredOutage) -> StoreResult<()> {
+                    let written = sqlx::query(&queries().put_outage)
+                        .bind(outage.connection.as_str())
+                        .bind(&outage.credential)
+                        .bind(outage.since_ms)
+                        .bind(outage.last_refusal_ms)
+                        .bind(i64::from(outage.refusals))
+                        .bind(&outage.reason)
+                        .bind(outage.connection.as_str())
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db)?
+                        .rows_affected();
+                    if written == 0 {
+                        return Err(not_found(&outage.connection));
+                    }
+                    Ok(())
+                }
+
+                async fn credential_outage_end(
+                    &self,
+                    id: &ConnectionId,
+                    credential: Option<&str>,
+                ) -> StoreResult<u64> {
+                    let query = match credential {
+                        Some(credential) => sqlx::query(&queries().delete_outage)
+                            .bind(id.as_str())
+                            .bind(credential),
+                        None => sqlx::query(&queries().delete_outages).bind(id.as_str()),
+                    };
+                    Ok(query.execute(&self.pool).await.map_err(db)?.rows_affected())
+                }
+
+                async fn credential_outages(
+                    &self,
+                    id: Option<&ConnectionId>,
+                ) -> StoreResult<Vec<StoredOutage>> {
+                    let query = match id {
+                        Some(id) => sqlx::query(&queries().outages_of).bind(id.as_str()),
+                        None => sqlx::query(&queries().outages),
+                    };
+                    query
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db)?
+                        .iter()
+                        .map(read_outage)
+                        .collect()
                 }
             }
 

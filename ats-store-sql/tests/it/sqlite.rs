@@ -52,7 +52,7 @@ async fn a_version_1_database_is_migrated_with_its_data() {
             .await
             .unwrap()
     };
-    assert_eq!(versions, [1, 2, 3, 4, 5, 6]);
+    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7]);
 }
 
 #[tokio::test]

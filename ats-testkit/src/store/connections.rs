@@ -1,4 +1,5 @@
-//! The connection tables: records, sealed secrets, removal with erasure, secret locks.
+//! The connection tables: records, sealed secrets, removal with erasure, secret locks,
+//! credential outages.
 //!
 //! Run [`run_connection_suite`] on a fresh store; [`secret_locks_exclude`] needs
 //! handles it can share with a task.
@@ -8,7 +9,7 @@ use std::time::Duration;
 
 use ats_bridge::connection::{
     AtsAccountConfig, AtsAuth, AtsKind, ConnectionConfig, ConnectionId, ConnectionRecord,
-    ConnectionState, Connections, LedgerErasure, Sealed, SecretEntry,
+    ConnectionState, Connections, LedgerErasure, Sealed, SecretEntry, StoredOutage,
 };
 use ats_bridge::store::{Lease, NewDelivery, Store, StoreError};
 
@@ -20,6 +21,7 @@ pub async fn run_connection_suite<S: Store + Connections>(store: &S) {
     connection_records(store).await;
     connection_secrets(store).await;
     connection_removal(store).await;
+    credential_outages(store).await;
 }
 
 fn id(text: &str) -> ConnectionId {
@@ -353,6 +355,179 @@ pub async fn connection_removal<S: Store + Connections>(store: &S) {
         store.row(&key).await.unwrap().map(|r| r.key),
         Some(key),
         "not another's"
+    );
+}
+
+fn outage(connection: &ConnectionId, credential: &str, at_ms: i64, reason: &str) -> StoredOutage {
+    StoredOutage {
+        connection: connection.clone(),
+        credential: credential.to_owned(),
+        since_ms: at_ms,
+        last_refusal_ms: at_ms,
+        refusals: 1,
+        reason: reason.to_owned(),
+    }
+}
+
+/// Refused credentials are recorded per (connection, credential), merged when
+/// written again (by another replica too), listed per connection or all together,
+/// ended one by one or all at once, only for live connections, and erased with the
+/// connection.
+pub async fn credential_outages<S: Store + Connections>(store: &S) {
+    let acme = ConnectionRecord::new(
+        id("out-acme"),
+        config("Acme"),
+        ConnectionState::Active,
+        1_000,
+    );
+    let beta = ConnectionRecord::new(
+        id("out-beta"),
+        config("Beta"),
+        ConnectionState::Active,
+        1_000,
+    );
+    for record in [&acme, &beta] {
+        store.connection_insert(record, &[]).await.unwrap();
+    }
+    let ours = |all: Vec<StoredOutage>| -> Vec<StoredOutage> {
+        all.into_iter()
+            .filter(|o| o.connection.as_str().starts_with("out-"))
+            .collect()
+    };
+    assert!(
+        store
+            .credential_outages(Some(&acme.id))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let lever = outage(&acme.id, "lever", 2_000, "Lever said 401 Unauthorized");
+    store.credential_outage_put(&lever).await.unwrap();
+    assert_eq!(
+        store.credential_outages(Some(&acme.id)).await.unwrap(),
+        vec![lever.clone()]
+    );
+
+    // Refreshed by another replica: the earlier start stays, the later refusal and
+    // its reason win, and so does the larger count.
+    let refreshed = StoredOutage {
+        since_ms: 2_500,
+        last_refusal_ms: 9_000,
+        refusals: 4,
+        reason: "Lever said 403 Forbidden".to_owned(),
+        ..lever.clone()
+    };
+    store.credential_outage_put(&refreshed).await.unwrap();
+    let merged = StoredOutage {
+        since_ms: 2_000,
+        ..refreshed.clone()
+    };
+    assert_eq!(
+        store.credential_outages(Some(&acme.id)).await.unwrap(),
+        vec![merged.clone()]
+    );
+    // A late writer's older refusal changes neither the last refusal nor its reason.
+    let late = StoredOutage {
+        since_ms: 1_500,
+        last_refusal_ms: 3_000,
+        refusals: 2,
+        reason: "older".to_owned(),
+        ..lever.clone()
+    };
+    store.credential_outage_put(&late).await.unwrap();
+    let merged = StoredOutage {
+        since_ms: 1_500,
+        ..merged
+    };
+    assert_eq!(
+        store.credential_outages(Some(&acme.id)).await.unwrap(),
+        vec![merged.clone()]
+    );
+
+    // One row per credential; listed by connection, then credential.
+    let willo = outage(&acme.id, "willo", 3_000, "Willo said 401");
+    let beta_lever = outage(&beta.id, "lever", 4_000, "Lever said 401");
+    store.credential_outage_put(&willo).await.unwrap();
+    store.credential_outage_put(&beta_lever).await.unwrap();
+    assert_eq!(
+        store.credential_outages(Some(&acme.id)).await.unwrap(),
+        vec![merged.clone(), willo.clone()]
+    );
+    assert_eq!(
+        ours(store.credential_outages(None).await.unwrap()),
+        vec![merged.clone(), willo.clone(), beta_lever.clone()]
+    );
+
+    // Ended: one credential, then every one of a connection; never another's.
+    assert_eq!(
+        store
+            .credential_outage_end(&acme.id, Some("lever"))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .credential_outage_end(&acme.id, Some("lever"))
+            .await
+            .unwrap(),
+        0,
+        "already ended"
+    );
+    assert_eq!(
+        store.credential_outages(Some(&acme.id)).await.unwrap(),
+        vec![willo.clone()]
+    );
+    store.credential_outage_put(&lever).await.unwrap();
+    assert_eq!(
+        store.credential_outage_end(&acme.id, None).await.unwrap(),
+        2
+    );
+    assert_eq!(
+        ours(store.credential_outages(None).await.unwrap()),
+        vec![beta_lever.clone()]
+    );
+
+    // Only a live connection records outages.
+    let missing = outage(&id("out-missing"), "lever", 5_000, "Lever said 401");
+    assert!(matches!(
+        store.credential_outage_put(&missing).await,
+        Err(StoreError::NotFound(_))
+    ));
+    // Removal erases them, and the tombstone records none.
+    store
+        .connection_remove(&beta.id, LedgerErasure::KeepIds, 6_000)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .credential_outages(Some(&beta.id))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(matches!(
+        store.credential_outage_put(&beta_lever).await,
+        Err(StoreError::NotFound(_))
+    ));
+    // Added again, the connection starts without outages and records them.
+    store
+        .connection_insert(
+            &ConnectionRecord::new(
+                beta.id.clone(),
+                config("Beta"),
+                ConnectionState::Active,
+                7_000,
+            ),
+            &[],
+        )
+        .await
+        .unwrap();
+    store.credential_outage_put(&beta_lever).await.unwrap();
+    assert_eq!(
+        store.credential_outages(Some(&beta.id)).await.unwrap(),
+        vec![beta_lever]
     );
 }
 

@@ -21,8 +21,8 @@ mod screening;
 mod state;
 
 pub use connections::{
-    connection_records, connection_removal, connection_secrets, racing_connection_inserts,
-    run_connection_suite, secret_locks_exclude,
+    connection_records, connection_removal, connection_secrets, credential_outages,
+    racing_connection_inserts, run_connection_suite, secret_locks_exclude,
 };
 pub use fencing::fencing;
 pub use inbox::{deletion_erases_deliveries, inbox, inbox_events, inbox_pruning};

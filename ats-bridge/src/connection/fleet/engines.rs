@@ -109,6 +109,7 @@ async fn build(fleet: &FleetInner, record: &ConnectionRecord) -> Result<Engine, 
     let willo = fleet.adapters.willo_client(record, &secrets)?;
     let mut builder = Engine::builder(willo, fleet.stores.clone())
         .connection(record.id.clone())
+        .outage_store(fleet.manager.store().clone())
         .history_floor(record.created_at_ms)
         .rules(rules.scoped_to(&record.id))
         .config(engine_config(fleet, record))

@@ -20,10 +20,10 @@ const PARALLEL_CLAIMS: usize = 8;
 struct Slots {
     /// Deliveries in progress per connection.
     in_flight: HashMap<ConnectionId, usize>,
-    /// Ready deliveries per connection as the store last counted them, less what was
-    /// claimed since: a freed slot is filled from these without counting again (the
-    /// count reads every unprocessed delivery, so it is made only when deliveries may
-    /// have arrived: on the intake's signal and every tick).
+    /// Ready deliveries per connection as the store last counted them, plus what the
+    /// intakes stored since, less what was claimed since: a freed slot is filled from
+    /// these without counting again (the count reads every unprocessed delivery, so
+    /// it is made only every tick and on the plain inbox signal).
     left: HashMap<ConnectionId, u64>,
     /// Where the last round stopped: the next starts after it, so no connection is
     /// always served first.
@@ -60,6 +60,7 @@ impl Fleet {
         mut stop: watch::Receiver<bool>,
     ) -> Result<(), EngineError> {
         let signal = self.inbox_signal();
+        let arrivals = self.inner.arrivals.clone();
         // One clock for the whole loop: a sleep made anew each turn would never end
         // while deliveries complete more often than a tick, and the counts would go stale.
         let mut tick = tokio::time::interval(self.inner.engine_config.tick);
@@ -104,6 +105,14 @@ impl Fleet {
                     }
                 }
                 _ = signal.notified(), if !stopping => recount = true,
+                _ = arrivals.wake.notified(), if !stopping => {
+                    for (scope, count) in arrivals.take() {
+                        if let Ok(id) = ConnectionId::new(scope) {
+                            *slots.left.entry(id).or_default() += count;
+                            maybe_more = true;
+                        }
+                    }
+                }
                 _ = tick.tick(), if !stopping => recount = true,
                 _ = stop.changed(), if !stopping => {}
             }

@@ -3,8 +3,9 @@
 //! The fleet reads the connections from the store and runs their work in one process
 //! (or in several replicas on one PostgreSQL):
 //!
-//! - **Inbox, fairly**: whenever deliveries arrive it asks the store which connections
-//!   have deliveries ready, and shares its free slots among them round-robin, each
+//! - **Inbox, fairly**: it knows which connections have deliveries ready (the
+//!   intakes tell it which connection each new delivery is for, and it counts them
+//!   all in the store every tick, for other replicas' and retried ones), and shares its free slots among them round-robin, each
 //!   connection holding at most its own bound in flight (`per_connection`, or the
 //!   connection's [`EngineOverrides::concurrency`](super::EngineOverrides)). A
 //!   customer with a 10,000-candidate backlog at its rate limit fills only its own
@@ -21,8 +22,9 @@
 //!
 //! Webhooks reach the inbox through [`super::ConnectionIntakes`]
 //! (`/webhooks/{connection}/{source}`), which wakes the fleet through
-//! [`Fleet::inbox_signal`].
+//! [`Fleet::arrivals`].
 
+mod arrivals;
 mod engines;
 mod inbox;
 mod periodic;
@@ -40,6 +42,7 @@ pub use status::{ConnectionStatus, FleetStatus};
 
 use super::{AdapterBuilder, ConnectionId, ConnectionManager, ConnectionRecord, ConnectionState};
 use crate::engine::{EngineConfig, EngineError};
+use crate::intake::DeliveryListener;
 use crate::store::Stores;
 
 /// How the fleet shares its work among connections.
@@ -105,7 +108,7 @@ impl FleetConfig {
 /// let fleet = Fleet::builder(manager, stores)
 ///     .config(FleetConfig::default().per_connection(4))
 ///     .build()?;
-/// // Intakes built with `AdapterIntakes::notify(fleet.inbox_signal())` wake it.
+/// // Intakes built with `AdapterIntakes::listener(fleet.arrivals())` wake it.
 /// fleet.run(async { tokio::signal::ctrl_c().await.ok(); }).await?;
 /// # Ok(()) }
 /// ```
@@ -122,6 +125,8 @@ struct FleetInner {
     config: FleetConfig,
     clock: Arc<dyn Clock>,
     inbox_signal: Arc<Notify>,
+    /// The intakes' listener: what arrived for which connection.
+    arrivals: Arc<arrivals::Arrivals>,
     engines: engines::EngineCache,
     /// The live connections as last read (every tick), by id.
     records: RwLock<BTreeMap<ConnectionId, ConnectionRecord>>,
@@ -166,9 +171,19 @@ impl Fleet {
     }
 
     /// Notify this after storing a delivery (the intakes do, given
-    /// [`super::AdapterIntakes::notify`]): the fleet reads the inbox at once.
+    /// [`super::AdapterIntakes::notify`]): the fleet counts every connection's ready
+    /// deliveries again at once. Prefer [`Fleet::arrivals`] for intakes.
     pub fn inbox_signal(&self) -> Arc<Notify> {
         self.inner.inbox_signal.clone()
+    }
+
+    /// The listener for the connections' intakes ([`super::AdapterIntakes::listener`]):
+    /// told which connection each stored delivery is for, the fleet claims it at once
+    /// without counting every connection's deliveries again (which a flood of webhooks
+    /// would repeat per delivery over the whole backlog). Deliveries stored by another
+    /// replica are found on the fleet's tick.
+    pub fn arrivals(&self) -> Arc<dyn DeliveryListener> {
+        self.inner.arrivals.clone()
     }
 
     /// Connections whose engine is built now (the others cost only their record).
@@ -311,6 +326,7 @@ impl FleetBuilder {
             .unwrap_or_else(|| AdapterBuilder::new(self.manager.clone()))
             .with_shared_defaults()
             .map_err(|e| EngineError::Config(e.to_string()))?;
+        let inbox_signal = self.inbox_signal.unwrap_or_default();
         Ok(Fleet {
             inner: Arc::new(FleetInner {
                 manager: self.manager,
@@ -319,7 +335,8 @@ impl FleetBuilder {
                 engine_config: self.engine_config,
                 config: self.config,
                 clock: self.clock,
-                inbox_signal: self.inbox_signal.unwrap_or_default(),
+                arrivals: Arc::new(arrivals::Arrivals::new(inbox_signal.clone())),
+                inbox_signal,
                 engines: engines::EngineCache::default(),
                 records: RwLock::new(BTreeMap::new()),
                 reports: Mutex::new(BTreeMap::new()),

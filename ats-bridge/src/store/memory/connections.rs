@@ -9,15 +9,16 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 use super::{Inner, MemoryStore};
 use crate::connection::{
     ConnectionConfig, ConnectionId, ConnectionRecord, ConnectionState, Connections, LedgerErasure,
-    Removal, SecretEntry, SecretLock,
+    Removal, SecretEntry, SecretLock, StoredOutage,
 };
 use crate::store::{StoreError, StoreResult};
 
-/// Connections and their sealed secrets.
+/// Connections, their sealed secrets and their refused credentials.
 #[derive(Debug, Default)]
 pub(super) struct Tables {
     records: BTreeMap<ConnectionId, ConnectionRecord>,
     secrets: BTreeMap<(ConnectionId, String), SecretEntry>,
+    outages: BTreeMap<(ConnectionId, String), StoredOutage>,
 }
 
 impl Tables {
@@ -75,6 +76,7 @@ impl Connections for MemoryStore {
             )));
         }
         tables.secrets.retain(|(id, _), _| id != &record.id);
+        tables.outages.retain(|(id, _), _| id != &record.id);
         tables.records.insert(record.id.clone(), record.clone());
         for entry in secrets {
             tables
@@ -175,6 +177,10 @@ impl Connections for MemoryStore {
             .secrets
             .retain(|(owner, _), _| owner != id);
         removal.secrets = (before - inner.connections.secrets.len()) as u64;
+        inner
+            .connections
+            .outages
+            .retain(|(owner, _), _| owner != id);
         let before = inner.inbox.len();
         inner
             .inbox
@@ -239,6 +245,68 @@ impl Connections for MemoryStore {
             current,
         }))
     }
+
+    async fn credential_outage_put(&self, outage: &StoredOutage) -> StoreResult<()> {
+        let mut inner = self.lock().await;
+        let tables = &mut inner.connections;
+        if tables
+            .records
+            .get(&outage.connection)
+            .is_none_or(|record| record.state == ConnectionState::Removed)
+        {
+            return Err(StoreError::NotFound(format!(
+                "connection {}",
+                outage.connection
+            )));
+        }
+        let key = (outage.connection.clone(), outage.credential.clone());
+        match tables.outages.get_mut(&key) {
+            Some(stored) => merge_outage(stored, outage),
+            None => {
+                tables.outages.insert(key, outage.clone());
+            }
+        }
+        Ok(())
+    }
+
+    async fn credential_outage_end(
+        &self,
+        id: &ConnectionId,
+        credential: Option<&str>,
+    ) -> StoreResult<u64> {
+        let mut inner = self.lock().await;
+        let outages = &mut inner.connections.outages;
+        let before = outages.len();
+        outages.retain(|(owner, name), _| {
+            owner != id || credential.is_some_and(|credential| credential != name)
+        });
+        Ok((before - outages.len()) as u64)
+    }
+
+    async fn credential_outages(
+        &self,
+        id: Option<&ConnectionId>,
+    ) -> StoreResult<Vec<StoredOutage>> {
+        let inner = self.lock().await;
+        Ok(inner
+            .connections
+            .outages
+            .values()
+            .filter(|outage| id.is_none_or(|id| &outage.connection == id))
+            .cloned()
+            .collect())
+    }
+}
+
+/// `new` written over `stored`: the earlier start, the later refusal (with its
+/// reason), the larger count (two replicas count their own refusals).
+fn merge_outage(stored: &mut StoredOutage, new: &StoredOutage) {
+    stored.since_ms = stored.since_ms.min(new.since_ms);
+    if new.last_refusal_ms >= stored.last_refusal_ms {
+        stored.last_refusal_ms = new.last_refusal_ms;
+        stored.reason = new.reason.clone();
+    }
+    stored.refusals = stored.refusals.max(new.refusals);
 }
 
 /// A secret locked in the memory store.

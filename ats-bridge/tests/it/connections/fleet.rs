@@ -135,7 +135,7 @@ fn now_ms() -> u64 {
     .unwrap()
 }
 
-fn engine_config() -> EngineConfig {
+pub(super) fn engine_config() -> EngineConfig {
     let mut config = EngineConfig::default();
     config.tick = Duration::from_millis(20);
     config.reconcile_interval = None;
@@ -161,6 +161,16 @@ fn start_on(
 ) -> (Fleet, ConnectionIntakes, oneshot::Sender<()>) {
     let mut engine = engine_config();
     engine.worker_id = worker.to_owned();
+    start_with(manager, stores, engine, config)
+}
+
+/// [`start_on`] with engine settings of the caller's.
+pub(super) fn start_with(
+    manager: &ConnectionManager,
+    stores: Stores,
+    engine: EngineConfig,
+    config: FleetConfig,
+) -> (Fleet, ConnectionIntakes, oneshot::Sender<()>) {
     let fleet = Fleet::builder(manager.clone(), stores.clone())
         .engine_config(engine)
         .config(config)
@@ -171,7 +181,7 @@ fn start_on(
         AdapterBuilder::new(manager.clone()),
         stores,
     )
-    .notify(fleet.inbox_signal());
+    .listener(fleet.arrivals());
     let intakes = ConnectionIntakes::new(manager.clone(), Arc::new(factory));
     let (stop, stopped) = oneshot::channel::<()>();
     let running = fleet.clone();
@@ -261,6 +271,35 @@ async fn each_customers_deliveries_reach_only_its_own_rows_and_vendors() {
     assert_eq!(status.rows.get("invited"), Some(&3));
     assert_eq!(status.connections_by_state.get("active"), Some(&2));
     assert!(status.unhealthy().next().is_none(), "{status:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stored_delivery_wakes_the_fleet_for_its_connection_between_ticks() {
+    let store = Arc::new(MemoryStore::new());
+    let manager = manager(store.clone());
+    let acme = Customer::start("acme", 1, Seed::new(), Faults::none()).await;
+    manager.add(acme.connection(None)).await.unwrap();
+    // A tick of an hour: after the first count at start, only the intake's word that
+    // a delivery for Acme arrived can start its work.
+    let mut engine = engine_config();
+    engine.tick = Duration::from_secs(3600);
+    let (fleet, intakes, _stop) = start_with(
+        &manager,
+        Stores::from(store.clone()),
+        engine,
+        FleetConfig::default(),
+    );
+    fleet.refresh().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+
+    for opportunity in &acme.opportunities()[..2] {
+        let status = acme
+            .moved(&intakes, "acme", opportunity, &acme.signature())
+            .await;
+        assert_eq!(status, 202);
+    }
+    until("both candidates invited", || acme.invites() == 2).await;
+    recorded(&fleet, 2).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

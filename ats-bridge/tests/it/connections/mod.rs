@@ -5,6 +5,7 @@ mod fleet;
 mod limits;
 mod manager;
 mod oauth;
+mod outages;
 mod refresh;
 mod routing;
 

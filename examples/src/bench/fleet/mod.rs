@@ -119,7 +119,7 @@ impl Bridge {
             AdapterBuilder::new(manager.clone()),
             Stores::from(store),
         )
-        .notify(fleet.inbox_signal());
+        .listener(fleet.arrivals());
         let intakes = ConnectionIntakes::new(manager.clone(), Arc::new(factory));
         let (stop, stopped) = oneshot::channel::<()>();
         let runner = fleet.clone();
