@@ -82,6 +82,13 @@ impl RateLimits {
         Self::default()
     }
 
+    /// Replace the credential-wide limits, keeping the endpoint classes' (a customer
+    /// whose account the vendor allows more, or less, than the client's default).
+    pub fn with_credential(mut self, credential: LimitSpec) -> Self {
+        self.credential = credential;
+        self
+    }
+
     /// Add (or replace) the extra limits for requests tagged with endpoint class `name`.
     pub fn class(mut self, name: impl Into<String>, spec: LimitSpec) -> Self {
         self.classes.insert(name.into(), spec);
@@ -102,12 +109,7 @@ impl RateLimits {
     /// credential so they pace together.
     pub fn build(&self) -> Arc<Limiter> {
         Arc::new(Limiter {
-            credential: Gate::new(self.credential),
-            classes: self
-                .classes
-                .iter()
-                .map(|(name, spec)| (name.clone(), Gate::new(*spec)))
-                .collect(),
+            scope: Scope::Alone(Arc::new(Gates::new(self))),
         })
     }
 }
@@ -167,11 +169,63 @@ impl Gate {
     }
 }
 
-/// The live limiter of one credential. Obtain it from [`RateLimits::build`].
+/// The gates of one [`RateLimits`]: the credential's and each endpoint class's.
 #[derive(Debug)]
-pub struct Limiter {
+struct Gates {
     credential: Gate,
     classes: HashMap<String, Gate>,
+}
+
+impl Gates {
+    fn new(limits: &RateLimits) -> Self {
+        Self {
+            credential: Gate::new(limits.credential),
+            classes: limits
+                .classes
+                .iter()
+                .map(|(name, spec)| (name.clone(), Gate::new(*spec)))
+                .collect(),
+        }
+    }
+
+    /// Pass every gate of `sets` for a request of `class`: concurrency slots first
+    /// (in each set the class's, the narrowest, before the credential's, so a waiting
+    /// request holds no credential slot), the rate tokens last, right before sending.
+    /// Every caller walks `sets` in the same order, so slots are never taken in
+    /// opposite orders by two requests.
+    async fn pass(sets: &[Arc<Gates>], class: Option<&str>) -> Permit {
+        let mut slots = Vec::with_capacity(2 * sets.len());
+        for gates in sets {
+            let class_gate = class.and_then(|c| gates.classes.get(c));
+            if let Some(gate) = class_gate {
+                gate.enter(&mut slots).await;
+            }
+            gates.credential.enter(&mut slots).await;
+        }
+        for gates in sets {
+            if let Some(gate) = class.and_then(|c| gates.classes.get(c)) {
+                gate.pace().await;
+            }
+            gates.credential.pace().await;
+        }
+        Permit { _slots: slots }
+    }
+}
+
+/// Whose gates a [`Limiter`] passes.
+#[derive(Debug)]
+enum Scope {
+    /// Its own: built by [`RateLimits::build`].
+    Alone(Arc<Gates>),
+    /// Every live set of limits of its credential: handed out by [`SharedLimiters`].
+    Shared(shared::Membership),
+}
+
+/// The live limiter of one credential. Obtain it from [`RateLimits::build`], or from
+/// [`SharedLimiters::limiter`] when several clients use the credential.
+#[derive(Debug)]
+pub struct Limiter {
+    scope: Scope,
 }
 
 /// Held while a request is in flight; dropping it frees the concurrency slots.
@@ -183,19 +237,14 @@ pub struct Permit {
 impl Limiter {
     /// Wait until a request of endpoint class `class` may go out. Concurrency slots are
     /// taken first (narrowest first, so a waiting request holds no credential slot), the
-    /// rate tokens last, right before sending.
+    /// rate tokens last, right before sending. A limiter from [`SharedLimiters`] waits
+    /// for every set of limits its credential's live clients were built with, so the
+    /// strictest applies.
     pub async fn acquire(&self, class: Option<&str>) -> Permit {
-        let class_gate = class.and_then(|c| self.classes.get(c));
-        let mut slots = Vec::with_capacity(2);
-        if let Some(gate) = class_gate {
-            gate.enter(&mut slots).await;
+        match &self.scope {
+            Scope::Alone(gates) => Gates::pass(std::slice::from_ref(gates), class).await,
+            Scope::Shared(membership) => Gates::pass(&membership.gates(), class).await,
         }
-        self.credential.enter(&mut slots).await;
-        if let Some(gate) = class_gate {
-            gate.pace().await;
-        }
-        self.credential.pace().await;
-        Permit { _slots: slots }
     }
 }
 
@@ -313,6 +362,19 @@ mod tests {
             task.await.unwrap();
         }
         assert_eq!(peak.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn replacing_the_credential_limits_keeps_the_classes() {
+        let class = LimitSpec::default().max_in_flight(1);
+        let limits = RateLimits::new(LimitSpec::default().per_second(10))
+            .class("candidates.list", class)
+            .with_credential(LimitSpec::default().per_second(3).burst(6));
+        assert_eq!(
+            limits.credential(),
+            LimitSpec::default().per_second(3).burst(6)
+        );
+        assert_eq!(limits.class_spec("candidates.list"), Some(class));
     }
 
     #[test]

@@ -10,23 +10,33 @@ use std::sync::Arc;
 use client_core::auth::{Authenticator, OAuthBearer};
 use client_core::rate_limit::{CredentialKey, SharedLimiters};
 use client_core::{HttpClient, RateLimits, SecretString};
+use willo_client::{Environment, WilloClient};
 
 use super::oauth::OAuthConnect;
 use super::{
     AtsAccountConfig, AtsAuth, ConnectionError, ConnectionManager, ConnectionRecord,
-    ConnectionSecrets, StoredGrantSource,
+    ConnectionSecrets, LimitOverrides, StoredGrantSource,
 };
 use crate::Ats;
-use willo_client::{Environment, WilloClient};
+use crate::webhook::WilloSource;
 
 /// Builds the [`Ats`] adapters of a connection: API-key accounts with their key,
 /// OAuth accounts over a [`StoredGrantSource`] (so refresh is single-flight across
-/// replicas), each verifying webhooks with every one of its webhook secrets.
+/// replicas), each verifying webhooks with every one of its webhook secrets; and its
+/// Willo client ([`AdapterBuilder::willo_client`]).
 ///
 /// Given an HTTP client and a [`SharedLimiters`], every client it builds sends
 /// through that one connection pool and paces under its credential's one limiter, so
 /// connections sharing a credential share its quota and a connection costs no pool
 /// of its own.
+///
+/// Each credential is paced by, most specific first: the connection's own limits for
+/// the account ([`ConnectionConfig::willo_limits`](super::ConnectionConfig::willo_limits),
+/// [`AtsAccountConfig::limits`]), value by value over [`AdapterBuilder::limits`] for
+/// its vendor, else its client's `default_limits()`. Connections that share a
+/// credential but set different limits for it are all held to the strictest of them
+/// (see [`SharedLimiters`]): a quota is the vendor's, per credential, and the
+/// lowest figure anyone gave for it is the safe one.
 #[derive(Debug, Clone)]
 pub struct AdapterBuilder {
     manager: ConnectionManager,
@@ -59,9 +69,25 @@ impl AdapterBuilder {
         self
     }
 
-    /// The limits of `vendor`'s credentials: configured, else `default`.
-    pub(crate) fn limits_of(&self, vendor: &'static str, default: RateLimits) -> RateLimits {
-        self.limits.get(vendor).cloned().unwrap_or(default)
+    /// The limits of a credential of `vendor` used by `account` (`willo` or an ATS
+    /// account's name): the connection's `own` values over the builder's limits for
+    /// the vendor, else over the client's `default`. Limits are checked when stored;
+    /// they are checked again here because a 0 would mean "no limit" to a client.
+    fn limits_for(
+        &self,
+        vendor: &'static str,
+        default: impl FnOnce() -> RateLimits,
+        account: &str,
+        own: Option<&LimitOverrides>,
+    ) -> Result<RateLimits, ConnectionError> {
+        let base = self.limits.get(vendor).cloned().unwrap_or_else(default);
+        match own {
+            Some(own) => {
+                own.validate(account)?;
+                Ok(own.apply(&base))
+            }
+            None => Ok(base),
+        }
     }
 
     /// Send every client's requests through `http` (one pool for all connections).
@@ -248,7 +274,12 @@ impl AdapterBuilder {
         if let Some(http) = &self.http {
             client = client.http_client(http.clone());
         }
-        let limits = self.limits_of("smartrecruiters", SmartRecruitersClient::default_limits());
+        let limits = self.limits_for(
+            "smartrecruiters",
+            SmartRecruitersClient::default_limits,
+            &account.name,
+            account.limits.as_ref(),
+        )?;
         client = match self.limiter(record, account, key, "smartrecruiters", &limits) {
             Some(limiter) => client.shared_limiter(limiter),
             None => client.limits(limits),
@@ -281,7 +312,12 @@ impl AdapterBuilder {
         if let Some(http) = &self.http {
             client = client.http_client(http.clone());
         }
-        let limits = self.limits_of("lever", LeverClient::default_limits());
+        let limits = self.limits_for(
+            "lever",
+            LeverClient::default_limits,
+            &account.name,
+            account.limits.as_ref(),
+        )?;
         client = match self.limiter(record, account, key, "lever", &limits) {
             Some(limiter) => client.shared_limiter(limiter),
             None => client.limits(limits),
@@ -289,9 +325,10 @@ impl AdapterBuilder {
         client.build().map_err(|e| invalid_account(account, &e))
     }
 
-    /// The connection's Willo client: its key, its environment, the shared pool and
-    /// the key's limiter.
-    pub(crate) fn willo_client(
+    /// The connection's Willo client: its key and API root (`willo_base_url`:
+    /// `staging` or a URL), the shared pool and the key's shared limiter, paced by its
+    /// `willo_limits` over the builder's Willo limits.
+    pub fn willo_client(
         &self,
         record: &ConnectionRecord,
         secrets: &ConnectionSecrets,
@@ -306,7 +343,12 @@ impl AdapterBuilder {
         if let Some(http) = &self.http {
             client = client.http_client(http.clone());
         }
-        let limits = self.limits_of("willo", WilloClient::default_limits());
+        let limits = self.limits_for(
+            "willo",
+            WilloClient::default_limits,
+            WilloSource::NAME,
+            record.config.willo_limits.as_ref(),
+        )?;
         client = match self.limiter_of_secret("willo", key, &limits) {
             Some(limiter) => client.shared_limiter(limiter),
             None => client.limits(limits),
@@ -329,4 +371,86 @@ pub(crate) fn not_compiled_in(kind: super::AtsKind) -> ConnectionError {
         kind.as_str(),
         kind.as_str()
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use client_core::LimitSpec;
+
+    use super::*;
+    use crate::connection::{Keyring, LimitProblem, SealingKey};
+    use crate::store::MemoryStore;
+
+    fn builder() -> AdapterBuilder {
+        let keys = Keyring::new(SealingKey::new("k1", &[7; 32]));
+        AdapterBuilder::new(ConnectionManager::new(
+            Arc::new(MemoryStore::new()),
+            Arc::new(keys),
+        ))
+    }
+
+    fn client_default() -> RateLimits {
+        RateLimits::new(LimitSpec::default().per_second(10).burst(20))
+    }
+
+    #[test]
+    fn the_connections_limits_over_the_fleets_over_the_clients_default() {
+        let own = LimitOverrides::new().per_second(3);
+        // Nothing configured: the client's default.
+        let plain = builder();
+        assert_eq!(
+            plain
+                .limits_for("lever", client_default, "lever", None)
+                .unwrap(),
+            client_default()
+        );
+        // The connection's values over the client's default.
+        assert_eq!(
+            plain
+                .limits_for("lever", client_default, "lever", Some(&own))
+                .unwrap(),
+            RateLimits::new(LimitSpec::default().per_second(3).burst(20))
+        );
+
+        // The fleet's limits replace the client's default…
+        let fleet = builder().limits(
+            "lever",
+            RateLimits::new(LimitSpec::default().per_second(8).max_in_flight(4)),
+        );
+        assert_eq!(
+            fleet
+                .limits_for("lever", client_default, "lever", None)
+                .unwrap(),
+            RateLimits::new(LimitSpec::default().per_second(8).max_in_flight(4))
+        );
+        // …and the connection's values override the fleet's, value by value.
+        assert_eq!(
+            fleet
+                .limits_for("lever", client_default, "lever", Some(&own))
+                .unwrap(),
+            RateLimits::new(LimitSpec::default().per_second(3).max_in_flight(4))
+        );
+        // Another vendor's fleet limits do not apply.
+        assert_eq!(
+            fleet
+                .limits_for("willo", client_default, "willo", None)
+                .unwrap(),
+            client_default()
+        );
+    }
+
+    #[test]
+    fn a_zero_that_reached_the_store_builds_no_unlimited_client() {
+        let zero = LimitOverrides::new().max_in_flight(0);
+        let refused = builder()
+            .limits_for("lever", client_default, "lever", Some(&zero))
+            .unwrap_err();
+        match refused {
+            ConnectionError::Limits(invalid) => {
+                assert_eq!(invalid.field, "max_in_flight");
+                assert_eq!(invalid.problem, LimitProblem::Zero);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }

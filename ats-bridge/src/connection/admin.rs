@@ -143,6 +143,11 @@ fn failure(failed: ConnectionError) -> Response {
         ConnectionError::Invalid(message) => {
             error(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
         }
+        ConnectionError::Limits(invalid) => error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            &invalid.to_string(),
+        ),
         ConnectionError::NotFound(_) | ConnectionError::Store(StoreError::NotFound(_)) => {
             error(StatusCode::NOT_FOUND, "not_found", &failed.to_string())
         }

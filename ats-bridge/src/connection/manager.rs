@@ -10,8 +10,8 @@ use client_core::{ExposeSecret, SecretString};
 use super::secret_names as names;
 use super::{
     AtsAuth, AtsKind, ConnectionConfig, ConnectionId, ConnectionRecord, ConnectionSecrets,
-    ConnectionState, Connections, LedgerErasure, NewConnection, OAuthGrant, Removal, SealError,
-    SecretEntry, SecretSealer,
+    ConnectionState, Connections, InvalidLimits, LedgerErasure, NewConnection, OAuthGrant, Removal,
+    SealError, SecretEntry, SecretSealer,
 };
 use crate::rules::Rules;
 use crate::store::StoreError;
@@ -27,6 +27,9 @@ pub enum ConnectionError {
     /// No connection with this id (or it was removed).
     #[error("no connection {0}")]
     NotFound(ConnectionId),
+    /// An account's limits are not usable (0, or more than any vendor grants).
+    #[error("invalid connection: {0}")]
+    Limits(#[from] InvalidLimits),
     /// A secret could not be sealed or opened.
     #[error(transparent)]
     Seal(#[from] SealError),
@@ -532,6 +535,9 @@ fn validate(config: &ConnectionConfig, secrets: &ConnectionSecrets) -> Result<()
     if secrets.willo_api_key.expose_secret().is_empty() {
         return invalid("the Willo API key is empty".into());
     }
+    if let Some(limits) = &config.willo_limits {
+        limits.validate(WilloSource::NAME)?;
+    }
     let mut seen = BTreeSet::new();
     for account in &config.ats {
         let name = account.name.as_str();
@@ -552,6 +558,9 @@ fn validate(config: &ConnectionConfig, secrets: &ConnectionSecrets) -> Result<()
             return invalid(format!(
                 "the Lever account `{name}` needs `perform_as` (the user notes are written as)"
             ));
+        }
+        if let Some(limits) = &account.limits {
+            limits.validate(name)?;
         }
         let stored = secrets.ats.get(name);
         if account.auth == AtsAuth::ApiKey && stored.and_then(|s| s.api_key.as_ref()).is_none() {

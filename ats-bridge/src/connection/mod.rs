@@ -6,6 +6,7 @@
 //!   and logs;
 //! - [`ConnectionConfig`] and [`ConnectionSecrets`]: what a connection is, settings
 //!   and secrets apart; [`ConnectionState`]: active, paused, needs credentials, removed;
+//! - [`LimitOverrides`]: an account's pacing where its quota differs from the fleet's;
 //! - [`Connections`]: the store's connection tables (memory store and both SQL stores);
 //! - [`SecretSealer`] / [`Keyring`]: secrets sealed at rest under the operator's keys,
 //!   with rotation;
@@ -28,6 +29,7 @@ mod fleet;
 mod grant;
 mod id;
 mod intakes;
+mod limits;
 mod manager;
 mod model;
 pub mod oauth;
@@ -41,6 +43,10 @@ pub use fleet::{ConnectionStatus, Fleet, FleetBuilder, FleetConfig, FleetStatus}
 pub use grant::StoredGrantSource;
 pub use id::{ConnectionId, InvalidConnectionId, MAX_ID_LEN};
 pub use intakes::{AdapterIntakes, ConnectionIntakes, IntakeFactory};
+pub use limits::{
+    InvalidLimits, LimitOverrides, LimitProblem, LimitValues, MAX_BURST, MAX_CLASSES,
+    MAX_IN_FLIGHT, MAX_PER_SECOND,
+};
 pub use manager::{ConnectionError, ConnectionManager};
 pub use model::{
     AtsAccountConfig, AtsAuth, AtsKind, AtsSecrets, ConnectionConfig, ConnectionRecord,

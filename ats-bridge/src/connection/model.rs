@@ -8,7 +8,7 @@ use std::fmt;
 use client_core::SecretString;
 use serde::{Deserialize, Serialize};
 
-use super::ConnectionId;
+use super::{ConnectionId, LimitOverrides};
 
 /// Where a connection is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -110,6 +110,10 @@ pub struct AtsAccountConfig {
     /// Adapter settings the bridge passes through (page size, note visibility…).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub settings: BTreeMap<String, serde_json::Value>,
+    /// This account's pacing where its quota differs from the fleet's (`None`: the
+    /// fleet's limits for its ATS).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limits: Option<LimitOverrides>,
 }
 
 impl AtsAccountConfig {
@@ -122,6 +126,7 @@ impl AtsAccountConfig {
             perform_as: None,
             base_url: None,
             settings: BTreeMap::new(),
+            limits: None,
         }
     }
 
@@ -140,6 +145,12 @@ impl AtsAccountConfig {
     /// Another API root.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self
+    }
+
+    /// Pace this account's credential with `limits` over the fleet's.
+    pub fn limits(mut self, limits: LimitOverrides) -> Self {
+        self.limits = Some(limits);
         self
     }
 }
@@ -173,6 +184,10 @@ pub struct ConnectionConfig {
     /// The Willo API root when not production (`staging` or a URL).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub willo_base_url: Option<String>,
+    /// The Willo account's pacing where its quota differs from the fleet's (`None`:
+    /// the fleet's Willo limits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub willo_limits: Option<LimitOverrides>,
     /// The ATS accounts, each with a distinct name.
     #[serde(default)]
     pub ats: Vec<AtsAccountConfig>,
@@ -190,6 +205,7 @@ impl ConnectionConfig {
         Self {
             display_name: display_name.into(),
             willo_base_url: None,
+            willo_limits: None,
             ats: Vec::new(),
             rules: None,
             engine: EngineOverrides::default(),
@@ -211,6 +227,12 @@ impl ConnectionConfig {
     /// Another Willo API root.
     pub fn willo_base_url(mut self, url: impl Into<String>) -> Self {
         self.willo_base_url = Some(url.into());
+        self
+    }
+
+    /// Pace the Willo account's credential with `limits` over the fleet's.
+    pub fn willo_limits(mut self, limits: LimitOverrides) -> Self {
+        self.willo_limits = Some(limits);
         self
     }
 
@@ -450,6 +472,41 @@ mod tests {
         ] {
             assert!(!text.contains(secret), "{text}");
         }
+    }
+
+    #[test]
+    fn limits_round_trip_in_the_config_and_old_rows_have_none() {
+        let config = ConnectionConfig::new("Acme")
+            .willo_limits(LimitOverrides::new().per_second(2))
+            .ats(
+                AtsAccountConfig::new(AtsKind::Lever, AtsAuth::ApiKey)
+                    .perform_as("user-1")
+                    .limits(LimitOverrides::new().per_second(4).burst(8)),
+            );
+        let json = serde_json::to_value(&config).unwrap();
+        assert_eq!(json["willo_limits"], serde_json::json!({"per_second": 2}));
+        assert_eq!(
+            json["ats"][0]["limits"],
+            serde_json::json!({"per_second": 4, "burst": 8})
+        );
+        assert_eq!(
+            serde_json::from_value::<ConnectionConfig>(json).unwrap(),
+            config
+        );
+
+        // A row written before limits existed reads as "the fleet's limits", and
+        // writes back without the keys.
+        let old = serde_json::json!({
+            "display_name": "Acme",
+            "ats": [{"name": "lever", "kind": "lever", "auth": "api_key", "perform_as": "u"}],
+            "engine": {}
+        });
+        let read: ConnectionConfig = serde_json::from_value(old).unwrap();
+        assert_eq!(read.willo_limits, None);
+        assert_eq!(read.ats[0].limits, None);
+        let written = serde_json::to_value(&read).unwrap();
+        assert!(written.get("willo_limits").is_none());
+        assert!(written["ats"][0].get("limits").is_none());
     }
 
     #[test]

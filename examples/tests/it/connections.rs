@@ -107,3 +107,50 @@ async fn a_malformed_connection_file_is_refused_without_quoting_it() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn a_connections_own_limits_are_added_from_its_file_and_bad_ones_refused() {
+    let manager = ConnectionManager::new(
+        Arc::new(MemoryStore::new()),
+        Arc::new(Keyring::new(SealingKey::new("k1", &[1; 32]))),
+    );
+    let mut acme: serde_json::Value = serde_json::from_str(ACME).unwrap();
+    acme["config"]["willo_limits"] = serde_json::json!({"per_second": 2});
+    acme["config"]["ats"][0]["limits"] = serde_json::json!({"per_second": 4, "burst": 8});
+
+    let mut bad = acme.clone();
+    bad["config"]["ats"][0]["limits"]["burst"] = serde_json::json!(0);
+    let cli = example::parse(["add".to_owned(), "--file".to_owned(), "x".to_owned()]).unwrap();
+    let error = example::run(
+        &manager,
+        &cli.command,
+        Some(&bad.to_string()),
+        false,
+        &mut Vec::new(),
+    )
+    .await
+    .unwrap_err()
+    .to_string();
+    assert_eq!(
+        error,
+        "invalid connection: the limits of `lever`: burst is 0: leave it out to keep the fleet's value"
+    );
+    assert_eq!(run(&manager, &["list"], None).await, "");
+
+    run(
+        &manager,
+        &["add", "--file", "acme.json"],
+        Some(&acme.to_string()),
+    )
+    .await;
+    let listed = run(&manager, &["list", "--json"], None).await;
+    let listed: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    assert_eq!(
+        listed[0]["config"]["willo_limits"],
+        acme["config"]["willo_limits"]
+    );
+    assert_eq!(
+        listed[0]["config"]["ats"][0]["limits"],
+        serde_json::json!({"per_second": 4, "burst": 8})
+    );
+}

@@ -145,7 +145,7 @@ pub(super) fn engine_config() -> EngineConfig {
 
 /// A fleet over `manager`'s connections and the intakes that feed it, running until
 /// the returned sender is dropped or fired.
-fn start(
+pub(super) fn start(
     manager: &ConnectionManager,
     store: &Arc<MemoryStore>,
     config: FleetConfig,

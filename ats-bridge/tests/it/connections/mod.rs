@@ -2,6 +2,7 @@
 
 mod admin;
 mod fleet;
+mod limits;
 mod manager;
 mod oauth;
 mod outages;
