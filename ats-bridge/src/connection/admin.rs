@@ -10,11 +10,12 @@
 //! | `PUT /admin/connections/{id}/secrets` | replace its secrets (`ConnectionSecrets`) |
 //! | `POST /admin/connections/{id}/pause` | pause (`{"reason": …}` optional) |
 //! | `POST /admin/connections/{id}/resume` | resume |
-//! | `DELETE /admin/connections/{id}?ledger=keep_ids\|erase` | remove, erasing credentials, inbox and cursors |
+//! | `DELETE /admin/connections/{id}?ledger=keep_ids\|erase&webhooks=keep\|unregister` | remove, erasing credentials, inbox and cursors; with `webhooks=unregister` (and a [`WebhookRegistrar`]) its webhooks are removed from its vendor accounts first, and if that fails the connection stays (502, with what was removed) |
 //! | `GET /admin/connections/{id}/status` | state, reason, which secrets are stored (names and key ids only); with a [`Fleet`], its work too (`work`: rows per state, inbox backlog, last reconcile, errors, credential outages) |
 //! | `GET /admin/fleet` | with a [`Fleet`]: every connection's work status and the totals ([`FleetStatus`](super::FleetStatus)) |
 //! | `POST /admin/connections/{id}/oauth/{account}` | the consent URL to send the customer to |
 //! | `POST /admin/connections/{id}/webhooks` | with a [`WebhookRegistrar`]: register its webhooks at `/webhooks/{id}/{source}` in its own vendor accounts and store their secrets; what was done per source ([`ConnectionWebhooks`](super::ConnectionWebhooks)) |
+//! | `DELETE /admin/connections/{id}/webhooks` | with a [`WebhookRegistrar`]: remove its webhooks at `/webhooks/{id}/{source}` (any host) from its vendor accounts, no other connection's; what was removed per source ([`ConnectionUnregistered`](super::ConnectionUnregistered)); a vendor refusing → 502 naming the source, with what was removed before |
 //!
 //! Answers never contain a secret. Errors are `{"error": code, "message": …}`.
 
@@ -34,8 +35,9 @@ use subtle::ConstantTimeEq;
 
 use super::oauth::{ConnectError, OAuthConnect};
 use super::{
-    ConnectionConfig, ConnectionError, ConnectionId, ConnectionManager, ConnectionSecrets, Fleet,
-    LedgerErasure, NewConnection, WebhookRegistrar, WebhookRegistrationError,
+    ConnectionConfig, ConnectionError, ConnectionId, ConnectionManager, ConnectionSecrets,
+    ConnectionUnregistered, Fleet, LedgerErasure, NewConnection, Removal, WebhookRegistrar,
+    WebhookRegistrationError, WebhookUnregistrationError,
 };
 use crate::store::StoreError;
 
@@ -62,7 +64,8 @@ impl AdminApi {
         }
     }
 
-    /// Serve `POST /admin/connections/{id}/webhooks` with `registrar`.
+    /// Serve `POST` and `DELETE /admin/connections/{id}/webhooks` with `registrar`,
+    /// and `DELETE /admin/connections/{id}?webhooks=unregister`.
     pub fn webhooks(mut self, registrar: WebhookRegistrar) -> Self {
         self.registrar = Some(registrar);
         self
@@ -95,7 +98,10 @@ impl AdminApi {
             .route("/admin/connections/{id}/resume", post(resume))
             .route("/admin/connections/{id}/status", get(status))
             .route("/admin/connections/{id}/oauth/{account}", post(consent))
-            .route("/admin/connections/{id}/webhooks", post(register_webhooks))
+            .route(
+                "/admin/connections/{id}/webhooks",
+                post(register_webhooks).delete(unregister_webhooks),
+            )
             .route("/admin/fleet", get(fleet_status))
             .route_layer(middleware::from_fn_with_state(api.clone(), authorise))
             .with_state(api)
@@ -249,6 +255,28 @@ async fn resume(State(api): State<Arc<AdminApi>>, Path(id): Path<String>) -> Res
 struct RemoveQuery {
     #[serde(default)]
     ledger: LedgerErasure,
+    #[serde(default)]
+    webhooks: WebhooksOnRemoval,
+}
+
+/// What a removal does with the connection's webhooks at its vendors.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum WebhooksOnRemoval {
+    /// Leave them (the operator removes them, or already did).
+    #[default]
+    Keep,
+    /// Remove them first; the connection stays if that fails.
+    Unregister,
+}
+
+/// A removal's answer when the webhooks were removed first: the removal's counts,
+/// and what was removed at the vendors.
+#[derive(Debug, serde::Serialize)]
+struct RemovedWithWebhooks {
+    #[serde(flatten)]
+    removal: Removal,
+    webhooks: ConnectionUnregistered,
 }
 
 async fn remove(
@@ -257,7 +285,25 @@ async fn remove(
     Query(query): Query<RemoveQuery>,
 ) -> Response {
     let id = id_or_answer!(id);
-    answer(api.manager.remove(&id, query.ledger).await)
+    if query.webhooks == WebhooksOnRemoval::Keep {
+        return answer(api.manager.remove(&id, query.ledger).await);
+    }
+    let Some(registrar) = &api.registrar else {
+        return no_registrar();
+    };
+    // Its credentials are needed to reach its vendors: they go with the removal.
+    let webhooks = match registrar.unregister(&id).await {
+        Ok(webhooks) => webhooks,
+        Err(failed) => {
+            return unregistration_failure(failed, "; the connection was not removed");
+        }
+    };
+    answer(
+        api.manager
+            .remove(&id, query.ledger)
+            .await
+            .map(|removal| RemovedWithWebhooks { removal, webhooks }),
+    )
 }
 
 async fn status(State(api): State<Arc<AdminApi>>, Path(id): Path<String>) -> Response {
@@ -345,14 +391,18 @@ async fn consent(
     }
 }
 
+fn no_registrar() -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        "no_registrar",
+        "this bridge registers no webhooks (it has no public URL)",
+    )
+}
+
 async fn register_webhooks(State(api): State<Arc<AdminApi>>, Path(id): Path<String>) -> Response {
     let id = id_or_answer!(id);
     let Some(registrar) = &api.registrar else {
-        return error(
-            StatusCode::NOT_FOUND,
-            "no_registrar",
-            "this bridge registers no webhooks (it has no public URL)",
-        );
+        return no_registrar();
     };
     match registrar.register(&id).await {
         Ok(registered) => Json(registered).into_response(),
@@ -369,5 +419,34 @@ async fn register_webhooks(State(api): State<Arc<AdminApi>>, Path(id): Path<Stri
             "activation_failed",
             &failed.to_string(),
         ),
+    }
+}
+
+async fn unregister_webhooks(State(api): State<Arc<AdminApi>>, Path(id): Path<String>) -> Response {
+    let id = id_or_answer!(id);
+    let Some(registrar) = &api.registrar else {
+        return no_registrar();
+    };
+    match registrar.unregister(&id).await {
+        Ok(removed) => Json(removed).into_response(),
+        Err(failed) => unregistration_failure(failed, ""),
+    }
+}
+
+/// The answer for a failed unregistration: a vendor's refusal is a 502 naming the
+/// source (never a secret), with what was removed before it; `then` says what was
+/// not done because of it.
+fn unregistration_failure(failed: WebhookUnregistrationError, then: &str) -> Response {
+    match failed {
+        WebhookUnregistrationError::Connection(failed) => failure(failed),
+        WebhookUnregistrationError::Vendor { ref removed, .. } => (
+            StatusCode::BAD_GATEWAY,
+            Json(serde_json::json!({
+                "error": "vendor_refused",
+                "message": format!("{failed}{then}"),
+                "removed": removed,
+            })),
+        )
+            .into_response(),
     }
 }

@@ -17,7 +17,8 @@
 //! - [`ConnectionIntakes`]: one webhook intake per connection, for the
 //!   `/webhooks/{connection}/{source}` routes;
 //! - [`WebhookRegistrar`]: registers a connection's webhooks at those routes in its
-//!   own vendor accounts and stores the secrets the vendors return.
+//!   own vendor accounts and stores the secrets the vendors return, and removes them
+//!   when the connection leaves ([`WebhookRegistrar::unregister`]).
 //!
 //! The single-account bridge of the quickstart ([`crate::Bridge`]) needs none of this.
 
@@ -36,6 +37,7 @@ pub mod oauth;
 mod seal;
 pub mod secret_names;
 mod store;
+mod webhook_removal;
 mod webhooks;
 
 pub use adapters::AdapterBuilder;
@@ -54,6 +56,7 @@ pub use model::{
 };
 pub use seal::{Keyring, SealError, Sealed, SealingKey, SecretSealer};
 pub use store::{Connections, LedgerErasure, Removal, SecretEntry, SecretLock, StoredOutage};
+pub use webhook_removal::{ConnectionUnregistered, SourceUnregistered, WebhookUnregistrationError};
 pub use webhooks::{
     ConnectionWebhooks, SourceWebhooks, WebhookRegistrar, WebhookRegistrationError,
 };

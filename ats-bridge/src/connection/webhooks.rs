@@ -33,6 +33,7 @@ use crate::webhook::WilloSource;
 /// secrets the vendors returned and activates SmartRecruiters subscriptions.
 ///
 /// Running it again registers nothing new: what is already registered is adopted.
+/// [`WebhookRegistrar::unregister`] removes them again, when the connection leaves.
 ///
 /// - **Lever**: each created webhook's signature token is added in front of the
 ///   account's stored ones (older ones keep verifying). Lever shows a token only when
@@ -51,8 +52,8 @@ use crate::webhook::WilloSource;
 /// do anyway.
 #[derive(Debug, Clone)]
 pub struct WebhookRegistrar {
-    manager: ConnectionManager,
-    adapters: AdapterBuilder,
+    pub(super) manager: ConnectionManager,
+    pub(super) adapters: AdapterBuilder,
     public_url: String,
 }
 

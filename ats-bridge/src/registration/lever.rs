@@ -161,11 +161,41 @@ pub(crate) async fn ensure_lever_into(
 pub async fn teardown_lever(client: &LeverClient) -> Result<Vec<Change>> {
     let path = Endpoint::single_account_path(SOURCE);
     let mut changes = Vec::new();
-    for webhook in bridge_webhooks(client, |url| ends_with_path(url, &path)).await? {
+    remove_matching(client, |url| ends_with_path(url, &path), &mut changes).await?;
+    Ok(changes)
+}
+
+/// Delete every webhook registered for the endpoint `url` (its intake path, on any
+/// host: `/webhooks/lever`, or a connection's `/webhooks/{connection}/{account}`),
+/// and no other: another connection's webhooks in the same account stay.
+pub async fn teardown_lever_at(client: &LeverClient, url: &str) -> Result<Vec<Change>> {
+    let mut changes = Vec::new();
+    teardown_lever_into(client, url, &mut changes).await?;
+    Ok(changes)
+}
+
+/// [`teardown_lever_at`], recording each deletion into `changes` as it goes: after a
+/// failure it still says what was deleted before it.
+pub(crate) async fn teardown_lever_into(
+    client: &LeverClient,
+    url: &str,
+    changes: &mut Vec<Change>,
+) -> Result<()> {
+    let wanted = Endpoint::parse(url, SOURCE)?;
+    remove_matching(client, |url| wanted.owns(url), changes).await
+}
+
+/// Delete the account's webhooks whose URL `ours` accepts.
+async fn remove_matching(
+    client: &LeverClient,
+    ours: impl Fn(&str) -> bool,
+    changes: &mut Vec<Change>,
+) -> Result<()> {
+    for webhook in bridge_webhooks(client, ours).await? {
         client.webhooks().delete(&webhook.id).await?;
         changes.push(change(&webhook, Action::Removed));
     }
-    Ok(changes)
+    Ok(())
 }
 
 /// Checklist lines: each event of [`LEVER_EVENTS`] delivered to `url` (a

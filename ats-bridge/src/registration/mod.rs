@@ -13,7 +13,10 @@
 //!   at a stale URL, delete duplicates, and rotate secrets only when asked
 //!   ([`SecretPolicy::Rotate`]). Run them on every deploy; each vendor ends with
 //!   exactly one bridge webhook per event. `teardown_*` removes everything the
-//!   single-account bridge registered.
+//!   single-account bridge registered; `teardown_*_at` ([`teardown_lever_at`],
+//!   [`teardown_smartrecruiters_at`], [`teardown_willo_at`]) removes what is
+//!   registered for one endpoint, such as a leaving connection's (what
+//!   [`crate::connection::WebhookRegistrar::unregister`] does).
 //! - `subscribe_*` create new webhooks unconditionally (for a fresh account, such as
 //!   the sandbox's).
 //!
@@ -43,23 +46,26 @@ use client_core::Url;
 use crate::connection::ConnectionId;
 
 #[cfg(feature = "lever")]
-pub(crate) use lever::ensure_lever_into;
-#[cfg(feature = "lever")]
 #[cfg_attr(docsrs, doc(cfg(feature = "lever")))]
 pub use lever::{
     LEVER_EVENTS, LeverRegistration, LeverWebhook, ensure_lever, subscribe_lever, teardown_lever,
-    verify_lever,
+    teardown_lever_at, verify_lever,
 };
+#[cfg(feature = "lever")]
+pub(crate) use lever::{ensure_lever_into, teardown_lever_into};
+#[cfg(feature = "smartrecruiters")]
+pub(crate) use smartrecruiters::teardown_smartrecruiters_into;
 #[cfg(feature = "smartrecruiters")]
 #[cfg_attr(docsrs, doc(cfg(feature = "smartrecruiters")))]
 pub use smartrecruiters::{
     SMARTRECRUITERS_EVENTS, SmartRecruitersRegistration, SmartRecruitersSubscription,
     activate_smartrecruiters, ensure_smartrecruiters, subscribe_smartrecruiters,
-    teardown_smartrecruiters, verify_smartrecruiters,
+    teardown_smartrecruiters, teardown_smartrecruiters_at, verify_smartrecruiters,
 };
+pub(crate) use willo::teardown_willo_into;
 pub use willo::{
     WILLO_EVENTS, WilloRegistration, ensure_willo, ensure_willo_at, subscribe_willo,
-    teardown_willo, verify_willo, verify_willo_at,
+    teardown_willo, teardown_willo_at, verify_willo, verify_willo_at,
 };
 
 /// The intake URL for deliveries from `source` under `base` (`https://bridge.example`):

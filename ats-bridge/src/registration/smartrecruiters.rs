@@ -165,11 +165,45 @@ pub async fn ensure_smartrecruiters(
 pub async fn teardown_smartrecruiters(client: &SmartRecruitersClient) -> Result<Vec<Change>> {
     let path = Endpoint::single_account_path(SOURCE);
     let mut changes = Vec::new();
-    for subscription in bridge_subscriptions(client, |url| ends_with_path(url, &path)).await? {
+    remove_matching(client, |url| ends_with_path(url, &path), &mut changes).await?;
+    Ok(changes)
+}
+
+/// Delete every subscription registered for the endpoint `callback_url` (its intake
+/// path, on any host: `/webhooks/smartrecruiters`, or a connection's
+/// `/webhooks/{connection}/{account}`), and no other: another connection's
+/// subscriptions in the same account stay.
+pub async fn teardown_smartrecruiters_at(
+    client: &SmartRecruitersClient,
+    callback_url: &str,
+) -> Result<Vec<Change>> {
+    let mut changes = Vec::new();
+    teardown_smartrecruiters_into(client, callback_url, &mut changes).await?;
+    Ok(changes)
+}
+
+/// [`teardown_smartrecruiters_at`], recording each deletion into `changes` as it
+/// goes: after a failure it still says what was deleted before it.
+pub(crate) async fn teardown_smartrecruiters_into(
+    client: &SmartRecruitersClient,
+    callback_url: &str,
+    changes: &mut Vec<Change>,
+) -> Result<()> {
+    let wanted = Endpoint::parse(callback_url, SOURCE)?;
+    remove_matching(client, |url| wanted.owns(url), changes).await
+}
+
+/// Delete the account's subscriptions whose callback URL `ours` accepts.
+async fn remove_matching(
+    client: &SmartRecruitersClient,
+    ours: impl Fn(&str) -> bool,
+    changes: &mut Vec<Change>,
+) -> Result<()> {
+    for subscription in bridge_subscriptions(client, ours).await? {
         client.subscriptions().delete(&subscription.id).await?;
         changes.push(change(&subscription, Action::Removed));
     }
-    Ok(changes)
+    Ok(())
 }
 
 /// Checklist lines: each event of [`SMARTRECRUITERS_EVENTS`] delivered to

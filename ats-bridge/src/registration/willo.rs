@@ -142,13 +142,44 @@ pub async fn ensure_willo_at(
 pub async fn teardown_willo(client: &WilloClient) -> Result<Vec<Change>> {
     let path = Endpoint::single_account_path(SOURCE);
     let mut changes = Vec::new();
-    for webhook in bridge_webhooks(client, |url| ends_with_path(url, &path)).await? {
+    remove_matching(client, |url| ends_with_path(url, &path), &mut changes).await?;
+    Ok(changes)
+}
+
+/// Delete every webhook registered for the endpoint `url` (its intake path, on any
+/// host and with any token: `/webhooks/willo`, or a connection's
+/// `/webhooks/{connection}/willo`), and no other: another connection's webhooks in
+/// the same account stay.
+pub async fn teardown_willo_at(client: &WilloClient, url: &str) -> Result<Vec<Change>> {
+    let mut changes = Vec::new();
+    teardown_willo_into(client, url, &mut changes).await?;
+    Ok(changes)
+}
+
+/// [`teardown_willo_at`], recording each deletion into `changes` as it goes: after a
+/// failure it still says what was deleted before it.
+pub(crate) async fn teardown_willo_into(
+    client: &WilloClient,
+    url: &str,
+    changes: &mut Vec<Change>,
+) -> Result<()> {
+    let wanted = Endpoint::parse(url, SOURCE)?;
+    remove_matching(client, |url| wanted.owns(url), changes).await
+}
+
+/// Delete the account's webhooks whose URL `ours` accepts.
+async fn remove_matching(
+    client: &WilloClient,
+    ours: impl Fn(&str) -> bool,
+    changes: &mut Vec<Change>,
+) -> Result<()> {
+    for webhook in bridge_webhooks(client, ours).await? {
         let key = key_of(&webhook)?;
         client.webhooks().delete(key).await?;
         let event = event_of(&webhook).unwrap_or(WebhookEvent::Other(String::new()));
         changes.push(change(key, &event, Action::Removed));
     }
-    Ok(changes)
+    Ok(())
 }
 
 /// Checklist lines: each event of [`WILLO_EVENTS`] delivered to

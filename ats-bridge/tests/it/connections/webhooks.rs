@@ -1,7 +1,9 @@
 //! `POST /admin/connections/{id}/webhooks`: a connection's webhooks registered at its
 //! own URLs in its own sandbox accounts, with its own credentials; the secrets the
 //! vendors return stored and verifying the deliveries that follow; a second call
-//! registers nothing new; a vendor refusing leaves nothing half-stored.
+//! registers nothing new; a vendor refusing leaves nothing half-stored. And
+//! `DELETE /admin/connections/{id}/webhooks` (or a removal with
+//! `webhooks=unregister`): exactly the connection's webhooks removed, no other's.
 #![cfg(all(feature = "axum", feature = "lever", feature = "smartrecruiters"))]
 
 use std::sync::Arc;
@@ -16,7 +18,7 @@ use ats_bridge::intake::connection_router;
 use ats_bridge::store::{Inbox, Lease, MemoryStore, Stores};
 use ats_sandbox::lever::STAGE_RECRUITER_SCREEN;
 use ats_sandbox::{AccountHandle, Sandbox, SandboxAccount, SandboxConfig, Vendor};
-use client_core::{ExposeSecret, SecretString, StatusCode};
+use client_core::{ExposeSecret, Method, SecretString, StatusCode};
 use futures::TryStreamExt;
 use serde_json::Value;
 use smartrecruiters_client::{ApplicationStatus, SubscriptionStatus};
@@ -59,11 +61,26 @@ impl Bridge {
 
     /// `POST /admin/connections/{connection}/webhooks`: the status and the JSON.
     async fn register(&self, connection: &str) -> (StatusCode, Value) {
+        self.call(
+            Method::POST,
+            &format!("/admin/connections/{connection}/webhooks"),
+        )
+        .await
+    }
+
+    /// `DELETE /admin/connections/{connection}/webhooks`.
+    async fn unregister(&self, connection: &str) -> (StatusCode, Value) {
+        self.call(
+            Method::DELETE,
+            &format!("/admin/connections/{connection}/webhooks"),
+        )
+        .await
+    }
+
+    /// `method path` with the admin token: the status and the JSON.
+    async fn call(&self, method: Method, path: &str) -> (StatusCode, Value) {
         let response = http()
-            .post(format!(
-                "{}/admin/connections/{connection}/webhooks",
-                self.base
-            ))
+            .request(method, format!("{}{path}", self.base))
             .bearer_auth(TOKEN)
             .send()
             .await
@@ -455,5 +472,320 @@ async fn connections_sharing_an_account_keep_their_own_webhooks_and_unknown_toke
     let mut scopes: Vec<&str> = stored.iter().map(|item| item.source.as_str()).collect();
     scopes.sort_unstable();
     assert_eq!(scopes, ["one/lever", "two/lever"]);
+    sandbox.shutdown().await;
+}
+
+/// How many webhooks an unregistration's `answer` removed at `source` (checking
+/// each change is a removal).
+fn removed(answer: &Value, source: &str) -> usize {
+    let entry = answer["sources"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no sources in {answer}"))
+        .iter()
+        .find(|s| s["source"] == source)
+        .unwrap_or_else(|| panic!("no {source} in {answer}"));
+    let changes = entry["removed"].as_array().unwrap();
+    assert!(changes.iter().all(|c| c["action"] == "removed"), "{answer}");
+    changes.len()
+}
+
+/// A move of a Lever opportunity and of a SmartRecruiters candidate in `account`.
+fn recruiter_moves(account: &AccountHandle) {
+    let lever = account.lever();
+    let posting = lever.postings().remove(0);
+    let opportunity = lever.opportunities(&posting.id).remove(0);
+    lever
+        .move_opportunity(&opportunity, STAGE_RECRUITER_SCREEN)
+        .unwrap();
+    let sr = account.smartrecruiters();
+    let job = sr.jobs().remove(0);
+    let candidate = sr.candidates(&job.id).remove(0);
+    sr.move_candidate(&candidate, &job.id, ApplicationStatus::Interview, None)
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unregistering_a_connection_removes_exactly_its_webhooks_in_a_shared_account() {
+    let sandbox = Sandbox::start(SandboxConfig::new().willo_completion_delay(None))
+        .await
+        .unwrap();
+    let shared = sandbox.add_account(SandboxAccount::new("shared")).unwrap();
+    let bridge = Bridge::start().await;
+    for connection in ["one", "two"] {
+        bridge
+            .manager
+            .add(customer(connection, &shared, shared.willo_api_key()))
+            .await
+            .unwrap();
+        let (status, answer) = bridge.register(connection).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+    }
+    // A single-account bridge's webhooks in the same account (one per event), at a
+    // path ending like `one`'s but for no connection: not `one`'s either.
+    let single = format!("{}/webhooks/lever", bridge.base);
+    ats_bridge::registration::subscribe_lever(&shared.lever_client().unwrap(), &single)
+        .await
+        .unwrap();
+    let secrets_before = bridge.manager.secrets(&id("one")).await.unwrap();
+
+    let (status, answer) = bridge.unregister("one").await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["connection"], "one");
+    let sources: Vec<(&str, &str)> = answer["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["source"].as_str().unwrap(), s["url"].as_str().unwrap()))
+        .collect();
+    let base = &bridge.base;
+    assert_eq!(
+        sources,
+        [
+            ("lever", format!("{base}/webhooks/one/lever").as_str()),
+            (
+                "smartrecruiters",
+                format!("{base}/webhooks/one/smartrecruiters").as_str()
+            ),
+            ("willo", format!("{base}/webhooks/one/willo").as_str()),
+        ]
+    );
+    assert_eq!(removed(&answer, "lever"), 2);
+    assert_eq!(removed(&answer, "smartrecruiters"), 1);
+    assert_eq!(removed(&answer, "willo"), 2);
+    // No secret in the answer (Willo's URLs carry the token): none of the URLs
+    // removed is quoted.
+    let willo_token = secrets_before.willo_webhook_token.clone().unwrap();
+    assert!(
+        !answer.to_string().contains(willo_token.expose_secret()),
+        "{answer}"
+    );
+
+    // `two`'s webhooks and the single-account one are all still there; none of
+    // `one`'s is.
+    let there = registered(&shared).await;
+    let mut lever = there.lever.clone();
+    lever.sort();
+    let lever_two = format!("{base}/webhooks/two/lever");
+    assert_eq!(
+        lever,
+        [single.clone(), single.clone(), lever_two.clone(), lever_two]
+    );
+    assert_eq!(
+        there.smartrecruiters,
+        [(
+            format!("{base}/webhooks/two/smartrecruiters"),
+            Some(SubscriptionStatus::Active)
+        )]
+    );
+    assert_eq!(there.willo.len(), 2);
+    for url in &there.willo {
+        assert!(
+            url.starts_with(&format!("{base}/webhooks/two/willo?")),
+            "{url}"
+        );
+    }
+    // Its stored secrets are left as they were.
+    let secrets_after = bridge.manager.secrets(&id("one")).await.unwrap();
+    assert_eq!(
+        secrets_after.ats["lever"].webhook_secrets.len(),
+        secrets_before.ats["lever"].webhook_secrets.len()
+    );
+
+    // The single-account bridge's own teardown takes its webhook, and only it.
+    let single_removed = ats_bridge::registration::teardown_lever(&shared.lever_client().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(single_removed.len(), 2, "{single_removed:?}");
+
+    // The recruiters' moves reach `two`, never `one`.
+    recruiter_moves(&shared);
+    shared.deliveries_idle().await;
+    let lever_stats = shared.deliveries(Vendor::Lever);
+    assert_eq!(
+        (lever_stats.delivered, lever_stats.failed),
+        (1, 0),
+        "{lever_stats:?}"
+    );
+    let sr = shared.deliveries(Vendor::SmartRecruiters);
+    assert!(sr.delivered >= 1 && sr.failed == 0, "{sr:?}");
+    let stored = bridge
+        .store
+        .inbox_claim(&Lease::new("w", i64::MAX / 2, 1_000), 10)
+        .await
+        .unwrap();
+    let mut scopes: Vec<&str> = stored.iter().map(|item| item.source.as_str()).collect();
+    scopes.sort_unstable();
+    scopes.dedup();
+    assert_eq!(scopes, ["two/lever", "two/smartrecruiters"]);
+
+    // Again: nothing left, nothing removed, still fine.
+    let (status, again) = bridge.unregister("one").await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    for source in ["lever", "smartrecruiters", "willo"] {
+        assert_eq!(removed(&again, source), 0, "{again}");
+    }
+    assert_eq!(registered(&shared).await.lever.len(), 2);
+
+    // An unknown connection: 404, as for the other routes.
+    let (status, answer) = bridge.unregister("nobody").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{answer}");
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_removal_that_unregisters_removes_the_webhooks_then_the_connection() {
+    let sandbox = Sandbox::start(SandboxConfig::new().willo_completion_delay(None))
+        .await
+        .unwrap();
+    let shared = sandbox.add_account(SandboxAccount::new("shared")).unwrap();
+    let bridge = Bridge::start().await;
+    for connection in ["one", "two"] {
+        bridge
+            .manager
+            .add(customer(connection, &shared, shared.willo_api_key()))
+            .await
+            .unwrap();
+        let (status, answer) = bridge.register(connection).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+    }
+
+    let (status, answer) = bridge
+        .call(
+            Method::DELETE,
+            "/admin/connections/one?webhooks=unregister&ledger=erase",
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    // The removal's counts, and what was removed at the vendors.
+    assert!(answer["secrets"].as_u64().unwrap() >= 5, "{answer}");
+    assert_eq!(answer["webhooks"]["connection"], "one");
+    assert_eq!(removed(&answer["webhooks"], "lever"), 2);
+    assert_eq!(removed(&answer["webhooks"], "smartrecruiters"), 1);
+    assert_eq!(removed(&answer["webhooks"], "willo"), 2);
+    let there = registered(&shared).await;
+    assert_eq!(there.lever.len(), 2);
+    assert_eq!(there.smartrecruiters.len(), 1);
+    assert_eq!(there.willo.len(), 2);
+    assert!(
+        there
+            .lever
+            .iter()
+            .all(|url| url.ends_with("/webhooks/two/lever")),
+        "{:?}",
+        there.lever
+    );
+    assert!(bridge.manager.live(&id("one")).await.is_err());
+    assert!(bridge.manager.live(&id("two")).await.is_ok());
+
+    // A removal without the parameter leaves the webhooks where they are.
+    let (status, answer) = bridge.call(Method::DELETE, "/admin/connections/two").await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert!(answer.get("webhooks").is_none(), "{answer}");
+    assert_eq!(registered(&shared).await.lever.len(), 2);
+
+    // An unknown value is refused before anything is done.
+    let (status, _) = bridge
+        .call(Method::DELETE, "/admin/connections/two?webhooks=sometimes")
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vendor_refusing_answers_502_and_the_connection_stays() {
+    let sandbox = Sandbox::start(SandboxConfig::new().willo_completion_delay(None))
+        .await
+        .unwrap();
+    let acme = sandbox.add_account(SandboxAccount::new("acme")).unwrap();
+    let bridge = Bridge::start().await;
+    bridge
+        .manager
+        .add(customer("acme", &acme, acme.willo_api_key()))
+        .await
+        .unwrap();
+    let (status, answer) = bridge.register("acme").await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    // Willo's key no longer works (revoked by the customer, say).
+    let mut secrets = bridge.manager.secrets(&id("acme")).await.unwrap();
+    let good_key = std::mem::replace(
+        &mut secrets.willo_api_key,
+        SecretString::from("a-revoked-willo-key"),
+    );
+    bridge
+        .manager
+        .replace_secrets(&id("acme"), secrets.clone())
+        .await
+        .unwrap();
+
+    let (status, answer) = bridge
+        .call(
+            Method::DELETE,
+            "/admin/connections/acme?webhooks=unregister",
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_GATEWAY, "{answer}");
+    assert_eq!(answer["error"], "vendor_refused");
+    let message = answer["message"].as_str().unwrap();
+    assert!(message.contains("`willo`"), "{message}");
+    assert!(message.contains("not removed"), "{message}");
+    assert!(!message.contains("a-revoked-willo-key"), "{message}");
+    // What was removed before the refusal stays removed, and says so.
+    assert_eq!(removed(&answer["removed"], "lever"), 2);
+    assert_eq!(removed(&answer["removed"], "smartrecruiters"), 1);
+    assert_eq!(removed(&answer["removed"], "willo"), 0);
+    let there = registered(&acme).await;
+    assert!(there.lever.is_empty() && there.smartrecruiters.is_empty());
+    assert_eq!(there.willo.len(), 2);
+    // The connection is still there, with its credentials.
+    assert!(bridge.manager.live(&id("acme")).await.is_ok());
+    assert!(bridge.manager.secrets(&id("acme")).await.is_ok());
+
+    // The webhooks route answers the same.
+    let (status, answer) = bridge.unregister("acme").await;
+    assert_eq!(status, StatusCode::BAD_GATEWAY, "{answer}");
+    assert!(!answer["message"].as_str().unwrap().contains("not removed"));
+
+    // With the key back, the rest goes and then the connection.
+    secrets.willo_api_key = good_key;
+    bridge
+        .manager
+        .replace_secrets(&id("acme"), secrets)
+        .await
+        .unwrap();
+    let (status, answer) = bridge
+        .call(
+            Method::DELETE,
+            "/admin/connections/acme?webhooks=unregister",
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(removed(&answer["webhooks"], "lever"), 0);
+    assert_eq!(removed(&answer["webhooks"], "willo"), 2);
+    assert!(registered(&acme).await.willo.is_empty());
+    assert!(bridge.manager.live(&id("acme")).await.is_err());
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oauth_account_never_connected_is_skipped() {
+    let sandbox = Sandbox::start(SandboxConfig::new().willo_completion_delay(None))
+        .await
+        .unwrap();
+    let delta = sandbox.add_account(SandboxAccount::new("delta")).unwrap();
+    let bridge = Bridge::start().await;
+    let mut new = super::lever_oauth("delta", None);
+    new.config = new.config.willo_base_url(delta.willo_base_url());
+    new.secrets.willo_api_key = delta.willo_api_key();
+    bridge.manager.add(new).await.unwrap();
+
+    let (status, answer) = bridge.unregister("delta").await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(
+        answer["sources"][0]["skipped"],
+        "the OAuth account is not connected: no credentials to reach it"
+    );
+    assert_eq!(removed(&answer, "lever"), 0);
+    assert_eq!(removed(&answer, "willo"), 0);
+    assert!(answer["sources"][1].get("skipped").is_none(), "{answer}");
     sandbox.shutdown().await;
 }
