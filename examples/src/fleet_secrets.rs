@@ -87,7 +87,37 @@ impl FleetSecrets {
             "BRIDGE_ADMIN_TOKEN is not set: connections mode serves the admin API and \
              will not serve it without a token (e.g. `openssl rand -base64 32`)",
         )?;
-        let mut oauth_client_secrets = BTreeMap::new();
+        let oauth = OAuthSecrets::from_vars(&var)?;
+        Ok(Self {
+            keyring: keyring_from_vars(&var)?,
+            admin_token,
+            oauth_state_key: oauth.state_key,
+            oauth_client_secrets: oauth.client_secrets,
+            worker_id: var("BRIDGE_WORKER_ID"),
+            database_url: var("DATABASE_URL"),
+        })
+    }
+}
+
+/// The OAuth apps' secrets: what the server and the `connections` command line need
+/// to reach a connection's OAuth accounts (and refresh their grants).
+pub struct OAuthSecrets {
+    /// `BRIDGE_OAUTH_STATE_KEY`, if set.
+    pub state_key: Option<SecretString>,
+    /// The apps' client secrets, by ATS (`lever`, `smartrecruiters`).
+    pub client_secrets: BTreeMap<&'static str, SecretString>,
+}
+
+impl OAuthSecrets {
+    /// The OAuth secrets in the environment.
+    pub fn from_env() -> Result<Self> {
+        Self::from_vars(&crate::env)
+    }
+
+    /// The OAuth secrets `var` gives (see the module docs); an error when the state key
+    /// is short.
+    pub fn from_vars(var: &impl Fn(&str) -> Option<String>) -> Result<Self> {
+        let mut client_secrets = BTreeMap::new();
         for (kind, name) in [
             (
                 AtsKind::Smartrecruiters,
@@ -96,16 +126,12 @@ impl FleetSecrets {
             (AtsKind::Lever, "LEVER_OAUTH_CLIENT_SECRET"),
         ] {
             if let Some(secret) = var(name) {
-                oauth_client_secrets.insert(kind.as_str(), SecretString::from(secret));
+                client_secrets.insert(kind.as_str(), SecretString::from(secret));
             }
         }
         Ok(Self {
-            keyring: keyring_from_vars(&var)?,
-            admin_token,
-            oauth_state_key: long_secret(&var, "BRIDGE_OAUTH_STATE_KEY")?,
-            oauth_client_secrets,
-            worker_id: var("BRIDGE_WORKER_ID"),
-            database_url: var("DATABASE_URL"),
+            state_key: long_secret(var, "BRIDGE_OAUTH_STATE_KEY")?,
+            client_secrets,
         })
     }
 }
