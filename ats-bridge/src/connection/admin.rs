@@ -15,7 +15,7 @@
 //! | `GET /admin/fleet` | with a [`Fleet`]: every connection's work status and the totals ([`FleetStatus`](super::FleetStatus)) |
 //! | `POST /admin/connections/{id}/oauth/{account}` | the consent URL to send the customer to |
 //! | `POST /admin/connections/{id}/webhooks` | with a [`WebhookRegistrar`]: register its webhooks at `/webhooks/{id}/{source}` in its own vendor accounts and store their secrets; what was done per source ([`ConnectionWebhooks`](super::ConnectionWebhooks)) |
-//! | `DELETE /admin/connections/{id}/webhooks` | with a [`WebhookRegistrar`]: remove its webhooks at `/webhooks/{id}/{source}` (any host) from its vendor accounts, no other connection's; what was removed per source ([`ConnectionUnregistered`](super::ConnectionUnregistered)); a vendor refusing → 502 naming the source, with what was removed before |
+//! | `DELETE /admin/connections/{id}/webhooks` | with a [`WebhookRegistrar`]: remove its webhooks at `/webhooks/{id}/{source}` (any host) from its vendor accounts, no other connection's; what was removed per source ([`ConnectionUnregistered`]); a vendor refusing → 502 naming the source, with what was removed before |
 //!
 //! Answers never contain a secret. Errors are `{"error": code, "message": …}`.
 
