@@ -148,26 +148,29 @@ impl LimitSettings {
 impl VendorLimitSettings {
     /// These settings as a connection's limits would be written.
     pub fn overrides(&self) -> LimitOverrides {
-        let credential = values(self.per_second, self.burst, self.max_in_flight);
+        let credential = ClassLimitSettings {
+            per_second: self.per_second,
+            burst: self.burst,
+            max_in_flight: self.max_in_flight,
+        };
         let mut overrides = LimitOverrides::new();
-        overrides.credential = credential;
-        self.classes
-            .iter()
-            .fold(overrides, |overrides, (name, class)| {
-                overrides.class(
-                    name.clone(),
-                    values(class.per_second, class.burst, class.max_in_flight),
-                )
-            })
+        overrides.credential = credential.values();
+        for (name, class) in &self.classes {
+            overrides = overrides.class(name.clone(), class.values());
+        }
+        overrides
     }
 }
 
-fn values(per_second: Option<u32>, burst: Option<u32>, max_in_flight: Option<u32>) -> LimitValues {
-    let mut values = LimitValues::new();
-    values.per_second = per_second;
-    values.burst = burst;
-    values.max_in_flight = max_in_flight;
-    values
+impl ClassLimitSettings {
+    /// These values as a connection's would be written.
+    fn values(self) -> LimitValues {
+        let mut values = LimitValues::new();
+        values.per_second = self.per_second;
+        values.burst = self.burst;
+        values.max_in_flight = self.max_in_flight;
+        values
+    }
 }
 
 /// The message for `invalid` in `[limits.{vendor}]`.

@@ -240,3 +240,47 @@ async fn single_mode_clients_are_paced_at_the_configured_limits() {
     );
     connections.close().await;
 }
+
+#[test]
+fn the_samples_in_server_toml_and_the_readme_load() {
+    // server.toml's commented `[limits]` sample, uncommented.
+    let sample = include_str!("../../server.toml");
+    let start = sample
+        .find("# [limits.willo]")
+        .expect("server.toml shows [limits]");
+    let uncommented: String = sample[start..]
+        .lines()
+        .map(|line| line.strip_prefix("# ").unwrap_or(line))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    let limits = ServerConfig::from_toml(&uncommented)
+        .unwrap()
+        .limits
+        .vendor_limits();
+    assert_eq!(
+        limits.lever,
+        Some(RateLimits::new(
+            LimitSpec::default().per_second(10).burst(20)
+        ))
+    );
+    // The README's server configuration in connections mode, as written.
+    let readme = include_str!("../../../README.md");
+    let block = readme
+        .split("```toml\n")
+        .skip(1)
+        .filter_map(|rest| rest.split("```").next())
+        .find(|block| block.contains("[limits.willo]"))
+        .expect("the README shows [limits.*]");
+    let config = ServerConfig::from_toml(block).unwrap();
+    let limits = config.limits.vendor_limits();
+    assert_eq!(
+        limits.willo,
+        Some(RateLimits::new(
+            LimitSpec::default().per_second(10).max_in_flight(4)
+        ))
+    );
+    assert_eq!(
+        limits.lever,
+        Some(RateLimits::new(LimitSpec::default().per_second(4).burst(8)))
+    );
+}
