@@ -26,7 +26,7 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ats_bridge::connection::{ConnectionManager, FleetConfig, Keyring, SealingKey};
+use ats_bridge::connection::{ConnectionManager, Keyring, SealingKey};
 use ats_bridge::engine::EngineConfig;
 use ats_bridge::store::{MemoryStore, Stores};
 use ats_sandbox::lever::STAGE_RECRUITER_SCREEN;
@@ -34,7 +34,7 @@ use ats_sandbox::{AccountHandle, Sandbox, SandboxAccount, SandboxConfig, Sandbox
 use client_core::{ExposeSecret, HttpClient, SecretString, StatusCode};
 use examples::demo::SMARTRECRUITERS_TRIGGER;
 use examples::fleet_config::{OAuthAppSettings, OAuthSettings};
-use examples::fleet_server::{FleetBridge, oauth_connect};
+use examples::fleet_server::{FleetBridge, FleetBridgeConfig, oauth_connect};
 use examples::webhooks::new_url_token;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
@@ -169,8 +169,10 @@ async fn with_sandbox(
     let bridge = FleetBridge::new(
         manager,
         Stores::from(store),
-        engine_config(),
-        FleetConfig::default(),
+        FleetBridgeConfig {
+            engine: engine_config(),
+            ..FleetBridgeConfig::default()
+        },
         &admin_token,
         &base,
         oauth,

@@ -51,7 +51,9 @@ async fn main() -> Result<()> {
     if config.mode == ServerMode::Connections {
         return run_connections(config).await;
     }
-    let connections = Connections::from_env_or_sandbox(SandboxConfig::default()).await?;
+    let limits = config.limits.vendor_limits();
+    let connections =
+        Connections::from_env_or_sandbox_paced(SandboxConfig::default(), &limits).await?;
     examples::cli_verify::at_server_start(&connections, &config).await;
     let public_url = config.public_url.clone();
     let apis = connections.describe();

@@ -11,6 +11,10 @@
 //! | `GET /oauth/callback` | where the vendors redirect after consent (with `[oauth]` only) |
 //! | `GET /health{,/live,/ready}`, `GET /metrics` | as in single mode, plus the fleet's roll-up ([`crate::health`]) |
 //!
+//! Every credential of a vendor is paced at the configuration's `[limits.*]` for it
+//! ([`crate::limits_config`]), else at its client's defaults; a connection's own
+//! limits win over both.
+//!
 //! Several replicas on one PostgreSQL share the work: each has its own worker id
 //! (`BRIDGE_WORKER_ID`, else [`unique_worker_id`]), claims are leased in the store,
 //! and OAuth refreshes are single-flight across them.
@@ -42,6 +46,7 @@ use crate::Result;
 use crate::fleet_config::{OAuthAppSettings, OAuthSettings};
 use crate::fleet_secrets::{FleetSecrets, unique_worker_id};
 use crate::health::HealthChecks;
+use crate::limits_config::VendorLimits;
 use crate::metrics::{install as install_metrics, metrics_router};
 use crate::server_config::ServerConfig;
 
@@ -58,31 +63,43 @@ pub struct FleetBridge {
     oauth: Option<Arc<OAuthConnect>>,
 }
 
+/// How a [`FleetBridge`] runs its connections: where each connection's engine starts
+/// from, how the fleet shares its work among them, and each vendor's pacing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FleetBridgeConfig {
+    /// Every connection's engine settings before its own `engine` overrides.
+    pub engine: EngineConfig,
+    /// How work is shared among connections.
+    pub fleet: FleetConfig,
+    /// Each vendor's limits instead of its client's defaults, for every credential of
+    /// it; a connection's own limits win over them, value by value.
+    pub limits: VendorLimits,
+}
+
 impl FleetBridge {
-    /// A fleet over `manager`'s connections keeping their work in `stores`, each
-    /// connection's engine starting from `engine`, its work shared as `fleet` says;
-    /// the admin API accepts `admin_token` and registers connections' webhooks at
-    /// `public_url` (the bridge's address as the vendors reach it); `oauth` connects
-    /// ATS accounts and refreshes their grants.
+    /// A fleet over `manager`'s connections keeping their work in `stores`, run as
+    /// `config` says; the admin API accepts `admin_token` and registers connections'
+    /// webhooks at `public_url` (the bridge's address as the vendors reach it);
+    /// `oauth` connects ATS accounts and refreshes their grants.
     pub fn new(
         manager: ConnectionManager,
         stores: Stores,
-        engine: EngineConfig,
-        fleet: FleetConfig,
+        config: FleetBridgeConfig,
         admin_token: &SecretString,
         public_url: &str,
         oauth: Option<Arc<OAuthConnect>>,
     ) -> Result<Self> {
         // One limiter per credential for the fleet's work and the admin API's webhook
         // registrations alike: a registration spends the same quota.
-        let mut adapters = AdapterBuilder::new(manager.clone()).limiters(Arc::default());
+        let adapters = AdapterBuilder::new(manager.clone()).limiters(Arc::default());
+        let mut adapters = config.limits.adapters(adapters);
         if let Some(oauth) = &oauth {
             adapters = adapters.oauth(oauth.clone());
         }
         let fleet = Fleet::builder(manager.clone(), stores.clone())
             .adapters(adapters.clone())
-            .engine_config(engine)
-            .config(fleet)
+            .engine_config(config.engine)
+            .config(config.fleet)
             .build()?;
         let registrar = WebhookRegistrar::new(manager.clone(), adapters.clone(), public_url);
         // Deliveries wake the fleet at once instead of at its next tick.
@@ -272,8 +289,11 @@ pub async fn run_on(
     let bridge = FleetBridge::new(
         manager,
         stores,
-        engine,
-        config.fleet_settings().fleet_config(),
+        FleetBridgeConfig {
+            engine,
+            fleet: config.fleet_settings().fleet_config(),
+            limits: config.limits.vendor_limits(),
+        },
         &secrets.admin_token,
         &public_url,
         oauth,

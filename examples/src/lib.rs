@@ -26,6 +26,7 @@ pub mod fleet_config;
 pub mod fleet_secrets;
 pub mod fleet_server;
 pub mod health;
+pub mod limits_config;
 pub mod logging;
 pub mod metrics;
 pub mod serve;
@@ -43,6 +44,7 @@ use ats_sandbox::{Sandbox, SandboxConfig};
 use ats_store_sql::{PostgresStore, SqliteStore};
 use client_core::SecretString;
 use lever_client::LeverClient;
+use limits_config::VendorLimits;
 use smartrecruiters_client::SmartRecruitersClient;
 use willo_client::WilloClient;
 
@@ -108,18 +110,34 @@ impl Connections {
     /// Clients for the APIs named in the environment, or — when `WILLO_API_KEY` is
     /// unset — a sandbox started with `sandbox` and clients for it.
     pub async fn from_env_or_sandbox(sandbox: SandboxConfig) -> Result<Self> {
+        Self::from_env_or_sandbox_paced(sandbox, &VendorLimits::default()).await
+    }
+
+    /// Like [`Connections::from_env_or_sandbox`], each vendor's client paced at
+    /// `limits` where they name it (the server's `[limits]`), else at the client's
+    /// `default_limits()` (on the sandbox, at the sandbox's simulated limits).
+    pub async fn from_env_or_sandbox_paced(
+        sandbox: SandboxConfig,
+        limits: &VendorLimits,
+    ) -> Result<Self> {
         let Some(willo_key) = env_secret("WILLO_API_KEY") else {
-            return Self::sandbox(sandbox).await;
+            return Self::sandbox_paced(sandbox, limits).await;
         };
         let mut willo = WilloClient::builder().api_key(SecretString::from(willo_key));
         if let Some(url) = env("WILLO_BASE_URL") {
             willo = willo.base_url(url);
+        }
+        if let Some(limits) = &limits.willo {
+            willo = willo.limits(limits.clone());
         }
         let smartrecruiters = match env_secret("SMARTRECRUITERS_API_KEY") {
             Some(key) => {
                 let mut builder = SmartRecruitersClient::builder().api_key(key);
                 if let Some(url) = env("SMARTRECRUITERS_BASE_URL") {
                     builder = builder.base_url(url);
+                }
+                if let Some(limits) = &limits.smartrecruiters {
+                    builder = builder.limits(limits.clone());
                 }
                 Some(builder.build()?)
             }
@@ -130,6 +148,9 @@ impl Connections {
                 let mut builder = LeverClient::builder().api_key(key);
                 if let Some(url) = env("LEVER_BASE_URL") {
                     builder = builder.base_url(url);
+                }
+                if let Some(limits) = &limits.lever {
+                    builder = builder.limits(limits.clone());
                 }
                 Some(builder.build()?)
             }
@@ -146,11 +167,41 @@ impl Connections {
 
     /// Clients for a sandbox started with `config`.
     pub async fn sandbox(config: SandboxConfig) -> Result<Self> {
+        Self::sandbox_paced(config, &VendorLimits::default()).await
+    }
+
+    /// Clients for a sandbox started with `config`, each vendor's paced at `limits`
+    /// where they name it instead of at the sandbox's simulated limits.
+    pub async fn sandbox_paced(config: SandboxConfig, limits: &VendorLimits) -> Result<Self> {
         let sandbox = Sandbox::start(config).await?;
+        let willo = match &limits.willo {
+            Some(limits) => WilloClient::builder()
+                .api_key(sandbox.willo_api_key())
+                .base_url(sandbox.willo_base_url())
+                .limits(limits.clone())
+                .build()?,
+            None => sandbox.willo_client()?,
+        };
+        let smartrecruiters = match &limits.smartrecruiters {
+            Some(limits) => SmartRecruitersClient::builder()
+                .api_key(sandbox.smartrecruiters_api_key())
+                .base_url(sandbox.smartrecruiters_base_url())
+                .limits(limits.clone())
+                .build()?,
+            None => sandbox.smartrecruiters_client()?,
+        };
+        let lever = match &limits.lever {
+            Some(limits) => LeverClient::builder()
+                .api_key(sandbox.lever_api_key())
+                .base_url(sandbox.lever_base_url())
+                .limits(limits.clone())
+                .build()?,
+            None => sandbox.lever_client()?,
+        };
         Ok(Self {
-            willo: sandbox.willo_client()?,
-            smartrecruiters: Some(sandbox.smartrecruiters_client()?),
-            lever: Some(sandbox.lever_client()?),
+            willo,
+            smartrecruiters: Some(smartrecruiters),
+            lever: Some(lever),
             lever_perform_as: Some(sandbox.lever().perform_as()),
             sandbox: Some(sandbox),
         })

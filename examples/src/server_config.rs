@@ -18,6 +18,7 @@ use serde::Deserialize;
 use smartrecruiters_client::JobStatus;
 
 use crate::fleet_config::{FleetSettings, OAuthSettings, ServerMode};
+use crate::limits_config::LimitSettings;
 
 /// The whole file (see `examples/server.toml` for a commented sample).
 #[derive(Debug, Clone, Deserialize)]
@@ -69,6 +70,11 @@ pub struct ServerConfig {
     /// mode.
     #[serde(default)]
     pub oauth: Option<OAuthSettings>,
+    /// Each vendor's pacing instead of its client's defaults (`[limits.willo]`,
+    /// `[limits.lever]`, `[limits.smartrecruiters]`), in either mode; in connections
+    /// mode a connection's own limits win over them.
+    #[serde(default)]
+    pub limits: LimitSettings,
 }
 
 /// The engine's settings, in whole units so the file reads without a duration syntax.
@@ -259,6 +265,7 @@ impl ServerConfig {
                 "engine.concurrency must be at least 1".into(),
             ));
         }
+        config.limits.check().map_err(ConfigError::Invalid)?;
         config.check_mode()?;
         Ok(config)
     }

@@ -4,7 +4,7 @@
 
 use crate::support::claims::lease;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
 use ats_bridge::intake::{
@@ -882,6 +882,8 @@ fn debug_output_hides_willo_tokens() {
 /// The axum router over real HTTP on 127.0.0.1.
 #[cfg(feature = "axum")]
 mod router {
+    use std::time::Duration;
+
     use super::*;
 
     use ats_bridge::intake::router;

@@ -17,4 +17,5 @@ mod quickstart;
 mod recruiter_trigger;
 mod server;
 mod server_connections;
+mod server_limits;
 mod setup;

@@ -20,10 +20,10 @@ use tokio::sync::oneshot;
 
 use crate::support::postgres::TestSchema;
 
-const TOKEN: &str = "admin-token-for-the-test-0123456789";
+pub(crate) const TOKEN: &str = "admin-token-for-the-test-0123456789";
 const SEALING_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
-fn secrets() -> FleetSecrets {
+pub(crate) fn secrets() -> FleetSecrets {
     secrets_of("replica-a")
 }
 
@@ -38,7 +38,7 @@ fn secrets_of(worker: &str) -> FleetSecrets {
     .unwrap()
 }
 
-async fn get(http: &HttpClient, addr: SocketAddr, path: &str) -> (StatusCode, Value) {
+pub(crate) async fn get(http: &HttpClient, addr: SocketAddr, path: &str) -> (StatusCode, Value) {
     let response = http
         .get(format!("http://{addr}{path}"))
         .bearer_auth(TOKEN)
@@ -48,7 +48,12 @@ async fn get(http: &HttpClient, addr: SocketAddr, path: &str) -> (StatusCode, Va
     (response.status(), response.json().await.unwrap())
 }
 
-async fn post(http: &HttpClient, addr: SocketAddr, path: &str, body: Value) -> (StatusCode, Value) {
+pub(crate) async fn post(
+    http: &HttpClient,
+    addr: SocketAddr,
+    path: &str,
+    body: Value,
+) -> (StatusCode, Value) {
     let response = http
         .post(format!("http://{addr}{path}"))
         .bearer_auth(TOKEN)
@@ -60,7 +65,7 @@ async fn post(http: &HttpClient, addr: SocketAddr, path: &str, body: Value) -> (
 }
 
 /// Poll `path` until `done` holds for its body (10 s at most).
-async fn until(
+pub(crate) async fn until(
     http: &HttpClient,
     addr: SocketAddr,
     path: &str,
@@ -78,7 +83,12 @@ async fn until(
 }
 
 /// The admin API's body adding the sandbox's Lever account as connection `id`.
-fn lever_connection(sandbox: &Sandbox, id: &str, auth: &str, signatures: &[String]) -> Value {
+pub(crate) fn lever_connection(
+    sandbox: &Sandbox,
+    id: &str,
+    auth: &str,
+    signatures: &[String],
+) -> Value {
     let interview = &sandbox.willo().interviews()[0].key;
     let mut lever = json!({ "webhook_secrets": signatures });
     if auth == "api_key" {
@@ -405,7 +415,7 @@ async fn a_customer_connects_lever_through_the_servers_oauth_callback() {
 }
 
 /// A server config in connections mode on a free port, quick to notice work.
-fn fast_config(extra: &str) -> ServerConfig {
+pub(crate) fn fast_config(extra: &str) -> ServerConfig {
     ServerConfig::from_toml(&format!(
         "mode = \"connections\"\nlisten = \"127.0.0.1:0\"\nhealth_refresh_ms = 20\n{extra}\n\
          [engine]\ntick_ms = 20\nreconcile_interval_secs = 0\n"
