@@ -28,7 +28,8 @@
 //!
 //! `webhooks register` and `webhooks unregister` (and `remove --unregister-webhooks`)
 //! call the connection's vendors with its own credentials, through the same clients
-//! the server builds (`ats_bridge::connection::AdapterBuilder`): OAuth accounts
+//! the server builds (`ats_bridge::connection::AdapterBuilder`, paced by the
+//! configuration's `[limits.*]`): OAuth accounts
 //! refresh their grants through the configuration's `[oauth]` apps, with
 //! `BRIDGE_OAUTH_STATE_KEY` and the apps' `*_OAUTH_CLIENT_SECRET` from the
 //! environment, as the server reads them. `--public-url` is the bridge's address as
@@ -239,6 +240,8 @@ async fn from_command_line(cli: Cli) -> Result<()> {
             &secrets.client_secrets,
             &tools.manager,
         )?;
+        // Paced as the server paces the vendors (`[limits.*]`).
+        tools.adapters = config.limits.vendor_limits().adapters(tools.adapters);
         if let Some(oauth) = oauth {
             tools.adapters = tools.adapters.oauth(oauth);
         }
