@@ -38,6 +38,34 @@ fn secrets_of(worker: &str) -> FleetSecrets {
     .unwrap()
 }
 
+/// Run the server in connections mode with `config` and `secrets` while `drive`
+/// (given its address) runs, then stop it; the stop must be graceful.
+pub(crate) async fn serving(
+    config: ServerConfig,
+    secrets: FleetSecrets,
+    drive: impl AsyncFnOnce(SocketAddr),
+) {
+    let (ready, bound) = oneshot::channel();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = examples::fleet_server::run(
+        config,
+        secrets,
+        async {
+            let _ = stopped.await;
+        },
+        |addr| {
+            let _ = ready.send(addr);
+        },
+    );
+    let drive = async {
+        let addr = bound.await.expect("the server listens");
+        drive(addr).await;
+        stop.send(()).unwrap();
+    };
+    let (result, ()) = tokio::join!(server, drive);
+    result.expect("a graceful stop returns Ok");
+}
+
 pub(crate) async fn get(http: &HttpClient, addr: SocketAddr, path: &str) -> (StatusCode, Value) {
     let response = http
         .get(format!("http://{addr}{path}"))
@@ -130,20 +158,7 @@ async fn connections_mode_serves_the_admin_api_the_intake_and_the_fleet_roll_up(
         dir.path().join("bridge.db").display()
     ))
     .unwrap();
-    let (ready, bound) = oneshot::channel();
-    let (stop, stopped) = oneshot::channel::<()>();
-    let server = examples::fleet_server::run(
-        config,
-        secrets(),
-        async {
-            let _ = stopped.await;
-        },
-        |addr| {
-            let _ = ready.send(addr);
-        },
-    );
-    let drive = async {
-        let addr = bound.await.unwrap();
+    serving(config, secrets(), async |addr| {
         let http = HttpClient::new();
 
         // No connection yet: ready, every state listed at zero.
@@ -257,10 +272,8 @@ async fn connections_mode_serves_the_admin_api_the_intake_and_the_fleet_roll_up(
             metrics.contains("ats_bridge_connections{state=\"needs_credentials\"}"),
             "{metrics}"
         );
-        stop.send(()).unwrap();
-    };
-    let (result, ()) = tokio::join!(server, drive);
-    result.expect("a graceful stop returns Ok");
+    })
+    .await;
     sandbox.shutdown().await;
 }
 
@@ -273,20 +286,7 @@ async fn a_customer_whose_key_is_refused_is_unhealthy_without_making_the_bridge_
     let sqlite = format!("sqlite_path = \"{}\"", dir.path().join("b.db").display());
     let mut config = fast_config(&sqlite);
     config.inbox_stuck_after_secs = 1;
-    let (ready, bound) = oneshot::channel();
-    let (stop, stopped) = oneshot::channel::<()>();
-    let server = examples::fleet_server::run(
-        config,
-        secrets(),
-        async {
-            let _ = stopped.await;
-        },
-        |addr| {
-            let _ = ready.send(addr);
-        },
-    );
-    let drive = async {
-        let addr = bound.await.unwrap();
+    serving(config, secrets(), async |addr| {
         let http = HttpClient::new();
         let tokens = subscribe_lever(
             &sandbox.lever_client().unwrap(),
@@ -330,10 +330,8 @@ async fn a_customer_whose_key_is_refused_is_unhealthy_without_making_the_bridge_
             "{fleet}"
         );
         assert_eq!(sandbox.willo().participants().len(), 0);
-        stop.send(()).unwrap();
-    };
-    let (result, ()) = tokio::join!(server, drive);
-    result.expect("a graceful stop returns Ok");
+    })
+    .await;
     sandbox.shutdown().await;
 }
 
@@ -359,20 +357,7 @@ async fn a_customer_connects_lever_through_the_servers_oauth_callback() {
         _ => None,
     })
     .unwrap();
-    let (ready, bound) = oneshot::channel();
-    let (stop, stopped) = oneshot::channel::<()>();
-    let server = examples::fleet_server::run(
-        config,
-        secrets,
-        async {
-            let _ = stopped.await;
-        },
-        |addr| {
-            let _ = ready.send(addr);
-        },
-    );
-    let drive = async {
-        let addr = bound.await.unwrap();
+    serving(config, secrets, async |addr| {
         // The app as registered with Lever: the server's default redirect URI.
         oauth.register_app(
             SandboxOAuthApp::new("bridge-app", "bridge-app-secret".to_owned().into())
@@ -407,10 +392,8 @@ async fn a_customer_connects_lever_through_the_servers_oauth_callback() {
         let (_, now) = get(&http, addr, "/admin/connections/oauthco").await;
         assert_eq!(now["state"], "active", "{now}");
         assert_eq!(oauth.stats("default").code_exchanges, 1);
-        stop.send(()).unwrap();
-    };
-    let (result, ()) = tokio::join!(server, drive);
-    result.expect("a graceful stop returns Ok");
+    })
+    .await;
     sandbox.shutdown().await;
 }
 

@@ -13,10 +13,9 @@ use examples::limits_config::VendorLimits;
 use examples::server_config::{ConfigError, ServerConfig};
 use futures::future::join_all;
 use smartrecruiters_client::{CLASS_CANDIDATES_LIST, SmartRecruitersClient};
-use tokio::sync::oneshot;
 use willo_client::{InterviewKey, WilloClient};
 
-use crate::server_connections::{fast_config, lever_connection, post, secrets, until};
+use crate::server_connections::{fast_config, lever_connection, post, secrets, serving, until};
 
 #[test]
 fn each_section_is_laid_over_its_clients_defaults_in_either_mode() {
@@ -143,20 +142,7 @@ async fn the_fleet_server_paces_a_connections_lever_calls_at_the_configured_limi
         "sqlite_path = \"{}\"\n[limits.lever]\nper_second = 4\nburst = 1\nmax_in_flight = 1\n",
         dir.path().join("b.db").display()
     ));
-    let (ready, bound) = oneshot::channel();
-    let (stop, stopped) = oneshot::channel::<()>();
-    let server = examples::fleet_server::run(
-        config,
-        secrets(),
-        async {
-            let _ = stopped.await;
-        },
-        |addr| {
-            let _ = ready.send(addr);
-        },
-    );
-    let drive = async {
-        let addr = bound.await.unwrap();
+    serving(config, secrets(), async |addr| {
         let http = HttpClient::new();
         // The sandbox's own client subscribes (paced below the sandbox's limit).
         let tokens = subscribe_lever(
@@ -201,10 +187,8 @@ async fn the_fleet_server_paces_a_connections_lever_calls_at_the_configured_limi
             took + Duration::from_millis(50) >= paced,
             "{calls} calls in {took:?}"
         );
-        stop.send(()).unwrap();
-    };
-    let (result, ()) = tokio::join!(server, drive);
-    result.expect("a graceful stop returns Ok");
+    })
+    .await;
     sandbox.shutdown().await;
 }
 

@@ -94,6 +94,27 @@ impl Bridge {
     }
 }
 
+/// A sandbox whose Willo interviews are never completed on their own.
+async fn sandbox() -> Sandbox {
+    Sandbox::start(SandboxConfig::new().willo_completion_delay(None))
+        .await
+        .unwrap()
+}
+
+/// Add `connections` over `account` (each with the account's own Willo key) and
+/// register each one's webhooks, which must succeed.
+async fn add_registered(bridge: &Bridge, account: &AccountHandle, connections: &[&str]) {
+    for connection in connections {
+        bridge
+            .manager
+            .add(customer(connection, account, account.willo_api_key()))
+            .await
+            .unwrap();
+        let (status, answer) = bridge.register(connection).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+    }
+}
+
 /// A connection on `account`'s Lever and SmartRecruiters, with API keys and no webhook
 /// secret or Willo URL token yet.
 fn customer(connection: &str, account: &AccountHandle, willo_key: SecretString) -> NewConnection {
@@ -180,9 +201,7 @@ fn actions(answer: &Value, source: &str) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_connection_is_registered_in_its_own_accounts_and_its_deliveries_verify() {
-    let sandbox = Sandbox::start(SandboxConfig::new().willo_completion_delay(None))
-        .await
-        .unwrap();
+    let sandbox = sandbox().await;
     let acme = sandbox.add_account(SandboxAccount::new("acme")).unwrap();
     let other = sandbox.add_account(SandboxAccount::new("other")).unwrap();
     let bridge = Bridge::start().await;
@@ -310,9 +329,7 @@ async fn a_connection_is_registered_in_its_own_accounts_and_its_deliveries_verif
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_or_unconnected_connection_or_a_refusing_vendor_stores_nothing() {
-    let sandbox = Sandbox::start(SandboxConfig::new().willo_completion_delay(None))
-        .await
-        .unwrap();
+    let sandbox = sandbox().await;
     let beta = sandbox.add_account(SandboxAccount::new("beta")).unwrap();
     let bridge = Bridge::start().await;
 
@@ -394,9 +411,7 @@ async fn an_unknown_or_unconnected_connection_or_a_refusing_vendor_stores_nothin
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connections_sharing_an_account_keep_their_own_webhooks_and_unknown_tokens_are_replaced() {
-    let sandbox = Sandbox::start(SandboxConfig::new().willo_completion_delay(None))
-        .await
-        .unwrap();
+    let sandbox = sandbox().await;
     let shared = sandbox.add_account(SandboxAccount::new("shared")).unwrap();
     let bridge = Bridge::start().await;
     for connection in ["one", "two"] {
@@ -506,20 +521,10 @@ fn recruiter_moves(account: &AccountHandle) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unregistering_a_connection_removes_exactly_its_webhooks_in_a_shared_account() {
-    let sandbox = Sandbox::start(SandboxConfig::new().willo_completion_delay(None))
-        .await
-        .unwrap();
+    let sandbox = sandbox().await;
     let shared = sandbox.add_account(SandboxAccount::new("shared")).unwrap();
     let bridge = Bridge::start().await;
-    for connection in ["one", "two"] {
-        bridge
-            .manager
-            .add(customer(connection, &shared, shared.willo_api_key()))
-            .await
-            .unwrap();
-        let (status, answer) = bridge.register(connection).await;
-        assert_eq!(status, StatusCode::OK, "{answer}");
-    }
+    add_registered(&bridge, &shared, &["one", "two"]).await;
     // A single-account bridge's webhooks in the same account (one per event), at a
     // path ending like `one`'s but for no connection: not `one`'s either.
     let single = format!("{}/webhooks/lever", bridge.base);
@@ -634,20 +639,10 @@ async fn unregistering_a_connection_removes_exactly_its_webhooks_in_a_shared_acc
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_removal_that_unregisters_removes_the_webhooks_then_the_connection() {
-    let sandbox = Sandbox::start(SandboxConfig::new().willo_completion_delay(None))
-        .await
-        .unwrap();
+    let sandbox = sandbox().await;
     let shared = sandbox.add_account(SandboxAccount::new("shared")).unwrap();
     let bridge = Bridge::start().await;
-    for connection in ["one", "two"] {
-        bridge
-            .manager
-            .add(customer(connection, &shared, shared.willo_api_key()))
-            .await
-            .unwrap();
-        let (status, answer) = bridge.register(connection).await;
-        assert_eq!(status, StatusCode::OK, "{answer}");
-    }
+    add_registered(&bridge, &shared, &["one", "two"]).await;
 
     let (status, answer) = bridge
         .call(
@@ -693,18 +688,10 @@ async fn a_removal_that_unregisters_removes_the_webhooks_then_the_connection() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_vendor_refusing_answers_502_and_the_connection_stays() {
-    let sandbox = Sandbox::start(SandboxConfig::new().willo_completion_delay(None))
-        .await
-        .unwrap();
+    let sandbox = sandbox().await;
     let acme = sandbox.add_account(SandboxAccount::new("acme")).unwrap();
     let bridge = Bridge::start().await;
-    bridge
-        .manager
-        .add(customer("acme", &acme, acme.willo_api_key()))
-        .await
-        .unwrap();
-    let (status, answer) = bridge.register("acme").await;
-    assert_eq!(status, StatusCode::OK, "{answer}");
+    add_registered(&bridge, &acme, &["acme"]).await;
     // Willo's key no longer works (revoked by the customer, say).
     let mut secrets = bridge.manager.secrets(&id("acme")).await.unwrap();
     let good_key = std::mem::replace(
@@ -768,9 +755,7 @@ async fn a_vendor_refusing_answers_502_and_the_connection_stays() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_oauth_account_never_connected_is_skipped() {
-    let sandbox = Sandbox::start(SandboxConfig::new().willo_completion_delay(None))
-        .await
-        .unwrap();
+    let sandbox = sandbox().await;
     let delta = sandbox.add_account(SandboxAccount::new("delta")).unwrap();
     let bridge = Bridge::start().await;
     let mut new = super::lever_oauth("delta", None);
